@@ -1,0 +1,32 @@
+package dev.tally.events;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * Something that came back from AI use (data of {@code dev.tally.outcome.v1}): a merged PR, a bug
+ * caught by automated review, a security finding, a task automated. The envelope's {@code id} is a
+ * stable natural id ({@code github:pr:org/repo#123}), so a repeat is counted once.
+ * {@code attribution} lists the rules that fired when deciding {@code aiAssisted}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record OutcomeData(
+        String kind,
+        String teamId,
+        String employeeId,
+        boolean aiAssisted,
+        List<String> attribution,
+        String source,
+        String ref,
+        Instant occurredAt,
+        String severity,
+        BigDecimal valueHours) {
+
+    public static final String PR_MERGED = "pr_merged";
+    public static final String BUG_CAUGHT = "bug_caught";
+    public static final String SECURITY_FINDING = "security_finding";
+    public static final String TASK_AUTOMATED = "task_automated";
+}

@@ -1,0 +1,39 @@
+package dev.tally.events;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One model call through the gateway (data of {@code dev.tally.usage.v1}). Token counts are each
+ * counted once: {@code inputTokens} excludes cache reads and writes (OpenAI's {@code cached_tokens}
+ * are subtracted from {@code prompt_tokens}; Anthropic reports them apart already).
+ * {@code costNanos} is USD × 10^9 and null when the model has no price ({@code priced=false}).
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record UsageData(
+        String requestId,
+        String keyId,
+        String employeeId,
+        String teamId,
+        String provider,
+        String model,
+        String api,
+        boolean stream,
+        int status,
+        String outcome,
+        long inputTokens,
+        long outputTokens,
+        long cacheReadTokens,
+        long cacheWriteTokens,
+        long reasoningTokens,
+        Long costNanos,
+        boolean priced,
+        boolean estimated,
+        long latencyMs,
+        Long ttftMs,
+        String downgradedFrom) {
+
+    public static final String OUTCOME_OK = "ok";
+    public static final String OUTCOME_UPSTREAM_ERROR = "upstream_error";
+    public static final String OUTCOME_CLIENT_CANCELLED = "client_cancelled";
+    public static final String OUTCOME_REJECTED = "rejected";
+}

@@ -1,0 +1,66 @@
+package dev.tally.platform;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+/**
+ * The admin API credential: {@code TALLY_ADMIN_TOKEN}, or else a random token generated at first
+ * start into {@code <data dir>/admin-token} (owner-only), reused on later starts.
+ */
+@ApplicationScoped
+public class AdminToken {
+
+    private static final Logger LOG = Logger.getLogger(AdminToken.class);
+
+    private final byte[] token;
+
+    public AdminToken(TallyConfig config) {
+        this.token = config.adminToken().filter(t -> !t.isBlank())
+                .orElseGet(() -> loadOrGenerate(Path.of(config.dataDir()).resolve("admin-token")))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Constant-time check of an {@code Authorization} header value. */
+    public boolean matches(String authorizationHeader) {
+        if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return false;
+        }
+        byte[] given = authorizationHeader.substring(7).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, token);
+    }
+
+    static String loadOrGenerate(Path file) {
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file, StandardCharsets.UTF_8).trim();
+            }
+            byte[] bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            StringBuilder sb = new StringBuilder("tadm_");
+            for (byte b : bytes) {
+                sb.append(String.format("%02x", b));
+            }
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, sb + "\n", StandardCharsets.UTF_8);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException ignored) {
+                // not a POSIX file system
+            }
+            LOG.infof("TALLY_ADMIN_TOKEN is not set: generated an admin token into %s", file.toAbsolutePath());
+            return sb.toString();
+        } catch (IOException e) {
+            throw new StartupException("cannot read or write the admin token at " + file + ": " + e.getMessage()
+                    + ": set TALLY_ADMIN_TOKEN or make TALLY_DATA_DIR writable", e);
+        }
+    }
+}

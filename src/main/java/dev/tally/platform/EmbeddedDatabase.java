@@ -1,0 +1,81 @@
+package dev.tally.platform;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import org.jboss.logging.Logger;
+
+/**
+ * A real PostgreSQL server run from the binaries zonky ships on Maven Central. The cluster lives in
+ * the given directory and is never wiped, so rows survive a restart; the binaries are unpacked into
+ * a cache directory beside it.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(EmbeddedDatabase.class);
+
+    private final Path dataDir;
+    private final Path workDir;
+    private final int port;
+    private EmbeddedPostgres postgres;
+
+    public EmbeddedDatabase(Path dataDir, Path workDir, int port) {
+        this.dataDir = dataDir;
+        this.workDir = workDir;
+        this.port = port;
+    }
+
+    public synchronized EmbeddedDatabase start() {
+        try {
+            Files.createDirectories(dataDir.getParent());
+            Files.createDirectories(workDir);
+            postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    .setOverrideWorkingDirectory(workDir.toFile())
+                    .setPort(port)
+                    .setRegisterShutdownHook(false)
+                    .setPGStartupWait(Duration.ofSeconds(30))
+                    .setServerConfig("max_connections", "100")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .start();
+            LOG.infof("embedded PostgreSQL listening on 127.0.0.1:%d (data in %s)", port, dataDir);
+            return this;
+        } catch (Exception e) {
+            throw new StartupException("embedded PostgreSQL could not start on 127.0.0.1:" + port + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    public String username() {
+        return "postgres";
+    }
+
+    public String password() {
+        return "postgres";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (postgres != null) {
+            LOG.info("stopping embedded PostgreSQL");
+            try {
+                postgres.close();
+            } catch (Exception e) {
+                LOG.warn("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+            }
+            postgres = null;
+        }
+    }
+}

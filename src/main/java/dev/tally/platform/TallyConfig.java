@@ -1,0 +1,38 @@
+package dev.tally.platform;
+
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings shared by every part of Tally. Feature packages have their own mappings. */
+@ConfigMapping(prefix = "tally")
+public interface TallyConfig {
+
+    /** Which parts start: a comma list of gateway, aggregator, dashboard. */
+    @WithDefault("gateway,aggregator,dashboard")
+    String roles();
+
+    /** Where the embedded broker, database, spool and generated admin token live. */
+    @WithDefault("./data")
+    String dataDir();
+
+    /** Admin API credential; when unset one is generated into the data directory. */
+    Optional<String> adminToken();
+
+    Kafka kafka();
+
+    interface Kafka {
+        /** Bootstrap servers; set by the embedded broker when no external cluster is configured. */
+        @WithDefault("127.0.0.1:9092")
+        String bootstrapServers();
+
+        /**
+         * Extra Kafka client properties passed through unchanged to every producer, consumer and
+         * admin client (SASL/TLS): {@code tally.kafka.client."security.protocol"=SASL_SSL}. The
+         * environment form is {@code TALLY_KAFKA_CLIENT_SECURITY_PROTOCOL} (see {@link KafkaClients}).
+         */
+        Map<String, String> client();
+    }
+}
