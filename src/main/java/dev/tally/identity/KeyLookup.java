@@ -1,0 +1,24 @@
+package dev.tally.identity;
+
+import java.util.Optional;
+
+/**
+ * The gateway's view of keys: an in-memory lookup by the key's SHA-256, safe to call on the event
+ * loop (never touches the database). A revoked key disappears within 5 s on every instance.
+ */
+public interface KeyLookup {
+
+    /** Result of a lookup; {@code revoked} and {@code expired} keep their reason for the 401 message. */
+    enum Status { VALID, UNKNOWN, REVOKED, EXPIRED }
+
+    record Result(Status status, ResolvedKey key) {
+    }
+
+    /** Looks up the raw key as presented by the client ({@code tly_…}). */
+    Result lookup(String presentedKey);
+
+    /** Lets the gateway resolve a key id back (for example for rejected-call events); may be empty. */
+    default Optional<ResolvedKey> byId(java.util.UUID keyId) {
+        return Optional.empty();
+    }
+}
