@@ -39,7 +39,7 @@ public class ProviderRegistry {
     private final boolean simulate;
     private final Provider simulated = Provider.simulated();
 
-    public ProviderRegistry(GatewayConfig config, Config mp) {
+    public ProviderRegistry(GatewayConfig config, ProvidersConfig configured, Config mp) {
         this.simulate = config.simulate() || mp.getOptionalValue("tally.demo.enabled", Boolean.class).orElse(false);
         Map<String, Map<String, String>> settings = new HashMap<>();
         settings.computeIfAbsent("openai", k -> new HashMap<>()).put("base-url", "https://api.openai.com/v1");
@@ -65,6 +65,12 @@ public class ProviderRegistry {
                 }
             }
         }
+        configured.providers().forEach((name, p) -> {
+            Map<String, String> s = settings.computeIfAbsent(name.toLowerCase(Locale.ROOT), k -> new HashMap<>());
+            p.baseUrl().ifPresent(v -> s.put("base-url", v));
+            p.apiKey().ifPresent(v -> s.put("api-key", v));
+            p.kind().ifPresent(v -> s.put("kind", v));
+        });
         Map<String, Provider> built = new LinkedHashMap<>();
         settings.forEach((name, s) -> {
             String url = s.get("base-url");

@@ -452,7 +452,7 @@ public class ProxyHandler {
             outcome = UsageData.OUTCOME_UPSTREAM_ERROR;
             if (resp.headWritten()) {
                 // the stream broke half-way: the client sees the connection end early
-                status = status == 0 ? 502 : status;
+                status = 502;
                 estimate();
                 finish();
                 resp.reset();
@@ -472,9 +472,7 @@ public class ProxyHandler {
             if (recorded) {
                 return;
             }
-            if (upstreamReq != null) {
-                upstreamReq.reset();
-            }
+            // record first: resetting the upstream call fails its future, which must find the call done
             if (resp.headWritten()) {
                 outcome = UsageData.OUTCOME_UPSTREAM_ERROR;
                 status = 504;
@@ -483,6 +481,9 @@ public class ProxyHandler {
                 resp.reset();
             } else {
                 upstreamError(504, message);
+            }
+            if (upstreamReq != null) {
+                upstreamReq.reset();
             }
         }
 

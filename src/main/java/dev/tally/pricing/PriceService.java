@@ -33,8 +33,13 @@ public class PriceService {
     private static final Price UNPRICED = new Price(null, null, null, null, false);
 
     private final PriceCatalog catalog = PriceCatalog.load();
+    private final PricingConfig config;
     private volatile Map<String, Price> overrides = Map.of();
     private final Map<String, Price> memo = new ConcurrentHashMap<>();
+
+    public PriceService(PricingConfig config) {
+        this.config = config;
+    }
 
     public PriceCatalog catalog() {
         return catalog;
@@ -77,6 +82,8 @@ public class PriceService {
 
     void onStart(@Observes StartupEvent ev) {
         refresh();
+        LOG.debugf("price catalog %s: %d models; overrides re-read every %s", catalog.version(), catalog.all().size(),
+                config.refreshInterval());
     }
 
     @Scheduled(every = "${tally.pricing.refresh-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
