@@ -71,8 +71,14 @@ public class ProxyHandler {
      */
     private final ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::newClient);
     private final List<HttpClient> allClients = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * The calls waiting on a provider, per event loop, checked by one periodic timer per loop rather
+     * than a timer per call (timeouts are then precise to {@link #WATCHDOG_TICK_MS}).
+     */
+    private final ThreadLocal<Set<Call>> watchdog = ThreadLocal.withInitial(this::newWatchdog);
+    static final long WATCHDOG_TICK_MS = 100;
     private final long maxBody;
-    private final long firstByteMs;
+    private final long firstByteNanos;
     private final long betweenChunksNanos;
     private final List<String> forwardHeaders;
 
@@ -87,7 +93,7 @@ public class ProxyHandler {
         this.prices = prices;
         this.vertx = vertx;
         this.maxBody = config.maxBodySize().asLongValue();
-        this.firstByteMs = Math.max(1, config.firstByteTimeout().toMillis());
+        this.firstByteNanos = Math.max(1, config.firstByteTimeout().toNanos());
         this.betweenChunksNanos = Math.max(1, config.betweenChunksTimeout().toNanos());
         List<String> fwd = new ArrayList<>();
         config.forwardHeaders().forEach(h -> fwd.add(h.trim().toLowerCase(Locale.ROOT)));
@@ -102,6 +108,22 @@ public class ProxyHandler {
                 .setTcpNoDelay(true)
                 .setForceSni(true)
                 .setDecompressionSupported(false);
+    }
+
+    private Set<Call> newWatchdog() {
+        Set<Call> calls = new java.util.HashSet<>();
+        vertx.setPeriodic(WATCHDOG_TICK_MS, id -> {
+            if (calls.isEmpty()) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Call c : List.copyOf(calls)) {
+                if (c.checkDeadline(now)) {
+                    calls.remove(c);
+                }
+            }
+        });
+        return calls;
     }
 
     private HttpClient newClient() {
@@ -153,8 +175,8 @@ public class ProxyHandler {
         HttpClientRequest upstreamReq;
         HttpClientResponse upstreamResp;
         long upstreamStart;
-        long firstByteTimer = -1;
-        long chunkTimer = -1;
+        /** Watched for upstream timeouts until the provider's answer has ended. */
+        boolean watched;
         long lastChunkNanos;
         SseTap tap;
         Buffer jsonCopy;
@@ -334,10 +356,7 @@ public class ProxyHandler {
                 }
             }
             upstreamStart = System.nanoTime();
-            firstByteTimer = vertx.setTimer(firstByteMs, id -> {
-                firstByteTimer = -1;
-                onTimeout("the provider did not answer within " + firstByteMs + " ms");
-            });
+            watch();
             clients.get().request(o).onComplete(ar -> {
                 if (ar.failed()) {
                     upstreamFailed(ar.cause());
@@ -359,7 +378,6 @@ public class ProxyHandler {
         }
 
         private void onUpstreamResponse(HttpClientResponse r) {
-            cancelFirstByteTimer();
             metrics.upstream(provider.name(), System.nanoTime() - upstreamStart);
             if (recorded) {
                 r.request().reset();
@@ -371,7 +389,6 @@ public class ProxyHandler {
             boolean sse = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
             String length = headers.get("content-length");
             begin(r.statusCode(), headers, sse, sse ? null : length);
-            armChunkTimer();
             r.handler(this::onUpstreamChunk);
             r.exceptionHandler(this::upstreamFailed);
             r.endHandler(v -> onUpstreamEnd());
@@ -436,7 +453,7 @@ public class ProxyHandler {
 
         void onUpstreamEnd() {
             upstreamDone = true;
-            cancelChunkTimer();
+            unwatch();
             if (recorded) {
                 return;
             }
@@ -457,8 +474,7 @@ public class ProxyHandler {
         }
 
         private void upstreamFailed(Throwable t) {
-            cancelFirstByteTimer();
-            cancelChunkTimer();
+            unwatch();
             if (recorded || clientGone) {
                 return;
             }
@@ -500,46 +516,33 @@ public class ProxyHandler {
             }
         }
 
-        private void armChunkTimer() {
-            long delayMs = Math.max(1, betweenChunksNanos / 1_000_000L);
-            chunkTimer = vertx.setTimer(delayMs, id -> {
-                chunkTimer = -1;
-                if (recorded || upstreamDone) {
-                    return;
-                }
-                long idle = System.nanoTime() - lastChunkNanos;
-                if (idle >= betweenChunksNanos) {
-                    onTimeout("the provider sent nothing for " + delayMs + " ms");
-                } else {
-                    chunkTimer = vertx.setTimer(Math.max(1, (betweenChunksNanos - idle) / 1_000_000L), this::rearm);
-                }
-            });
+        private void watch() {
+            watched = true;
+            watchdog.get().add(this);
         }
 
-        private void rearm(long id) {
-            chunkTimer = -1;
-            if (!recorded && !upstreamDone) {
-                long idle = System.nanoTime() - lastChunkNanos;
-                if (idle >= betweenChunksNanos) {
-                    onTimeout("the provider sent nothing for " + betweenChunksNanos / 1_000_000L + " ms");
-                } else {
-                    chunkTimer = vertx.setTimer(Math.max(1, (betweenChunksNanos - idle) / 1_000_000L), this::rearm);
-                }
+        private void unwatch() {
+            if (watched) {
+                watched = false;
+                watchdog.get().remove(this);
             }
         }
 
-        private void cancelFirstByteTimer() {
-            if (firstByteTimer >= 0) {
-                vertx.cancelTimer(firstByteTimer);
-                firstByteTimer = -1;
+        /** Called by the event loop's watchdog; true when the call's upstream deadline has passed. */
+        boolean checkDeadline(long now) {
+            if (recorded || upstreamDone) {
+                return false;
             }
-        }
-
-        private void cancelChunkTimer() {
-            if (chunkTimer >= 0) {
-                vertx.cancelTimer(chunkTimer);
-                chunkTimer = -1;
+            if (upstreamResp == null) {
+                if (now - upstreamStart >= firstByteNanos) {
+                    onTimeout("the provider did not answer within " + firstByteNanos / 1_000_000L + " ms");
+                    return true;
+                }
+            } else if (now - lastChunkNanos >= betweenChunksNanos) {
+                onTimeout("the provider sent nothing for " + betweenChunksNanos / 1_000_000L + " ms");
+                return true;
             }
+            return false;
         }
 
         private void onClientClosed() {
@@ -547,8 +550,7 @@ public class ProxyHandler {
                 return;
             }
             clientGone = true;
-            cancelFirstByteTimer();
-            cancelChunkTimer();
+            unwatch();
             if (upstreamReq != null && !upstreamDone) {
                 upstreamReq.reset();
             }
@@ -636,8 +638,7 @@ public class ProxyHandler {
                 return;
             }
             recorded = true;
-            cancelFirstByteTimer();
-            cancelChunkTimer();
+            unwatch();
             long now = System.nanoTime();
             if (key != null && outcome != UsageData.OUTCOME_REJECTED) {
                 limiter.addTokens(key.keyId(), usage.total(), now);
