@@ -1,6 +1,7 @@
 package dev.tally.events;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -15,11 +16,16 @@ import org.eclipse.microprofile.health.Readiness;
 public class SpoolReadiness implements HealthCheck {
 
     private final SpoolingEventPublisher publisher;
-    private final EventsConfig config;
+    private final double warnRatio;
 
+    @Inject
     public SpoolReadiness(SpoolingEventPublisher publisher, EventsConfig config) {
+        this(publisher, config.spool().warnRatio());
+    }
+
+    SpoolReadiness(SpoolingEventPublisher publisher, double warnRatio) {
         this.publisher = publisher;
-        this.config = config;
+        this.warnRatio = warnRatio;
     }
 
     @Override
@@ -40,7 +46,7 @@ public class SpoolReadiness implements HealthCheck {
         if (publisher.spoolFull()) {
             return b.down().withData("warning", "spool full: new events are being lost until Kafka is back").build();
         }
-        if (ratio >= config.spool().warnRatio()) {
+        if (ratio >= warnRatio) {
             b.withData("warning", "spool " + Math.round(ratio * 100) + "% full: Kafka has been unreachable for a while");
         }
         return b.up().build();

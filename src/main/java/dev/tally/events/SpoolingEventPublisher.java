@@ -266,12 +266,30 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
             LOG.errorf("event spool write failed: %s", e.getMessage());
         }
         spooled.addAndGet(written);
+        warnAsItFills();
         if (written < batch.size()) {
             spoolRefused = true;
             for (Pending p : batch.subList(written, batch.size())) {
                 drop(p.id(), "the spool is full (" + spool.bytes() + " of " + spool.maxBytes() + " bytes)");
             }
         }
+    }
+
+    /** One warning as the spool passes each of these fill levels; the health check says it too. */
+    private static final double[] FILL_LEVELS = {0.5, 0.8, 0.95};
+    private int warnedLevel;
+
+    private void warnAsItFills() {
+        double ratio = (double) spool.bytes() / options.maxSpoolBytes();
+        int level = 0;
+        while (level < FILL_LEVELS.length && ratio >= FILL_LEVELS[level]) {
+            level++;
+        }
+        if (level > warnedLevel) {
+            LOG.warnf("event spool %d%% full (%d events, %d of %d bytes): events will be lost when it is full",
+                    Math.round(ratio * 100), spool.records(), spool.bytes(), options.maxSpoolBytes());
+        }
+        warnedLevel = level;
     }
 
     /** On stop: wait a little for acknowledgements, then spool whatever Kafka has not confirmed. */
