@@ -59,11 +59,6 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     /** Tuning; {@link EventsConfig} documents each. */
     public record Options(int queueCapacity, long maxSpoolBytes, long segmentBytes, Duration deliveryTimeout,
             Duration retryBackoff, int replayBatch, Duration shutdownTimeout) {
-
-        public static Options defaults() {
-            return new Options(100_000, 1L << 30, 16L << 20, Duration.ofSeconds(15), Duration.ofSeconds(1), 500,
-                    Duration.ofSeconds(5));
-        }
     }
 
     public enum Mode { DIRECT, SPOOLING }
@@ -227,9 +222,9 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
      */
     private void switchToSpooling() {
         String cause = lastError; // before the aborted producer's callbacks overwrite it
-        Producer<String, byte[]> old = producer;
+        // closed before its successor exists: two producers with one client.id clash in JMX
+        producer.close(Duration.ZERO);
         producer = newProducer();
-        old.close(Duration.ZERO);
         modeLock.lock();
         try {
             mode = Mode.SPOOLING;
@@ -391,9 +386,8 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         // A fresh producer per attempt: an idempotent producer can end up in a fatal state after its
         // batches expire, and the replay must never stay stuck behind it. Only this thread uses the
         // producer while spooling.
-        Producer<String, byte[]> old = producer;
+        producer.close(Duration.ZERO);
         producer = newProducer();
-        old.close(Duration.ZERO);
         LOG.debugf("spool replay not acknowledged yet (%s), retrying", lastError);
         return false;
     }
