@@ -105,7 +105,8 @@ public class IdentityService {
 
     @Transactional(TxType.SUPPORTS)
     public Optional<EmployeeView> employeeByEmail(String email) {
-        return Employee.<Employee>find("email", normaliseEmail(email)).firstResultOptional().map(EmployeeView::of);
+        return Employee.<Employee>find("lower(email) = ?1", normaliseEmail(email)).firstResultOptional()
+                .map(EmployeeView::of);
     }
 
     /** PATCH: only the fields given change; an empty githubLogin removes it. */
@@ -289,7 +290,8 @@ public class IdentityService {
     }
 
     private static void checkEmailFree(String email, UUID self) {
-        Optional<Employee> other = Employee.find("email", email).firstResultOptional();
+        // lower() on both sides: rows written by other paths (the CSV import) may keep their case
+        Optional<Employee> other = Employee.find("lower(email) = ?1", email).firstResultOptional();
         if (other.isPresent() && !other.get().id.equals(self)) {
             throw ApiException.conflict("email: an employee with e-mail " + email + " already exists");
         }
