@@ -75,6 +75,11 @@ final class RollupFixtures implements AutoCloseable {
         producer.send(new ProducerRecord<>(topic, key, value));
     }
 
+    /** Sends and waits for the broker's acknowledgement; returns where the record landed. */
+    org.apache.kafka.clients.producer.RecordMetadata sendSync(String topic, String key, byte[] value) throws Exception {
+        return producer.send(new ProducerRecord<>(topic, key, value)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     void flush() {
         producer.flush();
     }
