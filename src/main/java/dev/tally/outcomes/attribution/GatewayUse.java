@@ -24,7 +24,7 @@ public class GatewayUse {
         this.em = em;
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional
     public long requests(UUID employeeId, Instant before, Duration window) {
         LocalDate to = before.atZone(ZoneOffset.UTC).toLocalDate();
         LocalDate from = before.minus(window).atZone(ZoneOffset.UTC).toLocalDate();

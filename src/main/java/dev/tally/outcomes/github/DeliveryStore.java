@@ -104,7 +104,7 @@ public class DeliveryStore {
                 .getResultList();
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional
     public Optional<State> state(String deliveryId) {
         List<?> rows = em.createNativeQuery(
                 "SELECT status, attempts, last_error, outcome_ids FROM github_delivery WHERE delivery_id = ?1")

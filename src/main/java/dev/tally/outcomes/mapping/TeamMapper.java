@@ -19,6 +19,8 @@ import dev.tally.outcomes.config.OutcomesConfig;
  * Who an outcome belongs to: GitHub login → employee → team first; else the repository rules (admin
  * table, then {@code tally.outcomes.repo-teams}; the most specific pattern wins); else the
  * Unassigned team. Nothing is dropped: an outcome nobody claims is still counted, as Unassigned.
+ * Reads open their own short transaction because they run on delivery worker threads, where no
+ * request context exists.
  */
 @ApplicationScoped
 public class TeamMapper {
@@ -38,7 +40,7 @@ public class TeamMapper {
         this.config = config;
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional
     public Mapping map(String githubLogin, String repository) {
         if (githubLogin != null && !githubLogin.isBlank()) {
             Optional<Employee> e = Employee.findByGithubLogin(githubLogin.strip());
@@ -51,7 +53,7 @@ public class TeamMapper {
                 .orElse(new Mapping(Team.UNASSIGNED, null, Mapping.VIA_UNASSIGNED));
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional
     public Optional<UUID> byRepository(String repository) {
         List<RepoPatterns.Rule<UUID>> rules = new ArrayList<>();
         for (RepoTeamRule r : RepoTeamRule.<RepoTeamRule>listAll()) {
