@@ -90,7 +90,7 @@ public class DeliveryProcessor {
         }
     }
 
-    @Scheduled(every = "${tally.github.retry-every:30s}", delayed = "10s",
+    @Scheduled(every = "${tally.github.retry-every:30s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retryDue() {
         List<String> due = store.due(config.retryAfter(), config.processingTimeout(), config.maxAttempts(), 100);
