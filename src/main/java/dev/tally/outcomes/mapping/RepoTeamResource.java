@@ -36,7 +36,7 @@ public class RepoTeamResource {
     /** Replaces every admin rule with the given set (rules from configuration stay as they are). */
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
-    public List<RuleDto> replace(@NotNull @Valid List<@NotNull @Valid RuleDto> rules) {
+    public List<RuleDto> replace(@NotNull List<@NotNull @Valid RuleDto> rules) {
         return service.replace(rules);
     }
 }
