@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -21,6 +20,7 @@ import dev.tally.events.OutcomeData;
 import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
 import dev.tally.outcomes.OutcomeEmitter;
+import dev.tally.outcomes.OutcomeIds;
 
 /**
  * Outcomes from a CSV for work that is not in GitHub (tasks automated, hours saved, self-reported).
@@ -35,7 +35,6 @@ public class OutcomeImportService {
     static final List<String> REQUIRED = List.of("id", "kind", "occurredAt", "aiAssisted");
     static final String SELF_REPORTED = "self-reported";
 
-    private static final Pattern KIND = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final BigDecimal MAX_HOURS = new BigDecimal("999999999");
 
     public record Imported(int imported, List<String> ids) {
@@ -95,8 +94,8 @@ public class OutcomeImportService {
         String kind = row.get("kind").toLowerCase(Locale.ROOT);
         if (kind.isEmpty()) {
             problems.add("kind is empty (e.g. task_automated)");
-        } else if (!KIND.matcher(kind).matches()) {
-            problems.add("kind '" + row.get("kind") + "' is not a lower-case word like task_automated");
+        } else if (!OutcomeIds.validKind(kind)) {
+            problems.add("kind '" + row.get("kind") + "' is not " + OutcomeIds.KIND_RULE);
         }
         Instant occurredAt = instant(row.get("occurredAt"), problems);
         Boolean ai = bool(row.get("aiAssisted"), problems);

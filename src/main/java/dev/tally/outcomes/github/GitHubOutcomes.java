@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tally.events.OutcomeData;
 import dev.tally.outcomes.OutcomeEmitter;
+import dev.tally.outcomes.OutcomeIds;
 import dev.tally.outcomes.attribution.AttributionRules;
 import dev.tally.outcomes.attribution.GatewayUse;
 import dev.tally.outcomes.attribution.PrEvidence;
@@ -88,7 +89,7 @@ public class GitHubOutcomes {
         Long requests = m.employeeId() == null ? null
                 : gatewayUse.requests(m.employeeId(), mergedAt, rules.gatewayWindow());
         List<String> attribution = rules.evaluate(new PrEvidence(messages, labels, author, requests));
-        String id = "github:pr:" + repo + "#" + number;
+        String id = OutcomeIds.bounded("github:pr:" + repo + "#" + number);
         return Map.of(id, new OutcomeData(OutcomeData.PR_MERGED, m.teamId().toString(),
                 m.employeeId() == null ? null : m.employeeId().toString(), !attribution.isEmpty(), attribution,
                 OutcomeEmitter.SOURCE_GITHUB, pr.path("html_url").asText(id), mergedAt, null, null));

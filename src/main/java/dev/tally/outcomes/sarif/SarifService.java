@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.events.OutcomeData;
 import dev.tally.identity.Team;
 import dev.tally.outcomes.OutcomeEmitter;
+import dev.tally.outcomes.OutcomeIds;
 import dev.tally.outcomes.config.OutcomesConfig;
 import dev.tally.outcomes.mapping.TeamMapper;
 import dev.tally.platform.ApiException;
@@ -81,7 +82,7 @@ public class SarifService {
         Map<String, OutcomeData> events = new LinkedHashMap<>();
         for (SarifFinding f : findings) {
             boolean ai = aiTools.contains(f.tool().toLowerCase(Locale.ROOT));
-            String id = "sarif:" + f.tool() + ":" + repository + ":" + f.ruleId() + ":" + f.key();
+            String id = OutcomeIds.bounded("sarif:" + f.tool() + ":" + repository + ":" + f.ruleId() + ":" + f.key());
             String ref = repository + (f.location() == null ? "" : "/" + f.location()) + " " + f.ruleId();
             events.putIfAbsent(id, new OutcomeData(OutcomeData.SECURITY_FINDING, teamId.toString(), null, ai,
                     ai ? List.of("sarif-tool:" + f.tool()) : List.of(), OutcomeEmitter.SOURCE_SARIF, ref,

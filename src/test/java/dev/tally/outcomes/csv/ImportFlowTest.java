@@ -97,15 +97,17 @@ class ImportFlowTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         String bad = "id,kind,team,employeeEmail,occurredAt,aiAssisted,valueHours,ref\n"
                 + "ok-" + run + ",task_automated,Imp Support Ops,,2026-11-02,true,1.5,ticket triage bot\n"
-                + "bad-" + run + ",task_automated,No Such Team,,2026-13-02,maybe,-2,\n";
+                + "bad-" + run + ",task_automated,No Such Team,,2026-13-02,maybe,-2,\n"
+                + "typo-" + run + ",pr_merge,Imp Support Ops,,2026-11-02,true,,\n";
         post("/api/outcomes/import", bad).statusCode(400)
                 .body("detail", allOf(containsString("row 3:"), containsString("team 'No Such Team'"),
                         containsString("occurredAt '2026-13-02'"), containsString("aiAssisted 'maybe'"),
-                        containsString("valueHours -2 is negative"), not(containsString("row 2"))));
+                        containsString("valueHours -2 is negative"), containsString("row 4: kind 'pr_merge'"),
+                        not(containsString("row 2"))));
 
         String good = "id,kind,team,employeeEmail,occurredAt,aiAssisted,valueHours,ref\n"
                 + "ok-" + run + ",task_automated,Imp Support Ops,,2026-11-02,true,1.5,ticket triage bot\n"
-                + "un-" + run + ",hours_saved,,,2026-11-03T08:30:00Z,no,,\n";
+                + "un-" + run + ",custom_hours_saved,,,2026-11-03T08:30:00Z,no,,\n";
         post("/api/outcomes/import", good).statusCode(200).body("imported", equalTo(2));
 
         JsonNode first = OutcomeTopic.await("csv:ok-" + run).event();
@@ -116,10 +118,11 @@ class ImportFlowTest {
         assertThat(first.at("/data/occurredAt").asText()).isEqualTo("2026-11-02T00:00:00Z");
         JsonNode second = OutcomeTopic.await("csv:un-" + run).event();
         assertThat(second.at("/data/teamId").asText()).isEqualTo(Team.UNASSIGNED.toString());
-        assertThat(second.at("/data/kind").asText()).isEqualTo("hours_saved");
+        assertThat(second.at("/data/kind").asText()).isEqualTo("custom_hours_saved");
         // the rejected file sent nothing: its good first row arrived once, from the second file
         assertThat(OutcomeTopic.count("csv:ok-" + run)).isEqualTo(1);
         assertThat(OutcomeTopic.count("csv:bad-" + run)).isZero();
+        assertThat(OutcomeTopic.count("csv:typo-" + run)).isZero();
     }
 
     @Test
