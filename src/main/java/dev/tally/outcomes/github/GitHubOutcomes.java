@@ -64,21 +64,7 @@ public class GitHubOutcomes {
         String author = pr.path("user").path("login").asText(null);
         Instant mergedAt = time(pr.path("merged_at"), time(pr.path("closed_at"), Instant.now()));
 
-        List<String> messages = new ArrayList<>();
-        if (github.configured()) {
-            messages.addAll(github.commitMessages(repo, number));
-        } else {
-            // Without a token only the payload is known: the PR description (squash-merge text often
-            // repeats the trailers there) and a commits array if a forwarder added one.
-            if (pr.path("body").isTextual()) {
-                messages.add(pr.path("body").asText());
-            }
-            for (JsonNode c : payload.path("commits")) {
-                if (c.path("message").isTextual()) {
-                    messages.add(c.path("message").asText());
-                }
-            }
-        }
+        List<String> messages = github.configured() ? github.commitMessages(repo, number) : payloadTexts(payload);
         List<String> labels = new ArrayList<>();
         for (JsonNode l : pr.path("labels")) {
             if (l.path("name").isTextual()) {
@@ -93,6 +79,24 @@ public class GitHubOutcomes {
         return Map.of(id, new OutcomeData(OutcomeData.PR_MERGED, m.teamId().toString(),
                 m.employeeId() == null ? null : m.employeeId().toString(), !attribution.isEmpty(), attribution,
                 OutcomeEmitter.SOURCE_GITHUB, pr.path("html_url").asText(id), mergedAt, null, null));
+    }
+
+    /**
+     * Without a token only the payload is known: the PR description (a squash merge's text often
+     * repeats the trailers there) and a {@code commits} array if a forwarder added one.
+     */
+    static List<String> payloadTexts(JsonNode payload) {
+        List<String> texts = new ArrayList<>();
+        JsonNode body = payload.path("pull_request").path("body");
+        if (body.isTextual()) {
+            texts.add(body.asText());
+        }
+        for (JsonNode c : payload.path("commits")) {
+            if (c.path("message").isTextual()) {
+                texts.add(c.path("message").asText());
+            }
+        }
+        return texts;
     }
 
     private Map<String, OutcomeData> finding(JsonNode payload, JsonNode item, String idPrefix, String stateField,
