@@ -136,7 +136,8 @@ public class EmployeeImportService {
             Employee e = existing.orElseGet(() -> {
                 Employee n = new Employee();
                 n.id = UUID.randomUUID();
-                n.email = c.email();
+                // stored lower-case, as the identity admin API stores e-mails
+                n.email = c.email().toLowerCase(Locale.ROOT);
                 return n;
             });
             e.name = c.name();
