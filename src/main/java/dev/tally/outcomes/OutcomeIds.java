@@ -4,31 +4,25 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Set;
-import java.util.regex.Pattern;
 
-import dev.tally.events.OutcomeData;
+import dev.tally.rollup.OutcomeKinds;
 
 /**
  * Rules an outcome must meet for the aggregator to count it rather than send it to the DLQ: an id of
- * at most {@link #MAX_ID} characters and a known kind (the four built-in kinds or
- * {@code custom_<name>}). Kept in step with {@code dev.tally.rollup}'s decoder.
+ * at most {@link #MAX_ID} characters (the aggregator's decoder limit) and a known kind (the
+ * aggregator's own {@link OutcomeKinds} rule, so the two cannot drift apart).
  */
 public final class OutcomeIds {
 
     public static final int MAX_ID = 256;
 
-    static final Set<String> BUILT_IN_KINDS = Set.of(OutcomeData.PR_MERGED, OutcomeData.BUG_CAUGHT,
-            OutcomeData.SECURITY_FINDING, OutcomeData.TASK_AUTOMATED);
-    private static final Pattern CUSTOM_KIND = Pattern.compile("custom_[a-z0-9_]{1,57}");
-    public static final String KIND_RULE = "one of pr_merged, bug_caught, security_finding, task_automated, "
-            + "or custom_<name> with [a-z0-9_]";
+    public static final String KIND_RULE = OutcomeKinds.RULE;
 
     private OutcomeIds() {
     }
 
     public static boolean validKind(String kind) {
-        return kind != null && (BUILT_IN_KINDS.contains(kind) || CUSTOM_KIND.matcher(kind).matches());
+        return OutcomeKinds.isValid(kind);
     }
 
     /**

@@ -36,6 +36,9 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
     /** Repositories matching this pattern map to {@link #CONFIG_TEAM} through {@code tally.outcomes.repo-teams}. */
     public static final String CONFIG_PATTERN = "cfg-mapped/*";
     public static final String CONFIG_TEAM = "Outcomes Config Team";
+    /** Repositories of the end-to-end test, mapped to their own team so its counts are its own. */
+    public static final String E2E_PATTERN = "e2e-org/*";
+    public static final String E2E_TEAM = "Outcomes E2E Repo Team";
     public static final String AI_SARIF_TOOL = "Claude Code Security Review";
 
     private static final Pattern PATH = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/commits");
@@ -61,6 +64,7 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
                 Map.entry("tally.github.retry-after", "1s"),
                 Map.entry("tally.github.retry-every", "1s"),
                 Map.entry("tally.outcomes.repo-teams.\"" + CONFIG_PATTERN + "\"", CONFIG_TEAM),
+                Map.entry("tally.outcomes.repo-teams.\"" + E2E_PATTERN + "\"", E2E_TEAM),
                 Map.entry("tally.outcomes.sarif.ai-tools", AI_SARIF_TOOL));
     }
 
