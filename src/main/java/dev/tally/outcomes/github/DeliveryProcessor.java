@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tally.events.OutcomeData;
 import dev.tally.outcomes.OutcomeEmitter;
 import dev.tally.outcomes.config.GitHubConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 
 /**
@@ -36,6 +37,7 @@ public class DeliveryProcessor {
     private final OutcomeEmitter emitter;
     private final ObjectMapper mapper;
     private final GitHubConfig config;
+    private final MeterRegistry metrics;
     private final ExecutorService workers = Executors.newFixedThreadPool(2, r -> {
         Thread t = new Thread(r, "tally-github-delivery");
         t.setDaemon(true);
@@ -43,13 +45,17 @@ public class DeliveryProcessor {
     });
 
     public DeliveryProcessor(DeliveryStore store, GitHubOutcomes outcomes, OutcomeEmitter emitter,
-            ObjectMapper mapper, GitHubConfig config) {
+            ObjectMapper mapper, GitHubConfig config, MeterRegistry metrics) {
         this.store = store;
         this.outcomes = outcomes;
         this.emitter = emitter;
         this.mapper = mapper;
         this.config = config;
+        this.metrics = metrics;
     }
+
+    /** {@code tally_github_delivery_processing_total{result="processed"|"failed"|"gave_up"}}. */
+    public static final String METRIC = "tally.github.delivery.processing";
 
     public void submit(String deliveryId) {
         workers.execute(() -> process(deliveryId));
@@ -73,9 +79,11 @@ public class DeliveryProcessor {
             Map<String, OutcomeData> produced = outcomes.outcomes(d.event(), payload);
             produced.forEach(emitter::emit);
             store.processed(deliveryId, new ArrayList<>(produced.keySet()));
+            metrics.counter(METRIC, "result", "processed").increment();
         } catch (Exception e) {
             String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
             boolean last = d.attempt() >= config.maxAttempts();
+            metrics.counter(METRIC, "result", last ? "gave_up" : "failed").increment();
             if (last) {
                 LOG.errorf("delivery %s (%s) failed on its last attempt %d: %s", deliveryId, d.event(), d.attempt(), reason);
             } else {
