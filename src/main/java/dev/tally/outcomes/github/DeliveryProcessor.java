@@ -76,7 +76,8 @@ public class DeliveryProcessor {
         DeliveryStore.Claimed d = claimed.get();
         try {
             JsonNode payload = mapper.readTree(d.payload());
-            Map<String, OutcomeData> produced = outcomes.outcomes(d.event(), payload);
+            Map<String, OutcomeData> produced = outcomes.outcomes(d.event(), payload,
+                    d.attempt() >= config.maxAttempts());
             produced.forEach(emitter::emit);
             store.processed(deliveryId, new ArrayList<>(produced.keySet()));
             metrics.counter(METRIC, "result", "processed").increment();

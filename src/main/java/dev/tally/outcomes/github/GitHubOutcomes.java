@@ -8,6 +8,8 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tally.events.OutcomeData;
@@ -27,6 +29,8 @@ import dev.tally.outcomes.mapping.TeamMapper;
 @ApplicationScoped
 public class GitHubOutcomes {
 
+    private static final Logger LOG = Logger.getLogger(GitHubOutcomes.class);
+
     private final GitHubClient github;
     private final TeamMapper teams;
     private final GatewayUse gatewayUse;
@@ -45,10 +49,15 @@ public class GitHubOutcomes {
         return reviews;
     }
 
-    public Map<String, OutcomeData> outcomes(String event, JsonNode payload) throws GitHubApiException {
+    /**
+     * @param lastAttempt when the GitHub API still fails on the last attempt, the PR is attributed from
+     *                    the payload alone rather than dropped (a merged PR is counted either way)
+     */
+    public Map<String, OutcomeData> outcomes(String event, JsonNode payload, boolean lastAttempt)
+            throws GitHubApiException {
         GitHubEvents.Classified c = GitHubEvents.classify(event, payload, reviews);
         return switch (c.kind()) {
-            case PR_MERGED -> prMerged(payload);
+            case PR_MERGED -> prMerged(payload, lastAttempt);
             case REVIEW_FINDING -> finding(payload, payload.path("review"), "github:review:", "state",
                     "submitted_at");
             case REVIEW_COMMENT_FINDING -> finding(payload, payload.path("comment"), "github:review-comment:", null,
@@ -57,14 +66,28 @@ public class GitHubOutcomes {
         };
     }
 
-    private Map<String, OutcomeData> prMerged(JsonNode payload) throws GitHubApiException {
+    private Map<String, OutcomeData> prMerged(JsonNode payload, boolean lastAttempt) throws GitHubApiException {
         String repo = payload.path("repository").path("full_name").asText();
         JsonNode pr = payload.path("pull_request");
         int number = pr.path("number").asInt(payload.path("number").asInt());
         String author = pr.path("user").path("login").asText(null);
         Instant mergedAt = time(pr.path("merged_at"), time(pr.path("closed_at"), Instant.now()));
 
-        List<String> messages = github.configured() ? github.commitMessages(repo, number) : payloadTexts(payload);
+        List<String> messages;
+        if (!github.configured()) {
+            messages = payloadTexts(payload);
+        } else {
+            try {
+                messages = github.commitMessages(repo, number);
+            } catch (GitHubApiException e) {
+                if (!lastAttempt) {
+                    throw e;
+                }
+                LOG.warnf("%s#%d: commits unreadable on the last attempt (%s); attributing from the payload only",
+                        repo, number, e.getMessage());
+                messages = payloadTexts(payload);
+            }
+        }
         List<String> labels = new ArrayList<>();
         for (JsonNode l : pr.path("labels")) {
             if (l.path("name").isTextual()) {

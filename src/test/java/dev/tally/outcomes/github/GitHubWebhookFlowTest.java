@@ -261,13 +261,18 @@ class GitHubWebhookFlowTest {
     }
 
     @Test
-    void aDeliveryThatCannotBeProcessedIsRecordedAsFailedWithTheReason() {
+    void aPrWhoseCommitsStayUnreadableIsRecordedAsFailedThenCountedFromThePayloadOnTheLastAttempt() {
         String id = delivery();
-        send("pull_request", id, OutcomeTestData.mergedPr("acme-outcomes/missing-repo", 109, "outc-flow-missing", MERGED_AT))
-                .statusCode(202);
+        ObjectNode pr = OutcomeTestData.mergedPr("acme-outcomes/missing-repo", 109, "outc-flow-missing", MERGED_AT);
+        ((ObjectNode) pr.get("pull_request")).put("body", "Squash of 3 commits\n\nCo-authored-by: Claude <noreply@anthropic.com>");
+        send("pull_request", id, pr).statusCode(202);
         awaitStatus(id, DeliveryStore.FAILED);
         assertThat(deliveries.state(id).get().lastError()).contains("404").contains("Not Found");
-        assertThat(OutcomeTopic.count("github:pr:acme-outcomes/missing-repo#109")).isZero();
+
+        JsonNode e = OutcomeTopic.await("github:pr:acme-outcomes/missing-repo#109").event();
+        assertThat(OutcomeTopic.attribution(e)).containsExactly("trailer:Co-authored-by: Claude");
+        awaitStatus(id, DeliveryStore.PROCESSED);
+        assertThat(deliveries.state(id).get().attempts()).isEqualTo(5);
     }
 
     @Test
