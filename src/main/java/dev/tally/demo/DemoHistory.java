@@ -41,7 +41,9 @@ public final class DemoHistory {
             DemoOrg.TeamProfile p = t.profile();
             double adoption = p.adoption() * (0.55 + 0.45 * ramp);
             for (UUID employee : t.employees()) {
-                if (rnd.nextDouble() >= adoption * workload) {
+                // Some people never use AI (the adoption gap); adopters use it on most working days.
+                double who = (employee.hashCode() & 0xffff) / 65536.0;
+                if (who >= adoption || rnd.nextDouble() >= 0.85 * workload) {
                     continue;
                 }
                 double spend = p.spendPerActiveDay() * (0.6 + 0.8 * rnd.nextDouble());
@@ -110,7 +112,8 @@ public final class DemoHistory {
         } else {
             // A session: cached context read twice the size of fresh input, output an eighth of it.
             double perInput = price.input() + price.output() / 8.0 + 2.0 * price.cacheRead();
-            input = Math.max(50, Math.round(usd * 1e9 / perInput));
+            // Sessions cap at 150k fresh tokens: cheap models then cost less than the target, as they do.
+            input = Math.max(50, Math.min(150_000, Math.round(usd * 1e9 / perInput)));
             output = input / 8;
             cacheRead = 2 * input;
             cost = input * price.input() + output * price.output() + cacheRead * price.cacheRead();

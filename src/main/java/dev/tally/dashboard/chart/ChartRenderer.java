@@ -123,6 +123,16 @@ public class ChartRenderer {
         theme.setShadowVisible(false);
         JFreeChart chart = panel.type() == PanelType.TIMESERIES ? timeSeries(panel, report) : bars(panel, report);
         theme.apply(chart);
+        // After the theme: it resets series paints.
+        for (int i = 0; i < panel.metrics().size(); i++) {
+            Paint paint = colour(panel.metrics().get(i), i);
+            if (chart.getPlot() instanceof XYPlot xy) {
+                xy.getRenderer().setSeriesPaint(i, paint);
+                xy.getRenderer().setSeriesStroke(i, new BasicStroke(2.2f));
+            } else if (chart.getPlot() instanceof CategoryPlot cp) {
+                cp.getRenderer().setSeriesPaint(i, paint);
+            }
+        }
         chart.setBackgroundPaint(Color.WHITE);
         chart.setTitle((String) null);
         chart.setAntiAlias(true);
@@ -136,7 +146,6 @@ public class ChartRenderer {
     }
 
     private JFreeChart timeSeries(Panel panel, Report report) {
-        String axis = axisLabel(panel.metrics());
         XYPlot plot;
         if (panel.chart() == ChartType.STACKED_BAR || panel.chart() == ChartType.BAR) {
             TimeTableXYDataset ds = new TimeTableXYDataset();
@@ -147,7 +156,7 @@ public class ChartRenderer {
             });
             StackedXYBarRenderer r = new StackedXYBarRenderer(0.15);
             r.setDrawBarOutline(false);
-            plot = new XYPlot(ds, dateAxis(), new NumberAxis(axis), r);
+            plot = new XYPlot(ds, dateAxis(), valueAxis(panel.metrics()), r);
         } else {
             TimeSeriesCollection ds = new TimeSeriesCollection();
             for (Metric metric : panel.metrics()) {
@@ -156,11 +165,7 @@ public class ChartRenderer {
                 ds.addSeries(s);
             }
             XYItemRenderer r = panel.chart() == ChartType.AREA ? new XYAreaRenderer() : new XYLineAndShapeRenderer(true, false);
-            plot = new XYPlot(ds, dateAxis(), new NumberAxis(axis), r);
-        }
-        for (int i = 0; i < panel.metrics().size(); i++) {
-            plot.getRenderer().setSeriesPaint(i, colour(panel.metrics().get(i), i));
-            plot.getRenderer().setSeriesStroke(i, new BasicStroke(2.2f));
+            plot = new XYPlot(ds, dateAxis(), valueAxis(panel.metrics()), r);
         }
         return new JFreeChart(null, new Font(FONT, Font.BOLD, 14), plot, true);
     }
@@ -179,12 +184,23 @@ public class ChartRenderer {
         BarRenderer r = panel.chart() == ChartType.STACKED_BAR ? new StackedBarRenderer() : new BarRenderer();
         r.setItemMargin(0.05);
         r.setDrawBarOutline(false);
-        CategoryPlot plot = new CategoryPlot(ds, new CategoryAxis(), new NumberAxis(axisLabel(panel.metrics())), r);
+        CategoryPlot plot = new CategoryPlot(ds, new CategoryAxis(), valueAxis(panel.metrics()), r);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
-        for (int i = 0; i < panel.metrics().size(); i++) {
-            r.setSeriesPaint(i, colour(panel.metrics().get(i), i));
-        }
         return new JFreeChart(null, new Font(FONT, Font.BOLD, 14), plot, panel.metrics().size() > 1);
+    }
+
+    /** Money axes in dollars, counts compact (1.5K, 2B) instead of JFreeChart's 1.5E9. */
+    private static NumberAxis valueAxis(List<Metric> metrics) {
+        NumberAxis axis = new NumberAxis(axisLabel(metrics));
+        if (metrics.stream().allMatch(m -> m.unit() == Metric.Unit.MONEY)) {
+            axis.setNumberFormatOverride(new java.text.DecimalFormat("$#,##0"));
+        } else {
+            java.text.NumberFormat compact = java.text.NumberFormat.getCompactNumberInstance(java.util.Locale.ENGLISH,
+                    java.text.NumberFormat.Style.SHORT);
+            compact.setMaximumFractionDigits(1);
+            axis.setNumberFormatOverride(compact);
+        }
+        return axis;
     }
 
     private static DateAxis dateAxis() {

@@ -10,7 +10,11 @@ import java.util.List;
 public record Table(String id, String title, List<Column> columns, List<Row> rows, Row total) {
 
     @io.quarkus.qute.TemplateData
-    public record Column(String label, String csvName, boolean numeric) {
+    /** @param csvOnly carried in the CSV but not drawn on the page (ids) */
+    public record Column(String label, String csvName, boolean numeric, boolean csvOnly) {
+        public Column(String label, String csvName, boolean numeric) {
+            this(label, csvName, numeric, false);
+        }
     }
 
     /** @param cssClass "pays" / "costs" marks a team's verdict; empty otherwise */

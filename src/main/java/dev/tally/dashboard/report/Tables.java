@@ -83,7 +83,7 @@ public final class Tables {
         List<Column> cols = new ArrayList<>(List.of(new Column("Team", "team", false),
                 new Column("Department", "department", false), new Column("Verdict", "verdict", false)));
         cols.addAll(metricColumns(metrics));
-        cols.add(new Column("Team id", "team_id", false));
+        cols.add(new Column("Team id", "team_id", false, true));
         List<TeamInfo> sorted = new ArrayList<>(r.teams());
         // Best return first: a leader reads the top of the table for "who pays off".
         sorted.sort(Comparator.comparing((TeamInfo t) -> r.teamMetrics(t.id()).roiMultiple(),
@@ -164,7 +164,7 @@ public final class Tables {
         List<Column> cols = List.of(new Column("Merged (UTC)", "merged_at", false), new Column("PR", "ref", false),
                 new Column("Author", "author", false), new Column("AI-assisted", "ai_assisted", false),
                 new Column("Attribution rules that fired", "attribution", false), new Column("Source", "source", false),
-                new Column("Outcome id", "id", false));
+                new Column("Outcome id", "id", false, true));
         List<Row> rows = new ArrayList<>();
         for (Report.PrRow p : r.mergedPrs()) {
             String rules = String.join(", ", p.attribution());

@@ -34,6 +34,9 @@ public final class Format {
     }
 
     public static String count(long n) {
+        if (Math.abs(n) >= 1_000_000_000) {
+            return String.format(Locale.ROOT, "%.1fB", n / 1_000_000_000.0);
+        }
         if (Math.abs(n) >= 10_000_000) {
             return String.format(Locale.ROOT, "%.1fM", n / 1_000_000.0);
         }
