@@ -47,7 +47,9 @@ public final class DemoHistory {
                     continue;
                 }
                 double spend = p.spendPerActiveDay() * (0.6 + 0.8 * rnd.nextDouble());
-                int sessions = 3 + rnd.nextInt(5);
+                // Enough sessions that none exceeds MAX_SESSION_INPUT fresh tokens on the main model.
+                int sessions = (int) Math.min(40, Math.max(3 + rnd.nextInt(5),
+                        Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * perInput(p.models().get(0))))));
                 for (int s = 0; s < sessions; s++) {
                     String model = pickModel(p.models(), rnd);
                     Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC)
@@ -98,6 +100,14 @@ public final class DemoHistory {
         return models.get(2);
     }
 
+    static final long MAX_SESSION_INPUT = 400_000;
+
+    /** Nano-dollars per fresh input token of a session, its output (1/8) and cache reads (2×) included. */
+    static double perInput(String model) {
+        DemoOrg.Price price = DemoOrg.price(model);
+        return price == null ? 2_000 : price.input() + price.output() / 8.0 + 2.0 * price.cacheRead();
+    }
+
     static CloudEvent<UsageData> usage(UUID team, UUID employee, String model, double usd, Instant at, Random rnd, String idSeed) {
         DemoOrg.Price price = DemoOrg.price(model);
         long input;
@@ -111,9 +121,9 @@ public final class DemoHistory {
             cost = null;
         } else {
             // A session: cached context read twice the size of fresh input, output an eighth of it.
-            double perInput = price.input() + price.output() / 8.0 + 2.0 * price.cacheRead();
-            // Sessions cap at 150k fresh tokens: cheap models then cost less than the target, as they do.
-            input = Math.max(50, Math.min(150_000, Math.round(usd * 1e9 / perInput)));
+            double perInput = perInput(model);
+            // Capped: a cheap side model then costs less than the session's share, as it does.
+            input = Math.max(50, Math.min(MAX_SESSION_INPUT, Math.round(usd * 1e9 / perInput)));
             output = input / 8;
             cacheRead = 2 * input;
             cost = input * price.input() + output * price.output() + cacheRead * price.cacheRead();

@@ -27,11 +27,11 @@ public final class DemoOrg {
     public static final List<TeamProfile> TEAMS = List.of(
             new TeamProfile("Platform", "Engineering", 12, 0.9, 22, List.of("claude-sonnet-4-5", "gpt-4o-mini"), 3.0, 1.0, 0.8, 0.1, 0, 0),
             new TeamProfile("Payments", "Engineering", 10, 0.8, 18, List.of("claude-sonnet-4-5", "gpt-4o"), 1.6, 1.5, 0.5, 0.3, 0, 0),
-            new TeamProfile("Mobile", "Engineering", 9, 0.6, 30, List.of("gpt-4o", "claude-sonnet-4-5"), 0.5, 2.0, 0.1, 0, 0, 0),
+            new TeamProfile("Mobile", "Engineering", 9, 0.6, 48, List.of("gpt-4o", "claude-sonnet-4-5"), 0.5, 2.0, 0.1, 0, 0, 0),
             new TeamProfile("Data Science", "Data", 8, 0.9, 45, List.of("o3", "gpt-4o", "internal-llama-70b"), 0.3, 0.5, 0.1, 0, 0.5, 1),
             new TeamProfile("AppSec", "Security", 6, 0.8, 15, List.of("claude-sonnet-4-5", "claude-haiku-4-5"), 0.3, 0.3, 0.2, 0.4, 0, 0),
             new TeamProfile("Customer Support", "Customer Success", 12, 0.95, 3, List.of("claude-haiku-4-5", "gpt-4o-mini"), 0, 0, 0, 0, 2.0, 0.5),
-            new TeamProfile("Marketing", "Marketing", 12, 0.7, 12, List.of("gpt-4o", "gpt-4o-mini"), 0, 0, 0, 0, 0.5, 1),
+            new TeamProfile("Marketing", "Marketing", 12, 0.7, 24, List.of("gpt-4o", "gpt-4o-mini"), 0, 0, 0, 0, 0.5, 1),
             new TeamProfile("Finance", "Finance", 8, 0.5, 6, List.of("gpt-4o-mini", "internal-llama-70b"), 0, 0, 0, 0, 0.3, 1.5));
 
     /** USD × 10^9 per token: input, output, cache read; null for the unpriced internal model. */

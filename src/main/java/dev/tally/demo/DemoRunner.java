@@ -40,11 +40,17 @@ import io.quarkus.runtime.StartupEvent;
 import dev.tally.demo.DemoHistory.SeededTeam;
 import dev.tally.events.EventPublisher;
 import dev.tally.events.Topics;
-import dev.tally.platform.TallyConfig;
+import dev.tally.identity.EmployeeView;
+import dev.tally.identity.IdentityService;
+import dev.tally.identity.KeyView;
+import dev.tally.identity.NewEmployee;
+import dev.tally.identity.NewKey;
+import dev.tally.identity.NewTeam;
+import dev.tally.identity.TeamView;
 
 /**
- * The demo ({@code TALLY_DEMO_ENABLED=true}): seeds the example org through the admin REST API (as
- * an admin would), publishes {@code tally.demo.history-days} of past usage and outcomes once, then
+ * The demo ({@code TALLY_DEMO_ENABLED=true}): seeds the example org through the identity service
+ * (what the admin API calls), publishes {@code tally.demo.history-days} of past usage and outcomes once, then
  * keeps calling the real gateway with the demo employees' keys (the gateway answers from its
  * simulated provider in demo mode) and publishing live outcomes. Runs on its own thread; failures
  * are logged and retried, never fatal to the app.
@@ -55,7 +61,7 @@ public class DemoRunner {
     private static final Logger LOG = Logger.getLogger(DemoRunner.class);
 
     private final DemoConfig config;
-    private final TallyConfig tally;
+    private final IdentityService identity;
     private final EventPublisher publisher;
     private final DataSource dataSource;
     private final ObjectMapper json;
@@ -63,9 +69,10 @@ public class DemoRunner {
     private volatile boolean running;
     private Thread thread;
 
-    public DemoRunner(DemoConfig config, TallyConfig tally, EventPublisher publisher, DataSource dataSource, ObjectMapper json) {
+    public DemoRunner(DemoConfig config, IdentityService identity, EventPublisher publisher, DataSource dataSource,
+            ObjectMapper json) {
         this.config = config;
-        this.tally = tally;
+        this.identity = identity;
         this.publisher = publisher;
         this.dataSource = dataSource;
         this.json = json;
@@ -95,10 +102,8 @@ public class DemoRunner {
         while (running && teams == null) {
             try {
                 teams = seed(keys);
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                LOG.warnf("demo: seeding through %s failed (%s); retrying in 10 s", baseUrl(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.warnf("demo: seeding failed (%s); retrying in 10 s", e.getMessage());
                 if (!pause(Duration.ofSeconds(10))) {
                     return;
                 }
@@ -115,46 +120,42 @@ public class DemoRunner {
         live(teams, keys);
     }
 
-    /** Creates (or finds, after a restart) the demo teams and employees, and a fresh key per employee. */
-    List<SeededTeam> seed(Map<UUID, String> keys) throws IOException, InterruptedException {
-        waitForHttp();
-        Map<String, UUID> existingTeams = new HashMap<>();
-        for (JsonNode t : list(get("/api/admin/teams"), "teams")) {
-            existingTeams.put(t.path("name").asText(), UUID.fromString(t.path("id").asText()));
-        }
-        Map<String, UUID> existingEmployees = new HashMap<>();
-        for (JsonNode e : list(get("/api/admin/employees"), "employees")) {
-            existingEmployees.put(e.path("email").asText(), UUID.fromString(e.path("id").asText()));
-        }
+    /**
+     * Creates (or finds, after a restart) the demo teams and employees through the identity
+     * service, and a fresh key per employee (the previous demo keys are revoked: keys are shown
+     * only once, so a restarted demo cannot reuse them).
+     */
+    List<SeededTeam> seed(Map<UUID, String> keys) {
         List<SeededTeam> out = new ArrayList<>();
         int person = 0;
         for (DemoOrg.TeamProfile p : DemoOrg.TEAMS) {
-            UUID teamId = existingTeams.get(p.name());
-            if (teamId == null) {
-                JsonNode created = post("/api/admin/teams", Map.of("name", p.name(), "department", p.department()));
-                teamId = UUID.fromString(created.path("id").asText());
-            }
+            UUID teamId = identity.teamByName(p.name()).map(TeamView::id)
+                    .orElseGet(() -> identity.createTeam(new NewTeam(p.name(), p.department())).id());
             markDemo(teamId);
             List<UUID> employees = new ArrayList<>();
             for (int i = 0; i < p.people(); i++, person++) {
                 String first = DemoOrg.FIRST.get(person % DemoOrg.FIRST.size());
                 String last = DemoOrg.LAST.get((person * 7 + 3) % DemoOrg.LAST.size());
-                String email = (first + "." + last + "." + person).toLowerCase().replace("é", "e") + "@demo.tally.invalid";
-                UUID id = existingEmployees.get(email);
-                if (id == null) {
-                    JsonNode created = post("/api/admin/employees",
-                            Map.of("email", email, "name", first + " " + last, "teamId", teamId.toString()));
-                    id = UUID.fromString(created.path("id").asText());
-                }
+                String email = (first + "." + last + "." + person).toLowerCase(java.util.Locale.ROOT).replace("é", "e")
+                        + "@demo.tally.example";
+                final UUID team = teamId;
+                UUID id = identity.employeeByEmail(email).map(EmployeeView::id)
+                        .orElseGet(() -> identity.createEmployee(new NewEmployee(email, first + " " + last, team, null)).id());
                 employees.add(id);
-                JsonNode key = post("/api/admin/keys", Map.of("employeeId", id.toString(), "name", "demo"));
-                keys.put(id, key.path("key").asText());
+                for (KeyView k : identity.keys(id)) {
+                    if (DEMO_KEY.equals(k.name()) && k.revokedAt() == null) {
+                        identity.revokeKey(k.id());
+                    }
+                }
+                keys.put(id, identity.createKey(NewKey.of(id, DEMO_KEY)).key());
             }
             out.add(new SeededTeam(p, teamId, employees));
         }
         LOG.infof("demo: %d teams, %d employees with keys", out.size(), person);
         return out;
     }
+
+    private static final String DEMO_KEY = "demo";
 
     /** Publishes the days not yet published (all of history at first start). */
     void history(List<SeededTeam> teams) throws SQLException {
@@ -272,42 +273,9 @@ public class DemoRunner {
         }
     }
 
-    private JsonNode get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .header("Authorization", "Bearer " + adminToken()).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IOException("GET " + path + " answered " + r.statusCode());
-        }
-        return json.readTree(r.body());
-    }
 
-    private JsonNode post(String path, Map<String, Object> body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
-                .header("Authorization", "Bearer " + adminToken()).header("Content-Type", "application/json")
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IOException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return json.readTree(r.body());
-    }
 
-    /** A list answer: a bare array, or an object holding the array under {@code field} or "items". */
-    private static Iterable<JsonNode> list(JsonNode n, String field) {
-        if (n.isArray()) {
-            return n;
-        }
-        if (n.has(field)) {
-            return n.get(field);
-        }
-        return n.path("items");
-    }
 
-    private String adminToken() throws IOException {
-        return tally.adminToken().filter(t -> !t.isBlank()).orElse(
-                Files.readString(Path.of(tally.dataDir()).resolve("admin-token"), StandardCharsets.UTF_8).trim());
-    }
 
     private String baseUrl() {
         return config.baseUrl().orElseGet(() -> "http://127.0.0.1:"
