@@ -5,9 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +28,6 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.ShutdownEvent;
@@ -117,6 +113,13 @@ public class DemoRunner {
         } catch (Exception e) {
             LOG.warnf("demo: history not published: %s", e.getMessage());
         }
+        try {
+            waitForHttp();
+        } catch (IOException e) {
+            LOG.warnf("demo: %s does not answer (%s); live traffic goes on trying", baseUrl(), e.getMessage());
+        } catch (InterruptedException e) {
+            return;
+        }
         live(teams, keys);
     }
 
@@ -192,8 +195,9 @@ public class DemoRunner {
                 String model = t.profile().models().get(rnd.nextInt(t.profile().models().size()));
                 try {
                     int status = call(keys.get(employee), model, rnd);
-                    if (status >= 500 && ++failures % 50 == 1) {
-                        LOG.warnf("demo: gateway answered %d for %s", status, model);
+                    if (status / 100 != 2 && ++failures % 50 == 1) {
+                        LOG.warnf("demo: the gateway answered %d for %s (is the gateway role on, with its simulated provider?)",
+                                status, model);
                     }
                 } catch (IOException e) {
                     if (++failures % 50 == 1) {

@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.function.Function;
 
 import javax.sql.DataSource;
 
@@ -34,8 +33,10 @@ import dev.tally.platform.ApiException;
 
 /**
  * Builds {@link Report}s from the rollups with plain SQL (aggregates, not entities). The org scope
- * reads only team-level tables (usage_team_daily, outcome_daily, outcome_value_daily,
- * employee_activity), so its cost grows with teams × days, not with employees.
+ * reads only team-level tables (usage_team_day, usage_team_daily for models, outcome_value_daily,
+ * employee_activity), so its cost grows with teams × days, not with employees. Outcome counts come
+ * from outcome_value_daily, which the outcome rows' trigger keeps equal to outcome_daily (same rows,
+ * same transaction) and which also carries what the ROI model needs (severity, own valueHours).
  */
 @ApplicationScoped
 public class ReportService {
@@ -71,8 +72,9 @@ public class ReportService {
             }
             Map<UUID, Long> employees = employeeCounts(c, teamId);
             Period prev = period.previous();
-            Map<UUID, Acc> current = byTeam(c, teamId, period, roi, employees);
-            Map<UUID, Acc> previous = byTeam(c, teamId, prev, roi, employees);
+            Map<UUID, Acc> current = new HashMap<>();
+            Map<UUID, Acc> previous = new HashMap<>();
+            byTeam(c, teamId, period, roi, current, previous);
 
             Map<UUID, Metrics> cur = new LinkedHashMap<>();
             Map<UUID, Metrics> pre = new LinkedHashMap<>();
@@ -153,23 +155,25 @@ public class ReportService {
             + "sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(cost_nanos), "
             + "sum(unpriced_requests), sum(unpriced_tokens)";
 
-    private Map<UUID, Acc> byTeam(Connection c, UUID teamId, Period p, RoiModel roi, Map<UUID, Long> employees)
-            throws SQLException {
-        Map<UUID, Acc> out = new HashMap<>();
-        Function<UUID, Acc> acc = id -> out.computeIfAbsent(id, k -> new Acc());
+    /**
+     * Per-team sums of the period and of the previous one, one scan each over the team-level tables
+     * (the two periods are adjacent, so one range covers both).
+     */
+    private static void byTeam(Connection c, UUID teamId, Period p, RoiModel roi, Map<UUID, Acc> current,
+            Map<UUID, Acc> previous) throws SQLException {
+        Period prev = p.previous();
         String teamFilter = teamId == null ? "" : " AND team_id = ?";
-        query(c, "SELECT team_id, " + USAGE_SUMS + " FROM usage_team_daily WHERE day BETWEEN ? AND ?" + teamFilter
-                + " GROUP BY team_id", p, teamId, rs -> acc.apply(rs.getObject(1, UUID.class)).usage(rs, 2));
-        query(c, "SELECT team_id, kind, ai_assisted, sum(outcomes) FROM outcome_daily WHERE day BETWEEN ? AND ?"
-                + teamFilter + " GROUP BY team_id, kind, ai_assisted", p, teamId,
-                rs -> acc.apply(rs.getObject(1, UUID.class)).outcomes(rs.getString(2), rs.getBoolean(3), rs.getLong(4)));
-        query(c, "SELECT team_id, kind, ai_assisted, severity, sum(outcomes), sum(explicit_outcomes), sum(explicit_hours)"
-                + " FROM outcome_value_daily WHERE day BETWEEN ? AND ?" + teamFilter
-                + " GROUP BY team_id, kind, ai_assisted, severity", p, teamId,
-                rs -> acc.apply(rs.getObject(1, UUID.class)).value += roi.valueNanos(rs.getString(2), rs.getBoolean(3),
-                        rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getBigDecimal(7)));
-        activeUsers(c, teamId, p, (team, n) -> acc.apply(team).active = n);
-        return out;
+        Object[] args = teamId == null
+                ? new Object[] { Date.valueOf(p.from()), Date.valueOf(prev.from()), Date.valueOf(p.to()) }
+                : new Object[] { Date.valueOf(p.from()), Date.valueOf(prev.from()), Date.valueOf(p.to()), teamId };
+        RowAcc acc = (rs) -> (rs.getBoolean(2) ? current : previous).computeIfAbsent(rs.getObject(1, UUID.class), k -> new Acc());
+        run(c, "SELECT team_id, day >= ?, " + USAGE_SUMS + " FROM usage_team_day WHERE day BETWEEN ? AND ?" + teamFilter
+                + " GROUP BY 1, 2", rs -> acc.get(rs).usage(rs, 3), args);
+        run(c, "SELECT team_id, day >= ?, kind, ai_assisted, severity, sum(outcomes), sum(explicit_outcomes),"
+                + " sum(explicit_hours) FROM outcome_value_daily WHERE day BETWEEN ? AND ?" + teamFilter
+                + " GROUP BY 1, 2, 3, 4, 5", rs -> acc.get(rs).outcomes(roi, rs, 3), args);
+        activeUsers(c, teamId, p, (team, n) -> current.computeIfAbsent(team, k -> new Acc()).active = n);
+        activeUsers(c, teamId, prev, (team, n) -> previous.computeIfAbsent(team, k -> new Acc()).active = n);
     }
 
     /** Distinct active employees per team over the period, from the per-year activity bitmaps. */
@@ -188,19 +192,26 @@ public class ReportService {
             args.add(start.getDayOfYear());
             args.add(end.getDayOfYear() - start.getDayOfYear() + 1);
         }
+        if (teamId != null) {
+            args.add(teamId);
+        }
         String sql = "SELECT team_id, count(DISTINCT employee_id) FROM employee_activity WHERE (" + where + ")"
                 + (teamId == null ? "" : " AND team_id = ?") + " GROUP BY team_id";
+        run(c, sql, rs -> sink.accept(rs.getObject(1, UUID.class), rs.getLong(2)), args.toArray());
+    }
+
+    interface RowAcc {
+        Acc get(ResultSet rs) throws SQLException;
+    }
+
+    private static void run(Connection c, String sql, RowSink sink, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            for (Object a : args) {
-                ps.setObject(i++, a);
-            }
-            if (teamId != null) {
-                ps.setObject(i, teamId);
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(rs.getObject(1, UUID.class), rs.getLong(2));
+                    sink.accept(rs);
                 }
             }
         }
@@ -223,16 +234,12 @@ public class ReportService {
             out.put(d, new Acc());
         }
         String teamFilter = teamId == null ? "" : " AND team_id = ?";
-        query(c, "SELECT day, " + USAGE_SUMS + " FROM usage_team_daily WHERE day BETWEEN ? AND ?" + teamFilter
+        query(c, "SELECT day, " + USAGE_SUMS + " FROM usage_team_day WHERE day BETWEEN ? AND ?" + teamFilter
                 + " GROUP BY day", p, teamId, rs -> out.get(rs.getObject(1, LocalDate.class)).usage(rs, 2));
-        query(c, "SELECT day, kind, ai_assisted, sum(outcomes) FROM outcome_daily WHERE day BETWEEN ? AND ?" + teamFilter
-                + " GROUP BY day, kind, ai_assisted", p, teamId,
-                rs -> out.get(rs.getObject(1, LocalDate.class)).outcomes(rs.getString(2), rs.getBoolean(3), rs.getLong(4)));
         query(c, "SELECT day, kind, ai_assisted, severity, sum(outcomes), sum(explicit_outcomes), sum(explicit_hours)"
                 + " FROM outcome_value_daily WHERE day BETWEEN ? AND ?" + teamFilter
                 + " GROUP BY day, kind, ai_assisted, severity", p, teamId,
-                rs -> out.get(rs.getObject(1, LocalDate.class)).value += roi.valueNanos(rs.getString(2),
-                        rs.getBoolean(3), rs.getString(4), rs.getLong(5), rs.getLong(6), rs.getBigDecimal(7)));
+                rs -> out.get(rs.getObject(1, LocalDate.class)).outcomes(roi, rs, 2));
         TreeMap<LocalDate, Metrics> m = new TreeMap<>();
         out.forEach((d, a) -> m.put(d, a.toMetrics()));
         return m;
@@ -336,6 +343,15 @@ public class ReportService {
             cost += rs.getLong(i + 7);
             unpricedRequests += rs.getLong(i + 8);
             unpricedTokens += rs.getLong(i + 9);
+        }
+
+        /** Counts and value of one outcome_value_daily group: kind, ai_assisted, severity, outcomes, explicit n, explicit h. */
+        void outcomes(RoiModel roi, ResultSet rs, int i) throws SQLException {
+            String kind = rs.getString(i);
+            boolean ai = rs.getBoolean(i + 1);
+            long n = rs.getLong(i + 3);
+            outcomes(kind, ai, n);
+            value += roi.valueNanos(kind, ai, rs.getString(i + 2), n, rs.getLong(i + 4), rs.getBigDecimal(i + 5));
         }
 
         void outcomes(String kind, boolean ai, long n) {
