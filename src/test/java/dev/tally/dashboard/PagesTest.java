@@ -66,6 +66,14 @@ class PagesTest {
     }
 
     @Test
+    void aModelWithOnlyUnpricedUsageIsNeverShownAsZeroDollars() {
+        String html = given().get("/models?preset=30d").then().statusCode(200).extract().asString();
+        int at = html.indexOf(">internal/internal-llama-70b<", html.indexOf("<table"));
+        String row = html.substring(html.lastIndexOf("<tr", at), html.indexOf("</tr>", at));
+        assertThat(row).contains(">unpriced<").doesNotContain("$0.00");
+    }
+
+    @Test
     void unknownTeamIsAProblemNotAnError() {
         given().get("/teams/00000000-0000-0000-0000-00000000abcd").then().statusCode(404);
         given().get("/teams/nope").then().statusCode(400);

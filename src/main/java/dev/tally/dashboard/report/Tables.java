@@ -74,7 +74,13 @@ public final class Tables {
             if ((metric == Metric.UNPRICED_REQUESTS || metric == Metric.UNPRICED_TOKENS) && ((Number) metric.raw(m)).longValue() > 0) {
                 css = "unpriced";
             }
-            cells.add(new Cell(Format.value(metric, m), Format.plain(metric, m), null, css));
+            String text = Format.value(metric, m);
+            // A row whose usage is all unpriced has no spend to show: say so rather than "$0.00".
+            if (metric == Metric.SPEND && m.spendNanos() == 0 && m.unpricedRequests() > 0) {
+                text = "unpriced";
+                css = "unpriced";
+            }
+            cells.add(new Cell(text, Format.plain(metric, m), null, css));
         }
         return cells;
     }
