@@ -30,6 +30,7 @@ public interface EventsConfig {
     @WithDefault("5s")
     Duration shutdownTimeout();
 
+    /** The spool on disk. */
     Spool spool();
 
     interface Spool {
