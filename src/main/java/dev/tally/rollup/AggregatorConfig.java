@@ -1,0 +1,46 @@
+package dev.tally.rollup;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Settings of the aggregator (the {@code tally-aggregator} consumer group). */
+@ConfigMapping(prefix = "tally.aggregator")
+public interface AggregatorConfig {
+
+    /** Kafka consumer group; every aggregator instance joins it and they split the partitions. */
+    @WithDefault("tally-aggregator")
+    String groupId();
+
+    /** Consumers (threads) per instance; each owns a share of the partitions. */
+    @WithDefault("2")
+    int consumers();
+
+    /** Longest wait for records in one poll; bounds freshness when traffic is light. */
+    @WithDefault("250ms")
+    Duration pollTimeout();
+
+    /** Most records in one poll, i.e. in one PostgreSQL transaction. */
+    @WithDefault("10000")
+    int maxPollRecords();
+
+    /** Most bytes fetched per partition per request. */
+    @WithDefault("4194304")
+    int maxPartitionFetchBytes();
+
+    /** Pause after a failed batch (database or DLQ unreachable) before the batch is read again. */
+    @WithDefault("2s")
+    Duration retryBackoff();
+
+    /**
+     * How long usage event ids are kept for de-duplication, in days of event time. Longer than the
+     * usage topic's retention, so a replay of anything still on Kafka is recognised.
+     */
+    @WithDefault("35")
+    int usageDedupeRetentionDays();
+
+    /** How often the operations snapshot (lag, DLQ count, rate) is refreshed in the background. */
+    @WithDefault("5s")
+    Duration statusRefresh();
+}

@@ -1,0 +1,61 @@
+package dev.tally.rollup;
+
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/** Micrometer meters of the aggregator (exported at {@code /q/metrics}). */
+@ApplicationScoped
+public class AggregatorMetrics {
+
+    private final Counter usageCounted;
+    private final Counter usageRepeats;
+    private final Counter outcomesCounted;
+    private final Counter outcomeRepeats;
+    private final Counter deadLetters;
+    private final Counter records;
+    private final Counter failures;
+    private final Timer batches;
+
+    public AggregatorMetrics(MeterRegistry registry) {
+        usageCounted = Counter.builder("tally.aggregator.events").tag("topic", "usage").tag("result", "counted")
+                .description("events counted into the rollups").register(registry);
+        usageRepeats = Counter.builder("tally.aggregator.events").tag("topic", "usage").tag("result", "repeat")
+                .description("events skipped because their id was counted before").register(registry);
+        outcomesCounted = Counter.builder("tally.aggregator.events").tag("topic", "outcomes").tag("result", "counted")
+                .description("events counted into the rollups").register(registry);
+        outcomeRepeats = Counter.builder("tally.aggregator.events").tag("topic", "outcomes").tag("result", "repeat")
+                .description("events skipped because their id was counted before").register(registry);
+        deadLetters = Counter.builder("tally.aggregator.dlq")
+                .description("messages sent to tally.dlq.v1 (unparseable or invalid)").register(registry);
+        records = Counter.builder("tally.aggregator.records")
+                .description("Kafka records consumed and committed").register(registry);
+        failures = Counter.builder("tally.aggregator.batch.failures")
+                .description("batches rolled back (database or DLQ unavailable, stale offsets)").register(registry);
+        batches = Timer.builder("tally.aggregator.batch")
+                .description("time from poll to PostgreSQL commit of one batch").register(registry);
+    }
+
+    void batch(BatchResult r, int recordCount, long nanos) {
+        usageCounted.increment(r.usageCounted());
+        usageRepeats.increment(r.usageRepeats());
+        outcomesCounted.increment(r.outcomesCounted());
+        outcomeRepeats.increment(r.outcomeRepeats());
+        deadLetters.increment(r.deadLetters());
+        records.increment(recordCount);
+        batches.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void failure() {
+        failures.increment();
+    }
+
+    /** Dead letters counted by this instance since start. */
+    public double deadLetters() {
+        return deadLetters.count();
+    }
+}

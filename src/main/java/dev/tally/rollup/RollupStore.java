@@ -1,0 +1,499 @@
+package dev.tally.rollup;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.common.TopicPartition;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Writes a batch's rollups and the offsets that produced them in ONE PostgreSQL transaction.
+ *
+ * <p>The batch is aggregated in memory first, so ten thousand events become one row per
+ * day × team × employee × provider × model; every table then takes a single multi-row statement
+ * ({@code INSERT … SELECT FROM unnest(arrays)}), which costs one round trip whatever the batch size.
+ *
+ * <p>Offsets are a compare-and-set: the stored next offset must still be the one this consumer
+ * started from. A consumer that lost its partitions without noticing (a long pause, a session
+ * timeout) therefore cannot commit over its successor: its transaction rolls back whole.
+ * Rows are written in a fixed key order so that two consumers never deadlock on the rollups.
+ */
+@ApplicationScoped
+public class RollupStore {
+
+    private static final String CLAIM_USAGE_IDS = """
+            INSERT INTO usage_event_id (id, day)
+            SELECT * FROM unnest(?::text[], ?::date[])
+            ON CONFLICT DO NOTHING
+            RETURNING id""";
+
+    private static final String UPSERT_DAILY = """
+            INSERT INTO usage_daily (day, team_id, employee_id, provider, model, requests, error_requests,
+                input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_nanos,
+                unpriced_requests, unpriced_tokens)
+            SELECT * FROM unnest(?::date[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::int8[], ?::int8[],
+                ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[])
+            ON CONFLICT (day, team_id, employee_id, provider, model) DO UPDATE SET
+                requests = usage_daily.requests + EXCLUDED.requests,
+                error_requests = usage_daily.error_requests + EXCLUDED.error_requests,
+                input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
+                output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens,
+                cache_read_tokens = usage_daily.cache_read_tokens + EXCLUDED.cache_read_tokens,
+                cache_write_tokens = usage_daily.cache_write_tokens + EXCLUDED.cache_write_tokens,
+                reasoning_tokens = usage_daily.reasoning_tokens + EXCLUDED.reasoning_tokens,
+                cost_nanos = usage_daily.cost_nanos + EXCLUDED.cost_nanos,
+                unpriced_requests = usage_daily.unpriced_requests + EXCLUDED.unpriced_requests,
+                unpriced_tokens = usage_daily.unpriced_tokens + EXCLUDED.unpriced_tokens""";
+
+    private static final String UPSERT_HOURLY = """
+            INSERT INTO usage_hourly (hour, team_id, requests, cost_nanos, unpriced_requests)
+            SELECT * FROM unnest(?::timestamptz[], ?::uuid[], ?::int8[], ?::int8[], ?::int8[])
+            ON CONFLICT (hour, team_id) DO UPDATE SET
+                requests = usage_hourly.requests + EXCLUDED.requests,
+                cost_nanos = usage_hourly.cost_nanos + EXCLUDED.cost_nanos,
+                unpriced_requests = usage_hourly.unpriced_requests + EXCLUDED.unpriced_requests""";
+
+    private static final String INSERT_OUTCOMES = """
+            INSERT INTO outcome (id, kind, team_id, employee_id, ai_assisted, attribution, source, ref, occurred_at,
+                severity, value_hours)
+            SELECT u.id, u.kind, u.team_id, u.employee_id, u.ai_assisted, u.attribution::jsonb, u.source, u.ref,
+                u.occurred_at, u.severity, u.value_hours
+            FROM unnest(?::text[], ?::text[], ?::uuid[], ?::uuid[], ?::bool[], ?::text[], ?::text[], ?::text[],
+                ?::timestamptz[], ?::text[], ?::numeric[])
+                AS u(id, kind, team_id, employee_id, ai_assisted, attribution, source, ref, occurred_at, severity,
+                     value_hours)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id""";
+
+    private static final String UPSERT_OUTCOME_DAILY = """
+            INSERT INTO outcome_daily (day, team_id, kind, ai_assisted, outcomes, value_hours)
+            SELECT * FROM unnest(?::date[], ?::uuid[], ?::text[], ?::bool[], ?::int8[], ?::numeric[])
+            ON CONFLICT (day, team_id, kind, ai_assisted) DO UPDATE SET
+                outcomes = outcome_daily.outcomes + EXCLUDED.outcomes,
+                value_hours = outcome_daily.value_hours + EXCLUDED.value_hours""";
+
+    private static final String INSERT_DLQ = """
+            INSERT INTO dlq_entry (topic, partition, kafka_offset, reason)
+            SELECT * FROM unnest(?::text[], ?::int4[], ?::int8[], ?::text[])
+            ON CONFLICT (topic, partition, kafka_offset) DO NOTHING""";
+
+    private static final String ADVANCE_OFFSET = """
+            UPDATE consumer_offset SET next_offset = ?, updated_at = now()
+            WHERE group_id = ? AND topic = ? AND partition = ? AND next_offset = ?""";
+
+    private static final String FIRST_OFFSET = """
+            INSERT INTO consumer_offset (group_id, topic, partition, next_offset) VALUES (?, ?, ?, ?)
+            ON CONFLICT (group_id, topic, partition) DO NOTHING""";
+
+    private final DataSource dataSource;
+    private final ObjectMapper mapper;
+
+    public RollupStore(DataSource dataSource, ObjectMapper mapper) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+    }
+
+    /** The stored next offset of each partition; a partition without a row is absent. */
+    public Map<TopicPartition, Long> offsets(String groupId, Collection<TopicPartition> partitions) throws SQLException {
+        Map<TopicPartition, Long> out = new HashMap<>();
+        if (partitions.isEmpty()) {
+            return out;
+        }
+        Set<TopicPartition> wanted = new HashSet<>(partitions);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT topic, partition, next_offset FROM consumer_offset WHERE group_id = ?")) {
+            ps.setString(1, groupId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    TopicPartition tp = new TopicPartition(rs.getString(1), rs.getInt(2));
+                    if (wanted.contains(tp)) {
+                        out.put(tp, rs.getLong(3));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Applies the batch and moves each partition's stored offset from {@code expected} (absent: no
+     * row yet) to the batch's next offset, all or nothing.
+     *
+     * @throws StaleOffsetsException when another consumer has moved an offset meanwhile
+     */
+    public BatchResult apply(String groupId, RollupBatch batch, Map<TopicPartition, Long> expected)
+            throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                // Offsets first: the row lock makes a competing consumer of the same partition wait
+                // here, before it has written anything, and then fail its compare-and-set.
+                advanceOffsets(c, groupId, batch.nextOffsets, expected);
+                Set<String> newUsage = claimUsageIds(c, batch.usage.values());
+                writeUsage(c, batch.usage.values(), newUsage);
+                Set<String> newOutcomes = insertOutcomes(c, batch.outcomes.values());
+                writeOutcomeDaily(c, batch.outcomes.values(), newOutcomes);
+                writeDeadLetters(c, batch.deadLetters);
+                c.commit();
+                return new BatchResult(newUsage.size(), batch.usage.size() - newUsage.size(), newOutcomes.size(),
+                        batch.outcomes.size() - newOutcomes.size(), batch.deadLetters.size());
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void advanceOffsets(Connection c, String groupId, Map<TopicPartition, Long> next,
+            Map<TopicPartition, Long> expected) throws SQLException {
+        List<TopicPartition> order = new ArrayList<>(next.keySet());
+        order.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        try (PreparedStatement update = c.prepareStatement(ADVANCE_OFFSET);
+                PreparedStatement insert = c.prepareStatement(FIRST_OFFSET)) {
+            for (TopicPartition tp : order) {
+                Long from = expected.get(tp);
+                int n;
+                if (from != null) {
+                    update.setLong(1, next.get(tp));
+                    update.setString(2, groupId);
+                    update.setString(3, tp.topic());
+                    update.setInt(4, tp.partition());
+                    update.setLong(5, from);
+                    n = update.executeUpdate();
+                } else {
+                    insert.setString(1, groupId);
+                    insert.setString(2, tp.topic());
+                    insert.setInt(3, tp.partition());
+                    insert.setLong(4, next.get(tp));
+                    n = insert.executeUpdate();
+                }
+                if (n != 1) {
+                    throw new StaleOffsetsException(tp + ": stored offset is no longer "
+                            + (from == null ? "absent" : from) + "; another consumer committed it");
+                }
+            }
+        }
+    }
+
+    private static Set<String> claimUsageIds(Connection c, Collection<UsageEvent> events) throws SQLException {
+        Set<String> claimed = new HashSet<>(events.size() * 2);
+        if (events.isEmpty()) {
+            return claimed;
+        }
+        String[] ids = new String[events.size()];
+        String[] days = new String[events.size()];
+        int i = 0;
+        for (UsageEvent e : events) {
+            ids[i] = e.id();
+            days[i++] = day(e.time()).toString();
+        }
+        try (PreparedStatement ps = c.prepareStatement(CLAIM_USAGE_IDS)) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            ps.setArray(2, c.createArrayOf("text", days));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(rs.getString(1));
+                }
+            }
+        }
+        return claimed;
+    }
+
+    record DailyKey(LocalDate day, UUID team, UUID employee, String provider, String model)
+            implements Comparable<DailyKey> {
+        private static final Comparator<DailyKey> ORDER = Comparator.comparing(DailyKey::day)
+                .thenComparing(DailyKey::team).thenComparing(DailyKey::employee)
+                .thenComparing(DailyKey::provider).thenComparing(DailyKey::model);
+
+        @Override
+        public int compareTo(DailyKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    record HourlyKey(Instant hour, UUID team) implements Comparable<HourlyKey> {
+        private static final Comparator<HourlyKey> ORDER = Comparator.comparing(HourlyKey::hour)
+                .thenComparing(HourlyKey::team);
+
+        @Override
+        public int compareTo(HourlyKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    /** Sums per key: requests, errors, input, output, cache read, cache write, reasoning, cost, unpriced requests, unpriced tokens. */
+    private static final int DAILY_SUMS = 10;
+
+    private static void writeUsage(Connection c, Collection<UsageEvent> events, Set<String> counted)
+            throws SQLException {
+        if (counted.isEmpty()) {
+            return;
+        }
+        Map<DailyKey, long[]> daily = new TreeMap<>();
+        Map<HourlyKey, long[]> hourly = new TreeMap<>();
+        for (UsageEvent e : events) {
+            if (!counted.contains(e.id())) {
+                continue;
+            }
+            long[] d = daily.computeIfAbsent(
+                    new DailyKey(day(e.time()), e.teamId(), e.employeeId(), e.provider(), e.model()),
+                    k -> new long[DAILY_SUMS]);
+            d[0]++;
+            d[1] += e.error() ? 1 : 0;
+            d[2] += e.inputTokens();
+            d[3] += e.outputTokens();
+            d[4] += e.cacheReadTokens();
+            d[5] += e.cacheWriteTokens();
+            d[6] += e.reasoningTokens();
+            long[] h = hourly.computeIfAbsent(new HourlyKey(e.time().truncatedTo(ChronoUnit.HOURS), e.teamId()),
+                    k -> new long[3]);
+            h[0]++;
+            if (e.priced()) {
+                d[7] = Math.addExact(d[7], e.costNanos());
+                h[1] = Math.addExact(h[1], e.costNanos());
+            } else {
+                d[8]++;
+                d[9] += e.billableTokens();
+                h[2]++;
+            }
+        }
+        int n = daily.size();
+        String[] days = new String[n];
+        UUID[] teams = new UUID[n];
+        UUID[] employees = new UUID[n];
+        String[] providers = new String[n];
+        String[] models = new String[n];
+        Long[][] sums = new Long[DAILY_SUMS][n];
+        int i = 0;
+        for (Map.Entry<DailyKey, long[]> en : daily.entrySet()) {
+            DailyKey k = en.getKey();
+            days[i] = k.day().toString();
+            teams[i] = k.team();
+            employees[i] = k.employee();
+            providers[i] = k.provider();
+            models[i] = k.model();
+            for (int s = 0; s < DAILY_SUMS; s++) {
+                sums[s][i] = en.getValue()[s];
+            }
+            i++;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_DAILY)) {
+            ps.setArray(1, c.createArrayOf("text", days));
+            ps.setArray(2, c.createArrayOf("uuid", teams));
+            ps.setArray(3, c.createArrayOf("uuid", employees));
+            ps.setArray(4, c.createArrayOf("text", providers));
+            ps.setArray(5, c.createArrayOf("text", models));
+            for (int s = 0; s < DAILY_SUMS; s++) {
+                ps.setArray(6 + s, c.createArrayOf("int8", sums[s]));
+            }
+            ps.executeUpdate();
+        }
+        int m = hourly.size();
+        String[] hours = new String[m];
+        UUID[] hourTeams = new UUID[m];
+        Long[][] hs = new Long[3][m];
+        i = 0;
+        for (Map.Entry<HourlyKey, long[]> en : hourly.entrySet()) {
+            hours[i] = en.getKey().hour().toString();
+            hourTeams[i] = en.getKey().team();
+            for (int s = 0; s < 3; s++) {
+                hs[s][i] = en.getValue()[s];
+            }
+            i++;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_HOURLY)) {
+            ps.setArray(1, c.createArrayOf("text", hours));
+            ps.setArray(2, c.createArrayOf("uuid", hourTeams));
+            for (int s = 0; s < 3; s++) {
+                ps.setArray(3 + s, c.createArrayOf("int8", hs[s]));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private Set<String> insertOutcomes(Connection c, Collection<OutcomeEvent> events) throws SQLException {
+        Set<String> inserted = new HashSet<>();
+        if (events.isEmpty()) {
+            return inserted;
+        }
+        List<OutcomeEvent> sorted = new ArrayList<>(events);
+        sorted.sort(Comparator.comparing(OutcomeEvent::id));
+        int n = sorted.size();
+        String[] ids = new String[n];
+        String[] kinds = new String[n];
+        UUID[] teams = new UUID[n];
+        UUID[] employees = new UUID[n];
+        Boolean[] ai = new Boolean[n];
+        String[] attribution = new String[n];
+        String[] sources = new String[n];
+        String[] refs = new String[n];
+        String[] occurred = new String[n];
+        String[] severities = new String[n];
+        String[] hours = new String[n];
+        for (int i = 0; i < n; i++) {
+            OutcomeEvent e = sorted.get(i);
+            ids[i] = e.id();
+            kinds[i] = e.kind();
+            teams[i] = e.teamId();
+            employees[i] = e.employeeId();
+            ai[i] = e.aiAssisted();
+            try {
+                attribution[i] = mapper.writeValueAsString(e.attribution());
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException("attribution of " + e.id() + " cannot be written", ex);
+            }
+            sources[i] = e.source();
+            refs[i] = e.ref();
+            occurred[i] = e.occurredAt().toString();
+            severities[i] = e.severity();
+            hours[i] = e.valueHours() == null ? null : e.valueHours().toPlainString();
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_OUTCOMES)) {
+            ps.setArray(1, c.createArrayOf("text", ids));
+            ps.setArray(2, c.createArrayOf("text", kinds));
+            ps.setArray(3, c.createArrayOf("uuid", teams));
+            ps.setArray(4, c.createArrayOf("uuid", employees));
+            ps.setArray(5, c.createArrayOf("bool", ai));
+            ps.setArray(6, c.createArrayOf("text", attribution));
+            ps.setArray(7, c.createArrayOf("text", sources));
+            ps.setArray(8, c.createArrayOf("text", refs));
+            ps.setArray(9, c.createArrayOf("text", occurred));
+            ps.setArray(10, c.createArrayOf("text", severities));
+            ps.setArray(11, c.createArrayOf("text", hours));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    inserted.add(rs.getString(1));
+                }
+            }
+        }
+        return inserted;
+    }
+
+    record OutcomeKey(LocalDate day, UUID team, String kind, boolean ai) implements Comparable<OutcomeKey> {
+        private static final Comparator<OutcomeKey> ORDER = Comparator.comparing(OutcomeKey::day)
+                .thenComparing(OutcomeKey::team).thenComparing(OutcomeKey::kind)
+                .thenComparing(OutcomeKey::ai);
+
+        @Override
+        public int compareTo(OutcomeKey o) {
+            return ORDER.compare(this, o);
+        }
+    }
+
+    private static void writeOutcomeDaily(Connection c, Collection<OutcomeEvent> events, Set<String> counted)
+            throws SQLException {
+        if (counted.isEmpty()) {
+            return;
+        }
+        Map<OutcomeKey, long[]> counts = new TreeMap<>();
+        Map<OutcomeKey, java.math.BigDecimal> hours = new HashMap<>();
+        for (OutcomeEvent e : events) {
+            if (!counted.contains(e.id())) {
+                continue;
+            }
+            OutcomeKey k = new OutcomeKey(day(e.occurredAt()), e.teamId(), e.kind(), e.aiAssisted());
+            counts.computeIfAbsent(k, x -> new long[1])[0]++;
+            hours.merge(k, e.valueHours() == null ? java.math.BigDecimal.ZERO : e.valueHours(),
+                    java.math.BigDecimal::add);
+        }
+        int n = counts.size();
+        String[] days = new String[n];
+        UUID[] teams = new UUID[n];
+        String[] kinds = new String[n];
+        Boolean[] ai = new Boolean[n];
+        Long[] outcomes = new Long[n];
+        String[] valueHours = new String[n];
+        int i = 0;
+        for (Map.Entry<OutcomeKey, long[]> en : counts.entrySet()) {
+            OutcomeKey k = en.getKey();
+            days[i] = k.day().toString();
+            teams[i] = k.team();
+            kinds[i] = k.kind();
+            ai[i] = k.ai();
+            outcomes[i] = en.getValue()[0];
+            valueHours[i] = hours.get(k).toPlainString();
+            i++;
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_OUTCOME_DAILY)) {
+            ps.setArray(1, c.createArrayOf("text", days));
+            ps.setArray(2, c.createArrayOf("uuid", teams));
+            ps.setArray(3, c.createArrayOf("text", kinds));
+            ps.setArray(4, c.createArrayOf("bool", ai));
+            ps.setArray(5, c.createArrayOf("int8", outcomes));
+            ps.setArray(6, c.createArrayOf("text", valueHours));
+            ps.executeUpdate();
+        }
+    }
+
+    private static void writeDeadLetters(Connection c, List<DeadLetter> letters) throws SQLException {
+        if (letters.isEmpty()) {
+            return;
+        }
+        int n = letters.size();
+        String[] topics = new String[n];
+        Integer[] partitions = new Integer[n];
+        Long[] offsets = new Long[n];
+        String[] reasons = new String[n];
+        for (int i = 0; i < n; i++) {
+            DeadLetter d = letters.get(i);
+            topics[i] = d.topic();
+            partitions[i] = d.partition();
+            offsets[i] = d.offset();
+            reasons[i] = d.reason();
+        }
+        try (PreparedStatement ps = c.prepareStatement(INSERT_DLQ)) {
+            ps.setArray(1, c.createArrayOf("text", topics));
+            ps.setArray(2, c.createArrayOf("int4", partitions));
+            ps.setArray(3, c.createArrayOf("int8", offsets));
+            ps.setArray(4, c.createArrayOf("text", reasons));
+            ps.executeUpdate();
+        }
+    }
+
+    /** Deletes usage event ids older than the retention, in chunks so no transaction grows large. */
+    public long pruneUsageIds(LocalDate before, int chunk) throws SQLException {
+        long total = 0;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("""
+                        DELETE FROM usage_event_id WHERE ctid IN (
+                            SELECT ctid FROM usage_event_id WHERE day < ?::date LIMIT ?)""")) {
+            ps.setString(1, before.toString());
+            ps.setInt(2, chunk);
+            int n;
+            do {
+                n = ps.executeUpdate();
+                total += n;
+            } while (n == chunk);
+        }
+        return total;
+    }
+
+    static LocalDate day(Instant t) {
+        return LocalDate.ofInstant(t, ZoneOffset.UTC);
+    }
+}

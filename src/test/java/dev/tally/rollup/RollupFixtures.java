@@ -1,0 +1,146 @@
+package dev.tally.rollup;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import dev.tally.events.CloudEvent;
+import dev.tally.events.OutcomeData;
+import dev.tally.events.UsageData;
+import dev.tally.platform.TallyServices;
+
+/** Test support: raw producing to the real broker and reading rollups back from the real database. */
+final class RollupFixtures implements AutoCloseable {
+
+    static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+
+    private final KafkaProducer<String, byte[]> producer;
+    private final DataSource dataSource;
+
+    RollupFixtures(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    static UsageData usage(UUID team, UUID employee, String model, long in, long out, long cacheRead,
+            long cacheWrite, Long costNanos, String outcome) {
+        return new UsageData(UUID.randomUUID().toString(), UUID.randomUUID().toString(), employee.toString(),
+                team.toString(), "openai", model, "chat.completions", false, 200, outcome, in, out, cacheRead,
+                cacheWrite, 0, costNanos, costNanos != null, false, 120, null, null);
+    }
+
+    static CloudEvent<UsageData> usageEvent(String id, Instant time, UsageData d) {
+        return CloudEvent.of(id, "/test/gateway", CloudEvent.USAGE_TYPE, d.teamId(), time, d);
+    }
+
+    static CloudEvent<OutcomeData> outcomeEvent(String id, UUID team, String kind, boolean ai, Instant at) {
+        OutcomeData d = new OutcomeData(kind, team.toString(), null, ai, List.of("test"), "test", "ref-" + id, at,
+                null, null);
+        return CloudEvent.of(id, "/test/outcomes", CloudEvent.OUTCOME_TYPE, team.toString(), Instant.now(), d);
+    }
+
+    void send(String topic, CloudEvent<?> event) {
+        try {
+            send(topic, event.subject(), JSON.writeValueAsBytes(event));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    void send(String topic, String key, byte[] value) {
+        producer.send(new ProducerRecord<>(topic, key, value));
+    }
+
+    /** Sends and waits for the broker's acknowledgement; returns where the record landed. */
+    org.apache.kafka.clients.producer.RecordMetadata sendSync(String topic, String key, byte[] value) throws Exception {
+        return producer.send(new ProducerRecord<>(topic, key, value)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    void flush() {
+        producer.flush();
+    }
+
+    /** Sums of usage_daily for one team. */
+    Map<String, Long> usageTotals(UUID team) throws SQLException {
+        return sums("""
+                SELECT coalesce(sum(requests),0) requests, coalesce(sum(error_requests),0) error_requests,
+                       coalesce(sum(input_tokens),0) input_tokens, coalesce(sum(output_tokens),0) output_tokens,
+                       coalesce(sum(cache_read_tokens),0) cache_read_tokens,
+                       coalesce(sum(cache_write_tokens),0) cache_write_tokens,
+                       coalesce(sum(cost_nanos),0) cost_nanos, coalesce(sum(unpriced_requests),0) unpriced_requests,
+                       coalesce(sum(unpriced_tokens),0) unpriced_tokens
+                FROM usage_daily WHERE team_id = ?""", team);
+    }
+
+    /** Sums of usage_hourly for one team. */
+    Map<String, Long> hourlyTotals(UUID team) throws SQLException {
+        return sums("""
+                SELECT coalesce(sum(requests),0) requests, coalesce(sum(cost_nanos),0) cost_nanos,
+                       coalesce(sum(unpriced_requests),0) unpriced_requests
+                FROM usage_hourly WHERE team_id = ?""", team);
+    }
+
+    long requests(UUID team) throws SQLException {
+        return usageTotals(team).get("requests");
+    }
+
+    long outcomes(UUID team) throws SQLException {
+        return sums("SELECT coalesce(sum(outcomes),0) outcomes FROM outcome_daily WHERE team_id = ?", team)
+                .get("outcomes");
+    }
+
+    long scalar(String sql, Object... args) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private Map<String, Long> sums(String sql, UUID team) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, team);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                Map<String, Long> out = new HashMap<>();
+                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+                    out.put(rs.getMetaData().getColumnLabel(i), rs.getLong(i));
+                }
+                return out;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+}
