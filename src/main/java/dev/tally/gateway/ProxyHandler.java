@@ -329,7 +329,7 @@ public class ProxyHandler {
                 SimulatedProvider.answer(this, bytes.length);
                 return;
             }
-            forward(Buffer.buffer(out));
+            forward(out == bytes ? body : Buffer.buffer(out));
         }
 
         private void forward(Buffer body) {

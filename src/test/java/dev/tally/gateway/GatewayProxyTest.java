@@ -93,6 +93,12 @@ class GatewayProxyTest {
         assertThat(d.path("priced").asBoolean()).isTrue();
         assertThat(d.path("estimated").asBoolean()).isFalse();
         assertThat(events.count(requestId)).isEqualTo(1);
+
+        String metrics = given().get("/q/metrics").asString();
+        assertThat(metrics).containsPattern("tally_gateway_requests_total\\{[^}]*model=\"gpt-4o-mini\"[^}]*outcome=\"ok\"[^}]*team=\""
+                + key.teamId() + "\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("tally_gateway_cost_nanodollars_total\\{[^}]*team=\"" + key.teamId()
+                + "\"[^}]*} 283200\\.0");
     }
 
     @Test
