@@ -38,6 +38,8 @@ export function sdkError(e) {
     message: e?.message ?? String(e),
     body: e?.error ?? null,
     requestId: e?.headers?.get?.('x-request-id') ?? null,
+    // what the SDK itself reports as the request id (OpenAI: x-request-id; Anthropic: request-id)
+    sdkRequestId: e?.requestID ?? null,
     contentType: e?.headers?.get?.('content-type') ?? null,
   };
 }

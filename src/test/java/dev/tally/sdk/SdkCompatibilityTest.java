@@ -316,6 +316,7 @@ class SdkCompatibilityTest {
         assertThat(o.path("code").asText()).isEqualTo("invalid_api_key");
         assertThat(o.path("body").path("message").asText()).contains("invalid API key");
         assertThat(o.path("requestId").asText()).isNotBlank();
+        assertThat(o.path("sdkRequestId").asText()).isEqualTo(o.path("requestId").asText());
 
         JsonNode a = r.error("anthropic.error.bad_key");
         assertThat(a.path("class").asText()).isEqualTo("AuthenticationError");

@@ -21,6 +21,7 @@ final class SdkRun {
     static final Path DIR = Path.of("sdk-compat");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_SECONDS = 60;
+    private static final int MIN_NODE = 20;
 
     private SdkRun() {
     }
@@ -33,9 +34,14 @@ final class SdkRun {
         }
         try {
             Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
+            String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                return "`node --version` failed: Node.js is needed for the official SDK checks";
+                return "`node --version` failed: Node.js 20+ is needed for the official SDK checks";
+            }
+            // the pinned SDKs support Node 20 LTS and later (sdk-compat/package.json "engines")
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("v(\\d+)\\.").matcher(version);
+            if (!m.lookingAt() || Integer.parseInt(m.group(1)) < MIN_NODE) {
+                return "node " + version + " is too old for the pinned SDKs: Node.js " + MIN_NODE + "+ is needed";
             }
         } catch (IOException e) {
             return "node is not on the PATH: install Node.js (20+) to run the official SDK checks";
