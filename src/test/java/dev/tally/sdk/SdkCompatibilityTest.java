@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -97,11 +98,20 @@ class SdkCompatibilityTest {
     static Run run;
     static UsageTopic events;
 
+    static String missing;
+
     @BeforeAll
-    static void requireNodeAndTheSdks() {
-        String missing = SdkRun.missing();
+    static void lookForNodeAndTheSdks() {
+        missing = SdkRun.missing();
+        if (missing == null) {
+            events = new UsageTopic();
+        }
+    }
+
+    /** Per test rather than per class, so that each skipped test is reported with the reason. */
+    @BeforeEach
+    void requireNodeAndTheSdks() {
         assumeTrue(missing == null, missing);
-        events = new UsageTopic();
     }
 
     @AfterAll
