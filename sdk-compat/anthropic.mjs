@@ -38,6 +38,19 @@ await call('anthropic.messages.json', async () => {
   };
 });
 
+// as Claude Code does with ANTHROPIC_AUTH_TOKEN: the key as `Authorization: Bearer`, no x-api-key
+await call('anthropic.messages.bearer.json', async () => {
+  const bearer = new Anthropic({ apiKey: null, authToken: key, ...options });
+  const { data, response } = await bearer.messages
+    .create({ model, max_tokens: 256, messages, metadata: { user_id: `${marker}-anthropic.messages.bearer.json` } })
+    .withResponse();
+  return {
+    requestId: response.headers.get('x-request-id'),
+    text: data.content.map((b) => b.text ?? '').join(''),
+    usage: usage(data.usage),
+  };
+});
+
 await call('anthropic.messages.stream_helper', async () => {
   const stream = client.messages.stream({
     model, max_tokens: 256, messages, metadata: { user_id: `${marker}-anthropic.messages.stream_helper` },

@@ -53,9 +53,9 @@ class SdkCompatibilityTest {
     static final long SONNET_4_5_OUTPUT = 15_000;
 
     /** The calls the provider bills, each of which must produce exactly one "ok" usage event. */
-    static final List<String> BILLED = List.of("openai.chat.json", "openai.chat.stream", "openai.chat.stream_include_usage",
-            "anthropic.messages.json", "anthropic.messages.stream_helper", "anthropic.messages.stream_true",
-            "raw.claude_code.stream");
+    static final List<String> BILLED = List.of("openai.chat.json", "openai.chat.stream",
+            "openai.chat.stream_include_usage", "anthropic.messages.json", "anthropic.messages.bearer.json",
+            "anthropic.messages.stream_helper", "anthropic.messages.stream_true", "raw.claude_code.stream");
     /** Rejected by the gateway with this key: recorded for the key's team as outcome=rejected. */
     static final List<String> REJECTED = List.of("openai.error.unknown_model", "anthropic.error.unknown_model",
             "openai.error.malformed_body", "anthropic.error.malformed_body", "raw.openai.malformed_body",
@@ -233,6 +233,18 @@ class SdkCompatibilityTest {
         // forwarded as the SDK sent it (this SDK version sends its own, newer API version)
         assertThat(m.path("sent").path("anthropicVersion").asText()).isNotBlank();
         assertThat(seen.headers().get("anthropic-version")).isEqualTo(m.path("sent").path("anthropicVersion").asText());
+        assertKeyNeverForwarded(r, seen);
+    }
+
+    @Test
+    void anthropicSdkWithAnAuthTokenSendsTheKeyAsBearerAndIsAccepted() {
+        Run r = run();
+        JsonNode m = r.ok("anthropic.messages.bearer.json");
+        assertThat(m.path("text").asText()).isEqualTo("Hello there!");
+        assertAnthropicUsage(m.path("usage"));
+        FakeProvider.Seen seen = r.upstreamSaw("anthropic.messages.bearer.json");
+        assertThat(seen.headers().get("x-api-key")).isEqualTo(FakeProvider.ANTHROPIC_SECRET);
+        assertThat(seen.headers().get("authorization")).isNull();
         assertKeyNeverForwarded(r, seen);
     }
 
@@ -459,7 +471,9 @@ class SdkCompatibilityTest {
         List<String> rejectedIds = new ArrayList<>();
         for (String call : REJECTED) {
             JsonNode n = r.call(call);
-            rejectedIds.add(n.path("ok").asBoolean() ? n.path("requestId").asText() : n.path("error").path("requestId").asText());
+            // raw fetch lines carry the response's id at the top, SDK errors inside "error"
+            JsonNode holder = n.path("ok").asBoolean() ? n : n.path("error");
+            rejectedIds.add(holder.path("requestId").asText());
         }
         String countTokensId = r.ok("anthropic.messages.count_tokens").path("requestId").asText();
         List<String> all = new ArrayList<>(billedIds);
@@ -497,6 +511,7 @@ class SdkCompatibilityTest {
 
     /** Neither the client's key nor any header carrying it may reach the provider. */
     static void assertKeyNeverForwarded(Run r, FakeProvider.Seen seen) {
-        seen.headers().forEach(h -> assertThat(h.getValue()).as("upstream header %s", h.getKey()).doesNotContain(r.key()));
+        seen.headers().forEach(h -> assertThat(h.getValue()).as("upstream header %s", h.getKey())
+                .doesNotContain(r.key()));
     }
 }
