@@ -62,6 +62,19 @@ await call('openai.chat.stream', () => stream('openai.chat.stream', {}));
 await call('openai.chat.stream_include_usage', () =>
   stream('openai.chat.stream_include_usage', { stream_options: { include_usage: true } }));
 
+// encoding_format given: left out, the SDK asks for base64 and decodes it, which the test's fake
+// upstream does not produce (it always answers floats)
+await call('openai.embeddings.float', async () => {
+  const { data, response } = await client.embeddings
+    .create({ model: 'text-embedding-3-small', input: 'hello', encoding_format: 'float', user: `${marker}-openai.embeddings.float` })
+    .withResponse();
+  return {
+    requestId: response.headers.get('x-request-id'),
+    model: data.model, dimensions: data.data[0].embedding.length,
+    usage: { prompt_tokens: data.usage.prompt_tokens, total_tokens: data.usage.total_tokens },
+  };
+});
+
 await call('openai.models.list', async () => {
   const ids = [];
   for await (const model of client.models.list()) ids.push(model.id);

@@ -46,6 +46,7 @@ class SdkCompatibilityTest {
     static final long GPT_4O_MINI_INPUT = 150;
     static final long GPT_4O_MINI_CACHE_READ = 75;
     static final long GPT_4O_MINI_OUTPUT = 600;
+    static final long TEXT_EMBEDDING_3_SMALL_INPUT = 20;
     static final long SONNET_4_5_INPUT = 3_000;
     static final long SONNET_4_5_CACHE_WRITE_5M = 3_750;
     static final long SONNET_4_5_CACHE_WRITE_1H = 6_000;
@@ -54,7 +55,7 @@ class SdkCompatibilityTest {
 
     /** The calls the provider bills, each of which must produce exactly one "ok" usage event. */
     static final List<String> BILLED = List.of("openai.chat.json", "openai.chat.stream",
-            "openai.chat.stream_include_usage", "anthropic.messages.json", "anthropic.messages.bearer.json",
+            "openai.chat.stream_include_usage", "openai.embeddings.float", "anthropic.messages.json", "anthropic.messages.bearer.json",
             "anthropic.messages.stream_helper", "anthropic.messages.stream_true", "raw.claude_code.stream");
     /** Rejected by the gateway with this key: recorded for the key's team as outcome=rejected. */
     static final List<String> REJECTED = List.of("openai.error.unknown_model", "anthropic.error.unknown_model",
@@ -195,6 +196,16 @@ class SdkCompatibilityTest {
         assertThat(s.path("chunks").asInt()).isEqualTo(6);
         assertThat(s.path("usageChunks").asInt()).isEqualTo(1);
         assertOpenAiUsage(s.path("usage"));
+    }
+
+    @Test
+    void openAiSdkCreatesEmbeddings() {
+        Run r = run();
+        JsonNode e = r.ok("openai.embeddings.float");
+        assertThat(e.path("model").asText()).isEqualTo("text-embedding-3-small");
+        assertThat(e.path("dimensions").asInt()).isEqualTo(2);
+        assertThat(e.path("usage").path("prompt_tokens").asLong()).isEqualTo(8);
+        assertThat(r.upstreamSaw("openai.embeddings.float").path()).isEqualTo("/v1/embeddings");
     }
 
     @Test
@@ -431,10 +442,18 @@ class SdkCompatibilityTest {
             assertThat(d.path("teamId").asText()).isEqualTo(r.teamId());
             assertThat(d.path("status").asInt()).as(call).isEqualTo(200);
             assertThat(d.path("outcome").asText()).as(call).isEqualTo("ok");
-            assertThat(d.path("stream").asBoolean()).as(call).isEqualTo(!call.endsWith(".json"));
+            assertThat(d.path("stream").asBoolean()).as(call).isEqualTo(call.contains("stream"));
             assertThat(d.path("priced").asBoolean()).as(call).isTrue();
             assertThat(d.path("estimated").asBoolean()).as(call).isFalse();
-            if (call.startsWith("openai.")) {
+            if (call.startsWith("openai.embeddings")) {
+                assertThat(d.path("provider").asText()).isEqualTo("openai");
+                assertThat(d.path("model").asText()).isEqualTo("text-embedding-3-small");
+                assertThat(d.path("api").asText()).isEqualTo("embeddings");
+                assertThat(d.path("inputTokens").asLong()).isEqualTo(8);
+                assertThat(d.path("outputTokens").asLong() + d.path("cacheReadTokens").asLong()
+                        + d.path("cacheWriteTokens").asLong() + d.path("reasoningTokens").asLong()).isZero();
+                assertThat(d.path("costNanos").asLong()).isEqualTo(8 * TEXT_EMBEDDING_3_SMALL_INPUT);
+            } else if (call.startsWith("openai.")) {
                 assertThat(d.path("provider").asText()).isEqualTo("openai");
                 assertThat(d.path("model").asText()).isEqualTo("gpt-4o-mini");
                 assertThat(d.path("api").asText()).isEqualTo("chat.completions");
