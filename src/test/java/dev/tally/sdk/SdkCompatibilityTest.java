@@ -211,8 +211,8 @@ class SdkCompatibilityTest {
     @Test
     void openAiSdkListsTheModels() {
         JsonNode m = run().ok("openai.models.list");
-        assertThat(m.path("ids").isArray()).isTrue();
-        assertThat(m.path("ids").size()).isPositive();
+        // a key without an allow-list may use every model Tally routes
+        assertThat(texts(m.path("ids"))).contains("gpt-4o-mini", "claude-sonnet-4-5");
     }
 
     static void assertOpenAiUsage(JsonNode u) {
@@ -304,8 +304,7 @@ class SdkCompatibilityTest {
     @Test
     void anthropicSdkListsTheModels() {
         JsonNode m = run().ok("anthropic.models.list");
-        assertThat(m.path("ids").isArray()).isTrue();
-        assertThat(m.path("ids").size()).isPositive();
+        assertThat(texts(m.path("ids"))).contains("gpt-4o-mini", "claude-sonnet-4-5");
     }
 
     static void assertAnthropicUsage(JsonNode u) {
