@@ -590,6 +590,11 @@ public class ProxyHandler {
                 return;
             }
             status = code;
+            if (!req.isEnded() && code != 413) {
+                // answered before the body was read (401): read and drop it so the connection stays usable
+                req.handler(b -> { });
+                req.resume();
+            }
             if (!resp.ended() && !resp.headWritten()) {
                 resp.setStatusCode(code).putHeader("content-type", "application/json")
                         .end(GatewayErrors.body(wire, code, message, param, requestId));

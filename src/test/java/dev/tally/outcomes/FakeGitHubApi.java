@@ -63,6 +63,7 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
                 Map.entry("tally.github.webhook-secret", WEBHOOK_SECRET),
                 Map.entry("tally.github.retry-after", "1s"),
                 Map.entry("tally.github.retry-every", "1s"),
+                Map.entry("tally.github.max-attempts", "3"),
                 Map.entry("tally.outcomes.repo-teams.\"" + CONFIG_PATTERN + "\"", CONFIG_TEAM),
                 Map.entry("tally.outcomes.repo-teams.\"" + E2E_PATTERN + "\"", E2E_TEAM),
                 Map.entry("tally.outcomes.sarif.ai-tools", AI_SARIF_TOOL));

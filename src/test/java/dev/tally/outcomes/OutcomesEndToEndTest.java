@@ -15,6 +15,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -34,8 +36,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * What a new user does, end to end through the real broker, aggregator and database: sets up a team
  * and an employee with a GitHub login through the admin API, has GitHub post a signed merged-PR
  * delivery whose commit carries a {@code Co-Authored-By: Claude} trailer, and finds the PR counted
- * once as AI-assisted on that team with the rule that fired; uploads the same SARIF twice and finds
- * each finding once.
+ * once as AI-assisted on that team with the rule that fired — in the rollups, the reports API and on
+ * the team page; uploads the same SARIF twice and finds each finding once.
  */
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -89,6 +91,25 @@ class OutcomesEndToEndTest {
         LocalDate day = LocalDate.parse(mergedAt.substring(0, 10));
         assertThat(dailyOutcomes(UUID.fromString(teamId), day, "pr_merged", true)).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM outcome WHERE id = '" + id + "'")).isEqualTo(1);
+
+        // the reports API lists the PR once, with the evidence
+        List<Map<String, Object>> prs = given().get("/api/reports/teams/" + teamId)
+                .then().statusCode(200).extract().jsonPath().getList("mergedPrs");
+        assertThat(prs).singleElement().satisfies(pr -> {
+            assertThat(pr.get("id")).isEqualTo(id);
+            assertThat(pr.get("aiAssisted")).isEqualTo(true);
+            assertThat(pr.get("attribution")).isEqualTo(List.of("trailer:Co-Authored-By: Claude"));
+            assertThat(pr.get("employee")).isEqualTo("Grace E2E");
+        });
+
+        // and the team page shows it as AI-assisted with the rule that fired, as a leader sees it
+        String html = given().accept("text/html").get("/teams/" + teamId).then().statusCode(200).extract().asString();
+        Matcher prRow = Pattern.compile("<tr[^>]*>((?:(?!</tr>).)*e2e-repo/pull/120(?:(?!</tr>).)*)</tr>", Pattern.DOTALL)
+                .matcher(html);
+        assertThat(prRow.find()).as("a row for the PR on the team page").isTrue();
+        assertThat(prRow.group(1)).contains("<td class=\"ai\">yes</td>").contains("trailer:Co-Authored-By: Claude")
+                .contains("Grace E2E");
+        assertThat(prRow.find()).as("the PR is listed once").isFalse();
     }
 
     @Test

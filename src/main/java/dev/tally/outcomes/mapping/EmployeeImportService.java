@@ -14,7 +14,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
 import dev.tally.identity.Employee;
+import dev.tally.identity.EmployeeUpdate;
+import dev.tally.identity.EmployeeView;
+import dev.tally.identity.IdentityService;
+import dev.tally.identity.NewEmployee;
+import dev.tally.identity.NewTeam;
 import dev.tally.identity.Team;
+import dev.tally.identity.TeamView;
 import dev.tally.outcomes.csv.Csv;
 import dev.tally.outcomes.csv.RowErrors;
 
@@ -29,13 +35,22 @@ public class EmployeeImportService {
     public static final List<String> COLUMNS = List.of("email", "name", "team", "department", "githubLogin");
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
-    /** GitHub logins: alphanumerics and single hyphens, at most 39 characters. */
-    private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}");
+    /** GitHub logins as the identity admin API accepts them: letters, digits, '-', at most 39. */
+    private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})");
+    /** The identity API's limits on names and e-mails. */
+    private static final int MAX_NAME = 200;
+    private static final int MAX_EMAIL = 320;
 
     public record Imported(int created, int updated, List<String> teamsCreated) {
     }
 
     private record Checked(String email, String name, String team, String department, String login) {
+    }
+
+    private final IdentityService identity;
+
+    public EmployeeImportService(IdentityService identity) {
+        this.identity = identity;
     }
 
     @Transactional
@@ -60,7 +75,7 @@ public class EmployeeImportService {
             String login = row.get("githubLogin");
             if (email.isEmpty()) {
                 problems.add("email is empty");
-            } else if (!EMAIL.matcher(email).matches()) {
+            } else if (!EMAIL.matcher(email).matches() || email.length() > MAX_EMAIL) {
                 problems.add("email '" + email + "' is not an e-mail address");
             } else {
                 Integer earlier = emails.putIfAbsent(email.toLowerCase(Locale.ROOT), row.line());
@@ -70,6 +85,11 @@ public class EmployeeImportService {
             }
             if (name.isEmpty()) {
                 problems.add("name is empty");
+            } else if (name.length() > MAX_NAME) {
+                problems.add("name is longer than " + MAX_NAME + " characters");
+            }
+            if (team.length() > MAX_NAME || department.length() > MAX_NAME) {
+                problems.add("team and department are at most " + MAX_NAME + " characters");
             }
             Optional<Team> existingTeam = Optional.empty();
             if (team.isEmpty()) {
@@ -114,41 +134,26 @@ public class EmployeeImportService {
         if (!errors.isEmpty()) {
             throw new RowErrors(errors);
         }
+        // Writes go through the identity service so they follow its rules, and so that an employee
+        // who changes team has the gateways' key cache updated like any admin API change.
         Map<String, UUID> teams = new LinkedHashMap<>();
         List<String> teamsCreated = new ArrayList<>();
         int created = 0;
         int updated = 0;
         for (Checked c : rows) {
-            UUID teamId = teams.computeIfAbsent(c.team().toLowerCase(Locale.ROOT), k -> {
-                Optional<Team> t = Team.find("lower(name) = lower(?1)", c.team()).firstResultOptional();
-                if (t.isPresent()) {
-                    return t.get().id;
-                }
-                Team n = new Team();
-                n.id = UUID.randomUUID();
-                n.name = c.team();
-                n.department = c.department();
-                n.persist();
-                teamsCreated.add(c.team());
-                return n.id;
-            });
-            Optional<Employee> existing = Employee.find("lower(email) = lower(?1)", c.email()).firstResultOptional();
-            Employee e = existing.orElseGet(() -> {
-                Employee n = new Employee();
-                n.id = UUID.randomUUID();
-                // stored lower-case, as the identity admin API stores e-mails
-                n.email = c.email().toLowerCase(Locale.ROOT);
-                return n;
-            });
-            e.name = c.name();
-            e.teamId = teamId;
-            if (!c.login().isEmpty()) {
-                e.githubLogin = c.login();
-            }
+            UUID teamId = teams.computeIfAbsent(c.team().toLowerCase(Locale.ROOT), k -> identity.teamByName(c.team())
+                    .map(TeamView::id)
+                    .orElseGet(() -> {
+                        teamsCreated.add(c.team());
+                        return identity.createTeam(new NewTeam(c.team(), c.department())).id();
+                    }));
+            Optional<EmployeeView> existing = identity.employeeByEmail(c.email());
             if (existing.isPresent()) {
+                identity.updateEmployee(existing.get().id(), new EmployeeUpdate(null, c.name(), teamId,
+                        c.login().isEmpty() ? null : c.login()));
                 updated++;
             } else {
-                e.persist();
+                identity.createEmployee(new NewEmployee(c.email(), c.name(), teamId, c.login().isEmpty() ? null : c.login()));
                 created++;
             }
         }

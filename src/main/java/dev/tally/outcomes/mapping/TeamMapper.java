@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -35,6 +37,8 @@ public class TeamMapper {
     }
 
     private final OutcomesConfig config;
+    /** Config rules already warned about, so a missing team is logged once, not on every outcome. */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public TeamMapper(OutcomesConfig config) {
         this.config = config;
@@ -63,7 +67,7 @@ public class TeamMapper {
             Optional<Team> team = Team.find("lower(name) = lower(?1)", e.getValue().strip()).firstResultOptional();
             if (team.isPresent()) {
                 rules.add(new RepoPatterns.Rule<>(e.getKey(), team.get().id));
-            } else {
+            } else if (warned.add(e.getKey())) {
                 LOG.warnf("tally.outcomes.repo-teams.\"%s\" names team '%s', which does not exist: rule skipped",
                         e.getKey(), e.getValue());
             }

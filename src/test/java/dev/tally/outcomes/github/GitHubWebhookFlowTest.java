@@ -272,7 +272,7 @@ class GitHubWebhookFlowTest {
         JsonNode e = OutcomeTopic.await("github:pr:acme-outcomes/missing-repo#109").event();
         assertThat(OutcomeTopic.attribution(e)).containsExactly("trailer:Co-authored-by: Claude");
         awaitStatus(id, DeliveryStore.PROCESSED);
-        assertThat(deliveries.state(id).get().attempts()).isEqualTo(5);
+        assertThat(deliveries.state(id).get().attempts()).isEqualTo(3); // tally.github.max-attempts in FakeGitHubApi
     }
 
     @Test
