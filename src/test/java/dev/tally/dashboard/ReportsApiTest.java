@@ -104,6 +104,14 @@ class ReportsApiTest {
     }
 
     @Test
+    void outcomesOfNoTeamShowUnderUnassigned() {
+        new RollupFixture(dataSource).outcome("rep-unassigned-" + team, TODAY.minusDays(1), dev.tally.identity.Team.UNASSIGNED,
+                null, "bug_caught", true, null, null, null, null);
+        JsonPath org = given().get("/api/reports/org" + range).then().statusCode(200).extract().jsonPath();
+        assertThat(org.getLong("teams.find { it.name == 'Unassigned' }.metrics.bugs_caught")).isPositive();
+    }
+
+    @Test
     void aPanelOfTheDashboardIsAlsoACsvTable() {
         String csv = given().get("/api/reports/teams/" + team + range + "&format=csv&table=merged-prs").then().statusCode(200)
                 .extract().asString();
