@@ -40,6 +40,13 @@ public interface AggregatorConfig {
     @WithDefault("35")
     int usageDedupeRetentionDays();
 
+    /**
+     * De-duplicate usage events by id (the gateway's spool replays at least once). Only turn it
+     * off to measure what it costs: without it a replayed call is counted twice.
+     */
+    @WithDefault("true")
+    boolean usageDedupe();
+
     /** How often the operations snapshot (lag, DLQ count, rate) is refreshed in the background. */
     @WithDefault("5s")
     Duration statusRefresh();

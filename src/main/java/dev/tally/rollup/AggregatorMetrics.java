@@ -20,8 +20,10 @@ public class AggregatorMetrics {
     private final Counter records;
     private final Counter failures;
     private final Timer batches;
+    private final MeterRegistry registry;
 
     public AggregatorMetrics(MeterRegistry registry) {
+        this.registry = registry;
         usageCounted = Counter.builder("tally.aggregator.events").tag("topic", "usage").tag("result", "counted")
                 .description("events counted into the rollups").register(registry);
         usageRepeats = Counter.builder("tally.aggregator.events").tag("topic", "usage").tag("result", "repeat")
@@ -48,6 +50,12 @@ public class AggregatorMetrics {
         deadLetters.increment(r.deadLetters());
         records.increment(recordCount);
         batches.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Time spent in one stage of a batch: decode, dlq, claim (offsets + usage ids), upsert, commit. */
+    void stage(String stage, long nanos) {
+        Timer.builder("tally.aggregator.stage").tag("stage", stage)
+                .description("time per batch stage").register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void failure() {

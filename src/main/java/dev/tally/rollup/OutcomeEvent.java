@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** A validated outcome event. */
-record OutcomeEvent(
+public record OutcomeEvent(
         String id,
         String kind,
         UUID teamId,

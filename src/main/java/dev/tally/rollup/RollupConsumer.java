@@ -164,8 +164,11 @@ public final class RollupConsumer implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        metrics.stage("decode", System.nanoTime() - started);
         try {
+            long d0 = System.nanoTime();
             dlq.sendAll(batch.deadLetters);
+            metrics.stage("dlq", System.nanoTime() - d0);
             BatchResult result = store.apply(groupId, batch, expected);
             stored.putAll(batch.nextOffsets);
             lastBatchAt = Instant.now();

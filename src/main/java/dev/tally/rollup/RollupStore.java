@@ -45,7 +45,7 @@ public class RollupStore {
 
     private static final String CLAIM_USAGE_IDS = """
             INSERT INTO usage_event_id (id, day)
-            SELECT * FROM unnest(?::text[], ?::date[])
+            SELECT * FROM unnest(?::uuid[], ?::date[])
             ON CONFLICT DO NOTHING
             RETURNING id""";
 
@@ -109,10 +109,15 @@ public class RollupStore {
 
     private final DataSource dataSource;
     private final ObjectMapper mapper;
+    private final boolean usageDedupe;
 
-    public RollupStore(DataSource dataSource, ObjectMapper mapper) {
+    private final AggregatorMetrics metrics;
+
+    public RollupStore(DataSource dataSource, ObjectMapper mapper, AggregatorConfig config, AggregatorMetrics metrics) {
         this.dataSource = dataSource;
+        this.metrics = metrics;
         this.mapper = mapper;
+        this.usageDedupe = config.usageDedupe();
     }
 
     /** The stored next offset of each partition; a partition without a row is absent. */
@@ -151,13 +156,21 @@ public class RollupStore {
             try {
                 // Offsets first: the row lock makes a competing consumer of the same partition wait
                 // here, before it has written anything, and then fail its compare-and-set.
+                long t0 = System.nanoTime();
                 advanceOffsets(c, groupId, batch.nextOffsets, expected);
-                Set<String> newUsage = claimUsageIds(c, batch.usage.values());
+                Set<String> newUsage = usageDedupe ? claimUsageIds(c, batch.usage.values())
+                        : new HashSet<>(batch.usage.keySet());
+                long t1 = System.nanoTime();
                 writeUsage(c, batch.usage.values(), newUsage);
                 Set<String> newOutcomes = insertOutcomes(c, batch.outcomes.values());
                 writeOutcomeDaily(c, batch.outcomes.values(), newOutcomes);
                 writeDeadLetters(c, batch.deadLetters);
+                long t2 = System.nanoTime();
                 c.commit();
+                long t3 = System.nanoTime();
+                metrics.stage("claim", t1 - t0);
+                metrics.stage("upsert", t2 - t1);
+                metrics.stage("commit", t3 - t2);
                 return new BatchResult(newUsage.size(), batch.usage.size() - newUsage.size(), newOutcomes.size(),
                         batch.outcomes.size() - newOutcomes.size(), batch.deadLetters.size());
             } catch (SQLException | RuntimeException e) {
@@ -205,19 +218,24 @@ public class RollupStore {
         if (events.isEmpty()) {
             return claimed;
         }
-        String[] ids = new String[events.size()];
+        Map<UUID, String> byKey = new HashMap<>(events.size() * 2);
+        UUID[] keys = new UUID[events.size()];
         String[] days = new String[events.size()];
         int i = 0;
         for (UsageEvent e : events) {
-            ids[i] = e.id();
+            UUID key = e.dedupeKey();
+            if (byKey.putIfAbsent(key, e.id()) != null) {
+                continue; // two ids with one key (e.g. the same UUID in upper and lower case): one event
+            }
+            keys[i] = key;
             days[i++] = day(e.time()).toString();
         }
         try (PreparedStatement ps = c.prepareStatement(CLAIM_USAGE_IDS)) {
-            ps.setArray(1, c.createArrayOf("text", ids));
-            ps.setArray(2, c.createArrayOf("text", days));
+            ps.setArray(1, c.createArrayOf("uuid", java.util.Arrays.copyOf(keys, i)));
+            ps.setArray(2, c.createArrayOf("text", java.util.Arrays.copyOf(days, i)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    claimed.add(rs.getString(1));
+                    claimed.add(byKey.get(rs.getObject(1, UUID.class)));
                 }
             }
         }

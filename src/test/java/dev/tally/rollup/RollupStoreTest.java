@@ -1,0 +1,96 @@
+package dev.tally.rollup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+import dev.tally.platform.TallyServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The store's transaction on its own, under a group id of its own so the running aggregator never
+ * touches these offsets.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+class RollupStoreTest {
+
+    @Inject
+    RollupStore store;
+
+    @Inject
+    DataSource dataSource;
+
+    static UsageEvent call(UUID team, String id, long cost) {
+        return new UsageEvent(id, Instant.parse("2026-11-06T10:15:00Z"), team, UUID.randomUUID(), "openai",
+                "gpt-4o", false, 10, 5, 0, 0, 0, true, cost);
+    }
+
+    @Test
+    void aConsumerWhoseStoredOffsetMovedOnCannotCommitAndWritesNothing() throws Exception {
+        String group = "store-test-" + UUID.randomUUID();
+        TopicPartition tp = new TopicPartition("tally.usage.v1", 0);
+        UUID team = UUID.randomUUID();
+
+        RollupBatch first = new RollupBatch();
+        first.add(call(team, UUID.randomUUID().toString(), 100));
+        first.consumed(tp, 41);
+        store.apply(group, first, Map.of());
+        assertThat(store.offsets(group, java.util.List.of(tp))).containsEntry(tp, 42L);
+
+        // the successor committed 42 -> 50; a stale consumer still believes the stored offset is absent or 42
+        RollupBatch successor = new RollupBatch();
+        successor.add(call(team, UUID.randomUUID().toString(), 10));
+        successor.consumed(tp, 49);
+        store.apply(group, successor, Map.of(tp, 42L));
+
+        RollupBatch stale = new RollupBatch();
+        stale.add(call(team, UUID.randomUUID().toString(), 1_000_000));
+        stale.consumed(tp, 45);
+        assertThatThrownBy(() -> store.apply(group, stale, Map.of(tp, 42L))).isInstanceOf(StaleOffsetsException.class);
+        assertThatThrownBy(() -> store.apply(group, stale, Map.of())).isInstanceOf(StaleOffsetsException.class);
+
+        RollupFixtures fx = new RollupFixtures(dataSource);
+        try {
+            assertThat(fx.usageTotals(team).get("requests")).isEqualTo(2);
+            assertThat(fx.usageTotals(team).get("cost_nanos")).isEqualTo(110);
+        } finally {
+            fx.close();
+        }
+        assertThat(store.offsets(group, java.util.List.of(tp))).containsEntry(tp, 50L);
+    }
+
+    @Test
+    void aRepeatedUsageIdInALaterBatchIsReportedAsARepeat() throws Exception {
+        String group = "store-test-" + UUID.randomUUID();
+        TopicPartition tp = new TopicPartition("tally.usage.v1", 1);
+        UUID team = UUID.randomUUID();
+        String id = UUID.randomUUID().toString();
+        RollupBatch a = new RollupBatch();
+        a.add(call(team, id, 5));
+        a.add(call(team, id, 5)); // within the batch
+        a.consumed(tp, 0);
+        a.consumed(tp, 1);
+        BatchResult ra = store.apply(group, a, Map.of());
+        assertThat(ra.usageCounted()).isEqualTo(1);
+        assertThat(a.repeatedInBatch).isEqualTo(1);
+
+        RollupBatch b = new RollupBatch();
+        b.add(call(team, id, 5));
+        b.consumed(tp, 2);
+        BatchResult rb = store.apply(group, b, Map.of(tp, 2L));
+        assertThat(rb.usageCounted()).isZero();
+        assertThat(rb.usageRepeats()).isEqualTo(1);
+    }
+}
