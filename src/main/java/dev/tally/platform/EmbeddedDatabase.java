@@ -20,19 +20,30 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final Path dataDir;
     private final Path workDir;
     private final int port;
+    private final boolean durable;
     private EmbeddedPostgres postgres;
 
+    /** A durable server: fsync and synchronous commit on, as a database that keeps money should be. */
     public EmbeddedDatabase(Path dataDir, Path workDir, int port) {
+        this(dataDir, workDir, port, true);
+    }
+
+    /**
+     * {@code durable=false} keeps zonky's test defaults (no fsync): fine for throw-away test data,
+     * never for the app's data directory.
+     */
+    public EmbeddedDatabase(Path dataDir, Path workDir, int port, boolean durable) {
         this.dataDir = dataDir;
         this.workDir = workDir;
         this.port = port;
+        this.durable = durable;
     }
 
     public synchronized EmbeddedDatabase start() {
         try {
             Files.createDirectories(dataDir.getParent());
             Files.createDirectories(workDir);
-            postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
                     .setOverrideWorkingDirectory(workDir.toFile())
@@ -40,8 +51,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setRegisterShutdownHook(false)
                     .setPGStartupWait(Duration.ofSeconds(30))
                     .setServerConfig("max_connections", "100")
-                    .setServerConfig("listen_addresses", "127.0.0.1")
-                    .start();
+                    .setServerConfig("listen_addresses", "127.0.0.1");
+            if (durable) {
+                // zonky starts postgres with -F (fsync off); a later -c wins on the command line
+                builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
+            }
+            postgres = builder.start();
             LOG.infof("embedded PostgreSQL listening on 127.0.0.1:%d (data in %s)", port, dataDir);
             return this;
         } catch (Exception e) {

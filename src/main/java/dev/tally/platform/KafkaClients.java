@@ -32,7 +32,7 @@ public class KafkaClients {
         Map<String, Object> props = new HashMap<>();
         props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         props.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-        props.putAll(config.kafka().client());
+        props.putAll(config.kafka().clientProperties());
         props.putAll(fromEnvironment(System.getenv()));
         return props;
     }

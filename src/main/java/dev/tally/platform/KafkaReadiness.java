@@ -12,15 +12,22 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Readiness: the Kafka cluster answers a describe-cluster call within two seconds. */
+/**
+ * Readiness: the Kafka cluster answers a describe-cluster call within two seconds. An instance that
+ * runs only the gateway stays ready while Kafka is unreachable (reported in the check's data): its
+ * usage events go to the durable spool, and taking every gateway out of the load balancer during a
+ * Kafka outage would stop all model calls, which the spool exists to prevent.
+ */
 @Readiness
 @ApplicationScoped
 public class KafkaReadiness implements HealthCheck {
 
     private final Admin admin;
     private final String bootstrap;
+    private final boolean gatewayOnly;
 
-    public KafkaReadiness(KafkaClients clients) {
+    public KafkaReadiness(KafkaClients clients, Roles roles) {
+        this.gatewayOnly = roles.all().equals(java.util.Set.of(Role.GATEWAY));
         var props = clients.common("tally-health");
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
@@ -36,7 +43,11 @@ public class KafkaReadiness implements HealthCheck {
                     .nodes().get(3, TimeUnit.SECONDS).size();
             return builder.up().withData("brokers", nodes).build();
         } catch (Exception e) {
-            return builder.down().withData("error", String.valueOf(e.getMessage())).build();
+            builder.withData("error", String.valueOf(e.getMessage()));
+            if (gatewayOnly) {
+                return builder.up().withData("degraded", "Kafka unreachable: usage events are spooled").build();
+            }
+            return builder.down().build();
         }
     }
 

@@ -6,10 +6,9 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
-/** Logs what this instance runs and where to look; validates the roles once more inside Quarkus. */
+/** Logs what this instance runs and where its data is. */
 @ApplicationScoped
 public class Lifecycle {
 
@@ -28,11 +27,4 @@ public class Lifecycle {
                 config.dataDir());
     }
 
-    /**
-     * Runs after every other shutdown observer (highest priority value last), so consumers and the
-     * producer have flushed before the embedded broker and database go away.
-     */
-    void onStop(@Observes @Priority(Integer.MAX_VALUE) ShutdownEvent ev) {
-        TallyMain.stopEmbedded();
-    }
 }

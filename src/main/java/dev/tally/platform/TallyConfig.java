@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** Settings shared by every part of Tally. Feature packages have their own mappings. */
 @ConfigMapping(prefix = "tally")
@@ -30,9 +31,10 @@ public interface TallyConfig {
 
         /**
          * Extra Kafka client properties passed through unchanged to every producer, consumer and
-         * admin client (SASL/TLS): {@code tally.kafka.client."security.protocol"=SASL_SSL}. The
+         * admin client (SASL/TLS): {@code tally.kafka.properties."security.protocol"=SASL_SSL}. The
          * environment form is {@code TALLY_KAFKA_CLIENT_SECURITY_PROTOCOL} (see {@link KafkaClients}).
          */
-        Map<String, String> client();
+        @WithName("properties")
+        Map<String, String> clientProperties();
     }
 }

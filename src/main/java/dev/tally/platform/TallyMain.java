@@ -1,5 +1,8 @@
 package dev.tally.platform;
 
+import java.util.concurrent.TimeUnit;
+
+import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
@@ -21,6 +24,10 @@ public class TallyMain {
             System.exit(2);
             return;
         }
+        // Quarkus stops itself from its own shutdown hook on Ctrl-C/SIGTERM, and the JVM may halt
+        // before this thread's finally runs; this hook waits for Quarkus to finish stopping (so the
+        // producer and the aggregator flush first) and then stops the broker and the database.
+        Runtime.getRuntime().addShutdownHook(new Thread(TallyMain::stopAfterQuarkus, "tally-embedded-stop"));
         try {
             Quarkus.run(args);
         } finally {
@@ -28,7 +35,22 @@ public class TallyMain {
         }
     }
 
-    /** Idempotent; also called from the shutdown observer, whichever comes first after Quarkus stops. */
+    private static void stopAfterQuarkus() {
+        Application app = Application.currentApplication();
+        if (app != null) {
+            Thread waiter = new Thread(app::awaitShutdown, "tally-await-quarkus-stop");
+            waiter.setDaemon(true);
+            waiter.start();
+            try {
+                waiter.join(TimeUnit.SECONDS.toMillis(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        stopEmbedded();
+    }
+
+    /** Idempotent: runs once Quarkus has stopped (normal exit, Ctrl-C or SIGTERM). */
     static void stopEmbedded() {
         EmbeddedServices s = services;
         if (s != null) {

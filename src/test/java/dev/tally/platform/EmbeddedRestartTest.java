@@ -113,6 +113,21 @@ class EmbeddedRestartTest {
         }
     }
 
+    @Test
+    void unreachableExternalServicesFailNamingTheServiceAndAddress() {
+        int closed = Ports.freePort();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> EmbeddedServices.awaitKafka("127.0.0.1:" + closed, Duration.ofSeconds(1)))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("Kafka at 127.0.0.1:" + closed + " is unreachable")
+                .hasMessageContaining("TALLY_KAFKA_BOOTSTRAP_SERVERS");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EmbeddedServices.awaitDatabase(
+                "jdbc:postgresql://127.0.0.1:" + closed + "/tally", Duration.ofSeconds(1)))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("PostgreSQL at 127.0.0.1:" + closed + " is unreachable")
+                .hasMessageContaining("QUARKUS_DATASOURCE_JDBC_URL");
+    }
+
     private static KafkaConsumer<String, String> consumer(EmbeddedKafka kafka) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),

@@ -46,7 +46,7 @@ public class TallyServices implements QuarkusTestResourceLifecycleManager {
             throw new UncheckedIOException(e);
         }
         kafka = new EmbeddedKafka(dataDir.resolve("kafka"), Ports.freePort(), Ports.freePort()).start();
-        database = new EmbeddedDatabase(dataDir.resolve("postgres"), sharedBinaries(), Ports.freePort()).start();
+        database = new EmbeddedDatabase(dataDir.resolve("postgres"), sharedBinaries(), Ports.freePort(), false).start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             kafka.close();
             database.close();

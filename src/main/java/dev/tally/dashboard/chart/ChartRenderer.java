@@ -1,0 +1,240 @@
+package dev.tally.dashboard.chart;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontFormatException;
+import java.awt.GraphicsEnvironment;
+import java.awt.Paint;
+import java.awt.geom.Rectangle2D;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.StandardChartTheme;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.DateAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.StackedBarRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.chart.renderer.xy.StackedXYBarRenderer;
+import org.jfree.chart.renderer.xy.StandardXYBarPainter;
+import org.jfree.chart.renderer.xy.XYAreaRenderer;
+import org.jfree.chart.renderer.xy.XYItemRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
+import org.jfree.chart.title.LegendTitle;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.time.Day;
+import org.jfree.data.time.TimeSeries;
+import org.jfree.data.time.TimeSeriesCollection;
+import org.jfree.data.time.TimeTableXYDataset;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.svg.SVGGraphics2D;
+
+import dev.tally.dashboard.definition.Dashboard.ChartType;
+import dev.tally.dashboard.definition.Dashboard.Panel;
+import dev.tally.dashboard.definition.Dashboard.PanelType;
+import dev.tally.dashboard.report.Report;
+import dev.tally.dashboard.report.Tables;
+import dev.tally.dashboard.roi.Metric;
+import dev.tally.dashboard.roi.Metrics;
+
+/**
+ * Draws a panel of a report with JFreeChart, as PNG or SVG. Fonts come from the application
+ * (DejaVu Sans, bundled) so charts look the same on every machine, headless included. Rendering
+ * is CPU work: callers run it on worker threads.
+ */
+@ApplicationScoped
+public class ChartRenderer {
+
+    public static final String FONT = "DejaVu Sans";
+
+    private static final Color SPEND = new Color(0xC0392B);
+    private static final Color VALUE = new Color(0x1E8449);
+    private static final Color[] PALETTE = { new Color(0x2E86C1), new Color(0xF39C12), new Color(0x8E44AD),
+            new Color(0x16A085), new Color(0x7F8C8D), new Color(0xD35400), new Color(0x2C3E50) };
+
+    static {
+        System.setProperty("java.awt.headless", "true");
+        registerFonts();
+    }
+
+    private static void registerFonts() {
+        GraphicsEnvironment ge = GraphicsEnvironment.getLocalGraphicsEnvironment();
+        for (String f : List.of("fonts/DejaVuSans.ttf", "fonts/DejaVuSans-Bold.ttf")) {
+            try (InputStream in = ChartRenderer.class.getClassLoader().getResourceAsStream(f)) {
+                if (in == null) {
+                    throw new IllegalStateException(f + " is missing from the application");
+                }
+                ge.registerFont(Font.createFont(Font.TRUETYPE_FONT, in));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (FontFormatException e) {
+                throw new IllegalStateException(f + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    public byte[] png(Panel panel, Report report, int width, int height) {
+        JFreeChart chart = chart(panel, report);
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            ChartUtils.writeChartAsPNG(out, chart, width, height);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String svg(Panel panel, Report report, int width, int height) {
+        JFreeChart chart = chart(panel, report);
+        SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+        chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
+        return g2.getSVGDocument();
+    }
+
+    JFreeChart chart(Panel panel, Report report) {
+        StandardChartTheme theme = (StandardChartTheme) StandardChartTheme.createJFreeTheme();
+        theme.setExtraLargeFont(new Font(FONT, Font.BOLD, 16));
+        theme.setLargeFont(new Font(FONT, Font.BOLD, 13));
+        theme.setRegularFont(new Font(FONT, Font.PLAIN, 11));
+        theme.setSmallFont(new Font(FONT, Font.PLAIN, 10));
+        theme.setPlotBackgroundPaint(Color.WHITE);
+        theme.setDomainGridlinePaint(new Color(0xE5E7EB));
+        theme.setRangeGridlinePaint(new Color(0xE5E7EB));
+        theme.setBarPainter(new StandardBarPainter());
+        theme.setXYBarPainter(new StandardXYBarPainter());
+        theme.setShadowVisible(false);
+        JFreeChart chart = panel.type() == PanelType.TIMESERIES ? timeSeries(panel, report) : bars(panel, report);
+        theme.apply(chart);
+        // After the theme: it resets series paints.
+        for (int i = 0; i < panel.metrics().size(); i++) {
+            Paint paint = colour(panel.metrics().get(i), i);
+            if (chart.getPlot() instanceof XYPlot xy) {
+                xy.getRenderer().setSeriesPaint(i, paint);
+                xy.getRenderer().setSeriesStroke(i, new BasicStroke(2.2f));
+            } else if (chart.getPlot() instanceof CategoryPlot cp) {
+                cp.getRenderer().setSeriesPaint(i, paint);
+            }
+        }
+        chart.setBackgroundPaint(Color.WHITE);
+        chart.setTitle((String) null);
+        chart.setAntiAlias(true);
+        chart.setTextAntiAlias(true);
+        LegendTitle legend = chart.getLegend();
+        if (legend != null) {
+            legend.setFrame(BlockBorder.NONE);
+            legend.setPosition(RectangleEdge.TOP);
+        }
+        return chart;
+    }
+
+    private JFreeChart timeSeries(Panel panel, Report report) {
+        XYPlot plot;
+        if (panel.chart() == ChartType.STACKED_BAR || panel.chart() == ChartType.BAR) {
+            TimeTableXYDataset ds = new TimeTableXYDataset();
+            report.byDay().forEach((day, m) -> {
+                for (Metric metric : panel.metrics()) {
+                    ds.add(day(day), num(metric, m).doubleValue(), metric.label());
+                }
+            });
+            StackedXYBarRenderer r = new StackedXYBarRenderer(0.15);
+            r.setDrawBarOutline(false);
+            plot = new XYPlot(ds, dateAxis(), valueAxis(panel.metrics()), r);
+        } else {
+            TimeSeriesCollection ds = new TimeSeriesCollection();
+            for (Metric metric : panel.metrics()) {
+                TimeSeries s = new TimeSeries(metric.label());
+                report.byDay().forEach((day, m) -> s.add(day(day), num(metric, m)));
+                ds.addSeries(s);
+            }
+            XYItemRenderer r = panel.chart() == ChartType.AREA ? new XYAreaRenderer() : new XYLineAndShapeRenderer(true, false);
+            plot = new XYPlot(ds, dateAxis(), valueAxis(panel.metrics()), r);
+        }
+        return new JFreeChart(null, new Font(FONT, Font.BOLD, 14), plot, true);
+    }
+
+    private JFreeChart bars(Panel panel, Report report) {
+        DefaultCategoryDataset ds = new DefaultCategoryDataset();
+        Map<String, Metrics> groups = Tables.groups(report, panel.groupBy());
+        Metric first = panel.metrics().get(0);
+        List<Map.Entry<String, Metrics>> sorted = new ArrayList<>(groups.entrySet());
+        sorted.sort((a, b) -> num(first, b.getValue()).compareTo(num(first, a.getValue())));
+        for (Map.Entry<String, Metrics> e : sorted.subList(0, Math.min(panel.limit(), sorted.size()))) {
+            for (Metric metric : panel.metrics()) {
+                ds.addValue(num(metric, e.getValue()), metric.label(), e.getKey());
+            }
+        }
+        BarRenderer r = panel.chart() == ChartType.STACKED_BAR ? new StackedBarRenderer() : new BarRenderer();
+        r.setItemMargin(0.05);
+        r.setDrawBarOutline(false);
+        CategoryPlot plot = new CategoryPlot(ds, new CategoryAxis(), valueAxis(panel.metrics()), r);
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        return new JFreeChart(null, new Font(FONT, Font.BOLD, 14), plot, panel.metrics().size() > 1);
+    }
+
+    /** Money axes in dollars, counts compact (1.5K, 2B) instead of JFreeChart's 1.5E9. */
+    private static NumberAxis valueAxis(List<Metric> metrics) {
+        NumberAxis axis = new NumberAxis(axisLabel(metrics));
+        if (metrics.stream().allMatch(m -> m.unit() == Metric.Unit.MONEY)) {
+            axis.setNumberFormatOverride(new java.text.DecimalFormat("$#,##0"));
+        } else {
+            java.text.NumberFormat compact = java.text.NumberFormat.getCompactNumberInstance(java.util.Locale.ENGLISH,
+                    java.text.NumberFormat.Style.SHORT);
+            compact.setMaximumFractionDigits(1);
+            axis.setNumberFormatOverride(compact);
+        }
+        return axis;
+    }
+
+    private static DateAxis dateAxis() {
+        DateAxis a = new DateAxis();
+        a.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        a.setDateFormatOverride(new java.text.SimpleDateFormat("d MMM", java.util.Locale.ENGLISH));
+        a.getDateFormatOverride().setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        return a;
+    }
+
+    private static Day day(LocalDate d) {
+        return new Day(Date.from(d.atStartOfDay().toInstant(ZoneOffset.UTC)), java.util.TimeZone.getTimeZone("UTC"),
+                java.util.Locale.ROOT);
+    }
+
+    private static BigDecimal num(Metric metric, Metrics m) {
+        BigDecimal b = metric.number(m);
+        return b == null ? BigDecimal.ZERO : b;
+    }
+
+    private static String axisLabel(List<Metric> metrics) {
+        if (metrics.stream().allMatch(m -> m.unit() == Metric.Unit.MONEY)) {
+            return "USD";
+        }
+        return metrics.size() == 1 ? metrics.get(0).label() : "";
+    }
+
+    private static Paint colour(Metric m, int i) {
+        if (m == Metric.SPEND) {
+            return SPEND;
+        }
+        if (m == Metric.VALUE) {
+            return VALUE;
+        }
+        return PALETTE[i % PALETTE.length];
+    }
+}

@@ -1,0 +1,104 @@
+package dev.tally.dashboard.chart;
+
+import java.time.Clock;
+import java.util.UUID;
+
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+import io.smallrye.common.annotation.Blocking;
+
+import dev.tally.dashboard.definition.Dashboard;
+import dev.tally.dashboard.definition.Dashboard.Panel;
+import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.dashboard.report.Period;
+import dev.tally.dashboard.report.Report;
+import dev.tally.dashboard.report.ReportService;
+import dev.tally.platform.ApiException;
+import dev.tally.platform.Role;
+import dev.tally.platform.Roles;
+
+/** A chart panel of any dashboard as PNG or SVG: {@code /charts/{dashboard}/{panel}.png?from=&to=&team=}. */
+@Path("/charts/{dashboard}")
+@Blocking
+public class ChartResource {
+
+    private final ChartRenderer renderer;
+    private final ReportService reports;
+    private final DashboardCatalog catalog;
+    private final Roles roles;
+    private final Clock clock = Clock.systemUTC();
+
+    public ChartResource(ChartRenderer renderer, ReportService reports, DashboardCatalog catalog, Roles roles) {
+        this.renderer = renderer;
+        this.reports = reports;
+        this.catalog = catalog;
+        this.roles = roles;
+    }
+
+    @GET
+    @Path("{panel}.png")
+    @Produces("image/png")
+    public Response png(@PathParam("dashboard") String dashboard, @PathParam("panel") String panel,
+            @QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("team") String team, @QueryParam("width") @DefaultValue("900") int width,
+            @QueryParam("height") @DefaultValue("300") int height) {
+        Target t = target(dashboard, panel, preset, from, to, team, width, height);
+        return Response.ok(renderer.png(t.panel, t.report, width, height)).header("Cache-Control", "no-cache").build();
+    }
+
+    @GET
+    @Path("{panel}.svg")
+    @Produces("image/svg+xml")
+    public Response svg(@PathParam("dashboard") String dashboard, @PathParam("panel") String panel,
+            @QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("team") String team, @QueryParam("width") @DefaultValue("900") int width,
+            @QueryParam("height") @DefaultValue("300") int height) {
+        Target t = target(dashboard, panel, preset, from, to, team, width, height);
+        return Response.ok(renderer.svg(t.panel, t.report, width, height)).header("Cache-Control", "no-cache").build();
+    }
+
+    private record Target(Panel panel, Report report) {
+    }
+
+    private Target target(String dashboard, String panelId, String preset, String from, String to, String team,
+            int width, int height) {
+        if (!roles.has(Role.DASHBOARD)) {
+            throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
+        }
+        if (width < 200 || width > 3000 || height < 120 || height > 2000) {
+            throw ApiException.badRequest("width/height: " + width + "×" + height + " is outside 200–3000 × 120–2000 pixels");
+        }
+        Dashboard d = catalog.current().dashboard(dashboard);
+        if (d == null) {
+            throw ApiException.notFound("dashboard '" + dashboard + "' is not defined in dashboards/");
+        }
+        Panel panel = d.panel(panelId).orElseThrow(() -> ApiException.notFound(
+                "panel '" + panelId + "' is not in dashboard '" + dashboard + "'"));
+        if (!panel.isChart()) {
+            throw ApiException.badRequest("panel: '" + panelId + "' is a " + panel.typeName() + " panel, not a chart");
+        }
+        Period period = Period.parse(preset, from, to, clock);
+        Report report;
+        if (d.scope() == Dashboard.Scope.TEAM) {
+            if (team == null || team.isBlank()) {
+                throw ApiException.badRequest("team: the " + dashboard + " dashboard needs ?team=<team id>");
+            }
+            UUID id;
+            try {
+                id = UUID.fromString(team);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("team: '" + team + "' is not a team id (UUID)");
+            }
+            report = reports.team(id, period);
+        } else {
+            report = reports.org(period);
+        }
+        return new Target(panel, report);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.tally.dashboard.page;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.common.annotation.Blocking;
+
+import dev.tally.dashboard.definition.Dashboard;
+import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.dashboard.report.OperationsService;
+import dev.tally.dashboard.report.Period;
+import dev.tally.dashboard.report.Report;
+import dev.tally.dashboard.report.ReportService;
+import dev.tally.dashboard.roi.Metrics;
+import dev.tally.platform.ApiException;
+import dev.tally.platform.Role;
+import dev.tally.platform.Roles;
+
+/**
+ * The leadership pages, server-rendered (no JavaScript needed). Panels come from
+ * {@code dashboards/*.yaml}; this class only picks the report and the template.
+ */
+@Path("/")
+@Produces(MediaType.TEXT_HTML)
+@Blocking
+public class DashboardPages {
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
+                Glance glance);
+
+        static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
+
+        static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
+
+        static native TemplateInstance operations(PageContext page, OperationsService.Status status);
+    }
+
+    /** The org page's one-line answer: which teams return more than they spend. */
+    public record Glance(List<Report.TeamInfo> paying, List<Report.TeamInfo> notPaying, int total, Metrics org) {
+        public int payingCount() {
+            return paying.size();
+        }
+    }
+
+    private final ReportService reports;
+    private final OperationsService operations;
+    private final DashboardCatalog catalog;
+    private final Roles roles;
+    private final Clock clock = Clock.systemUTC();
+
+    public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles) {
+        this.reports = reports;
+        this.operations = operations;
+        this.catalog = catalog;
+        this.roles = roles;
+    }
+
+    @GET
+    public TemplateInstance org(@QueryParam("preset") String preset, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        enabled();
+        Period period = Period.parse(preset, from, to, clock);
+        Report report = reports.org(period);
+        Dashboard d = catalog.current().dashboard("org");
+        PageContext page = page(d.title(), "org", "/", period, report.demoData());
+        List<Report.TeamInfo> paying = new ArrayList<>();
+        List<Report.TeamInfo> notPaying = new ArrayList<>();
+        for (Report.TeamInfo t : report.teams()) {
+            Metrics m = report.teamMetrics(t.id());
+            if (m.paysOff()) {
+                paying.add(t);
+            } else if (m.spendNanos() > 0) {
+                notPaying.add(t);
+            }
+        }
+        paying.sort((a, b) -> report.teamMetrics(b.id()).roiMultiple().compareTo(report.teamMetrics(a.id()).roiMultiple()));
+        return Templates.org(page, report, d,
+                PanelView.of(d, report, "/api/reports/org", page.query(), page.query()),
+                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()));
+    }
+
+    @GET
+    @Path("teams/{id}")
+    public TemplateInstance team(@PathParam("id") String id, @QueryParam("preset") String preset,
+            @QueryParam("from") String from, @QueryParam("to") String to) {
+        enabled();
+        UUID teamId = teamId(id);
+        Period period = Period.parse(preset, from, to, clock);
+        Report report = reports.team(teamId, period);
+        Dashboard d = catalog.current().dashboard("team");
+        PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
+        String chartQuery = page.query() + "&team=" + teamId;
+        return Templates.team(page, report, d,
+                PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query()));
+    }
+
+    @GET
+    @Path("models")
+    public TemplateInstance models(@QueryParam("preset") String preset, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        enabled();
+        Period period = Period.parse(preset, from, to, clock);
+        Report report = reports.org(period);
+        Dashboard d = catalog.current().dashboard("models");
+        PageContext page = page(d.title(), "models", "/models", period, report.demoData());
+        return Templates.models(page, report, d,
+                PanelView.of(d, report, "/api/reports/models", page.query(), page.query()));
+    }
+
+    @GET
+    @Path("operations")
+    public TemplateInstance operations() {
+        enabled();
+        Period period = Period.parse(null, null, null, clock);
+        PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
+        return Templates.operations(page, operations.status());
+    }
+
+    private PageContext page(String title, String active, String path, Period period, boolean demo) {
+        return PageContext.of(title, active, path, period, clock, demo, catalog.lastError().orElse(null));
+    }
+
+    private void enabled() {
+        if (!roles.has(Role.DASHBOARD)) {
+            throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
+        }
+    }
+
+    static UUID teamId(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("id: '" + id + "' is not a team id (UUID)");
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tally.dashboard.page;
+
+import java.time.Clock;
+import java.util.List;
+
+import dev.tally.dashboard.report.Period;
+
+/**
+ * The frame every page shares: title, navigation, the period picker and the demo banner.
+ *
+ * @param query the period as a query string ("?from=…&to=…"), appended to every link so navigating
+ *              keeps the period
+ */
+@io.quarkus.qute.TemplateData
+public record PageContext(String title, String active, Period period, Period previous, String preset, String query,
+        boolean demo, String definitionsError, List<PresetLink> presets, String selfPath) {
+
+    @io.quarkus.qute.TemplateData
+    public record PresetLink(String key, String label, String href, boolean selected) {
+    }
+
+    public static PageContext of(String title, String active, String selfPath, Period period, Clock clock, boolean demo,
+            String definitionsError) {
+        String preset = period.preset(clock);
+        String query = "?from=" + period.from() + "&to=" + period.to();
+        List<PresetLink> presets = List.of(
+                link("7d", "Last 7 days", selfPath, preset), link("30d", "Last 30 days", selfPath, preset),
+                link("90d", "Last 90 days", selfPath, preset), link("mtd", "Month to date", selfPath, preset));
+        return new PageContext(title, active, period, period.previous(), preset, query, demo, definitionsError, presets,
+                selfPath);
+    }
+
+    private static PresetLink link(String key, String label, String path, String current) {
+        return new PresetLink(key, label, path + "?preset=" + key, key.equals(current));
+    }
+
+    public boolean custom() {
+        return "custom".equals(preset);
+    }
+}

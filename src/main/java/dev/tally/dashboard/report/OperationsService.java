@@ -1,0 +1,105 @@
+package dev.tally.dashboard.report;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.rollup.PipelineSnapshot;
+import dev.tally.rollup.PipelineStatus;
+
+/**
+ * The pipeline's health for the operations page: the aggregator's cached {@link PipelineSnapshot}
+ * (lag per partition, last batch, DLQ counts, rate), the latest DLQ reasons, and the spool gauges
+ * ({@code tally.events.spool.*}) when this instance registers them. What is unavailable is null
+ * ("n/a"), never 0.
+ */
+@ApplicationScoped
+public class OperationsService {
+
+    @io.quarkus.qute.TemplateData
+    public record DlqEntry(String topic, int partition, long offset, String reason, Instant receivedAt) {
+    }
+
+    @io.quarkus.qute.TemplateData
+    public record Gauge(String name, String tags, double value) {
+        public String display() {
+            return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
+        }
+    }
+
+    /**
+     * @param pipeline          the aggregator's latest snapshot
+     * @param spool             spool gauges; empty when this instance has none (shown as n/a)
+     * @param definitionsError  the refused dashboards/ change, or null
+     */
+    @io.quarkus.qute.TemplateData
+    public record Status(PipelineSnapshot pipeline, List<DlqEntry> recentDlq, List<Gauge> spool,
+            String definitionsError, String definitionsOrigin) {
+
+        /** Seconds since the last batch commit; null before the first. */
+        public Long secondsSinceLastBatch() {
+            return pipeline.lastBatchAt() == null ? null : Duration.between(pipeline.lastBatchAt(), Instant.now()).toSeconds();
+        }
+
+        /** Lag in messages; null while Kafka could not be asked (a stale number would mislead). */
+        public Long lag() {
+            return pipeline.takenAt() == null || !pipeline.kafkaReachable() ? null : pipeline.totalLag();
+        }
+
+        public Long spoolRecords() {
+            return spool.stream().filter(g -> g.name().endsWith("spool.records")).map(g -> (long) g.value()).findFirst().orElse(null);
+        }
+
+        public String eventsPerSecond() {
+            return String.format(java.util.Locale.ROOT, "%.1f", pipeline.eventsPerSecond());
+        }
+    }
+
+    private final DataSource dataSource;
+    private final PipelineStatus pipeline;
+    private final MeterRegistry registry;
+    private final DashboardCatalog catalog;
+
+    public OperationsService(DataSource dataSource, PipelineStatus pipeline, MeterRegistry registry, DashboardCatalog catalog) {
+        this.dataSource = dataSource;
+        this.pipeline = pipeline;
+        this.registry = registry;
+        this.catalog = catalog;
+    }
+
+    public Status status() {
+        List<DlqEntry> recent = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT topic, partition, kafka_offset, reason, received_at FROM dlq_entry ORDER BY id DESC LIMIT 20");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                recent.add(new DlqEntry(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
+                        rs.getObject(5, OffsetDateTime.class).toInstant()));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading the dead-letter entries failed: " + e.getMessage(), e);
+        }
+        List<Gauge> spool = new ArrayList<>();
+        for (Meter m : registry.getMeters()) {
+            String name = m.getId().getName();
+            if (name.startsWith("tally.events.spool") || name.startsWith("tally.spool")) {
+                m.measure().forEach(ms -> spool.add(new Gauge(name, m.getId().getTags().toString(), ms.getValue())));
+            }
+        }
+        return new Status(pipeline.current(), recent, spool, catalog.lastError().orElse(null), catalog.current().origin());
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tally.dashboard.report;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+
+import dev.tally.platform.ApiException;
+
+/**
+ * A range of whole UTC days, both ends inclusive ({@code to} is the last day counted). The
+ * comparison period is the one of equal length that ends the day before {@code from}.
+ */
+public record Period(LocalDate from, LocalDate to) {
+
+    /** The longest range a report accepts: keeps a typo in a year from scanning everything. */
+    public static final int MAX_DAYS = 3 * 366;
+
+    public Period {
+        if (to.isBefore(from)) {
+            throw ApiException.badRequest("to: " + to + " is before from " + from + " (both are inclusive ISO dates)");
+        }
+        if (days(from, to) > MAX_DAYS) {
+            throw ApiException.badRequest("to: the range " + from + ".." + to + " is longer than " + MAX_DAYS + " days");
+        }
+    }
+
+    private static long days(LocalDate from, LocalDate to) {
+        return ChronoUnit.DAYS.between(from, to) + 1;
+    }
+
+    public long days() {
+        return days(from, to);
+    }
+
+    public Period previous() {
+        long n = days();
+        return new Period(from.minusDays(n), from.minusDays(1));
+    }
+
+    /**
+     * The period a request asks for: {@code preset} (7d, 30d, 90d, mtd) or {@code from}/{@code to}
+     * (ISO dates; a missing {@code to} is today, a missing {@code from} is 29 days before
+     * {@code to}). Nothing given = the last 30 days including today (UTC).
+     */
+    public static Period parse(String preset, String from, String to, Clock clock) {
+        LocalDate today = LocalDate.now(clock);
+        boolean custom = (from != null && !from.isBlank()) || (to != null && !to.isBlank());
+        if (preset != null && !preset.isBlank() && !"custom".equals(preset)) {
+            return switch (preset) {
+                case "7d" -> new Period(today.minusDays(6), today);
+                case "30d" -> new Period(today.minusDays(29), today);
+                case "90d" -> new Period(today.minusDays(89), today);
+                case "mtd" -> new Period(today.withDayOfMonth(1), today);
+                default -> throw ApiException.badRequest("preset: '" + preset + "' is not one of 7d, 30d, 90d, mtd, custom");
+            };
+        }
+        if (!custom) {
+            return new Period(today.minusDays(29), today);
+        }
+        LocalDate end = to == null || to.isBlank() ? today : date("to", to);
+        LocalDate start = from == null || from.isBlank() ? end.minusDays(29) : date("from", from);
+        return new Period(start, end);
+    }
+
+    private static LocalDate date(String field, String value) {
+        try {
+            return LocalDate.parse(value.trim());
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(field + ": '" + value + "' is not an ISO date (yyyy-MM-dd)");
+        }
+    }
+
+    /** Which preset this period equals today, or "custom". */
+    public String preset(Clock clock) {
+        LocalDate today = LocalDate.now(clock);
+        if (!to.equals(today)) {
+            return "custom";
+        }
+        if (from.equals(today.withDayOfMonth(1)) && days() != 7 && days() != 30 && days() != 90) {
+            return "mtd";
+        }
+        return switch ((int) days()) {
+            case 7 -> "7d";
+            case 30 -> "30d";
+            case 90 -> "90d";
+            default -> from.equals(today.withDayOfMonth(1)) ? "mtd" : "custom";
+        };
+    }
+}

@@ -1,0 +1,178 @@
+package dev.tally.dashboard.report;
+
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.smallrye.common.annotation.Blocking;
+
+import dev.tally.dashboard.definition.Dashboard;
+import dev.tally.dashboard.definition.Dashboard.Grouping;
+import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.dashboard.page.PanelView;
+import dev.tally.dashboard.roi.Metric;
+import dev.tally.platform.ApiException;
+import dev.tally.platform.Role;
+import dev.tally.platform.Roles;
+
+/**
+ * Reports as JSON, and every table as CSV with {@code ?format=csv&table=<name>}. Periods:
+ * {@code from}/{@code to} ISO dates, both inclusive (UTC days), or {@code preset} = 7d, 30d, 90d, mtd;
+ * default the last 30 days. Table names: the built-in ones listed per report, or any panel id of
+ * the matching dashboard in {@code dashboards/}.
+ */
+@Path("/api/reports")
+@Blocking
+public class ReportResource {
+
+    private static final List<Metric> ALL = Arrays.asList(Metric.values());
+    private static final List<Metric> USAGE = List.of(Metric.SPEND, Metric.REQUESTS, Metric.ERROR_REQUESTS,
+            Metric.INPUT_TOKENS, Metric.OUTPUT_TOKENS, Metric.CACHE_READ_TOKENS, Metric.CACHE_WRITE_TOKENS,
+            Metric.REASONING_TOKENS, Metric.TOKENS, Metric.CACHE_READ_SHARE, Metric.UNPRICED_REQUESTS, Metric.UNPRICED_TOKENS);
+
+    private final ReportService reports;
+    private final OperationsService operations;
+    private final DashboardCatalog catalog;
+    private final Roles roles;
+    private final Clock clock = Clock.systemUTC();
+
+    public ReportResource(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles) {
+        this.reports = reports;
+        this.operations = operations;
+        this.catalog = catalog;
+        this.roles = roles;
+    }
+
+    /** Org totals, per team, per department, per day, per model. CSV tables: kpis, teams, departments, daily, models. */
+    @GET
+    @Path("org")
+    public Response org(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("format") String format, @QueryParam("table") String table) {
+        Report r = reports.org(period(preset, from, to));
+        if (csv(format)) {
+            return csv("org", r, table == null ? "teams" : table, switch (table == null ? "teams" : table) {
+                case "kpis" -> Tables.kpis("kpis", "Org", r, ALL);
+                case "teams" -> Tables.table("teams", "Teams", r, Grouping.TEAM, ALL, "");
+                case "departments" -> Tables.table("departments", "Departments", r, Grouping.DEPARTMENT, ALL, "");
+                case "daily" -> Tables.daily("daily", "Daily", r, ALL);
+                case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
+                default -> panelTable("org", table, r, "kpis, teams, departments, daily, models");
+            });
+        }
+        return json(ReportJson.org(r));
+    }
+
+    /** Every team with its metrics, previous-period metrics and changes. CSV table: teams. */
+    @GET
+    @Path("teams")
+    public Response teams(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("format") String format) {
+        Report r = reports.org(period(preset, from, to));
+        if (csv(format)) {
+            return csv("teams", r, "teams", Tables.table("teams", "Teams", r, Grouping.TEAM, ALL, ""));
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("period", ReportJson.period(r.period()));
+        out.put("previousPeriod", ReportJson.period(r.previousPeriod()));
+        out.put("demoData", r.demoData());
+        out.put("totals", ReportJson.metrics(r.total()));
+        out.put("teams", ReportJson.teams(r));
+        return json(out);
+    }
+
+    /** One team. CSV tables: kpis, daily, models, employees, merged_prs. */
+    @GET
+    @Path("teams/{id}")
+    public Response team(@PathParam("id") String id, @QueryParam("preset") String preset, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("format") String format, @QueryParam("table") String table) {
+        UUID teamId;
+        try {
+            teamId = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("id: '" + id + "' is not a team id (UUID)");
+        }
+        Report r = reports.team(teamId, period(preset, from, to));
+        if (csv(format)) {
+            String t = table == null ? "employees" : table;
+            return csv("team-" + r.team().name(), r, t, switch (t) {
+                case "kpis" -> Tables.kpis("kpis", "Team", r, ALL);
+                case "daily" -> Tables.daily("daily", "Daily", r, ALL);
+                case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
+                case "employees" -> Tables.table("employees", "People", r, Grouping.EMPLOYEE, USAGE, "");
+                case "merged_prs" -> Tables.table("merged_prs", "Merged PRs", r, Grouping.MERGED_PRS, List.of(), "");
+                default -> panelTable("team", t, r, "kpis, daily, models, employees, merged_prs");
+            });
+        }
+        return json(ReportJson.team(r));
+    }
+
+    /** Spend and tokens by model, org-wide. CSV table: models. */
+    @GET
+    @Path("models")
+    public Response models(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("format") String format, @QueryParam("table") String table) {
+        Report r = reports.org(period(preset, from, to));
+        if (csv(format)) {
+            String t = table == null ? "models" : table;
+            return csv("models", r, t, "models".equals(t) ? Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "")
+                    : panelTable("models", t, r, "models"));
+        }
+        return json(ReportJson.models(r, true));
+    }
+
+    /** Pipeline lag, DLQ, spool gauges, dashboard-definition errors. */
+    @GET
+    @Path("operations")
+    public Response operations() {
+        enabled();
+        return json(operations.status());
+    }
+
+    private Period period(String preset, String from, String to) {
+        enabled();
+        return Period.parse(preset, from, to, clock);
+    }
+
+    private void enabled() {
+        if (!roles.has(Role.DASHBOARD)) {
+            throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
+        }
+    }
+
+    private Table panelTable(String dashboard, String table, Report r, String builtIn) {
+        Dashboard d = catalog.current().dashboard(dashboard);
+        return d.panel(table).map(p -> PanelView.table(p, r, ""))
+                .orElseThrow(() -> ApiException.badRequest("table: '" + table + "' is not one of " + builtIn
+                        + " or a panel id of dashboards/" + dashboard + ".yaml"));
+    }
+
+    private static boolean csv(String format) {
+        if (format == null || format.isBlank() || format.equals("json")) {
+            return false;
+        }
+        if (format.equals("csv")) {
+            return true;
+        }
+        throw ApiException.badRequest("format: '" + format + "' is not json or csv");
+    }
+
+    private static Response csv(String name, Report r, String table, Table t) {
+        String file = ("tally-" + name + "-" + table + "-" + r.period().from() + "-" + r.period().to() + ".csv")
+                .replaceAll("[^A-Za-z0-9._-]", "_");
+        return Response.ok(Tables.csv(t), "text/csv; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
+    }
+
+    private static Response json(Object body) {
+        return Response.ok(body, MediaType.APPLICATION_JSON).build();
+    }
+}

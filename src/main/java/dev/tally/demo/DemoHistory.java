@@ -1,0 +1,186 @@
+package dev.tally.demo;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+import dev.tally.events.CloudEvent;
+import dev.tally.events.OutcomeData;
+import dev.tally.events.UsageData;
+
+/**
+ * Generates the demo's past: usage events (one per AI session, with past timestamps, priced with
+ * list prices) and outcome events per team and day. Deterministic for a given seed and day, and
+ * outcome ids are stable, so publishing a day twice never counts its outcomes twice.
+ */
+public final class DemoHistory {
+
+    public static final String SOURCE = "tally-demo";
+
+    /** A seeded team: its profile and its members' ids (and key ids, may be empty). */
+    public record SeededTeam(DemoOrg.TeamProfile profile, UUID id, List<UUID> employees) {
+    }
+
+    private DemoHistory() {
+    }
+
+    /** Events of one past day for all teams; {@code ramp} 0..1 scales adoption up over the history. */
+    public static void day(List<SeededTeam> teams, LocalDate day, double ramp, Consumer<CloudEvent<?>> sink) {
+        boolean weekend = day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY;
+        double workload = weekend ? 0.15 : 1.0;
+        for (SeededTeam t : teams) {
+            Random rnd = new Random((t.profile().name() + day).hashCode());
+            DemoOrg.TeamProfile p = t.profile();
+            double adoption = p.adoption() * (0.55 + 0.45 * ramp);
+            for (UUID employee : t.employees()) {
+                // Some people never use AI (the adoption gap); adopters use it on most working days.
+                double who = (employee.hashCode() & 0xffff) / 65536.0;
+                if (who >= adoption || rnd.nextDouble() >= 0.85 * workload) {
+                    continue;
+                }
+                double spend = p.spendPerActiveDay() * (0.6 + 0.8 * rnd.nextDouble());
+                // Enough sessions that none exceeds MAX_SESSION_INPUT fresh tokens on the main model.
+                int sessions = (int) Math.min(40, Math.max(3 + rnd.nextInt(5),
+                        Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * perInput(p.models().get(0))))));
+                for (int s = 0; s < sessions; s++) {
+                    String model = pickModel(p.models(), rnd);
+                    Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC)
+                            .plusSeconds(8 * 3600 + rnd.nextInt(10 * 3600));
+                    sink.accept(usage(t.id(), employee, model, spend / sessions, at, rnd,
+                            "hist:" + employee + ":" + day + ":" + s));
+                }
+            }
+            outcomes(t, day, workload, rnd, sink, "hist", 1.0);
+        }
+    }
+
+    /** Outcomes of a team for a day (history) or a slice of today (live; {@code scale} = share of a day). */
+    static void outcomes(SeededTeam t, LocalDate day, double workload, Random rnd, Consumer<CloudEvent<?>> sink,
+            String idPrefix, double scale) {
+        DemoOrg.TeamProfile p = t.profile();
+        int n = 0;
+        for (int i = 0; i < count(p.aiPrs() * workload * scale, rnd); i++) {
+            sink.accept(outcome(t, day, rnd, OutcomeData.PR_MERGED, true, idPrefix, n++));
+        }
+        for (int i = 0; i < count(p.otherPrs() * workload * scale, rnd); i++) {
+            sink.accept(outcome(t, day, rnd, OutcomeData.PR_MERGED, false, idPrefix, n++));
+        }
+        for (int i = 0; i < count(p.bugs() * workload * scale, rnd); i++) {
+            sink.accept(outcome(t, day, rnd, OutcomeData.BUG_CAUGHT, true, idPrefix, n++));
+        }
+        for (int i = 0; i < count(p.findings() * workload * scale, rnd); i++) {
+            sink.accept(outcome(t, day, rnd, OutcomeData.SECURITY_FINDING, true, idPrefix, n++));
+        }
+        for (int i = 0; i < count(p.tasks() * workload * scale, rnd); i++) {
+            sink.accept(outcome(t, day, rnd, OutcomeData.TASK_AUTOMATED, true, idPrefix, n++));
+        }
+    }
+
+    private static int count(double rate, Random rnd) {
+        int whole = (int) Math.floor(rate);
+        return whole + (rnd.nextDouble() < rate - whole ? 1 : 0);
+    }
+
+    private static String pickModel(List<String> models, Random rnd) {
+        double r = rnd.nextDouble();
+        if (models.size() == 1 || r < 0.6) {
+            return models.get(0);
+        }
+        if (models.size() == 2 || r < 0.9) {
+            return models.get(1);
+        }
+        return models.get(2);
+    }
+
+    static final long MAX_SESSION_INPUT = 400_000;
+
+    /** Nano-dollars per fresh input token of a session, its output (1/8) and cache reads (2×) included. */
+    static double perInput(String model) {
+        DemoOrg.Price price = DemoOrg.price(model);
+        return price == null ? 2_000 : price.input() + price.output() / 8.0 + 2.0 * price.cacheRead();
+    }
+
+    static CloudEvent<UsageData> usage(UUID team, UUID employee, String model, double usd, Instant at, Random rnd, String idSeed) {
+        DemoOrg.Price price = DemoOrg.price(model);
+        long input;
+        long output;
+        long cacheRead;
+        Long cost;
+        if (price == null) {
+            input = 8_000 + rnd.nextInt(20_000);
+            output = input / 6;
+            cacheRead = 0;
+            cost = null;
+        } else {
+            // A session: cached context read twice the size of fresh input, output an eighth of it.
+            double perInput = perInput(model);
+            // Capped: a cheap side model then costs less than the session's share, as it does.
+            input = Math.max(50, Math.min(MAX_SESSION_INPUT, Math.round(usd * 1e9 / perInput)));
+            output = input / 8;
+            cacheRead = 2 * input;
+            cost = input * price.input() + output * price.output() + cacheRead * price.cacheRead();
+        }
+        UUID id = UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8));
+        String api = DemoOrg.provider(model).equals("anthropic") ? "messages" : "chat.completions";
+        UsageData data = new UsageData("req_" + id.toString().replace("-", ""), null, employee.toString(), team.toString(),
+                DemoOrg.provider(model), model, api, false, 200, UsageData.OUTCOME_OK, input, output, cacheRead, 0, 0,
+                cost, price != null, false, 400 + rnd.nextInt(4000), null, null);
+        return CloudEvent.of(id.toString(), SOURCE, CloudEvent.USAGE_TYPE, team.toString(), at, data);
+    }
+
+    private static final String[] SEVERITIES = { "critical", "high", "high", "medium", "medium", "medium", "low", "low" };
+
+    static CloudEvent<OutcomeData> outcome(SeededTeam t, LocalDate day, Random rnd, String kind, boolean ai, String prefix, int n) {
+        UUID employee = t.employees().isEmpty() ? null : t.employees().get(rnd.nextInt(t.employees().size()));
+        Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(9 * 3600 + rnd.nextInt(9 * 3600));
+        String slug = t.profile().name().toLowerCase().replace(' ', '-');
+        String id = "demo:" + prefix + ":" + kind + ":" + slug + ":" + day + ":" + n;
+        List<String> attribution = new ArrayList<>();
+        String ref = null;
+        String severity = null;
+        BigDecimal hours = null;
+        String source = "demo";
+        switch (kind) {
+            case OutcomeData.PR_MERGED -> {
+                ref = "acme/" + slug + "#" + (1000 + Math.floorMod((day.toString() + n + prefix).hashCode(), 9000));
+                source = "github";
+                if (ai) {
+                    attribution.add("commit-trailer:Co-authored-by Claude");
+                    if (rnd.nextBoolean()) {
+                        attribution.add("gateway-session:author used the gateway within 2h before the commits");
+                    }
+                    if (rnd.nextDouble() < 0.3) {
+                        attribution.add("label:ai-assisted");
+                    }
+                }
+            }
+            case OutcomeData.BUG_CAUGHT -> {
+                source = "ai-review";
+                attribution.add("ai-review-comment");
+            }
+            case OutcomeData.SECURITY_FINDING -> {
+                source = "sarif";
+                severity = SEVERITIES[rnd.nextInt(SEVERITIES.length)];
+                attribution.add("sarif:ai-scanner");
+            }
+            case OutcomeData.TASK_AUTOMATED -> {
+                source = "workflow";
+                hours = BigDecimal.valueOf(t.profile().taskHours());
+                attribution.add("automation-run");
+            }
+            default -> {
+            }
+        }
+        OutcomeData data = new OutcomeData(kind, t.id().toString(), employee == null ? null : employee.toString(), ai,
+                attribution, source, ref, at, severity, hours);
+        return CloudEvent.of(id, SOURCE, CloudEvent.OUTCOME_TYPE, t.id().toString(), at, data);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.tally.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Gateway settings ({@code tally.gateway.*}). Providers themselves are configured as
+ * {@code TALLY_PROVIDERS_<NAME>_BASE_URL} / {@code _API_KEY} (see {@link ProviderRegistry}).
+ */
+@ConfigMapping(prefix = "tally.gateway")
+public interface GatewayConfig {
+
+    /** Answer every model with the built-in simulated provider (also implied by tally.demo.enabled). */
+    @WithDefault("false")
+    boolean simulate();
+
+    /** Largest request body accepted; larger ones get a 413 in the caller's format. */
+    @WithDefault("32M")
+    MemorySize maxBodySize();
+
+    /** Time to open a connection to a provider before the call fails with 504. */
+    @WithDefault("10s")
+    Duration connectTimeout();
+
+    /** Time from sending the request to the provider's response head (non-streaming calls wait for the whole answer). */
+    @WithDefault("600s")
+    Duration firstByteTimeout();
+
+    /** Longest silence between two chunks of a provider's response body. */
+    @WithDefault("300s")
+    Duration betweenChunksTimeout();
+
+    /**
+     * Model → provider rules, first match wins: {@code pattern=provider}, where a pattern ending in
+     * {@code *} is a prefix and anything else an exact name. Rules of
+     * {@code tally.gateway.extra-routes} are tried before these defaults.
+     */
+    @WithDefault("claude-*=anthropic,gpt-*=openai,chatgpt-*=openai,o1*=openai,o3*=openai,o4*=openai,"
+            + "text-embedding-*=openai,davinci-*=openai,babbage-*=openai")
+    List<String> routes();
+
+    /** Rules tried before {@link #routes()}, for additional providers (e.g. {@code llama-*=vllm}). */
+    Optional<List<String>> extraRoutes();
+
+    /** Default requests per minute per key (0 = unlimited); a key's own limit wins. */
+    @WithDefault("600")
+    int requestsPerMinute();
+
+    /** Default tokens (all kinds) per minute per key (0 = unlimited); a key's own limit wins. */
+    @WithDefault("2000000")
+    long tokensPerMinute();
+
+    /** Request headers forwarded to providers (besides content-type and accept). */
+    @WithDefault("anthropic-version,anthropic-beta,openai-organization,openai-project,openai-beta,user-agent")
+    List<String> forwardHeaders();
+
+    /** Keep-alive connections per provider host. */
+    @WithDefault("256")
+    int poolSize();
+}

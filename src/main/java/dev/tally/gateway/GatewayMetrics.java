@@ -1,0 +1,94 @@
+package dev.tally.gateway;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import dev.tally.events.UsageData;
+
+/**
+ * Prometheus metrics of the gateway: {@code tally_gateway_requests_total},
+ * {@code tally_gateway_request_seconds}, {@code tally_gateway_upstream_seconds} (to the provider's
+ * response head), {@code tally_gateway_tokens_total} (by kind) and
+ * {@code tally_gateway_cost_nanodollars_total}, by team and model. Meters are looked up once per
+ * tag combination and then kept, since this runs on the event loop for every call.
+ */
+@ApplicationScoped
+public class GatewayMetrics {
+
+    private record Key(String team, String model, String api, String outcome) {
+    }
+
+    private record Meters(Counter requests, Timer latency, Counter input, Counter output, Counter cacheRead,
+            Counter cacheWrite, Counter reasoning, Counter cost) {
+    }
+
+    /** Model names come from clients; past this many combinations they are folded into "other". */
+    private static final int MAX_SERIES = 5_000;
+
+    private final MeterRegistry registry;
+    private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> upstream = new ConcurrentHashMap<>();
+
+    public GatewayMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void record(UsageData u, long latencyNanos) {
+        Key key = new Key(u.teamId(), u.model() == null ? "none" : u.model(), u.api(), u.outcome());
+        Meters m = meters.get(key);
+        if (m == null) {
+            if (meters.size() >= MAX_SERIES) {
+                key = new Key(u.teamId(), "other", u.api(), u.outcome());
+            }
+            m = meters.computeIfAbsent(key, this::create);
+        }
+        m.requests.increment();
+        m.latency.record(latencyNanos, TimeUnit.NANOSECONDS);
+        add(m.input, u.inputTokens());
+        add(m.output, u.outputTokens());
+        add(m.cacheRead, u.cacheReadTokens());
+        add(m.cacheWrite, u.cacheWriteTokens());
+        add(m.reasoning, u.reasoningTokens());
+        if (u.costNanos() != null) {
+            add(m.cost, u.costNanos());
+        }
+    }
+
+    void upstream(String provider, long nanos) {
+        upstream.computeIfAbsent(provider, p -> Timer.builder("tally.gateway.upstream")
+                .description("Time from sending a call to the provider to its response head")
+                .tag("provider", p).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private static void add(Counter c, long n) {
+        if (n > 0) {
+            c.increment(n);
+        }
+    }
+
+    private Meters create(Key k) {
+        return new Meters(
+                Counter.builder("tally.gateway.requests").description("Calls through the gateway")
+                        .tags("team", k.team(), "model", k.model(), "api", k.api(), "outcome", k.outcome())
+                        .register(registry),
+                Timer.builder("tally.gateway.request").description("Gateway call duration, to the last byte")
+                        .tags("team", k.team(), "model", k.model(), "api", k.api(), "outcome", k.outcome())
+                        .register(registry),
+                tokens(k, "input"), tokens(k, "output"), tokens(k, "cache_read"), tokens(k, "cache_write"),
+                tokens(k, "reasoning"),
+                Counter.builder("tally.gateway.cost.nanodollars").description("Cost of calls, USD x 10^9")
+                        .tags("team", k.team(), "model", k.model()).register(registry));
+    }
+
+    private Counter tokens(Key k, String kind) {
+        return Counter.builder("tally.gateway.tokens").description("Tokens by kind (reasoning is part of output)")
+                .tags("team", k.team(), "model", k.model(), "kind", kind).register(registry);
+    }
+}

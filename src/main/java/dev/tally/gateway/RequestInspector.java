@@ -1,0 +1,120 @@
+package dev.tally.gateway;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads what the gateway needs from a request body in one streaming pass, without building a tree:
+ * the model, whether it streams, and whether the client asked for OpenAI's stream usage. The pass
+ * also validates the whole body as JSON (malformed → 400). Prompts are skipped, never kept.
+ */
+final class RequestInspector {
+
+    private static final JsonFactory FACTORY = UsageParser.MAPPER.getFactory();
+    private static final byte[] INCLUDE_USAGE = "\"stream_options\":{\"include_usage\":true},"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    /** The request is unusable; {@code message} goes to the client as a 400. */
+    static final class BadRequest extends Exception {
+        final String param;
+
+        BadRequest(String message, String param) {
+            super(message, null, false, false);
+            this.param = param;
+        }
+    }
+
+    record Inspected(String model, boolean stream, boolean hasStreamOptions, boolean includeUsage, int openBrace) {
+    }
+
+    static Inspected inspect(byte[] body) throws BadRequest {
+        String model = null;
+        boolean stream = false;
+        boolean hasStreamOptions = false;
+        boolean includeUsage = false;
+        int openBrace;
+        try (JsonParser p = FACTORY.createParser(body)) {
+            JsonToken first = p.nextToken();
+            if (first != JsonToken.START_OBJECT) {
+                throw new BadRequest("the request body must be a JSON object", null);
+            }
+            openBrace = (int) p.currentTokenLocation().getByteOffset();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "model" -> {
+                        if (value != JsonToken.VALUE_STRING) {
+                            throw new BadRequest("model: must be a string", "model");
+                        }
+                        model = p.getText();
+                    }
+                    case "stream" -> {
+                        if (value == JsonToken.VALUE_TRUE) {
+                            stream = true;
+                        } else if (value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL) {
+                            throw new BadRequest("stream: must be a boolean", "stream");
+                        }
+                    }
+                    case "stream_options" -> {
+                        if (value == JsonToken.START_OBJECT) {
+                            hasStreamOptions = true;
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String option = p.currentName();
+                                JsonToken v = p.nextToken();
+                                if ("include_usage".equals(option) && v == JsonToken.VALUE_TRUE) {
+                                    includeUsage = true;
+                                }
+                                p.skipChildren();
+                            }
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            throw new BadRequest("stream_options: must be an object", "stream_options");
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (p.nextToken() != null) {
+                throw new BadRequest("the request body has data after its JSON object", null);
+            }
+        } catch (JsonParseException e) {
+            throw new BadRequest("the request body is not valid JSON: " + e.getOriginalMessage()
+                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), null);
+        } catch (IOException e) {
+            throw new BadRequest("the request body is not valid JSON: " + e.getMessage(), null);
+        }
+        if (model == null || model.isBlank()) {
+            throw new BadRequest("model: is required", "model");
+        }
+        return new Inspected(model, stream, hasStreamOptions, includeUsage, openBrace);
+    }
+
+    /**
+     * The body with {@code stream_options.include_usage=true}: inserted after the opening brace when
+     * the client sent no stream_options (no re-serialisation, the client's bytes stay as they are),
+     * otherwise rewritten through a tree.
+     */
+    static byte[] withIncludeUsage(byte[] body, Inspected inspected) throws BadRequest {
+        if (!inspected.hasStreamOptions()) {
+            int at = inspected.openBrace() + 1;
+            byte[] out = new byte[body.length + INCLUDE_USAGE.length];
+            System.arraycopy(body, 0, out, 0, at);
+            System.arraycopy(INCLUDE_USAGE, 0, out, at, INCLUDE_USAGE.length);
+            System.arraycopy(body, at, out, at + INCLUDE_USAGE.length, body.length - at);
+            return out;
+        }
+        try {
+            ObjectNode tree = (ObjectNode) UsageParser.MAPPER.readTree(body);
+            ((ObjectNode) tree.get("stream_options")).put("include_usage", true);
+            return UsageParser.MAPPER.writeValueAsBytes(tree);
+        } catch (IOException | ClassCastException e) {
+            throw new BadRequest("the request body is not valid JSON", null);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.tally.gateway;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ThreadLocalRandom;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The built-in simulated provider (on with {@code tally.gateway.simulate=true} or
+ * {@code tally.demo.enabled=true}): answers in the documented OpenAI and Anthropic shapes, JSON and
+ * SSE, with usage including cache tokens, straight from memory on the event loop. Its answers go
+ * through the same path as a real provider's (usage is read back from the bytes it produced), so a
+ * demo exercises the real accounting. Token counts are plausible, not a tokenizer's.
+ */
+final class SimulatedProvider {
+
+    private static final String[] SENTENCES = {
+            "Here is a short answer to your question. ",
+            "The configuration key you want is documented in the README. ",
+            "Measure first, then change one thing at a time. ",
+            "This function can be simplified by returning early. ",
+            "The test covers the happy path; add one for the error case. ",
+            "Consider caching the lookup, since it is read on every request. ",
+            "The migration is safe to run while the service is up. ",
+            "Summary: the change is small and the risk is low. " };
+
+    private SimulatedProvider() {
+    }
+
+    static void answer(ProxyHandler.Call call, int requestBytes) {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        long input = Math.max(8, requestBytes / 4);
+        int output = 16 + r.nextInt(240);
+        String id = call.requestId.replace("-", "").substring(0, 24);
+        String model = call.model;
+        switch (call.api) {
+            case COUNT_TOKENS -> json(call, "{\"input_tokens\":" + input + "}");
+            case EMBEDDINGS -> json(call, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                    + "\"embedding\":[0.0023064255,-0.009327292,-0.0028842222,0.017829148,-0.01137,0.0061]}],"
+                    + "\"model\":\"" + model + "\",\"usage\":{\"prompt_tokens\":" + input + ",\"total_tokens\":" + input + "}}");
+            case MESSAGES -> {
+                long cacheRead = r.nextInt(3) == 0 ? input * (1 + r.nextInt(4)) : 0;
+                long cacheWrite = cacheRead == 0 && r.nextInt(4) == 0 ? input / 2 : 0;
+                String usage = "\"input_tokens\":" + input + ",\"cache_creation_input_tokens\":" + cacheWrite
+                        + ",\"cache_read_input_tokens\":" + cacheRead + ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":"
+                        + cacheWrite + ",\"ephemeral_1h_input_tokens\":0}";
+                String text = text(output, r);
+                if (!call.stream) {
+                    json(call, "{\"id\":\"msg_sim" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+                            + model + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + text
+                            + "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{" + usage
+                            + ",\"output_tokens\":" + output + ",\"service_tier\":\"standard\"}}");
+                    return;
+                }
+                StringBuilder sse = new StringBuilder(2048);
+                event(sse, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_sim" + id
+                        + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
+                        + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{" + usage
+                        + ",\"output_tokens\":1,\"service_tier\":\"standard\"}}}");
+                event(sse, "content_block_start",
+                        "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
+                event(sse, "ping", "{\"type\": \"ping\"}");
+                for (String part : parts(text)) {
+                    event(sse, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                            + "{\"type\":\"text_delta\",\"text\":\"" + part + "\"}}");
+                }
+                event(sse, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
+                event(sse, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                        + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + output + "}}");
+                event(sse, "message_stop", "{\"type\":\"message_stop\"}");
+                sse(call, sse);
+            }
+            default -> {
+                long cached = r.nextInt(3) == 0 && input >= 1024 ? (input / 128) * 128 / 2 : 0;
+                long prompt = input + cached;
+                String usage = "\"usage\":{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + output
+                        + ",\"total_tokens\":" + (prompt + output) + ",\"prompt_tokens_details\":{\"cached_tokens\":"
+                        + cached + ",\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,"
+                        + "\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}";
+                String head = "\"id\":\"chatcmpl-sim" + id + "\",\"created\":" + (System.currentTimeMillis() / 1000)
+                        + ",\"model\":\"" + model + "\"";
+                String text = text(output, r);
+                if (!call.stream) {
+                    json(call, "{" + head + ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":"
+                            + "{\"role\":\"assistant\",\"content\":\"" + text + "\",\"refusal\":null,\"annotations\":[]},"
+                            + "\"logprobs\":null,\"finish_reason\":\"stop\"}]," + usage
+                            + ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_tally_sim\"}");
+                    return;
+                }
+                String chunk = "{" + head + ",\"object\":\"chat.completion.chunk\",\"system_fingerprint\":\"fp_tally_sim\",";
+                StringBuilder sse = new StringBuilder(2048);
+                data(sse, chunk + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
+                        + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}");
+                for (String part : parts(text)) {
+                    data(sse, chunk + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + part
+                            + "\"},\"logprobs\":null,\"finish_reason\":null}]}");
+                }
+                data(sse, chunk + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}");
+                // always sent: when the client did not ask for it the gateway removes it, as for a real provider
+                data(sse, chunk + "\"choices\":[]," + usage + "}");
+                sse.append("data: [DONE]\n\n");
+                sse(call, sse);
+            }
+        }
+    }
+
+    private static String text(int outputTokens, ThreadLocalRandom r) {
+        StringBuilder b = new StringBuilder(outputTokens * 4);
+        while (b.length() < Math.min(outputTokens * 4, 1200)) {
+            b.append(SENTENCES[r.nextInt(SENTENCES.length)]);
+        }
+        return b.toString().trim();
+    }
+
+    private static String[] parts(String text) {
+        return text.split("(?<=\\. )");
+    }
+
+    private static void event(StringBuilder sse, String name, String json) {
+        sse.append("event: ").append(name).append('\n').append("data: ").append(json).append("\n\n");
+    }
+
+    private static void data(StringBuilder sse, String json) {
+        sse.append("data: ").append(json).append("\n\n");
+    }
+
+    private static void json(ProxyHandler.Call call, String body) {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
+        call.begin(200, headers, false, Integer.toString(bytes.length));
+        call.onUpstreamChunk(Buffer.buffer(bytes));
+        call.onUpstreamEnd();
+    }
+
+    private static void sse(ProxyHandler.Call call, StringBuilder sse) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream; charset=utf-8")
+                .add("cache-control", "no-cache");
+        call.begin(200, headers, true, null);
+        call.onUpstreamChunk(Buffer.buffer(sse.toString()));
+        call.onUpstreamEnd();
+    }
+}

@@ -1,0 +1,211 @@
+package dev.tally.gateway;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * Watches a server-sent-events stream as it passes through, chunk by chunk, and reads the usage
+ * from it without holding the stream back. Only lines that carry usage are parsed as JSON; the rest
+ * is scanned for the length of generated text, the basis of an estimate if the client leaves early.
+ *
+ * <p>With {@code dropUsageChunk} (an OpenAI stream where the gateway asked for
+ * {@code stream_options.include_usage} and the client did not), the usage-only chunk
+ * ({@code "choices":[]}) is removed from what the client sees. Then complete events are forwarded
+ * as they complete, which is as soon as the provider sends their terminating blank line.
+ */
+final class SseTap {
+
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] OPENAI_TEXT = {
+            "\"content\":\"".getBytes(StandardCharsets.US_ASCII),
+            "\"arguments\":\"".getBytes(StandardCharsets.US_ASCII),
+            "\"reasoning_content\":\"".getBytes(StandardCharsets.US_ASCII) };
+    private static final byte[][] ANTHROPIC_TEXT = {
+            "\"text\":\"".getBytes(StandardCharsets.US_ASCII),
+            "\"thinking\":\"".getBytes(StandardCharsets.US_ASCII),
+            "\"partial_json\":\"".getBytes(StandardCharsets.US_ASCII) };
+
+    private final Api.Wire wire;
+    private final boolean dropUsageChunk;
+    private final Usage usage;
+
+    /** The start of a line that continues in the next chunk. */
+    private byte[] carry = new byte[0];
+    /** Filter mode: bytes of the event not yet complete. */
+    private Buffer pendingEvent;
+    private boolean dropEvent;
+    private boolean sawDone;
+
+    SseTap(Api.Wire wire, boolean dropUsageChunk, Usage usage) {
+        this.wire = wire;
+        this.dropUsageChunk = dropUsageChunk;
+        this.usage = usage;
+        this.pendingEvent = dropUsageChunk ? Buffer.buffer(512) : null;
+    }
+
+    /** Takes one chunk from the provider and returns what the client gets now (may be empty). */
+    Buffer onChunk(Buffer chunk) {
+        byte[] b = chunk.getBytes();
+        Buffer out = dropUsageChunk ? Buffer.buffer(b.length) : chunk;
+        int lineStart = 0;
+        int eventStart = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] != '\n') {
+                continue;
+            }
+            boolean blank;
+            if (carry.length > 0) {
+                byte[] line = Arrays.copyOf(carry, carry.length + (i - lineStart));
+                System.arraycopy(b, lineStart, line, carry.length, i - lineStart);
+                carry = new byte[0];
+                blank = line(line, 0, line.length);
+            } else {
+                blank = line(b, lineStart, i);
+            }
+            lineStart = i + 1;
+            if (dropUsageChunk && blank) {
+                pendingEvent.appendBytes(b, eventStart, i + 1 - eventStart);
+                if (!dropEvent) {
+                    out.appendBuffer(pendingEvent);
+                }
+                pendingEvent = Buffer.buffer(512);
+                dropEvent = false;
+                eventStart = i + 1;
+            }
+        }
+        if (lineStart < b.length) {
+            byte[] rest = Arrays.copyOf(carry, carry.length + (b.length - lineStart));
+            System.arraycopy(b, lineStart, rest, carry.length, b.length - lineStart);
+            carry = rest;
+        }
+        if (dropUsageChunk && eventStart < b.length) {
+            pendingEvent.appendBytes(b, eventStart, b.length - eventStart);
+        }
+        return out;
+    }
+
+    /** What is left when the provider ends the stream (an event without a final blank line). */
+    Buffer onEnd() {
+        if (carry.length > 0) {
+            line(carry, 0, carry.length);
+            carry = new byte[0];
+        }
+        if (dropUsageChunk && pendingEvent.length() > 0 && !dropEvent) {
+            Buffer rest = pendingEvent;
+            pendingEvent = Buffer.buffer();
+            return rest;
+        }
+        return null;
+    }
+
+    boolean sawDone() {
+        return sawDone;
+    }
+
+    /** Handles one line (without its newline); returns true when it is blank (end of an event). */
+    private boolean line(byte[] b, int start, int end) {
+        if (end > start && b[end - 1] == '\r') {
+            end--;
+        }
+        if (end == start) {
+            return true;
+        }
+        if (!startsWith(b, start, end, DATA)) {
+            return false;
+        }
+        int p = start + DATA.length;
+        if (p < end && b[p] == ' ') {
+            p++;
+        }
+        if (end - p == 6 && b[p] == '[' && b[p + 1] == 'D') {
+            sawDone = true; // OpenAI's data: [DONE]
+            return false;
+        }
+        int u = indexOf(b, p, end, USAGE);
+        if (u >= 0 && usageIsObject(b, u + USAGE.length, end)) {
+            readUsage(b, p, end);
+        } else {
+            countText(b, p, end);
+        }
+        return false;
+    }
+
+    private void readUsage(byte[] b, int from, int to) {
+        JsonNode event;
+        try {
+            event = UsageParser.MAPPER.readTree(b, from, to - from);
+        } catch (IOException e) {
+            return; // not JSON: forwarded untouched, nothing to count
+        }
+        if (wire == Api.Wire.OPENAI) {
+            UsageParser.apply(event.get("usage"), wire, usage);
+            usage.complete = true;
+            if (dropUsageChunk && event.path("choices").isArray() && event.path("choices").isEmpty()) {
+                dropEvent = true;
+            }
+        } else {
+            String type = event.path("type").asText();
+            if ("message_start".equals(type)) {
+                UsageParser.apply(event.path("message").get("usage"), wire, usage);
+            } else if ("message_delta".equals(type)) {
+                UsageParser.apply(event.get("usage"), wire, usage);
+                usage.complete = true;
+            }
+        }
+    }
+
+    private void countText(byte[] b, int from, int to) {
+        byte[][] keys = wire == Api.Wire.OPENAI ? OPENAI_TEXT : ANTHROPIC_TEXT;
+        for (byte[] key : keys) {
+            int k = indexOf(b, from, to, key);
+            if (k < 0) {
+                continue;
+            }
+            int s = k + key.length;
+            int i = s;
+            while (i < to && b[i] != '"') {
+                i += b[i] == '\\' ? 2 : 1;
+            }
+            usage.streamedTextChars += Math.max(0, Math.min(i, to) - s);
+        }
+    }
+
+    private static boolean usageIsObject(byte[] b, int i, int end) {
+        while (i < end && (b[i] == ' ' || b[i] == ':' || b[i] == '\t')) {
+            i++;
+        }
+        return i < end && b[i] == '{';
+    }
+
+    private static boolean startsWith(byte[] b, int start, int end, byte[] prefix) {
+        if (end - start < prefix.length) {
+            return false;
+        }
+        for (int i = 0; i < prefix.length; i++) {
+            if (b[start + i] != prefix[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int indexOf(byte[] b, int from, int to, byte[] needle) {
+        int last = to - needle.length;
+        outer:
+        for (int i = from; i <= last; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (b[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.tally.identity;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** A key as listed: never the key, only its display prefix. {@code status}: active, revoked or expired. */
+public record KeyView(
+        UUID id,
+        String prefix,
+        UUID employeeId,
+        String name,
+        Instant expiresAt,
+        List<String> allowedModels,
+        Integer requestsPerMinute,
+        Integer tokensPerMinute,
+        Instant createdAt,
+        Instant revokedAt,
+        String status) {
+
+    static KeyView of(ApiKey k, Instant now) {
+        String status = k.revokedAt != null ? "revoked"
+                : k.expiresAt != null && !now.isBefore(k.expiresAt) ? "expired" : "active";
+        return new KeyView(k.id, k.prefix, k.employeeId, k.name, k.expiresAt,
+                k.allowedModels == null ? List.of() : List.of(k.allowedModels),
+                k.requestsPerMinute, k.tokensPerMinute, k.createdAt, k.revokedAt, status);
+    }
+}

@@ -1,0 +1,195 @@
+package dev.tally.outcomes.csv;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import dev.tally.events.OutcomeData;
+import dev.tally.identity.Employee;
+import dev.tally.identity.Team;
+import dev.tally.outcomes.OutcomeEmitter;
+import dev.tally.outcomes.OutcomeIds;
+
+/**
+ * Outcomes from a CSV for work that is not in GitHub (tasks automated, hours saved, self-reported).
+ * All or nothing: every row is checked first; one bad row rejects the file and no event is sent.
+ * Each row's {@code id} becomes the event id {@code csv:<id>}, so importing a file again counts nothing twice.
+ */
+@ApplicationScoped
+public class OutcomeImportService {
+
+    public static final List<String> COLUMNS = List.of("id", "kind", "team", "employeeEmail", "occurredAt",
+            "aiAssisted", "valueHours", "ref");
+    static final List<String> REQUIRED = List.of("id", "kind", "occurredAt", "aiAssisted");
+    static final String SELF_REPORTED = "self-reported";
+
+    private static final BigDecimal MAX_HOURS = new BigDecimal("999999999");
+
+    public record Imported(int imported, List<String> ids) {
+    }
+
+    private record Checked(String id, OutcomeData data) {
+    }
+
+    private final OutcomeEmitter emitter;
+
+    public OutcomeImportService(OutcomeEmitter emitter) {
+        this.emitter = emitter;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Imported importCsv(String text) {
+        Csv.Table table;
+        try {
+            table = Csv.parse(text, REQUIRED);
+        } catch (Csv.CsvFormatException e) {
+            throw new RowErrors(List.of(e.getMessage()));
+        }
+        List<String> errors = new ArrayList<>();
+        List<Checked> ok = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        for (Csv.Row row : table.rows()) {
+            List<String> problems = new ArrayList<>();
+            Checked c = check(row, problems);
+            if (c != null && !ids.add(c.id())) {
+                problems.add("id '" + row.get("id") + "' appears on an earlier row");
+            }
+            if (problems.isEmpty()) {
+                ok.add(c);
+            } else {
+                errors.add("row " + row.line() + ": " + String.join("; ", problems));
+            }
+        }
+        if (table.rows().isEmpty()) {
+            errors.add("no data rows after the header");
+        }
+        if (!errors.isEmpty()) {
+            throw new RowErrors(errors);
+        }
+        for (Checked c : ok) {
+            emitter.emit(c.id(), c.data());
+        }
+        return new Imported(ok.size(), ok.stream().map(Checked::id).toList());
+    }
+
+    private Checked check(Csv.Row row, List<String> problems) {
+        String id = row.get("id");
+        if (id.isEmpty()) {
+            problems.add("id is empty");
+        } else if (id.length() > 200) {
+            problems.add("id is longer than 200 characters");
+        }
+        String kind = row.get("kind").toLowerCase(Locale.ROOT);
+        if (kind.isEmpty()) {
+            problems.add("kind is empty (e.g. task_automated)");
+        } else if (!OutcomeIds.validKind(kind)) {
+            problems.add("kind '" + row.get("kind") + "' is not " + OutcomeIds.KIND_RULE);
+        }
+        Instant occurredAt = instant(row.get("occurredAt"), problems);
+        Boolean ai = bool(row.get("aiAssisted"), problems);
+        BigDecimal hours = hours(row.get("valueHours"), problems);
+
+        UUID employeeId = null;
+        UUID teamId = null;
+        String email = row.get("employeeEmail");
+        if (!email.isEmpty()) {
+            Optional<Employee> e = Employee.find("lower(email) = lower(?1)", email).firstResultOptional();
+            if (e.isEmpty()) {
+                problems.add("employeeEmail '" + email + "' is no known employee");
+            } else {
+                employeeId = e.get().id;
+                teamId = e.get().teamId;
+            }
+        }
+        String team = row.get("team");
+        if (!team.isEmpty()) {
+            Optional<Team> t = findTeam(team);
+            if (t.isEmpty()) {
+                problems.add("team '" + team + "' does not exist (give its name or id)");
+            } else {
+                teamId = t.get().id;
+            }
+        }
+        if (teamId == null && problems.isEmpty()) {
+            teamId = Team.UNASSIGNED;
+        }
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        List<String> attribution = ai ? List.of(SELF_REPORTED) : List.of();
+        String ref = row.get("ref");
+        return new Checked("csv:" + id, new OutcomeData(kind, teamId.toString(),
+                employeeId == null ? null : employeeId.toString(), ai, attribution, OutcomeEmitter.SOURCE_CSV,
+                ref.isEmpty() ? null : ref, occurredAt, null, hours));
+    }
+
+    static Optional<Team> findTeam(String nameOrId) {
+        try {
+            UUID id = UUID.fromString(nameOrId);
+            return Optional.ofNullable(Team.findById(id));
+        } catch (IllegalArgumentException notAnId) {
+            return Team.find("lower(name) = lower(?1)", nameOrId).firstResultOptional();
+        }
+    }
+
+    private static Instant instant(String v, List<String> problems) {
+        if (v.isEmpty()) {
+            problems.add("occurredAt is empty (ISO-8601: 2026-11-02 or 2026-11-02T10:15:00Z)");
+            return null;
+        }
+        try {
+            return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            problems.add("occurredAt '" + v + "' is not an ISO-8601 date (2026-11-02) or instant (2026-11-02T10:15:00Z)");
+            return null;
+        }
+    }
+
+    private static Boolean bool(String v, List<String> problems) {
+        switch (v.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> {
+                return true;
+            }
+            case "false", "no", "0" -> {
+                return false;
+            }
+            default -> {
+                problems.add(v.isEmpty() ? "aiAssisted is empty (true or false)"
+                        : "aiAssisted '" + v + "' is not true or false");
+                return false;
+            }
+        }
+    }
+
+    private static BigDecimal hours(String v, List<String> problems) {
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            BigDecimal h = new BigDecimal(v);
+            if (h.signum() < 0) {
+                problems.add("valueHours " + v + " is negative");
+            } else if (h.scale() > 3) {
+                problems.add("valueHours " + v + " has more than 3 decimals");
+            } else if (h.compareTo(MAX_HOURS) > 0) {
+                problems.add("valueHours " + v + " is implausibly large");
+            }
+            return h;
+        } catch (NumberFormatException e) {
+            problems.add("valueHours '" + v + "' is not a number (use a dot: 1.5)");
+            return null;
+        }
+    }
+}

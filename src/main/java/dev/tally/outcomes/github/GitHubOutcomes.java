@@ -1,0 +1,150 @@
+package dev.tally.outcomes.github;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tally.events.OutcomeData;
+import dev.tally.outcomes.OutcomeEmitter;
+import dev.tally.outcomes.OutcomeIds;
+import dev.tally.outcomes.attribution.AttributionRules;
+import dev.tally.outcomes.attribution.GatewayUse;
+import dev.tally.outcomes.attribution.PrEvidence;
+import dev.tally.outcomes.config.OutcomesConfig;
+import dev.tally.outcomes.mapping.TeamMapper;
+
+/**
+ * Turns a used webhook payload into outcomes (id → data): a merged PR with its AI attribution, or a
+ * bug caught by an AI reviewer, each attributed to the PR author's team (else the repository's, else
+ * Unassigned). May call the GitHub REST API: run it on a worker thread.
+ */
+@ApplicationScoped
+public class GitHubOutcomes {
+
+    private static final Logger LOG = Logger.getLogger(GitHubOutcomes.class);
+
+    private final GitHubClient github;
+    private final TeamMapper teams;
+    private final GatewayUse gatewayUse;
+    private final AttributionRules rules;
+    private final ReviewRules reviews;
+
+    public GitHubOutcomes(GitHubClient github, TeamMapper teams, GatewayUse gatewayUse, OutcomesConfig config) {
+        this.github = github;
+        this.teams = teams;
+        this.gatewayUse = gatewayUse;
+        this.rules = AttributionRules.from(config.attribution());
+        this.reviews = ReviewRules.from(config.reviews());
+    }
+
+    public ReviewRules reviews() {
+        return reviews;
+    }
+
+    /**
+     * @param lastAttempt when the GitHub API still fails on the last attempt, the PR is attributed from
+     *                    the payload alone rather than dropped (a merged PR is counted either way)
+     */
+    public Map<String, OutcomeData> outcomes(String event, JsonNode payload, boolean lastAttempt)
+            throws GitHubApiException {
+        GitHubEvents.Classified c = GitHubEvents.classify(event, payload, reviews);
+        return switch (c.kind()) {
+            case PR_MERGED -> prMerged(payload, lastAttempt);
+            case REVIEW_FINDING -> finding(payload, payload.path("review"), "github:review:", "state",
+                    "submitted_at");
+            case REVIEW_COMMENT_FINDING -> finding(payload, payload.path("comment"), "github:review-comment:", null,
+                    "created_at");
+            case IGNORED -> Map.of();
+        };
+    }
+
+    private Map<String, OutcomeData> prMerged(JsonNode payload, boolean lastAttempt) throws GitHubApiException {
+        String repo = payload.path("repository").path("full_name").asText();
+        JsonNode pr = payload.path("pull_request");
+        int number = pr.path("number").asInt(payload.path("number").asInt());
+        String author = pr.path("user").path("login").asText(null);
+        Instant mergedAt = time(pr.path("merged_at"), time(pr.path("closed_at"), Instant.now()));
+
+        List<String> messages;
+        if (!github.configured()) {
+            messages = payloadTexts(payload);
+        } else {
+            try {
+                messages = github.commitMessages(repo, number);
+            } catch (GitHubApiException e) {
+                if (!lastAttempt) {
+                    throw e;
+                }
+                LOG.warnf("%s#%d: commits unreadable on the last attempt (%s); attributing from the payload only",
+                        repo, number, e.getMessage());
+                messages = payloadTexts(payload);
+            }
+        }
+        List<String> labels = new ArrayList<>();
+        for (JsonNode l : pr.path("labels")) {
+            if (l.path("name").isTextual()) {
+                labels.add(l.path("name").asText());
+            }
+        }
+        TeamMapper.Mapping m = teams.map(author, repo);
+        Long requests = m.employeeId() == null ? null
+                : gatewayUse.requests(m.employeeId(), mergedAt, rules.gatewayWindow());
+        List<String> attribution = rules.evaluate(new PrEvidence(messages, labels, author, requests));
+        String id = OutcomeIds.bounded("github:pr:" + repo + "#" + number);
+        return Map.of(id, new OutcomeData(OutcomeData.PR_MERGED, m.teamId().toString(),
+                m.employeeId() == null ? null : m.employeeId().toString(), !attribution.isEmpty(), attribution,
+                OutcomeEmitter.SOURCE_GITHUB, pr.path("html_url").asText(id), mergedAt, null, null));
+    }
+
+    /**
+     * Without a token only the payload is known: the PR description (a squash merge's text often
+     * repeats the trailers there) and a {@code commits} array if a forwarder added one.
+     */
+    static List<String> payloadTexts(JsonNode payload) {
+        List<String> texts = new ArrayList<>();
+        JsonNode body = payload.path("pull_request").path("body");
+        if (body.isTextual()) {
+            texts.add(body.asText());
+        }
+        for (JsonNode c : payload.path("commits")) {
+            if (c.path("message").isTextual()) {
+                texts.add(c.path("message").asText());
+            }
+        }
+        return texts;
+    }
+
+    private Map<String, OutcomeData> finding(JsonNode payload, JsonNode item, String idPrefix, String stateField,
+            String timeField) {
+        String repo = payload.path("repository").path("full_name").asText();
+        String reviewer = item.path("user").path("login").asText(null);
+        ReviewRules.Finding f = reviews.finding(reviewer, stateField == null ? null : item.path(stateField).asText(""),
+                item.path("body").asText("")).orElseThrow();
+        String prAuthor = payload.path("pull_request").path("user").path("login").asText(null);
+        TeamMapper.Mapping m = teams.map(prAuthor, repo);
+        String id = idPrefix + item.path("id").asText();
+        return Map.of(id, new OutcomeData(OutcomeData.BUG_CAUGHT, m.teamId().toString(),
+                m.employeeId() == null ? null : m.employeeId().toString(), true, f.evidence(),
+                OutcomeEmitter.SOURCE_GITHUB, item.path("html_url").asText(id), time(item.path(timeField), Instant.now()),
+                f.severity(), null));
+    }
+
+    private static Instant time(JsonNode n, Instant fallback) {
+        if (n == null || !n.isTextual()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(n.asText());
+        } catch (DateTimeParseException e) {
+            return fallback;
+        }
+    }
+}

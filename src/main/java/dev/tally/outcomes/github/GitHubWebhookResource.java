@@ -1,0 +1,140 @@
+package dev.tally.outcomes.github;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tally.outcomes.config.GitHubConfig;
+import dev.tally.platform.ApiException;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * {@code POST /api/webhooks/github}: organisation or repository webhook deliveries (content type
+ * JSON). The signature is checked over the raw bytes before anything is parsed; a used delivery is
+ * recorded and answered 202 at once, then processed on a worker thread.
+ */
+@Path("/api/webhooks/github")
+public class GitHubWebhookResource {
+
+    public static final String METRIC = "tally.github.webhook.deliveries";
+    static final String UNVERIFIED = "unverified";
+
+    /** The answer to GitHub (shown in the webhook's "Recent Deliveries"). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Reply(String delivery, String status, String detail) {
+    }
+
+    private final GitHubConfig config;
+    private final WebhookIntake intake;
+    private final DeliveryProcessor processor;
+    private final ObjectMapper mapper;
+    private final MeterRegistry metrics;
+    private final WebhookSignature signature;
+
+    public GitHubWebhookResource(GitHubConfig config, WebhookIntake intake, DeliveryProcessor processor,
+            ObjectMapper mapper, MeterRegistry metrics) {
+        this.config = config;
+        this.intake = intake;
+        this.processor = processor;
+        this.mapper = mapper;
+        this.metrics = metrics;
+        this.signature = config.webhookSecret().filter(s -> !s.isEmpty()).map(WebhookSignature::new).orElse(null);
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response receive(byte[] body,
+            @HeaderParam(WebhookSignature.HEADER) String signatureHeader,
+            @HeaderParam("X-GitHub-Event") String event,
+            @HeaderParam("X-GitHub-Delivery") String delivery,
+            @HeaderParam("Content-Type") String contentType) {
+        // Until the signature is verified the event header is the caller's word: it is not used as a
+        // metric tag then, so unsigned requests cannot create meters without bound.
+        if (signature == null) {
+            count(UNVERIFIED, "disabled");
+            throw new ApiException(503, "GitHub webhooks are disabled: set TALLY_GITHUB_WEBHOOK_SECRET to the "
+                    + "secret configured on the GitHub webhook");
+        }
+        switch (signature.verify(body, signatureHeader)) {
+            case VALID -> {
+            }
+            case MISSING -> {
+                count(UNVERIFIED, "unauthorized");
+                throw new ApiException(401, "X-Hub-Signature-256 is missing: configure the webhook's secret");
+            }
+            case MALFORMED -> {
+                count(UNVERIFIED, "unauthorized");
+                throw new ApiException(401, "X-Hub-Signature-256 is not sha256=<hex>");
+            }
+            case MISMATCH -> {
+                count(UNVERIFIED, "unauthorized");
+                throw new ApiException(401, "X-Hub-Signature-256 does not match the body signed with "
+                        + "TALLY_GITHUB_WEBHOOK_SECRET");
+            }
+        }
+        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+            count(event, "malformed");
+            throw new ApiException(415, "set the webhook's content type to application/json");
+        }
+        if (event == null || event.isBlank()) {
+            count(null, "malformed");
+            throw ApiException.badRequest("X-GitHub-Event header is missing");
+        }
+        if (delivery == null || delivery.isBlank() || delivery.length() > 200) {
+            count(event, "malformed");
+            throw ApiException.badRequest("X-GitHub-Delivery header is missing or too long");
+        }
+        JsonNode payload;
+        try {
+            payload = mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            count(event, "malformed");
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            count(event, "malformed");
+            throw ApiException.badRequest("unreadable body: " + e.getMessage());
+        }
+        if (payload == null || !payload.isObject()) {
+            count(event, "malformed");
+            throw ApiException.badRequest("malformed JSON: the payload is not a JSON object");
+        }
+        if (GitHubEvents.PING.equals(event)) {
+            count(event, "ping");
+            return Response.ok(new Reply(delivery, "pong", payload.path("zen").asText(null))).build();
+        }
+        WebhookIntake.Recorded r = intake.record(delivery, event, payload, new String(body, StandardCharsets.UTF_8));
+        switch (r.result()) {
+            case DUPLICATE -> {
+                count(event, "duplicate");
+                return Response.ok(new Reply(delivery, "duplicate", r.reason())).build();
+            }
+            case IGNORED -> {
+                count(event, "ignored");
+                return Response.accepted(new Reply(delivery, "ignored", r.reason())).build();
+            }
+            default -> {
+                count(event, "accepted");
+                processor.submit(delivery);
+                return Response.accepted(new Reply(delivery, "accepted", null)).build();
+            }
+        }
+    }
+
+    private void count(String event, String result) {
+        metrics.counter(METRIC, "event", event == null || event.length() > 64 ? "unknown" : event, "result", result)
+                .increment();
+    }
+}

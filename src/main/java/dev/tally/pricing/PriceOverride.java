@@ -1,0 +1,45 @@
+package dev.tally.pricing;
+
+import java.time.Instant;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+
+/** An admin's price for a model, replacing the catalog's (V100). Nano-dollars per million tokens. */
+@Entity
+@Table(name = "price_override")
+public class PriceOverride extends PanacheEntityBase {
+
+    @Id
+    public String model;
+
+    @Column(name = "input_nanos_per_mtok", nullable = false)
+    public long input;
+
+    @Column(name = "output_nanos_per_mtok", nullable = false)
+    public long output;
+
+    @Column(name = "cache_read_nanos_per_mtok", nullable = false)
+    public long cacheRead;
+
+    @Column(name = "cache_write_nanos_per_mtok", nullable = false)
+    public long cacheWrite;
+
+    @Column(name = "cache_write_1h_nanos_per_mtok")
+    public Long cacheWrite1h;
+
+    public String note;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    Price toPrice() {
+        return new Price(new Price.Rates(input, output, cacheRead, cacheWrite,
+                cacheWrite1h == null ? cacheWrite : cacheWrite1h), null,
+                updatedAt.toString().substring(0, 10), "admin override" + (note == null ? "" : ": " + note), true);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.tally.pricing;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+
+import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Prices by model name: an admin override first, then the catalog. {@link #price} is called on the
+ * gateway's event loop, so it only reads memory; overrides are re-read from the database every
+ * couple of seconds, which is how an override made on one instance reaches all of them.
+ */
+@ApplicationScoped
+public class PriceService {
+
+    private static final Logger LOG = Logger.getLogger(PriceService.class);
+    /** Dated snapshots and aliases share the price of their model: gpt-4o-2024-08-06, claude-…-20250929. */
+    private static final Pattern SNAPSHOT = Pattern.compile("^(.+?)-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|latest)$");
+    /** Model names come from clients; stop memoising past this many distinct names. */
+    private static final int MEMO_LIMIT = 10_000;
+    private static final Price UNPRICED = new Price(null, null, null, null, false);
+
+    private final PriceCatalog catalog = PriceCatalog.load();
+    private final PricingConfig config;
+    private volatile Map<String, Price> overrides = Map.of();
+    private final Map<String, Price> memo = new ConcurrentHashMap<>();
+
+    public PriceService(PricingConfig config) {
+        this.config = config;
+    }
+
+    public PriceCatalog catalog() {
+        return catalog;
+    }
+
+    /** The price of {@code model}, or null when it is unknown (the call is then unpriced, never $0). */
+    public Price price(String model) {
+        if (model == null) {
+            return null;
+        }
+        Price p = memo.get(model);
+        if (p == null) {
+            p = resolve(model);
+            if (memo.size() < MEMO_LIMIT) {
+                memo.put(model, p == null ? UNPRICED : p);
+            }
+        }
+        return p == UNPRICED ? null : p;
+    }
+
+    private Price resolve(String model) {
+        Price p = lookup(model);
+        if (p == null) {
+            Matcher m = SNAPSHOT.matcher(model);
+            if (m.matches()) {
+                p = lookup(m.group(1));
+            }
+        }
+        return p;
+    }
+
+    private Price lookup(String model) {
+        Price p = overrides.get(model);
+        return p != null ? p : catalog.exact(model);
+    }
+
+    public Map<String, Price> overrides() {
+        return overrides;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        refresh();
+        LOG.debugf("price catalog %s: %d models; overrides re-read every %s", catalog.version(), catalog.all().size(),
+                config.refreshInterval());
+    }
+
+    @Scheduled(every = "${tally.pricing.refresh-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void refresh() {
+        try {
+            install(loadOverrides());
+        } catch (RuntimeException e) {
+            LOG.warnf("price overrides not refreshed (keeping the previous ones): %s", e.getMessage());
+        }
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    List<PriceOverride> loadOverrides() {
+        return PriceOverride.listAll();
+    }
+
+    private void install(List<PriceOverride> rows) {
+        Map<String, Price> next = new HashMap<>();
+        for (PriceOverride row : rows) {
+            next.put(row.model, row.toPrice());
+        }
+        if (!next.equals(overrides)) {
+            overrides = Map.copyOf(next);
+            memo.clear();
+        }
+    }
+
+    /** Stores an override and applies it on this instance at once. */
+    @Transactional
+    public Price override(String model, Price.Rates rates, String note) {
+        PriceOverride row = PriceOverride.findById(model);
+        if (row == null) {
+            row = new PriceOverride();
+            row.model = model;
+        }
+        row.input = rates.input();
+        row.output = rates.output();
+        row.cacheRead = rates.cacheRead();
+        row.cacheWrite = rates.cacheWrite();
+        row.cacheWrite1h = rates.cacheWrite1h();
+        row.note = note;
+        row.updatedAt = Instant.now();
+        row.persist();
+        Map<String, Price> next = new HashMap<>(overrides);
+        next.put(model, row.toPrice());
+        overrides = Map.copyOf(next);
+        memo.clear();
+        return row.toPrice();
+    }
+
+    /** Removes an override; the catalog price applies again. False when there was none. */
+    @Transactional
+    public boolean removeOverride(String model) {
+        boolean deleted = PriceOverride.deleteById(model);
+        Map<String, Price> next = new HashMap<>(overrides);
+        next.remove(model);
+        overrides = Map.copyOf(next);
+        memo.clear();
+        return deleted;
+    }
+}

@@ -1,0 +1,99 @@
+package dev.tally.dashboard;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import javax.imageio.ImageIO;
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.tally.demo.DemoHistory.SeededTeam;
+import dev.tally.platform.TallyServices;
+
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+class ChartsTest {
+
+    @Inject
+    DataSource dataSource;
+
+    static List<SeededTeam> teams;
+
+    @BeforeEach
+    void seed() {
+        if (teams == null) {
+            teams = DemoRollups.load(dataSource, 30, false);
+        }
+    }
+
+    @Test
+    void everyOrgChartDecodesAsANonBlankPng() throws IOException {
+        for (String panel : List.of("spend-vs-value", "outcomes", "department-roi")) {
+            BufferedImage img = png("/charts/org/" + panel + ".png?preset=30d", "org-" + panel);
+            assertThat(img.getWidth()).isEqualTo(900);
+            assertThat(img.getHeight()).isEqualTo(300);
+            assertThat(distinctColours(img)).as(panel).isGreaterThan(20);
+        }
+    }
+
+    @Test
+    void teamChartsAndSizeParameters() throws IOException {
+        BufferedImage img = png("/charts/team/spend-by-model.png?preset=30d&width=640&height=240&team=" + teams.get(0).id(), "team-spend-by-model");
+        assertThat(img.getWidth()).isEqualTo(640);
+        assertThat(img.getHeight()).isEqualTo(240);
+        assertThat(distinctColours(img)).isGreaterThan(20);
+        png("/charts/models/tokens-by-model.png?preset=30d", "models-tokens-by-model");
+    }
+
+    @Test
+    void svgIsServedToo() {
+        String svg = given().get("/charts/org/spend-vs-value.svg?preset=30d").then().statusCode(200)
+                .contentType("image/svg+xml").extract().asString();
+        assertThat(svg).startsWith("<?xml").contains("<svg").contains("Spend").contains("Value");
+    }
+
+    @Test
+    void unknownPanelsAndBadSizesAreProblems() {
+        given().get("/charts/org/nope.png").then().statusCode(404);
+        given().get("/charts/nope/spend-vs-value.png").then().statusCode(404);
+        given().get("/charts/org/teams.png").then().statusCode(400); // a table panel, not a chart
+        given().get("/charts/org/spend-vs-value.png?width=99999").then().statusCode(400);
+        given().get("/charts/team/spend-vs-value.png").then().statusCode(400); // needs ?team=
+    }
+
+    private static BufferedImage png(String path, String name) throws IOException {
+        byte[] bytes = given().get(path).then().statusCode(200).contentType("image/png").extract().asByteArray();
+        Path out = Path.of("target", "charts");
+        Files.createDirectories(out);
+        Files.write(out.resolve(name + ".png"), bytes);
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(bytes));
+        assertThat(img).as(path).isNotNull();
+        return img;
+    }
+
+    private static int distinctColours(BufferedImage img) {
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < img.getHeight(); y += 2) {
+            for (int x = 0; x < img.getWidth(); x += 2) {
+                colours.add(img.getRGB(x, y));
+            }
+        }
+        return colours.size();
+    }
+}

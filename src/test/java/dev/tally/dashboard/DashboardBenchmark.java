@@ -1,0 +1,182 @@
+package dev.tally.dashboard;
+
+import static io.restassured.RestAssured.given;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.DayOfWeek;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.tally.platform.TallyServices;
+
+/**
+ * Render time of the org overview and the team page over a year of rollups for 200 teams and
+ * 20,000 employees (README "Benchmarks" for the method). Not part of the default test run:
+ * {@code ./mvnw test -DtestExcludedGroups=none -Dtest=DashboardBenchmark}.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+@Tag("benchmark")
+class DashboardBenchmark {
+
+    static final int TEAMS = 200;
+    static final int PER_TEAM = 100;
+    static final int DAYS = 365;
+    static final int WARMUP = 15;
+    static final int RUNS = 100;
+    static final String[] MODELS = { "gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "claude-haiku-4-5", "o3" };
+    static final String[] KINDS = { "pr_merged", "bug_caught", "security_finding", "task_automated" };
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void renderTimesWithAYearOfRollups() throws Exception {
+        List<UUID> teams = new ArrayList<>();
+        long t0 = System.nanoTime();
+        long rows = load(teams);
+        double loadSeconds = (System.nanoTime() - t0) / 1e9;
+
+        StringBuilder report = new StringBuilder();
+        report.append(String.format(Locale.ROOT, "loaded %,d usage_daily rows + outcomes for %d teams / %d employees / %d days in %.1f s%n",
+                rows, TEAMS, TEAMS * PER_TEAM, DAYS, loadSeconds));
+        UUID team = teams.get(TEAMS / 2);
+        for (String preset : List.of("30d", "90d")) {
+            report.append(measure("org overview  /?preset=" + preset, "/?preset=" + preset));
+            report.append(measure("team page     /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset));
+        }
+        report.append(measure("reports JSON  /api/reports/org?preset=30d", "/api/reports/org?preset=30d"));
+        report.append(measure("chart PNG     /charts/org/spend-vs-value.png?preset=30d", "/charts/org/spend-vs-value.png?preset=30d"));
+        System.out.println(report);
+        Files.createDirectories(Path.of("target"));
+        Files.writeString(Path.of("target", "benchmark-dashboards.txt"), report);
+    }
+
+    private static String measure(String label, String path) {
+        for (int i = 0; i < WARMUP; i++) {
+            given().get(path).then().statusCode(200);
+        }
+        long[] ms = new long[RUNS];
+        for (int i = 0; i < RUNS; i++) {
+            long s = System.nanoTime();
+            given().get(path).then().statusCode(200);
+            ms[i] = (System.nanoTime() - s) / 1_000;
+        }
+        Arrays.sort(ms);
+        return String.format(Locale.ROOT, "%-58s p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (n=%d)%n", label,
+                ms[RUNS / 2] / 1000.0, ms[(int) Math.ceil(RUNS * 0.95) - 1] / 1000.0, ms[RUNS - 1] / 1000.0, RUNS);
+    }
+
+    /** Bulk-loads with COPY, ten teams per statement (the statement triggers then keep V250's tables in step). */
+    private long load(List<UUID> teams) throws Exception {
+        Random rnd = new Random(7);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        long usageRows = 0;
+        try (Connection c = dataSource.getConnection()) {
+            CopyManager copy = c.unwrap(PGConnection.class).getCopyAPI();
+            StringBuilder teamCsv = new StringBuilder();
+            StringBuilder employeeCsv = new StringBuilder();
+            List<List<UUID>> members = new ArrayList<>();
+            for (int t = 0; t < TEAMS; t++) {
+                UUID id = UUID.randomUUID();
+                teams.add(id);
+                teamCsv.append(id).append(",Bench team ").append(t).append(' ').append(id.toString(), 0, 8).append(",Dept ").append(t % 12).append('\n');
+                List<UUID> people = new ArrayList<>();
+                for (int e = 0; e < PER_TEAM; e++) {
+                    UUID emp = UUID.randomUUID();
+                    people.add(emp);
+                    employeeCsv.append(emp).append(',').append(emp).append("@bench.example,Bench ").append(e).append(',').append(id).append('\n');
+                }
+                members.add(people);
+            }
+            copy.copyIn("COPY team (id, name, department) FROM STDIN (FORMAT csv)", new StringReader(teamCsv.toString()));
+            copy.copyIn("COPY employee (id, email, name, team_id) FROM STDIN (FORMAT csv)", new StringReader(employeeCsv.toString()));
+            for (int chunk = 0; chunk < TEAMS; chunk += 10) {
+                StringBuilder usage = new StringBuilder(32 << 20);
+                StringBuilder outcomes = new StringBuilder();
+                StringBuilder outcomeDaily = new StringBuilder();
+                for (int t = chunk; t < chunk + 10; t++) {
+                    UUID team = teams.get(t);
+                    for (int d = 0; d < DAYS; d++) {
+                        LocalDate day = today.minusDays(d);
+                        boolean weekend = day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY;
+                        for (UUID emp : members.get(t)) {
+                            if (rnd.nextDouble() > (weekend ? 0.05 : 0.7)) {
+                                continue;
+                            }
+                            int models = rnd.nextDouble() < 0.3 ? 2 : 1;
+                            int first = rnd.nextInt(MODELS.length);
+                            for (int m = 0; m < models; m++) {
+                                String model = MODELS[(first + m) % MODELS.length];
+                                long req = 1 + rnd.nextInt(40);
+                                long in = req * (500 + rnd.nextInt(4000));
+                                usage.append(day).append(',').append(team).append(',').append(emp).append(',')
+                                        .append(model.startsWith("claude") ? "anthropic" : "openai").append(',').append(model)
+                                        .append(',').append(req).append(",0,").append(in).append(',').append(in / 6).append(',')
+                                        .append(in * 2).append(",0,0,").append(in * 900).append(",0,0\n");
+                                usageRows++;
+                            }
+                        }
+                        if (weekend) {
+                            continue;
+                        }
+                        for (String kind : KINDS) {
+                            for (boolean ai : new boolean[] { true, false }) {
+                                int n = rnd.nextInt(kind.equals("pr_merged") ? 6 : 2);
+                                if (n == 0) {
+                                    continue;
+                                }
+                                outcomeDaily.append(day).append(',').append(team).append(',').append(kind).append(',').append(ai)
+                                        .append(',').append(n).append(",0\n");
+                                for (int i = 0; i < n; i++) {
+                                    outcomes.append("bench:").append(team).append(':').append(day).append(':').append(kind).append(':')
+                                            .append(ai).append(':').append(i).append(',').append(kind).append(',').append(team).append(",,")
+                                            .append(ai).append(",\"[\"\"bench\"\"]\",bench,,").append(day).append("T12:00:00Z,")
+                                            .append(kind.equals("security_finding") ? "high" : "").append(",\n");
+                                }
+                            }
+                        }
+                    }
+                }
+                copy.copyIn("COPY usage_daily (day, team_id, employee_id, provider, model, requests, error_requests, input_tokens,"
+                        + " output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_nanos, unpriced_requests,"
+                        + " unpriced_tokens) FROM STDIN (FORMAT csv)", new StringReader(usage.toString()));
+                copy.copyIn("COPY outcome (id, kind, team_id, employee_id, ai_assisted, attribution, source, ref, occurred_at,"
+                        + " severity, value_hours) FROM STDIN (FORMAT csv)", new StringReader(outcomes.toString()));
+                copy.copyIn("COPY outcome_daily (day, team_id, kind, ai_assisted, outcomes, value_hours) FROM STDIN (FORMAT csv)",
+                        new StringReader(outcomeDaily.toString()));
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("ANALYZE");
+            }
+        }
+        return usageRows;
+    }
+
+    static void write(Path p, String s) throws IOException {
+        Files.writeString(p, s);
+    }
+}

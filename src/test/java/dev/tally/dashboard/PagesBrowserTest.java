@@ -1,0 +1,126 @@
+package dev.tally.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.tally.demo.DemoHistory.SeededTeam;
+import dev.tally.platform.TallyServices;
+
+/**
+ * The org overview and a team page in a real headless Chromium, with screenshots under
+ * target/screenshots/. Skipped where /usr/bin/chromium or /usr/bin/chromedriver is missing.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+class PagesBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SHOTS = Path.of("target", "screenshots");
+
+    @Inject
+    DataSource dataSource;
+
+    @TestHTTPResource("/")
+    String root;
+
+    static ChromeDriver browser;
+    static Path profile;
+    static List<SeededTeam> teams;
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "headless browser test skipped: install chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
+        profile = Files.createTempDirectory("tally-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().window().setSize(new Dimension(1400, 1000));
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    void seed() {
+        if (teams == null) {
+            teams = DemoRollups.load(dataSource, 90, true);
+        }
+    }
+
+    @Test
+    void orgOverviewShowsWhichTeamsPayOff() throws IOException {
+        seed();
+        browser.get(root + "?preset=30d");
+        assertThat(browser.getTitle()).isEqualTo("Org overview · Tally");
+        WebElement headline = browser.findElement(By.cssSelector(".glance .headline"));
+        assertThat(headline.getText()).containsPattern("\\d+ of \\d+ teams returned more value than they spent");
+        assertThat(browser.findElements(By.cssSelector("tr.pays"))).isNotEmpty();
+        assertThat(browser.findElements(By.cssSelector("tr.costs"))).isNotEmpty();
+        assertThat(browser.findElement(By.cssSelector(".demo-banner")).getText()).contains("DEMO DATA");
+        // Charts load as images (naturalWidth > 0 means the PNG decoded in the browser).
+        for (WebElement img : browser.findElements(By.cssSelector("img.chart"))) {
+            Object w = browser.executeScript("return arguments[0].complete && arguments[0].naturalWidth", img);
+            assertThat(((Number) w).intValue()).as(img.getAttribute("src")).isGreaterThan(0);
+        }
+        fullPage("org-overview.png");
+    }
+
+    @Test
+    void teamPageShowsSpendOutcomesAndPrs() throws IOException {
+        seed();
+        SeededTeam t = teams.get(0);
+        browser.get(root + "teams/" + t.id() + "?preset=30d");
+        assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Platform");
+        assertThat(browser.findElement(By.id("merged-prs")).getText()).contains("commit-trailer");
+        assertThat(browser.findElement(By.id("employees")).findElements(By.cssSelector("tbody tr"))).hasSize(t.employees().size());
+        fullPage("team-page.png");
+        browser.get(root + "models?preset=30d");
+        fullPage("models-page.png");
+        browser.get(root + "operations");
+        fullPage("operations-page.png");
+    }
+
+    private void fullPage(String name) throws IOException {
+        long height = ((Number) browser.executeScript("return document.documentElement.scrollHeight")).longValue();
+        browser.manage().window().setSize(new Dimension(1400, (int) Math.min(height + 40, 6000)));
+        Files.write(SHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+        browser.manage().window().setSize(new Dimension(1400, 1000));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.tally.dashboard;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.tally.demo.DemoHistory.SeededTeam;
+import dev.tally.platform.TallyServices;
+
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+class PagesTest {
+
+    @Inject
+    DataSource dataSource;
+
+    static List<SeededTeam> teams;
+
+    @BeforeEach
+    void seed() {
+        if (teams == null) {
+            teams = DemoRollups.load(dataSource, 40, true);
+        }
+    }
+
+    @Test
+    void orgOverviewMarksTeamsThatReturnMoreThanTheySpend() {
+        String html = given().get("/?preset=30d").then().statusCode(200).contentType("text/html").extract().asString();
+        assertThat(html).contains("DEMO DATA");
+        assertThat(html).contains("teams</strong> returned more value than they spent");
+        // Platform (high AI-assisted PR rate) pays off, Data Science (heavy reasoning-model spend) does not.
+        String platform = teams.get(0).id().toString();
+        String dataScience = teams.get(3).id().toString();
+        assertThat(rowOf(html, platform)).contains("class=\"pays\"").contains("Returns");
+        assertThat(rowOf(html, dataScience)).contains("class=\"costs\"").contains("less than it spends");
+        assertThat(html).contains("/api/reports/org?format=csv&amp;table=teams").contains("/charts/org/spend-vs-value.png");
+        assertThat(html).contains("Customer Success").contains("Finance"); // non-engineering departments
+    }
+
+    @Test
+    void teamPageShowsPeopleModelsAndMergedPrsWithAttribution() {
+        SeededTeam t = teams.get(0);
+        String html = given().get("/teams/" + t.id() + "?preset=30d").then().statusCode(200).extract().asString();
+        assertThat(html).contains("Platform").contains("claude-sonnet-4-5").contains("Merged PRs and the attribution rules that fired")
+                .contains("commit-trailer:Co-authored-by Claude").contains("People").contains("@example.test");
+        assertThat(html).contains("/charts/team/spend-vs-value.png?from=").contains("team=" + t.id());
+    }
+
+    @Test
+    void modelsAndOperationsPagesRender() {
+        assertThat(given().get("/models").then().statusCode(200).extract().asString())
+                .contains("Cache-read share").contains("internal/internal-llama-70b").contains("Unpriced requests");
+        assertThat(given().get("/operations").then().statusCode(200).extract().asString())
+                .contains("Dead-letter queue").contains("Spool depth").contains("Pipeline lag");
+    }
+
+    @Test
+    void unknownTeamIsAProblemNotAnError() {
+        given().get("/teams/00000000-0000-0000-0000-00000000abcd").then().statusCode(404);
+        given().get("/teams/nope").then().statusCode(400);
+    }
+
+    private static String rowOf(String html, String teamId) {
+        int at = html.indexOf("/teams/" + teamId + "?from", html.indexOf("<table"));
+        int rowStart = html.lastIndexOf("<tr", at);
+        int rowEnd = html.indexOf("</tr>", at);
+        assertThat(at).as("team row " + teamId).isPositive();
+        return html.substring(rowStart, rowEnd);
+    }
+}

@@ -1,0 +1,149 @@
+package dev.tally.dashboard;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dev.tally.platform.TallyServices;
+
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+class ReportsApiTest {
+
+    @Inject
+    DataSource dataSource;
+
+    static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);
+    UUID team;
+    List<UUID> people;
+    String range;
+
+    @BeforeEach
+    void seed() {
+        RollupFixture f = new RollupFixture(dataSource);
+        team = f.team("Reports", "Engineering");
+        people = f.employees(team, 3);
+        LocalDate d = TODAY.minusDays(2);
+        f.usage(d, team, people.get(0), "gpt-4o-mini", 10, 1000, 200, 300, 1_500_000_000L, 0);
+        f.usage(d, team, people.get(1), "claude-sonnet-4", 5, 500, 100, 0, 2_250_000_001L, 0);
+        f.usage(d, team, people.get(0), "gpt-4o-mini", 3, 10, 10, 0, 3L, 0); // upsert onto the first row
+        f.usage(d, team, people.get(1), "mystery-model", 4, 40, 40, 0, 0L, 4); // unpriced
+        f.usage(TODAY.minusDays(10), team, people.get(0), "gpt-4o-mini", 2, 10, 10, 0, 1_000_000_000L, 0); // previous period
+        String p = "rep-" + team + "-";
+        f.outcome(p + "pr1", d, team, people.get(0), "pr_merged", true, null, null, "[\"commit_trailer\",\"session_match\"]", "org/repo#1");
+        f.outcome(p + "pr2", d, team, people.get(1), "pr_merged", true, null, null, "[\"label\"]", "org/repo#2");
+        f.outcome(p + "pr3", d, team, people.get(1), "pr_merged", false, null, null, "[]", "org/repo#3");
+        f.outcome(p + "bug", d, team, null, "bug_caught", true, null, null, null, null);
+        f.outcome(p + "sec", d, team, null, "security_finding", true, "HIGH", null, null, null);
+        f.outcome(p + "task", d, team, null, "task_automated", true, null, new BigDecimal("2.5"), null, null);
+        range = "?from=" + TODAY.minusDays(6) + "&to=" + TODAY;
+    }
+
+    static final long SPEND = 1_500_000_000L + 3L + 2_250_000_001L;
+    // 2 AI PRs × 2 h + 0 (PR without AI) + bug 3 h + high finding 8 h + task's own 2.5 h = 17.5 h × $100
+    static final long VALUE = 1_750_000_000_000L;
+
+    @Test
+    void teamReportTotalsFollowTheRoiModel() {
+        JsonPath j = given().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
+        assertThat(j.getLong("totals.spend_nanos")).isEqualTo(SPEND);
+        assertThat(j.getLong("totals.value_nanos")).isEqualTo(VALUE);
+        assertThat(j.getLong("totals.requests")).isEqualTo(22);
+        assertThat(j.getLong("totals.unpriced_requests")).isEqualTo(4);
+        assertThat(j.getLong("totals.active_users")).isEqualTo(2);
+        assertThat(j.getLong("totals.employees")).isEqualTo(3);
+        assertThat(j.getLong("totals.prs_merged")).isEqualTo(3);
+        assertThat(j.getLong("totals.prs_merged_ai")).isEqualTo(2);
+        assertThat(j.getFloat("totals.adoption")).isEqualTo(66.7f);
+        assertThat(j.getLong("previousTotals.spend_nanos")).isEqualTo(1_000_000_000L);
+        assertThat(j.getFloat("changes.spend")).isEqualTo(275.0f);
+        assertThat(j.getList("mergedPrs.attribution")).contains(List.of("commit_trailer", "session_match"));
+        assertThat(j.getBoolean("period.toInclusive")).isTrue();
+    }
+
+    @Test
+    void csvTotalsEqualJsonTotals() {
+        JsonPath org = given().get("/api/reports/org" + range).then().statusCode(200).extract().jsonPath();
+        Map<String, Object> row = org.getMap("teams.find { it.id == '" + team + "' }.metrics");
+        assertThat(((Number) row.get("spend_nanos")).longValue()).isEqualTo(SPEND);
+
+        String employees = given().get("/api/reports/teams/" + team + range + "&format=csv&table=employees")
+                .then().statusCode(200).contentType("text/csv").extract().asString();
+        assertThat(sumColumn(employees, "spend_usd", false)).isEqualTo(usd(SPEND));
+        assertThat(sumColumn(employees, "spend_usd", true)).isEqualTo(usd(SPEND));
+
+        String daily = given().get("/api/reports/teams/" + team + range + "&format=csv&table=daily").then().statusCode(200)
+                .extract().asString();
+        assertThat(sumColumn(daily, "spend_usd", false)).isEqualTo(usd(SPEND));
+        assertThat(sumColumn(daily, "value_usd", false)).isEqualTo(usd(VALUE));
+
+        String teams = given().get("/api/reports/org" + range + "&format=csv&table=teams").then().statusCode(200).extract().asString();
+        String line = Arrays.stream(teams.split("\r\n")).filter(l -> l.contains(team.toString())).findFirst().orElseThrow();
+        assertThat(line).contains(usd(SPEND).toPlainString()).contains(usd(VALUE).toPlainString());
+        String teamsTotal = Arrays.stream(teams.split("\r\n")).filter(l -> l.startsWith("TOTAL")).findFirst().orElseThrow();
+        assertThat(sumColumn(teams, "spend_usd", false)).isEqualTo(column(teams, teamsTotal, "spend_usd"));
+        assertThat(org.getLong("totals.spend_nanos")).isEqualTo(column(teams, teamsTotal, "spend_usd").movePointRight(9).longValueExact());
+    }
+
+    @Test
+    void aPanelOfTheDashboardIsAlsoACsvTable() {
+        String csv = given().get("/api/reports/teams/" + team + range + "&format=csv&table=merged-prs").then().statusCode(200)
+                .extract().asString();
+        assertThat(csv).startsWith("merged_at,ref,author,ai_assisted,attribution").contains("commit_trailer;session_match");
+    }
+
+    @Test
+    void badInputGetsAPreciseProblem() {
+        given().get("/api/reports/org?from=2025-13-01").then().statusCode(400).contentType("application/problem+json");
+        given().get("/api/reports/org?from=2025-02-01&to=2025-01-01").then().statusCode(400);
+        given().get("/api/reports/org?preset=week").then().statusCode(400);
+        given().get("/api/reports/org?format=xml").then().statusCode(400);
+        given().get("/api/reports/org?format=csv&table=nope").then().statusCode(400);
+        given().get("/api/reports/teams/not-a-uuid").then().statusCode(400);
+        given().get("/api/reports/teams/" + UUID.randomUUID()).then().statusCode(404);
+    }
+
+    static BigDecimal usd(long nanos) {
+        return BigDecimal.valueOf(nanos).movePointLeft(9);
+    }
+
+    /** Sum of a CSV column over the data rows (or the TOTAL row's value). */
+    static BigDecimal sumColumn(String csv, String column, boolean totalRow) {
+        String[] lines = csv.split("\r\n");
+        BigDecimal sum = BigDecimal.ZERO;
+        for (int i = 1; i < lines.length; i++) {
+            boolean isTotal = lines[i].startsWith("TOTAL");
+            if (isTotal == totalRow) {
+                BigDecimal v = column(csv, lines[i], column);
+                sum = sum.add(v);
+            }
+        }
+        return sum;
+    }
+
+    static BigDecimal column(String csv, String line, String column) {
+        List<String> header = Arrays.asList(csv.split("\r\n")[0].split(","));
+        int idx = header.indexOf(column);
+        assertThat(idx).as("column " + column).isNotNegative();
+        String v = line.split(",", -1)[idx];
+        return v.isEmpty() ? BigDecimal.ZERO : new BigDecimal(v);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.tally.events;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tally.platform.TallyServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The application's publisher: one bean, its readiness check and its metrics. */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+class EventSpoolHealthTest {
+
+    @Inject
+    Instance<EventPublisher> publishers;
+
+    @Test
+    void thereIsExactlyOnePublisherAndItIsTheSpoolingOne() {
+        assertThat(publishers.stream().toList()).hasSize(1);
+        assertThat(publishers.get()).isInstanceOf(SpoolingEventPublisher.class);
+        assertThat(((SpoolingEventPublisher) publishers.get()).mode()).isEqualTo(SpoolingEventPublisher.Mode.DIRECT);
+    }
+
+    @Test
+    void readinessReportsTheSpoolUpWithItsDepth() {
+        List<Map<String, Object>> checks = given().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("checks.name", hasItem("Event spool"))
+                .extract().path("checks.findAll { it.name == 'Event spool' }");
+        assertThat(checks).hasSize(1);
+        assertThat(checks.get(0).get("status")).isEqualTo("UP");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> data = (Map<String, Object>) checks.get(0).get("data");
+        assertThat(data).containsEntry("mode", "direct").containsKeys("records", "bytes", "maxBytes", "percentFull");
+    }
+
+    @Test
+    void spoolMetricsAreExported() {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("tally_events_spool_records"))
+                .body(containsString("tally_events_spool_bytes"))
+                .body(containsString("tally_events_dropped_total"));
+    }
+}

@@ -1,0 +1,53 @@
+package dev.tally.gateway;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.tally.platform.TallyServices;
+import io.restassured.http.ContentType;
+
+/** Creates teams, employees and keys through the real admin API, over HTTP. */
+final class Admin {
+
+    record Key(String teamId, String employeeId, String keyId, String key) {
+    }
+
+    private Admin() {
+    }
+
+    static Key newKey(Map<String, Object> keyOptions) {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String teamId = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", "gw-team-" + suffix, "department", "Engineering"))
+                .post("/api/admin/teams").then().statusCode(201).extract().path("id");
+        String employeeId = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("email", "gw-" + suffix + "@example.com", "name", "Gateway Tester", "teamId", teamId))
+                .post("/api/admin/employees").then().statusCode(201).extract().path("id");
+        Map<String, Object> body = new java.util.HashMap<>(keyOptions);
+        body.put("employeeId", employeeId);
+        var created = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+                .post("/api/admin/keys").then().statusCode(201).extract();
+        Key key = new Key(teamId, employeeId, created.path("id"), created.path("key"));
+        // the gateway's key cache may learn about a new key a moment later
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> given()
+                .header("Authorization", "Bearer " + key.key()).get("/v1/models").statusCode() == 200);
+        return key;
+    }
+
+    static Key newKey() {
+        return newKey(Map.of());
+    }
+
+    static Key newKeyForModels(List<String> models) {
+        return newKey(Map.of("allowedModels", models));
+    }
+
+    static void revoke(String keyId) {
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/keys/" + keyId).then()
+                .statusCode(org.hamcrest.Matchers.either(org.hamcrest.Matchers.is(204))
+                        .or(org.hamcrest.Matchers.is(200)));
+    }
+}

@@ -1,0 +1,200 @@
+package dev.tally.gateway;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+
+import dev.tally.platform.Ports;
+
+/**
+ * A fake OpenAI + Anthropic upstream on a free loopback port, answering in the shapes their API
+ * references document (chat completion and chunk objects with {@code usage}; Message and the
+ * message_start / content_block_* / message_delta / message_stop stream events), with cache tokens.
+ * The model name picks a behaviour: {@code -hang} (stream that never ends), {@code -stall} (one
+ * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error).
+ */
+public class FakeProvider implements QuarkusTestResourceLifecycleManager {
+
+    /** One request as the fake received it. */
+    public record Seen(String path, MultiMap headers, JsonObject body) {
+    }
+
+    public static final String OPENAI_SECRET = "sk-upstream-openai-secret";
+    public static final String ANTHROPIC_SECRET = "sk-ant-upstream-secret";
+
+    public static final CopyOnWriteArrayList<Seen> SEEN = new CopyOnWriteArrayList<>();
+    /** Upstream connections the gateway closed while a response was still streaming. */
+    public static final AtomicInteger CANCELLED = new AtomicInteger();
+    public static final Map<String, Seen> BY_MARKER = new ConcurrentHashMap<>();
+
+    private Vertx vertx;
+
+    @Override
+    public Map<String, String> start() {
+        vertx = Vertx.vertx();
+        HttpServer server = vertx.createHttpServer().requestHandler(this::handle);
+        int port = Ports.freePort();
+        try {
+            server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("fake provider did not start", e);
+        }
+        return Map.ofEntries(
+                Map.entry("tally.providers.openai.base-url", "http://127.0.0.1:" + port + "/v1"),
+                Map.entry("tally.providers.openai.api-key", OPENAI_SECRET),
+                Map.entry("tally.providers.anthropic.base-url", "http://127.0.0.1:" + port),
+                Map.entry("tally.providers.anthropic.api-key", ANTHROPIC_SECRET),
+                // nothing listens there: connection refused
+                Map.entry("tally.providers.dead.base-url", "http://127.0.0.1:" + Ports.freePort() + "/v1"),
+                Map.entry("tally.gateway.extra-routes", "dead-*=dead"),
+                Map.entry("tally.gateway.first-byte-timeout", "1500ms"),
+                Map.entry("tally.gateway.between-chunks-timeout", "1500ms"),
+                Map.entry("tally.gateway.max-body-size", "64K"));
+    }
+
+    @Override
+    public void stop() {
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+
+    private void handle(HttpServerRequest req) {
+        req.body().onSuccess(buf -> {
+            JsonObject body = buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
+            Seen seen = new Seen(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
+            SEEN.add(seen);
+            String marker = body.getString("user", body.getJsonObject("metadata", new JsonObject()).getString("user_id"));
+            if (marker != null) {
+                BY_MARKER.put(marker, seen);
+            }
+            String model = body.getString("model", "");
+            boolean stream = body.getBoolean("stream", false);
+            var resp = req.response();
+            if (model.endsWith("-slowhead")) {
+                vertx.setTimer(3000, id -> {
+                    if (!resp.closed()) {
+                        resp.putHeader("content-type", "application/json").end("{}");
+                    }
+                });
+                return;
+            }
+            if (model.endsWith("-ratelimited")) {
+                resp.setStatusCode(429).putHeader("content-type", "application/json")
+                        .putHeader("retry-after", "7").putHeader("x-request-id", "req_upstream_429")
+                        .end("{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
+                                + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
+                return;
+            }
+            switch (req.path()) {
+                case "/v1/chat/completions" -> {
+                    resp.putHeader("x-request-id", "req_upstream_openai").putHeader("openai-processing-ms", "12")
+                            .putHeader("x-ratelimit-remaining-requests", "99");
+                    if (stream) {
+                        openAiStream(req, model, body);
+                    } else {
+                        resp.putHeader("content-type", "application/json").end(OPENAI_JSON.replace("MODEL", model));
+                    }
+                }
+                case "/v1/embeddings" -> resp.putHeader("content-type", "application/json").end(
+                        "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.0023064255,-0.009327292]}],"
+                                + "\"model\":\"" + model + "\",\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
+                case "/v1/messages" -> {
+                    resp.putHeader("request-id", "req_upstream_anthropic")
+                            .putHeader("anthropic-ratelimit-requests-remaining", "49");
+                    if (stream) {
+                        anthropicStream(req, model);
+                    } else {
+                        resp.putHeader("content-type", "application/json").end(ANTHROPIC_JSON.replace("MODEL", model));
+                    }
+                }
+                case "/v1/messages/count_tokens" -> resp.putHeader("content-type", "application/json")
+                        .end("{\"input_tokens\":1234}");
+                default -> resp.setStatusCode(404).end();
+            }
+        });
+    }
+
+    private void openAiStream(HttpServerRequest req, String model, JsonObject body) {
+        var resp = req.response();
+        resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
+        String head = "{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\","
+                + "\"created\":1741570283,\"model\":\"" + model + "\",\"system_fingerprint\":\"fp_06737a9306\",";
+        boolean includeUsage = body.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
+        String usageNull = includeUsage ? ",\"usage\":null" : "";
+        resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
+                + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
+        if (model.endsWith("-hang") || model.endsWith("-stall")) {
+            resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, this is a long answer\"},"
+                    + "\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
+            resp.closeHandler(v -> CANCELLED.incrementAndGet());
+            return;
+        }
+        for (String word : new String[] { "Hello", " there", "!" }) {
+            resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + word
+                    + "\"},\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
+        }
+        resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]"
+                + usageNull + "}\n\n");
+        if (includeUsage) {
+            // split across two writes on purpose: the gateway must reassemble lines across chunks
+            String usage = "data: " + head + "\"choices\":[],\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,"
+                    + "\"total_tokens\":1500,\"prompt_tokens_details\":{\"cached_tokens\":1024,\"audio_tokens\":0},"
+                    + "\"completion_tokens_details\":{\"reasoning_tokens\":64,\"audio_tokens\":0,"
+                    + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n";
+            resp.write(usage.substring(0, 40));
+            resp.write(usage.substring(40));
+        }
+        resp.end("data: [DONE]\n\n");
+    }
+
+    private void anthropicStream(HttpServerRequest req, String model) {
+        var resp = req.response();
+        resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
+        resp.write("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01XFDUDYJgAACzvnptvVoYEL\","
+                + "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"" + model + "\",\"stop_reason\":null,"
+                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":50,\"cache_creation_input_tokens\":1000,"
+                + "\"cache_read_input_tokens\":2000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":800,"
+                + "\"ephemeral_1h_input_tokens\":200},\"output_tokens\":1,\"service_tier\":\"standard\"}}}\n\n");
+        resp.write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+        resp.write("event: ping\ndata: {\"type\": \"ping\"}\n\n");
+        if (model.endsWith("-hang")) {
+            resp.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello there, this answer has forty characters!\"}}\n\n");
+            resp.closeHandler(v -> CANCELLED.incrementAndGet());
+            return;
+        }
+        for (String word : new String[] { "Hello", "!" }) {
+            resp.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + word + "\"}}\n\n");
+        }
+        resp.write("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+        resp.write("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":400}}\n\n");
+        resp.end("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    }
+
+    static final String OPENAI_JSON = "{\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion\","
+            + "\"created\":1741570283,\"model\":\"MODEL\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+            + "\"content\":\"Hello there!\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,\"total_tokens\":1500,"
+            + "\"prompt_tokens_details\":{\"cached_tokens\":1024,\"audio_tokens\":0},\"completion_tokens_details\":"
+            + "{\"reasoning_tokens\":64,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+            + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_06737a9306\"}";
+
+    static final String ANTHROPIC_JSON = "{\"id\":\"msg_013Zva2CMHLNnXjNJJKqJ2EF\",\"type\":\"message\",\"role\":\"assistant\","
+            + "\"model\":\"MODEL\",\"content\":[{\"type\":\"text\",\"text\":\"Hello there!\"}],\"stop_reason\":\"end_turn\","
+            + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":50,\"cache_creation_input_tokens\":1000,"
+            + "\"cache_read_input_tokens\":2000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":800,"
+            + "\"ephemeral_1h_input_tokens\":200},\"output_tokens\":400,\"service_tier\":\"standard\"}}";
+}

@@ -1,0 +1,273 @@
+package dev.tally.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tally.identity.Team;
+import dev.tally.platform.TallyServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Every error case in both API formats, each with an x-request-id and a recorded usage event; a
+ * client that disconnects mid-stream; upstream timeouts.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+@WithTestResource(FakeProvider.class)
+class GatewayErrorsTest {
+
+    static UsageEvents events;
+
+    @BeforeAll
+    static void consumer() {
+        events = new UsageEvents();
+    }
+
+    @AfterAll
+    static void close() {
+        events.close();
+    }
+
+    enum Format {
+        OPENAI("/v1/chat/completions", "gpt-4o-mini"), ANTHROPIC("/v1/messages", "claude-sonnet-4-5");
+
+        final String path;
+        final String model;
+
+        Format(String path, String model) {
+            this.path = path;
+            this.model = model;
+        }
+    }
+
+    static RequestSpecification as(Format f, String key) {
+        RequestSpecification s = given().contentType(ContentType.JSON);
+        if (key == null) {
+            return f == Format.ANTHROPIC ? s.header("anthropic-version", "2023-06-01") : s;
+        }
+        return f == Format.ANTHROPIC ? s.header("x-api-key", key).header("anthropic-version", "2023-06-01")
+                : s.header("Authorization", "Bearer " + key);
+    }
+
+    static String body(String model) {
+        return "{\"model\":\"" + model + "\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    }
+
+    /** Asserts the status, the caller's error shape, the request id, and the recorded event. */
+    static JsonNode assertError(Response r, Format f, int status, String messagePart, String outcome) {
+        assertThat(r.statusCode()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/json");
+        String requestId = r.header("x-request-id");
+        assertThat(requestId).isNotBlank();
+        if (f == Format.ANTHROPIC) {
+            assertThat(r.jsonPath().getString("type")).isEqualTo("error");
+            assertThat(r.jsonPath().getString("error.type")).isEqualTo(GatewayErrors.anthropicType(status));
+            assertThat(r.jsonPath().getString("error.message")).contains(messagePart);
+            assertThat(r.jsonPath().getString("request_id")).isEqualTo(requestId);
+        } else {
+            assertThat(r.jsonPath().getString("error.type")).isEqualTo(GatewayErrors.openAiType(status));
+            assertThat(r.jsonPath().getString("error.message")).contains(messagePart);
+            assertThat(r.jsonPath().getString("error.code")).isEqualTo(GatewayErrors.openAiCode(status));
+            assertThat(r.jsonPath().getMap("error")).containsKey("param");
+        }
+        JsonNode d = events.await(requestId).path("data");
+        assertThat(d.path("status").asInt()).isEqualTo(status);
+        assertThat(d.path("outcome").asText()).isEqualTo(outcome);
+        assertThat(events.count(requestId)).isEqualTo(1);
+        return d;
+    }
+
+    @Test
+    void missingKeyIs401InBothFormats() {
+        for (Format f : Format.values()) {
+            JsonNode d = assertError(as(f, null).body(body(f.model)).post(f.path), f, 401, "missing API key", "rejected");
+            assertThat(d.path("teamId").asText()).isEqualTo(Team.UNASSIGNED.toString());
+            assertThat(d.path("keyId").isNull()).isTrue();
+            assertThat(d.path("employeeId").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void unknownKeyIs401InBothFormats() {
+        for (Format f : Format.values()) {
+            JsonNode d = assertError(as(f, "tly_00000000000000000000000000000000unknown").body(body(f.model)).post(f.path),
+                    f, 401, "invalid API key", "rejected");
+            assertThat(d.path("teamId").asText()).isEqualTo(Team.UNASSIGNED.toString());
+        }
+    }
+
+    @Test
+    void revokedKeyIs401WithinSecondsInBothFormats() {
+        Admin.Key key = Admin.newKey();
+        Admin.revoke(key.keyId());
+        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> as(Format.OPENAI, key.key())
+                .body(body("gpt-4o-mini")).post(Format.OPENAI.path).statusCode() == 401);
+        for (Format f : Format.values()) {
+            assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 401, "", "rejected");
+        }
+    }
+
+    @Test
+    void malformedJsonIs400InBothFormats() {
+        Admin.Key key = Admin.newKey();
+        for (Format f : Format.values()) {
+            assertError(as(f, key.key()).body("{\"model\": \"x\", \"messages\": [").post(f.path), f, 400,
+                    "not valid JSON", "rejected");
+            assertError(as(f, key.key()).body("{\"messages\":[]}").post(f.path), f, 400, "model: is required",
+                    "rejected");
+        }
+    }
+
+    @Test
+    void modelNotAllowedForTheKeyIs403InBothFormats() {
+        Admin.Key key = Admin.newKeyForModels(List.of("gpt-4.1-nano"));
+        for (Format f : Format.values()) {
+            JsonNode d = assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 403, "not allowed",
+                    "rejected");
+            assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
+            assertThat(d.path("model").asText()).isEqualTo(f.model);
+        }
+    }
+
+    @Test
+    void modelWithoutProviderIs404InBothFormats() {
+        Admin.Key key = Admin.newKey();
+        for (Format f : Format.values()) {
+            assertError(as(f, key.key()).body(body("llama-3.3-70b")).post(f.path), f, 404,
+                    "no provider is configured for model llama-3.3-70b", "rejected");
+        }
+    }
+
+    @Test
+    void bodyOverTheLimitIs413InBothFormats() {
+        Admin.Key key = Admin.newKey();
+        String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(70 * 1024)
+                + "\"}]}";
+        for (Format f : Format.values()) {
+            assertError(as(f, key.key()).body(big).post(f.path), f, 413, "larger than", "rejected");
+        }
+    }
+
+    @Test
+    void rateLimitIs429WithRetryAfterInBothFormats() {
+        Admin.Key key = Admin.newKey(Map.of("requestsPerMinute", 1));
+        assertThat(as(Format.OPENAI, key.key()).body(body("gpt-4o-mini")).post(Format.OPENAI.path).statusCode())
+                .isEqualTo(200);
+        for (Format f : Format.values()) {
+            Response r = as(f, key.key()).body(body(f.model)).post(f.path);
+            assertError(r, f, 429, "rate limit", "rejected");
+            assertThat(Integer.parseInt(r.header("retry-after"))).isBetween(1, 60);
+        }
+    }
+
+    @Test
+    void unreachableProviderIs502InBothFormats() {
+        Admin.Key key = Admin.newKey();
+        for (Format f : Format.values()) {
+            JsonNode d = assertError(as(f, key.key()).body(body("dead-model")).post(f.path), f, 502, "unreachable",
+                    "upstream_error");
+            assertThat(d.path("provider").asText()).isEqualTo("dead");
+        }
+    }
+
+    @Test
+    void providerSlowerThanTheFirstByteTimeoutIs504InBothFormats() {
+        Admin.Key key = Admin.newKey();
+        assertError(as(Format.OPENAI, key.key()).body(body("gpt-4o-mini-slowhead")).post(Format.OPENAI.path),
+                Format.OPENAI, 504, "did not answer", "upstream_error");
+        assertError(as(Format.ANTHROPIC, key.key()).body(body("claude-sonnet-4-5-slowhead")).post(Format.ANTHROPIC.path),
+                Format.ANTHROPIC, 504, "did not answer", "upstream_error");
+    }
+
+    @Test
+    void streamThatStallsIsCutAfterTheBetweenChunksTimeoutAndRecorded() throws Exception {
+        Admin.Key key = Admin.newKey();
+        String head = rawStream(key.key(), "/v1/chat/completions", "gpt-4o-mini-stall", false);
+        String requestId = requestId(head);
+        JsonNode d = events.await(requestId).path("data");
+        assertThat(d.path("outcome").asText()).isEqualTo("upstream_error");
+        assertThat(d.path("status").asInt()).isEqualTo(504);
+        assertThat(d.path("estimated").asBoolean()).isTrue();
+    }
+
+    @Test
+    void clientThatDisconnectsMidStreamCancelsTheUpstreamAndIsStillRecorded() throws Exception {
+        Admin.Key key = Admin.newKey();
+        int before = FakeProvider.CANCELLED.get();
+        String head = rawStream(key.key(), "/v1/messages", "claude-sonnet-4-5-hang", true);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> FakeProvider.CANCELLED.get() > before);
+        JsonNode d = events.await(requestId(head)).path("data");
+        assertThat(d.path("outcome").asText()).isEqualTo("client_cancelled");
+        assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
+        // known from message_start before the client left
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(50);
+        assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(2000);
+        assertThat(d.path("cacheWriteTokens").asLong()).isEqualTo(1000);
+        // output was still coming: estimated from the 46 characters streamed so far
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(12);
+        assertThat(d.path("estimated").asBoolean()).isTrue();
+        assertThat(events.count(requestId(head))).isEqualTo(1);
+    }
+
+    /**
+     * Sends a streaming request over a raw socket and reads until the first content chunk arrived
+     * (or the server closed the connection); with {@code leave}, closes the socket mid-stream.
+     */
+    static String rawStream(String key, String path, String model, boolean leave) throws Exception {
+        String json = "{\"model\":\"" + model + "\",\"max_tokens\":64,\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        try (Socket s = new Socket("127.0.0.1", RestAssured.port)) {
+            s.setSoTimeout(15_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "x-api-key: " + key + "\r\nanthropic-version: 2023-06-01\r\nContent-Length: " + body.length
+                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder seen = new StringBuilder();
+            byte[] buf = new byte[4096];
+            while (true) {
+                int n = in.read(buf);
+                if (n < 0) {
+                    break;
+                }
+                seen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                if (leave && (seen.indexOf("text_delta") >= 0 || seen.indexOf("long answer") >= 0)) {
+                    break; // leave mid-stream: try-with-resources closes the socket
+                }
+            }
+            return seen.toString();
+        }
+    }
+
+    static String requestId(String rawResponse) {
+        for (String line : rawResponse.split("\r\n")) {
+            if (line.toLowerCase().startsWith("x-request-id:")) {
+                return line.substring("x-request-id:".length()).trim();
+            }
+        }
+        throw new AssertionError("no x-request-id in " + rawResponse.substring(0, Math.min(300, rawResponse.length())));
+    }
+}

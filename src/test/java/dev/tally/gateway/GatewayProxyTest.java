@@ -1,0 +1,283 @@
+package dev.tally.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tally.platform.TallyServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * Calls through the real gateway to the fake provider, both APIs, JSON and SSE, and reads the usage
+ * events back from the real broker: exact tokens by kind and exact cost from the catalog.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+@WithTestResource(FakeProvider.class)
+class GatewayProxyTest {
+
+    static UsageEvents events;
+
+    @BeforeAll
+    static void consumer() {
+        events = new UsageEvents();
+    }
+
+    @AfterAll
+    static void close() {
+        events.close();
+    }
+
+    static String marker() {
+        return "m-" + UUID.randomUUID();
+    }
+
+    @Test
+    void openAiJsonIsForwardedWithTheProvidersSecretAndCountedExactly() {
+        Admin.Key key = Admin.newKey();
+        String marker = marker();
+        Response r = given().header("Authorization", "Bearer " + key.key()).header("OpenAI-Organization", "org-test")
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"user\":\"" + marker + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getString("choices[0].message.content")).isEqualTo("Hello there!");
+        assertThat(r.jsonPath().getInt("usage.prompt_tokens")).isEqualTo(1200);
+        String requestId = r.header("x-request-id");
+        assertThat(requestId).isNotBlank();
+        assertThat(r.header("x-upstream-request-id")).isEqualTo("req_upstream_openai");
+        assertThat(r.header("x-ratelimit-remaining-requests")).isEqualTo("99");
+
+        FakeProvider.Seen seen = FakeProvider.BY_MARKER.get(marker);
+        assertThat(seen.path()).isEqualTo("/v1/chat/completions");
+        assertThat(seen.headers().get("authorization")).isEqualTo("Bearer " + FakeProvider.OPENAI_SECRET);
+        assertThat(seen.headers().get("x-api-key")).isNull();
+        assertThat(seen.headers().get("openai-organization")).isEqualTo("org-test");
+        assertThat(seen.body().getString("model")).isEqualTo("gpt-4o-mini");
+        assertThat(seen.body().containsKey("stream_options")).isFalse();
+
+        JsonNode e = events.await(requestId);
+        assertThat(events.kafkaKey(requestId)).isEqualTo(key.teamId());
+        assertThat(e.path("type").asText()).isEqualTo("dev.tally.usage.v1");
+        assertThat(e.path("subject").asText()).isEqualTo(key.teamId());
+        JsonNode d = e.path("data");
+        assertThat(d.path("requestId").asText()).isEqualTo(requestId);
+        assertThat(d.path("keyId").asText()).isEqualTo(key.keyId());
+        assertThat(d.path("employeeId").asText()).isEqualTo(key.employeeId());
+        assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
+        assertThat(d.path("provider").asText()).isEqualTo("openai");
+        assertThat(d.path("model").asText()).isEqualTo("gpt-4o-mini");
+        assertThat(d.path("api").asText()).isEqualTo("chat.completions");
+        assertThat(d.path("stream").asBoolean()).isFalse();
+        assertThat(d.path("status").asInt()).isEqualTo(200);
+        assertThat(d.path("outcome").asText()).isEqualTo("ok");
+        // prompt_tokens 1200 includes cached_tokens 1024: input 176, cache read 1024, each counted once
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
+        assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(1024);
+        assertThat(d.path("cacheWriteTokens").asLong()).isZero();
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+        assertThat(d.path("reasoningTokens").asLong()).isEqualTo(64);
+        // gpt-4o-mini: $0.15 in, $0.075 cached, $0.60 out per MTok = 150, 75, 600 nano-dollars a token
+        assertThat(d.path("costNanos").asLong()).isEqualTo(176 * 150 + 1024 * 75 + 300 * 600);
+        assertThat(d.path("priced").asBoolean()).isTrue();
+        assertThat(d.path("estimated").asBoolean()).isFalse();
+        assertThat(events.count(requestId)).isEqualTo(1);
+
+        String metrics = given().get("/q/metrics").asString();
+        assertThat(metrics).containsPattern("tally_gateway_requests_total\\{[^}]*model=\"gpt-4o-mini\"[^}]*outcome=\"ok\"[^}]*team=\""
+                + key.teamId() + "\"[^}]*} 1\\.0");
+        assertThat(metrics).containsPattern("tally_gateway_cost_nanodollars_total\\{[^}]*team=\"" + key.teamId()
+                + "\"[^}]*} 283200\\.0");
+    }
+
+    @Test
+    void openAiStreamGetsUsageTheClientDidNotAskForAndDoesNotShowIt() {
+        Admin.Key key = Admin.newKey();
+        String marker = marker();
+        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"user\":\"" + marker
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.contentType()).startsWith("text/event-stream");
+        String body = r.asString();
+        assertThat(body).contains("\"content\":\"Hello\"").contains("\"finish_reason\":\"stop\"").endsWith("data: [DONE]\n\n");
+        assertThat(body).doesNotContain("\"choices\":[]").doesNotContain("prompt_tokens");
+        assertThat(FakeProvider.BY_MARKER.get(marker).body().getJsonObject("stream_options").getBoolean("include_usage"))
+                .isTrue();
+
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("stream").asBoolean()).isTrue();
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
+        assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(1024);
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+        assertThat(d.path("reasoningTokens").asLong()).isEqualTo(64);
+        assertThat(d.path("costNanos").asLong()).isEqualTo(283_200);
+        assertThat(d.path("ttftMs").isNumber()).isTrue();
+    }
+
+    @Test
+    void openAiStreamKeepsTheUsageChunkWhenTheClientAskedForIt() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("x-api-key", key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.asString()).contains("\"choices\":[],\"usage\":{\"prompt_tokens\":1200");
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("costNanos").asLong()).isEqualTo(283_200);
+    }
+
+    @Test
+    void anthropicJsonCountsCacheWritesAndReadsBesideInput() {
+        Admin.Key key = Admin.newKey();
+        String marker = marker();
+        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+                .header("anthropic-beta", "prompt-caching-2024-07-31").contentType(ContentType.JSON)
+                .body("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"metadata\":{\"user_id\":\"" + marker
+                        + "\"},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/messages");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getString("content[0].text")).isEqualTo("Hello there!");
+        assertThat(r.header("request-id")).isEqualTo("req_upstream_anthropic");
+        assertThat(r.header("anthropic-ratelimit-requests-remaining")).isEqualTo("49");
+
+        FakeProvider.Seen seen = FakeProvider.BY_MARKER.get(marker);
+        assertThat(seen.path()).isEqualTo("/v1/messages");
+        assertThat(seen.headers().get("x-api-key")).isEqualTo(FakeProvider.ANTHROPIC_SECRET);
+        assertThat(seen.headers().get("authorization")).isNull();
+        assertThat(seen.headers().get("anthropic-version")).isEqualTo("2023-06-01");
+        assertThat(seen.headers().get("anthropic-beta")).isEqualTo("prompt-caching-2024-07-31");
+
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertAnthropicUsage(d);
+        assertThat(d.path("provider").asText()).isEqualTo("anthropic");
+        assertThat(d.path("api").asText()).isEqualTo("messages");
+        assertThat(d.path("estimated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void claudeCodeShapedStreamPassesThroughAndIsCountedFromMessageStartAndDelta() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+                .header("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14")
+                .header("user-agent", "claude-cli/2.0.0 (external, cli)").contentType(ContentType.JSON)
+                .body("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":32000,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\","
+                        + "\"cache_control\":{\"type\":\"ephemeral\"}}]}]}")
+                .post("/v1/messages");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String body = r.asString();
+        assertThat(body).startsWith("event: message_start\n").contains("event: message_delta")
+                .endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("stream").asBoolean()).isTrue();
+        assertAnthropicUsage(d);
+    }
+
+    static void assertAnthropicUsage(JsonNode d) {
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(50);
+        assertThat(d.path("cacheWriteTokens").asLong()).isEqualTo(1000);
+        assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(2000);
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(400);
+        assertThat(d.path("reasoningTokens").asLong()).isZero();
+        // claude-sonnet-4-5: $3 in, $3.75 5m write, $6 1h write, $0.30 read, $15 out per MTok
+        assertThat(d.path("costNanos").asLong()).isEqualTo(50 * 3000 + 800 * 3750 + 200 * 6000 + 2000 * 300 + 400 * 15000);
+        assertThat(d.path("priced").asBoolean()).isTrue();
+    }
+
+    @Test
+    void embeddingsAreCountedAsInput() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"text-embedding-3-small\",\"input\":\"hello\"}").post("/v1/embeddings");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("api").asText()).isEqualTo("embeddings");
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(8);
+        assertThat(d.path("outputTokens").asLong()).isZero();
+        assertThat(d.path("costNanos").asLong()).isEqualTo(8 * 20);
+    }
+
+    @Test
+    void countTokensIsForwardedAndRecordedAsFree() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/messages/count_tokens");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getInt("input_tokens")).isEqualTo(1234);
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("api").asText()).isEqualTo("messages.count_tokens");
+        assertThat(d.path("inputTokens").asLong()).isZero();
+        assertThat(d.path("costNanos").asLong()).isZero();
+        assertThat(d.path("priced").asBoolean()).isTrue();
+    }
+
+    @Test
+    void unknownModelIsUnpricedNeverZero() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-unlisted-" + UUID.randomUUID() + "\",\"messages\":[]}").post("/v1/chat/completions");
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
+        assertThat(d.path("priced").asBoolean()).isFalse();
+        assertThat(d.path("costNanos").isNull()).isTrue();
+    }
+
+    @Test
+    void adminPriceOverrideAppliesToTheNextCall() {
+        Admin.Key key = Admin.newKey();
+        String model = "gpt-override-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body("{\"input\":\"1\",\"output\":\"2\",\"cacheRead\":\"0.5\",\"cacheWrite\":\"1\",\"note\":\"negotiated\"}")
+                .put("/api/admin/prices/" + model).then().statusCode(200);
+        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"" + model + "\",\"messages\":[]}").post("/v1/chat/completions");
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("priced").asBoolean()).isTrue();
+        assertThat(d.path("costNanos").asLong()).isEqualTo(176 * 1000 + 1024 * 500 + 300 * 2000);
+    }
+
+    @Test
+    void modelsListsWhatTheKeyMayUseInTheCallersFormat() {
+        Admin.Key key = Admin.newKeyForModels(List.of("gpt-4o-mini", "claude-sonnet-4-5"));
+        Response openai = given().header("Authorization", "Bearer " + key.key()).get("/v1/models");
+        assertThat(openai.statusCode()).isEqualTo(200);
+        assertThat(openai.jsonPath().getString("object")).isEqualTo("list");
+        assertThat(openai.jsonPath().getList("data.id")).containsExactlyInAnyOrder("gpt-4o-mini", "claude-sonnet-4-5");
+        Response anthropic = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+                .get("/v1/models");
+        assertThat(anthropic.jsonPath().getList("data.type")).containsOnly("model");
+        assertThat(anthropic.jsonPath().getBoolean("has_more")).isFalse();
+    }
+
+    @Test
+    void upstreamErrorIsPassedThroughWithStatusAndBody() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini-ratelimited\",\"messages\":[]}").post("/v1/chat/completions");
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.header("retry-after")).isEqualTo("7");
+        assertThat(r.jsonPath().getString("error.code")).isEqualTo("rate_limit_exceeded");
+        assertThat(r.header("x-request-id")).isNotEqualTo("req_upstream_429");
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("outcome").asText()).isEqualTo("upstream_error");
+        assertThat(d.path("status").asInt()).isEqualTo(429);
+        assertThat(d.path("inputTokens").asLong()).isZero();
+    }
+}

@@ -1,0 +1,109 @@
+package dev.tally.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tally.platform.TallyServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+/**
+ * The demo contract: with tally.gateway.simulate=true every model is answered by the built-in
+ * simulated provider (no upstream exists here: the providers point at a closed port), in the
+ * documented shapes, and its calls are accounted exactly like real ones.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+@TestProfile(SimulatedProviderTest.Simulate.class)
+class SimulatedProviderTest {
+
+    public static class Simulate implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tally.gateway.simulate", "true",
+                    "tally.providers.openai.base-url", "http://127.0.0.1:9/v1",
+                    "tally.providers.anthropic.base-url", "http://127.0.0.1:9");
+        }
+    }
+
+    static UsageEvents events;
+
+    @BeforeAll
+    static void consumer() {
+        events = new UsageEvents();
+    }
+
+    @AfterAll
+    static void close() {
+        events.close();
+    }
+
+    @Test
+    void openAiJsonIsAnsweredAndCountedFromItsOwnUsage() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getString("object")).isEqualTo("chat.completion");
+        assertThat(r.jsonPath().getString("choices[0].message.content")).isNotBlank();
+        long prompt = r.jsonPath().getLong("usage.prompt_tokens");
+        long cached = r.jsonPath().getLong("usage.prompt_tokens_details.cached_tokens");
+        long completion = r.jsonPath().getLong("usage.completion_tokens");
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("provider").asText()).isEqualTo("simulated");
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(prompt - cached);
+        assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(cached);
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(completion);
+        assertThat(d.path("costNanos").asLong()).isEqualTo((prompt - cached) * 150 + cached * 75 + completion * 600);
+    }
+
+    @Test
+    void streamsComeInBothShapesWithUsage() {
+        Admin.Key key = Admin.newKey();
+        Response openai = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+        assertThat(openai.contentType()).startsWith("text/event-stream");
+        assertThat(openai.asString()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n")
+                .doesNotContain("\"choices\":[]");
+        assertThat(events.await(openai.header("x-request-id")).at("/data/outputTokens").asLong()).isPositive();
+
+        Response anthropic = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"claude-haiku-4-5\",\"max_tokens\":100,\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/messages");
+        assertThat(anthropic.asString()).startsWith("event: message_start").contains("event: message_delta")
+                .contains("\"cache_read_input_tokens\"");
+        JsonNode d = events.await(anthropic.header("x-request-id")).path("data");
+        assertThat(d.path("outputTokens").asLong()).isPositive();
+        assertThat(d.path("priced").asBoolean()).isTrue();
+        assertThat(d.path("estimated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void anyModelIsAnsweredEvenWithoutARoute() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"llama-3.3-70b\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/messages");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getString("type")).isEqualTo("message");
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("priced").asBoolean()).isFalse();
+    }
+}

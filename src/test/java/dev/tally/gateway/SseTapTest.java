@@ -1,0 +1,94 @@
+package dev.tally.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import io.vertx.core.buffer.Buffer;
+
+class SseTapTest {
+
+    static final String OPENAI = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+            + "\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}],\"usage\":null}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+            + "\"delta\":{\"content\":\"Hello\"},\"finish_reason\":null}],\"usage\":null}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,"
+            + "\"delta\":{},\"finish_reason\":\"stop\"}],\"usage\":null}\n\n"
+            + "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":1200,"
+            + "\"completion_tokens\":300,\"total_tokens\":1500,\"prompt_tokens_details\":{\"cached_tokens\":1024},"
+            + "\"completion_tokens_details\":{\"reasoning_tokens\":64}}}\n\n"
+            + "data: [DONE]\n\n";
+
+    static final String ANTHROPIC = "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\","
+            + "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5\",\"usage\":"
+            + "{\"input_tokens\":50,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":2000,"
+            + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":800,\"ephemeral_1h_input_tokens\":200},\"output_tokens\":1}}}\r\n\r\n"
+            + "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+            + "\"text_delta\",\"text\":\"Hi \\\"you\\\"\"}}\r\n\r\n"
+            + "event: message_delta\r\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+            + "\"usage\":{\"output_tokens\":400}}\r\n\r\n"
+            + "event: message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n";
+
+    /** Feeds the stream in pieces of {@code size} bytes and returns what the client would get. */
+    static String feed(SseTap tap, String stream, int size) {
+        byte[] all = stream.getBytes(StandardCharsets.UTF_8);
+        Buffer out = Buffer.buffer();
+        for (int i = 0; i < all.length; i += size) {
+            out.appendBuffer(tap.onChunk(Buffer.buffer(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + size)))));
+        }
+        Buffer rest = tap.onEnd();
+        if (rest != null) {
+            out.appendBuffer(rest);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anthropicUsageIsReadFromMessageStartAndDeltaWhateverTheChunking() {
+        for (int size : new int[] { 1, 7, 64, 100_000 }) {
+            Usage u = new Usage();
+            String out = feed(new SseTap(Api.Wire.ANTHROPIC, false, u), ANTHROPIC, size);
+            assertThat(out).isEqualTo(ANTHROPIC);
+            assertThat(u.input).isEqualTo(50);
+            assertThat(u.cacheWrite).isEqualTo(1000);
+            assertThat(u.cacheWrite1h).isEqualTo(200);
+            assertThat(u.cacheRead).isEqualTo(2000);
+            assertThat(u.output).isEqualTo(400);
+            assertThat(u.complete).isTrue();
+        }
+    }
+
+    @Test
+    void openAiUsageChunkIsRemovedWhenTheGatewayAskedForIt() {
+        for (int size : new int[] { 1, 13, 100_000 }) {
+            Usage u = new Usage();
+            String out = feed(new SseTap(Api.Wire.OPENAI, true, u), OPENAI, size);
+            assertThat(out).doesNotContain("prompt_tokens").doesNotContain("\"choices\":[]");
+            assertThat(out).isEqualTo(OPENAI.replaceAll("data: \\{[^\\n]*\"choices\":\\[\\],[^\\n]*\\n\\n", ""));
+            assertThat(out).contains("\"content\":\"Hello\"").endsWith("data: [DONE]\n\n");
+            assertThat(u.input).isEqualTo(176);
+            assertThat(u.cacheRead).isEqualTo(1024);
+            assertThat(u.output).isEqualTo(300);
+            assertThat(u.reasoning).isEqualTo(64);
+        }
+    }
+
+    @Test
+    void openAiStreamIsUntouchedWhenTheClientAskedForUsage() {
+        Usage u = new Usage();
+        assertThat(feed(new SseTap(Api.Wire.OPENAI, false, u), OPENAI, 5)).isEqualTo(OPENAI);
+        assertThat(u.output).isEqualTo(300);
+    }
+
+    @Test
+    void streamedTextIsMeasuredForAnEstimate() {
+        Usage u = new Usage();
+        feed(new SseTap(Api.Wire.ANTHROPIC, false, u), ANTHROPIC.substring(0, ANTHROPIC.indexOf("event: message_delta")), 9);
+        assertThat(u.complete).isFalse();
+        assertThat(u.output).isEqualTo(1);
+        // Hi \"you\" is 10 characters as sent (escapes included)
+        assertThat(u.streamedTextChars).isEqualTo(10);
+    }
+}

@@ -1,0 +1,76 @@
+package dev.tally.gateway;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tally.events.Topics;
+import dev.tally.platform.TallyServices;
+
+/** Reads usage events back from the real broker, by event id (= the x-request-id the gateway returned). */
+final class UsageEvents implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final KafkaConsumer<String, String> consumer;
+    private final Map<String, JsonNode> byId = new ConcurrentHashMap<>();
+    private final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    private final Map<String, String> keys = new ConcurrentHashMap<>();
+
+    UsageEvents() {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "gateway-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+        consumer.subscribe(List.of(Topics.USAGE));
+    }
+
+    /** The event with this id, waiting for it to arrive. */
+    JsonNode await(String id) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            poll();
+            return byId.containsKey(id);
+        });
+        return byId.get(id);
+    }
+
+    /** How many events with this id arrived so far (exactly-once checks). */
+    int count(String id) {
+        poll();
+        return counts.getOrDefault(id, 0);
+    }
+
+    String kafkaKey(String id) {
+        return keys.get(id);
+    }
+
+    private void poll() {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                String id = n.path("id").asText();
+                byId.put(id, n);
+                keys.put(id, r.key());
+                counts.merge(id, 1, Integer::sum);
+            } catch (Exception e) {
+                // another producer's malformed record is not this test's business
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

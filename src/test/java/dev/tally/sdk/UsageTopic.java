@@ -1,0 +1,79 @@
+package dev.tally.sdk;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tally.events.Topics;
+import dev.tally.platform.TallyServices;
+
+/** Reads {@code tally.usage.v1} back from the real broker: every record, by event id, with its Kafka key. */
+final class UsageTopic implements AutoCloseable {
+
+    /** One record as it was on the topic. */
+    record Record(String kafkaKey, JsonNode event) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final KafkaConsumer<String, String> consumer;
+    private final Map<String, List<Record>> byId = new ConcurrentHashMap<>();
+
+    UsageTopic() {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "sdk-compat-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+        consumer.subscribe(List.of(Topics.USAGE));
+    }
+
+    /** Polls until every one of these event ids has arrived at least once. */
+    synchronized void awaitAll(Collection<String> ids) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            poll();
+            return byId.keySet().containsAll(ids);
+        });
+    }
+
+    /** Every record with this event id seen so far (more than one would be a duplicate). */
+    synchronized List<Record> records(String id) {
+        return byId.getOrDefault(id, List.of());
+    }
+
+    /** The event ids of every record whose subject is this team. */
+    synchronized List<String> idsForTeam(String teamId) {
+        poll();
+        return byId.entrySet().stream()
+                .filter(e -> e.getValue().stream().anyMatch(r -> teamId.equals(r.event().path("subject").asText())))
+                .map(Map.Entry::getKey).toList();
+    }
+
+    private void poll() {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> {
+            try {
+                JsonNode n = JSON.readTree(r.value());
+                byId.computeIfAbsent(n.path("id").asText(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add(new Record(r.key(), n));
+            } catch (Exception e) {
+                // another test's deliberately malformed record is not this test's business
+            }
+        });
+    }
+
+    @Override
+    public synchronized void close() {
+        consumer.close();
+    }
+}
