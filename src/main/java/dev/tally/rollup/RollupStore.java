@@ -1,5 +1,6 @@
 package dev.tally.rollup;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,8 +34,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Writes a batch's rollups and the offsets that produced them in ONE PostgreSQL transaction.
  *
  * <p>The batch is aggregated in memory first, so ten thousand events become one row per
- * day × team × employee × provider × model; every table then takes a single multi-row statement
- * ({@code INSERT … SELECT FROM unnest(arrays)}), which costs one round trip whatever the batch size.
+ * day × team × employee × provider × model; every rollup table then takes a single multi-row
+ * statement ({@code INSERT … SELECT FROM unnest(arrays)}), one round trip whatever the batch size.
+ * The usage ids, one row per call, go in by {@code COPY} (see {@link #claimUsageIds}).
  *
  * <p>Offsets are a compare-and-set: the stored next offset must still be the one this consumer
  * started from. A consumer that lost its partitions without noticing (a long pause, a session
@@ -466,15 +468,14 @@ public class RollupStore {
             return;
         }
         Map<OutcomeKey, long[]> counts = new TreeMap<>();
-        Map<OutcomeKey, java.math.BigDecimal> hours = new HashMap<>();
+        Map<OutcomeKey, BigDecimal> hours = new HashMap<>();
         for (OutcomeEvent e : events) {
             if (!counted.contains(e.id())) {
                 continue;
             }
             OutcomeKey k = new OutcomeKey(day(e.occurredAt()), e.teamId(), e.kind(), e.aiAssisted());
             counts.computeIfAbsent(k, x -> new long[1])[0]++;
-            hours.merge(k, e.valueHours() == null ? java.math.BigDecimal.ZERO : e.valueHours(),
-                    java.math.BigDecimal::add);
+            hours.merge(k, e.valueHours() == null ? BigDecimal.ZERO : e.valueHours(), BigDecimal::add);
         }
         int n = counts.size();
         String[] days = new String[n];
