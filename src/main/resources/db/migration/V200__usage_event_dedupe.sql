@@ -1,6 +1,6 @@
 -- Usage event ids the aggregator has counted (issue 4). The gateway's spool replays at least once,
--- so the aggregator inserts each batch's event ids here (ON CONFLICT DO NOTHING RETURNING id) in
--- the same transaction as the rollups and counts only the ids that were new.
+-- so the aggregator looks up each batch's event ids here and inserts the new ones in
+-- the same transaction as the rollups, counting only those.
 -- day = the UTC day of the event's time: the retention job deletes ids older than
 -- tally.aggregator.usage-dedupe-retention-days; BRIN because ids arrive in time order and a BRIN
 -- index costs next to nothing on insert (the PK already costs one B-tree insert per event).

@@ -114,23 +114,30 @@ public final class RollupConsumer implements AutoCloseable {
         try {
             consumer.subscribe(List.of(Topics.USAGE, Topics.OUTCOMES), new Rebalance());
             while (running) {
-                if (!unpositioned.isEmpty()) {
-                    positionPaused();
-                }
-                ConsumerRecords<String, byte[]> records;
                 try {
-                    records = consumer.poll(pollTimeout);
+                    if (!unpositioned.isEmpty()) {
+                        positionPaused();
+                    }
+                    ConsumerRecords<String, byte[]> records = consumer.poll(pollTimeout);
+                    if (!records.isEmpty()) {
+                        process(records);
+                    }
                 } catch (WakeupException e) {
-                    continue;
-                }
-                if (!records.isEmpty()) {
-                    process(records);
+                    // close() was called, or a stray wakeup: the loop condition decides
+                } catch (RuntimeException e) {
+                    // e.g. the broker refused a fetch: the pipeline must not stop, so re-seek
+                    // everything to the stored offsets and carry on after a pause
+                    LOG.errorf(e, "aggregator consumer %s: unexpected error, retrying in %d ms", name,
+                            retryBackoff.toMillis());
+                    metrics.failure();
+                    try {
+                        markUnpositioned(consumer.assignment());
+                    } catch (RuntimeException again) {
+                        LOG.debugf("cannot pause partitions: %s", again.getMessage());
+                    }
+                    pause(retryBackoff);
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "aggregator consumer %s stopped unexpectedly", name);
         } finally {
             try {
                 consumer.close(Duration.ofSeconds(5));

@@ -1,9 +1,11 @@
 package dev.tally.rollup;
 
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -32,8 +34,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Writes a batch's rollups and the offsets that produced them in ONE PostgreSQL transaction.
  *
  * <p>The batch is aggregated in memory first, so ten thousand events become one row per
- * day × team × employee × provider × model; every table then takes a single multi-row statement
- * ({@code INSERT … SELECT FROM unnest(arrays)}), which costs one round trip whatever the batch size.
+ * day × team × employee × provider × model; every rollup table then takes a single multi-row
+ * statement ({@code INSERT … SELECT FROM unnest(arrays)}), one round trip whatever the batch size.
+ * The usage ids, one row per call, go in by {@code COPY} (see {@link #claimUsageIds}).
  *
  * <p>Offsets are a compare-and-set: the stored next offset must still be the one this consumer
  * started from. A consumer that lost its partitions without noticing (a long pause, a session
@@ -43,11 +46,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ApplicationScoped
 public class RollupStore {
 
-    private static final String CLAIM_USAGE_IDS = """
-            INSERT INTO usage_event_id (id, day)
-            SELECT * FROM unnest(?::uuid[], ?::date[])
-            ON CONFLICT DO NOTHING
-            RETURNING id""";
+    private static final String SEEN_USAGE_IDS = """
+            SELECT k.id FROM unnest(?::uuid[]) AS k(id) JOIN usage_event_id u ON u.id = k.id""";
+
 
     private static final String UPSERT_DAILY = """
             INSERT INTO usage_daily (day, team_id, employee_id, provider, model, requests, error_requests,
@@ -213,33 +214,71 @@ public class RollupStore {
         }
     }
 
+    /**
+     * Inserts the batch's usage ids and returns those that were new. Optimistic: the plain insert
+     * of all of them usually succeeds (no repeats), which costs one index insert per id and
+     * nothing else. When it hits a unique violation, the savepoint undoes it; the ids already
+     * stored are then looked up and only the others inserted. Should another consumer insert one
+     * of them in between (only possible during a rebalance), the second unique violation rolls the
+     * whole batch back and it is read again.
+     */
     private static Set<String> claimUsageIds(Connection c, Collection<UsageEvent> events) throws SQLException {
         Set<String> claimed = new HashSet<>(events.size() * 2);
         if (events.isEmpty()) {
             return claimed;
         }
         Map<UUID, String> byKey = new HashMap<>(events.size() * 2);
-        UUID[] keys = new UUID[events.size()];
-        String[] days = new String[events.size()];
-        int i = 0;
+        Map<UUID, String> days = new HashMap<>(events.size() * 2);
         for (UsageEvent e : events) {
             UUID key = e.dedupeKey();
-            if (byKey.putIfAbsent(key, e.id()) != null) {
-                continue; // two ids with one key (e.g. the same UUID in upper and lower case): one event
+            // two ids with one key (the same UUID in upper and lower case) are one event
+            if (byKey.putIfAbsent(key, e.id()) == null) {
+                days.put(key, day(e.time()).toString());
             }
-            keys[i] = key;
-            days[i++] = day(e.time()).toString();
         }
-        try (PreparedStatement ps = c.prepareStatement(CLAIM_USAGE_IDS)) {
-            ps.setArray(1, c.createArrayOf("uuid", java.util.Arrays.copyOf(keys, i)));
-            ps.setArray(2, c.createArrayOf("text", java.util.Arrays.copyOf(days, i)));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    claimed.add(byKey.get(rs.getObject(1, UUID.class)));
+        Savepoint sp = c.setSavepoint();
+        try {
+            insertIds(c, byKey.keySet(), days);
+            c.releaseSavepoint(sp);
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(sp);
+            try (PreparedStatement ps = c.prepareStatement(SEEN_USAGE_IDS)) {
+                ps.setArray(1, c.createArrayOf("uuid", byKey.keySet().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        byKey.remove(rs.getObject(1, UUID.class));
+                    }
                 }
             }
+            insertIds(c, byKey.keySet(), days);
         }
+        claimed.addAll(byKey.values());
         return claimed;
+    }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    /**
+     * COPY rather than INSERT … SELECT: COPY writes the heap in multi-row batches (one WAL record
+     * per page instead of per row), which is most of the cost of one row per call.
+     */
+    private static void insertIds(Connection c, Collection<UUID> ids, Map<UUID, String> days) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        StringBuilder rows = new StringBuilder(ids.size() * 48);
+        for (UUID id : ids) {
+            rows.append(id).append('\t').append(days.get(id)).append('\n');
+        }
+        try {
+            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
+                    .copyIn("COPY usage_event_id (id, day) FROM STDIN", new java.io.StringReader(rows.toString()));
+        } catch (java.io.IOException e) {
+            throw new SQLException("COPY of usage event ids failed: " + e.getMessage(), e);
+        }
     }
 
     record DailyKey(LocalDate day, UUID team, UUID employee, String provider, String model)
@@ -429,15 +468,14 @@ public class RollupStore {
             return;
         }
         Map<OutcomeKey, long[]> counts = new TreeMap<>();
-        Map<OutcomeKey, java.math.BigDecimal> hours = new HashMap<>();
+        Map<OutcomeKey, BigDecimal> hours = new HashMap<>();
         for (OutcomeEvent e : events) {
             if (!counted.contains(e.id())) {
                 continue;
             }
             OutcomeKey k = new OutcomeKey(day(e.occurredAt()), e.teamId(), e.kind(), e.aiAssisted());
             counts.computeIfAbsent(k, x -> new long[1])[0]++;
-            hours.merge(k, e.valueHours() == null ? java.math.BigDecimal.ZERO : e.valueHours(),
-                    java.math.BigDecimal::add);
+            hours.merge(k, e.valueHours() == null ? BigDecimal.ZERO : e.valueHours(), BigDecimal::add);
         }
         int n = counts.size();
         String[] days = new String[n];

@@ -105,6 +105,33 @@ class AggregatorExactlyOnceTest {
     }
 
     @Test
+    void aSecondInstanceJoiningAndLeavingMidStreamNeitherDropsNorDoublesAnEvent() throws Exception {
+        List<UUID> teams = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            teams.add(UUID.randomUUID());
+        }
+        UUID employee = UUID.randomUUID();
+        long[] expected = new long[2];
+        int produced = produce(teams, employee, 2000, expected);
+        RollupConsumer second = aggregator.newConsumer().start();
+        try {
+            produced += produce(teams, employee, 2000, expected);
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !second.assignment().isEmpty());
+            produced += produce(teams, employee, 2000, expected);
+        } finally {
+            second.close(); // its partitions move back to the app's instance mid-stream
+        }
+        produced += produce(teams, employee, 2000, expected);
+        int total = produced;
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> requests(teams) == total);
+        long cost = 0;
+        for (UUID t : teams) {
+            cost += fx.usageTotals(t).get("cost_nanos");
+        }
+        assertThat(cost).isEqualTo(expected[1]);
+    }
+
+    @Test
     void twoInstancesSplitThePartitionsAndCountEachEventOnce() throws Exception {
         try (RollupConsumer second = aggregator.newConsumer().start()) {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !second.assignment().isEmpty()

@@ -93,4 +93,31 @@ class RollupStoreTest {
         assertThat(rb.usageCounted()).isZero();
         assertThat(rb.usageRepeats()).isEqualTo(1);
     }
+
+    @Test
+    void usageIdsOlderThanTheRetentionArePruned() throws Exception {
+        String group = "store-test-" + UUID.randomUUID();
+        TopicPartition tp = new TopicPartition("tally.usage.v1", 2);
+        UUID team = UUID.randomUUID();
+        UUID oldId = UUID.randomUUID();
+        UUID recentId = UUID.randomUUID();
+        java.time.LocalDate today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        RollupBatch batch = new RollupBatch();
+        batch.add(new UsageEvent(oldId.toString(), today.minusDays(400).atStartOfDay(java.time.ZoneOffset.UTC)
+                .toInstant(), team, UUID.randomUUID(), "openai", "gpt-4o", false, 1, 1, 0, 0, 0, true, 1));
+        batch.add(new UsageEvent(recentId.toString(), Instant.now(), team, UUID.randomUUID(), "openai", "gpt-4o", false,
+                1, 1, 0, 0, 0, true, 1));
+        batch.consumed(tp, 0);
+        store.apply(group, batch, Map.of());
+
+        store.pruneUsageIds(today.minusDays(35), 1);
+
+        RollupFixtures fx = new RollupFixtures(dataSource);
+        try {
+            assertThat(fx.scalar("SELECT count(*) FROM usage_event_id WHERE id = ?", oldId)).isZero();
+            assertThat(fx.scalar("SELECT count(*) FROM usage_event_id WHERE id = ?", recentId)).isEqualTo(1);
+        } finally {
+            fx.close();
+        }
+    }
 }

@@ -89,7 +89,7 @@ class OutcomeResourceTest {
     @Test
     void oneOutcomeIsAcceptedPublishedAndCounted() throws Exception {
         String id = "test:pr:" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(outcome(id, "\"teamId\":\"" + team + "\","))
+        api().contentType(ContentType.JSON).body(outcome(id, "\"teamId\":\"" + team + "\","))
                 .post("/api/outcomes")
                 .then().statusCode(202).body("accepted", contains(id));
         awaitStored(id);
@@ -104,15 +104,15 @@ class OutcomeResourceTest {
         String b = "test:b:" + UUID.randomUUID();
         String batch = "[" + outcome(a, "\"employeeEmail\":\"" + email.toUpperCase() + "\",") + ","
                 + outcome(b, "\"githubLogin\":\"" + login + "\",") + "]";
-        given().contentType(ContentType.JSON).body(batch).post("/api/outcomes")
+        api().contentType(ContentType.JSON).body(batch).post("/api/outcomes")
                 .then().statusCode(202).body("accepted", contains(a, b));
         // idempotent: the same batch again is accepted and not counted again
-        given().contentType(ContentType.JSON).body(batch).post("/api/outcomes")
+        api().contentType(ContentType.JSON).body(batch).post("/api/outcomes")
                 .then().statusCode(202).body("accepted", contains(a, b));
         awaitStored(a);
         awaitStored(b);
         String marker = "test:marker:" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(outcome(marker, "\"teamId\":\"" + team + "\","))
+        api().contentType(ContentType.JSON).body(outcome(marker, "\"teamId\":\"" + team + "\","))
                 .post("/api/outcomes").then().statusCode(202);
         awaitStored(marker);
         assertThat(scalar("SELECT sum(outcomes) FROM outcome_daily WHERE team_id = ?", team)).isEqualTo(3);
@@ -125,7 +125,7 @@ class OutcomeResourceTest {
     @Test
     void anUnmappedEmailLandsOnTheUnassignedTeam() throws Exception {
         String id = "test:unmapped:" + UUID.randomUUID();
-        given().contentType(ContentType.JSON)
+        api().contentType(ContentType.JSON)
                 .body(outcome(id, "\"employeeEmail\":\"nobody-" + UUID.randomUUID() + "@example.com\","))
                 .post("/api/outcomes").then().statusCode(202);
         awaitStored(id);
@@ -140,10 +140,10 @@ class OutcomeResourceTest {
                 {"specversion":"1.0","id":"%s","source":"/ci/scanner","type":"dev.tally.outcome.v1",
                  "data":{"kind":"security_finding","teamId":"%s","occurredAt":"2026-11-05T08:00:00+01:00",
                          "severity":"high","aiAssisted":false}}""".formatted(id, team);
-        given().contentType("application/cloudevents+json").body(ce).post("/api/outcomes")
+        api().contentType("application/cloudevents+json").body(ce).post("/api/outcomes")
                 .then().statusCode(202).body("accepted", contains(id));
         String id2 = "test:ce2:" + UUID.randomUUID();
-        given().contentType("application/cloudevents-batch+json").body("[" + ce.replace(id, id2) + "]")
+        api().contentType("application/cloudevents-batch+json").body("[" + ce.replace(id, id2) + "]")
                 .post("/api/outcomes").then().statusCode(202).body("accepted", contains(id2));
         awaitStored(id);
         awaitStored(id2);
@@ -166,7 +166,7 @@ class OutcomeResourceTest {
         problem("{\"specversion\":\"1.0\",\"id\":\"c\",\"source\":\"/s\",\"type\":\"dev.tally.usage.v1\",\"data\":{}}",
                 "type: must be \"dev.tally.outcome.v1\"");
         problem("\"just a string\"", "body:");
-        given().contentType(ContentType.JSON).body("{not json").post("/api/outcomes")
+        api().contentType(ContentType.JSON).body("{not json").post("/api/outcomes")
                 .then().statusCode(400).contentType("application/problem+json");
     }
 
@@ -176,17 +176,29 @@ class OutcomeResourceTest {
         String batch = "[" + outcome(valid, "\"teamId\":\"" + team + "\",") + ","
                 + outcome("test:bad:" + UUID.randomUUID(), "\"teamId\":\"" + team + "\",").replace("pr_merged", "nope")
                 + "]";
-        given().contentType(ContentType.JSON).body(batch).post("/api/outcomes")
+        api().contentType(ContentType.JSON).body(batch).post("/api/outcomes")
                 .then().statusCode(400).body("detail", startsWith("[1].kind"));
         String marker = "test:after:" + UUID.randomUUID();
-        given().contentType(ContentType.JSON).body(outcome(marker, "\"teamId\":\"" + team + "\","))
+        api().contentType(ContentType.JSON).body(outcome(marker, "\"teamId\":\"" + team + "\","))
                 .post("/api/outcomes").then().statusCode(202);
         awaitStored(marker);
         assertThat(scalar("SELECT count(*) FROM outcome WHERE id = ?", valid)).isZero();
     }
 
+    private static io.restassured.specification.RequestSpecification api() {
+        return given().header("Authorization", "Bearer " + TallyServices.ADMIN_TOKEN);
+    }
+
+    @Test
+    void theAdminTokenIsRequired() {
+        given().contentType(ContentType.JSON).body(outcome("test:noauth:" + UUID.randomUUID(), ""))
+                .post("/api/outcomes").then().statusCode(401).contentType("application/problem+json");
+        given().header("Authorization", "Bearer wrong").contentType(ContentType.JSON)
+                .body(outcome("test:noauth:" + UUID.randomUUID(), "")).post("/api/outcomes").then().statusCode(401);
+    }
+
     private static void problem(String body, String detail) {
-        given().contentType(ContentType.JSON).body(body).post("/api/outcomes")
+        api().contentType(ContentType.JSON).body(body).post("/api/outcomes")
                 .then().statusCode(400).contentType("application/problem+json")
                 .body("detail", containsString(detail));
     }
