@@ -41,6 +41,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     public synchronized EmbeddedDatabase start() {
         try {
+            stopOrphan();
             Files.createDirectories(dataDir.getParent());
             Files.createDirectories(workDir);
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -62,6 +63,38 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (Exception e) {
             throw new StartupException("embedded PostgreSQL could not start on 127.0.0.1:" + port + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A Tally killed hard (SIGKILL, OOM) leaves its PostgreSQL running, and the cluster cannot start
+     * twice. The caller holds the data-directory lock, so no live Tally owns that server: stop it
+     * (SIGTERM = smart shutdown; its clients are gone) and start our own on the same data.
+     */
+    private void stopOrphan() throws java.io.IOException, InterruptedException {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return;
+        }
+        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+        long pid;
+        try {
+            pid = Long.parseLong(first);
+        } catch (NumberFormatException e) {
+            return;
+        }
+        var handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().command().map(c -> c.contains("postgres")).orElse(false));
+        if (handle.isEmpty()) {
+            return;
+        }
+        LOG.warnf("stopping PostgreSQL (pid %d) left running on %s by a Tally that did not stop cleanly", pid, dataDir);
+        handle.get().destroy();
+        try {
+            handle.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new StartupException("PostgreSQL (pid " + pid + ") left running on " + dataDir
+                    + " did not stop: stop it, then start Tally again");
         }
     }
 

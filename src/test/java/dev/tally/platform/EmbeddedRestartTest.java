@@ -87,6 +87,32 @@ class EmbeddedRestartTest {
     }
 
     @Test
+    void aPostgresLeftRunningByAKilledTallyIsStoppedAndItsRowsKept() throws Exception {
+        int orphanPort = Ports.freePort();
+        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), OrphanPostgresMain.class.getName(),
+                dir.resolve("pg").toString(), TallyServices.sharedBinaries().toString(), String.valueOf(orphanPort))
+                .redirectErrorStream(true).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream()))) {
+            String line;
+            while ((line = out.readLine()) != null && !line.contains("READY")) {
+                // the helper JVM logs while PostgreSQL starts
+            }
+            assertThat(line).as("helper JVM output").isNotNull();
+            jvm.destroyForcibly().waitFor();
+        }
+        assertThat(Ports.reachable("127.0.0.1", orphanPort, 500)).as("PostgreSQL outlives the killed JVM").isTrue();
+
+        try (EmbeddedDatabase db = new EmbeddedDatabase(dir.resolve("pg"), TallyServices.sharedBinaries(), Ports.freePort()).start();
+                Connection con = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
+                ResultSet rs = con.createStatement().executeQuery("SELECT v FROM kept")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("committed before the kill");
+            assertThat(Ports.reachable("127.0.0.1", orphanPort, 500)).as("the orphan server is gone").isFalse();
+        }
+    }
+
+    @Test
     void aSecondInstanceOnTheSameDataDirIsRefused() {
         try (DataDir first = DataDir.open(dir.resolve("data"))) {
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> DataDir.open(dir.resolve("data")))
