@@ -68,12 +68,6 @@ class DashboardBenchmark {
         // does, so each one rebuilds the report from the rollups (the cache cannot answer).
         // Warm: the same preset again with no new data in between (a leader reloading, the page's
         // own chart and CSV requests), answered from the report cache after its settle time.
-        dev.tally.dashboard.report.ReportService.profile = true;
-        report.append(measure("org overview  cold /?preset=30d (profiled)", "/?preset=30d", true));
-        report.append(measure("team page     cold /teams/{id}?preset=30d (profiled)", "/teams/" + team + "?preset=30d", true));
-        dev.tally.dashboard.report.ReportService.profile = false;
-        dev.tally.dashboard.report.ReportService.PROFILE.forEach((k, v) -> report.append(String.format(Locale.ROOT,
-                "  sql %-92s n=%4d avg %6.2f ms%n", k.replace('\n', ' '), v[0], v[1] / 1e6 / v[0])));
         for (String preset : List.of("30d", "90d")) {
             report.append(measure("org overview  cold /?preset=" + preset, "/?preset=" + preset, true));
             report.append(measure("team page     cold /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset, true));

@@ -75,8 +75,6 @@ public class ReportService {
             }
             long started = System.nanoTime();
             Report r = compute(c, teamId, period, roi);
-            timed("TOTAL build " + (teamId == null ? "org" : "team"), started);
-            // (profiled queries above are split org/team only where labelled; the rest mix both)
             cache.put(key, version, started, r);
             return r;
         } catch (SQLException e) {
@@ -101,9 +99,7 @@ public class ReportService {
     private Report compute(Connection c, UUID teamId, Period period, RoiModel roi) throws SQLException {
         boolean[] demo = { false };
         Map<UUID, Long> employees = new HashMap<>();
-        long t0 = System.nanoTime();
         List<TeamInfo> teams = teams(c, teamId, employees, demo);
-        timed("teams + member counts " + (teamId == null ? "org" : "team"), t0);
         if (teamId != null && teams.isEmpty()) {
             throw ApiException.notFound("team " + teamId + " does not exist");
         }
@@ -284,22 +280,7 @@ public class ReportService {
         Acc get(ResultSet rs) throws SQLException;
     }
 
-    // TEMPORARY profiling (benchmark only): SQL prefix -> [count, total nanos].
-    public static volatile boolean profile;
-    public static final Map<String, long[]> PROFILE = new java.util.concurrent.ConcurrentHashMap<>();
-
-    static void timed(String sql, long started) {
-        if (profile) {
-            long[] a = PROFILE.computeIfAbsent(sql.substring(0, Math.min(90, sql.length())), k -> new long[2]);
-            synchronized (a) {
-                a[0]++;
-                a[1] += System.nanoTime() - started;
-            }
-        }
-    }
-
     private static void run(Connection c, String sql, RowSink sink, Object... args) throws SQLException {
-        long t0 = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
@@ -310,7 +291,6 @@ public class ReportService {
                 }
             }
         }
-        timed(sql, t0);
     }
 
     private static Map<String, Metrics> byModel(Connection c, UUID teamId, Period p, Map<String, String> providers)
@@ -393,7 +373,6 @@ public class ReportService {
     }
 
     private static void query(Connection c, String sql, Period p, UUID teamId, RowSink sink) throws SQLException {
-        long t0 = System.nanoTime();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setDate(1, Date.valueOf(p.from()));
             ps.setDate(2, Date.valueOf(p.to()));
@@ -406,7 +385,6 @@ public class ReportService {
                 }
             }
         }
-        timed(sql, t0);
     }
 
     /** Mutable sums while reading; becomes an immutable {@link Metrics}. */
