@@ -33,7 +33,9 @@ public final class Tables {
         switch (g) {
             case TEAM -> r.teams().forEach(t -> out.put(t.name(), r.teamMetrics(t.id())));
             case DEPARTMENT -> byDepartment(r).forEach(out::put);
-            case MODEL -> out.putAll(r.byModel());
+            // An unpriced model has no spend bar: its label says why, so an empty bar never reads as "free".
+            case MODEL -> r.byModel().forEach((k, m) -> out.put(
+                    m.spendNanos() == 0 && m.unpricedRequests() > 0 ? k + " (unpriced)" : k, m));
             case EMPLOYEE -> r.employees().forEach(e -> out.merge(e.name(), e.metrics(), Metrics::plus));
             case MERGED_PRS -> throw new IllegalArgumentException("merged_prs is not a metric grouping");
         }
