@@ -26,6 +26,10 @@ public interface DemoConfig {
     @WithDefault("5s")
     Duration outcomeInterval();
 
+    /** How many times faster than a real working day live outcomes arrive, so the pages move while watched. */
+    @WithDefault("100")
+    double liveSpeedup();
+
     /** Base URL of the gateway and admin API the demo drives; default this instance on localhost. */
     Optional<String> baseUrl();
 }

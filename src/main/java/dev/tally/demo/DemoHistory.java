@@ -25,6 +25,12 @@ public final class DemoHistory {
 
     public static final String SOURCE = "tally-demo";
 
+    /**
+     * The provider name the gateway records for every live demo call (its simulated provider):
+     * history uses it too, so the models page shows one row per model, honestly labelled simulated.
+     */
+    public static final String SIMULATED_PROVIDER = "simulated";
+
     /** A seeded team: its profile and its members' ids (and key ids, may be empty). */
     public record SeededTeam(DemoOrg.TeamProfile profile, UUID id, List<UUID> employees) {
     }
@@ -131,7 +137,7 @@ public final class DemoHistory {
         UUID id = UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8));
         String api = DemoOrg.provider(model).equals("anthropic") ? "messages" : "chat.completions";
         UsageData data = new UsageData("req_" + id.toString().replace("-", ""), null, employee.toString(), team.toString(),
-                DemoOrg.provider(model), model, api, false, 200, UsageData.OUTCOME_OK, input, output, cacheRead, 0, 0,
+                SIMULATED_PROVIDER, model, api, false, 200, UsageData.OUTCOME_OK, input, output, cacheRead, 0, 0,
                 cost, price != null, false, 400 + rnd.nextInt(4000), null, null);
         return CloudEvent.of(id.toString(), SOURCE, CloudEvent.USAGE_TYPE, team.toString(), at, data);
     }

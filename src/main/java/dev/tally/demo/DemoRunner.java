@@ -24,14 +24,15 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServer;
 
 import dev.tally.demo.DemoHistory.SeededTeam;
 import dev.tally.events.EventPublisher;
@@ -62,12 +63,14 @@ public class DemoRunner {
     private final DataSource dataSource;
     private final ObjectMapper json;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final Instance<HttpServer> httpServer;
     private volatile boolean running;
     private Thread thread;
 
     public DemoRunner(DemoConfig config, IdentityService identity, EventPublisher publisher, DataSource dataSource,
-            ObjectMapper json) {
+            ObjectMapper json, Instance<HttpServer> httpServer) {
         this.config = config;
+        this.httpServer = httpServer;
         this.identity = identity;
         this.publisher = publisher;
         this.dataSource = dataSource;
@@ -87,9 +90,25 @@ public class DemoRunner {
 
     void stop(@Observes ShutdownEvent event) {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
+        Thread t = thread;
+        if (t != null) {
+            t.interrupt();
+            try {
+                // A call in flight ends within its timeout; wait a little so no demo traffic outlives the app.
+                t.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (t.isAlive()) {
+                LOG.warn("demo: traffic thread still finishing a call after 5 s");
+            }
         }
+    }
+
+    /** Whether the traffic thread is alive (it ends on shutdown). */
+    boolean trafficRunning() {
+        Thread t = thread;
+        return t != null && t.isAlive();
     }
 
     private void run() {
@@ -208,8 +227,8 @@ public class DemoRunner {
                 }
             }
             if (System.nanoTime() > nextOutcomes) {
-                // Live outcomes run ~100× faster than a real day so the pages move while someone watches.
-                double slice = 100.0 * config.outcomeInterval().toMillis() / 86_400_000.0;
+                // Live outcomes run faster than a real day (live-speedup) so the pages move while someone watches.
+                double slice = config.liveSpeedup() * config.outcomeInterval().toMillis() / 86_400_000.0;
                 LocalDate today = LocalDate.now(ZoneOffset.UTC);
                 for (SeededTeam team : teams) {
                     DemoHistory.outcomes(team, today, 1.0, rnd, e -> publisher.publish(Topics.OUTCOMES, e),
@@ -277,13 +296,9 @@ public class DemoRunner {
         }
     }
 
-
-
-
-
     private String baseUrl() {
-        return config.baseUrl().orElseGet(() -> "http://127.0.0.1:"
-                + ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(8080));
+        // The port the server actually bound (a random one in tests), not the configured one.
+        return config.baseUrl().orElseGet(() -> "http://127.0.0.1:" + httpServer.get().getPort());
     }
 
     private void markDemo(UUID team) {

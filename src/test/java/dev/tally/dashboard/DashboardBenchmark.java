@@ -64,29 +64,59 @@ class DashboardBenchmark {
         report.append(String.format(Locale.ROOT, "loaded %,d usage_daily rows + outcomes for %d teams / %d employees / %d days in %.1f s%n",
                 rows, TEAMS, TEAMS * PER_TEAM, DAYS, loadSeconds));
         UUID team = teams.get(TEAMS / 2);
+        // Cold: the change counter (V252) is moved before every request, as an aggregator commit
+        // does, so each one rebuilds the report from the rollups (the cache cannot answer).
+        // Warm: the same preset again with no new data in between (a leader reloading, the page's
+        // own chart and CSV requests), answered from the report cache after its settle time.
         for (String preset : List.of("30d", "90d")) {
-            report.append(measure("org overview  /?preset=" + preset, "/?preset=" + preset));
-            report.append(measure("team page     /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset));
+            report.append(measure("org overview  cold /?preset=" + preset, "/?preset=" + preset, true));
+            report.append(measure("team page     cold /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset, true));
         }
-        report.append(measure("reports JSON  /api/reports/org?preset=30d", "/api/reports/org?preset=30d"));
-        report.append(measure("chart PNG     /charts/org/spend-vs-value.png?preset=30d", "/charts/org/spend-vs-value.png?preset=30d"));
+        report.append(measure("reports JSON  cold /api/reports/org?preset=30d", "/api/reports/org?preset=30d", true));
+        report.append(measure("chart PNG     cold /charts/org/spend-vs-value.png?preset=30d",
+                "/charts/org/spend-vs-value.png?preset=30d", true));
+        for (String preset : List.of("30d", "90d")) {
+            report.append(measure("org overview  warm /?preset=" + preset, "/?preset=" + preset, false));
+            report.append(measure("team page     warm /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset, false));
+        }
+        report.append(measure("chart PNG     warm /charts/org/spend-vs-value.png?preset=30d",
+                "/charts/org/spend-vs-value.png?preset=30d", false));
+        report.append(String.format(Locale.ROOT, "load average at the end: %s%n", loadAverage()));
         System.out.println(report);
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "benchmark-dashboards.txt"), report);
     }
 
-    private static String measure(String label, String path) {
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private String measure(String label, String path, boolean cold) throws Exception {
         for (int i = 0; i < WARMUP; i++) {
             given().get(path).then().statusCode(200);
         }
-        long[] ms = new long[RUNS];
-        for (int i = 0; i < RUNS; i++) {
-            long s = System.nanoTime();
+        if (!cold) {
+            // Past the cache's settle time, so what follows is the steady state of a quiet system.
+            org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(2100)).until(() -> true);
             given().get(path).then().statusCode(200);
-            ms[i] = (System.nanoTime() - s) / 1_000;
+        }
+        long[] ms = new long[RUNS];
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            for (int i = 0; i < RUNS; i++) {
+                if (cold) {
+                    st.execute("SELECT nextval('dashboard_change_version')");
+                }
+                long s = System.nanoTime();
+                given().get(path).then().statusCode(200);
+                ms[i] = (System.nanoTime() - s) / 1_000;
+            }
         }
         Arrays.sort(ms);
-        return String.format(Locale.ROOT, "%-58s p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (n=%d)%n", label,
+        return String.format(Locale.ROOT, "%-62s p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (n=%d)%n", label,
                 ms[RUNS / 2] / 1000.0, ms[(int) Math.ceil(RUNS * 0.95) - 1] / 1000.0, ms[RUNS - 1] / 1000.0, RUNS);
     }
 

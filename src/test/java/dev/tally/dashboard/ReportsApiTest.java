@@ -62,6 +62,24 @@ class ReportsApiTest {
     static final long VALUE = 1_750_000_000_000L;
 
     @Test
+    void aCachedReportReflectsNewRollupsOnTheNextRequest() {
+        String org = "/api/reports/org" + range;
+        long before = teamSpend(given().get(org).then().statusCode(200).extract().jsonPath());
+        assertThat(teamSpend(given().get(org).then().statusCode(200).extract().jsonPath())).isEqualTo(before); // from the cache
+        new RollupFixture(dataSource).usage(TODAY, team, people.get(2), "gpt-4o-mini", 1, 10, 10, 0, 7L, 0);
+        // The write moved the change counter (V252): the very next request rebuilds, no waiting.
+        JsonPath after = given().get(org).then().statusCode(200).extract().jsonPath();
+        assertThat(teamSpend(after)).isEqualTo(before + 7);
+        JsonPath t = given().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
+        assertThat(t.getLong("totals.spend_nanos")).isEqualTo(SPEND + 7);
+        assertThat(t.getLong("totals.active_users")).isEqualTo(3);
+    }
+
+    private long teamSpend(JsonPath org) {
+        return org.getLong("teams.find { it.id == '" + team + "' }.metrics.spend_nanos");
+    }
+
+    @Test
     void teamReportTotalsFollowTheRoiModel() {
         JsonPath j = given().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
         assertThat(j.getLong("totals.spend_nanos")).isEqualTo(SPEND);

@@ -99,6 +99,8 @@ class RoiModelTest {
     void moneyFormatsFromNanosOnlyAtTheEdge() {
         assertThat(Format.money(1_234_567_890_123L)).isEqualTo("$1,234.57");
         assertThat(Format.money(-5 * USD)).isEqualTo("−$5.00");
+        assertThat(Format.money(3_000_000L)).isEqualTo("<$0.01"); // $0.003 is not free
+        assertThat(Format.money(0L)).isEqualTo("$0.00");
         assertThat(Format.usdExact(1_000_000_001L)).isEqualTo("1.000000001");
         assertThat(Format.money(2_500_000 * USD)).isEqualTo("$2.50M");
     }

@@ -61,6 +61,33 @@ public class DashboardPages {
     private final Roles roles;
     private final Clock clock = Clock.systemUTC();
 
+    /**
+     * Rendered pages, reused only while the report cache hands out the very same report instance
+     * (so the data is unchanged, see ReportCache) with the same dashboard definitions and frame.
+     */
+    private record Rendered(Report report, Dashboard dashboard, String html) {
+    }
+
+    private record RenderKey(String page, PageContext context) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<RenderKey, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String render(String name, PageContext page, Report report, Dashboard d,
+            java.util.function.Supplier<TemplateInstance> template) {
+        RenderKey key = new RenderKey(name, page);
+        Rendered r = rendered.get(key);
+        if (r != null && r.report() == report && r.dashboard() == d) {
+            return r.html();
+        }
+        String html = template.get().render();
+        if (rendered.size() >= 512) {
+            rendered.clear();
+        }
+        rendered.put(key, new Rendered(report, d, html));
+        return html;
+    }
+
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles) {
         this.reports = reports;
         this.operations = operations;
@@ -69,13 +96,17 @@ public class DashboardPages {
     }
 
     @GET
-    public TemplateInstance org(@QueryParam("preset") String preset, @QueryParam("from") String from,
+    public String org(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
         Period period = Period.parse(preset, from, to, clock);
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
+        return render("org", page, report, d, () -> orgPage(page, report, d));
+    }
+
+    private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -94,7 +125,7 @@ public class DashboardPages {
 
     @GET
     @Path("teams/{id}")
-    public TemplateInstance team(@PathParam("id") String id, @QueryParam("preset") String preset,
+    public String team(@PathParam("id") String id, @QueryParam("preset") String preset,
             @QueryParam("from") String from, @QueryParam("to") String to) {
         enabled();
         UUID teamId = teamId(id);
@@ -103,21 +134,21 @@ public class DashboardPages {
         Dashboard d = catalog.current().dashboard("team");
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
-        return Templates.team(page, report, d,
-                PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query()));
+        return render("team", page, report, d, () -> Templates.team(page, report, d,
+                PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query())));
     }
 
     @GET
     @Path("models")
-    public TemplateInstance models(@QueryParam("preset") String preset, @QueryParam("from") String from,
+    public String models(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
         Period period = Period.parse(preset, from, to, clock);
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
         PageContext page = page(d.title(), "models", "/models", period, report.demoData());
-        return Templates.models(page, report, d,
-                PanelView.of(d, report, "/api/reports/models", page.query(), page.query()));
+        return render("models", page, report, d, () -> Templates.models(page, report, d,
+                PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
     }
 
     @GET

@@ -64,6 +64,46 @@ public class OperationsService {
             return spool.stream().filter(g -> g.name().endsWith("spool.records")).map(g -> (long) g.value()).findFirst().orElse(null);
         }
 
+        /** "17:24:14 UTC" (with the date when it is not today): a time a person reads, not an ISO stamp. */
+        public String lastBatchTime() {
+            Instant at = pipeline.lastBatchAt();
+            if (at == null) {
+                return null;
+            }
+            java.time.ZonedDateTime z = at.atZone(java.time.ZoneOffset.UTC);
+            boolean today = z.toLocalDate().equals(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
+            return java.time.format.DateTimeFormatter.ofPattern(today ? "HH:mm:ss 'UTC'" : "yyyy-MM-dd HH:mm:ss 'UTC'").format(z);
+        }
+
+        /** One sentence on the spool: is Kafka reachable, how much waits on disk, out of how much room. */
+        public String spoolNote() {
+            if (spool.isEmpty()) {
+                return "no event spool on this instance";
+            }
+            Double spooling = gauge("spooling");
+            Double bytes = gauge("spool.bytes");
+            Double max = gauge("spool.max.bytes");
+            String room = bytes == null ? "" : bytes(bytes) + (max == null ? "" : " of " + bytes(max)) + " on disk";
+            if (spooling != null && spooling > 0) {
+                return "Kafka unreachable: events wait on disk" + (room.isEmpty() ? "" : " (" + room + ")");
+            }
+            return "Kafka reachable: nothing waits" + (room.isEmpty() ? "" : " (" + room + ")");
+        }
+
+        private Double gauge(String suffix) {
+            return spool.stream().filter(g -> g.name().endsWith("." + suffix)).map(Gauge::value).findFirst().orElse(null);
+        }
+
+        private static String bytes(double b) {
+            String[] units = { "B", "KB", "MB", "GB", "TB" };
+            int u = 0;
+            while (b >= 1024 && u < units.length - 1) {
+                b /= 1024;
+                u++;
+            }
+            return (u == 0 ? String.format(java.util.Locale.ROOT, "%.0f", b) : String.format(java.util.Locale.ROOT, "%.1f", b)) + " " + units[u];
+        }
+
         public String eventsPerSecond() {
             return String.format(java.util.Locale.ROOT, "%.1f", pipeline.eventsPerSecond());
         }

@@ -15,7 +15,8 @@ import dev.tally.dashboard.roi.Metrics;
  *
  * @param team       the team of a team report; null for the org
  * @param teams      every team of the scope, in name order
- * @param byModel    key "provider/model"
+ * @param byModel    key = model name (a model reached through several providers is one row)
+ * @param modelProviders model name → the provider(s) its calls went through, comma-separated
  * @param employees  team reports only (the org report never scans per employee)
  * @param mergedPrs  team reports only: merged PRs of the period with the attribution rules that fired
  */
@@ -29,6 +30,7 @@ public record Report(
         Map<UUID, Metrics> byTeam,
         Map<UUID, Metrics> previousByTeam,
         Map<String, Metrics> byModel,
+        Map<String, String> modelProviders,
         SortedMap<LocalDate, Metrics> byDay,
         List<EmployeeRow> employees,
         List<PrRow> mergedPrs,

@@ -103,7 +103,8 @@ public final class ReportJson {
 
     static List<Map<String, Object>> models(Report r) {
         List<Map<String, Object>> out = new ArrayList<>();
-        r.byModel().forEach((k, m) -> out.add(Map.of("model", k, "metrics", metrics(m))));
+        r.byModel().forEach((k, m) -> out.add(Map.of("model", k, "providers", r.modelProviders().getOrDefault(k, ""),
+                "metrics", metrics(m))));
         return out;
     }
 

@@ -47,6 +47,7 @@ public class ReportService {
     private final DataSource dataSource;
     private final DashboardCatalog catalog;
     private final ObjectMapper json;
+    private final ReportCache cache = new ReportCache();
 
     public ReportService(DataSource dataSource, DashboardCatalog catalog, ObjectMapper json) {
         this.dataSource = dataSource;
@@ -66,125 +67,205 @@ public class ReportService {
         RoiModel roi = catalog.current().roi();
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
-            List<TeamInfo> teams = teams(c, teamId);
-            if (teamId != null && teams.isEmpty()) {
-                throw ApiException.notFound("team " + teamId + " does not exist");
+            ReportCache.Key key = new ReportCache.Key(teamId, period, roi);
+            long version = version(c);
+            Report cached = cache.get(key, version);
+            if (cached != null) {
+                return cached;
             }
-            Map<UUID, Long> employees = employeeCounts(c, teamId);
-            Period prev = period.previous();
-            Map<UUID, Acc> current = new HashMap<>();
-            Map<UUID, Acc> previous = new HashMap<>();
-            byTeam(c, teamId, period, roi, current, previous);
-
-            Map<UUID, Metrics> cur = new LinkedHashMap<>();
-            Map<UUID, Metrics> pre = new LinkedHashMap<>();
-            Metrics total = Metrics.ZERO;
-            Metrics previousTotal = Metrics.ZERO;
-            List<TeamInfo> shown = new ArrayList<>();
-            for (TeamInfo t : teams) {
-                Metrics m = current.getOrDefault(t.id(), new Acc()).employees(employees.getOrDefault(t.id(), 0L)).toMetrics();
-                Metrics p = previous.getOrDefault(t.id(), new Acc()).employees(employees.getOrDefault(t.id(), 0L)).toMetrics();
-                // Unassigned has no employees; show it only when outcomes or usage landed there.
-                if (t.unassigned() && teamId == null && m.equals(Metrics.ZERO) && p.equals(Metrics.ZERO)) {
-                    continue;
-                }
-                shown.add(t);
-                cur.put(t.id(), m);
-                pre.put(t.id(), p);
-                total = total.plus(m);
-                previousTotal = previousTotal.plus(p);
-            }
-            return new Report(teamId == null ? null : teams.get(0), period, prev, total, previousTotal, shown,
-                    cur, pre, byModel(c, teamId, period), byDay(c, teamId, period, roi),
-                    teamId == null ? List.of() : employees(c, teamId, period),
-                    teamId == null ? List.of() : mergedPrs(c, teamId, period), demoData(c));
+            long started = System.nanoTime();
+            Report r = compute(c, teamId, period, roi);
+            cache.put(key, version, started, r);
+            return r;
         } catch (SQLException e) {
             throw new IllegalStateException("reading rollups failed: " + e.getMessage(), e);
         }
     }
 
+    /** The change counter every write to what reports read moves (V252). */
+    private static long version(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT last_value, is_called FROM dashboard_change_version");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(2) ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * Five round-trips for the org (teams with member counts and the demo flag; usage and outcomes
+     * each in one scan that yields per-team sums of both periods and the per-day series through
+     * GROUPING SETS; active users of both periods in one scan; models), two more for a team page.
+     */
+    private Report compute(Connection c, UUID teamId, Period period, RoiModel roi) throws SQLException {
+        boolean[] demo = { false };
+        Map<UUID, Long> employees = new HashMap<>();
+        List<TeamInfo> teams = teams(c, teamId, employees, demo);
+        if (teamId != null && teams.isEmpty()) {
+            throw ApiException.notFound("team " + teamId + " does not exist");
+        }
+        Period prev = period.previous();
+        Map<UUID, Acc> current = new HashMap<>();
+        Map<UUID, Acc> previous = new HashMap<>();
+        TreeMap<LocalDate, Acc> days = new TreeMap<>();
+        for (LocalDate d = period.from(); !d.isAfter(period.to()); d = d.plusDays(1)) {
+            days.put(d, new Acc());
+        }
+        sums(c, teamId, period, roi, current, previous, days);
+
+        Map<UUID, Metrics> cur = new LinkedHashMap<>();
+        Map<UUID, Metrics> pre = new LinkedHashMap<>();
+        Metrics total = Metrics.ZERO;
+        Metrics previousTotal = Metrics.ZERO;
+        List<TeamInfo> shown = new ArrayList<>();
+        for (TeamInfo t : teams) {
+            Metrics m = current.getOrDefault(t.id(), new Acc()).employees(employees.getOrDefault(t.id(), 0L)).toMetrics();
+            Metrics p = previous.getOrDefault(t.id(), new Acc()).employees(employees.getOrDefault(t.id(), 0L)).toMetrics();
+            // Unassigned has no employees; show it only when outcomes or usage landed there.
+            if (t.unassigned() && teamId == null && m.equals(Metrics.ZERO) && p.equals(Metrics.ZERO)) {
+                continue;
+            }
+            shown.add(t);
+            cur.put(t.id(), m);
+            pre.put(t.id(), p);
+            total = total.plus(m);
+            previousTotal = previousTotal.plus(p);
+        }
+        Map<String, String> providers = new TreeMap<>();
+        Map<String, Metrics> models = byModel(c, teamId, period, providers);
+        TreeMap<LocalDate, Metrics> byDay = new TreeMap<>();
+        days.forEach((d, a) -> byDay.put(d, a.toMetrics()));
+        return new Report(teamId == null ? null : teams.get(0), period, prev, total, previousTotal, shown,
+                cur, pre, models, providers, byDay,
+                teamId == null ? List.of() : employees(c, teamId, period),
+                teamId == null ? List.of() : mergedPrs(c, teamId, period), demo[0]);
+    }
+
     public boolean demoData() {
-        try (Connection c = dataSource.getConnection()) {
-            return demoData(c);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM dashboard_demo_team)");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getBoolean(1);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static boolean demoData(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM dashboard_demo_team)");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
-
-    private static List<TeamInfo> teams(Connection c, UUID teamId) throws SQLException {
-        String sql = "SELECT id, name, department FROM team" + (teamId == null ? "" : " WHERE id = ?") + " ORDER BY name";
+    /** Teams in name order with their member counts, and whether demo data exists: one round-trip. */
+    private static List<TeamInfo> teams(Connection c, UUID teamId, Map<UUID, Long> employees, boolean[] demo)
+            throws SQLException {
+        String sql = "SELECT t.id, t.name, t.department, coalesce(e.n, 0), EXISTS (SELECT 1 FROM dashboard_demo_team)"
+                + " FROM team t LEFT JOIN (SELECT team_id, count(*) n FROM employee"
+                + (teamId == null ? "" : " WHERE team_id = ?") + " GROUP BY team_id) e ON e.team_id = t.id"
+                + (teamId == null ? "" : " WHERE t.id = ?") + " ORDER BY t.name";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (teamId != null) {
                 ps.setObject(1, teamId);
+                ps.setObject(2, teamId);
             }
             List<TeamInfo> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new TeamInfo(rs.getObject(1, UUID.class), rs.getString(2), rs.getString(3)));
+                    UUID id = rs.getObject(1, UUID.class);
+                    out.add(new TeamInfo(id, rs.getString(2), rs.getString(3)));
+                    employees.put(id, rs.getLong(4));
+                    demo[0] = rs.getBoolean(5);
+                }
+            }
+            if (out.isEmpty()) {
+                try (PreparedStatement d = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM dashboard_demo_team)");
+                        ResultSet rs = d.executeQuery()) {
+                    rs.next();
+                    demo[0] = rs.getBoolean(1);
                 }
             }
             return out;
         }
     }
 
-    private static Map<UUID, Long> employeeCounts(Connection c, UUID teamId) throws SQLException {
-        Map<UUID, Long> out = new HashMap<>();
-        String sql = "SELECT team_id, count(*) FROM employee" + (teamId == null ? "" : " WHERE team_id = ?") + " GROUP BY team_id";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (teamId != null) {
-                ps.setObject(1, teamId);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getObject(1, UUID.class), rs.getLong(2));
-                }
-            }
-        }
-        return out;
-    }
-
     private static final String USAGE_SUMS = "sum(requests), sum(error_requests), sum(input_tokens), sum(output_tokens), "
             + "sum(cache_read_tokens), sum(cache_write_tokens), sum(reasoning_tokens), sum(cost_nanos), "
             + "sum(unpriced_requests), sum(unpriced_tokens)";
 
+    private static final String USAGE_COLUMNS = "requests, error_requests, input_tokens, output_tokens, cache_read_tokens,"
+            + " cache_write_tokens, reasoning_tokens, cost_nanos, unpriced_requests, unpriced_tokens";
+
     /**
-     * Per-team sums of the period and of the previous one, one scan each over the team-level tables
-     * (the two periods are adjacent, so one range covers both).
+     * Per-team sums of the period and of the previous one, and the period's per-day series: one scan
+     * per team-level table (the two periods are adjacent, so one range covers both; GROUPING SETS
+     * give both groupings from the same rows), plus one scan of the activity bitmaps.
      */
-    private static void byTeam(Connection c, UUID teamId, Period p, RoiModel roi, Map<UUID, Acc> current,
-            Map<UUID, Acc> previous) throws SQLException {
+    private static void sums(Connection c, UUID teamId, Period p, RoiModel roi, Map<UUID, Acc> current,
+            Map<UUID, Acc> previous, Map<LocalDate, Acc> days) throws SQLException {
         Period prev = p.previous();
         String teamFilter = teamId == null ? "" : " AND team_id = ?";
         Object[] args = teamId == null
                 ? new Object[] { Date.valueOf(p.from()), Date.valueOf(prev.from()), Date.valueOf(p.to()) }
                 : new Object[] { Date.valueOf(p.from()), Date.valueOf(prev.from()), Date.valueOf(p.to()), teamId };
-        RowAcc acc = (rs) -> (rs.getBoolean(2) ? current : previous).computeIfAbsent(rs.getObject(1, UUID.class), k -> new Acc());
-        run(c, "SELECT team_id, day >= ?, " + USAGE_SUMS + " FROM usage_team_day WHERE day BETWEEN ? AND ?" + teamFilter
-                + " GROUP BY 1, 2", rs -> acc.get(rs).usage(rs, 3), args);
-        run(c, "SELECT team_id, day >= ?, kind, ai_assisted, severity, sum(outcomes), sum(explicit_outcomes),"
-                + " sum(explicit_hours) FROM outcome_value_daily WHERE day BETWEEN ? AND ?" + teamFilter
-                + " GROUP BY 1, 2, 3, 4, 5", rs -> acc.get(rs).outcomes(roi, rs, 3), args);
-        activeUsers(c, teamId, p, (team, n) -> current.computeIfAbsent(team, k -> new Acc()).active = n);
-        activeUsers(c, teamId, prev, (team, n) -> previous.computeIfAbsent(team, k -> new Acc()).active = n);
+        // Column 1 is null on per-day rows (grouped by day only), column 3 null on per-team rows.
+        RowAcc acc = rs -> {
+            UUID team = rs.getObject(1, UUID.class);
+            if (team != null) {
+                return (rs.getBoolean(2) ? current : previous).computeIfAbsent(team, k -> new Acc());
+            }
+            return days.get(rs.getObject(3, LocalDate.class)); // null for the previous period's days
+        };
+        run(c, "SELECT team_id, cur, day, " + USAGE_SUMS + " FROM (SELECT team_id, day, day >= ? AS cur, " + USAGE_COLUMNS
+                + " FROM usage_team_day WHERE day BETWEEN ? AND ?" + teamFilter + ") s"
+                + " GROUP BY GROUPING SETS ((team_id, cur), (day))", rs -> {
+                    Acc a = acc.get(rs);
+                    if (a != null) {
+                        a.usage(rs, 4);
+                    }
+                }, args);
+        run(c, "SELECT team_id, cur, day, kind, ai_assisted, severity, sum(outcomes), sum(explicit_outcomes),"
+                + " sum(explicit_hours) FROM (SELECT team_id, day, day >= ? AS cur, kind, ai_assisted, severity, outcomes,"
+                + " explicit_outcomes, explicit_hours FROM outcome_value_daily WHERE day BETWEEN ? AND ?" + teamFilter + ") s"
+                + " GROUP BY GROUPING SETS ((team_id, cur, kind, ai_assisted, severity), (day, kind, ai_assisted, severity))",
+                rs -> {
+                    Acc a = acc.get(rs);
+                    if (a != null) {
+                        a.outcomes(roi, rs, 4);
+                    }
+                }, args);
+        activeUsers(c, teamId, p, prev, current, previous);
     }
 
-    /** Distinct active employees per team over the period, from the per-year activity bitmaps. */
-    private static void activeUsers(Connection c, UUID teamId, Period p, java.util.function.ObjLongConsumer<UUID> sink)
-            throws SQLException {
-        StringBuilder where = new StringBuilder();
+    /** Distinct active employees per team over both periods, from the per-year activity bitmaps, in one scan. */
+    private static void activeUsers(Connection c, UUID teamId, Period p, Period prev, Map<UUID, Acc> current,
+            Map<UUID, Acc> previous) throws SQLException {
         List<Object> args = new ArrayList<>();
+        String curCond = activeCondition(p, args);
+        String prevCond = activeCondition(prev, args);
+        List<Short> years = new ArrayList<>();
+        for (int y = prev.from().getYear(); y <= p.to().getYear(); y++) {
+            years.add((short) y);
+        }
+        StringBuilder in = new StringBuilder();
+        for (Short y : years) {
+            in.append(in.length() == 0 ? "?" : ", ?");
+            args.add(y);
+        }
+        if (teamId != null) {
+            args.add(teamId);
+        }
+        String sql = "SELECT team_id, count(DISTINCT employee_id) FILTER (WHERE " + curCond + "),"
+                + " count(DISTINCT employee_id) FILTER (WHERE " + prevCond + ") FROM employee_activity"
+                + " WHERE year IN (" + in + ")" + (teamId == null ? "" : " AND team_id = ?") + " GROUP BY team_id";
+        run(c, sql, rs -> {
+            UUID team = rs.getObject(1, UUID.class);
+            current.computeIfAbsent(team, k -> new Acc()).active = rs.getLong(2);
+            previous.computeIfAbsent(team, k -> new Acc()).active = rs.getLong(3);
+        }, args.toArray());
+    }
+
+    /** "Some day of the period is set in this row's bitmap", per year the period touches. */
+    private static String activeCondition(Period p, List<Object> args) {
+        StringBuilder where = new StringBuilder("(");
         for (int y = p.from().getYear(); y <= p.to().getYear(); y++) {
             LocalDate start = y == p.from().getYear() ? p.from() : LocalDate.of(y, 1, 1);
             LocalDate end = y == p.to().getYear() ? p.to() : LocalDate.of(y, 12, 31);
-            if (where.length() > 0) {
+            if (where.length() > 1) {
                 where.append(" OR ");
             }
             where.append("(year = ? AND bit_count(substring(days FROM ? FOR ?)) > 0)");
@@ -192,12 +273,7 @@ public class ReportService {
             args.add(start.getDayOfYear());
             args.add(end.getDayOfYear() - start.getDayOfYear() + 1);
         }
-        if (teamId != null) {
-            args.add(teamId);
-        }
-        String sql = "SELECT team_id, count(DISTINCT employee_id) FROM employee_activity WHERE (" + where + ")"
-                + (teamId == null ? "" : " AND team_id = ?") + " GROUP BY team_id";
-        run(c, sql, rs -> sink.accept(rs.getObject(1, UUID.class), rs.getLong(2)), args.toArray());
+        return where.append(")").toString();
     }
 
     interface RowAcc {
@@ -217,31 +293,20 @@ public class ReportService {
         }
     }
 
-    private static Map<String, Metrics> byModel(Connection c, UUID teamId, Period p) throws SQLException {
+    private static Map<String, Metrics> byModel(Connection c, UUID teamId, Period p, Map<String, String> providers)
+            throws SQLException {
         Map<String, Acc> out = new TreeMap<>();
-        query(c, "SELECT provider || '/' || model, " + USAGE_SUMS + " FROM usage_team_daily WHERE day BETWEEN ? AND ?"
-                + (teamId == null ? "" : " AND team_id = ?") + " GROUP BY provider, model", p, teamId,
-                rs -> out.computeIfAbsent(rs.getString(1), k -> new Acc()).usage(rs, 2));
+        // One row per model: a leader asks "what does Claude Sonnet cost us", not per route; the
+        // provider(s) stay visible as a detail (in demo mode: "simulated").
+        query(c, "SELECT model, " + USAGE_SUMS + ", string_agg(DISTINCT provider, ', ') FROM usage_team_daily"
+                + " WHERE day BETWEEN ? AND ?" + (teamId == null ? "" : " AND team_id = ?") + " GROUP BY model", p, teamId,
+                rs -> {
+                    out.computeIfAbsent(rs.getString(1), k -> new Acc()).usage(rs, 2);
+                    providers.put(rs.getString(1), rs.getString(12));
+                });
         Map<String, Metrics> m = new LinkedHashMap<>();
         out.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().cost, a.getValue().cost))
                 .forEach(e -> m.put(e.getKey(), e.getValue().toMetrics()));
-        return m;
-    }
-
-    private static TreeMap<LocalDate, Metrics> byDay(Connection c, UUID teamId, Period p, RoiModel roi) throws SQLException {
-        TreeMap<LocalDate, Acc> out = new TreeMap<>();
-        for (LocalDate d = p.from(); !d.isAfter(p.to()); d = d.plusDays(1)) {
-            out.put(d, new Acc());
-        }
-        String teamFilter = teamId == null ? "" : " AND team_id = ?";
-        query(c, "SELECT day, " + USAGE_SUMS + " FROM usage_team_day WHERE day BETWEEN ? AND ?" + teamFilter
-                + " GROUP BY day", p, teamId, rs -> out.get(rs.getObject(1, LocalDate.class)).usage(rs, 2));
-        query(c, "SELECT day, kind, ai_assisted, severity, sum(outcomes), sum(explicit_outcomes), sum(explicit_hours)"
-                + " FROM outcome_value_daily WHERE day BETWEEN ? AND ?" + teamFilter
-                + " GROUP BY day, kind, ai_assisted, severity", p, teamId,
-                rs -> out.get(rs.getObject(1, LocalDate.class)).outcomes(roi, rs, 2));
-        TreeMap<LocalDate, Metrics> m = new TreeMap<>();
-        out.forEach((d, a) -> m.put(d, a.toMetrics()));
         return m;
     }
 

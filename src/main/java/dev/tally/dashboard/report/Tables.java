@@ -33,7 +33,9 @@ public final class Tables {
         switch (g) {
             case TEAM -> r.teams().forEach(t -> out.put(t.name(), r.teamMetrics(t.id())));
             case DEPARTMENT -> byDepartment(r).forEach(out::put);
-            case MODEL -> out.putAll(r.byModel());
+            // An unpriced model has no spend bar: its label says why, so an empty bar never reads as "free".
+            case MODEL -> r.byModel().forEach((k, m) -> out.put(
+                    m.spendNanos() == 0 && m.unpricedRequests() > 0 ? k + " (unpriced)" : k, m));
             case EMPLOYEE -> r.employees().forEach(e -> out.merge(e.name(), e.metrics(), Metrics::plus));
             case MERGED_PRS -> throw new IllegalArgumentException("merged_prs is not a metric grouping");
         }
@@ -53,7 +55,7 @@ public final class Tables {
             case TEAM -> teams(id, title, r, metrics, query);
             case MERGED_PRS -> mergedPrs(id, title, r);
             case DEPARTMENT -> grouped(id, title, "Department", "department", byDepartment(r), metrics, r.total(), true);
-            case MODEL -> grouped(id, title, "Model", "model", r.byModel(), metrics, r.total(), false);
+            case MODEL -> models(id, title, r, metrics);
             case EMPLOYEE -> employees(id, title, r, metrics);
         };
     }
@@ -144,6 +146,23 @@ public final class Tables {
         }
         // Model tables total only usage: outcome metrics are not per model, so use the usage sums.
         t.addAll(metricCells(metrics, verdict ? total : groups.values().stream().reduce(Metrics.ZERO, Metrics::plus)));
+        return new Table(id, title, cols, rows, new Row(t, "total"));
+    }
+
+    /** Model rows with the provider(s) each went through as a detail column. */
+    private static Table models(String id, String title, Report r, List<Metric> metrics) {
+        List<Column> cols = new ArrayList<>(List.of(new Column("Model", "model", false), new Column("Provider", "providers", false)));
+        cols.addAll(metricColumns(metrics));
+        List<Row> rows = new ArrayList<>();
+        for (Map.Entry<String, Metrics> e : r.byModel().entrySet()) {
+            String providers = r.modelProviders().getOrDefault(e.getKey(), "");
+            List<Cell> cells = new ArrayList<>(List.of(Cell.of(e.getKey(), e.getKey()), Cell.of(providers, providers)));
+            cells.addAll(metricCells(metrics, e.getValue()));
+            rows.add(new Row(cells, ""));
+        }
+        List<Cell> t = new ArrayList<>(List.of(Cell.of("Total", "TOTAL"), Cell.of("", "")));
+        // Model tables total only usage: outcome metrics are not per model.
+        t.addAll(metricCells(metrics, r.byModel().values().stream().reduce(Metrics.ZERO, Metrics::plus)));
         return new Table(id, title, cols, rows, new Row(t, "total"));
     }
 

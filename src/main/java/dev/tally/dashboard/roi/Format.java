@@ -17,6 +17,10 @@ public final class Format {
         }
         BigDecimal usd = BigDecimal.valueOf(nanos).movePointLeft(9);
         BigDecimal abs = usd.abs();
+        if (nanos != 0 && abs.compareTo(new BigDecimal("0.005")) < 0) {
+            // A few cheap calls: "$0.00" would read as free (or unpriced); the exact figure is in the CSV.
+            return usd.signum() < 0 ? "−<$0.01" : "<$0.01";
+        }
         String s;
         if (abs.compareTo(BigDecimal.valueOf(1_000_000)) >= 0) {
             s = String.format(Locale.ROOT, "$%,.2fM", abs.movePointLeft(6).setScale(2, RoundingMode.HALF_UP));

@@ -1,0 +1,242 @@
+package dev.tally.demo;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tally.events.Topics;
+import dev.tally.platform.TallyServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The demo as a new user meets it: TALLY_DEMO_ENABLED seeds the example org through the identity
+ * service, its live calls go through the real gateway (simulated provider) with the demo keys, the
+ * aggregator rolls them up, outcomes arrive, the org report shows teams on both sides of break-even,
+ * every page carries the banner, and the traffic stops when the app shuts down.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+@TestProfile(DemoTest.Demo.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DemoTest {
+
+    /** A short history (the live part is what this test is about) and brisk live traffic. */
+    public static class Demo implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tally.demo.enabled", "true",
+                    "tally.demo.history-days", "7",
+                    "tally.demo.call-interval", "20ms",
+                    "tally.demo.outcome-interval", "500ms",
+                    "tally.demo.live-speedup", "20000");
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static KafkaConsumer<String, String> consumer;
+    /** Usage events of demo teams carrying a key id: only the gateway writes those (history has none). */
+    private static final Map<String, JsonNode> liveEvents = new HashMap<>();
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    DemoRunner runner;
+
+    @BeforeAll
+    static void consumer() {
+        consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "demo-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+        consumer.subscribe(List.of(Topics.USAGE));
+    }
+
+    @AfterAll
+    static void close() {
+        consumer.close();
+    }
+
+    @Test
+    @Order(1)
+    void seedsTheOrgAndFillsThePagesThroughTheRealGateway() throws Exception {
+        // ~8 teams across engineering and non-engineering departments, ~80 people, each with a key.
+        Map<UUID, String[]> teams = await().atMost(Duration.ofSeconds(60)).until(this::demoTeams,
+                t -> t.size() == DemoOrg.TEAMS.size());
+        assertThat(teams.values().stream().map(t -> t[1]).distinct())
+                .contains("Engineering", "Data", "Security", "Customer Success", "Marketing", "Finance");
+        int people = DemoOrg.TEAMS.stream().mapToInt(DemoOrg.TeamProfile::people).sum();
+        assertThat(people).isBetween(70, 90);
+        Set<String> keyIds = await().atMost(Duration.ofSeconds(60)).until(() -> demoKeyIds(teams.keySet()),
+                k -> k.size() == people);
+        assertThat(count("SELECT count(*) FROM employee WHERE team_id = ANY (?)", teams.keySet())).isEqualTo(people);
+
+        // Live calls: usage events with the demo's key ids, written by the gateway's simulated provider.
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            poll(teams.keySet());
+            return liveEvents.size() >= 20;
+        });
+        assertThat(liveEvents.values()).allSatisfy(e -> {
+            assertThat(keyIds).contains(e.path("data").path("keyId").asText());
+            assertThat(e.path("data").path("provider").asText()).isEqualTo("simulated");
+            assertThat(e.path("data").path("status").asInt()).isEqualTo(200);
+        });
+
+        // ...reach the rollups: today holds only live traffic (history ends yesterday).
+        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode r = report("/api/reports/org?from=" + today + "&to=" + today);
+            long requests = 0;
+            long spend = 0;
+            for (JsonNode t : r.path("teams")) {
+                if (teams.containsKey(UUID.fromString(t.path("id").asText()))) {
+                    requests += t.path("metrics").path("requests").asLong();
+                    spend += t.path("metrics").path("spend_nanos").asLong();
+                }
+            }
+            assertThat(requests).isGreaterThanOrEqualTo(20);
+            assertThat(spend).isPositive();
+        });
+
+        // Outcomes: the history's and live ones (ids "demo:live-…", today).
+        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+                "SELECT count(*) FROM outcome WHERE team_id = ANY (?) AND id LIKE 'demo:live-%'", teams.keySet()) > 0);
+
+        // At least one team returns more than it spends and at least one less (history + live, 7 days).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode r = report("/api/reports/org?preset=7d");
+            List<Boolean> paysOff = new ArrayList<>();
+            long prs = 0;
+            for (JsonNode t : r.path("teams")) {
+                if (teams.containsKey(UUID.fromString(t.path("id").asText()))) {
+                    paysOff.add(t.path("metrics").path("pays_off").asBoolean());
+                    prs += t.path("metrics").path("prs_merged").asLong();
+                }
+            }
+            assertThat(paysOff).hasSize(DemoOrg.TEAMS.size()).contains(true, false);
+            assertThat(prs).isPositive();
+            assertThat(r.path("demoData").asBoolean()).isTrue();
+        });
+
+        String html = given().get("/").then().statusCode(200).extract().asString();
+        assertThat(html).contains("DEMO DATA");
+    }
+
+    @Test
+    @Order(2)
+    void trafficStopsOnShutdown() throws Exception {
+        Map<UUID, String[]> teams = demoTeams();
+        assertThat(runner.trafficRunning()).isTrue();
+        runner.stop(null); // what the ShutdownEvent observer does
+        assertThat(runner.trafficRunning()).isFalse();
+        // Drain what was sent before the stop, then no further gateway call may appear.
+        AtomicInteger seen = new AtomicInteger(-1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            poll(teams.keySet());
+            return seen.getAndSet(liveEvents.size()) == liveEvents.size();
+        });
+        int after = liveEvents.size();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
+            poll(teams.keySet());
+            return liveEvents.size() == after;
+        });
+    }
+
+    private void poll(Set<UUID> teams) throws Exception {
+        for (var r : consumer.poll(Duration.ofMillis(300))) {
+            JsonNode e = JSON.readTree(r.value());
+            JsonNode data = e.path("data");
+            if (!data.path("keyId").isTextual() || !data.path("teamId").isTextual()) {
+                continue;
+            }
+            if (teams.contains(UUID.fromString(data.path("teamId").asText()))) {
+                liveEvents.put(e.path("id").asText(), e);
+            }
+        }
+    }
+
+    private static JsonNode report(String path) throws Exception {
+        return JSON.readTree(given().get(path).then().statusCode(200).extract().asString());
+    }
+
+    /** The demo's own teams (exact demo names; other tests' fixtures use suffixed names): id → name, department. */
+    private Map<UUID, String[]> demoTeams() throws SQLException {
+        Set<String> names = new HashSet<>();
+        DemoOrg.TEAMS.forEach(p -> names.add(p.name()));
+        Map<UUID, String[]> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT t.id, t.name, t.department FROM team t JOIN dashboard_demo_team d ON d.team_id = t.id");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (names.contains(rs.getString(2))) {
+                    out.put(rs.getObject(1, UUID.class), new String[] { rs.getString(2), rs.getString(3) });
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Ids of the active "demo" keys of the demo teams' members. */
+    private Set<String> demoKeyIds(Set<UUID> teams) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT k.id FROM api_key k JOIN employee e ON e.id = k.employee_id"
+                        + " WHERE e.team_id = ANY (?) AND k.name = 'demo' AND k.revoked_at IS NULL")) {
+            ps.setArray(1, c.createArrayOf("uuid", teams.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    private long count(String sql, Set<UUID> teams) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, c.createArrayOf("uuid", teams.toArray()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
