@@ -1,12 +1,15 @@
 package dev.tally.events;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -33,7 +36,9 @@ public class EventPublishing {
         var options = new SpoolingEventPublisher.Options(config.queueCapacity(), config.spool().maxBytes().asLongValue(),
                 config.spool().segmentBytes().asLongValue(), config.deliveryTimeout(), config.retryBackoff(),
                 config.replayBatch(), config.shutdownTimeout());
-        SpoolingEventPublisher p = new SpoolingEventPublisher(clients.common("tally-events"),
+        Map<String, Object> props = clients.common("tally-events");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
+        SpoolingEventPublisher p = new SpoolingEventPublisher(props,
                 Path.of(tally.dataDir()).resolve("spool"), options, mapper).start();
         Gauge.builder("tally.events.spool.records", p, SpoolingEventPublisher::spoolRecords)
                 .description("Events in the local spool, not yet acknowledged by Kafka").register(registry);

@@ -30,6 +30,15 @@ public interface EventsConfig {
     @WithDefault("5s")
     Duration shutdownTimeout();
 
+    /**
+     * Compression of the event batches sent to Kafka ({@code lz4}, {@code zstd}, {@code snappy},
+     * {@code gzip}, {@code none}). Measured on the gateway bench with the in-process broker, {@code lz4}
+     * and {@code none} cost the same CPU per call (within noise), so the default keeps {@code lz4}, which
+     * sends several times fewer bytes to a remote cluster.
+     */
+    @WithDefault("lz4")
+    String compression();
+
     /** The spool on disk. */
     Spool spool();
 

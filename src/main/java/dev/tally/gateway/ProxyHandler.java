@@ -596,6 +596,10 @@ public class ProxyHandler {
                 req.resume();
             }
             if (!resp.ended() && !resp.headWritten()) {
+                if (wire == Api.Wire.ANTHROPIC) {
+                    // Anthropic sends request-id on every response; its SDK and Claude Code read it from there
+                    resp.putHeader("request-id", requestId);
+                }
                 resp.setStatusCode(code).putHeader("content-type", "application/json")
                         .end(GatewayErrors.body(wire, code, message, param, requestId));
             }

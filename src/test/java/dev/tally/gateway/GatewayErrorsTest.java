@@ -84,6 +84,8 @@ class GatewayErrorsTest {
             assertThat(r.jsonPath().getString("error.type")).isEqualTo(GatewayErrors.anthropicType(status));
             assertThat(r.jsonPath().getString("error.message")).contains(messagePart);
             assertThat(r.jsonPath().getString("request_id")).isEqualTo(requestId);
+            // the Anthropic SDK and Claude Code take the request id from this header
+            assertThat(r.header("request-id")).isEqualTo(requestId);
         } else {
             assertThat(r.jsonPath().getString("error.type")).isEqualTo(GatewayErrors.openAiType(status));
             assertThat(r.jsonPath().getString("error.message")).contains(messagePart);
