@@ -167,7 +167,27 @@ public class ChartRenderer {
             XYItemRenderer r = panel.chart() == ChartType.AREA ? new XYAreaRenderer() : new XYLineAndShapeRenderer(true, false);
             plot = new XYPlot(ds, dateAxis(), valueAxis(panel.metrics()), r);
         }
+        fitDays(plot, report, panel.chart() == ChartType.STACKED_BAR || panel.chart() == ChartType.BAR);
         return new JFreeChart(null, new Font(FONT, Font.BOLD, 14), plot, true);
+    }
+
+    /**
+     * The date axis spans exactly the period's days: JFreeChart's auto range pads it, and a padded
+     * axis showed dates after today, which reads as a forecast. Bars fill their whole day.
+     */
+    private static void fitDays(XYPlot plot, Report report, boolean bars) {
+        if (report.byDay().isEmpty()) {
+            return;
+        }
+        LocalDate first = report.byDay().keySet().stream().min(LocalDate::compareTo).orElseThrow();
+        LocalDate last = report.byDay().keySet().stream().max(LocalDate::compareTo).orElseThrow();
+        LocalDate end = bars ? last.plusDays(1) : last;
+        if (!end.isAfter(first)) {
+            return;
+        }
+        ((DateAxis) plot.getDomainAxis()).setRange(
+                Date.from(first.atStartOfDay().toInstant(ZoneOffset.UTC)),
+                Date.from(end.atStartOfDay().toInstant(ZoneOffset.UTC)));
     }
 
     private JFreeChart bars(Panel panel, Report report) {
