@@ -10,12 +10,16 @@ import java.security.SecureRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.quarkus.runtime.Startup;
+
 import org.jboss.logging.Logger;
 
 /**
  * The admin API credential: {@code TALLY_ADMIN_TOKEN}, or else a random token generated at first
  * start into {@code <data dir>/admin-token} (owner-only), reused on later starts.
  */
+// @Startup: the token file and the log line must exist at first start, not at the first admin call
+@Startup
 @ApplicationScoped
 public class AdminToken {
 
