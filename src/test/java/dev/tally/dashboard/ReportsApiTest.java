@@ -75,6 +75,34 @@ class ReportsApiTest {
         assertThat(t.getLong("totals.active_users")).isEqualTo(3);
     }
 
+    @Test
+    void daysBeforeYesterdayComeFromTheHistorySumsAndALateWriteStillCountsAtOnce() {
+        String t = "/api/reports/teams/" + team + range;
+        JsonPath first = given().get(t).then().statusCode(200).extract().jsonPath();
+        long spend = first.getLong("totals.spend_nanos");
+        RollupFixture f = new RollupFixture(dataSource);
+        // Yesterday: re-read on every rebuild, next to the cached sums of the days before.
+        f.usage(TODAY.minusDays(1), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 11L, 0);
+        JsonPath recent = given().get(t).then().statusCode(200).extract().jsonPath();
+        assertThat(recent.getLong("totals.spend_nanos")).isEqualTo(spend + 11);
+        assertThat(recent.getLong("totals.active_users")).isEqualTo(3);
+        // Four days ago: a late write moves the history counter (V253), so those sums are re-read.
+        f.usage(TODAY.minusDays(4), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 13L, 0);
+        f.outcome("rep-" + team + "-late-pr", TODAY.minusDays(5), team, people.get(2), "pr_merged", true, null, null,
+                "[\"label\"]", "org/repo#9");
+        JsonPath late = given().get(t).then().statusCode(200).extract().jsonPath();
+        assertThat(late.getLong("totals.spend_nanos")).isEqualTo(spend + 11 + 13);
+        assertThat(late.getLong("totals.prs_merged_ai")).isEqualTo(first.getLong("totals.prs_merged_ai") + 1);
+        assertThat(late.getLong("daily.find { it.day == '" + TODAY.minusDays(4) + "' }.metrics.spend_nanos")).isEqualTo(13);
+        assertThat(late.getLong("daily.find { it.day == '" + TODAY.minusDays(1) + "' }.metrics.spend_nanos")).isEqualTo(11);
+        assertThat(late.getLong("models.find { it.model == 'gpt-4o' }.metrics.spend_nanos")).isEqualTo(24);
+        // The per-day series and the models add up to the totals across both parts.
+        assertThat(late.getList("daily.metrics.spend_nanos", Long.class).stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(late.getLong("totals.spend_nanos"));
+        assertThat(late.getList("models.metrics.spend_nanos", Long.class).stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(late.getLong("totals.spend_nanos"));
+    }
+
     private long teamSpend(JsonPath org) {
         return org.getLong("teams.find { it.id == '" + team + "' }.metrics.spend_nanos");
     }

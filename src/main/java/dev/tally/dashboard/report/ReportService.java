@@ -6,6 +6,8 @@ import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -47,7 +50,12 @@ public class ReportService {
     private final DataSource dataSource;
     private final DashboardCatalog catalog;
     private final ObjectMapper json;
-    private final ReportCache cache = new ReportCache();
+    private final ReportCache<ReportKey, Report> reports = new ReportCache<>();
+    private final ReportCache<HistoryKey, Sums> history = new ReportCache<>();
+    private final Clock clock = Clock.systemUTC();
+
+    /** Per sort or hash of a report query, for the one connection building it. */
+    private static final String WORK_MEM = "32MB";
 
     public ReportService(DataSource dataSource, DashboardCatalog catalog, ObjectMapper json) {
         this.dataSource = dataSource;
@@ -67,36 +75,59 @@ public class ReportService {
         RoiModel roi = catalog.current().roi();
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
-            ReportCache.Key key = new ReportCache.Key(teamId, period, roi);
-            long version = version(c);
-            Report cached = cache.get(key, version);
+            ReportKey key = new ReportKey(teamId, period, roi);
+            long[] versions = versions(c);
+            Report cached = reports.get(key, versions[0]);
             if (cached != null) {
                 return cached;
             }
             long started = System.nanoTime();
-            Report r = compute(c, teamId, period, roi);
-            cache.put(key, version, started, r);
+            Report r;
+            try (Statement st = c.createStatement()) {
+                // The org's grouping sets and distinct counts sort tens of thousands of rows: in
+                // memory, not in temporary files (PostgreSQL's default work_mem is 4 MB).
+                st.execute("SET work_mem = '" + WORK_MEM + "'");
+                try {
+                    r = compute(c, teamId, period, roi, versions[1]);
+                } finally {
+                    st.execute("RESET work_mem");
+                }
+            }
+            reports.put(key, versions[0], started, r);
             return r;
         } catch (SQLException e) {
             throw new IllegalStateException("reading rollups failed: " + e.getMessage(), e);
         }
     }
 
-    /** The change counter every write to what reports read moves (V252). */
-    private static long version(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT last_value, is_called FROM dashboard_change_version");
+    /** A built report: valid while the change counter stands still. */
+    private record ReportKey(UUID team, Period period, RoiModel roi) {
+    }
+
+    /** The sums of a report's days up to {@code to} (the day before yesterday at the latest): valid while the history counter stands still. */
+    private record HistoryKey(UUID team, Period period, RoiModel roi, LocalDate to) {
+    }
+
+    /** The change counter every write to what reports read moves (V252), and the history counter (V253). */
+    private static long[] versions(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.last_value, c.is_called, h.last_value, h.is_called"
+                + " FROM dashboard_change_version c, dashboard_history_version h");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return rs.getBoolean(2) ? rs.getLong(1) : 0;
+            return new long[] { rs.getBoolean(2) ? rs.getLong(1) : 0, rs.getBoolean(4) ? rs.getLong(3) : 0 };
         }
     }
 
     /**
-     * Five round-trips for the org (teams with member counts and the demo flag; usage and outcomes
-     * each in one scan that yields per-team sums of both periods and the per-day series through
-     * GROUPING SETS; active users of both periods in one scan; models), two more for a team page.
+     * The period's and the previous period's sums come in two parts: the days before yesterday
+     * (UTC), which live traffic does not touch, from the history cache (re-read only when the
+     * history counter moved or the day changed); and yesterday and today, read every time. Each
+     * part costs one scan per team-level table (usage, outcomes, models); active users (a distinct
+     * count, which does not add up across parts) and the teams are read every time, and a team
+     * page adds its employees and merged PRs.
      */
-    private Report compute(Connection c, UUID teamId, Period period, RoiModel roi) throws SQLException {
+    private Report compute(Connection c, UUID teamId, Period period, RoiModel roi, long historyVersion)
+            throws SQLException {
         boolean[] demo = { false };
         Map<UUID, Long> employees = new HashMap<>();
         List<TeamInfo> teams = teams(c, teamId, employees, demo);
@@ -104,13 +135,24 @@ public class ReportService {
             throw ApiException.notFound("team " + teamId + " does not exist");
         }
         Period prev = period.previous();
-        Map<UUID, Acc> current = new HashMap<>();
-        Map<UUID, Acc> previous = new HashMap<>();
-        TreeMap<LocalDate, Acc> days = new TreeMap<>();
-        for (LocalDate d = period.from(); !d.isAfter(period.to()); d = d.plusDays(1)) {
-            days.put(d, new Acc());
+        LocalDate recent = LocalDate.now(clock).minusDays(1);
+        Sums sums = new Sums();
+        LocalDate historyTo = period.to().isBefore(recent) ? period.to() : recent.minusDays(1);
+        if (!historyTo.isBefore(prev.from())) {
+            HistoryKey key = new HistoryKey(teamId, period, roi, historyTo);
+            Sums history = this.history.get(key, historyVersion);
+            if (history == null) {
+                long started = System.nanoTime();
+                history = sums(c, teamId, period, prev.from(), historyTo, roi);
+                this.history.put(key, historyVersion, started, history);
+            }
+            sums.add(history);
         }
-        sums(c, teamId, period, roi, current, previous, days);
+        LocalDate recentFrom = recent.isAfter(prev.from()) ? recent : prev.from();
+        if (!period.to().isBefore(recentFrom)) {
+            sums.add(sums(c, teamId, period, recentFrom, period.to(), roi));
+        }
+        activeUsers(c, teamId, period, prev, sums.current, sums.previous);
 
         Map<UUID, Metrics> cur = new LinkedHashMap<>();
         Map<UUID, Metrics> pre = new LinkedHashMap<>();
@@ -118,8 +160,8 @@ public class ReportService {
         Metrics previousTotal = Metrics.ZERO;
         List<TeamInfo> shown = new ArrayList<>();
         for (TeamInfo t : teams) {
-            Metrics m = current.getOrDefault(t.id(), new Acc()).employees(employees.getOrDefault(t.id(), 0L)).toMetrics();
-            Metrics p = previous.getOrDefault(t.id(), new Acc()).employees(employees.getOrDefault(t.id(), 0L)).toMetrics();
+            Metrics m = sums.current.getOrDefault(t.id(), new Acc()).employees(employees.getOrDefault(t.id(), 0L)).toMetrics();
+            Metrics p = sums.previous.getOrDefault(t.id(), new Acc()).employees(employees.getOrDefault(t.id(), 0L)).toMetrics();
             // Unassigned has no employees; show it only when outcomes or usage landed there.
             if (t.unassigned() && teamId == null && m.equals(Metrics.ZERO) && p.equals(Metrics.ZERO)) {
                 continue;
@@ -130,14 +172,45 @@ public class ReportService {
             total = total.plus(m);
             previousTotal = previousTotal.plus(p);
         }
-        Map<String, String> providers = new TreeMap<>();
-        Map<String, Metrics> models = byModel(c, teamId, period, providers);
         TreeMap<LocalDate, Metrics> byDay = new TreeMap<>();
-        days.forEach((d, a) -> byDay.put(d, a.toMetrics()));
+        for (LocalDate d = period.from(); !d.isAfter(period.to()); d = d.plusDays(1)) {
+            Acc a = sums.days.get(d);
+            byDay.put(d, a == null ? Metrics.ZERO : a.toMetrics());
+        }
+        // One row per model: a leader asks "what does Claude Sonnet cost us", not per route; the
+        // provider(s) stay visible as a detail (in demo mode: "simulated").
+        Map<String, Metrics> models = new LinkedHashMap<>();
+        Map<String, String> providers = new TreeMap<>();
+        sums.models.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().cost, a.getValue().cost))
+                .forEach(e -> {
+                    models.put(e.getKey(), e.getValue().toMetrics());
+                    providers.put(e.getKey(), String.join(", ", sums.providers.get(e.getKey())));
+                });
         return new Report(teamId == null ? null : teams.get(0), period, prev, total, previousTotal, shown,
                 cur, pre, models, providers, byDay,
                 teamId == null ? List.of() : employees(c, teamId, period),
                 teamId == null ? List.of() : mergedPrs(c, teamId, period), demo[0]);
+    }
+
+    /**
+     * Additive sums of the days {@code from..to} (inside the period or the previous one): per team
+     * for each period, per day and per model for the period. Never changed once built (the history
+     * cache shares it); {@link #add} folds one into a fresh one.
+     */
+    static final class Sums {
+        final Map<UUID, Acc> current = new HashMap<>();
+        final Map<UUID, Acc> previous = new HashMap<>();
+        final Map<LocalDate, Acc> days = new HashMap<>();
+        final Map<String, Acc> models = new HashMap<>();
+        final Map<String, TreeSet<String>> providers = new HashMap<>();
+
+        void add(Sums o) {
+            o.current.forEach((k, v) -> current.computeIfAbsent(k, x -> new Acc()).add(v));
+            o.previous.forEach((k, v) -> previous.computeIfAbsent(k, x -> new Acc()).add(v));
+            o.days.forEach((k, v) -> days.computeIfAbsent(k, x -> new Acc()).add(v));
+            o.models.forEach((k, v) -> models.computeIfAbsent(k, x -> new Acc()).add(v));
+            o.providers.forEach((k, v) -> providers.computeIfAbsent(k, x -> new TreeSet<>()).addAll(v));
+        }
     }
 
     public boolean demoData() {
@@ -191,24 +264,25 @@ public class ReportService {
             + " cache_write_tokens, reasoning_tokens, cost_nanos, unpriced_requests, unpriced_tokens";
 
     /**
-     * Per-team sums of the period and of the previous one, and the period's per-day series: one scan
-     * per team-level table (the two periods are adjacent, so one range covers both; GROUPING SETS
-     * give both groupings from the same rows), plus one scan of the activity bitmaps.
+     * The {@link Sums} of the days {@code from..to}: one scan per team-level table. The period and
+     * the previous one are adjacent, so one range covers both; GROUPING SETS give the per-team and
+     * the per-day groupings from the same rows.
      */
-    private static void sums(Connection c, UUID teamId, Period p, RoiModel roi, Map<UUID, Acc> current,
-            Map<UUID, Acc> previous, Map<LocalDate, Acc> days) throws SQLException {
-        Period prev = p.previous();
+    private static Sums sums(Connection c, UUID teamId, Period p, LocalDate from, LocalDate to, RoiModel roi)
+            throws SQLException {
+        Sums out = new Sums();
         String teamFilter = teamId == null ? "" : " AND team_id = ?";
         Object[] args = teamId == null
-                ? new Object[] { Date.valueOf(p.from()), Date.valueOf(prev.from()), Date.valueOf(p.to()) }
-                : new Object[] { Date.valueOf(p.from()), Date.valueOf(prev.from()), Date.valueOf(p.to()), teamId };
+                ? new Object[] { Date.valueOf(p.from()), Date.valueOf(from), Date.valueOf(to) }
+                : new Object[] { Date.valueOf(p.from()), Date.valueOf(from), Date.valueOf(to), teamId };
         // Column 1 is null on per-day rows (grouped by day only), column 3 null on per-team rows.
         RowAcc acc = rs -> {
             UUID team = rs.getObject(1, UUID.class);
             if (team != null) {
-                return (rs.getBoolean(2) ? current : previous).computeIfAbsent(team, k -> new Acc());
+                return (rs.getBoolean(2) ? out.current : out.previous).computeIfAbsent(team, k -> new Acc());
             }
-            return days.get(rs.getObject(3, LocalDate.class)); // null for the previous period's days
+            LocalDate day = rs.getObject(3, LocalDate.class);
+            return day.isBefore(p.from()) ? null : out.days.computeIfAbsent(day, k -> new Acc());
         };
         run(c, "SELECT team_id, cur, day, " + USAGE_SUMS + " FROM (SELECT team_id, day, day >= ? AS cur, " + USAGE_COLUMNS
                 + " FROM usage_team_day WHERE day BETWEEN ? AND ?" + teamFilter + ") s"
@@ -228,7 +302,17 @@ public class ReportService {
                         a.outcomes(roi, rs, 4);
                     }
                 }, args);
-        activeUsers(c, teamId, p, prev, current, previous);
+        LocalDate modelsFrom = from.isBefore(p.from()) ? p.from() : from;
+        if (!to.isBefore(modelsFrom)) {
+            Object[] modelArgs = teamId == null ? new Object[] { Date.valueOf(modelsFrom), Date.valueOf(to) }
+                    : new Object[] { Date.valueOf(modelsFrom), Date.valueOf(to), teamId };
+            run(c, "SELECT model, " + USAGE_SUMS + ", provider FROM usage_team_daily WHERE day BETWEEN ? AND ?" + teamFilter
+                    + " GROUP BY model, provider", rs -> {
+                        out.models.computeIfAbsent(rs.getString(1), k -> new Acc()).usage(rs, 2);
+                        out.providers.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getString(12));
+                    }, modelArgs);
+        }
+        return out;
     }
 
     /** Distinct active employees per team over both periods, from the per-year activity bitmaps, in one scan. */
@@ -291,23 +375,6 @@ public class ReportService {
                 }
             }
         }
-    }
-
-    private static Map<String, Metrics> byModel(Connection c, UUID teamId, Period p, Map<String, String> providers)
-            throws SQLException {
-        Map<String, Acc> out = new TreeMap<>();
-        // One row per model: a leader asks "what does Claude Sonnet cost us", not per route; the
-        // provider(s) stay visible as a detail (in demo mode: "simulated").
-        query(c, "SELECT model, " + USAGE_SUMS + ", string_agg(DISTINCT provider, ', ') FROM usage_team_daily"
-                + " WHERE day BETWEEN ? AND ?" + (teamId == null ? "" : " AND team_id = ?") + " GROUP BY model", p, teamId,
-                rs -> {
-                    out.computeIfAbsent(rs.getString(1), k -> new Acc()).usage(rs, 2);
-                    providers.put(rs.getString(1), rs.getString(12));
-                });
-        Map<String, Metrics> m = new LinkedHashMap<>();
-        out.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue().cost, a.getValue().cost))
-                .forEach(e -> m.put(e.getKey(), e.getValue().toMetrics()));
-        return m;
     }
 
     private List<EmployeeRow> employees(Connection c, UUID teamId, Period p) throws SQLException {
@@ -391,6 +458,25 @@ public class ReportService {
     static final class Acc {
         long requests, errors, input, output, cacheRead, cacheWrite, reasoning, cost, unpricedRequests, unpricedTokens;
         long active, employees, prs, prsAi, bugs, security, tasks, value;
+
+        void add(Acc o) {
+            requests += o.requests;
+            errors += o.errors;
+            input += o.input;
+            output += o.output;
+            cacheRead += o.cacheRead;
+            cacheWrite += o.cacheWrite;
+            reasoning += o.reasoning;
+            cost += o.cost;
+            unpricedRequests += o.unpricedRequests;
+            unpricedTokens += o.unpricedTokens;
+            prs += o.prs;
+            prsAi += o.prsAi;
+            bugs += o.bugs;
+            security += o.security;
+            tasks += o.tasks;
+            value += o.value;
+        }
 
         Acc employees(long n) {
             employees = n;
