@@ -51,9 +51,13 @@ public class ProxyHandler {
 
     private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
     /** Response headers that belong to one hop and are not passed on. */
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding",
-            "content-length", "proxy-authenticate", "proxy-connection", "te", "trailer", "upgrade", "set-cookie",
-            "x-request-id", "alt-svc", "server", "date");
+    /** Looked up ignoring case without lower-casing each name (no allocation per header and call). */
+    private static final Set<String> HOP_BY_HOP = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    static {
+        HOP_BY_HOP.addAll(List.of("connection", "keep-alive", "transfer-encoding", "content-length",
+                "proxy-authenticate", "proxy-connection", "te", "trailer", "upgrade", "set-cookie", "x-request-id",
+                "alt-svc", "server", "date"));
+    }
 
     private final GatewayConfig config;
     private final ProviderRegistry registry;
@@ -403,8 +407,8 @@ public class ProxyHandler {
             resp.setStatusCode(statusCode);
             if (upstreamHeaders != null) {
                 for (var e : upstreamHeaders) {
-                    String name = e.getKey().toLowerCase(Locale.ROOT);
-                    if (name.equals("x-request-id")) {
+                    String name = e.getKey();
+                    if (name.equalsIgnoreCase("x-request-id")) {
                         resp.headers().add("x-upstream-request-id", e.getValue());
                     } else if (!HOP_BY_HOP.contains(name)) {
                         resp.headers().add(e.getKey(), e.getValue());

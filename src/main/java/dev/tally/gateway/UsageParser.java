@@ -38,8 +38,7 @@ public final class UsageParser {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
-                    JsonNode usage = MAPPER.readTree(p);
-                    apply(usage, wire, into);
+                    read(p, wire, into);
                     into.complete = true;
                     return true;
                 }
@@ -51,35 +50,92 @@ public final class UsageParser {
         return false;
     }
 
+    /** Applies a usage object already read into a tree (the SSE events): same rules as a response body. */
     public static void apply(JsonNode usage, Api.Wire wire, Usage into) {
         if (usage == null || !usage.isObject()) {
             return;
         }
-        if (wire == Api.Wire.OPENAI) {
-            long prompt = usage.path("prompt_tokens").asLong(0);
-            long cached = usage.path("prompt_tokens_details").path("cached_tokens").asLong(0);
-            into.input = Math.max(0, prompt - cached);
-            into.cacheRead = cached;
-            into.output = usage.path("completion_tokens").asLong(0);
-            into.reasoning = usage.path("completion_tokens_details").path("reasoning_tokens").asLong(0);
-        } else {
-            if (usage.hasNonNull("input_tokens")) {
-                into.input = usage.get("input_tokens").asLong();
-            }
-            if (usage.hasNonNull("output_tokens")) {
-                into.output = usage.get("output_tokens").asLong();
-            }
-            if (usage.hasNonNull("cache_read_input_tokens")) {
-                into.cacheRead = usage.get("cache_read_input_tokens").asLong();
-            }
-            if (usage.hasNonNull("cache_creation_input_tokens")) {
-                into.cacheWrite = usage.get("cache_creation_input_tokens").asLong();
-            }
-            JsonNode split = usage.get("cache_creation");
-            if (split != null && split.hasNonNull("ephemeral_1h_input_tokens")) {
-                into.cacheWrite1h = split.get("ephemeral_1h_input_tokens").asLong();
+        try (JsonParser p = usage.traverse()) {
+            p.nextToken();
+            read(p, wire, into);
+        } catch (IOException e) {
+            throw new IllegalStateException("reading a parsed tree cannot fail", e);
+        }
+    }
+
+    /**
+     * Reads the usage object the parser is on (at its START_OBJECT) token by token, without building
+     * a tree. OpenAI: every count is set (absent = 0). Anthropic: a count that is present and not
+     * null replaces the earlier one (message_start, then the cumulative message_delta).
+     */
+    private static void read(JsonParser p, Api.Wire wire, Usage into) throws IOException {
+        long prompt = 0, cached = 0, completion = 0, reasoning = 0;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (wire == Api.Wire.OPENAI) {
+                switch (field) {
+                    case "prompt_tokens" -> prompt = number(p, value, 0);
+                    case "completion_tokens" -> completion = number(p, value, 0);
+                    case "prompt_tokens_details" -> cached = nested(p, value, "cached_tokens", 0);
+                    case "completion_tokens_details" -> reasoning = nested(p, value, "reasoning_tokens", 0);
+                    default -> p.skipChildren();
+                }
+            } else {
+                switch (field) {
+                    case "input_tokens" -> into.input = number(p, value, into.input);
+                    case "output_tokens" -> into.output = number(p, value, into.output);
+                    case "cache_read_input_tokens" -> into.cacheRead = number(p, value, into.cacheRead);
+                    case "cache_creation_input_tokens" -> into.cacheWrite = number(p, value, into.cacheWrite);
+                    case "cache_creation" -> into.cacheWrite1h = nested(p, value, "ephemeral_1h_input_tokens", into.cacheWrite1h);
+                    default -> p.skipChildren();
+                }
             }
         }
+        if (wire == Api.Wire.OPENAI) {
+            into.input = Math.max(0, prompt - cached);
+            into.cacheRead = cached;
+            into.output = completion;
+            into.reasoning = reasoning;
+        }
         into.reported = true;
+    }
+
+    /** The value as a count (numbers, and numbers sent as strings); {@code otherwise} for null or anything else. */
+    private static long number(JsonParser p, JsonToken value, long otherwise) throws IOException {
+        return switch (value) {
+            case VALUE_NUMBER_INT -> p.getLongValue();
+            case VALUE_NUMBER_FLOAT -> (long) p.getDoubleValue();
+            case VALUE_STRING -> {
+                try {
+                    yield Long.parseLong(p.getText().trim());
+                } catch (NumberFormatException e) {
+                    yield otherwise;
+                }
+            }
+            default -> {
+                p.skipChildren();
+                yield otherwise;
+            }
+        };
+    }
+
+    /** One count inside a nested object ({@code prompt_tokens_details.cached_tokens} and the like). */
+    private static long nested(JsonParser p, JsonToken value, String name, long otherwise) throws IOException {
+        if (value != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return otherwise;
+        }
+        long out = otherwise;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            if (name.equals(field)) {
+                out = number(p, v, otherwise);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return out;
     }
 }
