@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,7 +19,7 @@ import dev.tally.events.UsageData;
  * {@code tally_gateway_cost_nanodollars_total}, by team and model. Meters are looked up once per
  * tag combination and then kept, since this runs on the event loop for every call.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called on every gateway request
 public class GatewayMetrics {
 
     private record Key(String team, String model, String api, String outcome) {

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * their public URLs. When simulation is on (tally.gateway.simulate or tally.demo.enabled), every
  * model goes to the built-in simulated provider and no upstream is ever called.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called on every gateway request
 public class ProviderRegistry {
 
     private static final Logger LOG = Logger.getLogger(ProviderRegistry.class);

@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
@@ -46,11 +46,12 @@ import dev.tally.pricing.PriceService;
  * are in memory, the upstream client is Vert.x's, and the usage event is handed to a publisher that
  * never waits on Kafka. Each call ends in exactly one usage event, whatever way it ends.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called on every gateway request
 public class ProxyHandler {
 
     private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
     /** Response headers that belong to one hop and are not passed on. */
+    private static final Buffer EMPTY = Buffer.buffer(0);
     /** Looked up ignoring case without lower-casing each name (no allocation per header and call). */
     private static final Set<String> HOP_BY_HOP = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     static {
@@ -184,6 +185,8 @@ public class ProxyHandler {
         long lastChunkNanos;
         SseTap tap;
         Buffer jsonCopy;
+        /** The JSON body chunk not yet passed on (see onUpstreamChunk). */
+        Buffer held;
 
         Call(RoutingContext ctx, Api api) {
             this.req = ctx.request();
@@ -442,8 +445,15 @@ public class ProxyHandler {
             Buffer out = chunk;
             if (tap != null) {
                 out = tap.onChunk(chunk);
-            } else if (jsonCopy != null) {
-                jsonCopy.appendBuffer(chunk);
+            } else {
+                if (jsonCopy != null) {
+                    jsonCopy.appendBuffer(chunk);
+                }
+                // A JSON body is passed on one chunk behind, so that its last (usually its only)
+                // chunk goes out with the end of the response in one write instead of two.
+                Buffer previous = held;
+                held = chunk;
+                out = previous == null ? EMPTY : previous;
             }
             if (out.length() > 0) {
                 resp.write(out);
@@ -469,11 +479,17 @@ public class ProxyHandler {
             } else if (jsonCopy != null) {
                 UsageParser.fromResponseBody(jsonCopy.getBytes(), 0, jsonCopy.length(), wire, usage);
             }
+            Buffer last = held;
+            held = null;
             if (status < 400 && api.billed && !usage.reported) {
                 // a provider that does not report usage: estimate rather than record nothing
                 estimate();
             }
-            resp.end();
+            if (last != null) {
+                resp.end(last);
+            } else {
+                resp.end();
+            }
             finish();
         }
 

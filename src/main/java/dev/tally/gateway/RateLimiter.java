@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import io.quarkus.scheduler.Scheduled;
 
@@ -14,7 +14,7 @@ import io.quarkus.scheduler.Scheduled;
  * the call that crosses the token limit completes and the next one is refused until the window turns.
  * Never blocks: a window is a few fields under its own monitor.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called on every gateway request
 public class RateLimiter {
 
     static final long WINDOW_NANOS = 60_000_000_000L;

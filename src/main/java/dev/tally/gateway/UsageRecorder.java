@@ -2,7 +2,7 @@ package dev.tally.gateway;
 
 import java.time.Instant;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import dev.tally.events.CloudEvent;
 import dev.tally.events.EventPublisher;
@@ -15,7 +15,7 @@ import dev.tally.pricing.PriceService;
  * Turns a finished call into its one {@code dev.tally.usage.v1} event (id = request id, subject =
  * team id), prices it and hands it to the publisher, which never waits on Kafka.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called on every gateway request
 public class UsageRecorder {
 
     static final String SOURCE = "/tally/gateway";

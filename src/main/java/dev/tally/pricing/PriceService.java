@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
@@ -22,7 +22,7 @@ import jakarta.enterprise.event.Observes;
  * gateway's event loop, so it only reads memory; overrides are re-read from the database every
  * couple of seconds, which is how an override made on one instance reaches all of them.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called on every gateway request
 public class PriceService {
 
     private static final Logger LOG = Logger.getLogger(PriceService.class);

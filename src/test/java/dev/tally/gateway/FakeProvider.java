@@ -105,9 +105,21 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                         resp.putHeader("content-type", "application/json").end(OPENAI_JSON.replace("MODEL", model));
                     }
                 }
-                case "/v1/embeddings" -> resp.putHeader("content-type", "application/json").end(
+                case "/v1/embeddings" -> {
+                    if ("many".equals(body.getValue("input"))) {
+                        // a large body in many writes: the gateway sees it in many chunks
+                        String big = bigEmbeddings(model);
+                        resp.setChunked(true).putHeader("content-type", "application/json");
+                        for (int i = 0; i < big.length(); i += 16_384) {
+                            resp.write(big.substring(i, Math.min(big.length(), i + 16_384)));
+                        }
+                        resp.end();
+                        return;
+                    }
+                    resp.putHeader("content-type", "application/json").end(
                         "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.0023064255,-0.009327292]}],"
                                 + "\"model\":\"" + model + "\",\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
+                }
                 case "/v1/messages" -> {
                     resp.putHeader("request-id", "req_upstream_anthropic")
                             .putHeader("anthropic-ratelimit-requests-remaining", "49");
@@ -122,6 +134,20 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 default -> resp.setStatusCode(404).end();
             }
         });
+    }
+
+    /** 64 embeddings of 1,536 numbers (about 1.2 MB), as OpenAI shapes them; usage 64 × 8 tokens. */
+    public static String bigEmbeddings(String model) {
+        StringBuilder b = new StringBuilder("{\"object\":\"list\",\"data\":[");
+        for (int i = 0; i < 64; i++) {
+            b.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":[");
+            for (int j = 0; j < 1536; j++) {
+                b.append(j == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, "%.9f", Math.sin(i * 1536 + j)));
+            }
+            b.append("]}");
+        }
+        return b.append("],\"model\":\"").append(model).append("\",\"usage\":{\"prompt_tokens\":512,\"total_tokens\":512}}")
+                .toString();
     }
 
     private void openAiStream(HttpServerRequest req, String model, JsonObject body) {

@@ -212,6 +212,18 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aLargeJsonBodyInManyChunksArrivesWholeAndIsCounted() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"text-embedding-3-small\",\"input\":\"many\"}").post("/v1/embeddings");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.asString()).isEqualTo(FakeProvider.bigEmbeddings("text-embedding-3-small"));
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(512);
+        assertThat(d.path("costNanos").asLong()).isEqualTo(512 * 20);
+    }
+
+    @Test
     void countTokensIsForwardedAndRecordedAsFree() {
         Admin.Key key = Admin.newKey();
         Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
