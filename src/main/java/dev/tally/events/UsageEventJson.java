@@ -16,6 +16,36 @@ public final class UsageEventJson {
 
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
 
+    private static final byte[] K_SPECVERSION = key("specversion");
+    private static final byte[] K_ID = key("id");
+    private static final byte[] K_SOURCE = key("source");
+    private static final byte[] K_TYPE = key("type");
+    private static final byte[] K_SUBJECT = key("subject");
+    private static final byte[] K_TIME = key("time");
+    private static final byte[] K_DATACONTENTTYPE = key("datacontenttype");
+    private static final byte[] K_DATA = key("data");
+    private static final byte[] K_REQUEST_ID = key("requestId");
+    private static final byte[] K_KEY_ID = key("keyId");
+    private static final byte[] K_EMPLOYEE_ID = key("employeeId");
+    private static final byte[] K_TEAM_ID = key("teamId");
+    private static final byte[] K_PROVIDER = key("provider");
+    private static final byte[] K_MODEL = key("model");
+    private static final byte[] K_API = key("api");
+    private static final byte[] K_STREAM = key("stream");
+    private static final byte[] K_STATUS = key("status");
+    private static final byte[] K_OUTCOME = key("outcome");
+    private static final byte[] K_INPUT_TOKENS = key("inputTokens");
+    private static final byte[] K_OUTPUT_TOKENS = key("outputTokens");
+    private static final byte[] K_CACHE_READ_TOKENS = key("cacheReadTokens");
+    private static final byte[] K_CACHE_WRITE_TOKENS = key("cacheWriteTokens");
+    private static final byte[] K_REASONING_TOKENS = key("reasoningTokens");
+    private static final byte[] K_COST_NANOS = key("costNanos");
+    private static final byte[] K_PRICED = key("priced");
+    private static final byte[] K_ESTIMATED = key("estimated");
+    private static final byte[] K_LATENCY_MS = key("latencyMs");
+    private static final byte[] K_TTFT_MS = key("ttftMs");
+    private static final byte[] K_DOWNGRADED_FROM = key("downgradedFrom");
+
     private byte[] buf = new byte[768];
     private int len;
 
@@ -26,38 +56,38 @@ public final class UsageEventJson {
         UsageEventJson w = new UsageEventJson();
         w.raw('{');
         boolean first = true;
-        first = w.optional(first, "specversion", e.specversion());
-        first = w.optional(first, "id", e.id());
-        first = w.optional(first, "source", e.source());
-        first = w.optional(first, "type", e.type());
-        first = w.optional(first, "subject", e.subject());
-        first = w.optional(first, "time", e.time() == null ? null : e.time().toString());
-        first = w.optional(first, "datacontenttype", e.datacontenttype());
+        first = w.optional(first, K_SPECVERSION, e.specversion());
+        first = w.optional(first, K_ID, e.id());
+        first = w.optional(first, K_SOURCE, e.source());
+        first = w.optional(first, K_TYPE, e.type());
+        first = w.optional(first, K_SUBJECT, e.subject());
+        first = w.optional(first, K_TIME, e.time() == null ? null : e.time().toString());
+        first = w.optional(first, K_DATACONTENTTYPE, e.datacontenttype());
         UsageData d = e.data();
         if (d != null) {
-            w.name(first, "data");
+            w.name(first, K_DATA);
             w.raw('{');
-            w.string(true, "requestId", d.requestId());
-            w.string(false, "keyId", d.keyId());
-            w.string(false, "employeeId", d.employeeId());
-            w.string(false, "teamId", d.teamId());
-            w.string(false, "provider", d.provider());
-            w.string(false, "model", d.model());
-            w.string(false, "api", d.api());
-            w.bool("stream", d.stream());
-            w.number("status", d.status());
-            w.string(false, "outcome", d.outcome());
-            w.number("inputTokens", d.inputTokens());
-            w.number("outputTokens", d.outputTokens());
-            w.number("cacheReadTokens", d.cacheReadTokens());
-            w.number("cacheWriteTokens", d.cacheWriteTokens());
-            w.number("reasoningTokens", d.reasoningTokens());
-            w.nullable("costNanos", d.costNanos());
-            w.bool("priced", d.priced());
-            w.bool("estimated", d.estimated());
-            w.number("latencyMs", d.latencyMs());
-            w.nullable("ttftMs", d.ttftMs());
-            w.string(false, "downgradedFrom", d.downgradedFrom());
+            w.string(true, K_REQUEST_ID, d.requestId());
+            w.string(false, K_KEY_ID, d.keyId());
+            w.string(false, K_EMPLOYEE_ID, d.employeeId());
+            w.string(false, K_TEAM_ID, d.teamId());
+            w.string(false, K_PROVIDER, d.provider());
+            w.string(false, K_MODEL, d.model());
+            w.string(false, K_API, d.api());
+            w.bool(K_STREAM, d.stream());
+            w.number(K_STATUS, d.status());
+            w.string(false, K_OUTCOME, d.outcome());
+            w.number(K_INPUT_TOKENS, d.inputTokens());
+            w.number(K_OUTPUT_TOKENS, d.outputTokens());
+            w.number(K_CACHE_READ_TOKENS, d.cacheReadTokens());
+            w.number(K_CACHE_WRITE_TOKENS, d.cacheWriteTokens());
+            w.number(K_REASONING_TOKENS, d.reasoningTokens());
+            w.nullable(K_COST_NANOS, d.costNanos());
+            w.bool(K_PRICED, d.priced());
+            w.bool(K_ESTIMATED, d.estimated());
+            w.number(K_LATENCY_MS, d.latencyMs());
+            w.nullable(K_TTFT_MS, d.ttftMs());
+            w.string(false, K_DOWNGRADED_FROM, d.downgradedFrom());
             w.raw('}');
         }
         w.raw('}');
@@ -66,7 +96,7 @@ public final class UsageEventJson {
         return out;
     }
 
-    private boolean optional(boolean first, String name, String value) {
+    private boolean optional(boolean first, byte[] name, String value) {
         if (value == null) {
             return first;
         }
@@ -74,7 +104,7 @@ public final class UsageEventJson {
         return false;
     }
 
-    private void string(boolean first, String name, String value) {
+    private void string(boolean first, byte[] name, String value) {
         name(first, name);
         if (value == null) {
             ascii("null");
@@ -83,33 +113,46 @@ public final class UsageEventJson {
         }
     }
 
-    private void bool(String name, boolean value) {
+    private void bool(byte[] name, boolean value) {
         name(false, name);
         ascii(value ? "true" : "false");
     }
 
-    private void number(String name, long value) {
+    private void number(byte[] name, long value) {
         name(false, name);
         ascii(Long.toString(value));
     }
 
-    private void nullable(String name, Long value) {
+    private void nullable(byte[] name, Long value) {
         name(false, name);
         ascii(value == null ? "null" : Long.toString(value));
     }
 
-    /** Field names here are constants: plain ASCII, nothing to escape. */
-    private void name(boolean first, String name) {
+    /** {@code "name":} in bytes: the field names are constants, plain ASCII. */
+    private static byte[] key(String name) {
+        return ('"' + name + "\":").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void name(boolean first, byte[] key) {
         if (!first) {
             raw(',');
         }
-        raw('"');
-        ascii(name);
-        raw('"');
-        raw(':');
+        ensure(key.length);
+        System.arraycopy(key, 0, buf, len, key.length);
+        len += key.length;
     }
 
     private void quoted(String s) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        if (plain(utf8)) {
+            // the common case (ids, model names): nothing to escape, copy the encoded bytes
+            raw('"');
+            ensure(utf8.length);
+            System.arraycopy(utf8, 0, buf, len, utf8.length);
+            len += utf8.length;
+            raw('"');
+            return;
+        }
         raw('"');
         int n = s.length();
         for (int i = 0; i < n; i++) {
@@ -129,6 +172,17 @@ public final class UsageEventJson {
             }
         }
         raw('"');
+    }
+
+    /** No quote, backslash, control character or 4-byte sequence (a surrogate pair, which Jackson escapes). */
+    private static boolean plain(byte[] utf8) {
+        for (byte b : utf8) {
+            int c = b & 0xFF;
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0xF0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void unicodeEscape(char c) {

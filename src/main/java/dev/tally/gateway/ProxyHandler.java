@@ -21,6 +21,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -52,6 +53,17 @@ public class ProxyHandler {
     private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
     /** Response headers that belong to one hop and are not passed on. */
     private static final Buffer EMPTY = Buffer.buffer(0);
+    // Header names (and common values) as AsciiStrings: hashed once, not on every lookup per call.
+    private static final CharSequence H_ACCEPT = HttpHeaders.createOptimized("accept");
+    private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
+    private static final CharSequence H_AUTHORIZATION = HttpHeaders.createOptimized("authorization");
+    private static final CharSequence H_CONTENT_LENGTH = HttpHeaders.createOptimized("content-length");
+    private static final CharSequence H_CONTENT_TYPE = HttpHeaders.createOptimized("content-type");
+    private static final CharSequence H_EXPECT = HttpHeaders.createOptimized("expect");
+    private static final CharSequence H_X_API_KEY = HttpHeaders.createOptimized("x-api-key");
+    private static final CharSequence H_X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
+    private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence TEXT_EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
     /** Looked up ignoring case without lower-casing each name (no allocation per header and call). */
     private static final Set<String> HOP_BY_HOP = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     static {
@@ -85,7 +97,7 @@ public class ProxyHandler {
     private final long maxBody;
     private final long firstByteNanos;
     private final long betweenChunksNanos;
-    private final List<String> forwardHeaders;
+    private final List<CharSequence> forwardHeaders;
 
     public ProxyHandler(GatewayConfig config, ProviderRegistry registry, Instance<KeyLookup> keys, RateLimiter limiter,
             UsageRecorder recorder, GatewayMetrics metrics, PriceService prices, Vertx vertx) {
@@ -100,8 +112,8 @@ public class ProxyHandler {
         this.maxBody = config.maxBodySize().asLongValue();
         this.firstByteNanos = Math.max(1, config.firstByteTimeout().toNanos());
         this.betweenChunksNanos = Math.max(1, config.betweenChunksTimeout().toNanos());
-        List<String> fwd = new ArrayList<>();
-        config.forwardHeaders().forEach(h -> fwd.add(h.trim().toLowerCase(Locale.ROOT)));
+        List<CharSequence> fwd = new ArrayList<>();
+        config.forwardHeaders().forEach(h -> fwd.add(HttpHeaders.createOptimized(h.trim().toLowerCase(Locale.ROOT))));
         this.forwardHeaders = List.copyOf(fwd);
         this.clientOptions = new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -193,12 +205,12 @@ public class ProxyHandler {
             this.resp = ctx.response();
             this.api = api;
             // GET /v1/models is shared by both SDKs; Anthropic's always sends anthropic-version
-            this.wire = api == Api.MODELS && req.getHeader("anthropic-version") != null ? Api.Wire.ANTHROPIC
+            this.wire = api == Api.MODELS && req.getHeader(H_ANTHROPIC_VERSION) != null ? Api.Wire.ANTHROPIC
                     : api.wire;
         }
 
         void start() {
-            resp.putHeader("x-request-id", requestId);
+            resp.putHeader(H_X_REQUEST_ID, requestId);
             resp.closeHandler(v -> onClientClosed());
             String presented = presentedKey();
             if (presented == null) {
@@ -226,7 +238,7 @@ public class ProxyHandler {
                 listModels();
                 return;
             }
-            String length = req.getHeader("content-length");
+            String length = req.getHeader(H_CONTENT_LENGTH);
             if (length != null) {
                 long n;
                 try {
@@ -239,19 +251,19 @@ public class ProxyHandler {
                     return;
                 }
             }
-            if ("100-continue".equalsIgnoreCase(req.getHeader("expect"))) {
+            if ("100-continue".equalsIgnoreCase(req.getHeader(H_EXPECT))) {
                 resp.writeContinue();
             }
             readBody(length == null ? 4096 : (int) Math.min(maxBody, Math.max(0, Long.parseLong(length.trim()))));
         }
 
         private String presentedKey() {
-            String auth = req.getHeader("authorization");
+            String auth = req.getHeader(H_AUTHORIZATION);
             String bearer = null;
             if (auth != null && auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
                 bearer = auth.substring(7).trim();
             }
-            String apiKey = req.getHeader("x-api-key");
+            String apiKey = req.getHeader(H_X_API_KEY);
             if (apiKey != null) {
                 apiKey = apiKey.trim();
             }
@@ -346,10 +358,10 @@ public class ProxyHandler {
                     .setPort(provider.port())
                     .setSsl(provider.ssl())
                     .setURI(provider.upstreamPath(api.path));
-            o.putHeader("content-type", "application/json");
-            String accept = req.getHeader("accept");
-            o.putHeader("accept", accept != null ? accept : stream ? "text/event-stream" : "application/json");
-            for (String h : forwardHeaders) {
+            o.putHeader(H_CONTENT_TYPE, APPLICATION_JSON);
+            String accept = req.getHeader(H_ACCEPT);
+            o.putHeader(H_ACCEPT, accept != null ? accept : stream ? TEXT_EVENT_STREAM : APPLICATION_JSON);
+            for (CharSequence h : forwardHeaders) {
                 String v = req.getHeader(h);
                 if (v != null) {
                     o.putHeader(h, v);
@@ -357,9 +369,9 @@ public class ProxyHandler {
             }
             if (provider.apiKey() != null) {
                 if (provider.kind() == Provider.Kind.ANTHROPIC) {
-                    o.putHeader("x-api-key", provider.apiKey());
+                    o.putHeader(H_X_API_KEY, provider.apiKey());
                 } else {
-                    o.putHeader("authorization", "Bearer " + provider.apiKey());
+                    o.putHeader(H_AUTHORIZATION, "Bearer " + provider.apiKey());
                 }
             }
             upstreamStart = System.nanoTime();
@@ -426,7 +438,7 @@ public class ProxyHandler {
                     jsonCopy = Buffer.buffer(contentLength != null ? parseInt(contentLength, 1024) : 1024);
                 }
                 if (contentLength != null) {
-                    resp.putHeader("content-length", contentLength);
+                    resp.putHeader(H_CONTENT_LENGTH, contentLength);
                 } else {
                     resp.setChunked(true);
                 }
