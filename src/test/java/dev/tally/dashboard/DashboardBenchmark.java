@@ -75,8 +75,10 @@ class DashboardBenchmark {
         // live: before every request one usage row of today is upserted, as an aggregator commit of
         //   live traffic does (the statement triggers move the change counter, V252), so the report
         //   is rebuilt: yesterday and today re-read, the days before from the history sums.
-        // late: the upserted row is for a day ten days ago (a late event, an import): the history
-        //   counter (V253) moves too, and the whole range is re-read from the rollups.
+        // late: the upserted row is for a day ten days ago (a late event): the history counter (V253)
+        //   moves too, and the last month is re-read; older days come from the archive sums (V254).
+        // old: the row is for a day sixty days ago (an import of old outcomes): every counter moves,
+        //   and the whole range, both periods, is re-read from the rollups.
         // warm: the same preset again with no new data in between (a leader reloading, the page's
         //   own chart and CSV requests), answered from the report cache after its settle time.
         for (String preset : List.of("30d", "90d")) {
@@ -89,6 +91,10 @@ class DashboardBenchmark {
         for (String preset : List.of("30d", "90d")) {
             report.append(measure("org overview  late /?preset=" + preset, "/?preset=" + preset, Mode.LATE));
             report.append(measure("team page     late /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset, Mode.LATE));
+        }
+        for (String preset : List.of("30d", "90d")) {
+            report.append(measure("org overview  old  /?preset=" + preset, "/?preset=" + preset, Mode.OLD));
+            report.append(measure("team page     old  /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset, Mode.OLD));
         }
         for (String preset : List.of("30d", "90d")) {
             report.append(measure("org overview  warm /?preset=" + preset, "/?preset=" + preset, Mode.WARM));
@@ -111,7 +117,7 @@ class DashboardBenchmark {
     }
 
     enum Mode {
-        LIVE, LATE, WARM
+        LIVE, LATE, OLD, WARM
     }
 
     /** The team whose rollup row is upserted before each live/late request. */
@@ -143,7 +149,7 @@ class DashboardBenchmark {
             get(path);
         }
         long[] us = new long[RUNS];
-        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(mode == Mode.LATE ? 10 : 0);
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(mode == Mode.LATE ? 10 : mode == Mode.OLD ? 60 : 0);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement write = c.prepareStatement("INSERT INTO usage_daily AS u (day, team_id, employee_id, provider,"
                         + " model, requests, input_tokens, output_tokens, cost_nanos) VALUES (?, ?, ?, 'openai', 'gpt-4o', 1, 1000, 100, 3500000)"

@@ -103,6 +103,21 @@ class ReportsApiTest {
                 .isEqualTo(late.getLong("totals.spend_nanos"));
     }
 
+    @Test
+    void aWriteForADayOverAMonthOldCountsAtOnceInBothPeriods() {
+        String t = "/api/reports/teams/" + team + "?from=" + TODAY.minusDays(59) + "&to=" + TODAY;
+        JsonPath first = given().get(t).then().statusCode(200).extract().jsonPath();
+        RollupFixture f = new RollupFixture(dataSource);
+        // 45 days back (the period) and 70 days back (the previous period): both in the archive sums,
+        // which the archive counter (V254) sends back to the rollups.
+        f.usage(TODAY.minusDays(45), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 17L, 0);
+        f.usage(TODAY.minusDays(70), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 19L, 0);
+        JsonPath after = given().get(t).then().statusCode(200).extract().jsonPath();
+        assertThat(after.getLong("totals.spend_nanos")).isEqualTo(first.getLong("totals.spend_nanos") + 17);
+        assertThat(after.getLong("previousTotals.spend_nanos")).isEqualTo(first.getLong("previousTotals.spend_nanos") + 19);
+        assertThat(after.getLong("daily.find { it.day == '" + TODAY.minusDays(45) + "' }.metrics.spend_nanos")).isEqualTo(17);
+    }
+
     private long teamSpend(JsonPath org) {
         return org.getLong("teams.find { it.id == '" + team + "' }.metrics.spend_nanos");
     }

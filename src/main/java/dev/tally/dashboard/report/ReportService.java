@@ -51,7 +51,8 @@ public class ReportService {
     private final DashboardCatalog catalog;
     private final ObjectMapper json;
     private final ReportCache<ReportKey, Report> reports = new ReportCache<>();
-    private final ReportCache<HistoryKey, Sums> history = new ReportCache<>();
+    private final ReportCache<PartKey, Sums> history = new ReportCache<>();
+    private final ReportCache<PartKey, Sums> archive = new ReportCache<>();
     private final Clock clock = Clock.systemUTC();
 
     /** Per sort or hash of a report query, for the one connection building it. */
@@ -88,7 +89,7 @@ public class ReportService {
                 // memory, not in temporary files (PostgreSQL's default work_mem is 4 MB).
                 st.execute("SET work_mem = '" + WORK_MEM + "'");
                 try {
-                    r = compute(c, teamId, period, roi, versions[1]);
+                    r = compute(c, teamId, period, roi, versions);
                 } finally {
                     st.execute("RESET work_mem");
                 }
@@ -104,29 +105,35 @@ public class ReportService {
     private record ReportKey(UUID team, Period period, RoiModel roi) {
     }
 
-    /** The sums of a report's days up to {@code to} (the day before yesterday at the latest): valid while the history counter stands still. */
-    private record HistoryKey(UUID team, Period period, RoiModel roi, LocalDate to) {
+    /** The sums of a report's days {@code from..to}, kept under the history or the archive counter. */
+    private record PartKey(UUID team, Period period, RoiModel roi, LocalDate from, LocalDate to) {
     }
 
-    /** The change counter every write to what reports read moves (V252), and the history counter (V253). */
+    /** Days this far back and older are in the archive part (V254 moves its counter for writes 32+ days old). */
+    static final int ARCHIVE_AFTER_DAYS = 33;
+
+    /** The change counter (V252), the history counter (V253) and the archive counter (V254). */
     private static long[] versions(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT c.last_value, c.is_called, h.last_value, h.is_called"
-                + " FROM dashboard_change_version c, dashboard_history_version h");
+        try (PreparedStatement ps = c.prepareStatement("SELECT c.last_value, c.is_called, h.last_value, h.is_called,"
+                + " a.last_value, a.is_called FROM dashboard_change_version c, dashboard_history_version h,"
+                + " dashboard_archive_version a");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new long[] { rs.getBoolean(2) ? rs.getLong(1) : 0, rs.getBoolean(4) ? rs.getLong(3) : 0 };
+            return new long[] { rs.getBoolean(2) ? rs.getLong(1) : 0, rs.getBoolean(4) ? rs.getLong(3) : 0,
+                    rs.getBoolean(6) ? rs.getLong(5) : 0 };
         }
     }
 
     /**
-     * The period's and the previous period's sums come in two parts: the days before yesterday
-     * (UTC), which live traffic does not touch, from the history cache (re-read only when the
-     * history counter moved or the day changed); and yesterday and today, read every time. Each
-     * part costs one scan per team-level table (usage, outcomes, models); active users (a distinct
-     * count, which does not add up across parts) and the teams are read every time, and a team
-     * page adds its employees and merged PRs.
+     * The period's and the previous period's sums come in three parts, as data changes less the older
+     * it is: the days {@value #ARCHIVE_AFTER_DAYS} days back and older, from the archive cache (re-read
+     * when the archive counter moved: a write for a day over a month old); the days from then to the
+     * day before yesterday, from the history cache (re-read after a late event); and yesterday and
+     * today (UTC), read on every rebuild. Each part read costs one scan per team-level table (usage,
+     * outcomes, models). Active users (a distinct count, which does not add up across parts) and
+     * the teams are read every time, and a team page adds its employees and merged PRs.
      */
-    private Report compute(Connection c, UUID teamId, Period period, RoiModel roi, long historyVersion)
+    private Report compute(Connection c, UUID teamId, Period period, RoiModel roi, long[] versions)
             throws SQLException {
         boolean[] demo = { false };
         Map<UUID, Long> employees = new HashMap<>();
@@ -135,23 +142,13 @@ public class ReportService {
             throw ApiException.notFound("team " + teamId + " does not exist");
         }
         Period prev = period.previous();
-        LocalDate recent = LocalDate.now(clock).minusDays(1);
+        LocalDate today = LocalDate.now(clock);
+        LocalDate archiveTo = today.minusDays(ARCHIVE_AFTER_DAYS);
+        LocalDate historyTo = today.minusDays(2);
         Sums sums = new Sums();
-        LocalDate historyTo = period.to().isBefore(recent) ? period.to() : recent.minusDays(1);
-        if (!historyTo.isBefore(prev.from())) {
-            HistoryKey key = new HistoryKey(teamId, period, roi, historyTo);
-            Sums history = this.history.get(key, historyVersion);
-            if (history == null) {
-                long started = System.nanoTime();
-                history = sums(c, teamId, period, prev.from(), historyTo, roi);
-                this.history.put(key, historyVersion, started, history);
-            }
-            sums.add(history);
-        }
-        LocalDate recentFrom = recent.isAfter(prev.from()) ? recent : prev.from();
-        if (!period.to().isBefore(recentFrom)) {
-            sums.add(sums(c, teamId, period, recentFrom, period.to(), roi));
-        }
+        sums.add(part(c, archive, versions[2], teamId, period, roi, prev.from(), archiveTo));
+        sums.add(part(c, history, versions[1], teamId, period, roi, later(prev.from(), archiveTo.plusDays(1)), historyTo));
+        sums.add(part(c, null, 0, teamId, period, roi, later(prev.from(), historyTo.plusDays(1)), period.to()));
         activeUsers(c, teamId, period, prev, sums.current, sums.previous);
 
         Map<UUID, Metrics> cur = new LinkedHashMap<>();
@@ -191,6 +188,37 @@ public class ReportService {
                 teamId == null ? List.of() : employees(c, teamId, period),
                 teamId == null ? List.of() : mergedPrs(c, teamId, period), demo[0]);
     }
+
+    private static LocalDate later(LocalDate a, LocalDate b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    /**
+     * The sums of the days {@code from..to} cut to the report's range (empty when nothing is left):
+     * from {@code cache} under {@code version} when it holds them, else read (and kept there); read
+     * every time when {@code cache} is null.
+     */
+    private static Sums part(Connection c, ReportCache<PartKey, Sums> cache, long version, UUID teamId, Period period,
+            RoiModel roi, LocalDate from, LocalDate to) throws SQLException {
+        LocalDate end = to.isBefore(period.to()) ? to : period.to();
+        if (end.isBefore(from)) {
+            return EMPTY;
+        }
+        if (cache == null) {
+            return sums(c, teamId, period, from, end, roi);
+        }
+        PartKey key = new PartKey(teamId, period, roi, from, end);
+        Sums cached = cache.get(key, version);
+        if (cached != null) {
+            return cached;
+        }
+        long started = System.nanoTime();
+        Sums read = sums(c, teamId, period, from, end, roi);
+        cache.put(key, version, started, read);
+        return read;
+    }
+
+    private static final Sums EMPTY = new Sums();
 
     /**
      * Additive sums of the days {@code from..to} (inside the period or the previous one): per team
