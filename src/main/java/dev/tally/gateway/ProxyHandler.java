@@ -199,6 +199,9 @@ public class ProxyHandler {
         Buffer jsonCopy;
         /** The JSON body chunk not yet passed on (see onUpstreamChunk). */
         Buffer held;
+        /** SSE events of the current upstream read not yet written (see batchSse). */
+        Buffer sseBatch;
+        boolean sseBatchOwned;
 
         Call(RoutingContext ctx, Api api) {
             this.req = ctx.request();
@@ -456,7 +459,8 @@ public class ProxyHandler {
             }
             Buffer out = chunk;
             if (tap != null) {
-                out = tap.onChunk(chunk);
+                batchSse(tap.onChunk(chunk));
+                out = EMPTY;
             } else {
                 if (jsonCopy != null) {
                     jsonCopy.appendBuffer(chunk);
@@ -477,12 +481,54 @@ public class ProxyHandler {
             }
         }
 
+        /**
+         * SSE events decoded from one upstream read go to the client in one write, at the end of
+         * that read (a task queued on this event loop runs once the read is processed): a provider
+         * that sends many events at once no longer costs a write and a flush per event, while
+         * events that arrive apart (a model generating) still go out the moment each arrives.
+         */
+        private void batchSse(Buffer out) {
+            if (out.length() == 0) {
+                return;
+            }
+            if (sseBatch == null) {
+                sseBatch = out;
+                vertx.runOnContext(v -> flushSse());
+            } else {
+                if (!sseBatchOwned) {
+                    sseBatch = Buffer.buffer(sseBatch.length() + out.length() + 256).appendBuffer(sseBatch);
+                    sseBatchOwned = true;
+                }
+                sseBatch.appendBuffer(out);
+            }
+        }
+
+        /** Writes the SSE events batched so far (also before the end, an error or a timeout). */
+        private void flushSse() {
+            Buffer b = sseBatch;
+            if (b == null) {
+                return;
+            }
+            sseBatch = null;
+            sseBatchOwned = false;
+            if (recorded || clientGone) {
+                return;
+            }
+            resp.write(b);
+            if (upstreamResp != null && !upstreamDone && resp.writeQueueFull()) {
+                HttpClientResponse source = upstreamResp;
+                source.pause();
+                resp.drainHandler(v -> source.resume());
+            }
+        }
+
         void onUpstreamEnd() {
             upstreamDone = true;
             unwatch();
             if (recorded) {
                 return;
             }
+            flushSse();
             if (tap != null) {
                 Buffer rest = tap.onEnd();
                 if (rest != null && rest.length() > 0) {
@@ -510,6 +556,7 @@ public class ProxyHandler {
             if (recorded || clientGone) {
                 return;
             }
+            flushSse();
             outcome = UsageData.OUTCOME_UPSTREAM_ERROR;
             if (resp.headWritten()) {
                 // the stream broke half-way: the client sees the connection end early
@@ -533,6 +580,7 @@ public class ProxyHandler {
             if (recorded) {
                 return;
             }
+            flushSse();
             // record first: resetting the upstream call fails its future, which must find the call done
             if (resp.headWritten()) {
                 outcome = UsageData.OUTCOME_UPSTREAM_ERROR;
