@@ -104,4 +104,12 @@ class RoiModelTest {
         assertThat(Format.usdExact(1_000_000_001L)).isEqualTo("1.000000001");
         assertThat(Format.money(2_500_000 * USD)).isEqualTo("$2.50M");
     }
+
+    @Test
+    void countsFromAMillionUpAreShortSoAColumnReadsAlike() {
+        assertThat(Format.count(999_999)).isEqualTo("999,999");
+        assertThat(Format.count(6_206_842)).isEqualTo("6.2M");
+        assertThat(Format.count(157_400_000)).isEqualTo("157.4M");
+        assertThat(Format.count(9_900_000_000L)).isEqualTo("9.9B");
+    }
 }

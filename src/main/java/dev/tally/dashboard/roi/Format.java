@@ -41,7 +41,7 @@ public final class Format {
         if (Math.abs(n) >= 1_000_000_000) {
             return String.format(Locale.ROOT, "%.1fB", n / 1_000_000_000.0);
         }
-        if (Math.abs(n) >= 10_000_000) {
+        if (Math.abs(n) >= 1_000_000) {
             return String.format(Locale.ROOT, "%.1fM", n / 1_000_000.0);
         }
         return String.format(Locale.ROOT, "%,d", n);
