@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -15,6 +16,7 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -116,6 +118,14 @@ class ReportsApiTest {
         assertThat(after.getLong("totals.spend_nanos")).isEqualTo(first.getLong("totals.spend_nanos") + 17);
         assertThat(after.getLong("previousTotals.spend_nanos")).isEqualTo(first.getLong("previousTotals.spend_nanos") + 19);
         assertThat(after.getLong("daily.find { it.day == '" + TODAY.minusDays(45) + "' }.metrics.spend_nanos")).isEqualTo(17);
+        // Once the month's sums have settled in the cache (past the 2 s settle time), a second late
+        // write to the same month still moves that month's version (V255) and counts at once.
+        Awaitility.await().pollDelay(Duration.ofMillis(2100)).until(() -> true);
+        long settled = given().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos");
+        assertThat(given().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos")).isEqualTo(settled);
+        f.usage(TODAY.minusDays(45), team, people.get(1), "gpt-4o", 1, 10, 10, 0, 23L, 0);
+        assertThat(given().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos"))
+                .isEqualTo(settled + 23);
     }
 
     private long teamSpend(JsonPath org) {

@@ -52,7 +52,8 @@ public class ReportService {
     private final ObjectMapper json;
     private final ReportCache<ReportKey, Report> reports = new ReportCache<>();
     private final ReportCache<PartKey, Sums> history = new ReportCache<>();
-    private final ReportCache<PartKey, Sums> archive = new ReportCache<>();
+    /** One cache per archived month, each under that month's own version (V255). */
+    private final Map<LocalDate, ReportCache<PartKey, Sums>> archive = new java.util.concurrent.ConcurrentHashMap<>();
     private final Clock clock = Clock.systemUTC();
 
     /** Per sort or hash of a report query, for the one connection building it. */
@@ -105,18 +106,21 @@ public class ReportService {
     private record ReportKey(UUID team, Period period, RoiModel roi) {
     }
 
-    /** The sums of a report's days {@code from..to}, kept under the history or the archive counter. */
-    private record PartKey(UUID team, Period period, RoiModel roi, LocalDate from, LocalDate to) {
+    /**
+     * The sums of a report's days {@code from..to}, kept under the history counter or an archived
+     * month's version; {@code epoch} moves when a TRUNCATE empties every month at once.
+     */
+    private record PartKey(UUID team, Period period, RoiModel roi, LocalDate from, LocalDate to, long epoch) {
     }
 
-    /** Days this far back and older are in the archive part (V254 moves its counter for writes 32+ days old). */
+    /** Days this far back and older are archived (V255 versions them per month, for writes 32+ days old). */
     static final int ARCHIVE_AFTER_DAYS = 33;
 
-    /** The change counter (V252), the history counter (V253) and the archive counter (V254). */
+    /** The change counter (V252), the history counter (V253) and the archive epoch (V255). */
     private static long[] versions(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT c.last_value, c.is_called, h.last_value, h.is_called,"
-                + " a.last_value, a.is_called FROM dashboard_change_version c, dashboard_history_version h,"
-                + " dashboard_archive_version a");
+                + " e.last_value, e.is_called FROM dashboard_change_version c, dashboard_history_version h,"
+                + " dashboard_archive_epoch e");
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return new long[] { rs.getBoolean(2) ? rs.getLong(1) : 0, rs.getBoolean(4) ? rs.getLong(3) : 0,
@@ -124,12 +128,21 @@ public class ReportService {
         }
     }
 
+    /** The version of each month from {@code from} to {@code to} that has one (0 = never written to late). */
+    private static Map<LocalDate, Long> monthVersions(Connection c, LocalDate from, LocalDate to) throws SQLException {
+        Map<LocalDate, Long> out = new HashMap<>();
+        run(c, "SELECT month, version FROM dashboard_month_version WHERE month BETWEEN ? AND ?",
+                rs -> out.put(rs.getObject(1, LocalDate.class), rs.getLong(2)), Date.valueOf(from.withDayOfMonth(1)),
+                Date.valueOf(to));
+        return out;
+    }
+
     /**
-     * The period's and the previous period's sums come in three parts, as data changes less the older
-     * it is: the days {@value #ARCHIVE_AFTER_DAYS} days back and older, from the archive cache (re-read
-     * when the archive counter moved: a write for a day over a month old); the days from then to the
-     * day before yesterday, from the history cache (re-read after a late event); and yesterday and
-     * today (UTC), read on every rebuild. Each part read costs one scan per team-level table (usage,
+     * The period's and the previous period's sums come in parts, as data changes less the older it
+     * is: the days {@value #ARCHIVE_AFTER_DAYS} days back and older, month by month, each from its
+     * month's cache (re-read when that month's version moved: a write for one of its days over a
+     * month late); the days from then to the day before yesterday, from the history cache (re-read
+     * after a late event); and yesterday and today (UTC), read on every rebuild. Each part read costs one scan per team-level table (usage,
      * outcomes, models). Active users (a distinct count, which does not add up across parts) and
      * the teams are read every time, and a team page adds its employees and merged PRs.
      */
@@ -146,9 +159,20 @@ public class ReportService {
         LocalDate archiveTo = today.minusDays(ARCHIVE_AFTER_DAYS);
         LocalDate historyTo = today.minusDays(2);
         Sums sums = new Sums();
-        sums.add(part(c, archive, versions[2], teamId, period, roi, prev.from(), archiveTo));
-        sums.add(part(c, history, versions[1], teamId, period, roi, later(prev.from(), archiveTo.plusDays(1)), historyTo));
-        sums.add(part(c, null, 0, teamId, period, roi, later(prev.from(), historyTo.plusDays(1)), period.to()));
+        long epoch = versions[2];
+        LocalDate archiveEnd = archiveTo.isBefore(period.to()) ? archiveTo : period.to();
+        if (!archiveEnd.isBefore(prev.from())) {
+            Map<LocalDate, Long> months = monthVersions(c, prev.from(), archiveEnd);
+            for (LocalDate m = prev.from().withDayOfMonth(1); !m.isAfter(archiveEnd); m = m.plusMonths(1)) {
+                ReportCache<PartKey, Sums> cache = archive.computeIfAbsent(m, k -> new ReportCache<>());
+                LocalDate monthEnd = m.plusMonths(1).minusDays(1);
+                sums.add(part(c, cache, months.getOrDefault(m, 0L), epoch, teamId, period, roi, later(prev.from(), m),
+                        monthEnd.isBefore(archiveEnd) ? monthEnd : archiveEnd));
+            }
+        }
+        sums.add(part(c, history, versions[1], epoch, teamId, period, roi, later(prev.from(), archiveTo.plusDays(1)),
+                historyTo));
+        sums.add(part(c, null, 0, epoch, teamId, period, roi, later(prev.from(), historyTo.plusDays(1)), period.to()));
         activeUsers(c, teamId, period, prev, sums.current, sums.previous);
 
         Map<UUID, Metrics> cur = new LinkedHashMap<>();
@@ -198,8 +222,8 @@ public class ReportService {
      * from {@code cache} under {@code version} when it holds them, else read (and kept there); read
      * every time when {@code cache} is null.
      */
-    private static Sums part(Connection c, ReportCache<PartKey, Sums> cache, long version, UUID teamId, Period period,
-            RoiModel roi, LocalDate from, LocalDate to) throws SQLException {
+    private static Sums part(Connection c, ReportCache<PartKey, Sums> cache, long version, long epoch, UUID teamId,
+            Period period, RoiModel roi, LocalDate from, LocalDate to) throws SQLException {
         LocalDate end = to.isBefore(period.to()) ? to : period.to();
         if (end.isBefore(from)) {
             return EMPTY;
@@ -207,7 +231,7 @@ public class ReportService {
         if (cache == null) {
             return sums(c, teamId, period, from, end, roi);
         }
-        PartKey key = new PartKey(teamId, period, roi, from, end);
+        PartKey key = new PartKey(teamId, period, roi, from, end, epoch);
         Sums cached = cache.get(key, version);
         if (cached != null) {
             return cached;
