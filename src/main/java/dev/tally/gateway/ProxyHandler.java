@@ -11,8 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Instance;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -21,10 +21,10 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -51,7 +51,6 @@ import dev.tally.pricing.PriceService;
 public class ProxyHandler {
 
     private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
-    /** Response headers that belong to one hop and are not passed on. */
     private static final Buffer EMPTY = Buffer.buffer(0);
     // Header names (and common values) as AsciiStrings: hashed once, not on every lookup per call.
     private static final CharSequence H_ACCEPT = HttpHeaders.createOptimized("accept");
@@ -64,7 +63,10 @@ public class ProxyHandler {
     private static final CharSequence H_X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
     private static final CharSequence TEXT_EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
-    /** Looked up ignoring case without lower-casing each name (no allocation per header and call). */
+    /**
+     * Response headers that belong to one hop and are not passed on; looked up ignoring case without
+     * lower-casing each name (no allocation per header and call).
+     */
     private static final Set<String> HOP_BY_HOP = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     static {
         HOP_BY_HOP.addAll(List.of("connection", "keep-alive", "transfer-encoding", "content-length",
