@@ -142,8 +142,8 @@ public class ReportService {
      * is: the days {@value #ARCHIVE_AFTER_DAYS} days back and older, month by month, each from its
      * month's cache (re-read when that month's version moved: a write for one of its days over a
      * month late); the days from then to the day before yesterday, from the history cache (re-read
-     * after a late event); and yesterday and today (UTC), read on every rebuild. Each part read costs one scan per team-level table (usage,
-     * outcomes, models). Active users (a distinct count, which does not add up across parts) and
+     * after a late event); and yesterday and today (UTC), read on every rebuild. Each part read costs
+     * one scan per team-level table (usage, outcomes, models). Active users (a distinct count, which does not add up across parts) and
      * the teams are read every time, and a team page adds its employees and merged PRs.
      */
     private Report compute(Connection c, UUID teamId, Period period, RoiModel roi, long[] versions)
