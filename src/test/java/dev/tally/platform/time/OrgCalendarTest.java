@@ -22,17 +22,18 @@ class OrgCalendarTest {
 
     @Test
     void aCallAt2330LocalOnTheLastDayOfTheMonthBelongsToThatMonth() {
-        OrgCalendar berlin = in("Europe/Berlin");
-        Instant call = Instant.parse("2026-03-31T21:30:00Z"); // 23:30 in Berlin (CEST, UTC+2)
-        assertThat(berlin.date(call)).isEqualTo(LocalDate.of(2026, 3, 31));
-        OrgCalendar.Span month = berlin.span(CalendarUnit.MONTH, call);
+        OrgCalendar ny = in("America/New_York");
+        Instant call = Instant.parse("2026-04-01T03:30:00Z"); // 23:30 on 31 March in New York (EDT, UTC-4)
+        assertThat(ny.date(call)).isEqualTo(LocalDate.of(2026, 3, 31));
+        OrgCalendar.Span month = ny.span(CalendarUnit.MONTH, call);
         assertThat(month.first()).isEqualTo(LocalDate.of(2026, 3, 1));
         assertThat(month.last()).isEqualTo(LocalDate.of(2026, 3, 31));
         assertThat(month.contains(call)).isTrue();
-        assertThat(month.end()).isEqualTo(Instant.parse("2026-03-31T22:00:00Z"));
+        assertThat(month.end()).isEqualTo(Instant.parse("2026-04-01T04:00:00Z"));
         // The same instant is already April in UTC.
         assertThat(in("UTC").span(CalendarUnit.MONTH, call).first()).isEqualTo(LocalDate.of(2026, 4, 1));
-        assertThat(berlin.today()).isEqualTo(LocalDate.of(2026, 3, 31));
+        // Today comes from the injected clock (21:30 UTC on 31 March) in the zone: 1 April in Tokyo.
+        assertThat(in("Asia/Tokyo").today()).isEqualTo(LocalDate.of(2026, 4, 1));
     }
 
     @Test
