@@ -92,6 +92,14 @@ public class RollupFixture {
         apply(batch);
     }
 
+    /** One priced call at an exact instant (for calendar edges), 10 input and 5 output tokens. */
+    public void call(Instant at, UUID team, UUID employee, String model, long costNanos) {
+        RollupBatch batch = new RollupBatch();
+        batch.add(new UsageEvent(UUID.randomUUID().toString(), at, team, employee, "openai", model, CallOutcome.OK,
+                new long[TokenKind.ALL.size()], true, costNanos));
+        apply(batch);
+    }
+
     /** One outcome event, counted as the aggregator counts it. */
     public void outcome(String id, LocalDate day, UUID team, UUID employee, String kind, boolean ai, String severity,
             BigDecimal valueHours, String attributionJson, String ref) {

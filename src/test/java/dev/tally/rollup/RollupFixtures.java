@@ -129,9 +129,10 @@ final class RollupFixtures implements AutoCloseable {
         }
     }
 
-    private Map<String, Long> sums(String sql, UUID team) throws SQLException {
+    /** One row of named sums; the query has one parameter. */
+    Map<String, Long> sums(String sql, Object arg) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, team);
+            ps.setObject(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Map<String, Long> out = new HashMap<>();
