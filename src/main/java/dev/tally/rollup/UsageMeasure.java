@@ -48,7 +48,12 @@ public record UsageMeasure(String column, ToLongFunction<UsageEvent> perEvent) {
 
     /** Position in {@link #ALL}: the index of this measure in a {@link UsageSums}. */
     public int index() {
-        return ALL.indexOf(this);
+        for (int i = 0; i < ALL.size(); i++) {
+            if (ALL.get(i) == this) { // the constants are the only instances: no record equals on the hot path
+                return i;
+            }
+        }
+        throw new IllegalStateException(column + " is not one of UsageMeasure.ALL");
     }
 
     /** {@code sum(requests) AS requests, sum(error_requests) AS error_requests, …} for a report query. */
