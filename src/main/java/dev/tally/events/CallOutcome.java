@@ -1,41 +1,37 @@
 package dev.tally.events;
 
-import java.util.List;
-
-/** How a gateway call ended: the {@code outcome} field of a usage event. */
+/**
+ * How a call through the gateway ended: the {@code outcome} of a usage event. The event keeps the
+ * strings of {@link UsageData} ({@link #json}); code compares the enum.
+ */
 public enum CallOutcome {
-    OK(UsageData.OUTCOME_OK, false),
-    /** The provider answered with an error, or could not be reached. */
-    UPSTREAM_ERROR(UsageData.OUTCOME_UPSTREAM_ERROR, true),
-    /** The client went away before the end; what was used so far is still counted. */
-    CLIENT_CANCELLED(UsageData.OUTCOME_CLIENT_CANCELLED, false),
-    /** The gateway refused the call (bad request, limit). */
-    REJECTED(UsageData.OUTCOME_REJECTED, true);
+    /** The provider answered (a 2xx or 3xx). */
+    OK(UsageData.OUTCOME_OK),
+    /** The provider answered an error, could not be reached, timed out or broke off. */
+    UPSTREAM_ERROR(UsageData.OUTCOME_UPSTREAM_ERROR),
+    /** The client went away before the answer was complete. */
+    CLIENT_CANCELLED(UsageData.OUTCOME_CLIENT_CANCELLED),
+    /** The gateway refused the call (key, limits, body, model, route). */
+    REJECTED(UsageData.OUTCOME_REJECTED);
 
-    public static final List<CallOutcome> ALL = List.of(values());
+    /** The value of the event's {@code outcome} field. */
+    public final String json;
 
-    private final String wire;
-    private final boolean failed;
-
-    CallOutcome(String wire, boolean failed) {
-        this.wire = wire;
-        this.failed = failed;
+    CallOutcome(String json) {
+        this.json = json;
     }
 
-    /** The value in the event. */
-    public String wire() {
-        return wire;
-    }
+    private static final CallOutcome[] ALL = values();
 
-    /** Counted in the rollups' {@code error_requests}. */
+    /** Counted in the rollups' {@code error_requests}: the provider failed, or the gateway refused the call. */
     public boolean failed() {
-        return failed;
+        return this == UPSTREAM_ERROR || this == REJECTED;
     }
 
-    /** The outcome an event names, or null for an unknown value. */
-    public static CallOutcome fromWire(String value) {
+    /** The outcome an event's field names, or null for an unknown value. */
+    public static CallOutcome fromJson(String value) {
         for (CallOutcome o : ALL) {
-            if (o.wire.equals(value)) {
+            if (o.json.equals(value)) {
                 return o;
             }
         }

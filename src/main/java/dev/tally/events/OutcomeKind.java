@@ -3,8 +3,9 @@ package dev.tally.events;
 import java.util.List;
 
 /**
- * The built-in outcome kinds ({@code kind} of an outcome event). Custom kinds
- * ({@code custom_<name>}) carry value through the ROI model but have no count of their own.
+ * The outcome kinds the pages count in a column of their own (PRs merged, bugs caught, security
+ * findings, tasks automated). Which kinds are valid at all is {@code rollup.OutcomeKinds}; any
+ * other valid kind (custom ones included) carries value through the ROI model without a count.
  */
 public enum OutcomeKind {
     PR_MERGED(OutcomeData.PR_MERGED),
@@ -24,7 +25,7 @@ public enum OutcomeKind {
         return wire;
     }
 
-    /** The built-in kind of that name, or null (a custom or unknown kind). */
+    /** The counted kind of that name, or null (a kind without a count column). */
     public static OutcomeKind fromWire(String kind) {
         for (OutcomeKind k : ALL) {
             if (k.wire.equals(kind)) {

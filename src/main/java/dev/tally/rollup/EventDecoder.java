@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -43,7 +44,7 @@ public final class EventDecoder {
     static final long MAX_TOKENS = 1_000_000_000L;
     static final long MAX_COST_NANOS = 10_000_000_000_000L;
 
-    private static final List<String> USAGE_OUTCOMES = CallOutcome.ALL.stream().map(CallOutcome::wire).sorted().toList();
+    private static final List<String> USAGE_OUTCOMES = Stream.of(CallOutcome.values()).map(o -> o.json).sorted().toList();
 
     record OutcomeWire(String kind, String teamId, String employeeId, Boolean aiAssisted, List<String> attribution,
             String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours) {
@@ -102,7 +103,7 @@ public final class EventDecoder {
         UUID employee = uuid("data.employeeId", f.employeeId, true);
         String provider = text("data.provider", f.provider);
         String model = text("data.model", f.model);
-        CallOutcome outcome = CallOutcome.fromWire(f.outcome);
+        CallOutcome outcome = CallOutcome.fromJson(f.outcome);
         if (outcome == null) {
             throw new InvalidEventException("data.outcome: " + (f.outcome == null ? "missing" : "unknown value '"
                     + clip(f.outcome) + "'") + ", expected one of " + USAGE_OUTCOMES);

@@ -1,8 +1,9 @@
 package dev.tally.rollup;
 
+import java.util.Set;
 import java.util.regex.Pattern;
 
-import dev.tally.events.OutcomeKind;
+import dev.tally.events.OutcomeData;
 
 /**
  * Which outcome kinds Tally counts: the four built-in kinds, plus custom kinds spelled
@@ -13,6 +14,9 @@ import dev.tally.events.OutcomeKind;
  */
 public final class OutcomeKinds {
 
+    public static final Set<String> BUILT_IN = Set.of(OutcomeData.PR_MERGED, OutcomeData.BUG_CAUGHT,
+            OutcomeData.SECURITY_FINDING, OutcomeData.TASK_AUTOMATED);
+
     private static final Pattern CUSTOM = Pattern.compile("custom_[a-z0-9_]{1,57}");
 
     public static final String RULE = "one of pr_merged, bug_caught, security_finding, task_automated, "
@@ -22,6 +26,6 @@ public final class OutcomeKinds {
     }
 
     public static boolean isValid(String kind) {
-        return kind != null && (OutcomeKind.fromWire(kind) != null || CUSTOM.matcher(kind).matches());
+        return kind != null && (BUILT_IN.contains(kind) || CUSTOM.matcher(kind).matches());
     }
 }

@@ -9,8 +9,6 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tally.events.OutcomeKind;
-
 class EventDecoderTest {
 
     final EventDecoder decoder = new EventDecoder();
@@ -109,8 +107,8 @@ class EventDecoderTest {
 
     @Test
     void outcomeKindsAreTheBuiltInOnesOrExplicitlyCustom() throws Exception {
-        for (OutcomeKind kind : OutcomeKind.ALL) {
-            assertThat(decoder.outcome(outcome(kind.wire(), "").getBytes(StandardCharsets.UTF_8)).kind()).isEqualTo(kind.wire());
+        for (String kind : OutcomeKinds.BUILT_IN) {
+            assertThat(decoder.outcome(outcome(kind, "").getBytes(StandardCharsets.UTF_8)).kind()).isEqualTo(kind);
         }
         assertThat(decoder.outcome(outcome("custom_docs_written", "").getBytes(StandardCharsets.UTF_8)).kind())
                 .isEqualTo("custom_docs_written");
