@@ -2,6 +2,7 @@ package dev.tally.outcomes.github;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.outcomes.Intake;
 import dev.tally.outcomes.config.GitHubConfig;
 import dev.tally.platform.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +32,7 @@ public class GitHubWebhookResource {
 
     public static final String METRIC = "tally.github.webhook.deliveries";
     static final String UNVERIFIED = "unverified";
+    static final List<String> ACCEPTED = List.of(Intake.JSON);
 
     /** The answer to GitHub (shown in the webhook's "Recent Deliveries"). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -85,9 +88,11 @@ public class GitHubWebhookResource {
                         + "TALLY_GITHUB_WEBHOOK_SECRET");
             }
         }
-        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
+        try {
+            Intake.requireType(contentType, ACCEPTED);
+        } catch (ApiException e) {
             count(event, "malformed");
-            throw new ApiException(415, "set the webhook's content type to application/json");
+            throw new ApiException(415, e.getMessage() + " (set the webhook's content type to application/json)");
         }
         if (event == null || event.isBlank()) {
             count(null, "malformed");
