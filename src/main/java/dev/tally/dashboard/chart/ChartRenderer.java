@@ -209,9 +209,16 @@ public class ChartRenderer {
         return new JFreeChart(null, new Font(FONT, Font.BOLD, 14), plot, panel.metrics().size() > 1);
     }
 
-    /** Money axes in dollars, counts compact (1.5K, 2B) instead of JFreeChart's 1.5E9. */
-    private static NumberAxis valueAxis(List<Metric> metrics) {
+    /**
+     * Money axes in dollars, counts compact (1.5K, 2B) instead of JFreeChart's 1.5E9. An axis of
+     * counts only ticks at whole numbers: there is no half a bug, and fractional ticks rounded by the
+     * compact format read "3, 2, 2, 1, 1, 0".
+     */
+    static NumberAxis valueAxis(List<Metric> metrics) {
         NumberAxis axis = new NumberAxis(axisLabel(metrics));
+        if (metrics.stream().allMatch(m -> m.unit() == Metric.Unit.COUNT)) {
+            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits(java.util.Locale.ENGLISH));
+        }
         if (metrics.stream().allMatch(m -> m.unit() == Metric.Unit.MONEY)) {
             axis.setNumberFormatOverride(new java.text.DecimalFormat("$#,##0"));
         } else {

@@ -55,7 +55,7 @@ public final class ReviewRules {
     }
 
     /** The file's shape. */
-    record File(Map<String, String> severityWords, List<String> negations, List<String> markers,
+    record File(Map<String, String> severityWords, List<String> nitpicks, List<String> negations, List<String> markers,
             Map<String, ReviewerSpec> reviewers) {
     }
 
@@ -64,15 +64,17 @@ public final class ReviewRules {
     }
 
     private final Map<String, String> severityWords;
+    private final List<Pattern> nitpicks;
     private final List<Pattern> negations;
     private final List<Pattern> markers;
     private final List<String> markerNames;
     private final Map<String, Reviewer> byLogin;
     private final List<Reviewer> reviewers;
 
-    private ReviewRules(Map<String, String> severityWords, List<Pattern> negations, List<String> markerNames,
-            List<Reviewer> reviewers) {
+    private ReviewRules(Map<String, String> severityWords, List<Pattern> nitpicks, List<Pattern> negations,
+            List<String> markerNames, List<Reviewer> reviewers) {
         this.severityWords = severityWords;
+        this.nitpicks = nitpicks;
         this.negations = negations;
         this.markerNames = markerNames;
         this.markers = markerNames.stream().map(ReviewRules::wholePhrase).toList();
@@ -147,7 +149,12 @@ public final class ReviewRules {
         for (String n : f.negations() == null ? List.<String>of() : f.negations()) {
             negations.add(compile(source + " negations", n));
         }
-        return new ReviewRules(words, negations, f.markers() == null ? List.of() : List.copyOf(f.markers()), reviewers);
+        List<Pattern> nitpicks = new ArrayList<>();
+        for (String n : f.nitpicks() == null ? List.<String>of() : f.nitpicks()) {
+            nitpicks.add(compile(source + " nitpicks", n));
+        }
+        return new ReviewRules(words, nitpicks, negations, f.markers() == null ? List.of() : List.copyOf(f.markers()),
+                reviewers);
     }
 
     private static Map<String, Pattern> compileAll(String where, Map<String, String> patterns) {
@@ -188,6 +195,11 @@ public final class ReviewRules {
             return Optional.empty();
         }
         Reviewer r = reviewer.get();
+        for (Pattern p : nitpicks) {
+            if (p.matcher(body).find()) {
+                return Optional.empty();
+            }
+        }
         for (Pattern p : r.notFinding().values()) {
             if (p.matcher(body).find()) {
                 return Optional.empty();

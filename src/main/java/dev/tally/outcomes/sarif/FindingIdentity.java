@@ -21,7 +21,10 @@ import java.util.stream.Collectors;
  * placeholders are never used, even where an upload has only one result. A result without a usable
  * fingerprint is identified by rule + normalised path + region, plus the snippet and the location's
  * own message where the tool gives them (Trivy names the package there, so two packages with the
- * same CVE in one image stay two findings).
+ * same CVE in one image stay two findings). Where the location carries neither, the result's message
+ * stands in for them: a container scanner that points every result at the image's line 1 says which
+ * package it means only there. It depends on the result alone, never on what else the upload holds,
+ * so a finding keeps its id from one upload to the next.
  */
 public final class FindingIdentity {
 
@@ -87,7 +90,7 @@ public final class FindingIdentity {
         return null;
     }
 
-    /** rule + normalised path + region (+ snippet, + the location's message); null without a path. */
+    /** normalised path + region (+ snippet, + the location's message, else the result's); null without a path. */
     static String location(SarifResult r) {
         if (r.path() == null) {
             return null;
@@ -101,6 +104,9 @@ public final class FindingIdentity {
         }
         if (r.locationNote() != null) {
             sb.append("#m").append(r.locationNote());
+        }
+        if (r.snippetHash() == null && r.locationNote() == null && r.messageHash() != null) {
+            sb.append("#t").append(r.messageHash());
         }
         return sb.toString();
     }

@@ -101,10 +101,12 @@ public final class SarifParser {
         Integer startLine = line != null && line.canConvertToInt() ? line.asInt() : null;
         String snippet = text(region.path("snippet").get("text"));
         String note = text(location.path("message").get("text"));
+        String message = text(result.path("message").get("text"));
 
         return new SarifResult(tool, ruleId, severity, file, region(region),
                 snippet == null || snippet.isBlank() ? null : hash(snippet.strip()),
                 note == null || note.isBlank() ? null : hash(note.strip()),
+                message == null || message.isBlank() ? null : hash(message.strip()),
                 entries(result.get("fingerprints")), entries(result.get("partialFingerprints")),
                 suppressed(result.get("suppressions")), text(result.get("baselineState")),
                 text(result.get("kind")) == null ? "fail" : text(result.get("kind")), startLine, scannedAt);

@@ -11,6 +11,7 @@ import java.util.TreeMap;
  * @param region        {@code startLine[:startColumn][-endLine[:endColumn]]}, or {@code char:offset+length}; "" for a whole file
  * @param snippetHash   SHA-256 prefix of the region's snippet text, when the tool gives one
  * @param locationNote  SHA-256 prefix of the location's own message (Trivy and Grype name the package there)
+ * @param messageHash   SHA-256 prefix of the result's message text
  * @param fingerprints  {@code fingerprints}, sorted by name (empty when absent)
  * @param partial       {@code partialFingerprints}, sorted by name (empty when absent)
  * @param suppressed    whether a suppression that is accepted or under review applies
@@ -18,7 +19,7 @@ import java.util.TreeMap;
  * @param kind          the result's {@code kind} (default {@code fail})
  */
 public record SarifResult(String tool, String ruleId, String severity, String path, String region,
-        String snippetHash, String locationNote, Map<String, String> fingerprints, Map<String, String> partial,
+        String snippetHash, String locationNote, String messageHash, Map<String, String> fingerprints, Map<String, String> partial,
         boolean suppressed, String baselineState, String kind, Integer startLine, Instant scannedAt) {
 
     public SarifResult {
