@@ -71,6 +71,14 @@ public class GitHubWebhookResource {
             throw new ApiException(503, "GitHub webhooks are disabled: set TALLY_GITHUB_WEBHOOK_SECRET to the "
                     + "secret configured on the GitHub webhook");
         }
+        // Before the signature: a form-encoded delivery is signed over bytes the framework may already have
+        // parsed as a form, so its signature could not be checked; its only fix is the webhook's setting.
+        try {
+            Intake.requireType(contentType, ACCEPTED);
+        } catch (ApiException e) {
+            count(UNVERIFIED, "malformed");
+            throw new ApiException(415, e.getMessage() + " (set the webhook's content type to application/json)");
+        }
         switch (signature.verify(body, signatureHeader)) {
             case VALID -> {
             }
@@ -87,12 +95,6 @@ public class GitHubWebhookResource {
                 throw new ApiException(401, "X-Hub-Signature-256 does not match the body signed with "
                         + "TALLY_GITHUB_WEBHOOK_SECRET");
             }
-        }
-        try {
-            Intake.requireType(contentType, ACCEPTED);
-        } catch (ApiException e) {
-            count(event, "malformed");
-            throw new ApiException(415, e.getMessage() + " (set the webhook's content type to application/json)");
         }
         if (event == null || event.isBlank()) {
             count(null, "malformed");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -327,11 +328,13 @@ class GitHubWebhookFlowTest {
 
     @Test
     void aFormEncodedDeliveryIsA415NamingJson() {
-        byte[] body = OutcomeTestData.bytes("github/webhooks/ping.json");
-        given().contentType("application/x-www-form-urlencoded")
+        // GitHub's "application/x-www-form-urlencoded" setting sends the JSON as a form field
+        String body = "payload=" + URLEncoder.encode(new String(OutcomeTestData.bytes("github/webhooks/ping.json"),
+                StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        given().contentType("application/x-www-form-urlencoded; charset=utf-8")
                 .header("X-GitHub-Event", "ping")
                 .header("X-GitHub-Delivery", delivery())
-                .header(WebhookSignature.HEADER, SIGNER.sign(body))
+                .header(WebhookSignature.HEADER, SIGNER.sign(body.getBytes(StandardCharsets.UTF_8)))
                 .body(body)
                 .post(PATH).then()
                 .statusCode(415).contentType("application/problem+json")

@@ -116,6 +116,23 @@ class SarifUploadFlowTest {
     }
 
     @Test
+    void aReportWhoseResultsAreAllSuppressedAddsNoOpenFindings() {
+        // As an Anchore report lists vulnerabilities a policy allows: every result carries a suppression.
+        ObjectNode log = OutcomeTestData.fixture("sarif/codeql.sarif.json");
+        for (var r : log.at("/runs/0/results")) {
+            ((ObjectNode) r).putArray("suppressions").addObject().put("kind", "external").put("status", "accepted")
+                    .put("justification", "allowed by policy");
+        }
+        upload("acme/all-suppressed-" + UUID.randomUUID().toString().substring(0, 8), log.toString().getBytes())
+                .statusCode(200)
+                .body("results", equalTo(3))
+                .body("suppressed", equalTo(3))
+                .body("findings", equalTo(0))
+                .body("new", equalTo(0))
+                .body("ids", empty());
+    }
+
+    @Test
     void theToolsBaselineSaysWhichFindingsAreNotNewEvenOnTheirFirstUpload() {
         ObjectNode log = OutcomeTestData.fixture("sarif/codeql.sarif.json");
         ((ObjectNode) log.at("/runs/0/results/0")).put("baselineState", "unchanged");
