@@ -45,6 +45,7 @@ public final class DemoHistory {
         for (SeededTeam t : teams) {
             Random rnd = new Random((t.profile().name() + day).hashCode());
             DemoOrg.TeamProfile p = t.profile();
+            List<String> models = p.models();
             double adoption = p.adoption() * (0.55 + 0.45 * ramp);
             for (UUID employee : t.employees()) {
                 // Some people never use AI (the adoption gap); adopters use it on most working days.
@@ -53,11 +54,12 @@ public final class DemoHistory {
                     continue;
                 }
                 double spend = p.spendPerActiveDay() * (0.6 + 0.8 * rnd.nextDouble());
-                // Enough sessions that none exceeds MAX_SESSION_INPUT fresh tokens on the main model.
-                int sessions = (int) Math.min(40, Math.max(3 + rnd.nextInt(5),
-                        Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * perInput(p.models().get(0))))));
+                // Enough sessions that none exceeds MAX_SESSION_INPUT fresh tokens, even on the team's cheapest
+                // model (the models are the catalog's current ones, so their prices are not known here in advance).
+                int sessions = (int) Math.min(60, Math.max(3 + rnd.nextInt(5),
+                        Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * cheapest(models)))));
                 for (int s = 0; s < sessions; s++) {
-                    String model = pickModel(p.models(), rnd);
+                    String model = pickModel(models, rnd);
                     Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC)
                             .plusSeconds(8 * 3600 + rnd.nextInt(10 * 3600));
                     sink.accept(usage(t.id(), employee, model, spend / sessions, at, rnd,
@@ -115,6 +117,11 @@ public final class DemoHistory {
     }
 
     static final long MAX_SESSION_INPUT = 400_000;
+
+    /** The lowest {@link #perInput} of the models. */
+    static double cheapest(List<String> models) {
+        return models.stream().mapToDouble(DemoHistory::perInput).min().orElse(2_000);
+    }
 
     /** Nano-dollars per fresh input token of a session, its output (1/8) and cache reads (2×) included. */
     static double perInput(String model) {

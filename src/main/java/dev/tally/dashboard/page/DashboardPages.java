@@ -40,10 +40,10 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance, List<ReviewerReport.Row> reviewers);
+                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter);
 
         static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                List<ReviewerReport.Row> reviewers);
+                List<ReviewerReport.Row> reviewers, String reviewsAfter);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
@@ -125,9 +125,10 @@ public class DashboardPages {
             }
         }
         paying.sort((a, b) -> report.teamMetrics(b.id()).roiMultiple().compareTo(report.teamMetrics(a.id()).roiMultiple()));
-        return Templates.org(page, report, d,
-                PanelView.of(d, report, "/api/reports/org", page.query(), page.query()),
-                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers);
+        List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
+        return Templates.org(page, report, d, panels,
+                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
+                reviewsAfter(panels));
     }
 
     @GET
@@ -142,9 +143,17 @@ public class DashboardPages {
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
         // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
-        return render("team", page, report, d, () -> Templates.team(page, report, d,
-                PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query()),
-                reviewers.rows(teamId, period.from(), period.to())));
+        return render("team", page, report, d, () -> {
+            List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
+            return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
+                    reviewsAfter(panels));
+        });
+    }
+
+    /** The AI review findings follow the outcomes chart, or the last panel of a dashboard without one. */
+    static String reviewsAfter(List<PanelView> panels) {
+        return panels.stream().map(v -> v.panel().id()).filter("outcomes"::equals).findFirst()
+                .orElse(panels.isEmpty() ? "" : panels.get(panels.size() - 1).panel().id());
     }
 
     @GET

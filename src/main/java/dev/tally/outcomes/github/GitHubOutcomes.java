@@ -1,7 +1,6 @@
 package dev.tally.outcomes.github;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +74,7 @@ public class GitHubOutcomes {
         JsonNode pr = payload.path("pull_request");
         int number = GitHubEvents.prNumber(payload);
         String author = pr.path("user").path("login").asText(null);
-        Instant mergedAt = time(pr.path("merged_at"), time(pr.path("closed_at"), Instant.now()));
+        Instant mergedAt = ReviewFindings.time(pr.path("merged_at"), ReviewFindings.time(pr.path("closed_at"), Instant.now()));
 
         List<String> messages;
         if (!github.configured()) {
@@ -124,16 +123,5 @@ public class GitHubOutcomes {
             }
         }
         return texts;
-    }
-
-    private static Instant time(JsonNode n, Instant fallback) {
-        if (n == null || !n.isTextual()) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(n.asText());
-        } catch (DateTimeParseException e) {
-            return fallback;
-        }
     }
 }
