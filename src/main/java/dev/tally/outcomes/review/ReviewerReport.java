@@ -14,6 +14,8 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import dev.tally.events.OutcomeData;
 
 /**
@@ -29,6 +31,7 @@ public class ReviewerReport {
     /** One team × reviewer. */
     public record Row(UUID teamId, String team, String reviewer, String reviewerName, long flagged, long fixed) {
         /** Fixed as a whole-number percentage of flagged, or null when nothing was flagged. */
+        @JsonProperty
         public Long fixedPercent() {
             return flagged == 0 ? null : Math.round(100.0 * fixed / flagged);
         }
