@@ -1,18 +1,26 @@
-package dev.tally.gateway;
+package dev.tally.gateway.admission;
 
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.quarkus.scheduler.Scheduled;
 
+import dev.tally.events.CallOutcome;
+import dev.tally.gateway.GatewayConfig;
+import dev.tally.gateway.Usage;
+import dev.tally.identity.ResolvedKey;
+import dev.tally.platform.Ticker;
+
 /**
  * Requests and tokens per minute per key, in memory on each instance (fixed one-minute windows).
- * A call is admitted while both counters are below the limit; its tokens are added when it ends, so
- * the call that crosses the token limit completes and the next one is refused until the window turns.
- * Never blocks: a window is a few fields under its own monitor.
+ * A call is admitted while both counters are below the limit; its tokens are added when it ends
+ * (its window is the call's {@link Reservation}), so the call that crosses the token limit
+ * completes and the next one is refused until the window turns. Never blocks: a window is a few
+ * fields under its own monitor.
  */
 @Singleton // no client proxy: called on every gateway request
 public class RateLimiter {
@@ -20,42 +28,62 @@ public class RateLimiter {
     static final long WINDOW_NANOS = 60_000_000_000L;
 
     private final Map<UUID, Window> windows = new ConcurrentHashMap<>();
-    private final GatewayConfig config;
+    private final long defaultRequestsPerMinute;
+    private final long defaultTokensPerMinute;
+    private final Ticker ticker;
 
-    public RateLimiter(GatewayConfig config) {
-        this.config = config;
+    @Inject
+    public RateLimiter(GatewayConfig config, Ticker ticker) {
+        this(config.requestsPerMinute(), config.tokensPerMinute(), ticker);
+    }
+
+    RateLimiter(long defaultRequestsPerMinute, long defaultTokensPerMinute, Ticker ticker) {
+        this.defaultRequestsPerMinute = defaultRequestsPerMinute;
+        this.defaultTokensPerMinute = defaultTokensPerMinute;
+        this.ticker = ticker;
     }
 
     /** Why a call was refused, and how many whole seconds until it may be retried. */
     public record Refusal(String limit, long retryAfterSeconds) {
     }
 
-    /** Admits a call (counting it) or returns why not. */
-    public Refusal admit(UUID keyId, Integer keyRequestsPerMinute, Integer keyTokensPerMinute, long now) {
-        long rpm = keyRequestsPerMinute != null ? keyRequestsPerMinute : config.requestsPerMinute();
-        long tpm = keyTokensPerMinute != null ? keyTokensPerMinute : config.tokensPerMinute();
-        if (rpm <= 0 && tpm <= 0) {
+    /** The key's window, or null when neither limit applies to it. */
+    public Window windowFor(ResolvedKey key) {
+        if (requestsPerMinute(key) <= 0 && tokensPerMinute(key) <= 0) {
             return null;
         }
-        return windows.computeIfAbsent(keyId, k -> new Window(now)).admit(now, rpm, tpm);
+        Window w = windows.get(key.keyId());
+        if (w == null) {
+            long now = ticker.nanoTime();
+            w = windows.computeIfAbsent(key.keyId(), k -> new Window(now));
+        }
+        return w;
     }
 
-    /** Adds the tokens a finished call used. */
-    public void addTokens(UUID keyId, long tokens, long now) {
-        Window w = windows.get(keyId);
-        if (w != null && tokens > 0) {
-            w.add(now, tokens);
-        }
+    private long requestsPerMinute(ResolvedKey key) {
+        return key.requestsPerMinute() != null ? key.requestsPerMinute() : defaultRequestsPerMinute;
+    }
+
+    private long tokensPerMinute(ResolvedKey key) {
+        return key.tokensPerMinute() != null ? key.tokensPerMinute() : defaultTokensPerMinute;
     }
 
     /** Forgets keys idle for more than a window, so the map does not grow with every key ever seen. */
     @Scheduled(every = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void evictIdle() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         windows.entrySet().removeIf(e -> e.getValue().idle(now));
     }
 
-    static final class Window {
+    int trackedKeys() {
+        return windows.size();
+    }
+
+    /**
+     * One key's counters. As a call's reservation it adds the call's tokens when it ends, to
+     * whatever window is current then.
+     */
+    public final class Window implements Reservation {
         private long start;
         private long requests;
         private long tokens;
@@ -64,17 +92,28 @@ public class RateLimiter {
             this.start = now;
         }
 
-        synchronized Refusal admit(long now, long rpm, long tpm) {
+        /** Counts a call of {@code key}, or says why not (then nothing is counted). */
+        public Refusal admit(ResolvedKey key) {
+            return admit(ticker.nanoTime(), requestsPerMinute(key), tokensPerMinute(key));
+        }
+
+        private synchronized Refusal admit(long now, long rpm, long tpm) {
             roll(now);
-            long retry = Math.max(1, (start + WINDOW_NANOS - now + 999_999_999L) / 1_000_000_000L);
-            if (rpm > 0 && requests >= rpm) {
-                return new Refusal("requests per minute (" + rpm + ")", retry);
-            }
-            if (tpm > 0 && tokens >= tpm) {
-                return new Refusal("tokens per minute (" + tpm + ")", retry);
+            if (rpm > 0 && requests >= rpm || tpm > 0 && tokens >= tpm) {
+                long retry = Math.max(1, (start + WINDOW_NANOS - now + 999_999_999L) / 1_000_000_000L);
+                return new Refusal(rpm > 0 && requests >= rpm ? "requests per minute (" + rpm + ")"
+                        : "tokens per minute (" + tpm + ")", retry);
             }
             requests++;
             return null;
+        }
+
+        @Override
+        public void settle(Usage usage, CallOutcome outcome) {
+            long n = usage.total();
+            if (n > 0) {
+                add(ticker.nanoTime(), n);
+            }
         }
 
         synchronized void add(long now, long n) {
