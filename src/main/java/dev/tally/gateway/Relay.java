@@ -252,18 +252,14 @@ final class Relay implements Upstream.Receiver {
         }
     }
 
-    /** Called by the event loop's watchdog; true when the call's upstream deadline has passed. */
-    boolean checkDeadline(long now) {
+    /** Called by the event loop's watchdog: ends the call if its upstream deadline has passed. */
+    void checkDeadline(long now) {
         CallState state = call.state();
         if (state == CallState.WAITING_UPSTREAM && now - sentNanos >= settings.firstByteNanos()) {
             timeout("the provider did not answer within " + settings.firstByteNanos() / 1_000_000L + " ms");
-            return true;
-        }
-        if (state == CallState.RELAYING && now - lastChunkNanos >= settings.betweenChunksNanos()) {
+        } else if (state == CallState.RELAYING && now - lastChunkNanos >= settings.betweenChunksNanos()) {
             timeout("the provider sent nothing for " + settings.betweenChunksNanos() / 1_000_000L + " ms");
-            return true;
         }
-        return false;
     }
 
     private void timeout(String message) {
