@@ -5,20 +5,11 @@ import java.time.Clock;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
-import io.quarkus.arc.DefaultBean;
-
 import dev.tally.platform.TallyConfig;
 
-/** The application's clock and calendar: injected, so tests can use fixed or moved time instead. */
+/** The organisation's calendar, on the application's clock ({@link dev.tally.platform.TimeSources}). */
 @Singleton
 public class TimeProducers {
-
-    @Produces
-    @Singleton
-    @DefaultBean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
 
     @Produces
     @Singleton
