@@ -1,6 +1,7 @@
 package dev.tally.outcomes.github;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -17,6 +18,19 @@ public final class GitHubEvents {
 
     public enum Kind { PR_MERGED, REVIEW_FINDING, REVIEW_COMMENT_FINDING, IGNORED }
 
+    /** {@code owner/name} as GitHub spells repositories (no blanks, one slash), at most 200 characters. */
+    private static final Pattern REPOSITORY = Pattern.compile("[^/\\s]{1,100}/[^/\\s]{1,100}");
+
+    /**
+     * A delivery Tally would use whose payload lacks what it reads (the repository, the pull request
+     * number, the review's id): refused with 400 and nothing stored, instead of counted under an empty id.
+     */
+    public static final class InvalidPayload extends Exception {
+        public InvalidPayload(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     /** How a delivery is handled; {@code reason} says why it is ignored. */
     public record Classified(Kind kind, String reason) {
         public boolean used() {
@@ -27,7 +41,42 @@ public final class GitHubEvents {
     private GitHubEvents() {
     }
 
-    public static Classified classify(String event, JsonNode payload, ReviewRules reviews) {
+    public static Classified classify(String event, JsonNode payload, ReviewRules reviews) throws InvalidPayload {
+        Classified c = kind(event, payload, reviews);
+        switch (c.kind()) {
+            case PR_MERGED -> {
+                requireRepository(payload);
+                requirePositive(payload.path("pull_request").path("number"), "pull_request.number", Integer.MAX_VALUE);
+            }
+            case REVIEW_FINDING -> {
+                requireRepository(payload);
+                requirePositive(payload.path("review").path("id"), "review.id", Long.MAX_VALUE);
+            }
+            case REVIEW_COMMENT_FINDING -> {
+                requireRepository(payload);
+                requirePositive(payload.path("comment").path("id"), "comment.id", Long.MAX_VALUE);
+            }
+            case IGNORED -> {
+            }
+        }
+        return c;
+    }
+
+    private static void requireRepository(JsonNode payload) throws InvalidPayload {
+        JsonNode name = payload.path("repository").path("full_name");
+        if (!name.isTextual() || !REPOSITORY.matcher(name.asText()).matches()) {
+            throw new InvalidPayload("repository.full_name is missing or not owner/name");
+        }
+    }
+
+    /** Pull request numbers are ints; review and comment ids have outgrown them. */
+    private static void requirePositive(JsonNode n, String field, long max) throws InvalidPayload {
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < 1 || n.asLong() > max) {
+            throw new InvalidPayload(field + " is missing or not a positive integer");
+        }
+    }
+
+    private static Classified kind(String event, JsonNode payload, ReviewRules reviews) {
         String action = payload.path("action").asText("");
         switch (event) {
             case PULL_REQUEST -> {

@@ -54,7 +54,7 @@ public class GitHubOutcomes {
      *                    the payload alone rather than dropped (a merged PR is counted either way)
      */
     public Map<String, OutcomeData> outcomes(String event, JsonNode payload, boolean lastAttempt)
-            throws GitHubApiException {
+            throws GitHubApiException, GitHubEvents.InvalidPayload {
         GitHubEvents.Classified c = GitHubEvents.classify(event, payload, reviews);
         return switch (c.kind()) {
             case PR_MERGED -> prMerged(payload, lastAttempt);

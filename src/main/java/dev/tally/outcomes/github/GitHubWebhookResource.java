@@ -127,7 +127,13 @@ public class GitHubWebhookResource {
             count(event, "ping");
             return Response.ok(new Reply(delivery, "pong", payload.path("zen").asText(null))).build();
         }
-        WebhookIntake.Recorded r = intake.record(delivery, event, payload, new String(body, StandardCharsets.UTF_8));
+        WebhookIntake.Recorded r;
+        try {
+            r = intake.record(delivery, event, payload, new String(body, StandardCharsets.UTF_8));
+        } catch (GitHubEvents.InvalidPayload e) {
+            count(event, "malformed");
+            throw ApiException.badRequest(e.getMessage());
+        }
         switch (r.result()) {
             case DUPLICATE -> {
                 count(event, "duplicate");

@@ -23,7 +23,8 @@ public class WebhookIntake {
     }
 
     @Transactional
-    public Recorded record(String deliveryId, String event, JsonNode payload, String rawBody) {
+    public Recorded record(String deliveryId, String event, JsonNode payload, String rawBody)
+            throws GitHubEvents.InvalidPayload {
         GitHubEvents.Classified c = GitHubEvents.classify(event, payload, outcomes.reviews());
         String action = payload.path("action").isTextual() ? payload.path("action").asText() : null;
         // The payload is kept only for deliveries that will be processed (it is dropped once they are).

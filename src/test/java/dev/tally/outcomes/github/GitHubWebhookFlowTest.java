@@ -72,6 +72,23 @@ class GitHubWebhookFlowTest {
     }
 
     @Test
+    void aMergedPullRequestWithoutItsRepositoryOrNumberIsRefusedAndNotStored() {
+        ObjectNode noRepository = OutcomeTestData.mergedPr("acme-outcomes/trailer-repo", 102, "outc-flow-norepo", MERGED_AT);
+        ((ObjectNode) noRepository.path("repository")).remove("full_name");
+        String id = delivery();
+        send("pull_request", id, noRepository).statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("repository.full_name is missing or not owner/name"));
+        assertThat(deliveries.state(id)).isEmpty();
+
+        ObjectNode noNumber = OutcomeTestData.mergedPr("acme-outcomes/trailer-repo", 103, "outc-flow-nonum", MERGED_AT);
+        ((ObjectNode) noNumber.path("pull_request")).put("number", "103");
+        String id2 = delivery();
+        send("pull_request", id2, noNumber).statusCode(400)
+                .body("detail", containsString("pull_request.number is missing or not a positive integer"));
+        assertThat(deliveries.state(id2)).isEmpty();
+    }
+
+    @Test
     void pingIsAnsweredWithPong() {
         send("ping", delivery(), OutcomeTestData.bytes("github/webhooks/ping.json"))
                 .statusCode(200)
