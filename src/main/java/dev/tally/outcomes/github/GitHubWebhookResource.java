@@ -3,6 +3,7 @@ package dev.tally.outcomes.github;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -17,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.outcomes.Intake;
 import dev.tally.outcomes.config.GitHubConfig;
 import dev.tally.platform.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +42,7 @@ public class GitHubWebhookResource {
      */
     public static final int MAX_BODY = 25 * 1024 * 1024;
     static final String UNVERIFIED = "unverified";
+    static final List<String> ACCEPTED = List.of(Intake.JSON);
 
     /** The answer to GitHub (shown in the webhook's "Recent Deliveries"). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -79,6 +82,14 @@ public class GitHubWebhookResource {
             throw new ApiException(503, "GitHub webhooks are disabled: set TALLY_GITHUB_WEBHOOK_SECRET to the "
                     + "secret configured on the GitHub webhook");
         }
+        // Before the signature: a form-encoded delivery is signed over bytes the framework may already have
+        // parsed as a form, so its signature could not be checked; its only fix is the webhook's setting.
+        try {
+            Intake.requireType(contentType, ACCEPTED);
+        } catch (ApiException e) {
+            count(UNVERIFIED, "malformed");
+            throw new ApiException(415, e.getMessage() + " (set the webhook's content type to application/json)");
+        }
         byte[] body = readCapped(stream, contentLength);
         switch (signature.verify(body, signatureHeader)) {
             case VALID -> {
@@ -96,10 +107,6 @@ public class GitHubWebhookResource {
                 throw new ApiException(401, "X-Hub-Signature-256 does not match the body signed with "
                         + "TALLY_GITHUB_WEBHOOK_SECRET");
             }
-        }
-        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-            count(event, "malformed");
-            throw new ApiException(415, "set the webhook's content type to application/json");
         }
         if (event == null || event.isBlank()) {
             count(null, "malformed");
@@ -127,13 +134,7 @@ public class GitHubWebhookResource {
             count(event, "ping");
             return Response.ok(new Reply(delivery, "pong", payload.path("zen").asText(null))).build();
         }
-        WebhookIntake.Recorded r;
-        try {
-            r = intake.record(delivery, event, payload, new String(body, StandardCharsets.UTF_8));
-        } catch (GitHubEvents.InvalidPayload e) {
-            count(event, "malformed");
-            throw ApiException.badRequest(e.getMessage());
-        }
+        WebhookIntake.Recorded r = intake.record(delivery, event, payload, new String(body, StandardCharsets.UTF_8));
         switch (r.result()) {
             case DUPLICATE -> {
                 count(event, "duplicate");

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tally.outcomes.config.GitHubConfig;
+import dev.tally.outcomes.review.ReviewRules;
 import dev.tally.platform.ApiException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -32,9 +33,10 @@ class GitHubWebhookFuzzTest {
 
     private static final String SECRET = "fuzz-webhook-secret";
     private static final List<String> EVENTS = List.of(GitHubEvents.PING, GitHubEvents.PULL_REQUEST,
-            GitHubEvents.PULL_REQUEST_REVIEW, GitHubEvents.PULL_REQUEST_REVIEW_COMMENT, "push", "star");
-    private static final ReviewRules RULES = new ReviewRules(List.of("coderabbitai[bot]", "claude[bot]"),
-            List.of("potential issue", "bug", "\u26a0\ufe0f"), List.of("critical", "high", "medium", "low"), true);
+            GitHubEvents.PULL_REQUEST_REVIEW, GitHubEvents.PULL_REQUEST_REVIEW_COMMENT,
+            GitHubEvents.PULL_REQUEST_REVIEW_THREAD, "push", "star");
+    /** The built-in reviewer rules (outcomes/reviewers.yaml). */
+    private static final ReviewRules RULES = ReviewRules.load(Optional.empty());
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final GitHubWebhookResource RESOURCE = new GitHubWebhookResource(config(), new ClassifyOnly(),
             new NoProcessing(), MAPPER, new SimpleMeterRegistry());
@@ -61,12 +63,11 @@ class GitHubWebhookFuzzTest {
     /** Records nothing: classifies the payload as intake does, and reads its texts as processing does. */
     static final class ClassifyOnly extends WebhookIntake {
         ClassifyOnly() {
-            super(null, null);
+            super(null, null, null, null);
         }
 
         @Override
-        public Recorded record(String deliveryId, String event, JsonNode payload, String rawBody)
-                throws GitHubEvents.InvalidPayload {
+        public Recorded record(String deliveryId, String event, JsonNode payload, String rawBody) {
             GitHubEvents.Classified c = GitHubEvents.classify(event, payload, RULES);
             if (!c.used()) {
                 return new Recorded(Result.IGNORED, c.reason());

@@ -13,8 +13,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Fuzzes what {@code POST /api/outcomes/sarif} does with a body: Jackson reads it (malformed JSON is a
- * 400), then {@link SarifParser} takes the tree; any tree gives findings or a {@link SarifException} that
- * names the JSON path (a 400), never another exception. Seeds and kept crashes:
+ * 400), then {@link SarifParser} takes the tree and {@link FindingIdentity} decides each result's identity;
+ * any tree gives results or a {@link SarifException} that names the JSON path (a 400), never another
+ * exception. Seeds and kept crashes:
  * {@code src/test/resources/dev/tally/outcomes/sarif/SarifParserFuzzTestInputs/parse/}.
  */
 class SarifParserFuzzTest {
@@ -32,19 +33,20 @@ class SarifParserFuzzTest {
         } catch (IOException e) {
             return; // SarifService answers 400 "malformed JSON"
         }
-        List<SarifFinding> findings;
+        List<SarifResult> results;
         try {
-            findings = SarifParser.parse(root, UPLOADED);
+            results = SarifParser.parse(root, UPLOADED);
         } catch (SarifException e) {
             assertThat(e.getMessage()).startsWith("$");
             return;
         }
-        for (SarifFinding f : findings) {
-            assertThat(f.tool()).isNotBlank();
-            assertThat(f.ruleId()).isNotBlank();
-            assertThat(f.key()).isNotEmpty();
-            assertThat(f.severity()).isIn(SEVERITIES);
-            assertThat(f.scannedAt()).isNotNull();
+        for (SarifResult r : results) {
+            assertThat(r.tool()).isNotBlank();
+            assertThat(r.ruleId()).isNotBlank();
+            assertThat(r.severity()).isIn(SEVERITIES);
+            assertThat(r.scannedAt()).isNotNull();
+            r.displayLocation();
         }
+        assertThat(FindingIdentity.decide(results, Set.of())).hasSameSizeAs(results);
     }
 }
