@@ -119,10 +119,9 @@ public class KafkaStartup {
                 if (!said) {
                     said = true;
                     if (waitForKafka) {
-                        LOG.infof("waiting for Kafka at %s (%s)", bootstrap, e.getMessage());
+                        LOG.infof("waiting for Kafka: %s", e.getMessage());
                     } else {
-                        LOG.warnf("Kafka at %s does not answer (%s): serving calls and spooling their usage events"
-                                + " until it does", bootstrap, e.getMessage());
+                        LOG.warnf("serving calls and spooling their usage events until Kafka answers: %s", e.getMessage());
                     }
                 }
                 LockSupport.parkNanos(this, BACKOFF.toNanos());

@@ -120,7 +120,9 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
             throw new IllegalStateException("event spool at " + spoolDir + " cannot be opened: " + e.getMessage()
                     + ": make the data directory writable", e);
         }
-        producer = producers.direct();
+        if (!awaitingKafka) {
+            producer = producers.direct();
+        } // else created when Kafka has answered: until then it would only retry a broker that is not there
         if (!spool.isDrained()) {
             mode = Mode.SPOOLING;
             LOG.infof("replaying %d events spooled before the last stop", spool.records());
@@ -374,6 +376,9 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
                 if (spool.isDrained()) {
                     spool.clear();
                     closeReplayProducer();
+                    if (producer == null) {
+                        producer = producers.direct();
+                    }
                     mode = Mode.DIRECT;
                     // a late failure callback of the aborted producer must not send us back to the spool
                     directFailed = false;
@@ -503,7 +508,9 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         replayer.interrupt();
         join(replayer, Duration.ofSeconds(5));
         closeReplayProducer();
-        producer.close(Duration.ZERO);
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+        }
         try {
             spool.close();
         } catch (IOException e) {

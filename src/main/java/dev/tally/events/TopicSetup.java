@@ -92,9 +92,10 @@ public class TopicSetup {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while creating Kafka topics");
         } catch (ExecutionException | TimeoutException e) {
+            String why = e instanceof TimeoutException ? "no answer within " + timeout.toSeconds() + " s"
+                    : e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
             throw new StartupException("Kafka at " + clients.bootstrapServers() + " did not accept the topic set-up ("
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
-                    + "): check TALLY_KAFKA_BOOTSTRAP_SERVERS and the client security settings", e);
+                    + why + "): check TALLY_KAFKA_BOOTSTRAP_SERVERS and the client security settings", e);
         }
     }
 

@@ -16,13 +16,13 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.tally.platform.aot.AotTraining.JdkBuild;
 
 /**
  * The {@code ./tally} launcher picks the start-up cache the AOT build trained only when the JDK
@@ -157,13 +157,14 @@ class LauncherTest {
         assertThat(p.exitValue()).as(out).isZero();
     }
 
-    private static final Pattern RUNTIME_VERSION = Pattern.compile("(?m)^JAVA_RUNTIME_VERSION=\"([^\"]+)\"$");
-
-    /** The exact JDK build, as the launcher and the training read it: the release file. */
+    /** The exact JDK build, as the launcher and the training read it (the release file). */
     private static String build(Path javaHome) throws IOException {
-        Matcher m = RUNTIME_VERSION.matcher(Files.readString(javaHome.resolve("release")));
-        assertThat(m.find()).as("JAVA_RUNTIME_VERSION in " + javaHome.resolve("release")).isTrue();
-        return m.group(1);
+        try {
+            return JdkBuild.of(javaHome.resolve("bin").resolve("java"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     /** True when the JDK running the tests takes the AOT cache (25+) rather than AppCDS. */
@@ -176,6 +177,6 @@ class LauncherTest {
     }
 
     private static int major(String build) {
-        return Integer.parseInt(build.split("[.+-]", 2)[0]);
+        return JdkBuild.major(build);
     }
 }

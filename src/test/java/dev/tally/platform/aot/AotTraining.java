@@ -210,14 +210,14 @@ public final class AotTraining {
     }
 
     /** The exact JDK build a java binary belongs to, as the {@code ./tally} launcher reads it. */
-    static final class JdkBuild {
+    public static final class JdkBuild {
         private static final Pattern RELEASE = Pattern.compile("(?m)^JAVA_RUNTIME_VERSION=\"([^\"]+)\"$");
         private static final Pattern PROPERTY = Pattern.compile("(?m)^\\s*java\\.runtime\\.version = (\\S+)$");
 
         private JdkBuild() {
         }
 
-        static String of(Path java) throws IOException, InterruptedException {
+        public static String of(Path java) throws IOException, InterruptedException {
             Path home = java.toRealPath().getParent().getParent();
             Path release = home.resolve("release");
             if (Files.isRegularFile(release)) {
@@ -238,7 +238,7 @@ public final class AotTraining {
         }
 
         /** 25 for 25.0.3+9-LTS, 17 for 17.0.15+6-Debian-1deb12u1. */
-        static int major(String build) {
+        public static int major(String build) {
             return Integer.parseInt(build.split("[.+-]", 2)[0]);
         }
     }
