@@ -63,11 +63,15 @@ run_once() {
 
 # measure <package label> <N>: first start and N warm restarts of target/quarkus-app through ./tally
 measure() {
-  local what="$1" n="$2" fallback
+  local what="$1" n="$2" cmd
   data="$(mktemp -d)"
-  # the launcher's one line when it starts without a cache (none built, or another JDK's)
-  fallback=$(TALLY_LAUNCHER_DRY_RUN=1 "$root/tally" 2>&1 >/dev/null || true)
-  [[ -z "$fallback" ]] || what="$what (${fallback#tally: })"
+  # which cache the launcher picks for this JDK, if any
+  cmd=$(TALLY_LAUNCHER_DRY_RUN=1 "$root/tally" 2>/dev/null)
+  case "$cmd" in
+    *-XX:AOTCache=*) what="$what + AOT cache" ;;
+    *-XX:SharedArchiveFile=*) what="$what + AppCDS" ;;
+    *) what="$what, no cache" ;;
+  esac
   run_once "first start" "$what"
   for i in $(seq 1 "$n"); do run_once "warm #$i" "$what"; done
   rm -rf "$data"
@@ -91,9 +95,9 @@ if [[ "${1:-}" == "--matrix" ]]; then
   (cd "$root" && ./mvnw -B -q package -DskipTests) >&2
   JAVA_HOME="$jdk17" measure "JDK $(jdk_of "$jdk17"), default package" "$n"
   (cd "$root" && ./mvnw -B -q package -DskipTests -Paot) >&2
-  JAVA_HOME="$jdk17" measure "JDK $(jdk_of "$jdk17"), AOT package + AppCDS" "$n"
+  JAVA_HOME="$jdk17" measure "JDK $(jdk_of "$jdk17"), AOT package" "$n"
   (cd "$root" && JAVA_HOME="$BENCH_JDK25_HOME" ./mvnw -B -q package -DskipTests -Paot) >&2
-  JAVA_HOME="$BENCH_JDK25_HOME" measure "JDK $(jdk_of "$BENCH_JDK25_HOME"), AOT package + AOT cache" "$n"
+  JAVA_HOME="$BENCH_JDK25_HOME" measure "JDK $(jdk_of "$BENCH_JDK25_HOME"), AOT package" "$n"
 else
   n="${1:-3}"
   [[ -f "$root/target/quarkus-app/quarkus-run.jar" ]] || { echo "build first: ./mvnw -B -q package -DskipTests [-Paot]" >&2; exit 1; }
