@@ -1,6 +1,10 @@
 package dev.tally.platform;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+
+import dev.tally.platform.StartupPhases.Phase;
 
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
@@ -9,9 +13,10 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
- * Entry point of {@code java -jar quarkus-run.jar}. Starts the embedded broker and database (when no
- * external ones are configured) before Quarkus, because the datasource and the Kafka clients read
- * their addresses at start; stops them after Quarkus has stopped, so the app's last writes land.
+ * Entry point of {@code java -jar quarkus-run.jar}. Starts the embedded database (when no external one
+ * is configured) before Quarkus, because Flyway and Hibernate need it as Quarkus starts, and the
+ * embedded broker beside both (the clients only need its address, known at once); stops them after
+ * Quarkus has stopped, so the app's last writes land.
  */
 @QuarkusMain
 public class TallyMain {
@@ -19,6 +24,8 @@ public class TallyMain {
     private static volatile EmbeddedServices services;
 
     public static void main(String... args) {
+        Instant now = Instant.now();
+        StartupPhases.record(Phase.JVM, Duration.between(StartupPhases.jvmStart(now), now));
         defaultEventLoops();
         try {
             Settings.get(OrgCalendar.SETTING).ifPresent(OrgCalendar::zone);
@@ -28,11 +35,19 @@ public class TallyMain {
             System.exit(2);
             return;
         }
+        services.kafka().ifPresent(broker -> broker.whenComplete((started, failure) -> {
+            if (failure != null) {
+                // the broker starts beside Quarkus: its failure stops the process as it did when it started first
+                System.err.println("tally: " + failure.getMessage());
+                System.exit(2);
+            }
+        }));
         // Quarkus stops itself from its own shutdown hook on Ctrl-C/SIGTERM, and the JVM may halt
         // before this thread's finally runs; this hook waits for Quarkus to finish stopping (so the
         // producer and the aggregator flush first) and then stops the broker and the database.
         Runtime.getRuntime().addShutdownHook(new Thread(TallyMain::stopAfterQuarkus, "tally-embedded-stop"));
         try {
+            StartupPhases.quarkusStarting();
             Quarkus.run(args);
         } finally {
             stopEmbedded();
