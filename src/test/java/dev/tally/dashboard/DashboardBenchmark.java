@@ -38,7 +38,7 @@ import dev.tally.platform.TallyServices;
 
 /**
  * Render time of the org overview and the team page over a year of rollups for 200 teams and
- * 20,000 employees (README "Benchmarks" for the method). Not part of the default test run:
+ * 20,000 employees (docs/benchmarks.md for the method). Not part of the default test run:
  * {@code ./mvnw test -DtestExcludedGroups=none -Dtest=DashboardBenchmark}.
  */
 @QuarkusTest
