@@ -23,6 +23,7 @@ import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.Report;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.roi.Metrics;
+import dev.tally.outcomes.review.ReviewerReport;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
@@ -39,9 +40,10 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance);
+                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter);
 
-        static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
+        static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
+                List<ReviewerReport.Row> reviewers, String reviewsAfter);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
@@ -59,6 +61,7 @@ public class DashboardPages {
     private final OperationsService operations;
     private final DashboardCatalog catalog;
     private final Roles roles;
+    private final ReviewerReport reviewers;
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -88,8 +91,10 @@ public class DashboardPages {
         return html;
     }
 
-    public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles) {
+    public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
+            ReviewerReport reviewers) {
         this.reports = reports;
+        this.reviewers = reviewers;
         this.operations = operations;
         this.catalog = catalog;
         this.roles = roles;
@@ -103,10 +108,12 @@ public class DashboardPages {
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
-        return render("org", page, report, d, () -> orgPage(page, report, d));
+        return render("org", page, report, d, () -> orgPage(page, report, d,
+                reviewers.rows(null, period.from(), period.to())));
     }
 
-    private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d) {
+    private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
+            List<ReviewerReport.Row> reviewers) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -118,9 +125,10 @@ public class DashboardPages {
             }
         }
         paying.sort((a, b) -> report.teamMetrics(b.id()).roiMultiple().compareTo(report.teamMetrics(a.id()).roiMultiple()));
-        return Templates.org(page, report, d,
-                PanelView.of(d, report, "/api/reports/org", page.query(), page.query()),
-                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()));
+        List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
+        return Templates.org(page, report, d, panels,
+                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
+                reviewsAfter(panels));
     }
 
     @GET
@@ -134,8 +142,18 @@ public class DashboardPages {
         Dashboard d = catalog.current().dashboard("team");
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
-        return render("team", page, report, d, () -> Templates.team(page, report, d,
-                PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query())));
+        // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
+        return render("team", page, report, d, () -> {
+            List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
+            return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
+                    reviewsAfter(panels));
+        });
+    }
+
+    /** The AI review findings follow the outcomes chart, or the last panel of a dashboard without one. */
+    static String reviewsAfter(List<PanelView> panels) {
+        return panels.stream().map(v -> v.panel().id()).filter("outcomes"::equals).findFirst()
+                .orElse(panels.isEmpty() ? "" : panels.get(panels.size() - 1).panel().id());
     }
 
     @GET

@@ -1,5 +1,6 @@
 package dev.tally.outcomes.api;
 
+import java.io.IOException;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
@@ -7,12 +8,17 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.outcomes.Intake;
 import dev.tally.outcomes.OutcomeAuth;
+import dev.tally.platform.ApiException;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -31,20 +37,34 @@ public class OutcomeResource {
     public record Accepted(List<String> accepted) {
     }
 
+    static final List<String> ACCEPTED = List.of(Intake.JSON, CLOUDEVENTS_JSON, CLOUDEVENTS_BATCH_JSON);
+
     private final OutcomeService service;
     private final OutcomeAuth auth;
+    private final ObjectMapper mapper;
 
-    public OutcomeResource(OutcomeService service, OutcomeAuth auth) {
+    public OutcomeResource(OutcomeService service, OutcomeAuth auth, ObjectMapper mapper) {
         this.service = service;
         this.auth = auth;
+        this.mapper = mapper;
     }
 
     @POST
     @Blocking
-    @Consumes({ MediaType.APPLICATION_JSON, CLOUDEVENTS_JSON, CLOUDEVENTS_BATCH_JSON })
+    @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response post(@HeaderParam("Authorization") String authorization, JsonNode body) {
+    public Response post(@HeaderParam("Authorization") String authorization,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
         auth.check(authorization);
-        return Response.accepted(new Accepted(service.accept(body))).build();
+        Intake.requireType(contentType, ACCEPTED);
+        JsonNode json;
+        try {
+            json = body == null || body.length == 0 ? null : mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("unreadable body: " + e.getMessage());
+        }
+        return Response.accepted(new Accepted(service.accept(json))).build();
     }
 }

@@ -1,10 +1,14 @@
 package dev.tally.outcomes.mapping;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+
+import dev.tally.outcomes.Intake;
 
 /** {@code POST /api/admin/employees/import}: employees (and their teams) from a CSV, all rows or none. */
 @Path("/api/admin/employees/import")
@@ -17,9 +21,10 @@ public class EmployeeImportResource {
     }
 
     @POST
-    @Consumes({ "text/csv", "application/csv", MediaType.TEXT_PLAIN })
+    @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public EmployeeImportService.Imported importCsv(String body) {
+    public EmployeeImportService.Imported importCsv(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+        Intake.requireType(contentType, Intake.CSV_TYPES);
         return service.importCsv(body);
     }
 }

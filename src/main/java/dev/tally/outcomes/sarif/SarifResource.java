@@ -1,18 +1,24 @@
 package dev.tally.outcomes.sarif;
 
+import java.util.List;
+
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.tally.outcomes.Intake;
 import dev.tally.outcomes.OutcomeAuth;
 
 /** {@code POST /api/outcomes/sarif?repo=owner/name}: a SARIF 2.1.0 log as code scanners write it. */
 @Path("/api/outcomes/sarif")
 public class SarifResource {
+
+    static final List<String> ACCEPTED = List.of(Intake.SARIF_JSON, Intake.JSON, Intake.OCTET_STREAM);
 
     private final SarifService service;
     private final OutcomeAuth auth;
@@ -23,11 +29,13 @@ public class SarifResource {
     }
 
     @POST
-    @Consumes({ MediaType.APPLICATION_JSON, "application/sarif+json", MediaType.APPLICATION_OCTET_STREAM })
+    @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public SarifService.Uploaded upload(@QueryParam("repo") String repo,
-            @HeaderParam("Authorization") String authorization, byte[] body) {
+            @HeaderParam("Authorization") String authorization, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            byte[] body) {
         auth.check(authorization);
+        Intake.requireType(contentType, ACCEPTED);
         return service.upload(repo, body);
     }
 }

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.sql.Connection;
@@ -168,6 +169,14 @@ class OutcomeResourceTest {
         problem("\"just a string\"", "body:");
         api().contentType(ContentType.JSON).body("{not json").post("/api/outcomes")
                 .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void aWrongContentTypeIsA415NamingTheAcceptedTypes() {
+        api().contentType("text/csv").body("id,kind\nx,pr_merged\n").post("/api/outcomes")
+                .then().statusCode(415).contentType("application/problem+json")
+                .body("detail", equalTo("Content-Type text/csv is not accepted here: send "
+                        + "application/json or application/cloudevents+json or application/cloudevents-batch+json"));
     }
 
     @Test
