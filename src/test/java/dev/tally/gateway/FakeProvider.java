@@ -21,7 +21,9 @@ import dev.tally.platform.Ports;
  * references document (chat completion and chunk objects with {@code usage}; Message and the
  * message_start / content_block_* / message_delta / message_stop stream events), with cache tokens.
  * The model name picks a behaviour: {@code -hang} (stream that never ends), {@code -stall} (one
- * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error).
+ * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error),
+ * {@code -hold} (never answers), {@code -break} (a stream whose connection drops after one chunk),
+ * {@code -breakjson} (a JSON answer whose connection drops after its head and a few bytes).
  */
 public class FakeProvider implements QuarkusTestResourceLifecycleManager {
 
@@ -36,12 +38,15 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     /** Upstream connections the gateway closed while a response was still streaming. */
     public static final AtomicInteger CANCELLED = new AtomicInteger();
     public static final Map<String, Seen> BY_MARKER = new ConcurrentHashMap<>();
+    /** Request heads received, counted before the body arrives: what the gateway sent at all. */
+    public static final AtomicInteger REQUESTS = new AtomicInteger();
 
     private Vertx vertx;
 
     @Override
     public Map<String, String> start() {
         vertx = Vertx.vertx();
+        bigEmbeddings("text-embedding-3-small"); // off the event loop, before any test asks for it
         HttpServer server = vertx.createHttpServer().requestHandler(this::handle);
         int port = Ports.freePort();
         try {
@@ -70,6 +75,7 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     }
 
     private void handle(HttpServerRequest req) {
+        REQUESTS.incrementAndGet();
         req.body().onSuccess(buf -> {
             JsonObject body = buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
             Seen seen = new Seen(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
@@ -87,6 +93,16 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                         resp.putHeader("content-type", "application/json").end("{}");
                     }
                 });
+                return;
+            }
+            if (model.endsWith("-hold")) {
+                resp.closeHandler(v -> CANCELLED.incrementAndGet());
+                return;
+            }
+            if (model.endsWith("-breakjson")) {
+                resp.putHeader("content-type", "application/json").putHeader("content-length", "2000")
+                        .write("{\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion\",");
+                vertx.setTimer(50, id -> req.connection().close());
                 return;
             }
             if (model.endsWith("-ratelimited")) {
@@ -137,21 +153,16 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         });
     }
 
-    /**
-     * The 64 vectors of 1,536 numbers, formatted once when the fake is loaded (before the app starts):
-     * formatting them took 2–9 s on a loaded 2-core machine, longer than the 1.5 s first-byte
-     * timeout above, so building them per request turned the test's 200 into a 504.
-     */
-    private static final String BIG_VECTORS = bigVectors();
-
     /** 64 embeddings of 1,536 numbers (about 1.2 MB), as OpenAI shapes them; usage 64 × 8 tokens. */
     public static String bigEmbeddings(String model) {
-        return "{\"object\":\"list\",\"data\":[" + BIG_VECTORS + "],\"model\":\"" + model
-                + "\",\"usage\":{\"prompt_tokens\":512,\"total_tokens\":512}}";
+        // made once per model: formatting 98,304 numbers takes seconds on a busy machine, on the fake's event loop
+        return BIG_EMBEDDINGS.computeIfAbsent(model, FakeProvider::formatBigEmbeddings);
     }
 
-    private static String bigVectors() {
-        StringBuilder b = new StringBuilder();
+    private static final Map<String, String> BIG_EMBEDDINGS = new ConcurrentHashMap<>();
+
+    private static String formatBigEmbeddings(String model) {
+        StringBuilder b = new StringBuilder("{\"object\":\"list\",\"data\":[");
         for (int i = 0; i < 64; i++) {
             b.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":[");
             for (int j = 0; j < 1536; j++) {
@@ -159,7 +170,8 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
             }
             b.append("]}");
         }
-        return b.toString();
+        return b.append("],\"model\":\"").append(model).append("\",\"usage\":{\"prompt_tokens\":512,\"total_tokens\":512}}")
+                .toString();
     }
 
     private void openAiStream(HttpServerRequest req, String model, JsonObject body) {
@@ -171,6 +183,12 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         String usageNull = includeUsage ? ",\"usage\":null" : "";
         resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
                 + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
+        if (model.endsWith("-break")) {
+            resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, this breaks\"},"
+                    + "\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
+            vertx.setTimer(50, id -> req.connection().close());
+            return;
+        }
         if (model.endsWith("-hang") || model.endsWith("-stall")) {
             resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, this is a long answer\"},"
                     + "\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
