@@ -60,7 +60,7 @@ public class TallyMain {
      * One Vert.x event loop per core, as nginx runs one worker per core (Vert.x's own default is two
      * per core): the gateway's handlers never block, so more loops than cores only add context
      * switches; on the 2-core bench machine two loops served about 15 % more calls per second than
-     * four (README "Benchmarks"). {@code QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE} or the system property
+     * four (docs/gateway.md, "How it is built"). {@code QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE} or the system property
      * still wins.
      */
     static void defaultEventLoops() {
