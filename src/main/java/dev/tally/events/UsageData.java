@@ -7,6 +7,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * counted once: {@code inputTokens} excludes cache reads and writes (OpenAI's {@code cached_tokens}
  * are subtracted from {@code prompt_tokens}; Anthropic reports them apart already).
  * {@code costNanos} is USD × 10^9 and null when the model has no price ({@code priced=false}).
+ * {@code workload} is the service key's, the {@code x-tally-workload} header's or
+ * {@code interactive}; {@code runId} groups the calls of one loop run (null: none); {@code client}
+ * names the tool that made the call (docs/workloads.md).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record UsageData(
@@ -30,7 +33,20 @@ public record UsageData(
         boolean estimated,
         long latencyMs,
         Long ttftMs,
-        String downgradedFrom) {
+        String downgradedFrom,
+        String workload,
+        String runId,
+        String client) {
+
+    /** A call without workload, run or client (events written before they existed). */
+    public UsageData(String requestId, String keyId, String employeeId, String teamId, String provider, String model,
+            String api, boolean stream, int status, String outcome, long inputTokens, long outputTokens,
+            long cacheReadTokens, long cacheWriteTokens, long reasoningTokens, Long costNanos, boolean priced,
+            boolean estimated, long latencyMs, Long ttftMs, String downgradedFrom) {
+        this(requestId, keyId, employeeId, teamId, provider, model, api, stream, status, outcome, inputTokens,
+                outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costNanos, priced, estimated,
+                latencyMs, ttftMs, downgradedFrom, null, null, null);
+    }
 
     public static final String OUTCOME_OK = "ok";
     public static final String OUTCOME_UPSTREAM_ERROR = "upstream_error";

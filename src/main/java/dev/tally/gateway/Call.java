@@ -18,6 +18,8 @@ import dev.tally.gateway.admission.Reservation;
 import dev.tally.identity.ResolvedKey;
 import dev.tally.identity.Team;
 import dev.tally.platform.Ticker;
+import dev.tally.workload.ClientDetector;
+import dev.tally.workload.WorkloadNames;
 
 /**
  * One client call, from its first header to its usage event: what admission learned about it, its
@@ -34,6 +36,8 @@ final class Call implements PendingCall, Upstream.Request {
     private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
     private static final CharSequence H_X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
     private static final CharSequence H_DOWNGRADED_FROM = HttpHeaders.createOptimized("x-tally-downgraded-from");
+    private static final CharSequence H_X_APP = HttpHeaders.createOptimized("x-app");
+    private static final CharSequence H_X_STAINLESS_LANG = HttpHeaders.createOptimized("x-stainless-lang");
     private static final Handler<Buffer> DISCARD = b -> { };
 
     final HttpServerRequest req;
@@ -58,6 +62,9 @@ final class Call implements PendingCall, Upstream.Request {
     private Reservation[] reservations;
     private int reserved;
     private Relay relay;
+    /** Set by the workload check; null: the key's workload, or interactive. */
+    private String workload;
+    private String runId;
 
     Call(HttpServerRequest req, HttpServerResponse resp, Api api, String requestId, Services services) {
         this.req = req;
@@ -210,11 +217,24 @@ final class Call implements PendingCall, Upstream.Request {
                     key == null || key.employeeId() == null ? null : key.employeeId().toString(),
                     key == null || key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
                     provider == null ? null : provider.name(), model, requestedModel, api, stream, status, outcome,
-                    usage, now - startNanos, relay == null ? null : relay.ttftMs()));
+                    usage, now - startNanos, relay == null ? null : relay.ttftMs(), workload(), runId, client()));
         } catch (RuntimeException e) {
             // never let accounting break the response; the publisher keeps what it was handed
             LOG.errorf("usage of request %s not recorded: %s", requestId, e.toString());
         }
+    }
+
+    /** The workload the call counts under, also when it was refused before the workload check ran. */
+    private String workload() {
+        if (workload != null) {
+            return workload;
+        }
+        return key != null && key.workload() != null ? key.workload() : WorkloadNames.INTERACTIVE;
+    }
+
+    private String client() {
+        return ClientDetector.detect(req.getHeader(HttpHeaders.USER_AGENT), req.getHeader(H_X_APP),
+                req.getHeader(H_X_STAINLESS_LANG));
     }
 
     private void settle(CallOutcome outcome) {
@@ -307,6 +327,12 @@ final class Call implements PendingCall, Upstream.Request {
     @Override
     public void route(Provider provider) {
         this.provider = provider;
+    }
+
+    @Override
+    public void label(String workload, String runId) {
+        this.workload = workload;
+        this.runId = runId;
     }
 
     @Override

@@ -16,5 +16,8 @@ public record CreatedKey(
         List<String> allowedModels,
         Integer requestsPerMinute,
         Integer tokensPerMinute,
-        Instant createdAt) {
+        Instant createdAt,
+        boolean service,
+        String workload,
+        boolean workloadHeader) {
 }

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A key as listed: never the key, only its display prefix. {@code status}: active, revoked or expired. */
+/**
+ * A key as listed: never the key, only its display prefix. {@code status}: active, revoked or expired.
+ * {@code teamId} is set for a service key ({@code service: true}) only.
+ */
 public record KeyView(
         UUID id,
         String prefix,
@@ -16,13 +19,18 @@ public record KeyView(
         Integer tokensPerMinute,
         Instant createdAt,
         Instant revokedAt,
-        String status) {
+        String status,
+        UUID teamId,
+        boolean service,
+        String workload,
+        boolean workloadHeader) {
 
     static KeyView of(ApiKey k, Instant now) {
         String status = k.revokedAt != null ? "revoked"
                 : k.expiresAt != null && !now.isBefore(k.expiresAt) ? "expired" : "active";
         return new KeyView(k.id, k.prefix, k.employeeId, k.name, k.expiresAt,
                 k.allowedModels == null ? List.of() : List.of(k.allowedModels),
-                k.requestsPerMinute, k.tokensPerMinute, k.createdAt, k.revokedAt, status);
+                k.requestsPerMinute, k.tokensPerMinute, k.createdAt, k.revokedAt, status, k.teamId,
+                k.employeeId == null, k.workload, k.workloadHeader);
     }
 }

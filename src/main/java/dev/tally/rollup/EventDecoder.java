@@ -24,6 +24,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.tally.events.CallOutcome;
 import dev.tally.events.CloudEvent;
 import dev.tally.events.TokenKind;
+import dev.tally.workload.ClientDetector;
+import dev.tally.workload.WorkloadNames;
 
 /**
  * Turns a Kafka message into a validated usage or outcome event, or says precisely why it cannot be
@@ -47,7 +49,7 @@ public final class EventDecoder {
     private static final List<String> USAGE_OUTCOMES = Stream.of(CallOutcome.values()).map(o -> o.json).sorted().toList();
 
     record OutcomeWire(String kind, String teamId, String employeeId, Boolean aiAssisted, List<String> attribution,
-            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours) {
+            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours, String workload) {
     }
 
     record OutcomeEnvelope(String specversion, String id, String source, String type, String subject, Instant time,
@@ -100,7 +102,8 @@ public final class EventDecoder {
         }
         UUID team = uuid("data.teamId", f.teamId, true);
         subject(f.subject, team);
-        UUID employee = uuid("data.employeeId", f.employeeId, true);
+        // null for a service key's call: the team's, no person's (docs/workloads.md)
+        UUID employee = uuid("data.employeeId", f.employeeId, false);
         String provider = text("data.provider", f.provider);
         String model = text("data.model", f.model);
         CallOutcome outcome = CallOutcome.fromJson(f.outcome);
@@ -134,14 +137,26 @@ public final class EventDecoder {
         if (time == null) {
             throw new InvalidEventException("time: missing");
         }
-        return new UsageEvent(f.id, time, team, employee, provider, model, outcome, tokens, f.priced, cost);
+        String workload = f.workload == null ? WorkloadNames.INTERACTIVE : f.workload;
+        if (!WorkloadNames.validName(workload)) {
+            throw new InvalidEventException("data.workload: not a workload name (" + WorkloadNames.NAME_RULE + "): \""
+                    + clip(workload) + "\"");
+        }
+        if (f.runId != null && !WorkloadNames.validRunId(f.runId)) {
+            throw new InvalidEventException("data.runId: not a run id (" + WorkloadNames.RUN_ID_RULE + "): \""
+                    + clip(f.runId) + "\"");
+        }
+        // a client name Tally does not know (an event from elsewhere) counts as other: a bounded set
+        String client = f.client != null && ClientDetector.NAMES.contains(f.client) ? f.client : ClientDetector.OTHER;
+        return new UsageEvent(f.id, time, team, employee, provider, model, outcome, tokens, f.priced, cost, workload,
+                f.runId, client);
     }
 
     /** The fields of a usage event the rollups read; everything else is skipped unparsed. */
     private static final class UsageFields {
         String specversion, id, type, subject, time;
         boolean hasData;
-        String teamId, employeeId, provider, model, outcome;
+        String teamId, employeeId, provider, model, outcome, workload, runId, client;
         final Long[] tokens = new Long[TokenKind.ALL.size()];
         Long costNanos;
         Boolean priced;
@@ -187,6 +202,9 @@ public final class EventDecoder {
                 case "provider" -> f.provider = string(p, t, "data.provider");
                 case "model" -> f.model = string(p, t, "data.model");
                 case "outcome" -> f.outcome = string(p, t, "data.outcome");
+                case "workload" -> f.workload = string(p, t, "data.workload");
+                case "runId" -> f.runId = string(p, t, "data.runId");
+                case "client" -> f.client = string(p, t, "data.client");
                 case "costNanos" -> f.costNanos = integer(p, t, "data.costNanos");
                 case "priced" -> {
                     if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
@@ -267,8 +285,12 @@ public final class EventDecoder {
         if (attribution.stream().anyMatch(a -> a == null)) {
             throw new InvalidEventException("data.attribution: contains null");
         }
+        if (d.workload() != null && !WorkloadNames.validName(d.workload())) {
+            throw new InvalidEventException("data.workload: not a workload name (" + WorkloadNames.NAME_RULE + "): \""
+                    + clip(d.workload()) + "\"");
+        }
         return new OutcomeEvent(e.id(), d.kind(), team, employee, Boolean.TRUE.equals(d.aiAssisted()), attribution,
-                d.source(), d.ref(), d.occurredAt(), d.severity(), hours);
+                d.source(), d.ref(), d.occurredAt(), d.severity(), hours, d.workload());
     }
 
     private static <T> T read(ObjectReader reader, byte[] value) throws InvalidEventException {

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A validated outcome event. */
+/** A validated outcome event; {@code workload}: the workload that produced it, or null. */
 public record OutcomeEvent(
         String id,
         String kind,
@@ -17,5 +17,13 @@ public record OutcomeEvent(
         String ref,
         Instant occurredAt,
         String severity,
-        BigDecimal valueHours) {
+        BigDecimal valueHours,
+        String workload) {
+
+    /** An outcome no workload produced (or that does not say). */
+    public OutcomeEvent(String id, String kind, UUID teamId, UUID employeeId, boolean aiAssisted,
+            List<String> attribution, String source, String ref, Instant occurredAt, String severity,
+            BigDecimal valueHours) {
+        this(id, kind, teamId, employeeId, aiAssisted, attribution, source, ref, occurredAt, severity, valueHours, null);
+    }
 }

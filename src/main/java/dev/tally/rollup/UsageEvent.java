@@ -6,11 +6,17 @@ import java.util.UUID;
 
 import dev.tally.events.CallOutcome;
 import dev.tally.events.TokenKind;
+import dev.tally.workload.ClientDetector;
+import dev.tally.workload.WorkloadNames;
 
 /**
  * A validated usage event, reduced to what the rollups need.
  *
+ * @param employeeId null for a service key's call (never counted in adoption)
  * @param tokens one count per {@link TokenKind}, by ordinal
+ * @param workload never null ({@code interactive} when the event named none)
+ * @param runId null when the call named no run
+ * @param client never null ({@code other} when the event named none)
  */
 public record UsageEvent(
         String id,
@@ -22,7 +28,17 @@ public record UsageEvent(
         CallOutcome outcome,
         long[] tokens,
         boolean priced,
-        long costNanos) {
+        long costNanos,
+        String workload,
+        String runId,
+        String client) {
+
+    /** An interactive call of an unknown tool, in no run (events from before workloads). */
+    public UsageEvent(String id, Instant time, UUID teamId, UUID employeeId, String provider, String model,
+            CallOutcome outcome, long[] tokens, boolean priced, long costNanos) {
+        this(id, time, teamId, employeeId, provider, model, outcome, tokens, priced, costNanos,
+                WorkloadNames.INTERACTIVE, null, ClientDetector.OTHER);
+    }
 
     public long tokens(TokenKind kind) {
         return tokens[kind.ordinal()];

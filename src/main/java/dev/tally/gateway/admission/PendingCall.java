@@ -42,6 +42,12 @@ public interface PendingCall {
     /** Sets the provider: only the route check does this. */
     void route(Provider provider);
 
+    /**
+     * The call's workload and run (docs/workloads.md): only the workload check does this. Unset, a
+     * call counts under its key's workload, or {@code interactive}, and no run.
+     */
+    void label(String workload, String runId);
+
     /** Holds {@code r} until the call ends, then settles it exactly once. */
     void reserve(Reservation r);
 }

@@ -18,6 +18,10 @@ public enum RefusalReason {
     /** The body is not a JSON object with a model, or cannot be rewritten for the provider. */
     BAD_REQUEST(400),
     MODEL_NOT_ALLOWED(403),
+    /** {@code x-tally-workload} sent with a key whose policy forbids it, or a name that is not allowed. */
+    WORKLOAD_NOT_ALLOWED(400),
+    /** {@code x-tally-run-id} is not a valid run id. */
+    INVALID_RUN_ID(400),
     NO_ROUTE(404);
 
     /** The status a refusal for this reason answers with. */

@@ -14,7 +14,10 @@ import jakarta.ws.rs.core.MediaType;
 import dev.tally.outcomes.Intake;
 import dev.tally.outcomes.OutcomeAuth;
 
-/** {@code POST /api/outcomes/sarif?repo=owner/name}: a SARIF 2.1.0 log as code scanners write it. */
+/**
+ * {@code POST /api/outcomes/sarif?repo=owner/name[&workload=name]}: a SARIF 2.1.0 log as code scanners
+ * write it; {@code workload} ties its findings to the workload that found them (docs/workloads.md).
+ */
 @Path("/api/outcomes/sarif")
 public class SarifResource {
 
@@ -31,11 +34,11 @@ public class SarifResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public SarifService.Uploaded upload(@QueryParam("repo") String repo,
+    public SarifService.Uploaded upload(@QueryParam("repo") String repo, @QueryParam("workload") String workload,
             @HeaderParam("Authorization") String authorization, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] body) {
         auth.check(authorization);
         Intake.requireType(contentType, ACCEPTED);
-        return service.upload(repo, body);
+        return service.upload(repo, workload, body);
     }
 }

@@ -161,6 +161,11 @@ class AdmissionTest {
         }
 
         @Override
+        public void label(String workload, String runId) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public void reserve(Reservation r) {
         }
     }
