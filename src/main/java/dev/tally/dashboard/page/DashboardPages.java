@@ -22,6 +22,7 @@ import dev.tally.dashboard.report.OperationsService;
 import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.Report;
 import dev.tally.dashboard.report.ReportService;
+import dev.tally.dashboard.report.Table;
 import dev.tally.dashboard.roi.Metrics;
 import dev.tally.outcomes.review.ReviewerReport;
 import dev.tally.platform.ApiException;
@@ -29,6 +30,8 @@ import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.cache.StampedCache;
 import dev.tally.platform.time.OrgCalendar;
+import dev.tally.workload.WorkloadReportService;
+import dev.tally.workload.WorkloadTables;
 
 /**
  * The leadership pages, server-rendered (no JavaScript needed). Panels come from
@@ -42,10 +45,10 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter);
+                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, Table tools, String toolsCsv);
 
         static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                List<ReviewerReport.Row> reviewers, String reviewsAfter);
+                List<ReviewerReport.Row> reviewers, String reviewsAfter, Table tools, String toolsCsv);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
@@ -65,6 +68,7 @@ public class DashboardPages {
     private final Roles roles;
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
+    private final WorkloadReportService workloads;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -81,8 +85,9 @@ public class DashboardPages {
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, OrgCalendar calendar) {
+            ReviewerReport reviewers, OrgCalendar calendar, WorkloadReportService workloads) {
         this.calendar = calendar;
+        this.workloads = workloads;
         this.reports = reports;
         this.reviewers = reviewers;
         this.operations = operations;
@@ -99,11 +104,16 @@ public class DashboardPages {
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
         return render("org", page, report, d, () -> orgPage(page, report, d,
-                reviewers.rows(null, period.from(), period.to())));
+                reviewers.rows(null, period.from(), period.to()), tools(period, null)));
+    }
+
+    /** Adoption by tool (docs/workloads.md), from the same rollup commit as the report in practice. */
+    private Table tools(Period period, UUID team) {
+        return WorkloadTables.tools(workloads.overview(period, team).tools());
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
-            List<ReviewerReport.Row> reviewers) {
+            List<ReviewerReport.Row> reviewers, Table tools) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -118,7 +128,7 @@ public class DashboardPages {
         List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
         return Templates.org(page, report, d, panels,
                 new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
-                reviewsAfter(panels));
+                reviewsAfter(panels), tools, "/api/reports/workloads" + page.query() + "&format=csv&table=tools");
     }
 
     @GET
@@ -136,7 +146,8 @@ public class DashboardPages {
         return render("team", page, report, d, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
-                    reviewsAfter(panels));
+                    reviewsAfter(panels), tools(period, teamId), "/api/reports/workloads" + page.query() + "&teamId=" + teamId
+                            + "&format=csv&table=tools");
         });
     }
 
