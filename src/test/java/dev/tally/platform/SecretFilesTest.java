@@ -127,13 +127,13 @@ class SecretFilesTest {
             }
 
             @Override
-            public Startup startup() {
-                throw new UnsupportedOperationException("not used by AdminToken");
+            public String timezone() {
+                return "UTC";
             }
 
             @Override
-            public String timezone() {
-                return "UTC";
+            public Startup startup() {
+                throw new UnsupportedOperationException("not used by AdminToken");
             }
         };
     }
