@@ -45,6 +45,9 @@ public final class UsageEventJson {
     private static final byte[] K_LATENCY_MS = key("latencyMs");
     private static final byte[] K_TTFT_MS = key("ttftMs");
     private static final byte[] K_DOWNGRADED_FROM = key("downgradedFrom");
+    private static final byte[] K_REFUSAL = key("refusal");
+    private static final byte[] K_RUN_ID = key("runId");
+    private static final byte[] K_CLIENT = key("client");
 
     private byte[] buf = new byte[768];
     private int len;
@@ -88,6 +91,9 @@ public final class UsageEventJson {
             w.number(K_LATENCY_MS, d.latencyMs());
             w.nullable(K_TTFT_MS, d.ttftMs());
             w.string(false, K_DOWNGRADED_FROM, d.downgradedFrom());
+            w.string(false, K_REFUSAL, d.refusal());
+            w.string(false, K_RUN_ID, d.runId());
+            w.string(false, K_CLIENT, d.client());
             w.raw('}');
         }
         w.raw('}');

@@ -5,10 +5,12 @@ import java.util.Arrays;
 import org.jboss.logging.Logger;
 
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
 
 import dev.tally.events.CallOutcome;
 import dev.tally.gateway.admission.PendingCall;
@@ -34,6 +36,9 @@ final class Call implements PendingCall, Upstream.Request {
     private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
     private static final CharSequence H_X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
     private static final CharSequence H_DOWNGRADED_FROM = HttpHeaders.createOptimized("x-tally-downgraded-from");
+    private static final CharSequence H_SHOULD_RETRY = HttpHeaders.createOptimized("x-should-retry");
+    private static final CharSequence FALSE = HttpHeaders.createOptimized("false");
+    private static final CharSequence H_RETRY_AFTER = HttpHeaders.createOptimized("retry-after");
     private static final Handler<Buffer> DISCARD = b -> { };
 
     final HttpServerRequest req;
@@ -55,6 +60,9 @@ final class Call implements PendingCall, Upstream.Request {
     private int requestBytes;
     private long maxTokens = -1;
     private Provider provider;
+    private String runId;
+    /** Why admission refused the call; null while it is admitted. */
+    private RefusalReason refusal;
     private Reservation[] reservations;
     private int reserved;
     private Relay relay;
@@ -145,8 +153,13 @@ final class Call implements PendingCall, Upstream.Request {
         if (state == CallState.DONE) {
             return;
         }
+        refusal = r.reason();
         if (r.retryAfterSeconds() > 0) {
-            resp.putHeader("retry-after", Long.toString(r.retryAfterSeconds()));
+            resp.putHeader(H_RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
+        }
+        if (!r.reason().retryable) {
+            // the SDKs and Claude Code retry a 401 or 403 unless told not to: the same call cannot succeed
+            resp.putHeader(H_SHOULD_RETRY, FALSE);
         }
         if (r.reason() == RefusalReason.TOO_LARGE) {
             resp.putHeader("connection", "close");
@@ -210,7 +223,8 @@ final class Call implements PendingCall, Upstream.Request {
                     key == null || key.employeeId() == null ? null : key.employeeId().toString(),
                     key == null || key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
                     provider == null ? null : provider.name(), model, requestedModel, api, stream, status, outcome,
-                    usage, now - startNanos, relay == null ? null : relay.ttftMs()));
+                    refusal, usage, now - startNanos, relay == null ? null : relay.ttftMs(), runId,
+                    ClientIdentity.family(req.getHeader(HttpHeaders.USER_AGENT))));
         } catch (RuntimeException e) {
             // never let accounting break the response; the publisher keeps what it was handed
             LOG.errorf("usage of request %s not recorded: %s", requestId, e.toString());
@@ -252,6 +266,40 @@ final class Call implements PendingCall, Upstream.Request {
     @Override
     public String header(CharSequence name) {
         return req.getHeader(name);
+    }
+
+    @Override
+    public MultiMap headers() {
+        return req.headers();
+    }
+
+    @Override
+    public String query() {
+        return req.query();
+    }
+
+    @Override
+    public String origin() {
+        HostAndPort authority = req.authority();
+        if (authority == null || !plainHost(authority.host())) {
+            return null;
+        }
+        return req.scheme() + "://" + authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
+    }
+
+    /** A DNS name or an IP address, nothing a client could use to put other text into a message. */
+    private static boolean plainHost(String host) {
+        if (host == null || host.isEmpty() || host.length() > 253) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+                    || c == ':' || c == '[' || c == ']')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -307,6 +355,16 @@ final class Call implements PendingCall, Upstream.Request {
     @Override
     public void route(Provider provider) {
         this.provider = provider;
+    }
+
+    @Override
+    public String runId() {
+        return runId;
+    }
+
+    @Override
+    public void runId(String runId) {
+        this.runId = runId;
     }
 
     @Override

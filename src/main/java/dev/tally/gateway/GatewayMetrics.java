@@ -16,7 +16,8 @@ import dev.tally.events.UsageData;
  * Prometheus metrics of the gateway: {@code tally_gateway_requests_total},
  * {@code tally_gateway_request_seconds}, {@code tally_gateway_upstream_seconds} (to the provider's
  * response head), {@code tally_gateway_tokens_total} (by kind) and
- * {@code tally_gateway_cost_nanodollars_total}, by team and model. Meters are looked up once per
+ * {@code tally_gateway_cost_nanodollars_total}, by team and model, and
+ * {@code tally_gateway_query_params_dropped_total} by API. Meters are looked up once per
  * tag combination and then kept, since this runs on the event loop for every call.
  */
 @Singleton // no client proxy: called on every gateway request
@@ -35,6 +36,7 @@ public class GatewayMetrics {
     private final MeterRegistry registry;
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
     private final Map<String, Timer> upstream = new ConcurrentHashMap<>();
+    private final Map<Api, Counter> droppedParams = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -59,6 +61,13 @@ public class GatewayMetrics {
         if (u.costNanos() != null) {
             add(m.cost, u.costNanos());
         }
+    }
+
+    /** Query parameters of calls to {@code api} that were not forwarded (not in the allow-list). */
+    void queryParamsDropped(Api api, int n) {
+        droppedParams.computeIfAbsent(api, a -> Counter.builder("tally.gateway.query.params.dropped")
+                .description("Query parameters not forwarded to the provider: not in tally.gateway.forward-query-params")
+                .tag("api", a.eventName).register(registry)).increment(n);
     }
 
     void upstream(String provider, long nanos) {

@@ -101,7 +101,7 @@ public class KeyCache implements KeyLookup {
             return new Result(Status.UNKNOWN, null);
         }
         if (e.revoked()) {
-            return new Result(Status.REVOKED, e.key());
+            return new Result(Status.REVOKED, e.key(), e.revokedAt());
         }
         if (e.key().expiredAt(clock.instant())) {
             return new Result(Status.EXPIRED, e.key());
@@ -190,6 +190,7 @@ public class KeyCache implements KeyLookup {
                 expires == null ? null : expires.toInstant(),
                 (Integer) rs.getObject("requests_per_minute"),
                 (Integer) rs.getObject("tokens_per_minute"));
-        return new KeyEntry(rs.getString("key_hash"), key, rs.getObject("revoked_at") != null);
+        OffsetDateTime revoked = rs.getObject("revoked_at", OffsetDateTime.class);
+        return new KeyEntry(rs.getString("key_hash"), key, revoked == null ? null : revoked.toInstant());
     }
 }

@@ -22,6 +22,13 @@ public interface TallyConfig {
     /** Admin API credential; when unset one is generated into the data directory. */
     Optional<String> adminToken();
 
+    /**
+     * Where people reach Tally's pages ({@code https://tally.example.com}), for the links Tally puts
+     * in messages (a revoked key's 401 says where to make a new one). Unset: the address the request
+     * came to, which is right unless a proxy in front rewrites the Host header.
+     */
+    Optional<String> publicUrl();
+
     Kafka kafka();
 
     interface Kafka {

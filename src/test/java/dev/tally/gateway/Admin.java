@@ -3,6 +3,7 @@ package dev.tally.gateway;
 import static io.restassured.RestAssured.given;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,12 @@ final class Admin {
 
     static Key newKeyForModels(List<String> models) {
         return newKey(Map.of("allowedModels", models));
+    }
+
+    /** When the key was revoked, as the admin API lists it. */
+    static Instant revokedAt(String keyId) {
+        return Instant.parse(given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/keys/" + keyId)
+                .then().statusCode(200).extract().path("revokedAt"));
     }
 
     static void revoke(String keyId) {

@@ -27,8 +27,8 @@ import dev.tally.platform.Ports;
  */
 public class FakeProvider implements QuarkusTestResourceLifecycleManager {
 
-    /** One request as the fake received it. */
-    public record Seen(String path, MultiMap headers, JsonObject body) {
+    /** One request as the fake received it ({@code query}: the raw query string, or null). */
+    public record Seen(String path, String query, MultiMap headers, JsonObject body) {
     }
 
     public static final String OPENAI_SECRET = "sk-upstream-openai-secret";
@@ -78,7 +78,7 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         REQUESTS.incrementAndGet();
         req.body().onSuccess(buf -> {
             JsonObject body = buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
-            Seen seen = new Seen(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
+            Seen seen = new Seen(req.path(), req.query(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
             SEEN.add(seen);
             String marker = body.getString("user", body.getJsonObject("metadata", new JsonObject()).getString("user_id"));
             if (marker != null) {

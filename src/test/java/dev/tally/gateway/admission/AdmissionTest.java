@@ -98,6 +98,7 @@ class AdmissionTest {
     static final class Call implements PendingCall {
         private final Api api;
         private final Map<String, String> headers = new HashMap<>();
+        private String runId;
 
         Call(Api api) {
             this.api = api;
@@ -121,6 +122,11 @@ class AdmissionTest {
         @Override
         public String header(CharSequence name) {
             return headers.get(name.toString());
+        }
+
+        @Override
+        public String origin() {
+            return "http://tally.test";
         }
 
         @Override
@@ -158,6 +164,16 @@ class AdmissionTest {
 
         @Override
         public void route(Provider provider) {
+        }
+
+        @Override
+        public String runId() {
+            return runId;
+        }
+
+        @Override
+        public void runId(String runId) {
+            this.runId = runId;
         }
 
         @Override
