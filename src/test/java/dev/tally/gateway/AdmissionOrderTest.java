@@ -45,9 +45,9 @@ class AdmissionOrderTest {
     }
 
     @Test
-    void theChainsRunKeyThenSizeThenRateBeforeTheBodyAndModelThenRouteAfterIt() {
+    void theChainsRunKeyRunSizeThenRateBeforeTheBodyAndModelThenRouteAfterIt() {
         assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS))
-                .containsExactly("KeyCheck", "BodySizeCheck", "RateLimitCheck");
+                .containsExactly("KeyCheck", "RunIdCheck", "BodySizeCheck", "RateLimitCheck");
         // ProbeCheck is a test's check at order 500: checks added as beans take their place in the chain
         assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.MESSAGES))
                 .containsExactly("ModelAllowedCheck", "ProbeCheck", "RouteCheck");
