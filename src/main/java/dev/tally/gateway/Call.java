@@ -216,12 +216,18 @@ final class Call implements PendingCall, Upstream.Request {
         }
         moveTo(CallState.DONE);
         settle(outcome);
+        if (key == null) {
+            // no key Tally knows (missing or unknown): nobody's usage, so no usage event (issue 8's
+            // policy); a metric counts them, and the aggregator never sees an event it cannot place
+            services.recorder().unauthenticated(refusal);
+            return;
+        }
         long now = services.ticker().nanoTime();
         try {
             services.recorder().record(new UsageRecorder.CallFacts(requestId,
-                    key == null ? null : key.keyId().toString(),
-                    key == null || key.employeeId() == null ? null : key.employeeId().toString(),
-                    key == null || key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
+                    key.keyId().toString(),
+                    key.employeeId() == null ? null : key.employeeId().toString(),
+                    key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
                     provider == null ? null : provider.name(), model, requestedModel, api, stream, status, outcome,
                     refusal, usage, now - startNanos, relay == null ? null : relay.ttftMs(), runId,
                     ClientIdentity.family(req.getHeader(HttpHeaders.USER_AGENT))));

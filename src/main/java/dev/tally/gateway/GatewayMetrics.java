@@ -11,13 +11,15 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.tally.events.UsageData;
+import dev.tally.gateway.admission.RefusalReason;
 
 /**
  * Prometheus metrics of the gateway: {@code tally_gateway_requests_total},
  * {@code tally_gateway_request_seconds}, {@code tally_gateway_upstream_seconds} (to the provider's
  * response head), {@code tally_gateway_tokens_total} (by kind) and
  * {@code tally_gateway_cost_nanodollars_total}, by team and model, and
- * {@code tally_gateway_query_params_dropped_total} by API. Meters are looked up once per
+ * {@code tally_gateway_query_params_dropped_total} by API, {@code tally_gateway_unauthenticated_total}
+ * by reason (calls without a key Tally knows, which have no usage event). Meters are looked up once per
  * tag combination and then kept, since this runs on the event loop for every call.
  */
 @Singleton // no client proxy: called on every gateway request
@@ -37,6 +39,7 @@ public class GatewayMetrics {
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
     private final Map<String, Timer> upstream = new ConcurrentHashMap<>();
     private final Map<Api, Counter> droppedParams = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unauthenticated = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -68,6 +71,17 @@ public class GatewayMetrics {
         droppedParams.computeIfAbsent(api, a -> Counter.builder("tally.gateway.query.params.dropped")
                 .description("Query parameters not forwarded to the provider: not in tally.gateway.forward-query-params")
                 .tag("api", a.eventName).register(registry)).increment(n);
+    }
+
+    /**
+     * A call that ended without a key Tally knows; it has no usage event (no team to count it under).
+     * {@code reason} is null for a call that ended before its key was checked (the client hung up).
+     */
+    void unauthenticated(RefusalReason reason) {
+        unauthenticated.computeIfAbsent(reason == null ? "none" : reason.wire, r -> Counter
+                .builder("tally.gateway.unauthenticated")
+                .description("Calls ended without a key Tally knows (missing or unknown): no usage event is written")
+                .tag("reason", r).register(registry)).increment();
     }
 
     void upstream(String provider, long nanos) {

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
@@ -29,12 +30,16 @@ import dev.tally.rollup.RollupTable.Column;
  *   usage_model_day     day × provider × model (org)                org: per day, per model
  *   employee_activity   team × employee × year, a bit per day       active users (a distinct count)
  *   usage_hourly        hour × team                                 written, not read yet (budgets, issue 9)
+ *   refusal_team_day    day × team × key × reason                   calls the gateway refused
  *   outcome_team_day    day × team × kind × ai × severity           outcomes and their ROI value
  *   outcome_team_month  month × team × kind × ai × severity
  *   outcome_org_day     day × kind × ai × severity (org)
  * </pre>
  *
- * Days and months are the organisation's ({@link OrgCalendar}). A new breakdown (by workload, say)
+ * A call the gateway refused ({@link UsageEvent#refused()}) is not usage: it has no tokens, no cost,
+ * often no model or provider, and its person did not use AI. It goes to {@code refusal_team_day}
+ * only, so that a revoked key hammered in a loop shows there, by reason, and not as requests or
+ * adoption. Days and months are the organisation's ({@link OrgCalendar}). A new breakdown (by workload, say)
  * is one more table here plus its migration. The org-wide tables are written last: two consumers
  * share their rows, and holding their locks only until the commit keeps them from queueing longer.
  */
@@ -54,6 +59,7 @@ final class Rollups {
     private final List<RollupTable<Map.Entry<Detail, UsageSums>>> perTeamUsage;
     private final RollupTable<Map.Entry<Detail, UsageSums>> modelDay;
     private final RollupTable<UsageEvent> hourly;
+    private final RollupTable<UsageEvent> refusals;
     private final List<RollupTable<OutcomeEvent>> perTeamOutcomes;
     private final RollupTable<OutcomeEvent> outcomeOrgDay;
 
@@ -79,6 +85,12 @@ final class Rollups {
                         Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId)),
                 List.of(UsageMeasure.REQUESTS, UsageMeasure.COST_NANOS, UsageMeasure.UNPRICED_REQUESTS).stream()
                         .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList());
+        refusals = new RollupTable<UsageEvent>("refusal_team_day",
+                List.of(Rollups.<UsageEvent>col("day", "date", e -> calendar.date(e.time())),
+                        Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
+                        Rollups.<UsageEvent>col("key_id", "uuid", UsageEvent::keyId),
+                        Rollups.<UsageEvent>col("reason", "text", UsageEvent::refusal)),
+                List.of(Rollups.<UsageEvent>col("requests", "int8", e -> 1L)));
         Column<OutcomeEvent> kind = col("kind", "text", OutcomeEvent::kind);
         Column<OutcomeEvent> ai = col("ai_assisted", "bool", OutcomeEvent::aiAssisted);
         Column<OutcomeEvent> severity = col("severity", "text",
@@ -97,9 +109,16 @@ final class Rollups {
     }
 
     /** Writes the counted events into every rollup table. */
-    void write(Connection c, Collection<UsageEvent> usage, Collection<OutcomeEvent> outcomes) throws SQLException {
+    void write(Connection c, Collection<UsageEvent> events, Collection<OutcomeEvent> outcomes) throws SQLException {
         Map<Detail, UsageSums> detail = new TreeMap<>(Detail.ORDER);
-        for (UsageEvent e : usage) {
+        List<UsageEvent> usage = new ArrayList<>(events.size());
+        List<UsageEvent> refused = new ArrayList<>();
+        for (UsageEvent e : events) {
+            if (e.refused()) {
+                refused.add(e);
+                continue;
+            }
+            usage.add(e);
             detail.computeIfAbsent(new Detail(calendar.date(e.time()), e.teamId(), e.employeeId(), e.provider(),
                     e.model()), k -> new UsageSums()).add(e);
         }
@@ -107,6 +126,7 @@ final class Rollups {
             t.write(c, detail.entrySet());
         }
         hourly.write(c, usage);
+        refusals.write(c, refused);
         for (RollupTable<OutcomeEvent> t : perTeamOutcomes) {
             t.write(c, outcomes);
         }

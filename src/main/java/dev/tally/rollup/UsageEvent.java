@@ -8,9 +8,13 @@ import dev.tally.events.CallOutcome;
 import dev.tally.events.TokenKind;
 
 /**
- * A validated usage event, reduced to what the rollups need.
+ * A validated usage event, reduced to what the rollups need. A call the gateway refused
+ * ({@link CallOutcome#REJECTED}) is counted apart, per key and reason ({@code refusal_team_day}):
+ * it may have no employee, provider or model, and it is not usage.
  *
- * @param tokens one count per {@link TokenKind}, by ordinal
+ * @param tokens  one count per {@link TokenKind}, by ordinal
+ * @param keyId   the gateway key (always set for a refused call, else not read)
+ * @param refusal why the gateway refused the call ({@code revoked}, …); null for any other call
  */
 public record UsageEvent(
         String id,
@@ -22,7 +26,20 @@ public record UsageEvent(
         CallOutcome outcome,
         long[] tokens,
         boolean priced,
-        long costNanos) {
+        long costNanos,
+        UUID keyId,
+        String refusal) {
+
+    /** A call that was not refused. */
+    public UsageEvent(String id, Instant time, UUID teamId, UUID employeeId, String provider, String model,
+            CallOutcome outcome, long[] tokens, boolean priced, long costNanos) {
+        this(id, time, teamId, employeeId, provider, model, outcome, tokens, priced, costNanos, null, null);
+    }
+
+    /** Whether the gateway refused the call: counted apart, not as usage. */
+    public boolean refused() {
+        return outcome == CallOutcome.REJECTED;
+    }
 
     public long tokens(TokenKind kind) {
         return tokens[kind.ordinal()];

@@ -12,6 +12,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +22,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.identity.Team;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +31,8 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Every error case in both API formats, each with an x-request-id and a recorded usage event; a
+ * Every error case in both API formats, each with an x-request-id and a recorded usage event (a
+ * call without a key Tally knows: a metric instead); a
  * client that disconnects mid-stream; upstream timeouts.
  */
 @QuarkusTest
@@ -77,6 +79,16 @@ class GatewayErrorsTest {
 
     /** Asserts the status, the caller's error shape, the request id, and the recorded event. */
     static JsonNode assertError(Response r, Format f, int status, String messagePart, String outcome) {
+        String requestId = assertErrorShape(r, f, status, messagePart);
+        JsonNode d = events.await(requestId).path("data");
+        assertThat(d.path("status").asInt()).isEqualTo(status);
+        assertThat(d.path("outcome").asText()).isEqualTo(outcome);
+        assertThat(events.count(requestId)).isEqualTo(1);
+        return d;
+    }
+
+    /** Asserts the status, the caller's error shape and the request id; returns the request id. */
+    static String assertErrorShape(Response r, Format f, int status, String messagePart) {
         assertThat(r.statusCode()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/json");
         if (status == 429 || status >= 500) {
@@ -101,29 +113,44 @@ class GatewayErrorsTest {
             assertThat(r.jsonPath().getString("error.code")).isEqualTo(GatewayErrors.openAiCode(status));
             assertThat(r.jsonPath().getMap("error")).containsKey("param");
         }
-        JsonNode d = events.await(requestId).path("data");
-        assertThat(d.path("status").asInt()).isEqualTo(status);
-        assertThat(d.path("outcome").asText()).isEqualTo(outcome);
-        assertThat(events.count(requestId)).isEqualTo(1);
-        return d;
+        return requestId;
+    }
+
+    /** {@code tally_gateway_unauthenticated_total} of one reason, 0 before its first call. */
+    static double unauthenticated(String reason) {
+        Matcher m = Pattern.compile("tally_gateway_unauthenticated_total\\{[^}]*reason=\"" + reason + "\"[^}]*} (\\S+)")
+                .matcher(given().get("/q/metrics").asString());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /**
+     * A call without a key Tally knows is nobody's usage: a metric counts it and no usage event is
+     * written (a later call's event arrives, this one's never does).
+     */
+    static void assertCountedWithoutEvent(Response r, Format f, String messagePart, String reason, double before) {
+        String requestId = assertErrorShape(r, f, 401, messagePart);
+        assertThat(unauthenticated(reason)).isEqualTo(before + 1);
+        Admin.Key key = Admin.newKey();
+        Response later = as(Format.OPENAI, key.key()).body(body("gpt-4o-mini")).post(Format.OPENAI.path);
+        events.await(later.header("x-request-id"));
+        assertThat(events.count(requestId)).isZero();
     }
 
     @Test
     void missingKeyIs401InBothFormats() {
         for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, null).body(body(f.model)).post(f.path), f, 401, "missing API key", "rejected");
-            assertThat(d.path("teamId").asText()).isEqualTo(Team.UNASSIGNED.toString());
-            assertThat(d.path("keyId").isNull()).isTrue();
-            assertThat(d.path("employeeId").isNull()).isTrue();
+            double before = unauthenticated("missing_key");
+            assertCountedWithoutEvent(as(f, null).body(body(f.model)).post(f.path), f, "missing API key", "missing_key",
+                    before);
         }
     }
 
     @Test
     void unknownKeyIs401InBothFormats() {
         for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, "tly_00000000000000000000000000000000unknown").body(body(f.model)).post(f.path),
-                    f, 401, "invalid API key", "rejected");
-            assertThat(d.path("teamId").asText()).isEqualTo(Team.UNASSIGNED.toString());
+            double before = unauthenticated("invalid_key");
+            assertCountedWithoutEvent(as(f, "tly_00000000000000000000000000000000unknown").body(body(f.model))
+                    .post(f.path), f, "invalid API key", "invalid_key", before);
         }
     }
 

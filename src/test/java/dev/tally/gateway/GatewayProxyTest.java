@@ -194,10 +194,14 @@ class GatewayProxyTest {
 
     /** A Claude Code call as the CLI sends it (2.1.332): query, headers, session. */
     static RequestSpecification claudeCode(Admin.Key key) {
+        return claudeCode(key, SESSION);
+    }
+
+    static RequestSpecification claudeCode(Admin.Key key, String session) {
         return given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
                 .header("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14")
                 .header("user-agent", "claude-cli/2.1.332 (external, sdk-cli)").header("x-app", "cli")
-                .header("X-Claude-Code-Session-Id", SESSION).header("x-stainless-lang", "js")
+                .header("X-Claude-Code-Session-Id", session).header("x-stainless-lang", "js")
                 .header("x-stainless-package-version", "0.128.0").header("x-stainless-retry-count", "0")
                 .contentType(ContentType.JSON);
     }
@@ -267,7 +271,7 @@ class GatewayProxyTest {
         assertThat(refused.path("refusal").asText()).isEqualTo("bad_request");
 
         // a session id Tally cannot record is not the caller's fault: the call goes through without a run
-        Response odd = claudeCode(key).header("X-Claude-Code-Session-Id", "x".repeat(200)).body(claudeCodeBody(marker()))
+        Response odd = claudeCode(key, "x".repeat(200)).body(claudeCodeBody(marker()))
                 .post("/v1/messages");
         assertThat(odd.statusCode()).isEqualTo(200);
         assertThat(events.await(odd.header("x-request-id")).path("data").path("runId").isNull()).isTrue();
