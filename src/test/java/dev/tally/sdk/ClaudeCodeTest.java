@@ -159,6 +159,13 @@ class ClaudeCodeTest {
         assertThat(refused.get(0).path("data").path("refusal").asText()).isEqualTo("revoked");
         assertThat(refused.get(0).path("data").path("teamId").asText()).isEqualTo(key.teamId());
         assertThat(refused.get(0).path("data").path("employeeId").asText()).isEqualTo(key.employeeId());
+        // counted in the team's refused calls once aggregated, under the key and its person
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(given()
+                .auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/reports/refusals?teamId=" + key.teamId() + "&from="
+                        + today.minusDays(1) + "&to=" + today.plusDays(1))
+                .then().statusCode(200).extract().jsonPath().getList("rows.collect { [it.reason, it.keyId, it.requests] }"))
+                .containsExactly(List.of("revoked", key.keyId(), 1)));
         assertNothingNewInTheDeadLetterQueue(dlqBefore);
     }
 

@@ -20,6 +20,7 @@ import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
 import dev.tally.dashboard.report.OperationsService;
 import dev.tally.dashboard.report.Period;
+import dev.tally.dashboard.report.RefusalReport;
 import dev.tally.dashboard.report.Report;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.roi.Metrics;
@@ -42,10 +43,10 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter);
+                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, List<RefusalReport.Row> refusals);
 
         static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                List<ReviewerReport.Row> reviewers, String reviewsAfter);
+                List<ReviewerReport.Row> reviewers, String reviewsAfter, List<RefusalReport.Row> refusals);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
@@ -65,6 +66,7 @@ public class DashboardPages {
     private final Roles roles;
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
+    private final RefusalReport refusals;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -72,17 +74,22 @@ public class DashboardPages {
     private record RenderKey(String page, PageContext context) {
     }
 
-    /** What a rendered page shows: equal (the same figures, teams and panels) means the same HTML. */
-    private record Shown(Report report, Dashboard dashboard) {
+    /**
+     * What a rendered page shows: equal (the same figures, teams, panels and refused calls) means the
+     * same HTML. Refused calls are not in the report: a batch of refusals alone leaves it equal.
+     */
+    private record Shown(Report report, Dashboard dashboard, List<RefusalReport.Row> refusals) {
     }
 
-    private String render(String name, PageContext page, Report report, Dashboard d, Supplier<TemplateInstance> template) {
-        return rendered.get(new RenderKey(name, page), new Shown(report, d), () -> template.get().render());
+    private String render(String name, PageContext page, Report report, Dashboard d, List<RefusalReport.Row> refusals,
+            Supplier<TemplateInstance> template) {
+        return rendered.get(new RenderKey(name, page), new Shown(report, d, refusals), () -> template.get().render());
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, OrgCalendar calendar) {
+            ReviewerReport reviewers, RefusalReport refusals, OrgCalendar calendar) {
         this.calendar = calendar;
+        this.refusals = refusals;
         this.reports = reports;
         this.reviewers = reviewers;
         this.operations = operations;
@@ -98,12 +105,13 @@ public class DashboardPages {
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
-        return render("org", page, report, d, () -> orgPage(page, report, d,
-                reviewers.rows(null, period.from(), period.to())));
+        List<RefusalReport.Row> refused = refusals.rows(null, period.from(), period.to());
+        return render("org", page, report, d, refused, () -> orgPage(page, report, d,
+                reviewers.rows(null, period.from(), period.to()), refused));
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
-            List<ReviewerReport.Row> reviewers) {
+            List<ReviewerReport.Row> reviewers, List<RefusalReport.Row> refused) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -118,7 +126,7 @@ public class DashboardPages {
         List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
         return Templates.org(page, report, d, panels,
                 new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
-                reviewsAfter(panels));
+                reviewsAfter(panels), refused);
     }
 
     @GET
@@ -133,10 +141,11 @@ public class DashboardPages {
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
         // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
-        return render("team", page, report, d, () -> {
+        List<RefusalReport.Row> refused = refusals.rows(teamId, period.from(), period.to());
+        return render("team", page, report, d, refused, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
-                    reviewsAfter(panels));
+                    reviewsAfter(panels), refused);
         });
     }
 
@@ -155,7 +164,7 @@ public class DashboardPages {
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
         PageContext page = page(d.title(), "models", "/models", period, report.demoData());
-        return render("models", page, report, d, () -> Templates.models(page, report, d,
+        return render("models", page, report, d, List.of(), () -> Templates.models(page, report, d,
                 PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
     }
 
