@@ -82,5 +82,5 @@ for (const sdk of ['openai', 'anthropic']) {
   await refused(`${sdk}.stopped.model_not_allowed`, sdk, restrictedKey, model);
   await refused(`${sdk}.stopped.no_route`, sdk, key, 'llama-3.3-70b');
   await refused(`${sdk}.stopped.bad_request`, sdk, key, model, { extra: { defaultHeaders: { 'x-tally-run-id': 'not a run id' } } });
-  await refused(`${sdk}.stopped.too_large`, sdk, key, model, { content: 'x'.repeat(70 * 1024) });
+  await refused(`${sdk}.stopped.too_large`, sdk, key, model, { content: 'x'.repeat(1100 * 1024) });
 }

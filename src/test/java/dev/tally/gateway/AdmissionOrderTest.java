@@ -56,19 +56,19 @@ class AdmissionOrderTest {
 
     @Test
     void aMissingKeyIsRefusedBeforeTheBodyArrives() throws Exception {
-        assertRefusedBeforeTheBody(null, 1_000, 401);
+        assertRefusedBeforeTheBody(null, false, 1_000, 401);
     }
 
     @Test
     void anUnknownKeyIsRefusedBeforeTheBodyArrives() throws Exception {
-        assertRefusedBeforeTheBody("tly_00000000000000000000000000000000unknown", 1_000, 401);
+        assertRefusedBeforeTheBody("tly_00000000000000000000000000000000unknown", false, 1_000, 401);
     }
 
     @Test
     void anAnnouncedBodyOverTheLimitIsRefusedBeforeItArrives() throws Exception {
         Admin.Key key = Admin.newKey();
-        // the fake provider's gateway allows 64K
-        String head = assertRefusedBeforeTheBody(key.key(), 10_000_000, 413);
+        // the fake provider's gateway allows 1M
+        String head = assertRefusedBeforeTheBody(key.key(), true, 10_000_000, 413);
         assertThat(RawHttp.header(head, "connection")).isEqualToIgnoringCase("close");
     }
 
@@ -78,16 +78,17 @@ class AdmissionOrderTest {
         assertThat(given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}").post("/v1/chat/completions").statusCode())
                 .isEqualTo(200);
-        String head = assertRefusedBeforeTheBody(key.key(), 1_000, 429);
+        String head = assertRefusedBeforeTheBody(key.key(), true, 1_000, 429);
         assertThat(RawHttp.header(head, "retry-after")).isNotBlank();
     }
 
     /**
      * Sends only the head of a call announcing {@code contentLength} bytes, never the body, and
-     * asserts the refusal arrives anyway, that the provider got no request, and that the call is
-     * recorded once as rejected. Returns the response head.
+     * asserts the refusal arrives anyway, that the provider got no request, and that a call with a
+     * key Tally knows is recorded once as rejected. Returns the response head.
      */
-    static String assertRefusedBeforeTheBody(String key, long contentLength, int status) throws Exception {
+    static String assertRefusedBeforeTheBody(String key, boolean known, long contentLength, int status)
+            throws Exception {
         int requestsBefore = FakeProvider.REQUESTS.get();
         String head;
         try (RawHttp c = new RawHttp()) {
@@ -98,6 +99,12 @@ class AdmissionOrderTest {
         }
         assertThat(RawHttp.status(head)).isEqualTo(status);
         String requestId = RawHttp.header(head, "x-request-id");
+        assertThat(FakeProvider.REQUESTS.get()).isEqualTo(requestsBefore);
+        if (!known) {
+            // no key Tally knows: no usage event, a metric only (GatewayErrorsTest checks both)
+            assertThat(requestId).isNotBlank();
+            return head;
+        }
         JsonNode d = events.await(requestId).path("data");
         assertThat(d.path("outcome").asText()).isEqualTo("rejected");
         assertThat(d.path("status").asInt()).isEqualTo(status);

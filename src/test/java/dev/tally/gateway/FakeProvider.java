@@ -71,7 +71,7 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 Map.entry("tally.gateway.extra-routes", "dead-*=dead"),
                 Map.entry("tally.gateway.first-byte-timeout", "1500ms"),
                 Map.entry("tally.gateway.between-chunks-timeout", "1500ms"),
-                Map.entry("tally.gateway.max-body-size", "64K"));
+                Map.entry("tally.gateway.max-body-size", "1M"));
     }
 
     @Override

@@ -212,7 +212,7 @@ class GatewayErrorsTest {
     @Test
     void bodyOverTheLimitIs413InBothFormats() {
         Admin.Key key = Admin.newKey();
-        String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(70 * 1024)
+        String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(1100 * 1024)
                 + "\"}]}";
         for (Format f : Format.values()) {
             JsonNode d = assertError(as(f, key.key()).body(big).post(f.path), f, 413, "larger than", "rejected");

@@ -130,7 +130,7 @@ class UsageEventContractTest {
         refused.put(RefusalReason.NO_ROUTE, anthropic(key).body(body("llama-3.3-70b", "Hi")).post("/v1/messages"));
         refused.put(RefusalReason.BAD_REQUEST, anthropic(key).header("x-tally-run-id", "not a run id")
                 .body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
-        refused.put(RefusalReason.TOO_LARGE, anthropic(key).body(body("claude-haiku-4-5", "x".repeat(70 * 1024)))
+        refused.put(RefusalReason.TOO_LARGE, anthropic(key).body(body("claude-haiku-4-5", "x".repeat(1100 * 1024)))
                 .post("/v1/messages"));
         assertThat(anthropic(limited).body(body("claude-haiku-4-5", "Hi")).post("/v1/messages").statusCode())
                 .isEqualTo(200);

@@ -1,5 +1,6 @@
 package dev.tally.sdk;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -108,7 +109,9 @@ final class ClaudeCli {
                     "--output-format", "json"));
             command.addAll(List.of(args));
             ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+                    .redirectOutput(out.toFile()).redirectError(err.toFile())
+                    // nothing on stdin: otherwise print mode waits 3 s for piped input before it starts
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             Map<String, String> env = pb.environment();
             env.clear();
             String deadProxy = "http://127.0.0.1:" + Ports.freePort();

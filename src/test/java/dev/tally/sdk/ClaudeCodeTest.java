@@ -193,12 +193,14 @@ class ClaudeCodeTest {
                 .post("/v1/messages").header("x-request-id");
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> events.forKey(key.keyId()).stream().anyMatch(e -> fence.equals(e.path("id").asText())));
-        return events.forKey(key.keyId()).stream().filter(e -> !fence.equals(e.path("id").asText())).toList();
+        // the model list is not Claude Code's: it is Admin.revokeAndWait's poll, refused and recorded too
+        return events.forKey(key.keyId()).stream().filter(e -> !fence.equals(e.path("id").asText()))
+                .filter(e -> !"models".equals(e.path("data").path("api").asText())).toList();
     }
 
     static long dlqTotal() {
         return given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/reports/operations").then().statusCode(200)
-                .extract().jsonPath().getLong("dlq.total");
+                .extract().jsonPath().getLong("pipeline.dlqTotal");
     }
 
     /** The refusals were decoded and counted: the aggregator sent none of them to the dead-letter queue. */
