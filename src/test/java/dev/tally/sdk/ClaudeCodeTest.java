@@ -159,13 +159,14 @@ class ClaudeCodeTest {
         assertThat(refused.get(0).path("data").path("refusal").asText()).isEqualTo("revoked");
         assertThat(refused.get(0).path("data").path("teamId").asText()).isEqualTo(key.teamId());
         assertThat(refused.get(0).path("data").path("employeeId").asText()).isEqualTo(key.employeeId());
-        // counted in the team's refused calls once aggregated, under the key and its person
+        // counted in the team's refused calls once aggregated, under the key: Claude Code's one request,
+        // and this test's own two (the revocation wait's model-list poll and requestsOf's fence)
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(given()
                 .auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/reports/refusals?teamId=" + key.teamId() + "&from="
                         + today.minusDays(1) + "&to=" + today.plusDays(1))
                 .then().statusCode(200).extract().jsonPath().getList("rows.collect { [it.reason, it.keyId, it.requests] }"))
-                .containsExactly(List.of("revoked", key.keyId(), 1)));
+                .containsExactly(List.of("revoked", key.keyId(), 3)));
         assertNothingNewInTheDeadLetterQueue(dlqBefore);
     }
 
