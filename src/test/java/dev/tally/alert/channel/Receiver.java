@@ -1,0 +1,66 @@
+package dev.tally.alert.channel;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A real HTTP receiver on a free local port that records every request. {@link #failNext} makes it
+ * answer 503 to the next n requests, as a receiver that is down for a while would.
+ */
+final class Receiver implements AutoCloseable {
+
+    record Request(String path, Map<String, List<String>> headers, String body) {
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    private final HttpServer server;
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger failures = new AtomicInteger();
+
+    Receiver() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        try (InputStream in = ex.getRequestBody()) {
+            String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            requests.add(new Request(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body));
+        }
+        boolean fail = failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+        byte[] answer = (fail ? "busy" : "ok").getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(fail ? 503 : 200, answer.length);
+        ex.getResponseBody().write(answer);
+        ex.close();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    void failNext(int n) {
+        failures.set(n);
+    }
+
+    List<Request> requests(String path) {
+        return requests.stream().filter(r -> r.path().equals(path)).toList();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
