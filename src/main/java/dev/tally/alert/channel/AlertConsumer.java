@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -44,6 +45,7 @@ public final class AlertConsumer implements AutoCloseable {
     private final Clock clock;
     private final Thread thread;
     private final CountDownLatch closing = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
 
     AlertConsumer(String name, Map<String, Object> props, AlertConfig config, DeliveryStore store,
@@ -145,6 +147,9 @@ public final class AlertConsumer implements AutoCloseable {
     /** Stops after the batch in hand and leaves the group. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         running = false;
         closing.countDown();
         consumer.wakeup();

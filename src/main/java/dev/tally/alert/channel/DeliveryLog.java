@@ -42,8 +42,8 @@ public class DeliveryLog {
 
     /** Deliveries per status, and the latest ones. */
     public record Summary(Map<DeliveryStatus, Long> counts, List<Entry> recent) {
-        public long count(String status) {
-            return counts.getOrDefault(DeliveryStatus.of(status), 0L);
+        public long count(DeliveryStatus status) {
+            return counts.getOrDefault(status, 0L);
         }
     }
 

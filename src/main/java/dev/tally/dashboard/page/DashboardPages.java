@@ -16,6 +16,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.alert.channel.DeliveryViews;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
 import dev.tally.dashboard.report.OperationsService;
@@ -49,7 +50,7 @@ public class DashboardPages {
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
-        static native TemplateInstance operations(PageContext page, OperationsService.Status status);
+        static native TemplateInstance operations(PageContext page, OperationsService.Status status, DeliveryViews.Log deliveries);
     }
 
     /** The org page's one-line answer: which teams return more than they spend. */
@@ -65,6 +66,10 @@ public class DashboardPages {
     private final Roles roles;
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
+    private final DeliveryViews deliveries;
+
+    /** Latest alert deliveries on the operations page. */
+    static final int DELIVERIES_SHOWN = 30;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -81,8 +86,9 @@ public class DashboardPages {
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, OrgCalendar calendar) {
+            ReviewerReport reviewers, OrgCalendar calendar, DeliveryViews deliveries) {
         this.calendar = calendar;
+        this.deliveries = deliveries;
         this.reports = reports;
         this.reviewers = reviewers;
         this.operations = operations;
@@ -165,7 +171,7 @@ public class DashboardPages {
         enabled();
         Period period = Period.parse(null, null, null, calendar.today());
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
-        return Templates.operations(page, operations.status());
+        return Templates.operations(page, operations.status(), deliveries.log(DELIVERIES_SHOWN));
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
