@@ -3,6 +3,7 @@ package dev.tally.alert.channel;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -10,6 +11,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -152,9 +155,9 @@ class AlertDeliveryTest {
     }
 
     static List<MimeMessage> messagesTo(String address) throws Exception {
-        List<MimeMessage> out = new java.util.ArrayList<>();
+        List<MimeMessage> out = new ArrayList<>();
         for (MimeMessage m : SmtpServer.greenMail().getReceivedMessages()) {
-            if (m.getAllRecipients() != null && java.util.Arrays.stream(m.getAllRecipients())
+            if (m.getAllRecipients() != null && Arrays.stream(m.getAllRecipients())
                     .anyMatch(a -> a.toString().equals(address))) {
                 out.add(m);
             }
@@ -233,7 +236,7 @@ class AlertDeliveryTest {
         UUID hook = channel(Map.of("type", "webhook", "name", "test me", "url", receiver.url(path), "secret", secret));
 
         given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/alert-channels/" + hook + "/test").then()
-                .statusCode(200).body("delivered", org.hamcrest.Matchers.is(true));
+                .statusCode(200).body("delivered", is(true));
         Receiver.Request req = receiver.requests(path).get(0);
         assertThat(AlertTopic.JSON.readTree(req.body()).path("type").asText()).isEqualTo("dev.tally.alert.test.v1");
         assertThat(req.header("X-Tally-Signature-256")).isEqualTo(hmac(secret, req.body()));
@@ -241,7 +244,7 @@ class AlertDeliveryTest {
         receiver.failNext(1);
         given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/alert-channels/" + hook + "/test").then()
                 .statusCode(502).contentType("application/problem+json")
-                .body("detail", org.hamcrest.Matchers.is("the test message was not delivered: HTTP 503: busy"));
+                .body("detail", is("the test message was not delivered: HTTP 503: busy"));
 
         String to = "test-" + UUID.randomUUID() + "@example.test";
         UUID mail = channel(Map.of("type", "email", "name", "mail test", "to", List.of(to)));

@@ -92,10 +92,11 @@ class AlertsPageBrowserTest {
 
     @Test
     void theAlertsPageListsRecentAlertsWithTheDeliveryStatusOfEachChannel() throws IOException {
-        UUID slack = channel(Map.of("type", "slack", "name", "#finance-alerts", "url", receiver.url("/ok")));
-        UUID down = channel(Map.of("type", "webhook", "name", "SIEM (down)", "url", receiver.url("/down"),
+        UUID slack = channel(Map.of("type", "slack", "name", "#finance-alerts", "url", receiver.url("/ok/" + UUID.randomUUID())));
+        String downPath = "/down/" + UUID.randomUUID();
+        UUID down = channel(Map.of("type", "webhook", "name", "SIEM (down)", "url", receiver.url(downPath),
                 "secret", "page-test-secret-0123"));
-        receiver.failNext(1); // the SIEM's first attempt fails and waits for its retry
+        receiver.down(downPath); // the SIEM's first attempt fails and waits for its retry
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         UUID team = UUID.randomUUID();
         ObjectNode projected = AlertTopic.threshold("page-projected-" + suffix, team, "Growth " + suffix, List.of(slack));

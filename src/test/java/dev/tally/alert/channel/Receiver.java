@@ -14,7 +14,8 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A real HTTP receiver on a free local port that records every request. {@link #failNext} makes it
- * answer 503 to the next n requests, as a receiver that is down for a while would.
+ * answer 503 to the next n requests, as a receiver that is down for a while would; {@link #down}
+ * makes one path fail for good.
  */
 public final class Receiver implements AutoCloseable {
 
@@ -28,6 +29,7 @@ public final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger failures = new AtomicInteger();
+    private final List<String> down = new CopyOnWriteArrayList<>();
 
     public Receiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -40,7 +42,8 @@ public final class Receiver implements AutoCloseable {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             requests.add(new Request(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body));
         }
-        boolean fail = failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
+        boolean fail = down.stream().anyMatch(ex.getRequestURI().getPath()::startsWith)
+                || failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
         byte[] answer = (fail ? "busy" : "ok").getBytes(StandardCharsets.UTF_8);
         ex.sendResponseHeaders(fail ? 503 : 200, answer.length);
         ex.getResponseBody().write(answer);
@@ -53,6 +56,11 @@ public final class Receiver implements AutoCloseable {
 
     public void failNext(int n) {
         failures.set(n);
+    }
+
+    /** Every request to a path under {@code prefix} gets 503 from now on. */
+    public void down(String prefix) {
+        down.add(prefix);
     }
 
     public List<Request> requests(String path) {
