@@ -102,7 +102,7 @@ public final class EventDecoder {
         subject(f.subject, team);
         UUID employee = uuid("data.employeeId", f.employeeId, true);
         String provider = text("data.provider", f.provider);
-        String model = text("data.model", f.model);
+        String model = text("data.model", f.model, UsageData.MAX_MODEL_LENGTH);
         if (f.outcome == null || !USAGE_OUTCOMES.contains(f.outcome)) {
             throw new InvalidEventException("data.outcome: " + (f.outcome == null ? "missing" : "unknown value '"
                     + clip(f.outcome) + "'") + ", expected one of " + USAGE_OUTCOMES.stream().sorted().toList());
@@ -336,11 +336,15 @@ public final class EventDecoder {
     }
 
     private static String text(String field, String value) throws InvalidEventException {
+        return text(field, value, MAX_TEXT);
+    }
+
+    private static String text(String field, String value, int max) throws InvalidEventException {
         if (value == null || value.isBlank()) {
             throw new InvalidEventException(field + ": missing");
         }
-        if (value.length() > MAX_TEXT) {
-            throw new InvalidEventException(field + ": longer than " + MAX_TEXT + " characters");
+        if (value.length() > max) {
+            throw new InvalidEventException(field + ": longer than " + max + " characters");
         }
         return value;
     }
