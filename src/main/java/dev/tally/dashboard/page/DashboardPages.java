@@ -1,9 +1,9 @@
 package dev.tally.dashboard.page;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -27,6 +27,8 @@ import dev.tally.outcomes.review.ReviewerReport;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.cache.StampedCache;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The leadership pages, server-rendered (no JavaScript needed). Panels come from
@@ -61,38 +63,26 @@ public class DashboardPages {
     private final OperationsService operations;
     private final DashboardCatalog catalog;
     private final Roles roles;
+    private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
-    private final Clock clock = Clock.systemUTC();
 
-    /**
-     * Rendered pages, reused only while the report cache hands out the very same report instance
-     * (so the data is unchanged, see ReportCache) with the same dashboard definitions and frame.
-     */
-    private record Rendered(Report report, Dashboard dashboard, String html) {
-    }
+    /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
+    private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
 
     private record RenderKey(String page, PageContext context) {
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<RenderKey, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What a rendered page shows: equal (the same figures, teams and panels) means the same HTML. */
+    private record Shown(Report report, Dashboard dashboard) {
+    }
 
-    private String render(String name, PageContext page, Report report, Dashboard d,
-            java.util.function.Supplier<TemplateInstance> template) {
-        RenderKey key = new RenderKey(name, page);
-        Rendered r = rendered.get(key);
-        if (r != null && r.report() == report && r.dashboard() == d) {
-            return r.html();
-        }
-        String html = template.get().render();
-        if (rendered.size() >= 512) {
-            rendered.clear();
-        }
-        rendered.put(key, new Rendered(report, d, html));
-        return html;
+    private String render(String name, PageContext page, Report report, Dashboard d, Supplier<TemplateInstance> template) {
+        return rendered.get(new RenderKey(name, page), new Shown(report, d), () -> template.get().render());
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers) {
+            ReviewerReport reviewers, OrgCalendar calendar) {
+        this.calendar = calendar;
         this.reports = reports;
         this.reviewers = reviewers;
         this.operations = operations;
@@ -104,7 +94,7 @@ public class DashboardPages {
     public String org(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
@@ -137,7 +127,7 @@ public class DashboardPages {
             @QueryParam("from") String from, @QueryParam("to") String to) {
         enabled();
         UUID teamId = teamId(id);
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.team(teamId, period);
         Dashboard d = catalog.current().dashboard("team");
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
@@ -161,7 +151,7 @@ public class DashboardPages {
     public String models(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
         PageContext page = page(d.title(), "models", "/models", period, report.demoData());
@@ -173,13 +163,13 @@ public class DashboardPages {
     @Path("operations")
     public TemplateInstance operations() {
         enabled();
-        Period period = Period.parse(null, null, null, clock);
+        Period period = Period.parse(null, null, null, calendar.today());
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
         return Templates.operations(page, operations.status());
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
-        return PageContext.of(title, active, path, period, clock, demo, catalog.lastError().orElse(null));
+        return PageContext.of(title, active, path, period, calendar.today(), demo, catalog.lastError().orElse(null));
     }
 
     private void enabled() {
