@@ -165,6 +165,7 @@ public class RollupStore {
                 writeUsage(c, batch.usage.values(), newUsage);
                 Set<String> newOutcomes = insertOutcomes(c, batch.outcomes.values());
                 writeOutcomeDaily(c, batch.outcomes.values(), newOutcomes);
+                PrFactRows.insert(c, batch.outcomes.values(), newOutcomes, mapper);
                 writeDeadLetters(c, batch.deadLetters);
                 long t2 = System.nanoTime();
                 c.commit();
