@@ -5,7 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +27,7 @@ import org.jboss.logging.Logger;
 
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.Ticker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -51,6 +52,8 @@ public class KeyCache implements KeyLookup {
     private final DataSource dataSource;
     private final IdentityConfig config;
     private final Roles roles;
+    private final Clock clock;
+    private final Ticker ticker;
 
     private final Map<String, KeyEntry> byHash = new ConcurrentHashMap<>();
     private final Map<UUID, KeyEntry> byId = new ConcurrentHashMap<>();
@@ -60,10 +63,12 @@ public class KeyCache implements KeyLookup {
     private volatile boolean loaded;
     private ScheduledExecutorService poller;
 
-    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles) {
+    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles, Clock clock, Ticker ticker) {
         this.dataSource = dataSource;
         this.config = config;
         this.roles = roles;
+        this.clock = clock;
+        this.ticker = ticker;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -98,7 +103,7 @@ public class KeyCache implements KeyLookup {
         if (e.revoked()) {
             return new Result(Status.REVOKED, e.key());
         }
-        if (e.key().expiredAt(Instant.now())) {
+        if (e.key().expiredAt(clock.instant())) {
             return new Result(Status.EXPIRED, e.key());
         }
         return new Result(Status.VALID, e.key());
@@ -143,7 +148,7 @@ public class KeyCache implements KeyLookup {
     /** One poll: every row changed since the watermark minus the overlap, or all rows now and then. */
     synchronized void refresh() {
         boolean full = watermark == null
-                || System.currentTimeMillis() - lastFullLoad >= config.keyFullReloadInterval().toMillis();
+                || ticker.nanoTime() - lastFullLoad >= config.keyFullReloadInterval().toNanos();
         String sql = full ? SELECT : SELECT + " WHERE k.updated_at > ?";
         int rows = 0;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -164,7 +169,7 @@ public class KeyCache implements KeyLookup {
             throw new IllegalStateException("cannot read api_key: " + e.getMessage(), e);
         }
         if (full) {
-            lastFullLoad = System.currentTimeMillis();
+            lastFullLoad = ticker.nanoTime();
             if (!loaded) {
                 LOG.infof("key cache loaded %d keys", rows);
             }
