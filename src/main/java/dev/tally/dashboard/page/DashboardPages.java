@@ -18,6 +18,8 @@ import io.smallrye.common.annotation.Blocking;
 
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.dashboard.delivery.DeliveryService;
+import dev.tally.dashboard.delivery.DeliveryView;
 import dev.tally.dashboard.report.OperationsService;
 import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.Report;
@@ -40,10 +42,10 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter);
+                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery);
 
         static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                List<ReviewerReport.Row> reviewers, String reviewsAfter);
+                List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
@@ -62,6 +64,7 @@ public class DashboardPages {
     private final DashboardCatalog catalog;
     private final Roles roles;
     private final ReviewerReport reviewers;
+    private final DeliveryService delivery;
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -92,8 +95,9 @@ public class DashboardPages {
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers) {
+            ReviewerReport reviewers, DeliveryService delivery) {
         this.reports = reports;
+        this.delivery = delivery;
         this.reviewers = reviewers;
         this.operations = operations;
         this.catalog = catalog;
@@ -109,11 +113,12 @@ public class DashboardPages {
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
         return render("org", page, report, d, () -> orgPage(page, report, d,
-                reviewers.rows(null, period.from(), period.to())));
+                reviewers.rows(null, period.from(), period.to()), DeliveryView.of(delivery.org(report), "the organisation's",
+                        "/api/reports/org" + page.query(), page.query(), delivery.config())));
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
-            List<ReviewerReport.Row> reviewers) {
+            List<ReviewerReport.Row> reviewers, DeliveryView deliveryView) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -128,7 +133,7 @@ public class DashboardPages {
         List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
         return Templates.org(page, report, d, panels,
                 new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
-                reviewsAfter(panels));
+                reviewsAfter(panels), deliveryView);
     }
 
     @GET
@@ -146,7 +151,8 @@ public class DashboardPages {
         return render("team", page, report, d, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
-                    reviewsAfter(panels));
+                    reviewsAfter(panels), DeliveryView.of(delivery.team(report), "this team's",
+                            "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()));
         });
     }
 
