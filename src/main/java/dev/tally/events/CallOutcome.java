@@ -20,4 +20,21 @@ public enum CallOutcome {
     CallOutcome(String json) {
         this.json = json;
     }
+
+    private static final CallOutcome[] ALL = values();
+
+    /** Counted in the rollups' {@code error_requests}: the provider failed, or the gateway refused the call. */
+    public boolean failed() {
+        return this == UPSTREAM_ERROR || this == REJECTED;
+    }
+
+    /** The outcome an event's field names, or null for an unknown value. */
+    public static CallOutcome fromJson(String value) {
+        for (CallOutcome o : ALL) {
+            if (o.json.equals(value)) {
+                return o;
+            }
+        }
+        return null;
+    }
 }

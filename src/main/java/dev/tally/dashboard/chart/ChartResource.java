@@ -1,6 +1,5 @@
 package dev.tally.dashboard.chart;
 
-import java.time.Clock;
 import java.util.UUID;
 
 import jakarta.ws.rs.DefaultValue;
@@ -22,6 +21,7 @@ import dev.tally.dashboard.report.ReportService;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.time.OrgCalendar;
 
 /** A chart panel of any dashboard as PNG or SVG: {@code /charts/{dashboard}/{panel}.png?from=&to=&team=}. */
 @Path("/charts/{dashboard}")
@@ -32,9 +32,11 @@ public class ChartResource {
     private final ReportService reports;
     private final DashboardCatalog catalog;
     private final Roles roles;
-    private final Clock clock = Clock.systemUTC();
+    private final OrgCalendar calendar;
 
-    public ChartResource(ChartRenderer renderer, ReportService reports, DashboardCatalog catalog, Roles roles) {
+    public ChartResource(ChartRenderer renderer, ReportService reports, DashboardCatalog catalog, Roles roles,
+            OrgCalendar calendar) {
+        this.calendar = calendar;
         this.renderer = renderer;
         this.reports = reports;
         this.catalog = catalog;
@@ -83,7 +85,7 @@ public class ChartResource {
         if (!panel.isChart()) {
             throw ApiException.badRequest("panel: '" + panelId + "' is a " + panel.typeName() + " panel, not a chart");
         }
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report;
         if (d.scope() == Dashboard.Scope.TEAM) {
             if (team == null || team.isBlank()) {

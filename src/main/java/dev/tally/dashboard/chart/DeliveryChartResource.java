@@ -1,6 +1,5 @@
 package dev.tally.dashboard.chart;
 
-import java.time.Clock;
 import java.util.UUID;
 
 import jakarta.ws.rs.DefaultValue;
@@ -19,6 +18,7 @@ import dev.tally.dashboard.report.ReportService;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The delivery trend chart of a team or the organisation:
@@ -32,9 +32,10 @@ public class DeliveryChartResource {
     private final ReportService reports;
     private final DeliveryService delivery;
     private final Roles roles;
-    private final Clock clock = Clock.systemUTC();
+    private final OrgCalendar calendar;
 
-    public DeliveryChartResource(ReportService reports, DeliveryService delivery, Roles roles) {
+    public DeliveryChartResource(ReportService reports, DeliveryService delivery, Roles roles, OrgCalendar calendar) {
+        this.calendar = calendar;
         this.reports = reports;
         this.delivery = delivery;
         this.roles = roles;
@@ -66,7 +67,7 @@ public class DeliveryChartResource {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
         }
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         if (team == null || team.isBlank()) {
             return delivery.org(reports.org(period));
         }

@@ -24,7 +24,7 @@ public record Assumption(BigDecimal assumedHours, Comparison cycle, BigDecimal m
     /**
      * The assumption and the measurement for a scope whose report shows {@code m}: the measured basis
      * replaces the model's hours for each AI-assisted PR by the measured difference of median cycle
-     * times (elapsed hours, not hours of work: see docs/delivery.md), the rest of the value unchanged.
+     * times (elapsed hours, not hours of work: see docs/measured-return.md), the rest of the value unchanged.
      */
     public static Assumption assess(Metrics m, Comparison cycle, RoiModel roi) {
         RoiModel.KindValue kind = roi.kinds().get(OutcomeData.PR_MERGED);

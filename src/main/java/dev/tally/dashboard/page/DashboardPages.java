@@ -1,9 +1,9 @@
 package dev.tally.dashboard.page;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,6 +18,7 @@ import io.smallrye.common.annotation.Blocking;
 
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.dashboard.delivery.DeliveryReport;
 import dev.tally.dashboard.delivery.DeliveryService;
 import dev.tally.dashboard.delivery.DeliveryView;
 import dev.tally.dashboard.report.OperationsService;
@@ -29,6 +30,8 @@ import dev.tally.outcomes.review.ReviewerReport;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.cache.StampedCache;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The leadership pages, server-rendered (no JavaScript needed). Panels come from
@@ -63,39 +66,32 @@ public class DashboardPages {
     private final OperationsService operations;
     private final DashboardCatalog catalog;
     private final Roles roles;
+    private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
     private final DeliveryService delivery;
-    private final Clock clock = Clock.systemUTC();
 
-    /**
-     * Rendered pages, reused only while the report cache hands out the very same report instance
-     * (so the data is unchanged, see ReportCache) with the same dashboard definitions and frame.
-     */
-    private record Rendered(Report report, Dashboard dashboard, String html) {
-    }
+    /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
+    private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
 
     private record RenderKey(String page, PageContext context) {
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<RenderKey, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What a rendered page shows: equal (the same figures, teams and panels) means the same HTML. */
+    private record Shown(Report report, Dashboard dashboard, DeliveryReport delivery) {
+    }
 
-    private String render(String name, PageContext page, Report report, Dashboard d,
-            java.util.function.Supplier<TemplateInstance> template) {
-        RenderKey key = new RenderKey(name, page);
-        Rendered r = rendered.get(key);
-        if (r != null && r.report() == report && r.dashboard() == d) {
-            return r.html();
-        }
-        String html = template.get().render();
-        if (rendered.size() >= 512) {
-            rendered.clear();
-        }
-        rendered.put(key, new Rendered(report, d, html));
-        return html;
+    /**
+     * The delivery is part of what is shown: a revert merged after the period, or a late usage event
+     * in the trend's earlier weeks, changes it without changing the period's report.
+     */
+    private String render(String name, PageContext page, Report report, Dashboard d, DeliveryReport delivery,
+            Supplier<TemplateInstance> template) {
+        return rendered.get(new RenderKey(name, page), new Shown(report, d, delivery), () -> template.get().render());
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, DeliveryService delivery) {
+            ReviewerReport reviewers, OrgCalendar calendar, DeliveryService delivery) {
+        this.calendar = calendar;
         this.reports = reports;
         this.delivery = delivery;
         this.reviewers = reviewers;
@@ -108,12 +104,13 @@ public class DashboardPages {
     public String org(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
-        return render("org", page, report, d, () -> orgPage(page, report, d,
-                reviewers.rows(null, period.from(), period.to()), DeliveryView.of(delivery.org(report), "the organisation's",
+        DeliveryReport measured = delivery.org(report);
+        return render("org", page, report, d, measured, () -> orgPage(page, report, d,
+                reviewers.rows(null, period.from(), period.to()), DeliveryView.of(measured, "the organisation's",
                         "/api/reports/org" + page.query(), page.query(), delivery.config())));
     }
 
@@ -142,16 +139,17 @@ public class DashboardPages {
             @QueryParam("from") String from, @QueryParam("to") String to) {
         enabled();
         UUID teamId = teamId(id);
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.team(teamId, period);
         Dashboard d = catalog.current().dashboard("team");
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
+        DeliveryReport measured = delivery.team(report);
         // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
-        return render("team", page, report, d, () -> {
+        return render("team", page, report, d, measured, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
-                    reviewsAfter(panels), DeliveryView.of(delivery.team(report), "this team's",
+                    reviewsAfter(panels), DeliveryView.of(measured, "this team's",
                             "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()));
         });
     }
@@ -167,11 +165,11 @@ public class DashboardPages {
     public String models(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
         PageContext page = page(d.title(), "models", "/models", period, report.demoData());
-        return render("models", page, report, d, () -> Templates.models(page, report, d,
+        return render("models", page, report, d, null, () -> Templates.models(page, report, d,
                 PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
     }
 
@@ -179,13 +177,13 @@ public class DashboardPages {
     @Path("operations")
     public TemplateInstance operations() {
         enabled();
-        Period period = Period.parse(null, null, null, clock);
+        Period period = Period.parse(null, null, null, calendar.today());
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
         return Templates.operations(page, operations.status());
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
-        return PageContext.of(title, active, path, period, clock, demo, catalog.lastError().orElse(null));
+        return PageContext.of(title, active, path, period, calendar.today(), demo, catalog.lastError().orElse(null));
     }
 
     private void enabled() {

@@ -1,6 +1,5 @@
 package dev.tally.outcomes.review;
 
-import java.time.Clock;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
@@ -16,6 +15,7 @@ import io.smallrye.common.annotation.Blocking;
 
 import dev.tally.dashboard.report.Period;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * {@code GET /api/reports/reviewers?from=&to=[&teamId=][&format=csv]}: AI review findings flagged and
@@ -30,18 +30,18 @@ public class ReviewerReportResource {
     }
 
     private final ReviewerReport report;
-    private final Clock clock;
+    private final OrgCalendar calendar;
 
-    public ReviewerReportResource(ReviewerReport report, Clock clock) {
+    public ReviewerReportResource(ReviewerReport report, OrgCalendar calendar) {
         this.report = report;
-        this.clock = clock;
+        this.calendar = calendar;
     }
 
     @GET
     @Produces({ MediaType.APPLICATION_JSON, "text/csv" })
     public Response get(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("teamId") String teamId, @QueryParam("format") String format) {
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         UUID team = null;
         if (teamId != null && !teamId.isBlank()) {
             try {

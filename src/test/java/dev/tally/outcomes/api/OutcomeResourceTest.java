@@ -94,7 +94,7 @@ class OutcomeResourceTest {
                 .post("/api/outcomes")
                 .then().statusCode(202).body("accepted", contains(id));
         awaitStored(id);
-        assertThat(scalar("SELECT outcomes FROM outcome_daily WHERE team_id = ? AND kind = 'pr_merged' AND ai_assisted"
+        assertThat(scalar("SELECT outcomes FROM outcome_team_day WHERE team_id = ? AND kind = 'pr_merged' AND ai_assisted"
                 + " AND day = DATE '2026-11-04'", team)).isEqualTo(1);
         assertThat(scalar("SELECT (value_hours * 1000)::bigint FROM outcome WHERE id = ?", id)).isEqualTo(1500);
     }
@@ -116,7 +116,7 @@ class OutcomeResourceTest {
         api().contentType(ContentType.JSON).body(outcome(marker, "\"teamId\":\"" + team + "\","))
                 .post("/api/outcomes").then().statusCode(202);
         awaitStored(marker);
-        assertThat(scalar("SELECT sum(outcomes) FROM outcome_daily WHERE team_id = ?", team)).isEqualTo(3);
+        assertThat(scalar("SELECT sum(outcomes) FROM outcome_team_day WHERE team_id = ?", team)).isEqualTo(3);
         assertThat(scalar("SELECT count(*) FROM outcome WHERE id = ? AND team_id = ? AND employee_id = ?", a, team,
                 employee)).as("resolved by e-mail, case-insensitive").isEqualTo(1);
         assertThat(scalar("SELECT count(*) FROM outcome WHERE id = ? AND employee_id = ?", b, employee))
@@ -148,7 +148,7 @@ class OutcomeResourceTest {
                 .post("/api/outcomes").then().statusCode(202).body("accepted", contains(id2));
         awaitStored(id);
         awaitStored(id2);
-        assertThat(scalar("SELECT sum(outcomes) FROM outcome_daily WHERE team_id = ? AND kind = 'security_finding'"
+        assertThat(scalar("SELECT sum(outcomes) FROM outcome_team_day WHERE team_id = ? AND kind = 'security_finding'"
                 + " AND NOT ai_assisted AND day = DATE '2026-11-05'", team)).isEqualTo(2);
     }
 
@@ -160,6 +160,9 @@ class OutcomeResourceTest {
         problem(good.replace("2026-11-04T12:00:00Z", "yesterday"), "occurredAt: not an ISO-8601");
         problem(good.replace("\"aiAssisted\":true", "\"aiAssisted\":\"yes\""), "aiAssisted: must be true or false");
         problem(good.replace("1.5", "-1"), "valueHours:");
+        // a number too large for a double (was a 500) or for the column is refused, never expanded
+        problem(good.replace("1.5", "1e999999999"), "valueHours: must be between 0 and");
+        problem(good.replace("1.5", "1e300"), "valueHours: must be between 0 and");
         problem(good.replace(team.toString(), "not-a-uuid"), "teamId: not a UUID");
         problem(good.replace(team.toString(), UUID.randomUUID().toString()), "teamId: no team");
         problem(good.replace("\"id\":\"test", "\"idx\":\"test"), "id: required");
