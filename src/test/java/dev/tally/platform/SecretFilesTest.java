@@ -122,7 +122,17 @@ class SecretFilesTest {
             }
 
             @Override
+            public String timezone() {
+                return "UTC";
+            }
+
+            @Override
             public Kafka kafka() {
+                throw new UnsupportedOperationException("not used by AdminToken");
+            }
+
+            @Override
+            public Startup startup() {
                 throw new UnsupportedOperationException("not used by AdminToken");
             }
         };
