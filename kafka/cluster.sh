@@ -254,7 +254,7 @@ tally_start() { # tally_start <name> <roles>
   TALLY_ROLES="$roles" TALLY_KAFKA_BOOTSTRAP_SERVERS="$(bootstrap)" TALLY_DATA_DIR="$t/data" \
   QUARKUS_DATASOURCE_JDBC_URL="$(jdbc_url)" QUARKUS_DATASOURCE_USERNAME=tally \
   QUARKUS_DATASOURCE_PASSWORD="$(cat "$dir/pg-password")" TALLY_ADMIN_TOKEN="$(cat "$dir/admin-token")" \
-  QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
+  QUARKUS_HTTP_HOST=127.0.0.1 QUARKUS_HTTP_PORT="$HTTP_PORT" QUARKUS_MANAGEMENT_PORT="$MANAGEMENT_PORT" \
     QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT="${QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT:-60S}" \
     nice -n "$nice_level" java -Xms128m -Xmx"$tally_heap" ${TALLY_CLUSTER_JAVA_OPTS:--XX:+UseSerialGC -XX:TieredStopAtLevel=1} \
       -jar "$root/target/quarkus-app/quarkus-run.jar" >> "$t/log" 2>&1 &
@@ -262,10 +262,21 @@ tally_start() { # tally_start <name> <roles>
   say "tally $name ($roles) started (pid $!, http://127.0.0.1:$HTTP_PORT, management :$MANAGEMENT_PORT, log $t/log)"
 }
 tally_url() { local t; t="$(tally_dir "$1")"; [ -f "$t/ports.env" ] || die "no tally $1"; . "$t/ports.env"; echo "http://127.0.0.1:$HTTP_PORT"; }
+# health and metrics: on the management port when the build enables the management interface,
+# otherwise on the HTTP port
+tally_management_url() {
+  local t; t="$(tally_dir "$1")"; . "$t/ports.env"
+  if curl -s -o /dev/null -m 5 "http://127.0.0.1:$MANAGEMENT_PORT/q/health/live"; then
+    echo "http://127.0.0.1:$MANAGEMENT_PORT"
+  else
+    echo "http://127.0.0.1:$HTTP_PORT"
+  fi
+}
 tally_await() { # tally_await <name> <seconds>: until /q/health/ready answers 200
   local t i; t="$(tally_dir "$1")"; . "$t/ports.env"
   for i in $(seq 1 $(( $2 * 2 ))); do
-    curl -sf -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" && return 0
+    curl -sf -o /dev/null -m 5 "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" && return 0
+    curl -sf -o /dev/null -m 5 "http://127.0.0.1:$HTTP_PORT/q/health/ready" && return 0
     alive "$t/pid" || die "tally $1 exited; see $t/log"
     sleep 0.5
   done
@@ -300,13 +311,15 @@ env_out() {
   for name in $(tally_names); do
     local t; t="$(tally_dir "$name")"; . "$t/ports.env"
     echo "TALLY_URL_$(echo "$name" | tr 'a-z-' 'A-Z_')=http://127.0.0.1:$HTTP_PORT"
-    echo "TALLY_MANAGEMENT_URL_$(echo "$name" | tr 'a-z-' 'A-Z_')=http://127.0.0.1:$MANAGEMENT_PORT"
+    echo "TALLY_MANAGEMENT_URL_$(echo "$name" | tr 'a-z-' 'A-Z_')=$(tally_management_url "$name")"
     echo "TALLY_PID_$(echo "$name" | tr 'a-z-' 'A-Z_')=$(cat "$t/pid" 2>/dev/null)"
   done
 }
 stop_all() {
   for name in $(tally_names); do stop_pid "$(tally_dir "$name")/pid" "tally $name"; done
-  for n in 1 2 3; do stop_pid "$dir/broker-$n/pid" "broker $n"; done
+  # together: the last broker of three cannot finish a controlled shutdown alone
+  for n in 1 2 3; do stop_pid "$dir/broker-$n/pid" "broker $n" & done
+  wait
   stop_pg
 }
 
