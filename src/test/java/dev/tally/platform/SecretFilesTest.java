@@ -122,13 +122,13 @@ class SecretFilesTest {
             }
 
             @Override
-            public String timezone() {
-                return "UTC";
+            public Kafka kafka() {
+                throw new UnsupportedOperationException("not used by AdminToken");
             }
 
             @Override
-            public Kafka kafka() {
-                throw new UnsupportedOperationException("not used by AdminToken");
+            public String timezone() {
+                return "UTC";
             }
 
             @Override
