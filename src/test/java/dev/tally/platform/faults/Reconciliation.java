@@ -46,12 +46,15 @@ final class Reconciliation {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern METRIC = Pattern.compile("(?m)^(tally_events_spool_records|tally_events_queue_depth)(?:\\{[^}]*\\})? (\\S+)$");
 
-    /** What the topic holds for the run's team. */
-    record Topic(long records, Set<String> ids, long spendNanos, long dlqRecords) {
+    /** What the topic holds for the run's team: every distinct id, those with outcome ok, their spend. */
+    record Topic(long records, Set<String> ids, Set<String> okIds, long spendNanos, long dlqRecords) {
     }
 
-    /** One row of the table: a place calls are counted, its count and its spend. */
-    record Figure(String where, long calls, Long spendNanos) {
+    /**
+     * One row of the table: a place calls are counted, its count of calls, of calls answered 2xx
+     * (outcome ok) where it tells them apart, and its spend.
+     */
+    record Figure(String where, long calls, Long ok, Long spendNanos) {
     }
 
     private final String bootstrap;
@@ -113,6 +116,7 @@ final class Reconciliation {
     /** Every record of the usage topic from the beginning, the run's team's ones kept; and the DLQ's size. */
     Topic topic(String teamId) {
         Set<String> ids = new HashSet<>();
+        Set<String> okIds = new HashSet<>();
         long records = 0;
         long spend = 0;
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
@@ -129,8 +133,12 @@ final class Reconciliation {
                         continue;
                     }
                     records++;
-                    if (ids.add(event.path("id").asText())) {
+                    String id = event.path("id").asText();
+                    if (ids.add(id)) {
                         spend += data.path("costNanos").asLong(0);
+                        if ("ok".equals(data.path("outcome").asText())) {
+                            okIds.add(id);
+                        }
                     }
                 }
             }
@@ -141,17 +149,19 @@ final class Reconciliation {
             for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(dlq, Duration.ofSeconds(30)).entrySet()) {
                 dlqRecords += e.getValue() - dlqStart.get(e.getKey());
             }
-            return new Topic(records, ids, spend, dlqRecords);
+            return new Topic(records, ids, okIds, spend, dlqRecords);
         }
     }
 
     Figure rollups(String teamId) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl, db); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(sum(requests), 0), coalesce(sum(cost_nanos), 0) FROM usage_daily WHERE team_id = ?::uuid")) {
+                "SELECT coalesce(sum(requests), 0), coalesce(sum(error_requests), 0), coalesce(sum(cost_nanos), 0) "
+                        + "FROM usage_daily WHERE team_id = ?::uuid")) {
             ps.setString(1, teamId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Figure("requests in the rollups (usage_daily)", rs.getLong(1), rs.getLong(2));
+                return new Figure("requests in the rollups (usage_daily; ok = requests - error_requests)", rs.getLong(1),
+                        rs.getLong(1) - rs.getLong(2), rs.getLong(3));
             }
         }
     }
@@ -166,7 +176,7 @@ final class Reconciliation {
 
     Figure report(URI dashboard, String teamId) throws IOException, InterruptedException {
         JsonNode totals = JSON.readTree(get(dashboard, "/api/reports/teams/" + teamId + range())).path("totals");
-        return new Figure("/api/reports totals", totals.path("requests").asLong(-1), totals.path("spend_nanos").asLong(-1));
+        return new Figure("/api/reports totals", totals.path("requests").asLong(-1), null, totals.path("spend_nanos").asLong(-1));
     }
 
     Figure csv(URI dashboard, String teamId) throws IOException, InterruptedException {
@@ -188,7 +198,7 @@ final class Reconciliation {
             calls += cells[requests].isEmpty() ? 0 : Long.parseLong(cells[requests]);
             usd = usd.add(cells[spend].isEmpty() ? BigDecimal.ZERO : new BigDecimal(cells[spend]));
         }
-        return new Figure("CSV totals (daily table)", calls, usd.movePointRight(9).longValueExact());
+        return new Figure("CSV totals (daily table)", calls, null, usd.movePointRight(9).longValueExact());
     }
 
     /** Yesterday to tomorrow (UTC): a run that crosses midnight stays inside it. */
