@@ -1,5 +1,6 @@
 package dev.tally.gateway;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +19,12 @@ import dev.tally.gateway.admission.RefusalReason;
  * {@code tally_gateway_request_seconds}, {@code tally_gateway_upstream_seconds} (to the provider's
  * response head), {@code tally_gateway_tokens_total} (by kind) and
  * {@code tally_gateway_cost_nanodollars_total}, by team and model, and
- * {@code tally_gateway_query_params_dropped_total} by API, {@code tally_gateway_unauthenticated_total}
- * by reason (calls without a key Tally knows, which have no usage event). Meters are looked up once per
- * tag combination and then kept, since this runs on the event loop for every call.
+ * {@code tally_gateway_query_params_dropped_total} by API; the model is one that
+ * {@link ModelNames} lets be a label. Calls refused for want of a valid key, which are not recorded
+ * as usage: {@code tally_gateway_unauthenticated_total} (reason: missing, malformed, unknown; status:
+ * 401, or 429 when the address was throttled). Providers' usage reports that were refused:
+ * {@code tally_gateway_invalid_usage_total} (provider, problem). Meters are looked up once per tag
+ * combination and then kept, since this runs on the event loop for every call.
  */
 @Singleton // no client proxy: called on every gateway request
 public class GatewayMetrics {
@@ -40,6 +44,7 @@ public class GatewayMetrics {
     private final Map<String, Timer> upstream = new ConcurrentHashMap<>();
     private final Map<Api, Counter> droppedParams = new ConcurrentHashMap<>();
     private final Map<String, Counter> unauthenticated = new ConcurrentHashMap<>();
+    private final Map<String, Counter> invalidUsage = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -73,21 +78,31 @@ public class GatewayMetrics {
                 .tag("api", a.eventName).register(registry)).increment(n);
     }
 
-    /**
-     * A call that ended without a key Tally knows; it has no usage event (no team to count it under).
-     * {@code reason} is null for a call that ended before its key was checked (the client hung up).
-     */
-    void unauthenticated(RefusalReason reason) {
-        unauthenticated.computeIfAbsent(reason == null ? "none" : reason.wire, r -> Counter
-                .builder("tally.gateway.unauthenticated")
-                .description("Calls ended without a key Tally knows (missing or unknown): no usage event is written")
-                .tag("reason", r).register(registry)).increment();
-    }
-
     void upstream(String provider, long nanos) {
         upstream.computeIfAbsent(provider, p -> Timer.builder("tally.gateway.upstream")
                 .description("Time from sending a call to the provider to its response head")
                 .tag("provider", p).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A call refused because its caller presented no valid key (bounded tags: a few reasons, two statuses). */
+    void unauthenticated(RefusalReason reason, int status) {
+        String why = switch (reason) {
+            case MISSING_KEY -> "missing";
+            case MALFORMED_KEY -> "malformed";
+            case INVALID_KEY -> "unknown";
+            default -> reason.name().toLowerCase(Locale.ROOT);
+        };
+        unauthenticated.computeIfAbsent(why + status, k -> Counter.builder("tally.gateway.unauthenticated")
+                .description("Calls refused without a valid key (not recorded as usage events)")
+                .tags("reason", why, "status", Integer.toString(status)).register(registry)).increment();
+    }
+
+    /** A provider reported usage numbers that were refused (provider names are configured, so bounded). */
+    void invalidUsage(String provider, UsageProblem problem) {
+        String p = provider == null ? "none" : provider;
+        invalidUsage.computeIfAbsent(p + '/' + problem.label, k -> Counter.builder("tally.gateway.invalid.usage")
+                .description("Provider usage reports refused as impossible; the calls were recorded with estimates")
+                .tags("provider", p, "problem", problem.label).register(registry)).increment();
     }
 
     private static void add(Counter c, long n) {

@@ -43,11 +43,6 @@ public class UsageRecorder {
             Usage usage, long latencyNanos, Long ttftMs, String runId, String client) {
     }
 
-    /** A call refused before a known key was found: a metric, not a usage event. */
-    void unauthenticated(RefusalReason reason) {
-        metrics.unauthenticated(reason);
-    }
-
     UsageData record(CallFacts f) {
         Usage u = f.usage();
         Long cost;

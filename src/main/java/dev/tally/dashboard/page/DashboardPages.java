@@ -16,8 +16,12 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.alert.channel.DeliveryViews;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.dashboard.delivery.DeliveryReport;
+import dev.tally.dashboard.delivery.DeliveryService;
+import dev.tally.dashboard.delivery.DeliveryView;
 import dev.tally.dashboard.report.OperationsService;
 import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.RefusalReport;
@@ -43,14 +47,16 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, List<RefusalReport.Row> refusals);
+                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery,
+                List<RefusalReport.Row> refusals);
 
         static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                List<ReviewerReport.Row> reviewers, String reviewsAfter, List<RefusalReport.Row> refusals);
+                List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery,
+                List<RefusalReport.Row> refusals);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
-        static native TemplateInstance operations(PageContext page, OperationsService.Status status);
+        static native TemplateInstance operations(PageContext page, OperationsService.Status status, DeliveryViews.Log deliveries);
     }
 
     /** The org page's one-line answer: which teams return more than they spend. */
@@ -67,6 +73,11 @@ public class DashboardPages {
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
     private final RefusalReport refusals;
+    private final DeliveryService delivery;
+    private final DeliveryViews alertDeliveries;
+
+    /** Latest alert deliveries on the operations page. */
+    static final int ALERT_DELIVERIES_SHOWN = 30;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -75,22 +86,30 @@ public class DashboardPages {
     }
 
     /**
-     * What a rendered page shows: equal (the same figures, teams, panels and refused calls) means the
-     * same HTML. Refused calls are not in the report: a batch of refusals alone leaves it equal.
+     * What a rendered page shows: equal (the same figures, teams, panels, delivery and refused calls)
+     * means the same HTML. Refused calls are not in the report: a batch of refusals alone leaves it equal.
      */
-    private record Shown(Report report, Dashboard dashboard, List<RefusalReport.Row> refusals) {
+    private record Shown(Report report, Dashboard dashboard, DeliveryReport delivery, List<RefusalReport.Row> refusals) {
     }
 
-    private String render(String name, PageContext page, Report report, Dashboard d, List<RefusalReport.Row> refusals,
-            Supplier<TemplateInstance> template) {
-        return rendered.get(new RenderKey(name, page), new Shown(report, d, refusals), () -> template.get().render());
+    /**
+     * The delivery is part of what is shown: a revert merged after the period, or a late usage event
+     * in the trend's earlier weeks, changes it without changing the period's report.
+     */
+    private String render(String name, PageContext page, Report report, Dashboard d, DeliveryReport delivery,
+            List<RefusalReport.Row> refusals, Supplier<TemplateInstance> template) {
+        return rendered.get(new RenderKey(name, page), new Shown(report, d, delivery, refusals),
+                () -> template.get().render());
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, RefusalReport refusals, OrgCalendar calendar) {
+            ReviewerReport reviewers, RefusalReport refusals, OrgCalendar calendar, DeliveryService delivery,
+            DeliveryViews alertDeliveries) {
         this.calendar = calendar;
         this.refusals = refusals;
+        this.alertDeliveries = alertDeliveries;
         this.reports = reports;
+        this.delivery = delivery;
         this.reviewers = reviewers;
         this.operations = operations;
         this.catalog = catalog;
@@ -105,13 +124,15 @@ public class DashboardPages {
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
+        DeliveryReport measured = delivery.org(report);
         List<RefusalReport.Row> refused = refusals.rows(null, period.from(), period.to());
-        return render("org", page, report, d, refused, () -> orgPage(page, report, d,
-                reviewers.rows(null, period.from(), period.to()), refused));
+        return render("org", page, report, d, measured, refused, () -> orgPage(page, report, d,
+                reviewers.rows(null, period.from(), period.to()), DeliveryView.of(measured, "the organisation's",
+                        "/api/reports/org" + page.query(), page.query(), delivery.config()), refused));
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
-            List<ReviewerReport.Row> reviewers, List<RefusalReport.Row> refused) {
+            List<ReviewerReport.Row> reviewers, DeliveryView deliveryView, List<RefusalReport.Row> refused) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -126,7 +147,7 @@ public class DashboardPages {
         List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
         return Templates.org(page, report, d, panels,
                 new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
-                reviewsAfter(panels), refused);
+                reviewsAfter(panels), deliveryView, refused);
     }
 
     @GET
@@ -140,12 +161,14 @@ public class DashboardPages {
         Dashboard d = catalog.current().dashboard("team");
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
+        DeliveryReport measured = delivery.team(report);
         // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
         List<RefusalReport.Row> refused = refusals.rows(teamId, period.from(), period.to());
-        return render("team", page, report, d, refused, () -> {
+        return render("team", page, report, d, measured, refused, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
-                    reviewsAfter(panels), refused);
+                    reviewsAfter(panels), DeliveryView.of(measured, "this team's",
+                            "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()), refused);
         });
     }
 
@@ -164,7 +187,7 @@ public class DashboardPages {
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
         PageContext page = page(d.title(), "models", "/models", period, report.demoData());
-        return render("models", page, report, d, List.of(), () -> Templates.models(page, report, d,
+        return render("models", page, report, d, null, List.of(), () -> Templates.models(page, report, d,
                 PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
     }
 
@@ -174,7 +197,7 @@ public class DashboardPages {
         enabled();
         Period period = Period.parse(null, null, null, calendar.today());
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
-        return Templates.operations(page, operations.status());
+        return Templates.operations(page, operations.status(), alertDeliveries.log(ALERT_DELIVERIES_SHOWN));
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {

@@ -11,15 +11,18 @@ import jakarta.inject.Singleton;
 import io.vertx.core.http.HttpHeaders;
 
 import dev.tally.gateway.Api;
+import dev.tally.identity.ApiKeys;
 import dev.tally.identity.KeyLookup;
 import dev.tally.identity.ResolvedKey;
 import dev.tally.platform.TallyConfig;
 
 /**
  * The caller's key: {@code Authorization: Bearer tly_…} or {@code x-api-key: tly_…}, looked up in
- * memory. Missing, unknown, revoked and expired keys are refused with 401, and the message says what
- * to do: where to make a new key, and when a revoked or expired one stopped working. A revoked or
- * expired key still names its team, so its use shows up there.
+ * memory. Missing, malformed, unknown, revoked and expired keys are refused with 401, and the message
+ * says what to do: where to make a new key, and when a revoked or expired one stopped working. A revoked or
+ * expired key still names its team and person, so its use is recorded there; a call without a valid
+ * key names nobody, is counted in a metric only, and past a burst from one address gets 429
+ * ({@link InvalidKeyThrottle}).
  */
 @Singleton
 public class KeyCheck implements AdmissionCheck {
@@ -32,12 +35,14 @@ public class KeyCheck implements AdmissionCheck {
             .withZone(ZoneOffset.UTC);
 
     private final Instance<KeyLookup> keys;
+    private final InvalidKeyThrottle throttle;
     private final Clock clock;
     /** The configured public URL without a trailing slash, or null (then the request's origin). */
     private final String publicUrl;
 
-    public KeyCheck(Instance<KeyLookup> keys, Clock clock, TallyConfig config) {
+    public KeyCheck(Instance<KeyLookup> keys, InvalidKeyThrottle throttle, Clock clock, TallyConfig config) {
         this.keys = keys;
+        this.throttle = throttle;
         this.clock = clock;
         this.publicUrl = config.publicUrl().map(String::trim).filter(u -> !u.isEmpty())
                 .map(u -> u.replaceAll("/+$", "")).orElse(null);
@@ -62,8 +67,12 @@ public class KeyCheck implements AdmissionCheck {
     public Refusal check(PendingCall call) {
         String presented = presentedKey(call);
         if (presented == null) {
-            return Refusal.of(RefusalReason.MISSING_KEY, "missing API key: send it as 'Authorization: Bearer <key>'"
-                    + " or 'x-api-key: <key>'; " + createOne(call, "create one"));
+            return unauthenticated(call, RefusalReason.MISSING_KEY, "missing API key: send it as"
+                    + " 'Authorization: Bearer <key>' or 'x-api-key: <key>'; " + createOne(call, "create one"));
+        }
+        if (!ApiKeys.plausible(presented)) {
+            return unauthenticated(call, RefusalReason.MALFORMED_KEY, "invalid API key: this is not a Tally key; "
+                    + createOne(call, "create one"));
         }
         KeyLookup.Result found = keys.isResolvable() ? keys.get().lookup(presented)
                 : new KeyLookup.Result(KeyLookup.Status.UNKNOWN, null);
@@ -77,7 +86,7 @@ public class KeyCheck implements AdmissionCheck {
                         + (found.revokedAt() == null ? "" : " on " + WHEN.format(found.revokedAt())) + "; "
                         + createOne(call, "create a new one"));
                 case EXPIRED -> expired(call, key);
-                default -> Refusal.of(RefusalReason.INVALID_KEY, "invalid API key: Tally knows no such key; "
+                default -> unauthenticated(call, RefusalReason.INVALID_KEY, "invalid API key: Tally knows no such key; "
                         + createOne(call, "create one"));
             };
         }
@@ -97,6 +106,16 @@ public class KeyCheck implements AdmissionCheck {
     private String createOne(PendingCall call, String what) {
         String base = publicUrl != null ? publicUrl : call.origin();
         return base == null ? what + " on Tally's My usage page" : what + " at " + base + KEYS_PAGE;
+    }
+
+    /** 401, or 429 once the caller's address has sent too many calls without a valid key. */
+    private Refusal unauthenticated(PendingCall call, RefusalReason reason, String message) {
+        long retry = throttle.charge(call.clientAddress());
+        if (retry == 0) {
+            return Refusal.of(reason, message);
+        }
+        return new Refusal(429, reason, message + "; too many requests without a valid API key from this address,"
+                + " retry after " + retry + " s", null, retry);
     }
 
     /** A Bearer token wins when it looks like a Tally key (Claude Code may send both headers). */

@@ -1,25 +1,36 @@
 package dev.tally.gateway.admission;
 
 /**
+/**
  * Why admission refused a call: the HTTP status it answers with by default, the value of the usage
  * event's {@code refusal} field, what the pages call it, and whether the client may succeed by
  * retrying. The error body's type and code follow from the status ({@code GatewayErrors}); new
- * checks add their reason here (budgets: {@code BUDGET_EXCEEDED}; limits: {@code IN_FLIGHT_LIMIT}).
+ * checks add their reason here (budgets: {@code BUDGET_EXCEEDED}). A refusal of a call without a
+ * valid key (missing, malformed, unknown) writes no usage event: see {@link #unauthenticated()}.
  *
  * <p>A reason that retrying cannot cure answers with {@code x-should-retry: false}: the OpenAI and
  * Anthropic SDKs, and Claude Code, retry otherwise (Claude Code retried a revoked key's 401 for three
- * minutes). A retryable one (a rate limit) leaves the header out and says when in {@code retry-after}.
+ * minutes). A retryable one (a limit) leaves the header out and says when in {@code retry-after}.
  */
 public enum RefusalReason {
     /** No {@code Authorization: Bearer} or {@code x-api-key}. */
     MISSING_KEY(401, "missing_key", "no key", false),
+    /** Something that cannot be a Tally key ({@code tly_} and a plausible length). */
+    MALFORMED_KEY(401, "malformed_key", "malformed key", false),
     /** A key Tally does not know. */
     INVALID_KEY(401, "invalid_key", "unknown key", false),
     REVOKED(401, "revoked", "revoked key", false),
     EXPIRED(401, "expired", "expired key", false),
+    /** More request headers than {@code tally.gateway.max-header-count}. */
+    TOO_MANY_HEADERS(431, "too_many_headers", "too many headers", false),
     /** The announced or the received body is over {@code tally.gateway.max-body-size}. */
     TOO_LARGE(413, "too_large", "too large", false),
+    /** The body did not arrive in full within {@code tally.gateway.body-timeout}. */
+    BODY_TIMEOUT(408, "body_timeout", "body timeout", false),
+    /** Requests or tokens per minute of the key. */
     RATE_LIMITED(429, "rate_limited", "rate-limited", true),
+    /** The key's calls in flight. */
+    IN_FLIGHT_LIMIT(429, "in_flight_limit", "too many calls in flight", true),
     /** The body is not a JSON object with a model, or cannot be rewritten for the provider. */
     BAD_REQUEST(400, "bad_request", "bad request", false),
     MODEL_NOT_ALLOWED(403, "model_not_allowed", "model not allowed", false),
@@ -57,5 +68,15 @@ public enum RefusalReason {
     public static String labelOf(String wire) {
         RefusalReason r = fromWire(wire);
         return r != null ? r.label : wire;
+    }
+
+    /** The caller presented no key Tally knows: the refusal is counted in a metric, not recorded as usage. */
+    public boolean unauthenticated() {
+        return this == MISSING_KEY || this == MALFORMED_KEY || this == INVALID_KEY;
+    }
+
+    /** The connection is closed after the answer: the rest of the body is not worth reading. */
+    public boolean closesConnection() {
+        return this == TOO_LARGE || this == BODY_TIMEOUT;
     }
 }

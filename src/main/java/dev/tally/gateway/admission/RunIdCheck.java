@@ -29,7 +29,7 @@ public class RunIdCheck implements AdmissionCheck {
 
     @Override
     public int order() {
-        return 150;
+        return 160;
     }
 
     @Override

@@ -13,7 +13,7 @@ class RunIdCheckTest {
 
     @Test
     void theSessionIdOfClaudeCodeIsTheRunWhenNoneIsNamed() {
-        AdmissionTest.Call call = new AdmissionTest.Call(Api.MESSAGES)
+        FakeCall call = new FakeCall(Api.MESSAGES)
                 .with("x-claude-code-session-id", "c4b0ed36-f880-43ae-830d-60b2958f5d9c");
         assertThat(check.check(call)).isNull();
         assertThat(call.runId()).isEqualTo("c4b0ed36-f880-43ae-830d-60b2958f5d9c");
@@ -21,7 +21,7 @@ class RunIdCheckTest {
 
     @Test
     void aNamedRunWins() {
-        AdmissionTest.Call call = new AdmissionTest.Call(Api.MESSAGES).with("x-tally-run-id", "loop.nightly_2:1")
+        FakeCall call = new FakeCall(Api.MESSAGES).with("x-tally-run-id", "loop.nightly_2:1")
                 .with("x-claude-code-session-id", "c4b0ed36-f880-43ae-830d-60b2958f5d9c");
         assertThat(check.check(call)).isNull();
         assertThat(call.runId()).isEqualTo("loop.nightly_2:1");
@@ -30,20 +30,20 @@ class RunIdCheckTest {
     @Test
     void aMalformedNamedRunIsABadRequestThatRetryingCannotFix() {
         for (String bad : new String[] {"", "a b", "x".repeat(129), "é", "a/b"}) {
-            AdmissionTest.Call call = new AdmissionTest.Call(Api.MESSAGES).with("x-tally-run-id", bad);
+            FakeCall call = new FakeCall(Api.MESSAGES).with("x-tally-run-id", bad);
             Refusal r = check.check(call);
             assertThat(r).as("run id '%s'", bad).isNotNull();
             assertThat(r.reason()).isEqualTo(RefusalReason.BAD_REQUEST);
             assertThat(r.reason().retryable).isFalse();
             assertThat(call.runId()).isNull();
         }
-        AdmissionTest.Call longest = new AdmissionTest.Call(Api.MESSAGES).with("x-tally-run-id", "x".repeat(128));
+        FakeCall longest = new FakeCall(Api.MESSAGES).with("x-tally-run-id", "x".repeat(128));
         assertThat(check.check(longest)).isNull();
     }
 
     @Test
     void aMalformedSessionIdIsIgnored() {
-        AdmissionTest.Call call = new AdmissionTest.Call(Api.MESSAGES).with("x-claude-code-session-id", "not ok");
+        FakeCall call = new FakeCall(Api.MESSAGES).with("x-claude-code-session-id", "not ok");
         assertThat(check.check(call)).isNull();
         assertThat(call.runId()).isNull();
     }
