@@ -363,5 +363,5 @@ case "$cmd" in
       *) die "unknown: tally $sub" ;;
     esac ;;
   destroy) stop_all; rm -rf "$dir"; say "removed $dir" ;;
-  *) sed -n '2,27p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,28p' "$0" >&2; exit 2 ;;
 esac
