@@ -16,6 +16,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.alert.channel.DeliveryViews;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
 import dev.tally.dashboard.delivery.DeliveryReport;
@@ -52,7 +53,7 @@ public class DashboardPages {
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
-        static native TemplateInstance operations(PageContext page, OperationsService.Status status);
+        static native TemplateInstance operations(PageContext page, OperationsService.Status status, DeliveryViews.Log deliveries);
     }
 
     /** The org page's one-line answer: which teams return more than they spend. */
@@ -69,6 +70,10 @@ public class DashboardPages {
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
     private final DeliveryService delivery;
+    private final DeliveryViews alertDeliveries;
+
+    /** Latest alert deliveries on the operations page. */
+    static final int ALERT_DELIVERIES_SHOWN = 30;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -90,8 +95,9 @@ public class DashboardPages {
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, OrgCalendar calendar, DeliveryService delivery) {
+            ReviewerReport reviewers, OrgCalendar calendar, DeliveryService delivery, DeliveryViews alertDeliveries) {
         this.calendar = calendar;
+        this.alertDeliveries = alertDeliveries;
         this.reports = reports;
         this.delivery = delivery;
         this.reviewers = reviewers;
@@ -179,7 +185,7 @@ public class DashboardPages {
         enabled();
         Period period = Period.parse(null, null, null, calendar.today());
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
-        return Templates.operations(page, operations.status());
+        return Templates.operations(page, operations.status(), alertDeliveries.log(ALERT_DELIVERIES_SHOWN));
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
