@@ -25,6 +25,7 @@ import jakarta.enterprise.event.TransactionPhase;
 
 import org.jboss.logging.Logger;
 
+import dev.tally.access.LastUse;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,6 +52,8 @@ public class KeyCache implements KeyLookup {
     private final DataSource dataSource;
     private final IdentityConfig config;
     private final Roles roles;
+    /** A valid lookup is a use of the key: recorded in memory, written in batches (no write per call). */
+    private final LastUse lastUse;
 
     private final Map<String, KeyEntry> byHash = new ConcurrentHashMap<>();
     private final Map<UUID, KeyEntry> byId = new ConcurrentHashMap<>();
@@ -60,10 +63,11 @@ public class KeyCache implements KeyLookup {
     private volatile boolean loaded;
     private ScheduledExecutorService poller;
 
-    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles) {
+    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles, LastUse lastUse) {
         this.dataSource = dataSource;
         this.config = config;
         this.roles = roles;
+        this.lastUse = lastUse;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -101,6 +105,7 @@ public class KeyCache implements KeyLookup {
         if (e.key().expiredAt(Instant.now())) {
             return new Result(Status.EXPIRED, e.key());
         }
+        lastUse.used(LastUse.Kind.KEY, e.key().keyId());
         return new Result(Status.VALID, e.key());
     }
 

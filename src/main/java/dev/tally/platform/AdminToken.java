@@ -1,12 +1,9 @@
 package dev.tally.platform;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -43,28 +40,11 @@ public class AdminToken {
     }
 
     static String loadOrGenerate(Path file) {
-        try {
-            if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).trim();
-            }
-            byte[] bytes = new byte[32];
-            new SecureRandom().nextBytes(bytes);
-            StringBuilder sb = new StringBuilder("tadm_");
-            for (byte b : bytes) {
-                sb.append(String.format("%02x", b));
-            }
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, sb + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-            LOG.infof("TALLY_ADMIN_TOKEN is not set: generated an admin token into %s", file.toAbsolutePath());
-            return sb.toString();
-        } catch (IOException e) {
-            throw new StartupException("cannot read or write the admin token at " + file + ": " + e.getMessage()
-                    + ": set TALLY_ADMIN_TOKEN or make TALLY_DATA_DIR writable", e);
+        if (Files.exists(file)) {
+            return SecretFiles.read(file).orElseThrow();
         }
+        String token = SecretFiles.loadOrCreate(file, SecretFiles.random("tadm_", 32));
+        LOG.infof("TALLY_ADMIN_TOKEN is not set: generated an admin token into %s", file.toAbsolutePath());
+        return token;
     }
 }

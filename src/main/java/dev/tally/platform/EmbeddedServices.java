@@ -33,6 +33,7 @@ public final class EmbeddedServices implements AutoCloseable {
         Role.parse(Settings.get("TALLY_ROLES").orElse(null));
         DataDir dataDir = DataDir.open(Path.of(Settings.get("TALLY_DATA_DIR").orElse("./data")));
         System.setProperty("tally.data-dir", dataDir.root().toString());
+        sessionKey(dataDir);
         Duration wait = Duration.ofSeconds(Settings.getInt("TALLY_STARTUP_WAIT_SECONDS", 30));
         EmbeddedKafka kafka = null;
         EmbeddedDatabase db = null;
@@ -77,6 +78,20 @@ public final class EmbeddedServices implements AutoCloseable {
             }
             dataDir.close();
             throw e;
+        }
+    }
+
+    static final String SESSION_KEY = "quarkus.http.auth.session.encryption-key";
+
+    /**
+     * The key that encrypts sign-in session cookies: configured, or generated once into
+     * {@code <data dir>/session-key} so that sessions survive a restart (Quarkus would otherwise
+     * make a new one per start, and log it). Instances behind one load balancer need the same key:
+     * set QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY on each.
+     */
+    static void sessionKey(DataDir dataDir) {
+        if (System.getProperty(SESSION_KEY) == null && System.getenv("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY") == null) {
+            System.setProperty(SESSION_KEY, SecretFiles.loadOrCreate(dataDir.resolve("session-key"), SecretFiles.random("", 32)));
         }
     }
 

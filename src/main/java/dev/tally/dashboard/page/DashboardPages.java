@@ -1,5 +1,6 @@
 package dev.tally.dashboard.page;
 
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,11 +12,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Scope;
+import dev.tally.access.Viewer;
+import dev.tally.access.Viewers;
+import dev.tally.access.page.Navs;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
 import dev.tally.dashboard.report.OperationsService;
@@ -29,7 +35,9 @@ import dev.tally.platform.Roles;
 
 /**
  * The leadership pages, server-rendered (no JavaScript needed). Panels come from
- * {@code dashboards/*.yaml}; this class only picks the report and the template.
+ * {@code dashboards/*.yaml}; this class only picks the report and the template. Each page checks
+ * the caller's {@link Viewer} before it reads: a team page only for a team lead of that team (or
+ * leaders and admins), operations only for leaders and admins.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -59,6 +67,8 @@ public class DashboardPages {
     private final OperationsService operations;
     private final DashboardCatalog catalog;
     private final Roles roles;
+    private final Viewers viewers;
+    private final Navs navs;
     private final Clock clock = Clock.systemUTC();
 
     /**
@@ -88,22 +98,31 @@ public class DashboardPages {
         return html;
     }
 
-    public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles) {
+    public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
+            Viewers viewers, Navs navs) {
         this.reports = reports;
         this.operations = operations;
         this.catalog = catalog;
         this.roles = roles;
+        this.viewers = viewers;
+        this.navs = navs;
     }
 
+    /** The org overview; a person without report access (an employee) lands on My usage instead. */
     @GET
-    public String org(@QueryParam("preset") String preset, @QueryParam("from") String from,
+    public Response org(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
+        Viewer viewer = viewers.current();
+        if (viewer.person() && !viewer.has(Scope.REPORTS_READ)) {
+            return Response.seeOther(URI.create("/me")).build();
+        }
+        viewer.requireReports();
         Period period = Period.parse(preset, from, to, clock);
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
-        return render("org", page, report, d, () -> orgPage(page, report, d));
+        return Response.ok(render("org", page, report, d, () -> orgPage(page, report, d))).build();
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d) {
@@ -129,6 +148,7 @@ public class DashboardPages {
             @QueryParam("from") String from, @QueryParam("to") String to) {
         enabled();
         UUID teamId = teamId(id);
+        viewers.current().requireTeamDetail(teamId);
         Period period = Period.parse(preset, from, to, clock);
         Report report = reports.team(teamId, period);
         Dashboard d = catalog.current().dashboard("team");
@@ -143,6 +163,7 @@ public class DashboardPages {
     public String models(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
+        viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, clock);
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
@@ -155,13 +176,14 @@ public class DashboardPages {
     @Path("operations")
     public TemplateInstance operations() {
         enabled();
+        viewers.current().requireAllTeams();
         Period period = Period.parse(null, null, null, clock);
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
         return Templates.operations(page, operations.status());
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
-        return PageContext.of(title, active, path, period, clock, demo, catalog.lastError().orElse(null));
+        return PageContext.of(title, active, path, period, clock, demo, catalog.lastError().orElse(null), navs.current());
     }
 
     private void enabled() {

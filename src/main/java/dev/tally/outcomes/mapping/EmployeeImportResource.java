@@ -6,20 +6,28 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.tally.access.audit.AuditChange;
+import dev.tally.access.audit.AuditLog;
+import dev.tally.access.audit.AuditTarget;
+
 /** {@code POST /api/admin/employees/import}: employees (and their teams) from a CSV, all rows or none. */
 @Path("/api/admin/employees/import")
 public class EmployeeImportResource {
 
     private final EmployeeImportService service;
+    private final AuditLog audit;
 
-    public EmployeeImportResource(EmployeeImportService service) {
+    public EmployeeImportResource(EmployeeImportService service, AuditLog audit) {
         this.service = service;
+        this.audit = audit;
     }
 
     @POST
     @Consumes({ "text/csv", "application/csv", MediaType.TEXT_PLAIN })
     @Produces(MediaType.APPLICATION_JSON)
     public EmployeeImportService.Imported importCsv(String body) {
-        return service.importCsv(body);
+        EmployeeImportService.Imported imported = service.importCsv(body);
+        audit.record(AuditTarget.IMPORT, AuditChange.UPLOAD, "employees-csv", null, imported);
+        return imported;
     }
 }
