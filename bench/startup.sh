@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures Tally's start-up on the embedded default: seconds from `java -jar` to
-# GET /q/health/ready = 200, and the process's resident memory (RSS) once ready and after a short
+# GET /q/health/ready = 200 (on the management port), and the process's resident memory (RSS) once ready and after a short
 # idle. Runs a cold start (empty data dir: initdb, binaries unpacked) and then N warm restarts on
 # the same data dir, as a user restarting Tally would. Build first: ./mvnw -B -q package -DskipTests
 # Usage: bench/startup.sh [N=3]
@@ -12,6 +12,7 @@ jar="$root/target/quarkus-app/quarkus-run.jar"
 data="$(mktemp -d)"
 port=18480
 kport=19480
+mport=19481
 trap 'pkill -f "tallybench.startup" 2>/dev/null || true; rm -rf "$data"' EXIT
 
 # RSS (KiB) of the embedded PostgreSQL: the postmaster and its children (shared buffers counted in each)
@@ -27,12 +28,12 @@ pg_rss() {
 
 run_once() {
   local label="$1"
-  TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port TALLY_KAFKA_EMBEDDED_PORT=$kport \
+  TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port TALLY_KAFKA_EMBEDDED_PORT=$kport QUARKUS_MANAGEMENT_PORT=$mport \
     java -Dtallybench.startup=1 -jar "$jar" > "$data/run.log" 2>&1 &
   local pid=$!
   local t0 t1
   t0=$(date +%s%N)
-  until curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null 2>&1; do
+  until curl -sf "http://127.0.0.1:$mport/q/health/ready" > /dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { echo "Tally exited; see $data/run.log" >&2; cat "$data/run.log" >&2; exit 1; }
     sleep 0.05
   done

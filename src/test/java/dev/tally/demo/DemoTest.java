@@ -1,6 +1,5 @@
 package dev.tally.demo;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,6 +36,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.access.Access;
 import dev.tally.events.Topics;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
@@ -156,7 +156,7 @@ class DemoTest {
             assertThat(r.path("demoData").asBoolean()).isTrue();
         });
 
-        String html = given().get("/").then().statusCode(200).extract().asString();
+        String html = Access.leader().get("/").then().statusCode(200).extract().asString();
         assertThat(html).contains("DEMO DATA");
     }
 
@@ -194,7 +194,7 @@ class DemoTest {
     }
 
     private static JsonNode report(String path) throws Exception {
-        return JSON.readTree(given().get(path).then().statusCode(200).extract().asString());
+        return JSON.readTree(Access.leader().get(path).then().statusCode(200).extract().asString());
     }
 
     /** The demo's own teams (exact demo names; other tests' fixtures use suffixed names): id → name, department. */
