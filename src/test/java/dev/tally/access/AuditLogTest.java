@@ -54,7 +54,8 @@ class AuditLogTest {
                 .post("/api/admin/users").then().statusCode(201).extract().path("id");
         Access.adminUser().contentType(ContentType.JSON).body(Map.of("role", "team_lead", "teamIds", List.of(team)))
                 .patch("/api/admin/users/" + user).then().statusCode(200);
-        Access.adminUser().post("/api/admin/users/" + user + "/password").then().statusCode(200);
+        // a JSON API call with a session (no form, so no CSRF token: browsers do not send JSON cross-site)
+        Access.adminUser().contentType(ContentType.JSON).post("/api/admin/users/" + user + "/password").then().statusCode(200);
         Access.admin().contentType(ContentType.JSON).body(Map.of("role", "leader")).put("/api/admin/group-mappings/audit-" + suffix)
                 .then().statusCode(200);
         // tokens
@@ -73,8 +74,8 @@ class AuditLogTest {
         next.add(Map.of("pattern", "audit-" + suffix + "/*", "teamId", team));
         Access.admin().contentType(ContentType.JSON).body(next).put("/api/admin/repo-teams").then().statusCode(200);
         // imports
-        Access.admin().contentType("text/csv").body("email,name,team,department\nimp-" + suffix + "@audit.test,Imported,Audit "
-                + suffix + ",Ops\n").post("/api/admin/employees/import").then().statusCode(200);
+        Access.admin().contentType("text/csv").body("email,name,team,department,githubLogin\nimp-" + suffix + "@audit.test,Imported,Audit "
+                + suffix + ",Ops,\n").post("/api/admin/employees/import").then().statusCode(200);
         Access.token(Scope.OUTCOMES_WRITE).contentType("application/sarif+json")
                 .body(OutcomeTestData.bytes("sarif/ai-review.sarif.json")).post("/api/outcomes/sarif?repo=audit-" + suffix + "/app")
                 .then().statusCode(200);

@@ -14,7 +14,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -62,7 +66,7 @@ class LocalSignInBrowserTest {
             assertThat(session.getSameSite()).isEqualTo("Lax");
             b.screenshot("signed-in-models.png");
 
-            d.findElement(By.cssSelector("form.sign-out button")).click();
+            submit(d, By.cssSelector("form.sign-out button"));
             assertThat(d.getCurrentUrl()).contains("/login");
             assertThat(d.findElement(By.id("signed-out")).getText()).contains("signed out");
             assertThat(d.manage().getCookieNamed(Access.SessionCookie.NAME)).isNull();
@@ -102,7 +106,16 @@ class LocalSignInBrowserTest {
         d.findElement(By.id("username")).clear();
         d.findElement(By.id("username")).sendKeys(user);
         d.findElement(By.id("password")).sendKeys(password);
-        d.findElement(By.id("sign-in")).click();
+        submit(d, By.id("sign-in"));
+    }
+
+    /** Clicks a submit button and waits until the next page has loaded (the old one went stale). */
+    static void submit(WebDriver d, By button) {
+        WebElement page = d.findElement(By.tagName("html"));
+        d.findElement(button).click();
+        WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(60));
+        wait.until(ExpectedConditions.stalenessOf(page));
+        wait.until(x -> "complete".equals(((JavascriptExecutor) x).executeScript("return document.readyState")));
     }
 
     private static String newLeader() {

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.vertx.core.buffer.Buffer;
@@ -20,8 +21,8 @@ import dev.tally.platform.Problem;
 /**
  * Router-level guards of sign-in: a sign-in form posted from another site is refused (login CSRF:
  * the form is handled by Quarkus before any REST filter could check a token, so the browser's
- * Origin and Sec-Fetch-Site headers are checked instead), and a request the HTTP permissions
- * forbid gets its 403 as problem+json on the API.
+ * Origin and Sec-Fetch-Site headers are checked instead), and on the API a request the HTTP
+ * permissions forbid, or whose token is refused, gets its 403 or 401 as problem+json with the reason.
  */
 @ApplicationScoped
 public class AccessRoutes {
@@ -42,9 +43,16 @@ public class AccessRoutes {
         });
         router.route().order(Integer.MIN_VALUE + 10).failureHandler(rc -> {
             String path = rc.normalizedPath();
-            if (rc.failure() instanceof ForbiddenException && (path.startsWith("/api/") || path.startsWith("/charts/"))
-                    && !rc.response().ended()) {
+            boolean api = path.startsWith("/api/") || path.startsWith("/charts/");
+            if (!api || rc.response().headWritten()) {
+                rc.next();
+            } else if (rc.failure() instanceof ForbiddenException) {
                 problem(rc, 403, "your role or token scope does not allow " + rc.request().method() + " " + path);
+            } else if (rc.failure() instanceof AuthenticationFailedException e) {
+                // a bearer token checked on a worker thread (API tokens): the permission check
+                // fails the request with the reason before the challenge gets to answer
+                rc.response().putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+                problem(rc, 401, e.getMessage() == null ? "sign in, or send Authorization: Bearer <token>" : e.getMessage());
             } else {
                 rc.next();
             }
@@ -73,7 +81,8 @@ public class AccessRoutes {
 
     private void problem(RoutingContext rc, int status, String detail) {
         try {
-            byte[] body = json.writeValueAsBytes(new Problem("about:blank", status == 403 ? "Forbidden" : "Error", status,
+            byte[] body = json.writeValueAsBytes(new Problem("about:blank",
+                    status == 403 ? "Forbidden" : status == 401 ? "Unauthorized" : "Error", status,
                     detail, rc.normalizedPath()));
             rc.response().setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
                     .end(Buffer.buffer(body));

@@ -83,6 +83,9 @@ public class BearerMechanism implements HttpAuthenticationMechanism {
         if (!path.startsWith("/api/") && !path.startsWith("/charts/")) {
             return Uni.createFrom().item(false); // pages: the SSO or form mechanism redirects to sign in
         }
+        if (context.response().ended()) {
+            return Uni.createFrom().item(true); // answered already (AccessRoutes' failure handler)
+        }
         AuthenticationFailedException failure = HttpSecurityUtils.getAuthenticationFailureFromEvent(context);
         String detail = failure != null && failure.getMessage() != null ? failure.getMessage()
                 : "sign in, or send Authorization: Bearer <token>";

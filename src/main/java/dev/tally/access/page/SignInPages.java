@@ -140,7 +140,7 @@ public class SignInPages {
             if (v.isPresent() && v.get().kind() == Viewer.Kind.LOCAL_USER) {
                 FormAuthenticationMechanism.logout(routing);
             }
-            return Response.seeOther(URI.create(SignInPaths.PAGE + "?signed-out")).header("Cache-Control", "no-store")
+            return Response.seeOther(URI.create(SignInPaths.PAGE + "?signed-out=1")).header("Cache-Control", "no-store")
                     .build();
         }
     }
