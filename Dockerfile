@@ -15,6 +15,9 @@ WORKDIR /app
 COPY --from=build /src/target/quarkus-app/ /app/
 COPY dashboards /app/dashboards
 ENV TALLY_DATA_DIR=/var/lib/tally
+# health, metrics and OpenAPI on the management port: reachable from the container network (probes,
+# Prometheus) but not published with the public port
+ENV QUARKUS_MANAGEMENT_HOST=0.0.0.0
 RUN mkdir -p /var/lib/tally
-EXPOSE 8080
+EXPOSE 8080 9000
 ENTRYPOINT ["java", "-jar", "/app/quarkus-run.jar"]

@@ -15,14 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
-
-import jakarta.enterprise.event.Observes;
 
 /**
  * When each gateway key and API token was last used. A use only updates a map in memory (the
@@ -30,7 +29,7 @@ import jakarta.enterprise.event.Observes;
  * every {@code tally.access.last-use-flush-interval} and at shutdown, so the database sees one
  * write per key per interval, not one per call. Lists merge the unwritten uses of this instance.
  */
-@ApplicationScoped
+@Singleton // no client proxy: called on every gateway request
 public class LastUse {
 
     private static final Logger LOG = Logger.getLogger(LastUse.class);

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -18,7 +16,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -30,7 +27,6 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-import dev.tally.access.user.AdminAccount;
 import dev.tally.dashboard.RollupFixture;
 import dev.tally.platform.TallyServices;
 
@@ -137,11 +133,11 @@ class OidcSignInTest {
     }
 
     @Test
-    void localAccountsAreOffOnceSingleSignOnIsConfigured() throws IOException {
-        Path file = Path.of(ConfigProvider.getConfig().getValue("tally.data-dir", String.class)).resolve(AdminAccount.FILE);
-        String password = Files.readString(file).trim();
-        given().redirects().follow(false).contentType(ContentType.URLENC).formParam("j_username", "admin")
-                .formParam("j_password", password).post("/j_security_check").then().statusCode(302)
+    void localAccountsAreOffOnceSingleSignOnIsConfigured() {
+        String email = "local-" + UUID.randomUUID().toString().substring(0, 8) + "@sso.test";
+        Access.createUser(email, "Local Account", AccessRole.LEADER, List.of());
+        given().redirects().follow(false).contentType(ContentType.URLENC).formParam("j_username", email)
+                .formParam("j_password", Access.PASSWORD).post("/j_security_check").then().statusCode(302)
                 .header("Location", org.hamcrest.Matchers.endsWith("/login?error=credentials"));
         given().redirects().follow(false).get("/login").then().statusCode(303);
         // the bootstrap admin token still works: it is how the first admin sets SSO up

@@ -27,6 +27,8 @@ public class SsoTenant implements TenantConfigResolver {
 
     private static final Logger LOG = Logger.getLogger(SsoTenant.class);
     public static final String TENANT_ID = "tally";
+    /** The redirect URI's path: register {@code https://<tally>/sso/callback} at the provider. */
+    public static final String CALLBACK = "/sso/callback";
     /** Where the provider sends the browser after signing out there. */
     public static final String SIGNED_OUT = "/signed-out";
 
@@ -49,6 +51,8 @@ public class SsoTenant implements TenantConfigResolver {
         config.audience().ifPresent(a -> b.token().audience(java.util.List.of(a)).end());
         b.authentication()
                 .scopes(config.scopes())
+                // one fixed redirect URI to register at the provider, whatever page asked for sign-in
+                .redirectPath(CALLBACK)
                 // back to the page that asked for sign-in, without the code and state in its URL
                 .restorePathAfterRedirect(true)
                 .removeRedirectParameters(true)
