@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.awaitility.Awaitility;
 import org.jboss.logging.Logger;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -28,7 +29,8 @@ import dev.tally.platform.Ports;
  * {@code src/test/resources/keycloak/tally-realm.json} imported: client {@code tally}, groups
  * tally-leaders, payments-leads and engineers, and one person per role. Keycloak needs Java 21+:
  * {@code KEYCLOAK_JAVA_HOME}, else Temurin 25 where this project's machines have it. Its output is
- * in target/keycloak.log; it is stopped with the test class.
+ * in target/keycloak.log. {@link KeycloakEarlyStart} launches it when the test run begins, so its
+ * start-up overlaps other test classes; run alone, the test class starts and stops it itself.
  */
 public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
 
@@ -45,8 +47,40 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
         return issuer;
     }
 
+    /** System properties that hand a Keycloak started early (see {@link KeycloakEarlyStart}) to this resource. */
+    static final String ISSUER_PROPERTY = "keycloak.test.issuer";
+
     @Override
     public Map<String, String> start() {
+        // Quarkus loads test resources in its own class loader: what an early start left is in system properties
+        String early = System.getProperty(ISSUER_PROPERTY);
+        Instant waitFrom = Instant.now();
+        if (early != null) {
+            issuer = early;
+            awaitReady(null, issuer + "/.well-known/openid-configuration", Duration.ofMinutes(5));
+        } else {
+            Launched l = launch();
+            process = l.process();
+            issuer = l.issuer();
+            awaitReady(process, issuer + "/.well-known/openid-configuration", Duration.ofMinutes(5));
+        }
+        LOG.infof("Keycloak ready at %s; this test class waited %d s for it", issuer,
+                Duration.between(waitFrom, Instant.now()).toSeconds());
+        return Map.of(
+                "tally.oidc.auth-server-url", issuer,
+                "tally.oidc.client-id", CLIENT_ID,
+                "tally.oidc.client-secret", CLIENT_SECRET,
+                "tally.oidc.audience", CLIENT_ID,
+                "tally.oidc.group-roles", "tally-leaders=leader,payments-leads=team_lead",
+                // the test adds payments-leads → its team through the admin API
+                "tally.oidc.default-role", "employee");
+    }
+
+    record Launched(Process process, String issuer) {
+    }
+
+    /** Starts Keycloak (without waiting for it); its output goes to target/keycloak.log. */
+    static Launched launch() {
         Path home = Path.of(System.getProperty("keycloak.test.home", "target/keycloak/keycloak"));
         if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
             throw new IllegalStateException("no Keycloak at " + home + ": the build unpacks it (mvn process-test-resources)");
@@ -60,29 +94,33 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
             pb.environment().put("JAVA_HOME", javaHome());
             pb.environment().remove("JAVA_OPTS");
             pb.redirectErrorStream(true).redirectOutput(Path.of("target", "keycloak.log").toFile());
-            Instant started = Instant.now();
-            process = pb.start();
-            issuer = "http://127.0.0.1:" + port + "/realms/" + REALM;
-            awaitReady(issuer + "/.well-known/openid-configuration", Duration.ofMinutes(5));
-            LOG.infof("Keycloak ready at %s in %d s", issuer, Duration.between(started, Instant.now()).toSeconds());
+            Process p = pb.start();
+            return new Launched(p, "http://127.0.0.1:" + port + "/realms/" + REALM);
         } catch (IOException e) {
             throw new IllegalStateException("Keycloak did not start: " + e.getMessage(), e);
         }
-        return Map.of(
-                "tally.oidc.auth-server-url", issuer,
-                "tally.oidc.client-id", CLIENT_ID,
-                "tally.oidc.client-secret", CLIENT_SECRET,
-                "tally.oidc.audience", CLIENT_ID,
-                "tally.oidc.group-roles", "tally-leaders=leader,payments-leads=team_lead",
-                // the test adds payments-leads → its team through the admin API
-                "tally.oidc.default-role", "employee");
+    }
+
+    /** Stops Keycloak and what kc.sh started under it. */
+    static void stop(Process p) {
+        p.descendants().forEach(ProcessHandle::destroy);
+        p.destroy();
+        try {
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+        }
     }
 
     /**
      * Puts the realm file where --import-realm reads it. Keycloak imports a realm only once, so when
      * the file changed since the last run its dev database is removed and the realm imported anew.
      */
-    private static void importRealm(Path home) throws IOException {
+    static void importRealm(Path home) throws IOException {
         Path dir = home.resolve("data/import");
         Files.createDirectories(dir);
         Path target = dir.resolve("tally-realm.json");
@@ -119,50 +157,27 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
         throw new IllegalStateException("Keycloak needs Java 21 or later: set KEYCLOAK_JAVA_HOME");
     }
 
-    private void awaitReady(String url, Duration max) {
+    private static void awaitReady(Process process, String url, Duration max) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Instant deadline = Instant.now().plus(max);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with " + process.exitValue() + ": see target/keycloak.log");
-            }
-            try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                // a start-up poll, not a test wait: Keycloak gives no other signal that it is ready
-                process.waitFor(500, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("Keycloak not ready after " + max.toSeconds() + " s: see target/keycloak.log");
+        Awaitility.await("Keycloak at " + url + " (see target/keycloak.log)").atMost(max).pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    if (process != null && !process.isAlive()) {
+                        throw new IllegalStateException("Keycloak exited with " + process.exitValue()
+                                + ": see target/keycloak.log");
+                    }
+                    try {
+                        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException e) {
+                        return false; // not listening yet
+                    }
+                });
     }
 
     @Override
     public void stop() {
         if (process != null) {
-            // kc.sh may run Keycloak's JVM as its child: stop the whole tree
-            process.descendants().forEach(ProcessHandle::destroy);
-            process.destroy();
-            try {
-                if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                process.destroyForcibly();
-            }
+            stop(process); // an early-started Keycloak is stopped by KeycloakEarlyStart at the end of the run
         }
     }
 }

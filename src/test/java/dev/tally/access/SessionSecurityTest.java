@@ -126,6 +126,25 @@ class SessionSecurityTest {
         Access.session(session).get("/operations").then().statusCode(403);
     }
 
+    @Test
+    void aTeamLeadMadeLeaderNoLongerHasTeamsAndSeesEveryTeam() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String team = Access.admin().contentType(ContentType.JSON).body(Map.of("name", "Promo " + suffix, "department", "X"))
+                .post("/api/admin/teams").then().statusCode(201).extract().path("id");
+        String other = Access.admin().contentType(ContentType.JSON).body(Map.of("name", "Promo other " + suffix,
+                "department", "X")).post("/api/admin/teams").then().statusCode(201).extract().path("id");
+        String email = "promo-" + suffix + "@session.test";
+        String id = Access.createUser(email, "Promoted", AccessRole.TEAM_LEAD, List.of(team));
+        String session = Access.signIn(email, Access.PASSWORD);
+        Access.session(session).get("/api/reports/teams/" + other).then().statusCode(403);
+        Access.admin().contentType(ContentType.JSON).body(Map.of("role", "leader")).patch("/api/admin/users/" + id).then()
+                .statusCode(200).body("teamIds", org.hamcrest.Matchers.empty());
+        Access.session(session).get("/api/reports/teams/" + other).then().statusCode(200);
+        // and a team lead without a team is refused with the field
+        Access.admin().contentType(ContentType.JSON).body(Map.of("role", "team_lead")).patch("/api/admin/users/" + id)
+                .then().statusCode(400).body("detail", org.hamcrest.Matchers.containsString("teamIds"));
+    }
+
     private static String signInHeader(String email, String forwardedProto) {
         var spec = given().redirects().follow(false).contentType(ContentType.URLENC).formParam("j_username", email)
                 .formParam("j_password", Access.PASSWORD);

@@ -98,6 +98,8 @@ class DemoTest {
     @Test
     @Order(1)
     void seedsTheOrgAndFillsThePagesThroughTheRealGateway() throws Exception {
+        // reports are read as a signed-in leader: sign in first, outside the timed waits below
+        Access.leaderCookie();
         // ~8 teams across engineering and non-engineering departments, ~80 people, each with a key.
         Map<UUID, String[]> teams = await().atMost(Duration.ofSeconds(60)).until(this::demoTeams,
                 t -> t.size() == DemoOrg.TEAMS.size());

@@ -123,9 +123,10 @@ public class UserService {
             throw ApiException.badRequest("role: the admin account stays an admin");
         }
         u.role = role.key();
-        if (req.teamIds() != null || role != AccessRole.TEAM_LEAD) {
-            setTeams(u.id, teams(role, req.teamIds() != null ? req.teamIds() : before.teamIds()));
-        }
+        // a team lead keeps their teams unless new ones are given; any other role has none
+        setTeams(u.id, role == AccessRole.TEAM_LEAD
+                ? teams(role, req.teamIds() != null ? req.teamIds() : before.teamIds())
+                : teams(role, req.teamIds()));
         if (req.disabled() != null) {
             u.disabledAt = req.disabled() ? (u.disabledAt != null ? u.disabledAt : clock.instant()) : null;
         }
