@@ -45,6 +45,7 @@ public final class DemoHistory {
         for (SeededTeam t : teams) {
             Random rnd = new Random((t.profile().name() + day).hashCode());
             DemoOrg.TeamProfile p = t.profile();
+            List<String> models = p.models();
             double adoption = p.adoption() * (0.55 + 0.45 * ramp);
             for (UUID employee : t.employees()) {
                 // Some people never use AI (the adoption gap); adopters use it on most working days.
@@ -53,11 +54,12 @@ public final class DemoHistory {
                     continue;
                 }
                 double spend = p.spendPerActiveDay() * (0.6 + 0.8 * rnd.nextDouble());
-                // Enough sessions that none exceeds MAX_SESSION_INPUT fresh tokens on the main model.
-                int sessions = (int) Math.min(40, Math.max(3 + rnd.nextInt(5),
-                        Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * perInput(p.models().get(0))))));
+                // Enough sessions that none exceeds MAX_SESSION_INPUT fresh tokens, even on the team's cheapest
+                // model (the models are the catalog's current ones, so their prices are not known here in advance).
+                int sessions = (int) Math.min(60, Math.max(3 + rnd.nextInt(5),
+                        Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * cheapest(models)))));
                 for (int s = 0; s < sessions; s++) {
-                    String model = pickModel(p.models(), rnd);
+                    String model = pickModel(models, rnd);
                     Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC)
                             .plusSeconds(8 * 3600 + rnd.nextInt(10 * 3600));
                     sink.accept(usage(t.id(), employee, model, spend / sessions, at, rnd,
@@ -79,8 +81,16 @@ public final class DemoHistory {
         for (int i = 0; i < count(p.otherPrs() * workload * scale, rnd); i++) {
             sink.accept(outcome(t, day, rnd, OutcomeData.PR_MERGED, false, idPrefix, n++));
         }
+        // Each bug caught is a finding an AI reviewer flagged and that was then fixed; about one more
+        // finding in three stays flagged without a fix (no ROI value), as on the pages of a real org.
         for (int i = 0; i < count(p.bugs() * workload * scale, rnd); i++) {
-            sink.accept(outcome(t, day, rnd, OutcomeData.BUG_CAUGHT, true, idPrefix, n++));
+            String[] reviewer = REVIEWERS[rnd.nextInt(REVIEWERS.length)];
+            sink.accept(review(outcome(t, day, rnd, OutcomeData.BUG_FLAGGED, true, idPrefix, n), reviewer, false));
+            sink.accept(review(outcome(t, day, rnd, OutcomeData.BUG_CAUGHT, true, idPrefix, n++), reviewer, true));
+        }
+        for (int i = 0; i < count(p.bugs() * workload * scale * 0.5, rnd); i++) {
+            String[] reviewer = REVIEWERS[rnd.nextInt(REVIEWERS.length)];
+            sink.accept(review(outcome(t, day, rnd, OutcomeData.BUG_FLAGGED, true, idPrefix, n++), reviewer, false));
         }
         for (int i = 0; i < count(p.findings() * workload * scale, rnd); i++) {
             sink.accept(outcome(t, day, rnd, OutcomeData.SECURITY_FINDING, true, idPrefix, n++));
@@ -107,6 +117,11 @@ public final class DemoHistory {
     }
 
     static final long MAX_SESSION_INPUT = 400_000;
+
+    /** The lowest {@link #perInput} of the models. */
+    static double cheapest(List<String> models) {
+        return models.stream().mapToDouble(DemoHistory::perInput).min().orElse(2_000);
+    }
 
     /** Nano-dollars per fresh input token of a session, its output (1/8) and cache reads (2×) included. */
     static double perInput(String model) {
@@ -144,6 +159,23 @@ public final class DemoHistory {
 
     private static final String[] SEVERITIES = { "critical", "high", "high", "medium", "medium", "medium", "low", "low" };
 
+    /** AI reviewers of the demo org: key in outcomes/reviewers.yaml, login. */
+    private static final String[][] REVIEWERS = { { "coderabbit", "coderabbitai[bot]" }, { "copilot", "Copilot" },
+            { "claude", "claude[bot]" }, { "bugbot", "cursor[bot]" } };
+
+    /** The attribution a review finding carries (see ReviewRules and ReviewFindings), on a demo outcome. */
+    private static CloudEvent<OutcomeData> review(CloudEvent<OutcomeData> e, String[] reviewer, boolean fixed) {
+        OutcomeData d = e.data();
+        List<String> attribution = new ArrayList<>(List.of("ai-reviewer:" + reviewer[1], "reviewer:" + reviewer[0],
+                "finding:inline comment"));
+        if (fixed) {
+            attribution.add("fixed:thread_resolved");
+        }
+        OutcomeData data = new OutcomeData(d.kind(), d.teamId(), d.employeeId(), d.aiAssisted(), attribution, "github",
+                d.ref(), d.occurredAt(), d.severity(), d.valueHours());
+        return CloudEvent.of(e.id(), e.source(), e.type(), e.subject(), e.time(), data);
+    }
+
     static CloudEvent<OutcomeData> outcome(SeededTeam t, LocalDate day, Random rnd, String kind, boolean ai, String prefix, int n) {
         UUID employee = t.employees().isEmpty() ? null : t.employees().get(rnd.nextInt(t.employees().size()));
         Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(9 * 3600 + rnd.nextInt(9 * 3600));
@@ -168,9 +200,9 @@ public final class DemoHistory {
                     }
                 }
             }
-            case OutcomeData.BUG_CAUGHT -> {
+            case OutcomeData.BUG_CAUGHT, OutcomeData.BUG_FLAGGED -> {
                 source = "ai-review";
-                attribution.add("ai-review-comment");
+                ref = "acme/" + slug + "#" + (1000 + Math.floorMod((day.toString() + n + prefix).hashCode(), 9000));
             }
             case OutcomeData.SECURITY_FINDING -> {
                 source = "sarif";

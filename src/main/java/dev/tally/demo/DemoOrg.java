@@ -1,6 +1,10 @@
 package dev.tally.demo;
 
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.List;
+
+import dev.tally.demo.DemoModels.Family;
 
 /**
  * The demo organisation: eight teams in engineering and non-engineering departments whose
@@ -15,38 +19,44 @@ public final class DemoOrg {
     /**
      * @param adoption          share of members who use AI on a working day
      * @param spendPerActiveDay USD an active member spends a day (history sizes its calls to this)
-     * @param models            the models the team calls, most used first
+     * @param families          the kinds of model the team calls, most used first; the models themselves are
+     *                          chosen from the price catalog at run time ({@link DemoModels})
      * @param aiPrs, otherPrs, bugs, findings, tasks  outcomes per working day for the whole team
      * @param taskHours         valueHours each automated task reports
      */
     public record TeamProfile(String name, String department, int people, double adoption, double spendPerActiveDay,
-            List<String> models, double aiPrs, double otherPrs, double bugs, double findings, double tasks,
+            List<Family> families, double aiPrs, double otherPrs, double bugs, double findings, double tasks,
             double taskHours) {
+
+        /** The models the team calls today, most used first. */
+        public List<String> models() {
+            return DemoModels.resolve(families, LocalDate.now(ZoneOffset.UTC));
+        }
     }
 
     public static final List<TeamProfile> TEAMS = List.of(
-            new TeamProfile("Platform", "Engineering", 12, 0.9, 22, List.of("claude-sonnet-4-5", "gpt-4o-mini"), 3.0, 1.0, 0.8, 0.1, 0, 0),
-            new TeamProfile("Payments", "Engineering", 10, 0.8, 18, List.of("claude-sonnet-4-5", "gpt-4o"), 1.6, 1.5, 0.5, 0.3, 0, 0),
-            new TeamProfile("Mobile", "Engineering", 9, 0.6, 48, List.of("gpt-4o", "claude-sonnet-4-5"), 0.5, 2.0, 0.1, 0, 0, 0),
-            new TeamProfile("Data Science", "Data", 8, 0.9, 45, List.of("o3", "gpt-4o", "internal-llama-70b"), 0.3, 0.5, 0.1, 0, 0.5, 1),
-            new TeamProfile("AppSec", "Security", 6, 0.8, 15, List.of("claude-sonnet-4-5", "claude-haiku-4-5"), 0.3, 0.3, 0.2, 0.4, 0, 0),
-            new TeamProfile("Customer Support", "Customer Success", 12, 0.95, 3, List.of("claude-haiku-4-5", "gpt-4o-mini"), 0, 0, 0, 0, 2.0, 0.5),
-            new TeamProfile("Marketing", "Marketing", 12, 0.7, 24, List.of("gpt-4o", "gpt-4o-mini"), 0, 0, 0, 0, 0.5, 1),
-            new TeamProfile("Finance", "Finance", 8, 0.5, 6, List.of("gpt-4o-mini", "internal-llama-70b"), 0, 0, 0, 0, 0.3, 1.5));
+            new TeamProfile("Platform", "Engineering", 12, 0.9, 22, List.of(Family.SONNET, Family.GPT_MINI), 3.0, 1.0, 0.8, 0.1, 0, 0),
+            new TeamProfile("Payments", "Engineering", 10, 0.8, 18, List.of(Family.SONNET, Family.GPT), 1.6, 1.5, 0.5, 0.3, 0, 0),
+            new TeamProfile("Mobile", "Engineering", 9, 0.6, 48, List.of(Family.GPT, Family.SONNET), 0.5, 2.0, 0.1, 0, 0, 0),
+            new TeamProfile("Data Science", "Data", 8, 0.9, 45, List.of(Family.GPT, Family.GPT_MINI, Family.INTERNAL), 0.3, 0.5, 0.1, 0, 0.5, 1),
+            new TeamProfile("AppSec", "Security", 6, 0.8, 15, List.of(Family.SONNET, Family.HAIKU), 0.3, 0.3, 0.2, 0.4, 0, 0),
+            new TeamProfile("Customer Support", "Customer Success", 12, 0.95, 3, List.of(Family.HAIKU, Family.GPT_MINI), 0, 0, 0, 0, 2.0, 0.5),
+            new TeamProfile("Marketing", "Marketing", 12, 0.7, 24, List.of(Family.GPT, Family.GPT_MINI), 0, 0, 0, 0, 0.5, 1),
+            new TeamProfile("Finance", "Finance", 8, 0.5, 6, List.of(Family.GPT_MINI, Family.INTERNAL), 0, 0, 0, 0, 0.3, 1.5));
 
     /** USD × 10^9 per token: input, output, cache read; null for the unpriced internal model. */
     public record Price(String provider, long input, long output, long cacheRead) {
     }
 
+    /** The catalog's list price of a demo model, per token; null for the unpriced in-house model. */
     public static Price price(String model) {
-        return switch (model) {
-            case "gpt-4o" -> new Price("openai", 2_500, 10_000, 1_250);
-            case "gpt-4o-mini" -> new Price("openai", 150, 600, 75);
-            case "o3" -> new Price("openai", 2_000, 8_000, 500);
-            case "claude-sonnet-4-5" -> new Price("anthropic", 3_000, 15_000, 300);
-            case "claude-haiku-4-5" -> new Price("anthropic", 1_000, 5_000, 100);
-            default -> null;
-        };
+        var p = DemoModels.CATALOG.exact(model);
+        if (p == null) {
+            return null;
+        }
+        // The catalog's rates are per million tokens; every listed rate is a whole number per token.
+        return new Price(DemoModels.CATALOG.provider(model), p.rates().input() / 1_000_000,
+                p.rates().output() / 1_000_000, p.rates().cacheRead() / 1_000_000);
     }
 
     public static String provider(String model) {

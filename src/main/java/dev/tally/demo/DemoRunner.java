@@ -11,11 +11,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
@@ -35,6 +35,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServer;
 
 import dev.tally.demo.DemoHistory.SeededTeam;
+import dev.tally.events.CloudEvent;
 import dev.tally.events.EventPublisher;
 import dev.tally.events.Topics;
 import dev.tally.identity.EmployeeView;
@@ -44,6 +45,7 @@ import dev.tally.identity.NewEmployee;
 import dev.tally.identity.NewKey;
 import dev.tally.identity.NewTeam;
 import dev.tally.identity.TeamView;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The demo ({@code TALLY_DEMO_ENABLED=true}): seeds the example org through the identity service
@@ -67,9 +69,12 @@ public class DemoRunner {
     private volatile boolean running;
     private Thread thread;
 
+    private final OrgCalendar calendar;
+
     public DemoRunner(DemoConfig config, IdentityService identity, EventPublisher publisher, DataSource dataSource,
-            ObjectMapper json, Instance<HttpServer> httpServer) {
+            ObjectMapper json, Instance<HttpServer> httpServer, OrgCalendar calendar) {
         this.config = config;
+        this.calendar = calendar;
         this.httpServer = httpServer;
         this.identity = identity;
         this.publisher = publisher;
@@ -158,7 +163,7 @@ public class DemoRunner {
             for (int i = 0; i < p.people(); i++, person++) {
                 String first = DemoOrg.FIRST.get(person % DemoOrg.FIRST.size());
                 String last = DemoOrg.LAST.get((person * 7 + 3) % DemoOrg.LAST.size());
-                String email = (first + "." + last + "." + person).toLowerCase(java.util.Locale.ROOT).replace("é", "e")
+                String email = (first + "." + last + "." + person).toLowerCase(Locale.ROOT).replace("é", "e")
                         + "@demo.tally.example";
                 final UUID team = teamId;
                 UUID id = identity.employeeByEmail(email).map(EmployeeView::id)
@@ -181,7 +186,7 @@ public class DemoRunner {
 
     /** Publishes the days not yet published (all of history at first start). */
     void history(List<SeededTeam> teams) throws SQLException {
-        LocalDate yesterday = LocalDate.now(ZoneOffset.UTC).minusDays(1);
+        LocalDate yesterday = calendar.today().minusDays(1);
         LocalDate first = yesterday.minusDays(config.historyDays() - 1L);
         String done = state("history_through");
         LocalDate from = done == null ? first : LocalDate.parse(done).plusDays(1);
@@ -193,7 +198,7 @@ public class DemoRunner {
         for (LocalDate d = from; !d.isAfter(yesterday) && running; d = d.plusDays(1)) {
             double ramp = (double) (ChronoUnit.DAYS.between(first, d) + 1) / total;
             DemoHistory.day(teams, d, ramp, e -> {
-                publisher.publish(e.type().equals(dev.tally.events.CloudEvent.USAGE_TYPE) ? Topics.USAGE : Topics.OUTCOMES, e);
+                publisher.publish(e.type().equals(CloudEvent.USAGE_TYPE) ? Topics.USAGE : Topics.OUTCOMES, e);
                 events[0]++;
             });
         }
@@ -229,7 +234,7 @@ public class DemoRunner {
             if (System.nanoTime() > nextOutcomes) {
                 // Live outcomes run faster than a real day (live-speedup) so the pages move while someone watches.
                 double slice = config.liveSpeedup() * config.outcomeInterval().toMillis() / 86_400_000.0;
-                LocalDate today = LocalDate.now(ZoneOffset.UTC);
+                LocalDate today = calendar.today();
                 for (SeededTeam team : teams) {
                     DemoHistory.outcomes(team, today, 1.0, rnd, e -> publisher.publish(Topics.OUTCOMES, e),
                             "live-" + UUID.randomUUID().toString().substring(0, 8), slice);

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
  * Something that came back from AI use (data of {@code dev.tally.outcome.v1}): a merged PR, a bug
- * caught by automated review, a security finding, a task automated. The envelope's {@code id} is a
+ * flagged by automated review and (when fixed) caught, a security finding, a task automated. The envelope's {@code id} is a
  * stable natural id ({@code github:pr:org/repo#123}), so a repeat is counted once.
  * {@code attribution} lists the rules that fired when deciding {@code aiAssisted}.
  */
@@ -26,7 +26,10 @@ public record OutcomeData(
         BigDecimal valueHours) {
 
     public static final String PR_MERGED = "pr_merged";
+    /** A bug an AI reviewer caught and that was then fixed (or any bug caught, when posted through the API). */
     public static final String BUG_CAUGHT = "bug_caught";
+    /** A finding an AI reviewer raised; it becomes a {@link #BUG_CAUGHT} when fixed, and carries no ROI value itself. */
+    public static final String BUG_FLAGGED = "bug_flagged";
     public static final String SECURITY_FINDING = "security_finding";
     public static final String TASK_AUTOMATED = "task_automated";
 }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.CRC32C;
 
 import org.jboss.logging.Logger;
 
@@ -36,11 +35,6 @@ public final class Spool implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Spool.class);
 
-    static final byte[] MAGIC = {'T', 'S', 'P', '1'};
-    static final int HEADER = MAGIC.length;
-    static final int RECORD_HEADER = 8;
-    /** No event comes near this; a larger length field is corruption, not a record. */
-    static final int MAX_RECORD = 16 * 1024 * 1024;
     private static final String SUFFIX = ".seg";
     private static final String ACK_FILE = "ack";
 
@@ -101,7 +95,7 @@ public final class Spool implements AutoCloseable {
         Position ack = readAckFile();
         long first = ids.isEmpty() ? 1 : ids.get(0);
         if (ack == null || !ids.contains(ack.segment())) {
-            ack = new Position(first, HEADER);
+            ack = new Position(first, SpoolFormat.HEADER);
         }
         for (long id : ids) {
             Path file = segment(id);
@@ -109,8 +103,8 @@ public final class Spool implements AutoCloseable {
                 Files.deleteIfExists(file);
                 continue;
             }
-            long start = id == ack.segment() ? ack.offset() : HEADER;
-            long[] scan = scan(file, start);
+            long start = id == ack.segment() ? ack.offset() : SpoolFormat.HEADER;
+            long[] scan = SpoolFormat.scan(file, start);
             long count = scan[0];
             long validEnd = scan[1];
             long size = Files.size(file);
@@ -132,37 +126,14 @@ public final class Spool implements AutoCloseable {
         long last = ids.isEmpty() ? 0 : ids.get(ids.size() - 1);
         activeId = last + 1;
         openActive();
-        acked = sealed.isEmpty() ? new Position(activeId, HEADER)
-                : ack.segment() == sealed.firstKey() ? ack : new Position(sealed.firstKey(), HEADER);
+        acked = sealed.isEmpty() ? new Position(activeId, SpoolFormat.HEADER)
+                : ack.segment() == sealed.firstKey() ? ack : new Position(sealed.firstKey(), SpoolFormat.HEADER);
         read = acked;
         writeAckFile();
         if (records > 0) {
             LOG.infof("spool %s holds %d events (%d bytes) from an earlier run", dir, records, bytes());
         }
     }
-
-    /** Counts whole, valid records from {@code start}; returns {count, end of the last valid record}. */
-    private static long[] scan(Path file, long start) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer magic = ByteBuffer.allocate(HEADER);
-            if (size < HEADER || readFully(ch, magic, 0) < HEADER || !java.util.Arrays.equals(magic.array(), MAGIC)) {
-                return new long[] {0, 0};
-            }
-            long pos = Math.max(start, HEADER);
-            long count = 0;
-            while (true) {
-                Object r = readAt(ch, pos, size);
-                if (!(r instanceof SpoolRecord rec)) {
-                    return new long[] {count, pos};
-                }
-                pos += RECORD_HEADER + encodedPayloadLength(rec);
-                count++;
-            }
-        }
-    }
-
-    // ---- writing -------------------------------------------------------------------------------
 
     /**
      * Appends records in order until the spool is full; returns how many were written. They are
@@ -172,11 +143,11 @@ public final class Spool implements AutoCloseable {
         ensureOpen();
         int n = 0;
         for (SpoolRecord r : batch) {
-            ByteBuffer buf = encode(r);
+            ByteBuffer buf = SpoolFormat.encode(r);
             if (bytes() + buf.remaining() > maxBytes) {
                 break;
             }
-            if (writePos > HEADER && writePos + buf.remaining() > segmentBytes) {
+            if (writePos > SpoolFormat.HEADER && writePos + buf.remaining() > segmentBytes) {
                 roll();
             }
             while (buf.hasRemaining()) {
@@ -208,11 +179,11 @@ public final class Spool implements AutoCloseable {
     private void openActive() throws IOException {
         Path file = segment(activeId);
         active = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        active.write(ByteBuffer.wrap(MAGIC), 0);
+        active.write(ByteBuffer.wrap(SpoolFormat.MAGIC), 0);
         active.force(true);
         syncDirectory();
-        writePos = HEADER;
-        flushedPos = HEADER;
+        writePos = SpoolFormat.HEADER;
+        flushedPos = SpoolFormat.HEADER;
     }
 
     // ---- reading -------------------------------------------------------------------------------
@@ -237,7 +208,7 @@ public final class Spool implements AutoCloseable {
                 continue;
             }
             FileChannel ch = readChannel(read.segment());
-            Object r = readAt(ch, read.offset(), limit);
+            Object r = SpoolFormat.readAt(ch, read.offset(), limit);
             if (!(r instanceof SpoolRecord rec)) {
                 corrupt++;
                 LOG.errorf("spool segment %d is damaged at byte %d (%s): skipping the rest of it",
@@ -245,7 +216,7 @@ public final class Spool implements AutoCloseable {
                 read = isActive ? new Position(activeId, flushedPos) : nextSegment(read.segment());
                 continue;
             }
-            read = new Position(read.segment(), read.offset() + RECORD_HEADER + encodedPayloadLength(rec));
+            read = new Position(read.segment(), read.offset() + SpoolFormat.RECORD_HEADER + SpoolFormat.encodedPayloadLength(rec));
             out.add(new Entry(rec, read));
         }
         return out;
@@ -295,7 +266,7 @@ public final class Spool implements AutoCloseable {
     /** Starts an empty active segment once everything is acknowledged, giving the disk space back. */
     public synchronized void clear() throws IOException {
         ensureOpen();
-        if (!isDrained() || writePos == HEADER) {
+        if (!isDrained() || writePos == SpoolFormat.HEADER) {
             return;
         }
         closeReadChannel();
@@ -303,7 +274,7 @@ public final class Spool implements AutoCloseable {
         Files.deleteIfExists(segment(activeId));
         activeId++;
         openActive();
-        acked = new Position(activeId, HEADER);
+        acked = new Position(activeId, SpoolFormat.HEADER);
         read = acked;
         records = 0;
         writeAckFile();
@@ -350,99 +321,11 @@ public final class Spool implements AutoCloseable {
         if (active != null) {
             active.force(false);
             active.close();
-            if (writePos == HEADER) {
+            if (writePos == SpoolFormat.HEADER) {
                 // nothing in it: leave no empty segment behind
                 Files.deleteIfExists(segment(activeId));
             }
         }
-    }
-
-    // ---- encoding ------------------------------------------------------------------------------
-
-    static ByteBuffer encode(SpoolRecord r) {
-        byte[] topic = r.topic().getBytes(StandardCharsets.UTF_8);
-        byte[] key = r.key() == null ? null : r.key().getBytes(StandardCharsets.UTF_8);
-        byte[] id = (r.id() == null ? "" : r.id()).getBytes(StandardCharsets.UTF_8);
-        int payload = 2 + topic.length + 2 + (key == null ? 0 : key.length) + 2 + id.length + r.value().length;
-        ByteBuffer buf = ByteBuffer.allocate(RECORD_HEADER + payload);
-        buf.position(RECORD_HEADER);
-        buf.putShort((short) topic.length).put(topic);
-        buf.putShort((short) (key == null ? -1 : key.length));
-        if (key != null) {
-            buf.put(key);
-        }
-        buf.putShort((short) id.length).put(id);
-        buf.put(r.value());
-        CRC32C crc = new CRC32C();
-        crc.update(buf.array(), RECORD_HEADER, payload);
-        buf.putInt(0, payload).putInt(4, (int) crc.getValue());
-        buf.position(0);
-        return buf;
-    }
-
-    static int encodedPayloadLength(SpoolRecord r) {
-        return 2 + r.topic().getBytes(StandardCharsets.UTF_8).length
-                + 2 + (r.key() == null ? 0 : r.key().getBytes(StandardCharsets.UTF_8).length)
-                + 2 + (r.id() == null ? 0 : r.id().getBytes(StandardCharsets.UTF_8).length)
-                + r.value().length;
-    }
-
-    /** The record at {@code pos}, or a String saying why there is none (end, cut short, bad checksum). */
-    private static Object readAt(FileChannel ch, long pos, long limit) throws IOException {
-        if (pos + RECORD_HEADER > limit) {
-            return pos == limit ? "end" : "record header cut short";
-        }
-        ByteBuffer head = ByteBuffer.allocate(RECORD_HEADER);
-        if (readFully(ch, head, pos) < RECORD_HEADER) {
-            return "record header cut short";
-        }
-        int len = head.getInt(0);
-        int crc = head.getInt(4);
-        if (len < 6 || len > MAX_RECORD) {
-            return "impossible record length " + len;
-        }
-        if (pos + RECORD_HEADER + len > limit) {
-            return "record cut short";
-        }
-        ByteBuffer payload = ByteBuffer.allocate(len);
-        if (readFully(ch, payload, pos + RECORD_HEADER) < len) {
-            return "record cut short";
-        }
-        CRC32C c = new CRC32C();
-        c.update(payload.array(), 0, len);
-        if ((int) c.getValue() != crc) {
-            return "checksum mismatch";
-        }
-        try {
-            payload.flip();
-            String topic = string(payload, payload.getShort());
-            short keyLen = payload.getShort();
-            String key = keyLen < 0 ? null : string(payload, keyLen);
-            String id = string(payload, payload.getShort());
-            byte[] value = new byte[payload.remaining()];
-            payload.get(value);
-            return new SpoolRecord(topic, key, id, value);
-        } catch (RuntimeException e) {
-            return "malformed record: " + e.getMessage();
-        }
-    }
-
-    private static String string(ByteBuffer b, int len) {
-        byte[] bytes = new byte[len];
-        b.get(bytes);
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    private static int readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        int total = 0;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos + total);
-            if (n < 0) {
-                break;
-            }
-            total += n;
-        }
-        return total;
     }
 
     // ---- files ---------------------------------------------------------------------------------
@@ -453,7 +336,7 @@ public final class Spool implements AutoCloseable {
 
     private Position nextSegment(long id) {
         Long next = sealed.higherKey(id);
-        return new Position(next != null ? next : activeId, HEADER);
+        return new Position(next != null ? next : activeId, SpoolFormat.HEADER);
     }
 
     /** The active segment is read through its write channel, which changes when it rolls: never cached. */

@@ -50,6 +50,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <p>Delivery is at least once: an event whose acknowledgement was lost in the outage, or whose
  * replay batch failed half way, may reach Kafka twice. Consumers dedupe by the event id (the
  * aggregator does). Logs name event ids only, never payloads.
+ *
+ * <p>Over 400 lines on purpose: the drain thread, the replay thread and the mode switch share one
+ * lock, one in-flight map and one ordering rule (nothing overtakes a spooled event); split into
+ * classes, that protocol would be spread over several files' fields. The file format is apart
+ * ({@link SpoolFormat}), as is the storage ({@link Spool}).
  */
 public final class SpoolingEventPublisher implements EventPublisher, AutoCloseable {
 

@@ -34,11 +34,9 @@ public final class UsageEventJson {
     private static final byte[] K_STREAM = key("stream");
     private static final byte[] K_STATUS = key("status");
     private static final byte[] K_OUTCOME = key("outcome");
-    private static final byte[] K_INPUT_TOKENS = key("inputTokens");
-    private static final byte[] K_OUTPUT_TOKENS = key("outputTokens");
-    private static final byte[] K_CACHE_READ_TOKENS = key("cacheReadTokens");
-    private static final byte[] K_CACHE_WRITE_TOKENS = key("cacheWriteTokens");
-    private static final byte[] K_REASONING_TOKENS = key("reasoningTokens");
+    /** One key per {@link TokenKind}, by ordinal: the token fields come from that one definition. */
+    private static final TokenKind[] TOKEN_KINDS = TokenKind.values();
+    private static final byte[][] K_TOKENS = TokenKind.ALL.stream().map(k -> key(k.field())).toArray(byte[][]::new);
     private static final byte[] K_COST_NANOS = key("costNanos");
     private static final byte[] K_PRICED = key("priced");
     private static final byte[] K_ESTIMATED = key("estimated");
@@ -77,11 +75,9 @@ public final class UsageEventJson {
             w.bool(K_STREAM, d.stream());
             w.number(K_STATUS, d.status());
             w.string(false, K_OUTCOME, d.outcome());
-            w.number(K_INPUT_TOKENS, d.inputTokens());
-            w.number(K_OUTPUT_TOKENS, d.outputTokens());
-            w.number(K_CACHE_READ_TOKENS, d.cacheReadTokens());
-            w.number(K_CACHE_WRITE_TOKENS, d.cacheWriteTokens());
-            w.number(K_REASONING_TOKENS, d.reasoningTokens());
+            for (TokenKind k : TOKEN_KINDS) {
+                w.number(K_TOKENS[k.ordinal()], k.of(d));
+            }
             w.nullable(K_COST_NANOS, d.costNanos());
             w.bool(K_PRICED, d.priced());
             w.bool(K_ESTIMATED, d.estimated());

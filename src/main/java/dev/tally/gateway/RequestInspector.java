@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -30,7 +31,13 @@ final class RequestInspector {
         }
     }
 
-    record Inspected(String model, boolean stream, boolean hasStreamOptions, boolean includeUsage, int openBrace) {
+    /**
+     * What the gateway reads from a body. {@code maxTokens} is {@code max_tokens} or OpenAI's
+     * {@code max_completion_tokens} (-1 when absent); {@code openBrace} is the byte offset where an
+     * option can be inserted without re-serialising the body.
+     */
+    record Inspected(String model, boolean stream, boolean hasStreamOptions, boolean includeUsage, long maxTokens,
+            int openBrace) {
     }
 
     static Inspected inspect(byte[] body) throws BadRequest {
@@ -38,6 +45,7 @@ final class RequestInspector {
         boolean stream = false;
         boolean hasStreamOptions = false;
         boolean includeUsage = false;
+        long maxTokens = -1;
         int openBrace;
         try (JsonParser p = FACTORY.createParser(body)) {
             JsonToken first = p.nextToken();
@@ -54,6 +62,15 @@ final class RequestInspector {
                             throw new BadRequest("model: must be a string", "model");
                         }
                         model = p.getText();
+                    }
+                    case "max_tokens", "max_completion_tokens" -> {
+                        if (value == JsonToken.VALUE_NUMBER_INT) {
+                            // a number past a long is no limit at all; getLongValue would refuse it
+                            maxTokens = Math.max(maxTokens, p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                                    ? Long.MAX_VALUE : p.getLongValue());
+                        } else {
+                            p.skipChildren();
+                        }
                     }
                     case "stream" -> {
                         if (value == JsonToken.VALUE_TRUE) {
@@ -92,7 +109,42 @@ final class RequestInspector {
         if (model == null || model.isBlank()) {
             throw new BadRequest("model: is required", "model");
         }
-        return new Inspected(model, stream, hasStreamOptions, includeUsage, openBrace);
+        return new Inspected(model, stream, hasStreamOptions, includeUsage, maxTokens, openBrace);
+    }
+
+    /**
+     * The body with the value of its (last) top-level {@code model} replaced, for a model admission
+     * rewrote; the client's other bytes stay as they are. Rare, so it reads the body a second time
+     * rather than making every call note where its model is.
+     */
+    static byte[] withModel(byte[] body, String model) throws BadRequest {
+        int start = -1;
+        int end = -1;
+        try (JsonParser p = FACTORY.createParser(body)) {
+            p.nextToken();
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                JsonToken value = p.nextToken();
+                if ("model".equals(p.currentName()) && value == JsonToken.VALUE_STRING) {
+                    start = (int) p.currentTokenLocation().getByteOffset();
+                    p.getText(); // reads to the closing quote
+                    end = (int) p.currentLocation().getByteOffset();
+                } else {
+                    p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new BadRequest("the request body is not valid JSON", null);
+        }
+        if (start < 0) {
+            throw new BadRequest("model: is required", "model");
+        }
+        byte[] value = ("\"" + new String(JsonStringEncoder.getInstance().quoteAsString(model)) + "\"")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] out = new byte[body.length - (end - start) + value.length];
+        System.arraycopy(body, 0, out, 0, start);
+        System.arraycopy(value, 0, out, start, value.length);
+        System.arraycopy(body, end, out, start + value.length, body.length - end);
+        return out;
     }
 
     /**

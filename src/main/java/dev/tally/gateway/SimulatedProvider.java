@@ -1,7 +1,10 @@
 package dev.tally.gateway;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.concurrent.ThreadLocalRandom;
+
+import jakarta.inject.Singleton;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -9,11 +12,13 @@ import io.vertx.core.buffer.Buffer;
 /**
  * The built-in simulated provider (on with {@code tally.gateway.simulate=true} or
  * {@code tally.demo.enabled=true}): answers in the documented OpenAI and Anthropic shapes, JSON and
- * SSE, with usage including cache tokens, straight from memory on the event loop. Its answers go
- * through the same path as a real provider's (usage is read back from the bytes it produced), so a
- * demo exercises the real accounting. Token counts are plausible, not a tokenizer's.
+ * SSE, with usage including cache tokens, straight from memory on the event loop. It is an
+ * {@link Upstream} like the HTTP one: its answers reach the same receiver (usage is read back from
+ * the bytes it produced), so a demo exercises the real relay and accounting. Token counts are
+ * plausible, not a tokenizer's.
  */
-final class SimulatedProvider {
+@Singleton
+class SimulatedProvider implements Upstream {
 
     private static final String[] SENTENCES = {
             "Here is a short answer to your question. ",
@@ -25,18 +30,44 @@ final class SimulatedProvider {
             "The migration is safe to run while the service is up. ",
             "Summary: the change is small and the risk is low. " };
 
-    private SimulatedProvider() {
+    private final Clock clock;
+
+    SimulatedProvider(Clock clock) {
+        this.clock = clock;
     }
 
-    static void answer(ProxyHandler.Call call, int requestBytes) {
+    @Override
+    public Exchange open(Request request, Receiver receiver) {
+        return new Exchange() {
+            @Override
+            public void send(Buffer body) {
+                answer(request, body.length(), receiver);
+            }
+
+            @Override
+            public void pause() {
+                // the whole answer is handed over in one chunk: nothing to hold back
+            }
+
+            @Override
+            public void resume() {
+            }
+
+            @Override
+            public void cancel() {
+            }
+        };
+    }
+
+    private void answer(Request call, int requestBytes, Receiver receiver) {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         long input = Math.max(8, requestBytes / 4);
         int output = 16 + r.nextInt(240);
-        String id = call.requestId.replace("-", "").substring(0, 24);
-        String model = call.model;
-        switch (call.api) {
-            case COUNT_TOKENS -> json(call, "{\"input_tokens\":" + input + "}");
-            case EMBEDDINGS -> json(call, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+        String id = call.requestId().replace("-", "").substring(0, 24);
+        String model = call.model();
+        switch (call.api()) {
+            case COUNT_TOKENS -> json(receiver, "{\"input_tokens\":" + input + "}");
+            case EMBEDDINGS -> json(receiver, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
                     + "\"embedding\":[0.0023064255,-0.009327292,-0.0028842222,0.017829148,-0.01137,0.0061]}],"
                     + "\"model\":\"" + model + "\",\"usage\":{\"prompt_tokens\":" + input + ",\"total_tokens\":" + input + "}}");
             case MESSAGES -> {
@@ -46,8 +77,8 @@ final class SimulatedProvider {
                         + ",\"cache_read_input_tokens\":" + cacheRead + ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":"
                         + cacheWrite + ",\"ephemeral_1h_input_tokens\":0}";
                 String text = text(output, r);
-                if (!call.stream) {
-                    json(call, "{\"id\":\"msg_sim" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+                if (!call.stream()) {
+                    json(receiver, "{\"id\":\"msg_sim" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
                             + model + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + text
                             + "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{" + usage
                             + ",\"output_tokens\":" + output + ",\"service_tier\":\"standard\"}}");
@@ -69,7 +100,7 @@ final class SimulatedProvider {
                 event(sse, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
                         + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + output + "}}");
                 event(sse, "message_stop", "{\"type\":\"message_stop\"}");
-                sse(call, sse);
+                sse(receiver, sse);
             }
             default -> {
                 long cached = r.nextInt(3) == 0 && input >= 1024 ? (input / 128) * 128 / 2 : 0;
@@ -78,11 +109,11 @@ final class SimulatedProvider {
                         + ",\"total_tokens\":" + (prompt + output) + ",\"prompt_tokens_details\":{\"cached_tokens\":"
                         + cached + ",\"audio_tokens\":0},\"completion_tokens_details\":{\"reasoning_tokens\":0,"
                         + "\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}";
-                String head = "\"id\":\"chatcmpl-sim" + id + "\",\"created\":" + (System.currentTimeMillis() / 1000)
+                String head = "\"id\":\"chatcmpl-sim" + id + "\",\"created\":" + (clock.millis() / 1000)
                         + ",\"model\":\"" + model + "\"";
                 String text = text(output, r);
-                if (!call.stream) {
-                    json(call, "{" + head + ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":"
+                if (!call.stream()) {
+                    json(receiver, "{" + head + ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":"
                             + "{\"role\":\"assistant\",\"content\":\"" + text + "\",\"refusal\":null,\"annotations\":[]},"
                             + "\"logprobs\":null,\"finish_reason\":\"stop\"}]," + usage
                             + ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_tally_sim\"}");
@@ -100,7 +131,7 @@ final class SimulatedProvider {
                 // always sent: when the client did not ask for it the gateway removes it, as for a real provider
                 data(sse, chunk + "\"choices\":[]," + usage + "}");
                 sse.append("data: [DONE]\n\n");
-                sse(call, sse);
+                sse(receiver, sse);
             }
         }
     }
@@ -125,19 +156,20 @@ final class SimulatedProvider {
         sse.append("data: ").append(json).append("\n\n");
     }
 
-    private static void json(ProxyHandler.Call call, String body) {
+    private static void json(Receiver receiver, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json");
-        call.begin(200, headers, false, Integer.toString(bytes.length));
-        call.onUpstreamChunk(Buffer.buffer(bytes));
-        call.onUpstreamEnd();
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json")
+                .add("content-length", Integer.toString(bytes.length));
+        receiver.onHead(200, headers);
+        receiver.onChunk(Buffer.buffer(bytes));
+        receiver.onEnd();
     }
 
-    private static void sse(ProxyHandler.Call call, StringBuilder sse) {
+    private static void sse(Receiver receiver, StringBuilder sse) {
         MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream; charset=utf-8")
                 .add("cache-control", "no-cache");
-        call.begin(200, headers, true, null);
-        call.onUpstreamChunk(Buffer.buffer(sse.toString()));
-        call.onUpstreamEnd();
+        receiver.onHead(200, headers);
+        receiver.onChunk(Buffer.buffer(sse.toString()));
+        receiver.onEnd();
     }
 }

@@ -26,6 +26,21 @@ public final class Usage {
         return input + output + cacheRead + cacheWrite;
     }
 
+    /**
+     * Fills what the provider did not get to report (a call cut short); the event then says
+     * {@code estimated=true}. About 4 bytes of request JSON, or 4 characters of streamed text, a token.
+     */
+    void estimate(int requestBytes) {
+        if (complete) {
+            return;
+        }
+        if (!reported) {
+            input = Math.max(input, (requestBytes + 3) / 4);
+        }
+        output = Math.max(output, (streamedTextChars + 3) / 4);
+        estimated = true;
+    }
+
     @Override
     public String toString() {
         return "Usage[in=" + input + " out=" + output + " cr=" + cacheRead + " cw=" + cacheWrite + " cw1h="

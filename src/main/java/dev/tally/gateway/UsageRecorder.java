@@ -1,9 +1,10 @@
 package dev.tally.gateway;
 
-import java.time.Instant;
+import java.time.Clock;
 
 import jakarta.inject.Singleton;
 
+import dev.tally.events.CallOutcome;
 import dev.tally.events.CloudEvent;
 import dev.tally.events.EventPublisher;
 import dev.tally.events.Topics;
@@ -23,16 +24,22 @@ public class UsageRecorder {
     private final EventPublisher publisher;
     private final PriceService prices;
     private final GatewayMetrics metrics;
+    private final Clock clock;
 
-    public UsageRecorder(EventPublisher publisher, PriceService prices, GatewayMetrics metrics) {
+    public UsageRecorder(EventPublisher publisher, PriceService prices, GatewayMetrics metrics, Clock clock) {
         this.publisher = publisher;
         this.prices = prices;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
-    /** Everything the event says about a call, gathered by the proxy. */
+    /**
+     * Everything the event says about a call, gathered by the proxy. {@code model} is the model
+     * called and priced; {@code downgradedFrom} the one the client asked for when admission changed it.
+     */
     record CallFacts(String requestId, String keyId, String employeeId, String teamId, String provider, String model,
-            Api api, boolean stream, int status, String outcome, Usage usage, long latencyNanos, Long ttftMs) {
+            String downgradedFrom, Api api, boolean stream, int status, CallOutcome outcome, Usage usage,
+            long latencyNanos, Long ttftMs) {
     }
 
     UsageData record(CallFacts f) {
@@ -50,11 +57,12 @@ public class UsageRecorder {
         }
         boolean billed = f.api().billed;
         UsageData data = new UsageData(f.requestId(), f.keyId(), f.employeeId(), f.teamId(), f.provider(), f.model(),
-                f.api().eventName, f.stream(), f.status(), f.outcome(),
+                f.api().eventName, f.stream(), f.status(), f.outcome().json,
                 billed ? u.input : 0, billed ? u.output : 0, billed ? u.cacheRead : 0, billed ? u.cacheWrite : 0,
-                billed ? u.reasoning : 0, cost, priced, u.estimated, f.latencyNanos() / 1_000_000L, f.ttftMs(), null);
+                billed ? u.reasoning : 0, cost, priced, u.estimated, f.latencyNanos() / 1_000_000L, f.ttftMs(),
+                f.downgradedFrom());
         publisher.publish(Topics.USAGE, CloudEvent.of(f.requestId(), SOURCE, CloudEvent.USAGE_TYPE, f.teamId(),
-                Instant.now(), data));
+                clock.instant(), data));
         metrics.record(data, f.latencyNanos());
         return data;
     }

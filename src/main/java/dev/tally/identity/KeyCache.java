@@ -5,7 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
+import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +28,7 @@ import org.jboss.logging.Logger;
 import dev.tally.access.LastUse;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.Ticker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -52,6 +53,8 @@ public class KeyCache implements KeyLookup {
     private final DataSource dataSource;
     private final IdentityConfig config;
     private final Roles roles;
+    private final Clock clock;
+    private final Ticker ticker;
     /** A valid lookup is a use of the key: recorded in memory, written in batches (no write per call). */
     private final LastUse lastUse;
 
@@ -63,10 +66,13 @@ public class KeyCache implements KeyLookup {
     private volatile boolean loaded;
     private ScheduledExecutorService poller;
 
-    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles, LastUse lastUse) {
+    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles, Clock clock, Ticker ticker,
+            LastUse lastUse) {
         this.dataSource = dataSource;
         this.config = config;
         this.roles = roles;
+        this.clock = clock;
+        this.ticker = ticker;
         this.lastUse = lastUse;
     }
 
@@ -102,7 +108,7 @@ public class KeyCache implements KeyLookup {
         if (e.revoked()) {
             return new Result(Status.REVOKED, e.key());
         }
-        if (e.key().expiredAt(Instant.now())) {
+        if (e.key().expiredAt(clock.instant())) {
             return new Result(Status.EXPIRED, e.key());
         }
         lastUse.used(LastUse.Kind.KEY, e.key().keyId());
@@ -148,7 +154,7 @@ public class KeyCache implements KeyLookup {
     /** One poll: every row changed since the watermark minus the overlap, or all rows now and then. */
     synchronized void refresh() {
         boolean full = watermark == null
-                || System.currentTimeMillis() - lastFullLoad >= config.keyFullReloadInterval().toMillis();
+                || ticker.nanoTime() - lastFullLoad >= config.keyFullReloadInterval().toNanos();
         String sql = full ? SELECT : SELECT + " WHERE k.updated_at > ?";
         int rows = 0;
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
@@ -169,7 +175,7 @@ public class KeyCache implements KeyLookup {
             throw new IllegalStateException("cannot read api_key: " + e.getMessage(), e);
         }
         if (full) {
-            lastFullLoad = System.currentTimeMillis();
+            lastFullLoad = ticker.nanoTime();
             if (!loaded) {
                 LOG.infof("key cache loaded %d keys", rows);
             }

@@ -1,6 +1,7 @@
 package dev.tally.identity;
 
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The gateway's view of keys: an in-memory lookup by the key's SHA-256, safe to call on the event
@@ -18,7 +19,7 @@ public interface KeyLookup {
     Result lookup(String presentedKey);
 
     /** Lets the gateway resolve a key id back (for example for rejected-call events); may be empty. */
-    default Optional<ResolvedKey> byId(java.util.UUID keyId) {
+    default Optional<ResolvedKey> byId(UUID keyId) {
         return Optional.empty();
     }
 }

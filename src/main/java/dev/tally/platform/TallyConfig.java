@@ -22,6 +22,14 @@ public interface TallyConfig {
     /** Admin API credential; when unset one is generated into the data directory. */
     Optional<String> adminToken();
 
+    /**
+     * The organisation's IANA time zone ({@code TALLY_TIMEZONE}): where a day, an ISO week, a month
+     * and a quarter begin, for the rollups' days, the reports' periods and budgets. See
+     * {@link dev.tally.platform.time.OrgCalendar}.
+     */
+    @WithDefault("UTC")
+    String timezone();
+
     Kafka kafka();
 
     interface Kafka {

@@ -6,6 +6,8 @@ import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
+import dev.tally.platform.time.OrgCalendar;
+
 /**
  * Entry point of {@code java -jar quarkus-run.jar}. Starts the embedded broker and database (when no
  * external ones are configured) before Quarkus, because the datasource and the Kafka clients read
@@ -19,6 +21,7 @@ public class TallyMain {
     public static void main(String... args) {
         defaultEventLoops();
         try {
+            Settings.get(OrgCalendar.SETTING).ifPresent(OrgCalendar::zone);
             services = EmbeddedServices.startFromSettings();
         } catch (StartupException e) {
             System.err.println("tally: " + e.getMessage());

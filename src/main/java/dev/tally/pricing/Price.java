@@ -1,5 +1,7 @@
 package dev.tally.pricing;
 
+import java.math.BigInteger;
+
 /**
  * List prices of one model in nano-dollars per million tokens (USD × 10^9 per MTok), so that every
  * published price, down to $0.005 / MTok, is a whole number and a call's cost is exact.
@@ -42,15 +44,15 @@ public record Price(
             return Math.addExact(sum, 500_000L) / 1_000_000L;
         } catch (ArithmeticException overflow) {
             // only for absurd token counts; exact all the same
-            java.math.BigInteger sum = big(input, r.input()).add(big(output, r.output()))
+            BigInteger sum = big(input, r.input()).add(big(output, r.output()))
                     .add(big(cacheRead, r.cacheRead())).add(big(cacheWrite - cw1h, r.cacheWrite()))
                     .add(big(cw1h, r.cacheWrite1h()));
-            return sum.add(java.math.BigInteger.valueOf(500_000L))
-                    .divide(java.math.BigInteger.valueOf(1_000_000L)).longValueExact();
+            return sum.add(BigInteger.valueOf(500_000L))
+                    .divide(BigInteger.valueOf(1_000_000L)).longValueExact();
         }
     }
 
-    private static java.math.BigInteger big(long a, long b) {
-        return java.math.BigInteger.valueOf(a).multiply(java.math.BigInteger.valueOf(b));
+    private static BigInteger big(long a, long b) {
+        return BigInteger.valueOf(a).multiply(BigInteger.valueOf(b));
     }
 }

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -25,9 +28,13 @@ public final class PriceCatalog {
     public record File(String version, List<Entry> models) {
     }
 
+    /**
+     * @param retires the day the provider retires the model (requests fail from then on), when it has
+     *                announced one; its price stays, for the usage before that day
+     */
     public record Entry(String model, String provider, BigDecimal input, BigDecimal output,
             BigDecimal cacheRead, BigDecimal cacheWrite, BigDecimal cacheWrite1h, Tier longContext,
-            String date, String source) {
+            String date, String source, String retires, String retiresSource) {
     }
 
     public record Tier(Long thresholdTokens, BigDecimal input, BigDecimal output, BigDecimal cacheRead,
@@ -37,11 +44,14 @@ public final class PriceCatalog {
     private final String version;
     private final Map<String, Price> prices;
     private final Map<String, String> providers;
+    private final Map<String, LocalDate> retirements;
 
-    private PriceCatalog(String version, Map<String, Price> prices, Map<String, String> providers) {
+    private PriceCatalog(String version, Map<String, Price> prices, Map<String, String> providers,
+            Map<String, LocalDate> retirements) {
         this.version = version;
         this.prices = prices;
         this.providers = providers;
+        this.retirements = retirements;
     }
 
     public static PriceCatalog load() {
@@ -62,10 +72,21 @@ public final class PriceCatalog {
         File file = yaml.readValue(in, File.class);
         Map<String, Price> prices = new LinkedHashMap<>();
         Map<String, String> providers = new LinkedHashMap<>();
+        Map<String, LocalDate> retirements = new LinkedHashMap<>();
         for (Entry e : file.models()) {
             String where = RESOURCE + " model " + e.model() + ": ";
             if (e.date() == null || e.source() == null) {
                 throw new IllegalStateException(where + "every price needs a date and a source");
+            }
+            if (e.retires() != null) {
+                if (e.retiresSource() == null) {
+                    throw new IllegalStateException(where + "a retirement date needs a retiresSource");
+                }
+                try {
+                    retirements.put(e.model(), LocalDate.parse(e.retires()));
+                } catch (DateTimeParseException ex) {
+                    throw new IllegalStateException(where + "retires '" + e.retires() + "' is not a date (YYYY-MM-DD)");
+                }
             }
             try {
                 Price.Rates base = rates(e.input(), e.output(), e.cacheRead(), e.cacheWrite(), e.cacheWrite1h());
@@ -84,7 +105,7 @@ public final class PriceCatalog {
             }
         }
         return new PriceCatalog(file.version(), Collections.unmodifiableMap(prices),
-                Collections.unmodifiableMap(providers));
+                Collections.unmodifiableMap(providers), Collections.unmodifiableMap(retirements));
     }
 
     /** Missing cache prices are 0 only for models without that kind of token (embeddings). */
@@ -108,6 +129,17 @@ public final class PriceCatalog {
 
     public Map<String, Price> all() {
         return prices;
+    }
+
+    /** The day the provider retires this model, if it has announced one. */
+    public Optional<LocalDate> retires(String model) {
+        return Optional.ofNullable(retirements.get(model));
+    }
+
+    /** Whether the model can still be called on {@code day}: it is listed and not retired by then. */
+    public boolean current(String model, LocalDate day) {
+        LocalDate retires = retirements.get(model);
+        return prices.containsKey(model) && (retires == null || day.isBefore(retires));
     }
 
     /** The provider a catalog model belongs to ("anthropic", "openai"). */

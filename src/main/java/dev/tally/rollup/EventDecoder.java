@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -21,8 +21,9 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
+import dev.tally.events.CallOutcome;
 import dev.tally.events.CloudEvent;
-import dev.tally.events.UsageData;
+import dev.tally.events.TokenKind;
 
 /**
  * Turns a Kafka message into a validated usage or outcome event, or says precisely why it cannot be
@@ -43,8 +44,7 @@ public final class EventDecoder {
     static final long MAX_TOKENS = 1_000_000_000L;
     static final long MAX_COST_NANOS = 10_000_000_000_000L;
 
-    private static final Set<String> USAGE_OUTCOMES = Set.of(UsageData.OUTCOME_OK, UsageData.OUTCOME_UPSTREAM_ERROR,
-            UsageData.OUTCOME_CLIENT_CANCELLED, UsageData.OUTCOME_REJECTED);
+    private static final List<String> USAGE_OUTCOMES = Stream.of(CallOutcome.values()).map(o -> o.json).sorted().toList();
 
     record OutcomeWire(String kind, String teamId, String employeeId, Boolean aiAssisted, List<String> attribution,
             String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours) {
@@ -103,15 +103,16 @@ public final class EventDecoder {
         UUID employee = uuid("data.employeeId", f.employeeId, true);
         String provider = text("data.provider", f.provider);
         String model = text("data.model", f.model);
-        if (f.outcome == null || !USAGE_OUTCOMES.contains(f.outcome)) {
+        CallOutcome outcome = CallOutcome.fromJson(f.outcome);
+        if (outcome == null) {
             throw new InvalidEventException("data.outcome: " + (f.outcome == null ? "missing" : "unknown value '"
-                    + clip(f.outcome) + "'") + ", expected one of " + USAGE_OUTCOMES.stream().sorted().toList());
+                    + clip(f.outcome) + "'") + ", expected one of " + USAGE_OUTCOMES);
         }
-        long in = tokens("data.inputTokens", f.inputTokens);
-        long out = tokens("data.outputTokens", f.outputTokens);
-        long cacheRead = tokens("data.cacheReadTokens", f.cacheReadTokens);
-        long cacheWrite = tokens("data.cacheWriteTokens", f.cacheWriteTokens);
-        long reasoning = f.reasoningTokens == null ? 0 : tokens("data.reasoningTokens", f.reasoningTokens);
+        long[] tokens = new long[TokenKind.ALL.size()];
+        for (TokenKind k : TokenKind.ALL) {
+            Long n = f.tokens[k.ordinal()];
+            tokens[k.ordinal()] = n == null && !k.required() ? 0 : tokens("data." + k.field(), n);
+        }
         if (f.priced == null) {
             throw new InvalidEventException("data.priced: missing");
         }
@@ -133,10 +134,7 @@ public final class EventDecoder {
         if (time == null) {
             throw new InvalidEventException("time: missing");
         }
-        boolean error = UsageData.OUTCOME_UPSTREAM_ERROR.equals(f.outcome)
-                || UsageData.OUTCOME_REJECTED.equals(f.outcome);
-        return new UsageEvent(f.id, time, team, employee, provider, model, error, in, out, cacheRead, cacheWrite,
-                reasoning, f.priced, cost);
+        return new UsageEvent(f.id, time, team, employee, provider, model, outcome, tokens, f.priced, cost);
     }
 
     /** The fields of a usage event the rollups read; everything else is skipped unparsed. */
@@ -144,7 +142,8 @@ public final class EventDecoder {
         String specversion, id, type, subject, time;
         boolean hasData;
         String teamId, employeeId, provider, model, outcome;
-        Long inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costNanos;
+        final Long[] tokens = new Long[TokenKind.ALL.size()];
+        Long costNanos;
         Boolean priced;
     }
 
@@ -177,17 +176,17 @@ public final class EventDecoder {
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             JsonToken t = p.nextToken();
+            TokenKind kind = TokenKind.byField(name);
+            if (kind != null) {
+                f.tokens[kind.ordinal()] = integer(p, t, "data." + name);
+                continue;
+            }
             switch (name) {
                 case "teamId" -> f.teamId = string(p, t, "data.teamId");
                 case "employeeId" -> f.employeeId = string(p, t, "data.employeeId");
                 case "provider" -> f.provider = string(p, t, "data.provider");
                 case "model" -> f.model = string(p, t, "data.model");
                 case "outcome" -> f.outcome = string(p, t, "data.outcome");
-                case "inputTokens" -> f.inputTokens = integer(p, t, "data.inputTokens");
-                case "outputTokens" -> f.outputTokens = integer(p, t, "data.outputTokens");
-                case "cacheReadTokens" -> f.cacheReadTokens = integer(p, t, "data.cacheReadTokens");
-                case "cacheWriteTokens" -> f.cacheWriteTokens = integer(p, t, "data.cacheWriteTokens");
-                case "reasoningTokens" -> f.reasoningTokens = integer(p, t, "data.reasoningTokens");
                 case "costNanos" -> f.costNanos = integer(p, t, "data.costNanos");
                 case "priced" -> {
                     if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
@@ -230,7 +229,7 @@ public final class EventDecoder {
     }
 
     private static Instant instant(String field, String s) throws InvalidEventException {
-        Instant fast = utcInstant(s);
+        Instant fast = UtcTimestamps.parse(s);
         if (fast != null) {
             return fast;
         }
@@ -356,64 +355,6 @@ public final class EventDecoder {
             throw new InvalidEventException(field + ": " + value + " exceeds the per-call cap " + MAX_TOKENS);
         }
         return value;
-    }
-
-    /**
-     * Parses {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, the form every Tally producer writes, without
-     * the formatter machinery (a tenth of its cost, on every usage event); null for any other form,
-     * which then goes through {@link OffsetDateTime#parse}.
-     */
-    static Instant utcInstant(String s) {
-        int n = s.length();
-        if (n < 20 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
-            return null;
-        }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 7);
-        int day = digits(s, 8, 10);
-        int hour = digits(s, 11, 13);
-        int minute = digits(s, 14, 16);
-        int second = digits(s, 17, 19);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
-                || minute > 59 || second < 0 || second > 59) {
-            return null;
-        }
-        int nanos = 0;
-        if (n > 20) {
-            int fractionDigits = n - 21;
-            if (s.charAt(19) != '.' || fractionDigits < 1 || fractionDigits > 9) {
-                return null;
-            }
-            int f = digits(s, 20, n - 1);
-            if (f < 0) {
-                return null;
-            }
-            nanos = f;
-            for (int i = fractionDigits; i < 9; i++) {
-                nanos *= 10;
-            }
-        } else if (s.charAt(19) != 'Z') {
-            return null;
-        }
-        try {
-            long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-            return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600L + minute * 60L + second, nanos);
-        } catch (java.time.DateTimeException e) {
-            return null; // 31 February and the like: let the full parser word the error
-        }
-    }
-
-    private static int digits(String s, int from, int to) {
-        int v = 0;
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1;
-            }
-            v = v * 10 + (c - '0');
-        }
-        return v;
     }
 
     static String clip(String s) {

@@ -10,9 +10,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * What one poll produced: the valid events (a repeated id inside the batch is kept once), the dead
- * letters, and for every partition the offset to continue from. Applied in one transaction.
+ * letters, and for every partition the offset to continue from. Applied in one transaction
+ * ({@link RollupStore#apply}); public so test fixtures write rollups exactly the way the aggregator does.
  */
-final class RollupBatch {
+public final class RollupBatch {
 
     final Map<String, UsageEvent> usage = new LinkedHashMap<>();
     final Map<String, OutcomeEvent> outcomes = new LinkedHashMap<>();
@@ -21,19 +22,19 @@ final class RollupBatch {
     int records;
     int repeatedInBatch;
 
-    void add(UsageEvent e) {
+    public void add(UsageEvent e) {
         if (usage.putIfAbsent(e.id(), e) != null) {
             repeatedInBatch++;
         }
     }
 
-    void add(OutcomeEvent e) {
+    public void add(OutcomeEvent e) {
         if (outcomes.putIfAbsent(e.id(), e) != null) {
             repeatedInBatch++;
         }
     }
 
-    void consumed(TopicPartition tp, long offset) {
+    public void consumed(TopicPartition tp, long offset) {
         records++;
         nextOffsets.merge(tp, offset + 1, Math::max);
     }

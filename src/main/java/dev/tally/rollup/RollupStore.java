@@ -1,6 +1,7 @@
 package dev.tally.rollup;
 
-import java.math.BigDecimal;
+import java.io.IOException;
+import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,7 +10,6 @@ import java.sql.Savepoint;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -18,24 +18,28 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.TopicPartition;
+import org.postgresql.PGConnection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.platform.time.OrgCalendar;
+
 /**
  * Writes a batch's rollups and the offsets that produced them in ONE PostgreSQL transaction.
  *
- * <p>The batch is aggregated in memory first, so ten thousand events become one row per
- * day × team × employee × provider × model; every rollup table then takes a single multi-row
- * statement ({@code INSERT … SELECT FROM unnest(arrays)}), one round trip whatever the batch size.
+ * <p>The batch is aggregated in memory first, so ten thousand events become one row per rollup key;
+ * every rollup table ({@link Rollups}) then takes a single multi-row statement
+ * ({@code INSERT … SELECT FROM unnest(arrays)}), one round trip whatever the batch size. The same
+ * transaction moves {@code rollup_version}, which the dashboards' cache checks.
  * The usage ids, one row per call, go in by {@code COPY} (see {@link #claimUsageIds}).
  *
  * <p>Offsets are a compare-and-set: the stored next offset must still be the one this consumer
@@ -49,32 +53,11 @@ public class RollupStore {
     private static final String SEEN_USAGE_IDS = """
             SELECT k.id FROM unnest(?::uuid[]) AS k(id) JOIN usage_event_id u ON u.id = k.id""";
 
-
-    private static final String UPSERT_DAILY = """
-            INSERT INTO usage_daily (day, team_id, employee_id, provider, model, requests, error_requests,
-                input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_nanos,
-                unpriced_requests, unpriced_tokens)
-            SELECT * FROM unnest(?::date[], ?::uuid[], ?::uuid[], ?::text[], ?::text[], ?::int8[], ?::int8[],
-                ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[])
-            ON CONFLICT (day, team_id, employee_id, provider, model) DO UPDATE SET
-                requests = usage_daily.requests + EXCLUDED.requests,
-                error_requests = usage_daily.error_requests + EXCLUDED.error_requests,
-                input_tokens = usage_daily.input_tokens + EXCLUDED.input_tokens,
-                output_tokens = usage_daily.output_tokens + EXCLUDED.output_tokens,
-                cache_read_tokens = usage_daily.cache_read_tokens + EXCLUDED.cache_read_tokens,
-                cache_write_tokens = usage_daily.cache_write_tokens + EXCLUDED.cache_write_tokens,
-                reasoning_tokens = usage_daily.reasoning_tokens + EXCLUDED.reasoning_tokens,
-                cost_nanos = usage_daily.cost_nanos + EXCLUDED.cost_nanos,
-                unpriced_requests = usage_daily.unpriced_requests + EXCLUDED.unpriced_requests,
-                unpriced_tokens = usage_daily.unpriced_tokens + EXCLUDED.unpriced_tokens""";
-
-    private static final String UPSERT_HOURLY = """
-            INSERT INTO usage_hourly (hour, team_id, requests, cost_nanos, unpriced_requests)
-            SELECT * FROM unnest(?::timestamptz[], ?::uuid[], ?::int8[], ?::int8[], ?::int8[])
-            ON CONFLICT (hour, team_id) DO UPDATE SET
-                requests = usage_hourly.requests + EXCLUDED.requests,
-                cost_nanos = usage_hourly.cost_nanos + EXCLUDED.cost_nanos,
-                unpriced_requests = usage_hourly.unpriced_requests + EXCLUDED.unpriced_requests""";
+    /**
+     * Moves the version the report cache checks (docs/adr/0005): in the same transaction as the
+     * rollups, last, so its row lock is held only until the commit.
+     */
+    private static final String BUMP_VERSION = "UPDATE rollup_version SET version = version + 1";
 
     private static final String INSERT_OUTCOMES = """
             INSERT INTO outcome (id, kind, team_id, employee_id, ai_assisted, attribution, source, ref, occurred_at,
@@ -87,13 +70,6 @@ public class RollupStore {
                      value_hours)
             ON CONFLICT (id) DO NOTHING
             RETURNING id""";
-
-    private static final String UPSERT_OUTCOME_DAILY = """
-            INSERT INTO outcome_daily (day, team_id, kind, ai_assisted, outcomes, value_hours)
-            SELECT * FROM unnest(?::date[], ?::uuid[], ?::text[], ?::bool[], ?::int8[], ?::numeric[])
-            ON CONFLICT (day, team_id, kind, ai_assisted) DO UPDATE SET
-                outcomes = outcome_daily.outcomes + EXCLUDED.outcomes,
-                value_hours = outcome_daily.value_hours + EXCLUDED.value_hours""";
 
     private static final String INSERT_DLQ = """
             INSERT INTO dlq_entry (topic, partition, kafka_offset, reason)
@@ -111,14 +87,16 @@ public class RollupStore {
     private final DataSource dataSource;
     private final ObjectMapper mapper;
     private final boolean usageDedupe;
-
     private final AggregatorMetrics metrics;
+    private final Rollups rollups;
 
-    public RollupStore(DataSource dataSource, ObjectMapper mapper, AggregatorConfig config, AggregatorMetrics metrics) {
+    public RollupStore(DataSource dataSource, ObjectMapper mapper, AggregatorConfig config, AggregatorMetrics metrics,
+            OrgCalendar calendar) {
         this.dataSource = dataSource;
         this.metrics = metrics;
         this.mapper = mapper;
         this.usageDedupe = config.usageDedupe();
+        this.rollups = new Rollups(calendar);
     }
 
     /** The stored next offset of each partition; a partition without a row is absent. */
@@ -162,10 +140,15 @@ public class RollupStore {
                 Set<String> newUsage = usageDedupe ? claimUsageIds(c, batch.usage.values())
                         : new HashSet<>(batch.usage.keySet());
                 long t1 = System.nanoTime();
-                writeUsage(c, batch.usage.values(), newUsage);
                 Set<String> newOutcomes = insertOutcomes(c, batch.outcomes.values());
-                writeOutcomeDaily(c, batch.outcomes.values(), newOutcomes);
                 writeDeadLetters(c, batch.deadLetters);
+                if (!newUsage.isEmpty() || !newOutcomes.isEmpty()) {
+                    rollups.write(c, counted(batch.usage.values(), newUsage, UsageEvent::id),
+                            counted(batch.outcomes.values(), newOutcomes, OutcomeEvent::id));
+                    try (PreparedStatement ps = c.prepareStatement(BUMP_VERSION)) {
+                        ps.executeUpdate();
+                    }
+                }
                 long t2 = System.nanoTime();
                 c.commit();
                 long t3 = System.nanoTime();
@@ -233,7 +216,7 @@ public class RollupStore {
             UUID key = e.dedupeKey();
             // two ids with one key (the same UUID in upper and lower case) are one event
             if (byKey.putIfAbsent(key, e.id()) == null) {
-                days.put(key, day(e.time()).toString());
+                days.put(key, utcDay(e.time()).toString());
             }
         }
         Savepoint sp = c.setSavepoint();
@@ -274,122 +257,10 @@ public class RollupStore {
             rows.append(id).append('\t').append(days.get(id)).append('\n');
         }
         try {
-            c.unwrap(org.postgresql.PGConnection.class).getCopyAPI()
-                    .copyIn("COPY usage_event_id (id, day) FROM STDIN", new java.io.StringReader(rows.toString()));
-        } catch (java.io.IOException e) {
+            c.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY usage_event_id (id, day) FROM STDIN", new StringReader(rows.toString()));
+        } catch (IOException e) {
             throw new SQLException("COPY of usage event ids failed: " + e.getMessage(), e);
-        }
-    }
-
-    record DailyKey(LocalDate day, UUID team, UUID employee, String provider, String model)
-            implements Comparable<DailyKey> {
-        private static final Comparator<DailyKey> ORDER = Comparator.comparing(DailyKey::day)
-                .thenComparing(DailyKey::team).thenComparing(DailyKey::employee)
-                .thenComparing(DailyKey::provider).thenComparing(DailyKey::model);
-
-        @Override
-        public int compareTo(DailyKey o) {
-            return ORDER.compare(this, o);
-        }
-    }
-
-    record HourlyKey(Instant hour, UUID team) implements Comparable<HourlyKey> {
-        private static final Comparator<HourlyKey> ORDER = Comparator.comparing(HourlyKey::hour)
-                .thenComparing(HourlyKey::team);
-
-        @Override
-        public int compareTo(HourlyKey o) {
-            return ORDER.compare(this, o);
-        }
-    }
-
-    /** Sums per key: requests, errors, input, output, cache read, cache write, reasoning, cost, unpriced requests, unpriced tokens. */
-    private static final int DAILY_SUMS = 10;
-
-    private static void writeUsage(Connection c, Collection<UsageEvent> events, Set<String> counted)
-            throws SQLException {
-        if (counted.isEmpty()) {
-            return;
-        }
-        Map<DailyKey, long[]> daily = new TreeMap<>();
-        Map<HourlyKey, long[]> hourly = new TreeMap<>();
-        for (UsageEvent e : events) {
-            if (!counted.contains(e.id())) {
-                continue;
-            }
-            long[] d = daily.computeIfAbsent(
-                    new DailyKey(day(e.time()), e.teamId(), e.employeeId(), e.provider(), e.model()),
-                    k -> new long[DAILY_SUMS]);
-            d[0]++;
-            d[1] += e.error() ? 1 : 0;
-            d[2] += e.inputTokens();
-            d[3] += e.outputTokens();
-            d[4] += e.cacheReadTokens();
-            d[5] += e.cacheWriteTokens();
-            d[6] += e.reasoningTokens();
-            long[] h = hourly.computeIfAbsent(new HourlyKey(e.time().truncatedTo(ChronoUnit.HOURS), e.teamId()),
-                    k -> new long[3]);
-            h[0]++;
-            if (e.priced()) {
-                d[7] = Math.addExact(d[7], e.costNanos());
-                h[1] = Math.addExact(h[1], e.costNanos());
-            } else {
-                d[8]++;
-                d[9] += e.billableTokens();
-                h[2]++;
-            }
-        }
-        int n = daily.size();
-        String[] days = new String[n];
-        UUID[] teams = new UUID[n];
-        UUID[] employees = new UUID[n];
-        String[] providers = new String[n];
-        String[] models = new String[n];
-        Long[][] sums = new Long[DAILY_SUMS][n];
-        int i = 0;
-        for (Map.Entry<DailyKey, long[]> en : daily.entrySet()) {
-            DailyKey k = en.getKey();
-            days[i] = k.day().toString();
-            teams[i] = k.team();
-            employees[i] = k.employee();
-            providers[i] = k.provider();
-            models[i] = k.model();
-            for (int s = 0; s < DAILY_SUMS; s++) {
-                sums[s][i] = en.getValue()[s];
-            }
-            i++;
-        }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_DAILY)) {
-            ps.setArray(1, c.createArrayOf("text", days));
-            ps.setArray(2, c.createArrayOf("uuid", teams));
-            ps.setArray(3, c.createArrayOf("uuid", employees));
-            ps.setArray(4, c.createArrayOf("text", providers));
-            ps.setArray(5, c.createArrayOf("text", models));
-            for (int s = 0; s < DAILY_SUMS; s++) {
-                ps.setArray(6 + s, c.createArrayOf("int8", sums[s]));
-            }
-            ps.executeUpdate();
-        }
-        int m = hourly.size();
-        String[] hours = new String[m];
-        UUID[] hourTeams = new UUID[m];
-        Long[][] hs = new Long[3][m];
-        i = 0;
-        for (Map.Entry<HourlyKey, long[]> en : hourly.entrySet()) {
-            hours[i] = en.getKey().hour().toString();
-            hourTeams[i] = en.getKey().team();
-            for (int s = 0; s < 3; s++) {
-                hs[s][i] = en.getValue()[s];
-            }
-            i++;
-        }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_HOURLY)) {
-            ps.setArray(1, c.createArrayOf("text", hours));
-            ps.setArray(2, c.createArrayOf("uuid", hourTeams));
-            for (int s = 0; s < 3; s++) {
-                ps.setArray(3 + s, c.createArrayOf("int8", hs[s]));
-            }
-            ps.executeUpdate();
         }
     }
 
@@ -451,61 +322,6 @@ public class RollupStore {
         return inserted;
     }
 
-    record OutcomeKey(LocalDate day, UUID team, String kind, boolean ai) implements Comparable<OutcomeKey> {
-        private static final Comparator<OutcomeKey> ORDER = Comparator.comparing(OutcomeKey::day)
-                .thenComparing(OutcomeKey::team).thenComparing(OutcomeKey::kind)
-                .thenComparing(OutcomeKey::ai);
-
-        @Override
-        public int compareTo(OutcomeKey o) {
-            return ORDER.compare(this, o);
-        }
-    }
-
-    private static void writeOutcomeDaily(Connection c, Collection<OutcomeEvent> events, Set<String> counted)
-            throws SQLException {
-        if (counted.isEmpty()) {
-            return;
-        }
-        Map<OutcomeKey, long[]> counts = new TreeMap<>();
-        Map<OutcomeKey, BigDecimal> hours = new HashMap<>();
-        for (OutcomeEvent e : events) {
-            if (!counted.contains(e.id())) {
-                continue;
-            }
-            OutcomeKey k = new OutcomeKey(day(e.occurredAt()), e.teamId(), e.kind(), e.aiAssisted());
-            counts.computeIfAbsent(k, x -> new long[1])[0]++;
-            hours.merge(k, e.valueHours() == null ? BigDecimal.ZERO : e.valueHours(), BigDecimal::add);
-        }
-        int n = counts.size();
-        String[] days = new String[n];
-        UUID[] teams = new UUID[n];
-        String[] kinds = new String[n];
-        Boolean[] ai = new Boolean[n];
-        Long[] outcomes = new Long[n];
-        String[] valueHours = new String[n];
-        int i = 0;
-        for (Map.Entry<OutcomeKey, long[]> en : counts.entrySet()) {
-            OutcomeKey k = en.getKey();
-            days[i] = k.day().toString();
-            teams[i] = k.team();
-            kinds[i] = k.kind();
-            ai[i] = k.ai();
-            outcomes[i] = en.getValue()[0];
-            valueHours[i] = hours.get(k).toPlainString();
-            i++;
-        }
-        try (PreparedStatement ps = c.prepareStatement(UPSERT_OUTCOME_DAILY)) {
-            ps.setArray(1, c.createArrayOf("text", days));
-            ps.setArray(2, c.createArrayOf("uuid", teams));
-            ps.setArray(3, c.createArrayOf("text", kinds));
-            ps.setArray(4, c.createArrayOf("bool", ai));
-            ps.setArray(5, c.createArrayOf("int8", outcomes));
-            ps.setArray(6, c.createArrayOf("text", valueHours));
-            ps.executeUpdate();
-        }
-    }
-
     private static void writeDeadLetters(Connection c, List<DeadLetter> letters) throws SQLException {
         if (letters.isEmpty()) {
             return;
@@ -549,7 +365,18 @@ public class RollupStore {
         return total;
     }
 
-    static LocalDate day(Instant t) {
+    private static <E> List<E> counted(Collection<E> events, Set<String> counted, Function<E, String> id) {
+        List<E> out = new ArrayList<>(counted.size());
+        for (E e : events) {
+            if (counted.contains(id.apply(e))) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The UTC day of {@code usage_event_id}: only its retention reads it (not a calendar day). */
+    private static LocalDate utcDay(Instant t) {
         return LocalDate.ofInstant(t, ZoneOffset.UTC);
     }
 }

@@ -1,9 +1,17 @@
 package dev.tally.rollup;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A validated usage event, reduced to what the rollups need. */
+import dev.tally.events.CallOutcome;
+import dev.tally.events.TokenKind;
+
+/**
+ * A validated usage event, reduced to what the rollups need.
+ *
+ * @param tokens one count per {@link TokenKind}, by ordinal
+ */
 public record UsageEvent(
         String id,
         Instant time,
@@ -11,21 +19,29 @@ public record UsageEvent(
         UUID employeeId,
         String provider,
         String model,
-        boolean error,
-        long inputTokens,
-        long outputTokens,
-        long cacheReadTokens,
-        long cacheWriteTokens,
-        long reasoningTokens,
+        CallOutcome outcome,
+        long[] tokens,
         boolean priced,
         long costNanos) {
 
-    /**
-     * Tokens of an unpriced call: input, output and both cache kinds. Reasoning tokens are left out
-     * because both providers already count them inside the output tokens.
-     */
+    public long tokens(TokenKind kind) {
+        return tokens[kind.ordinal()];
+    }
+
+    /** Failed calls: the provider answered with an error, or the gateway refused the call. */
+    public boolean error() {
+        return outcome.failed();
+    }
+
+    /** Tokens of an unpriced call: every {@link TokenKind#billable() billable} kind. */
     public long billableTokens() {
-        return inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens;
+        long n = 0;
+        for (TokenKind k : TokenKind.ALL) {
+            if (k.billable()) {
+                n += tokens[k.ordinal()];
+            }
+        }
+        return n;
     }
 
     /**
@@ -40,6 +56,6 @@ public record UsageEvent(
                 // not a UUID: fall through
             }
         }
-        return UUID.nameUUIDFromBytes(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -52,7 +52,7 @@ class PagesTest {
     void teamPageShowsPeopleModelsAndMergedPrsWithAttribution() {
         SeededTeam t = teams.get(0);
         String html = Access.leader().get("/teams/" + t.id() + "?preset=30d").then().statusCode(200).extract().asString();
-        assertThat(html).contains("Platform").contains("claude-sonnet-4-5").contains("Merged PRs and the attribution rules that fired")
+        assertThat(html).contains("Platform").contains(t.profile().models().get(0)).contains("Merged PRs and the attribution rules that fired")
                 .contains("commit-trailer:Co-authored-by Claude").contains("People").contains("@example.test");
         assertThat(html).contains("/charts/team/spend-vs-value.png?from=").contains("team=" + t.id());
     }

@@ -3,7 +3,6 @@ package dev.tally.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
@@ -15,7 +14,6 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 import dev.tally.access.Access;
+import dev.tally.identity.Team;
 import dev.tally.platform.TallyServices;
 
 @QuarkusTest
@@ -69,7 +68,7 @@ class ReportsApiTest {
         long before = teamSpend(Access.leader().get(org).then().statusCode(200).extract().jsonPath());
         assertThat(teamSpend(Access.leader().get(org).then().statusCode(200).extract().jsonPath())).isEqualTo(before); // from the cache
         new RollupFixture(dataSource).usage(TODAY, team, people.get(2), "gpt-4o-mini", 1, 10, 10, 0, 7L, 0);
-        // The write moved the change counter (V252): the very next request rebuilds, no waiting.
+        // The write moved rollup_version in its own transaction: the very next request rebuilds, no waiting.
         JsonPath after = Access.leader().get(org).then().statusCode(200).extract().jsonPath();
         assertThat(teamSpend(after)).isEqualTo(before + 7);
         JsonPath t = Access.leader().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
@@ -83,12 +82,12 @@ class ReportsApiTest {
         JsonPath first = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         long spend = first.getLong("totals.spend_nanos");
         RollupFixture f = new RollupFixture(dataSource);
-        // Yesterday: re-read on every rebuild, next to the cached sums of the days before.
+        // Yesterday: a new version, so the sums are read again.
         f.usage(TODAY.minusDays(1), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 11L, 0);
         JsonPath recent = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         assertThat(recent.getLong("totals.spend_nanos")).isEqualTo(spend + 11);
         assertThat(recent.getLong("totals.active_users")).isEqualTo(3);
-        // Four days ago: a late write moves the history counter (V253), so those sums are re-read.
+        // Four days ago: a late write moves the same version; nothing depends on how late it is.
         f.usage(TODAY.minusDays(4), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 13L, 0);
         f.outcome("rep-" + team + "-late-pr", TODAY.minusDays(5), team, people.get(2), "pr_merged", true, null, null,
                 "[\"label\"]", "org/repo#9");
@@ -110,17 +109,16 @@ class ReportsApiTest {
         String t = "/api/reports/teams/" + team + "?from=" + TODAY.minusDays(59) + "&to=" + TODAY;
         JsonPath first = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         RollupFixture f = new RollupFixture(dataSource);
-        // 45 days back (the period) and 70 days back (the previous period): both in the archive sums,
-        // which the archive counter (V254) sends back to the rollups.
+        // 45 days back (the period) and 70 days back (the previous period): whole months of them come
+        // from usage_team_month, which the same transaction wrote.
         f.usage(TODAY.minusDays(45), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 17L, 0);
         f.usage(TODAY.minusDays(70), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 19L, 0);
         JsonPath after = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         assertThat(after.getLong("totals.spend_nanos")).isEqualTo(first.getLong("totals.spend_nanos") + 17);
         assertThat(after.getLong("previousTotals.spend_nanos")).isEqualTo(first.getLong("previousTotals.spend_nanos") + 19);
         assertThat(after.getLong("daily.find { it.day == '" + TODAY.minusDays(45) + "' }.metrics.spend_nanos")).isEqualTo(17);
-        // Once the month's sums have settled in the cache (past the 2 s settle time), a second late
-        // write to the same month still moves that month's version (V255) and counts at once.
-        Awaitility.await().pollDelay(Duration.ofMillis(2100)).until(() -> true);
+        // Once the sums are cached (the same figure twice), a second late write to the same month
+        // counts on the very next request.
         long settled = Access.leader().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos");
         assertThat(Access.leader().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos")).isEqualTo(settled);
         f.usage(TODAY.minusDays(45), team, people.get(1), "gpt-4o", 1, 10, 10, 0, 23L, 0);
@@ -176,7 +174,7 @@ class ReportsApiTest {
 
     @Test
     void outcomesOfNoTeamShowUnderUnassigned() {
-        new RollupFixture(dataSource).outcome("rep-unassigned-" + team, TODAY.minusDays(1), dev.tally.identity.Team.UNASSIGNED,
+        new RollupFixture(dataSource).outcome("rep-unassigned-" + team, TODAY.minusDays(1), Team.UNASSIGNED,
                 null, "bug_caught", true, null, null, null, null);
         JsonPath org = Access.leader().get("/api/reports/org" + range).then().statusCode(200).extract().jsonPath();
         assertThat(org.getLong("teams.find { it.name == 'Unassigned' }.metrics.bugs_caught")).isPositive();

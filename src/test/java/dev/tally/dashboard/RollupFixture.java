@@ -2,24 +2,46 @@ package dev.tally.dashboard;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
-import java.sql.Date;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import org.apache.kafka.common.TopicPartition;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.arc.Arc;
+
+import dev.tally.events.CallOutcome;
+import dev.tally.events.TokenKind;
+import dev.tally.platform.time.OrgCalendar;
+import dev.tally.rollup.OutcomeEvent;
+import dev.tally.rollup.RollupBatch;
+import dev.tally.rollup.RollupStore;
+import dev.tally.rollup.UsageEvent;
+
 /**
- * Writes rollup rows the way the aggregator does (usage_daily, outcome, outcome_daily) for teams of
- * the test's own, so page and report tests do not depend on the aggregator or on each other.
+ * Writes rollups for teams of the test's own through the aggregator's own store: each call is one
+ * {@link RollupStore#apply} of a batch of events (on a partition of its own, so no real consumer's
+ * offsets move), so every rollup table and {@code rollup_version} change exactly as they do for
+ * Kafka traffic, and page and report tests depend neither on the aggregator's timing nor on each other.
  */
 public class RollupFixture {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final DataSource ds;
+    private final RollupStore store = Arc.container().instance(RollupStore.class).get();
+    private final OrgCalendar calendar = Arc.container().instance(OrgCalendar.class).get();
 
     public RollupFixture(DataSource ds) {
         this.ds = ds;
@@ -42,33 +64,66 @@ public class RollupFixture {
         return out;
     }
 
-    /** One usage_daily row, upserted like the aggregator's batches. */
-    public void usage(LocalDate day, UUID team, UUID employee, String model, long requests, long input, long output,
-            long cacheRead, long costNanos, long unpricedRequests) {
-        exec("INSERT INTO usage_daily (day, team_id, employee_id, provider, model, requests, input_tokens, output_tokens,"
-                + " cache_read_tokens, cost_nanos, unpriced_requests, unpriced_tokens) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
-                + " ON CONFLICT (day, team_id, employee_id, provider, model) DO UPDATE SET"
-                + " requests = usage_daily.requests + excluded.requests, input_tokens = usage_daily.input_tokens + excluded.input_tokens,"
-                + " output_tokens = usage_daily.output_tokens + excluded.output_tokens,"
-                + " cache_read_tokens = usage_daily.cache_read_tokens + excluded.cache_read_tokens,"
-                + " cost_nanos = usage_daily.cost_nanos + excluded.cost_nanos,"
-                + " unpriced_requests = usage_daily.unpriced_requests + excluded.unpriced_requests,"
-                + " unpriced_tokens = usage_daily.unpriced_tokens + excluded.unpriced_tokens",
-                Date.valueOf(day), team, employee, model.startsWith("claude") ? "anthropic" : "openai", model, requests, input,
-                output, cacheRead, costNanos, unpricedRequests, unpricedRequests > 0 ? input + output : 0L);
+    /** Noon of a day in the organisation's zone: the day every rollup files it under. */
+    public Instant noon(LocalDate day) {
+        return day.atTime(12, 0).atZone(calendar.zone()).toInstant();
     }
 
-    /** One outcome (outcome row + outcome_daily count), as the aggregator stores it. */
+    /**
+     * {@code requests} calls of one person, model and day: the first {@code unpricedRequests} of a
+     * model without a price, the rest priced; the first call carries the tokens, the first priced
+     * one the cost.
+     */
+    public void usage(LocalDate day, UUID team, UUID employee, String model, long requests, long input, long output,
+            long cacheRead, long costNanos, long unpricedRequests) {
+        RollupBatch batch = new RollupBatch();
+        for (long i = 0; i < requests; i++) {
+            long[] tokens = new long[TokenKind.ALL.size()];
+            if (i == 0) {
+                tokens[TokenKind.INPUT.ordinal()] = input;
+                tokens[TokenKind.OUTPUT.ordinal()] = output;
+                tokens[TokenKind.CACHE_READ.ordinal()] = cacheRead;
+            }
+            boolean priced = i >= unpricedRequests;
+            batch.add(new UsageEvent(UUID.randomUUID().toString(), noon(day), team, employee,
+                    model.startsWith("claude") ? "anthropic" : "openai", model, CallOutcome.OK, tokens, priced,
+                    priced && i == unpricedRequests ? costNanos : 0));
+        }
+        apply(batch);
+    }
+
+    /** One priced call at an exact instant (for calendar edges), 10 input and 5 output tokens. */
+    public void call(Instant at, UUID team, UUID employee, String model, long costNanos) {
+        RollupBatch batch = new RollupBatch();
+        batch.add(new UsageEvent(UUID.randomUUID().toString(), at, team, employee, "openai", model, CallOutcome.OK,
+                new long[TokenKind.ALL.size()], true, costNanos));
+        apply(batch);
+    }
+
+    /** One outcome event, counted as the aggregator counts it. */
     public void outcome(String id, LocalDate day, UUID team, UUID employee, String kind, boolean ai, String severity,
             BigDecimal valueHours, String attributionJson, String ref) {
-        exec("INSERT INTO outcome (id, kind, team_id, employee_id, ai_assisted, attribution, source, ref, occurred_at, severity,"
-                + " value_hours) VALUES (?,?,?,?,?,?::jsonb,?,?,?,?,?)", id, kind, team, employee, ai,
-                attributionJson == null ? "[]" : attributionJson, "test", ref,
-                day.atTime(12, 0).atOffset(ZoneOffset.UTC), severity, valueHours);
-        exec("INSERT INTO outcome_daily (day, team_id, kind, ai_assisted, outcomes, value_hours) VALUES (?,?,?,?,1,?)"
-                + " ON CONFLICT (day, team_id, kind, ai_assisted) DO UPDATE SET outcomes = outcome_daily.outcomes + 1,"
-                + " value_hours = outcome_daily.value_hours + excluded.value_hours",
-                Date.valueOf(day), team, kind, ai, valueHours == null ? BigDecimal.ZERO : valueHours);
+        List<String> attribution;
+        try {
+            attribution = attributionJson == null ? List.of() : JSON.readValue(attributionJson, new TypeReference<List<String>>() {
+            });
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(attributionJson, e);
+        }
+        RollupBatch batch = new RollupBatch();
+        batch.add(new OutcomeEvent(id, kind, team, employee, ai, attribution, "test", ref, noon(day), severity, valueHours));
+        apply(batch);
+    }
+
+    /** Applies a batch as the aggregator does, on a partition of its own. */
+    public void apply(RollupBatch batch) {
+        TopicPartition tp = new TopicPartition("fixture-" + UUID.randomUUID(), 0);
+        batch.consumed(tp, 0);
+        try {
+            store.apply("rollup-fixture", batch, Map.of());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void markDemo(UUID team) {

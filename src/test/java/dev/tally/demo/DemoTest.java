@@ -8,8 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,21 +26,20 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tally.access.Access;
 import dev.tally.events.Topics;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+
+import dev.tally.platform.TallyServices;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The demo as a new user meets it: TALLY_DEMO_ENABLED seeds the example org through the identity
@@ -53,7 +50,6 @@ import io.quarkus.test.junit.TestProfile;
 @QuarkusTest
 @WithTestResource(TallyServices.class)
 @TestProfile(DemoTest.Demo.class)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoTest {
 
     /** A short history (the live part is what this test is about) and brisk live traffic. */
@@ -79,6 +75,9 @@ class DemoTest {
     @Inject
     DemoRunner runner;
 
+    @Inject
+    OrgCalendar calendar;
+
     @BeforeAll
     static void consumer() {
         consumer = new KafkaConsumer<>(Map.of(
@@ -96,7 +95,6 @@ class DemoTest {
     }
 
     @Test
-    @Order(1)
     void seedsTheOrgAndFillsThePagesThroughTheRealGateway() throws Exception {
         // reports are read as a signed-in leader: sign in first, outside the timed waits below
         Access.leaderCookie();
@@ -123,7 +121,7 @@ class DemoTest {
         });
 
         // ...reach the rollups: today holds only live traffic (history ends yesterday).
-        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        String today = calendar.today().toString();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             JsonNode r = report("/api/reports/org?from=" + today + "&to=" + today);
             long requests = 0;
@@ -162,24 +160,32 @@ class DemoTest {
         assertThat(html).contains("DEMO DATA");
     }
 
+    /** Independent of the other test: waits for the demo itself, and starts the traffic again at the end. */
     @Test
-    @Order(2)
     void trafficStopsOnShutdown() throws Exception {
-        Map<UUID, String[]> teams = demoTeams();
-        assertThat(runner.trafficRunning()).isTrue();
-        runner.stop(null); // what the ShutdownEvent observer does
-        assertThat(runner.trafficRunning()).isFalse();
-        // Drain what was sent before the stop, then no further gateway call may appear.
-        AtomicInteger seen = new AtomicInteger(-1);
-        await().atMost(Duration.ofSeconds(20)).until(() -> {
+        Map<UUID, String[]> teams = await().atMost(Duration.ofSeconds(60)).until(this::demoTeams,
+                t -> t.size() == DemoOrg.TEAMS.size());
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
             poll(teams.keySet());
-            return seen.getAndSet(liveEvents.size()) == liveEvents.size();
+            return runner.trafficRunning() && !liveEvents.isEmpty();
         });
-        int after = liveEvents.size();
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
-            poll(teams.keySet());
-            return liveEvents.size() == after;
-        });
+        try {
+            runner.stop(null); // what the ShutdownEvent observer does
+            assertThat(runner.trafficRunning()).isFalse();
+            // Drain what was sent before the stop, then no further gateway call may appear.
+            AtomicInteger seen = new AtomicInteger(-1);
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                poll(teams.keySet());
+                return seen.getAndSet(liveEvents.size()) == liveEvents.size();
+            });
+            int after = liveEvents.size();
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
+                poll(teams.keySet());
+                return liveEvents.size() == after;
+            });
+        } finally {
+            runner.start(null); // what the StartupEvent observer does: the other test needs live traffic
+        }
     }
 
     private void poll(Set<UUID> teams) throws Exception {

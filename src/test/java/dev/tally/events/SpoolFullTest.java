@@ -36,7 +36,7 @@ class SpoolFullTest {
 
     @Test
     void readinessWarnsAsTheSpoolFillsAndIsDownWhenItIsFull() throws Exception {
-        int one = Spool.encode(new SpoolRecord("t", "team", UUID.randomUUID().toString(),
+        int one = SpoolFormat.encode(new SpoolRecord("t", "team", UUID.randomUUID().toString(),
                 mapper.writeValueAsBytes(event()))).remaining();
         var options = new SpoolingEventPublisher.Options(1000, 10L * one, 1 << 20, Duration.ofSeconds(1),
                 Duration.ofMillis(200), 50, Duration.ofSeconds(1));

@@ -156,7 +156,7 @@ class SpoolTest {
     void aFullSpoolRefusesWhatDoesNotFitAndTakesMoreOnceAcknowledged() throws IOException {
         List<SpoolRecord> same = IntStream.range(10, 30)
                 .mapToObj(i -> new SpoolRecord("t", "k", "id-" + i, new byte[100])).toList();
-        int one = Spool.encode(same.get(0)).remaining();
+        int one = SpoolFormat.encode(same.get(0)).remaining();
         try (Spool s = Spool.open(dir, 10L * one, 1 << 20)) {
             assertThat(s.append(same.subList(0, 15))).isEqualTo(10);
             s.sync();

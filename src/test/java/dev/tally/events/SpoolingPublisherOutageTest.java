@@ -187,7 +187,7 @@ class SpoolingPublisherOutageTest {
 
     List<Path> segmentFiles() throws IOException {
         try (Stream<Path> s = Files.list(dir.resolve("spool"))) {
-            return s.filter(f -> f.toString().endsWith(".seg") && sizeOf(f) > Spool.HEADER).toList();
+            return s.filter(f -> f.toString().endsWith(".seg") && sizeOf(f) > SpoolFormat.HEADER).toList();
         }
     }
 

@@ -2,9 +2,14 @@ package dev.tally.gateway;
 
 import static io.restassured.RestAssured.given;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import org.awaitility.Awaitility;
+import org.hamcrest.Matchers;
 
 import dev.tally.platform.TallyServices;
 import io.restassured.http.ContentType;
@@ -26,13 +31,13 @@ final class Admin {
         String employeeId = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
                 .body(Map.of("email", "gw-" + suffix + "@example.com", "name", "Gateway Tester", "teamId", teamId))
                 .post("/api/admin/employees").then().statusCode(201).extract().path("id");
-        Map<String, Object> body = new java.util.HashMap<>(keyOptions);
+        Map<String, Object> body = new HashMap<>(keyOptions);
         body.put("employeeId", employeeId);
         var created = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
                 .post("/api/admin/keys").then().statusCode(201).extract();
         Key key = new Key(teamId, employeeId, created.path("id"), created.path("key"));
         // the gateway's key cache may learn about a new key a moment later
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> given()
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given()
                 .header("Authorization", "Bearer " + key.key()).get("/v1/models").statusCode() == 200);
         return key;
     }
@@ -47,7 +52,7 @@ final class Admin {
 
     static void revoke(String keyId) {
         given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/keys/" + keyId).then()
-                .statusCode(org.hamcrest.Matchers.either(org.hamcrest.Matchers.is(204))
-                        .or(org.hamcrest.Matchers.is(200)));
+                .statusCode(Matchers.either(Matchers.is(204))
+                        .or(Matchers.is(200)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.gateway;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -20,7 +21,9 @@ import dev.tally.platform.Ports;
  * references document (chat completion and chunk objects with {@code usage}; Message and the
  * message_start / content_block_* / message_delta / message_stop stream events), with cache tokens.
  * The model name picks a behaviour: {@code -hang} (stream that never ends), {@code -stall} (one
- * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error).
+ * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error),
+ * {@code -hold} (never answers), {@code -break} (a stream whose connection drops after one chunk),
+ * {@code -breakjson} (a JSON answer whose connection drops after its head and a few bytes).
  */
 public class FakeProvider implements QuarkusTestResourceLifecycleManager {
 
@@ -35,12 +38,15 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     /** Upstream connections the gateway closed while a response was still streaming. */
     public static final AtomicInteger CANCELLED = new AtomicInteger();
     public static final Map<String, Seen> BY_MARKER = new ConcurrentHashMap<>();
+    /** Request heads received, counted before the body arrives: what the gateway sent at all. */
+    public static final AtomicInteger REQUESTS = new AtomicInteger();
 
     private Vertx vertx;
 
     @Override
     public Map<String, String> start() {
         vertx = Vertx.vertx();
+        bigEmbeddings("text-embedding-3-small"); // off the event loop, before any test asks for it
         HttpServer server = vertx.createHttpServer().requestHandler(this::handle);
         int port = Ports.freePort();
         try {
@@ -69,6 +75,7 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     }
 
     private void handle(HttpServerRequest req) {
+        REQUESTS.incrementAndGet();
         req.body().onSuccess(buf -> {
             JsonObject body = buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
             Seen seen = new Seen(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
@@ -86,6 +93,16 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                         resp.putHeader("content-type", "application/json").end("{}");
                     }
                 });
+                return;
+            }
+            if (model.endsWith("-hold")) {
+                resp.closeHandler(v -> CANCELLED.incrementAndGet());
+                return;
+            }
+            if (model.endsWith("-breakjson")) {
+                resp.putHeader("content-type", "application/json").putHeader("content-length", "2000")
+                        .write("{\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion\",");
+                vertx.setTimer(50, id -> req.connection().close());
                 return;
             }
             if (model.endsWith("-ratelimited")) {
@@ -138,11 +155,18 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
 
     /** 64 embeddings of 1,536 numbers (about 1.2 MB), as OpenAI shapes them; usage 64 × 8 tokens. */
     public static String bigEmbeddings(String model) {
+        // made once per model: formatting 98,304 numbers takes seconds on a busy machine, on the fake's event loop
+        return BIG_EMBEDDINGS.computeIfAbsent(model, FakeProvider::formatBigEmbeddings);
+    }
+
+    private static final Map<String, String> BIG_EMBEDDINGS = new ConcurrentHashMap<>();
+
+    private static String formatBigEmbeddings(String model) {
         StringBuilder b = new StringBuilder("{\"object\":\"list\",\"data\":[");
         for (int i = 0; i < 64; i++) {
             b.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":[");
             for (int j = 0; j < 1536; j++) {
-                b.append(j == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, "%.9f", Math.sin(i * 1536 + j)));
+                b.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.9f", Math.sin(i * 1536 + j)));
             }
             b.append("]}");
         }
@@ -159,6 +183,12 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         String usageNull = includeUsage ? ",\"usage\":null" : "";
         resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
                 + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
+        if (model.endsWith("-break")) {
+            resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, this breaks\"},"
+                    + "\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
+            vertx.setTimer(50, id -> req.connection().close());
+            return;
+        }
         if (model.endsWith("-hang") || model.endsWith("-stall")) {
             resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, this is a long answer\"},"
                     + "\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");

@@ -48,4 +48,26 @@ class RequestInspectorTest {
         assertThat(m.at("/stream_options/include_usage").asBoolean()).isTrue();
         assertThat(m.at("/stream_options/x").asInt()).isEqualTo(1);
     }
+
+    @Test
+    void maxTokensIsReadFromEitherApisFieldAndIsMinusOneWhenAbsent() throws Exception {
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":1024}")).maxTokens()).isEqualTo(1024);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_completion_tokens\":77}")).maxTokens())
+                .isEqualTo(77);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\"}")).maxTokens()).isEqualTo(-1);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":null}")).maxTokens()).isEqualTo(-1);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":123456789012345678901234567890}"))
+                .maxTokens()).isEqualTo(Long.MAX_VALUE);
+    }
+
+    @Test
+    void aRewrittenModelReplacesOnlyTheTopLevelModelValue() throws Exception {
+        byte[] body = b("{ \"messages\":[{\"role\":\"user\",\"content\":\"model: \\\"keep\\\"\",\"model\":\"inner\"}],"
+                + "\"model\" : \"claude-opus-4-7\" ,\"max_tokens\":5}");
+        byte[] out = RequestInspector.withModel(body, "claude-haiku-4-5");
+        assertThat(new String(out, StandardCharsets.UTF_8)).isEqualTo("{ \"messages\":[{\"role\":\"user\","
+                + "\"content\":\"model: \\\"keep\\\"\",\"model\":\"inner\"}],\"model\" : \"claude-haiku-4-5\" ,\"max_tokens\":5}");
+        assertThat(RequestInspector.withModel(b("{\"model\":\"a\\u00e9\"}"), "say \"hi\""))
+                .isEqualTo(b("{\"model\":\"say \\\"hi\\\"\"}"));
+    }
 }

@@ -3,6 +3,7 @@ package dev.tally.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +37,7 @@ class SseTapTest {
         byte[] all = stream.getBytes(StandardCharsets.UTF_8);
         Buffer out = Buffer.buffer();
         for (int i = 0; i < all.length; i += size) {
-            out.appendBuffer(tap.onChunk(Buffer.buffer(java.util.Arrays.copyOfRange(all, i, Math.min(all.length, i + size)))));
+            out.appendBuffer(tap.onChunk(Buffer.buffer(Arrays.copyOfRange(all, i, Math.min(all.length, i + size)))));
         }
         Buffer rest = tap.onEnd();
         if (rest != null) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -25,6 +26,8 @@ final class UsageEvents implements AutoCloseable {
     private final Map<String, JsonNode> byId = new ConcurrentHashMap<>();
     private final Map<String, Integer> counts = new ConcurrentHashMap<>();
     private final Map<String, String> keys = new ConcurrentHashMap<>();
+    /** Every event seen, in arrival order. */
+    private final List<JsonNode> all = new CopyOnWriteArrayList<>();
 
     UsageEvents() {
         consumer = new KafkaConsumer<>(Map.of(
@@ -51,6 +54,18 @@ final class UsageEvents implements AutoCloseable {
         return counts.getOrDefault(id, 0);
     }
 
+    /** The events of one gateway key so far, in the order they arrived. */
+    List<JsonNode> forKey(String keyId) {
+        poll();
+        return all.stream().filter(e -> keyId.equals(e.path("data").path("keyId").asText())).toList();
+    }
+
+    /** Waits until the key has at least {@code n} events, and returns them. */
+    List<JsonNode> awaitForKey(String keyId, int n) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> forKey(keyId).size() >= n);
+        return forKey(keyId);
+    }
+
     String kafkaKey(String id) {
         return keys.get(id);
     }
@@ -61,6 +76,7 @@ final class UsageEvents implements AutoCloseable {
                 JsonNode n = JSON.readTree(r.value());
                 String id = n.path("id").asText();
                 byId.put(id, n);
+                all.add(n);
                 keys.put(id, r.key());
                 counts.merge(id, 1, Integer::sum);
             } catch (Exception e) {

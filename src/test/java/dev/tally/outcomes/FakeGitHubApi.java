@@ -23,7 +23,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * ({@code GET /repos/{owner}/{repo}/pulls/{number}/commits}), answering as GitHub documents it:
  * a JSON array of commit objects, pages of {@code per_page} with a {@code Link: <…>; rel="next"}
  * header, {@code 401 Bad credentials} without the right bearer token, {@code 404 Not Found} for an
- * unknown pull request. The commits come from {@code src/test/resources/github/api/{owner}/{repo}/{number}.json}
+ * unknown pull request. Also "compare two commits" ({@code GET /repos/{owner}/{repo}/compare/{base}...{head}}),
+ * answering {@code src/test/resources/github/api/{owner}/{repo}/compare/{base}...{head}.json}, else 404.
+ * The commits come from {@code src/test/resources/github/api/{owner}/{repo}/{number}.json}
  * ({@code {number}.page2.json} for a second page). A repository whose name contains {@code flaky}
  * answers 502 to its first request, like a GitHub outage.
  *
@@ -42,6 +44,7 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
     public static final String AI_SARIF_TOOL = "Claude Code Security Review";
 
     private static final Pattern PATH = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/commits");
+    private static final Pattern COMPARE = Pattern.compile("/repos/([^/]+)/([^/]+)/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)");
 
     private HttpServer server;
     private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
@@ -74,6 +77,18 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (!("Bearer " + TOKEN).equals(auth)) {
                 send(ex, 401, "{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"401\"}", null);
+                return;
+            }
+            Matcher compare = COMPARE.matcher(ex.getRequestURI().getPath());
+            if ("GET".equals(ex.getRequestMethod()) && compare.matches()) {
+                byte[] body = resource("github/api/" + compare.group(1) + "/" + compare.group(2) + "/compare/"
+                        + compare.group(3) + "..." + compare.group(4) + ".json");
+                if (body == null) {
+                    send(ex, 404, "{\"message\":\"Not Found\",\"documentation_url\":"
+                            + "\"https://docs.github.com/rest/commits/commits#compare-two-commits\",\"status\":\"404\"}", null);
+                } else {
+                    send(ex, 200, new String(body, StandardCharsets.UTF_8), null);
+                }
                 return;
             }
             Matcher m = PATH.matcher(ex.getRequestURI().getPath());

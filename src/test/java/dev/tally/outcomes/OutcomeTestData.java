@@ -6,7 +6,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -18,6 +21,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public final class OutcomeTestData {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
+    /** An hour ago, so that outcomes dated by these payloads fall in every report period that ends today. */
+    static final String RECENT = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toString();
 
     private OutcomeTestData() {
     }
@@ -121,5 +126,58 @@ public final class OutcomeTestData {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The documented {@code pull_request_review_comment} {@code created} payload moved to {@code repo#number},
+     * as comment {@code id} by {@code login} on {@code path} lines {@code startLine..line} (startLine null:
+     * one line) of {@code commitId}, on a PR by {@code prAuthor}.
+     */
+    public static ObjectNode reviewComment(String repo, int number, long id, String login, String body, String path,
+            Integer startLine, int line, String commitId, String prAuthor) {
+        ObjectNode p = fixture("github/webhooks/pull_request_review_comment.created.json");
+        ((ObjectNode) p.get("repository")).put("full_name", repo).put("name", repo.substring(repo.indexOf('/') + 1));
+        ObjectNode pr = (ObjectNode) p.get("pull_request");
+        pr.put("number", number);
+        ((ObjectNode) pr.get("user")).put("login", prAuthor);
+        ObjectNode c = (ObjectNode) p.get("comment");
+        c.put("id", id).put("body", body).put("path", path).put("line", line).put("original_line", line)
+                .put("side", "RIGHT").put("commit_id", commitId).put("original_commit_id", commitId)
+                .put("html_url", "https://github.com/" + repo + "/pull/" + number + "#discussion_r" + id)
+                .put("created_at", RECENT).put("updated_at", RECENT);
+        if (startLine == null) {
+            c.putNull("start_line");
+        } else {
+            c.put("start_line", startLine).put("start_side", "RIGHT");
+        }
+        c.remove("in_reply_to_id");
+        ((ObjectNode) c.get("user")).put("login", login).put("type", "Bot");
+        return p;
+    }
+
+    /** A {@code pull_request_review_thread} {@code resolved} delivery of the thread the comment payload starts. */
+    public static ObjectNode threadResolved(ObjectNode commentPayload, String resolver) {
+        ObjectNode p = MAPPER.createObjectNode();
+        p.put("action", "resolved");
+        p.set("pull_request", commentPayload.get("pull_request").deepCopy());
+        ObjectNode thread = p.putObject("thread");
+        thread.put("node_id", "PRRT_kwDOTally" + commentPayload.at("/comment/id").asLong());
+        thread.putArray("comments").add(commentPayload.get("comment").deepCopy());
+        p.set("repository", commentPayload.get("repository").deepCopy());
+        ObjectNode sender = commentPayload.get("sender").deepCopy();
+        sender.put("login", resolver);
+        p.set("sender", sender);
+        return p;
+    }
+
+    /** A {@code pull_request} {@code synchronize} delivery: the PR's head moved from {@code before} to {@code after}. */
+    public static ObjectNode synchronize(String repo, int number, String prAuthor, String before, String after) {
+        ObjectNode p = mergedPr(repo, number, prAuthor, RECENT);
+        p.put("action", "synchronize").put("before", before).put("after", after);
+        ObjectNode pr = (ObjectNode) p.get("pull_request");
+        pr.put("merged", false).put("state", "open").putNull("merged_at").putNull("closed_at");
+        pr.put("updated_at", RECENT);
+        ((ObjectNode) pr.get("head")).put("sha", after);
+        return p;
     }
 }

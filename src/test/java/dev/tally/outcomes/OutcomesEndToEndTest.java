@@ -164,7 +164,7 @@ class OutcomesEndToEndTest {
 
     private long dailyOutcomes(UUID team, LocalDate day, String kind, boolean ai) throws Exception {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(sum(outcomes), 0) FROM outcome_daily WHERE team_id = ? AND day = ? AND kind = ? AND ai_assisted = ?")) {
+                "SELECT coalesce(sum(outcomes), 0) FROM outcome_team_day WHERE team_id = ? AND day = ? AND kind = ? AND ai_assisted = ?")) {
             ps.setObject(1, team);
             ps.setObject(2, day);
             ps.setString(3, kind);

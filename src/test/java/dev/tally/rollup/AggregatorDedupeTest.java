@@ -69,9 +69,9 @@ class AggregatorDedupeTest {
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> fx.scalar("SELECT count(*) FROM outcome WHERE id = ?", marker2) == 1);
 
-        assertThat(fx.scalar("SELECT coalesce(sum(outcomes),0) FROM outcome_daily WHERE team_id = ? AND kind = ?",
+        assertThat(fx.scalar("SELECT coalesce(sum(outcomes),0) FROM outcome_team_day WHERE team_id = ? AND kind = ?",
                 team, OutcomeData.PR_MERGED)).isEqualTo(1);
-        assertThat(fx.scalar("SELECT coalesce(sum(outcomes),0) FROM outcome_daily WHERE team_id = ? AND kind = ?"
+        assertThat(fx.scalar("SELECT coalesce(sum(outcomes),0) FROM outcome_team_day WHERE team_id = ? AND kind = ?"
                 + " AND ai_assisted AND day = DATE '2026-11-02'", team, OutcomeData.PR_MERGED)).isEqualTo(1);
         assertThat(fx.outcomes(team)).isEqualTo(3);
         assertThat(fx.scalar("SELECT count(*) FROM outcome WHERE team_id = ?", team)).isEqualTo(3);

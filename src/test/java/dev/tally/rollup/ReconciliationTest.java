@@ -55,6 +55,7 @@ class ReconciliationTest {
                 long out = random.nextInt(2000);
                 long cr = random.nextInt(3) == 0 ? random.nextInt(10_000) : 0;
                 long cw = random.nextInt(5) == 0 ? random.nextInt(3_000) : 0;
+                long reasoning = random.nextInt(4) == 0 ? random.nextInt(500) : 0;
                 Long cost = priced ? in * 150 + out * 600 + cr * 15 + cw * 190 : null;
                 String outcome = outcomes[random.nextInt(outcomes.length)];
                 Map<String, Long> e = expected.computeIfAbsent(team, t -> new HashMap<>());
@@ -65,13 +66,14 @@ class ReconciliationTest {
                 e.merge("output_tokens", out, Long::sum);
                 e.merge("cache_read_tokens", cr, Long::sum);
                 e.merge("cache_write_tokens", cw, Long::sum);
+                e.merge("reasoning_tokens", reasoning, Long::sum);
                 e.merge("cost_nanos", priced ? cost : 0L, Long::sum);
                 e.merge("unpriced_requests", priced ? 0L : 1L, Long::sum);
                 e.merge("unpriced_tokens", priced ? 0L : in + out + cr + cw, Long::sum);
                 Instant time = base.plusSeconds(random.nextInt(2 * 24 * 3600));
                 UsageData d = new UsageData(UUID.randomUUID().toString(), "k", employee.toString(), team.toString(),
                         model.startsWith("claude") ? "anthropic" : "openai", model, "chat.completions", false, 200,
-                        outcome, in, out, cr, cw, 0, cost, priced, false, 10, null, null);
+                        outcome, in, out, cr, cw, reasoning, cost, priced, false, 10, null, null);
                 fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), time, d));
             }
             fx.flush();
@@ -84,6 +86,9 @@ class ReconciliationTest {
             });
             for (UUID t : teams) {
                 assertThat(fx.usageTotals(t)).as("usage_daily of team %s", t).isEqualTo(expected.get(t));
+                // The coarser tables the pages read, written in the same transactions: the same totals.
+                assertThat(fx.usageTotals(t, "usage_team_day")).as("usage_team_day of %s", t).isEqualTo(expected.get(t));
+                assertThat(fx.usageTotals(t, "usage_team_month")).as("usage_team_month of %s", t).isEqualTo(expected.get(t));
                 Map<String, Long> hourly = fx.hourlyTotals(t);
                 assertThat(hourly.get("requests")).isEqualTo(expected.get(t).get("requests"));
                 assertThat(hourly.get("cost_nanos")).isEqualTo(expected.get(t).get("cost_nanos"));

@@ -9,16 +9,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
@@ -31,7 +36,7 @@ import dev.tally.platform.TallyServices;
 final class RollupFixtures implements AutoCloseable {
 
     static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
 
     private final KafkaProducer<String, byte[]> producer;
     private final DataSource dataSource;
@@ -66,7 +71,7 @@ final class RollupFixtures implements AutoCloseable {
     void send(String topic, CloudEvent<?> event) {
         try {
             send(topic, event.subject(), JSON.writeValueAsBytes(event));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -76,24 +81,23 @@ final class RollupFixtures implements AutoCloseable {
     }
 
     /** Sends and waits for the broker's acknowledgement; returns where the record landed. */
-    org.apache.kafka.clients.producer.RecordMetadata sendSync(String topic, String key, byte[] value) throws Exception {
-        return producer.send(new ProducerRecord<>(topic, key, value)).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    RecordMetadata sendSync(String topic, String key, byte[] value) throws Exception {
+        return producer.send(new ProducerRecord<>(topic, key, value)).get(30, TimeUnit.SECONDS);
     }
 
     void flush() {
         producer.flush();
     }
 
-    /** Sums of usage_daily for one team. */
+    /** Sums of usage_daily for one team: every {@link UsageMeasure}, by column name. */
     Map<String, Long> usageTotals(UUID team) throws SQLException {
-        return sums("""
-                SELECT coalesce(sum(requests),0) requests, coalesce(sum(error_requests),0) error_requests,
-                       coalesce(sum(input_tokens),0) input_tokens, coalesce(sum(output_tokens),0) output_tokens,
-                       coalesce(sum(cache_read_tokens),0) cache_read_tokens,
-                       coalesce(sum(cache_write_tokens),0) cache_write_tokens,
-                       coalesce(sum(cost_nanos),0) cost_nanos, coalesce(sum(unpriced_requests),0) unpriced_requests,
-                       coalesce(sum(unpriced_tokens),0) unpriced_tokens
-                FROM usage_daily WHERE team_id = ?""", team);
+        return usageTotals(team, "usage_daily");
+    }
+
+    /** The same sums from another per-team usage table (usage_team_day, usage_team_month). */
+    Map<String, Long> usageTotals(UUID team, String table) throws SQLException {
+        return sums("SELECT " + UsageMeasure.ALL.stream().map(m -> "coalesce(sum(" + m.column() + "), 0) " + m.column())
+                .collect(Collectors.joining(", ")) + " FROM " + table + " WHERE team_id = ?", team);
     }
 
     /** Sums of usage_hourly for one team. */
@@ -109,7 +113,7 @@ final class RollupFixtures implements AutoCloseable {
     }
 
     long outcomes(UUID team) throws SQLException {
-        return sums("SELECT coalesce(sum(outcomes),0) outcomes FROM outcome_daily WHERE team_id = ?", team)
+        return sums("SELECT coalesce(sum(outcomes),0) outcomes FROM outcome_team_day WHERE team_id = ?", team)
                 .get("outcomes");
     }
 
@@ -125,9 +129,10 @@ final class RollupFixtures implements AutoCloseable {
         }
     }
 
-    private Map<String, Long> sums(String sql, UUID team) throws SQLException {
+    /** One row of named sums; the query has one parameter. */
+    Map<String, Long> sums(String sql, Object arg) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, team);
+            ps.setObject(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 Map<String, Long> out = new HashMap<>();

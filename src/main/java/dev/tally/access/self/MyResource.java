@@ -1,7 +1,6 @@
 package dev.tally.access.self;
 
 import java.net.URI;
-import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
 
@@ -20,6 +19,7 @@ import dev.tally.access.Viewers;
 import dev.tally.dashboard.report.Period;
 import dev.tally.identity.CreatedKey;
 import dev.tally.identity.KeyView;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * {@code /api/me}: the same self-service as the My usage page, as JSON for a person's SSO access
@@ -35,18 +35,18 @@ public class MyResource {
 
     private final SelfService self;
     private final Viewers viewers;
-    private final Clock clock;
+    private final OrgCalendar calendar;
 
-    public MyResource(SelfService self, Viewers viewers, Clock clock) {
+    public MyResource(SelfService self, Viewers viewers, OrgCalendar calendar) {
         this.self = self;
         this.viewers = viewers;
-        this.clock = clock;
+        this.calendar = calendar;
     }
 
     /** Own usage over the period (preset or from/to, default the last 30 days) and own keys. */
     @GET
     public MyUsage usage(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to) {
-        return self.usage(viewers.current(), Period.parse(preset, from, to, clock));
+        return self.usage(viewers.current(), Period.parse(preset, from, to, calendar.today()));
     }
 
     @GET

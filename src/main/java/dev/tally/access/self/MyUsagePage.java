@@ -1,7 +1,6 @@
 package dev.tally.access.self;
 
 import java.net.URI;
-import java.time.Clock;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
@@ -28,6 +27,7 @@ import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.identity.CreatedKey;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * My usage: a signed-in person's own spend, calls by model and gateway keys, with self-service key
@@ -50,16 +50,16 @@ public class MyUsagePage {
     private final Navs navs;
     private final ReportService reports;
     private final UserService users;
-    private final Clock clock;
+    private final OrgCalendar calendar;
 
     public MyUsagePage(SelfService self, Viewers viewers, Navs navs, ReportService reports, UserService users,
-            Clock clock) {
+            OrgCalendar calendar) {
         this.self = self;
         this.viewers = viewers;
         this.navs = navs;
         this.reports = reports;
         this.users = users;
-        this.clock = clock;
+        this.calendar = calendar;
     }
 
     @GET
@@ -71,7 +71,7 @@ public class MyUsagePage {
             case "password" -> "Password changed.";
             default -> null;
         };
-        return page(v, Period.parse(preset, from, to, clock), null, message, null);
+        return page(v, Period.parse(preset, from, to, calendar.today()), null, message, null);
     }
 
     @POST
@@ -79,7 +79,7 @@ public class MyUsagePage {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response createKey(@FormParam("name") String name) {
         Viewer v = viewers.current();
-        Period period = Period.parse(null, null, null, clock);
+        Period period = Period.parse(null, null, null, calendar.today());
         try {
             CreatedKey key = self.createKey(v, name);
             return Response.ok(page(v, period, key, null, null)).header("Cache-Control", "no-store").build();
@@ -106,7 +106,7 @@ public class MyUsagePage {
             return Response.seeOther(URI.create("/me?done=password")).build();
         } catch (ApiException e) {
             return Response.status(e.status())
-                    .entity(page(v, Period.parse(null, null, null, clock), null, null, e.getMessage())).build();
+                    .entity(page(v, Period.parse(null, null, null, calendar.today()), null, null, e.getMessage())).build();
         }
     }
 

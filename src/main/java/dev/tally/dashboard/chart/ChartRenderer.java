@@ -26,7 +26,10 @@ import org.jfree.chart.JFreeChart;
 import org.jfree.chart.StandardChartTheme;
 import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.chart.axis.DateAxis;
+import org.jfree.chart.axis.DateTickUnit;
+import org.jfree.chart.axis.DateTickUnitType;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.TickUnits;
 import org.jfree.chart.block.BlockBorder;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
@@ -209,11 +212,19 @@ public class ChartRenderer {
         return new JFreeChart(null, new Font(FONT, Font.BOLD, 14), plot, panel.metrics().size() > 1);
     }
 
-    /** Money axes in dollars, counts compact (1.5K, 2B) instead of JFreeChart's 1.5E9. */
-    private static NumberAxis valueAxis(List<Metric> metrics) {
+    /**
+     * Money axes in dollars, counts compact (1.5K, 2B) instead of JFreeChart's 1.5E9. An axis of
+     * counts only ticks at whole numbers: there is no half a bug, and fractional ticks rounded by the
+     * compact format read "3, 2, 2, 1, 1, 0".
+     */
+    static NumberAxis valueAxis(List<Metric> metrics) {
         NumberAxis axis = new NumberAxis(axisLabel(metrics));
+        if (metrics.stream().allMatch(m -> m.unit() == Metric.Unit.COUNT)) {
+            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits(java.util.Locale.ENGLISH));
+        }
         if (metrics.stream().allMatch(m -> m.unit() == Metric.Unit.MONEY)) {
-            axis.setNumberFormatOverride(new java.text.DecimalFormat("$#,##0"));
+            // cents where the ticks need them: an axis up to $3 ticking every $0.25 read "$0, $0, $1, $1"
+            axis.setNumberFormatOverride(new java.text.DecimalFormat("$#,##0.##"));
         } else {
             java.text.NumberFormat compact = java.text.NumberFormat.getCompactNumberInstance(java.util.Locale.ENGLISH,
                     java.text.NumberFormat.Style.SHORT);
@@ -223,11 +234,21 @@ public class ChartRenderer {
         return axis;
     }
 
-    private static DateAxis dateAxis() {
+    /**
+     * Days as "d MMM", ticking at whole days only: the points are days, and a tick every 12 hours
+     * labelled by day reads "25 Nov, 25 Nov, 26 Nov".
+     */
+    static DateAxis dateAxis() {
         DateAxis a = new DateAxis();
         a.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
-        a.setDateFormatOverride(new java.text.SimpleDateFormat("d MMM", java.util.Locale.ENGLISH));
-        a.getDateFormatOverride().setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        java.text.SimpleDateFormat format = new java.text.SimpleDateFormat("d MMM", java.util.Locale.ENGLISH);
+        format.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        TickUnits days = new TickUnits();
+        for (int n : new int[] { 1, 2, 3, 7, 14, 30, 60, 90, 180, 365 }) {
+            days.add(new DateTickUnit(DateTickUnitType.DAY, n, format));
+        }
+        a.setStandardTickUnits(days);
+        a.setDateFormatOverride(format);
         return a;
     }
 

@@ -1,6 +1,5 @@
 package dev.tally.dashboard.chart;
 
-import java.time.Clock;
 import java.util.UUID;
 
 import jakarta.ws.rs.DefaultValue;
@@ -23,6 +22,7 @@ import dev.tally.dashboard.report.ReportService;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.time.OrgCalendar;
 
 /** A chart panel of any dashboard as PNG or SVG: {@code /charts/{dashboard}/{panel}.png?from=&to=&team=}. */
 @Path("/charts/{dashboard}")
@@ -33,11 +33,12 @@ public class ChartResource {
     private final ReportService reports;
     private final DashboardCatalog catalog;
     private final Roles roles;
+    private final OrgCalendar calendar;
     private final Viewers viewers;
-    private final Clock clock = Clock.systemUTC();
 
     public ChartResource(ChartRenderer renderer, ReportService reports, DashboardCatalog catalog, Roles roles,
-            Viewers viewers) {
+            OrgCalendar calendar, Viewers viewers) {
+        this.calendar = calendar;
         this.renderer = renderer;
         this.reports = reports;
         this.catalog = catalog;
@@ -87,7 +88,7 @@ public class ChartResource {
         if (!panel.isChart()) {
             throw ApiException.badRequest("panel: '" + panelId + "' is a " + panel.typeName() + " panel, not a chart");
         }
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report;
         if (d.scope() == Dashboard.Scope.TEAM) {
             if (team == null || team.isBlank()) {

@@ -1,10 +1,10 @@
 package dev.tally.dashboard.page;
 
 import java.net.URI;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -29,9 +29,12 @@ import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.Report;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.roi.Metrics;
+import dev.tally.outcomes.review.ReviewerReport;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.cache.StampedCache;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The leadership pages, server-rendered (no JavaScript needed). Panels come from
@@ -47,9 +50,10 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance);
+                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter);
 
-        static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
+        static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
+                List<ReviewerReport.Row> reviewers, String reviewsAfter);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
@@ -67,40 +71,30 @@ public class DashboardPages {
     private final OperationsService operations;
     private final DashboardCatalog catalog;
     private final Roles roles;
+    private final OrgCalendar calendar;
+    private final ReviewerReport reviewers;
     private final Viewers viewers;
     private final Navs navs;
-    private final Clock clock = Clock.systemUTC();
 
-    /**
-     * Rendered pages, reused only while the report cache hands out the very same report instance
-     * (so the data is unchanged, see ReportCache) with the same dashboard definitions and frame.
-     */
-    private record Rendered(Report report, Dashboard dashboard, String html) {
-    }
+    /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
+    private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
 
     private record RenderKey(String page, PageContext context) {
     }
 
-    private final java.util.concurrent.ConcurrentHashMap<RenderKey, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+    /** What a rendered page shows: equal (the same figures, teams and panels) means the same HTML. */
+    private record Shown(Report report, Dashboard dashboard) {
+    }
 
-    private String render(String name, PageContext page, Report report, Dashboard d,
-            java.util.function.Supplier<TemplateInstance> template) {
-        RenderKey key = new RenderKey(name, page);
-        Rendered r = rendered.get(key);
-        if (r != null && r.report() == report && r.dashboard() == d) {
-            return r.html();
-        }
-        String html = template.get().render();
-        if (rendered.size() >= 512) {
-            rendered.clear();
-        }
-        rendered.put(key, new Rendered(report, d, html));
-        return html;
+    private String render(String name, PageContext page, Report report, Dashboard d, Supplier<TemplateInstance> template) {
+        return rendered.get(new RenderKey(name, page), new Shown(report, d), () -> template.get().render());
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            Viewers viewers, Navs navs) {
+            ReviewerReport reviewers, OrgCalendar calendar, Viewers viewers, Navs navs) {
+        this.calendar = calendar;
         this.reports = reports;
+        this.reviewers = reviewers;
         this.operations = operations;
         this.catalog = catalog;
         this.roles = roles;
@@ -118,14 +112,16 @@ public class DashboardPages {
             return Response.seeOther(URI.create("/me")).build();
         }
         viewer.requireReports();
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
-        return Response.ok(render("org", page, report, d, () -> orgPage(page, report, d))).build();
+        return Response.ok(render("org", page, report, d, () -> orgPage(page, report, d,
+                reviewers.rows(null, period.from(), period.to())))).build();
     }
 
-    private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d) {
+    private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
+            List<ReviewerReport.Row> reviewers) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -137,9 +133,10 @@ public class DashboardPages {
             }
         }
         paying.sort((a, b) -> report.teamMetrics(b.id()).roiMultiple().compareTo(report.teamMetrics(a.id()).roiMultiple()));
-        return Templates.org(page, report, d,
-                PanelView.of(d, report, "/api/reports/org", page.query(), page.query()),
-                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()));
+        List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
+        return Templates.org(page, report, d, panels,
+                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
+                reviewsAfter(panels));
     }
 
     @GET
@@ -149,13 +146,23 @@ public class DashboardPages {
         enabled();
         UUID teamId = teamId(id);
         viewers.current().requireTeamDetail(teamId);
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.team(teamId, period);
         Dashboard d = catalog.current().dashboard("team");
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
-        return render("team", page, report, d, () -> Templates.team(page, report, d,
-                PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query())));
+        // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
+        return render("team", page, report, d, () -> {
+            List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
+            return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
+                    reviewsAfter(panels));
+        });
+    }
+
+    /** The AI review findings follow the outcomes chart, or the last panel of a dashboard without one. */
+    static String reviewsAfter(List<PanelView> panels) {
+        return panels.stream().map(v -> v.panel().id()).filter("outcomes"::equals).findFirst()
+                .orElse(panels.isEmpty() ? "" : panels.get(panels.size() - 1).panel().id());
     }
 
     @GET
@@ -164,7 +171,7 @@ public class DashboardPages {
             @QueryParam("to") String to) {
         enabled();
         viewers.current().requireReports();
-        Period period = Period.parse(preset, from, to, clock);
+        Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
         PageContext page = page(d.title(), "models", "/models", period, report.demoData());
@@ -177,13 +184,14 @@ public class DashboardPages {
     public TemplateInstance operations() {
         enabled();
         viewers.current().requireAllTeams();
-        Period period = Period.parse(null, null, null, clock);
+        Period period = Period.parse(null, null, null, calendar.today());
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
         return Templates.operations(page, operations.status());
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
-        return PageContext.of(title, active, path, period, clock, demo, catalog.lastError().orElse(null), navs.current());
+        return PageContext.of(title, active, path, period, calendar.today(), demo, catalog.lastError().orElse(null),
+                navs.current());
     }
 
     private void enabled() {

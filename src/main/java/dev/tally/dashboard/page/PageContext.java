@@ -1,7 +1,9 @@
 package dev.tally.dashboard.page;
 
-import java.time.Clock;
+import java.time.LocalDate;
 import java.util.List;
+
+import io.quarkus.qute.TemplateData;
 
 import dev.tally.access.page.Nav;
 import dev.tally.dashboard.report.Period;
@@ -13,17 +15,17 @@ import dev.tally.dashboard.report.Period;
  * @param query the period as a query string ("?from=…&to=…"), appended to every link so navigating
  *              keeps the period
  */
-@io.quarkus.qute.TemplateData
+@TemplateData
 public record PageContext(String title, String active, Period period, Period previous, String preset, String query,
         boolean demo, String definitionsError, List<PresetLink> presets, String selfPath, Nav nav) {
 
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record PresetLink(String key, String label, String href, boolean selected) {
     }
 
-    public static PageContext of(String title, String active, String selfPath, Period period, Clock clock, boolean demo,
+    public static PageContext of(String title, String active, String selfPath, Period period, LocalDate today, boolean demo,
             String definitionsError, Nav nav) {
-        String preset = period.preset(clock);
+        String preset = period.preset(today);
         String query = "?from=" + period.from() + "&to=" + period.to();
         List<PresetLink> presets = List.of(
                 link("7d", "Last 7 days", selfPath, preset), link("30d", "Last 30 days", selfPath, preset),

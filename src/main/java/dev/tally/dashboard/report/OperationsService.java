@@ -6,9 +6,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import javax.sql.DataSource;
 
@@ -16,9 +21,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.qute.TemplateData;
 
 import dev.tally.dashboard.definition.DashboardCatalog;
 import dev.tally.rollup.PipelineSnapshot;
+import dev.tally.platform.time.OrgCalendar;
 import dev.tally.rollup.PipelineStatus;
 
 /**
@@ -30,11 +37,11 @@ import dev.tally.rollup.PipelineStatus;
 @ApplicationScoped
 public class OperationsService {
 
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record DlqEntry(String topic, int partition, long offset, String reason, Instant receivedAt) {
     }
 
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record Gauge(String name, String tags, double value) {
         public String display() {
             return value == Math.rint(value) ? Long.toString((long) value) : Double.toString(value);
@@ -46,13 +53,13 @@ public class OperationsService {
      * @param spool             spool gauges; empty when this instance has none (shown as n/a)
      * @param definitionsError  the refused dashboards/ change, or null
      */
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record Status(PipelineSnapshot pipeline, List<DlqEntry> recentDlq, List<Gauge> spool,
-            String definitionsError, String definitionsOrigin) {
+            String definitionsError, String definitionsOrigin, Instant now, ZoneId zone) {
 
         /** Seconds since the last batch commit; null before the first. */
         public Long secondsSinceLastBatch() {
-            return pipeline.lastBatchAt() == null ? null : Duration.between(pipeline.lastBatchAt(), Instant.now()).toSeconds();
+            return pipeline.lastBatchAt() == null ? null : Duration.between(pipeline.lastBatchAt(), now).toSeconds();
         }
 
         /** Lag in messages; null while Kafka could not be asked (a stale number would mislead). */
@@ -64,15 +71,18 @@ public class OperationsService {
             return spool.stream().filter(g -> g.name().endsWith("spool.records")).map(g -> (long) g.value()).findFirst().orElse(null);
         }
 
-        /** "17:24:14 UTC" (with the date when it is not today): a time a person reads, not an ISO stamp. */
+        /**
+         * "17:24:14 Europe/Berlin" in the organisation's zone (with the date when it is not today): a
+         * time a person reads, not an ISO stamp.
+         */
         public String lastBatchTime() {
             Instant at = pipeline.lastBatchAt();
             if (at == null) {
                 return null;
             }
-            java.time.ZonedDateTime z = at.atZone(java.time.ZoneOffset.UTC);
-            boolean today = z.toLocalDate().equals(java.time.LocalDate.now(java.time.ZoneOffset.UTC));
-            return java.time.format.DateTimeFormatter.ofPattern(today ? "HH:mm:ss 'UTC'" : "yyyy-MM-dd HH:mm:ss 'UTC'").format(z);
+            ZonedDateTime z = at.atZone(zone);
+            boolean today = z.toLocalDate().equals(LocalDate.ofInstant(now, zone));
+            return DateTimeFormatter.ofPattern(today ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss").format(z) + " " + zone.getId();
         }
 
         /** One sentence on the spool: is Kafka reachable, how much waits on disk, out of how much room. */
@@ -101,11 +111,11 @@ public class OperationsService {
                 b /= 1024;
                 u++;
             }
-            return (u == 0 ? String.format(java.util.Locale.ROOT, "%.0f", b) : String.format(java.util.Locale.ROOT, "%.1f", b)) + " " + units[u];
+            return (u == 0 ? String.format(Locale.ROOT, "%.0f", b) : String.format(Locale.ROOT, "%.1f", b)) + " " + units[u];
         }
 
         public String eventsPerSecond() {
-            return String.format(java.util.Locale.ROOT, "%.1f", pipeline.eventsPerSecond());
+            return String.format(Locale.ROOT, "%.1f", pipeline.eventsPerSecond());
         }
     }
 
@@ -114,7 +124,11 @@ public class OperationsService {
     private final MeterRegistry registry;
     private final DashboardCatalog catalog;
 
-    public OperationsService(DataSource dataSource, PipelineStatus pipeline, MeterRegistry registry, DashboardCatalog catalog) {
+    private final OrgCalendar calendar;
+
+    public OperationsService(DataSource dataSource, PipelineStatus pipeline, MeterRegistry registry, DashboardCatalog catalog,
+            OrgCalendar calendar) {
+        this.calendar = calendar;
         this.dataSource = dataSource;
         this.pipeline = pipeline;
         this.registry = registry;
@@ -140,6 +154,7 @@ public class OperationsService {
                 m.measure().forEach(ms -> spool.add(new Gauge(name, m.getId().getTags().toString(), ms.getValue())));
             }
         }
-        return new Status(pipeline.current(), recent, spool, catalog.lastError().orElse(null), catalog.current().origin());
+        return new Status(pipeline.current(), recent, spool, catalog.lastError().orElse(null), catalog.current().origin(),
+                calendar.clock().instant(), calendar.zone());
     }
 }

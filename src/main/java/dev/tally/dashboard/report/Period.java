@@ -1,6 +1,5 @@
 package dev.tally.dashboard.report;
 
-import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
@@ -8,8 +7,9 @@ import java.time.temporal.ChronoUnit;
 import dev.tally.platform.ApiException;
 
 /**
- * A range of whole UTC days, both ends inclusive ({@code to} is the last day counted). The
- * comparison period is the one of equal length that ends the day before {@code from}.
+ * A range of whole days of the organisation's calendar ({@code TALLY_TIMEZONE}), both ends
+ * inclusive ({@code to} is the last day counted). The comparison period is the one of equal length
+ * that ends the day before {@code from}.
  */
 public record Period(LocalDate from, LocalDate to) {
 
@@ -39,12 +39,26 @@ public record Period(LocalDate from, LocalDate to) {
     }
 
     /**
+     * The period as whole months, read from a month table, and the days around them, read from a
+     * day table: the days {@code from..monthsFrom-1} and {@code monthsTo..to}, the months
+     * {@code monthsFrom..monthsTo-1} (first days of months). Without a whole month both month
+     * bounds are {@code to + 1}, so every day is in the first run and the other two are empty.
+     */
+    public record Parts(LocalDate from, LocalDate monthsFrom, LocalDate monthsTo, LocalDate to) {
+    }
+
+    public Parts parts() {
+        LocalDate first = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+        LocalDate end = to.plusDays(1).withDayOfMonth(1);
+        return first.isBefore(end) ? new Parts(from, first, end, to) : new Parts(from, to.plusDays(1), to.plusDays(1), to);
+    }
+
+    /**
      * The period a request asks for: {@code preset} (7d, 30d, 90d, mtd) or {@code from}/{@code to}
      * (ISO dates; a missing {@code to} is today, a missing {@code from} is 29 days before
-     * {@code to}). Nothing given = the last 30 days including today (UTC).
+     * {@code to}). Nothing given = the last 30 days including today (in the organisation's zone).
      */
-    public static Period parse(String preset, String from, String to, Clock clock) {
-        LocalDate today = LocalDate.now(clock);
+    public static Period parse(String preset, String from, String to, LocalDate today) {
         boolean custom = (from != null && !from.isBlank()) || (to != null && !to.isBlank());
         if (preset != null && !preset.isBlank() && !"custom".equals(preset)) {
             return switch (preset) {
@@ -72,8 +86,7 @@ public record Period(LocalDate from, LocalDate to) {
     }
 
     /** Which preset this period equals today, or "custom". */
-    public String preset(Clock clock) {
-        LocalDate today = LocalDate.now(clock);
+    public String preset(LocalDate today) {
         if (!to.equals(today)) {
             return "custom";
         }

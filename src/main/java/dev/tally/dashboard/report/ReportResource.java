@@ -1,7 +1,7 @@
 package dev.tally.dashboard.report;
 
-import java.time.Clock;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,10 +24,11 @@ import dev.tally.dashboard.roi.Metric;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * Reports as JSON, and every table as CSV with {@code ?format=csv&table=<name>}. Periods:
- * {@code from}/{@code to} ISO dates, both inclusive (UTC days), or {@code preset} = 7d, 30d, 90d, mtd;
+ * {@code from}/{@code to} ISO dates, both inclusive (days of the organisation's time zone, TALLY_TIMEZONE), or {@code preset} = 7d, 30d, 90d, mtd;
  * default the last 30 days. Table names: the built-in ones listed per report, or any panel id of
  * the matching dashboard in {@code dashboards/}. Scoped to the caller ({@link Viewers}): org-level
  * reports (totals per team, no people) need reports access; a team's report needs that team's
@@ -46,12 +47,13 @@ public class ReportResource {
     private final OperationsService operations;
     private final DashboardCatalog catalog;
     private final Roles roles;
+    private final OrgCalendar calendar;
     private final Viewers viewers;
-    private final Clock clock = Clock.systemUTC();
 
     public ReportResource(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            Viewers viewers) {
+            OrgCalendar calendar, Viewers viewers) {
         this.reports = reports;
+        this.calendar = calendar;
         this.operations = operations;
         this.catalog = catalog;
         this.roles = roles;
@@ -86,7 +88,7 @@ public class ReportResource {
         if (csv(format)) {
             return csv("teams", r, "teams", Tables.table("teams", "Teams", r, Grouping.TEAM, ALL, ""));
         }
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        Map<String, Object> out = new LinkedHashMap<>();
         out.put("period", ReportJson.period(r.period()));
         out.put("previousPeriod", ReportJson.period(r.previousPeriod()));
         out.put("demoData", r.demoData());
@@ -149,7 +151,7 @@ public class ReportResource {
     private Period period(String preset, String from, String to) {
         enabled();
         viewers.current().requireReports();
-        return Period.parse(preset, from, to, clock);
+        return Period.parse(preset, from, to, calendar.today());
     }
 
     private void enabled() {

@@ -1,16 +1,23 @@
 package dev.tally.outcomes.api;
 
+import java.io.IOException;
 import java.util.List;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.outcomes.Intake;
+import dev.tally.platform.ApiException;
 import io.smallrye.common.annotation.Blocking;
 
 /**
@@ -30,17 +37,30 @@ public class OutcomeResource {
     public record Accepted(List<String> accepted) {
     }
 
-    private final OutcomeService service;
+    static final List<String> ACCEPTED = List.of(Intake.JSON, CLOUDEVENTS_JSON, CLOUDEVENTS_BATCH_JSON);
 
-    public OutcomeResource(OutcomeService service) {
+    private final OutcomeService service;
+    private final ObjectMapper mapper;
+
+    public OutcomeResource(OutcomeService service, ObjectMapper mapper) {
         this.service = service;
+        this.mapper = mapper;
     }
 
     @POST
     @Blocking
-    @Consumes({ MediaType.APPLICATION_JSON, CLOUDEVENTS_JSON, CLOUDEVENTS_BATCH_JSON })
+    @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response post(JsonNode body) {
-        return Response.accepted(new Accepted(service.accept(body))).build();
+    public Response post(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+        Intake.requireType(contentType, ACCEPTED);
+        JsonNode json;
+        try {
+            json = body == null || body.length == 0 ? null : mapper.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("unreadable body: " + e.getMessage());
+        }
+        return Response.accepted(new Accepted(service.accept(json))).build();
     }
 }

@@ -50,25 +50,22 @@ public interface OutcomesConfig {
     }
 
     interface Reviews {
-        /** GitHub logins of AI reviewers whose findings count as {@code bug_caught}. */
-        @WithDefault("coderabbitai[bot],copilot-pull-request-reviewer[bot],claude[bot],greptile-apps[bot],cursor[bot]")
-        List<String> aiReviewers();
-
-        /** Markers (case-insensitive substrings) in a review or review comment that mean it reports a finding. */
-        @WithDefault("potential issue,bug,vulnerability,security,\u26a0\ufe0f,\ud83d\udc1b")
-        List<String> findingMarkers();
-
-        /** Severity words looked for in a finding's text, most severe first; the first found is its severity. */
-        @WithDefault("critical,high,major,medium,minor,low")
-        List<String> severities();
-
-        /** Whether an AI reviewer's review in state {@code changes_requested} is a finding by itself. */
-        @WithDefault("true")
-        boolean changesRequestedIsFinding();
+        /**
+         * A YAML file of AI reviewer rules that replaces the built-in {@code outcomes/reviewers.yaml}
+         * (which reviewers, which of their comments are findings, severities); see docs/outcomes.md.
+         */
+        Optional<String> rulesFile();
     }
 
     interface Sarif {
         /** SARIF tool names ({@code runs[].tool.driver.name}, case-insensitive) whose findings count as AI work. */
         Optional<List<String>> aiTools();
+
+        /**
+         * Fingerprint values that never identify a result, whatever else the upload holds (Semgrep OSS
+         * without a login writes {@code "requires login"}); such results are identified by their location.
+         */
+        @WithDefault("requires login")
+        List<String> placeholderFingerprints();
     }
 }

@@ -1,7 +1,6 @@
 package dev.tally.outcomes.github;
 
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +19,12 @@ import dev.tally.outcomes.attribution.GatewayUse;
 import dev.tally.outcomes.attribution.PrEvidence;
 import dev.tally.outcomes.config.OutcomesConfig;
 import dev.tally.outcomes.mapping.TeamMapper;
+import dev.tally.outcomes.review.ReviewRules;
 
 /**
- * Turns a used webhook payload into outcomes (id → data): a merged PR with its AI attribution, or a
- * bug caught by an AI reviewer, each attributed to the PR author's team (else the repository's, else
- * Unassigned). May call the GitHub REST API: run it on a worker thread.
+ * Turns a used webhook payload into outcomes (id → data): a merged PR with its AI attribution, or an
+ * AI reviewer's finding flagged or fixed ({@link ReviewFindings}), each attributed to the PR author's
+ * team (else the repository's, else Unassigned). May call the GitHub REST API: run it on a worker thread.
  */
 @ApplicationScoped
 public class GitHubOutcomes {
@@ -36,13 +36,16 @@ public class GitHubOutcomes {
     private final GatewayUse gatewayUse;
     private final AttributionRules rules;
     private final ReviewRules reviews;
+    private final ReviewFindings findings;
 
-    public GitHubOutcomes(GitHubClient github, TeamMapper teams, GatewayUse gatewayUse, OutcomesConfig config) {
+    public GitHubOutcomes(GitHubClient github, TeamMapper teams, GatewayUse gatewayUse, OutcomesConfig config,
+            ReviewRules reviews, ReviewFindings findings) {
         this.github = github;
         this.teams = teams;
         this.gatewayUse = gatewayUse;
         this.rules = AttributionRules.from(config.attribution());
-        this.reviews = ReviewRules.from(config.reviews());
+        this.reviews = reviews;
+        this.findings = findings;
     }
 
     public ReviewRules reviews() {
@@ -58,10 +61,10 @@ public class GitHubOutcomes {
         GitHubEvents.Classified c = GitHubEvents.classify(event, payload, reviews);
         return switch (c.kind()) {
             case PR_MERGED -> prMerged(payload, lastAttempt);
-            case REVIEW_FINDING -> finding(payload, payload.path("review"), "github:review:", "state",
-                    "submitted_at");
-            case REVIEW_COMMENT_FINDING -> finding(payload, payload.path("comment"), "github:review-comment:", null,
-                    "created_at");
+            case REVIEW_FINDING -> findings.flagged(payload, payload.path("comment"));
+            case THREAD_RESOLVED -> findings.threadResolved(payload);
+            case REVIEWER_CONFIRMED_FIX -> findings.reviewerConfirmed(payload);
+            case PR_PUSHED -> findings.pushed(payload);
             case IGNORED -> Map.of();
         };
     }
@@ -69,9 +72,9 @@ public class GitHubOutcomes {
     private Map<String, OutcomeData> prMerged(JsonNode payload, boolean lastAttempt) throws GitHubApiException {
         String repo = payload.path("repository").path("full_name").asText();
         JsonNode pr = payload.path("pull_request");
-        int number = pr.path("number").asInt(payload.path("number").asInt());
+        int number = GitHubEvents.prNumber(payload);
         String author = pr.path("user").path("login").asText(null);
-        Instant mergedAt = time(pr.path("merged_at"), time(pr.path("closed_at"), Instant.now()));
+        Instant mergedAt = ReviewFindings.time(pr.path("merged_at"), ReviewFindings.time(pr.path("closed_at"), Instant.now()));
 
         List<String> messages;
         if (!github.configured()) {
@@ -120,31 +123,5 @@ public class GitHubOutcomes {
             }
         }
         return texts;
-    }
-
-    private Map<String, OutcomeData> finding(JsonNode payload, JsonNode item, String idPrefix, String stateField,
-            String timeField) {
-        String repo = payload.path("repository").path("full_name").asText();
-        String reviewer = item.path("user").path("login").asText(null);
-        ReviewRules.Finding f = reviews.finding(reviewer, stateField == null ? null : item.path(stateField).asText(""),
-                item.path("body").asText("")).orElseThrow();
-        String prAuthor = payload.path("pull_request").path("user").path("login").asText(null);
-        TeamMapper.Mapping m = teams.map(prAuthor, repo);
-        String id = idPrefix + item.path("id").asText();
-        return Map.of(id, new OutcomeData(OutcomeData.BUG_CAUGHT, m.teamId().toString(),
-                m.employeeId() == null ? null : m.employeeId().toString(), true, f.evidence(),
-                OutcomeEmitter.SOURCE_GITHUB, item.path("html_url").asText(id), time(item.path(timeField), Instant.now()),
-                f.severity(), null));
-    }
-
-    private static Instant time(JsonNode n, Instant fallback) {
-        if (n == null || !n.isTextual()) {
-            return fallback;
-        }
-        try {
-            return Instant.parse(n.asText());
-        } catch (DateTimeParseException e) {
-            return fallback;
-        }
     }
 }

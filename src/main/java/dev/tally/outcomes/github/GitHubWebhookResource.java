@@ -2,6 +2,7 @@ package dev.tally.outcomes.github;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.outcomes.Intake;
 import dev.tally.outcomes.config.GitHubConfig;
 import dev.tally.platform.ApiException;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,6 +32,7 @@ public class GitHubWebhookResource {
 
     public static final String METRIC = "tally.github.webhook.deliveries";
     static final String UNVERIFIED = "unverified";
+    static final List<String> ACCEPTED = List.of(Intake.JSON);
 
     /** The answer to GitHub (shown in the webhook's "Recent Deliveries"). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -68,6 +71,14 @@ public class GitHubWebhookResource {
             throw new ApiException(503, "GitHub webhooks are disabled: set TALLY_GITHUB_WEBHOOK_SECRET to the "
                     + "secret configured on the GitHub webhook");
         }
+        // Before the signature: a form-encoded delivery is signed over bytes the framework may already have
+        // parsed as a form, so its signature could not be checked; its only fix is the webhook's setting.
+        try {
+            Intake.requireType(contentType, ACCEPTED);
+        } catch (ApiException e) {
+            count(UNVERIFIED, "malformed");
+            throw new ApiException(415, e.getMessage() + " (set the webhook's content type to application/json)");
+        }
         switch (signature.verify(body, signatureHeader)) {
             case VALID -> {
             }
@@ -84,10 +95,6 @@ public class GitHubWebhookResource {
                 throw new ApiException(401, "X-Hub-Signature-256 does not match the body signed with "
                         + "TALLY_GITHUB_WEBHOOK_SECRET");
             }
-        }
-        if (contentType != null && contentType.toLowerCase().startsWith("application/x-www-form-urlencoded")) {
-            count(event, "malformed");
-            throw new ApiException(415, "set the webhook's content type to application/json");
         }
         if (event == null || event.isBlank()) {
             count(null, "malformed");

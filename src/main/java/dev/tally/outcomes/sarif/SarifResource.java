@@ -1,17 +1,21 @@
 package dev.tally.outcomes.sarif;
 
+import java.util.List;
 import java.util.Map;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
 import dev.tally.access.audit.AuditTarget;
+import dev.tally.outcomes.Intake;
 
 /**
  * {@code POST /api/outcomes/sarif?repo=owner/name}: a SARIF 2.1.0 log as code scanners write it.
@@ -20,6 +24,8 @@ import dev.tally.access.audit.AuditTarget;
  */
 @Path("/api/outcomes/sarif")
 public class SarifResource {
+
+    static final List<String> ACCEPTED = List.of(Intake.SARIF_JSON, Intake.JSON, Intake.OCTET_STREAM);
 
     private final SarifService service;
     private final AuditLog audit;
@@ -30,9 +36,11 @@ public class SarifResource {
     }
 
     @POST
-    @Consumes({ MediaType.APPLICATION_JSON, "application/sarif+json", MediaType.APPLICATION_OCTET_STREAM })
+    @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public SarifService.Uploaded upload(@QueryParam("repo") String repo, byte[] body) {
+    public SarifService.Uploaded upload(@QueryParam("repo") String repo,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+        Intake.requireType(contentType, ACCEPTED);
         SarifService.Uploaded uploaded = service.upload(repo, body);
         // a summary: the outcome ids can be thousands, and the events carry them
         audit.record(AuditTarget.IMPORT, AuditChange.UPLOAD, "sarif:" + repo, null, Map.of("repo", uploaded.repo(),

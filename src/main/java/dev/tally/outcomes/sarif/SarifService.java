@@ -1,7 +1,10 @@
 package dev.tally.outcomes.sarif;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +17,8 @@ import java.util.stream.Collectors;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,32 +32,57 @@ import dev.tally.outcomes.mapping.TeamMapper;
 import dev.tally.platform.ApiException;
 
 /**
- * A SARIF upload → one {@code security_finding} per distinct result, attributed to the repository's
- * team. The event id ({@code sarif:<tool>:<repo>:<rule>:<key>}) is the same on every upload of the
- * same scan, so re-uploading counts nothing twice.
+ * A SARIF upload → one {@code security_finding} per distinct open result, attributed to the
+ * repository's team. The event id ({@code sarif:<tool>:<repo>:<rule>:<identity>}, see
+ * {@link FindingIdentity}) is the same on every upload of the same scan, so re-uploading counts
+ * nothing twice, and {@code sarif_finding} remembers it so the answer can tell new from known.
+ * Every result is accounted for: {@code results = findings + suppressed + Σ ignored}.
  */
 @ApplicationScoped
 public class SarifService {
 
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+");
+    /** SARIF result kinds that say the rule did not find a problem (§3.27.9). */
+    private static final Set<String> NOT_A_PROBLEM = Set.of("pass", "notapplicable", "informational");
 
-    public record Uploaded(String repo, String teamId, int results, int findings, List<String> tools, List<String> ids) {
+    /** A reason and how many results it applies to. */
+    public record Count(String reason, int count) {
+    }
+
+    /**
+     * The answer: {@code findings} open findings in the file, of which {@code new} were never counted
+     * before (the rest are {@code known}: counted by an earlier upload, or marked unchanged/updated by
+     * the tool's own baseline); {@code suppressed} results; results {@code ignored}, with why; and
+     * findings whose identity {@code fellBack} to their location, with why.
+     */
+    @JsonPropertyOrder({ "repo", "teamId", "tools", "results", "findings", "new", "known", "suppressed", "ignored",
+            "fellBack", "ids" })
+    public record Uploaded(String repo, String teamId, List<String> tools, int results, int findings,
+            @JsonProperty("new") int fresh, int known, int suppressed, List<Count> ignored, List<Count> fellBack,
+            List<String> ids) {
     }
 
     private final ObjectMapper mapper;
     private final TeamMapper teams;
     private final OutcomeEmitter emitter;
+    private final SarifFindingStore store;
+    private final Clock clock;
     private final Set<String> aiTools;
+    private final Set<String> placeholders;
 
-    public SarifService(ObjectMapper mapper, TeamMapper teams, OutcomeEmitter emitter, OutcomesConfig config) {
+    public SarifService(ObjectMapper mapper, TeamMapper teams, OutcomeEmitter emitter, SarifFindingStore store,
+            Clock clock, OutcomesConfig config) {
         this.mapper = mapper;
         this.teams = teams;
         this.emitter = emitter;
+        this.store = store;
+        this.clock = clock;
         this.aiTools = config.sarif().aiTools().orElse(List.of()).stream()
                 .map(t -> t.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+        this.placeholders = Set.copyOf(config.sarif().placeholderFingerprints());
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
+    @Transactional
     public Uploaded upload(String repo, byte[] body) {
         if (repo == null || repo.isBlank()) {
             throw ApiException.badRequest("query parameter repo is required (repo=owner/name)");
@@ -72,25 +102,74 @@ public class SarifService {
         } catch (IOException e) {
             throw ApiException.badRequest("unreadable body: " + e.getMessage());
         }
-        List<SarifFinding> findings;
+        Instant now = clock.instant();
+        List<SarifResult> results;
         try {
-            findings = SarifParser.parse(root, Instant.now());
+            results = SarifParser.parse(root, now);
         } catch (SarifException e) {
             throw ApiException.badRequest(e.getMessage());
         }
         UUID teamId = teams.byRepository(repository).orElse(Team.UNASSIGNED);
+
         Map<String, OutcomeData> events = new LinkedHashMap<>();
-        for (SarifFinding f : findings) {
-            boolean ai = aiTools.contains(f.tool().toLowerCase(Locale.ROOT));
-            String id = OutcomeIds.bounded("sarif:" + f.tool() + ":" + repository + ":" + f.ruleId() + ":" + f.key());
-            String ref = repository + (f.location() == null ? "" : "/" + f.location()) + " " + f.ruleId();
-            events.putIfAbsent(id, new OutcomeData(OutcomeData.SECURITY_FINDING, teamId.toString(), null, ai,
-                    ai ? List.of("sarif-tool:" + f.tool()) : List.of(), OutcomeEmitter.SOURCE_SARIF, ref,
-                    f.scannedAt(), f.severity(), null));
+        List<SarifFindingStore.Row> rows = new ArrayList<>();
+        Set<String> baselineKnown = new HashSet<>();
+        Map<String, Integer> ignored = new LinkedHashMap<>();
+        Map<String, Integer> fellBack = new LinkedHashMap<>();
+        int suppressed = 0;
+        for (FindingIdentity.Decided d : FindingIdentity.decide(results, placeholders)) {
+            SarifResult r = d.result();
+            String why = setAside(r, d.key());
+            if (r.suppressed()) {
+                suppressed++;
+                continue;
+            }
+            if (why != null) {
+                ignored.merge(why, 1, Integer::sum);
+                continue;
+            }
+            String id = OutcomeIds.bounded("sarif:" + r.tool() + ":" + repository + ":" + r.ruleId() + ":" + d.key());
+            if (events.containsKey(id)) {
+                ignored.merge("repeats another result of this upload (same tool, rule and identity)", 1, Integer::sum);
+                continue;
+            }
+            if (d.fallback() != null) {
+                fellBack.merge(d.fallback(), 1, Integer::sum);
+            }
+            if ("unchanged".equals(r.baselineState()) || "updated".equals(r.baselineState())) {
+                baselineKnown.add(id);
+            }
+            boolean ai = aiTools.contains(r.tool().toLowerCase(Locale.ROOT));
+            String where = r.displayLocation();
+            String ref = repository + (where == null ? "" : "/" + where) + " " + r.ruleId();
+            events.put(id, new OutcomeData(OutcomeData.SECURITY_FINDING, teamId.toString(), null, ai,
+                    ai ? List.of("sarif-tool:" + r.tool()) : List.of(), OutcomeEmitter.SOURCE_SARIF, ref,
+                    r.scannedAt(), r.severity(), null));
+            rows.add(new SarifFindingStore.Row(id, r.tool(), r.ruleId()));
         }
+        Set<String> fresh = store.record(repository, rows, now);
         events.forEach(emitter::emit);
-        List<String> tools = findings.stream().map(SarifFinding::tool).distinct().toList();
-        return new Uploaded(repository, teamId.toString(), findings.size(), events.size(), tools,
-                List.copyOf(events.keySet()));
+        int newCount = (int) events.keySet().stream().filter(id -> fresh.contains(id) && !baselineKnown.contains(id)).count();
+        List<String> tools = results.stream().map(SarifResult::tool).distinct().toList();
+        return new Uploaded(repository, teamId.toString(), tools, results.size(), events.size(), newCount,
+                events.size() - newCount, suppressed, counts(ignored), counts(fellBack), List.copyOf(events.keySet()));
+    }
+
+    /** Why an unsuppressed result is not an open finding, or null when it is one. */
+    private static String setAside(SarifResult r, String key) {
+        if (NOT_A_PROBLEM.contains(r.kind().toLowerCase(Locale.ROOT))) {
+            return "kind " + r.kind() + ": the rule reported no problem";
+        }
+        if ("absent".equals(r.baselineState())) {
+            return "baselineState absent: the tool says it is gone since its baseline";
+        }
+        if (key == null) {
+            return "no location (locations[0].physicalLocation.artifactLocation.uri) and no usable fingerprint";
+        }
+        return null;
+    }
+
+    private static List<Count> counts(Map<String, Integer> m) {
+        return m.entrySet().stream().map(e -> new Count(e.getKey(), e.getValue())).toList();
     }
 }

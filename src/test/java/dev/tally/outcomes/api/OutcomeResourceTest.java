@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.sql.Connection;
@@ -93,7 +94,7 @@ class OutcomeResourceTest {
                 .post("/api/outcomes")
                 .then().statusCode(202).body("accepted", contains(id));
         awaitStored(id);
-        assertThat(scalar("SELECT outcomes FROM outcome_daily WHERE team_id = ? AND kind = 'pr_merged' AND ai_assisted"
+        assertThat(scalar("SELECT outcomes FROM outcome_team_day WHERE team_id = ? AND kind = 'pr_merged' AND ai_assisted"
                 + " AND day = DATE '2026-11-04'", team)).isEqualTo(1);
         assertThat(scalar("SELECT (value_hours * 1000)::bigint FROM outcome WHERE id = ?", id)).isEqualTo(1500);
     }
@@ -115,7 +116,7 @@ class OutcomeResourceTest {
         api().contentType(ContentType.JSON).body(outcome(marker, "\"teamId\":\"" + team + "\","))
                 .post("/api/outcomes").then().statusCode(202);
         awaitStored(marker);
-        assertThat(scalar("SELECT sum(outcomes) FROM outcome_daily WHERE team_id = ?", team)).isEqualTo(3);
+        assertThat(scalar("SELECT sum(outcomes) FROM outcome_team_day WHERE team_id = ?", team)).isEqualTo(3);
         assertThat(scalar("SELECT count(*) FROM outcome WHERE id = ? AND team_id = ? AND employee_id = ?", a, team,
                 employee)).as("resolved by e-mail, case-insensitive").isEqualTo(1);
         assertThat(scalar("SELECT count(*) FROM outcome WHERE id = ? AND employee_id = ?", b, employee))
@@ -147,7 +148,7 @@ class OutcomeResourceTest {
                 .post("/api/outcomes").then().statusCode(202).body("accepted", contains(id2));
         awaitStored(id);
         awaitStored(id2);
-        assertThat(scalar("SELECT sum(outcomes) FROM outcome_daily WHERE team_id = ? AND kind = 'security_finding'"
+        assertThat(scalar("SELECT sum(outcomes) FROM outcome_team_day WHERE team_id = ? AND kind = 'security_finding'"
                 + " AND NOT ai_assisted AND day = DATE '2026-11-05'", team)).isEqualTo(2);
     }
 
@@ -168,6 +169,14 @@ class OutcomeResourceTest {
         problem("\"just a string\"", "body:");
         api().contentType(ContentType.JSON).body("{not json").post("/api/outcomes")
                 .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    void aWrongContentTypeIsA415NamingTheAcceptedTypes() {
+        api().contentType("text/csv").body("id,kind\nx,pr_merged\n").post("/api/outcomes")
+                .then().statusCode(415).contentType("application/problem+json")
+                .body("detail", equalTo("Content-Type text/csv is not accepted here: send "
+                        + "application/json or application/cloudevents+json or application/cloudevents-batch+json"));
     }
 
     @Test

@@ -167,6 +167,16 @@ class ImportFlowTest {
         }
     }
 
+    @Test
+    void aJsonBodyOnACsvImportIsA415NamingTheAcceptedTypes() {
+        for (String path : List.of("/api/outcomes/import", "/api/admin/employees/import")) {
+            given().contentType("application/json").header("Authorization", ADMIN).body("[]").post(path).then()
+                    .statusCode(415).contentType("application/problem+json")
+                    .body("detail", equalTo("Content-Type application/json is not accepted here: send "
+                            + "text/csv or application/csv or text/plain"));
+        }
+    }
+
     private long count(String sql) throws Exception {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -276,31 +277,21 @@ class GitHubWebhookFlowTest {
     }
 
     @Test
-    void anAiReviewersFindingIsABugCaughtForThePrAuthorsTeam() throws Exception {
+    void anAiReviewersInlineFindingIsFlaggedForThePrAuthorsTeam() throws Exception {
         UUID team = OutcomeTestData.team(ds, "Outcomes Flow Reviews");
         UUID dora = OutcomeTestData.employee(ds, team, "outc-flow-dora@example.com", "outc-flow-dora");
-        ObjectNode review = OutcomeTestData.fixture("github/webhooks/pull_request_review.submitted.json");
-        ((ObjectNode) review.at("/review")).put("id", 900001).put("state", "changes_requested")
-                .put("body", "**Actionable comments posted: 1**\n\n_⚠️ Potential issue_ | _🔴 Critical_");
-        ((ObjectNode) review.at("/review/user")).put("login", "coderabbitai[bot]").put("type", "Bot");
-        ((ObjectNode) review.at("/pull_request/user")).put("login", "outc-flow-dora");
-        send("pull_request_review", delivery(), review).statusCode(202).body("status", equalTo("accepted"));
-        OutcomeTopic.Seen seen = OutcomeTopic.await("github:review:900001");
-        assertThat(seen.key()).isEqualTo(team.toString());
-        assertThat(seen.event().at("/data/kind").asText()).isEqualTo("bug_caught");
-        assertThat(seen.event().at("/data/employeeId").asText()).isEqualTo(dora.toString());
-        assertThat(seen.event().at("/data/severity").asText()).isEqualTo("critical");
-        assertThat(OutcomeTopic.attribution(seen.event())).containsExactly("ai-reviewer:coderabbitai[bot]",
-                "finding:changes_requested", "finding:marker potential issue");
-
         ObjectNode comment = OutcomeTestData.fixture("github/webhooks/pull_request_review_comment.created.json");
         ((ObjectNode) comment.at("/comment")).put("id", 900002)
-                .put("body", "**Bug:** `close()` is never called on this stream when parsing fails.");
-        ((ObjectNode) comment.at("/comment/user")).put("login", "copilot-pull-request-reviewer[bot]");
+                .put("body", "Closing the stream is skipped when parsing fails, so every bad upload leaks a file handle.");
+        ((ObjectNode) comment.at("/comment/user")).put("login", "Copilot");
         ((ObjectNode) comment.at("/pull_request/user")).put("login", "outc-flow-dora");
-        send("pull_request_review_comment", delivery(), comment).statusCode(202);
-        assertThat(OutcomeTopic.await("github:review-comment:900002").event().at("/data/kind").asText())
-                .isEqualTo("bug_caught");
+        send("pull_request_review_comment", delivery(), comment).statusCode(202).body("status", equalTo("accepted"));
+        OutcomeTopic.Seen seen = OutcomeTopic.await("github:review-comment:900002");
+        assertThat(seen.key()).isEqualTo(team.toString());
+        assertThat(seen.event().at("/data/kind").asText()).isEqualTo("bug_flagged");
+        assertThat(seen.event().at("/data/employeeId").asText()).isEqualTo(dora.toString());
+        assertThat(OutcomeTopic.attribution(seen.event())).containsExactly("ai-reviewer:Copilot", "reviewer:copilot",
+                "finding:inline comment");
     }
 
     @Test
@@ -313,6 +304,42 @@ class GitHubWebhookFlowTest {
         ((ObjectNode) approval.at("/review")).put("id", 900004).put("state", "approved").put("body", "LGTM");
         ((ObjectNode) approval.at("/review/user")).put("login", "coderabbitai[bot]");
         send("pull_request_review", delivery(), approval).statusCode(202).body("status", equalTo("ignored"));
+    }
+
+    @Test
+    void aMergedPrWithoutARepositoryOrANumberIsIgnoredWithTheReasonAndNeverCounted() {
+        ObjectNode noRepo = OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 151, "outc-flow-noid", MERGED_AT);
+        ((ObjectNode) noRepo.get("repository")).remove("full_name");
+        String first = delivery();
+        send("pull_request", first, noRepo).statusCode(202)
+                .body("status", equalTo("ignored"))
+                .body("detail", equalTo("merged pull request without repository.full_name: it has no identity and is not counted"));
+        assertThat(deliveries.state(first).get().status()).isEqualTo(DeliveryStore.IGNORED);
+
+        ObjectNode noNumber = OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 152, "outc-flow-noid", MERGED_AT);
+        noNumber.remove("number");
+        ((ObjectNode) noNumber.get("pull_request")).remove("number");
+        send("pull_request", delivery(), noNumber).statusCode(202)
+                .body("status", equalTo("ignored"))
+                .body("detail", equalTo("merged pull request without pull_request.number: it has no identity and is not counted"));
+        assertThat(OutcomeTopic.count("github:pr:#0")).isZero();
+        assertThat(OutcomeTopic.count("github:pr:acme-outcomes/plain-repo#0")).isZero();
+    }
+
+    @Test
+    void aFormEncodedDeliveryIsA415NamingJson() {
+        // GitHub's "application/x-www-form-urlencoded" setting sends the JSON as a form field
+        String body = "payload=" + URLEncoder.encode(new String(OutcomeTestData.bytes("github/webhooks/ping.json"),
+                StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        given().contentType("application/x-www-form-urlencoded; charset=utf-8")
+                .header("X-GitHub-Event", "ping")
+                .header("X-GitHub-Delivery", delivery())
+                .header(WebhookSignature.HEADER, SIGNER.sign(body.getBytes(StandardCharsets.UTF_8)))
+                .body(body)
+                .post(PATH).then()
+                .statusCode(415).contentType("application/problem+json")
+                .body("detail", equalTo("Content-Type application/x-www-form-urlencoded is not accepted here: send "
+                        + "application/json (set the webhook's content type to application/json)"));
     }
 
     private void awaitStatus(String deliveryId, String status) {

@@ -2,6 +2,7 @@ package dev.tally.outcomes.sarif;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.io.InputStream;
 import java.time.Instant;
@@ -25,34 +26,67 @@ class SarifParserTest {
     }
 
     @Test
-    void eachResultBecomesAFindingWithToolRuleSeverityAndStableKey() throws Exception {
-        List<SarifFinding> f = SarifParser.parse(load("codeql.sarif.json"), UPLOADED);
-        assertThat(f).hasSize(3);
-        assertThat(f).extracting(SarifFinding::tool).containsOnly("CodeQL");
-        assertThat(f).extracting(SarifFinding::ruleId)
+    void eachResultIsReadWithToolRuleSeverityLocationAndFingerprints() throws Exception {
+        List<SarifResult> r = SarifParser.parse(load("codeql.sarif.json"), UPLOADED);
+        assertThat(r).hasSize(3);
+        assertThat(r).extracting(SarifResult::tool).containsOnly("CodeQL");
+        assertThat(r).extracting(SarifResult::ruleId)
                 .containsExactly("js/sql-injection", "js/log-injection", "js/unused-local-variable");
         // security-severity 8.8 → high, 6.1 → medium; no security-severity → the rule's default level
-        assertThat(f).extracting(SarifFinding::severity).containsExactly("high", "medium", "note");
-        assertThat(f.get(0).key()).isEqualTo(
-                "fp:primaryLocationLineHash=5e5c2b1d8f0a7c3e:1,primaryLocationStartColumnFingerprint=13");
-        assertThat(f.get(2).key()).isEqualTo("loc:src/api/log.js:3");
-        assertThat(f.get(0).scannedAt()).isEqualTo(Instant.parse("2026-11-20T09:04:12Z"));
+        assertThat(r).extracting(SarifResult::severity).containsExactly("high", "medium", "note");
+        assertThat(r.get(0).partial()).containsExactly(entry("primaryLocationLineHash", "5e5c2b1d8f0a7c3e:1"),
+                entry("primaryLocationStartColumnFingerprint", "13"));
+        assertThat(r.get(2).path()).isEqualTo("src/api/log.js");
+        assertThat(r.get(2).displayLocation()).isEqualTo("src/api/log.js:3");
+        assertThat(r.get(0).scannedAt()).isEqualTo(Instant.parse("2026-11-20T09:04:12Z"));
+        assertThat(r).extracting(SarifResult::suppressed).containsOnly(false);
+        assertThat(r).extracting(SarifResult::kind).containsOnly("fail");
     }
 
     @Test
-    void parsingTheSameLogTwiceGivesTheSameKeys() throws Exception {
+    void parsingTheSameLogTwiceGivesTheSameResults() throws Exception {
         assertThat(SarifParser.parse(load("codeql.sarif.json"), UPLOADED))
                 .isEqualTo(SarifParser.parse(load("codeql.sarif.json"), UPLOADED.plusSeconds(3600)));
     }
 
     @Test
     void aResultsOwnLevelIsUsedWhenNoSecuritySeverityIsGiven() throws Exception {
-        List<SarifFinding> f = SarifParser.parse(load("ai-review.sarif.json"), UPLOADED);
-        assertThat(f).singleElement().satisfies(x -> {
+        List<SarifResult> r = SarifParser.parse(load("ai-review.sarif.json"), UPLOADED);
+        assertThat(r).singleElement().satisfies(x -> {
             assertThat(x.severity()).isEqualTo("error");
-            assertThat(x.key()).isEqualTo("loc:config/settings.py:12");
+            assertThat(x.displayLocation()).isEqualTo("config/settings.py:12");
             assertThat(x.scannedAt()).isEqualTo(UPLOADED);
         });
+    }
+
+    @Test
+    void suppressionsSuppressUnlessEveryOneIsRejected() throws Exception {
+        ObjectMapper m = MAPPER;
+        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"inSource\"}]"))).isTrue();
+        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"external\",\"status\":\"accepted\"}]"))).isTrue();
+        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"external\",\"status\":\"underReview\"}]"))).isTrue();
+        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"external\",\"status\":\"rejected\"}]"))).isFalse();
+        assertThat(SarifParser.suppressed(m.readTree("[]"))).isFalse(); // the tool supports suppressions, none applies
+        assertThat(SarifParser.suppressed(null)).isFalse();
+    }
+
+    @Test
+    void regionsArePrecise() throws Exception {
+        assertThat(SarifParser.region(MAPPER.readTree("{\"startLine\":2,\"startColumn\":7,\"endColumn\":10}"))).isEqualTo("2:7-2:10");
+        assertThat(SarifParser.region(MAPPER.readTree("{\"startLine\":3,\"endLine\":5}"))).isEqualTo("3-5");
+        assertThat(SarifParser.region(MAPPER.readTree("{\"startLine\":1}"))).isEqualTo("1");
+        assertThat(SarifParser.region(MAPPER.readTree("{\"charOffset\":40,\"charLength\":8}"))).isEqualTo("char:40+8");
+        assertThat(SarifParser.region(MAPPER.readTree("{}"))).isEmpty();
+    }
+
+    @Test
+    void pathsFromDifferentCheckoutsNormaliseAlike() throws Exception {
+        var bases = MAPPER.readTree("{\"SRCROOT\":{\"uri\":\"file:///home/runner/work/shop/shop/\"}}");
+        assertThat(SarifPaths.normalise("file:///home/runner/work/shop/shop/src/app.js", bases)).isEqualTo("src/app.js");
+        assertThat(SarifPaths.normalise("./src//lib/../app.js", null)).isEqualTo("src/app.js");
+        assertThat(SarifPaths.normalise("src\\win\\My%20File.cs", null)).isEqualTo("src/win/My File.cs");
+        assertThat(SarifPaths.normalise("file:///abs/x.c", null)).isEqualTo("/abs/x.c");
+        assertThat(SarifPaths.normalise("  ", null)).isNull();
     }
 
     @Test
@@ -67,11 +101,6 @@ class SarifParserTest {
         second.remove("rule");
         second.remove("ruleIndex");
         assertThatThrownBy(() -> SarifParser.parse(noRule, UPLOADED)).hasMessageStartingWith("$.runs[0].results[1].ruleId:");
-
-        ObjectNode noLocation = load("codeql.sarif.json");
-        ((ObjectNode) noLocation.at("/runs/0/results/2")).remove("locations");
-        assertThatThrownBy(() -> SarifParser.parse(noLocation, UPLOADED)).hasMessageStartingWith(
-                "$.runs[0].results[2].locations[0].physicalLocation.artifactLocation.uri:");
 
         ObjectNode badSeverity = load("codeql.sarif.json");
         ((ObjectNode) badSeverity.at("/runs/0/tool/driver/rules/1/properties")).put("security-severity", "severe");

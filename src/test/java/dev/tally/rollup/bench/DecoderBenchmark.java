@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.tally.events.CloudEvent;
+import dev.tally.events.TokenKind;
 import dev.tally.events.UsageData;
 import dev.tally.rollup.EventDecoder;
 
@@ -42,7 +43,7 @@ class DecoderBenchmark {
         for (int round = 0; round < 8; round++) {
             long t0 = System.nanoTime();
             for (byte[] e : events) {
-                sink += decoder.usage(e, null).inputTokens();
+                sink += decoder.usage(e, null).tokens(TokenKind.INPUT);
             }
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("decode round %d: %,.0f events/s (%.2f µs/event)%s%n", round, events.size() / s,

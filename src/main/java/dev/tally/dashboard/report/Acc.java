@@ -1,0 +1,66 @@
+package dev.tally.dashboard.report;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import dev.tally.dashboard.roi.Metrics;
+import dev.tally.dashboard.roi.RoiModel;
+import dev.tally.events.OutcomeKind;
+import dev.tally.events.TokenKind;
+import dev.tally.rollup.UsageMeasure;
+import dev.tally.rollup.UsageSums;
+
+/** Mutable sums of one group while a report is read; becomes an immutable {@link Metrics}. */
+final class Acc {
+
+    final UsageSums usage = new UsageSums();
+    private final long[] outcomes = new long[OutcomeKind.ALL.size()];
+    private long prsAi;
+    private long value;
+    long active;
+
+    void add(Acc o) {
+        usage.add(o.usage);
+        for (int i = 0; i < outcomes.length; i++) {
+            outcomes[i] += o.outcomes[i];
+        }
+        prsAi += o.prsAi;
+        value += o.value;
+    }
+
+    /**
+     * One outcome group, columns by name: kind, ai_assisted, severity, outcomes, explicit_outcomes,
+     * explicit_hours; its value comes from the ROI model.
+     */
+    void outcomes(RoiModel roi, ResultSet rs) throws SQLException {
+        String kind = rs.getString("kind");
+        boolean ai = rs.getBoolean("ai_assisted");
+        long n = rs.getLong("outcomes");
+        OutcomeKind builtIn = OutcomeKind.fromWire(kind);
+        if (builtIn != null) {
+            outcomes[builtIn.ordinal()] += n;
+            if (builtIn == OutcomeKind.PR_MERGED && ai) {
+                prsAi += n;
+            }
+        }
+        value += roi.valueNanos(kind, ai, rs.getString("severity"), n, rs.getLong("explicit_outcomes"),
+                rs.getBigDecimal("explicit_hours"));
+    }
+
+    private long count(OutcomeKind k) {
+        return outcomes[k.ordinal()];
+    }
+
+    Metrics toMetrics(long employees) {
+        return new Metrics(usage.get(UsageMeasure.COST_NANOS), usage.get(UsageMeasure.REQUESTS),
+                usage.get(UsageMeasure.ERROR_REQUESTS), tokens(TokenKind.INPUT), tokens(TokenKind.OUTPUT),
+                tokens(TokenKind.CACHE_READ), tokens(TokenKind.CACHE_WRITE), tokens(TokenKind.REASONING),
+                usage.get(UsageMeasure.UNPRICED_REQUESTS), usage.get(UsageMeasure.UNPRICED_TOKENS), active, employees,
+                count(OutcomeKind.PR_MERGED), prsAi, count(OutcomeKind.BUG_CAUGHT), count(OutcomeKind.SECURITY_FINDING),
+                count(OutcomeKind.TASK_AUTOMATED), value);
+    }
+
+    private long tokens(TokenKind k) {
+        return usage.get(UsageMeasure.tokens(k));
+    }
+}

@@ -1,0 +1,187 @@
+package dev.tally.dashboard.report;
+
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import dev.tally.dashboard.roi.RoiModel;
+import dev.tally.rollup.UsageMeasure;
+
+/**
+ * Reads what a report needs from the rollups (dev.tally.rollup.Rollups), in the caller's snapshot.
+ * Every query reads pre-aggregated rows, never one row per person and day, except a team page's
+ * own people:
+ *
+ * <ul>
+ * <li>per team, both periods: whole months from {@code *_team_month}, the days around them from
+ * {@code *_team_day} ({@link Period#parts()});
+ * <li>per day and per model: {@code usage_model_day} and {@code outcome_org_day} for the org; for a
+ * team its {@code usage_daily} rows (which also give its people) and {@code outcome_team_day};
+ * <li>active users: one bitmap row per employee and year ({@code employee_activity}).
+ * </ul>
+ */
+final class RollupReader {
+
+    /** What a report reads from the rollups: built once per scope, period, ROI model and rollup version. */
+    record Sums(Map<UUID, Acc> current, Map<UUID, Acc> previous, Map<LocalDate, Acc> days, Map<String, Acc> models,
+            Map<String, TreeSet<String>> providers, Map<UUID, Acc> employees) {
+    }
+
+    private static final String OUTCOME_COLUMNS = "kind, ai_assisted, severity, outcomes, explicit_outcomes, explicit_hours";
+    private static final String OUTCOME_SUMS = "kind, ai_assisted, severity, sum(outcomes) AS outcomes,"
+            + " sum(explicit_outcomes) AS explicit_outcomes, sum(explicit_hours) AS explicit_hours";
+
+    private final Connection c;
+    private final UUID team;
+    private final Period period;
+    private final RoiModel roi;
+
+    private RollupReader(Connection c, UUID team, Period period, RoiModel roi) {
+        this.c = c;
+        this.team = team;
+        this.period = period;
+        this.roi = roi;
+    }
+
+    /** The sums of {@code team} (null: the whole org) over the period and the one before it. */
+    static Sums read(Connection c, UUID team, Period period, RoiModel roi) throws SQLException {
+        return new RollupReader(c, team, period, roi).read();
+    }
+
+    private Sums read() throws SQLException {
+        Sums s = new Sums(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
+                new HashMap<>());
+        Period prev = period.previous();
+        perTeam("usage", UsageMeasure.columns(), UsageMeasure.sums(), "", prev, s, (a, rs) -> a.usage.add(rs));
+        perTeam("outcome", OUTCOME_COLUMNS, OUTCOME_SUMS, ", kind, ai_assisted, severity", prev, s,
+                (a, rs) -> a.outcomes(roi, rs));
+        // Per day, per model (and for a team, per person) from one scan of the finest small table.
+        String usage = team == null ? "usage_model_day WHERE day BETWEEN ? AND ?"
+                : "usage_daily WHERE day BETWEEN ? AND ? AND team_id = ?";
+        String sets = team == null ? "(day), (model, provider)" : "(day), (model, provider), (employee_id)";
+        run("SELECT day, model, provider" + (team == null ? ", NULL::uuid AS employee_id" : ", employee_id") + ", "
+                + UsageMeasure.sums() + " FROM " + usage + " GROUP BY GROUPING SETS (" + sets + ")", rs -> {
+                    LocalDate day = rs.getObject("day", LocalDate.class);
+                    String model = rs.getString("model");
+                    UUID employee = rs.getObject("employee_id", UUID.class);
+                    if (day != null) {
+                        s.days.computeIfAbsent(day, k -> new Acc()).usage.add(rs);
+                    } else if (model != null) {
+                        s.models.computeIfAbsent(model, k -> new Acc()).usage.add(rs);
+                        s.providers.computeIfAbsent(model, k -> new TreeSet<>()).add(rs.getString("provider"));
+                    } else if (employee != null) {
+                        s.employees.computeIfAbsent(employee, k -> new Acc()).usage.add(rs);
+                    }
+                }, periodArgs());
+        run("SELECT day, " + OUTCOME_COLUMNS + " FROM " + (team == null ? "outcome_org_day WHERE day BETWEEN ? AND ?"
+                : "outcome_team_day WHERE day BETWEEN ? AND ? AND team_id = ?"),
+                rs -> s.days.computeIfAbsent(rs.getObject("day", LocalDate.class), k -> new Acc()).outcomes(roi, rs),
+                periodArgs());
+        activeUsers(prev, s);
+        return s;
+    }
+
+    private Object[] periodArgs() {
+        return team == null ? new Object[] { Date.valueOf(period.from()), Date.valueOf(period.to()) }
+                : new Object[] { Date.valueOf(period.from()), Date.valueOf(period.to()), team };
+    }
+
+    interface Fold {
+        void add(Acc a, ResultSet rs) throws SQLException;
+    }
+
+    /** Per team and period ({@code cur}): {@code <prefix>_team_month} rows for whole months, {@code _team_day} around them. */
+    private void perTeam(String prefix, String columns, String sums, String groups, Period prev, Sums s, Fold fold)
+            throws SQLException {
+        List<Object> args = new ArrayList<>();
+        String sql = "SELECT team_id, cur, " + sums + " FROM (" + parts(prefix, columns, period, true, args)
+                + " UNION ALL " + parts(prefix, columns, prev, false, args) + ") p GROUP BY team_id, cur" + groups;
+        run(sql, rs -> fold.add((rs.getBoolean("cur") ? s.current : s.previous)
+                .computeIfAbsent(rs.getObject("team_id", UUID.class), k -> new Acc()), rs), args.toArray());
+    }
+
+    private String parts(String prefix, String columns, Period p, boolean cur, List<Object> args) {
+        Period.Parts parts = p.parts();
+        String filter = team == null ? "" : " AND team_id = ?";
+        args.add(Date.valueOf(parts.monthsFrom()));
+        args.add(Date.valueOf(parts.monthsTo()));
+        if (team != null) {
+            args.add(team);
+        }
+        args.add(Date.valueOf(parts.from()));
+        args.add(Date.valueOf(parts.monthsFrom()));
+        args.add(Date.valueOf(parts.monthsTo()));
+        args.add(Date.valueOf(parts.to()));
+        if (team != null) {
+            args.add(team);
+        }
+        return "SELECT team_id, " + cur + " AS cur, " + columns + " FROM " + prefix + "_team_month WHERE month >= ?"
+                + " AND month < ?" + filter + " UNION ALL SELECT team_id, " + cur + ", " + columns + " FROM " + prefix
+                + "_team_day WHERE (day >= ? AND day < ? OR day >= ? AND day <= ?)" + filter;
+    }
+
+    /** Distinct active employees per team over both periods, from the per-year activity bitmaps, in one scan. */
+    private void activeUsers(Period prev, Sums s) throws SQLException {
+        List<Object> args = new ArrayList<>();
+        String curCond = activeCondition(period, args);
+        String prevCond = activeCondition(prev, args);
+        StringBuilder years = new StringBuilder();
+        for (int y = prev.from().getYear(); y <= period.to().getYear(); y++) {
+            years.append(years.length() == 0 ? "?" : ", ?");
+            args.add((short) y);
+        }
+        if (team != null) {
+            args.add(team);
+        }
+        run("SELECT team_id, count(DISTINCT employee_id) FILTER (WHERE " + curCond + ") AS cur,"
+                + " count(DISTINCT employee_id) FILTER (WHERE " + prevCond + ") AS prev FROM employee_activity"
+                + " WHERE year IN (" + years + ")" + (team == null ? "" : " AND team_id = ?") + " GROUP BY team_id", rs -> {
+                    UUID t = rs.getObject("team_id", UUID.class);
+                    s.current.computeIfAbsent(t, k -> new Acc()).active = rs.getLong("cur");
+                    s.previous.computeIfAbsent(t, k -> new Acc()).active = rs.getLong("prev");
+                }, args.toArray());
+    }
+
+    /** "Some day of the period is set in this row's bitmap", per year the period touches. */
+    private static String activeCondition(Period p, List<Object> args) {
+        StringBuilder where = new StringBuilder("(");
+        for (int y = p.from().getYear(); y <= p.to().getYear(); y++) {
+            LocalDate start = y == p.from().getYear() ? p.from() : LocalDate.of(y, 1, 1);
+            LocalDate end = y == p.to().getYear() ? p.to() : LocalDate.of(y, 12, 31);
+            if (where.length() > 1) {
+                where.append(" OR ");
+            }
+            where.append("(year = ? AND bit_count(substring(days FROM ? FOR ?)) > 0)");
+            args.add((short) y);
+            args.add(start.getDayOfYear());
+            args.add(end.getDayOfYear() - start.getDayOfYear() + 1);
+        }
+        return where.append(")").toString();
+    }
+
+    interface RowSink {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private void run(String sql, RowSink sink, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.accept(rs);
+                }
+            }
+        }
+    }
+}

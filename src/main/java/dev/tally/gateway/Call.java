@@ -1,0 +1,329 @@
+package dev.tally.gateway;
+
+import java.util.Arrays;
+
+import org.jboss.logging.Logger;
+
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+import dev.tally.events.CallOutcome;
+import dev.tally.gateway.admission.PendingCall;
+import dev.tally.gateway.admission.Refusal;
+import dev.tally.gateway.admission.RefusalReason;
+import dev.tally.gateway.admission.Reservation;
+import dev.tally.identity.ResolvedKey;
+import dev.tally.identity.Team;
+import dev.tally.platform.Ticker;
+
+/**
+ * One client call, from its first header to its usage event: what admission learned about it, its
+ * {@link CallState} and the one place that moves it, and the one way it ends ({@link #end}), which
+ * settles its reservations and records it exactly once. Only touched on its event loop.
+ */
+final class Call implements PendingCall, Upstream.Request {
+
+    /** What every call shares: made once by the proxy. */
+    record Services(Watchdog watchdog, UsageRecorder recorder, Ticker ticker) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(Call.class);
+    private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
+    private static final CharSequence H_X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
+    private static final CharSequence H_DOWNGRADED_FROM = HttpHeaders.createOptimized("x-tally-downgraded-from");
+    private static final Handler<Buffer> DISCARD = b -> { };
+
+    final HttpServerRequest req;
+    final HttpServerResponse resp;
+    final Api api;
+    final Api.Wire wire;
+    final String requestId;
+    final long startNanos;
+    final Usage usage = new Usage();
+    private final Services services;
+    private CallState state = CallState.ADMITTING;
+
+    private ResolvedKey key;
+    private String model;
+    /** The model the client asked for, once admission has rewritten it (the event's downgradedFrom). */
+    private String requestedModel;
+    private boolean stream;
+    private boolean askedUsage;
+    private int requestBytes;
+    private long maxTokens = -1;
+    private Provider provider;
+    private Reservation[] reservations;
+    private int reserved;
+    private Relay relay;
+
+    Call(HttpServerRequest req, HttpServerResponse resp, Api api, String requestId, Services services) {
+        this.req = req;
+        this.resp = resp;
+        this.api = api;
+        this.requestId = requestId;
+        this.services = services;
+        this.startNanos = services.ticker().nanoTime();
+        // GET /v1/models is shared by both SDKs; Anthropic's always sends anthropic-version
+        this.wire = api == Api.MODELS && req.getHeader(H_ANTHROPIC_VERSION) != null ? Api.Wire.ANTHROPIC : api.wire;
+        resp.putHeader(H_X_REQUEST_ID, requestId);
+        resp.closeHandler(v -> clientClosed());
+    }
+
+    CallState state() {
+        return state;
+    }
+
+    /** The only place a call changes state; the watchdog follows the state. */
+    private void moveTo(CallState next) {
+        if (!state.canMoveTo(next)) {
+            throw new IllegalStateException("call " + requestId + " cannot move from " + state + " to " + next);
+        }
+        CallState was = state;
+        state = next;
+        if (next.watched && !was.watched) {
+            services.watchdog().watch(this);
+        } else if (was.watched && !next.watched) {
+            services.watchdog().unwatch(this);
+        }
+    }
+
+    // ---- stages move the call forward
+
+    void readingBody() {
+        moveTo(CallState.READING_BODY);
+    }
+
+    void bodyRead(RequestInspector.Inspected in, int bytes) {
+        moveTo(CallState.ADMITTING_BODY);
+        requestBytes = bytes;
+        model = in.model();
+        maxTokens = in.maxTokens();
+        stream = in.stream() && api != Api.COUNT_TOKENS && api != Api.EMBEDDINGS;
+        askedUsage = api == Api.CHAT_COMPLETIONS && stream && !in.includeUsage();
+    }
+
+    void upstreamSent(Relay r) {
+        relay = r;
+        moveTo(CallState.WAITING_UPSTREAM);
+    }
+
+    /** The provider's head arrived; false when the call is already over. */
+    boolean answerStarted() {
+        if (state == CallState.DONE) {
+            return false;
+        }
+        moveTo(CallState.RELAYING);
+        return true;
+    }
+
+    void checkDeadline(long now) {
+        if (relay != null) {
+            relay.checkDeadline(now);
+        }
+    }
+
+    // ---- the ways a call ends
+
+    void clientClosed() {
+        if (state == CallState.DONE) {
+            return;
+        }
+        Relay contacted = state.upstreamContacted() ? relay : null;
+        if (contacted != null && api.billed) {
+            estimateUsage();
+        }
+        end(CallOutcome.CLIENT_CANCELLED, 499);
+        if (contacted != null) {
+            contacted.cancel(); // after end: the cancelled exchange's failure must find the call done
+        }
+    }
+
+    void refuse(Refusal r) {
+        if (state == CallState.DONE) {
+            return;
+        }
+        if (r.retryAfterSeconds() > 0) {
+            resp.putHeader("retry-after", Long.toString(r.retryAfterSeconds()));
+        }
+        if (r.reason() == RefusalReason.TOO_LARGE) {
+            resp.putHeader("connection", "close");
+        } else if (!req.isEnded()) {
+            // refused before the body was read: drop it as it comes so the connection stays usable
+            req.handler(DISCARD);
+            req.resume();
+        }
+        sendError(r.status(), r.message(), r.param());
+        end(CallOutcome.REJECTED, r.status());
+    }
+
+    /** The provider failed before any of its answer reached the client. */
+    void fail(int status, String message) {
+        if (state == CallState.DONE) {
+            return;
+        }
+        if (state == CallState.RELAYING) {
+            // the provider's head was taken but nothing written: its headers do not describe this error
+            resp.headers().clear();
+            resp.setChunked(false);
+            resp.putHeader(H_X_REQUEST_ID, requestId);
+            if (requestedModel != null) {
+                resp.putHeader(H_DOWNGRADED_FROM, requestedModel);
+            }
+        }
+        sendError(status, message, null);
+        end(CallOutcome.UPSTREAM_ERROR, status);
+    }
+
+    /** Answers without a model call (the model list): no usage event. */
+    void answer(Buffer json) {
+        resp.setStatusCode(200).putHeader("content-type", "application/json").end(json);
+        moveTo(CallState.DONE);
+        settle(CallOutcome.OK);
+    }
+
+    private void sendError(int status, String message, String param) {
+        if (resp.ended() || resp.headWritten()) {
+            return;
+        }
+        if (wire == Api.Wire.ANTHROPIC) {
+            // Anthropic sends request-id on every response; its SDK and Claude Code read it from there
+            resp.putHeader("request-id", requestId);
+        }
+        resp.setStatusCode(status).putHeader("content-type", "application/json")
+                .end(GatewayErrors.body(wire, status, message, param, requestId));
+    }
+
+    /** Ends the call: settles what admission reserved and records it, exactly once. */
+    void end(CallOutcome outcome, int status) {
+        if (state == CallState.DONE) {
+            return;
+        }
+        moveTo(CallState.DONE);
+        settle(outcome);
+        long now = services.ticker().nanoTime();
+        try {
+            services.recorder().record(new UsageRecorder.CallFacts(requestId,
+                    key == null ? null : key.keyId().toString(),
+                    key == null || key.employeeId() == null ? null : key.employeeId().toString(),
+                    key == null || key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
+                    provider == null ? null : provider.name(), model, requestedModel, api, stream, status, outcome,
+                    usage, now - startNanos, relay == null ? null : relay.ttftMs()));
+        } catch (RuntimeException e) {
+            // never let accounting break the response; the publisher keeps what it was handed
+            LOG.errorf("usage of request %s not recorded: %s", requestId, e.toString());
+        }
+    }
+
+    private void settle(CallOutcome outcome) {
+        for (int i = 0; i < reserved; i++) {
+            try {
+                reservations[i].settle(usage, outcome);
+            } catch (RuntimeException e) {
+                LOG.errorf("a reservation of request %s was not settled: %s", requestId, e.toString());
+            }
+        }
+        reserved = 0;
+    }
+
+    /** Fills what the provider did not get to report; the event then says estimated=true. */
+    void estimateUsage() {
+        usage.estimate(requestBytes);
+    }
+
+    boolean askedUsage() {
+        return askedUsage;
+    }
+
+    // ---- PendingCall: what admission checks see and set
+
+    @Override
+    public Api api() {
+        return api;
+    }
+
+    @Override
+    public String requestId() {
+        return requestId;
+    }
+
+    @Override
+    public String header(CharSequence name) {
+        return req.getHeader(name);
+    }
+
+    @Override
+    public ResolvedKey key() {
+        return key;
+    }
+
+    @Override
+    public void identify(ResolvedKey key) {
+        this.key = key;
+    }
+
+    @Override
+    public String model() {
+        return model;
+    }
+
+    /** The model the client asked for, when admission changed it; else null. */
+    String requestedModel() {
+        return requestedModel;
+    }
+
+    @Override
+    public void rewriteModel(String to) {
+        if (state != CallState.ADMITTING_BODY) {
+            throw new IllegalStateException("the model can only be rewritten once the body is read");
+        }
+        if (to.equals(model)) {
+            return;
+        }
+        if (requestedModel == null) {
+            requestedModel = model;
+            resp.putHeader(H_DOWNGRADED_FROM, model);
+        }
+        model = to;
+    }
+
+    @Override
+    public int requestBytes() {
+        return requestBytes;
+    }
+
+    @Override
+    public long maxTokens() {
+        return maxTokens;
+    }
+
+    @Override
+    public Provider provider() {
+        return provider;
+    }
+
+    @Override
+    public void route(Provider provider) {
+        this.provider = provider;
+    }
+
+    @Override
+    public void reserve(Reservation r) {
+        if (state == CallState.DONE) {
+            throw new IllegalStateException("call " + requestId + " is over");
+        }
+        if (reservations == null) {
+            reservations = new Reservation[2];
+        } else if (reserved == reservations.length) {
+            reservations = Arrays.copyOf(reservations, reserved * 2);
+        }
+        reservations[reserved++] = r;
+    }
+
+    @Override
+    public boolean stream() {
+        return stream;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.tally.gateway.admission;
+
+import dev.tally.gateway.Api;
+import dev.tally.gateway.Provider;
+import dev.tally.identity.ResolvedKey;
+
+/**
+ * What an {@link AdmissionCheck} sees of a call and may change about it. Before the body
+ * ({@link AdmissionCheck.Phase#PRE_BODY}) only the headers are known; after it the model, the body
+ * size and {@code max_tokens} are too.
+ */
+public interface PendingCall {
+
+    Api api();
+
+    String requestId();
+
+    /** A request header, or null. */
+    String header(CharSequence name);
+
+    /** The caller's key once identified (also a revoked or expired one, so its team is recorded). */
+    ResolvedKey key();
+
+    /** Names the caller: only the key check does this. */
+    void identify(ResolvedKey key);
+
+    /** The model the call will use; null before the body. */
+    String model();
+
+    /** Replaces the model (a budget's downgrade); the provider gets the new name, the event both. */
+    void rewriteModel(String model);
+
+    /** Bytes of the request body; 0 before the body. */
+    int requestBytes();
+
+    /** The request's {@code max_tokens} (or {@code max_completion_tokens}); -1 when absent. */
+    long maxTokens();
+
+    /** The provider the call goes to; null until the route check has run. */
+    Provider provider();
+
+    /** Sets the provider: only the route check does this. */
+    void route(Provider provider);
+
+    /** Holds {@code r} until the call ends, then settles it exactly once. */
+    void reserve(Reservation r);
+}

@@ -1,0 +1,29 @@
+package dev.tally.gateway.admission;
+
+/**
+ * Why admission refused a call, with the HTTP status it answers by default. The error body's type
+ * and code follow from the status ({@code GatewayErrors}); new checks add their reason here
+ * (budgets: {@code BUDGET_EXCEEDED}; limits: {@code IN_FLIGHT_LIMIT}).
+ */
+public enum RefusalReason {
+    /** No {@code Authorization: Bearer} or {@code x-api-key}. */
+    MISSING_KEY(401),
+    /** A key Tally does not know. */
+    INVALID_KEY(401),
+    REVOKED(401),
+    EXPIRED(401),
+    /** The announced or the received body is over {@code tally.gateway.max-body-size}. */
+    TOO_LARGE(413),
+    RATE_LIMITED(429),
+    /** The body is not a JSON object with a model, or cannot be rewritten for the provider. */
+    BAD_REQUEST(400),
+    MODEL_NOT_ALLOWED(403),
+    NO_ROUTE(404);
+
+    /** The status a refusal for this reason answers with. */
+    public final int status;
+
+    RefusalReason(int status) {
+        this.status = status;
+    }
+}

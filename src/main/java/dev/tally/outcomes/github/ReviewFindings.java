@@ -1,0 +1,178 @@
+package dev.tally.outcomes.github;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tally.events.OutcomeData;
+import dev.tally.outcomes.OutcomeEmitter;
+import dev.tally.outcomes.mapping.TeamMapper;
+import dev.tally.outcomes.review.DiffLines;
+import dev.tally.outcomes.review.ReviewFinding;
+import dev.tally.outcomes.review.ReviewFinding.FixedBy;
+import dev.tally.outcomes.review.ReviewFindingStore;
+import dev.tally.outcomes.review.ReviewRules;
+
+/**
+ * AI reviewers' findings from webhook deliveries: flagged when an inline comment raises one
+ * ({@code bug_flagged}), fixed when its thread is resolved, when the reviewer notes a commit addressed
+ * it, or when a later push to the pull request changes the lines it is about ({@code bug_caught},
+ * the kind the ROI model values). Each outcome's id is derived from the comment id, and every answer
+ * is rebuilt from the stored row, so a retried delivery sends the very same events again.
+ */
+@ApplicationScoped
+public class ReviewFindings {
+
+    private final ReviewRules rules;
+    private final ReviewFindingStore store;
+    private final TeamMapper teams;
+    private final GitHubClient github;
+    private final Clock clock;
+
+    public ReviewFindings(ReviewRules rules, ReviewFindingStore store, TeamMapper teams, GitHubClient github, Clock clock) {
+        this.rules = rules;
+        this.store = store;
+        this.teams = teams;
+        this.github = github;
+        this.clock = clock;
+    }
+
+    /** An inline comment that raises a finding: recorded and flagged. */
+    public Map<String, OutcomeData> flagged(JsonNode payload, JsonNode comment) {
+        ReviewFinding f = record(payload, comment);
+        Map<String, OutcomeData> out = new LinkedHashMap<>();
+        out.put(f.flaggedId(), flaggedEvent(f));
+        if (f.fixedAt() != null) {
+            out.put(f.fixedId(), fixedEvent(f));
+        }
+        return out;
+    }
+
+    /** The thread of a finding was resolved: fixed (the first fix counts, whatever came first). */
+    public Map<String, OutcomeData> threadResolved(JsonNode payload) {
+        JsonNode first = payload.path("thread").path("comments").path(0);
+        return fixed(payload, first, FixedBy.THREAD_RESOLVED, null, clock.instant());
+    }
+
+    /** The reviewer edited its comment to say a commit addressed it. */
+    public Map<String, OutcomeData> reviewerConfirmed(JsonNode payload) {
+        JsonNode comment = payload.path("comment");
+        return fixed(payload, comment, FixedBy.REVIEWER_CONFIRMED, null,
+                time(comment.path("updated_at"), clock.instant()));
+    }
+
+    /**
+     * A push to a pull request ({@code synchronize}): each open finding on the new side of the diff is
+     * compared from the commit it was made on to the new head; where the push changed its lines, it is
+     * fixed. Needs the REST API (the payload names the commits, not what they changed).
+     */
+    public Map<String, OutcomeData> pushed(JsonNode payload) throws GitHubApiException {
+        String repo = repository(payload);
+        int number = GitHubEvents.prNumber(payload);
+        String head = payload.path("after").asText();
+        Instant at = time(payload.path("pull_request").path("updated_at"), clock.instant());
+        Map<String, List<ReviewFinding>> byCommit = new LinkedHashMap<>();
+        for (ReviewFinding f : store.open(repo, number)) {
+            if (f.endLine() != null && f.path() != null && f.commitId() != null && !"LEFT".equalsIgnoreCase(f.side())
+                    && !f.commitId().equals(head)) {
+                byCommit.computeIfAbsent(f.commitId(), k -> new ArrayList<>()).add(f);
+            }
+        }
+        for (Map.Entry<String, List<ReviewFinding>> e : byCommit.entrySet()) {
+            Optional<List<GitHubClient.ChangedFile>> files = github.compare(repo, e.getKey(), head);
+            if (files.isEmpty()) {
+                continue; // GitHub no longer knows the commented commit (force-pushed away): nothing to tell
+            }
+            for (ReviewFinding f : e.getValue()) {
+                if (changed(files.get(), f)) {
+                    store.fix(f.commentId(), at, FixedBy.LINES_CHANGED, head);
+                }
+            }
+        }
+        Map<String, OutcomeData> out = new LinkedHashMap<>();
+        for (ReviewFinding f : store.fixedBy(repo, number, head)) {
+            out.put(f.fixedId(), fixedEvent(f));
+        }
+        return out;
+    }
+
+    static boolean changed(List<GitHubClient.ChangedFile> files, ReviewFinding f) {
+        for (GitHubClient.ChangedFile file : files) {
+            boolean same = f.path().equals(file.filename()) || f.path().equals(file.previousFilename());
+            if (!same) {
+                continue;
+            }
+            if ("removed".equals(file.status())) {
+                return true; // the lines are gone with their file
+            }
+            return DiffLines.touches(file.patch(), f.firstLine(), f.endLine());
+        }
+        return false;
+    }
+
+    private Map<String, OutcomeData> fixed(JsonNode payload, JsonNode comment, FixedBy by, String ref, Instant at) {
+        ReviewFinding f = record(payload, comment);
+        ReviewFinding fixed = store.fix(f.commentId(), at, by, ref).orElseThrow();
+        Map<String, OutcomeData> out = new LinkedHashMap<>();
+        out.put(fixed.flaggedId(), flaggedEvent(fixed));
+        out.put(fixed.fixedId(), fixedEvent(fixed));
+        return out;
+    }
+
+    /** The stored finding of this comment, recorded now if this is the first delivery that names it. */
+    private ReviewFinding record(JsonNode payload, JsonNode comment) {
+        String login = comment.path("user").path("login").asText();
+        ReviewRules.Finding finding = rules.finding(login, comment.path("body").asText("")).orElseThrow();
+        String repo = repository(payload);
+        TeamMapper.Mapping m = teams.map(payload.path("pull_request").path("user").path("login").asText(null), repo);
+        long id = comment.path("id").asLong();
+        Integer end = integer(comment.path("line"));
+        return store.flag(new ReviewFinding(id, repo, GitHubEvents.prNumber(payload), finding.reviewer().key(), login,
+                m.teamId(), m.employeeId(), comment.path("path").asText(null), integer(comment.path("start_line")), end,
+                comment.path("side").asText(null), comment.path("commit_id").asText(null), finding.severity(),
+                finding.evidence(), comment.path("html_url").asText(null),
+                time(comment.path("created_at"), clock.instant()), null, null, null));
+    }
+
+    private static OutcomeData flaggedEvent(ReviewFinding f) {
+        return new OutcomeData(OutcomeData.BUG_FLAGGED, f.teamId().toString(),
+                f.employeeId() == null ? null : f.employeeId().toString(), true, f.evidence(), OutcomeEmitter.SOURCE_GITHUB,
+                f.url() == null ? f.flaggedId() : f.url(), f.flaggedAt(), f.severity(), null);
+    }
+
+    private static OutcomeData fixedEvent(ReviewFinding f) {
+        List<String> evidence = new ArrayList<>(f.evidence());
+        evidence.add("fixed:" + f.fixedBy().key() + (f.fixedRef() == null ? "" : " " + f.fixedRef()));
+        return new OutcomeData(OutcomeData.BUG_CAUGHT, f.teamId().toString(),
+                f.employeeId() == null ? null : f.employeeId().toString(), true, evidence, OutcomeEmitter.SOURCE_GITHUB,
+                f.url() == null ? f.fixedId() : f.url(), f.fixedAt(), f.severity(), null);
+    }
+
+    private static String repository(JsonNode payload) {
+        return payload.path("repository").path("full_name").asText();
+    }
+
+    private static Integer integer(JsonNode n) {
+        return n != null && n.canConvertToInt() ? n.asInt() : null;
+    }
+
+    static Instant time(JsonNode n, Instant fallback) {
+        if (n == null || !n.isTextual()) {
+            return fallback;
+        }
+        try {
+            return Instant.parse(n.asText());
+        } catch (DateTimeParseException e) {
+            return fallback;
+        }
+    }
+}

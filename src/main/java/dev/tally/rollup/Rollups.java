@@ -1,0 +1,123 @@
+package dev.tally.rollup;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
+
+import dev.tally.platform.time.OrgCalendar;
+import dev.tally.rollup.RollupTable.Column;
+
+/**
+ * Every rollup table, defined in one place and written by {@link RollupStore} in the batch's one
+ * transaction (with the Kafka offsets), so each is exactly the sum of the counted events:
+ *
+ * <pre>
+ *   usage_daily         day × team × employee × provider × model   team page: people; attribution
+ *   usage_team_day      day × team                                  per team, per day
+ *   usage_team_month    month × team                                per team over whole months
+ *   usage_model_day     day × provider × model (org)                org: per day, per model
+ *   employee_activity   team × employee × year, a bit per day       active users (a distinct count)
+ *   usage_hourly        hour × team                                 written, not read yet (budgets, issue 9)
+ *   outcome_team_day    day × team × kind × ai × severity           outcomes and their ROI value
+ *   outcome_team_month  month × team × kind × ai × severity
+ *   outcome_org_day     day × kind × ai × severity (org)
+ * </pre>
+ *
+ * Days and months are the organisation's ({@link OrgCalendar}). A new breakdown (by workload, say)
+ * is one more table here plus its migration. The org-wide tables are written last: two consumers
+ * share their rows, and holding their locks only until the commit keeps them from queueing longer.
+ */
+final class Rollups {
+
+    /** The key of {@code usage_daily}: the finest usage row, which the coarser ones are folded from. */
+    record Detail(LocalDate day, UUID team, UUID employee, String provider, String model) {
+        static final Comparator<Detail> ORDER = Comparator.comparing(Detail::day).thenComparing(Detail::team)
+                .thenComparing(Detail::employee).thenComparing(Detail::provider).thenComparing(Detail::model);
+    }
+
+    private static <S> Column<S> col(String name, String type, Function<S, Object> value) {
+        return new Column<>(name, type, value);
+    }
+
+    private final OrgCalendar calendar;
+    private final List<RollupTable<Map.Entry<Detail, UsageSums>>> perTeamUsage;
+    private final RollupTable<Map.Entry<Detail, UsageSums>> modelDay;
+    private final RollupTable<UsageEvent> hourly;
+    private final List<RollupTable<OutcomeEvent>> perTeamOutcomes;
+    private final RollupTable<OutcomeEvent> outcomeOrgDay;
+
+    Rollups(OrgCalendar calendar) {
+        this.calendar = calendar;
+        Column<Map.Entry<Detail, UsageSums>> day = col("day", "date", e -> e.getKey().day());
+        Column<Map.Entry<Detail, UsageSums>> team = col("team_id", "uuid", e -> e.getKey().team());
+        Column<Map.Entry<Detail, UsageSums>> employee = col("employee_id", "uuid", e -> e.getKey().employee());
+        Column<Map.Entry<Detail, UsageSums>> provider = col("provider", "text", e -> e.getKey().provider());
+        Column<Map.Entry<Detail, UsageSums>> model = col("model", "text", e -> e.getKey().model());
+        Column<Map.Entry<Detail, UsageSums>> month = col("month", "date", e -> e.getKey().day().withDayOfMonth(1));
+        perTeamUsage = List.of(
+                RollupTable.usage("usage_daily", List.of(day, team, employee, provider, model), Map.Entry::getValue),
+                RollupTable.usage("usage_team_day", List.of(day, team), Map.Entry::getValue),
+                RollupTable.usage("usage_team_month", List.of(month, team), Map.Entry::getValue),
+                new RollupTable<>("employee_activity",
+                        List.of(team, employee, col("year", "int2", e -> (short) e.getKey().day().getYear())),
+                        List.of(col("days", "bit(366)", e -> dayBit(e.getKey().day())))));
+        modelDay = RollupTable.usage("usage_model_day", List.of(day, provider, model), Map.Entry::getValue);
+        // Absolute hours (UTC), whatever the zone: an hour is an hour in every zone but a few.
+        hourly = new RollupTable<UsageEvent>("usage_hourly",
+                List.of(Rollups.<UsageEvent>col("hour", "timestamptz", e -> e.time().truncatedTo(ChronoUnit.HOURS)),
+                        Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId)),
+                List.of(UsageMeasure.REQUESTS, UsageMeasure.COST_NANOS, UsageMeasure.UNPRICED_REQUESTS).stream()
+                        .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList());
+        Column<OutcomeEvent> kind = col("kind", "text", OutcomeEvent::kind);
+        Column<OutcomeEvent> ai = col("ai_assisted", "bool", OutcomeEvent::aiAssisted);
+        Column<OutcomeEvent> severity = col("severity", "text",
+                e -> e.severity() == null ? "" : e.severity().toLowerCase(Locale.ROOT));
+        Column<OutcomeEvent> outcomeTeam = col("team_id", "uuid", OutcomeEvent::teamId);
+        Column<OutcomeEvent> outcomeDay = col("day", "date", e -> calendar.date(e.occurredAt()));
+        Column<OutcomeEvent> outcomeMonth = col("month", "date", e -> calendar.date(e.occurredAt()).withDayOfMonth(1));
+        // How many outcomes, and how many of them carried their own valueHours (the ROI model honours those).
+        List<Column<OutcomeEvent>> counts = List.of(col("outcomes", "int8", e -> 1L),
+                col("explicit_outcomes", "int8", e -> e.valueHours() == null ? 0L : 1L),
+                col("explicit_hours", "numeric", e -> e.valueHours() == null ? BigDecimal.ZERO : e.valueHours()));
+        perTeamOutcomes = List.of(
+                new RollupTable<>("outcome_team_day", List.of(outcomeDay, outcomeTeam, kind, ai, severity), counts),
+                new RollupTable<>("outcome_team_month", List.of(outcomeMonth, outcomeTeam, kind, ai, severity), counts));
+        outcomeOrgDay = new RollupTable<>("outcome_org_day", List.of(outcomeDay, kind, ai, severity), counts);
+    }
+
+    /** Writes the counted events into every rollup table. */
+    void write(Connection c, Collection<UsageEvent> usage, Collection<OutcomeEvent> outcomes) throws SQLException {
+        Map<Detail, UsageSums> detail = new TreeMap<>(Detail.ORDER);
+        for (UsageEvent e : usage) {
+            detail.computeIfAbsent(new Detail(calendar.date(e.time()), e.teamId(), e.employeeId(), e.provider(),
+                    e.model()), k -> new UsageSums()).add(e);
+        }
+        for (RollupTable<Map.Entry<Detail, UsageSums>> t : perTeamUsage) {
+            t.write(c, detail.entrySet());
+        }
+        hourly.write(c, usage);
+        for (RollupTable<OutcomeEvent> t : perTeamOutcomes) {
+            t.write(c, outcomes);
+        }
+        modelDay.write(c, detail.entrySet());
+        outcomeOrgDay.write(c, outcomes);
+    }
+
+    /** Bit n (0-based) of a year's {@code employee_activity.days} is day-of-year n + 1. */
+    private static BitSet dayBit(LocalDate day) {
+        BitSet b = new BitSet(366);
+        b.set(day.getDayOfYear() - 1);
+        return b;
+    }
+}

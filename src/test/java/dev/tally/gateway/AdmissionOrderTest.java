@@ -1,0 +1,109 @@
+package dev.tally.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.tally.gateway.admission.Admission;
+import dev.tally.gateway.admission.AdmissionCheck;
+import dev.tally.platform.TallyServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+
+/**
+ * Admission before work, over a real socket: a call refused on its headers is answered while its
+ * body has not even been sent, and the fake provider, which counts every request head it gets,
+ * sees nothing of it.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+@WithTestResource(FakeProvider.class)
+class AdmissionOrderTest {
+
+    static UsageEvents events;
+
+    @Inject
+    Admission admission;
+
+    @BeforeAll
+    static void consumer() {
+        events = new UsageEvents();
+    }
+
+    @AfterAll
+    static void close() {
+        events.close();
+    }
+
+    @Test
+    void theChainsRunKeyThenSizeThenRateBeforeTheBodyAndModelThenRouteAfterIt() {
+        assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS))
+                .containsExactly("KeyCheck", "BodySizeCheck", "RateLimitCheck");
+        // ProbeCheck is a test's check at order 500: checks added as beans take their place in the chain
+        assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.MESSAGES))
+                .containsExactly("ModelAllowedCheck", "ProbeCheck", "RouteCheck");
+        assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.MODELS)).containsExactly("KeyCheck");
+    }
+
+    @Test
+    void aMissingKeyIsRefusedBeforeTheBodyArrives() throws Exception {
+        assertRefusedBeforeTheBody(null, 1_000, 401);
+    }
+
+    @Test
+    void anUnknownKeyIsRefusedBeforeTheBodyArrives() throws Exception {
+        assertRefusedBeforeTheBody("tly_00000000000000000000000000000000unknown", 1_000, 401);
+    }
+
+    @Test
+    void anAnnouncedBodyOverTheLimitIsRefusedBeforeItArrives() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // the fake provider's gateway allows 64K
+        String head = assertRefusedBeforeTheBody(key.key(), 10_000_000, 413);
+        assertThat(RawHttp.header(head, "connection")).isEqualToIgnoringCase("close");
+    }
+
+    @Test
+    void aRateLimitedKeyIsRefusedBeforeTheBodyArrives() throws Exception {
+        Admin.Key key = Admin.newKey(Map.of("requestsPerMinute", 1));
+        assertThat(given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}").post("/v1/chat/completions").statusCode())
+                .isEqualTo(200);
+        String head = assertRefusedBeforeTheBody(key.key(), 1_000, 429);
+        assertThat(RawHttp.header(head, "retry-after")).isNotBlank();
+    }
+
+    /**
+     * Sends only the head of a call announcing {@code contentLength} bytes, never the body, and
+     * asserts the refusal arrives anyway, that the provider got no request, and that the call is
+     * recorded once as rejected. Returns the response head.
+     */
+    static String assertRefusedBeforeTheBody(String key, long contentLength, int status) throws Exception {
+        int requestsBefore = FakeProvider.REQUESTS.get();
+        String head;
+        try (RawHttp c = new RawHttp()) {
+            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
+                    + "Content-Length: " + contentLength, null);
+            head = c.readHead(); // times out (and fails) if the gateway waited for the body
+        }
+        assertThat(RawHttp.status(head)).isEqualTo(status);
+        String requestId = RawHttp.header(head, "x-request-id");
+        JsonNode d = events.await(requestId).path("data");
+        assertThat(d.path("outcome").asText()).isEqualTo("rejected");
+        assertThat(d.path("status").asInt()).isEqualTo(status);
+        assertThat(d.path("model").isNull()).isTrue();
+        assertThat(events.count(requestId)).isEqualTo(1);
+        assertThat(FakeProvider.REQUESTS.get()).isEqualTo(requestsBefore);
+        return head;
+    }
+}
