@@ -1,7 +1,7 @@
 package dev.tally.platform;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 
@@ -36,15 +36,20 @@ public class AdminToken {
             return false;
         }
         byte[] given = authorizationHeader.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token);
+        // an empty token never matches, whatever the configuration holds
+        return given.length > 0 && token.length > 0 && MessageDigest.isEqual(given, token);
     }
 
     static String loadOrGenerate(Path file) {
-        if (Files.exists(file)) {
-            return SecretFiles.read(file).orElseThrow();
+        try {
+            SecretFiles.Secret secret = SecretFiles.readOrCreate(file, "tadm_", "the admin token");
+            if (secret.created()) {
+                LOG.infof("TALLY_ADMIN_TOKEN is not set: generated an admin token into %s", file.toAbsolutePath());
+            }
+            return secret.value();
+        } catch (IOException e) {
+            throw new StartupException("cannot read or write the admin token at " + file + ": " + e.getMessage()
+                    + ": set TALLY_ADMIN_TOKEN or make TALLY_DATA_DIR writable", e);
         }
-        String token = SecretFiles.loadOrCreate(file, SecretFiles.random("tadm_", 32));
-        LOG.infof("TALLY_ADMIN_TOKEN is not set: generated an admin token into %s", file.toAbsolutePath());
-        return token;
     }
 }

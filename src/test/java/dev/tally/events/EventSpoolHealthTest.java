@@ -6,12 +6,14 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.net.URL;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.tally.platform.TallyServices;
@@ -31,7 +33,6 @@ class EventSpoolHealthTest {
     @TestHTTPResource(value = "/health/ready", management = true)
     URL readyUrl;
 
-
     @Inject
     Instance<EventPublisher> publishers;
 
@@ -39,11 +40,15 @@ class EventSpoolHealthTest {
     void thereIsExactlyOnePublisherAndItIsTheSpoolingOne() {
         assertThat(publishers.stream().toList()).hasSize(1);
         assertThat(publishers.get()).isInstanceOf(SpoolingEventPublisher.class);
-        assertThat(((SpoolingEventPublisher) publishers.get()).mode()).isEqualTo(SpoolingEventPublisher.Mode.DIRECT);
+        // it spools from start until Kafka has answered (KafkaStartup, in the background), then sends directly
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> ((SpoolingEventPublisher) publishers.get()).mode() == SpoolingEventPublisher.Mode.DIRECT);
     }
 
     @Test
     void readinessReportsTheSpoolUpWithItsDepth() {
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> ((SpoolingEventPublisher) publishers.get()).mode() == SpoolingEventPublisher.Mode.DIRECT);
         List<Map<String, Object>> checks = given().get(readyUrl)
                 .then().statusCode(200)
                 .body("checks.name", hasItem("Event spool"))

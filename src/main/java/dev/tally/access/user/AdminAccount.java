@@ -1,5 +1,6 @@
 package dev.tally.access.user;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,6 +13,7 @@ import io.quarkus.runtime.StartupEvent;
 import dev.tally.access.AccessConfig;
 import dev.tally.access.Random62;
 import dev.tally.platform.SecretFiles;
+import dev.tally.platform.StartupException;
 import dev.tally.platform.TallyConfig;
 
 /**
@@ -37,6 +39,16 @@ public class AdminAccount {
         this.tally = tally;
     }
 
+    private static String generated(Path file) {
+        try {
+            return SecretFiles.readOrCreate(file, () -> Random62.of(UserService.GENERATED_PASSWORD_CHARS), "the admin password")
+                    .value();
+        } catch (IOException e) {
+            throw new StartupException("cannot read or write the admin password at " + file + ": " + e.getMessage()
+                    + ": set TALLY_ACCESS_ADMIN_PASSWORD or make TALLY_DATA_DIR writable", e);
+        }
+    }
+
     void onStart(@Observes StartupEvent ev) {
         if (!signIn.enabled()) {
             return;
@@ -46,7 +58,7 @@ public class AdminAccount {
         }
         Path file = Path.of(tally.dataDir()).resolve(FILE);
         String password = config.adminPassword().filter(p -> !p.isBlank())
-                .orElseGet(() -> SecretFiles.loadOrCreate(file, Random62.of(UserService.GENERATED_PASSWORD_CHARS)));
+                .orElseGet(() -> generated(file));
         if (users.createAdmin(password)) {
             if (config.adminPassword().isPresent()) {
                 LOG.info("created the local account 'admin' with the password from TALLY_ACCESS_ADMIN_PASSWORD");
