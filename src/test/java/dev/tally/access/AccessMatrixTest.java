@@ -69,11 +69,12 @@ class AccessMatrixTest {
     @Test
     void anonymousCallersGet401OnTheApiAndTheSignInPageForPages() {
         for (String path : List.of("/api/reports/org", "/api/reports/teams", "/api/reports/teams/" + teamA,
-                "/api/reports/teams/" + teamA + "?format=csv&table=employees", "/api/reports/models", "/api/admin/keys",
-                "/api/me")) {
+                "/api/reports/teams/" + teamA + "?format=csv&table=employees", "/api/reports/models",
+                "/api/reports/reviewers", "/api/reports/reviewers?format=csv", "/api/admin/keys", "/api/me")) {
             given().get(path).then().statusCode(401).contentType("application/problem+json");
         }
-        for (String path : List.of("/", "/teams/" + teamA, "/models", "/operations", "/me", "/admin/audit")) {
+        for (String path : List.of("/", "/teams/" + teamA, "/models", "/operations", "/me", "/admin/audit",
+                "/charts/org/spend-vs-value.png", "/charts/team/spend-by-model.png?team=" + teamA)) {
             given().redirects().follow(false).get(path).then().statusCode(302).header("Location", endsWith("/login"));
         }
     }
@@ -133,6 +134,8 @@ class AccessMatrixTest {
         Access.teamLead(teamA).get("/api/reports/teams" + DAY).then().statusCode(200);
         Access.teamLead(teamA).get("/api/reports/models" + DAY).then().statusCode(200);
         Access.teamLead(teamA).get("/api/reports/operations").then().statusCode(403);
+        // AI reviewers' findings per team: counts, no people, so every team's
+        Access.teamLead(teamA).get("/api/reports/reviewers" + DAY + "&teamId=" + teamB).then().statusCode(200);
 
         // pages and charts follow the same rule
         assertThat(Access.teamLead(teamA).get("/teams/" + teamA + DAY).then().statusCode(200).extract().asString())
@@ -208,7 +211,8 @@ class AccessMatrixTest {
                 "/api/reports/teams" + DAY + "&format=csv", "/api/reports/teams/" + team + DAY,
                 "/api/reports/teams/" + team + DAY + "&format=csv&table=employees",
                 "/api/reports/teams/" + team + DAY + "&format=csv&table=kpis", "/api/reports/models" + DAY,
-                "/api/reports/models" + DAY + "&format=csv", "/api/reports/operations");
+                "/api/reports/models" + DAY + "&format=csv", "/api/reports/reviewers" + DAY,
+                "/api/reports/reviewers" + DAY + "&format=csv", "/api/reports/operations");
     }
 
     private static String team(String name) {
