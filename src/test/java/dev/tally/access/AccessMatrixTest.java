@@ -67,14 +67,14 @@ class AccessMatrixTest {
     // ---- anonymous -----------------------------------------------------------------------------
 
     @Test
-    void anonymousCallersGet401OnTheApiAndTheSignInPageForPages() {
+    void anonymousCallersGet401OnTheApiAndChartsAndTheSignInPageForPages() {
         for (String path : List.of("/api/reports/org", "/api/reports/teams", "/api/reports/teams/" + teamA,
                 "/api/reports/teams/" + teamA + "?format=csv&table=employees", "/api/reports/models",
-                "/api/reports/reviewers", "/api/reports/reviewers?format=csv", "/api/admin/keys", "/api/me")) {
+                "/api/reports/reviewers", "/api/reports/reviewers?format=csv", "/api/admin/keys", "/api/me",
+                "/charts/org/spend-vs-value.png", "/charts/team/spend-by-model.png?team=" + teamA)) {
             given().get(path).then().statusCode(401).contentType("application/problem+json");
         }
-        for (String path : List.of("/", "/teams/" + teamA, "/models", "/operations", "/me", "/admin/audit",
-                "/charts/org/spend-vs-value.png", "/charts/team/spend-by-model.png?team=" + teamA)) {
+        for (String path : List.of("/", "/teams/" + teamA, "/models", "/operations", "/me", "/admin/audit")) {
             given().redirects().follow(false).get(path).then().statusCode(302).header("Location", endsWith("/login"));
         }
     }
