@@ -89,7 +89,7 @@ class AccessMatrixTest {
         Access.employee(aliceEmail).redirects().follow(false).get("/").then().statusCode(303)
                 .header("Location", endsWith("/me"));
         for (String path : List.of("/teams/" + teamA, "/models", "/operations", "/admin/audit",
-                "/charts/org/spend-vs-value.png", "/api/admin/keys")) {
+                "/charts/org/spend-vs-value.png", "/charts/delivery/trend.png", "/api/admin/keys")) {
             Access.employee(aliceEmail).get(path).then().statusCode(403);
         }
         String me = Access.employee(aliceEmail).get("/me").then().statusCode(200).extract().asString();
@@ -147,6 +147,8 @@ class AccessMatrixTest {
         Access.teamLead(teamA).get("/admin/audit").then().statusCode(403);
         Access.teamLead(teamA).get("/charts/team/spend-by-model.png?team=" + teamA).then().statusCode(200);
         Access.teamLead(teamA).get("/charts/team/spend-by-model.png?team=" + teamB).then().statusCode(403);
+        Access.teamLead(teamA).get("/charts/delivery/trend.png" + DAY + "&team=" + teamA).then().statusCode(200);
+        Access.teamLead(teamA).get("/charts/delivery/trend.png" + DAY + "&team=" + teamB).then().statusCode(403);
         Access.teamLead(teamA).get("/api/admin/keys").then().statusCode(403);
     }
 

@@ -25,7 +25,7 @@ class EventDecoderFuzzTest {
             UsageEvent u = DECODER.usage(value, RECORD_TIME);
             assertThat(u.id()).isNotBlank().hasSizeLessThanOrEqualTo(EventDecoder.MAX_ID);
             assertThat(u.teamId()).isNotNull();
-            for (TokenKind kind : TokenKind.ALL) {
+            for (TokenKind kind : TokenKind.values()) {
                 assertThat(u.tokens(kind)).isBetween(0L, EventDecoder.MAX_TOKENS);
             }
             assertThat(u.costNanos()).isBetween(0L, EventDecoder.MAX_COST_NANOS);
