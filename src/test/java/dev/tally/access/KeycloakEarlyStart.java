@@ -22,7 +22,6 @@ public class KeycloakEarlyStart implements TestExecutionListener {
         KeycloakServer.Launched l = KeycloakServer.launch();
         process = l.process();
         System.setProperty(KeycloakServer.ISSUER_PROPERTY, l.issuer());
-        System.setProperty(KeycloakServer.PID_PROPERTY, Long.toString(process.pid()));
     }
 
     @Override
@@ -30,7 +29,6 @@ public class KeycloakEarlyStart implements TestExecutionListener {
         if (process != null) {
             KeycloakServer.stop(process);
             System.clearProperty(KeycloakServer.ISSUER_PROPERTY);
-            System.clearProperty(KeycloakServer.PID_PROPERTY);
             process = null;
         }
     }

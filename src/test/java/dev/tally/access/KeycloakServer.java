@@ -10,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.jboss.logging.Logger;
@@ -47,8 +49,6 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
 
     /** System properties that hand a Keycloak started early (see {@link KeycloakEarlyStart}) to this resource. */
     static final String ISSUER_PROPERTY = "keycloak.test.issuer";
-    /** The process id of that early Keycloak, so that a start that failed is seen at once. */
-    static final String PID_PROPERTY = "keycloak.test.pid";
 
     @Override
     public Map<String, String> start() {
@@ -57,13 +57,12 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
         Instant waitFrom = Instant.now();
         if (early != null) {
             issuer = early;
-            ProcessHandle handle = ProcessHandle.of(Long.parseLong(System.getProperty(PID_PROPERTY))).orElse(null);
-            awaitReady(handle, issuer + "/.well-known/openid-configuration", Duration.ofMinutes(5));
+            awaitReady(null, issuer + "/.well-known/openid-configuration", Duration.ofMinutes(5));
         } else {
             Launched l = launch();
             process = l.process();
             issuer = l.issuer();
-            awaitReady(process.toHandle(), issuer + "/.well-known/openid-configuration", Duration.ofMinutes(5));
+            awaitReady(process, issuer + "/.well-known/openid-configuration", Duration.ofMinutes(5));
         }
         LOG.infof("Keycloak ready at %s; this test class waited %d s for it", issuer,
                 Duration.between(waitFrom, Instant.now()).toSeconds());
@@ -91,9 +90,7 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
             int port = Ports.freePort();
             ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start-dev",
                     "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + Ports.freePort(),
-                    // an in-memory database: the realm is imported at every start, and no file of an earlier
-                    // (or interrupted) start can be half written
-                    "--import-realm", "--db=dev-mem", "--cache=local");
+                    "--import-realm", "--cache=local");
             pb.environment().put("JAVA_HOME", javaHome());
             pb.environment().remove("JAVA_OPTS");
             pb.redirectErrorStream(true).redirectOutput(Path.of("target", "keycloak.log").toFile());
@@ -119,12 +116,28 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
         }
     }
 
-    /** Puts the realm file where --import-realm reads it. */
+    /**
+     * Puts the realm file where --import-realm reads it. Keycloak imports a realm only once, so when
+     * the file changed since the last run its dev database is removed and the realm imported anew.
+     */
     static void importRealm(Path home) throws IOException {
         Path dir = home.resolve("data/import");
         Files.createDirectories(dir);
+        Path target = dir.resolve("tally-realm.json");
+        byte[] realm;
         try (InputStream in = KeycloakServer.class.getResourceAsStream("/keycloak/tally-realm.json")) {
-            Files.write(dir.resolve("tally-realm.json"), in.readAllBytes());
+            realm = in.readAllBytes();
+        }
+        if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), realm)) {
+            Path db = home.resolve("data/h2");
+            if (Files.exists(db)) {
+                try (Stream<Path> s = Files.walk(db)) {
+                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            Files.write(target, realm);
         }
     }
 
@@ -144,12 +157,13 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
         throw new IllegalStateException("Keycloak needs Java 21 or later: set KEYCLOAK_JAVA_HOME");
     }
 
-    private static void awaitReady(ProcessHandle process, String url, Duration max) {
+    private static void awaitReady(Process process, String url, Duration max) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Awaitility.await("Keycloak at " + url + " (see target/keycloak.log)").atMost(max).pollInterval(Duration.ofMillis(500))
                 .until(() -> {
-                    if (process == null || !process.isAlive()) {
-                        throw new IllegalStateException("Keycloak exited: see target/keycloak.log");
+                    if (process != null && !process.isAlive()) {
+                        throw new IllegalStateException("Keycloak exited with " + process.exitValue()
+                                + ": see target/keycloak.log");
                     }
                     try {
                         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
