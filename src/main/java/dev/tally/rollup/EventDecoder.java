@@ -26,6 +26,7 @@ import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.PrFacts;
 import dev.tally.events.TokenKind;
+import dev.tally.events.UsageData;
 
 /**
  * Turns a Kafka message into a validated usage or outcome event, or says precisely why it cannot be
@@ -104,7 +105,7 @@ public final class EventDecoder {
         subject(f.subject, team);
         UUID employee = uuid("data.employeeId", f.employeeId, true);
         String provider = text("data.provider", f.provider);
-        String model = text("data.model", f.model);
+        String model = text("data.model", f.model, UsageData.MAX_MODEL_LENGTH);
         CallOutcome outcome = CallOutcome.fromJson(f.outcome);
         if (outcome == null) {
             throw new InvalidEventException("data.outcome: " + (f.outcome == null ? "missing" : "unknown value '"
@@ -341,11 +342,15 @@ public final class EventDecoder {
     }
 
     private static String text(String field, String value) throws InvalidEventException {
+        return text(field, value, MAX_TEXT);
+    }
+
+    private static String text(String field, String value, int max) throws InvalidEventException {
         if (value == null || value.isBlank()) {
             throw new InvalidEventException(field + ": missing");
         }
-        if (value.length() > MAX_TEXT) {
-            throw new InvalidEventException(field + ": longer than " + MAX_TEXT + " characters");
+        if (value.length() > max) {
+            throw new InvalidEventException(field + ": longer than " + max + " characters");
         }
         return value;
     }
