@@ -110,7 +110,8 @@ class DeliveryFlowTest {
         assertThat(section).contains("AI-assisted PRs merged in a median of 4.0 h, the others in 20.0 h (n = 3 vs 3).")
                 .contains("<span class=\"bar-value\">4.0 h</span><span class=\"bar-n\">n = 3</span>")
                 .contains("<span class=\"bar-value\">20.0 h</span><span class=\"bar-n\">n = 3</span>")
-                .contains("Not enough data: at least 10 PRs needed in each group");
+                .contains("Not enough data: at least 10 PRs needed in each group")
+                .contains("not enough data: the assumption stands");
         // the trend chart the page shows is a real PNG of the same report
         byte[] png = Access.leader().get("/charts/delivery/trend.png?preset=7d&team=" + team).then().statusCode(200)
                 .contentType("image/png").extract().asByteArray();
