@@ -33,6 +33,7 @@ final class GatewayErrors {
         return switch (status) {
             case 400 -> "invalid_request_error";
             case 401 -> "authentication_error";
+            case 402 -> "billing_error";
             case 403 -> "permission_error";
             case 404 -> "not_found_error";
             case 413 -> "request_too_large";
@@ -46,6 +47,7 @@ final class GatewayErrors {
         return switch (status) {
             case 400, 401, 403, 404, 413 -> "invalid_request_error";
             case 429 -> "rate_limit_error";
+            case 402 -> "insufficient_quota";
             default -> "server_error";
         };
     }
@@ -54,6 +56,7 @@ final class GatewayErrors {
         return switch (status) {
             case 400 -> "invalid_request";
             case 401 -> "invalid_api_key";
+            case 402 -> "budget_exceeded";
             case 403 -> "model_not_allowed";
             case 404 -> "model_not_found";
             case 413 -> "request_too_large";

@@ -18,7 +18,14 @@ public enum RefusalReason {
     /** The body is not a JSON object with a model, or cannot be rewritten for the provider. */
     BAD_REQUEST(400),
     MODEL_NOT_ALLOWED(403),
-    NO_ROUTE(404);
+    NO_ROUTE(404),
+    /**
+     * A {@code block} budget covering the call is spent for its period. 402: no SDK or Claude Code
+     * retries it (they retry 408, 409, 429 and 5xx), so the client stops and shows the message.
+     */
+    BUDGET_EXCEEDED(402),
+    /** A spike alert paused the key ({@code pause_key}) until an admin resumes it; 402 for the same reason. */
+    KEY_PAUSED(402);
 
     /** The status a refusal for this reason answers with. */
     public final int status;
