@@ -11,10 +11,20 @@ COPY src src
 RUN ./mvnw -B -q package -DskipTests
 
 FROM eclipse-temurin:17-jre
+# Tally runs as an unprivileged account of its own, never root. The base image (Ubuntu 24.04) runs as
+# root and ships no service account (its `ubuntu` login, uid 1000, is the id of many hosts' first user),
+# so `tally` gets a fixed id above the usual host range: Kubernetes' runAsNonRoot can only verify a
+# numeric USER, and a bind-mounted data directory needs `chown 10001:10001`. The application files stay
+# root-owned and read-only to it; only the data directory is its own (a named volume copies this owner).
+RUN groupadd --gid 10001 tally \
+ && useradd --uid 10001 --gid tally --home-dir /var/lib/tally --no-create-home --shell /usr/sbin/nologin tally \
+ && mkdir -p /var/lib/tally && chown tally:tally /var/lib/tally && chmod 700 /var/lib/tally
 WORKDIR /app
 COPY --from=build /src/target/quarkus-app/ /app/
 COPY dashboards /app/dashboards
 ENV TALLY_DATA_DIR=/var/lib/tally
-RUN mkdir -p /var/lib/tally
+USER 10001:10001
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/app/quarkus-run.jar"]
+# The base image's entrypoint first (it adds /certificates to the JVM trust store when USE_SYSTEM_CA_CERTS
+# is set, into a temporary store when not root), then Tally.
+ENTRYPOINT ["/__cacert_entrypoint.sh", "java", "-jar", "/app/quarkus-run.jar"]

@@ -1,24 +1,37 @@
 #!/usr/bin/env bash
-# Measures Tally's start-up on the embedded default: seconds from `java -jar` to
-# GET /q/health/ready = 200, and the process's resident memory (RSS) once ready and after a short
-# idle. Runs a cold start (empty data dir: initdb, binaries unpacked) and then N warm restarts on
-# the same data dir, as a user restarting Tally would. Build first: ./mvnw -B -q package -DskipTests
-# Usage: bench/startup.sh [N=3]
+# Measures Tally's start-up on the embedded default (all roles, embedded broker and PostgreSQL):
+# seconds from launch to GET /q/health/ready = 200, the phases Tally logs at start ("ready in ...:
+# postgres, broker (parallel), quarkus, flyway, topics"), and the resident memory (RSS) once ready.
+# One first start on an empty data directory (initdb, PostgreSQL binaries unpacked, topics
+# created), then N warm restarts on the same directory, as a user restarting Tally would.
+#
+#   bench/startup.sh [N=3]           the package in target/quarkus-app, started by ./tally with
+#                                    $JAVA_HOME (or java on the PATH); build it first
+#   bench/startup.sh --matrix [N=3]  builds and measures, one after the other:
+#                                      JDK 17  default package (fast-jar)     ./mvnw package
+#                                      JDK 17  AOT package + AppCDS archive   ./mvnw package -Paot
+#                                      JDK 25  AOT package + AOT cache        ./mvnw package -Paot
+#                                    JDK 17 is $JAVA_HOME (or java on the PATH); JDK 25 is $BENCH_JDK25_HOME.
+#
+# Ports: BENCH_HTTP_PORT (18480), BENCH_KAFKA_PORT (19480). Figures from a busy machine are not
+# comparable: run it on a quiet one.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-n="${1:-3}"
-jar="$root/target/quarkus-app/quarkus-run.jar"
-[ -f "$jar" ] || { echo "build first: ./mvnw -B -q package -DskipTests" >&2; exit 1; }
-data="$(mktemp -d)"
-port=18480
-kport=19480
-trap 'pkill -f "tallybench.startup" 2>/dev/null || true; rm -rf "$data"' EXIT
+http_port="${BENCH_HTTP_PORT:-18480}"
+kafka_port="${BENCH_KAFKA_PORT:-19480}"
+pid=""
+data=""
+cleanup() {
+  if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; fi
+  if [[ -n "$data" ]]; then rm -rf "$data"; fi
+}
+trap cleanup EXIT
 
 # RSS (KiB) of the embedded PostgreSQL: the postmaster and its children (shared buffers counted in each)
 pg_rss() {
   local pm total=0
   pm=$(pgrep -f "$data/postgres-bin/.*/bin/postgres" | head -n 1 || true)
-  [ -n "$pm" ] || { echo 0; return; }
+  [[ -n "$pm" ]] || { echo 0; return; }
   for p in $pm $(pgrep -P "$pm"); do
     total=$((total + $(ps -o rss= -p "$p" 2>/dev/null | tr -d ' ' || echo 0)))
   done
@@ -26,29 +39,73 @@ pg_rss() {
 }
 
 run_once() {
-  local label="$1"
-  TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port TALLY_KAFKA_EMBEDDED_PORT=$kport \
-    java -Dtallybench.startup=1 -jar "$jar" > "$data/run.log" 2>&1 &
-  local pid=$!
-  local t0 t1
+  local label="$1" t0 t1 phases rss pg
+  TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT=$http_port TALLY_KAFKA_EMBEDDED_PORT=$kafka_port \
+    "$root/tally" > "$data/run.log" 2>&1 &
+  pid=$!
   t0=$(date +%s%N)
-  until curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null 2>&1; do
-    kill -0 "$pid" 2>/dev/null || { echo "Tally exited; see $data/run.log" >&2; cat "$data/run.log" >&2; exit 1; }
+  until curl -sf "http://127.0.0.1:$http_port/q/health/ready" > /dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "Tally exited; its log:" >&2; cat "$data/run.log" >&2; exit 1; }
     sleep 0.05
   done
   t1=$(date +%s%N)
-  local rss_ready rss_idle pg
-  rss_ready=$(ps -o rss= -p "$pid" | tr -d ' ')
-  sleep 10
-  rss_idle=$(ps -o rss= -p "$pid" | tr -d ' ')
+  # the phases line is logged when the instance is ready; give the logger a moment
+  for _ in $(seq 1 40); do grep -q "ready in" "$data/run.log" && break; sleep 0.05; done
+  phases=$(sed -n 's/.*\(ready in .*\)$/\1/p' "$data/run.log" | head -n 1)
+  rss=$(ps -o rss= -p "$pid" | tr -d ' ')
   pg=$(pg_rss)
-  printf '| %s | %.2f s | %d MiB | %d MiB | %d MiB |\n' "$label" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" \
-    $((rss_ready / 1024)) $((rss_idle / 1024)) $((pg / 1024))
+  printf '| %s | %s | %.2f s | %s | %d MiB | %d MiB |\n' "$label" "$2" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" \
+    "${phases:-–}" $((rss / 1024)) $((pg / 1024))
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
+  pid=""
 }
 
-echo "| start | java -jar → ready | JVM RSS at ready | JVM RSS after 10 s idle | PostgreSQL RSS (sum) |"
-echo "| --- | --- | --- | --- | --- |"
-run_once "cold (empty data dir)"
-for i in $(seq 1 "$n"); do run_once "warm #$i"; done
+# measure <package label> <N>: first start and N warm restarts of target/quarkus-app through ./tally
+measure() {
+  local what="$1" n="$2" cmd
+  data="$(mktemp -d)"
+  # which cache the launcher picks for this JDK, if any
+  cmd=$(TALLY_LAUNCHER_DRY_RUN=1 "$root/tally" 2>/dev/null)
+  case "$cmd" in
+    *-XX:AOTCache=*) what="$what + AOT cache" ;;
+    *-XX:SharedArchiveFile=*) what="$what + AppCDS" ;;
+    *) what="$what, no cache" ;;
+  esac
+  run_once "first start" "$what"
+  for i in $(seq 1 "$n"); do run_once "warm #$i" "$what"; done
+  rm -rf "$data"
+  data=""
+}
+
+header() {
+  echo "| start | JDK, package | launch → ready | phases (Tally's log line) | JVM RSS at ready | PostgreSQL RSS (sum) |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+}
+
+jdk_of() {
+  "${1:+$1/bin/}java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.runtime.version = //p'
+}
+
+if [[ "${1:-}" == "--matrix" ]]; then
+  n="${2:-3}"
+  [[ -n "${BENCH_JDK25_HOME:-}" ]] || { echo "set BENCH_JDK25_HOME to a JDK 25+" >&2; exit 2; }
+  jdk17="${JAVA_HOME:-}"
+  header
+  (cd "$root" && ./mvnw -B -q package -DskipTests) >&2
+  JAVA_HOME="$jdk17" measure "JDK $(jdk_of "$jdk17"), default package" "$n"
+  (cd "$root" && ./mvnw -B -q package -DskipTests -Paot) >&2
+  JAVA_HOME="$jdk17" measure "JDK $(jdk_of "$jdk17"), AOT package" "$n"
+  (cd "$root" && JAVA_HOME="$BENCH_JDK25_HOME" ./mvnw -B -q package -DskipTests -Paot) >&2
+  JAVA_HOME="$BENCH_JDK25_HOME" measure "JDK $(jdk_of "$BENCH_JDK25_HOME"), AOT package" "$n"
+else
+  n="${1:-3}"
+  [[ -f "$root/target/quarkus-app/quarkus-run.jar" ]] || { echo "build first: ./mvnw -B -q package -DskipTests [-Paot]" >&2; exit 1; }
+  header
+  # the AOT package (aot-jar) puts the application jar on the JVM's class path; the default (fast-jar) does not
+  kind="default package"
+  if unzip -p "$root/target/quarkus-app/quarkus-run.jar" META-INF/MANIFEST.MF 2>/dev/null | tr -d '\r\n ' | grep -q 'app/tally-'; then
+    kind="AOT package"
+  fi
+  measure "JDK $(jdk_of "${JAVA_HOME:-}"), $kind" "$n"
+fi

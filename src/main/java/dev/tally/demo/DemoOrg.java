@@ -38,7 +38,7 @@ public final class DemoOrg {
             new TeamProfile("Platform", "Engineering", 12, 0.9, 22, List.of(Family.SONNET, Family.GPT_MINI), 3.0, 1.0, 0.8, 0.1, 0, 0),
             new TeamProfile("Payments", "Engineering", 10, 0.8, 18, List.of(Family.SONNET, Family.GPT), 1.6, 1.5, 0.5, 0.3, 0, 0),
             new TeamProfile("Mobile", "Engineering", 9, 0.6, 48, List.of(Family.GPT, Family.SONNET), 0.5, 2.0, 0.1, 0, 0, 0),
-            new TeamProfile("Data Science", "Data", 8, 0.9, 45, List.of(Family.GPT, Family.GPT_MINI, Family.INTERNAL), 0.3, 0.5, 0.1, 0, 0.5, 1),
+            new TeamProfile("Data Science", "Data", 8, 0.9, 80, List.of(Family.GPT, Family.GPT_MINI, Family.INTERNAL), 0.3, 0.5, 0.1, 0, 0.5, 1),
             new TeamProfile("AppSec", "Security", 6, 0.8, 15, List.of(Family.SONNET, Family.HAIKU), 0.3, 0.3, 0.2, 0.4, 0, 0),
             new TeamProfile("Customer Support", "Customer Success", 12, 0.95, 3, List.of(Family.HAIKU, Family.GPT_MINI), 0, 0, 0, 0, 2.0, 0.5),
             new TeamProfile("Marketing", "Marketing", 12, 0.7, 24, List.of(Family.GPT, Family.GPT_MINI), 0, 0, 0, 0, 0.5, 1),

@@ -24,7 +24,7 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Makes the one {@link EventPublisher} bean (a {@link SpoolingEventPublisher} on
  * {@code <tally.data-dir>/spool}), its metrics, and its life: started with the application, so a
- * spool left by the last run is replayed at once; stopped before the embedded broker is.
+ * spool left by the last run is replayed once Kafka answers; stopped before the embedded broker is.
  */
 @ApplicationScoped
 public class EventPublishing {
@@ -39,7 +39,7 @@ public class EventPublishing {
         Map<String, Object> props = clients.common("tally-events");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
         SpoolingEventPublisher p = new SpoolingEventPublisher(props,
-                Path.of(tally.dataDir()).resolve("spool"), options, mapper).start();
+                Path.of(tally.dataDir()).resolve("spool"), options, mapper).startBeforeKafka();
         Gauge.builder("tally.events.spool.records", p, SpoolingEventPublisher::spoolRecords)
                 .description("Events in the local spool, not yet acknowledged by Kafka").register(registry);
         Gauge.builder("tally.events.spool.bytes", p, SpoolingEventPublisher::spoolBytes)
@@ -66,6 +66,11 @@ public class EventPublishing {
     /** Creating the bean opens the spool and starts its replay, whether or not anything publishes yet. */
     void onStart(@Observes StartupEvent ev, SpoolingEventPublisher p) {
         // nothing else: injecting it is what starts it
+    }
+
+    /** From here events go to Kafka directly; before, they spooled (see {@link KafkaStartup}). */
+    void onKafkaReady(@Observes KafkaReady ready, SpoolingEventPublisher p) {
+        p.kafkaAnswered();
     }
 
     /** Default priority: runs before the platform stops the embedded broker (which observes last). */

@@ -40,7 +40,9 @@ public class SpoolReadiness implements HealthCheck {
                 .withData("maxBytes", max)
                 .withData("percentFull", Math.round(ratio * 1000) / 10.0 + "")
                 .withData("dropped", publisher.dropped());
-        if (publisher.mode() == SpoolingEventPublisher.Mode.SPOOLING && publisher.lastError() != null) {
+        if (publisher.awaitingKafka()) {
+            b.withData("kafkaError", "Kafka has not answered since start");
+        } else if (publisher.mode() == SpoolingEventPublisher.Mode.SPOOLING && publisher.lastError() != null) {
             b.withData("kafkaError", publisher.lastError());
         }
         if (publisher.spoolFull()) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -19,15 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -49,8 +44,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * non-empty by a previous run is replayed at start.
  *
  * <p>Delivery is at least once: an event whose acknowledgement was lost in the outage, or whose
- * replay batch failed half way, may reach Kafka twice. Consumers dedupe by the event id (the
- * aggregator does). Logs name event ids only, never payloads.
+ * replay batch failed half way (Kafka gone again for longer than
+ * {@link EventProducers#REPLAY_DELIVERY_TIMEOUT}), may reach Kafka twice. Consumers dedupe by the
+ * event id (the aggregator does). Logs name event ids only, never payloads.
+ *
+ * <p>Started before Kafka has answered ({@link #startBeforeKafka()}), it spools from the first event.
  *
  * <p>Over 400 lines on purpose: the drain thread, the replay thread and the mode switch share one
  * lock, one in-flight map and one ordering rule (nothing overtakes a spooled event); split into
@@ -77,7 +75,7 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         }
     }
 
-    private final Map<String, Object> producerProps;
+    private final EventProducers producers;
     private final Path spoolDir;
     private final Options options;
     private final ObjectMapper mapper;
@@ -97,10 +95,14 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     private final List<DeliveryListener> listeners = new CopyOnWriteArrayList<>();
 
     private volatile Producer<String, byte[]> producer;
+    /** Only the replay thread uses it (and close(), after that thread has ended); null when not replaying. */
+    private volatile Producer<String, byte[]> replayProducer;
     private volatile Mode mode = Mode.DIRECT;
     private volatile boolean directFailed;
     private volatile String lastError;
     private volatile boolean spoolRefused;
+    /** Started before Kafka answered: spool, and do not replay, until {@link #kafkaAnswered()}. */
+    private volatile boolean awaitingKafka;
     private volatile boolean running;
     private Spool spool;
     private long nextSeq;
@@ -112,7 +114,7 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
      *        {@code KafkaClients.common(...)}; acks, idempotence, serializers and timeouts are set here
      */
     public SpoolingEventPublisher(Map<String, Object> producerProps, Path spoolDir, Options options, ObjectMapper mapper) {
-        this.producerProps = new HashMap<>(producerProps);
+        this.producers = new EventProducers(producerProps, options.deliveryTimeout());
         this.spoolDir = spoolDir;
         this.options = options;
         this.mapper = mapper;
@@ -127,7 +129,9 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
             throw new IllegalStateException("event spool at " + spoolDir + " cannot be opened: " + e.getMessage()
                     + ": make the data directory writable", e);
         }
-        producer = newProducer();
+        if (!awaitingKafka) {
+            producer = producers.direct();
+        } // else created when Kafka has answered: until then it would only retry a broker that is not there
         if (!spool.isDrained()) {
             mode = Mode.SPOOLING;
             LOG.infof("replaying %d events spooled before the last stop", spool.records());
@@ -136,6 +140,27 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         drainer = thread("tally-events-drain", this::drainLoop);
         replayer = thread("tally-events-replay", this::replayLoop);
         return this;
+    }
+
+    /**
+     * As {@link #start()}, before Kafka has answered (the application starts it beside the broker):
+     * events spool, and the spool waits, until {@link #kafkaAnswered()}, so that no event waits on a
+     * producer that cannot reach Kafka yet, and health and metrics say "spooling" from the start.
+     */
+    public synchronized SpoolingEventPublisher startBeforeKafka() {
+        awaitingKafka = true;
+        mode = Mode.SPOOLING;
+        return start();
+    }
+
+    /** Kafka answers and the topics exist: replay what spooled meanwhile, then send directly. */
+    public void kafkaAnswered() {
+        awaitingKafka = false;
+        replayWake.release();
+    }
+
+    public boolean awaitingKafka() {
+        return awaitingKafka;
     }
 
     @Override
@@ -249,7 +274,7 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         String cause = lastError; // before the aborted producer's callbacks overwrite it
         // closed before its successor exists: two producers with one client.id clash in JMX
         producer.close(Duration.ZERO);
-        producer = newProducer();
+        producer = producers.direct();
         modeLock.lock();
         try {
             mode = Mode.SPOOLING;
@@ -331,7 +356,7 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     private void replayLoop() {
         while (running) {
             try {
-                if (mode != Mode.SPOOLING) {
+                if (mode != Mode.SPOOLING || awaitingKafka) {
                     replayWake.tryAcquire(1, TimeUnit.SECONDS);
                     continue;
                 }
@@ -360,12 +385,19 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
             try {
                 if (spool.isDrained()) {
                     spool.clear();
+                    closeReplayProducer();
+                    if (producer == null) {
+                        producer = producers.direct();
+                    }
                     mode = Mode.DIRECT;
                     // a late failure callback of the aborted producer must not send us back to the spool
                     directFailed = false;
                     spoolRefused = false;
-                    LOG.infof("Kafka is back: the spool is replayed (%d events in all), sending directly again",
-                            replayed.get());
+                    // nothing replayed: Kafka answered at start before any event waited for it, nothing to say
+                    if (replayed.get() > 0) {
+                        LOG.infof("Kafka is back: the spool is replayed (%d events in all), sending directly again",
+                                replayed.get());
+                    }
                     return true;
                 }
             } finally {
@@ -375,7 +407,10 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
             return true;
         }
-        Producer<String, byte[]> p = producer;
+        if (replayProducer == null) {
+            replayProducer = producers.replay();
+        }
+        Producer<String, byte[]> p = replayProducer;
         List<Future<RecordMetadata>> acks = new ArrayList<>(batch.size());
         try {
             for (Spool.Entry e : batch) {
@@ -385,7 +420,7 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         } catch (RuntimeException ex) {
             return replayFailed(ex);
         }
-        long waitMs = options.deliveryTimeout().toMillis() + 5_000;
+        long waitMs = producers.replayAckWait().toMillis();
         for (int i = 0; i < acks.size(); i++) {
             try {
                 RecordMetadata md = acks.get(i).get(waitMs, TimeUnit.MILLISECONDS);
@@ -409,11 +444,9 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     private boolean replayFailed(Throwable ex) {
         lastError = String.valueOf(ex);
         spool.rewind();
-        // A fresh producer per attempt: an idempotent producer can end up in a fatal state after its
-        // batches expire, and the replay must never stay stuck behind it. Only this thread uses the
-        // producer while spooling.
-        producer.close(Duration.ZERO);
-        producer = newProducer();
+        // A fresh producer per failed attempt: an idempotent producer can end up in a fatal state after
+        // its batches expire, and the replay must never stay stuck behind it.
+        closeReplayProducer();
         LOG.debugf("spool replay not acknowledged yet (%s), retrying", lastError);
         return false;
     }
@@ -430,6 +463,13 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
             } catch (RuntimeException e) {
                 LOG.errorf("a delivery listener failed on event %s: %s", id, e.toString());
             }
+        }
+    }
+
+    private void closeReplayProducer() {
+        if (replayProducer != null) {
+            replayProducer.close(Duration.ZERO);
+            replayProducer = null;
         }
     }
 
@@ -493,7 +533,10 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         replayWake.release();
         replayer.interrupt();
         join(replayer, Duration.ofSeconds(5));
-        producer.close(Duration.ZERO);
+        closeReplayProducer();
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+        }
         try {
             spool.close();
         } catch (IOException e) {
@@ -502,28 +545,6 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     }
 
     // ---- helpers -------------------------------------------------------------------------------
-
-    private Producer<String, byte[]> newProducer() {
-        Map<String, Object> props = new HashMap<>(producerProps);
-        long delivery = options.deliveryTimeout().toMillis();
-        long request = Math.max(500, delivery / 2);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
-        // Large batches: under load one produce request carries a few hundred usage events instead of
-        // ~20 (16 KB default), which cut the gateway's CPU per call by about a tenth on the bench; 20 ms
-        // more before an event reaches Kafka is of no consequence (override: TALLY_KAFKA_CLIENT_LINGER_MS).
-        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 20);
-        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        // A failed send must surface within the delivery timeout, so the event reaches the spool quickly.
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(delivery, request + 100));
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) request);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(delivery, 5_000));
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(props);
-    }
 
     /** Errors no retry can fix: the event would block the spool forever, so it is dropped and counted. */
     private static boolean permanent(Throwable ex) {

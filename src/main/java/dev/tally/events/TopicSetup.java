@@ -1,5 +1,6 @@
 package dev.tally.events;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,9 +11,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -23,11 +24,11 @@ import org.jboss.logging.Logger;
 
 import dev.tally.platform.KafkaClients;
 import dev.tally.platform.StartupException;
-import io.quarkus.runtime.StartupEvent;
 
 /**
- * Applies {@code kafka/topics.conf} at start through the AdminClient: creates missing topics, never
- * deletes or alters one, and warns when an existing topic differs from its definition.
+ * Applies {@code kafka/topics.conf} through the AdminClient: creates missing topics, never deletes or
+ * alters one, and warns when an existing topic differs from its definition. {@link KafkaStartup}
+ * runs it at start, once Kafka answers.
  */
 @ApplicationScoped
 public class TopicSetup {
@@ -40,14 +41,26 @@ public class TopicSetup {
         this.clients = clients;
     }
 
-    void onStart(@Observes StartupEvent ev) {
-        apply(TopicDefinition.load());
+    public void apply(List<TopicDefinition> definitions) {
+        apply(definitions, Duration.ofSeconds(30));
     }
 
-    public void apply(List<TopicDefinition> definitions) {
-        try (Admin admin = Admin.create(clients.common("tally-topic-setup"))) {
-            int brokers = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).size();
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+    /**
+     * @param timeout for each call to Kafka; the first is the one that waits for the cluster to answer
+     * @throws StartupException when Kafka does not answer in time or refuses the set-up
+     */
+    public void apply(List<TopicDefinition> definitions, Duration timeout) {
+        long wait = timeout.toMillis();
+        Map<String, Object> props = clients.common("tally-topic-setup");
+        // a broker that is still starting refuses connections: try again soon rather than after
+        // the client's default back-off of up to a second, which would delay every start
+        props.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MS_CONFIG, 20);
+        props.putIfAbsent(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 100);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) wait);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(wait, 30_000));
+        try (Admin admin = Admin.create(props)) {
+            int brokers = admin.describeCluster().nodes().get(wait, TimeUnit.MILLISECONDS).size();
+            Set<String> existing = admin.listTopics().names().get(wait, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (TopicDefinition d : definitions) {
                 if (!existing.contains(d.name())) {
@@ -59,7 +72,7 @@ public class TopicSetup {
             }
             if (!missing.isEmpty()) {
                 try {
-                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    admin.createTopics(missing).all().get(wait, TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -68,7 +81,7 @@ public class TopicSetup {
                 LOG.infof("created Kafka topics %s", missing.stream().map(NewTopic::name).toList());
             }
             try {
-                warnOnMismatch(admin, definitions, brokers);
+                warnOnMismatch(admin, definitions, brokers, wait);
             } catch (ExecutionException | TimeoutException e) {
                 // Advisory only: right after createTopics the broker may not yet describe the new
                 // topics ("does not host this topic-partition"); that must not fail start-up.
@@ -79,19 +92,20 @@ public class TopicSetup {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while creating Kafka topics");
         } catch (ExecutionException | TimeoutException e) {
+            String why = e instanceof TimeoutException ? "no answer within " + timeout.toSeconds() + " s"
+                    : e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
             throw new StartupException("Kafka at " + clients.bootstrapServers() + " did not accept the topic set-up ("
-                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage())
-                    + "): check TALLY_KAFKA_BOOTSTRAP_SERVERS and the client security settings", e);
+                    + why + "): check TALLY_KAFKA_BOOTSTRAP_SERVERS and the client security settings", e);
         }
     }
 
-    private void warnOnMismatch(Admin admin, List<TopicDefinition> defs, int brokers)
+    private void warnOnMismatch(Admin admin, List<TopicDefinition> defs, int brokers, long wait)
             throws InterruptedException, ExecutionException, TimeoutException {
         Collection<String> names = defs.stream().map(TopicDefinition::name).toList();
-        Map<String, TopicDescription> desc = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS);
+        Map<String, TopicDescription> desc = admin.describeTopics(names).allTopicNames().get(wait, TimeUnit.MILLISECONDS);
         List<ConfigResource> resources = names.stream()
                 .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(wait, TimeUnit.MILLISECONDS);
         for (TopicDefinition d : defs) {
             TopicDescription t = desc.get(d.name());
             if (t.partitions().size() != d.partitions()) {

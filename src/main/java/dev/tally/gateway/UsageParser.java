@@ -104,7 +104,9 @@ public final class UsageParser {
     /** The value as a count (numbers, and numbers sent as strings); {@code otherwise} for null or anything else. */
     private static long number(JsonParser p, JsonToken value, long otherwise) throws IOException {
         return switch (value) {
-            case VALUE_NUMBER_INT -> p.getLongValue();
+            // beyond a long it is no count (and getLongValue would throw): treated like a non-numeric value
+            case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? otherwise
+                    : p.getLongValue();
             case VALUE_NUMBER_FLOAT -> (long) p.getDoubleValue();
             case VALUE_STRING -> {
                 try {

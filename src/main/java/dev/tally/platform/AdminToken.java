@@ -2,11 +2,8 @@ package dev.tally.platform;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,29 +36,17 @@ public class AdminToken {
             return false;
         }
         byte[] given = authorizationHeader.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-        return MessageDigest.isEqual(given, token);
+        // an empty token never matches, whatever the configuration holds
+        return given.length > 0 && token.length > 0 && MessageDigest.isEqual(given, token);
     }
 
     static String loadOrGenerate(Path file) {
         try {
-            if (Files.exists(file)) {
-                return Files.readString(file, StandardCharsets.UTF_8).trim();
+            SecretFiles.Secret secret = SecretFiles.readOrCreate(file, "tadm_", "the admin token");
+            if (secret.created()) {
+                LOG.infof("TALLY_ADMIN_TOKEN is not set: generated an admin token into %s", file.toAbsolutePath());
             }
-            byte[] bytes = new byte[32];
-            new SecureRandom().nextBytes(bytes);
-            StringBuilder sb = new StringBuilder("tadm_");
-            for (byte b : bytes) {
-                sb.append(String.format("%02x", b));
-            }
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, sb + "\n", StandardCharsets.UTF_8);
-            try {
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
-            LOG.infof("TALLY_ADMIN_TOKEN is not set: generated an admin token into %s", file.toAbsolutePath());
-            return sb.toString();
+            return secret.value();
         } catch (IOException e) {
             throw new StartupException("cannot read or write the admin token at " + file + ": " + e.getMessage()
                     + ": set TALLY_ADMIN_TOKEN or make TALLY_DATA_DIR writable", e);

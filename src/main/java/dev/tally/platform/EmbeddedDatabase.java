@@ -1,8 +1,12 @@
 package dev.tally.platform;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -11,7 +15,9 @@ import org.jboss.logging.Logger;
 /**
  * A real PostgreSQL server run from the binaries zonky ships on Maven Central. The cluster lives in
  * the given directory and is never wiped, so rows survive a restart; the binaries are unpacked into
- * a cache directory beside it.
+ * a cache directory beside it. It listens on 127.0.0.1 only and every connection must give the
+ * superuser password, generated at first start into the owner-only file {@code <cluster dir>-password}
+ * ({@code <data dir>/postgres-password}); see {@link PostgresAuth}.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -22,6 +28,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private final int port;
     private final boolean durable;
     private EmbeddedPostgres postgres;
+    private String password;
 
     /** A durable server: fsync and synchronous commit on, as a database that keeps money should be. */
     public EmbeddedDatabase(Path dataDir, Path workDir, int port) {
@@ -44,6 +51,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             stopOrphan();
             Files.createDirectories(dataDir.getParent());
             Files.createDirectories(workDir);
+            String secret = SecretFiles.readOrCreate(passwordFile(), "", "the embedded PostgreSQL password").value();
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -52,12 +60,17 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .setRegisterShutdownHook(false)
                     .setPGStartupWait(Duration.ofSeconds(30))
                     .setServerConfig("max_connections", "100")
-                    .setServerConfig("listen_addresses", "127.0.0.1");
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    // after zonky's initdb (which trusts everyone), before the server starts: require the password
+                    .setDataDirectoryCustomizer(dir -> requirePassword(dir.toPath(), secret))
+                    // zonky's own readiness check connects as postgres, so it needs the password too
+                    .setConnectConfig("password", secret);
             if (durable) {
                 // zonky starts postgres with -F (fsync off); a later -c wins on the command line
                 builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
             }
             postgres = builder.start();
+            password = secret;
             LOG.infof("embedded PostgreSQL listening on 127.0.0.1:%d (data in %s)", port, dataDir);
             return this;
         } catch (Exception e) {
@@ -71,7 +84,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
      * twice. The caller holds the data-directory lock, so no live Tally owns that server: stop it
      * (SIGTERM = smart shutdown; its clients are gone) and start our own on the same data.
      */
-    private void stopOrphan() throws java.io.IOException, InterruptedException {
+    private void stopOrphan() throws IOException, InterruptedException {
         Path pidFile = dataDir.resolve("postmaster.pid");
         if (!Files.exists(pidFile)) {
             return;
@@ -91,8 +104,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
         LOG.warnf("stopping PostgreSQL (pid %d) left running on %s by a Tally that did not stop cleanly", pid, dataDir);
         handle.get().destroy();
         try {
-            handle.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            handle.get().onExit().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
             throw new StartupException("PostgreSQL (pid " + pid + ") left running on " + dataDir
                     + " did not stop: stop it, then start Tally again");
         }
@@ -106,8 +119,26 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return "postgres";
     }
 
-    public String password() {
-        return "postgres";
+    /** The superuser password, known once the server has started. */
+    public synchronized String password() {
+        if (password == null) {
+            throw new IllegalStateException("the embedded PostgreSQL has not started");
+        }
+        return password;
+    }
+
+    /** {@code <data dir>/postgres-password} for the cluster in {@code <data dir>/postgres}. */
+    public Path passwordFile() {
+        return dataDir.resolveSibling(dataDir.getFileName() + "-password");
+    }
+
+    private void requirePassword(Path cluster, String secret) {
+        try {
+            PostgresAuth.apply(cluster, workDir, secret);
+        } catch (IOException e) {
+            throw new StartupException("could not set up password authentication for the embedded PostgreSQL in "
+                    + cluster + ": " + e.getMessage(), e);
+        }
     }
 
     public int port() {

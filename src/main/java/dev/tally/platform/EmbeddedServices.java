@@ -5,52 +5,56 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.jboss.logging.Logger;
+
+import dev.tally.platform.StartupPhases.Phase;
 
 /**
  * Decides, before Quarkus starts, which backing services are embedded: no
  * {@code TALLY_KAFKA_BOOTSTRAP_SERVERS} → an in-process broker; no {@code QUARKUS_DATASOURCE_JDBC_URL}
  * → an embedded PostgreSQL. External services are probed for a bounded time so that a wrong address
- * fails start-up with a message naming it, instead of a stack trace minutes later.
+ * fails start-up with a message naming it, instead of a stack trace minutes later; a gateway-only
+ * instance does not wait for an external Kafka (its events spool until Kafka answers).
+ *
+ * <p>Only the database is waited for here (Flyway and Hibernate need it as Quarkus starts); the
+ * embedded broker starts on its own thread beside PostgreSQL and Quarkus.
  */
 public final class EmbeddedServices implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedServices.class);
+    private static final Duration BROKER_START_GRACE = Duration.ofSeconds(60);
 
     private final DataDir dataDir;
-    private final EmbeddedKafka kafka;
+    /** The embedded broker, starting or started; null when Kafka is external. */
+    private final CompletableFuture<EmbeddedKafka> kafka;
     private final EmbeddedDatabase database;
     private boolean closed;
 
-    private EmbeddedServices(DataDir dataDir, EmbeddedKafka kafka, EmbeddedDatabase database) {
+    private EmbeddedServices(DataDir dataDir, CompletableFuture<EmbeddedKafka> kafka, EmbeddedDatabase database) {
         this.dataDir = dataDir;
         this.kafka = kafka;
         this.database = database;
     }
 
     public static EmbeddedServices startFromSettings() {
-        Role.parse(Settings.get("TALLY_ROLES").orElse(null));
+        Set<Role> roles = Role.parse(Settings.get("TALLY_ROLES").orElse(null));
         DataDir dataDir = DataDir.open(Path.of(Settings.get("TALLY_DATA_DIR").orElse("./data")));
         System.setProperty("tally.data-dir", dataDir.root().toString());
         Duration wait = Duration.ofSeconds(Settings.getInt("TALLY_STARTUP_WAIT_SECONDS", 30));
-        EmbeddedKafka kafka = null;
+        CompletableFuture<EmbeddedKafka> kafka = null;
         EmbeddedDatabase db = null;
         try {
             Optional<String> bootstrap = Settings.get("TALLY_KAFKA_BOOTSTRAP_SERVERS");
-            if (bootstrap.isPresent()) {
-                awaitKafka(bootstrap.get(), wait);
+            if (bootstrap.isEmpty()) {
+                kafka = startKafkaInBackground(dataDir);
             } else {
-                int port = Settings.getInt("TALLY_KAFKA_EMBEDDED_PORT", 9092);
-                Ports.requireFree(port, "embedded Kafka", "TALLY_KAFKA_EMBEDDED_PORT");
-                int controllerPort = Settings.getInt("TALLY_KAFKA_EMBEDDED_CONTROLLER_PORT", 0);
-                if (controllerPort == 0) {
-                    controllerPort = Ports.freePort();
-                } else {
-                    Ports.requireFree(controllerPort, "embedded Kafka controller", "TALLY_KAFKA_EMBEDDED_CONTROLLER_PORT");
-                }
-                kafka = new EmbeddedKafka(dataDir.resolve("kafka"), port, controllerPort).start();
-                System.setProperty("tally.kafka.bootstrap-servers", kafka.bootstrapServers());
+                awaitKafkaIfNeeded(roles, bootstrap.get(), wait);
             }
             Optional<String> jdbc = Settings.get("QUARKUS_DATASOURCE_JDBC_URL");
             if (jdbc.isPresent()) {
@@ -62,7 +66,9 @@ public final class EmbeddedServices implements AutoCloseable {
                 } else {
                     Ports.requireFree(port, "embedded PostgreSQL", "TALLY_POSTGRES_EMBEDDED_PORT");
                 }
+                long t0 = System.nanoTime();
                 db = new EmbeddedDatabase(dataDir.resolve("postgres"), dataDir.resolve("postgres-bin"), port).start();
+                StartupPhases.endedNow(Phase.POSTGRES, t0);
                 System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
                 System.setProperty("quarkus.datasource.username", db.username());
                 System.setProperty("quarkus.datasource.password", db.password());
@@ -70,13 +76,57 @@ public final class EmbeddedServices implements AutoCloseable {
             return new EmbeddedServices(dataDir, kafka, db);
         } catch (RuntimeException e) {
             if (kafka != null) {
-                kafka.close();
+                stopWhenStarted(kafka);
             }
             if (db != null) {
                 db.close();
             }
             dataDir.close();
             throw e;
+        }
+    }
+
+    /**
+     * The broker takes seconds (most of a warm start) and nothing before Quarkus needs it: its address
+     * is known now, so the clients are configured at once, and the broker starts on its own thread
+     * while PostgreSQL and Quarkus start. Producers and consumers reach it when it is up (see
+     * {@code KafkaStartup}); the port checks run here so that a clash still stops start-up at once.
+     */
+    private static CompletableFuture<EmbeddedKafka> startKafkaInBackground(DataDir dataDir) {
+        int port = Settings.getInt("TALLY_KAFKA_EMBEDDED_PORT", 9092);
+        Ports.requireFree(port, "embedded Kafka", "TALLY_KAFKA_EMBEDDED_PORT");
+        int configured = Settings.getInt("TALLY_KAFKA_EMBEDDED_CONTROLLER_PORT", 0);
+        if (configured == 0) {
+            configured = Ports.freePort();
+        } else {
+            Ports.requireFree(configured, "embedded Kafka controller", "TALLY_KAFKA_EMBEDDED_CONTROLLER_PORT");
+        }
+        int controllerPort = configured;
+        EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), port, controllerPort);
+        System.setProperty("tally.kafka.bootstrap-servers", kafka.bootstrapServers());
+        System.setProperty("tally.kafka.embedded-broker", "true");
+        CompletableFuture<EmbeddedKafka> started = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                started.complete(kafka.start());
+                StartupPhases.endedNow(Phase.BROKER, t0);
+            } catch (RuntimeException | Error e) {
+                started.completeExceptionally(e);
+            }
+        }, "tally-embedded-kafka-start");
+        t.setDaemon(true);
+        t.start();
+        return started;
+    }
+
+    /** Waits for an external Kafka, unless this instance is a gateway only (see {@link Role#waitForKafka}). */
+    static void awaitKafkaIfNeeded(Set<Role> roles, String bootstrap, Duration wait) {
+        if (Role.waitForKafka(roles)) {
+            awaitKafka(bootstrap, wait);
+        } else {
+            LOG.infof("gateway role: starting without waiting for Kafka at %s (usage events spool until it answers)",
+                    bootstrap);
         }
     }
 
@@ -122,7 +172,8 @@ public final class EmbeddedServices implements AutoCloseable {
         }
     }
 
-    public Optional<EmbeddedKafka> kafka() {
+    /** The embedded broker's start, when there is one: completes when it is up, or with why it failed. */
+    public Optional<CompletableFuture<EmbeddedKafka>> kafka() {
         return Optional.ofNullable(kafka);
     }
 
@@ -137,11 +188,27 @@ public final class EmbeddedServices implements AutoCloseable {
         }
         closed = true;
         if (kafka != null) {
-            kafka.close();
+            stopWhenStarted(kafka);
         }
         if (database != null) {
             database.close();
         }
         dataDir.close();
+    }
+
+    /**
+     * A broker still starting is let finish (a start cut short by a shutdown can leave its log
+     * half-recovered for the next start), then stopped; one that failed has nothing to stop.
+     */
+    private static void stopWhenStarted(CompletableFuture<EmbeddedKafka> kafka) {
+        try {
+            kafka.get(BROKER_START_GRACE.toSeconds(), TimeUnit.SECONDS).close();
+        } catch (ExecutionException e) {
+            // it never started
+        } catch (TimeoutException e) {
+            LOG.warnf("embedded Kafka broker still starting after %d s: not stopped cleanly", BROKER_START_GRACE.toSeconds());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

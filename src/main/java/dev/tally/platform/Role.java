@@ -31,4 +31,13 @@ public enum Role {
         }
         return roles;
     }
+
+    /**
+     * Whether start-up waits for Kafka (and readiness needs it): the aggregator and the dashboards
+     * cannot do their work without it, while a gateway-only instance serves calls and spools their
+     * events until Kafka answers, so that a rolling restart during a Kafka outage keeps the gateways.
+     */
+    public static boolean waitForKafka(Set<Role> roles) {
+        return !roles.equals(EnumSet.of(GATEWAY));
+    }
 }

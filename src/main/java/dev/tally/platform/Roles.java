@@ -21,4 +21,9 @@ public class Roles {
     public Set<Role> all() {
         return Set.copyOf(roles);
     }
+
+    /** See {@link Role#waitForKafka}. */
+    public boolean waitForKafka() {
+        return Role.waitForKafka(roles);
+    }
 }

@@ -32,6 +32,17 @@ public interface TallyConfig {
 
     Kafka kafka();
 
+    Startup startup();
+
+    interface Startup {
+        /**
+         * How long start-up waits for an external Kafka or PostgreSQL before it stops naming the
+         * address ({@code TALLY_STARTUP_WAIT_SECONDS}); a gateway-only instance does not wait for Kafka.
+         */
+        @WithDefault("30")
+        int waitSeconds();
+    }
+
     interface Kafka {
         /** Bootstrap servers; set by the embedded broker when no external cluster is configured. */
         @WithDefault("127.0.0.1:9092")
@@ -44,5 +55,13 @@ public interface TallyConfig {
          */
         @WithName("properties")
         Map<String, String> clientProperties();
+
+        /**
+         * True when this process runs the in-process broker ({@link EmbeddedServices} sets it; not a
+         * user setting): start-up then waits for that broker however long it takes, since a broker
+         * that fails to start stops the process itself.
+         */
+        @WithDefault("false")
+        boolean embeddedBroker();
     }
 }

@@ -1,6 +1,10 @@
 package dev.tally.platform;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+
+import dev.tally.platform.StartupPhases.Phase;
 
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
@@ -9,9 +13,10 @@ import io.quarkus.runtime.annotations.QuarkusMain;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
- * Entry point of {@code java -jar quarkus-run.jar}. Starts the embedded broker and database (when no
- * external ones are configured) before Quarkus, because the datasource and the Kafka clients read
- * their addresses at start; stops them after Quarkus has stopped, so the app's last writes land.
+ * Entry point of {@code java -jar quarkus-run.jar}. Starts the embedded database (when no external one
+ * is configured) before Quarkus, because Flyway and Hibernate need it as Quarkus starts, and the
+ * embedded broker beside both (the clients only need its address, known at once); stops them after
+ * Quarkus has stopped, so the app's last writes land.
  */
 @QuarkusMain
 public class TallyMain {
@@ -19,6 +24,8 @@ public class TallyMain {
     private static volatile EmbeddedServices services;
 
     public static void main(String... args) {
+        Instant now = Instant.now();
+        StartupPhases.record(Phase.JVM, Duration.between(StartupPhases.jvmStart(now), now));
         defaultEventLoops();
         try {
             Settings.get(OrgCalendar.SETTING).ifPresent(OrgCalendar::zone);
@@ -28,11 +35,19 @@ public class TallyMain {
             System.exit(2);
             return;
         }
+        services.kafka().ifPresent(broker -> broker.whenComplete((started, failure) -> {
+            if (failure != null) {
+                // the broker starts beside Quarkus: its failure stops the process as it did when it started first
+                System.err.println("tally: " + failure.getMessage());
+                System.exit(2);
+            }
+        }));
         // Quarkus stops itself from its own shutdown hook on Ctrl-C/SIGTERM, and the JVM may halt
         // before this thread's finally runs; this hook waits for Quarkus to finish stopping (so the
         // producer and the aggregator flush first) and then stops the broker and the database.
         Runtime.getRuntime().addShutdownHook(new Thread(TallyMain::stopAfterQuarkus, "tally-embedded-stop"));
         try {
+            StartupPhases.quarkusStarting();
             Quarkus.run(args);
         } finally {
             stopEmbedded();
@@ -45,7 +60,7 @@ public class TallyMain {
      * One Vert.x event loop per core, as nginx runs one worker per core (Vert.x's own default is two
      * per core): the gateway's handlers never block, so more loops than cores only add context
      * switches; on the 2-core bench machine two loops served about 15 % more calls per second than
-     * four (README "Benchmarks"). {@code QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE} or the system property
+     * four (docs/gateway.md, "How it is built"). {@code QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE} or the system property
      * still wins.
      */
     static void defaultEventLoops() {

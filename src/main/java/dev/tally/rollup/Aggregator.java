@@ -7,7 +7,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -15,16 +14,17 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.events.KafkaReady;
 import dev.tally.platform.KafkaClients;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * The aggregator role: {@code tally.aggregator.consumers} members of the {@code tally-aggregator}
- * consumer group, each on its own thread. Starts after the topics exist (observer priority after
- * {@code TopicSetup}) and only when this instance runs the aggregator role.
+ * consumer group, each on its own thread. Starts when Kafka answers and the topics exist
+ * ({@link KafkaReady}, in the background after start-up) and only when this instance runs the
+ * aggregator role.
  */
 @ApplicationScoped
 public class Aggregator {
@@ -41,6 +41,8 @@ public class Aggregator {
     private final AtomicInteger ids = new AtomicInteger();
     private final List<RollupConsumer> consumers = new ArrayList<>();
     private DeadLetterQueue dlq;
+    /** Started or stopped through {@link #start()}/{@link #stop()}: Kafka's arrival no longer decides. */
+    private boolean managedByCaller;
 
     public Aggregator(AggregatorConfig config, KafkaClients clients, RollupStore store, ObjectMapper mapper,
             AggregatorMetrics metrics, Roles roles) {
@@ -52,9 +54,10 @@ public class Aggregator {
         this.roles = roles;
     }
 
-    void onStart(@Observes @Priority(3000) StartupEvent ev) {
-        if (roles.has(Role.AGGREGATOR)) {
-            start();
+    /** Once Kafka answers and the topics exist, unless a caller has started or stopped it by hand already. */
+    synchronized void onKafkaReady(@Observes KafkaReady ready) {
+        if (roles.has(Role.AGGREGATOR) && !managedByCaller) {
+            startConsumers();
         }
     }
 
@@ -65,6 +68,11 @@ public class Aggregator {
 
     /** Starts this instance's consumers (no-op when they run). */
     public synchronized void start() {
+        managedByCaller = true;
+        startConsumers();
+    }
+
+    private void startConsumers() {
         if (!consumers.isEmpty()) {
             return;
         }
@@ -76,6 +84,7 @@ public class Aggregator {
 
     /** Stops the consumers; each finishes (commits or rolls back) the batch in hand, then leaves the group. */
     public synchronized void stop() {
+        managedByCaller = true;
         consumers.forEach(RollupConsumer::close);
         consumers.clear();
     }

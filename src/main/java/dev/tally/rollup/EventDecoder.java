@@ -262,8 +262,9 @@ public final class EventDecoder {
         }
         BigDecimal hours = d.valueHours();
         if (hours != null && (hours.signum() < 0 || hours.compareTo(MAX_VALUE_HOURS) > 0 || hours.scale() > 3)) {
+            // toString, not toPlainString: 1e999999999 would be written out as a billion digits
             throw new InvalidEventException("data.valueHours: must be between 0 and " + MAX_VALUE_HOURS
-                    + " with at most 3 decimals, got " + hours.toPlainString());
+                    + " with at most 3 decimals, got " + clip(hours.toString()));
         }
         List<String> attribution = d.attribution() == null ? List.of() : d.attribution();
         if (attribution.stream().anyMatch(a -> a == null)) {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import dev.tally.platform.TallyServices;
@@ -29,11 +31,15 @@ class EventSpoolHealthTest {
     void thereIsExactlyOnePublisherAndItIsTheSpoolingOne() {
         assertThat(publishers.stream().toList()).hasSize(1);
         assertThat(publishers.get()).isInstanceOf(SpoolingEventPublisher.class);
-        assertThat(((SpoolingEventPublisher) publishers.get()).mode()).isEqualTo(SpoolingEventPublisher.Mode.DIRECT);
+        // it spools from start until Kafka has answered (KafkaStartup, in the background), then sends directly
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> ((SpoolingEventPublisher) publishers.get()).mode() == SpoolingEventPublisher.Mode.DIRECT);
     }
 
     @Test
     void readinessReportsTheSpoolUpWithItsDepth() {
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> ((SpoolingEventPublisher) publishers.get()).mode() == SpoolingEventPublisher.Mode.DIRECT);
         List<Map<String, Object>> checks = given().get("/q/health/ready")
                 .then().statusCode(200)
                 .body("checks.name", hasItem("Event spool"))

@@ -154,6 +154,20 @@ class EmbeddedRestartTest {
                 .hasMessageContaining("QUARKUS_DATASOURCE_JDBC_URL");
     }
 
+    @Test
+    void onlyAGatewayStartsWithoutWaitingForAnUnreachableKafka() {
+        int closed = Ports.freePort();
+        String bootstrap = "127.0.0.1:" + closed;
+        // returns: the gateway serves and spools its events until Kafka answers
+        EmbeddedServices.awaitKafkaIfNeeded(Role.parse("gateway"), bootstrap, Duration.ofSeconds(1));
+        for (String roles : List.of("aggregator", "dashboard", "gateway,aggregator", "gateway,dashboard")) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                    () -> EmbeddedServices.awaitKafkaIfNeeded(Role.parse(roles), bootstrap, Duration.ofSeconds(1)))
+                    .as(roles).isInstanceOf(StartupException.class)
+                    .hasMessageContaining("Kafka at " + bootstrap + " is unreachable");
+        }
+    }
+
     private static KafkaConsumer<String, String> consumer(EmbeddedKafka kafka) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),

@@ -145,11 +145,20 @@ public class OutcomeService {
             if (!vh.isNumber()) {
                 throw bad(at + "valueHours", "must be a number");
             }
-            valueHours = vh.decimalValue().stripTrailingZeros();
+            // the range first: setScale(0) on 1e999999999 would build a billion-digit number; a double that
+            // overflowed to infinity has no decimal value at all
+            if (vh.isFloatingPointNumber() && !Double.isFinite(vh.doubleValue())) {
+                throw bad(at + "valueHours", "must be between 0 and " + MAX_VALUE_HOURS + " with at most 3 decimals");
+            }
+            valueHours = vh.decimalValue();
+            if (valueHours.signum() < 0 || valueHours.compareTo(MAX_VALUE_HOURS) > 0) {
+                throw bad(at + "valueHours", "must be between 0 and " + MAX_VALUE_HOURS + " with at most 3 decimals");
+            }
+            valueHours = valueHours.stripTrailingZeros();
             if (valueHours.scale() < 0) {
                 valueHours = valueHours.setScale(0);
             }
-            if (valueHours.signum() < 0 || valueHours.compareTo(MAX_VALUE_HOURS) > 0 || valueHours.scale() > 3) {
+            if (valueHours.scale() > 3) {
                 throw bad(at + "valueHours", "must be between 0 and " + MAX_VALUE_HOURS + " with at most 3 decimals");
             }
         }

@@ -26,6 +26,10 @@ import dev.tally.outcomes.config.GitHubConfig;
  * the API documents), and compare two commits ({@code GET /repos/{owner}/{repo}/compare/{base}...{head}},
  * whose {@code files[].patch} tells which lines a push changed). Blocking: call it from a worker
  * thread, never from the event loop.
+ *
+ * <p>The token goes only to the configured API's origin (scheme, host and port): a {@code Link: rel=next}
+ * or a redirect that points anywhere else is refused, so a compromised or misconfigured API (or a proxy
+ * in front of it) cannot collect the token by naming another host.
  */
 @ApplicationScoped
 public class GitHubClient {
@@ -33,6 +37,8 @@ public class GitHubClient {
     static final String API_VERSION = "2022-11-28";
     /** GitHub lists at most 250 commits of a pull request: three pages of 100. */
     static final int MAX_PAGES = 3;
+    /** GitHub redirects a renamed or transferred repository once (301/302/307); more is a loop. */
+    static final int MAX_REDIRECTS = 3;
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
     private final GitHubConfig config;
@@ -44,7 +50,8 @@ public class GitHubClient {
         this.mapper = mapper;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(config.apiTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL)
+                // redirects are followed by hand, and only within the API's origin (see get)
+                .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
     }
 
@@ -66,6 +73,7 @@ public class GitHubClient {
         for (int page = 0; page < MAX_PAGES && uri != null; page++) {
             HttpResponse<byte[]> response = get(uri, token);
             JsonNode body = parse(response.body());
+            uri = response.uri(); // after redirects within the API
             if (response.statusCode() != 200) {
                 String message = body != null && body.hasNonNull("message") ? body.get("message").asText() : "";
                 throw new GitHubApiException("GET " + uri.getPath() + " answered " + response.statusCode()
@@ -80,7 +88,11 @@ public class GitHubClient {
                     messages.add(message.asText());
                 }
             }
-            uri = next(response.headers().firstValue("Link")).orElse(null);
+            Optional<URI> next = next(response.headers().firstValue("Link"), uri);
+            if (next.isPresent()) {
+                requireSameOrigin(api(), next.get(), "the Link rel=\"next\" of " + uri.getPath());
+            }
+            uri = next.orElse(null);
         }
         return messages;
     }
@@ -127,31 +139,91 @@ public class GitHubClient {
         return config.apiUrl().endsWith("/") ? config.apiUrl().substring(0, config.apiUrl().length() - 1) : config.apiUrl();
     }
 
+    private URI api() {
+        return URI.create(base());
+    }
+
+    /** One GET with the token, following up to {@link #MAX_REDIRECTS} redirects within the API's origin. */
     private HttpResponse<byte[]> get(URI uri, String token) throws GitHubApiException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(config.apiTimeout())
-                .header("Accept", "application/vnd.github+json")
-                .header("Authorization", "Bearer " + token)
-                .header("X-GitHub-Api-Version", API_VERSION)
-                .header("User-Agent", "tally")
-                .GET()
-                .build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new GitHubApiException("GET " + uri.getPath() + " failed: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new GitHubApiException("interrupted while reading " + uri.getPath(), e);
+        URI api = api();
+        for (int redirects = 0;; redirects++) {
+            HttpRequest request = HttpRequest.newBuilder(uri)
+                    .timeout(config.apiTimeout())
+                    .header("Accept", "application/vnd.github+json")
+                    .header("Authorization", "Bearer " + token)
+                    .header("X-GitHub-Api-Version", API_VERSION)
+                    .header("User-Agent", "tally")
+                    .GET()
+                    .build();
+            HttpResponse<byte[]> response;
+            try {
+                response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (IOException e) {
+                throw new GitHubApiException("GET " + uri.getPath() + " failed: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new GitHubApiException("interrupted while reading " + uri.getPath(), e);
+            }
+            Optional<String> location = response.headers().firstValue("Location");
+            if (!isRedirect(response.statusCode()) || location.isEmpty()) {
+                return response;
+            }
+            if (redirects == MAX_REDIRECTS) {
+                throw new GitHubApiException("GET " + uri.getPath() + ": more than " + MAX_REDIRECTS + " redirects");
+            }
+            URI target = resolve(uri, location.get(), "the redirect of " + uri.getPath());
+            requireSameOrigin(api, target, "the redirect (" + response.statusCode() + ") of " + uri.getPath());
+            uri = target;
         }
     }
 
-    static Optional<URI> next(Optional<String> link) {
+    private static boolean isRedirect(int status) {
+        return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+    }
+
+    /**
+     * Refuses a URL outside the configured API's origin. Scheme and host compare case-insensitively, and an
+     * absent port is the scheme's default, so {@code https://API.github.com:443/x} is the same origin.
+     */
+    static void requireSameOrigin(URI api, URI target, String what) throws GitHubApiException {
+        if (!sameOrigin(api, target)) {
+            throw new GitHubApiException(what + " points outside the configured GitHub API (" + origin(api)
+                    + "): " + origin(target) + " refused, the token is sent only to " + origin(api));
+        }
+    }
+
+    static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme() != null && b.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null && b.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b) && b.getRawUserInfo() == null;
+    }
+
+    private static int port(URI u) {
+        if (u.getPort() >= 0) {
+            return u.getPort();
+        }
+        return "https".equalsIgnoreCase(u.getScheme()) ? 443 : "http".equalsIgnoreCase(u.getScheme()) ? 80 : -1;
+    }
+
+    private static String origin(URI u) {
+        return u.getScheme() + "://" + u.getHost() + (u.getPort() >= 0 ? ":" + u.getPort() : "");
+    }
+
+    private static URI resolve(URI base, String reference, String what) throws GitHubApiException {
+        try {
+            return base.resolve(reference.strip());
+        } catch (IllegalArgumentException e) {
+            throw new GitHubApiException(what + " is not a URL: " + e.getMessage());
+        }
+    }
+
+    /** The {@code rel="next"} target of a {@code Link} header, resolved against the page it came with. */
+    static Optional<URI> next(Optional<String> link, URI page) throws GitHubApiException {
         if (link.isEmpty()) {
             return Optional.empty();
         }
         Matcher m = NEXT.matcher(link.get());
-        return m.find() ? Optional.of(URI.create(m.group(1))) : Optional.empty();
+        return m.find() ? Optional.of(resolve(page, m.group(1), "the Link rel=\"next\"")) : Optional.empty();
     }
 
     private JsonNode parse(byte[] body) {

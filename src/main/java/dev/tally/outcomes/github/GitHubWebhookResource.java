@@ -1,6 +1,7 @@
 package dev.tally.outcomes.github;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -26,11 +27,20 @@ import io.micrometer.core.instrument.MeterRegistry;
  * {@code POST /api/webhooks/github}: organisation or repository webhook deliveries (content type
  * JSON). The signature is checked over the raw bytes before anything is parsed; a used delivery is
  * recorded and answered 202 at once, then processed on a worker thread.
+ *
+ * <p>The body is read as a stream and capped at GitHub's payload maximum ({@link #MAX_BODY}): a larger
+ * announced {@code Content-Length} is refused with 413 before a byte is read, and a chunked body is
+ * refused as soon as it passes the cap, so no caller makes Tally hold more than that.
  */
 @Path("/api/webhooks/github")
 public class GitHubWebhookResource {
 
     public static final String METRIC = "tally.github.webhook.deliveries";
+    /**
+     * GitHub caps webhook payloads at 25 MB and does not deliver larger ones; read as MiB, so no payload
+     * GitHub sends is refused.
+     */
+    public static final int MAX_BODY = 25 * 1024 * 1024;
     static final String UNVERIFIED = "unverified";
     static final List<String> ACCEPTED = List.of(Intake.JSON);
 
@@ -59,7 +69,8 @@ public class GitHubWebhookResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receive(byte[] body,
+    public Response receive(InputStream stream,
+            @HeaderParam("Content-Length") String contentLength,
             @HeaderParam(WebhookSignature.HEADER) String signatureHeader,
             @HeaderParam("X-GitHub-Event") String event,
             @HeaderParam("X-GitHub-Delivery") String delivery,
@@ -79,6 +90,7 @@ public class GitHubWebhookResource {
             count(UNVERIFIED, "malformed");
             throw new ApiException(415, e.getMessage() + " (set the webhook's content type to application/json)");
         }
+        byte[] body = readCapped(stream, contentLength);
         switch (signature.verify(body, signatureHeader)) {
             case VALID -> {
             }
@@ -138,6 +150,38 @@ public class GitHubWebhookResource {
                 return Response.accepted(new Reply(delivery, "accepted", null)).build();
             }
         }
+    }
+
+    /** The body, at most {@link #MAX_BODY} bytes, grown as it arrives (never allocated at the announced size). */
+    private byte[] readCapped(InputStream stream, String contentLength) {
+        if (contentLength != null && announcedTooLarge(contentLength)) {
+            throw tooLarge();
+        }
+        byte[] body;
+        try {
+            body = stream.readNBytes(MAX_BODY + 1);
+        } catch (IOException e) {
+            count(UNVERIFIED, "malformed");
+            throw ApiException.badRequest("unreadable body: " + e.getMessage());
+        }
+        if (body.length > MAX_BODY) {
+            throw tooLarge();
+        }
+        return body;
+    }
+
+    private static boolean announcedTooLarge(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.strip()) > MAX_BODY;
+        } catch (NumberFormatException e) {
+            return false; // the HTTP server has already refused a malformed Content-Length
+        }
+    }
+
+    private ApiException tooLarge() {
+        count(UNVERIFIED, "too_large");
+        return new ApiException(413, "the body is larger than GitHub's webhook payload maximum of "
+                + MAX_BODY / (1024 * 1024) + " MB");
     }
 
     private void count(String event, String result) {

@@ -160,6 +160,9 @@ class OutcomeResourceTest {
         problem(good.replace("2026-11-04T12:00:00Z", "yesterday"), "occurredAt: not an ISO-8601");
         problem(good.replace("\"aiAssisted\":true", "\"aiAssisted\":\"yes\""), "aiAssisted: must be true or false");
         problem(good.replace("1.5", "-1"), "valueHours:");
+        // a number too large for a double (was a 500) or for the column is refused, never expanded
+        problem(good.replace("1.5", "1e999999999"), "valueHours: must be between 0 and");
+        problem(good.replace("1.5", "1e300"), "valueHours: must be between 0 and");
         problem(good.replace(team.toString(), "not-a-uuid"), "teamId: not a UUID");
         problem(good.replace(team.toString(), UUID.randomUUID().toString()), "teamId: no team");
         problem(good.replace("\"id\":\"test", "\"idx\":\"test"), "id: required");

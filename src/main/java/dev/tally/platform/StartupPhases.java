@@ -1,0 +1,94 @@
+package dev.tally.platform;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * How long each part of start-up took, recorded where the part runs (the embedded services start
+ * before Quarkus exists, so this is static) and reported in one log line once the instance is ready
+ * ({@link StartupReport}). Only the first record of a phase counts: a later retry is not a start.
+ */
+public final class StartupPhases {
+
+    /** The parts of start-up, in the order the report names them. */
+    public enum Phase {
+        /** From the JVM's own start to {@code main}: JVM boot and loading the entry class. */
+        JVM("jvm", false),
+        /** Embedded PostgreSQL up (warm: {@code pg_ctl start}; first start: {@code initdb} too). */
+        POSTGRES("postgres", false),
+        /** Embedded broker up; runs on its own thread beside PostgreSQL and Quarkus. */
+        BROKER("broker", true),
+        /** Quarkus boot to the end of its start-up observers; Flyway and Hibernate are inside it. */
+        QUARKUS("quarkus", false),
+        /** Flyway's validate and migrate, inside the Quarkus phase. */
+        FLYWAY("flyway", false),
+        /** Applying kafka/topics.conf once Kafka answers (background, after the broker). */
+        TOPICS("topics", false);
+
+        private final String label;
+        private final boolean background;
+
+        Phase(String label, boolean background) {
+            this.label = label;
+            this.background = background;
+        }
+    }
+
+    private static final Map<Phase, Duration> DURATIONS = new EnumMap<>(Phase.class);
+    private static volatile long quarkusStart;
+
+    private StartupPhases() {
+    }
+
+    /** Records a phase that started at {@code startNanos} ({@link System#nanoTime()}) and ends now. */
+    public static void endedNow(Phase phase, long startNanos) {
+        record(phase, Duration.ofNanos(System.nanoTime() - startNanos));
+    }
+
+    public static synchronized void record(Phase phase, Duration took) {
+        DURATIONS.putIfAbsent(phase, took);
+    }
+
+    /** {@code TallyMain} hands over to Quarkus now; the Quarkus phase ends when start-up observers have run. */
+    public static void quarkusStarting() {
+        quarkusStart = System.nanoTime();
+    }
+
+    /** Ends the Quarkus phase; a no-op where Quarkus was started by something else (tests). */
+    public static void quarkusStarted() {
+        long start = quarkusStart;
+        if (start != 0) {
+            endedNow(Phase.QUARKUS, start);
+        }
+    }
+
+    public static synchronized Map<Phase, Duration> recorded() {
+        return Map.copyOf(DURATIONS);
+    }
+
+    /** When the JVM started, or {@code fallback} where the OS does not say. */
+    public static Instant jvmStart(Instant fallback) {
+        return ProcessHandle.current().info().startInstant().orElse(fallback);
+    }
+
+    /** {@code ready in 4.2 s: jvm 0.3 s, postgres 0.5 s, broker 3.1 s (parallel), ...}. */
+    public static String line(Duration ready, Map<Phase, Duration> phases, String tail) {
+        StringJoiner parts = new StringJoiner(", ");
+        for (Phase p : Phase.values()) {
+            Duration d = phases.get(p);
+            if (d != null) {
+                parts.add(p.label + " " + seconds(d) + (p.background ? " (parallel)" : ""));
+            }
+        }
+        String line = "ready in " + seconds(ready) + ": " + parts;
+        return tail == null ? line : line + "; " + tail;
+    }
+
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,182 @@
+package dev.tally.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.tally.platform.aot.AotTraining.JdkBuild;
+
+/**
+ * The {@code ./tally} launcher picks the start-up cache the AOT build trained only when the JDK
+ * running it is the one that trained it, and otherwise starts without it, saying so in one line.
+ * A small probe jar stands in for the package; every case really starts a JVM. The JDK 25 case
+ * needs a JDK 25+ named by {@code TALLY_TEST_JDK25_HOME} and says so when it is not there.
+ */
+class LauncherTest {
+
+    private static final Path LAUNCHER = Path.of("tally").toAbsolutePath();
+    private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+
+    @TempDir
+    Path app;
+
+    @BeforeEach
+    void probePackage() throws IOException {
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, LauncherProbe.class.getName());
+        String entry = LauncherProbe.class.getName().replace('.', '/') + ".class";
+        try (OutputStream out = Files.newOutputStream(app.resolve("quarkus-run.jar"));
+                JarOutputStream jar = new JarOutputStream(out, m);
+                InputStream cls = LauncherProbe.class.getClassLoader().getResourceAsStream(entry)) {
+            jar.putNextEntry(new JarEntry(entry));
+            cls.transferTo(jar);
+            jar.closeEntry();
+        }
+    }
+
+    @Test
+    void withoutACacheItStartsPlainAndSaysHowToBuildOne() throws Exception {
+        Run r = launch(JAVA_HOME, Map.of(), "--flag");
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("probe ran with").contains("args [--flag]").doesNotContain("SharedArchiveFile")
+                .doesNotContain("AOTCache");
+        assertThat(r.errLines()).singleElement().asString()
+                .startsWith("tally: no " + ownKind() + " for JDK " + build(JAVA_HOME))
+                .contains("starting without it").contains("-Paot");
+    }
+
+    @Test
+    void theOtherKindOfCacheIsLeftOutOnThisJdkWhichSaysSo() throws Exception {
+        // the cache kind this JDK cannot use (a JDK 17 JVM refuses -XX:AOTCache as an unknown option,
+        // so that the probe ran proves the flag was left out)
+        String other = leyden() ? "app-cds.jsa" : "app.aot";
+        Files.write(app.resolve(other), new byte[] {1, 2, 3});
+        Files.writeString(app.resolve(other + ".jdk"), "21.0.1+12");
+        Run r = launch(JAVA_HOME, Map.of());
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("probe ran with").doesNotContain("AOTCache").doesNotContain("SharedArchiveFile");
+        assertThat(r.errLines()).singleElement().asString()
+                .contains("no " + ownKind() + " for JDK " + build(JAVA_HOME))
+                .contains("the package has one for JDK 21.0.1+12").contains("starting without it");
+    }
+
+    @Test
+    void aCacheTrainedOnAnotherBuildOfThisJdkIsLeftOutAndTheFallbackIsSaid() throws Exception {
+        String own = leyden() ? "app.aot" : "app-cds.jsa";
+        Files.write(app.resolve(own), new byte[] {1, 2, 3});
+        Files.writeString(app.resolve(own + ".jdk"), major(build(JAVA_HOME)) + ".0.0+1-training");
+        Run r = launch(JAVA_HOME, Map.of());
+        assertThat(r.exit).isZero();
+        assertThat(r.out).contains("probe ran with").doesNotContain("SharedArchiveFile").doesNotContain("AOTCache");
+        assertThat(r.errLines()).singleElement().asString()
+                .isEqualTo("tally: the " + ownKind() + " was trained on JDK " + major(build(JAVA_HOME))
+                        + ".0.0+1-training, this is JDK " + build(JAVA_HOME)
+                        + ": starting without it (rebuild with -Paot on this JDK)");
+    }
+
+    @Test
+    void anArchiveTrainedOnThisJdkIsUsed() throws Exception {
+        Assumptions.assumeFalse(leyden(), "this JDK takes the AOT cache: see the JDK 25 case");
+        train(JAVA_HOME, "-XX:ArchiveClassesAtExit=" + app.resolve("app-cds.jsa"));
+        Files.writeString(app.resolve("app-cds.jsa.jdk"), build(JAVA_HOME));
+        // -Xshare:on: the JVM stops instead of running without the archive, so a run proves it was mapped
+        Run r = launch(JAVA_HOME, Map.of("JAVA_OPTS", "-Xshare:on"));
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).contains("-XX:SharedArchiveFile=" + app.resolve("app-cds.jsa"));
+        assertThat(r.err).isEmpty();
+    }
+
+    @Test
+    void onJdk25AMatchingAotCacheIsUsedAndTheSameCacheIsLeftOutOnJdk17() throws Exception {
+        String home = System.getenv("TALLY_TEST_JDK25_HOME");
+        Assumptions.assumeTrue(home != null && Files.isExecutable(Path.of(home, "bin", "java")),
+                "set TALLY_TEST_JDK25_HOME to a JDK 25+ to run the AOT cache case");
+        Path jdk25 = Path.of(home);
+        train(jdk25, "-XX:AOTCacheOutput=" + app.resolve("app.aot"));
+        Files.writeString(app.resolve("app.aot.jdk"), build(jdk25));
+        // -XX:AOTMode=on: the JVM stops instead of running without the cache
+        Run on25 = launch(jdk25, Map.of("JAVA_OPTS", "-XX:AOTMode=on"));
+        assertThat(on25.exit).as(on25.err).isZero();
+        assertThat(on25.out).contains("-XX:AOTCache=" + app.resolve("app.aot"));
+        assertThat(on25.err).isEmpty();
+
+        Assumptions.assumeFalse(leyden(), "the tests run on JDK 25: no older JDK to check the fallback on");
+        Run on17 = launch(JAVA_HOME, Map.of());
+        assertThat(on17.exit).isZero();
+        assertThat(on17.out).doesNotContain("AOTCache");
+        assertThat(on17.errLines()).singleElement().asString().contains("the package has one for JDK " + build(jdk25));
+    }
+
+    private record Run(int exit, String out, String err) {
+        List<String> errLines() {
+            return err.lines().toList();
+        }
+    }
+
+    private Run launch(Path javaHome, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("JAVA_OPTS");
+        pb.environment().put("JAVA_HOME", javaHome.toString());
+        pb.environment().put("TALLY_APP_DIR", app.toString());
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Run(p.exitValue(), out, err);
+    }
+
+    /** A training run of the probe, as the AOT build does for Tally. */
+    private void train(Path javaHome, String flag) throws Exception {
+        Process p = new ProcessBuilder(javaHome.resolve("bin/java").toString(), flag, "-jar",
+                app.resolve("quarkus-run.jar").toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+    }
+
+    /** The exact JDK build, as the launcher and the training read it (the release file). */
+    private static String build(Path javaHome) throws IOException {
+        try {
+            return JdkBuild.of(javaHome.resolve("bin").resolve("java"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+
+    /** True when the JDK running the tests takes the AOT cache (25+) rather than AppCDS. */
+    private static boolean leyden() throws IOException {
+        return major(build(JAVA_HOME)) >= 25;
+    }
+
+    private static String ownKind() throws IOException {
+        return leyden() ? "AOT cache" : "AppCDS archive";
+    }
+
+    private static int major(String build) {
+        return JdkBuild.major(build);
+    }
+}
