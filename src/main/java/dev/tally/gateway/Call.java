@@ -148,6 +148,9 @@ final class Call implements PendingCall, Upstream.Request {
         if (r.retryAfterSeconds() > 0) {
             resp.putHeader("retry-after", Long.toString(r.retryAfterSeconds()));
         }
+        if (r.reason().finalAnswer) {
+            resp.putHeader("x-should-retry", "false");
+        }
         if (r.reason() == RefusalReason.TOO_LARGE) {
             resp.putHeader("connection", "close");
         } else if (!req.isEnded()) {

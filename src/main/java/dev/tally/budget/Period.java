@@ -1,0 +1,32 @@
+package dev.tally.budget;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+import dev.tally.platform.time.CalendarUnit;
+
+/** A budget's calendar period in the organisation's zone; a week starts on Monday. */
+public enum Period {
+    DAY(CalendarUnit.DAY), WEEK(CalendarUnit.WEEK), MONTH(CalendarUnit.MONTH), QUARTER(CalendarUnit.QUARTER);
+
+    public final CalendarUnit unit;
+
+    Period(CalendarUnit unit) {
+        this.unit = unit;
+    }
+
+    @JsonValue
+    public String json() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static Period parse(String s) {
+        for (Period v : values()) {
+            if (v.json().equals(s)) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.tally.budget;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** What a budget covers: every call of the organisation, a department, a team, a person or one key. */
+public enum Scope {
+    ORG, DEPARTMENT, TEAM, EMPLOYEE, KEY;
+
+    @JsonValue
+    public String json() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses the API's lower-case name; null when unknown. */
+    static Scope parse(String s) {
+        for (Scope v : values()) {
+            if (v.json().equals(s)) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

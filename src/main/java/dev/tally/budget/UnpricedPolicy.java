@@ -1,0 +1,27 @@
+package dev.tally.budget;
+
+import java.util.Locale;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * What a budget does with calls to a model without a price, which it cannot count: let them through
+ * (its status says how many it left out) or refuse them.
+ */
+public enum UnpricedPolicy {
+    ALLOW, BLOCK;
+
+    @JsonValue
+    public String json() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    static UnpricedPolicy parse(String s) {
+        for (UnpricedPolicy v : values()) {
+            if (v.json().equals(s)) {
+                return v;
+            }
+        }
+        return null;
+    }
+}
