@@ -125,6 +125,16 @@ class SecretFilesTest {
             public Kafka kafka() {
                 throw new UnsupportedOperationException("not used by AdminToken");
             }
+
+            @Override
+            public String timezone() {
+                return "UTC";
+            }
+
+            @Override
+            public Startup startup() {
+                throw new UnsupportedOperationException("not used by AdminToken");
+            }
         };
     }
 }

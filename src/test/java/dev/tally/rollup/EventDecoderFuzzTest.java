@@ -6,6 +6,8 @@ import java.time.Instant;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import dev.tally.events.TokenKind;
+
 /**
  * Fuzzes the aggregator's decoder with any Kafka message value: a usage or outcome event within its caps,
  * or an {@link InvalidEventException} with a bounded reason (the message then goes to the DLQ), never
@@ -23,8 +25,8 @@ class EventDecoderFuzzTest {
             UsageEvent u = DECODER.usage(value, RECORD_TIME);
             assertThat(u.id()).isNotBlank().hasSizeLessThanOrEqualTo(EventDecoder.MAX_ID);
             assertThat(u.teamId()).isNotNull();
-            assertThat(u.inputTokens()).isBetween(0L, EventDecoder.MAX_TOKENS);
-            assertThat(u.outputTokens()).isBetween(0L, EventDecoder.MAX_TOKENS);
+            assertThat(u.tokens(TokenKind.INPUT)).isBetween(0L, EventDecoder.MAX_TOKENS);
+            assertThat(u.tokens(TokenKind.OUTPUT)).isBetween(0L, EventDecoder.MAX_TOKENS);
             assertThat(u.costNanos()).isBetween(0L, EventDecoder.MAX_COST_NANOS);
         } catch (InvalidEventException e) {
             assertReason(e);

@@ -103,8 +103,14 @@ public class BudgetEnforcement {
     }
 
     void onStop(@Observes ShutdownEvent ev) {
-        if (refresher != null) {
-            refresher.shutdownNow();
+        if (refresher == null) {
+            return;
+        }
+        refresher.shutdownNow();
+        try (Connection c = dataSource.getConnection()) {
+            limits.leave(c);
+        } catch (SQLException e) {
+            LOG.debugf("shares not given back at stop (they lapse after the timeout): %s", e);
         }
     }
 
@@ -141,6 +147,7 @@ public class BudgetEnforcement {
             try {
                 long started = limits.now();
                 SharedLimits.lock(c);
+                SharedLimits.forgetSilent(c);
                 long v = BudgetStore.version(c);
                 if (v != version) {
                     budgets = store.all(c);
