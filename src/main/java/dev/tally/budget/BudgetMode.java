@@ -1,7 +1,5 @@
 package dev.tally.budget;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What a budget does once spent: only alert, refuse calls, or route listed models to cheaper ones. */
@@ -10,15 +8,10 @@ public enum BudgetMode {
 
     @JsonValue
     public String json() {
-        return name().toLowerCase(Locale.ROOT);
+        return JsonNames.of(this);
     }
 
     static BudgetMode parse(String s) {
-        for (BudgetMode v : values()) {
-            if (v.json().equals(s)) {
-                return v;
-            }
-        }
-        return null;
+        return JsonNames.parse(values(), s);
     }
 }

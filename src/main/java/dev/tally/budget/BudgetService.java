@@ -219,10 +219,6 @@ public class BudgetService {
             if (providers.route(target) == null) {
                 throw ApiException.badRequest("downgrade.models." + pattern + ": no provider routes target " + target);
             }
-            if (new Downgrade(pattern, target).matches(target)) {
-                throw ApiException.badRequest("downgrade.models." + pattern + ": target " + target
-                        + " matches its own pattern");
-            }
             out.add(new Downgrade(pattern, target));
         }
         return List.copyOf(out);

@@ -1,7 +1,5 @@
 package dev.tally.budget;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
@@ -13,6 +11,6 @@ public enum BudgetState {
 
     @JsonValue
     public String json() {
-        return name().toLowerCase(Locale.ROOT);
+        return JsonNames.of(this);
     }
 }

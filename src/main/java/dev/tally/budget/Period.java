@@ -1,7 +1,5 @@
 package dev.tally.budget;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonValue;
 
 import dev.tally.platform.time.CalendarUnit;
@@ -18,15 +16,10 @@ public enum Period {
 
     @JsonValue
     public String json() {
-        return name().toLowerCase(Locale.ROOT);
+        return JsonNames.of(this);
     }
 
     static Period parse(String s) {
-        for (Period v : values()) {
-            if (v.json().equals(s)) {
-                return v;
-            }
-        }
-        return null;
+        return JsonNames.parse(values(), s);
     }
 }

@@ -1,7 +1,5 @@
 package dev.tally.budget;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What a budget covers: every call of the organisation, a department, a team, a person or one key. */
@@ -10,16 +8,11 @@ public enum Scope {
 
     @JsonValue
     public String json() {
-        return name().toLowerCase(Locale.ROOT);
+        return JsonNames.of(this);
     }
 
     /** Parses the API's lower-case name; null when unknown. */
     static Scope parse(String s) {
-        for (Scope v : values()) {
-            if (v.json().equals(s)) {
-                return v;
-            }
-        }
-        return null;
+        return JsonNames.parse(values(), s);
     }
 }

@@ -1,7 +1,5 @@
 package dev.tally.budget;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
@@ -16,16 +14,11 @@ public record SpikeRule(Integer factor, Long perHourNanos, Action action) {
 
         @JsonValue
         public String json() {
-            return name().toLowerCase(Locale.ROOT);
+            return JsonNames.of(this);
         }
 
         static Action parse(String s) {
-            for (Action v : values()) {
-                if (v.json().equals(s)) {
-                    return v;
-                }
-            }
-            return null;
+            return JsonNames.parse(values(), s);
         }
     }
 }

@@ -1,7 +1,5 @@
 package dev.tally.budget;
 
-import java.util.Locale;
-
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
@@ -13,15 +11,10 @@ public enum UnpricedPolicy {
 
     @JsonValue
     public String json() {
-        return name().toLowerCase(Locale.ROOT);
+        return JsonNames.of(this);
     }
 
     static UnpricedPolicy parse(String s) {
-        for (UnpricedPolicy v : values()) {
-            if (v.json().equals(s)) {
-                return v;
-            }
-        }
-        return null;
+        return JsonNames.parse(values(), s);
     }
 }

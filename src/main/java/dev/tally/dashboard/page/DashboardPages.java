@@ -16,6 +16,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.budget.BudgetSections;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
 import dev.tally.dashboard.report.OperationsService;
@@ -65,6 +66,10 @@ public class DashboardPages {
     private final Roles roles;
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
+    private final BudgetSections budgets;
+
+    /** Where the team page's budgets go (team.html). */
+    static final String TEAM_BUDGETS = "<!--team-budgets-->";
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -81,8 +86,9 @@ public class DashboardPages {
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, OrgCalendar calendar) {
+            ReviewerReport reviewers, OrgCalendar calendar, BudgetSections budgets) {
         this.calendar = calendar;
+        this.budgets = budgets;
         this.reports = reports;
         this.reviewers = reviewers;
         this.operations = operations;
@@ -133,11 +139,13 @@ public class DashboardPages {
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
         // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
-        return render("team", page, report, d, () -> {
+        String html = render("team", page, report, d, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
                     reviewsAfter(panels));
         });
+        // budgets move with every call, not with the report the page is cached for: filled in after the cache
+        return html.replace(TEAM_BUDGETS, budgets.team(teamId));
     }
 
     /** The AI review findings follow the outcomes chart, or the last panel of a dashboard without one. */
