@@ -25,8 +25,9 @@ class EventDecoderFuzzTest {
             UsageEvent u = DECODER.usage(value, RECORD_TIME);
             assertThat(u.id()).isNotBlank().hasSizeLessThanOrEqualTo(EventDecoder.MAX_ID);
             assertThat(u.teamId()).isNotNull();
-            assertThat(u.tokens(TokenKind.INPUT)).isBetween(0L, EventDecoder.MAX_TOKENS);
-            assertThat(u.tokens(TokenKind.OUTPUT)).isBetween(0L, EventDecoder.MAX_TOKENS);
+            for (TokenKind kind : TokenKind.values()) {
+                assertThat(u.tokens(kind)).isBetween(0L, EventDecoder.MAX_TOKENS);
+            }
             assertThat(u.costNanos()).isBetween(0L, EventDecoder.MAX_COST_NANOS);
         } catch (InvalidEventException e) {
             assertReason(e);
