@@ -228,6 +228,36 @@ class BudgetEnforcementTest {
     }
 
     @Test
+    void aSpikeAlertsOnceAndPausesTheKeyUntilAnAdminResumesIt() throws Exception {
+        Admin.Key key = Admin.newKey();
+        Map<String, Object> body = new HashMap<>(Map.of("name", "Night loop " + key.keyId().substring(0, 8), "scope",
+                "employee", "scopeId", key.employeeId(), "period", "month", "amountUsd", "1000", "mode", "alert"));
+        body.put("spike", Map.of("perHourUsd", "0.0001", "action", "pause_key"));
+        String budgetId = createBudget(body);
+        Response first = openAi(key, "gpt-4o-mini", false); // 283,200 nano-dollars: over $0.0001 in this hour
+        assertThat(first.statusCode()).isEqualTo(200);
+        usage.await(first.header("x-request-id"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertsOf(budgetId).stream()
+                .anyMatch(e -> "spike".equals(e.path("data").path("kind").asText())));
+        JsonNode spike = alertsOf(budgetId).stream().filter(e -> "spike".equals(e.path("data").path("kind").asText()))
+                .findFirst().orElseThrow();
+        assertThat(spike.path("data").path("keyId").asText()).isEqualTo(key.keyId());
+        assertThat(spike.path("data").path("spikeHourNanos").asLong()).isEqualTo(283_200L);
+        assertThat(evaluator.evaluate()).noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+
+        enforcement.refresh();
+        Response paused = anthropic(key, "claude-haiku-4-5", false, "m-" + UUID.randomUUID());
+        assertThat(paused.statusCode()).isEqualTo(402);
+        assertThat(paused.header("x-should-retry")).isEqualTo("false");
+        assertThat(paused.jsonPath().getString("error.message")).contains("paused").contains("/resume");
+
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/keys/" + key.keyId() + "/resume").then()
+                .statusCode(204);
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theStrictestCoveringBudgetDecides() throws Exception {
         Admin.Key key = Admin.newKey();
         // the team's budget is generous; the key's own is spent at once
