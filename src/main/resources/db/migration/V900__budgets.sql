@@ -98,10 +98,13 @@ CREATE INDEX budget_alert_budget_idx ON budget_alert (budget_id, created_at);
 
 -- 4. Limits shared by every gateway (dev.tally.platform.share): live instances, and each one's claim on a
 -- shared counter (a block budget's period). An instance silent for longer than the timeout is not counted.
+-- leaving: stopped cleanly; its unused claims are given back, its use stays counted until the timeout (by then
+-- the aggregator has rolled its last calls up), and it no longer takes a share.
 CREATE TABLE gateway_instance (
     id            uuid PRIMARY KEY,
     started_at    timestamptz NOT NULL DEFAULT now(),
-    heartbeat_at  timestamptz NOT NULL
+    heartbeat_at  timestamptz NOT NULL,
+    leaving       boolean NOT NULL DEFAULT false
 );
 CREATE TABLE shared_claim (
     counter      text   NOT NULL,

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -144,7 +145,8 @@ public final class SharedLimits {
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM gateway_instance WHERE heartbeat_at > clock_timestamp() - make_interval(secs => ?)")) {
+                "SELECT count(*) FROM gateway_instance WHERE heartbeat_at > clock_timestamp() - make_interval(secs => ?) "
+                        + "AND NOT leaving")) {
             ps.setDouble(1, timeout.toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -188,7 +190,7 @@ public final class SharedLimits {
             return;
         }
         UUID[] instances = new UUID[names.length];
-        java.util.Arrays.fill(instances, instance);
+        Arrays.fill(instances, instance);
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO shared_claim (counter, instance_id, used, claimed)
                 SELECT * FROM unnest(?::text[], ?::uuid[], ?::int8[], ?::int8[])
@@ -201,11 +203,21 @@ public final class SharedLimits {
         }
     }
 
-    /** This instance stops: its claims go at once instead of after the timeout. */
+    /**
+     * This instance stops: its unused claims go at once and it no longer takes a share, but its use
+     * stays counted until the timeout, by when the aggregator has counted its last calls in the base.
+     */
     public void leave(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM gateway_instance WHERE id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE shared_claim SET claimed = used WHERE instance_id = ?")) {
             ps.setObject(1, instance);
             ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("UPDATE gateway_instance SET leaving = true WHERE id = ?")) {
+            ps.setObject(1, instance);
+            ps.executeUpdate();
+        }
+        if (!c.getAutoCommit()) {
+            c.commit();
         }
     }
 
