@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * Something that came back from AI use (data of {@code dev.tally.outcome.v1}): a merged PR, a bug
  * flagged by automated review and (when fixed) caught, a security finding, a task automated. The envelope's {@code id} is a
  * stable natural id ({@code github:pr:org/repo#123}), so a repeat is counted once.
- * {@code attribution} lists the rules that fired when deciding {@code aiAssisted}.
+ * {@code attribution} lists the rules that fired when deciding {@code aiAssisted}; {@code pr} carries the
+ * facts of a merged pull request (null for other kinds, and for PRs posted without them).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutcomeData(
@@ -23,7 +24,14 @@ public record OutcomeData(
         String ref,
         Instant occurredAt,
         String severity,
-        BigDecimal valueHours) {
+        BigDecimal valueHours,
+        PrFacts pr) {
+
+    /** An outcome without pull request facts. */
+    public OutcomeData(String kind, String teamId, String employeeId, boolean aiAssisted, List<String> attribution,
+            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours) {
+        this(kind, teamId, employeeId, aiAssisted, attribution, source, ref, occurredAt, severity, valueHours, null);
+    }
 
     public static final String PR_MERGED = "pr_merged";
     /** A bug an AI reviewer caught and that was then fixed (or any bug caught, when posted through the API). */

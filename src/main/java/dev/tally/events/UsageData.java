@@ -32,6 +32,12 @@ public record UsageData(
         Long ttftMs,
         String downgradedFrom) {
 
+    /**
+     * Longest {@code model} an event may carry; the gateway refuses longer names in requests
+     * ({@code dev.tally.gateway.ModelNames}), so every event it writes passes the aggregator's check.
+     */
+    public static final int MAX_MODEL_LENGTH = 256;
+
     public static final String OUTCOME_OK = "ok";
     public static final String OUTCOME_UPSTREAM_ERROR = "upstream_error";
     public static final String OUTCOME_CLIENT_CANCELLED = "client_cancelled";

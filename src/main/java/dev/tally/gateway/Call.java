@@ -4,11 +4,13 @@ import java.util.Arrays;
 
 import org.jboss.logging.Logger;
 
-import io.vertx.core.Handler;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.SocketAddress;
 
 import dev.tally.events.CallOutcome;
 import dev.tally.gateway.admission.PendingCall;
@@ -27,14 +29,14 @@ import dev.tally.platform.Ticker;
 final class Call implements PendingCall, Upstream.Request {
 
     /** What every call shares: made once by the proxy. */
-    record Services(Watchdog watchdog, UsageRecorder recorder, Ticker ticker) {
+    record Services(Watchdog watchdog, UsageRecorder recorder, GatewayMetrics metrics, ModelNames models,
+            Ticker ticker, Vertx vertx, long bodyTimeoutNanos) {
     }
 
     private static final Logger LOG = Logger.getLogger(Call.class);
     private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
     private static final CharSequence H_X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
     private static final CharSequence H_DOWNGRADED_FROM = HttpHeaders.createOptimized("x-tally-downgraded-from");
-    private static final Handler<Buffer> DISCARD = b -> { };
 
     final HttpServerRequest req;
     final HttpServerResponse resp;
@@ -120,7 +122,12 @@ final class Call implements PendingCall, Upstream.Request {
     }
 
     void checkDeadline(long now) {
-        if (relay != null) {
+        if (state == CallState.READING_BODY) {
+            if (now - startNanos >= services.bodyTimeoutNanos()) {
+                refuse(Refusal.of(RefusalReason.BODY_TIMEOUT, "the request body did not arrive within "
+                        + services.bodyTimeoutNanos() / 1_000_000L + " ms"));
+            }
+        } else if (relay != null) {
             relay.checkDeadline(now);
         }
     }
@@ -141,25 +148,38 @@ final class Call implements PendingCall, Upstream.Request {
         }
     }
 
+    /**
+     * Answers a refusal in the caller's format and ends the call: recorded as {@code rejected} when
+     * the caller's key is known, only counted in a metric when not. What is left of the body is
+     * discarded as it comes, within the body timeout; then the connection is closed if the refusal
+     * says so (a body too large or too slow, a caller without a valid key), or kept for the next call.
+     */
     void refuse(Refusal r) {
         if (state == CallState.DONE) {
             return;
         }
+        RefusalReason reason = r.reason();
         if (r.retryAfterSeconds() > 0) {
             resp.putHeader("retry-after", Long.toString(r.retryAfterSeconds()));
         }
-        if (r.reason().finalAnswer) {
+        if (reason.finalAnswer) {
             resp.putHeader("x-should-retry", "false");
         }
-        if (r.reason() == RefusalReason.TOO_LARGE) {
+        boolean close = reason.closesConnection() || key == null;
+        if (close) {
             resp.putHeader("connection", "close");
-        } else if (!req.isEnded()) {
-            // refused before the body was read: drop it as it comes so the connection stays usable
-            req.handler(DISCARD);
-            req.resume();
         }
-        sendError(r.status(), r.message(), r.param());
+        Future<Void> sent = sendError(r.status(), r.message(), r.param());
+        if (key == null) {
+            services.metrics().unauthenticated(reason, r.status());
+        }
         end(CallOutcome.REJECTED, r.status());
+        if (reason == RefusalReason.BODY_TIMEOUT || req.isEnded() && close) {
+            Hangup.closeAfter(req, resp, sent);
+        } else if (!req.isEnded()) {
+            long left = (startNanos + services.bodyTimeoutNanos() - services.ticker().nanoTime()) / 1_000_000L;
+            Hangup.drain(req, resp, services.vertx(), left, sent, close);
+        }
     }
 
     /** The provider failed before any of its answer reached the client. */
@@ -187,32 +207,46 @@ final class Call implements PendingCall, Upstream.Request {
         settle(CallOutcome.OK);
     }
 
-    private void sendError(int status, String message, String param) {
+    /** Writes the error answer; null when an answer was already under way. */
+    private Future<Void> sendError(int status, String message, String param) {
         if (resp.ended() || resp.headWritten()) {
-            return;
+            return null;
         }
         if (wire == Api.Wire.ANTHROPIC) {
             // Anthropic sends request-id on every response; its SDK and Claude Code read it from there
             resp.putHeader("request-id", requestId);
         }
-        resp.setStatusCode(status).putHeader("content-type", "application/json")
+        return resp.setStatusCode(status).putHeader("content-type", "application/json")
                 .end(GatewayErrors.body(wire, status, message, param, requestId));
     }
 
-    /** Ends the call: settles what admission reserved and records it, exactly once. */
+    /**
+     * Ends the call: settles what admission reserved and records it, exactly once. A call whose
+     * caller presented no valid key is not recorded: nobody's usage, and no way for anyone who can
+     * reach the port to write events.
+     */
     void end(CallOutcome outcome, int status) {
         if (state == CallState.DONE) {
             return;
         }
         moveTo(CallState.DONE);
+        if (usage.invalid != null) {
+            services.metrics().invalidUsage(provider == null ? null : provider.name(), usage.invalid);
+            LOG.warnf("provider %s reported unusable usage for request %s (%s): recorded with estimated counts",
+                    provider == null ? null : provider.name(), requestId, usage.invalid.description);
+        }
         settle(outcome);
+        if (key == null) {
+            return;
+        }
         long now = services.ticker().nanoTime();
         try {
             services.recorder().record(new UsageRecorder.CallFacts(requestId,
                     key == null ? null : key.keyId().toString(),
                     key == null || key.employeeId() == null ? null : key.employeeId().toString(),
                     key == null || key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
-                    provider == null ? null : provider.name(), model, requestedModel, api, stream, status, outcome,
+                    provider == null ? null : provider.name(), services.models().label(model, relay != null && relay.served()),
+                    requestedModel, api, stream, status, outcome,
                     usage, now - startNanos, relay == null ? null : relay.ttftMs()));
         } catch (RuntimeException e) {
             // never let accounting break the response; the publisher keeps what it was handed
@@ -255,6 +289,21 @@ final class Call implements PendingCall, Upstream.Request {
     @Override
     public String header(CharSequence name) {
         return req.getHeader(name);
+    }
+
+    @Override
+    public int headerCount() {
+        int n = 0;
+        for (var ignored : req.headers()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public String clientAddress() {
+        SocketAddress a = req.remoteAddress();
+        return a == null ? null : a.hostAddress();
     }
 
     @Override

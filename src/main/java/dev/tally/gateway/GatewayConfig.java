@@ -23,6 +23,17 @@ public interface GatewayConfig {
     @WithDefault("32M")
     MemorySize maxBodySize();
 
+    /**
+     * Time from the request head to the end of its body; a body still incomplete then gets a 408 in
+     * the caller's format and the connection is closed (a slow or stalled body holds nothing longer).
+     */
+    @WithDefault("30s")
+    Duration bodyTimeout();
+
+    /** Most request headers a gateway call may have (431 beyond; 0 = no limit). Their total size is quarkus.http.limits.max-header-size. */
+    @WithDefault("100")
+    int maxHeaderCount();
+
     /** Time to open a connection to a provider before the call fails with 504. */
     @WithDefault("10s")
     Duration connectTimeout();
@@ -34,6 +45,13 @@ public interface GatewayConfig {
     /** Longest silence between two chunks of a provider's response body. */
     @WithDefault("300s")
     Duration betweenChunksTimeout();
+
+    /**
+     * Longest a call may take from its first byte to its last, however steadily the provider sends:
+     * an answer that has not ended by then is cut (recorded with status 504, usage estimated).
+     */
+    @WithDefault("60m")
+    Duration maxCallDuration();
 
     /**
      * Model → provider rules, first match wins: {@code pattern=provider}, where a pattern ending in
@@ -54,6 +72,25 @@ public interface GatewayConfig {
     /** Default tokens (all kinds) per minute per key (0 = unlimited); a key's own limit wins. */
     @WithDefault("2000000")
     long tokensPerMinute();
+
+    /** Default calls in flight at once per key (0 = unlimited); a key's own {@code maxInFlight} wins. */
+    @WithDefault("32")
+    int maxInFlightPerKey();
+
+    /**
+     * Output tokens reserved against the tokens per minute for a call that sets no
+     * {@code max_tokens} (its input is estimated at a token per 4 bytes of request).
+     */
+    @WithDefault("4096")
+    long outputTokensEstimate();
+
+    /** Calls without a valid key one client address may make at once before it is throttled (429). */
+    @WithDefault("20")
+    int invalidKeyBurst();
+
+    /** Calls without a valid key per minute one client address may make after its burst (0 = no throttle). */
+    @WithDefault("10")
+    int invalidKeysPerMinute();
 
     /** Request headers forwarded to providers (besides content-type and accept). */
     @WithDefault("anthropic-version,anthropic-beta,openai-organization,openai-project,openai-beta,user-agent")

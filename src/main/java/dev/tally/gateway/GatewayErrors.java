@@ -36,6 +36,7 @@ final class GatewayErrors {
             case 402 -> "billing_error";
             case 403 -> "permission_error";
             case 404 -> "not_found_error";
+            case 408, 431 -> "invalid_request_error";
             case 413 -> "request_too_large";
             case 429 -> "rate_limit_error";
             case 504 -> "timeout_error";
@@ -45,7 +46,7 @@ final class GatewayErrors {
 
     static String openAiType(int status) {
         return switch (status) {
-            case 400, 401, 403, 404, 413 -> "invalid_request_error";
+            case 400, 401, 403, 404, 408, 413, 431 -> "invalid_request_error";
             case 429 -> "rate_limit_error";
             case 402 -> "insufficient_quota";
             default -> "server_error";
@@ -59,7 +60,9 @@ final class GatewayErrors {
             case 402 -> "budget_exceeded";
             case 403 -> "model_not_allowed";
             case 404 -> "model_not_found";
+            case 408 -> "request_timeout";
             case 413 -> "request_too_large";
+            case 431 -> "request_header_fields_too_large";
             case 429 -> "rate_limit_exceeded";
             case 502 -> "upstream_unreachable";
             case 504 -> "upstream_timeout";

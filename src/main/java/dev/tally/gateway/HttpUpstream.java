@@ -8,6 +8,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
@@ -37,6 +39,8 @@ class HttpUpstream implements Upstream {
     private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
     private static final CharSequence TEXT_EVENT_STREAM = HttpHeaders.createOptimized("text/event-stream");
 
+    private static final Logger LOG = Logger.getLogger(HttpUpstream.class);
+
     private final Vertx vertx;
     private final GatewayMetrics metrics;
     private final Ticker ticker;
@@ -55,7 +59,14 @@ class HttpUpstream implements Upstream {
         this.metrics = metrics;
         this.ticker = ticker;
         List<CharSequence> fwd = new ArrayList<>();
-        config.forwardHeaders().forEach(h -> fwd.add(HttpHeaders.createOptimized(h.trim().toLowerCase(Locale.ROOT))));
+        for (String h : config.forwardHeaders()) {
+            String name = h.trim().toLowerCase(Locale.ROOT);
+            if (HopByHop.always(name)) {
+                LOG.warnf("tally.gateway.forward-headers: %s is a hop-by-hop header and is never forwarded", name);
+            } else {
+                fwd.add(HttpHeaders.createOptimized(name));
+            }
+        }
         this.forwardHeaders = List.copyOf(fwd);
         this.clientOptions = new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
@@ -96,9 +107,11 @@ class HttpUpstream implements Upstream {
         o.putHeader(H_CONTENT_TYPE, APPLICATION_JSON);
         String accept = call.header(H_ACCEPT);
         o.putHeader(H_ACCEPT, accept != null ? accept : call.stream() ? TEXT_EVENT_STREAM : APPLICATION_JSON);
+        String connection = call.header(HttpHeaders.CONNECTION);
         for (CharSequence h : forwardHeaders) {
             String v = call.header(h);
-            if (v != null) {
+            // a header the client's Connection names belongs to its hop only (RFC 9110, 7.6.1)
+            if (v != null && (connection == null || !HopByHop.names(connection, h.toString()))) {
                 o.putHeader(h, v);
             }
         }

@@ -16,5 +16,6 @@ public record CreatedKey(
         List<String> allowedModels,
         Integer requestsPerMinute,
         Integer tokensPerMinute,
+        Integer maxInFlight,
         Instant createdAt) {
 }

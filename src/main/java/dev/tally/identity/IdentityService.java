@@ -196,12 +196,13 @@ public class IdentityService {
         k.expiresAt = req.expiresAt();
         k.requestsPerMinute = req.requestsPerMinute();
         k.tokensPerMinute = req.tokensPerMinute();
+        k.maxInFlight = req.maxInFlight();
         k.persistAndFlush();
         reload(k);
         keysChanged.fire(new KeysChanged(List.of(entry(k, owner.teamId))));
         LOG.infof("key %s (%s) created for employee %s", k.id, k.prefix, owner.id);
         return new CreatedKey(k.id, raw, k.prefix, owner.id, owner.teamId, k.name, k.expiresAt, models,
-                k.requestsPerMinute, k.tokensPerMinute, k.createdAt);
+                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.createdAt);
     }
 
     @Transactional(TxType.SUPPORTS)
@@ -237,7 +238,7 @@ public class IdentityService {
     static KeyEntry entry(ApiKey k, UUID teamId) {
         Set<String> models = k.allowedModels == null ? Set.of() : Set.copyOf(List.of(k.allowedModels));
         ResolvedKey resolved = new ResolvedKey(k.id, k.prefix, k.employeeId, teamId, models, k.expiresAt,
-                k.requestsPerMinute, k.tokensPerMinute);
+                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight);
         return new KeyEntry(k.keyHash, resolved, k.revokedAt != null);
     }
 

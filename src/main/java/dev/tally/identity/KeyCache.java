@@ -45,7 +45,7 @@ public class KeyCache implements KeyLookup {
 
     private static final String SELECT = """
             SELECT k.id, k.key_hash, k.prefix, k.employee_id, e.team_id, k.allowed_models, k.expires_at,
-                   k.requests_per_minute, k.tokens_per_minute, k.revoked_at, k.updated_at
+                   k.requests_per_minute, k.tokens_per_minute, k.max_in_flight, k.revoked_at, k.updated_at
               FROM api_key k JOIN employee e ON e.id = k.employee_id
             """;
 
@@ -189,7 +189,8 @@ public class KeyCache implements KeyLookup {
                 allowed,
                 expires == null ? null : expires.toInstant(),
                 (Integer) rs.getObject("requests_per_minute"),
-                (Integer) rs.getObject("tokens_per_minute"));
+                (Integer) rs.getObject("tokens_per_minute"),
+                (Integer) rs.getObject("max_in_flight"));
         return new KeyEntry(rs.getString("key_hash"), key, rs.getObject("revoked_at") != null);
     }
 }

@@ -14,6 +14,7 @@ public record KeyView(
         List<String> allowedModels,
         Integer requestsPerMinute,
         Integer tokensPerMinute,
+        Integer maxInFlight,
         Instant createdAt,
         Instant revokedAt,
         String status) {
@@ -23,6 +24,6 @@ public record KeyView(
                 : k.expiresAt != null && !now.isBefore(k.expiresAt) ? "expired" : "active";
         return new KeyView(k.id, k.prefix, k.employeeId, k.name, k.expiresAt,
                 k.allowedModels == null ? List.of() : List.of(k.allowedModels),
-                k.requestsPerMinute, k.tokensPerMinute, k.createdAt, k.revokedAt, status);
+                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.createdAt, k.revokedAt, status);
     }
 }

@@ -11,7 +11,7 @@ import jakarta.validation.constraints.Size;
 
 /**
  * {@code POST /api/admin/keys}. {@code allowedModels} empty or absent: every model; the rate
- * limits absent: the gateway's configured defaults.
+ * limits and {@code maxInFlight} (calls at once) absent: the gateway's configured defaults.
  */
 public record NewKey(
         @NotNull UUID employeeId,
@@ -19,10 +19,11 @@ public record NewKey(
         @Future Instant expiresAt,
         @Size(max = 200) List<String> allowedModels,
         @Positive Integer requestsPerMinute,
-        @Positive Integer tokensPerMinute) {
+        @Positive Integer tokensPerMinute,
+        @Positive Integer maxInFlight) {
 
     /** A key with no expiry, every model and the default limits. */
     public static NewKey of(UUID employeeId, String name) {
-        return new NewKey(employeeId, name, null, null, null, null);
+        return new NewKey(employeeId, name, null, null, null, null, null);
     }
 }

@@ -6,7 +6,8 @@ import java.util.UUID;
 
 /**
  * What the gateway knows about a presented key after the lookup: who it belongs to and what it may
- * do. {@code allowedModels} empty = every model; limits null = the configured defaults.
+ * do. {@code allowedModels} empty = every model; limits (per minute, calls in flight) null = the
+ * configured defaults.
  */
 public record ResolvedKey(
         UUID keyId,
@@ -16,7 +17,8 @@ public record ResolvedKey(
         Set<String> allowedModels,
         Instant expiresAt,
         Integer requestsPerMinute,
-        Integer tokensPerMinute) {
+        Integer tokensPerMinute,
+        Integer maxInFlight) {
 
     public boolean allowsModel(String model) {
         return allowedModels == null || allowedModels.isEmpty() || allowedModels.contains(model);

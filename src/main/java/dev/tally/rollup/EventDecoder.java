@@ -23,7 +23,10 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import dev.tally.events.CallOutcome;
 import dev.tally.events.CloudEvent;
+import dev.tally.events.OutcomeData;
+import dev.tally.events.PrFacts;
 import dev.tally.events.TokenKind;
+import dev.tally.events.UsageData;
 
 /**
  * Turns a Kafka message into a validated usage or outcome event, or says precisely why it cannot be
@@ -47,7 +50,7 @@ public final class EventDecoder {
     private static final List<String> USAGE_OUTCOMES = Stream.of(CallOutcome.values()).map(o -> o.json).sorted().toList();
 
     record OutcomeWire(String kind, String teamId, String employeeId, Boolean aiAssisted, List<String> attribution,
-            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours) {
+            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours, PrFacts pr) {
     }
 
     record OutcomeEnvelope(String specversion, String id, String source, String type, String subject, Instant time,
@@ -103,7 +106,7 @@ public final class EventDecoder {
         UUID employee = uuid("data.employeeId", f.employeeId, true);
         UUID key = uuid("data.keyId", f.keyId, false);
         String provider = text("data.provider", f.provider);
-        String model = text("data.model", f.model);
+        String model = text("data.model", f.model, UsageData.MAX_MODEL_LENGTH);
         CallOutcome outcome = CallOutcome.fromJson(f.outcome);
         if (outcome == null) {
             throw new InvalidEventException("data.outcome: " + (f.outcome == null ? "missing" : "unknown value '"
@@ -270,8 +273,11 @@ public final class EventDecoder {
         if (attribution.stream().anyMatch(a -> a == null)) {
             throw new InvalidEventException("data.attribution: contains null");
         }
+        // Facts belong to merged pull requests only; on any other kind they are not stored.
+        PrFacts pr = d.pr() == null || !OutcomeData.PR_MERGED.equals(d.kind()) ? null
+                : PrFactsCheck.check(d.pr(), d.occurredAt());
         return new OutcomeEvent(e.id(), d.kind(), team, employee, Boolean.TRUE.equals(d.aiAssisted()), attribution,
-                d.source(), d.ref(), d.occurredAt(), d.severity(), hours);
+                d.source(), d.ref(), d.occurredAt(), d.severity(), hours, pr);
     }
 
     private static <T> T read(ObjectReader reader, byte[] value) throws InvalidEventException {
@@ -339,11 +345,15 @@ public final class EventDecoder {
     }
 
     private static String text(String field, String value) throws InvalidEventException {
+        return text(field, value, MAX_TEXT);
+    }
+
+    private static String text(String field, String value, int max) throws InvalidEventException {
         if (value == null || value.isBlank()) {
             throw new InvalidEventException(field + ": missing");
         }
-        if (value.length() > MAX_TEXT) {
-            throw new InvalidEventException(field + ": longer than " + MAX_TEXT + " characters");
+        if (value.length() > max) {
+            throw new InvalidEventException(field + ": longer than " + max + " characters");
         }
         return value;
     }

@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A validated outcome event. */
+import dev.tally.events.PrFacts;
+
+/** A validated outcome event; {@code pr} only on a merged pull request that carried its facts. */
 public record OutcomeEvent(
         String id,
         String kind,
@@ -17,5 +19,11 @@ public record OutcomeEvent(
         String ref,
         Instant occurredAt,
         String severity,
-        BigDecimal valueHours) {
+        BigDecimal valueHours,
+        PrFacts pr) {
+
+    public OutcomeEvent(String id, String kind, UUID teamId, UUID employeeId, boolean aiAssisted, List<String> attribution,
+            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours) {
+        this(id, kind, teamId, employeeId, aiAssisted, attribution, source, ref, occurredAt, severity, valueHours, null);
+    }
 }

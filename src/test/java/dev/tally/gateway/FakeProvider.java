@@ -23,7 +23,10 @@ import dev.tally.platform.Ports;
  * The model name picks a behaviour: {@code -hang} (stream that never ends), {@code -stall} (one
  * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error),
  * {@code -hold} (never answers), {@code -break} (a stream whose connection drops after one chunk),
- * {@code -breakjson} (a JSON answer whose connection drops after its head and a few bytes).
+ * {@code -breakjson} (a JSON answer whose connection drops after its head and a few bytes),
+ * {@code -endless} (a stream that sends a chunk every 100 ms and never ends), {@code -absurd} (a
+ * chat completion whose usage is negative, not a number and absurdly large, with a header that its
+ * {@code Connection} names as hop-by-hop).
  */
 public class FakeProvider implements QuarkusTestResourceLifecycleManager {
 
@@ -41,7 +44,21 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     /** Request heads received, counted before the body arrives: what the gateway sent at all. */
     public static final AtomicInteger REQUESTS = new AtomicInteger();
 
+    private final boolean recording;
     private Vertx vertx;
+
+    /** A fake that keeps every request it saw in {@link #SEEN}, for the tests that look at them. */
+    public FakeProvider() {
+        this(true);
+    }
+
+    /**
+     * @param recording false for long load runs (the fault run): {@link #SEEN} would otherwise copy
+     *        itself on every one of a million requests
+     */
+    public FakeProvider(boolean recording) {
+        this.recording = recording;
+    }
 
     @Override
     public Map<String, String> start() {
@@ -64,7 +81,10 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 Map.entry("tally.gateway.extra-routes", "dead-*=dead"),
                 Map.entry("tally.gateway.first-byte-timeout", "1500ms"),
                 Map.entry("tally.gateway.between-chunks-timeout", "1500ms"),
-                Map.entry("tally.gateway.max-body-size", "64K"));
+                Map.entry("tally.gateway.max-body-size", "64K"),
+                // every test calls from 127.0.0.1: the throttle of calls without a key (tested with its
+                // own limits in HostileInputTest) must not turn one test's 401 into another's 429
+                Map.entry("tally.gateway.invalid-key-burst", "100000"));
     }
 
     @Override
@@ -78,11 +98,13 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         REQUESTS.incrementAndGet();
         req.body().onSuccess(buf -> {
             JsonObject body = buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
-            Seen seen = new Seen(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
-            SEEN.add(seen);
-            String marker = body.getString("user", body.getJsonObject("metadata", new JsonObject()).getString("user_id"));
-            if (marker != null) {
-                BY_MARKER.put(marker, seen);
+            if (recording) {
+                Seen seen = new Seen(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
+                SEEN.add(seen);
+                String marker = body.getString("user", body.getJsonObject("metadata", new JsonObject()).getString("user_id"));
+                if (marker != null) {
+                    BY_MARKER.put(marker, seen);
+                }
             }
             String model = body.getString("model", "");
             boolean stream = body.getBoolean("stream", false);
@@ -103,6 +125,26 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 resp.putHeader("content-type", "application/json").putHeader("content-length", "2000")
                         .write("{\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion\",");
                 vertx.setTimer(50, id -> req.connection().close());
+                return;
+            }
+            if (model.endsWith("-absurd")) {
+                resp.putHeader("content-type", "application/json").putHeader("connection", "keep-alive, x-provider-hop")
+                        .putHeader("x-provider-hop", "for the gateway only")
+                        .end(OPENAI_JSON.replace("MODEL", model).replace("\"prompt_tokens\":1200", "\"prompt_tokens\":-1200")
+                                .replace("\"completion_tokens\":300", "\"completion_tokens\":\"lots\"")
+                                .replace("\"total_tokens\":1500", "\"total_tokens\":1e300"));
+                return;
+            }
+            if (model.endsWith("-endless")) {
+                resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
+                String chunk = "data: {\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\","
+                        + "\"created\":1741570283,\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":"
+                        + "{\"content\":\"more \"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+                long timer = vertx.setPeriodic(100, id -> resp.write(chunk));
+                resp.closeHandler(v -> {
+                    vertx.cancelTimer(timer);
+                    CANCELLED.incrementAndGet();
+                });
                 return;
             }
             if (model.endsWith("-ratelimited")) {

@@ -19,6 +19,9 @@ import io.smallrye.common.annotation.Blocking;
 import dev.tally.budget.BudgetSections;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.dashboard.delivery.DeliveryReport;
+import dev.tally.dashboard.delivery.DeliveryService;
+import dev.tally.dashboard.delivery.DeliveryView;
 import dev.tally.dashboard.report.OperationsService;
 import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.Report;
@@ -43,10 +46,10 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter);
+                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery);
 
         static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                List<ReviewerReport.Row> reviewers, String reviewsAfter);
+                List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
@@ -70,6 +73,7 @@ public class DashboardPages {
 
     /** Where the team page's budgets go (team.html). */
     static final String TEAM_BUDGETS = "<!--team-budgets-->";
+    private final DeliveryService delivery;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -78,18 +82,24 @@ public class DashboardPages {
     }
 
     /** What a rendered page shows: equal (the same figures, teams and panels) means the same HTML. */
-    private record Shown(Report report, Dashboard dashboard) {
+    private record Shown(Report report, Dashboard dashboard, DeliveryReport delivery) {
     }
 
-    private String render(String name, PageContext page, Report report, Dashboard d, Supplier<TemplateInstance> template) {
-        return rendered.get(new RenderKey(name, page), new Shown(report, d), () -> template.get().render());
+    /**
+     * The delivery is part of what is shown: a revert merged after the period, or a late usage event
+     * in the trend's earlier weeks, changes it without changing the period's report.
+     */
+    private String render(String name, PageContext page, Report report, Dashboard d, DeliveryReport delivery,
+            Supplier<TemplateInstance> template) {
+        return rendered.get(new RenderKey(name, page), new Shown(report, d, delivery), () -> template.get().render());
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, OrgCalendar calendar, BudgetSections budgets) {
+            ReviewerReport reviewers, OrgCalendar calendar, DeliveryService delivery, BudgetSections budgets) {
         this.calendar = calendar;
         this.budgets = budgets;
         this.reports = reports;
+        this.delivery = delivery;
         this.reviewers = reviewers;
         this.operations = operations;
         this.catalog = catalog;
@@ -104,12 +114,14 @@ public class DashboardPages {
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
-        return render("org", page, report, d, () -> orgPage(page, report, d,
-                reviewers.rows(null, period.from(), period.to())));
+        DeliveryReport measured = delivery.org(report);
+        return render("org", page, report, d, measured, () -> orgPage(page, report, d,
+                reviewers.rows(null, period.from(), period.to()), DeliveryView.of(measured, "the organisation's",
+                        "/api/reports/org" + page.query(), page.query(), delivery.config())));
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
-            List<ReviewerReport.Row> reviewers) {
+            List<ReviewerReport.Row> reviewers, DeliveryView deliveryView) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -124,7 +136,7 @@ public class DashboardPages {
         List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
         return Templates.org(page, report, d, panels,
                 new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
-                reviewsAfter(panels));
+                reviewsAfter(panels), deliveryView);
     }
 
     @GET
@@ -138,11 +150,13 @@ public class DashboardPages {
         Dashboard d = catalog.current().dashboard("team");
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
+        DeliveryReport measured = delivery.team(report);
         // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
-        String html = render("team", page, report, d, () -> {
+        String html = render("team", page, report, d, measured, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
-                    reviewsAfter(panels));
+                    reviewsAfter(panels), DeliveryView.of(measured, "this team's",
+                            "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()));
         });
         // budgets move with every call, not with the report the page is cached for: filled in after the cache
         return html.replace(TEAM_BUDGETS, budgets.team(teamId));
@@ -163,7 +177,7 @@ public class DashboardPages {
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
         PageContext page = page(d.title(), "models", "/models", period, report.demoData());
-        return render("models", page, report, d, () -> Templates.models(page, report, d,
+        return render("models", page, report, d, null, () -> Templates.models(page, report, d,
                 PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
     }
 

@@ -18,6 +18,10 @@ import io.smallrye.common.annotation.Blocking;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.Dashboard.Grouping;
 import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.dashboard.delivery.DeliveryJson;
+import dev.tally.dashboard.delivery.DeliveryReport;
+import dev.tally.dashboard.delivery.DeliveryService;
+import dev.tally.dashboard.delivery.DeliveryTables;
 import dev.tally.dashboard.page.PanelView;
 import dev.tally.dashboard.roi.Metric;
 import dev.tally.platform.ApiException;
@@ -45,17 +49,22 @@ public class ReportResource {
     private final DashboardCatalog catalog;
     private final Roles roles;
     private final OrgCalendar calendar;
+    private final DeliveryService delivery;
 
     public ReportResource(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            OrgCalendar calendar) {
+            OrgCalendar calendar, DeliveryService delivery) {
         this.reports = reports;
         this.calendar = calendar;
+        this.delivery = delivery;
         this.operations = operations;
         this.catalog = catalog;
         this.roles = roles;
     }
 
-    /** Org totals, per team, per department, per day, per model. CSV tables: kpis, teams, departments, daily, models. */
+    /**
+     * Org totals, per team, per department, per day, per model, and delivery. CSV tables: kpis, teams,
+     * departments, daily, models, delivery, delivery_cohorts, delivery_trend, delivery_teams.
+     */
     @GET
     @Path("org")
     public Response org(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
@@ -68,10 +77,10 @@ public class ReportResource {
                 case "departments" -> Tables.table("departments", "Departments", r, Grouping.DEPARTMENT, ALL, "");
                 case "daily" -> Tables.daily("daily", "Daily", r, ALL);
                 case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
-                default -> panelTable("org", table, r, "kpis, teams, departments, daily, models");
+                default -> deliveryOrPanel("org", table, r, true, "kpis, teams, departments, daily, models");
             });
         }
-        return json(ReportJson.org(r));
+        return json(withDelivery(ReportJson.org(r), delivery.org(r)));
     }
 
     /** Every team with its metrics, previous-period metrics and changes. CSV table: teams. */
@@ -92,7 +101,10 @@ public class ReportResource {
         return json(out);
     }
 
-    /** One team. CSV tables: kpis, daily, models, employees, merged_prs. */
+    /**
+     * One team, with its delivery. CSV tables: kpis, daily, models, employees, merged_prs, delivery,
+     * delivery_cohorts, delivery_trend, delivery_prs.
+     */
     @GET
     @Path("teams/{id}")
     public Response team(@PathParam("id") String id, @QueryParam("preset") String preset, @QueryParam("from") String from,
@@ -112,10 +124,10 @@ public class ReportResource {
                 case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
                 case "employees" -> Tables.table("employees", "People", r, Grouping.EMPLOYEE, USAGE, "");
                 case "merged_prs" -> Tables.table("merged_prs", "Merged PRs", r, Grouping.MERGED_PRS, List.of(), "");
-                default -> panelTable("team", t, r, "kpis, daily, models, employees, merged_prs");
+                default -> deliveryOrPanel("team", t, r, false, "kpis, daily, models, employees, merged_prs");
             });
         }
-        return json(ReportJson.team(r));
+        return json(withDelivery(ReportJson.team(r), delivery.team(r)));
     }
 
     /** Spend and tokens by model, org-wide. CSV table: models. */
@@ -149,6 +161,23 @@ public class ReportResource {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
         }
+    }
+
+    /** A delivery table (docs/measured-return.md), else a panel of the dashboard. */
+    private Table deliveryOrPanel(String dashboard, String table, Report r, boolean org, String builtIn) {
+        if (table.startsWith(DeliveryTables.METRICS)) {
+            Table t = DeliveryTables.named(table, org ? delivery.org(r) : delivery.team(r), org);
+            if (t != null) {
+                return t;
+            }
+        }
+        return panelTable(dashboard, table, r, builtIn + ", " + DeliveryTables.names(org));
+    }
+
+    private static Map<String, Object> withDelivery(Map<String, Object> body, DeliveryReport d) {
+        body.put("delivery", DeliveryJson.delivery(d));
+        body.put("deliveryDetail", DeliveryJson.detail(d));
+        return body;
     }
 
     private Table panelTable(String dashboard, String table, Report r, String builtIn) {

@@ -18,6 +18,12 @@ public interface PendingCall {
     /** A request header, or null. */
     String header(CharSequence name);
 
+    /** How many request headers the call has (each repetition of a name counts). */
+    int headerCount();
+
+    /** The client's address (as Quarkus resolves it, behind a trusted proxy the forwarded one); null if unknown. */
+    String clientAddress();
+
     /** The caller's key once identified (also a revoked or expired one, so its team is recorded). */
     ResolvedKey key();
 
