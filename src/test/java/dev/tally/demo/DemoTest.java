@@ -120,7 +120,7 @@ class DemoTest {
 
         // ...reach the rollups: today holds only live traffic (history ends yesterday).
         String today = calendar.today().toString();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             JsonNode r = report("/api/reports/org?from=" + today + "&to=" + today);
             long requests = 0;
             long spend = 0;
@@ -135,11 +135,11 @@ class DemoTest {
         });
 
         // Outcomes: the history's and live ones (ids "demo:live-…", today).
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+        await().atMost(Duration.ofSeconds(120)).until(() -> count(
                 "SELECT count(*) FROM outcome WHERE team_id = ANY (?) AND id LIKE 'demo:live-%'", teams.keySet()) > 0);
 
         // At least one team returns more than it spends and at least one less (history + live, 7 days).
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             JsonNode r = report("/api/reports/org?preset=7d");
             List<Boolean> paysOff = new ArrayList<>();
             long prs = 0;

@@ -1,7 +1,6 @@
 package dev.tally.budget.alert;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
@@ -15,7 +14,7 @@ import dev.tally.budget.Scope;
  * The data of a {@code dev.tally.alert.v1} event: the DESIGN.md fields, plus what a delivery channel
  * needs to write its message without a lookup ({@code scopeName}, {@code budgetName}, {@code mode},
  * {@code channelIds} to deliver to, {@code link}: the team page's URL path, or the budgets page).
- * Money in nano-dollars; {@code threshold} in percent (null for a spike); {@code keyId} only for a spike.
+ * Instants in UTC (ISO-8601); money in nano-dollars; {@code threshold} in percent (null for a spike); {@code keyId} only for a spike.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record AlertData(
@@ -27,13 +26,13 @@ public record AlertData(
         String budgetName,
         BudgetMode mode,
         Period period,
-        OffsetDateTime periodStart,
-        OffsetDateTime periodEnd,
+        Instant periodStart,
+        Instant periodEnd,
         Integer threshold,
         long spentNanos,
         long limitNanos,
         Long projectedNanos,
-        OffsetDateTime projectedExhaustedAt,
+        Instant projectedExhaustedAt,
         UUID keyId,
         Long spikeHourNanos,
         Long spikeBaselineNanos,

@@ -169,22 +169,26 @@ public class AlertEvaluator {
 
     private static AlertData alert(AlertKind kind, Integer threshold, Budget b, BudgetStatus s, Instant now) {
         return new AlertData(kind, b.scope(), b.scopeId(), s.scopeName(), b.id(), b.name(), b.mode(), b.period(),
-                s.periodStart(), s.periodEnd(), threshold, s.spentNanos(), s.limitNanos(), s.projectedNanos(),
-                s.projectedExhaustedAt(), null, null, null, now, b.channelIds(), s.link());
+                s.periodStart().toInstant(), s.periodEnd().toInstant(), threshold, s.spentNanos(), s.limitNanos(),
+                s.projectedNanos(), exhausted(s), null, null, null, now, b.channelIds(), s.link());
     }
 
     private static AlertData spikeAlert(Budget b, BudgetStatus s, Spikes.Spike spike, Instant now) {
         return new AlertData(AlertKind.SPIKE, b.scope(), b.scopeId(), s.scopeName(), b.id(), b.name(), b.mode(),
-                b.period(), s.periodStart(), s.periodEnd(), null, s.spentNanos(), s.limitNanos(), s.projectedNanos(),
-                s.projectedExhaustedAt(), spike.keyId(), spike.hourNanos(), spike.baselineNanos(), now, b.channelIds(),
+                b.period(), s.periodStart().toInstant(), s.periodEnd().toInstant(), null, s.spentNanos(), s.limitNanos(),
+                s.projectedNanos(), exhausted(s), spike.keyId(), spike.hourNanos(), spike.baselineNanos(), now, b.channelIds(),
                 spike.teamId() == null ? s.link() : "/teams/" + spike.teamId());
     }
 
-    /** Id = the dedupe key: budget, period (its first day), kind, threshold (a spike: its key). */
+    private static Instant exhausted(BudgetStatus s) {
+        return s.projectedExhaustedAt() == null ? null : s.projectedExhaustedAt().toInstant();
+    }
+
+    /** Id = the dedupe key: budget, period (its first local day), kind, threshold (a spike: its key). */
     private static CloudEvent<AlertData> event(AlertData a, BudgetStatus s) {
         String which = a.kind() == AlertKind.SPIKE ? String.valueOf(a.keyId())
                 : a.threshold() == null ? "-" : a.threshold().toString();
-        String id = "budget:" + a.budgetId() + ":" + a.periodStart().toLocalDate() + ":" + a.kind().json() + ":" + which;
+        String id = "budget:" + a.budgetId() + ":" + s.periodStart().toLocalDate() + ":" + a.kind().json() + ":" + which;
         String subject = s.link().startsWith("/teams/") ? s.link().substring("/teams/".length()) : a.budgetId().toString();
         return CloudEvent.of(id, SOURCE, CloudEvent.ALERT_TYPE, subject, a.at(), a);
     }

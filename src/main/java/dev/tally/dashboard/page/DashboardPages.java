@@ -16,6 +16,7 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.alert.channel.DeliveryViews;
 import dev.tally.budget.BudgetSections;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
@@ -53,7 +54,7 @@ public class DashboardPages {
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
-        static native TemplateInstance operations(PageContext page, OperationsService.Status status);
+        static native TemplateInstance operations(PageContext page, OperationsService.Status status, DeliveryViews.Log deliveries);
     }
 
     /** The org page's one-line answer: which teams return more than they spend. */
@@ -74,6 +75,10 @@ public class DashboardPages {
     /** Where the team page's budgets go (team.html). */
     static final String TEAM_BUDGETS = "<!--team-budgets-->";
     private final DeliveryService delivery;
+    private final DeliveryViews alertDeliveries;
+
+    /** Latest alert deliveries on the operations page. */
+    static final int ALERT_DELIVERIES_SHOWN = 30;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -95,9 +100,11 @@ public class DashboardPages {
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, OrgCalendar calendar, DeliveryService delivery, BudgetSections budgets) {
+            ReviewerReport reviewers, OrgCalendar calendar, DeliveryService delivery, DeliveryViews alertDeliveries,
+            BudgetSections budgets) {
         this.calendar = calendar;
         this.budgets = budgets;
+        this.alertDeliveries = alertDeliveries;
         this.reports = reports;
         this.delivery = delivery;
         this.reviewers = reviewers;
@@ -187,7 +194,7 @@ public class DashboardPages {
         enabled();
         Period period = Period.parse(null, null, null, calendar.today());
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
-        return Templates.operations(page, operations.status());
+        return Templates.operations(page, operations.status(), alertDeliveries.log(ALERT_DELIVERIES_SHOWN));
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
