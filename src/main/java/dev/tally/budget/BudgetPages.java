@@ -7,6 +7,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.tally.access.Viewers;
+import dev.tally.access.page.Navs;
 import dev.tally.dashboard.page.PageContext;
 import dev.tally.dashboard.report.Period;
 import dev.tally.demo.DemoConfig;
@@ -29,8 +31,12 @@ public class BudgetPages {
     private final BudgetStatusService statuses;
     private final OrgCalendar calendar;
     private final DemoConfig demo;
+    private final Viewers viewers;
+    private final Navs navs;
 
-    public BudgetPages(BudgetStatusService statuses, OrgCalendar calendar, DemoConfig demo) {
+    public BudgetPages(BudgetStatusService statuses, OrgCalendar calendar, DemoConfig demo, Viewers viewers, Navs navs) {
+        this.viewers = viewers;
+        this.navs = navs;
         this.statuses = statuses;
         this.calendar = calendar;
         this.demo = demo;
@@ -38,8 +44,11 @@ public class BudgetPages {
 
     @GET
     public String budgets() {
+        // Every budget of every team: the audience that sees all teams (team leads see theirs on the team page).
+        viewers.current().requireAllTeams();
         Period month = Period.parse("mtd", null, null, calendar.today());
-        PageContext page = PageContext.of("Budgets", "budgets", "/budgets", month, calendar.today(), demo.enabled(), null);
+        PageContext page = PageContext.of("Budgets", "budgets", "/budgets", month, calendar.today(), demo.enabled(), null,
+                navs.current());
         List<BudgetRow> rows = statuses.current().stream().map(BudgetRow::of).toList();
         return Templates.budgets(page, rows, calendar.zone().getId()).render();
     }

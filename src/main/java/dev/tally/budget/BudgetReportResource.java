@@ -9,6 +9,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.tally.access.Viewers;
 import dev.tally.dashboard.report.Table;
 import dev.tally.dashboard.report.Tables;
 import dev.tally.platform.ApiException;
@@ -27,14 +28,17 @@ public class BudgetReportResource {
 
     private final BudgetStatusService statuses;
     private final OrgCalendar calendar;
+    private final Viewers viewers;
 
-    public BudgetReportResource(BudgetStatusService statuses, OrgCalendar calendar) {
+    public BudgetReportResource(BudgetStatusService statuses, OrgCalendar calendar, Viewers viewers) {
+        this.viewers = viewers;
         this.statuses = statuses;
         this.calendar = calendar;
     }
 
     @GET
     public Response report(@QueryParam("format") String format) {
+        viewers.current().requireAllTeams();
         List<BudgetStatus> rows = statuses.current();
         if (format == null || format.isBlank() || format.equals("json")) {
             return Response.ok(new Report(calendar.zone().getId(), rows), MediaType.APPLICATION_JSON).build();

@@ -294,7 +294,7 @@ public class DemoRunner {
     private void waitForHttp() throws InterruptedException, IOException {
         for (int i = 0; running; i++) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live")).build(),
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/login")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() < 500) {
                     return;

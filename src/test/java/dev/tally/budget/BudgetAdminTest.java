@@ -41,7 +41,7 @@ class BudgetAdminTest {
     void aBudgetIsCreatedReadChangedAndDeleted() {
         Admin.Key key = Admin.newKey();
         String id = post(teamBudget(key.teamId(), "name", "Platform monthly", "channelIds",
-                List.of(UUID.randomUUID().toString()))).statusCode(201).extract().path("id");
+                List.of(Admin.newChannel()))).statusCode(201).extract().path("id");
         var got = given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/budgets/" + id).then().statusCode(200)
                 .extract().jsonPath();
         assertThat(got.getString("amountUsd")).isEqualTo("250");

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.access.Access;
 import dev.tally.budget.alert.AlertEvaluator;
 import dev.tally.budget.enforce.BudgetEnforcement;
 import dev.tally.events.EventPublisher;
@@ -112,7 +113,7 @@ class BudgetEnforcementTest {
 
     /** One budget's row of the budgets report. */
     static Map<String, Object> budgetReport(String budgetId) {
-        JsonPath report = given().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath();
+        JsonPath report = Access.leader().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath();
         return report.getMap("budgets.find { it.budgetId == '" + budgetId + "' }");
     }
 
@@ -124,7 +125,7 @@ class BudgetEnforcementTest {
     @Test
     void blockBudgetAlertsOnceAtEachThresholdThenRefusesInBothFormatsWithTheEventsExactSum() throws Exception {
         Admin.Key key = Admin.newKey();
-        String channel = UUID.randomUUID().toString();
+        String channel = Admin.newChannel();
         String budgetId = createBudget(Map.of("name", "Team block " + key.teamId().substring(0, 8), "scope", "team",
                 "scopeId", key.teamId(), "period", "month", "amountUsd", "0.0005", "mode", "block",
                 "channelIds", List.of(channel)));

@@ -1,6 +1,5 @@
 package dev.tally.demo;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.access.Access;
 import dev.tally.events.Topics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -96,6 +96,8 @@ class DemoTest {
 
     @Test
     void seedsTheOrgAndFillsThePagesThroughTheRealGateway() throws Exception {
+        // reports are read as a signed-in leader: sign in first, outside the timed waits below
+        Access.leaderCookie();
         // ~8 teams across engineering and non-engineering departments, ~80 people, each with a key.
         Map<UUID, String[]> teams = await().atMost(Duration.ofSeconds(60)).until(this::demoTeams,
                 t -> t.size() == DemoOrg.TEAMS.size());
@@ -154,7 +156,7 @@ class DemoTest {
             assertThat(r.path("demoData").asBoolean()).isTrue();
         });
 
-        String html = given().get("/").then().statusCode(200).extract().asString();
+        String html = Access.leader().get("/").then().statusCode(200).extract().asString();
         assertThat(html).contains("DEMO DATA");
     }
 
@@ -162,7 +164,7 @@ class DemoTest {
     @Test
     void hasBudgetsPastASoftOneDowngradingAndASpikeAlert() throws Exception {
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
-            var budgets = given().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath();
+            var budgets = Access.leader().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath();
             assertThat(budgets.getString("budgets.find { it.name == '" + DemoBudgets.SOFT + "' }.state"))
                     .isEqualTo("exceeded");
             assertThat(budgets.getDouble("budgets.find { it.name == '" + DemoBudgets.ADVISOR + "' }.percent"))
@@ -176,7 +178,7 @@ class DemoTest {
             poll(teams.keySet());
             return liveEvents.values().stream().anyMatch(e -> e.path("data").path("downgradedFrom").isTextual());
         });
-        String page = given().get("/budgets").then().statusCode(200).extract().asString();
+        String page = Access.leader().get("/budgets").then().statusCode(200).extract().asString();
         assertThat(page).contains(DemoBudgets.SOFT).contains(DemoBudgets.ADVISOR).contains("budget-bar");
     }
 
@@ -222,7 +224,7 @@ class DemoTest {
     }
 
     private static JsonNode report(String path) throws Exception {
-        return JSON.readTree(given().get(path).then().statusCode(200).extract().asString());
+        return JSON.readTree(Access.leader().get(path).then().statusCode(200).extract().asString());
     }
 
     /** The demo's own teams (exact demo names; other tests' fixtures use suffixed names): id → name, department. */

@@ -1,5 +1,6 @@
 package dev.tally.dashboard.page;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,11 +12,16 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Scope;
+import dev.tally.access.Viewer;
+import dev.tally.access.Viewers;
+import dev.tally.access.page.Navs;
 import dev.tally.alert.channel.DeliveryViews;
 import dev.tally.budget.BudgetSections;
 import dev.tally.dashboard.definition.Dashboard;
@@ -37,7 +43,9 @@ import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The leadership pages, server-rendered (no JavaScript needed). Panels come from
- * {@code dashboards/*.yaml}; this class only picks the report and the template.
+ * {@code dashboards/*.yaml}; this class only picks the report and the template. Each page checks
+ * the caller's {@link Viewer} before it reads: a team page only for a team lead of that team (or
+ * leaders and admins), operations only for leaders and admins.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -79,6 +87,8 @@ public class DashboardPages {
 
     /** Latest alert deliveries on the operations page. */
     static final int ALERT_DELIVERIES_SHOWN = 30;
+    private final Viewers viewers;
+    private final Navs navs;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -101,7 +111,7 @@ public class DashboardPages {
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
             ReviewerReport reviewers, OrgCalendar calendar, DeliveryService delivery, DeliveryViews alertDeliveries,
-            BudgetSections budgets) {
+            BudgetSections budgets, Viewers viewers, Navs navs) {
         this.calendar = calendar;
         this.budgets = budgets;
         this.alertDeliveries = alertDeliveries;
@@ -111,20 +121,28 @@ public class DashboardPages {
         this.operations = operations;
         this.catalog = catalog;
         this.roles = roles;
+        this.viewers = viewers;
+        this.navs = navs;
     }
 
+    /** The org overview; a person without report access (an employee) lands on My usage instead. */
     @GET
-    public String org(@QueryParam("preset") String preset, @QueryParam("from") String from,
+    public Response org(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
+        Viewer viewer = viewers.current();
+        if (viewer.person() && !viewer.has(Scope.REPORTS_READ)) {
+            return Response.seeOther(URI.create("/me")).build();
+        }
+        viewer.requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
         DeliveryReport measured = delivery.org(report);
-        return render("org", page, report, d, measured, () -> orgPage(page, report, d,
+        return Response.ok(render("org", page, report, d, measured, () -> orgPage(page, report, d,
                 reviewers.rows(null, period.from(), period.to()), DeliveryView.of(measured, "the organisation's",
-                        "/api/reports/org" + page.query(), page.query(), delivery.config())));
+                        "/api/reports/org" + page.query(), page.query(), delivery.config())))).build();
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
@@ -152,6 +170,7 @@ public class DashboardPages {
             @QueryParam("from") String from, @QueryParam("to") String to) {
         enabled();
         UUID teamId = teamId(id);
+        viewers.current().requireTeamDetail(teamId);
         Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.team(teamId, period);
         Dashboard d = catalog.current().dashboard("team");
@@ -180,6 +199,7 @@ public class DashboardPages {
     public String models(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
+        viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
@@ -192,13 +212,15 @@ public class DashboardPages {
     @Path("operations")
     public TemplateInstance operations() {
         enabled();
+        viewers.current().requireAllTeams();
         Period period = Period.parse(null, null, null, calendar.today());
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
         return Templates.operations(page, operations.status(), alertDeliveries.log(ALERT_DELIVERIES_SHOWN));
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
-        return PageContext.of(title, active, path, period, calendar.today(), demo, catalog.lastError().orElse(null));
+        return PageContext.of(title, active, path, period, calendar.today(), demo, catalog.lastError().orElse(null),
+                navs.current());
     }
 
     private void enabled() {

@@ -79,9 +79,11 @@ public final class FaultRun {
                 .collect(Collectors.toMap(e -> e.getKey().toUpperCase().replace('.', '_').replace('-', '_'), Map.Entry::getValue));
         Map<String, String> settings = new HashMap<>(upstream);
         // one key sends every call: the gateways' default per-key limits (600 calls and 2M tokens a
-        // minute) would refuse most of them, and this run is about losing nothing, not about limits
+        // minute, 32 calls in flight) would refuse many of them, and this run is about losing nothing,
+        // not about limits
         settings.put("TALLY_GATEWAY_REQUESTS_PER_MINUTE", "0");
         settings.put("TALLY_GATEWAY_TOKENS_PER_MINUTE", "0");
+        settings.put("TALLY_GATEWAY_MAX_IN_FLIGHT_PER_KEY", "0");
         Cluster cluster = new Cluster(repo, dir, settings);
         boolean passed = false;
         try {
