@@ -70,10 +70,12 @@ public class DemoRunner {
     private Thread thread;
 
     private final OrgCalendar calendar;
+    private final DemoBudgets budgets;
 
     public DemoRunner(DemoConfig config, IdentityService identity, EventPublisher publisher, DataSource dataSource,
-            ObjectMapper json, Instance<HttpServer> httpServer, OrgCalendar calendar) {
+            ObjectMapper json, Instance<HttpServer> httpServer, OrgCalendar calendar, DemoBudgets budgets) {
         this.config = config;
+        this.budgets = budgets;
         this.calendar = calendar;
         this.httpServer = httpServer;
         this.identity = identity;
@@ -136,6 +138,11 @@ public class DemoRunner {
             history(teams);
         } catch (Exception e) {
             LOG.warnf("demo: history not published: %s", e.getMessage());
+        }
+        try {
+            budgets.seed(teams);
+        } catch (RuntimeException e) {
+            LOG.warnf("demo: budgets not created: %s", e.getMessage());
         }
         try {
             waitForHttp();

@@ -162,6 +162,9 @@ final class Call implements PendingCall, Upstream.Request {
         if (r.retryAfterSeconds() > 0) {
             resp.putHeader("retry-after", Long.toString(r.retryAfterSeconds()));
         }
+        if (reason.finalAnswer) {
+            resp.putHeader("x-should-retry", "false");
+        }
         boolean close = reason.closesConnection() || key == null;
         if (close) {
             resp.putHeader("connection", "close");

@@ -104,6 +104,7 @@ public final class EventDecoder {
         UUID team = uuid("data.teamId", f.teamId, true);
         subject(f.subject, team);
         UUID employee = uuid("data.employeeId", f.employeeId, true);
+        UUID key = uuid("data.keyId", f.keyId, false);
         String provider = text("data.provider", f.provider);
         String model = text("data.model", f.model, UsageData.MAX_MODEL_LENGTH);
         CallOutcome outcome = CallOutcome.fromJson(f.outcome);
@@ -137,14 +138,15 @@ public final class EventDecoder {
         if (time == null) {
             throw new InvalidEventException("time: missing");
         }
-        return new UsageEvent(f.id, time, team, employee, provider, model, outcome, tokens, f.priced, cost);
+        return new UsageEvent(f.id, time, team, employee, key == null ? UsageEvent.NO_KEY : key, provider, model, outcome,
+                tokens, f.priced, cost);
     }
 
     /** The fields of a usage event the rollups read; everything else is skipped unparsed. */
     private static final class UsageFields {
         String specversion, id, type, subject, time;
         boolean hasData;
-        String teamId, employeeId, provider, model, outcome;
+        String teamId, employeeId, keyId, provider, model, outcome;
         final Long[] tokens = new Long[TokenKind.ALL.size()];
         Long costNanos;
         Boolean priced;
@@ -187,6 +189,7 @@ public final class EventDecoder {
             switch (name) {
                 case "teamId" -> f.teamId = string(p, t, "data.teamId");
                 case "employeeId" -> f.employeeId = string(p, t, "data.employeeId");
+                case "keyId" -> f.keyId = string(p, t, "data.keyId");
                 case "provider" -> f.provider = string(p, t, "data.provider");
                 case "model" -> f.model = string(p, t, "data.model");
                 case "outcome" -> f.outcome = string(p, t, "data.outcome");

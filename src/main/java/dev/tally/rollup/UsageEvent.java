@@ -10,6 +10,7 @@ import dev.tally.events.TokenKind;
 /**
  * A validated usage event, reduced to what the rollups need.
  *
+ * @param keyId  the gateway key, or {@link #NO_KEY} for a call refused before its key was known
  * @param tokens one count per {@link TokenKind}, by ordinal
  */
 public record UsageEvent(
@@ -17,12 +18,16 @@ public record UsageEvent(
         Instant time,
         UUID teamId,
         UUID employeeId,
+        UUID keyId,
         String provider,
         String model,
         CallOutcome outcome,
         long[] tokens,
         boolean priced,
         long costNanos) {
+
+    /** The key of a call without one (refused before its key was known): rollups keyed by key file it here. */
+    public static final UUID NO_KEY = new UUID(0, 0);
 
     public long tokens(TokenKind kind) {
         return tokens[kind.ordinal()];

@@ -160,6 +160,28 @@ class DemoTest {
         assertThat(html).contains("DEMO DATA");
     }
 
+    /** The demo's budgets: a team past its soft budget, a downgrade in effect, a spike alert. */
+    @Test
+    void hasBudgetsPastASoftOneDowngradingAndASpikeAlert() throws Exception {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            var budgets = Access.leader().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath();
+            assertThat(budgets.getString("budgets.find { it.name == '" + DemoBudgets.SOFT + "' }.state"))
+                    .isEqualTo("exceeded");
+            assertThat(budgets.getDouble("budgets.find { it.name == '" + DemoBudgets.ADVISOR + "' }.percent"))
+                    .isGreaterThanOrEqualTo(10.0);
+            assertThat(count("SELECT count(*) FROM budget_alert a JOIN budget b ON b.id = a.budget_id "
+                    + "WHERE b.name = ? AND a.kind = 'spike'", DemoBudgets.SPIKES)).isPositive();
+        });
+        // the downgrade is in effect: Payments' live calls go to the cheaper models and say so
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Map<UUID, String[]> teams = demoTeams();
+            poll(teams.keySet());
+            return liveEvents.values().stream().anyMatch(e -> e.path("data").path("downgradedFrom").isTextual());
+        });
+        String page = Access.leader().get("/budgets").then().statusCode(200).extract().asString();
+        assertThat(page).contains(DemoBudgets.SOFT).contains(DemoBudgets.ADVISOR).contains("budget-bar");
+    }
+
     /** Independent of the other test: waits for the demo itself, and starts the traffic again at the end. */
     @Test
     void trafficStopsOnShutdown() throws Exception {
@@ -236,6 +258,16 @@ class DemoTest {
             }
         }
         return out;
+    }
+
+    private long count(String sql, String param) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private long count(String sql, Set<UUID> teams) throws SQLException {

@@ -15,15 +15,15 @@ import dev.tally.platform.TallyServices;
 import io.restassured.http.ContentType;
 
 /** Creates teams, employees and keys through the real admin API, over HTTP. */
-final class Admin {
+public final class Admin {
 
-    record Key(String teamId, String employeeId, String keyId, String key) {
+    public record Key(String teamId, String employeeId, String keyId, String key) {
     }
 
     private Admin() {
     }
 
-    static Key newKey(Map<String, Object> keyOptions) {
+    public static Key newKey(Map<String, Object> keyOptions) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String teamId = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
                 .body(Map.of("name", "gw-team-" + suffix, "department", "Engineering"))
@@ -42,15 +42,22 @@ final class Admin {
         return key;
     }
 
-    static Key newKey() {
+    /** A webhook alert channel (budgets refuse channel ids that do not exist); returns its id. */
+    public static String newChannel() {
+        return given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("type", "webhook", "name", "budget test " + UUID.randomUUID(), "url", "http://127.0.0.1:9/hook"))
+                .post("/api/admin/alert-channels").then().statusCode(201).extract().path("id");
+    }
+
+    public static Key newKey() {
         return newKey(Map.of());
     }
 
-    static Key newKeyForModels(List<String> models) {
+    public static Key newKeyForModels(List<String> models) {
         return newKey(Map.of("allowedModels", models));
     }
 
-    static void revoke(String keyId) {
+    public static void revoke(String keyId) {
         given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/keys/" + keyId).then()
                 .statusCode(Matchers.either(Matchers.is(204))
                         .or(Matchers.is(200)));

@@ -23,6 +23,7 @@ import dev.tally.access.Viewer;
 import dev.tally.access.Viewers;
 import dev.tally.access.page.Navs;
 import dev.tally.alert.channel.DeliveryViews;
+import dev.tally.budget.BudgetSections;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
 import dev.tally.dashboard.delivery.DeliveryReport;
@@ -77,6 +78,10 @@ public class DashboardPages {
     private final Roles roles;
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
+    private final BudgetSections budgets;
+
+    /** Where the team page's budgets go (team.html). */
+    static final String TEAM_BUDGETS = "<!--team-budgets-->";
     private final DeliveryService delivery;
     private final DeliveryViews alertDeliveries;
 
@@ -106,8 +111,9 @@ public class DashboardPages {
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
             ReviewerReport reviewers, OrgCalendar calendar, DeliveryService delivery, DeliveryViews alertDeliveries,
-            Viewers viewers, Navs navs) {
+            BudgetSections budgets, Viewers viewers, Navs navs) {
         this.calendar = calendar;
+        this.budgets = budgets;
         this.alertDeliveries = alertDeliveries;
         this.reports = reports;
         this.delivery = delivery;
@@ -172,12 +178,14 @@ public class DashboardPages {
         String chartQuery = page.query() + "&team=" + teamId;
         DeliveryReport measured = delivery.team(report);
         // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
-        return render("team", page, report, d, measured, () -> {
+        String html = render("team", page, report, d, measured, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
                     reviewsAfter(panels), DeliveryView.of(measured, "this team's",
                             "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()));
         });
+        // budgets move with every call, not with the report the page is cached for: filled in after the cache
+        return html.replace(TEAM_BUDGETS, budgets.team(teamId));
     }
 
     /** The AI review findings follow the outcomes chart, or the last panel of a dashboard without one. */

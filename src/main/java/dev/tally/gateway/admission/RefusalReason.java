@@ -28,13 +28,30 @@ public enum RefusalReason {
     /** The body is not a JSON object with a model, or cannot be rewritten for the provider. */
     BAD_REQUEST(400),
     MODEL_NOT_ALLOWED(403),
-    NO_ROUTE(404);
+    NO_ROUTE(404),
+    /**
+     * A {@code block} budget covering the call is spent for its period. 402: the OpenAI and Anthropic
+     * SDKs (and Claude Code, built on the latter) retry only 408, 409, 429 and 5xx, and the refusal
+     * also says {@code x-should-retry: false}, which both SDKs obey: the client stops and shows it.
+     */
+    BUDGET_EXCEEDED(402, true),
+    /** A spike alert paused the key ({@code pause_key}) until an admin resumes it; 402 for the same reason. */
+    KEY_PAUSED(402, true),
+    /** The model has no price and a budget covering the call refuses what it cannot count. */
+    UNPRICED_MODEL(403, true);
 
     /** The status a refusal for this reason answers with. */
     public final int status;
+    /** Whether the refusal tells SDKs not to retry ({@code x-should-retry: false}): retrying cannot help. */
+    public final boolean finalAnswer;
 
     RefusalReason(int status) {
+        this(status, false);
+    }
+
+    RefusalReason(int status, boolean finalAnswer) {
         this.status = status;
+        this.finalAnswer = finalAnswer;
     }
 
     /** The caller presented no key Tally knows: the refusal is counted in a metric, not recorded as usage. */
