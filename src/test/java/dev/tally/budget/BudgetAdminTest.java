@@ -101,10 +101,10 @@ class BudgetAdminTest {
 
     @Test
     void resumingAPausedKeyLetsItCallAgainAndAnUnknownKeyIs404() {
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/keys/" + UUID.randomUUID() + "/resume").then()
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/keys/" + UUID.randomUUID() + "/resume").then()
                 .statusCode(404);
         Admin.Key key = Admin.newKey();
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/keys/" + key.keyId() + "/resume").then()
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/keys/" + key.keyId() + "/resume").then()
                 .statusCode(204);
     }
 }

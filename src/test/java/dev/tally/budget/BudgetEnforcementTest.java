@@ -252,7 +252,7 @@ class BudgetEnforcementTest {
         assertThat(paused.header("x-should-retry")).isEqualTo("false");
         assertThat(paused.jsonPath().getString("error.message")).contains("paused").contains("/resume");
 
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/keys/" + key.keyId() + "/resume").then()
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/keys/" + key.keyId() + "/resume").then()
                 .statusCode(204);
         enforcement.refresh();
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
