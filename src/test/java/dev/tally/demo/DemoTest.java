@@ -195,10 +195,18 @@ class DemoTest {
             runner.stop(null); // what the ShutdownEvent observer does
             assertThat(runner.trafficRunning()).isFalse();
             // Drain what was sent before the stop, then no further gateway call may appear.
+            // Calls started just before the stop may still be answered: drained once five polls in a row
+            // (each up to 300 ms) bring no new event.
             AtomicInteger seen = new AtomicInteger(-1);
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
+            AtomicInteger quiet = new AtomicInteger();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 poll(teams.keySet());
-                return seen.getAndSet(liveEvents.size()) == liveEvents.size();
+                int n = liveEvents.size();
+                if (seen.getAndSet(n) == n) {
+                    return quiet.incrementAndGet() >= 5;
+                }
+                quiet.set(0);
+                return false;
             });
             int after = liveEvents.size();
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
