@@ -15,7 +15,6 @@ import io.smallrye.common.annotation.Blocking;
 import dev.tally.access.Viewers;
 import dev.tally.access.page.Navs;
 import dev.tally.dashboard.page.PageContext;
-import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.roi.Format;
 import dev.tally.platform.ApiException;
@@ -70,9 +69,8 @@ public class AlertPages {
         }
         // Alerts name every team's spend and budget: the same audience as the operations page.
         viewers.current().requireAllTeams();
-        Period period = Period.parse(null, null, null, calendar.today());
-        PageContext page = PageContext.of("Alerts", "alerts", "/alerts", period, calendar.today(),
-                reports.demoData(), null, navs.current());
+        // No period picker here: the frame without one (as the audit log and My usage use).
+        PageContext page = PageContext.plain("Alerts", "alerts", "/alerts", reports.demoData(), navs.current());
         List<Row> rows = log.recentAlerts(SHOWN).stream().map(this::row).toList();
         return Templates.alerts(page, rows, views.log(0), calendar.zone().getId());
     }
