@@ -77,6 +77,14 @@ wait_port() { # wait_port <port> <seconds> <what> <pidfile>
   done
   die "$3 did not listen on $1 within $2 s"
 }
+kill_pid() { # kill_pid <pidfile> <what>: kill -9, and wait until it is gone (a restart must not find it alive)
+  local f="$1" p i
+  alive "$f" || die "$2 is not running"
+  p="$(cat "$f")"
+  kill -KILL "$p"
+  for i in $(seq 1 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
+  say "$2 killed (kill -9 $p)"
+}
 stop_pid() { # stop_pid <pidfile> <what>: SIGTERM, then wait up to 60 s
   local f="$1" p i
   alive "$f" || return 0
@@ -336,8 +344,7 @@ case "$cmd" in
   stop) stop_all ;;
   status) status ;;
   env) env_out ;;
-  kill) load_ports; f="$dir/broker-${1:?broker number}/pid"; alive "$f" || die "broker $1 is not running"
-        kill -KILL "$(cat "$f")"; say "broker $1 killed (kill -9 $(cat "$f"))" ;;
+  kill) load_ports; kill_pid "$dir/broker-${1:?broker number}/pid" "broker $1" ;;
   stop-brokers) load_ports; for n in 1 2 3; do stop_pid "$dir/broker-$n/pid" "broker $n" & done; wait ;;
   start-brokers) start_brokers ;;
   stop-broker) load_ports; stop_pid "$dir/broker-${1:?broker number}/pid" "broker $1" ;;
@@ -350,12 +357,11 @@ case "$cmd" in
     case "$sub" in
       start) tally_start "$name" "${3:?roles, e.g. gateway or aggregator,dashboard}" ;;
       stop) stop_pid "$(tally_dir "$name")/pid" "tally $name" ;;
-      kill) f="$(tally_dir "$name")/pid"; alive "$f" || die "tally $name is not running"
-            kill -KILL "$(cat "$f")"; say "tally $name killed (kill -9 $(cat "$f"))" ;;
+      kill) kill_pid "$(tally_dir "$name")/pid" "tally $name" ;;
       await) tally_await "$name" "${3:-300}" ;;
       url) tally_url "$name" ;;
       *) die "unknown: tally $sub" ;;
     esac ;;
   destroy) stop_all; rm -rf "$dir"; say "removed $dir" ;;
-  *) sed -n '2,27p' "$0" >&2; exit 2 ;;
+  *) sed -n '2,28p' "$0" >&2; exit 2 ;;
 esac

@@ -171,8 +171,8 @@ final class Call implements PendingCall, Upstream.Request {
         if (r.retryAfterSeconds() > 0) {
             resp.putHeader(H_RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
         }
-        if (!r.reason().retryable) {
-            // the SDKs and Claude Code retry a 401 or 403 unless told not to: the same call cannot succeed
+        if (!reason.retryable) {
+            // the SDKs and Claude Code retry a 401, 402 or 403 unless told not to: the same call cannot succeed
             resp.putHeader(H_SHOULD_RETRY, FALSE);
         }
         boolean close = reason.closesConnection() || key == null;

@@ -37,7 +37,10 @@ public final class UsageParser {
     /** Marks a count that is absent (or null): it leaves the earlier value as it is. */
     private static final long ABSENT = -1;
 
-    /** Usage from a whole JSON response body; false when it has none (or is not JSON). */
+    /**
+     * Usage from a whole JSON response body. True when counts were taken; false when it has none,
+     * is not JSON, or reports counts that were refused (then {@link Usage#invalid} says why).
+     */
     public static boolean fromResponseBody(byte[] body, int offset, int length, Api.Wire wire, Usage into) {
         try (JsonParser p = FACTORY.createParser(body, offset, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -47,10 +50,11 @@ public final class UsageParser {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
                 if ("usage".equals(field) && value == JsonToken.START_OBJECT) {
-                    if (read(p, wire, into)) {
+                    boolean taken = read(p, wire, into);
+                    if (taken) {
                         into.complete = true;
                     }
-                    return true;
+                    return taken;
                 }
                 p.skipChildren();
             }

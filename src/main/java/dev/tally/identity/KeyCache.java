@@ -25,6 +25,7 @@ import jakarta.enterprise.event.TransactionPhase;
 
 import org.jboss.logging.Logger;
 
+import dev.tally.access.LastUse;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.Ticker;
@@ -54,6 +55,8 @@ public class KeyCache implements KeyLookup {
     private final Roles roles;
     private final Clock clock;
     private final Ticker ticker;
+    /** A valid lookup is a use of the key: recorded in memory, written in batches (no write per call). */
+    private final LastUse lastUse;
 
     private final Map<String, KeyEntry> byHash = new ConcurrentHashMap<>();
     private final Map<UUID, KeyEntry> byId = new ConcurrentHashMap<>();
@@ -63,12 +66,14 @@ public class KeyCache implements KeyLookup {
     private volatile boolean loaded;
     private ScheduledExecutorService poller;
 
-    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles, Clock clock, Ticker ticker) {
+    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles, Clock clock, Ticker ticker,
+            LastUse lastUse) {
         this.dataSource = dataSource;
         this.config = config;
         this.roles = roles;
         this.clock = clock;
         this.ticker = ticker;
+        this.lastUse = lastUse;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -106,6 +111,7 @@ public class KeyCache implements KeyLookup {
         if (e.key().expiredAt(clock.instant())) {
             return new Result(Status.EXPIRED, e.key());
         }
+        lastUse.used(LastUse.Kind.KEY, e.key().keyId());
         return new Result(Status.VALID, e.key());
     }
 

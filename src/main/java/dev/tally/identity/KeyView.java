@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** A key as listed: never the key, only its display prefix. {@code status}: active, revoked or expired. */
+/**
+ * A key as listed: never the key, only its display prefix. {@code status}: active, revoked or
+ * expired; {@code lastUsedAt}: the last gateway call with it (written in batches, see LastUse).
+ */
 public record KeyView(
         UUID id,
         String prefix,
@@ -17,13 +20,14 @@ public record KeyView(
         Integer maxInFlight,
         Instant createdAt,
         Instant revokedAt,
+        Instant lastUsedAt,
         String status) {
 
-    static KeyView of(ApiKey k, Instant now) {
+    static KeyView of(ApiKey k, Instant now, Instant lastUsedAt) {
         String status = k.revokedAt != null ? "revoked"
                 : k.expiresAt != null && !now.isBefore(k.expiresAt) ? "expired" : "active";
         return new KeyView(k.id, k.prefix, k.employeeId, k.name, k.expiresAt,
                 k.allowedModels == null ? List.of() : List.of(k.allowedModels),
-                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.createdAt, k.revokedAt, status);
+                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.createdAt, k.revokedAt, lastUsedAt, status);
     }
 }

@@ -105,8 +105,8 @@ public final class EventDecoder {
         UUID employee = uuid(UsageField.EMPLOYEE_ID, d, rejected, priced);
         String provider = text(UsageField.PROVIDER, d, rejected, priced);
         String model = text(UsageField.MODEL, d, rejected, priced);
-        // the key is read only where it is counted: refusals are per key, usage per person
-        UUID key = rejected ? uuid(UsageField.KEY_ID, d, true, priced) : null;
+        // refusals are counted per key (it must be there), usage per key for key budgets (absent: NO_KEY)
+        UUID key = uuid(UsageField.KEY_ID, d, rejected, priced);
         String refusal = refusal(d, rejected, priced);
         long[] tokens = new long[TokenKind.ALL.size()];
         for (UsageField t : TOKEN_FIELDS) {
@@ -129,7 +129,8 @@ public final class EventDecoder {
         if (time == null) {
             throw new InvalidEventException("time: missing");
         }
-        return new UsageEvent(f.id, time, team, employee, provider, model, outcome, tokens, priced, cost, key, refusal);
+        return new UsageEvent(f.id, time, team, employee, key == null ? UsageEvent.NO_KEY : key, provider, model, outcome,
+                tokens, priced, cost, refusal);
     }
 
     /**

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -29,7 +28,9 @@ import dev.tally.rollup.RollupTable.Column;
  *   usage_team_month    month × team                                per team over whole months
  *   usage_model_day     day × provider × model (org)                org: per day, per model
  *   employee_activity   team × employee × year, a bit per day       active users (a distinct count)
- *   usage_hourly        hour × team                                 written, not read yet (budgets, issue 9)
+ *   usage_key_day       day × key × employee                        key and employee budgets
+ *   usage_key_month     month × key × employee                      key and employee budgets over months
+ *   usage_hourly        local hour × key × employee × team          spike detection (budgets)
  *   refusal_team_day    day × team × key × reason                   calls the gateway refused
  *   outcome_team_day    day × team × kind × ai × severity           outcomes and their ROI value
  *   outcome_team_month  month × team × kind × ai × severity
@@ -58,7 +59,7 @@ final class Rollups {
     private final OrgCalendar calendar;
     private final List<RollupTable<Map.Entry<Detail, UsageSums>>> perTeamUsage;
     private final RollupTable<Map.Entry<Detail, UsageSums>> modelDay;
-    private final RollupTable<UsageEvent> hourly;
+    private final List<RollupTable<UsageEvent>> perKey;
     private final RollupTable<UsageEvent> refusals;
     private final List<RollupTable<OutcomeEvent>> perTeamOutcomes;
     private final RollupTable<OutcomeEvent> outcomeOrgDay;
@@ -79,12 +80,21 @@ final class Rollups {
                         List.of(team, employee, col("year", "int2", e -> (short) e.getKey().day().getYear())),
                         List.of(col("days", "bit(366)", e -> dayBit(e.getKey().day())))));
         modelDay = RollupTable.usage("usage_model_day", List.of(day, provider, model), Map.Entry::getValue);
-        // Absolute hours (UTC), whatever the zone: an hour is an hour in every zone but a few.
-        hourly = new RollupTable<UsageEvent>("usage_hourly",
-                List.of(Rollups.<UsageEvent>col("hour", "timestamptz", e -> e.time().truncatedTo(ChronoUnit.HOURS)),
-                        Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId)),
-                List.of(UsageMeasure.REQUESTS, UsageMeasure.COST_NANOS, UsageMeasure.UNPRICED_REQUESTS).stream()
-                        .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList());
+        // Budgets read spend per key and person from these, as team budgets read usage_team_*: requests, cost and
+        // unpriced calls are all a budget shows. An hour is the organisation's local hour (its first instant), so a
+        // local midnight is always an hour's start, in a zone offset by half an hour as well.
+        List<Column<UsageEvent>> spend = List.of(UsageMeasure.REQUESTS, UsageMeasure.COST_NANOS,
+                UsageMeasure.UNPRICED_REQUESTS).stream()
+                .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList();
+        Column<UsageEvent> keyId = col("key_id", "uuid", UsageEvent::keyId);
+        Column<UsageEvent> employeeId = col("employee_id", "uuid", UsageEvent::employeeId);
+        perKey = List.of(
+                new RollupTable<>("usage_key_day", List.of(col("day", "date", e -> calendar.date(e.time())), keyId,
+                        employeeId), spend),
+                new RollupTable<>("usage_key_month", List.of(col("month", "date",
+                        e -> calendar.date(e.time()).withDayOfMonth(1)), keyId, employeeId), spend),
+                new RollupTable<>("usage_hourly", List.of(col("hour", "timestamptz", e -> calendar.hour(e.time())),
+                        keyId, employeeId, col("team_id", "uuid", UsageEvent::teamId)), spend));
         refusals = new RollupTable<UsageEvent>("refusal_team_day",
                 List.of(Rollups.<UsageEvent>col("day", "date", e -> calendar.date(e.time())),
                         Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
@@ -125,7 +135,9 @@ final class Rollups {
         for (RollupTable<Map.Entry<Detail, UsageSums>> t : perTeamUsage) {
             t.write(c, detail.entrySet());
         }
-        hourly.write(c, usage);
+        for (RollupTable<UsageEvent> t : perKey) {
+            t.write(c, usage);
+        }
         refusals.write(c, refused);
         for (RollupTable<OutcomeEvent> t : perTeamOutcomes) {
             t.write(c, outcomes);

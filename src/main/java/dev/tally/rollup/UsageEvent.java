@@ -12,8 +12,8 @@ import dev.tally.events.TokenKind;
  * ({@link CallOutcome#REJECTED}) is counted apart, per key and reason ({@code refusal_team_day}):
  * it may have no employee, provider or model, and it is not usage.
  *
+ * @param keyId   the gateway key, or {@link #NO_KEY} for a call refused before its key was known
  * @param tokens  one count per {@link TokenKind}, by ordinal
- * @param keyId   the gateway key (always set for a refused call, else not read)
  * @param refusal why the gateway refused the call ({@code revoked}, …); null for any other call
  */
 public record UsageEvent(
@@ -21,25 +21,28 @@ public record UsageEvent(
         Instant time,
         UUID teamId,
         UUID employeeId,
+        UUID keyId,
         String provider,
         String model,
         CallOutcome outcome,
         long[] tokens,
         boolean priced,
         long costNanos,
-        UUID keyId,
         String refusal) {
 
     /** A call that was not refused. */
-    public UsageEvent(String id, Instant time, UUID teamId, UUID employeeId, String provider, String model,
-            CallOutcome outcome, long[] tokens, boolean priced, long costNanos) {
-        this(id, time, teamId, employeeId, provider, model, outcome, tokens, priced, costNanos, null, null);
+    public UsageEvent(String id, Instant time, UUID teamId, UUID employeeId, UUID keyId, String provider,
+            String model, CallOutcome outcome, long[] tokens, boolean priced, long costNanos) {
+        this(id, time, teamId, employeeId, keyId, provider, model, outcome, tokens, priced, costNanos, null);
     }
 
     /** Whether the gateway refused the call: counted apart, not as usage. */
     public boolean refused() {
         return outcome == CallOutcome.REJECTED;
     }
+
+    /** The key of a call without one (refused before its key was known): rollups keyed by key file it here. */
+    public static final UUID NO_KEY = new UUID(0, 0);
 
     public long tokens(TokenKind kind) {
         return tokens[kind.ordinal()];

@@ -53,6 +53,13 @@ public final class Admin {
         return key;
     }
 
+    /** A webhook alert channel (budgets refuse channel ids that do not exist); returns its id. */
+    public static String newChannel() {
+        return given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("type", "webhook", "name", "budget test " + UUID.randomUUID(), "url", "http://127.0.0.1:9/hook"))
+                .post("/api/admin/alert-channels").then().statusCode(201).extract().path("id");
+    }
+
     public static Key newKey() {
         return newKey(Map.of());
     }

@@ -50,7 +50,7 @@ class AdmissionOrderTest {
                 "HeaderCountCheck", "RunIdCheck", "BodySizeCheck", "RateLimitCheck", "InFlightCheck");
         // ProbeCheck is a test's check at order 500: checks added as beans take their place in the chain
         assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.MESSAGES))
-                .containsExactly("ModelAllowedCheck", "TokenReservationCheck", "ProbeCheck", "RouteCheck");
+                .containsExactly("ModelAllowedCheck", "TokenReservationCheck", "BudgetCheck", "ProbeCheck", "RouteCheck");
         // counting tokens is free: nothing to reserve
         assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.COUNT_TOKENS))
                 .doesNotContain("TokenReservationCheck");

@@ -3,6 +3,7 @@ package dev.tally.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -29,6 +31,11 @@ import io.restassured.specification.RequestSpecification;
 @WithTestResource(TallyServices.class)
 @WithTestResource(FakeProvider.class)
 class GatewayProxyTest {
+
+    /** Metrics are on the management interface, not the public port. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
+
 
     static UsageEvents events;
 
@@ -97,7 +104,7 @@ class GatewayProxyTest {
         assertThat(d.path("estimated").asBoolean()).isFalse();
         assertThat(events.count(requestId)).isEqualTo(1);
 
-        String metrics = given().get("/q/metrics").asString();
+        String metrics = given().get(metricsUrl).asString();
         assertThat(metrics).containsPattern("tally_gateway_requests_total\\{[^}]*model=\"gpt-4o-mini\"[^}]*outcome=\"ok\"[^}]*team=\""
                 + key.teamId() + "\"[^}]*} 1\\.0");
         assertThat(metrics).containsPattern("tally_gateway_cost_nanodollars_total\\{[^}]*team=\"" + key.teamId()

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.access.Access;
+import dev.tally.budget.enforce.BudgetEnforcement;
 import dev.tally.events.CallOutcome;
 import dev.tally.events.CloudEvent;
 import dev.tally.events.UsageData;
@@ -71,6 +73,9 @@ class UsageEventContractTest {
     @Inject
     DataSource dataSource;
 
+    @Inject
+    BudgetEnforcement enforcement;
+
     @BeforeAll
     static void consumer() {
         events = new UsageEvents();
@@ -89,6 +94,11 @@ class UsageEventContractTest {
     static RequestSpecification anthropic(Admin.Key key) {
         return given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
                 .contentType(ContentType.JSON);
+    }
+
+    static void budget(Map<String, Object> body) {
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+                .post("/api/admin/budgets").then().statusCode(201);
     }
 
     static String body(String model, String content) {
@@ -118,6 +128,12 @@ class UsageEventContractTest {
         Admin.Key limited = Admin.anotherKey(key, Map.of("requestsPerMinute", 1));
         Admin.Key revoked = Admin.anotherKey(key, Map.of());
         Admin.revokeAndWait(revoked);
+        Admin.Key spent = Admin.anotherKey(key, Map.of());
+        budget(Map.of("scope", "key", "scopeId", spent.keyId(), "period", "day", "amountUsd", "0", "mode", "block"));
+        Admin.Key strict = Admin.anotherKey(key, Map.of());
+        budget(Map.of("scope", "key", "scopeId", strict.keyId(), "period", "day", "amountUsd", "10", "mode", "alert",
+                "unpriced", "block"));
+        enforcement.refresh();
         Admin.Key expiring = Admin.anotherKey(key, Map.of("expiresAt", Instant.now().plusSeconds(4).toString()));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> anthropic(expiring)
                 .body(body("claude-haiku-4-5", "Hi")).post("/v1/messages").statusCode() == 401);
@@ -127,6 +143,10 @@ class UsageEventContractTest {
         refused.put(RefusalReason.EXPIRED, anthropic(expiring).body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
         refused.put(RefusalReason.MODEL_NOT_ALLOWED, anthropic(restricted).body(body("claude-sonnet-4-5", "Hi"))
                 .post("/v1/messages"));
+        refused.put(RefusalReason.BUDGET_EXCEEDED, anthropic(spent).body(body("claude-haiku-4-5", "Hi"))
+                .post("/v1/messages"));
+        refused.put(RefusalReason.UNPRICED_MODEL, given().header("Authorization", "Bearer " + strict.key())
+                .contentType(ContentType.JSON).body(body("gpt-unpriced-test", "Hi")).post("/v1/chat/completions"));
         refused.put(RefusalReason.NO_ROUTE, anthropic(key).body(body("llama-3.3-70b", "Hi")).post("/v1/messages"));
         refused.put(RefusalReason.BAD_REQUEST, anthropic(key).header("x-tally-run-id", "not a run id")
                 .body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
@@ -169,7 +189,7 @@ class UsageEventContractTest {
         assertThat(api.getLong("total")).isEqualTo(total);
         assertThat(api.getList("rows.findAll { it.keyId == '" + revoked.keyId() + "' }.reasonLabel"))
                 .containsExactly(RefusalReason.REVOKED.label);
-        String page = given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/teams/" + key.teamId() + "?" + period)
+        String page = Access.leader().get("/teams/" + key.teamId() + "?" + period)
                 .then().statusCode(200).extract().asString();
         assertThat(page).contains("Refused calls");
         for (RefusalReason reason : refused.keySet()) {

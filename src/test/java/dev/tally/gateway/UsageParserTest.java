@@ -47,7 +47,8 @@ class UsageParserTest {
     static Usage report(String usage, Api.Wire wire) {
         Usage u = new Usage();
         byte[] b = ("{\"id\":\"x\",\"usage\":" + usage + "}").getBytes(StandardCharsets.UTF_8);
-        UsageParser.fromResponseBody(b, 0, b.length, wire, u);
+        boolean taken = UsageParser.fromResponseBody(b, 0, b.length, wire, u);
+        assertThat(taken).as("counts taken exactly when none was refused").isEqualTo(u.invalid == null);
         return u;
     }
 

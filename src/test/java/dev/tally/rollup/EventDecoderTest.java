@@ -17,7 +17,7 @@ class EventDecoderTest {
 
     String usage(String dataOverride) {
         String data = """
-                "requestId":"r1","keyId":"k1","employeeId":"%s","teamId":"%s","provider":"openai",
+                "requestId":"r1","keyId":"5f0c2a4e-8d1b-4c3a-9e7f-1a2b3c4d5e6f","employeeId":"%s","teamId":"%s","provider":"openai",
                 "model":"gpt-4o","api":"chat.completions","stream":false,"status":200,"outcome":"ok",
                 "inputTokens":10,"outputTokens":5,"cacheReadTokens":2,"cacheWriteTokens":1,"reasoningTokens":3,
                 "costNanos":1234,"priced":true,"estimated":false,"latencyMs":100,"ttftMs":null,"downgradedFrom":null"""

@@ -12,8 +12,9 @@ import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Viewers;
+import dev.tally.access.page.Navs;
 import dev.tally.dashboard.page.PageContext;
-import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.roi.Format;
 import dev.tally.platform.ApiException;
@@ -46,10 +47,14 @@ public class AlertPages {
     private final ReportService reports;
     private final OrgCalendar calendar;
     private final Roles roles;
+    private final Viewers viewers;
+    private final Navs navs;
 
     public AlertPages(DeliveryLog log, DeliveryViews views, Notices notices, ReportService reports, OrgCalendar calendar,
-            Roles roles) {
+            Roles roles, Viewers viewers, Navs navs) {
         this.log = log;
+        this.viewers = viewers;
+        this.navs = navs;
         this.views = views;
         this.reports = reports;
         this.notices = notices;
@@ -62,9 +67,10 @@ public class AlertPages {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
         }
-        Period period = Period.parse(null, null, null, calendar.today());
-        PageContext page = PageContext.of("Alerts", "alerts", "/alerts", period, calendar.today(),
-                reports.demoData(), null);
+        // Alerts name every team's spend and budget: the same audience as the operations page.
+        viewers.current().requireAllTeams();
+        // No period picker here: the frame without one (as the audit log and My usage use).
+        PageContext page = PageContext.plain("Alerts", "alerts", "/alerts", reports.demoData(), navs.current());
         List<Row> rows = log.recentAlerts(SHOWN).stream().map(this::row).toList();
         return Templates.alerts(page, rows, views.log(0), calendar.zone().getId());
     }

@@ -44,9 +44,9 @@ public final class DeliveryChart {
         weeksAxis.setLabel("Week ending");
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(weeksAxis);
         plot.setGap(12);
-        plot.add(subplot("Using AI (% of people)", weeks, w -> w.aiSharePercent(), new DecimalFormat("0'%'"), ADOPTION, 0, 100), 1);
-        plot.add(subplot("Merged PRs per author", weeks, TrendWeek::prsPerAuthor, new DecimalFormat("0.#"), THROUGHPUT, 0, null), 1);
-        plot.add(subplot("Median cycle time (h)", weeks, w -> w.cycleMedian().value(), new DecimalFormat("0.#"), CYCLE, 0, null), 1);
+        plot.add(subplot("Using AI %", weeks, w -> w.aiSharePercent(), new DecimalFormat("0'%'"), ADOPTION, 0, 100), 1);
+        plot.add(subplot("PRs / author", weeks, TrendWeek::prsPerAuthor, new DecimalFormat("0.#"), THROUGHPUT, 0, null), 1);
+        plot.add(subplot("Cycle h (median)", weeks, w -> w.cycleMedian().value(), new DecimalFormat("0.#"), CYCLE, 0, null), 1);
         JFreeChart chart = new JFreeChart(null, new Font(ChartRenderer.FONT, Font.BOLD, 14), plot, true);
         ChartRenderer.theme().apply(chart);
         int i = 0;

@@ -11,6 +11,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Viewers;
 import dev.tally.dashboard.delivery.DeliveryReport;
 import dev.tally.dashboard.delivery.DeliveryService;
 import dev.tally.dashboard.report.Period;
@@ -33,9 +34,12 @@ public class DeliveryChartResource {
     private final DeliveryService delivery;
     private final Roles roles;
     private final OrgCalendar calendar;
+    private final Viewers viewers;
 
-    public DeliveryChartResource(ReportService reports, DeliveryService delivery, Roles roles, OrgCalendar calendar) {
+    public DeliveryChartResource(ReportService reports, DeliveryService delivery, Roles roles, OrgCalendar calendar,
+            Viewers viewers) {
         this.calendar = calendar;
+        this.viewers = viewers;
         this.reports = reports;
         this.delivery = delivery;
         this.roles = roles;
@@ -69,6 +73,7 @@ public class DeliveryChartResource {
         }
         Period period = Period.parse(preset, from, to, calendar.today());
         if (team == null || team.isBlank()) {
+            viewers.current().requireReports();
             return delivery.org(reports.org(period));
         }
         UUID id;
@@ -77,6 +82,8 @@ public class DeliveryChartResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("team: '" + team + "' is not a team id (UUID)");
         }
+        // a team's chart is that team's detail, as on its page (Viewer)
+        viewers.current().requireTeamDetail(id);
         return delivery.team(reports.team(id, period));
     }
 

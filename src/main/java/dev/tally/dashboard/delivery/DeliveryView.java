@@ -1,5 +1,9 @@
 package dev.tally.dashboard.delivery;
 
+import java.math.BigDecimal;
+
+import io.quarkus.qute.TemplateData;
+
 import dev.tally.dashboard.delivery.DeliveryMetric.Unit;
 import dev.tally.dashboard.report.Table;
 
@@ -11,11 +15,15 @@ import dev.tally.dashboard.report.Table;
  * @param standing   "measured" (a difference outside the noise), "noise" (inside it) or "thin" (not enough data)
  * @param aiBar      bar length of the AI-assisted median, percent of the longer one
  * @param teams      the per-team table (org page only; null on a team page)
+ * @param assumedRoi value ÷ spend on the model's assumption ("2.62×", "–" without priced spend)
+ * @param measuredRoi value ÷ spend with the measured hours where there is enough data
+ * @param measuredNote what the measured figure rests on ("2 of 8 teams measured, the rest assumed")
  */
-@io.quarkus.qute.TemplateData
+@TemplateData
 public record DeliveryView(String aiMedian, String otherMedian, int aiN, int otherN, String aiInterval, String otherInterval,
         int aiBar, int otherBar, String standing, String standingText, String comparison, String assumption, String verdict,
-        String caveat, String cohortNote, Table metrics, Table cohorts, Table teams, String chartUrl, String csvBase) {
+        String caveat, String cohortNote, Table metrics, Table cohorts, Table teams, String chartUrl, String csvBase,
+        String assumedRoi, String assumedNote, String measuredRoi, String measuredNote) {
 
     /**
      * @param csvBase the report's URL with the period, to which {@code &format=csv&table=…} is added
@@ -37,6 +45,26 @@ public record DeliveryView(String aiMedian, String otherMedian, int aiN, int oth
             default -> "Not enough data: at least " + d.minSample() + " PRs needed in each group";
         };
         Assumption a = d.assumption();
+        String assumedNote = "the model's " + DeliveryFormat.plain(a.assumedHours()).toPlainString()
+                + " h saved per AI-assisted PR";
+        String assumedRoi;
+        String measuredRoi;
+        String measuredNote;
+        if (d.verdict() != null) {
+            assumedRoi = multiple(d.verdict().roiAssumed());
+            measuredRoi = multiple(d.verdict().roiMeasured());
+            measuredNote = d.verdict().measuredTeams() + " of " + d.teams().size() + " teams measured (elapsed hours sooner,"
+                    + " not hours of work), the rest on the assumption";
+        } else {
+            assumedRoi = multiple(a.roiAssumed());
+            measuredRoi = multiple(a.roiMeasured());
+            measuredNote = switch (a.basis()) {
+                case MEASURED -> DeliveryFormat.plain(a.measuredHours()).toPlainString()
+                        + " h sooner per AI-assisted PR (elapsed, not hours of work)";
+                case MEASURED_NO_DIFFERENCE -> "0 h per AI-assisted PR: no measurable difference";
+                case ASSUMED -> "not enough data: the assumption stands";
+            };
+        }
         String verdict;
         if (d.verdict() != null) {
             verdict = DeliveryText.verdict(d.verdict());
@@ -59,7 +87,12 @@ public record DeliveryView(String aiMedian, String otherMedian, int aiN, int oth
                 bar(ai, longest), bar(other, longest), standing, standingText,
                 DeliveryText.comparison(cycle, d.minSample()), DeliveryText.assumption(a), verdict,
                 DeliveryText.caveat(d.confounders(), scope), cohortNote, DeliveryTables.metrics(d), DeliveryTables.cohorts(d),
-                d.verdict() == null ? null : DeliveryTables.teams(d), "/charts/delivery/trend.png" + chartQuery, csvBase);
+                d.verdict() == null ? null : DeliveryTables.teams(d), "/charts/delivery/trend.png" + chartQuery, csvBase,
+                assumedRoi, assumedNote, measuredRoi, measuredNote);
+    }
+
+    private static String multiple(BigDecimal m) {
+        return m == null ? "–" : m.toPlainString() + "×";
     }
 
     private static int bar(double v, double longest) {

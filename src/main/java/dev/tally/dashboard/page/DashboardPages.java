@@ -1,5 +1,6 @@
 package dev.tally.dashboard.page;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,12 +12,18 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Scope;
+import dev.tally.access.Viewer;
+import dev.tally.access.Viewers;
+import dev.tally.access.page.Navs;
 import dev.tally.alert.channel.DeliveryViews;
+import dev.tally.budget.BudgetSections;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.DashboardCatalog;
 import dev.tally.dashboard.delivery.DeliveryReport;
@@ -37,7 +44,9 @@ import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The leadership pages, server-rendered (no JavaScript needed). Panels come from
- * {@code dashboards/*.yaml}; this class only picks the report and the template.
+ * {@code dashboards/*.yaml}; this class only picks the report and the template. Each page checks
+ * the caller's {@link Viewer} before it reads: a team page only for a team lead of that team (or
+ * leaders and admins), operations only for leaders and admins.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -73,11 +82,17 @@ public class DashboardPages {
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
     private final RefusalReport refusals;
+    private final BudgetSections budgets;
+
+    /** Where the team page's budgets go (team.html). */
+    static final String TEAM_BUDGETS = "<!--team-budgets-->";
     private final DeliveryService delivery;
     private final DeliveryViews alertDeliveries;
 
     /** Latest alert deliveries on the operations page. */
     static final int ALERT_DELIVERIES_SHOWN = 30;
+    private final Viewers viewers;
+    private final Navs navs;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
@@ -104,9 +119,10 @@ public class DashboardPages {
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
             ReviewerReport reviewers, RefusalReport refusals, OrgCalendar calendar, DeliveryService delivery,
-            DeliveryViews alertDeliveries) {
+            DeliveryViews alertDeliveries, BudgetSections budgets, Viewers viewers, Navs navs) {
         this.calendar = calendar;
         this.refusals = refusals;
+        this.budgets = budgets;
         this.alertDeliveries = alertDeliveries;
         this.reports = reports;
         this.delivery = delivery;
@@ -114,21 +130,29 @@ public class DashboardPages {
         this.operations = operations;
         this.catalog = catalog;
         this.roles = roles;
+        this.viewers = viewers;
+        this.navs = navs;
     }
 
+    /** The org overview; a person without report access (an employee) lands on My usage instead. */
     @GET
-    public String org(@QueryParam("preset") String preset, @QueryParam("from") String from,
+    public Response org(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
+        Viewer viewer = viewers.current();
+        if (viewer.person() && !viewer.has(Scope.REPORTS_READ)) {
+            return Response.seeOther(URI.create("/me")).build();
+        }
+        viewer.requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
         DeliveryReport measured = delivery.org(report);
         List<RefusalReport.Row> refused = refusals.rows(null, period.from(), period.to());
-        return render("org", page, report, d, measured, refused, () -> orgPage(page, report, d,
+        return Response.ok(render("org", page, report, d, measured, refused, () -> orgPage(page, report, d,
                 reviewers.rows(null, period.from(), period.to()), DeliveryView.of(measured, "the organisation's",
-                        "/api/reports/org" + page.query(), page.query(), delivery.config()), refused));
+                        "/api/reports/org" + page.query(), page.query(), delivery.config()), refused))).build();
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
@@ -156,6 +180,7 @@ public class DashboardPages {
             @QueryParam("from") String from, @QueryParam("to") String to) {
         enabled();
         UUID teamId = teamId(id);
+        viewers.current().requireTeamDetail(teamId);
         Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.team(teamId, period);
         Dashboard d = catalog.current().dashboard("team");
@@ -164,12 +189,14 @@ public class DashboardPages {
         DeliveryReport measured = delivery.team(report);
         // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
         List<RefusalReport.Row> refused = refusals.rows(teamId, period.from(), period.to());
-        return render("team", page, report, d, measured, refused, () -> {
+        String html = render("team", page, report, d, measured, refused, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
                     reviewsAfter(panels), DeliveryView.of(measured, "this team's",
                             "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()), refused);
         });
+        // budgets move with every call, not with the report the page is cached for: filled in after the cache
+        return html.replace(TEAM_BUDGETS, budgets.team(teamId));
     }
 
     /** The AI review findings follow the outcomes chart, or the last panel of a dashboard without one. */
@@ -183,6 +210,7 @@ public class DashboardPages {
     public String models(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
+        viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
@@ -195,13 +223,15 @@ public class DashboardPages {
     @Path("operations")
     public TemplateInstance operations() {
         enabled();
+        viewers.current().requireAllTeams();
         Period period = Period.parse(null, null, null, calendar.today());
         PageContext page = page("Operations", "operations", "/operations", period, reports.demoData());
         return Templates.operations(page, operations.status(), alertDeliveries.log(ALERT_DELIVERIES_SHOWN));
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
-        return PageContext.of(title, active, path, period, calendar.today(), demo, catalog.lastError().orElse(null));
+        return PageContext.of(title, active, path, period, calendar.today(), demo, catalog.lastError().orElse(null),
+                navs.current());
     }
 
     private void enabled() {

@@ -13,13 +13,15 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Viewers;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
  * {@code GET /api/reports/refusals?from=&to=[&teamId=][&format=csv]}: calls the gateway refused, by
  * reason, per team, or per key and person of one team (see {@link RefusalReport}); periods as the
- * other reports take them.
+ * other reports take them. Scoped as the other reports ({@link Viewers}): one team's rows (keys and
+ * people) need that team's detail, the rows of every team need the org view.
  */
 @Path("/api/reports/refusals")
 @Blocking
@@ -31,16 +33,19 @@ public class RefusalReportResource {
 
     private final RefusalReport report;
     private final OrgCalendar calendar;
+    private final Viewers viewers;
 
-    public RefusalReportResource(RefusalReport report, OrgCalendar calendar) {
+    public RefusalReportResource(RefusalReport report, OrgCalendar calendar, Viewers viewers) {
         this.report = report;
         this.calendar = calendar;
+        this.viewers = viewers;
     }
 
     @GET
     @Produces({ MediaType.APPLICATION_JSON, "text/csv" })
     public Response get(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("teamId") String teamId, @QueryParam("format") String format) {
+        viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
         UUID team = null;
         if (teamId != null && !teamId.isBlank()) {
@@ -49,6 +54,11 @@ public class RefusalReportResource {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("teamId: '" + teamId + "' is not a team id (UUID)");
             }
+        }
+        if (team == null) {
+            viewers.current().requireAllTeams();
+        } else {
+            viewers.current().requireTeamDetail(team);
         }
         List<RefusalReport.Row> rows = report.rows(team, period.from(), period.to());
         if ("csv".equalsIgnoreCase(format)) {

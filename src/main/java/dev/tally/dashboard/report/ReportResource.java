@@ -15,6 +15,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Viewers;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.Dashboard.Grouping;
 import dev.tally.dashboard.definition.DashboardCatalog;
@@ -33,7 +34,9 @@ import dev.tally.platform.time.OrgCalendar;
  * Reports as JSON, and every table as CSV with {@code ?format=csv&table=<name>}. Periods:
  * {@code from}/{@code to} ISO dates, both inclusive (days of the organisation's time zone, TALLY_TIMEZONE), or {@code preset} = 7d, 30d, 90d, mtd;
  * default the last 30 days. Table names: the built-in ones listed per report, or any panel id of
- * the matching dashboard in {@code dashboards/}.
+ * the matching dashboard in {@code dashboards/}. Scoped to the caller ({@link Viewers}): org-level
+ * reports (totals per team, no people) need reports access; a team's report needs that team's
+ * detail (a team lead's own teams, or a leader, admin or reports:read token).
  */
 @Path("/api/reports")
 @Blocking
@@ -50,15 +53,17 @@ public class ReportResource {
     private final Roles roles;
     private final OrgCalendar calendar;
     private final DeliveryService delivery;
+    private final Viewers viewers;
 
     public ReportResource(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            OrgCalendar calendar, DeliveryService delivery) {
+            OrgCalendar calendar, DeliveryService delivery, Viewers viewers) {
         this.reports = reports;
         this.calendar = calendar;
         this.delivery = delivery;
         this.operations = operations;
         this.catalog = catalog;
         this.roles = roles;
+        this.viewers = viewers;
     }
 
     /**
@@ -115,6 +120,7 @@ public class ReportResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("id: '" + id + "' is not a team id (UUID)");
         }
+        viewers.current().requireTeamDetail(teamId);
         Report r = reports.team(teamId, period(preset, from, to));
         if (csv(format)) {
             String t = table == null ? "employees" : table;
@@ -149,11 +155,14 @@ public class ReportResource {
     @Path("operations")
     public Response operations() {
         enabled();
+        viewers.current().requireAllTeams();
         return json(operations.status());
     }
 
+    /** Every report reads through here: the caller must be allowed reports at all (team checks come on top). */
     private Period period(String preset, String from, String to) {
         enabled();
+        viewers.current().requireReports();
         return Period.parse(preset, from, to, calendar.today());
     }
 

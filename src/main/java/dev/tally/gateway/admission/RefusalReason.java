@@ -34,7 +34,17 @@ public enum RefusalReason {
     /** The body is not a JSON object with a model, or cannot be rewritten for the provider. */
     BAD_REQUEST(400, "bad_request", "bad request", false),
     MODEL_NOT_ALLOWED(403, "model_not_allowed", "model not allowed", false),
-    NO_ROUTE(404, "no_route", "no route", false);
+    NO_ROUTE(404, "no_route", "no route", false),
+    /**
+     * A {@code block} budget covering the call is spent for its period. 402: the OpenAI and Anthropic
+     * SDKs (and Claude Code, built on the latter) retry only 408, 409, 429 and 5xx, and the refusal
+     * also says {@code x-should-retry: false}, which both SDKs obey: the client stops and shows it.
+     */
+    BUDGET_EXCEEDED(402, "budget_exceeded", "budget spent", false),
+    /** A spike alert paused the key ({@code pause_key}) until an admin resumes it; 402 for the same reason. */
+    KEY_PAUSED(402, "key_paused", "key paused", false),
+    /** The model has no price and a budget covering the call refuses what it cannot count. */
+    UNPRICED_MODEL(403, "unpriced_model", "unpriced model under a budget", false);
 
     private static final RefusalReason[] ALL = values();
 

@@ -123,7 +123,7 @@ class AlertChannelApiTest {
         assertThat(channels.exists(UUID.randomUUID())).isFalse();
         given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/alert-channels/" + id).then().statusCode(404);
         given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/alert-channels/" + id).then().statusCode(404);
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/alert-channels/" + id + "/test").then()
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/alert-channels/" + id + "/test").then()
                 .statusCode(404);
         assertThat(given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/alert-channels").then()
                 .extract().asString()).doesNotContain(id.toString());

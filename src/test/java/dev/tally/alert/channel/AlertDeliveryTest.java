@@ -235,20 +235,20 @@ class AlertDeliveryTest {
         String secret = "test-endpoint-secret-42";
         UUID hook = channel(Map.of("type", "webhook", "name", "test me", "url", receiver.url(path), "secret", secret));
 
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/alert-channels/" + hook + "/test").then()
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/alert-channels/" + hook + "/test").then()
                 .statusCode(200).body("delivered", is(true));
         Receiver.Request req = receiver.requests(path).get(0);
         assertThat(AlertTopic.JSON.readTree(req.body()).path("type").asText()).isEqualTo("dev.tally.alert.test.v1");
         assertThat(req.header("X-Tally-Signature-256")).isEqualTo(hmac(secret, req.body()));
 
         receiver.failNext(1);
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/alert-channels/" + hook + "/test").then()
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/alert-channels/" + hook + "/test").then()
                 .statusCode(502).contentType("application/problem+json")
                 .body("detail", is("the test message was not delivered: HTTP 503: busy"));
 
         String to = "test-" + UUID.randomUUID() + "@example.test";
         UUID mail = channel(Map.of("type", "email", "name", "mail test", "to", List.of(to)));
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/alert-channels/" + mail + "/test").then()
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/alert-channels/" + mail + "/test").then()
                 .statusCode(200);
         assertThat(messagesTo(to)).singleElement()
                 .satisfies(m -> assertThat(m.getSubject()).isEqualTo("[Tally] Test message from Tally"));

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -28,6 +29,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.tally.access.Access;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -108,7 +110,7 @@ class AlertsPageBrowserTest {
                 .allMatch(a -> a.deliveries().stream().allMatch(d -> d.attempts() > 0 && d.status() != DeliveryStatus.SENDING))
                 && log.recentAlerts(50).stream().filter(a -> a.alert().id().endsWith(suffix)).count() == 2);
 
-        browser.get(root + "alerts");
+        open("alerts");
         assertThat(browser.getTitle()).isEqualTo("Alerts · Tally");
         WebElement table = browser.findElement(By.id("alerts"));
         String text = table.getText();
@@ -122,7 +124,7 @@ class AlertsPageBrowserTest {
         assertThat(row.getText()).contains("$400.00", "$500.00", "$620.00");
         fullPage("alerts-page.png");
 
-        browser.get(root + "operations");
+        open("operations");
         String deliveries = browser.findElement(By.id("deliveries")).getText();
         assertThat(deliveries).contains("Alert deliveries", "SIEM (down)", "#finance-alerts");
         fullPage("operations-deliveries.png");
@@ -133,5 +135,14 @@ class AlertsPageBrowserTest {
         browser.manage().window().setSize(new Dimension(1400, (int) Math.min(height + 40, 6000)));
         Files.write(SHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
         browser.manage().window().setSize(new Dimension(1400, 1000));
+    }
+
+    /** Opens a page as a signed-in leader (pages are for signed-in people; sign-in has its own browser test). */
+    private void open(String path) {
+        if (browser.manage().getCookieNamed(Access.SessionCookie.NAME) == null) {
+            browser.get(root + "login");
+            browser.manage().addCookie(new Cookie(Access.SessionCookie.NAME, Access.leaderCookie()));
+        }
+        browser.get(root + path);
     }
 }

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.github.WebhookSignature;
+import dev.tally.access.Access;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -75,7 +76,7 @@ class DeliveryFlowTest {
         String report = "/api/reports/teams/" + team + "?preset=7d";
         JsonNode delivery = Awaitility.await("six merged PRs with their facts").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> JSON.readTree(given().get(report).then().statusCode(200).extract().asString()).path("delivery"),
+                .until(() -> JSON.readTree(Access.leader().get(report).then().statusCode(200).extract().asString()).path("delivery"),
                         d -> d.path("prsAi").asInt() == 3 && d.path("prsOther").asInt() == 3);
 
         assertThat(delivery.path("cycleHoursMedianAi").decimalValue()).isEqualByComparingTo("4");
@@ -87,7 +88,7 @@ class DeliveryFlowTest {
         assertThat(delivery.path("revertRateAi").decimalValue()).isEqualByComparingTo("0");
         assertThat(delivery.path("cohorts")).hasSize(Cohort.values().length);
 
-        JsonNode body = JSON.readTree(given().get(report).then().extract().asString());
+        JsonNode body = JSON.readTree(Access.leader().get(report).then().extract().asString());
         JsonNode cycle = metric(body, DeliveryMetric.CYCLE_MEDIAN);
         assertThat(cycle.path("verdict").asText()).isEqualTo("not_enough_data");
         JsonNode firstReview = metric(body, DeliveryMetric.FIRST_REVIEW_MEDIAN);
@@ -98,20 +99,21 @@ class DeliveryFlowTest {
         assertThat(body.at("/deliveryDetail/assumedVsMeasured/basis").asText()).isEqualTo("assumed");
 
         // JSON = CSV
-        Map<String, String> csvCycle = csvRow(given().get(report + "&format=csv&table=delivery").then().statusCode(200)
+        Map<String, String> csvCycle = csvRow(Access.leader().get(report + "&format=csv&table=delivery").then().statusCode(200)
                 .contentType("text/csv").extract().asString(), DeliveryMetric.CYCLE_MEDIAN.key());
         assertThat(csvCycle).containsEntry("ai_value", "4").containsEntry("ai_n", "3").containsEntry("other_value", "20")
                 .containsEntry("other_n", "3").containsEntry("verdict", "not_enough_data");
 
         // = page: the comparison, its samples and that they are not enough
-        String page = given().get("/teams/" + team + "?preset=7d").then().statusCode(200).extract().asString();
+        String page = Access.leader().get("/teams/" + team + "?preset=7d").then().statusCode(200).extract().asString();
         String section = page.substring(page.indexOf("id=\"delivery\""));
         assertThat(section).contains("AI-assisted PRs merged in a median of 4.0 h, the others in 20.0 h (n = 3 vs 3).")
                 .contains("<span class=\"bar-value\">4.0 h</span><span class=\"bar-n\">n = 3</span>")
                 .contains("<span class=\"bar-value\">20.0 h</span><span class=\"bar-n\">n = 3</span>")
-                .contains("Not enough data: at least 10 PRs needed in each group");
+                .contains("Not enough data: at least 10 PRs needed in each group")
+                .contains("not enough data: the assumption stands");
         // the trend chart the page shows is a real PNG of the same report
-        byte[] png = given().get("/charts/delivery/trend.png?preset=7d&team=" + team).then().statusCode(200)
+        byte[] png = Access.leader().get("/charts/delivery/trend.png?preset=7d&team=" + team).then().statusCode(200)
                 .contentType("image/png").extract().asByteArray();
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(image.getWidth()).isEqualTo(900);

@@ -1,5 +1,7 @@
 package dev.tally.platform.faults;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -261,17 +263,18 @@ public final class FaultRun {
 
     /** Waits until the load has reached this share of its calls, then notes the fault in the timeline. */
     private void at(double share, String fault) throws InterruptedException {
-        while (load.progress() < share && !(share >= 1.0 && load.done() >= calls)) {
-            TimeUnit.MILLISECONDS.sleep(200);
-        }
+        Awaitility.await().forever().pollInterval(Duration.ofMillis(200))
+                .until(() -> load.progress() >= share || (share >= 1.0 && load.done() >= calls));
         mark(String.format("%.0f %% of the calls: %s", share * 100, fault));
     }
 
     /** The restarted gateway must serve: some of the load's calls reach it and are answered 2xx. */
     private void awaitServed(long before) throws InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(60);
-        while (load.okAt(1) == before && Instant.now().isBefore(deadline)) {
-            TimeUnit.MILLISECONDS.sleep(200);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> load.okAt(1) != before);
+        } catch (ConditionTimeoutException e) {
+            // reported below, in the timeline
         }
         mark(load.okAt(1) > before ? "gw-2 serves with Kafka down (calls answered 2xx)"
                 : "gw-2 answered no call within 60 s of its restart");
@@ -339,14 +342,9 @@ public final class FaultRun {
     }
 
     private void awaitKey(URI gateway, String key) throws IOException, InterruptedException {
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (http.send(HttpRequest.newBuilder(gateway.resolve("/v1/models")).header("Authorization", "Bearer " + key).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException(gateway + " did not accept the run's key within 120 s");
-            }
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
+        Awaitility.await(gateway + " accepts the run's key").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+                .until(() -> http.send(HttpRequest.newBuilder(gateway.resolve("/v1/models")).header("Authorization", "Bearer " + key)
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     private String admin(String path, Map<String, String> body) throws IOException, InterruptedException {
