@@ -23,8 +23,11 @@ WORKDIR /app
 COPY --from=build /src/target/quarkus-app/ /app/
 COPY dashboards /app/dashboards
 ENV TALLY_DATA_DIR=/var/lib/tally
+# health, metrics and OpenAPI on the management port: reachable from the container network (probes,
+# Prometheus) but not published with the public port
+ENV QUARKUS_MANAGEMENT_HOST=0.0.0.0
 USER 10001:10001
-EXPOSE 8080
+EXPOSE 8080 9000
 # The base image's entrypoint first (it adds /certificates to the JVM trust store when USE_SYSTEM_CA_CERTS
 # is set, into a temporary store when not root), then Tally.
 ENTRYPOINT ["/__cacert_entrypoint.sh", "java", "-jar", "/app/quarkus-run.jar"]

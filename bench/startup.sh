@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures Tally's start-up on the embedded default (all roles, embedded broker and PostgreSQL):
-# seconds from launch to GET /q/health/ready = 200, the phases Tally logs at start ("ready in ...:
+# seconds from launch to GET /q/health/ready = 200 (on the management port), the phases Tally logs at start ("ready in ...:
 # postgres, broker (parallel), quarkus, flyway, topics"), and the resident memory (RSS) once ready.
 # One first start on an empty data directory (initdb, PostgreSQL binaries unpacked, topics
 # created), then N warm restarts on the same directory, as a user restarting Tally would.
@@ -13,12 +13,13 @@
 #                                      JDK 25  AOT package + AOT cache        ./mvnw package -Paot
 #                                    JDK 17 is $JAVA_HOME (or java on the PATH); JDK 25 is $BENCH_JDK25_HOME.
 #
-# Ports: BENCH_HTTP_PORT (18480), BENCH_KAFKA_PORT (19480). Figures from a busy machine are not
+# Ports: BENCH_HTTP_PORT (18480), BENCH_KAFKA_PORT (19480), BENCH_MANAGEMENT_PORT (19481). Figures from a busy machine are not
 # comparable: run it on a quiet one.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 http_port="${BENCH_HTTP_PORT:-18480}"
 kafka_port="${BENCH_KAFKA_PORT:-19480}"
+management_port="${BENCH_MANAGEMENT_PORT:-19481}"
 pid=""
 data=""
 cleanup() {
@@ -40,11 +41,11 @@ pg_rss() {
 
 run_once() {
   local label="$1" t0 t1 phases rss pg
-  TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT=$http_port TALLY_KAFKA_EMBEDDED_PORT=$kafka_port \
+  TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT=$http_port TALLY_KAFKA_EMBEDDED_PORT=$kafka_port QUARKUS_MANAGEMENT_PORT=$management_port \
     "$root/tally" > "$data/run.log" 2>&1 &
   pid=$!
   t0=$(date +%s%N)
-  until curl -sf "http://127.0.0.1:$http_port/q/health/ready" > /dev/null 2>&1; do
+  until curl -sf "http://127.0.0.1:$management_port/q/health/ready" > /dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { echo "Tally exited; its log:" >&2; cat "$data/run.log" >&2; exit 1; }
     sleep 0.05
   done

@@ -3,6 +3,7 @@ package dev.tally.demo;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.DayOfWeek;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -14,6 +15,7 @@ import java.util.function.Consumer;
 
 import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
+import dev.tally.events.PrFacts;
 import dev.tally.events.UsageData;
 
 /**
@@ -76,10 +78,10 @@ public final class DemoHistory {
         DemoOrg.TeamProfile p = t.profile();
         int n = 0;
         for (int i = 0; i < count(p.aiPrs() * workload * scale, rnd); i++) {
-            sink.accept(outcome(t, day, rnd, OutcomeData.PR_MERGED, true, idPrefix, n++));
+            mergedPr(outcome(t, day, rnd, OutcomeData.PR_MERGED, true, idPrefix, n++), sink);
         }
         for (int i = 0; i < count(p.otherPrs() * workload * scale, rnd); i++) {
-            sink.accept(outcome(t, day, rnd, OutcomeData.PR_MERGED, false, idPrefix, n++));
+            mergedPr(outcome(t, day, rnd, OutcomeData.PR_MERGED, false, idPrefix, n++), sink);
         }
         // Each bug caught is a finding an AI reviewer flagged and that was then fixed; about one more
         // finding in three stays flagged without a fix (no ROI value), as on the pages of a real org.
@@ -97,6 +99,19 @@ public final class DemoHistory {
         }
         for (int i = 0; i < count(p.tasks() * workload * scale, rnd); i++) {
             sink.accept(outcome(t, day, rnd, OutcomeData.TASK_AUTOMATED, true, idPrefix, n++));
+        }
+    }
+
+    /** A merged PR, and the PR that reverts it two hours later when it is one of the few reverted. */
+    private static void mergedPr(CloudEvent<OutcomeData> pr, Consumer<CloudEvent<?>> sink) {
+        sink.accept(pr);
+        if (DemoPrs.reverted(pr.id())) {
+            OutcomeData d = pr.data();
+            PrFacts facts = DemoPrs.revert(d.pr(), d.pr().number() + 1, Duration.ofHours(2), d.pr().author());
+            OutcomeData revert = new OutcomeData(OutcomeData.PR_MERGED, d.teamId(), d.employeeId(), false, List.of(),
+                    d.source(), facts.repository() + "#" + facts.number(), facts.mergedAt(), null, null, facts);
+            sink.accept(CloudEvent.of(pr.id() + ":revert", SOURCE, CloudEvent.OUTCOME_TYPE, pr.subject(),
+                    facts.mergedAt(), revert));
         }
     }
 
@@ -186,10 +201,14 @@ public final class DemoHistory {
         String severity = null;
         BigDecimal hours = null;
         String source = "demo";
+        PrFacts pr = null;
         switch (kind) {
             case OutcomeData.PR_MERGED -> {
-                ref = "acme/" + slug + "#" + (1000 + Math.floorMod((day.toString() + n + prefix).hashCode(), 9000));
+                int number = 1000 + Math.floorMod((day.toString() + n + prefix).hashCode(), 9000);
+                ref = "acme/" + slug + "#" + number;
                 source = "github";
+                pr = DemoPrs.facts(id, t.profile(), "acme/" + slug, number, ai, at,
+                        employee == null ? "demo-bot" : "dev-" + employee.toString().substring(0, 8));
                 if (ai) {
                     attribution.add("commit-trailer:Co-authored-by Claude");
                     if (rnd.nextBoolean()) {
@@ -218,7 +237,7 @@ public final class DemoHistory {
             }
         }
         OutcomeData data = new OutcomeData(kind, t.id().toString(), employee == null ? null : employee.toString(), ai,
-                attribution, source, ref, at, severity, hours);
+                attribution, source, ref, at, severity, hours, pr);
         return CloudEvent.of(id, SOURCE, CloudEvent.OUTCOME_TYPE, t.id().toString(), at, data);
     }
 }

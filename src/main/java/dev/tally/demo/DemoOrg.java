@@ -23,10 +23,12 @@ public final class DemoOrg {
      *                          chosen from the price catalog at run time ({@link DemoModels})
      * @param aiPrs, otherPrs, bugs, findings, tasks  outcomes per working day for the whole team
      * @param taskHours         valueHours each automated task reports
+     * @param aiCycle           an AI-assisted PR's typical cycle time as a share of the team's other PRs' (1: no
+     *                          faster), so that the delivery panel has a finding to show, and one team none
      */
     public record TeamProfile(String name, String department, int people, double adoption, double spendPerActiveDay,
             List<Family> families, double aiPrs, double otherPrs, double bugs, double findings, double tasks,
-            double taskHours) {
+            double taskHours, double aiCycle) {
 
         /** The models the team calls today, most used first. */
         public List<String> models() {
@@ -35,14 +37,14 @@ public final class DemoOrg {
     }
 
     public static final List<TeamProfile> TEAMS = List.of(
-            new TeamProfile("Platform", "Engineering", 12, 0.9, 22, List.of(Family.SONNET, Family.GPT_MINI), 3.0, 1.0, 0.8, 0.1, 0, 0),
-            new TeamProfile("Payments", "Engineering", 10, 0.8, 18, List.of(Family.SONNET, Family.GPT), 1.6, 1.5, 0.5, 0.3, 0, 0),
-            new TeamProfile("Mobile", "Engineering", 9, 0.6, 48, List.of(Family.GPT, Family.SONNET), 0.5, 2.0, 0.1, 0, 0, 0),
-            new TeamProfile("Data Science", "Data", 8, 0.9, 80, List.of(Family.GPT, Family.GPT_MINI, Family.INTERNAL), 0.3, 0.5, 0.1, 0, 0.5, 1),
-            new TeamProfile("AppSec", "Security", 6, 0.8, 15, List.of(Family.SONNET, Family.HAIKU), 0.3, 0.3, 0.2, 0.4, 0, 0),
-            new TeamProfile("Customer Support", "Customer Success", 12, 0.95, 3, List.of(Family.HAIKU, Family.GPT_MINI), 0, 0, 0, 0, 2.0, 0.5),
-            new TeamProfile("Marketing", "Marketing", 12, 0.7, 24, List.of(Family.GPT, Family.GPT_MINI), 0, 0, 0, 0, 0.5, 1),
-            new TeamProfile("Finance", "Finance", 8, 0.5, 6, List.of(Family.GPT_MINI, Family.INTERNAL), 0, 0, 0, 0, 0.3, 1.5));
+            new TeamProfile("Platform", "Engineering", 12, 0.9, 22, List.of(Family.SONNET, Family.GPT_MINI), 3.0, 1.0, 0.8, 0.1, 0, 0, 0.55),
+            new TeamProfile("Payments", "Engineering", 10, 0.8, 18, List.of(Family.SONNET, Family.GPT), 1.6, 1.5, 0.5, 0.3, 0, 0, 0.7),
+            new TeamProfile("Mobile", "Engineering", 9, 0.6, 48, List.of(Family.GPT, Family.SONNET), 0.5, 2.0, 0.1, 0, 0, 0, 1.0),
+            new TeamProfile("Data Science", "Data", 8, 0.9, 80, List.of(Family.GPT, Family.GPT_MINI, Family.INTERNAL), 0.3, 0.5, 0.1, 0, 0.5, 1, 0.8),
+            new TeamProfile("AppSec", "Security", 6, 0.8, 15, List.of(Family.SONNET, Family.HAIKU), 0.3, 0.3, 0.2, 0.4, 0, 0, 0.85),
+            new TeamProfile("Customer Support", "Customer Success", 12, 0.95, 3, List.of(Family.HAIKU, Family.GPT_MINI), 0, 0, 0, 0, 2.0, 0.5, 1),
+            new TeamProfile("Marketing", "Marketing", 12, 0.7, 24, List.of(Family.GPT, Family.GPT_MINI), 0, 0, 0, 0, 0.5, 1, 1),
+            new TeamProfile("Finance", "Finance", 8, 0.5, 6, List.of(Family.GPT_MINI, Family.INTERNAL), 0, 0, 0, 0, 0.3, 1.5, 1));
 
     /** USD × 10^9 per token: input, output, cache read; null for the unpriced internal model. */
     public record Price(String provider, long input, long output, long cacheRead) {

@@ -72,10 +72,12 @@ public class DemoRunner {
     private Thread thread;
 
     private final OrgCalendar calendar;
+    private final DemoBudgets budgets;
 
     public DemoRunner(DemoConfig config, IdentityService identity, EventPublisher publisher, DataSource dataSource,
-            ObjectMapper json, Instance<HttpServer> httpServer, OrgCalendar calendar) {
+            ObjectMapper json, Instance<HttpServer> httpServer, OrgCalendar calendar, DemoBudgets budgets) {
         this.config = config;
+        this.budgets = budgets;
         this.calendar = calendar;
         this.httpServer = httpServer;
         this.identity = identity;
@@ -138,6 +140,11 @@ public class DemoRunner {
             history(teams);
         } catch (Exception e) {
             LOG.warnf("demo: history not published: %s", e.getMessage());
+        }
+        try {
+            budgets.seed(teams);
+        } catch (RuntimeException e) {
+            LOG.warnf("demo: budgets not created: %s", e.getMessage());
         }
         try {
             waitForHttp();
@@ -304,7 +311,7 @@ public class DemoRunner {
     private void waitForHttp() throws InterruptedException, IOException {
         for (int i = 0; running; i++) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/live")).build(),
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/login")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() < 500) {
                     return;

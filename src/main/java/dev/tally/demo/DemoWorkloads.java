@@ -106,7 +106,7 @@ final class DemoWorkloads {
         UsageData data = new UsageData(d.requestId(), d.keyId(), null, d.teamId(), d.provider(), d.model(), d.api(),
                 d.stream(), d.status(), d.outcome(), d.inputTokens(), d.outputTokens(), d.cacheReadTokens(),
                 d.cacheWriteTokens(), d.reasoningTokens(), d.costNanos(), d.priced(), d.estimated(), d.latencyMs(),
-                d.ttftMs(), d.downgradedFrom(), w.name(), runId, w.client());
+                d.ttftMs(), d.downgradedFrom(), null, w.name(), runId, w.client());
         return CloudEvent.of(e.id(), e.source(), e.type(), e.subject(), e.time(), data);
     }
 
@@ -119,7 +119,7 @@ final class DemoWorkloads {
             default -> "spreadsheet reconciled";
         };
         OutcomeData data = new OutcomeData(w.outcomeKind(), t.id().toString(), null, true, List.of("workload:" + w.name()),
-                "demo", ref, at, null, w.valueHours() > 0 ? BigDecimal.valueOf(w.valueHours()) : null, w.name());
+                "demo", ref, at, null, w.valueHours() > 0 ? BigDecimal.valueOf(w.valueHours()) : null, null, w.name());
         return CloudEvent.of(id, DemoHistory.SOURCE, CloudEvent.OUTCOME_TYPE, t.id().toString(), at, data);
     }
 }

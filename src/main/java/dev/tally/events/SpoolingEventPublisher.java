@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
@@ -89,6 +90,9 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     private final AtomicLong spooled = new AtomicLong();
     private final AtomicLong replayed = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
+
+    /** Told where each acknowledged event landed; copy-on-write: added at start-up, read per acknowledgement. */
+    private final List<DeliveryListener> listeners = new CopyOnWriteArrayList<>();
 
     private volatile Producer<String, byte[]> producer;
     /** Only the replay thread uses it (and close(), after that thread has ended); null when not replaying. */
@@ -243,6 +247,7 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
                 if (ex == null) {
                     if (inflight.remove(seq) != null) {
                         delivered.incrementAndGet();
+                        tellDelivered(p.topic(), p.id(), md);
                     }
                 } else if (permanent(ex)) {
                     if (inflight.remove(seq) != null) {
@@ -418,7 +423,8 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         long waitMs = producers.replayAckWait().toMillis();
         for (int i = 0; i < acks.size(); i++) {
             try {
-                acks.get(i).get(waitMs, TimeUnit.MILLISECONDS);
+                RecordMetadata md = acks.get(i).get(waitMs, TimeUnit.MILLISECONDS);
+                tellDelivered(batch.get(i).record().topic(), batch.get(i).record().id(), md);
             } catch (ExecutionException ex) {
                 if (permanent(ex.getCause())) {
                     drop(batch.get(i).record().id(), "Kafka refuses it for good: " + ex.getCause().getMessage());
@@ -443,6 +449,21 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         closeReplayProducer();
         LOG.debugf("spool replay not acknowledged yet (%s), retrying", lastError);
         return false;
+    }
+
+    @Override
+    public void onDelivered(DeliveryListener listener) {
+        listeners.add(listener);
+    }
+
+    private void tellDelivered(String topic, String id, RecordMetadata md) {
+        for (DeliveryListener l : listeners) {
+            try {
+                l.delivered(topic, id, md.partition(), md.offset());
+            } catch (RuntimeException e) {
+                LOG.errorf("a delivery listener failed on event %s: %s", id, e.toString());
+            }
+        }
     }
 
     private void closeReplayProducer() {

@@ -11,7 +11,8 @@ import dev.tally.gateway.admission.BodySizeCheck;
 /**
  * Reads a call's request body into memory, up to {@code tally.gateway.max-body-size}. The buffer
  * grows with what arrives and can never grow past the limit: a client that announces a large body
- * and sends little holds little. One per call, on its event loop.
+ * and sends little holds little, and only until {@code tally.gateway.body-timeout} (the call is
+ * watched while it reads its body, see {@link Call#checkDeadline}). One per call, on its event loop.
  */
 final class BodyReader implements Handler<Buffer> {
 
@@ -59,8 +60,8 @@ final class BodyReader implements Handler<Buffer> {
 
     @Override
     public void handle(Buffer chunk) {
-        if (over) {
-            return;
+        if (over || call.state() != CallState.READING_BODY) {
+            return; // refused (too large, too slow): what still comes is dropped
         }
         if (body.length() + (long) chunk.length() > maxBody) {
             over = true;

@@ -4,11 +4,15 @@ import java.util.Arrays;
 
 import org.jboss.logging.Logger;
 
-import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
+import io.vertx.core.net.SocketAddress;
 
 import dev.tally.events.CallOutcome;
 import dev.tally.gateway.admission.PendingCall;
@@ -29,7 +33,8 @@ import dev.tally.workload.WorkloadNames;
 final class Call implements PendingCall, Upstream.Request {
 
     /** What every call shares: made once by the proxy. */
-    record Services(Watchdog watchdog, UsageRecorder recorder, Ticker ticker) {
+    record Services(Watchdog watchdog, UsageRecorder recorder, GatewayMetrics metrics, ModelNames models,
+            Ticker ticker, Vertx vertx, long bodyTimeoutNanos) {
     }
 
     private static final Logger LOG = Logger.getLogger(Call.class);
@@ -38,7 +43,9 @@ final class Call implements PendingCall, Upstream.Request {
     private static final CharSequence H_DOWNGRADED_FROM = HttpHeaders.createOptimized("x-tally-downgraded-from");
     private static final CharSequence H_X_APP = HttpHeaders.createOptimized("x-app");
     private static final CharSequence H_X_STAINLESS_LANG = HttpHeaders.createOptimized("x-stainless-lang");
-    private static final Handler<Buffer> DISCARD = b -> { };
+    private static final CharSequence H_SHOULD_RETRY = HttpHeaders.createOptimized("x-should-retry");
+    private static final CharSequence FALSE = HttpHeaders.createOptimized("false");
+    private static final CharSequence H_RETRY_AFTER = HttpHeaders.createOptimized("retry-after");
 
     final HttpServerRequest req;
     final HttpServerResponse resp;
@@ -59,12 +66,14 @@ final class Call implements PendingCall, Upstream.Request {
     private int requestBytes;
     private long maxTokens = -1;
     private Provider provider;
+    private String runId;
+    /** Why admission refused the call; null while it is admitted. */
+    private RefusalReason refusal;
     private Reservation[] reservations;
     private int reserved;
     private Relay relay;
     /** Set by the workload check; null: the key's workload, or interactive. */
     private String workload;
-    private String runId;
 
     Call(HttpServerRequest req, HttpServerResponse resp, Api api, String requestId, Services services) {
         this.req = req;
@@ -127,7 +136,12 @@ final class Call implements PendingCall, Upstream.Request {
     }
 
     void checkDeadline(long now) {
-        if (relay != null) {
+        if (state == CallState.READING_BODY) {
+            if (now - startNanos >= services.bodyTimeoutNanos()) {
+                refuse(Refusal.of(RefusalReason.BODY_TIMEOUT, "the request body did not arrive within "
+                        + services.bodyTimeoutNanos() / 1_000_000L + " ms"));
+            }
+        } else if (relay != null) {
             relay.checkDeadline(now);
         }
     }
@@ -148,22 +162,40 @@ final class Call implements PendingCall, Upstream.Request {
         }
     }
 
+    /**
+     * Answers a refusal in the caller's format and ends the call: recorded as {@code rejected} when
+     * the caller's key is known, only counted in a metric when not. What is left of the body is
+     * discarded as it comes, within the body timeout; then the connection is closed if the refusal
+     * says so (a body too large or too slow, a caller without a valid key), or kept for the next call.
+     */
     void refuse(Refusal r) {
         if (state == CallState.DONE) {
             return;
         }
+        RefusalReason reason = r.reason();
+        refusal = reason;
         if (r.retryAfterSeconds() > 0) {
-            resp.putHeader("retry-after", Long.toString(r.retryAfterSeconds()));
+            resp.putHeader(H_RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
         }
-        if (r.reason() == RefusalReason.TOO_LARGE) {
+        if (!reason.retryable) {
+            // the SDKs and Claude Code retry a 401, 402 or 403 unless told not to: the same call cannot succeed
+            resp.putHeader(H_SHOULD_RETRY, FALSE);
+        }
+        boolean close = reason.closesConnection() || key == null;
+        if (close) {
             resp.putHeader("connection", "close");
-        } else if (!req.isEnded()) {
-            // refused before the body was read: drop it as it comes so the connection stays usable
-            req.handler(DISCARD);
-            req.resume();
         }
-        sendError(r.status(), r.message(), r.param());
+        Future<Void> sent = sendError(r.status(), r.message(), r.param());
+        if (key == null) {
+            services.metrics().unauthenticated(reason, r.status());
+        }
         end(CallOutcome.REJECTED, r.status());
+        if (reason == RefusalReason.BODY_TIMEOUT || req.isEnded() && close) {
+            Hangup.closeAfter(req, resp, sent);
+        } else if (!req.isEnded()) {
+            long left = (startNanos + services.bodyTimeoutNanos() - services.ticker().nanoTime()) / 1_000_000L;
+            Hangup.drain(req, resp, services.vertx(), left, sent, close);
+        }
     }
 
     /** The provider failed before any of its answer reached the client. */
@@ -191,33 +223,50 @@ final class Call implements PendingCall, Upstream.Request {
         settle(CallOutcome.OK);
     }
 
-    private void sendError(int status, String message, String param) {
+    /** Writes the error answer; null when an answer was already under way. */
+    private Future<Void> sendError(int status, String message, String param) {
         if (resp.ended() || resp.headWritten()) {
-            return;
+            return null;
         }
         if (wire == Api.Wire.ANTHROPIC) {
             // Anthropic sends request-id on every response; its SDK and Claude Code read it from there
             resp.putHeader("request-id", requestId);
         }
-        resp.setStatusCode(status).putHeader("content-type", "application/json")
+        return resp.setStatusCode(status).putHeader("content-type", "application/json")
                 .end(GatewayErrors.body(wire, status, message, param, requestId));
     }
 
-    /** Ends the call: settles what admission reserved and records it, exactly once. */
+    /**
+     * Ends the call: settles what admission reserved and records it, exactly once. A call whose
+     * caller presented no valid key is not recorded: nobody's usage, and no way for anyone who can
+     * reach the port to write events.
+     */
     void end(CallOutcome outcome, int status) {
         if (state == CallState.DONE) {
             return;
         }
         moveTo(CallState.DONE);
+        if (usage.invalid != null) {
+            services.metrics().invalidUsage(provider == null ? null : provider.name(), usage.invalid);
+            LOG.warnf("provider %s reported unusable usage for request %s (%s): recorded with estimated counts",
+                    provider == null ? null : provider.name(), requestId, usage.invalid.description);
+        }
         settle(outcome);
+        if (key == null) {
+            // no key Tally knows (missing, malformed or unknown): nobody's usage, so no usage event;
+            // refuse() counted it in a metric, and the aggregator never sees an event it cannot place
+            return;
+        }
         long now = services.ticker().nanoTime();
         try {
             services.recorder().record(new UsageRecorder.CallFacts(requestId,
-                    key == null ? null : key.keyId().toString(),
-                    key == null || key.employeeId() == null ? null : key.employeeId().toString(),
-                    key == null || key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
-                    provider == null ? null : provider.name(), model, requestedModel, api, stream, status, outcome,
-                    usage, now - startNanos, relay == null ? null : relay.ttftMs(), workload(), runId, client()));
+                    key.keyId().toString(),
+                    key.employeeId() == null ? null : key.employeeId().toString(),
+                    key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
+                    provider == null ? null : provider.name(),
+                    services.models().label(model, relay != null && relay.served()), requestedModel, api, stream,
+                    status, outcome, refusal, usage, now - startNanos, relay == null ? null : relay.ttftMs(), workload(),
+                    runId, client()));
         } catch (RuntimeException e) {
             // never let accounting break the response; the publisher keeps what it was handed
             LOG.errorf("usage of request %s not recorded: %s", requestId, e.toString());
@@ -229,7 +278,7 @@ final class Call implements PendingCall, Upstream.Request {
         if (workload != null) {
             return workload;
         }
-        return key != null && key.workload() != null ? key.workload() : WorkloadNames.INTERACTIVE;
+        return key.workload() != null ? key.workload() : WorkloadNames.INTERACTIVE;
     }
 
     private String client() {
@@ -272,6 +321,55 @@ final class Call implements PendingCall, Upstream.Request {
     @Override
     public String header(CharSequence name) {
         return req.getHeader(name);
+    }
+
+    @Override
+    public MultiMap headers() {
+        return req.headers();
+    }
+
+    @Override
+    public String query() {
+        return req.query();
+    }
+
+    @Override
+    public String origin() {
+        HostAndPort authority = req.authority();
+        if (authority == null || !plainHost(authority.host())) {
+            return null;
+        }
+        return req.scheme() + "://" + authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
+    }
+
+    /** A DNS name or an IP address, nothing a client could use to put other text into a message. */
+    private static boolean plainHost(String host) {
+        if (host == null || host.isEmpty() || host.length() > 253) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+                    || c == ':' || c == '[' || c == ']')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int headerCount() {
+        int n = 0;
+        for (var ignored : req.headers()) {
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public String clientAddress() {
+        SocketAddress a = req.remoteAddress();
+        return a == null ? null : a.hostAddress();
     }
 
     @Override
@@ -330,8 +428,17 @@ final class Call implements PendingCall, Upstream.Request {
     }
 
     @Override
-    public void label(String workload, String runId) {
+    public void workload(String workload) {
         this.workload = workload;
+    }
+
+    @Override
+    public String runId() {
+        return runId;
+    }
+
+    @Override
+    public void runId(String runId) {
         this.runId = runId;
     }
 

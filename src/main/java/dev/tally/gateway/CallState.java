@@ -15,8 +15,8 @@ package dev.tally.gateway;
 public enum CallState {
     /** Pre-body admission: the key, the announced size, the rate limit. */
     ADMITTING(false),
-    /** The body is arriving; nothing has been sent anywhere. */
-    READING_BODY(false),
+    /** The body is arriving; nothing has been sent anywhere (body deadline). */
+    READING_BODY(true),
     /** Post-body admission: the model, its route. */
     ADMITTING_BODY(false),
     /** Sent to the provider; waiting for its response head (first-byte deadline). */

@@ -23,6 +23,17 @@ public interface GatewayConfig {
     @WithDefault("32M")
     MemorySize maxBodySize();
 
+    /**
+     * Time from the request head to the end of its body; a body still incomplete then gets a 408 in
+     * the caller's format and the connection is closed (a slow or stalled body holds nothing longer).
+     */
+    @WithDefault("30s")
+    Duration bodyTimeout();
+
+    /** Most request headers a gateway call may have (431 beyond; 0 = no limit). Their total size is quarkus.http.limits.max-header-size. */
+    @WithDefault("100")
+    int maxHeaderCount();
+
     /** Time to open a connection to a provider before the call fails with 504. */
     @WithDefault("10s")
     Duration connectTimeout();
@@ -34,6 +45,13 @@ public interface GatewayConfig {
     /** Longest silence between two chunks of a provider's response body. */
     @WithDefault("300s")
     Duration betweenChunksTimeout();
+
+    /**
+     * Longest a call may take from its first byte to its last, however steadily the provider sends:
+     * an answer that has not ended by then is cut (recorded with status 504, usage estimated).
+     */
+    @WithDefault("60m")
+    Duration maxCallDuration();
 
     /**
      * Model → provider rules, first match wins: {@code pattern=provider}, where a pattern ending in
@@ -55,9 +73,44 @@ public interface GatewayConfig {
     @WithDefault("2000000")
     long tokensPerMinute();
 
-    /** Request headers forwarded to providers (besides content-type and accept). */
-    @WithDefault("anthropic-version,anthropic-beta,openai-organization,openai-project,openai-beta,user-agent")
+    /** Default calls in flight at once per key (0 = unlimited); a key's own {@code maxInFlight} wins. */
+    @WithDefault("32")
+    int maxInFlightPerKey();
+
+    /**
+     * Output tokens reserved against the tokens per minute for a call that sets no
+     * {@code max_tokens} (its input is estimated at a token per 4 bytes of request).
+     */
+    @WithDefault("4096")
+    long outputTokensEstimate();
+
+    /** Calls without a valid key one client address may make at once before it is throttled (429). */
+    @WithDefault("20")
+    int invalidKeyBurst();
+
+    /** Calls without a valid key per minute one client address may make after its burst (0 = no throttle). */
+    @WithDefault("10")
+    int invalidKeysPerMinute();
+
+    /**
+     * Request headers forwarded to providers (besides content-type and accept); a name ending in
+     * {@code *} forwards every header it begins. The defaults are what the providers act on
+     * (versions, betas, organization and project) and what they log about the client (user agent,
+     * Claude Code's app and session, the SDKs' {@code x-stainless-*}, OpenAI's client request id);
+     * docs/claude-code.md says why each one.
+     */
+    @WithDefault("anthropic-version,anthropic-beta,openai-organization,openai-project,openai-beta,user-agent,x-app,"
+            + "x-claude-code-session-id,x-client-request-id,x-stainless-*")
     List<String> forwardHeaders();
+
+    /**
+     * Query parameters forwarded to providers; any other is dropped and counted
+     * ({@code tally_gateway_query_params_dropped_total}). {@code beta}: the Anthropic SDKs' beta
+     * namespace and Claude Code call {@code /v1/messages?beta=true}; {@code api-version}: Azure
+     * OpenAI's required version.
+     */
+    @WithDefault("beta,api-version")
+    List<String> forwardQueryParams();
 
     /** Keep-alive connections per provider host. */
     @WithDefault("256")

@@ -33,8 +33,10 @@ final class GatewayErrors {
         return switch (status) {
             case 400 -> "invalid_request_error";
             case 401 -> "authentication_error";
+            case 402 -> "billing_error";
             case 403 -> "permission_error";
             case 404 -> "not_found_error";
+            case 408, 431 -> "invalid_request_error";
             case 413 -> "request_too_large";
             case 429 -> "rate_limit_error";
             case 504 -> "timeout_error";
@@ -44,8 +46,9 @@ final class GatewayErrors {
 
     static String openAiType(int status) {
         return switch (status) {
-            case 400, 401, 403, 404, 413 -> "invalid_request_error";
+            case 400, 401, 403, 404, 408, 413, 431 -> "invalid_request_error";
             case 429 -> "rate_limit_error";
+            case 402 -> "insufficient_quota";
             default -> "server_error";
         };
     }
@@ -54,9 +57,12 @@ final class GatewayErrors {
         return switch (status) {
             case 400 -> "invalid_request";
             case 401 -> "invalid_api_key";
+            case 402 -> "budget_exceeded";
             case 403 -> "model_not_allowed";
             case 404 -> "model_not_found";
+            case 408 -> "request_timeout";
             case 413 -> "request_too_large";
+            case 431 -> "request_header_fields_too_large";
             case 429 -> "rate_limit_exceeded";
             case 502 -> "upstream_unreachable";
             case 504 -> "upstream_timeout";

@@ -1,5 +1,6 @@
 package dev.tally.gateway;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -11,13 +12,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import dev.tally.events.UsageData;
+import dev.tally.gateway.admission.RefusalReason;
 
 /**
  * Prometheus metrics of the gateway: {@code tally_gateway_requests_total},
  * {@code tally_gateway_request_seconds}, {@code tally_gateway_upstream_seconds} (to the provider's
  * response head), {@code tally_gateway_tokens_total} (by kind) and
- * {@code tally_gateway_cost_nanodollars_total}, by team and model. Meters are looked up once per
- * tag combination and then kept, since this runs on the event loop for every call.
+ * {@code tally_gateway_cost_nanodollars_total}, by team and model, and
+ * {@code tally_gateway_query_params_dropped_total} by API; the model is one that
+ * {@link ModelNames} lets be a label. Calls refused for want of a valid key, which are not recorded
+ * as usage: {@code tally_gateway_unauthenticated_total} (reason: missing, malformed, unknown; status:
+ * 401, or 429 when the address was throttled). Providers' usage reports that were refused:
+ * {@code tally_gateway_invalid_usage_total} (provider, problem). Meters are looked up once per tag
+ * combination and then kept, since this runs on the event loop for every call.
  */
 @Singleton // no client proxy: called on every gateway request
 public class GatewayMetrics {
@@ -35,6 +42,9 @@ public class GatewayMetrics {
     private final MeterRegistry registry;
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
     private final Map<String, Timer> upstream = new ConcurrentHashMap<>();
+    private final Map<Api, Counter> droppedParams = new ConcurrentHashMap<>();
+    private final Map<String, Counter> unauthenticated = new ConcurrentHashMap<>();
+    private final Map<String, Counter> invalidUsage = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -61,10 +71,38 @@ public class GatewayMetrics {
         }
     }
 
+    /** Query parameters of calls to {@code api} that were not forwarded (not in the allow-list). */
+    void queryParamsDropped(Api api, int n) {
+        droppedParams.computeIfAbsent(api, a -> Counter.builder("tally.gateway.query.params.dropped")
+                .description("Query parameters not forwarded to the provider: not in tally.gateway.forward-query-params")
+                .tag("api", a.eventName).register(registry)).increment(n);
+    }
+
     void upstream(String provider, long nanos) {
         upstream.computeIfAbsent(provider, p -> Timer.builder("tally.gateway.upstream")
                 .description("Time from sending a call to the provider to its response head")
                 .tag("provider", p).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A call refused because its caller presented no valid key (bounded tags: a few reasons, two statuses). */
+    void unauthenticated(RefusalReason reason, int status) {
+        String why = switch (reason) {
+            case MISSING_KEY -> "missing";
+            case MALFORMED_KEY -> "malformed";
+            case INVALID_KEY -> "unknown";
+            default -> reason.name().toLowerCase(Locale.ROOT);
+        };
+        unauthenticated.computeIfAbsent(why + status, k -> Counter.builder("tally.gateway.unauthenticated")
+                .description("Calls refused without a valid key (not recorded as usage events)")
+                .tags("reason", why, "status", Integer.toString(status)).register(registry)).increment();
+    }
+
+    /** A provider reported usage numbers that were refused (provider names are configured, so bounded). */
+    void invalidUsage(String provider, UsageProblem problem) {
+        String p = provider == null ? "none" : provider;
+        invalidUsage.computeIfAbsent(p + '/' + problem.label, k -> Counter.builder("tally.gateway.invalid.usage")
+                .description("Provider usage reports refused as impossible; the calls were recorded with estimates")
+                .tags("provider", p, "problem", problem.label).register(registry)).increment();
     }
 
     private static void add(Counter c, long n) {

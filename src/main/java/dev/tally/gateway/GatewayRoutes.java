@@ -1,7 +1,14 @@
 package dev.tally.gateway;
 
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
 
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -17,12 +24,21 @@ import dev.tally.platform.Roles;
 @ApplicationScoped
 public class GatewayRoutes {
 
+    private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
+
     /** Before RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT (-2). */
     static final int ORDER = -10;
 
-    void install(@Observes Router router, Roles roles, ProxyHandler proxy) {
+    void install(@Observes Router router, Roles roles, ProxyHandler proxy, GatewayConfig config, Config mp) {
         if (!roles.has(Role.GATEWAY)) {
             return;
+        }
+        Duration idle = mp.getOptionalValue("quarkus.http.idle-timeout", Duration.class).orElse(Duration.ofMinutes(30));
+        Duration longest = Collections.max(List.of(config.firstByteTimeout(), config.betweenChunksTimeout(),
+                config.bodyTimeout()));
+        if (idle.compareTo(longest) <= 0) {
+            LOG.warnf("quarkus.http.idle-timeout (%s) is not above the gateway's longest timeout (%s): the HTTP"
+                    + " server will close a client's connection while its call still waits for the provider", idle, longest);
         }
         for (Api api : Api.values()) {
             router.route(api == Api.MODELS ? HttpMethod.GET : HttpMethod.POST, api.path).order(ORDER)

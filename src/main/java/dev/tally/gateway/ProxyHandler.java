@@ -19,7 +19,8 @@ import dev.tally.platform.Ticker;
  *
  * <ol>
  * <li>{@link Admission}, pre-body: key, announced size, rate limit (no byte of the body read yet);</li>
- * <li>{@link BodyReader}: the body, within the size limit, parsed once by {@link RequestInspector};</li>
+ * <li>{@link BodyReader}: the body, within the size limit and the body timeout, parsed once by
+ * {@link RequestInspector};</li>
  * <li>{@link Admission}, post-body: the model allow-list, the route (and what issue 9 adds: budgets);</li>
  * <li>an {@link Upstream}: the provider over HTTP, or the simulated one;</li>
  * <li>{@link Relay}: the answer back to the client, usage read as it passes;</li>
@@ -44,15 +45,17 @@ public class ProxyHandler {
     private final BodyReader.Sink onBody = this::onBody;
 
     ProxyHandler(GatewayConfig config, Admission admission, ModelsListing models, HttpUpstream http,
-            SimulatedProvider simulated, UsageRecorder recorder, Watchdog watchdog, Ticker ticker, Vertx vertx) {
+            SimulatedProvider simulated, UsageRecorder recorder, GatewayMetrics metrics, ModelNames names,
+            Watchdog watchdog, Ticker ticker, Vertx vertx) {
         this.admission = admission;
         this.models = models;
         this.http = http;
         this.simulated = simulated;
         this.maxBody = config.maxBodySize().asLongValue();
-        this.services = new Call.Services(watchdog, recorder, ticker);
+        this.services = new Call.Services(watchdog, recorder, metrics, names, ticker, vertx,
+                Math.max(1, config.bodyTimeout().toNanos()));
         this.relaySettings = new Relay.Settings(vertx, ticker, Math.max(1, config.firstByteTimeout().toNanos()),
-                Math.max(1, config.betweenChunksTimeout().toNanos()));
+                Math.max(1, config.betweenChunksTimeout().toNanos()), Math.max(1, config.maxCallDuration().toNanos()));
     }
 
     void handle(RoutingContext ctx, Api api) {

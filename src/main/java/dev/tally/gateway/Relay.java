@@ -4,6 +4,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
 
+import org.jboss.logging.Logger;
+
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
@@ -23,20 +25,21 @@ import dev.tally.platform.Ticker;
 final class Relay implements Upstream.Receiver {
 
     /** What every relay shares: made once by the proxy. */
-    record Settings(Vertx vertx, Ticker ticker, long firstByteNanos, long betweenChunksNanos) {
+    record Settings(Vertx vertx, Ticker ticker, long firstByteNanos, long betweenChunksNanos, long maxCallNanos) {
     }
+
+    private static final Logger LOG = Logger.getLogger(Relay.class);
 
     private static final Buffer EMPTY = Buffer.buffer(0);
     private static final CharSequence H_CONTENT_LENGTH = HttpHeaders.createOptimized("content-length");
     /**
-     * Response headers that belong to one hop and are not passed on; looked up ignoring case without
-     * lower-casing each name (no allocation per header and call).
+     * Response headers not passed on besides the hop-by-hop ones ({@link HopByHop}): the length is
+     * the gateway's to set, cookies and alt-svc are the provider's own, the request id is renamed;
+     * looked up ignoring case without lower-casing each name (no allocation per header and call).
      */
-    private static final Set<String> HOP_BY_HOP = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    private static final Set<String> NOT_PASSED = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     static {
-        HOP_BY_HOP.addAll(Set.of("connection", "keep-alive", "transfer-encoding", "content-length",
-                "proxy-authenticate", "proxy-connection", "te", "trailer", "upgrade", "set-cookie", "x-request-id",
-                "alt-svc", "server", "date"));
+        NOT_PASSED.addAll(Set.of("content-length", "set-cookie", "x-request-id", "alt-svc", "server", "date"));
     }
 
     private final Call call;
@@ -51,7 +54,7 @@ final class Relay implements Upstream.Receiver {
     private Long ttftMs;
     private int status;
     private SseTap tap;
-    private Buffer jsonCopy;
+    private JsonUsageTap jsonTap;
     /** The JSON body chunk not yet passed on (see onChunk). */
     private Buffer held;
     /** SSE events of the current upstream read not yet written (see batchSse). */
@@ -76,6 +79,11 @@ final class Relay implements Upstream.Receiver {
         return ttftMs;
     }
 
+    /** Whether the provider answered the call with a success head (so it knows the model). */
+    boolean served() {
+        return status > 0 && status < 400;
+    }
+
     /** Abandons the provider's answer (the client left). */
     void cancel() {
         exchange.cancel();
@@ -90,11 +98,12 @@ final class Relay implements Upstream.Receiver {
         resp.setStatusCode(statusCode);
         String type = null;
         String contentLength = null;
+        String connection = upstreamHeaders.get(HttpHeaders.CONNECTION);
         for (var e : upstreamHeaders) {
             String name = e.getKey();
             if (name.equalsIgnoreCase("x-request-id")) {
                 resp.headers().add("x-upstream-request-id", e.getValue());
-            } else if (!HOP_BY_HOP.contains(name)) {
+            } else if (!NOT_PASSED.contains(name) && !HopByHop.in(name, connection)) {
                 resp.headers().add(name, e.getValue());
                 if (type == null && name.equalsIgnoreCase("content-type")) {
                     type = e.getValue();
@@ -108,7 +117,7 @@ final class Relay implements Upstream.Receiver {
             resp.setChunked(true);
         } else {
             if (statusCode < 400 && call.api.billed) {
-                jsonCopy = Buffer.buffer(contentLength != null ? parseInt(contentLength, 1024) : 1024);
+                jsonTap = new JsonUsageTap(call.wire, call.usage);
             }
             if (contentLength != null) {
                 resp.putHeader(H_CONTENT_LENGTH, contentLength);
@@ -133,8 +142,8 @@ final class Relay implements Upstream.Receiver {
             batchSse(tap.onChunk(chunk));
             out = EMPTY;
         } else {
-            if (jsonCopy != null) {
-                jsonCopy.appendBuffer(chunk);
+            if (jsonTap != null) {
+                jsonTap.onChunk(chunk);
             }
             // A JSON body is passed on one chunk behind, so that its last (usually its only)
             // chunk goes out with the end of the response in one write instead of two.
@@ -211,8 +220,6 @@ final class Relay implements Upstream.Receiver {
             if (rest != null && rest.length() > 0) {
                 resp.write(rest);
             }
-        } else if (jsonCopy != null) {
-            UsageParser.fromResponseBody(jsonCopy.getBytes(), 0, jsonCopy.length(), call.wire, call.usage);
         }
         Buffer last = held;
         held = null;
@@ -244,18 +251,22 @@ final class Relay implements Upstream.Receiver {
         String provider = call.provider().name();
         boolean timeout = t instanceof ConnectTimeoutException || t instanceof TimeoutException
                 || t.getCause() instanceof ConnectTimeoutException;
+        // the client gets a generic message: the exception names the provider's host and address
+        LOG.warnf("request %s: provider %s failed before answering: %s", call.requestId, provider, t.toString());
         if (timeout) {
             call.fail(504, "the provider " + provider + " did not accept the connection in time");
         } else {
-            call.fail(502, "the provider " + provider + " is unreachable: "
-                    + (t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage()));
+            call.fail(502, "the provider " + provider + " could not be reached");
         }
     }
 
     /** Called by the event loop's watchdog: ends the call if its upstream deadline has passed. */
     void checkDeadline(long now) {
         CallState state = call.state();
-        if (state == CallState.WAITING_UPSTREAM && now - sentNanos >= settings.firstByteNanos()) {
+        if (now - call.startNanos >= settings.maxCallNanos()) {
+            // an answer that streams steadily but never ends is cut too
+            timeout("the call did not end within " + settings.maxCallNanos() / 1_000_000L + " ms");
+        } else if (state == CallState.WAITING_UPSTREAM && now - sentNanos >= settings.firstByteNanos()) {
             timeout("the provider did not answer within " + settings.firstByteNanos() / 1_000_000L + " ms");
         } else if (state == CallState.RELAYING && now - lastChunkNanos >= settings.betweenChunksNanos()) {
             timeout("the provider sent nothing for " + settings.betweenChunksNanos() / 1_000_000L + " ms");
@@ -273,13 +284,5 @@ final class Relay implements Upstream.Receiver {
             call.fail(504, message);
         }
         exchange.cancel();
-    }
-
-    private static int parseInt(String s, int fallback) {
-        try {
-            return Math.min(Integer.parseInt(s.trim()), 16 * 1024 * 1024);
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
     }
 }

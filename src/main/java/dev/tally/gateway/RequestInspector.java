@@ -7,17 +7,36 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tally.events.UsageData;
 
 /**
  * Reads what the gateway needs from a request body in one streaming pass, without building a tree:
  * the model, whether it streams, and whether the client asked for OpenAI's stream usage. The pass
- * also validates the whole body as JSON (malformed → 400). Prompts are skipped, never kept.
+ * also validates the whole body as JSON, and each way a body can be hostile gets its own 400: a
+ * raw NUL byte, bytes that are not UTF-8 (RFC 3629: no overlong forms, no surrogates), nesting
+ * deeper than {@value #MAX_DEPTH} levels, a top-level field the gateway reads given twice (the
+ * gateway and the provider could each take a different one), and a model name that is longer
+ * than {@value UsageData#MAX_MODEL_LENGTH} characters or outside the safe set ({@link ModelNames}).
+ * The bytes are checked in a tight loop before the parse; neither keeps anything but the few
+ * fields read. Prompts are skipped, never kept.
  */
 final class RequestInspector {
 
-    private static final JsonFactory FACTORY = UsageParser.MAPPER.getFactory();
+    /** Deepest JSON nesting accepted in a request: tools' JSON schemas nest a few levels, never this many. */
+    static final int MAX_DEPTH = 128;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
+    private static final int SEEN_MODEL = 1;
+    private static final int SEEN_STREAM = 2;
+    private static final int SEEN_STREAM_OPTIONS = 4;
+    private static final int SEEN_MAX_TOKENS = 8;
+    private static final int SEEN_MAX_COMPLETION_TOKENS = 16;
     private static final byte[] INCLUDE_USAGE = "\"stream_options\":{\"include_usage\":true},"
             .getBytes(StandardCharsets.US_ASCII);
 
@@ -47,6 +66,8 @@ final class RequestInspector {
         boolean includeUsage = false;
         long maxTokens = -1;
         int openBrace;
+        int seen = 0;
+        checkBytes(body);
         try (JsonParser p = FACTORY.createParser(body)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -56,12 +77,13 @@ final class RequestInspector {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
+                seen = once(seen, field);
                 switch (field) {
                     case "model" -> {
                         if (value != JsonToken.VALUE_STRING) {
                             throw new BadRequest("model: must be a string", "model");
                         }
-                        model = p.getText();
+                        model = model(p);
                     }
                     case "max_tokens", "max_completion_tokens" -> {
                         if (value == JsonToken.VALUE_NUMBER_INT) {
@@ -100,6 +122,8 @@ final class RequestInspector {
             if (p.nextToken() != null) {
                 throw new BadRequest("the request body has data after its JSON object", null);
             }
+        } catch (StreamConstraintsException e) {
+            throw new BadRequest("the request body nests JSON deeper than " + MAX_DEPTH + " levels", null);
         } catch (JsonParseException e) {
             throw new BadRequest("the request body is not valid JSON: " + e.getOriginalMessage()
                     + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), null);
@@ -112,8 +136,80 @@ final class RequestInspector {
         return new Inspected(model, stream, hasStreamOptions, includeUsage, maxTokens, openBrace);
     }
 
+    /** Notes a top-level field the gateway reads; the second time it appears the body is refused. */
+    private static int once(int seen, String field) throws BadRequest {
+        int bit = switch (field) {
+            case "model" -> SEEN_MODEL;
+            case "stream" -> SEEN_STREAM;
+            case "stream_options" -> SEEN_STREAM_OPTIONS;
+            case "max_tokens" -> SEEN_MAX_TOKENS;
+            case "max_completion_tokens" -> SEEN_MAX_COMPLETION_TOKENS;
+            default -> 0;
+        };
+        if ((seen & bit) != 0) {
+            throw new BadRequest(field + ": appears more than once in the request body", field);
+        }
+        return seen | bit;
+    }
+
+    /** The model name, checked before a String is made of it (a megabyte of name stays in the parser's buffer). */
+    private static String model(JsonParser p) throws IOException, BadRequest {
+        int length = p.getTextLength();
+        if (length > UsageData.MAX_MODEL_LENGTH) {
+            throw new BadRequest("model: longer than " + UsageData.MAX_MODEL_LENGTH + " characters", "model");
+        }
+        char[] chars = p.getTextCharacters();
+        int offset = p.getTextOffset();
+        for (int i = 0; i < length; i++) {
+            if (!ModelNames.safe(chars[offset + i])) {
+                throw new BadRequest("model: may contain only ASCII letters, digits and - _ . : / @ + [ ]", "model");
+            }
+        }
+        return new String(chars, offset, length);
+    }
+
     /**
-     * The body with the value of its (last) top-level {@code model} replaced, for a model admission
+     * Refuses a raw NUL byte and any byte sequence that is not UTF-8 as RFC 3629 defines it (the
+     * JSON parser lets overlong forms and surrogates through), naming the offset.
+     */
+    static void checkBytes(byte[] b) throws BadRequest {
+        int n = b.length;
+        int i = 0;
+        while (i < n) {
+            int c = b[i];
+            if (c > 0) {
+                i++;
+                continue;
+            }
+            if (c == 0) {
+                throw new BadRequest("the request body contains a NUL byte at offset " + i, null);
+            }
+            int lead = c & 0xFF;
+            int len = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+            if (len == 0 || i + len > n) {
+                throw notUtf8(i);
+            }
+            int second = b[i + 1] & 0xFF;
+            int low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+            int high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+            if (second < low || second > high) {
+                throw notUtf8(i);
+            }
+            for (int k = 2; k < len; k++) {
+                if ((b[i + k] & 0xC0) != 0x80) {
+                    throw notUtf8(i);
+                }
+            }
+            i += len;
+        }
+    }
+
+    private static BadRequest notUtf8(int offset) {
+        return new BadRequest("the request body is not valid UTF-8 at byte offset " + offset, null);
+    }
+
+    /**
+     * The body with the value of its (one) top-level {@code model} replaced, for a model admission
      * rewrote; the client's other bytes stay as they are. Rare, so it reads the body a second time
      * rather than making every call note where its model is.
      */

@@ -17,9 +17,16 @@ import io.vertx.core.buffer.Buffer;
  * {@code stream_options.include_usage} and the client did not), the usage-only chunk
  * ({@code "choices":[]}) is removed from what the client sees. Then complete events are forwarded
  * as they complete, which is as soon as the provider sends their terminating blank line.
+ *
+ * <p>What the tap holds is bounded whatever the provider sends: a line longer than
+ * {@link #MAX_LINE} is passed on without being read, and an event held back for filtering that
+ * grows past {@link #MAX_LINE} is passed on as it is (a usage-only chunk is never that large).
  */
 final class SseTap {
 
+    /** The longest line the tap reads, and the most of one event it holds back. */
+    static final int MAX_LINE = 1024 * 1024;
+    private static final byte[] NONE = new byte[0];
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] OPENAI_TEXT = {
@@ -36,7 +43,11 @@ final class SseTap {
     private final Usage usage;
 
     /** The start of a line that continues in the next chunk. */
-    private byte[] carry = new byte[0];
+    private byte[] carry = NONE;
+    /** The current line is over {@link #MAX_LINE}: it is passed on unread, up to its end. */
+    private boolean overlongLine;
+    /** The current event outgrew what is held back: it is passed on as it comes. */
+    private boolean passingEvent;
     /** Filter mode: bytes of the event not yet complete. */
     private Buffer pendingEvent;
     private boolean dropEvent;
@@ -60,10 +71,13 @@ final class SseTap {
                 continue;
             }
             boolean blank;
-            if (carry.length > 0) {
+            if (overlongLine) {
+                overlongLine = false;
+                blank = false;
+            } else if (carry.length > 0) {
                 byte[] line = Arrays.copyOf(carry, carry.length + (i - lineStart));
                 System.arraycopy(b, lineStart, line, carry.length, i - lineStart);
-                carry = new byte[0];
+                carry = NONE;
                 blank = line(line, 0, line.length);
             } else {
                 blank = line(b, lineStart, i);
@@ -71,37 +85,53 @@ final class SseTap {
             lineStart = i + 1;
             if (dropUsageChunk && blank) {
                 pendingEvent.appendBytes(b, eventStart, i + 1 - eventStart);
-                if (!dropEvent) {
+                if (!dropEvent || passingEvent) {
                     out.appendBuffer(pendingEvent);
                 }
                 pendingEvent = Buffer.buffer(512);
                 dropEvent = false;
+                passingEvent = false;
                 eventStart = i + 1;
             }
         }
         if (lineStart < b.length) {
-            byte[] rest = Arrays.copyOf(carry, carry.length + (b.length - lineStart));
-            System.arraycopy(b, lineStart, rest, carry.length, b.length - lineStart);
-            carry = rest;
+            if (overlongLine || carry.length + (b.length - lineStart) > MAX_LINE) {
+                overlongLine = true;
+                carry = NONE;
+            } else {
+                byte[] rest = Arrays.copyOf(carry, carry.length + (b.length - lineStart));
+                System.arraycopy(b, lineStart, rest, carry.length, b.length - lineStart);
+                carry = rest;
+            }
         }
         if (dropUsageChunk && eventStart < b.length) {
             pendingEvent.appendBytes(b, eventStart, b.length - eventStart);
+            if (pendingEvent.length() > MAX_LINE) {
+                out.appendBuffer(pendingEvent);
+                pendingEvent = Buffer.buffer(512);
+                passingEvent = true;
+            }
         }
         return out;
     }
 
     /** What is left when the provider ends the stream (an event without a final blank line). */
     Buffer onEnd() {
-        if (carry.length > 0) {
+        if (carry.length > 0 && !overlongLine) {
             line(carry, 0, carry.length);
-            carry = new byte[0];
         }
-        if (dropUsageChunk && pendingEvent.length() > 0 && !dropEvent) {
+        carry = NONE;
+        if (dropUsageChunk && pendingEvent.length() > 0 && (!dropEvent || passingEvent)) {
             Buffer rest = pendingEvent;
             pendingEvent = Buffer.buffer();
             return rest;
         }
         return null;
+    }
+
+    /** Bytes the tap holds between chunks (a line's start, an event held back): bounded by {@link #MAX_LINE}. */
+    int heldBytes() {
+        return carry.length + (pendingEvent == null ? 0 : pendingEvent.length());
     }
 
     boolean sawDone() {
@@ -144,8 +174,9 @@ final class SseTap {
             return; // not JSON: forwarded untouched, nothing to count
         }
         if (wire == Api.Wire.OPENAI) {
-            UsageParser.apply(event.get("usage"), wire, usage);
-            usage.complete = true;
+            if (UsageParser.apply(event.get("usage"), wire, usage)) {
+                usage.complete = true;
+            }
             if (dropUsageChunk && event.path("choices").isArray() && event.path("choices").isEmpty()) {
                 dropEvent = true;
             }
@@ -154,8 +185,9 @@ final class SseTap {
             if ("message_start".equals(type)) {
                 UsageParser.apply(event.path("message").get("usage"), wire, usage);
             } else if ("message_delta".equals(type)) {
-                UsageParser.apply(event.get("usage"), wire, usage);
-                usage.complete = true;
+                if (UsageParser.apply(event.get("usage"), wire, usage)) {
+                    usage.complete = true;
+                }
             }
         }
     }

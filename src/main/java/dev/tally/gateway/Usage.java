@@ -21,6 +21,8 @@ public final class Usage {
     public boolean estimated;
     /** Characters of generated text seen in a stream: the basis of an output estimate. */
     public long streamedTextChars;
+    /** Why the provider's numbers were refused ({@link #refuse}); null while they are fine. */
+    public UsageProblem invalid;
 
     public long total() {
         return input + output + cacheRead + cacheWrite;
@@ -41,9 +43,28 @@ public final class Usage {
         estimated = true;
     }
 
+    /**
+     * The provider reported numbers that cannot be true: everything it reported for this call is
+     * dropped, nothing it reports later is taken, and the call's usage is estimated when it ends.
+     */
+    void refuse(UsageProblem problem) {
+        if (invalid == null) {
+            invalid = problem;
+        }
+        input = 0;
+        output = 0;
+        cacheRead = 0;
+        cacheWrite = 0;
+        cacheWrite1h = 0;
+        reasoning = 0;
+        reported = false;
+        complete = false;
+    }
+
     @Override
     public String toString() {
         return "Usage[in=" + input + " out=" + output + " cr=" + cacheRead + " cw=" + cacheWrite + " cw1h="
-                + cacheWrite1h + " reasoning=" + reasoning + " reported=" + reported + " estimated=" + estimated + "]";
+                + cacheWrite1h + " reasoning=" + reasoning + " reported=" + reported + " estimated=" + estimated
+                + (invalid == null ? "" : " invalid=" + invalid) + "]";
     }
 }

@@ -59,6 +59,10 @@ public class ApiKey extends PanacheEntityBase {
     @Column(name = "tokens_per_minute")
     public Integer tokensPerMinute;
 
+    /** Calls in flight at once; null: the gateway's default. */
+    @Column(name = "max_in_flight")
+    public Integer maxInFlight;
+
     @Column(name = "revoked_at")
     public Instant revokedAt;
 

@@ -16,6 +16,7 @@ public record CreatedKey(
         List<String> allowedModels,
         Integer requestsPerMinute,
         Integer tokensPerMinute,
+        Integer maxInFlight,
         Instant createdAt,
         boolean service,
         String workload,

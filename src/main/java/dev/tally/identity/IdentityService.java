@@ -2,8 +2,10 @@ package dev.tally.identity;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +21,10 @@ import jakarta.transaction.Transactional.TxType;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
+import dev.tally.access.LastUse;
+import dev.tally.access.audit.AuditChange;
+import dev.tally.access.audit.AuditLog;
+import dev.tally.access.audit.AuditTarget;
 import dev.tally.platform.ApiException;
 import dev.tally.workload.WorkloadRegistry;
 import io.quarkus.panache.common.Sort;
@@ -36,10 +42,15 @@ public class IdentityService {
     private static final int MAX_MODEL_NAME = 200;
 
     private final Event<KeysChanged> keysChanged;
+    private final AuditLog audit;
+    private final LastUse lastUse;
     private final WorkloadRegistry workloads;
 
-    public IdentityService(Event<KeysChanged> keysChanged, WorkloadRegistry workloads) {
+    public IdentityService(Event<KeysChanged> keysChanged, AuditLog audit, LastUse lastUse,
+            WorkloadRegistry workloads) {
         this.keysChanged = keysChanged;
+        this.audit = audit;
+        this.lastUse = lastUse;
         this.workloads = workloads;
     }
 
@@ -56,7 +67,9 @@ public class IdentityService {
         t.name = name;
         t.department = req.department().trim();
         persist(t, "name: a team named '" + name + "' already exists");
-        return TeamView.of(reload(t));
+        TeamView view = TeamView.of(reload(t));
+        audit.record(AuditTarget.TEAM, AuditChange.CREATE, t.id, null, view);
+        return view;
     }
 
     @Transactional(TxType.SUPPORTS)
@@ -91,7 +104,9 @@ public class IdentityService {
         e.teamId = req.teamId();
         e.githubLogin = login;
         persist(e, "email: an employee with e-mail " + email + " or GitHub login " + login + " already exists");
-        return EmployeeView.of(reload(e));
+        EmployeeView view = EmployeeView.of(reload(e));
+        audit.record(AuditTarget.EMPLOYEE, AuditChange.CREATE, e.id, null, view);
+        return view;
     }
 
     @Transactional(TxType.SUPPORTS)
@@ -117,6 +132,7 @@ public class IdentityService {
     @Transactional
     public EmployeeView updateEmployee(UUID id, EmployeeUpdate req) {
         Employee e = requireEmployee(id);
+        EmployeeView before = EmployeeView.of(e);
         if (req.email() != null) {
             String email = normaliseEmail(req.email());
             checkEmailFree(email, id);
@@ -138,13 +154,14 @@ public class IdentityService {
             requireTeamField(req.teamId());
             e.teamId = req.teamId();
         }
-        return saveEmployee(e, oldTeam);
+        return saveEmployee(e, oldTeam, before);
     }
 
     /** PUT: the employee becomes exactly what is given (a missing githubLogin removes it). */
     @Transactional
     public EmployeeView replaceEmployee(UUID id, NewEmployee req) {
         Employee e = requireEmployee(id);
+        EmployeeView before = EmployeeView.of(e);
         String email = normaliseEmail(req.email());
         checkEmailFree(email, id);
         requireTeamField(req.teamId());
@@ -155,10 +172,10 @@ public class IdentityService {
         e.name = req.name().trim();
         e.teamId = req.teamId();
         e.githubLogin = login;
-        return saveEmployee(e, oldTeam);
+        return saveEmployee(e, oldTeam, before);
     }
 
-    private EmployeeView saveEmployee(Employee e, UUID oldTeam) {
+    private EmployeeView saveEmployee(Employee e, UUID oldTeam, EmployeeView before) {
         try {
             e.flush();
         } catch (PersistenceException ex) {
@@ -173,7 +190,9 @@ public class IdentityService {
             keysChanged.fire(new KeysChanged(entries));
             LOG.infof("employee %s moved from team %s to team %s", e.id, oldTeam, e.teamId);
         }
-        return EmployeeView.of(e);
+        EmployeeView after = EmployeeView.of(e);
+        audit.record(AuditTarget.EMPLOYEE, AuditChange.UPDATE, e.id, before, after);
+        return after;
     }
 
     // ---- keys ----------------------------------------------------------------------------------
@@ -236,13 +255,16 @@ public class IdentityService {
         k.expiresAt = req.expiresAt();
         k.requestsPerMinute = req.requestsPerMinute();
         k.tokensPerMinute = req.tokensPerMinute();
+        k.maxInFlight = req.maxInFlight();
         k.persistAndFlush();
         reload(k);
         keysChanged.fire(new KeysChanged(List.of(entry(k, teamId))));
+        audit.record(AuditTarget.KEY, AuditChange.CREATE, k.id, null, KeyView.of(k, Instant.now(), null));
         LOG.infof("key %s (%s) created for %s %s", k.id, k.prefix, employeeId == null ? "team" : "employee",
                 employeeId == null ? teamId : employeeId);
         return new CreatedKey(k.id, raw, k.prefix, employeeId, teamId, k.name, k.expiresAt, models,
-                k.requestsPerMinute, k.tokensPerMinute, k.createdAt, employeeId == null, k.workload, k.workloadHeader);
+                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.createdAt, employeeId == null, k.workload,
+                k.workloadHeader);
     }
 
     @Transactional(TxType.SUPPORTS)
@@ -251,12 +273,36 @@ public class IdentityService {
         List<ApiKey> list = employeeId == null
                 ? ApiKey.listAll(Sort.by("createdAt"))
                 : ApiKey.list("employeeId", Sort.by("createdAt"), employeeId);
-        return list.stream().map(k -> KeyView.of(k, now)).toList();
+        Map<UUID, Instant> used = lastUsed(list.stream().map(k -> k.id).toList());
+        return list.stream().map(k -> KeyView.of(k, now, used.get(k.id))).toList();
     }
 
     @Transactional(TxType.SUPPORTS)
     public KeyView key(UUID id) {
-        return KeyView.of(requireKey(id), Instant.now());
+        ApiKey k = requireKey(id);
+        return KeyView.of(k, Instant.now(), lastUsed(List.of(k.id)).get(k.id));
+    }
+
+    /** Last use per key: written ones from api_key_last_use, newer ones of this instance from memory. */
+    private Map<UUID, Instant> lastUsed(List<UUID> keys) {
+        Map<UUID, Instant> out = new HashMap<>();
+        if (keys.isEmpty()) {
+            return out;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> rows = ApiKey.getEntityManager()
+                .createNativeQuery("SELECT key_id, used_at FROM api_key_last_use WHERE key_id IN (:ids)")
+                .setParameter("ids", keys).getResultList();
+        for (Object[] r : rows) {
+            out.put((UUID) r[0], r[1] instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) r[1]);
+        }
+        for (UUID k : keys) {
+            Instant pending = lastUse.pending(LastUse.Kind.KEY, k);
+            if (pending != null) {
+                out.merge(k, pending, LastUse::latest);
+            }
+        }
+        return out;
     }
 
     /** Revokes a key for good; revoking a revoked key changes nothing. */
@@ -264,12 +310,14 @@ public class IdentityService {
     public KeyView revokeKey(UUID id) {
         ApiKey k = requireKey(id);
         if (k.revokedAt == null) {
+            KeyView before = KeyView.of(k, Instant.now(), null);
             k.revokedAt = Instant.now();
             k.flush();
             keysChanged.fire(new KeysChanged(List.of(entry(k, teamOf(k)))));
+            audit.record(AuditTarget.KEY, AuditChange.REVOKE, k.id, before, KeyView.of(k, Instant.now(), null));
             LOG.infof("key %s (%s) revoked", k.id, k.prefix);
         }
-        return KeyView.of(k, Instant.now());
+        return KeyView.of(k, Instant.now(), null);
     }
 
     // ---- helpers -------------------------------------------------------------------------------
@@ -282,8 +330,8 @@ public class IdentityService {
     static KeyEntry entry(ApiKey k, UUID teamId) {
         Set<String> models = k.allowedModels == null ? Set.of() : Set.copyOf(List.of(k.allowedModels));
         ResolvedKey resolved = new ResolvedKey(k.id, k.prefix, k.employeeId, teamId, models, k.expiresAt,
-                k.requestsPerMinute, k.tokensPerMinute, k.workload, k.workloadHeader);
-        return new KeyEntry(k.keyHash, resolved, k.revokedAt != null);
+                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.workload, k.workloadHeader);
+        return new KeyEntry(k.keyHash, resolved, k.revokedAt);
     }
 
     private static List<String> allowedModels(List<String> given) {

@@ -25,6 +25,7 @@ import jakarta.enterprise.event.TransactionPhase;
 
 import org.jboss.logging.Logger;
 
+import dev.tally.access.LastUse;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.Ticker;
@@ -45,8 +46,8 @@ public class KeyCache implements KeyLookup {
 
     private static final String SELECT = """
             SELECT k.id, k.key_hash, k.prefix, k.employee_id, coalesce(k.team_id, e.team_id) AS team_id,
-                   k.allowed_models, k.expires_at, k.requests_per_minute, k.tokens_per_minute, k.revoked_at,
-                   k.updated_at, k.workload, k.workload_header
+                   k.allowed_models, k.expires_at, k.requests_per_minute, k.tokens_per_minute, k.max_in_flight,
+                   k.revoked_at, k.updated_at, k.workload, k.workload_header
               FROM api_key k LEFT JOIN employee e ON e.id = k.employee_id
             """;
 
@@ -55,6 +56,8 @@ public class KeyCache implements KeyLookup {
     private final Roles roles;
     private final Clock clock;
     private final Ticker ticker;
+    /** A valid lookup is a use of the key: recorded in memory, written in batches (no write per call). */
+    private final LastUse lastUse;
 
     private final Map<String, KeyEntry> byHash = new ConcurrentHashMap<>();
     private final Map<UUID, KeyEntry> byId = new ConcurrentHashMap<>();
@@ -64,12 +67,14 @@ public class KeyCache implements KeyLookup {
     private volatile boolean loaded;
     private ScheduledExecutorService poller;
 
-    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles, Clock clock, Ticker ticker) {
+    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles, Clock clock, Ticker ticker,
+            LastUse lastUse) {
         this.dataSource = dataSource;
         this.config = config;
         this.roles = roles;
         this.clock = clock;
         this.ticker = ticker;
+        this.lastUse = lastUse;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -102,11 +107,12 @@ public class KeyCache implements KeyLookup {
             return new Result(Status.UNKNOWN, null);
         }
         if (e.revoked()) {
-            return new Result(Status.REVOKED, e.key());
+            return new Result(Status.REVOKED, e.key(), e.revokedAt());
         }
         if (e.key().expiredAt(clock.instant())) {
             return new Result(Status.EXPIRED, e.key());
         }
+        lastUse.used(LastUse.Kind.KEY, e.key().keyId());
         return new Result(Status.VALID, e.key());
     }
 
@@ -191,8 +197,10 @@ public class KeyCache implements KeyLookup {
                 expires == null ? null : expires.toInstant(),
                 (Integer) rs.getObject("requests_per_minute"),
                 (Integer) rs.getObject("tokens_per_minute"),
+                (Integer) rs.getObject("max_in_flight"),
                 rs.getString("workload"),
                 rs.getBoolean("workload_header"));
-        return new KeyEntry(rs.getString("key_hash"), key, rs.getObject("revoked_at") != null);
+        OffsetDateTime revoked = rs.getObject("revoked_at", OffsetDateTime.class);
+        return new KeyEntry(rs.getString("key_hash"), key, revoked == null ? null : revoked.toInstant());
     }
 }

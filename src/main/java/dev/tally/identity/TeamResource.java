@@ -12,7 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
-/** Teams admin API (the admin token is checked by {@code AdminAuthFilter}). */
+/** Teams admin API (admins only: the HTTP permission on /api/admin/* in application.properties). */
 @Path("/api/admin/teams")
 public class TeamResource {
 

@@ -1,5 +1,6 @@
 package dev.tally.platform;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,6 +47,7 @@ public final class EmbeddedServices implements AutoCloseable {
         Set<Role> roles = Role.parse(Settings.get("TALLY_ROLES").orElse(null));
         DataDir dataDir = DataDir.open(Path.of(Settings.get("TALLY_DATA_DIR").orElse("./data")));
         System.setProperty("tally.data-dir", dataDir.root().toString());
+        sessionKey(dataDir);
         Duration wait = Duration.ofSeconds(Settings.getInt("TALLY_STARTUP_WAIT_SECONDS", 30));
         CompletableFuture<EmbeddedKafka> kafka = null;
         EmbeddedDatabase db = null;
@@ -83,6 +85,26 @@ public final class EmbeddedServices implements AutoCloseable {
             }
             dataDir.close();
             throw e;
+        }
+    }
+
+    static final String SESSION_KEY = "quarkus.http.auth.session.encryption-key";
+
+    /**
+     * The key that encrypts sign-in session cookies: configured, or generated once into
+     * {@code <data dir>/session-key} so that sessions survive a restart (Quarkus would otherwise
+     * make a new one per start, and log it). Instances behind one load balancer need the same key:
+     * set QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY on each.
+     */
+    static void sessionKey(DataDir dataDir) {
+        if (System.getProperty(SESSION_KEY) == null && System.getenv("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY") == null) {
+            Path file = dataDir.resolve("session-key");
+            try {
+                System.setProperty(SESSION_KEY, SecretFiles.readOrCreate(file, "", "the session key").value());
+            } catch (IOException e) {
+                throw new StartupException("cannot read or write the session key at " + file + ": " + e.getMessage()
+                        + ": set QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY or make TALLY_DATA_DIR writable", e);
+            }
         }
     }
 

@@ -4,22 +4,53 @@ import java.util.stream.Collectors;
 
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 
-/** The one exception mapper of the REST API: every error leaves as RFC 7807 problem+json. */
+/**
+ * The one exception mapper of the REST API: every error leaves as RFC 7807 problem+json, except that
+ * a refused page (a browser asking for HTML outside /api) gets the same words as a small HTML page.
+ */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
+    private final Template errorPage;
+
+    public ProblemMapper(@Location("error.html") Template errorPage) {
+        this.errorPage = errorPage;
+    }
+
     @ServerExceptionMapper
-    public Response api(ApiException e, UriInfo uri) {
+    public Response api(ApiException e, UriInfo uri, HttpHeaders headers) {
+        if (wantsPage(uri, headers)) {
+            Response.Status s = Response.Status.fromStatusCode(e.status());
+            return Response.status(e.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                    .entity(errorPage.data("status", e.status()).data("title", s == null ? "Error" : s.getReasonPhrase())
+                            .data("detail", e.getMessage()).render())
+                    .build();
+        }
         return problem(e.status(), e.getMessage(), uri);
+    }
+
+    /** A page request from a browser: not the API or a chart, and HTML accepted. */
+    static boolean wantsPage(UriInfo uri, HttpHeaders headers) {
+        String path = uri == null ? "" : uri.getPath();
+        if (path.startsWith("/api/") || path.startsWith("/charts/") || headers == null) {
+            return false;
+        }
+        return headers.getAcceptableMediaTypes().stream().anyMatch(m -> m.isCompatible(MediaType.TEXT_HTML_TYPE)
+                && !m.isWildcardType());
     }
 
     @ServerExceptionMapper

@@ -14,11 +14,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
 /**
- * Files that hold a secret Tally generates (the admin token, the embedded PostgreSQL password). They
+ * Files that hold a secret Tally generates (the admin token, the embedded PostgreSQL password, the
+ * local admin password, the session key). They
  * are owner-only from the moment they exist: created with mode {@code rw-------} by the same call that
  * creates them, then written, so no other account can open one even for an instant. An existing file
  * that others may read (a copy restored with the wrong mode, an edit by hand) is tightened to
@@ -49,6 +51,11 @@ public final class SecretFiles {
      * @param what names the secret in log lines and errors, e.g. "the admin token"
      */
     public static Secret readOrCreate(Path file, String prefix, String what) throws IOException {
+        return readOrCreate(file, () -> prefix + generate(), what);
+    }
+
+    /** As {@link #readOrCreate(Path, String, String)}, with the new secret from {@code generator}. */
+    public static Secret readOrCreate(Path file, Supplier<String> generator, String what) throws IOException {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
                 throw new IOException(file + " (" + what + ") is not a regular file: remove it so that Tally "
@@ -61,7 +68,7 @@ public final class SecretFiles {
             }
             LOG.warnf("%s in %s is empty (an earlier start stopped while writing it): generating a new one", what, file);
         }
-        String value = prefix + generate();
+        String value = generator.get();
         write(file, value);
         return new Secret(value, true);
     }

@@ -13,6 +13,10 @@ import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import dev.tally.access.audit.AuditChange;
+import dev.tally.access.audit.AuditLog;
+import dev.tally.access.audit.AuditTarget;
+
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
@@ -34,10 +38,12 @@ public class PriceService {
 
     private final PriceCatalog catalog = PriceCatalog.load();
     private final PricingConfig config;
+    private final AuditLog audit;
     private volatile Map<String, Price> overrides = Map.of();
     private final Map<String, Price> memo = new ConcurrentHashMap<>();
 
-    public PriceService(PricingConfig config) {
+    public PriceService(PricingConfig config, AuditLog audit) {
+        this.audit = audit;
         this.config = config;
     }
 
@@ -114,6 +120,7 @@ public class PriceService {
     /** Stores an override and applies it on this instance at once. */
     @Transactional
     public Price override(String model, Price.Rates rates, String note) {
+        Price before = overrides.get(model);
         PriceOverride row = PriceOverride.findById(model);
         if (row == null) {
             row = new PriceOverride();
@@ -131,13 +138,19 @@ public class PriceService {
         next.put(model, row.toPrice());
         overrides = Map.copyOf(next);
         memo.clear();
+        audit.record(AuditTarget.PRICE, before == null ? AuditChange.CREATE : AuditChange.UPDATE, model, before,
+                row.toPrice());
         return row.toPrice();
     }
 
     /** Removes an override; the catalog price applies again. False when there was none. */
     @Transactional
     public boolean removeOverride(String model) {
+        Price before = overrides.get(model);
         boolean deleted = PriceOverride.deleteById(model);
+        if (deleted) {
+            audit.record(AuditTarget.PRICE, AuditChange.DELETE, model, before, null);
+        }
         Map<String, Price> next = new HashMap<>(overrides);
         next.remove(model);
         overrides = Map.copyOf(next);

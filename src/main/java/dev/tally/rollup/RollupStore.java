@@ -141,6 +141,7 @@ public class RollupStore {
                         : new HashSet<>(batch.usage.keySet());
                 long t1 = System.nanoTime();
                 Set<String> newOutcomes = insertOutcomes(c, batch.outcomes.values());
+                PrFactRows.insert(c, batch.outcomes.values(), newOutcomes, mapper);
                 writeDeadLetters(c, batch.deadLetters);
                 if (!newUsage.isEmpty() || !newOutcomes.isEmpty()) {
                     rollups.write(c, counted(batch.usage.values(), newUsage, UsageEvent::id),

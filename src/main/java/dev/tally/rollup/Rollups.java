@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
@@ -29,7 +28,10 @@ import dev.tally.rollup.RollupTable.Column;
  *   usage_team_month    month × team                                per team over whole months
  *   usage_model_day     day × provider × model (org)                org: per day, per model
  *   employee_activity   team × employee × year, a bit per day       active users (a distinct count)
- *   usage_hourly        hour × team                                 written, not read yet (budgets, issue 9)
+ *   usage_key_day       day × key × employee                        key and employee budgets
+ *   usage_key_month     month × key × employee                      key and employee budgets over months
+ *   usage_hourly        local hour × key × employee × team          spike detection (budgets)
+ *   refusal_team_day    day × team × key × reason                   calls the gateway refused
  *   outcome_team_day    day × team × kind × ai × severity           outcomes and their ROI value
  *   outcome_team_month  month × team × kind × ai × severity
  *   outcome_org_day     day × kind × ai × severity (org)
@@ -39,11 +41,13 @@ import dev.tally.rollup.RollupTable.Column;
  *   outcome_workload_day  day × team × workload × kind                                 cost per outcome
  * </pre>
  *
- * A service key's calls have no employee: {@code usage_daily} keeps them under {@link #NO_EMPLOYEE},
- * and neither activity table counts them (they are not people adopting AI).
- *
- * Days and months are the organisation's ({@link OrgCalendar}). A new breakdown is one more table
- * here plus its migration. The org-wide tables are written last: two consumers
+ * A service key's calls have no employee: the per-person tables ({@code usage_daily}, the per-key
+ * ones) keep them under {@link #NO_EMPLOYEE}, and neither activity table counts them (they are not
+ * people adopting AI). A call the gateway refused ({@link UsageEvent#refused()}) is not usage: it has
+ * no tokens, no cost, often no model or provider, and its person did not use AI. It goes to
+ * {@code refusal_team_day} only, so that a revoked key hammered in a loop shows there, by reason, and
+ * not as requests or adoption. Days and months are the organisation's ({@link OrgCalendar}). A new
+ * breakdown is one more table here plus its migration. The org-wide tables are written last: two consumers
  * share their rows, and holding their locks only until the commit keeps them from queueing longer.
  */
 public final class Rollups {
@@ -74,7 +78,8 @@ public final class Rollups {
     private final List<RollupTable<Map.Entry<Detail, UsageSums>>> perTeamUsage;
     private final RollupTable<Map.Entry<Detail, UsageSums>> activity;
     private final RollupTable<Map.Entry<Detail, UsageSums>> modelDay;
-    private final RollupTable<UsageEvent> hourly;
+    private final List<RollupTable<UsageEvent>> perKey;
+    private final RollupTable<UsageEvent> refusals;
     private final List<RollupTable<OutcomeEvent>> perTeamOutcomes;
     private final RollupTable<OutcomeEvent> outcomeOrgDay;
     private final RollupTable<Map.Entry<WorkloadDetail, UsageSums>> workloadDay;
@@ -99,12 +104,28 @@ public final class Rollups {
                 RollupTable.usage("usage_team_month", List.of(month, team), Map.Entry::getValue),
                 activity);
         modelDay = RollupTable.usage("usage_model_day", List.of(day, provider, model), Map.Entry::getValue);
-        // Absolute hours (UTC), whatever the zone: an hour is an hour in every zone but a few.
-        hourly = new RollupTable<UsageEvent>("usage_hourly",
-                List.of(Rollups.<UsageEvent>col("hour", "timestamptz", e -> e.time().truncatedTo(ChronoUnit.HOURS)),
-                        Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId)),
-                List.of(UsageMeasure.REQUESTS, UsageMeasure.COST_NANOS, UsageMeasure.UNPRICED_REQUESTS).stream()
-                        .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList());
+        // Budgets read spend per key and person from these, as team budgets read usage_team_*: requests, cost and
+        // unpriced calls are all a budget shows. An hour is the organisation's local hour (its first instant), so a
+        // local midnight is always an hour's start, in a zone offset by half an hour as well.
+        List<Column<UsageEvent>> spend = List.of(UsageMeasure.REQUESTS, UsageMeasure.COST_NANOS,
+                UsageMeasure.UNPRICED_REQUESTS).stream()
+                .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList();
+        Column<UsageEvent> keyId = col("key_id", "uuid", UsageEvent::keyId);
+        Column<UsageEvent> employeeId = col("employee_id", "uuid",
+                e -> e.employeeId() == null ? NO_EMPLOYEE : e.employeeId());
+        perKey = List.of(
+                new RollupTable<>("usage_key_day", List.of(col("day", "date", e -> calendar.date(e.time())), keyId,
+                        employeeId), spend),
+                new RollupTable<>("usage_key_month", List.of(col("month", "date",
+                        e -> calendar.date(e.time()).withDayOfMonth(1)), keyId, employeeId), spend),
+                new RollupTable<>("usage_hourly", List.of(col("hour", "timestamptz", e -> calendar.hour(e.time())),
+                        keyId, employeeId, col("team_id", "uuid", UsageEvent::teamId)), spend));
+        refusals = new RollupTable<UsageEvent>("refusal_team_day",
+                List.of(Rollups.<UsageEvent>col("day", "date", e -> calendar.date(e.time())),
+                        Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
+                        Rollups.<UsageEvent>col("key_id", "uuid", UsageEvent::keyId),
+                        Rollups.<UsageEvent>col("reason", "text", UsageEvent::refusal)),
+                List.of(Rollups.<UsageEvent>col("requests", "int8", e -> 1L)));
         Column<OutcomeEvent> kind = col("kind", "text", OutcomeEvent::kind);
         Column<OutcomeEvent> ai = col("ai_assisted", "bool", OutcomeEvent::aiAssisted);
         Column<OutcomeEvent> severity = col("severity", "text",
@@ -144,12 +165,19 @@ public final class Rollups {
     }
 
     /** Writes the counted events into every rollup table. */
-    void write(Connection c, Collection<UsageEvent> usage, Collection<OutcomeEvent> outcomes) throws SQLException {
+    void write(Connection c, Collection<UsageEvent> events, Collection<OutcomeEvent> outcomes) throws SQLException {
         Map<Detail, UsageSums> detail = new TreeMap<>(Detail.ORDER);
         Map<WorkloadDetail, UsageSums> workloads = new TreeMap<>(WorkloadDetail.ORDER);
+        List<UsageEvent> usage = new ArrayList<>(events.size());
+        List<UsageEvent> refused = new ArrayList<>();
         List<UsageEvent> inRuns = new ArrayList<>();
-        List<UsageEvent> ofPeople = new ArrayList<>(usage.size());
-        for (UsageEvent e : usage) {
+        List<UsageEvent> ofPeople = new ArrayList<>(events.size());
+        for (UsageEvent e : events) {
+            if (e.refused()) {
+                refused.add(e);
+                continue;
+            }
+            usage.add(e);
             LocalDate day = calendar.date(e.time());
             boolean service = e.employeeId() == null;
             detail.computeIfAbsent(new Detail(day, e.teamId(), service ? NO_EMPLOYEE : e.employeeId(), e.provider(),
@@ -168,7 +196,10 @@ public final class Rollups {
             t.write(c, t == activity ? detail.entrySet().stream().filter(e -> !NO_EMPLOYEE.equals(e.getKey().employee()))
                     .toList() : detail.entrySet());
         }
-        hourly.write(c, usage);
+        for (RollupTable<UsageEvent> t : perKey) {
+            t.write(c, usage);
+        }
+        refusals.write(c, refused);
         for (RollupTable<OutcomeEvent> t : perTeamOutcomes) {
             t.write(c, outcomes);
         }

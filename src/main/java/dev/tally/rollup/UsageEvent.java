@@ -10,19 +10,24 @@ import dev.tally.workload.ClientDetector;
 import dev.tally.workload.WorkloadNames;
 
 /**
- * A validated usage event, reduced to what the rollups need.
+ * A validated usage event, reduced to what the rollups need. A call the gateway refused
+ * ({@link CallOutcome#REJECTED}) is counted apart, per key and reason ({@code refusal_team_day}):
+ * it may have no employee, provider or model, and it is not usage.
  *
  * @param employeeId null for a service key's call (never counted in adoption)
- * @param tokens one count per {@link TokenKind}, by ordinal
+ * @param keyId    the gateway key, or {@link #NO_KEY} for a call refused before its key was known
+ * @param tokens   one count per {@link TokenKind}, by ordinal
  * @param workload never null ({@code interactive} when the event named none)
- * @param runId null when the call named no run
- * @param client never null ({@code other} when the event named none)
+ * @param runId    null when the call named no run
+ * @param client   never null ({@code other} when the event named none)
+ * @param refusal  why the gateway refused the call ({@code revoked}, …); null for any other call
  */
 public record UsageEvent(
         String id,
         Instant time,
         UUID teamId,
         UUID employeeId,
+        UUID keyId,
         String provider,
         String model,
         CallOutcome outcome,
@@ -31,14 +36,23 @@ public record UsageEvent(
         long costNanos,
         String workload,
         String runId,
-        String client) {
+        String client,
+        String refusal) {
 
-    /** An interactive call of an unknown tool, in no run (events from before workloads). */
-    public UsageEvent(String id, Instant time, UUID teamId, UUID employeeId, String provider, String model,
-            CallOutcome outcome, long[] tokens, boolean priced, long costNanos) {
-        this(id, time, teamId, employeeId, provider, model, outcome, tokens, priced, costNanos,
-                WorkloadNames.INTERACTIVE, null, ClientDetector.OTHER);
+    /** A call that was not refused: interactive, of an unknown tool, in no run. */
+    public UsageEvent(String id, Instant time, UUID teamId, UUID employeeId, UUID keyId, String provider,
+            String model, CallOutcome outcome, long[] tokens, boolean priced, long costNanos) {
+        this(id, time, teamId, employeeId, keyId, provider, model, outcome, tokens, priced, costNanos,
+                WorkloadNames.INTERACTIVE, null, ClientDetector.OTHER, null);
     }
+
+    /** Whether the gateway refused the call: counted apart, not as usage. */
+    public boolean refused() {
+        return outcome == CallOutcome.REJECTED;
+    }
+
+    /** The key of a call without one (refused before its key was known): rollups keyed by key file it here. */
+    public static final UUID NO_KEY = new UUID(0, 0);
 
     public long tokens(TokenKind kind) {
         return tokens[kind.ordinal()];

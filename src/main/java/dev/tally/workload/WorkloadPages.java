@@ -11,6 +11,8 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Viewers;
+import dev.tally.access.page.Navs;
 import dev.tally.dashboard.page.PageContext;
 import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.ReportService;
@@ -20,7 +22,10 @@ import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.time.OrgCalendar;
 
-/** The Workloads page and a page per workload (its runs), from the workloads report. */
+/**
+ * The Workloads page and a page per workload (its runs), from the workloads report. Both span every
+ * team: for viewers who see all teams (a team lead sees their team's tools on the team page).
+ */
 @Path("/workloads")
 @Produces(MediaType.TEXT_HTML)
 @Blocking
@@ -39,12 +44,17 @@ public class WorkloadPages {
     private final ReportService dashboards;
     private final Roles roles;
     private final OrgCalendar calendar;
+    private final Viewers viewers;
+    private final Navs navs;
 
-    public WorkloadPages(WorkloadReportService reports, ReportService dashboards, Roles roles, OrgCalendar calendar) {
+    public WorkloadPages(WorkloadReportService reports, ReportService dashboards, Roles roles, OrgCalendar calendar,
+            Viewers viewers, Navs navs) {
         this.reports = reports;
         this.dashboards = dashboards;
         this.roles = roles;
         this.calendar = calendar;
+        this.viewers = viewers;
+        this.navs = navs;
     }
 
     @GET
@@ -52,7 +62,7 @@ public class WorkloadPages {
             @QueryParam("to") String to) {
         Period period = period(preset, from, to);
         PageContext page = PageContext.of("Workloads", "workloads", "/workloads", period, calendar.today(),
-                dashboards.demoData(), null);
+                dashboards.demoData(), null, navs.current());
         WorkloadReport.Overview o = reports.overview(period, null);
         String csv = "/api/reports/workloads" + page.query() + "&format=csv&table=";
         return Templates.list(page, o, WorkloadTables.workloads(o.workloads()), csv + "workloads",
@@ -66,7 +76,7 @@ public class WorkloadPages {
         Period period = period(preset, from, to);
         WorkloadReport.Detail d = reports.workload(name, period);
         PageContext page = PageContext.of(name, "workloads", "/workloads/" + name, period, calendar.today(),
-                dashboards.demoData(), null);
+                dashboards.demoData(), null, navs.current());
         String csv = "/api/reports/workloads/" + name + page.query() + "&format=csv&table=";
         return Templates.workload(page, d, WorkloadTables.usd(d.workload().usage().costNanos()),
                 d.workload().costPerBugCaughtNanos() == null ? null : WorkloadTables.usd(d.workload().costPerBugCaughtNanos()),
@@ -78,6 +88,7 @@ public class WorkloadPages {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
         }
+        viewers.current().requireAllTeams();
         return Period.parse(preset, from, to, calendar.today());
     }
 }

@@ -11,15 +11,17 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
 
-import dev.tally.dashboard.report.Period;
+import dev.tally.access.Viewers;
 import dev.tally.dashboard.report.CsvDownload;
+import dev.tally.dashboard.report.Period;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
  * {@code GET /api/reports/workloads[?from=&to=|preset=][&teamId=]} (CSV tables: workloads, tools) and
  * {@code GET /api/reports/workloads/{name}} (CSV tables: runs, models, tools), as the other reports
- * take periods and {@code format=csv&table=}. docs/workloads.md.
+ * take periods and {@code format=csv&table=}. docs/workloads.md. Every team's workloads, and a
+ * workload's runs across teams, need a viewer who sees all teams; one team's, its detail.
  */
 @Path("/api/reports/workloads")
 @Blocking
@@ -27,18 +29,26 @@ public class WorkloadReportResource {
 
     private final WorkloadReportService reports;
     private final OrgCalendar calendar;
+    private final Viewers viewers;
 
-    public WorkloadReportResource(WorkloadReportService reports, OrgCalendar calendar) {
+    public WorkloadReportResource(WorkloadReportService reports, OrgCalendar calendar, Viewers viewers) {
         this.reports = reports;
         this.calendar = calendar;
+        this.viewers = viewers;
     }
 
     @GET
     public Response overview(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("teamId") String teamId, @QueryParam("format") String format,
             @QueryParam("table") String table) {
+        UUID team = team(teamId);
+        if (team == null) {
+            viewers.current().requireAllTeams();
+        } else {
+            viewers.current().requireTeamDetail(team);
+        }
         Period period = Period.parse(preset, from, to, calendar.today());
-        WorkloadReport.Overview o = reports.overview(period, team(teamId));
+        WorkloadReport.Overview o = reports.overview(period, team);
         if (CsvDownload.wanted(format)) {
             String t = table == null ? "workloads" : table;
             return CsvDownload.of("workloads", period, t, switch (t) {
@@ -55,6 +65,7 @@ public class WorkloadReportResource {
     public Response workload(@PathParam("name") String name, @QueryParam("preset") String preset,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("format") String format,
             @QueryParam("table") String table) {
+        viewers.current().requireAllTeams();
         Period period = Period.parse(preset, from, to, calendar.today());
         WorkloadReport.Detail d = reports.workload(name, period);
         if (CsvDownload.wanted(format)) {

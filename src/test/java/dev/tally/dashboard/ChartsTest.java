@@ -1,6 +1,5 @@
 package dev.tally.dashboard;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
@@ -23,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.tally.access.Access;
 import dev.tally.demo.DemoHistory.SeededTeam;
 import dev.tally.platform.TallyServices;
 
@@ -63,22 +63,22 @@ class ChartsTest {
 
     @Test
     void svgIsServedToo() {
-        String svg = given().get("/charts/org/spend-vs-value.svg?preset=30d").then().statusCode(200)
+        String svg = Access.leader().get("/charts/org/spend-vs-value.svg?preset=30d").then().statusCode(200)
                 .contentType("image/svg+xml").extract().asString();
         assertThat(svg).startsWith("<?xml").contains("<svg").contains("Spend").contains("Value");
     }
 
     @Test
     void unknownPanelsAndBadSizesAreProblems() {
-        given().get("/charts/org/nope.png").then().statusCode(404);
-        given().get("/charts/nope/spend-vs-value.png").then().statusCode(404);
-        given().get("/charts/org/teams.png").then().statusCode(400); // a table panel, not a chart
-        given().get("/charts/org/spend-vs-value.png?width=99999").then().statusCode(400);
-        given().get("/charts/team/spend-vs-value.png").then().statusCode(400); // needs ?team=
+        Access.leader().get("/charts/org/nope.png").then().statusCode(404);
+        Access.leader().get("/charts/nope/spend-vs-value.png").then().statusCode(404);
+        Access.leader().get("/charts/org/teams.png").then().statusCode(400); // a table panel, not a chart
+        Access.leader().get("/charts/org/spend-vs-value.png?width=99999").then().statusCode(400);
+        Access.leader().get("/charts/team/spend-vs-value.png").then().statusCode(400); // needs ?team=
     }
 
     private static BufferedImage png(String path, String name) throws IOException {
-        byte[] bytes = given().get(path).then().statusCode(200).contentType("image/png").extract().asByteArray();
+        byte[] bytes = Access.leader().get(path).then().statusCode(200).contentType("image/png").extract().asByteArray();
         Path out = Path.of("target", "charts");
         Files.createDirectories(out);
         Files.write(out.resolve(name + ".png"), bytes);

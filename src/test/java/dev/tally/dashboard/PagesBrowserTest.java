@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
@@ -28,12 +29,13 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.tally.access.Access;
 import dev.tally.demo.DemoHistory.SeededTeam;
 import dev.tally.platform.TallyServices;
 
 /**
- * The org overview and a team page in a real headless Chromium, with screenshots under
- * target/screenshots/. Skipped where /usr/bin/chromium or /usr/bin/chromedriver is missing.
+ * The org overview and a team page in a real headless Chromium, as a signed-in leader, with
+ * screenshots under target/screenshots/. Skipped where /usr/bin/chromium or /usr/bin/chromedriver is missing.
  */
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -81,6 +83,11 @@ class PagesBrowserTest {
     void seed() {
         if (teams == null) {
             teams = DemoRollups.load(dataSource, 90, true);
+        }
+        if (browser.manage().getCookieNamed(Access.SessionCookie.NAME) == null) {
+            // pages are for signed-in people: a leader's session (the sign-in form has its own browser test)
+            browser.get(root + "login");
+            browser.manage().addCookie(new Cookie(Access.SessionCookie.NAME, Access.leaderCookie()));
         }
     }
 

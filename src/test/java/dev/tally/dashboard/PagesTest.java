@@ -1,6 +1,5 @@
 package dev.tally.dashboard;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.tally.access.Access;
 import dev.tally.demo.DemoHistory.SeededTeam;
 import dev.tally.platform.TallyServices;
 
@@ -36,7 +36,7 @@ class PagesTest {
 
     @Test
     void orgOverviewMarksTeamsThatReturnMoreThanTheySpend() {
-        String html = given().get("/?preset=30d").then().statusCode(200).contentType("text/html").extract().asString();
+        String html = Access.leader().get("/?preset=30d").then().statusCode(200).contentType("text/html").extract().asString();
         assertThat(html).contains("DEMO DATA");
         assertThat(html).contains("teams</strong> returned more value than they spent");
         // Platform (high AI-assisted PR rate) pays off, Data Science (heavy reasoning-model spend) does not.
@@ -51,7 +51,7 @@ class PagesTest {
     @Test
     void teamPageShowsPeopleModelsAndMergedPrsWithAttribution() {
         SeededTeam t = teams.get(0);
-        String html = given().get("/teams/" + t.id() + "?preset=30d").then().statusCode(200).extract().asString();
+        String html = Access.leader().get("/teams/" + t.id() + "?preset=30d").then().statusCode(200).extract().asString();
         assertThat(html).contains("Platform").contains(t.profile().models().get(0)).contains("Merged PRs and the attribution rules that fired")
                 .contains("commit-trailer:Co-authored-by Claude").contains("People").contains("@example.test");
         assertThat(html).contains("/charts/team/spend-vs-value.png?from=").contains("team=" + t.id());
@@ -59,9 +59,9 @@ class PagesTest {
 
     @Test
     void modelsAndOperationsPagesRender() {
-        assertThat(given().get("/models").then().statusCode(200).extract().asString())
+        assertThat(Access.leader().get("/models").then().statusCode(200).extract().asString())
                 .contains("Cache-read share").contains(">internal-llama-70b<").contains("Unpriced requests");
-        String ops = given().get("/operations").then().statusCode(200).extract().asString();
+        String ops = Access.leader().get("/operations").then().statusCode(200).extract().asString();
         assertThat(ops).contains("Dead-letter queue").contains("Spool depth").contains("Pipeline lag");
         // The spool card says in words whether events wait, not only raw gauge names.
         assertThat(ops).containsAnyOf("Kafka reachable: nothing waits", "Kafka unreachable: events wait", "no event spool");
@@ -69,7 +69,7 @@ class PagesTest {
 
     @Test
     void aModelWithOnlyUnpricedUsageIsNeverShownAsZeroDollars() {
-        String html = given().get("/models?preset=30d").then().statusCode(200).extract().asString();
+        String html = Access.leader().get("/models?preset=30d").then().statusCode(200).extract().asString();
         int at = html.indexOf(">internal-llama-70b<", html.indexOf("<table"));
         String row = html.substring(html.lastIndexOf("<tr", at), html.indexOf("</tr>", at));
         assertThat(row).contains(">unpriced<").doesNotContain("$0.00");
@@ -79,8 +79,8 @@ class PagesTest {
 
     @Test
     void unknownTeamIsAProblemNotAnError() {
-        given().get("/teams/00000000-0000-0000-0000-00000000abcd").then().statusCode(404);
-        given().get("/teams/nope").then().statusCode(400);
+        Access.leader().get("/teams/00000000-0000-0000-0000-00000000abcd").then().statusCode(404);
+        Access.leader().get("/teams/nope").then().statusCode(400);
     }
 
     private static String rowOf(String html, String teamId) {

@@ -36,6 +36,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
+import dev.tally.access.Access;
 import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.Topics;
@@ -114,7 +115,7 @@ class ReconciliationTest {
         final long expectedRequests = requests;
         String range = "?from=" + today.minusDays(6) + "&to=" + today;
         JsonPath j = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .until(() -> given().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath(),
+                .until(() -> Access.leader().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath(),
                         p -> p.getLong("totals.requests") == expectedRequests && p.getLong("totals.prs_merged") == 12);
 
         // events = rollups
@@ -136,14 +137,14 @@ class ReconciliationTest {
         assertThat(j.getLong("totals.value_nanos")).isEqualTo(8 * 2 * 100 * 1_000_000_000L);
         // report = CSV (people, daily, and the org's team row)
         BigDecimal usd = BigDecimal.valueOf(spend).movePointLeft(9);
-        String people2 = given().get("/api/reports/teams/" + team + range + "&format=csv&table=employees").then().statusCode(200).extract().asString();
+        String people2 = Access.leader().get("/api/reports/teams/" + team + range + "&format=csv&table=employees").then().statusCode(200).extract().asString();
         assertThat(ReportsApiTest.sumColumn(people2, "spend_usd", false)).isEqualByComparingTo(usd);
         assertThat(ReportsApiTest.sumColumn(people2, "requests", false)).isEqualByComparingTo(BigDecimal.valueOf(requests));
-        String daily = given().get("/api/reports/teams/" + team + range + "&format=csv&table=daily").then().statusCode(200).extract().asString();
+        String daily = Access.leader().get("/api/reports/teams/" + team + range + "&format=csv&table=daily").then().statusCode(200).extract().asString();
         assertThat(ReportsApiTest.sumColumn(daily, "spend_usd", false)).isEqualByComparingTo(usd);
         assertThat(ReportsApiTest.sumColumn(daily, "spend_usd", true)).isEqualByComparingTo(usd);
         assertThat(ReportsApiTest.sumColumn(daily, "unpriced_requests", false)).isEqualByComparingTo(BigDecimal.valueOf(unpriced));
-        String teams = given().get("/api/reports/teams" + range + "&format=csv").then().statusCode(200).extract().asString();
+        String teams = Access.leader().get("/api/reports/teams" + range + "&format=csv").then().statusCode(200).extract().asString();
         String row = java.util.Arrays.stream(teams.split("\r\n")).filter(l -> l.endsWith(team)).findFirst().orElseThrow();
         assertThat(ReportsApiTest.column(teams, row, "spend_usd")).isEqualByComparingTo(usd);
         assertThat(ReportsApiTest.column(teams, row, "requests")).isEqualByComparingTo(BigDecimal.valueOf(requests));

@@ -1,6 +1,5 @@
 package dev.tally.dashboard;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
@@ -22,6 +21,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
+import dev.tally.access.Access;
 import dev.tally.identity.Team;
 import dev.tally.platform.TallyServices;
 
@@ -65,13 +65,13 @@ class ReportsApiTest {
     @Test
     void aCachedReportReflectsNewRollupsOnTheNextRequest() {
         String org = "/api/reports/org" + range;
-        long before = teamSpend(given().get(org).then().statusCode(200).extract().jsonPath());
-        assertThat(teamSpend(given().get(org).then().statusCode(200).extract().jsonPath())).isEqualTo(before); // from the cache
+        long before = teamSpend(Access.leader().get(org).then().statusCode(200).extract().jsonPath());
+        assertThat(teamSpend(Access.leader().get(org).then().statusCode(200).extract().jsonPath())).isEqualTo(before); // from the cache
         new RollupFixture(dataSource).usage(TODAY, team, people.get(2), "gpt-4o-mini", 1, 10, 10, 0, 7L, 0);
         // The write moved rollup_version in its own transaction: the very next request rebuilds, no waiting.
-        JsonPath after = given().get(org).then().statusCode(200).extract().jsonPath();
+        JsonPath after = Access.leader().get(org).then().statusCode(200).extract().jsonPath();
         assertThat(teamSpend(after)).isEqualTo(before + 7);
-        JsonPath t = given().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
+        JsonPath t = Access.leader().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
         assertThat(t.getLong("totals.spend_nanos")).isEqualTo(SPEND + 7);
         assertThat(t.getLong("totals.active_users")).isEqualTo(3);
     }
@@ -79,19 +79,19 @@ class ReportsApiTest {
     @Test
     void daysBeforeYesterdayComeFromTheHistorySumsAndALateWriteStillCountsAtOnce() {
         String t = "/api/reports/teams/" + team + range;
-        JsonPath first = given().get(t).then().statusCode(200).extract().jsonPath();
+        JsonPath first = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         long spend = first.getLong("totals.spend_nanos");
         RollupFixture f = new RollupFixture(dataSource);
         // Yesterday: a new version, so the sums are read again.
         f.usage(TODAY.minusDays(1), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 11L, 0);
-        JsonPath recent = given().get(t).then().statusCode(200).extract().jsonPath();
+        JsonPath recent = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         assertThat(recent.getLong("totals.spend_nanos")).isEqualTo(spend + 11);
         assertThat(recent.getLong("totals.active_users")).isEqualTo(3);
         // Four days ago: a late write moves the same version; nothing depends on how late it is.
         f.usage(TODAY.minusDays(4), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 13L, 0);
         f.outcome("rep-" + team + "-late-pr", TODAY.minusDays(5), team, people.get(2), "pr_merged", true, null, null,
                 "[\"label\"]", "org/repo#9");
-        JsonPath late = given().get(t).then().statusCode(200).extract().jsonPath();
+        JsonPath late = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         assertThat(late.getLong("totals.spend_nanos")).isEqualTo(spend + 11 + 13);
         assertThat(late.getLong("totals.prs_merged_ai")).isEqualTo(first.getLong("totals.prs_merged_ai") + 1);
         assertThat(late.getLong("daily.find { it.day == '" + TODAY.minusDays(4) + "' }.metrics.spend_nanos")).isEqualTo(13);
@@ -107,22 +107,22 @@ class ReportsApiTest {
     @Test
     void aWriteForADayOverAMonthOldCountsAtOnceInBothPeriods() {
         String t = "/api/reports/teams/" + team + "?from=" + TODAY.minusDays(59) + "&to=" + TODAY;
-        JsonPath first = given().get(t).then().statusCode(200).extract().jsonPath();
+        JsonPath first = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         RollupFixture f = new RollupFixture(dataSource);
         // 45 days back (the period) and 70 days back (the previous period): whole months of them come
         // from usage_team_month, which the same transaction wrote.
         f.usage(TODAY.minusDays(45), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 17L, 0);
         f.usage(TODAY.minusDays(70), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 19L, 0);
-        JsonPath after = given().get(t).then().statusCode(200).extract().jsonPath();
+        JsonPath after = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         assertThat(after.getLong("totals.spend_nanos")).isEqualTo(first.getLong("totals.spend_nanos") + 17);
         assertThat(after.getLong("previousTotals.spend_nanos")).isEqualTo(first.getLong("previousTotals.spend_nanos") + 19);
         assertThat(after.getLong("daily.find { it.day == '" + TODAY.minusDays(45) + "' }.metrics.spend_nanos")).isEqualTo(17);
         // Once the sums are cached (the same figure twice), a second late write to the same month
         // counts on the very next request.
-        long settled = given().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos");
-        assertThat(given().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos")).isEqualTo(settled);
+        long settled = Access.leader().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos");
+        assertThat(Access.leader().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos")).isEqualTo(settled);
         f.usage(TODAY.minusDays(45), team, people.get(1), "gpt-4o", 1, 10, 10, 0, 23L, 0);
-        assertThat(given().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos"))
+        assertThat(Access.leader().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos"))
                 .isEqualTo(settled + 23);
     }
 
@@ -132,7 +132,7 @@ class ReportsApiTest {
 
     @Test
     void teamReportTotalsFollowTheRoiModel() {
-        JsonPath j = given().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
+        JsonPath j = Access.leader().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
         assertThat(j.getLong("totals.spend_nanos")).isEqualTo(SPEND);
         assertThat(j.getLong("totals.value_nanos")).isEqualTo(VALUE);
         assertThat(j.getLong("totals.requests")).isEqualTo(22);
@@ -150,21 +150,21 @@ class ReportsApiTest {
 
     @Test
     void csvTotalsEqualJsonTotals() {
-        JsonPath org = given().get("/api/reports/org" + range).then().statusCode(200).extract().jsonPath();
+        JsonPath org = Access.leader().get("/api/reports/org" + range).then().statusCode(200).extract().jsonPath();
         Map<String, Object> row = org.getMap("teams.find { it.id == '" + team + "' }.metrics");
         assertThat(((Number) row.get("spend_nanos")).longValue()).isEqualTo(SPEND);
 
-        String employees = given().get("/api/reports/teams/" + team + range + "&format=csv&table=employees")
+        String employees = Access.leader().get("/api/reports/teams/" + team + range + "&format=csv&table=employees")
                 .then().statusCode(200).contentType("text/csv").extract().asString();
         assertThat(sumColumn(employees, "spend_usd", false)).isEqualTo(usd(SPEND));
         assertThat(sumColumn(employees, "spend_usd", true)).isEqualTo(usd(SPEND));
 
-        String daily = given().get("/api/reports/teams/" + team + range + "&format=csv&table=daily").then().statusCode(200)
+        String daily = Access.leader().get("/api/reports/teams/" + team + range + "&format=csv&table=daily").then().statusCode(200)
                 .extract().asString();
         assertThat(sumColumn(daily, "spend_usd", false)).isEqualTo(usd(SPEND));
         assertThat(sumColumn(daily, "value_usd", false)).isEqualTo(usd(VALUE));
 
-        String teams = given().get("/api/reports/org" + range + "&format=csv&table=teams").then().statusCode(200).extract().asString();
+        String teams = Access.leader().get("/api/reports/org" + range + "&format=csv&table=teams").then().statusCode(200).extract().asString();
         String line = Arrays.stream(teams.split("\r\n")).filter(l -> l.contains(team.toString())).findFirst().orElseThrow();
         assertThat(line).contains(usd(SPEND).toPlainString()).contains(usd(VALUE).toPlainString());
         String teamsTotal = Arrays.stream(teams.split("\r\n")).filter(l -> l.startsWith("TOTAL")).findFirst().orElseThrow();
@@ -176,26 +176,26 @@ class ReportsApiTest {
     void outcomesOfNoTeamShowUnderUnassigned() {
         new RollupFixture(dataSource).outcome("rep-unassigned-" + team, TODAY.minusDays(1), Team.UNASSIGNED,
                 null, "bug_caught", true, null, null, null, null);
-        JsonPath org = given().get("/api/reports/org" + range).then().statusCode(200).extract().jsonPath();
+        JsonPath org = Access.leader().get("/api/reports/org" + range).then().statusCode(200).extract().jsonPath();
         assertThat(org.getLong("teams.find { it.name == 'Unassigned' }.metrics.bugs_caught")).isPositive();
     }
 
     @Test
     void aPanelOfTheDashboardIsAlsoACsvTable() {
-        String csv = given().get("/api/reports/teams/" + team + range + "&format=csv&table=merged-prs").then().statusCode(200)
+        String csv = Access.leader().get("/api/reports/teams/" + team + range + "&format=csv&table=merged-prs").then().statusCode(200)
                 .extract().asString();
         assertThat(csv).startsWith("merged_at,ref,author,ai_assisted,attribution").contains("commit_trailer;session_match");
     }
 
     @Test
     void badInputGetsAPreciseProblem() {
-        given().get("/api/reports/org?from=2025-13-01").then().statusCode(400).contentType("application/problem+json");
-        given().get("/api/reports/org?from=2025-02-01&to=2025-01-01").then().statusCode(400);
-        given().get("/api/reports/org?preset=week").then().statusCode(400);
-        given().get("/api/reports/org?format=xml").then().statusCode(400);
-        given().get("/api/reports/org?format=csv&table=nope").then().statusCode(400);
-        given().get("/api/reports/teams/not-a-uuid").then().statusCode(400);
-        given().get("/api/reports/teams/" + UUID.randomUUID()).then().statusCode(404);
+        Access.leader().get("/api/reports/org?from=2025-13-01").then().statusCode(400).contentType("application/problem+json");
+        Access.leader().get("/api/reports/org?from=2025-02-01&to=2025-01-01").then().statusCode(400);
+        Access.leader().get("/api/reports/org?preset=week").then().statusCode(400);
+        Access.leader().get("/api/reports/org?format=xml").then().statusCode(400);
+        Access.leader().get("/api/reports/org?format=csv&table=nope").then().statusCode(400);
+        Access.leader().get("/api/reports/teams/not-a-uuid").then().statusCode(400);
+        Access.leader().get("/api/reports/teams/" + UUID.randomUUID()).then().statusCode(404);
     }
 
     static BigDecimal usd(long nanos) {

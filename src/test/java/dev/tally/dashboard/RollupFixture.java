@@ -85,7 +85,7 @@ public class RollupFixture {
                 tokens[TokenKind.CACHE_READ.ordinal()] = cacheRead;
             }
             boolean priced = i >= unpricedRequests;
-            batch.add(new UsageEvent(UUID.randomUUID().toString(), noon(day), team, employee,
+            batch.add(new UsageEvent(UUID.randomUUID().toString(), noon(day), team, employee, UsageEvent.NO_KEY,
                     model.startsWith("claude") ? "anthropic" : "openai", model, CallOutcome.OK, tokens, priced,
                     priced && i == unpricedRequests ? costNanos : 0));
         }
@@ -95,7 +95,7 @@ public class RollupFixture {
     /** One priced call at an exact instant (for calendar edges), 10 input and 5 output tokens. */
     public void call(Instant at, UUID team, UUID employee, String model, long costNanos) {
         RollupBatch batch = new RollupBatch();
-        batch.add(new UsageEvent(UUID.randomUUID().toString(), at, team, employee, "openai", model, CallOutcome.OK,
+        batch.add(new UsageEvent(UUID.randomUUID().toString(), at, team, employee, UsageEvent.NO_KEY, "openai", model, CallOutcome.OK,
                 new long[TokenKind.ALL.size()], true, costNanos));
         apply(batch);
     }

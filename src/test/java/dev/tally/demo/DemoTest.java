@@ -1,6 +1,5 @@
 package dev.tally.demo;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.access.Access;
 import dev.tally.events.Topics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -96,6 +96,8 @@ class DemoTest {
 
     @Test
     void seedsTheOrgAndFillsThePagesThroughTheRealGateway() throws Exception {
+        // reports are read as a signed-in leader: sign in first, outside the timed waits below
+        Access.leaderCookie();
         // ~8 teams across engineering and non-engineering departments, ~80 people, each with a key.
         Map<UUID, String[]> teams = await().atMost(Duration.ofSeconds(60)).until(this::demoTeams,
                 t -> t.size() == DemoOrg.TEAMS.size());
@@ -123,7 +125,7 @@ class DemoTest {
 
         // ...reach the rollups: today holds only live traffic (history ends yesterday).
         String today = calendar.today().toString();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             JsonNode r = report("/api/reports/org?from=" + today + "&to=" + today);
             long requests = 0;
             long spend = 0;
@@ -138,11 +140,11 @@ class DemoTest {
         });
 
         // Outcomes: the history's and live ones (ids "demo:live-…", today).
-        await().atMost(Duration.ofSeconds(30)).until(() -> count(
+        await().atMost(Duration.ofSeconds(120)).until(() -> count(
                 "SELECT count(*) FROM outcome WHERE team_id = ANY (?) AND id LIKE 'demo:live-%'", teams.keySet()) > 0);
 
         // At least one team returns more than it spends and at least one less (history + live, 7 days).
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
             JsonNode r = report("/api/reports/org?preset=7d");
             List<Boolean> paysOff = new ArrayList<>();
             long prs = 0;
@@ -157,8 +159,30 @@ class DemoTest {
             assertThat(r.path("demoData").asBoolean()).isTrue();
         });
 
-        String html = given().get("/").then().statusCode(200).extract().asString();
+        String html = Access.leader().get("/").then().statusCode(200).extract().asString();
         assertThat(html).contains("DEMO DATA");
+    }
+
+    /** The demo's budgets: a team past its soft budget, a downgrade in effect, a spike alert. */
+    @Test
+    void hasBudgetsPastASoftOneDowngradingAndASpikeAlert() throws Exception {
+        await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
+            var budgets = Access.leader().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath();
+            assertThat(budgets.getString("budgets.find { it.name == '" + DemoBudgets.SOFT + "' }.state"))
+                    .isEqualTo("exceeded");
+            assertThat(budgets.getDouble("budgets.find { it.name == '" + DemoBudgets.ADVISOR + "' }.percent"))
+                    .isGreaterThanOrEqualTo(10.0);
+            assertThat(count("SELECT count(*) FROM budget_alert a JOIN budget b ON b.id = a.budget_id "
+                    + "WHERE b.name = ? AND a.kind = 'spike'", DemoBudgets.SPIKES)).isPositive();
+        });
+        // the downgrade is in effect: Payments' live calls go to the cheaper models and say so
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Map<UUID, String[]> teams = demoTeams();
+            poll(teams.keySet());
+            return liveEvents.values().stream().anyMatch(e -> e.path("data").path("downgradedFrom").isTextual());
+        });
+        String page = Access.leader().get("/budgets").then().statusCode(200).extract().asString();
+        assertThat(page).contains(DemoBudgets.SOFT).contains(DemoBudgets.ADVISOR).contains("budget-bar");
     }
 
     /** Independent of the other test: waits for the demo itself, and starts the traffic again at the end. */
@@ -174,10 +198,18 @@ class DemoTest {
             runner.stop(null); // what the ShutdownEvent observer does
             assertThat(runner.trafficRunning()).isFalse();
             // Drain what was sent before the stop, then no further gateway call may appear.
+            // Calls started just before the stop may still be answered: drained once five polls in a row
+            // (each up to 300 ms) bring no new event.
             AtomicInteger seen = new AtomicInteger(-1);
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
+            AtomicInteger quiet = new AtomicInteger();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
                 poll(teams.keySet());
-                return seen.getAndSet(liveEvents.size()) == liveEvents.size();
+                int n = liveEvents.size();
+                if (seen.getAndSet(n) == n) {
+                    return quiet.incrementAndGet() >= 5;
+                }
+                quiet.set(0);
+                return false;
             });
             int after = liveEvents.size();
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
@@ -203,7 +235,7 @@ class DemoTest {
     }
 
     private static JsonNode report(String path) throws Exception {
-        return JSON.readTree(given().get(path).then().statusCode(200).extract().asString());
+        return JSON.readTree(Access.leader().get(path).then().statusCode(200).extract().asString());
     }
 
     /** The demo's own teams (exact demo names; other tests' fixtures use suffixed names): id → name, department. */
@@ -246,6 +278,16 @@ class DemoTest {
             }
         }
         return out;
+    }
+
+    private long count(String sql, String param) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     private long count(String sql, Set<UUID> teams) throws SQLException {

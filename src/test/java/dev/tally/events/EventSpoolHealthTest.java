@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,12 +18,20 @@ import org.junit.jupiter.api.Test;
 
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The application's publisher: one bean, its readiness check and its metrics. */
 @QuarkusTest
 @WithTestResource(TallyServices.class)
 class EventSpoolHealthTest {
+
+    /** Metrics are on the management interface, not the public port. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readyUrl;
 
     @Inject
     Instance<EventPublisher> publishers;
@@ -40,7 +49,7 @@ class EventSpoolHealthTest {
     void readinessReportsTheSpoolUpWithItsDepth() {
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> ((SpoolingEventPublisher) publishers.get()).mode() == SpoolingEventPublisher.Mode.DIRECT);
-        List<Map<String, Object>> checks = given().get("/q/health/ready")
+        List<Map<String, Object>> checks = given().get(readyUrl)
                 .then().statusCode(200)
                 .body("checks.name", hasItem("Event spool"))
                 .extract().path("checks.findAll { it.name == 'Event spool' }");
@@ -53,7 +62,7 @@ class EventSpoolHealthTest {
 
     @Test
     void spoolMetricsAreExported() {
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(metricsUrl).then().statusCode(200)
                 .body(containsString("tally_events_spool_records"))
                 .body(containsString("tally_events_spool_bytes"))
                 .body(containsString("tally_events_dropped_total"));

@@ -45,30 +45,35 @@ class AdmissionOrderTest {
     }
 
     @Test
-    void theChainsRunKeyThenSizeThenRateBeforeTheBodyAndModelThenRouteAfterIt() {
-        assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS))
-                .containsExactly("KeyCheck", "WorkloadCheck", "BodySizeCheck", "RateLimitCheck");
+    void theChainsRunKeyHeadersRunWorkloadSizeRateInFlightBeforeTheBodyAndModelTokensRouteAfterIt() {
+        assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS)).containsExactly("KeyCheck",
+                "HeaderCountCheck", "RunIdCheck", "WorkloadCheck", "BodySizeCheck", "RateLimitCheck", "InFlightCheck");
         // ProbeCheck is a test's check at order 500: checks added as beans take their place in the chain
         assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.MESSAGES))
-                .containsExactly("ModelAllowedCheck", "ProbeCheck", "RouteCheck");
+                .containsExactly("ModelAllowedCheck", "TokenReservationCheck", "BudgetCheck", "ProbeCheck", "RouteCheck");
+        // counting tokens is free: nothing to reserve
+        assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.COUNT_TOKENS))
+                .doesNotContain("TokenReservationCheck");
         assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.MODELS)).containsExactly("KeyCheck");
     }
 
     @Test
     void aMissingKeyIsRefusedBeforeTheBodyArrives() throws Exception {
-        assertRefusedBeforeTheBody(null, 1_000, 401);
+        String head = assertRefusedBeforeTheBody(null, 1_000, 401, false);
+        // nobody's call: not recorded (HostileInputTest shows nothing is written)
+        assertThat(RawHttp.header(head, "connection")).isEqualToIgnoringCase("close");
     }
 
     @Test
     void anUnknownKeyIsRefusedBeforeTheBodyArrives() throws Exception {
-        assertRefusedBeforeTheBody("tly_00000000000000000000000000000000unknown", 1_000, 401);
+        assertRefusedBeforeTheBody("tly_00000000000000000000000000000000unknown", 1_000, 401, false);
     }
 
     @Test
     void anAnnouncedBodyOverTheLimitIsRefusedBeforeItArrives() throws Exception {
         Admin.Key key = Admin.newKey();
-        // the fake provider's gateway allows 64K
-        String head = assertRefusedBeforeTheBody(key.key(), 10_000_000, 413);
+        // the fake provider's gateway allows 1M
+        String head = assertRefusedBeforeTheBody(key.key(), 10_000_000, 413, true);
         assertThat(RawHttp.header(head, "connection")).isEqualToIgnoringCase("close");
     }
 
@@ -78,16 +83,17 @@ class AdmissionOrderTest {
         assertThat(given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}").post("/v1/chat/completions").statusCode())
                 .isEqualTo(200);
-        String head = assertRefusedBeforeTheBody(key.key(), 1_000, 429);
+        String head = assertRefusedBeforeTheBody(key.key(), 1_000, 429, true);
         assertThat(RawHttp.header(head, "retry-after")).isNotBlank();
     }
 
     /**
      * Sends only the head of a call announcing {@code contentLength} bytes, never the body, and
-     * asserts the refusal arrives anyway, that the provider got no request, and that the call is
-     * recorded once as rejected. Returns the response head.
+     * asserts the refusal arrives anyway, that the provider got no request, and, if
+     * {@code recorded}, that the call is recorded once as rejected. Returns the response head.
      */
-    static String assertRefusedBeforeTheBody(String key, long contentLength, int status) throws Exception {
+    static String assertRefusedBeforeTheBody(String key, long contentLength, int status, boolean recorded)
+            throws Exception {
         int requestsBefore = FakeProvider.REQUESTS.get();
         String head;
         try (RawHttp c = new RawHttp()) {
@@ -97,13 +103,16 @@ class AdmissionOrderTest {
             head = c.readHead(); // times out (and fails) if the gateway waited for the body
         }
         assertThat(RawHttp.status(head)).isEqualTo(status);
+        assertThat(FakeProvider.REQUESTS.get()).isEqualTo(requestsBefore);
+        if (!recorded) {
+            return head;
+        }
         String requestId = RawHttp.header(head, "x-request-id");
         JsonNode d = events.await(requestId).path("data");
         assertThat(d.path("outcome").asText()).isEqualTo("rejected");
         assertThat(d.path("status").asInt()).isEqualTo(status);
         assertThat(d.path("model").isNull()).isTrue();
         assertThat(events.count(requestId)).isEqualTo(1);
-        assertThat(FakeProvider.REQUESTS.get()).isEqualTo(requestsBefore);
         return head;
     }
 }

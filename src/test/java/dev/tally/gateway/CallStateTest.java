@@ -25,14 +25,15 @@ class CallStateTest {
     }
 
     @Test
-    void onlyACallWaitingForOrReadingFromTheProviderHasADeadline() {
+    void onlyACallReadingItsBodyOrWaitingForOrReadingFromTheProviderHasADeadline() {
         Set<CallState> watched = EnumSet.noneOf(CallState.class);
         for (CallState s : CallState.values()) {
             if (s.watched) {
                 watched.add(s);
             }
         }
-        assertThat(watched).containsExactlyInAnyOrder(CallState.WAITING_UPSTREAM, CallState.RELAYING);
+        assertThat(watched).containsExactlyInAnyOrder(CallState.READING_BODY, CallState.WAITING_UPSTREAM,
+                CallState.RELAYING);
     }
 
     @Test

@@ -8,6 +8,9 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.identity.Team;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,8 +30,8 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * Every error case in both API formats, each with an x-request-id and a recorded usage event; a
- * client that disconnects mid-stream; upstream timeouts.
+ * Every error case in both API formats, each with an x-request-id and, when the caller's key is
+ * known, a recorded usage event (a caller without a valid key writes none); a client that disconnects mid-stream; upstream timeouts.
  */
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -73,10 +75,17 @@ class GatewayErrorsTest {
         return "{\"model\":\"" + model + "\",\"max_tokens\":16,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
     }
 
-    /** Asserts the status, the caller's error shape, the request id, and the recorded event. */
-    static JsonNode assertError(Response r, Format f, int status, String messagePart, String outcome) {
+    /** Asserts the status, the caller's error shape and the request id; the request id. */
+    static String assertErrorShape(Response r, Format f, int status, String messagePart) {
         assertThat(r.statusCode()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/json");
+        if (status == 429 || status >= 500) {
+            // may succeed later: the SDKs' own retry logic decides
+            assertThat(r.header("x-should-retry")).as("x-should-retry on %d", status).isNull();
+        } else {
+            // cannot succeed by retrying: the SDKs and Claude Code must stop at once
+            assertThat(r.header("x-should-retry")).as("x-should-retry on %d", status).isEqualTo("false");
+        }
         String requestId = r.header("x-request-id");
         assertThat(requestId).isNotBlank();
         if (f == Format.ANTHROPIC) {
@@ -92,6 +101,12 @@ class GatewayErrorsTest {
             assertThat(r.jsonPath().getString("error.code")).isEqualTo(GatewayErrors.openAiCode(status));
             assertThat(r.jsonPath().getMap("error")).containsKey("param");
         }
+        return requestId;
+    }
+
+    /** Asserts the status, the caller's error shape, the request id, and the recorded event. */
+    static JsonNode assertError(Response r, Format f, int status, String messagePart, String outcome) {
+        String requestId = assertErrorShape(r, f, status, messagePart);
         JsonNode d = events.await(requestId).path("data");
         assertThat(d.path("status").asInt()).isEqualTo(status);
         assertThat(d.path("outcome").asText()).isEqualTo(outcome);
@@ -99,23 +114,37 @@ class GatewayErrorsTest {
         return d;
     }
 
-    @Test
-    void missingKeyIs401InBothFormats() {
-        for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, null).body(body(f.model)).post(f.path), f, 401, "missing API key", "rejected");
-            assertThat(d.path("teamId").asText()).isEqualTo(Team.UNASSIGNED.toString());
-            assertThat(d.path("keyId").isNull()).isTrue();
-            assertThat(d.path("employeeId").isNull()).isTrue();
+    /**
+     * Asserts that no event was written for these calls: a known key's refused call made after them
+     * is awaited first (the gateway has one producer to one broker, so their events would be there by
+     * then).
+     */
+    static void assertNoEvents(List<String> requestIds) {
+        Admin.Key known = Admin.newKey();
+        Response after = as(Format.OPENAI, known.key()).body("{\"messages\":[]}").post(Format.OPENAI.path);
+        events.await(after.header("x-request-id"));
+        for (String id : requestIds) {
+            assertThat(events.count(id)).as("events of %s", id).isZero();
         }
     }
 
     @Test
-    void unknownKeyIs401InBothFormats() {
+    void missingKeyIs401InBothFormatsAndWritesNoEvent() {
+        List<String> ids = new ArrayList<>();
         for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, "tly_00000000000000000000000000000000unknown").body(body(f.model)).post(f.path),
-                    f, 401, "invalid API key", "rejected");
-            assertThat(d.path("teamId").asText()).isEqualTo(Team.UNASSIGNED.toString());
+            ids.add(assertErrorShape(as(f, null).body(body(f.model)).post(f.path), f, 401, "missing API key"));
         }
+        assertNoEvents(ids);
+    }
+
+    @Test
+    void unknownKeyIs401InBothFormatsAndWritesNoEvent() {
+        List<String> ids = new ArrayList<>();
+        for (Format f : Format.values()) {
+            ids.add(assertErrorShape(as(f, "tly_00000000000000000000000000000000unknown").body(body(f.model))
+                    .post(f.path), f, 401, "invalid API key"));
+        }
+        assertNoEvents(ids);
     }
 
     @Test
@@ -124,9 +153,20 @@ class GatewayErrorsTest {
         Admin.revoke(key.keyId());
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> as(Format.OPENAI, key.key())
                 .body(body("gpt-4o-mini")).post(Format.OPENAI.path).statusCode() == 401);
+        String revokedAt = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
+                .format(Admin.revokedAt(key.keyId()));
         for (Format f : Format.values()) {
-            assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 401, "", "rejected");
+            JsonNode d = assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 401,
+                    "this API key was revoked on " + revokedAt + "; create a new one at ", "rejected");
+            assertThat(d.path("refusal").asText()).isEqualTo("revoked");
+            assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
+            assertThat(d.path("employeeId").asText()).isEqualTo(key.employeeId());
+            assertThat(d.path("keyId").asText()).isEqualTo(key.keyId());
         }
+        // the message says where to make a new key: the address the client used, unless tally.public-url says otherwise
+        String message = as(Format.ANTHROPIC, key.key()).body(body(Format.ANTHROPIC.model)).post(Format.ANTHROPIC.path)
+                .jsonPath().getString("error.message");
+        assertThat(message).endsWith("; create a new one at http://localhost:" + RestAssured.port + "/me");
     }
 
     @Test
@@ -142,12 +182,13 @@ class GatewayErrorsTest {
 
     @Test
     void modelNotAllowedForTheKeyIs403InBothFormats() {
-        Admin.Key key = Admin.newKeyForModels(List.of("gpt-4.1-nano"));
+        Admin.Key key = Admin.newKeyForModels(List.of("o4-mini", "gpt-4.1-nano"));
         for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 403, "not allowed",
-                    "rejected");
+            JsonNode d = assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 403,
+                    "model " + f.model + " is not allowed for this key; allowed: gpt-4.1-nano, o4-mini", "rejected");
             assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
             assertThat(d.path("model").asText()).isEqualTo(f.model);
+            assertThat(d.path("refusal").asText()).isEqualTo("model_not_allowed");
         }
     }
 
@@ -155,18 +196,20 @@ class GatewayErrorsTest {
     void modelWithoutProviderIs404InBothFormats() {
         Admin.Key key = Admin.newKey();
         for (Format f : Format.values()) {
-            assertError(as(f, key.key()).body(body("llama-3.3-70b")).post(f.path), f, 404,
+            JsonNode d = assertError(as(f, key.key()).body(body("llama-3.3-70b")).post(f.path), f, 404,
                     "no provider is configured for model llama-3.3-70b", "rejected");
+            assertThat(d.path("refusal").asText()).isEqualTo("no_route");
         }
     }
 
     @Test
     void bodyOverTheLimitIs413InBothFormats() {
         Admin.Key key = Admin.newKey();
-        String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(70 * 1024)
+        String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(1100 * 1024)
                 + "\"}]}";
         for (Format f : Format.values()) {
-            assertError(as(f, key.key()).body(big).post(f.path), f, 413, "larger than", "rejected");
+            JsonNode d = assertError(as(f, key.key()).body(big).post(f.path), f, 413, "larger than", "rejected");
+            assertThat(d.path("refusal").asText()).isEqualTo("too_large");
         }
     }
 
@@ -177,8 +220,9 @@ class GatewayErrorsTest {
                 .isEqualTo(200);
         for (Format f : Format.values()) {
             Response r = as(f, key.key()).body(body(f.model)).post(f.path);
-            assertError(r, f, 429, "rate limit", "rejected");
+            JsonNode d = assertError(r, f, 429, "rate limit", "rejected");
             assertThat(Integer.parseInt(r.header("retry-after"))).isBetween(1, 60);
+            assertThat(d.path("refusal").asText()).isEqualTo("rate_limited");
         }
     }
 
@@ -186,9 +230,12 @@ class GatewayErrorsTest {
     void unreachableProviderIs502InBothFormats() {
         Admin.Key key = Admin.newKey();
         for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, key.key()).body(body("dead-model")).post(f.path), f, 502, "unreachable",
-                    "upstream_error");
+            Response r = as(f, key.key()).body(body("dead-model")).post(f.path);
+            JsonNode d = assertError(r, f, 502, "the provider dead could not be reached", "upstream_error");
             assertThat(d.path("provider").asText()).isEqualTo("dead");
+            // the connection exception names the provider's host and address: only the log has it
+            assertThat(r.asString()).doesNotContain("127.0.0.1").doesNotContain("localhost")
+                    .doesNotContainIgnoringCase("connection refused");
         }
     }
 

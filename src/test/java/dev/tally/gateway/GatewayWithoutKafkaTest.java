@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +39,7 @@ import dev.tally.platform.Ports;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -94,6 +96,13 @@ class GatewayWithoutKafkaTest {
     @ConfigProperty(name = "tally.kafka.bootstrap-servers")
     String bootstrap;
 
+    /** Health and metrics are on the management interface, not the public port. */
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readyUrl;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
+
     @Inject
     SpoolingEventPublisher publisher;
 
@@ -103,7 +112,7 @@ class GatewayWithoutKafkaTest {
     @Test
     void servesAndSpoolsWhileKafkaIsDownThenDeliversEachCallOnceWhenItIsUp(@TempDir Path brokerDir) throws Exception {
         // ready for calls, and saying that it spools
-        JsonPath ready = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
+        JsonPath ready = given().get(readyUrl).then().statusCode(200).extract().jsonPath();
         assertThat(ready.getString("status")).isEqualTo("UP");
         assertThat(ready.getString("checks.find { it.name == 'Kafka' }.data.degraded"))
                 .isEqualTo("Kafka unreachable: usage events are spooled");
@@ -141,15 +150,15 @@ class GatewayWithoutKafkaTest {
             assertThat(seen.keySet()).containsExactlyInAnyOrderElementsOf(ids);
             assertThat(seen.values()).as("each call delivered once").containsOnly(1);
 
-            JsonPath after = given().get("/q/health/ready").then().statusCode(200).extract().jsonPath();
+            JsonPath after = given().get(readyUrl).then().statusCode(200).extract().jsonPath();
             assertThat(after.getString("checks.find { it.name == 'Kafka' }.data.degraded")).isNull();
             assertThat(after.getString("checks.find { it.name == 'Event spool' }.data.mode")).isEqualTo("direct");
             assertThat(spoolingGauge()).isEqualTo(0.0);
         }
     }
 
-    private static double spoolingGauge() {
-        Matcher m = SPOOLING_GAUGE.matcher(given().get("/q/metrics").then().statusCode(200).extract().asString());
+    private double spoolingGauge() {
+        Matcher m = SPOOLING_GAUGE.matcher(given().get(metricsUrl).then().statusCode(200).extract().asString());
         assertThat(m.find()).as("tally_events_spooling in /q/metrics").isTrue();
         return Double.parseDouble(m.group(1));
     }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,25 @@ final class RawHttp implements AutoCloseable {
     RawHttp() throws IOException {
         socket = new Socket("127.0.0.1", RestAssured.port);
         socket.setSoTimeout(15_000);
+    }
+
+    /**
+     * A connection from another loopback address ({@code 127.x.y.z}, all of which are this host on
+     * Linux), so that what the gateway counts per client address is this test's alone.
+     */
+    RawHttp(String from) throws IOException {
+        socket = new Socket();
+        socket.bind(new InetSocketAddress(from, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", RestAssured.port), 15_000);
+        socket.setSoTimeout(15_000);
+    }
+
+    /** Writes raw bytes (a part of a body, a chunk). */
+    RawHttp write(byte[] bytes) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write(bytes);
+        out.flush();
+        return this;
     }
 
     /** Writes a request head (the lines without the final blank line) and, if given, a body. */
@@ -39,6 +59,22 @@ final class RawHttp implements AutoCloseable {
             int b = in.read();
             if (b < 0) {
                 throw new IOException("connection closed before a response head: " + text());
+            }
+            seen.write(b);
+        }
+        return text();
+    }
+
+    /** Reads one response with a {@code content-length} (the connection may stay open); head and body. */
+    String readResponse() throws IOException {
+        String head = readHead();
+        String length = header(head, "content-length");
+        int want = head.length() + (length == null ? 0 : Integer.parseInt(length));
+        InputStream in = socket.getInputStream();
+        while (seen.size() < want) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed inside a response body: " + text());
             }
             seen.write(b);
         }

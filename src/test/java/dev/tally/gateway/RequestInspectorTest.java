@@ -70,4 +70,98 @@ class RequestInspectorTest {
         assertThat(RequestInspector.withModel(b("{\"model\":\"a\\u00e9\"}"), "say \"hi\""))
                 .isEqualTo(b("{\"model\":\"say \\\"hi\\\"\"}"));
     }
+
+    /** The 400's message, or fails if the body was accepted. */
+    static RequestInspector.BadRequest refusal(byte[] body) {
+        try {
+            RequestInspector.inspect(body);
+        } catch (RequestInspector.BadRequest e) {
+            return e;
+        }
+        throw new AssertionError("accepted: " + new String(body, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aModelNameOverTheLimitOrOutsideTheSafeSetIsRefusedNamingTheModel() throws Exception {
+        String longest = "m".repeat(256);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"" + longest + "\"}")).model()).isEqualTo(longest);
+        RequestInspector.BadRequest tooLong = refusal(b("{\"model\":\"" + "m".repeat(1024 * 1024) + "\"}"));
+        assertThat(tooLong.getMessage()).isEqualTo("model: longer than 256 characters");
+        assertThat(tooLong.param).isEqualTo("model");
+        for (String bad : new String[] { "gpt 4o", "gpt-4o\\n", "gpt-4o\\u0000", "gpt\\\"4o", "gpté", "<script>", "a,b", "a=b" }) {
+            RequestInspector.BadRequest r = refusal(b("{\"model\":\"" + bad + "\"}"));
+            assertThat(r.getMessage()).as(bad).isEqualTo("model: may contain only ASCII letters, digits and - _ . : / @ + [ ]");
+            assertThat(r.param).isEqualTo("model");
+        }
+        for (String good : new String[] { "ft:gpt-4o-mini:acme:custom:abc123", "anthropic.claude-3-sonnet-20240229-v1:0",
+                "meta-llama/Llama-3.3-70B-Instruct", "gemini-1.5-pro@001", "claude-sonnet-4-5[1m]", "llama3.1:8b" }) {
+            assertThat(RequestInspector.inspect(b("{\"model\":\"" + good + "\"}")).model()).isEqualTo(good);
+        }
+    }
+
+    @Test
+    void nestingDeeperThanTheLimitIsRefusedPrecisely() throws Exception {
+        String ok = "[".repeat(127) + "]".repeat(127);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"messages\":" + ok + "}")).model()).isEqualTo("x");
+        String deep = "[".repeat(10_000) + "]".repeat(10_000);
+        assertThat(refusal(b("{\"model\":\"x\",\"messages\":" + deep + "}")).getMessage())
+                .isEqualTo("the request body nests JSON deeper than 128 levels");
+        assertThat(refusal(b("{\"model\":\"x\",\"a\":" + "{\"b\":".repeat(200) + "1" + "}".repeat(200) + "}"))
+                .getMessage()).isEqualTo("the request body nests JSON deeper than 128 levels");
+    }
+
+    @Test
+    void aFieldTheGatewayReadsMayAppearOnlyOnce() {
+        RequestInspector.BadRequest r = refusal(b("{\"model\":\"gpt-4o-mini\",\"messages\":[],\"model\":\"gpt-4o\"}"));
+        assertThat(r.getMessage()).isEqualTo("model: appears more than once in the request body");
+        assertThat(r.param).isEqualTo("model");
+        assertThat(refusal(b("{\"model\":\"x\",\"stream\":false,\"stream\":true}")).getMessage())
+                .isEqualTo("stream: appears more than once in the request body");
+        assertThat(refusal(b("{\"model\":\"x\",\"max_tokens\":1,\"max_tokens\":100000}")).getMessage())
+                .isEqualTo("max_tokens: appears more than once in the request body");
+    }
+
+    @Test
+    void nestedFieldsNamedLikeTopLevelOnesAreNotDuplicates() throws Exception {
+        var in = RequestInspector.inspect(b("{\"model\":\"x\",\"messages\":[{\"model\":\"y\",\"stream\":1}],"
+                + "\"metadata\":{\"model\":\"z\"},\"max_tokens\":5,\"max_completion_tokens\":6}"));
+        assertThat(in.model()).isEqualTo("x");
+        assertThat(in.maxTokens()).isEqualTo(6);
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreRefusedWithTheirOffset() throws Exception {
+        byte[] prefix = b("{\"model\":\"x\",\"messages\":\"");
+        byte[][] bad = {
+            { (byte) 0xC3, 0x28 }, // a lead byte without its continuation
+            { (byte) 0x80 }, // a continuation byte alone
+            { (byte) 0xFF }, // never valid
+            { (byte) 0xC0, (byte) 0x80 }, // an overlong NUL, which the JSON parser would let through
+            { (byte) 0xE0, (byte) 0x80, (byte) 0xAF }, // an overlong slash
+            { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, // a UTF-16 surrogate
+            { (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 }, // past U+10FFFF
+            { (byte) 0xE2, (byte) 0x82 }, // cut short by the end of the string
+        };
+        for (byte[] seq : bad) {
+            byte[] body = new byte[prefix.length + seq.length + 2];
+            System.arraycopy(prefix, 0, body, 0, prefix.length);
+            System.arraycopy(seq, 0, body, prefix.length, seq.length);
+            body[body.length - 2] = '"';
+            body[body.length - 1] = '}';
+            assertThat(refusal(body).getMessage()).as("%02x", seq[0])
+                    .isEqualTo("the request body is not valid UTF-8 at byte offset " + prefix.length);
+        }
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"m\":\"héllo € 𝄞 日本\"}")).model()).isEqualTo("x");
+    }
+
+    @Test
+    void aNulByteIsRefusedWithItsOffsetWhileAnEscapedOneIsJson() throws Exception {
+        byte[] body = b("{\"model\":\"x\",\"m\":\"a_b\"}");
+        body[18] = 0;
+        assertThat(refusal(body).getMessage()).isEqualTo("the request body contains a NUL byte at offset 18");
+        byte[] after = b("{\"model\":\"x\"}_");
+        after[after.length - 1] = 0;
+        assertThat(refusal(after).getMessage()).isEqualTo("the request body contains a NUL byte at offset 13");
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"m\":\"a\\u0000b\"}")).model()).isEqualTo("x");
+    }
 }

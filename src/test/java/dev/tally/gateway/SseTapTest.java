@@ -92,4 +92,35 @@ class SseTapTest {
         // Hi \"you\" is 10 characters as sent (escapes included)
         assertThat(u.streamedTextChars).isEqualTo(10);
     }
+
+    @Test
+    void aLineWithoutEndIsPassedOnButNotHeld() {
+        Usage u = new Usage();
+        SseTap tap = new SseTap(Api.Wire.OPENAI, false, u);
+        tap.onChunk(Buffer.buffer("data: {\"choices\":[{\"delta\":{\"content\":\""));
+        Buffer letters = Buffer.buffer("a".repeat(64 * 1024));
+        for (int i = 0; i < 100; i++) { // 6.4 MB of one line
+            assertThat(tap.onChunk(letters).length()).isEqualTo(letters.length()); // passed on as it comes
+        }
+        assertThat(tap.heldBytes()).isZero();
+        // the stream goes on normally after the line ends
+        feed(tap, "\"}}]}\n\n" + OPENAI, 100);
+        assertThat(u.input).isEqualTo(176);
+    }
+
+    @Test
+    void anEventHeldBackForFilteringIsPassedOnOnceItOutgrowsTheLimit() {
+        Usage u = new Usage();
+        SseTap tap = new SseTap(Api.Wire.OPENAI, true, u);
+        Buffer out = Buffer.buffer();
+        out.appendBuffer(tap.onChunk(Buffer.buffer("data: {\"x\":\"")));
+        Buffer letters = Buffer.buffer("a".repeat(64 * 1024));
+        for (int i = 0; i < 100; i++) {
+            out.appendBuffer(tap.onChunk(letters));
+        }
+        assertThat(tap.heldBytes()).isLessThanOrEqualTo(SseTap.MAX_LINE + letters.length());
+        assertThat(out.length()).isGreaterThan(100 * letters.length() - SseTap.MAX_LINE - letters.length());
+        out.appendBuffer(tap.onChunk(Buffer.buffer("\"}\n\n")));
+        assertThat(out.length()).isEqualTo("data: {\"x\":\"".length() + 100 * letters.length() + "\"}\n\n".length());
+    }
 }

@@ -19,7 +19,7 @@ import dev.tally.events.Topics;
 import dev.tally.platform.TallyServices;
 
 /** Reads usage events back from the real broker, by event id (= the x-request-id the gateway returned). */
-final class UsageEvents implements AutoCloseable {
+public final class UsageEvents implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KafkaConsumer<String, String> consumer;
@@ -29,18 +29,23 @@ final class UsageEvents implements AutoCloseable {
     /** Every event seen, in arrival order. */
     private final List<JsonNode> all = new CopyOnWriteArrayList<>();
 
-    UsageEvents() {
+    public UsageEvents() {
+        this(Topics.USAGE);
+    }
+
+    /** Reads another topic's events the same way (the alerts topic). */
+    public UsageEvents(String topic) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "gateway-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
-        consumer.subscribe(List.of(Topics.USAGE));
+        consumer.subscribe(List.of(topic));
     }
 
     /** The event with this id, waiting for it to arrive. */
-    JsonNode await(String id) {
+    public JsonNode await(String id) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
             poll();
             return byId.containsKey(id);
@@ -49,25 +54,31 @@ final class UsageEvents implements AutoCloseable {
     }
 
     /** How many events with this id arrived so far (exactly-once checks). */
-    int count(String id) {
+    public int count(String id) {
         poll();
         return counts.getOrDefault(id, 0);
     }
 
     /** The events of one gateway key so far, in the order they arrived. */
-    List<JsonNode> forKey(String keyId) {
+    public List<JsonNode> forKey(String keyId) {
         poll();
         return all.stream().filter(e -> keyId.equals(e.path("data").path("keyId").asText())).toList();
     }
 
     /** Waits until the key has at least {@code n} events, and returns them. */
-    List<JsonNode> awaitForKey(String keyId, int n) {
+    public List<JsonNode> awaitForKey(String keyId, int n) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> forKey(keyId).size() >= n);
         return forKey(keyId);
     }
 
-    String kafkaKey(String id) {
+    public String kafkaKey(String id) {
         return keys.get(id);
+    }
+
+    /** Every event seen so far, in arrival order. */
+    public List<JsonNode> all() {
+        poll();
+        return List.copyOf(all);
     }
 
     private void poll() {

@@ -42,4 +42,63 @@ class UsageParserTest {
         assertThat(UsageParser.fromResponseBody(b, 0, b.length, Api.Wire.OPENAI, u)).isFalse();
         assertThat(u.reported).isFalse();
     }
+
+    /** The usage of a JSON answer whose usage object is {@code usage}. */
+    static Usage report(String usage, Api.Wire wire) {
+        Usage u = new Usage();
+        byte[] b = ("{\"id\":\"x\",\"usage\":" + usage + "}").getBytes(StandardCharsets.UTF_8);
+        boolean taken = UsageParser.fromResponseBody(b, 0, b.length, wire, u);
+        assertThat(taken).as("counts taken exactly when none was refused").isEqualTo(u.invalid == null);
+        return u;
+    }
+
+    @Test
+    void impossibleNumbersRefuseTheWholeReportAndSayWhy() {
+        assertThat(report("{\"input_tokens\":-5,\"output_tokens\":10}", Api.Wire.ANTHROPIC).invalid)
+                .isEqualTo(UsageProblem.NEGATIVE);
+        assertThat(report("{\"input_tokens\":1000000001,\"output_tokens\":10}", Api.Wire.ANTHROPIC).invalid)
+                .isEqualTo(UsageProblem.TOO_LARGE);
+        assertThat(report("{\"prompt_tokens\":99999999999999999999999,\"completion_tokens\":1}", Api.Wire.OPENAI).invalid)
+                .isEqualTo(UsageProblem.TOO_LARGE);
+        assertThat(report("{\"input_tokens\":\"lots\",\"output_tokens\":10}", Api.Wire.ANTHROPIC).invalid)
+                .isEqualTo(UsageProblem.NOT_A_NUMBER);
+        assertThat(report("{\"prompt_tokens\":12.5,\"completion_tokens\":1}", Api.Wire.OPENAI).invalid)
+                .isEqualTo(UsageProblem.NOT_A_NUMBER);
+        assertThat(report("{\"prompt_tokens\":[1],\"completion_tokens\":1}", Api.Wire.OPENAI).invalid)
+                .isEqualTo(UsageProblem.NOT_A_NUMBER);
+        assertThat(report("{\"prompt_tokens\":10,\"prompt_tokens_details\":{\"cached_tokens\":11}}", Api.Wire.OPENAI).invalid)
+                .isEqualTo(UsageProblem.INCONSISTENT);
+        Usage u = report("{\"input_tokens\":-5,\"output_tokens\":10}", Api.Wire.ANTHROPIC);
+        assertThat(u.output).isZero(); // the sound number of a refused report is not taken either
+        assertThat(u.reported).isFalse();
+        assertThat(u.complete).isFalse();
+    }
+
+    @Test
+    void whatLooksLikeACountIsTakenAndNullIsNoCount() {
+        Usage u = report("{\"prompt_tokens\":\"120\",\"completion_tokens\":30.0,\"prompt_tokens_details\":null}",
+                Api.Wire.OPENAI);
+        assertThat(u.invalid).isNull();
+        assertThat(u.input).isEqualTo(120);
+        assertThat(u.output).isEqualTo(30);
+        assertThat(u.cacheRead).isZero();
+        assertThat(report("{\"input_tokens\":1000000000,\"output_tokens\":null}", Api.Wire.ANTHROPIC).input)
+                .isEqualTo(1_000_000_000L);
+    }
+
+    @Test
+    void onceAReportIsRefusedLaterReportsOfTheCallAreNotTaken() {
+        Usage u = new Usage();
+        byte[] start = "{\"usage\":{\"input_tokens\":-1,\"output_tokens\":1}}".getBytes(StandardCharsets.UTF_8);
+        byte[] delta = "{\"usage\":{\"output_tokens\":400}}".getBytes(StandardCharsets.UTF_8);
+        UsageParser.fromResponseBody(start, 0, start.length, Api.Wire.ANTHROPIC, u);
+        UsageParser.fromResponseBody(delta, 0, delta.length, Api.Wire.ANTHROPIC, u);
+        assertThat(u.invalid).isEqualTo(UsageProblem.NEGATIVE);
+        assertThat(u.output).isZero();
+        u.streamedTextChars = 40;
+        u.estimate(400);
+        assertThat(u.input).isEqualTo(100);
+        assertThat(u.output).isEqualTo(10);
+        assertThat(u.estimated).isTrue();
+    }
 }

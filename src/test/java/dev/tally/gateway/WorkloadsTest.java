@@ -31,6 +31,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tally.access.Access;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -130,7 +131,7 @@ class WorkloadsTest {
 
     static JsonPath workloadRow(String workload, long requests) {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .until(() -> given().get("/api/reports/workloads/" + workload + range()).then().statusCode(200)
+                .until(() -> Access.admin().get("/api/reports/workloads/" + workload + range()).then().statusCode(200)
                         .extract().jsonPath(), j -> j.getLong("workload.usage.requests") == requests);
     }
 
@@ -164,11 +165,11 @@ class WorkloadsTest {
         assertThat(w.getBoolean("workload.service")).isTrue();
         assertThat(w.getString("workload.teams[0].id")).isEqualTo(team);
         // the team's totals include the bot; its adoption is the one person, and its people list has no bot
-        JsonPath t = await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/api/reports/teams/" + team + range())
+        JsonPath t = await().atMost(Duration.ofSeconds(30)).until(() -> Access.admin().get("/api/reports/teams/" + team + range())
                 .then().statusCode(200).extract().jsonPath(), j -> j.getLong("totals.requests") == 4);
         assertThat(t.getLong("totals.spend_nanos")).isEqualTo(4 * CALL_NANOS);
         assertThat(t.getLong("totals.active_users")).isEqualTo(1);
-        String people = given().get("/api/reports/teams/" + team + range() + "&format=csv&table=employees").then()
+        String people = Access.admin().get("/api/reports/teams/" + team + range() + "&format=csv&table=employees").then()
                 .statusCode(200).extract().asString();
         assertThat(sumColumn(people, "requests", false)).isEqualByComparingTo(BigDecimal.ONE);
     }
@@ -253,7 +254,7 @@ class WorkloadsTest {
         assertThat(night1.get("mostExpensive")).isEqualTo(true);
         assertThat(runs.stream().filter(r -> r.get("runId").equals("night-2")).findFirst().orElseThrow().get("mostExpensive"))
                 .isEqualTo(false);
-        String csv = given().get("/api/reports/workloads/" + workload + range() + "&format=csv&table=runs").then()
+        String csv = Access.admin().get("/api/reports/workloads/" + workload + range() + "&format=csv&table=runs").then()
                 .statusCode(200).extract().asString();
         assertThat(sumColumn(csv, "spend_usd", false))
                 .isEqualByComparingTo(BigDecimal.valueOf(4 * CALL_NANOS, 9));
@@ -284,7 +285,7 @@ class WorkloadsTest {
                 .post("/api/outcomes/sarif").then().statusCode(200);
 
         JsonPath j = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .until(() -> given().get("/api/reports/workloads" + range()).then().statusCode(200).extract().jsonPath(),
+                .until(() -> Access.admin().get("/api/reports/workloads" + range()).then().statusCode(200).extract().jsonPath(),
                         p -> p.getList("workloads.findAll { it.workload == '" + workload + "' }").size() == 1
                                 && p.getLong("workloads.find { it.workload == '" + workload + "' }.bugsCaught") == 3
                                 && p.getLong("workloads.find { it.workload == '" + workload + "' }.usage.requests") == 4);
@@ -306,7 +307,7 @@ class WorkloadsTest {
             }
         }
         // JSON = CSV
-        String csv = given().get("/api/reports/workloads" + range() + "&format=csv").then().statusCode(200).extract()
+        String csv = Access.admin().get("/api/reports/workloads" + range() + "&format=csv").then().statusCode(200).extract()
                 .asString();
         String line = Arrays.stream(csv.split("\r\n")).filter(l -> l.startsWith(workload + ",")).findFirst()
                 .orElseThrow();
@@ -318,14 +319,14 @@ class WorkloadsTest {
         JsonPath detail = workloadRow(workload, 4);
         assertThat(detail.getString("runs[0].runId")).isEqualTo("pr-17");
         assertThat(detail.getLong("runs[0].usage.requests")).isEqualTo(2);
-        assertThat(given().get("/api/reports/teams/" + team + range()).then().statusCode(200).extract().jsonPath()
+        assertThat(Access.admin().get("/api/reports/teams/" + team + range()).then().statusCode(200).extract().jsonPath()
                 .getLong("totals.active_users")).isEqualTo(1);
         // and the pages show it: the workload with its cost per bug caught, its page with the run
-        assertThat(given().get("/workloads" + range()).then().statusCode(200).extract().asString())
+        assertThat(Access.leader().get("/workloads" + range()).then().statusCode(200).extract().asString())
                 .contains(">" + workload + "</a>");
-        assertThat(given().get("/workloads/" + workload + range()).then().statusCode(200).extract().asString())
+        assertThat(Access.leader().get("/workloads/" + workload + range()).then().statusCode(200).extract().asString())
                 .contains("pr-17").contains("3 bugs caught");
-        assertThat(given().get("/teams/" + team + range()).then().statusCode(200).extract().asString())
+        assertThat(Access.leader().get("/teams/" + team + range()).then().statusCode(200).extract().asString())
                 .contains("Adoption by tool");
     }
 

@@ -72,7 +72,7 @@ class KeyLookupTest {
         TeamView team = identity.createTeam(new NewTeam(IdentityApiTest.unique("lookup"), "R&D"));
         EmployeeView emp = identity.createEmployee(new NewEmployee(IdentityApiTest.unique("l") + "@example.com", "L",
                 team.id(), null));
-        CreatedKey key = identity.createKey(new NewKey(emp.id(), "ci", null, List.of("gpt-4o"), 10, 1000));
+        CreatedKey key = identity.createKey(new NewKey(emp.id(), "ci", null, List.of("gpt-4o"), 10, 1000, 3));
 
         KeyLookup.Result r = lookup.lookup(key.key());
         assertThat(r.status()).isEqualTo(Status.VALID);
@@ -83,6 +83,7 @@ class KeyLookupTest {
         assertThat(r.key().allowsModel("gpt-4o-mini")).isFalse();
         assertThat(r.key().requestsPerMinute()).isEqualTo(10);
         assertThat(r.key().tokensPerMinute()).isEqualTo(1000);
+        assertThat(r.key().maxInFlight()).isEqualTo(3);
         assertThat(r.key().prefix()).isEqualTo(key.prefix());
         assertThat(lookup.byId(key.id())).contains(r.key());
     }
@@ -123,7 +124,7 @@ class KeyLookupTest {
     @Test
     void aKeyExpiresAtItsExpiryTime() {
         EmployeeView emp = newEmployee();
-        CreatedKey key = identity.createKey(new NewKey(emp.id(), null, Instant.now().plusSeconds(2), null, null, null));
+        CreatedKey key = identity.createKey(new NewKey(emp.id(), null, Instant.now().plusSeconds(2), null, null, null, null));
         assertThat(lookup.lookup(key.key()).status()).isEqualTo(Status.VALID);
         Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
                 .until(() -> lookup.lookup(key.key()).status() == Status.EXPIRED);

@@ -24,7 +24,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * a JSON array of commit objects, pages of {@code per_page} with a {@code Link: <…>; rel="next"}
  * header, {@code 401 Bad credentials} without the right bearer token, {@code 404 Not Found} for an
  * unknown pull request. Also "compare two commits" ({@code GET /repos/{owner}/{repo}/compare/{base}...{head}}),
- * answering {@code src/test/resources/github/api/{owner}/{repo}/compare/{base}...{head}.json}, else 404.
+ * answering {@code src/test/resources/github/api/{owner}/{repo}/compare/{base}...{head}.json}, else 404,
+ * and "list reviews for a pull request" ({@code GET /repos/{owner}/{repo}/pulls/{number}/reviews}),
+ * answering {@code {number}.reviews.json}, {@code []} for a known pull request without that file, else 404.
  * The commits come from {@code src/test/resources/github/api/{owner}/{repo}/{number}.json}
  * ({@code {number}.page2.json} for a second page). A repository whose name contains {@code flaky}
  * answers 502 to its first request, like a GitHub outage.
@@ -44,6 +46,7 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
     public static final String AI_SARIF_TOOL = "Claude Code Security Review";
 
     private static final Pattern PATH = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/commits");
+    private static final Pattern REVIEWS = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/reviews");
     private static final Pattern COMPARE = Pattern.compile("/repos/([^/]+)/([^/]+)/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)");
 
     private HttpServer server;
@@ -88,6 +91,18 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
                             + "\"https://docs.github.com/rest/commits/commits#compare-two-commits\",\"status\":\"404\"}", null);
                 } else {
                     send(ex, 200, new String(body, StandardCharsets.UTF_8), null);
+                }
+                return;
+            }
+            Matcher reviews = REVIEWS.matcher(ex.getRequestURI().getPath());
+            if ("GET".equals(ex.getRequestMethod()) && reviews.matches()) {
+                // A known pull request (one with commits here) without a reviews file has no reviews: [].
+                String base = "github/api/" + reviews.group(1) + "/" + reviews.group(2) + "/" + reviews.group(3);
+                byte[] body = resource(base + ".reviews.json");
+                if (body == null && resource(base + ".json") == null) {
+                    send(ex, 404, notFound(), null);
+                } else {
+                    send(ex, 200, body == null ? "[]" : new String(body, StandardCharsets.UTF_8), null);
                 }
                 return;
             }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.access.Access;
 import dev.tally.outcomes.github.WebhookSignature;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
@@ -93,7 +94,7 @@ class OutcomesEndToEndTest {
         assertThat(count("SELECT count(*) FROM outcome WHERE id = '" + id + "'")).isEqualTo(1);
 
         // the reports API lists the PR once, with the evidence
-        List<Map<String, Object>> prs = given().get("/api/reports/teams/" + teamId)
+        List<Map<String, Object>> prs = Access.leader().get("/api/reports/teams/" + teamId)
                 .then().statusCode(200).extract().jsonPath().getList("mergedPrs");
         assertThat(prs).singleElement().satisfies(pr -> {
             assertThat(pr.get("id")).isEqualTo(id);
@@ -103,7 +104,7 @@ class OutcomesEndToEndTest {
         });
 
         // and the team page shows it as AI-assisted with the rule that fired, as a leader sees it
-        String html = given().accept("text/html").get("/teams/" + teamId).then().statusCode(200).extract().asString();
+        String html = Access.leader().accept("text/html").get("/teams/" + teamId).then().statusCode(200).extract().asString();
         Matcher prRow = Pattern.compile("<tr[^>]*>((?:(?!</tr>).)*e2e-repo/pull/120(?:(?!</tr>).)*)</tr>", Pattern.DOTALL)
                 .matcher(html);
         assertThat(prRow.find()).as("a row for the PR on the team page").isTrue();

@@ -106,7 +106,7 @@ class AggregatorDedupeTest {
         // time T goes to day(T) in UTC and hour(T)
         assertThat(fx.scalar("SELECT count(*) FROM usage_daily WHERE team_id = ? AND day = DATE '2026-11-03'", team))
                 .isEqualTo(1);
-        assertThat(fx.scalar("SELECT requests FROM usage_hourly WHERE team_id = ? AND hour = ?::timestamptz", team,
+        assertThat(fx.scalar("SELECT sum(requests) FROM usage_hourly WHERE team_id = ? AND hour = ?::timestamptz", team,
                 "2026-11-03T23:00:00Z")).isEqualTo(2);
     }
 

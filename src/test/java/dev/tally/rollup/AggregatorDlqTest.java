@@ -3,6 +3,7 @@ package dev.tally.rollup;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,11 +33,17 @@ import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
 class AggregatorDlqTest {
+
+    /** Metrics are on the management interface, not the public port. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metricsUrl;
+
 
     @Inject
     Aggregator aggregator;
@@ -136,7 +143,7 @@ class AggregatorDlqTest {
         assertThat(Base64.getDecoder().decode(binary.at("/data/valueBase64").asText())).isEqualTo(bad.get(1).value());
 
         // counted in metrics and on the operations snapshot
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
         assertThat(metrics).contains("tally_aggregator_dlq_total");
         PipelineSnapshot s = status.refresh();
         assertThat(s.dlqTotal()).isGreaterThanOrEqualTo(bad.size());

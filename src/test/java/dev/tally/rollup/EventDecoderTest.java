@@ -17,7 +17,7 @@ class EventDecoderTest {
 
     String usage(String dataOverride) {
         String data = """
-                "requestId":"r1","keyId":"k1","employeeId":"%s","teamId":"%s","provider":"openai",
+                "requestId":"r1","keyId":"5f0c2a4e-8d1b-4c3a-9e7f-1a2b3c4d5e6f","employeeId":"%s","teamId":"%s","provider":"openai",
                 "model":"gpt-4o","api":"chat.completions","stream":false,"status":200,"outcome":"ok",
                 "inputTokens":10,"outputTokens":5,"cacheReadTokens":2,"cacheWriteTokens":1,"reasoningTokens":3,
                 "costNanos":1234,"priced":true,"estimated":false,"latencyMs":100,"ttftMs":null,"downgradedFrom":null"""
@@ -66,6 +66,34 @@ class EventDecoderTest {
         String json = usage(null).replace("\"time\":\"2026-11-01T23:30:00+02:00\",", "");
         Instant ts = Instant.parse("2026-11-02T01:00:00Z");
         assertThat(decoder.usage(json.getBytes(StandardCharsets.UTF_8), ts).time()).isEqualTo(ts);
+    }
+
+    @Test
+    void theWorkloadRunAndClientAreReadAndAnEventWithoutThemIsAnInteractiveCallOfAnUnknownTool() throws Exception {
+        String tail = "\"downgradedFrom\":null";
+        UsageEvent e = decode(usage(null).replace(tail, tail
+                + ",\"refusal\":null,\"workload\":\"code-review\",\"runId\":\"pr-17:1\",\"client\":\"openai-sdk-python\""));
+        assertThat(e.workload()).isEqualTo("code-review");
+        assertThat(e.runId()).isEqualTo("pr-17:1");
+        assertThat(e.client()).isEqualTo("openai-sdk-python");
+
+        UsageEvent old = decode(usage(null));
+        assertThat(old.workload()).isEqualTo("interactive");
+        assertThat(old.runId()).isNull();
+        assertThat(old.client()).isEqualTo("other");
+
+        // a client name Tally does not give (another producer's) is other: the set of tools stays bounded
+        assertThat(decode(usage(null).replace(tail, tail + ",\"client\":\"my-own-tool/1\"")).client()).isEqualTo("other");
+        refused(usage(null).replace(tail, tail + ",\"workload\":\"Nightly Loop\""), "data.workload: not a workload name");
+        refused(usage(null).replace(tail, tail + ",\"runId\":\"run with spaces\""), "data.runId: not a run id");
+    }
+
+    @Test
+    void aServiceKeysCallHasNoEmployeeAndIsCountedForItsTeam() throws Exception {
+        UsageEvent e = decode(usage(null).replace("\"employeeId\":\"" + employee + "\"", "\"employeeId\":null"));
+        assertThat(e.employeeId()).isNull();
+        assertThat(e.teamId()).hasToString(team);
+        assertThat(e.refused()).isFalse();
     }
 
     @Test

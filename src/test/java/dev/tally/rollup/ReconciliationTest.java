@@ -71,7 +71,7 @@ class ReconciliationTest {
                 e.merge("unpriced_requests", priced ? 0L : 1L, Long::sum);
                 e.merge("unpriced_tokens", priced ? 0L : in + out + cr + cw, Long::sum);
                 Instant time = base.plusSeconds(random.nextInt(2 * 24 * 3600));
-                UsageData d = new UsageData(UUID.randomUUID().toString(), "k", employee.toString(), team.toString(),
+                UsageData d = new UsageData(UUID.randomUUID().toString(), UUID.nameUUIDFromBytes(employee.toString().getBytes()).toString(), employee.toString(), team.toString(),
                         model.startsWith("claude") ? "anthropic" : "openai", model, "chat.completions", false, 200,
                         outcome, in, out, cr, cw, reasoning, cost, priced, false, 10, null, null);
                 fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), time, d));

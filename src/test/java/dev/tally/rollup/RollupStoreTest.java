@@ -42,7 +42,7 @@ class RollupStoreTest {
     }
 
     static UsageEvent event(String id, Instant time, UUID team, long cost) {
-        return new UsageEvent(id, time, team, UUID.randomUUID(), "openai", "gpt-4o", CallOutcome.OK,
+        return new UsageEvent(id, time, team, UUID.randomUUID(), UUID.randomUUID(), "openai", "gpt-4o", CallOutcome.OK,
                 new long[] { 10, 5, 0, 0, 0 }, true, cost);
     }
 

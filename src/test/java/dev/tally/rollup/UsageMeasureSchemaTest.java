@@ -72,7 +72,7 @@ class UsageMeasureSchemaTest {
         }
         for (int i = 0; i < 3; i++) {
             batch.add(new UsageEvent(UUID.randomUUID().toString(), Instant.parse("2026-06-0" + (i + 1) + "T10:00:00Z"),
-                    team, UUID.randomUUID(), "openai", "model-" + team, i == 2 ? CallOutcome.UPSTREAM_ERROR : CallOutcome.OK,
+                    team, UUID.randomUUID(), UUID.randomUUID(), "openai", "model-" + team, i == 2 ? CallOutcome.UPSTREAM_ERROR : CallOutcome.OK,
                     tokens, i != 1, 7));
         }
         batch.consumed(new TopicPartition("schema-test-" + team, 0), 0);

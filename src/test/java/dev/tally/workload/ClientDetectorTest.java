@@ -11,6 +11,8 @@ class ClientDetectorTest {
     void claudeCodeIsRecognisedByItsUserAgentOrItsAppHeaderBeforeTheSdkItIsBuiltOn() {
         assertThat(ClientDetector.detect("claude-cli/2.0.14 (external, cli)", null, "js")).isEqualTo("claude-code");
         assertThat(ClientDetector.detect("Anthropic/JS 0.60.0", "cli", "js")).isEqualTo("claude-code");
+        // Claude Code run by the Agent SDK says so in the comment; it is still Claude Code
+        assertThat(ClientDetector.detect("claude-cli/2.1.332 (external, sdk-cli)", "cli", "js")).isEqualTo("claude-code");
     }
 
     @Test
@@ -33,5 +35,15 @@ class ClientDetectorTest {
         assertThat(ClientDetector.detect("curl/8.5.0", null, null)).isEqualTo("curl");
         assertThat(ClientDetector.detect("python-requests/2.32.3", null, null)).isEqualTo("other");
         assertThat(ClientDetector.detect(null, null, null)).isEqualTo("other");
+        assertThat(ClientDetector.detect("Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0", null, null)).isEqualTo("other");
+    }
+
+    @Test
+    void hostileUserAgentsGiveOneOfTheKnownNames() {
+        for (String ua : new String[] { "", "   ", "\"évil\"\u0000tool/1", "x".repeat(20_000), "Anthropic/", "OpenAI/ ",
+                "Anthropic/" + "y".repeat(20_000) }) {
+            assertThat(ClientDetector.detect(ua, "x".repeat(500), "\u0000")).as("user agent of %d characters", ua.length())
+                    .isIn(ClientDetector.NAMES);
+        }
     }
 }

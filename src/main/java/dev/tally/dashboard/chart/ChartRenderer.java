@@ -96,23 +96,31 @@ public class ChartRenderer {
     }
 
     public byte[] png(Panel panel, Report report, int width, int height) {
-        JFreeChart chart = chart(panel, report);
-        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
-            ChartUtils.writeChartAsPNG(out, chart, width, height);
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return png(chart(panel, report), width, height);
     }
 
     public String svg(Panel panel, Report report, int width, int height) {
-        JFreeChart chart = chart(panel, report);
-        SVGGraphics2D g2 = new SVGGraphics2D(width, height);
-        chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
-        return g2.getSVGDocument();
+        return svg(chart(panel, report), width, height);
     }
 
     JFreeChart chart(Panel panel, Report report) {
+        JFreeChart chart = panel.type() == PanelType.TIMESERIES ? timeSeries(panel, report) : bars(panel, report);
+        theme().apply(chart);
+        // After the theme: it resets series paints.
+        for (int i = 0; i < panel.metrics().size(); i++) {
+            Paint paint = colour(panel.metrics().get(i), i);
+            if (chart.getPlot() instanceof XYPlot xy) {
+                xy.getRenderer().setSeriesPaint(i, paint);
+                xy.getRenderer().setSeriesStroke(i, new BasicStroke(2.2f));
+            } else if (chart.getPlot() instanceof CategoryPlot cp) {
+                cp.getRenderer().setSeriesPaint(i, paint);
+            }
+        }
+        return finish(chart);
+    }
+
+    /** The house theme: the bundled fonts, a white plot with light grid lines, flat bars without shadows. */
+    public static StandardChartTheme theme() {
         StandardChartTheme theme = (StandardChartTheme) StandardChartTheme.createJFreeTheme();
         theme.setExtraLargeFont(new Font(FONT, Font.BOLD, 16));
         theme.setLargeFont(new Font(FONT, Font.BOLD, 13));
@@ -124,18 +132,11 @@ public class ChartRenderer {
         theme.setBarPainter(new StandardBarPainter());
         theme.setXYBarPainter(new StandardXYBarPainter());
         theme.setShadowVisible(false);
-        JFreeChart chart = panel.type() == PanelType.TIMESERIES ? timeSeries(panel, report) : bars(panel, report);
-        theme.apply(chart);
-        // After the theme: it resets series paints.
-        for (int i = 0; i < panel.metrics().size(); i++) {
-            Paint paint = colour(panel.metrics().get(i), i);
-            if (chart.getPlot() instanceof XYPlot xy) {
-                xy.getRenderer().setSeriesPaint(i, paint);
-                xy.getRenderer().setSeriesStroke(i, new BasicStroke(2.2f));
-            } else if (chart.getPlot() instanceof CategoryPlot cp) {
-                cp.getRenderer().setSeriesPaint(i, paint);
-            }
-        }
+        return theme;
+    }
+
+    /** After the theme and the series colours: white background, no title (the page has it), legend on top. */
+    public static JFreeChart finish(JFreeChart chart) {
         chart.setBackgroundPaint(Color.WHITE);
         chart.setTitle((String) null);
         chart.setAntiAlias(true);
@@ -146,6 +147,23 @@ public class ChartRenderer {
             legend.setPosition(RectangleEdge.TOP);
         }
         return chart;
+    }
+
+    /** A chart as PNG bytes. */
+    public static byte[] png(JFreeChart chart, int width, int height) {
+        try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+            ChartUtils.writeChartAsPNG(out, chart, width, height);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A chart as an SVG document. */
+    public static String svg(JFreeChart chart, int width, int height) {
+        SVGGraphics2D g2 = new SVGGraphics2D(width, height);
+        chart.draw(g2, new Rectangle2D.Double(0, 0, width, height));
+        return g2.getSVGDocument();
     }
 
     private JFreeChart timeSeries(Panel panel, Report report) {

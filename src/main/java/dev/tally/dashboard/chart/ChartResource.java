@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Viewers;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.Dashboard.Panel;
 import dev.tally.dashboard.definition.DashboardCatalog;
@@ -33,14 +34,16 @@ public class ChartResource {
     private final DashboardCatalog catalog;
     private final Roles roles;
     private final OrgCalendar calendar;
+    private final Viewers viewers;
 
     public ChartResource(ChartRenderer renderer, ReportService reports, DashboardCatalog catalog, Roles roles,
-            OrgCalendar calendar) {
+            OrgCalendar calendar, Viewers viewers) {
         this.calendar = calendar;
         this.renderer = renderer;
         this.reports = reports;
         this.catalog = catalog;
         this.roles = roles;
+        this.viewers = viewers;
     }
 
     @GET
@@ -97,8 +100,10 @@ public class ChartResource {
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("team: '" + team + "' is not a team id (UUID)");
             }
+            viewers.current().requireTeamDetail(id);
             report = reports.team(id, period);
         } else {
+            viewers.current().requireReports();
             report = reports.org(period);
         }
         return new Target(panel, report);

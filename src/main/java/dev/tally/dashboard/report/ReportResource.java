@@ -15,9 +15,14 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Viewers;
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.Dashboard.Grouping;
 import dev.tally.dashboard.definition.DashboardCatalog;
+import dev.tally.dashboard.delivery.DeliveryJson;
+import dev.tally.dashboard.delivery.DeliveryReport;
+import dev.tally.dashboard.delivery.DeliveryService;
+import dev.tally.dashboard.delivery.DeliveryTables;
 import dev.tally.dashboard.page.PanelView;
 import dev.tally.dashboard.roi.Metric;
 import dev.tally.platform.ApiException;
@@ -29,7 +34,9 @@ import dev.tally.platform.time.OrgCalendar;
  * Reports as JSON, and every table as CSV with {@code ?format=csv&table=<name>}. Periods:
  * {@code from}/{@code to} ISO dates, both inclusive (days of the organisation's time zone, TALLY_TIMEZONE), or {@code preset} = 7d, 30d, 90d, mtd;
  * default the last 30 days. Table names: the built-in ones listed per report, or any panel id of
- * the matching dashboard in {@code dashboards/}.
+ * the matching dashboard in {@code dashboards/}. Scoped to the caller ({@link Viewers}): org-level
+ * reports (totals per team, no people) need reports access; a team's report needs that team's
+ * detail (a team lead's own teams, or a leader, admin or reports:read token).
  */
 @Path("/api/reports")
 @Blocking
@@ -45,17 +52,24 @@ public class ReportResource {
     private final DashboardCatalog catalog;
     private final Roles roles;
     private final OrgCalendar calendar;
+    private final DeliveryService delivery;
+    private final Viewers viewers;
 
     public ReportResource(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            OrgCalendar calendar) {
+            OrgCalendar calendar, DeliveryService delivery, Viewers viewers) {
         this.reports = reports;
         this.calendar = calendar;
+        this.delivery = delivery;
         this.operations = operations;
         this.catalog = catalog;
         this.roles = roles;
+        this.viewers = viewers;
     }
 
-    /** Org totals, per team, per department, per day, per model. CSV tables: kpis, teams, departments, daily, models. */
+    /**
+     * Org totals, per team, per department, per day, per model, and delivery. CSV tables: kpis, teams,
+     * departments, daily, models, delivery, delivery_cohorts, delivery_trend, delivery_teams.
+     */
     @GET
     @Path("org")
     public Response org(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
@@ -68,10 +82,10 @@ public class ReportResource {
                 case "departments" -> Tables.table("departments", "Departments", r, Grouping.DEPARTMENT, ALL, "");
                 case "daily" -> Tables.daily("daily", "Daily", r, ALL);
                 case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
-                default -> panelTable("org", table, r, "kpis, teams, departments, daily, models");
+                default -> deliveryOrPanel("org", table, r, true, "kpis, teams, departments, daily, models");
             });
         }
-        return json(ReportJson.org(r));
+        return json(withDelivery(ReportJson.org(r), delivery.org(r)));
     }
 
     /** Every team with its metrics, previous-period metrics and changes. CSV table: teams. */
@@ -92,7 +106,10 @@ public class ReportResource {
         return json(out);
     }
 
-    /** One team. CSV tables: kpis, daily, models, employees, merged_prs. */
+    /**
+     * One team, with its delivery. CSV tables: kpis, daily, models, employees, merged_prs, delivery,
+     * delivery_cohorts, delivery_trend, delivery_prs.
+     */
     @GET
     @Path("teams/{id}")
     public Response team(@PathParam("id") String id, @QueryParam("preset") String preset, @QueryParam("from") String from,
@@ -103,6 +120,7 @@ public class ReportResource {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("id: '" + id + "' is not a team id (UUID)");
         }
+        viewers.current().requireTeamDetail(teamId);
         Report r = reports.team(teamId, period(preset, from, to));
         if (csv(format)) {
             String t = table == null ? "employees" : table;
@@ -112,10 +130,10 @@ public class ReportResource {
                 case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
                 case "employees" -> Tables.table("employees", "People", r, Grouping.EMPLOYEE, USAGE, "");
                 case "merged_prs" -> Tables.table("merged_prs", "Merged PRs", r, Grouping.MERGED_PRS, List.of(), "");
-                default -> panelTable("team", t, r, "kpis, daily, models, employees, merged_prs");
+                default -> deliveryOrPanel("team", t, r, false, "kpis, daily, models, employees, merged_prs");
             });
         }
-        return json(ReportJson.team(r));
+        return json(withDelivery(ReportJson.team(r), delivery.team(r)));
     }
 
     /** Spend and tokens by model, org-wide. CSV table: models. */
@@ -137,11 +155,14 @@ public class ReportResource {
     @Path("operations")
     public Response operations() {
         enabled();
+        viewers.current().requireAllTeams();
         return json(operations.status());
     }
 
+    /** Every report reads through here: the caller must be allowed reports at all (team checks come on top). */
     private Period period(String preset, String from, String to) {
         enabled();
+        viewers.current().requireReports();
         return Period.parse(preset, from, to, calendar.today());
     }
 
@@ -149,6 +170,23 @@ public class ReportResource {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
         }
+    }
+
+    /** A delivery table (docs/measured-return.md), else a panel of the dashboard. */
+    private Table deliveryOrPanel(String dashboard, String table, Report r, boolean org, String builtIn) {
+        if (table.startsWith(DeliveryTables.METRICS)) {
+            Table t = DeliveryTables.named(table, org ? delivery.org(r) : delivery.team(r), org);
+            if (t != null) {
+                return t;
+            }
+        }
+        return panelTable(dashboard, table, r, builtIn + ", " + DeliveryTables.names(org));
+    }
+
+    private static Map<String, Object> withDelivery(Map<String, Object> body, DeliveryReport d) {
+        body.put("delivery", DeliveryJson.delivery(d));
+        body.put("deliveryDetail", DeliveryJson.detail(d));
+        return body;
     }
 
     private Table panelTable(String dashboard, String table, Report r, String builtIn) {

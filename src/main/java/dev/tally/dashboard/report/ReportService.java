@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -83,36 +82,13 @@ public class ReportService {
 
     private Report build(UUID teamId, Period period) {
         RoiModel roi = catalog.current().roi();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-            c.setReadOnly(true);
-            try (Statement st = c.createStatement()) {
-                // The org's grouping sets and distinct counts sort tens of thousands of rows: in
-                // memory, not in temporary files (PostgreSQL's default work_mem is 4 MB). LOCAL: for
-                // this transaction only.
-                st.execute("SET LOCAL work_mem = '" + WORK_MEM + "'");
-                long version = version(c);
-                Report r = assemble(c, teamId, period,
-                        sums.get(new SumsKey(teamId, period, roi), version, () -> RollupReader.read(c, teamId, period, roi)));
-                c.commit();
-                return r;
-            } finally {
-                c.rollback();
-                c.setReadOnly(false);
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                c.setAutoCommit(true);
-            }
+        try {
+            // The org's grouping sets and distinct counts sort tens of thousands of rows: in memory,
+            // not in temporary files (PostgreSQL's default work_mem is 4 MB).
+            return RollupSnapshot.read(dataSource, WORK_MEM, (c, version) -> assemble(c, teamId, period,
+                    sums.get(new SumsKey(teamId, period, roi), version, () -> RollupReader.read(c, teamId, period, roi))));
         } catch (SQLException e) {
             throw new IllegalStateException("reading rollups failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static long version(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT version FROM rollup_version");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 

@@ -18,6 +18,18 @@ public interface PendingCall {
     /** A request header, or null. */
     String header(CharSequence name);
 
+    /**
+     * {@code scheme://host[:port]} as the client addressed Tally (after any forwarded headers Quarkus
+     * is told to trust), or null when the Host header is not a plain host name: for links in messages.
+     */
+    String origin();
+
+    /** How many request headers the call has (each repetition of a name counts). */
+    int headerCount();
+
+    /** The client's address (as Quarkus resolves it, behind a trusted proxy the forwarded one); null if unknown. */
+    String clientAddress();
+
     /** The caller's key once identified (also a revoked or expired one, so its team is recorded). */
     ResolvedKey key();
 
@@ -43,10 +55,16 @@ public interface PendingCall {
     void route(Provider provider);
 
     /**
-     * The call's workload and run (docs/workloads.md): only the workload check does this. Unset, a
-     * call counts under its key's workload, or {@code interactive}, and no run.
+     * The call's workload (docs/workloads.md): only the workload check does this. Unset, a call counts
+     * under its key's workload, or {@code interactive}.
      */
-    void label(String workload, String runId);
+    void workload(String workload);
+
+    /** The run the call belongs to (the event's {@code runId}); null until the run check has set it. */
+    String runId();
+
+    /** Names the call's run: only the run check does this. */
+    void runId(String runId);
 
     /** Holds {@code r} until the call ends, then settles it exactly once. */
     void reserve(Reservation r);

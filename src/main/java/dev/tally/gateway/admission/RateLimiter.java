@@ -1,5 +1,6 @@
 package dev.tally.gateway.admission;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,30 +17,36 @@ import dev.tally.identity.ResolvedKey;
 import dev.tally.platform.Ticker;
 
 /**
- * Requests and tokens per minute per key, in memory on each instance (fixed one-minute windows).
- * A call is admitted while both counters are below the limit; its tokens are added when it ends
- * (its window is the call's {@link Reservation}), so the call that crosses the token limit
- * completes and the next one is refused until the window turns. Never blocks: a window is a few
- * fields under its own monitor.
+ * The per-key limits, counted in this instance's memory: requests and tokens per minute (fixed
+ * one-minute windows) and calls in flight. Tokens are reserved at admission (an estimate: the
+ * request's size and its {@code max_tokens}) and settled to the real count when the call ends, so
+ * calls in flight count against the limit and concurrent calls cannot all pass it. How much of each
+ * limit this instance may use is asked of {@link LimitShare}: the whole limit until a cross-instance
+ * share replaces it. Never blocks: a key's counts are a few fields under its own monitor.
  */
 @Singleton // no client proxy: called on every gateway request
 public class RateLimiter {
 
     static final long WINDOW_NANOS = 60_000_000_000L;
 
-    private final Map<UUID, Window> windows = new ConcurrentHashMap<>();
+    private final Map<UUID, KeyLimits> keys = new ConcurrentHashMap<>();
     private final long defaultRequestsPerMinute;
     private final long defaultTokensPerMinute;
+    private final long defaultInFlight;
+    private final LimitShare share;
     private final Ticker ticker;
 
     @Inject
-    public RateLimiter(GatewayConfig config, Ticker ticker) {
-        this(config.requestsPerMinute(), config.tokensPerMinute(), ticker);
+    public RateLimiter(GatewayConfig config, LimitShare share, Ticker ticker) {
+        this(config.requestsPerMinute(), config.tokensPerMinute(), config.maxInFlightPerKey(), share, ticker);
     }
 
-    RateLimiter(long defaultRequestsPerMinute, long defaultTokensPerMinute, Ticker ticker) {
+    RateLimiter(long defaultRequestsPerMinute, long defaultTokensPerMinute, long defaultInFlight, LimitShare share,
+            Ticker ticker) {
         this.defaultRequestsPerMinute = defaultRequestsPerMinute;
         this.defaultTokensPerMinute = defaultTokensPerMinute;
+        this.defaultInFlight = defaultInFlight;
+        this.share = share;
         this.ticker = ticker;
     }
 
@@ -47,82 +54,161 @@ public class RateLimiter {
     public record Refusal(String limit, long retryAfterSeconds) {
     }
 
-    /** The key's window, or null when neither limit applies to it. */
-    public Window windowFor(ResolvedKey key) {
-        if (requestsPerMinute(key) <= 0 && tokensPerMinute(key) <= 0) {
-            return null;
-        }
-        Window w = windows.get(key.keyId());
-        if (w == null) {
-            long now = ticker.nanoTime();
-            w = windows.computeIfAbsent(key.keyId(), k -> new Window(now));
-        }
-        return w;
+    /** What this instance holds of one key, as published to other instances. */
+    public record Counts(long requests, long tokens, long reservedTokens, long inFlight) {
     }
 
-    private long requestsPerMinute(ResolvedKey key) {
+    /** The key's counts, or null when none of its limits applies. */
+    public KeyLimits limitsFor(ResolvedKey key) {
+        if (requestsPerMinute(key) <= 0 && tokensPerMinute(key) <= 0 && inFlight(key) <= 0) {
+            return null;
+        }
+        KeyLimits l = keys.get(key.keyId());
+        if (l == null) {
+            long now = ticker.nanoTime();
+            l = keys.computeIfAbsent(key.keyId(), k -> new KeyLimits(k, now));
+        }
+        return l;
+    }
+
+    long requestsPerMinute(ResolvedKey key) {
         return key.requestsPerMinute() != null ? key.requestsPerMinute() : defaultRequestsPerMinute;
     }
 
-    private long tokensPerMinute(ResolvedKey key) {
+    long tokensPerMinute(ResolvedKey key) {
         return key.tokensPerMinute() != null ? key.tokensPerMinute() : defaultTokensPerMinute;
     }
 
-    /** Forgets keys idle for more than a window, so the map does not grow with every key ever seen. */
+    long inFlight(ResolvedKey key) {
+        return key.maxInFlight() != null ? key.maxInFlight() : defaultInFlight;
+    }
+
+    /** This instance's counts per key (what a cross-instance {@link LimitShare} publishes). */
+    public Map<UUID, Counts> snapshot() {
+        long now = ticker.nanoTime();
+        Map<UUID, Counts> out = new HashMap<>();
+        keys.forEach((id, l) -> out.put(id, l.counts(now)));
+        return out;
+    }
+
+    /** Forgets keys idle for more than a window with nothing in flight, so the map does not grow with every key ever seen. */
     @Scheduled(every = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void evictIdle() {
         long now = ticker.nanoTime();
-        windows.entrySet().removeIf(e -> e.getValue().idle(now));
+        keys.entrySet().removeIf(e -> e.getValue().idle(now));
     }
 
     int trackedKeys() {
-        return windows.size();
+        return keys.size();
+    }
+
+    private static long retryAfter(long windowStart, long now) {
+        return Math.max(1, (windowStart + WINDOW_NANOS - now + 999_999_999L) / 1_000_000_000L);
     }
 
     /**
-     * One key's counters. As a call's reservation it adds the call's tokens when it ends, to
-     * whatever window is current then.
+     * One key's counts. A call in flight holds a slot (given back when it ends) and a {@link Hold} of
+     * its estimated tokens (replaced by the tokens it used when it ends).
      */
-    public final class Window implements Reservation {
+    public final class KeyLimits {
+        private final UUID keyId;
+        private final Reservation slot = (usage, outcome) -> leave();
         private long start;
         private long requests;
+        /** Tokens of calls settled in this window. */
         private long tokens;
+        /** Estimates of the calls in flight that hold tokens; not tied to a window. */
+        private long reserved;
+        private long inFlight;
 
-        Window(long now) {
+        KeyLimits(UUID keyId, long now) {
+            this.keyId = keyId;
             this.start = now;
         }
 
-        /** Counts a call of {@code key}, or says why not (then nothing is counted). */
+        /** Counts a call of {@code key} against its requests per minute, or says why not (then nothing is counted). */
         public Refusal admit(ResolvedKey key) {
-            return admit(ticker.nanoTime(), requestsPerMinute(key), tokensPerMinute(key));
+            long rpm = requestsPerMinute(key);
+            long tpm = tokensPerMinute(key);
+            long rpmHere = rpm > 0 ? share.available(LimitShare.Kind.REQUESTS_PER_MINUTE, keyId, rpm) : 0;
+            long tpmHere = tpm > 0 ? share.available(LimitShare.Kind.TOKENS_PER_MINUTE, keyId, tpm) : 0;
+            long now = ticker.nanoTime();
+            synchronized (this) {
+                roll(now);
+                if (rpm > 0 && requests >= rpmHere) {
+                    return new Refusal("requests per minute (" + rpm + ")", retryAfter(start, now));
+                }
+                if (tpm > 0 && tokens + reserved >= tpmHere) {
+                    return new Refusal("tokens per minute (" + tpm + "), counting the tokens reserved by calls in flight",
+                            retryAfter(start, now));
+                }
+                requests++;
+                return null;
+            }
         }
 
-        private synchronized Refusal admit(long now, long rpm, long tpm) {
-            roll(now);
-            if (rpm > 0 && requests >= rpm || tpm > 0 && tokens >= tpm) {
-                long retry = Math.max(1, (start + WINDOW_NANOS - now + 999_999_999L) / 1_000_000_000L);
-                return new Refusal(rpm > 0 && requests >= rpm ? "requests per minute (" + rpm + ")"
-                        : "tokens per minute (" + tpm + ")", retry);
+        /**
+         * Takes a place among the key's calls in flight for {@code call}, given back when it ends, or
+         * says why not.
+         */
+        public Refusal enter(PendingCall call) {
+            long max = inFlight(call.key());
+            if (max <= 0) {
+                return null;
             }
-            requests++;
+            long here = share.available(LimitShare.Kind.IN_FLIGHT, keyId, max);
+            synchronized (this) {
+                if (inFlight >= here) {
+                    return new Refusal("calls in flight (" + max + ")", 1);
+                }
+                inFlight++;
+            }
+            call.reserve(slot);
             return null;
         }
 
-        @Override
-        public void settle(Usage usage, CallOutcome outcome) {
-            long n = usage.total();
-            if (n > 0) {
-                add(ticker.nanoTime(), n);
+        /**
+         * Reserves {@code estimate} tokens for {@code call} until it ends (then the estimate is
+         * replaced by what it used), or says why not. A call is admitted while the key's settled and
+         * reserved tokens are below its limit, so one large call can still cross it, as a call did
+         * before reservations; the calls after it wait until it settles or the window turns.
+         */
+        public Refusal reserve(PendingCall call, long estimate) {
+            long tpm = tokensPerMinute(call.key());
+            if (tpm <= 0) {
+                return null;
             }
+            long here = share.available(LimitShare.Kind.TOKENS_PER_MINUTE, keyId, tpm);
+            long now = ticker.nanoTime();
+            synchronized (this) {
+                roll(now);
+                if (tokens + reserved >= here) {
+                    return new Refusal("tokens per minute (" + tpm + "): " + (tokens + reserved)
+                            + " used this minute or reserved by calls in flight", retryAfter(start, now));
+                }
+                reserved = saturatedAdd(reserved, estimate);
+            }
+            call.reserve(new Hold(estimate));
+            return null;
         }
 
-        synchronized void add(long now, long n) {
+        synchronized void leave() {
+            inFlight--;
+        }
+
+        synchronized void settle(long estimate, long used) {
+            roll(ticker.nanoTime());
+            reserved = Math.max(0, reserved - estimate);
+            tokens = saturatedAdd(tokens, used);
+        }
+
+        synchronized Counts counts(long now) {
             roll(now);
-            tokens += n;
+            return new Counts(requests, tokens, reserved, inFlight);
         }
 
         synchronized boolean idle(long now) {
-            return now - start > 2 * WINDOW_NANOS;
+            return now - start > 2 * WINDOW_NANOS && inFlight == 0 && reserved == 0;
         }
 
         private void roll(long now) {
@@ -132,5 +218,28 @@ public class RateLimiter {
                 tokens = 0;
             }
         }
+
+        /** A call's reserved tokens: settled, the estimate is replaced by what the call used. */
+        public final class Hold implements Reservation {
+            private final long estimate;
+
+            Hold(long estimate) {
+                this.estimate = estimate;
+            }
+
+            public long estimate() {
+                return estimate;
+            }
+
+            @Override
+            public void settle(Usage usage, CallOutcome outcome) {
+                KeyLimits.this.settle(estimate, usage.total());
+            }
+        }
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long r = a + b;
+        return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }
 }

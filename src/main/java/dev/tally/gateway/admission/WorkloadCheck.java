@@ -9,19 +9,17 @@ import dev.tally.workload.WorkloadNames;
 import dev.tally.workload.WorkloadRegistry;
 
 /**
- * The call's workload and run (docs/workloads.md). The workload is the key's (a service key's is
- * required), or {@code x-tally-workload} where the key's policy allows the header and the name is
- * allowed (configured, or within the team's bound), else {@code interactive}. {@code x-tally-run-id}
- * names the run. A header the key may not send, or a name or run id that is not allowed, is
- * refused with 400 before the body is read.
+ * The call's workload (docs/workloads.md): the key's (a service key's is required), or
+ * {@code x-tally-workload} where the key's policy allows the header and the name is allowed
+ * (configured, or within the team's bound), else {@code interactive}. A header the key may not send,
+ * or a name that is not allowed, is refused with 400 before the body is read. The run is
+ * {@link RunIdCheck}'s.
  */
 @Singleton
 public class WorkloadCheck implements AdmissionCheck {
 
     static final String WORKLOAD_HEADER = "x-tally-workload";
-    static final String RUN_ID_HEADER = "x-tally-run-id";
     private static final CharSequence H_WORKLOAD = HttpHeaders.createOptimized(WORKLOAD_HEADER);
-    private static final CharSequence H_RUN_ID = HttpHeaders.createOptimized(RUN_ID_HEADER);
 
     private final WorkloadRegistry registry;
 
@@ -34,10 +32,10 @@ public class WorkloadCheck implements AdmissionCheck {
         return Phase.PRE_BODY;
     }
 
-    /** After the key (100), before the body size (200): refused before the rate limit counts it. */
+    /** After the key (100) and the run (160), before the body size (200) and the rate limit (300). */
     @Override
     public int order() {
-        return 150;
+        return 170;
     }
 
     @Override
@@ -65,12 +63,7 @@ public class WorkloadCheck implements AdmissionCheck {
             }
             workload = asked;
         }
-        String runId = call.header(H_RUN_ID);
-        if (runId != null && !WorkloadNames.validRunId(runId)) {
-            return Refusal.of(RefusalReason.INVALID_RUN_ID, RUN_ID_HEADER + ": not a run id (" + WorkloadNames.RUN_ID_RULE
-                    + ")", RUN_ID_HEADER);
-        }
-        call.label(workload, runId);
+        call.workload(workload);
         return PASS;
     }
 }

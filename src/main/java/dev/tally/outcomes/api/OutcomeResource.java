@@ -17,15 +17,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tally.outcomes.Intake;
-import dev.tally.outcomes.OutcomeAuth;
 import dev.tally.platform.ApiException;
 import io.smallrye.common.annotation.Blocking;
 
 /**
  * {@code POST /api/outcomes}: one outcome or a JSON array of them, as plain JSON or as CloudEvents
  * (structured mode, single or batch). Answers 202 with the ids handed to Kafka; the aggregator
- * counts each id once, so re-posting is safe. Like the CSV and SARIF uploads it needs the admin
- * token: what it accepts becomes ROI that leaders read.
+ * counts each id once, so re-posting is safe. Like the CSV and SARIF uploads it needs the
+ * outcomes:write scope (what it accepts becomes ROI that leaders read), checked with the size and
+ * concurrency limits before the body is read (application.properties, IntakeLimits).
  */
 @Path("/api/outcomes")
 public class OutcomeResource {
@@ -40,12 +40,10 @@ public class OutcomeResource {
     static final List<String> ACCEPTED = List.of(Intake.JSON, CLOUDEVENTS_JSON, CLOUDEVENTS_BATCH_JSON);
 
     private final OutcomeService service;
-    private final OutcomeAuth auth;
     private final ObjectMapper mapper;
 
-    public OutcomeResource(OutcomeService service, OutcomeAuth auth, ObjectMapper mapper) {
+    public OutcomeResource(OutcomeService service, ObjectMapper mapper) {
         this.service = service;
-        this.auth = auth;
         this.mapper = mapper;
     }
 
@@ -53,9 +51,7 @@ public class OutcomeResource {
     @Blocking
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response post(@HeaderParam("Authorization") String authorization,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
-        auth.check(authorization);
+    public Response post(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
         Intake.requireType(contentType, ACCEPTED);
         JsonNode json;
         try {

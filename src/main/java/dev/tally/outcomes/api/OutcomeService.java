@@ -208,7 +208,7 @@ public class OutcomeService {
         }
         return new OutcomeData(kind, teamId.toString(), employeeId == null ? null : employeeId.toString(), ai,
                 List.copyOf(attribution), source.orElse("api"), ref.orElse(null), occurredAt, severity.orElse(null),
-                valueHours, workload.orElse(null));
+                valueHours, null, workload.orElse(null));
     }
 
     private static String requiredText(JsonNode n, String at, String field, int max) {

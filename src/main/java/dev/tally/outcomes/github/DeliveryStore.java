@@ -21,6 +21,8 @@ public class DeliveryStore {
     public static final String PROCESSING = "processing";
     public static final String PROCESSED = "processed";
     public static final String IGNORED = "ignored";
+    /** Kept for later deliveries' use (a review, for its PR's facts); nothing to process. */
+    public static final String RECORDED = "recorded";
     public static final String FAILED = "failed";
 
     /** A claimed delivery, ready to process. */

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -23,7 +24,8 @@ import dev.tally.outcomes.config.GitHubConfig;
 /**
  * The GitHub REST API calls Tally makes: list a pull request's commits
  * ({@code GET /repos/{owner}/{repo}/pulls/{number}/commits}, at most 250 commits in pages of 100, as
- * the API documents), and compare two commits ({@code GET /repos/{owner}/{repo}/compare/{base}...{head}},
+ * the API documents) and its reviews ({@code GET /repos/{owner}/{repo}/pulls/{number}/reviews}), and
+ * compare two commits ({@code GET /repos/{owner}/{repo}/compare/{base}...{head}},
  * whose {@code files[].patch} tells which lines a push changed). Blocking: call it from a worker
  * thread, never from the event loop.
  *
@@ -37,6 +39,8 @@ public class GitHubClient {
     static final String API_VERSION = "2022-11-28";
     /** GitHub lists at most 250 commits of a pull request: three pages of 100. */
     static final int MAX_PAGES = 3;
+    /** Reviews read of one pull request at most: ten pages of 100 (the first review and the rounds are long known by then). */
+    static final int MAX_REVIEW_PAGES = 10;
     /** GitHub redirects a renamed or transferred repository once (301/302/307); more is a loop. */
     static final int MAX_REDIRECTS = 3;
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
@@ -61,16 +65,44 @@ public class GitHubClient {
 
     /** The full messages of the PR's commits, oldest first. */
     public List<String> commitMessages(String repository, int number) throws GitHubApiException {
+        List<String> messages = new ArrayList<>();
+        for (JsonNode c : list(repository, "/pulls/" + number + "/commits", "commits", MAX_PAGES)) {
+            JsonNode message = c.path("commit").path("message");
+            if (message.isTextual()) {
+                messages.add(message.asText());
+            }
+        }
+        return messages;
+    }
+
+    /**
+     * The PR's reviews ({@code GET /repos/{owner}/{repo}/pulls/{number}/reviews}), oldest first, without
+     * pending ones (not submitted yet) and without entries lacking an id or a submission time.
+     */
+    public List<PrReview> reviews(String repository, int number) throws GitHubApiException {
+        List<PrReview> reviews = new ArrayList<>();
+        for (JsonNode r : list(repository, "/pulls/" + number + "/reviews", "reviews", MAX_REVIEW_PAGES)) {
+            Optional<PrReview.State> state = PrReview.State.of(r.path("state").asText(null));
+            Instant submitted = ReviewFindings.time(r.path("submitted_at"), null);
+            if (state.isPresent() && submitted != null && r.path("id").canConvertToLong()) {
+                reviews.add(new PrReview(r.path("id").asLong(), r.path("user").path("login").asText(null), state.get(),
+                        submitted));
+            }
+        }
+        return reviews;
+    }
+
+    /** The items of a paged list endpoint of a repository, following {@code Link: rel="next"} up to {@code maxPages}. */
+    private List<JsonNode> list(String repository, String path, String what, int maxPages) throws GitHubApiException {
         String token = config.token().filter(t -> !t.isBlank())
                 .orElseThrow(() -> new GitHubApiException("no GitHub token configured (TALLY_GITHUB_TOKEN)"));
         String[] parts = repository.split("/", 2);
         if (parts.length != 2) {
             throw new GitHubApiException("repository '" + repository + "' is not owner/name");
         }
-        URI uri = URI.create(base() + "/repos/" + segment(parts[0]) + "/" + segment(parts[1]) + "/pulls/" + number
-                + "/commits?per_page=100");
-        List<String> messages = new ArrayList<>();
-        for (int page = 0; page < MAX_PAGES && uri != null; page++) {
+        URI uri = URI.create(base() + "/repos/" + segment(parts[0]) + "/" + segment(parts[1]) + path + "?per_page=100");
+        List<JsonNode> items = new ArrayList<>();
+        for (int page = 0; page < maxPages && uri != null; page++) {
             HttpResponse<byte[]> response = get(uri, token);
             JsonNode body = parse(response.body());
             uri = response.uri(); // after redirects within the API
@@ -80,21 +112,16 @@ public class GitHubClient {
                         + (message.isEmpty() ? "" : ": " + message));
             }
             if (body == null || !body.isArray()) {
-                throw new GitHubApiException("GET " + uri.getPath() + " did not answer a JSON array of commits");
+                throw new GitHubApiException("GET " + uri.getPath() + " did not answer a JSON array of " + what);
             }
-            for (JsonNode c : body) {
-                JsonNode message = c.path("commit").path("message");
-                if (message.isTextual()) {
-                    messages.add(message.asText());
-                }
-            }
+            body.forEach(items::add);
             Optional<URI> next = next(response.headers().firstValue("Link"), uri);
             if (next.isPresent()) {
                 requireSameOrigin(api(), next.get(), "the Link rel=\"next\" of " + uri.getPath());
             }
             uri = next.orElse(null);
         }
-        return messages;
+        return items;
     }
 
     /** A file of a comparison: its name (and name before a rename), status and unified-diff patch (null when GitHub omits it). */

@@ -20,7 +20,8 @@ public final class GitHubEvents {
     public static final String PULL_REQUEST_REVIEW_COMMENT = "pull_request_review_comment";
     public static final String PULL_REQUEST_REVIEW_THREAD = "pull_request_review_thread";
 
-    public enum Kind { PR_MERGED, REVIEW_FINDING, THREAD_RESOLVED, REVIEWER_CONFIRMED_FIX, PR_PUSHED, IGNORED }
+    /** REVIEW_RECORDED: a submitted or dismissed review, kept for its PR's delivery facts when it arrives; no outcome. */
+    public enum Kind { PR_MERGED, REVIEW_FINDING, THREAD_RESOLVED, REVIEWER_CONFIRMED_FIX, PR_PUSHED, REVIEW_RECORDED, IGNORED }
 
     /** How a delivery is handled; {@code reason} says why it is ignored. */
     public record Classified(Kind kind, String reason) {
@@ -52,8 +53,12 @@ public final class GitHubEvents {
                 return ignored("pull_request " + action + (action.equals("closed") ? " without merge" : ""));
             }
             case PULL_REQUEST_REVIEW -> {
-                return ignored("pull_request_review " + action + ": a review's summary is not counted (each of its inline"
-                        + " comments is, and an approval never is)");
+                String missing = missingReviewIdentity(payload);
+                if (("submitted".equals(action) || "dismissed".equals(action)) && missing == null) {
+                    return new Classified(Kind.REVIEW_RECORDED, null);
+                }
+                return ignored("pull_request_review " + action + (missing == null ? "" : " without " + missing)
+                        + ": a review's summary is not counted (each of its inline comments is, and an approval never is)");
             }
             case PULL_REQUEST_REVIEW_COMMENT -> {
                 JsonNode comment = payload.path("comment");
@@ -110,6 +115,21 @@ public final class GitHubEvents {
             return "repository.full_name";
         }
         return prNumber(payload) > 0 ? null : "pull_request.number";
+    }
+
+    /** What a review needs to be kept for its PR's facts, or null: the PR's identity, a review id, state and time. */
+    private static String missingReviewIdentity(JsonNode payload) {
+        JsonNode review = payload.path("review");
+        if (!review.path("id").canConvertToLong() || review.path("id").asLong() <= 0) {
+            return "review.id";
+        }
+        if (PrReview.State.of(review.path("state").asText(null)).isEmpty()) {
+            return "a submitted review.state";
+        }
+        if (ReviewFindings.time(review.path("submitted_at"), null) == null) {
+            return "review.submitted_at";
+        }
+        return missingPrIdentity(payload);
     }
 
     private static String missingCommentIdentity(JsonNode payload, JsonNode comment) {

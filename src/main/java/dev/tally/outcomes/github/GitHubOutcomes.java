@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tally.events.OutcomeData;
+import dev.tally.events.PrFacts;
 import dev.tally.outcomes.OutcomeEmitter;
 import dev.tally.outcomes.OutcomeIds;
 import dev.tally.outcomes.attribution.AttributionRules;
@@ -22,7 +23,8 @@ import dev.tally.outcomes.mapping.TeamMapper;
 import dev.tally.outcomes.review.ReviewRules;
 
 /**
- * Turns a used webhook payload into outcomes (id → data): a merged PR with its AI attribution, or an
+ * Turns a used webhook payload into outcomes (id → data): a merged PR with its AI attribution and its
+ * delivery facts ({@link PrFactsReader}; commits and reviews from the REST API when a token is set), or an
  * AI reviewer's finding flagged or fixed ({@link ReviewFindings}), each attributed to the PR author's
  * team (else the repository's, else Unassigned). May call the GitHub REST API: run it on a worker thread.
  */
@@ -37,10 +39,12 @@ public class GitHubOutcomes {
     private final AttributionRules rules;
     private final ReviewRules reviews;
     private final ReviewFindings findings;
+    private final PrReviewStore prReviews;
 
     public GitHubOutcomes(GitHubClient github, TeamMapper teams, GatewayUse gatewayUse, OutcomesConfig config,
-            ReviewRules reviews, ReviewFindings findings) {
+            ReviewRules reviews, ReviewFindings findings, PrReviewStore prReviews) {
         this.github = github;
+        this.prReviews = prReviews;
         this.teams = teams;
         this.gatewayUse = gatewayUse;
         this.rules = AttributionRules.from(config.attribution());
@@ -65,7 +69,7 @@ public class GitHubOutcomes {
             case THREAD_RESOLVED -> findings.threadResolved(payload);
             case REVIEWER_CONFIRMED_FIX -> findings.reviewerConfirmed(payload);
             case PR_PUSHED -> findings.pushed(payload);
-            case IGNORED -> Map.of();
+            case REVIEW_RECORDED, IGNORED -> Map.of();
         };
     }
 
@@ -76,19 +80,21 @@ public class GitHubOutcomes {
         String author = pr.path("user").path("login").asText(null);
         Instant mergedAt = ReviewFindings.time(pr.path("merged_at"), ReviewFindings.time(pr.path("closed_at"), Instant.now()));
 
-        List<String> messages;
-        if (!github.configured()) {
-            messages = payloadTexts(payload);
-        } else {
+        List<String> messages = payloadTexts(payload);
+        List<PrReview> reviewed = prReviews.reviews(repo, number);
+        PrFacts.ReviewSource reviewSource = PrFacts.ReviewSource.WEBHOOKS;
+        if (github.configured()) {
             try {
-                messages = github.commitMessages(repo, number);
+                List<String> commits = github.commitMessages(repo, number);
+                reviewed = PrFactsReader.combine(github.reviews(repo, number), reviewed);
+                messages = commits;
+                reviewSource = PrFacts.ReviewSource.API;
             } catch (GitHubApiException e) {
                 if (!lastAttempt) {
                     throw e;
                 }
-                LOG.warnf("%s#%d: commits unreadable on the last attempt (%s); attributing from the payload only",
-                        repo, number, e.getMessage());
-                messages = payloadTexts(payload);
+                LOG.warnf("%s#%d: commits or reviews unreadable on the last attempt (%s); using the payload and the"
+                        + " delivered reviews only", repo, number, e.getMessage());
             }
         }
         List<String> labels = new ArrayList<>();
@@ -104,7 +110,13 @@ public class GitHubOutcomes {
         String id = OutcomeIds.bounded("github:pr:" + repo + "#" + number);
         return Map.of(id, new OutcomeData(OutcomeData.PR_MERGED, m.teamId().toString(),
                 m.employeeId() == null ? null : m.employeeId().toString(), !attribution.isEmpty(), attribution,
-                OutcomeEmitter.SOURCE_GITHUB, pr.path("html_url").asText(id), mergedAt, null, null));
+                OutcomeEmitter.SOURCE_GITHUB, pr.path("html_url").asText(id), mergedAt, null, null,
+                PrFactsReader.read(payload, reviewed, reviewSource, this::bot)));
+    }
+
+    /** Reviews by bots and by configured AI reviewers are neither a first review nor a round of changes. */
+    private boolean bot(String login) {
+        return PrFactsReader.isBotLogin(login) || reviews.reviewer(login).isPresent();
     }
 
     /**

@@ -140,6 +140,10 @@ public class GitHubWebhookResource {
                 count(event, "duplicate");
                 return Response.ok(new Reply(delivery, "duplicate", r.reason())).build();
             }
+            case RECORDED -> {
+                count(event, "recorded");
+                return Response.accepted(new Reply(delivery, "recorded", r.reason())).build();
+            }
             case IGNORED -> {
                 count(event, "ignored");
                 return Response.accepted(new Reply(delivery, "ignored", r.reason())).build();

@@ -146,7 +146,7 @@ public class ReviewFindings {
     private OutcomeData flaggedEvent(ReviewFinding f) {
         return new OutcomeData(OutcomeData.BUG_FLAGGED, f.teamId().toString(),
                 f.employeeId() == null ? null : f.employeeId().toString(), true, f.evidence(), OutcomeEmitter.SOURCE_GITHUB,
-                f.url() == null ? f.flaggedId() : f.url(), f.flaggedAt(), f.severity(), null, rules.workload(f.login()));
+                f.url() == null ? f.flaggedId() : f.url(), f.flaggedAt(), f.severity(), null, null, rules.workload(f.login()));
     }
 
     private OutcomeData fixedEvent(ReviewFinding f) {
@@ -154,7 +154,7 @@ public class ReviewFindings {
         evidence.add("fixed:" + f.fixedBy().key() + (f.fixedRef() == null ? "" : " " + f.fixedRef()));
         return new OutcomeData(OutcomeData.BUG_CAUGHT, f.teamId().toString(),
                 f.employeeId() == null ? null : f.employeeId().toString(), true, evidence, OutcomeEmitter.SOURCE_GITHUB,
-                f.url() == null ? f.fixedId() : f.url(), f.fixedAt(), f.severity(), null, rules.workload(f.login()));
+                f.url() == null ? f.fixedId() : f.url(), f.fixedAt(), f.severity(), null, null, rules.workload(f.login()));
     }
 
     private static String repository(JsonNode payload) {

@@ -1,5 +1,7 @@
 package dev.tally.outcomes.github;
 
+import java.time.Clock;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -11,7 +13,8 @@ import dev.tally.outcomes.review.ReviewFindingStore;
 @ApplicationScoped
 public class WebhookIntake {
 
-    public enum Result { ACCEPTED, IGNORED, DUPLICATE }
+    /** RECORDED: kept for a pull request's delivery facts (a review), with nothing to process. */
+    public enum Result { ACCEPTED, RECORDED, IGNORED, DUPLICATE }
 
     public record Recorded(Result result, String reason) {
     }
@@ -20,9 +23,14 @@ public class WebhookIntake {
     private final GitHubOutcomes outcomes;
     private final ReviewFindingStore findings;
     private final GitHubClient github;
+    private final PrReviewStore prReviews;
+    private final Clock clock;
 
-    public WebhookIntake(DeliveryStore store, GitHubOutcomes outcomes, ReviewFindingStore findings, GitHubClient github) {
+    public WebhookIntake(DeliveryStore store, GitHubOutcomes outcomes, ReviewFindingStore findings, GitHubClient github,
+            PrReviewStore prReviews, Clock clock) {
         this.store = store;
+        this.clock = clock;
+        this.prReviews = prReviews;
         this.outcomes = outcomes;
         this.findings = findings;
         this.github = github;
@@ -32,6 +40,14 @@ public class WebhookIntake {
     public Recorded record(String deliveryId, String event, JsonNode payload, String rawBody) {
         GitHubEvents.Classified c = pushWorthComparing(GitHubEvents.classify(event, payload, outcomes.reviews()), payload);
         String action = payload.path("action").isTextual() ? payload.path("action").asText() : null;
+        if (c.kind() == GitHubEvents.Kind.REVIEW_RECORDED) {
+            if (!store.insert(deliveryId, event, action, DeliveryStore.RECORDED, null)) {
+                return new Recorded(Result.DUPLICATE, "delivery " + deliveryId + " was received before");
+            }
+            recordReview(payload, action);
+            return new Recorded(Result.RECORDED, "review kept for its pull request's delivery facts (first review,"
+                    + " review rounds); a review is not itself an outcome");
+        }
         // The payload is kept only for deliveries that will be processed (it is dropped once they are).
         boolean inserted = store.insert(deliveryId, event, action,
                 c.used() ? DeliveryStore.RECEIVED : DeliveryStore.IGNORED, c.used() ? rawBody : null);
@@ -39,6 +55,20 @@ public class WebhookIntake {
             return new Recorded(Result.DUPLICATE, "delivery " + deliveryId + " was received before");
         }
         return c.used() ? new Recorded(Result.ACCEPTED, null) : new Recorded(Result.IGNORED, c.reason());
+    }
+
+    /** In the delivery's transaction, before the answer: the merge that follows must find it (see {@link PrReviewStore}). */
+    private void recordReview(JsonNode payload, String action) {
+        JsonNode r = payload.path("review");
+        PrReview review = new PrReview(r.path("id").asLong(), r.path("user").path("login").asText(null),
+                PrReview.State.of(r.path("state").asText()).orElseThrow(), ReviewFindings.time(r.path("submitted_at"), null));
+        String repo = payload.path("repository").path("full_name").asText();
+        int number = GitHubEvents.prNumber(payload);
+        if ("dismissed".equals(action)) {
+            prReviews.dismissed(repo, number, review, clock.instant());
+        } else {
+            prReviews.submitted(repo, number, review);
+        }
     }
 
     /**

@@ -8,6 +8,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
+import dev.tally.access.audit.AuditChange;
+import dev.tally.access.audit.AuditLog;
+import dev.tally.access.audit.AuditTarget;
 import dev.tally.outcomes.Intake;
 
 /** {@code POST /api/admin/employees/import}: employees (and their teams) from a CSV, all rows or none. */
@@ -15,9 +18,11 @@ import dev.tally.outcomes.Intake;
 public class EmployeeImportResource {
 
     private final EmployeeImportService service;
+    private final AuditLog audit;
 
-    public EmployeeImportResource(EmployeeImportService service) {
+    public EmployeeImportResource(EmployeeImportService service, AuditLog audit) {
         this.service = service;
+        this.audit = audit;
     }
 
     @POST
@@ -25,6 +30,8 @@ public class EmployeeImportResource {
     @Produces(MediaType.APPLICATION_JSON)
     public EmployeeImportService.Imported importCsv(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Intake.requireType(contentType, Intake.CSV_TYPES);
-        return service.importCsv(body);
+        EmployeeImportService.Imported imported = service.importCsv(body);
+        audit.record(AuditTarget.IMPORT, AuditChange.UPLOAD, "employees-csv", null, imported);
+        return imported;
     }
 }

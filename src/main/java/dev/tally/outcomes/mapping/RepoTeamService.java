@@ -13,6 +13,9 @@ import jakarta.transaction.Transactional;
 import dev.tally.identity.Team;
 import dev.tally.outcomes.config.OutcomesConfig;
 import dev.tally.outcomes.mapping.RepoTeamResource.RuleDto;
+import dev.tally.access.audit.AuditChange;
+import dev.tally.access.audit.AuditLog;
+import dev.tally.access.audit.AuditTarget;
 import dev.tally.platform.ApiException;
 
 /** Keeps the admin repository → team rules; a bad rule rejects the whole set (nothing half-applied). */
@@ -23,9 +26,11 @@ public class RepoTeamService {
     static final String SOURCE_CONFIG = "config";
 
     private final OutcomesConfig config;
+    private final AuditLog audit;
 
-    public RepoTeamService(OutcomesConfig config) {
+    public RepoTeamService(OutcomesConfig config, AuditLog audit) {
         this.config = config;
+        this.audit = audit;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -60,6 +65,7 @@ public class RepoTeamService {
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("no rule changed: " + String.join("; ", problems));
         }
+        List<RuleDto> before = list().stream().filter(r -> SOURCE_ADMIN.equals(r.source())).toList();
         RepoTeamRule.deleteAll();
         Instant now = Instant.now();
         for (RuleDto r : rules) {
@@ -69,6 +75,10 @@ public class RepoTeamService {
             e.updatedAt = now;
             e.persist();
         }
-        return list();
+        RepoTeamRule.flush();
+        List<RuleDto> after = list();
+        audit.record(AuditTarget.REPO_RULE, AuditChange.UPDATE, "repo-teams", before,
+                after.stream().filter(r -> SOURCE_ADMIN.equals(r.source())).toList());
+        return after;
     }
 }

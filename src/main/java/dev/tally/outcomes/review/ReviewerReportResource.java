@@ -13,6 +13,7 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Viewers;
 import dev.tally.dashboard.report.Period;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.time.OrgCalendar;
@@ -31,16 +32,20 @@ public class ReviewerReportResource {
 
     private final ReviewerReport report;
     private final OrgCalendar calendar;
+    private final Viewers viewers;
 
-    public ReviewerReportResource(ReviewerReport report, OrgCalendar calendar) {
+    public ReviewerReportResource(ReviewerReport report, OrgCalendar calendar, Viewers viewers) {
         this.report = report;
         this.calendar = calendar;
+        this.viewers = viewers;
     }
 
     @GET
     @Produces({ MediaType.APPLICATION_JSON, "text/csv" })
     public Response get(@QueryParam("preset") String preset, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("teamId") String teamId, @QueryParam("format") String format) {
+        // counts per team and AI reviewer, no people: every reader of reports may see them
+        viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
         UUID team = null;
         if (teamId != null && !teamId.isBlank()) {

@@ -155,7 +155,7 @@ public class SarifService {
             String ref = repository + (where == null ? "" : "/" + where) + " " + r.ruleId();
             events.put(id, new OutcomeData(OutcomeData.SECURITY_FINDING, teamId.toString(), null, ai,
                     ai ? List.of("sarif-tool:" + r.tool()) : List.of(), OutcomeEmitter.SOURCE_SARIF, ref,
-                    r.scannedAt(), r.severity(), null, workload));
+                    r.scannedAt(), r.severity(), null, null, workload));
             rows.add(new SarifFindingStore.Row(id, r.tool(), r.ruleId()));
         }
         Set<String> fresh = store.record(repository, rows, now);

@@ -5,6 +5,7 @@ import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 
 import dev.tally.platform.StartupException;
 
@@ -64,6 +65,15 @@ public final class OrgCalendar {
     /** The first instant of a local date (after a DST gap at midnight, the first instant that exists). */
     public Instant start(LocalDate day) {
         return day.atStartOfDay(zone).toInstant();
+    }
+
+    /**
+     * The first instant of the local hour that contains {@code t}: usage per hour is filed under it. A
+     * local midnight is such an instant in every zone (also those offset by 30 or 45 minutes from UTC),
+     * so whole days are whole hours. In the hour a DST change repeats, each of the two has its own start.
+     */
+    public Instant hour(Instant t) {
+        return t.atZone(zone).truncatedTo(ChronoUnit.HOURS).toInstant();
     }
 
     /** The period of {@code unit} that contains the instant {@code t}. */

@@ -63,7 +63,7 @@ class GitHubWebhookFuzzTest {
     /** Records nothing: classifies the payload as intake does, and reads its texts as processing does. */
     static final class ClassifyOnly extends WebhookIntake {
         ClassifyOnly() {
-            super(null, null, null, null);
+            super(null, null, null, null, null, null);
         }
 
         @Override

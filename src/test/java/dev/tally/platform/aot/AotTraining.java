@@ -1,5 +1,7 @@
 package dev.tally.platform.aot;
 
+import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -154,20 +156,22 @@ public final class AotTraining {
     }
 
     private void awaitReady(Process p, TallyPorts ports) throws InterruptedException {
-        Instant deadline = Instant.now().plus(READY_WITHIN);
-        while (Instant.now().isBefore(deadline)) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("Tally exited with " + p.exitValue() + " before it was ready");
-            }
-            for (int port : new int[] {ports.http, ports.management}) {
-                if (status(URI.create("http://127.0.0.1:" + port + "/q/health/ready")) == 200) {
-                    return;
+        try {
+            Awaitility.await("Tally ready").atMost(READY_WITHIN).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException("Tally exited with " + p.exitValue() + " before it was ready");
                 }
-            }
-            TimeUnit.MILLISECONDS.sleep(200);
+                for (int port : new int[] {ports.http, ports.management}) {
+                    if (status(URI.create("http://127.0.0.1:" + port + "/q/health/ready")) == 200) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        } catch (ConditionTimeoutException e) {
+            p.destroyForcibly();
+            throw new IllegalStateException("Tally was not ready within " + READY_WITHIN.toMinutes() + " min");
         }
-        p.destroyForcibly();
-        throw new IllegalStateException("Tally was not ready within " + READY_WITHIN.toMinutes() + " min");
     }
 
     private int status(URI uri) {

@@ -1,5 +1,6 @@
 package dev.tally.platform.aot;
 
+import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,14 +71,10 @@ final class TrainingWorkload {
         String key = JSON.readTree(post("/api/admin/keys", Map.of("employeeId", employeeId), adminToken).body())
                 .path("key").asText();
         // the gateway's key cache learns a new key within its refresh interval (a second)
-        Instant keyDeadline = Instant.now().plusSeconds(60);
-        while (http.send(HttpRequest.newBuilder(base.resolve("/v1/models")).header("Authorization", "Bearer " + key).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-            if (Instant.now().isAfter(keyDeadline)) {
-                throw new IllegalStateException("the gateway did not accept the training key within 60 s");
-            }
-            Thread.sleep(100);
-        }
+        Awaitility.await("the gateway accepts the training key").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> http.send(HttpRequest.newBuilder(base.resolve("/v1/models")).header("Authorization", "Bearer " + key)
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         Instant end = Instant.now().plus(duration);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
         try {

@@ -87,7 +87,7 @@ class FreshnessBenchmark {
                     return;
                 }
                 UUID team = teams.get(i);
-                UsageData d = new UsageData(UUID.randomUUID().toString(), "k", UUID.randomUUID().toString(),
+                UsageData d = new UsageData(UUID.randomUUID().toString(), UUID.randomUUID().toString(), UUID.randomUUID().toString(),
                         team.toString(), "openai", "gpt-4o-mini", "chat.completions", false, 200, UsageData.OUTCOME_OK,
                         100, 20, 0, 0, 0, 27_000L, true, false, 300, null, null);
                 try {

@@ -1,0 +1,105 @@
+package dev.tally.access.audit;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.smallrye.common.annotation.Blocking;
+
+import dev.tally.dashboard.report.Table;
+import dev.tally.dashboard.report.Table.Cell;
+import dev.tally.dashboard.report.Table.Column;
+import dev.tally.dashboard.report.Table.Row;
+import dev.tally.dashboard.report.Tables;
+import dev.tally.platform.ApiException;
+
+/**
+ * {@code GET /api/admin/audit}: the audit log as JSON, or CSV with {@code format=csv} (admins only).
+ * Read-only: there is no method that changes an entry.
+ */
+@Path("/api/admin/audit")
+@Blocking
+public class AuditResource {
+
+    static final int MAX_LIMIT = 10_000;
+
+    private final AuditLog audit;
+    private final Clock clock;
+
+    public AuditResource(AuditLog audit, Clock clock) {
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    /**
+     * Entries newest first: {@code from}/{@code to} (ISO instants) or {@code days} (default 30),
+     * {@code target} (a kind: key, user, token, price, …), {@code limit} (default 1000).
+     */
+    @GET
+    public Response list(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("days") Integer days,
+            @QueryParam("target") String target, @QueryParam("limit") Integer limit, @QueryParam("format") String format) {
+        Instant end = to == null ? clock.instant().plusSeconds(1) : instant("to", to);
+        Instant start = from != null ? instant("from", from) : end.minus(Duration.ofDays(days == null ? 30 : days));
+        int n = limit == null ? 1000 : limit;
+        if (n < 1 || n > MAX_LIMIT) {
+            throw ApiException.badRequest("limit: 1 to " + MAX_LIMIT);
+        }
+        String kind = target(target);
+        List<AuditEntry> entries = audit.list(start, end, kind, n);
+        if ("csv".equals(format)) {
+            return Response.ok(Tables.csv(table(entries)), "text/csv; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"tally-audit.csv\"").build();
+        }
+        if (format != null && !format.equals("json")) {
+            throw ApiException.badRequest("format: '" + format + "' is not json or csv");
+        }
+        return Response.ok(entries, MediaType.APPLICATION_JSON).build();
+    }
+
+    static String target(String target) {
+        if (target == null || target.isBlank()) {
+            return null;
+        }
+        return Arrays.stream(AuditTarget.values()).map(AuditTarget::key).filter(target::equals).findFirst()
+                .orElseThrow(() -> ApiException.badRequest("target: '" + target + "' is not one of "
+                        + String.join(", ", Arrays.stream(AuditTarget.values()).map(AuditTarget::key).toList())));
+    }
+
+    private static Instant instant(String name, String value) {
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + ": '" + value + "' is not an ISO instant (2026-01-31T00:00:00Z)");
+        }
+    }
+
+    static Table table(List<AuditEntry> entries) {
+        List<Column> cols = List.of(new Column("At", "at", false), new Column("Actor", "actor", false),
+                new Column("Role", "actor_role", false), new Column("Source", "source", false),
+                new Column("Action", "action", false), new Column("Target kind", "target_kind", false),
+                new Column("Target", "target_id", false), new Column("Before", "before", false),
+                new Column("After", "after", false));
+        List<Row> rows = new ArrayList<>();
+        for (AuditEntry e : entries) {
+            rows.add(new Row(List.of(cell(e.at().toString()), cell(e.actor()), cell(e.actorRole()), cell(e.source()),
+                    cell(e.action()), cell(e.targetKind()), cell(e.targetId()),
+                    cell(e.before() == null ? null : e.before().toString()),
+                    cell(e.after() == null ? null : e.after().toString())), ""));
+        }
+        return new Table("audit", "Audit log", cols, rows, null);
+    }
+
+    private static Cell cell(String s) {
+        return Cell.of(s == null ? "" : s, s == null ? "" : s);
+    }
+}

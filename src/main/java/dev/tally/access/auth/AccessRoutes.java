@@ -1,0 +1,93 @@
+package dev.tally.access.auth;
+
+import java.net.URI;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+import dev.tally.platform.Problem;
+
+/**
+ * Router-level guards of sign-in: a sign-in form posted from another site is refused (login CSRF:
+ * the form is handled by Quarkus before any REST filter could check a token, so the browser's
+ * Origin and Sec-Fetch-Site headers are checked instead), and on the API a request the HTTP
+ * permissions forbid, or whose token is refused, gets its 403 or 401 as problem+json with the reason.
+ */
+@ApplicationScoped
+public class AccessRoutes {
+
+    private final ObjectMapper json;
+
+    public AccessRoutes(ObjectMapper json) {
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        router.post(SignInPaths.POST).order(-1 * SecurityHandlerPriorities.FORM_AUTHENTICATION - 10).handler(rc -> {
+            if (crossSite(rc)) {
+                problem(rc, 403, "sign-in forms are accepted from this site only");
+            } else {
+                rc.next();
+            }
+        });
+        router.route().order(Integer.MIN_VALUE + 10).failureHandler(rc -> {
+            String path = rc.normalizedPath();
+            boolean api = path.startsWith("/api/") || path.startsWith("/charts/");
+            if (!api || rc.response().headWritten()) {
+                rc.next();
+            } else if (rc.failure() instanceof ForbiddenException) {
+                problem(rc, 403, "your role or token scope does not allow " + rc.request().method() + " " + path);
+            } else if (rc.failure() instanceof AuthenticationFailedException e) {
+                // a bearer token checked on a worker thread (API tokens): the permission check
+                // fails the request with the reason before the challenge gets to answer
+                rc.response().putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
+                problem(rc, 401, e.getMessage() == null ? "sign in, or send Authorization: Bearer <token>" : e.getMessage());
+            } else {
+                rc.next();
+            }
+        });
+    }
+
+    /** True when the browser says the request comes from another origin or site. */
+    static boolean crossSite(RoutingContext rc) {
+        String site = rc.request().getHeader("Sec-Fetch-Site");
+        if (site != null && site.equals("cross-site")) {
+            return true;
+        }
+        String origin = rc.request().getHeader(HttpHeaderNames.ORIGIN);
+        if (origin == null || origin.equals("null")) {
+            return origin != null; // "null": a sandboxed or privacy-redirected form, not ours
+        }
+        try {
+            URI o = URI.create(origin);
+            String host = rc.request().authority() == null ? null : rc.request().authority().toString();
+            String originHost = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
+            return host == null || !host.equalsIgnoreCase(originHost) && !host.equalsIgnoreCase(o.getHost());
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
+    private void problem(RoutingContext rc, int status, String detail) {
+        try {
+            byte[] body = json.writeValueAsBytes(new Problem("about:blank",
+                    status == 403 ? "Forbidden" : status == 401 ? "Unauthorized" : "Error", status,
+                    detail, rc.normalizedPath()));
+            rc.response().setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+                    .end(Buffer.buffer(body));
+        } catch (JsonProcessingException e) {
+            rc.fail(e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.tally.access.sso;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import io.quarkus.security.identity.AuthenticationRequestContext;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.SecurityIdentityAugmentor;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
+import io.smallrye.mutiny.Uni;
+
+import dev.tally.access.AccessRole;
+import dev.tally.access.Scope;
+import dev.tally.access.SsoConfig;
+import dev.tally.access.Viewer;
+
+/**
+ * Turns a person signed in through the identity provider into a {@link Viewer}: role and teams
+ * from their groups claim ({@link GroupMappings}), their employee record from the e-mail claim.
+ * Identities that already carry a viewer (tokens, local accounts) pass through unchanged.
+ */
+@ApplicationScoped
+public class SsoRoles implements SecurityIdentityAugmentor {
+
+    private final GroupMappings mappings;
+    private final SsoConfig config;
+
+    public SsoRoles(GroupMappings mappings, SsoConfig config) {
+        this.mappings = mappings;
+        this.config = config;
+    }
+
+    @Override
+    public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
+        if (identity.isAnonymous() || identity.getAttribute(Viewer.ATTRIBUTE) != null
+                || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            return Uni.createFrom().item(identity);
+        }
+        return context.runBlocking(() -> withViewer(identity, viewer(jwt)));
+    }
+
+    Viewer viewer(JsonWebToken jwt) {
+        List<String> groups = strings(claim(jwt, config.groupsClaim()));
+        GroupMappings.Grant grant = mappings.grant(groups);
+        AccessRole role = grant.role().orElse(config.defaultRole());
+        String email = Optional.ofNullable(jwt.<Object>getClaim(config.emailClaim())).map(Object::toString)
+                .map(s -> s.replace("\"", "").trim().toLowerCase(Locale.ROOT)).orElse(null);
+        String login = email != null ? email : Optional.ofNullable(jwt.<String>getClaim("preferred_username")).orElse(jwt.getSubject());
+        String name = Optional.ofNullable(jwt.<Object>getClaim(config.nameClaim())).map(o -> o.toString().replace("\"", ""))
+                .orElse(login);
+        UUID employee = email == null ? null : mappings.employeeByEmail(email).orElse(null);
+        return Viewer.person(Viewer.Kind.SSO_USER, jwt.getSubject(), login, name, role, grant.teamIds(), employee);
+    }
+
+    private static SecurityIdentity withViewer(SecurityIdentity identity, Viewer v) {
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder(identity).addAttribute(Viewer.ATTRIBUTE, v);
+        for (Scope s : Scope.values()) {
+            if (v.has(s)) {
+                b.addRole(s.key());
+            }
+        }
+        b.addRole(Scope.PERSON);
+        return b.build();
+    }
+
+    /** A claim by a dotted path (e.g. realm_access.roles). */
+    private static Object claim(JsonWebToken jwt, String path) {
+        String[] parts = path.split("\\.");
+        Object v = jwt.getClaim(parts[0]);
+        for (int i = 1; i < parts.length && v != null; i++) {
+            v = v instanceof JsonObject o ? o.get(parts[i]) : null;
+        }
+        return v;
+    }
+
+    private static List<String> strings(Object v) {
+        List<String> out = new ArrayList<>();
+        if (v instanceof JsonArray a) {
+            for (JsonValue x : a) {
+                out.add(x instanceof JsonString s ? s.getString() : x.toString());
+            }
+        } else if (v instanceof Collection<?> c) {
+            c.forEach(x -> out.add(String.valueOf(x)));
+        } else if (v instanceof JsonString s) {
+            out.add(s.getString());
+        } else if (v != null) {
+            out.add(v.toString());
+        }
+        return out;
+    }
+}

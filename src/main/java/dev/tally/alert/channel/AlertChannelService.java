@@ -1,0 +1,249 @@
+package dev.tally.alert.channel;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.tally.platform.ApiException;
+
+/**
+ * Alert channels: the admin API's service, and the lookup the senders and the budgets use. Channels
+ * are few and written rarely, so every call reads PostgreSQL directly (no cache to keep in step
+ * across instances).
+ */
+@ApplicationScoped
+public class AlertChannelService {
+
+    private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>,;\"]+@[^@\\s<>,;\"]+\\.[^@\\s<>,;\"]+");
+    private static final int MIN_SECRET = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "id, type, name, url_hint, url_sealed, secret_sealed, recipients, digest, created_at";
+
+    private final DataSource dataSource;
+    private final ChannelSecrets secrets;
+    private final Clock clock;
+
+    public AlertChannelService(DataSource dataSource, ChannelSecrets secrets, Clock clock) {
+        this.dataSource = dataSource;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    /** Validates and stores a channel; a webhook without a secret gets one, returned here once. */
+    public ChannelView create(NewChannel req) {
+        ChannelType type = ChannelType.parse(req.type());
+        UUID id = UUID.randomUUID();
+        String url = null;
+        String secret = null;
+        String generated = null;
+        List<String> to = null;
+        switch (type) {
+            case SLACK -> {
+                url = url(req.url());
+                forbid(req.secret() != null, "secret: only webhook channels have a secret");
+                forbid(req.to() != null, "to: only email channels have recipients");
+            }
+            case WEBHOOK -> {
+                url = url(req.url());
+                forbid(req.to() != null, "to: only email channels have recipients");
+                if (req.secret() == null) {
+                    secret = generated = generateSecret();
+                } else {
+                    forbid(req.secret().strip().length() < MIN_SECRET,
+                            "secret: at least " + MIN_SECRET + " characters (or leave it out and Tally generates one)");
+                    secret = req.secret();
+                }
+            }
+            case EMAIL -> {
+                forbid(req.url() != null, "url: email channels have recipients (to), not a url");
+                forbid(req.secret() != null, "secret: only webhook channels have a secret");
+                to = recipients(req.to());
+            }
+        }
+        String hint = url == null ? null : hint(url);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO alert_channel (id, type, name, url_hint, "
+                        + "url_sealed, secret_sealed, recipients, digest, created_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            ps.setObject(1, id);
+            ps.setString(2, type.apiName());
+            ps.setString(3, req.name().strip());
+            ps.setString(4, hint);
+            ps.setBytes(5, url == null ? null : secrets.seal(id, url));
+            ps.setBytes(6, secret == null ? null : secrets.seal(id, secret));
+            ps.setArray(7, to == null ? null : c.createArrayOf("text", to.toArray()));
+            ps.setBoolean(8, Boolean.TRUE.equals(req.digest()));
+            ps.setTimestamp(9, Timestamp.from(clock.instant()));
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("storing alert channel", e);
+        }
+        return view(id).orElseThrow().withSecret(generated);
+    }
+
+    public List<ChannelView> list() {
+        List<ChannelView> out = new ArrayList<>();
+        query("SELECT " + COLUMNS + " FROM alert_channel WHERE deleted_at IS NULL ORDER BY lower(name), id", null,
+                rs -> out.add(view(rs)));
+        return out;
+    }
+
+    public Optional<ChannelView> view(UUID id) {
+        List<ChannelView> out = new ArrayList<>(1);
+        query("SELECT " + COLUMNS + " FROM alert_channel WHERE id = ? AND deleted_at IS NULL", id,
+                rs -> out.add(view(rs)));
+        return out.stream().findFirst();
+    }
+
+    /** Whether a channel with this id exists and is not deleted (budgets validate their channelIds with it). */
+    public boolean exists(UUID id) {
+        return id != null && view(id).isPresent();
+    }
+
+    /** The channel with its opened URL and secret, for a sender; empty once deleted. */
+    public Optional<Channel> channel(UUID id) {
+        List<Channel> out = new ArrayList<>(1);
+        query("SELECT " + COLUMNS + " FROM alert_channel WHERE id = ? AND deleted_at IS NULL", id,
+                rs -> out.add(channel(rs)));
+        return out.stream().findFirst();
+    }
+
+    /** The live channels that subscribe to the weekly digest. */
+    public List<UUID> digestChannels() {
+        List<UUID> out = new ArrayList<>();
+        query("SELECT id FROM alert_channel WHERE digest AND deleted_at IS NULL ORDER BY id", null,
+                rs -> out.add(rs.getObject(1, UUID.class)));
+        return out;
+    }
+
+    /**
+     * Marks the channel deleted and cancels its deliveries not yet sent; its rows stay so the
+     * delivery log still names it. Unknown or already deleted: 404.
+     */
+    public void delete(UUID id) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement del = c.prepareStatement(
+                    "UPDATE alert_channel SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
+                    PreparedStatement cancel = c.prepareStatement("UPDATE alert_delivery SET status = 'cancelled', "
+                            + "last_error = 'channel deleted' WHERE channel_id = ? AND status = 'pending'")) {
+                del.setTimestamp(1, Timestamp.from(clock.instant()));
+                del.setObject(2, id);
+                if (del.executeUpdate() == 0) {
+                    c.rollback();
+                    throw ApiException.notFound("no alert channel " + id);
+                }
+                cancel.setObject(1, id);
+                cancel.executeUpdate();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("deleting alert channel", e);
+        }
+    }
+
+    private ChannelView view(ResultSet rs) throws SQLException {
+        return new ChannelView(rs.getObject("id", UUID.class), rs.getString("type"), rs.getString("name"),
+                rs.getString("url_hint"), rs.getBytes("secret_sealed") != null, strings(rs.getArray("recipients")),
+                rs.getBoolean("digest"), rs.getTimestamp("created_at").toInstant(), null);
+    }
+
+    private Channel channel(ResultSet rs) throws SQLException {
+        UUID id = rs.getObject("id", UUID.class);
+        byte[] url = rs.getBytes("url_sealed");
+        byte[] secret = rs.getBytes("secret_sealed");
+        return new Channel(id, ChannelType.parse(rs.getString("type")), rs.getString("name"),
+                url == null ? null : secrets.open(id, url), secret == null ? null : secrets.open(id, secret),
+                strings(rs.getArray("recipients")), rs.getBoolean("digest"));
+    }
+
+    private static List<String> strings(Array a) throws SQLException {
+        return a == null ? null : List.of((String[]) a.getArray());
+    }
+
+    private interface RowReader {
+        void read(ResultSet rs) throws SQLException;
+    }
+
+    private void query(String sql, Object param, RowReader reader) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            if (param != null) {
+                ps.setObject(1, param);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    reader.read(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading alert channels", e);
+        }
+    }
+
+    // ---- validation ------------------------------------------------------------------------------
+
+    private static void forbid(boolean condition, String detail) {
+        if (condition) {
+            throw ApiException.badRequest(detail);
+        }
+    }
+
+    static String url(String value) {
+        forbid(value == null || value.isBlank(), "url: required for slack and webhook channels");
+        URI uri;
+        try {
+            uri = new URI(value.strip());
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("url: not a valid URL (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        forbid(!scheme.equals("https") && !scheme.equals("http"), "url: must start with https:// (or http://)");
+        forbid(uri.getHost() == null, "url: has no host");
+        forbid(uri.getUserInfo() != null, "url: must not carry a user name or password");
+        return uri.toString();
+    }
+
+    /** Scheme and host only: what a Slack webhook URL may show without giving its token away. */
+    static String hint(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/…";
+    }
+
+    static List<String> recipients(List<String> to) {
+        forbid(to == null || to.isEmpty(), "to: at least one e-mail address for an email channel");
+        List<String> out = new ArrayList<>(to.size());
+        for (int i = 0; i < to.size(); i++) {
+            String a = to.get(i) == null ? "" : to.get(i).strip();
+            forbid(a.length() > 254 || !ADDRESS.matcher(a).matches(), "to[" + i + "]: '" + a + "' is not an e-mail address");
+            out.add(a);
+        }
+        return List.copyOf(out);
+    }
+
+    private static String generateSecret() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+}

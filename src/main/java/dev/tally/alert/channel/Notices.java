@@ -1,0 +1,132 @@
+package dev.tally.alert.channel;
+
+import java.math.BigInteger;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import jakarta.inject.Singleton;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tally.dashboard.roi.Format;
+import dev.tally.platform.time.OrgCalendar;
+
+/** Turns an alert into the {@link Notice} people read: scope, figures, projection and a link to the page. */
+@Singleton
+public class Notices {
+
+    private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm", Locale.ENGLISH);
+
+    private static final BigInteger HUNDRED = BigInteger.valueOf(100);
+
+    private final OrgCalendar calendar;
+    private final ObjectMapper mapper;
+    private final String publicUrl;
+
+    public Notices(OrgCalendar calendar, AlertConfig config, ObjectMapper mapper) {
+        this.calendar = calendar;
+        this.mapper = mapper;
+        this.publicUrl = config.publicUrl().replaceAll("/+$", "");
+    }
+
+    public Notice of(Alert a) {
+        if (a.kind() == AlertKind.DIGEST) {
+            // the digest's event carries the message it was composed with (dev.tally.alert.digest)
+            try {
+                return mapper.treeToValue(mapper.readTree(a.event()).path("data").path("message"), Notice.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("digest " + a.id() + " has no readable message", e);
+            }
+        }
+        String who = a.scopeName() != null ? a.scopeName() : a.scopeId() != null ? a.scopeId() : "the organisation";
+        String scope = a.scope() == null ? who : who + " (" + a.scope() + ")";
+        String spent = Format.money(a.spentNanos());
+        String limit = Format.money(a.limitNanos());
+        String title;
+        String summary;
+        switch (a.kind()) {
+            case THRESHOLD -> {
+                title = "Budget " + a.threshold() + "% reached: " + who;
+                summary = scope + " has spent " + spent + " of its " + limit + " budget" + period(a) + ".";
+            }
+            case PROJECTED -> {
+                title = "Budget projected to run out: " + who;
+                summary = "At its current rate " + scope + " will spend " + Format.money(a.projectedNanos())
+                        + " by the end of the period, over its " + limit + " budget"
+                        + (a.projectedExhaustedAt() == null ? "" : "; it runs out around " + date(a.projectedExhaustedAt()))
+                        + ".";
+            }
+            case SPIKE -> {
+                title = "Spend spike: " + who;
+                summary = scope + " is spending far above its usual hourly rate: " + spent
+                        + (a.limitNanos() == null ? "" : " against a limit of " + limit) + ". An agent loop left running?";
+            }
+            case BLOCKED -> {
+                title = "Budget exhausted, calls blocked: " + who;
+                summary = scope + " has spent " + spent + " of its " + limit + " budget" + period(a)
+                        + "; the gateway refuses its new calls until the period resets"
+                        + (a.periodEnd() == null ? "" : " on " + time(a.periodEnd())) + ".";
+            }
+            case DOWNGRADED -> {
+                title = "Budget downgrade in effect: " + who;
+                summary = scope + " has spent " + spent + " of its " + limit + " budget" + period(a)
+                        + "; calls for the expensive models go to the cheaper ones the budget names.";
+            }
+            default -> throw new IllegalArgumentException("not an alert: " + a.kind());
+        }
+        List<Notice.Field> fields = new ArrayList<>();
+        fields.add(new Notice.Field("Scope", scope));
+        if (a.spentNanos() != null) {
+            fields.add(new Notice.Field("Spent", spent + percent(a)));
+        }
+        if (a.limitNanos() != null) {
+            fields.add(new Notice.Field("Budget", limit));
+        }
+        if (a.projectedNanos() != null) {
+            fields.add(new Notice.Field("Projected for the period", Format.money(a.projectedNanos())));
+        }
+        if (a.projectedExhaustedAt() != null) {
+            fields.add(new Notice.Field("Runs out", date(a.projectedExhaustedAt())));
+        }
+        if (a.periodStart() != null && a.periodEnd() != null) {
+            fields.add(new Notice.Field("Period", date(a.periodStart()) + " – " + date(a.periodEnd().minusSeconds(1))));
+        }
+        return new Notice(title, summary, fields, List.of(), link(a.link()), "Open in Tally",
+                "Tally budget alert · " + a.kind().apiName() + " · " + time(a.at()) + " · times in " + calendar.zone());
+    }
+
+    /** An absolute link from a page path; null when there is none. */
+    public String link(String path) {
+        if (path == null || path.isBlank()) {
+            return null;
+        }
+        return path.startsWith("http://") || path.startsWith("https://") ? path
+                : publicUrl + (path.startsWith("/") ? "" : "/") + path;
+    }
+
+    private String period(Alert a) {
+        return a.periodStart() == null ? "" : " for the period from " + date(a.periodStart());
+    }
+
+    private static String percent(Alert a) {
+        if (a.spentNanos() == null || a.limitNanos() == null || a.limitNanos() <= 0) {
+            return "";
+        }
+        // BigInteger: spent × 100 overflows a long past $92M
+        return " (" + BigInteger.valueOf(a.spentNanos()).multiply(HUNDRED).divide(BigInteger.valueOf(a.limitNanos()))
+                + "%)";
+    }
+
+    public String date(Instant t) {
+        return DATE.format(t.atZone(calendar.zone()));
+    }
+
+    public String time(Instant t) {
+        return TIME.format(t.atZone(calendar.zone()));
+    }
+}

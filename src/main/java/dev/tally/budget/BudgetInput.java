@@ -1,0 +1,32 @@
+package dev.tally.budget;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A budget as the admin API receives it (DESIGN.md): enums and money as strings, so that each bad
+ * value gets its own 400 naming the field. {@code timezone}, when given, must be the organisation's:
+ * budgets and dashboards share one calendar.
+ */
+public record BudgetInput(
+        String name,
+        String scope,
+        String scopeId,
+        String period,
+        String amountUsd,
+        String mode,
+        List<Integer> thresholds,
+        DowngradeInput downgrade,
+        String unpriced,
+        List<String> channelIds,
+        SpikeInput spike,
+        String timezone) {
+
+    /** {@code models}: pattern → target, tried in the order given. */
+    public record DowngradeInput(Integer fromPercent, Map<String, String> models) {
+    }
+
+    /** {@code perHourUsd}: a decimal string; {@code action}: "alert" (default) or "pause_key". */
+    public record SpikeInput(Integer factor, String perHourUsd, String action) {
+    }
+}

@@ -1,0 +1,72 @@
+package dev.tally.budget;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import dev.tally.access.Viewers;
+import dev.tally.dashboard.report.Table;
+import dev.tally.dashboard.report.Tables;
+import dev.tally.platform.ApiException;
+import dev.tally.platform.time.OrgCalendar;
+
+/**
+ * {@code GET /api/reports/budgets}: every budget in its current period, as JSON (money in
+ * nano-dollars) or, with {@code ?format=csv}, as CSV like the other reports.
+ */
+@Path("/api/reports/budgets")
+public class BudgetReportResource {
+
+    /** The report: the organisation's zone (where the periods begin) and one row per budget. */
+    public record Report(String timezone, List<BudgetStatus> budgets) {
+    }
+
+    private final BudgetStatusService statuses;
+    private final OrgCalendar calendar;
+    private final Viewers viewers;
+
+    public BudgetReportResource(BudgetStatusService statuses, OrgCalendar calendar, Viewers viewers) {
+        this.viewers = viewers;
+        this.statuses = statuses;
+        this.calendar = calendar;
+    }
+
+    @GET
+    public Response report(@QueryParam("format") String format) {
+        viewers.current().requireAllTeams();
+        List<BudgetStatus> rows = statuses.current();
+        if (format == null || format.isBlank() || format.equals("json")) {
+            return Response.ok(new Report(calendar.zone().getId(), rows), MediaType.APPLICATION_JSON).build();
+        }
+        if (!format.equals("csv")) {
+            throw ApiException.badRequest("format: '" + format + "' is not json or csv");
+        }
+        return Response.ok(Tables.csv(table(rows)), "text/csv; charset=utf-8")
+                .header("Content-Disposition", "attachment; filename=\"tally-budgets.csv\"").build();
+    }
+
+    static Table table(List<BudgetStatus> rows) {
+        List<Table.Column> cols = new ArrayList<>();
+        for (String c : List.of("budgetId", "name", "scope", "scopeId", "scopeName", "period", "mode", "periodStart",
+                "periodEnd", "spentNanos", "limitNanos", "projectedNanos", "percent", "state", "unpricedCalls")) {
+            cols.add(new Table.Column(c, c, c.endsWith("Nanos") || c.equals("percent") || c.equals("unpricedCalls")));
+        }
+        List<Table.Row> out = new ArrayList<>();
+        for (BudgetStatus s : rows) {
+            List<Object> v = new ArrayList<>(List.of(s.budgetId(), s.name(), s.scope().json(),
+                    s.scopeId() == null ? "" : s.scopeId(), s.scopeName(), s.period().json(), s.mode().json(),
+                    s.periodStart(), s.periodEnd(), s.spentNanos(), s.limitNanos()));
+            v.add(s.projectedNanos() == null ? "" : s.projectedNanos());
+            v.add(s.percent() == null ? "" : s.percent());
+            v.add(s.state().json());
+            v.add(s.unpricedCalls());
+            out.add(new Table.Row(v.stream().map(o -> Table.Cell.of(o.toString(), o.toString())).toList(), null));
+        }
+        return new Table("budgets", "Budgets", cols, out, null);
+    }
+}

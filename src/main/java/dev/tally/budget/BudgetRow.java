@@ -1,0 +1,45 @@
+package dev.tally.budget;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import io.quarkus.qute.TemplateData;
+
+/** One budget as the pages show it: money in dollars, the bar's width, the state in words. */
+@TemplateData
+public record BudgetRow(String name, String scopeName, String scopeLabel, String link, String period, String mode,
+        String state, String stateLabel, String spent, String limit, String projected, String percentLabel,
+        int barPercent, Integer projectedPercent, long unpricedCalls) {
+
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
+
+    static BudgetRow of(BudgetStatus s) {
+        String period = s.period().json() + ", " + DAY.format(s.periodStart()) + " – "
+                + DAY.format(s.periodEnd().minusNanos(1));
+        String stateLabel = switch (s.state()) {
+            case OK -> "on track";
+            case WARNING -> "warning";
+            case EXCEEDED -> s.mode() == BudgetMode.BLOCK ? "spent: calls refused"
+                    : s.mode() == BudgetMode.DOWNGRADE ? "spent: downgrading" : "over budget";
+        };
+        int bar = s.percent() == null ? (s.spentNanos() > 0 ? 100 : 0) : (int) Math.min(100, Math.round(s.percent()));
+        Integer projected = s.projectedNanos() == null || s.limitNanos() == 0 ? null
+                : (int) Math.min(100, s.projectedNanos() * 100 / s.limitNanos());
+        return new BudgetRow(s.name(), s.scopeName(), s.scope().json(), s.link(), period, s.mode().json(),
+                s.state().json(), stateLabel, usd(s.spentNanos()), usd(s.limitNanos()),
+                s.projectedNanos() == null ? "–" : usd(s.projectedNanos()),
+                s.percent() == null ? "–" : s.percent() + " %", bar, projected, s.unpricedCalls());
+    }
+
+    /** Dollars with cents, and more decimals only for amounts under a dollar that need them ($0.0005). */
+    static String usd(long nanos) {
+        BigDecimal d = BigDecimal.valueOf(nanos, 9);
+        BigDecimal cents = d.setScale(2, RoundingMode.HALF_UP);
+        if (cents.compareTo(d) == 0 || d.abs().compareTo(BigDecimal.ONE) >= 0) {
+            return "$" + String.format(Locale.ENGLISH, "%,.2f", cents);
+        }
+        return "$" + d.stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,290 @@
+package dev.tally.budget;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Singleton;
+
+import dev.tally.gateway.ProviderRegistry;
+import dev.tally.platform.ApiException;
+import dev.tally.platform.time.OrgCalendar;
+import dev.tally.pricing.Money;
+import dev.tally.pricing.PriceService;
+
+/**
+ * Creates, changes and removes budgets after checking every field: each bad value is a 400 that
+ * names it (a negative amount, an unknown scope id, an unknown time zone, a threshold over 1000 %, a
+ * downgrade target without a price or without a provider).
+ */
+@Singleton
+public class BudgetService {
+
+    static final List<Integer> DEFAULT_THRESHOLDS = List.of(50, 80, 100);
+    static final int MAX_THRESHOLD = 1000;
+
+    private final BudgetStore store;
+    private final DataSource dataSource;
+    private final PriceService prices;
+    private final ProviderRegistry providers;
+    private final ChannelCheck channels;
+    private final OrgCalendar calendar;
+
+    public BudgetService(BudgetStore store, DataSource dataSource, PriceService prices, ProviderRegistry providers,
+            ChannelCheck channels, OrgCalendar calendar) {
+        this.store = store;
+        this.dataSource = dataSource;
+        this.prices = prices;
+        this.providers = providers;
+        this.channels = channels;
+        this.calendar = calendar;
+    }
+
+    public Budget create(BudgetInput in) {
+        Budget b = validate(UUID.randomUUID(), in);
+        store.insert(b);
+        return store.get(b.id()).orElseThrow();
+    }
+
+    public Budget update(UUID id, BudgetInput in) {
+        Budget b = validate(id, in);
+        if (!store.update(b)) {
+            throw ApiException.notFound("no budget " + id);
+        }
+        return store.get(id).orElseThrow();
+    }
+
+    public Budget get(UUID id) {
+        return store.get(id).orElseThrow(() -> ApiException.notFound("no budget " + id));
+    }
+
+    public List<Budget> all() {
+        return store.all();
+    }
+
+    public void delete(UUID id) {
+        if (!store.delete(id)) {
+            throw ApiException.notFound("no budget " + id);
+        }
+    }
+
+    public void resumeKey(UUID keyId) {
+        if (!exists("SELECT 1 FROM api_key WHERE id = ?", keyId)) {
+            throw ApiException.notFound("no key " + keyId);
+        }
+        store.resumeKey(keyId);
+    }
+
+    Budget validate(UUID id, BudgetInput in) {
+        if (in == null) {
+            throw ApiException.badRequest("body: a budget object is required");
+        }
+        Scope scope = Scope.parse(in.scope());
+        if (scope == null) {
+            throw ApiException.badRequest("scope: must be one of org, department, team, employee, key; got " + in.scope());
+        }
+        String scopeId = scopeId(scope, in.scopeId());
+        Period period = Period.parse(in.period());
+        if (period == null) {
+            throw ApiException.badRequest("period: must be one of day, week, month, quarter; got " + in.period());
+        }
+        long amount = usd("amountUsd", in.amountUsd());
+        BudgetMode mode = in.mode() == null ? BudgetMode.ALERT : BudgetMode.parse(in.mode());
+        if (mode == null) {
+            throw ApiException.badRequest("mode: must be one of alert, block, downgrade; got " + in.mode());
+        }
+        List<Integer> thresholds = thresholds(in.thresholds());
+        int fromPercent = 100;
+        List<Downgrade> downgrades = List.of();
+        if (mode == BudgetMode.DOWNGRADE) {
+            if (in.downgrade() == null || in.downgrade().models() == null || in.downgrade().models().isEmpty()) {
+                throw ApiException.badRequest("downgrade.models: a downgrade budget needs at least one model rule, "
+                        + "e.g. {\"claude-opus-*\": \"claude-haiku-4-5\"}");
+            }
+            if (in.downgrade().fromPercent() != null) {
+                fromPercent = in.downgrade().fromPercent();
+                if (fromPercent < 0 || fromPercent > MAX_THRESHOLD) {
+                    throw ApiException.badRequest("downgrade.fromPercent: must be between 0 and " + MAX_THRESHOLD
+                            + "; got " + fromPercent);
+                }
+            }
+            downgrades = downgrades(in.downgrade().models());
+        } else if (in.downgrade() != null) {
+            throw ApiException.badRequest("downgrade: only a budget with mode downgrade takes downgrade rules");
+        }
+        UnpricedPolicy unpriced = in.unpriced() == null ? UnpricedPolicy.ALLOW : UnpricedPolicy.parse(in.unpriced());
+        if (unpriced == null) {
+            throw ApiException.badRequest("unpriced: must be allow or block; got " + in.unpriced());
+        }
+        if (in.timezone() != null) {
+            timezone(in.timezone());
+        }
+        String name = in.name() == null || in.name().isBlank() ? scope.json() + (scopeId == null ? "" : " " + scopeId)
+                + " " + period.json() : in.name().strip();
+        if (name.length() > 200) {
+            throw ApiException.badRequest("name: at most 200 characters");
+        }
+        return new Budget(id, name, scope, scopeId, period, amount, mode, thresholds, fromPercent, downgrades,
+                unpriced, channels(in.channelIds()), spike(in.spike()), null);
+    }
+
+    private String scopeId(Scope scope, String raw) {
+        if (scope == Scope.ORG) {
+            if (raw != null) {
+                throw ApiException.badRequest("scopeId: an org budget covers everyone and takes no scopeId");
+            }
+            return null;
+        }
+        if (raw == null || raw.isBlank()) {
+            throw ApiException.badRequest("scopeId: required for a " + scope.json() + " budget");
+        }
+        if (scope == Scope.DEPARTMENT) {
+            if (!exists("SELECT 1 FROM team WHERE department = ?", raw)) {
+                throw ApiException.badRequest("scopeId: no team is in department " + raw);
+            }
+            return raw;
+        }
+        UUID id;
+        try {
+            id = UUID.fromString(raw);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("scopeId: not a " + scope.json() + " id (a UUID): " + raw);
+        }
+        String table = switch (scope) {
+            case TEAM -> "team";
+            case EMPLOYEE -> "employee";
+            default -> "api_key";
+        };
+        if (!exists("SELECT 1 FROM " + table + " WHERE id = ?", id)) {
+            throw ApiException.badRequest("scopeId: no " + scope.json() + " " + id);
+        }
+        return id.toString();
+    }
+
+    static long usd(String field, String value) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest(field + ": required, a decimal string of USD such as \"250.00\"");
+        }
+        try {
+            return Money.nanos(new BigDecimal(value.strip()), field);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest(field + ": not a decimal number: " + value);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    private static List<Integer> thresholds(List<Integer> in) {
+        if (in == null) {
+            return DEFAULT_THRESHOLDS;
+        }
+        if (in.isEmpty()) {
+            throw ApiException.badRequest("thresholds: give at least one percentage, or leave it out for 50, 80, 100");
+        }
+        List<Integer> out = new ArrayList<>();
+        for (Integer t : in) {
+            if (t == null || t < 1 || t > MAX_THRESHOLD) {
+                throw ApiException.badRequest("thresholds: each must be between 1 and " + MAX_THRESHOLD + " %; got " + t);
+            }
+            if (!out.contains(t)) {
+                out.add(t);
+            }
+        }
+        out.sort(null);
+        return List.copyOf(out);
+    }
+
+    private List<Downgrade> downgrades(Map<String, String> models) {
+        List<Downgrade> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : models.entrySet()) {
+            String pattern = e.getKey();
+            String target = e.getValue();
+            if (pattern == null || pattern.isBlank() || target == null || target.isBlank()) {
+                throw ApiException.badRequest("downgrade.models: each rule maps a model pattern to a target model");
+            }
+            if (prices.price(target) == null) {
+                throw ApiException.badRequest("downgrade.models." + pattern + ": target " + target
+                        + " has no price, so a downgraded call could not be counted against the budget");
+            }
+            if (providers.route(target) == null) {
+                throw ApiException.badRequest("downgrade.models." + pattern + ": no provider routes target " + target);
+            }
+            out.add(new Downgrade(pattern, target));
+        }
+        return List.copyOf(out);
+    }
+
+    private void timezone(String zone) {
+        ZoneId z;
+        try {
+            z = ZoneId.of(zone);
+        } catch (DateTimeException e) {
+            throw ApiException.badRequest("timezone: unknown time zone " + zone + " (use an IANA name such as Europe/Paris)");
+        }
+        if (!z.normalized().equals(calendar.zone().normalized())) {
+            throw ApiException.badRequest("timezone: budgets use the organisation's time zone " + calendar.zone()
+                    + " (TALLY_TIMEZONE), so they agree with the dashboards; got " + zone);
+        }
+    }
+
+    private List<UUID> channels(List<String> in) {
+        if (in == null) {
+            return List.of();
+        }
+        List<UUID> out = new ArrayList<>();
+        for (String s : in) {
+            UUID id;
+            try {
+                id = UUID.fromString(String.valueOf(s));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("channelIds: not a channel id (a UUID): " + s);
+            }
+            if (!channels.exists(id)) {
+                throw ApiException.badRequest("channelIds: no alert channel " + id);
+            }
+            if (!out.contains(id)) {
+                out.add(id);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static SpikeRule spike(BudgetInput.SpikeInput in) {
+        if (in == null) {
+            return null;
+        }
+        if (in.factor() == null && in.perHourUsd() == null) {
+            throw ApiException.badRequest("spike: give factor (× the hourly baseline), perHourUsd, or both");
+        }
+        if (in.factor() != null && (in.factor() < 2 || in.factor() > 1000)) {
+            throw ApiException.badRequest("spike.factor: must be between 2 and 1000; got " + in.factor());
+        }
+        Long perHour = in.perHourUsd() == null ? null : usd("spike.perHourUsd", in.perHourUsd());
+        SpikeRule.Action action = in.action() == null ? SpikeRule.Action.ALERT : SpikeRule.Action.parse(in.action());
+        if (action == null) {
+            throw ApiException.badRequest("spike.action: must be alert or pause_key; got " + in.action());
+        }
+        return new SpikeRule(in.factor(), perHour, action);
+    }
+
+    private boolean exists(String sql, Object param) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, param);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

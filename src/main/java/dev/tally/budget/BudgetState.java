@@ -1,0 +1,16 @@
+package dev.tally.budget;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * Where a budget stands in its period: {@code exceeded} once the spend reaches the amount,
+ * {@code warning} from its lowest threshold below 100 % or when the projection passes the amount.
+ */
+public enum BudgetState {
+    OK, WARNING, EXCEEDED;
+
+    @JsonValue
+    public String json() {
+        return JsonNames.of(this);
+    }
+}

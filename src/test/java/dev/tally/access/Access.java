@@ -1,0 +1,150 @@
+package dev.tally.access;
+
+import static io.restassured.RestAssured.given;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
+import dev.tally.platform.TallyServices;
+
+/**
+ * REST Assured requests with the credentials of a role, so that any test reads reports or pages
+ * the way that role would, in one line: {@code Access.leader().get("/api/reports/org")}. People
+ * sign in for real (a local account created through the admin API, then the form sign-in); tokens
+ * are minted through the admin API. Sessions and tokens are made once per test JVM and reused.
+ */
+public final class Access {
+
+    /** Password of every account this helper creates. */
+    public static final String PASSWORD = "correct-horse-battery-staple";
+
+    private static final Map<String, String> SESSIONS = new ConcurrentHashMap<>();
+    private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
+
+    private Access() {
+    }
+
+    /** The bootstrap admin token (TALLY_ADMIN_TOKEN), as the admin API has always taken it. */
+    public static RequestSpecification admin() {
+        return given().auth().oauth2(TallyServices.ADMIN_TOKEN);
+    }
+
+    /** A signed-in leader: every dashboard and report. */
+    public static RequestSpecification leader() {
+        return session(role(AccessRole.LEADER));
+    }
+
+    /** A leader's {@code Cookie} header value, for clients other than REST Assured (benchmarks, browsers). */
+    public static String leaderCookieHeader() {
+        return SessionCookie.NAME + "=" + role(AccessRole.LEADER);
+    }
+
+    /** A leader's session cookie value. */
+    public static String leaderCookie() {
+        return role(AccessRole.LEADER);
+    }
+
+    /** A signed-in admin (a person, not the token). */
+    public static RequestSpecification adminUser() {
+        return session(role(AccessRole.ADMIN));
+    }
+
+    /** A signed-in team lead of these teams. */
+    public static RequestSpecification teamLead(String... teamIds) {
+        String key = "team_lead:" + String.join(",", Arrays.stream(teamIds).sorted().toList());
+        return session(SESSIONS.computeIfAbsent(key, k -> {
+            String email = "lead-" + UUID.randomUUID().toString().substring(0, 8) + "@access.test";
+            createUser(email, "Team Lead", AccessRole.TEAM_LEAD, List.of(teamIds));
+            return signIn(email, PASSWORD);
+        }));
+    }
+
+    /** A signed-in employee: the account of the employee with this e-mail (My usage, own keys). */
+    public static RequestSpecification employee(String employeeEmail) {
+        return session(SESSIONS.computeIfAbsent("employee:" + employeeEmail, k -> {
+            Map<String, Object> body = Map.of("email", employeeEmail, "name", "Employee", "role", "employee",
+                    "password", PASSWORD);
+            // the test may have made the account itself (with this helper's password)
+            admin().contentType(ContentType.JSON).body(body).post("/api/admin/users").then()
+                    .statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(409)));
+            return signIn(employeeEmail, PASSWORD);
+        }));
+    }
+
+    /** A scoped API token ({@code tapi_…}) with exactly these scopes. */
+    public static RequestSpecification token(Scope... scopes) {
+        return given().auth().oauth2(tokenValue(scopes));
+    }
+
+    /** The raw value of a cached token with these scopes. */
+    public static String tokenValue(Scope... scopes) {
+        String key = String.join(",", Arrays.stream(scopes).map(Scope::key).sorted().toList());
+        return TOKENS.computeIfAbsent(key, k -> newToken(null, scopes).path("token"));
+    }
+
+    /** A new token (not cached): {@code expiresAt} may be null. The answer holds {@code id} and {@code token}. */
+    public static Response newToken(Instant expiresAt, Scope... scopes) {
+        Map<String, Object> body = new HashMap<>();
+        body.put("name", "test-" + UUID.randomUUID().toString().substring(0, 8));
+        body.put("scopes", Arrays.stream(scopes).map(Scope::key).toList());
+        if (expiresAt != null) {
+            body.put("expiresAt", expiresAt.toString());
+        }
+        Response r = admin().contentType(ContentType.JSON).body(body).post("/api/admin/tokens");
+        r.then().statusCode(201);
+        return r;
+    }
+
+    /** A request carrying a session cookie. */
+    public static RequestSpecification session(String cookie) {
+        return given().cookie(SessionCookie.NAME, cookie);
+    }
+
+    /** Creates a local account through the admin API; returns its id. */
+    public static String createUser(String email, String name, AccessRole role, List<String> teamIds) {
+        Map<String, Object> body = new HashMap<>(Map.of("email", email, "name", name, "role", role.key(),
+                "password", PASSWORD));
+        if (!teamIds.isEmpty()) {
+            body.put("teamIds", teamIds);
+        }
+        return admin().contentType(ContentType.JSON).body(body).post("/api/admin/users").then().statusCode(201)
+                .extract().path("id");
+    }
+
+    /** Signs in through the form and returns the session cookie's value. */
+    public static String signIn(String username, String password) {
+        Response r = given().redirects().follow(false).contentType(ContentType.URLENC)
+                .formParam("j_username", username).formParam("j_password", password).post("/j_security_check");
+        r.then().statusCode(302);
+        String cookie = r.getCookie(SessionCookie.NAME);
+        if (cookie == null) {
+            throw new AssertionError("sign-in as " + username + " set no session cookie: " + r.getHeader("Location"));
+        }
+        return cookie;
+    }
+
+    private static String role(AccessRole role) {
+        return SESSIONS.computeIfAbsent(role.key(), k -> {
+            String email = role.key().replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8) + "@access.test";
+            createUser(email, "Test " + role.key(), role, List.of());
+            return signIn(email, PASSWORD);
+        });
+    }
+
+    /** The session cookie's name (quarkus.http.auth.form.cookie-name). */
+    public static final class SessionCookie {
+        public static final String NAME = "tally-session";
+
+        private SessionCookie() {
+        }
+    }
+}

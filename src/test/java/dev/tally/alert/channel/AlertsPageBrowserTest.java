@@ -1,0 +1,148 @@
+package dev.tally.alert.channel;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tally.access.Access;
+import dev.tally.platform.TallyServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * The Alerts page and the operations page's delivery log in a real headless Chromium, with
+ * screenshots under target/screenshots/. Skipped where /usr/bin/chromium or /usr/bin/chromedriver is missing.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+@WithTestResource(SmtpServer.class)
+class AlertsPageBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SHOTS = Path.of("target", "screenshots");
+
+    @TestHTTPResource("/")
+    String root;
+
+    @Inject
+    DeliveryLog log;
+
+    static ChromeDriver browser;
+    static Path profile;
+    static Receiver receiver;
+    static AlertTopic topic;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+                "headless browser test skipped: install chromium and chromium-driver");
+        receiver = new Receiver();
+        topic = new AlertTopic();
+        profile = Files.createTempDirectory("tally-chromium-");
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--user-data-dir=" + profile);
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort().build(), options);
+        browser.manage().window().setSize(new Dimension(1400, 1000));
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+            receiver.close();
+            topic.close();
+        }
+    }
+
+    static UUID channel(Map<String, Object> body) {
+        return UUID.fromString(given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(body).post("/api/admin/alert-channels").then().statusCode(201).extract().path("id"));
+    }
+
+    @Test
+    void theAlertsPageListsRecentAlertsWithTheDeliveryStatusOfEachChannel() throws IOException {
+        UUID slack = channel(Map.of("type", "slack", "name", "#finance-alerts", "url", receiver.url("/ok/" + UUID.randomUUID())));
+        String downPath = "/down/" + UUID.randomUUID();
+        UUID down = channel(Map.of("type", "webhook", "name", "SIEM (down)", "url", receiver.url(downPath),
+                "secret", "page-test-secret-0123"));
+        receiver.down(downPath); // the SIEM's first attempt fails and waits for its retry
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        UUID team = UUID.randomUUID();
+        ObjectNode projected = AlertTopic.threshold("page-projected-" + suffix, team, "Growth " + suffix, List.of(slack));
+        ((ObjectNode) projected.path("data")).put("kind", "projected").put("at", "2026-12-20T11:00:00Z");
+        topic.send(AlertTopic.threshold("page-threshold-" + suffix, team, "Growth " + suffix, List.of(slack, down)));
+        topic.send(projected);
+        await().atMost(Duration.ofSeconds(60)).until(() -> log.recentAlerts(50).stream()
+                .filter(a -> a.alert().id().endsWith(suffix))
+                .allMatch(a -> a.deliveries().stream().allMatch(d -> d.attempts() > 0 && d.status() != DeliveryStatus.SENDING))
+                && log.recentAlerts(50).stream().filter(a -> a.alert().id().endsWith(suffix)).count() == 2);
+
+        open("alerts");
+        assertThat(browser.getTitle()).isEqualTo("Alerts · Tally");
+        WebElement table = browser.findElement(By.id("alerts"));
+        String text = table.getText();
+        assertThat(text).contains("Budget 80% reached: Growth " + suffix, "Budget projected to run out: Growth " + suffix);
+        WebElement row = table.findElements(By.cssSelector("tbody tr")).stream()
+                .filter(r -> r.getText().contains("Budget 80% reached: Growth " + suffix)).findFirst().orElseThrow();
+        assertThat(row.findElement(By.cssSelector(".status.delivered")).findElement(By.xpath("..")).getText())
+                .contains("#finance-alerts");
+        assertThat(row.findElement(By.cssSelector(".status.pending")).findElement(By.xpath("..")).getText())
+                .contains("SIEM (down)", "HTTP 503: busy");
+        assertThat(row.getText()).contains("$400.00", "$500.00", "$620.00");
+        fullPage("alerts-page.png");
+
+        open("operations");
+        String deliveries = browser.findElement(By.id("deliveries")).getText();
+        assertThat(deliveries).contains("Alert deliveries", "SIEM (down)", "#finance-alerts");
+        fullPage("operations-deliveries.png");
+    }
+
+    private void fullPage(String name) throws IOException {
+        long height = ((Number) browser.executeScript("return document.documentElement.scrollHeight")).longValue();
+        browser.manage().window().setSize(new Dimension(1400, (int) Math.min(height + 40, 6000)));
+        Files.write(SHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+        browser.manage().window().setSize(new Dimension(1400, 1000));
+    }
+
+    /** Opens a page as a signed-in leader (pages are for signed-in people; sign-in has its own browser test). */
+    private void open(String path) {
+        if (browser.manage().getCookieNamed(Access.SessionCookie.NAME) == null) {
+            browser.get(root + "login");
+            browser.manage().addCookie(new Cookie(Access.SessionCookie.NAME, Access.leaderCookie()));
+        }
+        browser.get(root + path);
+    }
+}

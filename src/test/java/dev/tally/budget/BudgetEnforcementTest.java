@@ -1,0 +1,290 @@
+package dev.tally.budget;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.tally.access.Access;
+import dev.tally.budget.alert.AlertEvaluator;
+import dev.tally.budget.enforce.BudgetEnforcement;
+import dev.tally.events.EventPublisher;
+import dev.tally.events.Topics;
+import dev.tally.gateway.Admin;
+import dev.tally.gateway.FakeProvider;
+import dev.tally.gateway.UsageEvents;
+import dev.tally.platform.Roles;
+import dev.tally.platform.TallyServices;
+import dev.tally.platform.time.OrgCalendar;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+/**
+ * The issue's "done when", through the real gateway, broker, aggregator and database: a block budget
+ * sends its 50, 80 and 100 % alerts once each, then refuses calls in both API formats (streaming
+ * too), and its report shows it exceeded with the events' exact sum; a downgrade budget routes
+ * claude-opus-4-7 to claude-haiku-4-5; the strictest of several budgets decides.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+@WithTestResource(FakeProvider.class)
+class BudgetEnforcementTest {
+
+    static UsageEvents usage;
+    static UsageEvents alerts;
+
+    @Inject
+    BudgetEnforcement enforcement;
+
+    @Inject
+    AlertEvaluator evaluator;
+
+    @Inject
+    DataSource dataSource;
+    @Inject
+    BudgetStore store;
+    @Inject
+    BudgetStatusService statuses;
+    @Inject
+    OrgCalendar calendar;
+    @Inject
+    BudgetConfig config;
+    @Inject
+    Roles roles;
+    @Inject
+    EventPublisher publisher;
+    @Inject
+    ObjectMapper json;
+
+    @BeforeAll
+    static void consumers() {
+        usage = new UsageEvents();
+        alerts = new UsageEvents(Topics.ALERTS);
+    }
+
+    @AfterAll
+    static void close() {
+        usage.close();
+        alerts.close();
+    }
+
+    static String createBudget(Map<String, Object> body) {
+        return given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
+                .post("/api/admin/budgets").then().statusCode(201).extract().path("id");
+    }
+
+    static Response openAi(Admin.Key key, String model, boolean stream) {
+        return given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"" + model + "\",\"stream\":" + stream
+                        + ",\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+    }
+
+    static Response anthropic(Admin.Key key, String model, boolean stream, String marker) {
+        return given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"max_tokens\":400,\"metadata\":{\"user_id\":\""
+                        + marker + "\"},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/messages");
+    }
+
+    /** One budget's row of the budgets report. */
+    static Map<String, Object> budgetReport(String budgetId) {
+        JsonPath report = Access.leader().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath();
+        return report.getMap("budgets.find { it.budgetId == '" + budgetId + "' }");
+    }
+
+    /** The alerts of one budget on the alerts topic so far. */
+    static List<JsonNode> alertsOf(String budgetId) {
+        return alerts.all().stream().filter(e -> budgetId.equals(e.path("data").path("budgetId").asText())).toList();
+    }
+
+    @Test
+    void blockBudgetAlertsOnceAtEachThresholdThenRefusesInBothFormatsWithTheEventsExactSum() throws Exception {
+        Admin.Key key = Admin.newKey();
+        String channel = Admin.newChannel();
+        String budgetId = createBudget(Map.of("name", "Team block " + key.teamId().substring(0, 8), "scope", "team",
+                "scopeId", key.teamId(), "period", "month", "amountUsd", "0.0005", "mode", "block",
+                "channelIds", List.of(channel)));
+        enforcement.refresh(); // instead of waiting up to a refresh interval for the gateway to learn of it
+
+        List<String> admitted = new ArrayList<>();
+        int calls = 0;
+        Response refused = null;
+        for (int i = 0; i < 20 && refused == null; i++) {
+            Response r = openAi(key, "gpt-4o-mini", false);
+            calls++;
+            if (r.statusCode() == 402) {
+                refused = r;
+            } else if (r.statusCode() != 504) { // a busy machine may time the fake out: that call costs nothing
+                assertThat(r.statusCode()).isEqualTo(200);
+                admitted.add(r.header("x-request-id"));
+            }
+        }
+        // gpt-4o-mini answers cost 283,200 nano-dollars each: the second call reaches $0.0005, the third is refused
+        assertThat(admitted).hasSize(2);
+        assertThat(refused).isNotNull();
+        assertThat(refused.header("x-should-retry")).isEqualTo("false");
+        assertThat(refused.jsonPath().getString("error.type")).isEqualTo("insufficient_quota");
+        assertThat(refused.jsonPath().getString("error.code")).isEqualTo("budget_exceeded");
+        assertThat(refused.jsonPath().getString("error.message")).contains("Team block").contains("resets at")
+                .contains(LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1).toString());
+
+        Response anthropicRefused = anthropic(key, "claude-sonnet-4-5", false, "m-" + UUID.randomUUID());
+        assertThat(anthropicRefused.statusCode()).isEqualTo(402);
+        assertThat(anthropicRefused.header("x-should-retry")).isEqualTo("false");
+        assertThat(anthropicRefused.jsonPath().getString("type")).isEqualTo("error");
+        assertThat(anthropicRefused.jsonPath().getString("error.type")).isEqualTo("billing_error");
+        assertThat(anthropicRefused.jsonPath().getString("error.message")).contains("Team block");
+
+        Response streamRefused = openAi(key, "gpt-4o-mini", true);
+        assertThat(streamRefused.statusCode()).isEqualTo(402);
+        assertThat(streamRefused.jsonPath().getString("error.code")).isEqualTo("budget_exceeded");
+        Response anthropicStreamRefused = anthropic(key, "claude-sonnet-4-5", true, "m-" + UUID.randomUUID());
+        assertThat(anthropicStreamRefused.statusCode()).isEqualTo(402);
+        assertThat(anthropicStreamRefused.jsonPath().getString("error.type")).isEqualTo("billing_error");
+
+        // the budget report: exceeded, its spend the exact sum of the team's usage events
+        List<JsonNode> events = usage.awaitForKey(key.keyId(), calls + 3);
+        long sum = events.stream().mapToLong(e -> e.path("data").path("costNanos").asLong()).sum();
+        assertThat(sum).isEqualTo(2 * 283_200L);
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == sum);
+        Map<String, Object> row = budgetReport(budgetId);
+        assertThat(row.get("state")).isEqualTo("exceeded");
+        assertThat(((Number) row.get("limitNanos")).longValue()).isEqualTo(500_000L);
+        assertThat(row.get("mode")).isEqualTo("block");
+
+        // 50, 80 and 100 % once each, and blocked once, carrying what a channel needs without a lookup
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertsOf(budgetId).size() >= 4);
+        // evaluating again, here or on another instance (a second evaluator on the same database, as after a
+        // restart), records and sends nothing: the dedupe is the alert's row in PostgreSQL
+        assertThat(evaluator.evaluate()).noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+        AlertEvaluator another = new AlertEvaluator(dataSource, store, statuses, calendar, config, Clock.systemUTC(),
+                roles, publisher, json);
+        assertThat(another.evaluate()).noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+        List<JsonNode> sent = alertsOf(budgetId);
+        assertThat(sent.stream().map(e -> e.path("data").path("kind").asText() + ":"
+                + e.path("data").path("threshold").asText())).containsExactlyInAnyOrder("threshold:50", "threshold:80",
+                        "threshold:100", "blocked:100");
+        JsonNode fifty = sent.stream().filter(e -> e.path("data").path("threshold").asInt() == 50).findFirst().orElseThrow();
+        assertThat(fifty.path("type").asText()).isEqualTo("dev.tally.alert.v1");
+        assertThat(fifty.path("data").path("channelIds").get(0).asText()).isEqualTo(channel);
+        assertThat(fifty.path("data").path("scopeName").asText()).startsWith("gw-team-");
+        assertThat(fifty.path("data").path("link").asText()).isEqualTo("/teams/" + key.teamId());
+        assertThat(fifty.path("data").path("limitNanos").asLong()).isEqualTo(500_000L);
+    }
+
+    @Test
+    void downgradeBudgetRoutesOpusToHaikuWithTheHeaderAndTheEventField() {
+        Admin.Key key = Admin.newKey();
+        Map<String, Object> body = new HashMap<>(Map.of("name", "Advisor " + key.teamId().substring(0, 8), "scope",
+                "team", "scopeId", key.teamId(), "period", "day", "amountUsd", "0.001", "mode", "downgrade"));
+        body.put("downgrade", Map.of("models", Map.of("claude-opus-*", "claude-haiku-4-5")));
+        createBudget(body);
+        // before the budget's point: opus as asked
+        Response first = anthropic(key, "claude-opus-4-7", false, "m-" + UUID.randomUUID());
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.header("x-tally-downgraded-from")).isNull();
+        // one opus answer of the fake costs more than $0.001: from then on, calls go to haiku
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String marker = "m-" + UUID.randomUUID();
+            Response r = anthropic(key, "claude-opus-4-7", false, marker);
+            return r.statusCode() == 200 && "claude-opus-4-7".equals(r.header("x-tally-downgraded-from"));
+        });
+        String marker = "m-" + UUID.randomUUID();
+        Response r = anthropic(key, "claude-opus-4-7", true, marker);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("x-tally-downgraded-from")).isEqualTo("claude-opus-4-7");
+        assertThat(FakeProvider.BY_MARKER.get(marker).body().getString("model")).isEqualTo("claude-haiku-4-5");
+        JsonNode d = usage.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("model").asText()).isEqualTo("claude-haiku-4-5");
+        assertThat(d.path("downgradedFrom").asText()).isEqualTo("claude-opus-4-7");
+        // a model without a rule is not touched
+        Response sonnet = anthropic(key, "claude-sonnet-4-5", false, "m-" + UUID.randomUUID());
+        assertThat(sonnet.header("x-tally-downgraded-from")).isNull();
+    }
+
+    @Test
+    void aSpikeAlertsOnceAndPausesTheKeyUntilAnAdminResumesIt() throws Exception {
+        Admin.Key key = Admin.newKey();
+        Map<String, Object> body = new HashMap<>(Map.of("name", "Night loop " + key.keyId().substring(0, 8), "scope",
+                "employee", "scopeId", key.employeeId(), "period", "month", "amountUsd", "1000", "mode", "alert"));
+        body.put("spike", Map.of("perHourUsd", "0.0001", "action", "pause_key"));
+        String budgetId = createBudget(body);
+        Response first = openAi(key, "gpt-4o-mini", false); // 283,200 nano-dollars: over $0.0001 in this hour
+        assertThat(first.statusCode()).isEqualTo(200);
+        usage.await(first.header("x-request-id"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertsOf(budgetId).stream()
+                .anyMatch(e -> "spike".equals(e.path("data").path("kind").asText())));
+        JsonNode spike = alertsOf(budgetId).stream().filter(e -> "spike".equals(e.path("data").path("kind").asText()))
+                .findFirst().orElseThrow();
+        assertThat(spike.path("data").path("keyId").asText()).isEqualTo(key.keyId());
+        assertThat(spike.path("data").path("spikeHourNanos").asLong()).isEqualTo(283_200L);
+        assertThat(evaluator.evaluate()).noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+
+        enforcement.refresh();
+        Response paused = anthropic(key, "claude-haiku-4-5", false, "m-" + UUID.randomUUID());
+        assertThat(paused.statusCode()).isEqualTo(402);
+        assertThat(paused.header("x-should-retry")).isEqualTo("false");
+        assertThat(paused.jsonPath().getString("error.message")).contains("paused").contains("/resume");
+
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/keys/" + key.keyId() + "/resume").then()
+                .statusCode(204);
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theStrictestCoveringBudgetDecides() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // the team's budget is generous; the key's own is spent at once
+        createBudget(Map.of("scope", "team", "scopeId", key.teamId(), "period", "month", "amountUsd", "100",
+                "mode", "block"));
+        String keyBudget = createBudget(Map.of("name", "Key cap " + key.keyId().substring(0, 8), "scope", "key",
+                "scopeId", key.keyId(), "period", "day", "amountUsd", "0", "mode", "block"));
+        enforcement.refresh();
+        Response r = openAi(key, "gpt-4o-mini", false);
+        assertThat(r.statusCode()).isEqualTo(402);
+        assertThat(r.jsonPath().getString("error.message")).contains("Key cap");
+        // deleting the strict one lets the call through under the generous one
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/budgets/" + keyBudget).then().statusCode(204);
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void unpricedModelsAreRefusedOnlyWhereABudgetSaysSo() throws Exception {
+        Admin.Key key = Admin.newKey();
+        createBudget(Map.of("scope", "employee", "scopeId", key.employeeId(), "period", "week", "amountUsd", "10",
+                "mode", "alert", "unpriced", "block"));
+        enforcement.refresh();
+        Response r = openAi(key, "gpt-unpriced-test", false);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.jsonPath().getString("error.message")).contains("has no price");
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+}

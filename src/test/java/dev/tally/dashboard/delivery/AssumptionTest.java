@@ -1,0 +1,108 @@
+package dev.tally.dashboard.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.tally.dashboard.delivery.DeliveryReport.TeamRow;
+import dev.tally.dashboard.report.Report.TeamInfo;
+import dev.tally.dashboard.roi.Metrics;
+import dev.tally.dashboard.roi.RoiModel;
+
+/**
+ * The verdict on either basis: the assumed hours per AI-assisted PR ({@code dashboards/roi.yaml}) are
+ * replaced by the measured difference of median cycle times only when both groups have enough data,
+ * by 0 h when the difference is inside the noise, and kept when there is not enough data.
+ */
+class AssumptionTest {
+
+    static final long USD = RoiModel.NANOS_PER_USD;
+    static final RoiModel ROI = RoiModel.defaults(); // 2 h per AI-assisted PR at $100 an hour
+    static final Instant MERGED = Instant.parse("2026-11-20T12:00:00Z");
+
+    /** Twelve AI-assisted PRs, $1,000 spend, valued on the assumption at 12 × 2 h × $100 = $2,400. */
+    static final Metrics TEAM = new Metrics(1_000 * USD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 20, 12, 0, 0, 0, 2_400 * USD);
+
+    static List<PrRecord> prs(boolean ai, double... cycleHours) {
+        List<PrRecord> out = new ArrayList<>();
+        for (double h : cycleHours) {
+            out.add(new PrRecord("pr-" + ai + "-" + h, "acme/api", out.size() + 1, "t", null, null, "a", ai,
+                    MERGED.minus(Duration.ofSeconds(Math.round(h * 3600))), null, MERGED, 10, 5, 1, 0, null, false, false));
+        }
+        return out;
+    }
+
+    static double[] range(double from, int n) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = from + i;
+        }
+        return out;
+    }
+
+    static Assumption assess(List<PrRecord> ai, List<PrRecord> other) {
+        List<PrRecord> all = new ArrayList<>(ai);
+        all.addAll(other);
+        return Assumption.assess(TEAM, DeliveryMetrics.compare(all, 10).get(DeliveryMetric.CYCLE_MEDIAN.ordinal()), ROI);
+    }
+
+    @Test
+    void belowTheMinimumSampleTheMeasuredVerdictFallsBackToTheAssumption() {
+        Assumption a = assess(prs(true, 2, 4, 6), prs(false, 10, 20, 30));
+        assertThat(a.basis()).isEqualTo(Assumption.Basis.ASSUMED);
+        assertThat(a.measuredHours()).isNull();
+        assertThat(a.valueMeasuredNanos()).isEqualTo(a.valueAssumedNanos()).isEqualTo(2_400 * USD);
+        assertThat(DeliveryText.assumption(a)).isEqualTo("The model assumes 2 h saved per AI-assisted PR; there is not"
+                + " enough data here to measure it (n = 3 vs 3).");
+    }
+
+    @Test
+    void aDifferenceOutsideTheNoiseReplacesTheAssumedHours() {
+        // medians 6.5 h and 106.5 h; the intervals [x(3), x(10)] are 3–10 h and 103–110 h: apart
+        Assumption a = assess(prs(true, range(1, 12)), prs(false, range(101, 12)));
+        assertThat(a.basis()).isEqualTo(Assumption.Basis.MEASURED);
+        assertThat(a.measuredHours()).isEqualByComparingTo("100");
+        // $2,400 − 12 × 2 h × $100 + 12 × 100 h × $100
+        assertThat(a.valueMeasuredNanos()).isEqualTo(120_000 * USD);
+        assertThat(a.roiAssumed()).isEqualByComparingTo("2.40");
+        assertThat(a.roiMeasured()).isEqualByComparingTo("120.00");
+        assertThat(DeliveryText.assumption(a)).isEqualTo("The model assumes 2 h saved per AI-assisted PR; here"
+                + " AI-assisted PRs merged 100.0 h sooner at the median (n = 12 vs 12).");
+    }
+
+    @Test
+    void aDifferenceInsideTheNoiseValuesAiAssistedPrsAtNothing() {
+        Assumption a = assess(prs(true, range(1, 12)), prs(false, range(2, 12)));
+        assertThat(a.basis()).isEqualTo(Assumption.Basis.MEASURED_NO_DIFFERENCE);
+        assertThat(a.measuredHours()).isEqualByComparingTo("0");
+        assertThat(a.valueMeasuredNanos()).isZero();
+        assertThat(a.paysAssumed()).isTrue();
+        assertThat(a.paysMeasured()).isFalse();
+    }
+
+    @Test
+    void theOrgVerdictCountsEachTeamOnItsOwnBasis() {
+        TeamInfo thin = new TeamInfo(UUID.randomUUID(), "Thin", "Eng");
+        TeamInfo noise = new TeamInfo(UUID.randomUUID(), "Noise", "Eng");
+        List<TeamRow> teams = List.of(
+                new TeamRow(thin, List.of(), assess(prs(true, 2, 4, 6), prs(false, 10, 20, 30))),
+                new TeamRow(noise, List.of(), assess(prs(true, range(1, 12)), prs(false, range(2, 12)))));
+        DeliveryReport.OrgVerdict v = DeliveryService.verdict(teams);
+        assertThat(v.teams()).isEqualTo(2);
+        assertThat(v.payingAssumed()).isEqualTo(2);
+        assertThat(v.measuredTeams()).isEqualTo(1);
+        // the thin team stays on its assumption ($2,400 > $1,000), the measured one is worth $0
+        assertThat(v.payingMeasured()).isEqualTo(1);
+        assertThat(v.valueMeasuredNanos()).isEqualTo(2_400 * USD);
+        assertThat(v.roiMeasured()).isEqualByComparingTo("1.20");
+        assertThat(DeliveryText.verdict(v)).isEqualTo("On the assumed basis 2 of 2 teams return more than they spend; the"
+                + " org returns 2.40× its spend. Measured where there is enough data (1 team measured, the rest on the"
+                + " assumption): 1 of 2; the org returns 1.20× its spend.");
+    }
+}
