@@ -37,6 +37,7 @@ import dev.tally.rollup.RollupTable.Column;
  *   outcome_org_day     day × kind × ai × severity (org)
  *   usage_workload_day  day × team × workload × service × client × provider × model   workloads, tools
  *   usage_run           team × workload × run: its calls, first and last call          a workload's runs
+ *   usage_run_model     team × workload × run × model: the same per model               escalations in a run
  *   client_activity     team × client × employee × year, a bit per day                 adoption by tool
  *   outcome_workload_day  day × team × workload × kind                                 cost per outcome
  * </pre>
@@ -84,6 +85,7 @@ public final class Rollups {
     private final RollupTable<OutcomeEvent> outcomeOrgDay;
     private final RollupTable<Map.Entry<WorkloadDetail, UsageSums>> workloadDay;
     private final RollupTable<UsageEvent> runs;
+    private final RollupTable<UsageEvent> runModels;
     private final RollupTable<UsageEvent> clientActivity;
     private final RollupTable<OutcomeEvent> outcomeWorkloadDay;
 
@@ -153,8 +155,12 @@ public final class Rollups {
                 .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList());
         runValues.add(new Column<>("first_at", "timestamptz", UsageEvent::time, RollupTable.Merge.MIN));
         runValues.add(new Column<>("last_at", "timestamptz", UsageEvent::time, RollupTable.Merge.MAX));
-        runs = new RollupTable<>("usage_run", List.of(Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
-                col("workload", "text", UsageEvent::workload), col("run_id", "text", UsageEvent::runId)), runValues);
+        List<Column<UsageEvent>> runKey = List.of(Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
+                col("workload", "text", UsageEvent::workload), col("run_id", "text", UsageEvent::runId));
+        runs = new RollupTable<>("usage_run", runKey, runValues);
+        List<Column<UsageEvent>> runModelKey = new ArrayList<>(runKey);
+        runModelKey.add(col("model", "text", UsageEvent::model));
+        runModels = new RollupTable<>("usage_run_model", runModelKey, runValues);
         clientActivity = new RollupTable<>("client_activity", List.of(
                 Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId), col("client", "text", UsageEvent::client),
                 col("employee_id", "uuid", UsageEvent::employeeId),
@@ -205,6 +211,7 @@ public final class Rollups {
         }
         workloadDay.write(c, workloads.entrySet());
         runs.write(c, inRuns);
+        runModels.write(c, inRuns);
         clientActivity.write(c, ofPeople);
         outcomeWorkloadDay.write(c, outcomes.stream().filter(o -> o.workload() != null).toList());
         modelDay.write(c, detail.entrySet());

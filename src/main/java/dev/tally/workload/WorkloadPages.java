@@ -1,5 +1,7 @@
 package dev.tally.workload;
 
+import java.util.List;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -34,10 +36,11 @@ public class WorkloadPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance list(PageContext page, WorkloadReport.Overview overview, Table workloads,
-                String csvWorkloads, Table tools, String csvTools);
+                String csvWorkloads, Table tiers, String csvTiers, Table tools, String csvTools);
 
         static native TemplateInstance workload(PageContext page, WorkloadReport.Detail detail, String spend,
-                String costPerBug, Table runs, String csvRuns, Table models, String csvModels, Table tools, String csvTools);
+                String costPerBug, String value, Table runs, String csvRuns, Table models, String csvModels, Table tiers,
+                String csvTiers, Table tools, String csvTools);
     }
 
     private final WorkloadReportService reports;
@@ -66,7 +69,7 @@ public class WorkloadPages {
         WorkloadReport.Overview o = reports.overview(period, null);
         String csv = "/api/reports/workloads" + page.query() + "&format=csv&table=";
         return Templates.list(page, o, WorkloadTables.workloads(o.workloads()), csv + "workloads",
-                WorkloadTables.tools(o.tools()), csv + "tools");
+                WorkloadTables.tiers(o.workloads()), csv + "tiers", WorkloadTables.tools(o.tools()), csv + "tools");
     }
 
     @GET
@@ -78,9 +81,12 @@ public class WorkloadPages {
         PageContext page = PageContext.of(name, "workloads", "/workloads/" + name, period, calendar.today(),
                 dashboards.demoData(), null, navs.current());
         String csv = "/api/reports/workloads/" + name + page.query() + "&format=csv&table=";
+        // the tiers of this one workload are a row of the overview's table: its CSV is the overview's
+        String csvTiers = "/api/reports/workloads" + page.query() + "&format=csv&table=tiers";
         return Templates.workload(page, d, WorkloadTables.usd(d.workload().usage().costNanos()),
                 d.workload().costPerBugCaughtNanos() == null ? null : WorkloadTables.usd(d.workload().costPerBugCaughtNanos()),
-                WorkloadTables.runs(d.runs()), csv + "runs", WorkloadTables.models(d.models()), csv + "models",
+                WorkloadTables.usd(d.workload().valueNanos()), WorkloadTables.runs(d.runs()), csv + "runs",
+                WorkloadTables.models(d.models()), csv + "models", WorkloadTables.tiers(List.of(d.workload())), csvTiers,
                 WorkloadTables.tools(d.tools()), csv + "tools");
     }
 

@@ -18,7 +18,7 @@ import dev.tally.platform.ApiException;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
- * {@code GET /api/reports/workloads[?from=&to=|preset=][&teamId=]} (CSV tables: workloads, tools) and
+ * {@code GET /api/reports/workloads[?from=&to=|preset=][&teamId=]} (CSV tables: workloads, tiers, tools) and
  * {@code GET /api/reports/workloads/{name}} (CSV tables: runs, models, tools), as the other reports
  * take periods and {@code format=csv&table=}. docs/workloads.md. Every team's workloads, and a
  * workload's runs across teams, need a viewer who sees all teams; one team's, its detail.
@@ -53,8 +53,9 @@ public class WorkloadReportResource {
             String t = table == null ? "workloads" : table;
             return CsvDownload.of("workloads", period, t, switch (t) {
                 case "workloads" -> WorkloadTables.workloads(o.workloads());
+                case "tiers" -> WorkloadTables.tiers(o.workloads());
                 case "tools" -> WorkloadTables.tools(o.tools());
-                default -> throw ApiException.badRequest("table: '" + t + "' is not one of workloads, tools");
+                default -> throw ApiException.badRequest("table: '" + t + "' is not one of workloads, tiers, tools");
             });
         }
         return Response.ok(o, MediaType.APPLICATION_JSON).build();

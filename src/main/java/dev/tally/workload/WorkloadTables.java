@@ -26,8 +26,9 @@ public final class WorkloadTables {
 
     public static Table workloads(List<WorkloadReport.Row> rows) {
         List<Column> cols = List.of(new Column("Workload", "workload", false), new Column("Teams", "teams", false),
-                new Column("Service key", "service", false), new Column("Calls", "requests", true),
+                new Column("Service key", "service", false, true), new Column("Calls", "requests", true),
                 new Column("Spend", "spend_usd", true), new Column("Unpriced calls", "unpriced_requests", true),
+                new Column("Value (ROI model)", "value_usd", true), new Column("ROI", "roi_multiple", true),
                 new Column("Runs", "runs", true), new Column("Bugs caught", "bugs_caught", true),
                 new Column("Cost per bug caught", "cost_per_bug_caught_usd", true),
                 new Column("PRs merged", "prs_merged", true), new Column("Cost per PR", "cost_per_pr_usd", true),
@@ -39,11 +40,33 @@ public final class WorkloadTables {
             out.add(new Row(List.of(
                     new Cell(r.workload(), r.workload(), "/workloads/" + r.workload(), ""),
                     Cell.of(teams, teams), Cell.of(r.service() ? "yes" : "", Boolean.toString(r.service())),
-                    count(r.usage().requests()), money(r.usage().costNanos()), count(r.usage().unpricedRequests()),
-                    count(r.runs()), count(r.bugsCaught()), money(r.costPerBugCaughtNanos()), count(r.prsMerged()),
+                    count(r.usage().requests()), spend(r.usage()), count(r.usage().unpricedRequests()),
+                    money(r.valueNanos()), roi(r), count(r.runs()), count(r.bugsCaught()), money(r.costPerBugCaughtNanos()), count(r.prsMerged()),
                     money(r.costPerPrNanos()), count(r.tasksAutomated()), money(r.costPerTaskNanos())), ""));
         }
         return new Table("workloads", "Workloads", cols, out, null);
+    }
+
+    /** The advisor pattern per workload: spend on the cheapest and the dearest model tier, and escalations. */
+    public static Table tiers(List<WorkloadReport.Row> rows) {
+        List<Column> cols = List.of(new Column("Workload", "workload", false),
+                new Column("Cheapest tier", "cheapest_models", false),
+                new Column("Its share of spend", "cheapest_spend_share", true),
+                new Column("Dearest tier", "dearest_models", false),
+                new Column("Its share of spend", "dearest_spend_share", true),
+                new Column("Runs that escalated", "escalated_runs", true),
+                new Column("Calls on the dearer model", "escalated_calls", true));
+        List<Row> out = new ArrayList<>();
+        for (WorkloadReport.Row r : rows) {
+            WorkloadReport.Tiers t = r.tiers();
+            String cheap = String.join(", ", t.cheapestModels());
+            String dear = String.join(", ", t.dearestModels());
+            out.add(new Row(List.of(new Cell(r.workload(), r.workload(), "/workloads/" + r.workload(), ""),
+                    Cell.of(cheap.isEmpty() ? "one price level" : cheap, cheap), share(t.cheapestSpendShare()),
+                    Cell.of(dear.isEmpty() ? "–" : dear, dear), share(t.dearestSpendShare()), count(t.escalatedRuns()),
+                    count(t.escalatedCalls())), ""));
+        }
+        return new Table("tiers", "Model tiers and escalations", cols, out, null);
     }
 
     public static Table runs(List<Run> runs) {
@@ -51,7 +74,7 @@ public final class WorkloadTables {
                 new Column("Started", "first_at", false), new Column("Ended", "last_at", false),
                 new Column("Duration", "duration_seconds", true), new Column("Calls", "requests", true),
                 new Column("Spend", "spend_usd", true), new Column("Outcomes in window", "outcomes", true),
-                new Column("Flag", "flag", false));
+                new Column("Escalated", "escalated_calls", true), new Column("Flag", "flag", false));
         List<Row> out = new ArrayList<>();
         for (Run r : runs) {
             String flag = (r.longest() ? "longest" : "") + (r.longest() && r.mostExpensive() ? ", " : "")
@@ -59,7 +82,10 @@ public final class WorkloadTables {
             out.add(new Row(List.of(Cell.of(r.runId(), r.runId()), Cell.of(r.team(), r.team()),
                     Cell.of(r.firstAt().toString(), r.firstAt().toString()), Cell.of(r.lastAt().toString(), r.lastAt().toString()),
                     Cell.of(duration(r.durationSeconds()), Long.toString(r.durationSeconds())), count(r.usage().requests()),
-                    money(r.usage().costNanos()), count(r.outcomes()), Cell.of(flag, flag)), flag.isEmpty() ? "" : "flagged"));
+                    spend(r.usage()), count(r.outcomes()),
+                    Cell.of(r.escalated() ? String.format("%,d calls", r.escalatedCalls()) : "",
+                            Long.toString(r.escalatedCalls())),
+                    Cell.of(flag, flag)), flag.isEmpty() ? "" : "flagged"));
         }
         return new Table("runs", "Runs", cols, out, null);
     }
@@ -87,6 +113,29 @@ public final class WorkloadTables {
                     money(u.costNanos())), ""));
         }
         return new Table("tools", "Adoption by tool", cols, out, null);
+    }
+
+    /** Spend as priced; a slice whose calls were all unpriced says so instead of $0. */
+    private static Cell spend(Usage u) {
+        if (u.costNanos() == 0 && u.unpricedRequests() > 0) {
+            return Cell.of("unpriced", "");
+        }
+        return money(u.costNanos());
+    }
+
+    /** Value ÷ priced spend; "unpriced" when all spend was unpriced, "–" without spend. */
+    private static Cell roi(WorkloadReport.Row r) {
+        if (r.roiMultiple() == null) {
+            return Cell.of(r.usage().unpricedRequests() > 0 ? "unpriced" : "–", "");
+        }
+        return Cell.of(r.roiMultiple().toPlainString() + "×", r.roiMultiple().toPlainString());
+    }
+
+    private static Cell share(BigDecimal share) {
+        if (share == null) {
+            return Cell.of("–", "");
+        }
+        return Cell.of(share.movePointRight(2).setScale(0, RoundingMode.HALF_UP) + " %", share.toPlainString());
     }
 
     private static Cell count(long n) {
