@@ -3,12 +3,10 @@ package dev.tally.alert.digest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,8 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
@@ -134,7 +130,7 @@ class WeeklyDigestTest {
         assertThat(receiver.requests("/no-digest")).isEmpty();
 
         Receiver.Request hook = forWeek(hookPath).get(0);
-        assertThat(hook.header("X-Tally-Signature-256")).isEqualTo(hmac(secret, hook.body()));
+        assertThat(hook.header("X-Tally-Signature-256")).isEqualTo(Receiver.signature(secret, hook.body()));
         JsonNode event = JSON.readTree(hook.body());
         assertThat(event.path("type").asText()).isEqualTo("dev.tally.digest.v1");
         JsonNode data = event.path("data");
@@ -184,9 +180,4 @@ class WeeklyDigestTest {
                 .post("/api/admin/alert-channels").then().statusCode(201).extract().path("id"));
     }
 
-    static String hmac(String secret, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    }
 }
