@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tally.access.Access;
+import dev.tally.access.MovableClock;
 import dev.tally.alert.channel.Receiver;
 import dev.tally.budget.alert.AlertEvaluator;
 import dev.tally.budget.enforce.BudgetEnforcement;
@@ -60,6 +62,9 @@ class BudgetEnforcementTest {
 
     @Inject
     BudgetEnforcement enforcement;
+
+    @Inject
+    MovableClock clock;
 
     @Inject
     AlertEvaluator evaluator;
@@ -299,6 +304,35 @@ class BudgetEnforcementTest {
                 .statusCode(204);
         enforcement.refresh();
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBlockedBudgetLetsCallsThroughAgainWhenItsPeriodResets() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // less than one call: the first call of a day passes, the ones after it are refused
+        String budgetId = createBudget(Map.of("name", "Daily cap " + key.keyId().substring(0, 8), "scope", "key",
+                "scopeId", key.keyId(), "period", "day", "amountUsd", "0.0002", "mode", "block"));
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            enforcement.refresh();
+            assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+        });
+        String before = (String) budgetReport(budgetId).get("periodStart");
+        try {
+            // the next local day (UTC in tests): a new period, a new counter, nothing spent in it
+            clock.advance(Duration.ofDays(1));
+            enforcement.refresh();
+            Map<String, Object> row = budgetReport(budgetId);
+            assertThat(OffsetDateTime.parse((String) row.get("periodStart")))
+                    .isEqualTo(OffsetDateTime.parse(before).plusDays(1));
+            assertThat(((Number) row.get("spentNanos")).longValue()).isZero();
+            assertThat(row.get("state")).isEqualTo("ok");
+            assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        } finally {
+            clock.reset();
+            enforcement.refresh();
+        }
     }
 
     @Test

@@ -59,7 +59,7 @@ public final class BudgetOverspendRun {
     private final Cluster cluster;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private Map<String, String> env;
+    private ClusterApi api;
 
     BudgetOverspendRun(Cluster cluster) {
         this.cluster = cluster;
@@ -103,15 +103,15 @@ public final class BudgetOverspendRun {
         for (String name : List.of("agg-1", "gw-1", "gw-2")) {
             cluster.run("tally", "await", name, "600");
         }
-        env = cluster.env();
-        List<URI> gateways = List.of(uri("TALLY_URL_GW_1"), uri("TALLY_URL_GW_2"));
+        api = new ClusterApi(cluster.env(), http);
+        List<URI> gateways = List.of(api.uri("TALLY_URL_GW_1"), api.uri("TALLY_URL_GW_2"));
 
-        String team = id(post("/api/admin/teams", Map.of("name", "Overspend " + T0, "department", "Engineering")));
-        String employee = id(post("/api/admin/employees", Map.of("email", "overspend-" + UUID.randomUUID()
-                + "@example.com", "name", "Overspend Run", "teamId", team)));
-        String key = JSON.readTree(post("/api/admin/keys", Map.of("employeeId", employee))).path("key").asText();
+        String team = api.create("/api/admin/teams", Map.of("name", "Overspend " + T0, "department", "Engineering"));
+        String employee = api.create("/api/admin/employees", Map.of("email", "overspend-" + UUID.randomUUID()
+                + "@example.com", "name", "Overspend Run", "teamId", team));
+        String key = JSON.readTree(api.post("/api/admin/keys", Map.of("employeeId", employee))).path("key").asText();
         long budgetNanos = Math.round(budgetUsd * 1e9);
-        post("/api/admin/budgets", Map.of("name", "Overspend block", "scope", "team", "scopeId", team, "period",
+        api.post("/api/admin/budgets", Map.of("name", "Overspend block", "scope", "team", "scopeId", team, "period",
                 "month", "amountUsd", Double.toString(budgetUsd), "mode", "block"));
         String body = "{\"model\":\"" + MODEL + "\",\"max_tokens\":" + MAX_TOKENS
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"How far is the budget?\"}]}";
@@ -191,7 +191,7 @@ public final class BudgetOverspendRun {
      * bytes / 3 (tally.budgets.bytes-per-token) + 1 input tokens and max_tokens output, at list price.
      */
     private long reservation(int bodyBytes) throws IOException, InterruptedException {
-        JsonNode price = JSON.readTree(get("/api/admin/prices/" + MODEL));
+        JsonNode price = JSON.readTree(api.get("/api/admin/prices/" + MODEL));
         long inputTokens = bodyBytes / 3 + 1;
         long perMillion = inputTokens * nanos(price.path("input").asText()) + MAX_TOKENS * nanos(price.path("output").asText());
         return (perMillion + 500_000L) / 1_000_000L;
@@ -204,7 +204,7 @@ public final class BudgetOverspendRun {
 
     private JsonNode totals(String team) throws IOException, InterruptedException {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        return JSON.readTree(get("/api/reports/teams/" + team + "?from=" + today.minusDays(1) + "&to=" + today.plusDays(1)))
+        return JSON.readTree(api.get("/api/reports/teams/" + team + "?from=" + today.minusDays(1) + "&to=" + today.plusDays(1)))
                 .path("totals");
     }
 
@@ -219,38 +219,6 @@ public final class BudgetOverspendRun {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-    }
-
-    private URI uri(String name) {
-        String v = env.get(name);
-        if (v == null) {
-            throw new IllegalStateException("kafka/cluster.sh env does not say " + name);
-        }
-        return URI.create(v);
-    }
-
-    private static String id(String json) throws IOException {
-        return JSON.readTree(json).path("id").asText();
-    }
-
-    private String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("TALLY_URL_AGG_1").resolve(path))
-                .header("Authorization", "Bearer " + env.get("TALLY_ADMIN_TOKEN")).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
-    }
-
-    private String post(String path, Map<String, String> body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("TALLY_URL_AGG_1").resolve(path))
-                .header("Authorization", "Bearer " + env.get("TALLY_ADMIN_TOKEN")).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
     }
 
     private static void say(String format, Object... args) {
