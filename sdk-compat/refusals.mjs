@@ -1,5 +1,5 @@
 // The official SDKs against Tally's refusals, with their default retry settings: a refusal that
-// retrying cannot cure (401, 403, 404, 400, 413: x-should-retry: false) must cost exactly one request
+// retrying cannot cure (401, 402, 403, 404, 400, 413: x-should-retry: false) must cost exactly one request
 // and show Tally's message; a refusal that can pass later (429 with retry-after, a 502) must be retried.
 // Each call counts the requests the SDK really sent, through its fetch.
 import Anthropic from '@anthropic-ai/sdk';
@@ -8,6 +8,7 @@ import { baseUrl, key, call, sdkError } from './common.mjs';
 
 const revokedKey = required('TALLY_REVOKED_KEY');
 const restrictedKey = required('TALLY_RESTRICTED_KEY');
+const spentKey = required('TALLY_SPENT_KEY');
 const limitedKeys = { openai: required('TALLY_LIMITED_KEY_OPENAI'), anthropic: required('TALLY_LIMITED_KEY_ANTHROPIC') };
 
 function required(name) {
@@ -83,4 +84,5 @@ for (const sdk of ['openai', 'anthropic']) {
   await refused(`${sdk}.stopped.no_route`, sdk, key, 'llama-3.3-70b');
   await refused(`${sdk}.stopped.bad_request`, sdk, key, model, { extra: { defaultHeaders: { 'x-tally-run-id': 'not a run id' } } });
   await refused(`${sdk}.stopped.too_large`, sdk, key, model, { content: 'x'.repeat(1100 * 1024) });
+  await refused(`${sdk}.stopped.budget_exceeded`, sdk, spentKey, model);
 }

@@ -1,12 +1,15 @@
 package dev.tally.sdk;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,6 +21,7 @@ import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 
 /**
  * The official OpenAI and Anthropic SDKs, with their default retry settings, against each refusal
@@ -62,10 +66,19 @@ class SdkRefusalTest {
         Admin.Key restricted = Admin.anotherKey(key, Map.of("allowedModels", List.of("gpt-4.1-nano", "claude-haiku-4-5")));
         Admin.Key limitedOpenAi = Admin.anotherKey(key, Map.of("requestsPerMinute", 1));
         Admin.Key limitedAnthropic = Admin.anotherKey(key, Map.of("requestsPerMinute", 1));
+        Admin.Key spent = Admin.anotherKey(key, Map.of("name", "spent"));
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", "SDK cap", "scope", "key", "scopeId", spent.keyId(), "period", "day", "amountUsd",
+                        "0", "mode", "block"))
+                .post("/api/admin/budgets").then().statusCode(201);
+        // the gateway learns of the budget at its next refresh (every second)
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> given().header("Authorization", "Bearer "
+                + spent.key()).contentType(ContentType.JSON).body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
+                .post("/v1/chat/completions").statusCode() == 402);
         Map<String, JsonNode> calls = SdkRun.run("refusals.mjs", RestAssured.baseURI + ":" + RestAssured.port, key.key(),
                 "refusals-" + UUID.randomUUID(), Map.of("TALLY_REVOKED_KEY", revoked.key(),
                         "TALLY_RESTRICTED_KEY", restricted.key(), "TALLY_LIMITED_KEY_OPENAI", limitedOpenAi.key(),
-                        "TALLY_LIMITED_KEY_ANTHROPIC", limitedAnthropic.key()));
+                        "TALLY_LIMITED_KEY_ANTHROPIC", limitedAnthropic.key(), "TALLY_SPENT_KEY", spent.key()));
         run = new Run(key, revoked, calls);
         return run;
     }
@@ -121,6 +134,15 @@ class SdkRefusalTest {
     void aBodyOverTheLimitIsOneRequest() {
         for (String sdk : SDKS) {
             assertStoppedAtOnce(sdk, "too_large", 413, "larger than");
+        }
+    }
+
+    @Test
+    void aSpentBudgetIsOneRequestAndTheSdkSaysWhenItResets() {
+        for (String sdk : SDKS) {
+            JsonNode error = assertStoppedAtOnce(sdk, "budget_exceeded", 402,
+                    "is spent; calls are refused until it resets at ");
+            assertThat(error.path("message").asText()).contains("budget SDK cap");
         }
     }
 

@@ -50,6 +50,16 @@ public final class SharedCounter {
         used += delta;
     }
 
+    /**
+     * An amount the shared base now counts: it leaves the use and the claim together, so the room
+     * left stays as it was until the next exchange computes a claim on the new base. (Taking it out
+     * of the use alone would leave that much extra room until then.)
+     */
+    public synchronized void counted(long amount) {
+        used -= amount;
+        claim -= amount;
+    }
+
     public synchronized long used() {
         return used;
     }
