@@ -284,8 +284,8 @@ class GatewayProxyTest {
         assertThat(events.await(odd.header("x-request-id")).path("data").path("runId").isNull()).isTrue();
     }
 
-    static double droppedQueryParams() {
-        String metrics = given().get("/q/metrics").asString();
+    double droppedQueryParams() {
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("tally_gateway_query_params_dropped_total\\{api=\"messages\"[^}]*} (\\S+)")
                 .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
