@@ -2,6 +2,8 @@ package dev.tally.workload;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,6 +22,10 @@ import dev.tally.workload.WorkloadReport.Usage;
  * CSV column sums to the nano-dollar totals), and "unpriced" never shown as $0.
  */
 public final class WorkloadTables {
+
+    /** A run's start and end as the page shows them (the CSV keeps the exact instant). */
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     private WorkloadTables() {
     }
@@ -41,7 +47,7 @@ public final class WorkloadTables {
                     new Cell(r.workload(), r.workload(), "/workloads/" + r.workload(), ""),
                     Cell.of(teams, teams), Cell.of(r.service() ? "yes" : "", Boolean.toString(r.service())),
                     count(r.usage().requests()), spend(r.usage()), count(r.usage().unpricedRequests()),
-                    money(r.valueNanos()), roi(r), count(r.runs()), count(r.bugsCaught()), money(r.costPerBugCaughtNanos()), count(r.prsMerged()),
+                    value(r), roi(r), count(r.runs()), count(r.bugsCaught()), money(r.costPerBugCaughtNanos()), count(r.prsMerged()),
                     money(r.costPerPrNanos()), count(r.tasksAutomated()), money(r.costPerTaskNanos())), ""));
         }
         return new Table("workloads", "Workloads", cols, out, null);
@@ -80,7 +86,8 @@ public final class WorkloadTables {
             String flag = (r.longest() ? "longest" : "") + (r.longest() && r.mostExpensive() ? ", " : "")
                     + (r.mostExpensive() ? "most expensive" : "");
             out.add(new Row(List.of(Cell.of(r.runId(), r.runId()), Cell.of(r.team(), r.team()),
-                    Cell.of(r.firstAt().toString(), r.firstAt().toString()), Cell.of(r.lastAt().toString(), r.lastAt().toString()),
+                    Cell.of(TIME.format(r.firstAt()), r.firstAt().toString()), Cell.of(TIME.format(r.lastAt()),
+                            r.lastAt().toString()),
                     Cell.of(duration(r.durationSeconds()), Long.toString(r.durationSeconds())), count(r.usage().requests()),
                     spend(r.usage()), count(r.outcomes()),
                     Cell.of(r.escalated() ? String.format("%,d calls", r.escalatedCalls()) : "",
@@ -123,8 +130,17 @@ public final class WorkloadTables {
         return money(u.costNanos());
     }
 
+    /** A workload without outcomes tied to it has no measured value (people's outcomes count for their teams). */
+    private static Cell value(WorkloadReport.Row r) {
+        return r.outcomes().isEmpty() ? Cell.of("–", BigDecimal.valueOf(r.valueNanos(), 9).toPlainString())
+                : money(r.valueNanos());
+    }
+
     /** Value ÷ priced spend; "unpriced" when all spend was unpriced, "–" without spend. */
     private static Cell roi(WorkloadReport.Row r) {
+        if (r.outcomes().isEmpty()) {
+            return Cell.of("no outcomes tied", r.roiMultiple() == null ? "" : r.roiMultiple().toPlainString());
+        }
         if (r.roiMultiple() == null) {
             return Cell.of(r.usage().unpricedRequests() > 0 ? "unpriced" : "–", "");
         }
@@ -135,7 +151,7 @@ public final class WorkloadTables {
         if (share == null) {
             return Cell.of("–", "");
         }
-        return Cell.of(share.movePointRight(2).setScale(0, RoundingMode.HALF_UP) + " %", share.toPlainString());
+        return Cell.of(share.movePointRight(2).setScale(1, RoundingMode.HALF_UP) + " %", share.toPlainString());
     }
 
     private static Cell count(long n) {
