@@ -34,8 +34,9 @@ public final class ScopeNames {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT id::text, name, id FROM team WHERE id::text = ANY (?)
                     UNION ALL SELECT id::text, name, team_id FROM employee WHERE id::text = ANY (?)
-                    UNION ALL SELECT k.id::text, coalesce(k.name, k.prefix) || ' (' || e.name || ')', e.team_id
-                      FROM api_key k JOIN employee e ON e.id = k.employee_id WHERE k.id::text = ANY (?)""")) {
+                    UNION ALL SELECT k.id::text, coalesce(k.name, k.prefix) || ' (' || coalesce(e.name, 'service') || ')',
+                           coalesce(k.team_id, e.team_id)
+                      FROM api_key k LEFT JOIN employee e ON e.id = k.employee_id WHERE k.id::text = ANY (?)""")) {
                 for (int i = 1; i <= 3; i++) {
                     ps.setArray(i, c.createArrayOf("text", ids));
                 }

@@ -17,6 +17,7 @@ import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.PrFacts;
 import dev.tally.events.UsageData;
+import dev.tally.workload.WorkloadNames;
 
 /**
  * Generates the demo's past: usage events (one per AI session, with past timestamps, priced with
@@ -168,9 +169,14 @@ public final class DemoHistory {
         String api = DemoOrg.provider(model).equals("anthropic") ? "messages" : "chat.completions";
         UsageData data = new UsageData("req_" + id.toString().replace("-", ""), null, employee.toString(), team.toString(),
                 SIMULATED_PROVIDER, model, api, false, 200, UsageData.OUTCOME_OK, input, output, cacheRead, 0, 0,
-                cost, price != null, false, 400 + rnd.nextInt(4000), null, null);
+                cost, price != null, false, 400 + rnd.nextInt(4000), null, null, null, WorkloadNames.INTERACTIVE, null,
+                CLIENTS[Math.floorMod(employee.hashCode(), CLIENTS.length)]);
         return CloudEvent.of(id.toString(), SOURCE, CloudEvent.USAGE_TYPE, team.toString(), at, data);
     }
+
+    /** The tools the demo's people work with (ClientDetector's names), one per person: adoption by tool. */
+    private static final String[] CLIENTS = { "claude-code", "claude-code", "claude-code", "anthropic-sdk-python",
+            "openai-sdk-python", "openai-sdk-js", "curl" };
 
     private static final String[] SEVERITIES = { "critical", "high", "high", "medium", "medium", "medium", "low", "low" };
 

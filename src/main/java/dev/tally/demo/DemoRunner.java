@@ -19,6 +19,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -185,11 +187,15 @@ public class DemoRunner {
             }
             out.add(new SeededTeam(p, teamId, employees));
         }
-        LOG.infof("demo: %d teams, %d employees with keys", out.size(), person);
+        DemoWorkloads.seedKeys(identity, out, workloadKeys);
+        LOG.infof("demo: %d teams, %d employees with keys, %d service keys", out.size(), person, workloadKeys.size());
         return out;
     }
 
     private static final String DEMO_KEY = "demo";
+
+    /** The service key of each demo workload, by workload name. */
+    private final Map<String, String> workloadKeys = new ConcurrentHashMap<>();
 
     /** Publishes the days not yet published (all of history at first start). */
     void history(List<SeededTeam> teams) throws SQLException {
@@ -204,10 +210,12 @@ public class DemoRunner {
         int[] events = { 0 };
         for (LocalDate d = from; !d.isAfter(yesterday) && running; d = d.plusDays(1)) {
             double ramp = (double) (ChronoUnit.DAYS.between(first, d) + 1) / total;
-            DemoHistory.day(teams, d, ramp, e -> {
+            Consumer<CloudEvent<?>> sink = e -> {
                 publisher.publish(e.type().equals(CloudEvent.USAGE_TYPE) ? Topics.USAGE : Topics.OUTCOMES, e);
                 events[0]++;
-            });
+            };
+            DemoHistory.day(teams, d, ramp, sink);
+            DemoWorkloads.day(teams, d, sink);
         }
         state("history_through", yesterday.toString());
         if (events[0] > 0) {
@@ -225,7 +233,13 @@ public class DemoRunner {
                 UUID employee = t.employees().get(rnd.nextInt(t.employees().size()));
                 String model = t.profile().models().get(rnd.nextInt(t.profile().models().size()));
                 try {
-                    int status = call(keys.get(employee), model, rnd);
+                    int status = call(keys.get(employee), model, rnd, null);
+                    if (rnd.nextDouble() < 0.15) {
+                        // now and then a workload's service key: the review bot, tonight's loop, finance
+                        DemoWorkloads.Workload w = DemoWorkloads.ALL.get(rnd.nextInt(DemoWorkloads.ALL.size()));
+                        call(workloadKeys.get(w.name()), model, rnd, w.runsPerDay() == 0 ? null
+                                : "live-" + w.name() + "-" + calendar.today());
+                    }
                     if (status / 100 != 2 && ++failures % 50 == 1) {
                         LOG.warnf("demo: the gateway answered %d for %s (is the gateway role on, with its simulated provider?)",
                                 status, model);
@@ -270,8 +284,8 @@ public class DemoRunner {
             "Write a unit test for the retry policy.", "Draft a reply to the customer about the refund.",
             "Explain this stack trace.", "Suggest a SQL index for this query." };
 
-    /** One call through the gateway in the provider's own API shape. */
-    private int call(String key, String model, Random rnd) throws IOException, InterruptedException {
+    /** One call through the gateway in the provider's own API shape; {@code runId} names its run, or null. */
+    private int call(String key, String model, Random rnd, String runId) throws IOException, InterruptedException {
         if (key == null) {
             return 0;
         }
@@ -281,6 +295,9 @@ public class DemoRunner {
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
         Map<String, Object> body = Map.of("model", model, "max_tokens", 256,
                 "messages", List.of(Map.of("role", "user", "content", prompt)));
+        if (runId != null) {
+            b.header("x-tally-run-id", runId);
+        }
         if (anthropic) {
             b.header("x-api-key", key).header("anthropic-version", "2023-06-01");
         } else {

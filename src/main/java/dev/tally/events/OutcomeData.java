@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * flagged by automated review and (when fixed) caught, a security finding, a task automated. The envelope's {@code id} is a
  * stable natural id ({@code github:pr:org/repo#123}), so a repeat is counted once.
  * {@code attribution} lists the rules that fired when deciding {@code aiAssisted}; {@code pr} carries the
- * facts of a merged pull request (null for other kinds, and for PRs posted without them).
+ * facts of a merged pull request (null for other kinds, and for PRs posted without them);
+ * {@code workload} names the workload that produced it (a review bot's), or is absent.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record OutcomeData(
@@ -25,12 +26,20 @@ public record OutcomeData(
         Instant occurredAt,
         String severity,
         BigDecimal valueHours,
-        PrFacts pr) {
+        PrFacts pr,
+        String workload) {
 
-    /** An outcome without pull request facts. */
+    /** An outcome without pull request facts or workload. */
     public OutcomeData(String kind, String teamId, String employeeId, boolean aiAssisted, List<String> attribution,
             String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours) {
-        this(kind, teamId, employeeId, aiAssisted, attribution, source, ref, occurredAt, severity, valueHours, null);
+        this(kind, teamId, employeeId, aiAssisted, attribution, source, ref, occurredAt, severity, valueHours, null,
+                null);
+    }
+
+    /** A merged pull request that no workload is named for. */
+    public OutcomeData(String kind, String teamId, String employeeId, boolean aiAssisted, List<String> attribution,
+            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours, PrFacts pr) {
+        this(kind, teamId, employeeId, aiAssisted, attribution, source, ref, occurredAt, severity, valueHours, pr, null);
     }
 
     public static final String PR_MERGED = "pr_merged";

@@ -10,9 +10,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *
  * <p>A call the gateway refused ({@code outcome=rejected}) names why in {@code refusal} (a
  * {@code RefusalReason} value such as {@code revoked}); it may have no provider (refused before it
- * was routed) and no model (refused before its body was read). {@code runId} groups the calls of one
- * run ({@code x-tally-run-id}, or Claude Code's session id); {@code client} is the user agent's
- * family ({@code claude-cli}, {@code anthropic/js}).
+ * was routed) and no model (refused before its body was read). {@code workload} is the service
+ * key's, the {@code x-tally-workload} header's or {@code interactive}; {@code runId} groups the calls
+ * of one run ({@code x-tally-run-id}, or Claude Code's session id); {@code client} names the tool
+ * that made the call ({@code claude-code}, {@code anthropic-sdk-python}: docs/workloads.md).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record UsageData(
@@ -38,17 +39,18 @@ public record UsageData(
         Long ttftMs,
         String downgradedFrom,
         String refusal,
+        String workload,
         String runId,
         String client) {
 
-    /** A call without refusal, run or client (what producers that predate those fields write). */
+    /** A call without refusal, workload, run or client (what producers that predate those fields write). */
     public UsageData(String requestId, String keyId, String employeeId, String teamId, String provider, String model,
             String api, boolean stream, int status, String outcome, long inputTokens, long outputTokens,
             long cacheReadTokens, long cacheWriteTokens, long reasoningTokens, Long costNanos, boolean priced,
             boolean estimated, long latencyMs, Long ttftMs, String downgradedFrom) {
         this(requestId, keyId, employeeId, teamId, provider, model, api, stream, status, outcome, inputTokens,
                 outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costNanos, priced, estimated,
-                latencyMs, ttftMs, downgradedFrom, null, null, null);
+                latencyMs, ttftMs, downgradedFrom, null, null, null, null);
     }
 
     /**

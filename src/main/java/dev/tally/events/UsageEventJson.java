@@ -83,6 +83,7 @@ public final class UsageEventJson {
             case TTFT_MS -> nullable(k, d.ttftMs());
             case DOWNGRADED_FROM -> string(first, k, d.downgradedFrom());
             case REFUSAL -> string(first, k, d.refusal());
+            case WORKLOAD -> string(first, k, d.workload());
             case RUN_ID -> string(first, k, d.runId());
             case CLIENT -> string(first, k, d.client());
             default -> throw new IllegalStateException("usage field " + f + " has no writer");

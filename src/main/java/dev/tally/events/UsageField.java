@@ -17,8 +17,11 @@ public enum UsageField {
     REQUEST_ID("requestId", Type.STRING, Need.NEVER),
     /** Required of a refused call: its refusals are counted per key. */
     KEY_ID("keyId", Type.UUID, Need.IF_REJECTED),
-    /** Required of a counted call (usage is per person); a refused call counts under its key. */
-    EMPLOYEE_ID("employeeId", Type.UUID, Need.UNLESS_REJECTED),
+    /**
+     * The person whose key made the call; absent from a service key's call (the team's, no person's:
+     * docs/workloads.md) and possibly from a refused one (counted under its key).
+     */
+    EMPLOYEE_ID("employeeId", Type.UUID, Need.OPTIONAL),
     TEAM_ID("teamId", Type.UUID, Need.ALWAYS),
     /** Absent from a call refused before it was routed. */
     PROVIDER("provider", Type.STRING, Need.UNLESS_REJECTED),
@@ -42,15 +45,22 @@ public enum UsageField {
     DOWNGRADED_FROM("downgradedFrom", Type.STRING, Need.NEVER),
     /** Why the gateway refused the call: a {@code RefusalReason} value ({@code revoked}, …). */
     REFUSAL("refusal", Type.STRING, Need.IF_REJECTED),
-    RUN_ID("runId", Type.STRING, Need.NEVER),
-    CLIENT("client", Type.STRING, Need.NEVER);
+    /** The service key's, the {@code x-tally-workload} header's or {@code interactive}; absent before issue 14. */
+    WORKLOAD("workload", Type.STRING, Need.OPTIONAL),
+    RUN_ID("runId", Type.STRING, Need.OPTIONAL),
+    /** The tool that made the call ({@code claude-code}, {@code openai-sdk-python}: {@code workload.ClientDetector}). */
+    CLIENT("client", Type.STRING, Need.OPTIONAL);
 
     /** The JSON types of the fields; any of them may be null where {@link Need} allows. */
     public enum Type { STRING, UUID, BOOLEAN, INTEGER }
 
     /** When the aggregator requires a field. */
     public enum Need {
-        ALWAYS, NEVER,
+        ALWAYS,
+        /** Never required, and not read: the rollups do not use it. */
+        NEVER,
+        /** Never required, but read and checked when present: the rollups use it (absent: a default). */
+        OPTIONAL,
         /** Of every call but a refused one ({@code outcome=rejected}). */
         UNLESS_REJECTED,
         /** Of a refused call. */
@@ -106,7 +116,7 @@ public enum UsageField {
     public boolean required(boolean rejected, boolean priced) {
         return switch (need) {
             case ALWAYS -> true;
-            case NEVER -> false;
+            case NEVER, OPTIONAL -> false;
             case UNLESS_REJECTED -> !rejected;
             case IF_REJECTED -> rejected;
             case IF_PRICED -> priced;

@@ -22,6 +22,8 @@ import dev.tally.gateway.admission.Reservation;
 import dev.tally.identity.ResolvedKey;
 import dev.tally.identity.Team;
 import dev.tally.platform.Ticker;
+import dev.tally.workload.ClientDetector;
+import dev.tally.workload.WorkloadNames;
 
 /**
  * One client call, from its first header to its usage event: what admission learned about it, its
@@ -39,6 +41,8 @@ final class Call implements PendingCall, Upstream.Request {
     private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
     private static final CharSequence H_X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
     private static final CharSequence H_DOWNGRADED_FROM = HttpHeaders.createOptimized("x-tally-downgraded-from");
+    private static final CharSequence H_X_APP = HttpHeaders.createOptimized("x-app");
+    private static final CharSequence H_X_STAINLESS_LANG = HttpHeaders.createOptimized("x-stainless-lang");
     private static final CharSequence H_SHOULD_RETRY = HttpHeaders.createOptimized("x-should-retry");
     private static final CharSequence FALSE = HttpHeaders.createOptimized("false");
     private static final CharSequence H_RETRY_AFTER = HttpHeaders.createOptimized("retry-after");
@@ -68,6 +72,8 @@ final class Call implements PendingCall, Upstream.Request {
     private Reservation[] reservations;
     private int reserved;
     private Relay relay;
+    /** Set by the workload check; null: the key's workload, or interactive. */
+    private String workload;
 
     Call(HttpServerRequest req, HttpServerResponse resp, Api api, String requestId, Services services) {
         this.req = req;
@@ -259,12 +265,25 @@ final class Call implements PendingCall, Upstream.Request {
                     key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
                     provider == null ? null : provider.name(),
                     services.models().label(model, relay != null && relay.served()), requestedModel, api, stream,
-                    status, outcome, refusal, usage, now - startNanos, relay == null ? null : relay.ttftMs(), runId,
-                    ClientIdentity.family(req.getHeader(HttpHeaders.USER_AGENT))));
+                    status, outcome, refusal, usage, now - startNanos, relay == null ? null : relay.ttftMs(), workload(),
+                    runId, client()));
         } catch (RuntimeException e) {
             // never let accounting break the response; the publisher keeps what it was handed
             LOG.errorf("usage of request %s not recorded: %s", requestId, e.toString());
         }
+    }
+
+    /** The workload the call counts under, also when it was refused before the workload check ran. */
+    private String workload() {
+        if (workload != null) {
+            return workload;
+        }
+        return key.workload() != null ? key.workload() : WorkloadNames.INTERACTIVE;
+    }
+
+    private String client() {
+        return ClientDetector.detect(req.getHeader(HttpHeaders.USER_AGENT), req.getHeader(H_X_APP),
+                req.getHeader(H_X_STAINLESS_LANG));
     }
 
     private void settle(CallOutcome outcome) {
@@ -406,6 +425,11 @@ final class Call implements PendingCall, Upstream.Request {
     @Override
     public void route(Provider provider) {
         this.provider = provider;
+    }
+
+    @Override
+    public void workload(String workload) {
+        this.workload = workload;
     }
 
     @Override

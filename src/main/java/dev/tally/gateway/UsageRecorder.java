@@ -40,7 +40,7 @@ public class UsageRecorder {
      */
     record CallFacts(String requestId, String keyId, String employeeId, String teamId, String provider, String model,
             String downgradedFrom, Api api, boolean stream, int status, CallOutcome outcome, RefusalReason refusal,
-            Usage usage, long latencyNanos, Long ttftMs, String runId, String client) {
+            Usage usage, long latencyNanos, Long ttftMs, String workload, String runId, String client) {
     }
 
     UsageData record(CallFacts f) {
@@ -61,7 +61,7 @@ public class UsageRecorder {
                 f.api().eventName, f.stream(), f.status(), f.outcome().json,
                 billed ? u.input : 0, billed ? u.output : 0, billed ? u.cacheRead : 0, billed ? u.cacheWrite : 0,
                 billed ? u.reasoning : 0, cost, priced, u.estimated, f.latencyNanos() / 1_000_000L, f.ttftMs(),
-                f.downgradedFrom(), f.refusal() == null ? null : f.refusal().wire, f.runId(), f.client());
+                f.downgradedFrom(), f.refusal() == null ? null : f.refusal().wire, f.workload(), f.runId(), f.client());
         publisher.publish(Topics.USAGE, CloudEvent.of(f.requestId(), SOURCE, CloudEvent.USAGE_TYPE, f.teamId(),
                 clock.instant(), data));
         metrics.record(data, f.latencyNanos());

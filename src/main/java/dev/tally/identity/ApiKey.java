@@ -11,7 +11,8 @@ import jakarta.persistence.Table;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 
 /**
- * A gateway key of one employee. The key itself is never stored: {@code keyHash} is its SHA-256
+ * A gateway key of one employee, or a service key of one team ({@code teamId} set, no employee,
+ * a required {@code workload}: a review bot, a loop, an internal tool). The key itself is never stored: {@code keyHash} is its SHA-256
  * (hex) and {@code prefix} the part shown in lists. A revoked key stays as a row so that the
  * gateway can say "revoked" rather than "unknown", and so that past usage events still resolve.
  */
@@ -22,8 +23,20 @@ public class ApiKey extends PanacheEntityBase {
     @Id
     public UUID id;
 
-    @Column(name = "employee_id", nullable = false)
+    /** Null for a service key. */
+    @Column(name = "employee_id")
     public UUID employeeId;
+
+    /** The owning team of a service key; null for an employee's key (whose team is the employee's). */
+    @Column(name = "team_id")
+    public UUID teamId;
+
+    /** A service key's workload (required for one); null for an employee's key: {@code interactive}. */
+    public String workload;
+
+    /** Whether calls may name their workload in {@code x-tally-workload}. */
+    @Column(name = "workload_header", nullable = false)
+    public boolean workloadHeader;
 
     public String name;
 

@@ -17,5 +17,8 @@ public record CreatedKey(
         Integer requestsPerMinute,
         Integer tokensPerMinute,
         Integer maxInFlight,
-        Instant createdAt) {
+        Instant createdAt,
+        boolean service,
+        String workload,
+        boolean workloadHeader) {
 }

@@ -18,6 +18,7 @@ import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 import dev.tally.access.LastUse;
@@ -25,6 +26,7 @@ import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
 import dev.tally.access.audit.AuditTarget;
 import dev.tally.platform.ApiException;
+import dev.tally.workload.WorkloadRegistry;
 import io.quarkus.panache.common.Sort;
 
 /**
@@ -42,11 +44,14 @@ public class IdentityService {
     private final Event<KeysChanged> keysChanged;
     private final AuditLog audit;
     private final LastUse lastUse;
+    private final WorkloadRegistry workloads;
 
-    public IdentityService(Event<KeysChanged> keysChanged, AuditLog audit, LastUse lastUse) {
+    public IdentityService(Event<KeysChanged> keysChanged, AuditLog audit, LastUse lastUse,
+            WorkloadRegistry workloads) {
         this.keysChanged = keysChanged;
         this.audit = audit;
         this.lastUse = lastUse;
+        this.workloads = workloads;
     }
 
     // ---- teams ---------------------------------------------------------------------------------
@@ -195,9 +200,42 @@ public class IdentityService {
     /** Creates a key; the returned {@link CreatedKey#key()} is the only copy there will ever be. */
     @Transactional
     public CreatedKey createKey(NewKey req) {
-        Employee owner = Employee.findById(req.employeeId());
-        if (owner == null) {
-            throw ApiException.badRequest("employeeId: no employee with id " + req.employeeId());
+        UUID employeeId = null;
+        UUID teamId;
+        String workload = null;
+        if (req.isService()) {
+            // a team's key: its owner is the team, its workload required (docs/workloads.md)
+            if (req.employeeId() != null) {
+                throw ApiException.badRequest("employeeId: a service key belongs to a team; send teamId, not employeeId");
+            }
+            if (req.teamId() == null) {
+                throw ApiException.badRequest("teamId: required for a service key");
+            }
+            requireTeamField(req.teamId());
+            if (req.name() == null || req.name().isBlank()) {
+                throw ApiException.badRequest("name: required for a service key");
+            }
+            if (req.workload() == null || req.workload().isBlank()) {
+                throw ApiException.badRequest("workload: required for a service key");
+            }
+            teamId = req.teamId();
+            workload = req.workload();
+            UUID team = teamId;
+            String name = workload;
+            Team.getEntityManager().unwrap(Session.class).doWork(c -> workloads.requireForKey(c, team, name));
+        } else {
+            if (req.employeeId() == null) {
+                throw ApiException.badRequest("employeeId: required (or teamId with service: true for a service key)");
+            }
+            if (req.teamId() != null || req.workload() != null) {
+                throw ApiException.badRequest("teamId, workload: only for a service key (service: true)");
+            }
+            Employee owner = Employee.findById(req.employeeId());
+            if (owner == null) {
+                throw ApiException.badRequest("employeeId: no employee with id " + req.employeeId());
+            }
+            employeeId = owner.id;
+            teamId = owner.teamId;
         }
         if (req.expiresAt() != null && !req.expiresAt().isAfter(Instant.now())) {
             throw ApiException.badRequest("expiresAt: must be in the future");
@@ -205,7 +243,10 @@ public class IdentityService {
         String raw = ApiKeys.generate();
         ApiKey k = new ApiKey();
         k.id = UUID.randomUUID();
-        k.employeeId = owner.id;
+        k.employeeId = employeeId;
+        k.teamId = employeeId == null ? teamId : null;
+        k.workload = workload;
+        k.workloadHeader = Boolean.TRUE.equals(req.workloadHeader());
         k.name = blankToNull(req.name());
         k.keyHash = ApiKeys.sha256Hex(raw);
         k.prefix = ApiKeys.prefixOf(raw);
@@ -217,11 +258,13 @@ public class IdentityService {
         k.maxInFlight = req.maxInFlight();
         k.persistAndFlush();
         reload(k);
-        keysChanged.fire(new KeysChanged(List.of(entry(k, owner.teamId))));
+        keysChanged.fire(new KeysChanged(List.of(entry(k, teamId))));
         audit.record(AuditTarget.KEY, AuditChange.CREATE, k.id, null, KeyView.of(k, Instant.now(), null));
-        LOG.infof("key %s (%s) created for employee %s", k.id, k.prefix, owner.id);
-        return new CreatedKey(k.id, raw, k.prefix, owner.id, owner.teamId, k.name, k.expiresAt, models,
-                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.createdAt);
+        LOG.infof("key %s (%s) created for %s %s", k.id, k.prefix, employeeId == null ? "team" : "employee",
+                employeeId == null ? teamId : employeeId);
+        return new CreatedKey(k.id, raw, k.prefix, employeeId, teamId, k.name, k.expiresAt, models,
+                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.createdAt, employeeId == null, k.workload,
+                k.workloadHeader);
     }
 
     @Transactional(TxType.SUPPORTS)
@@ -270,8 +313,7 @@ public class IdentityService {
             KeyView before = KeyView.of(k, Instant.now(), null);
             k.revokedAt = Instant.now();
             k.flush();
-            Employee owner = Employee.findById(k.employeeId);
-            keysChanged.fire(new KeysChanged(List.of(entry(k, owner.teamId))));
+            keysChanged.fire(new KeysChanged(List.of(entry(k, teamOf(k)))));
             audit.record(AuditTarget.KEY, AuditChange.REVOKE, k.id, before, KeyView.of(k, Instant.now(), null));
             LOG.infof("key %s (%s) revoked", k.id, k.prefix);
         }
@@ -280,10 +322,15 @@ public class IdentityService {
 
     // ---- helpers -------------------------------------------------------------------------------
 
+    /** The team a key's use counts under: a service key's own, else its employee's. */
+    private static UUID teamOf(ApiKey k) {
+        return k.teamId != null ? k.teamId : Employee.<Employee>findById(k.employeeId).teamId;
+    }
+
     static KeyEntry entry(ApiKey k, UUID teamId) {
         Set<String> models = k.allowedModels == null ? Set.of() : Set.copyOf(List.of(k.allowedModels));
         ResolvedKey resolved = new ResolvedKey(k.id, k.prefix, k.employeeId, teamId, models, k.expiresAt,
-                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight);
+                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.workload, k.workloadHeader);
         return new KeyEntry(k.keyHash, resolved, k.revokedAt);
     }
 

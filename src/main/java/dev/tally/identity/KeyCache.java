@@ -45,9 +45,10 @@ public class KeyCache implements KeyLookup {
     private static final Logger LOG = Logger.getLogger(KeyCache.class);
 
     private static final String SELECT = """
-            SELECT k.id, k.key_hash, k.prefix, k.employee_id, e.team_id, k.allowed_models, k.expires_at,
-                   k.requests_per_minute, k.tokens_per_minute, k.max_in_flight, k.revoked_at, k.updated_at
-              FROM api_key k JOIN employee e ON e.id = k.employee_id
+            SELECT k.id, k.key_hash, k.prefix, k.employee_id, coalesce(k.team_id, e.team_id) AS team_id,
+                   k.allowed_models, k.expires_at, k.requests_per_minute, k.tokens_per_minute, k.max_in_flight,
+                   k.revoked_at, k.updated_at, k.workload, k.workload_header
+              FROM api_key k LEFT JOIN employee e ON e.id = k.employee_id
             """;
 
     private final DataSource dataSource;
@@ -196,7 +197,9 @@ public class KeyCache implements KeyLookup {
                 expires == null ? null : expires.toInstant(),
                 (Integer) rs.getObject("requests_per_minute"),
                 (Integer) rs.getObject("tokens_per_minute"),
-                (Integer) rs.getObject("max_in_flight"));
+                (Integer) rs.getObject("max_in_flight"),
+                rs.getString("workload"),
+                rs.getBoolean("workload_header"));
         OffsetDateTime revoked = rs.getObject("revoked_at", OffsetDateTime.class);
         return new KeyEntry(rs.getString("key_hash"), key, revoked == null ? null : revoked.toInstant());
     }

@@ -26,6 +26,8 @@ import dev.tally.events.PrFacts;
 import dev.tally.events.TokenKind;
 import dev.tally.events.UsageField;
 import dev.tally.events.UsageData;
+import dev.tally.workload.ClientDetector;
+import dev.tally.workload.WorkloadNames;
 
 /**
  * Turns a Kafka message into a validated usage or outcome event, or says precisely why it cannot be
@@ -53,7 +55,8 @@ public final class EventDecoder {
     private static final List<String> USAGE_OUTCOMES = Stream.of(CallOutcome.values()).map(o -> o.json).sorted().toList();
 
     record OutcomeWire(String kind, String teamId, String employeeId, Boolean aiAssisted, List<String> attribution,
-            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours, PrFacts pr) {
+            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours, PrFacts pr,
+            String workload) {
     }
 
     record OutcomeEnvelope(String specversion, String id, String source, String type, String subject, Instant time,
@@ -129,8 +132,25 @@ public final class EventDecoder {
         if (time == null) {
             throw new InvalidEventException("time: missing");
         }
+        String workload = (String) present(UsageField.WORKLOAD, d, rejected, priced);
+        if (workload == null) {
+            workload = WorkloadNames.INTERACTIVE; // an event from before workloads
+        } else if (!WorkloadNames.validName(workload)) {
+            throw new InvalidEventException(UsageWire.path(UsageField.WORKLOAD) + ": not a workload name ("
+                    + WorkloadNames.NAME_RULE + "): \"" + clip(workload) + "\"");
+        }
+        String runId = (String) present(UsageField.RUN_ID, d, rejected, priced);
+        if (runId != null && !WorkloadNames.validRunId(runId)) {
+            throw new InvalidEventException(UsageWire.path(UsageField.RUN_ID) + ": not a run id ("
+                    + WorkloadNames.RUN_ID_RULE + "): \"" + clip(runId) + "\"");
+        }
+        // a client name Tally does not know (an event from elsewhere) counts as other: a bounded set
+        String client = (String) present(UsageField.CLIENT, d, rejected, priced);
+        if (client == null || !ClientDetector.NAMES.contains(client)) {
+            client = ClientDetector.OTHER;
+        }
         return new UsageEvent(f.id, time, team, employee, key == null ? UsageEvent.NO_KEY : key, provider, model, outcome,
-                tokens, priced, cost, refusal);
+                tokens, priced, cost, workload, runId, client, refusal);
     }
 
     /**
@@ -205,8 +225,12 @@ public final class EventDecoder {
         // Facts belong to merged pull requests only; on any other kind they are not stored.
         PrFacts pr = d.pr() == null || !OutcomeData.PR_MERGED.equals(d.kind()) ? null
                 : PrFactsCheck.check(d.pr(), d.occurredAt());
+        if (d.workload() != null && !WorkloadNames.validName(d.workload())) {
+            throw new InvalidEventException("data.workload: not a workload name (" + WorkloadNames.NAME_RULE + "): \""
+                    + clip(d.workload()) + "\"");
+        }
         return new OutcomeEvent(e.id(), d.kind(), team, employee, Boolean.TRUE.equals(d.aiAssisted()), attribution,
-                d.source(), d.ref(), d.occurredAt(), d.severity(), hours, pr);
+                d.source(), d.ref(), d.occurredAt(), d.severity(), hours, pr, d.workload());
     }
 
     private static <T> T read(ObjectReader reader, byte[] value) throws InvalidEventException {

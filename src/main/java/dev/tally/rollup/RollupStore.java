@@ -61,13 +61,13 @@ public class RollupStore {
 
     private static final String INSERT_OUTCOMES = """
             INSERT INTO outcome (id, kind, team_id, employee_id, ai_assisted, attribution, source, ref, occurred_at,
-                severity, value_hours)
+                severity, value_hours, workload)
             SELECT u.id, u.kind, u.team_id, u.employee_id, u.ai_assisted, u.attribution::jsonb, u.source, u.ref,
-                u.occurred_at, u.severity, u.value_hours
+                u.occurred_at, u.severity, u.value_hours, u.workload
             FROM unnest(?::text[], ?::text[], ?::uuid[], ?::uuid[], ?::bool[], ?::text[], ?::text[], ?::text[],
-                ?::timestamptz[], ?::text[], ?::numeric[])
+                ?::timestamptz[], ?::text[], ?::numeric[], ?::text[])
                 AS u(id, kind, team_id, employee_id, ai_assisted, attribution, source, ref, occurred_at, severity,
-                     value_hours)
+                     value_hours, workload)
             ON CONFLICT (id) DO NOTHING
             RETURNING id""";
 
@@ -284,6 +284,7 @@ public class RollupStore {
         String[] occurred = new String[n];
         String[] severities = new String[n];
         String[] hours = new String[n];
+        String[] workloads = new String[n];
         for (int i = 0; i < n; i++) {
             OutcomeEvent e = sorted.get(i);
             ids[i] = e.id();
@@ -301,6 +302,7 @@ public class RollupStore {
             occurred[i] = e.occurredAt().toString();
             severities[i] = e.severity();
             hours[i] = e.valueHours() == null ? null : e.valueHours().toPlainString();
+            workloads[i] = e.workload();
         }
         try (PreparedStatement ps = c.prepareStatement(INSERT_OUTCOMES)) {
             ps.setArray(1, c.createArrayOf("text", ids));
@@ -314,6 +316,7 @@ public class RollupStore {
             ps.setArray(9, c.createArrayOf("text", occurred));
             ps.setArray(10, c.createArrayOf("text", severities));
             ps.setArray(11, c.createArrayOf("text", hours));
+            ps.setArray(12, c.createArrayOf("text", workloads));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     inserted.add(rs.getString(1));

@@ -22,14 +22,23 @@ import java.util.stream.Collectors;
  * order, so two writers of the same rows always lock them in the same order and never deadlock.
  *
  * <p>Values are merged by their SQL type: {@code int8} and {@code numeric} add up, a bit string
- * ({@code bit(366)}, one bit per day) is OR-ed.
+ * ({@code bit(366)}, one bit per day) is OR-ed; a {@link Merge#MIN} or {@link Merge#MAX} column
+ * (a run's first and last call) keeps the least or greatest.
  *
  * @param <S> what one source row is
  */
 final class RollupTable<S> {
 
-    /** A column: its name, SQL type and value for one source row. */
-    record Column<S>(String name, String type, Function<S, Object> value) {
+    /** How a value column merges: summed (numbers added, bit strings OR-ed), or the least or greatest kept. */
+    enum Merge {
+        SUM, MIN, MAX
+    }
+
+    /** A column: its name, SQL type, value for one source row and (value columns) how it merges. */
+    record Column<S>(String name, String type, Function<S, Object> value, Merge merge) {
+        Column(String name, String type, Function<S, Object> value) {
+            this(name, type, value, Merge.SUM);
+        }
     }
 
     private static final Comparator<List<Object>> KEY_ORDER = (a, b) -> {
@@ -58,8 +67,16 @@ final class RollupTable<S> {
                 + all.stream().map(c -> "u." + c.name() + "::" + c.type()).collect(Collectors.joining(", "))
                 + " FROM unnest(" + all.stream().map(c -> "?::" + arrayType(c.type()) + "[]").collect(Collectors.joining(", "))
                 + ") AS u(" + names(all) + ") ON CONFLICT (" + names(keys) + ") DO UPDATE SET "
-                + values.stream().map(c -> c.name() + " = t." + c.name() + (c.type().startsWith("bit") ? " | " : " + ")
-                        + "EXCLUDED." + c.name()).collect(Collectors.joining(", "));
+                + values.stream().map(RollupTable::update).collect(Collectors.joining(", "));
+    }
+
+    private static String update(Column<?> c) {
+        String n = c.name();
+        return switch (c.merge()) {
+            case MIN -> n + " = LEAST(t." + n + ", EXCLUDED." + n + ")";
+            case MAX -> n + " = GREATEST(t." + n + ", EXCLUDED." + n + ")";
+            case SUM -> n + " = t." + n + (c.type().startsWith("bit") ? " | " : " + ") + "EXCLUDED." + n;
+        };
     }
 
     /** A usage table: these keys, every {@link UsageMeasure} summed. */
@@ -86,7 +103,7 @@ final class RollupTable<S> {
                 folded.put(key, acc);
             }
             for (int i = 0; i < acc.length; i++) {
-                acc[i] = merge(acc[i], values.get(i).value().apply(row));
+                acc[i] = merge(values.get(i).merge(), acc[i], values.get(i).value().apply(row));
             }
         }
         if (folded.isEmpty()) {
@@ -113,9 +130,14 @@ final class RollupTable<S> {
         }
     }
 
-    private static Object merge(Object acc, Object v) {
+    @SuppressWarnings({ "unchecked", "rawtypes" })
+    private static Object merge(Merge how, Object acc, Object v) {
         if (acc == null) {
             return v;
+        }
+        if (how != Merge.SUM) {
+            int c = ((Comparable) acc).compareTo(v);
+            return how == Merge.MIN ? (c <= 0 ? acc : v) : (c >= 0 ? acc : v);
         }
         if (acc instanceof Long a) {
             return Math.addExact(a, (Long) v);

@@ -35,21 +35,40 @@ import dev.tally.rollup.RollupTable.Column;
  *   outcome_team_day    day × team × kind × ai × severity           outcomes and their ROI value
  *   outcome_team_month  month × team × kind × ai × severity
  *   outcome_org_day     day × kind × ai × severity (org)
+ *   usage_workload_day  day × team × workload × service × client × provider × model   workloads, tools
+ *   usage_run           team × workload × run: its calls, first and last call          a workload's runs
+ *   usage_run_model     team × workload × run × model: the same per model               escalations in a run
+ *   client_activity     team × client × employee × year, a bit per day                 adoption by tool
+ *   outcome_workload_day  day × team × workload × kind                                 cost per outcome
  * </pre>
  *
- * A call the gateway refused ({@link UsageEvent#refused()}) is not usage: it has no tokens, no cost,
- * often no model or provider, and its person did not use AI. It goes to {@code refusal_team_day}
- * only, so that a revoked key hammered in a loop shows there, by reason, and not as requests or
- * adoption. Days and months are the organisation's ({@link OrgCalendar}). A new breakdown (by workload, say)
- * is one more table here plus its migration. The org-wide tables are written last: two consumers
+ * A service key's calls have no employee: the per-person tables ({@code usage_daily}, the per-key
+ * ones) keep them under {@link #NO_EMPLOYEE}, and neither activity table counts them (they are not
+ * people adopting AI). A call the gateway refused ({@link UsageEvent#refused()}) is not usage: it has
+ * no tokens, no cost, often no model or provider, and its person did not use AI. It goes to
+ * {@code refusal_team_day} only, so that a revoked key hammered in a loop shows there, by reason, and
+ * not as requests or adoption. Days and months are the organisation's ({@link OrgCalendar}). A new
+ * breakdown is one more table here plus its migration. The org-wide tables are written last: two consumers
  * share their rows, and holding their locks only until the commit keeps them from queueing longer.
  */
-final class Rollups {
+public final class Rollups {
 
     /** The key of {@code usage_daily}: the finest usage row, which the coarser ones are folded from. */
     record Detail(LocalDate day, UUID team, UUID employee, String provider, String model) {
         static final Comparator<Detail> ORDER = Comparator.comparing(Detail::day).thenComparing(Detail::team)
                 .thenComparing(Detail::employee).thenComparing(Detail::provider).thenComparing(Detail::model);
+    }
+
+    /** The employee key of a service key's usage rows: no person (docs/workloads.md). */
+    public static final UUID NO_EMPLOYEE = new UUID(0, 0);
+
+    /** The key of {@code usage_workload_day}. */
+    record WorkloadDetail(LocalDate day, UUID team, String workload, boolean service, String client, String provider,
+            String model) {
+        static final Comparator<WorkloadDetail> ORDER = Comparator.comparing(WorkloadDetail::day)
+                .thenComparing(WorkloadDetail::team).thenComparing(WorkloadDetail::workload)
+                .thenComparing(WorkloadDetail::service).thenComparing(WorkloadDetail::client)
+                .thenComparing(WorkloadDetail::provider).thenComparing(WorkloadDetail::model);
     }
 
     private static <S> Column<S> col(String name, String type, Function<S, Object> value) {
@@ -58,11 +77,17 @@ final class Rollups {
 
     private final OrgCalendar calendar;
     private final List<RollupTable<Map.Entry<Detail, UsageSums>>> perTeamUsage;
+    private final RollupTable<Map.Entry<Detail, UsageSums>> activity;
     private final RollupTable<Map.Entry<Detail, UsageSums>> modelDay;
     private final List<RollupTable<UsageEvent>> perKey;
     private final RollupTable<UsageEvent> refusals;
     private final List<RollupTable<OutcomeEvent>> perTeamOutcomes;
     private final RollupTable<OutcomeEvent> outcomeOrgDay;
+    private final RollupTable<Map.Entry<WorkloadDetail, UsageSums>> workloadDay;
+    private final RollupTable<UsageEvent> runs;
+    private final RollupTable<UsageEvent> runModels;
+    private final RollupTable<UsageEvent> clientActivity;
+    private final RollupTable<OutcomeEvent> outcomeWorkloadDay;
 
     Rollups(OrgCalendar calendar) {
         this.calendar = calendar;
@@ -72,13 +97,14 @@ final class Rollups {
         Column<Map.Entry<Detail, UsageSums>> provider = col("provider", "text", e -> e.getKey().provider());
         Column<Map.Entry<Detail, UsageSums>> model = col("model", "text", e -> e.getKey().model());
         Column<Map.Entry<Detail, UsageSums>> month = col("month", "date", e -> e.getKey().day().withDayOfMonth(1));
+        activity = new RollupTable<>("employee_activity",
+                List.of(team, employee, col("year", "int2", e -> (short) e.getKey().day().getYear())),
+                List.of(col("days", "bit(366)", e -> dayBit(e.getKey().day()))));
         perTeamUsage = List.of(
                 RollupTable.usage("usage_daily", List.of(day, team, employee, provider, model), Map.Entry::getValue),
                 RollupTable.usage("usage_team_day", List.of(day, team), Map.Entry::getValue),
                 RollupTable.usage("usage_team_month", List.of(month, team), Map.Entry::getValue),
-                new RollupTable<>("employee_activity",
-                        List.of(team, employee, col("year", "int2", e -> (short) e.getKey().day().getYear())),
-                        List.of(col("days", "bit(366)", e -> dayBit(e.getKey().day())))));
+                activity);
         modelDay = RollupTable.usage("usage_model_day", List.of(day, provider, model), Map.Entry::getValue);
         // Budgets read spend per key and person from these, as team budgets read usage_team_*: requests, cost and
         // unpriced calls are all a budget shows. An hour is the organisation's local hour (its first instant), so a
@@ -87,7 +113,8 @@ final class Rollups {
                 UsageMeasure.UNPRICED_REQUESTS).stream()
                 .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList();
         Column<UsageEvent> keyId = col("key_id", "uuid", UsageEvent::keyId);
-        Column<UsageEvent> employeeId = col("employee_id", "uuid", UsageEvent::employeeId);
+        Column<UsageEvent> employeeId = col("employee_id", "uuid",
+                e -> e.employeeId() == null ? NO_EMPLOYEE : e.employeeId());
         perKey = List.of(
                 new RollupTable<>("usage_key_day", List.of(col("day", "date", e -> calendar.date(e.time())), keyId,
                         employeeId), spend),
@@ -116,24 +143,64 @@ final class Rollups {
                 new RollupTable<>("outcome_team_day", List.of(outcomeDay, outcomeTeam, kind, ai, severity), counts),
                 new RollupTable<>("outcome_team_month", List.of(outcomeMonth, outcomeTeam, kind, ai, severity), counts));
         outcomeOrgDay = new RollupTable<>("outcome_org_day", List.of(outcomeDay, kind, ai, severity), counts);
+        workloadDay = RollupTable.usage("usage_workload_day", List.of(
+                Rollups.<Map.Entry<WorkloadDetail, UsageSums>>col("day", "date", e -> e.getKey().day()),
+                col("team_id", "uuid", e -> e.getKey().team()),
+                col("workload", "text", e -> e.getKey().workload()),
+                col("service", "bool", e -> e.getKey().service()),
+                col("client", "text", e -> e.getKey().client()),
+                col("provider", "text", e -> e.getKey().provider()),
+                col("model", "text", e -> e.getKey().model())), Map.Entry::getValue);
+        List<Column<UsageEvent>> runValues = new ArrayList<>(UsageMeasure.ALL.stream()
+                .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList());
+        runValues.add(new Column<>("first_at", "timestamptz", UsageEvent::time, RollupTable.Merge.MIN));
+        runValues.add(new Column<>("last_at", "timestamptz", UsageEvent::time, RollupTable.Merge.MAX));
+        List<Column<UsageEvent>> runKey = List.of(Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
+                col("workload", "text", UsageEvent::workload), col("run_id", "text", UsageEvent::runId));
+        runs = new RollupTable<>("usage_run", runKey, runValues);
+        List<Column<UsageEvent>> runModelKey = new ArrayList<>(runKey);
+        runModelKey.add(col("model", "text", UsageEvent::model));
+        runModels = new RollupTable<>("usage_run_model", runModelKey, runValues);
+        clientActivity = new RollupTable<>("client_activity", List.of(
+                Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId), col("client", "text", UsageEvent::client),
+                col("employee_id", "uuid", UsageEvent::employeeId),
+                col("year", "int2", e -> (short) calendar.date(e.time()).getYear())),
+                List.of(col("days", "bit(366)", e -> dayBit(calendar.date(e.time())))));
+        outcomeWorkloadDay = new RollupTable<>("outcome_workload_day", List.of(outcomeDay, outcomeTeam,
+                col("workload", "text", OutcomeEvent::workload), kind), List.of(col("outcomes", "int8", e -> 1L)));
     }
 
     /** Writes the counted events into every rollup table. */
     void write(Connection c, Collection<UsageEvent> events, Collection<OutcomeEvent> outcomes) throws SQLException {
         Map<Detail, UsageSums> detail = new TreeMap<>(Detail.ORDER);
+        Map<WorkloadDetail, UsageSums> workloads = new TreeMap<>(WorkloadDetail.ORDER);
         List<UsageEvent> usage = new ArrayList<>(events.size());
         List<UsageEvent> refused = new ArrayList<>();
+        List<UsageEvent> inRuns = new ArrayList<>();
+        List<UsageEvent> ofPeople = new ArrayList<>(events.size());
         for (UsageEvent e : events) {
             if (e.refused()) {
                 refused.add(e);
                 continue;
             }
             usage.add(e);
-            detail.computeIfAbsent(new Detail(calendar.date(e.time()), e.teamId(), e.employeeId(), e.provider(),
+            LocalDate day = calendar.date(e.time());
+            boolean service = e.employeeId() == null;
+            detail.computeIfAbsent(new Detail(day, e.teamId(), service ? NO_EMPLOYEE : e.employeeId(), e.provider(),
                     e.model()), k -> new UsageSums()).add(e);
+            workloads.computeIfAbsent(new WorkloadDetail(day, e.teamId(), e.workload(), service, e.client(),
+                    e.provider(), e.model()), k -> new UsageSums()).add(e);
+            if (e.runId() != null) {
+                inRuns.add(e);
+            }
+            if (!service) {
+                ofPeople.add(e);
+            }
         }
         for (RollupTable<Map.Entry<Detail, UsageSums>> t : perTeamUsage) {
-            t.write(c, detail.entrySet());
+            // adoption counts people: a service key's rows stay out of employee_activity
+            t.write(c, t == activity ? detail.entrySet().stream().filter(e -> !NO_EMPLOYEE.equals(e.getKey().employee()))
+                    .toList() : detail.entrySet());
         }
         for (RollupTable<UsageEvent> t : perKey) {
             t.write(c, usage);
@@ -142,6 +209,11 @@ final class Rollups {
         for (RollupTable<OutcomeEvent> t : perTeamOutcomes) {
             t.write(c, outcomes);
         }
+        workloadDay.write(c, workloads.entrySet());
+        runs.write(c, inRuns);
+        runModels.write(c, inRuns);
+        clientActivity.write(c, ofPeople);
+        outcomeWorkloadDay.write(c, outcomes.stream().filter(o -> o.workload() != null).toList());
         modelDay.write(c, detail.entrySet());
         outcomeOrgDay.write(c, outcomes);
     }

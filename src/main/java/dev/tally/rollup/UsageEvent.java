@@ -6,15 +6,21 @@ import java.util.UUID;
 
 import dev.tally.events.CallOutcome;
 import dev.tally.events.TokenKind;
+import dev.tally.workload.ClientDetector;
+import dev.tally.workload.WorkloadNames;
 
 /**
  * A validated usage event, reduced to what the rollups need. A call the gateway refused
  * ({@link CallOutcome#REJECTED}) is counted apart, per key and reason ({@code refusal_team_day}):
  * it may have no employee, provider or model, and it is not usage.
  *
- * @param keyId   the gateway key, or {@link #NO_KEY} for a call refused before its key was known
- * @param tokens  one count per {@link TokenKind}, by ordinal
- * @param refusal why the gateway refused the call ({@code revoked}, …); null for any other call
+ * @param employeeId null for a service key's call (never counted in adoption)
+ * @param keyId    the gateway key, or {@link #NO_KEY} for a call refused before its key was known
+ * @param tokens   one count per {@link TokenKind}, by ordinal
+ * @param workload never null ({@code interactive} when the event named none)
+ * @param runId    null when the call named no run
+ * @param client   never null ({@code other} when the event named none)
+ * @param refusal  why the gateway refused the call ({@code revoked}, …); null for any other call
  */
 public record UsageEvent(
         String id,
@@ -28,12 +34,16 @@ public record UsageEvent(
         long[] tokens,
         boolean priced,
         long costNanos,
+        String workload,
+        String runId,
+        String client,
         String refusal) {
 
-    /** A call that was not refused. */
+    /** A call that was not refused: interactive, of an unknown tool, in no run. */
     public UsageEvent(String id, Instant time, UUID teamId, UUID employeeId, UUID keyId, String provider,
             String model, CallOutcome outcome, long[] tokens, boolean priced, long costNanos) {
-        this(id, time, teamId, employeeId, keyId, provider, model, outcome, tokens, priced, costNanos, null);
+        this(id, time, teamId, employeeId, keyId, provider, model, outcome, tokens, priced, costNanos,
+                WorkloadNames.INTERACTIVE, null, ClientDetector.OTHER, null);
     }
 
     /** Whether the gateway refused the call: counted apart, not as usage. */

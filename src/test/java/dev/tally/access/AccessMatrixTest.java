@@ -75,7 +75,8 @@ class AccessMatrixTest {
                 "/charts/org/spend-vs-value.png", "/charts/team/spend-by-model.png?team=" + teamA)) {
             given().get(path).then().statusCode(401).contentType("application/problem+json");
         }
-        for (String path : List.of("/", "/teams/" + teamA, "/models", "/operations", "/me", "/admin/audit")) {
+        for (String path : List.of("/", "/teams/" + teamA, "/models", "/operations", "/me", "/admin/audit",
+                "/workloads", "/workloads/interactive")) {
             given().redirects().follow(false).get(path).then().statusCode(302).header("Location", endsWith("/login"));
         }
     }
@@ -90,7 +91,7 @@ class AccessMatrixTest {
         Access.employee(aliceEmail).redirects().follow(false).get("/").then().statusCode(303)
                 .header("Location", endsWith("/me"));
         for (String path : List.of("/teams/" + teamA, "/models", "/operations", "/admin/audit",
-                "/charts/org/spend-vs-value.png", "/charts/delivery/trend.png", "/api/admin/keys")) {
+                "/charts/org/spend-vs-value.png", "/charts/delivery/trend.png", "/api/admin/keys", "/workloads")) {
             Access.employee(aliceEmail).get(path).then().statusCode(403);
         }
         String me = Access.employee(aliceEmail).get("/me").then().statusCode(200).extract().asString();
@@ -149,6 +150,13 @@ class AccessMatrixTest {
         Access.teamLead(teamA).get("/" + DAY).then().statusCode(200);
         Access.teamLead(teamA).get("/models").then().statusCode(200);
         Access.teamLead(teamA).get("/operations").then().statusCode(403);
+        // workloads span every team: their own team's through ?teamId=, the rest not
+        Access.teamLead(teamA).get("/api/reports/workloads" + DAY + "&teamId=" + teamA).then().statusCode(200);
+        Access.teamLead(teamA).get("/api/reports/workloads" + DAY + "&teamId=" + teamB).then().statusCode(403);
+        Access.teamLead(teamA).get("/api/reports/workloads" + DAY).then().statusCode(403);
+        Access.teamLead(teamA).get("/api/reports/workloads/interactive" + DAY).then().statusCode(403);
+        Access.teamLead(teamA).get("/workloads").then().statusCode(403);
+        Access.teamLead(teamA).get("/workloads/interactive").then().statusCode(403);
         Access.teamLead(teamA).get("/admin/audit").then().statusCode(403);
         Access.teamLead(teamA).get("/charts/team/spend-by-model.png?team=" + teamA).then().statusCode(200);
         Access.teamLead(teamA).get("/charts/team/spend-by-model.png?team=" + teamB).then().statusCode(403);
@@ -167,7 +175,7 @@ class AccessMatrixTest {
         assertThat(Access.leader().get("/api/reports/teams/" + teamB + DAY).jsonPath().getList("employees.email"))
                 .containsExactly(bobEmail);
         for (String path : List.of("/", "/teams/" + teamB, "/models", "/operations", "/charts/team/spend-by-model.png?team="
-                + teamB)) {
+                + teamB, "/workloads", "/workloads/interactive")) {
             Access.leader().get(path).then().statusCode(200);
         }
         Access.leader().get("/admin/audit").then().statusCode(403);
@@ -221,7 +229,9 @@ class AccessMatrixTest {
                 "/api/reports/models" + DAY + "&format=csv", "/api/reports/reviewers" + DAY,
                 "/api/reports/reviewers" + DAY + "&format=csv", "/api/reports/refusals" + DAY + "&teamId=" + team,
                 "/api/reports/refusals" + DAY + "&teamId=" + team + "&format=csv", "/api/reports/budgets",
-                "/api/reports/operations");
+                "/api/reports/operations", "/api/reports/workloads" + DAY,
+                "/api/reports/workloads" + DAY + "&format=csv&table=tiers", "/api/reports/workloads/interactive" + DAY,
+                "/api/reports/workloads" + DAY + "&teamId=" + team);
     }
 
     private static String team(String name) {

@@ -108,6 +108,9 @@ class DemoTest {
         Set<String> keyIds = await().atMost(Duration.ofSeconds(60)).until(() -> demoKeyIds(teams.keySet()),
                 k -> k.size() == people);
         assertThat(count("SELECT count(*) FROM employee WHERE team_id = ANY (?)", teams.keySet())).isEqualTo(people);
+        // and a service key per demo workload (the review bot, the nightly loop, finance automation)
+        keyIds.addAll(await().atMost(Duration.ofSeconds(60)).until(() -> demoServiceKeyIds(teams.keySet()),
+                k -> k.size() == DemoWorkloads.ALL.size()));
 
         // Live calls: usage events with the demo's key ids, written by the gateway's simulated provider.
         await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -254,10 +257,19 @@ class DemoTest {
 
     /** Ids of the active "demo" keys of the demo teams' members. */
     private Set<String> demoKeyIds(Set<UUID> teams) throws SQLException {
+        return keyIds(teams, "SELECT k.id FROM api_key k JOIN employee e ON e.id = k.employee_id"
+                + " WHERE e.team_id = ANY (?) AND k.name = 'demo' AND k.revoked_at IS NULL");
+    }
+
+    /** The demo workloads' service keys (docs/workloads.md): owned by a team, with a workload. */
+    private Set<String> demoServiceKeyIds(Set<UUID> teams) throws SQLException {
+        return keyIds(teams, "SELECT k.id FROM api_key k WHERE k.team_id = ANY (?) AND k.workload IS NOT NULL"
+                + " AND k.name LIKE 'demo-%' AND k.revoked_at IS NULL");
+    }
+
+    private Set<String> keyIds(Set<UUID> teams, String sql) throws SQLException {
         Set<String> out = new HashSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT k.id FROM api_key k JOIN employee e ON e.id = k.employee_id"
-                        + " WHERE e.team_id = ANY (?) AND k.name = 'demo' AND k.revoked_at IS NULL")) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("uuid", teams.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -32,6 +32,9 @@ class UsageEventJsonTest {
                 new UsageData("req-2", null, null, "00000000-0000-0000-0000-000000000000", "anthropic",
                         "claude \"sonnet\" \\ é \u2028 \u0001 \b\f\t\n\r\u001f \uD83D\uDE00 tail / <>&'", "messages", true, 499, UsageData.OUTCOME_CLIENT_CANCELLED,
                         0, Long.MAX_VALUE, 0, 7, 0, null, false, true, 0, 35L, "claude-opus-4"),
+                new UsageData("req-3", "key-3", null, "team-3", "anthropic", "claude-haiku", "messages", false, 200,
+                        UsageData.OUTCOME_OK, 1, 2, 0, 0, 0, 5L, true, false, 3, null, null, null, "code-review",
+                        "pr-17:run.2", "anthropic-sdk-python"),
                 new UsageData(null, null, null, null, null, null, null, false, 0, null, 0, 0, 0, 0, 0, 0L, true, false,
                         -1, 0L, null));
         for (UsageData d : cases) {

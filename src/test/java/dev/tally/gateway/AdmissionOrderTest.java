@@ -45,9 +45,9 @@ class AdmissionOrderTest {
     }
 
     @Test
-    void theChainsRunKeyHeadersRunSizeRateInFlightBeforeTheBodyAndModelTokensRouteAfterIt() {
+    void theChainsRunKeyHeadersRunWorkloadSizeRateInFlightBeforeTheBodyAndModelTokensRouteAfterIt() {
         assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS)).containsExactly("KeyCheck",
-                "HeaderCountCheck", "RunIdCheck", "BodySizeCheck", "RateLimitCheck", "InFlightCheck");
+                "HeaderCountCheck", "RunIdCheck", "WorkloadCheck", "BodySizeCheck", "RateLimitCheck", "InFlightCheck");
         // ProbeCheck is a test's check at order 500: checks added as beans take their place in the chain
         assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.MESSAGES))
                 .containsExactly("ModelAllowedCheck", "TokenReservationCheck", "BudgetCheck", "ProbeCheck", "RouteCheck");

@@ -36,7 +36,6 @@ class GatewayProxyTest {
     @TestHTTPResource(value = "/metrics", management = true)
     URL metricsUrl;
 
-
     static UsageEvents events;
 
     @BeforeAll
@@ -243,7 +242,7 @@ class GatewayProxyTest {
 
         JsonNode d = events.await(r.header("x-request-id")).path("data");
         assertThat(d.path("runId").asText()).isEqualTo(SESSION);
-        assertThat(d.path("client").asText()).isEqualTo("claude-cli");
+        assertThat(d.path("client").asText()).isEqualTo("claude-code");
         assertThat(d.path("refusal").isNull()).isTrue();
         assertAnthropicUsage(d);
     }

@@ -113,7 +113,7 @@ class UsageEventContractTest {
 
         UsageData d = new UsageData("r", UUID.randomUUID().toString(), null, UUID.randomUUID().toString(), null, null,
                 "messages", false, 401, CallOutcome.REJECTED.json, 0, 0, 0, 0, 0, null, false, false, 1, null, null,
-                RefusalReason.REVOKED.wire, "run-1", "claude-cli");
+                RefusalReason.REVOKED.wire, "code-review", "run-1", "claude-code");
         JsonNode data = JSON.readTree(UsageEventJson.write(CloudEvent.of("r", "/gw", CloudEvent.USAGE_TYPE,
                 d.teamId(), Instant.EPOCH, d))).path("data");
         List<String> written = new ArrayList<>();
@@ -149,6 +149,8 @@ class UsageEventContractTest {
                 .contentType(ContentType.JSON).body(body("gpt-unpriced-test", "Hi")).post("/v1/chat/completions"));
         refused.put(RefusalReason.NO_ROUTE, anthropic(key).body(body("llama-3.3-70b", "Hi")).post("/v1/messages"));
         refused.put(RefusalReason.BAD_REQUEST, anthropic(key).header("x-tally-run-id", "not a run id")
+                .body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
+        refused.put(RefusalReason.WORKLOAD_NOT_ALLOWED, anthropic(key).header("x-tally-workload", "nightly-loop")
                 .body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
         refused.put(RefusalReason.TOO_LARGE, anthropic(key).body(body("claude-haiku-4-5", "x".repeat(1100 * 1024)))
                 .post("/v1/messages"));

@@ -69,6 +69,34 @@ class EventDecoderTest {
     }
 
     @Test
+    void theWorkloadRunAndClientAreReadAndAnEventWithoutThemIsAnInteractiveCallOfAnUnknownTool() throws Exception {
+        String tail = "\"downgradedFrom\":null";
+        UsageEvent e = decode(usage(null).replace(tail, tail
+                + ",\"refusal\":null,\"workload\":\"code-review\",\"runId\":\"pr-17:1\",\"client\":\"openai-sdk-python\""));
+        assertThat(e.workload()).isEqualTo("code-review");
+        assertThat(e.runId()).isEqualTo("pr-17:1");
+        assertThat(e.client()).isEqualTo("openai-sdk-python");
+
+        UsageEvent old = decode(usage(null));
+        assertThat(old.workload()).isEqualTo("interactive");
+        assertThat(old.runId()).isNull();
+        assertThat(old.client()).isEqualTo("other");
+
+        // a client name Tally does not give (another producer's) is other: the set of tools stays bounded
+        assertThat(decode(usage(null).replace(tail, tail + ",\"client\":\"my-own-tool/1\"")).client()).isEqualTo("other");
+        refused(usage(null).replace(tail, tail + ",\"workload\":\"Nightly Loop\""), "data.workload: not a workload name");
+        refused(usage(null).replace(tail, tail + ",\"runId\":\"run with spaces\""), "data.runId: not a run id");
+    }
+
+    @Test
+    void aServiceKeysCallHasNoEmployeeAndIsCountedForItsTeam() throws Exception {
+        UsageEvent e = decode(usage(null).replace("\"employeeId\":\"" + employee + "\"", "\"employeeId\":null"));
+        assertThat(e.employeeId()).isNull();
+        assertThat(e.teamId()).hasToString(team);
+        assertThat(e.refused()).isFalse();
+    }
+
+    @Test
     void anUnpricedCallCarriesNoCost() throws Exception {
         UsageEvent e = decode(usage(null).replace("\"costNanos\":1234,\"priced\":true", "\"costNanos\":null,\"priced\":false"));
         assertThat(e.priced()).isFalse();

@@ -82,7 +82,7 @@ class ReconciliationTest {
                     refused.merge(team, 1L, Long::sum);
                     UsageData d = new UsageData(UUID.randomUUID().toString(), UUID.nameUUIDFromBytes(employee.toString()
                             .getBytes()).toString(), employee.toString(), team.toString(), null, model, "chat.completions",
-                            false, 401, outcome, 0, 0, 0, 0, 0, null, false, false, 1, null, null, "revoked", null, null);
+                            false, 401, outcome, 0, 0, 0, 0, 0, null, false, false, 1, null, null, "revoked", null, null, null);
                     fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), time, d));
                     continue;
                 }

@@ -109,7 +109,7 @@ class ClaudeCodeTest {
         for (JsonNode e : calls) {
             JsonNode d = e.path("data");
             assertThat(d.path("outcome").asText()).isEqualTo("ok");
-            assertThat(d.path("client").asText()).isEqualTo("claude-cli");
+            assertThat(d.path("client").asText()).isEqualTo("claude-code");
             assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
             assertThat(d.path("priced").asBoolean()).isTrue();
             recorded += d.path("costNanos").asLong();

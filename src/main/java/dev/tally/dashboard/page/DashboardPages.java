@@ -34,6 +34,7 @@ import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.RefusalReport;
 import dev.tally.dashboard.report.Report;
 import dev.tally.dashboard.report.ReportService;
+import dev.tally.dashboard.report.Table;
 import dev.tally.dashboard.roi.Metrics;
 import dev.tally.outcomes.review.ReviewerReport;
 import dev.tally.platform.ApiException;
@@ -41,6 +42,8 @@ import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.cache.StampedCache;
 import dev.tally.platform.time.OrgCalendar;
+import dev.tally.workload.WorkloadReportService;
+import dev.tally.workload.WorkloadTables;
 
 /**
  * The leadership pages, server-rendered (no JavaScript needed). Panels come from
@@ -57,11 +60,11 @@ public class DashboardPages {
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
                 Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery,
-                List<RefusalReport.Row> refusals);
+                List<RefusalReport.Row> refusals, Table tools, String toolsCsv);
 
         static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
                 List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery,
-                List<RefusalReport.Row> refusals);
+                List<RefusalReport.Row> refusals, Table tools, String toolsCsv);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
@@ -81,6 +84,7 @@ public class DashboardPages {
     private final Roles roles;
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
+    private final WorkloadReportService workloads;
     private final RefusalReport refusals;
     private final BudgetSections budgets;
 
@@ -119,8 +123,10 @@ public class DashboardPages {
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
             ReviewerReport reviewers, RefusalReport refusals, OrgCalendar calendar, DeliveryService delivery,
-            DeliveryViews alertDeliveries, BudgetSections budgets, Viewers viewers, Navs navs) {
+            DeliveryViews alertDeliveries, BudgetSections budgets, Viewers viewers, Navs navs,
+            WorkloadReportService workloads) {
         this.calendar = calendar;
+        this.workloads = workloads;
         this.refusals = refusals;
         this.budgets = budgets;
         this.alertDeliveries = alertDeliveries;
@@ -152,11 +158,17 @@ public class DashboardPages {
         List<RefusalReport.Row> refused = refusals.rows(null, period.from(), period.to());
         return Response.ok(render("org", page, report, d, measured, refused, () -> orgPage(page, report, d,
                 reviewers.rows(null, period.from(), period.to()), DeliveryView.of(measured, "the organisation's",
-                        "/api/reports/org" + page.query(), page.query(), delivery.config()), refused))).build();
+                        "/api/reports/org" + page.query(), page.query(), delivery.config()), refused,
+                tools(period, null)))).build();
+    }
+
+    /** Adoption by tool (docs/workloads.md), from the same rollup commit as the report in practice. */
+    private Table tools(Period period, UUID team) {
+        return WorkloadTables.tools(workloads.overview(period, team).tools());
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
-            List<ReviewerReport.Row> reviewers, DeliveryView deliveryView, List<RefusalReport.Row> refused) {
+            List<ReviewerReport.Row> reviewers, DeliveryView deliveryView, List<RefusalReport.Row> refused, Table tools) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -171,7 +183,8 @@ public class DashboardPages {
         List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
         return Templates.org(page, report, d, panels,
                 new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
-                reviewsAfter(panels), deliveryView, refused);
+                reviewsAfter(panels), deliveryView, refused, tools,
+                "/api/reports/workloads" + page.query() + "&format=csv&table=tools");
     }
 
     @GET
@@ -193,7 +206,9 @@ public class DashboardPages {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
                     reviewsAfter(panels), DeliveryView.of(measured, "this team's",
-                            "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()), refused);
+                            "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()), refused,
+                    tools(period, teamId), "/api/reports/workloads" + page.query() + "&teamId=" + teamId
+                            + "&format=csv&table=tools");
         });
         // budgets move with every call, not with the report the page is cached for: filled in after the cache
         return html.replace(TEAM_BUDGETS, budgets.team(teamId));

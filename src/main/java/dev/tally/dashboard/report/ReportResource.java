@@ -197,20 +197,11 @@ public class ReportResource {
     }
 
     private static boolean csv(String format) {
-        if (format == null || format.isBlank() || format.equals("json")) {
-            return false;
-        }
-        if (format.equals("csv")) {
-            return true;
-        }
-        throw ApiException.badRequest("format: '" + format + "' is not json or csv");
+        return CsvDownload.wanted(format);
     }
 
     private static Response csv(String name, Report r, String table, Table t) {
-        String file = ("tally-" + name + "-" + table + "-" + r.period().from() + "-" + r.period().to() + ".csv")
-                .replaceAll("[^A-Za-z0-9._-]", "_");
-        return Response.ok(Tables.csv(t), "text/csv; charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
+        return CsvDownload.of(name, r.period(), table, t);
     }
 
     private static Response json(Object body) {

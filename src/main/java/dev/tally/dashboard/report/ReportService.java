@@ -31,6 +31,7 @@ import dev.tally.dashboard.roi.RoiModel;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.cache.StampedCache;
 import dev.tally.platform.time.OrgCalendar;
+import dev.tally.rollup.Rollups;
 
 /**
  * Builds {@link Report}s. Each report is read in ONE snapshot (a read-only repeatable-read
@@ -178,6 +179,8 @@ public class ReportService {
     /** Every member, active or not (so the adoption gap is visible), plus former members who spent here. */
     private static List<EmployeeRow> employees(Connection c, UUID teamId, RollupReader.Sums sums) throws SQLException {
         Map<UUID, Acc> usage = new HashMap<>(sums.employees());
+        // a service key's calls are the team's, no person's: on the workloads report, not here
+        usage.remove(Rollups.NO_EMPLOYEE);
         List<EmployeeRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id, name, email FROM employee WHERE team_id = ? OR id = ANY (?) ORDER BY name")) {

@@ -54,6 +54,12 @@ public interface PendingCall {
     /** Sets the provider: only the route check does this. */
     void route(Provider provider);
 
+    /**
+     * The call's workload (docs/workloads.md): only the workload check does this. Unset, a call counts
+     * under its key's workload, or {@code interactive}.
+     */
+    void workload(String workload);
+
     /** The run the call belongs to (the event's {@code runId}); null until the run check has set it. */
     String runId();
 

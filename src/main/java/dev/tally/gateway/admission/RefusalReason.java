@@ -34,6 +34,8 @@ public enum RefusalReason {
     /** The body is not a JSON object with a model, or cannot be rewritten for the provider. */
     BAD_REQUEST(400, "bad_request", "bad request", false),
     MODEL_NOT_ALLOWED(403, "model_not_allowed", "model not allowed", false),
+    /** {@code x-tally-workload} sent with a key whose policy forbids it, or a name that is not allowed. */
+    WORKLOAD_NOT_ALLOWED(400, "workload_not_allowed", "workload not allowed", false),
     NO_ROUTE(404, "no_route", "no route", false),
     /**
      * A {@code block} budget covering the call is spent for its period. 402: the OpenAI and Anthropic

@@ -22,6 +22,7 @@ import dev.tally.events.Topics;
 import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
 import dev.tally.platform.ApiException;
+import dev.tally.workload.WorkloadNames;
 import dev.tally.rollup.OutcomeKinds;
 
 /**
@@ -165,6 +166,10 @@ public class OutcomeService {
         Optional<String> source = text(n, at, "source", MAX_TEXT);
         Optional<String> ref = text(n, at, "ref", MAX_TEXT);
         Optional<String> severity = text(n, at, "severity", 50);
+        Optional<String> workload = text(n, at, "workload", WorkloadNames.MAX_NAME);
+        if (workload.isPresent() && !WorkloadNames.validName(workload.get())) {
+            throw bad(at + "workload", "'" + workload.get() + "' is not a workload name (" + WorkloadNames.NAME_RULE + ")");
+        }
 
         UUID employeeId = null;
         UUID teamId = null;
@@ -203,7 +208,7 @@ public class OutcomeService {
         }
         return new OutcomeData(kind, teamId.toString(), employeeId == null ? null : employeeId.toString(), ai,
                 List.copyOf(attribution), source.orElse("api"), ref.orElse(null), occurredAt, severity.orElse(null),
-                valueHours);
+                valueHours, null, workload.orElse(null));
     }
 
     private static String requiredText(JsonNode n, String at, String field, int max) {

@@ -143,18 +143,18 @@ public class ReviewFindings {
                 time(comment.path("created_at"), clock.instant()), null, null, null));
     }
 
-    private static OutcomeData flaggedEvent(ReviewFinding f) {
+    private OutcomeData flaggedEvent(ReviewFinding f) {
         return new OutcomeData(OutcomeData.BUG_FLAGGED, f.teamId().toString(),
                 f.employeeId() == null ? null : f.employeeId().toString(), true, f.evidence(), OutcomeEmitter.SOURCE_GITHUB,
-                f.url() == null ? f.flaggedId() : f.url(), f.flaggedAt(), f.severity(), null);
+                f.url() == null ? f.flaggedId() : f.url(), f.flaggedAt(), f.severity(), null, null, rules.workload(f.login()));
     }
 
-    private static OutcomeData fixedEvent(ReviewFinding f) {
+    private OutcomeData fixedEvent(ReviewFinding f) {
         List<String> evidence = new ArrayList<>(f.evidence());
         evidence.add("fixed:" + f.fixedBy().key() + (f.fixedRef() == null ? "" : " " + f.fixedRef()));
         return new OutcomeData(OutcomeData.BUG_CAUGHT, f.teamId().toString(),
                 f.employeeId() == null ? null : f.employeeId().toString(), true, evidence, OutcomeEmitter.SOURCE_GITHUB,
-                f.url() == null ? f.fixedId() : f.url(), f.fixedAt(), f.severity(), null);
+                f.url() == null ? f.fixedId() : f.url(), f.fixedAt(), f.severity(), null, null, rules.workload(f.login()));
     }
 
     private static String repository(JsonNode payload) {

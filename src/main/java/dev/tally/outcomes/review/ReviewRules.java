@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
+import dev.tally.workload.WorkloadNames;
+
 /**
  * Which review comments by AI reviewers are findings: the rules of {@code outcomes/reviewers.yaml}
  * (or the file {@code tally.outcomes.reviews.rules-file} names), compiled. See that file for the
@@ -45,9 +47,13 @@ public final class ReviewRules {
     /** What an inline comment of a reviewer is when no pattern decides. */
     public enum Otherwise { FINDING, MARKERS, NONE }
 
-    /** A reviewer as configured: its key in the file (used in evidence), display name and logins. */
+    /**
+     * A reviewer as configured: its key in the file (used in evidence), display name and logins;
+     * {@code workload}: the workload its findings count for (docs/workloads.md), or null.
+     */
     public record Reviewer(String key, String name, Set<String> logins, Map<String, Pattern> notFinding,
-            Map<String, Pattern> finding, List<Pattern> severity, Map<String, Pattern> fixed, Otherwise otherwise) {
+            Map<String, Pattern> finding, List<Pattern> severity, Map<String, Pattern> fixed, Otherwise otherwise,
+            String workload) {
     }
 
     /** A finding: the reviewer, the evidence for {@code attribution[]}, and the severity if it says one. */
@@ -60,7 +66,7 @@ public final class ReviewRules {
     }
 
     record ReviewerSpec(String name, List<String> logins, Map<String, String> notFinding, Map<String, String> finding,
-            List<String> severity, Map<String, String> fixed, String otherwise) {
+            List<String> severity, Map<String, String> fixed, String otherwise, String workload) {
     }
 
     private final Map<String, String> severityWords;
@@ -140,10 +146,14 @@ public final class ReviewRules {
                 }
                 severity.add(compiled);
             }
+            if (s.workload() != null && !WorkloadNames.validName(s.workload())) {
+                throw new IllegalStateException(where + ".workload: '" + s.workload() + "' is not a workload name ("
+                        + WorkloadNames.NAME_RULE + ")");
+            }
             reviewers.add(new Reviewer(e.getKey(), s.name() == null ? e.getKey() : s.name(),
                     s.logins().stream().map(l -> l.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()),
                     compileAll(where + ".notFinding", s.notFinding()), compileAll(where + ".finding", s.finding()),
-                    List.copyOf(severity), compileAll(where + ".fixed", s.fixed()), otherwise));
+                    List.copyOf(severity), compileAll(where + ".fixed", s.fixed()), otherwise, s.workload()));
         }
         List<Pattern> negations = new ArrayList<>();
         for (String n : f.negations() == null ? List.<String>of() : f.negations()) {
@@ -189,6 +199,11 @@ public final class ReviewRules {
     }
 
     /** The finding in an inline review comment that starts a thread, if its author is an AI reviewer and it raises one. */
+    /** The workload the findings of {@code login}'s reviewer count for, or null. */
+    public String workload(String login) {
+        return reviewer(login).map(Reviewer::workload).orElse(null);
+    }
+
     public Optional<Finding> finding(String login, String body) {
         Optional<Reviewer> reviewer = reviewer(login);
         if (reviewer.isEmpty() || body == null || body.isBlank()) {

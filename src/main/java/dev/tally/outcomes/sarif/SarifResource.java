@@ -18,7 +18,8 @@ import dev.tally.access.audit.AuditTarget;
 import dev.tally.outcomes.Intake;
 
 /**
- * {@code POST /api/outcomes/sarif?repo=owner/name}: a SARIF 2.1.0 log as code scanners write it.
+ * {@code POST /api/outcomes/sarif?repo=owner/name[&workload=name]}: a SARIF 2.1.0 log as code scanners
+ * write it; {@code workload} ties its findings to the workload that found them (docs/workloads.md).
  * Needs the outcomes:write scope, checked with the size and concurrency limits before the body is
  * read (application.properties, IntakeLimits).
  */
@@ -38,10 +39,10 @@ public class SarifResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public SarifService.Uploaded upload(@QueryParam("repo") String repo,
+    public SarifService.Uploaded upload(@QueryParam("repo") String repo, @QueryParam("workload") String workload,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
         Intake.requireType(contentType, ACCEPTED);
-        SarifService.Uploaded uploaded = service.upload(repo, body);
+        SarifService.Uploaded uploaded = service.upload(repo, workload, body);
         // a summary: the outcome ids can be thousands, and the events carry them
         audit.record(AuditTarget.IMPORT, AuditChange.UPLOAD, "sarif:" + repo, null, Map.of("repo", uploaded.repo(),
                 "teamId", String.valueOf(uploaded.teamId()), "results", uploaded.results(), "findings", uploaded.findings(),

@@ -30,6 +30,7 @@ import dev.tally.outcomes.OutcomeIds;
 import dev.tally.outcomes.config.OutcomesConfig;
 import dev.tally.outcomes.mapping.TeamMapper;
 import dev.tally.platform.ApiException;
+import dev.tally.workload.WorkloadNames;
 
 /**
  * A SARIF upload → one {@code security_finding} per distinct open result, attributed to the
@@ -84,6 +85,16 @@ public class SarifService {
 
     @Transactional
     public Uploaded upload(String repo, byte[] body) {
+        return upload(repo, null, body);
+    }
+
+    /** {@code workload}: the workload that produced the findings (a review bot's); null: none. */
+    @Transactional
+    public Uploaded upload(String repo, String workload, byte[] body) {
+        if (workload != null && !WorkloadNames.validName(workload)) {
+            throw ApiException.badRequest("workload: '" + workload + "' is not a workload name (" + WorkloadNames.NAME_RULE
+                    + ")");
+        }
         if (repo == null || repo.isBlank()) {
             throw ApiException.badRequest("query parameter repo is required (repo=owner/name)");
         }
@@ -144,7 +155,7 @@ public class SarifService {
             String ref = repository + (where == null ? "" : "/" + where) + " " + r.ruleId();
             events.put(id, new OutcomeData(OutcomeData.SECURITY_FINDING, teamId.toString(), null, ai,
                     ai ? List.of("sarif-tool:" + r.tool()) : List.of(), OutcomeEmitter.SOURCE_SARIF, ref,
-                    r.scannedAt(), r.severity(), null));
+                    r.scannedAt(), r.severity(), null, null, workload));
             rows.add(new SarifFindingStore.Row(id, r.tool(), r.ruleId()));
         }
         Set<String> fresh = store.record(repository, rows, now);

@@ -22,6 +22,7 @@ final class FakeCall implements PendingCall {
     private int requestBytes;
     private long maxTokens = -1;
     private String runId;
+    private String workload;
 
     FakeCall(Api api) {
         this.api = api;
@@ -120,6 +121,16 @@ final class FakeCall implements PendingCall {
 
     @Override
     public void route(Provider provider) {
+    }
+
+    @Override
+    public void workload(String workload) {
+        this.workload = workload;
+    }
+
+    /** The workload the check set, or null. */
+    String workload() {
+        return workload;
     }
 
     @Override

@@ -202,6 +202,42 @@ class OutcomeResourceTest {
     }
 
     @Test
+    void anOutcomeNamingAWorkloadIsStoredAndCountedForThatWorkload() throws Exception {
+        String workload = "review-" + employee.toString().substring(0, 8);
+        String id = "test:wl:" + UUID.randomUUID();
+        api().contentType(ContentType.JSON).body("""
+                {"id":"%s","kind":"bug_caught","teamId":"%s","aiAssisted":true,"attribution":["ai-reviewer:bot"],
+                 "source":"api-test","ref":"acme/app#7","occurredAt":"2026-11-04T12:00:00Z","workload":"%s"}"""
+                .formatted(id, team, workload)).post("/api/outcomes").then().statusCode(202).body("accepted", contains(id));
+        awaitStored(id);
+        assertThat(scalar("SELECT count(*) FROM outcome WHERE id = ? AND workload = ?", id, workload)).isEqualTo(1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> scalar("SELECT coalesce(sum(outcomes), 0) FROM"
+                + " outcome_workload_day WHERE team_id = ? AND workload = ? AND kind = 'bug_caught'", team, workload) == 1);
+        // the workloads report counts it as the workload's bug caught
+        api().get("/api/reports/workloads/" + workload + "?from=2026-11-01&to=2026-11-30").then().statusCode(200)
+                .body("workload.bugsCaught", equalTo(1)).body("workload.outcomes.bug_caught", equalTo(1));
+    }
+
+    @Test
+    void anOutcomeWithABadWorkloadNameIsRefusedAndNothingIsStored() throws Exception {
+        String id = "test:wl-bad:" + UUID.randomUUID();
+        problem("""
+                {"id":"%s","kind":"bug_caught","teamId":"%s","aiAssisted":true,"source":"api-test",
+                 "occurredAt":"2026-11-04T12:00:00Z","workload":"Code Review!"}""".formatted(id, team),
+                "workload: 'Code Review!' is not a workload name");
+        problem("""
+                {"id":"%s","kind":"bug_caught","teamId":"%s","aiAssisted":true,"source":"api-test",
+                 "occurredAt":"2026-11-04T12:00:00Z","workload":"%s"}""".formatted(id, team, "w".repeat(65)),
+                "workload");
+        // a marker sent after the refused ones is stored: the refused ones would have been by then
+        String marker = "test:wl-marker:" + UUID.randomUUID();
+        api().contentType(ContentType.JSON).body(outcome(marker, "\"teamId\":\"" + team + "\",")).post("/api/outcomes")
+                .then().statusCode(202);
+        awaitStored(marker);
+        assertThat(scalar("SELECT count(*) FROM outcome WHERE id = ?", id)).isZero();
+    }
+
+    @Test
     void theAdminTokenIsRequired() {
         given().contentType(ContentType.JSON).body(outcome("test:noauth:" + UUID.randomUUID(), ""))
                 .post("/api/outcomes").then().statusCode(401).contentType("application/problem+json");

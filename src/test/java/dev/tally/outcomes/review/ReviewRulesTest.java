@@ -92,6 +92,24 @@ class ReviewRulesTest {
     }
 
     @Test
+    void aReviewersWorkloadTiesItsFindingsToThatWorkloadAndABadNameIsRefused() throws IOException {
+        ReviewRules custom = ReviewRules.parse(yaml("""
+                reviewers:
+                  house: {logins: ["house-reviewer[bot]"], otherwise: finding, workload: code-review}
+                  other: {logins: ["other-reviewer[bot]"], otherwise: finding}
+                """), "test");
+        assertThat(custom.workload("house-reviewer[bot]")).isEqualTo("code-review");
+        assertThat(custom.reviewer("house-reviewer[bot]").orElseThrow().workload()).isEqualTo("code-review");
+        assertThat(custom.workload("other-reviewer[bot]")).as("no workload configured").isNull();
+        assertThat(custom.workload("octocat")).as("not a reviewer").isNull();
+        // the built-in reviewers name no workload: their spend is not Tally's to know
+        assertThat(rules.workload("coderabbitai[bot]")).isNull();
+        assertThatThrownBy(() -> ReviewRules.parse(yaml(
+                "reviewers: {x: {logins: [a], otherwise: finding, workload: 'Code Review'}}"), "f.yaml"))
+                .hasMessageContaining("f.yaml reviewers.x.workload: 'Code Review' is not a workload name");
+    }
+
+    @Test
     void aHumanOrAnUnknownBotIsNeverAReviewer() {
         assertThat(rules.finding("octocat", body("bugbot-high.md"))).isEmpty();
         assertThat(rules.finding("dependabot[bot]", "Potential issue: a bug")).isEmpty();

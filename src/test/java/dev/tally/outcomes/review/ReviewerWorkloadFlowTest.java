@@ -1,0 +1,116 @@
+package dev.tally.outcomes.review;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.tally.access.Access;
+import dev.tally.outcomes.FakeGitHubApi;
+import dev.tally.outcomes.OutcomeTestData;
+import dev.tally.outcomes.OutcomeTopic;
+import dev.tally.platform.TallyServices;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * A reviewer's {@code workload:} in the review rules (docs/workloads.md, "Outcomes tied to workloads"):
+ * the findings of its GitHub login, flagged and then caught, carry that workload on the outcome events,
+ * in the stored outcomes and in the workloads report. The rules are a file of this test's own
+ * ({@code tally.outcomes.reviews.rules-file}), as an organisation would configure its reviewer.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+@WithTestResource(FakeGitHubApi.class)
+@TestProfile(ReviewerWorkloadFlowTest.HouseReviewer.class)
+class ReviewerWorkloadFlowTest {
+
+    static final String LOGIN = "house-review[bot]";
+    static final String WORKLOAD = "house-review-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** Review rules with one reviewer whose findings count for {@link #WORKLOAD}. */
+    public static class HouseReviewer implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                Path rules = Files.createTempFile("reviewers-", ".yaml");
+                rules.toFile().deleteOnExit();
+                Files.writeString(rules, """
+                        reviewers:
+                          house:
+                            name: House reviewer
+                            logins: ["%s"]
+                            otherwise: finding
+                            workload: %s
+                        """.formatted(LOGIN, WORKLOAD));
+                return Map.of("tally.outcomes.reviews.rules-file", rules.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    @Inject
+    DataSource ds;
+
+    @Test
+    void theFindingsOfAReviewerWithAWorkloadCountForThatWorkload() throws Exception {
+        UUID team = OutcomeTestData.team(ds, "Review Workload Flow");
+        OutcomeTestData.employee(ds, team, "rvw-wl-ada@example.com", "rvw-wl-ada");
+        long id = 7_300_000_000L + (System.nanoTime() % 1_000_000) * 10;
+        ObjectNode comment = OutcomeTestData.reviewComment("acme-outcomes/workload-repo", 7, id, LOGIN,
+                "This dereferences a null session when the token expired: it will crash.", "src/Session.java", null, 30,
+                "c0ffee0000000000000000000000000000000003", "rvw-wl-ada");
+        ReviewFindingsFlowTest.send("pull_request_review_comment", comment).statusCode(202)
+                .body("status", equalTo("accepted"));
+        OutcomeTopic.Seen flagged = OutcomeTopic.await("github:review-comment:" + id);
+        assertThat(flagged.event().at("/data/kind").asText()).isEqualTo("bug_flagged");
+        assertThat(flagged.event().at("/data/workload").asText()).isEqualTo(WORKLOAD);
+
+        ReviewFindingsFlowTest.send("pull_request_review_thread", OutcomeTestData.threadResolved(comment, "rvw-wl-ada"))
+                .statusCode(202);
+        OutcomeTopic.Seen fixed = OutcomeTopic.await("github:review-comment:" + id + ":fixed");
+        assertThat(fixed.event().at("/data/kind").asText()).isEqualTo("bug_caught");
+        assertThat(fixed.event().at("/data/workload").asText()).isEqualTo(WORKLOAD);
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> count("SELECT count(*) FROM outcome WHERE id LIKE ? AND workload = '" + WORKLOAD + "'",
+                        "github:review-comment:" + id + "%") == 2);
+        LocalDate today = LocalDate.now(ZoneOffset.UTC);
+        Access.admin().get("/api/reports/workloads/" + WORKLOAD + "?from=" + today.minusDays(1) + "&to=" + today.plusDays(1))
+                .then().statusCode(200).body("workload.bugsCaught", equalTo(1))
+                .body("workload.outcomes.bug_flagged", equalTo(1)).body("workload.outcomes.bug_caught", equalTo(1));
+    }
+
+    private long count(String sql, String arg) throws Exception {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}
