@@ -307,6 +307,30 @@ class BudgetEnforcementTest {
     }
 
     @Test
+    void aServiceKeysSpikePointsAtItsWorkloadsRuns() {
+        Admin.Key person = Admin.newKey();
+        String workload = "night-loop-" + UUID.randomUUID().toString().substring(0, 8);
+        String serviceKey = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("teamId", person.teamId(), "service", true, "name", "flaky-test loop", "workload", workload))
+                .post("/api/admin/keys").then().statusCode(201).extract().path("key");
+        Map<String, Object> body = new HashMap<>(Map.of("name", "Loop watch " + workload, "scope", "team", "scopeId",
+                person.teamId(), "period", "month", "amountUsd", "1000", "mode", "alert"));
+        body.put("spike", Map.of("perHourUsd", "0.0001", "action", "alert"));
+        String budgetId = createBudget(body);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given().header("Authorization", "Bearer "
+                + serviceKey).get("/v1/models").statusCode() == 200);
+        Response call = given().header("Authorization", "Bearer " + serviceKey).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+        assertThat(call.statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertsOf(budgetId).stream()
+                .anyMatch(e -> "spike".equals(e.path("data").path("kind").asText())));
+        JsonNode spike = alertsOf(budgetId).stream().filter(e -> "spike".equals(e.path("data").path("kind").asText()))
+                .findFirst().orElseThrow();
+        assertThat(spike.path("data").path("link").asText()).isEqualTo("/workloads/" + workload);
+    }
+
+    @Test
     void aBlockedBudgetLetsCallsThroughAgainWhenItsPeriodResets() throws Exception {
         Admin.Key key = Admin.newKey();
         // less than one call: the first call of a day passes, the ones after it are refused

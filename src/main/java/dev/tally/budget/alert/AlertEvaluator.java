@@ -177,7 +177,15 @@ public class AlertEvaluator {
         return new AlertData(AlertKind.SPIKE, b.scope(), b.scopeId(), s.scopeName(), b.id(), b.name(), b.mode(),
                 b.period(), s.periodStart().toInstant(), s.periodEnd().toInstant(), null, s.spentNanos(), s.limitNanos(),
                 s.projectedNanos(), exhausted(s), spike.keyId(), spike.hourNanos(), spike.baselineNanos(), now, b.channelIds(),
-                spike.teamId() == null ? s.link() : "/teams/" + spike.teamId());
+                spikeLink(s, spike));
+    }
+
+    /** A service key's spike points at its workload's runs (where a loop left running shows); a person's at the team. */
+    static String spikeLink(BudgetStatus s, Spikes.Spike spike) {
+        if (spike.workload() != null) {
+            return "/workloads/" + spike.workload();
+        }
+        return spike.teamId() == null ? s.link() : "/teams/" + spike.teamId();
     }
 
     private static Instant exhausted(BudgetStatus s) {

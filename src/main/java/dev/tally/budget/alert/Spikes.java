@@ -20,7 +20,8 @@ import dev.tally.budget.SpikeRule;
  */
 final class Spikes {
 
-    record Spike(UUID keyId, UUID teamId, long hourNanos, long baselineNanos) {
+    /** @param workload a service key's workload (its runs are where a loop shows); null for a person's key */
+    record Spike(UUID keyId, UUID teamId, long hourNanos, long baselineNanos, String workload) {
     }
 
     private Spikes() {
@@ -40,7 +41,9 @@ final class Spikes {
         SpikeRule rule = b.spike();
         String sql = "SELECT key_id, min(team_id::text), "
                 + "coalesce(sum(cost_nanos) FILTER (WHERE hour = ?), 0), "
-                + "coalesce(sum(cost_nanos) FILTER (WHERE hour < ?), 0) FROM usage_hourly "
+                + "coalesce(sum(cost_nanos) FILTER (WHERE hour < ?), 0), "
+                + "(SELECT k.workload FROM api_key k WHERE k.id = usage_hourly.key_id AND k.team_id IS NOT NULL) "
+                + "FROM usage_hourly "
                 + "WHERE hour >= ? AND hour <= ? AND key_id <> '00000000-0000-0000-0000-000000000000' AND " + filter(b)
                 + " GROUP BY key_id";
         List<Spike> out = new ArrayList<>();
@@ -62,7 +65,7 @@ final class Spikes {
                     if (absolute || relative) {
                         String team = rs.getString(2);
                         out.add(new Spike(rs.getObject(1, UUID.class), team == null ? null : UUID.fromString(team), now,
-                                baseline));
+                                baseline, rs.getString(5)));
                     }
                 }
             }
