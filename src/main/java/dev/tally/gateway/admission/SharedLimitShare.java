@@ -141,8 +141,11 @@ public class SharedLimitShare implements LimitShare {
         }
     }
 
-    /** One exchange of every recently used key's counters, in a transaction of its own on {@code c}. */
-    void exchange(Connection c) throws SQLException {
+    /**
+     * One exchange of every recently used key's counters, in a transaction of its own on {@code c};
+     * returns how many gateways are live, this one included.
+     */
+    int exchange(Connection c) throws SQLException {
         long now = ticker.nanoTime();
         keys.values().removeIf(t -> t.idle(now));
         List<SharedLimits.Offer> offers = new ArrayList<>();
@@ -163,6 +166,7 @@ public class SharedLimitShare implements LimitShare {
             grants.apply();
             validUntil = grants.expiresAt();
             exchanged = true;
+            return grants.live();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             throw e;
