@@ -51,9 +51,9 @@ class KeyLimitsAcrossGatewaysTest {
         long requests = here.requests() + Long.parseLong(there[1]);
         long inFlight = here.inFlight() + Long.parseLong(there[2]);
         assertThat(requests).as("requests admitted here %s, there %s", here.requests(), there[1])
-                .isBetween((long) PER_MINUTE, PER_MINUTE + 1L);
+                .isBetween((long) PER_MINUTE, PER_MINUTE + 2L);
         assertThat(inFlight).as("calls in flight here %s, there %s", here.inFlight(), there[2])
-                .isBetween((long) IN_FLIGHT, IN_FLIGHT + 1L);
+                .isBetween((long) IN_FLIGHT, IN_FLIGHT + 2L);
         assertThat(here.requests()).isPositive();
         assertThat(Long.parseLong(there[1])).isPositive();
     }

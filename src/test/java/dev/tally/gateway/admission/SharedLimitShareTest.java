@@ -130,13 +130,13 @@ class SharedLimitShareTest {
     }
 
     @Test
-    void twoGatewaysSplitWhatIsLeftAndTheirClaimsNeverPassTheLimit() throws SQLException {
+    void twoGatewaysThatBothWantAKeySplitWhatIsLeftAndTheirClaimsNeverPassTheLimit() throws SQLException {
         Gateway a = new Gateway(100).exchange();
         Gateway b = new Gateway(100).exchange();
         ResolvedKey k = key(null, 4);
         List<FakeCall> inA = a.enter(k, 1);
         List<FakeCall> inB = b.enter(k, 1);
-        assertThat(inA).hasSize(1);
+        assertThat(inA).hasSize(1); // each: one call before its first exchange of the key
         assertThat(inB).hasSize(1);
         // a: 1 in flight + half of the 3 nobody uses, rounded up = 3 (b's one call is not published yet)
         a.exchange();
@@ -148,10 +148,10 @@ class SharedLimitShareTest {
         inB.addAll(b.enter(k, 5));
         assertThat(inA).hasSize(3);
         assertThat(inB).hasSize(1);
-        // a's calls end: at its next exchange it keeps only its fair part of what nobody uses, b takes the rest
+        // a's calls end; both were asked since (b refused its calls): they split what nobody uses
         end(inA);
-        a.exchange();
-        b.exchange();
+        a.exchange(); // 0 in flight + half of the 3 nobody uses, rounded up
+        b.exchange(); // 1 in flight + what a left unclaimed
         assertThat(published(a, k, ":in-flight")).isEqualTo(new long[] {0, 2});
         assertThat(published(b, k, ":in-flight")).isEqualTo(new long[] {1, 2});
         assertThat(b.enter(k, 5)).hasSize(1);
@@ -159,12 +159,41 @@ class SharedLimitShareTest {
     }
 
     @Test
+    void aKeyUsedThroughOneGatewayReachesItsWholeLimitThereWhileAQuietGatewayClaimsOnlyItsUse() throws SQLException {
+        Gateway a = new Gateway(100).exchange();
+        Gateway b = new Gateway(100).exchange();
+        ResolvedKey k = key(null, 4);
+        List<FakeCall> inB = b.enter(k, 1);
+        b.exchange();
+        assertThat(published(b, k, ":in-flight")).isEqualTo(new long[] {1, 3});
+        end(inB);
+        List<FakeCall> inA = a.enter(k, 1);
+        b.exchange(); // not asked since its last exchange: it claims its use, 0, and keeps one call in hand
+        assertThat(published(b, k, ":in-flight")).isEqualTo(new long[] {0, 0});
+        a.exchange(); // 1 + half of the 3 nobody uses
+        inA.addAll(a.enter(k, 5));
+        assertThat(inA).hasSize(3);
+        a.exchange(); // 3 + the last one: b claims none of it
+        inA.addAll(a.enter(k, 5));
+        assertThat(inA).hasSize(4);
+        // a call arriving at the quiet gateway gets its one call in hand: the one call beyond the limit
+        assertThat(b.enter(k, 5)).hasSize(1);
+        b.exchange();
+        assertThat(published(b, k, ":in-flight")).isEqualTo(new long[] {1, 1});
+        a.exchange();
+        b.exchange(); // quiet again, but the 5 in flight leave no room: nothing in hand
+        assertThat(b.enter(k, 5)).isEmpty();
+    }
+
+    @Test
     void claimsHoldUntilHalfTheTimeoutAfterTheLastExchangeThenTheGatewayFallsBackToTheWholeLimit() throws SQLException {
         Gateway a = new Gateway(100).exchange();
-        new Gateway(100).exchange();
+        Gateway b = new Gateway(100).exchange();
         ResolvedKey k = key(10, null);
         assertThat(a.admit(k, 1)).isEqualTo(1);
-        a.exchange(); // 1 used + half of the 9 nobody uses, rounded up: 6
+        assertThat(b.admit(k, 1)).isEqualTo(1);
+        a.exchange(); // 1 used + half of the 9 nobody uses (as far as a knows), rounded up
+        b.exchange();
         assertThat(a.admit(k, 20)).isEqualTo(5);
         a.c.close(); // the database is gone: the exchange fails
         assertThatThrownBy(a::exchange).isInstanceOf(SQLException.class);
