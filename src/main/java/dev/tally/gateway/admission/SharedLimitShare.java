@@ -43,8 +43,10 @@ import io.quarkus.runtime.StartupEvent;
  * <ul>
  * <li>A key with a claim: this gateway admits while its count is under its claim. Claims together
  *     never pass the limit.
- * <li>A key this gateway has not exchanged yet (its first call here, or over the key cap): one call,
- *     until the next exchange gives it a claim; over the cap, the whole limit.
+ * <li>A key this gateway has not exchanged yet (its first call here): one call until the next
+ *     exchange gives it a claim, or the whole limit when this gateway was the only live one at its
+ *     last exchange (so one gateway alone limits exactly as before). A key over the key cap: the
+ *     whole limit.
  * <li>No successful exchange for half the gateway timeout (or none yet): the whole limit, as with
  *     one gateway ({@link LocalLimitShare}). Rate limits fail open: they protect the providers'
  *     quotas and fairness between people, and refusing every call because PostgreSQL is away would
@@ -72,6 +74,8 @@ public class SharedLimitShare implements LimitShare {
     /** Claims are valid until then (ticker); before the first exchange nothing is shared. */
     private volatile long validUntil;
     private volatile boolean exchanged;
+    /** Live gateways at the last exchange, this one included. */
+    private volatile int live;
 
     private DataSource dataSource;
     private Roles roles;
@@ -129,7 +133,11 @@ public class SharedLimitShare implements LimitShare {
             t = keys.computeIfAbsent(keyId, Tracked::new);
         }
         long claim = t.asked(kind, limit, now).allowance(now);
-        return claim < 0 ? Math.min(limit, 1) : Math.min(limit, claim);
+        if (claim < 0) {
+            // not exchanged yet: alone, the whole limit (nobody else to share with); else one call
+            return live <= 1 ? limit : Math.min(limit, 1);
+        }
+        return Math.min(limit, claim);
     }
 
     private void exchangeQuietly() {
@@ -165,6 +173,7 @@ public class SharedLimitShare implements LimitShare {
             c.commit();
             grants.apply();
             validUntil = grants.expiresAt();
+            live = grants.live();
             exchanged = true;
             return grants.live();
         } catch (SQLException | RuntimeException e) {

@@ -120,13 +120,20 @@ class SharedLimitShareTest {
     }
 
     @Test
-    void aKeyNewToAGatewayGetsOneCallThenTheWholeLimitWhenTheGatewayIsAlone() throws SQLException {
+    void aKeyNewToAGatewayGetsTheWholeLimitWhenTheGatewayIsAloneAndOneCallWhenOthersAreLive()
+            throws SQLException {
         Gateway a = new Gateway(100).exchange();
         ResolvedKey k = key(5, null);
-        assertThat(a.admit(k, 3)).isEqualTo(1); // not exchanged yet: one call
+        assertThat(a.admit(k, 10)).isEqualTo(5); // alone at its last exchange: as one gateway always did
         a.exchange();
-        assertThat(a.admit(k, 10)).isEqualTo(4); // alone: the rest of the five
-        assertThat(published(a, k, ":rpm")).isEqualTo(new long[] {1, 5});
+        assertThat(published(a, k, ":rpm")).isEqualTo(new long[] {5, 5});
+        Gateway b = new Gateway(100).exchange();
+        a.exchange(); // two live now
+        ResolvedKey other = key(5, null);
+        assertThat(a.admit(other, 3)).isEqualTo(1); // not exchanged yet: one call
+        assertThat(b.admit(other, 3)).isEqualTo(1);
+        a.exchange(); // 1 + half of the 4 nobody uses (as far as a knows)
+        assertThat(a.admit(other, 10)).isEqualTo(2);
     }
 
     @Test
