@@ -2,6 +2,7 @@ package dev.tally.budget;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.tally.access.Viewer;
 import dev.tally.access.Viewers;
 import dev.tally.dashboard.report.Table;
 import dev.tally.dashboard.report.Tables;
@@ -17,7 +19,8 @@ import dev.tally.platform.time.OrgCalendar;
 
 /**
  * {@code GET /api/reports/budgets}: every budget in its current period, as JSON (money in
- * nano-dollars) or, with {@code ?format=csv}, as CSV like the other reports.
+ * nano-dollars) or, with {@code ?format=csv}, as CSV like the other reports. Leaders and admins
+ * read every budget; a team lead reads the budgets of their own teams only.
  */
 @Path("/api/reports/budgets")
 public class BudgetReportResource {
@@ -38,8 +41,15 @@ public class BudgetReportResource {
 
     @GET
     public Response report(@QueryParam("format") String format) {
-        viewers.current().requireAllTeams();
+        Viewer viewer = viewers.current();
+        viewer.requireReports();
         List<BudgetStatus> rows = statuses.current();
+        if (!viewer.seesAllTeams()) {
+            // a team lead: the budgets of their own teams, as on their team pages (not the org's, a
+            // department's or another team's, whose spend is not theirs to read)
+            rows = rows.stream().filter(r -> r.scope() == Scope.TEAM && r.scopeId() != null
+                    && viewer.teamIds().contains(UUID.fromString(r.scopeId()))).toList();
+        }
         if (format == null || format.isBlank() || format.equals("json")) {
             return Response.ok(new Report(calendar.zone().getId(), rows), MediaType.APPLICATION_JSON).build();
         }

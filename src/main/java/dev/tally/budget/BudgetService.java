@@ -16,6 +16,9 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Singleton;
 
+import dev.tally.access.audit.AuditChange;
+import dev.tally.access.audit.AuditLog;
+import dev.tally.access.audit.AuditTarget;
 import dev.tally.gateway.ProviderRegistry;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.time.OrgCalendar;
@@ -39,9 +42,11 @@ public class BudgetService {
     private final ProviderRegistry providers;
     private final ChannelCheck channels;
     private final OrgCalendar calendar;
+    private final AuditLog audit;
 
     public BudgetService(BudgetStore store, DataSource dataSource, PriceService prices, ProviderRegistry providers,
-            ChannelCheck channels, OrgCalendar calendar) {
+            ChannelCheck channels, OrgCalendar calendar, AuditLog audit) {
+        this.audit = audit;
         this.store = store;
         this.dataSource = dataSource;
         this.prices = prices;
@@ -53,15 +58,21 @@ public class BudgetService {
     public Budget create(BudgetInput in) {
         Budget b = validate(UUID.randomUUID(), in);
         store.insert(b);
-        return store.get(b.id()).orElseThrow();
+        Budget stored = store.get(b.id()).orElseThrow();
+        audit.record(AuditTarget.BUDGET, AuditChange.CREATE, b.id(), null, BudgetView.of(stored));
+        return stored;
     }
 
     public Budget update(UUID id, BudgetInput in) {
         Budget b = validate(id, in);
+        Budget before = store.get(id).orElse(null);
         if (!store.update(b)) {
             throw ApiException.notFound("no budget " + id);
         }
-        return store.get(id).orElseThrow();
+        Budget after = store.get(id).orElseThrow();
+        audit.record(AuditTarget.BUDGET, AuditChange.UPDATE, id, before == null ? null : BudgetView.of(before),
+                BudgetView.of(after));
+        return after;
     }
 
     public Budget get(UUID id) {
@@ -73,9 +84,11 @@ public class BudgetService {
     }
 
     public void delete(UUID id) {
+        Budget before = store.get(id).orElse(null);
         if (!store.delete(id)) {
             throw ApiException.notFound("no budget " + id);
         }
+        audit.record(AuditTarget.BUDGET, AuditChange.DELETE, id, before == null ? null : BudgetView.of(before), null);
     }
 
     public void resumeKey(UUID keyId) {
@@ -83,6 +96,7 @@ public class BudgetService {
             throw ApiException.notFound("no key " + keyId);
         }
         store.resumeKey(keyId);
+        audit.record(AuditTarget.KEY, AuditChange.RESUME, keyId, null, null);
     }
 
     Budget validate(UUID id, BudgetInput in) {

@@ -37,11 +37,16 @@ public class BudgetStatusService {
 
     /** Every budget's status now. */
     public List<BudgetStatus> current() {
+        return at(calendar.clock().instant());
+    }
+
+    /** Every budget's status at {@code now}: its period then, and the spend of that period so far. */
+    public List<BudgetStatus> at(Instant now) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                return current(c, store.all(c), calendar.clock().instant());
+                return current(c, store.all(c), now);
             } finally {
                 c.rollback();
             }

@@ -7,6 +7,12 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * counted once: {@code inputTokens} excludes cache reads and writes (OpenAI's {@code cached_tokens}
  * are subtracted from {@code prompt_tokens}; Anthropic reports them apart already).
  * {@code costNanos} is USD × 10^9 and null when the model has no price ({@code priced=false}).
+ *
+ * <p>A call the gateway refused ({@code outcome=rejected}) names why in {@code refusal} (a
+ * {@code RefusalReason} value such as {@code revoked}); it may have no provider (refused before it
+ * was routed) and no model (refused before its body was read). {@code runId} groups the calls of one
+ * run ({@code x-tally-run-id}, or Claude Code's session id); {@code client} is the user agent's
+ * family ({@code claude-cli}, {@code anthropic/js}).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record UsageData(
@@ -30,7 +36,20 @@ public record UsageData(
         boolean estimated,
         long latencyMs,
         Long ttftMs,
-        String downgradedFrom) {
+        String downgradedFrom,
+        String refusal,
+        String runId,
+        String client) {
+
+    /** A call without refusal, run or client (what producers that predate those fields write). */
+    public UsageData(String requestId, String keyId, String employeeId, String teamId, String provider, String model,
+            String api, boolean stream, int status, String outcome, long inputTokens, long outputTokens,
+            long cacheReadTokens, long cacheWriteTokens, long reasoningTokens, Long costNanos, boolean priced,
+            boolean estimated, long latencyMs, Long ttftMs, String downgradedFrom) {
+        this(requestId, keyId, employeeId, teamId, provider, model, api, stream, status, outcome, inputTokens,
+                outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costNanos, priced, estimated,
+                latencyMs, ttftMs, downgradedFrom, null, null, null);
+    }
 
     /**
      * Longest {@code model} an event may carry; the gateway refuses longer names in requests

@@ -24,25 +24,9 @@ public final class UsageEventJson {
     private static final byte[] K_TIME = key("time");
     private static final byte[] K_DATACONTENTTYPE = key("datacontenttype");
     private static final byte[] K_DATA = key("data");
-    private static final byte[] K_REQUEST_ID = key("requestId");
-    private static final byte[] K_KEY_ID = key("keyId");
-    private static final byte[] K_EMPLOYEE_ID = key("employeeId");
-    private static final byte[] K_TEAM_ID = key("teamId");
-    private static final byte[] K_PROVIDER = key("provider");
-    private static final byte[] K_MODEL = key("model");
-    private static final byte[] K_API = key("api");
-    private static final byte[] K_STREAM = key("stream");
-    private static final byte[] K_STATUS = key("status");
-    private static final byte[] K_OUTCOME = key("outcome");
-    /** One key per {@link TokenKind}, by ordinal: the token fields come from that one definition. */
-    private static final TokenKind[] TOKEN_KINDS = TokenKind.values();
-    private static final byte[][] K_TOKENS = TokenKind.ALL.stream().map(k -> key(k.field())).toArray(byte[][]::new);
-    private static final byte[] K_COST_NANOS = key("costNanos");
-    private static final byte[] K_PRICED = key("priced");
-    private static final byte[] K_ESTIMATED = key("estimated");
-    private static final byte[] K_LATENCY_MS = key("latencyMs");
-    private static final byte[] K_TTFT_MS = key("ttftMs");
-    private static final byte[] K_DOWNGRADED_FROM = key("downgradedFrom");
+    /** One {@code "name":} per {@link UsageField}, by ordinal: the data fields come from that one definition. */
+    private static final UsageField[] FIELDS = UsageField.values();
+    private static final byte[][] K_FIELDS = UsageField.ALL.stream().map(f -> key(f.json())).toArray(byte[][]::new);
 
     private byte[] buf = new byte[768];
     private int len;
@@ -65,31 +49,44 @@ public final class UsageEventJson {
         if (d != null) {
             w.name(first, K_DATA);
             w.raw('{');
-            w.string(true, K_REQUEST_ID, d.requestId());
-            w.string(false, K_KEY_ID, d.keyId());
-            w.string(false, K_EMPLOYEE_ID, d.employeeId());
-            w.string(false, K_TEAM_ID, d.teamId());
-            w.string(false, K_PROVIDER, d.provider());
-            w.string(false, K_MODEL, d.model());
-            w.string(false, K_API, d.api());
-            w.bool(K_STREAM, d.stream());
-            w.number(K_STATUS, d.status());
-            w.string(false, K_OUTCOME, d.outcome());
-            for (TokenKind k : TOKEN_KINDS) {
-                w.number(K_TOKENS[k.ordinal()], k.of(d));
+            for (UsageField f : FIELDS) {
+                w.field(f, K_FIELDS[f.ordinal()], d);
             }
-            w.nullable(K_COST_NANOS, d.costNanos());
-            w.bool(K_PRICED, d.priced());
-            w.bool(K_ESTIMATED, d.estimated());
-            w.number(K_LATENCY_MS, d.latencyMs());
-            w.nullable(K_TTFT_MS, d.ttftMs());
-            w.string(false, K_DOWNGRADED_FROM, d.downgradedFrom());
             w.raw('}');
         }
         w.raw('}');
         byte[] out = new byte[w.len];
         System.arraycopy(w.buf, 0, out, 0, w.len);
         return out;
+    }
+
+    /** One data field of {@code d}, typed as the record component it is. */
+    private void field(UsageField f, byte[] k, UsageData d) {
+        boolean first = f.ordinal() == 0;
+        switch (f) {
+            case REQUEST_ID -> string(first, k, d.requestId());
+            case KEY_ID -> string(first, k, d.keyId());
+            case EMPLOYEE_ID -> string(first, k, d.employeeId());
+            case TEAM_ID -> string(first, k, d.teamId());
+            case PROVIDER -> string(first, k, d.provider());
+            case MODEL -> string(first, k, d.model());
+            case API -> string(first, k, d.api());
+            case STREAM -> bool(k, d.stream());
+            case STATUS -> number(k, d.status());
+            case OUTCOME -> string(first, k, d.outcome());
+            case INPUT_TOKENS, OUTPUT_TOKENS, CACHE_READ_TOKENS, CACHE_WRITE_TOKENS, REASONING_TOKENS ->
+                number(k, f.tokenKind().of(d));
+            case COST_NANOS -> nullable(k, d.costNanos());
+            case PRICED -> bool(k, d.priced());
+            case ESTIMATED -> bool(k, d.estimated());
+            case LATENCY_MS -> number(k, d.latencyMs());
+            case TTFT_MS -> nullable(k, d.ttftMs());
+            case DOWNGRADED_FROM -> string(first, k, d.downgradedFrom());
+            case REFUSAL -> string(first, k, d.refusal());
+            case RUN_ID -> string(first, k, d.runId());
+            case CLIENT -> string(first, k, d.client());
+            default -> throw new IllegalStateException("usage field " + f + " has no writer");
+        }
     }
 
     private boolean optional(boolean first, byte[] name, String value) {

@@ -4,12 +4,14 @@ import java.util.Arrays;
 
 import org.jboss.logging.Logger;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 
 import dev.tally.events.CallOutcome;
@@ -37,6 +39,9 @@ final class Call implements PendingCall, Upstream.Request {
     private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
     private static final CharSequence H_X_REQUEST_ID = HttpHeaders.createOptimized("x-request-id");
     private static final CharSequence H_DOWNGRADED_FROM = HttpHeaders.createOptimized("x-tally-downgraded-from");
+    private static final CharSequence H_SHOULD_RETRY = HttpHeaders.createOptimized("x-should-retry");
+    private static final CharSequence FALSE = HttpHeaders.createOptimized("false");
+    private static final CharSequence H_RETRY_AFTER = HttpHeaders.createOptimized("retry-after");
 
     final HttpServerRequest req;
     final HttpServerResponse resp;
@@ -57,6 +62,9 @@ final class Call implements PendingCall, Upstream.Request {
     private int requestBytes;
     private long maxTokens = -1;
     private Provider provider;
+    private String runId;
+    /** Why admission refused the call; null while it is admitted. */
+    private RefusalReason refusal;
     private Reservation[] reservations;
     private int reserved;
     private Relay relay;
@@ -159,11 +167,13 @@ final class Call implements PendingCall, Upstream.Request {
             return;
         }
         RefusalReason reason = r.reason();
+        refusal = reason;
         if (r.retryAfterSeconds() > 0) {
-            resp.putHeader("retry-after", Long.toString(r.retryAfterSeconds()));
+            resp.putHeader(H_RETRY_AFTER, Long.toString(r.retryAfterSeconds()));
         }
-        if (reason.finalAnswer) {
-            resp.putHeader("x-should-retry", "false");
+        if (!reason.retryable) {
+            // the SDKs and Claude Code retry a 401, 402 or 403 unless told not to: the same call cannot succeed
+            resp.putHeader(H_SHOULD_RETRY, FALSE);
         }
         boolean close = reason.closesConnection() || key == null;
         if (close) {
@@ -237,17 +247,20 @@ final class Call implements PendingCall, Upstream.Request {
         }
         settle(outcome);
         if (key == null) {
+            // no key Tally knows (missing, malformed or unknown): nobody's usage, so no usage event;
+            // refuse() counted it in a metric, and the aggregator never sees an event it cannot place
             return;
         }
         long now = services.ticker().nanoTime();
         try {
             services.recorder().record(new UsageRecorder.CallFacts(requestId,
-                    key == null ? null : key.keyId().toString(),
-                    key == null || key.employeeId() == null ? null : key.employeeId().toString(),
-                    key == null || key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
-                    provider == null ? null : provider.name(), services.models().label(model, relay != null && relay.served()),
-                    requestedModel, api, stream, status, outcome,
-                    usage, now - startNanos, relay == null ? null : relay.ttftMs()));
+                    key.keyId().toString(),
+                    key.employeeId() == null ? null : key.employeeId().toString(),
+                    key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
+                    provider == null ? null : provider.name(),
+                    services.models().label(model, relay != null && relay.served()), requestedModel, api, stream,
+                    status, outcome, refusal, usage, now - startNanos, relay == null ? null : relay.ttftMs(), runId,
+                    ClientIdentity.family(req.getHeader(HttpHeaders.USER_AGENT))));
         } catch (RuntimeException e) {
             // never let accounting break the response; the publisher keeps what it was handed
             LOG.errorf("usage of request %s not recorded: %s", requestId, e.toString());
@@ -289,6 +302,40 @@ final class Call implements PendingCall, Upstream.Request {
     @Override
     public String header(CharSequence name) {
         return req.getHeader(name);
+    }
+
+    @Override
+    public MultiMap headers() {
+        return req.headers();
+    }
+
+    @Override
+    public String query() {
+        return req.query();
+    }
+
+    @Override
+    public String origin() {
+        HostAndPort authority = req.authority();
+        if (authority == null || !plainHost(authority.host())) {
+            return null;
+        }
+        return req.scheme() + "://" + authority.host() + (authority.port() > 0 ? ":" + authority.port() : "");
+    }
+
+    /** A DNS name or an IP address, nothing a client could use to put other text into a message. */
+    private static boolean plainHost(String host) {
+        if (host == null || host.isEmpty() || host.length() > 253) {
+            return false;
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
+                    || c == ':' || c == '[' || c == ']')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
@@ -359,6 +406,16 @@ final class Call implements PendingCall, Upstream.Request {
     @Override
     public void route(Provider provider) {
         this.provider = provider;
+    }
+
+    @Override
+    public String runId() {
+        return runId;
+    }
+
+    @Override
+    public void runId(String runId) {
+        this.runId = runId;
     }
 
     @Override

@@ -107,9 +107,25 @@ public interface GatewayConfig {
     @WithDefault("10")
     int invalidKeysPerMinute();
 
-    /** Request headers forwarded to providers (besides content-type and accept). */
-    @WithDefault("anthropic-version,anthropic-beta,openai-organization,openai-project,openai-beta,user-agent")
+    /**
+     * Request headers forwarded to providers (besides content-type and accept); a name ending in
+     * {@code *} forwards every header it begins. The defaults are what the providers act on
+     * (versions, betas, organization and project) and what they log about the client (user agent,
+     * Claude Code's app and session, the SDKs' {@code x-stainless-*}, OpenAI's client request id);
+     * docs/claude-code.md says why each one.
+     */
+    @WithDefault("anthropic-version,anthropic-beta,openai-organization,openai-project,openai-beta,user-agent,x-app,"
+            + "x-claude-code-session-id,x-client-request-id,x-stainless-*")
     List<String> forwardHeaders();
+
+    /**
+     * Query parameters forwarded to providers; any other is dropped and counted
+     * ({@code tally_gateway_query_params_dropped_total}). {@code beta}: the Anthropic SDKs' beta
+     * namespace and Claude Code call {@code /v1/messages?beta=true}; {@code api-version}: Azure
+     * OpenAI's required version.
+     */
+    @WithDefault("beta,api-version")
+    List<String> forwardQueryParams();
 
     /** Keep-alive connections per provider host. */
     @WithDefault("256")

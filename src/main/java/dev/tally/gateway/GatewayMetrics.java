@@ -18,7 +18,8 @@ import dev.tally.gateway.admission.RefusalReason;
  * Prometheus metrics of the gateway: {@code tally_gateway_requests_total},
  * {@code tally_gateway_request_seconds}, {@code tally_gateway_upstream_seconds} (to the provider's
  * response head), {@code tally_gateway_tokens_total} (by kind) and
- * {@code tally_gateway_cost_nanodollars_total}, by team and model; the model is one that
+ * {@code tally_gateway_cost_nanodollars_total}, by team and model, and
+ * {@code tally_gateway_query_params_dropped_total} by API; the model is one that
  * {@link ModelNames} lets be a label. Calls refused for want of a valid key, which are not recorded
  * as usage: {@code tally_gateway_unauthenticated_total} (reason: missing, malformed, unknown; status:
  * 401, or 429 when the address was throttled). Providers' usage reports that were refused:
@@ -41,6 +42,7 @@ public class GatewayMetrics {
     private final MeterRegistry registry;
     private final Map<Key, Meters> meters = new ConcurrentHashMap<>();
     private final Map<String, Timer> upstream = new ConcurrentHashMap<>();
+    private final Map<Api, Counter> droppedParams = new ConcurrentHashMap<>();
     private final Map<String, Counter> unauthenticated = new ConcurrentHashMap<>();
     private final Map<String, Counter> invalidUsage = new ConcurrentHashMap<>();
 
@@ -67,6 +69,13 @@ public class GatewayMetrics {
         if (u.costNanos() != null) {
             add(m.cost, u.costNanos());
         }
+    }
+
+    /** Query parameters of calls to {@code api} that were not forwarded (not in the allow-list). */
+    void queryParamsDropped(Api api, int n) {
+        droppedParams.computeIfAbsent(api, a -> Counter.builder("tally.gateway.query.params.dropped")
+                .description("Query parameters not forwarded to the provider: not in tally.gateway.forward-query-params")
+                .tag("api", a.eventName).register(registry)).increment(n);
     }
 
     void upstream(String provider, long nanos) {

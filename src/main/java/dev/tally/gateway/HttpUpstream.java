@@ -46,6 +46,9 @@ class HttpUpstream implements Upstream {
     private final Ticker ticker;
     private final HttpClientOptions clientOptions;
     private final List<CharSequence> forwardHeaders;
+    /** Header name prefixes forwarded ({@code x-stainless-} from {@code x-stainless-*}), lower case. */
+    private final String[] forwardPrefixes;
+    private final QueryFilter query;
     /**
      * One upstream client per event-loop thread: its pooled connections then live on the same loop as
      * the client connections that use them, so a call never hops threads (each hop is a wake-up, which
@@ -59,15 +62,20 @@ class HttpUpstream implements Upstream {
         this.metrics = metrics;
         this.ticker = ticker;
         List<CharSequence> fwd = new ArrayList<>();
+        List<String> prefixes = new ArrayList<>();
         for (String h : config.forwardHeaders()) {
             String name = h.trim().toLowerCase(Locale.ROOT);
             if (HopByHop.always(name)) {
                 LOG.warnf("tally.gateway.forward-headers: %s is a hop-by-hop header and is never forwarded", name);
-            } else {
+            } else if (name.endsWith("*")) {
+                prefixes.add(name.substring(0, name.length() - 1));
+            } else if (!name.isEmpty()) {
                 fwd.add(HttpHeaders.createOptimized(name));
             }
         }
         this.forwardHeaders = List.copyOf(fwd);
+        this.forwardPrefixes = prefixes.toArray(String[]::new);
+        this.query = new QueryFilter(config.forwardQueryParams());
         this.clientOptions = new HttpClientOptions()
                 .setProtocolVersion(HttpVersion.HTTP_1_1)
                 .setKeepAlive(true)
@@ -103,7 +111,7 @@ class HttpUpstream implements Upstream {
                 .setHost(provider.host())
                 .setPort(provider.port())
                 .setSsl(provider.ssl())
-                .setURI(provider.upstreamPath(call.api().path));
+                .setURI(uri(call));
         o.putHeader(H_CONTENT_TYPE, APPLICATION_JSON);
         String accept = call.header(H_ACCEPT);
         o.putHeader(H_ACCEPT, accept != null ? accept : call.stream() ? TEXT_EVENT_STREAM : APPLICATION_JSON);
@@ -115,6 +123,14 @@ class HttpUpstream implements Upstream {
                 o.putHeader(h, v);
             }
         }
+        if (forwardPrefixes.length > 0) {
+            for (var h : call.headers()) {
+                if (forwardedByPrefix(h.getKey())
+                        && (connection == null || !HopByHop.names(connection, h.getKey()))) {
+                    o.addHeader(h.getKey(), h.getValue());
+                }
+            }
+        }
         if (provider.apiKey() != null) {
             if (provider.kind() == Provider.Kind.ANTHROPIC) {
                 o.putHeader(H_X_API_KEY, provider.apiKey());
@@ -123,6 +139,29 @@ class HttpUpstream implements Upstream {
             }
         }
         return o;
+    }
+
+    /** The provider's path for the call, with the client's query parameters that are forwarded. */
+    private String uri(Request call) {
+        String path = call.provider().upstreamPath(call.api().path);
+        String raw = call.query();
+        if (raw == null || raw.isEmpty()) {
+            return path;
+        }
+        QueryFilter.Result kept = query.filter(raw);
+        if (kept.dropped() > 0) {
+            metrics.queryParamsDropped(call.api(), kept.dropped());
+        }
+        return kept.query().isEmpty() ? path : path + "?" + kept.query();
+    }
+
+    private boolean forwardedByPrefix(String name) {
+        for (String p : forwardPrefixes) {
+            if (name.regionMatches(true, 0, p, 0, p.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** One call to the provider: the connection's request once the pool has one, then its response. */

@@ -25,6 +25,12 @@ interface Upstream {
 
         /** A header of the client's request, or null. */
         String header(CharSequence name);
+
+        /** Every header of the client's request (for headers forwarded by prefix). */
+        MultiMap headers();
+
+        /** The client's raw query string (after {@code ?}), or null. */
+        String query();
     }
 
     /** Gets the provider's answer, in this order: a head, chunks, then an end or a failure. */

@@ -9,6 +9,7 @@ import dev.tally.events.CloudEvent;
 import dev.tally.events.EventPublisher;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
+import dev.tally.gateway.admission.RefusalReason;
 import dev.tally.pricing.Price;
 import dev.tally.pricing.PriceService;
 
@@ -38,8 +39,8 @@ public class UsageRecorder {
      * called and priced; {@code downgradedFrom} the one the client asked for when admission changed it.
      */
     record CallFacts(String requestId, String keyId, String employeeId, String teamId, String provider, String model,
-            String downgradedFrom, Api api, boolean stream, int status, CallOutcome outcome, Usage usage,
-            long latencyNanos, Long ttftMs) {
+            String downgradedFrom, Api api, boolean stream, int status, CallOutcome outcome, RefusalReason refusal,
+            Usage usage, long latencyNanos, Long ttftMs, String runId, String client) {
     }
 
     UsageData record(CallFacts f) {
@@ -60,7 +61,7 @@ public class UsageRecorder {
                 f.api().eventName, f.stream(), f.status(), f.outcome().json,
                 billed ? u.input : 0, billed ? u.output : 0, billed ? u.cacheRead : 0, billed ? u.cacheWrite : 0,
                 billed ? u.reasoning : 0, cost, priced, u.estimated, f.latencyNanos() / 1_000_000L, f.ttftMs(),
-                f.downgradedFrom());
+                f.downgradedFrom(), f.refusal() == null ? null : f.refusal().wire, f.runId(), f.client());
         publisher.publish(Topics.USAGE, CloudEvent.of(f.requestId(), SOURCE, CloudEvent.USAGE_TYPE, f.teamId(),
                 clock.instant(), data));
         metrics.record(data, f.latencyNanos());

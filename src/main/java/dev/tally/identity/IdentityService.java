@@ -284,7 +284,7 @@ public class IdentityService {
         Set<String> models = k.allowedModels == null ? Set.of() : Set.copyOf(List.of(k.allowedModels));
         ResolvedKey resolved = new ResolvedKey(k.id, k.prefix, k.employeeId, teamId, models, k.expiresAt,
                 k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight);
-        return new KeyEntry(k.keyHash, resolved, k.revokedAt != null);
+        return new KeyEntry(k.keyHash, resolved, k.revokedAt);
     }
 
     private static List<String> allowedModels(List<String> given) {

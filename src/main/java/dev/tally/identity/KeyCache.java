@@ -106,7 +106,7 @@ public class KeyCache implements KeyLookup {
             return new Result(Status.UNKNOWN, null);
         }
         if (e.revoked()) {
-            return new Result(Status.REVOKED, e.key());
+            return new Result(Status.REVOKED, e.key(), e.revokedAt());
         }
         if (e.key().expiredAt(clock.instant())) {
             return new Result(Status.EXPIRED, e.key());
@@ -197,6 +197,7 @@ public class KeyCache implements KeyLookup {
                 (Integer) rs.getObject("requests_per_minute"),
                 (Integer) rs.getObject("tokens_per_minute"),
                 (Integer) rs.getObject("max_in_flight"));
-        return new KeyEntry(rs.getString("key_hash"), key, rs.getObject("revoked_at") != null);
+        OffsetDateTime revoked = rs.getObject("revoked_at", OffsetDateTime.class);
+        return new KeyEntry(rs.getString("key_hash"), key, revoked == null ? null : revoked.toInstant());
     }
 }

@@ -1,5 +1,6 @@
 package dev.tally.identity;
 
+import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -12,7 +13,12 @@ public interface KeyLookup {
     /** Result of a lookup; {@code revoked} and {@code expired} keep their reason for the 401 message. */
     enum Status { VALID, UNKNOWN, REVOKED, EXPIRED }
 
-    record Result(Status status, ResolvedKey key) {
+    /** {@code revokedAt} is set for a revoked key, so that the refusal can say when. */
+    record Result(Status status, ResolvedKey key, Instant revokedAt) {
+
+        public Result(Status status, ResolvedKey key) {
+            this(status, key, null);
+        }
     }
 
     /** Looks up the raw key as presented by the client ({@code tly_…}). */

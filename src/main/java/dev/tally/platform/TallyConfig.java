@@ -23,6 +23,13 @@ public interface TallyConfig {
     Optional<String> adminToken();
 
     /**
+     * Where people reach Tally's pages ({@code https://tally.example.com}), for the links Tally puts
+     * in messages (a revoked key's 401 says where to make a new one). Unset: the address the request
+     * came to, which is right unless a proxy in front rewrites the Host header.
+     */
+    Optional<String> publicUrl();
+
+    /**
      * The organisation's IANA time zone ({@code TALLY_TIMEZONE}): where a day, an ISO week, a month
      * and a quarter begin, for the rollups' days, the reports' periods and budgets. See
      * {@link dev.tally.platform.time.OrgCalendar}.

@@ -11,9 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -26,6 +24,7 @@ import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.PrFacts;
 import dev.tally.events.TokenKind;
+import dev.tally.events.UsageField;
 import dev.tally.events.UsageData;
 
 /**
@@ -46,6 +45,10 @@ public final class EventDecoder {
      */
     static final long MAX_TOKENS = 1_000_000_000L;
     static final long MAX_COST_NANOS = 10_000_000_000_000L;
+
+    static final int MAX_REFUSAL = 40;
+    private static final List<UsageField> TOKEN_FIELDS = UsageField.ALL.stream().filter(f -> f.tokenKind() != null)
+            .toList();
 
     private static final List<String> USAGE_OUTCOMES = Stream.of(CallOutcome.values()).map(o -> o.json).sorted().toList();
 
@@ -83,155 +86,81 @@ public final class EventDecoder {
         if (value == null || value.length == 0) {
             throw new InvalidEventException("empty message");
         }
-        UsageFields f = new UsageFields();
-        try (JsonParser p = json.createParser(value)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new InvalidEventException("wrong type or shape (expected a JSON object)");
-            }
-            readEnvelope(p, f);
-            if (p.nextToken() != null) {
-                throw new InvalidEventException("not JSON: trailing content after the object");
-            }
-        } catch (JsonProcessingException e) {
-            throw new InvalidEventException(clip("not JSON: " + e.getOriginalMessage()));
-        } catch (IOException e) {
-            throw new InvalidEventException(clip("not JSON: " + e.getMessage()));
-        }
+        UsageWire f = UsageWire.read(json, value);
         envelope(f.specversion, f.id, f.type, CloudEvent.USAGE_TYPE);
         if (!f.hasData) {
             throw new InvalidEventException("data: missing");
         }
-        UUID team = uuid("data.teamId", f.teamId, true);
-        subject(f.subject, team);
-        UUID employee = uuid("data.employeeId", f.employeeId, true);
-        UUID key = uuid("data.keyId", f.keyId, false);
-        String provider = text("data.provider", f.provider);
-        String model = text("data.model", f.model, UsageData.MAX_MODEL_LENGTH);
-        CallOutcome outcome = CallOutcome.fromJson(f.outcome);
+        Object[] d = f.data;
+        String outcomeText = (String) d[UsageField.OUTCOME.ordinal()];
+        CallOutcome outcome = CallOutcome.fromJson(outcomeText);
         if (outcome == null) {
-            throw new InvalidEventException("data.outcome: " + (f.outcome == null ? "missing" : "unknown value '"
-                    + clip(f.outcome) + "'") + ", expected one of " + USAGE_OUTCOMES);
+            throw new InvalidEventException("data.outcome: " + (outcomeText == null ? "missing" : "unknown value '"
+                    + clip(outcomeText) + "'") + ", expected one of " + USAGE_OUTCOMES);
         }
+        boolean rejected = outcome == CallOutcome.REJECTED;
+        Boolean priced = (Boolean) present(UsageField.PRICED, d, rejected, false);
+        UUID team = uuid(UsageField.TEAM_ID, d, rejected, priced);
+        subject(f.subject, team);
+        UUID employee = uuid(UsageField.EMPLOYEE_ID, d, rejected, priced);
+        String provider = text(UsageField.PROVIDER, d, rejected, priced);
+        String model = text(UsageField.MODEL, d, rejected, priced);
+        // refusals are counted per key (it must be there), usage per key for key budgets (absent: NO_KEY)
+        UUID key = uuid(UsageField.KEY_ID, d, rejected, priced);
+        String refusal = refusal(d, rejected, priced);
         long[] tokens = new long[TokenKind.ALL.size()];
-        for (TokenKind k : TokenKind.ALL) {
-            Long n = f.tokens[k.ordinal()];
-            tokens[k.ordinal()] = n == null && !k.required() ? 0 : tokens("data." + k.field(), n);
-        }
-        if (f.priced == null) {
-            throw new InvalidEventException("data.priced: missing");
+        for (UsageField t : TOKEN_FIELDS) {
+            Long n = (Long) present(t, d, rejected, priced);
+            tokens[t.tokenKind().ordinal()] = n == null ? 0 : tokens(UsageWire.path(t), n);
         }
         long cost = 0;
-        if (f.priced) {
-            if (f.costNanos == null) {
-                throw new InvalidEventException("data.costNanos: missing on a priced call");
+        Long costNanos = (Long) present(UsageField.COST_NANOS, d, rejected, priced);
+        if (priced) {
+            if (costNanos < 0) {
+                throw new InvalidEventException("data.costNanos: negative (" + costNanos + ")");
             }
-            if (f.costNanos < 0) {
-                throw new InvalidEventException("data.costNanos: negative (" + f.costNanos + ")");
-            }
-            if (f.costNanos > MAX_COST_NANOS) {
-                throw new InvalidEventException("data.costNanos: " + f.costNanos + " exceeds the per-call cap "
+            if (costNanos > MAX_COST_NANOS) {
+                throw new InvalidEventException("data.costNanos: " + costNanos + " exceeds the per-call cap "
                         + MAX_COST_NANOS);
             }
-            cost = f.costNanos;
+            cost = costNanos;
         }
         Instant time = f.time != null ? instant("time", f.time) : fallbackTime;
         if (time == null) {
             throw new InvalidEventException("time: missing");
         }
         return new UsageEvent(f.id, time, team, employee, key == null ? UsageEvent.NO_KEY : key, provider, model, outcome,
-                tokens, f.priced, cost);
+                tokens, priced, cost, refusal);
     }
 
-    /** The fields of a usage event the rollups read; everything else is skipped unparsed. */
-    private static final class UsageFields {
-        String specversion, id, type, subject, time;
-        boolean hasData;
-        String teamId, employeeId, keyId, provider, model, outcome;
-        final Long[] tokens = new Long[TokenKind.ALL.size()];
-        Long costNanos;
-        Boolean priced;
-    }
-
-    private static void readEnvelope(JsonParser p, UsageFields f) throws IOException, InvalidEventException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken t = p.nextToken();
-            switch (name) {
-                case "specversion" -> f.specversion = string(p, t, name);
-                case "id" -> f.id = string(p, t, name);
-                case "type" -> f.type = string(p, t, name);
-                case "subject" -> f.subject = string(p, t, name);
-                case "time" -> f.time = string(p, t, name);
-                case "data" -> {
-                    if (t == JsonToken.VALUE_NULL) {
-                        break;
-                    }
-                    if (t != JsonToken.START_OBJECT) {
-                        throw new InvalidEventException("data: wrong type or shape (expected an object)");
-                    }
-                    f.hasData = true;
-                    readData(p, f);
-                }
-                default -> p.skipChildren();
-            }
+    /**
+     * The field's value, or null when it is absent and {@link UsageField#required} allows that; the
+     * schema, not this class, says what each call must carry.
+     */
+    private static Object present(UsageField field, Object[] d, boolean rejected, boolean priced)
+            throws InvalidEventException {
+        Object v = d[field.ordinal()];
+        if (v == null && field.required(rejected, priced)) {
+            throw new InvalidEventException(UsageWire.path(field) + ": missing" + switch (field.need()) {
+                case IF_PRICED -> " on a priced call";
+                case IF_REJECTED -> " on a rejected call";
+                default -> "";
+            });
         }
+        return v;
     }
 
-    private static void readData(JsonParser p, UsageFields f) throws IOException, InvalidEventException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String name = p.currentName();
-            JsonToken t = p.nextToken();
-            TokenKind kind = TokenKind.byField(name);
-            if (kind != null) {
-                f.tokens[kind.ordinal()] = integer(p, t, "data." + name);
-                continue;
-            }
-            switch (name) {
-                case "teamId" -> f.teamId = string(p, t, "data.teamId");
-                case "employeeId" -> f.employeeId = string(p, t, "data.employeeId");
-                case "keyId" -> f.keyId = string(p, t, "data.keyId");
-                case "provider" -> f.provider = string(p, t, "data.provider");
-                case "model" -> f.model = string(p, t, "data.model");
-                case "outcome" -> f.outcome = string(p, t, "data.outcome");
-                case "costNanos" -> f.costNanos = integer(p, t, "data.costNanos");
-                case "priced" -> {
-                    if (t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE) {
-                        f.priced = t == JsonToken.VALUE_TRUE;
-                    } else if (t != JsonToken.VALUE_NULL) {
-                        throw wrongType("data.priced", "a boolean", t);
-                    }
-                }
-                default -> p.skipChildren();
-            }
-        }
-    }
-
-    private static String string(JsonParser p, JsonToken t, String field) throws IOException, InvalidEventException {
-        if (t == JsonToken.VALUE_STRING) {
-            return p.getText();
-        }
-        if (t == JsonToken.VALUE_NULL) {
+    /** A refusal reason as the gateway names it: lower case and underscores (a newer gateway's too). */
+    private static String refusal(Object[] d, boolean rejected, boolean priced) throws InvalidEventException {
+        String r = (String) present(UsageField.REFUSAL, d, rejected, priced);
+        if (r == null) {
             return null;
         }
-        throw wrongType(field, "a string", t);
-    }
-
-    private static Long integer(JsonParser p, JsonToken t, String field) throws IOException, InvalidEventException {
-        if (t == JsonToken.VALUE_NUMBER_INT) {
-            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                throw new InvalidEventException(field + ": out of range");
-            }
-            return p.getLongValue();
+        if (r.isEmpty() || r.length() > MAX_REFUSAL || !r.chars().allMatch(c -> c >= 'a' && c <= 'z' || c == '_')) {
+            throw new InvalidEventException("data.refusal: not a refusal reason (1 to " + MAX_REFUSAL
+                    + " of a-z and _): \"" + clip(r) + "\"");
         }
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        throw wrongType(field, "an integer", t);
-    }
-
-    private static InvalidEventException wrongType(String field, String expected, JsonToken got) {
-        return new InvalidEventException(field + ": wrong type or shape (expected " + expected + ", got "
-                + (got == null ? "nothing" : got.asString() != null ? got.asString() : got.name()) + ")");
+        return r;
     }
 
     private static Instant instant(String field, String s) throws InvalidEventException {
@@ -342,6 +271,19 @@ public final class EventDecoder {
         } catch (IllegalArgumentException e) {
             throw new InvalidEventException(field + ": not a UUID: \"" + clip(value) + "\"");
         }
+    }
+
+    private static UUID uuid(UsageField field, Object[] d, boolean rejected, boolean priced)
+            throws InvalidEventException {
+        return uuid(UsageWire.path(field), (String) present(field, d, rejected, priced), false);
+    }
+
+    private static String text(UsageField field, Object[] d, boolean rejected, boolean priced)
+            throws InvalidEventException {
+        String v = (String) present(field, d, rejected, priced);
+        // model names come from clients: bounded tighter than other text (they become labels)
+        return v == null ? null
+                : text(UsageWire.path(field), v, field == UsageField.MODEL ? UsageData.MAX_MODEL_LENGTH : MAX_TEXT);
     }
 
     private static String text(String field, String value) throws InvalidEventException {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
@@ -30,12 +31,16 @@ import dev.tally.rollup.RollupTable.Column;
  *   usage_key_day       day × key × employee                        key and employee budgets
  *   usage_key_month     month × key × employee                      key and employee budgets over months
  *   usage_hourly        local hour × key × employee × team          spike detection (budgets)
+ *   refusal_team_day    day × team × key × reason                   calls the gateway refused
  *   outcome_team_day    day × team × kind × ai × severity           outcomes and their ROI value
  *   outcome_team_month  month × team × kind × ai × severity
  *   outcome_org_day     day × kind × ai × severity (org)
  * </pre>
  *
- * Days and months are the organisation's ({@link OrgCalendar}). A new breakdown (by workload, say)
+ * A call the gateway refused ({@link UsageEvent#refused()}) is not usage: it has no tokens, no cost,
+ * often no model or provider, and its person did not use AI. It goes to {@code refusal_team_day}
+ * only, so that a revoked key hammered in a loop shows there, by reason, and not as requests or
+ * adoption. Days and months are the organisation's ({@link OrgCalendar}). A new breakdown (by workload, say)
  * is one more table here plus its migration. The org-wide tables are written last: two consumers
  * share their rows, and holding their locks only until the commit keeps them from queueing longer.
  */
@@ -55,6 +60,7 @@ final class Rollups {
     private final List<RollupTable<Map.Entry<Detail, UsageSums>>> perTeamUsage;
     private final RollupTable<Map.Entry<Detail, UsageSums>> modelDay;
     private final List<RollupTable<UsageEvent>> perKey;
+    private final RollupTable<UsageEvent> refusals;
     private final List<RollupTable<OutcomeEvent>> perTeamOutcomes;
     private final RollupTable<OutcomeEvent> outcomeOrgDay;
 
@@ -89,6 +95,12 @@ final class Rollups {
                         e -> calendar.date(e.time()).withDayOfMonth(1)), keyId, employeeId), spend),
                 new RollupTable<>("usage_hourly", List.of(col("hour", "timestamptz", e -> calendar.hour(e.time())),
                         keyId, employeeId, col("team_id", "uuid", UsageEvent::teamId)), spend));
+        refusals = new RollupTable<UsageEvent>("refusal_team_day",
+                List.of(Rollups.<UsageEvent>col("day", "date", e -> calendar.date(e.time())),
+                        Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
+                        Rollups.<UsageEvent>col("key_id", "uuid", UsageEvent::keyId),
+                        Rollups.<UsageEvent>col("reason", "text", UsageEvent::refusal)),
+                List.of(Rollups.<UsageEvent>col("requests", "int8", e -> 1L)));
         Column<OutcomeEvent> kind = col("kind", "text", OutcomeEvent::kind);
         Column<OutcomeEvent> ai = col("ai_assisted", "bool", OutcomeEvent::aiAssisted);
         Column<OutcomeEvent> severity = col("severity", "text",
@@ -107,9 +119,16 @@ final class Rollups {
     }
 
     /** Writes the counted events into every rollup table. */
-    void write(Connection c, Collection<UsageEvent> usage, Collection<OutcomeEvent> outcomes) throws SQLException {
+    void write(Connection c, Collection<UsageEvent> events, Collection<OutcomeEvent> outcomes) throws SQLException {
         Map<Detail, UsageSums> detail = new TreeMap<>(Detail.ORDER);
-        for (UsageEvent e : usage) {
+        List<UsageEvent> usage = new ArrayList<>(events.size());
+        List<UsageEvent> refused = new ArrayList<>();
+        for (UsageEvent e : events) {
+            if (e.refused()) {
+                refused.add(e);
+                continue;
+            }
+            usage.add(e);
             detail.computeIfAbsent(new Detail(calendar.date(e.time()), e.teamId(), e.employeeId(), e.provider(),
                     e.model()), k -> new UsageSums()).add(e);
         }
@@ -119,6 +138,7 @@ final class Rollups {
         for (RollupTable<UsageEvent> t : perKey) {
             t.write(c, usage);
         }
+        refusals.write(c, refused);
         for (RollupTable<OutcomeEvent> t : perTeamOutcomes) {
             t.write(c, outcomes);
         }

@@ -8,10 +8,13 @@ import dev.tally.events.CallOutcome;
 import dev.tally.events.TokenKind;
 
 /**
- * A validated usage event, reduced to what the rollups need.
+ * A validated usage event, reduced to what the rollups need. A call the gateway refused
+ * ({@link CallOutcome#REJECTED}) is counted apart, per key and reason ({@code refusal_team_day}):
+ * it may have no employee, provider or model, and it is not usage.
  *
- * @param keyId  the gateway key, or {@link #NO_KEY} for a call refused before its key was known
- * @param tokens one count per {@link TokenKind}, by ordinal
+ * @param keyId   the gateway key, or {@link #NO_KEY} for a call refused before its key was known
+ * @param tokens  one count per {@link TokenKind}, by ordinal
+ * @param refusal why the gateway refused the call ({@code revoked}, …); null for any other call
  */
 public record UsageEvent(
         String id,
@@ -24,7 +27,19 @@ public record UsageEvent(
         CallOutcome outcome,
         long[] tokens,
         boolean priced,
-        long costNanos) {
+        long costNanos,
+        String refusal) {
+
+    /** A call that was not refused. */
+    public UsageEvent(String id, Instant time, UUID teamId, UUID employeeId, UUID keyId, String provider,
+            String model, CallOutcome outcome, long[] tokens, boolean priced, long costNanos) {
+        this(id, time, teamId, employeeId, keyId, provider, model, outcome, tokens, priced, costNanos, null);
+    }
+
+    /** Whether the gateway refused the call: counted apart, not as usage. */
+    public boolean refused() {
+        return outcome == CallOutcome.REJECTED;
+    }
 
     /** The key of a call without one (refused before its key was known): rollups keyed by key file it here. */
     public static final UUID NO_KEY = new UUID(0, 0);

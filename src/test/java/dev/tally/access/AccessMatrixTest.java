@@ -70,7 +70,8 @@ class AccessMatrixTest {
     void anonymousCallersGet401OnTheApiAndChartsAndTheSignInPageForPages() {
         for (String path : List.of("/api/reports/org", "/api/reports/teams", "/api/reports/teams/" + teamA,
                 "/api/reports/teams/" + teamA + "?format=csv&table=employees", "/api/reports/models",
-                "/api/reports/reviewers", "/api/reports/reviewers?format=csv", "/api/admin/keys", "/api/me",
+                "/api/reports/reviewers", "/api/reports/reviewers?format=csv", "/api/reports/refusals",
+                "/api/reports/refusals?teamId=" + teamA, "/api/admin/keys", "/api/me",
                 "/charts/org/spend-vs-value.png", "/charts/team/spend-by-model.png?team=" + teamA)) {
             given().get(path).then().statusCode(401).contentType("application/problem+json");
         }
@@ -114,6 +115,10 @@ class AccessMatrixTest {
         // another team's detail: refused, JSON and every CSV table
         Access.teamLead(teamA).get("/api/reports/teams/" + teamB + DAY).then().statusCode(403)
                 .contentType("application/problem+json");
+        // refused calls name keys and people: the own team's only, not another's nor every team's
+        Access.teamLead(teamA).get("/api/reports/refusals" + DAY + "&teamId=" + teamA).then().statusCode(200);
+        Access.teamLead(teamA).get("/api/reports/refusals" + DAY + "&teamId=" + teamB).then().statusCode(403);
+        Access.teamLead(teamA).get("/api/reports/refusals" + DAY).then().statusCode(403);
         for (String table : List.of("employees", "kpis", "daily", "models", "merged_prs")) {
             Access.teamLead(teamA).get("/api/reports/teams/" + teamB + DAY + "&format=csv&table=" + table).then()
                     .statusCode(403);
@@ -214,7 +219,9 @@ class AccessMatrixTest {
                 "/api/reports/teams/" + team + DAY + "&format=csv&table=employees",
                 "/api/reports/teams/" + team + DAY + "&format=csv&table=kpis", "/api/reports/models" + DAY,
                 "/api/reports/models" + DAY + "&format=csv", "/api/reports/reviewers" + DAY,
-                "/api/reports/reviewers" + DAY + "&format=csv", "/api/reports/operations");
+                "/api/reports/reviewers" + DAY + "&format=csv", "/api/reports/refusals" + DAY + "&teamId=" + team,
+                "/api/reports/refusals" + DAY + "&teamId=" + team + "&format=csv", "/api/reports/budgets",
+                "/api/reports/operations");
     }
 
     private static String team(String name) {

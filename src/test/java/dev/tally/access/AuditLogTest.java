@@ -22,6 +22,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
+import dev.tally.gateway.Admin;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.platform.TallyServices;
 
@@ -106,6 +107,39 @@ class AuditLogTest {
         assertThat(entry(log, "import.upload", "employees-csv")).isNotNull();
         Map<String, Object> sarif = entry(log, "import.upload", "sarif:audit-" + suffix + "/app");
         assertThat((String) sarif.get("actor")).startsWith("token:");
+    }
+
+    @Test
+    void budgetsAlertChannelsAndKeyResumesAreRecordedWithoutChannelSecrets() {
+        Admin.Key key = Admin.newKey();
+        String channel = Access.admin().contentType(ContentType.JSON)
+                .body(Map.of("type", "webhook", "name", "Audited hook", "url", "http://127.0.0.1:9/hook"))
+                .post("/api/admin/alert-channels").then().statusCode(201).extract().path("id");
+        String budget = Access.admin().contentType(ContentType.JSON)
+                .body(Map.of("name", "Audited budget", "scope", "team", "scopeId", key.teamId(), "period", "month",
+                        "amountUsd", "100", "mode", "alert", "channelIds", List.of(channel)))
+                .post("/api/admin/budgets").then().statusCode(201).extract().path("id");
+        Access.admin().contentType(ContentType.JSON)
+                .body(Map.of("name", "Audited budget", "scope", "team", "scopeId", key.teamId(), "period", "month",
+                        "amountUsd", "250", "mode", "block", "channelIds", List.of(channel)))
+                .put("/api/admin/budgets/" + budget).then().statusCode(200);
+        Access.admin().delete("/api/admin/budgets/" + budget).then().statusCode(204);
+        Access.admin().post("/api/admin/keys/" + key.keyId() + "/resume").then().statusCode(204);
+        Access.admin().delete("/api/admin/alert-channels/" + channel).then().statusCode(204);
+
+        JsonPath log = Access.admin().get("/api/admin/audit?limit=500").then().statusCode(200).extract().jsonPath();
+        assertThat(entry(log, "budget.create", budget).get("after").toString()).contains("Audited budget");
+        Map<String, Object> update = entry(log, "budget.update", budget);
+        assertThat(((Map<?, ?>) update.get("before")).get("mode")).isEqualTo("alert");
+        assertThat(((Map<?, ?>) update.get("after")).get("mode")).isEqualTo("block");
+        assertThat(entry(log, "budget.delete", budget).get("before").toString()).contains("Audited budget");
+        assertThat(entry(log, "key.resume", key.keyId()).get("actor")).isEqualTo("admin-token");
+        Map<String, Object> created = entry(log, "alert_channel.create", channel);
+        assertThat(((Map<?, ?>) created.get("after")).get("hasSecret")).isEqualTo(true);
+        assertThat(((Map<?, ?>) created.get("after")).containsKey("secret")).as("the generated secret is not logged")
+                .isFalse();
+        assertThat(created.get("after").toString()).doesNotContain("127.0.0.1:9/hook");
+        assertThat(entry(log, "alert_channel.delete", channel)).isNotNull();
     }
 
     @Test

@@ -15,9 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoSuchElementException;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.quarkus.test.common.WithTestResource;
@@ -114,8 +116,27 @@ class LocalSignInBrowserTest {
         WebElement page = d.findElement(By.tagName("html"));
         d.findElement(button).click();
         WebDriverWait wait = new WebDriverWait(d, Duration.ofSeconds(60));
-        wait.until(ExpectedConditions.stalenessOf(page));
+        wait.until(x -> gone(page));
         wait.until(x -> "complete".equals(((JavascriptExecutor) x).executeScript("return document.readyState")));
+    }
+
+    /**
+     * Whether the element's page was replaced. Selenium's stalenessOf expects a stale-element error;
+     * chromedriver on a busy machine may instead answer "Node with given id does not belong to the
+     * document" for a node of the page it has just left, which means the same.
+     */
+    static boolean gone(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (StaleElementReferenceException | NoSuchElementException e) {
+            return true;
+        } catch (WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     private static String newLeader() {

@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tally.access.Access;
 import dev.tally.gateway.Admin;
 import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
@@ -35,6 +36,28 @@ class BudgetAdminTest {
             m.put((String) more[i], more[i + 1]);
         }
         return m;
+    }
+
+    @Test
+    void aTeamLeadReadsTheBudgetsOfTheirOwnTeamsOnly() {
+        Admin.Key mine = Admin.newKey();
+        Admin.Key other = Admin.newKey();
+        String own = post(teamBudget(mine.teamId(), "name", "Lead's team")).statusCode(201).extract().path("id");
+        String theirs = post(teamBudget(other.teamId(), "name", "Other team")).statusCode(201).extract().path("id");
+        String org = post(Map.of("name", "Whole org " + UUID.randomUUID(), "scope", "org", "period", "month",
+                "amountUsd", "1000", "mode", "alert")).statusCode(201).extract().path("id");
+
+        List<String> seen = Access.teamLead(mine.teamId()).get("/api/reports/budgets").then().statusCode(200)
+                .extract().jsonPath().getList("budgets.budgetId", String.class);
+        assertThat(seen).contains(own).doesNotContain(theirs, org);
+        assertThat(Access.leader().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath()
+                .getList("budgets.budgetId", String.class)).contains(own, theirs, org);
+        String csv = Access.teamLead(mine.teamId()).get("/api/reports/budgets?format=csv").then().statusCode(200)
+                .extract().asString();
+        assertThat(csv).contains(own).doesNotContain(theirs).doesNotContain(org);
+        Access.employee("nobody-" + UUID.randomUUID() + "@example.test").get("/api/reports/budgets").then()
+                .statusCode(403);
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/budgets/" + org).then().statusCode(204);
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tally.access.Access;
+import dev.tally.access.MovableClock;
+import dev.tally.alert.channel.Receiver;
 import dev.tally.budget.alert.AlertEvaluator;
 import dev.tally.budget.enforce.BudgetEnforcement;
 import dev.tally.events.EventPublisher;
@@ -55,9 +58,13 @@ class BudgetEnforcementTest {
 
     static UsageEvents usage;
     static UsageEvents alerts;
+    static Receiver receiver;
 
     @Inject
     BudgetEnforcement enforcement;
+
+    @Inject
+    MovableClock clock;
 
     @Inject
     AlertEvaluator evaluator;
@@ -80,15 +87,17 @@ class BudgetEnforcementTest {
     ObjectMapper json;
 
     @BeforeAll
-    static void consumers() {
+    static void consumers() throws Exception {
         usage = new UsageEvents();
         alerts = new UsageEvents(Topics.ALERTS);
+        receiver = new Receiver();
     }
 
     @AfterAll
     static void close() {
         usage.close();
         alerts.close();
+        receiver.close();
     }
 
     static String createBudget(Map<String, Object> body) {
@@ -125,7 +134,13 @@ class BudgetEnforcementTest {
     @Test
     void blockBudgetAlertsOnceAtEachThresholdThenRefusesInBothFormatsWithTheEventsExactSum() throws Exception {
         Admin.Key key = Admin.newKey();
-        String channel = Admin.newChannel();
+        // a real webhook receiver: the chain runs budget -> alert on Kafka -> signed delivery
+        String hookPath = "/budget-hook/" + UUID.randomUUID();
+        String secret = "budget-hook-secret-" + UUID.randomUUID();
+        String channel = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("type", "webhook", "name", "budget hook " + UUID.randomUUID(), "url", receiver.url(hookPath),
+                        "secret", secret))
+                .post("/api/admin/alert-channels").then().statusCode(201).extract().path("id");
         String budgetId = createBudget(Map.of("name", "Team block " + key.teamId().substring(0, 8), "scope", "team",
                 "scopeId", key.teamId(), "period", "month", "amountUsd", "0.0005", "mode", "block",
                 "channelIds", List.of(channel)));
@@ -196,6 +211,17 @@ class BudgetEnforcementTest {
         assertThat(fifty.path("data").path("scopeName").asText()).startsWith("gw-team-");
         assertThat(fifty.path("data").path("link").asText()).isEqualTo("/teams/" + key.teamId());
         assertThat(fifty.path("data").path("limitNanos").asLong()).isEqualTo(500_000L);
+
+        // and the receiver got each of the four once, signed with the channel's secret
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests(hookPath).size() >= 4);
+        List<String> delivered = new ArrayList<>();
+        for (Receiver.Request req : receiver.requests(hookPath)) {
+            assertThat(req.header("X-Tally-Signature-256")).isEqualTo(Receiver.signature(secret, req.body()));
+            JsonNode data = json.readTree(req.body()).path("data");
+            assertThat(data.path("budgetId").asText()).isEqualTo(budgetId);
+            delivered.add(data.path("kind").asText() + ":" + data.path("threshold").asText());
+        }
+        assertThat(delivered).containsExactlyInAnyOrder("threshold:50", "threshold:80", "threshold:100", "blocked:100");
     }
 
     @Test
@@ -229,6 +255,28 @@ class BudgetEnforcementTest {
     }
 
     @Test
+    void downgradeWorksInTheOpenAiFormatTooStreamingOrNot() throws Exception {
+        Admin.Key key = Admin.newKey();
+        Map<String, Object> body = new HashMap<>(Map.of("name", "Advisor OpenAI " + key.teamId().substring(0, 8),
+                "scope", "team", "scopeId", key.teamId(), "period", "day", "amountUsd", "0", "mode", "downgrade"));
+        body.put("downgrade", Map.of("models", Map.of("gpt-4o", "gpt-4o-mini")));
+        createBudget(body);
+        enforcement.refresh();
+        // a $0 budget is past its point at once: gpt-4o goes to gpt-4o-mini, plain and streamed
+        for (boolean stream : List.of(false, true)) {
+            Response r = openAi(key, "gpt-4o", stream);
+            assertThat(r.statusCode()).as("stream=%s", stream).isEqualTo(200);
+            assertThat(r.header("x-tally-downgraded-from")).as("stream=%s", stream).isEqualTo("gpt-4o");
+            JsonNode d = usage.await(r.header("x-request-id")).path("data");
+            assertThat(d.path("model").asText()).isEqualTo("gpt-4o-mini");
+            assertThat(d.path("downgradedFrom").asText()).isEqualTo("gpt-4o");
+            assertThat(d.path("stream").asBoolean()).isEqualTo(stream);
+        }
+        // a model the rule does not name is not touched
+        assertThat(openAi(key, "gpt-4o-mini", false).header("x-tally-downgraded-from")).isNull();
+    }
+
+    @Test
     void aSpikeAlertsOnceAndPausesTheKeyUntilAnAdminResumesIt() throws Exception {
         Admin.Key key = Admin.newKey();
         Map<String, Object> body = new HashMap<>(Map.of("name", "Night loop " + key.keyId().substring(0, 8), "scope",
@@ -256,6 +304,35 @@ class BudgetEnforcementTest {
                 .statusCode(204);
         enforcement.refresh();
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBlockedBudgetLetsCallsThroughAgainWhenItsPeriodResets() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // less than one call: the first call of a day passes, the ones after it are refused
+        String budgetId = createBudget(Map.of("name", "Daily cap " + key.keyId().substring(0, 8), "scope", "key",
+                "scopeId", key.keyId(), "period", "day", "amountUsd", "0.0002", "mode", "block"));
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            enforcement.refresh();
+            assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+        });
+        String before = (String) budgetReport(budgetId).get("periodStart");
+        try {
+            // the next local day (UTC in tests): a new period, a new counter, nothing spent in it
+            clock.advance(Duration.ofDays(1));
+            enforcement.refresh();
+            Map<String, Object> row = budgetReport(budgetId);
+            assertThat(OffsetDateTime.parse((String) row.get("periodStart")))
+                    .isEqualTo(OffsetDateTime.parse(before).plusDays(1));
+            assertThat(((Number) row.get("spentNanos")).longValue()).isZero();
+            assertThat(row.get("state")).isEqualTo("ok");
+            assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        } finally {
+            clock.reset();
+            enforcement.refresh();
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.tally.gateway;
 import static io.restassured.RestAssured.given;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ public final class Admin {
     private Admin() {
     }
 
+    /** A key for a new person in a new team. */
     public static Key newKey(Map<String, Object> keyOptions) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String teamId = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
@@ -31,6 +33,15 @@ public final class Admin {
         String employeeId = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
                 .body(Map.of("email", "gw-" + suffix + "@example.com", "name", "Gateway Tester", "teamId", teamId))
                 .post("/api/admin/employees").then().statusCode(201).extract().path("id");
+        return anotherKey(teamId, employeeId, keyOptions);
+    }
+
+    /** One more key for the same person. */
+    public static Key anotherKey(Key of, Map<String, Object> keyOptions) {
+        return anotherKey(of.teamId(), of.employeeId(), keyOptions);
+    }
+
+    private static Key anotherKey(String teamId, String employeeId, Map<String, Object> keyOptions) {
         Map<String, Object> body = new HashMap<>(keyOptions);
         body.put("employeeId", employeeId);
         var created = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
@@ -55,6 +66,19 @@ public final class Admin {
 
     public static Key newKeyForModels(List<String> models) {
         return newKey(Map.of("allowedModels", models));
+    }
+
+    /** When the key was revoked, as the admin API lists it. */
+    public static Instant revokedAt(String keyId) {
+        return Instant.parse(given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/keys/" + keyId)
+                .then().statusCode(200).extract().path("revokedAt"));
+    }
+
+    /** Revokes the key and waits until the gateway refuses it. */
+    public static void revokeAndWait(Key key) {
+        revoke(key.keyId());
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given()
+                .header("Authorization", "Bearer " + key.key()).get("/v1/models").statusCode() == 401);
     }
 
     public static void revoke(String keyId) {

@@ -60,9 +60,9 @@ class AdmissionOrderTest {
     }
 
     @Test
-    void theChainsRunKeyHeadersSizeRateInFlightBeforeTheBodyAndModelTokensRouteAfterIt() {
-        assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS))
-                .containsExactly("KeyCheck", "HeaderCountCheck", "BodySizeCheck", "RateLimitCheck", "InFlightCheck");
+    void theChainsRunKeyHeadersRunSizeRateInFlightBeforeTheBodyAndModelTokensRouteAfterIt() {
+        assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS)).containsExactly("KeyCheck",
+                "HeaderCountCheck", "RunIdCheck", "BodySizeCheck", "RateLimitCheck", "InFlightCheck");
         // ProbeCheck is a test's check at order 500: checks added as beans take their place in the chain
         assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.MESSAGES))
                 .containsExactly("ModelAllowedCheck", "TokenReservationCheck", "BudgetCheck", "ProbeCheck", "RouteCheck");
@@ -87,7 +87,7 @@ class AdmissionOrderTest {
     @Test
     void anAnnouncedBodyOverTheLimitIsRefusedBeforeItArrives() throws Exception {
         Admin.Key key = Admin.newKey();
-        // the fake provider's gateway allows 64K
+        // the fake provider's gateway allows 1M
         String head = assertRefusedBeforeTheBody(key.key(), 10_000_000, 413, true);
         assertThat(RawHttp.header(head, "connection")).isEqualToIgnoringCase("close");
     }

@@ -1,5 +1,6 @@
 package dev.tally.gateway;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,6 +13,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import dev.tally.platform.Ports;
@@ -30,8 +32,8 @@ import dev.tally.platform.Ports;
  */
 public class FakeProvider implements QuarkusTestResourceLifecycleManager {
 
-    /** One request as the fake received it. */
-    public record Seen(String path, MultiMap headers, JsonObject body) {
+    /** One request as the fake received it ({@code query}: the raw query string, or null). */
+    public record Seen(String path, String query, MultiMap headers, JsonObject body) {
     }
 
     public static final String OPENAI_SECRET = "sk-upstream-openai-secret";
@@ -41,6 +43,11 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     /** Upstream connections the gateway closed while a response was still streaming. */
     public static final AtomicInteger CANCELLED = new AtomicInteger();
     public static final Map<String, Seen> BY_MARKER = new ConcurrentHashMap<>();
+    /** Requests by Claude Code's session id (the X-Claude-Code-Session-Id Tally forwards), in order. */
+    public static final Map<String, List<Seen>> BY_SESSION = new ConcurrentHashMap<>();
+    /** What the tool loop's Bash call runs; the model's answer quotes what came back. */
+    public static final String TOOL_LOOP_PROMPT = "TALLY_TOOL_LOOP: run the marker command";
+    public static final String TOOL_LOOP_COMMAND = "echo tally-tool-loop";
     /** Request heads received, counted before the body arrives: what the gateway sent at all. */
     public static final AtomicInteger REQUESTS = new AtomicInteger();
 
@@ -81,7 +88,8 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 Map.entry("tally.gateway.extra-routes", "dead-*=dead"),
                 Map.entry("tally.gateway.first-byte-timeout", "1500ms"),
                 Map.entry("tally.gateway.between-chunks-timeout", "1500ms"),
-                Map.entry("tally.gateway.max-body-size", "64K"),
+                // Claude Code's requests (system prompt and tool definitions) are over 64 KB
+                Map.entry("tally.gateway.max-body-size", "1M"),
                 // every test calls from 127.0.0.1: the throttle of calls without a key (tested with its
                 // own limits in HostileInputTest) must not turn one test's 401 into another's 429
                 Map.entry("tally.gateway.invalid-key-burst", "100000"));
@@ -98,12 +106,16 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         REQUESTS.incrementAndGet();
         req.body().onSuccess(buf -> {
             JsonObject body = buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
+            Seen seen = new Seen(req.path(), req.query(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
             if (recording) {
-                Seen seen = new Seen(req.path(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
                 SEEN.add(seen);
                 String marker = body.getString("user", body.getJsonObject("metadata", new JsonObject()).getString("user_id"));
                 if (marker != null) {
                     BY_MARKER.put(marker, seen);
+                }
+                String session = req.getHeader("x-claude-code-session-id");
+                if (session != null) {
+                    BY_SESSION.computeIfAbsent(session, k -> new CopyOnWriteArrayList<>()).add(seen);
                 }
             }
             String model = body.getString("model", "");
@@ -182,7 +194,9 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 case "/v1/messages" -> {
                     resp.putHeader("request-id", "req_upstream_anthropic")
                             .putHeader("anthropic-ratelimit-requests-remaining", "49");
-                    if (stream) {
+                    if (stream && toolLoopStep(body) != null) {
+                        anthropicToolLoop(req, model, toolLoopStep(body));
+                    } else if (stream) {
                         anthropicStream(req, model);
                     } else {
                         resp.putHeader("content-type", "application/json").end(ANTHROPIC_JSON.replace("MODEL", model));
@@ -279,6 +293,68 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         resp.write("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
         resp.write("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
                 + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":400}}\n\n");
+        resp.end("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
+    }
+
+    /**
+     * In a tool loop (the prompt holds {@link #TOOL_LOOP_PROMPT} and the request offers a Bash tool):
+     * "call" when the model should call the tool, or the tool's output once its result came back.
+     * Null for any other request.
+     */
+    static String toolLoopStep(JsonObject body) {
+        var messages = body.getJsonArray("messages", new JsonArray());
+        var tools = body.getJsonArray("tools", new JsonArray());
+        boolean bash = tools.stream().anyMatch(t -> t instanceof JsonObject o && "Bash".equals(o.getString("name")));
+        if (!bash || messages.isEmpty() || !messages.encode().contains(TOOL_LOOP_PROMPT)) {
+            return null;
+        }
+        Object content = messages.getJsonObject(messages.size() - 1).getValue("content");
+        if (content instanceof JsonArray blocks) {
+            for (Object b : blocks) {
+                if (b instanceof JsonObject block && "tool_result".equals(block.getString("type"))) {
+                    Object out = block.getValue("content");
+                    return out instanceof String text ? text : String.valueOf(out);
+                }
+            }
+        }
+        return "call";
+    }
+
+    /**
+     * The two answers of a tool loop as Anthropic streams them: a {@code tool_use} block whose input
+     * arrives as {@code input_json_delta} fragments (stop reason {@code tool_use}), then, once the
+     * tool's result is sent back, a text answer quoting its first line (stop reason {@code end_turn}).
+     */
+    private void anthropicToolLoop(HttpServerRequest req, String model, String step) {
+        var resp = req.response();
+        resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
+        boolean call = step.equals("call");
+        resp.write("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01ToolLoop"
+                + (call ? "Call" : "Done") + "\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\""
+                + model + "\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":"
+                + (call ? 120 : 180) + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1,"
+                + "\"service_tier\":\"standard\"}}}\n\n");
+        if (call) {
+            resp.write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                    + "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01TallyToolLoop\",\"name\":\"Bash\",\"input\":{}}}\n\n");
+            resp.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"command\\\": \\\"" + TOOL_LOOP_COMMAND
+                    + "\\\", \"}}\n\n");
+            resp.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                    + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"description\\\": \\\"Print the marker\\\"}\"}}\n\n");
+            resp.write("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+            resp.write("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\","
+                    + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":30}}\n\n");
+        } else {
+            String said = "The command printed " + step.lines().findFirst().orElse("").trim();
+            resp.write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                    + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+            resp.write("event: content_block_delta\ndata: " + new JsonObject().put("type", "content_block_delta").put("index", 0)
+                    .put("delta", new JsonObject().put("type", "text_delta").put("text", said)).encode() + "\n\n");
+            resp.write("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
+            resp.write("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                    + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":20}}\n\n");
+        }
         resp.end("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
     }
 

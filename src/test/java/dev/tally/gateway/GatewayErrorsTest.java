@@ -8,6 +8,8 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +79,13 @@ class GatewayErrorsTest {
     static String assertErrorShape(Response r, Format f, int status, String messagePart) {
         assertThat(r.statusCode()).isEqualTo(status);
         assertThat(r.contentType()).startsWith("application/json");
+        if (status == 429 || status >= 500) {
+            // may succeed later: the SDKs' own retry logic decides
+            assertThat(r.header("x-should-retry")).as("x-should-retry on %d", status).isNull();
+        } else {
+            // cannot succeed by retrying: the SDKs and Claude Code must stop at once
+            assertThat(r.header("x-should-retry")).as("x-should-retry on %d", status).isEqualTo("false");
+        }
         String requestId = r.header("x-request-id");
         assertThat(requestId).isNotBlank();
         if (f == Format.ANTHROPIC) {
@@ -144,9 +153,20 @@ class GatewayErrorsTest {
         Admin.revoke(key.keyId());
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> as(Format.OPENAI, key.key())
                 .body(body("gpt-4o-mini")).post(Format.OPENAI.path).statusCode() == 401);
+        String revokedAt = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
+                .format(Admin.revokedAt(key.keyId()));
         for (Format f : Format.values()) {
-            assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 401, "", "rejected");
+            JsonNode d = assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 401,
+                    "this API key was revoked on " + revokedAt + "; create a new one at ", "rejected");
+            assertThat(d.path("refusal").asText()).isEqualTo("revoked");
+            assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
+            assertThat(d.path("employeeId").asText()).isEqualTo(key.employeeId());
+            assertThat(d.path("keyId").asText()).isEqualTo(key.keyId());
         }
+        // the message says where to make a new key: the address the client used, unless tally.public-url says otherwise
+        String message = as(Format.ANTHROPIC, key.key()).body(body(Format.ANTHROPIC.model)).post(Format.ANTHROPIC.path)
+                .jsonPath().getString("error.message");
+        assertThat(message).endsWith("; create a new one at http://localhost:" + RestAssured.port + "/me");
     }
 
     @Test
@@ -162,12 +182,13 @@ class GatewayErrorsTest {
 
     @Test
     void modelNotAllowedForTheKeyIs403InBothFormats() {
-        Admin.Key key = Admin.newKeyForModels(List.of("gpt-4.1-nano"));
+        Admin.Key key = Admin.newKeyForModels(List.of("o4-mini", "gpt-4.1-nano"));
         for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 403, "not allowed",
-                    "rejected");
+            JsonNode d = assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 403,
+                    "model " + f.model + " is not allowed for this key; allowed: gpt-4.1-nano, o4-mini", "rejected");
             assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
             assertThat(d.path("model").asText()).isEqualTo(f.model);
+            assertThat(d.path("refusal").asText()).isEqualTo("model_not_allowed");
         }
     }
 
@@ -175,18 +196,20 @@ class GatewayErrorsTest {
     void modelWithoutProviderIs404InBothFormats() {
         Admin.Key key = Admin.newKey();
         for (Format f : Format.values()) {
-            assertError(as(f, key.key()).body(body("llama-3.3-70b")).post(f.path), f, 404,
+            JsonNode d = assertError(as(f, key.key()).body(body("llama-3.3-70b")).post(f.path), f, 404,
                     "no provider is configured for model llama-3.3-70b", "rejected");
+            assertThat(d.path("refusal").asText()).isEqualTo("no_route");
         }
     }
 
     @Test
     void bodyOverTheLimitIs413InBothFormats() {
         Admin.Key key = Admin.newKey();
-        String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(70 * 1024)
+        String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(1100 * 1024)
                 + "\"}]}";
         for (Format f : Format.values()) {
-            assertError(as(f, key.key()).body(big).post(f.path), f, 413, "larger than", "rejected");
+            JsonNode d = assertError(as(f, key.key()).body(big).post(f.path), f, 413, "larger than", "rejected");
+            assertThat(d.path("refusal").asText()).isEqualTo("too_large");
         }
     }
 
@@ -197,8 +220,9 @@ class GatewayErrorsTest {
                 .isEqualTo(200);
         for (Format f : Format.values()) {
             Response r = as(f, key.key()).body(body(f.model)).post(f.path);
-            assertError(r, f, 429, "rate limit", "rejected");
+            JsonNode d = assertError(r, f, 429, "rate limit", "rejected");
             assertThat(Integer.parseInt(r.header("retry-after"))).isBetween(1, 60);
+            assertThat(d.path("refusal").asText()).isEqualTo("rate_limited");
         }
     }
 

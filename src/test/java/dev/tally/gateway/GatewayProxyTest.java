@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URL;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,6 +21,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * Calls through the real gateway to the fake provider, both APIs, JSON and SSE, and reads the usage
@@ -192,6 +195,100 @@ class GatewayProxyTest {
         JsonNode d = events.await(r.header("x-request-id")).path("data");
         assertThat(d.path("stream").asBoolean()).isTrue();
         assertAnthropicUsage(d);
+    }
+
+    static final String SESSION = "c4b0ed36-f880-43ae-830d-60b2958f5d9c";
+
+    /** A Claude Code call as the CLI sends it (2.1.332): query, headers, session. */
+    static RequestSpecification claudeCode(Admin.Key key) {
+        return claudeCode(key, SESSION);
+    }
+
+    static RequestSpecification claudeCode(Admin.Key key, String session) {
+        return given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+                .header("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14")
+                .header("user-agent", "claude-cli/2.1.332 (external, sdk-cli)").header("x-app", "cli")
+                .header("X-Claude-Code-Session-Id", session).header("x-stainless-lang", "js")
+                .header("x-stainless-package-version", "0.128.0").header("x-stainless-retry-count", "0")
+                .contentType(ContentType.JSON);
+    }
+
+    static String claudeCodeBody(String marker) {
+        return "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":32000,\"stream\":true,\"metadata\":{\"user_id\":\""
+                + marker + "\"},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+    }
+
+    @Test
+    void claudeCodesBetaQueryAndHeadersReachTheProviderAndItsSessionIsTheRun() {
+        Admin.Key key = Admin.newKey();
+        String marker = marker();
+        double droppedBefore = droppedQueryParams();
+        Response r = claudeCode(key).body(claudeCodeBody(marker)).post("/v1/messages?beta=true&utm_source=x&trace");
+        assertThat(r.statusCode()).isEqualTo(200);
+
+        FakeProvider.Seen seen = FakeProvider.BY_MARKER.get(marker);
+        assertThat(seen.path()).isEqualTo("/v1/messages");
+        // beta is documented and forwarded as it came; the two unknown parameters are dropped and counted
+        assertThat(seen.query()).isEqualTo("beta=true");
+        assertThat(droppedQueryParams() - droppedBefore).isEqualTo(2.0);
+        assertThat(seen.headers().get("anthropic-beta")).isEqualTo("claude-code-20250219,interleaved-thinking-2025-05-14");
+        assertThat(seen.headers().get("anthropic-version")).isEqualTo("2023-06-01");
+        assertThat(seen.headers().get("user-agent")).isEqualTo("claude-cli/2.1.332 (external, sdk-cli)");
+        assertThat(seen.headers().get("x-app")).isEqualTo("cli");
+        assertThat(seen.headers().get("x-claude-code-session-id")).isEqualTo(SESSION);
+        assertThat(seen.headers().get("x-stainless-lang")).isEqualTo("js");
+        assertThat(seen.headers().get("x-stainless-package-version")).isEqualTo("0.128.0");
+        assertThat(seen.headers().get("x-stainless-retry-count")).isEqualTo("0");
+        assertThat(seen.headers().get("x-api-key")).isEqualTo(FakeProvider.ANTHROPIC_SECRET);
+
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("runId").asText()).isEqualTo(SESSION);
+        assertThat(d.path("client").asText()).isEqualTo("claude-cli");
+        assertThat(d.path("refusal").isNull()).isTrue();
+        assertAnthropicUsage(d);
+    }
+
+    @Test
+    void aQueryWithNothingForwardableReachesTheProviderWithoutOne() {
+        Admin.Key key = Admin.newKey();
+        String marker = marker();
+        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"user\":\"" + marker + "\",\"messages\":[]}")
+                .post("/v1/chat/completions?debug=1");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(FakeProvider.BY_MARKER.get(marker).query()).isNull();
+    }
+
+    @Test
+    void anExplicitRunIdWinsOverTheSessionAndAMalformedOneIsRefused() {
+        Admin.Key key = Admin.newKey();
+        Response r = claudeCode(key).header("x-tally-run-id", "nightly-flaky:2026-06-01").body(claudeCodeBody(marker()))
+                .post("/v1/messages?beta=true");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(events.await(r.header("x-request-id")).path("data").path("runId").asText())
+                .isEqualTo("nightly-flaky:2026-06-01");
+
+        Response bad = claudeCode(key).header("x-tally-run-id", "run with spaces").body(claudeCodeBody(marker()))
+                .post("/v1/messages?beta=true");
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.header("x-should-retry")).isEqualTo("false");
+        assertThat(bad.jsonPath().getString("error.message")).contains("x-tally-run-id must be 1 to 128 characters");
+        JsonNode refused = events.await(bad.header("x-request-id")).path("data");
+        assertThat(refused.path("outcome").asText()).isEqualTo("rejected");
+        assertThat(refused.path("refusal").asText()).isEqualTo("bad_request");
+
+        // a session id Tally cannot record is not the caller's fault: the call goes through without a run
+        Response odd = claudeCode(key, "x".repeat(200)).body(claudeCodeBody(marker()))
+                .post("/v1/messages");
+        assertThat(odd.statusCode()).isEqualTo(200);
+        assertThat(events.await(odd.header("x-request-id")).path("data").path("runId").isNull()).isTrue();
+    }
+
+    double droppedQueryParams() {
+        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
+        Matcher m = Pattern.compile("tally_gateway_query_params_dropped_total\\{api=\"messages\"[^}]*} (\\S+)")
+                .matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     static void assertAnthropicUsage(JsonNode d) {

@@ -135,6 +135,11 @@ class SecretFilesTest {
             public Startup startup() {
                 throw new UnsupportedOperationException("not used by AdminToken");
             }
+
+            @Override
+            public java.util.Optional<String> publicUrl() {
+                return java.util.Optional.empty();
+            }
         };
     }
 }

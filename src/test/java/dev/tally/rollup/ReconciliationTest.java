@@ -2,6 +2,10 @@ package dev.tally.rollup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -34,6 +38,18 @@ class ReconciliationTest {
     @Inject
     DataSource dataSource;
 
+    long refusals(UUID team) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT coalesce(sum(requests), 0) FROM refusal_team_day WHERE team_id = ?")) {
+            ps.setObject(1, team);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     @Test
     void rollupTotalsEqualTheSumsOfTheEventsProduced() throws Exception {
         aggregator.start();
@@ -45,6 +61,8 @@ class ReconciliationTest {
         SplittableRandom random = new SplittableRandom(7);
         Instant base = Instant.now().minus(Duration.ofDays(2));
         int n = 2500;
+        Map<UUID, Long> refused = new HashMap<>();
+        int usage = 0;
         try (RollupFixtures fx = new RollupFixtures(dataSource)) {
             for (int i = 0; i < n; i++) {
                 UUID team = teams.get(random.nextInt(teams.size()));
@@ -58,10 +76,20 @@ class ReconciliationTest {
                 long reasoning = random.nextInt(4) == 0 ? random.nextInt(500) : 0;
                 Long cost = priced ? in * 150 + out * 600 + cr * 15 + cw * 190 : null;
                 String outcome = outcomes[random.nextInt(outcomes.length)];
+                Instant time = base.plusSeconds(random.nextInt(2 * 24 * 3600));
+                if (outcome.equals(UsageData.OUTCOME_REJECTED)) {
+                    // a refused call is no usage: it is counted apart, by reason, in refusal_team_day
+                    refused.merge(team, 1L, Long::sum);
+                    UsageData d = new UsageData(UUID.randomUUID().toString(), UUID.nameUUIDFromBytes(employee.toString()
+                            .getBytes()).toString(), employee.toString(), team.toString(), null, model, "chat.completions",
+                            false, 401, outcome, 0, 0, 0, 0, 0, null, false, false, 1, null, null, "revoked", null, null);
+                    fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), time, d));
+                    continue;
+                }
+                usage++;
                 Map<String, Long> e = expected.computeIfAbsent(team, t -> new HashMap<>());
                 e.merge("requests", 1L, Long::sum);
-                e.merge("error_requests", outcome.equals(UsageData.OUTCOME_UPSTREAM_ERROR)
-                        || outcome.equals(UsageData.OUTCOME_REJECTED) ? 1L : 0L, Long::sum);
+                e.merge("error_requests", outcome.equals(UsageData.OUTCOME_UPSTREAM_ERROR) ? 1L : 0L, Long::sum);
                 e.merge("input_tokens", in, Long::sum);
                 e.merge("output_tokens", out, Long::sum);
                 e.merge("cache_read_tokens", cr, Long::sum);
@@ -70,19 +98,19 @@ class ReconciliationTest {
                 e.merge("cost_nanos", priced ? cost : 0L, Long::sum);
                 e.merge("unpriced_requests", priced ? 0L : 1L, Long::sum);
                 e.merge("unpriced_tokens", priced ? 0L : in + out + cr + cw, Long::sum);
-                Instant time = base.plusSeconds(random.nextInt(2 * 24 * 3600));
                 UsageData d = new UsageData(UUID.randomUUID().toString(), UUID.nameUUIDFromBytes(employee.toString().getBytes()).toString(), employee.toString(), team.toString(),
                         model.startsWith("claude") ? "anthropic" : "openai", model, "chat.completions", false, 200,
                         outcome, in, out, cr, cw, reasoning, cost, priced, false, 10, null, null);
                 fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), time, d));
             }
             fx.flush();
+            long total = usage;
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
                 long sum = 0;
                 for (UUID t : teams) {
                     sum += fx.requests(t);
                 }
-                return sum == n;
+                return sum == total;
             });
             for (UUID t : teams) {
                 assertThat(fx.usageTotals(t)).as("usage_daily of team %s", t).isEqualTo(expected.get(t));
@@ -93,6 +121,7 @@ class ReconciliationTest {
                 assertThat(hourly.get("requests")).isEqualTo(expected.get(t).get("requests"));
                 assertThat(hourly.get("cost_nanos")).isEqualTo(expected.get(t).get("cost_nanos"));
                 assertThat(hourly.get("unpriced_requests")).isEqualTo(expected.get(t).get("unpriced_requests"));
+                assertThat(refusals(t)).as("refusal_team_day of %s", t).isEqualTo(refused.getOrDefault(t, 0L));
             }
         }
     }

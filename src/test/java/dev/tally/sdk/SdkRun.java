@@ -54,6 +54,11 @@ final class SdkRun {
 
     /** Runs {@code node <script>} against Tally and returns its lines by call name. */
     static Map<String, JsonNode> run(String script, String baseUrl, String key, String marker) {
+        return run(script, baseUrl, key, marker, Map.of());
+    }
+
+    /** The same, with more environment for the script (other keys, for instance). */
+    static Map<String, JsonNode> run(String script, String baseUrl, String key, String marker, Map<String, String> env) {
         try {
             Path out = Files.createTempFile("sdk-compat-", ".out");
             Path err = Files.createTempFile("sdk-compat-", ".err");
@@ -65,6 +70,7 @@ final class SdkRun {
             pb.environment().put("TALLY_BASE_URL", baseUrl);
             pb.environment().put("TALLY_KEY", key);
             pb.environment().put("TALLY_MARKER", marker);
+            pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

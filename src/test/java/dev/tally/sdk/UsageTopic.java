@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -58,6 +59,22 @@ final class UsageTopic implements AutoCloseable {
         return byId.entrySet().stream()
                 .filter(e -> e.getValue().stream().anyMatch(r -> teamId.equals(r.event().path("subject").asText())))
                 .map(Map.Entry::getKey).toList();
+    }
+
+    /** The events of one run ({@code data.runId}) seen so far. */
+    synchronized List<JsonNode> forRun(String runId) {
+        poll();
+        return events(e -> runId.equals(e.path("data").path("runId").asText()));
+    }
+
+    /** The events of one gateway key ({@code data.keyId}) seen so far. */
+    synchronized List<JsonNode> forKey(String keyId) {
+        poll();
+        return events(e -> keyId.equals(e.path("data").path("keyId").asText()));
+    }
+
+    private List<JsonNode> events(Predicate<JsonNode> which) {
+        return byId.values().stream().flatMap(List::stream).map(Record::event).filter(which).toList();
     }
 
     private void poll() {

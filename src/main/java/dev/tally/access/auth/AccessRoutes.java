@@ -1,6 +1,7 @@
 package dev.tally.access.auth;
 
 import java.net.URI;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -16,6 +17,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
+import dev.tally.outcomes.Intake;
 import dev.tally.platform.Problem;
 
 /**
@@ -23,6 +25,11 @@ import dev.tally.platform.Problem;
  * the form is handled by Quarkus before any REST filter could check a token, so the browser's
  * Origin and Sec-Fetch-Site headers are checked instead), and on the API a request the HTTP
  * permissions forbid, or whose token is refused, gets its 403 or 401 as problem+json with the reason.
+ * <p>
+ * A form body (urlencoded or multipart) sent to the API is refused with a 415 naming what the path
+ * takes, right after the permission check and before anything reads it: no API endpoint takes a
+ * form, and quarkus-rest-csrf, which guards the pages' forms, would otherwise read the body and
+ * answer a bare 400 (no CSRF token) or 413 (a field over the form limit) first.
  */
 @ApplicationScoped
 public class AccessRoutes {
@@ -41,6 +48,20 @@ public class AccessRoutes {
                 rc.next();
             }
         });
+        router.route("/api/*").order(API_FORM_ORDER).handler(rc -> {
+            String type = rc.request().getHeader(HttpHeaderNames.CONTENT_TYPE);
+            if (!formBody(type)) {
+                rc.next();
+            } else if ("0".equals(rc.request().getHeader(HttpHeaderNames.CONTENT_LENGTH))) {
+                // a bodiless POST labelled as a form (REST Assured's and some HTTP clients' default), e.g.
+                // .../keys/{id}/resume: there is nothing to read, so the label is dropped, not refused
+                rc.request().headers().remove(HttpHeaderNames.CONTENT_TYPE);
+                rc.next();
+            } else {
+                rc.response().putHeader(HttpHeaderNames.CONNECTION, "close");
+                problem(rc, 415, Intake.formRefusal(rc.normalizedPath(), type));
+            }
+        });
         router.route().order(Integer.MIN_VALUE + 10).failureHandler(rc -> {
             String path = rc.normalizedPath();
             boolean api = path.startsWith("/api/") || path.startsWith("/charts/");
@@ -57,6 +78,18 @@ public class AccessRoutes {
                 rc.next();
             }
         });
+    }
+
+    /** Right after the HTTP permission check (order -100), before Quarkus REST reads a body. */
+    static final int API_FORM_ORDER = -1 * SecurityHandlerPriorities.AUTHORIZATION + 5;
+
+    /** A browser form's body type: what the CSRF filter checks, and what no API endpoint takes. */
+    static boolean formBody(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return type.equals("application/x-www-form-urlencoded") || type.equals("multipart/form-data");
     }
 
     /** True when the browser says the request comes from another origin or site. */
@@ -82,7 +115,7 @@ public class AccessRoutes {
     private void problem(RoutingContext rc, int status, String detail) {
         try {
             byte[] body = json.writeValueAsBytes(new Problem("about:blank",
-                    status == 403 ? "Forbidden" : status == 401 ? "Unauthorized" : "Error", status,
+                    status == 403 ? "Forbidden" : status == 401 ? "Unauthorized" : status == 415 ? "Unsupported Media Type" : "Error", status,
                     detail, rc.normalizedPath()));
             rc.response().setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
                     .end(Buffer.buffer(body));

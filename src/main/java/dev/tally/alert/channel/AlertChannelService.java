@@ -23,6 +23,9 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.tally.access.audit.AuditChange;
+import dev.tally.access.audit.AuditLog;
+import dev.tally.access.audit.AuditTarget;
 import dev.tally.platform.ApiException;
 
 /**
@@ -41,8 +44,10 @@ public class AlertChannelService {
     private final DataSource dataSource;
     private final ChannelSecrets secrets;
     private final Clock clock;
+    private final AuditLog audit;
 
-    public AlertChannelService(DataSource dataSource, ChannelSecrets secrets, Clock clock) {
+    public AlertChannelService(DataSource dataSource, ChannelSecrets secrets, Clock clock, AuditLog audit) {
+        this.audit = audit;
         this.dataSource = dataSource;
         this.secrets = secrets;
         this.clock = clock;
@@ -96,7 +101,9 @@ public class AlertChannelService {
         } catch (SQLException e) {
             throw new IllegalStateException("storing alert channel", e);
         }
-        return view(id).orElseThrow().withSecret(generated);
+        ChannelView stored = view(id).orElseThrow();
+        audit.record(AuditTarget.ALERT_CHANNEL, AuditChange.CREATE, id, null, stored); // without the secret
+        return stored.withSecret(generated);
     }
 
     public List<ChannelView> list() {
@@ -139,6 +146,7 @@ public class AlertChannelService {
      * delivery log still names it. Unknown or already deleted: 404.
      */
     public void delete(UUID id) {
+        ChannelView before = view(id).orElse(null);
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement del = c.prepareStatement(
@@ -154,6 +162,7 @@ public class AlertChannelService {
                 cancel.setObject(1, id);
                 cancel.executeUpdate();
                 c.commit();
+                audit.record(AuditTarget.ALERT_CHANNEL, AuditChange.DELETE, id, before, null);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

@@ -63,7 +63,7 @@ public class DigestComposer {
             }
         }
         teams.sort(Comparator.comparingLong(Digest.TeamWeek::spendNanos).reversed().thenComparing(Digest.TeamWeek::name));
-        List<BudgetLine> budgetLines = budgets.current();
+        List<BudgetLine> budgetLines = budgets.at(now);
         List<Alert> open = log.open(now, ALERTS_SHOWN);
         List<Digest.OpenAlert> openAlerts = open.stream().map(a -> new Digest.OpenAlert(a.id(), a.kind().apiName(),
                 a.scopeName(), notices.of(a).title())).toList();

@@ -61,7 +61,7 @@ final class OwnSpend implements DeliveryListener {
             Long next = committed.get(partition);
             if (next != null && p.offset < next) {
                 for (EnforcedBudget b : p.budgets) {
-                    b.counter.add(-p.amount);
+                    b.counter.counted(p.amount);
                 }
                 it.remove();
             }

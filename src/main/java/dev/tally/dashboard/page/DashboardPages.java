@@ -31,6 +31,7 @@ import dev.tally.dashboard.delivery.DeliveryService;
 import dev.tally.dashboard.delivery.DeliveryView;
 import dev.tally.dashboard.report.OperationsService;
 import dev.tally.dashboard.report.Period;
+import dev.tally.dashboard.report.RefusalReport;
 import dev.tally.dashboard.report.Report;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.roi.Metrics;
@@ -55,10 +56,12 @@ public class DashboardPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery);
+                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery,
+                List<RefusalReport.Row> refusals);
 
         static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery);
+                List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery,
+                List<RefusalReport.Row> refusals);
 
         static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
@@ -78,6 +81,7 @@ public class DashboardPages {
     private final Roles roles;
     private final OrgCalendar calendar;
     private final ReviewerReport reviewers;
+    private final RefusalReport refusals;
     private final BudgetSections budgets;
 
     /** Where the team page's budgets go (team.html). */
@@ -96,8 +100,11 @@ public class DashboardPages {
     private record RenderKey(String page, PageContext context) {
     }
 
-    /** What a rendered page shows: equal (the same figures, teams and panels) means the same HTML. */
-    private record Shown(Report report, Dashboard dashboard, DeliveryReport delivery) {
+    /**
+     * What a rendered page shows: equal (the same figures, teams, panels, delivery and refused calls)
+     * means the same HTML. Refused calls are not in the report: a batch of refusals alone leaves it equal.
+     */
+    private record Shown(Report report, Dashboard dashboard, DeliveryReport delivery, List<RefusalReport.Row> refusals) {
     }
 
     /**
@@ -105,14 +112,16 @@ public class DashboardPages {
      * in the trend's earlier weeks, changes it without changing the period's report.
      */
     private String render(String name, PageContext page, Report report, Dashboard d, DeliveryReport delivery,
-            Supplier<TemplateInstance> template) {
-        return rendered.get(new RenderKey(name, page), new Shown(report, d, delivery), () -> template.get().render());
+            List<RefusalReport.Row> refusals, Supplier<TemplateInstance> template) {
+        return rendered.get(new RenderKey(name, page), new Shown(report, d, delivery, refusals),
+                () -> template.get().render());
     }
 
     public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, OrgCalendar calendar, DeliveryService delivery, DeliveryViews alertDeliveries,
-            BudgetSections budgets, Viewers viewers, Navs navs) {
+            ReviewerReport reviewers, RefusalReport refusals, OrgCalendar calendar, DeliveryService delivery,
+            DeliveryViews alertDeliveries, BudgetSections budgets, Viewers viewers, Navs navs) {
         this.calendar = calendar;
+        this.refusals = refusals;
         this.budgets = budgets;
         this.alertDeliveries = alertDeliveries;
         this.reports = reports;
@@ -140,13 +149,14 @@ public class DashboardPages {
         Dashboard d = catalog.current().dashboard("org");
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
         DeliveryReport measured = delivery.org(report);
-        return Response.ok(render("org", page, report, d, measured, () -> orgPage(page, report, d,
+        List<RefusalReport.Row> refused = refusals.rows(null, period.from(), period.to());
+        return Response.ok(render("org", page, report, d, measured, refused, () -> orgPage(page, report, d,
                 reviewers.rows(null, period.from(), period.to()), DeliveryView.of(measured, "the organisation's",
-                        "/api/reports/org" + page.query(), page.query(), delivery.config())))).build();
+                        "/api/reports/org" + page.query(), page.query(), delivery.config()), refused))).build();
     }
 
     private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
-            List<ReviewerReport.Row> reviewers, DeliveryView deliveryView) {
+            List<ReviewerReport.Row> reviewers, DeliveryView deliveryView, List<RefusalReport.Row> refused) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -161,7 +171,7 @@ public class DashboardPages {
         List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
         return Templates.org(page, report, d, panels,
                 new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
-                reviewsAfter(panels), deliveryView);
+                reviewsAfter(panels), deliveryView, refused);
     }
 
     @GET
@@ -178,11 +188,12 @@ public class DashboardPages {
         String chartQuery = page.query() + "&team=" + teamId;
         DeliveryReport measured = delivery.team(report);
         // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
-        String html = render("team", page, report, d, measured, () -> {
+        List<RefusalReport.Row> refused = refusals.rows(teamId, period.from(), period.to());
+        String html = render("team", page, report, d, measured, refused, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
                     reviewsAfter(panels), DeliveryView.of(measured, "this team's",
-                            "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()));
+                            "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()), refused);
         });
         // budgets move with every call, not with the report the page is cached for: filled in after the cache
         return html.replace(TEAM_BUDGETS, budgets.team(teamId));
@@ -204,7 +215,7 @@ public class DashboardPages {
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
         PageContext page = page(d.title(), "models", "/models", period, report.demoData());
-        return render("models", page, report, d, null, () -> Templates.models(page, report, d,
+        return render("models", page, report, d, null, List.of(), () -> Templates.models(page, report, d,
                 PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
     }
 

@@ -1,6 +1,9 @@
 package dev.tally.gateway.admission;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
@@ -11,10 +14,12 @@ import dev.tally.gateway.Api;
 import dev.tally.identity.ApiKeys;
 import dev.tally.identity.KeyLookup;
 import dev.tally.identity.ResolvedKey;
+import dev.tally.platform.TallyConfig;
 
 /**
  * The caller's key: {@code Authorization: Bearer tly_…} or {@code x-api-key: tly_…}, looked up in
- * memory. Missing, malformed, unknown, revoked and expired keys are refused with 401. A revoked or
+ * memory. Missing, malformed, unknown, revoked and expired keys are refused with 401, and the message
+ * says what to do: where to make a new key, and when a revoked or expired one stopped working. A revoked or
  * expired key still names its team and person, so its use is recorded there; a call without a valid
  * key names nobody, is counted in a metric only, and past a burst from one address gets 429
  * ({@link InvalidKeyThrottle}).
@@ -24,15 +29,23 @@ public class KeyCheck implements AdmissionCheck {
 
     static final CharSequence H_AUTHORIZATION = HttpHeaders.createOptimized("authorization");
     static final CharSequence H_X_API_KEY = HttpHeaders.createOptimized("x-api-key");
+    /** The self-service page where a person creates their own keys. */
+    static final String KEYS_PAGE = "/me";
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+            .withZone(ZoneOffset.UTC);
 
     private final Instance<KeyLookup> keys;
     private final InvalidKeyThrottle throttle;
     private final Clock clock;
+    /** The configured public URL without a trailing slash, or null (then the request's origin). */
+    private final String publicUrl;
 
-    public KeyCheck(Instance<KeyLookup> keys, InvalidKeyThrottle throttle, Clock clock) {
+    public KeyCheck(Instance<KeyLookup> keys, InvalidKeyThrottle throttle, Clock clock, TallyConfig config) {
         this.keys = keys;
         this.throttle = throttle;
         this.clock = clock;
+        this.publicUrl = config.publicUrl().map(String::trim).filter(u -> !u.isEmpty())
+                .map(u -> u.replaceAll("/+$", "")).orElse(null);
     }
 
     @Override
@@ -54,11 +67,12 @@ public class KeyCheck implements AdmissionCheck {
     public Refusal check(PendingCall call) {
         String presented = presentedKey(call);
         if (presented == null) {
-            return unauthenticated(call, RefusalReason.MISSING_KEY,
-                    "missing API key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'");
+            return unauthenticated(call, RefusalReason.MISSING_KEY, "missing API key: send it as"
+                    + " 'Authorization: Bearer <key>' or 'x-api-key: <key>'; " + createOne(call, "create one"));
         }
         if (!ApiKeys.plausible(presented)) {
-            return unauthenticated(call, RefusalReason.MALFORMED_KEY, "invalid API key");
+            return unauthenticated(call, RefusalReason.MALFORMED_KEY, "invalid API key: this is not a Tally key; "
+                    + createOne(call, "create one"));
         }
         KeyLookup.Result found = keys.isResolvable() ? keys.get().lookup(presented)
                 : new KeyLookup.Result(KeyLookup.Status.UNKNOWN, null);
@@ -68,15 +82,30 @@ public class KeyCheck implements AdmissionCheck {
         }
         if (found.status() != KeyLookup.Status.VALID || key == null) {
             return switch (found.status()) {
-                case REVOKED -> Refusal.of(RefusalReason.REVOKED, "this API key has been revoked");
-                case EXPIRED -> Refusal.of(RefusalReason.EXPIRED, "this API key has expired");
-                default -> unauthenticated(call, RefusalReason.INVALID_KEY, "invalid API key");
+                case REVOKED -> Refusal.of(RefusalReason.REVOKED, "this API key was revoked"
+                        + (found.revokedAt() == null ? "" : " on " + WHEN.format(found.revokedAt())) + "; "
+                        + createOne(call, "create a new one"));
+                case EXPIRED -> expired(call, key);
+                default -> unauthenticated(call, RefusalReason.INVALID_KEY, "invalid API key: Tally knows no such key; "
+                        + createOne(call, "create one"));
             };
         }
         if (key.expiredAt(clock.instant())) {
-            return Refusal.of(RefusalReason.EXPIRED, "this API key has expired");
+            return expired(call, key);
         }
         return PASS;
+    }
+
+    private Refusal expired(PendingCall call, ResolvedKey key) {
+        Instant at = key == null ? null : key.expiresAt();
+        return Refusal.of(RefusalReason.EXPIRED, "this API key expired" + (at == null ? "" : " on " + WHEN.format(at))
+                + "; " + createOne(call, "create a new one"));
+    }
+
+    /** "create a new one at https://tally.example.com/me", or without the link when Tally cannot tell its address. */
+    private String createOne(PendingCall call, String what) {
+        String base = publicUrl != null ? publicUrl : call.origin();
+        return base == null ? what + " on Tally's My usage page" : what + " at " + base + KEYS_PAGE;
     }
 
     /** 401, or 429 once the caller's address has sent too many calls without a valid key. */

@@ -18,6 +18,12 @@ public interface PendingCall {
     /** A request header, or null. */
     String header(CharSequence name);
 
+    /**
+     * {@code scheme://host[:port]} as the client addressed Tally (after any forwarded headers Quarkus
+     * is told to trust), or null when the Host header is not a plain host name: for links in messages.
+     */
+    String origin();
+
     /** How many request headers the call has (each repetition of a name counts). */
     int headerCount();
 
@@ -47,6 +53,12 @@ public interface PendingCall {
 
     /** Sets the provider: only the route check does this. */
     void route(Provider provider);
+
+    /** The run the call belongs to (the event's {@code runId}); null until the run check has set it. */
+    String runId();
+
+    /** Names the call's run: only the run check does this. */
+    void runId(String runId);
 
     /** Holds {@code r} until the call ends, then settles it exactly once. */
     void reserve(Reservation r);

@@ -1,57 +1,83 @@
 package dev.tally.gateway.admission;
 
 /**
- * Why admission refused a call, with the HTTP status it answers by default. The error body's type
- * and code follow from the status ({@code GatewayErrors}); new checks add their reason here
- * (budgets: {@code BUDGET_EXCEEDED}). A refusal of a call without a valid key (missing, malformed,
- * unknown) writes no usage event: see {@link #unauthenticated()}.
+/**
+ * Why admission refused a call: the HTTP status it answers with by default, the value of the usage
+ * event's {@code refusal} field, what the pages call it, and whether the client may succeed by
+ * retrying. The error body's type and code follow from the status ({@code GatewayErrors}); new
+ * checks add their reason here (budgets: {@code BUDGET_EXCEEDED}). A refusal of a call without a
+ * valid key (missing, malformed, unknown) writes no usage event: see {@link #unauthenticated()}.
+ *
+ * <p>A reason that retrying cannot cure answers with {@code x-should-retry: false}: the OpenAI and
+ * Anthropic SDKs, and Claude Code, retry otherwise (Claude Code retried a revoked key's 401 for three
+ * minutes). A retryable one (a limit) leaves the header out and says when in {@code retry-after}.
  */
 public enum RefusalReason {
     /** No {@code Authorization: Bearer} or {@code x-api-key}. */
-    MISSING_KEY(401),
+    MISSING_KEY(401, "missing_key", "no key", false),
     /** Something that cannot be a Tally key ({@code tly_} and a plausible length). */
-    MALFORMED_KEY(401),
+    MALFORMED_KEY(401, "malformed_key", "malformed key", false),
     /** A key Tally does not know. */
-    INVALID_KEY(401),
-    REVOKED(401),
-    EXPIRED(401),
+    INVALID_KEY(401, "invalid_key", "unknown key", false),
+    REVOKED(401, "revoked", "revoked key", false),
+    EXPIRED(401, "expired", "expired key", false),
     /** More request headers than {@code tally.gateway.max-header-count}. */
-    TOO_MANY_HEADERS(431),
+    TOO_MANY_HEADERS(431, "too_many_headers", "too many headers", false),
     /** The announced or the received body is over {@code tally.gateway.max-body-size}. */
-    TOO_LARGE(413),
+    TOO_LARGE(413, "too_large", "too large", false),
     /** The body did not arrive in full within {@code tally.gateway.body-timeout}. */
-    BODY_TIMEOUT(408),
+    BODY_TIMEOUT(408, "body_timeout", "body timeout", false),
     /** Requests or tokens per minute of the key. */
-    RATE_LIMITED(429),
+    RATE_LIMITED(429, "rate_limited", "rate-limited", true),
     /** The key's calls in flight. */
-    IN_FLIGHT_LIMIT(429),
+    IN_FLIGHT_LIMIT(429, "in_flight_limit", "too many calls in flight", true),
     /** The body is not a JSON object with a model, or cannot be rewritten for the provider. */
-    BAD_REQUEST(400),
-    MODEL_NOT_ALLOWED(403),
-    NO_ROUTE(404),
+    BAD_REQUEST(400, "bad_request", "bad request", false),
+    MODEL_NOT_ALLOWED(403, "model_not_allowed", "model not allowed", false),
+    NO_ROUTE(404, "no_route", "no route", false),
     /**
      * A {@code block} budget covering the call is spent for its period. 402: the OpenAI and Anthropic
      * SDKs (and Claude Code, built on the latter) retry only 408, 409, 429 and 5xx, and the refusal
      * also says {@code x-should-retry: false}, which both SDKs obey: the client stops and shows it.
      */
-    BUDGET_EXCEEDED(402, true),
+    BUDGET_EXCEEDED(402, "budget_exceeded", "budget spent", false),
     /** A spike alert paused the key ({@code pause_key}) until an admin resumes it; 402 for the same reason. */
-    KEY_PAUSED(402, true),
+    KEY_PAUSED(402, "key_paused", "key paused", false),
     /** The model has no price and a budget covering the call refuses what it cannot count. */
-    UNPRICED_MODEL(403, true);
+    UNPRICED_MODEL(403, "unpriced_model", "unpriced model under a budget", false);
+
+    private static final RefusalReason[] ALL = values();
 
     /** The status a refusal for this reason answers with. */
     public final int status;
-    /** Whether the refusal tells SDKs not to retry ({@code x-should-retry: false}): retrying cannot help. */
-    public final boolean finalAnswer;
+    /** The usage event's {@code refusal} value: lower case, stable, never renamed. */
+    public final String wire;
+    /** How the pages and reports name it. */
+    public final String label;
+    /** Whether the same call can succeed later; false adds {@code x-should-retry: false}. */
+    public final boolean retryable;
 
-    RefusalReason(int status) {
-        this(status, false);
+    RefusalReason(int status, String wire, String label, boolean retryable) {
+        this.status = status;
+        this.wire = wire;
+        this.label = label;
+        this.retryable = retryable;
     }
 
-    RefusalReason(int status, boolean finalAnswer) {
-        this.status = status;
-        this.finalAnswer = finalAnswer;
+    /** The reason an event names, or null for a value this version does not know. */
+    public static RefusalReason fromWire(String wire) {
+        for (RefusalReason r : ALL) {
+            if (r.wire.equals(wire)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /** The pages' name for an event's refusal value; an unknown value (a newer gateway's) as it is. */
+    public static String labelOf(String wire) {
+        RefusalReason r = fromWire(wire);
+        return r != null ? r.label : wire;
     }
 
     /** The caller presented no key Tally knows: the refusal is counted in a metric, not recorded as usage. */

@@ -30,14 +30,14 @@ import io.smallrye.common.annotation.Blocking;
 @Path("/api/outcomes")
 public class OutcomeResource {
 
-    public static final String CLOUDEVENTS_JSON = "application/cloudevents+json";
-    public static final String CLOUDEVENTS_BATCH_JSON = "application/cloudevents-batch+json";
+    public static final String CLOUDEVENTS_JSON = Intake.CLOUDEVENTS_JSON;
+    public static final String CLOUDEVENTS_BATCH_JSON = Intake.CLOUDEVENTS_BATCH_JSON;
 
     /** Response body: the ids accepted, in request order. */
     public record Accepted(List<String> accepted) {
     }
 
-    static final List<String> ACCEPTED = List.of(Intake.JSON, CLOUDEVENTS_JSON, CLOUDEVENTS_BATCH_JSON);
+    static final List<String> ACCEPTED = Intake.OUTCOME_TYPES;
 
     private final OutcomeService service;
     private final ObjectMapper mapper;

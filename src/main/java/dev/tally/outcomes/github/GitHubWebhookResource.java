@@ -32,7 +32,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * announced {@code Content-Length} is refused with 413 before a byte is read, and a chunked body is
  * refused as soon as it passes the cap, so no caller makes Tally hold more than that.
  */
-@Path("/api/webhooks/github")
+@Path(Intake.WEBHOOK_PATH)
 public class GitHubWebhookResource {
 
     public static final String METRIC = "tally.github.webhook.deliveries";
@@ -88,7 +88,7 @@ public class GitHubWebhookResource {
             Intake.requireType(contentType, ACCEPTED);
         } catch (ApiException e) {
             count(UNVERIFIED, "malformed");
-            throw new ApiException(415, e.getMessage() + " (set the webhook's content type to application/json)");
+            throw new ApiException(415, e.getMessage() + Intake.WEBHOOK_HINT);
         }
         byte[] body = readCapped(stream, contentLength);
         switch (signature.verify(body, signatureHeader)) {

@@ -25,7 +25,7 @@ import dev.tally.outcomes.Intake;
 @Path("/api/outcomes/sarif")
 public class SarifResource {
 
-    static final List<String> ACCEPTED = List.of(Intake.SARIF_JSON, Intake.JSON, Intake.OCTET_STREAM);
+    static final List<String> ACCEPTED = Intake.SARIF_TYPES;
 
     private final SarifService service;
     private final AuditLog audit;

@@ -88,6 +88,17 @@ public final class SharedCounter {
         used += delta;
     }
 
+    /**
+     * An amount the shared base now counts: it leaves the use and the claim together, so the room
+     * left stays as it was until the next exchange computes a claim on the new base. (Taking it out
+     * of the use alone would leave that much extra room until then.)
+     */
+    public synchronized void counted(long amount) {
+        countsItself();
+        used -= amount;
+        claim -= amount;
+    }
+
     public long used() {
         if (gauge != null) {
             return gauge.getAsLong();

@@ -3,12 +3,10 @@ package dev.tally.alert.digest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,8 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
@@ -106,6 +102,12 @@ class WeeklyDigestTest {
                 "digest", true));
         channel(Map.of("type", "slack", "name", "digest slack", "url", receiver.url(slackPath), "digest", true));
         channel(Map.of("type", "slack", "name", "alerts only", "url", receiver.url("/no-digest"), "digest", false));
+        // spend against budget: March 2031 up to the send time holds Payments' $310 (the $120 was in February)
+        String budgetName = "Digest budget " + UUID.randomUUID().toString().substring(0, 6);
+        String budget = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .body(Map.of("name", budgetName, "scope", "team", "scopeId", payments.toString(), "period", "month",
+                        "amountUsd", "500", "mode", "alert"))
+                .post("/api/admin/budgets").then().statusCode(201).extract().<String>path("id");
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Callable<Integer>> callers = new ArrayList<>();
@@ -128,7 +130,7 @@ class WeeklyDigestTest {
         assertThat(receiver.requests("/no-digest")).isEmpty();
 
         Receiver.Request hook = forWeek(hookPath).get(0);
-        assertThat(hook.header("X-Tally-Signature-256")).isEqualTo(hmac(secret, hook.body()));
+        assertThat(hook.header("X-Tally-Signature-256")).isEqualTo(Receiver.signature(secret, hook.body()));
         JsonNode event = JSON.readTree(hook.body());
         assertThat(event.path("type").asText()).isEqualTo("dev.tally.digest.v1");
         JsonNode data = event.path("data");
@@ -145,6 +147,18 @@ class WeeklyDigestTest {
         assertThat(slack).contains("*ROI by team*", "*Biggest changes on the week before*", "*Open alerts*",
                 "Payments " + payments.toString().substring(0, 6) + ": $120.00 → $310.00 (+158.3%)",
                 "Payments " + payments.toString().substring(0, 6) + ": spent $310.00, value $0.00, ROI 0.00×");
+        assertThat(slack).contains("*Spend against budget*", budgetName + " (", "March 2031: $310.00 of $500.00 (62%)");
+        JsonNode line = null;
+        for (JsonNode b : data.path("budgets")) {
+            if (b.path("name").asText().startsWith(budgetName)) {
+                line = b;
+            }
+        }
+        assertThat(line).as("the budget in the digest's data").isNotNull();
+        assertThat(line.path("spentNanos").asLong()).isEqualTo(310_000_000_000L);
+        assertThat(line.path("limitNanos").asLong()).isEqualTo(500_000_000_000L);
+        assertThat(line.path("state").asText()).isEqualTo("warning");
+        given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/budgets/" + budget).then().statusCode(204);
     }
 
     private static JsonNode teamNode(JsonNode data, UUID id) {
@@ -166,9 +180,4 @@ class WeeklyDigestTest {
                 .post("/api/admin/alert-channels").then().statusCode(201).extract().path("id"));
     }
 
-    static String hmac(String secret, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    }
 }

@@ -21,6 +21,7 @@ final class FakeCall implements PendingCall {
     private String address = "192.0.2.1";
     private int requestBytes;
     private long maxTokens = -1;
+    private String runId;
 
     FakeCall(Api api) {
         this.api = api;
@@ -69,6 +70,11 @@ final class FakeCall implements PendingCall {
     }
 
     @Override
+    public String origin() {
+        return "http://tally.test";
+    }
+
+    @Override
     public int headerCount() {
         return headers.size();
     }
@@ -114,6 +120,16 @@ final class FakeCall implements PendingCall {
 
     @Override
     public void route(Provider provider) {
+    }
+
+    @Override
+    public String runId() {
+        return runId;
+    }
+
+    @Override
+    public void runId(String runId) {
+        this.runId = runId;
     }
 
     @Override

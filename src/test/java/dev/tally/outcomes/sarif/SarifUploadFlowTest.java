@@ -153,12 +153,10 @@ class SarifUploadFlowTest {
                 .statusCode(415).contentType("application/problem+json")
                 .body("detail", equalTo("Content-Type text/plain is not accepted here: send application/sarif+json or "
                         + "application/json or application/octet-stream"));
-        // curl --data-binary without -H sends a form type. KNOWN REGRESSION since sign-in (issue 10):
-        // quarkus-rest-csrf checks every form POST for its token before the resource runs, so this is a
-        // bare 400 instead of the 415 naming what to send; nothing is stored either way.
+        // curl --data-binary without -H sends a form type
         given().contentType("application/x-www-form-urlencoded").header("Authorization", "Bearer " + TallyServices.ADMIN_TOKEN)
                 .queryParam("repo", "acme/x").body("{}").post("/api/outcomes/sarif").then()
-                .statusCode(400);
+                .statusCode(415).body("detail", containsString("send application/sarif+json"));
     }
 
     @Test

@@ -62,6 +62,7 @@ public final class FaultRun {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private Map<String, String> env;
+    private ClusterApi api;
     private Load load;
 
     FaultRun(Cluster cluster, long calls, double rate) {
@@ -106,11 +107,12 @@ public final class FaultRun {
         say("%,d calls at %.0f calls/s over two gateways; cluster in %s", calls, rate, cluster.dir());
         cluster.run("up");
         env = cluster.env();
-        List<URI> gateways = List.of(uri("TALLY_URL_GW_1"), uri("TALLY_URL_GW_2"));
-        String team = admin("/api/admin/teams", Map.of("name", "Fault run " + T0, "department", "Engineering"));
-        String employee = admin("/api/admin/employees", Map.of("email", "faults-" + UUID.randomUUID() + "@example.com",
+        api = new ClusterApi(env, http);
+        List<URI> gateways = List.of(api.uri("TALLY_URL_GW_1"), api.uri("TALLY_URL_GW_2"));
+        String team = api.create("/api/admin/teams", Map.of("name", "Fault run " + T0, "department", "Engineering"));
+        String employee = api.create("/api/admin/employees", Map.of("email", "faults-" + UUID.randomUUID() + "@example.com",
                 "name", "Fault Run", "teamId", team));
-        String key = JSON.readTree(post("/api/admin/keys", Map.of("employeeId", employee))).path("key").asText();
+        String key = JSON.readTree(api.post("/api/admin/keys", Map.of("employeeId", employee))).path("key").asText();
         for (URI gateway : gateways) {
             awaitKey(gateway, key);
         }
@@ -180,7 +182,7 @@ public final class FaultRun {
 
     private boolean reconcile(String team) throws Exception {
         Reconciliation rec = new Reconciliation(env);
-        List<URI> managements = List.of(uri("TALLY_MANAGEMENT_URL_GW_1"), uri("TALLY_MANAGEMENT_URL_GW_2"));
+        List<URI> managements = List.of(api.uri("TALLY_MANAGEMENT_URL_GW_1"), api.uri("TALLY_MANAGEMENT_URL_GW_2"));
         long previous = -1;
         Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
         while (true) {
@@ -207,7 +209,7 @@ public final class FaultRun {
             waiting += rec.waiting(m);
         }
         Reconciliation.Topic topic = rec.topic(team);
-        URI dashboard = uri("TALLY_URL_AGG_1");
+        URI dashboard = api.uri("TALLY_URL_AGG_1");
         // every call the gateways answered carries a usage event (a refusal or an upstream error too,
         // with its outcome): the client's answered ids are the topic's ids, its 2xx ids the ok ones
         Set<String> answered = new HashSet<>(load.okIds());
@@ -284,7 +286,7 @@ public final class FaultRun {
     private void health(String instance) {
         String name = instance.toUpperCase().replace('-', '_');
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("TALLY_MANAGEMENT_URL_" + name).resolve("/q/health/ready"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.uri("TALLY_MANAGEMENT_URL_" + name).resolve("/q/health/ready"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             StringBuilder checks = new StringBuilder();
             for (var check : JSON.readTree(r.body()).path("checks")) {
@@ -333,33 +335,10 @@ public final class FaultRun {
         }
     }
 
-    private URI uri(String name) {
-        String v = env.get(name);
-        if (v == null) {
-            throw new IllegalStateException("kafka/cluster.sh env does not say " + name);
-        }
-        return URI.create(v);
-    }
-
     private void awaitKey(URI gateway, String key) throws IOException, InterruptedException {
         Awaitility.await(gateway + " accepts the run's key").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .until(() -> http.send(HttpRequest.newBuilder(gateway.resolve("/v1/models")).header("Authorization", "Bearer " + key)
                         .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
-    }
-
-    private String admin(String path, Map<String, String> body) throws IOException, InterruptedException {
-        return JSON.readTree(post(path, body)).path("id").asText();
-    }
-
-    private String post(String path, Map<String, String> body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("TALLY_URL_AGG_1").resolve(path))
-                .header("Authorization", "Bearer " + env.get("TALLY_ADMIN_TOKEN")).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
-        }
-        return r.body();
     }
 
     private static void say(String format, Object... args) {

@@ -1,0 +1,73 @@
+package dev.tally.dashboard.report;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import io.smallrye.common.annotation.Blocking;
+
+import dev.tally.access.Viewers;
+import dev.tally.platform.ApiException;
+import dev.tally.platform.time.OrgCalendar;
+
+/**
+ * {@code GET /api/reports/refusals?from=&to=[&teamId=][&format=csv]}: calls the gateway refused, by
+ * reason, per team, or per key and person of one team (see {@link RefusalReport}); periods as the
+ * other reports take them. Scoped as the other reports ({@link Viewers}): one team's rows (keys and
+ * people) need that team's detail, the rows of every team need the org view.
+ */
+@Path("/api/reports/refusals")
+@Blocking
+public class RefusalReportResource {
+
+    /** The JSON answer: the period, its rows and their total. */
+    public record Answer(LocalDate from, LocalDate to, List<RefusalReport.Row> rows, long total) {
+    }
+
+    private final RefusalReport report;
+    private final OrgCalendar calendar;
+    private final Viewers viewers;
+
+    public RefusalReportResource(RefusalReport report, OrgCalendar calendar, Viewers viewers) {
+        this.report = report;
+        this.calendar = calendar;
+        this.viewers = viewers;
+    }
+
+    @GET
+    @Produces({ MediaType.APPLICATION_JSON, "text/csv" })
+    public Response get(@QueryParam("preset") String preset, @QueryParam("from") String from,
+            @QueryParam("to") String to, @QueryParam("teamId") String teamId, @QueryParam("format") String format) {
+        viewers.current().requireReports();
+        Period period = Period.parse(preset, from, to, calendar.today());
+        UUID team = null;
+        if (teamId != null && !teamId.isBlank()) {
+            try {
+                team = UUID.fromString(teamId.strip());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("teamId: '" + teamId + "' is not a team id (UUID)");
+            }
+        }
+        if (team == null) {
+            viewers.current().requireAllTeams();
+        } else {
+            viewers.current().requireTeamDetail(team);
+        }
+        List<RefusalReport.Row> rows = report.rows(team, period.from(), period.to());
+        if ("csv".equalsIgnoreCase(format)) {
+            return Response.ok(Tables.csv(RefusalReport.table(rows)), "text/csv; charset=utf-8")
+                    .header("Content-Disposition", "attachment; filename=\"refusals-" + period.from() + "-"
+                            + period.to() + ".csv\"")
+                    .build();
+        }
+        return Response.ok(new Answer(period.from(), period.to(), rows, RefusalReport.total(rows)),
+                MediaType.APPLICATION_JSON).build();
+    }
+}
