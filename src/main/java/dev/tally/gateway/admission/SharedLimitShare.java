@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -43,10 +45,10 @@ import io.quarkus.runtime.StartupEvent;
  * <ul>
  * <li>A key with a claim: this gateway admits while its count is under its claim. Claims together
  *     never pass the limit.
- * <li>A key this gateway has not exchanged yet (its first call here): one call until the next
- *     exchange gives it a claim, or the whole limit when this gateway was the only live one at its
- *     last exchange (so one gateway alone limits exactly as before). A key over the key cap: the
- *     whole limit.
+ * <li>A key this gateway has not exchanged yet (its first call here): one call until the exchange
+ *     it asks for at once gives it a claim (milliseconds), or the whole limit when this gateway was
+ *     the only live one at its last exchange (so one gateway alone limits exactly as before). A key
+ *     over the key cap: the whole limit.
  * <li>No successful exchange for half the gateway timeout (or none yet): the whole limit, as with
  *     one gateway ({@link LocalLimitShare}). Rate limits fail open: they protect the providers'
  *     quotas and fairness between people, and refusing every call because PostgreSQL is away would
@@ -71,16 +73,18 @@ public class SharedLimitShare implements LimitShare {
     private final ConcurrentHashMap<UUID, Tracked> keys = new ConcurrentHashMap<>();
     private final AtomicLong overCap = new AtomicLong();
     private final LimitShare alone = new LocalLimitShare();
+    /** An exchange is asked for out of turn (a key new here) and not run yet. */
+    private final AtomicBoolean soon = new AtomicBoolean();
     /** Claims are valid until then (ticker); before the first exchange nothing is shared. */
     private volatile long validUntil;
     private volatile boolean exchanged;
     /** Live gateways at the last exchange, this one included. */
     private volatile int live;
 
-    private DataSource dataSource;
     private Roles roles;
     private long intervalMillis;
-    private ScheduledExecutorService exchanger;
+    private volatile DataSource dataSource;
+    private volatile ScheduledExecutorService exchanger;
 
     @Inject
     SharedLimitShare(SharedLimits limits, Provider<RateLimiter> limiter, GatewayConfig config, DataSource dataSource,
@@ -92,7 +96,7 @@ public class SharedLimitShare implements LimitShare {
         this.intervalMillis = Math.max(10, config.limitShareInterval().toMillis());
     }
 
-    /** Without a thread: a test drives {@link #exchange} itself. */
+    /** Without a thread until {@link #start}: a test drives {@link #exchange} itself. */
     SharedLimitShare(SharedLimits limits, Function<UUID, RateLimiter.Counts> counts, int maxKeys, Ticker ticker) {
         this.limits = limits;
         this.counts = counts;
@@ -101,15 +105,21 @@ public class SharedLimitShare implements LimitShare {
     }
 
     void onStart(@Observes StartupEvent ev) {
-        if (!roles.has(Role.GATEWAY)) {
-            return;
+        if (roles.has(Role.GATEWAY)) {
+            start(dataSource, intervalMillis);
         }
-        exchanger = Executors.newSingleThreadScheduledExecutor(r -> {
+    }
+
+    /** Exchanges on a thread of its own, every {@code everyMillis} and whenever a key is new here. */
+    void start(DataSource database, long everyMillis) {
+        this.dataSource = database;
+        ScheduledExecutorService e = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tally-key-limits");
             t.setDaemon(true);
             return t;
         });
-        exchanger.scheduleWithFixedDelay(this::exchangeQuietly, 0, intervalMillis, TimeUnit.MILLISECONDS);
+        e.scheduleWithFixedDelay(this::exchangeQuietly, 0, everyMillis, TimeUnit.MILLISECONDS);
+        exchanger = e;
     }
 
     void onStop(@Observes ShutdownEvent ev) {
@@ -134,10 +144,30 @@ public class SharedLimitShare implements LimitShare {
         }
         long claim = t.asked(kind, limit, now).allowance(now);
         if (claim < 0) {
-            // not exchanged yet: alone, the whole limit (nobody else to share with); else one call
-            return live <= 1 ? limit : Math.min(limit, 1);
+            // not exchanged yet: alone, the whole limit (nobody else to share with); else one call, and
+            // the exchange that gives this key a claim now rather than at the next interval
+            if (live <= 1) {
+                return limit;
+            }
+            exchangeSoon();
+            return Math.min(limit, 1);
         }
         return Math.min(limit, claim);
+    }
+
+    /** Runs an exchange on the exchange thread as soon as it is free (at most one waiting); never blocks. */
+    private void exchangeSoon() {
+        ScheduledExecutorService e = exchanger;
+        if (e != null && soon.compareAndSet(false, true)) {
+            try {
+                e.execute(() -> {
+                    soon.set(false);
+                    exchangeQuietly();
+                });
+            } catch (RejectedExecutionException stopped) {
+                soon.set(false);
+            }
+        }
     }
 
     private void exchangeQuietly() {

@@ -155,6 +155,11 @@ public final class SharedCounter {
     }
 
     /** After the new claim is committed (the others count it from now on). */
+    synchronized void grant(long newClaim, long expiresAtNanos) {
+        grant(newClaim, expiresAtNanos, false, 0);
+    }
+
+    /** As {@link #grant(long, long)}, for a gauge: whether it keeps one call in hand beyond the use it published. */
     synchronized void grant(long newClaim, long expiresAtNanos, boolean oneInHand, long publishedUse) {
         claim = newClaim;
         expiresAt = expiresAtNanos;

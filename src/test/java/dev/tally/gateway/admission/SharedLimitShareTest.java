@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,10 +17,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+
+import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.tally.gateway.Api;
 import dev.tally.gateway.Usage;
@@ -97,6 +101,7 @@ class SharedLimitShareTest {
     @AfterEach
     void close() throws SQLException {
         for (Gateway g : gateways) {
+            g.share.onStop(null);
             g.c.close();
         }
     }
@@ -134,6 +139,25 @@ class SharedLimitShareTest {
         assertThat(b.admit(other, 3)).isEqualTo(1);
         a.exchange(); // 1 + half of the 4 nobody uses (as far as a knows)
         assertThat(a.admit(other, 10)).isEqualTo(2);
+    }
+
+    @Test
+    void aKeyNewToAGatewayAsksForAnExchangeAtOnceRatherThanAtTheNextInterval() throws Exception {
+        Gateway a = new Gateway(100).exchange();
+        new Gateway(100).exchange();
+        a.exchange(); // a knows the other is live
+        Timestamp before = heartbeat(a);
+        PGSimpleDataSource database = new PGSimpleDataSource();
+        database.setURL(url);
+        database.setUser(ExchangeDatabase.username());
+        database.setPassword(ExchangeDatabase.password());
+        a.share.start(database, Duration.ofHours(1).toMillis()); // one exchange at start, then none for an hour
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(a).after(before));
+        ResolvedKey k = key(10, null);
+        assertThat(a.admit(k, 3)).isEqualTo(1);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> published(a, k, ":rpm") != null);
+        assertThat(published(a, k, ":rpm")).isEqualTo(new long[] {1, 1 + 5});
+        assertThat(a.admit(k, 20)).isEqualTo(5);
     }
 
     @Test
@@ -238,6 +262,17 @@ class SharedLimitShareTest {
         a.exchange();
         assertThat(a.admit(third, 20)).isEqualTo(10);
         assertThat(a.share.trackedKeys()).isEqualTo(2);
+    }
+
+    static Timestamp heartbeat(Gateway g) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, ExchangeDatabase.username(), ExchangeDatabase.password());
+                PreparedStatement ps = c.prepareStatement("SELECT heartbeat_at FROM gateway_instance WHERE id = ?")) {
+            ps.setObject(1, g.limits.instance());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1);
+            }
+        }
     }
 
     /** {used, claimed} as gateway {@code g} last published them for a counter of {@code k}. */
