@@ -31,11 +31,6 @@ public final class SharedCounter {
     private long claim;
     private boolean granted;
     private long expiresAt;
-    /** A gauge: asked about since its last exchange (it wants a share). */
-    private boolean asked;
-    /** A gauge quiet at its last exchange, with room left: one call beyond the use it published. */
-    private boolean standby;
-    private long published;
 
     public SharedCounter(String name, boolean enforced) {
         this(name, enforced, null);
@@ -55,10 +50,7 @@ public final class SharedCounter {
         return new SharedCounter(name, true, used);
     }
 
-    /**
-     * Whether this is a gauge: shares in whole units, taken only by an instance asked about it since
-     * its last exchange.
-     */
+    /** Whether shares are rounded up to whole units (gauge counters count calls). */
     boolean whole() {
         return gauge != null;
     }
@@ -109,26 +101,11 @@ public final class SharedCounter {
     }
 
     /**
-     * What this instance may use now, asked by its owner for a call (which tells the next exchange
-     * that this instance wants a share): its claim, or -1 before the first exchange that included
-     * the counter and once that claim has expired (the owner decides what that means for it). A
-     * gauge that was quiet at its last exchange claimed only its use; if nobody had claimed the room
-     * then, it may take one call beyond the use it published, so a call arriving at a quiet gateway
-     * is not refused (once: the next exchange publishes it, and there is no room for another).
+     * What this instance may use now: its claim, or -1 before the first exchange that included the
+     * counter and once that claim has expired (the owner decides what that means for it).
      */
     public synchronized long allowance(long nowNanos) {
-        asked = true;
-        if (!granted || nowNanos - expiresAt > 0) {
-            return -1;
-        }
-        return standby ? Math.max(claim, published + 1) : claim;
-    }
-
-    /** Whether the counter was asked about since the last call of this (the exchange's demand signal). */
-    synchronized boolean takeAsked() {
-        boolean was = asked;
-        asked = false;
-        return was;
+        return granted && nowNanos - expiresAt <= 0 ? claim : -1;
     }
 
     public synchronized long claim() {
@@ -156,16 +133,9 @@ public final class SharedCounter {
 
     /** After the new claim is committed (the others count it from now on). */
     synchronized void grant(long newClaim, long expiresAtNanos) {
-        grant(newClaim, expiresAtNanos, false, 0);
-    }
-
-    /** As {@link #grant(long, long)}, for a gauge: whether it keeps one call in hand beyond the use it published. */
-    synchronized void grant(long newClaim, long expiresAtNanos, boolean oneInHand, long publishedUse) {
         claim = newClaim;
         expiresAt = expiresAtNanos;
         granted = true;
-        standby = oneInHand;
-        published = publishedUse;
     }
 
     @Override

@@ -78,8 +78,7 @@ public final class SharedLimits {
         /** Installs the new claims: call after the commit, never before (the others see them from then). */
         public void apply() {
             for (int i = 0; i < counters.size(); i++) {
-                long[] c = claims.get(i);
-                counters.get(i).grant(c[0], expiresAt, c[1] == 1, c[2]);
+                counters.get(i).grant(claims.get(i)[0], expiresAt);
             }
         }
 
@@ -132,24 +131,13 @@ public final class SharedLimits {
             long[] theirs = others.getOrDefault(counter.name(), new long[2]);
             grants.othersUsed.put(counter.name(), theirs[0]);
             long claim;
-            boolean standby = false;
-            if (!counter.enforced()) {
-                claim = 0;
-            } else if (counter.whole()) {
-                long own = counter.used();
-                if (counter.takeAsked()) {
-                    claim = FairShare.wholeClaim(o.limit(), o.base(), own, theirs[0], theirs[1], live);
-                } else {
-                    // quiet since the last exchange: it claims its use only, leaving its share to the busy
-                    // ones, and keeps one call in hand if nobody has claimed the room for it
-                    claim = own;
-                    standby = FairShare.sub(FairShare.sub(FairShare.sub(o.limit(), o.base()), theirs[1]), own) >= 1;
-                }
-            } else {
-                claim = FairShare.claim(o.limit(), o.base(), counter.used(), theirs[0], theirs[1], live);
-            }
             if (counter.enforced()) {
+                claim = counter.whole()
+                        ? FairShare.wholeClaim(o.limit(), o.base(), counter.used(), theirs[0], theirs[1], live)
+                        : FairShare.claim(o.limit(), o.base(), counter.used(), theirs[0], theirs[1], live);
                 counter.shrinkTo(claim);
+            } else {
+                claim = 0;
             }
             // read after shrinking: what was admitted under the old claim meanwhile is covered by what we publish
             long usedNow = counter.used();
@@ -157,7 +145,7 @@ public final class SharedLimits {
             used[i] = usedNow;
             claimed[i] = counter.enforced() ? Math.max(claim, usedNow) : usedNow;
             grants.counters.add(counter);
-            grants.claims.add(new long[] {claim, standby ? 1 : 0, usedNow});
+            grants.claims.add(new long[] {claim});
         }
         publish(c, namespace, names, used, claimed);
         return grants;

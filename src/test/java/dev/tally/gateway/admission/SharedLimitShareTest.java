@@ -190,30 +190,23 @@ class SharedLimitShareTest {
     }
 
     @Test
-    void aKeyUsedThroughOneGatewayReachesItsWholeLimitThereWhileAQuietGatewayClaimsOnlyItsUse() throws SQLException {
+    void aBusyGatewayGrowsTowardsTheWholeLimitByItsShareOfWhatIsLeftAtEachExchange() throws SQLException {
         Gateway a = new Gateway(100).exchange();
-        Gateway b = new Gateway(100).exchange();
-        ResolvedKey k = key(null, 4);
-        List<FakeCall> inB = b.enter(k, 1);
-        b.exchange();
-        assertThat(published(b, k, ":in-flight")).isEqualTo(new long[] {1, 3});
-        end(inB);
-        List<FakeCall> inA = a.enter(k, 1);
-        b.exchange(); // not asked since its last exchange: it claims its use, 0, and keeps one call in hand
-        assertThat(published(b, k, ":in-flight")).isEqualTo(new long[] {0, 0});
-        a.exchange(); // 1 + half of the 3 nobody uses
-        inA.addAll(a.enter(k, 5));
-        assertThat(inA).hasSize(3);
-        a.exchange(); // 3 + the last one: b claims none of it
-        inA.addAll(a.enter(k, 5));
-        assertThat(inA).hasSize(4);
-        // a call arriving at the quiet gateway gets its one call in hand: the one call beyond the limit
-        assertThat(b.enter(k, 5)).hasSize(1);
-        b.exchange();
-        assertThat(published(b, k, ":in-flight")).isEqualTo(new long[] {1, 1});
+        new Gateway(100).exchange();
+        a.exchange(); // two live
+        ResolvedKey k = key(100, null);
+        assertThat(a.admit(k, 200)).isEqualTo(1); // not exchanged yet: one call
+        a.exchange(); // 1 + half of the 99 nobody uses, rounded up
+        assertThat(a.admit(k, 200)).isEqualTo(50);
+        a.exchange(); // 51 + half of 49
+        assertThat(a.admit(k, 200)).isEqualTo(25);
+        for (int i = 0; i < 10; i++) {
+            a.exchange();
+            a.admit(k, 200);
+        }
         a.exchange();
-        b.exchange(); // quiet again, but the 5 in flight leave no room: nothing in hand
-        assertThat(b.enter(k, 5)).isEmpty();
+        // the other gateway never got a call of the key and holds none of it: rounded up, a reaches all of it
+        assertThat(published(a, k, ":rpm")).isEqualTo(new long[] {100, 100});
     }
 
     @Test
