@@ -17,8 +17,8 @@ import dev.tally.platform.share.ExchangeDatabase;
  * Two gateways in two JVMs (this one and a child process) admitting calls of the same two keys as
  * fast as their callers can, sharing the keys' limits through the real PostgreSQL (a database of the
  * test's own, so they are the only live gateways): together they stay within the key's requests per
- * minute and its calls in flight, plus at most one call for the gateway whose first call was not yet
- * published (docs/adr/0012), and together they use the whole limits.
+ * minute and its calls in flight, plus at most one call per gateway (the bound of docs/adr/0012), and
+ * together they use the whole limits.
  */
 class KeyLimitsAcrossGatewaysTest {
 
