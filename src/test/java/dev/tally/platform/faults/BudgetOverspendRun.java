@@ -97,10 +97,12 @@ public final class BudgetOverspendRun {
     boolean run(double budgetUsd, int threads) throws Exception {
         say("starting brokers, PostgreSQL, an aggregator and two gateways in %s", cluster.dir());
         cluster.run("start");
+        // the first instance migrates the empty database; the gateways start once it is ready (as cluster.sh up does)
         cluster.run("tally", "start", "agg-1", "aggregator,dashboard");
+        cluster.run("tally", "await", "agg-1", "600");
         cluster.run("tally", "start", "gw-1", "gateway");
         cluster.run("tally", "start", "gw-2", "gateway");
-        for (String name : List.of("agg-1", "gw-1", "gw-2")) {
+        for (String name : List.of("gw-1", "gw-2")) {
             cluster.run("tally", "await", name, "600");
         }
         api = new ClusterApi(cluster.env(), http);
