@@ -78,6 +78,21 @@ public interface GatewayConfig {
     int maxInFlightPerKey();
 
     /**
+     * How often each gateway exchanges its share of every recently used key's limits with the other
+     * gateways through PostgreSQL (requests and tokens per minute, calls in flight; docs/adr/0012).
+     */
+    @WithDefault("1s")
+    Duration limitShareInterval();
+
+    /**
+     * Keys whose limits one gateway shares with the others at most, in the order they were used; a key
+     * beyond it is limited by this gateway alone (as with one gateway) until idle keys are forgotten.
+     * Bounds the memory and the size of each exchange.
+     */
+    @WithDefault("10000")
+    int sharedLimitKeys();
+
+    /**
      * Output tokens reserved against the tokens per minute for a call that sets no
      * {@code max_tokens} (its input is estimated at a token per 4 bytes of request).
      */

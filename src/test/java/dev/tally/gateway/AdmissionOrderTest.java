@@ -3,7 +3,15 @@ package dev.tally.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.awaitility.Awaitility;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,6 +22,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.tally.gateway.admission.Admission;
 import dev.tally.gateway.admission.AdmissionCheck;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.share.SharedLimits;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -33,6 +42,12 @@ class AdmissionOrderTest {
 
     @Inject
     Admission admission;
+
+    @Inject
+    DataSource dataSource;
+
+    @Inject
+    SharedLimits limits;
 
     @BeforeAll
     static void consumer() {
@@ -85,6 +100,34 @@ class AdmissionOrderTest {
                 .isEqualTo(200);
         String head = assertRefusedBeforeTheBody(key.key(), 1_000, 429, true);
         assertThat(RawHttp.header(head, "retry-after")).isNotBlank();
+    }
+
+    @Test
+    void aKeysLimitsAreExchangedWithTheOtherGatewaysOnceItIsUsed() {
+        Admin.Key key = Admin.newKey(Map.of("requestsPerMinute", 5));
+        assertThat(given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}").post("/v1/chat/completions").statusCode())
+                .isEqualTo(200);
+        // this gateway's use of the key and its claim, published by its own exchange thread
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            long[] published = published("key:" + key.keyId() + ":rpm");
+            assertThat(published).isNotNull();
+            assertThat(published[0]).isEqualTo(1);
+            assertThat(published[1]).isBetween(1L, 5L);
+        });
+    }
+
+    /** {used, claimed} this gateway published for a counter, or null. */
+    long[] published(String counter) throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT used, claimed FROM shared_claim WHERE instance_id = ? AND counter = ?")) {
+            ps.setObject(1, limits.instance());
+            ps.setString(2, counter);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : null;
+            }
+        }
     }
 
     /**

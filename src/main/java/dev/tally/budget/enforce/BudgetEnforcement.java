@@ -32,7 +32,6 @@ import dev.tally.events.EventPublisher;
 import dev.tally.events.Topics;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
-import dev.tally.platform.Ticker;
 import dev.tally.platform.share.SharedCounter;
 import dev.tally.platform.share.SharedLimits;
 import dev.tally.platform.time.OrgCalendar;
@@ -75,8 +74,8 @@ public class BudgetEnforcement {
     private List<Budget> budgets = List.of();
     private ScheduledExecutorService refresher;
 
-    public BudgetEnforcement(DataSource dataSource, BudgetStore store, BudgetConfig config, OrgCalendar calendar, Clock clock, Ticker ticker,
-            Roles roles, EventPublisher publisher, AggregatorConfig aggregator) {
+    public BudgetEnforcement(DataSource dataSource, BudgetStore store, BudgetConfig config, OrgCalendar calendar, Clock clock,
+            SharedLimits limits, Roles roles, EventPublisher publisher, AggregatorConfig aggregator) {
         this.dataSource = dataSource;
         this.store = store;
         this.config = config;
@@ -85,7 +84,7 @@ public class BudgetEnforcement {
         this.roles = roles;
         this.publisher = publisher;
         this.aggregatorGroup = aggregator.groupId();
-        this.limits = new SharedLimits(config.gatewayTimeout(), ticker);
+        this.limits = limits;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -180,7 +179,7 @@ public class BudgetEnforcement {
                                 spent.getOrDefault(e.budget.id(), BudgetSpend.Spent.NONE).costNanos()));
                     }
                 }
-                SharedLimits.Grants grants = limits.exchange(c, offers, started);
+                SharedLimits.Grants grants = limits.exchange(c, EnforcedBudget.NAMESPACE, offers, started);
                 c.commit();
                 grants.apply();
                 for (EnforcedBudget e : entries) {

@@ -26,8 +26,11 @@ final class EnforcedBudget {
     }
 
     /** The counter's name: the budget, its period and its mode (a new mode starts a new counter). */
+    /** The prefix of budgets' counters in the exchange (the gateway's per-key limits have their own). */
+    static final String NAMESPACE = "budget:";
+
     static String counterName(Budget b, OrgCalendar.Span span) {
-        return b.id() + "/" + span.first() + "/" + b.mode().json();
+        return NAMESPACE + b.id() + "/" + span.first() + "/" + b.mode().json();
     }
 
     /** Whether this gateway exchanges a share of it with the others (the modes that act in the gateway). */

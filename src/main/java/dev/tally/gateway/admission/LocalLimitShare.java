@@ -6,7 +6,10 @@ import jakarta.inject.Singleton;
 
 import io.quarkus.arc.DefaultBean;
 
-/** Each instance on its own: the whole limit, whatever other instances hold (see {@link LimitShare}). */
+/**
+ * Each instance on its own: the whole limit, whatever other instances hold (see {@link LimitShare}).
+ * What {@link SharedLimitShare} falls back to; the bean only where that one is not deployed.
+ */
 @Singleton
 @DefaultBean
 public class LocalLimitShare implements LimitShare {

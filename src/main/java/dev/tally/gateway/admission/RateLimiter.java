@@ -21,8 +21,9 @@ import dev.tally.platform.Ticker;
  * one-minute windows) and calls in flight. Tokens are reserved at admission (an estimate: the
  * request's size and its {@code max_tokens}) and settled to the real count when the call ends, so
  * calls in flight count against the limit and concurrent calls cannot all pass it. How much of each
- * limit this instance may use is asked of {@link LimitShare}: the whole limit until a cross-instance
- * share replaces it. Never blocks: a key's counts are a few fields under its own monitor.
+ * limit this instance may use is asked of {@link LimitShare} under the key's monitor (the whole
+ * limit with {@link LocalLimitShare}; a claim exchanged with the other gateways with
+ * {@link SharedLimitShare}). Never blocks: a key's counts are a few fields under its own monitor.
  */
 @Singleton // no client proxy: called on every gateway request
 public class RateLimiter {
@@ -56,6 +57,7 @@ public class RateLimiter {
 
     /** What this instance holds of one key, as published to other instances. */
     public record Counts(long requests, long tokens, long reservedTokens, long inFlight) {
+        static final Counts NONE = new Counts(0, 0, 0, 0);
     }
 
     /** The key's counts, or null when none of its limits applies. */
@@ -89,6 +91,12 @@ public class RateLimiter {
         Map<UUID, Counts> out = new HashMap<>();
         keys.forEach((id, l) -> out.put(id, l.counts(now)));
         return out;
+    }
+
+    /** This instance's counts of one key now (zero when it holds none), read by a cross-instance {@link LimitShare}. */
+    public Counts counts(UUID keyId) {
+        KeyLimits l = keys.get(keyId);
+        return l == null ? Counts.NONE : l.counts(ticker.nanoTime());
     }
 
     /** Forgets keys idle for more than a window with nothing in flight, so the map does not grow with every key ever seen. */
@@ -130,10 +138,11 @@ public class RateLimiter {
         public Refusal admit(ResolvedKey key) {
             long rpm = requestsPerMinute(key);
             long tpm = tokensPerMinute(key);
-            long rpmHere = rpm > 0 ? share.available(LimitShare.Kind.REQUESTS_PER_MINUTE, keyId, rpm) : 0;
-            long tpmHere = tpm > 0 ? share.available(LimitShare.Kind.TOKENS_PER_MINUTE, keyId, tpm) : 0;
             long now = ticker.nanoTime();
             synchronized (this) {
+                // the share is asked under this lock, the one its exchange reads these counts under
+                long rpmHere = rpm > 0 ? share.available(LimitShare.Kind.REQUESTS_PER_MINUTE, keyId, rpm) : 0;
+                long tpmHere = tpm > 0 ? share.available(LimitShare.Kind.TOKENS_PER_MINUTE, keyId, tpm) : 0;
                 roll(now);
                 if (rpm > 0 && requests >= rpmHere) {
                     return new Refusal("requests per minute (" + rpm + ")", retryAfter(start, now));
@@ -156,9 +165,8 @@ public class RateLimiter {
             if (max <= 0) {
                 return null;
             }
-            long here = share.available(LimitShare.Kind.IN_FLIGHT, keyId, max);
             synchronized (this) {
-                if (inFlight >= here) {
+                if (inFlight >= share.available(LimitShare.Kind.IN_FLIGHT, keyId, max)) {
                     return new Refusal("calls in flight (" + max + ")", 1);
                 }
                 inFlight++;
@@ -178,11 +186,10 @@ public class RateLimiter {
             if (tpm <= 0) {
                 return null;
             }
-            long here = share.available(LimitShare.Kind.TOKENS_PER_MINUTE, keyId, tpm);
             long now = ticker.nanoTime();
             synchronized (this) {
                 roll(now);
-                if (tokens + reserved >= here) {
+                if (tokens + reserved >= share.available(LimitShare.Kind.TOKENS_PER_MINUTE, keyId, tpm)) {
                     return new Refusal("tokens per minute (" + tpm + "): " + (tokens + reserved)
                             + " used this minute or reserved by calls in flight", retryAfter(start, now));
                 }

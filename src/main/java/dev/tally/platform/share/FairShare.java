@@ -27,9 +27,25 @@ public final class FairShare {
      * @return this instance's claim: at least {@code ownUsed}
      */
     public static long claim(long limit, long base, long ownUsed, long othersUsed, long othersClaimed, int live) {
+        return claim(limit, base, ownUsed, othersUsed, othersClaimed, live, false);
+    }
+
+    /**
+     * As {@link #claim(long, long, long, long, long, int)}, with the fair part rounded up: for limits
+     * counted in whole calls (a key's calls in flight or per minute), where a limit smaller than the
+     * number of instances would otherwise give every instance nothing. Still never more than what
+     * nobody has claimed, so the invariant holds.
+     */
+    public static long wholeClaim(long limit, long base, long ownUsed, long othersUsed, long othersClaimed, int live) {
+        return claim(limit, base, ownUsed, othersUsed, othersClaimed, live, true);
+    }
+
+    private static long claim(long limit, long base, long ownUsed, long othersUsed, long othersClaimed, int live,
+            boolean roundUp) {
         long unused = sub(sub(sub(limit, base), othersUsed), ownUsed);
         long unclaimed = sub(sub(sub(limit, base), othersClaimed), ownUsed);
-        long share = unused <= 0 ? 0 : unused / Math.max(1, live);
+        int n = Math.max(1, live);
+        long share = unused <= 0 ? 0 : roundUp ? (unused - 1) / n + 1 : unused / n;
         long extra = Math.max(0, Math.min(share, unclaimed));
         return add(ownUsed, extra);
     }

@@ -32,7 +32,9 @@ import dev.tally.platform.Ticker;
  * Invariant: at the end of every exchange, base + every live instance's claim ≤ limit (unless the
  * use alone is past it). Each instance admits while its use is under its claim, so the limit is
  * passed by at most one call per instance plus what in-flight calls cost beyond their estimates.
- * Budgets use it; a per-key rate or in-flight limit is a counter whose base is 0.
+ * Budgets use it (namespace {@code budget:}); a key's requests and tokens per minute and its calls
+ * in flight are gauge counters whose base is 0 (namespace {@code key:}, docs/adr/0012). One instance
+ * of this class per gateway: both loops exchange under its identity, so an instance is counted once.
  */
 public final class SharedLimits {
 
@@ -85,6 +87,11 @@ public final class SharedLimits {
             return othersUsed.getOrDefault(counter, 0L);
         }
 
+        /** The ticker time the new claims lapse at, unless a later exchange renews them. */
+        public long expiresAt() {
+            return expiresAt;
+        }
+
         /** Live instances, this one included. */
         public int live() {
             return live;
@@ -101,10 +108,13 @@ public final class SharedLimits {
 
     /**
      * The exchange, in the caller's READ COMMITTED transaction after {@link #lock} and after the
-     * bases were read. {@code startedNanos}: the ticker when the transaction began (the claims
-     * expire half a timeout after it, before the others can think this instance gone).
+     * bases were read. {@code namespace}: the prefix every offered counter's name starts with; this
+     * instance's counters in it that are not offered any more are withdrawn, those of other
+     * namespaces (exchanged by another loop of this instance) are left alone. {@code startedNanos}:
+     * the ticker when the transaction began (the claims expire half a timeout after it, before the
+     * others can think this instance gone).
      */
-    public Grants exchange(Connection c, List<Offer> offers, long startedNanos) throws SQLException {
+    public Grants exchange(Connection c, String namespace, List<Offer> offers, long startedNanos) throws SQLException {
         int live = heartbeat(c);
         Grants grants = new Grants(startedNanos + timeout.toNanos() / 2, live);
         Map<String, long[]> others = others(c, offers);
@@ -115,11 +125,16 @@ public final class SharedLimits {
         for (int i = 0; i < n; i++) {
             Offer o = offers.get(i);
             SharedCounter counter = o.counter();
+            if (!counter.name().startsWith(namespace)) {
+                throw new IllegalArgumentException(counter.name() + " is not in the namespace " + namespace);
+            }
             long[] theirs = others.getOrDefault(counter.name(), new long[2]);
             grants.othersUsed.put(counter.name(), theirs[0]);
             long claim;
             if (counter.enforced()) {
-                claim = FairShare.claim(o.limit(), o.base(), counter.used(), theirs[0], theirs[1], live);
+                claim = counter.whole()
+                        ? FairShare.wholeClaim(o.limit(), o.base(), counter.used(), theirs[0], theirs[1], live)
+                        : FairShare.claim(o.limit(), o.base(), counter.used(), theirs[0], theirs[1], live);
                 counter.shrinkTo(claim);
             } else {
                 claim = 0;
@@ -132,7 +147,7 @@ public final class SharedLimits {
             grants.counters.add(counter);
             grants.claims.add(new long[] {claim});
         }
-        publish(c, names, used, claimed);
+        publish(c, namespace, names, used, claimed);
         return grants;
     }
 
@@ -179,11 +194,13 @@ public final class SharedLimits {
         return out;
     }
 
-    private void publish(Connection c, String[] names, Long[] used, Long[] claimed) throws SQLException {
+    private void publish(Connection c, String namespace, String[] names, Long[] used, Long[] claimed)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM shared_claim WHERE instance_id = ? AND NOT (counter = ANY (?))")) {
+                "DELETE FROM shared_claim WHERE instance_id = ? AND starts_with(counter, ?) AND NOT (counter = ANY (?))")) {
             ps.setObject(1, instance);
-            ps.setArray(2, c.createArrayOf("text", names));
+            ps.setString(2, namespace);
+            ps.setArray(3, c.createArrayOf("text", names));
             ps.executeUpdate();
         }
         if (names.length == 0) {

@@ -68,7 +68,8 @@ public final class SharedLimitsPeer {
         c.setAutoCommit(false);
         long started = limits.now();
         SharedLimits.lock(c);
-        SharedLimits.Grants grants = limits.exchange(c, List.of(new SharedLimits.Offer(counter, limit, 0)), started);
+        SharedLimits.Grants grants = limits.exchange(c, "share-test-", List.of(new SharedLimits.Offer(counter, limit, 0)),
+                started);
         c.commit();
         grants.apply();
         return grants;
