@@ -36,6 +36,7 @@ public final class DemoOrg {
         }
     }
 
+    // spotless:off (one team per row, its columns as in TeamProfile)
     public static final List<TeamProfile> TEAMS = List.of(
             new TeamProfile("Platform", "Engineering", 12, 0.9, 22, List.of(Family.SONNET, Family.GPT_MINI), 3.0, 1.0, 0.8, 0.1, 0, 0, 0.55),
             new TeamProfile("Payments", "Engineering", 10, 0.8, 18, List.of(Family.SONNET, Family.GPT), 1.6, 1.5, 0.5, 0.3, 0, 0, 0.7),
@@ -45,6 +46,7 @@ public final class DemoOrg {
             new TeamProfile("Customer Support", "Customer Success", 12, 0.95, 3, List.of(Family.HAIKU, Family.GPT_MINI), 0, 0, 0, 0, 2.0, 0.5, 1),
             new TeamProfile("Marketing", "Marketing", 12, 0.7, 24, List.of(Family.GPT, Family.GPT_MINI), 0, 0, 0, 0, 0.5, 1, 1),
             new TeamProfile("Finance", "Finance", 8, 0.5, 6, List.of(Family.GPT_MINI, Family.INTERNAL), 0, 0, 0, 0, 0.3, 1.5, 1));
+    // spotless:on
 
     /** USD × 10^9 per token: input, output, cache read; null for the unpriced internal model. */
     public record Price(String provider, long input, long output, long cacheRead) {
