@@ -1,5 +1,7 @@
 package dev.tally.events;
 
+import java.util.concurrent.TimeoutException;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -431,7 +433,7 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
                 } else {
                     return replayFailed(ex.getCause());
                 }
-            } catch (java.util.concurrent.TimeoutException ex) {
+            } catch (TimeoutException ex) {
                 return replayFailed(ex);
             }
         }

@@ -1,5 +1,8 @@
 package dev.tally.identity;
 
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import java.time.OffsetDateTime;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -294,7 +297,7 @@ public class IdentityService {
                 .createNativeQuery("SELECT key_id, used_at FROM api_key_last_use WHERE key_id IN (:ids)")
                 .setParameter("ids", keys).getResultList();
         for (Object[] r : rows) {
-            out.put((UUID) r[0], r[1] instanceof java.time.OffsetDateTime o ? o.toInstant() : (Instant) r[1]);
+            out.put((UUID) r[0], r[1] instanceof OffsetDateTime o ? o.toInstant() : (Instant) r[1]);
         }
         for (UUID k : keys) {
             Instant pending = lastUse.pending(LastUse.Kind.KEY, k);
@@ -409,7 +412,7 @@ public class IdentityService {
     }
 
     /** Flushes now so that a unique-constraint race becomes a 409, not a 500 at commit. */
-    private static void persist(io.quarkus.hibernate.orm.panache.PanacheEntityBase entity, String conflict) {
+    private static void persist(PanacheEntityBase entity, String conflict) {
         try {
             entity.persistAndFlush();
         } catch (PersistenceException ex) {
@@ -418,7 +421,7 @@ public class IdentityService {
     }
 
     /** Reads back the columns the database fills in (created_at, updated_at). */
-    private static <T extends io.quarkus.hibernate.orm.panache.PanacheEntityBase> T reload(T entity) {
+    private static <T extends PanacheEntityBase> T reload(T entity) {
         Team.getEntityManager().refresh(entity);
         return entity;
     }

@@ -1,5 +1,10 @@
 package dev.tally.rollup;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -96,17 +101,17 @@ final class DeadLetterQueue implements AutoCloseable {
         if (value == null) {
             return null;
         }
-        var decoder = java.nio.charset.StandardCharsets.UTF_8.newDecoder();
+        var decoder = StandardCharsets.UTF_8.newDecoder();
         try {
-            return decoder.decode(java.nio.ByteBuffer.wrap(value)).toString();
-        } catch (java.nio.charset.CharacterCodingException e) {
+            return decoder.decode(ByteBuffer.wrap(value)).toString();
+        } catch (CharacterCodingException e) {
             return null;
         }
     }
 
     @Override
     public void close() {
-        producer.close(java.time.Duration.ofSeconds(5));
+        producer.close(Duration.ofSeconds(5));
     }
 
     /** The DLQ did not acknowledge; the batch is not committed and will be read again. */

@@ -1,5 +1,7 @@
 package dev.tally.rollup;
 
+import java.time.Duration;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -191,7 +193,7 @@ public class PipelineStatus {
             refresher.shutdownNow();
         }
         if (admin != null) {
-            admin.close(java.time.Duration.ofSeconds(2));
+            admin.close(Duration.ofSeconds(2));
             admin = null;
         }
     }

@@ -1,5 +1,7 @@
 package dev.tally.rollup;
 
+import java.sql.SQLException;
+
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
@@ -47,7 +49,7 @@ public class UsageDedupeRetention {
     }
 
     /** Deletes expired ids now; returns how many. */
-    public long pruneNow() throws java.sql.SQLException {
+    public long pruneNow() throws SQLException {
         LocalDate before = LocalDate.now(ZoneOffset.UTC).minusDays(config.usageDedupeRetentionDays());
         return store.pruneUsageIds(before, 10_000);
     }

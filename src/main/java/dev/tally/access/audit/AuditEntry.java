@@ -1,5 +1,7 @@
 package dev.tally.access.audit;
 
+import io.quarkus.qute.TemplateData;
+
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param source from where: the client address (the forwarded one behind a trusted proxy), or {@code system}
  * @param action {@code <target>.<change>}, e.g. {@code key.revoke}
  */
-@io.quarkus.qute.TemplateData
+@TemplateData
 public record AuditEntry(long id, Instant at, String actor, String actorRole, String source, String action,
         String targetKind, String targetId, JsonNode before, JsonNode after) {
 }

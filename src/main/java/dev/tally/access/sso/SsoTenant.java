@@ -1,5 +1,7 @@
 package dev.tally.access.sso;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -48,7 +50,7 @@ public class SsoTenant implements TenantConfigResolver {
                 .clientId(config.clientId())
                 .applicationType(ApplicationType.HYBRID);
         config.clientSecret().filter(s -> !s.isBlank()).ifPresent(b::credentials);
-        config.audience().ifPresent(a -> b.token().audience(java.util.List.of(a)).end());
+        config.audience().ifPresent(a -> b.token().audience(List.of(a)).end());
         b.authentication()
                 .scopes(config.scopes())
                 // one fixed redirect URI to register at the provider, whatever page asked for sign-in

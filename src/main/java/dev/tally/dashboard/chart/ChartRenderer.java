@@ -1,5 +1,11 @@
 package dev.tally.dashboard.chart;
 
+import java.text.DecimalFormat;
+import java.text.NumberFormat;
+import java.text.SimpleDateFormat;
+import java.util.Locale;
+import java.util.TimeZone;
+
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -238,14 +244,14 @@ public class ChartRenderer {
     static NumberAxis valueAxis(List<Metric> metrics) {
         NumberAxis axis = new NumberAxis(axisLabel(metrics));
         if (metrics.stream().allMatch(m -> m.unit() == Metric.Unit.COUNT)) {
-            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits(java.util.Locale.ENGLISH));
+            axis.setStandardTickUnits(NumberAxis.createIntegerTickUnits(Locale.ENGLISH));
         }
         if (metrics.stream().allMatch(m -> m.unit() == Metric.Unit.MONEY)) {
             // cents where the ticks need them: an axis up to $3 ticking every $0.25 read "$0, $0, $1, $1"
-            axis.setNumberFormatOverride(new java.text.DecimalFormat("$#,##0.##"));
+            axis.setNumberFormatOverride(new DecimalFormat("$#,##0.##"));
         } else {
-            java.text.NumberFormat compact = java.text.NumberFormat.getCompactNumberInstance(java.util.Locale.ENGLISH,
-                    java.text.NumberFormat.Style.SHORT);
+            NumberFormat compact = NumberFormat.getCompactNumberInstance(Locale.ENGLISH,
+                    NumberFormat.Style.SHORT);
             compact.setMaximumFractionDigits(1);
             axis.setNumberFormatOverride(compact);
         }
@@ -258,9 +264,9 @@ public class ChartRenderer {
      */
     static DateAxis dateAxis() {
         DateAxis a = new DateAxis();
-        a.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
-        java.text.SimpleDateFormat format = new java.text.SimpleDateFormat("d MMM", java.util.Locale.ENGLISH);
-        format.setTimeZone(java.util.TimeZone.getTimeZone("UTC"));
+        a.setTimeZone(TimeZone.getTimeZone("UTC"));
+        SimpleDateFormat format = new SimpleDateFormat("d MMM", Locale.ENGLISH);
+        format.setTimeZone(TimeZone.getTimeZone("UTC"));
         TickUnits days = new TickUnits();
         for (int n : new int[] { 1, 2, 3, 7, 14, 30, 60, 90, 180, 365 }) {
             days.add(new DateTickUnit(DateTickUnitType.DAY, n, format));
@@ -271,8 +277,8 @@ public class ChartRenderer {
     }
 
     private static Day day(LocalDate d) {
-        return new Day(Date.from(d.atStartOfDay().toInstant(ZoneOffset.UTC)), java.util.TimeZone.getTimeZone("UTC"),
-                java.util.Locale.ROOT);
+        return new Day(Date.from(d.atStartOfDay().toInstant(ZoneOffset.UTC)), TimeZone.getTimeZone("UTC"),
+                Locale.ROOT);
     }
 
     private static BigDecimal num(Metric metric, Metrics m) {

@@ -1,5 +1,8 @@
 package dev.tally.dashboard.definition;
 
+import io.quarkus.qute.TemplateData;
+import java.util.Locale;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -31,12 +34,12 @@ public record Dashboard(String name, String title, Scope scope, List<Panel> pane
      * @param id     unique within the dashboard; names the chart and CSV URLs
      * @param limit  bar panels: how many groups at most (largest first)
      */
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record Panel(String id, PanelType type, String title, List<Metric> metrics, Grouping groupBy,
             ChartType chart, int limit, String description) {
 
         public String typeName() {
-            return type.name().toLowerCase(java.util.Locale.ROOT);
+            return type.name().toLowerCase(Locale.ROOT);
         }
 
         public boolean isKpi() {

@@ -1,5 +1,7 @@
 package dev.tally.dashboard.delivery;
 
+import java.math.BigDecimal;
+
 import java.util.Locale;
 
 import dev.tally.dashboard.delivery.DeliveryMetric.Unit;
@@ -89,7 +91,7 @@ public final class DeliveryText {
                 v.measuredTeams() == 1 ? "team" : "teams", v.payingMeasured(), v.teams(), multiple(v.roiMeasured()));
     }
 
-    private static String multiple(java.math.BigDecimal m) {
+    private static String multiple(BigDecimal m) {
         return m == null ? "" : "; the org returns " + m.toPlainString() + "× its spend";
     }
 }

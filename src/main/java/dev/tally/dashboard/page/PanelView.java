@@ -1,5 +1,7 @@
 package dev.tally.dashboard.page;
 
+import io.quarkus.qute.TemplateData;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,14 +15,14 @@ import dev.tally.dashboard.roi.Format;
 import dev.tally.dashboard.roi.Metric;
 
 /** What a template needs to draw one panel: KPI tiles, a chart's URLs, or a table; always a CSV link. */
-@io.quarkus.qute.TemplateData
+@TemplateData
 public record PanelView(Panel panel, List<Kpi> kpis, String chartPng, String chartSvg, Table table, String csvUrl) {
 
     /**
      * @param changeClass "good" / "bad" / "" — colours the change by whether the move is welcome
      * @param note        e.g. "unpriced usage is not in spend"
      */
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record Kpi(String key, String label, String value, String previous, String change, String changeClass, String note) {
     }
 

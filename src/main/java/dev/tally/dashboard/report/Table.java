@@ -1,15 +1,17 @@
 package dev.tally.dashboard.report;
 
+import io.quarkus.qute.TemplateData;
+
 import java.util.List;
 
 /**
  * A table as the page shows it and the CSV carries it: each cell has its display text and its
  * exact CSV value (money in USD with nine decimals, so CSV sums equal the nano-dollar totals).
  */
-@io.quarkus.qute.TemplateData
+@TemplateData
 public record Table(String id, String title, List<Column> columns, List<Row> rows, Row total) {
 
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     /** @param csvOnly carried in the CSV but not drawn on the page (ids) */
     public record Column(String label, String csvName, boolean numeric, boolean csvOnly) {
         public Column(String label, String csvName, boolean numeric) {
@@ -18,12 +20,12 @@ public record Table(String id, String title, List<Column> columns, List<Row> row
     }
 
     /** @param cssClass "pays" / "costs" marks a team's verdict; empty otherwise */
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record Row(List<Cell> cells, String cssClass) {
     }
 
     /** @param href link target on the page, or null */
-    @io.quarkus.qute.TemplateData
+    @TemplateData
     public record Cell(String text, String csv, String href, String cssClass) {
         public static Cell of(String text, String csv) {
             return new Cell(text, csv, null, "");

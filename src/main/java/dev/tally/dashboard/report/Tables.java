@@ -1,5 +1,7 @@
 package dev.tally.dashboard.report;
 
+import java.util.TreeMap;
+
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -43,7 +45,7 @@ public final class Tables {
     }
 
     public static Map<String, Metrics> byDepartment(Report r) {
-        Map<String, Metrics> out = new java.util.TreeMap<>();
+        Map<String, Metrics> out = new TreeMap<>();
         for (TeamInfo t : r.teams()) {
             out.merge(t.department(), r.teamMetrics(t.id()), Metrics::plus);
         }

@@ -1,5 +1,7 @@
 package dev.tally.outcomes.mapping;
 
+import java.util.ArrayList;
+
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +24,7 @@ public final class RepoPatterns<T> {
     private final List<Compiled<T>> rules;
 
     public RepoPatterns(List<Rule<T>> rules) {
-        var out = new java.util.ArrayList<Compiled<T>>();
+        var out = new ArrayList<Compiled<T>>();
         for (int i = 0; i < rules.size(); i++) {
             Rule<T> r = rules.get(i);
             out.add(new Compiled<>(r, compile(r.pattern()), literals(r.pattern()), i));
