@@ -15,7 +15,11 @@ public interface AccessConfig {
     @WithDefault("auto")
     LocalAccounts localAccounts();
 
-    enum LocalAccounts { AUTO, ON, OFF }
+    enum LocalAccounts {
+        AUTO,
+        ON,
+        OFF
+    }
 
     /** Initial password of the local {@code admin} account; unset = generated into {@code <data dir>/admin-password}. */
     Optional<String> adminPassword();

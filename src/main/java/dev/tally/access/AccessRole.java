@@ -46,7 +46,8 @@ public enum AccessRole {
 
     @JsonCreator
     public static AccessRole parse(String key) {
-        return find(key).orElseThrow(() -> new IllegalArgumentException(
-                "'" + key + "' is not a role (admin, leader, team_lead, employee)"));
+        return find(key)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "'" + key + "' is not a role (admin, leader, team_lead, employee)"));
     }
 }

@@ -34,7 +34,10 @@ public class LastUse {
 
     private static final Logger LOG = Logger.getLogger(LastUse.class);
 
-    public enum Kind { KEY, TOKEN }
+    public enum Kind {
+        KEY,
+        TOKEN
+    }
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -62,7 +65,9 @@ public class LastUse {
         return a == null ? b : b == null ? a : a.isAfter(b) ? a : b;
     }
 
-    @Scheduled(every = "${tally.access.last-use-flush-interval:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${tally.access.last-use-flush-interval:30s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduledFlush() {
         try {
             flush();
@@ -89,8 +94,7 @@ public class LastUse {
                         INSERT INTO api_key_last_use (key_id, used_at)
                         SELECT v.id, v.at FROM unnest(?::uuid[], ?::timestamptz[]) AS v(id, at)
                         WHERE EXISTS (SELECT 1 FROM api_key WHERE id = v.id)
-                        ON CONFLICT (key_id) DO UPDATE SET used_at = greatest(api_key_last_use.used_at, EXCLUDED.used_at)""",
-                        k);
+                        ON CONFLICT (key_id) DO UPDATE SET used_at = greatest(api_key_last_use.used_at, EXCLUDED.used_at)""", k);
             }
             if (!t.isEmpty()) {
                 write(c, """

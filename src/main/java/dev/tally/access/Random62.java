@@ -8,8 +8,7 @@ public final class Random62 {
     private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Random62() {
-    }
+    private Random62() {}
 
     public static String of(int chars) {
         StringBuilder sb = new StringBuilder(chars);

@@ -39,7 +39,8 @@ public enum Scope {
 
     @JsonCreator
     public static Scope parse(String key) {
-        return find(key).orElseThrow(() -> new IllegalArgumentException(
-                "'" + key + "' is not a scope (reports:read, outcomes:write, admin)"));
+        return find(key)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "'" + key + "' is not a scope (reports:read, outcomes:write, admin)"));
     }
 }

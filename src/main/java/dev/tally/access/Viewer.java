@@ -18,8 +18,15 @@ import dev.tally.platform.ApiException;
  * @param teamIds    the teams a team lead leads (full detail there)
  * @param employeeId the employee record of a person (My usage, own keys); null when none
  */
-public record Viewer(Kind kind, String id, String login, String name, AccessRole role, Set<Scope> scopes,
-        Set<UUID> teamIds, UUID employeeId) {
+public record Viewer(
+        Kind kind,
+        String id,
+        String login,
+        String name,
+        AccessRole role,
+        Set<Scope> scopes,
+        Set<UUID> teamIds,
+        UUID employeeId) {
 
     /** Attribute of the SecurityIdentity that carries the viewer. */
     public static final String ATTRIBUTE = "tally.viewer";
@@ -41,14 +48,28 @@ public record Viewer(Kind kind, String id, String login, String name, AccessRole
     }
 
     public static Viewer adminToken() {
-        return new Viewer(Kind.ADMIN_TOKEN, "admin-token", "admin-token", "Admin token", null,
-                EnumSet.allOf(Scope.class), Set.of(), null);
+        return new Viewer(
+                Kind.ADMIN_TOKEN,
+                "admin-token",
+                "admin-token",
+                "Admin token",
+                null,
+                EnumSet.allOf(Scope.class),
+                Set.of(),
+                null);
     }
 
     /** A person: the scopes follow from the role. */
-    public static Viewer person(Kind kind, String id, String login, String name, AccessRole role, Set<UUID> teamIds,
-            UUID employeeId) {
-        return new Viewer(kind, id, login, name, role, scopesOf(role), role == AccessRole.TEAM_LEAD ? teamIds : Set.of(),
+    public static Viewer person(
+            Kind kind, String id, String login, String name, AccessRole role, Set<UUID> teamIds, UUID employeeId) {
+        return new Viewer(
+                kind,
+                id,
+                login,
+                name,
+                role,
+                scopesOf(role),
+                role == AccessRole.TEAM_LEAD ? teamIds : Set.of(),
                 employeeId);
     }
 

@@ -54,7 +54,6 @@ public record Budget(
     public static long percentOf(long amount, int percent) {
         long whole = amount / 100;
         long rest = amount % 100;
-        return Math.multiplyHigh(whole, percent) != 0 ? Long.MAX_VALUE
-                : whole * percent + (rest * percent + 99) / 100;
+        return Math.multiplyHigh(whole, percent) != 0 ? Long.MAX_VALUE : whole * percent + (rest * percent + 99) / 100;
     }
 }

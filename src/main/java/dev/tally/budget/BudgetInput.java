@@ -23,10 +23,8 @@ public record BudgetInput(
         String timezone) {
 
     /** {@code models}: pattern → target, tried in the order given. */
-    public record DowngradeInput(Integer fromPercent, Map<String, String> models) {
-    }
+    public record DowngradeInput(Integer fromPercent, Map<String, String> models) {}
 
     /** {@code perHourUsd}: a decimal string; {@code action}: "alert" (default) or "pause_key". */
-    public record SpikeInput(Integer factor, String perHourUsd, String action) {
-    }
+    public record SpikeInput(Integer factor, String perHourUsd, String action) {}
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What a budget does once spent: only alert, refuse calls, or route listed models to cheaper ones. */
 public enum BudgetMode {
-    ALERT, BLOCK, DOWNGRADE;
+    ALERT,
+    BLOCK,
+    DOWNGRADE;
 
     @JsonValue
     public String json() {

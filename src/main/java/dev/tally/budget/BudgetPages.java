@@ -7,15 +7,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.smallrye.common.annotation.Blocking;
+
 import dev.tally.access.Viewers;
 import dev.tally.access.page.Navs;
 import dev.tally.dashboard.page.PageContext;
 import dev.tally.dashboard.report.Period;
 import dev.tally.demo.DemoConfig;
 import dev.tally.platform.time.OrgCalendar;
-import io.quarkus.qute.CheckedTemplate;
-import io.quarkus.qute.TemplateInstance;
-import io.smallrye.common.annotation.Blocking;
 
 /** The Budgets page: every budget with a bar against its limit, its state and its period. */
 @Path("/budgets")
@@ -34,7 +35,8 @@ public class BudgetPages {
     private final Viewers viewers;
     private final Navs navs;
 
-    public BudgetPages(BudgetStatusService statuses, OrgCalendar calendar, DemoConfig demo, Viewers viewers, Navs navs) {
+    public BudgetPages(
+            BudgetStatusService statuses, OrgCalendar calendar, DemoConfig demo, Viewers viewers, Navs navs) {
         this.viewers = viewers;
         this.navs = navs;
         this.statuses = statuses;
@@ -47,8 +49,8 @@ public class BudgetPages {
         // Every budget of every team: the audience that sees all teams (team leads see theirs on the team page).
         viewers.current().requireAllTeams();
         Period month = Period.parse("mtd", null, null, calendar.today());
-        PageContext page = PageContext.of("Budgets", "budgets", "/budgets", month, calendar.today(), demo.enabled(), null,
-                navs.current());
+        PageContext page = PageContext.of(
+                "Budgets", "budgets", "/budgets", month, calendar.today(), demo.enabled(), null, navs.current());
         List<BudgetRow> rows = statuses.current().stream().map(BudgetRow::of).toList();
         return Templates.budgets(page, rows, calendar.zone().getId()).render();
     }

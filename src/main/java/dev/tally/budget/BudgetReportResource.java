@@ -26,8 +26,7 @@ import dev.tally.platform.time.OrgCalendar;
 public class BudgetReportResource {
 
     /** The report: the organisation's zone (where the periods begin) and one row per budget. */
-    public record Report(String timezone, List<BudgetStatus> budgets) {
-    }
+    public record Report(String timezone, List<BudgetStatus> budgets) {}
 
     private final BudgetStatusService statuses;
     private final OrgCalendar calendar;
@@ -47,35 +46,67 @@ public class BudgetReportResource {
         if (!viewer.seesAllTeams()) {
             // a team lead: the budgets of their own teams, as on their team pages (not the org's, a
             // department's or another team's, whose spend is not theirs to read)
-            rows = rows.stream().filter(r -> r.scope() == Scope.TEAM && r.scopeId() != null
-                    && viewer.teamIds().contains(UUID.fromString(r.scopeId()))).toList();
+            rows = rows.stream()
+                    .filter(r -> r.scope() == Scope.TEAM
+                            && r.scopeId() != null
+                            && viewer.teamIds().contains(UUID.fromString(r.scopeId())))
+                    .toList();
         }
         if (format == null || format.isBlank() || format.equals("json")) {
-            return Response.ok(new Report(calendar.zone().getId(), rows), MediaType.APPLICATION_JSON).build();
+            return Response.ok(new Report(calendar.zone().getId(), rows), MediaType.APPLICATION_JSON)
+                    .build();
         }
         if (!format.equals("csv")) {
             throw ApiException.badRequest("format: '" + format + "' is not json or csv");
         }
         return Response.ok(Tables.csv(table(rows)), "text/csv; charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"tally-budgets.csv\"").build();
+                .header("Content-Disposition", "attachment; filename=\"tally-budgets.csv\"")
+                .build();
     }
 
     static Table table(List<BudgetStatus> rows) {
         List<Table.Column> cols = new ArrayList<>();
-        for (String c : List.of("budgetId", "name", "scope", "scopeId", "scopeName", "period", "mode", "periodStart",
-                "periodEnd", "spentNanos", "limitNanos", "projectedNanos", "percent", "state", "unpricedCalls")) {
+        for (String c : List.of(
+                "budgetId",
+                "name",
+                "scope",
+                "scopeId",
+                "scopeName",
+                "period",
+                "mode",
+                "periodStart",
+                "periodEnd",
+                "spentNanos",
+                "limitNanos",
+                "projectedNanos",
+                "percent",
+                "state",
+                "unpricedCalls")) {
             cols.add(new Table.Column(c, c, c.endsWith("Nanos") || c.equals("percent") || c.equals("unpricedCalls")));
         }
         List<Table.Row> out = new ArrayList<>();
         for (BudgetStatus s : rows) {
-            List<Object> v = new ArrayList<>(List.of(s.budgetId(), s.name(), s.scope().json(),
-                    s.scopeId() == null ? "" : s.scopeId(), s.scopeName(), s.period().json(), s.mode().json(),
-                    s.periodStart(), s.periodEnd(), s.spentNanos(), s.limitNanos()));
+            List<Object> v = new ArrayList<>(List.of(
+                    s.budgetId(),
+                    s.name(),
+                    s.scope().json(),
+                    s.scopeId() == null ? "" : s.scopeId(),
+                    s.scopeName(),
+                    s.period().json(),
+                    s.mode().json(),
+                    s.periodStart(),
+                    s.periodEnd(),
+                    s.spentNanos(),
+                    s.limitNanos()));
             v.add(s.projectedNanos() == null ? "" : s.projectedNanos());
             v.add(s.percent() == null ? "" : s.percent());
             v.add(s.state().json());
             v.add(s.unpricedCalls());
-            out.add(new Table.Row(v.stream().map(o -> Table.Cell.of(o.toString(), o.toString())).toList(), null));
+            out.add(new Table.Row(
+                    v.stream()
+                            .map(o -> Table.Cell.of(o.toString(), o.toString()))
+                            .toList(),
+                    null));
         }
         return new Table("budgets", "Budgets", cols, out, null);
     }

@@ -25,7 +25,9 @@ public class BudgetResource {
     @POST
     public Response create(BudgetInput in) {
         BudgetView b = BudgetView.of(budgets.create(in));
-        return Response.created(URI.create("/api/admin/budgets/" + b.id())).entity(b).build();
+        return Response.created(URI.create("/api/admin/budgets/" + b.id()))
+                .entity(b)
+                .build();
     }
 
     @GET

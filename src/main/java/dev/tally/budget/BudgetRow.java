@@ -9,9 +9,22 @@ import io.quarkus.qute.TemplateData;
 
 /** One budget as the pages show it: money in dollars, the bar's width, the state in words. */
 @TemplateData
-public record BudgetRow(String name, String scopeName, String scopeLabel, String link, String period, String mode,
-        String state, String stateLabel, String spent, String limit, String projected, String percentLabel,
-        int barPercent, Integer projectedPercent, long unpricedCalls) {
+public record BudgetRow(
+        String name,
+        String scopeName,
+        String scopeLabel,
+        String link,
+        String period,
+        String mode,
+        String state,
+        String stateLabel,
+        String spent,
+        String limit,
+        String projected,
+        String percentLabel,
+        int barPercent,
+        Integer projectedPercent,
+        long unpricedCalls) {
 
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH);
 
@@ -21,16 +34,31 @@ public record BudgetRow(String name, String scopeName, String scopeLabel, String
         String stateLabel = switch (s.state()) {
             case OK -> "on track";
             case WARNING -> "warning";
-            case EXCEEDED -> s.mode() == BudgetMode.BLOCK ? "spent: calls refused"
-                    : s.mode() == BudgetMode.DOWNGRADE ? "spent: downgrading" : "over budget";
+            case EXCEEDED ->
+                s.mode() == BudgetMode.BLOCK
+                        ? "spent: calls refused"
+                        : s.mode() == BudgetMode.DOWNGRADE ? "spent: downgrading" : "over budget";
         };
         int bar = s.percent() == null ? (s.spentNanos() > 0 ? 100 : 0) : (int) Math.min(100, Math.round(s.percent()));
-        Integer projected = s.projectedNanos() == null || s.limitNanos() == 0 ? null
+        Integer projected = s.projectedNanos() == null || s.limitNanos() == 0
+                ? null
                 : (int) Math.min(100, s.projectedNanos() * 100 / s.limitNanos());
-        return new BudgetRow(s.name(), s.scopeName(), s.scope().json(), s.link(), period, s.mode().json(),
-                s.state().json(), stateLabel, usd(s.spentNanos()), usd(s.limitNanos()),
+        return new BudgetRow(
+                s.name(),
+                s.scopeName(),
+                s.scope().json(),
+                s.link(),
+                period,
+                s.mode().json(),
+                s.state().json(),
+                stateLabel,
+                usd(s.spentNanos()),
+                usd(s.limitNanos()),
                 s.projectedNanos() == null ? "–" : usd(s.projectedNanos()),
-                s.percent() == null ? "–" : s.percent() + " %", bar, projected, s.unpricedCalls());
+                s.percent() == null ? "–" : s.percent() + " %",
+                bar,
+                projected,
+                s.unpricedCalls());
     }
 
     /** Dollars with cents, and more decimals only for amounts under a dollar that need them ($0.0005). */

@@ -25,7 +25,10 @@ public class BudgetSections {
 
     public String team(UUID teamId) {
         String link = "/teams/" + teamId;
-        List<BudgetRow> rows = statuses.current().stream().filter(s -> link.equals(s.link())).map(BudgetRow::of).toList();
+        List<BudgetRow> rows = statuses.current().stream()
+                .filter(s -> link.equals(s.link()))
+                .map(BudgetRow::of)
+                .toList();
         return Templates.team(rows).render();
     }
 }

@@ -44,8 +44,14 @@ public class BudgetService {
     private final OrgCalendar calendar;
     private final AuditLog audit;
 
-    public BudgetService(BudgetStore store, DataSource dataSource, PriceService prices, ProviderRegistry providers,
-            ChannelCheck channels, OrgCalendar calendar, AuditLog audit) {
+    public BudgetService(
+            BudgetStore store,
+            DataSource dataSource,
+            PriceService prices,
+            ProviderRegistry providers,
+            ChannelCheck channels,
+            OrgCalendar calendar,
+            AuditLog audit) {
         this.audit = audit;
         this.store = store;
         this.dataSource = dataSource;
@@ -70,7 +76,11 @@ public class BudgetService {
             throw ApiException.notFound("no budget " + id);
         }
         Budget after = store.get(id).orElseThrow();
-        audit.record(AuditTarget.BUDGET, AuditChange.UPDATE, id, before == null ? null : BudgetView.of(before),
+        audit.record(
+                AuditTarget.BUDGET,
+                AuditChange.UPDATE,
+                id,
+                before == null ? null : BudgetView.of(before),
                 BudgetView.of(after));
         return after;
     }
@@ -105,7 +115,8 @@ public class BudgetService {
         }
         Scope scope = Scope.parse(in.scope());
         if (scope == null) {
-            throw ApiException.badRequest("scope: must be one of org, department, team, employee, key; got " + in.scope());
+            throw ApiException.badRequest(
+                    "scope: must be one of org, department, team, employee, key; got " + in.scope());
         }
         String scopeId = scopeId(scope, in.scopeId());
         Period period = Period.parse(in.period());
@@ -121,15 +132,17 @@ public class BudgetService {
         int fromPercent = 100;
         List<Downgrade> downgrades = List.of();
         if (mode == BudgetMode.DOWNGRADE) {
-            if (in.downgrade() == null || in.downgrade().models() == null || in.downgrade().models().isEmpty()) {
+            if (in.downgrade() == null
+                    || in.downgrade().models() == null
+                    || in.downgrade().models().isEmpty()) {
                 throw ApiException.badRequest("downgrade.models: a downgrade budget needs at least one model rule, "
                         + "e.g. {\"claude-opus-*\": \"claude-haiku-4-5\"}");
             }
             if (in.downgrade().fromPercent() != null) {
                 fromPercent = in.downgrade().fromPercent();
                 if (fromPercent < 0 || fromPercent > MAX_THRESHOLD) {
-                    throw ApiException.badRequest("downgrade.fromPercent: must be between 0 and " + MAX_THRESHOLD
-                            + "; got " + fromPercent);
+                    throw ApiException.badRequest(
+                            "downgrade.fromPercent: must be between 0 and " + MAX_THRESHOLD + "; got " + fromPercent);
                 }
             }
             downgrades = downgrades(in.downgrade().models());
@@ -143,13 +156,27 @@ public class BudgetService {
         if (in.timezone() != null) {
             timezone(in.timezone());
         }
-        String name = in.name() == null || in.name().isBlank() ? scope.json() + (scopeId == null ? "" : " " + scopeId)
-                + " " + period.json() : in.name().strip();
+        String name = in.name() == null || in.name().isBlank()
+                ? scope.json() + (scopeId == null ? "" : " " + scopeId) + " " + period.json()
+                : in.name().strip();
         if (name.length() > 200) {
             throw ApiException.badRequest("name: at most 200 characters");
         }
-        return new Budget(id, name, scope, scopeId, period, amount, mode, thresholds, fromPercent, downgrades,
-                unpriced, channels(in.channelIds()), spike(in.spike()), null);
+        return new Budget(
+                id,
+                name,
+                scope,
+                scopeId,
+                period,
+                amount,
+                mode,
+                thresholds,
+                fromPercent,
+                downgrades,
+                unpriced,
+                channels(in.channelIds()),
+                spike(in.spike()),
+                null);
     }
 
     private String scopeId(Scope scope, String raw) {
@@ -208,7 +235,8 @@ public class BudgetService {
         List<Integer> out = new ArrayList<>();
         for (Integer t : in) {
             if (t == null || t < 1 || t > MAX_THRESHOLD) {
-                throw ApiException.badRequest("thresholds: each must be between 1 and " + MAX_THRESHOLD + " %; got " + t);
+                throw ApiException.badRequest(
+                        "thresholds: each must be between 1 and " + MAX_THRESHOLD + " %; got " + t);
             }
             if (!out.contains(t)) {
                 out.add(t);
@@ -243,7 +271,8 @@ public class BudgetService {
         try {
             z = ZoneId.of(zone);
         } catch (DateTimeException e) {
-            throw ApiException.badRequest("timezone: unknown time zone " + zone + " (use an IANA name such as Europe/Paris)");
+            throw ApiException.badRequest(
+                    "timezone: unknown time zone " + zone + " (use an IANA name such as Europe/Paris)");
         }
         if (!z.normalized().equals(calendar.zone().normalized())) {
             throw ApiException.badRequest("timezone: budgets use the organisation's time zone " + calendar.zone()
@@ -292,7 +321,8 @@ public class BudgetService {
     }
 
     private boolean exists(String sql, Object param) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, param);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();

@@ -27,17 +27,16 @@ public final class BudgetSpend {
     }
 
     /** One budget's period as local dates: {@code [first, next)}. */
-    public record Ask(UUID budgetId, Scope scope, String scopeId, LocalDate first, LocalDate next) {
-    }
+    public record Ask(UUID budgetId, Scope scope, String scopeId, LocalDate first, LocalDate next) {}
 
-    private BudgetSpend() {
-    }
+    private BudgetSpend() {}
 
     private static String join(Scope scope) {
         return switch (scope) {
             case ORG -> "usage_team_day u ON u.day >= b.s AND u.day < b.e";
-            case DEPARTMENT -> "team t ON t.department = b.sid LEFT JOIN usage_team_day u "
-                    + "ON u.team_id = t.id AND u.day >= b.s AND u.day < b.e";
+            case DEPARTMENT ->
+                "team t ON t.department = b.sid LEFT JOIN usage_team_day u "
+                        + "ON u.team_id = t.id AND u.day >= b.s AND u.day < b.e";
             case TEAM -> "usage_team_day u ON u.team_id = b.sid::uuid AND u.day >= b.s AND u.day < b.e";
             case EMPLOYEE -> "usage_key_day u ON u.employee_id = b.sid::uuid AND u.day >= b.s AND u.day < b.e";
             case KEY -> "usage_key_day u ON u.key_id = b.sid::uuid AND u.day >= b.s AND u.day < b.e";
@@ -56,10 +55,22 @@ public final class BudgetSpend {
             try (PreparedStatement ps = c.prepareStatement("SELECT b.id, coalesce(sum(u.cost_nanos), 0), "
                     + "coalesce(sum(u.unpriced_requests), 0) FROM unnest(?::uuid[], ?::text[], ?::date[], ?::date[]) "
                     + "AS b(id, sid, s, e) LEFT JOIN " + join(e.getKey()) + " GROUP BY b.id")) {
-                ps.setArray(1, c.createArrayOf("uuid", list.stream().map(Ask::budgetId).toArray()));
-                ps.setArray(2, c.createArrayOf("text", list.stream().map(Ask::scopeId).toArray()));
-                ps.setArray(3, c.createArrayOf("date", list.stream().map(a -> Date.valueOf(a.first())).toArray()));
-                ps.setArray(4, c.createArrayOf("date", list.stream().map(a -> Date.valueOf(a.next())).toArray()));
+                ps.setArray(
+                        1,
+                        c.createArrayOf("uuid", list.stream().map(Ask::budgetId).toArray()));
+                ps.setArray(
+                        2,
+                        c.createArrayOf("text", list.stream().map(Ask::scopeId).toArray()));
+                ps.setArray(
+                        3,
+                        c.createArrayOf(
+                                "date",
+                                list.stream().map(a -> Date.valueOf(a.first())).toArray()));
+                ps.setArray(
+                        4,
+                        c.createArrayOf(
+                                "date",
+                                list.stream().map(a -> Date.valueOf(a.next())).toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.put(rs.getObject(1, UUID.class), new Spent(rs.getLong(2), rs.getLong(3)));

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * {@code warning} from its lowest threshold below 100 % or when the projection passes the amount.
  */
 public enum BudgetState {
-    OK, WARNING, EXCEEDED;
+    OK,
+    WARNING,
+    EXCEEDED;
 
     @JsonValue
     public String json() {

@@ -31,5 +31,4 @@ public record BudgetStatus(
         OffsetDateTime periodEnd,
         BudgetState state,
         long unpricedCalls,
-        String link) {
-}
+        String link) {}

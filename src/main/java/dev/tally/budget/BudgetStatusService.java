@@ -62,14 +62,16 @@ public class BudgetStatusService {
         for (Budget b : budgets) {
             OrgCalendar.Span s = b.span(calendar, now);
             spans.add(s);
-            asks.add(new BudgetSpend.Ask(b.id(), b.scope(), b.scopeId(), s.first(), s.last().plusDays(1)));
+            asks.add(new BudgetSpend.Ask(
+                    b.id(), b.scope(), b.scopeId(), s.first(), s.last().plusDays(1)));
         }
         Map<UUID, BudgetSpend.Spent> spent = BudgetSpend.read(c, asks);
         Map<UUID, ScopeNames.Named> names = ScopeNames.of(c, budgets);
         List<BudgetStatus> out = new ArrayList<>(budgets.size());
         for (int i = 0; i < budgets.size(); i++) {
             Budget b = budgets.get(i);
-            out.add(status(b, spans.get(i), spent.getOrDefault(b.id(), BudgetSpend.Spent.NONE), names.get(b.id()), now));
+            out.add(status(
+                    b, spans.get(i), spent.getOrDefault(b.id(), BudgetSpend.Spent.NONE), names.get(b.id()), now));
         }
         return out;
     }
@@ -89,10 +91,23 @@ public class BudgetStatusService {
         }
         Double percent = limit == 0 ? null : Math.round(s * 1000.0 / limit) / 10.0;
         ZoneId zone = calendar.zone();
-        return new BudgetStatus(b.id(), b.name(), b.scope(), b.scopeId(), named.name(), b.period(), b.mode(), s, limit,
+        return new BudgetStatus(
+                b.id(),
+                b.name(),
+                b.scope(),
+                b.scopeId(),
+                named.name(),
+                b.period(),
+                b.mode(),
+                s,
+                limit,
                 p == null ? null : p.projectedNanos(),
                 p == null || p.exhaustedAt() == null ? null : OffsetDateTime.ofInstant(p.exhaustedAt(), zone),
-                percent, OffsetDateTime.ofInstant(span.start(), zone), OffsetDateTime.ofInstant(span.end(), zone), state,
-                spent.unpricedCalls(), named.link());
+                percent,
+                OffsetDateTime.ofInstant(span.start(), zone),
+                OffsetDateTime.ofInstant(span.end(), zone),
+                state,
+                spent.unpricedCalls(),
+                named.link());
     }
 }

@@ -82,35 +82,42 @@ public class BudgetStore {
     }
 
     public void insert(Budget b) {
-        write("INSERT INTO budget (name, scope, scope_id, period, amount_nanos, mode, thresholds, "
-                + "downgrade_from_percent, downgrade_models, unpriced, channel_ids, spike, id) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?)", b);
+        write(
+                "INSERT INTO budget (name, scope, scope_id, period, amount_nanos, mode, thresholds, "
+                        + "downgrade_from_percent, downgrade_models, unpriced, channel_ids, spike, id) "
+                        + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::jsonb, ?)",
+                b);
     }
 
     /** False when there is no such budget. */
     public boolean update(Budget b) {
-        return write("UPDATE budget SET name = ?, scope = ?, scope_id = ?, period = ?, amount_nanos = ?, mode = ?, "
-                + "thresholds = ?, downgrade_from_percent = ?, downgrade_models = ?::jsonb, unpriced = ?, "
-                + "channel_ids = ?, spike = ?::jsonb, updated_at = now() WHERE id = ?", b) == 1;
+        return write(
+                        "UPDATE budget SET name = ?, scope = ?, scope_id = ?, period = ?, amount_nanos = ?, mode = ?, "
+                                + "thresholds = ?, downgrade_from_percent = ?, downgrade_models = ?::jsonb, unpriced = ?, "
+                                + "channel_ids = ?, spike = ?::jsonb, updated_at = now() WHERE id = ?",
+                        b)
+                == 1;
     }
 
     public boolean delete(UUID id) {
         return changed(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget WHERE id = ?")) {
-                ps.setObject(1, id);
-                return ps.executeUpdate();
-            }
-        }) == 1;
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget WHERE id = ?")) {
+                        ps.setObject(1, id);
+                        return ps.executeUpdate();
+                    }
+                })
+                == 1;
     }
 
     /** Resumes a paused key; false when it was not paused. */
     public boolean resumeKey(UUID keyId) {
         return changed(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM key_pause WHERE key_id = ?")) {
-                ps.setObject(1, keyId);
-                return ps.executeUpdate();
-            }
-        }) == 1;
+                    try (PreparedStatement ps = c.prepareStatement("DELETE FROM key_pause WHERE key_id = ?")) {
+                        ps.setObject(1, keyId);
+                        return ps.executeUpdate();
+                    }
+                })
+                == 1;
     }
 
     /** Paused keys and why. */
@@ -184,15 +191,20 @@ public class BudgetStore {
         String spike = rs.getString("spike");
         Array channels = rs.getArray("channel_ids");
         Timestamp updated = rs.getTimestamp("updated_at");
-        return new Budget(rs.getObject("id", UUID.class), rs.getString("name"),
-                Scope.valueOf(rs.getString("scope").toUpperCase(Locale.ROOT)), rs.getString("scope_id"),
-                Period.valueOf(rs.getString("period").toUpperCase(Locale.ROOT)), rs.getLong("amount_nanos"),
-                BudgetMode.valueOf(rs.getString("mode").toUpperCase(Locale.ROOT)), List.of(thresholds),
+        return new Budget(
+                rs.getObject("id", UUID.class),
+                rs.getString("name"),
+                Scope.valueOf(rs.getString("scope").toUpperCase(Locale.ROOT)),
+                rs.getString("scope_id"),
+                Period.valueOf(rs.getString("period").toUpperCase(Locale.ROOT)),
+                rs.getLong("amount_nanos"),
+                BudgetMode.valueOf(rs.getString("mode").toUpperCase(Locale.ROOT)),
+                List.of(thresholds),
                 rs.getInt("downgrade_from_percent"),
-                down == null ? List.of() : fromJson(down, new TypeReference<List<Downgrade>>() { }),
+                down == null ? List.of() : fromJson(down, new TypeReference<List<Downgrade>>() {}),
                 UnpricedPolicy.valueOf(rs.getString("unpriced").toUpperCase(Locale.ROOT)),
                 List.copyOf(Arrays.asList((UUID[]) channels.getArray())),
-                spike == null ? null : fromJson(spike, new TypeReference<SpikeRule>() { }),
+                spike == null ? null : fromJson(spike, new TypeReference<SpikeRule>() {}),
                 updated == null ? Instant.EPOCH : updated.toInstant());
     }
 

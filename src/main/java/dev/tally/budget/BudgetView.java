@@ -23,11 +23,9 @@ public record BudgetView(
         List<UUID> channelIds,
         SpikeView spike) {
 
-    public record DowngradeView(int fromPercent, Map<String, String> models) {
-    }
+    public record DowngradeView(int fromPercent, Map<String, String> models) {}
 
-    public record SpikeView(Integer factor, String perHourUsd, SpikeRule.Action action) {
-    }
+    public record SpikeView(Integer factor, String perHourUsd, SpikeRule.Action action) {}
 
     static BudgetView of(Budget b) {
         DowngradeView down = null;
@@ -37,9 +35,22 @@ public record BudgetView(
             down = new DowngradeView(b.downgradeFromPercent(), models);
         }
         SpikeRule s = b.spike();
-        SpikeView spike = s == null ? null
+        SpikeView spike = s == null
+                ? null
                 : new SpikeView(s.factor(), s.perHourNanos() == null ? null : Money.usd(s.perHourNanos()), s.action());
-        return new BudgetView(b.id(), b.name(), b.scope(), b.scopeId(), b.period(), Money.usd(b.amountNanos()),
-                b.amountNanos(), b.mode(), b.thresholds(), down, b.unpriced(), b.channelIds(), spike);
+        return new BudgetView(
+                b.id(),
+                b.name(),
+                b.scope(),
+                b.scopeId(),
+                b.period(),
+                Money.usd(b.amountNanos()),
+                b.amountNanos(),
+                b.mode(),
+                b.thresholds(),
+                down,
+                b.unpriced(),
+                b.channelIds(),
+                spike);
     }
 }

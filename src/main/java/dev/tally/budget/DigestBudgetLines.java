@@ -26,9 +26,15 @@ public class DigestBudgetLines implements BudgetLines {
 
     @Override
     public List<BudgetLine> at(Instant now) {
-        return statuses.at(now).stream().map(s -> new BudgetLine(s.name() + " (" + s.scopeName() + ")",
-                period(s.period(), s.periodStart()), s.spentNanos(), s.limitNanos(), s.projectedNanos(),
-                s.state().json())).toList();
+        return statuses.at(now).stream()
+                .map(s -> new BudgetLine(
+                        s.name() + " (" + s.scopeName() + ")",
+                        period(s.period(), s.periodStart()),
+                        s.spentNanos(),
+                        s.limitNanos(),
+                        s.projectedNanos(),
+                        s.state().json()))
+                .toList();
     }
 
     /** "10 Mar 2031", "week of 10 Mar 2031", "March 2031", "Q1 2031". */

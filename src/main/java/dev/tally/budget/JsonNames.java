@@ -5,8 +5,7 @@ import java.util.Locale;
 /** The budgets API's enum values are their lower-case names ({@code "pause_key"} for {@code PAUSE_KEY}). */
 final class JsonNames {
 
-    private JsonNames() {
-    }
+    private JsonNames() {}
 
     static String of(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);

@@ -6,7 +6,10 @@ import dev.tally.platform.time.CalendarUnit;
 
 /** A budget's calendar period in the organisation's zone; a week starts on Monday. */
 public enum Period {
-    DAY(CalendarUnit.DAY), WEEK(CalendarUnit.WEEK), MONTH(CalendarUnit.MONTH), QUARTER(CalendarUnit.QUARTER);
+    DAY(CalendarUnit.DAY),
+    WEEK(CalendarUnit.WEEK),
+    MONTH(CalendarUnit.MONTH),
+    QUARTER(CalendarUnit.QUARTER);
 
     public final CalendarUnit unit;
 

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** What a budget covers: every call of the organisation, a department, a team, a person or one key. */
 public enum Scope {
-    ORG, DEPARTMENT, TEAM, EMPLOYEE, KEY;
+    ORG,
+    DEPARTMENT,
+    TEAM,
+    EMPLOYEE,
+    KEY;
 
     @JsonValue
     public String json() {

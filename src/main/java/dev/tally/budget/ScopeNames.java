@@ -23,13 +23,16 @@ public final class ScopeNames {
         }
     }
 
-    private ScopeNames() {
-    }
+    private ScopeNames() {}
 
     /** Names of the budgets' scopes, by budget id. */
     public static Map<UUID, Named> of(Connection c, List<Budget> budgets) throws SQLException {
         Map<String, Named> byId = new HashMap<>();
-        String[] ids = budgets.stream().map(Budget::scopeId).filter(s -> s != null).distinct().toArray(String[]::new);
+        String[] ids = budgets.stream()
+                .map(Budget::scopeId)
+                .filter(s -> s != null)
+                .distinct()
+                .toArray(String[]::new);
         if (ids.length > 0) {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT id::text, name, id FROM team WHERE id::text = ANY (?)

@@ -10,7 +10,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 public record SpikeRule(Integer factor, Long perHourNanos, Action action) {
 
     public enum Action {
-        ALERT, PAUSE_KEY;
+        ALERT,
+        PAUSE_KEY;
 
         @JsonValue
         public String json() {

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * (its status says how many it left out) or refuse them.
  */
 public enum UnpricedPolicy {
-    ALLOW, BLOCK;
+    ALLOW,
+    BLOCK;
 
     @JsonValue
     public String json() {

@@ -43,28 +43,68 @@ public class DemoBudgets {
 
     void seed(List<SeededTeam> teams) {
         Set<String> existing = budgets.all().stream().map(Budget::name).collect(Collectors.toSet());
-        Map<String, SeededTeam> byName = teams.stream().collect(Collectors.toMap(t -> t.profile().name(), t -> t));
+        Map<String, SeededTeam> byName =
+                teams.stream().collect(Collectors.toMap(t -> t.profile().name(), t -> t));
         LocalDate today = calendar.today();
         int daysBefore = today.getDayOfMonth() - 1;
-        create(existing, byName.get("Data Science"), SOFT, "alert",
-                usd(Math.max(0.05, daysBefore * byName.get("Data Science").profile().spendPerActiveDay() * 0.5)), null, null);
-        create(existing, byName.get("Payments"), ADVISOR, "downgrade",
-                usd(Math.max(0.10, daysBefore * byName.get("Payments").profile().spendPerActiveDay()
-                        * byName.get("Payments").profile().people() * 2)),
-                new BudgetInput.DowngradeInput(10, Map.of("claude-sonnet-*", "claude-haiku-4-5", "gpt-5*", "gpt-5-mini")),
+        create(
+                existing,
+                byName.get("Data Science"),
+                SOFT,
+                "alert",
+                usd(Math.max(
+                        0.05, daysBefore * byName.get("Data Science").profile().spendPerActiveDay() * 0.5)),
+                null,
                 null);
-        create(existing, byName.get("Mobile"), SPIKES, "alert", "100000",
-                null, new BudgetInput.SpikeInput(5, "0.02", "alert"));
+        create(
+                existing,
+                byName.get("Payments"),
+                ADVISOR,
+                "downgrade",
+                usd(Math.max(
+                        0.10,
+                        daysBefore
+                                * byName.get("Payments").profile().spendPerActiveDay()
+                                * byName.get("Payments").profile().people()
+                                * 2)),
+                new BudgetInput.DowngradeInput(
+                        10, Map.of("claude-sonnet-*", "claude-haiku-4-5", "gpt-5*", "gpt-5-mini")),
+                null);
+        create(
+                existing,
+                byName.get("Mobile"),
+                SPIKES,
+                "alert",
+                "100000",
+                null,
+                new BudgetInput.SpikeInput(5, "0.02", "alert"));
     }
 
-    private void create(Set<String> existing, SeededTeam team, String name, String mode, String amount,
-            BudgetInput.DowngradeInput downgrade, BudgetInput.SpikeInput spike) {
+    private void create(
+            Set<String> existing,
+            SeededTeam team,
+            String name,
+            String mode,
+            String amount,
+            BudgetInput.DowngradeInput downgrade,
+            BudgetInput.SpikeInput spike) {
         if (team == null || existing.contains(name)) {
             return;
         }
         try {
-            budgets.create(new BudgetInput(name, "team", team.id().toString(), "month", amount, mode, null, downgrade,
-                    null, List.of(), spike, null));
+            budgets.create(new BudgetInput(
+                    name,
+                    "team",
+                    team.id().toString(),
+                    "month",
+                    amount,
+                    mode,
+                    null,
+                    downgrade,
+                    null,
+                    List.of(),
+                    spike,
+                    null));
         } catch (RuntimeException e) {
             LOG.warnf("demo: budget %s not created: %s", name, e.getMessage());
         }

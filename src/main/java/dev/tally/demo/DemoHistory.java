@@ -35,11 +35,9 @@ public final class DemoHistory {
     public static final String SIMULATED_PROVIDER = "simulated";
 
     /** A seeded team: its profile and its members' ids (and key ids, may be empty). */
-    public record SeededTeam(DemoOrg.TeamProfile profile, UUID id, List<UUID> employees) {
-    }
+    public record SeededTeam(DemoOrg.TeamProfile profile, UUID id, List<UUID> employees) {}
 
-    private DemoHistory() {
-    }
+    private DemoHistory() {}
 
     /** Events of one past day for all teams; {@code ramp} 0..1 scales adoption up over the history. */
     public static void day(List<SeededTeam> teams, LocalDate day, double ramp, Consumer<CloudEvent<?>> sink) {
@@ -59,13 +57,20 @@ public final class DemoHistory {
                 double spend = p.spendPerActiveDay() * (0.6 + 0.8 * rnd.nextDouble());
                 // Enough sessions that none exceeds MAX_SESSION_INPUT fresh tokens, even on the team's cheapest
                 // model (the models are the catalog's current ones, so their prices are not known here in advance).
-                int sessions = (int) Math.min(60, Math.max(3 + rnd.nextInt(5),
-                        Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * cheapest(models)))));
+                int sessions = (int) Math.min(
+                        60,
+                        Math.max(3 + rnd.nextInt(5), Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * cheapest(models)))));
                 for (int s = 0; s < sessions; s++) {
                     String model = pickModel(models, rnd);
-                    Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC)
-                            .plusSeconds(8 * 3600 + rnd.nextInt(10 * 3600));
-                    sink.accept(usage(t.id(), employee, model, spend / sessions, at, rnd,
+                    Instant at =
+                            day.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(8 * 3600 + rnd.nextInt(10 * 3600));
+                    sink.accept(usage(
+                            t.id(),
+                            employee,
+                            model,
+                            spend / sessions,
+                            at,
+                            rnd,
                             "hist:" + employee + ":" + day + ":" + s));
                 }
             }
@@ -74,8 +79,14 @@ public final class DemoHistory {
     }
 
     /** Outcomes of a team for a day (history) or a slice of today (live; {@code scale} = share of a day). */
-    static void outcomes(SeededTeam t, LocalDate day, double workload, Random rnd, Consumer<CloudEvent<?>> sink,
-            String idPrefix, double scale) {
+    static void outcomes(
+            SeededTeam t,
+            LocalDate day,
+            double workload,
+            Random rnd,
+            Consumer<CloudEvent<?>> sink,
+            String idPrefix,
+            double scale) {
         DemoOrg.TeamProfile p = t.profile();
         int n = 0;
         for (int i = 0; i < count(p.aiPrs() * workload * scale, rnd); i++) {
@@ -109,10 +120,20 @@ public final class DemoHistory {
         if (DemoPrs.reverted(pr.id())) {
             OutcomeData d = pr.data();
             PrFacts facts = DemoPrs.revert(d.pr(), d.pr().number() + 1, Duration.ofHours(2), d.pr().author());
-            OutcomeData revert = new OutcomeData(OutcomeData.PR_MERGED, d.teamId(), d.employeeId(), false, List.of(),
-                    d.source(), facts.repository() + "#" + facts.number(), facts.mergedAt(), null, null, facts);
-            sink.accept(CloudEvent.of(pr.id() + ":revert", SOURCE, CloudEvent.OUTCOME_TYPE, pr.subject(),
-                    facts.mergedAt(), revert));
+            OutcomeData revert = new OutcomeData(
+                    OutcomeData.PR_MERGED,
+                    d.teamId(),
+                    d.employeeId(),
+                    false,
+                    List.of(),
+                    d.source(),
+                    facts.repository() + "#" + facts.number(),
+                    facts.mergedAt(),
+                    null,
+                    null,
+                    facts);
+            sink.accept(CloudEvent.of(
+                    pr.id() + ":revert", SOURCE, CloudEvent.OUTCOME_TYPE, pr.subject(), facts.mergedAt(), revert));
         }
     }
 
@@ -145,7 +166,8 @@ public final class DemoHistory {
         return price == null ? 2_000 : price.input() + price.output() / 8.0 + 2.0 * price.cacheRead();
     }
 
-    static CloudEvent<UsageData> usage(UUID team, UUID employee, String model, double usd, Instant at, Random rnd, String idSeed) {
+    static CloudEvent<UsageData> usage(
+            UUID team, UUID employee, String model, double usd, Instant at, Random rnd, String idSeed) {
         DemoOrg.Price price = DemoOrg.price(model);
         long input;
         long output;
@@ -167,38 +189,83 @@ public final class DemoHistory {
         }
         UUID id = UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8));
         String api = DemoOrg.provider(model).equals("anthropic") ? "messages" : "chat.completions";
-        UsageData data = new UsageData("req_" + id.toString().replace("-", ""), null, employee.toString(), team.toString(),
-                SIMULATED_PROVIDER, model, api, false, 200, UsageData.OUTCOME_OK, input, output, cacheRead, 0, 0,
-                cost, price != null, false, 400 + rnd.nextInt(4000), null, null, null, WorkloadNames.INTERACTIVE, null,
+        UsageData data = new UsageData(
+                "req_" + id.toString().replace("-", ""),
+                null,
+                employee.toString(),
+                team.toString(),
+                SIMULATED_PROVIDER,
+                model,
+                api,
+                false,
+                200,
+                UsageData.OUTCOME_OK,
+                input,
+                output,
+                cacheRead,
+                0,
+                0,
+                cost,
+                price != null,
+                false,
+                400 + rnd.nextInt(4000),
+                null,
+                null,
+                null,
+                WorkloadNames.INTERACTIVE,
+                null,
                 CLIENTS[Math.floorMod(employee.hashCode(), CLIENTS.length)]);
         return CloudEvent.of(id.toString(), SOURCE, CloudEvent.USAGE_TYPE, team.toString(), at, data);
     }
 
     /** The tools the demo's people work with (ClientDetector's names), one per person: adoption by tool. */
-    private static final String[] CLIENTS = { "claude-code", "claude-code", "claude-code", "anthropic-sdk-python",
-            "openai-sdk-python", "openai-sdk-js", "curl" };
+    private static final String[] CLIENTS = {
+        "claude-code",
+        "claude-code",
+        "claude-code",
+        "anthropic-sdk-python",
+        "openai-sdk-python",
+        "openai-sdk-js",
+        "curl"
+    };
 
-    private static final String[] SEVERITIES = { "critical", "high", "high", "medium", "medium", "medium", "low", "low" };
+    private static final String[] SEVERITIES = {"critical", "high", "high", "medium", "medium", "medium", "low", "low"};
 
     /** AI reviewers of the demo org: key in outcomes/reviewers.yaml, login. */
-    private static final String[][] REVIEWERS = { { "coderabbit", "coderabbitai[bot]" }, { "copilot", "Copilot" },
-            { "claude", "claude[bot]" }, { "bugbot", "cursor[bot]" } };
+    private static final String[][] REVIEWERS = {
+        {"coderabbit", "coderabbitai[bot]"},
+        {"copilot", "Copilot"},
+        {"claude", "claude[bot]"},
+        {"bugbot", "cursor[bot]"}
+    };
 
     /** The attribution a review finding carries (see ReviewRules and ReviewFindings), on a demo outcome. */
     private static CloudEvent<OutcomeData> review(CloudEvent<OutcomeData> e, String[] reviewer, boolean fixed) {
         OutcomeData d = e.data();
-        List<String> attribution = new ArrayList<>(List.of("ai-reviewer:" + reviewer[1], "reviewer:" + reviewer[0],
-                "finding:inline comment"));
+        List<String> attribution = new ArrayList<>(
+                List.of("ai-reviewer:" + reviewer[1], "reviewer:" + reviewer[0], "finding:inline comment"));
         if (fixed) {
             attribution.add("fixed:thread_resolved");
         }
-        OutcomeData data = new OutcomeData(d.kind(), d.teamId(), d.employeeId(), d.aiAssisted(), attribution, "github",
-                d.ref(), d.occurredAt(), d.severity(), d.valueHours());
+        OutcomeData data = new OutcomeData(
+                d.kind(),
+                d.teamId(),
+                d.employeeId(),
+                d.aiAssisted(),
+                attribution,
+                "github",
+                d.ref(),
+                d.occurredAt(),
+                d.severity(),
+                d.valueHours());
         return CloudEvent.of(e.id(), e.source(), e.type(), e.subject(), e.time(), data);
     }
 
-    static CloudEvent<OutcomeData> outcome(SeededTeam t, LocalDate day, Random rnd, String kind, boolean ai, String prefix, int n) {
-        UUID employee = t.employees().isEmpty() ? null : t.employees().get(rnd.nextInt(t.employees().size()));
+    static CloudEvent<OutcomeData> outcome(
+            SeededTeam t, LocalDate day, Random rnd, String kind, boolean ai, String prefix, int n) {
+        UUID employee = t.employees().isEmpty()
+                ? null
+                : t.employees().get(rnd.nextInt(t.employees().size()));
         Instant at = day.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(9 * 3600 + rnd.nextInt(9 * 3600));
         String slug = t.profile().name().toLowerCase().replace(' ', '-');
         String id = "demo:" + prefix + ":" + kind + ":" + slug + ":" + day + ":" + n;
@@ -213,8 +280,16 @@ public final class DemoHistory {
                 int number = 1000 + Math.floorMod((day.toString() + n + prefix).hashCode(), 9000);
                 ref = "acme/" + slug + "#" + number;
                 source = "github";
-                pr = DemoPrs.facts(id, t.profile(), "acme/" + slug, number, ai, at,
-                        employee == null ? "demo-bot" : "dev-" + employee.toString().substring(0, 8));
+                pr = DemoPrs.facts(
+                        id,
+                        t.profile(),
+                        "acme/" + slug,
+                        number,
+                        ai,
+                        at,
+                        employee == null
+                                ? "demo-bot"
+                                : "dev-" + employee.toString().substring(0, 8));
                 if (ai) {
                     attribution.add("commit-trailer:Co-authored-by Claude");
                     if (rnd.nextBoolean()) {
@@ -239,11 +314,20 @@ public final class DemoHistory {
                 hours = BigDecimal.valueOf(t.profile().taskHours());
                 attribution.add("automation-run");
             }
-            default -> {
-            }
+            default -> {}
         }
-        OutcomeData data = new OutcomeData(kind, t.id().toString(), employee == null ? null : employee.toString(), ai,
-                attribution, source, ref, at, severity, hours, pr);
+        OutcomeData data = new OutcomeData(
+                kind,
+                t.id().toString(),
+                employee == null ? null : employee.toString(),
+                ai,
+                attribution,
+                source,
+                ref,
+                at,
+                severity,
+                hours,
+                pr);
         return CloudEvent.of(id, SOURCE, CloudEvent.OUTCOME_TYPE, t.id().toString(), at, data);
     }
 }

@@ -41,8 +41,7 @@ public final class DemoModels {
 
     static final PriceCatalog CATALOG = PriceCatalog.load();
 
-    private DemoModels() {
-    }
+    private DemoModels() {}
 
     /** The model of {@code family} to call on {@code day}. */
     public static String resolve(Family family, LocalDate day) {
@@ -53,12 +52,16 @@ public final class DemoModels {
         if (family == Family.INTERNAL) {
             return INTERNAL_MODEL;
         }
-        Optional<String> same = first(catalog, day, m -> family.name.matcher(m).matches()
-                && family.provider.equals(catalog.provider(m)));
-        return same.or(() -> first(catalog, day, m -> family.provider.equals(catalog.provider(m))
-                && !m.contains("embedding") && !m.endsWith("-pro")))
-                .orElseThrow(() -> new IllegalStateException("the price catalog has no current " + family.provider
-                        + " model on " + day + " for the demo"));
+        Optional<String> same = first(
+                catalog, day, m -> family.name.matcher(m).matches() && family.provider.equals(catalog.provider(m)));
+        return same.or(() -> first(
+                        catalog,
+                        day,
+                        m -> family.provider.equals(catalog.provider(m))
+                                && !m.contains("embedding")
+                                && !m.endsWith("-pro")))
+                .orElseThrow(() -> new IllegalStateException(
+                        "the price catalog has no current " + family.provider + " model on " + day + " for the demo"));
     }
 
     private static Optional<String> first(PriceCatalog catalog, LocalDate day, Predicate<String> wanted) {

@@ -13,8 +13,7 @@ import dev.tally.demo.DemoModels.Family;
  */
 public final class DemoOrg {
 
-    private DemoOrg() {
-    }
+    private DemoOrg() {}
 
     /**
      * @param adoption          share of members who use AI on a working day
@@ -26,9 +25,20 @@ public final class DemoOrg {
      * @param aiCycle           an AI-assisted PR's typical cycle time as a share of the team's other PRs' (1: no
      *                          faster), so that the delivery panel has a finding to show, and one team none
      */
-    public record TeamProfile(String name, String department, int people, double adoption, double spendPerActiveDay,
-            List<Family> families, double aiPrs, double otherPrs, double bugs, double findings, double tasks,
-            double taskHours, double aiCycle) {
+    public record TeamProfile(
+            String name,
+            String department,
+            int people,
+            double adoption,
+            double spendPerActiveDay,
+            List<Family> families,
+            double aiPrs,
+            double otherPrs,
+            double bugs,
+            double findings,
+            double tasks,
+            double taskHours,
+            double aiCycle) {
 
         /** The models the team calls today, most used first. */
         public List<String> models() {
@@ -49,8 +59,7 @@ public final class DemoOrg {
     // spotless:on
 
     /** USD × 10^9 per token: input, output, cache read; null for the unpriced internal model. */
-    public record Price(String provider, long input, long output, long cacheRead) {
-    }
+    public record Price(String provider, long input, long output, long cacheRead) {}
 
     /** The catalog's list price of a demo model, per token; null for the unpriced in-house model. */
     public static Price price(String model) {
@@ -59,8 +68,11 @@ public final class DemoOrg {
             return null;
         }
         // The catalog's rates are per million tokens; every listed rate is a whole number per token.
-        return new Price(DemoModels.CATALOG.provider(model), p.rates().input() / 1_000_000,
-                p.rates().output() / 1_000_000, p.rates().cacheRead() / 1_000_000);
+        return new Price(
+                DemoModels.CATALOG.provider(model),
+                p.rates().input() / 1_000_000,
+                p.rates().output() / 1_000_000,
+                p.rates().cacheRead() / 1_000_000);
     }
 
     public static String provider(String model) {
@@ -68,10 +80,11 @@ public final class DemoOrg {
         return p == null ? "internal" : p.provider();
     }
 
-    public static final List<String> FIRST = List.of("Ada", "Ben", "Chloé", "Dev", "Eli", "Fatima", "Gus", "Hana", "Ivan",
-            "Jia", "Kofi", "Lena", "Mo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Vik", "Wen",
-            "Xavi", "Yara", "Zoe");
-    public static final List<String> LAST = List.of("Abara", "Berg", "Costa", "Dubois", "Eze", "Fischer", "Gupta",
-            "Haddad", "Ito", "Jensen", "Kim", "Lopez", "Mensah", "Novak", "Okafor", "Park", "Quispe", "Rossi", "Silva",
-            "Tanaka", "Ueda", "Varga", "Weber", "Xu", "Yilmaz", "Zhou");
+    public static final List<String> FIRST = List.of(
+            "Ada", "Ben", "Chloé", "Dev", "Eli", "Fatima", "Gus", "Hana", "Ivan", "Jia", "Kofi", "Lena", "Mo", "Nia",
+            "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Vik", "Wen", "Xavi", "Yara", "Zoe");
+    public static final List<String> LAST = List.of(
+            "Abara", "Berg", "Costa", "Dubois", "Eze", "Fischer", "Gupta", "Haddad", "Ito", "Jensen", "Kim", "Lopez",
+            "Mensah", "Novak", "Okafor", "Park", "Quispe", "Rossi", "Silva", "Tanaka", "Ueda", "Varga", "Weber", "Xu",
+            "Yilmaz", "Zhou");
 }

@@ -66,7 +66,8 @@ public class DemoRunner {
     private final EventPublisher publisher;
     private final DataSource dataSource;
     private final ObjectMapper json;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Instance<HttpServer> httpServer;
     private volatile boolean running;
     private Thread thread;
@@ -74,8 +75,15 @@ public class DemoRunner {
     private final OrgCalendar calendar;
     private final DemoBudgets budgets;
 
-    public DemoRunner(DemoConfig config, IdentityService identity, EventPublisher publisher, DataSource dataSource,
-            ObjectMapper json, Instance<HttpServer> httpServer, OrgCalendar calendar, DemoBudgets budgets) {
+    public DemoRunner(
+            DemoConfig config,
+            IdentityService identity,
+            EventPublisher publisher,
+            DataSource dataSource,
+            ObjectMapper json,
+            Instance<HttpServer> httpServer,
+            OrgCalendar calendar,
+            DemoBudgets budgets) {
         this.config = config;
         this.budgets = budgets;
         this.calendar = calendar;
@@ -94,7 +102,8 @@ public class DemoRunner {
         thread = new Thread(this::run, "tally-demo");
         thread.setDaemon(true);
         thread.start();
-        LOG.info("demo: enabled — seeding an example org and driving simulated traffic (every page shows a demo banner)");
+        LOG.info(
+                "demo: enabled — seeding an example org and driving simulated traffic (every page shows a demo banner)");
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -165,18 +174,23 @@ public class DemoRunner {
         List<SeededTeam> out = new ArrayList<>();
         int person = 0;
         for (DemoOrg.TeamProfile p : DemoOrg.TEAMS) {
-            UUID teamId = identity.teamByName(p.name()).map(TeamView::id)
-                    .orElseGet(() -> identity.createTeam(new NewTeam(p.name(), p.department())).id());
+            UUID teamId = identity.teamByName(p.name())
+                    .map(TeamView::id)
+                    .orElseGet(() -> identity.createTeam(new NewTeam(p.name(), p.department()))
+                            .id());
             markDemo(teamId);
             List<UUID> employees = new ArrayList<>();
             for (int i = 0; i < p.people(); i++, person++) {
                 String first = DemoOrg.FIRST.get(person % DemoOrg.FIRST.size());
                 String last = DemoOrg.LAST.get((person * 7 + 3) % DemoOrg.LAST.size());
-                String email = (first + "." + last + "." + person).toLowerCase(Locale.ROOT).replace("é", "e")
-                        + "@demo.tally.example";
+                String email = (first + "." + last + "." + person)
+                                .toLowerCase(Locale.ROOT)
+                                .replace("é", "e") + "@demo.tally.example";
                 final UUID team = teamId;
-                UUID id = identity.employeeByEmail(email).map(EmployeeView::id)
-                        .orElseGet(() -> identity.createEmployee(new NewEmployee(email, first + " " + last, team, null)).id());
+                UUID id = identity.employeeByEmail(email)
+                        .map(EmployeeView::id)
+                        .orElseGet(() -> identity.createEmployee(new NewEmployee(email, first + " " + last, team, null))
+                                .id());
                 employees.add(id);
                 for (KeyView k : identity.keys(id)) {
                     if (DEMO_KEY.equals(k.name()) && k.revokedAt() == null) {
@@ -207,7 +221,7 @@ public class DemoRunner {
             from = first;
         }
         long total = ChronoUnit.DAYS.between(first, yesterday) + 1;
-        int[] events = { 0 };
+        int[] events = {0};
         for (LocalDate d = from; !d.isAfter(yesterday) && running; d = d.plusDays(1)) {
             double ramp = (double) (ChronoUnit.DAYS.between(first, d) + 1) / total;
             Consumer<CloudEvent<?>> sink = e -> {
@@ -231,17 +245,23 @@ public class DemoRunner {
             SeededTeam t = pickTeam(teams, rnd);
             if (!t.employees().isEmpty()) {
                 UUID employee = t.employees().get(rnd.nextInt(t.employees().size()));
-                String model = t.profile().models().get(rnd.nextInt(t.profile().models().size()));
+                String model = t.profile()
+                        .models()
+                        .get(rnd.nextInt(t.profile().models().size()));
                 try {
                     int status = call(keys.get(employee), model, rnd, null);
                     if (rnd.nextDouble() < 0.15) {
                         // now and then a workload's service key: the review bot, tonight's loop, finance
                         DemoWorkloads.Workload w = DemoWorkloads.ALL.get(rnd.nextInt(DemoWorkloads.ALL.size()));
-                        call(workloadKeys.get(w.name()), model, rnd, w.runsPerDay() == 0 ? null
-                                : "live-" + w.name() + "-" + calendar.today());
+                        call(
+                                workloadKeys.get(w.name()),
+                                model,
+                                rnd,
+                                w.runsPerDay() == 0 ? null : "live-" + w.name() + "-" + calendar.today());
                     }
                     if (status / 100 != 2 && ++failures % 50 == 1) {
-                        LOG.warnf("demo: the gateway answered %d for %s (is the gateway role on, with its simulated provider?)",
+                        LOG.warnf(
+                                "demo: the gateway answered %d for %s (is the gateway role on, with its simulated provider?)",
                                 status, model);
                     }
                 } catch (IOException e) {
@@ -257,8 +277,14 @@ public class DemoRunner {
                 double slice = config.liveSpeedup() * config.outcomeInterval().toMillis() / 86_400_000.0;
                 LocalDate today = calendar.today();
                 for (SeededTeam team : teams) {
-                    DemoHistory.outcomes(team, today, 1.0, rnd, e -> publisher.publish(Topics.OUTCOMES, e),
-                            "live-" + UUID.randomUUID().toString().substring(0, 8), slice);
+                    DemoHistory.outcomes(
+                            team,
+                            today,
+                            1.0,
+                            rnd,
+                            e -> publisher.publish(Topics.OUTCOMES, e),
+                            "live-" + UUID.randomUUID().toString().substring(0, 8),
+                            slice);
                 }
                 nextOutcomes = System.nanoTime() + config.outcomeInterval().toNanos();
             }
@@ -269,7 +295,9 @@ public class DemoRunner {
     }
 
     private static SeededTeam pickTeam(List<SeededTeam> teams, Random rnd) {
-        double total = teams.stream().mapToDouble(t -> t.profile().people() * t.profile().spendPerActiveDay()).sum();
+        double total = teams.stream()
+                .mapToDouble(t -> t.profile().people() * t.profile().spendPerActiveDay())
+                .sum();
         double r = rnd.nextDouble() * total;
         for (SeededTeam t : teams) {
             r -= t.profile().people() * t.profile().spendPerActiveDay();
@@ -280,9 +308,13 @@ public class DemoRunner {
         return teams.get(teams.size() - 1);
     }
 
-    private static final String[] PROMPTS = { "Summarise this design doc in five bullets.",
-            "Write a unit test for the retry policy.", "Draft a reply to the customer about the refund.",
-            "Explain this stack trace.", "Suggest a SQL index for this query." };
+    private static final String[] PROMPTS = {
+        "Summarise this design doc in five bullets.",
+        "Write a unit test for the retry policy.",
+        "Draft a reply to the customer about the refund.",
+        "Explain this stack trace.",
+        "Suggest a SQL index for this query."
+    };
 
     /** One call through the gateway in the provider's own API shape; {@code runId} names its run, or null. */
     private int call(String key, String model, Random rnd, String runId) throws IOException, InterruptedException {
@@ -291,10 +323,12 @@ public class DemoRunner {
         }
         String prompt = PROMPTS[rnd.nextInt(PROMPTS.length)];
         boolean anthropic = DemoOrg.provider(model).equals("anthropic");
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + (anthropic ? "/v1/messages" : "/v1/chat/completions")))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
-        Map<String, Object> body = Map.of("model", model, "max_tokens", 256,
-                "messages", List.of(Map.of("role", "user", "content", prompt)));
+        HttpRequest.Builder b = HttpRequest.newBuilder(
+                        URI.create(baseUrl() + (anthropic ? "/v1/messages" : "/v1/chat/completions")))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json");
+        Map<String, Object> body = Map.of(
+                "model", model, "max_tokens", 256, "messages", List.of(Map.of("role", "user", "content", prompt)));
         if (runId != null) {
             b.header("x-tally-run-id", runId);
         }
@@ -303,7 +337,9 @@ public class DemoRunner {
         } else {
             b.header("Authorization", "Bearer " + key);
         }
-        HttpResponse<Void> r = http.send(b.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body))).build(),
+        HttpResponse<Void> r = http.send(
+                b.POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.discarding());
         return r.statusCode();
     }
@@ -311,7 +347,8 @@ public class DemoRunner {
     private void waitForHttp() throws InterruptedException, IOException {
         for (int i = 0; running; i++) {
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/login")).build(),
+                HttpResponse<Void> r = http.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl() + "/login")).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() < 500) {
                     return;
@@ -327,12 +364,14 @@ public class DemoRunner {
 
     private String baseUrl() {
         // The port the server actually bound (a random one in tests), not the configured one.
-        return config.baseUrl().orElseGet(() -> "http://127.0.0.1:" + httpServer.get().getPort());
+        return config.baseUrl()
+                .orElseGet(() -> "http://127.0.0.1:" + httpServer.get().getPort());
     }
 
     private void markDemo(UUID team) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO dashboard_demo_team (team_id) VALUES (?) ON CONFLICT DO NOTHING")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO dashboard_demo_team (team_id) VALUES (?) ON CONFLICT DO NOTHING")) {
             ps.setObject(1, team);
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -351,8 +390,9 @@ public class DemoRunner {
     }
 
     private void state(String key, String value) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO dashboard_demo_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO dashboard_demo_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = now()")) {
             ps.setString(1, key);
             ps.setString(2, value);
             ps.executeUpdate();

@@ -31,20 +31,35 @@ final class DemoWorkloads {
      * @param callsPerRun calls of one run (or of the day, without runs)
      * @param outcomeShare outcomes per run (or per call without runs)
      */
-    record Workload(String team, String name, String client, int runsPerDay, int callsPerRun, double usdPerCall,
-            String outcomeKind, double outcomeShare, double valueHours) {
-    }
+    record Workload(
+            String team,
+            String name,
+            String client,
+            int runsPerDay,
+            int callsPerRun,
+            double usdPerCall,
+            String outcomeKind,
+            double outcomeShare,
+            double valueHours) {}
 
     static final List<Workload> ALL = List.of(
-            new Workload("Platform", "code-review", "anthropic-sdk-python", 8, 4, 0.18, OutcomeData.BUG_CAUGHT, 0.35, 0),
+            new Workload(
+                    "Platform", "code-review", "anthropic-sdk-python", 8, 4, 0.18, OutcomeData.BUG_CAUGHT, 0.35, 0),
             new Workload("Payments", "flaky-tests", "claude-code", 1, 40, 0.09, OutcomeData.TASK_AUTOMATED, 2.5, 1.5),
-            new Workload("Finance", "finance-spreadsheets", "openai-sdk-python", 0, 14, 0.02,
-                    OutcomeData.TASK_AUTOMATED, 0.4, 0.5));
+            new Workload(
+                    "Finance",
+                    "finance-spreadsheets",
+                    "openai-sdk-python",
+                    0,
+                    14,
+                    0.02,
+                    OutcomeData.TASK_AUTOMATED,
+                    0.4,
+                    0.5));
 
     private static final String KEY_PREFIX = "demo-";
 
-    private DemoWorkloads() {
-    }
+    private DemoWorkloads() {}
 
     /** A fresh service key per workload (a restarted demo cannot reuse keys shown once), previous ones revoked. */
     static void seedKeys(IdentityService identity, List<SeededTeam> teams, Map<String, String> keys) {
@@ -58,12 +73,18 @@ final class DemoWorkloads {
                     identity.revokeKey(k.id());
                 }
             }
-            keys.put(w.name(), identity.createKey(NewKey.service(t.id(), KEY_PREFIX + w.name(), w.name())).key());
+            keys.put(
+                    w.name(),
+                    identity.createKey(NewKey.service(t.id(), KEY_PREFIX + w.name(), w.name()))
+                            .key());
         }
     }
 
     private static SeededTeam team(List<SeededTeam> teams, Workload w) {
-        return teams.stream().filter(t -> t.profile().name().equals(w.team())).findFirst().orElse(null);
+        return teams.stream()
+                .filter(t -> t.profile().name().equals(w.team()))
+                .findFirst()
+                .orElse(null);
     }
 
     /** One past day of every workload: its calls (no employee: service keys) and its outcomes. */
@@ -90,7 +111,8 @@ final class DemoWorkloads {
                     sink.accept(usage(t, w, model, runId, at, rnd, "wl:" + w.name() + ":" + day + ":" + r + ":" + c));
                 }
                 double expected = w.runsPerDay() == 0 ? w.outcomeShare() * calls : w.outcomeShare();
-                int outcomes = (int) Math.floor(expected) + (rnd.nextDouble() < expected - Math.floor(expected) ? 1 : 0);
+                int outcomes =
+                        (int) Math.floor(expected) + (rnd.nextDouble() < expected - Math.floor(expected) ? 1 : 0);
                 for (int o = 0; o < outcomes; o++) {
                     sink.accept(outcome(t, w, start.plusSeconds(span * (o + 1) / (outcomes + 1)), runId, day, r, o));
                 }
@@ -98,28 +120,61 @@ final class DemoWorkloads {
         }
     }
 
-    private static CloudEvent<UsageData> usage(SeededTeam t, Workload w, String model, String runId, Instant at,
-            Random rnd, String seed) {
+    private static CloudEvent<UsageData> usage(
+            SeededTeam t, Workload w, String model, String runId, Instant at, Random rnd, String seed) {
         // the same session shape and prices as people's calls, then made a service key's call
         CloudEvent<UsageData> e = DemoHistory.usage(t.id(), t.id(), model, w.usdPerCall(), at, rnd, seed);
         UsageData d = e.data();
-        UsageData data = new UsageData(d.requestId(), d.keyId(), null, d.teamId(), d.provider(), d.model(), d.api(),
-                d.stream(), d.status(), d.outcome(), d.inputTokens(), d.outputTokens(), d.cacheReadTokens(),
-                d.cacheWriteTokens(), d.reasoningTokens(), d.costNanos(), d.priced(), d.estimated(), d.latencyMs(),
-                d.ttftMs(), d.downgradedFrom(), null, w.name(), runId, w.client());
+        UsageData data = new UsageData(
+                d.requestId(),
+                d.keyId(),
+                null,
+                d.teamId(),
+                d.provider(),
+                d.model(),
+                d.api(),
+                d.stream(),
+                d.status(),
+                d.outcome(),
+                d.inputTokens(),
+                d.outputTokens(),
+                d.cacheReadTokens(),
+                d.cacheWriteTokens(),
+                d.reasoningTokens(),
+                d.costNanos(),
+                d.priced(),
+                d.estimated(),
+                d.latencyMs(),
+                d.ttftMs(),
+                d.downgradedFrom(),
+                null,
+                w.name(),
+                runId,
+                w.client());
         return CloudEvent.of(e.id(), e.source(), e.type(), e.subject(), e.time(), data);
     }
 
-    private static CloudEvent<OutcomeData> outcome(SeededTeam t, Workload w, Instant at, String runId, LocalDate day,
-            int run, int n) {
+    private static CloudEvent<OutcomeData> outcome(
+            SeededTeam t, Workload w, Instant at, String runId, LocalDate day, int run, int n) {
         String id = "demo:workload:" + w.name() + ":" + day + ":" + run + ":" + n;
         String ref = switch (w.name()) {
             case "code-review" -> "acme/platform#" + (2000 + Math.floorMod((day.toString() + run).hashCode(), 7000));
             case "flaky-tests" -> "fixed flaky test in " + runId;
             default -> "spreadsheet reconciled";
         };
-        OutcomeData data = new OutcomeData(w.outcomeKind(), t.id().toString(), null, true, List.of("workload:" + w.name()),
-                "demo", ref, at, null, w.valueHours() > 0 ? BigDecimal.valueOf(w.valueHours()) : null, null, w.name());
+        OutcomeData data = new OutcomeData(
+                w.outcomeKind(),
+                t.id().toString(),
+                null,
+                true,
+                List.of("workload:" + w.name()),
+                "demo",
+                ref,
+                at,
+                null,
+                w.valueHours() > 0 ? BigDecimal.valueOf(w.valueHours()) : null,
+                null,
+                w.name());
         return CloudEvent.of(id, DemoHistory.SOURCE, CloudEvent.OUTCOME_TYPE, t.id().toString(), at, data);
     }
 }

@@ -13,6 +13,5 @@ public interface EventPublisher {
      * Adds a listener told the partition and offset of every event Kafka acknowledges from now on;
      * a publisher that cannot say ignores it (its events then look undelivered to the listener).
      */
-    default void onDelivered(DeliveryListener listener) {
-    }
+    default void onDelivered(DeliveryListener listener) {}
 }

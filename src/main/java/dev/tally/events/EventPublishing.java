@@ -13,13 +13,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tally.platform.KafkaClients;
-import dev.tally.platform.TallyConfig;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+
+import dev.tally.platform.KafkaClients;
+import dev.tally.platform.TallyConfig;
 
 /**
  * Makes the one {@link EventPublisher} bean (a {@link SpoolingEventPublisher} on
@@ -31,31 +32,47 @@ public class EventPublishing {
 
     @Produces
     @Singleton
-    SpoolingEventPublisher publisher(KafkaClients clients, TallyConfig tally, EventsConfig config,
-            ObjectMapper mapper, MeterRegistry registry) {
-        var options = new SpoolingEventPublisher.Options(config.queueCapacity(), config.spool().maxBytes().asLongValue(),
-                config.spool().segmentBytes().asLongValue(), config.deliveryTimeout(), config.retryBackoff(),
-                config.replayBatch(), config.shutdownTimeout());
+    SpoolingEventPublisher publisher(
+            KafkaClients clients, TallyConfig tally, EventsConfig config, ObjectMapper mapper, MeterRegistry registry) {
+        var options = new SpoolingEventPublisher.Options(
+                config.queueCapacity(),
+                config.spool().maxBytes().asLongValue(),
+                config.spool().segmentBytes().asLongValue(),
+                config.deliveryTimeout(),
+                config.retryBackoff(),
+                config.replayBatch(),
+                config.shutdownTimeout());
         Map<String, Object> props = clients.common("tally-events");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.compression());
-        SpoolingEventPublisher p = new SpoolingEventPublisher(props,
-                Path.of(tally.dataDir()).resolve("spool"), options, mapper).startBeforeKafka();
+        SpoolingEventPublisher p = new SpoolingEventPublisher(
+                        props, Path.of(tally.dataDir()).resolve("spool"), options, mapper)
+                .startBeforeKafka();
         Gauge.builder("tally.events.spool.records", p, SpoolingEventPublisher::spoolRecords)
-                .description("Events in the local spool, not yet acknowledged by Kafka").register(registry);
+                .description("Events in the local spool, not yet acknowledged by Kafka")
+                .register(registry);
         Gauge.builder("tally.events.spool.bytes", p, SpoolingEventPublisher::spoolBytes)
-                .description("Bytes of the local spool not yet acknowledged").baseUnit("bytes").register(registry);
+                .description("Bytes of the local spool not yet acknowledged")
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder("tally.events.spool.max.bytes", p, SpoolingEventPublisher::spoolMaxBytes)
-                .description("Spool size limit").baseUnit("bytes").register(registry);
+                .description("Spool size limit")
+                .baseUnit("bytes")
+                .register(registry);
         Gauge.builder("tally.events.queue.depth", p, SpoolingEventPublisher::queueDepth)
-                .description("Events handed over, not yet sent or spooled").register(registry);
+                .description("Events handed over, not yet sent or spooled")
+                .register(registry);
         Gauge.builder("tally.events.spooling", p, x -> x.mode() == SpoolingEventPublisher.Mode.SPOOLING ? 1 : 0)
-                .description("1 while Kafka is unreachable and events go to the spool").register(registry);
+                .description("1 while Kafka is unreachable and events go to the spool")
+                .register(registry);
         FunctionCounter.builder("tally.events.dropped", p, SpoolingEventPublisher::dropped)
-                .description("Events lost: queue or spool full, or refused by Kafka for good").register(registry);
+                .description("Events lost: queue or spool full, or refused by Kafka for good")
+                .register(registry);
         FunctionCounter.builder("tally.events.spooled", p, SpoolingEventPublisher::spooled)
-                .description("Events written to the spool").register(registry);
+                .description("Events written to the spool")
+                .register(registry);
         FunctionCounter.builder("tally.events.replayed", p, SpoolingEventPublisher::replayed)
-                .description("Events replayed from the spool to Kafka").register(registry);
+                .description("Events replayed from the spool to Kafka")
+                .register(registry);
         return p;
     }
 

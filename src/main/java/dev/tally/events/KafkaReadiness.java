@@ -56,7 +56,9 @@ public class KafkaReadiness implements HealthCheck {
         }
         try {
             int nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
-                    .nodes().get(3, TimeUnit.SECONDS).size();
+                    .nodes()
+                    .get(3, TimeUnit.SECONDS)
+                    .size();
             return builder.up().withData("brokers", nodes).build();
         } catch (Exception e) {
             builder.withData("error", String.valueOf(e.getMessage()));

@@ -5,5 +5,4 @@ package dev.tally.events;
  * is applied: what needs the topics (the aggregator's consumers, the publisher's direct sends)
  * starts from here rather than at application start.
  */
-public record KafkaReady(String bootstrapServers) {
-}
+public record KafkaReady(String bootstrapServers) {}

@@ -10,6 +10,10 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
 import dev.tally.platform.KafkaClients;
 import dev.tally.platform.Roles;
 import dev.tally.platform.StartupException;
@@ -17,9 +21,6 @@ import dev.tally.platform.StartupPhases;
 import dev.tally.platform.StartupPhases.Phase;
 import dev.tally.platform.StartupReport;
 import dev.tally.platform.TallyConfig;
-import io.quarkus.runtime.Quarkus;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Kafka at start, off the start-up path: a background thread waits until the cluster answers,
@@ -43,7 +44,10 @@ public class KafkaStartup {
     /** Pause between attempts while Kafka does not answer. */
     static final Duration BACKOFF = Duration.ofSeconds(1);
 
-    public enum State { WAITING, READY }
+    public enum State {
+        WAITING,
+        READY
+    }
 
     private final TopicSetup topics;
     private final String bootstrap;
@@ -55,14 +59,20 @@ public class KafkaStartup {
     private volatile String lastError;
     private Thread thread;
 
-    public KafkaStartup(TopicSetup topics, KafkaClients clients, Roles roles, TallyConfig config, Event<KafkaReady> ready,
+    public KafkaStartup(
+            TopicSetup topics,
+            KafkaClients clients,
+            Roles roles,
+            TallyConfig config,
+            Event<KafkaReady> ready,
             StartupReport report) {
         this.topics = topics;
         this.bootstrap = clients.bootstrapServers();
         this.waitForKafka = roles.waitForKafka();
         // the embedded broker is not timed out here: a slow machine only makes it slow
         this.deadline = waitForKafka && !config.kafka().embeddedBroker()
-                ? Duration.ofSeconds(config.startup().waitSeconds()) : null;
+                ? Duration.ofSeconds(config.startup().waitSeconds())
+                : null;
         this.ready = ready;
         this.report = report;
     }
@@ -99,8 +109,9 @@ public class KafkaStartup {
                 lastError = null;
                 state = State.READY;
                 if (said) {
-                    LOG.infof("Kafka at %s answers after %d s: topics set up", bootstrap,
-                            TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
+                    LOG.infof(
+                            "Kafka at %s answers after %d s: topics set up",
+                            bootstrap, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
                 }
                 ready.fire(new KafkaReady(bootstrap));
                 report.kafkaReady();
@@ -112,7 +123,9 @@ public class KafkaStartup {
                 lastError = e.getMessage();
                 Duration waited = Duration.ofNanos(System.nanoTime() - start);
                 if (deadline != null && waited.compareTo(deadline) >= 0) {
-                    LOG.errorf("stopping: %s (waited %d s, TALLY_STARTUP_WAIT_SECONDS)", e.getMessage(), waited.toSeconds());
+                    LOG.errorf(
+                            "stopping: %s (waited %d s, TALLY_STARTUP_WAIT_SECONDS)",
+                            e.getMessage(), waited.toSeconds());
                     Quarkus.asyncExit(2);
                     return;
                 }
@@ -121,7 +134,9 @@ public class KafkaStartup {
                     if (waitForKafka) {
                         LOG.infof("waiting for Kafka: %s", e.getMessage());
                     } else {
-                        LOG.warnf("serving calls and spooling their usage events until Kafka answers: %s", e.getMessage());
+                        LOG.warnf(
+                                "serving calls and spooling their usage events until Kafka answers: %s",
+                                e.getMessage());
                     }
                 }
                 LockSupport.parkNanos(this, BACKOFF.toNanos());

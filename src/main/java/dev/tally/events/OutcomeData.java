@@ -30,16 +30,58 @@ public record OutcomeData(
         String workload) {
 
     /** An outcome without pull request facts or workload. */
-    public OutcomeData(String kind, String teamId, String employeeId, boolean aiAssisted, List<String> attribution,
-            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours) {
-        this(kind, teamId, employeeId, aiAssisted, attribution, source, ref, occurredAt, severity, valueHours, null,
+    public OutcomeData(
+            String kind,
+            String teamId,
+            String employeeId,
+            boolean aiAssisted,
+            List<String> attribution,
+            String source,
+            String ref,
+            Instant occurredAt,
+            String severity,
+            BigDecimal valueHours) {
+        this(
+                kind,
+                teamId,
+                employeeId,
+                aiAssisted,
+                attribution,
+                source,
+                ref,
+                occurredAt,
+                severity,
+                valueHours,
+                null,
                 null);
     }
 
     /** A merged pull request that no workload is named for. */
-    public OutcomeData(String kind, String teamId, String employeeId, boolean aiAssisted, List<String> attribution,
-            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours, PrFacts pr) {
-        this(kind, teamId, employeeId, aiAssisted, attribution, source, ref, occurredAt, severity, valueHours, pr, null);
+    public OutcomeData(
+            String kind,
+            String teamId,
+            String employeeId,
+            boolean aiAssisted,
+            List<String> attribution,
+            String source,
+            String ref,
+            Instant occurredAt,
+            String severity,
+            BigDecimal valueHours,
+            PrFacts pr) {
+        this(
+                kind,
+                teamId,
+                employeeId,
+                aiAssisted,
+                attribution,
+                source,
+                ref,
+                occurredAt,
+                severity,
+                valueHours,
+                pr,
+                null);
     }
 
     public static final String PR_MERGED = "pr_merged";
@@ -47,6 +89,7 @@ public record OutcomeData(
     public static final String BUG_CAUGHT = "bug_caught";
     /** A finding an AI reviewer raised; it becomes a {@link #BUG_CAUGHT} when fixed, and carries no ROI value itself. */
     public static final String BUG_FLAGGED = "bug_flagged";
+
     public static final String SECURITY_FINDING = "security_finding";
     public static final String TASK_AUTOMATED = "task_automated";
 }

@@ -48,8 +48,7 @@ public final class Spool implements AutoCloseable {
     }
 
     /** A record read back, with the position just after it (what to acknowledge). */
-    public record Entry(SpoolRecord record, Position next) {
-    }
+    public record Entry(SpoolRecord record, Position next) {}
 
     private final Path dir;
     private final long maxBytes;
@@ -57,6 +56,7 @@ public final class Spool implements AutoCloseable {
 
     /** Sealed segments: id → size in bytes (valid records only). */
     private final TreeMap<Long, Long> sealed = new TreeMap<>();
+
     private long activeId;
     private FileChannel active;
     private long writePos;
@@ -90,7 +90,9 @@ public final class Spool implements AutoCloseable {
                     .filter(n -> n.endsWith(SUFFIX))
                     .map(n -> n.substring(0, n.length() - SUFFIX.length()))
                     .filter(n -> n.chars().allMatch(Character::isDigit) && !n.isEmpty())
-                    .map(Long::parseLong).sorted().toList();
+                    .map(Long::parseLong)
+                    .sorted()
+                    .toList();
         }
         Position ack = readAckFile();
         long first = ids.isEmpty() ? 1 : ids.get(0);
@@ -109,7 +111,8 @@ public final class Spool implements AutoCloseable {
             long validEnd = scan[1];
             long size = Files.size(file);
             if (validEnd < size) {
-                LOG.warnf("spool segment %s: %d bytes after the last whole record dropped (cut short by a crash)",
+                LOG.warnf(
+                        "spool segment %s: %d bytes after the last whole record dropped (cut short by a crash)",
                         file.getFileName(), size - validEnd);
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                     ch.truncate(validEnd);
@@ -126,7 +129,8 @@ public final class Spool implements AutoCloseable {
         long last = ids.isEmpty() ? 0 : ids.get(ids.size() - 1);
         activeId = last + 1;
         openActive();
-        acked = sealed.isEmpty() ? new Position(activeId, SpoolFormat.HEADER)
+        acked = sealed.isEmpty()
+                ? new Position(activeId, SpoolFormat.HEADER)
                 : ack.segment() == sealed.firstKey() ? ack : new Position(sealed.firstKey(), SpoolFormat.HEADER);
         read = acked;
         writeAckFile();
@@ -178,7 +182,8 @@ public final class Spool implements AutoCloseable {
 
     private void openActive() throws IOException {
         Path file = segment(activeId);
-        active = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        active = FileChannel.open(
+                file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
         active.write(ByteBuffer.wrap(SpoolFormat.MAGIC), 0);
         active.force(true);
         syncDirectory();
@@ -211,12 +216,14 @@ public final class Spool implements AutoCloseable {
             Object r = SpoolFormat.readAt(ch, read.offset(), limit);
             if (!(r instanceof SpoolRecord rec)) {
                 corrupt++;
-                LOG.errorf("spool segment %d is damaged at byte %d (%s): skipping the rest of it",
+                LOG.errorf(
+                        "spool segment %d is damaged at byte %d (%s): skipping the rest of it",
                         read.segment(), read.offset(), r);
                 read = isActive ? new Position(activeId, flushedPos) : nextSegment(read.segment());
                 continue;
             }
-            read = new Position(read.segment(), read.offset() + SpoolFormat.RECORD_HEADER + SpoolFormat.encodedPayloadLength(rec));
+            read = new Position(
+                    read.segment(), read.offset() + SpoolFormat.RECORD_HEADER + SpoolFormat.encodedPayloadLength(rec));
             out.add(new Entry(rec, read));
         }
         return out;
@@ -242,7 +249,9 @@ public final class Spool implements AutoCloseable {
             read = acked;
         }
         while (!sealed.isEmpty() && sealed.firstKey() < acked.segment()
-                || !sealed.isEmpty() && sealed.firstKey() == acked.segment() && acked.offset() >= sealed.firstEntry().getValue()) {
+                || !sealed.isEmpty()
+                        && sealed.firstKey() == acked.segment()
+                        && acked.offset() >= sealed.firstEntry().getValue()) {
             long id = sealed.pollFirstEntry().getKey();
             if (readChannelId == id) {
                 closeReadChannel();
@@ -366,7 +375,9 @@ public final class Spool implements AutoCloseable {
 
     private Position readAckFile() throws IOException {
         try {
-            String[] f = Files.readString(dir.resolve(ACK_FILE), StandardCharsets.UTF_8).trim().split("\\s+");
+            String[] f = Files.readString(dir.resolve(ACK_FILE), StandardCharsets.UTF_8)
+                    .trim()
+                    .split("\\s+");
             return new Position(Long.parseLong(f[0]), Long.parseLong(f[1]));
         } catch (NoSuchFileException e) {
             return null;

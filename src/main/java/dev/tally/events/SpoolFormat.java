@@ -16,8 +16,7 @@ import java.util.zip.CRC32C;
  */
 final class SpoolFormat {
 
-    private SpoolFormat() {
-    }
+    private SpoolFormat() {}
 
     static final byte[] MAGIC = {'T', 'S', 'P', '1'};
     static final int HEADER = MAGIC.length;
@@ -68,9 +67,12 @@ final class SpoolFormat {
     }
 
     static int encodedPayloadLength(SpoolRecord r) {
-        return 2 + r.topic().getBytes(StandardCharsets.UTF_8).length
-                + 2 + (r.key() == null ? 0 : r.key().getBytes(StandardCharsets.UTF_8).length)
-                + 2 + (r.id() == null ? 0 : r.id().getBytes(StandardCharsets.UTF_8).length)
+        return 2
+                + r.topic().getBytes(StandardCharsets.UTF_8).length
+                + 2
+                + (r.key() == null ? 0 : r.key().getBytes(StandardCharsets.UTF_8).length)
+                + 2
+                + (r.id() == null ? 0 : r.id().getBytes(StandardCharsets.UTF_8).length)
                 + r.value().length;
     }
 

@@ -46,10 +46,13 @@ public class SpoolReadiness implements HealthCheck {
             b.withData("kafkaError", publisher.lastError());
         }
         if (publisher.spoolFull()) {
-            return b.down().withData("warning", "spool full: new events are being lost until Kafka is back").build();
+            return b.down()
+                    .withData("warning", "spool full: new events are being lost until Kafka is back")
+                    .build();
         }
         if (ratio >= warnRatio) {
-            b.withData("warning", "spool " + Math.round(ratio * 100) + "% full: Kafka has been unreachable for a while");
+            b.withData(
+                    "warning", "spool " + Math.round(ratio * 100) + "% full: Kafka has been unreachable for a while");
         }
         return b.up().build();
     }

@@ -1,7 +1,5 @@
 package dev.tally.events;
 
-import java.util.concurrent.TimeoutException;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -65,11 +64,19 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     static final long IDLE_NAP_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
     /** Tuning; {@link EventsConfig} documents each. */
-    public record Options(int queueCapacity, long maxSpoolBytes, long segmentBytes, Duration deliveryTimeout,
-            Duration retryBackoff, int replayBatch, Duration shutdownTimeout) {
-    }
+    public record Options(
+            int queueCapacity,
+            long maxSpoolBytes,
+            long segmentBytes,
+            Duration deliveryTimeout,
+            Duration retryBackoff,
+            int replayBatch,
+            Duration shutdownTimeout) {}
 
-    public enum Mode { DIRECT, SPOOLING }
+    public enum Mode {
+        DIRECT,
+        SPOOLING
+    }
 
     private record Pending(String topic, String key, String id, byte[] value) {
         SpoolRecord toSpool() {
@@ -85,6 +92,7 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     private final BlockingQueue<Pending> queue;
     /** Sent directly, not yet acknowledged, by send order: spooled as they are if Kafka fails. */
     private final ConcurrentSkipListMap<Long, Pending> inflight = new ConcurrentSkipListMap<>();
+
     private final ReentrantLock modeLock = new ReentrantLock();
     private final Semaphore replayWake = new Semaphore(0);
 
@@ -99,12 +107,14 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     private volatile Producer<String, byte[]> producer;
     /** Only the replay thread uses it (and close(), after that thread has ended); null when not replaying. */
     private volatile Producer<String, byte[]> replayProducer;
+
     private volatile Mode mode = Mode.DIRECT;
     private volatile boolean directFailed;
     private volatile String lastError;
     private volatile boolean spoolRefused;
     /** Started before Kafka answered: spool, and do not replay, until {@link #kafkaAnswered()}. */
     private volatile boolean awaitingKafka;
+
     private volatile boolean running;
     private Spool spool;
     private long nextSeq;
@@ -115,7 +125,8 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
      * @param producerProps base Kafka client properties (bootstrap servers, security): start from
      *        {@code KafkaClients.common(...)}; acks, idempotence, serializers and timeouts are set here
      */
-    public SpoolingEventPublisher(Map<String, Object> producerProps, Path spoolDir, Options options, ObjectMapper mapper) {
+    public SpoolingEventPublisher(
+            Map<String, Object> producerProps, Path spoolDir, Options options, ObjectMapper mapper) {
         this.producers = new EventProducers(producerProps, options.deliveryTimeout());
         this.spoolDir = spoolDir;
         this.options = options;
@@ -128,8 +139,10 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         try {
             spool = Spool.open(spoolDir, options.maxSpoolBytes(), options.segmentBytes());
         } catch (IOException e) {
-            throw new IllegalStateException("event spool at " + spoolDir + " cannot be opened: " + e.getMessage()
-                    + ": make the data directory writable", e);
+            throw new IllegalStateException(
+                    "event spool at " + spoolDir + " cannot be opened: " + e.getMessage()
+                            + ": make the data directory writable",
+                    e);
         }
         if (!awaitingKafka) {
             producer = producers.direct();
@@ -169,7 +182,8 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
     @SuppressWarnings("unchecked")
     public void publish(String topic, CloudEvent<?> event) {
         try {
-            byte[] value = event.data() instanceof UsageData ? UsageEventJson.write((CloudEvent<UsageData>) event)
+            byte[] value = event.data() instanceof UsageData
+                    ? UsageEventJson.write((CloudEvent<UsageData>) event)
                     : mapper.writeValueAsBytes(event);
             if (!running || !queue.offer(new Pending(topic, event.subject(), event.id(), value))) {
                 drop(event.id(), running ? "the event queue is full" : "the publisher is stopped");
@@ -324,6 +338,7 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
 
     /** One warning as the spool passes each of these fill levels; the health check says it too. */
     private static final double[] FILL_LEVELS = {0.5, 0.8, 0.95};
+
     private int warnedLevel;
 
     private void warnAsItFills() {
@@ -333,7 +348,8 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
             level++;
         }
         if (level > warnedLevel) {
-            LOG.warnf("event spool %d%% full (%d events, %d of %d bytes): events will be lost when it is full",
+            LOG.warnf(
+                    "event spool %d%% full (%d events, %d of %d bytes): events will be lost when it is full",
                     Math.round(ratio * 100), spool.records(), spool.bytes(), options.maxSpoolBytes());
         }
         warnedLevel = level;
@@ -397,7 +413,8 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
                     spoolRefused = false;
                     // nothing replayed: Kafka answered at start before any event waited for it, nothing to say
                     if (replayed.get() > 0) {
-                        LOG.infof("Kafka is back: the spool is replayed (%d events in all), sending directly again",
+                        LOG.infof(
+                                "Kafka is back: the spool is replayed (%d events in all), sending directly again",
                                 replayed.get());
                     }
                     return true;
@@ -426,10 +443,13 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
         for (int i = 0; i < acks.size(); i++) {
             try {
                 RecordMetadata md = acks.get(i).get(waitMs, TimeUnit.MILLISECONDS);
-                tellDelivered(batch.get(i).record().topic(), batch.get(i).record().id(), md);
+                tellDelivered(
+                        batch.get(i).record().topic(), batch.get(i).record().id(), md);
             } catch (ExecutionException ex) {
                 if (permanent(ex.getCause())) {
-                    drop(batch.get(i).record().id(), "Kafka refuses it for good: " + ex.getCause().getMessage());
+                    drop(
+                            batch.get(i).record().id(),
+                            "Kafka refuses it for good: " + ex.getCause().getMessage());
                 } else {
                     return replayFailed(ex.getCause());
                 }

@@ -64,8 +64,8 @@ public enum TokenKind {
         return billable;
     }
 
-    private static final Map<String, TokenKind> BY_FIELD = ALL.stream()
-            .collect(Collectors.toUnmodifiableMap(TokenKind::field, k -> k));
+    private static final Map<String, TokenKind> BY_FIELD =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(TokenKind::field, k -> k));
 
     /** The kind whose event field is {@code field}, or null (one hash lookup: the decoder's hot path). */
     public static TokenKind byField(String field) {

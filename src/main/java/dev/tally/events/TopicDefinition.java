@@ -32,8 +32,8 @@ public record TopicDefinition(String name, int partitions, short replication, lo
                             + "(name partitions replication retention.ms cleanup.policy), got " + f.length);
                 }
                 try {
-                    out.add(new TopicDefinition(f[0], Integer.parseInt(f[1]), Short.parseShort(f[2]),
-                            Long.parseLong(f[3]), f[4]));
+                    out.add(new TopicDefinition(
+                            f[0], Integer.parseInt(f[1]), Short.parseShort(f[2]), Long.parseLong(f[3]), f[4]));
                 } catch (NumberFormatException e) {
                     throw new IOException(RESOURCE + " line " + n + ": " + e.getMessage());
                 }

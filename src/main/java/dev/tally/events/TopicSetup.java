@@ -59,15 +59,19 @@ public class TopicSetup {
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) wait);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(wait, 30_000));
         try (Admin admin = Admin.create(props)) {
-            int brokers = admin.describeCluster().nodes().get(wait, TimeUnit.MILLISECONDS).size();
+            int brokers = admin.describeCluster()
+                    .nodes()
+                    .get(wait, TimeUnit.MILLISECONDS)
+                    .size();
             Set<String> existing = admin.listTopics().names().get(wait, TimeUnit.MILLISECONDS);
             List<NewTopic> missing = new ArrayList<>();
             for (TopicDefinition d : definitions) {
                 if (!existing.contains(d.name())) {
                     short rf = (short) Math.max(1, Math.min(d.replication(), brokers));
-                    missing.add(new NewTopic(d.name(), d.partitions(), rf).configs(Map.of(
-                            TopicConfig.RETENTION_MS_CONFIG, String.valueOf(d.retentionMs()),
-                            TopicConfig.CLEANUP_POLICY_CONFIG, d.cleanupPolicy())));
+                    missing.add(new NewTopic(d.name(), d.partitions(), rf)
+                            .configs(Map.of(
+                                    TopicConfig.RETENTION_MS_CONFIG, String.valueOf(d.retentionMs()),
+                                    TopicConfig.CLEANUP_POLICY_CONFIG, d.cleanupPolicy())));
                 }
             }
             if (!missing.isEmpty()) {
@@ -78,44 +82,55 @@ public class TopicSetup {
                         throw e;
                     }
                 }
-                LOG.infof("created Kafka topics %s", missing.stream().map(NewTopic::name).toList());
+                LOG.infof(
+                        "created Kafka topics %s",
+                        missing.stream().map(NewTopic::name).toList());
             }
             try {
                 warnOnMismatch(admin, definitions, brokers, wait);
             } catch (ExecutionException | TimeoutException e) {
                 // Advisory only: right after createTopics the broker may not yet describe the new
                 // topics ("does not host this topic-partition"); that must not fail start-up.
-                LOG.warnf("could not compare Kafka topics with kafka/topics.conf: %s",
+                LOG.warnf(
+                        "could not compare Kafka topics with kafka/topics.conf: %s",
                         e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StartupException("interrupted while creating Kafka topics");
         } catch (ExecutionException | TimeoutException e) {
-            String why = e instanceof TimeoutException ? "no answer within " + timeout.toSeconds() + " s"
+            String why = e instanceof TimeoutException
+                    ? "no answer within " + timeout.toSeconds() + " s"
                     : e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
-            throw new StartupException("Kafka at " + clients.bootstrapServers() + " did not accept the topic set-up ("
-                    + why + "): check TALLY_KAFKA_BOOTSTRAP_SERVERS and the client security settings", e);
+            throw new StartupException(
+                    "Kafka at " + clients.bootstrapServers() + " did not accept the topic set-up (" + why
+                            + "): check TALLY_KAFKA_BOOTSTRAP_SERVERS and the client security settings",
+                    e);
         }
     }
 
     private void warnOnMismatch(Admin admin, List<TopicDefinition> defs, int brokers, long wait)
             throws InterruptedException, ExecutionException, TimeoutException {
         Collection<String> names = defs.stream().map(TopicDefinition::name).toList();
-        Map<String, TopicDescription> desc = admin.describeTopics(names).allTopicNames().get(wait, TimeUnit.MILLISECONDS);
+        Map<String, TopicDescription> desc =
+                admin.describeTopics(names).allTopicNames().get(wait, TimeUnit.MILLISECONDS);
         List<ConfigResource> resources = names.stream()
-                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
-        Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get(wait, TimeUnit.MILLISECONDS);
+                .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+                .toList();
+        Map<ConfigResource, Config> configs =
+                admin.describeConfigs(resources).all().get(wait, TimeUnit.MILLISECONDS);
         for (TopicDefinition d : defs) {
             TopicDescription t = desc.get(d.name());
             if (t.partitions().size() != d.partitions()) {
-                LOG.warnf("topic %s has %d partitions, kafka/topics.conf says %d (left as it is)",
+                LOG.warnf(
+                        "topic %s has %d partitions, kafka/topics.conf says %d (left as it is)",
                         d.name(), t.partitions().size(), d.partitions());
             }
             int rf = t.partitions().get(0).replicas().size();
             int wanted = Math.min(d.replication(), brokers);
             if (rf != wanted) {
-                LOG.warnf("topic %s has replication %d, kafka/topics.conf says %d (left as it is)", d.name(), rf, wanted);
+                LOG.warnf(
+                        "topic %s has replication %d, kafka/topics.conf says %d (left as it is)", d.name(), rf, wanted);
             }
             Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, d.name()));
             check(d.name(), c, TopicConfig.RETENTION_MS_CONFIG, String.valueOf(d.retentionMs()));
@@ -126,8 +141,8 @@ public class TopicSetup {
     private static void check(String topic, Config c, String key, String wanted) {
         var entry = c.get(key);
         if (entry != null && !wanted.equals(entry.value())) {
-            LOG.warnf("topic %s has %s=%s, kafka/topics.conf says %s (left as it is)", topic, key, entry.value(), wanted);
+            LOG.warnf(
+                    "topic %s has %s=%s, kafka/topics.conf says %s (left as it is)", topic, key, entry.value(), wanted);
         }
     }
-
 }

@@ -7,6 +7,5 @@ public final class Topics {
     public static final String ALERTS = "tally.alerts.v1";
     public static final String DLQ = "tally.dlq.v1";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

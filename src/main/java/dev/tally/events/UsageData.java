@@ -44,13 +44,54 @@ public record UsageData(
         String client) {
 
     /** A call without refusal, workload, run or client (what producers that predate those fields write). */
-    public UsageData(String requestId, String keyId, String employeeId, String teamId, String provider, String model,
-            String api, boolean stream, int status, String outcome, long inputTokens, long outputTokens,
-            long cacheReadTokens, long cacheWriteTokens, long reasoningTokens, Long costNanos, boolean priced,
-            boolean estimated, long latencyMs, Long ttftMs, String downgradedFrom) {
-        this(requestId, keyId, employeeId, teamId, provider, model, api, stream, status, outcome, inputTokens,
-                outputTokens, cacheReadTokens, cacheWriteTokens, reasoningTokens, costNanos, priced, estimated,
-                latencyMs, ttftMs, downgradedFrom, null, null, null, null);
+    public UsageData(
+            String requestId,
+            String keyId,
+            String employeeId,
+            String teamId,
+            String provider,
+            String model,
+            String api,
+            boolean stream,
+            int status,
+            String outcome,
+            long inputTokens,
+            long outputTokens,
+            long cacheReadTokens,
+            long cacheWriteTokens,
+            long reasoningTokens,
+            Long costNanos,
+            boolean priced,
+            boolean estimated,
+            long latencyMs,
+            Long ttftMs,
+            String downgradedFrom) {
+        this(
+                requestId,
+                keyId,
+                employeeId,
+                teamId,
+                provider,
+                model,
+                api,
+                stream,
+                status,
+                outcome,
+                inputTokens,
+                outputTokens,
+                cacheReadTokens,
+                cacheWriteTokens,
+                reasoningTokens,
+                costNanos,
+                priced,
+                estimated,
+                latencyMs,
+                ttftMs,
+                downgradedFrom,
+                null,
+                null,
+                null,
+                null);
     }
 
     /**

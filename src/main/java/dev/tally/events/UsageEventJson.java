@@ -26,13 +26,14 @@ public final class UsageEventJson {
     private static final byte[] K_DATA = key("data");
     /** One {@code "name":} per {@link UsageField}, by ordinal: the data fields come from that one definition. */
     private static final UsageField[] FIELDS = UsageField.values();
-    private static final byte[][] K_FIELDS = UsageField.ALL.stream().map(f -> key(f.json())).toArray(byte[][]::new);
+
+    private static final byte[][] K_FIELDS =
+            UsageField.ALL.stream().map(f -> key(f.json())).toArray(byte[][]::new);
 
     private byte[] buf = new byte[768];
     private int len;
 
-    private UsageEventJson() {
-    }
+    private UsageEventJson() {}
 
     public static byte[] write(CloudEvent<UsageData> e) {
         UsageEventJson w = new UsageEventJson();

@@ -52,7 +52,12 @@ public enum UsageField {
     CLIENT("client", Type.STRING, Need.OPTIONAL);
 
     /** The JSON types of the fields; any of them may be null where {@link Need} allows. */
-    public enum Type { STRING, UUID, BOOLEAN, INTEGER }
+    public enum Type {
+        STRING,
+        UUID,
+        BOOLEAN,
+        INTEGER
+    }
 
     /** When the aggregator requires a field. */
     public enum Need {
@@ -72,8 +77,8 @@ public enum UsageField {
     /** Every field, in order (one shared list: {@code values()} copies on each call). */
     public static final List<UsageField> ALL = List.of(values());
 
-    private static final Map<String, UsageField> BY_NAME = ALL.stream()
-            .collect(Collectors.toUnmodifiableMap(UsageField::json, f -> f));
+    private static final Map<String, UsageField> BY_NAME =
+            ALL.stream().collect(Collectors.toUnmodifiableMap(UsageField::json, f -> f));
 
     private final String json;
     private final Type type;

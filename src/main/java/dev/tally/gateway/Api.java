@@ -8,11 +8,15 @@ public enum Api {
     EMBEDDINGS("/v1/embeddings", "embeddings", Wire.OPENAI, true),
     MODELS("/v1/models", "models", Wire.OPENAI, false);
 
-    public enum Wire { OPENAI, ANTHROPIC }
+    public enum Wire {
+        OPENAI,
+        ANTHROPIC
+    }
 
     public final String path;
     /** Value of the usage event's {@code api} field. */
     public final String eventName;
+
     public final Wire wire;
     /** Whether the provider bills the call (count_tokens and the model list are free). */
     public final boolean billed;

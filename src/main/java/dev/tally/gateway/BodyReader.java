@@ -24,6 +24,7 @@ final class BodyReader implements Handler<Buffer> {
 
     /** The most a body buffer starts with; a larger body grows it as its bytes come in. */
     static final int START_CAPACITY = 8 * 1024;
+
     private static final CharSequence H_CONTENT_LENGTH = HttpHeaders.createOptimized("content-length");
     private static final CharSequence H_EXPECT = HttpHeaders.createOptimized("expect");
 
@@ -37,7 +38,8 @@ final class BodyReader implements Handler<Buffer> {
         this.maxBody = maxBody;
         long announced = BodySizeCheck.announcedLength(call.req.getHeader(H_CONTENT_LENGTH));
         int cap = (int) Math.min(Integer.MAX_VALUE, maxBody);
-        int start = (int) Math.min(cap, Math.max(16, Math.min(announced < 0 ? START_CAPACITY : announced, START_CAPACITY)));
+        int start =
+                (int) Math.min(cap, Math.max(16, Math.min(announced < 0 ? START_CAPACITY : announced, START_CAPACITY)));
         this.body = Buffer.buffer(Unpooled.buffer(start, cap));
     }
 

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 import org.jboss.logging.Logger;
 
-import io.vertx.core.MultiMap;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -33,9 +33,14 @@ import dev.tally.workload.WorkloadNames;
 final class Call implements PendingCall, Upstream.Request {
 
     /** What every call shares: made once by the proxy. */
-    record Services(Watchdog watchdog, UsageRecorder recorder, GatewayMetrics metrics, ModelNames models,
-            Ticker ticker, Vertx vertx, long bodyTimeoutNanos) {
-    }
+    record Services(
+            Watchdog watchdog,
+            UsageRecorder recorder,
+            GatewayMetrics metrics,
+            ModelNames models,
+            Ticker ticker,
+            Vertx vertx,
+            long bodyTimeoutNanos) {}
 
     private static final Logger LOG = Logger.getLogger(Call.class);
     private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
@@ -61,6 +66,7 @@ final class Call implements PendingCall, Upstream.Request {
     private String model;
     /** The model the client asked for, once admission has rewritten it (the event's downgradedFrom). */
     private String requestedModel;
+
     private boolean stream;
     private boolean askedUsage;
     private int requestBytes;
@@ -69,6 +75,7 @@ final class Call implements PendingCall, Upstream.Request {
     private String runId;
     /** Why admission refused the call; null while it is admitted. */
     private RefusalReason refusal;
+
     private Reservation[] reservations;
     private int reserved;
     private Relay relay;
@@ -138,8 +145,9 @@ final class Call implements PendingCall, Upstream.Request {
     void checkDeadline(long now) {
         if (state == CallState.READING_BODY) {
             if (now - startNanos >= services.bodyTimeoutNanos()) {
-                refuse(Refusal.of(RefusalReason.BODY_TIMEOUT, "the request body did not arrive within "
-                        + services.bodyTimeoutNanos() / 1_000_000L + " ms"));
+                refuse(Refusal.of(
+                        RefusalReason.BODY_TIMEOUT,
+                        "the request body did not arrive within " + services.bodyTimeoutNanos() / 1_000_000L + " ms"));
             }
         } else if (relay != null) {
             relay.checkDeadline(now);
@@ -193,7 +201,10 @@ final class Call implements PendingCall, Upstream.Request {
         if (reason == RefusalReason.BODY_TIMEOUT || req.isEnded() && close) {
             Hangup.closeAfter(req, resp, sent);
         } else if (!req.isEnded()) {
-            long left = (startNanos + services.bodyTimeoutNanos() - services.ticker().nanoTime()) / 1_000_000L;
+            long left = (startNanos
+                            + services.bodyTimeoutNanos()
+                            - services.ticker().nanoTime())
+                    / 1_000_000L;
             Hangup.drain(req, resp, services.vertx(), left, sent, close);
         }
     }
@@ -232,7 +243,8 @@ final class Call implements PendingCall, Upstream.Request {
             // Anthropic sends request-id on every response; its SDK and Claude Code read it from there
             resp.putHeader("request-id", requestId);
         }
-        return resp.setStatusCode(status).putHeader("content-type", "application/json")
+        return resp.setStatusCode(status)
+                .putHeader("content-type", "application/json")
                 .end(GatewayErrors.body(wire, status, message, param, requestId));
     }
 
@@ -248,7 +260,8 @@ final class Call implements PendingCall, Upstream.Request {
         moveTo(CallState.DONE);
         if (usage.invalid != null) {
             services.metrics().invalidUsage(provider == null ? null : provider.name(), usage.invalid);
-            LOG.warnf("provider %s reported unusable usage for request %s (%s): recorded with estimated counts",
+            LOG.warnf(
+                    "provider %s reported unusable usage for request %s (%s): recorded with estimated counts",
                     provider == null ? null : provider.name(), requestId, usage.invalid.description);
         }
         settle(outcome);
@@ -259,14 +272,28 @@ final class Call implements PendingCall, Upstream.Request {
         }
         long now = services.ticker().nanoTime();
         try {
-            services.recorder().record(new UsageRecorder.CallFacts(requestId,
-                    key.keyId().toString(),
-                    key.employeeId() == null ? null : key.employeeId().toString(),
-                    key.teamId() == null ? Team.UNASSIGNED.toString() : key.teamId().toString(),
-                    provider == null ? null : provider.name(),
-                    services.models().label(model, relay != null && relay.served()), requestedModel, api, stream,
-                    status, outcome, refusal, usage, now - startNanos, relay == null ? null : relay.ttftMs(), workload(),
-                    runId, client()));
+            services.recorder()
+                    .record(new UsageRecorder.CallFacts(
+                            requestId,
+                            key.keyId().toString(),
+                            key.employeeId() == null ? null : key.employeeId().toString(),
+                            key.teamId() == null
+                                    ? Team.UNASSIGNED.toString()
+                                    : key.teamId().toString(),
+                            provider == null ? null : provider.name(),
+                            services.models().label(model, relay != null && relay.served()),
+                            requestedModel,
+                            api,
+                            stream,
+                            status,
+                            outcome,
+                            refusal,
+                            usage,
+                            now - startNanos,
+                            relay == null ? null : relay.ttftMs(),
+                            workload(),
+                            runId,
+                            client()));
         } catch (RuntimeException e) {
             // never let accounting break the response; the publisher keeps what it was handed
             LOG.errorf("usage of request %s not recorded: %s", requestId, e.toString());
@@ -282,8 +309,8 @@ final class Call implements PendingCall, Upstream.Request {
     }
 
     private String client() {
-        return ClientDetector.detect(req.getHeader(HttpHeaders.USER_AGENT), req.getHeader(H_X_APP),
-                req.getHeader(H_X_STAINLESS_LANG));
+        return ClientDetector.detect(
+                req.getHeader(HttpHeaders.USER_AGENT), req.getHeader(H_X_APP), req.getHeader(H_X_STAINLESS_LANG));
     }
 
     private void settle(CallOutcome outcome) {
@@ -349,8 +376,14 @@ final class Call implements PendingCall, Upstream.Request {
         }
         for (int i = 0; i < host.length(); i++) {
             char c = host.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '-'
-                    || c == ':' || c == '[' || c == ']')) {
+            if (!(c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '-'
+                    || c == ':'
+                    || c == '['
+                    || c == ']')) {
                 return false;
             }
         }

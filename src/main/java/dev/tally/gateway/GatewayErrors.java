@@ -13,8 +13,7 @@ import io.vertx.core.buffer.Buffer;
  */
 final class GatewayErrors {
 
-    private GatewayErrors() {
-    }
+    private GatewayErrors() {}
 
     static Buffer body(Api.Wire wire, int status, String message, String param, String requestId) {
         String msg = quote(message);

@@ -29,12 +29,17 @@ import dev.tally.gateway.admission.RefusalReason;
 @Singleton // no client proxy: called on every gateway request
 public class GatewayMetrics {
 
-    private record Key(String team, String model, String api, String outcome) {
-    }
+    private record Key(String team, String model, String api, String outcome) {}
 
-    private record Meters(Counter requests, Timer latency, Counter input, Counter output, Counter cacheRead,
-            Counter cacheWrite, Counter reasoning, Counter cost) {
-    }
+    private record Meters(
+            Counter requests,
+            Timer latency,
+            Counter input,
+            Counter output,
+            Counter cacheRead,
+            Counter cacheWrite,
+            Counter reasoning,
+            Counter cost) {}
 
     /** Model names come from clients; past this many combinations they are folded into "other". */
     private static final int MAX_SERIES = 5_000;
@@ -73,15 +78,25 @@ public class GatewayMetrics {
 
     /** Query parameters of calls to {@code api} that were not forwarded (not in the allow-list). */
     void queryParamsDropped(Api api, int n) {
-        droppedParams.computeIfAbsent(api, a -> Counter.builder("tally.gateway.query.params.dropped")
-                .description("Query parameters not forwarded to the provider: not in tally.gateway.forward-query-params")
-                .tag("api", a.eventName).register(registry)).increment(n);
+        droppedParams
+                .computeIfAbsent(
+                        api,
+                        a -> Counter.builder("tally.gateway.query.params.dropped")
+                                .description(
+                                        "Query parameters not forwarded to the provider: not in tally.gateway.forward-query-params")
+                                .tag("api", a.eventName)
+                                .register(registry))
+                .increment(n);
     }
 
     void upstream(String provider, long nanos) {
-        upstream.computeIfAbsent(provider, p -> Timer.builder("tally.gateway.upstream")
-                .description("Time from sending a call to the provider to its response head")
-                .tag("provider", p).register(registry)).record(nanos, TimeUnit.NANOSECONDS);
+        upstream.computeIfAbsent(
+                        provider,
+                        p -> Timer.builder("tally.gateway.upstream")
+                                .description("Time from sending a call to the provider to its response head")
+                                .tag("provider", p)
+                                .register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A call refused because its caller presented no valid key (bounded tags: a few reasons, two statuses). */
@@ -92,17 +107,28 @@ public class GatewayMetrics {
             case INVALID_KEY -> "unknown";
             default -> reason.name().toLowerCase(Locale.ROOT);
         };
-        unauthenticated.computeIfAbsent(why + status, k -> Counter.builder("tally.gateway.unauthenticated")
-                .description("Calls refused without a valid key (not recorded as usage events)")
-                .tags("reason", why, "status", Integer.toString(status)).register(registry)).increment();
+        unauthenticated
+                .computeIfAbsent(
+                        why + status,
+                        k -> Counter.builder("tally.gateway.unauthenticated")
+                                .description("Calls refused without a valid key (not recorded as usage events)")
+                                .tags("reason", why, "status", Integer.toString(status))
+                                .register(registry))
+                .increment();
     }
 
     /** A provider reported usage numbers that were refused (provider names are configured, so bounded). */
     void invalidUsage(String provider, UsageProblem problem) {
         String p = provider == null ? "none" : provider;
-        invalidUsage.computeIfAbsent(p + '/' + problem.label, k -> Counter.builder("tally.gateway.invalid.usage")
-                .description("Provider usage reports refused as impossible; the calls were recorded with estimates")
-                .tags("provider", p, "problem", problem.label).register(registry)).increment();
+        invalidUsage
+                .computeIfAbsent(
+                        p + '/' + problem.label,
+                        k -> Counter.builder("tally.gateway.invalid.usage")
+                                .description(
+                                        "Provider usage reports refused as impossible; the calls were recorded with estimates")
+                                .tags("provider", p, "problem", problem.label)
+                                .register(registry))
+                .increment();
     }
 
     private static void add(Counter c, long n) {
@@ -113,20 +139,29 @@ public class GatewayMetrics {
 
     private Meters create(Key k) {
         return new Meters(
-                Counter.builder("tally.gateway.requests").description("Calls through the gateway")
+                Counter.builder("tally.gateway.requests")
+                        .description("Calls through the gateway")
                         .tags("team", k.team(), "model", k.model(), "api", k.api(), "outcome", k.outcome())
                         .register(registry),
-                Timer.builder("tally.gateway.request").description("Gateway call duration, to the last byte")
+                Timer.builder("tally.gateway.request")
+                        .description("Gateway call duration, to the last byte")
                         .tags("team", k.team(), "model", k.model(), "api", k.api(), "outcome", k.outcome())
                         .register(registry),
-                tokens(k, "input"), tokens(k, "output"), tokens(k, "cache_read"), tokens(k, "cache_write"),
+                tokens(k, "input"),
+                tokens(k, "output"),
+                tokens(k, "cache_read"),
+                tokens(k, "cache_write"),
                 tokens(k, "reasoning"),
-                Counter.builder("tally.gateway.cost.nanodollars").description("Cost of calls, USD x 10^9")
-                        .tags("team", k.team(), "model", k.model()).register(registry));
+                Counter.builder("tally.gateway.cost.nanodollars")
+                        .description("Cost of calls, USD x 10^9")
+                        .tags("team", k.team(), "model", k.model())
+                        .register(registry));
     }
 
     private Counter tokens(Key k, String kind) {
-        return Counter.builder("tally.gateway.tokens").description("Tokens by kind (reasoning is part of output)")
-                .tags("team", k.team(), "model", k.model(), "kind", kind).register(registry);
+        return Counter.builder("tally.gateway.tokens")
+                .description("Tokens by kind (reasoning is part of output)")
+                .tags("team", k.team(), "model", k.model(), "kind", kind)
+                .register(registry);
     }
 }

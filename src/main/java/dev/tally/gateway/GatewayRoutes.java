@@ -33,15 +33,19 @@ public class GatewayRoutes {
         if (!roles.has(Role.GATEWAY)) {
             return;
         }
-        Duration idle = mp.getOptionalValue("quarkus.http.idle-timeout", Duration.class).orElse(Duration.ofMinutes(30));
-        Duration longest = Collections.max(List.of(config.firstByteTimeout(), config.betweenChunksTimeout(),
-                config.bodyTimeout()));
+        Duration idle =
+                mp.getOptionalValue("quarkus.http.idle-timeout", Duration.class).orElse(Duration.ofMinutes(30));
+        Duration longest = Collections.max(
+                List.of(config.firstByteTimeout(), config.betweenChunksTimeout(), config.bodyTimeout()));
         if (idle.compareTo(longest) <= 0) {
-            LOG.warnf("quarkus.http.idle-timeout (%s) is not above the gateway's longest timeout (%s): the HTTP"
-                    + " server will close a client's connection while its call still waits for the provider", idle, longest);
+            LOG.warnf(
+                    "quarkus.http.idle-timeout (%s) is not above the gateway's longest timeout (%s): the HTTP"
+                            + " server will close a client's connection while its call still waits for the provider",
+                    idle, longest);
         }
         for (Api api : Api.values()) {
-            router.route(api == Api.MODELS ? HttpMethod.GET : HttpMethod.POST, api.path).order(ORDER)
+            router.route(api == Api.MODELS ? HttpMethod.GET : HttpMethod.POST, api.path)
+                    .order(ORDER)
                     .handler(ctx -> proxy.handle(ctx, api));
         }
     }

@@ -17,14 +17,18 @@ import io.vertx.core.http.HttpVersion;
  */
 final class Hangup {
 
-    private static final Handler<Buffer> DISCARD = b -> { };
+    private static final Handler<Buffer> DISCARD = b -> {};
 
-    private Hangup() {
-    }
+    private Hangup() {}
 
     /** Drops the rest of the body; closes when it ends if {@code close}, or after {@code deadlineMillis} in any case. */
-    static void drain(HttpServerRequest req, HttpServerResponse resp, Vertx vertx, long deadlineMillis,
-            Future<Void> sent, boolean close) {
+    static void drain(
+            HttpServerRequest req,
+            HttpServerResponse resp,
+            Vertx vertx,
+            long deadlineMillis,
+            Future<Void> sent,
+            boolean close) {
         long timer = vertx.setTimer(Math.max(1, deadlineMillis), id -> closeAfter(req, resp, sent));
         req.handler(DISCARD);
         req.exceptionHandler(null);

@@ -13,13 +13,21 @@ import java.util.TreeSet;
 final class HopByHop {
 
     private static final Set<String> ALWAYS = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
     static {
-        ALWAYS.addAll(Set.of("connection", "keep-alive", "proxy-connection", "te", "transfer-encoding", "upgrade",
-                "trailer", "proxy-authenticate", "proxy-authorization"));
+        ALWAYS.addAll(Set.of(
+                "connection",
+                "keep-alive",
+                "proxy-connection",
+                "te",
+                "transfer-encoding",
+                "upgrade",
+                "trailer",
+                "proxy-authenticate",
+                "proxy-authorization"));
     }
 
-    private HopByHop() {
-    }
+    private HopByHop() {}
 
     /** Whether {@code name} is hop-by-hop whatever the message says. */
     static boolean always(String name) {
@@ -39,7 +47,8 @@ final class HopByHop {
         int n = connection.length();
         int i = 0;
         while (i < n) {
-            while (i < n && (connection.charAt(i) == ' ' || connection.charAt(i) == '\t' || connection.charAt(i) == ',')) {
+            while (i < n
+                    && (connection.charAt(i) == ' ' || connection.charAt(i) == '\t' || connection.charAt(i) == ',')) {
                 i++;
             }
             int start = i;

@@ -48,6 +48,7 @@ class HttpUpstream implements Upstream {
     private final List<CharSequence> forwardHeaders;
     /** Header name prefixes forwarded ({@code x-stainless-} from {@code x-stainless-*}), lower case. */
     private final String[] forwardPrefixes;
+
     private final QueryFilter query;
     /**
      * One upstream client per event-loop thread: its pooled connections then live on the same loop as
@@ -55,6 +56,7 @@ class HttpUpstream implements Upstream {
      * shows in the added latency on a busy machine).
      */
     private final ThreadLocal<HttpClient> clients = ThreadLocal.withInitial(this::newClient);
+
     private final List<HttpClient> allClients = new CopyOnWriteArrayList<>();
 
     HttpUpstream(GatewayConfig config, GatewayMetrics metrics, Ticker ticker, Vertx vertx) {
@@ -82,7 +84,8 @@ class HttpUpstream implements Upstream {
                 .setKeepAliveTimeout(60)
                 .setMaxPoolSize(config.poolSize())
                 .setMaxWaitQueueSize(-1)
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
+                .setConnectTimeout((int)
+                        Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
                 .setTcpNoDelay(true)
                 .setForceSni(true)
                 .setDecompressionSupported(false);
@@ -125,8 +128,7 @@ class HttpUpstream implements Upstream {
         }
         if (forwardPrefixes.length > 0) {
             for (var h : call.headers()) {
-                if (forwardedByPrefix(h.getKey())
-                        && (connection == null || !HopByHop.names(connection, h.getKey()))) {
+                if (forwardedByPrefix(h.getKey()) && (connection == null || !HopByHop.names(connection, h.getKey()))) {
                     o.addHeader(h.getKey(), h.getValue());
                 }
             }

@@ -27,7 +27,9 @@ final class JsonUsageTap {
     static final int MAX_STRING = 8_000_000;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(MAX_STRING).build()).build();
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxStringLength(MAX_STRING).build())
+            .build();
 
     private final Api.Wire wire;
     private final Usage usage;

@@ -51,7 +51,17 @@ public class ModelNames {
 
     /** Whether {@code c} may appear in a model name. */
     static boolean safe(char c) {
-        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_'
-                || c == '.' || c == ':' || c == '/' || c == '@' || c == '+' || c == '[' || c == ']';
+        return c >= 'a' && c <= 'z'
+                || c >= 'A' && c <= 'Z'
+                || c >= '0' && c <= '9'
+                || c == '-'
+                || c == '_'
+                || c == '.'
+                || c == ':'
+                || c == '/'
+                || c == '@'
+                || c == '+'
+                || c == '['
+                || c == ']';
     }
 }

@@ -47,17 +47,31 @@ class ModelsListing {
                 continue;
             }
             if (anthropic) {
-                data.add(new JsonObject().put("type", "model").put("id", name).put("display_name", name)
+                data.add(new JsonObject()
+                        .put("type", "model")
+                        .put("id", name)
+                        .put("display_name", name)
                         .put("created_at", "1970-01-01T00:00:00Z"));
             } else {
-                data.add(new JsonObject().put("id", name).put("object", "model").put("created", 0)
+                data.add(new JsonObject()
+                        .put("id", name)
+                        .put("object", "model")
+                        .put("created", 0)
                         .put("owned_by", p.name()));
             }
         }
         JsonObject body = anthropic
-                ? new JsonObject().put("data", data).put("has_more", false)
-                        .put("first_id", data.isEmpty() ? null : data.getJsonObject(0).getString("id"))
-                        .put("last_id", data.isEmpty() ? null : data.getJsonObject(data.size() - 1).getString("id"))
+                ? new JsonObject()
+                        .put("data", data)
+                        .put("has_more", false)
+                        .put(
+                                "first_id",
+                                data.isEmpty() ? null : data.getJsonObject(0).getString("id"))
+                        .put(
+                                "last_id",
+                                data.isEmpty()
+                                        ? null
+                                        : data.getJsonObject(data.size() - 1).getString("id"))
                 : new JsonObject().put("object", "list").put("data", data);
         return body.toBuffer();
     }

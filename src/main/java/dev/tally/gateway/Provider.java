@@ -10,7 +10,11 @@ import java.util.Locale;
  */
 public record Provider(String name, Kind kind, String host, int port, boolean ssl, String basePath, String apiKey) {
 
-    public enum Kind { OPENAI, ANTHROPIC, SIMULATED }
+    public enum Kind {
+        OPENAI,
+        ANTHROPIC,
+        SIMULATED
+    }
 
     public static final String SIMULATED_NAME = "simulated";
 
@@ -22,8 +26,7 @@ public record Provider(String name, Kind kind, String host, int port, boolean ss
         URI uri = URI.create(baseUrl.trim());
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-            throw new IllegalArgumentException("provider " + name + ": base URL " + baseUrl
-                    + " is not an http(s) URL");
+            throw new IllegalArgumentException("provider " + name + ": base URL " + baseUrl + " is not an http(s) URL");
         }
         boolean ssl = scheme.equals("https");
         int port = uri.getPort() > 0 ? uri.getPort() : ssl ? 443 : 80;
@@ -37,7 +40,8 @@ public record Provider(String name, Kind kind, String host, int port, boolean ss
         } else {
             k = name.equals("anthropic") ? Kind.ANTHROPIC : Kind.OPENAI;
         }
-        return new Provider(name, k, uri.getHost(), port, ssl, path, apiKey == null || apiKey.isBlank() ? null : apiKey);
+        return new Provider(
+                name, k, uri.getHost(), port, ssl, path, apiKey == null || apiKey.isBlank() ? null : apiKey);
     }
 
     /** The upstream path for a gateway path such as {@code /v1/chat/completions}. */

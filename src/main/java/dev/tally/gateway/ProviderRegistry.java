@@ -40,7 +40,8 @@ public class ProviderRegistry {
     private final Provider simulated = Provider.simulated();
 
     public ProviderRegistry(GatewayConfig config, ProvidersConfig configured, Config mp) {
-        this.simulate = config.simulate() || mp.getOptionalValue("tally.demo.enabled", Boolean.class).orElse(false);
+        this.simulate = config.simulate()
+                || mp.getOptionalValue("tally.demo.enabled", Boolean.class).orElse(false);
         Map<String, Map<String, String>> settings = new HashMap<>();
         settings.computeIfAbsent("openai", k -> new HashMap<>()).put("base-url", "https://api.openai.com/v1");
         settings.computeIfAbsent("anthropic", k -> new HashMap<>()).put("base-url", "https://api.anthropic.com");
@@ -75,8 +76,9 @@ public class ProviderRegistry {
         settings.forEach((name, s) -> {
             String url = s.get("base-url");
             if (url == null) {
-                throw new IllegalStateException("provider " + name + " has an API key but no base URL: set TALLY_PROVIDERS_"
-                        + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_BASE_URL");
+                throw new IllegalStateException(
+                        "provider " + name + " has an API key but no base URL: set TALLY_PROVIDERS_"
+                                + name.toUpperCase(Locale.ROOT).replace('-', '_') + "_BASE_URL");
             }
             built.put(name, Provider.of(name, url, s.get("api-key"), s.get("kind")));
         });

@@ -44,18 +44,37 @@ public class ProxyHandler {
     /** Made once: handed to every body reader instead of a new lambda per call. */
     private final BodyReader.Sink onBody = this::onBody;
 
-    ProxyHandler(GatewayConfig config, Admission admission, ModelsListing models, HttpUpstream http,
-            SimulatedProvider simulated, UsageRecorder recorder, GatewayMetrics metrics, ModelNames names,
-            Watchdog watchdog, Ticker ticker, Vertx vertx) {
+    ProxyHandler(
+            GatewayConfig config,
+            Admission admission,
+            ModelsListing models,
+            HttpUpstream http,
+            SimulatedProvider simulated,
+            UsageRecorder recorder,
+            GatewayMetrics metrics,
+            ModelNames names,
+            Watchdog watchdog,
+            Ticker ticker,
+            Vertx vertx) {
         this.admission = admission;
         this.models = models;
         this.http = http;
         this.simulated = simulated;
         this.maxBody = config.maxBodySize().asLongValue();
-        this.services = new Call.Services(watchdog, recorder, metrics, names, ticker, vertx,
+        this.services = new Call.Services(
+                watchdog,
+                recorder,
+                metrics,
+                names,
+                ticker,
+                vertx,
                 Math.max(1, config.bodyTimeout().toNanos()));
-        this.relaySettings = new Relay.Settings(vertx, ticker, Math.max(1, config.firstByteTimeout().toNanos()),
-                Math.max(1, config.betweenChunksTimeout().toNanos()), Math.max(1, config.maxCallDuration().toNanos()));
+        this.relaySettings = new Relay.Settings(
+                vertx,
+                ticker,
+                Math.max(1, config.firstByteTimeout().toNanos()),
+                Math.max(1, config.betweenChunksTimeout().toNanos()),
+                Math.max(1, config.maxCallDuration().toNanos()));
     }
 
     void handle(RoutingContext ctx, Api api) {

@@ -13,13 +13,13 @@ import java.util.stream.Collectors;
 final class QueryFilter {
 
     /** The forwarded query (without {@code ?}, possibly empty) and how many parameters were dropped. */
-    record Result(String query, int dropped) {
-    }
+    record Result(String query, int dropped) {}
 
     private final Set<String> allowed;
 
     QueryFilter(List<String> allowed) {
-        this.allowed = allowed.stream().map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        this.allowed =
+                allowed.stream().map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toUnmodifiableSet());
     }
 
     Result filter(String raw) {
@@ -53,7 +53,9 @@ final class QueryFilter {
     private static boolean safe(String pair) {
         for (int i = 0; i < pair.length(); i++) {
             char c = pair.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+            boolean ok = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
                     || "-._~!$'()*+,;=:@/?%".indexOf(c) >= 0;
             if (!ok) {
                 return false;

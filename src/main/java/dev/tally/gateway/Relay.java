@@ -25,8 +25,7 @@ import dev.tally.platform.Ticker;
 final class Relay implements Upstream.Receiver {
 
     /** What every relay shares: made once by the proxy. */
-    record Settings(Vertx vertx, Ticker ticker, long firstByteNanos, long betweenChunksNanos, long maxCallNanos) {
-    }
+    record Settings(Vertx vertx, Ticker ticker, long firstByteNanos, long betweenChunksNanos, long maxCallNanos) {}
 
     private static final Logger LOG = Logger.getLogger(Relay.class);
 
@@ -38,6 +37,7 @@ final class Relay implements Upstream.Receiver {
      * looked up ignoring case without lower-casing each name (no allocation per header and call).
      */
     private static final Set<String> NOT_PASSED = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+
     static {
         NOT_PASSED.addAll(Set.of("content-length", "set-cookie", "x-request-id", "alt-svc", "server", "date"));
     }
@@ -59,6 +59,7 @@ final class Relay implements Upstream.Receiver {
     private Buffer held;
     /** SSE events of the current upstream read not yet written (see batchSse). */
     private Buffer sseBatch;
+
     private boolean sseBatchOwned;
 
     Relay(Call call, Settings settings) {
@@ -249,7 +250,8 @@ final class Relay implements Upstream.Receiver {
             return;
         }
         String provider = call.provider().name();
-        boolean timeout = t instanceof ConnectTimeoutException || t instanceof TimeoutException
+        boolean timeout = t instanceof ConnectTimeoutException
+                || t instanceof TimeoutException
                 || t.getCause() instanceof ConnectTimeoutException;
         // the client gets a generic message: the exception names the provider's host and address
         LOG.warnf("request %s: provider %s failed before answering: %s", call.requestId, provider, t.toString());

@@ -31,14 +31,16 @@ final class RequestInspector {
     static final int MAX_DEPTH = 128;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build();
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .build();
     private static final int SEEN_MODEL = 1;
     private static final int SEEN_STREAM = 2;
     private static final int SEEN_STREAM_OPTIONS = 4;
     private static final int SEEN_MAX_TOKENS = 8;
     private static final int SEEN_MAX_COMPLETION_TOKENS = 16;
-    private static final byte[] INCLUDE_USAGE = "\"stream_options\":{\"include_usage\":true},"
-            .getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INCLUDE_USAGE =
+            "\"stream_options\":{\"include_usage\":true},".getBytes(StandardCharsets.US_ASCII);
 
     /** The request is unusable; {@code message} goes to the client as a 400. */
     static final class BadRequest extends Exception {
@@ -55,9 +57,13 @@ final class RequestInspector {
      * {@code max_completion_tokens} (-1 when absent); {@code openBrace} is the byte offset where an
      * option can be inserted without re-serialising the body.
      */
-    record Inspected(String model, boolean stream, boolean hasStreamOptions, boolean includeUsage, long maxTokens,
-            int openBrace) {
-    }
+    record Inspected(
+            String model,
+            boolean stream,
+            boolean hasStreamOptions,
+            boolean includeUsage,
+            long maxTokens,
+            int openBrace) {}
 
     static Inspected inspect(byte[] body) throws BadRequest {
         String model = null;
@@ -88,8 +94,11 @@ final class RequestInspector {
                     case "max_tokens", "max_completion_tokens" -> {
                         if (value == JsonToken.VALUE_NUMBER_INT) {
                             // a number past a long is no limit at all; getLongValue would refuse it
-                            maxTokens = Math.max(maxTokens, p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                                    ? Long.MAX_VALUE : p.getLongValue());
+                            maxTokens = Math.max(
+                                    maxTokens,
+                                    p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                                            ? Long.MAX_VALUE
+                                            : p.getLongValue());
                         } else {
                             p.skipChildren();
                         }
@@ -125,8 +134,11 @@ final class RequestInspector {
         } catch (StreamConstraintsException e) {
             throw new BadRequest("the request body nests JSON deeper than " + MAX_DEPTH + " levels", null);
         } catch (JsonParseException e) {
-            throw new BadRequest("the request body is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr(), null);
+            throw new BadRequest(
+                    "the request body is not valid JSON: " + e.getOriginalMessage() + " at line "
+                            + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr(),
+                    null);
         } catch (IOException e) {
             throw new BadRequest("the request body is not valid JSON: " + e.getMessage(), null);
         }
@@ -185,7 +197,9 @@ final class RequestInspector {
                 throw new BadRequest("the request body contains a NUL byte at offset " + i, null);
             }
             int lead = c & 0xFF;
-            int len = lead >= 0xC2 && lead <= 0xDF ? 2 : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
+            int len = lead >= 0xC2 && lead <= 0xDF
+                    ? 2
+                    : lead >= 0xE0 && lead <= 0xEF ? 3 : lead >= 0xF0 && lead <= 0xF4 ? 4 : 0;
             if (len == 0 || i + len > n) {
                 throw notUtf8(i);
             }

@@ -21,14 +21,15 @@ import io.vertx.core.buffer.Buffer;
 class SimulatedProvider implements Upstream {
 
     private static final String[] SENTENCES = {
-            "Here is a short answer to your question. ",
-            "The configuration key you want is documented in the README. ",
-            "Measure first, then change one thing at a time. ",
-            "This function can be simplified by returning early. ",
-            "The test covers the happy path; add one for the error case. ",
-            "Consider caching the lookup, since it is read on every request. ",
-            "The migration is safe to run while the service is up. ",
-            "Summary: the change is small and the risk is low. " };
+        "Here is a short answer to your question. ",
+        "The configuration key you want is documented in the README. ",
+        "Measure first, then change one thing at a time. ",
+        "This function can be simplified by returning early. ",
+        "The test covers the happy path; add one for the error case. ",
+        "Consider caching the lookup, since it is read on every request. ",
+        "The migration is safe to run while the service is up. ",
+        "Summary: the change is small and the risk is low. "
+    };
 
     private final Clock clock;
 
@@ -50,12 +51,10 @@ class SimulatedProvider implements Upstream {
             }
 
             @Override
-            public void resume() {
-            }
+            public void resume() {}
 
             @Override
-            public void cancel() {
-            }
+            public void cancel() {}
         };
     }
 
@@ -67,38 +66,56 @@ class SimulatedProvider implements Upstream {
         String model = call.model();
         switch (call.api()) {
             case COUNT_TOKENS -> json(receiver, "{\"input_tokens\":" + input + "}");
-            case EMBEDDINGS -> json(receiver, "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
-                    + "\"embedding\":[0.0023064255,-0.009327292,-0.0028842222,0.017829148,-0.01137,0.0061]}],"
-                    + "\"model\":\"" + model + "\",\"usage\":{\"prompt_tokens\":" + input + ",\"total_tokens\":" + input + "}}");
+            case EMBEDDINGS ->
+                json(
+                        receiver,
+                        "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,"
+                                + "\"embedding\":[0.0023064255,-0.009327292,-0.0028842222,0.017829148,-0.01137,0.0061]}],"
+                                + "\"model\":\"" + model + "\",\"usage\":{\"prompt_tokens\":" + input
+                                + ",\"total_tokens\":" + input + "}}");
             case MESSAGES -> {
                 long cacheRead = r.nextInt(3) == 0 ? input * (1 + r.nextInt(4)) : 0;
                 long cacheWrite = cacheRead == 0 && r.nextInt(4) == 0 ? input / 2 : 0;
                 String usage = "\"input_tokens\":" + input + ",\"cache_creation_input_tokens\":" + cacheWrite
-                        + ",\"cache_read_input_tokens\":" + cacheRead + ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":"
+                        + ",\"cache_read_input_tokens\":" + cacheRead
+                        + ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":"
                         + cacheWrite + ",\"ephemeral_1h_input_tokens\":0}";
                 String text = text(output, r);
                 if (!call.stream()) {
-                    json(receiver, "{\"id\":\"msg_sim" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
-                            + model + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + text
-                            + "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{" + usage
-                            + ",\"output_tokens\":" + output + ",\"service_tier\":\"standard\"}}");
+                    json(
+                            receiver,
+                            "{\"id\":\"msg_sim" + id + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\""
+                                    + model + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + text
+                                    + "\"}],\"stop_reason\":\"end_turn\",\"stop_sequence\":null,\"usage\":{" + usage
+                                    + ",\"output_tokens\":" + output + ",\"service_tier\":\"standard\"}}");
                     return;
                 }
                 StringBuilder sse = new StringBuilder(2048);
-                event(sse, "message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_sim" + id
-                        + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
-                        + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{" + usage
-                        + ",\"output_tokens\":1,\"service_tier\":\"standard\"}}}");
-                event(sse, "content_block_start",
+                event(
+                        sse,
+                        "message_start",
+                        "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_sim" + id
+                                + "\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + model
+                                + "\",\"content\":[],\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{" + usage
+                                + ",\"output_tokens\":1,\"service_tier\":\"standard\"}}}");
+                event(
+                        sse,
+                        "content_block_start",
                         "{\"type\":\"content_block_start\",\"index\":0,\"content_block\":{\"type\":\"text\",\"text\":\"\"}}");
                 event(sse, "ping", "{\"type\": \"ping\"}");
                 for (String part : parts(text)) {
-                    event(sse, "content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
-                            + "{\"type\":\"text_delta\",\"text\":\"" + part + "\"}}");
+                    event(
+                            sse,
+                            "content_block_delta",
+                            "{\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
+                                    + "{\"type\":\"text_delta\",\"text\":\"" + part + "\"}}");
                 }
                 event(sse, "content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}");
-                event(sse, "message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
-                        + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + output + "}}");
+                event(
+                        sse,
+                        "message_delta",
+                        "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                                + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + output + "}}");
                 event(sse, "message_stop", "{\"type\":\"message_stop\"}");
                 sse(receiver, sse);
             }
@@ -113,21 +130,32 @@ class SimulatedProvider implements Upstream {
                         + ",\"model\":\"" + model + "\"";
                 String text = text(output, r);
                 if (!call.stream()) {
-                    json(receiver, "{" + head + ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":"
-                            + "{\"role\":\"assistant\",\"content\":\"" + text + "\",\"refusal\":null,\"annotations\":[]},"
-                            + "\"logprobs\":null,\"finish_reason\":\"stop\"}]," + usage
-                            + ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_tally_sim\"}");
+                    json(
+                            receiver,
+                            "{" + head + ",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,\"message\":"
+                                    + "{\"role\":\"assistant\",\"content\":\"" + text
+                                    + "\",\"refusal\":null,\"annotations\":[]},"
+                                    + "\"logprobs\":null,\"finish_reason\":\"stop\"}]," + usage
+                                    + ",\"service_tier\":\"default\",\"system_fingerprint\":\"fp_tally_sim\"}");
                     return;
                 }
-                String chunk = "{" + head + ",\"object\":\"chat.completion.chunk\",\"system_fingerprint\":\"fp_tally_sim\",";
+                String chunk =
+                        "{" + head + ",\"object\":\"chat.completion.chunk\",\"system_fingerprint\":\"fp_tally_sim\",";
                 StringBuilder sse = new StringBuilder(2048);
-                data(sse, chunk + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
-                        + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}");
+                data(
+                        sse,
+                        chunk + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
+                                + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]}");
                 for (String part : parts(text)) {
-                    data(sse, chunk + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + part
-                            + "\"},\"logprobs\":null,\"finish_reason\":null}]}");
+                    data(
+                            sse,
+                            chunk + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + part
+                                    + "\"},\"logprobs\":null,\"finish_reason\":null}]}");
                 }
-                data(sse, chunk + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}");
+                data(
+                        sse,
+                        chunk
+                                + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}");
                 // always sent: when the client did not ask for it the gateway removes it, as for a real provider
                 data(sse, chunk + "\"choices\":[]," + usage + "}");
                 sse.append("data: [DONE]\n\n");
@@ -149,7 +177,12 @@ class SimulatedProvider implements Upstream {
     }
 
     private static void event(StringBuilder sse, String name, String json) {
-        sse.append("event: ").append(name).append('\n').append("data: ").append(json).append("\n\n");
+        sse.append("event: ")
+                .append(name)
+                .append('\n')
+                .append("data: ")
+                .append(json)
+                .append("\n\n");
     }
 
     private static void data(StringBuilder sse, String json) {
@@ -158,7 +191,8 @@ class SimulatedProvider implements Upstream {
 
     private static void json(Receiver receiver, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "application/json")
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("content-type", "application/json")
                 .add("content-length", Integer.toString(bytes.length));
         receiver.onHead(200, headers);
         receiver.onChunk(Buffer.buffer(bytes));
@@ -166,7 +200,8 @@ class SimulatedProvider implements Upstream {
     }
 
     private static void sse(Receiver receiver, StringBuilder sse) {
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("content-type", "text/event-stream; charset=utf-8")
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("content-type", "text/event-stream; charset=utf-8")
                 .add("cache-control", "no-cache");
         receiver.onHead(200, headers);
         receiver.onChunk(Buffer.buffer(sse.toString()));

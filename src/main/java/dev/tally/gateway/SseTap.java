@@ -26,17 +26,20 @@ final class SseTap {
 
     /** The longest line the tap reads, and the most of one event it holds back. */
     static final int MAX_LINE = 1024 * 1024;
+
     private static final byte[] NONE = new byte[0];
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] OPENAI_TEXT = {
-            "\"content\":\"".getBytes(StandardCharsets.US_ASCII),
-            "\"arguments\":\"".getBytes(StandardCharsets.US_ASCII),
-            "\"reasoning_content\":\"".getBytes(StandardCharsets.US_ASCII) };
+        "\"content\":\"".getBytes(StandardCharsets.US_ASCII),
+        "\"arguments\":\"".getBytes(StandardCharsets.US_ASCII),
+        "\"reasoning_content\":\"".getBytes(StandardCharsets.US_ASCII)
+    };
     private static final byte[][] ANTHROPIC_TEXT = {
-            "\"text\":\"".getBytes(StandardCharsets.US_ASCII),
-            "\"thinking\":\"".getBytes(StandardCharsets.US_ASCII),
-            "\"partial_json\":\"".getBytes(StandardCharsets.US_ASCII) };
+        "\"text\":\"".getBytes(StandardCharsets.US_ASCII),
+        "\"thinking\":\"".getBytes(StandardCharsets.US_ASCII),
+        "\"partial_json\":\"".getBytes(StandardCharsets.US_ASCII)
+    };
 
     private final Api.Wire wire;
     private final boolean dropUsageChunk;
@@ -50,6 +53,7 @@ final class SseTap {
     private boolean passingEvent;
     /** Filter mode: bytes of the event not yet complete. */
     private Buffer pendingEvent;
+
     private boolean dropEvent;
     private boolean sawDone;
 
@@ -177,7 +181,9 @@ final class SseTap {
             if (UsageParser.apply(event.get("usage"), wire, usage)) {
                 usage.complete = true;
             }
-            if (dropUsageChunk && event.path("choices").isArray() && event.path("choices").isEmpty()) {
+            if (dropUsageChunk
+                    && event.path("choices").isArray()
+                    && event.path("choices").isEmpty()) {
                 dropEvent = true;
             }
         } else {

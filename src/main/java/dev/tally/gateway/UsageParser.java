@@ -25,8 +25,7 @@ public final class UsageParser {
     static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
-    private UsageParser() {
-    }
+    private UsageParser() {}
 
     /**
      * The most tokens of one kind a single call can plausibly report (also the aggregator's
@@ -129,12 +128,15 @@ public final class UsageParser {
                 bad = PROBLEMS[(int) (-n - 2)];
             }
         }
-        if (bad == null && wire == Api.Wire.OPENAI
+        if (bad == null
+                && wire == Api.Wire.OPENAI
                 && (Math.max(0, cached) > Math.max(0, prompt) || Math.max(0, reasoning) > Math.max(0, completion))) {
             bad = UsageProblem.INCONSISTENT;
         }
-        if (bad == null && wire == Api.Wire.ANTHROPIC
-                && (cacheWrite1h >= 0 ? cacheWrite1h : into.cacheWrite1h) > (cacheWrite >= 0 ? cacheWrite : into.cacheWrite)) {
+        if (bad == null
+                && wire == Api.Wire.ANTHROPIC
+                && (cacheWrite1h >= 0 ? cacheWrite1h : into.cacheWrite1h)
+                        > (cacheWrite >= 0 ? cacheWrite : into.cacheWrite)) {
             bad = UsageProblem.INCONSISTENT;
         }
         if (bad != null) {
@@ -176,7 +178,8 @@ public final class UsageParser {
             }
             case VALUE_NUMBER_INT -> {
                 if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-                    return refused(p.getBigIntegerValue().signum() < 0 ? UsageProblem.NEGATIVE : UsageProblem.TOO_LARGE);
+                    return refused(
+                            p.getBigIntegerValue().signum() < 0 ? UsageProblem.NEGATIVE : UsageProblem.TOO_LARGE);
                 }
                 n = p.getLongValue();
             }

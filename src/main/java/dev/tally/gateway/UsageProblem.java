@@ -12,7 +12,8 @@ public enum UsageProblem {
     NEGATIVE("a negative count"),
     TOO_LARGE("a count over " + UsageParser.MAX_TOKENS + " tokens"),
     NOT_A_NUMBER("a count that is not a whole number"),
-    INCONSISTENT("a part larger than its whole (cached over prompt tokens, reasoning over output, 1-hour over all cache writes)");
+    INCONSISTENT(
+            "a part larger than its whole (cached over prompt tokens, reasoning over output, 1-hour over all cache writes)");
 
     /** For the log line. */
     public final String description;

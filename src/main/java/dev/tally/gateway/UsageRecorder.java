@@ -38,10 +38,25 @@ public class UsageRecorder {
      * Everything the event says about a call, gathered by the proxy. {@code model} is the model
      * called and priced; {@code downgradedFrom} the one the client asked for when admission changed it.
      */
-    record CallFacts(String requestId, String keyId, String employeeId, String teamId, String provider, String model,
-            String downgradedFrom, Api api, boolean stream, int status, CallOutcome outcome, RefusalReason refusal,
-            Usage usage, long latencyNanos, Long ttftMs, String workload, String runId, String client) {
-    }
+    record CallFacts(
+            String requestId,
+            String keyId,
+            String employeeId,
+            String teamId,
+            String provider,
+            String model,
+            String downgradedFrom,
+            Api api,
+            boolean stream,
+            int status,
+            CallOutcome outcome,
+            RefusalReason refusal,
+            Usage usage,
+            long latencyNanos,
+            Long ttftMs,
+            String workload,
+            String runId,
+            String client) {}
 
     UsageData record(CallFacts f) {
         Usage u = f.usage();
@@ -57,13 +72,35 @@ public class UsageRecorder {
             cost = priced ? price.cost(u.input, u.output, u.cacheRead, u.cacheWrite, u.cacheWrite1h) : null;
         }
         boolean billed = f.api().billed;
-        UsageData data = new UsageData(f.requestId(), f.keyId(), f.employeeId(), f.teamId(), f.provider(), f.model(),
-                f.api().eventName, f.stream(), f.status(), f.outcome().json,
-                billed ? u.input : 0, billed ? u.output : 0, billed ? u.cacheRead : 0, billed ? u.cacheWrite : 0,
-                billed ? u.reasoning : 0, cost, priced, u.estimated, f.latencyNanos() / 1_000_000L, f.ttftMs(),
-                f.downgradedFrom(), f.refusal() == null ? null : f.refusal().wire, f.workload(), f.runId(), f.client());
-        publisher.publish(Topics.USAGE, CloudEvent.of(f.requestId(), SOURCE, CloudEvent.USAGE_TYPE, f.teamId(),
-                clock.instant(), data));
+        UsageData data = new UsageData(
+                f.requestId(),
+                f.keyId(),
+                f.employeeId(),
+                f.teamId(),
+                f.provider(),
+                f.model(),
+                f.api().eventName,
+                f.stream(),
+                f.status(),
+                f.outcome().json,
+                billed ? u.input : 0,
+                billed ? u.output : 0,
+                billed ? u.cacheRead : 0,
+                billed ? u.cacheWrite : 0,
+                billed ? u.reasoning : 0,
+                cost,
+                priced,
+                u.estimated,
+                f.latencyNanos() / 1_000_000L,
+                f.ttftMs(),
+                f.downgradedFrom(),
+                f.refusal() == null ? null : f.refusal().wire,
+                f.workload(),
+                f.runId(),
+                f.client());
+        publisher.publish(
+                Topics.USAGE,
+                CloudEvent.of(f.requestId(), SOURCE, CloudEvent.USAGE_TYPE, f.teamId(), clock.instant(), data));
         metrics.record(data, f.latencyNanos());
         return data;
     }

@@ -18,14 +18,12 @@ public final class ApiKeys {
     /** Characters after {@code tly_} kept for display: enough to tell keys apart, far from enough to guess one. */
     public static final int PREFIX_CHARS = 8;
 
-    private static final char[] BASE62 =
-            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
+    private static final char[] BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".toCharArray();
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Longer input is not one of our keys; refusing it early keeps hashing cheap under abuse. */
     private static final int MAX_PRESENTED_LENGTH = 256;
 
-    private ApiKeys() {
-    }
+    private ApiKeys() {}
 
     public static String generate() {
         StringBuilder sb = new StringBuilder(SCHEME.length() + RANDOM_CHARS).append(SCHEME);
@@ -42,7 +40,8 @@ public final class ApiKeys {
 
     /** Cheap shape check before hashing: the scheme, then a plausible length. */
     public static boolean plausible(String presented) {
-        return presented != null && presented.startsWith(SCHEME)
+        return presented != null
+                && presented.startsWith(SCHEME)
                 && presented.length() > SCHEME.length() + PREFIX_CHARS
                 && presented.length() <= MAX_PRESENTED_LENGTH;
     }

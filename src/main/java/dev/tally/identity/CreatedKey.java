@@ -20,5 +20,4 @@ public record CreatedKey(
         Instant createdAt,
         boolean service,
         String workload,
-        boolean workloadHeader) {
-}
+        boolean workloadHeader) {}

@@ -31,7 +31,9 @@ public class EmployeeResource {
     @POST
     public Response create(@Valid @NotNull NewEmployee employee) {
         EmployeeView created = identity.createEmployee(employee);
-        return Response.created(URI.create("/api/admin/employees/" + created.id())).entity(created).build();
+        return Response.created(URI.create("/api/admin/employees/" + created.id()))
+                .entity(created)
+                .build();
     }
 
     /** All employees, or those of {@code teamId}. */

@@ -14,7 +14,10 @@ public record EmployeeUpdate(
         @Email @Size(min = 3, max = 320) String email,
         @Size(min = 1, max = 200) String name,
         UUID teamId,
-        @Pattern(regexp = "|" + GITHUB_LOGIN, message = "must be a GitHub login (letters, digits, '-', at most 39), or empty to remove it")
+
+        @Pattern(
+                regexp = "|" + GITHUB_LOGIN,
+                message = "must be a GitHub login (letters, digits, '-', at most 39), or empty to remove it")
         String githubLogin) {
 
     static final String GITHUB_LOGIN = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})";

@@ -1,21 +1,19 @@
 package dev.tally.identity;
 
-import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
-import java.time.OffsetDateTime;
-
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
-import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Event;
 import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
@@ -24,13 +22,15 @@ import jakarta.transaction.Transactional.TxType;
 import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Sort;
+
 import dev.tally.access.LastUse;
 import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
 import dev.tally.access.audit.AuditTarget;
 import dev.tally.platform.ApiException;
 import dev.tally.workload.WorkloadRegistry;
-import io.quarkus.panache.common.Sort;
 
 /**
  * Teams, employees and keys: the admin API's service, and the programmatic way to create them
@@ -49,8 +49,8 @@ public class IdentityService {
     private final LastUse lastUse;
     private final WorkloadRegistry workloads;
 
-    public IdentityService(Event<KeysChanged> keysChanged, AuditLog audit, LastUse lastUse,
-            WorkloadRegistry workloads) {
+    public IdentityService(
+            Event<KeysChanged> keysChanged, AuditLog audit, LastUse lastUse, WorkloadRegistry workloads) {
         this.keysChanged = keysChanged;
         this.audit = audit;
         this.lastUse = lastUse;
@@ -88,7 +88,8 @@ public class IdentityService {
     @Transactional(TxType.SUPPORTS)
     public Optional<TeamView> teamByName(String name) {
         return Team.<Team>find("lower(name) = ?1", name.trim().toLowerCase(Locale.ROOT))
-                .firstResultOptional().map(TeamView::of);
+                .firstResultOptional()
+                .map(TeamView::of);
     }
 
     // ---- employees -----------------------------------------------------------------------------
@@ -114,9 +115,8 @@ public class IdentityService {
 
     @Transactional(TxType.SUPPORTS)
     public List<EmployeeView> employees(UUID teamId) {
-        List<Employee> list = teamId == null
-                ? Employee.listAll(Sort.by("email"))
-                : Employee.list("teamId", Sort.by("email"), teamId);
+        List<Employee> list =
+                teamId == null ? Employee.listAll(Sort.by("email")) : Employee.list("teamId", Sort.by("email"), teamId);
         return list.stream().map(EmployeeView::of).toList();
     }
 
@@ -127,7 +127,8 @@ public class IdentityService {
 
     @Transactional(TxType.SUPPORTS)
     public Optional<EmployeeView> employeeByEmail(String email) {
-        return Employee.<Employee>find("lower(email) = ?1", normaliseEmail(email)).firstResultOptional()
+        return Employee.<Employee>find("lower(email) = ?1", normaliseEmail(email))
+                .firstResultOptional()
                 .map(EmployeeView::of);
     }
 
@@ -189,7 +190,8 @@ public class IdentityService {
             // instance's next poll picks up the new team; this instance updates at commit.
             ApiKey.update("employeeId = ?1 where employeeId = ?1", e.id);
             List<KeyEntry> entries = ApiKey.<ApiKey>list("employeeId", e.id).stream()
-                    .map(k -> entry(k, e.teamId)).toList();
+                    .map(k -> entry(k, e.teamId))
+                    .toList();
             keysChanged.fire(new KeysChanged(entries));
             LOG.infof("employee %s moved from team %s to team %s", e.id, oldTeam, e.teamId);
         }
@@ -209,7 +211,8 @@ public class IdentityService {
         if (req.isService()) {
             // a team's key: its owner is the team, its workload required (docs/workloads.md)
             if (req.employeeId() != null) {
-                throw ApiException.badRequest("employeeId: a service key belongs to a team; send teamId, not employeeId");
+                throw ApiException.badRequest(
+                        "employeeId: a service key belongs to a team; send teamId, not employeeId");
             }
             if (req.teamId() == null) {
                 throw ApiException.badRequest("teamId: required for a service key");
@@ -263,10 +266,24 @@ public class IdentityService {
         reload(k);
         keysChanged.fire(new KeysChanged(List.of(entry(k, teamId))));
         audit.record(AuditTarget.KEY, AuditChange.CREATE, k.id, null, KeyView.of(k, Instant.now(), null));
-        LOG.infof("key %s (%s) created for %s %s", k.id, k.prefix, employeeId == null ? "team" : "employee",
-                employeeId == null ? teamId : employeeId);
-        return new CreatedKey(k.id, raw, k.prefix, employeeId, teamId, k.name, k.expiresAt, models,
-                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.createdAt, employeeId == null, k.workload,
+        LOG.infof(
+                "key %s (%s) created for %s %s",
+                k.id, k.prefix, employeeId == null ? "team" : "employee", employeeId == null ? teamId : employeeId);
+        return new CreatedKey(
+                k.id,
+                raw,
+                k.prefix,
+                employeeId,
+                teamId,
+                k.name,
+                k.expiresAt,
+                models,
+                k.requestsPerMinute,
+                k.tokensPerMinute,
+                k.maxInFlight,
+                k.createdAt,
+                employeeId == null,
+                k.workload,
                 k.workloadHeader);
     }
 
@@ -295,7 +312,8 @@ public class IdentityService {
         @SuppressWarnings("unchecked")
         List<Object[]> rows = ApiKey.getEntityManager()
                 .createNativeQuery("SELECT key_id, used_at FROM api_key_last_use WHERE key_id IN (:ids)")
-                .setParameter("ids", keys).getResultList();
+                .setParameter("ids", keys)
+                .getResultList();
         for (Object[] r : rows) {
             out.put((UUID) r[0], r[1] instanceof OffsetDateTime o ? o.toInstant() : (Instant) r[1]);
         }
@@ -332,8 +350,18 @@ public class IdentityService {
 
     static KeyEntry entry(ApiKey k, UUID teamId) {
         Set<String> models = k.allowedModels == null ? Set.of() : Set.copyOf(List.of(k.allowedModels));
-        ResolvedKey resolved = new ResolvedKey(k.id, k.prefix, k.employeeId, teamId, models, k.expiresAt,
-                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.workload, k.workloadHeader);
+        ResolvedKey resolved = new ResolvedKey(
+                k.id,
+                k.prefix,
+                k.employeeId,
+                teamId,
+                models,
+                k.expiresAt,
+                k.requestsPerMinute,
+                k.tokensPerMinute,
+                k.maxInFlight,
+                k.workload,
+                k.workloadHeader);
         return new KeyEntry(k.keyHash, resolved, k.revokedAt);
     }
 
@@ -348,7 +376,8 @@ public class IdentityService {
                 throw ApiException.badRequest("allowedModels[" + i + "]: must not be blank");
             }
             if (m.length() > MAX_MODEL_NAME) {
-                throw ApiException.badRequest("allowedModels[" + i + "]: longer than " + MAX_MODEL_NAME + " characters");
+                throw ApiException.badRequest(
+                        "allowedModels[" + i + "]: longer than " + MAX_MODEL_NAME + " characters");
             }
             out.add(m.trim());
         }

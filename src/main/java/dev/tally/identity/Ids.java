@@ -6,8 +6,7 @@ import dev.tally.platform.ApiException;
 
 /** Query parameters that are ids: a malformed one is a 400 naming the parameter, not a silent 404. */
 final class Ids {
-    private Ids() {
-    }
+    private Ids() {}
 
     static UUID optional(String field, String value) {
         if (value == null || value.isBlank()) {

@@ -25,12 +25,13 @@ import jakarta.enterprise.event.TransactionPhase;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
 import dev.tally.access.LastUse;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.Ticker;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * The gateway's key lookup: every key in memory by its SHA-256, so that {@link #lookup} never
@@ -63,12 +64,13 @@ public class KeyCache implements KeyLookup {
     private final Map<UUID, KeyEntry> byId = new ConcurrentHashMap<>();
     /** Newest updated_at seen (database clock); only the poller thread touches it. */
     private OffsetDateTime watermark;
+
     private long lastFullLoad;
     private volatile boolean loaded;
     private ScheduledExecutorService poller;
 
-    public KeyCache(DataSource dataSource, IdentityConfig config, Roles roles, Clock clock, Ticker ticker,
-            LastUse lastUse) {
+    public KeyCache(
+            DataSource dataSource, IdentityConfig config, Roles roles, Clock clock, Ticker ticker, LastUse lastUse) {
         this.dataSource = dataSource;
         this.config = config;
         this.roles = roles;
@@ -155,10 +157,12 @@ public class KeyCache implements KeyLookup {
     /** One poll: every row changed since the watermark minus the overlap, or all rows now and then. */
     synchronized void refresh() {
         boolean full = watermark == null
-                || ticker.nanoTime() - lastFullLoad >= config.keyFullReloadInterval().toNanos();
+                || ticker.nanoTime() - lastFullLoad
+                        >= config.keyFullReloadInterval().toNanos();
         String sql = full ? SELECT : SELECT + " WHERE k.updated_at > ?";
         int rows = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             if (!full) {
                 ps.setObject(1, watermark.minus(config.keyRefreshOverlap()));
             }

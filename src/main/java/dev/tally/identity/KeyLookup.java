@@ -11,7 +11,12 @@ import java.util.UUID;
 public interface KeyLookup {
 
     /** Result of a lookup; {@code revoked} and {@code expired} keep their reason for the 401 message. */
-    enum Status { VALID, UNKNOWN, REVOKED, EXPIRED }
+    enum Status {
+        VALID,
+        UNKNOWN,
+        REVOKED,
+        EXPIRED
+    }
 
     /** {@code revokedAt} is set for a revoked key, so that the refusal can say when. */
     record Result(Status status, ResolvedKey key, Instant revokedAt) {

@@ -27,7 +27,9 @@ public class KeyResource {
     @POST
     public Response create(@Valid @NotNull NewKey key) {
         CreatedKey created = identity.createKey(key);
-        return Response.created(URI.create("/api/admin/keys/" + created.id())).entity(created).build();
+        return Response.created(URI.create("/api/admin/keys/" + created.id()))
+                .entity(created)
+                .build();
     }
 
     /** All keys, or those of {@code employeeId}. */

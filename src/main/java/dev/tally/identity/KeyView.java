@@ -29,11 +29,26 @@ public record KeyView(
         boolean workloadHeader) {
 
     static KeyView of(ApiKey k, Instant now, Instant lastUsedAt) {
-        String status = k.revokedAt != null ? "revoked"
+        String status = k.revokedAt != null
+                ? "revoked"
                 : k.expiresAt != null && !now.isBefore(k.expiresAt) ? "expired" : "active";
-        return new KeyView(k.id, k.prefix, k.employeeId, k.name, k.expiresAt,
+        return new KeyView(
+                k.id,
+                k.prefix,
+                k.employeeId,
+                k.name,
+                k.expiresAt,
                 k.allowedModels == null ? List.of() : List.of(k.allowedModels),
-                k.requestsPerMinute, k.tokensPerMinute, k.maxInFlight, k.createdAt, k.revokedAt, lastUsedAt, status,
-                k.teamId, k.employeeId == null, k.workload, k.workloadHeader);
+                k.requestsPerMinute,
+                k.tokensPerMinute,
+                k.maxInFlight,
+                k.createdAt,
+                k.revokedAt,
+                lastUsedAt,
+                status,
+                k.teamId,
+                k.employeeId == null,
+                k.workload,
+                k.workloadHeader);
     }
 }

@@ -7,5 +7,4 @@ import java.util.List;
  * so that this instance's cache sees a new or revoked key at once; other instances see it at their
  * next poll of the table.
  */
-record KeysChanged(List<KeyEntry> entries) {
-}
+record KeysChanged(List<KeyEntry> entries) {}

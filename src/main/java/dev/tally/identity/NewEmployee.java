@@ -16,6 +16,8 @@ public record NewEmployee(
         @NotBlank @Email @Size(max = 320) String email,
         @NotBlank @Size(max = 200) String name,
         @NotNull UUID teamId,
-        @Pattern(regexp = EmployeeUpdate.GITHUB_LOGIN, message = "must be a GitHub login (letters, digits, '-', at most 39)")
-        String githubLogin) {
-}
+
+        @Pattern(
+                regexp = EmployeeUpdate.GITHUB_LOGIN,
+                message = "must be a GitHub login (letters, digits, '-', at most 39)")
+        String githubLogin) {}

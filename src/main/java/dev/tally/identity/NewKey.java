@@ -29,10 +29,26 @@ public record NewKey(
         Boolean workloadHeader) {
 
     /** An employee's key with these limits (the form before service keys). */
-    public NewKey(UUID employeeId, String name, Instant expiresAt, List<String> allowedModels,
-            Integer requestsPerMinute, Integer tokensPerMinute, Integer maxInFlight) {
-        this(employeeId, name, expiresAt, allowedModels, requestsPerMinute, tokensPerMinute, maxInFlight, null, null,
-                null, null);
+    public NewKey(
+            UUID employeeId,
+            String name,
+            Instant expiresAt,
+            List<String> allowedModels,
+            Integer requestsPerMinute,
+            Integer tokensPerMinute,
+            Integer maxInFlight) {
+        this(
+                employeeId,
+                name,
+                expiresAt,
+                allowedModels,
+                requestsPerMinute,
+                tokensPerMinute,
+                maxInFlight,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** A key with no expiry, every model and the default limits. */

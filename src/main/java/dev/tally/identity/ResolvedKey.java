@@ -24,10 +24,28 @@ public record ResolvedKey(
         boolean workloadHeader) {
 
     /** An employee's key without a workload policy (the form before service keys). */
-    public ResolvedKey(UUID keyId, String prefix, UUID employeeId, UUID teamId, Set<String> allowedModels,
-            Instant expiresAt, Integer requestsPerMinute, Integer tokensPerMinute, Integer maxInFlight) {
-        this(keyId, prefix, employeeId, teamId, allowedModels, expiresAt, requestsPerMinute, tokensPerMinute,
-                maxInFlight, null, false);
+    public ResolvedKey(
+            UUID keyId,
+            String prefix,
+            UUID employeeId,
+            UUID teamId,
+            Set<String> allowedModels,
+            Instant expiresAt,
+            Integer requestsPerMinute,
+            Integer tokensPerMinute,
+            Integer maxInFlight) {
+        this(
+                keyId,
+                prefix,
+                employeeId,
+                teamId,
+                allowedModels,
+                expiresAt,
+                requestsPerMinute,
+                tokensPerMinute,
+                maxInFlight,
+                null,
+                false);
     }
 
     /** A team's service key: no employee behind it, never counted in adoption. */

@@ -25,7 +25,9 @@ public class TeamResource {
     @POST
     public Response create(@Valid @NotNull NewTeam team) {
         TeamView created = identity.createTeam(team);
-        return Response.created(URI.create("/api/admin/teams/" + created.id())).entity(created).build();
+        return Response.created(URI.create("/api/admin/teams/" + created.id()))
+                .entity(created)
+                .build();
     }
 
     @GET

@@ -18,12 +18,14 @@ public final class Intake {
     public static final String OCTET_STREAM = "application/octet-stream";
     /** What a CSV upload may be labelled: RFC 7111's text/csv, the older application/csv, or plain text. */
     public static final List<String> CSV_TYPES = List.of(CSV, "application/csv", "text/plain");
+
     public static final String CLOUDEVENTS_JSON = "application/cloudevents+json";
     public static final String CLOUDEVENTS_BATCH_JSON = "application/cloudevents-batch+json";
     /** {@code POST /api/outcomes}. */
     public static final List<String> OUTCOME_TYPES = List.of(JSON, CLOUDEVENTS_JSON, CLOUDEVENTS_BATCH_JSON);
     /** {@code POST /api/outcomes/sarif}. */
     public static final List<String> SARIF_TYPES = List.of(SARIF_JSON, JSON, OCTET_STREAM);
+
     public static final String WEBHOOK_PATH = "/api/webhooks/github";
     /** What GitHub's form-encoded webhook setting needs instead. */
     public static final String WEBHOOK_HINT = " (set the webhook's content type to application/json)";
@@ -35,8 +37,7 @@ public final class Intake {
             "/api/outcomes/import", CSV_TYPES,
             "/api/admin/employees/import", CSV_TYPES);
 
-    private Intake() {
-    }
+    private Intake() {}
 
     /** Throws 415 unless {@code contentType} (parameters such as charset ignored) is one of {@code accepted}. */
     public static void requireType(String contentType, List<String> accepted) {

@@ -28,7 +28,14 @@ public class OutcomeEmitter {
     }
 
     public void emit(String id, OutcomeData data) {
-        publisher.publish(Topics.OUTCOMES, CloudEvent.of(id, "/tally/outcomes/" + data.source(),
-                CloudEvent.OUTCOME_TYPE, data.teamId(), Instant.now(), data));
+        publisher.publish(
+                Topics.OUTCOMES,
+                CloudEvent.of(
+                        id,
+                        "/tally/outcomes/" + data.source(),
+                        CloudEvent.OUTCOME_TYPE,
+                        data.teamId(),
+                        Instant.now(),
+                        data));
     }
 }

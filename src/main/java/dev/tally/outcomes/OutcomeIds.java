@@ -18,8 +18,7 @@ public final class OutcomeIds {
 
     public static final String KIND_RULE = OutcomeKinds.RULE;
 
-    private OutcomeIds() {
-    }
+    private OutcomeIds() {}
 
     public static boolean validKind(String kind) {
         return OutcomeKinds.isValid(kind);

@@ -7,9 +7,9 @@ import java.security.MessageDigest;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.runtime.Startup;
-
 import org.jboss.logging.Logger;
+
+import io.quarkus.runtime.Startup;
 
 /**
  * The admin API credential: {@code TALLY_ADMIN_TOKEN}, or else a random token generated at first
@@ -25,7 +25,8 @@ public class AdminToken {
     private final byte[] token;
 
     public AdminToken(TallyConfig config) {
-        this.token = config.adminToken().filter(t -> !t.isBlank())
+        this.token = config.adminToken()
+                .filter(t -> !t.isBlank())
                 .orElseGet(() -> loadOrGenerate(Path.of(config.dataDir()).resolve("admin-token")))
                 .getBytes(StandardCharsets.UTF_8);
     }
@@ -48,8 +49,10 @@ public class AdminToken {
             }
             return secret.value();
         } catch (IOException e) {
-            throw new StartupException("cannot read or write the admin token at " + file + ": " + e.getMessage()
-                    + ": set TALLY_ADMIN_TOKEN or make TALLY_DATA_DIR writable", e);
+            throw new StartupException(
+                    "cannot read or write the admin token at " + file + ": " + e.getMessage()
+                            + ": set TALLY_ADMIN_TOKEN or make TALLY_DATA_DIR writable",
+                    e);
         }
     }
 }

@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import org.jboss.logging.Logger;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 /**
  * A real PostgreSQL server run from the binaries zonky ships on Maven Central. The cluster lives in
@@ -51,7 +51,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             stopOrphan();
             Files.createDirectories(dataDir.getParent());
             Files.createDirectories(workDir);
-            String secret = SecretFiles.readOrCreate(passwordFile(), "", "the embedded PostgreSQL password").value();
+            String secret = SecretFiles.readOrCreate(passwordFile(), "", "the embedded PostgreSQL password")
+                    .value();
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -74,8 +75,8 @@ public final class EmbeddedDatabase implements AutoCloseable {
             LOG.infof("embedded PostgreSQL listening on 127.0.0.1:%d (data in %s)", port, dataDir);
             return this;
         } catch (Exception e) {
-            throw new StartupException("embedded PostgreSQL could not start on 127.0.0.1:" + port + ": "
-                    + e.getMessage(), e);
+            throw new StartupException(
+                    "embedded PostgreSQL could not start on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
     }
 
@@ -89,14 +90,16 @@ public final class EmbeddedDatabase implements AutoCloseable {
         if (!Files.exists(pidFile)) {
             return;
         }
-        String first = Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
+        String first =
+                Files.readAllLines(pidFile).stream().findFirst().orElse("").trim();
         long pid;
         try {
             pid = Long.parseLong(first);
         } catch (NumberFormatException e) {
             return;
         }
-        var handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+        var handle = ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
                 .filter(h -> h.info().command().map(c -> c.contains("postgres")).orElse(false));
         if (handle.isEmpty()) {
             return;
@@ -136,8 +139,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
         try {
             PostgresAuth.apply(cluster, workDir, secret);
         } catch (IOException e) {
-            throw new StartupException("could not set up password authentication for the embedded PostgreSQL in "
-                    + cluster + ": " + e.getMessage(), e);
+            throw new StartupException(
+                    "could not set up password authentication for the embedded PostgreSQL in " + cluster + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 

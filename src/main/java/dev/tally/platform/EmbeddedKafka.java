@@ -6,15 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import kafka.server.KafkaConfig;
-import kafka.server.KafkaRaftServer;
-
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.jboss.logging.Logger;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 
 /**
  * A real Apache Kafka broker in this JVM: KRaft, one node that is both controller and broker,
@@ -68,8 +68,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         } catch (StartupException e) {
             throw e;
         } catch (Exception e) {
-            throw new StartupException("embedded Kafka broker could not start on 127.0.0.1:" + port + ": "
-                    + e.getMessage(), e);
+            throw new StartupException(
+                    "embedded Kafka broker could not start on 127.0.0.1:" + port + ": " + e.getMessage(), e);
         }
     }
 

@@ -34,6 +34,7 @@ public final class EmbeddedServices implements AutoCloseable {
     private final DataDir dataDir;
     /** The embedded broker, starting or started; null when Kafka is external. */
     private final CompletableFuture<EmbeddedKafka> kafka;
+
     private final EmbeddedDatabase database;
     private boolean closed;
 
@@ -97,13 +98,18 @@ public final class EmbeddedServices implements AutoCloseable {
      * set QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY on each.
      */
     static void sessionKey(DataDir dataDir) {
-        if (System.getProperty(SESSION_KEY) == null && System.getenv("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY") == null) {
+        if (System.getProperty(SESSION_KEY) == null
+                && System.getenv("QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY") == null) {
             Path file = dataDir.resolve("session-key");
             try {
-                System.setProperty(SESSION_KEY, SecretFiles.readOrCreate(file, "", "the session key").value());
+                System.setProperty(
+                        SESSION_KEY,
+                        SecretFiles.readOrCreate(file, "", "the session key").value());
             } catch (IOException e) {
-                throw new StartupException("cannot read or write the session key at " + file + ": " + e.getMessage()
-                        + ": set QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY or make TALLY_DATA_DIR writable", e);
+                throw new StartupException(
+                        "cannot read or write the session key at " + file + ": " + e.getMessage()
+                                + ": set QUARKUS_HTTP_AUTH_SESSION_ENCRYPTION_KEY or make TALLY_DATA_DIR writable",
+                        e);
             }
         }
     }
@@ -128,15 +134,17 @@ public final class EmbeddedServices implements AutoCloseable {
         System.setProperty("tally.kafka.bootstrap-servers", kafka.bootstrapServers());
         System.setProperty("tally.kafka.embedded-broker", "true");
         CompletableFuture<EmbeddedKafka> started = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            long t0 = System.nanoTime();
-            try {
-                started.complete(kafka.start());
-                StartupPhases.endedNow(Phase.BROKER, t0);
-            } catch (RuntimeException | Error e) {
-                started.completeExceptionally(e);
-            }
-        }, "tally-embedded-kafka-start");
+        Thread t = new Thread(
+                () -> {
+                    long t0 = System.nanoTime();
+                    try {
+                        started.complete(kafka.start());
+                        StartupPhases.endedNow(Phase.BROKER, t0);
+                    } catch (RuntimeException | Error e) {
+                        started.completeExceptionally(e);
+                    }
+                },
+                "tally-embedded-kafka-start");
         t.setDaemon(true);
         t.start();
         return started;
@@ -147,7 +155,8 @@ public final class EmbeddedServices implements AutoCloseable {
         if (Role.waitForKafka(roles)) {
             awaitKafka(bootstrap, wait);
         } else {
-            LOG.infof("gateway role: starting without waiting for Kafka at %s (usage events spool until it answers)",
+            LOG.infof(
+                    "gateway role: starting without waiting for Kafka at %s (usage events spool until it answers)",
                     bootstrap);
         }
     }
@@ -228,7 +237,9 @@ public final class EmbeddedServices implements AutoCloseable {
         } catch (ExecutionException e) {
             // it never started
         } catch (TimeoutException e) {
-            LOG.warnf("embedded Kafka broker still starting after %d s: not stopped cleanly", BROKER_START_GRACE.toSeconds());
+            LOG.warnf(
+                    "embedded Kafka broker still starting after %d s: not stopped cleanly",
+                    BROKER_START_GRACE.toSeconds());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -9,8 +9,9 @@ import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 
-import dev.tally.platform.StartupPhases.Phase;
 import io.quarkus.flyway.FlywayConfigurationCustomizer;
+
+import dev.tally.platform.StartupPhases.Phase;
 
 /**
  * Times Flyway at start for the start-up report: from its configuration (resolving and reading

@@ -23,8 +23,8 @@ public class Lifecycle {
     }
 
     void onStart(@Observes @Priority(1) StartupEvent ev) {
-        LOG.infof("Tally roles %s, Kafka at %s, data in %s", roles.all(), config.kafka().bootstrapServers(),
-                config.dataDir());
+        LOG.infof(
+                "Tally roles %s, Kafka at %s, data in %s",
+                roles.all(), config.kafka().bootstrapServers(), config.dataDir());
     }
-
 }

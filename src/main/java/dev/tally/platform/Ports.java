@@ -8,8 +8,7 @@ import java.net.Socket;
 
 /** Small helpers for loopback ports. */
 public final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     /** A port that was free a moment ago on 127.0.0.1. */
     public static int freePort() {

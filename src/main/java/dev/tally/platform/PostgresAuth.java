@@ -43,8 +43,7 @@ final class PostgresAuth {
     /** Printed by the single-user backend only when ALTER ROLE succeeded (an error aborts the rest of the line). */
     private static final String DONE = "tally-password-set";
 
-    private PostgresAuth() {
-    }
+    private PostgresAuth() {}
 
     /** Sets the superuser password and password-only {@code pg_hba.conf} in a cluster that is not running. */
     static void apply(Path cluster, Path binaries, String password) throws IOException {
@@ -72,19 +71,29 @@ final class PostgresAuth {
             // as zonky does: PostgreSQL refuses to run as root, a user namespace maps root to another uid
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(List.of(postgres.toString(), "--single", "-D", cluster.toString(),
-                "-c", "listen_addresses=",
+        command.addAll(List.of(
+                postgres.toString(),
+                "--single",
+                "-D",
+                cluster.toString(),
+                "-c",
+                "listen_addresses=",
                 // the statement carries the password: never echo it into the output or the server log
-                "-c", "log_min_error_statement=panic",
-                "-c", "log_statement=none",
+                "-c",
+                "log_min_error_statement=panic",
+                "-c",
+                "log_statement=none",
                 "postgres"));
-        Path output = Files.createTempFile("tally-pg-single-", ".log",
-                PosixFilePermissions.asFileAttribute(SecretFiles.OWNER_ONLY));
+        Path output = Files.createTempFile(
+                "tally-pg-single-", ".log", PosixFilePermissions.asFileAttribute(SecretFiles.OWNER_ONLY));
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
             try (OutputStream in = p.getOutputStream()) {
                 in.write(("SET password_encryption = 'scram-sha-256'; ALTER ROLE postgres WITH PASSWORD '"
-                        + password.replace("'", "''") + "'; SELECT '" + DONE + "';\n")
+                                + password.replace("'", "''") + "'; SELECT '" + DONE + "';\n")
                         .getBytes(StandardCharsets.UTF_8));
             }
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
@@ -94,8 +103,8 @@ final class PostgresAuth {
             }
             String out = Files.readString(output, StandardCharsets.UTF_8).replace(password, "***");
             if (p.exitValue() != 0 || !out.contains(DONE)) {
-                throw new StartupException("could not set the embedded PostgreSQL password on " + cluster
-                        + " (exit " + p.exitValue() + "): " + tail(out));
+                throw new StartupException("could not set the embedded PostgreSQL password on " + cluster + " (exit "
+                        + p.exitValue() + "): " + tail(out));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -111,7 +120,8 @@ final class PostgresAuth {
      * cluster's major version.
      */
     static Path postgresBinary(Path binaries, Path cluster) throws IOException {
-        String major = Files.readString(cluster.resolve("PG_VERSION"), StandardCharsets.US_ASCII).strip();
+        String major = Files.readString(cluster.resolve("PG_VERSION"), StandardCharsets.US_ASCII)
+                .strip();
         List<Path> candidates;
         try (Stream<Path> dirs = Files.list(binaries)) {
             candidates = dirs.filter(d -> d.getFileName().toString().startsWith("PG-"))
@@ -142,7 +152,9 @@ final class PostgresAuth {
     /** "14" from {@code postgres (PostgreSQL) 14.22}; null when it cannot be run. */
     private static String majorVersion(Path postgres) {
         try {
-            Process p = new ProcessBuilder(postgres.toString(), "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(postgres.toString(), "--version")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return null;

@@ -12,10 +12,10 @@ import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
-
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /**
  * The one exception mapper of the REST API: every error leaves as RFC 7807 problem+json, except that
@@ -35,9 +35,13 @@ public class ProblemMapper {
     public Response api(ApiException e, UriInfo uri, HttpHeaders headers) {
         if (wantsPage(uri, headers)) {
             Response.Status s = Response.Status.fromStatusCode(e.status());
-            return Response.status(e.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
-                    .entity(errorPage.data("status", e.status()).data("title", s == null ? "Error" : s.getReasonPhrase())
-                            .data("detail", e.getMessage()).render())
+            return Response.status(e.status())
+                    .type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+                    .entity(errorPage
+                            .data("status", e.status())
+                            .data("title", s == null ? "Error" : s.getReasonPhrase())
+                            .data("detail", e.getMessage())
+                            .render())
                     .build();
         }
         return problem(e.status(), e.getMessage(), uri);
@@ -49,8 +53,8 @@ public class ProblemMapper {
         if (path.startsWith("/api/") || path.startsWith("/charts/") || headers == null) {
             return false;
         }
-        return headers.getAcceptableMediaTypes().stream().anyMatch(m -> m.isCompatible(MediaType.TEXT_HTML_TYPE)
-                && !m.isWildcardType());
+        return headers.getAcceptableMediaTypes().stream()
+                .anyMatch(m -> m.isCompatible(MediaType.TEXT_HTML_TYPE) && !m.isWildcardType());
     }
 
     @ServerExceptionMapper

@@ -6,7 +6,9 @@ import java.util.Set;
 
 /** The parts of Tally an instance can run; {@code TALLY_ROLES} picks them (default: all). */
 public enum Role {
-    GATEWAY, AGGREGATOR, DASHBOARD;
+    GATEWAY,
+    AGGREGATOR,
+    DASHBOARD;
 
     /** Parses a comma list; an unknown value stops start-up with a line that lists the valid ones. */
     public static Set<Role> parse(String value) {

@@ -32,8 +32,7 @@ public final class SecretFiles {
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SecretFiles() {
-    }
+    private SecretFiles() {}
 
     /** A secret read from {@code file}, and whether it was generated just now. */
     public record Secret(String value, boolean created) {
@@ -58,15 +57,16 @@ public final class SecretFiles {
     public static Secret readOrCreate(Path file, Supplier<String> generator, String what) throws IOException {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException(file + " (" + what + ") is not a regular file: remove it so that Tally "
-                        + "creates it again");
+                throw new IOException(
+                        file + " (" + what + ") is not a regular file: remove it so that Tally " + "creates it again");
             }
             tighten(file, what);
             String existing = Files.readString(file, StandardCharsets.UTF_8).strip();
             if (!existing.isEmpty()) {
                 return new Secret(existing, false);
             }
-            LOG.warnf("%s in %s is empty (an earlier start stopped while writing it): generating a new one", what, file);
+            LOG.warnf(
+                    "%s in %s is empty (an earlier start stopped while writing it): generating a new one", what, file);
         }
         String value = generator.get();
         write(file, value);
@@ -96,7 +96,9 @@ public final class SecretFiles {
             }
         } else if (!Files.exists(file)) {
             Files.createFile(file);
-            LOG.warnf("%s: this file system has no POSIX permissions; restrict the file to Tally's account yourself", file);
+            LOG.warnf(
+                    "%s: this file system has no POSIX permissions; restrict the file to Tally's account yourself",
+                    file);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(StandardCharsets.UTF_8.encode(value + "\n"));
@@ -114,9 +116,10 @@ public final class SecretFiles {
             return;
         }
         Files.setPosixFilePermissions(file, OWNER_ONLY);
-        LOG.warnf("%s in %s was readable by other accounts (%s): set to rw-------. Other local users may have "
-                + "read it: delete the file and restart Tally to generate a new one", what, file,
-                PosixFilePermissions.toString(mode));
+        LOG.warnf(
+                "%s in %s was readable by other accounts (%s): set to rw-------. Other local users may have "
+                        + "read it: delete the file and restart Tally to generate a new one",
+                what, file, PosixFilePermissions.toString(mode));
     }
 
     private static boolean posix(Path p) {

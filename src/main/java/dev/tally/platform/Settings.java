@@ -8,8 +8,7 @@ import java.util.Optional;
  * the datasource is created): a system property wins, then the environment variable.
  */
 public final class Settings {
-    private Settings() {
-    }
+    private Settings() {}
 
     /** {@code get("TALLY_DATA_DIR")} reads system property {@code tally.data-dir}, then the variable. */
     public static Optional<String> get(String envName) {
@@ -43,7 +42,8 @@ public final class Settings {
             String[] known = {"kafka_", "providers_", "github_", "demo_", "postgres_", "startup_"};
             for (String k : known) {
                 if (rest.startsWith(k)) {
-                    return "tally." + k.substring(0, k.length() - 1) + "." + rest.substring(k.length()).replace('_', '-');
+                    return "tally." + k.substring(0, k.length() - 1) + "."
+                            + rest.substring(k.length()).replace('_', '-');
                 }
             }
             return "tally." + rest.replace('_', '-');

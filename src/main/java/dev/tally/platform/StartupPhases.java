@@ -41,8 +41,7 @@ public final class StartupPhases {
     private static final Map<Phase, Duration> DURATIONS = new EnumMap<>(Phase.class);
     private static volatile long quarkusStart;
 
-    private StartupPhases() {
-    }
+    private StartupPhases() {}
 
     /** Records a phase that started at {@code startNanos} ({@link System#nanoTime()}) and ends now. */
     public static void endedNow(Phase phase, long startNanos) {

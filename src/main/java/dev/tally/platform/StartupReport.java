@@ -10,8 +10,9 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.tally.platform.StartupPhases.Phase;
 import io.quarkus.runtime.StartupEvent;
+
+import dev.tally.platform.StartupPhases.Phase;
 
 /**
  * Logs the start-up phases in one line when the instance is first ready: Quarkus has started and,

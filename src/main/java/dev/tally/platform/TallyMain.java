@@ -4,12 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 
-import dev.tally.platform.StartupPhases.Phase;
-
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 
+import dev.tally.platform.StartupPhases.Phase;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
@@ -35,13 +34,15 @@ public class TallyMain {
             System.exit(2);
             return;
         }
-        services.kafka().ifPresent(broker -> broker.whenComplete((started, failure) -> {
-            if (failure != null) {
-                // the broker starts beside Quarkus: its failure stops the process as it did when it started first
-                System.err.println("tally: " + failure.getMessage());
-                System.exit(2);
-            }
-        }));
+        services.kafka()
+                .ifPresent(broker -> broker.whenComplete((started, failure) -> {
+                    if (failure != null) {
+                        // the broker starts beside Quarkus: its failure stops the process as it did when it started
+                        // first
+                        System.err.println("tally: " + failure.getMessage());
+                        System.exit(2);
+                    }
+                }));
         // Quarkus stops itself from its own shutdown hook on Ctrl-C/SIGTERM, and the JVM may halt
         // before this thread's finally runs; this hook waits for Quarkus to finish stopping (so the
         // producer and the aggregator flush first) and then stops the broker and the database.
@@ -65,7 +66,8 @@ public class TallyMain {
      */
     static void defaultEventLoops() {
         if (System.getProperty(EVENT_LOOPS) == null && System.getenv("QUARKUS_VERTX_EVENT_LOOPS_POOL_SIZE") == null) {
-            System.setProperty(EVENT_LOOPS, Integer.toString(Runtime.getRuntime().availableProcessors()));
+            System.setProperty(
+                    EVENT_LOOPS, Integer.toString(Runtime.getRuntime().availableProcessors()));
         }
     }
 

@@ -5,8 +5,7 @@ import java.math.BigDecimal;
 /** Conversions between published USD prices and integer nano-dollars. */
 public final class Money {
 
-    private Money() {
-    }
+    private Money() {}
 
     /** "$0.075" per MTok → 75 000 000 nano-dollars per MTok; more than 9 decimals cannot be exact. */
     public static long nanos(BigDecimal usd, String field) {

@@ -9,20 +9,13 @@ import java.math.BigInteger;
  * 1-hour one. {@code longContext} is the tier that applies to every token of a request whose prompt
  * (input + cache read + cache write) is above its threshold; null when the model has none.
  */
-public record Price(
-        Rates rates,
-        LongContext longContext,
-        String date,
-        String source,
-        boolean overridden) {
+public record Price(Rates rates, LongContext longContext, String date, String source, boolean overridden) {
 
     /** One set of rates, nano-dollars per million tokens. */
-    public record Rates(long input, long output, long cacheRead, long cacheWrite, long cacheWrite1h) {
-    }
+    public record Rates(long input, long output, long cacheRead, long cacheWrite, long cacheWrite1h) {}
 
     /** Applies when the prompt has more than {@code thresholdTokens} tokens. */
-    public record LongContext(long thresholdTokens, Rates rates) {
-    }
+    public record LongContext(long thresholdTokens, Rates rates) {}
 
     /**
      * Cost of one call in nano-dollars, rounded half up once at the end (all current list prices
@@ -36,19 +29,24 @@ public record Price(
         }
         long cw1h = Math.min(cacheWrite1h, cacheWrite);
         try {
-            long sum = Math.addExact(Math.addExact(Math.multiplyExact(input, r.input()),
-                    Math.multiplyExact(output, r.output())),
-                    Math.addExact(Math.multiplyExact(cacheRead, r.cacheRead()),
-                            Math.addExact(Math.multiplyExact(cacheWrite - cw1h, r.cacheWrite()),
+            long sum = Math.addExact(
+                    Math.addExact(Math.multiplyExact(input, r.input()), Math.multiplyExact(output, r.output())),
+                    Math.addExact(
+                            Math.multiplyExact(cacheRead, r.cacheRead()),
+                            Math.addExact(
+                                    Math.multiplyExact(cacheWrite - cw1h, r.cacheWrite()),
                                     Math.multiplyExact(cw1h, r.cacheWrite1h()))));
             return Math.addExact(sum, 500_000L) / 1_000_000L;
         } catch (ArithmeticException overflow) {
             // only for absurd token counts; exact all the same
-            BigInteger sum = big(input, r.input()).add(big(output, r.output()))
-                    .add(big(cacheRead, r.cacheRead())).add(big(cacheWrite - cw1h, r.cacheWrite()))
+            BigInteger sum = big(input, r.input())
+                    .add(big(output, r.output()))
+                    .add(big(cacheRead, r.cacheRead()))
+                    .add(big(cacheWrite - cw1h, r.cacheWrite()))
                     .add(big(cw1h, r.cacheWrite1h()));
             return sum.add(BigInteger.valueOf(500_000L))
-                    .divide(BigInteger.valueOf(1_000_000L)).longValueExact();
+                    .divide(BigInteger.valueOf(1_000_000L))
+                    .longValueExact();
         }
     }
 

@@ -25,28 +25,43 @@ public final class PriceCatalog {
     public static final String RESOURCE = "pricing/catalog.yaml";
 
     /** The file's shape; prices are strings so that "0.075" stays exact. */
-    public record File(String version, List<Entry> models) {
-    }
+    public record File(String version, List<Entry> models) {}
 
     /**
      * @param retires the day the provider retires the model (requests fail from then on), when it has
      *                announced one; its price stays, for the usage before that day
      */
-    public record Entry(String model, String provider, BigDecimal input, BigDecimal output,
-            BigDecimal cacheRead, BigDecimal cacheWrite, BigDecimal cacheWrite1h, Tier longContext,
-            String date, String source, String retires, String retiresSource) {
-    }
+    public record Entry(
+            String model,
+            String provider,
+            BigDecimal input,
+            BigDecimal output,
+            BigDecimal cacheRead,
+            BigDecimal cacheWrite,
+            BigDecimal cacheWrite1h,
+            Tier longContext,
+            String date,
+            String source,
+            String retires,
+            String retiresSource) {}
 
-    public record Tier(Long thresholdTokens, BigDecimal input, BigDecimal output, BigDecimal cacheRead,
-            BigDecimal cacheWrite, BigDecimal cacheWrite1h) {
-    }
+    public record Tier(
+            Long thresholdTokens,
+            BigDecimal input,
+            BigDecimal output,
+            BigDecimal cacheRead,
+            BigDecimal cacheWrite,
+            BigDecimal cacheWrite1h) {}
 
     private final String version;
     private final Map<String, Price> prices;
     private final Map<String, String> providers;
     private final Map<String, LocalDate> retirements;
 
-    private PriceCatalog(String version, Map<String, Price> prices, Map<String, String> providers,
+    private PriceCatalog(
+            String version,
+            Map<String, Price> prices,
+            Map<String, String> providers,
             Map<String, LocalDate> retirements) {
         this.version = version;
         this.prices = prices;
@@ -93,7 +108,8 @@ public final class PriceCatalog {
                 Price.LongContext tier = null;
                 if (e.longContext() != null) {
                     Tier t = e.longContext();
-                    tier = new Price.LongContext(t.thresholdTokens(),
+                    tier = new Price.LongContext(
+                            t.thresholdTokens(),
                             rates(t.input(), t.output(), t.cacheRead(), t.cacheWrite(), t.cacheWrite1h()));
                 }
                 if (prices.put(e.model(), new Price(base, tier, e.date(), e.source(), false)) != null) {
@@ -104,13 +120,16 @@ public final class PriceCatalog {
                 throw new IllegalStateException(where + ex.getMessage(), ex);
             }
         }
-        return new PriceCatalog(file.version(), Collections.unmodifiableMap(prices),
-                Collections.unmodifiableMap(providers), Collections.unmodifiableMap(retirements));
+        return new PriceCatalog(
+                file.version(),
+                Collections.unmodifiableMap(prices),
+                Collections.unmodifiableMap(providers),
+                Collections.unmodifiableMap(retirements));
     }
 
     /** Missing cache prices are 0 only for models without that kind of token (embeddings). */
-    static Price.Rates rates(BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite,
-            BigDecimal cacheWrite1h) {
+    static Price.Rates rates(
+            BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite, BigDecimal cacheWrite1h) {
         long in = Money.nanos(input, "input");
         long out = output == null ? 0 : Money.nanos(output, "output");
         long cr = cacheRead == null ? in : Money.nanos(cacheRead, "cacheRead");

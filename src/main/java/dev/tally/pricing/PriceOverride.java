@@ -38,8 +38,11 @@ public class PriceOverride extends PanacheEntityBase {
     public Instant updatedAt;
 
     Price toPrice() {
-        return new Price(new Price.Rates(input, output, cacheRead, cacheWrite,
-                cacheWrite1h == null ? cacheWrite : cacheWrite1h), null,
-                updatedAt.toString().substring(0, 10), "admin override" + (note == null ? "" : ": " + note), true);
+        return new Price(
+                new Price.Rates(input, output, cacheRead, cacheWrite, cacheWrite1h == null ? cacheWrite : cacheWrite1h),
+                null,
+                updatedAt.toString().substring(0, 10),
+                "admin override" + (note == null ? "" : ": " + note),
+                true);
     }
 }

@@ -32,24 +32,38 @@ public class PriceResource {
             @NotNull BigDecimal cacheRead,
             @NotNull BigDecimal cacheWrite,
             BigDecimal cacheWrite1h,
-            @Size(max = 500) String note) {
-    }
+            @Size(max = 500) String note) {}
 
     /** A price as shown: USD per million tokens as strings (exact), plus where it comes from. */
-    public record PriceView(String model, String input, String output, String cacheRead, String cacheWrite,
-            String cacheWrite1h, Long longContextThresholdTokens, String date, String source, boolean overridden) {
+    public record PriceView(
+            String model,
+            String input,
+            String output,
+            String cacheRead,
+            String cacheWrite,
+            String cacheWrite1h,
+            Long longContextThresholdTokens,
+            String date,
+            String source,
+            boolean overridden) {
 
         static PriceView of(String model, Price p) {
             Price.Rates r = p.rates();
-            return new PriceView(model, Money.usd(r.input()), Money.usd(r.output()), Money.usd(r.cacheRead()),
-                    Money.usd(r.cacheWrite()), Money.usd(r.cacheWrite1h()),
-                    p.longContext() == null ? null : p.longContext().thresholdTokens(), p.date(), p.source(),
+            return new PriceView(
+                    model,
+                    Money.usd(r.input()),
+                    Money.usd(r.output()),
+                    Money.usd(r.cacheRead()),
+                    Money.usd(r.cacheWrite()),
+                    Money.usd(r.cacheWrite1h()),
+                    p.longContext() == null ? null : p.longContext().thresholdTokens(),
+                    p.date(),
+                    p.source(),
                     p.overridden());
         }
     }
 
-    public record PriceList(String catalogVersion, List<PriceView> prices) {
-    }
+    public record PriceList(String catalogVersion, List<PriceView> prices) {}
 
     private final PriceService prices;
 
@@ -84,8 +98,8 @@ public class PriceResource {
         }
         Price.Rates rates;
         try {
-            rates = PriceCatalog.rates(body.input(), body.output(), body.cacheRead(), body.cacheWrite(),
-                    body.cacheWrite1h());
+            rates = PriceCatalog.rates(
+                    body.input(), body.output(), body.cacheRead(), body.cacheWrite(), body.cacheWrite1h());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

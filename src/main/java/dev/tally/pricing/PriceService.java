@@ -8,18 +8,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+
 import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
 import dev.tally.access.audit.AuditTarget;
-
-import io.quarkus.runtime.StartupEvent;
-import io.quarkus.scheduler.Scheduled;
-import jakarta.enterprise.event.Observes;
 
 /**
  * Prices by model name: an admin override first, then the catalog. {@link #price} is called on the
@@ -34,6 +34,7 @@ public class PriceService {
     private static final Pattern SNAPSHOT = Pattern.compile("^(.+?)-(\\d{4}-\\d{2}-\\d{2}|\\d{8}|latest)$");
     /** Model names come from clients; stop memoising past this many distinct names. */
     private static final int MEMO_LIMIT = 10_000;
+
     private static final Price UNPRICED = new Price(null, null, null, null, false);
 
     private final PriceCatalog catalog = PriceCatalog.load();
@@ -88,8 +89,9 @@ public class PriceService {
 
     void onStart(@Observes StartupEvent ev) {
         refresh();
-        LOG.debugf("price catalog %s: %d models; overrides re-read every %s", catalog.version(), catalog.all().size(),
-                config.refreshInterval());
+        LOG.debugf(
+                "price catalog %s: %d models; overrides re-read every %s",
+                catalog.version(), catalog.all().size(), config.refreshInterval());
     }
 
     @Scheduled(every = "${tally.pricing.refresh-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -138,7 +140,11 @@ public class PriceService {
         next.put(model, row.toPrice());
         overrides = Map.copyOf(next);
         memo.clear();
-        audit.record(AuditTarget.PRICE, before == null ? AuditChange.CREATE : AuditChange.UPDATE, model, before,
+        audit.record(
+                AuditTarget.PRICE,
+                before == null ? AuditChange.CREATE : AuditChange.UPDATE,
+                model,
+                before,
                 row.toPrice());
         return row.toPrice();
     }

@@ -14,11 +14,12 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.ShutdownEvent;
+
 import dev.tally.events.KafkaReady;
 import dev.tally.platform.KafkaClients;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
-import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * The aggregator role: {@code tally.aggregator.consumers} members of the {@code tally-aggregator}
@@ -44,8 +45,13 @@ public class Aggregator {
     /** Started or stopped through {@link #start()}/{@link #stop()}: Kafka's arrival no longer decides. */
     private boolean managedByCaller;
 
-    public Aggregator(AggregatorConfig config, KafkaClients clients, RollupStore store, ObjectMapper mapper,
-            AggregatorMetrics metrics, Roles roles) {
+    public Aggregator(
+            AggregatorConfig config,
+            KafkaClients clients,
+            RollupStore store,
+            ObjectMapper mapper,
+            AggregatorMetrics metrics,
+            Roles roles) {
         this.config = config;
         this.clients = clients;
         this.store = store;
@@ -99,8 +105,8 @@ public class Aggregator {
      */
     public synchronized RollupConsumer newConsumer() {
         String name = ids.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100_000, 36);
-        return new RollupConsumer(name, clients.common("tally-aggregator-" + name), config, store, decoder, dlq(),
-                metrics);
+        return new RollupConsumer(
+                name, clients.common("tally-aggregator-" + name), config, store, decoder, dlq(), metrics);
     }
 
     public synchronized List<RollupConsumer> consumers() {
@@ -109,7 +115,9 @@ public class Aggregator {
 
     /** When this instance last committed a batch. */
     public synchronized Optional<Instant> lastBatchAt() {
-        return consumers.stream().map(RollupConsumer::lastBatchAt).filter(Objects::nonNull)
+        return consumers.stream()
+                .map(RollupConsumer::lastBatchAt)
+                .filter(Objects::nonNull)
                 .max(Instant::compareTo);
     }
 

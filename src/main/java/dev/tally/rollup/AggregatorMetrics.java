@@ -24,22 +24,38 @@ public class AggregatorMetrics {
 
     public AggregatorMetrics(MeterRegistry registry) {
         this.registry = registry;
-        usageCounted = Counter.builder("tally.aggregator.events").tag("topic", "usage").tag("result", "counted")
-                .description("events counted into the rollups").register(registry);
-        usageRepeats = Counter.builder("tally.aggregator.events").tag("topic", "usage").tag("result", "repeat")
-                .description("events skipped because their id was counted before").register(registry);
-        outcomesCounted = Counter.builder("tally.aggregator.events").tag("topic", "outcomes").tag("result", "counted")
-                .description("events counted into the rollups").register(registry);
-        outcomeRepeats = Counter.builder("tally.aggregator.events").tag("topic", "outcomes").tag("result", "repeat")
-                .description("events skipped because their id was counted before").register(registry);
+        usageCounted = Counter.builder("tally.aggregator.events")
+                .tag("topic", "usage")
+                .tag("result", "counted")
+                .description("events counted into the rollups")
+                .register(registry);
+        usageRepeats = Counter.builder("tally.aggregator.events")
+                .tag("topic", "usage")
+                .tag("result", "repeat")
+                .description("events skipped because their id was counted before")
+                .register(registry);
+        outcomesCounted = Counter.builder("tally.aggregator.events")
+                .tag("topic", "outcomes")
+                .tag("result", "counted")
+                .description("events counted into the rollups")
+                .register(registry);
+        outcomeRepeats = Counter.builder("tally.aggregator.events")
+                .tag("topic", "outcomes")
+                .tag("result", "repeat")
+                .description("events skipped because their id was counted before")
+                .register(registry);
         deadLetters = Counter.builder("tally.aggregator.dlq")
-                .description("messages sent to tally.dlq.v1 (unparseable or invalid)").register(registry);
+                .description("messages sent to tally.dlq.v1 (unparseable or invalid)")
+                .register(registry);
         records = Counter.builder("tally.aggregator.records")
-                .description("Kafka records consumed and committed").register(registry);
+                .description("Kafka records consumed and committed")
+                .register(registry);
         failures = Counter.builder("tally.aggregator.batch.failures")
-                .description("batches rolled back (database or DLQ unavailable, stale offsets)").register(registry);
+                .description("batches rolled back (database or DLQ unavailable, stale offsets)")
+                .register(registry);
         batches = Timer.builder("tally.aggregator.batch")
-                .description("time from poll to PostgreSQL commit of one batch").register(registry);
+                .description("time from poll to PostgreSQL commit of one batch")
+                .register(registry);
     }
 
     void batch(BatchResult r, int recordCount, long nanos) {
@@ -54,8 +70,11 @@ public class AggregatorMetrics {
 
     /** Time spent in one stage of a batch: decode, dlq, claim (offsets + usage ids), upsert, commit. */
     void stage(String stage, long nanos) {
-        Timer.builder("tally.aggregator.stage").tag("stage", stage)
-                .description("time per batch stage").register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        Timer.builder("tally.aggregator.stage")
+                .tag("stage", stage)
+                .description("time per batch stage")
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     void failure() {

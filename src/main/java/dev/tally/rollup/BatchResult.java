@@ -1,5 +1,4 @@
 package dev.tally.rollup;
 
 /** What a committed batch counted: new events, repeats skipped (already counted), dead letters. */
-record BatchResult(int usageCounted, int usageRepeats, int outcomesCounted, int outcomeRepeats, int deadLetters) {
-}
+record BatchResult(int usageCounted, int usageRepeats, int outcomesCounted, int outcomeRepeats, int deadLetters) {}

@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -42,9 +41,15 @@ final class DeadLetterQueue implements AutoCloseable {
     static final String SOURCE = "/tally/aggregator";
 
     /** Data of a DLQ CloudEvent. */
-    record Envelope(String topic, int partition, long offset, String key, Instant timestamp, String reason,
-            String value, String valueBase64) {
-    }
+    record Envelope(
+            String topic,
+            int partition,
+            long offset,
+            String key,
+            Instant timestamp,
+            String reason,
+            String value,
+            String valueBase64) {}
 
     private final KafkaProducer<String, byte[]> producer;
     private final ObjectMapper mapper;
@@ -84,12 +89,24 @@ final class DeadLetterQueue implements AutoCloseable {
 
     byte[] toJson(DeadLetter d) {
         String text = utf8(d.value());
-        Envelope env = new Envelope(d.topic(), d.partition(), d.offset(), d.key(),
-                d.timestamp() < 0 ? null : Instant.ofEpochMilli(d.timestamp()), d.reason(), text,
+        Envelope env = new Envelope(
+                d.topic(),
+                d.partition(),
+                d.offset(),
+                d.key(),
+                d.timestamp() < 0 ? null : Instant.ofEpochMilli(d.timestamp()),
+                d.reason(),
+                text,
                 d.value() == null ? null : Base64.getEncoder().encodeToString(d.value()));
-        CloudEvent<Envelope> event = new CloudEvent<>(CloudEvent.SPEC_VERSION,
-                d.topic() + "/" + d.partition() + "/" + d.offset(), SOURCE, TYPE, d.key(), Instant.now(),
-                "application/json", env);
+        CloudEvent<Envelope> event = new CloudEvent<>(
+                CloudEvent.SPEC_VERSION,
+                d.topic() + "/" + d.partition() + "/" + d.offset(),
+                SOURCE,
+                TYPE,
+                d.key(),
+                Instant.now(),
+                "application/json",
+                env);
         try {
             return mapper.writeValueAsBytes(event);
         } catch (JsonProcessingException e) {

@@ -24,8 +24,8 @@ import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.PrFacts;
 import dev.tally.events.TokenKind;
-import dev.tally.events.UsageField;
 import dev.tally.events.UsageData;
+import dev.tally.events.UsageField;
 import dev.tally.workload.ClientDetector;
 import dev.tally.workload.WorkloadNames;
 
@@ -46,22 +46,38 @@ public final class EventDecoder {
      * enough that no batch sum can overflow a bigint and wedge the pipeline on one absurd event.
      */
     static final long MAX_TOKENS = 1_000_000_000L;
+
     static final long MAX_COST_NANOS = 10_000_000_000_000L;
 
     static final int MAX_REFUSAL = 40;
-    private static final List<UsageField> TOKEN_FIELDS = UsageField.ALL.stream().filter(f -> f.tokenKind() != null)
-            .toList();
+    private static final List<UsageField> TOKEN_FIELDS =
+            UsageField.ALL.stream().filter(f -> f.tokenKind() != null).toList();
 
-    private static final List<String> USAGE_OUTCOMES = Stream.of(CallOutcome.values()).map(o -> o.json).sorted().toList();
+    private static final List<String> USAGE_OUTCOMES =
+            Stream.of(CallOutcome.values()).map(o -> o.json).sorted().toList();
 
-    record OutcomeWire(String kind, String teamId, String employeeId, Boolean aiAssisted, List<String> attribution,
-            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours, PrFacts pr,
-            String workload) {
-    }
+    record OutcomeWire(
+            String kind,
+            String teamId,
+            String employeeId,
+            Boolean aiAssisted,
+            List<String> attribution,
+            String source,
+            String ref,
+            Instant occurredAt,
+            String severity,
+            BigDecimal valueHours,
+            PrFacts pr,
+            String workload) {}
 
-    record OutcomeEnvelope(String specversion, String id, String source, String type, String subject, Instant time,
-            OutcomeWire data) {
-    }
+    record OutcomeEnvelope(
+            String specversion,
+            String id,
+            String source,
+            String type,
+            String subject,
+            Instant time,
+            OutcomeWire data) {}
 
     private final JsonFactory json = new JsonFactory();
     private final ObjectReader outcomeReader;
@@ -98,8 +114,9 @@ public final class EventDecoder {
         String outcomeText = (String) d[UsageField.OUTCOME.ordinal()];
         CallOutcome outcome = CallOutcome.fromJson(outcomeText);
         if (outcome == null) {
-            throw new InvalidEventException("data.outcome: " + (outcomeText == null ? "missing" : "unknown value '"
-                    + clip(outcomeText) + "'") + ", expected one of " + USAGE_OUTCOMES);
+            throw new InvalidEventException(
+                    "data.outcome: " + (outcomeText == null ? "missing" : "unknown value '" + clip(outcomeText) + "'")
+                            + ", expected one of " + USAGE_OUTCOMES);
         }
         boolean rejected = outcome == CallOutcome.REJECTED;
         Boolean priced = (Boolean) present(UsageField.PRICED, d, rejected, false);
@@ -123,8 +140,8 @@ public final class EventDecoder {
                 throw new InvalidEventException("data.costNanos: negative (" + costNanos + ")");
             }
             if (costNanos > MAX_COST_NANOS) {
-                throw new InvalidEventException("data.costNanos: " + costNanos + " exceeds the per-call cap "
-                        + MAX_COST_NANOS);
+                throw new InvalidEventException(
+                        "data.costNanos: " + costNanos + " exceeds the per-call cap " + MAX_COST_NANOS);
             }
             cost = costNanos;
         }
@@ -149,8 +166,22 @@ public final class EventDecoder {
         if (client == null || !ClientDetector.NAMES.contains(client)) {
             client = ClientDetector.OTHER;
         }
-        return new UsageEvent(f.id, time, team, employee, key == null ? UsageEvent.NO_KEY : key, provider, model, outcome,
-                tokens, priced, cost, workload, runId, client, refusal);
+        return new UsageEvent(
+                f.id,
+                time,
+                team,
+                employee,
+                key == null ? UsageEvent.NO_KEY : key,
+                provider,
+                model,
+                outcome,
+                tokens,
+                priced,
+                cost,
+                workload,
+                runId,
+                client,
+                refusal);
     }
 
     /**
@@ -161,11 +192,12 @@ public final class EventDecoder {
             throws InvalidEventException {
         Object v = d[field.ordinal()];
         if (v == null && field.required(rejected, priced)) {
-            throw new InvalidEventException(UsageWire.path(field) + ": missing" + switch (field.need()) {
-                case IF_PRICED -> " on a priced call";
-                case IF_REJECTED -> " on a rejected call";
-                default -> "";
-            });
+            throw new InvalidEventException(UsageWire.path(field) + ": missing"
+                    + switch (field.need()) {
+                        case IF_PRICED -> " on a priced call";
+                        case IF_REJECTED -> " on a rejected call";
+                        default -> "";
+                    });
         }
         return v;
     }
@@ -177,8 +209,8 @@ public final class EventDecoder {
             return null;
         }
         if (r.isEmpty() || r.length() > MAX_REFUSAL || !r.chars().allMatch(c -> c >= 'a' && c <= 'z' || c == '_')) {
-            throw new InvalidEventException("data.refusal: not a refusal reason (1 to " + MAX_REFUSAL
-                    + " of a-z and _): \"" + clip(r) + "\"");
+            throw new InvalidEventException(
+                    "data.refusal: not a refusal reason (1 to " + MAX_REFUSAL + " of a-z and _): \"" + clip(r) + "\"");
         }
         return r;
     }
@@ -203,8 +235,9 @@ public final class EventDecoder {
             throw new InvalidEventException("data: missing");
         }
         if (!OutcomeKinds.isValid(d.kind())) {
-            throw new InvalidEventException("data.kind: " + (d.kind() == null ? "missing" : "unknown kind '"
-                    + clip(d.kind()) + "'") + ", expected " + OutcomeKinds.RULE);
+            throw new InvalidEventException(
+                    "data.kind: " + (d.kind() == null ? "missing" : "unknown kind '" + clip(d.kind()) + "'")
+                            + ", expected " + OutcomeKinds.RULE);
         }
         UUID team = uuid("data.teamId", d.teamId(), true);
         subject(e.subject(), team);
@@ -223,14 +256,27 @@ public final class EventDecoder {
             throw new InvalidEventException("data.attribution: contains null");
         }
         // Facts belong to merged pull requests only; on any other kind they are not stored.
-        PrFacts pr = d.pr() == null || !OutcomeData.PR_MERGED.equals(d.kind()) ? null
+        PrFacts pr = d.pr() == null || !OutcomeData.PR_MERGED.equals(d.kind())
+                ? null
                 : PrFactsCheck.check(d.pr(), d.occurredAt());
         if (d.workload() != null && !WorkloadNames.validName(d.workload())) {
             throw new InvalidEventException("data.workload: not a workload name (" + WorkloadNames.NAME_RULE + "): \""
                     + clip(d.workload()) + "\"");
         }
-        return new OutcomeEvent(e.id(), d.kind(), team, employee, Boolean.TRUE.equals(d.aiAssisted()), attribution,
-                d.source(), d.ref(), d.occurredAt(), d.severity(), hours, pr, d.workload());
+        return new OutcomeEvent(
+                e.id(),
+                d.kind(),
+                team,
+                employee,
+                Boolean.TRUE.equals(d.aiAssisted()),
+                attribution,
+                d.source(),
+                d.ref(),
+                d.occurredAt(),
+                d.severity(),
+                hours,
+                pr,
+                d.workload());
     }
 
     private static <T> T read(ObjectReader reader, byte[] value) throws InvalidEventException {
@@ -247,8 +293,8 @@ public final class EventDecoder {
             String path = e.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
-            throw new InvalidEventException(clip((path.isEmpty() ? "" : path + ": ") + "wrong type or shape ("
-                    + e.getOriginalMessage() + ")"));
+            throw new InvalidEventException(
+                    clip((path.isEmpty() ? "" : path + ": ") + "wrong type or shape (" + e.getOriginalMessage() + ")"));
         } catch (JsonProcessingException e) {
             throw new InvalidEventException(clip("not JSON: " + e.getOriginalMessage()));
         } catch (IOException e) {
@@ -306,7 +352,8 @@ public final class EventDecoder {
             throws InvalidEventException {
         String v = (String) present(field, d, rejected, priced);
         // model names come from clients: bounded tighter than other text (they become labels)
-        return v == null ? null
+        return v == null
+                ? null
                 : text(UsageWire.path(field), v, field == UsageField.MODEL ? UsageData.MAX_MODEL_LENGTH : MAX_TEXT);
     }
 

@@ -27,9 +27,31 @@ public record OutcomeEvent(
         String workload) {
 
     /** An outcome without pull request facts that no workload produced (or that does not say). */
-    public OutcomeEvent(String id, String kind, UUID teamId, UUID employeeId, boolean aiAssisted, List<String> attribution,
-            String source, String ref, Instant occurredAt, String severity, BigDecimal valueHours) {
-        this(id, kind, teamId, employeeId, aiAssisted, attribution, source, ref, occurredAt, severity, valueHours, null,
+    public OutcomeEvent(
+            String id,
+            String kind,
+            UUID teamId,
+            UUID employeeId,
+            boolean aiAssisted,
+            List<String> attribution,
+            String source,
+            String ref,
+            Instant occurredAt,
+            String severity,
+            BigDecimal valueHours) {
+        this(
+                id,
+                kind,
+                teamId,
+                employeeId,
+                aiAssisted,
+                attribution,
+                source,
+                ref,
+                occurredAt,
+                severity,
+                valueHours,
+                null,
                 null);
     }
 }

@@ -14,16 +14,19 @@ import dev.tally.events.OutcomeData;
  */
 public final class OutcomeKinds {
 
-    public static final Set<String> BUILT_IN = Set.of(OutcomeData.PR_MERGED, OutcomeData.BUG_CAUGHT,
-            OutcomeData.BUG_FLAGGED, OutcomeData.SECURITY_FINDING, OutcomeData.TASK_AUTOMATED);
+    public static final Set<String> BUILT_IN = Set.of(
+            OutcomeData.PR_MERGED,
+            OutcomeData.BUG_CAUGHT,
+            OutcomeData.BUG_FLAGGED,
+            OutcomeData.SECURITY_FINDING,
+            OutcomeData.TASK_AUTOMATED);
 
     private static final Pattern CUSTOM = Pattern.compile("custom_[a-z0-9_]{1,57}");
 
     public static final String RULE = "one of pr_merged, bug_caught, bug_flagged, security_finding, task_automated, "
             + "or custom_<name> with [a-z0-9_]";
 
-    private OutcomeKinds() {
-    }
+    private OutcomeKinds() {}
 
     public static boolean isValid(String kind) {
         return kind != null && (BUILT_IN.contains(kind) || CUSTOM.matcher(kind).matches());

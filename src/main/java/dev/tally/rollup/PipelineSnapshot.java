@@ -28,8 +28,7 @@ public record PipelineSnapshot(
         double eventsPerSecond) {
 
     /** Lag of one partition: end offset minus the stored next offset (from the start when none). */
-    public record PartitionLag(String topic, int partition, long endOffset, Long nextOffset, long lag) {
-    }
+    public record PartitionLag(String topic, int partition, long endOffset, Long nextOffset, long lag) {}
 
     static PipelineSnapshot empty() {
         return new PipelineSnapshot(null, false, "not refreshed yet", List.of(), 0, null, 0, 0, 0);

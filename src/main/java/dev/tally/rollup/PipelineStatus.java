@@ -1,12 +1,11 @@
 package dev.tally.rollup;
 
-import java.time.Duration;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -32,9 +31,10 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.StartupEvent;
+
 import dev.tally.events.Topics;
 import dev.tally.platform.KafkaClients;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Pipeline health for the operations page: lag per partition, last batch, DLQ count, rate.
@@ -117,13 +117,22 @@ public class PipelineStatus {
             }
         } catch (SQLException e) {
             PipelineSnapshot old = snapshot;
-            snapshot = new PipelineSnapshot(now, old.kafkaReachable(), "database: " + e.getMessage(),
-                    old.partitions(), old.totalLag(), old.lastBatchAt(), old.dlqTotal(), old.dlqLast24h(),
+            snapshot = new PipelineSnapshot(
+                    now,
+                    old.kafkaReachable(),
+                    "database: " + e.getMessage(),
+                    old.partitions(),
+                    old.totalLag(),
+                    old.lastBatchAt(),
+                    old.dlqTotal(),
+                    old.dlqLast24h(),
                     old.eventsPerSecond());
             return snapshot;
         }
-        long committed = stored.entrySet().stream().filter(e -> TOPICS.contains(e.getKey().topic()))
-                .mapToLong(Map.Entry::getValue).sum();
+        long committed = stored.entrySet().stream()
+                .filter(e -> TOPICS.contains(e.getKey().topic()))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         long nowNanos = System.nanoTime();
         double rate = 0;
         if (previousCommitted >= 0 && nowNanos > previousAtNanos) {
@@ -153,27 +162,29 @@ public class PipelineStatus {
             lags = snapshot.partitions();
         }
         long total = lags.stream().mapToLong(PipelineSnapshot.PartitionLag::lag).sum();
-        snapshot = new PipelineSnapshot(now, reachable, error, List.copyOf(lags), total, lastBatch, dlqTotal, dlq24h,
-                rate);
+        snapshot = new PipelineSnapshot(
+                now, reachable, error, List.copyOf(lags), total, lastBatch, dlqTotal, dlq24h, rate);
         return snapshot;
     }
 
     /** [earliest, latest committed-visible] offsets of every partition of the two topics. */
     private Map<TopicPartition, Long[]> endOffsets() throws Exception {
         Admin a = admin();
-        Map<String, TopicDescription> topics = a.describeTopics(TOPICS).allTopicNames().get(3, TimeUnit.SECONDS);
+        Map<String, TopicDescription> topics =
+                a.describeTopics(TOPICS).allTopicNames().get(3, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        topics.values().forEach(t -> t.partitions().forEach(p -> {
-            TopicPartition tp = new TopicPartition(t.name(), p.partition());
-            latest.put(tp, OffsetSpec.latest());
-            earliest.put(tp, OffsetSpec.earliest());
-        }));
+        topics.values()
+                .forEach(t -> t.partitions().forEach(p -> {
+                    TopicPartition tp = new TopicPartition(t.name(), p.partition());
+                    latest.put(tp, OffsetSpec.latest());
+                    earliest.put(tp, OffsetSpec.earliest());
+                }));
         ListOffsetsOptions opts = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED).timeoutMs(3000);
         var ends = a.listOffsets(latest, opts).all().get(3, TimeUnit.SECONDS);
         var starts = a.listOffsets(earliest, opts).all().get(3, TimeUnit.SECONDS);
         Map<TopicPartition, Long[]> out = new HashMap<>();
-        ends.forEach((tp, info) -> out.put(tp, new Long[] { starts.get(tp).offset(), info.offset() }));
+        ends.forEach((tp, info) -> out.put(tp, new Long[] {starts.get(tp).offset(), info.offset()}));
         return out;
     }
 

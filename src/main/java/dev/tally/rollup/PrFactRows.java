@@ -22,13 +22,13 @@ import dev.tally.events.PrFacts;
  */
 final class PrFactRows {
 
-    private static final String INSERT = "INSERT INTO pr_fact (outcome_id, repository, number, title, author, opened_at,"
-            + " first_review_at, merged_at, additions, deletions, changed_files, commits, review_rounds, reviews_from,"
-            + " labels, merge_commit_sha, reverts, reverts_title, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            + " ?, CAST(? AS jsonb), ?, CAST(? AS jsonb), ?, CAST(? AS jsonb)) ON CONFLICT (outcome_id) DO NOTHING";
+    private static final String INSERT =
+            "INSERT INTO pr_fact (outcome_id, repository, number, title, author, opened_at,"
+                    + " first_review_at, merged_at, additions, deletions, changed_files, commits, review_rounds, reviews_from,"
+                    + " labels, merge_commit_sha, reverts, reverts_title, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    + " ?, CAST(? AS jsonb), ?, CAST(? AS jsonb), ?, CAST(? AS jsonb)) ON CONFLICT (outcome_id) DO NOTHING";
 
-    private PrFactRows() {
-    }
+    private PrFactRows() {}
 
     /** @param counted the ids of the outcomes this transaction counted (an outcome seen before keeps its facts) */
     static void insert(Connection c, Collection<OutcomeEvent> events, Set<String> counted, ObjectMapper json)
@@ -54,7 +54,8 @@ final class PrFactRows {
                 integer(ps, i++, pr.changedFiles());
                 integer(ps, i++, pr.commits());
                 integer(ps, i++, pr.reviewRounds());
-                ps.setString(i++, pr.reviews() == null ? null : pr.reviews().name().toLowerCase(Locale.ROOT));
+                ps.setString(
+                        i++, pr.reviews() == null ? null : pr.reviews().name().toLowerCase(Locale.ROOT));
                 ps.setString(i++, json(json, pr.labels()));
                 ps.setString(i++, pr.mergeCommitSha());
                 ps.setString(i++, json(json, pr.reverts()));

@@ -15,8 +15,7 @@ final class PrFactsCheck {
     static final int MAX_TEXT = 300;
     static final int MAX_LIST = 100;
 
-    private PrFactsCheck() {
-    }
+    private PrFactsCheck() {}
 
     /** The facts as stored: merged at the outcome's time when they do not say. */
     static PrFacts check(PrFacts pr, Instant occurredAt) throws InvalidEventException {
@@ -25,7 +24,8 @@ final class PrFactsCheck {
             throw new InvalidEventException("data.pr.repository: not owner/name");
         }
         if (pr.number() == null || pr.number() <= 0) {
-            throw new InvalidEventException("data.pr.number: " + (pr.number() == null ? "missing" : "must be positive"));
+            throw new InvalidEventException(
+                    "data.pr.number: " + (pr.number() == null ? "missing" : "must be positive"));
         }
         text("data.pr.title", pr.title(), false);
         text("data.pr.author", pr.author(), false);
@@ -42,9 +42,25 @@ final class PrFactsCheck {
         if (pr.mergedAt() != null) {
             return pr;
         }
-        return new PrFacts(pr.repository(), pr.number(), pr.title(), pr.author(), pr.openedAt(), pr.firstReviewAt(),
-                occurredAt, pr.additions(), pr.deletions(), pr.changedFiles(), pr.commits(), pr.reviewRounds(),
-                pr.reviews(), pr.labels(), pr.mergeCommitSha(), pr.reverts(), pr.revertsTitle(), pr.mentions());
+        return new PrFacts(
+                pr.repository(),
+                pr.number(),
+                pr.title(),
+                pr.author(),
+                pr.openedAt(),
+                pr.firstReviewAt(),
+                occurredAt,
+                pr.additions(),
+                pr.deletions(),
+                pr.changedFiles(),
+                pr.commits(),
+                pr.reviewRounds(),
+                pr.reviews(),
+                pr.labels(),
+                pr.mergeCommitSha(),
+                pr.reverts(),
+                pr.revertsTitle(),
+                pr.mentions());
     }
 
     private static void text(String field, String value, boolean required) throws InvalidEventException {

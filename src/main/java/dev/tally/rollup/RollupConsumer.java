@@ -58,13 +58,20 @@ public final class RollupConsumer implements AutoCloseable {
     private final Map<TopicPartition, Long> stored = new HashMap<>();
     /** Owned partitions whose position is not yet the stored offset; paused until it is. */
     private final Set<TopicPartition> unpositioned = new HashSet<>();
+
     private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
     private final AtomicLong counted = new AtomicLong();
     private volatile boolean running = true;
     private volatile Instant lastBatchAt;
 
-    RollupConsumer(String name, Map<String, Object> commonProps, AggregatorConfig config, RollupStore store,
-            EventDecoder decoder, DeadLetterQueue dlq, AggregatorMetrics metrics) {
+    RollupConsumer(
+            String name,
+            Map<String, Object> commonProps,
+            AggregatorConfig config,
+            RollupStore store,
+            EventDecoder decoder,
+            DeadLetterQueue dlq,
+            AggregatorMetrics metrics) {
         this.name = name;
         this.groupId = config.groupId();
         this.pollTimeout = config.pollTimeout();
@@ -127,7 +134,10 @@ public final class RollupConsumer implements AutoCloseable {
                 } catch (RuntimeException e) {
                     // e.g. the broker refused a fetch: the pipeline must not stop, so re-seek
                     // everything to the stored offsets and carry on after a pause
-                    LOG.errorf(e, "aggregator consumer %s: unexpected error, retrying in %d ms", name,
+                    LOG.errorf(
+                            e,
+                            "aggregator consumer %s: unexpected error, retrying in %d ms",
+                            name,
                             retryBackoff.toMillis());
                     metrics.failure();
                     try {
@@ -187,8 +197,9 @@ public final class RollupConsumer implements AutoCloseable {
             metrics.failure();
             markUnpositioned(consumer.assignment());
         } catch (Exception e) {
-            LOG.errorf("aggregator %s: batch of %d records not committed (%s); retrying in %d ms", name,
-                    batch.records, e.getMessage(), retryBackoff.toMillis());
+            LOG.errorf(
+                    "aggregator %s: batch of %d records not committed (%s); retrying in %d ms",
+                    name, batch.records, e.getMessage(), retryBackoff.toMillis());
             metrics.failure();
             markUnpositioned(batch.nextOffsets.keySet());
             pause(retryBackoff);
@@ -203,8 +214,8 @@ public final class RollupConsumer implements AutoCloseable {
                 batch.add(decoder.outcome(r.value()));
             }
         } catch (InvalidEventException e) {
-            batch.deadLetters.add(new DeadLetter(r.topic(), r.partition(), r.offset(), r.key(), r.timestamp(),
-                    r.value(), e.getMessage()));
+            batch.deadLetters.add(new DeadLetter(
+                    r.topic(), r.partition(), r.offset(), r.key(), r.timestamp(), r.value(), e.getMessage()));
         }
     }
 
@@ -248,8 +259,9 @@ public final class RollupConsumer implements AutoCloseable {
             consumer.resume(todo);
             unpositioned.removeAll(todo);
         } catch (Exception e) {
-            LOG.errorf("aggregator %s cannot read its stored offsets (%s); retrying in %d ms", name, e.getMessage(),
-                    retryBackoff.toMillis());
+            LOG.errorf(
+                    "aggregator %s cannot read its stored offsets (%s); retrying in %d ms",
+                    name, e.getMessage(), retryBackoff.toMillis());
             pause(retryBackoff);
         }
     }

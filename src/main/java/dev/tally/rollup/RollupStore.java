@@ -90,7 +90,11 @@ public class RollupStore {
     private final AggregatorMetrics metrics;
     private final Rollups rollups;
 
-    public RollupStore(DataSource dataSource, ObjectMapper mapper, AggregatorConfig config, AggregatorMetrics metrics,
+    public RollupStore(
+            DataSource dataSource,
+            ObjectMapper mapper,
+            AggregatorConfig config,
+            AggregatorMetrics metrics,
             OrgCalendar calendar) {
         this.dataSource = dataSource;
         this.metrics = metrics;
@@ -100,7 +104,8 @@ public class RollupStore {
     }
 
     /** The stored next offset of each partition; a partition without a row is absent. */
-    public Map<TopicPartition, Long> offsets(String groupId, Collection<TopicPartition> partitions) throws SQLException {
+    public Map<TopicPartition, Long> offsets(String groupId, Collection<TopicPartition> partitions)
+            throws SQLException {
         Map<TopicPartition, Long> out = new HashMap<>();
         if (partitions.isEmpty()) {
             return out;
@@ -137,14 +142,16 @@ public class RollupStore {
                 // here, before it has written anything, and then fail its compare-and-set.
                 long t0 = System.nanoTime();
                 advanceOffsets(c, groupId, batch.nextOffsets, expected);
-                Set<String> newUsage = usageDedupe ? claimUsageIds(c, batch.usage.values())
-                        : new HashSet<>(batch.usage.keySet());
+                Set<String> newUsage =
+                        usageDedupe ? claimUsageIds(c, batch.usage.values()) : new HashSet<>(batch.usage.keySet());
                 long t1 = System.nanoTime();
                 Set<String> newOutcomes = insertOutcomes(c, batch.outcomes.values());
                 PrFactRows.insert(c, batch.outcomes.values(), newOutcomes, mapper);
                 writeDeadLetters(c, batch.deadLetters);
                 if (!newUsage.isEmpty() || !newOutcomes.isEmpty()) {
-                    rollups.write(c, counted(batch.usage.values(), newUsage, UsageEvent::id),
+                    rollups.write(
+                            c,
+                            counted(batch.usage.values(), newUsage, UsageEvent::id),
                             counted(batch.outcomes.values(), newOutcomes, OutcomeEvent::id));
                     try (PreparedStatement ps = c.prepareStatement(BUMP_VERSION)) {
                         ps.executeUpdate();
@@ -156,8 +163,12 @@ public class RollupStore {
                 metrics.stage("claim", t1 - t0);
                 metrics.stage("upsert", t2 - t1);
                 metrics.stage("commit", t3 - t2);
-                return new BatchResult(newUsage.size(), batch.usage.size() - newUsage.size(), newOutcomes.size(),
-                        batch.outcomes.size() - newOutcomes.size(), batch.deadLetters.size());
+                return new BatchResult(
+                        newUsage.size(),
+                        batch.usage.size() - newUsage.size(),
+                        newOutcomes.size(),
+                        batch.outcomes.size() - newOutcomes.size(),
+                        batch.deadLetters.size());
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -167,8 +178,9 @@ public class RollupStore {
         }
     }
 
-    private static void advanceOffsets(Connection c, String groupId, Map<TopicPartition, Long> next,
-            Map<TopicPartition, Long> expected) throws SQLException {
+    private static void advanceOffsets(
+            Connection c, String groupId, Map<TopicPartition, Long> next, Map<TopicPartition, Long> expected)
+            throws SQLException {
         List<TopicPartition> order = new ArrayList<>(next.keySet());
         order.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         try (PreparedStatement update = c.prepareStatement(ADVANCE_OFFSET);
@@ -258,7 +270,8 @@ public class RollupStore {
             rows.append(id).append('\t').append(days.get(id)).append('\n');
         }
         try {
-            c.unwrap(PGConnection.class).getCopyAPI()
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
                     .copyIn("COPY usage_event_id (id, day) FROM STDIN", new StringReader(rows.toString()));
         } catch (IOException e) {
             throw new SQLException("COPY of usage event ids failed: " + e.getMessage(), e);

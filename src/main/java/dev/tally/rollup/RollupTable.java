@@ -31,7 +31,9 @@ final class RollupTable<S> {
 
     /** How a value column merges: summed (numbers added, bit strings OR-ed), or the least or greatest kept. */
     enum Merge {
-        SUM, MIN, MAX
+        SUM,
+        MIN,
+        MAX
     }
 
     /** A column: its name, SQL type, value for one source row and (value columns) how it merges. */
@@ -43,7 +45,7 @@ final class RollupTable<S> {
 
     private static final Comparator<List<Object>> KEY_ORDER = (a, b) -> {
         for (int i = 0; i < a.size(); i++) {
-            @SuppressWarnings({ "unchecked", "rawtypes" })
+            @SuppressWarnings({"unchecked", "rawtypes"})
             int c = ((Comparable) a.get(i)).compareTo(b.get(i));
             if (c != 0) {
                 return c;
@@ -65,7 +67,8 @@ final class RollupTable<S> {
         all.addAll(values);
         this.sql = "INSERT INTO " + table + " AS t (" + names(all) + ") SELECT "
                 + all.stream().map(c -> "u." + c.name() + "::" + c.type()).collect(Collectors.joining(", "))
-                + " FROM unnest(" + all.stream().map(c -> "?::" + arrayType(c.type()) + "[]").collect(Collectors.joining(", "))
+                + " FROM unnest("
+                + all.stream().map(c -> "?::" + arrayType(c.type()) + "[]").collect(Collectors.joining(", "))
                 + ") AS u(" + names(all) + ") ON CONFLICT (" + names(keys) + ") DO UPDATE SET "
                 + values.stream().map(RollupTable::update).collect(Collectors.joining(", "));
     }
@@ -81,8 +84,13 @@ final class RollupTable<S> {
 
     /** A usage table: these keys, every {@link UsageMeasure} summed. */
     static <S> RollupTable<S> usage(String table, List<Column<S>> keys, Function<S, UsageSums> sums) {
-        return new RollupTable<>(table, keys, UsageMeasure.ALL.stream()
-                .map(m -> new Column<S>(m.column(), "int8", s -> sums.apply(s).get(m))).toList());
+        return new RollupTable<>(
+                table,
+                keys,
+                UsageMeasure.ALL.stream()
+                        .map(m -> new Column<S>(
+                                m.column(), "int8", s -> sums.apply(s).get(m)))
+                        .toList());
     }
 
     String table() {
@@ -103,7 +111,8 @@ final class RollupTable<S> {
                 folded.put(key, acc);
             }
             for (int i = 0; i < acc.length; i++) {
-                acc[i] = merge(values.get(i).merge(), acc[i], values.get(i).value().apply(row));
+                acc[i] = merge(
+                        values.get(i).merge(), acc[i], values.get(i).value().apply(row));
             }
         }
         if (folded.isEmpty()) {
@@ -130,7 +139,7 @@ final class RollupTable<S> {
         }
     }
 
-    @SuppressWarnings({ "unchecked", "rawtypes" })
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Object merge(Merge how, Object acc, Object v) {
         if (acc == null) {
             return v;

@@ -55,20 +55,26 @@ public final class Rollups {
 
     /** The key of {@code usage_daily}: the finest usage row, which the coarser ones are folded from. */
     record Detail(LocalDate day, UUID team, UUID employee, String provider, String model) {
-        static final Comparator<Detail> ORDER = Comparator.comparing(Detail::day).thenComparing(Detail::team)
-                .thenComparing(Detail::employee).thenComparing(Detail::provider).thenComparing(Detail::model);
+        static final Comparator<Detail> ORDER = Comparator.comparing(Detail::day)
+                .thenComparing(Detail::team)
+                .thenComparing(Detail::employee)
+                .thenComparing(Detail::provider)
+                .thenComparing(Detail::model);
     }
 
     /** The employee key of a service key's usage rows: no person (docs/workloads.md). */
     public static final UUID NO_EMPLOYEE = new UUID(0, 0);
 
     /** The key of {@code usage_workload_day}. */
-    record WorkloadDetail(LocalDate day, UUID team, String workload, boolean service, String client, String provider,
-            String model) {
+    record WorkloadDetail(
+            LocalDate day, UUID team, String workload, boolean service, String client, String provider, String model) {
         static final Comparator<WorkloadDetail> ORDER = Comparator.comparing(WorkloadDetail::day)
-                .thenComparing(WorkloadDetail::team).thenComparing(WorkloadDetail::workload)
-                .thenComparing(WorkloadDetail::service).thenComparing(WorkloadDetail::client)
-                .thenComparing(WorkloadDetail::provider).thenComparing(WorkloadDetail::model);
+                .thenComparing(WorkloadDetail::team)
+                .thenComparing(WorkloadDetail::workload)
+                .thenComparing(WorkloadDetail::service)
+                .thenComparing(WorkloadDetail::client)
+                .thenComparing(WorkloadDetail::provider)
+                .thenComparing(WorkloadDetail::model);
     }
 
     private static <S> Column<S> col(String name, String type, Function<S, Object> value) {
@@ -91,14 +97,22 @@ public final class Rollups {
 
     Rollups(OrgCalendar calendar) {
         this.calendar = calendar;
-        Column<Map.Entry<Detail, UsageSums>> day = col("day", "date", e -> e.getKey().day());
-        Column<Map.Entry<Detail, UsageSums>> team = col("team_id", "uuid", e -> e.getKey().team());
-        Column<Map.Entry<Detail, UsageSums>> employee = col("employee_id", "uuid", e -> e.getKey().employee());
-        Column<Map.Entry<Detail, UsageSums>> provider = col("provider", "text", e -> e.getKey().provider());
-        Column<Map.Entry<Detail, UsageSums>> model = col("model", "text", e -> e.getKey().model());
-        Column<Map.Entry<Detail, UsageSums>> month = col("month", "date", e -> e.getKey().day().withDayOfMonth(1));
-        activity = new RollupTable<>("employee_activity",
-                List.of(team, employee, col("year", "int2", e -> (short) e.getKey().day().getYear())),
+        Column<Map.Entry<Detail, UsageSums>> day =
+                col("day", "date", e -> e.getKey().day());
+        Column<Map.Entry<Detail, UsageSums>> team =
+                col("team_id", "uuid", e -> e.getKey().team());
+        Column<Map.Entry<Detail, UsageSums>> employee =
+                col("employee_id", "uuid", e -> e.getKey().employee());
+        Column<Map.Entry<Detail, UsageSums>> provider =
+                col("provider", "text", e -> e.getKey().provider());
+        Column<Map.Entry<Detail, UsageSums>> model =
+                col("model", "text", e -> e.getKey().model());
+        Column<Map.Entry<Detail, UsageSums>> month =
+                col("month", "date", e -> e.getKey().day().withDayOfMonth(1));
+        activity = new RollupTable<>(
+                "employee_activity",
+                List.of(team, employee, col("year", "int2", e ->
+                        (short) e.getKey().day().getYear())),
                 List.of(col("days", "bit(366)", e -> dayBit(e.getKey().day()))));
         perTeamUsage = List.of(
                 RollupTable.usage("usage_daily", List.of(day, team, employee, provider, model), Map.Entry::getValue),
@@ -109,65 +123,103 @@ public final class Rollups {
         // Budgets read spend per key and person from these, as team budgets read usage_team_*: requests, cost and
         // unpriced calls are all a budget shows. An hour is the organisation's local hour (its first instant), so a
         // local midnight is always an hour's start, in a zone offset by half an hour as well.
-        List<Column<UsageEvent>> spend = List.of(UsageMeasure.REQUESTS, UsageMeasure.COST_NANOS,
-                UsageMeasure.UNPRICED_REQUESTS).stream()
-                .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList();
+        List<Column<UsageEvent>> spend =
+                List.of(UsageMeasure.REQUESTS, UsageMeasure.COST_NANOS, UsageMeasure.UNPRICED_REQUESTS).stream()
+                        .map(m -> Rollups.<UsageEvent>col(
+                                m.column(), "int8", e -> m.perEvent().applyAsLong(e)))
+                        .toList();
         Column<UsageEvent> keyId = col("key_id", "uuid", UsageEvent::keyId);
-        Column<UsageEvent> employeeId = col("employee_id", "uuid",
-                e -> e.employeeId() == null ? NO_EMPLOYEE : e.employeeId());
+        Column<UsageEvent> employeeId =
+                col("employee_id", "uuid", e -> e.employeeId() == null ? NO_EMPLOYEE : e.employeeId());
         perKey = List.of(
-                new RollupTable<>("usage_key_day", List.of(col("day", "date", e -> calendar.date(e.time())), keyId,
-                        employeeId), spend),
-                new RollupTable<>("usage_key_month", List.of(col("month", "date",
-                        e -> calendar.date(e.time()).withDayOfMonth(1)), keyId, employeeId), spend),
-                new RollupTable<>("usage_hourly", List.of(col("hour", "timestamptz", e -> calendar.hour(e.time())),
-                        keyId, employeeId, col("team_id", "uuid", UsageEvent::teamId)), spend));
-        refusals = new RollupTable<UsageEvent>("refusal_team_day",
-                List.of(Rollups.<UsageEvent>col("day", "date", e -> calendar.date(e.time())),
+                new RollupTable<>(
+                        "usage_key_day",
+                        List.of(col("day", "date", e -> calendar.date(e.time())), keyId, employeeId),
+                        spend),
+                new RollupTable<>(
+                        "usage_key_month",
+                        List.of(
+                                col(
+                                        "month",
+                                        "date",
+                                        e -> calendar.date(e.time()).withDayOfMonth(1)),
+                                keyId,
+                                employeeId),
+                        spend),
+                new RollupTable<>(
+                        "usage_hourly",
+                        List.of(
+                                col("hour", "timestamptz", e -> calendar.hour(e.time())),
+                                keyId,
+                                employeeId,
+                                col("team_id", "uuid", UsageEvent::teamId)),
+                        spend));
+        refusals = new RollupTable<UsageEvent>(
+                "refusal_team_day",
+                List.of(
+                        Rollups.<UsageEvent>col("day", "date", e -> calendar.date(e.time())),
                         Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
                         Rollups.<UsageEvent>col("key_id", "uuid", UsageEvent::keyId),
                         Rollups.<UsageEvent>col("reason", "text", UsageEvent::refusal)),
                 List.of(Rollups.<UsageEvent>col("requests", "int8", e -> 1L)));
         Column<OutcomeEvent> kind = col("kind", "text", OutcomeEvent::kind);
         Column<OutcomeEvent> ai = col("ai_assisted", "bool", OutcomeEvent::aiAssisted);
-        Column<OutcomeEvent> severity = col("severity", "text",
+        Column<OutcomeEvent> severity = col(
+                "severity",
+                "text",
                 e -> e.severity() == null ? "" : e.severity().toLowerCase(Locale.ROOT));
         Column<OutcomeEvent> outcomeTeam = col("team_id", "uuid", OutcomeEvent::teamId);
         Column<OutcomeEvent> outcomeDay = col("day", "date", e -> calendar.date(e.occurredAt()));
-        Column<OutcomeEvent> outcomeMonth = col("month", "date", e -> calendar.date(e.occurredAt()).withDayOfMonth(1));
+        Column<OutcomeEvent> outcomeMonth =
+                col("month", "date", e -> calendar.date(e.occurredAt()).withDayOfMonth(1));
         // How many outcomes, and how many of them carried their own valueHours (the ROI model honours those).
-        List<Column<OutcomeEvent>> counts = List.of(col("outcomes", "int8", e -> 1L),
+        List<Column<OutcomeEvent>> counts = List.of(
+                col("outcomes", "int8", e -> 1L),
                 col("explicit_outcomes", "int8", e -> e.valueHours() == null ? 0L : 1L),
                 col("explicit_hours", "numeric", e -> e.valueHours() == null ? BigDecimal.ZERO : e.valueHours()));
         perTeamOutcomes = List.of(
                 new RollupTable<>("outcome_team_day", List.of(outcomeDay, outcomeTeam, kind, ai, severity), counts),
-                new RollupTable<>("outcome_team_month", List.of(outcomeMonth, outcomeTeam, kind, ai, severity), counts));
+                new RollupTable<>(
+                        "outcome_team_month", List.of(outcomeMonth, outcomeTeam, kind, ai, severity), counts));
         outcomeOrgDay = new RollupTable<>("outcome_org_day", List.of(outcomeDay, kind, ai, severity), counts);
-        workloadDay = RollupTable.usage("usage_workload_day", List.of(
-                Rollups.<Map.Entry<WorkloadDetail, UsageSums>>col("day", "date", e -> e.getKey().day()),
-                col("team_id", "uuid", e -> e.getKey().team()),
-                col("workload", "text", e -> e.getKey().workload()),
-                col("service", "bool", e -> e.getKey().service()),
-                col("client", "text", e -> e.getKey().client()),
-                col("provider", "text", e -> e.getKey().provider()),
-                col("model", "text", e -> e.getKey().model())), Map.Entry::getValue);
+        workloadDay = RollupTable.usage(
+                "usage_workload_day",
+                List.of(
+                        Rollups.<Map.Entry<WorkloadDetail, UsageSums>>col(
+                                "day", "date", e -> e.getKey().day()),
+                        col("team_id", "uuid", e -> e.getKey().team()),
+                        col("workload", "text", e -> e.getKey().workload()),
+                        col("service", "bool", e -> e.getKey().service()),
+                        col("client", "text", e -> e.getKey().client()),
+                        col("provider", "text", e -> e.getKey().provider()),
+                        col("model", "text", e -> e.getKey().model())),
+                Map.Entry::getValue);
         List<Column<UsageEvent>> runValues = new ArrayList<>(UsageMeasure.ALL.stream()
-                .map(m -> Rollups.<UsageEvent>col(m.column(), "int8", e -> m.perEvent().applyAsLong(e))).toList());
+                .map(m -> Rollups.<UsageEvent>col(
+                        m.column(), "int8", e -> m.perEvent().applyAsLong(e)))
+                .toList());
         runValues.add(new Column<>("first_at", "timestamptz", UsageEvent::time, RollupTable.Merge.MIN));
         runValues.add(new Column<>("last_at", "timestamptz", UsageEvent::time, RollupTable.Merge.MAX));
-        List<Column<UsageEvent>> runKey = List.of(Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
-                col("workload", "text", UsageEvent::workload), col("run_id", "text", UsageEvent::runId));
+        List<Column<UsageEvent>> runKey = List.of(
+                Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
+                col("workload", "text", UsageEvent::workload),
+                col("run_id", "text", UsageEvent::runId));
         runs = new RollupTable<>("usage_run", runKey, runValues);
         List<Column<UsageEvent>> runModelKey = new ArrayList<>(runKey);
         runModelKey.add(col("model", "text", UsageEvent::model));
         runModels = new RollupTable<>("usage_run_model", runModelKey, runValues);
-        clientActivity = new RollupTable<>("client_activity", List.of(
-                Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId), col("client", "text", UsageEvent::client),
-                col("employee_id", "uuid", UsageEvent::employeeId),
-                col("year", "int2", e -> (short) calendar.date(e.time()).getYear())),
+        clientActivity = new RollupTable<>(
+                "client_activity",
+                List.of(
+                        Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
+                        col("client", "text", UsageEvent::client),
+                        col("employee_id", "uuid", UsageEvent::employeeId),
+                        col("year", "int2", e -> (short) calendar.date(e.time()).getYear())),
                 List.of(col("days", "bit(366)", e -> dayBit(calendar.date(e.time())))));
-        outcomeWorkloadDay = new RollupTable<>("outcome_workload_day", List.of(outcomeDay, outcomeTeam,
-                col("workload", "text", OutcomeEvent::workload), kind), List.of(col("outcomes", "int8", e -> 1L)));
+        outcomeWorkloadDay = new RollupTable<>(
+                "outcome_workload_day",
+                List.of(outcomeDay, outcomeTeam, col("workload", "text", OutcomeEvent::workload), kind),
+                List.of(col("outcomes", "int8", e -> 1L)));
     }
 
     /** Writes the counted events into every rollup table. */
@@ -186,10 +238,17 @@ public final class Rollups {
             usage.add(e);
             LocalDate day = calendar.date(e.time());
             boolean service = e.employeeId() == null;
-            detail.computeIfAbsent(new Detail(day, e.teamId(), service ? NO_EMPLOYEE : e.employeeId(), e.provider(),
-                    e.model()), k -> new UsageSums()).add(e);
-            workloads.computeIfAbsent(new WorkloadDetail(day, e.teamId(), e.workload(), service, e.client(),
-                    e.provider(), e.model()), k -> new UsageSums()).add(e);
+            detail.computeIfAbsent(
+                            new Detail(
+                                    day, e.teamId(), service ? NO_EMPLOYEE : e.employeeId(), e.provider(), e.model()),
+                            k -> new UsageSums())
+                    .add(e);
+            workloads
+                    .computeIfAbsent(
+                            new WorkloadDetail(
+                                    day, e.teamId(), e.workload(), service, e.client(), e.provider(), e.model()),
+                            k -> new UsageSums())
+                    .add(e);
             if (e.runId() != null) {
                 inRuns.add(e);
             }
@@ -199,8 +258,13 @@ public final class Rollups {
         }
         for (RollupTable<Map.Entry<Detail, UsageSums>> t : perTeamUsage) {
             // adoption counts people: a service key's rows stay out of employee_activity
-            t.write(c, t == activity ? detail.entrySet().stream().filter(e -> !NO_EMPLOYEE.equals(e.getKey().employee()))
-                    .toList() : detail.entrySet());
+            t.write(
+                    c,
+                    t == activity
+                            ? detail.entrySet().stream()
+                                    .filter(e -> !NO_EMPLOYEE.equals(e.getKey().employee()))
+                                    .toList()
+                            : detail.entrySet());
         }
         for (RollupTable<UsageEvent> t : perKey) {
             t.write(c, usage);
@@ -213,7 +277,8 @@ public final class Rollups {
         runs.write(c, inRuns);
         runModels.write(c, inRuns);
         clientActivity.write(c, ofPeople);
-        outcomeWorkloadDay.write(c, outcomes.stream().filter(o -> o.workload() != null).toList());
+        outcomeWorkloadDay.write(
+                c, outcomes.stream().filter(o -> o.workload() != null).toList());
         modelDay.write(c, detail.entrySet());
         outcomeOrgDay.write(c, outcomes);
     }

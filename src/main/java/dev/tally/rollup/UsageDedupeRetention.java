@@ -1,7 +1,6 @@
 package dev.tally.rollup;
 
 import java.sql.SQLException;
-
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 
@@ -9,9 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.scheduler.Scheduled;
+
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
-import io.quarkus.scheduler.Scheduled;
 
 /**
  * Keeps {@code usage_event_id} bounded: ids whose event day is older than

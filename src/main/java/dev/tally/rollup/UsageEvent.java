@@ -40,10 +40,34 @@ public record UsageEvent(
         String refusal) {
 
     /** A call that was not refused: interactive, of an unknown tool, in no run. */
-    public UsageEvent(String id, Instant time, UUID teamId, UUID employeeId, UUID keyId, String provider,
-            String model, CallOutcome outcome, long[] tokens, boolean priced, long costNanos) {
-        this(id, time, teamId, employeeId, keyId, provider, model, outcome, tokens, priced, costNanos,
-                WorkloadNames.INTERACTIVE, null, ClientDetector.OTHER, null);
+    public UsageEvent(
+            String id,
+            Instant time,
+            UUID teamId,
+            UUID employeeId,
+            UUID keyId,
+            String provider,
+            String model,
+            CallOutcome outcome,
+            long[] tokens,
+            boolean priced,
+            long costNanos) {
+        this(
+                id,
+                time,
+                teamId,
+                employeeId,
+                keyId,
+                provider,
+                model,
+                outcome,
+                tokens,
+                priced,
+                costNanos,
+                WorkloadNames.INTERACTIVE,
+                null,
+                ClientDetector.OTHER,
+                null);
     }
 
     /** Whether the gateway refused the call: counted apart, not as usage. */

@@ -25,11 +25,13 @@ public record UsageMeasure(String column, ToLongFunction<UsageEvent> perEvent) {
     public static final UsageMeasure COST_NANOS = new UsageMeasure("cost_nanos", e -> e.priced() ? e.costNanos() : 0);
     /** Calls of a model without a price: shown apart, never as $0. */
     public static final UsageMeasure UNPRICED_REQUESTS = new UsageMeasure("unpriced_requests", e -> e.priced() ? 0 : 1);
-    public static final UsageMeasure UNPRICED_TOKENS = new UsageMeasure("unpriced_tokens",
-            e -> e.priced() ? 0 : e.billableTokens());
+
+    public static final UsageMeasure UNPRICED_TOKENS =
+            new UsageMeasure("unpriced_tokens", e -> e.priced() ? 0 : e.billableTokens());
 
     private static final List<UsageMeasure> TOKENS = TokenKind.ALL.stream()
-            .map(k -> new UsageMeasure(k.column(), e -> e.tokens(k))).toList();
+            .map(k -> new UsageMeasure(k.column(), e -> e.tokens(k)))
+            .toList();
 
     /** Every measure, in the order of the tables' columns (which the code never relies on). */
     public static final List<UsageMeasure> ALL = all();

@@ -18,7 +18,8 @@ public final class UsageSums {
     /** Adds one counted event. Overflow is an error, never a wrapped total. */
     public UsageSums add(UsageEvent e) {
         for (int i = 0; i < N; i++) {
-            values[i] = Math.addExact(values[i], UsageMeasure.ALL.get(i).perEvent().applyAsLong(e));
+            values[i] =
+                    Math.addExact(values[i], UsageMeasure.ALL.get(i).perEvent().applyAsLong(e));
         }
         return this;
     }
@@ -33,7 +34,8 @@ public final class UsageSums {
     /** Adds a row's columns, found by their names (a report's {@code sum(x) AS x}). */
     public UsageSums add(ResultSet rs) throws SQLException {
         for (int i = 0; i < N; i++) {
-            values[i] = Math.addExact(values[i], rs.getLong(UsageMeasure.ALL.get(i).column()));
+            values[i] =
+                    Math.addExact(values[i], rs.getLong(UsageMeasure.ALL.get(i).column()));
         }
         return this;
     }

@@ -18,7 +18,8 @@ import dev.tally.events.UsageField;
 final class UsageWire {
 
     /** {@code data.<name>} of each field, by ordinal: the error messages' paths, made once. */
-    private static final String[] PATHS = UsageField.ALL.stream().map(f -> "data." + f.json()).toArray(String[]::new);
+    private static final String[] PATHS =
+            UsageField.ALL.stream().map(f -> "data." + f.json()).toArray(String[]::new);
     /** The fields the rollups use or check (by ordinal); the others are skipped unparsed. */
     private static final boolean[] READ = new boolean[UsageField.ALL.size()];
 
@@ -33,8 +34,7 @@ final class UsageWire {
     /** The values read, by {@link UsageField} ordinal: String, Long or Boolean, null when absent or null. */
     final Object[] data = new Object[UsageField.ALL.size()];
 
-    private UsageWire() {
-    }
+    private UsageWire() {}
 
     /** The path of a field in error messages ({@code data.keyId}). */
     static String path(UsageField field) {

@@ -7,8 +7,7 @@ import java.time.LocalDate;
 /** The fast path of the decoder's timestamp parsing. */
 final class UtcTimestamps {
 
-    private UtcTimestamps() {
-    }
+    private UtcTimestamps() {}
 
     /**
      * Parses {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, the form every Tally producer writes, without
@@ -17,8 +16,13 @@ final class UtcTimestamps {
      */
     static Instant parse(String s) {
         int n = s.length();
-        if (n < 20 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
+        if (n < 20
+                || s.charAt(n - 1) != 'Z'
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
             return null;
         }
         int year = digits(s, 0, 4);
@@ -27,8 +31,17 @@ final class UtcTimestamps {
         int hour = digits(s, 11, 13);
         int minute = digits(s, 14, 16);
         int second = digits(s, 17, 19);
-        if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0
-                || minute > 59 || second < 0 || second > 59) {
+        if (year < 0
+                || month < 1
+                || month > 12
+                || day < 1
+                || day > 31
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59) {
             return null;
         }
         int nanos = 0;

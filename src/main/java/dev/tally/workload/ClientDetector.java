@@ -25,14 +25,15 @@ public final class ClientDetector {
     public static final String CURL = "curl";
     public static final String OTHER = "other";
 
-    private static final Set<String> LANGUAGES = Set.of("python", "js", "java", "kotlin", "go", "ruby", "csharp", "php");
+    private static final Set<String> LANGUAGES =
+            Set.of("python", "js", "java", "kotlin", "go", "ruby", "csharp", "php");
 
     /** Every name {@link #detect} can return. */
     public static final Set<String> NAMES;
 
     static {
         TreeSet<String> names = new TreeSet<>(Set.of(CLAUDE_CODE, CURL, OTHER));
-        for (String vendor : new String[] { "anthropic", "openai" }) {
+        for (String vendor : new String[] {"anthropic", "openai"}) {
             for (String lang : LANGUAGES) {
                 names.add(vendor + "-sdk-" + lang);
             }
@@ -41,8 +42,7 @@ public final class ClientDetector {
         NAMES = Set.copyOf(names);
     }
 
-    private ClientDetector() {
-    }
+    private ClientDetector() {}
 
     /**
      * @param userAgent    the {@code User-Agent} header, or null

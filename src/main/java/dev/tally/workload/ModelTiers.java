@@ -22,11 +22,9 @@ import dev.tally.workload.WorkloadReport.Tiers;
 final class ModelTiers {
 
     /** One model of one run: its calls and its first call. */
-    record RunModel(String model, long requests, Instant firstAt) {
-    }
+    record RunModel(String model, long requests, Instant firstAt) {}
 
-    private ModelTiers() {
-    }
+    private ModelTiers() {}
 
     /** The rank of a price: list input + output per million tokens; null for an unpriced model. */
     static Long rank(Price p) {
@@ -37,8 +35,12 @@ final class ModelTiers {
      * The tiers of one workload from its spend per model; shares of {@code pricedSpendNanos}, four
      * decimals. With fewer than two priced price levels there is nothing to compare: no models, null shares.
      */
-    static Tiers of(Map<String, Long> spendByModel, long pricedSpendNanos, Function<String, Long> rank,
-            long escalatedRuns, long escalatedCalls) {
+    static Tiers of(
+            Map<String, Long> spendByModel,
+            long pricedSpendNanos,
+            Function<String, Long> rank,
+            long escalatedRuns,
+            long escalatedCalls) {
         TreeSet<Long> levels = new TreeSet<>();
         for (String m : spendByModel.keySet()) {
             Long r = rank.apply(m);
@@ -65,8 +67,13 @@ final class ModelTiers {
         }
         cheapest.sort(Comparator.naturalOrder());
         dearest.sort(Comparator.naturalOrder());
-        return new Tiers(cheapest, share(cheapSpend, pricedSpendNanos), dearest, share(dearSpend, pricedSpendNanos),
-                escalatedRuns, escalatedCalls);
+        return new Tiers(
+                cheapest,
+                share(cheapSpend, pricedSpendNanos),
+                dearest,
+                share(dearSpend, pricedSpendNanos),
+                escalatedRuns,
+                escalatedCalls);
     }
 
     /**
@@ -76,7 +83,8 @@ final class ModelTiers {
     static long escalatedCalls(List<RunModel> models, Function<String, Long> rank) {
         RunModel first = null;
         for (RunModel m : models) {
-            if (first == null || m.firstAt().isBefore(first.firstAt())
+            if (first == null
+                    || m.firstAt().isBefore(first.firstAt())
                     || m.firstAt().equals(first.firstAt()) && cheaper(m, first, rank)) {
                 first = m;
             }

@@ -20,12 +20,13 @@ public final class WorkloadNames {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
 
     /** The rule in words, for error messages. */
-    public static final String NAME_RULE = "1-" + MAX_NAME
-            + " characters of a-z, 0-9, '-', '_' and '.', starting with a letter or digit";
-    public static final String RUN_ID_RULE = "1 to " + MAX_RUN_ID + " characters of letters, digits, '.', '_', ':' and '-'";
+    public static final String NAME_RULE =
+            "1-" + MAX_NAME + " characters of a-z, 0-9, '-', '_' and '.', starting with a letter or digit";
 
-    private WorkloadNames() {
-    }
+    public static final String RUN_ID_RULE =
+            "1 to " + MAX_RUN_ID + " characters of letters, digits, '.', '_', ':' and '-'";
+
+    private WorkloadNames() {}
 
     public static boolean validName(String name) {
         return name != null && name.length() <= MAX_NAME && NAME.matcher(name).matches();
@@ -39,8 +40,13 @@ public final class WorkloadNames {
         }
         for (int i = 0; i < n; i++) {
             char c = runId.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '.' || c == '_'
-                    || c == ':' || c == '-')) {
+            if (!(c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '.'
+                    || c == '_'
+                    || c == ':'
+                    || c == '-')) {
                 return false;
             }
         }

@@ -35,12 +35,30 @@ public class WorkloadPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(PageContext page, WorkloadReport.Overview overview, Table workloads,
-                String csvWorkloads, Table tiers, String csvTiers, Table tools, String csvTools);
+        static native TemplateInstance list(
+                PageContext page,
+                WorkloadReport.Overview overview,
+                Table workloads,
+                String csvWorkloads,
+                Table tiers,
+                String csvTiers,
+                Table tools,
+                String csvTools);
 
-        static native TemplateInstance workload(PageContext page, WorkloadReport.Detail detail, String spend,
-                String costPerBug, String value, Table runs, String csvRuns, Table models, String csvModels, Table tiers,
-                String csvTiers, Table tools, String csvTools);
+        static native TemplateInstance workload(
+                PageContext page,
+                WorkloadReport.Detail detail,
+                String spend,
+                String costPerBug,
+                String value,
+                Table runs,
+                String csvRuns,
+                Table models,
+                String csvModels,
+                Table tiers,
+                String csvTiers,
+                Table tools,
+                String csvTools);
     }
 
     private final WorkloadReportService reports;
@@ -50,8 +68,13 @@ public class WorkloadPages {
     private final Viewers viewers;
     private final Navs navs;
 
-    public WorkloadPages(WorkloadReportService reports, ReportService dashboards, Roles roles, OrgCalendar calendar,
-            Viewers viewers, Navs navs) {
+    public WorkloadPages(
+            WorkloadReportService reports,
+            ReportService dashboards,
+            Roles roles,
+            OrgCalendar calendar,
+            Viewers viewers,
+            Navs navs) {
         this.reports = reports;
         this.dashboards = dashboards;
         this.roles = roles;
@@ -61,33 +84,68 @@ public class WorkloadPages {
     }
 
     @GET
-    public TemplateInstance list(@QueryParam("preset") String preset, @QueryParam("from") String from,
-            @QueryParam("to") String to) {
+    public TemplateInstance list(
+            @QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to) {
         Period period = period(preset, from, to);
-        PageContext page = PageContext.of("Workloads", "workloads", "/workloads", period, calendar.today(),
-                dashboards.demoData(), null, navs.current());
+        PageContext page = PageContext.of(
+                "Workloads",
+                "workloads",
+                "/workloads",
+                period,
+                calendar.today(),
+                dashboards.demoData(),
+                null,
+                navs.current());
         WorkloadReport.Overview o = reports.overview(period, null);
         String csv = "/api/reports/workloads" + page.query() + "&format=csv&table=";
-        return Templates.list(page, o, WorkloadTables.workloads(o.workloads()), csv + "workloads",
-                WorkloadTables.tiers(o.workloads()), csv + "tiers", WorkloadTables.tools(o.tools()), csv + "tools");
+        return Templates.list(
+                page,
+                o,
+                WorkloadTables.workloads(o.workloads()),
+                csv + "workloads",
+                WorkloadTables.tiers(o.workloads()),
+                csv + "tiers",
+                WorkloadTables.tools(o.tools()),
+                csv + "tools");
     }
 
     @GET
     @Path("{name}")
-    public TemplateInstance workload(@PathParam("name") String name, @QueryParam("preset") String preset,
-            @QueryParam("from") String from, @QueryParam("to") String to) {
+    public TemplateInstance workload(
+            @PathParam("name") String name,
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to) {
         Period period = period(preset, from, to);
         WorkloadReport.Detail d = reports.workload(name, period);
-        PageContext page = PageContext.of(name, "workloads", "/workloads/" + name, period, calendar.today(),
-                dashboards.demoData(), null, navs.current());
+        PageContext page = PageContext.of(
+                name,
+                "workloads",
+                "/workloads/" + name,
+                period,
+                calendar.today(),
+                dashboards.demoData(),
+                null,
+                navs.current());
         String csv = "/api/reports/workloads/" + name + page.query() + "&format=csv&table=";
         // the tiers of this one workload are a row of the overview's table: its CSV is the overview's
         String csvTiers = "/api/reports/workloads" + page.query() + "&format=csv&table=tiers";
-        return Templates.workload(page, d, WorkloadTables.usd(d.workload().usage().costNanos()),
-                d.workload().costPerBugCaughtNanos() == null ? null : WorkloadTables.usd(d.workload().costPerBugCaughtNanos()),
-                WorkloadTables.usd(d.workload().valueNanos()), WorkloadTables.runs(d.runs()), csv + "runs",
-                WorkloadTables.models(d.models()), csv + "models", WorkloadTables.tiers(List.of(d.workload())), csvTiers,
-                WorkloadTables.tools(d.tools()), csv + "tools");
+        return Templates.workload(
+                page,
+                d,
+                WorkloadTables.usd(d.workload().usage().costNanos()),
+                d.workload().costPerBugCaughtNanos() == null
+                        ? null
+                        : WorkloadTables.usd(d.workload().costPerBugCaughtNanos()),
+                WorkloadTables.usd(d.workload().valueNanos()),
+                WorkloadTables.runs(d.runs()),
+                csv + "runs",
+                WorkloadTables.models(d.models()),
+                csv + "models",
+                WorkloadTables.tiers(List.of(d.workload())),
+                csvTiers,
+                WorkloadTables.tools(d.tools()),
+                csv + "tools");
     }
 
     private Period period(String preset, String from, String to) {

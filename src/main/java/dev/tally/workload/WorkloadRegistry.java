@@ -23,11 +23,12 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Which workload names a team may use, decided from memory (the gateway asks on its event loop).
@@ -126,7 +127,8 @@ public class WorkloadRegistry {
     /** The admin path (a service key's workload): the same rule, checked and remembered in the caller's transaction. */
     public void requireForKey(Connection c, UUID team, String name) throws SQLException {
         if (!WorkloadNames.validName(name)) {
-            throw ApiException.badRequest("workload: '" + name + "' is not a workload name (" + WorkloadNames.NAME_RULE + ")");
+            throw ApiException.badRequest(
+                    "workload: '" + name + "' is not a workload name (" + WorkloadNames.NAME_RULE + ")");
         }
         if (WorkloadNames.INTERACTIVE.equals(name)) {
             throw ApiException.badRequest("workload: a service key needs a workload other than 'interactive'");
@@ -160,8 +162,8 @@ public class WorkloadRegistry {
     }
 
     private static void insert(Connection c, UUID team, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO team_workload (team_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("INSERT INTO team_workload (team_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             ps.setObject(1, team);
             ps.setString(2, name);
             ps.executeUpdate();
@@ -182,7 +184,8 @@ public class WorkloadRegistry {
                 PreparedStatement ps = c.prepareStatement("SELECT team_id, name FROM team_workload");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                used.computeIfAbsent(rs.getObject(1, UUID.class), t -> ConcurrentHashMap.newKeySet()).add(rs.getString(2));
+                used.computeIfAbsent(rs.getObject(1, UUID.class), t -> ConcurrentHashMap.newKeySet())
+                        .add(rs.getString(2));
             }
         } catch (SQLException | RuntimeException e) {
             LOG.warnf("workload names not reloaded, retrying: %s", e.getMessage());

@@ -10,18 +10,26 @@ import java.util.UUID;
 /** What the workloads report says (JSON as is; money in integer nano-dollars). docs/workloads.md. */
 public final class WorkloadReport {
 
-    private WorkloadReport() {
-    }
+    private WorkloadReport() {}
 
     /** Calls and spend of one slice (a workload, a run, a model, a tool). */
-    public record Usage(long requests, long errorRequests, long costNanos, long unpricedRequests, long inputTokens,
+    public record Usage(
+            long requests,
+            long errorRequests,
+            long costNanos,
+            long unpricedRequests,
+            long inputTokens,
             long outputTokens) {
         static final Usage ZERO = new Usage(0, 0, 0, 0, 0, 0);
 
         Usage plus(Usage o) {
-            return new Usage(requests + o.requests, errorRequests + o.errorRequests,
-                    Math.addExact(costNanos, o.costNanos), unpricedRequests + o.unpricedRequests,
-                    inputTokens + o.inputTokens, outputTokens + o.outputTokens);
+            return new Usage(
+                    requests + o.requests,
+                    errorRequests + o.errorRequests,
+                    Math.addExact(costNanos, o.costNanos),
+                    unpricedRequests + o.unpricedRequests,
+                    inputTokens + o.inputTokens,
+                    outputTokens + o.outputTokens);
         }
     }
 
@@ -33,11 +41,22 @@ public final class WorkloadReport {
      * team and org pages; {@code roiMultiple}: value ÷ priced spend, two decimals, null without priced
      * spend (unpriced calls are in {@code usage.unpricedRequests}, never counted as $0).
      */
-    public record Row(String workload, List<TeamRef> teams, boolean service, Usage usage, long runs,
-            Map<String, Long> outcomes, long bugsCaught, long prsMerged, long tasksAutomated,
-            Long costPerBugCaughtNanos, Long costPerPrNanos, Long costPerTaskNanos, long valueNanos,
-            BigDecimal roiMultiple, Tiers tiers) {
-    }
+    public record Row(
+            String workload,
+            List<TeamRef> teams,
+            boolean service,
+            Usage usage,
+            long runs,
+            Map<String, Long> outcomes,
+            long bugsCaught,
+            long prsMerged,
+            long tasksAutomated,
+            Long costPerBugCaughtNanos,
+            Long costPerPrNanos,
+            Long costPerTaskNanos,
+            long valueNanos,
+            BigDecimal roiMultiple,
+            Tiers tiers) {}
 
     /**
      * The advisor pattern: the models of the cheapest and the dearest price level the workload used and
@@ -45,24 +64,26 @@ public final class WorkloadReport {
      * levels); {@code escalatedRuns}: runs that moved from their first model to a dearer one, and
      * {@code escalatedCalls} their calls on the dearer models.
      */
-    public record Tiers(List<String> cheapestModels, BigDecimal cheapestSpendShare, List<String> dearestModels,
-            BigDecimal dearestSpendShare, long escalatedRuns, long escalatedCalls) {
+    public record Tiers(
+            List<String> cheapestModels,
+            BigDecimal cheapestSpendShare,
+            List<String> dearestModels,
+            BigDecimal dearestSpendShare,
+            long escalatedRuns,
+            long escalatedCalls) {
         static final Tiers NONE = new Tiers(List.of(), null, List.of(), null, 0, 0);
     }
 
-    public record TeamRef(UUID id, String name) {
-    }
+    public record TeamRef(UUID id, String name) {}
 
     /** The workloads page: one row per workload, and adoption by tool. */
-    public record Overview(LocalDate from, LocalDate to, List<Row> workloads, List<Tool> tools) {
-    }
+    public record Overview(LocalDate from, LocalDate to, List<Row> workloads, List<Tool> tools) {}
 
     /**
      * Adoption by tool: {@code people} is the distinct employees (never service keys) who used it
      * in the period; usage includes service keys' calls.
      */
-    public record Tool(String client, long people, Usage usage) {
-    }
+    public record Tool(String client, long people, Usage usage) {}
 
     /**
      * A run: the calls that named it, from the first to the last. {@code outcomes}: the workload's
@@ -70,17 +91,24 @@ public final class WorkloadReport {
      * of the period with the greatest duration / spend; {@code escalatedCalls}: its calls on models
      * dearer than the model of its first call ({@code escalated} when there are any).
      */
-    public record Run(String runId, UUID teamId, String team, Instant firstAt, Instant lastAt, long durationSeconds,
-            Usage usage, long outcomes, boolean longest, boolean mostExpensive, boolean escalated,
-            long escalatedCalls) {
-    }
+    public record Run(
+            String runId,
+            UUID teamId,
+            String team,
+            Instant firstAt,
+            Instant lastAt,
+            long durationSeconds,
+            Usage usage,
+            long outcomes,
+            boolean longest,
+            boolean mostExpensive,
+            boolean escalated,
+            long escalatedCalls) {}
 
     /** A model's part of a workload's calls; {@code spendShare}: its share of the workload's priced spend, 0-1. */
-    public record Model(String model, Usage usage, double spendShare) {
-    }
+    public record Model(String model, Usage usage, double spendShare) {}
 
     /** One workload in detail: its totals row, runs ending in the period (newest first), model mix, tools. */
-    public record Detail(LocalDate from, LocalDate to, Row workload, List<Run> runs, List<Model> models,
-            List<Tool> tools) {
-    }
+    public record Detail(
+            LocalDate from, LocalDate to, Row workload, List<Run> runs, List<Model> models, List<Tool> tools) {}
 }

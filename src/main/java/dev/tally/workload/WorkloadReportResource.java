@@ -38,8 +38,12 @@ public class WorkloadReportResource {
     }
 
     @GET
-    public Response overview(@QueryParam("preset") String preset, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("teamId") String teamId, @QueryParam("format") String format,
+    public Response overview(
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("teamId") String teamId,
+            @QueryParam("format") String format,
             @QueryParam("table") String table) {
         UUID team = team(teamId);
         if (team == null) {
@@ -51,32 +55,46 @@ public class WorkloadReportResource {
         WorkloadReport.Overview o = reports.overview(period, team);
         if (CsvDownload.wanted(format)) {
             String t = table == null ? "workloads" : table;
-            return CsvDownload.of("workloads", period, t, switch (t) {
-                case "workloads" -> WorkloadTables.workloads(o.workloads());
-                case "tiers" -> WorkloadTables.tiers(o.workloads());
-                case "tools" -> WorkloadTables.tools(o.tools());
-                default -> throw ApiException.badRequest("table: '" + t + "' is not one of workloads, tiers, tools");
-            });
+            return CsvDownload.of(
+                    "workloads",
+                    period,
+                    t,
+                    switch (t) {
+                        case "workloads" -> WorkloadTables.workloads(o.workloads());
+                        case "tiers" -> WorkloadTables.tiers(o.workloads());
+                        case "tools" -> WorkloadTables.tools(o.tools());
+                        default ->
+                            throw ApiException.badRequest("table: '" + t + "' is not one of workloads, tiers, tools");
+                    });
         }
         return Response.ok(o, MediaType.APPLICATION_JSON).build();
     }
 
     @GET
     @Path("{name}")
-    public Response workload(@PathParam("name") String name, @QueryParam("preset") String preset,
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("format") String format,
+    public Response workload(
+            @PathParam("name") String name,
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("format") String format,
             @QueryParam("table") String table) {
         viewers.current().requireAllTeams();
         Period period = Period.parse(preset, from, to, calendar.today());
         WorkloadReport.Detail d = reports.workload(name, period);
         if (CsvDownload.wanted(format)) {
             String t = table == null ? "runs" : table;
-            return CsvDownload.of("workload-" + name, period, t, switch (t) {
-                case "runs" -> WorkloadTables.runs(d.runs());
-                case "models" -> WorkloadTables.models(d.models());
-                case "tools" -> WorkloadTables.tools(d.tools());
-                default -> throw ApiException.badRequest("table: '" + t + "' is not one of runs, models, tools");
-            });
+            return CsvDownload.of(
+                    "workload-" + name,
+                    period,
+                    t,
+                    switch (t) {
+                        case "runs" -> WorkloadTables.runs(d.runs());
+                        case "models" -> WorkloadTables.models(d.models());
+                        case "tools" -> WorkloadTables.tools(d.tools());
+                        default ->
+                            throw ApiException.badRequest("table: '" + t + "' is not one of runs, models, tools");
+                    });
         }
         return Response.ok(d, MediaType.APPLICATION_JSON).build();
     }

@@ -64,15 +64,14 @@ public class WorkloadReportService {
             + " sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens";
 
     /** The same columns as {@link #USAGE_SUMS}, of one row. */
-    private static final String ROW_USAGE = "requests, error_requests, cost_nanos, unpriced_requests, input_tokens,"
-            + " output_tokens";
+    private static final String ROW_USAGE =
+            "requests, error_requests, cost_nanos, unpriced_requests, input_tokens," + " output_tokens";
 
     /** Reports held: each preset or range, team and workload asked for is one entry. */
     static final int CACHED_REPORTS = 200;
 
     /** What a cached report was built for; {@code name} null for the overview. */
-    private record Key(Period period, UUID team, String name, RoiModel roi, Map<String, Price> overrides) {
-    }
+    private record Key(Period period, UUID team, String name, RoiModel roi, Map<String, Price> overrides) {}
 
     private final DataSource dataSource;
     private final OrgCalendar calendar;
@@ -80,8 +79,8 @@ public class WorkloadReportService {
     private final PriceService prices;
     private final StampedCache<Key, Object> cache = new StampedCache<>(CACHED_REPORTS);
 
-    public WorkloadReportService(DataSource dataSource, OrgCalendar calendar, DashboardCatalog catalog,
-            PriceService prices) {
+    public WorkloadReportService(
+            DataSource dataSource, OrgCalendar calendar, DashboardCatalog catalog, PriceService prices) {
         this.dataSource = dataSource;
         this.calendar = calendar;
         this.catalog = catalog;
@@ -91,21 +90,45 @@ public class WorkloadReportService {
     /** Every workload that had calls or outcomes in the period, by spend; and adoption by tool (of {@code team}, or all). */
     public Overview overview(Period period, UUID team) {
         RoiModel roi = catalog.current().roi();
-        return (Overview) cached(new Key(period, team, null, roi, prices.overrides()), c -> new Overview(period.from(),
-                period.to(), rows(c, period, null, team, roi), tools(c, period, null, team)));
+        return (Overview) cached(
+                new Key(period, team, null, roi, prices.overrides()),
+                c -> new Overview(
+                        period.from(), period.to(), rows(c, period, null, team, roi), tools(c, period, null, team)));
     }
 
     /** One workload: its row, runs, model mix and tools. */
     public Detail workload(String name, Period period) {
         if (!WorkloadNames.validName(name)) {
-            throw ApiException.badRequest("workload: '" + name + "' is not a workload name (" + WorkloadNames.NAME_RULE + ")");
+            throw ApiException.badRequest(
+                    "workload: '" + name + "' is not a workload name (" + WorkloadNames.NAME_RULE + ")");
         }
         RoiModel roi = catalog.current().roi();
         return (Detail) cached(new Key(period, null, name, roi, prices.overrides()), c -> {
             List<Row> rows = rows(c, period, name, null, roi);
-            Row row = rows.isEmpty() ? new Row(name, List.of(), false, Usage.ZERO, 0, Map.of(), 0, 0, 0, null, null, null,
-                    0, null, Tiers.NONE) : rows.get(0);
-            return new Detail(period.from(), period.to(), row, runs(c, period, name), models(c, period, name),
+            Row row = rows.isEmpty()
+                    ? new Row(
+                            name,
+                            List.of(),
+                            false,
+                            Usage.ZERO,
+                            0,
+                            Map.of(),
+                            0,
+                            0,
+                            0,
+                            null,
+                            null,
+                            null,
+                            0,
+                            null,
+                            Tiers.NONE)
+                    : rows.get(0);
+            return new Detail(
+                    period.from(),
+                    period.to(),
+                    row,
+                    runs(c, period, name),
+                    models(c, period, name),
                     tools(c, period, name, null));
         });
     }
@@ -120,9 +143,12 @@ public class WorkloadReportService {
         Map<String, TreeSet<String>> teamNames = new HashMap<>();
         Map<String, List<TeamRef>> teams = new HashMap<>();
         Map<String, Boolean> service = new HashMap<>();
-        query(c, "SELECT u.workload, u.team_id, t.name, bool_or(u.service) AS service, " + USAGE_SUMS
-                + " FROM usage_workload_day u LEFT JOIN team t ON t.id = u.team_id WHERE u.day BETWEEN ? AND ?"
-                + filter(only, team, "u.") + " GROUP BY u.workload, u.team_id, t.name", rs -> {
+        query(
+                c,
+                "SELECT u.workload, u.team_id, t.name, bool_or(u.service) AS service, " + USAGE_SUMS
+                        + " FROM usage_workload_day u LEFT JOIN team t ON t.id = u.team_id WHERE u.day BETWEEN ? AND ?"
+                        + filter(only, team, "u.") + " GROUP BY u.workload, u.team_id, t.name",
+                rs -> {
                     String w = rs.getString("workload");
                     usage.merge(w, usage(rs), Usage::plus);
                     service.merge(w, rs.getBoolean("service"), Boolean::logicalOr);
@@ -131,32 +157,53 @@ public class WorkloadReportService {
                         teams.computeIfAbsent(w, k -> new ArrayList<>())
                                 .add(new TeamRef(rs.getObject("team_id", UUID.class), teamName));
                     }
-                }, args(p, only, team));
+                },
+                args(p, only, team));
         Map<String, Map<String, Long>> outcomes = new TreeMap<>();
-        query(c, "SELECT workload, kind, sum(outcomes) AS n FROM outcome_workload_day WHERE day BETWEEN ? AND ?"
-                + filter(only, team, "") + " GROUP BY workload, kind ORDER BY kind",
+        query(
+                c,
+                "SELECT workload, kind, sum(outcomes) AS n FROM outcome_workload_day WHERE day BETWEEN ? AND ?"
+                        + filter(only, team, "") + " GROUP BY workload, kind ORDER BY kind",
                 rs -> outcomes.computeIfAbsent(rs.getString("workload"), k -> new TreeMap<>())
-                        .put(rs.getString("kind"), rs.getLong("n")), args(p, only, team));
+                        .put(rs.getString("kind"), rs.getLong("n")),
+                args(p, only, team));
         Map<String, Long> runs = new HashMap<>();
         Object[] runArgs = instants(p, only, team);
-        query(c, "SELECT workload, count(*) AS n FROM usage_run WHERE last_at >= ? AND last_at < ?"
-                + filter(only, team, "") + " GROUP BY workload",
-                rs -> runs.put(rs.getString("workload"), rs.getLong("n")), runArgs);
+        query(
+                c,
+                "SELECT workload, count(*) AS n FROM usage_run WHERE last_at >= ? AND last_at < ?"
+                        + filter(only, team, "") + " GROUP BY workload",
+                rs -> runs.put(rs.getString("workload"), rs.getLong("n")),
+                runArgs);
         // The ROI model values outcomes by kind, AI flag and severity, honouring an outcome's own valueHours,
         // as the team pages do (Acc.outcomes); read from the outcomes themselves over the period's instants.
         Map<String, Long> value = new HashMap<>();
-        query(c, "SELECT workload, kind, ai_assisted, lower(coalesce(severity, '')) AS severity, count(*) AS n,"
-                + " count(value_hours) AS e, coalesce(sum(value_hours), 0) AS h FROM outcome WHERE workload IS NOT NULL"
-                + " AND occurred_at >= ? AND occurred_at < ?" + filter(only, team, "")
-                + " GROUP BY workload, kind, ai_assisted, lower(coalesce(severity, ''))",
-                rs -> value.merge(rs.getString("workload"), roi.valueNanos(rs.getString("kind"), rs.getBoolean("ai_assisted"),
-                        rs.getString("severity"), rs.getLong("n"), rs.getLong("e"), rs.getBigDecimal("h")), Math::addExact),
+        query(
+                c,
+                "SELECT workload, kind, ai_assisted, lower(coalesce(severity, '')) AS severity, count(*) AS n,"
+                        + " count(value_hours) AS e, coalesce(sum(value_hours), 0) AS h FROM outcome WHERE workload IS NOT NULL"
+                        + " AND occurred_at >= ? AND occurred_at < ?" + filter(only, team, "")
+                        + " GROUP BY workload, kind, ai_assisted, lower(coalesce(severity, ''))",
+                rs -> value.merge(
+                        rs.getString("workload"),
+                        roi.valueNanos(
+                                rs.getString("kind"),
+                                rs.getBoolean("ai_assisted"),
+                                rs.getString("severity"),
+                                rs.getLong("n"),
+                                rs.getLong("e"),
+                                rs.getBigDecimal("h")),
+                        Math::addExact),
                 runArgs);
         Map<String, Map<String, Long>> spendByModel = new HashMap<>();
-        query(c, "SELECT workload, model, sum(cost_nanos) AS cost FROM usage_workload_day WHERE day BETWEEN ? AND ?"
-                + filter(only, team, "") + " GROUP BY workload, model", rs -> spendByModel
-                        .computeIfAbsent(rs.getString("workload"), k -> new HashMap<>()).put(rs.getString("model"),
-                                rs.getLong("cost")), args(p, only, team));
+        query(
+                c,
+                "SELECT workload, model, sum(cost_nanos) AS cost FROM usage_workload_day WHERE day BETWEEN ? AND ?"
+                        + filter(only, team, "") + " GROUP BY workload, model",
+                rs -> spendByModel
+                        .computeIfAbsent(rs.getString("workload"), k -> new HashMap<>())
+                        .put(rs.getString("model"), rs.getLong("cost")),
+                args(p, only, team));
         Map<String, long[]> escalations = escalations(c, p, only, team);
         TreeSet<String> names = new TreeSet<>(usage.keySet());
         names.addAll(outcomes.keySet());
@@ -169,13 +216,28 @@ public class WorkloadReportService {
             long tasks = o.getOrDefault(OutcomeData.TASK_AUTOMATED, 0L);
             long v = value.getOrDefault(w, 0L);
             long[] esc = escalations.getOrDefault(w, new long[2]);
-            out.add(new Row(w, teams.getOrDefault(w, List.of()), service.getOrDefault(w, false), u,
-                    runs.getOrDefault(w, 0L), o, bugs, prs, tasks, per(u.costNanos(), bugs), per(u.costNanos(), prs),
-                    per(u.costNanos(), tasks), v, u.costNanos() <= 0 ? null
+            out.add(new Row(
+                    w,
+                    teams.getOrDefault(w, List.of()),
+                    service.getOrDefault(w, false),
+                    u,
+                    runs.getOrDefault(w, 0L),
+                    o,
+                    bugs,
+                    prs,
+                    tasks,
+                    per(u.costNanos(), bugs),
+                    per(u.costNanos(), prs),
+                    per(u.costNanos(), tasks),
+                    v,
+                    u.costNanos() <= 0
+                            ? null
                             : BigDecimal.valueOf(v).divide(BigDecimal.valueOf(u.costNanos()), 2, RoundingMode.HALF_UP),
                     ModelTiers.of(spendByModel.getOrDefault(w, Map.of()), u.costNanos(), this::rank, esc[0], esc[1])));
         }
-        out.sort(Comparator.comparingLong((Row r) -> r.usage().costNanos()).reversed().thenComparing(Row::workload));
+        out.sort(Comparator.comparingLong((Row r) -> r.usage().costNanos())
+                .reversed()
+                .thenComparing(Row::workload));
         return out;
     }
 
@@ -184,18 +246,23 @@ public class WorkloadReportService {
         if (count == 0) {
             return null;
         }
-        return BigDecimal.valueOf(costNanos).divide(BigDecimal.valueOf(count), 0, RoundingMode.HALF_UP).longValueExact();
+        return BigDecimal.valueOf(costNanos)
+                .divide(BigDecimal.valueOf(count), 0, RoundingMode.HALF_UP)
+                .longValueExact();
     }
 
     /** Per workload: runs ending in the period that escalated, and their calls on the dearer models. */
     private Map<String, long[]> escalations(Connection c, Period p, String only, UUID team) throws SQLException {
         Map<String, Map<String, List<ModelTiers.RunModel>>> byRun = new HashMap<>();
-        query(c, "SELECT m.workload, m.team_id, m.run_id, m.model, m.requests, m.first_at FROM usage_run_model m"
-                + " JOIN usage_run r ON r.team_id = m.team_id AND r.workload = m.workload AND r.run_id = m.run_id"
-                + " WHERE r.last_at >= ? AND r.last_at < ?" + filter(only, team, "m."),
+        query(
+                c,
+                "SELECT m.workload, m.team_id, m.run_id, m.model, m.requests, m.first_at FROM usage_run_model m"
+                        + " JOIN usage_run r ON r.team_id = m.team_id AND r.workload = m.workload AND r.run_id = m.run_id"
+                        + " WHERE r.last_at >= ? AND r.last_at < ?" + filter(only, team, "m."),
                 rs -> byRun.computeIfAbsent(rs.getString("workload"), k -> new HashMap<>())
                         .computeIfAbsent(rs.getString("team_id") + " " + rs.getString("run_id"), k -> new ArrayList<>())
-                        .add(runModel(rs)), instants(p, only, team));
+                        .add(runModel(rs)),
+                instants(p, only, team));
         Map<String, long[]> out = new HashMap<>();
         byRun.forEach((w, runs) -> {
             long[] e = out.computeIfAbsent(w, k -> new long[2]);
@@ -209,30 +276,55 @@ public class WorkloadReportService {
     }
 
     private static ModelTiers.RunModel runModel(ResultSet rs) throws SQLException {
-        return new ModelTiers.RunModel(rs.getString("model"), rs.getLong("requests"),
+        return new ModelTiers.RunModel(
+                rs.getString("model"),
+                rs.getLong("requests"),
                 rs.getObject("first_at", OffsetDateTime.class).toInstant());
     }
 
     private List<Run> runs(Connection c, Period p, String workload) throws SQLException {
         List<Object[]> raw = new ArrayList<>();
-        query(c, "SELECT r.run_id, r.team_id, t.name, r.first_at, r.last_at, " + ROW_USAGE + ", (SELECT count(*) FROM outcome o WHERE o.workload = r.workload"
-                + " AND o.occurred_at >= r.first_at AND o.occurred_at <= r.last_at) AS outcomes"
-                + " FROM usage_run r LEFT JOIN team t ON t.id = r.team_id WHERE r.workload = ? AND r.last_at >= ?"
-                + " AND r.last_at < ? ORDER BY r.last_at DESC, r.run_id LIMIT " + MAX_RUNS, rs -> {
-                    Instant first = rs.getObject("first_at", OffsetDateTime.class).toInstant();
+        query(
+                c,
+                "SELECT r.run_id, r.team_id, t.name, r.first_at, r.last_at, " + ROW_USAGE
+                        + ", (SELECT count(*) FROM outcome o WHERE o.workload = r.workload"
+                        + " AND o.occurred_at >= r.first_at AND o.occurred_at <= r.last_at) AS outcomes"
+                        + " FROM usage_run r LEFT JOIN team t ON t.id = r.team_id WHERE r.workload = ? AND r.last_at >= ?"
+                        + " AND r.last_at < ? ORDER BY r.last_at DESC, r.run_id LIMIT " + MAX_RUNS,
+                rs -> {
+                    Instant first =
+                            rs.getObject("first_at", OffsetDateTime.class).toInstant();
                     Instant last = rs.getObject("last_at", OffsetDateTime.class).toInstant();
-                    raw.add(new Object[] { rs.getString("run_id"), rs.getObject("team_id", UUID.class),
-                            rs.getString("name"), first, last, usage(rs), rs.getLong("outcomes") });
-                }, workload, from(p), until(p));
+                    raw.add(new Object[] {
+                        rs.getString("run_id"),
+                        rs.getObject("team_id", UUID.class),
+                        rs.getString("name"),
+                        first,
+                        last,
+                        usage(rs),
+                        rs.getLong("outcomes")
+                    });
+                },
+                workload,
+                from(p),
+                until(p));
         Map<String, List<ModelTiers.RunModel>> models = new HashMap<>();
-        query(c, "SELECT m.team_id, m.run_id, m.model, m.requests, m.first_at FROM usage_run_model m JOIN usage_run r"
-                + " ON r.team_id = m.team_id AND r.workload = m.workload AND r.run_id = m.run_id WHERE m.workload = ?"
-                + " AND r.last_at >= ? AND r.last_at < ?", rs -> models.computeIfAbsent(rs.getString("team_id") + " "
-                        + rs.getString("run_id"), k -> new ArrayList<>()).add(runModel(rs)), workload, from(p), until(p));
+        query(
+                c,
+                "SELECT m.team_id, m.run_id, m.model, m.requests, m.first_at FROM usage_run_model m JOIN usage_run r"
+                        + " ON r.team_id = m.team_id AND r.workload = m.workload AND r.run_id = m.run_id WHERE m.workload = ?"
+                        + " AND r.last_at >= ? AND r.last_at < ?",
+                rs -> models.computeIfAbsent(
+                                rs.getString("team_id") + " " + rs.getString("run_id"), k -> new ArrayList<>())
+                        .add(runModel(rs)),
+                workload,
+                from(p),
+                until(p));
         long longest = 0;
         long dearest = 0;
         for (Object[] r : raw) {
-            longest = Math.max(longest, Duration.between((Instant) r[3], (Instant) r[4]).toSeconds());
+            longest = Math.max(
+                    longest, Duration.between((Instant) r[3], (Instant) r[4]).toSeconds());
             dearest = Math.max(dearest, ((Usage) r[5]).costNanos());
         }
         List<Run> out = new ArrayList<>();
@@ -240,9 +332,19 @@ public class WorkloadReportService {
             long seconds = Duration.between((Instant) r[3], (Instant) r[4]).toSeconds();
             Usage u = (Usage) r[5];
             long escalated = ModelTiers.escalatedCalls(models.getOrDefault(r[1] + " " + r[0], List.of()), this::rank);
-            out.add(new Run((String) r[0], (UUID) r[1], (String) r[2], (Instant) r[3], (Instant) r[4], seconds, u,
-                    (Long) r[6], raw.size() > 1 && seconds == longest && longest > 0,
-                    raw.size() > 1 && u.costNanos() == dearest && dearest > 0, escalated > 0, escalated));
+            out.add(new Run(
+                    (String) r[0],
+                    (UUID) r[1],
+                    (String) r[2],
+                    (Instant) r[3],
+                    (Instant) r[4],
+                    seconds,
+                    u,
+                    (Long) r[6],
+                    raw.size() > 1 && seconds == longest && longest > 0,
+                    raw.size() > 1 && u.costNanos() == dearest && dearest > 0,
+                    escalated > 0,
+                    escalated));
         }
         return out;
     }
@@ -250,15 +352,24 @@ public class WorkloadReportService {
     private List<Model> models(Connection c, Period p, String workload) throws SQLException {
         List<String> names = new ArrayList<>();
         List<Usage> usages = new ArrayList<>();
-        query(c, "SELECT model, " + USAGE_SUMS + " FROM usage_workload_day WHERE day BETWEEN ? AND ? AND workload = ?"
-                + " GROUP BY model ORDER BY sum(cost_nanos) DESC, model", rs -> {
+        query(
+                c,
+                "SELECT model, " + USAGE_SUMS + " FROM usage_workload_day WHERE day BETWEEN ? AND ? AND workload = ?"
+                        + " GROUP BY model ORDER BY sum(cost_nanos) DESC, model",
+                rs -> {
                     names.add(rs.getString("model"));
                     usages.add(usage(rs));
-                }, day(p.from()), day(p.to()), workload);
+                },
+                day(p.from()),
+                day(p.to()),
+                workload);
         long total = usages.stream().mapToLong(Usage::costNanos).sum();
         List<Model> out = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
-            out.add(new Model(names.get(i), usages.get(i), total == 0 ? 0 : (double) usages.get(i).costNanos() / total));
+            out.add(new Model(
+                    names.get(i),
+                    usages.get(i),
+                    total == 0 ? 0 : (double) usages.get(i).costNanos() / total));
         }
         return out;
     }
@@ -266,8 +377,11 @@ public class WorkloadReportService {
     /** Per client: people (from client_activity: never service keys) and calls, of one workload or team, or all. */
     private List<Tool> tools(Connection c, Period p, String workload, UUID team) throws SQLException {
         Map<String, Usage> usage = new TreeMap<>();
-        query(c, "SELECT client, " + USAGE_SUMS + " FROM usage_workload_day WHERE day BETWEEN ? AND ?"
-                + filter(workload, team, "") + " GROUP BY client", rs -> usage.put(rs.getString("client"), usage(rs)),
+        query(
+                c,
+                "SELECT client, " + USAGE_SUMS + " FROM usage_workload_day WHERE day BETWEEN ? AND ?"
+                        + filter(workload, team, "") + " GROUP BY client",
+                rs -> usage.put(rs.getString("client"), usage(rs)),
                 args(p, workload, team));
         Map<String, Long> people = new HashMap<>();
         if (workload == null) {
@@ -277,7 +391,8 @@ public class WorkloadReportService {
             for (int y = p.from().getYear(); y <= p.to().getYear(); y++) {
                 LocalDate start = y == p.from().getYear() ? p.from() : LocalDate.of(y, 1, 1);
                 LocalDate end = y == p.to().getYear() ? p.to() : LocalDate.of(y, 12, 31);
-                where.append(where.length() > 1 ? " OR " : "").append("(year = ? AND bit_count(substring(days FROM ? FOR ?)) > 0)");
+                where.append(where.length() > 1 ? " OR " : "")
+                        .append("(year = ? AND bit_count(substring(days FROM ? FOR ?)) > 0)");
                 a.add((short) y);
                 a.add(start.getDayOfYear());
                 a.add(end.getDayOfYear() - start.getDayOfYear() + 1);
@@ -286,9 +401,12 @@ public class WorkloadReportService {
             if (team != null) {
                 a.add(team);
             }
-            query(c, "SELECT client, count(DISTINCT employee_id) AS n FROM client_activity WHERE " + where
-                    + (team == null ? "" : " AND team_id = ?") + " GROUP BY client",
-                    rs -> people.put(rs.getString("client"), rs.getLong("n")), a.toArray());
+            query(
+                    c,
+                    "SELECT client, count(DISTINCT employee_id) AS n FROM client_activity WHERE " + where
+                            + (team == null ? "" : " AND team_id = ?") + " GROUP BY client",
+                    rs -> people.put(rs.getString("client"), rs.getLong("n")),
+                    a.toArray());
         }
         TreeSet<String> clients = new TreeSet<>(usage.keySet());
         clients.addAll(people.keySet());
@@ -296,12 +414,15 @@ public class WorkloadReportService {
         for (String client : clients) {
             out.add(new Tool(client, people.getOrDefault(client, 0L), usage.getOrDefault(client, Usage.ZERO)));
         }
-        out.sort(Comparator.comparingLong(Tool::people).thenComparingLong(t -> t.usage().requests()).reversed());
+        out.sort(Comparator.comparingLong(Tool::people)
+                .thenComparingLong(t -> t.usage().requests())
+                .reversed());
         return out;
     }
 
     private static String filter(String workload, UUID team, String alias) {
-        return (workload == null ? "" : " AND " + alias + "workload = ?") + (team == null ? "" : " AND " + alias + "team_id = ?");
+        return (workload == null ? "" : " AND " + alias + "workload = ?")
+                + (team == null ? "" : " AND " + alias + "team_id = ?");
     }
 
     private static Object[] args(Period p, String workload, UUID team) {
@@ -340,8 +461,13 @@ public class WorkloadReportService {
     }
 
     private static Usage usage(ResultSet rs) throws SQLException {
-        return new Usage(rs.getLong("requests"), rs.getLong("error_requests"), rs.getLong("cost_nanos"),
-                rs.getLong("unpriced_requests"), rs.getLong("input_tokens"), rs.getLong("output_tokens"));
+        return new Usage(
+                rs.getLong("requests"),
+                rs.getLong("error_requests"),
+                rs.getLong("cost_nanos"),
+                rs.getLong("unpriced_requests"),
+                rs.getLong("input_tokens"),
+                rs.getLong("output_tokens"));
     }
 
     interface RowSink {

@@ -30,8 +30,7 @@ public final class Access {
     private static final Map<String, String> SESSIONS = new ConcurrentHashMap<>();
     private static final Map<String, String> TOKENS = new ConcurrentHashMap<>();
 
-    private Access() {
-    }
+    private Access() {}
 
     /** The bootstrap admin token (TALLY_ADMIN_TOKEN), as the admin API has always taken it. */
     public static RequestSpecification admin() {
@@ -60,7 +59,8 @@ public final class Access {
 
     /** A signed-in team lead of these teams. */
     public static RequestSpecification teamLead(String... teamIds) {
-        String key = "team_lead:" + String.join(",", Arrays.stream(teamIds).sorted().toList());
+        String key =
+                "team_lead:" + String.join(",", Arrays.stream(teamIds).sorted().toList());
         return session(SESSIONS.computeIfAbsent(key, k -> {
             String email = "lead-" + UUID.randomUUID().toString().substring(0, 8) + "@access.test";
             createUser(email, "Team Lead", AccessRole.TEAM_LEAD, List.of(teamIds));
@@ -71,11 +71,15 @@ public final class Access {
     /** A signed-in employee: the account of the employee with this e-mail (My usage, own keys). */
     public static RequestSpecification employee(String employeeEmail) {
         return session(SESSIONS.computeIfAbsent("employee:" + employeeEmail, k -> {
-            Map<String, Object> body = Map.of("email", employeeEmail, "name", "Employee", "role", "employee",
-                    "password", PASSWORD);
+            Map<String, Object> body =
+                    Map.of("email", employeeEmail, "name", "Employee", "role", "employee", "password", PASSWORD);
             // the test may have made the account itself (with this helper's password)
-            admin().contentType(ContentType.JSON).body(body).post("/api/admin/users").then()
-                    .statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(409)));
+            admin().contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/api/admin/users")
+                    .then()
+                    .statusCode(
+                            org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(201), org.hamcrest.Matchers.is(409)));
             return signIn(employeeEmail, PASSWORD);
         }));
     }
@@ -87,7 +91,8 @@ public final class Access {
 
     /** The raw value of a cached token with these scopes. */
     public static String tokenValue(Scope... scopes) {
-        String key = String.join(",", Arrays.stream(scopes).map(Scope::key).sorted().toList());
+        String key =
+                String.join(",", Arrays.stream(scopes).map(Scope::key).sorted().toList());
         return TOKENS.computeIfAbsent(key, k -> newToken(null, scopes).path("token"));
     }
 
@@ -111,19 +116,28 @@ public final class Access {
 
     /** Creates a local account through the admin API; returns its id. */
     public static String createUser(String email, String name, AccessRole role, List<String> teamIds) {
-        Map<String, Object> body = new HashMap<>(Map.of("email", email, "name", name, "role", role.key(),
-                "password", PASSWORD));
+        Map<String, Object> body =
+                new HashMap<>(Map.of("email", email, "name", name, "role", role.key(), "password", PASSWORD));
         if (!teamIds.isEmpty()) {
             body.put("teamIds", teamIds);
         }
-        return admin().contentType(ContentType.JSON).body(body).post("/api/admin/users").then().statusCode(201)
-                .extract().path("id");
+        return admin().contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/admin/users")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     /** Signs in through the form and returns the session cookie's value. */
     public static String signIn(String username, String password) {
-        Response r = given().redirects().follow(false).contentType(ContentType.URLENC)
-                .formParam("j_username", username).formParam("j_password", password).post("/j_security_check");
+        Response r = given().redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParam("j_username", username)
+                .formParam("j_password", password)
+                .post("/j_security_check");
         r.then().statusCode(302);
         String cookie = r.getCookie(SessionCookie.NAME);
         if (cookie == null) {
@@ -134,7 +148,8 @@ public final class Access {
 
     private static String role(AccessRole role) {
         return SESSIONS.computeIfAbsent(role.key(), k -> {
-            String email = role.key().replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8) + "@access.test";
+            String email = role.key().replace('_', '-') + "-"
+                    + UUID.randomUUID().toString().substring(0, 8) + "@access.test";
             createUser(email, "Test " + role.key(), role, List.of());
             return signIn(email, PASSWORD);
         });
@@ -144,7 +159,6 @@ public final class Access {
     public static final class SessionCookie {
         public static final String NAME = "tally-session";
 
-        private SessionCookie() {
-        }
+        private SessionCookie() {}
     }
 }

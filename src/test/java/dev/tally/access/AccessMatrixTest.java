@@ -68,15 +68,31 @@ class AccessMatrixTest {
 
     @Test
     void anonymousCallersGet401OnTheApiAndChartsAndTheSignInPageForPages() {
-        for (String path : List.of("/api/reports/org", "/api/reports/teams", "/api/reports/teams/" + teamA,
-                "/api/reports/teams/" + teamA + "?format=csv&table=employees", "/api/reports/models",
-                "/api/reports/reviewers", "/api/reports/reviewers?format=csv", "/api/reports/refusals",
-                "/api/reports/refusals?teamId=" + teamA, "/api/admin/keys", "/api/me",
-                "/charts/org/spend-vs-value.png", "/charts/team/spend-by-model.png?team=" + teamA)) {
+        for (String path : List.of(
+                "/api/reports/org",
+                "/api/reports/teams",
+                "/api/reports/teams/" + teamA,
+                "/api/reports/teams/" + teamA + "?format=csv&table=employees",
+                "/api/reports/models",
+                "/api/reports/reviewers",
+                "/api/reports/reviewers?format=csv",
+                "/api/reports/refusals",
+                "/api/reports/refusals?teamId=" + teamA,
+                "/api/admin/keys",
+                "/api/me",
+                "/charts/org/spend-vs-value.png",
+                "/charts/team/spend-by-model.png?team=" + teamA)) {
             given().get(path).then().statusCode(401).contentType("application/problem+json");
         }
-        for (String path : List.of("/", "/teams/" + teamA, "/models", "/operations", "/me", "/admin/audit",
-                "/workloads", "/workloads/interactive")) {
+        for (String path : List.of(
+                "/",
+                "/teams/" + teamA,
+                "/models",
+                "/operations",
+                "/me",
+                "/admin/audit",
+                "/workloads",
+                "/workloads/interactive")) {
             given().redirects().follow(false).get(path).then().statusCode(302).header("Location", endsWith("/login"));
         }
     }
@@ -88,16 +104,38 @@ class AccessMatrixTest {
         for (String path : reportPaths(teamA)) {
             Access.employee(aliceEmail).get(path).then().statusCode(403);
         }
-        Access.employee(aliceEmail).redirects().follow(false).get("/").then().statusCode(303)
+        Access.employee(aliceEmail)
+                .redirects()
+                .follow(false)
+                .get("/")
+                .then()
+                .statusCode(303)
                 .header("Location", endsWith("/me"));
-        for (String path : List.of("/teams/" + teamA, "/models", "/operations", "/admin/audit",
-                "/charts/org/spend-vs-value.png", "/charts/delivery/trend.png", "/api/admin/keys", "/workloads")) {
+        for (String path : List.of(
+                "/teams/" + teamA,
+                "/models",
+                "/operations",
+                "/admin/audit",
+                "/charts/org/spend-vs-value.png",
+                "/charts/delivery/trend.png",
+                "/api/admin/keys",
+                "/workloads")) {
             Access.employee(aliceEmail).get(path).then().statusCode(403);
         }
-        String me = Access.employee(aliceEmail).get("/me").then().statusCode(200).extract().asString();
+        String me = Access.employee(aliceEmail)
+                .get("/me")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(me).contains("My usage").contains("Alice Matrix").doesNotContain("Bob Matrix");
-        Map<String, Object> usage = Access.employee(aliceEmail).get("/api/me" + DAY).then().statusCode(200)
-                .extract().jsonPath().getMap("total");
+        Map<String, Object> usage = Access.employee(aliceEmail)
+                .get("/api/me" + DAY)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap("total");
         assertThat(((Number) usage.get("requests")).longValue()).isEqualTo(3);
         assertThat(((Number) usage.get("costNanos")).longValue()).isEqualTo(12_345);
     }
@@ -107,21 +145,43 @@ class AccessMatrixTest {
     @Test
     void aTeamLeadSeesTheirTeamsPeopleAndOnlyOtherTeamsTotals() {
         // own team: people, in JSON and CSV
-        List<String> people = Access.teamLead(teamA).get("/api/reports/teams/" + teamA + DAY).then().statusCode(200)
-                .extract().jsonPath().getList("employees.email");
+        List<String> people = Access.teamLead(teamA)
+                .get("/api/reports/teams/" + teamA + DAY)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("employees.email");
         assertThat(people).containsExactly(aliceEmail);
-        assertThat(Access.teamLead(teamA).get("/api/reports/teams/" + teamA + DAY + "&format=csv&table=employees").then()
-                .statusCode(200).extract().asString()).contains(aliceEmail).doesNotContain(bobEmail);
+        assertThat(Access.teamLead(teamA)
+                        .get("/api/reports/teams/" + teamA + DAY + "&format=csv&table=employees")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains(aliceEmail)
+                .doesNotContain(bobEmail);
 
         // another team's detail: refused, JSON and every CSV table
-        Access.teamLead(teamA).get("/api/reports/teams/" + teamB + DAY).then().statusCode(403)
+        Access.teamLead(teamA)
+                .get("/api/reports/teams/" + teamB + DAY)
+                .then()
+                .statusCode(403)
                 .contentType("application/problem+json");
         // refused calls name keys and people: the own team's only, not another's nor every team's
-        Access.teamLead(teamA).get("/api/reports/refusals" + DAY + "&teamId=" + teamA).then().statusCode(200);
-        Access.teamLead(teamA).get("/api/reports/refusals" + DAY + "&teamId=" + teamB).then().statusCode(403);
+        Access.teamLead(teamA)
+                .get("/api/reports/refusals" + DAY + "&teamId=" + teamA)
+                .then()
+                .statusCode(200);
+        Access.teamLead(teamA)
+                .get("/api/reports/refusals" + DAY + "&teamId=" + teamB)
+                .then()
+                .statusCode(403);
         Access.teamLead(teamA).get("/api/reports/refusals" + DAY).then().statusCode(403);
         for (String table : List.of("employees", "kpis", "daily", "models", "merged_prs")) {
-            Access.teamLead(teamA).get("/api/reports/teams/" + teamB + DAY + "&format=csv&table=" + table).then()
+            Access.teamLead(teamA)
+                    .get("/api/reports/teams/" + teamB + DAY + "&format=csv&table=" + table)
+                    .then()
                     .statusCode(403);
         }
 
@@ -131,37 +191,72 @@ class AccessMatrixTest {
         assertThat(org.jsonPath().getList("teams.name", String.class)).contains(teamBName);
         assertThat(org.asString()).doesNotContain(bobEmail).doesNotContain("Bob Matrix");
         for (String table : List.of("teams", "kpis", "departments", "daily", "models")) {
-            String csv = Access.teamLead(teamA).get("/api/reports/org" + DAY + "&format=csv&table=" + table).then()
-                    .statusCode(200).extract().asString();
+            String csv = Access.teamLead(teamA)
+                    .get("/api/reports/org" + DAY + "&format=csv&table=" + table)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
             assertThat(csv).doesNotContain(bobEmail).doesNotContain("Bob Matrix");
         }
-        assertThat(Access.teamLead(teamA).get("/api/reports/org" + DAY + "&format=csv&table=teams").asString())
+        assertThat(Access.teamLead(teamA)
+                        .get("/api/reports/org" + DAY + "&format=csv&table=teams")
+                        .asString())
                 .contains(teamBName);
         Access.teamLead(teamA).get("/api/reports/teams" + DAY).then().statusCode(200);
         Access.teamLead(teamA).get("/api/reports/models" + DAY).then().statusCode(200);
         Access.teamLead(teamA).get("/api/reports/operations").then().statusCode(403);
         // AI reviewers' findings per team: counts, no people, so every team's
-        Access.teamLead(teamA).get("/api/reports/reviewers" + DAY + "&teamId=" + teamB).then().statusCode(200);
+        Access.teamLead(teamA)
+                .get("/api/reports/reviewers" + DAY + "&teamId=" + teamB)
+                .then()
+                .statusCode(200);
 
         // pages and charts follow the same rule
-        assertThat(Access.teamLead(teamA).get("/teams/" + teamA + DAY).then().statusCode(200).extract().asString())
+        assertThat(Access.teamLead(teamA)
+                        .get("/teams/" + teamA + DAY)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .contains("Alice Matrix");
         Access.teamLead(teamA).get("/teams/" + teamB + DAY).then().statusCode(403);
         Access.teamLead(teamA).get("/" + DAY).then().statusCode(200);
         Access.teamLead(teamA).get("/models").then().statusCode(200);
         Access.teamLead(teamA).get("/operations").then().statusCode(403);
         // workloads span every team: their own team's through ?teamId=, the rest not
-        Access.teamLead(teamA).get("/api/reports/workloads" + DAY + "&teamId=" + teamA).then().statusCode(200);
-        Access.teamLead(teamA).get("/api/reports/workloads" + DAY + "&teamId=" + teamB).then().statusCode(403);
+        Access.teamLead(teamA)
+                .get("/api/reports/workloads" + DAY + "&teamId=" + teamA)
+                .then()
+                .statusCode(200);
+        Access.teamLead(teamA)
+                .get("/api/reports/workloads" + DAY + "&teamId=" + teamB)
+                .then()
+                .statusCode(403);
         Access.teamLead(teamA).get("/api/reports/workloads" + DAY).then().statusCode(403);
-        Access.teamLead(teamA).get("/api/reports/workloads/interactive" + DAY).then().statusCode(403);
+        Access.teamLead(teamA)
+                .get("/api/reports/workloads/interactive" + DAY)
+                .then()
+                .statusCode(403);
         Access.teamLead(teamA).get("/workloads").then().statusCode(403);
         Access.teamLead(teamA).get("/workloads/interactive").then().statusCode(403);
         Access.teamLead(teamA).get("/admin/audit").then().statusCode(403);
-        Access.teamLead(teamA).get("/charts/team/spend-by-model.png?team=" + teamA).then().statusCode(200);
-        Access.teamLead(teamA).get("/charts/team/spend-by-model.png?team=" + teamB).then().statusCode(403);
-        Access.teamLead(teamA).get("/charts/delivery/trend.png" + DAY + "&team=" + teamA).then().statusCode(200);
-        Access.teamLead(teamA).get("/charts/delivery/trend.png" + DAY + "&team=" + teamB).then().statusCode(403);
+        Access.teamLead(teamA)
+                .get("/charts/team/spend-by-model.png?team=" + teamA)
+                .then()
+                .statusCode(200);
+        Access.teamLead(teamA)
+                .get("/charts/team/spend-by-model.png?team=" + teamB)
+                .then()
+                .statusCode(403);
+        Access.teamLead(teamA)
+                .get("/charts/delivery/trend.png" + DAY + "&team=" + teamA)
+                .then()
+                .statusCode(200);
+        Access.teamLead(teamA)
+                .get("/charts/delivery/trend.png" + DAY + "&team=" + teamB)
+                .then()
+                .statusCode(403);
         Access.teamLead(teamA).get("/api/admin/keys").then().statusCode(403);
     }
 
@@ -172,16 +267,29 @@ class AccessMatrixTest {
         for (String path : reportPaths(teamB)) {
             Access.leader().get(path).then().statusCode(200);
         }
-        assertThat(Access.leader().get("/api/reports/teams/" + teamB + DAY).jsonPath().getList("employees.email"))
+        assertThat(Access.leader()
+                        .get("/api/reports/teams/" + teamB + DAY)
+                        .jsonPath()
+                        .getList("employees.email"))
                 .containsExactly(bobEmail);
-        for (String path : List.of("/", "/teams/" + teamB, "/models", "/operations", "/charts/team/spend-by-model.png?team="
-                + teamB, "/workloads", "/workloads/interactive")) {
+        for (String path : List.of(
+                "/",
+                "/teams/" + teamB,
+                "/models",
+                "/operations",
+                "/charts/team/spend-by-model.png?team=" + teamB,
+                "/workloads",
+                "/workloads/interactive")) {
             Access.leader().get(path).then().statusCode(200);
         }
         Access.leader().get("/admin/audit").then().statusCode(403);
         Access.leader().get("/api/admin/keys").then().statusCode(403);
-        Access.leader().contentType(ContentType.JSON).body(Map.of("name", "x", "scopes", List.of("admin")))
-                .post("/api/admin/tokens").then().statusCode(403);
+        Access.leader()
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "x", "scopes", List.of("admin")))
+                .post("/api/admin/tokens")
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -204,10 +312,21 @@ class AccessMatrixTest {
         for (String path : reportPaths(teamB)) {
             Access.token(Scope.REPORTS_READ).get(path).then().statusCode(200);
         }
-        assertThat(Access.token(Scope.REPORTS_READ).get("/api/reports/teams/" + teamB + DAY + "&format=csv&table=employees")
-                .asString()).contains(bobEmail);
-        Access.token(Scope.REPORTS_READ).get("/api/admin/keys").then().statusCode(403).contentType("application/problem+json");
-        Access.token(Scope.REPORTS_READ).contentType(ContentType.JSON).body("[]").post("/api/outcomes").then().statusCode(403);
+        assertThat(Access.token(Scope.REPORTS_READ)
+                        .get("/api/reports/teams/" + teamB + DAY + "&format=csv&table=employees")
+                        .asString())
+                .contains(bobEmail);
+        Access.token(Scope.REPORTS_READ)
+                .get("/api/admin/keys")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json");
+        Access.token(Scope.REPORTS_READ)
+                .contentType(ContentType.JSON)
+                .body("[]")
+                .post("/api/outcomes")
+                .then()
+                .statusCode(403);
         Access.token(Scope.REPORTS_READ).get("/api/me").then().statusCode(403);
     }
 
@@ -221,26 +340,48 @@ class AccessMatrixTest {
 
     /** Every report, JSON and every CSV table, for a team whose detail the caller may or may not see. */
     static List<String> reportPaths(String team) {
-        return List.of("/api/reports/org" + DAY, "/api/reports/org" + DAY + "&format=csv&table=teams",
-                "/api/reports/org" + DAY + "&format=csv&table=models", "/api/reports/teams" + DAY,
-                "/api/reports/teams" + DAY + "&format=csv", "/api/reports/teams/" + team + DAY,
+        return List.of(
+                "/api/reports/org" + DAY,
+                "/api/reports/org" + DAY + "&format=csv&table=teams",
+                "/api/reports/org" + DAY + "&format=csv&table=models",
+                "/api/reports/teams" + DAY,
+                "/api/reports/teams" + DAY + "&format=csv",
+                "/api/reports/teams/" + team + DAY,
                 "/api/reports/teams/" + team + DAY + "&format=csv&table=employees",
-                "/api/reports/teams/" + team + DAY + "&format=csv&table=kpis", "/api/reports/models" + DAY,
-                "/api/reports/models" + DAY + "&format=csv", "/api/reports/reviewers" + DAY,
-                "/api/reports/reviewers" + DAY + "&format=csv", "/api/reports/refusals" + DAY + "&teamId=" + team,
-                "/api/reports/refusals" + DAY + "&teamId=" + team + "&format=csv", "/api/reports/budgets",
-                "/api/reports/operations", "/api/reports/workloads" + DAY,
-                "/api/reports/workloads" + DAY + "&format=csv&table=tiers", "/api/reports/workloads/interactive" + DAY,
+                "/api/reports/teams/" + team + DAY + "&format=csv&table=kpis",
+                "/api/reports/models" + DAY,
+                "/api/reports/models" + DAY + "&format=csv",
+                "/api/reports/reviewers" + DAY,
+                "/api/reports/reviewers" + DAY + "&format=csv",
+                "/api/reports/refusals" + DAY + "&teamId=" + team,
+                "/api/reports/refusals" + DAY + "&teamId=" + team + "&format=csv",
+                "/api/reports/budgets",
+                "/api/reports/operations",
+                "/api/reports/workloads" + DAY,
+                "/api/reports/workloads" + DAY + "&format=csv&table=tiers",
+                "/api/reports/workloads/interactive" + DAY,
                 "/api/reports/workloads" + DAY + "&teamId=" + team);
     }
 
     private static String team(String name) {
-        return Access.admin().contentType(ContentType.JSON).body(Map.of("name", name, "department", "Matrix"))
-                .post("/api/admin/teams").then().statusCode(201).extract().path("id");
+        return Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", name, "department", "Matrix"))
+                .post("/api/admin/teams")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private static String employee(String email, String name, String teamId) {
-        return Access.admin().contentType(ContentType.JSON).body(Map.of("email", email, "name", name, "teamId", teamId))
-                .post("/api/admin/employees").then().statusCode(201).extract().path("id");
+        return Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("email", email, "name", name, "teamId", teamId))
+                .post("/api/admin/employees")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }

@@ -26,33 +26,52 @@ class ApiFormBodyTest {
 
     @Test
     void aFormBodyOnAnAdminEndpointIsA415NamingJson() {
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.URLENC)
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.URLENC)
                 .formParams(Map.of("scope", "org", "period", "month", "amountUsd", "10"))
-                .post("/api/admin/budgets").then()
-                .statusCode(415).contentType("application/problem+json")
-                .body("detail", equalTo("Content-Type application/x-www-form-urlencoded is not accepted here: send "
-                        + "application/json"));
+                .post("/api/admin/budgets")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        equalTo("Content-Type application/x-www-form-urlencoded is not accepted here: send "
+                                + "application/json"));
     }
 
     @Test
     void aMultipartBodyIsRefusedTheSameWay() {
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).multiPart("file", "x.csv", "a,b\n".getBytes())
-                .post("/api/outcomes/import").then()
-                .statusCode(415).contentType("application/problem+json")
-                .body("detail", equalTo("Content-Type multipart/form-data is not accepted here: send text/csv or "
-                        + "application/csv or text/plain"));
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .multiPart("file", "x.csv", "a,b\n".getBytes())
+                .post("/api/outcomes/import")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        equalTo("Content-Type multipart/form-data is not accepted here: send text/csv or "
+                                + "application/csv or text/plain"));
     }
 
     @Test
     void theCredentialIsCheckedFirst() {
-        given().contentType(ContentType.URLENC).body("a=b").post("/api/admin/budgets").then().statusCode(401);
+        given().contentType(ContentType.URLENC)
+                .body("a=b")
+                .post("/api/admin/budgets")
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void aBodilessPostLabelledAsAFormGoesThrough() {
         Admin.Key key = Admin.newKey();
         // no body: REST Assured labels it application/x-www-form-urlencoded with Content-Length 0
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).post("/api/admin/keys/" + key.keyId() + "/resume").then()
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .post("/api/admin/keys/" + key.keyId() + "/resume")
+                .then()
                 .statusCode(204);
     }
 }

@@ -46,8 +46,10 @@ class IntakeLimitsTest {
     void anUnauthenticated30MbPostIsRefused401BeforeItsBodyIsRead() throws IOException {
         for (String path : List.of(IntakeLimits.OUTCOMES, IntakeLimits.SARIF + "?repo=acme/app", IntakeLimits.IMPORT)) {
             try (Socket s = socket()) {
-                send(s, "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 30000000\r\n\r\n[{\"id\":");
+                send(
+                        s,
+                        "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 30000000\r\n\r\n[{\"id\":");
                 // only the headers and 7 bytes of 30 MB were sent: the answer must come anyway
                 String response = readResponse(s);
                 assertThat(response).as(path).startsWith("HTTP/1.1 401");
@@ -60,9 +62,12 @@ class IntakeLimitsTest {
     void aBodyOverTheEndpointsLimitIs413BeforeItIsRead() throws IOException {
         long tooBig = config.intake().outcomesMaxBody().asLongValue() + 1;
         try (Socket s = socket()) {
-            send(s, "POST /api/outcomes HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                    + Access.tokenValue(Scope.OUTCOMES_WRITE) + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + tooBig + "\r\n\r\n[");
+            send(
+                    s,
+                    "POST /api/outcomes HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                            + Access.tokenValue(Scope.OUTCOMES_WRITE)
+                            + "\r\nContent-Type: application/json\r\nContent-Length: "
+                            + tooBig + "\r\n\r\n[");
             String response = readResponse(s);
             assertThat(response).startsWith("HTTP/1.1 413").contains("at most " + (tooBig - 1) + " bytes");
         }
@@ -73,9 +78,11 @@ class IntakeLimitsTest {
     @Test
     void aBodyWithoutContentLengthIs411() throws IOException {
         try (Socket s = socket()) {
-            send(s, "POST /api/outcomes/import HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                    + Access.tokenValue(Scope.OUTCOMES_WRITE) + "\r\nContent-Type: text/csv\r\n"
-                    + "Transfer-Encoding: chunked\r\n\r\n5\r\nid,ki\r\n");
+            send(
+                    s,
+                    "POST /api/outcomes/import HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                            + Access.tokenValue(Scope.OUTCOMES_WRITE) + "\r\nContent-Type: text/csv\r\n"
+                            + "Transfer-Encoding: chunked\r\n\r\n5\r\nid,ki\r\n");
             assertThat(readResponse(s)).startsWith("HTTP/1.1 411");
         }
     }
@@ -95,7 +102,8 @@ class IntakeLimitsTest {
                 held.add(s);
                 send(s, head + body);
             }
-            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(10))
                     .until(() -> limits.available() == 0);
             try (Socket s = socket()) {
                 send(s, head + body);
@@ -107,9 +115,14 @@ class IntakeLimitsTest {
                 s.close(); // a client that goes away frees its slot too
             }
         }
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(10))
                 .until(() -> limits.available() == bound);
-        Access.token(Scope.OUTCOMES_WRITE).contentType("application/json").body("[]").post("/api/outcomes").then()
+        Access.token(Scope.OUTCOMES_WRITE)
+                .contentType("application/json")
+                .body("[]")
+                .post("/api/outcomes")
+                .then()
                 .statusCode(org.hamcrest.Matchers.not(503));
     }
 

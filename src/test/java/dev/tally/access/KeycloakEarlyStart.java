@@ -34,9 +34,12 @@ public class KeycloakEarlyStart implements TestExecutionListener {
     }
 
     private static boolean includesSsoTest(TestPlan plan) {
-        return plan.getRoots().stream().flatMap(root -> plan.getDescendants(root).stream())
-                .anyMatch(id -> id.getSource().filter(ClassSource.class::isInstance)
-                        .map(s -> ((ClassSource) s).getClassName()).filter(OidcSignInTest.class.getName()::equals)
+        return plan.getRoots().stream()
+                .flatMap(root -> plan.getDescendants(root).stream())
+                .anyMatch(id -> id.getSource()
+                        .filter(ClassSource.class::isInstance)
+                        .map(s -> ((ClassSource) s).getClassName())
+                        .filter(OidcSignInTest.class.getName()::equals)
                         .isPresent());
     }
 }

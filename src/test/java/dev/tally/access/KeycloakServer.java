@@ -64,8 +64,9 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
             issuer = l.issuer();
             awaitReady(process, issuer + "/.well-known/openid-configuration", Duration.ofMinutes(5));
         }
-        LOG.infof("Keycloak ready at %s; this test class waited %d s for it", issuer,
-                Duration.between(waitFrom, Instant.now()).toSeconds());
+        LOG.infof(
+                "Keycloak ready at %s; this test class waited %d s for it",
+                issuer, Duration.between(waitFrom, Instant.now()).toSeconds());
         return Map.of(
                 "tally.oidc.auth-server-url", issuer,
                 "tally.oidc.client-id", CLIENT_ID,
@@ -76,24 +77,30 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
                 "tally.oidc.default-role", "employee");
     }
 
-    record Launched(Process process, String issuer) {
-    }
+    record Launched(Process process, String issuer) {}
 
     /** Starts Keycloak (without waiting for it); its output goes to target/keycloak.log. */
     static Launched launch() {
         Path home = Path.of(System.getProperty("keycloak.test.home", "target/keycloak/keycloak"));
         if (!Files.isExecutable(home.resolve("bin/kc.sh"))) {
-            throw new IllegalStateException("no Keycloak at " + home + ": the build unpacks it (mvn process-test-resources)");
+            throw new IllegalStateException(
+                    "no Keycloak at " + home + ": the build unpacks it (mvn process-test-resources)");
         }
         try {
             importRealm(home);
             int port = Ports.freePort();
-            ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start-dev",
-                    "--http-host=127.0.0.1", "--http-port=" + port, "--http-management-port=" + Ports.freePort(),
-                    "--import-realm", "--cache=local");
+            ProcessBuilder pb = new ProcessBuilder(
+                    home.resolve("bin/kc.sh").toString(),
+                    "start-dev",
+                    "--http-host=127.0.0.1",
+                    "--http-port=" + port,
+                    "--http-management-port=" + Ports.freePort(),
+                    "--import-realm",
+                    "--cache=local");
             pb.environment().put("JAVA_HOME", javaHome());
             pb.environment().remove("JAVA_OPTS");
-            pb.redirectErrorStream(true).redirectOutput(Path.of("target", "keycloak.log").toFile());
+            pb.redirectErrorStream(true)
+                    .redirectOutput(Path.of("target", "keycloak.log").toFile());
             Process p = pb.start();
             return new Launched(p, "http://127.0.0.1:" + port + "/realms/" + REALM);
         } catch (IOException e) {
@@ -158,16 +165,24 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void awaitReady(Process process, String url, Duration max) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        Awaitility.await("Keycloak at " + url + " (see target/keycloak.log)").atMost(max).pollInterval(Duration.ofMillis(500))
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        Awaitility.await("Keycloak at " + url + " (see target/keycloak.log)")
+                .atMost(max)
+                .pollInterval(Duration.ofMillis(500))
                 .until(() -> {
                     if (process != null && !process.isAlive()) {
-                        throw new IllegalStateException("Keycloak exited with " + process.exitValue()
-                                + ": see target/keycloak.log");
+                        throw new IllegalStateException(
+                                "Keycloak exited with " + process.exitValue() + ": see target/keycloak.log");
                     }
                     try {
-                        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                        return http.send(
+                                                HttpRequest.newBuilder(URI.create(url))
+                                                        .timeout(Duration.ofSeconds(5))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
                     } catch (IOException e) {
                         return false; // not listening yet
                     }

@@ -89,7 +89,8 @@ class LocalSignInBrowserTest {
                 assertThat(d.findElement(By.id("sign-in-error")).isDisplayed()).isTrue();
             }
             signIn(d, email, Access.PASSWORD);
-            assertThat(d.findElement(By.id("sign-in-error")).getText()).contains("Too many failed sign-ins")
+            assertThat(d.findElement(By.id("sign-in-error")).getText())
+                    .contains("Too many failed sign-ins")
                     .contains("locked until");
             assertThat(d.manage().getCookieNamed(Access.SessionCookie.NAME)).isNull();
             b.screenshot("sign-in-locked.png");

@@ -62,8 +62,12 @@ class OidcSignInTest {
         String emma = employee("emma.employee@sso.test", "Emma Employee", payments);
         String olga = employee("olga-" + suffix + "@sso.test", "Olga Other", other);
         // payments-leads is a team_lead group by configuration; its team comes through the admin API
-        Access.admin().contentType(ContentType.JSON).body(Map.of("role", "team_lead", "teamIds", List.of(payments)))
-                .put("/api/admin/group-mappings/payments-leads").then().statusCode(200);
+        Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("role", "team_lead", "teamIds", List.of(payments)))
+                .put("/api/admin/group-mappings/payments-leads")
+                .then()
+                .statusCode(200);
         RollupFixture f = new RollupFixture(dataSource);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         f.usage(today, UUID.fromString(payments), UUID.fromString(emma), "gpt-4o-mini", 2, 10, 10, 0, 1_000, 0);
@@ -83,8 +87,12 @@ class OidcSignInTest {
             LocalSignInBrowserTest.submit(d, By.id("kc-login"));
 
             // back on the page that asked, signed in with the role and team of the groups claim
-            new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> x.getCurrentUrl().startsWith(root.toString()));
-            assertThat(d.getCurrentUrl()).contains("/teams/" + payments).doesNotContain("code=").doesNotContain("state=");
+            new WebDriverWait(d, Duration.ofSeconds(30))
+                    .until(x -> x.getCurrentUrl().startsWith(root.toString()));
+            assertThat(d.getCurrentUrl())
+                    .contains("/teams/" + payments)
+                    .doesNotContain("code=")
+                    .doesNotContain("state=");
             assertThat(d.findElement(By.tagName("h1")).getText()).contains(paymentsName);
             assertThat(d.findElement(By.cssSelector(".who-name")).getText()).isEqualTo("Tom Lead");
             assertThat(d.findElement(By.cssSelector(".who-role")).getText()).isEqualTo("team lead");
@@ -100,7 +108,8 @@ class OidcSignInTest {
 
             d.get(root.toString());
             LocalSignInBrowserTest.submit(d, By.cssSelector("form.sign-out button"));
-            new WebDriverWait(d, Duration.ofSeconds(30)).until(x -> x.getCurrentUrl().contains("/signed-out"));
+            new WebDriverWait(d, Duration.ofSeconds(30))
+                    .until(x -> x.getCurrentUrl().contains("/signed-out"));
             assertThat(d.findElement(By.tagName("h1")).getText()).contains("signed out");
             // signed out at Keycloak too: the next page asks for the password again
             d.get(root + "teams/" + payments);
@@ -119,14 +128,29 @@ class OidcSignInTest {
         String tom = accessToken("tom", "tom-password-1");
         given().auth().oauth2(tom).get("/api/reports/teams/" + payments).then().statusCode(200);
         given().auth().oauth2(tom).get("/api/reports/teams/" + other).then().statusCode(403);
-        given().auth().oauth2(tom).get("/api/reports/teams/" + other + "?format=csv&table=employees").then().statusCode(403);
+        given().auth()
+                .oauth2(tom)
+                .get("/api/reports/teams/" + other + "?format=csv&table=employees")
+                .then()
+                .statusCode(403);
 
         String emma = accessToken("emma", "emma-password-1");
         given().auth().oauth2(emma).get("/api/reports/org").then().statusCode(403);
-        given().auth().oauth2(emma).get("/api/me").then().statusCode(200)
+        given().auth()
+                .oauth2(emma)
+                .get("/api/me")
+                .then()
+                .statusCode(200)
                 .body("email", org.hamcrest.Matchers.equalTo("emma.employee@sso.test"));
-        String key = given().auth().oauth2(emma).contentType(ContentType.JSON).body(Map.of("name", "sso laptop"))
-                .post("/api/me/keys").then().statusCode(201).extract().path("key");
+        String key = given().auth()
+                .oauth2(emma)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "sso laptop"))
+                .post("/api/me/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
         assertThat(key).startsWith("tly_");
 
         given().auth().oauth2(lena + "tampered").get("/api/reports/org").then().statusCode(401);
@@ -136,8 +160,14 @@ class OidcSignInTest {
     void localAccountsAreOffOnceSingleSignOnIsConfigured() {
         String email = "local-" + UUID.randomUUID().toString().substring(0, 8) + "@sso.test";
         Access.createUser(email, "Local Account", AccessRole.LEADER, List.of());
-        given().redirects().follow(false).contentType(ContentType.URLENC).formParam("j_username", email)
-                .formParam("j_password", Access.PASSWORD).post("/j_security_check").then().statusCode(302)
+        given().redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParam("j_username", email)
+                .formParam("j_password", Access.PASSWORD)
+                .post("/j_security_check")
+                .then()
+                .statusCode(302)
                 .header("Location", org.hamcrest.Matchers.endsWith("/login?error=credentials"));
         given().redirects().follow(false).get("/login").then().statusCode(303);
         // the bootstrap admin token still works: it is how the first admin sets SSO up
@@ -145,23 +175,42 @@ class OidcSignInTest {
     }
 
     private static String accessToken(String user, String password) {
-        return given().contentType(ContentType.URLENC).formParam("grant_type", "password")
-                .formParam("client_id", KeycloakServer.CLIENT_ID).formParam("client_secret", KeycloakServer.CLIENT_SECRET)
-                .formParam("username", user).formParam("password", password).formParam("scope", "openid email profile")
-                .post(KeycloakServer.issuer() + "/protocol/openid-connect/token").then().statusCode(200).extract()
+        return given().contentType(ContentType.URLENC)
+                .formParam("grant_type", "password")
+                .formParam("client_id", KeycloakServer.CLIENT_ID)
+                .formParam("client_secret", KeycloakServer.CLIENT_SECRET)
+                .formParam("username", user)
+                .formParam("password", password)
+                .formParam("scope", "openid email profile")
+                .post(KeycloakServer.issuer() + "/protocol/openid-connect/token")
+                .then()
+                .statusCode(200)
+                .extract()
                 .path("access_token");
     }
 
     private static String team(String name) {
-        return Access.admin().contentType(ContentType.JSON).body(Map.of("name", name, "department", "SSO"))
-                .post("/api/admin/teams").then().statusCode(201).extract().path("id");
+        return Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", name, "department", "SSO"))
+                .post("/api/admin/teams")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     private static String employee(String email, String name, String teamId) {
-        var r = Access.admin().contentType(ContentType.JSON).body(Map.of("email", email, "name", name, "teamId", teamId))
+        var r = Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("email", email, "name", name, "teamId", teamId))
                 .post("/api/admin/employees");
         if (r.statusCode() == 409) {
-            return Access.admin().get("/api/admin/employees").then().extract().jsonPath()
+            return Access.admin()
+                    .get("/api/admin/employees")
+                    .then()
+                    .extract()
+                    .jsonPath()
                     .getString("find { it.email == '" + email + "' }.id");
         }
         return r.then().statusCode(201).extract().path("id");

@@ -34,9 +34,11 @@ class SessionSecurityTest {
 
     @Test
     void theGeneratedAdminPasswordIsOwnerOnlyAndSignsIn() throws Exception {
-        Path file = Path.of(ConfigProvider.getConfig().getValue("tally.data-dir", String.class)).resolve(AdminAccount.FILE);
+        Path file = Path.of(ConfigProvider.getConfig().getValue("tally.data-dir", String.class))
+                .resolve(AdminAccount.FILE);
         assertThat(file).exists();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         String password = Files.readString(file).trim();
         assertThat(password).hasSizeGreaterThanOrEqualTo(20);
         String cookie = Access.signIn("admin", password);
@@ -48,26 +50,50 @@ class SessionSecurityTest {
     void theSessionCookieIsHttpOnlySameSiteAndSecureBehindHttps() {
         String email = user(AccessRole.LEADER);
         String plain = signInHeader(email, null);
-        assertThat(plain).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax")
+        assertThat(plain)
+                .containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Lax")
                 .doesNotContainIgnoringCase("Secure");
         // behind a TLS-terminating proxy that says so (a trusted proxy: loopback in tests)
         String https = signInHeader(email, "https");
-        assertThat(https).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Lax").containsIgnoringCase("Secure");
+        assertThat(https)
+                .containsIgnoringCase("HttpOnly")
+                .containsIgnoringCase("SameSite=Lax")
+                .containsIgnoringCase("Secure");
     }
 
     @Test
     void aSignInFormPostedFromAnotherSiteIsRefused() {
         String email = user(AccessRole.LEADER);
-        given().redirects().follow(false).header("Origin", "https://evil.example").contentType(ContentType.URLENC)
-                .formParam("j_username", email).formParam("j_password", Access.PASSWORD).post("/j_security_check")
-                .then().statusCode(403);
-        given().redirects().follow(false).header("Sec-Fetch-Site", "cross-site").contentType(ContentType.URLENC)
-                .formParam("j_username", email).formParam("j_password", Access.PASSWORD).post("/j_security_check")
-                .then().statusCode(403);
+        given().redirects()
+                .follow(false)
+                .header("Origin", "https://evil.example")
+                .contentType(ContentType.URLENC)
+                .formParam("j_username", email)
+                .formParam("j_password", Access.PASSWORD)
+                .post("/j_security_check")
+                .then()
+                .statusCode(403);
+        given().redirects()
+                .follow(false)
+                .header("Sec-Fetch-Site", "cross-site")
+                .contentType(ContentType.URLENC)
+                .formParam("j_username", email)
+                .formParam("j_password", Access.PASSWORD)
+                .post("/j_security_check")
+                .then()
+                .statusCode(403);
         // the same form from this site signs in
-        given().redirects().follow(false).header("Origin", "http://localhost:" + io.restassured.RestAssured.port)
-                .header("Sec-Fetch-Site", "same-origin").contentType(ContentType.URLENC).formParam("j_username", email)
-                .formParam("j_password", Access.PASSWORD).post("/j_security_check").then().statusCode(302)
+        given().redirects()
+                .follow(false)
+                .header("Origin", "http://localhost:" + io.restassured.RestAssured.port)
+                .header("Sec-Fetch-Site", "same-origin")
+                .contentType(ContentType.URLENC)
+                .formParam("j_username", email)
+                .formParam("j_password", Access.PASSWORD)
+                .post("/j_security_check")
+                .then()
+                .statusCode(302)
                 .cookie(Access.SessionCookie.NAME);
     }
 
@@ -76,85 +102,171 @@ class SessionSecurityTest {
         String email = employeeUser();
         String session = Access.signIn(email, Access.PASSWORD);
         // no CSRF cookie and no token
-        Access.session(session).redirects().follow(false).contentType(ContentType.URLENC).formParam("name", "laptop")
-                .post("/me/keys").then().statusCode(400);
-        Access.session(session).redirects().follow(false).contentType(ContentType.URLENC).post("/logout").then()
+        Access.session(session)
+                .redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParam("name", "laptop")
+                .post("/me/keys")
+                .then()
+                .statusCode(400);
+        Access.session(session)
+                .redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .post("/logout")
+                .then()
                 .statusCode(400);
         // the page hands out the token; with it the same form works
         Response me = Access.session(session).get("/me");
         String csrfCookie = me.getCookie("tally-csrf");
         String token = hidden(me.asString());
         assertThat(token).isEqualTo(csrfCookie);
-        Access.session(session).cookie("tally-csrf", csrfCookie).contentType(ContentType.URLENC)
-                .formParam("csrf-token", "wrong" + token).formParam("name", "laptop").post("/me/keys").then().statusCode(400);
-        String page = Access.session(session).cookie("tally-csrf", csrfCookie).contentType(ContentType.URLENC)
-                .formParam("csrf-token", token).formParam("name", "laptop").post("/me/keys").then().statusCode(200)
-                .header("Cache-Control", "no-store").extract().asString();
+        Access.session(session)
+                .cookie("tally-csrf", csrfCookie)
+                .contentType(ContentType.URLENC)
+                .formParam("csrf-token", "wrong" + token)
+                .formParam("name", "laptop")
+                .post("/me/keys")
+                .then()
+                .statusCode(400);
+        String page = Access.session(session)
+                .cookie("tally-csrf", csrfCookie)
+                .contentType(ContentType.URLENC)
+                .formParam("csrf-token", token)
+                .formParam("name", "laptop")
+                .post("/me/keys")
+                .then()
+                .statusCode(200)
+                .header("Cache-Control", "no-store")
+                .extract()
+                .asString();
         assertThat(page).contains("id=\"new-key-value\">tly_");
-        Access.session(session).cookie("tally-csrf", csrfCookie).redirects().follow(false).contentType(ContentType.URLENC)
-                .formParam("csrf-token", token).post("/logout").then().statusCode(303)
+        Access.session(session)
+                .cookie("tally-csrf", csrfCookie)
+                .redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParam("csrf-token", token)
+                .post("/logout")
+                .then()
+                .statusCode(303)
                 .header("Location", endsWith("/login?signed-out=1"));
     }
 
     @Test
     void aDisabledAccountIsSignedOutAtItsNextRequest() {
         String email = user(AccessRole.LEADER);
-        String id = Access.admin().get("/api/admin/users").then().extract().jsonPath()
+        String id = Access.admin()
+                .get("/api/admin/users")
+                .then()
+                .extract()
+                .jsonPath()
                 .getString("find { it.username == '" + email + "' }.id");
         String session = Access.signIn(email, Access.PASSWORD);
         Access.session(session).get("/api/reports/org").then().statusCode(200);
-        Access.admin().contentType(ContentType.JSON).body(Map.of("disabled", true)).patch("/api/admin/users/" + id).then()
+        Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("disabled", true))
+                .patch("/api/admin/users/" + id)
+                .then()
                 .statusCode(200);
         // refused at once: 401 on the API, back to sign-in on pages
         Access.session(session).get("/api/reports/org").then().statusCode(401).contentType("application/problem+json");
-        Access.session(session).redirects().follow(false).get("/").then().statusCode(302)
+        Access.session(session)
+                .redirects()
+                .follow(false)
+                .get("/")
+                .then()
+                .statusCode(302)
                 .header("Location", endsWith("/login"));
-        given().redirects().follow(false).contentType(ContentType.URLENC).formParam("j_username", email)
-                .formParam("j_password", Access.PASSWORD).post("/j_security_check").then().statusCode(302)
+        given().redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParam("j_username", email)
+                .formParam("j_password", Access.PASSWORD)
+                .post("/j_security_check")
+                .then()
+                .statusCode(302)
                 .header("Location", endsWith("/login?error=credentials"));
     }
 
     @Test
     void aRoleChangeTakesEffectAtTheNextRequest() {
         String email = user(AccessRole.LEADER);
-        String id = Access.admin().get("/api/admin/users").then().extract().jsonPath()
+        String id = Access.admin()
+                .get("/api/admin/users")
+                .then()
+                .extract()
+                .jsonPath()
                 .getString("find { it.username == '" + email + "' }.id");
         String session = Access.signIn(email, Access.PASSWORD);
         Access.session(session).get("/operations").then().statusCode(200);
-        Access.admin().contentType(ContentType.JSON).body(Map.of("role", "employee")).patch("/api/admin/users/" + id)
-                .then().statusCode(200);
+        Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("role", "employee"))
+                .patch("/api/admin/users/" + id)
+                .then()
+                .statusCode(200);
         Access.session(session).get("/operations").then().statusCode(403);
     }
 
     @Test
     void aTeamLeadMadeLeaderNoLongerHasTeamsAndSeesEveryTeam() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String team = Access.admin().contentType(ContentType.JSON).body(Map.of("name", "Promo " + suffix, "department", "X"))
-                .post("/api/admin/teams").then().statusCode(201).extract().path("id");
-        String other = Access.admin().contentType(ContentType.JSON).body(Map.of("name", "Promo other " + suffix,
-                "department", "X")).post("/api/admin/teams").then().statusCode(201).extract().path("id");
+        String team = Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "Promo " + suffix, "department", "X"))
+                .post("/api/admin/teams")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String other = Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "Promo other " + suffix, "department", "X"))
+                .post("/api/admin/teams")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         String email = "promo-" + suffix + "@session.test";
         String id = Access.createUser(email, "Promoted", AccessRole.TEAM_LEAD, List.of(team));
         String session = Access.signIn(email, Access.PASSWORD);
         Access.session(session).get("/api/reports/teams/" + other).then().statusCode(403);
-        Access.admin().contentType(ContentType.JSON).body(Map.of("role", "leader")).patch("/api/admin/users/" + id).then()
-                .statusCode(200).body("teamIds", org.hamcrest.Matchers.empty());
+        Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("role", "leader"))
+                .patch("/api/admin/users/" + id)
+                .then()
+                .statusCode(200)
+                .body("teamIds", org.hamcrest.Matchers.empty());
         Access.session(session).get("/api/reports/teams/" + other).then().statusCode(200);
         // and a team lead without a team is refused with the field
-        Access.admin().contentType(ContentType.JSON).body(Map.of("role", "team_lead")).patch("/api/admin/users/" + id)
-                .then().statusCode(400).body("detail", org.hamcrest.Matchers.containsString("teamIds"));
+        Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("role", "team_lead"))
+                .patch("/api/admin/users/" + id)
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("teamIds"));
     }
 
     private static String signInHeader(String email, String forwardedProto) {
-        var spec = given().redirects().follow(false).contentType(ContentType.URLENC).formParam("j_username", email)
+        var spec = given().redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParam("j_username", email)
                 .formParam("j_password", Access.PASSWORD);
         if (forwardedProto != null) {
             spec = spec.header("X-Forwarded-Proto", forwardedProto);
         }
         Response r = spec.post("/j_security_check");
         r.then().statusCode(302);
-        return r.getHeaders().getValues("Set-Cookie").stream().filter(c -> c.startsWith(Access.SessionCookie.NAME + "="))
-                .findFirst().orElseThrow();
+        return r.getHeaders().getValues("Set-Cookie").stream()
+                .filter(c -> c.startsWith(Access.SessionCookie.NAME + "="))
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String hidden(String html) {
@@ -164,18 +276,29 @@ class SessionSecurityTest {
     }
 
     private static String user(AccessRole role) {
-        String email = role.key().replace('_', '-') + "-" + UUID.randomUUID().toString().substring(0, 8) + "@session.test";
+        String email = role.key().replace('_', '-') + "-"
+                + UUID.randomUUID().toString().substring(0, 8) + "@session.test";
         Access.createUser(email, "Session Tester", role, List.of());
         return email;
     }
 
     private static String employeeUser() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String team = Access.admin().contentType(ContentType.JSON).body(Map.of("name", "Session " + suffix, "department", "X"))
-                .post("/api/admin/teams").then().statusCode(201).extract().path("id");
+        String team = Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "Session " + suffix, "department", "X"))
+                .post("/api/admin/teams")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         String email = "emp-" + suffix + "@session.test";
-        Access.admin().contentType(ContentType.JSON).body(Map.of("email", email, "name", "Session Employee", "teamId", team))
-                .post("/api/admin/employees").then().statusCode(201);
+        Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("email", email, "name", "Session Employee", "teamId", team))
+                .post("/api/admin/employees")
+                .then()
+                .statusCode(201);
         Access.createUser(email, "Session Employee", AccessRole.EMPLOYEE, List.of());
         return email;
     }

@@ -26,8 +26,21 @@ class BudgetCalendarTest {
     static final OrgCalendar CAL = new OrgCalendar(PARIS, Clock.fixed(Instant.EPOCH, ZoneOffset.UTC));
 
     static Budget budget(Period period) {
-        return new Budget(UUID.randomUUID(), "b", Scope.ORG, null, period, 1_000, BudgetMode.BLOCK, List.of(50, 80, 100),
-                100, List.of(), UnpricedPolicy.ALLOW, List.of(), null, null);
+        return new Budget(
+                UUID.randomUUID(),
+                "b",
+                Scope.ORG,
+                null,
+                period,
+                1_000,
+                BudgetMode.BLOCK,
+                List.of(50, 80, 100),
+                100,
+                List.of(),
+                UnpricedPolicy.ALLOW,
+                List.of(),
+                null,
+                null);
     }
 
     @Test
@@ -74,7 +87,8 @@ class BudgetCalendarTest {
     void theProjectionWaitsForAQuarterOfThePeriodThenExtrapolatesTheRunRate() {
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
         Instant end = Instant.parse("2026-12-01T00:00:00Z");
-        assertThat(Projection.of(100, 1_000, start, end, start.plus(Duration.ofDays(7)), 25)).isNull();
+        assertThat(Projection.of(100, 1_000, start, end, start.plus(Duration.ofDays(7)), 25))
+                .isNull();
         Projection p = Projection.of(600, 1_000, start, end, start.plus(Duration.ofDays(10)), 25);
         assertThat(p.projectedNanos()).isEqualTo(1_800);
         // 600 in 10 days: 1,000 after 16 days and 16 hours
@@ -86,8 +100,10 @@ class BudgetCalendarTest {
 
     @Test
     void downgradePatternsMatchWithStars() {
-        assertThat(new Downgrade("claude-opus-*", "claude-haiku-4-5").matches("claude-opus-4-7")).isTrue();
-        assertThat(new Downgrade("claude-opus-*", "claude-haiku-4-5").matches("claude-sonnet-4-5")).isFalse();
+        assertThat(new Downgrade("claude-opus-*", "claude-haiku-4-5").matches("claude-opus-4-7"))
+                .isTrue();
+        assertThat(new Downgrade("claude-opus-*", "claude-haiku-4-5").matches("claude-sonnet-4-5"))
+                .isFalse();
         assertThat(new Downgrade("gpt-5*", "gpt-5-mini").matches("gpt-5")).isTrue();
         assertThat(new Downgrade("gpt-5", "gpt-5-mini").matches("gpt-5-pro")).isFalse();
     }

@@ -26,6 +26,12 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
 import dev.tally.access.Access;
 import dev.tally.access.MovableClock;
 import dev.tally.alert.channel.Receiver;
@@ -39,11 +45,6 @@ import dev.tally.gateway.UsageEvents;
 import dev.tally.platform.Roles;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.time.OrgCalendar;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
 
 /**
  * The issue's "done when", through the real gateway, broker, aggregator and database: a block budget
@@ -71,18 +72,25 @@ class BudgetEnforcementTest {
 
     @Inject
     DataSource dataSource;
+
     @Inject
     BudgetStore store;
+
     @Inject
     BudgetStatusService statuses;
+
     @Inject
     OrgCalendar calendar;
+
     @Inject
     BudgetConfig config;
+
     @Inject
     Roles roles;
+
     @Inject
     EventPublisher publisher;
+
     @Inject
     ObjectMapper json;
 
@@ -101,34 +109,51 @@ class BudgetEnforcementTest {
     }
 
     static String createBudget(Map<String, Object> body) {
-        return given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
-                .post("/api/admin/budgets").then().statusCode(201).extract().path("id");
+        return given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/admin/budgets")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     static Response openAi(Admin.Key key, String model, boolean stream) {
-        return given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+        return given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"" + model + "\",\"stream\":" + stream
                         + ",\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
     }
 
     static Response anthropic(Admin.Key key, String model, boolean stream, String marker) {
-        return given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+        return given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
                 .contentType(ContentType.JSON)
-                .body("{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"max_tokens\":400,\"metadata\":{\"user_id\":\""
-                        + marker + "\"},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .body("{\"model\":\"" + model + "\",\"stream\":" + stream
+                        + ",\"max_tokens\":400,\"metadata\":{\"user_id\":\"" + marker
+                        + "\"},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/messages");
     }
 
     /** One budget's row of the budgets report. */
     static Map<String, Object> budgetReport(String budgetId) {
-        JsonPath report = Access.leader().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath();
+        JsonPath report = Access.leader()
+                .get("/api/reports/budgets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         return report.getMap("budgets.find { it.budgetId == '" + budgetId + "' }");
     }
 
     /** The alerts of one budget on the alerts topic so far. */
     static List<JsonNode> alertsOf(String budgetId) {
-        return alerts.all().stream().filter(e -> budgetId.equals(e.path("data").path("budgetId").asText())).toList();
+        return alerts.all().stream()
+                .filter(e -> budgetId.equals(e.path("data").path("budgetId").asText()))
+                .toList();
     }
 
     @Test
@@ -137,13 +162,38 @@ class BudgetEnforcementTest {
         // a real webhook receiver: the chain runs budget -> alert on Kafka -> signed delivery
         String hookPath = "/budget-hook/" + UUID.randomUUID();
         String secret = "budget-hook-secret-" + UUID.randomUUID();
-        String channel = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("type", "webhook", "name", "budget hook " + UUID.randomUUID(), "url", receiver.url(hookPath),
-                        "secret", secret))
-                .post("/api/admin/alert-channels").then().statusCode(201).extract().path("id");
-        String budgetId = createBudget(Map.of("name", "Team block " + key.teamId().substring(0, 8), "scope", "team",
-                "scopeId", key.teamId(), "period", "month", "amountUsd", "0.0005", "mode", "block",
-                "channelIds", List.of(channel)));
+        String channel = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "type",
+                        "webhook",
+                        "name",
+                        "budget hook " + UUID.randomUUID(),
+                        "url",
+                        receiver.url(hookPath),
+                        "secret",
+                        secret))
+                .post("/api/admin/alert-channels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String budgetId = createBudget(Map.of(
+                "name",
+                "Team block " + key.teamId().substring(0, 8),
+                "scope",
+                "team",
+                "scopeId",
+                key.teamId(),
+                "period",
+                "month",
+                "amountUsd",
+                "0.0005",
+                "mode",
+                "block",
+                "channelIds",
+                List.of(channel)));
         enforcement.refresh(); // instead of waiting up to a refresh interval for the gateway to learn of it
 
         List<String> admitted = new ArrayList<>();
@@ -165,8 +215,13 @@ class BudgetEnforcementTest {
         assertThat(refused.header("x-should-retry")).isEqualTo("false");
         assertThat(refused.jsonPath().getString("error.type")).isEqualTo("insufficient_quota");
         assertThat(refused.jsonPath().getString("error.code")).isEqualTo("budget_exceeded");
-        assertThat(refused.jsonPath().getString("error.message")).contains("Team block").contains("resets at")
-                .contains(LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1).toString());
+        assertThat(refused.jsonPath().getString("error.message"))
+                .contains("Team block")
+                .contains("resets at")
+                .contains(LocalDate.now(ZoneOffset.UTC)
+                        .withDayOfMonth(1)
+                        .plusMonths(1)
+                        .toString());
 
         Response anthropicRefused = anthropic(key, "claude-sonnet-4-5", false, "m-" + UUID.randomUUID());
         assertThat(anthropicRefused.statusCode()).isEqualTo(402);
@@ -184,9 +239,12 @@ class BudgetEnforcementTest {
 
         // the budget report: exceeded, its spend the exact sum of the team's usage events
         List<JsonNode> events = usage.awaitForKey(key.keyId(), calls + 3);
-        long sum = events.stream().mapToLong(e -> e.path("data").path("costNanos").asLong()).sum();
+        long sum = events.stream()
+                .mapToLong(e -> e.path("data").path("costNanos").asLong())
+                .sum();
         assertThat(sum).isEqualTo(2 * 283_200L);
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == sum);
         Map<String, Object> row = budgetReport(budgetId);
         assertThat(row.get("state")).isEqualTo("exceeded");
@@ -194,18 +252,26 @@ class BudgetEnforcementTest {
         assertThat(row.get("mode")).isEqualTo("block");
 
         // 50, 80 and 100 % once each, and blocked once, carrying what a channel needs without a lookup
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertsOf(budgetId).size() >= 4);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> alertsOf(budgetId).size() >= 4);
         // evaluating again, here or on another instance (a second evaluator on the same database, as after a
         // restart), records and sends nothing: the dedupe is the alert's row in PostgreSQL
-        assertThat(evaluator.evaluate()).noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
-        AlertEvaluator another = new AlertEvaluator(dataSource, store, statuses, calendar, config, Clock.systemUTC(),
-                roles, publisher, json);
-        assertThat(another.evaluate()).noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+        assertThat(evaluator.evaluate())
+                .noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+        AlertEvaluator another = new AlertEvaluator(
+                dataSource, store, statuses, calendar, config, Clock.systemUTC(), roles, publisher, json);
+        assertThat(another.evaluate())
+                .noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
         List<JsonNode> sent = alertsOf(budgetId);
-        assertThat(sent.stream().map(e -> e.path("data").path("kind").asText() + ":"
-                + e.path("data").path("threshold").asText())).containsExactlyInAnyOrder("threshold:50", "threshold:80",
-                        "threshold:100", "blocked:100");
-        JsonNode fifty = sent.stream().filter(e -> e.path("data").path("threshold").asInt() == 50).findFirst().orElseThrow();
+        assertThat(sent.stream()
+                        .map(e -> e.path("data").path("kind").asText() + ":"
+                                + e.path("data").path("threshold").asText()))
+                .containsExactlyInAnyOrder("threshold:50", "threshold:80", "threshold:100", "blocked:100");
+        JsonNode fifty = sent.stream()
+                .filter(e -> e.path("data").path("threshold").asInt() == 50)
+                .findFirst()
+                .orElseThrow();
         assertThat(fifty.path("type").asText()).isEqualTo("dev.tally.alert.v1");
         assertThat(fifty.path("data").path("channelIds").get(0).asText()).isEqualTo(channel);
         assertThat(fifty.path("data").path("scopeName").asText()).startsWith("gw-team-");
@@ -213,13 +279,16 @@ class BudgetEnforcementTest {
         assertThat(fifty.path("data").path("limitNanos").asLong()).isEqualTo(500_000L);
 
         // and the receiver got each of the four once, signed with the channel's secret
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests(hookPath).size() >= 4);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hookPath).size() >= 4);
         List<String> delivered = new ArrayList<>();
         for (Receiver.Request req : receiver.requests(hookPath)) {
             assertThat(req.header("X-Tally-Signature-256")).isEqualTo(Receiver.signature(secret, req.body()));
             JsonNode data = json.readTree(req.body()).path("data");
             assertThat(data.path("budgetId").asText()).isEqualTo(budgetId);
-            delivered.add(data.path("kind").asText() + ":" + data.path("threshold").asText());
+            delivered.add(
+                    data.path("kind").asText() + ":" + data.path("threshold").asText());
         }
         assertThat(delivered).containsExactlyInAnyOrder("threshold:50", "threshold:80", "threshold:100", "blocked:100");
     }
@@ -227,8 +296,19 @@ class BudgetEnforcementTest {
     @Test
     void downgradeBudgetRoutesOpusToHaikuWithTheHeaderAndTheEventField() {
         Admin.Key key = Admin.newKey();
-        Map<String, Object> body = new HashMap<>(Map.of("name", "Advisor " + key.teamId().substring(0, 8), "scope",
-                "team", "scopeId", key.teamId(), "period", "day", "amountUsd", "0.001", "mode", "downgrade"));
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "name",
+                "Advisor " + key.teamId().substring(0, 8),
+                "scope",
+                "team",
+                "scopeId",
+                key.teamId(),
+                "period",
+                "day",
+                "amountUsd",
+                "0.001",
+                "mode",
+                "downgrade"));
         body.put("downgrade", Map.of("models", Map.of("claude-opus-*", "claude-haiku-4-5")));
         createBudget(body);
         // before the budget's point: opus as asked
@@ -257,8 +337,19 @@ class BudgetEnforcementTest {
     @Test
     void downgradeWorksInTheOpenAiFormatTooStreamingOrNot() throws Exception {
         Admin.Key key = Admin.newKey();
-        Map<String, Object> body = new HashMap<>(Map.of("name", "Advisor OpenAI " + key.teamId().substring(0, 8),
-                "scope", "team", "scopeId", key.teamId(), "period", "day", "amountUsd", "0", "mode", "downgrade"));
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "name",
+                "Advisor OpenAI " + key.teamId().substring(0, 8),
+                "scope",
+                "team",
+                "scopeId",
+                key.teamId(),
+                "period",
+                "day",
+                "amountUsd",
+                "0",
+                "mode",
+                "downgrade"));
         body.put("downgrade", Map.of("models", Map.of("gpt-4o", "gpt-4o-mini")));
         createBudget(body);
         enforcement.refresh();
@@ -266,41 +357,68 @@ class BudgetEnforcementTest {
         for (boolean stream : List.of(false, true)) {
             Response r = openAi(key, "gpt-4o", stream);
             assertThat(r.statusCode()).as("stream=%s", stream).isEqualTo(200);
-            assertThat(r.header("x-tally-downgraded-from")).as("stream=%s", stream).isEqualTo("gpt-4o");
+            assertThat(r.header("x-tally-downgraded-from"))
+                    .as("stream=%s", stream)
+                    .isEqualTo("gpt-4o");
             JsonNode d = usage.await(r.header("x-request-id")).path("data");
             assertThat(d.path("model").asText()).isEqualTo("gpt-4o-mini");
             assertThat(d.path("downgradedFrom").asText()).isEqualTo("gpt-4o");
             assertThat(d.path("stream").asBoolean()).isEqualTo(stream);
         }
         // a model the rule does not name is not touched
-        assertThat(openAi(key, "gpt-4o-mini", false).header("x-tally-downgraded-from")).isNull();
+        assertThat(openAi(key, "gpt-4o-mini", false).header("x-tally-downgraded-from"))
+                .isNull();
     }
 
     @Test
     void aSpikeAlertsOnceAndPausesTheKeyUntilAnAdminResumesIt() throws Exception {
         Admin.Key key = Admin.newKey();
-        Map<String, Object> body = new HashMap<>(Map.of("name", "Night loop " + key.keyId().substring(0, 8), "scope",
-                "employee", "scopeId", key.employeeId(), "period", "month", "amountUsd", "1000", "mode", "alert"));
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "name",
+                "Night loop " + key.keyId().substring(0, 8),
+                "scope",
+                "employee",
+                "scopeId",
+                key.employeeId(),
+                "period",
+                "month",
+                "amountUsd",
+                "1000",
+                "mode",
+                "alert"));
         body.put("spike", Map.of("perHourUsd", "0.0001", "action", "pause_key"));
         String budgetId = createBudget(body);
         Response first = openAi(key, "gpt-4o-mini", false); // 283,200 nano-dollars: over $0.0001 in this hour
         assertThat(first.statusCode()).isEqualTo(200);
         usage.await(first.header("x-request-id"));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertsOf(budgetId).stream()
-                .anyMatch(e -> "spike".equals(e.path("data").path("kind").asText())));
-        JsonNode spike = alertsOf(budgetId).stream().filter(e -> "spike".equals(e.path("data").path("kind").asText()))
-                .findFirst().orElseThrow();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> alertsOf(budgetId).stream()
+                        .anyMatch(
+                                e -> "spike".equals(e.path("data").path("kind").asText())));
+        JsonNode spike = alertsOf(budgetId).stream()
+                .filter(e -> "spike".equals(e.path("data").path("kind").asText()))
+                .findFirst()
+                .orElseThrow();
         assertThat(spike.path("data").path("keyId").asText()).isEqualTo(key.keyId());
         assertThat(spike.path("data").path("spikeHourNanos").asLong()).isEqualTo(283_200L);
-        assertThat(evaluator.evaluate()).noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+        assertThat(evaluator.evaluate())
+                .noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
 
         enforcement.refresh();
         Response paused = anthropic(key, "claude-haiku-4-5", false, "m-" + UUID.randomUUID());
         assertThat(paused.statusCode()).isEqualTo(402);
         assertThat(paused.header("x-should-retry")).isEqualTo("false");
-        assertThat(paused.jsonPath().getString("error.message")).contains("paused").contains("/resume");
+        assertThat(paused.jsonPath().getString("error.message"))
+                .contains("paused")
+                .contains("/resume");
 
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/keys/" + key.keyId() + "/resume").then()
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType("application/json")
+                .body("{}")
+                .post("/api/admin/keys/" + key.keyId() + "/resume")
+                .then()
                 .statusCode(204);
         enforcement.refresh();
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
@@ -310,23 +428,51 @@ class BudgetEnforcementTest {
     void aServiceKeysSpikePointsAtItsWorkloadsRuns() {
         Admin.Key person = Admin.newKey();
         String workload = "night-loop-" + UUID.randomUUID().toString().substring(0, 8);
-        String serviceKey = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("teamId", person.teamId(), "service", true, "name", "flaky-test loop", "workload", workload))
-                .post("/api/admin/keys").then().statusCode(201).extract().path("key");
-        Map<String, Object> body = new HashMap<>(Map.of("name", "Loop watch " + workload, "scope", "team", "scopeId",
-                person.teamId(), "period", "month", "amountUsd", "1000", "mode", "alert"));
+        String serviceKey = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "teamId", person.teamId(), "service", true, "name", "flaky-test loop", "workload", workload))
+                .post("/api/admin/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key");
+        Map<String, Object> body = new HashMap<>(Map.of(
+                "name",
+                "Loop watch " + workload,
+                "scope",
+                "team",
+                "scopeId",
+                person.teamId(),
+                "period",
+                "month",
+                "amountUsd",
+                "1000",
+                "mode",
+                "alert"));
         body.put("spike", Map.of("perHourUsd", "0.0001", "action", "alert"));
         String budgetId = createBudget(body);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given().header("Authorization", "Bearer "
-                + serviceKey).get("/v1/models").statusCode() == 200);
-        Response call = given().header("Authorization", "Bearer " + serviceKey).contentType(ContentType.JSON)
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> given().header("Authorization", "Bearer " + serviceKey)
+                                .get("/v1/models")
+                                .statusCode()
+                        == 200);
+        Response call = given().header("Authorization", "Bearer " + serviceKey)
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
         assertThat(call.statusCode()).isEqualTo(200);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> alertsOf(budgetId).stream()
-                .anyMatch(e -> "spike".equals(e.path("data").path("kind").asText())));
-        JsonNode spike = alertsOf(budgetId).stream().filter(e -> "spike".equals(e.path("data").path("kind").asText()))
-                .findFirst().orElseThrow();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> alertsOf(budgetId).stream()
+                        .anyMatch(
+                                e -> "spike".equals(e.path("data").path("kind").asText())));
+        JsonNode spike = alertsOf(budgetId).stream()
+                .filter(e -> "spike".equals(e.path("data").path("kind").asText()))
+                .findFirst()
+                .orElseThrow();
         assertThat(spike.path("data").path("link").asText()).isEqualTo("/workloads/" + workload);
     }
 
@@ -334,8 +480,19 @@ class BudgetEnforcementTest {
     void aBlockedBudgetLetsCallsThroughAgainWhenItsPeriodResets() throws Exception {
         Admin.Key key = Admin.newKey();
         // less than one call: the first call of a day passes, the ones after it are refused
-        String budgetId = createBudget(Map.of("name", "Daily cap " + key.keyId().substring(0, 8), "scope", "key",
-                "scopeId", key.keyId(), "period", "day", "amountUsd", "0.0002", "mode", "block"));
+        String budgetId = createBudget(Map.of(
+                "name",
+                "Daily cap " + key.keyId().substring(0, 8),
+                "scope",
+                "key",
+                "scopeId",
+                key.keyId(),
+                "period",
+                "day",
+                "amountUsd",
+                "0.0002",
+                "mode",
+                "block"));
         enforcement.refresh();
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -363,16 +520,31 @@ class BudgetEnforcementTest {
     void theStrictestCoveringBudgetDecides() throws Exception {
         Admin.Key key = Admin.newKey();
         // the team's budget is generous; the key's own is spent at once
-        createBudget(Map.of("scope", "team", "scopeId", key.teamId(), "period", "month", "amountUsd", "100",
-                "mode", "block"));
-        String keyBudget = createBudget(Map.of("name", "Key cap " + key.keyId().substring(0, 8), "scope", "key",
-                "scopeId", key.keyId(), "period", "day", "amountUsd", "0", "mode", "block"));
+        createBudget(Map.of(
+                "scope", "team", "scopeId", key.teamId(), "period", "month", "amountUsd", "100", "mode", "block"));
+        String keyBudget = createBudget(Map.of(
+                "name",
+                "Key cap " + key.keyId().substring(0, 8),
+                "scope",
+                "key",
+                "scopeId",
+                key.keyId(),
+                "period",
+                "day",
+                "amountUsd",
+                "0",
+                "mode",
+                "block"));
         enforcement.refresh();
         Response r = openAi(key, "gpt-4o-mini", false);
         assertThat(r.statusCode()).isEqualTo(402);
         assertThat(r.jsonPath().getString("error.message")).contains("Key cap");
         // deleting the strict one lets the call through under the generous one
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/budgets/" + keyBudget).then().statusCode(204);
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .delete("/api/admin/budgets/" + keyBudget)
+                .then()
+                .statusCode(204);
         enforcement.refresh();
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
     }
@@ -380,8 +552,19 @@ class BudgetEnforcementTest {
     @Test
     void unpricedModelsAreRefusedOnlyWhereABudgetSaysSo() throws Exception {
         Admin.Key key = Admin.newKey();
-        createBudget(Map.of("scope", "employee", "scopeId", key.employeeId(), "period", "week", "amountUsd", "10",
-                "mode", "alert", "unpriced", "block"));
+        createBudget(Map.of(
+                "scope",
+                "employee",
+                "scopeId",
+                key.employeeId(),
+                "period",
+                "week",
+                "amountUsd",
+                "10",
+                "mode",
+                "alert",
+                "unpriced",
+                "block"));
         enforcement.refresh();
         Response r = openAi(key, "gpt-unpriced-test", false);
         assertThat(r.statusCode()).isEqualTo(403);

@@ -54,7 +54,10 @@ class ChartsTest {
 
     @Test
     void teamChartsAndSizeParameters() throws IOException {
-        BufferedImage img = png("/charts/team/spend-by-model.png?preset=30d&width=640&height=240&team=" + teams.get(0).id(), "team-spend-by-model");
+        BufferedImage img = png(
+                "/charts/team/spend-by-model.png?preset=30d&width=640&height=240&team="
+                        + teams.get(0).id(),
+                "team-spend-by-model");
         assertThat(img.getWidth()).isEqualTo(640);
         assertThat(img.getHeight()).isEqualTo(240);
         assertThat(distinctColours(img)).isGreaterThan(20);
@@ -63,8 +66,13 @@ class ChartsTest {
 
     @Test
     void svgIsServedToo() {
-        String svg = Access.leader().get("/charts/org/spend-vs-value.svg?preset=30d").then().statusCode(200)
-                .contentType("image/svg+xml").extract().asString();
+        String svg = Access.leader()
+                .get("/charts/org/spend-vs-value.svg?preset=30d")
+                .then()
+                .statusCode(200)
+                .contentType("image/svg+xml")
+                .extract()
+                .asString();
         assertThat(svg).startsWith("<?xml").contains("<svg").contains("Spend").contains("Value");
     }
 
@@ -78,7 +86,13 @@ class ChartsTest {
     }
 
     private static BufferedImage png(String path, String name) throws IOException {
-        byte[] bytes = Access.leader().get(path).then().statusCode(200).contentType("image/png").extract().asByteArray();
+        byte[] bytes = Access.leader()
+                .get(path)
+                .then()
+                .statusCode(200)
+                .contentType("image/png")
+                .extract()
+                .asByteArray();
         Path out = Path.of("target", "charts");
         Files.createDirectories(out);
         Files.write(out.resolve(name + ".png"), bytes);

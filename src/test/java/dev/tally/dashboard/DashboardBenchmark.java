@@ -53,8 +53,8 @@ class DashboardBenchmark {
     static final int DAYS = 365;
     static final int WARMUP = 15;
     static final int RUNS = 100;
-    static final String[] MODELS = { "gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "claude-haiku-4-5", "o3" };
-    static final String[] KINDS = { "pr_merged", "bug_caught", "security_finding", "task_automated" };
+    static final String[] MODELS = {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "claude-haiku-4-5", "o3"};
+    static final String[] KINDS = {"pr_merged", "bug_caught", "security_finding", "task_automated"};
 
     @Inject
     DataSource dataSource;
@@ -70,8 +70,14 @@ class DashboardBenchmark {
         double loadSeconds = (System.nanoTime() - t0) / 1e9;
 
         StringBuilder report = new StringBuilder();
-        report.append(String.format(Locale.ROOT, "loaded %,d usage_daily rows + outcomes for %d teams / %d employees / %d days in %.1f s%n",
-                rows, TEAMS, TEAMS * PER_TEAM, DAYS, loadSeconds));
+        report.append(String.format(
+                Locale.ROOT,
+                "loaded %,d usage_daily rows + outcomes for %d teams / %d employees / %d days in %.1f s%n",
+                rows,
+                TEAMS,
+                TEAMS * PER_TEAM,
+                DAYS,
+                loadSeconds));
         UUID team = teams.get(TEAMS / 2);
         writer = team;
         // live: before every request one call of today is rolled up through the aggregator's store
@@ -83,25 +89,42 @@ class DashboardBenchmark {
         //   own chart and CSV requests), answered from the cache.
         for (String preset : List.of("30d", "90d")) {
             report.append(measure("org overview  live /?preset=" + preset, "/?preset=" + preset, Mode.LIVE));
-            report.append(measure("team page     live /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset, Mode.LIVE));
+            report.append(measure(
+                    "team page     live /teams/{id}?preset=" + preset,
+                    "/teams/" + team + "?preset=" + preset,
+                    Mode.LIVE));
         }
-        report.append(measure("reports JSON  live /api/reports/org?preset=30d", "/api/reports/org?preset=30d", Mode.LIVE));
-        report.append(measure("chart PNG     live /charts/org/spend-vs-value.png?preset=30d",
-                "/charts/org/spend-vs-value.png?preset=30d", Mode.LIVE));
+        report.append(
+                measure("reports JSON  live /api/reports/org?preset=30d", "/api/reports/org?preset=30d", Mode.LIVE));
+        report.append(measure(
+                "chart PNG     live /charts/org/spend-vs-value.png?preset=30d",
+                "/charts/org/spend-vs-value.png?preset=30d",
+                Mode.LIVE));
         for (String preset : List.of("30d", "90d")) {
             report.append(measure("org overview  late /?preset=" + preset, "/?preset=" + preset, Mode.LATE));
-            report.append(measure("team page     late /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset, Mode.LATE));
+            report.append(measure(
+                    "team page     late /teams/{id}?preset=" + preset,
+                    "/teams/" + team + "?preset=" + preset,
+                    Mode.LATE));
         }
         for (String preset : List.of("30d", "90d")) {
             report.append(measure("org overview  old  /?preset=" + preset, "/?preset=" + preset, Mode.OLD));
-            report.append(measure("team page     old  /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset, Mode.OLD));
+            report.append(measure(
+                    "team page     old  /teams/{id}?preset=" + preset,
+                    "/teams/" + team + "?preset=" + preset,
+                    Mode.OLD));
         }
         for (String preset : List.of("30d", "90d")) {
             report.append(measure("org overview  warm /?preset=" + preset, "/?preset=" + preset, Mode.WARM));
-            report.append(measure("team page     warm /teams/{id}?preset=" + preset, "/teams/" + team + "?preset=" + preset, Mode.WARM));
+            report.append(measure(
+                    "team page     warm /teams/{id}?preset=" + preset,
+                    "/teams/" + team + "?preset=" + preset,
+                    Mode.WARM));
         }
-        report.append(measure("chart PNG     warm /charts/org/spend-vs-value.png?preset=30d",
-                "/charts/org/spend-vs-value.png?preset=30d", Mode.WARM));
+        report.append(measure(
+                "chart PNG     warm /charts/org/spend-vs-value.png?preset=30d",
+                "/charts/org/spend-vs-value.png?preset=30d",
+                Mode.WARM));
         report.append(String.format(Locale.ROOT, "load average at the end: %s%n", loadAverage()));
         System.out.println(report);
         Files.createDirectories(Path.of("target"));
@@ -117,11 +140,15 @@ class DashboardBenchmark {
     }
 
     enum Mode {
-        LIVE, LATE, OLD, WARM
+        LIVE,
+        LATE,
+        OLD,
+        WARM
     }
 
     /** The team whose rollup row is upserted before each live/late request. */
     private UUID writer;
+
     private UUID writerEmployee;
 
     /**
@@ -130,13 +157,17 @@ class DashboardBenchmark {
      * JVM on the same two cores, was part of the figures before.
      */
     private final HttpClient http = HttpClient.newHttpClient();
+
     private String cookie;
 
     private void get(String path) throws Exception {
         if (cookie == null) {
             cookie = Access.leaderCookieHeader(); // pages and reports are read as a signed-in leader
         }
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(root.resolve(path)).header("Cookie", cookie).build(),
+        HttpResponse<byte[]> r = http.send(
+                HttpRequest.newBuilder(root.resolve(path))
+                        .header("Cookie", cookie)
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200 || r.body().length == 0) {
             throw new AssertionError(path + " answered " + r.statusCode());
@@ -159,8 +190,14 @@ class DashboardBenchmark {
             us[i] = (System.nanoTime() - s) / 1_000;
         }
         Arrays.sort(us);
-        return String.format(Locale.ROOT, "%-62s p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (n=%d)%n", label,
-                us[RUNS / 2] / 1000.0, us[(int) Math.ceil(RUNS * 0.95) - 1] / 1000.0, us[RUNS - 1] / 1000.0, RUNS);
+        return String.format(
+                Locale.ROOT,
+                "%-62s p50 %6.1f ms  p95 %6.1f ms  max %6.1f ms  (n=%d)%n",
+                label,
+                us[RUNS / 2] / 1000.0,
+                us[(int) Math.ceil(RUNS * 0.95) - 1] / 1000.0,
+                us[RUNS - 1] / 1000.0,
+                RUNS);
     }
 
     /**
@@ -179,18 +216,36 @@ class DashboardBenchmark {
             for (int t = 0; t < TEAMS; t++) {
                 UUID id = UUID.randomUUID();
                 teams.add(id);
-                teamCsv.append(id).append(",Bench team ").append(t).append(' ').append(id.toString(), 0, 8).append(",Dept ").append(t % 12).append('\n');
+                teamCsv.append(id)
+                        .append(",Bench team ")
+                        .append(t)
+                        .append(' ')
+                        .append(id.toString(), 0, 8)
+                        .append(",Dept ")
+                        .append(t % 12)
+                        .append('\n');
                 List<UUID> people = new ArrayList<>();
                 for (int e = 0; e < PER_TEAM; e++) {
                     UUID emp = UUID.randomUUID();
                     people.add(emp);
-                    employeeCsv.append(emp).append(',').append(emp).append("@bench.example,Bench ").append(e).append(',').append(id).append('\n');
+                    employeeCsv
+                            .append(emp)
+                            .append(',')
+                            .append(emp)
+                            .append("@bench.example,Bench ")
+                            .append(e)
+                            .append(',')
+                            .append(id)
+                            .append('\n');
                 }
                 members.add(people);
             }
             writerEmployee = members.get(TEAMS / 2).get(0);
-            copy.copyIn("COPY team (id, name, department) FROM STDIN (FORMAT csv)", new StringReader(teamCsv.toString()));
-            copy.copyIn("COPY employee (id, email, name, team_id) FROM STDIN (FORMAT csv)", new StringReader(employeeCsv.toString()));
+            copy.copyIn(
+                    "COPY team (id, name, department) FROM STDIN (FORMAT csv)", new StringReader(teamCsv.toString()));
+            copy.copyIn(
+                    "COPY employee (id, email, name, team_id) FROM STDIN (FORMAT csv)",
+                    new StringReader(employeeCsv.toString()));
             for (int chunk = 0; chunk < TEAMS; chunk += 10) {
                 StringBuilder usage = new StringBuilder(32 << 20);
                 StringBuilder outcomes = new StringBuilder();
@@ -198,7 +253,8 @@ class DashboardBenchmark {
                     UUID team = teams.get(t);
                     for (int d = 0; d < DAYS; d++) {
                         LocalDate day = today.minusDays(d);
-                        boolean weekend = day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY;
+                        boolean weekend =
+                                day.getDayOfWeek() == DayOfWeek.SATURDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY;
                         for (UUID emp : members.get(t)) {
                             if (rnd.nextDouble() > (weekend ? 0.05 : 0.7)) {
                                 continue;
@@ -209,10 +265,26 @@ class DashboardBenchmark {
                                 String model = MODELS[(first + m) % MODELS.length];
                                 long req = 1 + rnd.nextInt(40);
                                 long in = req * (500 + rnd.nextInt(4000));
-                                usage.append(day).append(',').append(team).append(',').append(emp).append(',')
-                                        .append(model.startsWith("claude") ? "anthropic" : "openai").append(',').append(model)
-                                        .append(',').append(req).append(",0,").append(in).append(',').append(in / 6).append(',')
-                                        .append(in * 2).append(",0,0,").append(in * 900).append(",0,0\n");
+                                usage.append(day)
+                                        .append(',')
+                                        .append(team)
+                                        .append(',')
+                                        .append(emp)
+                                        .append(',')
+                                        .append(model.startsWith("claude") ? "anthropic" : "openai")
+                                        .append(',')
+                                        .append(model)
+                                        .append(',')
+                                        .append(req)
+                                        .append(",0,")
+                                        .append(in)
+                                        .append(',')
+                                        .append(in / 6)
+                                        .append(',')
+                                        .append(in * 2)
+                                        .append(",0,0,")
+                                        .append(in * 900)
+                                        .append(",0,0\n");
                                 usageRows++;
                             }
                         }
@@ -220,26 +292,47 @@ class DashboardBenchmark {
                             continue;
                         }
                         for (String kind : KINDS) {
-                            for (boolean ai : new boolean[] { true, false }) {
+                            for (boolean ai : new boolean[] {true, false}) {
                                 int n = rnd.nextInt(kind.equals("pr_merged") ? 6 : 2);
                                 if (n == 0) {
                                     continue;
                                 }
                                 for (int i = 0; i < n; i++) {
-                                    outcomes.append("bench:").append(team).append(':').append(day).append(':').append(kind).append(':')
-                                            .append(ai).append(':').append(i).append(',').append(kind).append(',').append(team).append(",,")
-                                            .append(ai).append(",\"[\"\"bench\"\"]\",bench,,").append(day).append("T12:00:00Z,")
-                                            .append(kind.equals("security_finding") ? "high" : "").append(",\n");
+                                    outcomes.append("bench:")
+                                            .append(team)
+                                            .append(':')
+                                            .append(day)
+                                            .append(':')
+                                            .append(kind)
+                                            .append(':')
+                                            .append(ai)
+                                            .append(':')
+                                            .append(i)
+                                            .append(',')
+                                            .append(kind)
+                                            .append(',')
+                                            .append(team)
+                                            .append(",,")
+                                            .append(ai)
+                                            .append(",\"[\"\"bench\"\"]\",bench,,")
+                                            .append(day)
+                                            .append("T12:00:00Z,")
+                                            .append(kind.equals("security_finding") ? "high" : "")
+                                            .append(",\n");
                                 }
                             }
                         }
                     }
                 }
-                copy.copyIn("COPY usage_daily (day, team_id, employee_id, provider, model, requests, error_requests, input_tokens,"
-                        + " output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_nanos, unpriced_requests,"
-                        + " unpriced_tokens) FROM STDIN (FORMAT csv)", new StringReader(usage.toString()));
-                copy.copyIn("COPY outcome (id, kind, team_id, employee_id, ai_assisted, attribution, source, ref, occurred_at,"
-                        + " severity, value_hours) FROM STDIN (FORMAT csv)", new StringReader(outcomes.toString()));
+                copy.copyIn(
+                        "COPY usage_daily (day, team_id, employee_id, provider, model, requests, error_requests, input_tokens,"
+                                + " output_tokens, cache_read_tokens, cache_write_tokens, reasoning_tokens, cost_nanos, unpriced_requests,"
+                                + " unpriced_tokens) FROM STDIN (FORMAT csv)",
+                        new StringReader(usage.toString()));
+                copy.copyIn(
+                        "COPY outcome (id, kind, team_id, employee_id, ai_assisted, attribution, source, ref, occurred_at,"
+                                + " severity, value_hours) FROM STDIN (FORMAT csv)",
+                        new StringReader(outcomes.toString()));
                 fold(c, teams.subList(chunk, chunk + 10));
             }
             foldOrg(c);
@@ -259,8 +352,9 @@ class DashboardBenchmark {
         for (String sql : List.of(
                 "INSERT INTO usage_team_day (day, team_id, " + COLS + ") SELECT day, team_id, " + SUMS
                         + " FROM usage_daily WHERE team_id = ANY (?) GROUP BY 1, 2",
-                "INSERT INTO usage_team_month (month, team_id, " + COLS + ") SELECT date_trunc('month', day)::date, team_id, "
-                        + SUMS + " FROM usage_team_day WHERE team_id = ANY (?) GROUP BY 1, 2",
+                "INSERT INTO usage_team_month (month, team_id, " + COLS
+                        + ") SELECT date_trunc('month', day)::date, team_id, " + SUMS
+                        + " FROM usage_team_day WHERE team_id = ANY (?) GROUP BY 1, 2",
                 "INSERT INTO employee_activity (team_id, employee_id, year, days) SELECT team_id, employee_id,"
                         + " extract(year FROM day)::smallint, bit_or(set_bit(repeat('0', 366)::bit(366),"
                         + " extract(doy FROM day)::int - 1, 1)) FROM usage_daily WHERE team_id = ANY (?) GROUP BY 1, 2, 3",
@@ -281,8 +375,8 @@ class DashboardBenchmark {
     /** The org-wide tables, once every team is loaded. */
     private static void foldOrg(Connection c) throws Exception {
         try (Statement s = c.createStatement()) {
-            s.execute("INSERT INTO usage_model_day (day, provider, model, " + COLS + ") SELECT day, provider, model, " + SUMS
-                    + " FROM usage_daily GROUP BY 1, 2, 3");
+            s.execute("INSERT INTO usage_model_day (day, provider, model, " + COLS + ") SELECT day, provider, model, "
+                    + SUMS + " FROM usage_daily GROUP BY 1, 2, 3");
             s.execute("INSERT INTO outcome_org_day (day, kind, ai_assisted, severity, outcomes, explicit_outcomes,"
                     + " explicit_hours) SELECT day, kind, ai_assisted, severity, " + OUTCOME_SUMS
                     + " FROM outcome_team_day GROUP BY 1, 2, 3, 4");

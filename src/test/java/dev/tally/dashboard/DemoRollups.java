@@ -33,8 +33,7 @@ import dev.tally.rollup.RollupBatch;
  */
 public final class DemoRollups {
 
-    private DemoRollups() {
-    }
+    private DemoRollups() {}
 
     public static List<SeededTeam> load(DataSource ds, int days, boolean markDemo) {
         RollupFixture f = new RollupFixture(ds);
@@ -46,7 +45,8 @@ public final class DemoRollups {
                 f.markDemo(id);
             }
         }
-        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+        ObjectMapper json = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         EventDecoder decoder = new EventDecoder();
         RollupBatch batch = new RollupBatch();
@@ -61,8 +61,17 @@ public final class DemoRollups {
                     } else {
                         // The history's outcome ids name the profile, not the team: made unique per load.
                         OutcomeEvent o = decoder.outcome(json.writeValueAsBytes(e));
-                        batch.add(new OutcomeEvent(o.id() + ":" + o.teamId(), o.kind(), o.teamId(), o.employeeId(),
-                                o.aiAssisted(), o.attribution(), o.source(), o.ref(), o.occurredAt(), o.severity(),
+                        batch.add(new OutcomeEvent(
+                                o.id() + ":" + o.teamId(),
+                                o.kind(),
+                                o.teamId(),
+                                o.employeeId(),
+                                o.aiAssisted(),
+                                o.attribution(),
+                                o.source(),
+                                o.ref(),
+                                o.occurredAt(),
+                                o.severity(),
                                 o.valueHours()));
                     }
                 } catch (InvalidEventException | JsonProcessingException ex) {

@@ -57,16 +57,26 @@ class PagesBrowserTest {
 
     @BeforeAll
     static void startBrowser() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
                 "headless browser test skipped: install chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver)");
         profile = Files.createTempDirectory("tally-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
                 "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build();
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(DRIVER.toFile())
+                .usingAnyFreePort()
+                .build();
         browser = new ChromeDriver(service, options);
         browser.manage().window().setSize(new Dimension(1400, 1000));
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
@@ -100,7 +110,8 @@ class PagesBrowserTest {
         assertThat(headline.getText()).containsPattern("\\d+ of \\d+ teams returned more value than they spent");
         assertThat(browser.findElements(By.cssSelector("tr.pays"))).isNotEmpty();
         assertThat(browser.findElements(By.cssSelector("tr.costs"))).isNotEmpty();
-        assertThat(browser.findElement(By.cssSelector(".demo-banner")).getText()).contains("DEMO DATA");
+        assertThat(browser.findElement(By.cssSelector(".demo-banner")).getText())
+                .contains("DEMO DATA");
         // Charts load as images (naturalWidth > 0 means the PNG decoded in the browser).
         for (WebElement img : browser.findElements(By.cssSelector("img.chart"))) {
             Object w = browser.executeScript("return arguments[0].complete && arguments[0].naturalWidth", img);
@@ -116,7 +127,8 @@ class PagesBrowserTest {
         browser.get(root + "teams/" + t.id() + "?preset=30d");
         assertThat(browser.findElement(By.tagName("h1")).getText()).contains("Platform");
         assertThat(browser.findElement(By.id("merged-prs")).getText()).contains("commit-trailer");
-        assertThat(browser.findElement(By.id("employees")).findElements(By.cssSelector("tbody tr"))).hasSize(t.employees().size());
+        assertThat(browser.findElement(By.id("employees")).findElements(By.cssSelector("tbody tr")))
+                .hasSize(t.employees().size());
         fullPage("team-page.png");
         browser.get(root + "models?preset=30d");
         fullPage("models-page.png");

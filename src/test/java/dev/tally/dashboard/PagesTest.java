@@ -36,7 +36,13 @@ class PagesTest {
 
     @Test
     void orgOverviewMarksTeamsThatReturnMoreThanTheySpend() {
-        String html = Access.leader().get("/?preset=30d").then().statusCode(200).contentType("text/html").extract().asString();
+        String html = Access.leader()
+                .get("/?preset=30d")
+                .then()
+                .statusCode(200)
+                .contentType("text/html")
+                .extract()
+                .asString();
         assertThat(html).contains("DEMO DATA");
         assertThat(html).contains("teams</strong> returned more value than they spent");
         // Platform (high AI-assisted PR rate) pays off, Data Science (heavy reasoning-model spend) does not.
@@ -44,32 +50,62 @@ class PagesTest {
         String dataScience = teams.get(3).id().toString();
         assertThat(rowOf(html, platform)).contains("class=\"pays\"").contains("Returns");
         assertThat(rowOf(html, dataScience)).contains("class=\"costs\"").contains("less than it spends");
-        assertThat(html).contains("/api/reports/org?format=csv&amp;table=teams").contains("/charts/org/spend-vs-value.png");
+        assertThat(html)
+                .contains("/api/reports/org?format=csv&amp;table=teams")
+                .contains("/charts/org/spend-vs-value.png");
         assertThat(html).contains("Customer Success").contains("Finance"); // non-engineering departments
     }
 
     @Test
     void teamPageShowsPeopleModelsAndMergedPrsWithAttribution() {
         SeededTeam t = teams.get(0);
-        String html = Access.leader().get("/teams/" + t.id() + "?preset=30d").then().statusCode(200).extract().asString();
-        assertThat(html).contains("Platform").contains(t.profile().models().get(0)).contains("Merged PRs and the attribution rules that fired")
-                .contains("commit-trailer:Co-authored-by Claude").contains("People").contains("@example.test");
+        String html = Access.leader()
+                .get("/teams/" + t.id() + "?preset=30d")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(html)
+                .contains("Platform")
+                .contains(t.profile().models().get(0))
+                .contains("Merged PRs and the attribution rules that fired")
+                .contains("commit-trailer:Co-authored-by Claude")
+                .contains("People")
+                .contains("@example.test");
         assertThat(html).contains("/charts/team/spend-vs-value.png?from=").contains("team=" + t.id());
     }
 
     @Test
     void modelsAndOperationsPagesRender() {
-        assertThat(Access.leader().get("/models").then().statusCode(200).extract().asString())
-                .contains("Cache-read share").contains(">internal-llama-70b<").contains("Unpriced requests");
-        String ops = Access.leader().get("/operations").then().statusCode(200).extract().asString();
+        assertThat(Access.leader()
+                        .get("/models")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("Cache-read share")
+                .contains(">internal-llama-70b<")
+                .contains("Unpriced requests");
+        String ops = Access.leader()
+                .get("/operations")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(ops).contains("Dead-letter queue").contains("Spool depth").contains("Pipeline lag");
         // The spool card says in words whether events wait, not only raw gauge names.
-        assertThat(ops).containsAnyOf("Kafka reachable: nothing waits", "Kafka unreachable: events wait", "no event spool");
+        assertThat(ops)
+                .containsAnyOf("Kafka reachable: nothing waits", "Kafka unreachable: events wait", "no event spool");
     }
 
     @Test
     void aModelWithOnlyUnpricedUsageIsNeverShownAsZeroDollars() {
-        String html = Access.leader().get("/models?preset=30d").then().statusCode(200).extract().asString();
+        String html = Access.leader()
+                .get("/models?preset=30d")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         int at = html.indexOf(">internal-llama-70b<", html.indexOf("<table"));
         String row = html.substring(html.lastIndexOf("<tr", at), html.indexOf("</tr>", at));
         assertThat(row).contains(">unpriced<").doesNotContain("$0.00");
@@ -79,7 +115,10 @@ class PagesTest {
 
     @Test
     void unknownTeamIsAProblemNotAnError() {
-        Access.leader().get("/teams/00000000-0000-0000-0000-00000000abcd").then().statusCode(404);
+        Access.leader()
+                .get("/teams/00000000-0000-0000-0000-00000000abcd")
+                .then()
+                .statusCode(404);
         Access.leader().get("/teams/nope").then().statusCode(400);
     }
 

@@ -28,12 +28,14 @@ class PeriodTest {
         assertThat(Period.parse(null, "2026-01-01", null, TODAY)).isEqualTo(period("2026-01-01", "2026-03-15"));
         assertThat(Period.parse("90d", null, null, TODAY).preset(TODAY)).isEqualTo("90d");
         assertThat(Period.parse("mtd", null, null, TODAY).preset(TODAY)).isEqualTo("mtd");
-        assertThat(Period.parse("30d", null, null, TODAY).preset(TODAY.plusDays(1))).isEqualTo("custom");
+        assertThat(Period.parse("30d", null, null, TODAY).preset(TODAY.plusDays(1)))
+                .isEqualTo("custom");
     }
 
     @Test
     void badRangesAreRefusedWithTheFieldNamed() {
-        assertThatThrownBy(() -> period("2026-02-01", "2026-01-01")).isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> period("2026-02-01", "2026-01-01"))
+                .isInstanceOf(ApiException.class)
                 .hasMessageContaining("is before from");
         assertThatThrownBy(() -> Period.parse("week", null, null, TODAY)).hasMessageStartingWith("preset:");
         assertThatThrownBy(() -> Period.parse(null, "2026-13-01", null, TODAY)).hasMessageStartingWith("from:");
@@ -44,11 +46,19 @@ class PeriodTest {
     void wholeMonthsAreSplitFromTheDaysAroundThem() {
         // 90 days ending 15 March: 16 December .. 15 March = days 16-31 Dec, January + February, days 1-15 March.
         Period.Parts p = Period.parse("90d", null, null, TODAY).parts();
-        assertThat(p).isEqualTo(new Period.Parts(LocalDate.parse("2025-12-16"), LocalDate.parse("2026-01-01"),
-                LocalDate.parse("2026-03-01"), LocalDate.parse("2026-03-15")));
+        assertThat(p)
+                .isEqualTo(new Period.Parts(
+                        LocalDate.parse("2025-12-16"),
+                        LocalDate.parse("2026-01-01"),
+                        LocalDate.parse("2026-03-01"),
+                        LocalDate.parse("2026-03-15")));
         // A period that is exactly one month: the month, and no days.
-        assertThat(period("2026-02-01", "2026-02-28").parts()).isEqualTo(new Period.Parts(LocalDate.parse("2026-02-01"),
-                LocalDate.parse("2026-02-01"), LocalDate.parse("2026-03-01"), LocalDate.parse("2026-02-28")));
+        assertThat(period("2026-02-01", "2026-02-28").parts())
+                .isEqualTo(new Period.Parts(
+                        LocalDate.parse("2026-02-01"),
+                        LocalDate.parse("2026-02-01"),
+                        LocalDate.parse("2026-03-01"),
+                        LocalDate.parse("2026-02-28")));
         // No whole month: every day in the first run, no months, and an empty last run.
         Period.Parts days = period("2026-01-20", "2026-02-10").parts();
         assertThat(days.monthsFrom()).isEqualTo(LocalDate.parse("2026-02-11"));

@@ -47,9 +47,29 @@ class ReportsApiTest {
         f.usage(d, team, people.get(1), "claude-sonnet-4", 5, 500, 100, 0, 2_250_000_001L, 0);
         f.usage(d, team, people.get(0), "gpt-4o-mini", 3, 10, 10, 0, 3L, 0); // upsert onto the first row
         f.usage(d, team, people.get(1), "mystery-model", 4, 40, 40, 0, 0L, 4); // unpriced
-        f.usage(TODAY.minusDays(10), team, people.get(0), "gpt-4o-mini", 2, 10, 10, 0, 1_000_000_000L, 0); // previous period
+        f.usage(
+                TODAY.minusDays(10),
+                team,
+                people.get(0),
+                "gpt-4o-mini",
+                2,
+                10,
+                10,
+                0,
+                1_000_000_000L,
+                0); // previous period
         String p = "rep-" + team + "-";
-        f.outcome(p + "pr1", d, team, people.get(0), "pr_merged", true, null, null, "[\"commit_trailer\",\"session_match\"]", "org/repo#1");
+        f.outcome(
+                p + "pr1",
+                d,
+                team,
+                people.get(0),
+                "pr_merged",
+                true,
+                null,
+                null,
+                "[\"commit_trailer\",\"session_match\"]",
+                "org/repo#1");
         f.outcome(p + "pr2", d, team, people.get(1), "pr_merged", true, null, null, "[\"label\"]", "org/repo#2");
         f.outcome(p + "pr3", d, team, people.get(1), "pr_merged", false, null, null, "[]", "org/repo#3");
         f.outcome(p + "bug", d, team, null, "bug_caught", true, null, null, null, null);
@@ -65,13 +85,26 @@ class ReportsApiTest {
     @Test
     void aCachedReportReflectsNewRollupsOnTheNextRequest() {
         String org = "/api/reports/org" + range;
-        long before = teamSpend(Access.leader().get(org).then().statusCode(200).extract().jsonPath());
-        assertThat(teamSpend(Access.leader().get(org).then().statusCode(200).extract().jsonPath())).isEqualTo(before); // from the cache
+        long before = teamSpend(
+                Access.leader().get(org).then().statusCode(200).extract().jsonPath());
+        assertThat(teamSpend(Access.leader()
+                        .get(org)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()))
+                .isEqualTo(before); // from the cache
         new RollupFixture(dataSource).usage(TODAY, team, people.get(2), "gpt-4o-mini", 1, 10, 10, 0, 7L, 0);
         // The write moved rollup_version in its own transaction: the very next request rebuilds, no waiting.
-        JsonPath after = Access.leader().get(org).then().statusCode(200).extract().jsonPath();
+        JsonPath after =
+                Access.leader().get(org).then().statusCode(200).extract().jsonPath();
         assertThat(teamSpend(after)).isEqualTo(before + 7);
-        JsonPath t = Access.leader().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
+        JsonPath t = Access.leader()
+                .get("/api/reports/teams/" + team + range)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(t.getLong("totals.spend_nanos")).isEqualTo(SPEND + 7);
         assertThat(t.getLong("totals.active_users")).isEqualTo(3);
     }
@@ -84,23 +117,40 @@ class ReportsApiTest {
         RollupFixture f = new RollupFixture(dataSource);
         // Yesterday: a new version, so the sums are read again.
         f.usage(TODAY.minusDays(1), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 11L, 0);
-        JsonPath recent = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
+        JsonPath recent =
+                Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         assertThat(recent.getLong("totals.spend_nanos")).isEqualTo(spend + 11);
         assertThat(recent.getLong("totals.active_users")).isEqualTo(3);
         // Four days ago: a late write moves the same version; nothing depends on how late it is.
         f.usage(TODAY.minusDays(4), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 13L, 0);
-        f.outcome("rep-" + team + "-late-pr", TODAY.minusDays(5), team, people.get(2), "pr_merged", true, null, null,
-                "[\"label\"]", "org/repo#9");
+        f.outcome(
+                "rep-" + team + "-late-pr",
+                TODAY.minusDays(5),
+                team,
+                people.get(2),
+                "pr_merged",
+                true,
+                null,
+                null,
+                "[\"label\"]",
+                "org/repo#9");
         JsonPath late = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         assertThat(late.getLong("totals.spend_nanos")).isEqualTo(spend + 11 + 13);
         assertThat(late.getLong("totals.prs_merged_ai")).isEqualTo(first.getLong("totals.prs_merged_ai") + 1);
-        assertThat(late.getLong("daily.find { it.day == '" + TODAY.minusDays(4) + "' }.metrics.spend_nanos")).isEqualTo(13);
-        assertThat(late.getLong("daily.find { it.day == '" + TODAY.minusDays(1) + "' }.metrics.spend_nanos")).isEqualTo(11);
-        assertThat(late.getLong("models.find { it.model == 'gpt-4o' }.metrics.spend_nanos")).isEqualTo(24);
+        assertThat(late.getLong("daily.find { it.day == '" + TODAY.minusDays(4) + "' }.metrics.spend_nanos"))
+                .isEqualTo(13);
+        assertThat(late.getLong("daily.find { it.day == '" + TODAY.minusDays(1) + "' }.metrics.spend_nanos"))
+                .isEqualTo(11);
+        assertThat(late.getLong("models.find { it.model == 'gpt-4o' }.metrics.spend_nanos"))
+                .isEqualTo(24);
         // The per-day series and the models add up to the totals across both parts.
-        assertThat(late.getList("daily.metrics.spend_nanos", Long.class).stream().mapToLong(Long::longValue).sum())
+        assertThat(late.getList("daily.metrics.spend_nanos", Long.class).stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
                 .isEqualTo(late.getLong("totals.spend_nanos"));
-        assertThat(late.getList("models.metrics.spend_nanos", Long.class).stream().mapToLong(Long::longValue).sum())
+        assertThat(late.getList("models.metrics.spend_nanos", Long.class).stream()
+                        .mapToLong(Long::longValue)
+                        .sum())
                 .isEqualTo(late.getLong("totals.spend_nanos"));
     }
 
@@ -115,14 +165,35 @@ class ReportsApiTest {
         f.usage(TODAY.minusDays(70), team, people.get(2), "gpt-4o", 1, 10, 10, 0, 19L, 0);
         JsonPath after = Access.leader().get(t).then().statusCode(200).extract().jsonPath();
         assertThat(after.getLong("totals.spend_nanos")).isEqualTo(first.getLong("totals.spend_nanos") + 17);
-        assertThat(after.getLong("previousTotals.spend_nanos")).isEqualTo(first.getLong("previousTotals.spend_nanos") + 19);
-        assertThat(after.getLong("daily.find { it.day == '" + TODAY.minusDays(45) + "' }.metrics.spend_nanos")).isEqualTo(17);
+        assertThat(after.getLong("previousTotals.spend_nanos"))
+                .isEqualTo(first.getLong("previousTotals.spend_nanos") + 19);
+        assertThat(after.getLong("daily.find { it.day == '" + TODAY.minusDays(45) + "' }.metrics.spend_nanos"))
+                .isEqualTo(17);
         // Once the sums are cached (the same figure twice), a second late write to the same month
         // counts on the very next request.
-        long settled = Access.leader().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos");
-        assertThat(Access.leader().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos")).isEqualTo(settled);
+        long settled = Access.leader()
+                .get(t)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("totals.spend_nanos");
+        assertThat(Access.leader()
+                        .get(t)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getLong("totals.spend_nanos"))
+                .isEqualTo(settled);
         f.usage(TODAY.minusDays(45), team, people.get(1), "gpt-4o", 1, 10, 10, 0, 23L, 0);
-        assertThat(Access.leader().get(t).then().statusCode(200).extract().jsonPath().getLong("totals.spend_nanos"))
+        assertThat(Access.leader()
+                        .get(t)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getLong("totals.spend_nanos"))
                 .isEqualTo(settled + 23);
     }
 
@@ -132,7 +203,12 @@ class ReportsApiTest {
 
     @Test
     void teamReportTotalsFollowTheRoiModel() {
-        JsonPath j = Access.leader().get("/api/reports/teams/" + team + range).then().statusCode(200).extract().jsonPath();
+        JsonPath j = Access.leader()
+                .get("/api/reports/teams/" + team + range)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(j.getLong("totals.spend_nanos")).isEqualTo(SPEND);
         assertThat(j.getLong("totals.value_nanos")).isEqualTo(VALUE);
         assertThat(j.getLong("totals.requests")).isEqualTo(22);
@@ -150,47 +226,105 @@ class ReportsApiTest {
 
     @Test
     void csvTotalsEqualJsonTotals() {
-        JsonPath org = Access.leader().get("/api/reports/org" + range).then().statusCode(200).extract().jsonPath();
+        JsonPath org = Access.leader()
+                .get("/api/reports/org" + range)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Map<String, Object> row = org.getMap("teams.find { it.id == '" + team + "' }.metrics");
         assertThat(((Number) row.get("spend_nanos")).longValue()).isEqualTo(SPEND);
 
-        String employees = Access.leader().get("/api/reports/teams/" + team + range + "&format=csv&table=employees")
-                .then().statusCode(200).contentType("text/csv").extract().asString();
+        String employees = Access.leader()
+                .get("/api/reports/teams/" + team + range + "&format=csv&table=employees")
+                .then()
+                .statusCode(200)
+                .contentType("text/csv")
+                .extract()
+                .asString();
         assertThat(sumColumn(employees, "spend_usd", false)).isEqualTo(usd(SPEND));
         assertThat(sumColumn(employees, "spend_usd", true)).isEqualTo(usd(SPEND));
 
-        String daily = Access.leader().get("/api/reports/teams/" + team + range + "&format=csv&table=daily").then().statusCode(200)
-                .extract().asString();
+        String daily = Access.leader()
+                .get("/api/reports/teams/" + team + range + "&format=csv&table=daily")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(sumColumn(daily, "spend_usd", false)).isEqualTo(usd(SPEND));
         assertThat(sumColumn(daily, "value_usd", false)).isEqualTo(usd(VALUE));
 
-        String teams = Access.leader().get("/api/reports/org" + range + "&format=csv&table=teams").then().statusCode(200).extract().asString();
-        String line = Arrays.stream(teams.split("\r\n")).filter(l -> l.contains(team.toString())).findFirst().orElseThrow();
-        assertThat(line).contains(usd(SPEND).toPlainString()).contains(usd(VALUE).toPlainString());
-        String teamsTotal = Arrays.stream(teams.split("\r\n")).filter(l -> l.startsWith("TOTAL")).findFirst().orElseThrow();
+        String teams = Access.leader()
+                .get("/api/reports/org" + range + "&format=csv&table=teams")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        String line = Arrays.stream(teams.split("\r\n"))
+                .filter(l -> l.contains(team.toString()))
+                .findFirst()
+                .orElseThrow();
+        assertThat(line)
+                .contains(usd(SPEND).toPlainString())
+                .contains(usd(VALUE).toPlainString());
+        String teamsTotal = Arrays.stream(teams.split("\r\n"))
+                .filter(l -> l.startsWith("TOTAL"))
+                .findFirst()
+                .orElseThrow();
         assertThat(sumColumn(teams, "spend_usd", false)).isEqualTo(column(teams, teamsTotal, "spend_usd"));
-        assertThat(org.getLong("totals.spend_nanos")).isEqualTo(column(teams, teamsTotal, "spend_usd").movePointRight(9).longValueExact());
+        assertThat(org.getLong("totals.spend_nanos"))
+                .isEqualTo(
+                        column(teams, teamsTotal, "spend_usd").movePointRight(9).longValueExact());
     }
 
     @Test
     void outcomesOfNoTeamShowUnderUnassigned() {
-        new RollupFixture(dataSource).outcome("rep-unassigned-" + team, TODAY.minusDays(1), Team.UNASSIGNED,
-                null, "bug_caught", true, null, null, null, null);
-        JsonPath org = Access.leader().get("/api/reports/org" + range).then().statusCode(200).extract().jsonPath();
-        assertThat(org.getLong("teams.find { it.name == 'Unassigned' }.metrics.bugs_caught")).isPositive();
+        new RollupFixture(dataSource)
+                .outcome(
+                        "rep-unassigned-" + team,
+                        TODAY.minusDays(1),
+                        Team.UNASSIGNED,
+                        null,
+                        "bug_caught",
+                        true,
+                        null,
+                        null,
+                        null,
+                        null);
+        JsonPath org = Access.leader()
+                .get("/api/reports/org" + range)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(org.getLong("teams.find { it.name == 'Unassigned' }.metrics.bugs_caught"))
+                .isPositive();
     }
 
     @Test
     void aPanelOfTheDashboardIsAlsoACsvTable() {
-        String csv = Access.leader().get("/api/reports/teams/" + team + range + "&format=csv&table=merged-prs").then().statusCode(200)
-                .extract().asString();
-        assertThat(csv).startsWith("merged_at,ref,author,ai_assisted,attribution").contains("commit_trailer;session_match");
+        String csv = Access.leader()
+                .get("/api/reports/teams/" + team + range + "&format=csv&table=merged-prs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(csv)
+                .startsWith("merged_at,ref,author,ai_assisted,attribution")
+                .contains("commit_trailer;session_match");
     }
 
     @Test
     void badInputGetsAPreciseProblem() {
-        Access.leader().get("/api/reports/org?from=2025-13-01").then().statusCode(400).contentType("application/problem+json");
-        Access.leader().get("/api/reports/org?from=2025-02-01&to=2025-01-01").then().statusCode(400);
+        Access.leader()
+                .get("/api/reports/org?from=2025-13-01")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        Access.leader()
+                .get("/api/reports/org?from=2025-02-01&to=2025-01-01")
+                .then()
+                .statusCode(400);
         Access.leader().get("/api/reports/org?preset=week").then().statusCode(400);
         Access.leader().get("/api/reports/org?format=xml").then().statusCode(400);
         Access.leader().get("/api/reports/org?format=csv&table=nope").then().statusCode(400);

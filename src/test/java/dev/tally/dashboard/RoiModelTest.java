@@ -18,26 +18,33 @@ class RoiModelTest {
 
     @Test
     void aiAssistedMergedPrIsTwoHoursAtTheLoadedCost() {
-        assertThat(model.valueNanos("pr_merged", true, null, 3, 0, BigDecimal.ZERO)).isEqualTo(600 * USD);
+        assertThat(model.valueNanos("pr_merged", true, null, 3, 0, BigDecimal.ZERO))
+                .isEqualTo(600 * USD);
     }
 
     @Test
     void prMergedWithoutAiIsNotValueBoughtWithAi() {
-        assertThat(model.valueNanos("pr_merged", false, null, 5, 0, BigDecimal.ZERO)).isZero();
+        assertThat(model.valueNanos("pr_merged", false, null, 5, 0, BigDecimal.ZERO))
+                .isZero();
     }
 
     @Test
     void securityFindingsAreValuedBySeverityWithADefaultForUnknownSeverity() {
-        assertThat(model.valueNanos("security_finding", true, "critical", 1, 0, BigDecimal.ZERO)).isEqualTo(1600 * USD);
-        assertThat(model.valueNanos("security_finding", true, "HIGH", 2, 0, BigDecimal.ZERO)).isEqualTo(1600 * USD);
-        assertThat(model.valueNanos("security_finding", true, "", 1, 0, BigDecimal.ZERO)).isEqualTo(400 * USD);
-        assertThat(model.valueNanos("security_finding", true, "weird", 1, 0, BigDecimal.ZERO)).isEqualTo(400 * USD);
+        assertThat(model.valueNanos("security_finding", true, "critical", 1, 0, BigDecimal.ZERO))
+                .isEqualTo(1600 * USD);
+        assertThat(model.valueNanos("security_finding", true, "HIGH", 2, 0, BigDecimal.ZERO))
+                .isEqualTo(1600 * USD);
+        assertThat(model.valueNanos("security_finding", true, "", 1, 0, BigDecimal.ZERO))
+                .isEqualTo(400 * USD);
+        assertThat(model.valueNanos("security_finding", true, "weird", 1, 0, BigDecimal.ZERO))
+                .isEqualTo(400 * USD);
     }
 
     @Test
     void explicitValueHoursReplaceTheDefaultForThoseOutcomesOnly() {
         // 3 tasks: two reported 2.5 h together, the third gets the 1 h default
-        assertThat(model.valueNanos("task_automated", true, null, 3, 2, new BigDecimal("2.5"))).isEqualTo(350 * USD);
+        assertThat(model.valueNanos("task_automated", true, null, 3, 2, new BigDecimal("2.5")))
+                .isEqualTo(350 * USD);
     }
 
     @Test
@@ -49,11 +56,13 @@ class RoiModelTest {
 
     @Test
     void unknownKindsAreWorthNothingUntilConfigured() {
-        assertThat(model.valueNanos("incident_resolved", true, null, 10, 0, BigDecimal.ZERO)).isZero();
+        assertThat(model.valueNanos("incident_resolved", true, null, 10, 0, BigDecimal.ZERO))
+                .isZero();
     }
 
     static Metrics metrics(long spend, long value, long prsAi, long bugs, long active, long employees) {
-        return new Metrics(spend, 10, 0, 100, 50, 30, 0, 0, 0, 0, active, employees, prsAi + 1, prsAi, bugs, 0, 0, value);
+        return new Metrics(
+                spend, 10, 0, 100, 50, 30, 0, 0, 0, 0, active, employees, prsAi + 1, prsAi, bugs, 0, 0, value);
     }
 
     @Test

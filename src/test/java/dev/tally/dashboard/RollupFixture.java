@@ -40,8 +40,10 @@ public class RollupFixture {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DataSource ds;
-    private final RollupStore store = Arc.container().instance(RollupStore.class).get();
-    private final OrgCalendar calendar = Arc.container().instance(OrgCalendar.class).get();
+    private final RollupStore store =
+            Arc.container().instance(RollupStore.class).get();
+    private final OrgCalendar calendar =
+            Arc.container().instance(OrgCalendar.class).get();
 
     public RollupFixture(DataSource ds) {
         this.ds = ds;
@@ -49,7 +51,11 @@ public class RollupFixture {
 
     public UUID team(String name, String department) {
         UUID id = UUID.randomUUID();
-        exec("INSERT INTO team (id, name, department) VALUES (?, ?, ?)", id, name + " " + id.toString().substring(0, 6), department);
+        exec(
+                "INSERT INTO team (id, name, department) VALUES (?, ?, ?)",
+                id,
+                name + " " + id.toString().substring(0, 6),
+                department);
         return id;
     }
 
@@ -57,8 +63,12 @@ public class RollupFixture {
         List<UUID> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             UUID id = UUID.randomUUID();
-            exec("INSERT INTO employee (id, email, name, team_id) VALUES (?, ?, ?, ?)", id, id + "@example.test",
-                    "Person " + id.toString().substring(0, 5), team);
+            exec(
+                    "INSERT INTO employee (id, email, name, team_id) VALUES (?, ?, ?, ?)",
+                    id,
+                    id + "@example.test",
+                    "Person " + id.toString().substring(0, 5),
+                    team);
             out.add(id);
         }
         return out;
@@ -74,8 +84,17 @@ public class RollupFixture {
      * model without a price, the rest priced; the first call carries the tokens, the first priced
      * one the cost.
      */
-    public void usage(LocalDate day, UUID team, UUID employee, String model, long requests, long input, long output,
-            long cacheRead, long costNanos, long unpricedRequests) {
+    public void usage(
+            LocalDate day,
+            UUID team,
+            UUID employee,
+            String model,
+            long requests,
+            long input,
+            long output,
+            long cacheRead,
+            long costNanos,
+            long unpricedRequests) {
         RollupBatch batch = new RollupBatch();
         for (long i = 0; i < requests; i++) {
             long[] tokens = new long[TokenKind.ALL.size()];
@@ -85,8 +104,17 @@ public class RollupFixture {
                 tokens[TokenKind.CACHE_READ.ordinal()] = cacheRead;
             }
             boolean priced = i >= unpricedRequests;
-            batch.add(new UsageEvent(UUID.randomUUID().toString(), noon(day), team, employee, UsageEvent.NO_KEY,
-                    model.startsWith("claude") ? "anthropic" : "openai", model, CallOutcome.OK, tokens, priced,
+            batch.add(new UsageEvent(
+                    UUID.randomUUID().toString(),
+                    noon(day),
+                    team,
+                    employee,
+                    UsageEvent.NO_KEY,
+                    model.startsWith("claude") ? "anthropic" : "openai",
+                    model,
+                    CallOutcome.OK,
+                    tokens,
+                    priced,
                     priced && i == unpricedRequests ? costNanos : 0));
         }
         apply(batch);
@@ -95,23 +123,44 @@ public class RollupFixture {
     /** One priced call at an exact instant (for calendar edges), 10 input and 5 output tokens. */
     public void call(Instant at, UUID team, UUID employee, String model, long costNanos) {
         RollupBatch batch = new RollupBatch();
-        batch.add(new UsageEvent(UUID.randomUUID().toString(), at, team, employee, UsageEvent.NO_KEY, "openai", model, CallOutcome.OK,
-                new long[TokenKind.ALL.size()], true, costNanos));
+        batch.add(new UsageEvent(
+                UUID.randomUUID().toString(),
+                at,
+                team,
+                employee,
+                UsageEvent.NO_KEY,
+                "openai",
+                model,
+                CallOutcome.OK,
+                new long[TokenKind.ALL.size()],
+                true,
+                costNanos));
         apply(batch);
     }
 
     /** One outcome event, counted as the aggregator counts it. */
-    public void outcome(String id, LocalDate day, UUID team, UUID employee, String kind, boolean ai, String severity,
-            BigDecimal valueHours, String attributionJson, String ref) {
+    public void outcome(
+            String id,
+            LocalDate day,
+            UUID team,
+            UUID employee,
+            String kind,
+            boolean ai,
+            String severity,
+            BigDecimal valueHours,
+            String attributionJson,
+            String ref) {
         List<String> attribution;
         try {
-            attribution = attributionJson == null ? List.of() : JSON.readValue(attributionJson, new TypeReference<List<String>>() {
-            });
+            attribution = attributionJson == null
+                    ? List.of()
+                    : JSON.readValue(attributionJson, new TypeReference<List<String>>() {});
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(attributionJson, e);
         }
         RollupBatch batch = new RollupBatch();
-        batch.add(new OutcomeEvent(id, kind, team, employee, ai, attribution, "test", ref, noon(day), severity, valueHours));
+        batch.add(new OutcomeEvent(
+                id, kind, team, employee, ai, attribution, "test", ref, noon(day), severity, valueHours));
         apply(batch);
     }
 
@@ -131,7 +180,8 @@ public class RollupFixture {
     }
 
     public void exec(String sql, Object... args) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }

@@ -58,19 +58,36 @@ class ZoneReportsTest {
         // 00:30 on 1 April (EDT): April's, outside the period.
         f.call(Instant.parse("2026-04-01T04:30:00Z"), team, person, "gpt-4o", 500_000);
 
-        JsonPath r = Access.leader().get("/api/reports/teams/" + team + "?from=2026-03-01&to=2026-03-31").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath r = Access.leader()
+                .get("/api/reports/teams/" + team + "?from=2026-03-01&to=2026-03-31")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(r.getLong("totals.spend_nanos")).isEqualTo(1_000 + 300 + 4_000);
         assertThat(r.getLong("previousTotals.spend_nanos")).isEqualTo(20_000);
-        assertThat(r.getLong("daily.find { it.day == '2026-03-31' }.metrics.spend_nanos")).isEqualTo(1_000);
-        assertThat(r.getLong("daily.find { it.day == '2026-03-08' }.metrics.requests")).isEqualTo(2);
-        assertThat(r.getLong("daily.find { it.day == '2026-03-01' }.metrics.requests")).isZero();
+        assertThat(r.getLong("daily.find { it.day == '2026-03-31' }.metrics.spend_nanos"))
+                .isEqualTo(1_000);
+        assertThat(r.getLong("daily.find { it.day == '2026-03-08' }.metrics.requests"))
+                .isEqualTo(2);
+        assertThat(r.getLong("daily.find { it.day == '2026-03-01' }.metrics.requests"))
+                .isZero();
         // The org report reads March from usage_team_month; the same figure.
-        JsonPath org = Access.leader().get("/api/reports/org?from=2026-03-01&to=2026-03-31").then().statusCode(200).extract()
+        JsonPath org = Access.leader()
+                .get("/api/reports/org?from=2026-03-01&to=2026-03-31")
+                .then()
+                .statusCode(200)
+                .extract()
                 .jsonPath();
-        assertThat(org.getLong("teams.find { it.id == '" + team + "' }.metrics.spend_nanos")).isEqualTo(5_300);
-        List<Long> april = Access.leader().get("/api/reports/teams/" + team + "?from=2026-04-01&to=2026-04-30").then()
-                .statusCode(200).extract().jsonPath().getList("daily.metrics.spend_nanos", Long.class);
+        assertThat(org.getLong("teams.find { it.id == '" + team + "' }.metrics.spend_nanos"))
+                .isEqualTo(5_300);
+        List<Long> april = Access.leader()
+                .get("/api/reports/teams/" + team + "?from=2026-04-01&to=2026-04-30")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("daily.metrics.spend_nanos", Long.class);
         assertThat(april.get(0)).isEqualTo(500_000);
         assertThat(LocalDate.parse("2026-04-01").lengthOfMonth()).isEqualTo(april.size());
     }

@@ -20,8 +20,12 @@ class DemoHistoryTest {
     static List<SeededTeam> teams() {
         List<SeededTeam> out = new ArrayList<>();
         for (DemoOrg.TeamProfile p : DemoOrg.TEAMS) {
-            out.add(new SeededTeam(p, UUID.nameUUIDFromBytes(p.name().getBytes()),
-                    IntStream.range(0, p.people()).mapToObj(i -> UUID.nameUUIDFromBytes((p.name() + i).getBytes())).toList()));
+            out.add(new SeededTeam(
+                    p,
+                    UUID.nameUUIDFromBytes(p.name().getBytes()),
+                    IntStream.range(0, p.people())
+                            .mapToObj(i -> UUID.nameUUIDFromBytes((p.name() + i).getBytes()))
+                            .toList()));
         }
         return out;
     }
@@ -34,7 +38,8 @@ class DemoHistoryTest {
         DemoHistory.day(teams(), day, 0.5, a::add);
         DemoHistory.day(teams(), day, 0.5, b::add);
         assertThat(a).isNotEmpty();
-        assertThat(a.stream().map(CloudEvent::id).toList()).isEqualTo(b.stream().map(CloudEvent::id).toList());
+        assertThat(a.stream().map(CloudEvent::id).toList())
+                .isEqualTo(b.stream().map(CloudEvent::id).toList());
         assertThat(a.stream().map(CloudEvent::id).distinct().count()).isEqualTo(a.size());
     }
 
@@ -44,7 +49,10 @@ class DemoHistoryTest {
         for (int d = 0; d < 10; d++) {
             DemoHistory.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), 1.0, events::add);
         }
-        List<UsageData> usage = events.stream().filter(e -> e.data() instanceof UsageData).map(e -> (UsageData) e.data()).toList();
+        List<UsageData> usage = events.stream()
+                .filter(e -> e.data() instanceof UsageData)
+                .map(e -> (UsageData) e.data())
+                .toList();
         assertThat(usage).anySatisfy(u -> assertThat(u.priced()).isFalse());
         for (UsageData u : usage) {
             DemoOrg.Price p = DemoOrg.price(u.model());
@@ -52,12 +60,17 @@ class DemoHistoryTest {
                 assertThat(u.costNanos()).isNull();
                 assertThat(u.priced()).isFalse();
             } else {
-                assertThat(u.costNanos()).isEqualTo(u.inputTokens() * p.input() + u.outputTokens() * p.output()
-                        + u.cacheReadTokens() * p.cacheRead());
+                assertThat(u.costNanos())
+                        .isEqualTo(u.inputTokens() * p.input()
+                                + u.outputTokens() * p.output()
+                                + u.cacheReadTokens() * p.cacheRead());
             }
         }
-        assertThat(events).anySatisfy(e -> assertThat(e.data()).isInstanceOfSatisfying(OutcomeData.class,
-                o -> assertThat(o.attribution()).isNotEmpty()));
+        assertThat(events)
+                .anySatisfy(e -> assertThat(e.data())
+                        .isInstanceOfSatisfying(
+                                OutcomeData.class,
+                                o -> assertThat(o.attribution()).isNotEmpty()));
     }
 
     @Test

@@ -32,14 +32,20 @@ class DemoModelsTest {
     @Test
     void eachFamilyGetsItsNewestModelThatIsStillCurrentThatDay() throws Exception {
         PriceCatalog c = catalog(CATALOG);
-        assertThat(DemoModels.resolve(c, Family.SONNET, LocalDate.parse("2027-05-31"))).isEqualTo("claude-sonnet-9");
+        assertThat(DemoModels.resolve(c, Family.SONNET, LocalDate.parse("2027-05-31")))
+                .isEqualTo("claude-sonnet-9");
         // retired on 2027-06-01: from that day the demo calls the next one of the family
-        assertThat(DemoModels.resolve(c, Family.SONNET, LocalDate.parse("2027-06-01"))).isEqualTo("claude-sonnet-8");
-        assertThat(DemoModels.resolve(c, Family.GPT, LocalDate.parse("2027-06-01"))).isEqualTo("gpt-9");
-        assertThat(DemoModels.resolve(c, Family.GPT_MINI, LocalDate.parse("2027-06-01"))).isEqualTo("gpt-9-mini");
+        assertThat(DemoModels.resolve(c, Family.SONNET, LocalDate.parse("2027-06-01")))
+                .isEqualTo("claude-sonnet-8");
+        assertThat(DemoModels.resolve(c, Family.GPT, LocalDate.parse("2027-06-01")))
+                .isEqualTo("gpt-9");
+        assertThat(DemoModels.resolve(c, Family.GPT_MINI, LocalDate.parse("2027-06-01")))
+                .isEqualTo("gpt-9-mini");
         // no current haiku left: the provider's first current model stands in
-        assertThat(DemoModels.resolve(c, Family.HAIKU, LocalDate.parse("2027-06-01"))).isEqualTo("claude-sonnet-8");
-        assertThat(DemoModels.resolve(c, Family.INTERNAL, LocalDate.parse("2027-06-01"))).isEqualTo("internal-llama-70b");
+        assertThat(DemoModels.resolve(c, Family.HAIKU, LocalDate.parse("2027-06-01")))
+                .isEqualTo("claude-sonnet-8");
+        assertThat(DemoModels.resolve(c, Family.INTERNAL, LocalDate.parse("2027-06-01")))
+                .isEqualTo("internal-llama-70b");
     }
 
     @Test
@@ -49,7 +55,9 @@ class DemoModelsTest {
             for (Family f : team.families()) {
                 String model = DemoModels.resolve(f, day);
                 if (f != Family.INTERNAL) {
-                    assertThat(DemoModels.CATALOG.current(model, day)).as(team.name() + " " + f + " → " + model).isTrue();
+                    assertThat(DemoModels.CATALOG.current(model, day))
+                            .as(team.name() + " " + f + " → " + model)
+                            .isTrue();
                     assertThat(DemoOrg.price(model)).as(model).isNotNull();
                 }
             }
@@ -63,7 +71,8 @@ class DemoModelsTest {
         String sonnet = DemoModels.resolve(Family.SONNET, LocalDate.parse("2026-12-01"));
         DemoOrg.Price p = DemoOrg.price(sonnet);
         assertThat(p.provider()).isEqualTo("anthropic");
-        assertThat(p.input() * 1_000_000).isEqualTo(DemoModels.CATALOG.exact(sonnet).rates().input());
+        assertThat(p.input() * 1_000_000)
+                .isEqualTo(DemoModels.CATALOG.exact(sonnet).rates().input());
         assertThat(DemoOrg.price(DemoModels.INTERNAL_MODEL)).isNull();
     }
 }

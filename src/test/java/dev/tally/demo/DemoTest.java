@@ -31,13 +31,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tally.access.Access;
-import dev.tally.events.Topics;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
+import dev.tally.access.Access;
+import dev.tally.events.Topics;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.time.OrgCalendar;
 
@@ -56,11 +56,17 @@ class DemoTest {
     public static class Demo implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tally.demo.enabled", "true",
-                    "tally.demo.history-days", "7",
-                    "tally.demo.call-interval", "20ms",
-                    "tally.demo.outcome-interval", "500ms",
-                    "tally.demo.live-speedup", "20000");
+            return Map.of(
+                    "tally.demo.enabled",
+                    "true",
+                    "tally.demo.history-days",
+                    "7",
+                    "tally.demo.call-interval",
+                    "20ms",
+                    "tally.demo.outcome-interval",
+                    "500ms",
+                    "tally.demo.live-speedup",
+                    "20000");
         }
     }
 
@@ -81,11 +87,16 @@ class DemoTest {
     @BeforeAll
     static void consumer() {
         consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "demo-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TallyServices.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "demo-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class));
         consumer.subscribe(List.of(Topics.USAGE));
     }
 
@@ -99,18 +110,20 @@ class DemoTest {
         // reports are read as a signed-in leader: sign in first, outside the timed waits below
         Access.leaderCookie();
         // ~8 teams across engineering and non-engineering departments, ~80 people, each with a key.
-        Map<UUID, String[]> teams = await().atMost(Duration.ofSeconds(60)).until(this::demoTeams,
-                t -> t.size() == DemoOrg.TEAMS.size());
+        Map<UUID, String[]> teams =
+                await().atMost(Duration.ofSeconds(60)).until(this::demoTeams, t -> t.size() == DemoOrg.TEAMS.size());
         assertThat(teams.values().stream().map(t -> t[1]).distinct())
                 .contains("Engineering", "Data", "Security", "Customer Success", "Marketing", "Finance");
-        int people = DemoOrg.TEAMS.stream().mapToInt(DemoOrg.TeamProfile::people).sum();
+        int people =
+                DemoOrg.TEAMS.stream().mapToInt(DemoOrg.TeamProfile::people).sum();
         assertThat(people).isBetween(70, 90);
-        Set<String> keyIds = await().atMost(Duration.ofSeconds(60)).until(() -> demoKeyIds(teams.keySet()),
-                k -> k.size() == people);
-        assertThat(count("SELECT count(*) FROM employee WHERE team_id = ANY (?)", teams.keySet())).isEqualTo(people);
+        Set<String> keyIds =
+                await().atMost(Duration.ofSeconds(60)).until(() -> demoKeyIds(teams.keySet()), k -> k.size() == people);
+        assertThat(count("SELECT count(*) FROM employee WHERE team_id = ANY (?)", teams.keySet()))
+                .isEqualTo(people);
         // and a service key per demo workload (the review bot, the nightly loop, finance automation)
-        keyIds.addAll(await().atMost(Duration.ofSeconds(60)).until(() -> demoServiceKeyIds(teams.keySet()),
-                k -> k.size() == DemoWorkloads.ALL.size()));
+        keyIds.addAll(await().atMost(Duration.ofSeconds(60))
+                .until(() -> demoServiceKeyIds(teams.keySet()), k -> k.size() == DemoWorkloads.ALL.size()));
 
         // Live calls: usage events with the demo's key ids, written by the gateway's simulated provider.
         await().atMost(Duration.ofSeconds(60)).until(() -> {
@@ -140,8 +153,11 @@ class DemoTest {
         });
 
         // Outcomes: the history's and live ones (ids "demo:live-…", today).
-        await().atMost(Duration.ofSeconds(120)).until(() -> count(
-                "SELECT count(*) FROM outcome WHERE team_id = ANY (?) AND id LIKE 'demo:live-%'", teams.keySet()) > 0);
+        await().atMost(Duration.ofSeconds(120))
+                .until(() -> count(
+                                "SELECT count(*) FROM outcome WHERE team_id = ANY (?) AND id LIKE 'demo:live-%'",
+                                teams.keySet())
+                        > 0);
 
         // At least one team returns more than it spends and at least one less (history + live, 7 days).
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
@@ -167,29 +183,42 @@ class DemoTest {
     @Test
     void hasBudgetsPastASoftOneDowngradingAndASpikeAlert() throws Exception {
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() -> {
-            var budgets = Access.leader().get("/api/reports/budgets").then().statusCode(200).extract().jsonPath();
+            var budgets = Access.leader()
+                    .get("/api/reports/budgets")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             assertThat(budgets.getString("budgets.find { it.name == '" + DemoBudgets.SOFT + "' }.state"))
                     .isEqualTo("exceeded");
             assertThat(budgets.getDouble("budgets.find { it.name == '" + DemoBudgets.ADVISOR + "' }.percent"))
                     .isGreaterThanOrEqualTo(10.0);
-            assertThat(count("SELECT count(*) FROM budget_alert a JOIN budget b ON b.id = a.budget_id "
-                    + "WHERE b.name = ? AND a.kind = 'spike'", DemoBudgets.SPIKES)).isPositive();
+            assertThat(count(
+                            "SELECT count(*) FROM budget_alert a JOIN budget b ON b.id = a.budget_id "
+                                    + "WHERE b.name = ? AND a.kind = 'spike'",
+                            DemoBudgets.SPIKES))
+                    .isPositive();
         });
         // the downgrade is in effect: Payments' live calls go to the cheaper models and say so
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             Map<UUID, String[]> teams = demoTeams();
             poll(teams.keySet());
-            return liveEvents.values().stream().anyMatch(e -> e.path("data").path("downgradedFrom").isTextual());
+            return liveEvents.values().stream()
+                    .anyMatch(e -> e.path("data").path("downgradedFrom").isTextual());
         });
-        String page = Access.leader().get("/budgets").then().statusCode(200).extract().asString();
-        assertThat(page).contains(DemoBudgets.SOFT).contains(DemoBudgets.ADVISOR).contains("budget-bar");
+        String page =
+                Access.leader().get("/budgets").then().statusCode(200).extract().asString();
+        assertThat(page)
+                .contains(DemoBudgets.SOFT)
+                .contains(DemoBudgets.ADVISOR)
+                .contains("budget-bar");
     }
 
     /** Independent of the other test: waits for the demo itself, and starts the traffic again at the end. */
     @Test
     void trafficStopsOnShutdown() throws Exception {
-        Map<UUID, String[]> teams = await().atMost(Duration.ofSeconds(60)).until(this::demoTeams,
-                t -> t.size() == DemoOrg.TEAMS.size());
+        Map<UUID, String[]> teams =
+                await().atMost(Duration.ofSeconds(60)).until(this::demoTeams, t -> t.size() == DemoOrg.TEAMS.size());
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             poll(teams.keySet());
             return runner.trafficRunning() && !liveEvents.isEmpty();
@@ -235,7 +264,8 @@ class DemoTest {
     }
 
     private static JsonNode report(String path) throws Exception {
-        return JSON.readTree(Access.leader().get(path).then().statusCode(200).extract().asString());
+        return JSON.readTree(
+                Access.leader().get(path).then().statusCode(200).extract().asString());
     }
 
     /** The demo's own teams (exact demo names; other tests' fixtures use suffixed names): id → name, department. */
@@ -243,12 +273,13 @@ class DemoTest {
         Set<String> names = new HashSet<>();
         DemoOrg.TEAMS.forEach(p -> names.add(p.name()));
         Map<UUID, String[]> out = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT t.id, t.name, t.department FROM team t JOIN dashboard_demo_team d ON d.team_id = t.id");
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT t.id, t.name, t.department FROM team t JOIN dashboard_demo_team d ON d.team_id = t.id");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (names.contains(rs.getString(2))) {
-                    out.put(rs.getObject(1, UUID.class), new String[] { rs.getString(2), rs.getString(3) });
+                    out.put(rs.getObject(1, UUID.class), new String[] {rs.getString(2), rs.getString(3)});
                 }
             }
         }
@@ -257,19 +288,24 @@ class DemoTest {
 
     /** Ids of the active "demo" keys of the demo teams' members. */
     private Set<String> demoKeyIds(Set<UUID> teams) throws SQLException {
-        return keyIds(teams, "SELECT k.id FROM api_key k JOIN employee e ON e.id = k.employee_id"
-                + " WHERE e.team_id = ANY (?) AND k.name = 'demo' AND k.revoked_at IS NULL");
+        return keyIds(
+                teams,
+                "SELECT k.id FROM api_key k JOIN employee e ON e.id = k.employee_id"
+                        + " WHERE e.team_id = ANY (?) AND k.name = 'demo' AND k.revoked_at IS NULL");
     }
 
     /** The demo workloads' service keys (docs/workloads.md): owned by a team, with a workload. */
     private Set<String> demoServiceKeyIds(Set<UUID> teams) throws SQLException {
-        return keyIds(teams, "SELECT k.id FROM api_key k WHERE k.team_id = ANY (?) AND k.workload IS NOT NULL"
-                + " AND k.name LIKE 'demo-%' AND k.revoked_at IS NULL");
+        return keyIds(
+                teams,
+                "SELECT k.id FROM api_key k WHERE k.team_id = ANY (?) AND k.workload IS NOT NULL"
+                        + " AND k.name LIKE 'demo-%' AND k.revoked_at IS NULL");
     }
 
     private Set<String> keyIds(Set<UUID> teams, String sql) throws SQLException {
         Set<String> out = new HashSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("uuid", teams.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -281,7 +317,8 @@ class DemoTest {
     }
 
     private long count(String sql, String param) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, param);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -291,7 +328,8 @@ class DemoTest {
     }
 
     private long count(String sql, Set<UUID> teams) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("uuid", teams.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

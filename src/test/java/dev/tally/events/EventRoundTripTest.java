@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.tally.platform.TallyServices;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -39,17 +40,31 @@ class EventRoundTripTest {
     void eventSentThroughTheAppsProducerIsConsumedBackFromTheBroker() throws Exception {
         String teamId = UUID.randomUUID().toString();
         String eventId = UUID.randomUUID().toString();
-        OutcomeData data = new OutcomeData(OutcomeData.TASK_AUTOMATED, teamId, null, true, List.of("test"),
-                "test", "ref-1", Instant.parse("2026-11-01T10:00:00Z"), null, null);
-        publisher.publish(Topics.OUTCOMES, CloudEvent.of(eventId, "/test", CloudEvent.OUTCOME_TYPE, teamId,
-                Instant.now(), data));
+        OutcomeData data = new OutcomeData(
+                OutcomeData.TASK_AUTOMATED,
+                teamId,
+                null,
+                true,
+                List.of("test"),
+                "test",
+                "ref-1",
+                Instant.parse("2026-11-01T10:00:00Z"),
+                null,
+                null);
+        publisher.publish(
+                Topics.OUTCOMES, CloudEvent.of(eventId, "/test", CloudEvent.OUTCOME_TYPE, teamId, Instant.now(), data));
 
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "roundtrip-" + eventId,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TallyServices.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "roundtrip-" + eventId,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
             consumer.subscribe(List.of(Topics.OUTCOMES));
             List<ConsumerRecord<String, String>> mine = new ArrayList<>();
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -16,10 +16,11 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.tally.platform.TallyServices;
 
 /** The application's publisher: one bean, its readiness check and its metrics. */
 @QuarkusTest
@@ -41,18 +42,22 @@ class EventSpoolHealthTest {
         assertThat(publishers.stream().toList()).hasSize(1);
         assertThat(publishers.get()).isInstanceOf(SpoolingEventPublisher.class);
         // it spools from start until Kafka has answered (KafkaStartup, in the background), then sends directly
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> ((SpoolingEventPublisher) publishers.get()).mode() == SpoolingEventPublisher.Mode.DIRECT);
     }
 
     @Test
     void readinessReportsTheSpoolUpWithItsDepth() {
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> ((SpoolingEventPublisher) publishers.get()).mode() == SpoolingEventPublisher.Mode.DIRECT);
         List<Map<String, Object>> checks = given().get(readyUrl)
-                .then().statusCode(200)
+                .then()
+                .statusCode(200)
                 .body("checks.name", hasItem("Event spool"))
-                .extract().path("checks.findAll { it.name == 'Event spool' }");
+                .extract()
+                .path("checks.findAll { it.name == 'Event spool' }");
         assertThat(checks).hasSize(1);
         assertThat(checks.get(0).get("status")).isEqualTo("UP");
         @SuppressWarnings("unchecked")
@@ -62,7 +67,9 @@ class EventSpoolHealthTest {
 
     @Test
     void spoolMetricsAreExported() {
-        given().get(metricsUrl).then().statusCode(200)
+        given().get(metricsUrl)
+                .then()
+                .statusCode(200)
                 .body(containsString("tally_events_spool_records"))
                 .body(containsString("tally_events_spool_bytes"))
                 .body(containsString("tally_events_dropped_total"));

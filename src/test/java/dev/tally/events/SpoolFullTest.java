@@ -36,13 +36,18 @@ class SpoolFullTest {
 
     @Test
     void readinessWarnsAsTheSpoolFillsAndIsDownWhenItIsFull() throws Exception {
-        int one = SpoolFormat.encode(new SpoolRecord("t", "team", UUID.randomUUID().toString(),
-                mapper.writeValueAsBytes(event()))).remaining();
-        var options = new SpoolingEventPublisher.Options(1000, 10L * one, 1 << 20, Duration.ofSeconds(1),
-                Duration.ofMillis(200), 50, Duration.ofSeconds(1));
+        int one = SpoolFormat.encode(
+                        new SpoolRecord("t", "team", UUID.randomUUID().toString(), mapper.writeValueAsBytes(event())))
+                .remaining();
+        var options = new SpoolingEventPublisher.Options(
+                1000, 10L * one, 1 << 20, Duration.ofSeconds(1), Duration.ofMillis(200), 50, Duration.ofSeconds(1));
         // nothing listens on this port: every send fails
-        publisher = new SpoolingEventPublisher(Map.of("bootstrap.servers", "127.0.0.1:" + Ports.freePort()),
-                dir.resolve("spool"), options, mapper).start();
+        publisher = new SpoolingEventPublisher(
+                        Map.of("bootstrap.servers", "127.0.0.1:" + Ports.freePort()),
+                        dir.resolve("spool"),
+                        options,
+                        mapper)
+                .start();
         SpoolReadiness readiness = new SpoolReadiness(publisher, 0.5);
 
         HealthCheckResponse empty = readiness.call();
@@ -72,7 +77,12 @@ class SpoolFullTest {
 
     /** Every event the same size: a UUID id, a fixed time, the same data. */
     static CloudEvent<Map<String, Integer>> event() {
-        return CloudEvent.of(UUID.randomUUID().toString(), "/test", CloudEvent.USAGE_TYPE, "team",
-                Instant.parse("2026-11-27T10:00:00Z"), Map.of("n", 0));
+        return CloudEvent.of(
+                UUID.randomUUID().toString(),
+                "/test",
+                CloudEvent.USAGE_TYPE,
+                "team",
+                Instant.parse("2026-11-27T10:00:00Z"),
+                Map.of("n", 0));
     }
 }

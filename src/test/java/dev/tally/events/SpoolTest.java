@@ -24,7 +24,10 @@ class SpoolTest {
     Path dir;
 
     static SpoolRecord rec(int i) {
-        return new SpoolRecord("t", i % 3 == 0 ? null : "team-" + (i % 3), "id-" + i,
+        return new SpoolRecord(
+                "t",
+                i % 3 == 0 ? null : "team-" + (i % 3),
+                "id-" + i,
                 ("{\"n\":" + i + ",\"pad\":\"" + "x".repeat(40) + "\"}").getBytes(StandardCharsets.UTF_8));
     }
 
@@ -81,7 +84,8 @@ class SpoolTest {
         }
         try (Spool s = Spool.open(dir, 1 << 20, 1024)) {
             assertThat(s.records()).isEqualTo(25);
-            assertThat(ids(s.read(100))).isEqualTo(IntStream.range(15, 40).mapToObj(i -> "id-" + i).toList());
+            assertThat(ids(s.read(100)))
+                    .isEqualTo(IntStream.range(15, 40).mapToObj(i -> "id-" + i).toList());
             // new records go after the old ones
             s.append(recs(40, 42));
             s.sync();
@@ -137,8 +141,10 @@ class SpoolTest {
             List<Spool.Entry> all = s.read(100);
             assertThat(all).hasSize(60);
             // acknowledge up to the middle of the second segment
-            Spool.Entry mid = all.stream().filter(e -> e.next().segment() == all.get(0).next().segment() + 1)
-                    .toList().get(1);
+            Spool.Entry mid = all.stream()
+                    .filter(e -> e.next().segment() == all.get(0).next().segment() + 1)
+                    .toList()
+                    .get(1);
             int upTo = all.indexOf(mid) + 1;
             s.ack(mid.next(), upTo);
             List<Path> after = segments();
@@ -155,7 +161,8 @@ class SpoolTest {
     @Test
     void aFullSpoolRefusesWhatDoesNotFitAndTakesMoreOnceAcknowledged() throws IOException {
         List<SpoolRecord> same = IntStream.range(10, 30)
-                .mapToObj(i -> new SpoolRecord("t", "k", "id-" + i, new byte[100])).toList();
+                .mapToObj(i -> new SpoolRecord("t", "k", "id-" + i, new byte[100]))
+                .toList();
         int one = SpoolFormat.encode(same.get(0)).remaining();
         try (Spool s = Spool.open(dir, 10L * one, 1 << 20)) {
             assertThat(s.append(same.subList(0, 15))).isEqualTo(10);
@@ -170,7 +177,8 @@ class SpoolTest {
 
     private List<Path> segments() throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> out = new ArrayList<>(files.filter(p -> p.toString().endsWith(".seg")).sorted().toList());
+            List<Path> out = new ArrayList<>(
+                    files.filter(p -> p.toString().endsWith(".seg")).sorted().toList());
             return out;
         }
     }

@@ -72,10 +72,11 @@ class SpoolingPublisherOutageTest {
     }
 
     SpoolingEventPublisher publisher() {
-        var options = new SpoolingEventPublisher.Options(10_000, 64L << 20, 16 * 1024, Duration.ofSeconds(2),
-                Duration.ofMillis(200), 50, Duration.ofSeconds(2));
-        var p = new SpoolingEventPublisher(Map.of("bootstrap.servers", "127.0.0.1:" + port),
-                dir.resolve("spool"), options, mapper).start();
+        var options = new SpoolingEventPublisher.Options(
+                10_000, 64L << 20, 16 * 1024, Duration.ofSeconds(2), Duration.ofMillis(200), 50, Duration.ofSeconds(2));
+        var p = new SpoolingEventPublisher(
+                        Map.of("bootstrap.servers", "127.0.0.1:" + port), dir.resolve("spool"), options, mapper)
+                .start();
         publishers.add(p);
         return p;
     }
@@ -85,8 +86,15 @@ class SpoolingPublisherOutageTest {
             String team = TEAMS.get(i % TEAMS.size());
             String id = UUID.randomUUID().toString();
             published.computeIfAbsent(team, t -> new ArrayList<>()).add(id);
-            p.publish(TOPIC, CloudEvent.of(id, "/test", CloudEvent.USAGE_TYPE, team, Instant.now(),
-                    Map.of("n", i, "padding", "x".repeat(200))));
+            p.publish(
+                    TOPIC,
+                    CloudEvent.of(
+                            id,
+                            "/test",
+                            CloudEvent.USAGE_TYPE,
+                            team,
+                            Instant.now(),
+                            Map.of("n", i, "padding", "x".repeat(200))));
         }
     }
 
@@ -115,13 +123,16 @@ class SpoolingPublisherOutageTest {
         publish(p, 300);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> p.spoolRecords() == 300);
         assertThat(p.mode()).isEqualTo(SpoolingEventPublisher.Mode.SPOOLING);
-        assertThat(segmentFiles()).as("16 KiB segments: the outage fills several").hasSizeGreaterThan(2);
+        assertThat(segmentFiles())
+                .as("16 KiB segments: the outage fills several")
+                .hasSizeGreaterThan(2);
         // still taking events while Kafka is away: these queue behind the spooled ones
         publish(p, 20);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> p.spoolRecords() == 320);
 
         restartBroker();
-        Awaitility.await().atMost(Duration.ofSeconds(60))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> p.mode() == SpoolingEventPublisher.Mode.DIRECT && p.spoolRecords() == 0);
         assertThat(p.replayed()).isEqualTo(320);
         publish(p, 20);
@@ -149,7 +160,8 @@ class SpoolingPublisherOutageTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> second.spoolRecords() == 180);
 
         restartBroker();
-        Awaitility.await().atMost(Duration.ofSeconds(60))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
                 .until(() -> second.mode() == SpoolingEventPublisher.Mode.DIRECT && second.spoolRecords() == 0);
         assertDeliveredExactlyOnceInOrder();
         assertThat(second.dropped()).isZero();
@@ -160,13 +172,19 @@ class SpoolingPublisherOutageTest {
         Map<String, List<String>> consumed = new LinkedHashMap<>();
         int total = 0;
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
             List<TopicPartition> parts = c.partitionsFor(TOPIC).stream()
-                    .map(pi -> new TopicPartition(TOPIC, pi.partition())).toList();
+                    .map(pi -> new TopicPartition(TOPIC, pi.partition()))
+                    .toList();
             c.assign(parts);
             c.seekToBeginning(parts);
             Map<TopicPartition, Long> end = c.endOffsets(parts);
@@ -187,7 +205,8 @@ class SpoolingPublisherOutageTest {
 
     List<Path> segmentFiles() throws IOException {
         try (Stream<Path> s = Files.list(dir.resolve("spool"))) {
-            return s.filter(f -> f.toString().endsWith(".seg") && sizeOf(f) > SpoolFormat.HEADER).toList();
+            return s.filter(f -> f.toString().endsWith(".seg") && sizeOf(f) > SpoolFormat.HEADER)
+                    .toList();
         }
     }
 

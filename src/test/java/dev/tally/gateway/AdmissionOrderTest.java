@@ -11,22 +11,23 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
-import org.awaitility.Awaitility;
+import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
 import dev.tally.gateway.admission.Admission;
 import dev.tally.gateway.admission.AdmissionCheck;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.share.SharedLimits;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import jakarta.inject.Inject;
 
 /**
  * Admission before work, over a real socket: a call refused on its headers is answered while its
@@ -61,11 +62,19 @@ class AdmissionOrderTest {
 
     @Test
     void theChainsRunKeyHeadersRunWorkloadSizeRateInFlightBeforeTheBodyAndModelTokensRouteAfterIt() {
-        assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS)).containsExactly("KeyCheck",
-                "HeaderCountCheck", "RunIdCheck", "WorkloadCheck", "BodySizeCheck", "RateLimitCheck", "InFlightCheck");
+        assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS))
+                .containsExactly(
+                        "KeyCheck",
+                        "HeaderCountCheck",
+                        "RunIdCheck",
+                        "WorkloadCheck",
+                        "BodySizeCheck",
+                        "RateLimitCheck",
+                        "InFlightCheck");
         // ProbeCheck is a test's check at order 500: checks added as beans take their place in the chain
         assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.MESSAGES))
-                .containsExactly("ModelAllowedCheck", "TokenReservationCheck", "BudgetCheck", "ProbeCheck", "RouteCheck");
+                .containsExactly(
+                        "ModelAllowedCheck", "TokenReservationCheck", "BudgetCheck", "ProbeCheck", "RouteCheck");
         // counting tokens is free: nothing to reserve
         assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.COUNT_TOKENS))
                 .doesNotContain("TokenReservationCheck");
@@ -95,8 +104,11 @@ class AdmissionOrderTest {
     @Test
     void aRateLimitedKeyIsRefusedBeforeTheBodyArrives() throws Exception {
         Admin.Key key = Admin.newKey(Map.of("requestsPerMinute", 1));
-        assertThat(given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}").post("/v1/chat/completions").statusCode())
+        assertThat(given().header("Authorization", "Bearer " + key.key())
+                        .contentType(ContentType.JSON)
+                        .body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
+                        .post("/v1/chat/completions")
+                        .statusCode())
                 .isEqualTo(200);
         String head = assertRefusedBeforeTheBody(key.key(), 1_000, 429, true);
         assertThat(RawHttp.header(head, "retry-after")).isNotBlank();
@@ -105,8 +117,11 @@ class AdmissionOrderTest {
     @Test
     void aKeysLimitsAreExchangedWithTheOtherGatewaysOnceItIsUsed() {
         Admin.Key key = Admin.newKey(Map.of("requestsPerMinute", 5));
-        assertThat(given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}").post("/v1/chat/completions").statusCode())
+        assertThat(given().header("Authorization", "Bearer " + key.key())
+                        .contentType(ContentType.JSON)
+                        .body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
+                        .post("/v1/chat/completions")
+                        .statusCode())
                 .isEqualTo(200);
         // this gateway's use of the key and its claim, published by its own exchange thread
         Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -140,9 +155,11 @@ class AdmissionOrderTest {
         int requestsBefore = FakeProvider.REQUESTS.get();
         String head;
         try (RawHttp c = new RawHttp()) {
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
-                    + "Content-Length: " + contentLength, null);
+            c.send(
+                    "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                            + (key == null ? "" : "Authorization: Bearer " + key + "\r\n")
+                            + "Content-Length: " + contentLength,
+                    null);
             head = c.readHead(); // times out (and fails) if the gateway waited for the body
         }
         assertThat(RawHttp.status(head)).isEqualTo(status);

@@ -15,12 +15,13 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.events.CallOutcome;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+
+import dev.tally.events.CallOutcome;
+import dev.tally.platform.TallyServices;
 
 /**
  * The call's states end to end, over real sockets: however a call ends, it ends once, with one
@@ -63,8 +64,10 @@ class CallLifecycleTest {
         assertThat(d.path("estimated").asBoolean()).isTrue();
         assertThat(d.path("inputTokens").asLong()).isPositive();
         String requestId = d.path("requestId").asText();
-        assertThat(ProbeCheck.SETTLED.get(requestId)).containsExactly(new ProbeCheck.Settled(
-                d.path("inputTokens").asLong() + d.path("outputTokens").asLong(), CallOutcome.CLIENT_CANCELLED));
+        assertThat(ProbeCheck.SETTLED.get(requestId))
+                .containsExactly(new ProbeCheck.Settled(
+                        d.path("inputTokens").asLong() + d.path("outputTokens").asLong(),
+                        CallOutcome.CLIENT_CANCELLED));
         assertOnlyEventOfItsCall(key, requestId);
     }
 
@@ -91,7 +94,8 @@ class CallLifecycleTest {
     @Test
     void aJsonAnswerThatBreaksOffBeforeAnyOfItIsPassedOnBecomesA502InTheCallersFormat() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+        Response r = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
                 .contentType(ContentType.JSON)
                 .body("{\"model\":\"claude-sonnet-4-5-breakjson\",\"max_tokens\":16,\"messages\":[]}")
                 .post("/v1/messages");
@@ -110,15 +114,18 @@ class CallLifecycleTest {
     void aModelRewrittenByAdmissionIsWhatTheProviderGetsAndWhatIsPriced() {
         Admin.Key key = Admin.newKey();
         String marker = "m-" + UUID.randomUUID();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body(body("probe-to-gpt-4o-mini", marker, true)).post("/v1/chat/completions");
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body(body("probe-to-gpt-4o-mini", marker, true))
+                .post("/v1/chat/completions");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.header("x-tally-downgraded-from")).isEqualTo("probe-to-gpt-4o-mini");
         // the stream's usage was asked for on the client's behalf and hidden again
         assertThat(r.asString()).endsWith("data: [DONE]\n\n").doesNotContain("prompt_tokens");
         FakeProvider.Seen seen = FakeProvider.BY_MARKER.get(marker);
         assertThat(seen.body().getString("model")).isEqualTo("gpt-4o-mini");
-        assertThat(seen.body().getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
+        assertThat(seen.body().getJsonObject("stream_options").getBoolean("include_usage"))
+                .isTrue();
 
         String requestId = r.header("x-request-id");
         JsonNode d = events.await(requestId).path("data");
@@ -132,11 +139,14 @@ class CallLifecycleTest {
     @Test
     void aReservationTakenBeforeALaterCheckRefusesIsSettledOnceWithNothingUsed() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body(body("probe-without-a-route", "m-" + UUID.randomUUID(), false)).post("/v1/chat/completions");
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body(body("probe-without-a-route", "m-" + UUID.randomUUID(), false))
+                .post("/v1/chat/completions");
         assertThat(r.statusCode()).isEqualTo(404);
         String requestId = r.header("x-request-id");
-        assertThat(events.await(requestId).path("data").path("outcome").asText()).isEqualTo("rejected");
+        assertThat(events.await(requestId).path("data").path("outcome").asText())
+                .isEqualTo("rejected");
         assertThat(ProbeCheck.SETTLED.get(requestId)).containsExactly(new ProbeCheck.Settled(0, CallOutcome.REJECTED));
     }
 
@@ -147,8 +157,10 @@ class CallLifecycleTest {
 
     static void send(RawHttp c, Admin.Key key, String json) throws Exception {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "Authorization: Bearer " + key.key() + "\r\nContent-Length: " + body.length, body);
+        c.send(
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Authorization: Bearer " + key.key() + "\r\nContent-Length: " + body.length,
+                body);
     }
 
     /**
@@ -156,11 +168,15 @@ class CallLifecycleTest {
      * second call of the key whose event arrives after anything the first call produced.
      */
     static void assertOnlyEventOfItsCall(Admin.Key key, String requestId) {
-        Response fence = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body(body("gpt-4o-mini", "fence-" + UUID.randomUUID(), false)).post("/v1/chat/completions");
+        Response fence = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body(body("gpt-4o-mini", "fence-" + UUID.randomUUID(), false))
+                .post("/v1/chat/completions");
         assertThat(fence.statusCode()).isEqualTo(200);
         events.await(fence.header("x-request-id"));
-        List<String> ids = events.forKey(key.keyId()).stream().map(e -> e.path("id").asText()).toList();
+        List<String> ids = events.forKey(key.keyId()).stream()
+                .map(e -> e.path("id").asText())
+                .toList();
         assertThat(ids).containsExactly(requestId, fence.header("x-request-id"));
     }
 }

@@ -12,10 +12,12 @@ class CallStateTest {
     @Test
     void aCallMovesOneStageForwardAtATimeOrStraightToDone() {
         assertThat(allowedFrom(CallState.ADMITTING)).containsExactlyInAnyOrder(CallState.READING_BODY, CallState.DONE);
-        assertThat(allowedFrom(CallState.READING_BODY)).containsExactlyInAnyOrder(CallState.ADMITTING_BODY, CallState.DONE);
+        assertThat(allowedFrom(CallState.READING_BODY))
+                .containsExactlyInAnyOrder(CallState.ADMITTING_BODY, CallState.DONE);
         assertThat(allowedFrom(CallState.ADMITTING_BODY))
                 .containsExactlyInAnyOrder(CallState.WAITING_UPSTREAM, CallState.DONE);
-        assertThat(allowedFrom(CallState.WAITING_UPSTREAM)).containsExactlyInAnyOrder(CallState.RELAYING, CallState.DONE);
+        assertThat(allowedFrom(CallState.WAITING_UPSTREAM))
+                .containsExactlyInAnyOrder(CallState.RELAYING, CallState.DONE);
         assertThat(allowedFrom(CallState.RELAYING)).containsExactly(CallState.DONE);
     }
 
@@ -32,14 +34,15 @@ class CallStateTest {
                 watched.add(s);
             }
         }
-        assertThat(watched).containsExactlyInAnyOrder(CallState.READING_BODY, CallState.WAITING_UPSTREAM,
-                CallState.RELAYING);
+        assertThat(watched)
+                .containsExactlyInAnyOrder(CallState.READING_BODY, CallState.WAITING_UPSTREAM, CallState.RELAYING);
     }
 
     @Test
     void theProviderIsContactedOnlyOnceTheCallIsSent() {
         for (CallState s : CallState.values()) {
-            assertThat(s.upstreamContacted()).as(s.name())
+            assertThat(s.upstreamContacted())
+                    .as(s.name())
                     .isEqualTo(s == CallState.WAITING_UPSTREAM || s == CallState.RELAYING);
         }
     }

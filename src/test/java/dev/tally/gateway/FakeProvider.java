@@ -33,8 +33,7 @@ import dev.tally.platform.Ports;
 public class FakeProvider implements QuarkusTestResourceLifecycleManager {
 
     /** One request as the fake received it ({@code query}: the raw query string, or null). */
-    public record Seen(String path, String query, MultiMap headers, JsonObject body) {
-    }
+    public record Seen(String path, String query, MultiMap headers, JsonObject body) {}
 
     public static final String OPENAI_SECRET = "sk-upstream-openai-secret";
     public static final String ANTHROPIC_SECRET = "sk-ant-upstream-secret";
@@ -42,11 +41,13 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     public static final CopyOnWriteArrayList<Seen> SEEN = new CopyOnWriteArrayList<>();
     /** Upstream connections the gateway closed while a response was still streaming. */
     public static final AtomicInteger CANCELLED = new AtomicInteger();
+
     public static final Map<String, Seen> BY_MARKER = new ConcurrentHashMap<>();
     /** Requests by Claude Code's session id (the X-Claude-Code-Session-Id Tally forwards), in order. */
     public static final Map<String, List<Seen>> BY_SESSION = new ConcurrentHashMap<>();
     /** What the tool loop's Bash call runs; the model's answer quotes what came back. */
     public static final String TOOL_LOOP_PROMPT = "TALLY_TOOL_LOOP: run the marker command";
+
     public static final String TOOL_LOOP_COMMAND = "echo tally-tool-loop";
     /** Request heads received, counted before the body arrives: what the gateway sent at all. */
     public static final AtomicInteger REQUESTS = new AtomicInteger();
@@ -74,7 +75,10 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         HttpServer server = vertx.createHttpServer().requestHandler(this::handle);
         int port = Ports.freePort();
         try {
-            server.listen(port, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            server.listen(port, "127.0.0.1")
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("fake provider did not start", e);
         }
@@ -106,16 +110,20 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         REQUESTS.incrementAndGet();
         req.body().onSuccess(buf -> {
             JsonObject body = buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
-            Seen seen = new Seen(req.path(), req.query(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
+            Seen seen = new Seen(
+                    req.path(), req.query(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
             if (recording) {
                 SEEN.add(seen);
-                String marker = body.getString("user", body.getJsonObject("metadata", new JsonObject()).getString("user_id"));
+                String marker = body.getString(
+                        "user", body.getJsonObject("metadata", new JsonObject()).getString("user_id"));
                 if (marker != null) {
                     BY_MARKER.put(marker, seen);
                 }
                 String session = req.getHeader("x-claude-code-session-id");
                 if (session != null) {
-                    BY_SESSION.computeIfAbsent(session, k -> new CopyOnWriteArrayList<>()).add(seen);
+                    BY_SESSION
+                            .computeIfAbsent(session, k -> new CopyOnWriteArrayList<>())
+                            .add(seen);
                 }
             }
             String model = body.getString("model", "");
@@ -134,24 +142,30 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             if (model.endsWith("-breakjson")) {
-                resp.putHeader("content-type", "application/json").putHeader("content-length", "2000")
+                resp.putHeader("content-type", "application/json")
+                        .putHeader("content-length", "2000")
                         .write("{\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion\",");
                 vertx.setTimer(50, id -> req.connection().close());
                 return;
             }
             if (model.endsWith("-absurd")) {
-                resp.putHeader("content-type", "application/json").putHeader("connection", "keep-alive, x-provider-hop")
+                resp.putHeader("content-type", "application/json")
+                        .putHeader("connection", "keep-alive, x-provider-hop")
                         .putHeader("x-provider-hop", "for the gateway only")
-                        .end(OPENAI_JSON.replace("MODEL", model).replace("\"prompt_tokens\":1200", "\"prompt_tokens\":-1200")
+                        .end(OPENAI_JSON
+                                .replace("MODEL", model)
+                                .replace("\"prompt_tokens\":1200", "\"prompt_tokens\":-1200")
                                 .replace("\"completion_tokens\":300", "\"completion_tokens\":\"lots\"")
                                 .replace("\"total_tokens\":1500", "\"total_tokens\":1e300"));
                 return;
             }
             if (model.endsWith("-endless")) {
                 resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
-                String chunk = "data: {\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\","
-                        + "\"created\":1741570283,\"model\":\"" + model + "\",\"choices\":[{\"index\":0,\"delta\":"
-                        + "{\"content\":\"more \"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+                String chunk =
+                        "data: {\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\","
+                                + "\"created\":1741570283,\"model\":\"" + model
+                                + "\",\"choices\":[{\"index\":0,\"delta\":"
+                                + "{\"content\":\"more \"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
                 long timer = vertx.setPeriodic(100, id -> resp.write(chunk));
                 resp.closeHandler(v -> {
                     vertx.cancelTimer(timer);
@@ -160,15 +174,18 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 return;
             }
             if (model.endsWith("-ratelimited")) {
-                resp.setStatusCode(429).putHeader("content-type", "application/json")
-                        .putHeader("retry-after", "7").putHeader("x-request-id", "req_upstream_429")
+                resp.setStatusCode(429)
+                        .putHeader("content-type", "application/json")
+                        .putHeader("retry-after", "7")
+                        .putHeader("x-request-id", "req_upstream_429")
                         .end("{\"error\":{\"message\":\"Rate limit reached for requests\",\"type\":\"requests\","
                                 + "\"param\":null,\"code\":\"rate_limit_exceeded\"}}");
                 return;
             }
             switch (req.path()) {
                 case "/v1/chat/completions" -> {
-                    resp.putHeader("x-request-id", "req_upstream_openai").putHeader("openai-processing-ms", "12")
+                    resp.putHeader("x-request-id", "req_upstream_openai")
+                            .putHeader("openai-processing-ms", "12")
                             .putHeader("x-ratelimit-remaining-requests", "99");
                     if (stream) {
                         openAiStream(req, model, body);
@@ -187,9 +204,11 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                         resp.end();
                         return;
                     }
-                    resp.putHeader("content-type", "application/json").end(
-                        "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.0023064255,-0.009327292]}],"
-                                + "\"model\":\"" + model + "\",\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
+                    resp.putHeader("content-type", "application/json")
+                            .end(
+                                    "{\"object\":\"list\",\"data\":[{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.0023064255,-0.009327292]}],"
+                                            + "\"model\":\"" + model
+                                            + "\",\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}");
                 }
                 case "/v1/messages" -> {
                     resp.putHeader("request-id", "req_upstream_anthropic")
@@ -202,8 +221,8 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                         resp.putHeader("content-type", "application/json").end(ANTHROPIC_JSON.replace("MODEL", model));
                     }
                 }
-                case "/v1/messages/count_tokens" -> resp.putHeader("content-type", "application/json")
-                        .end("{\"input_tokens\":1234}");
+                case "/v1/messages/count_tokens" ->
+                    resp.putHeader("content-type", "application/json").end("{\"input_tokens\":1234}");
                 default -> resp.setStatusCode(404).end();
             }
         });
@@ -220,13 +239,18 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     private static String formatBigEmbeddings(String model) {
         StringBuilder b = new StringBuilder("{\"object\":\"list\",\"data\":[");
         for (int i = 0; i < 64; i++) {
-            b.append(i == 0 ? "" : ",").append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":[");
+            b.append(i == 0 ? "" : ",")
+                    .append("{\"object\":\"embedding\",\"index\":")
+                    .append(i)
+                    .append(",\"embedding\":[");
             for (int j = 0; j < 1536; j++) {
                 b.append(j == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.9f", Math.sin(i * 1536 + j)));
             }
             b.append("]}");
         }
-        return b.append("],\"model\":\"").append(model).append("\",\"usage\":{\"prompt_tokens\":512,\"total_tokens\":512}}")
+        return b.append("],\"model\":\"")
+                .append(model)
+                .append("\",\"usage\":{\"prompt_tokens\":512,\"total_tokens\":512}}")
                 .toString();
     }
 
@@ -235,34 +259,39 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
         String head = "{\"id\":\"chatcmpl-B9MBs8CjcvOU2jLn4n570S5qMJKcT\",\"object\":\"chat.completion.chunk\","
                 + "\"created\":1741570283,\"model\":\"" + model + "\",\"system_fingerprint\":\"fp_06737a9306\",";
-        boolean includeUsage = body.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
+        boolean includeUsage =
+                body.getJsonObject("stream_options", new JsonObject()).getBoolean("include_usage", false);
         String usageNull = includeUsage ? ",\"usage\":null" : "";
         resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\","
                 + "\"refusal\":null},\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
         if (model.endsWith("-break")) {
-            resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, this breaks\"},"
-                    + "\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
+            resp.write(
+                    "data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, this breaks\"},"
+                            + "\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
             vertx.setTimer(50, id -> req.connection().close());
             return;
         }
         if (model.endsWith("-hang") || model.endsWith("-stall")) {
-            resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, this is a long answer\"},"
+            resp.write("data: " + head
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello there, this is a long answer\"},"
                     + "\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
             resp.closeHandler(v -> CANCELLED.incrementAndGet());
             return;
         }
-        for (String word : new String[] { "Hello", " there", "!" }) {
+        for (String word : new String[] {"Hello", " there", "!"}) {
             resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + word
                     + "\"},\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");
         }
-        resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]"
-                + usageNull + "}\n\n");
+        resp.write("data: " + head
+                + "\"choices\":[{\"index\":0,\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]" + usageNull
+                + "}\n\n");
         if (includeUsage) {
             // split across two writes on purpose: the gateway must reassemble lines across chunks
-            String usage = "data: " + head + "\"choices\":[],\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,"
-                    + "\"total_tokens\":1500,\"prompt_tokens_details\":{\"cached_tokens\":1024,\"audio_tokens\":0},"
-                    + "\"completion_tokens_details\":{\"reasoning_tokens\":64,\"audio_tokens\":0,"
-                    + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n";
+            String usage =
+                    "data: " + head + "\"choices\":[],\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,"
+                            + "\"total_tokens\":1500,\"prompt_tokens_details\":{\"cached_tokens\":1024,\"audio_tokens\":0},"
+                            + "\"completion_tokens_details\":{\"reasoning_tokens\":64,\"audio_tokens\":0,"
+                            + "\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}}}\n\n";
             resp.write(usage.substring(0, 40));
             resp.write(usage.substring(40));
         }
@@ -272,21 +301,24 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     private void anthropicStream(HttpServerRequest req, String model) {
         var resp = req.response();
         resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
-        resp.write("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01XFDUDYJgAACzvnptvVoYEL\","
-                + "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"" + model + "\",\"stop_reason\":null,"
-                + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":50,\"cache_creation_input_tokens\":1000,"
-                + "\"cache_read_input_tokens\":2000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":800,"
-                + "\"ephemeral_1h_input_tokens\":200},\"output_tokens\":1,\"service_tier\":\"standard\"}}}\n\n");
+        resp.write(
+                "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01XFDUDYJgAACzvnptvVoYEL\","
+                        + "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"" + model
+                        + "\",\"stop_reason\":null,"
+                        + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":50,\"cache_creation_input_tokens\":1000,"
+                        + "\"cache_read_input_tokens\":2000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":800,"
+                        + "\"ephemeral_1h_input_tokens\":200},\"output_tokens\":1,\"service_tier\":\"standard\"}}}\n\n");
         resp.write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
                 + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
         resp.write("event: ping\ndata: {\"type\": \"ping\"}\n\n");
         if (model.endsWith("-hang")) {
-            resp.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                    + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello there, this answer has forty characters!\"}}\n\n");
+            resp.write(
+                    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                            + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Hello there, this answer has forty characters!\"}}\n\n");
             resp.closeHandler(v -> CANCELLED.incrementAndGet());
             return;
         }
-        for (String word : new String[] { "Hello", "!" }) {
+        for (String word : new String[] {"Hello", "!"}) {
             resp.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
                     + "\"delta\":{\"type\":\"text_delta\",\"text\":\"" + word + "\"}}\n\n");
         }
@@ -330,45 +362,62 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
         boolean call = step.equals("call");
         resp.write("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_01ToolLoop"
-                + (call ? "Call" : "Done") + "\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\""
+                + (call ? "Call" : "Done")
+                + "\",\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\""
                 + model + "\",\"stop_reason\":null,\"stop_sequence\":null,\"usage\":{\"input_tokens\":"
-                + (call ? 120 : 180) + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1,"
+                + (call ? 120 : 180)
+                + ",\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,\"output_tokens\":1,"
                 + "\"service_tier\":\"standard\"}}}\n\n");
         if (call) {
-            resp.write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
-                    + "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01TallyToolLoop\",\"name\":\"Bash\",\"input\":{}}}\n\n");
+            resp.write(
+                    "event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+                            + "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01TallyToolLoop\",\"name\":\"Bash\",\"input\":{}}}\n\n");
             resp.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                    + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"command\\\": \\\"" + TOOL_LOOP_COMMAND
+                    + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"command\\\": \\\""
+                    + TOOL_LOOP_COMMAND
                     + "\\\", \"}}\n\n");
-            resp.write("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
-                    + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"description\\\": \\\"Print the marker\\\"}\"}}\n\n");
+            resp.write(
+                    "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,"
+                            + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"description\\\": \\\"Print the marker\\\"}\"}}\n\n");
             resp.write("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
-            resp.write("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\","
-                    + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":30}}\n\n");
+            resp.write(
+                    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\","
+                            + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":30}}\n\n");
         } else {
-            String said = "The command printed " + step.lines().findFirst().orElse("").trim();
+            String said =
+                    "The command printed " + step.lines().findFirst().orElse("").trim();
             resp.write("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
                     + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
-            resp.write("event: content_block_delta\ndata: " + new JsonObject().put("type", "content_block_delta").put("index", 0)
-                    .put("delta", new JsonObject().put("type", "text_delta").put("text", said)).encode() + "\n\n");
+            resp.write("event: content_block_delta\ndata: "
+                    + new JsonObject()
+                            .put("type", "content_block_delta")
+                            .put("index", 0)
+                            .put(
+                                    "delta",
+                                    new JsonObject().put("type", "text_delta").put("text", said))
+                            .encode()
+                    + "\n\n");
             resp.write("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n");
-            resp.write("event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
-                    + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":20}}\n\n");
+            resp.write(
+                    "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
+                            + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":20}}\n\n");
         }
         resp.end("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
     }
 
-    static final String OPENAI_JSON = "{\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion\","
-            + "\"created\":1741570283,\"model\":\"MODEL\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
-            + "\"content\":\"Hello there!\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
-            + "\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,\"total_tokens\":1500,"
-            + "\"prompt_tokens_details\":{\"cached_tokens\":1024,\"audio_tokens\":0},\"completion_tokens_details\":"
-            + "{\"reasoning_tokens\":64,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
-            + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_06737a9306\"}";
+    static final String OPENAI_JSON =
+            "{\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion\","
+                    + "\"created\":1741570283,\"model\":\"MODEL\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
+                    + "\"content\":\"Hello there!\",\"refusal\":null,\"annotations\":[]},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":{\"prompt_tokens\":1200,\"completion_tokens\":300,\"total_tokens\":1500,"
+                    + "\"prompt_tokens_details\":{\"cached_tokens\":1024,\"audio_tokens\":0},\"completion_tokens_details\":"
+                    + "{\"reasoning_tokens\":64,\"audio_tokens\":0,\"accepted_prediction_tokens\":0,\"rejected_prediction_tokens\":0}},"
+                    + "\"service_tier\":\"default\",\"system_fingerprint\":\"fp_06737a9306\"}";
 
-    static final String ANTHROPIC_JSON = "{\"id\":\"msg_013Zva2CMHLNnXjNJJKqJ2EF\",\"type\":\"message\",\"role\":\"assistant\","
-            + "\"model\":\"MODEL\",\"content\":[{\"type\":\"text\",\"text\":\"Hello there!\"}],\"stop_reason\":\"end_turn\","
-            + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":50,\"cache_creation_input_tokens\":1000,"
-            + "\"cache_read_input_tokens\":2000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":800,"
-            + "\"ephemeral_1h_input_tokens\":200},\"output_tokens\":400,\"service_tier\":\"standard\"}}";
+    static final String ANTHROPIC_JSON =
+            "{\"id\":\"msg_013Zva2CMHLNnXjNJJKqJ2EF\",\"type\":\"message\",\"role\":\"assistant\","
+                    + "\"model\":\"MODEL\",\"content\":[{\"type\":\"text\",\"text\":\"Hello there!\"}],\"stop_reason\":\"end_turn\","
+                    + "\"stop_sequence\":null,\"usage\":{\"input_tokens\":50,\"cache_creation_input_tokens\":1000,"
+                    + "\"cache_read_input_tokens\":2000,\"cache_creation\":{\"ephemeral_5m_input_tokens\":800,"
+                    + "\"ephemeral_1h_input_tokens\":200},\"output_tokens\":400,\"service_tier\":\"standard\"}}";
 }

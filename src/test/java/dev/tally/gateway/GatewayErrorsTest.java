@@ -21,13 +21,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+
+import dev.tally.platform.TallyServices;
 
 /**
  * Every error case in both API formats, each with an x-request-id and, when the caller's key is
@@ -51,7 +52,8 @@ class GatewayErrorsTest {
     }
 
     enum Format {
-        OPENAI("/v1/chat/completions", "gpt-4o-mini"), ANTHROPIC("/v1/messages", "claude-sonnet-4-5");
+        OPENAI("/v1/chat/completions", "gpt-4o-mini"),
+        ANTHROPIC("/v1/messages", "claude-sonnet-4-5");
 
         final String path;
         final String model;
@@ -67,7 +69,8 @@ class GatewayErrorsTest {
         if (key == null) {
             return f == Format.ANTHROPIC ? s.header("anthropic-version", "2023-06-01") : s;
         }
-        return f == Format.ANTHROPIC ? s.header("x-api-key", key).header("anthropic-version", "2023-06-01")
+        return f == Format.ANTHROPIC
+                ? s.header("x-api-key", key).header("anthropic-version", "2023-06-01")
                 : s.header("Authorization", "Bearer " + key);
     }
 
@@ -81,10 +84,14 @@ class GatewayErrorsTest {
         assertThat(r.contentType()).startsWith("application/json");
         if (status == 429 || status >= 500) {
             // may succeed later: the SDKs' own retry logic decides
-            assertThat(r.header("x-should-retry")).as("x-should-retry on %d", status).isNull();
+            assertThat(r.header("x-should-retry"))
+                    .as("x-should-retry on %d", status)
+                    .isNull();
         } else {
             // cannot succeed by retrying: the SDKs and Claude Code must stop at once
-            assertThat(r.header("x-should-retry")).as("x-should-retry on %d", status).isEqualTo("false");
+            assertThat(r.header("x-should-retry"))
+                    .as("x-should-retry on %d", status)
+                    .isEqualTo("false");
         }
         String requestId = r.header("x-request-id");
         assertThat(requestId).isNotBlank();
@@ -121,7 +128,8 @@ class GatewayErrorsTest {
      */
     static void assertNoEvents(List<String> requestIds) {
         Admin.Key known = Admin.newKey();
-        Response after = as(Format.OPENAI, known.key()).body("{\"messages\":[]}").post(Format.OPENAI.path);
+        Response after =
+                as(Format.OPENAI, known.key()).body("{\"messages\":[]}").post(Format.OPENAI.path);
         events.await(after.header("x-request-id"));
         for (String id : requestIds) {
             assertThat(events.count(id)).as("events of %s", id).isZero();
@@ -141,8 +149,13 @@ class GatewayErrorsTest {
     void unknownKeyIs401InBothFormatsAndWritesNoEvent() {
         List<String> ids = new ArrayList<>();
         for (Format f : Format.values()) {
-            ids.add(assertErrorShape(as(f, "tly_00000000000000000000000000000000unknown").body(body(f.model))
-                    .post(f.path), f, 401, "invalid API key"));
+            ids.add(assertErrorShape(
+                    as(f, "tly_00000000000000000000000000000000unknown")
+                            .body(body(f.model))
+                            .post(f.path),
+                    f,
+                    401,
+                    "invalid API key"));
         }
         assertNoEvents(ids);
     }
@@ -151,21 +164,34 @@ class GatewayErrorsTest {
     void revokedKeyIs401WithinSecondsInBothFormats() {
         Admin.Key key = Admin.newKey();
         Admin.revoke(key.keyId());
-        Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> as(Format.OPENAI, key.key())
-                .body(body("gpt-4o-mini")).post(Format.OPENAI.path).statusCode() == 401);
-        String revokedAt = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> as(Format.OPENAI, key.key())
+                                .body(body("gpt-4o-mini"))
+                                .post(Format.OPENAI.path)
+                                .statusCode()
+                        == 401);
+        String revokedAt = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .withZone(ZoneOffset.UTC)
                 .format(Admin.revokedAt(key.keyId()));
         for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 401,
-                    "this API key was revoked on " + revokedAt + "; create a new one at ", "rejected");
+            JsonNode d = assertError(
+                    as(f, key.key()).body(body(f.model)).post(f.path),
+                    f,
+                    401,
+                    "this API key was revoked on " + revokedAt + "; create a new one at ",
+                    "rejected");
             assertThat(d.path("refusal").asText()).isEqualTo("revoked");
             assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
             assertThat(d.path("employeeId").asText()).isEqualTo(key.employeeId());
             assertThat(d.path("keyId").asText()).isEqualTo(key.keyId());
         }
         // the message says where to make a new key: the address the client used, unless tally.public-url says otherwise
-        String message = as(Format.ANTHROPIC, key.key()).body(body(Format.ANTHROPIC.model)).post(Format.ANTHROPIC.path)
-                .jsonPath().getString("error.message");
+        String message = as(Format.ANTHROPIC, key.key())
+                .body(body(Format.ANTHROPIC.model))
+                .post(Format.ANTHROPIC.path)
+                .jsonPath()
+                .getString("error.message");
         assertThat(message).endsWith("; create a new one at http://localhost:" + RestAssured.port + "/me");
     }
 
@@ -173,10 +199,14 @@ class GatewayErrorsTest {
     void malformedJsonIs400InBothFormats() {
         Admin.Key key = Admin.newKey();
         for (Format f : Format.values()) {
-            assertError(as(f, key.key()).body("{\"model\": \"x\", \"messages\": [").post(f.path), f, 400,
-                    "not valid JSON", "rejected");
-            assertError(as(f, key.key()).body("{\"messages\":[]}").post(f.path), f, 400, "model: is required",
+            assertError(
+                    as(f, key.key()).body("{\"model\": \"x\", \"messages\": [").post(f.path),
+                    f,
+                    400,
+                    "not valid JSON",
                     "rejected");
+            assertError(
+                    as(f, key.key()).body("{\"messages\":[]}").post(f.path), f, 400, "model: is required", "rejected");
         }
     }
 
@@ -184,8 +214,12 @@ class GatewayErrorsTest {
     void modelNotAllowedForTheKeyIs403InBothFormats() {
         Admin.Key key = Admin.newKeyForModels(List.of("o4-mini", "gpt-4.1-nano"));
         for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, key.key()).body(body(f.model)).post(f.path), f, 403,
-                    "model " + f.model + " is not allowed for this key; allowed: gpt-4.1-nano, o4-mini", "rejected");
+            JsonNode d = assertError(
+                    as(f, key.key()).body(body(f.model)).post(f.path),
+                    f,
+                    403,
+                    "model " + f.model + " is not allowed for this key; allowed: gpt-4.1-nano, o4-mini",
+                    "rejected");
             assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
             assertThat(d.path("model").asText()).isEqualTo(f.model);
             assertThat(d.path("refusal").asText()).isEqualTo("model_not_allowed");
@@ -196,8 +230,12 @@ class GatewayErrorsTest {
     void modelWithoutProviderIs404InBothFormats() {
         Admin.Key key = Admin.newKey();
         for (Format f : Format.values()) {
-            JsonNode d = assertError(as(f, key.key()).body(body("llama-3.3-70b")).post(f.path), f, 404,
-                    "no provider is configured for model llama-3.3-70b", "rejected");
+            JsonNode d = assertError(
+                    as(f, key.key()).body(body("llama-3.3-70b")).post(f.path),
+                    f,
+                    404,
+                    "no provider is configured for model llama-3.3-70b",
+                    "rejected");
             assertThat(d.path("refusal").asText()).isEqualTo("no_route");
         }
     }
@@ -205,8 +243,8 @@ class GatewayErrorsTest {
     @Test
     void bodyOverTheLimitIs413InBothFormats() {
         Admin.Key key = Admin.newKey();
-        String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(1100 * 1024)
-                + "\"}]}";
+        String big = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\""
+                + "x".repeat(1100 * 1024) + "\"}]}";
         for (Format f : Format.values()) {
             JsonNode d = assertError(as(f, key.key()).body(big).post(f.path), f, 413, "larger than", "rejected");
             assertThat(d.path("refusal").asText()).isEqualTo("too_large");
@@ -216,7 +254,10 @@ class GatewayErrorsTest {
     @Test
     void rateLimitIs429WithRetryAfterInBothFormats() {
         Admin.Key key = Admin.newKey(Map.of("requestsPerMinute", 1));
-        assertThat(as(Format.OPENAI, key.key()).body(body("gpt-4o-mini")).post(Format.OPENAI.path).statusCode())
+        assertThat(as(Format.OPENAI, key.key())
+                        .body(body("gpt-4o-mini"))
+                        .post(Format.OPENAI.path)
+                        .statusCode())
                 .isEqualTo(200);
         for (Format f : Format.values()) {
             Response r = as(f, key.key()).body(body(f.model)).post(f.path);
@@ -234,7 +275,9 @@ class GatewayErrorsTest {
             JsonNode d = assertError(r, f, 502, "the provider dead could not be reached", "upstream_error");
             assertThat(d.path("provider").asText()).isEqualTo("dead");
             // the connection exception names the provider's host and address: only the log has it
-            assertThat(r.asString()).doesNotContain("127.0.0.1").doesNotContain("localhost")
+            assertThat(r.asString())
+                    .doesNotContain("127.0.0.1")
+                    .doesNotContain("localhost")
                     .doesNotContainIgnoringCase("connection refused");
         }
     }
@@ -242,10 +285,20 @@ class GatewayErrorsTest {
     @Test
     void providerSlowerThanTheFirstByteTimeoutIs504InBothFormats() {
         Admin.Key key = Admin.newKey();
-        assertError(as(Format.OPENAI, key.key()).body(body("gpt-4o-mini-slowhead")).post(Format.OPENAI.path),
-                Format.OPENAI, 504, "did not answer", "upstream_error");
-        assertError(as(Format.ANTHROPIC, key.key()).body(body("claude-sonnet-4-5-slowhead")).post(Format.ANTHROPIC.path),
-                Format.ANTHROPIC, 504, "did not answer", "upstream_error");
+        assertError(
+                as(Format.OPENAI, key.key()).body(body("gpt-4o-mini-slowhead")).post(Format.OPENAI.path),
+                Format.OPENAI,
+                504,
+                "did not answer",
+                "upstream_error");
+        assertError(
+                as(Format.ANTHROPIC, key.key())
+                        .body(body("claude-sonnet-4-5-slowhead"))
+                        .post(Format.ANTHROPIC.path),
+                Format.ANTHROPIC,
+                504,
+                "did not answer",
+                "upstream_error");
     }
 
     @Test
@@ -290,8 +343,10 @@ class GatewayErrorsTest {
             s.setSoTimeout(15_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "x-api-key: " + key + "\r\nanthropic-version: 2023-06-01\r\nContent-Length: " + body.length
-                    + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "x-api-key: " + key + "\r\nanthropic-version: 2023-06-01\r\nContent-Length: "
+                            + body.length
+                            + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
             InputStream in = s.getInputStream();

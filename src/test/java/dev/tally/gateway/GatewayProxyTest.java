@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+
+import dev.tally.platform.TallyServices;
 
 /**
  * Calls through the real gateway to the fake provider, both APIs, JSON and SSE, and reads the usage
@@ -56,9 +57,11 @@ class GatewayProxyTest {
     void openAiJsonIsForwardedWithTheProvidersSecretAndCountedExactly() {
         Admin.Key key = Admin.newKey();
         String marker = marker();
-        Response r = given().header("Authorization", "Bearer " + key.key()).header("OpenAI-Organization", "org-test")
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .header("OpenAI-Organization", "org-test")
                 .contentType(ContentType.JSON)
-                .body("{\"model\":\"gpt-4o-mini\",\"user\":\"" + marker + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .body("{\"model\":\"gpt-4o-mini\",\"user\":\"" + marker
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.jsonPath().getString("choices[0].message.content")).isEqualTo("Hello there!");
@@ -104,26 +107,37 @@ class GatewayProxyTest {
         assertThat(events.count(requestId)).isEqualTo(1);
 
         String metrics = given().get(metricsUrl).asString();
-        assertThat(metrics).containsPattern("tally_gateway_requests_total\\{[^}]*model=\"gpt-4o-mini\"[^}]*outcome=\"ok\"[^}]*team=\""
-                + key.teamId() + "\"[^}]*} 1\\.0");
-        assertThat(metrics).containsPattern("tally_gateway_cost_nanodollars_total\\{[^}]*team=\"" + key.teamId()
-                + "\"[^}]*} 283200\\.0");
+        assertThat(metrics)
+                .containsPattern(
+                        "tally_gateway_requests_total\\{[^}]*model=\"gpt-4o-mini\"[^}]*outcome=\"ok\"[^}]*team=\""
+                                + key.teamId() + "\"[^}]*} 1\\.0");
+        assertThat(metrics)
+                .containsPattern(
+                        "tally_gateway_cost_nanodollars_total\\{[^}]*team=\"" + key.teamId() + "\"[^}]*} 283200\\.0");
     }
 
     @Test
     void openAiStreamGetsUsageTheClientDidNotAskForAndDoesNotShowIt() {
         Admin.Key key = Admin.newKey();
         String marker = marker();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"user\":\"" + marker
                         + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.contentType()).startsWith("text/event-stream");
         String body = r.asString();
-        assertThat(body).contains("\"content\":\"Hello\"").contains("\"finish_reason\":\"stop\"").endsWith("data: [DONE]\n\n");
+        assertThat(body)
+                .contains("\"content\":\"Hello\"")
+                .contains("\"finish_reason\":\"stop\"")
+                .endsWith("data: [DONE]\n\n");
         assertThat(body).doesNotContain("\"choices\":[]").doesNotContain("prompt_tokens");
-        assertThat(FakeProvider.BY_MARKER.get(marker).body().getJsonObject("stream_options").getBoolean("include_usage"))
+        assertThat(FakeProvider.BY_MARKER
+                        .get(marker)
+                        .body()
+                        .getJsonObject("stream_options")
+                        .getBoolean("include_usage"))
                 .isTrue();
 
         JsonNode d = events.await(r.header("x-request-id")).path("data");
@@ -139,7 +153,8 @@ class GatewayProxyTest {
     @Test
     void openAiStreamKeepsTheUsageChunkWhenTheClientAskedForIt() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("x-api-key", key.key()).contentType(ContentType.JSON)
+        Response r = given().header("x-api-key", key.key())
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
@@ -153,8 +168,10 @@ class GatewayProxyTest {
     void anthropicJsonCountsCacheWritesAndReadsBesideInput() {
         Admin.Key key = Admin.newKey();
         String marker = marker();
-        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
-                .header("anthropic-beta", "prompt-caching-2024-07-31").contentType(ContentType.JSON)
+        Response r = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
+                .header("anthropic-beta", "prompt-caching-2024-07-31")
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":1024,\"metadata\":{\"user_id\":\"" + marker
                         + "\"},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/messages");
@@ -180,16 +197,20 @@ class GatewayProxyTest {
     @Test
     void claudeCodeShapedStreamPassesThroughAndIsCountedFromMessageStartAndDelta() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+        Response r = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
                 .header("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14")
-                .header("user-agent", "claude-cli/2.0.0 (external, cli)").contentType(ContentType.JSON)
+                .header("user-agent", "claude-cli/2.0.0 (external, cli)")
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":32000,\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi\","
                         + "\"cache_control\":{\"type\":\"ephemeral\"}}]}]}")
                 .post("/v1/messages");
         assertThat(r.statusCode()).isEqualTo(200);
         String body = r.asString();
-        assertThat(body).startsWith("event: message_start\n").contains("event: message_delta")
+        assertThat(body)
+                .startsWith("event: message_start\n")
+                .contains("event: message_delta")
                 .endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n");
         JsonNode d = events.await(r.header("x-request-id")).path("data");
         assertThat(d.path("stream").asBoolean()).isTrue();
@@ -204,11 +225,15 @@ class GatewayProxyTest {
     }
 
     static RequestSpecification claudeCode(Admin.Key key, String session) {
-        return given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+        return given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
                 .header("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14")
-                .header("user-agent", "claude-cli/2.1.332 (external, sdk-cli)").header("x-app", "cli")
-                .header("X-Claude-Code-Session-Id", session).header("x-stainless-lang", "js")
-                .header("x-stainless-package-version", "0.128.0").header("x-stainless-retry-count", "0")
+                .header("user-agent", "claude-cli/2.1.332 (external, sdk-cli)")
+                .header("x-app", "cli")
+                .header("X-Claude-Code-Session-Id", session)
+                .header("x-stainless-lang", "js")
+                .header("x-stainless-package-version", "0.128.0")
+                .header("x-stainless-retry-count", "0")
                 .contentType(ContentType.JSON);
     }
 
@@ -230,7 +255,8 @@ class GatewayProxyTest {
         // beta is documented and forwarded as it came; the two unknown parameters are dropped and counted
         assertThat(seen.query()).isEqualTo("beta=true");
         assertThat(droppedQueryParams() - droppedBefore).isEqualTo(2.0);
-        assertThat(seen.headers().get("anthropic-beta")).isEqualTo("claude-code-20250219,interleaved-thinking-2025-05-14");
+        assertThat(seen.headers().get("anthropic-beta"))
+                .isEqualTo("claude-code-20250219,interleaved-thinking-2025-05-14");
         assertThat(seen.headers().get("anthropic-version")).isEqualTo("2023-06-01");
         assertThat(seen.headers().get("user-agent")).isEqualTo("claude-cli/2.1.332 (external, sdk-cli)");
         assertThat(seen.headers().get("x-app")).isEqualTo("cli");
@@ -251,7 +277,8 @@ class GatewayProxyTest {
     void aQueryWithNothingForwardableReachesTheProviderWithoutOne() {
         Admin.Key key = Admin.newKey();
         String marker = marker();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o-mini\",\"user\":\"" + marker + "\",\"messages\":[]}")
                 .post("/v1/chat/completions?debug=1");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -261,13 +288,20 @@ class GatewayProxyTest {
     @Test
     void anExplicitRunIdWinsOverTheSessionAndAMalformedOneIsRefused() {
         Admin.Key key = Admin.newKey();
-        Response r = claudeCode(key).header("x-tally-run-id", "nightly-flaky:2026-06-01").body(claudeCodeBody(marker()))
+        Response r = claudeCode(key)
+                .header("x-tally-run-id", "nightly-flaky:2026-06-01")
+                .body(claudeCodeBody(marker()))
                 .post("/v1/messages?beta=true");
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(events.await(r.header("x-request-id")).path("data").path("runId").asText())
+        assertThat(events.await(r.header("x-request-id"))
+                        .path("data")
+                        .path("runId")
+                        .asText())
                 .isEqualTo("nightly-flaky:2026-06-01");
 
-        Response bad = claudeCode(key).header("x-tally-run-id", "run with spaces").body(claudeCodeBody(marker()))
+        Response bad = claudeCode(key)
+                .header("x-tally-run-id", "run with spaces")
+                .body(claudeCodeBody(marker()))
                 .post("/v1/messages?beta=true");
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.header("x-should-retry")).isEqualTo("false");
@@ -277,14 +311,19 @@ class GatewayProxyTest {
         assertThat(refused.path("refusal").asText()).isEqualTo("bad_request");
 
         // a session id Tally cannot record is not the caller's fault: the call goes through without a run
-        Response odd = claudeCode(key, "x".repeat(200)).body(claudeCodeBody(marker()))
-                .post("/v1/messages");
+        Response odd =
+                claudeCode(key, "x".repeat(200)).body(claudeCodeBody(marker())).post("/v1/messages");
         assertThat(odd.statusCode()).isEqualTo(200);
-        assertThat(events.await(odd.header("x-request-id")).path("data").path("runId").isNull()).isTrue();
+        assertThat(events.await(odd.header("x-request-id"))
+                        .path("data")
+                        .path("runId")
+                        .isNull())
+                .isTrue();
     }
 
     double droppedQueryParams() {
-        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
+        String metrics =
+                given().get(metricsUrl).then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("tally_gateway_query_params_dropped_total\\{api=\"messages\"[^}]*} (\\S+)")
                 .matcher(metrics);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
@@ -297,15 +336,18 @@ class GatewayProxyTest {
         assertThat(d.path("outputTokens").asLong()).isEqualTo(400);
         assertThat(d.path("reasoningTokens").asLong()).isZero();
         // claude-sonnet-4-5: $3 in, $3.75 5m write, $6 1h write, $0.30 read, $15 out per MTok
-        assertThat(d.path("costNanos").asLong()).isEqualTo(50 * 3000 + 800 * 3750 + 200 * 6000 + 2000 * 300 + 400 * 15000);
+        assertThat(d.path("costNanos").asLong())
+                .isEqualTo(50 * 3000 + 800 * 3750 + 200 * 6000 + 2000 * 300 + 400 * 15000);
         assertThat(d.path("priced").asBoolean()).isTrue();
     }
 
     @Test
     void embeddingsAreCountedAsInput() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body("{\"model\":\"text-embedding-3-small\",\"input\":\"hello\"}").post("/v1/embeddings");
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"text-embedding-3-small\",\"input\":\"hello\"}")
+                .post("/v1/embeddings");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode d = events.await(r.header("x-request-id")).path("data");
         assertThat(d.path("api").asText()).isEqualTo("embeddings");
@@ -317,8 +359,10 @@ class GatewayProxyTest {
     @Test
     void aLargeJsonBodyInManyChunksArrivesWholeAndIsCounted() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body("{\"model\":\"text-embedding-3-small\",\"input\":\"many\"}").post("/v1/embeddings");
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"text-embedding-3-small\",\"input\":\"many\"}")
+                .post("/v1/embeddings");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.asString()).isEqualTo(FakeProvider.bigEmbeddings("text-embedding-3-small"));
         JsonNode d = events.await(r.header("x-request-id")).path("data");
@@ -329,7 +373,8 @@ class GatewayProxyTest {
     @Test
     void countTokensIsForwardedAndRecordedAsFree() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+        Response r = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
                 .contentType(ContentType.JSON)
                 .body("{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/messages/count_tokens");
@@ -345,8 +390,10 @@ class GatewayProxyTest {
     @Test
     void unknownModelIsUnpricedNeverZero() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body("{\"model\":\"gpt-unlisted-" + UUID.randomUUID() + "\",\"messages\":[]}").post("/v1/chat/completions");
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-unlisted-" + UUID.randomUUID() + "\",\"messages\":[]}")
+                .post("/v1/chat/completions");
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode d = events.await(r.header("x-request-id")).path("data");
         assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
@@ -358,11 +405,18 @@ class GatewayProxyTest {
     void adminPriceOverrideAppliesToTheNextCall() {
         Admin.Key key = Admin.newKey();
         String model = "gpt-override-" + UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body("{\"input\":\"1\",\"output\":\"2\",\"cacheRead\":\"0.5\",\"cacheWrite\":\"1\",\"note\":\"negotiated\"}")
-                .put("/api/admin/prices/" + model).then().statusCode(200);
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body("{\"model\":\"" + model + "\",\"messages\":[]}").post("/v1/chat/completions");
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(
+                        "{\"input\":\"1\",\"output\":\"2\",\"cacheRead\":\"0.5\",\"cacheWrite\":\"1\",\"note\":\"negotiated\"}")
+                .put("/api/admin/prices/" + model)
+                .then()
+                .statusCode(200);
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"" + model + "\",\"messages\":[]}")
+                .post("/v1/chat/completions");
         JsonNode d = events.await(r.header("x-request-id")).path("data");
         assertThat(d.path("priced").asBoolean()).isTrue();
         assertThat(d.path("costNanos").asLong()).isEqualTo(176 * 1000 + 1024 * 500 + 300 * 2000);
@@ -375,7 +429,8 @@ class GatewayProxyTest {
         assertThat(openai.statusCode()).isEqualTo(200);
         assertThat(openai.jsonPath().getString("object")).isEqualTo("list");
         assertThat(openai.jsonPath().getList("data.id")).containsExactlyInAnyOrder("gpt-4o-mini", "claude-sonnet-4-5");
-        Response anthropic = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+        Response anthropic = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
                 .get("/v1/models");
         assertThat(anthropic.jsonPath().getList("data.type")).containsOnly("model");
         assertThat(anthropic.jsonPath().getBoolean("has_more")).isFalse();
@@ -384,8 +439,10 @@ class GatewayProxyTest {
     @Test
     void upstreamErrorIsPassedThroughWithStatusAndBody() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body("{\"model\":\"gpt-4o-mini-ratelimited\",\"messages\":[]}").post("/v1/chat/completions");
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini-ratelimited\",\"messages\":[]}")
+                .post("/v1/chat/completions");
         assertThat(r.statusCode()).isEqualTo(429);
         assertThat(r.header("retry-after")).isEqualTo("7");
         assertThat(r.jsonPath().getString("error.code")).isEqualTo("rate_limit_exceeded");

@@ -30,13 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tally.events.KafkaStartup;
-import dev.tally.events.SpoolingEventPublisher;
-import dev.tally.events.Topics;
-import dev.tally.platform.EmbeddedDatabase;
-import dev.tally.platform.EmbeddedKafka;
-import dev.tally.platform.Ports;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -46,6 +39,14 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+
+import dev.tally.events.KafkaStartup;
+import dev.tally.events.SpoolingEventPublisher;
+import dev.tally.events.Topics;
+import dev.tally.platform.EmbeddedDatabase;
+import dev.tally.platform.EmbeddedKafka;
+import dev.tally.platform.Ports;
+import dev.tally.platform.TallyServices;
 
 /**
  * A gateway-only instance started while its external Kafka is unreachable (nothing listens on the
@@ -77,7 +78,8 @@ class GatewayWithoutKafkaTest {
                         "quarkus.datasource.jdbc.url", db.jdbcUrl(),
                         "quarkus.datasource.username", db.username(),
                         "quarkus.datasource.password", db.password(),
-                        "tally.data-dir", Files.createTempDirectory("tally-gw-no-kafka-").toString(),
+                        "tally.data-dir",
+                                Files.createTempDirectory("tally-gw-no-kafka-").toString(),
                         "tally.admin-token", TallyServices.ADMIN_TOKEN);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -116,22 +118,26 @@ class GatewayWithoutKafkaTest {
         assertThat(ready.getString("status")).isEqualTo("UP");
         assertThat(ready.getString("checks.find { it.name == 'Kafka' }.data.degraded"))
                 .isEqualTo("Kafka unreachable: usage events are spooled");
-        assertThat(ready.getString("checks.find { it.name == 'Event spool' }.data.mode")).isEqualTo("spooling");
+        assertThat(ready.getString("checks.find { it.name == 'Event spool' }.data.mode"))
+                .isEqualTo("spooling");
         assertThat(spoolingGauge()).isEqualTo(1.0);
         assertThat(kafkaStartup.state()).isEqualTo(KafkaStartup.State.WAITING);
 
         Admin.Key key = Admin.newKey();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+            Response r = given().header("Authorization", "Bearer " + key.key())
+                    .contentType(ContentType.JSON)
                     .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                     .post("/v1/chat/completions");
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.jsonPath().getString("choices[0].message.content")).isEqualTo("Hello there!");
             ids.add(r.header("x-request-id"));
-            Response a = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+            Response a = given().header("x-api-key", key.key())
+                    .header("anthropic-version", "2023-06-01")
                     .contentType(ContentType.JSON)
-                    .body("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                    .body(
+                            "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                     .post("/v1/messages");
             assertThat(a.statusCode()).isEqualTo(200);
             assertThat(a.jsonPath().getString("content[0].text")).isEqualTo("Hello there!");
@@ -143,22 +149,28 @@ class GatewayWithoutKafkaTest {
 
         int port = Integer.parseInt(bootstrap.substring(bootstrap.lastIndexOf(':') + 1));
         try (EmbeddedKafka broker = new EmbeddedKafka(brokerDir, port, Ports.freePort()).start()) {
-            await().atMost(Duration.ofSeconds(120)).until(() -> kafkaStartup.state() == KafkaStartup.State.READY
-                    && publisher.mode() == SpoolingEventPublisher.Mode.DIRECT && publisher.spoolRecords() == 0);
+            await().atMost(Duration.ofSeconds(120))
+                    .until(() -> kafkaStartup.state() == KafkaStartup.State.READY
+                            && publisher.mode() == SpoolingEventPublisher.Mode.DIRECT
+                            && publisher.spoolRecords() == 0);
 
             Map<String, Integer> seen = usageIdsOnTheTopic(broker.bootstrapServers());
             assertThat(seen.keySet()).containsExactlyInAnyOrderElementsOf(ids);
             assertThat(seen.values()).as("each call delivered once").containsOnly(1);
 
-            JsonPath after = given().get(readyUrl).then().statusCode(200).extract().jsonPath();
-            assertThat(after.getString("checks.find { it.name == 'Kafka' }.data.degraded")).isNull();
-            assertThat(after.getString("checks.find { it.name == 'Event spool' }.data.mode")).isEqualTo("direct");
+            JsonPath after =
+                    given().get(readyUrl).then().statusCode(200).extract().jsonPath();
+            assertThat(after.getString("checks.find { it.name == 'Kafka' }.data.degraded"))
+                    .isNull();
+            assertThat(after.getString("checks.find { it.name == 'Event spool' }.data.mode"))
+                    .isEqualTo("direct");
             assertThat(spoolingGauge()).isEqualTo(0.0);
         }
     }
 
     private double spoolingGauge() {
-        Matcher m = SPOOLING_GAUGE.matcher(given().get(metricsUrl).then().statusCode(200).extract().asString());
+        Matcher m = SPOOLING_GAUGE.matcher(
+                given().get(metricsUrl).then().statusCode(200).extract().asString());
         assertThat(m.find()).as("tally_events_spooling in /q/metrics").isTrue();
         return Double.parseDouble(m.group(1));
     }
@@ -167,13 +179,19 @@ class GatewayWithoutKafkaTest {
     private static Map<String, Integer> usageIdsOnTheTopic(String bootstrapServers) throws Exception {
         Map<String, Integer> seen = new HashMap<>();
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "gw-no-kafka-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "gw-no-kafka-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
             List<TopicPartition> partitions = c.partitionsFor(Topics.USAGE).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             c.assign(partitions);
             c.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = c.endOffsets(partitions);

@@ -25,13 +25,14 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tally.platform.TallyServices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+
+import dev.tally.platform.TallyServices;
 
 /**
  * A hostile caller, over real sockets: each case gets its exact status and error body in the
@@ -70,13 +71,17 @@ class HostileInputTest {
         try (RawHttp c = new RawHttp()) {
             c.send(head(CHAT, key.key(), 10_000), "{\"model\":\"gpt-4o-mini\",".getBytes(StandardCharsets.US_ASCII));
             // a byte every 100 ms: the body keeps arriving, but not in full within the 1.5 s it has
-            trickle.scheduleAtFixedRate(() -> {
-                try {
-                    c.write(new byte[] { ' ' });
-                } catch (IOException closed) {
-                    throw new IllegalStateException(closed); // ends the schedule once the gateway hung up
-                }
-            }, 100, 100, TimeUnit.MILLISECONDS);
+            trickle.scheduleAtFixedRate(
+                    () -> {
+                        try {
+                            c.write(new byte[] {' '});
+                        } catch (IOException closed) {
+                            throw new IllegalStateException(closed); // ends the schedule once the gateway hung up
+                        }
+                    },
+                    100,
+                    100,
+                    TimeUnit.MILLISECONDS);
             String answer = c.readToEnd();
             assertBodyTimeout(answer, key);
         } finally {
@@ -100,8 +105,7 @@ class HostileInputTest {
             c.send(head(CHAT, key.key(), 32_000_000), "{".getBytes(StandardCharsets.US_ASCII));
             String answer = c.readToEnd();
             JsonNode error = assertOpenAiError(answer, 413, "request_too_large");
-            assertThat(error.path("message").asText()).isEqualTo(
-                    "the request body is larger than 2097152 bytes");
+            assertThat(error.path("message").asText()).isEqualTo("the request body is larger than 2097152 bytes");
             assertThat(RawHttp.header(answer, "connection")).isEqualTo("close");
             assertRejected(answer, key, 413);
         }
@@ -111,8 +115,10 @@ class HostileInputTest {
     void aChunkedBodyThatNeverEndsIsRefusedWith413AtTheSizeLimit() throws Exception {
         Admin.Key key = Admin.newKey();
         try (RawHttp c = new RawHttp()) {
-            c.send("POST " + CHAT + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key.key()
-                    + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked", null);
+            c.send(
+                    "POST " + CHAT + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key.key()
+                            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+                    null);
             byte[] chunk = ("4000\r\n" + "x".repeat(0x4000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
             try {
                 for (int i = 0; i < 2 * 64 + 1; i++) { // 2 MB and a chunk more, and never the last chunk
@@ -123,8 +129,7 @@ class HostileInputTest {
             }
             String answer = c.readToEnd();
             JsonNode error = assertOpenAiError(answer, 413, "request_too_large");
-            assertThat(error.path("message").asText()).isEqualTo(
-                    "the request body is larger than 2097152 bytes");
+            assertThat(error.path("message").asText()).isEqualTo("the request body is larger than 2097152 bytes");
             assertRejected(answer, key, 413);
         }
     }
@@ -152,7 +157,8 @@ class HostileInputTest {
             c.send(head(CHAT, key.key(), body.length) + many, body);
             String answer = c.readResponse();
             JsonNode error = assertOpenAiError(answer, 431, "request_header_fields_too_large");
-            assertThat(error.path("message").asText()).isEqualTo("the request has 124 headers; at most 100 are accepted");
+            assertThat(error.path("message").asText())
+                    .isEqualTo("the request has 124 headers; at most 100 are accepted");
             assertRejected(answer, key, 431);
         }
     }
@@ -160,8 +166,10 @@ class HostileInputTest {
     @Test
     void aModelNameOfAMegabyteGets400AndIsNotRecorded() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
-                .body("{\"model\":\"" + "m".repeat(1024 * 1024) + "\",\"messages\":[]}").post(CHAT);
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"" + "m".repeat(1024 * 1024) + "\",\"messages\":[]}")
+                .post(CHAT);
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.jsonPath().getString("error.message")).isEqualTo("model: longer than 256 characters");
         assertThat(r.jsonPath().getString("error.param")).isEqualTo("model");
@@ -174,8 +182,10 @@ class HostileInputTest {
     @Test
     void aModelNameOutsideTheSafeCharactersGets400InAnthropicsFormat() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
-                .contentType(ContentType.JSON).body("{\"model\":\"claude-sonnet-4-5\\n{evil=\\\"1\\\"}\",\"max_tokens\":16,"
+        Response r = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"claude-sonnet-4-5\\n{evil=\\\"1\\\"}\",\"max_tokens\":16,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/messages");
         assertThat(r.statusCode()).isEqualTo(400);
@@ -183,7 +193,11 @@ class HostileInputTest {
         assertThat(r.jsonPath().getString("error.type")).isEqualTo("invalid_request_error");
         assertThat(r.jsonPath().getString("error.message"))
                 .isEqualTo("model: may contain only ASCII letters, digits and - _ . : / @ + [ ]");
-        assertThat(events.await(r.header("x-request-id")).path("data").path("model").asText(null)).isNull();
+        assertThat(events.await(r.header("x-request-id"))
+                        .path("data")
+                        .path("model")
+                        .asText(null))
+                .isNull();
     }
 
     @Test
@@ -192,19 +206,31 @@ class HostileInputTest {
         String invented = "llama-" + UUID.randomUUID();
         Response r = post(key.key(), chat(invented, 16));
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(events.await(r.header("x-request-id")).path("data").path("model").asText())
+        assertThat(events.await(r.header("x-request-id"))
+                        .path("data")
+                        .path("model")
+                        .asText())
                 .isEqualTo(ModelNames.OTHER);
-        assertThat(registry.find("tally.gateway.requests").tag("model", invented).meters()).isEmpty();
+        assertThat(registry.find("tally.gateway.requests")
+                        .tag("model", invented)
+                        .meters())
+                .isEmpty();
     }
 
     @Test
     void eachHostileJsonBodyGetsItsOwn400() {
         Admin.Key key = Admin.newKey();
         String deep = "{\"model\":\"gpt-4o-mini\",\"messages\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}";
-        assertBadRequest(key, deep.getBytes(StandardCharsets.US_ASCII),
-                "the request body nests JSON deeper than 128 levels", null);
-        assertBadRequest(key, "{\"model\":\"gpt-4o-mini\",\"model\":\"gpt-4.1\",\"messages\":[]}"
-                .getBytes(StandardCharsets.US_ASCII), "model: appears more than once in the request body", "model");
+        assertBadRequest(
+                key,
+                deep.getBytes(StandardCharsets.US_ASCII),
+                "the request body nests JSON deeper than 128 levels",
+                null);
+        assertBadRequest(
+                key,
+                "{\"model\":\"gpt-4o-mini\",\"model\":\"gpt-4.1\",\"messages\":[]}".getBytes(StandardCharsets.US_ASCII),
+                "model: appears more than once in the request body",
+                "model");
         byte[] overlong = "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"a?\"}]}"
                 .getBytes(StandardCharsets.US_ASCII);
         int at = indexOf(overlong, (byte) '?');
@@ -228,15 +254,22 @@ class HostileInputTest {
         byte[] body = chat("gpt-4o-mini", 16);
         for (int i = 0; i < HostileLimits.INVALID_KEY_BURST + 3; i++) {
             try (RawHttp c = new RawHttp(from)) {
-                String answer = c.send(head(CHAT, UNKNOWN_KEY, body.length), body).readToEnd();
+                String answer =
+                        c.send(head(CHAT, UNKNOWN_KEY, body.length), body).readToEnd();
                 ids.add(RawHttp.header(answer, "x-request-id"));
                 if (i < HostileLimits.INVALID_KEY_BURST) {
-                    assertThat(assertOpenAiError(answer, 401, "invalid_api_key").path("message").asText())
+                    assertThat(assertOpenAiError(answer, 401, "invalid_api_key")
+                                    .path("message")
+                                    .asText())
                             .startsWith("invalid API key: Tally knows no such key");
                 } else {
-                    assertThat(assertOpenAiError(answer, 429, "rate_limit_exceeded").path("message").asText())
-                            .startsWith("invalid API key").contains("; too many requests without a valid API key from this address");
-                    assertThat(Integer.parseInt(RawHttp.header(answer, "retry-after"))).isBetween(1, 60);
+                    assertThat(assertOpenAiError(answer, 429, "rate_limit_exceeded")
+                                    .path("message")
+                                    .asText())
+                            .startsWith("invalid API key")
+                            .contains("; too many requests without a valid API key from this address");
+                    assertThat(Integer.parseInt(RawHttp.header(answer, "retry-after")))
+                            .isBetween(1, 60);
                 }
                 assertThat(RawHttp.header(answer, "connection")).isEqualTo("close");
             }
@@ -269,13 +302,19 @@ class HostileInputTest {
             // the held call reserved its input and 1,000 output tokens: the key's minute is spoken for
             Response second = post(key.key(), chat("gpt-4o-mini", 10));
             assertThat(second.statusCode()).isEqualTo(429);
-            assertThat(second.jsonPath().getString("error.message")).isEqualTo("rate limit reached for this key: "
-                    + "tokens per minute (1000), counting the tokens reserved by calls in flight; retry after "
-                    + second.header("retry-after") + " s");
-            assertThat(events.await(second.header("x-request-id")).path("data").path("status").asInt()).isEqualTo(429);
+            assertThat(second.jsonPath().getString("error.message"))
+                    .isEqualTo("rate limit reached for this key: "
+                            + "tokens per minute (1000), counting the tokens reserved by calls in flight; retry after "
+                            + second.header("retry-after") + " s");
+            assertThat(events.await(second.header("x-request-id"))
+                            .path("data")
+                            .path("status")
+                            .asInt())
+                    .isEqualTo(429);
         }
         // the held call ended when its client left; its reservation settled to its estimated input
-        Awaitility.await().atMost(Duration.ofSeconds(20))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
                 .until(() -> post(key.key(), chat("gpt-4o-mini", 10)).statusCode() == 200);
     }
 
@@ -287,14 +326,17 @@ class HostileInputTest {
                 Response third = post(key.key(), chat("gpt-4o-mini", 16));
                 assertThat(third.statusCode()).isEqualTo(429);
                 assertThat(third.header("retry-after")).isEqualTo("1");
-                assertThat(third.jsonPath().getString("error.message")).isEqualTo("too many calls in flight for this"
-                        + " key: calls in flight (2) at once is its limit; retry when one of them has finished");
+                assertThat(third.jsonPath().getString("error.message"))
+                        .isEqualTo(
+                                "too many calls in flight for this"
+                                        + " key: calls in flight (2) at once is its limit; retry when one of them has finished");
                 JsonNode d = events.await(third.header("x-request-id")).path("data");
                 assertThat(d.path("outcome").asText()).isEqualTo("rejected");
                 assertThat(d.path("teamId").asText()).isEqualTo(key.teamId());
             }
             // one of the two left: its place is free again
-            Awaitility.await().atMost(Duration.ofSeconds(20))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(20))
                     .until(() -> post(key.key(), chat("gpt-4o-mini", 16)).statusCode() == 200);
         }
     }
@@ -304,7 +346,8 @@ class HostileInputTest {
         Admin.Key key = Admin.newKey();
         int cancelled = FakeProvider.CANCELLED.get();
         byte[] body = ("{\"model\":\"gpt-4o-mini-endless\",\"stream\":true,\"max_tokens\":64,"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").getBytes(StandardCharsets.US_ASCII);
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .getBytes(StandardCharsets.US_ASCII);
         String answer;
         try (RawHttp c = new RawHttp()) {
             answer = c.send(head(CHAT, key.key(), body.length), body).readToEnd();
@@ -321,8 +364,13 @@ class HostileInputTest {
     @Test
     void absurdUsageFromTheProviderIsRefusedFlaggedAndEstimated() {
         Admin.Key key = Admin.newKey();
-        double flagged = registry.find("tally.gateway.invalid.usage").tags("provider", "openai", "problem", "negative")
-                .counters().stream().mapToDouble(Counter::count).sum();
+        double flagged = registry
+                .find("tally.gateway.invalid.usage")
+                .tags("provider", "openai", "problem", "negative")
+                .counters()
+                .stream()
+                .mapToDouble(Counter::count)
+                .sum();
         byte[] body = chat("gpt-4o-mini-absurd", 16);
         Response r = post(key.key(), body);
         assertThat(r.statusCode()).isEqualTo(200);
@@ -333,8 +381,11 @@ class HostileInputTest {
         assertThat(d.path("estimated").asBoolean()).isTrue();
         assertThat(d.path("inputTokens").asLong()).isEqualTo((body.length + 3) / 4);
         assertThat(d.path("outputTokens").asLong()).isZero();
-        assertThat(registry.find("tally.gateway.invalid.usage").tags("provider", "openai", "problem", "negative")
-                .counter().count()).isEqualTo(flagged + 1);
+        assertThat(registry.find("tally.gateway.invalid.usage")
+                        .tags("provider", "openai", "problem", "negative")
+                        .counter()
+                        .count())
+                .isEqualTo(flagged + 1);
     }
 
     @Test
@@ -342,10 +393,14 @@ class HostileInputTest {
         Admin.Key key = Admin.newKey();
         String marker = "hop-" + UUID.randomUUID();
         byte[] body = ("{\"model\":\"gpt-4o-mini\",\"max_tokens\":16,\"user\":\"" + marker
-                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").getBytes(StandardCharsets.US_ASCII);
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .getBytes(StandardCharsets.US_ASCII);
         try (RawHttp c = new RawHttp()) {
-            String answer = c.send(head(CHAT, key.key(), body.length) + "\r\nConnection: close, OpenAI-Beta"
-                    + "\r\nOpenAI-Beta: assistants=v2\r\nOpenAI-Organization: org-hostile", body).readResponse();
+            String answer = c.send(
+                            head(CHAT, key.key(), body.length) + "\r\nConnection: close, OpenAI-Beta"
+                                    + "\r\nOpenAI-Beta: assistants=v2\r\nOpenAI-Organization: org-hostile",
+                            body)
+                    .readResponse();
             assertThat(RawHttp.status(answer)).isEqualTo(200);
         }
         FakeProvider.Seen seen = FakeProvider.BY_MARKER.get(marker);
@@ -365,7 +420,8 @@ class HostileInputTest {
 
     private static JsonNode assertOpenAiError(String answer, int status, String code) throws IOException {
         assertThat(RawHttp.status(answer)).as(answer).isEqualTo(status);
-        JsonNode error = JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).path("error");
+        JsonNode error =
+                JSON.readTree(answer.substring(answer.indexOf("\r\n\r\n") + 4)).path("error");
         assertThat(error.path("type").asText()).isEqualTo(GatewayErrors.openAiType(status));
         assertThat(error.path("code").asText()).isEqualTo(code);
         return error;
@@ -395,7 +451,8 @@ class HostileInputTest {
     private static RawHttp hold(Admin.Key key, int maxTokens) throws IOException {
         String marker = "hold-" + UUID.randomUUID();
         byte[] body = ("{\"model\":\"gpt-4o-mini-hold\",\"max_tokens\":" + maxTokens + ",\"user\":\"" + marker
-                + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").getBytes(StandardCharsets.US_ASCII);
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .getBytes(StandardCharsets.US_ASCII);
         RawHttp c = new RawHttp();
         c.send(head(CHAT, key.key(), body.length), body);
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> FakeProvider.BY_MARKER.containsKey(marker));
@@ -403,12 +460,16 @@ class HostileInputTest {
     }
 
     private static Response post(String key, byte[] body) {
-        return given().header("Authorization", "Bearer " + key).contentType(ContentType.JSON).body(body).post(CHAT);
+        return given().header("Authorization", "Bearer " + key)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post(CHAT);
     }
 
     private static byte[] chat(String model, int maxTokens) {
         return ("{\"model\":\"" + model + "\",\"max_tokens\":" + maxTokens
-                + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}").getBytes(StandardCharsets.US_ASCII);
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A request head; {@code key} null sends none. */
@@ -418,7 +479,9 @@ class HostileInputTest {
     }
 
     private double count(String reason, String status) {
-        Counter c = registry.find("tally.gateway.unauthenticated").tags("reason", reason, "status", status).counter();
+        Counter c = registry.find("tally.gateway.unauthenticated")
+                .tags("reason", reason, "status", status)
+                .counter();
         return c == null ? 0 : c.count();
     }
 

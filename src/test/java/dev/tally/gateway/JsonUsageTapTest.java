@@ -24,7 +24,8 @@ class JsonUsageTapTest {
 
     @Test
     void theTopLevelUsageIsReadAtEveryChunkBoundary() {
-        String answer = FakeProvider.ANTHROPIC_JSON.replace("MODEL", "claude-sonnet-4-5")
+        String answer = FakeProvider.ANTHROPIC_JSON
+                .replace("MODEL", "claude-sonnet-4-5")
                 .replace("\"text\":\"Hello there!\"", "\"text\":\"x\",\"input\":{\"usage\":{\"input_tokens\":999}}");
         for (int chunk = 1; chunk <= answer.length(); chunk++) {
             Usage u = tap(answer, Api.Wire.ANTHROPIC, chunk);
@@ -44,7 +45,8 @@ class JsonUsageTapTest {
     @Test
     void anAnswerThatIsNotJsonOrHasNoUsageLeavesItUnreported() {
         assertThat(tap("<html>bad gateway</html>", Api.Wire.OPENAI, 5).reported).isFalse();
-        assertThat(tap("{\"object\":\"list\",\"data\":[]}", Api.Wire.OPENAI, 5).reported).isFalse();
+        assertThat(tap("{\"object\":\"list\",\"data\":[]}", Api.Wire.OPENAI, 5).reported)
+                .isFalse();
     }
 
     @Test
@@ -52,7 +54,8 @@ class JsonUsageTapTest {
         Usage u = new Usage();
         JsonUsageTap t = new JsonUsageTap(Api.Wire.OPENAI, u);
         t.onChunk(Buffer.buffer("{\"object\":\"list\",\"data\":["));
-        Buffer item = Buffer.buffer("{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.0023064255,-0.009327292]},");
+        Buffer item =
+                Buffer.buffer("{\"object\":\"embedding\",\"index\":0,\"embedding\":[0.0023064255,-0.009327292]},");
         for (int i = 0; i < 200_000; i++) { // 15 MB through the tap
             t.onChunk(item);
         }

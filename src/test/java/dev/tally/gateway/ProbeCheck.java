@@ -22,8 +22,7 @@ import dev.tally.gateway.admission.Refusal;
 public class ProbeCheck implements AdmissionCheck {
 
     /** One settlement: the tokens the call used and how it ended. */
-    public record Settled(long tokens, CallOutcome outcome) {
-    }
+    public record Settled(long tokens, CallOutcome outcome) {}
 
     /** Settlements by request id. */
     public static final Map<String, List<Settled>> SETTLED = new ConcurrentHashMap<>();

@@ -28,8 +28,8 @@ class ProviderRegistryTest {
                 .withConverter(MemorySize.class, 100, new MemorySizeConverter())
                 .withSources(new PropertiesConfigSource(properties, "test", 100))
                 .build();
-        return new ProviderRegistry(config.getConfigMapping(GatewayConfig.class),
-                config.getConfigMapping(ProvidersConfig.class), config);
+        return new ProviderRegistry(
+                config.getConfigMapping(GatewayConfig.class), config.getConfigMapping(ProvidersConfig.class), config);
     }
 
     @Test
@@ -104,7 +104,7 @@ class ProviderRegistryTest {
 
     @Test
     void simulationAnswersEveryModelAlsoWhenTheDemoTurnsItOn() {
-        for (String flag : new String[] { "tally.gateway.simulate", "tally.demo.enabled" }) {
+        for (String flag : new String[] {"tally.gateway.simulate", "tally.demo.enabled"}) {
             ProviderRegistry r = registry(Map.of(flag, "true"));
             assertThat(r.simulating()).isTrue();
             assertThat(r.route("llama-3.3-70b").kind()).isEqualTo(Provider.Kind.SIMULATED);

@@ -86,7 +86,7 @@ final class RawHttp implements AutoCloseable {
         InputStream in = socket.getInputStream();
         byte[] buf = new byte[4096];
         try {
-            for (int n; (n = in.read(buf)) >= 0;) {
+            for (int n; (n = in.read(buf)) >= 0; ) {
                 seen.write(buf, 0, n);
             }
         } catch (SocketException e) {

@@ -29,19 +29,23 @@ class RequestInspectorTest {
         assertThatThrownBy(() -> RequestInspector.inspect(b("{\"model\":\"x\",")))
                 .hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> RequestInspector.inspect(b("[1]"))).hasMessageContaining("JSON object");
-        assertThatThrownBy(() -> RequestInspector.inspect(b("{\"model\":\"x\"} {}"))).hasMessageContaining("after");
-        assertThatThrownBy(() -> RequestInspector.inspect(b("{\"model\":3}"))).hasMessageContaining("model: must be a string");
+        assertThatThrownBy(() -> RequestInspector.inspect(b("{\"model\":\"x\"} {}")))
+                .hasMessageContaining("after");
+        assertThatThrownBy(() -> RequestInspector.inspect(b("{\"model\":3}")))
+                .hasMessageContaining("model: must be a string");
         assertThatThrownBy(() -> RequestInspector.inspect(b("{}"))).hasMessageContaining("model: is required");
     }
 
     @Test
     void includeUsageIsInsertedOrMergedAndTheBodyStaysValid() throws Exception {
         byte[] plain = b("  {\"model\":\"gpt-4o\",\"stream\":true}");
-        JsonNode a = UsageParser.MAPPER.readTree(RequestInspector.withIncludeUsage(plain, RequestInspector.inspect(plain)));
+        JsonNode a =
+                UsageParser.MAPPER.readTree(RequestInspector.withIncludeUsage(plain, RequestInspector.inspect(plain)));
         assertThat(a.at("/stream_options/include_usage").asBoolean()).isTrue();
         assertThat(a.get("model").asText()).isEqualTo("gpt-4o");
 
-        byte[] withOptions = b("{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":false,\"x\":1}}");
+        byte[] withOptions =
+                b("{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":false,\"x\":1}}");
         var in = RequestInspector.inspect(withOptions);
         assertThat(in.hasStreamOptions()).isTrue();
         JsonNode m = UsageParser.MAPPER.readTree(RequestInspector.withIncludeUsage(withOptions, in));
@@ -51,13 +55,19 @@ class RequestInspectorTest {
 
     @Test
     void maxTokensIsReadFromEitherApisFieldAndIsMinusOneWhenAbsent() throws Exception {
-        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":1024}")).maxTokens()).isEqualTo(1024);
-        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_completion_tokens\":77}")).maxTokens())
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":1024}"))
+                        .maxTokens())
+                .isEqualTo(1024);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_completion_tokens\":77}"))
+                        .maxTokens())
                 .isEqualTo(77);
         assertThat(RequestInspector.inspect(b("{\"model\":\"x\"}")).maxTokens()).isEqualTo(-1);
-        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":null}")).maxTokens()).isEqualTo(-1);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":null}"))
+                        .maxTokens())
+                .isEqualTo(-1);
         assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":123456789012345678901234567890}"))
-                .maxTokens()).isEqualTo(Long.MAX_VALUE);
+                        .maxTokens())
+                .isEqualTo(Long.MAX_VALUE);
     }
 
     @Test
@@ -65,8 +75,10 @@ class RequestInspectorTest {
         byte[] body = b("{ \"messages\":[{\"role\":\"user\",\"content\":\"model: \\\"keep\\\"\",\"model\":\"inner\"}],"
                 + "\"model\" : \"claude-opus-4-7\" ,\"max_tokens\":5}");
         byte[] out = RequestInspector.withModel(body, "claude-haiku-4-5");
-        assertThat(new String(out, StandardCharsets.UTF_8)).isEqualTo("{ \"messages\":[{\"role\":\"user\","
-                + "\"content\":\"model: \\\"keep\\\"\",\"model\":\"inner\"}],\"model\" : \"claude-haiku-4-5\" ,\"max_tokens\":5}");
+        assertThat(new String(out, StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "{ \"messages\":[{\"role\":\"user\","
+                                + "\"content\":\"model: \\\"keep\\\"\",\"model\":\"inner\"}],\"model\" : \"claude-haiku-4-5\" ,\"max_tokens\":5}");
         assertThat(RequestInspector.withModel(b("{\"model\":\"a\\u00e9\"}"), "say \"hi\""))
                 .isEqualTo(b("{\"model\":\"say \\\"hi\\\"\"}"));
     }
@@ -84,30 +96,46 @@ class RequestInspectorTest {
     @Test
     void aModelNameOverTheLimitOrOutsideTheSafeSetIsRefusedNamingTheModel() throws Exception {
         String longest = "m".repeat(256);
-        assertThat(RequestInspector.inspect(b("{\"model\":\"" + longest + "\"}")).model()).isEqualTo(longest);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"" + longest + "\"}"))
+                        .model())
+                .isEqualTo(longest);
         RequestInspector.BadRequest tooLong = refusal(b("{\"model\":\"" + "m".repeat(1024 * 1024) + "\"}"));
         assertThat(tooLong.getMessage()).isEqualTo("model: longer than 256 characters");
         assertThat(tooLong.param).isEqualTo("model");
-        for (String bad : new String[] { "gpt 4o", "gpt-4o\\n", "gpt-4o\\u0000", "gpt\\\"4o", "gpté", "<script>", "a,b", "a=b" }) {
+        for (String bad :
+                new String[] {"gpt 4o", "gpt-4o\\n", "gpt-4o\\u0000", "gpt\\\"4o", "gpté", "<script>", "a,b", "a=b"}) {
             RequestInspector.BadRequest r = refusal(b("{\"model\":\"" + bad + "\"}"));
-            assertThat(r.getMessage()).as(bad).isEqualTo("model: may contain only ASCII letters, digits and - _ . : / @ + [ ]");
+            assertThat(r.getMessage())
+                    .as(bad)
+                    .isEqualTo("model: may contain only ASCII letters, digits and - _ . : / @ + [ ]");
             assertThat(r.param).isEqualTo("model");
         }
-        for (String good : new String[] { "ft:gpt-4o-mini:acme:custom:abc123", "anthropic.claude-3-sonnet-20240229-v1:0",
-                "meta-llama/Llama-3.3-70B-Instruct", "gemini-1.5-pro@001", "claude-sonnet-4-5[1m]", "llama3.1:8b" }) {
-            assertThat(RequestInspector.inspect(b("{\"model\":\"" + good + "\"}")).model()).isEqualTo(good);
+        for (String good : new String[] {
+            "ft:gpt-4o-mini:acme:custom:abc123",
+            "anthropic.claude-3-sonnet-20240229-v1:0",
+            "meta-llama/Llama-3.3-70B-Instruct",
+            "gemini-1.5-pro@001",
+            "claude-sonnet-4-5[1m]",
+            "llama3.1:8b"
+        }) {
+            assertThat(RequestInspector.inspect(b("{\"model\":\"" + good + "\"}"))
+                            .model())
+                    .isEqualTo(good);
         }
     }
 
     @Test
     void nestingDeeperThanTheLimitIsRefusedPrecisely() throws Exception {
         String ok = "[".repeat(127) + "]".repeat(127);
-        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"messages\":" + ok + "}")).model()).isEqualTo("x");
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"messages\":" + ok + "}"))
+                        .model())
+                .isEqualTo("x");
         String deep = "[".repeat(10_000) + "]".repeat(10_000);
         assertThat(refusal(b("{\"model\":\"x\",\"messages\":" + deep + "}")).getMessage())
                 .isEqualTo("the request body nests JSON deeper than 128 levels");
         assertThat(refusal(b("{\"model\":\"x\",\"a\":" + "{\"b\":".repeat(200) + "1" + "}".repeat(200) + "}"))
-                .getMessage()).isEqualTo("the request body nests JSON deeper than 128 levels");
+                        .getMessage())
+                .isEqualTo("the request body nests JSON deeper than 128 levels");
     }
 
     @Test
@@ -115,9 +143,11 @@ class RequestInspectorTest {
         RequestInspector.BadRequest r = refusal(b("{\"model\":\"gpt-4o-mini\",\"messages\":[],\"model\":\"gpt-4o\"}"));
         assertThat(r.getMessage()).isEqualTo("model: appears more than once in the request body");
         assertThat(r.param).isEqualTo("model");
-        assertThat(refusal(b("{\"model\":\"x\",\"stream\":false,\"stream\":true}")).getMessage())
+        assertThat(refusal(b("{\"model\":\"x\",\"stream\":false,\"stream\":true}"))
+                        .getMessage())
                 .isEqualTo("stream: appears more than once in the request body");
-        assertThat(refusal(b("{\"model\":\"x\",\"max_tokens\":1,\"max_tokens\":100000}")).getMessage())
+        assertThat(refusal(b("{\"model\":\"x\",\"max_tokens\":1,\"max_tokens\":100000}"))
+                        .getMessage())
                 .isEqualTo("max_tokens: appears more than once in the request body");
     }
 
@@ -133,14 +163,14 @@ class RequestInspectorTest {
     void bytesThatAreNotUtf8AreRefusedWithTheirOffset() throws Exception {
         byte[] prefix = b("{\"model\":\"x\",\"messages\":\"");
         byte[][] bad = {
-            { (byte) 0xC3, 0x28 }, // a lead byte without its continuation
-            { (byte) 0x80 }, // a continuation byte alone
-            { (byte) 0xFF }, // never valid
-            { (byte) 0xC0, (byte) 0x80 }, // an overlong NUL, which the JSON parser would let through
-            { (byte) 0xE0, (byte) 0x80, (byte) 0xAF }, // an overlong slash
-            { (byte) 0xED, (byte) 0xA0, (byte) 0x80 }, // a UTF-16 surrogate
-            { (byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80 }, // past U+10FFFF
-            { (byte) 0xE2, (byte) 0x82 }, // cut short by the end of the string
+            {(byte) 0xC3, 0x28}, // a lead byte without its continuation
+            {(byte) 0x80}, // a continuation byte alone
+            {(byte) 0xFF}, // never valid
+            {(byte) 0xC0, (byte) 0x80}, // an overlong NUL, which the JSON parser would let through
+            {(byte) 0xE0, (byte) 0x80, (byte) 0xAF}, // an overlong slash
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // a UTF-16 surrogate
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // past U+10FFFF
+            {(byte) 0xE2, (byte) 0x82}, // cut short by the end of the string
         };
         for (byte[] seq : bad) {
             byte[] body = new byte[prefix.length + seq.length + 2];
@@ -148,10 +178,13 @@ class RequestInspectorTest {
             System.arraycopy(seq, 0, body, prefix.length, seq.length);
             body[body.length - 2] = '"';
             body[body.length - 1] = '}';
-            assertThat(refusal(body).getMessage()).as("%02x", seq[0])
+            assertThat(refusal(body).getMessage())
+                    .as("%02x", seq[0])
                     .isEqualTo("the request body is not valid UTF-8 at byte offset " + prefix.length);
         }
-        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"m\":\"héllo € 𝄞 日本\"}")).model()).isEqualTo("x");
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"m\":\"héllo € 𝄞 日本\"}"))
+                        .model())
+                .isEqualTo("x");
     }
 
     @Test
@@ -162,6 +195,8 @@ class RequestInspectorTest {
         byte[] after = b("{\"model\":\"x\"}_");
         after[after.length - 1] = 0;
         assertThat(refusal(after).getMessage()).isEqualTo("the request body contains a NUL byte at offset 13");
-        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"m\":\"a\\u0000b\"}")).model()).isEqualTo("x");
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"m\":\"a\\u0000b\"}"))
+                        .model())
+                .isEqualTo("x");
     }
 }

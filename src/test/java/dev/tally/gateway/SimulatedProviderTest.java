@@ -11,13 +11,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+
+import dev.tally.platform.TallyServices;
 
 /**
  * The demo contract: with tally.gateway.simulate=true every model is answered by the built-in
@@ -32,9 +33,13 @@ class SimulatedProviderTest {
     public static class Simulate implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tally.gateway.simulate", "true",
-                    "tally.providers.openai.base-url", "http://127.0.0.1:9/v1",
-                    "tally.providers.anthropic.base-url", "http://127.0.0.1:9");
+            return Map.of(
+                    "tally.gateway.simulate",
+                    "true",
+                    "tally.providers.openai.base-url",
+                    "http://127.0.0.1:9/v1",
+                    "tally.providers.anthropic.base-url",
+                    "http://127.0.0.1:9");
         }
     }
 
@@ -53,7 +58,8 @@ class SimulatedProviderTest {
     @Test
     void openAiJsonIsAnsweredAndCountedFromItsOwnUsage() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
         assertThat(r.statusCode()).isEqualTo(200);
@@ -73,20 +79,29 @@ class SimulatedProviderTest {
     @Test
     void streamsComeInBothShapesWithUsage() {
         Admin.Key key = Admin.newKey();
-        Response openai = given().header("Authorization", "Bearer " + key.key()).contentType(ContentType.JSON)
+        Response openai = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
         assertThat(openai.contentType()).startsWith("text/event-stream");
-        assertThat(openai.asString()).contains("chat.completion.chunk").endsWith("data: [DONE]\n\n")
+        assertThat(openai.asString())
+                .contains("chat.completion.chunk")
+                .endsWith("data: [DONE]\n\n")
                 .doesNotContain("\"choices\":[]");
-        assertThat(events.await(openai.header("x-request-id")).at("/data/outputTokens").asLong()).isPositive();
+        assertThat(events.await(openai.header("x-request-id"))
+                        .at("/data/outputTokens")
+                        .asLong())
+                .isPositive();
 
-        Response anthropic = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+        Response anthropic = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
                 .contentType(ContentType.JSON)
                 .body("{\"model\":\"claude-haiku-4-5\",\"max_tokens\":100,\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/messages");
-        assertThat(anthropic.asString()).startsWith("event: message_start").contains("event: message_delta")
+        assertThat(anthropic.asString())
+                .startsWith("event: message_start")
+                .contains("event: message_delta")
                 .contains("\"cache_read_input_tokens\"");
         JsonNode d = events.await(anthropic.header("x-request-id")).path("data");
         assertThat(d.path("outputTokens").asLong()).isPositive();
@@ -97,9 +112,11 @@ class SimulatedProviderTest {
     @Test
     void anyModelIsAnsweredEvenWithoutARoute() {
         Admin.Key key = Admin.newKey();
-        Response r = given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+        Response r = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
                 .contentType(ContentType.JSON)
-                .body("{\"model\":\"llama-3.3-70b\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .body(
+                        "{\"model\":\"llama-3.3-70b\",\"max_tokens\":100,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/messages");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.jsonPath().getString("type")).isEqualTo("message");

@@ -42,7 +42,10 @@ class SseTapFuzzTest {
     }
 
     private static byte[] run(SseTap tap, byte[] stream, int[] cuts) {
-        int[] at = Arrays.stream(cuts).map(c -> Math.min(c, stream.length)).sorted().toArray();
+        int[] at = Arrays.stream(cuts)
+                .map(c -> Math.min(c, stream.length))
+                .sorted()
+                .toArray();
         Buffer out = Buffer.buffer();
         int from = 0;
         for (int to : at) {

@@ -22,15 +22,16 @@ class SseTapTest {
             + "\"completion_tokens_details\":{\"reasoning_tokens\":64}}}\n\n"
             + "data: [DONE]\n\n";
 
-    static final String ANTHROPIC = "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\","
-            + "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5\",\"usage\":"
-            + "{\"input_tokens\":50,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":2000,"
-            + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":800,\"ephemeral_1h_input_tokens\":200},\"output_tokens\":1}}}\r\n\r\n"
-            + "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
-            + "\"text_delta\",\"text\":\"Hi \\\"you\\\"\"}}\r\n\r\n"
-            + "event: message_delta\r\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
-            + "\"usage\":{\"output_tokens\":400}}\r\n\r\n"
-            + "event: message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n";
+    static final String ANTHROPIC =
+            "event: message_start\r\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"m\","
+                    + "\"type\":\"message\",\"role\":\"assistant\",\"content\":[],\"model\":\"claude-sonnet-4-5\",\"usage\":"
+                    + "{\"input_tokens\":50,\"cache_creation_input_tokens\":1000,\"cache_read_input_tokens\":2000,"
+                    + "\"cache_creation\":{\"ephemeral_5m_input_tokens\":800,\"ephemeral_1h_input_tokens\":200},\"output_tokens\":1}}}\r\n\r\n"
+                    + "event: content_block_delta\r\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":"
+                    + "\"text_delta\",\"text\":\"Hi \\\"you\\\"\"}}\r\n\r\n"
+                    + "event: message_delta\r\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                    + "\"usage\":{\"output_tokens\":400}}\r\n\r\n"
+                    + "event: message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n";
 
     /** Feeds the stream in pieces of {@code size} bytes and returns what the client would get. */
     static String feed(SseTap tap, String stream, int size) {
@@ -48,7 +49,7 @@ class SseTapTest {
 
     @Test
     void anthropicUsageIsReadFromMessageStartAndDeltaWhateverTheChunking() {
-        for (int size : new int[] { 1, 7, 64, 100_000 }) {
+        for (int size : new int[] {1, 7, 64, 100_000}) {
             Usage u = new Usage();
             String out = feed(new SseTap(Api.Wire.ANTHROPIC, false, u), ANTHROPIC, size);
             assertThat(out).isEqualTo(ANTHROPIC);
@@ -63,7 +64,7 @@ class SseTapTest {
 
     @Test
     void openAiUsageChunkIsRemovedWhenTheGatewayAskedForIt() {
-        for (int size : new int[] { 1, 13, 100_000 }) {
+        for (int size : new int[] {1, 13, 100_000}) {
             Usage u = new Usage();
             String out = feed(new SseTap(Api.Wire.OPENAI, true, u), OPENAI, size);
             assertThat(out).doesNotContain("prompt_tokens").doesNotContain("\"choices\":[]");
@@ -86,7 +87,10 @@ class SseTapTest {
     @Test
     void streamedTextIsMeasuredForAnEstimate() {
         Usage u = new Usage();
-        feed(new SseTap(Api.Wire.ANTHROPIC, false, u), ANTHROPIC.substring(0, ANTHROPIC.indexOf("event: message_delta")), 9);
+        feed(
+                new SseTap(Api.Wire.ANTHROPIC, false, u),
+                ANTHROPIC.substring(0, ANTHROPIC.indexOf("event: message_delta")),
+                9);
         assertThat(u.complete).isFalse();
         assertThat(u.output).isEqualTo(1);
         // Hi \"you\" is 10 characters as sent (escapes included)

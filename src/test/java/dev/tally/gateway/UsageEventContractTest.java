@@ -32,6 +32,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+
 import dev.tally.access.Access;
 import dev.tally.budget.enforce.BudgetEnforcement;
 import dev.tally.events.CallOutcome;
@@ -44,12 +51,6 @@ import dev.tally.platform.TallyServices;
 import dev.tally.rollup.Aggregator;
 import dev.tally.rollup.EventDecoder;
 import dev.tally.rollup.UsageEvent;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
-import io.restassured.response.Response;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * The usage event's contract ({@link UsageField}) holds the gateway's writer and the aggregator's
@@ -92,13 +93,19 @@ class UsageEventContractTest {
     }
 
     static RequestSpecification anthropic(Admin.Key key) {
-        return given().header("x-api-key", key.key()).header("anthropic-version", "2023-06-01")
+        return given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
                 .contentType(ContentType.JSON);
     }
 
     static void budget(Map<String, Object> body) {
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
-                .post("/api/admin/budgets").then().statusCode(201);
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/admin/budgets")
+                .then()
+                .statusCode(201);
     }
 
     static String body(String model, String content) {
@@ -108,14 +115,40 @@ class UsageEventContractTest {
 
     @Test
     void theSchemaIsTheRecordAndTheWriterWritesExactlyItsFieldsInOrder() throws Exception {
-        List<String> components = Arrays.stream(UsageData.class.getRecordComponents()).map(c -> c.getName()).toList();
+        List<String> components = Arrays.stream(UsageData.class.getRecordComponents())
+                .map(c -> c.getName())
+                .toList();
         assertThat(UsageField.ALL.stream().map(UsageField::json).toList()).isEqualTo(components);
 
-        UsageData d = new UsageData("r", UUID.randomUUID().toString(), null, UUID.randomUUID().toString(), null, null,
-                "messages", false, 401, CallOutcome.REJECTED.json, 0, 0, 0, 0, 0, null, false, false, 1, null, null,
-                RefusalReason.REVOKED.wire, "code-review", "run-1", "claude-code");
-        JsonNode data = JSON.readTree(UsageEventJson.write(CloudEvent.of("r", "/gw", CloudEvent.USAGE_TYPE,
-                d.teamId(), Instant.EPOCH, d))).path("data");
+        UsageData d = new UsageData(
+                "r",
+                UUID.randomUUID().toString(),
+                null,
+                UUID.randomUUID().toString(),
+                null,
+                null,
+                "messages",
+                false,
+                401,
+                CallOutcome.REJECTED.json,
+                0,
+                0,
+                0,
+                0,
+                0,
+                null,
+                false,
+                false,
+                1,
+                null,
+                null,
+                RefusalReason.REVOKED.wire,
+                "code-review",
+                "run-1",
+                "claude-code");
+        JsonNode data = JSON.readTree(UsageEventJson.write(
+                        CloudEvent.of("r", "/gw", CloudEvent.USAGE_TYPE, d.teamId(), Instant.EPOCH, d)))
+                .path("data");
         List<String> written = new ArrayList<>();
         data.fieldNames().forEachRemaining(written::add);
         assertThat(written).isEqualTo(components);
@@ -131,33 +164,77 @@ class UsageEventContractTest {
         Admin.Key spent = Admin.anotherKey(key, Map.of());
         budget(Map.of("scope", "key", "scopeId", spent.keyId(), "period", "day", "amountUsd", "0", "mode", "block"));
         Admin.Key strict = Admin.anotherKey(key, Map.of());
-        budget(Map.of("scope", "key", "scopeId", strict.keyId(), "period", "day", "amountUsd", "10", "mode", "alert",
-                "unpriced", "block"));
+        budget(Map.of(
+                "scope",
+                "key",
+                "scopeId",
+                strict.keyId(),
+                "period",
+                "day",
+                "amountUsd",
+                "10",
+                "mode",
+                "alert",
+                "unpriced",
+                "block"));
         enforcement.refresh();
-        Admin.Key expiring = Admin.anotherKey(key, Map.of("expiresAt", Instant.now().plusSeconds(4).toString()));
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> anthropic(expiring)
-                .body(body("claude-haiku-4-5", "Hi")).post("/v1/messages").statusCode() == 401);
+        Admin.Key expiring = Admin.anotherKey(
+                key, Map.of("expiresAt", Instant.now().plusSeconds(4).toString()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> anthropic(expiring)
+                                .body(body("claude-haiku-4-5", "Hi"))
+                                .post("/v1/messages")
+                                .statusCode()
+                        == 401);
 
         Map<RefusalReason, Response> refused = new HashMap<>();
-        refused.put(RefusalReason.REVOKED, anthropic(revoked).body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
-        refused.put(RefusalReason.EXPIRED, anthropic(expiring).body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
-        refused.put(RefusalReason.MODEL_NOT_ALLOWED, anthropic(restricted).body(body("claude-sonnet-4-5", "Hi"))
-                .post("/v1/messages"));
-        refused.put(RefusalReason.BUDGET_EXCEEDED, anthropic(spent).body(body("claude-haiku-4-5", "Hi"))
-                .post("/v1/messages"));
-        refused.put(RefusalReason.UNPRICED_MODEL, given().header("Authorization", "Bearer " + strict.key())
-                .contentType(ContentType.JSON).body(body("gpt-unpriced-test", "Hi")).post("/v1/chat/completions"));
-        refused.put(RefusalReason.NO_ROUTE, anthropic(key).body(body("llama-3.3-70b", "Hi")).post("/v1/messages"));
-        refused.put(RefusalReason.BAD_REQUEST, anthropic(key).header("x-tally-run-id", "not a run id")
-                .body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
-        refused.put(RefusalReason.WORKLOAD_NOT_ALLOWED, anthropic(key).header("x-tally-workload", "nightly-loop")
-                .body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
-        refused.put(RefusalReason.TOO_LARGE, anthropic(key).body(body("claude-haiku-4-5", "x".repeat(1100 * 1024)))
-                .post("/v1/messages"));
-        assertThat(anthropic(limited).body(body("claude-haiku-4-5", "Hi")).post("/v1/messages").statusCode())
+        refused.put(
+                RefusalReason.REVOKED,
+                anthropic(revoked).body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
+        refused.put(
+                RefusalReason.EXPIRED,
+                anthropic(expiring).body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
+        refused.put(
+                RefusalReason.MODEL_NOT_ALLOWED,
+                anthropic(restricted).body(body("claude-sonnet-4-5", "Hi")).post("/v1/messages"));
+        refused.put(
+                RefusalReason.BUDGET_EXCEEDED,
+                anthropic(spent).body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
+        refused.put(
+                RefusalReason.UNPRICED_MODEL,
+                given().header("Authorization", "Bearer " + strict.key())
+                        .contentType(ContentType.JSON)
+                        .body(body("gpt-unpriced-test", "Hi"))
+                        .post("/v1/chat/completions"));
+        refused.put(
+                RefusalReason.NO_ROUTE,
+                anthropic(key).body(body("llama-3.3-70b", "Hi")).post("/v1/messages"));
+        refused.put(
+                RefusalReason.BAD_REQUEST,
+                anthropic(key)
+                        .header("x-tally-run-id", "not a run id")
+                        .body(body("claude-haiku-4-5", "Hi"))
+                        .post("/v1/messages"));
+        refused.put(
+                RefusalReason.WORKLOAD_NOT_ALLOWED,
+                anthropic(key)
+                        .header("x-tally-workload", "nightly-loop")
+                        .body(body("claude-haiku-4-5", "Hi"))
+                        .post("/v1/messages"));
+        refused.put(
+                RefusalReason.TOO_LARGE,
+                anthropic(key)
+                        .body(body("claude-haiku-4-5", "x".repeat(1100 * 1024)))
+                        .post("/v1/messages"));
+        assertThat(anthropic(limited)
+                        .body(body("claude-haiku-4-5", "Hi"))
+                        .post("/v1/messages")
+                        .statusCode())
                 .isEqualTo(200);
-        refused.put(RefusalReason.RATE_LIMITED, anthropic(limited).body(body("claude-haiku-4-5", "Hi"))
-                .post("/v1/messages"));
+        refused.put(
+                RefusalReason.RATE_LIMITED,
+                anthropic(limited).body(body("claude-haiku-4-5", "Hi")).post("/v1/messages"));
 
         Map<String, Long> expected = new HashMap<>();
         for (Map.Entry<RefusalReason, Response> r : refused.entrySet()) {
@@ -167,7 +244,9 @@ class UsageEventContractTest {
             UsageEvent e = decode(events.await(requestId));
             assertThat(e.refused()).as("%s", reason).isTrue();
             assertThat(e.refusal()).as("%s", reason).isEqualTo(reason.wire);
-            assertThat(e.teamId()).as("%s: counted under the key's team", reason).hasToString(key.teamId());
+            assertThat(e.teamId())
+                    .as("%s: counted under the key's team", reason)
+                    .hasToString(key.teamId());
             assertThat(e.keyId()).as("%s", reason).isNotNull();
             expected.merge(reason.wire, 1L, Long::sum);
         }
@@ -178,29 +257,43 @@ class UsageEventContractTest {
         long total = expected.values().stream().mapToLong(Long::longValue).sum();
 
         // the aggregator takes each of them: by reason under the team, none in the dead-letter queue
-        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(refusals(key.teamId()))
-                .isEqualTo(expected));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(refusals(key.teamId())).isEqualTo(expected));
         assertThat(refusals(key.teamId(), revoked.keyId())).isEqualTo(Map.of(RefusalReason.REVOKED.wire, 2L));
 
         // the reports and the team's page show them by reason, under the key and its person
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         String period = "from=" + today.minusDays(1) + "&to=" + today.plusDays(1);
-        JsonPath api = given().auth().oauth2(TallyServices.ADMIN_TOKEN)
-                .get("/api/reports/refusals?teamId=" + key.teamId() + "&" + period).then().statusCode(200).extract()
+        JsonPath api = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/reports/refusals?teamId=" + key.teamId() + "&" + period)
+                .then()
+                .statusCode(200)
+                .extract()
                 .jsonPath();
         assertThat(api.getLong("total")).isEqualTo(total);
         assertThat(api.getList("rows.findAll { it.keyId == '" + revoked.keyId() + "' }.reasonLabel"))
                 .containsExactly(RefusalReason.REVOKED.label);
-        String page = Access.leader().get("/teams/" + key.teamId() + "?" + period)
-                .then().statusCode(200).extract().asString();
+        String page = Access.leader()
+                .get("/teams/" + key.teamId() + "?" + period)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(page).contains("Refused calls");
         for (RefusalReason reason : refused.keySet()) {
             assertThat(page).as("the team page names %s", reason).contains("<td>" + reason.label + "</td>");
         }
-        String csv = given().auth().oauth2(TallyServices.ADMIN_TOKEN)
-                .get("/api/reports/refusals?format=csv&teamId=" + key.teamId() + "&" + period).then().statusCode(200)
-                .extract().asString();
-        assertThat(csv).startsWith("team_id,team,reason,key_id,key,person,refused_calls\r\n")
+        String csv = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/reports/refusals?format=csv&teamId=" + key.teamId() + "&" + period)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(csv)
+                .startsWith("team_id,team,reason,key_id,key,person,refused_calls\r\n")
                 .contains("," + RefusalReason.REVOKED.wire + "," + revoked.keyId() + ",")
                 .endsWith("TOTAL,,,,,," + total + "\r\n");
     }
@@ -221,8 +314,8 @@ class UsageEventContractTest {
         try {
             return decoder.usage(JSON.writeValueAsString(event).getBytes(StandardCharsets.UTF_8), Instant.EPOCH);
         } catch (Exception e) {
-            throw new AssertionError("the aggregator would send this event to the DLQ: " + e.getMessage() + "\n"
-                    + event, e);
+            throw new AssertionError(
+                    "the aggregator would send this event to the DLQ: " + e.getMessage() + "\n" + event, e);
         }
     }
 
@@ -232,9 +325,10 @@ class UsageEventContractTest {
 
     Map<String, Long> refusals(String teamId, String keyId) throws SQLException {
         Map<String, Long> byReason = new HashMap<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT reason, sum(requests) FROM refusal_team_day WHERE team_id = ? AND (?::uuid IS NULL OR key_id = ?::uuid)"
-                        + " GROUP BY reason")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT reason, sum(requests) FROM refusal_team_day WHERE team_id = ? AND (?::uuid IS NULL OR key_id = ?::uuid)"
+                                + " GROUP BY reason")) {
             ps.setObject(1, UUID.fromString(teamId));
             ps.setString(2, keyId);
             ps.setString(3, keyId);

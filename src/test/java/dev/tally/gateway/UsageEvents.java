@@ -36,11 +36,16 @@ public final class UsageEvents implements AutoCloseable {
     /** Reads another topic's events the same way (the alerts topic). */
     public UsageEvents(String topic) {
         consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "gateway-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TallyServices.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "gateway-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class));
         consumer.subscribe(List.of(topic));
     }
 
@@ -62,12 +67,16 @@ public final class UsageEvents implements AutoCloseable {
     /** The events of one gateway key so far, in the order they arrived. */
     public List<JsonNode> forKey(String keyId) {
         poll();
-        return all.stream().filter(e -> keyId.equals(e.path("data").path("keyId").asText())).toList();
+        return all.stream()
+                .filter(e -> keyId.equals(e.path("data").path("keyId").asText()))
+                .toList();
     }
 
     /** Waits until the key has at least {@code n} events, and returns them. */
     public List<JsonNode> awaitForKey(String keyId, int n) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> forKey(keyId).size() >= n);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> forKey(keyId).size() >= n);
         return forKey(keyId);
     }
 

@@ -39,7 +39,8 @@ class UsageParserTest {
     void aBodyWithoutUsageIsReportedAsSuch() {
         Usage u = new Usage();
         byte[] b = "{\"error\":{\"message\":\"usage\"}}".getBytes(StandardCharsets.UTF_8);
-        assertThat(UsageParser.fromResponseBody(b, 0, b.length, Api.Wire.OPENAI, u)).isFalse();
+        assertThat(UsageParser.fromResponseBody(b, 0, b.length, Api.Wire.OPENAI, u))
+                .isFalse();
         assertThat(u.reported).isFalse();
     }
 
@@ -58,7 +59,8 @@ class UsageParserTest {
                 .isEqualTo(UsageProblem.NEGATIVE);
         assertThat(report("{\"input_tokens\":1000000001,\"output_tokens\":10}", Api.Wire.ANTHROPIC).invalid)
                 .isEqualTo(UsageProblem.TOO_LARGE);
-        assertThat(report("{\"prompt_tokens\":99999999999999999999999,\"completion_tokens\":1}", Api.Wire.OPENAI).invalid)
+        assertThat(report("{\"prompt_tokens\":99999999999999999999999,\"completion_tokens\":1}", Api.Wire.OPENAI)
+                        .invalid)
                 .isEqualTo(UsageProblem.TOO_LARGE);
         assertThat(report("{\"input_tokens\":\"lots\",\"output_tokens\":10}", Api.Wire.ANTHROPIC).invalid)
                 .isEqualTo(UsageProblem.NOT_A_NUMBER);
@@ -66,7 +68,8 @@ class UsageParserTest {
                 .isEqualTo(UsageProblem.NOT_A_NUMBER);
         assertThat(report("{\"prompt_tokens\":[1],\"completion_tokens\":1}", Api.Wire.OPENAI).invalid)
                 .isEqualTo(UsageProblem.NOT_A_NUMBER);
-        assertThat(report("{\"prompt_tokens\":10,\"prompt_tokens_details\":{\"cached_tokens\":11}}", Api.Wire.OPENAI).invalid)
+        assertThat(report("{\"prompt_tokens\":10,\"prompt_tokens_details\":{\"cached_tokens\":11}}", Api.Wire.OPENAI)
+                        .invalid)
                 .isEqualTo(UsageProblem.INCONSISTENT);
         Usage u = report("{\"input_tokens\":-5,\"output_tokens\":10}", Api.Wire.ANTHROPIC);
         assertThat(u.output).isZero(); // the sound number of a refused report is not taken either
@@ -76,7 +79,8 @@ class UsageParserTest {
 
     @Test
     void whatLooksLikeACountIsTakenAndNullIsNoCount() {
-        Usage u = report("{\"prompt_tokens\":\"120\",\"completion_tokens\":30.0,\"prompt_tokens_details\":null}",
+        Usage u = report(
+                "{\"prompt_tokens\":\"120\",\"completion_tokens\":30.0,\"prompt_tokens_details\":null}",
                 Api.Wire.OPENAI);
         assertThat(u.invalid).isNull();
         assertThat(u.input).isEqualTo(120);

@@ -31,14 +31,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.access.Access;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+
+import dev.tally.access.Access;
+import dev.tally.platform.TallyServices;
 
 /**
  * Issue 14's tests and "done when", over real HTTP against the real broker and database: service
@@ -74,7 +75,8 @@ class WorkloadsTest {
     void warmUp() {
         if (!warm) {
             String key = employeeKey(team(), false);
-            await().atMost(Duration.ofSeconds(60)).until(() -> chat(key, Map.of()).statusCode() == 200);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> chat(key, Map.of()).statusCode() == 200);
             warm = true;
         }
     }
@@ -94,19 +96,37 @@ class WorkloadsTest {
 
     static String team() {
         return admin().body(Map.of("name", "wl-team-" + suffix(), "department", "Engineering"))
-                .post("/api/admin/teams").then().statusCode(201).extract().path("id");
+                .post("/api/admin/teams")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 
     static String employeeKey(String team, boolean workloadHeader) {
-        String employee = admin().body(Map.of("email", "wl-" + suffix() + "@example.com", "name", "Workload Tester",
-                "teamId", team)).post("/api/admin/employees").then().statusCode(201).extract().path("id");
+        String employee = admin().body(
+                        Map.of("email", "wl-" + suffix() + "@example.com", "name", "Workload Tester", "teamId", team))
+                .post("/api/admin/employees")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         return usable(admin().body(Map.of("employeeId", employee, "workloadHeader", workloadHeader))
-                .post("/api/admin/keys").then().statusCode(201).extract().path("key"));
+                .post("/api/admin/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("key"));
     }
 
     static JsonPath serviceKey(String team, String workload) {
-        JsonPath created = admin().body(Map.of("teamId", team, "service", true, "name", "review bot", "workload", workload))
-                .post("/api/admin/keys").then().statusCode(201).extract().jsonPath();
+        JsonPath created = admin().body(
+                        Map.of("teamId", team, "service", true, "name", "review bot", "workload", workload))
+                .post("/api/admin/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
         usable(created.getString("key"));
         return created;
     }
@@ -114,12 +134,17 @@ class WorkloadsTest {
     /** The gateway's key cache may learn about a new key a moment later. */
     static String usable(String key) {
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> given().header("Authorization", "Bearer " + key).get("/v1/models").statusCode() == 200);
+                .until(() -> given().header("Authorization", "Bearer " + key)
+                                .get("/v1/models")
+                                .statusCode()
+                        == 200);
         return key;
     }
 
     static Response chat(String key, Map<String, String> headers) {
-        return given().header("Authorization", "Bearer " + key).headers(headers).contentType(ContentType.JSON)
+        return given().header("Authorization", "Bearer " + key)
+                .headers(headers)
+                .contentType(ContentType.JSON)
                 .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/chat/completions");
     }
@@ -130,9 +155,16 @@ class WorkloadsTest {
     }
 
     static JsonPath workloadRow(String workload, long requests) {
-        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .until(() -> Access.admin().get("/api/reports/workloads/" + workload + range()).then().statusCode(200)
-                        .extract().jsonPath(), j -> j.getLong("workload.usage.requests") == requests);
+        return await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> Access.admin()
+                                .get("/api/reports/workloads/" + workload + range())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath(),
+                        j -> j.getLong("workload.usage.requests") == requests);
     }
 
     @Test
@@ -147,7 +179,8 @@ class WorkloadsTest {
         assertThat(created.getString("workload")).isEqualTo(workload);
         String bot = created.getString("key");
 
-        String personCall = chat(person, Map.of()).then().statusCode(200).extract().header("x-request-id");
+        String personCall =
+                chat(person, Map.of()).then().statusCode(200).extract().header("x-request-id");
         List<String> botCalls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             botCalls.add(chat(bot, Map.of()).then().statusCode(200).extract().header("x-request-id"));
@@ -158,19 +191,31 @@ class WorkloadsTest {
             assertThat(d.path("teamId").asText()).isEqualTo(team);
             assertThat(d.path("workload").asText()).isEqualTo(workload);
         }
-        assertThat(events.await(personCall).path("data").path("workload").asText()).isEqualTo("interactive");
+        assertThat(events.await(personCall).path("data").path("workload").asText())
+                .isEqualTo("interactive");
 
         JsonPath w = workloadRow(workload, 3);
         assertThat(w.getLong("workload.usage.costNanos")).isEqualTo(3 * CALL_NANOS);
         assertThat(w.getBoolean("workload.service")).isTrue();
         assertThat(w.getString("workload.teams[0].id")).isEqualTo(team);
         // the team's totals include the bot; its adoption is the one person, and its people list has no bot
-        JsonPath t = await().atMost(Duration.ofSeconds(30)).until(() -> Access.admin().get("/api/reports/teams/" + team + range())
-                .then().statusCode(200).extract().jsonPath(), j -> j.getLong("totals.requests") == 4);
+        JsonPath t = await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> Access.admin()
+                                .get("/api/reports/teams/" + team + range())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath(),
+                        j -> j.getLong("totals.requests") == 4);
         assertThat(t.getLong("totals.spend_nanos")).isEqualTo(4 * CALL_NANOS);
         assertThat(t.getLong("totals.active_users")).isEqualTo(1);
-        String people = Access.admin().get("/api/reports/teams/" + team + range() + "&format=csv&table=employees").then()
-                .statusCode(200).extract().asString();
+        String people = Access.admin()
+                .get("/api/reports/teams/" + team + range() + "&format=csv&table=employees")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(sumColumn(people, "requests", false)).isEqualByComparingTo(BigDecimal.ONE);
     }
 
@@ -184,9 +229,12 @@ class WorkloadsTest {
         assertThat(r.jsonPath().getString("error.type")).isEqualTo("invalid_request_error");
         assertThat(r.jsonPath().getString("error.message")).contains("may not set x-tally-workload");
         // Anthropic callers get Anthropic's error shape
-        Response a = given().header("x-api-key", plain).header("anthropic-version", "2023-06-01")
-                .header("x-tally-workload", "nightly-loop").contentType(ContentType.JSON)
-                .body("{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+        Response a = given().header("x-api-key", plain)
+                .header("anthropic-version", "2023-06-01")
+                .header("x-tally-workload", "nightly-loop")
+                .contentType(ContentType.JSON)
+                .body(
+                        "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
                 .post("/v1/messages");
         assertThat(a.statusCode()).isEqualTo(400);
         assertThat(a.jsonPath().getString("type")).isEqualTo("error");
@@ -202,7 +250,10 @@ class WorkloadsTest {
 
         // the test profile allows 3 names per team: a fourth new one is refused, a known one still passes
         for (int i = 1; i <= 3; i++) {
-            String id = chat(allowed, Map.of("x-tally-workload", "loop-" + i)).then().statusCode(200).extract()
+            String id = chat(allowed, Map.of("x-tally-workload", "loop-" + i))
+                    .then()
+                    .statusCode(200)
+                    .extract()
                     .header("x-request-id");
             assertThat(events.await(id).path("data").path("workload").asText()).isEqualTo("loop-" + i);
         }
@@ -220,8 +271,14 @@ class WorkloadsTest {
     void claudeCodeAndEachOfficialSdkAreRecognisedAsTheirTool() {
         String key = employeeKey(team(), false);
         Map<String, Map<String, String>> shapes = Map.of(
-                "claude-code", Map.of("User-Agent", "claude-cli/2.0.0 (external, cli)", "x-app", "cli",
-                        "x-stainless-lang", "js"),
+                "claude-code",
+                        Map.of(
+                                "User-Agent",
+                                "claude-cli/2.0.0 (external, cli)",
+                                "x-app",
+                                "cli",
+                                "x-stainless-lang",
+                                "js"),
                 "openai-sdk-python", Map.of("User-Agent", "OpenAI/Python 1.52.0", "x-stainless-lang", "python"),
                 "openai-sdk-js", Map.of("User-Agent", "OpenAI/JS 6.49.0", "x-stainless-lang", "js"),
                 "anthropic-sdk-python", Map.of("User-Agent", "Anthropic/Python 0.40.0", "x-stainless-lang", "python"),
@@ -230,7 +287,9 @@ class WorkloadsTest {
                 "other", Map.of("User-Agent", "python-requests/2.32"));
         shapes.forEach((client, headers) -> {
             String id = chat(key, headers).then().statusCode(200).extract().header("x-request-id");
-            assertThat(events.await(id).path("data").path("client").asText()).as(headers.toString()).isEqualTo(client);
+            assertThat(events.await(id).path("data").path("client").asText())
+                    .as(headers.toString())
+                    .isEqualTo(client);
         });
     }
 
@@ -248,16 +307,27 @@ class WorkloadsTest {
         assertThat(j.getLong("workload.runs")).isEqualTo(2);
         List<Map<String, Object>> runs = j.getList("runs");
         assertThat(runs).extracting(r -> r.get("runId")).containsExactlyInAnyOrder("night-1", "night-2");
-        Map<String, Object> night1 = runs.stream().filter(r -> r.get("runId").equals("night-1")).findFirst().orElseThrow();
+        Map<String, Object> night1 = runs.stream()
+                .filter(r -> r.get("runId").equals("night-1"))
+                .findFirst()
+                .orElseThrow();
         assertThat(((Map<?, ?>) night1.get("usage")).get("requests")).isEqualTo(3);
-        assertThat(((Number) ((Map<?, ?>) night1.get("usage")).get("costNanos")).longValue()).isEqualTo(3 * CALL_NANOS);
+        assertThat(((Number) ((Map<?, ?>) night1.get("usage")).get("costNanos")).longValue())
+                .isEqualTo(3 * CALL_NANOS);
         assertThat(night1.get("mostExpensive")).isEqualTo(true);
-        assertThat(runs.stream().filter(r -> r.get("runId").equals("night-2")).findFirst().orElseThrow().get("mostExpensive"))
+        assertThat(runs.stream()
+                        .filter(r -> r.get("runId").equals("night-2"))
+                        .findFirst()
+                        .orElseThrow()
+                        .get("mostExpensive"))
                 .isEqualTo(false);
-        String csv = Access.admin().get("/api/reports/workloads/" + workload + range() + "&format=csv&table=runs").then()
-                .statusCode(200).extract().asString();
-        assertThat(sumColumn(csv, "spend_usd", false))
-                .isEqualByComparingTo(BigDecimal.valueOf(4 * CALL_NANOS, 9));
+        String csv = Access.admin()
+                .get("/api/reports/workloads/" + workload + range() + "&format=csv&table=runs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(sumColumn(csv, "spend_usd", false)).isEqualByComparingTo(BigDecimal.valueOf(4 * CALL_NANOS, 9));
     }
 
     /** Issue 14's "done when", as a new user would check it. */
@@ -271,7 +341,10 @@ class WorkloadsTest {
         String bot = created.getString("key");
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            ids.add(chat(bot, i < 2 ? Map.of("x-tally-run-id", "pr-17") : Map.of()).then().statusCode(200).extract()
+            ids.add(chat(bot, i < 2 ? Map.of("x-tally-run-id", "pr-17") : Map.of())
+                    .then()
+                    .statusCode(200)
+                    .extract()
                     .header("x-request-id"));
         }
         long eventSpend = 0;
@@ -279,26 +352,43 @@ class WorkloadsTest {
             eventSpend += events.await(id).path("data").path("costNanos").asLong();
         }
         String repo = "wl-acme/service-" + suffix();
-        given().contentType("application/sarif+json").header("Authorization", "Bearer " + TallyServices.ADMIN_TOKEN)
-                .queryParam("repo", repo).queryParam("workload", workload)
+        given().contentType("application/sarif+json")
+                .header("Authorization", "Bearer " + TallyServices.ADMIN_TOKEN)
+                .queryParam("repo", repo)
+                .queryParam("workload", workload)
                 .body(scannedJustNow("/sarif/codeql.sarif.json"))
-                .post("/api/outcomes/sarif").then().statusCode(200);
+                .post("/api/outcomes/sarif")
+                .then()
+                .statusCode(200);
 
-        JsonPath j = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
-                .until(() -> Access.admin().get("/api/reports/workloads" + range()).then().statusCode(200).extract().jsonPath(),
-                        p -> p.getList("workloads.findAll { it.workload == '" + workload + "' }").size() == 1
+        JsonPath j = await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .until(
+                        () -> Access.admin()
+                                .get("/api/reports/workloads" + range())
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .jsonPath(),
+                        p -> p.getList("workloads.findAll { it.workload == '" + workload + "' }")
+                                                .size()
+                                        == 1
                                 && p.getLong("workloads.find { it.workload == '" + workload + "' }.bugsCaught") == 3
-                                && p.getLong("workloads.find { it.workload == '" + workload + "' }.usage.requests") == 4);
+                                && p.getLong("workloads.find { it.workload == '" + workload + "' }.usage.requests")
+                                        == 4);
         String row = "workloads.find { it.workload == '" + workload + "' }.";
         long spend = j.getLong(row + "usage.costNanos");
         // events = JSON, and cost per bug caught = spend ÷ bugs, to the nano-dollar
         assertThat(spend).isEqualTo(eventSpend).isEqualTo(4 * CALL_NANOS);
-        assertThat(j.getLong(row + "costPerBugCaughtNanos")).isEqualTo(spend / 3).isEqualTo(377_600);
+        assertThat(j.getLong(row + "costPerBugCaughtNanos"))
+                .isEqualTo(spend / 3)
+                .isEqualTo(377_600);
         assertThat(spend % 3).isZero();
         assertThat(j.getLong(row + "runs")).isEqualTo(1);
         // events = rollups
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT sum(cost_nanos), sum(requests) FROM usage_workload_day WHERE workload = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT sum(cost_nanos), sum(requests) FROM usage_workload_day WHERE workload = ?")) {
             ps.setString(1, workload);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -307,41 +397,78 @@ class WorkloadsTest {
             }
         }
         // JSON = CSV
-        String csv = Access.admin().get("/api/reports/workloads" + range() + "&format=csv").then().statusCode(200).extract()
+        String csv = Access.admin()
+                .get("/api/reports/workloads" + range() + "&format=csv")
+                .then()
+                .statusCode(200)
+                .extract()
                 .asString();
-        String line = Arrays.stream(csv.split("\r\n")).filter(l -> l.startsWith(workload + ",")).findFirst()
+        String line = Arrays.stream(csv.split("\r\n"))
+                .filter(l -> l.startsWith(workload + ","))
+                .findFirst()
                 .orElseThrow();
         assertThat(column(csv, line, "spend_usd")).isEqualByComparingTo(BigDecimal.valueOf(spend, 9));
-        assertThat(column(csv, line, "cost_per_bug_caught_usd"))
-                .isEqualByComparingTo(BigDecimal.valueOf(377_600, 9));
+        assertThat(column(csv, line, "cost_per_bug_caught_usd")).isEqualByComparingTo(BigDecimal.valueOf(377_600, 9));
         assertThat(column(csv, line, "bugs_caught")).isEqualByComparingTo(BigDecimal.valueOf(3));
         // the run appears with its calls; the team's adoption is the one person
         JsonPath detail = workloadRow(workload, 4);
         assertThat(detail.getString("runs[0].runId")).isEqualTo("pr-17");
         assertThat(detail.getLong("runs[0].usage.requests")).isEqualTo(2);
-        assertThat(Access.admin().get("/api/reports/teams/" + team + range()).then().statusCode(200).extract().jsonPath()
-                .getLong("totals.active_users")).isEqualTo(1);
+        assertThat(Access.admin()
+                        .get("/api/reports/teams/" + team + range())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getLong("totals.active_users"))
+                .isEqualTo(1);
         // and the pages show it: the workload with its cost per bug caught, its page with the run
-        assertThat(Access.leader().get("/workloads" + range()).then().statusCode(200).extract().asString())
+        assertThat(Access.leader()
+                        .get("/workloads" + range())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .contains(">" + workload + "</a>");
-        assertThat(Access.leader().get("/workloads/" + workload + range()).then().statusCode(200).extract().asString())
-                .contains("pr-17").contains("3 bugs caught");
-        assertThat(Access.leader().get("/teams/" + team + range()).then().statusCode(200).extract().asString())
+        assertThat(Access.leader()
+                        .get("/workloads/" + workload + range())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("pr-17")
+                .contains("3 bugs caught");
+        assertThat(Access.leader()
+                        .get("/teams/" + team + range())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
                 .contains("Adoption by tool");
     }
 
     @Test
     void aServiceKeyNeedsATeamANameAndAWorkload() {
         String team = team();
-        admin().body(Map.of("teamId", team, "service", true, "name", "bot")).post("/api/admin/keys").then()
+        admin().body(Map.of("teamId", team, "service", true, "name", "bot"))
+                .post("/api/admin/keys")
+                .then()
                 .statusCode(400);
-        admin().body(Map.of("teamId", team, "service", true, "workload", "code-review")).post("/api/admin/keys").then()
+        admin().body(Map.of("teamId", team, "service", true, "workload", "code-review"))
+                .post("/api/admin/keys")
+                .then()
                 .statusCode(400);
-        admin().body(Map.of("service", true, "name", "bot", "workload", "code-review")).post("/api/admin/keys").then()
+        admin().body(Map.of("service", true, "name", "bot", "workload", "code-review"))
+                .post("/api/admin/keys")
+                .then()
                 .statusCode(400);
         admin().body(Map.of("teamId", team, "service", true, "name", "bot", "workload", "Code Review"))
-                .post("/api/admin/keys").then().statusCode(400);
-        admin().body(Map.of("teamId", team, "name", "bot", "workload", "code-review")).post("/api/admin/keys").then()
+                .post("/api/admin/keys")
+                .then()
+                .statusCode(400);
+        admin().body(Map.of("teamId", team, "name", "bot", "workload", "code-review"))
+                .post("/api/admin/keys")
+                .then()
                 .statusCode(400);
     }
 
@@ -350,7 +477,8 @@ class WorkloadsTest {
         String sarif = new String(getClass().getResourceAsStream(resource).readAllBytes(), StandardCharsets.UTF_8);
         Instant now = Instant.now();
         return sarif.replace("2026-11-20T09:00:00Z", now.minusSeconds(120).toString())
-                .replace("2026-11-20T09:04:12Z", now.minusSeconds(60).toString()).getBytes(StandardCharsets.UTF_8);
+                .replace("2026-11-20T09:04:12Z", now.minusSeconds(60).toString())
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Sum of a CSV column over its rows (no total row in these tables). */

@@ -20,10 +20,11 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import dev.tally.identity.KeyLookup.Status;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+
+import dev.tally.identity.KeyLookup.Status;
+import dev.tally.platform.TallyServices;
 
 /** Keys as the gateway sees them: storage, the in-memory lookup, revocation and expiry. */
 @QuarkusTest
@@ -42,7 +43,9 @@ class KeyLookupTest {
     @Test
     void onlyTheHashAndPrefixAreStored() throws Exception {
         String employee = IdentityApiTest.createEmployee(IdentityApiTest.createTeam());
-        var created = IdentityApiTest.post("/api/admin/keys", Map.of("employeeId", employee)).statusCode(201).extract();
+        var created = IdentityApiTest.post("/api/admin/keys", Map.of("employeeId", employee))
+                .statusCode(201)
+                .extract();
         String key = created.path("key");
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(
@@ -50,7 +53,9 @@ class KeyLookupTest {
             ps.setObject(1, UUID.fromString(created.path("id")));
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                assertThat(rs.getString("key_hash")).isEqualTo(ApiKeys.sha256Hex(key)).hasSize(64);
+                assertThat(rs.getString("key_hash"))
+                        .isEqualTo(ApiKeys.sha256Hex(key))
+                        .hasSize(64);
                 assertThat(rs.getString("prefix")).isEqualTo(key.substring(0, 12));
                 // no column holds the key or the random part after the prefix
                 assertThat(rs.getString("whole")).doesNotContain(key).doesNotContain(key.substring(12));
@@ -70,8 +75,8 @@ class KeyLookupTest {
     @Test
     void aNewKeyResolvesAtOnceToItsEmployeeTeamAndLimits() {
         TeamView team = identity.createTeam(new NewTeam(IdentityApiTest.unique("lookup"), "R&D"));
-        EmployeeView emp = identity.createEmployee(new NewEmployee(IdentityApiTest.unique("l") + "@example.com", "L",
-                team.id(), null));
+        EmployeeView emp = identity.createEmployee(
+                new NewEmployee(IdentityApiTest.unique("l") + "@example.com", "L", team.id(), null));
         CreatedKey key = identity.createKey(new NewKey(emp.id(), "ci", null, List.of("gpt-4o"), 10, 1000, 3));
 
         KeyLookup.Result r = lookup.lookup(key.key());
@@ -99,11 +104,15 @@ class KeyLookupTest {
     @Test
     void revocationThroughTheApiIsSeenAtOnce() {
         String employee = IdentityApiTest.createEmployee(IdentityApiTest.createTeam());
-        var created = IdentityApiTest.post("/api/admin/keys", Map.of("employeeId", employee)).statusCode(201).extract();
+        var created = IdentityApiTest.post("/api/admin/keys", Map.of("employeeId", employee))
+                .statusCode(201)
+                .extract();
         String key = created.path("key");
         assertThat(lookup.lookup(key).status()).isEqualTo(Status.VALID);
-        given().header("Authorization", IdentityApiTest.AUTH).delete("/api/admin/keys/" + created.path("id"))
-                .then().statusCode(204);
+        given().header("Authorization", IdentityApiTest.AUTH)
+                .delete("/api/admin/keys/" + created.path("id"))
+                .then()
+                .statusCode(204);
         assertThat(lookup.lookup(key).status()).isEqualTo(Status.REVOKED);
     }
 
@@ -117,16 +126,21 @@ class KeyLookupTest {
             ps.setObject(1, key.id());
             assertThat(ps.executeUpdate()).isEqualTo(1);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> lookup.lookup(key.key()).status() == Status.REVOKED);
     }
 
     @Test
     void aKeyExpiresAtItsExpiryTime() {
         EmployeeView emp = newEmployee();
-        CreatedKey key = identity.createKey(new NewKey(emp.id(), null, Instant.now().plusSeconds(2), null, null, null, null));
+        CreatedKey key =
+                identity.createKey(new NewKey(emp.id(), null, Instant.now().plusSeconds(2), null, null, null, null));
         assertThat(lookup.lookup(key.key()).status()).isEqualTo(Status.VALID);
-        Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> lookup.lookup(key.key()).status() == Status.EXPIRED);
         assertThat(lookup.lookup(key.key()).key().keyId()).isEqualTo(key.id());
     }
@@ -142,7 +156,8 @@ class KeyLookupTest {
 
     private EmployeeView newEmployee() {
         TeamView team = identity.createTeam(new NewTeam(IdentityApiTest.unique("t"), "R&D"));
-        return identity.createEmployee(new NewEmployee(IdentityApiTest.unique("e") + "@example.com", "E", team.id(), null));
+        return identity.createEmployee(
+                new NewEmployee(IdentityApiTest.unique("e") + "@example.com", "E", team.id(), null));
     }
 
     private CreatedKey newKey() {

@@ -39,15 +39,18 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
     public static final String WEBHOOK_SECRET = "test-webhook-secret-It's a Secret to Everybody";
     /** Repositories matching this pattern map to {@link #CONFIG_TEAM} through {@code tally.outcomes.repo-teams}. */
     public static final String CONFIG_PATTERN = "cfg-mapped/*";
+
     public static final String CONFIG_TEAM = "Outcomes Config Team";
     /** Repositories of the end-to-end test, mapped to their own team so its counts are its own. */
     public static final String E2E_PATTERN = "e2e-org/*";
+
     public static final String E2E_TEAM = "Outcomes E2E Repo Team";
     public static final String AI_SARIF_TOOL = "Claude Code Security Review";
 
     private static final Pattern PATH = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/commits");
     private static final Pattern REVIEWS = Pattern.compile("/repos/([^/]+)/([^/]+)/pulls/(\\d+)/reviews");
-    private static final Pattern COMPARE = Pattern.compile("/repos/([^/]+)/([^/]+)/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)");
+    private static final Pattern COMPARE =
+            Pattern.compile("/repos/([^/]+)/([^/]+)/compare/([0-9a-f]+)\\.\\.\\.([0-9a-f]+)");
 
     private HttpServer server;
     private final Set<String> failedOnce = ConcurrentHashMap.newKeySet();
@@ -79,7 +82,11 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
         try (ex) {
             String auth = ex.getRequestHeaders().getFirst("Authorization");
             if (!("Bearer " + TOKEN).equals(auth)) {
-                send(ex, 401, "{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"401\"}", null);
+                send(
+                        ex,
+                        401,
+                        "{\"message\":\"Bad credentials\",\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"401\"}",
+                        null);
                 return;
             }
             Matcher compare = COMPARE.matcher(ex.getRequestURI().getPath());
@@ -87,8 +94,12 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
                 byte[] body = resource("github/api/" + compare.group(1) + "/" + compare.group(2) + "/compare/"
                         + compare.group(3) + "..." + compare.group(4) + ".json");
                 if (body == null) {
-                    send(ex, 404, "{\"message\":\"Not Found\",\"documentation_url\":"
-                            + "\"https://docs.github.com/rest/commits/commits#compare-two-commits\",\"status\":\"404\"}", null);
+                    send(
+                            ex,
+                            404,
+                            "{\"message\":\"Not Found\",\"documentation_url\":"
+                                    + "\"https://docs.github.com/rest/commits/commits#compare-two-commits\",\"status\":\"404\"}",
+                            null);
                 } else {
                     send(ex, 200, new String(body, StandardCharsets.UTF_8), null);
                 }
@@ -118,7 +129,9 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
                 send(ex, 502, "{\"message\":\"Server Error\"}", null);
                 return;
             }
-            String query = ex.getRequestURI().getQuery() == null ? "" : ex.getRequestURI().getQuery();
+            String query = ex.getRequestURI().getQuery() == null
+                    ? ""
+                    : ex.getRequestURI().getQuery();
             boolean page2 = query.contains("page=2");
             String base = "github/api/" + owner + "/" + repo + "/" + number;
             byte[] body = resource(base + (page2 ? ".page2.json" : ".json"));
@@ -128,8 +141,10 @@ public class FakeGitHubApi implements QuarkusTestResourceLifecycleManager {
             }
             String link = null;
             if (!page2 && resource(base + ".page2.json") != null) {
-                String self = "http://127.0.0.1:" + server.getAddress().getPort() + ex.getRequestURI().getPath();
-                link = "<" + self + "?per_page=100&page=2>; rel=\"next\", <" + self + "?per_page=100&page=2>; rel=\"last\"";
+                String self = "http://127.0.0.1:" + server.getAddress().getPort()
+                        + ex.getRequestURI().getPath();
+                link = "<" + self + "?per_page=100&page=2>; rel=\"next\", <" + self
+                        + "?per_page=100&page=2>; rel=\"last\"";
             }
             send(ex, 200, new String(body, StandardCharsets.UTF_8), link);
         }

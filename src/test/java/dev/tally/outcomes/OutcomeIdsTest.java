@@ -11,8 +11,11 @@ class OutcomeIdsTest {
         assertThat(OutcomeIds.bounded("github:pr:acme/api#12")).isEqualTo("github:pr:acme/api#12");
         String a = "sarif:Tool:acme/repo:rule:" + "x".repeat(300);
         String b = "sarif:Tool:acme/repo:rule:" + "x".repeat(299) + "y";
-        assertThat(OutcomeIds.bounded(a)).hasSizeLessThanOrEqualTo(OutcomeIds.MAX_ID).startsWith("sarif:Tool:acme/repo:rule:")
-                .isEqualTo(OutcomeIds.bounded(a)).isNotEqualTo(OutcomeIds.bounded(b));
+        assertThat(OutcomeIds.bounded(a))
+                .hasSizeLessThanOrEqualTo(OutcomeIds.MAX_ID)
+                .startsWith("sarif:Tool:acme/repo:rule:")
+                .isEqualTo(OutcomeIds.bounded(a))
+                .isNotEqualTo(OutcomeIds.bounded(b));
     }
 
     @Test

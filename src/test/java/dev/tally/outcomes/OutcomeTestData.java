@@ -22,10 +22,12 @@ public final class OutcomeTestData {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** An hour ago, so that outcomes dated by these payloads fall in every report period that ends today. */
-    static final String RECENT = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS).toString();
+    static final String RECENT = Instant.now()
+            .minus(Duration.ofHours(1))
+            .truncatedTo(ChronoUnit.SECONDS)
+            .toString();
 
-    private OutcomeTestData() {
-    }
+    private OutcomeTestData() {}
 
     public static UUID team(DataSource ds, String name) throws SQLException {
         try (Connection c = ds.getConnection()) {
@@ -38,7 +40,8 @@ public final class OutcomeTestData {
                 }
             }
             UUID id = UUID.randomUUID();
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO team (id, name, department) VALUES (?, ?, ?)")) {
+            try (PreparedStatement ins =
+                    c.prepareStatement("INSERT INTO team (id, name, department) VALUES (?, ?, ?)")) {
                 ins.setObject(1, id);
                 ins.setString(2, name);
                 ins.setString(3, "Engineering");
@@ -64,10 +67,12 @@ public final class OutcomeTestData {
     }
 
     /** A {@code usage_daily} row as the aggregator writes it: {@code requests} gateway calls that day. */
-    public static void usage(DataSource ds, LocalDate day, UUID teamId, UUID employeeId, long requests) throws SQLException {
+    public static void usage(DataSource ds, LocalDate day, UUID teamId, UUID employeeId, long requests)
+            throws SQLException {
         try (Connection c = ds.getConnection();
-                PreparedStatement ins = c.prepareStatement("INSERT INTO usage_daily (day, team_id, employee_id, provider, "
-                        + "model, requests) VALUES (?, ?, ?, 'anthropic', 'claude-sonnet-4-5', ?)")) {
+                PreparedStatement ins =
+                        c.prepareStatement("INSERT INTO usage_daily (day, team_id, employee_id, provider, "
+                                + "model, requests) VALUES (?, ?, ?, 'anthropic', 'claude-sonnet-4-5', ?)")) {
             ins.setObject(1, day);
             ins.setObject(2, teamId);
             ins.setObject(3, employeeId);
@@ -120,7 +125,11 @@ public final class OutcomeTestData {
             pr.put("closed_at", mergedAt);
             var ls = pr.putArray("labels");
             for (String l : labels) {
-                ls.addObject().put("id", Math.abs(l.hashCode())).put("name", l).put("color", "ededed").put("default", false);
+                ls.addObject()
+                        .put("id", Math.abs(l.hashCode()))
+                        .put("name", l)
+                        .put("color", "ededed")
+                        .put("default", false);
             }
             return p;
         } catch (IOException e) {
@@ -133,18 +142,34 @@ public final class OutcomeTestData {
      * as comment {@code id} by {@code login} on {@code path} lines {@code startLine..line} (startLine null:
      * one line) of {@code commitId}, on a PR by {@code prAuthor}.
      */
-    public static ObjectNode reviewComment(String repo, int number, long id, String login, String body, String path,
-            Integer startLine, int line, String commitId, String prAuthor) {
+    public static ObjectNode reviewComment(
+            String repo,
+            int number,
+            long id,
+            String login,
+            String body,
+            String path,
+            Integer startLine,
+            int line,
+            String commitId,
+            String prAuthor) {
         ObjectNode p = fixture("github/webhooks/pull_request_review_comment.created.json");
         ((ObjectNode) p.get("repository")).put("full_name", repo).put("name", repo.substring(repo.indexOf('/') + 1));
         ObjectNode pr = (ObjectNode) p.get("pull_request");
         pr.put("number", number);
         ((ObjectNode) pr.get("user")).put("login", prAuthor);
         ObjectNode c = (ObjectNode) p.get("comment");
-        c.put("id", id).put("body", body).put("path", path).put("line", line).put("original_line", line)
-                .put("side", "RIGHT").put("commit_id", commitId).put("original_commit_id", commitId)
+        c.put("id", id)
+                .put("body", body)
+                .put("path", path)
+                .put("line", line)
+                .put("original_line", line)
+                .put("side", "RIGHT")
+                .put("commit_id", commitId)
+                .put("original_commit_id", commitId)
                 .put("html_url", "https://github.com/" + repo + "/pull/" + number + "#discussion_r" + id)
-                .put("created_at", RECENT).put("updated_at", RECENT);
+                .put("created_at", RECENT)
+                .put("updated_at", RECENT);
         if (startLine == null) {
             c.putNull("start_line");
         } else {
@@ -161,7 +186,8 @@ public final class OutcomeTestData {
         p.put("action", "resolved");
         p.set("pull_request", commentPayload.get("pull_request").deepCopy());
         ObjectNode thread = p.putObject("thread");
-        thread.put("node_id", "PRRT_kwDOTally" + commentPayload.at("/comment/id").asLong());
+        thread.put(
+                "node_id", "PRRT_kwDOTally" + commentPayload.at("/comment/id").asLong());
         thread.putArray("comments").add(commentPayload.get("comment").deepCopy());
         p.set("repository", commentPayload.get("repository").deepCopy());
         ObjectNode sender = commentPayload.get("sender").deepCopy();

@@ -27,43 +27,48 @@ import dev.tally.platform.TallyServices;
 public final class OutcomeTopic {
 
     /** One event as it was on the topic. */
-    public record Seen(String key, JsonNode event) {
-    }
+    public record Seen(String key, JsonNode event) {}
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Map<String, List<Seen>> BY_ID = new ConcurrentHashMap<>();
     private static Thread reader;
 
-    private OutcomeTopic() {
-    }
+    private OutcomeTopic() {}
 
     public static synchronized void start() {
         if (reader != null) {
             return;
         }
-        reader = new Thread(() -> {
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
-                    ConsumerConfig.GROUP_ID_CONFIG, "outcome-tests-" + UUID.randomUUID(),
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                    ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
-                consumer.subscribe(List.of(Topics.OUTCOMES));
-                while (!Thread.currentThread().isInterrupted()) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        try {
-                            JsonNode e = MAPPER.readTree(r.value());
-                            BY_ID.computeIfAbsent(e.path("id").asText(), k -> new CopyOnWriteArrayList<>())
-                                    .add(new Seen(r.key(), e));
-                        } catch (Exception ignored) {
-                            // other tests may put anything on the topic; only well-formed events are indexed
+        reader = new Thread(
+                () -> {
+                    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            TallyServices.bootstrapServers(),
+                            ConsumerConfig.GROUP_ID_CONFIG,
+                            "outcome-tests-" + UUID.randomUUID(),
+                            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                            "earliest",
+                            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                            StringDeserializer.class,
+                            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                            StringDeserializer.class))) {
+                        consumer.subscribe(List.of(Topics.OUTCOMES));
+                        while (!Thread.currentThread().isInterrupted()) {
+                            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                                try {
+                                    JsonNode e = MAPPER.readTree(r.value());
+                                    BY_ID.computeIfAbsent(e.path("id").asText(), k -> new CopyOnWriteArrayList<>())
+                                            .add(new Seen(r.key(), e));
+                                } catch (Exception ignored) {
+                                    // other tests may put anything on the topic; only well-formed events are indexed
+                                }
+                            }
                         }
+                    } catch (org.apache.kafka.common.errors.InterruptException stop) {
+                        // JVM shutting down
                     }
-                }
-            } catch (org.apache.kafka.common.errors.InterruptException stop) {
-                // JVM shutting down
-            }
-        }, "outcome-topic-reader");
+                },
+                "outcome-topic-reader");
         reader.setDaemon(true);
         reader.start();
     }
@@ -71,7 +76,8 @@ public final class OutcomeTopic {
     /** Waits until the event with this id is on the topic and returns its first copy. */
     public static Seen await(String id) {
         start();
-        Awaitility.await("event " + id + " on " + Topics.OUTCOMES).atMost(Duration.ofSeconds(30))
+        Awaitility.await("event " + id + " on " + Topics.OUTCOMES)
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> BY_ID.containsKey(id));
         return BY_ID.get(id).get(0);

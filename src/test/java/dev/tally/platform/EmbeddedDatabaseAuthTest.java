@@ -31,12 +31,15 @@ class EmbeddedDatabaseAuthTest {
 
     @Test
     void aNewClusterRequiresTheGeneratedPasswordOnEveryConnection() throws Exception {
-        try (EmbeddedDatabase db = new EmbeddedDatabase(dir.resolve("postgres"), TallyServices.sharedBinaries(),
-                Ports.freePort(), false).start()) {
+        try (EmbeddedDatabase db = new EmbeddedDatabase(
+                        dir.resolve("postgres"), TallyServices.sharedBinaries(), Ports.freePort(), false)
+                .start()) {
             assertThat(db.passwordFile()).isEqualTo(dir.resolve("postgres-password"));
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(db.passwordFile())))
                     .isEqualTo("rw-------");
-            assertThat(db.password()).isEqualTo(Files.readString(db.passwordFile()).strip()).hasSize(64);
+            assertThat(db.password())
+                    .isEqualTo(Files.readString(db.passwordFile()).strip())
+                    .hasSize(64);
 
             try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
                     ResultSet rs = c.createStatement().executeQuery("SELECT current_user")) {
@@ -45,7 +48,8 @@ class EmbeddedDatabaseAuthTest {
             }
             assertRefused(db, "postgres");
             assertRefused(db, db.password() + "x");
-            assertThat(Files.readString(dir.resolve("postgres/pg_hba.conf"))).isEqualTo(PostgresAuth.HBA)
+            assertThat(Files.readString(dir.resolve("postgres/pg_hba.conf")))
+                    .isEqualTo(PostgresAuth.HBA)
                     .doesNotContain("trust");
         }
     }
@@ -55,11 +59,16 @@ class EmbeddedDatabaseAuthTest {
         int port = Ports.freePort();
         Path cluster = dir.resolve("postgres");
         // the cluster as earlier Tally versions left it: zonky's initdb, pg_hba.conf trusting every connection
-        try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(cluster).setCleanDataDirectory(false)
-                .setOverrideWorkingDirectory(TallyServices.sharedBinaries().toFile()).setPort(port)
-                .setRegisterShutdownHook(false).start();
-                Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres",
-                        "postgres", "anything goes under trust")) {
+        try (EmbeddedPostgres old = EmbeddedPostgres.builder()
+                        .setDataDirectory(cluster)
+                        .setCleanDataDirectory(false)
+                        .setOverrideWorkingDirectory(
+                                TallyServices.sharedBinaries().toFile())
+                        .setPort(port)
+                        .setRegisterShutdownHook(false)
+                        .start();
+                Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://127.0.0.1:" + port + "/postgres", "postgres", "anything goes under trust")) {
             c.createStatement().execute("CREATE TABLE kept (v text)");
             c.createStatement().execute("INSERT INTO kept VALUES ('made before passwords')");
         }
@@ -80,14 +89,14 @@ class EmbeddedDatabaseAuthTest {
     void aNewPasswordWrittenIntoTheFileIsTakenAtTheNextStart() throws Exception {
         int port = Ports.freePort();
         String first;
-        try (EmbeddedDatabase db = new EmbeddedDatabase(dir.resolve("postgres"), TallyServices.sharedBinaries(), port,
-                false).start()) {
+        try (EmbeddedDatabase db =
+                new EmbeddedDatabase(dir.resolve("postgres"), TallyServices.sharedBinaries(), port, false).start()) {
             first = db.password();
         }
         Files.writeString(dir.resolve("postgres-password"), "a-rotated-password-it's-long-enough\n");
 
-        try (EmbeddedDatabase db = new EmbeddedDatabase(dir.resolve("postgres"), TallyServices.sharedBinaries(), port,
-                false).start()) {
+        try (EmbeddedDatabase db =
+                new EmbeddedDatabase(dir.resolve("postgres"), TallyServices.sharedBinaries(), port, false).start()) {
             assertThat(db.password()).isEqualTo("a-rotated-password-it's-long-enough");
             try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
                 assertThat(c.isValid(5)).isTrue();
@@ -106,7 +115,8 @@ class EmbeddedDatabaseAuthTest {
     }
 
     private static void assertRefused(EmbeddedDatabase db, String password) {
-        assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), db.username(), password).close())
+        assertThatThrownBy(() -> DriverManager.getConnection(db.jdbcUrl(), db.username(), password)
+                        .close())
                 .isInstanceOf(SQLException.class)
                 .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo(INVALID_PASSWORD));
     }

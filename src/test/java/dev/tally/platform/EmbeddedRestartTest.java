@@ -36,23 +36,33 @@ class EmbeddedRestartTest {
         int kafkaPort = Ports.freePort();
         int pgPort = Ports.freePort();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), kafkaPort, Ports.freePort()).start();
-                EmbeddedDatabase db = new EmbeddedDatabase(dir.resolve("pg"), TallyServices.sharedBinaries(), pgPort).start()) {
+                EmbeddedDatabase db =
+                        new EmbeddedDatabase(dir.resolve("pg"), TallyServices.sharedBinaries(), pgPort).start()) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("restart.t", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic("restart.t", 1, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class,
+                    ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                    StringSerializer.class))) {
                 p.send(new ProducerRecord<>("restart.t", "k", "first")).get();
                 p.send(new ProducerRecord<>("restart.t", "k", "second")).get();
             }
             // consume and commit the first message only
             try (KafkaConsumer<String, String> c = consumer(kafka)) {
                 c.subscribe(List.of("restart.t"));
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !c.poll(Duration.ofMillis(200)).isEmpty()
-                        || !c.assignment().isEmpty() && c.position(c.assignment().iterator().next()) > 0);
+                Awaitility.await()
+                        .atMost(Duration.ofSeconds(30))
+                        .until(() -> !c.poll(Duration.ofMillis(200)).isEmpty()
+                                || !c.assignment().isEmpty()
+                                        && c.position(c.assignment().iterator().next()) > 0);
                 c.seek(c.assignment().iterator().next(), 1);
                 c.commitSync();
             }
@@ -63,7 +73,8 @@ class EmbeddedRestartTest {
         }
 
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), kafkaPort, Ports.freePort()).start();
-                EmbeddedDatabase db = new EmbeddedDatabase(dir.resolve("pg"), TallyServices.sharedBinaries(), pgPort).start()) {
+                EmbeddedDatabase db =
+                        new EmbeddedDatabase(dir.resolve("pg"), TallyServices.sharedBinaries(), pgPort).start()) {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 Set<String> names = admin.listTopics().names().get(30, TimeUnit.SECONDS);
                 assertThat(names).contains("restart.t");
@@ -89,10 +100,16 @@ class EmbeddedRestartTest {
     @Test
     void aPostgresLeftRunningByAKilledTallyIsStoppedAndItsRowsKept() throws Exception {
         int orphanPort = Ports.freePort();
-        Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), OrphanPostgresMain.class.getName(),
-                dir.resolve("pg").toString(), TallyServices.sharedBinaries().toString(), String.valueOf(orphanPort))
-                .redirectErrorStream(true).start();
+        Process jvm = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrphanPostgresMain.class.getName(),
+                        dir.resolve("pg").toString(),
+                        TallyServices.sharedBinaries().toString(),
+                        String.valueOf(orphanPort))
+                .redirectErrorStream(true)
+                .start();
         try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream()))) {
             String line;
             while ((line = out.readLine()) != null && !line.contains("READY")) {
@@ -101,14 +118,20 @@ class EmbeddedRestartTest {
             assertThat(line).as("helper JVM output").isNotNull();
             jvm.destroyForcibly().waitFor();
         }
-        assertThat(Ports.reachable("127.0.0.1", orphanPort, 500)).as("PostgreSQL outlives the killed JVM").isTrue();
+        assertThat(Ports.reachable("127.0.0.1", orphanPort, 500))
+                .as("PostgreSQL outlives the killed JVM")
+                .isTrue();
 
-        try (EmbeddedDatabase db = new EmbeddedDatabase(dir.resolve("pg"), TallyServices.sharedBinaries(), Ports.freePort()).start();
+        try (EmbeddedDatabase db = new EmbeddedDatabase(
+                                dir.resolve("pg"), TallyServices.sharedBinaries(), Ports.freePort())
+                        .start();
                 Connection con = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
                 ResultSet rs = con.createStatement().executeQuery("SELECT v FROM kept")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("committed before the kill");
-            assertThat(Ports.reachable("127.0.0.1", orphanPort, 500)).as("the orphan server is gone").isFalse();
+            assertThat(Ports.reachable("127.0.0.1", orphanPort, 500))
+                    .as("the orphan server is gone")
+                    .isFalse();
         }
     }
 
@@ -133,7 +156,7 @@ class EmbeddedRestartTest {
     void occupiedPortIsRefusedNamingTheVariable() throws Exception {
         try (var s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> Ports.requireFree(s.getLocalPort(), "embedded Kafka", "TALLY_KAFKA_EMBEDDED_PORT"))
+                            () -> Ports.requireFree(s.getLocalPort(), "embedded Kafka", "TALLY_KAFKA_EMBEDDED_PORT"))
                     .isInstanceOf(StartupException.class)
                     .hasMessageContaining("TALLY_KAFKA_EMBEDDED_PORT");
         }
@@ -143,12 +166,12 @@ class EmbeddedRestartTest {
     void unreachableExternalServicesFailNamingTheServiceAndAddress() {
         int closed = Ports.freePort();
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                () -> EmbeddedServices.awaitKafka("127.0.0.1:" + closed, Duration.ofSeconds(1)))
+                        () -> EmbeddedServices.awaitKafka("127.0.0.1:" + closed, Duration.ofSeconds(1)))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("Kafka at 127.0.0.1:" + closed + " is unreachable")
                 .hasMessageContaining("TALLY_KAFKA_BOOTSTRAP_SERVERS");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> EmbeddedServices.awaitDatabase(
-                "jdbc:postgresql://127.0.0.1:" + closed + "/tally", Duration.ofSeconds(1)))
+                        "jdbc:postgresql://127.0.0.1:" + closed + "/tally", Duration.ofSeconds(1)))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("PostgreSQL at 127.0.0.1:" + closed + " is unreachable")
                 .hasMessageContaining("QUARKUS_DATASOURCE_JDBC_URL");
@@ -161,20 +184,27 @@ class EmbeddedRestartTest {
         // returns: the gateway serves and spools its events until Kafka answers
         EmbeddedServices.awaitKafkaIfNeeded(Role.parse("gateway"), bootstrap, Duration.ofSeconds(1));
         for (String roles : List.of("aggregator", "dashboard", "gateway,aggregator", "gateway,dashboard")) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(
-                    () -> EmbeddedServices.awaitKafkaIfNeeded(Role.parse(roles), bootstrap, Duration.ofSeconds(1)))
-                    .as(roles).isInstanceOf(StartupException.class)
+            org.assertj.core.api.Assertions.assertThatThrownBy(() ->
+                            EmbeddedServices.awaitKafkaIfNeeded(Role.parse(roles), bootstrap, Duration.ofSeconds(1)))
+                    .as(roles)
+                    .isInstanceOf(StartupException.class)
                     .hasMessageContaining("Kafka at " + bootstrap + " is unreachable");
         }
     }
 
     private static KafkaConsumer<String, String> consumer(EmbeddedKafka kafka) {
         return new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "restart-group",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "restart-group",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class));
     }
 }

@@ -38,8 +38,10 @@ class HealthTest {
 
     @Test
     void readinessListsKafkaAndTheDatabaseAsUp() {
-        given().when().get(ready)
-                .then().statusCode(200)
+        given().when()
+                .get(ready)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItems("Kafka", "Database connections health check"));
     }
@@ -47,21 +49,28 @@ class HealthTest {
     @Test
     void metricsOpenApiAndSwaggerUiAreServedOnTheManagementPort() {
         assertThat(metrics.getPort()).isNotEqualTo(publicRoot.getPort());
-        assertThat(given().get(metrics).then().statusCode(200).extract().asString()).contains("jvm_memory_used_bytes");
-        assertThat(given().get(openapi).then().statusCode(200).extract().asString()).contains("/api/reports/org");
+        assertThat(given().get(metrics).then().statusCode(200).extract().asString())
+                .contains("jvm_memory_used_bytes");
+        assertThat(given().get(openapi).then().statusCode(200).extract().asString())
+                .contains("/api/reports/org");
         given().get(swaggerUi).then().statusCode(200);
     }
 
     @Test
     void theManagementInterfaceListensOnLoopbackByDefault() {
-        assertThat(ConfigProvider.getConfig().getValue("quarkus.management.host", String.class)).isEqualTo("127.0.0.1");
+        assertThat(ConfigProvider.getConfig().getValue("quarkus.management.host", String.class))
+                .isEqualTo("127.0.0.1");
     }
 
     @Test
     void metricsAreNotServedOnThePublicPort() {
         // not to an anonymous caller (the old leak: spend per team for anyone who reaches the port):
         // like every page, it sends the browser to sign in ...
-        given().redirects().follow(false).get("/q/metrics").then().statusCode(302)
+        given().redirects()
+                .follow(false)
+                .get("/q/metrics")
+                .then()
+                .statusCode(302)
                 .header("Location", org.hamcrest.Matchers.endsWith("/login"));
         // ... and not even with the admin token: the path does not exist on the public port
         Access.admin().get("/q/metrics").then().statusCode(404);
@@ -71,8 +80,6 @@ class HealthTest {
 
     @Test
     void adminApiRefusesAMissingToken() {
-        given().when().get("/api/admin/teams")
-                .then().statusCode(401)
-                .contentType("application/problem+json");
+        given().when().get("/api/admin/teams").then().statusCode(401).contentType("application/problem+json");
     }
 }

@@ -57,11 +57,17 @@ class LauncherTest {
     void withoutACacheItStartsPlainAndSaysHowToBuildOne() throws Exception {
         Run r = launch(JAVA_HOME, Map.of(), "--flag");
         assertThat(r.exit).isZero();
-        assertThat(r.out).contains("probe ran with").contains("args [--flag]").doesNotContain("SharedArchiveFile")
+        assertThat(r.out)
+                .contains("probe ran with")
+                .contains("args [--flag]")
+                .doesNotContain("SharedArchiveFile")
                 .doesNotContain("AOTCache");
-        assertThat(r.errLines()).singleElement().asString()
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
                 .startsWith("tally: no " + ownKind() + " for JDK " + build(JAVA_HOME))
-                .contains("starting without it").contains("-Paot");
+                .contains("starting without it")
+                .contains("-Paot");
     }
 
     @Test
@@ -74,9 +80,12 @@ class LauncherTest {
         Run r = launch(JAVA_HOME, Map.of());
         assertThat(r.exit).isZero();
         assertThat(r.out).contains("probe ran with").doesNotContain("AOTCache").doesNotContain("SharedArchiveFile");
-        assertThat(r.errLines()).singleElement().asString()
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
                 .contains("no " + ownKind() + " for JDK " + build(JAVA_HOME))
-                .contains("the package has one for JDK 21.0.1+12").contains("starting without it");
+                .contains("the package has one for JDK 21.0.1+12")
+                .contains("starting without it");
     }
 
     @Test
@@ -86,8 +95,13 @@ class LauncherTest {
         Files.writeString(app.resolve(own + ".jdk"), major(build(JAVA_HOME)) + ".0.0+1-training");
         Run r = launch(JAVA_HOME, Map.of());
         assertThat(r.exit).isZero();
-        assertThat(r.out).contains("probe ran with").doesNotContain("SharedArchiveFile").doesNotContain("AOTCache");
-        assertThat(r.errLines()).singleElement().asString()
+        assertThat(r.out)
+                .contains("probe ran with")
+                .doesNotContain("SharedArchiveFile")
+                .doesNotContain("AOTCache");
+        assertThat(r.errLines())
+                .singleElement()
+                .asString()
                 .isEqualTo("tally: the " + ownKind() + " was trained on JDK " + major(build(JAVA_HOME))
                         + ".0.0+1-training, this is JDK " + build(JAVA_HOME)
                         + ": starting without it (rebuild with -Paot on this JDK)");
@@ -108,7 +122,8 @@ class LauncherTest {
     @Test
     void onJdk25AMatchingAotCacheIsUsedAndTheSameCacheIsLeftOutOnJdk17() throws Exception {
         String home = System.getenv("TALLY_TEST_JDK25_HOME");
-        Assumptions.assumeTrue(home != null && Files.isExecutable(Path.of(home, "bin", "java")),
+        Assumptions.assumeTrue(
+                home != null && Files.isExecutable(Path.of(home, "bin", "java")),
                 "set TALLY_TEST_JDK25_HOME to a JDK 25+ to run the AOT cache case");
         Path jdk25 = Path.of(home);
         train(jdk25, "-XX:AOTCacheOutput=" + app.resolve("app.aot"));
@@ -150,8 +165,13 @@ class LauncherTest {
 
     /** A training run of the probe, as the AOT build does for Tally. */
     private void train(Path javaHome, String flag) throws Exception {
-        Process p = new ProcessBuilder(javaHome.resolve("bin/java").toString(), flag, "-jar",
-                app.resolve("quarkus-run.jar").toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        javaHome.resolve("bin/java").toString(),
+                        flag,
+                        "-jar",
+                        app.resolve("quarkus-run.jar").toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();

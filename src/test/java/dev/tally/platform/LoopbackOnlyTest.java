@@ -51,18 +51,29 @@ class LoopbackOnlyTest {
         int port = Ports.freePort();
         int controllerPort = Ports.freePort();
         try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"), port, controllerPort).start()) {
-            assertThat(accepts(InetAddress.getByName("127.0.0.1"), port)).as("broker on loopback").isTrue();
-            assertThat(accepts(InetAddress.getByName("127.0.0.1"), controllerPort)).as("controller on loopback").isTrue();
+            assertThat(accepts(InetAddress.getByName("127.0.0.1"), port))
+                    .as("broker on loopback")
+                    .isTrue();
+            assertThat(accepts(InetAddress.getByName("127.0.0.1"), controllerPort))
+                    .as("controller on loopback")
+                    .isTrue();
             assertThat(accepts(address, port)).as("broker on %s", address).isFalse();
-            assertThat(accepts(address, controllerPort)).as("controller on %s", address).isFalse();
+            assertThat(accepts(address, controllerPort))
+                    .as("controller on %s", address)
+                    .isFalse();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 Collection<Node> nodes = admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
-                assertThat(nodes).extracting(Node::host).as("advertised listeners").containsOnly("127.0.0.1");
+                assertThat(nodes)
+                        .extracting(Node::host)
+                        .as("advertised listeners")
+                        .containsOnly("127.0.0.1");
             }
         }
 
         EmbeddedDatabase db = TallyServices.database();
-        assertThat(accepts(InetAddress.getByName("127.0.0.1"), db.port())).as("PostgreSQL on loopback").isTrue();
+        assertThat(accepts(InetAddress.getByName("127.0.0.1"), db.port()))
+                .as("PostgreSQL on loopback")
+                .isTrue();
         assertThat(accepts(address, db.port())).as("PostgreSQL on %s", address).isFalse();
     }
 

@@ -11,7 +11,8 @@ import java.sql.DriverManager;
  */
 public final class OrphanPostgresMain {
     public static void main(String[] args) throws Exception {
-        EmbeddedDatabase db = new EmbeddedDatabase(Path.of(args[0]), Path.of(args[1]), Integer.parseInt(args[2])).start();
+        EmbeddedDatabase db =
+                new EmbeddedDatabase(Path.of(args[0]), Path.of(args[1]), Integer.parseInt(args[2])).start();
         try (Connection con = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password())) {
             con.createStatement().execute("CREATE TABLE kept (v text)");
             con.createStatement().execute("INSERT INTO kept VALUES ('committed before the kill')");

@@ -34,7 +34,8 @@ class SecretFilesTest {
     @Test
     void anExistingSecretIsReadBackUnchanged() throws IOException {
         Path file = dir.resolve("admin-token");
-        String first = SecretFiles.readOrCreate(file, "tadm_", "the admin token").value();
+        String first =
+                SecretFiles.readOrCreate(file, "tadm_", "the admin token").value();
 
         SecretFiles.Secret again = SecretFiles.readOrCreate(file, "tadm_", "the admin token");
 
@@ -61,7 +62,8 @@ class SecretFilesTest {
         Files.writeString(file, "tadm_read_only\n");
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--------"));
 
-        assertThat(SecretFiles.readOrCreate(file, "tadm_", "the admin token").value()).isEqualTo("tadm_read_only");
+        assertThat(SecretFiles.readOrCreate(file, "tadm_", "the admin token").value())
+                .isEqualTo("tadm_read_only");
         assertThat(mode(file)).isEqualTo("r--------");
     }
 

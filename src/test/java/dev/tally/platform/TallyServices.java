@@ -47,10 +47,13 @@ public class TallyServices implements QuarkusTestResourceLifecycleManager {
         }
         kafka = new EmbeddedKafka(dataDir.resolve("kafka"), Ports.freePort(), Ports.freePort()).start();
         database = new EmbeddedDatabase(dataDir.resolve("postgres"), sharedBinaries(), Ports.freePort(), false).start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            kafka.close();
-            database.close();
-        }, "tally-test-services-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            kafka.close();
+                            database.close();
+                        },
+                        "tally-test-services-stop"));
     }
 
     /** Unpacked PostgreSQL binaries are reused across test runs (they are a cache, not data). */

@@ -15,13 +15,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -59,22 +60,32 @@ class AggregatorDedupeTest {
         String marker = "marker:" + UUID.randomUUID();
         fx.send(Topics.OUTCOMES, RollupFixtures.outcomeEvent(marker, team, OutcomeData.BUG_CAUGHT, false, at));
         fx.flush();
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> fx.scalar("SELECT count(*) FROM outcome WHERE id = ?", marker) == 1);
         // the same id again, later: certainly another batch
         fx.send(Topics.OUTCOMES, pr);
         String marker2 = "marker:" + UUID.randomUUID();
         fx.send(Topics.OUTCOMES, RollupFixtures.outcomeEvent(marker2, team, OutcomeData.BUG_CAUGHT, false, at));
         fx.flush();
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> fx.scalar("SELECT count(*) FROM outcome WHERE id = ?", marker2) == 1);
 
-        assertThat(fx.scalar("SELECT coalesce(sum(outcomes),0) FROM outcome_team_day WHERE team_id = ? AND kind = ?",
-                team, OutcomeData.PR_MERGED)).isEqualTo(1);
-        assertThat(fx.scalar("SELECT coalesce(sum(outcomes),0) FROM outcome_team_day WHERE team_id = ? AND kind = ?"
-                + " AND ai_assisted AND day = DATE '2026-11-02'", team, OutcomeData.PR_MERGED)).isEqualTo(1);
+        assertThat(fx.scalar(
+                        "SELECT coalesce(sum(outcomes),0) FROM outcome_team_day WHERE team_id = ? AND kind = ?",
+                        team,
+                        OutcomeData.PR_MERGED))
+                .isEqualTo(1);
+        assertThat(fx.scalar(
+                        "SELECT coalesce(sum(outcomes),0) FROM outcome_team_day WHERE team_id = ? AND kind = ?"
+                                + " AND ai_assisted AND day = DATE '2026-11-02'",
+                        team,
+                        OutcomeData.PR_MERGED))
+                .isEqualTo(1);
         assertThat(fx.outcomes(team)).isEqualTo(3);
-        assertThat(fx.scalar("SELECT count(*) FROM outcome WHERE team_id = ?", team)).isEqualTo(3);
+        assertThat(fx.scalar("SELECT count(*) FROM outcome WHERE team_id = ?", team))
+                .isEqualTo(3);
     }
 
     @Test
@@ -83,8 +94,11 @@ class AggregatorDedupeTest {
         UUID employee = UUID.randomUUID();
         Instant t = Instant.parse("2026-11-03T23:59:59.900Z");
         String id = UUID.randomUUID().toString();
-        CloudEvent<UsageData> call = RollupFixtures.usageEvent(id, t,
-                RollupFixtures.usage(team, employee, "claude-sonnet-4-5", 100, 50, 10, 5, 7_000L, UsageData.OUTCOME_OK));
+        CloudEvent<UsageData> call = RollupFixtures.usageEvent(
+                id,
+                t,
+                RollupFixtures.usage(
+                        team, employee, "claude-sonnet-4-5", 100, 50, 10, 5, 7_000L, UsageData.OUTCOME_OK));
         fx.send(Topics.USAGE, call);
         fx.flush();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fx.requests(team) == 1);
@@ -92,7 +106,9 @@ class AggregatorDedupeTest {
         // the spool replays it (same id), then a new call follows
         fx.send(Topics.USAGE, call);
         fx.send(Topics.USAGE, call);
-        CloudEvent<UsageData> next = RollupFixtures.usageEvent(UUID.randomUUID().toString(), t,
+        CloudEvent<UsageData> next = RollupFixtures.usageEvent(
+                UUID.randomUUID().toString(),
+                t,
                 RollupFixtures.usage(team, employee, "claude-sonnet-4-5", 1, 1, 0, 0, 3L, UsageData.OUTCOME_OK));
         fx.send(Topics.USAGE, next);
         fx.flush();
@@ -106,8 +122,11 @@ class AggregatorDedupeTest {
         // time T goes to day(T) in UTC and hour(T)
         assertThat(fx.scalar("SELECT count(*) FROM usage_daily WHERE team_id = ? AND day = DATE '2026-11-03'", team))
                 .isEqualTo(1);
-        assertThat(fx.scalar("SELECT sum(requests) FROM usage_hourly WHERE team_id = ? AND hour = ?::timestamptz", team,
-                "2026-11-03T23:00:00Z")).isEqualTo(2);
+        assertThat(fx.scalar(
+                        "SELECT sum(requests) FROM usage_hourly WHERE team_id = ? AND hour = ?::timestamptz",
+                        team,
+                        "2026-11-03T23:00:00Z"))
+                .isEqualTo(2);
     }
 
     @Test
@@ -115,10 +134,20 @@ class AggregatorDedupeTest {
         UUID team = UUID.randomUUID();
         UUID employee = UUID.randomUUID();
         Instant t = Instant.now();
-        fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), t,
-                RollupFixtures.usage(team, employee, "mystery-model", 40, 2, 3, 4, null, UsageData.OUTCOME_OK)));
-        fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), t,
-                RollupFixtures.usage(team, employee, "gpt-4o", 10, 1, 0, 0, 900L, UsageData.OUTCOME_UPSTREAM_ERROR)));
+        fx.send(
+                Topics.USAGE,
+                RollupFixtures.usageEvent(
+                        UUID.randomUUID().toString(),
+                        t,
+                        RollupFixtures.usage(
+                                team, employee, "mystery-model", 40, 2, 3, 4, null, UsageData.OUTCOME_OK)));
+        fx.send(
+                Topics.USAGE,
+                RollupFixtures.usageEvent(
+                        UUID.randomUUID().toString(),
+                        t,
+                        RollupFixtures.usage(
+                                team, employee, "gpt-4o", 10, 1, 0, 0, 900L, UsageData.OUTCOME_UPSTREAM_ERROR)));
         fx.flush();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fx.requests(team) == 2);
         var totals = fx.usageTotals(team);

@@ -28,13 +28,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.tally.events.OutcomeData;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -43,7 +44,6 @@ class AggregatorDlqTest {
     /** Metrics are on the management interface, not the public port. */
     @TestHTTPResource(value = "/metrics", management = true)
     URL metricsUrl;
-
 
     @Inject
     Aggregator aggregator;
@@ -67,42 +67,65 @@ class AggregatorDlqTest {
         fx.close();
     }
 
-    record Bad(String topic, byte[] value, String reasonContains) {
-    }
+    record Bad(String topic, byte[] value, String reasonContains) {}
 
     @Test
     void garbageGoesToTheDlqWithItsReasonAndLaterGoodEventsAreStillAggregated() throws Exception {
         UUID team = UUID.randomUUID();
         String key = team.toString();
         String employee = UUID.randomUUID().toString();
-        String good = RollupFixtures.JSON.writeValueAsString(RollupFixtures.usageEvent("x", Instant.now(),
+        String good = RollupFixtures.JSON.writeValueAsString(RollupFixtures.usageEvent(
+                "x",
+                Instant.now(),
                 RollupFixtures.usage(team, UUID.fromString(employee), "gpt-4o", 1, 1, 0, 0, 1L, UsageData.OUTCOME_OK)));
         List<Bad> bad = List.of(
                 new Bad(Topics.USAGE, "this is not JSON {".getBytes(StandardCharsets.UTF_8), "not JSON"),
-                new Bad(Topics.USAGE, new byte[] { (byte) 0xff, (byte) 0xfe, 0x00, 0x01 }, "not JSON"),
-                new Bad(Topics.USAGE, good.replace("\"inputTokens\":1", "\"inputTokens\":\"many\"")
-                        .replace("\"id\":\"x\"", "\"id\":\"" + UUID.randomUUID() + "\"")
-                        .getBytes(StandardCharsets.UTF_8), "inputTokens"),
-                new Bad(Topics.USAGE, good.replace("\"inputTokens\":1", "\"inputTokens\":-5")
-                        .replace("\"id\":\"x\"", "\"id\":\"" + UUID.randomUUID() + "\"")
-                        .getBytes(StandardCharsets.UTF_8), "data.inputTokens: negative"),
-                new Bad(Topics.USAGE, good.replace("\"teamId\":\"" + key + "\",", "")
-                        .replace("\"id\":\"x\"", "\"id\":\"" + UUID.randomUUID() + "\"")
-                        .getBytes(StandardCharsets.UTF_8), "data.teamId: missing"),
-                new Bad(Topics.USAGE, "{\"specversion\":\"1.0\",\"id\":\"a\",\"type\":\"dev.tally.outcome.v1\"}"
-                        .getBytes(StandardCharsets.UTF_8), "type: expected \"dev.tally.usage.v1\""),
-                new Bad(Topics.OUTCOMES, RollupFixtures.JSON.writeValueAsBytes(RollupFixtures.outcomeEvent(
-                        "o-" + UUID.randomUUID(), team, "pr_merge", true, Instant.now())), "data.kind: unknown kind"));
+                new Bad(Topics.USAGE, new byte[] {(byte) 0xff, (byte) 0xfe, 0x00, 0x01}, "not JSON"),
+                new Bad(
+                        Topics.USAGE,
+                        good.replace("\"inputTokens\":1", "\"inputTokens\":\"many\"")
+                                .replace("\"id\":\"x\"", "\"id\":\"" + UUID.randomUUID() + "\"")
+                                .getBytes(StandardCharsets.UTF_8),
+                        "inputTokens"),
+                new Bad(
+                        Topics.USAGE,
+                        good.replace("\"inputTokens\":1", "\"inputTokens\":-5")
+                                .replace("\"id\":\"x\"", "\"id\":\"" + UUID.randomUUID() + "\"")
+                                .getBytes(StandardCharsets.UTF_8),
+                        "data.inputTokens: negative"),
+                new Bad(
+                        Topics.USAGE,
+                        good.replace("\"teamId\":\"" + key + "\",", "")
+                                .replace("\"id\":\"x\"", "\"id\":\"" + UUID.randomUUID() + "\"")
+                                .getBytes(StandardCharsets.UTF_8),
+                        "data.teamId: missing"),
+                new Bad(
+                        Topics.USAGE,
+                        "{\"specversion\":\"1.0\",\"id\":\"a\",\"type\":\"dev.tally.outcome.v1\"}"
+                                .getBytes(StandardCharsets.UTF_8),
+                        "type: expected \"dev.tally.usage.v1\""),
+                new Bad(
+                        Topics.OUTCOMES,
+                        RollupFixtures.JSON.writeValueAsBytes(RollupFixtures.outcomeEvent(
+                                "o-" + UUID.randomUUID(), team, "pr_merge", true, Instant.now())),
+                        "data.kind: unknown kind"));
 
         List<RecordMetadata> where = new ArrayList<>();
         for (Bad b : bad) {
             where.add(fx.sendSync(b.topic(), key, b.value()));
         }
         // good events after the garbage, on the same partitions
-        fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), Instant.now(),
-                RollupFixtures.usage(team, UUID.fromString(employee), "gpt-4o", 7, 3, 0, 0, 70L, UsageData.OUTCOME_OK)));
-        fx.send(Topics.OUTCOMES, RollupFixtures.outcomeEvent("o-" + UUID.randomUUID(), team, OutcomeData.PR_MERGED,
-                true, Instant.now()));
+        fx.send(
+                Topics.USAGE,
+                RollupFixtures.usageEvent(
+                        UUID.randomUUID().toString(),
+                        Instant.now(),
+                        RollupFixtures.usage(
+                                team, UUID.fromString(employee), "gpt-4o", 7, 3, 0, 0, 70L, UsageData.OUTCOME_OK)));
+        fx.send(
+                Topics.OUTCOMES,
+                RollupFixtures.outcomeEvent(
+                        "o-" + UUID.randomUUID(), team, OutcomeData.PR_MERGED, true, Instant.now()));
         fx.flush();
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fx.requests(team) == 1 && fx.outcomes(team) == 1);
@@ -110,18 +133,29 @@ class AggregatorDlqTest {
 
         for (int i = 0; i < bad.size(); i++) {
             RecordMetadata m = where.get(i);
-            assertThat(fx.scalar("SELECT count(*) FROM dlq_entry WHERE topic = ? AND partition = ? AND kafka_offset = ?"
-                    + " AND reason LIKE ?", m.topic(), m.partition(), m.offset(), "%" + bad.get(i).reasonContains() + "%"))
-                    .as("dlq_entry for %s", bad.get(i).reasonContains()).isEqualTo(1);
+            assertThat(fx.scalar(
+                            "SELECT count(*) FROM dlq_entry WHERE topic = ? AND partition = ? AND kafka_offset = ?"
+                                    + " AND reason LIKE ?",
+                            m.topic(),
+                            m.partition(),
+                            m.offset(),
+                            "%" + bad.get(i).reasonContains() + "%"))
+                    .as("dlq_entry for %s", bad.get(i).reasonContains())
+                    .isEqualTo(1);
         }
 
         List<JsonNode> letters = new ArrayList<>();
         try (KafkaConsumer<String, String> dlq = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-test-" + team,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class))) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TallyServices.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "dlq-test-" + team,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class))) {
             dlq.subscribe(List.of(Topics.DLQ));
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
                 for (var r : dlq.poll(Duration.ofMillis(200))) {
@@ -133,22 +167,31 @@ class AggregatorDlqTest {
             });
         }
         assertThat(letters).hasSize(bad.size());
-        JsonNode first = letters.stream().filter(l -> l.at("/data/offset").asLong() == where.get(0).offset()
-                && l.at("/data/topic").asText().equals(Topics.USAGE)).findFirst().orElseThrow();
+        JsonNode first = letters.stream()
+                .filter(l -> l.at("/data/offset").asLong() == where.get(0).offset()
+                        && l.at("/data/topic").asText().equals(Topics.USAGE))
+                .findFirst()
+                .orElseThrow();
         assertThat(first.get("type").asText()).isEqualTo(DeadLetterQueue.TYPE);
         assertThat(first.at("/data/reason").asText()).startsWith("not JSON");
         assertThat(first.at("/data/value").asText()).isEqualTo("this is not JSON {");
-        JsonNode binary = letters.stream().filter(l -> l.at("/data/offset").asLong() == where.get(1).offset()
-                && l.at("/data/topic").asText().equals(Topics.USAGE)).findFirst().orElseThrow();
-        assertThat(Base64.getDecoder().decode(binary.at("/data/valueBase64").asText())).isEqualTo(bad.get(1).value());
+        JsonNode binary = letters.stream()
+                .filter(l -> l.at("/data/offset").asLong() == where.get(1).offset()
+                        && l.at("/data/topic").asText().equals(Topics.USAGE))
+                .findFirst()
+                .orElseThrow();
+        assertThat(Base64.getDecoder().decode(binary.at("/data/valueBase64").asText()))
+                .isEqualTo(bad.get(1).value());
 
         // counted in metrics and on the operations snapshot
-        String metrics = given().get(metricsUrl).then().statusCode(200).extract().asString();
+        String metrics =
+                given().get(metricsUrl).then().statusCode(200).extract().asString();
         assertThat(metrics).contains("tally_aggregator_dlq_total");
         PipelineSnapshot s = status.refresh();
         assertThat(s.dlqTotal()).isGreaterThanOrEqualTo(bad.size());
         assertThat(s.kafkaReachable()).isTrue();
-        assertThat(s.partitions()).extracting(PipelineSnapshot.PartitionLag::topic)
+        assertThat(s.partitions())
+                .extracting(PipelineSnapshot.PartitionLag::topic)
                 .contains(Topics.USAGE, Topics.OUTCOMES);
         assertThat(s.lastBatchAt()).isNotNull();
     }

@@ -17,11 +17,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -82,7 +83,9 @@ class AggregatorExactlyOnceTest {
         aggregator.stop();
         long atStop = requests(teams);
         produced += produce(teams, employee, 3000, expected);
-        assertThat(requests(teams)).as("nothing is counted while the aggregator is stopped").isEqualTo(atStop);
+        assertThat(requests(teams))
+                .as("nothing is counted while the aggregator is stopped")
+                .isEqualTo(atStop);
 
         aggregator.start();
         produced += produce(teams, employee, 3000, expected);
@@ -116,7 +119,9 @@ class AggregatorExactlyOnceTest {
         RollupConsumer second = aggregator.newConsumer().start();
         try {
             produced += produce(teams, employee, 2000, expected);
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !second.assignment().isEmpty());
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !second.assignment().isEmpty());
             produced += produce(teams, employee, 2000, expected);
         } finally {
             second.close(); // its partitions move back to the app's instance mid-stream
@@ -134,8 +139,11 @@ class AggregatorExactlyOnceTest {
     @Test
     void twoInstancesSplitThePartitionsAndCountEachEventOnce() throws Exception {
         try (RollupConsumer second = aggregator.newConsumer().start()) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !second.assignment().isEmpty()
-                    && aggregator.consumers().stream().allMatch(c -> !c.assignment().isEmpty()));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> !second.assignment().isEmpty()
+                            && aggregator.consumers().stream()
+                                    .allMatch(c -> !c.assignment().isEmpty()));
             List<org.apache.kafka.common.TopicPartition> all = new ArrayList<>(second.assignment());
             aggregator.consumers().forEach(c -> all.addAll(c.assignment()));
             assertThat(all).as("each partition has exactly one owner").doesNotHaveDuplicates();
@@ -147,12 +155,20 @@ class AggregatorExactlyOnceTest {
             }
             long[] expected = new long[2];
             long before = second.counted();
-            long appBefore = aggregator.consumers().stream().mapToLong(RollupConsumer::counted).sum();
+            long appBefore = aggregator.consumers().stream()
+                    .mapToLong(RollupConsumer::counted)
+                    .sum();
             int produced = produce(teams, UUID.randomUUID(), 4000, expected);
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> requests(teams) == produced);
-            assertThat(second.counted() - before).as("the second instance counted its share").isPositive();
-            assertThat(aggregator.consumers().stream().mapToLong(RollupConsumer::counted).sum() - appBefore)
-                    .as("the app's own instance counted its share").isPositive();
+            assertThat(second.counted() - before)
+                    .as("the second instance counted its share")
+                    .isPositive();
+            assertThat(aggregator.consumers().stream()
+                                    .mapToLong(RollupConsumer::counted)
+                                    .sum()
+                            - appBefore)
+                    .as("the app's own instance counted its share")
+                    .isPositive();
             long cost = 0;
             for (UUID t : teams) {
                 cost += fx.usageTotals(t).get("cost_nanos");

@@ -20,12 +20,10 @@ class EventDecoderTest {
                 "requestId":"r1","keyId":"5f0c2a4e-8d1b-4c3a-9e7f-1a2b3c4d5e6f","employeeId":"%s","teamId":"%s","provider":"openai",
                 "model":"gpt-4o","api":"chat.completions","stream":false,"status":200,"outcome":"ok",
                 "inputTokens":10,"outputTokens":5,"cacheReadTokens":2,"cacheWriteTokens":1,"reasoningTokens":3,
-                "costNanos":1234,"priced":true,"estimated":false,"latencyMs":100,"ttftMs":null,"downgradedFrom":null"""
-                .formatted(employee, team);
+                "costNanos":1234,"priced":true,"estimated":false,"latencyMs":100,"ttftMs":null,"downgradedFrom":null""".formatted(employee, team);
         return """
                 {"specversion":"1.0","id":"e1","source":"/gw","type":"dev.tally.usage.v1","subject":"%s",
-                 "time":"2026-11-01T23:30:00+02:00","data":{%s}}""".formatted(team, dataOverride == null ? data
-                : dataOverride);
+                 "time":"2026-11-01T23:30:00+02:00","data":{%s}}""".formatted(team, dataOverride == null ? data : dataOverride);
     }
 
     UsageEvent decode(String json) throws InvalidEventException {
@@ -33,7 +31,8 @@ class EventDecoderTest {
     }
 
     void refused(String json, String reason) {
-        assertThatThrownBy(() -> decode(json)).isInstanceOf(InvalidEventException.class)
+        assertThatThrownBy(() -> decode(json))
+                .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining(reason);
     }
 
@@ -50,8 +49,13 @@ class EventDecoderTest {
 
     @Test
     void utcTimestampsTakeTheFastPathAndAgreeWithTheFullParser() {
-        for (String t : new String[] { "2026-11-01T21:30:00Z", "2026-11-01T21:30:00.1Z", "2026-02-28T00:00:59.123456789Z",
-                "1999-12-31T23:59:59.000001Z", "2028-02-29T12:00:00.5Z" }) {
+        for (String t : new String[] {
+            "2026-11-01T21:30:00Z",
+            "2026-11-01T21:30:00.1Z",
+            "2026-02-28T00:00:59.123456789Z",
+            "1999-12-31T23:59:59.000001Z",
+            "2028-02-29T12:00:00.5Z"
+        }) {
             assertThat(UtcTimestamps.parse(t)).as(t).isEqualTo(Instant.parse(t));
         }
         assertThat(UtcTimestamps.parse("2026-02-31T00:00:00Z")).isNull();
@@ -65,14 +69,19 @@ class EventDecoderTest {
     void theRecordTimestampIsUsedWhenTheEventHasNoTime() throws Exception {
         String json = usage(null).replace("\"time\":\"2026-11-01T23:30:00+02:00\",", "");
         Instant ts = Instant.parse("2026-11-02T01:00:00Z");
-        assertThat(decoder.usage(json.getBytes(StandardCharsets.UTF_8), ts).time()).isEqualTo(ts);
+        assertThat(decoder.usage(json.getBytes(StandardCharsets.UTF_8), ts).time())
+                .isEqualTo(ts);
     }
 
     @Test
     void theWorkloadRunAndClientAreReadAndAnEventWithoutThemIsAnInteractiveCallOfAnUnknownTool() throws Exception {
         String tail = "\"downgradedFrom\":null";
-        UsageEvent e = decode(usage(null).replace(tail, tail
-                + ",\"refusal\":null,\"workload\":\"code-review\",\"runId\":\"pr-17:1\",\"client\":\"openai-sdk-python\""));
+        UsageEvent e = decode(
+                usage(null)
+                        .replace(
+                                tail,
+                                tail
+                                        + ",\"refusal\":null,\"workload\":\"code-review\",\"runId\":\"pr-17:1\",\"client\":\"openai-sdk-python\""));
         assertThat(e.workload()).isEqualTo("code-review");
         assertThat(e.runId()).isEqualTo("pr-17:1");
         assertThat(e.client()).isEqualTo("openai-sdk-python");
@@ -83,8 +92,12 @@ class EventDecoderTest {
         assertThat(old.client()).isEqualTo("other");
 
         // a client name Tally does not give (another producer's) is other: the set of tools stays bounded
-        assertThat(decode(usage(null).replace(tail, tail + ",\"client\":\"my-own-tool/1\"")).client()).isEqualTo("other");
-        refused(usage(null).replace(tail, tail + ",\"workload\":\"Nightly Loop\""), "data.workload: not a workload name");
+        assertThat(decode(usage(null).replace(tail, tail + ",\"client\":\"my-own-tool/1\""))
+                        .client())
+                .isEqualTo("other");
+        refused(
+                usage(null).replace(tail, tail + ",\"workload\":\"Nightly Loop\""),
+                "data.workload: not a workload name");
         refused(usage(null).replace(tail, tail + ",\"runId\":\"run with spaces\""), "data.runId: not a run id");
     }
 
@@ -98,7 +111,8 @@ class EventDecoderTest {
 
     @Test
     void anUnpricedCallCarriesNoCost() throws Exception {
-        UsageEvent e = decode(usage(null).replace("\"costNanos\":1234,\"priced\":true", "\"costNanos\":null,\"priced\":false"));
+        UsageEvent e = decode(
+                usage(null).replace("\"costNanos\":1234,\"priced\":true", "\"costNanos\":null,\"priced\":false"));
         assertThat(e.priced()).isFalse();
         assertThat(e.costNanos()).isZero();
     }
@@ -121,7 +135,8 @@ class EventDecoderTest {
         refused(usage(null).replace("\"type\":\"dev.tally.usage.v1\"", "\"type\":\"x\""), "type: expected");
         refused(usage(null).replace("\"specversion\":\"1.0\"", "\"specversion\":\"0.3\""), "specversion");
         refused(usage(null).replace("\"id\":\"e1\"", "\"id\":\"\""), "id: missing");
-        refused(usage(null).replace("\"subject\":\"" + team + "\"", "\"subject\":\"" + UUID.randomUUID() + "\""),
+        refused(
+                usage(null).replace("\"subject\":\"" + team + "\"", "\"subject\":\"" + UUID.randomUUID() + "\""),
                 "subject:");
         refused(usage(null).replace("\"model\":\"gpt-4o\",", ""), "data.model: missing");
     }
@@ -129,16 +144,18 @@ class EventDecoderTest {
     String outcome(String kind, String extra) {
         return """
                 {"specversion":"1.0","id":"github:pr:acme/app#1","source":"/gh","type":"dev.tally.outcome.v1",
-                 "data":{"kind":"%s","teamId":"%s","aiAssisted":true,"occurredAt":"2026-11-01T10:00:00Z"%s}}"""
-                .formatted(kind, team, extra);
+                 "data":{"kind":"%s","teamId":"%s","aiAssisted":true,"occurredAt":"2026-11-01T10:00:00Z"%s}}""".formatted(kind, team, extra);
     }
 
     @Test
     void outcomeKindsAreTheBuiltInOnesOrExplicitlyCustom() throws Exception {
         for (String kind : OutcomeKinds.BUILT_IN) {
-            assertThat(decoder.outcome(outcome(kind, "").getBytes(StandardCharsets.UTF_8)).kind()).isEqualTo(kind);
+            assertThat(decoder.outcome(outcome(kind, "").getBytes(StandardCharsets.UTF_8))
+                            .kind())
+                    .isEqualTo(kind);
         }
-        assertThat(decoder.outcome(outcome("custom_docs_written", "").getBytes(StandardCharsets.UTF_8)).kind())
+        assertThat(decoder.outcome(outcome("custom_docs_written", "").getBytes(StandardCharsets.UTF_8))
+                        .kind())
                 .isEqualTo("custom_docs_written");
         assertThatThrownBy(() -> decoder.outcome(outcome("pr_merge", "").getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("data.kind: unknown kind 'pr_merge'");
@@ -152,16 +169,22 @@ class EventDecoderTest {
                 .getBytes(StandardCharsets.UTF_8));
         assertThat(ok.valueHours()).isEqualByComparingTo("2.25");
         assertThat(ok.aiAssisted()).isTrue();
-        assertThatThrownBy(() -> decoder.outcome(outcome("pr_merged", ",\"valueHours\":-1")
-                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("data.valueHours");
-        assertThatThrownBy(() -> decoder.outcome(outcome("pr_merged", ",\"valueHours\":1.2345")
-                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("data.valueHours");
+        assertThatThrownBy(() -> decoder.outcome(
+                        outcome("pr_merged", ",\"valueHours\":-1").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("data.valueHours");
+        assertThatThrownBy(() -> decoder.outcome(
+                        outcome("pr_merged", ",\"valueHours\":1.2345").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("data.valueHours");
         assertThatThrownBy(() -> decoder.outcome(outcome("pr_merged", "")
-                .replace(",\"occurredAt\":\"2026-11-01T10:00:00Z\"", "").getBytes(StandardCharsets.UTF_8)))
+                        .replace(",\"occurredAt\":\"2026-11-01T10:00:00Z\"", "")
+                        .getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("data.occurredAt: missing");
-        assertThatThrownBy(() -> decoder.outcome(outcome("pr_merged", ",\"employeeId\":\"bob\"")
-                .getBytes(StandardCharsets.UTF_8))).hasMessageContaining("data.employeeId: not a UUID");
-        assertThatThrownBy(() -> decoder.outcome(outcome("pr_merged", "").replace("\"dev.tally.outcome.v1\"",
-                "\"dev.tally.usage.v1\"").getBytes(StandardCharsets.UTF_8))).hasMessageContaining("type: expected");
+        assertThatThrownBy(() -> decoder.outcome(
+                        outcome("pr_merged", ",\"employeeId\":\"bob\"").getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("data.employeeId: not a UUID");
+        assertThatThrownBy(() -> decoder.outcome(outcome("pr_merged", "")
+                        .replace("\"dev.tally.outcome.v1\"", "\"dev.tally.usage.v1\"")
+                        .getBytes(StandardCharsets.UTF_8)))
+                .hasMessageContaining("type: expected");
     }
 }

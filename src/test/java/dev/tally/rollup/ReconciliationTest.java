@@ -21,11 +21,12 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** Events produced = rollup totals, column by column, per team, at both grains. */
 @QuarkusTest
@@ -55,8 +56,13 @@ class ReconciliationTest {
         aggregator.start();
         List<UUID> teams = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
         List<String> models = List.of("gpt-4o-mini", "claude-sonnet-4-5", "unpriced-model");
-        String[] outcomes = { UsageData.OUTCOME_OK, UsageData.OUTCOME_OK, UsageData.OUTCOME_UPSTREAM_ERROR,
-                UsageData.OUTCOME_CLIENT_CANCELLED, UsageData.OUTCOME_REJECTED };
+        String[] outcomes = {
+            UsageData.OUTCOME_OK,
+            UsageData.OUTCOME_OK,
+            UsageData.OUTCOME_UPSTREAM_ERROR,
+            UsageData.OUTCOME_CLIENT_CANCELLED,
+            UsageData.OUTCOME_REJECTED
+        };
         Map<UUID, Map<String, Long>> expected = new HashMap<>();
         SplittableRandom random = new SplittableRandom(7);
         Instant base = Instant.now().minus(Duration.ofDays(2));
@@ -80,10 +86,36 @@ class ReconciliationTest {
                 if (outcome.equals(UsageData.OUTCOME_REJECTED)) {
                     // a refused call is no usage: it is counted apart, by reason, in refusal_team_day
                     refused.merge(team, 1L, Long::sum);
-                    UsageData d = new UsageData(UUID.randomUUID().toString(), UUID.nameUUIDFromBytes(employee.toString()
-                            .getBytes()).toString(), employee.toString(), team.toString(), null, model, "chat.completions",
-                            false, 401, outcome, 0, 0, 0, 0, 0, null, false, false, 1, null, null, "revoked", null, null, null);
-                    fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), time, d));
+                    UsageData d = new UsageData(
+                            UUID.randomUUID().toString(),
+                            UUID.nameUUIDFromBytes(employee.toString().getBytes())
+                                    .toString(),
+                            employee.toString(),
+                            team.toString(),
+                            null,
+                            model,
+                            "chat.completions",
+                            false,
+                            401,
+                            outcome,
+                            0,
+                            0,
+                            0,
+                            0,
+                            0,
+                            null,
+                            false,
+                            false,
+                            1,
+                            null,
+                            null,
+                            "revoked",
+                            null,
+                            null,
+                            null);
+                    fx.send(
+                            Topics.USAGE,
+                            RollupFixtures.usageEvent(UUID.randomUUID().toString(), time, d));
                     continue;
                 }
                 usage++;
@@ -98,10 +130,31 @@ class ReconciliationTest {
                 e.merge("cost_nanos", priced ? cost : 0L, Long::sum);
                 e.merge("unpriced_requests", priced ? 0L : 1L, Long::sum);
                 e.merge("unpriced_tokens", priced ? 0L : in + out + cr + cw, Long::sum);
-                UsageData d = new UsageData(UUID.randomUUID().toString(), UUID.nameUUIDFromBytes(employee.toString().getBytes()).toString(), employee.toString(), team.toString(),
-                        model.startsWith("claude") ? "anthropic" : "openai", model, "chat.completions", false, 200,
-                        outcome, in, out, cr, cw, reasoning, cost, priced, false, 10, null, null);
-                fx.send(Topics.USAGE, RollupFixtures.usageEvent(UUID.randomUUID().toString(), time, d));
+                UsageData d = new UsageData(
+                        UUID.randomUUID().toString(),
+                        UUID.nameUUIDFromBytes(employee.toString().getBytes()).toString(),
+                        employee.toString(),
+                        team.toString(),
+                        model.startsWith("claude") ? "anthropic" : "openai",
+                        model,
+                        "chat.completions",
+                        false,
+                        200,
+                        outcome,
+                        in,
+                        out,
+                        cr,
+                        cw,
+                        reasoning,
+                        cost,
+                        priced,
+                        false,
+                        10,
+                        null,
+                        null);
+                fx.send(
+                        Topics.USAGE,
+                        RollupFixtures.usageEvent(UUID.randomUUID().toString(), time, d));
             }
             fx.flush();
             long total = usage;
@@ -115,12 +168,17 @@ class ReconciliationTest {
             for (UUID t : teams) {
                 assertThat(fx.usageTotals(t)).as("usage_daily of team %s", t).isEqualTo(expected.get(t));
                 // The coarser tables the pages read, written in the same transactions: the same totals.
-                assertThat(fx.usageTotals(t, "usage_team_day")).as("usage_team_day of %s", t).isEqualTo(expected.get(t));
-                assertThat(fx.usageTotals(t, "usage_team_month")).as("usage_team_month of %s", t).isEqualTo(expected.get(t));
+                assertThat(fx.usageTotals(t, "usage_team_day"))
+                        .as("usage_team_day of %s", t)
+                        .isEqualTo(expected.get(t));
+                assertThat(fx.usageTotals(t, "usage_team_month"))
+                        .as("usage_team_month of %s", t)
+                        .isEqualTo(expected.get(t));
                 Map<String, Long> hourly = fx.hourlyTotals(t);
                 assertThat(hourly.get("requests")).isEqualTo(expected.get(t).get("requests"));
                 assertThat(hourly.get("cost_nanos")).isEqualTo(expected.get(t).get("cost_nanos"));
-                assertThat(hourly.get("unpriced_requests")).isEqualTo(expected.get(t).get("unpriced_requests"));
+                assertThat(hourly.get("unpriced_requests"))
+                        .isEqualTo(expected.get(t).get("unpriced_requests"));
                 assertThat(refusals(t)).as("refusal_team_day of %s", t).isEqualTo(refused.getOrDefault(t, 0L));
             }
         }

@@ -35,8 +35,10 @@ import dev.tally.platform.TallyServices;
 /** Test support: raw producing to the real broker and reading rollups back from the real database. */
 final class RollupFixtures implements AutoCloseable {
 
-    static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).build();
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .build();
 
     private final KafkaProducer<String, byte[]> producer;
     private final DataSource dataSource;
@@ -44,18 +46,50 @@ final class RollupFixtures implements AutoCloseable {
     RollupFixtures(DataSource dataSource) {
         this.dataSource = dataSource;
         this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TallyServices.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class));
     }
 
-    static UsageData usage(UUID team, UUID employee, String model, long in, long out, long cacheRead,
-            long cacheWrite, Long costNanos, String outcome) {
-        return new UsageData(UUID.randomUUID().toString(), UUID.randomUUID().toString(), employee.toString(),
-                team.toString(), "openai", model, "chat.completions", false, 200, outcome, in, out, cacheRead,
-                cacheWrite, 0, costNanos, costNanos != null, false, 120, null, null);
+    static UsageData usage(
+            UUID team,
+            UUID employee,
+            String model,
+            long in,
+            long out,
+            long cacheRead,
+            long cacheWrite,
+            Long costNanos,
+            String outcome) {
+        return new UsageData(
+                UUID.randomUUID().toString(),
+                UUID.randomUUID().toString(),
+                employee.toString(),
+                team.toString(),
+                "openai",
+                model,
+                "chat.completions",
+                false,
+                200,
+                outcome,
+                in,
+                out,
+                cacheRead,
+                cacheWrite,
+                0,
+                costNanos,
+                costNanos != null,
+                false,
+                120,
+                null,
+                null);
     }
 
     static CloudEvent<UsageData> usageEvent(String id, Instant time, UsageData d) {
@@ -63,8 +97,8 @@ final class RollupFixtures implements AutoCloseable {
     }
 
     static CloudEvent<OutcomeData> outcomeEvent(String id, UUID team, String kind, boolean ai, Instant at) {
-        OutcomeData d = new OutcomeData(kind, team.toString(), null, ai, List.of("test"), "test", "ref-" + id, at,
-                null, null);
+        OutcomeData d =
+                new OutcomeData(kind, team.toString(), null, ai, List.of("test"), "test", "ref-" + id, at, null, null);
         return CloudEvent.of(id, "/test/outcomes", CloudEvent.OUTCOME_TYPE, team.toString(), Instant.now(), d);
     }
 
@@ -96,8 +130,13 @@ final class RollupFixtures implements AutoCloseable {
 
     /** The same sums from another per-team usage table (usage_team_day, usage_team_month). */
     Map<String, Long> usageTotals(UUID team, String table) throws SQLException {
-        return sums("SELECT " + UsageMeasure.ALL.stream().map(m -> "coalesce(sum(" + m.column() + "), 0) " + m.column())
-                .collect(Collectors.joining(", ")) + " FROM " + table + " WHERE team_id = ?", team);
+        return sums(
+                "SELECT "
+                        + UsageMeasure.ALL.stream()
+                                .map(m -> "coalesce(sum(" + m.column() + "), 0) " + m.column())
+                                .collect(Collectors.joining(", "))
+                        + " FROM " + table + " WHERE team_id = ?",
+                team);
     }
 
     /** Sums of usage_hourly for one team. */
@@ -118,7 +157,8 @@ final class RollupFixtures implements AutoCloseable {
     }
 
     long scalar(String sql, Object... args) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
             }
@@ -131,7 +171,8 @@ final class RollupFixtures implements AutoCloseable {
 
     /** One row of named sums; the query has one parameter. */
     Map<String, Long> sums(String sql, Object arg) throws SQLException {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

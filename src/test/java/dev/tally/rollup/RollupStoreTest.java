@@ -42,8 +42,18 @@ class RollupStoreTest {
     }
 
     static UsageEvent event(String id, Instant time, UUID team, long cost) {
-        return new UsageEvent(id, time, team, UUID.randomUUID(), UUID.randomUUID(), "openai", "gpt-4o", CallOutcome.OK,
-                new long[] { 10, 5, 0, 0, 0 }, true, cost);
+        return new UsageEvent(
+                id,
+                time,
+                team,
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                "openai",
+                "gpt-4o",
+                CallOutcome.OK,
+                new long[] {10, 5, 0, 0, 0},
+                true,
+                cost);
     }
 
     @Test
@@ -112,7 +122,11 @@ class RollupStoreTest {
         UUID recentId = UUID.randomUUID();
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         RollupBatch batch = new RollupBatch();
-        batch.add(event(oldId.toString(), today.minusDays(400).atStartOfDay(ZoneOffset.UTC).toInstant(), team, 1));
+        batch.add(event(
+                oldId.toString(),
+                today.minusDays(400).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                team,
+                1));
         batch.add(event(recentId.toString(), Instant.now(), team, 1));
         batch.consumed(tp, 0);
         store.apply(group, batch, Map.of());
@@ -122,8 +136,10 @@ class RollupStoreTest {
 
         RollupFixtures fx = new RollupFixtures(dataSource);
         try {
-            assertThat(fx.scalar("SELECT count(*) FROM usage_event_id WHERE id = ?", oldId)).isZero();
-            assertThat(fx.scalar("SELECT count(*) FROM usage_event_id WHERE id = ?", recentId)).isEqualTo(1);
+            assertThat(fx.scalar("SELECT count(*) FROM usage_event_id WHERE id = ?", oldId))
+                    .isZero();
+            assertThat(fx.scalar("SELECT count(*) FROM usage_event_id WHERE id = ?", recentId))
+                    .isEqualTo(1);
         } finally {
             fx.close();
         }

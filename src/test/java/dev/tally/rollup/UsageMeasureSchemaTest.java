@@ -34,7 +34,8 @@ import dev.tally.platform.TallyServices;
 @WithTestResource(TallyServices.class)
 class UsageMeasureSchemaTest {
 
-    static final List<String> USAGE_TABLES = List.of("usage_daily", "usage_team_day", "usage_team_month", "usage_model_day");
+    static final List<String> USAGE_TABLES =
+            List.of("usage_daily", "usage_team_day", "usage_team_month", "usage_model_day");
 
     @Inject
     DataSource dataSource;
@@ -44,12 +45,14 @@ class UsageMeasureSchemaTest {
 
     @Test
     void everyUsageRollupTableHasOneColumnPerMeasure() throws Exception {
-        List<String> measures = UsageMeasure.ALL.stream().map(UsageMeasure::column).sorted().toList();
+        List<String> measures =
+                UsageMeasure.ALL.stream().map(UsageMeasure::column).sorted().toList();
         for (String table : USAGE_TABLES) {
             List<String> columns = new ArrayList<>();
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND data_type = 'bigint'"
-                            + " ORDER BY column_name")) {
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps = c.prepareStatement(
+                            "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND data_type = 'bigint'"
+                                    + " ORDER BY column_name")) {
                 ps.setString(1, table);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -71,9 +74,18 @@ class UsageMeasureSchemaTest {
             tokens[k.ordinal()] = 1L << (3 * k.ordinal()); // a different power of two per kind
         }
         for (int i = 0; i < 3; i++) {
-            batch.add(new UsageEvent(UUID.randomUUID().toString(), Instant.parse("2026-06-0" + (i + 1) + "T10:00:00Z"),
-                    team, UUID.randomUUID(), UUID.randomUUID(), "openai", "model-" + team, i == 2 ? CallOutcome.UPSTREAM_ERROR : CallOutcome.OK,
-                    tokens, i != 1, 7));
+            batch.add(new UsageEvent(
+                    UUID.randomUUID().toString(),
+                    Instant.parse("2026-06-0" + (i + 1) + "T10:00:00Z"),
+                    team,
+                    UUID.randomUUID(),
+                    UUID.randomUUID(),
+                    "openai",
+                    "model-" + team,
+                    i == 2 ? CallOutcome.UPSTREAM_ERROR : CallOutcome.OK,
+                    tokens,
+                    i != 1,
+                    7));
         }
         batch.consumed(new TopicPartition("schema-test-" + team, 0), 0);
         store.apply("schema-test", batch, Map.of());
@@ -88,8 +100,8 @@ class UsageMeasureSchemaTest {
             assertThat(daily.get("unpriced_requests")).isEqualTo(1);
             assertThat(fx.usageTotals(team, "usage_team_day")).isEqualTo(daily);
             assertThat(fx.usageTotals(team, "usage_team_month")).isEqualTo(daily);
-            Map<String, Long> byModel = fx.sums("SELECT " + UsageMeasure.sums() + " FROM usage_model_day WHERE model = ?",
-                    "model-" + team);
+            Map<String, Long> byModel =
+                    fx.sums("SELECT " + UsageMeasure.sums() + " FROM usage_model_day WHERE model = ?", "model-" + team);
             assertThat(byModel).isEqualTo(daily);
         }
     }

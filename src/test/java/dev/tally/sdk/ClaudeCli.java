@@ -48,8 +48,7 @@ final class ClaudeCli {
         }
     }
 
-    private ClaudeCli() {
-    }
+    private ClaudeCli() {}
 
     /** The binary of this platform's native package, or null. */
     static Path binary() {
@@ -57,7 +56,8 @@ final class ClaudeCli {
         String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
         String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
         String platform = (os.contains("mac") ? "darwin" : os.contains("linux") ? "linux" : os)
-                + "-" + (arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch.equals("aarch64") ? "arm64" : arch)
+                + "-"
+                + (arch.equals("amd64") || arch.equals("x86_64") ? "x64" : arch.equals("aarch64") ? "arm64" : arch)
                 + (os.contains("linux") && musl() ? "-musl" : "");
         Path platformBinary = modules.resolve("claude-code-" + platform).resolve("claude");
         if (Files.isExecutable(platformBinary)) {
@@ -105,11 +105,13 @@ final class ClaudeCli {
             Path work = Files.createTempDirectory("claude-work-");
             Path out = Files.createTempFile("claude-", ".out");
             Path err = Files.createTempFile("claude-", ".err");
-            List<String> command = new ArrayList<>(List.of(binary.toAbsolutePath().toString(), "-p", prompt,
-                    "--output-format", "json"));
+            List<String> command = new ArrayList<>(
+                    List.of(binary.toAbsolutePath().toString(), "-p", prompt, "--output-format", "json"));
             command.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(command).directory(work.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile())
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(work.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
                     // nothing on stdin: otherwise print mode waits 3 s for piped input before it starts
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             Map<String, String> env = pb.environment();

@@ -19,12 +19,13 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.gateway.FakeProvider;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+
+import dev.tally.gateway.FakeProvider;
+import dev.tally.platform.TallyServices;
 
 /**
  * Issue 3's "done when", as a new user would check it: a team, an employee and a key made through
@@ -53,38 +54,62 @@ class SdkCompatibilityTest {
     static final long SONNET_4_5_OUTPUT = 15_000;
 
     /** The calls the provider bills, each of which must produce exactly one "ok" usage event. */
-    static final List<String> BILLED = List.of("openai.chat.json", "openai.chat.stream",
-            "openai.chat.stream_include_usage", "openai.embeddings.float", "anthropic.messages.json", "anthropic.messages.bearer.json",
-            "anthropic.messages.stream_helper", "anthropic.messages.stream_true", "raw.claude_code.stream");
+    static final List<String> BILLED = List.of(
+            "openai.chat.json",
+            "openai.chat.stream",
+            "openai.chat.stream_include_usage",
+            "openai.embeddings.float",
+            "anthropic.messages.json",
+            "anthropic.messages.bearer.json",
+            "anthropic.messages.stream_helper",
+            "anthropic.messages.stream_true",
+            "raw.claude_code.stream");
     /** Rejected by the gateway with this key: recorded for the key's team as outcome=rejected. */
-    static final List<String> REJECTED = List.of("openai.error.unknown_model", "anthropic.error.unknown_model",
-            "openai.error.malformed_body", "anthropic.error.malformed_body", "raw.openai.malformed_body",
+    static final List<String> REJECTED = List.of(
+            "openai.error.unknown_model",
+            "anthropic.error.unknown_model",
+            "openai.error.malformed_body",
+            "anthropic.error.malformed_body",
+            "raw.openai.malformed_body",
             "raw.anthropic.malformed_body");
 
-    static final String CLAUDE_CODE_BETA = "claude-code-20250219,interleaved-thinking-2025-05-14,"
-            + "fine-grained-tool-streaming-2025-05-14";
+    static final String CLAUDE_CODE_BETA =
+            "claude-code-20250219,interleaved-thinking-2025-05-14," + "fine-grained-tool-streaming-2025-05-14";
     /** The fake's stream as it is on the wire, ping included. */
-    static final List<String> ANTHROPIC_STREAM_EVENTS = List.of("message_start", "content_block_start", "ping",
-            "content_block_delta", "content_block_delta", "content_block_stop", "message_delta", "message_stop");
+    static final List<String> ANTHROPIC_STREAM_EVENTS = List.of(
+            "message_start",
+            "content_block_start",
+            "ping",
+            "content_block_delta",
+            "content_block_delta",
+            "content_block_stop",
+            "message_delta",
+            "message_stop");
 
     record Run(String teamId, String employeeId, String keyId, String key, String marker, Map<String, JsonNode> calls) {
         JsonNode call(String name) {
             JsonNode n = calls.get(name);
-            assertThat(n).as("the scripts printed no line for %s; lines: %s", name, calls.keySet()).isNotNull();
+            assertThat(n)
+                    .as("the scripts printed no line for %s; lines: %s", name, calls.keySet())
+                    .isNotNull();
             return n;
         }
 
         /** The line of a call that must have succeeded. */
         JsonNode ok(String name) {
             JsonNode n = call(name);
-            assertThat(n.path("ok").asBoolean()).as("%s failed in the SDK: %s", name, n.path("error")).isTrue();
+            assertThat(n.path("ok").asBoolean())
+                    .as("%s failed in the SDK: %s", name, n.path("error"))
+                    .isTrue();
             return n;
         }
 
         /** The SDK's error for a call that must have failed. */
         JsonNode error(String name) {
             JsonNode n = call(name);
-            assertThat(n.path("ok").asBoolean()).as("%s should have failed: %s", name, n).isFalse();
+            assertThat(n.path("ok").asBoolean())
+                    .as("%s should have failed: %s", name, n)
+                    .isFalse();
             return n.path("error");
         }
 
@@ -127,20 +152,41 @@ class SdkCompatibilityTest {
             return run;
         }
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String teamId = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+        String teamId = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
                 .body(Map.of("name", "sdk-team-" + suffix, "department", "Engineering"))
-                .post("/api/admin/teams").then().statusCode(201).extract().path("id");
-        String employeeId = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
+                .post("/api/admin/teams")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String employeeId = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
                 .body(Map.of("email", "sdk-" + suffix + "@example.com", "name", "SDK User", "teamId", teamId))
-                .post("/api/admin/employees").then().statusCode(201).extract().path("id");
-        var created = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("employeeId", employeeId, "name", "laptop")).post("/api/admin/keys").then().statusCode(201)
+                .post("/api/admin/employees")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        var created = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("employeeId", employeeId, "name", "laptop"))
+                .post("/api/admin/keys")
+                .then()
+                .statusCode(201)
                 .extract();
         String keyId = created.path("id");
         String key = created.path("key");
         // the gateway's key cache learns about a new key within its refresh interval
-        Awaitility.await().atMost(Duration.ofSeconds(10))
-                .until(() -> given().header("Authorization", "Bearer " + key).get("/v1/models").statusCode() == 200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> given().header("Authorization", "Bearer " + key)
+                                .get("/v1/models")
+                                .statusCode()
+                        == 200);
 
         String baseUrl = RestAssured.baseURI + ":" + RestAssured.port;
         String marker = "sdk-" + suffix;
@@ -164,7 +210,8 @@ class SdkCompatibilityTest {
         assertThat(c.path("finishReason").asText()).isEqualTo("stop");
         assertOpenAiUsage(c.path("usage"));
         assertThat(c.path("requestId").asText()).isNotBlank();
-        assertThat(c.path("sdkRequestId").asText()).isEqualTo(c.path("requestId").asText());
+        assertThat(c.path("sdkRequestId").asText())
+                .isEqualTo(c.path("requestId").asText());
 
         FakeProvider.Seen seen = r.upstreamSaw("openai.chat.json");
         assertThat(seen.path()).isEqualTo("/v1/chat/completions");
@@ -183,7 +230,10 @@ class SdkCompatibilityTest {
         assertThat(s.path("chunks").asInt()).isEqualTo(5);
         assertThat(s.path("usageChunks").asInt()).isZero();
         assertThat(s.path("usage").isNull()).isTrue();
-        assertThat(r.upstreamSaw("openai.chat.stream").body().getJsonObject("stream_options").getBoolean("include_usage"))
+        assertThat(r.upstreamSaw("openai.chat.stream")
+                        .body()
+                        .getJsonObject("stream_options")
+                        .getBoolean("include_usage"))
                 .isTrue();
     }
 
@@ -242,7 +292,8 @@ class SdkCompatibilityTest {
         assertThat(seen.headers().get("x-api-key")).isEqualTo(FakeProvider.ANTHROPIC_SECRET);
         // forwarded as the SDK sent it (this SDK version sends its own, newer API version)
         assertThat(m.path("sent").path("anthropicVersion").asText()).isNotBlank();
-        assertThat(seen.headers().get("anthropic-version")).isEqualTo(m.path("sent").path("anthropicVersion").asText());
+        assertThat(seen.headers().get("anthropic-version"))
+                .isEqualTo(m.path("sent").path("anthropicVersion").asText());
         assertKeyNeverForwarded(r, seen);
     }
 
@@ -267,7 +318,8 @@ class SdkCompatibilityTest {
         assertThat(s.path("stopReason").asText()).isEqualTo("end_turn");
         // input and cache tokens from message_start, output from message_delta
         assertAnthropicUsage(s.path("usage"));
-        assertThat(r.upstreamSaw("anthropic.messages.stream_helper").body().getBoolean("stream")).isTrue();
+        assertThat(r.upstreamSaw("anthropic.messages.stream_helper").body().getBoolean("stream"))
+                .isTrue();
     }
 
     @Test
@@ -276,11 +328,15 @@ class SdkCompatibilityTest {
         assertThat(s.path("contentType").asText()).startsWith("text/event-stream");
         // the SDK's stream drops ping events by design; everything else arrives, in order
         assertThat(texts(s.path("events")))
-                .containsExactlyElementsOf(ANTHROPIC_STREAM_EVENTS.stream().filter(e -> !e.equals("ping")).toList());
+                .containsExactlyElementsOf(ANTHROPIC_STREAM_EVENTS.stream()
+                        .filter(e -> !e.equals("ping"))
+                        .toList());
         assertThat(s.path("text").asText()).isEqualTo("Hello!");
         assertThat(s.path("startUsage").path("input_tokens").asLong()).isEqualTo(50);
-        assertThat(s.path("startUsage").path("cache_creation_input_tokens").asLong()).isEqualTo(1000);
-        assertThat(s.path("startUsage").path("cache_read_input_tokens").asLong()).isEqualTo(2000);
+        assertThat(s.path("startUsage").path("cache_creation_input_tokens").asLong())
+                .isEqualTo(1000);
+        assertThat(s.path("startUsage").path("cache_read_input_tokens").asLong())
+                .isEqualTo(2000);
         assertThat(s.path("deltaUsage").path("output_tokens").asLong()).isEqualTo(400);
     }
 
@@ -323,7 +379,8 @@ class SdkCompatibilityTest {
         assertThat(s.path("contentType").asText()).startsWith("text/event-stream");
         assertThat(texts(s.path("events"))).containsExactlyElementsOf(ANTHROPIC_STREAM_EVENTS);
         assertThat(s.path("text").asText()).isEqualTo("Hello!");
-        assertThat(s.path("startUsage").path("cache_read_input_tokens").asLong()).isEqualTo(2000);
+        assertThat(s.path("startUsage").path("cache_read_input_tokens").asLong())
+                .isEqualTo(2000);
         assertThat(s.path("deltaUsage").path("output_tokens").asLong()).isEqualTo(400);
 
         FakeProvider.Seen seen = r.upstreamSaw("raw.claude_code.stream");
@@ -331,7 +388,8 @@ class SdkCompatibilityTest {
         assertThat(seen.headers().get("anthropic-beta")).isEqualTo(CLAUDE_CODE_BETA);
         assertThat(seen.headers().get("anthropic-version")).isEqualTo("2023-06-01");
         assertThat(seen.headers().get("x-api-key")).isEqualTo(FakeProvider.ANTHROPIC_SECRET);
-        assertThat(seen.body().getJsonArray("tools").getJsonObject(0).getString("name")).isEqualTo("Bash");
+        assertThat(seen.body().getJsonArray("tools").getJsonObject(0).getString("name"))
+                .isEqualTo("Bash");
         assertKeyNeverForwarded(r, seen);
     }
 
@@ -347,7 +405,8 @@ class SdkCompatibilityTest {
         assertThat(o.path("code").asText()).isEqualTo("invalid_api_key");
         assertThat(o.path("body").path("message").asText()).contains("invalid API key");
         assertThat(o.path("requestId").asText()).isNotBlank();
-        assertThat(o.path("sdkRequestId").asText()).isEqualTo(o.path("requestId").asText());
+        assertThat(o.path("sdkRequestId").asText())
+                .isEqualTo(o.path("requestId").asText());
 
         JsonNode a = r.error("anthropic.error.bad_key");
         assertThat(a.path("class").asText()).isEqualTo("AuthenticationError");
@@ -355,14 +414,17 @@ class SdkCompatibilityTest {
         assertThat(a.path("type").asText()).isEqualTo("authentication_error");
         assertThat(a.path("body").path("type").asText()).isEqualTo("error");
         assertThat(a.path("body").path("error").path("message").asText()).contains("invalid API key");
-        assertThat(a.path("body").path("request_id").asText()).isEqualTo(a.path("requestId").asText()).isNotBlank();
+        assertThat(a.path("body").path("request_id").asText())
+                .isEqualTo(a.path("requestId").asText())
+                .isNotBlank();
 
         // not recorded: a key Tally does not know names nobody, and anyone who can reach the port could
         // otherwise write events. The same run's refused calls of a known key are in by then.
         JsonNode known = r.error("openai.error.unknown_model");
         events.awaitAll(List.of(known.path("requestId").asText()));
         for (JsonNode e : List.of(o, a)) {
-            assertThat(events.records(e.path("requestId").asText())).as("events of a call without a valid key")
+            assertThat(events.records(e.path("requestId").asText()))
+                    .as("events of a call without a valid key")
                     .isEmpty();
         }
     }
@@ -399,7 +461,8 @@ class SdkCompatibilityTest {
         assertThat(body.path("type").asText()).isEqualTo("error");
         assertThat(body.path("error").path("type").asText()).isEqualTo("invalid_request_error");
         assertThat(body.path("error").path("message").asText()).contains("not valid JSON");
-        assertThat(body.path("request_id").asText()).isEqualTo(rawAnthropic.path("requestId").asText());
+        assertThat(body.path("request_id").asText())
+                .isEqualTo(rawAnthropic.path("requestId").asText());
     }
 
     @Test
@@ -424,7 +487,8 @@ class SdkCompatibilityTest {
     @Test
     void eachBilledCallsEventCarriesExactTokensAndCost() {
         Run r = run();
-        events.awaitAll(BILLED.stream().map(c -> r.ok(c).path("requestId").asText()).toList());
+        events.awaitAll(
+                BILLED.stream().map(c -> r.ok(c).path("requestId").asText()).toList());
         for (String call : BILLED) {
             String id = r.ok(call).path("requestId").asText();
             UsageTopic.Record record = events.records(id).get(0);
@@ -447,8 +511,11 @@ class SdkCompatibilityTest {
                 assertThat(d.path("model").asText()).isEqualTo("text-embedding-3-small");
                 assertThat(d.path("api").asText()).isEqualTo("embeddings");
                 assertThat(d.path("inputTokens").asLong()).isEqualTo(8);
-                assertThat(d.path("outputTokens").asLong() + d.path("cacheReadTokens").asLong()
-                        + d.path("cacheWriteTokens").asLong() + d.path("reasoningTokens").asLong()).isZero();
+                assertThat(d.path("outputTokens").asLong()
+                                + d.path("cacheReadTokens").asLong()
+                                + d.path("cacheWriteTokens").asLong()
+                                + d.path("reasoningTokens").asLong())
+                        .isZero();
                 assertThat(d.path("costNanos").asLong()).isEqualTo(8 * TEXT_EMBEDDING_3_SMALL_INPUT);
             } else if (call.startsWith("openai.")) {
                 assertThat(d.path("provider").asText()).isEqualTo("openai");
@@ -460,8 +527,9 @@ class SdkCompatibilityTest {
                 assertThat(d.path("cacheWriteTokens").asLong()).as(call).isZero();
                 assertThat(d.path("outputTokens").asLong()).as(call).isEqualTo(300);
                 assertThat(d.path("reasoningTokens").asLong()).as(call).isEqualTo(64);
-                assertThat(d.path("costNanos").asLong()).as(call).isEqualTo(
-                        176 * GPT_4O_MINI_INPUT + 1024 * GPT_4O_MINI_CACHE_READ + 300 * GPT_4O_MINI_OUTPUT);
+                assertThat(d.path("costNanos").asLong())
+                        .as(call)
+                        .isEqualTo(176 * GPT_4O_MINI_INPUT + 1024 * GPT_4O_MINI_CACHE_READ + 300 * GPT_4O_MINI_OUTPUT);
             } else {
                 assertThat(d.path("provider").asText()).isEqualTo("anthropic");
                 assertThat(d.path("model").asText()).isEqualTo("claude-sonnet-4-5");
@@ -473,9 +541,13 @@ class SdkCompatibilityTest {
                 assertThat(d.path("outputTokens").asLong()).as(call).isEqualTo(400);
                 assertThat(d.path("reasoningTokens").asLong()).as(call).isZero();
                 // of the 1000 cache writes, 800 are 5-minute and 200 one-hour writes, priced apart
-                assertThat(d.path("costNanos").asLong()).as(call).isEqualTo(50 * SONNET_4_5_INPUT
-                        + 800 * SONNET_4_5_CACHE_WRITE_5M + 200 * SONNET_4_5_CACHE_WRITE_1H
-                        + 2000 * SONNET_4_5_CACHE_READ + 400 * SONNET_4_5_OUTPUT);
+                assertThat(d.path("costNanos").asLong())
+                        .as(call)
+                        .isEqualTo(50 * SONNET_4_5_INPUT
+                                + 800 * SONNET_4_5_CACHE_WRITE_5M
+                                + 200 * SONNET_4_5_CACHE_WRITE_1H
+                                + 2000 * SONNET_4_5_CACHE_READ
+                                + 400 * SONNET_4_5_OUTPUT);
             }
         }
     }
@@ -483,7 +555,8 @@ class SdkCompatibilityTest {
     @Test
     void everyCallOfTheKeyIsOneEventAndOnlyTheBilledOnesCost() {
         Run r = run();
-        List<String> billedIds = BILLED.stream().map(c -> r.ok(c).path("requestId").asText()).toList();
+        List<String> billedIds =
+                BILLED.stream().map(c -> r.ok(c).path("requestId").asText()).toList();
         List<String> rejectedIds = new ArrayList<>();
         for (String call : REJECTED) {
             JsonNode n = r.call(call);
@@ -491,7 +564,8 @@ class SdkCompatibilityTest {
             JsonNode holder = n.path("ok").asBoolean() ? n : n.path("error");
             rejectedIds.add(holder.path("requestId").asText());
         }
-        String countTokensId = r.ok("anthropic.messages.count_tokens").path("requestId").asText();
+        String countTokensId =
+                r.ok("anthropic.messages.count_tokens").path("requestId").asText();
         List<String> all = new ArrayList<>(billedIds);
         all.addAll(rejectedIds);
         all.add(countTokensId);
@@ -507,7 +581,8 @@ class SdkCompatibilityTest {
             JsonNode d = single(id).path("data");
             assertThat(d.path("outcome").asText()).isEqualTo("rejected");
             assertThat(d.path("status").asInt()).isIn(400, 404);
-            assertThat(d.path("inputTokens").asLong() + d.path("outputTokens").asLong()).isZero();
+            assertThat(d.path("inputTokens").asLong() + d.path("outputTokens").asLong())
+                    .isZero();
         }
     }
 
@@ -527,7 +602,9 @@ class SdkCompatibilityTest {
 
     /** Neither the client's key nor any header carrying it may reach the provider. */
     static void assertKeyNeverForwarded(Run r, FakeProvider.Seen seen) {
-        seen.headers().forEach(h -> assertThat(h.getValue()).as("upstream header %s", h.getKey())
-                .doesNotContain(r.key()));
+        seen.headers()
+                .forEach(h -> assertThat(h.getValue())
+                        .as("upstream header %s", h.getKey())
+                        .doesNotContain(r.key()));
     }
 }

@@ -15,13 +15,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.gateway.Admin;
-import dev.tally.gateway.FakeProvider;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+
+import dev.tally.gateway.Admin;
+import dev.tally.gateway.FakeProvider;
+import dev.tally.platform.TallyServices;
 
 /**
  * The official OpenAI and Anthropic SDKs, with their default retry settings, against each refusal
@@ -41,9 +42,13 @@ class SdkRefusalTest {
     record Run(Admin.Key key, Admin.Key revoked, Map<String, JsonNode> calls) {
         JsonNode line(String name) {
             JsonNode n = calls.get(name);
-            assertThat(n).as("the script printed no line for %s; lines: %s", name, calls.keySet()).isNotNull();
+            assertThat(n)
+                    .as("the script printed no line for %s; lines: %s", name, calls.keySet())
+                    .isNotNull();
             assertThat(n.path("ok").asBoolean()).as("%s: %s", name, n).isTrue();
-            assertThat(n.path("refused").asBoolean()).as("%s should have been refused: %s", name, n).isTrue();
+            assertThat(n.path("refused").asBoolean())
+                    .as("%s should have been refused: %s", name, n)
+                    .isTrue();
             return n;
         }
     }
@@ -63,22 +68,55 @@ class SdkRefusalTest {
         Admin.Key key = Admin.newKey();
         Admin.Key revoked = Admin.anotherKey(key, Map.of("name", "old laptop"));
         Admin.revokeAndWait(revoked);
-        Admin.Key restricted = Admin.anotherKey(key, Map.of("allowedModels", List.of("gpt-4.1-nano", "claude-haiku-4-5")));
+        Admin.Key restricted =
+                Admin.anotherKey(key, Map.of("allowedModels", List.of("gpt-4.1-nano", "claude-haiku-4-5")));
         Admin.Key limitedOpenAi = Admin.anotherKey(key, Map.of("requestsPerMinute", 1));
         Admin.Key limitedAnthropic = Admin.anotherKey(key, Map.of("requestsPerMinute", 1));
         Admin.Key spent = Admin.anotherKey(key, Map.of("name", "spent"));
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("name", "SDK cap", "scope", "key", "scopeId", spent.keyId(), "period", "day", "amountUsd",
-                        "0", "mode", "block"))
-                .post("/api/admin/budgets").then().statusCode(201);
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        "SDK cap",
+                        "scope",
+                        "key",
+                        "scopeId",
+                        spent.keyId(),
+                        "period",
+                        "day",
+                        "amountUsd",
+                        "0",
+                        "mode",
+                        "block"))
+                .post("/api/admin/budgets")
+                .then()
+                .statusCode(201);
         // the gateway learns of the budget at its next refresh (every second)
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> given().header("Authorization", "Bearer "
-                + spent.key()).contentType(ContentType.JSON).body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
-                .post("/v1/chat/completions").statusCode() == 402);
-        Map<String, JsonNode> calls = SdkRun.run("refusals.mjs", RestAssured.baseURI + ":" + RestAssured.port, key.key(),
-                "refusals-" + UUID.randomUUID(), Map.of("TALLY_REVOKED_KEY", revoked.key(),
-                        "TALLY_RESTRICTED_KEY", restricted.key(), "TALLY_LIMITED_KEY_OPENAI", limitedOpenAi.key(),
-                        "TALLY_LIMITED_KEY_ANTHROPIC", limitedAnthropic.key(), "TALLY_SPENT_KEY", spent.key()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> given().header("Authorization", "Bearer " + spent.key())
+                                .contentType(ContentType.JSON)
+                                .body("{\"model\":\"gpt-4o-mini\",\"messages\":[]}")
+                                .post("/v1/chat/completions")
+                                .statusCode()
+                        == 402);
+        Map<String, JsonNode> calls = SdkRun.run(
+                "refusals.mjs",
+                RestAssured.baseURI + ":" + RestAssured.port,
+                key.key(),
+                "refusals-" + UUID.randomUUID(),
+                Map.of(
+                        "TALLY_REVOKED_KEY",
+                        revoked.key(),
+                        "TALLY_RESTRICTED_KEY",
+                        restricted.key(),
+                        "TALLY_LIMITED_KEY_OPENAI",
+                        limitedOpenAi.key(),
+                        "TALLY_LIMITED_KEY_ANTHROPIC",
+                        limitedAnthropic.key(),
+                        "TALLY_SPENT_KEY",
+                        spent.key()));
         run = new Run(key, revoked, calls);
         return run;
     }
@@ -86,11 +124,15 @@ class SdkRefusalTest {
     /** One request, the status, x-should-retry: false, and the SDK's error carrying Tally's message. */
     static JsonNode assertStoppedAtOnce(String sdk, String call, int status, String message) {
         JsonNode n = run().line(sdk + ".stopped." + call);
-        assertThat(n.path("requests").asInt()).as("%s %s: requests the SDK sent", sdk, call).isEqualTo(1);
+        assertThat(n.path("requests").asInt())
+                .as("%s %s: requests the SDK sent", sdk, call)
+                .isEqualTo(1);
         assertThat(n.path("shouldRetry").get(0).asText()).as("%s %s", sdk, call).isEqualTo("false");
         JsonNode error = n.path("error");
         assertThat(error.path("status").asInt()).as("%s %s", sdk, call).isEqualTo(status);
-        assertThat(error.path("message").asText()).as("%s %s: the SDK's message", sdk, call).contains(message);
+        assertThat(error.path("message").asText())
+                .as("%s %s: the SDK's message", sdk, call)
+                .contains(message);
         return error;
     }
 
@@ -99,8 +141,8 @@ class SdkRefusalTest {
         Run r = run();
         for (String sdk : SDKS) {
             JsonNode error = assertStoppedAtOnce(sdk, "revoked", 401, "this API key was revoked on ");
-            assertThat(error.path("message").asText()).contains("; create a new one at http://localhost:"
-                    + RestAssured.port + "/me");
+            assertThat(error.path("message").asText())
+                    .contains("; create a new one at http://localhost:" + RestAssured.port + "/me");
             assertThat(error.path("class").asText()).isEqualTo("AuthenticationError");
         }
         assertThat(r.revoked().keyId()).isNotBlank();
@@ -110,7 +152,10 @@ class SdkRefusalTest {
     void aModelOutsideTheAllowListIsOneRequestAndTheSdkListsWhatIsAllowed() {
         for (String sdk : SDKS) {
             String model = sdk.equals("openai") ? "gpt-4o-mini" : "claude-sonnet-4-5";
-            JsonNode error = assertStoppedAtOnce(sdk, "model_not_allowed", 403,
+            JsonNode error = assertStoppedAtOnce(
+                    sdk,
+                    "model_not_allowed",
+                    403,
                     "model " + model + " is not allowed for this key; allowed: claude-haiku-4-5, gpt-4.1-nano");
             assertThat(error.path("class").asText()).isEqualTo("PermissionDeniedError");
         }
@@ -140,8 +185,8 @@ class SdkRefusalTest {
     @Test
     void aSpentBudgetIsOneRequestAndTheSdkSaysWhenItResets() {
         for (String sdk : SDKS) {
-            JsonNode error = assertStoppedAtOnce(sdk, "budget_exceeded", 402,
-                    "is spent; calls are refused until it resets at ");
+            JsonNode error =
+                    assertStoppedAtOnce(sdk, "budget_exceeded", 402, "is spent; calls are refused until it resets at ");
             assertThat(error.path("message").asText()).contains("budget SDK cap");
         }
     }
@@ -153,7 +198,9 @@ class SdkRefusalTest {
             assertThat(n.path("requests").asInt()).as("%s: requests", sdk).isEqualTo(DEFAULT_ATTEMPTS);
             for (int i = 0; i < DEFAULT_ATTEMPTS; i++) {
                 assertThat(n.path("statuses").get(i).asInt()).isEqualTo(429);
-                assertThat(n.path("shouldRetry").get(i).isNull()).as("no x-should-retry on a 429").isTrue();
+                assertThat(n.path("shouldRetry").get(i).isNull())
+                        .as("no x-should-retry on a 429")
+                        .isTrue();
                 // the real reset of the key's one-minute window
                 assertThat(n.path("retryAfter").get(i).asInt()).isBetween(1, 60);
             }
@@ -169,7 +216,9 @@ class SdkRefusalTest {
             assertThat(n.path("requests").asInt()).as("%s: requests", sdk).isEqualTo(DEFAULT_ATTEMPTS);
             for (int i = 0; i < DEFAULT_ATTEMPTS; i++) {
                 assertThat(n.path("statuses").get(i).asInt()).isEqualTo(502);
-                assertThat(n.path("shouldRetry").get(i).isNull()).as("no x-should-retry on a 502").isTrue();
+                assertThat(n.path("shouldRetry").get(i).isNull())
+                        .as("no x-should-retry on a 502")
+                        .isTrue();
             }
             assertThat(n.path("error").path("status").asInt()).isEqualTo(502);
         }

@@ -23,8 +23,7 @@ final class SdkRun {
     private static final long TIMEOUT_SECONDS = 60;
     private static final int MIN_NODE = 20;
 
-    private SdkRun() {
-    }
+    private SdkRun() {}
 
     /** Why the SDK scripts cannot run here, or null when Node and the installed SDKs are present. */
     static String missing() {
@@ -33,13 +32,16 @@ final class SdkRun {
             return "sdk-compat/node_modules is missing: run `npm ci --prefix sdk-compat` to run the official SDK checks";
         }
         try {
-            Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder("node", "--version")
+                    .redirectErrorStream(true)
+                    .start();
             String version = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 return "`node --version` failed: Node.js 20+ is needed for the official SDK checks";
             }
             // the pinned SDKs support Node 20 LTS and later (sdk-compat/package.json "engines")
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("v(\\d+)\\.").matcher(version);
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("v(\\d+)\\.").matcher(version);
             if (!m.lookingAt() || Integer.parseInt(m.group(1)) < MIN_NODE) {
                 return "node " + version + " is too old for the pinned SDKs: Node.js " + MIN_NODE + "+ is needed";
             }
@@ -58,15 +60,23 @@ final class SdkRun {
     }
 
     /** The same, with more environment for the script (other keys, for instance). */
-    static Map<String, JsonNode> run(String script, String baseUrl, String key, String marker, Map<String, String> env) {
+    static Map<String, JsonNode> run(
+            String script, String baseUrl, String key, String marker, Map<String, String> env) {
         try {
             Path out = Files.createTempFile("sdk-compat-", ".out");
             Path err = Files.createTempFile("sdk-compat-", ".err");
-            ProcessBuilder pb = new ProcessBuilder("node", script).directory(DIR.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            ProcessBuilder pb = new ProcessBuilder("node", script)
+                    .directory(DIR.toFile())
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
             // the SDKs read their own environment variables: only what this run sets may steer them
-            pb.environment().keySet().removeIf(k -> k.startsWith("OPENAI_") || k.startsWith("ANTHROPIC_")
-                    || k.startsWith("CLAUDE_") || k.equalsIgnoreCase("HTTP_PROXY") || k.equalsIgnoreCase("HTTPS_PROXY"));
+            pb.environment()
+                    .keySet()
+                    .removeIf(k -> k.startsWith("OPENAI_")
+                            || k.startsWith("ANTHROPIC_")
+                            || k.startsWith("CLAUDE_")
+                            || k.equalsIgnoreCase("HTTP_PROXY")
+                            || k.equalsIgnoreCase("HTTPS_PROXY"));
             pb.environment().put("TALLY_BASE_URL", baseUrl);
             pb.environment().put("TALLY_KEY", key);
             pb.environment().put("TALLY_MARKER", marker);
@@ -74,8 +84,8 @@ final class SdkRun {
             Process p = pb.start();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("node " + script + " did not finish within " + TIMEOUT_SECONDS + " s; stdout:\n"
-                        + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
+                throw new AssertionError("node " + script + " did not finish within " + TIMEOUT_SECONDS
+                        + " s; stdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
             }
             String stdout = Files.readString(out, StandardCharsets.UTF_8);
             String stderr = Files.readString(err, StandardCharsets.UTF_8);

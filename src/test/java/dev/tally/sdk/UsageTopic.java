@@ -23,8 +23,7 @@ import dev.tally.platform.TallyServices;
 final class UsageTopic implements AutoCloseable {
 
     /** One record as it was on the topic. */
-    record Record(String kafkaKey, JsonNode event) {
-    }
+    record Record(String kafkaKey, JsonNode event) {}
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final KafkaConsumer<String, String> consumer;
@@ -32,11 +31,16 @@ final class UsageTopic implements AutoCloseable {
 
     UsageTopic() {
         consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "sdk-compat-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TallyServices.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "sdk-compat-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class));
         consumer.subscribe(List.of(Topics.USAGE));
     }
 
@@ -57,8 +61,10 @@ final class UsageTopic implements AutoCloseable {
     synchronized List<String> idsForTeam(String teamId) {
         poll();
         return byId.entrySet().stream()
-                .filter(e -> e.getValue().stream().anyMatch(r -> teamId.equals(r.event().path("subject").asText())))
-                .map(Map.Entry::getKey).toList();
+                .filter(e -> e.getValue().stream()
+                        .anyMatch(r -> teamId.equals(r.event().path("subject").asText())))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     /** The events of one run ({@code data.runId}) seen so far. */
@@ -74,7 +80,11 @@ final class UsageTopic implements AutoCloseable {
     }
 
     private List<JsonNode> events(Predicate<JsonNode> which) {
-        return byId.values().stream().flatMap(List::stream).map(Record::event).filter(which).toList();
+        return byId.values().stream()
+                .flatMap(List::stream)
+                .map(Record::event)
+                .filter(which)
+                .toList();
     }
 
     private void poll() {

@@ -9,15 +9,18 @@ class ClientDetectorTest {
 
     @Test
     void claudeCodeIsRecognisedByItsUserAgentOrItsAppHeaderBeforeTheSdkItIsBuiltOn() {
-        assertThat(ClientDetector.detect("claude-cli/2.0.14 (external, cli)", null, "js")).isEqualTo("claude-code");
+        assertThat(ClientDetector.detect("claude-cli/2.0.14 (external, cli)", null, "js"))
+                .isEqualTo("claude-code");
         assertThat(ClientDetector.detect("Anthropic/JS 0.60.0", "cli", "js")).isEqualTo("claude-code");
         // Claude Code run by the Agent SDK says so in the comment; it is still Claude Code
-        assertThat(ClientDetector.detect("claude-cli/2.1.332 (external, sdk-cli)", "cli", "js")).isEqualTo("claude-code");
+        assertThat(ClientDetector.detect("claude-cli/2.1.332 (external, sdk-cli)", "cli", "js"))
+                .isEqualTo("claude-code");
     }
 
     @Test
     void theOfficialSdksAreNamedByVendorAndLanguage() {
-        assertThat(ClientDetector.detect("Anthropic/Python 0.40.0", null, "python")).isEqualTo("anthropic-sdk-python");
+        assertThat(ClientDetector.detect("Anthropic/Python 0.40.0", null, "python"))
+                .isEqualTo("anthropic-sdk-python");
         assertThat(ClientDetector.detect("OpenAI/JS 6.49.0", null, "js")).isEqualTo("openai-sdk-js");
         assertThat(ClientDetector.detect("OpenAI/Java 2.1.0", null, null)).isEqualTo("openai-sdk-java");
         assertThat(ClientDetector.detect("openai/go 1.0", null, "Go")).isEqualTo("openai-sdk-go");
@@ -35,14 +38,23 @@ class ClientDetectorTest {
         assertThat(ClientDetector.detect("curl/8.5.0", null, null)).isEqualTo("curl");
         assertThat(ClientDetector.detect("python-requests/2.32.3", null, null)).isEqualTo("other");
         assertThat(ClientDetector.detect(null, null, null)).isEqualTo("other");
-        assertThat(ClientDetector.detect("Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0", null, null)).isEqualTo("other");
+        assertThat(ClientDetector.detect("Mozilla/5.0 (X11; Linux x86_64) Chrome/120.0", null, null))
+                .isEqualTo("other");
     }
 
     @Test
     void hostileUserAgentsGiveOneOfTheKnownNames() {
-        for (String ua : new String[] { "", "   ", "\"évil\"\u0000tool/1", "x".repeat(20_000), "Anthropic/", "OpenAI/ ",
-                "Anthropic/" + "y".repeat(20_000) }) {
-            assertThat(ClientDetector.detect(ua, "x".repeat(500), "\u0000")).as("user agent of %d characters", ua.length())
+        for (String ua : new String[] {
+            "",
+            "   ",
+            "\"évil\"\u0000tool/1",
+            "x".repeat(20_000),
+            "Anthropic/",
+            "OpenAI/ ",
+            "Anthropic/" + "y".repeat(20_000)
+        }) {
+            assertThat(ClientDetector.detect(ua, "x".repeat(500), "\u0000"))
+                    .as("user agent of %d characters", ua.length())
                     .isIn(ClientDetector.NAMES);
         }
     }

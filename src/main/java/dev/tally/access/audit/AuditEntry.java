@@ -1,10 +1,10 @@
 package dev.tally.access.audit;
 
-import io.quarkus.qute.TemplateData;
-
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
+
+import io.quarkus.qute.TemplateData;
 
 /**
  * One audited change as read back.
@@ -14,6 +14,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param action {@code <target>.<change>}, e.g. {@code key.revoke}
  */
 @TemplateData
-public record AuditEntry(long id, Instant at, String actor, String actorRole, String source, String action,
-        String targetKind, String targetId, JsonNode before, JsonNode after) {
-}
+public record AuditEntry(
+        long id,
+        Instant at,
+        String actor,
+        String actorRole,
+        String source,
+        String action,
+        String targetKind,
+        String targetId,
+        JsonNode before,
+        JsonNode after) {}

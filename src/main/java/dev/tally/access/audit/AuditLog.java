@@ -61,8 +61,15 @@ public class AuditLog {
     @Transactional
     public void record(AuditTarget target, AuditChange change, Object targetId, Object before, Object after) {
         Optional<Viewer> viewer = viewers.find();
-        insert(viewer.map(Viewer::actor).orElse(SYSTEM), viewer.map(Viewer::roleName).orElse(null), source(),
-                target, change, targetId, before, after);
+        insert(
+                viewer.map(Viewer::actor).orElse(SYSTEM),
+                viewer.map(Viewer::roleName).orElse(null),
+                source(),
+                target,
+                change,
+                targetId,
+                before,
+                after);
     }
 
     /** Records a change made by Tally itself, not by a caller (e.g. the admin account at first start). */
@@ -71,11 +78,19 @@ public class AuditLog {
         insert(SYSTEM, null, SYSTEM, target, change, targetId, before, after);
     }
 
-    private void insert(String actor, String role, String source, AuditTarget target, AuditChange change,
-            Object targetId, Object before, Object after) {
+    private void insert(
+            String actor,
+            String role,
+            String source,
+            AuditTarget target,
+            AuditChange change,
+            Object targetId,
+            Object before,
+            Object after) {
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO audit_log (at, actor, actor_role, source, action,"
-                        + " target_kind, target_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")) {
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO audit_log (at, actor, actor_role, source, action,"
+                                + " target_kind, target_id, before, after) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb)")) {
             ps.setTimestamp(1, Timestamp.from(clock.instant()));
             ps.setString(2, actor);
             ps.setString(3, role);
@@ -93,13 +108,15 @@ public class AuditLog {
 
     /** The newest entries first, optionally of one target kind, at most {@code limit}. */
     public List<AuditEntry> list(Instant from, Instant to, String targetKind, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT id, at, actor, actor_role, source, action, target_kind, target_id,"
-                + " before::text, after::text FROM audit_log WHERE at >= ? AND at < ?");
+        StringBuilder sql =
+                new StringBuilder("SELECT id, at, actor, actor_role, source, action, target_kind, target_id,"
+                        + " before::text, after::text FROM audit_log WHERE at >= ? AND at < ?");
         if (targetKind != null) {
             sql.append(" AND target_kind = ?");
         }
         sql.append(" ORDER BY at DESC, id DESC LIMIT ?");
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql.toString())) {
             int i = 1;
             ps.setTimestamp(i++, Timestamp.from(from));
             ps.setTimestamp(i++, Timestamp.from(to));
@@ -110,8 +127,16 @@ public class AuditLog {
             List<AuditEntry> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new AuditEntry(rs.getLong(1), rs.getTimestamp(2).toInstant(), rs.getString(3), rs.getString(4),
-                            rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), node(rs.getString(9)),
+                    out.add(new AuditEntry(
+                            rs.getLong(1),
+                            rs.getTimestamp(2).toInstant(),
+                            rs.getString(3),
+                            rs.getString(4),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getString(7),
+                            rs.getString(8),
+                            node(rs.getString(9)),
                             node(rs.getString(10))));
                 }
             }

@@ -32,8 +32,8 @@ public class AuditPage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance audit(PageContext page, List<AuditEntry> entries, List<String> targets,
-                String target, int days, int limit);
+        static native TemplateInstance audit(
+                PageContext page, List<AuditEntry> entries, List<String> targets, String target, int days, int limit);
     }
 
     private final AuditLog audit;
@@ -61,7 +61,12 @@ public class AuditPage {
         Instant end = clock.instant().plusSeconds(1);
         List<AuditEntry> entries = audit.list(end.minus(Duration.ofDays(d)), end, kind, PAGE_LIMIT);
         PageContext page = PageContext.plain("Audit log", "audit", "/admin/audit", reports.demoData(), navs.current());
-        return Templates.audit(page, entries, Arrays.stream(AuditTarget.values()).map(AuditTarget::key).toList(),
-                kind, d, PAGE_LIMIT);
+        return Templates.audit(
+                page,
+                entries,
+                Arrays.stream(AuditTarget.values()).map(AuditTarget::key).toList(),
+                kind,
+                d,
+                PAGE_LIMIT);
     }
 }

@@ -46,8 +46,13 @@ public class AuditResource {
      * {@code target} (a kind: key, user, token, price, …), {@code limit} (default 1000).
      */
     @GET
-    public Response list(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("days") Integer days,
-            @QueryParam("target") String target, @QueryParam("limit") Integer limit, @QueryParam("format") String format) {
+    public Response list(
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("days") Integer days,
+            @QueryParam("target") String target,
+            @QueryParam("limit") Integer limit,
+            @QueryParam("format") String format) {
         Instant end = to == null ? clock.instant().plusSeconds(1) : instant("to", to);
         Instant start = from != null ? instant("from", from) : end.minus(Duration.ofDays(days == null ? 30 : days));
         int n = limit == null ? 1000 : limit;
@@ -58,7 +63,8 @@ public class AuditResource {
         List<AuditEntry> entries = audit.list(start, end, kind, n);
         if ("csv".equals(format)) {
             return Response.ok(Tables.csv(table(entries)), "text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"tally-audit.csv\"").build();
+                    .header("Content-Disposition", "attachment; filename=\"tally-audit.csv\"")
+                    .build();
         }
         if (format != null && !format.equals("json")) {
             throw ApiException.badRequest("format: '" + format + "' is not json or csv");
@@ -70,9 +76,16 @@ public class AuditResource {
         if (target == null || target.isBlank()) {
             return null;
         }
-        return Arrays.stream(AuditTarget.values()).map(AuditTarget::key).filter(target::equals).findFirst()
+        return Arrays.stream(AuditTarget.values())
+                .map(AuditTarget::key)
+                .filter(target::equals)
+                .findFirst()
                 .orElseThrow(() -> ApiException.badRequest("target: '" + target + "' is not one of "
-                        + String.join(", ", Arrays.stream(AuditTarget.values()).map(AuditTarget::key).toList())));
+                        + String.join(
+                                ", ",
+                                Arrays.stream(AuditTarget.values())
+                                        .map(AuditTarget::key)
+                                        .toList())));
     }
 
     private static Instant instant(String name, String value) {
@@ -84,17 +97,30 @@ public class AuditResource {
     }
 
     static Table table(List<AuditEntry> entries) {
-        List<Column> cols = List.of(new Column("At", "at", false), new Column("Actor", "actor", false),
-                new Column("Role", "actor_role", false), new Column("Source", "source", false),
-                new Column("Action", "action", false), new Column("Target kind", "target_kind", false),
-                new Column("Target", "target_id", false), new Column("Before", "before", false),
+        List<Column> cols = List.of(
+                new Column("At", "at", false),
+                new Column("Actor", "actor", false),
+                new Column("Role", "actor_role", false),
+                new Column("Source", "source", false),
+                new Column("Action", "action", false),
+                new Column("Target kind", "target_kind", false),
+                new Column("Target", "target_id", false),
+                new Column("Before", "before", false),
                 new Column("After", "after", false));
         List<Row> rows = new ArrayList<>();
         for (AuditEntry e : entries) {
-            rows.add(new Row(List.of(cell(e.at().toString()), cell(e.actor()), cell(e.actorRole()), cell(e.source()),
-                    cell(e.action()), cell(e.targetKind()), cell(e.targetId()),
-                    cell(e.before() == null ? null : e.before().toString()),
-                    cell(e.after() == null ? null : e.after().toString())), ""));
+            rows.add(new Row(
+                    List.of(
+                            cell(e.at().toString()),
+                            cell(e.actor()),
+                            cell(e.actorRole()),
+                            cell(e.source()),
+                            cell(e.action()),
+                            cell(e.targetKind()),
+                            cell(e.targetId()),
+                            cell(e.before() == null ? null : e.before().toString()),
+                            cell(e.after() == null ? null : e.after().toString())),
+                    ""));
         }
         return new Table("audit", "Audit log", cols, rows, null);
     }

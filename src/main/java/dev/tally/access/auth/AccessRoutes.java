@@ -41,13 +41,15 @@ public class AccessRoutes {
     }
 
     void install(@Observes Router router) {
-        router.post(SignInPaths.POST).order(-1 * SecurityHandlerPriorities.FORM_AUTHENTICATION - 10).handler(rc -> {
-            if (crossSite(rc)) {
-                problem(rc, 403, "sign-in forms are accepted from this site only");
-            } else {
-                rc.next();
-            }
-        });
+        router.post(SignInPaths.POST)
+                .order(-1 * SecurityHandlerPriorities.FORM_AUTHENTICATION - 10)
+                .handler(rc -> {
+                    if (crossSite(rc)) {
+                        problem(rc, 403, "sign-in forms are accepted from this site only");
+                    } else {
+                        rc.next();
+                    }
+                });
         router.route("/api/*").order(API_FORM_ORDER).handler(rc -> {
             String type = rc.request().getHeader(HttpHeaderNames.CONTENT_TYPE);
             if (!formBody(type)) {
@@ -68,12 +70,19 @@ public class AccessRoutes {
             if (!api || rc.response().headWritten()) {
                 rc.next();
             } else if (rc.failure() instanceof ForbiddenException) {
-                problem(rc, 403, "your role or token scope does not allow " + rc.request().method() + " " + path);
+                problem(
+                        rc,
+                        403,
+                        "your role or token scope does not allow "
+                                + rc.request().method() + " " + path);
             } else if (rc.failure() instanceof AuthenticationFailedException e) {
                 // a bearer token checked on a worker thread (API tokens): the permission check
                 // fails the request with the reason before the challenge gets to answer
                 rc.response().putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
-                problem(rc, 401, e.getMessage() == null ? "sign in, or send Authorization: Bearer <token>" : e.getMessage());
+                problem(
+                        rc,
+                        401,
+                        e.getMessage() == null ? "sign in, or send Authorization: Bearer <token>" : e.getMessage());
             } else {
                 rc.next();
             }
@@ -104,7 +113,9 @@ public class AccessRoutes {
         }
         try {
             URI o = URI.create(origin);
-            String host = rc.request().authority() == null ? null : rc.request().authority().toString();
+            String host = rc.request().authority() == null
+                    ? null
+                    : rc.request().authority().toString();
             String originHost = o.getPort() < 0 ? o.getHost() : o.getHost() + ":" + o.getPort();
             return host == null || !host.equalsIgnoreCase(originHost) && !host.equalsIgnoreCase(o.getHost());
         } catch (IllegalArgumentException e) {
@@ -114,10 +125,17 @@ public class AccessRoutes {
 
     private void problem(RoutingContext rc, int status, String detail) {
         try {
-            byte[] body = json.writeValueAsBytes(new Problem("about:blank",
-                    status == 403 ? "Forbidden" : status == 401 ? "Unauthorized" : status == 415 ? "Unsupported Media Type" : "Error", status,
-                    detail, rc.normalizedPath()));
-            rc.response().setStatusCode(status).putHeader(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
+            byte[] body = json.writeValueAsBytes(new Problem(
+                    "about:blank",
+                    status == 403
+                            ? "Forbidden"
+                            : status == 401 ? "Unauthorized" : status == 415 ? "Unsupported Media Type" : "Error",
+                    status,
+                    detail,
+                    rc.normalizedPath()));
+            rc.response()
+                    .setStatusCode(status)
+                    .putHeader(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
                     .end(Buffer.buffer(body));
         } catch (JsonProcessingException e) {
             rc.fail(e);

@@ -40,6 +40,7 @@ public class BearerMechanism implements HttpAuthenticationMechanism {
 
     /** Above OIDC (1001) and form (1000), so that Tally's tokens never reach the JWT check. */
     static final int PRIORITY = 2000;
+
     private static final String BEARER = "Bearer ";
 
     private final AdminToken adminToken;
@@ -87,7 +88,8 @@ public class BearerMechanism implements HttpAuthenticationMechanism {
             return Uni.createFrom().item(true); // answered already (AccessRoutes' failure handler)
         }
         AuthenticationFailedException failure = HttpSecurityUtils.getAuthenticationFailureFromEvent(context);
-        String detail = failure != null && failure.getMessage() != null ? failure.getMessage()
+        String detail = failure != null && failure.getMessage() != null
+                ? failure.getMessage()
                 : "sign in, or send Authorization: Bearer <token>";
         byte[] body;
         try {
@@ -95,7 +97,8 @@ public class BearerMechanism implements HttpAuthenticationMechanism {
         } catch (JsonProcessingException e) {
             return Uni.createFrom().failure(e);
         }
-        context.response().setStatusCode(401)
+        context.response()
+                .setStatusCode(401)
                 .putHeader(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer")
                 .putHeader(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
                 .end(Buffer.buffer(body));

@@ -12,8 +12,7 @@ import dev.tally.access.Viewer;
 /** SecurityIdentities carrying a {@link Viewer}: its scopes are the security roles the HTTP permissions check. */
 public final class Identities {
 
-    private Identities() {
-    }
+    private Identities() {}
 
     public static SecurityIdentity of(Viewer v) {
         QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder()

@@ -31,20 +31,25 @@ public class PasswordIdentityProvider implements IdentityProvider<UsernamePasswo
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request,
-            AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
         RoutingContext rc = HttpSecurityUtils.getRoutingContextAttribute(request);
         String address = Identities.clientAddress(rc);
-        return context.runBlocking(() -> Identities.of(
-                signIn.verify(request.getUsername(), request.getPassword().getPassword(), address)))
-                .onFailure().invoke(e -> SignInLocked.until(e).ifPresent(until -> {
+        return context.runBlocking(() -> Identities.of(signIn.verify(
+                        request.getUsername(), request.getPassword().getPassword(), address)))
+                .onFailure()
+                .invoke(e -> SignInLocked.until(e).ifPresent(until -> {
                     // The form mechanism redirects every failure to the same error page; this
                     // one-minute cookie lets the sign-in page say "locked until …" instead of
                     // "wrong password".
                     if (rc != null) {
-                        rc.response().addCookie(Cookie.cookie(SignInNotice.COOKIE, Long.toString(until.getEpochSecond()))
-                                .setPath(SignInPaths.PAGE).setMaxAge(60).setHttpOnly(true)
-                                .setSameSite(CookieSameSite.STRICT).setSecure(rc.request().isSSL()));
+                        rc.response()
+                                .addCookie(Cookie.cookie(SignInNotice.COOKIE, Long.toString(until.getEpochSecond()))
+                                        .setPath(SignInPaths.PAGE)
+                                        .setMaxAge(60)
+                                        .setHttpOnly(true)
+                                        .setSameSite(CookieSameSite.STRICT)
+                                        .setSecure(rc.request().isSSL()));
                     }
                 }));
     }

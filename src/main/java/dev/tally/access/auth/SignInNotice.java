@@ -6,6 +6,5 @@ public final class SignInNotice {
     /** Holds the epoch second until which the account or address is locked. */
     public static final String COOKIE = "tally-sign-in-locked";
 
-    private SignInNotice() {
-    }
+    private SignInNotice() {}
 }

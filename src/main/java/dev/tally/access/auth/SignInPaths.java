@@ -10,6 +10,5 @@ public final class SignInPaths {
     /** Sign-out (POST with a CSRF token). */
     public static final String SIGN_OUT = "/logout";
 
-    private SignInPaths() {
-    }
+    private SignInPaths() {}
 }

@@ -52,9 +52,15 @@ public class IntakeLimits {
     }
 
     void install(@Observes Router router) {
-        router.post(OUTCOMES).order(ORDER).handler(rc -> admit(rc, config.outcomesMaxBody().asLongValue()));
-        router.post(SARIF).order(ORDER).handler(rc -> admit(rc, config.sarifMaxBody().asLongValue()));
-        router.post(IMPORT).order(ORDER).handler(rc -> admit(rc, config.importMaxBody().asLongValue()));
+        router.post(OUTCOMES)
+                .order(ORDER)
+                .handler(rc -> admit(rc, config.outcomesMaxBody().asLongValue()));
+        router.post(SARIF)
+                .order(ORDER)
+                .handler(rc -> admit(rc, config.sarifMaxBody().asLongValue()));
+        router.post(IMPORT)
+                .order(ORDER)
+                .handler(rc -> admit(rc, config.importMaxBody().asLongValue()));
     }
 
     /** Free permits now (for tests and the operations view). */
@@ -76,15 +82,24 @@ public class IntakeLimits {
             return;
         }
         if (announced > maxBody) {
-            refuse(rc, 413, "the body is " + announced + " bytes; " + rc.normalizedPath() + " takes at most " + maxBody
-                    + " bytes (tally.access.intake.*)", null);
+            refuse(
+                    rc,
+                    413,
+                    "the body is " + announced + " bytes; " + rc.normalizedPath() + " takes at most " + maxBody
+                            + " bytes (tally.access.intake.*)",
+                    null);
             return;
         }
         if (!parses.tryAcquire()) {
             long retry = Math.max(1, config.retryAfter().toSeconds());
-            LOG.debugf("intake busy: %d parses running, refusing %s", config.maxConcurrentParses(), rc.normalizedPath());
-            refuse(rc, 503, config.maxConcurrentParses() + " uploads are being parsed on this instance: retry in "
-                    + retry + " s", Long.toString(retry));
+            LOG.debugf(
+                    "intake busy: %d parses running, refusing %s", config.maxConcurrentParses(), rc.normalizedPath());
+            refuse(
+                    rc,
+                    503,
+                    config.maxConcurrentParses() + " uploads are being parsed on this instance: retry in " + retry
+                            + " s",
+                    Long.toString(retry));
             return;
         }
         AtomicBoolean released = new AtomicBoolean();
@@ -99,12 +114,14 @@ public class IntakeLimits {
     private void refuse(RoutingContext rc, int status, String detail, String retryAfter) {
         byte[] body;
         try {
-            body = json.writeValueAsBytes(new Problem("about:blank", reason(status), status, detail, rc.normalizedPath()));
+            body = json.writeValueAsBytes(
+                    new Problem("about:blank", reason(status), status, detail, rc.normalizedPath()));
         } catch (JsonProcessingException e) {
             rc.fail(e);
             return;
         }
-        var response = rc.response().setStatusCode(status)
+        var response = rc.response()
+                .setStatusCode(status)
                 .putHeader(HttpHeaderNames.CONTENT_TYPE, "application/problem+json")
                 .putHeader(HttpHeaderNames.CONNECTION, "close");
         if (retryAfter != null) {

@@ -13,8 +13,15 @@ import io.quarkus.qute.TemplateData;
  * @param csrfField  form field name of the CSRF token; null when no token (then no sign-out form)
  */
 @TemplateData
-public record Nav(String name, String roleLabel, boolean reports, boolean allTeams, boolean person, boolean admin,
-        String csrfField, String csrfToken) {
+public record Nav(
+        String name,
+        String roleLabel,
+        boolean reports,
+        boolean allTeams,
+        boolean person,
+        boolean admin,
+        String csrfField,
+        String csrfToken) {
 
     public static final Nav NOBODY = new Nav(null, null, false, false, false, false, null, null);
 

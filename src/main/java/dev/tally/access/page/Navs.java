@@ -26,8 +26,15 @@ public class Navs {
 
     Nav of(Viewer v) {
         String token = csrfToken();
-        return new Nav(v.name(), label(v), v.has(dev.tally.access.Scope.REPORTS_READ), v.seesAllTeams(), v.person(),
-                v.isAdmin(), token == null ? null : csrf.getParameterName(), token);
+        return new Nav(
+                v.name(),
+                label(v),
+                v.has(dev.tally.access.Scope.REPORTS_READ),
+                v.seesAllTeams(),
+                v.person(),
+                v.isAdmin(),
+                token == null ? null : csrf.getParameterName(),
+                token);
     }
 
     /** The token of this response's CSRF cookie; null outside a request the CSRF filter saw. */

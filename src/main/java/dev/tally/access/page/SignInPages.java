@@ -44,12 +44,13 @@ import dev.tally.dashboard.page.PageContext;
 @Blocking
 public class SignInPages {
 
-    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HH_MM =
+            DateTimeFormatter.ofPattern("HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance login(PageContext page, boolean failed, String lockedUntil, boolean signedOut,
-                int maxFailures);
+        static native TemplateInstance login(
+                PageContext page, boolean failed, String lockedUntil, boolean signedOut, int maxFailures);
 
         static native TemplateInstance signedOut(PageContext page, boolean sso);
     }
@@ -60,8 +61,8 @@ public class SignInPages {
     private final RoutingContext routing;
     private final Clock clock;
 
-    public SignInPages(LocalSignIn signIn, SignInThrottle throttle, AccessConfig config, RoutingContext routing,
-            Clock clock) {
+    public SignInPages(
+            LocalSignIn signIn, SignInThrottle throttle, AccessConfig config, RoutingContext routing, Clock clock) {
         this.signIn = signIn;
         this.throttle = throttle;
         this.config = config;
@@ -71,23 +72,34 @@ public class SignInPages {
 
     /** {@code ?error=credentials} after a failed sign-in; a lock is read from the notice cookie or the address. */
     @GET
-    public Response login(@QueryParam("error") String error, @QueryParam("signed-out") String signedOut,
+    public Response login(
+            @QueryParam("error") String error,
+            @QueryParam("signed-out") String signedOut,
             @CookieParam(SignInNotice.COOKIE) String lockedCookie) {
         if (!signIn.enabled()) {
             // single sign-on: any page starts the provider's sign-in
             return Response.seeOther(URI.create("/")).build();
         }
         Instant now = clock.instant();
-        Optional<Instant> locked = lockedCookie == null ? Optional.empty() : parse(lockedCookie)
-                .filter(t -> t.isAfter(now));
+        Optional<Instant> locked =
+                lockedCookie == null ? Optional.empty() : parse(lockedCookie).filter(t -> t.isAfter(now));
         if (locked.isEmpty() && error != null) {
             locked = throttle.addressLockedUntil(Identities.clientAddress(routing));
         }
         PageContext page = PageContext.plain("Sign in", "login", SignInPaths.PAGE, false, Nav.NOBODY);
-        Response.ResponseBuilder r = Response.ok(Templates.login(page, error != null, locked.map(HH_MM::format).orElse(null),
-                signedOut != null, config.signIn().maxFailuresPerAccount())).header("Cache-Control", "no-store");
+        Response.ResponseBuilder r = Response.ok(Templates.login(
+                        page,
+                        error != null,
+                        locked.map(HH_MM::format).orElse(null),
+                        signedOut != null,
+                        config.signIn().maxFailuresPerAccount()))
+                .header("Cache-Control", "no-store");
         if (lockedCookie != null) {
-            r.cookie(new NewCookie.Builder(SignInNotice.COOKIE).value("").path(SignInPaths.PAGE).maxAge(0).httpOnly(true)
+            r.cookie(new NewCookie.Builder(SignInNotice.COOKIE)
+                    .value("")
+                    .path(SignInPaths.PAGE)
+                    .maxAge(0)
+                    .httpOnly(true)
                     .build());
         }
         return r.build();
@@ -114,8 +126,8 @@ public class SignInPages {
 
         @GET
         public TemplateInstance signedOut() {
-            return Templates.signedOut(PageContext.plain("Signed out", "login", SsoTenant.SIGNED_OUT, false, Nav.NOBODY),
-                    sso.enabled());
+            return Templates.signedOut(
+                    PageContext.plain("Signed out", "login", SsoTenant.SIGNED_OUT, false, Nav.NOBODY), sso.enabled());
         }
     }
 
@@ -140,7 +152,8 @@ public class SignInPages {
             if (v.isPresent() && v.get().kind() == Viewer.Kind.LOCAL_USER) {
                 FormAuthenticationMechanism.logout(routing);
             }
-            return Response.seeOther(URI.create(SignInPaths.PAGE + "?signed-out=1")).header("Cache-Control", "no-store")
+            return Response.seeOther(URI.create(SignInPaths.PAGE + "?signed-out=1"))
+                    .header("Cache-Control", "no-store")
                     .build();
         }
     }

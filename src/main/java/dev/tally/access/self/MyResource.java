@@ -30,8 +30,7 @@ import dev.tally.platform.time.OrgCalendar;
 public class MyResource {
 
     /** {@code POST /api/me/keys} body. */
-    public record NewOwnKey(String name) {
-    }
+    public record NewOwnKey(String name) {}
 
     private final SelfService self;
     private final Viewers viewers;
@@ -45,7 +44,8 @@ public class MyResource {
 
     /** Own usage over the period (preset or from/to, default the last 30 days) and own keys. */
     @GET
-    public MyUsage usage(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to) {
+    public MyUsage usage(
+            @QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to) {
         return self.usage(viewers.current(), Period.parse(preset, from, to, calendar.today()));
     }
 

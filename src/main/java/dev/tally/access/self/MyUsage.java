@@ -14,6 +14,12 @@ import dev.tally.identity.KeyView;
  * @param employeeId null when the signed-in person has no employee record (then nothing else is set)
  */
 @TemplateData
-public record MyUsage(UUID employeeId, String name, String email, String team, Period period, UsageRow total,
-        List<UsageRow> byModel, List<KeyView> keys) {
-}
+public record MyUsage(
+        UUID employeeId,
+        String name,
+        String email,
+        String team,
+        Period period,
+        UsageRow total,
+        List<UsageRow> byModel,
+        List<KeyView> keys) {}

@@ -41,8 +41,15 @@ public class MyUsagePage {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance me(PageContext page, MyUsage usage, CreatedKey newKey, String message,
-                String error, String csrfField, String csrfToken, boolean localAccount);
+        static native TemplateInstance me(
+                PageContext page,
+                MyUsage usage,
+                CreatedKey newKey,
+                String message,
+                String error,
+                String csrfField,
+                String csrfToken,
+                boolean localAccount);
     }
 
     private final SelfService self;
@@ -52,7 +59,12 @@ public class MyUsagePage {
     private final UserService users;
     private final OrgCalendar calendar;
 
-    public MyUsagePage(SelfService self, Viewers viewers, Navs navs, ReportService reports, UserService users,
+    public MyUsagePage(
+            SelfService self,
+            Viewers viewers,
+            Navs navs,
+            ReportService reports,
+            UserService users,
             OrgCalendar calendar) {
         this.self = self;
         this.viewers = viewers;
@@ -63,8 +75,11 @@ public class MyUsagePage {
     }
 
     @GET
-    public TemplateInstance me(@QueryParam("preset") String preset, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("done") String done) {
+    public TemplateInstance me(
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("done") String done) {
         Viewer v = viewers.current();
         String message = switch (done == null ? "" : done) {
             case "revoked" -> "Key revoked: the gateway refuses it within seconds.";
@@ -82,9 +97,13 @@ public class MyUsagePage {
         Period period = Period.parse(null, null, null, calendar.today());
         try {
             CreatedKey key = self.createKey(v, name);
-            return Response.ok(page(v, period, key, null, null)).header("Cache-Control", "no-store").build();
+            return Response.ok(page(v, period, key, null, null))
+                    .header("Cache-Control", "no-store")
+                    .build();
         } catch (ApiException e) {
-            return Response.status(e.status()).entity(page(v, period, null, null, e.getMessage())).build();
+            return Response.status(e.status())
+                    .entity(page(v, period, null, null, e.getMessage()))
+                    .build();
         }
     }
 
@@ -106,14 +125,22 @@ public class MyUsagePage {
             return Response.seeOther(URI.create("/me?done=password")).build();
         } catch (ApiException e) {
             return Response.status(e.status())
-                    .entity(page(v, Period.parse(null, null, null, calendar.today()), null, null, e.getMessage())).build();
+                    .entity(page(v, Period.parse(null, null, null, calendar.today()), null, null, e.getMessage()))
+                    .build();
         }
     }
 
     private TemplateInstance page(Viewer v, Period period, CreatedKey newKey, String message, String error) {
         MyUsage usage = self.usage(v, period);
         PageContext page = PageContext.plain("My usage", "me", "/me", reports.demoData(), navs.current());
-        return Templates.me(page, usage, newKey, message, error, navs.csrfField(), navs.csrfToken(),
+        return Templates.me(
+                page,
+                usage,
+                newKey,
+                message,
+                error,
+                navs.csrfField(),
+                navs.csrfToken(),
                 v.kind() == Viewer.Kind.LOCAL_USER);
     }
 }

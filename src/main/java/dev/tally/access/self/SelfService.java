@@ -51,7 +51,8 @@ public class SelfService {
         String team = identity.team(e.teamId()).name();
         List<UsageRow> models = new ArrayList<>();
         // usage_daily is per day, team, employee, provider and model: this reads one person's rows only.
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("""
                 SELECT model, string_agg(DISTINCT provider, ', ' ORDER BY provider), sum(requests), sum(error_requests),
                        sum(input_tokens), sum(output_tokens), sum(cache_read_tokens), sum(cost_nanos), sum(unpriced_requests)
                   FROM usage_daily WHERE employee_id = ? AND day BETWEEN ? AND ?
@@ -61,8 +62,16 @@ public class SelfService {
             ps.setDate(3, Date.valueOf(period.to()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    models.add(new UsageRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getLong(6), rs.getLong(7), rs.getLong(8), rs.getLong(9)));
+                    models.add(new UsageRow(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getLong(3),
+                            rs.getLong(4),
+                            rs.getLong(5),
+                            rs.getLong(6),
+                            rs.getLong(7),
+                            rs.getLong(8),
+                            rs.getLong(9)));
                 }
             }
         } catch (SQLException ex) {
@@ -70,9 +79,15 @@ public class SelfService {
         }
         UsageRow total = new UsageRow("Total", "", 0, 0, 0, 0, 0, 0, 0);
         for (UsageRow m : models) {
-            total = new UsageRow("Total", "", total.requests() + m.requests(), total.errorRequests() + m.errorRequests(),
-                    total.inputTokens() + m.inputTokens(), total.outputTokens() + m.outputTokens(),
-                    total.cacheReadTokens() + m.cacheReadTokens(), total.costNanos() + m.costNanos(),
+            total = new UsageRow(
+                    "Total",
+                    "",
+                    total.requests() + m.requests(),
+                    total.errorRequests() + m.errorRequests(),
+                    total.inputTokens() + m.inputTokens(),
+                    total.outputTokens() + m.outputTokens(),
+                    total.cacheReadTokens() + m.cacheReadTokens(),
+                    total.costNanos() + m.costNanos(),
                     total.unpricedRequests() + m.unpricedRequests());
         }
         return new MyUsage(e.id(), e.name(), e.email(), team, period, total, models, identity.keys(e.id()));
@@ -90,9 +105,12 @@ public class SelfService {
         if (n.isEmpty() || n.length() > 200) {
             throw ApiException.badRequest("name: give the key a name of 1 to 200 characters (where will you use it?)");
         }
-        long active = identity.keys(employee).stream().filter(k -> "active".equals(k.status())).count();
+        long active = identity.keys(employee).stream()
+                .filter(k -> "active".equals(k.status()))
+                .count();
         if (active >= maxActiveKeys) {
-            throw ApiException.conflict("you already have " + active + " active keys: revoke one you no longer use first");
+            throw ApiException.conflict(
+                    "you already have " + active + " active keys: revoke one you no longer use first");
         }
         return identity.createKey(NewKey.of(employee, n));
     }
@@ -115,8 +133,10 @@ public class SelfService {
 
     private static UUID employee(Viewer viewer) {
         if (viewer.employeeId() == null) {
-            throw new ApiException(403, "your sign-in (" + viewer.login() + ") matches no employee's e-mail:"
-                    + " ask an admin to add you as an employee");
+            throw new ApiException(
+                    403,
+                    "your sign-in (" + viewer.login() + ") matches no employee's e-mail:"
+                            + " ask an admin to add you as an employee");
         }
         return viewer.employeeId();
     }

@@ -9,8 +9,16 @@ import dev.tally.dashboard.roi.Format;
  * counted apart and never shown as $0.
  */
 @TemplateData
-public record UsageRow(String model, String providers, long requests, long errorRequests, long inputTokens,
-        long outputTokens, long cacheReadTokens, long costNanos, long unpricedRequests) {
+public record UsageRow(
+        String model,
+        String providers,
+        long requests,
+        long errorRequests,
+        long inputTokens,
+        long outputTokens,
+        long cacheReadTokens,
+        long costNanos,
+        long unpricedRequests) {
 
     /** "$1.23", or "unpriced" when every call was unpriced, or "$1.23 + unpriced" when some were. */
     public String spend() {

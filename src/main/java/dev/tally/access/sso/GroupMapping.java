@@ -14,5 +14,4 @@ import dev.tally.access.AccessRole;
  *               {@code config} (TALLY_OIDC_GROUP_ROLES / _GROUP_TEAMS, read-only here)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record GroupMapping(String group, AccessRole role, List<UUID> teamIds, String source) {
-}
+public record GroupMapping(String group, AccessRole role, List<UUID> teamIds, String source) {}

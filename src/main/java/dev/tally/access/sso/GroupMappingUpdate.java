@@ -6,5 +6,4 @@ import java.util.UUID;
 import dev.tally.access.AccessRole;
 
 /** {@code PUT /api/admin/group-mappings/{group}}: the role and teams that members of the group get. */
-public record GroupMappingUpdate(AccessRole role, List<UUID> teamIds) {
-}
+public record GroupMappingUpdate(AccessRole role, List<UUID> teamIds) {}

@@ -45,8 +45,7 @@ public class GroupMappings {
     private static final Logger LOG = Logger.getLogger(GroupMappings.class);
 
     /** What a person's groups grant. */
-    public record Grant(Optional<AccessRole> role, Set<UUID> teamIds) {
-    }
+    public record Grant(Optional<AccessRole> role, Set<UUID> teamIds) {}
 
     private final DataSource dataSource;
     private final AuditLog audit;
@@ -112,11 +111,13 @@ public class GroupMappings {
                 throw ApiException.badRequest("teamIds[" + i + "]: no team with id " + teams.get(i));
             }
         }
-        GroupMapping before = stored().stream().filter(m -> m.group().equals(g)).findFirst().orElse(null);
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO access_group (group_name, role, team_ids, updated_at) VALUES (?, ?, ?, now())"
-                        + " ON CONFLICT (group_name) DO UPDATE SET role = EXCLUDED.role, team_ids = EXCLUDED.team_ids,"
-                        + " updated_at = now()")) {
+        GroupMapping before =
+                stored().stream().filter(m -> m.group().equals(g)).findFirst().orElse(null);
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO access_group (group_name, role, team_ids, updated_at) VALUES (?, ?, ?, now())"
+                                + " ON CONFLICT (group_name) DO UPDATE SET role = EXCLUDED.role, team_ids = EXCLUDED.team_ids,"
+                                + " updated_at = now()")) {
             ps.setString(1, g);
             ps.setString(2, req.role() == null ? null : req.role().key());
             ps.setArray(3, c.createArrayOf("uuid", teams.toArray()));
@@ -125,13 +126,16 @@ public class GroupMappings {
             throw new IllegalStateException("cannot write access_group: " + e.getMessage(), e);
         }
         GroupMapping after = new GroupMapping(g, req.role(), teams, "api");
-        audit.record(AuditTarget.GROUP_MAPPING, before == null ? AuditChange.CREATE : AuditChange.UPDATE, g, before, after);
+        audit.record(
+                AuditTarget.GROUP_MAPPING, before == null ? AuditChange.CREATE : AuditChange.UPDATE, g, before, after);
         return after;
     }
 
     @Transactional
     public void delete(String group) {
-        GroupMapping before = stored().stream().filter(m -> m.group().equals(group)).findFirst()
+        GroupMapping before = stored().stream()
+                .filter(m -> m.group().equals(group))
+                .findFirst()
                 .orElseThrow(() -> ApiException.notFound("no group mapping for '" + group + "' set through the API"));
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("DELETE FROM access_group WHERE group_name = ?")) {
@@ -146,12 +150,16 @@ public class GroupMappings {
     private List<GroupMapping> stored() {
         List<GroupMapping> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT group_name, role, team_ids FROM access_group ORDER BY group_name");
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT group_name, role, team_ids FROM access_group ORDER BY group_name");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 UUID[] teams = (UUID[]) rs.getArray(3).getArray();
-                out.add(new GroupMapping(rs.getString(1), rs.getString(2) == null ? null : AccessRole.parse(rs.getString(2)),
-                        List.of(teams), "api"));
+                out.add(new GroupMapping(
+                        rs.getString(1),
+                        rs.getString(2) == null ? null : AccessRole.parse(rs.getString(2)),
+                        List.of(teams),
+                        "api"));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read access_group: " + e.getMessage(), e);
@@ -164,7 +172,8 @@ public class GroupMappings {
         pairs(config.groupRoles().orElse(""), "TALLY_OIDC_GROUP_ROLES").forEach((g, r) -> {
             Optional<AccessRole> role = AccessRole.find(r);
             if (role.isEmpty()) {
-                LOG.warnf("TALLY_OIDC_GROUP_ROLES: '%s' is not a role (admin, leader, team_lead, employee); group %s ignored",
+                LOG.warnf(
+                        "TALLY_OIDC_GROUP_ROLES: '%s' is not a role (admin, leader, team_lead, employee); group %s ignored",
                         r, g);
             } else {
                 roles.put(g, role.get());
@@ -196,7 +205,8 @@ public class GroupMappings {
         for (String part : spec.split(",")) {
             int eq = part.indexOf('=');
             if (eq > 0 && eq < part.length() - 1) {
-                out.add(Map.entry(part.substring(0, eq).trim(), part.substring(eq + 1).trim()));
+                out.add(Map.entry(
+                        part.substring(0, eq).trim(), part.substring(eq + 1).trim()));
             }
         }
         return out;

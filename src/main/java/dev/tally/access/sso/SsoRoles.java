@@ -44,7 +44,8 @@ public class SsoRoles implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        if (identity.isAnonymous() || identity.getAttribute(Viewer.ATTRIBUTE) != null
+        if (identity.isAnonymous()
+                || identity.getAttribute(Viewer.ATTRIBUTE) != null
                 || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
             return Uni.createFrom().item(identity);
         }
@@ -55,17 +56,24 @@ public class SsoRoles implements SecurityIdentityAugmentor {
         List<String> groups = strings(claim(jwt, config.groupsClaim()));
         GroupMappings.Grant grant = mappings.grant(groups);
         AccessRole role = grant.role().orElse(config.defaultRole());
-        String email = Optional.ofNullable(jwt.<Object>getClaim(config.emailClaim())).map(Object::toString)
-                .map(s -> s.replace("\"", "").trim().toLowerCase(Locale.ROOT)).orElse(null);
-        String login = email != null ? email : Optional.ofNullable(jwt.<String>getClaim("preferred_username")).orElse(jwt.getSubject());
-        String name = Optional.ofNullable(jwt.<Object>getClaim(config.nameClaim())).map(o -> o.toString().replace("\"", ""))
+        String email = Optional.ofNullable(jwt.<Object>getClaim(config.emailClaim()))
+                .map(Object::toString)
+                .map(s -> s.replace("\"", "").trim().toLowerCase(Locale.ROOT))
+                .orElse(null);
+        String login = email != null
+                ? email
+                : Optional.ofNullable(jwt.<String>getClaim("preferred_username"))
+                        .orElse(jwt.getSubject());
+        String name = Optional.ofNullable(jwt.<Object>getClaim(config.nameClaim()))
+                .map(o -> o.toString().replace("\"", ""))
                 .orElse(login);
         UUID employee = email == null ? null : mappings.employeeByEmail(email).orElse(null);
         return Viewer.person(Viewer.Kind.SSO_USER, jwt.getSubject(), login, name, role, grant.teamIds(), employee);
     }
 
     private static SecurityIdentity withViewer(SecurityIdentity identity, Viewer v) {
-        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder(identity).addAttribute(Viewer.ATTRIBUTE, v);
+        QuarkusSecurityIdentity.Builder b =
+                QuarkusSecurityIdentity.builder(identity).addAttribute(Viewer.ATTRIBUTE, v);
         for (Scope s : Scope.values()) {
             if (v.has(s)) {
                 b.addRole(s.key());

@@ -37,9 +37,14 @@ public class SsoTenant implements TenantConfigResolver {
     private final OidcTenantConfig tenant;
 
     public SsoTenant(SsoConfig config) {
-        this.tenant = config.authServerUrl().filter(u -> !u.isBlank()).map(url -> build(config, url)).orElse(null);
+        this.tenant = config.authServerUrl()
+                .filter(u -> !u.isBlank())
+                .map(url -> build(config, url))
+                .orElse(null);
         if (tenant != null) {
-            LOG.infof("single sign-on through %s (client %s)", config.authServerUrl().get(), config.clientId());
+            LOG.infof(
+                    "single sign-on through %s (client %s)",
+                    config.authServerUrl().get(), config.clientId());
         }
     }
 

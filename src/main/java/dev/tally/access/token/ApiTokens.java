@@ -15,8 +15,7 @@ public final class ApiTokens {
     static final int PREFIX_CHARS = 8;
     private static final int MAX_LENGTH = 256;
 
-    private ApiTokens() {
-    }
+    private ApiTokens() {}
 
     static String generate() {
         return SCHEME + Random62.of(RANDOM_CHARS);
@@ -28,7 +27,9 @@ public final class ApiTokens {
 
     /** Looks like one of ours (checked before any hashing or lookup). */
     public static boolean plausible(String presented) {
-        return presented != null && presented.startsWith(SCHEME) && presented.length() > SCHEME.length() + PREFIX_CHARS
+        return presented != null
+                && presented.startsWith(SCHEME)
+                && presented.length() > SCHEME.length() + PREFIX_CHARS
                 && presented.length() <= MAX_LENGTH;
     }
 

@@ -27,7 +27,9 @@ public class TokenResource {
     @POST
     public Response create(@Valid @NotNull NewToken req) {
         CreatedToken t = tokens.create(req);
-        return Response.created(URI.create("/api/admin/tokens/" + t.id())).entity(t).build();
+        return Response.created(URI.create("/api/admin/tokens/" + t.id()))
+                .entity(t)
+                .build();
     }
 
     @GET

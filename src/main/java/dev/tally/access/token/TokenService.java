@@ -77,7 +77,9 @@ public class TokenService {
 
     @Transactional(TxType.SUPPORTS)
     public List<TokenView> list() {
-        return ApiToken.<ApiToken>listAll(Sort.by("createdAt")).stream().map(this::view).toList();
+        return ApiToken.<ApiToken>listAll(Sort.by("createdAt")).stream()
+                .map(this::view)
+                .toList();
     }
 
     @Transactional(TxType.SUPPORTS)
@@ -105,7 +107,8 @@ public class TokenService {
         if (!ApiTokens.plausible(presented)) {
             throw new AuthenticationFailedException("not an API token");
         }
-        ApiToken t = ApiToken.<ApiToken>find("tokenHash", ApiTokens.sha256Hex(presented)).firstResultOptional()
+        ApiToken t = ApiToken.<ApiToken>find("tokenHash", ApiTokens.sha256Hex(presented))
+                .firstResultOptional()
                 .orElseThrow(() -> new AuthenticationFailedException("unknown API token"));
         if (t.revokedAt != null) {
             throw new AuthenticationFailedException("API token " + t.prefix + "… was revoked");
@@ -123,14 +126,24 @@ public class TokenService {
 
     private TokenView view(ApiToken t) {
         Instant now = clock.instant();
-        String status = t.revokedAt != null ? "revoked"
+        String status = t.revokedAt != null
+                ? "revoked"
                 : t.expiresAt != null && !now.isBefore(t.expiresAt) ? "expired" : "active";
         List<Scope> scopes = new ArrayList<>();
         for (String s : t.scopes) {
             Scope.find(s).ifPresent(scopes::add);
         }
-        return new TokenView(t.id, t.name, t.prefix, scopes, t.expiresAt, t.revokedAt,
-                LastUse.latest(t.lastUsedAt, lastUse.pending(LastUse.Kind.TOKEN, t.id)), t.createdBy, t.createdAt, status);
+        return new TokenView(
+                t.id,
+                t.name,
+                t.prefix,
+                scopes,
+                t.expiresAt,
+                t.revokedAt,
+                LastUse.latest(t.lastUsedAt, lastUse.pending(LastUse.Kind.TOKEN, t.id)),
+                t.createdBy,
+                t.createdAt,
+                status);
     }
 
     private static ApiToken require(UUID id) {

@@ -41,11 +41,14 @@ public class AdminAccount {
 
     private static String generated(Path file) {
         try {
-            return SecretFiles.readOrCreate(file, () -> Random62.of(UserService.GENERATED_PASSWORD_CHARS), "the admin password")
+            return SecretFiles.readOrCreate(
+                            file, () -> Random62.of(UserService.GENERATED_PASSWORD_CHARS), "the admin password")
                     .value();
         } catch (IOException e) {
-            throw new StartupException("cannot read or write the admin password at " + file + ": " + e.getMessage()
-                    + ": set TALLY_ACCESS_ADMIN_PASSWORD or make TALLY_DATA_DIR writable", e);
+            throw new StartupException(
+                    "cannot read or write the admin password at " + file + ": " + e.getMessage()
+                            + ": set TALLY_ACCESS_ADMIN_PASSWORD or make TALLY_DATA_DIR writable",
+                    e);
         }
     }
 
@@ -57,13 +60,13 @@ public class AdminAccount {
             return;
         }
         Path file = Path.of(tally.dataDir()).resolve(FILE);
-        String password = config.adminPassword().filter(p -> !p.isBlank())
-                .orElseGet(() -> generated(file));
+        String password = config.adminPassword().filter(p -> !p.isBlank()).orElseGet(() -> generated(file));
         if (users.createAdmin(password)) {
             if (config.adminPassword().isPresent()) {
                 LOG.info("created the local account 'admin' with the password from TALLY_ACCESS_ADMIN_PASSWORD");
             } else {
-                LOG.infof("created the local account 'admin': its password is in %s (sign in at /login)",
+                LOG.infof(
+                        "created the local account 'admin': its password is in %s (sign in at /login)",
                         file.toAbsolutePath());
             }
         }

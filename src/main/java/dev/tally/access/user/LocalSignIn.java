@@ -61,7 +61,8 @@ public class LocalSignIn {
         Optional<AppUser> user = users.find(name);
         String pw = new String(password);
         boolean ok = BcryptUtil.matches(pw, user.map(u -> u.passwordHash).orElse(dummyHash))
-                && user.isPresent() && user.get().disabledAt == null;
+                && user.isPresent()
+                && user.get().disabledAt == null;
         if (!ok) {
             throttle.failed(name, clientAddress);
             LOG.infof("failed sign-in from %s", clientAddress);
@@ -76,7 +77,8 @@ public class LocalSignIn {
         if (!enabled) {
             throw new AuthenticationFailedException("local accounts are off");
         }
-        AppUser u = users.find(username).filter(x -> x.disabledAt == null)
+        AppUser u = users.find(username)
+                .filter(x -> x.disabledAt == null)
                 .orElseThrow(() -> new AuthenticationFailedException("the account is gone or disabled"));
         return users.viewer(u);
     }

@@ -19,5 +19,4 @@ public record NewUser(
         @NotBlank @Size(max = 200) String name,
         @NotNull AccessRole role,
         List<UUID> teamIds,
-        @Size(min = 12, max = 200) String password) {
-}
+        @Size(min = 12, max = 200) String password) {}

@@ -11,16 +11,17 @@ public final class SignInLocked {
 
     private static final String UNTIL = "tally.sign-in.locked-until";
 
-    private SignInLocked() {
-    }
+    private SignInLocked() {}
 
     static AuthenticationFailedException exception(Instant until) {
-        return new AuthenticationFailedException("too many failed sign-ins: locked until " + until, Map.of(UNTIL, until));
+        return new AuthenticationFailedException(
+                "too many failed sign-ins: locked until " + until, Map.of(UNTIL, until));
     }
 
     /** Until when, if this failure is a lock. */
     public static Optional<Instant> until(Throwable failure) {
-        return failure instanceof AuthenticationFailedException e ? Optional.ofNullable(e.getAttribute(UNTIL))
+        return failure instanceof AuthenticationFailedException e
+                ? Optional.ofNullable(e.getAttribute(UNTIL))
                 : Optional.empty();
     }
 }

@@ -121,7 +121,8 @@ public class SignInThrottle {
                                       THEN ?::timestamptz ELSE f.locked_until END
                 RETURNING failures, locked_until""";
         Timestamp lockUntil = Timestamp.from(now.plus(config.lockout()));
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, subject);
             ps.setTimestamp(2, nowTs);
             ps.setInt(3, max);

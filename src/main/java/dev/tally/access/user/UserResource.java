@@ -27,7 +27,9 @@ public class UserResource {
     @POST
     public Response create(@Valid @NotNull NewUser req) {
         UserView u = users.create(req);
-        return Response.created(URI.create("/api/admin/users/" + u.id())).entity(u).build();
+        return Response.created(URI.create("/api/admin/users/" + u.id()))
+                .entity(u)
+                .build();
     }
 
     @GET

@@ -40,6 +40,7 @@ public class UserService {
     private static final Logger LOG = Logger.getLogger(UserService.class);
     /** Generated passwords: 20 base62 characters, about 119 bits. */
     static final int GENERATED_PASSWORD_CHARS = 20;
+
     public static final String ADMIN = "admin";
 
     private final EntityManager em;
@@ -100,7 +101,9 @@ public class UserService {
 
     @Transactional(TxType.SUPPORTS)
     public List<UserView> list() {
-        return AppUser.<AppUser>listAll(Sort.by("username")).stream().map(this::view).toList();
+        return AppUser.<AppUser>listAll(Sort.by("username")).stream()
+                .map(this::view)
+                .toList();
     }
 
     @Transactional(TxType.SUPPORTS)
@@ -124,9 +127,11 @@ public class UserService {
         }
         u.role = role.key();
         // a team lead keeps their teams unless new ones are given; any other role has none
-        setTeams(u.id, role == AccessRole.TEAM_LEAD
-                ? teams(role, req.teamIds() != null ? req.teamIds() : before.teamIds())
-                : teams(role, req.teamIds()));
+        setTeams(
+                u.id,
+                role == AccessRole.TEAM_LEAD
+                        ? teams(role, req.teamIds() != null ? req.teamIds() : before.teamIds())
+                        : teams(role, req.teamIds()));
         if (req.disabled() != null) {
             u.disabledAt = req.disabled() ? (u.disabledAt != null ? u.disabledAt : clock.instant()) : null;
         }
@@ -169,15 +174,22 @@ public class UserService {
     /** The account of a username, enabled or not; for sign-in. */
     @Transactional(TxType.SUPPORTS)
     Optional<AppUser> find(String username) {
-        return AppUser.find("username", username.trim().toLowerCase(Locale.ROOT)).firstResultOptional();
+        return AppUser.find("username", username.trim().toLowerCase(Locale.ROOT))
+                .firstResultOptional();
     }
 
     /** The viewer of an enabled account. */
     @Transactional(TxType.SUPPORTS)
     Viewer viewer(AppUser u) {
         UserView v = view(u);
-        return Viewer.person(Viewer.Kind.LOCAL_USER, u.id.toString(), u.username, u.name, v.role(),
-                Set.copyOf(v.teamIds()), v.employeeId());
+        return Viewer.person(
+                Viewer.Kind.LOCAL_USER,
+                u.id.toString(),
+                u.username,
+                u.name,
+                v.role(),
+                Set.copyOf(v.teamIds()),
+                v.employeeId());
     }
 
     String hash(String password) {
@@ -186,17 +198,37 @@ public class UserService {
 
     private UserView view(AppUser u) {
         @SuppressWarnings("unchecked")
-        List<UUID> teams = em.createNativeQuery("SELECT team_id FROM app_user_team WHERE user_id = ?1 ORDER BY team_id", UUID.class)
-                .setParameter(1, u.id).getResultList();
-        UUID employee = Employee.<Employee>find("lower(email) = ?1", u.username).firstResultOptional().map(e -> e.id)
+        List<UUID> teams = em.createNativeQuery(
+                        "SELECT team_id FROM app_user_team WHERE user_id = ?1 ORDER BY team_id", UUID.class)
+                .setParameter(1, u.id)
+                .getResultList();
+        UUID employee = Employee.<Employee>find("lower(email) = ?1", u.username)
+                .firstResultOptional()
+                .map(e -> e.id)
                 .orElse(null);
-        return new UserView(u.id, u.username, u.name, AccessRole.parse(u.role), teams, employee, u.disabledAt != null,
-                u.createdAt, null);
+        return new UserView(
+                u.id,
+                u.username,
+                u.name,
+                AccessRole.parse(u.role),
+                teams,
+                employee,
+                u.disabledAt != null,
+                u.createdAt,
+                null);
     }
 
     private static UserView withPassword(UserView v, String password) {
-        return new UserView(v.id(), v.username(), v.name(), v.role(), v.teamIds(), v.employeeId(), v.disabled(),
-                v.createdAt(), password);
+        return new UserView(
+                v.id(),
+                v.username(),
+                v.name(),
+                v.role(),
+                v.teamIds(),
+                v.employeeId(),
+                v.disabled(),
+                v.createdAt(),
+                password);
     }
 
     private static List<UUID> teams(AccessRole role, List<UUID> given) {
@@ -219,10 +251,14 @@ public class UserService {
     }
 
     private void setTeams(UUID user, List<UUID> teams) {
-        em.createNativeQuery("DELETE FROM app_user_team WHERE user_id = ?1").setParameter(1, user).executeUpdate();
+        em.createNativeQuery("DELETE FROM app_user_team WHERE user_id = ?1")
+                .setParameter(1, user)
+                .executeUpdate();
         for (UUID t : teams) {
-            em.createNativeQuery("INSERT INTO app_user_team (user_id, team_id) VALUES (?1, ?2)").setParameter(1, user)
-                    .setParameter(2, t).executeUpdate();
+            em.createNativeQuery("INSERT INTO app_user_team (user_id, team_id) VALUES (?1, ?2)")
+                    .setParameter(1, user)
+                    .setParameter(2, t)
+                    .executeUpdate();
         }
     }
 

@@ -13,8 +13,16 @@ import dev.tally.access.AccessRole;
  * only in the answer that created or reset it: the one time it is shown.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record UserView(UUID id, String username, String name, AccessRole role, List<UUID> teamIds, UUID employeeId,
-        boolean disabled, Instant createdAt, String password) {
+public record UserView(
+        UUID id,
+        String username,
+        String name,
+        AccessRole role,
+        List<UUID> teamIds,
+        UUID employeeId,
+        boolean disabled,
+        Instant createdAt,
+        String password) {
 
     UserView withoutPassword() {
         return new UserView(id, username, name, role, teamIds, employeeId, disabled, createdAt, null);

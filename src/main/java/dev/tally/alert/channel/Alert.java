@@ -10,7 +10,20 @@ import java.util.UUID;
  * @param link  the team page's path, e.g. {@code /teams/<id>}
  * @param event the CloudEvent JSON, sent unchanged as the generic webhook's body
  */
-public record Alert(String id, AlertKind kind, String scope, String scopeId, String scopeName, UUID budgetId,
-        Integer threshold, Long spentNanos, Long limitNanos, Long projectedNanos, Instant projectedExhaustedAt,
-        Instant periodStart, Instant periodEnd, String link, Instant at, String event) {
-}
+public record Alert(
+        String id,
+        AlertKind kind,
+        String scope,
+        String scopeId,
+        String scopeName,
+        UUID budgetId,
+        Integer threshold,
+        Long spentNanos,
+        Long limitNanos,
+        Long projectedNanos,
+        Instant projectedExhaustedAt,
+        Instant periodStart,
+        Instant periodEnd,
+        String link,
+        Instant at,
+        String event) {}

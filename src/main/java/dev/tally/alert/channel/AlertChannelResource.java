@@ -30,7 +30,9 @@ public class AlertChannelResource {
     @POST
     public Response create(@Valid @NotNull NewChannel channel) {
         ChannelView created = channels.create(channel);
-        return Response.created(URI.create("/api/admin/alert-channels/" + created.id())).entity(created).build();
+        return Response.created(URI.create("/api/admin/alert-channels/" + created.id()))
+                .entity(created)
+                .build();
     }
 
     @GET

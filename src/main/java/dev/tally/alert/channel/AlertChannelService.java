@@ -10,7 +10,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -39,7 +38,8 @@ public class AlertChannelService {
     private static final Pattern ADDRESS = Pattern.compile("[^@\\s<>,;\"]+@[^@\\s<>,;\"]+\\.[^@\\s<>,;\"]+");
     private static final int MIN_SECRET = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String COLUMNS = "id, type, name, url_hint, url_sealed, secret_sealed, recipients, digest, created_at";
+    private static final String COLUMNS =
+            "id, type, name, url_hint, url_sealed, secret_sealed, recipients, digest, created_at";
 
     private final DataSource dataSource;
     private final ChannelSecrets secrets;
@@ -73,7 +73,8 @@ public class AlertChannelService {
                 if (req.secret() == null) {
                     secret = generated = generateSecret();
                 } else {
-                    forbid(req.secret().strip().length() < MIN_SECRET,
+                    forbid(
+                            req.secret().strip().length() < MIN_SECRET,
                             "secret: at least " + MIN_SECRET + " characters (or leave it out and Tally generates one)");
                     secret = req.secret();
                 }
@@ -108,14 +109,18 @@ public class AlertChannelService {
 
     public List<ChannelView> list() {
         List<ChannelView> out = new ArrayList<>();
-        query("SELECT " + COLUMNS + " FROM alert_channel WHERE deleted_at IS NULL ORDER BY lower(name), id", null,
+        query(
+                "SELECT " + COLUMNS + " FROM alert_channel WHERE deleted_at IS NULL ORDER BY lower(name), id",
+                null,
                 rs -> out.add(view(rs)));
         return out;
     }
 
     public Optional<ChannelView> view(UUID id) {
         List<ChannelView> out = new ArrayList<>(1);
-        query("SELECT " + COLUMNS + " FROM alert_channel WHERE id = ? AND deleted_at IS NULL", id,
+        query(
+                "SELECT " + COLUMNS + " FROM alert_channel WHERE id = ? AND deleted_at IS NULL",
+                id,
                 rs -> out.add(view(rs)));
         return out.stream().findFirst();
     }
@@ -128,7 +133,9 @@ public class AlertChannelService {
     /** The channel with its opened URL and secret, for a sender; empty once deleted. */
     public Optional<Channel> channel(UUID id) {
         List<Channel> out = new ArrayList<>(1);
-        query("SELECT " + COLUMNS + " FROM alert_channel WHERE id = ? AND deleted_at IS NULL", id,
+        query(
+                "SELECT " + COLUMNS + " FROM alert_channel WHERE id = ? AND deleted_at IS NULL",
+                id,
                 rs -> out.add(channel(rs)));
         return out.stream().findFirst();
     }
@@ -136,7 +143,9 @@ public class AlertChannelService {
     /** The live channels that subscribe to the weekly digest. */
     public List<UUID> digestChannels() {
         List<UUID> out = new ArrayList<>();
-        query("SELECT id FROM alert_channel WHERE digest AND deleted_at IS NULL ORDER BY id", null,
+        query(
+                "SELECT id FROM alert_channel WHERE digest AND deleted_at IS NULL ORDER BY id",
+                null,
                 rs -> out.add(rs.getObject(1, UUID.class)));
         return out;
     }
@@ -150,7 +159,7 @@ public class AlertChannelService {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement del = c.prepareStatement(
-                    "UPDATE alert_channel SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
+                            "UPDATE alert_channel SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
                     PreparedStatement cancel = c.prepareStatement("UPDATE alert_delivery SET status = 'cancelled', "
                             + "last_error = 'channel deleted' WHERE channel_id = ? AND status = 'pending'")) {
                 del.setTimestamp(1, Timestamp.from(clock.instant()));
@@ -173,18 +182,30 @@ public class AlertChannelService {
     }
 
     private ChannelView view(ResultSet rs) throws SQLException {
-        return new ChannelView(rs.getObject("id", UUID.class), rs.getString("type"), rs.getString("name"),
-                rs.getString("url_hint"), rs.getBytes("secret_sealed") != null, strings(rs.getArray("recipients")),
-                rs.getBoolean("digest"), rs.getTimestamp("created_at").toInstant(), null);
+        return new ChannelView(
+                rs.getObject("id", UUID.class),
+                rs.getString("type"),
+                rs.getString("name"),
+                rs.getString("url_hint"),
+                rs.getBytes("secret_sealed") != null,
+                strings(rs.getArray("recipients")),
+                rs.getBoolean("digest"),
+                rs.getTimestamp("created_at").toInstant(),
+                null);
     }
 
     private Channel channel(ResultSet rs) throws SQLException {
         UUID id = rs.getObject("id", UUID.class);
         byte[] url = rs.getBytes("url_sealed");
         byte[] secret = rs.getBytes("secret_sealed");
-        return new Channel(id, ChannelType.parse(rs.getString("type")), rs.getString("name"),
-                url == null ? null : secrets.open(id, url), secret == null ? null : secrets.open(id, secret),
-                strings(rs.getArray("recipients")), rs.getBoolean("digest"));
+        return new Channel(
+                id,
+                ChannelType.parse(rs.getString("type")),
+                rs.getString("name"),
+                url == null ? null : secrets.open(id, url),
+                secret == null ? null : secrets.open(id, secret),
+                strings(rs.getArray("recipients")),
+                rs.getBoolean("digest"));
     }
 
     private static List<String> strings(Array a) throws SQLException {
@@ -196,7 +217,8 @@ public class AlertChannelService {
     }
 
     private void query(String sql, Object param, RowReader reader) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             if (param != null) {
                 ps.setObject(1, param);
             }
@@ -244,7 +266,9 @@ public class AlertChannelService {
         List<String> out = new ArrayList<>(to.size());
         for (int i = 0; i < to.size(); i++) {
             String a = to.get(i) == null ? "" : to.get(i).strip();
-            forbid(a.length() > 254 || !ADDRESS.matcher(a).matches(), "to[" + i + "]: '" + a + "' is not an e-mail address");
+            forbid(
+                    a.length() > 254 || !ADDRESS.matcher(a).matches(),
+                    "to[" + i + "]: '" + a + "' is not an e-mail address");
             out.add(a);
         }
         return List.copyOf(out);

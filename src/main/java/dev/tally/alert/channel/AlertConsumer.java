@@ -48,8 +48,14 @@ public final class AlertConsumer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean running = true;
 
-    AlertConsumer(String name, Map<String, Object> props, AlertConfig config, DeliveryStore store,
-            AlertDeliveries deliveries, ObjectMapper mapper, Clock clock) {
+    AlertConsumer(
+            String name,
+            Map<String, Object> props,
+            AlertConfig config,
+            DeliveryStore store,
+            AlertDeliveries deliveries,
+            ObjectMapper mapper,
+            Clock clock) {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -103,8 +109,9 @@ public final class AlertConsumer implements AutoCloseable {
                 added += store(r);
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.errorf("alert consumer: cannot store alerts (%s); reading them again in %d ms", e.getMessage(),
-                    RETRY.toMillis());
+            LOG.errorf(
+                    "alert consumer: cannot store alerts (%s); reading them again in %d ms",
+                    e.getMessage(), RETRY.toMillis());
             rewind(records);
             pause();
             return;

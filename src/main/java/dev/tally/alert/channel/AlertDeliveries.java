@@ -20,12 +20,13 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
 import dev.tally.alert.channel.ChannelSender.DeliveryException;
 import dev.tally.alert.channel.DeliveryStore.Claimed;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Sends what the outbox holds: a loop that claims due deliveries and hands each to one of a few
@@ -51,8 +52,14 @@ public class AlertDeliveries {
     private Thread loop;
     private volatile boolean running;
 
-    public AlertDeliveries(DeliveryStore store, AlertChannelService channels, ChannelSender sender, Notices notices,
-            AlertConfig config, Clock clock, Roles roles) {
+    public AlertDeliveries(
+            DeliveryStore store,
+            AlertChannelService channels,
+            ChannelSender sender,
+            Notices notices,
+            AlertConfig config,
+            Clock clock,
+            Roles roles) {
         this.store = store;
         this.channels = channels;
         this.sender = sender;
@@ -109,8 +116,9 @@ public class AlertDeliveries {
             try {
                 sent = runDue(clock.instant());
             } catch (SQLException | RuntimeException e) {
-                LOG.errorf("alert delivery: cannot read the outbox (%s); retrying in %d ms", e.getMessage(),
-                        config.pollInterval().toMillis());
+                LOG.errorf(
+                        "alert delivery: cannot read the outbox (%s); retrying in %d ms",
+                        e.getMessage(), config.pollInterval().toMillis());
             }
             if (sent == 0) {
                 try {
@@ -167,12 +175,21 @@ public class AlertDeliveries {
                 return;
             }
             try {
-                sender.send(channel.get(), d.alertId(), notices.of(alert.get()), alert.get().event());
+                sender.send(
+                        channel.get(),
+                        d.alertId(),
+                        notices.of(alert.get()),
+                        alert.get().event());
                 store.delivered(d, now);
             } catch (DeliveryException e) {
                 Instant retryAt = d.attempt() >= config.maxAttempts() ? null : now.plus(backoff(d.attempt()));
-                LOG.warnf("alert %s to channel %s: attempt %d failed (%s)%s", d.alertId(), channel.get().name(),
-                        d.attempt(), e.getMessage(), retryAt == null ? "; giving up" : "; next attempt at " + retryAt);
+                LOG.warnf(
+                        "alert %s to channel %s: attempt %d failed (%s)%s",
+                        d.alertId(),
+                        channel.get().name(),
+                        d.attempt(),
+                        e.getMessage(),
+                        retryAt == null ? "; giving up" : "; next attempt at " + retryAt);
                 store.failed(d, e.getMessage(), retryAt);
             }
         } catch (SQLException | RuntimeException e) {

@@ -23,12 +23,10 @@ public final class AlertEvents {
     /** At most this much of a message is stored and forwarded: an alert is a few hundred bytes. */
     static final int MAX_BYTES = 64 * 1024;
 
-    private AlertEvents() {
-    }
+    private AlertEvents() {}
 
     /** An alert and the channels that should receive it. */
-    public record Incoming(Alert alert, List<UUID> channelIds) {
-    }
+    public record Incoming(Alert alert, List<UUID> channelIds) {}
 
     public static final class InvalidAlert extends Exception {
         InvalidAlert(String message) {
@@ -74,10 +72,22 @@ public final class AlertEvents {
         if (at == null) {
             throw new InvalidAlert("data.at: missing");
         }
-        Alert alert = new Alert(id, kind, text(data, "scope"), text(data, "scopeId"), text(data, "scopeName"),
-                uuid(data, "budgetId"), integer(data, "threshold"), longValue(data, "spentNanos"),
-                longValue(data, "limitNanos"), longValue(data, "projectedNanos"), instant(data, "projectedExhaustedAt"),
-                instant(data, "periodStart"), instant(data, "periodEnd"), text(data, "link"), at,
+        Alert alert = new Alert(
+                id,
+                kind,
+                text(data, "scope"),
+                text(data, "scopeId"),
+                text(data, "scopeName"),
+                uuid(data, "budgetId"),
+                integer(data, "threshold"),
+                longValue(data, "spentNanos"),
+                longValue(data, "limitNanos"),
+                longValue(data, "projectedNanos"),
+                instant(data, "projectedExhaustedAt"),
+                instant(data, "periodStart"),
+                instant(data, "periodEnd"),
+                text(data, "link"),
+                at,
                 new String(value, StandardCharsets.UTF_8));
         List<UUID> channels = new ArrayList<>();
         JsonNode ids = data.path("channelIds");

@@ -10,12 +10,13 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.ShutdownEvent;
+
 import dev.tally.events.KafkaReady;
 import dev.tally.events.Topics;
 import dev.tally.platform.KafkaClients;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
-import io.quarkus.runtime.ShutdownEvent;
 
 /**
  * Reads {@code tally.alerts.v1} on instances with the aggregator role, once Kafka answers: one
@@ -37,8 +38,14 @@ public class AlertIntake {
     private final AtomicInteger ids = new AtomicInteger();
     private AlertConsumer consumer;
 
-    public AlertIntake(AlertConfig config, KafkaClients clients, DeliveryStore store, AlertDeliveries deliveries,
-            ObjectMapper mapper, Clock clock, Roles roles) {
+    public AlertIntake(
+            AlertConfig config,
+            KafkaClients clients,
+            DeliveryStore store,
+            AlertDeliveries deliveries,
+            ObjectMapper mapper,
+            Clock clock,
+            Roles roles) {
         this.config = config;
         this.clients = clients;
         this.store = store;
@@ -77,6 +84,7 @@ public class AlertIntake {
     /** A further member of the group, not started: two of them behave as two instances would. */
     public AlertConsumer newConsumer() {
         String name = ids.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100_000, 36);
-        return new AlertConsumer(name, clients.common("tally-alerts-" + name), config, store, deliveries, mapper, clock);
+        return new AlertConsumer(
+                name, clients.common("tally-alerts-" + name), config, store, deliveries, mapper, clock);
     }
 }

@@ -4,7 +4,12 @@ import java.util.Locale;
 
 /** What an alert says (the {@code kind} of a {@code dev.tally.alert.v1} event), plus the weekly digest. */
 public enum AlertKind {
-    THRESHOLD, PROJECTED, SPIKE, BLOCKED, DOWNGRADED, DIGEST;
+    THRESHOLD,
+    PROJECTED,
+    SPIKE,
+    BLOCKED,
+    DOWNGRADED,
+    DIGEST;
 
     public String apiName() {
         return name().toLowerCase(Locale.ROOT);

@@ -37,9 +37,16 @@ public class AlertPages {
 
     /** One alert as the page shows it. */
     @TemplateData
-    public record Row(String at, String kind, String title, String scope, String link, String spent, String limit,
-            String projected, List<DeliveryViews.Delivery> deliveries) {
-    }
+    public record Row(
+            String at,
+            String kind,
+            String title,
+            String scope,
+            String link,
+            String spent,
+            String limit,
+            String projected,
+            List<DeliveryViews.Delivery> deliveries) {}
 
     private final DeliveryLog log;
     private final DeliveryViews views;
@@ -50,8 +57,15 @@ public class AlertPages {
     private final Viewers viewers;
     private final Navs navs;
 
-    public AlertPages(DeliveryLog log, DeliveryViews views, Notices notices, ReportService reports, OrgCalendar calendar,
-            Roles roles, Viewers viewers, Navs navs) {
+    public AlertPages(
+            DeliveryLog log,
+            DeliveryViews views,
+            Notices notices,
+            ReportService reports,
+            OrgCalendar calendar,
+            Roles roles,
+            Viewers viewers,
+            Navs navs) {
         this.log = log;
         this.viewers = viewers;
         this.navs = navs;
@@ -78,8 +92,12 @@ public class AlertPages {
     private Row row(DeliveryLog.AlertEntry e) {
         Alert a = e.alert();
         String scope = a.scopeName() != null ? a.scopeName() : a.scopeId() != null ? a.scopeId() : "organisation";
-        return new Row(notices.time(a.at()), a.kind().apiName(), notices.of(a).title(),
-                a.scope() == null ? scope : scope + " (" + a.scope() + ")", a.link(),
+        return new Row(
+                notices.time(a.at()),
+                a.kind().apiName(),
+                notices.of(a).title(),
+                a.scope() == null ? scope : scope + " (" + a.scope() + ")",
+                a.link(),
                 a.spentNanos() == null ? "–" : Format.money(a.spentNanos()),
                 a.limitNanos() == null ? "–" : Format.money(a.limitNanos()),
                 a.projectedNanos() == null ? "–" : Format.money(a.projectedNanos()),

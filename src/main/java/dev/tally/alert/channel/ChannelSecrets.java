@@ -44,7 +44,8 @@ public class ChannelSecrets {
 
     private static String fromFile(Path dataDir) {
         try {
-            return SecretFiles.readOrCreate(dataDir.resolve(KEY_FILE), "", "the alert channel key").value();
+            return SecretFiles.readOrCreate(dataDir.resolve(KEY_FILE), "", "the alert channel key")
+                    .value();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -70,7 +71,10 @@ public class ChannelSecrets {
         try {
             Cipher c = cipher(Cipher.ENCRYPT_MODE, channel, iv);
             byte[] sealed = c.doFinal(plain.getBytes(StandardCharsets.UTF_8));
-            return ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array();
+            return ByteBuffer.allocate(IV_BYTES + sealed.length)
+                    .put(iv)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM unavailable", e);
         }

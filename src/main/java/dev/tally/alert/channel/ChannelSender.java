@@ -42,7 +42,10 @@ public class ChannelSender {
     public ChannelSender(AlertConfig config, Mailer mailer, ObjectMapper mapper) {
         this.timeout = config.delivery().timeout();
         // no redirects: a receiver must not be able to bounce the signed body to another host
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         this.mailer = mailer;
         this.mapper = mapper;
     }
@@ -54,8 +57,13 @@ public class ChannelSender {
     public void send(Channel channel, String deliveryId, Notice notice, String event) throws DeliveryException {
         switch (channel.type()) {
             case SLACK -> post(channel, deliveryId, "application/json", SlackMessage.json(notice, mapper), null);
-            case WEBHOOK -> post(channel, deliveryId, "application/cloudevents+json; charset=utf-8", event,
-                    signature(channel.secret(), event));
+            case WEBHOOK ->
+                post(
+                        channel,
+                        deliveryId,
+                        "application/cloudevents+json; charset=utf-8",
+                        event,
+                        signature(channel.secret(), event));
             case EMAIL -> mail(channel, notice);
         }
     }
@@ -86,8 +94,8 @@ public class ChannelSender {
         try {
             res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new DeliveryException(channel.type().apiName() + " receiver unreachable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw new DeliveryException(channel.type().apiName() + " receiver unreachable: "
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeliveryException("interrupted while sending");
@@ -95,7 +103,12 @@ public class ChannelSender {
         if (res.statusCode() / 100 != 2) {
             String text = res.body() == null ? "" : res.body().strip();
             throw new DeliveryException("HTTP " + res.statusCode()
-                    + (text.isEmpty() ? "" : ": " + (text.length() > ERROR_BODY_MAX ? text.substring(0, ERROR_BODY_MAX) + "…" : text)));
+                    + (text.isEmpty()
+                            ? ""
+                            : ": "
+                                    + (text.length() > ERROR_BODY_MAX
+                                            ? text.substring(0, ERROR_BODY_MAX) + "…"
+                                            : text)));
         }
     }
 

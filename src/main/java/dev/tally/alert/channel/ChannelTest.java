@@ -31,8 +31,8 @@ public class ChannelTest {
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    public ChannelTest(AlertChannelService channels, ChannelSender sender, Notices notices, ObjectMapper mapper,
-            Clock clock) {
+    public ChannelTest(
+            AlertChannelService channels, ChannelSender sender, Notices notices, ObjectMapper mapper, Clock clock) {
         this.channels = channels;
         this.sender = sender;
         this.notices = notices;
@@ -40,20 +40,31 @@ public class ChannelTest {
         this.clock = clock;
     }
 
-    public record Result(UUID channelId, boolean delivered, String type) {
-    }
+    public record Result(UUID channelId, boolean delivered, String type) {}
 
     public Result send(UUID id) {
         Channel channel = channels.channel(id).orElseThrow(() -> ApiException.notFound("no alert channel " + id));
         Instant now = clock.instant();
         String deliveryId = "test:" + UUID.randomUUID();
-        Notice notice = new Notice("Test message from Tally", "This channel (" + channel.name()
-                + ") is set up: budget alerts and, if it subscribes, the weekly digest will arrive here.",
-                List.of(new Notice.Field("Channel", channel.name()), new Notice.Field("Type", channel.type().apiName())),
-                List.of(), notices.link("/alerts"), "Open the Alerts page", "Sent " + notices.time(now));
+        Notice notice = new Notice(
+                "Test message from Tally",
+                "This channel (" + channel.name()
+                        + ") is set up: budget alerts and, if it subscribes, the weekly digest will arrive here.",
+                List.of(
+                        new Notice.Field("Channel", channel.name()),
+                        new Notice.Field("Type", channel.type().apiName())),
+                List.of(),
+                notices.link("/alerts"),
+                "Open the Alerts page",
+                "Sent " + notices.time(now));
         String event;
         try {
-            event = mapper.writeValueAsString(CloudEvent.of(deliveryId, "/tally/alerts", TYPE, null, now,
+            event = mapper.writeValueAsString(CloudEvent.of(
+                    deliveryId,
+                    "/tally/alerts",
+                    TYPE,
+                    null,
+                    now,
                     Map.of("channelId", id.toString(), "message", notice.summary())));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);

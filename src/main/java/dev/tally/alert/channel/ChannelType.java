@@ -8,7 +8,9 @@ import dev.tally.platform.ApiException;
 
 /** Where a channel delivers: its API name is the lower-case constant. */
 public enum ChannelType {
-    SLACK, WEBHOOK, EMAIL;
+    SLACK,
+    WEBHOOK,
+    EMAIL;
 
     public String apiName() {
         return name().toLowerCase(Locale.ROOT);

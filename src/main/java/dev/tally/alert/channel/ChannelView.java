@@ -13,8 +13,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param secret only in the answer to a create that generated the webhook's secret: shown once
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ChannelView(UUID id, String type, String name, String urlHint, boolean hasSecret, List<String> to,
-        boolean digest, Instant createdAt, String secret) {
+public record ChannelView(
+        UUID id,
+        String type,
+        String name,
+        String urlHint,
+        boolean hasSecret,
+        List<String> to,
+        boolean digest,
+        Instant createdAt,
+        String secret) {
 
     ChannelView withSecret(String generated) {
         return new ChannelView(id, type, name, urlHint, hasSecret, to, digest, createdAt, generated);

@@ -32,13 +32,22 @@ public class DeliveryLog {
     }
 
     /** One delivery of one alert to one channel, as the log shows it. */
-    public record Entry(String alertId, AlertKind kind, String scopeName, UUID channelId, String channelName,
-            String channelType, boolean channelDeleted, DeliveryStatus status, int attempts, String lastError,
-            Instant lastAttemptAt, Instant nextAttemptAt, Instant deliveredAt) {
-    }
+    public record Entry(
+            String alertId,
+            AlertKind kind,
+            String scopeName,
+            UUID channelId,
+            String channelName,
+            String channelType,
+            boolean channelDeleted,
+            DeliveryStatus status,
+            int attempts,
+            String lastError,
+            Instant lastAttemptAt,
+            Instant nextAttemptAt,
+            Instant deliveredAt) {}
 
-    public record AlertEntry(Alert alert, List<Entry> deliveries) {
-    }
+    public record AlertEntry(Alert alert, List<Entry> deliveries) {}
 
     /** Deliveries per status, and the latest ones. */
     public record Summary(Map<DeliveryStatus, Long> counts, List<Entry> recent) {
@@ -47,10 +56,11 @@ public class DeliveryLog {
         }
     }
 
-    private static final String ENTRY = "SELECT d.alert_id, a.kind, a.scope_name, d.channel_id, c.name AS channel_name, "
-            + "c.type AS channel_type, c.deleted_at IS NOT NULL AS channel_deleted, d.status, d.attempts, d.last_error, "
-            + "d.last_attempt_at, d.next_attempt_at, d.delivered_at FROM alert_delivery d "
-            + "JOIN alert a ON a.id = d.alert_id JOIN alert_channel c ON c.id = d.channel_id ";
+    private static final String ENTRY =
+            "SELECT d.alert_id, a.kind, a.scope_name, d.channel_id, c.name AS channel_name, "
+                    + "c.type AS channel_type, c.deleted_at IS NOT NULL AS channel_deleted, d.status, d.attempts, d.last_error, "
+                    + "d.last_attempt_at, d.next_attempt_at, d.delivered_at FROM alert_delivery d "
+                    + "JOIN alert a ON a.id = d.alert_id JOIN alert_channel c ON c.id = d.channel_id ";
 
     /** The latest alerts (digests left out), newest first, each with its deliveries. */
     public List<AlertEntry> recentAlerts(int limit) {
@@ -67,7 +77,8 @@ public class DeliveryLog {
                 }
             }
             if (!out.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(ENTRY + "WHERE d.alert_id = ANY (?) ORDER BY lower(c.name)")) {
+                try (PreparedStatement ps =
+                        c.prepareStatement(ENTRY + "WHERE d.alert_id = ANY (?) ORDER BY lower(c.name)")) {
                     ps.setArray(1, c.createArrayOf("text", out.keySet().toArray()));
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -88,7 +99,8 @@ public class DeliveryLog {
         Map<DeliveryStatus, Long> counts = new EnumMap<>(DeliveryStatus.class);
         List<Entry> recent = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT status, count(*) FROM alert_delivery GROUP BY status");
+            try (PreparedStatement ps =
+                            c.prepareStatement("SELECT status, count(*) FROM alert_delivery GROUP BY status");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     counts.put(DeliveryStatus.of(rs.getString(1)), rs.getLong(2));
@@ -132,10 +144,19 @@ public class DeliveryLog {
     }
 
     private static Entry entry(ResultSet rs) throws SQLException {
-        return new Entry(rs.getString("alert_id"), AlertKind.of(rs.getString("kind")), rs.getString("scope_name"),
-                rs.getObject("channel_id", UUID.class), rs.getString("channel_name"), rs.getString("channel_type"),
-                rs.getBoolean("channel_deleted"), DeliveryStatus.of(rs.getString("status")), rs.getInt("attempts"),
-                rs.getString("last_error"), DeliveryStore.instant(rs, "last_attempt_at"),
-                DeliveryStore.instant(rs, "next_attempt_at"), DeliveryStore.instant(rs, "delivered_at"));
+        return new Entry(
+                rs.getString("alert_id"),
+                AlertKind.of(rs.getString("kind")),
+                rs.getString("scope_name"),
+                rs.getObject("channel_id", UUID.class),
+                rs.getString("channel_name"),
+                rs.getString("channel_type"),
+                rs.getBoolean("channel_deleted"),
+                DeliveryStatus.of(rs.getString("status")),
+                rs.getInt("attempts"),
+                rs.getString("last_error"),
+                DeliveryStore.instant(rs, "last_attempt_at"),
+                DeliveryStore.instant(rs, "next_attempt_at"),
+                DeliveryStore.instant(rs, "delivered_at"));
     }
 }

@@ -8,7 +8,11 @@ import java.util.Locale;
  * deleted first.
  */
 public enum DeliveryStatus {
-    PENDING, SENDING, DELIVERED, FAILED, CANCELLED;
+    PENDING,
+    SENDING,
+    DELIVERED,
+    FAILED,
+    CANCELLED;
 
     public String dbName() {
         return name().toLowerCase(Locale.ROOT);

@@ -36,8 +36,7 @@ public class DeliveryStore {
     }
 
     /** A delivery claimed for one attempt; {@code attempt} fences the result against a later claim. */
-    public record Claimed(String alertId, UUID channelId, int attempt) {
-    }
+    public record Claimed(String alertId, UUID channelId, int attempt) {}
 
     /**
      * Stores an alert (once: a repeat of its id changes nothing) and a pending delivery for each of the
@@ -172,12 +171,23 @@ public class DeliveryStore {
     }
 
     static Alert alert(ResultSet rs) throws SQLException {
-        return new Alert(rs.getString("id"), AlertKind.of(rs.getString("kind")), rs.getString("scope"),
-                rs.getString("scope_id"), rs.getString("scope_name"), rs.getObject("budget_id", UUID.class),
-                (Integer) rs.getObject("threshold"), (Long) rs.getObject("spent_nanos"),
-                (Long) rs.getObject("limit_nanos"), (Long) rs.getObject("projected_nanos"),
-                instant(rs, "projected_exhausted_at"), instant(rs, "period_start"), instant(rs, "period_end"),
-                rs.getString("link"), instant(rs, "at"), rs.getString("event"));
+        return new Alert(
+                rs.getString("id"),
+                AlertKind.of(rs.getString("kind")),
+                rs.getString("scope"),
+                rs.getString("scope_id"),
+                rs.getString("scope_name"),
+                rs.getObject("budget_id", UUID.class),
+                (Integer) rs.getObject("threshold"),
+                (Long) rs.getObject("spent_nanos"),
+                (Long) rs.getObject("limit_nanos"),
+                (Long) rs.getObject("projected_nanos"),
+                instant(rs, "projected_exhausted_at"),
+                instant(rs, "period_start"),
+                instant(rs, "period_end"),
+                rs.getString("link"),
+                instant(rs, "at"),
+                rs.getString("event"));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -12,14 +12,18 @@ public class DeliveryViews {
 
     /** One delivery: the channel, its state and what happened last. */
     @TemplateData
-    public record Delivery(String alert, String channel, String type, String status, int attempts, String lastAttempt,
-            String detail) {
-    }
+    public record Delivery(
+            String alert,
+            String channel,
+            String type,
+            String status,
+            int attempts,
+            String lastAttempt,
+            String detail) {}
 
     /** The operations page's delivery log: counts per state and the latest deliveries. */
     @TemplateData
-    public record Log(long delivered, long pending, long failed, long cancelled, List<Delivery> recent) {
-    }
+    public record Log(long delivered, long pending, long failed, long cancelled, List<Delivery> recent) {}
 
     private final DeliveryLog log;
     private final Notices notices;
@@ -31,25 +35,37 @@ public class DeliveryViews {
 
     public Log log(int limit) {
         DeliveryLog.Summary s = log.summary(limit);
-        return new Log(s.count(DeliveryStatus.DELIVERED), s.count(DeliveryStatus.PENDING) + s.count(DeliveryStatus.SENDING),
-                s.count(DeliveryStatus.FAILED), s.count(DeliveryStatus.CANCELLED),
+        return new Log(
+                s.count(DeliveryStatus.DELIVERED),
+                s.count(DeliveryStatus.PENDING) + s.count(DeliveryStatus.SENDING),
+                s.count(DeliveryStatus.FAILED),
+                s.count(DeliveryStatus.CANCELLED),
                 s.recent().stream().map(this::delivery).toList());
     }
 
     public Delivery delivery(DeliveryLog.Entry d) {
         String detail = switch (d.status()) {
-            case DELIVERED -> "delivered " + notices.time(d.deliveredAt())
-                    + (d.lastError() == null ? "" : " (earlier: " + d.lastError() + ")");
-            case PENDING -> d.attempts() == 0 ? "queued"
-                    : "next attempt " + notices.time(d.nextAttemptAt()) + " — " + d.lastError();
+            case DELIVERED ->
+                "delivered " + notices.time(d.deliveredAt())
+                        + (d.lastError() == null ? "" : " (earlier: " + d.lastError() + ")");
+            case PENDING ->
+                d.attempts() == 0
+                        ? "queued"
+                        : "next attempt " + notices.time(d.nextAttemptAt()) + " — " + d.lastError();
             case SENDING -> "sending now";
             case FAILED -> "gave up — " + d.lastError();
             case CANCELLED -> d.lastError() == null ? "cancelled" : d.lastError();
         };
-        String alert = d.kind() == AlertKind.DIGEST ? "weekly digest"
+        String alert = d.kind() == AlertKind.DIGEST
+                ? "weekly digest"
                 : d.kind().apiName() + (d.scopeName() == null ? "" : " · " + d.scopeName());
-        return new Delivery(alert, d.channelName() + (d.channelDeleted() ? " (deleted)" : ""), d.channelType(),
-                d.status().dbName(), d.attempts(), d.lastAttemptAt() == null ? "–" : notices.time(d.lastAttemptAt()),
+        return new Delivery(
+                alert,
+                d.channelName() + (d.channelDeleted() ? " (deleted)" : ""),
+                d.channelType(),
+                d.status().dbName(),
+                d.attempts(),
+                d.lastAttemptAt() == null ? "–" : notices.time(d.lastAttemptAt()),
                 detail);
     }
 }

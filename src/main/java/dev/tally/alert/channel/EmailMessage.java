@@ -3,8 +3,7 @@ package dev.tally.alert.channel;
 /** A {@link Notice} as a plain-text e-mail: what every mail client shows the same way. */
 final class EmailMessage {
 
-    private EmailMessage() {
-    }
+    private EmailMessage() {}
 
     static String subject(Notice n) {
         return "[Tally] " + n.title();

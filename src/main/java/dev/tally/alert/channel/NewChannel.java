@@ -16,5 +16,4 @@ public record NewChannel(
         @Size(max = 2000) String url,
         @Size(max = 500) String secret,
         @Size(max = 50) List<String> to,
-        Boolean digest) {
-}
+        Boolean digest) {}

@@ -10,12 +10,16 @@ import java.util.List;
  * @param sections longer lists under a heading (the digest's tables)
  * @param link     absolute URL of the page to open, or null
  */
-public record Notice(String title, String summary, List<Field> fields, List<Section> sections, String link,
-        String linkText, String footer) {
+public record Notice(
+        String title,
+        String summary,
+        List<Field> fields,
+        List<Section> sections,
+        String link,
+        String linkText,
+        String footer) {
 
-    public record Field(String label, String value) {
-    }
+    public record Field(String label, String value) {}
 
-    public record Section(String heading, List<String> lines) {
-    }
+    public record Section(String heading, List<String> lines) {}
 }

@@ -38,7 +38,8 @@ public class Notices {
         if (a.kind() == AlertKind.DIGEST) {
             // the digest's event carries the message it was composed with (dev.tally.alert.digest)
             try {
-                return mapper.treeToValue(mapper.readTree(a.event()).path("data").path("message"), Notice.class);
+                return mapper.treeToValue(
+                        mapper.readTree(a.event()).path("data").path("message"), Notice.class);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("digest " + a.id() + " has no readable message", e);
             }
@@ -58,13 +59,16 @@ public class Notices {
                 title = "Budget projected to run out: " + who;
                 summary = "At its current rate " + scope + " will spend " + Format.money(a.projectedNanos())
                         + " by the end of the period, over its " + limit + " budget"
-                        + (a.projectedExhaustedAt() == null ? "" : "; it runs out around " + date(a.projectedExhaustedAt()))
+                        + (a.projectedExhaustedAt() == null
+                                ? ""
+                                : "; it runs out around " + date(a.projectedExhaustedAt()))
                         + ".";
             }
             case SPIKE -> {
                 title = "Spend spike: " + who;
                 summary = scope + " is spending far above its usual hourly rate: " + spent
-                        + (a.limitNanos() == null ? "" : " against a limit of " + limit) + ". An agent loop left running?";
+                        + (a.limitNanos() == null ? "" : " against a limit of " + limit)
+                        + ". An agent loop left running?";
             }
             case BLOCKED -> {
                 title = "Budget exhausted, calls blocked: " + who;
@@ -94,9 +98,16 @@ public class Notices {
             fields.add(new Notice.Field("Runs out", date(a.projectedExhaustedAt())));
         }
         if (a.periodStart() != null && a.periodEnd() != null) {
-            fields.add(new Notice.Field("Period", date(a.periodStart()) + " – " + date(a.periodEnd().minusSeconds(1))));
+            fields.add(new Notice.Field(
+                    "Period", date(a.periodStart()) + " – " + date(a.periodEnd().minusSeconds(1))));
         }
-        return new Notice(title, summary, fields, List.of(), link(a.link()), "Open in Tally",
+        return new Notice(
+                title,
+                summary,
+                fields,
+                List.of(),
+                link(a.link()),
+                "Open in Tally",
                 "Tally budget alert · " + a.kind().apiName() + " · " + time(a.at()) + " · times in " + calendar.zone());
     }
 
@@ -105,7 +116,8 @@ public class Notices {
         if (path == null || path.isBlank()) {
             return null;
         }
-        return path.startsWith("http://") || path.startsWith("https://") ? path
+        return path.startsWith("http://") || path.startsWith("https://")
+                ? path
                 : publicUrl + (path.startsWith("/") ? "" : "/") + path;
     }
 

@@ -15,8 +15,7 @@ final class SlackMessage {
     private static final int FIELDS_MAX = 10;
     private static final int TEXT_MAX = 3000;
 
-    private SlackMessage() {
-    }
+    private SlackMessage() {}
 
     static String json(Notice n, ObjectMapper mapper) {
         ObjectNode root = mapper.createObjectNode();
@@ -27,30 +26,45 @@ final class SlackMessage {
         section(blocks, escape(n.summary()));
         if (!n.fields().isEmpty()) {
             ArrayNode fields = blocks.addObject().put("type", "section").putArray("fields");
-            n.fields().stream().limit(FIELDS_MAX).forEach(f -> fields.addObject().put("type", "mrkdwn")
-                    .put("text", cut("*" + escape(f.label()) + "*\n" + escape(f.value()), 2000)));
+            n.fields().stream()
+                    .limit(FIELDS_MAX)
+                    .forEach(f -> fields.addObject()
+                            .put("type", "mrkdwn")
+                            .put("text", cut("*" + escape(f.label()) + "*\n" + escape(f.value()), 2000)));
         }
         for (Notice.Section s : n.sections()) {
-            StringBuilder text = new StringBuilder("*").append(escape(s.heading())).append("*");
+            StringBuilder text =
+                    new StringBuilder("*").append(escape(s.heading())).append("*");
             for (String line : s.lines()) {
                 text.append("\n• ").append(escape(line));
             }
             section(blocks, text.toString());
         }
         if (n.link() != null) {
-            ObjectNode button = blocks.addObject().put("type", "actions").putArray("elements").addObject();
+            ObjectNode button = blocks.addObject()
+                    .put("type", "actions")
+                    .putArray("elements")
+                    .addObject();
             button.put("type", "button").put("url", n.link());
             button.putObject("text").put("type", "plain_text").put("text", n.linkText());
         }
         if (n.footer() != null) {
-            blocks.addObject().put("type", "context").putArray("elements").addObject().put("type", "mrkdwn")
+            blocks.addObject()
+                    .put("type", "context")
+                    .putArray("elements")
+                    .addObject()
+                    .put("type", "mrkdwn")
                     .put("text", cut(escape(n.footer()), TEXT_MAX));
         }
         return root.toString();
     }
 
     private static void section(ArrayNode blocks, String mrkdwn) {
-        blocks.addObject().put("type", "section").putObject("text").put("type", "mrkdwn").put("text", cut(mrkdwn, TEXT_MAX));
+        blocks.addObject()
+                .put("type", "section")
+                .putObject("text")
+                .put("type", "mrkdwn")
+                .put("text", cut(mrkdwn, TEXT_MAX));
     }
 
     /** Slack reads &amp;, &lt; and &gt; as control characters in mrkdwn: a team name must not become a link. */

@@ -7,6 +7,5 @@ package dev.tally.alert.digest;
  * @param period e.g. "December 2026"
  * @param state  ok, warning or exceeded
  */
-public record BudgetLine(String name, String period, long spentNanos, long limitNanos, Long projectedNanos,
-        String state) {
-}
+public record BudgetLine(
+        String name, String period, long spentNanos, long limitNanos, Long projectedNanos, String state) {}

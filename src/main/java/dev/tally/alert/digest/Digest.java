@@ -13,14 +13,25 @@ import dev.tally.alert.channel.Notice;
  * @param weekStart Monday of the week reported, in the organisation's zone
  * @param weekEnd   its Sunday
  */
-public record Digest(LocalDate weekStart, LocalDate weekEnd, long spendNanos, long previousSpendNanos,
-        long valueNanos, List<TeamWeek> teams, List<BudgetLine> budgets, List<OpenAlert> openAlerts, Notice message) {
+public record Digest(
+        LocalDate weekStart,
+        LocalDate weekEnd,
+        long spendNanos,
+        long previousSpendNanos,
+        long valueNanos,
+        List<TeamWeek> teams,
+        List<BudgetLine> budgets,
+        List<OpenAlert> openAlerts,
+        Notice message) {
 
     /** One team's week and the week before. */
-    public record TeamWeek(UUID teamId, String name, long spendNanos, long previousSpendNanos, long valueNanos,
-            long previousValueNanos) {
-    }
+    public record TeamWeek(
+            UUID teamId,
+            String name,
+            long spendNanos,
+            long previousSpendNanos,
+            long valueNanos,
+            long previousValueNanos) {}
 
-    public record OpenAlert(String id, String kind, String scopeName, String title) {
-    }
+    public record OpenAlert(String id, String kind, String scopeName, String title) {}
 }

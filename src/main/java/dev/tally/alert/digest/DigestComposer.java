@@ -41,8 +41,8 @@ public class DigestComposer {
     private final Notices notices;
     private final OrgCalendar calendar;
 
-    public DigestComposer(ReportService reports, DeliveryLog log, BudgetLines budgets, Notices notices,
-            OrgCalendar calendar) {
+    public DigestComposer(
+            ReportService reports, DeliveryLog log, BudgetLines budgets, Notices notices, OrgCalendar calendar) {
         this.reports = reports;
         this.log = log;
         this.budgets = budgets;
@@ -58,22 +58,38 @@ public class DigestComposer {
             Metrics m = r.teamMetrics(t.id());
             Metrics p = r.previousTeamMetrics(t.id());
             if (m.spendNanos() != 0 || p.spendNanos() != 0 || m.valueNanos() != 0) {
-                teams.add(new Digest.TeamWeek(t.id(), t.name(), m.spendNanos(), p.spendNanos(), m.valueNanos(),
-                        p.valueNanos()));
+                teams.add(new Digest.TeamWeek(
+                        t.id(), t.name(), m.spendNanos(), p.spendNanos(), m.valueNanos(), p.valueNanos()));
             }
         }
-        teams.sort(Comparator.comparingLong(Digest.TeamWeek::spendNanos).reversed().thenComparing(Digest.TeamWeek::name));
+        teams.sort(
+                Comparator.comparingLong(Digest.TeamWeek::spendNanos).reversed().thenComparing(Digest.TeamWeek::name));
         List<BudgetLine> budgetLines = budgets.at(now);
         List<Alert> open = log.open(now, ALERTS_SHOWN);
-        List<Digest.OpenAlert> openAlerts = open.stream().map(a -> new Digest.OpenAlert(a.id(), a.kind().apiName(),
-                a.scopeName(), notices.of(a).title())).toList();
+        List<Digest.OpenAlert> openAlerts = open.stream()
+                .map(a -> new Digest.OpenAlert(
+                        a.id(), a.kind().apiName(), a.scopeName(), notices.of(a).title()))
+                .toList();
         Notice message = message(week, r.total(), r.previousTotal(), teams, budgetLines, openAlerts);
-        return new Digest(week.first(), week.last(), r.total().spendNanos(), r.previousTotal().spendNanos(),
-                r.total().valueNanos(), teams, budgetLines, openAlerts, message);
+        return new Digest(
+                week.first(),
+                week.last(),
+                r.total().spendNanos(),
+                r.previousTotal().spendNanos(),
+                r.total().valueNanos(),
+                teams,
+                budgetLines,
+                openAlerts,
+                message);
     }
 
-    private Notice message(DigestWeek week, Metrics total, Metrics previous, List<Digest.TeamWeek> teams,
-            List<BudgetLine> budgetLines, List<Digest.OpenAlert> openAlerts) {
+    private Notice message(
+            DigestWeek week,
+            Metrics total,
+            Metrics previous,
+            List<Digest.TeamWeek> teams,
+            List<BudgetLine> budgetLines,
+            List<Digest.OpenAlert> openAlerts) {
         String range = DAY.format(week.first()) + " – " + DAY.format(week.last());
         String change = Format.change(Metrics.changePercent(total.spendNanos(), previous.spendNanos()));
         String summary = total.spendNanos() == 0 && total.unpricedRequests() == 0
@@ -85,24 +101,50 @@ public class DigestComposer {
                 new Notice.Field("Spend", Format.money(total.spendNanos())),
                 new Notice.Field("Week before", Format.money(previous.spendNanos())),
                 new Notice.Field("Value", Format.money(total.valueNanos())),
-                new Notice.Field("ROI", total.roiMultiple() == null ? "n/a" : total.roiMultiple().toPlainString() + "×"),
+                new Notice.Field(
+                        "ROI",
+                        total.roiMultiple() == null
+                                ? "n/a"
+                                : total.roiMultiple().toPlainString() + "×"),
                 new Notice.Field("Open alerts", String.valueOf(openAlerts.size())));
         List<Notice.Section> sections = new ArrayList<>();
         if (!budgetLines.isEmpty()) {
-            sections.add(new Notice.Section("Spend against budget", budgetLines.stream().map(DigestComposer::budget).toList()));
+            sections.add(new Notice.Section(
+                    "Spend against budget",
+                    budgetLines.stream().map(DigestComposer::budget).toList()));
         }
-        sections.add(new Notice.Section("ROI by team", teams.isEmpty() ? List.of("No team spent or returned anything.")
-                : teams.stream().limit(TEAMS_SHOWN).map(DigestComposer::teamLine).toList()));
-        List<String> changes = teams.stream().filter(t -> t.spendNanos() != t.previousSpendNanos())
-                .sorted(Comparator.comparingLong((Digest.TeamWeek t) -> Math.abs(t.spendNanos() - t.previousSpendNanos()))
-                        .reversed().thenComparing(Digest.TeamWeek::name))
-                .limit(CHANGES_SHOWN).map(DigestComposer::changeLine).toList();
-        sections.add(new Notice.Section("Biggest changes on the week before",
+        sections.add(new Notice.Section(
+                "ROI by team",
+                teams.isEmpty()
+                        ? List.of("No team spent or returned anything.")
+                        : teams.stream()
+                                .limit(TEAMS_SHOWN)
+                                .map(DigestComposer::teamLine)
+                                .toList()));
+        List<String> changes = teams.stream()
+                .filter(t -> t.spendNanos() != t.previousSpendNanos())
+                .sorted(Comparator.comparingLong(
+                                (Digest.TeamWeek t) -> Math.abs(t.spendNanos() - t.previousSpendNanos()))
+                        .reversed()
+                        .thenComparing(Digest.TeamWeek::name))
+                .limit(CHANGES_SHOWN)
+                .map(DigestComposer::changeLine)
+                .toList();
+        sections.add(new Notice.Section(
+                "Biggest changes on the week before",
                 changes.isEmpty() ? List.of("No team's spend changed.") : changes));
-        sections.add(new Notice.Section("Open alerts", openAlerts.isEmpty() ? List.of("None.")
-                : openAlerts.stream().map(Digest.OpenAlert::title).toList()));
-        return new Notice("Weekly digest: " + range, summary, fields, sections,
-                notices.link("/?from=" + week.first() + "&to=" + week.last()), "Open the org overview",
+        sections.add(new Notice.Section(
+                "Open alerts",
+                openAlerts.isEmpty()
+                        ? List.of("None.")
+                        : openAlerts.stream().map(Digest.OpenAlert::title).toList()));
+        return new Notice(
+                "Weekly digest: " + range,
+                summary,
+                fields,
+                sections,
+                notices.link("/?from=" + week.first() + "&to=" + week.last()),
+                "Open the org overview",
                 "Tally weekly digest · weeks run Monday to Sunday in " + calendar.zone());
     }
 
@@ -113,8 +155,10 @@ public class DigestComposer {
 
     private static String teamLine(Digest.TeamWeek t) {
         // the same rounding as Metrics.roiMultiple, so the digest and the dashboard agree
-        BigDecimal roi = t.spendNanos() <= 0 ? null
-                : BigDecimal.valueOf(t.valueNanos()).divide(BigDecimal.valueOf(t.spendNanos()), 2, RoundingMode.HALF_UP);
+        BigDecimal roi = t.spendNanos() <= 0
+                ? null
+                : BigDecimal.valueOf(t.valueNanos())
+                        .divide(BigDecimal.valueOf(t.spendNanos()), 2, RoundingMode.HALF_UP);
         return t.name() + ": spent " + Format.money(t.spendNanos()) + ", value " + Format.money(t.valueNanos())
                 + ", ROI " + (roi == null ? "n/a" : roi.toPlainString() + "×");
     }
@@ -126,9 +170,16 @@ public class DigestComposer {
     }
 
     private static String budget(BudgetLine b) {
-        String pct = b.limitNanos() <= 0 ? "" : " (" + BigDecimal.valueOf(b.spentNanos()).multiply(BigDecimal.valueOf(100))
-                .divide(BigDecimal.valueOf(b.limitNanos()), 0, RoundingMode.DOWN).toPlainString() + "%)";
-        return b.name() + ", " + b.period() + ": " + Format.money(b.spentNanos()) + " of " + Format.money(b.limitNanos())
+        String pct = b.limitNanos() <= 0
+                ? ""
+                : " ("
+                        + BigDecimal.valueOf(b.spentNanos())
+                                .multiply(BigDecimal.valueOf(100))
+                                .divide(BigDecimal.valueOf(b.limitNanos()), 0, RoundingMode.DOWN)
+                                .toPlainString()
+                        + "%)";
+        return b.name() + ", " + b.period() + ": " + Format.money(b.spentNanos()) + " of "
+                + Format.money(b.limitNanos())
                 + pct + (b.projectedNanos() == null ? "" : ", projected " + Format.money(b.projectedNanos())) + " — "
                 + b.state();
     }

@@ -21,14 +21,15 @@ public record DigestWeek(LocalDate first, LocalDate last, Instant sendAt) {
 
     public static DigestWeek due(Instant now, ZoneId zone, DayOfWeek day, LocalTime time) {
         LocalDate today = LocalDate.ofInstant(now, zone);
-        LocalDate sendDay = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).with(TemporalAdjusters
-                .nextOrSame(day));
+        LocalDate sendDay =
+                today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).with(TemporalAdjusters.nextOrSame(day));
         Instant sendAt = sendDay.atTime(time).atZone(zone).toInstant(); // a DST gap moves it forward, never skips it
         if (now.isBefore(sendAt)) {
             sendDay = sendDay.minusWeeks(1);
             sendAt = sendDay.atTime(time).atZone(zone).toInstant();
         }
-        LocalDate monday = sendDay.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1);
+        LocalDate monday =
+                sendDay.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY)).minusWeeks(1);
         return new DigestWeek(monday, monday.plusDays(6), sendAt);
     }
 

@@ -13,6 +13,8 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.scheduler.Scheduled;
+
 import dev.tally.alert.channel.Alert;
 import dev.tally.alert.channel.AlertChannelService;
 import dev.tally.alert.channel.AlertConfig;
@@ -23,7 +25,6 @@ import dev.tally.events.CloudEvent;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.time.OrgCalendar;
-import io.quarkus.scheduler.Scheduled;
 
 /**
  * The weekly digest: once a minute, an instance with the aggregator role checks whether this week's
@@ -49,8 +50,16 @@ public class WeeklyDigest {
     private final Clock clock;
     private final Roles roles;
 
-    public WeeklyDigest(AlertConfig config, OrgCalendar calendar, DigestComposer composer, AlertChannelService channels,
-            DeliveryStore store, AlertDeliveries deliveries, ObjectMapper mapper, Clock clock, Roles roles) {
+    public WeeklyDigest(
+            AlertConfig config,
+            OrgCalendar calendar,
+            DigestComposer composer,
+            AlertChannelService channels,
+            DeliveryStore store,
+            AlertDeliveries deliveries,
+            ObjectMapper mapper,
+            Clock clock,
+            Roles roles) {
         this.config = config.digest();
         this.calendar = calendar;
         this.composer = composer;
@@ -87,13 +96,28 @@ public class WeeklyDigest {
         Digest digest = composer.compose(week, now);
         String event;
         try {
-            event = mapper.writeValueAsString(CloudEvent.of(week.id(), "/tally/alerts/digest", TYPE, null, now, digest));
+            event = mapper.writeValueAsString(
+                    CloudEvent.of(week.id(), "/tally/alerts/digest", TYPE, null, now, digest));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        Alert alert = new Alert(week.id(), AlertKind.DIGEST, "org", null, "Weekly digest", null, null,
-                digest.spendNanos(), null, null, null, calendar.start(week.first()),
-                calendar.start(week.last().plusDays(1)), digest.message().link(), now, event);
+        Alert alert = new Alert(
+                week.id(),
+                AlertKind.DIGEST,
+                "org",
+                null,
+                "Weekly digest",
+                null,
+                null,
+                digest.spendNanos(),
+                null,
+                null,
+                null,
+                calendar.start(week.first()),
+                calendar.start(week.last().plusDays(1)),
+                digest.message().link(),
+                now,
+                event);
         int added = store.record(alert, subscribers, now);
         if (added > 0) {
             LOG.infof("weekly digest for %s..%s: %d deliveries", week.first(), week.last(), added);

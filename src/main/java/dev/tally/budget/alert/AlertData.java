@@ -38,5 +38,4 @@ public record AlertData(
         Long spikeBaselineNanos,
         Instant at,
         List<UUID> channelIds,
-        String link) {
-}
+        String link) {}

@@ -19,6 +19,9 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
 import dev.tally.budget.Budget;
 import dev.tally.budget.BudgetConfig;
 import dev.tally.budget.BudgetMode;
@@ -31,8 +34,6 @@ import dev.tally.events.EventPublisher;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.time.OrgCalendar;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Evaluates every budget against its rolled-up spend (on instances that run the aggregator, every
@@ -57,8 +58,16 @@ public class AlertEvaluator {
     private final AlertOutbox outbox;
     private ScheduledExecutorService timer;
 
-    public AlertEvaluator(DataSource dataSource, BudgetStore store, BudgetStatusService statuses, OrgCalendar calendar,
-            BudgetConfig config, Clock clock, Roles roles, EventPublisher publisher, ObjectMapper json) {
+    public AlertEvaluator(
+            DataSource dataSource,
+            BudgetStore store,
+            BudgetStatusService statuses,
+            OrgCalendar calendar,
+            BudgetConfig config,
+            Clock clock,
+            Roles roles,
+            EventPublisher publisher,
+            ObjectMapper json) {
         this.dataSource = dataSource;
         this.store = store;
         this.statuses = statuses;
@@ -168,15 +177,52 @@ public class AlertEvaluator {
     }
 
     private static AlertData alert(AlertKind kind, Integer threshold, Budget b, BudgetStatus s, Instant now) {
-        return new AlertData(kind, b.scope(), b.scopeId(), s.scopeName(), b.id(), b.name(), b.mode(), b.period(),
-                s.periodStart().toInstant(), s.periodEnd().toInstant(), threshold, s.spentNanos(), s.limitNanos(),
-                s.projectedNanos(), exhausted(s), null, null, null, now, b.channelIds(), s.link());
+        return new AlertData(
+                kind,
+                b.scope(),
+                b.scopeId(),
+                s.scopeName(),
+                b.id(),
+                b.name(),
+                b.mode(),
+                b.period(),
+                s.periodStart().toInstant(),
+                s.periodEnd().toInstant(),
+                threshold,
+                s.spentNanos(),
+                s.limitNanos(),
+                s.projectedNanos(),
+                exhausted(s),
+                null,
+                null,
+                null,
+                now,
+                b.channelIds(),
+                s.link());
     }
 
     private static AlertData spikeAlert(Budget b, BudgetStatus s, Spikes.Spike spike, Instant now) {
-        return new AlertData(AlertKind.SPIKE, b.scope(), b.scopeId(), s.scopeName(), b.id(), b.name(), b.mode(),
-                b.period(), s.periodStart().toInstant(), s.periodEnd().toInstant(), null, s.spentNanos(), s.limitNanos(),
-                s.projectedNanos(), exhausted(s), spike.keyId(), spike.hourNanos(), spike.baselineNanos(), now, b.channelIds(),
+        return new AlertData(
+                AlertKind.SPIKE,
+                b.scope(),
+                b.scopeId(),
+                s.scopeName(),
+                b.id(),
+                b.name(),
+                b.mode(),
+                b.period(),
+                s.periodStart().toInstant(),
+                s.periodEnd().toInstant(),
+                null,
+                s.spentNanos(),
+                s.limitNanos(),
+                s.projectedNanos(),
+                exhausted(s),
+                spike.keyId(),
+                spike.hourNanos(),
+                spike.baselineNanos(),
+                now,
+                b.channelIds(),
                 spikeLink(s, spike));
     }
 
@@ -189,15 +235,21 @@ public class AlertEvaluator {
     }
 
     private static Instant exhausted(BudgetStatus s) {
-        return s.projectedExhaustedAt() == null ? null : s.projectedExhaustedAt().toInstant();
+        return s.projectedExhaustedAt() == null
+                ? null
+                : s.projectedExhaustedAt().toInstant();
     }
 
     /** Id = the dedupe key: budget, period (its first local day), kind, threshold (a spike: its key). */
     private static CloudEvent<AlertData> event(AlertData a, BudgetStatus s) {
-        String which = a.kind() == AlertKind.SPIKE ? String.valueOf(a.keyId())
+        String which = a.kind() == AlertKind.SPIKE
+                ? String.valueOf(a.keyId())
                 : a.threshold() == null ? "-" : a.threshold().toString();
-        String id = "budget:" + a.budgetId() + ":" + s.periodStart().toLocalDate() + ":" + a.kind().json() + ":" + which;
-        String subject = s.link().startsWith("/teams/") ? s.link().substring("/teams/".length()) : a.budgetId().toString();
+        String id = "budget:" + a.budgetId() + ":" + s.periodStart().toLocalDate() + ":"
+                + a.kind().json() + ":" + which;
+        String subject = s.link().startsWith("/teams/")
+                ? s.link().substring("/teams/".length())
+                : a.budgetId().toString();
         return CloudEvent.of(id, SOURCE, CloudEvent.ALERT_TYPE, subject, a.at(), a);
     }
 }

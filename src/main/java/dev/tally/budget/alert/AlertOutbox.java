@@ -64,7 +64,7 @@ final class AlertOutbox implements DeliveryListener {
     /** Marks what Kafka acknowledged, then publishes again what is still unmarked after {@code after}. */
     int sweep(Connection c, Duration after) throws SQLException {
         List<String> acked = new ArrayList<>();
-        for (String id; (id = acknowledged.poll()) != null;) {
+        for (String id; (id = acknowledged.poll()) != null; ) {
             acked.add(id);
         }
         if (!acked.isEmpty()) {
@@ -100,7 +100,7 @@ final class AlertOutbox implements DeliveryListener {
 
     private CloudEvent<JsonNode> read(String s) {
         try {
-            return json.readValue(s, new TypeReference<CloudEvent<JsonNode>>() { });
+            return json.readValue(s, new TypeReference<CloudEvent<JsonNode>>() {});
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a stored alert is unreadable: " + e.getMessage(), e);
         }

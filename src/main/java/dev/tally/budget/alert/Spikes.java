@@ -21,11 +21,9 @@ import dev.tally.budget.SpikeRule;
 final class Spikes {
 
     /** @param workload a service key's workload (its runs are where a loop shows); null for a person's key */
-    record Spike(UUID keyId, UUID teamId, long hourNanos, long baselineNanos, String workload) {
-    }
+    record Spike(UUID keyId, UUID teamId, long hourNanos, long baselineNanos, String workload) {}
 
-    private Spikes() {
-    }
+    private Spikes() {}
 
     private static String filter(Budget b) {
         return switch (b.scope()) {
@@ -64,8 +62,12 @@ final class Spikes {
                     boolean relative = rule.factor() != null && baseline > 0 && now > baseline * rule.factor();
                     if (absolute || relative) {
                         String team = rs.getString(2);
-                        out.add(new Spike(rs.getObject(1, UUID.class), team == null ? null : UUID.fromString(team), now,
-                                baseline, rs.getString(5)));
+                        out.add(new Spike(
+                                rs.getObject(1, UUID.class),
+                                team == null ? null : UUID.fromString(team),
+                                now,
+                                baseline,
+                                rs.getString(5)));
                     }
                 }
             }

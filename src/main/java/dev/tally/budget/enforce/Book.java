@@ -63,7 +63,8 @@ final class Book {
             case ORG -> true;
             case DEPARTMENT -> id.equals(department);
             case TEAM -> key.teamId() != null && id.equals(key.teamId().toString());
-            case EMPLOYEE -> key.employeeId() != null && id.equals(key.employeeId().toString());
+            case EMPLOYEE ->
+                key.employeeId() != null && id.equals(key.employeeId().toString());
             case KEY -> id.equals(key.keyId().toString());
         };
     }

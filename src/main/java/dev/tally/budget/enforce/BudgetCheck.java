@@ -61,8 +61,10 @@ public class BudgetCheck implements AdmissionCheck {
             return PASS;
         }
         if (book.paused(key.keyId())) {
-            return Refusal.of(RefusalReason.KEY_PAUSED, "key " + key.prefix() + " is paused after a spend spike; "
-                    + "an admin resumes it (POST /api/admin/keys/" + key.keyId() + "/resume)");
+            return Refusal.of(
+                    RefusalReason.KEY_PAUSED,
+                    "key " + key.prefix() + " is paused after a spend spike; "
+                            + "an admin resumes it (POST /api/admin/keys/" + key.keyId() + "/resume)");
         }
         EnforcedBudget[] budgets = book.covering(key);
         if (budgets.length == 0) {
@@ -81,8 +83,11 @@ public class BudgetCheck implements AdmissionCheck {
         if (price == null && call.api().billed) {
             for (EnforcedBudget b : budgets) {
                 if (b.budget.unpriced() == UnpricedPolicy.BLOCK) {
-                    return Refusal.of(RefusalReason.UNPRICED_MODEL, "model " + call.model() + " has no price, and budget "
-                            + b.budget.name() + " does not allow calls it cannot count", "model");
+                    return Refusal.of(
+                            RefusalReason.UNPRICED_MODEL,
+                            "model " + call.model() + " has no price, and budget " + b.budget.name()
+                                    + " does not allow calls it cannot count",
+                            "model");
                 }
             }
         }
@@ -108,9 +113,13 @@ public class BudgetCheck implements AdmissionCheck {
     }
 
     private Refusal refusal(EnforcedBudget b) {
-        return Refusal.of(RefusalReason.BUDGET_EXCEEDED, "budget " + b.budget.name() + " ($"
-                + Money.usd(b.budget.amountNanos()) + " per " + b.budget.period().json()
-                + ") is spent; calls are refused until it resets at " + RESET.format(b.span.end().atZone(zone))
-                + " (" + zone.getId() + ")");
+        return Refusal.of(
+                RefusalReason.BUDGET_EXCEEDED,
+                "budget " + b.budget.name() + " ($"
+                        + Money.usd(b.budget.amountNanos()) + " per "
+                        + b.budget.period().json()
+                        + ") is spent; calls are refused until it resets at "
+                        + RESET.format(b.span.end().atZone(zone))
+                        + " (" + zone.getId() + ")");
     }
 }

@@ -23,6 +23,9 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
 import dev.tally.budget.Budget;
 import dev.tally.budget.BudgetConfig;
 import dev.tally.budget.BudgetMode;
@@ -36,8 +39,6 @@ import dev.tally.platform.share.SharedCounter;
 import dev.tally.platform.share.SharedLimits;
 import dev.tally.platform.time.OrgCalendar;
 import dev.tally.rollup.AggregatorConfig;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Keeps each gateway's {@link Book} of budgets current without a database call per request. Every
@@ -71,11 +72,20 @@ public class BudgetEnforcement {
     private volatile Book book = Book.EMPTY;
     /** Only the refresh thread touches these. */
     private long version = -1;
+
     private List<Budget> budgets = List.of();
     private ScheduledExecutorService refresher;
 
-    public BudgetEnforcement(DataSource dataSource, BudgetStore store, BudgetConfig config, OrgCalendar calendar, Clock clock,
-            SharedLimits limits, Roles roles, EventPublisher publisher, AggregatorConfig aggregator) {
+    public BudgetEnforcement(
+            DataSource dataSource,
+            BudgetStore store,
+            BudgetConfig config,
+            OrgCalendar calendar,
+            Clock clock,
+            SharedLimits limits,
+            Roles roles,
+            EventPublisher publisher,
+            AggregatorConfig aggregator) {
         this.dataSource = dataSource;
         this.store = store;
         this.config = config;
@@ -134,8 +144,10 @@ public class BudgetEnforcement {
         try {
             refresh();
         } catch (SQLException | RuntimeException e) {
-            LOG.warnf("budgets not refreshed (the previous figures stay; block budgets refuse once their share "
-                    + "lapses): %s", e.toString());
+            LOG.warnf(
+                    "budgets not refreshed (the previous figures stay; block budgets refuse once their share "
+                            + "lapses): %s",
+                    e.toString());
         }
     }
 
@@ -164,10 +176,15 @@ public class BudgetEnforcement {
                 for (Budget b : budgets) {
                     OrgCalendar.Span span = b.span(calendar, now);
                     String name = EnforcedBudget.counterName(b, span);
-                    SharedCounter counter = counters.computeIfAbsent(name,
-                            n -> new SharedCounter(n, b.mode() == BudgetMode.BLOCK));
+                    SharedCounter counter =
+                            counters.computeIfAbsent(name, n -> new SharedCounter(n, b.mode() == BudgetMode.BLOCK));
                     entries.add(new EnforcedBudget(b, span, counter));
-                    asks.add(new BudgetSpend.Ask(b.id(), b.scope(), b.scopeId(), span.first(), span.last().plusDays(1)));
+                    asks.add(new BudgetSpend.Ask(
+                            b.id(),
+                            b.scope(),
+                            b.scopeId(),
+                            span.first(),
+                            span.last().plusDays(1)));
                 }
                 Map<Integer, Long> committed = committedOffsets(c);
                 Map<UUID, BudgetSpend.Spent> spent = BudgetSpend.read(c, asks);
@@ -175,15 +192,19 @@ public class BudgetEnforcement {
                 List<SharedLimits.Offer> offers = new ArrayList<>();
                 for (EnforcedBudget e : entries) {
                     if (e.shared()) {
-                        offers.add(new SharedLimits.Offer(e.counter, e.budget.amountNanos(),
-                                spent.getOrDefault(e.budget.id(), BudgetSpend.Spent.NONE).costNanos()));
+                        offers.add(new SharedLimits.Offer(
+                                e.counter,
+                                e.budget.amountNanos(),
+                                spent.getOrDefault(e.budget.id(), BudgetSpend.Spent.NONE)
+                                        .costNanos()));
                     }
                 }
                 SharedLimits.Grants grants = limits.exchange(c, EnforcedBudget.NAMESPACE, offers, started);
                 c.commit();
                 grants.apply();
                 for (EnforcedBudget e : entries) {
-                    e.base = spent.getOrDefault(e.budget.id(), BudgetSpend.Spent.NONE).costNanos();
+                    e.base = spent.getOrDefault(e.budget.id(), BudgetSpend.Spent.NONE)
+                            .costNanos();
                     e.othersUsed = grants.othersUsed(e.counter.name());
                 }
                 book = new Book(entries, departments, paused);

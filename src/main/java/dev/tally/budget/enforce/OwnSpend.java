@@ -52,7 +52,7 @@ final class OwnSpend implements DeliveryListener {
      * partition of the usage topic to its next offset to consume, read before the rolled-up spend.
      */
     void release(Map<Integer, Long> committed) {
-        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext();) {
+        for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
             Pending p = it.next();
             int partition = p.partition;
             if (partition < 0) {

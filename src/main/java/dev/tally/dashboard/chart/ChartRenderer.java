@@ -1,11 +1,5 @@
 package dev.tally.dashboard.chart;
 
-import java.text.DecimalFormat;
-import java.text.NumberFormat;
-import java.text.SimpleDateFormat;
-import java.util.Locale;
-import java.util.TimeZone;
-
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -18,12 +12,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.text.DecimalFormat;
+import java.text.NumberFormat;
+import java.text.SimpleDateFormat;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TimeZone;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -49,12 +48,12 @@ import org.jfree.chart.renderer.xy.XYAreaRenderer;
 import org.jfree.chart.renderer.xy.XYItemRenderer;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.data.time.Day;
 import org.jfree.data.time.TimeSeries;
 import org.jfree.data.time.TimeSeriesCollection;
 import org.jfree.data.time.TimeTableXYDataset;
-import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.svg.SVGGraphics2D;
 
 import dev.tally.dashboard.definition.Dashboard.ChartType;
@@ -77,8 +76,15 @@ public class ChartRenderer {
 
     private static final Color SPEND = new Color(0xC0392B);
     private static final Color VALUE = new Color(0x1E8449);
-    private static final Color[] PALETTE = { new Color(0x2E86C1), new Color(0xF39C12), new Color(0x8E44AD),
-            new Color(0x16A085), new Color(0x7F8C8D), new Color(0xD35400), new Color(0x2C3E50) };
+    private static final Color[] PALETTE = {
+        new Color(0x2E86C1),
+        new Color(0xF39C12),
+        new Color(0x8E44AD),
+        new Color(0x16A085),
+        new Color(0x7F8C8D),
+        new Color(0xD35400),
+        new Color(0x2C3E50)
+    };
 
     static {
         System.setProperty("java.awt.headless", "true");
@@ -191,7 +197,8 @@ public class ChartRenderer {
                 report.byDay().forEach((day, m) -> s.add(day(day), num(metric, m)));
                 ds.addSeries(s);
             }
-            XYItemRenderer r = panel.chart() == ChartType.AREA ? new XYAreaRenderer() : new XYLineAndShapeRenderer(true, false);
+            XYItemRenderer r =
+                    panel.chart() == ChartType.AREA ? new XYAreaRenderer() : new XYLineAndShapeRenderer(true, false);
             plot = new XYPlot(ds, dateAxis(), valueAxis(panel.metrics()), r);
         }
         fitDays(plot, report, panel.chart() == ChartType.STACKED_BAR || panel.chart() == ChartType.BAR);
@@ -206,15 +213,18 @@ public class ChartRenderer {
         if (report.byDay().isEmpty()) {
             return;
         }
-        LocalDate first = report.byDay().keySet().stream().min(LocalDate::compareTo).orElseThrow();
-        LocalDate last = report.byDay().keySet().stream().max(LocalDate::compareTo).orElseThrow();
+        LocalDate first =
+                report.byDay().keySet().stream().min(LocalDate::compareTo).orElseThrow();
+        LocalDate last =
+                report.byDay().keySet().stream().max(LocalDate::compareTo).orElseThrow();
         LocalDate end = bars ? last.plusDays(1) : last;
         if (!end.isAfter(first)) {
             return;
         }
-        ((DateAxis) plot.getDomainAxis()).setRange(
-                Date.from(first.atStartOfDay().toInstant(ZoneOffset.UTC)),
-                Date.from(end.atStartOfDay().toInstant(ZoneOffset.UTC)));
+        ((DateAxis) plot.getDomainAxis())
+                .setRange(
+                        Date.from(first.atStartOfDay().toInstant(ZoneOffset.UTC)),
+                        Date.from(end.atStartOfDay().toInstant(ZoneOffset.UTC)));
     }
 
     private JFreeChart bars(Panel panel, Report report) {
@@ -233,7 +243,8 @@ public class ChartRenderer {
         r.setDrawBarOutline(false);
         CategoryPlot plot = new CategoryPlot(ds, new CategoryAxis(), valueAxis(panel.metrics()), r);
         plot.setOrientation(PlotOrientation.HORIZONTAL);
-        return new JFreeChart(null, new Font(FONT, Font.BOLD, 14), plot, panel.metrics().size() > 1);
+        return new JFreeChart(
+                null, new Font(FONT, Font.BOLD, 14), plot, panel.metrics().size() > 1);
     }
 
     /**
@@ -250,8 +261,7 @@ public class ChartRenderer {
             // cents where the ticks need them: an axis up to $3 ticking every $0.25 read "$0, $0, $1, $1"
             axis.setNumberFormatOverride(new DecimalFormat("$#,##0.##"));
         } else {
-            NumberFormat compact = NumberFormat.getCompactNumberInstance(Locale.ENGLISH,
-                    NumberFormat.Style.SHORT);
+            NumberFormat compact = NumberFormat.getCompactNumberInstance(Locale.ENGLISH, NumberFormat.Style.SHORT);
             compact.setMaximumFractionDigits(1);
             axis.setNumberFormatOverride(compact);
         }
@@ -268,7 +278,7 @@ public class ChartRenderer {
         SimpleDateFormat format = new SimpleDateFormat("d MMM", Locale.ENGLISH);
         format.setTimeZone(TimeZone.getTimeZone("UTC"));
         TickUnits days = new TickUnits();
-        for (int n : new int[] { 1, 2, 3, 7, 14, 30, 60, 90, 180, 365 }) {
+        for (int n : new int[] {1, 2, 3, 7, 14, 30, 60, 90, 180, 365}) {
             days.add(new DateTickUnit(DateTickUnitType.DAY, n, format));
         }
         a.setStandardTickUnits(days);
@@ -277,8 +287,7 @@ public class ChartRenderer {
     }
 
     private static Day day(LocalDate d) {
-        return new Day(Date.from(d.atStartOfDay().toInstant(ZoneOffset.UTC)), TimeZone.getTimeZone("UTC"),
-                Locale.ROOT);
+        return new Day(Date.from(d.atStartOfDay().toInstant(ZoneOffset.UTC)), TimeZone.getTimeZone("UTC"), Locale.ROOT);
     }
 
     private static BigDecimal num(Metric metric, Metrics m) {

@@ -36,8 +36,13 @@ public class ChartResource {
     private final OrgCalendar calendar;
     private final Viewers viewers;
 
-    public ChartResource(ChartRenderer renderer, ReportService reports, DashboardCatalog catalog, Roles roles,
-            OrgCalendar calendar, Viewers viewers) {
+    public ChartResource(
+            ChartRenderer renderer,
+            ReportService reports,
+            DashboardCatalog catalog,
+            Roles roles,
+            OrgCalendar calendar,
+            Viewers viewers) {
         this.calendar = calendar;
         this.renderer = renderer;
         this.reports = reports;
@@ -49,42 +54,64 @@ public class ChartResource {
     @GET
     @Path("{panel}.png")
     @Produces("image/png")
-    public Response png(@PathParam("dashboard") String dashboard, @PathParam("panel") String panel,
-            @QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("team") String team, @QueryParam("width") @DefaultValue("900") int width,
+    public Response png(
+            @PathParam("dashboard") String dashboard,
+            @PathParam("panel") String panel,
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("team") String team,
+            @QueryParam("width") @DefaultValue("900") int width,
             @QueryParam("height") @DefaultValue("300") int height) {
         Target t = target(dashboard, panel, preset, from, to, team, width, height);
-        return Response.ok(renderer.png(t.panel, t.report, width, height)).header("Cache-Control", "no-cache").build();
+        return Response.ok(renderer.png(t.panel, t.report, width, height))
+                .header("Cache-Control", "no-cache")
+                .build();
     }
 
     @GET
     @Path("{panel}.svg")
     @Produces("image/svg+xml")
-    public Response svg(@PathParam("dashboard") String dashboard, @PathParam("panel") String panel,
-            @QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("team") String team, @QueryParam("width") @DefaultValue("900") int width,
+    public Response svg(
+            @PathParam("dashboard") String dashboard,
+            @PathParam("panel") String panel,
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("team") String team,
+            @QueryParam("width") @DefaultValue("900") int width,
             @QueryParam("height") @DefaultValue("300") int height) {
         Target t = target(dashboard, panel, preset, from, to, team, width, height);
-        return Response.ok(renderer.svg(t.panel, t.report, width, height)).header("Cache-Control", "no-cache").build();
+        return Response.ok(renderer.svg(t.panel, t.report, width, height))
+                .header("Cache-Control", "no-cache")
+                .build();
     }
 
-    private record Target(Panel panel, Report report) {
-    }
+    private record Target(Panel panel, Report report) {}
 
-    private Target target(String dashboard, String panelId, String preset, String from, String to, String team,
-            int width, int height) {
+    private Target target(
+            String dashboard,
+            String panelId,
+            String preset,
+            String from,
+            String to,
+            String team,
+            int width,
+            int height) {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
         }
         if (width < 200 || width > 3000 || height < 120 || height > 2000) {
-            throw ApiException.badRequest("width/height: " + width + "×" + height + " is outside 200–3000 × 120–2000 pixels");
+            throw ApiException.badRequest(
+                    "width/height: " + width + "×" + height + " is outside 200–3000 × 120–2000 pixels");
         }
         Dashboard d = catalog.current().dashboard(dashboard);
         if (d == null) {
             throw ApiException.notFound("dashboard '" + dashboard + "' is not defined in dashboards/");
         }
-        Panel panel = d.panel(panelId).orElseThrow(() -> ApiException.notFound(
-                "panel '" + panelId + "' is not in dashboard '" + dashboard + "'"));
+        Panel panel = d.panel(panelId)
+                .orElseThrow(
+                        () -> ApiException.notFound("panel '" + panelId + "' is not in dashboard '" + dashboard + "'"));
         if (!panel.isChart()) {
             throw ApiException.badRequest("panel: '" + panelId + "' is a " + panel.typeName() + " panel, not a chart");
         }

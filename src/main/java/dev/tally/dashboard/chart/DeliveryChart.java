@@ -36,8 +36,7 @@ public final class DeliveryChart {
     private static final Color THROUGHPUT = new Color(0x1E8449);
     private static final Color CYCLE = new Color(0xD35400);
 
-    private DeliveryChart() {
-    }
+    private DeliveryChart() {}
 
     public static JFreeChart trend(List<TrendWeek> weeks) {
         DateAxis weeksAxis = ChartRenderer.dateAxis();
@@ -45,8 +44,19 @@ public final class DeliveryChart {
         CombinedDomainXYPlot plot = new CombinedDomainXYPlot(weeksAxis);
         plot.setGap(12);
         plot.add(subplot("Using AI %", weeks, w -> w.aiSharePercent(), new DecimalFormat("0'%'"), ADOPTION, 0, 100), 1);
-        plot.add(subplot("PRs / author", weeks, TrendWeek::prsPerAuthor, new DecimalFormat("0.#"), THROUGHPUT, 0, null), 1);
-        plot.add(subplot("Cycle h (median)", weeks, w -> w.cycleMedian().value(), new DecimalFormat("0.#"), CYCLE, 0, null), 1);
+        plot.add(
+                subplot("PRs / author", weeks, TrendWeek::prsPerAuthor, new DecimalFormat("0.#"), THROUGHPUT, 0, null),
+                1);
+        plot.add(
+                subplot(
+                        "Cycle h (median)",
+                        weeks,
+                        w -> w.cycleMedian().value(),
+                        new DecimalFormat("0.#"),
+                        CYCLE,
+                        0,
+                        null),
+                1);
         JFreeChart chart = new JFreeChart(null, new Font(ChartRenderer.FONT, Font.BOLD, 14), plot, true);
         ChartRenderer.theme().apply(chart);
         int i = 0;
@@ -58,13 +68,21 @@ public final class DeliveryChart {
             i++;
         }
         if (!weeks.isEmpty()) {
-            weeksAxis.setRange(date(weeks.get(0).to().minusDays(3)), date(weeks.get(weeks.size() - 1).to().plusDays(3)));
+            weeksAxis.setRange(
+                    date(weeks.get(0).to().minusDays(3)),
+                    date(weeks.get(weeks.size() - 1).to().plusDays(3)));
         }
         return ChartRenderer.finish(chart);
     }
 
-    private static XYPlot subplot(String label, List<TrendWeek> weeks, Function<TrendWeek, Double> value,
-            DecimalFormat format, Color colour, double min, Integer max) {
+    private static XYPlot subplot(
+            String label,
+            List<TrendWeek> weeks,
+            Function<TrendWeek, Double> value,
+            DecimalFormat format,
+            Color colour,
+            double min,
+            Integer max) {
         TimeSeries s = new TimeSeries(label);
         for (TrendWeek w : weeks) {
             Double v = value.apply(w);

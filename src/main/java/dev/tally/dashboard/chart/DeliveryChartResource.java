@@ -36,8 +36,8 @@ public class DeliveryChartResource {
     private final OrgCalendar calendar;
     private final Viewers viewers;
 
-    public DeliveryChartResource(ReportService reports, DeliveryService delivery, Roles roles, OrgCalendar calendar,
-            Viewers viewers) {
+    public DeliveryChartResource(
+            ReportService reports, DeliveryService delivery, Roles roles, OrgCalendar calendar, Viewers viewers) {
         this.calendar = calendar;
         this.viewers = viewers;
         this.reports = reports;
@@ -48,23 +48,35 @@ public class DeliveryChartResource {
     @GET
     @Path("trend.png")
     @Produces("image/png")
-    public Response png(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("team") String team, @QueryParam("width") @DefaultValue("900") int width,
+    public Response png(
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("team") String team,
+            @QueryParam("width") @DefaultValue("900") int width,
             @QueryParam("height") @DefaultValue("420") int height) {
         size(width, height);
-        return Response.ok(ChartRenderer.png(DeliveryChart.trend(report(preset, from, to, team).trend()), width, height))
-                .header("Cache-Control", "no-cache").build();
+        return Response.ok(ChartRenderer.png(
+                        DeliveryChart.trend(report(preset, from, to, team).trend()), width, height))
+                .header("Cache-Control", "no-cache")
+                .build();
     }
 
     @GET
     @Path("trend.svg")
     @Produces("image/svg+xml")
-    public Response svg(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("team") String team, @QueryParam("width") @DefaultValue("900") int width,
+    public Response svg(
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("team") String team,
+            @QueryParam("width") @DefaultValue("900") int width,
             @QueryParam("height") @DefaultValue("420") int height) {
         size(width, height);
-        return Response.ok(ChartRenderer.svg(DeliveryChart.trend(report(preset, from, to, team).trend()), width, height))
-                .header("Cache-Control", "no-cache").build();
+        return Response.ok(ChartRenderer.svg(
+                        DeliveryChart.trend(report(preset, from, to, team).trend()), width, height))
+                .header("Cache-Control", "no-cache")
+                .build();
     }
 
     private DeliveryReport report(String preset, String from, String to, String team) {
@@ -89,7 +101,8 @@ public class DeliveryChartResource {
 
     private static void size(int width, int height) {
         if (width < 200 || width > 3000 || height < 120 || height > 2000) {
-            throw ApiException.badRequest("width/height: " + width + "×" + height + " is outside 200–3000 × 120–2000 pixels");
+            throw ApiException.badRequest(
+                    "width/height: " + width + "×" + height + " is outside 200–3000 × 120–2000 pixels");
         }
     }
 }

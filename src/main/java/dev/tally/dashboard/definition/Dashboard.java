@@ -1,23 +1,35 @@
 package dev.tally.dashboard.definition;
 
-import io.quarkus.qute.TemplateData;
-import java.util.Locale;
-
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+
+import io.quarkus.qute.TemplateData;
 
 import dev.tally.dashboard.roi.Metric;
 
 /** One dashboard of {@code dashboards/<name>.yaml}: a page's panels, in order. */
 public record Dashboard(String name, String title, Scope scope, List<Panel> panels) {
 
-    public enum Scope { ORG, TEAM }
+    public enum Scope {
+        ORG,
+        TEAM
+    }
 
-    public enum PanelType { KPI, TIMESERIES, BAR, TABLE }
+    public enum PanelType {
+        KPI,
+        TIMESERIES,
+        BAR,
+        TABLE
+    }
 
     /** What a bar or table panel groups by; a time series always groups by day. */
     public enum Grouping {
-        TEAM, DEPARTMENT, MODEL, EMPLOYEE, MERGED_PRS;
+        TEAM,
+        DEPARTMENT,
+        MODEL,
+        EMPLOYEE,
+        MERGED_PRS;
 
         boolean allowedIn(Scope scope) {
             return switch (this) {
@@ -28,15 +40,27 @@ public record Dashboard(String name, String title, Scope scope, List<Panel> pane
         }
     }
 
-    public enum ChartType { LINE, AREA, BAR, STACKED_BAR }
+    public enum ChartType {
+        LINE,
+        AREA,
+        BAR,
+        STACKED_BAR
+    }
 
     /**
      * @param id     unique within the dashboard; names the chart and CSV URLs
      * @param limit  bar panels: how many groups at most (largest first)
      */
     @TemplateData
-    public record Panel(String id, PanelType type, String title, List<Metric> metrics, Grouping groupBy,
-            ChartType chart, int limit, String description) {
+    public record Panel(
+            String id,
+            PanelType type,
+            String title,
+            List<Metric> metrics,
+            Grouping groupBy,
+            ChartType chart,
+            int limit,
+            String description) {
 
         public String typeName() {
             return type.name().toLowerCase(Locale.ROOT);

@@ -35,6 +35,7 @@ public class DashboardCatalog {
 
     /** The pages need these; the packaged copies are the fallback when the directory is absent. */
     public static final List<String> REQUIRED = List.of("org", "team", "models");
+
     private static final List<String> PACKAGED = List.of("org.yaml", "team.yaml", "models.yaml", "roi.yaml");
 
     /** The definitions in force. */
@@ -67,7 +68,9 @@ public class DashboardCatalog {
         return Optional.ofNullable(lastError);
     }
 
-    @Scheduled(every = "${tally.dashboards.reload-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${tally.dashboards.reload-interval:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void check() {
         reload();
     }
@@ -81,7 +84,8 @@ public class DashboardCatalog {
         }
         signature = sig;
         try {
-            String origin = Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : "packaged defaults";
+            String origin =
+                    Files.isDirectory(dir) ? dir.toAbsolutePath().normalize().toString() : "packaged defaults";
             DefinitionSet set = load(files, origin);
             current = set;
             lastError = null;
@@ -116,7 +120,8 @@ public class DashboardCatalog {
     private Map<String, String> readDir() {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> s = Files.list(dir)) {
-            for (Path p : s.filter(p -> p.getFileName().toString().endsWith(".yaml")).toList()) {
+            for (Path p :
+                    s.filter(p -> p.getFileName().toString().endsWith(".yaml")).toList()) {
                 files.put(p.getFileName().toString(), Files.readString(p, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {

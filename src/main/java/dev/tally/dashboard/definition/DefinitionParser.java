@@ -20,8 +20,7 @@ import dev.tally.dashboard.roi.RoiModel;
 /** Parses and validates dashboards/*.yaml; every error names the file and line. */
 public final class DefinitionParser {
 
-    private DefinitionParser() {
-    }
+    private DefinitionParser() {}
 
     public static Dashboard dashboard(String file, String text) {
         YamlNode root = YamlNode.parse(file, text);
@@ -46,7 +45,8 @@ public final class DefinitionParser {
     }
 
     private static Panel panel(YamlNode node, Scope scope, int index) {
-        node.onlyKeys("a panel", "id", "type", "title", "metric", "metrics", "groupBy", "chart", "limit", "description");
+        node.onlyKeys(
+                "a panel", "id", "type", "title", "metric", "metrics", "groupBy", "chart", "limit", "description");
         Map<String, YamlNode> m = node.map("a panel");
         PanelType type = enumValue(PanelType.class, required(node, m, "type"), "type");
         String title = required(node, m, "title").text("title");
@@ -67,7 +67,8 @@ public final class DefinitionParser {
         }
         Grouping groupBy = m.containsKey("groupBy") ? enumValue(Grouping.class, m.get("groupBy"), "groupBy") : null;
         if (groupBy != null && !groupBy.allowedIn(scope)) {
-            throw m.get("groupBy").error("groupBy " + lower(groupBy) + " is not available on a " + lower(scope) + " dashboard");
+            throw m.get("groupBy")
+                    .error("groupBy " + lower(groupBy) + " is not available on a " + lower(scope) + " dashboard");
         }
         ChartType chart = m.containsKey("chart") ? enumValue(ChartType.class, m.get("chart"), "chart") : null;
         int limit = 12;
@@ -87,8 +88,9 @@ public final class DefinitionParser {
         switch (type) {
             case KPI, TIMESERIES -> {
                 if (groupBy != null) {
-                    throw m.get("groupBy").error(lower(type) + " panels take no groupBy"
-                            + (type == PanelType.TIMESERIES ? " (they group by day)" : ""));
+                    throw m.get("groupBy")
+                            .error(lower(type) + " panels take no groupBy"
+                                    + (type == PanelType.TIMESERIES ? " (they group by day)" : ""));
                 }
             }
             case BAR, TABLE -> {
@@ -129,7 +131,8 @@ public final class DefinitionParser {
             throw costNode.error("loadedHourlyCostUsd has more than 9 decimals or is too large");
         }
         Map<String, RoiModel.KindValue> kinds = new HashMap<>();
-        for (Map.Entry<String, YamlNode> e : required(root, m, "outcomes").map("outcomes").entrySet()) {
+        for (Map.Entry<String, YamlNode> e :
+                required(root, m, "outcomes").map("outcomes").entrySet()) {
             YamlNode k = e.getValue();
             k.onlyKeys("outcome kind " + e.getKey(), "hours", "aiAssistedOnly", "bySeverity");
             Map<String, YamlNode> km = k.map("outcome kind " + e.getKey());
@@ -137,7 +140,8 @@ public final class DefinitionParser {
             boolean aiOnly = km.containsKey("aiAssistedOnly") && bool(km.get("aiAssistedOnly"), "aiAssistedOnly");
             Map<String, BigDecimal> sev = new HashMap<>();
             if (km.containsKey("bySeverity")) {
-                for (Map.Entry<String, YamlNode> s : km.get("bySeverity").map("bySeverity").entrySet()) {
+                for (Map.Entry<String, YamlNode> s :
+                        km.get("bySeverity").map("bySeverity").entrySet()) {
                     sev.put(s.getKey().toLowerCase(Locale.ROOT), decimal(s.getValue(), "bySeverity." + s.getKey()));
                 }
             }
@@ -156,7 +160,8 @@ public final class DefinitionParser {
 
     private static Metric metric(YamlNode n) {
         String key = n.text("metric");
-        return Metric.byKey(key).orElseThrow(() -> n.error("unknown metric '" + key + "' (known: " + Metric.keys() + ")"));
+        return Metric.byKey(key)
+                .orElseThrow(() -> n.error("unknown metric '" + key + "' (known: " + Metric.keys() + ")"));
     }
 
     private static BigDecimal decimal(YamlNode n, String what) {

@@ -107,7 +107,9 @@ final class YamlNode {
         List<String> ok = List.of(allowed);
         for (Map.Entry<String, YamlNode> e : map(what).entrySet()) {
             if (!ok.contains(e.getKey())) {
-                throw e.getValue().error("unknown key '" + e.getKey() + "' in " + what + " (allowed: " + String.join(", ", ok) + ")");
+                throw e.getValue()
+                        .error("unknown key '" + e.getKey() + "' in " + what + " (allowed: " + String.join(", ", ok)
+                                + ")");
             }
         }
     }

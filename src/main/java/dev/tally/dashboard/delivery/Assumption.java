@@ -18,8 +18,15 @@ import dev.tally.events.OutcomeData;
  *                      when the difference is outside the noise, 0 when it is inside, null without enough data
  * @param basis         which basis the measured verdict stands on
  */
-public record Assumption(BigDecimal assumedHours, Comparison cycle, BigDecimal measuredHours, Basis basis, long prsAi,
-        long spendNanos, long valueAssumedNanos, long valueMeasuredNanos) {
+public record Assumption(
+        BigDecimal assumedHours,
+        Comparison cycle,
+        BigDecimal measuredHours,
+        Basis basis,
+        long prsAi,
+        long spendNanos,
+        long valueAssumedNanos,
+        long valueMeasuredNanos) {
 
     /**
      * The assumption and the measurement for a scope whose report shows {@code m}: the measured basis
@@ -34,7 +41,8 @@ public record Assumption(BigDecimal assumedHours, Comparison cycle, BigDecimal m
         if (cycle.verdict().measured()) {
             measured = BigDecimal.valueOf(-cycle.difference()).setScale(2, RoundingMode.HALF_UP);
             basis = Basis.MEASURED;
-        } else if (cycle.verdict() == Comparison.Verdict.WITHIN_NOISE || cycle.verdict() == Comparison.Verdict.NO_INTERVAL) {
+        } else if (cycle.verdict() == Comparison.Verdict.WITHIN_NOISE
+                || cycle.verdict() == Comparison.Verdict.NO_INTERVAL) {
             measured = BigDecimal.ZERO;
             basis = Basis.MEASURED_NO_DIFFERENCE;
         } else {
@@ -44,10 +52,11 @@ public record Assumption(BigDecimal assumedHours, Comparison cycle, BigDecimal m
         long valueMeasured = m.valueNanos();
         if (measured != null) {
             BigDecimal prs = BigDecimal.valueOf(m.prsMergedAi());
-            valueMeasured = m.valueNanos() - roi.valueNanos(assumed.multiply(prs)) + roi.valueNanos(measured.multiply(prs));
+            valueMeasured =
+                    m.valueNanos() - roi.valueNanos(assumed.multiply(prs)) + roi.valueNanos(measured.multiply(prs));
         }
-        return new Assumption(assumed, cycle, measured, basis, m.prsMergedAi(), m.spendNanos(), m.valueNanos(),
-                valueMeasured);
+        return new Assumption(
+                assumed, cycle, measured, basis, m.prsMergedAi(), m.spendNanos(), m.valueNanos(), valueMeasured);
     }
 
     /** What the measured verdict rests on. */
@@ -74,7 +83,8 @@ public record Assumption(BigDecimal assumedHours, Comparison cycle, BigDecimal m
     }
 
     private BigDecimal multiple(long valueNanos) {
-        return spendNanos <= 0 ? null
+        return spendNanos <= 0
+                ? null
                 : BigDecimal.valueOf(valueNanos).divide(BigDecimal.valueOf(spendNanos), 2, RoundingMode.HALF_UP);
     }
 

@@ -28,12 +28,15 @@ public final class ChangeFailures {
      *
      * @param titleTarget the id of the latest PR whose title its {@code Revert "…"} title quotes (null: none)
      */
-    public record Candidate(String id, Instant mergedAt, List<String> reverts, String titleTarget, boolean hotfix,
-            List<String> mentions) {
-    }
+    public record Candidate(
+            String id,
+            Instant mergedAt,
+            List<String> reverts,
+            String titleTarget,
+            boolean hotfix,
+            List<String> mentions) {}
 
-    private ChangeFailures() {
-    }
+    private ChangeFailures() {}
 
     /** The PRs with {@code reverted} and {@code hotfixed} set from the candidates. */
     public static List<PrRecord> apply(List<PrRecord> prs, List<Candidate> candidates) {
@@ -61,7 +64,9 @@ public final class ChangeFailures {
             if (c.hotfix()) {
                 for (String m : c.mentions()) {
                     PrRecord target = byRef.get(m);
-                    if (target != null && target.mergedAt().isBefore(c.mergedAt()) && !target.id().equals(c.id())) {
+                    if (target != null
+                            && target.mergedAt().isBefore(c.mergedAt())
+                            && !target.id().equals(c.id())) {
                         hotfixed.add(target.id());
                     }
                 }
@@ -78,7 +83,10 @@ public final class ChangeFailures {
     private static List<PrRecord> targets(String reference, Map<String, PrRecord> byRef, List<PrRecord> prs) {
         if (reference.startsWith(COMMIT)) {
             String sha = reference.substring(COMMIT.length()).toLowerCase(Locale.ROOT);
-            return prs.stream().filter(p -> p.mergeCommitSha() != null && p.mergeCommitSha().startsWith(sha)).toList();
+            return prs.stream()
+                    .filter(p ->
+                            p.mergeCommitSha() != null && p.mergeCommitSha().startsWith(sha))
+                    .toList();
         }
         PrRecord p = byRef.get(reference.toLowerCase(Locale.ROOT));
         return p == null ? List.of() : List.of(p);

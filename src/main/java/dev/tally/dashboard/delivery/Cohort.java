@@ -8,7 +8,10 @@ import java.util.Locale;
  * cut-off × days), so a person exactly on a cut-off is in the higher cohort, never lost to rounding.
  */
 public enum Cohort {
-    NONE("None"), LIGHT("Light"), MODERATE("Moderate"), HEAVY("Heavy");
+    NONE("None"),
+    LIGHT("Light"),
+    MODERATE("Moderate"),
+    HEAVY("Heavy");
 
     private final String label;
 
@@ -45,7 +48,9 @@ public enum Cohort {
     /** "under 1 call a week", "1–49 calls a week", …, "250+ calls a week". */
     public String range(DeliveryConfig c) {
         return switch (this) {
-            case NONE -> "under " + c.lightFromCallsPerWeek() + (c.lightFromCallsPerWeek() == 1 ? " call" : " calls") + " a week";
+            case NONE ->
+                "under " + c.lightFromCallsPerWeek() + (c.lightFromCallsPerWeek() == 1 ? " call" : " calls")
+                        + " a week";
             case LIGHT -> c.lightFromCallsPerWeek() + "–" + (c.moderateFromCallsPerWeek() - 1) + " calls a week";
             case MODERATE -> c.moderateFromCallsPerWeek() + "–" + (c.heavyFromCallsPerWeek() - 1) + " calls a week";
             case HEAVY -> c.heavyFromCallsPerWeek() + "+ calls a week";

@@ -8,5 +8,4 @@ package dev.tally.dashboard.delivery;
  * @param prs                their merged PRs in the scope
  * @param prsPerEngineerWeek the median of each person's merged PRs per week, with its interval
  */
-public record CohortRow(Cohort cohort, String range, int engineers, int prs, int prsAi, Figure prsPerEngineerWeek) {
-}
+public record CohortRow(Cohort cohort, String range, int engineers, int prs, int prsAi, Figure prsPerEngineerWeek) {}

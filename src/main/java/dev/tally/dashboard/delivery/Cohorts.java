@@ -17,8 +17,7 @@ import java.util.UUID;
  */
 public final class Cohorts {
 
-    private Cohorts() {
-    }
+    private Cohorts() {}
 
     /** One row per cohort, in order, empty cohorts included (their emptiness is information too). */
     public static List<CohortRow> rows(List<PrRecord> prs, Map<UUID, Long> calls, long days, DeliveryConfig config) {
@@ -34,13 +33,19 @@ public final class Cohorts {
         for (Cohort c : Cohort.values()) {
             members.put(c, new ArrayList<>());
         }
-        byPerson.forEach((person, n) -> members.get(Cohort.of(calls.getOrDefault(person, 0L), days, config)).add(n));
+        byPerson.forEach((person, n) -> members.get(Cohort.of(calls.getOrDefault(person, 0L), days, config))
+                .add(n));
         List<CohortRow> out = new ArrayList<>();
         for (Cohort c : Cohort.values()) {
             List<int[]> m = members.get(c);
             double[] perWeek = m.stream().mapToDouble(n -> n[0] * 7.0 / days).toArray();
-            out.add(new CohortRow(c, c.range(config), m.size(), m.stream().mapToInt(n -> n[0]).sum(),
-                    m.stream().mapToInt(n -> n[1]).sum(), DeliveryMetrics.quantile(perWeek, 0.5, config.minSample())));
+            out.add(new CohortRow(
+                    c,
+                    c.range(config),
+                    m.size(),
+                    m.stream().mapToInt(n -> n[0]).sum(),
+                    m.stream().mapToInt(n -> n[1]).sum(),
+                    DeliveryMetrics.quantile(perWeek, 0.5, config.minSample())));
         }
         return out;
     }
@@ -72,18 +77,30 @@ public final class Cohorts {
         int topCount = 0;
         for (Map.Entry<String, int[]> e : byRepo.entrySet()) {
             int count = e.getValue()[0] + e.getValue()[1];
-            if (count > topCount || count == topCount && top != null && e.getKey().compareTo(top) < 0) {
+            if (count > topCount
+                    || count == topCount && top != null && e.getKey().compareTo(top) < 0) {
                 top = e.getKey();
                 topCount = count;
             }
         }
         int[] t = top == null ? new int[2] : byRepo.get(top);
         return new Confounders(
-                DeliveryMetrics.figure(DeliveryMetric.SIZE_MEDIAN, prs.stream().filter(PrRecord::aiAssisted).toList(), 1).value(),
-                DeliveryMetrics.figure(DeliveryMetric.SIZE_MEDIAN, prs.stream().filter(p -> !p.aiAssisted()).toList(), 1).value(),
-                authorsAi.size(), authorsOther.size(),
+                DeliveryMetrics.figure(
+                                DeliveryMetric.SIZE_MEDIAN,
+                                prs.stream().filter(PrRecord::aiAssisted).toList(),
+                                1)
+                        .value(),
+                DeliveryMetrics.figure(
+                                DeliveryMetric.SIZE_MEDIAN,
+                                prs.stream().filter(p -> !p.aiAssisted()).toList(),
+                                1)
+                        .value(),
+                authorsAi.size(),
+                authorsOther.size(),
                 (int) byRepo.values().stream().filter(n -> n[0] > 0).count(),
-                (int) byRepo.values().stream().filter(n -> n[1] > 0).count(), top,
-                ai == 0 ? null : 100.0 * t[0] / ai, other == 0 ? null : 100.0 * t[1] / other);
+                (int) byRepo.values().stream().filter(n -> n[1] > 0).count(),
+                top,
+                ai == 0 ? null : 100.0 * t[0] / ai,
+                other == 0 ? null : 100.0 * t[1] / other);
     }
 }

@@ -8,6 +8,13 @@ package dev.tally.dashboard.delivery;
  * @param topRepositoryShareAi the share of AI-assisted PRs that are in it, percent
  * @param topRepositoryShareOther the share of the other PRs that are in it, percent
  */
-public record Confounders(Double sizeMedianAi, Double sizeMedianOther, int authorsAi, int authorsOther, int repositoriesAi,
-        int repositoriesOther, String topRepository, Double topRepositoryShareAi, Double topRepositoryShareOther) {
-}
+public record Confounders(
+        Double sizeMedianAi,
+        Double sizeMedianOther,
+        int authorsAi,
+        int authorsOther,
+        int repositoriesAi,
+        int repositoriesOther,
+        String topRepository,
+        Double topRepositoryShareAi,
+        Double topRepositoryShareOther) {}

@@ -12,16 +12,17 @@ import dev.tally.dashboard.delivery.DeliveryMetric.Unit;
  */
 public final class DeliveryFormat {
 
-    private DeliveryFormat() {
-    }
+    private DeliveryFormat() {}
 
     /** The JSON and CSV number of a value in its unit; null stays null. */
     public static BigDecimal number(Double v, Unit unit) {
-        return number(v, switch (unit) {
-            case COUNT -> 0;
-            case RATE -> 4;
-            case HOURS, ROUNDS, LINES -> 2;
-        });
+        return number(
+                v,
+                switch (unit) {
+                    case COUNT -> 0;
+                    case RATE -> 4;
+                    case HOURS, ROUNDS, LINES -> 2;
+                });
     }
 
     /** A number rounded half-up to {@code scale} decimals, without trailing zeros; null stays null. */

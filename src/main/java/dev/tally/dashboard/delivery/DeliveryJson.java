@@ -17,8 +17,7 @@ import dev.tally.dashboard.delivery.DeliveryMetric.Unit;
  */
 public final class DeliveryJson {
 
-    private DeliveryJson() {
-    }
+    private DeliveryJson() {}
 
     public static Map<String, Object> delivery(DeliveryReport d) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -35,7 +34,9 @@ public final class DeliveryJson {
             row.put("engineers", c.engineers());
             row.put("prs", c.prs());
             row.put("prsAi", c.prsAi());
-            row.put("prsPerEngineerWeekMedian", DeliveryFormat.number(c.prsPerEngineerWeek().value(), Unit.ROUNDS));
+            row.put(
+                    "prsPerEngineerWeekMedian",
+                    DeliveryFormat.number(c.prsPerEngineerWeek().value(), Unit.ROUNDS));
             row.put("prsPerEngineerWeekMedianInterval", interval(c.prsPerEngineerWeek(), Unit.ROUNDS));
             cohorts.add(row);
         }

@@ -16,7 +16,13 @@ public enum DeliveryMetric {
     HOTFIX_RATE("Hot-fixed by a later PR", "hotfix_rate", Unit.RATE, true),
     CHANGE_FAILURE_RATE("Change failure (reverted or hot-fixed)", "change_failure_rate", Unit.RATE, true);
 
-    public enum Unit { COUNT, HOURS, ROUNDS, RATE, LINES }
+    public enum Unit {
+        COUNT,
+        HOURS,
+        ROUNDS,
+        RATE,
+        LINES
+    }
 
     private final String label;
     private final String key;

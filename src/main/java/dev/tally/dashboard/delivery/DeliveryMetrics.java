@@ -12,8 +12,7 @@ import java.util.function.Predicate;
  */
 public final class DeliveryMetrics {
 
-    private DeliveryMetrics() {
-    }
+    private DeliveryMetrics() {}
 
     public static List<Comparison> compare(List<PrRecord> prs, int minSample) {
         List<PrRecord> ai = prs.stream().filter(PrRecord::aiAssisted).toList();
@@ -32,11 +31,18 @@ public final class DeliveryMetrics {
             case CYCLE_MEDIAN -> quantile(values(prs, PrRecord::cycleHours), 0.5, minSample);
             case CYCLE_P75 -> quantile(values(prs, PrRecord::cycleHours), 0.75, minSample);
             case FIRST_REVIEW_MEDIAN -> quantile(values(prs, PrRecord::firstReviewHours), 0.5, minSample);
-            case REVIEW_ROUNDS_MEAN -> mean(values(prs, p -> p.reviewRounds() == null ? null : p.reviewRounds().doubleValue()),
-                    minSample);
-            case CHANGES_REQUESTED_RATE -> rate(prs.stream().filter(p -> p.reviewRounds() != null).toList(),
-                    p -> p.reviewRounds() > 0, minSample);
-            case SIZE_MEDIAN -> quantile(values(prs, p -> p.size() == null ? null : p.size().doubleValue()), 0.5, minSample);
+            case REVIEW_ROUNDS_MEAN ->
+                mean(
+                        values(
+                                prs,
+                                p -> p.reviewRounds() == null
+                                        ? null
+                                        : p.reviewRounds().doubleValue()),
+                        minSample);
+            case CHANGES_REQUESTED_RATE ->
+                rate(prs.stream().filter(p -> p.reviewRounds() != null).toList(), p -> p.reviewRounds() > 0, minSample);
+            case SIZE_MEDIAN ->
+                quantile(values(prs, p -> p.size() == null ? null : p.size().doubleValue()), 0.5, minSample);
             case REVERT_RATE -> rate(prs, PrRecord::reverted, minSample);
             case HOTFIX_RATE -> rate(prs, PrRecord::hotfixed, minSample);
             case CHANGE_FAILURE_RATE -> rate(prs, p -> p.reverted() || p.hotfixed(), minSample);
@@ -51,7 +57,11 @@ public final class DeliveryMetrics {
             return Figure.none(0, minSample);
         }
         boolean enough = n >= minSample;
-        return new Figure(Stats.quantile(sorted, q), enough ? Stats.quantileInterval(sorted, q).orElse(null) : null, n, enough);
+        return new Figure(
+                Stats.quantile(sorted, q),
+                enough ? Stats.quantileInterval(sorted, q).orElse(null) : null,
+                n,
+                enough);
     }
 
     static Figure rate(List<PrRecord> prs, Predicate<PrRecord> event, int minSample) {
@@ -76,6 +86,10 @@ public final class DeliveryMetrics {
     }
 
     private static double[] values(List<PrRecord> prs, Function<PrRecord, Double> f) {
-        return prs.stream().map(f).filter(v -> v != null).mapToDouble(Double::doubleValue).toArray();
+        return prs.stream()
+                .map(f)
+                .filter(v -> v != null)
+                .mapToDouble(Double::doubleValue)
+                .toArray();
     }
 }

@@ -25,8 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class DeliveryReader {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     private final ObjectMapper json;
 
@@ -36,11 +35,12 @@ final class DeliveryReader {
 
     /** PRs merged in {@code [from, to)}, oldest first, without change-failure flags yet. */
     List<PrRecord> prs(Connection c, UUID team, Instant from, Instant to) throws SQLException {
-        String sql = "SELECT f.outcome_id, f.repository, f.number, f.title, o.team_id, o.employee_id, f.author, o.ai_assisted,"
-                + " f.opened_at, f.first_review_at, f.merged_at, f.additions, f.deletions, f.commits, f.review_rounds,"
-                + " f.merge_commit_sha FROM pr_fact f JOIN outcome o ON o.id = f.outcome_id"
-                + " WHERE f.merged_at >= ? AND f.merged_at < ?" + (team == null ? "" : " AND o.team_id = ?")
-                + " ORDER BY f.merged_at, f.outcome_id";
+        String sql =
+                "SELECT f.outcome_id, f.repository, f.number, f.title, o.team_id, o.employee_id, f.author, o.ai_assisted,"
+                        + " f.opened_at, f.first_review_at, f.merged_at, f.additions, f.deletions, f.commits, f.review_rounds,"
+                        + " f.merge_commit_sha FROM pr_fact f JOIN outcome o ON o.id = f.outcome_id"
+                        + " WHERE f.merged_at >= ? AND f.merged_at < ?" + (team == null ? "" : " AND o.team_id = ?")
+                        + " ORDER BY f.merged_at, f.outcome_id";
         List<PrRecord> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, from.atOffset(ZoneOffset.UTC));
@@ -50,10 +50,25 @@ final class DeliveryReader {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new PrRecord(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4),
-                            rs.getObject(5, UUID.class), rs.getObject(6, UUID.class), rs.getString(7), rs.getBoolean(8),
-                            instant(rs, 9), instant(rs, 10), instant(rs, 11), integer(rs, 12), integer(rs, 13),
-                            integer(rs, 14), integer(rs, 15), rs.getString(16), false, false));
+                    out.add(new PrRecord(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getInt(3),
+                            rs.getString(4),
+                            rs.getObject(5, UUID.class),
+                            rs.getObject(6, UUID.class),
+                            rs.getString(7),
+                            rs.getBoolean(8),
+                            instant(rs, 9),
+                            instant(rs, 10),
+                            instant(rs, 11),
+                            integer(rs, 12),
+                            integer(rs, 13),
+                            integer(rs, 14),
+                            integer(rs, 15),
+                            rs.getString(16),
+                            false,
+                            false));
                 }
             }
         }
@@ -64,14 +79,18 @@ final class DeliveryReader {
      * PRs merged after {@code from} that say they revert something or carry a hotfix label, each with
      * the PR its {@code Revert "…"} title names (the latest of that title in its repository before it).
      */
-    List<ChangeFailures.Candidate> candidates(Connection c, Instant from, List<String> hotfixLabels) throws SQLException {
-        String[] labels = hotfixLabels.stream().map(l -> l.strip().toLowerCase(Locale.ROOT)).toArray(String[]::new);
+    List<ChangeFailures.Candidate> candidates(Connection c, Instant from, List<String> hotfixLabels)
+            throws SQLException {
+        String[] labels = hotfixLabels.stream()
+                .map(l -> l.strip().toLowerCase(Locale.ROOT))
+                .toArray(String[]::new);
         String hotfix = "EXISTS (SELECT 1 FROM jsonb_array_elements_text(y.labels) l WHERE lower(l) = ANY (?))";
         String sql = "SELECT y.outcome_id, y.merged_at, y.reverts::text, t.outcome_id, " + hotfix + ", y.mentions::text"
                 + " FROM pr_fact y LEFT JOIN LATERAL (SELECT x.outcome_id FROM pr_fact x WHERE y.reverts_title IS NOT NULL"
                 + " AND x.repository = y.repository AND x.title = y.reverts_title AND x.merged_at < y.merged_at"
                 + " ORDER BY x.merged_at DESC LIMIT 1) t ON true"
-                + " WHERE y.merged_at > ? AND (y.reverts <> '[]'::jsonb OR y.reverts_title IS NOT NULL OR " + hotfix + ")";
+                + " WHERE y.merged_at > ? AND (y.reverts <> '[]'::jsonb OR y.reverts_title IS NOT NULL OR " + hotfix
+                + ")";
         List<ChangeFailures.Candidate> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setArray(1, c.createArrayOf("text", labels));
@@ -79,8 +98,13 @@ final class DeliveryReader {
             ps.setArray(3, c.createArrayOf("text", labels));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new ChangeFailures.Candidate(rs.getString(1), instant(rs, 2), strings(rs.getString(3)),
-                            rs.getString(4), rs.getBoolean(5), strings(rs.getString(6))));
+                    out.add(new ChangeFailures.Candidate(
+                            rs.getString(1),
+                            instant(rs, 2),
+                            strings(rs.getString(3)),
+                            rs.getString(4),
+                            rs.getBoolean(5),
+                            strings(rs.getString(6))));
                 }
             }
         }
@@ -114,7 +138,8 @@ final class DeliveryReader {
     int[] weeklyAiUsers(Connection c, UUID team, LocalDate last, int weeks) throws SQLException {
         int[] out = new int[weeks];
         String sql = "SELECT (CAST(? AS date) - day) / 7 AS w, count(DISTINCT employee_id) FROM usage_daily"
-                + " WHERE day BETWEEN ? AND ? AND requests > 0" + (team == null ? "" : " AND team_id = ?") + " GROUP BY 1";
+                + " WHERE day BETWEEN ? AND ? AND requests > 0" + (team == null ? "" : " AND team_id = ?")
+                + " GROUP BY 1";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, last);
             ps.setObject(2, last.minusDays(7L * weeks - 1));
@@ -136,8 +161,8 @@ final class DeliveryReader {
 
     /** Today's members of the team (or of the organisation). */
     int people(Connection c, UUID team) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM employee"
-                + (team == null ? "" : " WHERE team_id = ?"))) {
+        try (PreparedStatement ps =
+                c.prepareStatement("SELECT count(*) FROM employee" + (team == null ? "" : " WHERE team_id = ?"))) {
             if (team != null) {
                 ps.setObject(1, team);
             }

@@ -15,9 +15,18 @@ import dev.tally.dashboard.report.Report.TeamInfo;
  * @param prs        the period's merged PRs with their facts, newest first (a team's report only)
  * @param unassignedAuthors merged PRs whose author is no known employee: in the comparison, in no cohort
  */
-public record DeliveryReport(Period period, int minSample, List<Comparison> comparisons, List<CohortRow> cohorts,
-        int unassignedAuthors, List<TrendWeek> trend, Confounders confounders, Assumption assumption,
-        List<TeamRow> teams, OrgVerdict verdict, List<PrRecord> prs) {
+public record DeliveryReport(
+        Period period,
+        int minSample,
+        List<Comparison> comparisons,
+        List<CohortRow> cohorts,
+        int unassignedAuthors,
+        List<TrendWeek> trend,
+        Confounders confounders,
+        Assumption assumption,
+        List<TeamRow> teams,
+        OrgVerdict verdict,
+        List<PrRecord> prs) {
 
     /** One team on the organisation's page. */
     public record TeamRow(TeamInfo team, List<Comparison> comparisons, Assumption assumption) {
@@ -30,8 +39,14 @@ public record DeliveryReport(Period period, int minSample, List<Comparison> comp
      * The organisation's verdict on either basis: on the measured one, each team is valued on its own
      * measurement where it has enough data and on the assumption where it has not.
      */
-    public record OrgVerdict(int teams, int payingAssumed, int payingMeasured, int measuredTeams, long spendNanos,
-            long valueAssumedNanos, long valueMeasuredNanos) {
+    public record OrgVerdict(
+            int teams,
+            int payingAssumed,
+            int payingMeasured,
+            int measuredTeams,
+            long spendNanos,
+            long valueAssumedNanos,
+            long valueMeasuredNanos) {
 
         public BigDecimal roiAssumed() {
             return multiple(valueAssumedNanos);
@@ -42,7 +57,8 @@ public record DeliveryReport(Period period, int minSample, List<Comparison> comp
         }
 
         private BigDecimal multiple(long value) {
-            return spendNanos <= 0 ? null
+            return spendNanos <= 0
+                    ? null
                     : BigDecimal.valueOf(value).divide(BigDecimal.valueOf(spendNanos), 2, RoundingMode.HALF_UP);
         }
     }

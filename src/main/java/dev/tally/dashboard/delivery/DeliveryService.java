@@ -47,8 +47,7 @@ public class DeliveryService {
     private final DeliveryReader reader;
     private final StampedCache<FactsKey, Facts> facts = new StampedCache<>(CACHED_SCOPES);
 
-    private record FactsKey(UUID team, Period period) {
-    }
+    private record FactsKey(UUID team, Period period) {}
 
     /**
      * What a scope's delivery reads from the aggregator's tables ({@code pr_fact}, {@code outcome},
@@ -59,15 +58,17 @@ public class DeliveryService {
      * @param calls      gateway calls in the period of each author of the period's PRs
      * @param aiUsers    people with gateway calls per trend window, window 0 ending on the period's last day
      */
-    private record Facts(List<PrRecord> read, List<ChangeFailures.Candidate> candidates, Map<UUID, Long> calls,
-            int[] aiUsers) {
-    }
+    private record Facts(
+            List<PrRecord> read, List<ChangeFailures.Candidate> candidates, Map<UUID, Long> calls, int[] aiUsers) {}
 
     /** The cached facts and today's head count (employees are not rollups: read every time, it is small). */
-    private record Snapshot(Facts facts, int people) {
-    }
+    private record Snapshot(Facts facts, int people) {}
 
-    public DeliveryService(DataSource dataSource, ObjectMapper json, DeliveryConfig config, DashboardCatalog catalog,
+    public DeliveryService(
+            DataSource dataSource,
+            ObjectMapper json,
+            DeliveryConfig config,
+            DashboardCatalog catalog,
             OrgCalendar calendar) {
         this.dataSource = dataSource;
         this.config = config;
@@ -96,49 +97,74 @@ public class DeliveryService {
         int min = config.minSample();
         Snapshot s;
         try {
-            s = RollupSnapshot.read(dataSource, null, (c, version) -> new Snapshot(
-                    facts.get(new FactsKey(team, period), version, () -> read(c, team, period)), reader.people(c, team)));
+            s = RollupSnapshot.read(
+                    dataSource,
+                    null,
+                    (c, version) -> new Snapshot(
+                            facts.get(new FactsKey(team, period), version, () -> read(c, team, period)),
+                            reader.people(c, team)));
         } catch (SQLException e) {
             throw new IllegalStateException("reading delivery facts failed: " + e.getMessage(), e);
         }
         Facts f = s.facts();
         Instant from = calendar.start(period.from());
-        List<PrRecord> prs = ChangeFailures.apply(f.read().stream().filter(p -> !p.mergedAt().isBefore(from)).toList(),
-                f.candidates());
+        List<PrRecord> prs = ChangeFailures.apply(
+                f.read().stream().filter(p -> !p.mergedAt().isBefore(from)).toList(), f.candidates());
         List<Comparison> comparisons = DeliveryMetrics.compare(prs, min);
         List<CohortRow> cohorts = Cohorts.rows(prs, f.calls(), period.days(), config);
         int unassigned = (int) prs.stream().filter(p -> p.employeeId() == null).count();
-        List<TrendWeek> trend = Trend.weeks(f.read(), f.aiUsers(), s.people(), period.to(), config.trendWeeks(),
-                calendar::start, min);
+        List<TrendWeek> trend =
+                Trend.weeks(f.read(), f.aiUsers(), s.people(), period.to(), config.trendWeeks(), calendar::start, min);
         RoiModel roi = catalog.current().roi();
         List<TeamRow> teams = new ArrayList<>();
         OrgVerdict verdict = null;
         if (team == null) {
             Map<UUID, List<PrRecord>> byTeam = new HashMap<>();
-            prs.forEach(p -> byTeam.computeIfAbsent(p.teamId(), k -> new ArrayList<>()).add(p));
+            prs.forEach(p ->
+                    byTeam.computeIfAbsent(p.teamId(), k -> new ArrayList<>()).add(p));
             for (Report.TeamInfo t : report.teams()) {
                 List<Comparison> tc = DeliveryMetrics.compare(byTeam.getOrDefault(t.id(), List.of()), min);
-                teams.add(new TeamRow(t, tc, Assumption.assess(report.teamMetrics(t.id()),
-                        tc.get(DeliveryMetric.CYCLE_MEDIAN.ordinal()), roi)));
+                teams.add(new TeamRow(
+                        t,
+                        tc,
+                        Assumption.assess(
+                                report.teamMetrics(t.id()), tc.get(DeliveryMetric.CYCLE_MEDIAN.ordinal()), roi)));
             }
             verdict = verdict(teams);
         }
-        Assumption assumption = Assumption.assess(report.total(), comparisons.get(DeliveryMetric.CYCLE_MEDIAN.ordinal()),
-                roi);
+        Assumption assumption =
+                Assumption.assess(report.total(), comparisons.get(DeliveryMetric.CYCLE_MEDIAN.ordinal()), roi);
         List<PrRecord> newestFirst = new ArrayList<>(team == null ? List.of() : prs);
         newestFirst.sort(Comparator.comparing(PrRecord::mergedAt).reversed().thenComparing(PrRecord::id));
-        return new DeliveryReport(period, min, comparisons, cohorts, unassigned, trend, Cohorts.confounders(prs),
-                assumption, teams, verdict, newestFirst);
+        return new DeliveryReport(
+                period,
+                min,
+                comparisons,
+                cohorts,
+                unassigned,
+                trend,
+                Cohorts.confounders(prs),
+                assumption,
+                teams,
+                verdict,
+                newestFirst);
     }
 
     private Facts read(Connection c, UUID team, Period period) throws SQLException {
         LocalDate trendFrom = period.to().minusDays(7L * config.trendWeeks() - 1);
         LocalDate readFrom = trendFrom.isBefore(period.from()) ? trendFrom : period.from();
-        List<PrRecord> read = reader.prs(c, team, calendar.start(readFrom), calendar.start(period.to().plusDays(1)));
+        List<PrRecord> read = reader.prs(
+                c, team, calendar.start(readFrom), calendar.start(period.to().plusDays(1)));
         Instant from = calendar.start(period.from());
-        List<UUID> authors = read.stream().filter(p -> !p.mergedAt().isBefore(from)).map(PrRecord::employeeId)
-                .filter(e -> e != null).distinct().toList();
-        return new Facts(read, reader.candidates(c, from, config.hotfixLabels()),
+        List<UUID> authors = read.stream()
+                .filter(p -> !p.mergedAt().isBefore(from))
+                .map(PrRecord::employeeId)
+                .filter(e -> e != null)
+                .distinct()
+                .toList();
+        return new Facts(
+                read,
+                reader.candidates(c, from, config.hotfixLabels()),
                 reader.calls(c, authors, period.from(), period.to()),
                 reader.weeklyAiUsers(c, team, period.to(), config.trendWeeks()));
     }
@@ -173,7 +199,8 @@ public class DeliveryService {
         if (c.minSample() < 2) {
             throw new IllegalStateException("tally.delivery.min-sample must be at least 2, got " + c.minSample());
         }
-        if (c.lightFromCallsPerWeek() < 1 || c.moderateFromCallsPerWeek() <= c.lightFromCallsPerWeek()
+        if (c.lightFromCallsPerWeek() < 1
+                || c.moderateFromCallsPerWeek() <= c.lightFromCallsPerWeek()
                 || c.heavyFromCallsPerWeek() <= c.moderateFromCallsPerWeek()) {
             throw new IllegalStateException("tally.delivery cohort cut-offs must rise: 1 <= light-from-calls-per-week ("
                     + c.lightFromCallsPerWeek() + ") < moderate-from-calls-per-week (" + c.moderateFromCallsPerWeek()

@@ -20,16 +20,38 @@ import dev.tally.dashboard.report.Table;
  * @param measuredNote what the measured figure rests on ("2 of 8 teams measured, the rest assumed")
  */
 @TemplateData
-public record DeliveryView(String aiMedian, String otherMedian, int aiN, int otherN, String aiInterval, String otherInterval,
-        int aiBar, int otherBar, String standing, String standingText, String comparison, String assumption, String verdict,
-        String caveat, String cohortNote, Table metrics, Table cohorts, Table teams, String chartUrl, String csvBase,
-        String assumedRoi, String assumedNote, String measuredRoi, String measuredNote) {
+public record DeliveryView(
+        String aiMedian,
+        String otherMedian,
+        int aiN,
+        int otherN,
+        String aiInterval,
+        String otherInterval,
+        int aiBar,
+        int otherBar,
+        String standing,
+        String standingText,
+        String comparison,
+        String assumption,
+        String verdict,
+        String caveat,
+        String cohortNote,
+        Table metrics,
+        Table cohorts,
+        Table teams,
+        String chartUrl,
+        String csvBase,
+        String assumedRoi,
+        String assumedNote,
+        String measuredRoi,
+        String measuredNote) {
 
     /**
      * @param csvBase the report's URL with the period, to which {@code &format=csv&table=…} is added
      * @param chartQuery the period (and team) as a query string for the trend chart
      */
-    public static DeliveryView of(DeliveryReport d, String scope, String csvBase, String chartQuery, DeliveryConfig config) {
+    public static DeliveryView of(
+            DeliveryReport d, String scope, String csvBase, String chartQuery, DeliveryConfig config) {
         Comparison cycle = d.comparison(DeliveryMetric.CYCLE_MEDIAN);
         double ai = cycle.ai().value() == null ? 0 : cycle.ai().value();
         double other = cycle.other().value() == null ? 0 : cycle.other().value();
@@ -45,22 +67,23 @@ public record DeliveryView(String aiMedian, String otherMedian, int aiN, int oth
             default -> "Not enough data: at least " + d.minSample() + " PRs needed in each group";
         };
         Assumption a = d.assumption();
-        String assumedNote = "the model's " + DeliveryFormat.plain(a.assumedHours()).toPlainString()
-                + " h saved per AI-assisted PR";
+        String assumedNote =
+                "the model's " + DeliveryFormat.plain(a.assumedHours()).toPlainString() + " h saved per AI-assisted PR";
         String assumedRoi;
         String measuredRoi;
         String measuredNote;
         if (d.verdict() != null) {
             assumedRoi = multiple(d.verdict().roiAssumed());
             measuredRoi = multiple(d.verdict().roiMeasured());
-            measuredNote = d.verdict().measuredTeams() + " of " + d.teams().size() + " teams measured (elapsed hours sooner,"
-                    + " not hours of work), the rest on the assumption";
+            measuredNote = d.verdict().measuredTeams() + " of " + d.teams().size()
+                    + " teams measured (elapsed hours sooner," + " not hours of work), the rest on the assumption";
         } else {
             assumedRoi = multiple(a.roiAssumed());
             measuredRoi = multiple(a.roiMeasured());
             measuredNote = switch (a.basis()) {
-                case MEASURED -> DeliveryFormat.plain(a.measuredHours()).toPlainString()
-                        + " h sooner per AI-assisted PR (elapsed, not hours of work)";
+                case MEASURED ->
+                    DeliveryFormat.plain(a.measuredHours()).toPlainString()
+                            + " h sooner per AI-assisted PR (elapsed, not hours of work)";
                 case MEASURED_NO_DIFFERENCE -> "0 h per AI-assisted PR: no measurable difference";
                 case ASSUMED -> "not enough data: the assumption stands";
             };
@@ -71,24 +94,46 @@ public record DeliveryView(String aiMedian, String otherMedian, int aiN, int oth
         } else if (a.spendNanos() <= 0) {
             verdict = "No priced AI spend in this period: no verdict on either basis.";
         } else {
-            verdict = "On the assumed basis this team returns " + a.roiAssumed().toPlainString() + "× its AI spend; on the"
-                    + " measured basis " + a.roiMeasured().toPlainString() + "× (" + DeliveryTables.basis(a.basis()) + ").";
+            verdict = "On the assumed basis this team returns " + a.roiAssumed().toPlainString()
+                    + "× its AI spend; on the" + " measured basis "
+                    + a.roiMeasured().toPlainString() + "× (" + DeliveryTables.basis(a.basis()) + ").";
         }
-        String cohortNote = "Engineers are the people who authored at least one of these merged PRs in the period, each in"
-                + " the cohort of their gateway calls per week: none (" + Cohort.NONE.range(config) + "), light ("
-                + Cohort.LIGHT.range(config) + "), moderate (" + Cohort.MODERATE.range(config) + "), heavy ("
-                + Cohort.HEAVY.range(config) + "). Below " + d.minSample() + " engineers a cohort has not enough data."
-                + (d.unassignedAuthors() > 0 ? " " + d.unassignedAuthors() + " merged PRs whose author is no known employee"
-                        + " are in the comparison above but in no cohort." : "");
-        return new DeliveryView(DeliveryFormat.text(cycle.ai().value(), Unit.HOURS),
-                DeliveryFormat.text(cycle.other().value(), Unit.HOURS), cycle.ai().n(), cycle.other().n(),
+        String cohortNote =
+                "Engineers are the people who authored at least one of these merged PRs in the period, each in"
+                        + " the cohort of their gateway calls per week: none (" + Cohort.NONE.range(config)
+                        + "), light ("
+                        + Cohort.LIGHT.range(config) + "), moderate (" + Cohort.MODERATE.range(config) + "), heavy ("
+                        + Cohort.HEAVY.range(config) + "). Below " + d.minSample()
+                        + " engineers a cohort has not enough data."
+                        + (d.unassignedAuthors() > 0
+                                ? " " + d.unassignedAuthors() + " merged PRs whose author is no known employee"
+                                        + " are in the comparison above but in no cohort."
+                                : "");
+        return new DeliveryView(
+                DeliveryFormat.text(cycle.ai().value(), Unit.HOURS),
+                DeliveryFormat.text(cycle.other().value(), Unit.HOURS),
+                cycle.ai().n(),
+                cycle.other().n(),
                 DeliveryFormat.interval(cycle.ai().interval(), Unit.HOURS),
                 DeliveryFormat.interval(cycle.other().interval(), Unit.HOURS),
-                bar(ai, longest), bar(other, longest), standing, standingText,
-                DeliveryText.comparison(cycle, d.minSample()), DeliveryText.assumption(a), verdict,
-                DeliveryText.caveat(d.confounders(), scope), cohortNote, DeliveryTables.metrics(d), DeliveryTables.cohorts(d),
-                d.verdict() == null ? null : DeliveryTables.teams(d), "/charts/delivery/trend.png" + chartQuery, csvBase,
-                assumedRoi, assumedNote, measuredRoi, measuredNote);
+                bar(ai, longest),
+                bar(other, longest),
+                standing,
+                standingText,
+                DeliveryText.comparison(cycle, d.minSample()),
+                DeliveryText.assumption(a),
+                verdict,
+                DeliveryText.caveat(d.confounders(), scope),
+                cohortNote,
+                DeliveryTables.metrics(d),
+                DeliveryTables.cohorts(d),
+                d.verdict() == null ? null : DeliveryTables.teams(d),
+                "/charts/delivery/trend.png" + chartQuery,
+                csvBase,
+                assumedRoi,
+                assumedNote,
+                measuredRoi,
+                measuredNote);
     }
 
     private static String multiple(BigDecimal m) {

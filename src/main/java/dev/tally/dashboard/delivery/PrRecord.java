@@ -47,8 +47,25 @@ public record PrRecord(
     }
 
     public PrRecord withFailures(boolean reverted, boolean hotfixed) {
-        return new PrRecord(id, repository, number, title, teamId, employeeId, author, aiAssisted, openedAt, firstReviewAt,
-                mergedAt, additions, deletions, commits, reviewRounds, mergeCommitSha, reverted, hotfixed);
+        return new PrRecord(
+                id,
+                repository,
+                number,
+                title,
+                teamId,
+                employeeId,
+                author,
+                aiAssisted,
+                openedAt,
+                firstReviewAt,
+                mergedAt,
+                additions,
+                deletions,
+                commits,
+                reviewRounds,
+                mergeCommitSha,
+                reverted,
+                hotfixed);
     }
 
     private static Double hours(Instant from, Instant to) {

@@ -27,11 +27,9 @@ public final class Stats {
     static final double Z = 1.959963984540054;
 
     /** An interval of a quantile or proportion, in the unit of its values. */
-    public record Range(double low, double high) {
-    }
+    public record Range(double low, double high) {}
 
-    private Stats() {
-    }
+    private Stats() {}
 
     /** The type-7 quantile of sorted values; NaN for none. */
     public static double quantile(double[] sorted, double p) {
@@ -75,7 +73,7 @@ public final class Stats {
                 u = k;
             }
         }
-        return l == 0 || u == 0 ? Optional.empty() : Optional.of(new int[] { l, u });
+        return l == 0 || u == 0 ? Optional.empty() : Optional.of(new int[] {l, u});
     }
 
     /** P(B ≤ k) for k = 0..n, B ~ Binomial(n, q), summed in log space so large n neither under- nor overflows. */

@@ -16,29 +16,48 @@ import java.util.function.Function;
  */
 public final class Trend {
 
-    private Trend() {
-    }
+    private Trend() {}
 
     /**
      * @param prs     merged PRs covering at least the trend's weeks
      * @param aiUsers people with gateway calls per window, window 0 ending on {@code last}
      * @param start   the first instant of a day in the organisation's zone
      */
-    public static List<TrendWeek> weeks(List<PrRecord> prs, int[] aiUsers, int people, LocalDate last, int weeks,
-            Function<LocalDate, Instant> start, int minSample) {
+    public static List<TrendWeek> weeks(
+            List<PrRecord> prs,
+            int[] aiUsers,
+            int people,
+            LocalDate last,
+            int weeks,
+            Function<LocalDate, Instant> start,
+            int minSample) {
         List<TrendWeek> out = new ArrayList<>();
         for (int w = weeks - 1; w >= 0; w--) {
             LocalDate to = last.minusDays(7L * w);
             LocalDate from = to.minusDays(6);
             Instant a = start.apply(from);
             Instant b = start.apply(to.plusDays(1));
-            List<PrRecord> in = prs.stream().filter(p -> !p.mergedAt().isBefore(a) && p.mergedAt().isBefore(b)).toList();
+            List<PrRecord> in = prs.stream()
+                    .filter(p -> !p.mergedAt().isBefore(a) && p.mergedAt().isBefore(b))
+                    .toList();
             Set<UUID> authors = new HashSet<>();
             in.stream().map(PrRecord::employeeId).filter(e -> e != null).forEach(authors::add);
             int users = aiUsers[w];
-            out.add(new TrendWeek(from, to, people, users, people == 0 ? null : 100.0 * users / people, in.size(),
-                    (int) in.stream().filter(PrRecord::aiAssisted).count(), authors.size(),
-                    authors.isEmpty() ? null : (double) in.stream().filter(p -> p.employeeId() != null).count() / authors.size(),
+            out.add(new TrendWeek(
+                    from,
+                    to,
+                    people,
+                    users,
+                    people == 0 ? null : 100.0 * users / people,
+                    in.size(),
+                    (int) in.stream().filter(PrRecord::aiAssisted).count(),
+                    authors.size(),
+                    authors.isEmpty()
+                            ? null
+                            : (double) in.stream()
+                                            .filter(p -> p.employeeId() != null)
+                                            .count()
+                                    / authors.size(),
                     DeliveryMetrics.figure(DeliveryMetric.CYCLE_MEDIAN, in, minSample)));
         }
         return out;

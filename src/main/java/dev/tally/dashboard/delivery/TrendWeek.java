@@ -12,6 +12,14 @@ import java.time.LocalDate;
  * @param prsPerAuthor   merged PRs per author: throughput per active engineer
  * @param cycleMedian    median cycle time of the week's merged PRs, hours
  */
-public record TrendWeek(LocalDate from, LocalDate to, int people, int aiUsers, Double aiSharePercent, int prs, int prsAi,
-        int authors, Double prsPerAuthor, Figure cycleMedian) {
-}
+public record TrendWeek(
+        LocalDate from,
+        LocalDate to,
+        int people,
+        int aiUsers,
+        Double aiSharePercent,
+        int prs,
+        int prsAi,
+        int authors,
+        Double prsPerAuthor,
+        Figure cycleMedian) {}

@@ -58,17 +58,36 @@ public class DashboardPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance org(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                Glance glance, List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery,
-                List<RefusalReport.Row> refusals, Table tools, String toolsCsv);
+        static native TemplateInstance org(
+                PageContext page,
+                Report report,
+                Dashboard dashboard,
+                List<PanelView> panels,
+                Glance glance,
+                List<ReviewerReport.Row> reviewers,
+                String reviewsAfter,
+                DeliveryView delivery,
+                List<RefusalReport.Row> refusals,
+                Table tools,
+                String toolsCsv);
 
-        static native TemplateInstance team(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels,
-                List<ReviewerReport.Row> reviewers, String reviewsAfter, DeliveryView delivery,
-                List<RefusalReport.Row> refusals, Table tools, String toolsCsv);
+        static native TemplateInstance team(
+                PageContext page,
+                Report report,
+                Dashboard dashboard,
+                List<PanelView> panels,
+                List<ReviewerReport.Row> reviewers,
+                String reviewsAfter,
+                DeliveryView delivery,
+                List<RefusalReport.Row> refusals,
+                Table tools,
+                String toolsCsv);
 
-        static native TemplateInstance models(PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
+        static native TemplateInstance models(
+                PageContext page, Report report, Dashboard dashboard, List<PanelView> panels);
 
-        static native TemplateInstance operations(PageContext page, OperationsService.Status status, DeliveryViews.Log deliveries);
+        static native TemplateInstance operations(
+                PageContext page, OperationsService.Status status, DeliveryViews.Log deliveries);
     }
 
     /** The org page's one-line answer: which teams return more than they spend. */
@@ -90,40 +109,59 @@ public class DashboardPages {
 
     /** Where the team page's budgets go (team.html). */
     static final String TEAM_BUDGETS = "<!--team-budgets-->";
+
     private final DeliveryService delivery;
     private final DeliveryViews alertDeliveries;
 
     /** Latest alert deliveries on the operations page. */
     static final int ALERT_DELIVERIES_SHOWN = 30;
+
     private final Viewers viewers;
     private final Navs navs;
 
     /** Pages rendered for a frame (page, period, banner…); each valid for the report and definitions it shows. */
     private final StampedCache<RenderKey, String> rendered = new StampedCache<>(500);
 
-    private record RenderKey(String page, PageContext context) {
-    }
+    private record RenderKey(String page, PageContext context) {}
 
     /**
      * What a rendered page shows: equal (the same figures, teams, panels, delivery and refused calls)
      * means the same HTML. Refused calls are not in the report: a batch of refusals alone leaves it equal.
      */
-    private record Shown(Report report, Dashboard dashboard, DeliveryReport delivery, List<RefusalReport.Row> refusals) {
-    }
+    private record Shown(
+            Report report, Dashboard dashboard, DeliveryReport delivery, List<RefusalReport.Row> refusals) {}
 
     /**
      * The delivery is part of what is shown: a revert merged after the period, or a late usage event
      * in the trend's earlier weeks, changes it without changing the period's report.
      */
-    private String render(String name, PageContext page, Report report, Dashboard d, DeliveryReport delivery,
-            List<RefusalReport.Row> refusals, Supplier<TemplateInstance> template) {
-        return rendered.get(new RenderKey(name, page), new Shown(report, d, delivery, refusals),
+    private String render(
+            String name,
+            PageContext page,
+            Report report,
+            Dashboard d,
+            DeliveryReport delivery,
+            List<RefusalReport.Row> refusals,
+            Supplier<TemplateInstance> template) {
+        return rendered.get(
+                new RenderKey(name, page),
+                new Shown(report, d, delivery, refusals),
                 () -> template.get().render());
     }
 
-    public DashboardPages(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            ReviewerReport reviewers, RefusalReport refusals, OrgCalendar calendar, DeliveryService delivery,
-            DeliveryViews alertDeliveries, BudgetSections budgets, Viewers viewers, Navs navs,
+    public DashboardPages(
+            ReportService reports,
+            OperationsService operations,
+            DashboardCatalog catalog,
+            Roles roles,
+            ReviewerReport reviewers,
+            RefusalReport refusals,
+            OrgCalendar calendar,
+            DeliveryService delivery,
+            DeliveryViews alertDeliveries,
+            BudgetSections budgets,
+            Viewers viewers,
+            Navs navs,
             WorkloadReportService workloads) {
         this.calendar = calendar;
         this.workloads = workloads;
@@ -142,8 +180,8 @@ public class DashboardPages {
 
     /** The org overview; a person without report access (an employee) lands on My usage instead. */
     @GET
-    public Response org(@QueryParam("preset") String preset, @QueryParam("from") String from,
-            @QueryParam("to") String to) {
+    public Response org(
+            @QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to) {
         enabled();
         Viewer viewer = viewers.current();
         if (viewer.person() && !viewer.has(Scope.REPORTS_READ)) {
@@ -156,10 +194,27 @@ public class DashboardPages {
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
         DeliveryReport measured = delivery.org(report);
         List<RefusalReport.Row> refused = refusals.rows(null, period.from(), period.to());
-        return Response.ok(render("org", page, report, d, measured, refused, () -> orgPage(page, report, d,
-                reviewers.rows(null, period.from(), period.to()), DeliveryView.of(measured, "the organisation's",
-                        "/api/reports/org" + page.query(), page.query(), delivery.config()), refused,
-                tools(period, null)))).build();
+        return Response.ok(render(
+                        "org",
+                        page,
+                        report,
+                        d,
+                        measured,
+                        refused,
+                        () -> orgPage(
+                                page,
+                                report,
+                                d,
+                                reviewers.rows(null, period.from(), period.to()),
+                                DeliveryView.of(
+                                        measured,
+                                        "the organisation's",
+                                        "/api/reports/org" + page.query(),
+                                        page.query(),
+                                        delivery.config()),
+                                refused,
+                                tools(period, null))))
+                .build();
     }
 
     /** Adoption by tool (docs/workloads.md), from the same rollup commit as the report in practice. */
@@ -167,8 +222,14 @@ public class DashboardPages {
         return WorkloadTables.tools(workloads.overview(period, team).tools());
     }
 
-    private static TemplateInstance orgPage(PageContext page, Report report, Dashboard d,
-            List<ReviewerReport.Row> reviewers, DeliveryView deliveryView, List<RefusalReport.Row> refused, Table tools) {
+    private static TemplateInstance orgPage(
+            PageContext page,
+            Report report,
+            Dashboard d,
+            List<ReviewerReport.Row> reviewers,
+            DeliveryView deliveryView,
+            List<RefusalReport.Row> refused,
+            Table tools) {
         List<Report.TeamInfo> paying = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
@@ -179,18 +240,31 @@ public class DashboardPages {
                 notPaying.add(t);
             }
         }
-        paying.sort((a, b) -> report.teamMetrics(b.id()).roiMultiple().compareTo(report.teamMetrics(a.id()).roiMultiple()));
+        paying.sort((a, b) -> report.teamMetrics(b.id())
+                .roiMultiple()
+                .compareTo(report.teamMetrics(a.id()).roiMultiple()));
         List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
-        return Templates.org(page, report, d, panels,
-                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()), reviewers,
-                reviewsAfter(panels), deliveryView, refused, tools,
+        return Templates.org(
+                page,
+                report,
+                d,
+                panels,
+                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()),
+                reviewers,
+                reviewsAfter(panels),
+                deliveryView,
+                refused,
+                tools,
                 "/api/reports/workloads" + page.query() + "&format=csv&table=tools");
     }
 
     @GET
     @Path("teams/{id}")
-    public String team(@PathParam("id") String id, @QueryParam("preset") String preset,
-            @QueryParam("from") String from, @QueryParam("to") String to) {
+    public String team(
+            @PathParam("id") String id,
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to) {
         enabled();
         UUID teamId = teamId(id);
         viewers.current().requireTeamDetail(teamId);
@@ -200,15 +274,27 @@ public class DashboardPages {
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
         DeliveryReport measured = delivery.team(report);
-        // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages per report).
+        // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages
+        // per report).
         List<RefusalReport.Row> refused = refusals.rows(teamId, period.from(), period.to());
         String html = render("team", page, report, d, measured, refused, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
-            return Templates.team(page, report, d, panels, reviewers.rows(teamId, period.from(), period.to()),
-                    reviewsAfter(panels), DeliveryView.of(measured, "this team's",
-                            "/api/reports/teams/" + teamId + page.query(), chartQuery, delivery.config()), refused,
-                    tools(period, teamId), "/api/reports/workloads" + page.query() + "&teamId=" + teamId
-                            + "&format=csv&table=tools");
+            return Templates.team(
+                    page,
+                    report,
+                    d,
+                    panels,
+                    reviewers.rows(teamId, period.from(), period.to()),
+                    reviewsAfter(panels),
+                    DeliveryView.of(
+                            measured,
+                            "this team's",
+                            "/api/reports/teams/" + teamId + page.query(),
+                            chartQuery,
+                            delivery.config()),
+                    refused,
+                    tools(period, teamId),
+                    "/api/reports/workloads" + page.query() + "&teamId=" + teamId + "&format=csv&table=tools");
         });
         // budgets move with every call, not with the report the page is cached for: filled in after the cache
         return html.replace(TEAM_BUDGETS, budgets.team(teamId));
@@ -216,22 +302,35 @@ public class DashboardPages {
 
     /** The AI review findings follow the outcomes chart, or the last panel of a dashboard without one. */
     static String reviewsAfter(List<PanelView> panels) {
-        return panels.stream().map(v -> v.panel().id()).filter("outcomes"::equals).findFirst()
-                .orElse(panels.isEmpty() ? "" : panels.get(panels.size() - 1).panel().id());
+        return panels.stream()
+                .map(v -> v.panel().id())
+                .filter("outcomes"::equals)
+                .findFirst()
+                .orElse(
+                        panels.isEmpty()
+                                ? ""
+                                : panels.get(panels.size() - 1).panel().id());
     }
 
     @GET
     @Path("models")
-    public String models(@QueryParam("preset") String preset, @QueryParam("from") String from,
-            @QueryParam("to") String to) {
+    public String models(
+            @QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to) {
         enabled();
         viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.org(period);
         Dashboard d = catalog.current().dashboard("models");
         PageContext page = page(d.title(), "models", "/models", period, report.demoData());
-        return render("models", page, report, d, null, List.of(), () -> Templates.models(page, report, d,
-                PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
+        return render(
+                "models",
+                page,
+                report,
+                d,
+                null,
+                List.of(),
+                () -> Templates.models(
+                        page, report, d, PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
     }
 
     @GET
@@ -245,7 +344,14 @@ public class DashboardPages {
     }
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
-        return PageContext.of(title, active, path, period, calendar.today(), demo, catalog.lastError().orElse(null),
+        return PageContext.of(
+                title,
+                active,
+                path,
+                period,
+                calendar.today(),
+                demo,
+                catalog.lastError().orElse(null),
                 navs.current());
     }
 

@@ -16,22 +16,48 @@ import dev.tally.dashboard.report.Period;
  *              keeps the period
  */
 @TemplateData
-public record PageContext(String title, String active, Period period, Period previous, String preset, String query,
-        boolean demo, String definitionsError, List<PresetLink> presets, String selfPath, Nav nav) {
+public record PageContext(
+        String title,
+        String active,
+        Period period,
+        Period previous,
+        String preset,
+        String query,
+        boolean demo,
+        String definitionsError,
+        List<PresetLink> presets,
+        String selfPath,
+        Nav nav) {
 
     @TemplateData
-    public record PresetLink(String key, String label, String href, boolean selected) {
-    }
+    public record PresetLink(String key, String label, String href, boolean selected) {}
 
-    public static PageContext of(String title, String active, String selfPath, Period period, LocalDate today, boolean demo,
-            String definitionsError, Nav nav) {
+    public static PageContext of(
+            String title,
+            String active,
+            String selfPath,
+            Period period,
+            LocalDate today,
+            boolean demo,
+            String definitionsError,
+            Nav nav) {
         String preset = period.preset(today);
         String query = "?from=" + period.from() + "&to=" + period.to();
         List<PresetLink> presets = List.of(
                 link("7d", "Last 7 days", selfPath, preset), link("30d", "Last 30 days", selfPath, preset),
                 link("90d", "Last 90 days", selfPath, preset), link("mtd", "Month to date", selfPath, preset));
-        return new PageContext(title, active, period, period.previous(), preset, query, demo, definitionsError, presets,
-                selfPath, nav);
+        return new PageContext(
+                title,
+                active,
+                period,
+                period.previous(),
+                preset,
+                query,
+                demo,
+                definitionsError,
+                presets,
+                selfPath,
+                nav);
     }
 
     /** The frame of a page without a period (sign-in, My usage's own picker aside, audit log). */

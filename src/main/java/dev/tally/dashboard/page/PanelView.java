@@ -1,9 +1,9 @@
 package dev.tally.dashboard.page;
 
-import io.quarkus.qute.TemplateData;
-
 import java.util.ArrayList;
 import java.util.List;
+
+import io.quarkus.qute.TemplateData;
 
 import dev.tally.dashboard.definition.Dashboard;
 import dev.tally.dashboard.definition.Dashboard.Panel;
@@ -23,8 +23,8 @@ public record PanelView(Panel panel, List<Kpi> kpis, String chartPng, String cha
      * @param note        e.g. "unpriced usage is not in spend"
      */
     @TemplateData
-    public record Kpi(String key, String label, String value, String previous, String change, String changeClass, String note) {
-    }
+    public record Kpi(
+            String key, String label, String value, String previous, String change, String changeClass, String note) {}
 
     public String title() {
         return panel.title();
@@ -74,8 +74,14 @@ public record PanelView(Panel panel, List<Kpi> kpis, String chartPng, String cha
             } else if (m == Metric.ROI && r.total().roiMultiple() != null) {
                 note = r.total().paysOff() ? "value exceeds spend" : "spend exceeds value";
             }
-            out.add(new Kpi(m.key(), m.label(), Format.value(m, r.total()), Format.value(m, r.previousTotal()),
-                    Format.change(change), cls, note));
+            out.add(new Kpi(
+                    m.key(),
+                    m.label(),
+                    Format.value(m, r.total()),
+                    Format.value(m, r.previousTotal()),
+                    Format.change(change),
+                    cls,
+                    note));
         }
         return out;
     }

@@ -43,7 +43,12 @@ final class Acc {
                 prsAi += n;
             }
         }
-        value += roi.valueNanos(kind, ai, rs.getString("severity"), n, rs.getLong("explicit_outcomes"),
+        value += roi.valueNanos(
+                kind,
+                ai,
+                rs.getString("severity"),
+                n,
+                rs.getLong("explicit_outcomes"),
                 rs.getBigDecimal("explicit_hours"));
     }
 
@@ -52,12 +57,25 @@ final class Acc {
     }
 
     Metrics toMetrics(long employees) {
-        return new Metrics(usage.get(UsageMeasure.COST_NANOS), usage.get(UsageMeasure.REQUESTS),
-                usage.get(UsageMeasure.ERROR_REQUESTS), tokens(TokenKind.INPUT), tokens(TokenKind.OUTPUT),
-                tokens(TokenKind.CACHE_READ), tokens(TokenKind.CACHE_WRITE), tokens(TokenKind.REASONING),
-                usage.get(UsageMeasure.UNPRICED_REQUESTS), usage.get(UsageMeasure.UNPRICED_TOKENS), active, employees,
-                count(OutcomeKind.PR_MERGED), prsAi, count(OutcomeKind.BUG_CAUGHT), count(OutcomeKind.SECURITY_FINDING),
-                count(OutcomeKind.TASK_AUTOMATED), value);
+        return new Metrics(
+                usage.get(UsageMeasure.COST_NANOS),
+                usage.get(UsageMeasure.REQUESTS),
+                usage.get(UsageMeasure.ERROR_REQUESTS),
+                tokens(TokenKind.INPUT),
+                tokens(TokenKind.OUTPUT),
+                tokens(TokenKind.CACHE_READ),
+                tokens(TokenKind.CACHE_WRITE),
+                tokens(TokenKind.REASONING),
+                usage.get(UsageMeasure.UNPRICED_REQUESTS),
+                usage.get(UsageMeasure.UNPRICED_TOKENS),
+                active,
+                employees,
+                count(OutcomeKind.PR_MERGED),
+                prsAi,
+                count(OutcomeKind.BUG_CAUGHT),
+                count(OutcomeKind.SECURITY_FINDING),
+                count(OutcomeKind.TASK_AUTOMATED),
+                value);
     }
 
     private long tokens(TokenKind k) {

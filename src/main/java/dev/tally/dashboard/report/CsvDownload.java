@@ -7,8 +7,7 @@ import dev.tally.platform.ApiException;
 /** The reports' {@code format} parameter and their CSV answers, shared by every report resource. */
 public final class CsvDownload {
 
-    private CsvDownload() {
-    }
+    private CsvDownload() {}
 
     /** True for {@code format=csv}, false for none or {@code json}; anything else is a 400. */
     public static boolean wanted(String format) {
@@ -26,6 +25,7 @@ public final class CsvDownload {
         String file = ("tally-" + name + "-" + table + "-" + p.from() + "-" + p.to() + ".csv")
                 .replaceAll("[^A-Za-z0-9._-]", "_");
         return Response.ok(Tables.csv(t), "text/csv; charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"" + file + "\"").build();
+                .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
+                .build();
     }
 }

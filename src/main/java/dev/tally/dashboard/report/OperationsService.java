@@ -24,8 +24,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.qute.TemplateData;
 
 import dev.tally.dashboard.definition.DashboardCatalog;
-import dev.tally.rollup.PipelineSnapshot;
 import dev.tally.platform.time.OrgCalendar;
+import dev.tally.rollup.PipelineSnapshot;
 import dev.tally.rollup.PipelineStatus;
 
 /**
@@ -38,8 +38,7 @@ import dev.tally.rollup.PipelineStatus;
 public class OperationsService {
 
     @TemplateData
-    public record DlqEntry(String topic, int partition, long offset, String reason, Instant receivedAt) {
-    }
+    public record DlqEntry(String topic, int partition, long offset, String reason, Instant receivedAt) {}
 
     @TemplateData
     public record Gauge(String name, String tags, double value) {
@@ -54,12 +53,20 @@ public class OperationsService {
      * @param definitionsError  the refused dashboards/ change, or null
      */
     @TemplateData
-    public record Status(PipelineSnapshot pipeline, List<DlqEntry> recentDlq, List<Gauge> spool,
-            String definitionsError, String definitionsOrigin, Instant now, ZoneId zone) {
+    public record Status(
+            PipelineSnapshot pipeline,
+            List<DlqEntry> recentDlq,
+            List<Gauge> spool,
+            String definitionsError,
+            String definitionsOrigin,
+            Instant now,
+            ZoneId zone) {
 
         /** Seconds since the last batch commit; null before the first. */
         public Long secondsSinceLastBatch() {
-            return pipeline.lastBatchAt() == null ? null : Duration.between(pipeline.lastBatchAt(), now).toSeconds();
+            return pipeline.lastBatchAt() == null
+                    ? null
+                    : Duration.between(pipeline.lastBatchAt(), now).toSeconds();
         }
 
         /** Lag in messages; null while Kafka could not be asked (a stale number would mislead). */
@@ -68,7 +75,11 @@ public class OperationsService {
         }
 
         public Long spoolRecords() {
-            return spool.stream().filter(g -> g.name().endsWith("spool.records")).map(g -> (long) g.value()).findFirst().orElse(null);
+            return spool.stream()
+                    .filter(g -> g.name().endsWith("spool.records"))
+                    .map(g -> (long) g.value())
+                    .findFirst()
+                    .orElse(null);
         }
 
         /**
@@ -82,7 +93,8 @@ public class OperationsService {
             }
             ZonedDateTime z = at.atZone(zone);
             boolean today = z.toLocalDate().equals(LocalDate.ofInstant(now, zone));
-            return DateTimeFormatter.ofPattern(today ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss").format(z) + " " + zone.getId();
+            return DateTimeFormatter.ofPattern(today ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss")
+                            .format(z) + " " + zone.getId();
         }
 
         /** One sentence on the spool: is Kafka reachable, how much waits on disk, out of how much room. */
@@ -101,17 +113,22 @@ public class OperationsService {
         }
 
         private Double gauge(String suffix) {
-            return spool.stream().filter(g -> g.name().endsWith("." + suffix)).map(Gauge::value).findFirst().orElse(null);
+            return spool.stream()
+                    .filter(g -> g.name().endsWith("." + suffix))
+                    .map(Gauge::value)
+                    .findFirst()
+                    .orElse(null);
         }
 
         private static String bytes(double b) {
-            String[] units = { "B", "KB", "MB", "GB", "TB" };
+            String[] units = {"B", "KB", "MB", "GB", "TB"};
             int u = 0;
             while (b >= 1024 && u < units.length - 1) {
                 b /= 1024;
                 u++;
             }
-            return (u == 0 ? String.format(Locale.ROOT, "%.0f", b) : String.format(Locale.ROOT, "%.1f", b)) + " " + units[u];
+            return (u == 0 ? String.format(Locale.ROOT, "%.0f", b) : String.format(Locale.ROOT, "%.1f", b)) + " "
+                    + units[u];
         }
 
         public String eventsPerSecond() {
@@ -126,7 +143,11 @@ public class OperationsService {
 
     private final OrgCalendar calendar;
 
-    public OperationsService(DataSource dataSource, PipelineStatus pipeline, MeterRegistry registry, DashboardCatalog catalog,
+    public OperationsService(
+            DataSource dataSource,
+            PipelineStatus pipeline,
+            MeterRegistry registry,
+            DashboardCatalog catalog,
             OrgCalendar calendar) {
         this.calendar = calendar;
         this.dataSource = dataSource;
@@ -137,11 +158,16 @@ public class OperationsService {
 
     public Status status() {
         List<DlqEntry> recent = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT topic, partition, kafka_offset, reason, received_at FROM dlq_entry ORDER BY id DESC LIMIT 20");
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT topic, partition, kafka_offset, reason, received_at FROM dlq_entry ORDER BY id DESC LIMIT 20");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                recent.add(new DlqEntry(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getString(4),
+                recent.add(new DlqEntry(
+                        rs.getString(1),
+                        rs.getInt(2),
+                        rs.getLong(3),
+                        rs.getString(4),
                         rs.getObject(5, OffsetDateTime.class).toInstant()));
             }
         } catch (SQLException e) {
@@ -151,10 +177,18 @@ public class OperationsService {
         for (Meter m : registry.getMeters()) {
             String name = m.getId().getName();
             if (name.startsWith("tally.events.spool") || name.startsWith("tally.spool")) {
-                m.measure().forEach(ms -> spool.add(new Gauge(name, m.getId().getTags().toString(), ms.getValue())));
+                m.measure()
+                        .forEach(ms ->
+                                spool.add(new Gauge(name, m.getId().getTags().toString(), ms.getValue())));
             }
         }
-        return new Status(pipeline.current(), recent, spool, catalog.lastError().orElse(null), catalog.current().origin(),
-                calendar.clock().instant(), calendar.zone());
+        return new Status(
+                pipeline.current(),
+                recent,
+                spool,
+                catalog.lastError().orElse(null),
+                catalog.current().origin(),
+                calendar.clock().instant(),
+                calendar.zone());
     }
 }

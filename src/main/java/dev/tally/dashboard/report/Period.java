@@ -21,7 +21,8 @@ public record Period(LocalDate from, LocalDate to) {
             throw ApiException.badRequest("to: " + to + " is before from " + from + " (both are inclusive ISO dates)");
         }
         if (days(from, to) > MAX_DAYS) {
-            throw ApiException.badRequest("to: the range " + from + ".." + to + " is longer than " + MAX_DAYS + " days");
+            throw ApiException.badRequest(
+                    "to: the range " + from + ".." + to + " is longer than " + MAX_DAYS + " days");
         }
     }
 
@@ -44,13 +45,15 @@ public record Period(LocalDate from, LocalDate to) {
      * {@code monthsFrom..monthsTo-1} (first days of months). Without a whole month both month
      * bounds are {@code to + 1}, so every day is in the first run and the other two are empty.
      */
-    public record Parts(LocalDate from, LocalDate monthsFrom, LocalDate monthsTo, LocalDate to) {
-    }
+    public record Parts(LocalDate from, LocalDate monthsFrom, LocalDate monthsTo, LocalDate to) {}
 
     public Parts parts() {
-        LocalDate first = from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
+        LocalDate first =
+                from.getDayOfMonth() == 1 ? from : from.withDayOfMonth(1).plusMonths(1);
         LocalDate end = to.plusDays(1).withDayOfMonth(1);
-        return first.isBefore(end) ? new Parts(from, first, end, to) : new Parts(from, to.plusDays(1), to.plusDays(1), to);
+        return first.isBefore(end)
+                ? new Parts(from, first, end, to)
+                : new Parts(from, to.plusDays(1), to.plusDays(1), to);
     }
 
     /**
@@ -66,7 +69,8 @@ public record Period(LocalDate from, LocalDate to) {
                 case "30d" -> new Period(today.minusDays(29), today);
                 case "90d" -> new Period(today.minusDays(89), today);
                 case "mtd" -> new Period(today.withDayOfMonth(1), today);
-                default -> throw ApiException.badRequest("preset: '" + preset + "' is not one of 7d, 30d, 90d, mtd, custom");
+                default ->
+                    throw ApiException.badRequest("preset: '" + preset + "' is not one of 7d, 30d, 90d, mtd, custom");
             };
         }
         if (!custom) {

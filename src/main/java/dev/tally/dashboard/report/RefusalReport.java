@@ -36,9 +36,15 @@ public class RefusalReport {
      * @param person the key's owner; null in the org's rows
      */
     @TemplateData
-    public record Row(UUID teamId, String team, String reason, String reasonLabel, UUID keyId, String key,
-            String person, long requests) {
-    }
+    public record Row(
+            UUID teamId,
+            String team,
+            String reason,
+            String reasonLabel,
+            UUID keyId,
+            String key,
+            String person,
+            long requests) {}
 
     private static final String BY_TEAM = """
             SELECT r.team_id, t.name, r.reason, NULL::uuid, NULL, NULL, sum(r.requests)
@@ -72,8 +78,15 @@ public class RefusalReport {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String reason = rs.getString(3);
-                    out.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), reason, RefusalReason.labelOf(reason),
-                            rs.getObject(4, UUID.class), rs.getString(5), rs.getString(6), rs.getLong(7)));
+                    out.add(new Row(
+                            rs.getObject(1, UUID.class),
+                            rs.getString(2),
+                            reason,
+                            RefusalReason.labelOf(reason),
+                            rs.getObject(4, UUID.class),
+                            rs.getString(5),
+                            rs.getString(6),
+                            rs.getLong(7)));
                 }
             }
         } catch (SQLException e) {
@@ -89,15 +102,41 @@ public class RefusalReport {
 
     /** The rows as the CSV carries them: ids and the reason's event value beside the names. */
     public static Table table(List<Row> rows) {
-        List<Table.Column> cols = List.of(new Table.Column("Team id", "team_id", false, true),
-                new Table.Column("Team", "team", false), new Table.Column("Reason", "reason", false),
-                new Table.Column("Key id", "key_id", false, true), new Table.Column("Key", "key", false),
-                new Table.Column("Person", "person", false), new Table.Column("Refused calls", "refused_calls", true));
-        List<Table.Row> out = rows.stream().map(r -> new Table.Row(List.of(cell(r.teamId()), cell(r.team()),
-                Table.Cell.of(r.reasonLabel(), r.reason()), cell(r.keyId()), cell(r.key()), cell(r.person()),
-                cell(r.requests())), "")).toList();
-        return new Table("refusals", "Refused calls", cols, out, new Table.Row(List.of(Table.Cell.of("TOTAL", "TOTAL"),
-                cell(null), cell(null), cell(null), cell(null), cell(null), cell(total(rows))), ""));
+        List<Table.Column> cols = List.of(
+                new Table.Column("Team id", "team_id", false, true),
+                new Table.Column("Team", "team", false),
+                new Table.Column("Reason", "reason", false),
+                new Table.Column("Key id", "key_id", false, true),
+                new Table.Column("Key", "key", false),
+                new Table.Column("Person", "person", false),
+                new Table.Column("Refused calls", "refused_calls", true));
+        List<Table.Row> out = rows.stream()
+                .map(r -> new Table.Row(
+                        List.of(
+                                cell(r.teamId()),
+                                cell(r.team()),
+                                Table.Cell.of(r.reasonLabel(), r.reason()),
+                                cell(r.keyId()),
+                                cell(r.key()),
+                                cell(r.person()),
+                                cell(r.requests())),
+                        ""))
+                .toList();
+        return new Table(
+                "refusals",
+                "Refused calls",
+                cols,
+                out,
+                new Table.Row(
+                        List.of(
+                                Table.Cell.of("TOTAL", "TOTAL"),
+                                cell(null),
+                                cell(null),
+                                cell(null),
+                                cell(null),
+                                cell(null),
+                                cell(total(rows))),
+                        ""));
     }
 
     private static Table.Cell cell(Object v) {

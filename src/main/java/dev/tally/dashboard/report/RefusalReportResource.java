@@ -28,8 +28,7 @@ import dev.tally.platform.time.OrgCalendar;
 public class RefusalReportResource {
 
     /** The JSON answer: the period, its rows and their total. */
-    public record Answer(LocalDate from, LocalDate to, List<RefusalReport.Row> rows, long total) {
-    }
+    public record Answer(LocalDate from, LocalDate to, List<RefusalReport.Row> rows, long total) {}
 
     private final RefusalReport report;
     private final OrgCalendar calendar;
@@ -42,9 +41,13 @@ public class RefusalReportResource {
     }
 
     @GET
-    @Produces({ MediaType.APPLICATION_JSON, "text/csv" })
-    public Response get(@QueryParam("preset") String preset, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("teamId") String teamId, @QueryParam("format") String format) {
+    @Produces({MediaType.APPLICATION_JSON, "text/csv"})
+    public Response get(
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("teamId") String teamId,
+            @QueryParam("format") String format) {
         viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
         UUID team = null;
@@ -63,11 +66,14 @@ public class RefusalReportResource {
         List<RefusalReport.Row> rows = report.rows(team, period.from(), period.to());
         if ("csv".equalsIgnoreCase(format)) {
             return Response.ok(Tables.csv(RefusalReport.table(rows)), "text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"refusals-" + period.from() + "-"
-                            + period.to() + ".csv\"")
+                    .header(
+                            "Content-Disposition",
+                            "attachment; filename=\"refusals-" + period.from() + "-" + period.to() + ".csv\"")
                     .build();
         }
-        return Response.ok(new Answer(period.from(), period.to(), rows, RefusalReport.total(rows)),
-                MediaType.APPLICATION_JSON).build();
+        return Response.ok(
+                        new Answer(period.from(), period.to(), rows, RefusalReport.total(rows)),
+                        MediaType.APPLICATION_JSON)
+                .build();
     }
 }

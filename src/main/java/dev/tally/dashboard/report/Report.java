@@ -42,12 +42,16 @@ public record Report(
         }
     }
 
-    public record EmployeeRow(UUID id, String name, String email, Metrics metrics) {
-    }
+    public record EmployeeRow(UUID id, String name, String email, Metrics metrics) {}
 
-    public record PrRow(String id, String ref, Instant occurredAt, String employee, boolean aiAssisted,
-            List<String> attribution, String source) {
-    }
+    public record PrRow(
+            String id,
+            String ref,
+            Instant occurredAt,
+            String employee,
+            boolean aiAssisted,
+            List<String> attribution,
+            String source) {}
 
     public Metrics teamMetrics(UUID id) {
         return byTeam.getOrDefault(id, Metrics.ZERO);

@@ -14,8 +14,7 @@ import dev.tally.dashboard.roi.Metrics;
  */
 public final class ReportJson {
 
-    private ReportJson() {
-    }
+    private ReportJson() {}
 
     public static Map<String, Object> metrics(Metrics m) {
         Map<String, Object> out = new LinkedHashMap<>();
@@ -77,7 +76,15 @@ public final class ReportJson {
 
     public static Map<String, Object> team(Report r) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("team", Map.of("id", r.team().id(), "name", r.team().name(), "department", r.team().department()));
+        out.put(
+                "team",
+                Map.of(
+                        "id",
+                        r.team().id(),
+                        "name",
+                        r.team().name(),
+                        "department",
+                        r.team().department()));
         out.putAll(head(r));
         out.put("daily", daily(r));
         out.put("models", models(r));
@@ -103,8 +110,9 @@ public final class ReportJson {
 
     static List<Map<String, Object>> models(Report r) {
         List<Map<String, Object>> out = new ArrayList<>();
-        r.byModel().forEach((k, m) -> out.add(Map.of("model", k, "providers", r.modelProviders().getOrDefault(k, ""),
-                "metrics", metrics(m))));
+        r.byModel()
+                .forEach((k, m) -> out.add(Map.of(
+                        "model", k, "providers", r.modelProviders().getOrDefault(k, ""), "metrics", metrics(m))));
         return out;
     }
 

@@ -43,9 +43,19 @@ import dev.tally.platform.time.OrgCalendar;
 public class ReportResource {
 
     private static final List<Metric> ALL = Arrays.asList(Metric.values());
-    private static final List<Metric> USAGE = List.of(Metric.SPEND, Metric.REQUESTS, Metric.ERROR_REQUESTS,
-            Metric.INPUT_TOKENS, Metric.OUTPUT_TOKENS, Metric.CACHE_READ_TOKENS, Metric.CACHE_WRITE_TOKENS,
-            Metric.REASONING_TOKENS, Metric.TOKENS, Metric.CACHE_READ_SHARE, Metric.UNPRICED_REQUESTS, Metric.UNPRICED_TOKENS);
+    private static final List<Metric> USAGE = List.of(
+            Metric.SPEND,
+            Metric.REQUESTS,
+            Metric.ERROR_REQUESTS,
+            Metric.INPUT_TOKENS,
+            Metric.OUTPUT_TOKENS,
+            Metric.CACHE_READ_TOKENS,
+            Metric.CACHE_WRITE_TOKENS,
+            Metric.REASONING_TOKENS,
+            Metric.TOKENS,
+            Metric.CACHE_READ_SHARE,
+            Metric.UNPRICED_REQUESTS,
+            Metric.UNPRICED_TOKENS);
 
     private final ReportService reports;
     private final OperationsService operations;
@@ -55,8 +65,14 @@ public class ReportResource {
     private final DeliveryService delivery;
     private final Viewers viewers;
 
-    public ReportResource(ReportService reports, OperationsService operations, DashboardCatalog catalog, Roles roles,
-            OrgCalendar calendar, DeliveryService delivery, Viewers viewers) {
+    public ReportResource(
+            ReportService reports,
+            OperationsService operations,
+            DashboardCatalog catalog,
+            Roles roles,
+            OrgCalendar calendar,
+            DeliveryService delivery,
+            Viewers viewers) {
         this.reports = reports;
         this.calendar = calendar;
         this.delivery = delivery;
@@ -72,18 +88,27 @@ public class ReportResource {
      */
     @GET
     @Path("org")
-    public Response org(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("format") String format, @QueryParam("table") String table) {
+    public Response org(
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("format") String format,
+            @QueryParam("table") String table) {
         Report r = reports.org(period(preset, from, to));
         if (csv(format)) {
-            return csv("org", r, table == null ? "teams" : table, switch (table == null ? "teams" : table) {
-                case "kpis" -> Tables.kpis("kpis", "Org", r, ALL);
-                case "teams" -> Tables.table("teams", "Teams", r, Grouping.TEAM, ALL, "");
-                case "departments" -> Tables.table("departments", "Departments", r, Grouping.DEPARTMENT, ALL, "");
-                case "daily" -> Tables.daily("daily", "Daily", r, ALL);
-                case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
-                default -> deliveryOrPanel("org", table, r, true, "kpis, teams, departments, daily, models");
-            });
+            return csv(
+                    "org",
+                    r,
+                    table == null ? "teams" : table,
+                    switch (table == null ? "teams" : table) {
+                        case "kpis" -> Tables.kpis("kpis", "Org", r, ALL);
+                        case "teams" -> Tables.table("teams", "Teams", r, Grouping.TEAM, ALL, "");
+                        case "departments" ->
+                            Tables.table("departments", "Departments", r, Grouping.DEPARTMENT, ALL, "");
+                        case "daily" -> Tables.daily("daily", "Daily", r, ALL);
+                        case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
+                        default -> deliveryOrPanel("org", table, r, true, "kpis, teams, departments, daily, models");
+                    });
         }
         return json(withDelivery(ReportJson.org(r), delivery.org(r)));
     }
@@ -91,7 +116,10 @@ public class ReportResource {
     /** Every team with its metrics, previous-period metrics and changes. CSV table: teams. */
     @GET
     @Path("teams")
-    public Response teams(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
+    public Response teams(
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
             @QueryParam("format") String format) {
         Report r = reports.org(period(preset, from, to));
         if (csv(format)) {
@@ -112,8 +140,13 @@ public class ReportResource {
      */
     @GET
     @Path("teams/{id}")
-    public Response team(@PathParam("id") String id, @QueryParam("preset") String preset, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("format") String format, @QueryParam("table") String table) {
+    public Response team(
+            @PathParam("id") String id,
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("format") String format,
+            @QueryParam("table") String table) {
         UUID teamId;
         try {
             teamId = UUID.fromString(id);
@@ -124,14 +157,19 @@ public class ReportResource {
         Report r = reports.team(teamId, period(preset, from, to));
         if (csv(format)) {
             String t = table == null ? "employees" : table;
-            return csv("team-" + r.team().name(), r, t, switch (t) {
-                case "kpis" -> Tables.kpis("kpis", "Team", r, ALL);
-                case "daily" -> Tables.daily("daily", "Daily", r, ALL);
-                case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
-                case "employees" -> Tables.table("employees", "People", r, Grouping.EMPLOYEE, USAGE, "");
-                case "merged_prs" -> Tables.table("merged_prs", "Merged PRs", r, Grouping.MERGED_PRS, List.of(), "");
-                default -> deliveryOrPanel("team", t, r, false, "kpis, daily, models, employees, merged_prs");
-            });
+            return csv(
+                    "team-" + r.team().name(),
+                    r,
+                    t,
+                    switch (t) {
+                        case "kpis" -> Tables.kpis("kpis", "Team", r, ALL);
+                        case "daily" -> Tables.daily("daily", "Daily", r, ALL);
+                        case "models" -> Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "");
+                        case "employees" -> Tables.table("employees", "People", r, Grouping.EMPLOYEE, USAGE, "");
+                        case "merged_prs" ->
+                            Tables.table("merged_prs", "Merged PRs", r, Grouping.MERGED_PRS, List.of(), "");
+                        default -> deliveryOrPanel("team", t, r, false, "kpis, daily, models, employees, merged_prs");
+                    });
         }
         return json(withDelivery(ReportJson.team(r), delivery.team(r)));
     }
@@ -139,13 +177,22 @@ public class ReportResource {
     /** Spend and tokens by model, org-wide. CSV table: models. */
     @GET
     @Path("models")
-    public Response models(@QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("format") String format, @QueryParam("table") String table) {
+    public Response models(
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("format") String format,
+            @QueryParam("table") String table) {
         Report r = reports.org(period(preset, from, to));
         if (csv(format)) {
             String t = table == null ? "models" : table;
-            return csv("models", r, t, "models".equals(t) ? Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "")
-                    : panelTable("models", t, r, "models"));
+            return csv(
+                    "models",
+                    r,
+                    t,
+                    "models".equals(t)
+                            ? Tables.table("models", "Models", r, Grouping.MODEL, USAGE, "")
+                            : panelTable("models", t, r, "models"));
         }
         return json(ReportJson.models(r, true));
     }
@@ -191,7 +238,8 @@ public class ReportResource {
 
     private Table panelTable(String dashboard, String table, Report r, String builtIn) {
         Dashboard d = catalog.current().dashboard(dashboard);
-        return d.panel(table).map(p -> PanelView.table(p, r, ""))
+        return d.panel(table)
+                .map(p -> PanelView.table(p, r, ""))
                 .orElseThrow(() -> ApiException.badRequest("table: '" + table + "' is not one of " + builtIn
                         + " or a panel id of dashboards/" + dashboard + ".yaml"));
     }

@@ -44,8 +44,7 @@ import dev.tally.rollup.Rollups;
 @ApplicationScoped
 public class ReportService {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
     /** Scopes × periods × ROI models kept: presets of every team fit many times over. */
     static final int CACHED_REPORTS = 2_000;
@@ -62,8 +61,7 @@ public class ReportService {
     private final OrgCalendar calendar;
     private final StampedCache<SumsKey, RollupReader.Sums> sums = new StampedCache<>(CACHED_REPORTS);
 
-    private record SumsKey(UUID team, Period period, RoiModel roi) {
-    }
+    private record SumsKey(UUID team, Period period, RoiModel roi) {}
 
     public ReportService(DataSource dataSource, DashboardCatalog catalog, ObjectMapper json, OrgCalendar calendar) {
         this.dataSource = dataSource;
@@ -85,8 +83,17 @@ public class ReportService {
         try {
             // The org's grouping sets and distinct counts sort tens of thousands of rows: in memory,
             // not in temporary files (PostgreSQL's default work_mem is 4 MB).
-            return RollupSnapshot.read(dataSource, WORK_MEM, (c, version) -> assemble(c, teamId, period,
-                    sums.get(new SumsKey(teamId, period, roi), version, () -> RollupReader.read(c, teamId, period, roi))));
+            return RollupSnapshot.read(
+                    dataSource,
+                    WORK_MEM,
+                    (c, version) -> assemble(
+                            c,
+                            teamId,
+                            period,
+                            sums.get(
+                                    new SumsKey(teamId, period, roi),
+                                    version,
+                                    () -> RollupReader.read(c, teamId, period, roi))));
         } catch (SQLException e) {
             throw new IllegalStateException("reading rollups failed: " + e.getMessage(), e);
         }
@@ -94,7 +101,7 @@ public class ReportService {
 
     /** The report from the (cached) rollup sums and the teams and people as they are now. */
     private Report assemble(Connection c, UUID teamId, Period period, RollupReader.Sums sums) throws SQLException {
-        boolean[] demo = { false };
+        boolean[] demo = {false};
         Map<UUID, Long> members = new HashMap<>();
         List<TeamInfo> teams = teams(c, teamId, members, demo);
         if (teamId != null && teams.isEmpty()) {
@@ -128,14 +135,29 @@ public class ReportService {
         // provider(s) stay visible as a detail (in demo mode: "simulated").
         Map<String, Metrics> models = new LinkedHashMap<>();
         Map<String, String> providers = new TreeMap<>();
-        sums.models().entrySet().stream().map(e -> Map.entry(e.getKey(), e.getValue().toMetrics(0)))
-                .sorted((a, b) -> Long.compare(b.getValue().spendNanos(), a.getValue().spendNanos())).forEach(e -> {
+        sums.models().entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue().toMetrics(0)))
+                .sorted((a, b) ->
+                        Long.compare(b.getValue().spendNanos(), a.getValue().spendNanos()))
+                .forEach(e -> {
                     models.put(e.getKey(), e.getValue());
                     providers.put(e.getKey(), String.join(", ", sums.providers().get(e.getKey())));
                 });
-        return new Report(teamId == null ? null : teams.get(0), period, period.previous(), total, previousTotal, shown,
-                cur, pre, models, providers, byDay, teamId == null ? List.of() : employees(c, teamId, sums),
-                teamId == null ? List.of() : mergedPrs(c, teamId, period), demo[0]);
+        return new Report(
+                teamId == null ? null : teams.get(0),
+                period,
+                period.previous(),
+                total,
+                previousTotal,
+                shown,
+                cur,
+                pre,
+                models,
+                providers,
+                byDay,
+                teamId == null ? List.of() : employees(c, teamId, sums),
+                teamId == null ? List.of() : mergedPrs(c, teamId, period),
+                demo[0]);
     }
 
     public boolean demoData() {
@@ -155,7 +177,8 @@ public class ReportService {
         String sql = "SELECT t.id, t.name, t.department, coalesce(e.n, 0), d.demo FROM"
                 + " (SELECT EXISTS (SELECT 1 FROM dashboard_demo_team) AS demo) d LEFT JOIN team t ON "
                 + (teamId == null ? "true" : "t.id = ?") + " LEFT JOIN (SELECT team_id, count(*) n FROM employee"
-                + (teamId == null ? "" : " WHERE team_id = ?") + " GROUP BY team_id) e ON e.team_id = t.id ORDER BY t.name";
+                + (teamId == null ? "" : " WHERE team_id = ?")
+                + " GROUP BY team_id) e ON e.team_id = t.id ORDER BY t.name";
         List<TeamInfo> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (teamId != null) {
@@ -190,12 +213,14 @@ public class ReportService {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     Acc a = usage.remove(id);
-                    out.add(new EmployeeRow(id, rs.getString(2), rs.getString(3), a == null ? Metrics.ZERO : person(a)));
+                    out.add(new EmployeeRow(
+                            id, rs.getString(2), rs.getString(3), a == null ? Metrics.ZERO : person(a)));
                 }
             }
         }
         // Usage by an employee id that is not (or no longer) in the employee table still counts.
-        usage.forEach((id, a) -> out.add(new EmployeeRow(id, "(unknown " + id.toString().substring(0, 8) + ")", "", person(a))));
+        usage.forEach((id, a) ->
+                out.add(new EmployeeRow(id, "(unknown " + id.toString().substring(0, 8) + ")", "", person(a))));
         out.sort((a, b) -> Long.compare(b.metrics().spendNanos(), a.metrics().spendNanos()));
         return out;
     }
@@ -225,8 +250,14 @@ public class ReportService {
                     } catch (Exception e) {
                         attribution = List.of(rs.getString(6));
                     }
-                    out.add(new PrRow(rs.getString(1), rs.getString(2), rs.getObject(3, OffsetDateTime.class).toInstant(),
-                            rs.getString(4), rs.getBoolean(5), attribution, rs.getString(7)));
+                    out.add(new PrRow(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getObject(3, OffsetDateTime.class).toInstant(),
+                            rs.getString(4),
+                            rs.getBoolean(5),
+                            attribution,
+                            rs.getString(7)));
                 }
             }
         }

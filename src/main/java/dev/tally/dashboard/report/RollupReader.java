@@ -32,11 +32,16 @@ import dev.tally.rollup.UsageMeasure;
 final class RollupReader {
 
     /** What a report reads from the rollups: built once per scope, period, ROI model and rollup version. */
-    record Sums(Map<UUID, Acc> current, Map<UUID, Acc> previous, Map<LocalDate, Acc> days, Map<String, Acc> models,
-            Map<String, TreeSet<String>> providers, Map<UUID, Acc> employees) {
-    }
+    record Sums(
+            Map<UUID, Acc> current,
+            Map<UUID, Acc> previous,
+            Map<LocalDate, Acc> days,
+            Map<String, Acc> models,
+            Map<String, TreeSet<String>> providers,
+            Map<UUID, Acc> employees) {}
 
-    private static final String OUTCOME_COLUMNS = "kind, ai_assisted, severity, outcomes, explicit_outcomes, explicit_hours";
+    private static final String OUTCOME_COLUMNS =
+            "kind, ai_assisted, severity, outcomes, explicit_outcomes, explicit_hours";
     private static final String OUTCOME_SUMS = "kind, ai_assisted, severity, sum(outcomes) AS outcomes,"
             + " sum(explicit_outcomes) AS explicit_outcomes, sum(explicit_hours) AS explicit_hours";
 
@@ -58,18 +63,27 @@ final class RollupReader {
     }
 
     private Sums read() throws SQLException {
-        Sums s = new Sums(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(),
-                new HashMap<>());
+        Sums s = new Sums(
+                new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         Period prev = period.previous();
         perTeam("usage", UsageMeasure.columns(), UsageMeasure.sums(), "", prev, s, (a, rs) -> a.usage.add(rs));
-        perTeam("outcome", OUTCOME_COLUMNS, OUTCOME_SUMS, ", kind, ai_assisted, severity", prev, s,
+        perTeam(
+                "outcome",
+                OUTCOME_COLUMNS,
+                OUTCOME_SUMS,
+                ", kind, ai_assisted, severity",
+                prev,
+                s,
                 (a, rs) -> a.outcomes(roi, rs));
         // Per day, per model (and for a team, per person) from one scan of the finest small table.
-        String usage = team == null ? "usage_model_day WHERE day BETWEEN ? AND ?"
+        String usage = team == null
+                ? "usage_model_day WHERE day BETWEEN ? AND ?"
                 : "usage_daily WHERE day BETWEEN ? AND ? AND team_id = ?";
         String sets = team == null ? "(day), (model, provider)" : "(day), (model, provider), (employee_id)";
-        run("SELECT day, model, provider" + (team == null ? ", NULL::uuid AS employee_id" : ", employee_id") + ", "
-                + UsageMeasure.sums() + " FROM " + usage + " GROUP BY GROUPING SETS (" + sets + ")", rs -> {
+        run(
+                "SELECT day, model, provider" + (team == null ? ", NULL::uuid AS employee_id" : ", employee_id") + ", "
+                        + UsageMeasure.sums() + " FROM " + usage + " GROUP BY GROUPING SETS (" + sets + ")",
+                rs -> {
                     LocalDate day = rs.getObject("day", LocalDate.class);
                     String model = rs.getString("model");
                     UUID employee = rs.getObject("employee_id", UUID.class);
@@ -79,20 +93,29 @@ final class RollupReader {
                         s.models.computeIfAbsent(model, k -> new Acc()).usage.add(rs);
                         s.providers.computeIfAbsent(model, k -> new TreeSet<>()).add(rs.getString("provider"));
                     } else if (employee != null) {
-                        s.employees.computeIfAbsent(employee, k -> new Acc()).usage.add(rs);
+                        s.employees
+                                .computeIfAbsent(employee, k -> new Acc())
+                                .usage
+                                .add(rs);
                     }
-                }, periodArgs());
-        run("SELECT day, " + OUTCOME_COLUMNS + " FROM " + (team == null ? "outcome_org_day WHERE day BETWEEN ? AND ?"
-                : "outcome_team_day WHERE day BETWEEN ? AND ? AND team_id = ?"),
-                rs -> s.days.computeIfAbsent(rs.getObject("day", LocalDate.class), k -> new Acc()).outcomes(roi, rs),
+                },
+                periodArgs());
+        run(
+                "SELECT day, " + OUTCOME_COLUMNS + " FROM "
+                        + (team == null
+                                ? "outcome_org_day WHERE day BETWEEN ? AND ?"
+                                : "outcome_team_day WHERE day BETWEEN ? AND ? AND team_id = ?"),
+                rs -> s.days.computeIfAbsent(rs.getObject("day", LocalDate.class), k -> new Acc())
+                        .outcomes(roi, rs),
                 periodArgs());
         activeUsers(prev, s);
         return s;
     }
 
     private Object[] periodArgs() {
-        return team == null ? new Object[] { Date.valueOf(period.from()), Date.valueOf(period.to()) }
-                : new Object[] { Date.valueOf(period.from()), Date.valueOf(period.to()), team };
+        return team == null
+                ? new Object[] {Date.valueOf(period.from()), Date.valueOf(period.to())}
+                : new Object[] {Date.valueOf(period.from()), Date.valueOf(period.to()), team};
     }
 
     interface Fold {
@@ -105,8 +128,13 @@ final class RollupReader {
         List<Object> args = new ArrayList<>();
         String sql = "SELECT team_id, cur, " + sums + " FROM (" + parts(prefix, columns, period, true, args)
                 + " UNION ALL " + parts(prefix, columns, prev, false, args) + ") p GROUP BY team_id, cur" + groups;
-        run(sql, rs -> fold.add((rs.getBoolean("cur") ? s.current : s.previous)
-                .computeIfAbsent(rs.getObject("team_id", UUID.class), k -> new Acc()), rs), args.toArray());
+        run(
+                sql,
+                rs -> fold.add(
+                        (rs.getBoolean("cur") ? s.current : s.previous)
+                                .computeIfAbsent(rs.getObject("team_id", UUID.class), k -> new Acc()),
+                        rs),
+                args.toArray());
     }
 
     private String parts(String prefix, String columns, Period p, boolean cur, List<Object> args) {
@@ -142,13 +170,17 @@ final class RollupReader {
         if (team != null) {
             args.add(team);
         }
-        run("SELECT team_id, count(DISTINCT employee_id) FILTER (WHERE " + curCond + ") AS cur,"
-                + " count(DISTINCT employee_id) FILTER (WHERE " + prevCond + ") AS prev FROM employee_activity"
-                + " WHERE year IN (" + years + ")" + (team == null ? "" : " AND team_id = ?") + " GROUP BY team_id", rs -> {
+        run(
+                "SELECT team_id, count(DISTINCT employee_id) FILTER (WHERE " + curCond + ") AS cur,"
+                        + " count(DISTINCT employee_id) FILTER (WHERE " + prevCond + ") AS prev FROM employee_activity"
+                        + " WHERE year IN (" + years + ")" + (team == null ? "" : " AND team_id = ?")
+                        + " GROUP BY team_id",
+                rs -> {
                     UUID t = rs.getObject("team_id", UUID.class);
                     s.current.computeIfAbsent(t, k -> new Acc()).active = rs.getLong("cur");
                     s.previous.computeIfAbsent(t, k -> new Acc()).active = rs.getLong("prev");
-                }, args.toArray());
+                },
+                args.toArray());
     }
 
     /** "Some day of the period is set in this row's bitmap", per year the period touches. */

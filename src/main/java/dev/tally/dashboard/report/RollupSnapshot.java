@@ -22,8 +22,7 @@ public final class RollupSnapshot {
         T read(Connection c, long version) throws SQLException;
     }
 
-    private RollupSnapshot() {
-    }
+    private RollupSnapshot() {}
 
     /**
      * Runs {@code work} in a fresh snapshot. {@code workMem} (e.g. {@code "32MB"}, or null for the

@@ -1,8 +1,8 @@
 package dev.tally.dashboard.report;
 
-import io.quarkus.qute.TemplateData;
-
 import java.util.List;
+
+import io.quarkus.qute.TemplateData;
 
 /**
  * A table as the page shows it and the CSV carries it: each cell has its display text and its
@@ -21,8 +21,7 @@ public record Table(String id, String title, List<Column> columns, List<Row> row
 
     /** @param cssClass "pays" / "costs" marks a team's verdict; empty otherwise */
     @TemplateData
-    public record Row(List<Cell> cells, String cssClass) {
-    }
+    public record Row(List<Cell> cells, String cssClass) {}
 
     /** @param href link target on the page, or null */
     @TemplateData

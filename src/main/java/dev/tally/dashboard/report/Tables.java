@@ -1,7 +1,5 @@
 package dev.tally.dashboard.report;
 
-import java.util.TreeMap;
-
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -10,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import dev.tally.dashboard.definition.Dashboard.Grouping;
@@ -24,10 +23,10 @@ import dev.tally.dashboard.roi.Metrics;
 /** Turns a {@link Report} into the tables a panel or CSV download asks for. */
 public final class Tables {
 
-    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MINUTE =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
 
-    private Tables() {
-    }
+    private Tables() {}
 
     /** Groups of a report for a bar chart or table, in display order (largest first by the first metric). */
     public static Map<String, Metrics> groups(Report r, Grouping g) {
@@ -36,8 +35,10 @@ public final class Tables {
             case TEAM -> r.teams().forEach(t -> out.put(t.name(), r.teamMetrics(t.id())));
             case DEPARTMENT -> byDepartment(r).forEach(out::put);
             // An unpriced model has no spend bar: its label says why, so an empty bar never reads as "free".
-            case MODEL -> r.byModel().forEach((k, m) -> out.put(
-                    m.spendNanos() == 0 && m.unpricedRequests() > 0 ? k + " (unpriced)" : k, m));
+            case MODEL ->
+                r.byModel()
+                        .forEach((k, m) ->
+                                out.put(m.spendNanos() == 0 && m.unpricedRequests() > 0 ? k + " (unpriced)" : k, m));
             case EMPLOYEE -> r.employees().forEach(e -> out.merge(e.name(), e.metrics(), Metrics::plus));
             case MERGED_PRS -> throw new IllegalArgumentException("merged_prs is not a metric grouping");
         }
@@ -56,7 +57,8 @@ public final class Tables {
         return switch (g) {
             case TEAM -> teams(id, title, r, metrics, query);
             case MERGED_PRS -> mergedPrs(id, title, r);
-            case DEPARTMENT -> grouped(id, title, "Department", "department", byDepartment(r), metrics, r.total(), true);
+            case DEPARTMENT ->
+                grouped(id, title, "Department", "department", byDepartment(r), metrics, r.total(), true);
             case MODEL -> models(id, title, r, metrics);
             case EMPLOYEE -> employees(id, title, r, metrics);
         };
@@ -65,8 +67,12 @@ public final class Tables {
     private static List<Column> metricColumns(List<Metric> metrics) {
         List<Column> cols = new ArrayList<>();
         for (Metric m : metrics) {
-            cols.add(new Column(m.label(), m.key() + (m.unit() == Metric.Unit.MONEY ? "_usd" : "")
-                    + (m.unit() == Metric.Unit.PERCENT ? "_percent" : ""), true));
+            cols.add(new Column(
+                    m.label(),
+                    m.key()
+                            + (m.unit() == Metric.Unit.MONEY ? "_usd" : "")
+                            + (m.unit() == Metric.Unit.PERCENT ? "_percent" : ""),
+                    true));
         }
         return cols;
     }
@@ -75,7 +81,8 @@ public final class Tables {
         List<Cell> cells = new ArrayList<>();
         for (Metric metric : metrics) {
             String css = "";
-            if ((metric == Metric.UNPRICED_REQUESTS || metric == Metric.UNPRICED_TOKENS) && ((Number) metric.raw(m)).longValue() > 0) {
+            if ((metric == Metric.UNPRICED_REQUESTS || metric == Metric.UNPRICED_TOKENS)
+                    && ((Number) metric.raw(m)).longValue() > 0) {
                 css = "unpriced";
             }
             String text = Format.value(metric, m);
@@ -90,14 +97,18 @@ public final class Tables {
     }
 
     private static Table teams(String id, String title, Report r, List<Metric> metrics, String query) {
-        List<Column> cols = new ArrayList<>(List.of(new Column("Team", "team", false),
-                new Column("Department", "department", false), new Column("Verdict", "verdict", false)));
+        List<Column> cols = new ArrayList<>(List.of(
+                new Column("Team", "team", false),
+                new Column("Department", "department", false),
+                new Column("Verdict", "verdict", false)));
         cols.addAll(metricColumns(metrics));
         cols.add(new Column("Team id", "team_id", false, true));
         List<TeamInfo> sorted = new ArrayList<>(r.teams());
         // Best return first: a leader reads the top of the table for "who pays off".
-        sorted.sort(Comparator.comparing((TeamInfo t) -> r.teamMetrics(t.id()).roiMultiple(),
-                Comparator.nullsLast(Comparator.reverseOrder())).thenComparing(TeamInfo::name));
+        sorted.sort(Comparator.comparing(
+                        (TeamInfo t) -> r.teamMetrics(t.id()).roiMultiple(),
+                        Comparator.nullsLast(Comparator.reverseOrder()))
+                .thenComparing(TeamInfo::name));
         List<Row> rows = new ArrayList<>();
         for (TeamInfo t : sorted) {
             Metrics m = r.teamMetrics(t.id());
@@ -118,16 +129,31 @@ public final class Tables {
     /** "Returns 2.4×" / "Costs more than it returns" / "No priced spend": the org page's at-a-glance answer. */
     public static Cell verdict(Metrics m) {
         if (m.spendNanos() <= 0) {
-            return new Cell(m.valueNanos() > 0 ? "Value without priced spend" : "No priced spend", "no_spend", null, "verdict none");
+            return new Cell(
+                    m.valueNanos() > 0 ? "Value without priced spend" : "No priced spend",
+                    "no_spend",
+                    null,
+                    "verdict none");
         }
         if (m.paysOff()) {
-            return new Cell("▲ Returns " + m.roiMultiple().toPlainString() + "× its spend", "returns_more", null, "verdict pays");
+            return new Cell(
+                    "▲ Returns " + m.roiMultiple().toPlainString() + "× its spend",
+                    "returns_more",
+                    null,
+                    "verdict pays");
         }
         return new Cell("▼ Returns less than it spends", "returns_less", null, "verdict costs");
     }
 
-    private static Table grouped(String id, String title, String label, String csvName, Map<String, Metrics> groups,
-            List<Metric> metrics, Metrics total, boolean verdict) {
+    private static Table grouped(
+            String id,
+            String title,
+            String label,
+            String csvName,
+            Map<String, Metrics> groups,
+            List<Metric> metrics,
+            Metrics total,
+            boolean verdict) {
         List<Column> cols = new ArrayList<>(List.of(new Column(label, csvName, false)));
         if (verdict) {
             cols.add(new Column("Verdict", "verdict", false));
@@ -140,7 +166,9 @@ public final class Tables {
                 cells.add(verdict(e.getValue()));
             }
             cells.addAll(metricCells(metrics, e.getValue()));
-            rows.add(new Row(cells, verdict ? (e.getValue().paysOff() ? "pays" : e.getValue().spendNanos() > 0 ? "costs" : "") : ""));
+            rows.add(new Row(
+                    cells,
+                    verdict ? (e.getValue().paysOff() ? "pays" : e.getValue().spendNanos() > 0 ? "costs" : "") : ""));
         }
         List<Cell> t = new ArrayList<>(List.of(Cell.of("Total", "TOTAL")));
         if (verdict) {
@@ -153,7 +181,8 @@ public final class Tables {
 
     /** Model rows with the provider(s) each went through as a detail column. */
     private static Table models(String id, String title, Report r, List<Metric> metrics) {
-        List<Column> cols = new ArrayList<>(List.of(new Column("Model", "model", false), new Column("Provider", "providers", false)));
+        List<Column> cols = new ArrayList<>(
+                List.of(new Column("Model", "model", false), new Column("Provider", "providers", false)));
         cols.addAll(metricColumns(metrics));
         List<Row> rows = new ArrayList<>();
         for (Map.Entry<String, Metrics> e : r.byModel().entrySet()) {
@@ -169,14 +198,21 @@ public final class Tables {
     }
 
     private static Table employees(String id, String title, Report r, List<Metric> metrics) {
-        List<Column> cols = new ArrayList<>(List.of(new Column("Name", "name", false), new Column("E-mail", "email", false),
+        List<Column> cols = new ArrayList<>(List.of(
+                new Column("Name", "name", false),
+                new Column("E-mail", "email", false),
                 new Column("Active", "active", false)));
         cols.addAll(metricColumns(metrics));
         List<Row> rows = new ArrayList<>();
         Metrics sum = Metrics.ZERO;
         for (Report.EmployeeRow e : r.employees()) {
-            List<Cell> cells = new ArrayList<>(List.of(Cell.of(e.name(), e.name()), Cell.of(e.email(), e.email()),
-                    new Cell(e.metrics().requests() > 0 ? "yes" : "no", e.metrics().requests() > 0 ? "true" : "false", null,
+            List<Cell> cells = new ArrayList<>(List.of(
+                    Cell.of(e.name(), e.name()),
+                    Cell.of(e.email(), e.email()),
+                    new Cell(
+                            e.metrics().requests() > 0 ? "yes" : "no",
+                            e.metrics().requests() > 0 ? "true" : "false",
+                            null,
                             e.metrics().requests() > 0 ? "" : "inactive")));
             cells.addAll(metricCells(metrics, e.metrics()));
             rows.add(new Row(cells, ""));
@@ -188,18 +224,33 @@ public final class Tables {
     }
 
     private static Table mergedPrs(String id, String title, Report r) {
-        List<Column> cols = List.of(new Column("Merged (UTC)", "merged_at", false), new Column("PR", "ref", false),
-                new Column("Author", "author", false), new Column("AI-assisted", "ai_assisted", false),
-                new Column("Attribution rules that fired", "attribution", false), new Column("Source", "source", false),
+        List<Column> cols = List.of(
+                new Column("Merged (UTC)", "merged_at", false),
+                new Column("PR", "ref", false),
+                new Column("Author", "author", false),
+                new Column("AI-assisted", "ai_assisted", false),
+                new Column("Attribution rules that fired", "attribution", false),
+                new Column("Source", "source", false),
                 new Column("Outcome id", "id", false, true));
         List<Row> rows = new ArrayList<>();
         for (Report.PrRow p : r.mergedPrs()) {
             String rules = String.join(", ", p.attribution());
-            rows.add(new Row(List.of(Cell.of(MINUTE.format(p.occurredAt()), p.occurredAt().toString()),
-                    Cell.of(nz(p.ref()), nz(p.ref())), Cell.of(nz(p.employee()), nz(p.employee())),
-                    new Cell(p.aiAssisted() ? "yes" : "no", Boolean.toString(p.aiAssisted()), null, p.aiAssisted() ? "ai" : ""),
-                    Cell.of(rules.isEmpty() ? "—" : rules, String.join(";", p.attribution())),
-                    Cell.of(nz(p.source()), nz(p.source())), new Cell(p.id(), p.id(), null, "id")), ""));
+            rows.add(new Row(
+                    List.of(
+                            Cell.of(
+                                    MINUTE.format(p.occurredAt()),
+                                    p.occurredAt().toString()),
+                            Cell.of(nz(p.ref()), nz(p.ref())),
+                            Cell.of(nz(p.employee()), nz(p.employee())),
+                            new Cell(
+                                    p.aiAssisted() ? "yes" : "no",
+                                    Boolean.toString(p.aiAssisted()),
+                                    null,
+                                    p.aiAssisted() ? "ai" : ""),
+                            Cell.of(rules.isEmpty() ? "—" : rules, String.join(";", p.attribution())),
+                            Cell.of(nz(p.source()), nz(p.source())),
+                            new Cell(p.id(), p.id(), null, "id")),
+                    ""));
         }
         return new Table(id, title, cols, rows, null);
     }
@@ -225,15 +276,21 @@ public final class Tables {
 
     /** KPI panel as a table: metric, value, previous, change. */
     public static Table kpis(String id, String title, Report r, List<Metric> metrics) {
-        List<Column> cols = List.of(new Column("Metric", "metric", false), new Column("Value", "value", true),
-                new Column("Previous period", "previous", true), new Column("Change", "change_percent", true));
+        List<Column> cols = List.of(
+                new Column("Metric", "metric", false),
+                new Column("Value", "value", true),
+                new Column("Previous period", "previous", true),
+                new Column("Change", "change_percent", true));
         List<Row> rows = new ArrayList<>();
         for (Metric m : metrics) {
             var change = m.change(r.total(), r.previousTotal());
-            rows.add(new Row(List.of(Cell.of(m.label(), m.key() + (m.unit() == Metric.Unit.MONEY ? "_usd" : "")),
-                    Cell.of(Format.value(m, r.total()), Format.plain(m, r.total())),
-                    Cell.of(Format.value(m, r.previousTotal()), Format.plain(m, r.previousTotal())),
-                    Cell.of(Format.change(change), change == null ? "" : change.toPlainString())), ""));
+            rows.add(new Row(
+                    List.of(
+                            Cell.of(m.label(), m.key() + (m.unit() == Metric.Unit.MONEY ? "_usd" : "")),
+                            Cell.of(Format.value(m, r.total()), Format.plain(m, r.total())),
+                            Cell.of(Format.value(m, r.previousTotal()), Format.plain(m, r.previousTotal())),
+                            Cell.of(Format.change(change), change == null ? "" : change.toPlainString())),
+                    ""));
         }
         return new Table(id, title, cols, rows, null);
     }

@@ -7,8 +7,7 @@ import java.util.Locale;
 /** Human formatting of metric values: the one place nano-dollars become a display string. */
 public final class Format {
 
-    private Format() {
-    }
+    private Format() {}
 
     /** $1,234.56 (cents, half-up), or "n/a". */
     public static String money(Long nanos) {
@@ -78,6 +77,7 @@ public final class Format {
         if (pct == null) {
             return "";
         }
-        return (pct.signum() > 0 ? "+" : pct.signum() < 0 ? "−" : "±") + pct.abs().toPlainString() + "%";
+        return (pct.signum() > 0 ? "+" : pct.signum() < 0 ? "−" : "±")
+                + pct.abs().toPlainString() + "%";
     }
 }

@@ -40,7 +40,13 @@ public enum Metric {
     COST_PER_AI_PR("Cost per AI-assisted PR", Unit.MONEY, Metrics::costPerAiPrNanos, true),
     BUGS_PER_1K("Bugs caught per $1k", Unit.DECIMAL, Metrics::bugsPer1k, false);
 
-    public enum Unit { MONEY, COUNT, PERCENT, MULTIPLE, DECIMAL }
+    public enum Unit {
+        MONEY,
+        COUNT,
+        PERCENT,
+        MULTIPLE,
+        DECIMAL
+    }
 
     private final String label;
     private final Unit unit;

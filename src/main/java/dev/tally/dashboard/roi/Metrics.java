@@ -32,13 +32,25 @@ public record Metrics(
 
     /** Sum of two scopes; active users and employees add up because the scopes are disjoint. */
     public Metrics plus(Metrics o) {
-        return new Metrics(spendNanos + o.spendNanos, requests + o.requests, errorRequests + o.errorRequests,
-                inputTokens + o.inputTokens, outputTokens + o.outputTokens, cacheReadTokens + o.cacheReadTokens,
-                cacheWriteTokens + o.cacheWriteTokens, reasoningTokens + o.reasoningTokens,
-                unpricedRequests + o.unpricedRequests, unpricedTokens + o.unpricedTokens,
-                activeUsers + o.activeUsers, employees + o.employees, prsMerged + o.prsMerged,
-                prsMergedAi + o.prsMergedAi, bugsCaught + o.bugsCaught, securityFindings + o.securityFindings,
-                tasksAutomated + o.tasksAutomated, valueNanos + o.valueNanos);
+        return new Metrics(
+                spendNanos + o.spendNanos,
+                requests + o.requests,
+                errorRequests + o.errorRequests,
+                inputTokens + o.inputTokens,
+                outputTokens + o.outputTokens,
+                cacheReadTokens + o.cacheReadTokens,
+                cacheWriteTokens + o.cacheWriteTokens,
+                reasoningTokens + o.reasoningTokens,
+                unpricedRequests + o.unpricedRequests,
+                unpricedTokens + o.unpricedTokens,
+                activeUsers + o.activeUsers,
+                employees + o.employees,
+                prsMerged + o.prsMerged,
+                prsMergedAi + o.prsMergedAi,
+                bugsCaught + o.bugsCaught,
+                securityFindings + o.securityFindings,
+                tasksAutomated + o.tasksAutomated,
+                valueNanos + o.valueNanos);
     }
 
     /** Input, output, cache read, cache write and reasoning tokens, each counted once. */
@@ -48,7 +60,8 @@ public record Metrics(
 
     /** Value ÷ spend, two decimals; null without priced spend. */
     public BigDecimal roiMultiple() {
-        return spendNanos <= 0 ? null
+        return spendNanos <= 0
+                ? null
                 : BigDecimal.valueOf(valueNanos).divide(BigDecimal.valueOf(spendNanos), 2, RoundingMode.HALF_UP);
     }
 
@@ -67,7 +80,8 @@ public record Metrics(
         if (prsMergedAi == 0) {
             return null;
         }
-        return BigDecimal.valueOf(spendNanos).divide(BigDecimal.valueOf(prsMergedAi), 0, RoundingMode.HALF_UP)
+        return BigDecimal.valueOf(spendNanos)
+                .divide(BigDecimal.valueOf(prsMergedAi), 0, RoundingMode.HALF_UP)
                 .longValueExact();
     }
 
@@ -76,7 +90,8 @@ public record Metrics(
         if (spendNanos <= 0) {
             return null;
         }
-        return BigDecimal.valueOf(bugsCaught).multiply(BigDecimal.valueOf(1000 * RoiModel.NANOS_PER_USD))
+        return BigDecimal.valueOf(bugsCaught)
+                .multiply(BigDecimal.valueOf(1000 * RoiModel.NANOS_PER_USD))
                 .divide(BigDecimal.valueOf(spendNanos), 1, RoundingMode.HALF_UP);
     }
 
@@ -102,7 +117,8 @@ public record Metrics(
         if (current == null || previous == null || previous.signum() == 0) {
             return null;
         }
-        return current.subtract(previous).multiply(BigDecimal.valueOf(100))
+        return current.subtract(previous)
+                .multiply(BigDecimal.valueOf(100))
                 .divide(previous.abs(), 1, RoundingMode.HALF_UP);
     }
 

@@ -45,13 +45,25 @@ public record RoiModel(long loadedCostNanosPerHour, Map<String, KindValue> kinds
 
     /** The documented defaults (also shipped as dashboards/roi.yaml). */
     public static RoiModel defaults() {
-        return new RoiModel(100 * NANOS_PER_USD, Map.of(
-                "pr_merged", new KindValue(new BigDecimal("2"), true, Map.of()),
-                "bug_caught", new KindValue(new BigDecimal("3"), false, Map.of()),
-                "security_finding", new KindValue(new BigDecimal("4"), false, Map.of(
-                        "critical", new BigDecimal("16"), "high", new BigDecimal("8"),
-                        "medium", new BigDecimal("4"), "low", new BigDecimal("1"))),
-                "task_automated", new KindValue(new BigDecimal("1"), false, Map.of())));
+        return new RoiModel(
+                100 * NANOS_PER_USD,
+                Map.of(
+                        "pr_merged", new KindValue(new BigDecimal("2"), true, Map.of()),
+                        "bug_caught", new KindValue(new BigDecimal("3"), false, Map.of()),
+                        "security_finding",
+                                new KindValue(
+                                        new BigDecimal("4"),
+                                        false,
+                                        Map.of(
+                                                "critical",
+                                                new BigDecimal("16"),
+                                                "high",
+                                                new BigDecimal("8"),
+                                                "medium",
+                                                new BigDecimal("4"),
+                                                "low",
+                                                new BigDecimal("1"))),
+                        "task_automated", new KindValue(new BigDecimal("1"), false, Map.of())));
     }
 
     /**
@@ -60,8 +72,13 @@ public record RoiModel(long loadedCostNanosPerHour, Map<String, KindValue> kinds
      * (honoured as reported); the rest get the kind's default. Unknown kinds are worth nothing
      * until roi.yaml names them.
      */
-    public BigDecimal hours(String kind, boolean aiAssisted, String severity, long outcomes,
-            long explicitOutcomes, BigDecimal explicitHours) {
+    public BigDecimal hours(
+            String kind,
+            boolean aiAssisted,
+            String severity,
+            long outcomes,
+            long explicitOutcomes,
+            BigDecimal explicitHours) {
         KindValue kv = kinds.get(kind);
         if (kv == null || (kv.aiAssistedOnly() && !aiAssisted)) {
             return BigDecimal.ZERO;
@@ -73,12 +90,18 @@ public record RoiModel(long loadedCostNanosPerHour, Map<String, KindValue> kinds
     /** Nano-dollars for {@code hours} of saved work, rounded half-up to the whole nano-dollar. */
     public long valueNanos(BigDecimal hours) {
         return hours.multiply(BigDecimal.valueOf(loadedCostNanosPerHour))
-                .setScale(0, RoundingMode.HALF_UP).longValueExact();
+                .setScale(0, RoundingMode.HALF_UP)
+                .longValueExact();
     }
 
     /** Shorthand: value of a group of outcomes (see {@link #hours}). */
-    public long valueNanos(String kind, boolean aiAssisted, String severity, long outcomes,
-            long explicitOutcomes, BigDecimal explicitHours) {
+    public long valueNanos(
+            String kind,
+            boolean aiAssisted,
+            String severity,
+            long outcomes,
+            long explicitOutcomes,
+            BigDecimal explicitHours) {
         return valueNanos(hours(kind, aiAssisted, severity, outcomes, explicitOutcomes, explicitHours));
     }
 }

@@ -40,7 +40,8 @@ public class Admission {
         for (AdmissionCheck.Phase phase : phases) {
             for (Api api : apis) {
                 chains[phase.ordinal()][api.ordinal()] = sorted.stream()
-                        .filter(c -> c.phase() == phase && c.appliesTo(api)).toArray(AdmissionCheck[]::new);
+                        .filter(c -> c.phase() == phase && c.appliesTo(api))
+                        .toArray(AdmissionCheck[]::new);
             }
             LOG.infof("gateway admission, %s: %s", phase, names(chains[phase.ordinal()][Api.MESSAGES.ordinal()]));
         }

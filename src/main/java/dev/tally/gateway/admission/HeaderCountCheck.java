@@ -33,7 +33,8 @@ public class HeaderCountCheck implements AdmissionCheck {
     public Refusal check(PendingCall call) {
         int n = call.headerCount();
         if (maxHeaders > 0 && n > maxHeaders) {
-            return Refusal.of(RefusalReason.TOO_MANY_HEADERS,
+            return Refusal.of(
+                    RefusalReason.TOO_MANY_HEADERS,
                     "the request has " + n + " headers; at most " + maxHeaders + " are accepted");
         }
         return PASS;

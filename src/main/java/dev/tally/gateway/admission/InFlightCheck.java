@@ -33,8 +33,10 @@ public class InFlightCheck implements AdmissionCheck {
         if (refused == null) {
             return PASS;
         }
-        return Refusal.retryAfter(RefusalReason.IN_FLIGHT_LIMIT, "too many calls in flight for this key: "
-                + refused.limit() + " at once is its limit; retry when one of them has finished",
+        return Refusal.retryAfter(
+                RefusalReason.IN_FLIGHT_LIMIT,
+                "too many calls in flight for this key: " + refused.limit()
+                        + " at once is its limit; retry when one of them has finished",
                 refused.retryAfterSeconds());
     }
 }

@@ -31,8 +31,9 @@ public class KeyCheck implements AdmissionCheck {
     static final CharSequence H_X_API_KEY = HttpHeaders.createOptimized("x-api-key");
     /** The self-service page where a person creates their own keys. */
     static final String KEYS_PAGE = "/me";
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
-            .withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Instance<KeyLookup> keys;
     private final InvalidKeyThrottle throttle;
@@ -44,8 +45,11 @@ public class KeyCheck implements AdmissionCheck {
         this.keys = keys;
         this.throttle = throttle;
         this.clock = clock;
-        this.publicUrl = config.publicUrl().map(String::trim).filter(u -> !u.isEmpty())
-                .map(u -> u.replaceAll("/+$", "")).orElse(null);
+        this.publicUrl = config.publicUrl()
+                .map(String::trim)
+                .filter(u -> !u.isEmpty())
+                .map(u -> u.replaceAll("/+$", ""))
+                .orElse(null);
     }
 
     @Override
@@ -67,14 +71,20 @@ public class KeyCheck implements AdmissionCheck {
     public Refusal check(PendingCall call) {
         String presented = presentedKey(call);
         if (presented == null) {
-            return unauthenticated(call, RefusalReason.MISSING_KEY, "missing API key: send it as"
-                    + " 'Authorization: Bearer <key>' or 'x-api-key: <key>'; " + createOne(call, "create one"));
+            return unauthenticated(
+                    call,
+                    RefusalReason.MISSING_KEY,
+                    "missing API key: send it as" + " 'Authorization: Bearer <key>' or 'x-api-key: <key>'; "
+                            + createOne(call, "create one"));
         }
         if (!ApiKeys.plausible(presented)) {
-            return unauthenticated(call, RefusalReason.MALFORMED_KEY, "invalid API key: this is not a Tally key; "
-                    + createOne(call, "create one"));
+            return unauthenticated(
+                    call,
+                    RefusalReason.MALFORMED_KEY,
+                    "invalid API key: this is not a Tally key; " + createOne(call, "create one"));
         }
-        KeyLookup.Result found = keys.isResolvable() ? keys.get().lookup(presented)
+        KeyLookup.Result found = keys.isResolvable()
+                ? keys.get().lookup(presented)
                 : new KeyLookup.Result(KeyLookup.Status.UNKNOWN, null);
         ResolvedKey key = found.key();
         if (key != null) {
@@ -82,12 +92,18 @@ public class KeyCheck implements AdmissionCheck {
         }
         if (found.status() != KeyLookup.Status.VALID || key == null) {
             return switch (found.status()) {
-                case REVOKED -> Refusal.of(RefusalReason.REVOKED, "this API key was revoked"
-                        + (found.revokedAt() == null ? "" : " on " + WHEN.format(found.revokedAt())) + "; "
-                        + createOne(call, "create a new one"));
+                case REVOKED ->
+                    Refusal.of(
+                            RefusalReason.REVOKED,
+                            "this API key was revoked"
+                                    + (found.revokedAt() == null ? "" : " on " + WHEN.format(found.revokedAt())) + "; "
+                                    + createOne(call, "create a new one"));
                 case EXPIRED -> expired(call, key);
-                default -> unauthenticated(call, RefusalReason.INVALID_KEY, "invalid API key: Tally knows no such key; "
-                        + createOne(call, "create one"));
+                default ->
+                    unauthenticated(
+                            call,
+                            RefusalReason.INVALID_KEY,
+                            "invalid API key: Tally knows no such key; " + createOne(call, "create one"));
             };
         }
         if (key.expiredAt(clock.instant())) {
@@ -98,8 +114,10 @@ public class KeyCheck implements AdmissionCheck {
 
     private Refusal expired(PendingCall call, ResolvedKey key) {
         Instant at = key == null ? null : key.expiresAt();
-        return Refusal.of(RefusalReason.EXPIRED, "this API key expired" + (at == null ? "" : " on " + WHEN.format(at))
-                + "; " + createOne(call, "create a new one"));
+        return Refusal.of(
+                RefusalReason.EXPIRED,
+                "this API key expired" + (at == null ? "" : " on " + WHEN.format(at)) + "; "
+                        + createOne(call, "create a new one"));
     }
 
     /** "create a new one at https://tally.example.com/me", or without the link when Tally cannot tell its address. */
@@ -114,8 +132,13 @@ public class KeyCheck implements AdmissionCheck {
         if (retry == 0) {
             return Refusal.of(reason, message);
         }
-        return new Refusal(429, reason, message + "; too many requests without a valid API key from this address,"
-                + " retry after " + retry + " s", null, retry);
+        return new Refusal(
+                429,
+                reason,
+                message + "; too many requests without a valid API key from this address," + " retry after " + retry
+                        + " s",
+                null,
+                retry);
     }
 
     /** A Bearer token wins when it looks like a Tally key (Claude Code may send both headers). */

@@ -28,8 +28,11 @@ public class ModelAllowedCheck implements AdmissionCheck {
     @Override
     public Refusal check(PendingCall call) {
         if (!call.key().allowsModel(call.model())) {
-            return Refusal.of(RefusalReason.MODEL_NOT_ALLOWED, "model " + call.model() + " is not allowed for this"
-                    + " key; allowed: " + listed(call.key().allowedModels()), "model");
+            return Refusal.of(
+                    RefusalReason.MODEL_NOT_ALLOWED,
+                    "model " + call.model() + " is not allowed for this" + " key; allowed: "
+                            + listed(call.key().allowedModels()),
+                    "model");
         }
         return PASS;
     }

@@ -38,7 +38,10 @@ public class RateLimitCheck implements AdmissionCheck {
         if (refused == null) {
             return PASS;
         }
-        return Refusal.retryAfter(RefusalReason.RATE_LIMITED, "rate limit reached for this key: " + refused.limit()
-                + "; retry after " + refused.retryAfterSeconds() + " s", refused.retryAfterSeconds());
+        return Refusal.retryAfter(
+                RefusalReason.RATE_LIMITED,
+                "rate limit reached for this key: " + refused.limit() + "; retry after " + refused.retryAfterSeconds()
+                        + " s",
+                refused.retryAfterSeconds());
     }
 }

@@ -42,7 +42,11 @@ public class RateLimiter {
         this(config.requestsPerMinute(), config.tokensPerMinute(), config.maxInFlightPerKey(), share, ticker);
     }
 
-    RateLimiter(long defaultRequestsPerMinute, long defaultTokensPerMinute, long defaultInFlight, LimitShare share,
+    RateLimiter(
+            long defaultRequestsPerMinute,
+            long defaultTokensPerMinute,
+            long defaultInFlight,
+            LimitShare share,
             Ticker ticker) {
         this.defaultRequestsPerMinute = defaultRequestsPerMinute;
         this.defaultTokensPerMinute = defaultTokensPerMinute;
@@ -52,8 +56,7 @@ public class RateLimiter {
     }
 
     /** Why a call was refused, and how many whole seconds until it may be retried. */
-    public record Refusal(String limit, long retryAfterSeconds) {
-    }
+    public record Refusal(String limit, long retryAfterSeconds) {}
 
     /** What this instance holds of one key, as published to other instances. */
     public record Counts(long requests, long tokens, long reservedTokens, long inFlight) {
@@ -127,6 +130,7 @@ public class RateLimiter {
         private long tokens;
         /** Estimates of the calls in flight that hold tokens; not tied to a window. */
         private long reserved;
+
         private long inFlight;
 
         KeyLimits(UUID keyId, long now) {
@@ -148,7 +152,8 @@ public class RateLimiter {
                     return new Refusal("requests per minute (" + rpm + ")", retryAfter(start, now));
                 }
                 if (tpm > 0 && tokens + reserved >= tpmHere) {
-                    return new Refusal("tokens per minute (" + tpm + "), counting the tokens reserved by calls in flight",
+                    return new Refusal(
+                            "tokens per minute (" + tpm + "), counting the tokens reserved by calls in flight",
                             retryAfter(start, now));
                 }
                 requests++;
@@ -190,8 +195,10 @@ public class RateLimiter {
             synchronized (this) {
                 roll(now);
                 if (tokens + reserved >= share.available(LimitShare.Kind.TOKENS_PER_MINUTE, keyId, tpm)) {
-                    return new Refusal("tokens per minute (" + tpm + "): " + (tokens + reserved)
-                            + " used this minute or reserved by calls in flight", retryAfter(start, now));
+                    return new Refusal(
+                            "tokens per minute (" + tpm + "): " + (tokens + reserved)
+                                    + " used this minute or reserved by calls in flight",
+                            retryAfter(start, now));
                 }
                 reserved = saturatedAdd(reserved, estimate);
             }

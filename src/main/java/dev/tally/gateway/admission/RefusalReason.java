@@ -1,7 +1,7 @@
 package dev.tally.gateway.admission;
 
 /**
-/**
+ * /**
  * Why admission refused a call: the HTTP status it answers with by default, the value of the usage
  * event's {@code refusal} field, what the pages call it, and whether the client may succeed by
  * retrying. The error body's type and code follow from the status ({@code GatewayErrors}); new

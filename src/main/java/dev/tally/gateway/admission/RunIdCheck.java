@@ -39,8 +39,10 @@ public class RunIdCheck implements AdmissionCheck {
         String named = call.header(H_RUN_ID);
         if (named != null) {
             if (!WorkloadNames.validRunId(named)) {
-                return Refusal.of(RefusalReason.BAD_REQUEST, RUN_ID_HEADER + " must be "
-                        + WorkloadNames.RUN_ID_RULE, RUN_ID_HEADER);
+                return Refusal.of(
+                        RefusalReason.BAD_REQUEST,
+                        RUN_ID_HEADER + " must be " + WorkloadNames.RUN_ID_RULE,
+                        RUN_ID_HEADER);
             }
             call.runId(named);
             return PASS;

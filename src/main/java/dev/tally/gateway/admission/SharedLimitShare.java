@@ -25,14 +25,15 @@ import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
 import dev.tally.gateway.GatewayConfig;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.Ticker;
 import dev.tally.platform.share.SharedCounter;
 import dev.tally.platform.share.SharedLimits;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * A key's limits held across every gateway (docs/adr/0012): each recently used key's requests and
@@ -77,6 +78,7 @@ public class SharedLimitShare implements LimitShare {
     private final AtomicBoolean soon = new AtomicBoolean();
     /** Claims are valid until then (ticker); before the first exchange nothing is shared. */
     private volatile long validUntil;
+
     private volatile boolean exchanged;
     /** Live gateways at the last exchange, this one included. */
     private volatile int live;
@@ -87,8 +89,13 @@ public class SharedLimitShare implements LimitShare {
     private volatile ScheduledExecutorService exchanger;
 
     @Inject
-    SharedLimitShare(SharedLimits limits, Provider<RateLimiter> limiter, GatewayConfig config, DataSource dataSource,
-            Roles roles, Ticker ticker) {
+    SharedLimitShare(
+            SharedLimits limits,
+            Provider<RateLimiter> limiter,
+            GatewayConfig config,
+            DataSource dataSource,
+            Roles roles,
+            Ticker ticker) {
         // the limiter asks this bean, so its counts are looked up lazily, on the exchange thread
         this(limits, id -> limiter.get().counts(id), config.sharedLimitKeys(), ticker);
         this.dataSource = dataSource;
@@ -174,8 +181,10 @@ public class SharedLimitShare implements LimitShare {
         try (Connection c = dataSource.getConnection()) {
             exchange(c);
         } catch (SQLException | RuntimeException e) {
-            LOG.warnf("key limits not exchanged (the last shares hold until they lapse, then each gateway "
-                    + "enforces the whole limits alone): %s", e.toString());
+            LOG.warnf(
+                    "key limits not exchanged (the last shares hold until they lapse, then each gateway "
+                            + "enforces the whole limits alone): %s",
+                    e.toString());
         }
     }
 
@@ -192,7 +201,8 @@ public class SharedLimitShare implements LimitShare {
         }
         long refused = overCap.getAndSet(0);
         if (refused > 0) {
-            LOG.warnf("%d calls of keys beyond tally.gateway.shared-limit-keys (%d) were limited by this gateway alone",
+            LOG.warnf(
+                    "%d calls of keys beyond tally.gateway.shared-limit-keys (%d) were limited by this gateway alone",
                     refused, maxKeys);
         }
         c.setAutoCommit(false);
@@ -248,8 +258,8 @@ public class SharedLimitShare implements LimitShare {
             limitsAsked.set(kind.ordinal(), limit);
             SharedCounter counter = counters.get(kind.ordinal());
             if (counter == null) {
-                SharedCounter made = SharedCounter.gauge(NAMESPACE + keyId + suffix(kind),
-                        () -> used(kind, counts.apply(keyId)));
+                SharedCounter made =
+                        SharedCounter.gauge(NAMESPACE + keyId + suffix(kind), () -> used(kind, counts.apply(keyId)));
                 counter = counters.compareAndExchange(kind.ordinal(), null, made);
                 counter = counter == null ? made : counter;
             }

@@ -45,21 +45,30 @@ public class WorkloadCheck implements AdmissionCheck {
         String workload = key.workload() != null ? key.workload() : WorkloadNames.INTERACTIVE;
         if (asked != null && !asked.equals(workload)) {
             if (!key.workloadHeader()) {
-                return Refusal.of(RefusalReason.WORKLOAD_NOT_ALLOWED, "this key may not set " + WORKLOAD_HEADER
-                        + " (its policy does not allow the header); its calls count under '" + workload + "'",
+                return Refusal.of(
+                        RefusalReason.WORKLOAD_NOT_ALLOWED,
+                        "this key may not set " + WORKLOAD_HEADER
+                                + " (its policy does not allow the header); its calls count under '" + workload + "'",
                         WORKLOAD_HEADER);
             }
             if (!WorkloadNames.validName(asked)) {
-                return Refusal.of(RefusalReason.WORKLOAD_NOT_ALLOWED, WORKLOAD_HEADER + ": not a workload name ("
-                        + WorkloadNames.NAME_RULE + ")", WORKLOAD_HEADER);
+                return Refusal.of(
+                        RefusalReason.WORKLOAD_NOT_ALLOWED,
+                        WORKLOAD_HEADER + ": not a workload name (" + WorkloadNames.NAME_RULE + ")",
+                        WORKLOAD_HEADER);
             }
             WorkloadRegistry.Refused refused = registry.admit(key.teamId(), asked);
             if (refused != null) {
-                return Refusal.of(RefusalReason.WORKLOAD_NOT_ALLOWED, switch (refused) {
-                    case NOT_CONFIGURED -> WORKLOAD_HEADER + ": '" + asked + "' is not one of the configured workloads";
-                    case TOO_MANY -> WORKLOAD_HEADER + ": '" + asked + "' would be a new workload, and the team already"
-                            + " uses the most allowed (tally.workloads.max-per-team)";
-                }, WORKLOAD_HEADER);
+                return Refusal.of(
+                        RefusalReason.WORKLOAD_NOT_ALLOWED,
+                        switch (refused) {
+                            case NOT_CONFIGURED ->
+                                WORKLOAD_HEADER + ": '" + asked + "' is not one of the configured workloads";
+                            case TOO_MANY ->
+                                WORKLOAD_HEADER + ": '" + asked + "' would be a new workload, and the team already"
+                                        + " uses the most allowed (tally.workloads.max-per-team)";
+                        },
+                        WORKLOAD_HEADER);
             }
             workload = asked;
         }

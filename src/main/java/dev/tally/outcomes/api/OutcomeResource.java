@@ -16,9 +16,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.smallrye.common.annotation.Blocking;
+
 import dev.tally.outcomes.Intake;
 import dev.tally.platform.ApiException;
-import io.smallrye.common.annotation.Blocking;
 
 /**
  * {@code POST /api/outcomes}: one outcome or a JSON array of them, as plain JSON or as CloudEvents
@@ -34,8 +35,7 @@ public class OutcomeResource {
     public static final String CLOUDEVENTS_BATCH_JSON = Intake.CLOUDEVENTS_BATCH_JSON;
 
     /** Response body: the ids accepted, in request order. */
-    public record Accepted(List<String> accepted) {
-    }
+    public record Accepted(List<String> accepted) {}
 
     static final List<String> ACCEPTED = Intake.OUTCOME_TYPES;
 

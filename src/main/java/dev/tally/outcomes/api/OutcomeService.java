@@ -22,8 +22,8 @@ import dev.tally.events.Topics;
 import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
 import dev.tally.platform.ApiException;
-import dev.tally.workload.WorkloadNames;
 import dev.tally.rollup.OutcomeKinds;
+import dev.tally.workload.WorkloadNames;
 
 /**
  * Validates outcomes posted to the API, resolves each to a team and publishes it to
@@ -44,6 +44,7 @@ public class OutcomeService {
     static final BigDecimal MAX_VALUE_HOURS = new BigDecimal("999999999.999");
     /** Clock skew tolerated for occurredAt in the future. */
     static final Duration FUTURE_SKEW = Duration.ofHours(24);
+
     static final String SOURCE = "/api/outcomes";
 
     private final EventPublisher publisher;
@@ -63,7 +64,8 @@ public class OutcomeService {
                 throw ApiException.badRequest("body: empty array");
             }
             if (body.size() > MAX_BATCH) {
-                throw ApiException.badRequest("body: at most " + MAX_BATCH + " outcomes per request, got " + body.size());
+                throw ApiException.badRequest(
+                        "body: at most " + MAX_BATCH + " outcomes per request, got " + body.size());
             }
             for (int i = 0; i < body.size(); i++) {
                 events.add(parse(body.get(i), "[" + i + "]."));
@@ -114,8 +116,7 @@ public class OutcomeService {
         if (!OutcomeKinds.isValid(kind)) {
             throw bad(at + "kind", "unknown kind '" + kind + "': expected " + OutcomeKinds.RULE);
         }
-        Instant occurredAt = optionalInstant(n, at, "occurredAt")
-                .orElseThrow(() -> bad(at + "occurredAt", "required"));
+        Instant occurredAt = optionalInstant(n, at, "occurredAt").orElseThrow(() -> bad(at + "occurredAt", "required"));
         if (occurredAt.isAfter(Instant.now().plus(FUTURE_SKEW))) {
             throw bad(at + "occurredAt", "more than 24 hours in the future");
         }
@@ -168,7 +169,9 @@ public class OutcomeService {
         Optional<String> severity = text(n, at, "severity", 50);
         Optional<String> workload = text(n, at, "workload", WorkloadNames.MAX_NAME);
         if (workload.isPresent() && !WorkloadNames.validName(workload.get())) {
-            throw bad(at + "workload", "'" + workload.get() + "' is not a workload name (" + WorkloadNames.NAME_RULE + ")");
+            throw bad(
+                    at + "workload",
+                    "'" + workload.get() + "' is not a workload name (" + WorkloadNames.NAME_RULE + ")");
         }
 
         UUID employeeId = null;
@@ -191,7 +194,8 @@ public class OutcomeService {
             Optional<String> email = text(n, at, "employeeEmail", 320);
             Optional<String> login = text(n, at, "githubLogin", 100);
             if (email.isPresent()) {
-                employee = Employee.<Employee>find("lower(email) = lower(?1)", email.get()).firstResult();
+                employee = Employee.<Employee>find("lower(email) = lower(?1)", email.get())
+                        .firstResult();
             }
             if (employee == null && login.isPresent()) {
                 employee = Employee.findByGithubLogin(login.get()).orElse(null);
@@ -206,9 +210,19 @@ public class OutcomeService {
         if (teamId == null) {
             teamId = Team.UNASSIGNED;
         }
-        return new OutcomeData(kind, teamId.toString(), employeeId == null ? null : employeeId.toString(), ai,
-                List.copyOf(attribution), source.orElse("api"), ref.orElse(null), occurredAt, severity.orElse(null),
-                valueHours, null, workload.orElse(null));
+        return new OutcomeData(
+                kind,
+                teamId.toString(),
+                employeeId == null ? null : employeeId.toString(),
+                ai,
+                List.copyOf(attribution),
+                source.orElse("api"),
+                ref.orElse(null),
+                occurredAt,
+                severity.orElse(null),
+                valueHours,
+                null,
+                workload.orElse(null));
     }
 
     private static String requiredText(JsonNode n, String at, String field, int max) {

@@ -32,8 +32,12 @@ public final class AttributionRules {
     private final Duration gatewayWindow;
     private final long gatewayMinRequests;
 
-    public AttributionRules(List<String> trailerPatterns, List<String> labels, List<String> botAuthors,
-            Duration gatewayWindow, long gatewayMinRequests) {
+    public AttributionRules(
+            List<String> trailerPatterns,
+            List<String> labels,
+            List<String> botAuthors,
+            Duration gatewayWindow,
+            long gatewayMinRequests) {
         this.trailers = trailerPatterns.stream()
                 .map(p -> Pattern.compile(p, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE))
                 .toList();
@@ -44,8 +48,8 @@ public final class AttributionRules {
     }
 
     public static AttributionRules from(OutcomesConfig.Attribution c) {
-        return new AttributionRules(c.trailerPatterns(), c.labels(), c.botAuthors(), c.gatewayWindow(),
-                c.gatewayMinRequests());
+        return new AttributionRules(
+                c.trailerPatterns(), c.labels(), c.botAuthors(), c.gatewayWindow(), c.gatewayMinRequests());
     }
 
     public Duration gatewayWindow() {
@@ -79,8 +83,8 @@ public final class AttributionRules {
             fired.add(BOT_AUTHOR + pr.authorLogin());
         }
         if (pr.gatewayRequests() != null && pr.gatewayRequests() >= gatewayMinRequests) {
-            fired.add(GATEWAY_USE + pr.gatewayRequests() + (pr.gatewayRequests() == 1 ? " call" : " calls")
-                    + " in " + describe(gatewayWindow));
+            fired.add(GATEWAY_USE + pr.gatewayRequests() + (pr.gatewayRequests() == 1 ? " call" : " calls") + " in "
+                    + describe(gatewayWindow));
         }
         return new ArrayList<>(fired);
     }

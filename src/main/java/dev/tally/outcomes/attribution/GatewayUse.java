@@ -32,7 +32,7 @@ public class GatewayUse {
         LocalDate to = calendar.date(before);
         LocalDate from = calendar.date(before.minus(window));
         Number n = (Number) em.createNativeQuery(
-                "SELECT coalesce(sum(requests), 0) FROM usage_daily WHERE employee_id = ?1 AND day BETWEEN ?2 AND ?3")
+                        "SELECT coalesce(sum(requests), 0) FROM usage_daily WHERE employee_id = ?1 AND day BETWEEN ?2 AND ?3")
                 .setParameter(1, employeeId)
                 .setParameter(2, from)
                 .setParameter(3, to)

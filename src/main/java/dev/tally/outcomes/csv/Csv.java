@@ -23,8 +23,7 @@ public final class Csv {
         }
     }
 
-    public record Table(List<String> header, List<Row> rows) {
-    }
+    public record Table(List<String> header, List<Row> rows) {}
 
     /** A file that cannot be read as CSV at all (as opposed to a row with a bad value). */
     public static final class CsvFormatException extends Exception {
@@ -33,13 +32,13 @@ public final class Csv {
         }
     }
 
-    private Csv() {
-    }
+    private Csv() {}
 
     public static Table parse(String text, List<String> requiredColumns) throws CsvFormatException {
         List<Record> records = records(text == null ? "" : text);
         if (records.isEmpty()) {
-            throw new CsvFormatException("the file is empty: expected a header line with " + String.join(",", requiredColumns));
+            throw new CsvFormatException(
+                    "the file is empty: expected a header line with " + String.join(",", requiredColumns));
         }
         List<String> header = new ArrayList<>();
         for (String h : records.get(0).fields()) {
@@ -52,14 +51,14 @@ public final class Csv {
             }
         }
         if (!missing.isEmpty()) {
-            throw new CsvFormatException("header (line 1) lacks column(s) " + String.join(", ", missing)
-                    + "; expected " + String.join(",", requiredColumns));
+            throw new CsvFormatException("header (line 1) lacks column(s) " + String.join(", ", missing) + "; expected "
+                    + String.join(",", requiredColumns));
         }
         List<Row> rows = new ArrayList<>();
         for (Record r : records.subList(1, records.size())) {
             if (r.fields().size() != header.size()) {
-                throw new CsvFormatException("line " + r.line() + ": " + r.fields().size() + " fields, the header has "
-                        + header.size());
+                throw new CsvFormatException(
+                        "line " + r.line() + ": " + r.fields().size() + " fields, the header has " + header.size());
             }
             Map<String, String> fields = new HashMap<>();
             for (int i = 0; i < header.size(); i++) {
@@ -70,8 +69,7 @@ public final class Csv {
         return new Table(header, rows);
     }
 
-    private record Record(int line, List<String> fields) {
-    }
+    private record Record(int line, List<String> fields) {}
 
     private static List<Record> records(String text) throws CsvFormatException {
         List<Record> out = new ArrayList<>();

@@ -33,11 +33,12 @@ public class OutcomeImportResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public OutcomeImportService.Imported importCsv(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            String body) {
+    public OutcomeImportService.Imported importCsv(
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Intake.requireType(contentType, Intake.CSV_TYPES);
         OutcomeImportService.Imported imported = service.importCsv(body);
-        audit.record(AuditTarget.IMPORT, AuditChange.UPLOAD, "outcomes-csv", null, Map.of("imported", imported.imported()));
+        audit.record(
+                AuditTarget.IMPORT, AuditChange.UPLOAD, "outcomes-csv", null, Map.of("imported", imported.imported()));
         return imported;
     }
 }

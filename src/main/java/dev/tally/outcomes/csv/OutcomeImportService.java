@@ -30,18 +30,16 @@ import dev.tally.outcomes.OutcomeIds;
 @ApplicationScoped
 public class OutcomeImportService {
 
-    public static final List<String> COLUMNS = List.of("id", "kind", "team", "employeeEmail", "occurredAt",
-            "aiAssisted", "valueHours", "ref");
+    public static final List<String> COLUMNS =
+            List.of("id", "kind", "team", "employeeEmail", "occurredAt", "aiAssisted", "valueHours", "ref");
     static final List<String> REQUIRED = List.of("id", "kind", "occurredAt", "aiAssisted");
     static final String SELF_REPORTED = "self-reported";
 
     private static final BigDecimal MAX_HOURS = new BigDecimal("999999999");
 
-    public record Imported(int imported, List<String> ids) {
-    }
+    public record Imported(int imported, List<String> ids) {}
 
-    private record Checked(String id, OutcomeData data) {
-    }
+    private record Checked(String id, OutcomeData data) {}
 
     private final OutcomeEmitter emitter;
 
@@ -105,7 +103,8 @@ public class OutcomeImportService {
         UUID teamId = null;
         String email = row.get("employeeEmail");
         if (!email.isEmpty()) {
-            Optional<Employee> e = Employee.find("lower(email) = lower(?1)", email).firstResultOptional();
+            Optional<Employee> e =
+                    Employee.find("lower(email) = lower(?1)", email).firstResultOptional();
             if (e.isEmpty()) {
                 problems.add("employeeEmail '" + email + "' is no known employee");
             } else {
@@ -130,9 +129,19 @@ public class OutcomeImportService {
         }
         List<String> attribution = ai ? List.of(SELF_REPORTED) : List.of();
         String ref = row.get("ref");
-        return new Checked("csv:" + id, new OutcomeData(kind, teamId.toString(),
-                employeeId == null ? null : employeeId.toString(), ai, attribution, OutcomeEmitter.SOURCE_CSV,
-                ref.isEmpty() ? null : ref, occurredAt, null, hours));
+        return new Checked(
+                "csv:" + id,
+                new OutcomeData(
+                        kind,
+                        teamId.toString(),
+                        employeeId == null ? null : employeeId.toString(),
+                        ai,
+                        attribution,
+                        OutcomeEmitter.SOURCE_CSV,
+                        ref.isEmpty() ? null : ref,
+                        occurredAt,
+                        null,
+                        hours));
     }
 
     static Optional<Team> findTeam(String nameOrId) {
@@ -150,9 +159,12 @@ public class OutcomeImportService {
             return null;
         }
         try {
-            return v.length() == 10 ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant() : Instant.parse(v);
+            return v.length() == 10
+                    ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(v);
         } catch (DateTimeParseException e) {
-            problems.add("occurredAt '" + v + "' is not an ISO-8601 date (2026-11-02) or instant (2026-11-02T10:15:00Z)");
+            problems.add(
+                    "occurredAt '" + v + "' is not an ISO-8601 date (2026-11-02) or instant (2026-11-02T10:15:00Z)");
             return null;
         }
     }
@@ -166,8 +178,10 @@ public class OutcomeImportService {
                 return false;
             }
             default -> {
-                problems.add(v.isEmpty() ? "aiAssisted is empty (true or false)"
-                        : "aiAssisted '" + v + "' is not true or false");
+                problems.add(
+                        v.isEmpty()
+                                ? "aiAssisted is empty (true or false)"
+                                : "aiAssisted '" + v + "' is not true or false");
                 return false;
             }
         }

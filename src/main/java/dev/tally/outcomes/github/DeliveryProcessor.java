@@ -16,11 +16,12 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+
 import dev.tally.events.OutcomeData;
 import dev.tally.outcomes.OutcomeEmitter;
 import dev.tally.outcomes.config.GitHubConfig;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.scheduler.Scheduled;
 
 /**
  * Processes recorded deliveries off the request thread (the GitHub API call blocks): claim, build the
@@ -44,8 +45,13 @@ public class DeliveryProcessor {
         return t;
     });
 
-    public DeliveryProcessor(DeliveryStore store, GitHubOutcomes outcomes, OutcomeEmitter emitter,
-            ObjectMapper mapper, GitHubConfig config, MeterRegistry metrics) {
+    public DeliveryProcessor(
+            DeliveryStore store,
+            GitHubOutcomes outcomes,
+            OutcomeEmitter emitter,
+            ObjectMapper mapper,
+            GitHubConfig config,
+            MeterRegistry metrics) {
         this.store = store;
         this.outcomes = outcomes;
         this.emitter = emitter;
@@ -76,8 +82,8 @@ public class DeliveryProcessor {
         DeliveryStore.Claimed d = claimed.get();
         try {
             JsonNode payload = mapper.readTree(d.payload());
-            Map<String, OutcomeData> produced = outcomes.outcomes(d.event(), payload,
-                    d.attempt() >= config.maxAttempts());
+            Map<String, OutcomeData> produced =
+                    outcomes.outcomes(d.event(), payload, d.attempt() >= config.maxAttempts());
             produced.forEach(emitter::emit);
             store.processed(deliveryId, new ArrayList<>(produced.keySet()));
             metrics.counter(METRIC, "result", "processed").increment();
@@ -86,10 +92,13 @@ public class DeliveryProcessor {
             boolean last = d.attempt() >= config.maxAttempts();
             metrics.counter(METRIC, "result", last ? "gave_up" : "failed").increment();
             if (last) {
-                LOG.errorf("delivery %s (%s) failed on its last attempt %d: %s", deliveryId, d.event(), d.attempt(), reason);
+                LOG.errorf(
+                        "delivery %s (%s) failed on its last attempt %d: %s",
+                        deliveryId, d.event(), d.attempt(), reason);
             } else {
-                LOG.warnf("delivery %s (%s) failed on attempt %d, will be retried: %s", deliveryId, d.event(),
-                        d.attempt(), reason);
+                LOG.warnf(
+                        "delivery %s (%s) failed on attempt %d, will be retried: %s",
+                        deliveryId, d.event(), d.attempt(), reason);
             }
             try {
                 store.failed(deliveryId, reason);
@@ -99,8 +108,7 @@ public class DeliveryProcessor {
         }
     }
 
-    @Scheduled(every = "${tally.github.retry-every:30s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${tally.github.retry-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void retryDue() {
         List<String> due = store.due(config.retryAfter(), config.processingTimeout(), config.maxAttempts(), 100);
         due.forEach(this::submit);

@@ -43,6 +43,7 @@ public class GitHubClient {
     static final int MAX_REVIEW_PAGES = 10;
     /** GitHub redirects a renamed or transferred repository once (301/302/307); more is a loop. */
     static final int MAX_REDIRECTS = 3;
+
     private static final Pattern NEXT = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
     private final GitHubConfig config;
@@ -85,8 +86,8 @@ public class GitHubClient {
             Optional<PrReview.State> state = PrReview.State.of(r.path("state").asText(null));
             Instant submitted = ReviewFindings.time(r.path("submitted_at"), null);
             if (state.isPresent() && submitted != null && r.path("id").canConvertToLong()) {
-                reviews.add(new PrReview(r.path("id").asLong(), r.path("user").path("login").asText(null), state.get(),
-                        submitted));
+                reviews.add(new PrReview(
+                        r.path("id").asLong(), r.path("user").path("login").asText(null), state.get(), submitted));
             }
         }
         return reviews;
@@ -94,7 +95,8 @@ public class GitHubClient {
 
     /** The items of a paged list endpoint of a repository, following {@code Link: rel="next"} up to {@code maxPages}. */
     private List<JsonNode> list(String repository, String path, String what, int maxPages) throws GitHubApiException {
-        String token = config.token().filter(t -> !t.isBlank())
+        String token = config.token()
+                .filter(t -> !t.isBlank())
                 .orElseThrow(() -> new GitHubApiException("no GitHub token configured (TALLY_GITHUB_TOKEN)"));
         String[] parts = repository.split("/", 2);
         if (parts.length != 2) {
@@ -107,7 +109,9 @@ public class GitHubClient {
             JsonNode body = parse(response.body());
             uri = response.uri(); // after redirects within the API
             if (response.statusCode() != 200) {
-                String message = body != null && body.hasNonNull("message") ? body.get("message").asText() : "";
+                String message = body != null && body.hasNonNull("message")
+                        ? body.get("message").asText()
+                        : "";
                 throw new GitHubApiException("GET " + uri.getPath() + " answered " + response.statusCode()
                         + (message.isEmpty() ? "" : ": " + message));
             }
@@ -125,15 +129,15 @@ public class GitHubClient {
     }
 
     /** A file of a comparison: its name (and name before a rename), status and unified-diff patch (null when GitHub omits it). */
-    public record ChangedFile(String filename, String previousFilename, String status, String patch) {
-    }
+    public record ChangedFile(String filename, String previousFilename, String status, String patch) {}
 
     /**
      * The files that differ between {@code base} and {@code head}, or empty when GitHub no longer knows
      * one of the commits (404, 422: a force-push removed it), since asking again cannot change that.
      */
     public Optional<List<ChangedFile>> compare(String repository, String base, String head) throws GitHubApiException {
-        String token = config.token().filter(t -> !t.isBlank())
+        String token = config.token()
+                .filter(t -> !t.isBlank())
                 .orElseThrow(() -> new GitHubApiException("no GitHub token configured (TALLY_GITHUB_TOKEN)"));
         String[] parts = repository.split("/", 2);
         if (parts.length != 2) {
@@ -147,7 +151,9 @@ public class GitHubClient {
             return Optional.empty();
         }
         if (response.statusCode() != 200) {
-            String message = body != null && body.hasNonNull("message") ? body.get("message").asText() : "";
+            String message = body != null && body.hasNonNull("message")
+                    ? body.get("message").asText()
+                    : "";
             throw new GitHubApiException("GET " + uri.getPath() + " answered " + response.statusCode()
                     + (message.isEmpty() ? "" : ": " + message));
         }
@@ -156,14 +162,19 @@ public class GitHubClient {
         }
         List<ChangedFile> files = new ArrayList<>();
         for (JsonNode f : body.path("files")) {
-            files.add(new ChangedFile(f.path("filename").asText(null), f.path("previous_filename").asText(null),
-                    f.path("status").asText(null), f.path("patch").asText(null)));
+            files.add(new ChangedFile(
+                    f.path("filename").asText(null),
+                    f.path("previous_filename").asText(null),
+                    f.path("status").asText(null),
+                    f.path("patch").asText(null)));
         }
         return Optional.of(files);
     }
 
     private String base() {
-        return config.apiUrl().endsWith("/") ? config.apiUrl().substring(0, config.apiUrl().length() - 1) : config.apiUrl();
+        return config.apiUrl().endsWith("/")
+                ? config.apiUrl().substring(0, config.apiUrl().length() - 1)
+                : config.apiUrl();
     }
 
     private URI api() {
@@ -173,7 +184,7 @@ public class GitHubClient {
     /** One GET with the token, following up to {@link #MAX_REDIRECTS} redirects within the API's origin. */
     private HttpResponse<byte[]> get(URI uri, String token) throws GitHubApiException {
         URI api = api();
-        for (int redirects = 0;; redirects++) {
+        for (int redirects = 0; ; redirects++) {
             HttpRequest request = HttpRequest.newBuilder(uri)
                     .timeout(config.apiTimeout())
                     .header("Accept", "application/vnd.github+json")
@@ -214,15 +225,20 @@ public class GitHubClient {
      */
     static void requireSameOrigin(URI api, URI target, String what) throws GitHubApiException {
         if (!sameOrigin(api, target)) {
-            throw new GitHubApiException(what + " points outside the configured GitHub API (" + origin(api)
-                    + "): " + origin(target) + " refused, the token is sent only to " + origin(api));
+            throw new GitHubApiException(what + " points outside the configured GitHub API (" + origin(api) + "): "
+                    + origin(target) + " refused, the token is sent only to " + origin(api));
         }
     }
 
     static boolean sameOrigin(URI a, URI b) {
-        return a.getScheme() != null && b.getScheme() != null && a.getScheme().equalsIgnoreCase(b.getScheme())
-                && a.getHost() != null && b.getHost() != null && a.getHost().equalsIgnoreCase(b.getHost())
-                && port(a) == port(b) && b.getRawUserInfo() == null;
+        return a.getScheme() != null
+                && b.getScheme() != null
+                && a.getScheme().equalsIgnoreCase(b.getScheme())
+                && a.getHost() != null
+                && b.getHost() != null
+                && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b)
+                && b.getRawUserInfo() == null;
     }
 
     private static int port(URI u) {

@@ -21,7 +21,15 @@ public final class GitHubEvents {
     public static final String PULL_REQUEST_REVIEW_THREAD = "pull_request_review_thread";
 
     /** REVIEW_RECORDED: a submitted or dismissed review, kept for its PR's delivery facts when it arrives; no outcome. */
-    public enum Kind { PR_MERGED, REVIEW_FINDING, THREAD_RESOLVED, REVIEWER_CONFIRMED_FIX, PR_PUSHED, REVIEW_RECORDED, IGNORED }
+    public enum Kind {
+        PR_MERGED,
+        REVIEW_FINDING,
+        THREAD_RESOLVED,
+        REVIEWER_CONFIRMED_FIX,
+        PR_PUSHED,
+        REVIEW_RECORDED,
+        IGNORED
+    }
 
     /** How a delivery is handled; {@code reason} says why it is ignored. */
     public record Classified(Kind kind, String reason) {
@@ -30,24 +38,27 @@ public final class GitHubEvents {
         }
     }
 
-    private GitHubEvents() {
-    }
+    private GitHubEvents() {}
 
     public static Classified classify(String event, JsonNode payload, ReviewRules reviews) {
         String action = payload.path("action").asText("");
         switch (event) {
             case PULL_REQUEST -> {
-                if ("closed".equals(action) && payload.path("pull_request").path("merged").asBoolean(false)) {
+                if ("closed".equals(action)
+                        && payload.path("pull_request").path("merged").asBoolean(false)) {
                     String missing = missingPrIdentity(payload);
-                    return missing == null ? new Classified(Kind.PR_MERGED, null)
-                            : ignored("merged pull request without " + missing + ": it has no identity and is not counted");
+                    return missing == null
+                            ? new Classified(Kind.PR_MERGED, null)
+                            : ignored("merged pull request without " + missing
+                                    + ": it has no identity and is not counted");
                 }
                 if ("synchronize".equals(action)) {
                     String missing = missingPrIdentity(payload);
                     if (missing == null && !payload.path("after").isTextual()) {
                         missing = "after (the new head commit)";
                     }
-                    return missing == null ? new Classified(Kind.PR_PUSHED, null)
+                    return missing == null
+                            ? new Classified(Kind.PR_PUSHED, null)
                             : ignored("pull_request synchronize without " + missing);
                 }
                 return ignored("pull_request " + action + (action.equals("closed") ? " without merge" : ""));
@@ -57,8 +68,9 @@ public final class GitHubEvents {
                 if (("submitted".equals(action) || "dismissed".equals(action)) && missing == null) {
                     return new Classified(Kind.REVIEW_RECORDED, null);
                 }
-                return ignored("pull_request_review " + action + (missing == null ? "" : " without " + missing)
-                        + ": a review's summary is not counted (each of its inline comments is, and an approval never is)");
+                return ignored(
+                        "pull_request_review " + action + (missing == null ? "" : " without " + missing)
+                                + ": a review's summary is not counted (each of its inline comments is, and an approval never is)");
             }
             case PULL_REQUEST_REVIEW_COMMENT -> {
                 JsonNode comment = payload.path("comment");
@@ -83,13 +95,14 @@ public final class GitHubEvents {
                 if ("created".equals(action)) {
                     return new Classified(Kind.REVIEW_FINDING, null);
                 }
-                return reviews.confirmsFixed(login, body).isPresent() ? new Classified(Kind.REVIEWER_CONFIRMED_FIX, null)
+                return reviews.confirmsFixed(login, body).isPresent()
+                        ? new Classified(Kind.REVIEWER_CONFIRMED_FIX, null)
                         : ignored("review comment edited without the reviewer's note that it was addressed");
             }
             case PULL_REQUEST_REVIEW_THREAD -> {
                 if (!"resolved".equals(action)) {
-                    return ignored("pull_request_review_thread " + action + (action.equals("unresolved")
-                            ? ": a finding once fixed stays counted as fixed" : ""));
+                    return ignored("pull_request_review_thread " + action
+                            + (action.equals("unresolved") ? ": a finding once fixed stays counted as fixed" : ""));
                 }
                 JsonNode first = payload.path("thread").path("comments").path(0);
                 String login = first.path("user").path("login").asText(null);

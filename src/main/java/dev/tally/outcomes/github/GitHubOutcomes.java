@@ -41,8 +41,14 @@ public class GitHubOutcomes {
     private final ReviewFindings findings;
     private final PrReviewStore prReviews;
 
-    public GitHubOutcomes(GitHubClient github, TeamMapper teams, GatewayUse gatewayUse, OutcomesConfig config,
-            ReviewRules reviews, ReviewFindings findings, PrReviewStore prReviews) {
+    public GitHubOutcomes(
+            GitHubClient github,
+            TeamMapper teams,
+            GatewayUse gatewayUse,
+            OutcomesConfig config,
+            ReviewRules reviews,
+            ReviewFindings findings,
+            PrReviewStore prReviews) {
         this.github = github;
         this.prReviews = prReviews;
         this.teams = teams;
@@ -78,7 +84,8 @@ public class GitHubOutcomes {
         JsonNode pr = payload.path("pull_request");
         int number = GitHubEvents.prNumber(payload);
         String author = pr.path("user").path("login").asText(null);
-        Instant mergedAt = ReviewFindings.time(pr.path("merged_at"), ReviewFindings.time(pr.path("closed_at"), Instant.now()));
+        Instant mergedAt =
+                ReviewFindings.time(pr.path("merged_at"), ReviewFindings.time(pr.path("closed_at"), Instant.now()));
 
         List<String> messages = payloadTexts(payload);
         List<PrReview> reviewed = prReviews.reviews(repo, number);
@@ -93,8 +100,10 @@ public class GitHubOutcomes {
                 if (!lastAttempt) {
                     throw e;
                 }
-                LOG.warnf("%s#%d: commits or reviews unreadable on the last attempt (%s); using the payload and the"
-                        + " delivered reviews only", repo, number, e.getMessage());
+                LOG.warnf(
+                        "%s#%d: commits or reviews unreadable on the last attempt (%s); using the payload and the"
+                                + " delivered reviews only",
+                        repo, number, e.getMessage());
             }
         }
         List<String> labels = new ArrayList<>();
@@ -104,14 +113,24 @@ public class GitHubOutcomes {
             }
         }
         TeamMapper.Mapping m = teams.map(author, repo);
-        Long requests = m.employeeId() == null ? null
-                : gatewayUse.requests(m.employeeId(), mergedAt, rules.gatewayWindow());
+        Long requests =
+                m.employeeId() == null ? null : gatewayUse.requests(m.employeeId(), mergedAt, rules.gatewayWindow());
         List<String> attribution = rules.evaluate(new PrEvidence(messages, labels, author, requests));
         String id = OutcomeIds.bounded("github:pr:" + repo + "#" + number);
-        return Map.of(id, new OutcomeData(OutcomeData.PR_MERGED, m.teamId().toString(),
-                m.employeeId() == null ? null : m.employeeId().toString(), !attribution.isEmpty(), attribution,
-                OutcomeEmitter.SOURCE_GITHUB, pr.path("html_url").asText(id), mergedAt, null, null,
-                PrFactsReader.read(payload, reviewed, reviewSource, this::bot)));
+        return Map.of(
+                id,
+                new OutcomeData(
+                        OutcomeData.PR_MERGED,
+                        m.teamId().toString(),
+                        m.employeeId() == null ? null : m.employeeId().toString(),
+                        !attribution.isEmpty(),
+                        attribution,
+                        OutcomeEmitter.SOURCE_GITHUB,
+                        pr.path("html_url").asText(id),
+                        mergedAt,
+                        null,
+                        null,
+                        PrFactsReader.read(payload, reviewed, reviewSource, this::bot)));
     }
 
     /** Reviews by bots and by configured AI reviewers are neither a first review nor a round of changes. */

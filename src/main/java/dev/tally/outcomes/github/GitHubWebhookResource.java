@@ -18,10 +18,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.tally.outcomes.Intake;
 import dev.tally.outcomes.config.GitHubConfig;
 import dev.tally.platform.ApiException;
-import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * {@code POST /api/webhooks/github}: organisation or repository webhook deliveries (content type
@@ -41,13 +42,13 @@ public class GitHubWebhookResource {
      * GitHub sends is refused.
      */
     public static final int MAX_BODY = 25 * 1024 * 1024;
+
     static final String UNVERIFIED = "unverified";
     static final List<String> ACCEPTED = List.of(Intake.JSON);
 
     /** The answer to GitHub (shown in the webhook's "Recent Deliveries"). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Reply(String delivery, String status, String detail) {
-    }
+    public record Reply(String delivery, String status, String detail) {}
 
     private final GitHubConfig config;
     private final WebhookIntake intake;
@@ -56,20 +57,28 @@ public class GitHubWebhookResource {
     private final MeterRegistry metrics;
     private final WebhookSignature signature;
 
-    public GitHubWebhookResource(GitHubConfig config, WebhookIntake intake, DeliveryProcessor processor,
-            ObjectMapper mapper, MeterRegistry metrics) {
+    public GitHubWebhookResource(
+            GitHubConfig config,
+            WebhookIntake intake,
+            DeliveryProcessor processor,
+            ObjectMapper mapper,
+            MeterRegistry metrics) {
         this.config = config;
         this.intake = intake;
         this.processor = processor;
         this.mapper = mapper;
         this.metrics = metrics;
-        this.signature = config.webhookSecret().filter(s -> !s.isEmpty()).map(WebhookSignature::new).orElse(null);
+        this.signature = config.webhookSecret()
+                .filter(s -> !s.isEmpty())
+                .map(WebhookSignature::new)
+                .orElse(null);
     }
 
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public Response receive(InputStream stream,
+    public Response receive(
+            InputStream stream,
             @HeaderParam("Content-Length") String contentLength,
             @HeaderParam(WebhookSignature.HEADER) String signatureHeader,
             @HeaderParam("X-GitHub-Event") String event,
@@ -79,8 +88,10 @@ public class GitHubWebhookResource {
         // metric tag then, so unsigned requests cannot create meters without bound.
         if (signature == null) {
             count(UNVERIFIED, "disabled");
-            throw new ApiException(503, "GitHub webhooks are disabled: set TALLY_GITHUB_WEBHOOK_SECRET to the "
-                    + "secret configured on the GitHub webhook");
+            throw new ApiException(
+                    503,
+                    "GitHub webhooks are disabled: set TALLY_GITHUB_WEBHOOK_SECRET to the "
+                            + "secret configured on the GitHub webhook");
         }
         // Before the signature: a form-encoded delivery is signed over bytes the framework may already have
         // parsed as a form, so its signature could not be checked; its only fix is the webhook's setting.
@@ -92,8 +103,7 @@ public class GitHubWebhookResource {
         }
         byte[] body = readCapped(stream, contentLength);
         switch (signature.verify(body, signatureHeader)) {
-            case VALID -> {
-            }
+            case VALID -> {}
             case MISSING -> {
                 count(UNVERIFIED, "unauthorized");
                 throw new ApiException(401, "X-Hub-Signature-256 is missing: configure the webhook's secret");
@@ -104,8 +114,9 @@ public class GitHubWebhookResource {
             }
             case MISMATCH -> {
                 count(UNVERIFIED, "unauthorized");
-                throw new ApiException(401, "X-Hub-Signature-256 does not match the body signed with "
-                        + "TALLY_GITHUB_WEBHOOK_SECRET");
+                throw new ApiException(
+                        401,
+                        "X-Hub-Signature-256 does not match the body signed with " + "TALLY_GITHUB_WEBHOOK_SECRET");
             }
         }
         if (event == null || event.isBlank()) {
@@ -132,7 +143,8 @@ public class GitHubWebhookResource {
         }
         if (GitHubEvents.PING.equals(event)) {
             count(event, "ping");
-            return Response.ok(new Reply(delivery, "pong", payload.path("zen").asText(null))).build();
+            return Response.ok(new Reply(delivery, "pong", payload.path("zen").asText(null)))
+                    .build();
         }
         WebhookIntake.Recorded r = intake.record(delivery, event, payload, new String(body, StandardCharsets.UTF_8));
         switch (r.result()) {
@@ -142,11 +154,13 @@ public class GitHubWebhookResource {
             }
             case RECORDED -> {
                 count(event, "recorded");
-                return Response.accepted(new Reply(delivery, "recorded", r.reason())).build();
+                return Response.accepted(new Reply(delivery, "recorded", r.reason()))
+                        .build();
             }
             case IGNORED -> {
                 count(event, "ignored");
-                return Response.accepted(new Reply(delivery, "ignored", r.reason())).build();
+                return Response.accepted(new Reply(delivery, "ignored", r.reason()))
+                        .build();
             }
             default -> {
                 count(event, "accepted");
@@ -184,8 +198,8 @@ public class GitHubWebhookResource {
 
     private ApiException tooLarge() {
         count(UNVERIFIED, "too_large");
-        return new ApiException(413, "the body is larger than GitHub's webhook payload maximum of "
-                + MAX_BODY / (1024 * 1024) + " MB");
+        return new ApiException(
+                413, "the body is larger than GitHub's webhook payload maximum of " + MAX_BODY / (1024 * 1024) + " MB");
     }
 
     private void count(String event, String result) {

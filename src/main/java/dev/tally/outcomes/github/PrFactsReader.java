@@ -26,14 +26,14 @@ public final class PrFactsReader {
     /** At most this many labels are kept. */
     static final int MAX_LABELS = 50;
 
-    private PrFactsReader() {
-    }
+    private PrFactsReader() {}
 
     /**
      * @param reviews the PR's reviews from every source (see {@link #combine})
      * @param bot     which reviewer logins are bots (their reviews are neither a first review nor a round)
      */
-    public static PrFacts read(JsonNode payload, Collection<PrReview> reviews, ReviewSource source, Predicate<String> bot) {
+    public static PrFacts read(
+            JsonNode payload, Collection<PrReview> reviews, ReviewSource source, Predicate<String> bot) {
         String repo = payload.path("repository").path("full_name").asText().toLowerCase(Locale.ROOT);
         JsonNode pr = payload.path("pull_request");
         int number = GitHubEvents.prNumber(payload);
@@ -46,12 +46,17 @@ public final class PrFactsReader {
                 labels.add(clip(l.path("name").asText()));
             }
         }
-        PrReferences.References refs = PrReferences.read(repo, pr.path("title").asText(null),
-                pr.path("body").asText(null), pr.path("head").path("ref").asText(null));
+        PrReferences.References refs = PrReferences.read(
+                repo,
+                pr.path("title").asText(null),
+                pr.path("body").asText(null),
+                pr.path("head").path("ref").asText(null));
         Instant firstReview = null;
         int rounds = 0;
         for (PrReview r : reviews) {
-            boolean counts = r.login() != null && !r.login().equalsIgnoreCase(author) && !bot.test(r.login())
+            boolean counts = r.login() != null
+                    && !r.login().equalsIgnoreCase(author)
+                    && !bot.test(r.login())
                     && (mergedAt == null || !r.submittedAt().isAfter(mergedAt));
             if (!counts) {
                 continue;
@@ -63,12 +68,28 @@ public final class PrFactsReader {
                 rounds++;
             }
         }
-        String sha = pr.path("merge_commit_sha").isTextual() ? pr.path("merge_commit_sha").asText().toLowerCase(Locale.ROOT)
+        String sha = pr.path("merge_commit_sha").isTextual()
+                ? pr.path("merge_commit_sha").asText().toLowerCase(Locale.ROOT)
                 : null;
-        return new PrFacts(repo, number, title, author, ReviewFindings.time(pr.path("created_at"), null), firstReview,
-                mergedAt, count(pr.path("additions")), count(pr.path("deletions")), count(pr.path("changed_files")),
-                count(pr.path("commits")), rounds, source, labels, sha, refs.reverts(), refs.revertsTitle() == null ? null
-                        : clip(refs.revertsTitle()), refs.mentions());
+        return new PrFacts(
+                repo,
+                number,
+                title,
+                author,
+                ReviewFindings.time(pr.path("created_at"), null),
+                firstReview,
+                mergedAt,
+                count(pr.path("additions")),
+                count(pr.path("deletions")),
+                count(pr.path("changed_files")),
+                count(pr.path("commits")),
+                rounds,
+                source,
+                labels,
+                sha,
+                refs.reverts(),
+                refs.revertsTitle() == null ? null : clip(refs.revertsTitle()),
+                refs.mentions());
     }
 
     /**

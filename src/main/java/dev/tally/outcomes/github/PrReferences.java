@@ -23,8 +23,8 @@ public final class PrReferences {
     static final int MAX_MENTIONS = 50;
 
     private static final Pattern REVERT_TITLE = Pattern.compile("^\\s*Revert\\s+\"(.+)\"\\s*$", Pattern.DOTALL);
-    private static final Pattern REVERTS_LINE = Pattern.compile(
-            "(?im)^\\s*Reverts\\s+(?:([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+))?#(\\d{1,9})\\b");
+    private static final Pattern REVERTS_LINE =
+            Pattern.compile("(?im)^\\s*Reverts\\s+(?:([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+))?#(\\d{1,9})\\b");
     private static final Pattern REVERTS_COMMIT = Pattern.compile("(?i)\\bThis reverts commit ([0-9a-f]{7,40})\\b");
     private static final Pattern REVERT_BRANCH = Pattern.compile("^revert-(\\d{1,9})-");
     private static final Pattern MENTION = Pattern.compile(
@@ -32,11 +32,9 @@ public final class PrReferences {
                     + "|(?<![\\w/#&])(?:([A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+))?#(\\d{1,9})\\b");
 
     /** A PR's references: what it reverts ({@code owner/repo#N}, {@code commit:<sha>}), a quoted title, its mentions. */
-    public record References(List<String> reverts, String revertsTitle, List<String> mentions) {
-    }
+    public record References(List<String> reverts, String revertsTitle, List<String> mentions) {}
 
-    private PrReferences() {
-    }
+    private PrReferences() {}
 
     /**
      * @param repository the PR's own {@code owner/repo}: a bare {@code #N} refers to it

@@ -14,7 +14,10 @@ public record PrReview(long id, String login, State state, Instant submittedAt) 
 
     /** A review's verdict. */
     public enum State {
-        APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED;
+        APPROVED,
+        CHANGES_REQUESTED,
+        COMMENTED,
+        DISMISSED;
 
         /** GitHub's spelling in webhooks ({@code changes_requested}) or the REST API ({@code CHANGES_REQUESTED}); PENDING is no review yet. */
         public static Optional<State> of(String github) {

@@ -30,7 +30,7 @@ public class PrReviewStore {
     @Transactional
     public void submitted(String repository, int number, PrReview review) {
         em.createNativeQuery("INSERT INTO pr_review (review_id, repository, pr_number, login, state, submitted_at)"
-                + " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (review_id) DO NOTHING")
+                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (review_id) DO NOTHING")
                 .setParameter(1, review.id())
                 .setParameter(2, repository.toLowerCase(Locale.ROOT))
                 .setParameter(3, number)
@@ -54,12 +54,15 @@ public class PrReviewStore {
     public List<PrReview> reviews(String repository, int number) {
         List<PrReview> out = new ArrayList<>();
         for (Object o : em.createNativeQuery("SELECT review_id, login, state, submitted_at FROM pr_review"
-                + " WHERE repository = ?1 AND pr_number = ?2 ORDER BY submitted_at, review_id")
+                        + " WHERE repository = ?1 AND pr_number = ?2 ORDER BY submitted_at, review_id")
                 .setParameter(1, repository.toLowerCase(Locale.ROOT))
                 .setParameter(2, number)
                 .getResultList()) {
             Object[] r = (Object[]) o;
-            out.add(new PrReview(((Number) r[0]).longValue(), (String) r[1], PrReview.State.of((String) r[2]).orElseThrow(),
+            out.add(new PrReview(
+                    ((Number) r[0]).longValue(),
+                    (String) r[1],
+                    PrReview.State.of((String) r[2]).orElseThrow(),
                     instant(r[3])));
         }
         return out;

@@ -38,7 +38,8 @@ public class ReviewFindings {
     private final GitHubClient github;
     private final Clock clock;
 
-    public ReviewFindings(ReviewRules rules, ReviewFindingStore store, TeamMapper teams, GitHubClient github, Clock clock) {
+    public ReviewFindings(
+            ReviewRules rules, ReviewFindingStore store, TeamMapper teams, GitHubClient github, Clock clock) {
         this.rules = rules;
         this.store = store;
         this.teams = teams;
@@ -66,8 +67,8 @@ public class ReviewFindings {
     /** The reviewer edited its comment to say a commit addressed it. */
     public Map<String, OutcomeData> reviewerConfirmed(JsonNode payload) {
         JsonNode comment = payload.path("comment");
-        return fixed(payload, comment, FixedBy.REVIEWER_CONFIRMED, null,
-                time(comment.path("updated_at"), clock.instant()));
+        return fixed(
+                payload, comment, FixedBy.REVIEWER_CONFIRMED, null, time(comment.path("updated_at"), clock.instant()));
     }
 
     /**
@@ -82,7 +83,10 @@ public class ReviewFindings {
         Instant at = time(payload.path("pull_request").path("updated_at"), clock.instant());
         Map<String, List<ReviewFinding>> byCommit = new LinkedHashMap<>();
         for (ReviewFinding f : store.open(repo, number)) {
-            if (f.endLine() != null && f.path() != null && f.commitId() != null && !"LEFT".equalsIgnoreCase(f.side())
+            if (f.endLine() != null
+                    && f.path() != null
+                    && f.commitId() != null
+                    && !"LEFT".equalsIgnoreCase(f.side())
                     && !f.commitId().equals(head)) {
                 byCommit.computeIfAbsent(f.commitId(), k -> new ArrayList<>()).add(f);
             }
@@ -131,30 +135,67 @@ public class ReviewFindings {
     /** The stored finding of this comment, recorded now if this is the first delivery that names it. */
     private ReviewFinding record(JsonNode payload, JsonNode comment) {
         String login = comment.path("user").path("login").asText();
-        ReviewRules.Finding finding = rules.finding(login, comment.path("body").asText("")).orElseThrow();
+        ReviewRules.Finding finding =
+                rules.finding(login, comment.path("body").asText("")).orElseThrow();
         String repo = repository(payload);
-        TeamMapper.Mapping m = teams.map(payload.path("pull_request").path("user").path("login").asText(null), repo);
+        TeamMapper.Mapping m = teams.map(
+                payload.path("pull_request").path("user").path("login").asText(null), repo);
         long id = comment.path("id").asLong();
         Integer end = integer(comment.path("line"));
-        return store.flag(new ReviewFinding(id, repo, GitHubEvents.prNumber(payload), finding.reviewer().key(), login,
-                m.teamId(), m.employeeId(), comment.path("path").asText(null), integer(comment.path("start_line")), end,
-                comment.path("side").asText(null), comment.path("commit_id").asText(null), finding.severity(),
-                finding.evidence(), comment.path("html_url").asText(null),
-                time(comment.path("created_at"), clock.instant()), null, null, null));
+        return store.flag(new ReviewFinding(
+                id,
+                repo,
+                GitHubEvents.prNumber(payload),
+                finding.reviewer().key(),
+                login,
+                m.teamId(),
+                m.employeeId(),
+                comment.path("path").asText(null),
+                integer(comment.path("start_line")),
+                end,
+                comment.path("side").asText(null),
+                comment.path("commit_id").asText(null),
+                finding.severity(),
+                finding.evidence(),
+                comment.path("html_url").asText(null),
+                time(comment.path("created_at"), clock.instant()),
+                null,
+                null,
+                null));
     }
 
     private OutcomeData flaggedEvent(ReviewFinding f) {
-        return new OutcomeData(OutcomeData.BUG_FLAGGED, f.teamId().toString(),
-                f.employeeId() == null ? null : f.employeeId().toString(), true, f.evidence(), OutcomeEmitter.SOURCE_GITHUB,
-                f.url() == null ? f.flaggedId() : f.url(), f.flaggedAt(), f.severity(), null, null, rules.workload(f.login()));
+        return new OutcomeData(
+                OutcomeData.BUG_FLAGGED,
+                f.teamId().toString(),
+                f.employeeId() == null ? null : f.employeeId().toString(),
+                true,
+                f.evidence(),
+                OutcomeEmitter.SOURCE_GITHUB,
+                f.url() == null ? f.flaggedId() : f.url(),
+                f.flaggedAt(),
+                f.severity(),
+                null,
+                null,
+                rules.workload(f.login()));
     }
 
     private OutcomeData fixedEvent(ReviewFinding f) {
         List<String> evidence = new ArrayList<>(f.evidence());
         evidence.add("fixed:" + f.fixedBy().key() + (f.fixedRef() == null ? "" : " " + f.fixedRef()));
-        return new OutcomeData(OutcomeData.BUG_CAUGHT, f.teamId().toString(),
-                f.employeeId() == null ? null : f.employeeId().toString(), true, evidence, OutcomeEmitter.SOURCE_GITHUB,
-                f.url() == null ? f.fixedId() : f.url(), f.fixedAt(), f.severity(), null, null, rules.workload(f.login()));
+        return new OutcomeData(
+                OutcomeData.BUG_CAUGHT,
+                f.teamId().toString(),
+                f.employeeId() == null ? null : f.employeeId().toString(),
+                true,
+                evidence,
+                OutcomeEmitter.SOURCE_GITHUB,
+                f.url() == null ? f.fixedId() : f.url(),
+                f.fixedAt(),
+                f.severity(),
+                null,
+                null,
+                rules.workload(f.login()));
     }
 
     private static String repository(JsonNode payload) {

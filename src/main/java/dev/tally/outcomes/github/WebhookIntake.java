@@ -14,10 +14,14 @@ import dev.tally.outcomes.review.ReviewFindingStore;
 public class WebhookIntake {
 
     /** RECORDED: kept for a pull request's delivery facts (a review), with nothing to process. */
-    public enum Result { ACCEPTED, RECORDED, IGNORED, DUPLICATE }
-
-    public record Recorded(Result result, String reason) {
+    public enum Result {
+        ACCEPTED,
+        RECORDED,
+        IGNORED,
+        DUPLICATE
     }
+
+    public record Recorded(Result result, String reason) {}
 
     private final DeliveryStore store;
     private final GitHubOutcomes outcomes;
@@ -26,8 +30,13 @@ public class WebhookIntake {
     private final PrReviewStore prReviews;
     private final Clock clock;
 
-    public WebhookIntake(DeliveryStore store, GitHubOutcomes outcomes, ReviewFindingStore findings, GitHubClient github,
-            PrReviewStore prReviews, Clock clock) {
+    public WebhookIntake(
+            DeliveryStore store,
+            GitHubOutcomes outcomes,
+            ReviewFindingStore findings,
+            GitHubClient github,
+            PrReviewStore prReviews,
+            Clock clock) {
         this.store = store;
         this.clock = clock;
         this.prReviews = prReviews;
@@ -38,19 +47,27 @@ public class WebhookIntake {
 
     @Transactional
     public Recorded record(String deliveryId, String event, JsonNode payload, String rawBody) {
-        GitHubEvents.Classified c = pushWorthComparing(GitHubEvents.classify(event, payload, outcomes.reviews()), payload);
-        String action = payload.path("action").isTextual() ? payload.path("action").asText() : null;
+        GitHubEvents.Classified c =
+                pushWorthComparing(GitHubEvents.classify(event, payload, outcomes.reviews()), payload);
+        String action =
+                payload.path("action").isTextual() ? payload.path("action").asText() : null;
         if (c.kind() == GitHubEvents.Kind.REVIEW_RECORDED) {
             if (!store.insert(deliveryId, event, action, DeliveryStore.RECORDED, null)) {
                 return new Recorded(Result.DUPLICATE, "delivery " + deliveryId + " was received before");
             }
             recordReview(payload, action);
-            return new Recorded(Result.RECORDED, "review kept for its pull request's delivery facts (first review,"
-                    + " review rounds); a review is not itself an outcome");
+            return new Recorded(
+                    Result.RECORDED,
+                    "review kept for its pull request's delivery facts (first review,"
+                            + " review rounds); a review is not itself an outcome");
         }
         // The payload is kept only for deliveries that will be processed (it is dropped once they are).
-        boolean inserted = store.insert(deliveryId, event, action,
-                c.used() ? DeliveryStore.RECEIVED : DeliveryStore.IGNORED, c.used() ? rawBody : null);
+        boolean inserted = store.insert(
+                deliveryId,
+                event,
+                action,
+                c.used() ? DeliveryStore.RECEIVED : DeliveryStore.IGNORED,
+                c.used() ? rawBody : null);
         if (!inserted) {
             return new Recorded(Result.DUPLICATE, "delivery " + deliveryId + " was received before");
         }
@@ -60,8 +77,11 @@ public class WebhookIntake {
     /** In the delivery's transaction, before the answer: the merge that follows must find it (see {@link PrReviewStore}). */
     private void recordReview(JsonNode payload, String action) {
         JsonNode r = payload.path("review");
-        PrReview review = new PrReview(r.path("id").asLong(), r.path("user").path("login").asText(null),
-                PrReview.State.of(r.path("state").asText()).orElseThrow(), ReviewFindings.time(r.path("submitted_at"), null));
+        PrReview review = new PrReview(
+                r.path("id").asLong(),
+                r.path("user").path("login").asText(null),
+                PrReview.State.of(r.path("state").asText()).orElseThrow(),
+                ReviewFindings.time(r.path("submitted_at"), null));
         String repo = payload.path("repository").path("full_name").asText();
         int number = GitHubEvents.prNumber(payload);
         if ("dismissed".equals(action)) {
@@ -80,11 +100,14 @@ public class WebhookIntake {
             return c;
         }
         if (!findings.hasOpen(payload.path("repository").path("full_name").asText(), GitHubEvents.prNumber(payload))) {
-            return new GitHubEvents.Classified(GitHubEvents.Kind.IGNORED, "push to a pull request with no open AI findings");
+            return new GitHubEvents.Classified(
+                    GitHubEvents.Kind.IGNORED, "push to a pull request with no open AI findings");
         }
         if (!github.configured()) {
-            return new GitHubEvents.Classified(GitHubEvents.Kind.IGNORED, "push to a pull request with open AI findings, but"
-                    + " which lines it changed can only be read with TALLY_GITHUB_TOKEN (compare API)");
+            return new GitHubEvents.Classified(
+                    GitHubEvents.Kind.IGNORED,
+                    "push to a pull request with open AI findings, but"
+                            + " which lines it changed can only be read with TALLY_GITHUB_TOKEN (compare API)");
         }
         return c;
     }

@@ -19,7 +19,12 @@ public final class WebhookSignature {
     public static final String HEADER = "X-Hub-Signature-256";
     static final String PREFIX = "sha256=";
 
-    public enum Result { VALID, MISSING, MALFORMED, MISMATCH }
+    public enum Result {
+        VALID,
+        MISSING,
+        MALFORMED,
+        MISMATCH
+    }
 
     private final byte[] secret;
 

@@ -28,7 +28,8 @@ public class EmployeeImportResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public EmployeeImportService.Imported importCsv(@HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
+    public EmployeeImportService.Imported importCsv(
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, String body) {
         Intake.requireType(contentType, Intake.CSV_TYPES);
         EmployeeImportService.Imported imported = service.importCsv(body);
         audit.record(AuditTarget.IMPORT, AuditChange.UPLOAD, "employees-csv", null, imported);

@@ -39,13 +39,12 @@ public class EmployeeImportService {
     private static final Pattern LOGIN = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})");
     /** The identity API's limits on names and e-mails. */
     private static final int MAX_NAME = 200;
+
     private static final int MAX_EMAIL = 320;
 
-    public record Imported(int created, int updated, List<String> teamsCreated) {
-    }
+    public record Imported(int created, int updated, List<String> teamsCreated) {}
 
-    private record Checked(String email, String name, String team, String department, String login) {
-    }
+    private record Checked(String email, String name, String team, String department, String login) {}
 
     private final IdentityService identity;
 
@@ -102,8 +101,8 @@ public class EmployeeImportService {
                     } else {
                         String other = newTeamDepartments.putIfAbsent(team.toLowerCase(Locale.ROOT), department);
                         if (other != null && !other.equals(department)) {
-                            problems.add("team '" + team + "' is given department '" + department
-                                    + "' here but '" + other + "' on an earlier row");
+                            problems.add("team '" + team + "' is given department '" + department + "' here but '"
+                                    + other + "' on an earlier row");
                         }
                     }
                 }
@@ -141,19 +140,22 @@ public class EmployeeImportService {
         int created = 0;
         int updated = 0;
         for (Checked c : rows) {
-            UUID teamId = teams.computeIfAbsent(c.team().toLowerCase(Locale.ROOT), k -> identity.teamByName(c.team())
-                    .map(TeamView::id)
-                    .orElseGet(() -> {
+            UUID teamId = teams.computeIfAbsent(
+                    c.team().toLowerCase(Locale.ROOT),
+                    k -> identity.teamByName(c.team()).map(TeamView::id).orElseGet(() -> {
                         teamsCreated.add(c.team());
-                        return identity.createTeam(new NewTeam(c.team(), c.department())).id();
+                        return identity.createTeam(new NewTeam(c.team(), c.department()))
+                                .id();
                     }));
             Optional<EmployeeView> existing = identity.employeeByEmail(c.email());
             if (existing.isPresent()) {
-                identity.updateEmployee(existing.get().id(), new EmployeeUpdate(null, c.name(), teamId,
-                        c.login().isEmpty() ? null : c.login()));
+                identity.updateEmployee(
+                        existing.get().id(),
+                        new EmployeeUpdate(null, c.name(), teamId, c.login().isEmpty() ? null : c.login()));
                 updated++;
             } else {
-                identity.createEmployee(new NewEmployee(c.email(), c.name(), teamId, c.login().isEmpty() ? null : c.login()));
+                identity.createEmployee(
+                        new NewEmployee(c.email(), c.name(), teamId, c.login().isEmpty() ? null : c.login()));
                 created++;
             }
         }

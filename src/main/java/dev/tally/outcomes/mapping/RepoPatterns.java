@@ -1,7 +1,6 @@
 package dev.tally.outcomes.mapping;
 
 import java.util.ArrayList;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -15,11 +14,9 @@ import java.util.regex.Pattern;
  */
 public final class RepoPatterns<T> {
 
-    public record Rule<T>(String pattern, T target) {
-    }
+    public record Rule<T>(String pattern, T target) {}
 
-    private record Compiled<T>(Rule<T> rule, Pattern regex, int literals, int order) {
-    }
+    private record Compiled<T>(Rule<T> rule, Pattern regex, int literals, int order) {}
 
     private final List<Compiled<T>> rules;
 

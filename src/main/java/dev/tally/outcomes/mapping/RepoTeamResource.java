@@ -19,8 +19,7 @@ import jakarta.ws.rs.core.MediaType;
 public class RepoTeamResource {
 
     /** One rule: {@code pattern} is an exact {@code owner/name} or a glob with {@code *}. */
-    public record RuleDto(@NotBlank String pattern, @NotNull UUID teamId, String source) {
-    }
+    public record RuleDto(@NotBlank String pattern, @NotNull UUID teamId, String source) {}
 
     private final RepoTeamService service;
 

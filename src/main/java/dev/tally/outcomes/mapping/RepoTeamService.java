@@ -10,12 +10,12 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
-import dev.tally.identity.Team;
-import dev.tally.outcomes.config.OutcomesConfig;
-import dev.tally.outcomes.mapping.RepoTeamResource.RuleDto;
 import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
 import dev.tally.access.audit.AuditTarget;
+import dev.tally.identity.Team;
+import dev.tally.outcomes.config.OutcomesConfig;
+import dev.tally.outcomes.mapping.RepoTeamResource.RuleDto;
 import dev.tally.platform.ApiException;
 
 /** Keeps the admin repository → team rules; a bad rule rejects the whole set (nothing half-applied). */
@@ -40,7 +40,8 @@ public class RepoTeamService {
             out.add(new RuleDto(r.pattern, r.teamId, SOURCE_ADMIN));
         }
         for (Map.Entry<String, String> e : config.repoTeams().entrySet()) {
-            Team.<Team>find("lower(name) = lower(?1)", e.getValue().strip()).firstResultOptional()
+            Team.<Team>find("lower(name) = lower(?1)", e.getValue().strip())
+                    .firstResultOptional()
                     .ifPresent(t -> out.add(new RuleDto(RepoPatterns.normalize(e.getKey()), t.id, SOURCE_CONFIG)));
         }
         return out;
@@ -65,7 +66,8 @@ public class RepoTeamService {
         if (!problems.isEmpty()) {
             throw ApiException.badRequest("no rule changed: " + String.join("; ", problems));
         }
-        List<RuleDto> before = list().stream().filter(r -> SOURCE_ADMIN.equals(r.source())).toList();
+        List<RuleDto> before =
+                list().stream().filter(r -> SOURCE_ADMIN.equals(r.source())).toList();
         RepoTeamRule.deleteAll();
         Instant now = Instant.now();
         for (RuleDto r : rules) {
@@ -77,7 +79,11 @@ public class RepoTeamService {
         }
         RepoTeamRule.flush();
         List<RuleDto> after = list();
-        audit.record(AuditTarget.REPO_RULE, AuditChange.UPDATE, "repo-teams", before,
+        audit.record(
+                AuditTarget.REPO_RULE,
+                AuditChange.UPDATE,
+                "repo-teams",
+                before,
                 after.stream().filter(r -> SOURCE_ADMIN.equals(r.source())).toList());
         return after;
     }

@@ -64,11 +64,13 @@ public class TeamMapper {
             rules.add(new RepoPatterns.Rule<>(r.pattern, r.teamId));
         }
         for (Map.Entry<String, String> e : config.repoTeams().entrySet()) {
-            Optional<Team> team = Team.find("lower(name) = lower(?1)", e.getValue().strip()).firstResultOptional();
+            Optional<Team> team =
+                    Team.find("lower(name) = lower(?1)", e.getValue().strip()).firstResultOptional();
             if (team.isPresent()) {
                 rules.add(new RepoPatterns.Rule<>(e.getKey(), team.get().id));
             } else if (warned.add(e.getKey())) {
-                LOG.warnf("tally.outcomes.repo-teams.\"%s\" names team '%s', which does not exist: rule skipped",
+                LOG.warnf(
+                        "tally.outcomes.repo-teams.\"%s\" names team '%s', which does not exist: rule skipped",
                         e.getKey(), e.getValue());
             }
         }

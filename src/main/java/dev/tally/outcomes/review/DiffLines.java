@@ -12,8 +12,7 @@ public final class DiffLines {
 
     private static final Pattern HUNK = Pattern.compile("^@@ -(\\d+)(?:,(\\d+))? \\+(\\d+)(?:,(\\d+))? @@");
 
-    private DiffLines() {
-    }
+    private DiffLines() {}
 
     /** @param first the first line of the range (old side, 1-based), @param last its last line */
     public static boolean touches(String patch, int first, int last) {

@@ -13,9 +13,25 @@ import java.util.UUID;
  * @param commitId  the commit the line numbers refer to
  * @param fixedBy   how it was fixed, null while open
  */
-public record ReviewFinding(long commentId, String repository, int prNumber, String reviewer, String login,
-        UUID teamId, UUID employeeId, String path, Integer startLine, Integer endLine, String side, String commitId,
-        String severity, List<String> evidence, String url, Instant flaggedAt, Instant fixedAt, FixedBy fixedBy,
+public record ReviewFinding(
+        long commentId,
+        String repository,
+        int prNumber,
+        String reviewer,
+        String login,
+        UUID teamId,
+        UUID employeeId,
+        String path,
+        Integer startLine,
+        Integer endLine,
+        String side,
+        String commitId,
+        String severity,
+        List<String> evidence,
+        String url,
+        Instant flaggedAt,
+        Instant fixedAt,
+        FixedBy fixedBy,
         String fixedRef) {
 
     /** What showed that a finding was fixed. */

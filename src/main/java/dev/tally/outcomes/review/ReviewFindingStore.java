@@ -27,10 +27,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 @ApplicationScoped
 public class ReviewFindingStore {
 
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
-    private static final String COLUMNS = "comment_id, repository, pr_number, reviewer, login, team_id, employee_id, path,"
-            + " start_line, end_line, side, commit_id, severity, evidence::text, url, flagged_at, fixed_at, fixed_by, fixed_ref";
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    private static final String COLUMNS =
+            "comment_id, repository, pr_number, reviewer, login, team_id, employee_id, path,"
+                    + " start_line, end_line, side, commit_id, severity, evidence::text, url, flagged_at, fixed_at, fixed_by, fixed_ref";
 
     private final DataSource dataSource;
     private final ObjectMapper json;
@@ -49,22 +49,39 @@ public class ReviewFindingStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        update("INSERT INTO review_finding (comment_id, repository, pr_number, reviewer, login, team_id,"
-                + " employee_id, path, start_line, end_line, side, commit_id, severity, evidence, url, flagged_at)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?)"
-                + " ON CONFLICT (comment_id) DO NOTHING",
-                f.commentId(), f.repository(), f.prNumber(), f.reviewer(), f.login(), f.teamId(), nullable(f.employeeId(), Types.OTHER),
-                nullable(f.path(), Types.VARCHAR), nullable(f.startLine(), Types.INTEGER), nullable(f.endLine(), Types.INTEGER),
-                nullable(f.side(), Types.VARCHAR), nullable(f.commitId(), Types.VARCHAR), nullable(f.severity(), Types.VARCHAR),
-                evidence, nullable(f.url(), Types.VARCHAR), Timestamp.from(f.flaggedAt()));
+        update(
+                "INSERT INTO review_finding (comment_id, repository, pr_number, reviewer, login, team_id,"
+                        + " employee_id, path, start_line, end_line, side, commit_id, severity, evidence, url, flagged_at)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?)"
+                        + " ON CONFLICT (comment_id) DO NOTHING",
+                f.commentId(),
+                f.repository(),
+                f.prNumber(),
+                f.reviewer(),
+                f.login(),
+                f.teamId(),
+                nullable(f.employeeId(), Types.OTHER),
+                nullable(f.path(), Types.VARCHAR),
+                nullable(f.startLine(), Types.INTEGER),
+                nullable(f.endLine(), Types.INTEGER),
+                nullable(f.side(), Types.VARCHAR),
+                nullable(f.commitId(), Types.VARCHAR),
+                nullable(f.severity(), Types.VARCHAR),
+                evidence,
+                nullable(f.url(), Types.VARCHAR),
+                Timestamp.from(f.flaggedAt()));
         return get(f.commentId()).orElseThrow();
     }
 
     /** Marks it fixed unless it already is (the first fix counts); returns the stored row. */
     @Transactional
     public Optional<ReviewFinding> fix(long commentId, Instant at, ReviewFinding.FixedBy by, String ref) {
-        update("UPDATE review_finding SET fixed_at = ?, fixed_by = ?, fixed_ref = ? WHERE comment_id = ? AND fixed_at IS NULL",
-                Timestamp.from(at), by.key(), nullable(ref, Types.VARCHAR), commentId);
+        update(
+                "UPDATE review_finding SET fixed_at = ?, fixed_by = ?, fixed_ref = ? WHERE comment_id = ? AND fixed_at IS NULL",
+                Timestamp.from(at),
+                by.key(),
+                nullable(ref, Types.VARCHAR),
+                commentId);
         return get(commentId);
     }
 
@@ -77,27 +94,37 @@ public class ReviewFindingStore {
     /** The open findings of a pull request, oldest first. */
     @Transactional
     public List<ReviewFinding> open(String repository, int prNumber) {
-        return query("SELECT " + COLUMNS + " FROM review_finding WHERE repository = ? AND pr_number = ?"
-                + " AND fixed_at IS NULL ORDER BY flagged_at, comment_id", repository, prNumber);
+        return query(
+                "SELECT " + COLUMNS + " FROM review_finding WHERE repository = ? AND pr_number = ?"
+                        + " AND fixed_at IS NULL ORDER BY flagged_at, comment_id",
+                repository,
+                prNumber);
     }
 
     /** Whether a pull request has open findings (a push to it is then worth comparing). */
     @Transactional
     public boolean hasOpen(String repository, int prNumber) {
-        return !query("SELECT " + COLUMNS + " FROM review_finding WHERE repository = ? AND pr_number = ?"
-                + " AND fixed_at IS NULL LIMIT 1", repository, prNumber).isEmpty();
+        return !query(
+                        "SELECT " + COLUMNS + " FROM review_finding WHERE repository = ? AND pr_number = ?"
+                                + " AND fixed_at IS NULL LIMIT 1",
+                        repository,
+                        prNumber)
+                .isEmpty();
     }
 
     /** The findings of a pull request that this commit was the fix of. */
     @Transactional
     public List<ReviewFinding> fixedBy(String repository, int prNumber, String ref) {
-        return query("SELECT " + COLUMNS + " FROM review_finding WHERE repository = ? AND pr_number = ?"
-                + " AND fixed_ref = ? ORDER BY comment_id", repository, prNumber, ref);
+        return query(
+                "SELECT " + COLUMNS + " FROM review_finding WHERE repository = ? AND pr_number = ?"
+                        + " AND fixed_ref = ? ORDER BY comment_id",
+                repository,
+                prNumber,
+                ref);
     }
 
     /** A null of a known SQL type, so the driver need not guess it. */
-    private record Null(Object value, int type) {
-    }
+    private record Null(Object value, int type) {}
 
     private static Object nullable(Object value, int type) {
         return value == null ? new Null(null, type) : value;
@@ -114,7 +141,8 @@ public class ReviewFindingStore {
     }
 
     private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             ps.executeUpdate();
         } catch (SQLException e) {
@@ -124,7 +152,8 @@ public class ReviewFindingStore {
 
     private List<ReviewFinding> query(String sql, Object... args) {
         List<ReviewFinding> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, args);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -145,11 +174,26 @@ public class ReviewFindingStore {
             throw new IllegalStateException("review_finding " + rs.getLong(1) + ": evidence is not a JSON list", e);
         }
         String fixedBy = rs.getString(18);
-        return new ReviewFinding(rs.getLong(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
-                rs.getObject(6, UUID.class), rs.getObject(7, UUID.class), rs.getString(8), integer(rs.getObject(9)),
-                integer(rs.getObject(10)), rs.getString(11), rs.getString(12), rs.getString(13), evidence, rs.getString(15),
-                instant(rs.getObject(16, OffsetDateTime.class)), instant(rs.getObject(17, OffsetDateTime.class)),
-                fixedBy == null ? null : ReviewFinding.FixedBy.valueOf(fixedBy.toUpperCase(Locale.ROOT)), rs.getString(19));
+        return new ReviewFinding(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getInt(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getObject(6, UUID.class),
+                rs.getObject(7, UUID.class),
+                rs.getString(8),
+                integer(rs.getObject(9)),
+                integer(rs.getObject(10)),
+                rs.getString(11),
+                rs.getString(12),
+                rs.getString(13),
+                evidence,
+                rs.getString(15),
+                instant(rs.getObject(16, OffsetDateTime.class)),
+                instant(rs.getObject(17, OffsetDateTime.class)),
+                fixedBy == null ? null : ReviewFinding.FixedBy.valueOf(fixedBy.toUpperCase(Locale.ROOT)),
+                rs.getString(19));
     }
 
     private static Integer integer(Object o) {

@@ -40,34 +40,53 @@ public final class ReviewRules {
 
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE | Pattern.MULTILINE;
     /** Words that, earlier in the same clause, turn a marker into its denial ("no bugs", "not a security issue"). */
-    private static final Pattern NEGATOR = Pattern.compile("(?<![\\p{L}\\p{N}])(?:no|not|without|nothing|never|zero|none)(?![\\p{L}\\p{N}])",
-            FLAGS);
+    private static final Pattern NEGATOR =
+            Pattern.compile("(?<![\\p{L}\\p{N}])(?:no|not|without|nothing|never|zero|none)(?![\\p{L}\\p{N}])", FLAGS);
+
     private static final Pattern CLAUSE_END = Pattern.compile("[.!?;:\\n]");
 
     /** What an inline comment of a reviewer is when no pattern decides. */
-    public enum Otherwise { FINDING, MARKERS, NONE }
+    public enum Otherwise {
+        FINDING,
+        MARKERS,
+        NONE
+    }
 
     /**
      * A reviewer as configured: its key in the file (used in evidence), display name and logins;
      * {@code workload}: the workload its findings count for (docs/workloads.md), or null.
      */
-    public record Reviewer(String key, String name, Set<String> logins, Map<String, Pattern> notFinding,
-            Map<String, Pattern> finding, List<Pattern> severity, Map<String, Pattern> fixed, Otherwise otherwise,
-            String workload) {
-    }
+    public record Reviewer(
+            String key,
+            String name,
+            Set<String> logins,
+            Map<String, Pattern> notFinding,
+            Map<String, Pattern> finding,
+            List<Pattern> severity,
+            Map<String, Pattern> fixed,
+            Otherwise otherwise,
+            String workload) {}
 
     /** A finding: the reviewer, the evidence for {@code attribution[]}, and the severity if it says one. */
-    public record Finding(Reviewer reviewer, String login, List<String> evidence, String severity) {
-    }
+    public record Finding(Reviewer reviewer, String login, List<String> evidence, String severity) {}
 
     /** The file's shape. */
-    record File(Map<String, String> severityWords, List<String> nitpicks, List<String> negations, List<String> markers,
-            Map<String, ReviewerSpec> reviewers) {
-    }
+    record File(
+            Map<String, String> severityWords,
+            List<String> nitpicks,
+            List<String> negations,
+            List<String> markers,
+            Map<String, ReviewerSpec> reviewers) {}
 
-    record ReviewerSpec(String name, List<String> logins, Map<String, String> notFinding, Map<String, String> finding,
-            List<String> severity, Map<String, String> fixed, String otherwise, String workload) {
-    }
+    record ReviewerSpec(
+            String name,
+            List<String> logins,
+            Map<String, String> notFinding,
+            Map<String, String> finding,
+            List<String> severity,
+            Map<String, String> fixed,
+            String otherwise,
+            String workload) {}
 
     private final Map<String, String> severityWords;
     private final List<Pattern> nitpicks;
@@ -77,8 +96,12 @@ public final class ReviewRules {
     private final Map<String, Reviewer> byLogin;
     private final List<Reviewer> reviewers;
 
-    private ReviewRules(Map<String, String> severityWords, List<Pattern> nitpicks, List<Pattern> negations,
-            List<String> markerNames, List<Reviewer> reviewers) {
+    private ReviewRules(
+            Map<String, String> severityWords,
+            List<Pattern> nitpicks,
+            List<Pattern> negations,
+            List<String> markerNames,
+            List<Reviewer> reviewers) {
         this.severityWords = severityWords;
         this.nitpicks = nitpicks;
         this.negations = negations;
@@ -115,8 +138,8 @@ public final class ReviewRules {
     }
 
     static ReviewRules parse(InputStream in, String source) throws IOException {
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
-                .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+        ObjectMapper yaml =
+                new ObjectMapper(new YAMLFactory()).configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
         File f = yaml.readValue(in, File.class);
         if (f.reviewers() == null || f.reviewers().isEmpty()) {
             throw new IllegalStateException(source + ": no reviewers");
@@ -134,9 +157,11 @@ public final class ReviewRules {
             }
             Otherwise otherwise;
             try {
-                otherwise = Otherwise.valueOf((s.otherwise() == null ? "none" : s.otherwise()).toUpperCase(Locale.ROOT));
+                otherwise =
+                        Otherwise.valueOf((s.otherwise() == null ? "none" : s.otherwise()).toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException ex) {
-                throw new IllegalStateException(where + ".otherwise: '" + s.otherwise() + "' is not finding, markers or none");
+                throw new IllegalStateException(
+                        where + ".otherwise: '" + s.otherwise() + "' is not finding, markers or none");
             }
             List<Pattern> severity = new ArrayList<>();
             for (String p : s.severity() == null ? List.<String>of() : s.severity()) {
@@ -150,10 +175,18 @@ public final class ReviewRules {
                 throw new IllegalStateException(where + ".workload: '" + s.workload() + "' is not a workload name ("
                         + WorkloadNames.NAME_RULE + ")");
             }
-            reviewers.add(new Reviewer(e.getKey(), s.name() == null ? e.getKey() : s.name(),
-                    s.logins().stream().map(l -> l.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet()),
-                    compileAll(where + ".notFinding", s.notFinding()), compileAll(where + ".finding", s.finding()),
-                    List.copyOf(severity), compileAll(where + ".fixed", s.fixed()), otherwise, s.workload()));
+            reviewers.add(new Reviewer(
+                    e.getKey(),
+                    s.name() == null ? e.getKey() : s.name(),
+                    s.logins().stream()
+                            .map(l -> l.strip().toLowerCase(Locale.ROOT))
+                            .collect(Collectors.toUnmodifiableSet()),
+                    compileAll(where + ".notFinding", s.notFinding()),
+                    compileAll(where + ".finding", s.finding()),
+                    List.copyOf(severity),
+                    compileAll(where + ".fixed", s.fixed()),
+                    otherwise,
+                    s.workload()));
         }
         List<Pattern> negations = new ArrayList<>();
         for (String n : f.negations() == null ? List.<String>of() : f.negations()) {
@@ -163,8 +196,8 @@ public final class ReviewRules {
         for (String n : f.nitpicks() == null ? List.<String>of() : f.nitpicks()) {
             nitpicks.add(compile(source + " nitpicks", n));
         }
-        return new ReviewRules(words, nitpicks, negations, f.markers() == null ? List.of() : List.copyOf(f.markers()),
-                reviewers);
+        return new ReviewRules(
+                words, nitpicks, negations, f.markers() == null ? List.of() : List.copyOf(f.markers()), reviewers);
     }
 
     private static Map<String, Pattern> compileAll(String where, Map<String, String> patterns) {
@@ -195,7 +228,9 @@ public final class ReviewRules {
     }
 
     public Optional<Reviewer> reviewer(String login) {
-        return login == null ? Optional.empty() : Optional.ofNullable(byLogin.get(login.strip().toLowerCase(Locale.ROOT)));
+        return login == null
+                ? Optional.empty()
+                : Optional.ofNullable(byLogin.get(login.strip().toLowerCase(Locale.ROOT)));
     }
 
     /** The finding in an inline review comment that starts a thread, if its author is an AI reviewer and it raises one. */

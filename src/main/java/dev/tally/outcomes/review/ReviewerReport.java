@@ -56,10 +56,14 @@ public class ReviewerReport {
 
     /** Rows of the days {@code from..to} (inclusive) for one team, or every team when {@code teamId} is null. */
     public List<Row> rows(UUID teamId, LocalDate from, LocalDate to) {
-        String sql = SQL.formatted(ReviewRules.REVIEWER, OutcomeData.BUG_FLAGGED, OutcomeData.BUG_CAUGHT,
+        String sql = SQL.formatted(
+                ReviewRules.REVIEWER,
+                OutcomeData.BUG_FLAGGED,
+                OutcomeData.BUG_CAUGHT,
                 teamId == null ? "" : "AND o.team_id = ?");
         List<Row> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, from.atStartOfDay().atOffset(ZoneOffset.UTC));
             ps.setObject(2, to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
             if (teamId != null) {
@@ -68,9 +72,13 @@ public class ReviewerReport {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String key = rs.getString(3);
-                    String name = rules.reviewers().stream().filter(r -> r.key().equals(key)).map(ReviewRules.Reviewer::name)
-                            .findFirst().orElse(key);
-                    out.add(new Row(rs.getObject(1, UUID.class), rs.getString(2), key, name, rs.getLong(4), rs.getLong(5)));
+                    String name = rules.reviewers().stream()
+                            .filter(r -> r.key().equals(key))
+                            .map(ReviewRules.Reviewer::name)
+                            .findFirst()
+                            .orElse(key);
+                    out.add(new Row(
+                            rs.getObject(1, UUID.class), rs.getString(2), key, name, rs.getLong(4), rs.getLong(5)));
                 }
             }
         } catch (SQLException e) {

@@ -27,8 +27,7 @@ import dev.tally.platform.time.OrgCalendar;
 public class ReviewerReportResource {
 
     /** The JSON answer: the period and its rows. */
-    public record Answer(LocalDate from, LocalDate to, List<ReviewerReport.Row> rows) {
-    }
+    public record Answer(LocalDate from, LocalDate to, List<ReviewerReport.Row> rows) {}
 
     private final ReviewerReport report;
     private final OrgCalendar calendar;
@@ -41,9 +40,13 @@ public class ReviewerReportResource {
     }
 
     @GET
-    @Produces({ MediaType.APPLICATION_JSON, "text/csv" })
-    public Response get(@QueryParam("preset") String preset, @QueryParam("from") String from,
-            @QueryParam("to") String to, @QueryParam("teamId") String teamId, @QueryParam("format") String format) {
+    @Produces({MediaType.APPLICATION_JSON, "text/csv"})
+    public Response get(
+            @QueryParam("preset") String preset,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("teamId") String teamId,
+            @QueryParam("format") String format) {
         // counts per team and AI reviewer, no people: every reader of reports may see them
         viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
@@ -59,14 +62,25 @@ public class ReviewerReportResource {
         if ("csv".equalsIgnoreCase(format)) {
             StringBuilder csv = new StringBuilder("team_id,team,reviewer,flagged,fixed\r\n");
             for (ReviewerReport.Row r : rows) {
-                csv.append(r.teamId()).append(',').append(cell(r.team())).append(',').append(cell(r.reviewerName()))
-                        .append(',').append(r.flagged()).append(',').append(r.fixed()).append("\r\n");
+                csv.append(r.teamId())
+                        .append(',')
+                        .append(cell(r.team()))
+                        .append(',')
+                        .append(cell(r.reviewerName()))
+                        .append(',')
+                        .append(r.flagged())
+                        .append(',')
+                        .append(r.fixed())
+                        .append("\r\n");
             }
             return Response.ok(csv.toString(), "text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"reviewers-" + period.from() + "-" + period.to() + ".csv\"")
+                    .header(
+                            "Content-Disposition",
+                            "attachment; filename=\"reviewers-" + period.from() + "-" + period.to() + ".csv\"")
                     .build();
         }
-        return Response.ok(new Answer(period.from(), period.to(), rows), MediaType.APPLICATION_JSON).build();
+        return Response.ok(new Answer(period.from(), period.to(), rows), MediaType.APPLICATION_JSON)
+                .build();
     }
 
     /** RFC 4180 quoting, and a leading formula character neutralised so a spreadsheet shows it as text. */
@@ -76,6 +90,7 @@ public class ReviewerReportResource {
         }
         String v = !s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
         return v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")
-                ? "\"" + v.replace("\"", "\"\"") + "\"" : v;
+                ? "\"" + v.replace("\"", "\"\"") + "\""
+                : v;
     }
 }

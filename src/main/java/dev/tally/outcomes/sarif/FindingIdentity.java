@@ -29,15 +29,15 @@ import java.util.stream.Collectors;
 public final class FindingIdentity {
 
     /** How a result is identified: {@code key} (null = it cannot be), and why it fell back to its location. */
-    public record Decided(SarifResult result, String key, String fallback) {
-    }
+    public record Decided(SarifResult result, String key, String fallback) {}
 
-    private FindingIdentity() {
-    }
+    private FindingIdentity() {}
 
     public static List<Decided> decide(List<SarifResult> results, Set<String> knownPlaceholders) {
-        Set<String> known = knownPlaceholders.stream().map(s -> s.strip().toLowerCase(Locale.ROOT))
-                .filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        Set<String> known = knownPlaceholders.stream()
+                .map(s -> s.strip().toLowerCase(Locale.ROOT))
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
         // fingerprints value -> the rule/locations it was seen at, per tool
         Map<String, Set<String>> full = new HashMap<>();
         // partialFingerprints value -> the locations it was seen at, per tool and rule
@@ -45,29 +45,43 @@ public final class FindingIdentity {
         for (SarifResult r : results) {
             String where = r.path() + "|" + r.region();
             if (!r.fingerprints().isEmpty()) {
-                full.computeIfAbsent(r.tool() + "\n" + r.fingerprints(), k -> new HashSet<>()).add(r.ruleId() + "|" + where);
+                full.computeIfAbsent(r.tool() + "\n" + r.fingerprints(), k -> new HashSet<>())
+                        .add(r.ruleId() + "|" + where);
             }
             if (!r.partial().isEmpty()) {
-                partial.computeIfAbsent(r.tool() + "\n" + r.ruleId() + "\n" + r.partial(), k -> new HashSet<>()).add(where);
+                partial.computeIfAbsent(r.tool() + "\n" + r.ruleId() + "\n" + r.partial(), k -> new HashSet<>())
+                        .add(where);
             }
         }
         List<Decided> out = new ArrayList<>(results.size());
         for (SarifResult r : results) {
-            String fullProblem = problem(r.fingerprints(), "fingerprints", known,
-                    r.fingerprints().isEmpty() ? 0 : full.get(r.tool() + "\n" + r.fingerprints()).size(),
+            String fullProblem = problem(
+                    r.fingerprints(),
+                    "fingerprints",
+                    known,
+                    r.fingerprints().isEmpty()
+                            ? 0
+                            : full.get(r.tool() + "\n" + r.fingerprints()).size(),
                     "different rules or locations");
             if (!r.fingerprints().isEmpty() && fullProblem == null) {
                 out.add(new Decided(r, "fp:" + flat(r.fingerprints()), null));
                 continue;
             }
-            String partialProblem = problem(r.partial(), "partialFingerprints", known,
-                    r.partial().isEmpty() ? 0 : partial.get(r.tool() + "\n" + r.ruleId() + "\n" + r.partial()).size(),
+            String partialProblem = problem(
+                    r.partial(),
+                    "partialFingerprints",
+                    known,
+                    r.partial().isEmpty()
+                            ? 0
+                            : partial.get(r.tool() + "\n" + r.ruleId() + "\n" + r.partial())
+                                    .size(),
                     "different locations of one rule");
             if (!r.partial().isEmpty() && partialProblem == null) {
                 out.add(new Decided(r, "fp:" + flat(r.partial()), null));
                 continue;
             }
-            String reason = fullProblem != null ? fullProblem
+            String reason = fullProblem != null
+                    ? fullProblem
                     : partialProblem != null ? partialProblem : "the tool gives no fingerprints";
             out.add(new Decided(r, location(r), reason));
         }

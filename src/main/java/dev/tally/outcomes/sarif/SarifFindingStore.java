@@ -20,8 +20,7 @@ import jakarta.transaction.Transactional;
 public class SarifFindingStore {
 
     /** One finding of an upload. */
-    public record Row(String id, String tool, String ruleId) {
-    }
+    public record Row(String id, String tool, String ruleId) {}
 
     private static final String RECORD = """
             INSERT INTO sarif_finding (id, repository, tool, rule_id, first_seen_at, last_seen_at)
@@ -46,13 +45,15 @@ public class SarifFindingStore {
         if (rows.isEmpty()) {
             return fresh;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(RECORD)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(RECORD)) {
             ps.setString(1, repository);
             ps.setTimestamp(2, Timestamp.from(at));
             ps.setTimestamp(3, Timestamp.from(at));
             ps.setArray(4, c.createArrayOf("text", rows.stream().map(Row::id).toArray()));
             ps.setArray(5, c.createArrayOf("text", rows.stream().map(Row::tool).toArray()));
-            ps.setArray(6, c.createArrayOf("text", rows.stream().map(Row::ruleId).toArray()));
+            ps.setArray(
+                    6, c.createArrayOf("text", rows.stream().map(Row::ruleId).toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     if (rs.getBoolean(2)) {

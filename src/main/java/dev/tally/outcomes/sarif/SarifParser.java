@@ -33,8 +33,7 @@ public final class SarifParser {
     /** Suppression states that keep a result out of the open findings (SARIF §3.35.3; absent = accepted). */
     static final Set<String> SUPPRESSING = Set.of("accepted", "underreview");
 
-    private SarifParser() {
-    }
+    private SarifParser() {}
 
     public static List<SarifResult> parse(JsonNode root, Instant uploadedAt) throws SarifException {
         if (root == null || !root.isObject()) {
@@ -57,7 +56,8 @@ public final class SarifParser {
             JsonNode run = runs.get(r);
             String tool = text(run.path("tool").path("driver").path("name"));
             if (tool == null || tool.isBlank()) {
-                throw new SarifException(runPath + ".tool.driver.name", "missing (the name of the tool that produced the run)");
+                throw new SarifException(
+                        runPath + ".tool.driver.name", "missing (the name of the tool that produced the run)");
             }
             Instant scannedAt = scannedAt(run, runPath, uploadedAt);
             JsonNode results = run.get("results");
@@ -74,8 +74,9 @@ public final class SarifParser {
         return out;
     }
 
-    private static SarifResult result(JsonNode run, String runPath, JsonNode result, String path, String tool,
-            Instant scannedAt) throws SarifException {
+    private static SarifResult result(
+            JsonNode run, String runPath, JsonNode result, String path, String tool, Instant scannedAt)
+            throws SarifException {
         if (!result.isObject()) {
             throw new SarifException(path, "not an object");
         }
@@ -95,7 +96,8 @@ public final class SarifParser {
 
         JsonNode location = result.path("locations").path(0);
         JsonNode physical = location.path("physicalLocation");
-        String file = SarifPaths.normalise(text(physical.path("artifactLocation").get("uri")), run.get("originalUriBaseIds"));
+        String file =
+                SarifPaths.normalise(text(physical.path("artifactLocation").get("uri")), run.get("originalUriBaseIds"));
         JsonNode region = physical.path("region");
         JsonNode line = region.get("startLine");
         Integer startLine = line != null && line.canConvertToInt() ? line.asInt() : null;
@@ -103,13 +105,22 @@ public final class SarifParser {
         String note = text(location.path("message").get("text"));
         String message = text(result.path("message").get("text"));
 
-        return new SarifResult(tool, ruleId, severity, file, region(region),
+        return new SarifResult(
+                tool,
+                ruleId,
+                severity,
+                file,
+                region(region),
                 snippet == null || snippet.isBlank() ? null : hash(snippet.strip()),
                 note == null || note.isBlank() ? null : hash(note.strip()),
                 message == null || message.isBlank() ? null : hash(message.strip()),
-                entries(result.get("fingerprints")), entries(result.get("partialFingerprints")),
-                suppressed(result.get("suppressions")), text(result.get("baselineState")),
-                text(result.get("kind")) == null ? "fail" : text(result.get("kind")), startLine, scannedAt);
+                entries(result.get("fingerprints")),
+                entries(result.get("partialFingerprints")),
+                suppressed(result.get("suppressions")),
+                text(result.get("baselineState")),
+                text(result.get("kind")) == null ? "fail" : text(result.get("kind")),
+                startLine,
+                scannedAt);
     }
 
     /** The rule object the result refers to (by index, else by id in the driver or an extension), or null. */
@@ -119,7 +130,10 @@ public final class SarifParser {
         if (ruleIndex == null) {
             ruleIndex = result.path("rule").get("index");
         }
-        if (ruleIndex != null && ruleIndex.isInt() && ruleIndex.asInt() >= 0 && ruleIndex.asInt() < driver.path("rules").size()) {
+        if (ruleIndex != null
+                && ruleIndex.isInt()
+                && ruleIndex.asInt() >= 0
+                && ruleIndex.asInt() < driver.path("rules").size()) {
             rulePath[0] = runPath + ".tool.driver.rules[" + ruleIndex.asInt() + "]";
             return driver.path("rules").get(ruleIndex.asInt());
         }
@@ -181,7 +195,8 @@ public final class SarifParser {
             JsonNode endLine = region.get("endLine");
             JsonNode endColumn = region.get("endColumn");
             if ((endLine != null && endLine.canConvertToInt()) || (endColumn != null && endColumn.canConvertToInt())) {
-                sb.append('-').append(endLine != null && endLine.canConvertToInt() ? endLine.asInt() : startLine.asInt());
+                sb.append('-')
+                        .append(endLine != null && endLine.canConvertToInt() ? endLine.asInt() : startLine.asInt());
                 appendIfInt(sb, ":", endColumn);
             }
             return sb.toString();
@@ -194,7 +209,8 @@ public final class SarifParser {
         JsonNode byteOffset = region.get("byteOffset");
         if (byteOffset != null && byteOffset.canConvertToInt()) {
             JsonNode length = region.get("byteLength");
-            return "byte:" + byteOffset.asInt() + (length != null && length.canConvertToInt() ? "+" + length.asInt() : "");
+            return "byte:" + byteOffset.asInt()
+                    + (length != null && length.canConvertToInt() ? "+" + length.asInt() : "");
         }
         return "";
     }
@@ -248,7 +264,8 @@ public final class SarifParser {
         try {
             score = Double.parseDouble(s.asText().strip());
         } catch (NumberFormatException e) {
-            throw new SarifException(path + ".security-severity", "\"" + s.asText() + "\" is not a number from 0.0 to 10.0");
+            throw new SarifException(
+                    path + ".security-severity", "\"" + s.asText() + "\" is not a number from 0.0 to 10.0");
         }
         if (score < 0 || score > 10 || Double.isNaN(score)) {
             throw new SarifException(path + ".security-severity", s.asText() + " is outside 0.0 to 10.0");
@@ -273,7 +290,8 @@ public final class SarifParser {
                 try {
                     return Instant.parse(t);
                 } catch (DateTimeParseException e) {
-                    throw new SarifException(runPath + ".invocations[0]." + field, "\"" + t + "\" is not an ISO-8601 UTC time");
+                    throw new SarifException(
+                            runPath + ".invocations[0]." + field, "\"" + t + "\" is not an ISO-8601 UTC time");
                 }
             }
         }

@@ -18,8 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class SarifPaths {
 
-    private SarifPaths() {
-    }
+    private SarifPaths() {}
 
     static String normalise(String uri, JsonNode originalUriBaseIds) {
         if (uri == null || uri.isBlank()) {

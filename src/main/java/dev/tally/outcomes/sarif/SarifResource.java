@@ -39,14 +39,30 @@ public class SarifResource {
     @POST
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
-    public SarifService.Uploaded upload(@QueryParam("repo") String repo, @QueryParam("workload") String workload,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+    public SarifService.Uploaded upload(
+            @QueryParam("repo") String repo,
+            @QueryParam("workload") String workload,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            byte[] body) {
         Intake.requireType(contentType, ACCEPTED);
         SarifService.Uploaded uploaded = service.upload(repo, workload, body);
         // a summary: the outcome ids can be thousands, and the events carry them
-        audit.record(AuditTarget.IMPORT, AuditChange.UPLOAD, "sarif:" + repo, null, Map.of("repo", uploaded.repo(),
-                "teamId", String.valueOf(uploaded.teamId()), "results", uploaded.results(), "findings", uploaded.findings(),
-                "tools", uploaded.tools()));
+        audit.record(
+                AuditTarget.IMPORT,
+                AuditChange.UPLOAD,
+                "sarif:" + repo,
+                null,
+                Map.of(
+                        "repo",
+                        uploaded.repo(),
+                        "teamId",
+                        String.valueOf(uploaded.teamId()),
+                        "results",
+                        uploaded.results(),
+                        "findings",
+                        uploaded.findings(),
+                        "tools",
+                        uploaded.tools()));
         return uploaded;
     }
 }

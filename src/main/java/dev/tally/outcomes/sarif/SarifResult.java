@@ -18,9 +18,22 @@ import java.util.TreeMap;
  * @param baselineState the tool's {@code baselineState} (new, unchanged, updated, absent), or null
  * @param kind          the result's {@code kind} (default {@code fail})
  */
-public record SarifResult(String tool, String ruleId, String severity, String path, String region,
-        String snippetHash, String locationNote, String messageHash, Map<String, String> fingerprints, Map<String, String> partial,
-        boolean suppressed, String baselineState, String kind, Integer startLine, Instant scannedAt) {
+public record SarifResult(
+        String tool,
+        String ruleId,
+        String severity,
+        String path,
+        String region,
+        String snippetHash,
+        String locationNote,
+        String messageHash,
+        Map<String, String> fingerprints,
+        Map<String, String> partial,
+        boolean suppressed,
+        String baselineState,
+        String kind,
+        Integer startLine,
+        Instant scannedAt) {
 
     public SarifResult {
         fingerprints = new TreeMap<>(fingerprints);

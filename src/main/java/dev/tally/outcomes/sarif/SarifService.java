@@ -47,8 +47,7 @@ public class SarifService {
     private static final Set<String> NOT_A_PROBLEM = Set.of("pass", "notapplicable", "informational");
 
     /** A reason and how many results it applies to. */
-    public record Count(String reason, int count) {
-    }
+    public record Count(String reason, int count) {}
 
     /**
      * The answer: {@code findings} open findings in the file, of which {@code new} were never counted
@@ -56,12 +55,31 @@ public class SarifService {
      * the tool's own baseline); {@code suppressed} results; results {@code ignored}, with why; and
      * findings whose identity {@code fellBack} to their location, with why.
      */
-    @JsonPropertyOrder({ "repo", "teamId", "tools", "results", "findings", "new", "known", "suppressed", "ignored",
-            "fellBack", "ids" })
-    public record Uploaded(String repo, String teamId, List<String> tools, int results, int findings,
-            @JsonProperty("new") int fresh, int known, int suppressed, List<Count> ignored, List<Count> fellBack,
-            List<String> ids) {
-    }
+    @JsonPropertyOrder({
+        "repo",
+        "teamId",
+        "tools",
+        "results",
+        "findings",
+        "new",
+        "known",
+        "suppressed",
+        "ignored",
+        "fellBack",
+        "ids"
+    })
+    public record Uploaded(
+            String repo,
+            String teamId,
+            List<String> tools,
+            int results,
+            int findings,
+            @JsonProperty("new") int fresh,
+            int known,
+            int suppressed,
+            List<Count> ignored,
+            List<Count> fellBack,
+            List<String> ids) {}
 
     private final ObjectMapper mapper;
     private final TeamMapper teams;
@@ -71,15 +89,21 @@ public class SarifService {
     private final Set<String> aiTools;
     private final Set<String> placeholders;
 
-    public SarifService(ObjectMapper mapper, TeamMapper teams, OutcomeEmitter emitter, SarifFindingStore store,
-            Clock clock, OutcomesConfig config) {
+    public SarifService(
+            ObjectMapper mapper,
+            TeamMapper teams,
+            OutcomeEmitter emitter,
+            SarifFindingStore store,
+            Clock clock,
+            OutcomesConfig config) {
         this.mapper = mapper;
         this.teams = teams;
         this.emitter = emitter;
         this.store = store;
         this.clock = clock;
         this.aiTools = config.sarif().aiTools().orElse(List.of()).stream()
-                .map(t -> t.strip().toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
+                .map(t -> t.strip().toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet());
         this.placeholders = Set.copyOf(config.sarif().placeholderFingerprints());
     }
 
@@ -92,8 +116,8 @@ public class SarifService {
     @Transactional
     public Uploaded upload(String repo, String workload, byte[] body) {
         if (workload != null && !WorkloadNames.validName(workload)) {
-            throw ApiException.badRequest("workload: '" + workload + "' is not a workload name (" + WorkloadNames.NAME_RULE
-                    + ")");
+            throw ApiException.badRequest(
+                    "workload: '" + workload + "' is not a workload name (" + WorkloadNames.NAME_RULE + ")");
         }
         if (repo == null || repo.isBlank()) {
             throw ApiException.badRequest("query parameter repo is required (repo=owner/name)");
@@ -153,17 +177,41 @@ public class SarifService {
             boolean ai = aiTools.contains(r.tool().toLowerCase(Locale.ROOT));
             String where = r.displayLocation();
             String ref = repository + (where == null ? "" : "/" + where) + " " + r.ruleId();
-            events.put(id, new OutcomeData(OutcomeData.SECURITY_FINDING, teamId.toString(), null, ai,
-                    ai ? List.of("sarif-tool:" + r.tool()) : List.of(), OutcomeEmitter.SOURCE_SARIF, ref,
-                    r.scannedAt(), r.severity(), null, null, workload));
+            events.put(
+                    id,
+                    new OutcomeData(
+                            OutcomeData.SECURITY_FINDING,
+                            teamId.toString(),
+                            null,
+                            ai,
+                            ai ? List.of("sarif-tool:" + r.tool()) : List.of(),
+                            OutcomeEmitter.SOURCE_SARIF,
+                            ref,
+                            r.scannedAt(),
+                            r.severity(),
+                            null,
+                            null,
+                            workload));
             rows.add(new SarifFindingStore.Row(id, r.tool(), r.ruleId()));
         }
         Set<String> fresh = store.record(repository, rows, now);
         events.forEach(emitter::emit);
-        int newCount = (int) events.keySet().stream().filter(id -> fresh.contains(id) && !baselineKnown.contains(id)).count();
+        int newCount = (int) events.keySet().stream()
+                .filter(id -> fresh.contains(id) && !baselineKnown.contains(id))
+                .count();
         List<String> tools = results.stream().map(SarifResult::tool).distinct().toList();
-        return new Uploaded(repository, teamId.toString(), tools, results.size(), events.size(), newCount,
-                events.size() - newCount, suppressed, counts(ignored), counts(fellBack), List.copyOf(events.keySet()));
+        return new Uploaded(
+                repository,
+                teamId.toString(),
+                tools,
+                results.size(),
+                events.size(),
+                newCount,
+                events.size() - newCount,
+                suppressed,
+                counts(ignored),
+                counts(fellBack),
+                List.copyOf(events.keySet()));
     }
 
     /** Why an unsuppressed result is not an open finding, or null when it is one. */
@@ -181,6 +229,8 @@ public class SarifService {
     }
 
     private static List<Count> counts(Map<String, Integer> m) {
-        return m.entrySet().stream().map(e -> new Count(e.getKey(), e.getValue())).toList();
+        return m.entrySet().stream()
+                .map(e -> new Count(e.getKey(), e.getValue()))
+                .toList();
     }
 }

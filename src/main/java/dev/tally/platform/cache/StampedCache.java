@@ -23,8 +23,7 @@ public final class StampedCache<K, V> {
         V load() throws X;
     }
 
-    private record Entry<V>(Object stamp, V value) {
-    }
+    private record Entry<V>(Object stamp, V value) {}
 
     private final Cache<K, Entry<V>> entries;
 

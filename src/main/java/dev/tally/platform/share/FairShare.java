@@ -14,8 +14,7 @@ package dev.tally.platform.share;
  */
 public final class FairShare {
 
-    private FairShare() {
-    }
+    private FairShare() {}
 
     /**
      * @param limit         the shared limit
@@ -40,8 +39,8 @@ public final class FairShare {
         return claim(limit, base, ownUsed, othersUsed, othersClaimed, live, true);
     }
 
-    private static long claim(long limit, long base, long ownUsed, long othersUsed, long othersClaimed, int live,
-            boolean roundUp) {
+    private static long claim(
+            long limit, long base, long ownUsed, long othersUsed, long othersClaimed, int live, boolean roundUp) {
         long unused = sub(sub(sub(limit, base), othersUsed), ownUsed);
         long unclaimed = sub(sub(sub(limit, base), othersClaimed), ownUsed);
         int n = Math.max(1, live);

@@ -27,6 +27,7 @@ public final class SharedCounter {
     private final boolean enforced;
     /** Where a gauge counter's use is read; null for a counter that counts itself. */
     private final LongSupplier gauge;
+
     private long used;
     private long claim;
     private boolean granted;

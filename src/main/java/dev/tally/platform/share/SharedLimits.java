@@ -59,8 +59,7 @@ public final class SharedLimits {
     }
 
     /** One limit offered to the exchange. */
-    public record Offer(SharedCounter counter, long limit, long base) {
-    }
+    public record Offer(SharedCounter counter, long limit, long base) {}
 
     /** What an exchange decided, applied to the counters only once its transaction has committed. */
     public static final class Grants {
@@ -183,7 +182,10 @@ public final class SharedLimits {
                    AND g.heartbeat_at > clock_timestamp() - make_interval(secs => ?)
                  GROUP BY s.counter""")) {
             ps.setObject(1, instance);
-            ps.setArray(2, c.createArrayOf("text", offers.stream().map(o -> o.counter().name()).toArray()));
+            ps.setArray(
+                    2,
+                    c.createArrayOf(
+                            "text", offers.stream().map(o -> o.counter().name()).toArray()));
             ps.setDouble(3, timeout.toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -225,7 +227,8 @@ public final class SharedLimits {
      * stays counted until the timeout, by when the aggregator has counted its last calls in the base.
      */
     public void leave(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE shared_claim SET claimed = used WHERE instance_id = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("UPDATE shared_claim SET claimed = used WHERE instance_id = ?")) {
             ps.setObject(1, instance);
             ps.executeUpdate();
         }

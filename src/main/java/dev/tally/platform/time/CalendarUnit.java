@@ -7,7 +7,10 @@ import java.time.temporal.TemporalAdjusters;
 
 /** The calendar periods budgets and reports use. A week starts on Monday (ISO 8601). */
 public enum CalendarUnit {
-    DAY, WEEK, MONTH, QUARTER;
+    DAY,
+    WEEK,
+    MONTH,
+    QUARTER;
 
     /** The first day of the period of this unit that contains {@code d}. */
     public LocalDate first(LocalDate d) {

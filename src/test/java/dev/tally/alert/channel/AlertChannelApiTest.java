@@ -20,11 +20,12 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+
+import dev.tally.platform.TallyServices;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -40,32 +41,60 @@ class AlertChannelApiTest {
     DataSource dataSource;
 
     static ValidatableResponse post(Object body) {
-        return given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
-                .post("/api/admin/alert-channels").then();
+        return given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/admin/alert-channels")
+                .then();
     }
 
     @Test
     void aSlackUrlAndAWebhookSecretAreNeverReturnedAndAreSealedInTheDatabase() throws Exception {
         // no alert names these channels and none takes the digest, so nothing is ever sent to the URLs
         String slack = post(Map.of("type", "slack", "name", "finance", "url", SLACK_URL))
-                .statusCode(201).body("urlHint", is("https://hooks.slack.com/…")).body("digest", is(false))
-                .body("$", not(hasKey("url"))).body("$", not(hasKey("secret"))).extract().path("id");
+                .statusCode(201)
+                .body("urlHint", is("https://hooks.slack.com/…"))
+                .body("digest", is(false))
+                .body("$", not(hasKey("url")))
+                .body("$", not(hasKey("secret")))
+                .extract()
+                .path("id");
         String secret = "a-webhook-secret-" + UUID.randomUUID();
-        String hook = post(Map.of("type", "webhook", "name", "siem", "url", "https://siem.example.test/in?token=abc",
-                "secret", secret)).statusCode(201).body("hasSecret", is(true)).body("$", not(hasKey("secret")))
-                .extract().path("id");
+        String hook = post(Map.of(
+                        "type",
+                        "webhook",
+                        "name",
+                        "siem",
+                        "url",
+                        "https://siem.example.test/in?token=abc",
+                        "secret",
+                        secret))
+                .statusCode(201)
+                .body("hasSecret", is(true))
+                .body("$", not(hasKey("secret")))
+                .extract()
+                .path("id");
 
-        String list = given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/alert-channels").then()
-                .statusCode(200).extract().asString();
+        String list = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/alert-channels")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(list).contains(slack, hook).doesNotContain("XXXXXXXXXXXXXXXXXXXXXXXX", secret, "token=abc");
 
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT url_sealed, secret_sealed FROM alert_channel WHERE id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT url_sealed, secret_sealed FROM alert_channel WHERE id = ?")) {
             ps.setObject(1, UUID.fromString(hook));
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
-                assertThat(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1)).doesNotContain("siem.example.test");
-                assertThat(new String(rs.getBytes(2), StandardCharsets.ISO_8859_1)).doesNotContain(secret);
+                assertThat(new String(rs.getBytes(1), StandardCharsets.ISO_8859_1))
+                        .doesNotContain("siem.example.test");
+                assertThat(new String(rs.getBytes(2), StandardCharsets.ISO_8859_1))
+                        .doesNotContain(secret);
             }
         }
         Channel opened = channels.channel(UUID.fromString(hook)).orElseThrow();
@@ -77,55 +106,102 @@ class AlertChannelApiTest {
     @Test
     void aWebhookWithoutASecretGetsAGeneratedOneShownOnce() {
         String secret = post(Map.of("type", "webhook", "name", "generated", "url", "https://example.test/hook"))
-                .statusCode(201).body("hasSecret", is(true)).extract().path("secret");
+                .statusCode(201)
+                .body("hasSecret", is(true))
+                .extract()
+                .path("secret");
         assertThat(secret).matches("[0-9a-f]{64}");
-        String id = given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/alert-channels").then()
-                .extract().path("find { it.name == 'generated' }.id");
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/alert-channels/" + id).then().statusCode(200)
+        String id = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/alert-channels")
+                .then()
+                .extract()
+                .path("find { it.name == 'generated' }.id");
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/alert-channels/" + id)
+                .then()
+                .statusCode(200)
                 .body("$", not(hasKey("secret")));
         assertThat(channels.channel(UUID.fromString(id)).orElseThrow().secret()).isEqualTo(secret);
     }
 
     @Test
     void badInputGetsAPreciseProblem() {
-        record Case(Map<String, Object> body, String detail) {
-        }
+        record Case(Map<String, Object> body, String detail) {}
         List<Case> cases = List.of(
                 new Case(Map.of("type", "sms", "name", "x"), "type: must be one of slack, webhook, email (got 'sms')"),
                 new Case(Map.of("name", "x"), "type: must be one of slack, webhook, email"),
                 new Case(Map.of("type", "slack", "name", "x"), "url: required for slack and webhook channels"),
-                new Case(Map.of("type", "slack", "name", "x", "url", "ftp://example.test/"),
+                new Case(
+                        Map.of("type", "slack", "name", "x", "url", "ftp://example.test/"),
                         "url: must start with https:// (or http://)"),
-                new Case(Map.of("type", "webhook", "name", "x", "url", "https://u:p@example.test/"),
+                new Case(
+                        Map.of("type", "webhook", "name", "x", "url", "https://u:p@example.test/"),
                         "url: must not carry a user name or password"),
-                new Case(Map.of("type", "webhook", "name", "x", "url", "https://example.test/", "secret", "short"),
+                new Case(
+                        Map.of("type", "webhook", "name", "x", "url", "https://example.test/", "secret", "short"),
                         "secret: at least 16 characters (or leave it out and Tally generates one)"),
-                new Case(Map.of("type", "slack", "name", "x", "url", SLACK_URL, "secret", "0123456789abcdef"),
+                new Case(
+                        Map.of("type", "slack", "name", "x", "url", SLACK_URL, "secret", "0123456789abcdef"),
                         "secret: only webhook channels have a secret"),
                 new Case(Map.of("type", "email", "name", "x"), "to: at least one e-mail address for an email channel"),
-                new Case(Map.of("type", "email", "name", "x", "to", List.of("ok@example.test", "not-an-address")),
+                new Case(
+                        Map.of("type", "email", "name", "x", "to", List.of("ok@example.test", "not-an-address")),
                         "to[1]: 'not-an-address' is not an e-mail address"),
-                new Case(Map.of("type", "email", "name", " ", "to", List.of("ok@example.test")), "name: must not be blank"));
+                new Case(
+                        Map.of("type", "email", "name", " ", "to", List.of("ok@example.test")),
+                        "name: must not be blank"));
         for (Case c : cases) {
-            post(c.body()).statusCode(400).contentType("application/problem+json").body("detail", is(c.detail()));
+            post(c.body())
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("detail", is(c.detail()));
         }
-        given().contentType(ContentType.JSON).body(Map.of("type", "slack", "name", "x", "url", SLACK_URL))
-                .post("/api/admin/alert-channels").then().statusCode(401);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("type", "slack", "name", "x", "url", SLACK_URL))
+                .post("/api/admin/alert-channels")
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void aDeletedChannelIsGoneFromTheListAndNoLongerExists() {
         UUID id = UUID.fromString(post(Map.of("type", "email", "name", "to delete", "to", List.of("a@example.test")))
-                .statusCode(201).extract().path("id"));
+                .statusCode(201)
+                .extract()
+                .path("id"));
         assertThat(channels.exists(id)).isTrue();
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/alert-channels/" + id).then().statusCode(204);
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .delete("/api/admin/alert-channels/" + id)
+                .then()
+                .statusCode(204);
         assertThat(channels.exists(id)).isFalse();
         assertThat(channels.exists(UUID.randomUUID())).isFalse();
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/alert-channels/" + id).then().statusCode(404);
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/alert-channels/" + id).then().statusCode(404);
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/alert-channels/" + id + "/test").then()
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .delete("/api/admin/alert-channels/" + id)
+                .then()
                 .statusCode(404);
-        assertThat(given().auth().oauth2(TallyServices.ADMIN_TOKEN).get("/api/admin/alert-channels").then()
-                .extract().asString()).doesNotContain(id.toString());
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/alert-channels/" + id)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType("application/json")
+                .body("{}")
+                .post("/api/admin/alert-channels/" + id + "/test")
+                .then()
+                .statusCode(404);
+        assertThat(given().auth()
+                        .oauth2(TallyServices.ADMIN_TOKEN)
+                        .get("/api/admin/alert-channels")
+                        .then()
+                        .extract()
+                        .asString())
+                .doesNotContain(id.toString());
     }
 }

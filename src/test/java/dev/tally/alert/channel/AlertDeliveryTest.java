@@ -27,10 +27,11 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+
+import dev.tally.platform.TallyServices;
 
 /**
  * Alerts produced into the real broker reach a real local HTTP receiver (Slack Block Kit, signed
@@ -65,16 +66,22 @@ class AlertDeliveryTest {
     }
 
     static UUID channel(Map<String, Object> body) {
-        return UUID.fromString(given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body(body).post("/api/admin/alert-channels").then().statusCode(201).extract().path("id"));
+        return UUID.fromString(given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/admin/alert-channels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id"));
     }
 
     static String hmac(String secret, String body) throws Exception {
         return Receiver.signature(secret, body);
     }
 
-    record Row(String status, int attempts, String lastError) {
-    }
+    record Row(String status, int attempts, String lastError) {}
 
     Row delivery(String alertId, UUID channel) throws Exception {
         try (Connection c = dataSource.getConnection();
@@ -93,8 +100,8 @@ class AlertDeliveryTest {
         String path = "/slack/" + UUID.randomUUID();
         UUID slack = channel(Map.of("type", "slack", "name", "finance-alerts", "url", receiver.url(path)));
         UUID team = UUID.randomUUID();
-        topic.send(AlertTopic.threshold("budget-a:2026-12:threshold:80:" + UUID.randomUUID(), team, "Payments",
-                List.of(slack)));
+        topic.send(AlertTopic.threshold(
+                "budget-a:2026-12:threshold:80:" + UUID.randomUUID(), team, "Payments", List.of(slack)));
 
         await().atMost(WAIT).until(() -> receiver.requests(path).size() == 1);
         Receiver.Request req = receiver.requests(path).get(0);
@@ -106,9 +113,13 @@ class AlertDeliveryTest {
         assertThat(blocks.get(0).path("text").path("text").asText()).isEqualTo("Budget 80% reached: Payments");
         assertThat(blocks.get(1).path("text").path("text").asText())
                 .isEqualTo("Payments (team) has spent $400.00 of its $500.00 budget for the period from 1 Dec 2026.");
-        assertThat(blocks.get(2).path("fields").findValuesAsText("text")).contains("*Spent*\n$400.00 (80%)",
-                "*Budget*\n$500.00", "*Projected for the period*\n$620.00", "*Runs out*\n26 Dec 2026",
-                "*Period*\n1 Dec 2026 – 31 Dec 2026");
+        assertThat(blocks.get(2).path("fields").findValuesAsText("text"))
+                .contains(
+                        "*Spent*\n$400.00 (80%)",
+                        "*Budget*\n$500.00",
+                        "*Projected for the period*\n$620.00",
+                        "*Runs out*\n26 Dec 2026",
+                        "*Period*\n1 Dec 2026 – 31 Dec 2026");
         JsonNode button = blocks.get(3).path("elements").get(0);
         assertThat(button.path("url").asText()).isEqualTo("http://localhost:8080/teams/" + team);
         assertThat(button.path("text").path("text").asText()).isEqualTo("Open in Tally");
@@ -136,23 +147,31 @@ class AlertDeliveryTest {
     void anEmailChannelSendsThroughARealSmtpServer() throws Exception {
         String to = "lead-" + UUID.randomUUID() + "@example.test";
         UUID mail = channel(Map.of("type", "email", "name", "team leads", "to", List.of(to)));
-        topic.send(AlertTopic.threshold("budget-c:2026-12:threshold:80:" + UUID.randomUUID(), UUID.randomUUID(),
-                "Data Science", List.of(mail)));
+        topic.send(AlertTopic.threshold(
+                "budget-c:2026-12:threshold:80:" + UUID.randomUUID(),
+                UUID.randomUUID(),
+                "Data Science",
+                List.of(mail)));
 
         await().atMost(WAIT).until(() -> messagesTo(to).size() == 1);
         MimeMessage m = messagesTo(to).get(0);
         assertThat(m.getSubject()).isEqualTo("[Tally] Budget 80% reached: Data Science");
         assertThat(m.getFrom()[0].toString()).isEqualTo("tally-alerts@example.test");
         String text = m.getContent().toString();
-        assertThat(text).contains("Data Science (team) has spent $400.00 of its $500.00 budget",
-                "Projected for the period: $620.00", "Runs out: 26 Dec 2026", "Open in Tally: http://localhost:8080/teams/");
+        assertThat(text)
+                .contains(
+                        "Data Science (team) has spent $400.00 of its $500.00 budget",
+                        "Projected for the period: $620.00",
+                        "Runs out: 26 Dec 2026",
+                        "Open in Tally: http://localhost:8080/teams/");
     }
 
     static List<MimeMessage> messagesTo(String address) throws Exception {
         List<MimeMessage> out = new ArrayList<>();
         for (MimeMessage m : SmtpServer.greenMail().getReceivedMessages()) {
-            if (m.getAllRecipients() != null && Arrays.stream(m.getAllRecipients())
-                    .anyMatch(a -> a.toString().equals(address))) {
+            if (m.getAllRecipients() != null
+                    && Arrays.stream(m.getAllRecipients())
+                            .anyMatch(a -> a.toString().equals(address))) {
                 out.add(m);
             }
         }
@@ -162,8 +181,8 @@ class AlertDeliveryTest {
     @Test
     void aReceiverThatFailsIsRetriedWithBackoffAndTheLogKeepsTheAttemptsAndTheLastError() throws Exception {
         String path = "/flaky/" + UUID.randomUUID();
-        UUID hook = channel(Map.of("type", "webhook", "name", "flaky", "url", receiver.url(path),
-                "secret", "flaky-secret-0123456789"));
+        UUID hook = channel(Map.of(
+                "type", "webhook", "name", "flaky", "url", receiver.url(path), "secret", "flaky-secret-0123456789"));
         String id = "budget-d:2026-12:threshold:100:" + UUID.randomUUID();
         deliveries.stop(); // this test moves time itself
         try {
@@ -189,7 +208,8 @@ class AlertDeliveryTest {
             deliveries.runDue(t0.plusSeconds(10 + 30));
             assertThat(receiver.requests(path)).hasSize(3);
             assertThat(delivery(id, hook)).isEqualTo(new Row("delivered", 3, "HTTP 503: busy"));
-            assertThat(receiver.requests(path).get(2).body()).isEqualTo(receiver.requests(path).get(0).body());
+            assertThat(receiver.requests(path).get(2).body())
+                    .isEqualTo(receiver.requests(path).get(0).body());
 
             deliveries.runDue(t0.plus(Duration.ofDays(1)));
             assertThat(receiver.requests(path)).hasSize(3);
@@ -229,22 +249,40 @@ class AlertDeliveryTest {
         String secret = "test-endpoint-secret-42";
         UUID hook = channel(Map.of("type", "webhook", "name", "test me", "url", receiver.url(path), "secret", secret));
 
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/alert-channels/" + hook + "/test").then()
-                .statusCode(200).body("delivered", is(true));
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType("application/json")
+                .body("{}")
+                .post("/api/admin/alert-channels/" + hook + "/test")
+                .then()
+                .statusCode(200)
+                .body("delivered", is(true));
         Receiver.Request req = receiver.requests(path).get(0);
         assertThat(AlertTopic.JSON.readTree(req.body()).path("type").asText()).isEqualTo("dev.tally.alert.test.v1");
         assertThat(req.header("X-Tally-Signature-256")).isEqualTo(hmac(secret, req.body()));
 
         receiver.failNext(1);
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/alert-channels/" + hook + "/test").then()
-                .statusCode(502).contentType("application/problem+json")
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType("application/json")
+                .body("{}")
+                .post("/api/admin/alert-channels/" + hook + "/test")
+                .then()
+                .statusCode(502)
+                .contentType("application/problem+json")
                 .body("detail", is("the test message was not delivered: HTTP 503: busy"));
 
         String to = "test-" + UUID.randomUUID() + "@example.test";
         UUID mail = channel(Map.of("type", "email", "name", "mail test", "to", List.of(to)));
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType("application/json").body("{}").post("/api/admin/alert-channels/" + mail + "/test").then()
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType("application/json")
+                .body("{}")
+                .post("/api/admin/alert-channels/" + mail + "/test")
+                .then()
                 .statusCode(200);
-        assertThat(messagesTo(to)).singleElement()
+        assertThat(messagesTo(to))
+                .singleElement()
                 .satisfies(m -> assertThat(m.getSubject()).isEqualTo("[Tally] Test message from Tally"));
     }
 }

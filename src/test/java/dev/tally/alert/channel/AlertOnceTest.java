@@ -15,10 +15,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+
+import dev.tally.platform.TallyServices;
 
 /** Each alert reaches each of its channels once: across a consumer restart, a redelivery and two consumers. */
 @QuarkusTest
@@ -47,10 +48,23 @@ class AlertOnceTest {
     @Test
     void eachAlertIsDeliveredOnceAcrossARestartARedeliveryAndTwoConsumers() {
         String path = "/once/" + UUID.randomUUID();
-        UUID hook = UUID.fromString(given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("type", "webhook", "name", "once", "url", receiver.url(path),
-                        "secret", "once-secret-0123456789"))
-                .post("/api/admin/alert-channels").then().statusCode(201).extract().path("id"));
+        UUID hook = UUID.fromString(given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "type",
+                        "webhook",
+                        "name",
+                        "once",
+                        "url",
+                        receiver.url(path),
+                        "secret",
+                        "once-secret-0123456789"))
+                .post("/api/admin/alert-channels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id"));
         UUID team = UUID.randomUUID();
         String a = "budget-once:2026-12:threshold:50:" + UUID.randomUUID();
         String b = "budget-once:2026-12:threshold:80:" + UUID.randomUUID();
@@ -87,6 +101,8 @@ class AlertOnceTest {
     }
 
     private static List<String> ids(String path) {
-        return receiver.requests(path).stream().map(r -> r.header("X-Tally-Delivery")).toList();
+        return receiver.requests(path).stream()
+                .map(r -> r.header("X-Tally-Delivery"))
+                .toList();
     }
 }

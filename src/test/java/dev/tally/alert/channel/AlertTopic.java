@@ -1,7 +1,6 @@
 package dev.tally.alert.channel;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,23 +29,40 @@ final class AlertTopic implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
     private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all",
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            TallyServices.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class));
 
     /** A threshold alert of a team budget: $400 of $500 spent, 80 %, projected $620, in December 2026. */
     static ObjectNode threshold(String id, UUID team, String teamName, List<UUID> channels) {
         ObjectNode e = JSON.createObjectNode();
-        e.put("specversion", "1.0").put("id", id).put("source", "/tally/budgets").put("type", CloudEvent.ALERT_TYPE)
-                .put("subject", team.toString()).put("time", "2026-12-20T10:15:00Z")
+        e.put("specversion", "1.0")
+                .put("id", id)
+                .put("source", "/tally/budgets")
+                .put("type", CloudEvent.ALERT_TYPE)
+                .put("subject", team.toString())
+                .put("time", "2026-12-20T10:15:00Z")
                 .put("datacontenttype", "application/json");
         ObjectNode d = e.putObject("data");
-        d.put("kind", "threshold").put("scope", "team").put("scopeId", team.toString()).put("scopeName", teamName)
-                .put("budgetId", UUID.randomUUID().toString()).put("periodStart", "2026-12-01T00:00:00Z")
-                .put("periodEnd", "2027-01-01T00:00:00Z").put("threshold", 80).put("spentNanos", 400_000_000_000L)
-                .put("limitNanos", 500_000_000_000L).put("projectedNanos", 620_000_000_000L)
-                .put("projectedExhaustedAt", "2026-12-26T18:00:00Z").putNull("keyId").put("at", "2026-12-20T10:15:00Z")
+        d.put("kind", "threshold")
+                .put("scope", "team")
+                .put("scopeId", team.toString())
+                .put("scopeName", teamName)
+                .put("budgetId", UUID.randomUUID().toString())
+                .put("periodStart", "2026-12-01T00:00:00Z")
+                .put("periodEnd", "2027-01-01T00:00:00Z")
+                .put("threshold", 80)
+                .put("spentNanos", 400_000_000_000L)
+                .put("limitNanos", 500_000_000_000L)
+                .put("projectedNanos", 620_000_000_000L)
+                .put("projectedExhaustedAt", "2026-12-26T18:00:00Z")
+                .putNull("keyId")
+                .put("at", "2026-12-20T10:15:00Z")
                 .put("link", "/teams/" + team);
         ArrayNode ids = d.putArray("channelIds");
         channels.forEach(c -> ids.add(c.toString()));
@@ -57,8 +73,9 @@ final class AlertTopic implements AutoCloseable {
     String send(ObjectNode event) {
         String body = event.toString();
         try {
-            producer.send(new ProducerRecord<>(Topics.ALERTS, event.path("subject").asText(),
-                    body.getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(
+                            Topics.ALERTS, event.path("subject").asText(), body.getBytes(StandardCharsets.UTF_8)))
+                    .get();
         } catch (InterruptedException | ExecutionException e) {
             throw new IllegalStateException(e);
         }

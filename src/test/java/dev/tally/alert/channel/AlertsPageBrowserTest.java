@@ -29,12 +29,13 @@ import org.openqa.selenium.chrome.ChromeOptions;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tally.access.Access;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+
+import dev.tally.access.Access;
+import dev.tally.platform.TallyServices;
 
 /**
  * The Alerts page and the operations page's delivery log in a real headless Chromium, with
@@ -62,18 +63,30 @@ class AlertsPageBrowserTest {
 
     @BeforeAll
     static void start() throws IOException {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
+        Assumptions.assumeTrue(
+                Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
                 "headless browser test skipped: install chromium and chromium-driver");
         receiver = new Receiver();
         topic = new AlertTopic();
         profile = Files.createTempDirectory("tally-chromium-");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+        options.addArguments(
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
                 "--user-data-dir=" + profile);
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort().build(), options);
+        browser = new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(DRIVER.toFile())
+                        .usingAnyFreePort()
+                        .build(),
+                options);
         browser.manage().window().setSize(new Dimension(1400, 1000));
         Files.createDirectories(SHOTS);
     }
@@ -88,38 +101,66 @@ class AlertsPageBrowserTest {
     }
 
     static UUID channel(Map<String, Object> body) {
-        return UUID.fromString(given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body(body).post("/api/admin/alert-channels").then().statusCode(201).extract().path("id"));
+        return UUID.fromString(given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/admin/alert-channels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id"));
     }
 
     @Test
     void theAlertsPageListsRecentAlertsWithTheDeliveryStatusOfEachChannel() throws IOException {
-        UUID slack = channel(Map.of("type", "slack", "name", "#finance-alerts", "url", receiver.url("/ok/" + UUID.randomUUID())));
+        UUID slack = channel(
+                Map.of("type", "slack", "name", "#finance-alerts", "url", receiver.url("/ok/" + UUID.randomUUID())));
         String downPath = "/down/" + UUID.randomUUID();
-        UUID down = channel(Map.of("type", "webhook", "name", "SIEM (down)", "url", receiver.url(downPath),
-                "secret", "page-test-secret-0123"));
+        UUID down = channel(Map.of(
+                "type",
+                "webhook",
+                "name",
+                "SIEM (down)",
+                "url",
+                receiver.url(downPath),
+                "secret",
+                "page-test-secret-0123"));
         receiver.down(downPath); // the SIEM's first attempt fails and waits for its retry
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         UUID team = UUID.randomUUID();
-        ObjectNode projected = AlertTopic.threshold("page-projected-" + suffix, team, "Growth " + suffix, List.of(slack));
+        ObjectNode projected =
+                AlertTopic.threshold("page-projected-" + suffix, team, "Growth " + suffix, List.of(slack));
         ((ObjectNode) projected.path("data")).put("kind", "projected").put("at", "2026-12-20T11:00:00Z");
         topic.send(AlertTopic.threshold("page-threshold-" + suffix, team, "Growth " + suffix, List.of(slack, down)));
         topic.send(projected);
-        await().atMost(Duration.ofSeconds(60)).until(() -> log.recentAlerts(50).stream()
-                .filter(a -> a.alert().id().endsWith(suffix))
-                .allMatch(a -> a.deliveries().stream().allMatch(d -> d.attempts() > 0 && d.status() != DeliveryStatus.SENDING))
-                && log.recentAlerts(50).stream().filter(a -> a.alert().id().endsWith(suffix)).count() == 2);
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> log.recentAlerts(50).stream()
+                                .filter(a -> a.alert().id().endsWith(suffix))
+                                .allMatch(a -> a.deliveries().stream()
+                                        .allMatch(d -> d.attempts() > 0 && d.status() != DeliveryStatus.SENDING))
+                        && log.recentAlerts(50).stream()
+                                        .filter(a -> a.alert().id().endsWith(suffix))
+                                        .count()
+                                == 2);
 
         open("alerts");
         assertThat(browser.getTitle()).isEqualTo("Alerts · Tally");
         WebElement table = browser.findElement(By.id("alerts"));
         String text = table.getText();
-        assertThat(text).contains("Budget 80% reached: Growth " + suffix, "Budget projected to run out: Growth " + suffix);
+        assertThat(text)
+                .contains("Budget 80% reached: Growth " + suffix, "Budget projected to run out: Growth " + suffix);
         WebElement row = table.findElements(By.cssSelector("tbody tr")).stream()
-                .filter(r -> r.getText().contains("Budget 80% reached: Growth " + suffix)).findFirst().orElseThrow();
-        assertThat(row.findElement(By.cssSelector(".status.delivered")).findElement(By.xpath("..")).getText())
+                .filter(r -> r.getText().contains("Budget 80% reached: Growth " + suffix))
+                .findFirst()
+                .orElseThrow();
+        assertThat(row.findElement(By.cssSelector(".status.delivered"))
+                        .findElement(By.xpath(".."))
+                        .getText())
                 .contains("#finance-alerts");
-        assertThat(row.findElement(By.cssSelector(".status.pending")).findElement(By.xpath("..")).getText())
+        assertThat(row.findElement(By.cssSelector(".status.pending"))
+                        .findElement(By.xpath(".."))
+                        .getText())
                 .contains("SIEM (down)", "HTTP 503: busy");
         assertThat(row.getText()).contains("$400.00", "$500.00", "$620.00");
         fullPage("alerts-page.png");

@@ -5,8 +5,9 @@ import java.util.Map;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
-import dev.tally.platform.Ports;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+import dev.tally.platform.Ports;
 
 /**
  * Test resource: a real SMTP server (GreenMail) on a free local port, and quarkus-mailer pointed at it

@@ -49,8 +49,8 @@ class DigestWeekTest {
     @Test
     void aSendTimeInsideTheSpringForwardGapIsMovedLaterNotSkipped() {
         // Sunday 29 March 2026: Berlin skips 02:00-03:00; a digest set for Sunday 02:30 goes out at 03:30 CEST
-        DigestWeek w = DigestWeek.due(Instant.parse("2026-03-29T01:30:00Z"), BERLIN, DayOfWeek.SUNDAY,
-                LocalTime.of(2, 30));
+        DigestWeek w =
+                DigestWeek.due(Instant.parse("2026-03-29T01:30:00Z"), BERLIN, DayOfWeek.SUNDAY, LocalTime.of(2, 30));
         assertThat(w.sendAt()).isEqualTo(Instant.parse("2026-03-29T01:30:00Z"));
         assertThat(w.first()).isEqualTo(LocalDate.of(2026, 3, 16));
         assertThat(w.last()).isEqualTo(LocalDate.of(2026, 3, 22));

@@ -27,15 +27,16 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
 import dev.tally.alert.channel.AlertChannelService;
 import dev.tally.alert.channel.AlertDeliveries;
 import dev.tally.alert.channel.Receiver;
 import dev.tally.alert.channel.SmtpServer;
 import dev.tally.dashboard.RollupFixture;
 import dev.tally.platform.TallyServices;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 
 /**
  * The weekly digest of a week far from the others' data (March 2031), composed from real rollups and
@@ -98,16 +99,42 @@ class WeeklyDigestTest {
         String hookPath = "/digest-hook/" + UUID.randomUUID();
         String slackPath = "/digest-slack/" + UUID.randomUUID();
         String secret = "digest-secret-0123456789";
-        channel(Map.of("type", "webhook", "name", "digest hook", "url", receiver.url(hookPath), "secret", secret,
-                "digest", true));
+        channel(Map.of(
+                "type",
+                "webhook",
+                "name",
+                "digest hook",
+                "url",
+                receiver.url(hookPath),
+                "secret",
+                secret,
+                "digest",
+                true));
         channel(Map.of("type", "slack", "name", "digest slack", "url", receiver.url(slackPath), "digest", true));
         channel(Map.of("type", "slack", "name", "alerts only", "url", receiver.url("/no-digest"), "digest", false));
         // spend against budget: March 2031 up to the send time holds Payments' $310 (the $120 was in February)
         String budgetName = "Digest budget " + UUID.randomUUID().toString().substring(0, 6);
-        String budget = given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON)
-                .body(Map.of("name", budgetName, "scope", "team", "scopeId", payments.toString(), "period", "month",
-                        "amountUsd", "500", "mode", "alert"))
-                .post("/api/admin/budgets").then().statusCode(201).extract().<String>path("id");
+        String budget = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        budgetName,
+                        "scope",
+                        "team",
+                        "scopeId",
+                        payments.toString(),
+                        "period",
+                        "month",
+                        "amountUsd",
+                        "500",
+                        "mode",
+                        "alert"))
+                .post("/api/admin/budgets")
+                .then()
+                .statusCode(201)
+                .extract()
+                .<String>path("id");
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
         List<Callable<Integer>> callers = new ArrayList<>();
@@ -143,10 +170,15 @@ class WeeklyDigestTest {
 
         String slack = forWeek(slackPath).get(0).body();
         JsonNode blocks = JSON.readTree(slack).path("blocks");
-        assertThat(blocks.get(0).path("text").path("text").asText()).isEqualTo("Weekly digest: 3 Mar 2031 – 9 Mar 2031");
-        assertThat(slack).contains("*ROI by team*", "*Biggest changes on the week before*", "*Open alerts*",
-                "Payments " + payments.toString().substring(0, 6) + ": $120.00 → $310.00 (+158.3%)",
-                "Payments " + payments.toString().substring(0, 6) + ": spent $310.00, value $0.00, ROI 0.00×");
+        assertThat(blocks.get(0).path("text").path("text").asText())
+                .isEqualTo("Weekly digest: 3 Mar 2031 – 9 Mar 2031");
+        assertThat(slack)
+                .contains(
+                        "*ROI by team*",
+                        "*Biggest changes on the week before*",
+                        "*Open alerts*",
+                        "Payments " + payments.toString().substring(0, 6) + ": $120.00 → $310.00 (+158.3%)",
+                        "Payments " + payments.toString().substring(0, 6) + ": spent $310.00, value $0.00, ROI 0.00×");
         assertThat(slack).contains("*Spend against budget*", budgetName + " (", "March 2031: $310.00 of $500.00 (62%)");
         JsonNode line = null;
         for (JsonNode b : data.path("budgets")) {
@@ -158,7 +190,11 @@ class WeeklyDigestTest {
         assertThat(line.path("spentNanos").asLong()).isEqualTo(310_000_000_000L);
         assertThat(line.path("limitNanos").asLong()).isEqualTo(500_000_000_000L);
         assertThat(line.path("state").asText()).isEqualTo("warning");
-        given().auth().oauth2(TallyServices.ADMIN_TOKEN).delete("/api/admin/budgets/" + budget).then().statusCode(204);
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .delete("/api/admin/budgets/" + budget)
+                .then()
+                .statusCode(204);
     }
 
     private static JsonNode teamNode(JsonNode data, UUID id) {
@@ -171,13 +207,20 @@ class WeeklyDigestTest {
     }
 
     private static List<Receiver.Request> forWeek(String path) {
-        return receiver.requests(path).stream().filter(r -> "digest:2031-03-03".equals(r.header("X-Tally-Delivery")))
+        return receiver.requests(path).stream()
+                .filter(r -> "digest:2031-03-03".equals(r.header("X-Tally-Delivery")))
                 .toList();
     }
 
     private static void channel(Map<String, Object> body) {
-        channels.add(given().auth().oauth2(TallyServices.ADMIN_TOKEN).contentType(ContentType.JSON).body(body)
-                .post("/api/admin/alert-channels").then().statusCode(201).extract().path("id"));
+        channels.add(given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/admin/alert-channels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id"));
     }
-
 }

@@ -39,10 +39,14 @@ class ValueAxisTest {
 
     @Test
     void aCountAxisOfSmallNumbersTicksAtWholeNumbersOnly() {
-        for (List<Metric> metrics : List.of(List.of(Metric.BUGS_CAUGHT),
+        for (List<Metric> metrics : List.of(
+                List.of(Metric.BUGS_CAUGHT),
                 List.of(Metric.PRS_MERGED_AI, Metric.PRS_MERGED_OTHER, Metric.BUGS_CAUGHT, Metric.SECURITY_FINDINGS))) {
             double size = tickSize(ChartRenderer.valueAxis(metrics), 0, 1, 3, 2, 0, 1);
-            assertThat(size).as("tick size on %s", metrics).isGreaterThanOrEqualTo(1).isEqualTo(Math.rint(size));
+            assertThat(size)
+                    .as("tick size on %s", metrics)
+                    .isGreaterThanOrEqualTo(1)
+                    .isEqualTo(Math.rint(size));
         }
     }
 
@@ -50,7 +54,8 @@ class ValueAxisTest {
     void aMoneyAxisOfSmallAmountsLabelsItsTicksApart() {
         NumberAxis axis = ChartRenderer.valueAxis(List.of(Metric.SPEND));
         double size = tickSize(axis, 0, 0.5, 1.5, 1);
-        assertThat(axis.getNumberFormatOverride().format(size)).isNotEqualTo(axis.getNumberFormatOverride().format(2 * size));
+        assertThat(axis.getNumberFormatOverride().format(size))
+                .isNotEqualTo(axis.getNumberFormatOverride().format(2 * size));
         assertThat(axis.getNumberFormatOverride().format(1234.5)).isEqualTo("$1,234.5");
     }
 
@@ -59,8 +64,12 @@ class ValueAxisTest {
         TimeSeries s = new TimeSeries("s");
         LocalDate first = LocalDate.parse("2026-11-25");
         for (int i = 0; i < 7; i++) {
-            s.add(new Day(Date.from(first.plusDays(i).atStartOfDay().toInstant(ZoneOffset.UTC)), TimeZone.getTimeZone("UTC"),
-                    Locale.ROOT), i);
+            s.add(
+                    new Day(
+                            Date.from(first.plusDays(i).atStartOfDay().toInstant(ZoneOffset.UTC)),
+                            TimeZone.getTimeZone("UTC"),
+                            Locale.ROOT),
+                    i);
         }
         DateAxis axis = ChartRenderer.dateAxis();
         XYPlot plot = new XYPlot(new TimeSeriesCollection(s), axis, new NumberAxis(), new XYLineAndShapeRenderer());

@@ -32,8 +32,25 @@ class AssumptionTest {
     static List<PrRecord> prs(boolean ai, double... cycleHours) {
         List<PrRecord> out = new ArrayList<>();
         for (double h : cycleHours) {
-            out.add(new PrRecord("pr-" + ai + "-" + h, "acme/api", out.size() + 1, "t", null, null, "a", ai,
-                    MERGED.minus(Duration.ofSeconds(Math.round(h * 3600))), null, MERGED, 10, 5, 1, 0, null, false, false));
+            out.add(new PrRecord(
+                    "pr-" + ai + "-" + h,
+                    "acme/api",
+                    out.size() + 1,
+                    "t",
+                    null,
+                    null,
+                    "a",
+                    ai,
+                    MERGED.minus(Duration.ofSeconds(Math.round(h * 3600))),
+                    null,
+                    MERGED,
+                    10,
+                    5,
+                    1,
+                    0,
+                    null,
+                    false,
+                    false));
         }
         return out;
     }
@@ -49,7 +66,8 @@ class AssumptionTest {
     static Assumption assess(List<PrRecord> ai, List<PrRecord> other) {
         List<PrRecord> all = new ArrayList<>(ai);
         all.addAll(other);
-        return Assumption.assess(TEAM, DeliveryMetrics.compare(all, 10).get(DeliveryMetric.CYCLE_MEDIAN.ordinal()), ROI);
+        return Assumption.assess(
+                TEAM, DeliveryMetrics.compare(all, 10).get(DeliveryMetric.CYCLE_MEDIAN.ordinal()), ROI);
     }
 
     @Test
@@ -58,8 +76,9 @@ class AssumptionTest {
         assertThat(a.basis()).isEqualTo(Assumption.Basis.ASSUMED);
         assertThat(a.measuredHours()).isNull();
         assertThat(a.valueMeasuredNanos()).isEqualTo(a.valueAssumedNanos()).isEqualTo(2_400 * USD);
-        assertThat(DeliveryText.assumption(a)).isEqualTo("The model assumes 2 h saved per AI-assisted PR; there is not"
-                + " enough data here to measure it (n = 3 vs 3).");
+        assertThat(DeliveryText.assumption(a))
+                .isEqualTo("The model assumes 2 h saved per AI-assisted PR; there is not"
+                        + " enough data here to measure it (n = 3 vs 3).");
     }
 
     @Test
@@ -72,8 +91,9 @@ class AssumptionTest {
         assertThat(a.valueMeasuredNanos()).isEqualTo(120_000 * USD);
         assertThat(a.roiAssumed()).isEqualByComparingTo("2.40");
         assertThat(a.roiMeasured()).isEqualByComparingTo("120.00");
-        assertThat(DeliveryText.assumption(a)).isEqualTo("The model assumes 2 h saved per AI-assisted PR; here"
-                + " AI-assisted PRs merged 100.0 h sooner at the median (n = 12 vs 12).");
+        assertThat(DeliveryText.assumption(a))
+                .isEqualTo("The model assumes 2 h saved per AI-assisted PR; here"
+                        + " AI-assisted PRs merged 100.0 h sooner at the median (n = 12 vs 12).");
     }
 
     @Test
@@ -101,8 +121,9 @@ class AssumptionTest {
         assertThat(v.payingMeasured()).isEqualTo(1);
         assertThat(v.valueMeasuredNanos()).isEqualTo(2_400 * USD);
         assertThat(v.roiMeasured()).isEqualByComparingTo("1.20");
-        assertThat(DeliveryText.verdict(v)).isEqualTo("On the assumed basis 2 of 2 teams return more than they spend; the"
-                + " org returns 2.40× its spend. Measured where there is enough data (1 team measured, the rest on the"
-                + " assumption): 1 of 2; the org returns 1.20× its spend.");
+        assertThat(DeliveryText.verdict(v))
+                .isEqualTo("On the assumed basis 2 of 2 teams return more than they spend; the"
+                        + " org returns 2.40× its spend. Measured where there is enough data (1 team measured, the rest on the"
+                        + " assumption): 1 of 2; the org returns 1.20× its spend.");
     }
 }

@@ -55,7 +55,9 @@ class CohortTest {
         prs.add(pr(null, false));
         Map<UUID, Long> calls = new HashMap<>(Map.of(heavy, 250L));
         List<CohortRow> rows = Cohorts.rows(prs, calls, 7, config(1, 1, 50, 250));
-        assertThat(rows).extracting(CohortRow::cohort).containsExactly(Cohort.NONE, Cohort.LIGHT, Cohort.MODERATE, Cohort.HEAVY);
+        assertThat(rows)
+                .extracting(CohortRow::cohort)
+                .containsExactly(Cohort.NONE, Cohort.LIGHT, Cohort.MODERATE, Cohort.HEAVY);
         assertThat(rows.get(3).engineers()).isEqualTo(1);
         assertThat(rows.get(3).prs()).isEqualTo(3);
         assertThat(rows.get(3).prsAi()).isEqualTo(2);
@@ -78,8 +80,25 @@ class CohortTest {
 
     static PrRecord pr(UUID author, boolean ai) {
         Instant merged = Instant.parse("2026-03-02T12:00:00Z");
-        return new PrRecord(UUID.randomUUID().toString(), "acme/x", 1, "t", UUID.randomUUID(), author, "login", ai,
-                merged.minusSeconds(3600), null, merged, 1, 1, 1, 0, null, false, false);
+        return new PrRecord(
+                UUID.randomUUID().toString(),
+                "acme/x",
+                1,
+                "t",
+                UUID.randomUUID(),
+                author,
+                "login",
+                ai,
+                merged.minusSeconds(3600),
+                null,
+                merged,
+                1,
+                1,
+                1,
+                0,
+                null,
+                false,
+                false);
     }
 
     static DeliveryConfig config(int minSample, int light, int moderate, int heavy) {

@@ -28,14 +28,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tally.outcomes.FakeGitHubApi;
-import dev.tally.outcomes.OutcomeTestData;
-import dev.tally.outcomes.github.WebhookSignature;
-import dev.tally.access.Access;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+
+import dev.tally.access.Access;
+import dev.tally.outcomes.FakeGitHubApi;
+import dev.tally.outcomes.OutcomeTestData;
+import dev.tally.outcomes.github.WebhookSignature;
+import dev.tally.platform.TallyServices;
 
 /**
  * Issue 18's "done when", as a new user would check it: signed merged-PR deliveries for one team —
@@ -59,24 +60,40 @@ class DeliveryFlowTest {
     void threeAiAssistedAndThreeOtherPrsGiveMediansFourAndTwentyWithNThreeOnJsonCsvAndPage() throws Exception {
         UUID team = OutcomeTestData.team(ds, "Delivery Flow " + UUID.randomUUID());
         OutcomeTestData.employee(ds, team, "delivery-flow-ai-" + team + "@example.com", "delivery-flow-ai-" + team);
-        OutcomeTestData.employee(ds, team, "delivery-flow-other-" + team + "@example.com", "delivery-flow-other-" + team);
+        OutcomeTestData.employee(
+                ds, team, "delivery-flow-other-" + team + "@example.com", "delivery-flow-other-" + team);
         Instant merged = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
         // The first AI-assisted PR was sent back for changes half an hour after it opened, by a person
         // (delivered before the merge, as GitHub does).
         review(1801, 9_180_101L, "delivery-flow-reviewer", "changes_requested", merged.minus(Duration.ofMinutes(90)));
-        int[] aiHours = { 2, 4, 6 };
-        int[] otherHours = { 10, 20, 30 };
+        int[] aiHours = {2, 4, 6};
+        int[] otherHours = {10, 20, 30};
         for (int i = 0; i < 3; i++) {
-            merge(1801 + i, "delivery-flow-ai-" + team, merged.minus(Duration.ofHours(aiHours[i])), merged.plusSeconds(i),
+            merge(
+                    1801 + i,
+                    "delivery-flow-ai-" + team,
+                    merged.minus(Duration.ofHours(aiHours[i])),
+                    merged.plusSeconds(i),
                     "ai-assisted");
-            merge(1804 + i, "delivery-flow-other-" + team, merged.minus(Duration.ofHours(otherHours[i])),
+            merge(
+                    1804 + i,
+                    "delivery-flow-other-" + team,
+                    merged.minus(Duration.ofHours(otherHours[i])),
                     merged.plusSeconds(i));
         }
 
         String report = "/api/reports/teams/" + team + "?preset=7d";
-        JsonNode delivery = Awaitility.await("six merged PRs with their facts").atMost(Duration.ofSeconds(60))
+        JsonNode delivery = Awaitility.await("six merged PRs with their facts")
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> JSON.readTree(Access.leader().get(report).then().statusCode(200).extract().asString()).path("delivery"),
+                .until(
+                        () -> JSON.readTree(Access.leader()
+                                        .get(report)
+                                        .then()
+                                        .statusCode(200)
+                                        .extract()
+                                        .asString())
+                                .path("delivery"),
                         d -> d.path("prsAi").asInt() == 3 && d.path("prsOther").asInt() == 3);
 
         assertThat(delivery.path("cycleHoursMedianAi").decimalValue()).isEqualByComparingTo("4");
@@ -88,7 +105,8 @@ class DeliveryFlowTest {
         assertThat(delivery.path("revertRateAi").decimalValue()).isEqualByComparingTo("0");
         assertThat(delivery.path("cohorts")).hasSize(Cohort.values().length);
 
-        JsonNode body = JSON.readTree(Access.leader().get(report).then().extract().asString());
+        JsonNode body =
+                JSON.readTree(Access.leader().get(report).then().extract().asString());
         JsonNode cycle = metric(body, DeliveryMetric.CYCLE_MEDIAN);
         assertThat(cycle.path("verdict").asText()).isEqualTo("not_enough_data");
         JsonNode firstReview = metric(body, DeliveryMetric.FIRST_REVIEW_MEDIAN);
@@ -99,22 +117,44 @@ class DeliveryFlowTest {
         assertThat(body.at("/deliveryDetail/assumedVsMeasured/basis").asText()).isEqualTo("assumed");
 
         // JSON = CSV
-        Map<String, String> csvCycle = csvRow(Access.leader().get(report + "&format=csv&table=delivery").then().statusCode(200)
-                .contentType("text/csv").extract().asString(), DeliveryMetric.CYCLE_MEDIAN.key());
-        assertThat(csvCycle).containsEntry("ai_value", "4").containsEntry("ai_n", "3").containsEntry("other_value", "20")
-                .containsEntry("other_n", "3").containsEntry("verdict", "not_enough_data");
+        Map<String, String> csvCycle = csvRow(
+                Access.leader()
+                        .get(report + "&format=csv&table=delivery")
+                        .then()
+                        .statusCode(200)
+                        .contentType("text/csv")
+                        .extract()
+                        .asString(),
+                DeliveryMetric.CYCLE_MEDIAN.key());
+        assertThat(csvCycle)
+                .containsEntry("ai_value", "4")
+                .containsEntry("ai_n", "3")
+                .containsEntry("other_value", "20")
+                .containsEntry("other_n", "3")
+                .containsEntry("verdict", "not_enough_data");
 
         // = page: the comparison, its samples and that they are not enough
-        String page = Access.leader().get("/teams/" + team + "?preset=7d").then().statusCode(200).extract().asString();
+        String page = Access.leader()
+                .get("/teams/" + team + "?preset=7d")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         String section = page.substring(page.indexOf("id=\"delivery\""));
-        assertThat(section).contains("AI-assisted PRs merged in a median of 4.0 h, the others in 20.0 h (n = 3 vs 3).")
+        assertThat(section)
+                .contains("AI-assisted PRs merged in a median of 4.0 h, the others in 20.0 h (n = 3 vs 3).")
                 .contains("<span class=\"bar-value\">4.0 h</span><span class=\"bar-n\">n = 3</span>")
                 .contains("<span class=\"bar-value\">20.0 h</span><span class=\"bar-n\">n = 3</span>")
                 .contains("Not enough data: at least 10 PRs needed in each group")
                 .contains("not enough data: the assumption stands");
         // the trend chart the page shows is a real PNG of the same report
-        byte[] png = Access.leader().get("/charts/delivery/trend.png?preset=7d&team=" + team).then().statusCode(200)
-                .contentType("image/png").extract().asByteArray();
+        byte[] png = Access.leader()
+                .get("/charts/delivery/trend.png?preset=7d&team=" + team)
+                .then()
+                .statusCode(200)
+                .contentType("image/png")
+                .extract()
+                .asByteArray();
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(image.getWidth()).isEqualTo(900);
         assertThat(image.getHeight()).isEqualTo(420);
@@ -144,13 +184,16 @@ class DeliveryFlowTest {
 
     private static void merge(int number, String author, Instant opened, Instant merged, String... labels) {
         ObjectNode p = OutcomeTestData.mergedPr(REPO, number, author, merged.toString(), labels);
-        ((ObjectNode) p.get("pull_request")).put("created_at", opened.toString()).put("title", "Delivery flow " + number);
+        ((ObjectNode) p.get("pull_request"))
+                .put("created_at", opened.toString())
+                .put("title", "Delivery flow " + number);
         send("pull_request", p).statusCode(202).body("status", equalTo("accepted"));
     }
 
     private static void review(int number, long id, String login, String state, Instant submitted) {
         ObjectNode r = OutcomeTestData.fixture("github/webhooks/pull_request_review.submitted.json");
-        String json = r.toString().replace("Codertocat/Hello-World/pulls/2", REPO + "/pulls/" + number)
+        String json = r.toString()
+                .replace("Codertocat/Hello-World/pulls/2", REPO + "/pulls/" + number)
                 .replace("Codertocat/Hello-World/pull/2", REPO + "/pull/" + number)
                 .replace("Codertocat/Hello-World", REPO);
         ObjectNode p;
@@ -167,8 +210,12 @@ class DeliveryFlowTest {
 
     private static ValidatableResponse send(String event, JsonNode payload) {
         byte[] body = payload.toString().getBytes(StandardCharsets.UTF_8);
-        return given().contentType("application/json").header("X-GitHub-Event", event)
+        return given().contentType("application/json")
+                .header("X-GitHub-Event", event)
                 .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-                .header(WebhookSignature.HEADER, SIGNER.sign(body)).body(body).post("/api/webhooks/github").then();
+                .header(WebhookSignature.HEADER, SIGNER.sign(body))
+                .body(body)
+                .post("/api/webhooks/github")
+                .then();
     }
 }

@@ -17,14 +17,14 @@ class StatsTest {
 
     @Test
     void quantilesInterpolateBetweenOrderStatisticsAsSpreadsheetsDo() {
-        assertThat(Stats.quantile(new double[] { 2, 4, 6 }, 0.5)).isEqualTo(4);
-        assertThat(Stats.quantile(new double[] { 2, 4, 6 }, 0.75)).isEqualTo(5);
-        assertThat(Stats.quantile(new double[] { 10, 20, 30 }, 0.5)).isEqualTo(20);
-        assertThat(Stats.quantile(new double[] { 10, 20, 30 }, 0.75)).isEqualTo(25);
+        assertThat(Stats.quantile(new double[] {2, 4, 6}, 0.5)).isEqualTo(4);
+        assertThat(Stats.quantile(new double[] {2, 4, 6}, 0.75)).isEqualTo(5);
+        assertThat(Stats.quantile(new double[] {10, 20, 30}, 0.5)).isEqualTo(20);
+        assertThat(Stats.quantile(new double[] {10, 20, 30}, 0.75)).isEqualTo(25);
         // even n: the mean of the middle two; p75 of 1..4 is 3 + 0.25 × (4 − 3)
-        assertThat(Stats.quantile(new double[] { 1, 2, 3, 4 }, 0.5)).isEqualTo(2.5);
-        assertThat(Stats.quantile(new double[] { 1, 2, 3, 4 }, 0.75)).isEqualTo(3.25);
-        assertThat(Stats.quantile(new double[] { 7 }, 0.75)).isEqualTo(7);
+        assertThat(Stats.quantile(new double[] {1, 2, 3, 4}, 0.5)).isEqualTo(2.5);
+        assertThat(Stats.quantile(new double[] {1, 2, 3, 4}, 0.75)).isEqualTo(3.25);
+        assertThat(Stats.quantile(new double[] {7}, 0.75)).isEqualTo(7);
         assertThat(Stats.quantile(new double[0], 0.5)).isNaN();
     }
 
@@ -46,8 +46,12 @@ class StatsTest {
     @Test
     void ranksEqualAnExactIntegerComputationForEverySampleUpTo400() {
         for (int n = 1; n <= 400; n++) {
-            assertThat(Stats.ranks(n, 0.5).map(r -> r[0] + "," + r[1])).as("median, n = %d", n).isEqualTo(exact(n, 1, 2));
-            assertThat(Stats.ranks(n, 0.75).map(r -> r[0] + "," + r[1])).as("p75, n = %d", n).isEqualTo(exact(n, 3, 4));
+            assertThat(Stats.ranks(n, 0.5).map(r -> r[0] + "," + r[1]))
+                    .as("median, n = %d", n)
+                    .isEqualTo(exact(n, 1, 2));
+            assertThat(Stats.ranks(n, 0.75).map(r -> r[0] + "," + r[1]))
+                    .as("p75, n = %d", n)
+                    .isEqualTo(exact(n, 3, 4));
         }
     }
 
@@ -64,7 +68,8 @@ class StatsTest {
             if (i > 0) {
                 choose = choose.multiply(BigInteger.valueOf(n - i + 1)).divide(BigInteger.valueOf(i));
             }
-            sum = sum.add(choose.multiply(BigInteger.valueOf(a).pow(i)).multiply(BigInteger.valueOf(b - a).pow(n - i)));
+            sum = sum.add(choose.multiply(BigInteger.valueOf(a).pow(i))
+                    .multiply(BigInteger.valueOf(b - a).pow(n - i)));
             cdf[i] = sum;
         }
         int l = 0;
@@ -89,7 +94,7 @@ class StatsTest {
             sorted[i] = (i + 1) * 1.5;
         }
         assertThat(Stats.quantileInterval(sorted, 0.5)).contains(new Stats.Range(6 * 1.5, 15 * 1.5));
-        assertThat(Stats.quantileInterval(new double[] { 2, 4, 6 }, 0.5)).isEmpty();
+        assertThat(Stats.quantileInterval(new double[] {2, 4, 6}, 0.5)).isEmpty();
     }
 
     @Test
@@ -99,7 +104,8 @@ class StatsTest {
         check(Stats.wilson(0, 20), 0.0, 0.1611);
         check(Stats.wilson(1, 29), 0.0061, 0.1718);
         // at 0 events the upper end is z²/(n + z²), exactly
-        assertThat(Stats.wilson(0, 20).orElseThrow().high()).isCloseTo(Stats.Z * Stats.Z / (20 + Stats.Z * Stats.Z), within(1e-12));
+        assertThat(Stats.wilson(0, 20).orElseThrow().high())
+                .isCloseTo(Stats.Z * Stats.Z / (20 + Stats.Z * Stats.Z), within(1e-12));
         assertThat(Stats.wilson(20, 20).orElseThrow().high()).isEqualTo(1.0);
         assertThat(Stats.wilson(0, 0)).isEmpty();
     }

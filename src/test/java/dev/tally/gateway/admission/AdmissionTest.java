@@ -81,12 +81,18 @@ class AdmissionTest {
     void theKeyCheckTakesTheBearerTokenWhenItIsATallyKeyElseTheApiKeyHeader() {
         assertThat(KeyCheck.presentedKey(new FakeCall(Api.MESSAGES).with("authorization", "Bearer tly_abc")))
                 .isEqualTo("tly_abc");
-        assertThat(KeyCheck.presentedKey(new FakeCall(Api.MESSAGES).with("authorization", "bearer  tly_abc ")
-                .with("x-api-key", "tly_other"))).isEqualTo("tly_abc");
+        assertThat(KeyCheck.presentedKey(new FakeCall(Api.MESSAGES)
+                        .with("authorization", "bearer  tly_abc ")
+                        .with("x-api-key", "tly_other")))
+                .isEqualTo("tly_abc");
         // Claude Code with an OAuth token in Authorization and the Tally key in x-api-key
-        assertThat(KeyCheck.presentedKey(new FakeCall(Api.MESSAGES).with("authorization", "Bearer sk-ant-oat")
-                .with("x-api-key", "tly_key"))).isEqualTo("tly_key");
-        assertThat(KeyCheck.presentedKey(new FakeCall(Api.MESSAGES).with("authorization", "Basic abc"))).isNull();
-        assertThat(KeyCheck.presentedKey(new FakeCall(Api.MESSAGES).with("x-api-key", "  "))).isNull();
+        assertThat(KeyCheck.presentedKey(new FakeCall(Api.MESSAGES)
+                        .with("authorization", "Bearer sk-ant-oat")
+                        .with("x-api-key", "tly_key")))
+                .isEqualTo("tly_key");
+        assertThat(KeyCheck.presentedKey(new FakeCall(Api.MESSAGES).with("authorization", "Basic abc")))
+                .isNull();
+        assertThat(KeyCheck.presentedKey(new FakeCall(Api.MESSAGES).with("x-api-key", "  ")))
+                .isNull();
     }
 }

@@ -101,8 +101,7 @@ final class FakeCall implements PendingCall {
     }
 
     @Override
-    public void rewriteModel(String model) {
-    }
+    public void rewriteModel(String model) {}
 
     @Override
     public int requestBytes() {
@@ -120,8 +119,7 @@ final class FakeCall implements PendingCall {
     }
 
     @Override
-    public void route(Provider provider) {
-    }
+    public void route(Provider provider) {}
 
     @Override
     public void workload(String workload) {

@@ -53,11 +53,14 @@ class InvalidKeyThrottleTest {
     @Test
     void anIpv6HostCountsByItsSlash64() {
         for (int i = 0; i < 20; i++) {
-            assertThat(throttle.charge("2001:db8:1:2:0:0:0:" + Integer.toHexString(i + 1))).isZero();
+            assertThat(throttle.charge("2001:db8:1:2:0:0:0:" + Integer.toHexString(i + 1)))
+                    .isZero();
         }
         assertThat(throttle.charge("2001:db8:1:2:ffff:0:0:1")).isPositive();
-        assertThat(InvalidKeyThrottle.hash("2001:db8:1:2:0:0:0:1")).isEqualTo(InvalidKeyThrottle.hash("2001:db8:1:2:a:b:c:d"));
-        assertThat(InvalidKeyThrottle.hash("2001:db8:1:3:0:0:0:1")).isNotEqualTo(InvalidKeyThrottle.hash("2001:db8:1:2:0:0:0:1"));
+        assertThat(InvalidKeyThrottle.hash("2001:db8:1:2:0:0:0:1"))
+                .isEqualTo(InvalidKeyThrottle.hash("2001:db8:1:2:a:b:c:d"));
+        assertThat(InvalidKeyThrottle.hash("2001:db8:1:3:0:0:0:1"))
+                .isNotEqualTo(InvalidKeyThrottle.hash("2001:db8:1:2:0:0:0:1"));
     }
 
     @Test

@@ -30,11 +30,20 @@ class KeyLimitsAcrossGatewaysTest {
         String url = ExchangeDatabase.fresh();
         UUID perMinuteKey = UUID.randomUUID();
         UUID inFlightKey = UUID.randomUUID();
-        Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), KeyLimitsPeer.class.getName(), url,
-                ExchangeDatabase.username(), ExchangeDatabase.password(), perMinuteKey.toString(),
-                Integer.toString(PER_MINUTE), inFlightKey.toString(), Integer.toString(IN_FLIGHT))
-                .redirectErrorStream(true).start();
+        Process peer = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        KeyLimitsPeer.class.getName(),
+                        url,
+                        ExchangeDatabase.username(),
+                        ExchangeDatabase.password(),
+                        perMinuteKey.toString(),
+                        Integer.toString(PER_MINUTE),
+                        inFlightKey.toString(),
+                        Integer.toString(IN_FLIGHT))
+                .redirectErrorStream(true)
+                .start();
         CompletableFuture<String> peerOut = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(peer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -42,17 +51,29 @@ class KeyLimitsAcrossGatewaysTest {
                 throw new IllegalStateException(e);
             }
         });
-        KeyLimitsPeer.Admitted here = KeyLimitsPeer.run(url, ExchangeDatabase.username(), ExchangeDatabase.password(),
-                perMinuteKey, PER_MINUTE, inFlightKey, IN_FLIGHT);
+        KeyLimitsPeer.Admitted here = KeyLimitsPeer.run(
+                url,
+                ExchangeDatabase.username(),
+                ExchangeDatabase.password(),
+                perMinuteKey,
+                PER_MINUTE,
+                inFlightKey,
+                IN_FLIGHT);
         assertThat(peer.waitFor(90, TimeUnit.SECONDS)).isTrue();
         String out = peerOut.get(10, TimeUnit.SECONDS);
         assertThat(peer.exitValue()).as(out).isZero();
-        String[] there = out.lines().filter(l -> l.startsWith("admitted ")).findFirst().orElseThrow().split(" ");
+        String[] there = out.lines()
+                .filter(l -> l.startsWith("admitted "))
+                .findFirst()
+                .orElseThrow()
+                .split(" ");
         long requests = here.requests() + Long.parseLong(there[1]);
         long inFlight = here.inFlight() + Long.parseLong(there[2]);
-        assertThat(requests).as("requests admitted here %s, there %s", here.requests(), there[1])
+        assertThat(requests)
+                .as("requests admitted here %s, there %s", here.requests(), there[1])
                 .isBetween((long) PER_MINUTE, PER_MINUTE + 2L);
-        assertThat(inFlight).as("calls in flight here %s, there %s", here.inFlight(), there[2])
+        assertThat(inFlight)
+                .as("calls in flight here %s, there %s", here.inFlight(), there[2])
                 .isBetween((long) IN_FLIGHT, IN_FLIGHT + 2L);
         assertThat(here.requests()).isPositive();
         assertThat(Long.parseLong(there[1])).isPositive();

@@ -29,30 +29,35 @@ public final class KeyLimitsPeer {
     /** Exchanges each gateway makes while its callers run: far more than the shares need to settle. */
     static final int EXCHANGES = 150;
 
-    private KeyLimitsPeer() {
-    }
+    private KeyLimitsPeer() {}
 
     /** What one gateway admitted. */
-    record Admitted(long requests, long inFlight) {
-    }
+    record Admitted(long requests, long inFlight) {}
 
     /** Arguments: jdbc url, user, password, key limited per minute, its limit, key limited in flight, its limit. */
     public static void main(String[] args) throws Exception {
-        Admitted a = run(args[0], args[1], args[2], UUID.fromString(args[3]), Integer.parseInt(args[4]),
-                UUID.fromString(args[5]), Integer.parseInt(args[6]));
+        Admitted a = run(
+                args[0],
+                args[1],
+                args[2],
+                UUID.fromString(args[3]),
+                Integer.parseInt(args[4]),
+                UUID.fromString(args[5]),
+                Integer.parseInt(args[6]));
         System.out.println("admitted " + a.requests() + " " + a.inFlight());
     }
 
-    static Admitted run(String url, String user, String password, UUID perMinuteKey, int perMinute, UUID inFlightKey,
-            int inFlight) throws Exception {
+    static Admitted run(
+            String url, String user, String password, UUID perMinuteKey, int perMinute, UUID inFlightKey, int inFlight)
+            throws Exception {
         SharedLimits limits = new SharedLimits(Duration.ofSeconds(10), Ticker.SYSTEM);
         RateLimiter[] limiter = new RateLimiter[1];
         SharedLimitShare share = new SharedLimitShare(limits, id -> limiter[0].counts(id), 100, Ticker.SYSTEM);
         limiter[0] = new RateLimiter(0, 0, 0, share, Ticker.SYSTEM);
-        ResolvedKey rpmKey = new ResolvedKey(perMinuteKey, "tly_test", UUID.randomUUID(), UUID.randomUUID(), Set.of(),
-                null, perMinute, null, null);
-        ResolvedKey flightKey = new ResolvedKey(inFlightKey, "tly_test", UUID.randomUUID(), UUID.randomUUID(), Set.of(),
-                null, null, null, inFlight);
+        ResolvedKey rpmKey = new ResolvedKey(
+                perMinuteKey, "tly_test", UUID.randomUUID(), UUID.randomUUID(), Set.of(), null, perMinute, null, null);
+        ResolvedKey flightKey = new ResolvedKey(
+                inFlightKey, "tly_test", UUID.randomUUID(), UUID.randomUUID(), Set.of(), null, null, null, inFlight);
         AtomicBoolean stop = new AtomicBoolean();
         AtomicLong requests = new AtomicLong();
         Queue<FakeCall> held = new ConcurrentLinkedQueue<>();

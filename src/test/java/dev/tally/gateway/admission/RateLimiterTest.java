@@ -24,8 +24,16 @@ class RateLimiterTest {
     }
 
     static ResolvedKey key(Integer rpm, Integer tpm, Integer inFlight) {
-        return new ResolvedKey(UUID.randomUUID(), "tly_test", UUID.randomUUID(), UUID.randomUUID(), Set.of(), null,
-                rpm, tpm, inFlight);
+        return new ResolvedKey(
+                UUID.randomUUID(),
+                "tly_test",
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                Set.of(),
+                null,
+                rpm,
+                tpm,
+                inFlight);
     }
 
     static Usage usage(long input, long output) {
@@ -79,7 +87,8 @@ class RateLimiterTest {
         assertThat(l.reserve(a, 600)).isNull();
         assertThat(l.reserve(b, 600)).isNull(); // 600 reserved is under 1,000: admitted, and crosses it
         RateLimiter.Refusal refused = l.reserve(c, 600);
-        assertThat(refused.limit()).isEqualTo("tokens per minute (1000): 1200 used this minute or reserved by calls in flight");
+        assertThat(refused.limit())
+                .isEqualTo("tokens per minute (1000): 1200 used this minute or reserved by calls in flight");
         assertThat(refused.retryAfterSeconds()).isEqualTo(60);
         assertThat(c.reservations).isEmpty();
         // a call arriving now is refused before its body too
@@ -142,7 +151,8 @@ class RateLimiterTest {
     @Test
     void aKeyWithoutLimitsHasNoCounts() {
         assertThat(limiter.limitsFor(key(0, 0, 0))).isNull();
-        assertThat(new RateLimiter(0, 0, 0, new LocalLimitShare(), () -> now).limitsFor(key(null, null))).isNull();
+        assertThat(new RateLimiter(0, 0, 0, new LocalLimitShare(), () -> now).limitsFor(key(null, null)))
+                .isNull();
         assertThat(limiter.trackedKeys()).isZero();
     }
 
@@ -188,9 +198,12 @@ class RateLimiterTest {
 
     @Test
     void theEstimateIsTheRequestSizeAndItsMaxTokens() {
-        assertThat(TokenReservationCheck.estimate(call(key(null, null), 400, 500), 4096)).isEqualTo(600);
-        assertThat(TokenReservationCheck.estimate(call(key(null, null), 401, -1), 4096)).isEqualTo(101 + 4096);
-        assertThat(TokenReservationCheck.estimate(new FakeCall(Api.EMBEDDINGS).body(400, -1), 4096)).isEqualTo(100);
+        assertThat(TokenReservationCheck.estimate(call(key(null, null), 400, 500), 4096))
+                .isEqualTo(600);
+        assertThat(TokenReservationCheck.estimate(call(key(null, null), 401, -1), 4096))
+                .isEqualTo(101 + 4096);
+        assertThat(TokenReservationCheck.estimate(new FakeCall(Api.EMBEDDINGS).body(400, -1), 4096))
+                .isEqualTo(100);
         assertThat(TokenReservationCheck.estimate(call(key(null, null), 400, Long.MAX_VALUE), 4096))
                 .isEqualTo(Long.MAX_VALUE);
     }

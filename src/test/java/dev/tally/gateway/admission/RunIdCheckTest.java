@@ -13,15 +13,16 @@ class RunIdCheckTest {
 
     @Test
     void theSessionIdOfClaudeCodeIsTheRunWhenNoneIsNamed() {
-        FakeCall call = new FakeCall(Api.MESSAGES)
-                .with("x-claude-code-session-id", "c4b0ed36-f880-43ae-830d-60b2958f5d9c");
+        FakeCall call =
+                new FakeCall(Api.MESSAGES).with("x-claude-code-session-id", "c4b0ed36-f880-43ae-830d-60b2958f5d9c");
         assertThat(check.check(call)).isNull();
         assertThat(call.runId()).isEqualTo("c4b0ed36-f880-43ae-830d-60b2958f5d9c");
     }
 
     @Test
     void aNamedRunWins() {
-        FakeCall call = new FakeCall(Api.MESSAGES).with("x-tally-run-id", "loop.nightly_2:1")
+        FakeCall call = new FakeCall(Api.MESSAGES)
+                .with("x-tally-run-id", "loop.nightly_2:1")
                 .with("x-claude-code-session-id", "c4b0ed36-f880-43ae-830d-60b2958f5d9c");
         assertThat(check.check(call)).isNull();
         assertThat(call.runId()).isEqualTo("loop.nightly_2:1");

@@ -22,7 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
 import org.postgresql.ds.PGSimpleDataSource;
 
 import dev.tally.gateway.Api;
@@ -93,7 +92,8 @@ class SharedLimitShareTest {
 
     @BeforeEach
     void nobodyElseIsLive() throws SQLException {
-        try (Connection c = DriverManager.getConnection(url, ExchangeDatabase.username(), ExchangeDatabase.password())) {
+        try (Connection c =
+                DriverManager.getConnection(url, ExchangeDatabase.username(), ExchangeDatabase.password())) {
             c.createStatement().execute("DELETE FROM gateway_instance");
         }
     }
@@ -107,8 +107,16 @@ class SharedLimitShareTest {
     }
 
     static ResolvedKey key(Integer rpm, Integer inFlight) {
-        return new ResolvedKey(UUID.randomUUID(), "tly_test", UUID.randomUUID(), UUID.randomUUID(), Set.of(), null,
-                rpm, null, inFlight);
+        return new ResolvedKey(
+                UUID.randomUUID(),
+                "tly_test",
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                Set.of(),
+                null,
+                rpm,
+                null,
+                inFlight);
     }
 
     static void end(List<FakeCall> calls) {
@@ -125,8 +133,7 @@ class SharedLimitShareTest {
     }
 
     @Test
-    void aKeyNewToAGatewayGetsTheWholeLimitWhenTheGatewayIsAloneAndOneCallWhenOthersAreLive()
-            throws SQLException {
+    void aKeyNewToAGatewayGetsTheWholeLimitWhenTheGatewayIsAloneAndOneCallWhenOthersAreLive() throws SQLException {
         Gateway a = new Gateway(100).exchange();
         ResolvedKey k = key(5, null);
         assertThat(a.admit(k, 10)).isEqualTo(5); // alone at its last exchange: as one gateway always did
@@ -152,7 +159,9 @@ class SharedLimitShareTest {
         database.setUser(ExchangeDatabase.username());
         database.setPassword(ExchangeDatabase.password());
         a.share.start(database, Duration.ofHours(1).toMillis()); // one exchange at start, then none for an hour
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> heartbeat(a).after(before));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> heartbeat(a).after(before));
         ResolvedKey k = key(10, null);
         assertThat(a.admit(k, 3)).isEqualTo(1);
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> published(a, k, ":rpm") != null);
@@ -277,8 +286,8 @@ class SharedLimitShareTest {
     static Map<String, long[]> counters(Gateway g) throws SQLException {
         Map<String, long[]> out = new HashMap<>();
         try (Connection c = DriverManager.getConnection(url, ExchangeDatabase.username(), ExchangeDatabase.password());
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT counter, used, claimed FROM shared_claim WHERE instance_id = ?")) {
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT counter, used, claimed FROM shared_claim WHERE instance_id = ?")) {
             ps.setObject(1, g.limits.instance());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -25,9 +25,11 @@ class CsvTest {
     @Test
     void structuralProblemsNameTheLine() {
         assertThatThrownBy(() -> Csv.parse("id,ref\n1,2,3\n", List.of("id")))
-                .hasMessageContaining("line 2").hasMessageContaining("3 fields");
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("3 fields");
         assertThatThrownBy(() -> Csv.parse("id,ref\n1,\"open\n", List.of("id")))
-                .hasMessageContaining("line 2").hasMessageContaining("not closed");
+                .hasMessageContaining("line 2")
+                .hasMessageContaining("not closed");
         assertThatThrownBy(() -> Csv.parse("name\nx\n", List.of("id", "kind")))
                 .hasMessageContaining("lacks column(s) id, kind");
         assertThatThrownBy(() -> Csv.parse("", List.of("id"))).hasMessageContaining("empty");

@@ -22,15 +22,16 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
 import dev.tally.identity.Team;
 import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
 import dev.tally.outcomes.mapping.TeamMapper;
 import dev.tally.platform.TallyServices;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -46,7 +47,11 @@ class ImportFlowTest {
     TeamMapper teams;
 
     static ValidatableResponse post(String path, String csv) {
-        return given().contentType("text/csv").header("Authorization", ADMIN).body(csv).post(path).then();
+        return given().contentType("text/csv")
+                .header("Authorization", ADMIN)
+                .body(csv)
+                .post(path)
+                .then();
     }
 
     @Test
@@ -57,8 +62,10 @@ class ImportFlowTest {
                 imp-frank@example.com,"Frank, Jr.",Imp Payments,Engineering,
                 imp-gina@example.com,Gina Import,Imp Finance Ops,Finance,imp-gina
                 """;
-        post("/api/admin/employees/import", csv).statusCode(200)
-                .body("created", equalTo(3)).body("updated", equalTo(0))
+        post("/api/admin/employees/import", csv)
+                .statusCode(200)
+                .body("created", equalTo(3))
+                .body("updated", equalTo(0))
                 .body("teamsCreated", equalTo(List.of("Imp Payments", "Imp Finance Ops")));
         UUID payments = teamId("Imp Payments");
         assertThat(department("Imp Finance Ops")).isEqualTo("Finance");
@@ -70,9 +77,13 @@ class ImportFlowTest {
         post("/api/admin/employees/import", """
                 email,name,team,department,githubLogin
                 IMP-ERIN@example.com,Erin Moved,Imp Finance Ops,,imp-erin
-                """).statusCode(200).body("created", equalTo(0)).body("updated", equalTo(1));
+                """)
+                .statusCode(200)
+                .body("created", equalTo(0))
+                .body("updated", equalTo(1));
         assertThat(teams.map("imp-erin", null).teamId()).isEqualTo(teamId("Imp Finance Ops"));
-        assertThat(count("SELECT count(*) FROM employee WHERE lower(email) = 'imp-erin@example.com'")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM employee WHERE lower(email) = 'imp-erin@example.com'"))
+                .isEqualTo(1);
     }
 
     @Test
@@ -83,12 +94,22 @@ class ImportFlowTest {
                 not-an-email,Ivy,Imp Rejected Team,Engineering,
                 imp-jo@example.com,,Imp Other New Team,,bad login!
                 """;
-        post("/api/admin/employees/import", csv).statusCode(400).contentType("application/problem+json")
-                .body("detail", allOf(containsString("nothing imported"), containsString("row 3: email 'not-an-email'"),
-                        containsString("row 4: name is empty"), containsString("department is empty"),
-                        containsString("githubLogin 'bad login!'"), not(containsString("row 2"))));
-        assertThat(count("SELECT count(*) FROM employee WHERE email = 'imp-hank@example.com'")).isZero();
-        assertThat(count("SELECT count(*) FROM team WHERE name = 'Imp Rejected Team'")).isZero();
+        post("/api/admin/employees/import", csv)
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        allOf(
+                                containsString("nothing imported"),
+                                containsString("row 3: email 'not-an-email'"),
+                                containsString("row 4: name is empty"),
+                                containsString("department is empty"),
+                                containsString("githubLogin 'bad login!'"),
+                                not(containsString("row 2"))));
+        assertThat(count("SELECT count(*) FROM employee WHERE email = 'imp-hank@example.com'"))
+                .isZero();
+        assertThat(count("SELECT count(*) FROM team WHERE name = 'Imp Rejected Team'"))
+                .isZero();
     }
 
     @Test
@@ -99,11 +120,18 @@ class ImportFlowTest {
                 + "ok-" + run + ",task_automated,Imp Support Ops,,2026-11-02,true,1.5,ticket triage bot\n"
                 + "bad-" + run + ",task_automated,No Such Team,,2026-13-02,maybe,-2,\n"
                 + "typo-" + run + ",pr_merge,Imp Support Ops,,2026-11-02,true,,\n";
-        post("/api/outcomes/import", bad).statusCode(400)
-                .body("detail", allOf(containsString("row 3:"), containsString("team 'No Such Team'"),
-                        containsString("occurredAt '2026-13-02'"), containsString("aiAssisted 'maybe'"),
-                        containsString("valueHours -2 is negative"), containsString("row 4: kind 'pr_merge'"),
-                        not(containsString("row 2"))));
+        post("/api/outcomes/import", bad)
+                .statusCode(400)
+                .body(
+                        "detail",
+                        allOf(
+                                containsString("row 3:"),
+                                containsString("team 'No Such Team'"),
+                                containsString("occurredAt '2026-13-02'"),
+                                containsString("aiAssisted 'maybe'"),
+                                containsString("valueHours -2 is negative"),
+                                containsString("row 4: kind 'pr_merge'"),
+                                not(containsString("row 2"))));
 
         String good = "id,kind,team,employeeEmail,occurredAt,aiAssisted,valueHours,ref\n"
                 + "ok-" + run + ",task_automated,Imp Support Ops,,2026-11-02,true,1.5,ticket triage bot\n"
@@ -129,25 +157,35 @@ class ImportFlowTest {
     void repositoryRulesSetByTheAdminApiMapRepositoriesMostSpecificFirst() throws Exception {
         UUID platform = OutcomeTestData.team(ds, "Imp Platform");
         UUID payments = OutcomeTestData.team(ds, "Imp Payments Repo Team");
-        given().contentType("application/json").header("Authorization", ADMIN)
-                .body(List.of(Map.of("pattern", "imp-org/*", "teamId", platform.toString()),
+        given().contentType("application/json")
+                .header("Authorization", ADMIN)
+                .body(List.of(
+                        Map.of("pattern", "imp-org/*", "teamId", platform.toString()),
                         Map.of("pattern", "Imp-Org/payments-*", "teamId", payments.toString())))
-                .put("/api/admin/repo-teams").then().statusCode(200);
-        assertThat(teams.map("someone-unknown", "imp-org/payments-ledger").teamId()).isEqualTo(payments);
+                .put("/api/admin/repo-teams")
+                .then()
+                .statusCode(200);
+        assertThat(teams.map("someone-unknown", "imp-org/payments-ledger").teamId())
+                .isEqualTo(payments);
         assertThat(teams.map(null, "imp-org/website").teamId()).isEqualTo(platform);
         assertThat(teams.map(null, "elsewhere/website").teamId()).isEqualTo(Team.UNASSIGNED);
 
-        given().contentType("application/json").header("Authorization", ADMIN)
-                .body(List.of(Map.of("pattern", "*", "teamId", platform.toString()),
+        given().contentType("application/json")
+                .header("Authorization", ADMIN)
+                .body(List.of(
+                        Map.of("pattern", "*", "teamId", platform.toString()),
                         Map.of("pattern", "x/y", "teamId", UUID.randomUUID().toString())))
-                .put("/api/admin/repo-teams").then().statusCode(400)
+                .put("/api/admin/repo-teams")
+                .then()
+                .statusCode(400)
                 .body("detail", allOf(containsString("[0].pattern"), containsString("[1].teamId")));
         // the refused set changed nothing
         assertThat(teams.map(null, "imp-org/website").teamId()).isEqualTo(platform);
     }
 
     private UUID teamId(String name) throws Exception {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT id FROM team WHERE name = ?")) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM team WHERE name = ?")) {
             ps.setString(1, name);
             try (ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).as("team " + name).isTrue();
@@ -170,15 +208,23 @@ class ImportFlowTest {
     @Test
     void aJsonBodyOnACsvImportIsA415NamingTheAcceptedTypes() {
         for (String path : List.of("/api/outcomes/import", "/api/admin/employees/import")) {
-            given().contentType("application/json").header("Authorization", ADMIN).body("[]").post(path).then()
-                    .statusCode(415).contentType("application/problem+json")
-                    .body("detail", equalTo("Content-Type application/json is not accepted here: send "
-                            + "text/csv or application/csv or text/plain"));
+            given().contentType("application/json")
+                    .header("Authorization", ADMIN)
+                    .body("[]")
+                    .post(path)
+                    .then()
+                    .statusCode(415)
+                    .contentType("application/problem+json")
+                    .body(
+                            "detail",
+                            equalTo("Content-Type application/json is not accepted here: send "
+                                    + "text/csv or application/csv or text/plain"));
         }
     }
 
     private long count(String sql) throws Exception {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);

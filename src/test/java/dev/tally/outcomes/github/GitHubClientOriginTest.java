@@ -39,6 +39,7 @@ class GitHubClientOriginTest {
     private HttpServer api;
     /** Another origin (another port): it must never be asked anything. */
     private HttpServer foreign;
+
     private final List<String> foreignRequests = new CopyOnWriteArrayList<>();
     private final List<String> apiRequests = new CopyOnWriteArrayList<>();
     private volatile Consumer<HttpExchange> apiAnswer;
@@ -46,11 +47,13 @@ class GitHubClientOriginTest {
     @BeforeEach
     void start() throws IOException {
         api = server(ex -> {
-            apiRequests.add(ex.getRequestURI() + " auth=" + ex.getRequestHeaders().getFirst("Authorization"));
+            apiRequests.add(
+                    ex.getRequestURI() + " auth=" + ex.getRequestHeaders().getFirst("Authorization"));
             apiAnswer.accept(ex);
         });
         foreign = server(ex -> {
-            foreignRequests.add(ex.getRequestURI() + " auth=" + ex.getRequestHeaders().getFirst("Authorization"));
+            foreignRequests.add(
+                    ex.getRequestURI() + " auth=" + ex.getRequestHeaders().getFirst("Authorization"));
             send(ex, 200, commits("from the foreign host"), null, null);
         });
     }
@@ -63,8 +66,12 @@ class GitHubClientOriginTest {
 
     @Test
     void aLinkNextToAnotherHostIsRefusedAndThatHostIsNeverCalled() {
-        apiAnswer = ex -> send(ex, 200, commits("page one"),
-                "<" + base(foreign) + COMMITS + "?per_page=100&page=2>; rel=\"next\"", null);
+        apiAnswer = ex -> send(
+                ex,
+                200,
+                commits("page one"),
+                "<" + base(foreign) + COMMITS + "?per_page=100&page=2>; rel=\"next\"",
+                null);
 
         assertThatThrownBy(() -> client().commitMessages("acme/app", 7))
                 .isInstanceOf(GitHubApiException.class)
@@ -93,13 +100,21 @@ class GitHubClientOriginTest {
             String path = ex.getRequestURI().getPath();
             String query = ex.getRequestURI().getQuery();
             if (path.equals(COMMITS)) {
-                send(ex, 301, "{\"message\":\"Moved Permanently\"}", null,
+                send(
+                        ex,
+                        301,
+                        "{\"message\":\"Moved Permanently\"}",
+                        null,
                         base(api) + "/repositories/42/pulls/7/commits?per_page=100");
             } else if (query.contains("page=2")) {
                 send(ex, 200, commits("page two"), null, null);
             } else {
                 // a relative reference is resolved against the page, as RFC 8288 says
-                send(ex, 200, commits("page one"), "</repositories/42/pulls/7/commits?per_page=100&page=2>; rel=\"next\"",
+                send(
+                        ex,
+                        200,
+                        commits("page one"),
+                        "</repositories/42/pulls/7/commits?per_page=100&page=2>; rel=\"next\"",
                         null);
             }
         };
@@ -131,13 +146,20 @@ class GitHubClientOriginTest {
     @Test
     void originComparesSchemeHostAndPortWithDefaults() {
         URI api = URI.create("https://api.github.com");
-        assertThat(GitHubClient.sameOrigin(api, URI.create("https://API.GitHub.com:443/repos/x"))).isTrue();
-        assertThat(GitHubClient.sameOrigin(api, URI.create("http://api.github.com/repos/x"))).isFalse();
-        assertThat(GitHubClient.sameOrigin(api, URI.create("https://api.github.com:8443/repos/x"))).isFalse();
-        assertThat(GitHubClient.sameOrigin(api, URI.create("https://api.github.com.evil.example/repos/x"))).isFalse();
-        assertThat(GitHubClient.sameOrigin(api, URI.create("https://evil@api.github.com/repos/x"))).isFalse();
-        assertThat(GitHubClient.sameOrigin(URI.create("https://ghe.example/api/v3"),
-                URI.create("https://ghe.example/api/v3/repos/x?page=2"))).isTrue();
+        assertThat(GitHubClient.sameOrigin(api, URI.create("https://API.GitHub.com:443/repos/x")))
+                .isTrue();
+        assertThat(GitHubClient.sameOrigin(api, URI.create("http://api.github.com/repos/x")))
+                .isFalse();
+        assertThat(GitHubClient.sameOrigin(api, URI.create("https://api.github.com:8443/repos/x")))
+                .isFalse();
+        assertThat(GitHubClient.sameOrigin(api, URI.create("https://api.github.com.evil.example/repos/x")))
+                .isFalse();
+        assertThat(GitHubClient.sameOrigin(api, URI.create("https://evil@api.github.com/repos/x")))
+                .isFalse();
+        assertThat(GitHubClient.sameOrigin(
+                        URI.create("https://ghe.example/api/v3"),
+                        URI.create("https://ghe.example/api/v3/repos/x?page=2")))
+                .isTrue();
     }
 
     private GitHubClient client() {

@@ -24,16 +24,17 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.tally.identity.Team;
-import dev.tally.outcomes.FakeGitHubApi;
-import dev.tally.outcomes.OutcomeTestData;
-import dev.tally.outcomes.OutcomeTopic;
-import dev.tally.platform.TallyServices;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
+
+import dev.tally.identity.Team;
+import dev.tally.outcomes.FakeGitHubApi;
+import dev.tally.outcomes.OutcomeTestData;
+import dev.tally.outcomes.OutcomeTopic;
+import dev.tally.platform.TallyServices;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -42,7 +43,8 @@ class GitHubWebhookFlowTest {
 
     private static final String PATH = "/api/webhooks/github";
     private static final WebhookSignature SIGNER = new WebhookSignature(FakeGitHubApi.WEBHOOK_SECRET);
-    private static final String MERGED_AT = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    private static final String MERGED_AT =
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
 
     @Inject
     DataSource ds;
@@ -61,7 +63,8 @@ class GitHubWebhookFlowTest {
                 .header("User-Agent", "GitHub-Hookshot/044aadd")
                 .header(WebhookSignature.HEADER, SIGNER.sign(body))
                 .body(body)
-                .post(PATH).then();
+                .post(PATH)
+                .then();
     }
 
     static ValidatableResponse send(String event, String delivery, JsonNode payload) {
@@ -84,36 +87,55 @@ class GitHubWebhookFlowTest {
     void aForgedSignatureIsRefusedAndNothingIsRecorded() {
         String id = delivery();
         byte[] body = OutcomeTestData.mergedPr("acme-outcomes/trailer-repo", 101, "outc-flow-forger", MERGED_AT)
-                .toString().getBytes(StandardCharsets.UTF_8);
-        given().contentType("application/json").header("X-GitHub-Event", "pull_request").header("X-GitHub-Delivery", id)
+                .toString()
+                .getBytes(StandardCharsets.UTF_8);
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "pull_request")
+                .header("X-GitHub-Delivery", id)
                 .header(WebhookSignature.HEADER, new WebhookSignature("guessed-secret").sign(body))
-                .body(body).post(PATH)
-                .then().statusCode(401).contentType("application/problem+json")
+                .body(body)
+                .post(PATH)
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
                 .body("detail", containsString("does not match"));
         assertThat(deliveries.state(id)).isEmpty();
     }
 
     @Test
     void aMissingSignatureIsRefused() {
-        given().contentType("application/json").header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", delivery())
-                .body(OutcomeTestData.bytes("github/webhooks/ping.json")).post(PATH)
-                .then().statusCode(401).body("detail", containsString("missing"));
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "ping")
+                .header("X-GitHub-Delivery", delivery())
+                .body(OutcomeTestData.bytes("github/webhooks/ping.json"))
+                .post(PATH)
+                .then()
+                .statusCode(401)
+                .body("detail", containsString("missing"));
     }
 
     @Test
     void aBodyChangedAfterSigningIsRefused() {
         byte[] body = OutcomeTestData.bytes("github/webhooks/ping.json");
         String sig = SIGNER.sign(body);
-        byte[] tampered = new String(body, StandardCharsets.UTF_8).replace("dilutes", "improves").getBytes(StandardCharsets.UTF_8);
-        given().contentType("application/json").header("X-GitHub-Event", "ping").header("X-GitHub-Delivery", delivery())
-                .header(WebhookSignature.HEADER, sig).body(tampered).post(PATH)
-                .then().statusCode(401);
+        byte[] tampered = new String(body, StandardCharsets.UTF_8)
+                .replace("dilutes", "improves")
+                .getBytes(StandardCharsets.UTF_8);
+        given().contentType("application/json")
+                .header("X-GitHub-Event", "ping")
+                .header("X-GitHub-Delivery", delivery())
+                .header(WebhookSignature.HEADER, sig)
+                .body(tampered)
+                .post(PATH)
+                .then()
+                .statusCode(401);
     }
 
     @Test
     void malformedJsonIsA400() {
         send("pull_request", delivery(), "{\"action\": \"closed\", ".getBytes(StandardCharsets.UTF_8))
-                .statusCode(400).contentType("application/problem+json")
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("detail", containsString("malformed JSON"));
     }
 
@@ -122,20 +144,28 @@ class GitHubWebhookFlowTest {
         double before = ignored("star");
         String id = delivery();
         send("star", id, OutcomeTestData.bytes("github/webhooks/star.created.json"))
-                .statusCode(202).body("status", equalTo("ignored"));
+                .statusCode(202)
+                .body("status", equalTo("ignored"));
         assertThat(ignored("star")).isEqualTo(before + 1);
-        assertThat(deliveries.state(id)).get().extracting(DeliveryStore.State::status).isEqualTo(DeliveryStore.IGNORED);
+        assertThat(deliveries.state(id))
+                .get()
+                .extracting(DeliveryStore.State::status)
+                .isEqualTo(DeliveryStore.IGNORED);
 
         double beforePr = ignored("pull_request");
         ObjectNode closedUnmerged = OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 190, "outc-flow-x", MERGED_AT);
         ((ObjectNode) closedUnmerged.get("pull_request")).put("merged", false).putNull("merged_at");
-        send("pull_request", delivery(), closedUnmerged).statusCode(202).body("status", equalTo("ignored"))
+        send("pull_request", delivery(), closedUnmerged)
+                .statusCode(202)
+                .body("status", equalTo("ignored"))
                 .body("detail", containsString("without merge"));
         assertThat(ignored("pull_request")).isEqualTo(beforePr + 1);
     }
 
     private double ignored(String event) {
-        Counter c = metrics.find(GitHubWebhookResource.METRIC).tags("event", event, "result", "ignored").counter();
+        Counter c = metrics.find(GitHubWebhookResource.METRIC)
+                .tags("event", event, "result", "ignored")
+                .counter();
         return c == null ? 0 : c.count();
     }
 
@@ -144,8 +174,12 @@ class GitHubWebhookFlowTest {
         UUID team = OutcomeTestData.team(ds, "Outcomes Flow Trailer");
         UUID alice = OutcomeTestData.employee(ds, team, "outc-flow-alice@example.com", "outc-flow-alice");
         String id = delivery();
-        send("pull_request", id, OutcomeTestData.mergedPr("acme-outcomes/trailer-repo", 101, "Outc-Flow-Alice", MERGED_AT))
-                .statusCode(202).body("status", equalTo("accepted"));
+        send(
+                        "pull_request",
+                        id,
+                        OutcomeTestData.mergedPr("acme-outcomes/trailer-repo", 101, "Outc-Flow-Alice", MERGED_AT))
+                .statusCode(202)
+                .body("status", equalTo("accepted"));
 
         OutcomeTopic.Seen seen = OutcomeTopic.await("github:pr:acme-outcomes/trailer-repo#101");
         JsonNode e = seen.event();
@@ -169,8 +203,8 @@ class GitHubWebhookFlowTest {
         UUID team = OutcomeTestData.team(ds, "Outcomes Flow Replay");
         OutcomeTestData.employee(ds, team, "outc-flow-replay@example.com", "outc-flow-replay");
         String id = delivery();
-        ObjectNode payload = OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 102, "outc-flow-replay", MERGED_AT,
-                "ai-assisted");
+        ObjectNode payload =
+                OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 102, "outc-flow-replay", MERGED_AT, "ai-assisted");
         send("pull_request", id, payload).statusCode(202).body("status", equalTo("accepted"));
         OutcomeTopic.await("github:pr:acme-outcomes/plain-repo#102");
         awaitStatus(id, DeliveryStore.PROCESSED);
@@ -190,9 +224,14 @@ class GitHubWebhookFlowTest {
         UUID team = OutcomeTestData.team(ds, "Outcomes Flow Label");
         // plain-repo's commits carry only a Signed-off-by trailer: the label is the only evidence
         OutcomeTestData.employee(ds, team, "outc-flow-label@example.com", "outc-flow-label");
-        send("pull_request", delivery(), OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 104, "outc-flow-label",
-                MERGED_AT, "bug", "ai-assisted")).statusCode(202);
-        JsonNode e = OutcomeTopic.await("github:pr:acme-outcomes/plain-repo#104").event();
+        send(
+                        "pull_request",
+                        delivery(),
+                        OutcomeTestData.mergedPr(
+                                "acme-outcomes/plain-repo", 104, "outc-flow-label", MERGED_AT, "bug", "ai-assisted"))
+                .statusCode(202);
+        JsonNode e =
+                OutcomeTopic.await("github:pr:acme-outcomes/plain-repo#104").event();
         assertThat(e.at("/data/aiAssisted").asBoolean()).isTrue();
         assertThat(OutcomeTopic.attribution(e)).containsExactly("label:ai-assisted");
     }
@@ -200,8 +239,11 @@ class GitHubWebhookFlowTest {
     @Test
     void aBotAuthoredPrIsAiAssistedAndMapsToTheRepositorysTeam() throws Exception {
         UUID team = OutcomeTestData.team(ds, FakeGitHubApi.CONFIG_TEAM);
-        send("pull_request", delivery(), OutcomeTestData.mergedPr("cfg-mapped/bot-repo", 103, "copilot-swe-agent[bot]",
-                MERGED_AT)).statusCode(202);
+        send(
+                        "pull_request",
+                        delivery(),
+                        OutcomeTestData.mergedPr("cfg-mapped/bot-repo", 103, "copilot-swe-agent[bot]", MERGED_AT))
+                .statusCode(202);
         OutcomeTopic.Seen seen = OutcomeTopic.await("github:pr:cfg-mapped/bot-repo#103");
         assertThat(seen.key()).isEqualTo(team.toString());
         assertThat(seen.event().at("/data/employeeId").isMissingNode()).isTrue();
@@ -218,15 +260,23 @@ class GitHubWebhookFlowTest {
         OutcomeTestData.usage(ds, mergeDay.minusDays(1), team, bob, 1);
         OutcomeTestData.usage(ds, mergeDay.minusDays(5), team, carol, 40);
 
-        send("pull_request", delivery(), OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 110, "outc-flow-bob",
-                MERGED_AT)).statusCode(202);
-        send("pull_request", delivery(), OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 111, "outc-flow-carol",
-                MERGED_AT)).statusCode(202);
+        send(
+                        "pull_request",
+                        delivery(),
+                        OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 110, "outc-flow-bob", MERGED_AT))
+                .statusCode(202);
+        send(
+                        "pull_request",
+                        delivery(),
+                        OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 111, "outc-flow-carol", MERGED_AT))
+                .statusCode(202);
 
-        JsonNode bobs = OutcomeTopic.await("github:pr:acme-outcomes/plain-repo#110").event();
+        JsonNode bobs =
+                OutcomeTopic.await("github:pr:acme-outcomes/plain-repo#110").event();
         assertThat(bobs.at("/data/aiAssisted").asBoolean()).isTrue();
         assertThat(OutcomeTopic.attribution(bobs)).containsExactly("gateway-use:3 calls in 48h");
-        JsonNode carols = OutcomeTopic.await("github:pr:acme-outcomes/plain-repo#111").event();
+        JsonNode carols =
+                OutcomeTopic.await("github:pr:acme-outcomes/plain-repo#111").event();
         assertThat(carols.at("/data/aiAssisted").asBoolean()).isFalse();
         assertThat(OutcomeTopic.attribution(carols)).isEmpty();
         assertThat(carols.at("/data/employeeId").asText()).isEqualTo(carol.toString());
@@ -234,7 +284,10 @@ class GitHubWebhookFlowTest {
 
     @Test
     void anAuthorAndRepositoryNobodyClaimsGoToUnassigned() {
-        send("pull_request", delivery(), OutcomeTestData.mergedPr("nobody/unmapped", 106, "outc-flow-stranger", MERGED_AT))
+        send(
+                        "pull_request",
+                        delivery(),
+                        OutcomeTestData.mergedPr("nobody/unmapped", 106, "outc-flow-stranger", MERGED_AT))
                 .statusCode(202);
         OutcomeTopic.Seen seen = OutcomeTopic.await("github:pr:nobody/unmapped#106");
         assertThat(seen.key()).isEqualTo(Team.UNASSIGNED.toString());
@@ -244,18 +297,26 @@ class GitHubWebhookFlowTest {
 
     @Test
     void commitsOnTheSecondPageOfTheApiAreRead() {
-        send("pull_request", delivery(), OutcomeTestData.mergedPr("acme-outcomes/paged-repo", 107, "outc-flow-pager",
-                MERGED_AT)).statusCode(202);
-        JsonNode e = OutcomeTopic.await("github:pr:acme-outcomes/paged-repo#107").event();
+        send(
+                        "pull_request",
+                        delivery(),
+                        OutcomeTestData.mergedPr("acme-outcomes/paged-repo", 107, "outc-flow-pager", MERGED_AT))
+                .statusCode(202);
+        JsonNode e =
+                OutcomeTopic.await("github:pr:acme-outcomes/paged-repo#107").event();
         assertThat(OutcomeTopic.attribution(e)).containsExactly("trailer:Co-authored-by: Cursor Agent");
     }
 
     @Test
     void aDeliveryWhoseApiCallFailsIsKeptAndRetriedUntilItIsProcessed() {
         String id = delivery();
-        send("pull_request", id, OutcomeTestData.mergedPr("acme-outcomes/flaky-repo", 108, "outc-flow-flaky", MERGED_AT))
+        send(
+                        "pull_request",
+                        id,
+                        OutcomeTestData.mergedPr("acme-outcomes/flaky-repo", 108, "outc-flow-flaky", MERGED_AT))
                 .statusCode(202);
-        JsonNode e = OutcomeTopic.await("github:pr:acme-outcomes/flaky-repo#108").event();
+        JsonNode e =
+                OutcomeTopic.await("github:pr:acme-outcomes/flaky-repo#108").event();
         assertThat(OutcomeTopic.attribution(e)).containsExactly("trailer:Co-Authored-By: GitHub Copilot");
         awaitStatus(id, DeliveryStore.PROCESSED);
         assertThat(deliveries.state(id).get().attempts()).isEqualTo(2);
@@ -265,12 +326,14 @@ class GitHubWebhookFlowTest {
     void aPrWhoseCommitsStayUnreadableIsRecordedAsFailedThenCountedFromThePayloadOnTheLastAttempt() {
         String id = delivery();
         ObjectNode pr = OutcomeTestData.mergedPr("acme-outcomes/missing-repo", 109, "outc-flow-missing", MERGED_AT);
-        ((ObjectNode) pr.get("pull_request")).put("body", "Squash of 3 commits\n\nCo-authored-by: Claude <noreply@anthropic.com>");
+        ((ObjectNode) pr.get("pull_request"))
+                .put("body", "Squash of 3 commits\n\nCo-authored-by: Claude <noreply@anthropic.com>");
         send("pull_request", id, pr).statusCode(202);
         awaitStatus(id, DeliveryStore.FAILED);
         assertThat(deliveries.state(id).get().lastError()).contains("404").contains("Not Found");
 
-        JsonNode e = OutcomeTopic.await("github:pr:acme-outcomes/missing-repo#109").event();
+        JsonNode e =
+                OutcomeTopic.await("github:pr:acme-outcomes/missing-repo#109").event();
         assertThat(OutcomeTopic.attribution(e)).containsExactly("trailer:Co-authored-by: Claude");
         awaitStatus(id, DeliveryStore.PROCESSED);
         assertThat(deliveries.state(id).get().attempts()).isEqualTo(3); // tally.github.max-attempts in FakeGitHubApi
@@ -281,8 +344,11 @@ class GitHubWebhookFlowTest {
         UUID team = OutcomeTestData.team(ds, "Outcomes Flow Reviews");
         UUID dora = OutcomeTestData.employee(ds, team, "outc-flow-dora@example.com", "outc-flow-dora");
         ObjectNode comment = OutcomeTestData.fixture("github/webhooks/pull_request_review_comment.created.json");
-        ((ObjectNode) comment.at("/comment")).put("id", 900002)
-                .put("body", "Closing the stream is skipped when parsing fails, so every bad upload leaks a file handle.");
+        ((ObjectNode) comment.at("/comment"))
+                .put("id", 900002)
+                .put(
+                        "body",
+                        "Closing the stream is skipped when parsing fails, so every bad upload leaks a file handle.");
         ((ObjectNode) comment.at("/comment/user")).put("login", "Copilot");
         ((ObjectNode) comment.at("/pull_request/user")).put("login", "outc-flow-dora");
         send("pull_request_review_comment", delivery(), comment).statusCode(202).body("status", equalTo("accepted"));
@@ -290,20 +356,28 @@ class GitHubWebhookFlowTest {
         assertThat(seen.key()).isEqualTo(team.toString());
         assertThat(seen.event().at("/data/kind").asText()).isEqualTo("bug_flagged");
         assertThat(seen.event().at("/data/employeeId").asText()).isEqualTo(dora.toString());
-        assertThat(OutcomeTopic.attribution(seen.event())).containsExactly("ai-reviewer:Copilot", "reviewer:copilot",
-                "finding:inline comment");
+        assertThat(OutcomeTopic.attribution(seen.event()))
+                .containsExactly("ai-reviewer:Copilot", "reviewer:copilot", "finding:inline comment");
     }
 
     @Test
     void aHumanReviewOrAnAiApprovalIsKeptForDeliveryFactsAndIsNoOutcome() throws Exception {
         ObjectNode human = OutcomeTestData.fixture("github/webhooks/pull_request_review.submitted.json");
-        ((ObjectNode) human.at("/review")).put("id", 900003).put("state", "changes_requested").put("body", "Potential issue here");
+        ((ObjectNode) human.at("/review"))
+                .put("id", 900003)
+                .put("state", "changes_requested")
+                .put("body", "Potential issue here");
         String humanDelivery = delivery();
-        send("pull_request_review", humanDelivery, human).statusCode(202).body("status", equalTo("recorded"))
+        send("pull_request_review", humanDelivery, human)
+                .statusCode(202)
+                .body("status", equalTo("recorded"))
                 .body("detail", containsString("a review is not itself an outcome"));
 
         ObjectNode approval = OutcomeTestData.fixture("github/webhooks/pull_request_review.submitted.json");
-        ((ObjectNode) approval.at("/review")).put("id", 900004).put("state", "approved").put("body", "LGTM");
+        ((ObjectNode) approval.at("/review"))
+                .put("id", 900004)
+                .put("state", "approved")
+                .put("body", "LGTM");
         ((ObjectNode) approval.at("/review/user")).put("login", "coderabbitai[bot]");
         send("pull_request_review", delivery(), approval).statusCode(202).body("status", equalTo("recorded"));
 
@@ -316,17 +390,25 @@ class GitHubWebhookFlowTest {
         ObjectNode noRepo = OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 151, "outc-flow-noid", MERGED_AT);
         ((ObjectNode) noRepo.get("repository")).remove("full_name");
         String first = delivery();
-        send("pull_request", first, noRepo).statusCode(202)
+        send("pull_request", first, noRepo)
+                .statusCode(202)
                 .body("status", equalTo("ignored"))
-                .body("detail", equalTo("merged pull request without repository.full_name: it has no identity and is not counted"));
+                .body(
+                        "detail",
+                        equalTo(
+                                "merged pull request without repository.full_name: it has no identity and is not counted"));
         assertThat(deliveries.state(first).get().status()).isEqualTo(DeliveryStore.IGNORED);
 
         ObjectNode noNumber = OutcomeTestData.mergedPr("acme-outcomes/plain-repo", 152, "outc-flow-noid", MERGED_AT);
         noNumber.remove("number");
         ((ObjectNode) noNumber.get("pull_request")).remove("number");
-        send("pull_request", delivery(), noNumber).statusCode(202)
+        send("pull_request", delivery(), noNumber)
+                .statusCode(202)
                 .body("status", equalTo("ignored"))
-                .body("detail", equalTo("merged pull request without pull_request.number: it has no identity and is not counted"));
+                .body(
+                        "detail",
+                        equalTo(
+                                "merged pull request without pull_request.number: it has no identity and is not counted"));
         assertThat(OutcomeTopic.count("github:pr:#0")).isZero();
         assertThat(OutcomeTopic.count("github:pr:acme-outcomes/plain-repo#0")).isZero();
     }
@@ -334,22 +416,32 @@ class GitHubWebhookFlowTest {
     @Test
     void aFormEncodedDeliveryIsA415NamingJson() {
         // GitHub's "application/x-www-form-urlencoded" setting sends the JSON as a form field
-        String body = "payload=" + URLEncoder.encode(new String(OutcomeTestData.bytes("github/webhooks/ping.json"),
-                StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+        String body = "payload="
+                + URLEncoder.encode(
+                        new String(OutcomeTestData.bytes("github/webhooks/ping.json"), StandardCharsets.UTF_8),
+                        StandardCharsets.UTF_8);
         given().contentType("application/x-www-form-urlencoded; charset=utf-8")
                 .header("X-GitHub-Event", "ping")
                 .header("X-GitHub-Delivery", delivery())
                 .header(WebhookSignature.HEADER, SIGNER.sign(body.getBytes(StandardCharsets.UTF_8)))
                 .body(body)
-                .post(PATH).then()
-                .statusCode(415).contentType("application/problem+json")
-                .body("detail", equalTo("Content-Type application/x-www-form-urlencoded is not accepted here: send "
-                        + "application/json (set the webhook's content type to application/json)"));
+                .post(PATH)
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        equalTo("Content-Type application/x-www-form-urlencoded is not accepted here: send "
+                                + "application/json (set the webhook's content type to application/json)"));
     }
 
     private void awaitStatus(String deliveryId, String status) {
-        Awaitility.await("delivery " + deliveryId + " " + status).atMost(Duration.ofSeconds(30))
+        Awaitility.await("delivery " + deliveryId + " " + status)
+                .atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> deliveries.state(deliveryId).map(s -> s.status().equals(status)).orElse(false));
+                .until(() -> deliveries
+                        .state(deliveryId)
+                        .map(s -> s.status().equals(status))
+                        .orElse(false));
     }
 }

@@ -14,10 +14,11 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
 import dev.tally.outcomes.config.GitHubConfig;
 import dev.tally.outcomes.review.ReviewRules;
 import dev.tally.platform.ApiException;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Fuzzes the webhook payload reader through the real resource, {@link GitHubWebhookResource#receive}:
@@ -32,14 +33,20 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class GitHubWebhookFuzzTest {
 
     private static final String SECRET = "fuzz-webhook-secret";
-    private static final List<String> EVENTS = List.of(GitHubEvents.PING, GitHubEvents.PULL_REQUEST,
-            GitHubEvents.PULL_REQUEST_REVIEW, GitHubEvents.PULL_REQUEST_REVIEW_COMMENT,
-            GitHubEvents.PULL_REQUEST_REVIEW_THREAD, "push", "star");
+    private static final List<String> EVENTS = List.of(
+            GitHubEvents.PING,
+            GitHubEvents.PULL_REQUEST,
+            GitHubEvents.PULL_REQUEST_REVIEW,
+            GitHubEvents.PULL_REQUEST_REVIEW_COMMENT,
+            GitHubEvents.PULL_REQUEST_REVIEW_THREAD,
+            "push",
+            "star");
     /** The built-in reviewer rules (outcomes/reviewers.yaml). */
     private static final ReviewRules RULES = ReviewRules.load(Optional.empty());
+
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final GitHubWebhookResource RESOURCE = new GitHubWebhookResource(config(), new ClassifyOnly(),
-            new NoProcessing(), MAPPER, new SimpleMeterRegistry());
+    private static final GitHubWebhookResource RESOURCE = new GitHubWebhookResource(
+            config(), new ClassifyOnly(), new NoProcessing(), MAPPER, new SimpleMeterRegistry());
 
     @FuzzTest
     void receive(FuzzedDataProvider data) {
@@ -51,8 +58,13 @@ class GitHubWebhookFuzzTest {
             header = new WebhookSignature(SECRET).sign(body);
         }
         try {
-            Response r = RESOURCE.receive(new ByteArrayInputStream(body), String.valueOf(body.length), header, event,
-                    "72d3162e-cc78-11e3-81ab-4c9367dc0958", "application/json");
+            Response r = RESOURCE.receive(
+                    new ByteArrayInputStream(body),
+                    String.valueOf(body.length),
+                    header,
+                    event,
+                    "72d3162e-cc78-11e3-81ab-4c9367dc0958",
+                    "application/json");
             assertThat(r.getStatus()).isIn(200, 202);
         } catch (ApiException e) {
             assertThat(e.status()).isIn(400, 401, 415);

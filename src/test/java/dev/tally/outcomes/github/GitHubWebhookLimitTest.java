@@ -13,11 +13,12 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tally.outcomes.FakeGitHubApi;
-import dev.tally.platform.TallyServices;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+
+import dev.tally.outcomes.FakeGitHubApi;
+import dev.tally.platform.TallyServices;
 
 /**
  * The webhook body is capped at GitHub's 25 MB payload maximum, over a raw socket as a hostile sender
@@ -42,7 +43,8 @@ class GitHubWebhookLimitTest {
             String response = readResponse(s.getInputStream());
 
             assertThat(response).startsWith("HTTP/1.1 413");
-            assertThat(response).contains("application/problem+json")
+            assertThat(response)
+                    .contains("application/problem+json")
                     .contains("larger than GitHub's webhook payload maximum of 25 MB");
         }
     }
@@ -104,8 +106,8 @@ class GitHubWebhookLimitTest {
 
     private static byte[] head(String extraHeaders) {
         return ("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                + "X-GitHub-Event: ping\r\nX-GitHub-Delivery: " + UUID.randomUUID() + "\r\n"
-                + "User-Agent: GitHub-Hookshot/044aadd\r\n" + extraHeaders + "\r\n\r\n")
+                        + "X-GitHub-Event: ping\r\nX-GitHub-Delivery: " + UUID.randomUUID() + "\r\n"
+                        + "User-Agent: GitHub-Hookshot/044aadd\r\n" + extraHeaders + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -131,7 +133,8 @@ class GitHubWebhookLimitTest {
     private static int contentLength(String head) {
         for (String line : head.split("\r\n")) {
             if (line.toLowerCase().startsWith("content-length:")) {
-                return Integer.parseInt(line.substring("content-length:".length()).trim());
+                return Integer.parseInt(
+                        line.substring("content-length:".length()).trim());
             }
         }
         return 0;

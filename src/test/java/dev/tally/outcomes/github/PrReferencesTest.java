@@ -51,7 +51,8 @@ class PrReferencesTest {
     @Test
     void anUnmergedRevertIsNoMergedPullRequestAtAll() {
         JsonNode p = OutcomeTestData.fixture("github/reverts/unmerged.json");
-        assertThat(GitHubEvents.classify(GitHubEvents.PULL_REQUEST, p, null).kind()).isEqualTo(GitHubEvents.Kind.IGNORED);
+        assertThat(GitHubEvents.classify(GitHubEvents.PULL_REQUEST, p, null).kind())
+                .isEqualTo(GitHubEvents.Kind.IGNORED);
     }
 
     @Test
@@ -67,21 +68,33 @@ class PrReferencesTest {
         for (int i = 1; i <= 80; i++) {
             many.append("#").append(i).append(' ');
         }
-        assertThat(PrReferences.read("acme/api", "x", many.toString(), null).mentions()).hasSize(PrReferences.MAX_MENTIONS);
+        assertThat(PrReferences.read("acme/api", "x", many.toString(), null).mentions())
+                .hasSize(PrReferences.MAX_MENTIONS);
     }
 
     @Test
     void theFactsOfTheDocumentedPayloadAreItsTimesSizeAndLabels() {
-        ObjectNode p = OutcomeTestData.mergedPr("acme/facts", 7, "dev-a", "2026-03-02T12:00:00Z", "ai-assisted", "hotfix");
+        ObjectNode p =
+                OutcomeTestData.mergedPr("acme/facts", 7, "dev-a", "2026-03-02T12:00:00Z", "ai-assisted", "hotfix");
         ((ObjectNode) p.get("pull_request")).put("created_at", "2026-03-02T08:00:00Z");
-        PrFacts f = PrFactsReader.read(p, List.of(
-                new PrReview(1, "dev-a", PrReview.State.COMMENTED, Instant.parse("2026-03-02T08:30:00Z")),
-                new PrReview(2, "coderabbitai[bot]", PrReview.State.CHANGES_REQUESTED, Instant.parse("2026-03-02T08:40:00Z")),
-                new PrReview(3, "dev-b", PrReview.State.CHANGES_REQUESTED, Instant.parse("2026-03-02T09:00:00Z")),
-                new PrReview(4, "dev-c", PrReview.State.CHANGES_REQUESTED, Instant.parse("2026-03-02T10:00:00Z")),
-                new PrReview(5, "dev-b", PrReview.State.APPROVED, Instant.parse("2026-03-02T11:00:00Z")),
-                new PrReview(6, "dev-d", PrReview.State.CHANGES_REQUESTED, Instant.parse("2026-03-02T13:00:00Z"))),
-                PrFacts.ReviewSource.API, PrFactsReader::isBotLogin);
+        PrFacts f = PrFactsReader.read(
+                p,
+                List.of(
+                        new PrReview(1, "dev-a", PrReview.State.COMMENTED, Instant.parse("2026-03-02T08:30:00Z")),
+                        new PrReview(
+                                2,
+                                "coderabbitai[bot]",
+                                PrReview.State.CHANGES_REQUESTED,
+                                Instant.parse("2026-03-02T08:40:00Z")),
+                        new PrReview(
+                                3, "dev-b", PrReview.State.CHANGES_REQUESTED, Instant.parse("2026-03-02T09:00:00Z")),
+                        new PrReview(
+                                4, "dev-c", PrReview.State.CHANGES_REQUESTED, Instant.parse("2026-03-02T10:00:00Z")),
+                        new PrReview(5, "dev-b", PrReview.State.APPROVED, Instant.parse("2026-03-02T11:00:00Z")),
+                        new PrReview(
+                                6, "dev-d", PrReview.State.CHANGES_REQUESTED, Instant.parse("2026-03-02T13:00:00Z"))),
+                PrFacts.ReviewSource.API,
+                PrFactsReader::isBotLogin);
         assertThat(f.openedAt()).isEqualTo(Instant.parse("2026-03-02T08:00:00Z"));
         assertThat(f.mergedAt()).isEqualTo(Instant.parse("2026-03-02T12:00:00Z"));
         // the author's own review and the bot's are no review; one after the merge is not counted
@@ -97,9 +110,11 @@ class PrReferencesTest {
 
     @Test
     void aDismissedRequestForChangesStillCountsAsARound() {
-        PrReview delivered = new PrReview(9, "dev-b", PrReview.State.CHANGES_REQUESTED, Instant.parse("2026-03-02T09:00:00Z"));
+        PrReview delivered =
+                new PrReview(9, "dev-b", PrReview.State.CHANGES_REQUESTED, Instant.parse("2026-03-02T09:00:00Z"));
         PrReview api = new PrReview(9, "dev-b", PrReview.State.DISMISSED, Instant.parse("2026-03-02T09:00:00Z"));
         PrReview apiOnly = new PrReview(10, "dev-c", PrReview.State.APPROVED, Instant.parse("2026-03-02T10:00:00Z"));
-        assertThat(PrFactsReader.combine(List.of(api, apiOnly), List.of(delivered))).containsExactly(delivered, apiOnly);
+        assertThat(PrFactsReader.combine(List.of(api, apiOnly), List.of(delivered)))
+                .containsExactly(delivered, apiOnly);
     }
 }

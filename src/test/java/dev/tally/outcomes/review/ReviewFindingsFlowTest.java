@@ -23,15 +23,16 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
 import dev.tally.access.Access;
 import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
 import dev.tally.outcomes.github.WebhookSignature;
 import dev.tally.platform.TallyServices;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 
 /**
  * AI reviewers' findings end to end, from GitHub's webhook payloads to the outcomes on Kafka, the
@@ -46,6 +47,7 @@ class ReviewFindingsFlowTest {
     private static final WebhookSignature SIGNER = new WebhookSignature(FakeGitHubApi.WEBHOOK_SECRET);
     /** Comment ids of this class; GitHub's are global, so any unused range will do. */
     private static final AtomicLong IDS = new AtomicLong(7_100_000_000L + (System.nanoTime() % 1_000_000) * 100);
+
     private static final String BASE = "c0ffee0000000000000000000000000000000001";
     private static final String HEAD = "c0ffee0000000000000000000000000000000002";
     private static final String RETRY = "src/main/java/acme/Retry.java";
@@ -61,7 +63,8 @@ class ReviewFindingsFlowTest {
                 .header("X-GitHub-Delivery", delivery)
                 .header(WebhookSignature.HEADER, SIGNER.sign(body))
                 .body(body)
-                .post("/api/webhooks/github").then();
+                .post("/api/webhooks/github")
+                .then();
     }
 
     @Test
@@ -69,32 +72,50 @@ class ReviewFindingsFlowTest {
         UUID team = OutcomeTestData.team(ds, "Review Flow Threads");
         OutcomeTestData.employee(ds, team, "rvw-thread-ada@example.com", "rvw-thread-ada");
         long id = IDS.incrementAndGet();
-        ObjectNode comment = OutcomeTestData.reviewComment("acme-outcomes/review-repo", 41, id, "coderabbitai[bot]",
-                ReviewRulesTest.body("coderabbit-potential-issue-major.md"), RETRY, null, 12, BASE, "rvw-thread-ada");
+        ObjectNode comment = OutcomeTestData.reviewComment(
+                "acme-outcomes/review-repo",
+                41,
+                id,
+                "coderabbitai[bot]",
+                ReviewRulesTest.body("coderabbit-potential-issue-major.md"),
+                RETRY,
+                null,
+                12,
+                BASE,
+                "rvw-thread-ada");
         send("pull_request_review_comment", comment).statusCode(202).body("status", equalTo("accepted"));
 
         OutcomeTopic.Seen flagged = OutcomeTopic.await("github:review-comment:" + id);
         assertThat(flagged.key()).isEqualTo(team.toString());
         assertThat(flagged.event().at("/data/kind").asText()).isEqualTo("bug_flagged");
         assertThat(flagged.event().at("/data/severity").asText()).isEqualTo("high");
-        assertThat(OutcomeTopic.attribution(flagged.event())).containsExactly("ai-reviewer:coderabbitai[bot]",
-                "reviewer:coderabbit", "finding:potential issue tag");
+        assertThat(OutcomeTopic.attribution(flagged.event()))
+                .containsExactly("ai-reviewer:coderabbitai[bot]", "reviewer:coderabbit", "finding:potential issue tag");
 
         send("pull_request_review_thread", OutcomeTestData.threadResolved(comment, "rvw-thread-ada"))
-                .statusCode(202).body("status", equalTo("accepted"));
+                .statusCode(202)
+                .body("status", equalTo("accepted"));
         OutcomeTopic.Seen fixed = OutcomeTopic.await("github:review-comment:" + id + ":fixed");
         assertThat(fixed.event().at("/data/kind").asText()).isEqualTo("bug_caught");
         assertThat(OutcomeTopic.attribution(fixed.event())).contains("reviewer:coderabbit", "fixed:thread_resolved");
 
         // the rollups, the reviewer report and the team page show one flagged and one fixed
         awaitOutcomeRows("github:review-comment:" + id + "%", 2);
-        Access.leader().queryParam("teamId", team.toString()).queryParam("preset", "90d").get("/api/reports/reviewers").then()
+        Access.leader()
+                .queryParam("teamId", team.toString())
+                .queryParam("preset", "90d")
+                .get("/api/reports/reviewers")
+                .then()
                 .statusCode(200)
                 .body("rows.size()", equalTo(1))
                 .body("rows[0].reviewerName", equalTo("CodeRabbit"))
                 .body("rows[0].flagged", equalTo(1))
                 .body("rows[0].fixed", equalTo(1));
-        Access.leader().queryParam("preset", "90d").get("/teams/" + team).then().statusCode(200)
+        Access.leader()
+                .queryParam("preset", "90d")
+                .get("/teams/" + team)
+                .then()
+                .statusCode(200)
                 .body(containsString("AI review findings: flagged and fixed"))
                 .body(containsString("<td>CodeRabbit</td><td class=\"num\">1</td><td class=\"num\">1</td>"))
                 .body(containsString("The ROI value counts fixed findings only"));
@@ -105,45 +126,81 @@ class ReviewFindingsFlowTest {
         OutcomeTestData.team(ds, "Review Flow Pushes");
         long onLine12 = IDS.incrementAndGet();
         long onLines40To44 = IDS.incrementAndGet();
-        send("pull_request_review_comment", OutcomeTestData.reviewComment("acme-outcomes/review-repo", 42, onLine12,
-                "cursor[bot]", ReviewRulesTest.body("bugbot-high.md"), RETRY, null, 12, BASE, "rvw-push-bo"))
+        send(
+                        "pull_request_review_comment",
+                        OutcomeTestData.reviewComment(
+                                "acme-outcomes/review-repo",
+                                42,
+                                onLine12,
+                                "cursor[bot]",
+                                ReviewRulesTest.body("bugbot-high.md"),
+                                RETRY,
+                                null,
+                                12,
+                                BASE,
+                                "rvw-push-bo"))
                 .statusCode(202);
-        send("pull_request_review_comment", OutcomeTestData.reviewComment("acme-outcomes/review-repo", 42, onLines40To44,
-                "greptile-apps[bot]", ReviewRulesTest.body("greptile-p1.md"), RETRY, 40, 44, BASE, "rvw-push-bo"))
+        send(
+                        "pull_request_review_comment",
+                        OutcomeTestData.reviewComment(
+                                "acme-outcomes/review-repo",
+                                42,
+                                onLines40To44,
+                                "greptile-apps[bot]",
+                                ReviewRulesTest.body("greptile-p1.md"),
+                                RETRY,
+                                40,
+                                44,
+                                BASE,
+                                "rvw-push-bo"))
                 .statusCode(202);
         OutcomeTopic.await("github:review-comment:" + onLine12);
         OutcomeTopic.await("github:review-comment:" + onLines40To44);
         awaitFinding(onLines40To44);
 
         send("pull_request", OutcomeTestData.synchronize("acme-outcomes/review-repo", 42, "rvw-push-bo", BASE, HEAD))
-                .statusCode(202).body("status", equalTo("accepted"));
+                .statusCode(202)
+                .body("status", equalTo("accepted"));
         OutcomeTopic.Seen fixed = OutcomeTopic.await("github:review-comment:" + onLine12 + ":fixed");
         assertThat(OutcomeTopic.attribution(fixed.event())).contains("reviewer:bugbot", "fixed:lines_changed " + HEAD);
         assertThat(fixed.event().at("/data/severity").asText()).isEqualTo("high");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fixedBy(onLine12) != null);
         assertThat(fixedBy(onLines40To44)).isNull();
-        assertThat(OutcomeTopic.count("github:review-comment:" + onLines40To44 + ":fixed")).isZero();
+        assertThat(OutcomeTopic.count("github:review-comment:" + onLines40To44 + ":fixed"))
+                .isZero();
     }
 
     @Test
     void aPushToAPullRequestWithoutOpenFindingsIsIgnored() {
         send("pull_request", OutcomeTestData.synchronize("acme-outcomes/review-repo", 4300, "rvw-push-cy", BASE, HEAD))
-                .statusCode(202).body("status", equalTo("ignored"))
+                .statusCode(202)
+                .body("status", equalTo("ignored"))
                 .body("detail", equalTo("push to a pull request with no open AI findings"));
     }
 
     @Test
     void theReviewersOwnNoteThatACommitAddressedItFixesTheFinding() {
         long id = IDS.incrementAndGet();
-        ObjectNode comment = OutcomeTestData.reviewComment("acme-outcomes/review-repo", 44, id, "coderabbitai[bot]",
-                ReviewRulesTest.body("coderabbit-potential-issue-major.md"), RETRY, null, 12, BASE, "rvw-note-di");
+        ObjectNode comment = OutcomeTestData.reviewComment(
+                "acme-outcomes/review-repo",
+                44,
+                id,
+                "coderabbitai[bot]",
+                ReviewRulesTest.body("coderabbit-potential-issue-major.md"),
+                RETRY,
+                null,
+                12,
+                BASE,
+                "rvw-note-di");
         send("pull_request_review_comment", comment).statusCode(202);
         ObjectNode edited = comment.deepCopy();
         edited.put("action", "edited");
-        ((ObjectNode) edited.get("comment")).put("body", ReviewRulesTest.body("coderabbit-potential-issue-major.addressed.md"))
+        ((ObjectNode) edited.get("comment"))
+                .put("body", ReviewRulesTest.body("coderabbit-potential-issue-major.addressed.md"))
                 .put("updated_at", "2026-11-30T15:00:00Z");
         send("pull_request_review_comment", edited).statusCode(202).body("status", equalTo("accepted"));
-        JsonNode fixed = OutcomeTopic.await("github:review-comment:" + id + ":fixed").event();
+        JsonNode fixed =
+                OutcomeTopic.await("github:review-comment:" + id + ":fixed").event();
         assertThat(OutcomeTopic.attribution(fixed)).contains("fixed:reviewer_confirmed");
         assertThat(fixed.at("/data/occurredAt").asText()).isEqualTo("2026-11-30T15:00:00Z");
     }
@@ -151,37 +208,80 @@ class ReviewFindingsFlowTest {
     @Test
     void aReplyANitpickAHumanAndAReviewSummaryAreNoFindings() {
         long reply = IDS.incrementAndGet();
-        ObjectNode answer = OutcomeTestData.reviewComment("acme-outcomes/review-repo", 45, reply, "coderabbitai[bot]",
-                ReviewRulesTest.body("coderabbit-potential-issue-major.md"), RETRY, null, 12, BASE, "rvw-none-ed");
+        ObjectNode answer = OutcomeTestData.reviewComment(
+                "acme-outcomes/review-repo",
+                45,
+                reply,
+                "coderabbitai[bot]",
+                ReviewRulesTest.body("coderabbit-potential-issue-major.md"),
+                RETRY,
+                null,
+                12,
+                BASE,
+                "rvw-none-ed");
         ((ObjectNode) answer.get("comment")).put("in_reply_to_id", reply - 1);
-        send("pull_request_review_comment", answer).statusCode(202).body("status", equalTo("ignored"))
+        send("pull_request_review_comment", answer)
+                .statusCode(202)
+                .body("status", equalTo("ignored"))
                 .body("detail", equalTo("a reply in a review thread is not a new finding"));
 
-        send("pull_request_review_comment", OutcomeTestData.reviewComment("acme-outcomes/review-repo", 45,
-                IDS.incrementAndGet(), "Copilot", "nit: remove this debug print statement", RETRY, null, 20, BASE, "rvw-none-ed"))
-                .statusCode(202).body("status", equalTo("ignored"))
+        send(
+                        "pull_request_review_comment",
+                        OutcomeTestData.reviewComment(
+                                "acme-outcomes/review-repo",
+                                45,
+                                IDS.incrementAndGet(),
+                                "Copilot",
+                                "nit: remove this debug print statement",
+                                RETRY,
+                                null,
+                                20,
+                                BASE,
+                                "rvw-none-ed"))
+                .statusCode(202)
+                .body("status", equalTo("ignored"))
                 .body("detail", equalTo("review comment by Copilot raises no finding under its reviewer's rules"));
 
-        send("pull_request_review_comment", OutcomeTestData.reviewComment("acme-outcomes/review-repo", 45,
-                IDS.incrementAndGet(), "octocat", "This is a bug: the lock is never released.", RETRY, null, 20, BASE,
-                "rvw-none-ed")).statusCode(202).body("detail", containsString("not a configured AI reviewer"));
+        send(
+                        "pull_request_review_comment",
+                        OutcomeTestData.reviewComment(
+                                "acme-outcomes/review-repo",
+                                45,
+                                IDS.incrementAndGet(),
+                                "octocat",
+                                "This is a bug: the lock is never released.",
+                                RETRY,
+                                null,
+                                20,
+                                BASE,
+                                "rvw-none-ed"))
+                .statusCode(202)
+                .body("detail", containsString("not a configured AI reviewer"));
 
         ObjectNode approval = OutcomeTestData.fixture("github/webhooks/pull_request_review.submitted.json");
-        ((ObjectNode) approval.at("/review")).put("id", IDS.incrementAndGet()).put("state", "approved")
+        ((ObjectNode) approval.at("/review"))
+                .put("id", IDS.incrementAndGet())
+                .put("state", "approved")
                 .put("body", "No security issues found.");
         ((ObjectNode) approval.at("/review/user")).put("login", "claude[bot]");
         // kept only for the PR's delivery facts (first review, rounds): an approval is never an outcome
-        send("pull_request_review", approval).statusCode(202).body("status", equalTo("recorded"))
+        send("pull_request_review", approval)
+                .statusCode(202)
+                .body("status", equalTo("recorded"))
                 .body("detail", containsString("a review is not itself an outcome"));
     }
 
     private void awaitOutcomeRows(String idPattern, long n) {
-        Awaitility.await("outcome rows " + idPattern).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("outcome rows " + idPattern)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> scalar("SELECT count(*) FROM outcome WHERE id LIKE ?", idPattern) == n);
     }
 
     private void awaitFinding(long commentId) {
-        Awaitility.await("review_finding " + commentId).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await("review_finding " + commentId)
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> scalar("SELECT count(*) FROM review_finding WHERE comment_id = ?", commentId) == 1);
     }
 
@@ -196,7 +296,8 @@ class ReviewFindingsFlowTest {
     }
 
     private long scalar(String sql, Object arg) throws Exception {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setObject(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

@@ -27,19 +27,22 @@ class ReviewRulesTest {
     }
 
     @ParameterizedTest(name = "{0} by {1}")
-    @CsvSource(nullValues = "-", value = {
-            // file,                                      login,                 reviewer,   severity, evidence
-            "coderabbit-potential-issue-major.md,          coderabbitai[bot],     coderabbit, high,     potential issue tag",
-            "coderabbit-potential-issue-major.addressed.md, coderabbitai[bot],    coderabbit, high,     potential issue tag",
-            "coderabbit-potential-issue-minor.md,          coderabbitai[bot],     coderabbit, low,      potential issue tag",
-            "greptile-p1.md,                               greptile-apps[bot],    greptile,   high,     priority badge",
-            "bugbot-high.md,                               cursor[bot],           bugbot,     high,     bug id",
-            "bugbot-medium.md,                             cursor[bot],           bugbot,     medium,   bug id",
-            "copilot-inline.md,                            Copilot,               copilot,    -,        inline comment",
-            "copilot-inline-2.md,                          Copilot,               copilot,    -,        inline comment",
-            "claude-inline.md,                             claude[bot],           claude,     -,        inline comment" })
-    void eachReviewersRealCommentIsAFindingWithItsOwnSeverity(String file, String login, String reviewer, String severity,
-            String evidence) {
+    @CsvSource(
+            nullValues = "-",
+            value = {
+                // file,                                      login,                 reviewer,   severity, evidence
+                "coderabbit-potential-issue-major.md,          coderabbitai[bot],     coderabbit, high,     potential issue tag",
+                "coderabbit-potential-issue-major.addressed.md, coderabbitai[bot],    coderabbit, high,     potential issue tag",
+                "coderabbit-potential-issue-minor.md,          coderabbitai[bot],     coderabbit, low,      potential issue tag",
+                "greptile-p1.md,                               greptile-apps[bot],    greptile,   high,     priority badge",
+                "bugbot-high.md,                               cursor[bot],           bugbot,     high,     bug id",
+                "bugbot-medium.md,                             cursor[bot],           bugbot,     medium,   bug id",
+                "copilot-inline.md,                            Copilot,               copilot,    -,        inline comment",
+                "copilot-inline-2.md,                          Copilot,               copilot,    -,        inline comment",
+                "claude-inline.md,                             claude[bot],           claude,     -,        inline comment"
+            })
+    void eachReviewersRealCommentIsAFindingWithItsOwnSeverity(
+            String file, String login, String reviewer, String severity, String evidence) {
         ReviewRules.Finding f = rules.finding(login, body(file)).orElseThrow();
         assertThat(f.reviewer().key()).isEqualTo(reviewer);
         assertThat(f.severity()).isEqualTo(severity);
@@ -48,13 +51,20 @@ class ReviewRulesTest {
 
     @Test
     void claudesSummarySayingNoIssuesFoundIsNoFinding() {
-        assertThat(rules.finding("claude[bot]", body("claude-summary-no-issues.md"))).isEmpty();
+        assertThat(rules.finding("claude[bot]", body("claude-summary-no-issues.md")))
+                .isEmpty();
     }
 
     @Test
     void negationsAreNoFindings() {
-        for (String said : new String[] { "No security issues found.", "No bugs.", "LGTM, nothing to fix",
-                "Looks good to me!", "I found no problems in this change.", "No new issues were introduced here." }) {
+        for (String said : new String[] {
+            "No security issues found.",
+            "No bugs.",
+            "LGTM, nothing to fix",
+            "Looks good to me!",
+            "I found no problems in this change.",
+            "No new issues were introduced here."
+        }) {
             assertThat(rules.finding("Copilot", said)).as(said).isEmpty();
             assertThat(rules.finding("claude[bot]", said)).as(said).isEmpty();
         }
@@ -62,14 +72,21 @@ class ReviewRulesTest {
 
     @Test
     void aNitpickARefactoringIdeaAndAStyleRemarkAreNoFindings() {
-        assertThat(rules.finding("Copilot", "[nitpick] Consider renaming `x` to `count`.")).isEmpty();
-        assertThat(rules.finding("Copilot", "nit: remove this debug print statement")).isEmpty();
-        assertThat(rules.finding("claude[bot]", "Nitpick: this debug print statement can go.")).isEmpty();
-        assertThat(rules.finding("coderabbitai[bot]", "_🧹 Nitpick (assertive)_\n\nPrefer `final` here.")).isEmpty();
-        assertThat(rules.finding("coderabbitai[bot]", "_🛠️ Refactor suggestion_\n\nExtract this into a helper.")).isEmpty();
-        assertThat(rules.finding("greptile-apps[bot]", "**style:** the import order is off")).isEmpty();
+        assertThat(rules.finding("Copilot", "[nitpick] Consider renaming `x` to `count`."))
+                .isEmpty();
+        assertThat(rules.finding("Copilot", "nit: remove this debug print statement"))
+                .isEmpty();
+        assertThat(rules.finding("claude[bot]", "Nitpick: this debug print statement can go."))
+                .isEmpty();
+        assertThat(rules.finding("coderabbitai[bot]", "_🧹 Nitpick (assertive)_\n\nPrefer `final` here."))
+                .isEmpty();
+        assertThat(rules.finding("coderabbitai[bot]", "_🛠️ Refactor suggestion_\n\nExtract this into a helper."))
+                .isEmpty();
+        assertThat(rules.finding("greptile-apps[bot]", "**style:** the import order is off"))
+                .isEmpty();
         // CodeRabbit comments without a potential-issue marker are not findings (otherwise: none)
-        assertThat(rules.finding("coderabbitai[bot]", "Thanks, this looks right.")).isEmpty();
+        assertThat(rules.finding("coderabbitai[bot]", "Thanks, this looks right."))
+                .isEmpty();
     }
 
     @Test
@@ -81,13 +98,19 @@ class ReviewRulesTest {
                 reviewers:
                   house: {logins: ["house-reviewer[bot]"], otherwise: markers}
                 """), "test");
-        assertThat(custom.finding("house-reviewer[bot]", "nit: remove this debug print statement")).isEmpty();
-        assertThat(custom.finding("house-reviewer[bot]", "The bugfix branch name is odd.")).isEmpty();
-        assertThat(custom.finding("house-reviewer[bot]", "This is not a security issue, just style.")).isEmpty();
-        assertThat(custom.finding("house-reviewer[bot]", "No security issues found.")).isEmpty();
-        ReviewRules.Finding f = custom.finding("house-reviewer[bot]", "High: this is a bug, the lock is never released.")
+        assertThat(custom.finding("house-reviewer[bot]", "nit: remove this debug print statement"))
+                .isEmpty();
+        assertThat(custom.finding("house-reviewer[bot]", "The bugfix branch name is odd."))
+                .isEmpty();
+        assertThat(custom.finding("house-reviewer[bot]", "This is not a security issue, just style."))
+                .isEmpty();
+        assertThat(custom.finding("house-reviewer[bot]", "No security issues found."))
+                .isEmpty();
+        ReviewRules.Finding f = custom.finding(
+                        "house-reviewer[bot]", "High: this is a bug, the lock is never released.")
                 .orElseThrow();
-        assertThat(f.evidence()).containsExactly("ai-reviewer:house-reviewer[bot]", "reviewer:house", "finding:marker bug");
+        assertThat(f.evidence())
+                .containsExactly("ai-reviewer:house-reviewer[bot]", "reviewer:house", "finding:marker bug");
         assertThat(f.severity()).isEqualTo("high");
     }
 
@@ -99,13 +122,16 @@ class ReviewRulesTest {
                   other: {logins: ["other-reviewer[bot]"], otherwise: finding}
                 """), "test");
         assertThat(custom.workload("house-reviewer[bot]")).isEqualTo("code-review");
-        assertThat(custom.reviewer("house-reviewer[bot]").orElseThrow().workload()).isEqualTo("code-review");
-        assertThat(custom.workload("other-reviewer[bot]")).as("no workload configured").isNull();
+        assertThat(custom.reviewer("house-reviewer[bot]").orElseThrow().workload())
+                .isEqualTo("code-review");
+        assertThat(custom.workload("other-reviewer[bot]"))
+                .as("no workload configured")
+                .isNull();
         assertThat(custom.workload("octocat")).as("not a reviewer").isNull();
         // the built-in reviewers name no workload: their spend is not Tally's to know
         assertThat(rules.workload("coderabbitai[bot]")).isNull();
-        assertThatThrownBy(() -> ReviewRules.parse(yaml(
-                "reviewers: {x: {logins: [a], otherwise: finding, workload: 'Code Review'}}"), "f.yaml"))
+        assertThatThrownBy(() -> ReviewRules.parse(
+                        yaml("reviewers: {x: {logins: [a], otherwise: finding, workload: 'Code Review'}}"), "f.yaml"))
                 .hasMessageContaining("f.yaml reviewers.x.workload: 'Code Review' is not a workload name");
     }
 
@@ -118,23 +144,28 @@ class ReviewRulesTest {
 
     @Test
     void loginsMatchWhateverTheirCase() {
-        assertThat(rules.reviewer("Copilot-Pull-Request-Reviewer[bot]")).map(ReviewRules.Reviewer::key).contains("copilot");
+        assertThat(rules.reviewer("Copilot-Pull-Request-Reviewer[bot]"))
+                .map(ReviewRules.Reviewer::key)
+                .contains("copilot");
     }
 
     @Test
     void theReviewersOwnNoteThatACommitAddressedItIsRecognised() {
         assertThat(rules.confirmsFixed("coderabbitai[bot]", body("coderabbit-potential-issue-major.addressed.md")))
                 .contains("addressed");
-        assertThat(rules.confirmsFixed("coderabbitai[bot]", body("coderabbit-potential-issue-major.md"))).isEmpty();
+        assertThat(rules.confirmsFixed("coderabbitai[bot]", body("coderabbit-potential-issue-major.md")))
+                .isEmpty();
     }
 
     @Test
     void aBrokenRulesFileNamesWhatIsWrong() {
         assertThatThrownBy(() -> ReviewRules.parse(yaml("reviewers: {x: {logins: [a], otherwise: maybe}}"), "f.yaml"))
                 .hasMessageContaining("f.yaml reviewers.x.otherwise: 'maybe' is not finding, markers or none");
-        assertThatThrownBy(() -> ReviewRules.parse(yaml("reviewers: {x: {logins: [a], finding: {p: '(unclosed'}}}"), "f.yaml"))
+        assertThatThrownBy(() ->
+                        ReviewRules.parse(yaml("reviewers: {x: {logins: [a], finding: {p: '(unclosed'}}}"), "f.yaml"))
                 .hasMessageContaining("f.yaml reviewers.x.finding.p");
-        assertThatThrownBy(() -> ReviewRules.parse(yaml("reviewers: {x: {logins: [a], severity: ['(High)']}}"), "f.yaml"))
+        assertThatThrownBy(
+                        () -> ReviewRules.parse(yaml("reviewers: {x: {logins: [a], severity: ['(High)']}}"), "f.yaml"))
                 .hasMessageContaining("has no (?<level>...) group");
     }
 

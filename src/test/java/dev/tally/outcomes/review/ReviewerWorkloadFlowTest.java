@@ -25,15 +25,16 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+
 import dev.tally.access.Access;
 import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
 import dev.tally.platform.TallyServices;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 
 /**
  * A reviewer's {@code workload:} in the review rules (docs/workloads.md, "Outcomes tied to workloads"):
@@ -48,7 +49,8 @@ import io.quarkus.test.junit.TestProfile;
 class ReviewerWorkloadFlowTest {
 
     static final String LOGIN = "house-review[bot]";
-    static final String WORKLOAD = "house-review-" + UUID.randomUUID().toString().substring(0, 8);
+    static final String WORKLOAD =
+            "house-review-" + UUID.randomUUID().toString().substring(0, 8);
 
     /** Review rules with one reviewer whose findings count for {@link #WORKLOAD}. */
     public static class HouseReviewer implements QuarkusTestProfile {
@@ -80,10 +82,19 @@ class ReviewerWorkloadFlowTest {
         UUID team = OutcomeTestData.team(ds, "Review Workload Flow");
         OutcomeTestData.employee(ds, team, "rvw-wl-ada@example.com", "rvw-wl-ada");
         long id = 7_300_000_000L + (System.nanoTime() % 1_000_000) * 10;
-        ObjectNode comment = OutcomeTestData.reviewComment("acme-outcomes/workload-repo", 7, id, LOGIN,
-                "This dereferences a null session when the token expired: it will crash.", "src/Session.java", null, 30,
-                "c0ffee0000000000000000000000000000000003", "rvw-wl-ada");
-        ReviewFindingsFlowTest.send("pull_request_review_comment", comment).statusCode(202)
+        ObjectNode comment = OutcomeTestData.reviewComment(
+                "acme-outcomes/workload-repo",
+                7,
+                id,
+                LOGIN,
+                "This dereferences a null session when the token expired: it will crash.",
+                "src/Session.java",
+                null,
+                30,
+                "c0ffee0000000000000000000000000000000003",
+                "rvw-wl-ada");
+        ReviewFindingsFlowTest.send("pull_request_review_comment", comment)
+                .statusCode(202)
                 .body("status", equalTo("accepted"));
         OutcomeTopic.Seen flagged = OutcomeTopic.await("github:review-comment:" + id);
         assertThat(flagged.event().at("/data/kind").asText()).isEqualTo("bug_flagged");
@@ -95,17 +106,26 @@ class ReviewerWorkloadFlowTest {
         assertThat(fixed.event().at("/data/kind").asText()).isEqualTo("bug_caught");
         assertThat(fixed.event().at("/data/workload").asText()).isEqualTo(WORKLOAD);
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                .until(() -> count("SELECT count(*) FROM outcome WHERE id LIKE ? AND workload = '" + WORKLOAD + "'",
-                        "github:review-comment:" + id + "%") == 2);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> count(
+                                "SELECT count(*) FROM outcome WHERE id LIKE ? AND workload = '" + WORKLOAD + "'",
+                                "github:review-comment:" + id + "%")
+                        == 2);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        Access.admin().get("/api/reports/workloads/" + WORKLOAD + "?from=" + today.minusDays(1) + "&to=" + today.plusDays(1))
-                .then().statusCode(200).body("workload.bugsCaught", equalTo(1))
-                .body("workload.outcomes.bug_flagged", equalTo(1)).body("workload.outcomes.bug_caught", equalTo(1));
+        Access.admin()
+                .get("/api/reports/workloads/" + WORKLOAD + "?from=" + today.minusDays(1) + "&to=" + today.plusDays(1))
+                .then()
+                .statusCode(200)
+                .body("workload.bugsCaught", equalTo(1))
+                .body("workload.outcomes.bug_flagged", equalTo(1))
+                .body("workload.outcomes.bug_caught", equalTo(1));
     }
 
     private long count(String sql, String arg) throws Exception {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();

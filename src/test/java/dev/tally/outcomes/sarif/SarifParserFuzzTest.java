@@ -22,8 +22,8 @@ class SarifParserFuzzTest {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final Instant UPLOADED = Instant.parse("2026-03-01T12:00:00Z");
-    private static final Set<String> SEVERITIES = Set.of("critical", "high", "medium", "low", "none", "note",
-            "warning", "error");
+    private static final Set<String> SEVERITIES =
+            Set.of("critical", "high", "medium", "low", "none", "note", "warning", "error");
 
     @FuzzTest
     void parse(byte[] body) {

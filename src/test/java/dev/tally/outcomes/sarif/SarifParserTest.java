@@ -30,12 +30,15 @@ class SarifParserTest {
         List<SarifResult> r = SarifParser.parse(load("codeql.sarif.json"), UPLOADED);
         assertThat(r).hasSize(3);
         assertThat(r).extracting(SarifResult::tool).containsOnly("CodeQL");
-        assertThat(r).extracting(SarifResult::ruleId)
+        assertThat(r)
+                .extracting(SarifResult::ruleId)
                 .containsExactly("js/sql-injection", "js/log-injection", "js/unused-local-variable");
         // security-severity 8.8 → high, 6.1 → medium; no security-severity → the rule's default level
         assertThat(r).extracting(SarifResult::severity).containsExactly("high", "medium", "note");
-        assertThat(r.get(0).partial()).containsExactly(entry("primaryLocationLineHash", "5e5c2b1d8f0a7c3e:1"),
-                entry("primaryLocationStartColumnFingerprint", "13"));
+        assertThat(r.get(0).partial())
+                .containsExactly(
+                        entry("primaryLocationLineHash", "5e5c2b1d8f0a7c3e:1"),
+                        entry("primaryLocationStartColumnFingerprint", "13"));
         assertThat(r.get(2).path()).isEqualTo("src/api/log.js");
         assertThat(r.get(2).displayLocation()).isEqualTo("src/api/log.js:3");
         assertThat(r.get(0).scannedAt()).isEqualTo(Instant.parse("2026-11-20T09:04:12Z"));
@@ -62,27 +65,35 @@ class SarifParserTest {
     @Test
     void suppressionsSuppressUnlessEveryOneIsRejected() throws Exception {
         ObjectMapper m = MAPPER;
-        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"inSource\"}]"))).isTrue();
-        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"external\",\"status\":\"accepted\"}]"))).isTrue();
-        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"external\",\"status\":\"underReview\"}]"))).isTrue();
-        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"external\",\"status\":\"rejected\"}]"))).isFalse();
+        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"inSource\"}]")))
+                .isTrue();
+        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"external\",\"status\":\"accepted\"}]")))
+                .isTrue();
+        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"external\",\"status\":\"underReview\"}]")))
+                .isTrue();
+        assertThat(SarifParser.suppressed(m.readTree("[{\"kind\":\"external\",\"status\":\"rejected\"}]")))
+                .isFalse();
         assertThat(SarifParser.suppressed(m.readTree("[]"))).isFalse(); // the tool supports suppressions, none applies
         assertThat(SarifParser.suppressed(null)).isFalse();
     }
 
     @Test
     void regionsArePrecise() throws Exception {
-        assertThat(SarifParser.region(MAPPER.readTree("{\"startLine\":2,\"startColumn\":7,\"endColumn\":10}"))).isEqualTo("2:7-2:10");
-        assertThat(SarifParser.region(MAPPER.readTree("{\"startLine\":3,\"endLine\":5}"))).isEqualTo("3-5");
+        assertThat(SarifParser.region(MAPPER.readTree("{\"startLine\":2,\"startColumn\":7,\"endColumn\":10}")))
+                .isEqualTo("2:7-2:10");
+        assertThat(SarifParser.region(MAPPER.readTree("{\"startLine\":3,\"endLine\":5}")))
+                .isEqualTo("3-5");
         assertThat(SarifParser.region(MAPPER.readTree("{\"startLine\":1}"))).isEqualTo("1");
-        assertThat(SarifParser.region(MAPPER.readTree("{\"charOffset\":40,\"charLength\":8}"))).isEqualTo("char:40+8");
+        assertThat(SarifParser.region(MAPPER.readTree("{\"charOffset\":40,\"charLength\":8}")))
+                .isEqualTo("char:40+8");
         assertThat(SarifParser.region(MAPPER.readTree("{}"))).isEmpty();
     }
 
     @Test
     void pathsFromDifferentCheckoutsNormaliseAlike() throws Exception {
         var bases = MAPPER.readTree("{\"SRCROOT\":{\"uri\":\"file:///home/runner/work/shop/shop/\"}}");
-        assertThat(SarifPaths.normalise("file:///home/runner/work/shop/shop/src/app.js", bases)).isEqualTo("src/app.js");
+        assertThat(SarifPaths.normalise("file:///home/runner/work/shop/shop/src/app.js", bases))
+                .isEqualTo("src/app.js");
         assertThat(SarifPaths.normalise("./src//lib/../app.js", null)).isEqualTo("src/app.js");
         assertThat(SarifPaths.normalise("src\\win\\My%20File.cs", null)).isEqualTo("src/win/My File.cs");
         assertThat(SarifPaths.normalise("file:///abs/x.c", null)).isEqualTo("/abs/x.c");
@@ -93,23 +104,26 @@ class SarifParserTest {
     void whatIsMissingIsNamedByItsJsonPath() throws Exception {
         ObjectNode noTool = load("codeql.sarif.json");
         ((ObjectNode) noTool.at("/runs/0/tool/driver")).remove("name");
-        assertThatThrownBy(() -> SarifParser.parse(noTool, UPLOADED)).hasMessageStartingWith("$.runs[0].tool.driver.name:");
+        assertThatThrownBy(() -> SarifParser.parse(noTool, UPLOADED))
+                .hasMessageStartingWith("$.runs[0].tool.driver.name:");
 
         ObjectNode noRule = load("codeql.sarif.json");
         ObjectNode second = (ObjectNode) noRule.at("/runs/0/results/1");
         second.remove("ruleId");
         second.remove("rule");
         second.remove("ruleIndex");
-        assertThatThrownBy(() -> SarifParser.parse(noRule, UPLOADED)).hasMessageStartingWith("$.runs[0].results[1].ruleId:");
+        assertThatThrownBy(() -> SarifParser.parse(noRule, UPLOADED))
+                .hasMessageStartingWith("$.runs[0].results[1].ruleId:");
 
         ObjectNode badSeverity = load("codeql.sarif.json");
         ((ObjectNode) badSeverity.at("/runs/0/tool/driver/rules/1/properties")).put("security-severity", "severe");
-        assertThatThrownBy(() -> SarifParser.parse(badSeverity, UPLOADED)).hasMessageStartingWith(
-                "$.runs[0].tool.driver.rules[1].properties.security-severity:");
+        assertThatThrownBy(() -> SarifParser.parse(badSeverity, UPLOADED))
+                .hasMessageStartingWith("$.runs[0].tool.driver.rules[1].properties.security-severity:");
 
         ObjectNode badLevel = load("ai-review.sarif.json");
         ((ObjectNode) badLevel.at("/runs/0/results/0")).put("level", "fatal");
-        assertThatThrownBy(() -> SarifParser.parse(badLevel, UPLOADED)).hasMessageStartingWith("$.runs[0].results[0].level:");
+        assertThatThrownBy(() -> SarifParser.parse(badLevel, UPLOADED))
+                .hasMessageStartingWith("$.runs[0].results[0].level:");
 
         ObjectNode oldVersion = load("ai-review.sarif.json");
         oldVersion.put("version", "2.0.0");
@@ -121,7 +135,8 @@ class SarifParserTest {
 
         ObjectNode resultsNotArray = load("ai-review.sarif.json");
         ((ObjectNode) resultsNotArray.at("/runs/0")).put("results", "none");
-        assertThatThrownBy(() -> SarifParser.parse(resultsNotArray, UPLOADED)).hasMessageStartingWith("$.runs[0].results:");
+        assertThatThrownBy(() -> SarifParser.parse(resultsNotArray, UPLOADED))
+                .hasMessageStartingWith("$.runs[0].results:");
     }
 
     @Test

@@ -22,14 +22,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+
 import dev.tally.identity.Team;
 import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
 import dev.tally.platform.TallyServices;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -44,7 +45,8 @@ class SarifUploadFlowTest {
                 .header("Authorization", "Bearer " + TallyServices.ADMIN_TOKEN)
                 .queryParam("repo", repo)
                 .body(sarif)
-                .post("/api/outcomes/sarif").then();
+                .post("/api/outcomes/sarif")
+                .then();
     }
 
     @Test
@@ -63,14 +65,20 @@ class SarifUploadFlowTest {
                 .body("fellBack", equalTo(List.of(Map.of("reason", "the tool gives no fingerprints", "count", 1))))
                 .body("teamId", equalTo(team.toString()))
                 .body("tools", equalTo(List.of("CodeQL")))
-                .extract().jsonPath().getList("ids", String.class);
-        List<String> second = upload(repo, sarif).statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("ids", String.class);
+        List<String> second = upload(repo, sarif)
+                .statusCode(200)
                 .body("new", equalTo(0))
                 .body("known", equalTo(3))
-                .extract().jsonPath().getList("ids", String.class);
+                .extract()
+                .jsonPath()
+                .getList("ids", String.class);
         assertThat(second).isEqualTo(first);
-        assertThat(first).contains("sarif:CodeQL:" + repo + ":js/sql-injection:"
-                + "fp:primaryLocationLineHash=5e5c2b1d8f0a7c3e:1,primaryLocationStartColumnFingerprint=13");
+        assertThat(first)
+                .contains("sarif:CodeQL:" + repo + ":js/sql-injection:"
+                        + "fp:primaryLocationLineHash=5e5c2b1d8f0a7c3e:1,primaryLocationStartColumnFingerprint=13");
 
         for (String id : first) {
             OutcomeTopic.Seen seen = OutcomeTopic.await(id);
@@ -88,7 +96,10 @@ class SarifUploadFlowTest {
     @Test
     void suppressedBaselineAbsentAndPassingResultsAreNotOpenFindingsAndEachIsAccountedFor() {
         ObjectNode log = OutcomeTestData.fixture("sarif/codeql.sarif.json");
-        ((ObjectNode) log.at("/runs/0/results/0")).putArray("suppressions").addObject().put("kind", "external")
+        ((ObjectNode) log.at("/runs/0/results/0"))
+                .putArray("suppressions")
+                .addObject()
+                .put("kind", "external")
                 .put("status", "accepted");
         ((ObjectNode) log.at("/runs/0/results/1")).put("baselineState", "absent");
         ((ObjectNode) log.at("/runs/0/results/2")).put("kind", "pass");
@@ -108,10 +119,12 @@ class SarifUploadFlowTest {
                 .body("suppressed", equalTo(1))
                 .body("findings", equalTo(1)) // the suppression that was rejected
                 .body("new", equalTo(1))
-                .body("ignored.reason", containsInAnyOrder(
-                        "baselineState absent: the tool says it is gone since its baseline",
-                        "kind pass: the rule reported no problem",
-                        "no location (locations[0].physicalLocation.artifactLocation.uri) and no usable fingerprint"))
+                .body(
+                        "ignored.reason",
+                        containsInAnyOrder(
+                                "baselineState absent: the tool says it is gone since its baseline",
+                                "kind pass: the rule reported no problem",
+                                "no location (locations[0].physicalLocation.artifactLocation.uri) and no usable fingerprint"))
                 .body("ignored.count", equalTo(List.of(1, 1, 1)));
     }
 
@@ -120,10 +133,16 @@ class SarifUploadFlowTest {
         // As an Anchore report lists vulnerabilities a policy allows: every result carries a suppression.
         ObjectNode log = OutcomeTestData.fixture("sarif/codeql.sarif.json");
         for (var r : log.at("/runs/0/results")) {
-            ((ObjectNode) r).putArray("suppressions").addObject().put("kind", "external").put("status", "accepted")
+            ((ObjectNode) r)
+                    .putArray("suppressions")
+                    .addObject()
+                    .put("kind", "external")
+                    .put("status", "accepted")
                     .put("justification", "allowed by policy");
         }
-        upload("acme/all-suppressed-" + UUID.randomUUID().toString().substring(0, 8), log.toString().getBytes())
+        upload(
+                        "acme/all-suppressed-" + UUID.randomUUID().toString().substring(0, 8),
+                        log.toString().getBytes())
                 .statusCode(200)
                 .body("results", equalTo(3))
                 .body("suppressed", equalTo(3))
@@ -138,7 +157,9 @@ class SarifUploadFlowTest {
         ((ObjectNode) log.at("/runs/0/results/0")).put("baselineState", "unchanged");
         ((ObjectNode) log.at("/runs/0/results/1")).put("baselineState", "updated");
         ((ObjectNode) log.at("/runs/0/results/2")).put("baselineState", "new");
-        upload("acme/baseline-" + UUID.randomUUID().toString().substring(0, 8), log.toString().getBytes())
+        upload(
+                        "acme/baseline-" + UUID.randomUUID().toString().substring(0, 8),
+                        log.toString().getBytes())
                 .statusCode(200)
                 .body("findings", equalTo(3))
                 .body("new", equalTo(1))
@@ -147,16 +168,27 @@ class SarifUploadFlowTest {
 
     @Test
     void aWrongContentTypeIsA415NamingWhatToSend() {
-        given().contentType("text/plain").header("Authorization", "Bearer " + TallyServices.ADMIN_TOKEN)
-                .queryParam("repo", "acme/x").body(OutcomeTestData.bytes("sarif/ai-review.sarif.json"))
-                .post("/api/outcomes/sarif").then()
-                .statusCode(415).contentType("application/problem+json")
-                .body("detail", equalTo("Content-Type text/plain is not accepted here: send application/sarif+json or "
-                        + "application/json or application/octet-stream"));
+        given().contentType("text/plain")
+                .header("Authorization", "Bearer " + TallyServices.ADMIN_TOKEN)
+                .queryParam("repo", "acme/x")
+                .body(OutcomeTestData.bytes("sarif/ai-review.sarif.json"))
+                .post("/api/outcomes/sarif")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json")
+                .body(
+                        "detail",
+                        equalTo("Content-Type text/plain is not accepted here: send application/sarif+json or "
+                                + "application/json or application/octet-stream"));
         // curl --data-binary without -H sends a form type
-        given().contentType("application/x-www-form-urlencoded").header("Authorization", "Bearer " + TallyServices.ADMIN_TOKEN)
-                .queryParam("repo", "acme/x").body("{}").post("/api/outcomes/sarif").then()
-                .statusCode(415).body("detail", containsString("send application/sarif+json"));
+        given().contentType("application/x-www-form-urlencoded")
+                .header("Authorization", "Bearer " + TallyServices.ADMIN_TOKEN)
+                .queryParam("repo", "acme/x")
+                .body("{}")
+                .post("/api/outcomes/sarif")
+                .then()
+                .statusCode(415)
+                .body("detail", containsString("send application/sarif+json"));
     }
 
     @Test
@@ -164,7 +196,10 @@ class SarifUploadFlowTest {
         String id = upload("nobody/ai-reviewed", OutcomeTestData.bytes("sarif/ai-review.sarif.json"))
                 .statusCode(200)
                 .body("teamId", equalTo(Team.UNASSIGNED.toString()))
-                .extract().jsonPath().getList("ids", String.class).get(0);
+                .extract()
+                .jsonPath()
+                .getList("ids", String.class)
+                .get(0);
         JsonNode e = OutcomeTopic.await(id).event();
         assertThat(e.at("/data/aiAssisted").asBoolean()).isTrue();
         assertThat(OutcomeTopic.attribution(e)).containsExactly("sarif-tool:Claude Code Security Review");
@@ -176,19 +211,25 @@ class SarifUploadFlowTest {
         ObjectNode noTool = OutcomeTestData.fixture("sarif/codeql.sarif.json");
         ((ObjectNode) noTool.at("/runs/0/tool/driver")).remove("name");
         upload("acme/x", noTool.toString().getBytes())
-                .statusCode(400).contentType("application/problem+json")
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("detail", startsWith("$.runs[0].tool.driver.name:"));
 
-        upload("acme/x", "{\"version\":\"2.1.0\",".getBytes()).statusCode(400)
+        upload("acme/x", "{\"version\":\"2.1.0\",".getBytes())
+                .statusCode(400)
                 .body("detail", containsString("malformed JSON"));
-        upload("not-a-repo", OutcomeTestData.bytes("sarif/ai-review.sarif.json")).statusCode(400)
+        upload("not-a-repo", OutcomeTestData.bytes("sarif/ai-review.sarif.json"))
+                .statusCode(400)
                 .body("detail", containsString("owner/name"));
     }
 
     @Test
     void anUploadWithoutTheAdminTokenIsRefused() {
-        given().contentType("application/json").queryParam("repo", "acme/x")
+        given().contentType("application/json")
+                .queryParam("repo", "acme/x")
                 .body(OutcomeTestData.bytes("sarif/ai-review.sarif.json"))
-                .post("/api/outcomes/sarif").then().statusCode(401);
+                .post("/api/outcomes/sarif")
+                .then()
+                .statusCode(401);
     }
 }

@@ -1,7 +1,5 @@
 package dev.tally.platform.aot;
 
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -22,6 +20,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.Ports;
@@ -59,7 +60,8 @@ public final class AotTraining {
     private final Duration workload;
     private final Path dataDir;
     private final String adminToken = "tadm_" + UUID.randomUUID().toString().replace("-", "");
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     AotTraining(Path app, Path java, Duration workload) throws IOException {
         this.app = app.toAbsolutePath();
@@ -72,7 +74,9 @@ public final class AotTraining {
         if (args.length != 1) {
             throw new IllegalArgumentException("usage: AotTraining <target/quarkus-app>");
         }
-        Path java = Path.of(System.getProperty("aot.java", Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        Path java = Path.of(System.getProperty(
+                "aot.java",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         Duration seconds = Duration.ofSeconds(Long.getLong("aot.training.seconds", 40));
         new AotTraining(Path.of(args[0]), java, seconds).run();
     }
@@ -99,20 +103,26 @@ public final class AotTraining {
             awaitReady(first, ports);
             stop(first, "first start");
 
-            List<String> record = leyden ? List.of("-XX:AOTCacheOutput=" + cache)
-                    : List.of("-XX:ArchiveClassesAtExit=" + cache);
+            List<String> record =
+                    leyden ? List.of("-XX:AOTCacheOutput=" + cache) : List.of("-XX:ArchiveClassesAtExit=" + cache);
             Process training = start(record, upstream, ports, "training");
             Instant t0 = Instant.now();
             awaitReady(training, ports);
-            say("ready after %d s; workload for %d s", Duration.between(t0, Instant.now()).toSeconds(), workload.toSeconds());
-            TrainingWorkload.Result result = new TrainingWorkload(http, URI.create("http://127.0.0.1:" + ports.http),
-                    adminToken).run(workload);
+            say(
+                    "ready after %d s; workload for %d s",
+                    Duration.between(t0, Instant.now()).toSeconds(), workload.toSeconds());
+            TrainingWorkload.Result result =
+                    new TrainingWorkload(http, URI.create("http://127.0.0.1:" + ports.http), adminToken).run(workload);
             say("workload: %s", result);
             if (!result.healthy()) {
                 throw new IllegalStateException("the training workload failed (" + result
                         + "): a cache trained on errors would not help; see " + log("training"));
             }
-            stop(training, leyden ? "training (the JVM now writes the AOT cache)" : "training (the JVM now writes the archive)");
+            stop(
+                    training,
+                    leyden
+                            ? "training (the JVM now writes the AOT cache)"
+                            : "training (the JVM now writes the archive)");
         } finally {
             provider.stop();
             deleteTree(dataDir);
@@ -139,7 +149,9 @@ public final class AotTraining {
         upstream.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-jar");
         cmd.add(app.resolve("quarkus-run.jar").toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log(name).toFile());
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(log(name).toFile());
         // the training must not pick up this shell's Tally settings (an external Kafka, another data dir)
         pb.environment().keySet().removeIf(k -> k.startsWith("TALLY_") || k.startsWith("QUARKUS_"));
         pb.environment().put("TALLY_DATA_DIR", dataDir.toString());
@@ -157,17 +169,21 @@ public final class AotTraining {
 
     private void awaitReady(Process p, TallyPorts ports) throws InterruptedException {
         try {
-            Awaitility.await("Tally ready").atMost(READY_WITHIN).pollInterval(Duration.ofMillis(200)).until(() -> {
-                if (!p.isAlive()) {
-                    throw new IllegalStateException("Tally exited with " + p.exitValue() + " before it was ready");
-                }
-                for (int port : new int[] {ports.http, ports.management}) {
-                    if (status(URI.create("http://127.0.0.1:" + port + "/q/health/ready")) == 200) {
-                        return true;
-                    }
-                }
-                return false;
-            });
+            Awaitility.await("Tally ready")
+                    .atMost(READY_WITHIN)
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        if (!p.isAlive()) {
+                            throw new IllegalStateException(
+                                    "Tally exited with " + p.exitValue() + " before it was ready");
+                        }
+                        for (int port : new int[] {ports.http, ports.management}) {
+                            if (status(URI.create("http://127.0.0.1:" + port + "/q/health/ready")) == 200) {
+                                return true;
+                            }
+                        }
+                        return false;
+                    });
         } catch (ConditionTimeoutException e) {
             p.destroyForcibly();
             throw new IllegalStateException("Tally was not ready within " + READY_WITHIN.toMinutes() + " min");
@@ -176,8 +192,12 @@ public final class AotTraining {
 
     private int status(URI uri) {
         try {
-            return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -218,8 +238,7 @@ public final class AotTraining {
         private static final Pattern RELEASE = Pattern.compile("(?m)^JAVA_RUNTIME_VERSION=\"([^\"]+)\"$");
         private static final Pattern PROPERTY = Pattern.compile("(?m)^\\s*java\\.runtime\\.version = (\\S+)$");
 
-        private JdkBuild() {
-        }
+        private JdkBuild() {}
 
         public static String of(Path java) throws IOException, InterruptedException {
             Path home = java.toRealPath().getParent().getParent();
@@ -231,7 +250,8 @@ public final class AotTraining {
                 }
             }
             Process p = new ProcessBuilder(java.toString(), "-XshowSettings:properties", "-version")
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor();
             Matcher m = PROPERTY.matcher(out);

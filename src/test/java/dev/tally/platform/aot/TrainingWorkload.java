@@ -1,6 +1,5 @@
 package dev.tally.platform.aot;
 
-import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.awaitility.Awaitility;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -33,6 +34,7 @@ final class TrainingWorkload {
 
     /** Concurrent gateway clients: the bench's 64 connections would only queue up on two cores. */
     private static final int CLIENTS = 4;
+
     private static final Pattern CHART = Pattern.compile("/charts/[^\"'\\s?]+\\.(?:png|svg)");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -65,16 +67,26 @@ final class TrainingWorkload {
 
     Result run(Duration duration) throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String teamId = admin("/api/admin/teams", Map.of("name", "AOT training " + suffix, "department", "Engineering"));
-        String employeeId = admin("/api/admin/employees", Map.of("email", "aot-" + suffix + "@example.com",
-                "name", "AOT Training", "teamId", teamId));
-        String key = JSON.readTree(post("/api/admin/keys", Map.of("employeeId", employeeId), adminToken).body())
-                .path("key").asText();
+        String teamId =
+                admin("/api/admin/teams", Map.of("name", "AOT training " + suffix, "department", "Engineering"));
+        String employeeId = admin(
+                "/api/admin/employees",
+                Map.of("email", "aot-" + suffix + "@example.com", "name", "AOT Training", "teamId", teamId));
+        String key = JSON.readTree(post("/api/admin/keys", Map.of("employeeId", employeeId), adminToken)
+                        .body())
+                .path("key")
+                .asText();
         // the gateway's key cache learns a new key within its refresh interval (a second)
-        Awaitility.await("the gateway accepts the training key").atMost(Duration.ofSeconds(60))
+        Awaitility.await("the gateway accepts the training key")
+                .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(100))
-                .until(() -> http.send(HttpRequest.newBuilder(base.resolve("/v1/models")).header("Authorization", "Bearer " + key)
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(base.resolve("/v1/models"))
+                                                .header("Authorization", "Bearer " + key)
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
         Instant end = Instant.now().plus(duration);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
         try {
@@ -108,19 +120,41 @@ final class TrainingWorkload {
         int expected = 200;
         HttpResponse<String> r;
         switch ((int) (n % 20)) {
-            case 0, 1, 2, 3, 4, 5 -> r = openAi("/v1/chat/completions", key,
-                    "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
-            case 6, 7, 8 -> r = openAi("/v1/chat/completions", key, "{\"model\":\"gpt-4o\",\"stream\":true,"
-                    + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
-            case 9, 10, 11, 12 -> r = anthropic("/v1/messages", key, "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,"
-                    + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
-            case 13, 14, 15 -> r = anthropic("/v1/messages", key, "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":256,"
-                    + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+            case 0, 1, 2, 3, 4, 5 ->
+                r = openAi(
+                        "/v1/chat/completions",
+                        key,
+                        "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+            case 6, 7, 8 ->
+                r = openAi(
+                        "/v1/chat/completions",
+                        key,
+                        "{\"model\":\"gpt-4o\",\"stream\":true,"
+                                + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+            case 9, 10, 11, 12 ->
+                r = anthropic(
+                        "/v1/messages",
+                        key,
+                        "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,"
+                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+            case 13, 14, 15 ->
+                r = anthropic(
+                        "/v1/messages",
+                        key,
+                        "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":256,"
+                                + "\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
             case 16 -> r = openAi("/v1/embeddings", key, "{\"model\":\"text-embedding-3-small\",\"input\":\"Hi\"}");
-            case 17 -> r = anthropic("/v1/messages/count_tokens", key,
-                    "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
-            case 18 -> r = http.send(HttpRequest.newBuilder(base.resolve("/v1/models"))
-                    .header("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+            case 17 ->
+                r = anthropic(
+                        "/v1/messages/count_tokens",
+                        key,
+                        "{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+            case 18 ->
+                r = http.send(
+                        HttpRequest.newBuilder(base.resolve("/v1/models"))
+                                .header("Authorization", "Bearer " + key)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
             default -> {
                 // the errors every gateway sees: an unknown key, a body that is not JSON
                 expected = n % 40 == 19 ? 401 : 400;
@@ -134,9 +168,17 @@ final class TrainingWorkload {
     }
 
     private void readDashboards(String teamId) throws IOException, InterruptedException {
-        Set<String> paths = new LinkedHashSet<>(List.of("/", "/models", "/operations", "/teams/" + teamId,
-                "/api/reports/org", "/api/reports/teams", "/api/reports/models", "/api/reports/teams/" + teamId,
-                "/api/reports/org?format=csv&table=teams", "/api/reports/org?format=csv&table=daily"));
+        Set<String> paths = new LinkedHashSet<>(List.of(
+                "/",
+                "/models",
+                "/operations",
+                "/teams/" + teamId,
+                "/api/reports/org",
+                "/api/reports/teams",
+                "/api/reports/models",
+                "/api/reports/teams/" + teamId,
+                "/api/reports/org?format=csv&table=teams",
+                "/api/reports/org?format=csv&table=daily"));
         HttpResponse<String> home = get("/");
         Matcher charts = CHART.matcher(home.body());
         while (charts.find()) {
@@ -152,19 +194,32 @@ final class TrainingWorkload {
     }
 
     private HttpResponse<String> openAi(String path, String key, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + key)
-                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .header("Authorization", "Bearer " + key)
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> anthropic(String path, String key, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("x-api-key", key)
-                .header("anthropic-version", "2023-06-01").header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> anthropic(String path, String key, String body)
+            throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .header("x-api-key", key)
+                        .header("anthropic-version", "2023-06-01")
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + adminToken).build(),
+        return http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .header("Authorization", "Bearer " + adminToken)
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -174,9 +229,12 @@ final class TrainingWorkload {
 
     private HttpResponse<String> post(String path, Map<String, String> body, String token)
             throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).header("Authorization", "Bearer " + token)
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .header("Authorization", "Bearer " + token)
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());

@@ -40,8 +40,7 @@ class StampedCacheTest {
     @Test
     void stampsAreComparedByValueSoEqualReportsShareAPage() {
         StampedCache<String, String> cache = new StampedCache<>(10);
-        record Shown(String report, int dashboard) {
-        }
+        record Shown(String report, int dashboard) {}
         cache.get("page", new Shown("r", 1), () -> load("<html>1"));
         assertThat(cache.get("page", new Shown("r", 1), () -> load("<html>2"))).isEqualTo("<html>1");
         assertThat(cache.get("page", new Shown("r", 2), () -> load("<html>3"))).isEqualTo("<html>3");

@@ -55,14 +55,18 @@ public final class BudgetOverspendRun {
     private static final int GATEWAYS = 2;
     /** The calls' max_tokens: the reservation covers the fake's whole answer, so no call costs more than it reserved. */
     private static final int MAX_TOKENS = 1000;
+
     private static final String MODEL = "gpt-4o-mini";
     /** How long a caller is refused without a break before it stops: several of the gateways' 1 s refreshes. */
     private static final Duration REFUSED_FOR = Duration.ofSeconds(5);
+
     private static final Duration BACKOFF = Duration.ofMillis(100);
 
     private final Cluster cluster;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private ClusterApi api;
 
     BudgetOverspendRun(Cluster cluster) {
@@ -70,13 +74,14 @@ public final class BudgetOverspendRun {
     }
 
     public static void main(String[] args) throws Exception {
-        Path repo = Path.of(System.getProperty("faults.repo", ".")).toAbsolutePath().normalize();
+        Path repo =
+                Path.of(System.getProperty("faults.repo", ".")).toAbsolutePath().normalize();
         Path dir = Files.createTempDirectory("tally-overspend-");
         FakeProvider provider = new FakeProvider(false);
         Map<String, String> settings = new HashMap<>(provider.start().entrySet().stream()
                 .filter(e -> e.getKey().matches("tally\\.providers\\.(openai|anthropic)\\.(base-url|api-key)"))
-                .collect(Collectors.toMap(e -> e.getKey().toUpperCase().replace('.', '_').replace('-', '_'),
-                        Map.Entry::getValue)));
+                .collect(Collectors.toMap(
+                        e -> e.getKey().toUpperCase().replace('.', '_').replace('-', '_'), Map.Entry::getValue)));
         // only the budget limits these calls: not the key's per-minute or in-flight limits
         settings.put("TALLY_GATEWAY_REQUESTS_PER_MINUTE", "0");
         settings.put("TALLY_GATEWAY_TOKENS_PER_MINUTE", "0");
@@ -84,8 +89,10 @@ public final class BudgetOverspendRun {
         Cluster cluster = new Cluster(repo, dir, settings);
         boolean passed = false;
         try {
-            passed = new BudgetOverspendRun(cluster).run(Double.parseDouble(System.getProperty("overspend.budgetUsd",
-                    "0.05")), Integer.getInteger("overspend.threads", 8));
+            passed = new BudgetOverspendRun(cluster)
+                    .run(
+                            Double.parseDouble(System.getProperty("overspend.budgetUsd", "0.05")),
+                            Integer.getInteger("overspend.threads", 8));
         } finally {
             if (Boolean.getBoolean("faults.keep")) {
                 say("cluster left in %s (stopped); logs there", dir);
@@ -113,22 +120,47 @@ public final class BudgetOverspendRun {
         List<URI> gateways = List.of(api.uri("TALLY_URL_GW_1"), api.uri("TALLY_URL_GW_2"));
 
         String team = api.create("/api/admin/teams", Map.of("name", "Overspend " + T0, "department", "Engineering"));
-        String employee = api.create("/api/admin/employees", Map.of("email", "overspend-" + UUID.randomUUID()
-                + "@example.com", "name", "Overspend Run", "teamId", team));
-        String key = JSON.readTree(api.post("/api/admin/keys", Map.of("employeeId", employee))).path("key").asText();
+        String employee = api.create(
+                "/api/admin/employees",
+                Map.of(
+                        "email",
+                        "overspend-" + UUID.randomUUID() + "@example.com",
+                        "name",
+                        "Overspend Run",
+                        "teamId",
+                        team));
+        String key = JSON.readTree(api.post("/api/admin/keys", Map.of("employeeId", employee)))
+                .path("key")
+                .asText();
         long budgetNanos = Math.round(budgetUsd * 1e9);
-        api.post("/api/admin/budgets", Map.of("name", "Overspend block", "scope", "team", "scopeId", team, "period",
-                "month", "amountUsd", Double.toString(budgetUsd), "mode", "block"));
+        api.post(
+                "/api/admin/budgets",
+                Map.of(
+                        "name",
+                        "Overspend block",
+                        "scope",
+                        "team",
+                        "scopeId",
+                        team,
+                        "period",
+                        "month",
+                        "amountUsd",
+                        Double.toString(budgetUsd),
+                        "mode",
+                        "block"));
         String body = "{\"model\":\"" + MODEL + "\",\"max_tokens\":" + MAX_TOKENS
                 + ",\"messages\":[{\"role\":\"user\",\"content\":\"How far is the budget?\"}]}";
         long reservation = reservation(body.getBytes(StandardCharsets.UTF_8).length);
         long bound = GATEWAYS * reservation;
         // both gateways know the key and the budget (a call under a $0 spend is admitted: ok to spend here)
         for (URI gateway : gateways) {
-            Awaitility.await(gateway + " knows the key").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+            Awaitility.await(gateway + " knows the key")
+                    .atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> call(gateway, key, body).statusCode() == 200);
         }
-        say("budget $%s (%,d nano-dollars), %d callers per gateway; largest reservation %,d nano-dollars, bound %,d",
+        say(
+                "budget $%s (%,d nano-dollars), %d callers per gateway; largest reservation %,d nano-dollars, bound %,d",
                 budgetUsd, budgetNanos, threads, reservation, bound);
 
         AtomicLong ok = new AtomicLong(2);
@@ -187,8 +219,10 @@ public final class BudgetOverspendRun {
         }
 
         // the rolled-up spend (= the usage events' sum) once the aggregator has every admitted call
-        Awaitility.await("the aggregator has every admitted call").atMost(Duration.ofMinutes(5))
-                .pollInterval(Duration.ofSeconds(1)).until(() -> totals(team).path("requests").asLong() == ok.get());
+        Awaitility.await("the aggregator has every admitted call")
+                .atMost(Duration.ofMinutes(5))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> totals(team).path("requests").asLong() == ok.get());
         long spent = totals(team).path("spend_nanos").asLong();
         long over = spent - budgetNanos;
         boolean reached = spent >= budgetNanos;
@@ -197,9 +231,11 @@ public final class BudgetOverspendRun {
         System.out.println("| budget | spent (rolled up) | over the budget | stated bound (2 × largest reservation) | "
                 + "within? | calls after the point admitted |");
         System.out.println("| --- | --- | --- | --- | --- | --- |");
-        System.out.printf("| %,d | %,d | %,d | %,d | %s | %d of %d |%n", budgetNanos, spent, over, bound,
-                reached && withinBound ? "yes" : "NO", laterAdmitted, GATEWAYS * 20);
-        System.out.printf("(nano-dollars; %,d calls admitted, %,d refused, %,d other answers; %d callers per gateway)%n",
+        System.out.printf(
+                "| %,d | %,d | %,d | %,d | %s | %d of %d |%n",
+                budgetNanos, spent, over, bound, reached && withinBound ? "yes" : "NO", laterAdmitted, GATEWAYS * 20);
+        System.out.printf(
+                "(nano-dollars; %,d calls admitted, %,d refused, %,d other answers; %d callers per gateway)%n",
                 ok.get(), refused.get(), other.get(), threads);
         return reached && withinBound && laterAdmitted == 0 && other.get() == 0;
     }
@@ -211,7 +247,8 @@ public final class BudgetOverspendRun {
     private long reservation(int bodyBytes) throws IOException, InterruptedException {
         JsonNode price = JSON.readTree(api.get("/api/admin/prices/" + MODEL));
         long inputTokens = bodyBytes / 3 + 1;
-        long perMillion = inputTokens * nanos(price.path("input").asText()) + MAX_TOKENS * nanos(price.path("output").asText());
+        long perMillion = inputTokens * nanos(price.path("input").asText())
+                + MAX_TOKENS * nanos(price.path("output").asText());
         return (perMillion + 500_000L) / 1_000_000L;
     }
 
@@ -222,15 +259,21 @@ public final class BudgetOverspendRun {
 
     private JsonNode totals(String team) throws IOException, InterruptedException {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        return JSON.readTree(api.get("/api/reports/teams/" + team + "?from=" + today.minusDays(1) + "&to=" + today.plusDays(1)))
+        return JSON.readTree(api.get(
+                        "/api/reports/teams/" + team + "?from=" + today.minusDays(1) + "&to=" + today.plusDays(1)))
                 .path("totals");
     }
 
     private HttpResponse<String> call(URI gateway, String key, String body) {
         try {
-            return http.send(HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions")).timeout(Duration.ofSeconds(60))
-                    .header("Authorization", "Bearer " + key).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(
+                    HttpRequest.newBuilder(gateway.resolve("/v1/chat/completions"))
+                            .timeout(Duration.ofSeconds(60))
+                            .header("Authorization", "Bearer " + key)
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -240,7 +283,7 @@ public final class BudgetOverspendRun {
     }
 
     private static void say(String format, Object... args) {
-        System.out.printf("[overspend %4ds] %s%n", Duration.between(T0, Instant.now()).toSeconds(),
-                String.format(format, args));
+        System.out.printf(
+                "[overspend %4ds] %s%n", Duration.between(T0, Instant.now()).toSeconds(), String.format(format, args));
     }
 }

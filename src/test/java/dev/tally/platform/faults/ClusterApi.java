@@ -36,9 +36,12 @@ final class ClusterApi {
     }
 
     String get(String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("TALLY_URL_AGG_1").resolve(path))
-                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + env.get("TALLY_ADMIN_TOKEN"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(uri("TALLY_URL_AGG_1").resolve(path))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + env.get("TALLY_ADMIN_TOKEN"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
         }
@@ -46,9 +49,12 @@ final class ClusterApi {
     }
 
     String post(String path, Map<String, String> body) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("TALLY_URL_AGG_1").resolve(path))
-                .header("Authorization", "Bearer " + env.get("TALLY_ADMIN_TOKEN")).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(uri("TALLY_URL_AGG_1").resolve(path))
+                        .header("Authorization", "Bearer " + env.get("TALLY_ADMIN_TOKEN"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
             throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());

@@ -1,7 +1,5 @@
 package dev.tally.platform.faults;
 
-import org.awaitility.core.ConditionTimeoutException;
-import org.awaitility.Awaitility;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +19,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -59,8 +60,10 @@ public final class FaultRun {
     private final long calls;
     private final double rate;
     private final List<String> timeline = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private Map<String, String> env;
     private ClusterApi api;
     private Load load;
@@ -74,12 +77,14 @@ public final class FaultRun {
     public static void main(String[] args) throws Exception {
         long calls = Long.getLong("faults.calls", 20_000);
         double rate = Double.parseDouble(System.getProperty("faults.rate", String.valueOf(calls / 300.0)));
-        Path repo = Path.of(System.getProperty("faults.repo", ".")).toAbsolutePath().normalize();
+        Path repo =
+                Path.of(System.getProperty("faults.repo", ".")).toAbsolutePath().normalize();
         Path dir = Files.createTempDirectory("tally-faults-");
         FakeProvider provider = new FakeProvider(false);
         Map<String, String> upstream = provider.start().entrySet().stream()
                 .filter(e -> e.getKey().matches("tally\\.providers\\.(openai|anthropic)\\.(base-url|api-key)"))
-                .collect(Collectors.toMap(e -> e.getKey().toUpperCase().replace('.', '_').replace('-', '_'), Map.Entry::getValue));
+                .collect(Collectors.toMap(
+                        e -> e.getKey().toUpperCase().replace('.', '_').replace('-', '_'), Map.Entry::getValue));
         Map<String, String> settings = new HashMap<>(upstream);
         // one key sends every call: the gateways' default per-key limits (600 calls and 2M tokens a
         // minute, 32 calls in flight) would refuse many of them, and this run is about losing nothing,
@@ -110,9 +115,12 @@ public final class FaultRun {
         api = new ClusterApi(env, http);
         List<URI> gateways = List.of(api.uri("TALLY_URL_GW_1"), api.uri("TALLY_URL_GW_2"));
         String team = api.create("/api/admin/teams", Map.of("name", "Fault run " + T0, "department", "Engineering"));
-        String employee = api.create("/api/admin/employees", Map.of("email", "faults-" + UUID.randomUUID() + "@example.com",
-                "name", "Fault Run", "teamId", team));
-        String key = JSON.readTree(api.post("/api/admin/keys", Map.of("employeeId", employee))).path("key").asText();
+        String employee = api.create(
+                "/api/admin/employees",
+                Map.of("email", "faults-" + UUID.randomUUID() + "@example.com", "name", "Fault Run", "teamId", team));
+        String key = JSON.readTree(api.post("/api/admin/keys", Map.of("employeeId", employee)))
+                .path("key")
+                .asText();
         for (URI gateway : gateways) {
             awaitKey(gateway, key);
         }
@@ -215,10 +223,16 @@ public final class FaultRun {
         Set<String> answered = new HashSet<>(load.okIds());
         answered.addAll(load.otherIds());
         List<Reconciliation.Figure> figures = List.of(
-                new Reconciliation.Figure("calls answered by the gateways (client count)", answered.size(), load.ok(), null),
-                new Reconciliation.Figure("distinct usage ids on " + Reconciliation.USAGE + " (ok = outcome ok)",
-                        topic.ids().size(), (long) topic.okIds().size(), topic.spendNanos()),
-                rec.rollups(team), rec.report(dashboard, team), rec.csv(dashboard, team));
+                new Reconciliation.Figure(
+                        "calls answered by the gateways (client count)", answered.size(), load.ok(), null),
+                new Reconciliation.Figure(
+                        "distinct usage ids on " + Reconciliation.USAGE + " (ok = outcome ok)",
+                        topic.ids().size(),
+                        (long) topic.okIds().size(),
+                        topic.spendNanos()),
+                rec.rollups(team),
+                rec.report(dashboard, team),
+                rec.csv(dashboard, team));
         Set<String> missing = new HashSet<>(answered);
         missing.removeAll(topic.ids());
         Set<String> extra = new HashSet<>(topic.ids());
@@ -228,10 +242,20 @@ public final class FaultRun {
 
         boolean callsEqual = figures.stream().allMatch(f -> f.calls() == answered.size())
                 && figures.stream().allMatch(f -> f.ok() == null || f.ok() == load.ok());
-        boolean spendEqual = figures.stream().filter(f -> f.spendNanos() != null).map(Reconciliation.Figure::spendNanos)
-                .distinct().count() == 1;
-        boolean passed = callsEqual && spendEqual && missing.isEmpty() && extra.isEmpty() && okSame && waiting == 0
-                && topic.dlqRecords() == 0 && dlqRows == 0;
+        boolean spendEqual = figures.stream()
+                        .filter(f -> f.spendNanos() != null)
+                        .map(Reconciliation.Figure::spendNanos)
+                        .distinct()
+                        .count()
+                == 1;
+        boolean passed = callsEqual
+                && spendEqual
+                && missing.isEmpty()
+                && extra.isEmpty()
+                && okSame
+                && waiting == 0
+                && topic.dlqRecords() == 0
+                && dlqRows == 0;
 
         System.out.println();
         System.out.println("## Fault run: " + String.format("%,d", calls) + " calls, " + Instant.now());
@@ -243,29 +267,50 @@ public final class FaultRun {
         System.out.println("| where | calls | of them 2xx / ok | spend (nano-dollars) |");
         System.out.println("| --- | ---: | ---: | ---: |");
         for (Reconciliation.Figure f : figures) {
-            System.out.printf("| %s | %,d | %s | %s |%n", f.where(), f.calls(), f.ok() == null ? "–" : String.format("%,d", f.ok()),
+            System.out.printf(
+                    "| %s | %,d | %s | %s |%n",
+                    f.where(),
+                    f.calls(),
+                    f.ok() == null ? "–" : String.format("%,d", f.ok()),
                     f.spendNanos() == null ? "–" : String.format("%,d", f.spendNanos()));
         }
         System.out.println();
-        System.out.printf("- calls: %,d sent, %,d answered 2xx (gw-1 %,d, gw-2 %,d), other statuses %s, "
-                + "%,d sent to the other gateway after a refused connection, %,d reached no gateway, %,d broken after sending%n",
-                load.done(), load.ok(), load.okAt(0), load.okAt(1), load.otherStatus(), load.failedOver(), load.unreachable(),
+        System.out.printf(
+                "- calls: %,d sent, %,d answered 2xx (gw-1 %,d, gw-2 %,d), other statuses %s, "
+                        + "%,d sent to the other gateway after a refused connection, %,d reached no gateway, %,d broken after sending%n",
+                load.done(),
+                load.ok(),
+                load.okAt(0),
+                load.okAt(1),
+                load.otherStatus(),
+                load.failedOver(),
+                load.unreachable(),
                 load.brokenAfterSend());
-        System.out.printf("- ids answered but not on the topic: %,d; ids on the topic never answered: %,d; "
-                + "ids answered 2xx = ids with outcome ok on the topic: %s%n", missing.size(), extra.size(), okSame);
-        System.out.printf("- records of the run on the topic: %,d for %,d distinct ids (%,d repeats, deduplicated by the aggregator)%n",
-                topic.records(), topic.ids().size(), topic.records() - topic.ids().size());
-        System.out.printf("- events still in the gateways' queues and spools: %,d; DLQ: %,d records on %s, %,d rows in dlq_entry%n",
+        System.out.printf(
+                "- ids answered but not on the topic: %,d; ids on the topic never answered: %,d; "
+                        + "ids answered 2xx = ids with outcome ok on the topic: %s%n",
+                missing.size(), extra.size(), okSame);
+        System.out.printf(
+                "- records of the run on the topic: %,d for %,d distinct ids (%,d repeats, deduplicated by the aggregator)%n",
+                topic.records(),
+                topic.ids().size(),
+                topic.records() - topic.ids().size());
+        System.out.printf(
+                "- events still in the gateways' queues and spools: %,d; DLQ: %,d records on %s, %,d rows in dlq_entry%n",
                 waiting, topic.dlqRecords(), Reconciliation.DLQ, dlqRows);
         System.out.println();
-        System.out.println(passed ? "RECONCILED: every count equal, the same ids, spend equal to the nano-dollar, spools and DLQ empty"
-                : "NOT RECONCILED: see the lines above");
+        System.out.println(
+                passed
+                        ? "RECONCILED: every count equal, the same ids, spend equal to the nano-dollar, spools and DLQ empty"
+                        : "NOT RECONCILED: see the lines above");
         return passed;
     }
 
     /** Waits until the load has reached this share of its calls, then notes the fault in the timeline. */
     private void at(double share, String fault) throws InterruptedException {
-        Awaitility.await().forever().pollInterval(Duration.ofMillis(200))
+        Awaitility.await()
+                .forever()
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> load.progress() >= share || (share >= 1.0 && load.done() >= calls));
         mark(String.format("%.0f %% of the calls: %s", share * 100, fault));
     }
@@ -273,29 +318,42 @@ public final class FaultRun {
     /** The restarted gateway must serve: some of the load's calls reach it and are answered 2xx. */
     private void awaitServed(long before) throws InterruptedException {
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(200))
                     .until(() -> load.okAt(1) != before);
         } catch (ConditionTimeoutException e) {
             // reported below, in the timeline
         }
-        mark(load.okAt(1) > before ? "gw-2 serves with Kafka down (calls answered 2xx)"
-                : "gw-2 answered no call within 60 s of its restart");
+        mark(
+                load.okAt(1) > before
+                        ? "gw-2 serves with Kafka down (calls answered 2xx)"
+                        : "gw-2 answered no call within 60 s of its restart");
     }
 
     /** What an operator sees on an instance's readiness: its status and each check's, with the spool's mode. */
     private void health(String instance) {
         String name = instance.toUpperCase().replace('-', '_');
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(api.uri("TALLY_MANAGEMENT_URL_" + name).resolve("/q/health/ready"))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(
+                                    api.uri("TALLY_MANAGEMENT_URL_" + name).resolve("/q/health/ready"))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             StringBuilder checks = new StringBuilder();
             for (var check : JSON.readTree(r.body()).path("checks")) {
                 var data = check.path("data");
-                checks.append(checks.isEmpty() ? "" : ", ").append(check.path("name").asText()).append(' ')
+                checks.append(checks.isEmpty() ? "" : ", ")
+                        .append(check.path("name").asText())
+                        .append(' ')
                         .append(check.path("status").asText());
                 for (String field : List.of("mode", "records", "degraded")) {
                     if (data.has(field)) {
-                        checks.append(" ").append(field).append('=').append(data.path(field).asText());
+                        checks.append(" ")
+                                .append(field)
+                                .append('=')
+                                .append(data.path(field).asText());
                     }
                 }
             }
@@ -336,12 +394,20 @@ public final class FaultRun {
     }
 
     private void awaitKey(URI gateway, String key) throws IOException, InterruptedException {
-        Awaitility.await(gateway + " accepts the run's key").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
-                .until(() -> http.send(HttpRequest.newBuilder(gateway.resolve("/v1/models")).header("Authorization", "Bearer " + key)
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        Awaitility.await(gateway + " accepts the run's key")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(gateway.resolve("/v1/models"))
+                                                .header("Authorization", "Bearer " + key)
+                                                .build(),
+                                        HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200);
     }
 
     private static void say(String format, Object... args) {
-        System.out.printf("[faults %4ds] %s%n", Duration.between(T0, Instant.now()).toSeconds(), String.format(format, args));
+        System.out.printf(
+                "[faults %4ds] %s%n", Duration.between(T0, Instant.now()).toSeconds(), String.format(format, args));
     }
 }

@@ -33,8 +33,10 @@ final class Load {
 
     private static final int CLIENTS = 8;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final List<URI> gateways;
     private final String key;
     private final long total;
@@ -138,7 +140,9 @@ final class Load {
                     okIds.add(id);
                     okBy.incrementAndGet(g);
                 } else {
-                    otherStatus.computeIfAbsent(r.statusCode(), s -> new AtomicLong()).incrementAndGet();
+                    otherStatus
+                            .computeIfAbsent(r.statusCode(), s -> new AtomicLong())
+                            .incrementAndGet();
                     if (id != null) {
                         otherIds.add(id);
                     }
@@ -160,7 +164,8 @@ final class Load {
     }
 
     private HttpRequest request(URI gateway, long n) {
-        HttpRequest.Builder b = HttpRequest.newBuilder().timeout(Duration.ofSeconds(120)).header("content-type", "application/json");
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder().timeout(Duration.ofSeconds(120)).header("content-type", "application/json");
         String body;
         switch ((int) (n % 4)) {
             case 0 -> {
@@ -173,11 +178,16 @@ final class Load {
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
             }
             case 2 -> {
-                b.uri(gateway.resolve("/v1/messages")).header("x-api-key", key).header("anthropic-version", "2023-06-01");
-                body = "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
+                b.uri(gateway.resolve("/v1/messages"))
+                        .header("x-api-key", key)
+                        .header("anthropic-version", "2023-06-01");
+                body =
+                        "{\"model\":\"claude-sonnet-4-5\",\"max_tokens\":256,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
             }
             default -> {
-                b.uri(gateway.resolve("/v1/messages")).header("x-api-key", key).header("anthropic-version", "2023-06-01");
+                b.uri(gateway.resolve("/v1/messages"))
+                        .header("x-api-key", key)
+                        .header("anthropic-version", "2023-06-01");
                 body = "{\"model\":\"claude-haiku-4-5\",\"max_tokens\":256,\"stream\":true,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
             }

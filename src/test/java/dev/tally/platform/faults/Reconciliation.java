@@ -24,14 +24,15 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads, after the faults, every place a call is counted and compares them: the topic (every
@@ -44,24 +45,25 @@ final class Reconciliation {
     static final String DLQ = "tally.dlq.v1";
     private static final String GROUP = "tally-aggregator";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern METRIC = Pattern.compile("(?m)^(tally_events_spool_records|tally_events_queue_depth)(?:\\{[^}]*\\})? (\\S+)$");
+    private static final Pattern METRIC =
+            Pattern.compile("(?m)^(tally_events_spool_records|tally_events_queue_depth)(?:\\{[^}]*\\})? (\\S+)$");
 
     /** What the topic holds for the run's team: every distinct id, those with outcome ok, their spend. */
-    record Topic(long records, Set<String> ids, Set<String> okIds, long spendNanos, long dlqRecords) {
-    }
+    record Topic(long records, Set<String> ids, Set<String> okIds, long spendNanos, long dlqRecords) {}
 
     /**
      * One row of the table: a place calls are counted, its count of calls, of calls answered 2xx
      * (outcome ok) where it tells them apart, and its spend.
      */
-    record Figure(String where, long calls, Long ok, Long spendNanos) {
-    }
+    record Figure(String where, long calls, Long ok, Long spendNanos) {}
 
     private final String bootstrap;
     private final String jdbcUrl;
     private final Properties db = new Properties();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final String adminToken;
 
     Reconciliation(Map<String, String> env) {
@@ -74,8 +76,10 @@ final class Reconciliation {
 
     /** Events waiting in a gateway: in its queue and in its spool on disk (from its metrics). */
     long waiting(URI management) throws IOException, InterruptedException {
-        String body = http.send(HttpRequest.newBuilder(management.resolve("/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = http.send(
+                        HttpRequest.newBuilder(management.resolve("/q/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         Matcher m = METRIC.matcher(body);
         long sum = 0;
         int seen = 0;
@@ -92,8 +96,9 @@ final class Reconciliation {
     /** Usage records not yet rolled up: end offsets minus the offsets stored with the rollups. */
     long lag() throws SQLException {
         Map<Integer, Long> stored = new HashMap<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, db); PreparedStatement ps = c.prepareStatement(
-                "SELECT partition, next_offset FROM consumer_offset WHERE group_id = ? AND topic = ?")) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, db);
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT partition, next_offset FROM consumer_offset WHERE group_id = ? AND topic = ?")) {
             ps.setString(1, GROUP);
             ps.setString(2, USAGE);
             try (ResultSet rs = ps.executeQuery()) {
@@ -104,9 +109,11 @@ final class Reconciliation {
         }
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             List<TopicPartition> parts = consumer.partitionsFor(USAGE, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(USAGE, p.partition())).toList();
+                    .map(p -> new TopicPartition(USAGE, p.partition()))
+                    .toList();
             long lag = 0;
-            for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(parts, Duration.ofSeconds(30)).entrySet()) {
+            for (Map.Entry<TopicPartition, Long> end :
+                    consumer.endOffsets(parts, Duration.ofSeconds(30)).entrySet()) {
                 lag += end.getValue() - stored.getOrDefault(end.getKey().partition(), 0L);
             }
             return lag;
@@ -121,7 +128,8 @@ final class Reconciliation {
         long spend = 0;
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             List<TopicPartition> parts = consumer.partitionsFor(USAGE, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(USAGE, p.partition())).toList();
+                    .map(p -> new TopicPartition(USAGE, p.partition()))
+                    .toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts, Duration.ofSeconds(30));
@@ -143,10 +151,12 @@ final class Reconciliation {
                 }
             }
             List<TopicPartition> dlq = consumer.partitionsFor(DLQ, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(DLQ, p.partition())).toList();
+                    .map(p -> new TopicPartition(DLQ, p.partition()))
+                    .toList();
             long dlqRecords = 0;
             Map<TopicPartition, Long> dlqStart = consumer.beginningOffsets(dlq, Duration.ofSeconds(30));
-            for (Map.Entry<TopicPartition, Long> e : consumer.endOffsets(dlq, Duration.ofSeconds(30)).entrySet()) {
+            for (Map.Entry<TopicPartition, Long> e :
+                    consumer.endOffsets(dlq, Duration.ofSeconds(30)).entrySet()) {
                 dlqRecords += e.getValue() - dlqStart.get(e.getKey());
             }
             return new Topic(records, ids, okIds, spend, dlqRecords);
@@ -154,29 +164,39 @@ final class Reconciliation {
     }
 
     Figure rollups(String teamId) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, db); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(sum(requests), 0), coalesce(sum(error_requests), 0), coalesce(sum(cost_nanos), 0) "
-                        + "FROM usage_daily WHERE team_id = ?::uuid")) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, db);
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT coalesce(sum(requests), 0), coalesce(sum(error_requests), 0), coalesce(sum(cost_nanos), 0) "
+                                + "FROM usage_daily WHERE team_id = ?::uuid")) {
             ps.setString(1, teamId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new Figure("requests in the rollups (usage_daily; ok = requests - error_requests)", rs.getLong(1),
-                        rs.getLong(1) - rs.getLong(2), rs.getLong(3));
+                return new Figure(
+                        "requests in the rollups (usage_daily; ok = requests - error_requests)",
+                        rs.getLong(1),
+                        rs.getLong(1) - rs.getLong(2),
+                        rs.getLong(3));
             }
         }
     }
 
     long dlqRows() throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, db); PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*) FROM dlq_entry"); ResultSet rs = ps.executeQuery()) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, db);
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM dlq_entry");
+                ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
     Figure report(URI dashboard, String teamId) throws IOException, InterruptedException {
-        JsonNode totals = JSON.readTree(get(dashboard, "/api/reports/teams/" + teamId + range())).path("totals");
-        return new Figure("/api/reports totals", totals.path("requests").asLong(-1), null, totals.path("spend_nanos").asLong(-1));
+        JsonNode totals = JSON.readTree(get(dashboard, "/api/reports/teams/" + teamId + range()))
+                .path("totals");
+        return new Figure(
+                "/api/reports totals",
+                totals.path("requests").asLong(-1),
+                null,
+                totals.path("spend_nanos").asLong(-1));
     }
 
     Figure csv(URI dashboard, String teamId) throws IOException, InterruptedException {
@@ -198,7 +218,8 @@ final class Reconciliation {
             calls += cells[requests].isEmpty() ? 0 : Long.parseLong(cells[requests]);
             usd = usd.add(cells[spend].isEmpty() ? BigDecimal.ZERO : new BigDecimal(cells[spend]));
         }
-        return new Figure("CSV totals (daily table)", calls, null, usd.movePointRight(9).longValueExact());
+        return new Figure(
+                "CSV totals (daily table)", calls, null, usd.movePointRight(9).longValueExact());
     }
 
     /** Yesterday to tomorrow (UTC): a run that crosses midnight stays inside it. */
@@ -208,8 +229,12 @@ final class Reconciliation {
     }
 
     private String get(URI base, String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(base.resolve(path))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + adminToken)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered " + r.statusCode() + ": " + r.body());
         }

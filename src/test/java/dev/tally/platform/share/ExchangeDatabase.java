@@ -18,8 +18,7 @@ import dev.tally.platform.TallyServices;
  */
 public final class ExchangeDatabase {
 
-    private ExchangeDatabase() {
-    }
+    private ExchangeDatabase() {}
 
     /** The JDBC URL of a new, migrated database (user and password: the embedded server's). */
     public static String fresh() throws SQLException {

@@ -26,7 +26,8 @@ class FairShareTest {
 
     @Test
     void noLimitDoesNotWrap() {
-        assertThat(FairShare.wholeClaim(Long.MAX_VALUE, 0, 5, Long.MAX_VALUE, Long.MAX_VALUE, 3)).isEqualTo(5);
+        assertThat(FairShare.wholeClaim(Long.MAX_VALUE, 0, 5, Long.MAX_VALUE, Long.MAX_VALUE, 3))
+                .isEqualTo(5);
         assertThat(FairShare.claim(Long.MAX_VALUE, -10, 0, 0, 0, 1)).isEqualTo(Long.MAX_VALUE);
     }
 }

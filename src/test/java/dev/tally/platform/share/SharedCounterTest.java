@@ -18,7 +18,9 @@ class SharedCounterTest {
         SharedCounter c = new SharedCounter("budget/2026-12-01/block", true);
         c.grant(1_000, FAR);
         assertThat(c.tryTake(600, 0)).isTrue();
-        assertThat(c.tryTake(500, 0)).as("the call that crosses the claim is admitted").isTrue();
+        assertThat(c.tryTake(500, 0))
+                .as("the call that crosses the claim is admitted")
+                .isTrue();
         assertThat(c.tryTake(1, 0)).as("claim reached").isFalse();
 
         c.counted(600); // the first call is now in the base the next exchange reads

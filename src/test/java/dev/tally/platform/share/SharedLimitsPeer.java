@@ -18,8 +18,7 @@ import dev.tally.platform.Ticker;
  */
 public final class SharedLimitsPeer {
 
-    private SharedLimitsPeer() {
-    }
+    private SharedLimitsPeer() {}
 
     /** Arguments: jdbc url, user, password, counter name, limit, cost. Prints the amount admitted. */
     public static void main(String[] args) throws Exception {
@@ -68,8 +67,8 @@ public final class SharedLimitsPeer {
         c.setAutoCommit(false);
         long started = limits.now();
         SharedLimits.lock(c);
-        SharedLimits.Grants grants = limits.exchange(c, "share-test-", List.of(new SharedLimits.Offer(counter, limit, 0)),
-                started);
+        SharedLimits.Grants grants =
+                limits.exchange(c, "share-test-", List.of(new SharedLimits.Offer(counter, limit, 0)), started);
         c.commit();
         grants.apply();
         return grants;

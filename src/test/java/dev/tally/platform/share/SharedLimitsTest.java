@@ -32,15 +32,28 @@ class SharedLimitsTest {
     @BeforeAll
     static void schema() {
         db = TallyServices.database();
-        Flyway.configure().dataSource(db.jdbcUrl(), db.username(), db.password()).load().migrate();
+        Flyway.configure()
+                .dataSource(db.jdbcUrl(), db.username(), db.password())
+                .load()
+                .migrate();
     }
 
     @Test
     void twoInstancesInTwoJvmsPassTheLimitByAtMostOneCallEach() throws Exception {
         String name = "share-test-" + UUID.randomUUID();
-        Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), SharedLimitsPeer.class.getName(), db.jdbcUrl(), db.username(),
-                db.password(), name, Long.toString(LIMIT), Long.toString(COST)).redirectErrorStream(true).start();
+        Process peer = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        SharedLimitsPeer.class.getName(),
+                        db.jdbcUrl(),
+                        db.username(),
+                        db.password(),
+                        name,
+                        Long.toString(LIMIT),
+                        Long.toString(COST))
+                .redirectErrorStream(true)
+                .start();
         CompletableFuture<String> peerOut = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(peer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -52,8 +65,12 @@ class SharedLimitsTest {
         assertThat(peer.waitFor(90, TimeUnit.SECONDS)).isTrue();
         String out = peerOut.get(10, TimeUnit.SECONDS);
         assertThat(peer.exitValue()).as(out).isZero();
-        long there = Long.parseLong(out.lines().filter(l -> l.startsWith("admitted ")).findFirst().orElseThrow()
-                .substring("admitted ".length()).trim());
+        long there = Long.parseLong(out.lines()
+                .filter(l -> l.startsWith("admitted "))
+                .findFirst()
+                .orElseThrow()
+                .substring("admitted ".length())
+                .trim());
         assertThat(here).isPositive();
         assertThat(there).isPositive();
         assertThat(here + there).isLessThanOrEqualTo(LIMIT + 2 * COST).isGreaterThan(LIMIT - 2 * COST);

@@ -67,7 +67,8 @@ class OrgCalendarTest {
         assertThat(Duration.between(day.start(), day.end())).isEqualTo(Duration.ofHours(25));
         // Consecutive days tile time: each ends where the next begins.
         assertThat(berlin.span(CalendarUnit.DAY, LocalDate.of(2026, 3, 28)).end())
-                .isEqualTo(berlin.span(CalendarUnit.DAY, LocalDate.of(2026, 3, 29)).start());
+                .isEqualTo(
+                        berlin.span(CalendarUnit.DAY, LocalDate.of(2026, 3, 29)).start());
     }
 
     @Test
@@ -76,13 +77,16 @@ class OrgCalendarTest {
         OrgCalendar.Span q = utc.span(CalendarUnit.QUARTER, LocalDate.of(2026, 5, 17));
         assertThat(q.first()).isEqualTo(LocalDate.of(2026, 4, 1));
         assertThat(q.last()).isEqualTo(LocalDate.of(2026, 6, 30));
-        assertThat(utc.span(CalendarUnit.QUARTER, LocalDate.of(2026, 12, 31)).first()).isEqualTo(LocalDate.of(2026, 10, 1));
-        assertThat(utc.span(CalendarUnit.MONTH, LocalDate.of(2028, 2, 10)).last()).isEqualTo(LocalDate.of(2028, 2, 29));
+        assertThat(utc.span(CalendarUnit.QUARTER, LocalDate.of(2026, 12, 31)).first())
+                .isEqualTo(LocalDate.of(2026, 10, 1));
+        assertThat(utc.span(CalendarUnit.MONTH, LocalDate.of(2028, 2, 10)).last())
+                .isEqualTo(LocalDate.of(2028, 2, 29));
     }
 
     @Test
     void anUnknownZoneIsOneClearLine() {
-        assertThatThrownBy(() -> OrgCalendar.zone("Mars/Olympus_Mons")).isInstanceOf(StartupException.class)
+        assertThatThrownBy(() -> OrgCalendar.zone("Mars/Olympus_Mons"))
+                .isInstanceOf(StartupException.class)
                 .hasMessage("TALLY_TIMEZONE=Mars/Olympus_Mons is not an IANA time zone: set it to a name such as"
                         + " UTC, Europe/Berlin or America/New_York");
         assertThat(OrgCalendar.zone(" Europe/Berlin ")).isEqualTo(ZoneId.of("Europe/Berlin"));

@@ -37,13 +37,14 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
 import dev.tally.events.CloudEvent;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
 import dev.tally.rollup.Aggregator;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * Drain rate of the aggregator: pre-produces {@code bench.events} (default 1,000,000) usage
@@ -58,8 +59,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @Tag("benchmark")
 class AggregatorBenchmark {
 
-    static final String[] MODELS = { "gpt-4o-mini", "gpt-4o", "claude-sonnet-4-5", "claude-haiku-4-5", "o3-mini",
-            "llama-3.1-70b" };
+    static final String[] MODELS = {
+        "gpt-4o-mini", "gpt-4o", "claude-sonnet-4-5", "claude-haiku-4-5", "o3-mini", "llama-3.1-70b"
+    };
 
     @Inject
     Aggregator aggregator;
@@ -102,18 +104,25 @@ class AggregatorBenchmark {
         long unpriced = 0;
         long produceStart = System.nanoTime();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TallyServices.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 20,
-                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                TallyServices.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                20,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                256 * 1024,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                ByteArraySerializer.class))) {
             for (int i = 0; i < events; i++) {
                 int emp = random.nextInt(employees.size());
                 UUID team = teams.get(emp / 10);
-                String model = random.nextInt(10) < 7 ? MODELS[emp % MODELS.length]
-                        : MODELS[random.nextInt(MODELS.length)];
+                String model =
+                        random.nextInt(10) < 7 ? MODELS[emp % MODELS.length] : MODELS[random.nextInt(MODELS.length)];
                 boolean priced = !"llama-3.1-70b".equals(model);
                 long in = 50 + random.nextInt(4000);
                 long out = 10 + random.nextInt(1500);
@@ -126,12 +135,35 @@ class AggregatorBenchmark {
                 }
                 expectedInput += in;
                 Instant time = base.plusMillis((long) i * span.toMillis() / events);
-                UsageData d = new UsageData(UUID.randomUUID().toString(), UUID.randomUUID().toString(),
-                        employees.get(emp).toString(), team.toString(), model.startsWith("claude") ? "anthropic" : "openai",
-                        model, "chat.completions", random.nextBoolean(), 200, UsageData.OUTCOME_OK, in, out, cacheRead,
-                        0, 0, cost, priced, false, 200 + random.nextInt(3000), null, null);
-                CloudEvent<UsageData> ev = CloudEvent.of(UUID.randomUUID().toString(), "/tally/gateway",
-                        CloudEvent.USAGE_TYPE, team.toString(), time, d);
+                UsageData d = new UsageData(
+                        UUID.randomUUID().toString(),
+                        UUID.randomUUID().toString(),
+                        employees.get(emp).toString(),
+                        team.toString(),
+                        model.startsWith("claude") ? "anthropic" : "openai",
+                        model,
+                        "chat.completions",
+                        random.nextBoolean(),
+                        200,
+                        UsageData.OUTCOME_OK,
+                        in,
+                        out,
+                        cacheRead,
+                        0,
+                        0,
+                        cost,
+                        priced,
+                        false,
+                        200 + random.nextInt(3000),
+                        null,
+                        null);
+                CloudEvent<UsageData> ev = CloudEvent.of(
+                        UUID.randomUUID().toString(),
+                        "/tally/gateway",
+                        CloudEvent.USAGE_TYPE,
+                        team.toString(),
+                        time,
+                        d);
                 producer.send(new ProducerRecord<>(Topics.USAGE, team.toString(), mapper.writeValueAsBytes(ev)));
             }
             producer.flush();
@@ -151,7 +183,9 @@ class AggregatorBenchmark {
 
         long start = System.nanoTime();
         aggregator.start();
-        Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> committed() >= target);
         double seconds = (System.nanoTime() - start) / 1e9;
         long drained = target - already;
@@ -162,7 +196,8 @@ class AggregatorBenchmark {
         long input = 0;
         long unpricedRequests = 0;
         long rows = 0;
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("""
                 SELECT sum(requests), sum(cost_nanos), sum(input_tokens), sum(unpriced_requests), count(*)
                 FROM usage_daily WHERE team_id = ANY (?)""")) {
             ps.setArray(1, c.createArrayOf("uuid", teams.toArray()));
@@ -175,7 +210,8 @@ class AggregatorBenchmark {
                 rows = rs.getLong(5);
             }
         }
-        String report = String.format("""
+        String report = String.format(
+                """
                 aggregator benchmark (%s)
                   events produced        %,d (%.1f s to produce, %,.0f events/s)
                   records drained        %,d
@@ -184,20 +220,38 @@ class AggregatorBenchmark {
                   consumers              %d, usage dedupe %s
                   usage_daily rows       %,d
                   reconciled             requests %,d, cost %,d nanos, input %,d tokens, unpriced %,d
-                """, Instant.now(), events, produceSeconds, events / produceSeconds, drained, seconds, rate, consumers,
-                dedupe ? "on" : "off", rows, requests, cost, input, unpricedRequests);
+                """,
+                Instant.now(),
+                events,
+                produceSeconds,
+                events / produceSeconds,
+                drained,
+                seconds,
+                rate,
+                consumers,
+                dedupe ? "on" : "off",
+                rows,
+                requests,
+                cost,
+                input,
+                unpricedRequests);
         StringBuilder stages = new StringBuilder("  seconds per stage      ");
         for (String stage : List.of("decode", "dlq", "claim", "upsert", "commit")) {
-            var timer = registry.find("tally.aggregator.stage").tag("stage", stage).timer();
-            stages.append(String.format("%s %.2f  ", stage, timer == null ? 0 : timer.totalTime(java.util.concurrent.TimeUnit.SECONDS)));
+            var timer =
+                    registry.find("tally.aggregator.stage").tag("stage", stage).timer();
+            stages.append(String.format(
+                    "%s %.2f  ", stage, timer == null ? 0 : timer.totalTime(java.util.concurrent.TimeUnit.SECONDS)));
         }
         var batchTimer = registry.find("tally.aggregator.batch").timer();
         stages.append(String.format("%n  batches                %d%n", batchTimer == null ? 0 : batchTimer.count()));
         report = report + stages;
         System.out.println(report);
         try {
-            Files.writeString(Path.of("target", "benchmark-aggregator.txt"), report,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(
+                    Path.of("target", "benchmark-aggregator.txt"),
+                    report,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             System.out.println("could not write target/benchmark-aggregator.txt: " + e.getMessage());
         }
@@ -208,8 +262,9 @@ class AggregatorBenchmark {
     }
 
     private long committed() throws Exception {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT coalesce(sum(next_offset),0) FROM consumer_offset WHERE group_id = 'tally-aggregator' AND topic = ?")) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT coalesce(sum(next_offset),0) FROM consumer_offset WHERE group_id = 'tally-aggregator' AND topic = ?")) {
             ps.setString(1, Topics.USAGE);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
