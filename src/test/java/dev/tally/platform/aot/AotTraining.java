@@ -147,6 +147,12 @@ public final class AotTraining {
         cmd.add(java.toString());
         cmd.addAll(jvmFlags);
         upstream.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
+        // the workload calls as fast as it can with one key: the per-key limits (600 calls a minute, 32 in
+        // flight) would refuse most of it, and the training is about the paths of answered calls
+        cmd.addAll(List.of(
+                "-Dtally.gateway.requests-per-minute=0",
+                "-Dtally.gateway.tokens-per-minute=0",
+                "-Dtally.gateway.max-in-flight-per-key=0"));
         cmd.add("-jar");
         cmd.add(app.resolve("quarkus-run.jar").toString());
         ProcessBuilder pb = new ProcessBuilder(cmd)
