@@ -3,6 +3,10 @@ package dev.tally.budget;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -162,23 +166,7 @@ class BudgetEnforcementTest {
         // a real webhook receiver: the chain runs budget -> alert on Kafka -> signed delivery
         String hookPath = "/budget-hook/" + UUID.randomUUID();
         String secret = "budget-hook-secret-" + UUID.randomUUID();
-        String channel = given().auth()
-                .oauth2(TallyServices.ADMIN_TOKEN)
-                .contentType(ContentType.JSON)
-                .body(Map.of(
-                        "type",
-                        "webhook",
-                        "name",
-                        "budget hook " + UUID.randomUUID(),
-                        "url",
-                        receiver.url(hookPath),
-                        "secret",
-                        secret))
-                .post("/api/admin/alert-channels")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String channel = Admin.newChannel(receiver.url(hookPath), secret);
         String budgetId = createBudget(Map.of(
                 "name",
                 "Team block " + key.teamId().substring(0, 8),
@@ -402,8 +390,11 @@ class BudgetEnforcementTest {
                 .orElseThrow();
         assertThat(spike.path("data").path("keyId").asText()).isEqualTo(key.keyId());
         assertThat(spike.path("data").path("spikeHourNanos").asLong()).isEqualTo(283_200L);
+        assertThat(spike.path("data").path("employeeId").asText()).isEqualTo(key.employeeId());
         assertThat(evaluator.evaluate())
                 .noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+        // the person's sum is over the rule too, but it is this one key's loop: one alert, the key's
+        assertThat(spikesRecorded(budgetId)).containsExactly(spike.path("id").asText());
 
         enforcement.refresh();
         Response paused = anthropic(key, "claude-haiku-4-5", false, "m-" + UUID.randomUUID());
@@ -422,6 +413,26 @@ class BudgetEnforcementTest {
                 .statusCode(204);
         enforcement.refresh();
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    /** The ids of a budget's spike alerts recorded in PostgreSQL, the dedupe every instance shares. */
+    static List<String> spikesRecorded(DataSource dataSource, String budgetId) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT id FROM budget_alert WHERE budget_id = ?::uuid AND kind = 'spike' ORDER BY id")) {
+            ps.setString(1, budgetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private List<String> spikesRecorded(String budgetId) throws SQLException {
+        return spikesRecorded(dataSource, budgetId);
     }
 
     @Test
