@@ -1,5 +1,6 @@
 package dev.tally.budget;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -268,6 +269,16 @@ class AlertsThroughTheGatewayTest {
     void twoKeysOfOnePersonEachUnderTheSpikeRuleButTogetherOverItAlertOnceAndPauseBoth() throws Exception {
         Admin.Key first = Admin.newKey();
         Admin.Key second = Admin.anotherKey(first, Map.of());
+        String slackPath = "/slack/" + UUID.randomUUID();
+        String slack = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType("application/json")
+                .body(Map.of("type", "slack", "name", "spikes " + UUID.randomUUID(), "url", receiver.url(slackPath)))
+                .post("/api/admin/alert-channels")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         // ten minutes into the next hour: both calls fall in one hour, however long the machine takes
         moveTo(clock.instant().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofMinutes(70)));
         try {
@@ -283,7 +294,9 @@ class AlertsThroughTheGatewayTest {
                     "amountUsd",
                     "1000",
                     "mode",
-                    "alert"));
+                    "alert",
+                    "channelIds",
+                    List.of(slack)));
             // $0.0005 an hour: each key's one call (283,200) is under it, the person's two (566,400) over
             body.put("spike", Map.of("perHourUsd", "0.0005", "action", "pause_key"));
             String budgetId = BudgetEnforcementTest.createBudget(body);
@@ -318,6 +331,22 @@ class AlertsThroughTheGatewayTest {
             assertThat(spike.path("employeeName").asText()).isEqualTo("Gateway Tester");
             assertThat(spike.path("spikeHourNanos").asLong()).isEqualTo(2 * MINI_CALL);
             assertThat(spike.path("link").asText()).isEqualTo("/teams/" + first.teamId());
+
+            // the message people read names the person, not the team the budget covers
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> receiver.requests(slackPath).size() == 1);
+            JsonNode slackMessage =
+                    json.readTree(receiver.requests(slackPath).get(0).body());
+            assertThat(slackMessage
+                            .path("blocks")
+                            .get(0)
+                            .path("text")
+                            .path("text")
+                            .asText())
+                    .isEqualTo("Spend spike: Gateway Tester");
+            assertThat(slackMessage.path("text").asText())
+                    .contains("Gateway Tester's keys together spent <$0.01 this hour, far above their usual hour");
 
             // pause_key on a person: every key of theirs stops (each until an admin resumes it, as a key's pause)
             enforcement.refresh();
