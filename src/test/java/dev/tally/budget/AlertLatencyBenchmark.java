@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
@@ -84,36 +83,23 @@ class AlertLatencyBenchmark {
     /** One new key with a budget that its first call crosses; returns the milliseconds to the receiver. */
     private long crossOne(Receiver receiver) throws Exception {
         Admin.Key key = Admin.newKey();
-        String path = "/latency/" + UUID.randomUUID();
-        String secret = "latency-" + UUID.randomUUID();
-        String channel = Admin.newChannel(receiver.url(path), secret);
+        BudgetFlow.Hook hook = BudgetFlow.Hook.on(receiver, "latency");
         // $0.0002 with one threshold, 100 %: one gpt-4o-mini call (283,200 nano-dollars) crosses it
-        String budgetId = BudgetEnforcementTest.createBudget(Map.of(
-                "name",
-                "Latency " + key.keyId().substring(0, 8),
-                "scope",
-                "key",
-                "scopeId",
-                key.keyId(),
-                "period",
-                "month",
-                "amountUsd",
-                "0.0002",
-                "mode",
-                "alert",
-                "thresholds",
-                List.of(100),
-                "channelIds",
-                List.of(channel)));
-        Response r = BudgetEnforcementTest.openAi(key, "gpt-4o-mini", false);
+        Map<String, Object> body = BudgetFlow.budget(
+                "Latency " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0.0002", "alert");
+        body.put("thresholds", List.of(100));
+        body.put("channelIds", List.of(hook.channelId()));
+        String budgetId = BudgetFlow.createBudget(body);
+        Response r = BudgetFlow.openAi(key, "gpt-4o-mini", false);
         long answered = System.nanoTime();
         assertThat(r.statusCode()).isEqualTo(200);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(20))
-                .until(() -> !receiver.requests(path).isEmpty());
-        Receiver.Request delivery = receiver.requests(path).get(0);
-        assertThat(delivery.header("X-Tally-Signature-256")).isEqualTo(Receiver.signature(secret, delivery.body()));
+                .until(() -> !receiver.requests(hook.path()).isEmpty());
+        Receiver.Request delivery = receiver.requests(hook.path()).get(0);
+        assertThat(delivery.header("X-Tally-Signature-256"))
+                .isEqualTo(Receiver.signature(hook.secret(), delivery.body()));
         JsonNode data = json.readTree(delivery.body()).path("data");
         assertThat(data.path("budgetId").asText()).isEqualTo(budgetId);
         assertThat(data.path("kind").asText()).isEqualTo("threshold");
