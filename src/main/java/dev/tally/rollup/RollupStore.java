@@ -1,15 +1,10 @@
 package dev.tally.rollup;
 
-import java.io.IOException;
-import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -26,7 +21,6 @@ import javax.sql.DataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.common.TopicPartition;
-import org.postgresql.PGConnection;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,7 +34,7 @@ import dev.tally.platform.time.OrgCalendar;
  * every rollup table ({@link Rollups}) then takes a single multi-row statement
  * ({@code INSERT … SELECT FROM unnest(arrays)}), one round trip whatever the batch size. The same
  * transaction moves {@code rollup_version}, which the dashboards' cache checks.
- * The usage ids, one row per call, go in by {@code COPY} (see {@link #claimUsageIds}).
+ * The usage ids, one row per call, go in by {@code COPY} (see {@link UsageIdClaim}).
  *
  * <p>Offsets are a compare-and-set: the stored next offset must still be the one this consumer
  * started from. A consumer that lost its partitions without noticing (a long pause, a session
@@ -49,9 +43,6 @@ import dev.tally.platform.time.OrgCalendar;
  */
 @ApplicationScoped
 public class RollupStore {
-
-    private static final String SEEN_USAGE_IDS = """
-            SELECT k.id FROM unnest(?::uuid[]) AS k(id) JOIN usage_event_id u ON u.id = k.id""";
 
     /**
      * Moves the version the report cache checks (docs/adr/0005): in the same transaction as the
@@ -143,7 +134,7 @@ public class RollupStore {
                 long t0 = System.nanoTime();
                 advanceOffsets(c, groupId, batch.nextOffsets, expected);
                 Set<String> newUsage =
-                        usageDedupe ? claimUsageIds(c, batch.usage.values()) : new HashSet<>(batch.usage.keySet());
+                        usageDedupe ? UsageIdClaim.claim(c, batch.usage.values()) : new HashSet<>(batch.usage.keySet());
                 long t1 = System.nanoTime();
                 Set<String> newOutcomes = insertOutcomes(c, batch.outcomes.values());
                 PrFactRows.insert(c, batch.outcomes.values(), newOutcomes, mapper);
@@ -207,74 +198,6 @@ public class RollupStore {
                             + (from == null ? "absent" : from) + "; another consumer committed it");
                 }
             }
-        }
-    }
-
-    /**
-     * Inserts the batch's usage ids and returns those that were new. Optimistic: the plain insert
-     * of all of them usually succeeds (no repeats), which costs one index insert per id and
-     * nothing else. When it hits a unique violation, the savepoint undoes it; the ids already
-     * stored are then looked up and only the others inserted. Should another consumer insert one
-     * of them in between (only possible during a rebalance), the second unique violation rolls the
-     * whole batch back and it is read again.
-     */
-    private static Set<String> claimUsageIds(Connection c, Collection<UsageEvent> events) throws SQLException {
-        Set<String> claimed = new HashSet<>(events.size() * 2);
-        if (events.isEmpty()) {
-            return claimed;
-        }
-        Map<UUID, String> byKey = new HashMap<>(events.size() * 2);
-        Map<UUID, String> days = new HashMap<>(events.size() * 2);
-        for (UsageEvent e : events) {
-            UUID key = e.dedupeKey();
-            // two ids with one key (the same UUID in upper and lower case) are one event
-            if (byKey.putIfAbsent(key, e.id()) == null) {
-                days.put(key, utcDay(e.time()).toString());
-            }
-        }
-        Savepoint sp = c.setSavepoint();
-        try {
-            insertIds(c, byKey.keySet(), days);
-            c.releaseSavepoint(sp);
-        } catch (SQLException e) {
-            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                throw e;
-            }
-            c.rollback(sp);
-            try (PreparedStatement ps = c.prepareStatement(SEEN_USAGE_IDS)) {
-                ps.setArray(1, c.createArrayOf("uuid", byKey.keySet().toArray()));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        byKey.remove(rs.getObject(1, UUID.class));
-                    }
-                }
-            }
-            insertIds(c, byKey.keySet(), days);
-        }
-        claimed.addAll(byKey.values());
-        return claimed;
-    }
-
-    private static final String UNIQUE_VIOLATION = "23505";
-
-    /**
-     * COPY rather than INSERT … SELECT: COPY writes the heap in multi-row batches (one WAL record
-     * per page instead of per row), which is most of the cost of one row per call.
-     */
-    private static void insertIds(Connection c, Collection<UUID> ids, Map<UUID, String> days) throws SQLException {
-        if (ids.isEmpty()) {
-            return;
-        }
-        StringBuilder rows = new StringBuilder(ids.size() * 48);
-        for (UUID id : ids) {
-            rows.append(id).append('\t').append(days.get(id)).append('\n');
-        }
-        try {
-            c.unwrap(PGConnection.class)
-                    .getCopyAPI()
-                    .copyIn("COPY usage_event_id (id, day) FROM STDIN", new StringReader(rows.toString()));
-        } catch (IOException e) {
-            throw new SQLException("COPY of usage event ids failed: " + e.getMessage(), e);
         }
     }
 
@@ -390,10 +313,5 @@ public class RollupStore {
             }
         }
         return out;
-    }
-
-    /** The UTC day of {@code usage_event_id}: only its retention reads it (not a calendar day). */
-    private static LocalDate utcDay(Instant t) {
-        return LocalDate.ofInstant(t, ZoneOffset.UTC);
     }
 }

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,6 +23,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.events.CloudEvent;
+import dev.tally.events.EventIds;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
@@ -127,6 +132,64 @@ class AggregatorDedupeTest {
                         team,
                         "2026-11-03T23:00:00Z"))
                 .isEqualTo(2);
+    }
+
+    /**
+     * The gateway's ids sort by time, and the claim appends them in that order. Repeats reach the
+     * topic late, behind newer calls: direct sends that timed out but landed and were then
+     * replayed from the spool, a spool replayed again after a restart, a producer's retry. Each
+     * is counted once, also when the replay spells the id in upper case.
+     */
+    @Test
+    void timeOrderedIdsRepeatedLateBehindNewerCallsAreCountedOnce() throws Exception {
+        UUID team = UUID.randomUUID();
+        UUID employee = UUID.randomUUID();
+        Instant t = Instant.parse("2026-11-04T10:00:00Z");
+        List<CloudEvent<UsageData>> first = calls(team, employee, t, 0, 50);
+        first.forEach(c -> fx.send(Topics.USAGE, c));
+        fx.flush();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fx.requests(team) == 50);
+
+        List<CloudEvent<UsageData>> newer = calls(team, employee, t, 50, 10);
+        newer.subList(0, 5).forEach(c -> fx.send(Topics.USAGE, c));
+        first.subList(0, 10).forEach(c -> fx.send(Topics.USAGE, c));
+        CloudEvent<UsageData> upper = first.get(10);
+        fx.send(
+                Topics.USAGE,
+                RollupFixtures.usageEvent(upper.id().toUpperCase(Locale.ROOT), upper.time(), upper.data()));
+        newer.subList(5, 9).forEach(c -> fx.send(Topics.USAGE, c));
+        fx.send(Topics.USAGE, first.get(49));
+        fx.send(Topics.USAGE, newer.get(0));
+        // the last record: once the stored offset has passed it, every record before it was applied
+        CloudEvent<UsageData> last = newer.get(9);
+        RecordMetadata landed = fx.sendSync(Topics.USAGE, last.subject(), RollupFixtures.JSON.writeValueAsBytes(last));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> fx.scalar(
+                                "SELECT coalesce(max(next_offset), -1) FROM consumer_offset"
+                                        + " WHERE group_id = 'tally-aggregator' AND topic = ? AND partition = ?",
+                                Topics.USAGE,
+                                landed.partition())
+                        > landed.offset());
+
+        var totals = fx.usageTotals(team);
+        assertThat(totals.get("requests")).isEqualTo(60);
+        assertThat(totals.get("input_tokens")).isEqualTo(60 * 5);
+        assertThat(totals.get("cost_nanos")).isEqualTo(60 * 900);
+        assertThat(fx.hourlyTotals(team).get("requests")).isEqualTo(60);
+    }
+
+    /** Calls with the gateway's ids, one millisecond apart from {@code from} ms after {@code t}. */
+    private static List<CloudEvent<UsageData>> calls(UUID team, UUID employee, Instant t, int from, int n) {
+        List<CloudEvent<UsageData>> out = new ArrayList<>();
+        for (int i = from; i < from + n; i++) {
+            Instant at = t.plusMillis(i);
+            out.add(RollupFixtures.usageEvent(
+                    EventIds.timeOrdered(at.toEpochMilli()),
+                    at,
+                    RollupFixtures.usage(team, employee, "gpt-4o", 5, 2, 0, 0, 900L, UsageData.OUTCOME_OK)));
+        }
+        return out;
     }
 
     @Test

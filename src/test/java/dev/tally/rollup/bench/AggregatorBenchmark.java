@@ -41,6 +41,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.events.CloudEvent;
+import dev.tally.events.EventIds;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
@@ -48,7 +49,7 @@ import dev.tally.rollup.Aggregator;
 
 /**
  * Drain rate of the aggregator: pre-produces {@code bench.events} (default 1,000,000) usage
- * events of 200 teams × 10 employees × 6 models over six hours while the aggregator is stopped,
+ * events with the gateway's time-ordered ids ({@code -Dbench.ids=random}: random UUIDs) of 200 teams × 10 employees × 6 models over six hours while the aggregator is stopped,
  * then starts it and measures the time until the stored offsets reach the end of the topic.
  * Not part of the normal test run (tag "benchmark"); run it with
  * {@code ./mvnw test -DtestExcludedGroups=none -Dtest=AggregatorBenchmark}.
@@ -84,6 +85,9 @@ class AggregatorBenchmark {
     @Test
     void drainRate() throws Exception {
         int events = Integer.getInteger("bench.events", 1_000_000);
+        // the gateway's ids are time-ordered (UUID version 7); -Dbench.ids=random measures ids of
+        // another producer, random version 4 UUIDs
+        boolean timeOrderedIds = !"random".equals(System.getProperty("bench.ids"));
         aggregator.stop();
 
         List<UUID> teams = new ArrayList<>();
@@ -135,8 +139,11 @@ class AggregatorBenchmark {
                 }
                 expectedInput += in;
                 Instant time = base.plusMillis((long) i * span.toMillis() / events);
+                String id = timeOrderedIds
+                        ? EventIds.timeOrdered(time.toEpochMilli())
+                        : UUID.randomUUID().toString();
                 UsageData d = new UsageData(
-                        UUID.randomUUID().toString(),
+                        id,
                         UUID.randomUUID().toString(),
                         employees.get(emp).toString(),
                         team.toString(),
@@ -157,13 +164,8 @@ class AggregatorBenchmark {
                         200 + random.nextInt(3000),
                         null,
                         null);
-                CloudEvent<UsageData> ev = CloudEvent.of(
-                        UUID.randomUUID().toString(),
-                        "/tally/gateway",
-                        CloudEvent.USAGE_TYPE,
-                        team.toString(),
-                        time,
-                        d);
+                CloudEvent<UsageData> ev =
+                        CloudEvent.of(id, "/tally/gateway", CloudEvent.USAGE_TYPE, team.toString(), time, d);
                 producer.send(new ProducerRecord<>(Topics.USAGE, team.toString(), mapper.writeValueAsBytes(ev)));
             }
             producer.flush();
@@ -217,7 +219,7 @@ class AggregatorBenchmark {
                   records drained        %,d
                   drain time             %.2f s
                   drain rate             %,.0f events/s
-                  consumers              %d, usage dedupe %s
+                  consumers              %d, usage dedupe %s, ids %s
                   usage_daily rows       %,d
                   reconciled             requests %,d, cost %,d nanos, input %,d tokens, unpriced %,d
                 """,
@@ -230,6 +232,7 @@ class AggregatorBenchmark {
                 rate,
                 consumers,
                 dedupe ? "on" : "off",
+                timeOrderedIds ? "time-ordered (UUIDv7, as the gateway's)" : "random (UUIDv4)",
                 rows,
                 requests,
                 cost,
