@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -177,6 +178,12 @@ class AggregatorDedupeTest {
         assertThat(totals.get("input_tokens")).isEqualTo(60 * 5);
         assertThat(totals.get("cost_nanos")).isEqualTo(60 * 900);
         assertThat(fx.hourlyTotals(team).get("requests")).isEqualTo(60);
+        // the claim keeps the event's UTC day, which the retention deletes by
+        assertThat(fx.scalar(
+                        "SELECT count(*) FROM usage_event_id WHERE id = ANY (string_to_array(?, ',')::uuid[])"
+                                + " AND day = DATE '2026-11-04'",
+                        first.stream().map(CloudEvent::id).collect(Collectors.joining(","))))
+                .isEqualTo(50);
     }
 
     /** Calls with the gateway's ids, one millisecond apart from {@code from} ms after {@code t}. */
