@@ -92,10 +92,14 @@ class AggregatorBenchmark {
 
         List<UUID> teams = new ArrayList<>();
         List<UUID> employees = new ArrayList<>();
+        // one gateway key per employee, as an organisation hands them out; the key is part of the
+        // key, hourly and budget rollups (usage_key_day, usage_key_month, usage_hourly)
+        List<UUID> keys = new ArrayList<>();
         for (int t = 0; t < 200; t++) {
             teams.add(UUID.randomUUID());
             for (int e = 0; e < 10; e++) {
                 employees.add(UUID.randomUUID());
+                keys.add(UUID.randomUUID());
             }
         }
         SplittableRandom random = new SplittableRandom(42);
@@ -144,7 +148,7 @@ class AggregatorBenchmark {
                         : UUID.randomUUID().toString();
                 UsageData d = new UsageData(
                         id,
-                        UUID.randomUUID().toString(),
+                        keys.get(emp).toString(),
                         employees.get(emp).toString(),
                         team.toString(),
                         model.startsWith("claude") ? "anthropic" : "openai",
