@@ -80,7 +80,8 @@ final class RollupReader {
                 ? "usage_model_day WHERE day BETWEEN ? AND ?"
                 : "usage_daily WHERE day BETWEEN ? AND ? AND team_id = ?";
         String sets = team == null ? "(day), (model, provider)" : "(day), (model, provider), (employee_id)";
-        run(
+        query(
+                c,
                 "SELECT day, model, provider" + (team == null ? ", NULL::uuid AS employee_id" : ", employee_id") + ", "
                         + UsageMeasure.sums() + " FROM " + usage + " GROUP BY GROUPING SETS (" + sets + ")",
                 rs -> {
@@ -100,7 +101,8 @@ final class RollupReader {
                     }
                 },
                 periodArgs());
-        run(
+        query(
+                c,
                 "SELECT day, " + OUTCOME_COLUMNS + " FROM "
                         + (team == null
                                 ? "outcome_org_day WHERE day BETWEEN ? AND ?"
@@ -128,7 +130,8 @@ final class RollupReader {
         List<Object> args = new ArrayList<>();
         String sql = "SELECT team_id, cur, " + sums + " FROM (" + parts(prefix, columns, period, true, args)
                 + " UNION ALL " + parts(prefix, columns, prev, false, args) + ") p GROUP BY team_id, cur" + groups;
-        run(
+        query(
+                c,
                 sql,
                 rs -> fold.add(
                         (rs.getBoolean("cur") ? s.current : s.previous)
@@ -170,7 +173,8 @@ final class RollupReader {
         if (team != null) {
             args.add(team);
         }
-        run(
+        query(
+                c,
                 "SELECT team_id, count(DISTINCT employee_id) FILTER (WHERE " + curCond + ") AS cur,"
                         + " count(DISTINCT employee_id) FILTER (WHERE " + prevCond + ") AS prev FROM employee_activity"
                         + " WHERE year IN (" + years + ")" + (team == null ? "" : " AND team_id = ?")
@@ -204,7 +208,8 @@ final class RollupReader {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    private void run(String sql, RowSink sink, Object... args) throws SQLException {
+    /** Runs {@code sql} with {@code args} and hands each row to {@code sink}. */
+    static void query(Connection c, String sql, RowSink sink, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);
