@@ -64,8 +64,6 @@ final class MonthRollups {
         final Map<UUID, Integer> activeDays = new HashMap<>();
     }
 
-    private static final String OUTCOMES = "kind, ai_assisted, severity, outcomes, explicit_outcomes, explicit_hours";
-
     private final LocalDate month;
     private final int length;
     private final Map<UUID, Team> teams = new HashMap<>();
@@ -94,7 +92,8 @@ final class MonthRollups {
                 days);
         RollupReader.query(
                 c,
-                "SELECT team_id, day, " + OUTCOMES + " FROM outcome_team_day WHERE day BETWEEN ? AND ?",
+                "SELECT team_id, day, " + RollupReader.OUTCOME_COLUMNS
+                        + " FROM outcome_team_day WHERE day BETWEEN ? AND ?",
                 rs -> counts(m.team(rs).outcomes.computeIfAbsent(group(rs), g -> new Counts[m.length]), m.index(rs))
                         .add(
                                 rs.getLong("outcomes"),
@@ -119,7 +118,7 @@ final class MonthRollups {
                 days);
         RollupReader.query(
                 c,
-                "SELECT day, " + OUTCOMES + " FROM outcome_org_day WHERE day BETWEEN ? AND ?",
+                "SELECT day, " + RollupReader.OUTCOME_COLUMNS + " FROM outcome_org_day WHERE day BETWEEN ? AND ?",
                 rs -> m.orgOutcomes
                         .get(m.index(rs))
                         .computeIfAbsent(group(rs), g -> new Counts())
