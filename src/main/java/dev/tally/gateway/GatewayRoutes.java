@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
+import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 
@@ -19,15 +20,21 @@ import dev.tally.platform.Roles;
 /**
  * Puts the provider-compatible paths on Quarkus' Vert.x router (only on gateway instances). The
  * routes come before Quarkus' upload-limit handler so that a too-large body gets a 413 in the
- * caller's API format rather than an empty one.
+ * caller's API format rather than an empty one, and before Quarkus' HTTP security handlers (CORS,
+ * authentication, the REST auth-failure handler, authorization): the gateway authenticates its
+ * callers by their API keys itself, and those handlers cost about a tenth of the event loop's time
+ * per proxied call (the REST one builds a request mapper on every request; see docs/benchmarks.md).
  */
 @ApplicationScoped
 public class GatewayRoutes {
 
     private static final Logger LOG = Logger.getLogger(GatewayRoutes.class);
 
-    /** Before RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT (-2). */
-    static final int ORDER = -10;
+    /**
+     * Before the security handlers (the earliest, CORS, is at {@code -SecurityHandlerPriorities.CORS})
+     * and so before RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT (-2).
+     */
+    static final int ORDER = -1 * SecurityHandlerPriorities.CORS - 10;
 
     void install(@Observes Router router, Roles roles, ProxyHandler proxy, GatewayConfig config, Config mp) {
         if (!roles.has(Role.GATEWAY)) {

@@ -3,7 +3,6 @@ package dev.tally.budget;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -14,37 +13,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
-
-import jakarta.inject.Inject;
-
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
-import dev.tally.access.Access;
-import dev.tally.access.MovableClock;
-import dev.tally.alert.channel.Receiver;
-import dev.tally.budget.alert.AlertEvaluator;
-import dev.tally.budget.enforce.BudgetEnforcement;
-import dev.tally.events.EventPublisher;
-import dev.tally.events.Topics;
 import dev.tally.gateway.Admin;
 import dev.tally.gateway.FakeProvider;
-import dev.tally.gateway.UsageEvents;
-import dev.tally.platform.Roles;
 import dev.tally.platform.TallyServices;
-import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The issue's "done when", through the real gateway, broker, aggregator and database: a block budget
@@ -55,130 +36,14 @@ import dev.tally.platform.time.OrgCalendar;
 @QuarkusTest
 @WithTestResource(TallyServices.class)
 @WithTestResource(FakeProvider.class)
-class BudgetEnforcementTest {
-
-    static UsageEvents usage;
-    static UsageEvents alerts;
-    static Receiver receiver;
-
-    @Inject
-    BudgetEnforcement enforcement;
-
-    @Inject
-    MovableClock clock;
-
-    @Inject
-    AlertEvaluator evaluator;
-
-    @Inject
-    DataSource dataSource;
-
-    @Inject
-    BudgetStore store;
-
-    @Inject
-    BudgetStatusService statuses;
-
-    @Inject
-    OrgCalendar calendar;
-
-    @Inject
-    BudgetConfig config;
-
-    @Inject
-    Roles roles;
-
-    @Inject
-    EventPublisher publisher;
-
-    @Inject
-    ObjectMapper json;
-
-    @BeforeAll
-    static void consumers() throws Exception {
-        usage = new UsageEvents();
-        alerts = new UsageEvents(Topics.ALERTS);
-        receiver = new Receiver();
-    }
-
-    @AfterAll
-    static void close() {
-        usage.close();
-        alerts.close();
-        receiver.close();
-    }
-
-    static String createBudget(Map<String, Object> body) {
-        return given().auth()
-                .oauth2(TallyServices.ADMIN_TOKEN)
-                .contentType(ContentType.JSON)
-                .body(body)
-                .post("/api/admin/budgets")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
-    }
-
-    static Response openAi(Admin.Key key, String model, boolean stream) {
-        return given().header("Authorization", "Bearer " + key.key())
-                .contentType(ContentType.JSON)
-                .body("{\"model\":\"" + model + "\",\"stream\":" + stream
-                        + ",\"max_tokens\":400,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
-                .post("/v1/chat/completions");
-    }
-
-    static Response anthropic(Admin.Key key, String model, boolean stream, String marker) {
-        return given().header("x-api-key", key.key())
-                .header("anthropic-version", "2023-06-01")
-                .contentType(ContentType.JSON)
-                .body("{\"model\":\"" + model + "\",\"stream\":" + stream
-                        + ",\"max_tokens\":400,\"metadata\":{\"user_id\":\"" + marker
-                        + "\"},\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
-                .post("/v1/messages");
-    }
-
-    /** One budget's row of the budgets report. */
-    static Map<String, Object> budgetReport(String budgetId) {
-        JsonPath report = Access.leader()
-                .get("/api/reports/budgets")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-        return report.getMap("budgets.find { it.budgetId == '" + budgetId + "' }");
-    }
-
-    /** The alerts of one budget on the alerts topic so far. */
-    static List<JsonNode> alertsOf(String budgetId) {
-        return alerts.all().stream()
-                .filter(e -> budgetId.equals(e.path("data").path("budgetId").asText()))
-                .toList();
-    }
+class BudgetEnforcementTest extends BudgetFlow {
 
     @Test
     void blockBudgetAlertsOnceAtEachThresholdThenRefusesInBothFormatsWithTheEventsExactSum() throws Exception {
         Admin.Key key = Admin.newKey();
         // a real webhook receiver: the chain runs budget -> alert on Kafka -> signed delivery
-        String hookPath = "/budget-hook/" + UUID.randomUUID();
-        String secret = "budget-hook-secret-" + UUID.randomUUID();
-        String channel = given().auth()
-                .oauth2(TallyServices.ADMIN_TOKEN)
-                .contentType(ContentType.JSON)
-                .body(Map.of(
-                        "type",
-                        "webhook",
-                        "name",
-                        "budget hook " + UUID.randomUUID(),
-                        "url",
-                        receiver.url(hookPath),
-                        "secret",
-                        secret))
-                .post("/api/admin/alert-channels")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        Hook hook = Hook.on(receiver, "budget-hook");
+        String channel = hook.channelId();
         String budgetId = createBudget(Map.of(
                 "name",
                 "Team block " + key.teamId().substring(0, 8),
@@ -255,14 +120,7 @@ class BudgetEnforcementTest {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> alertsOf(budgetId).size() >= 4);
-        // evaluating again, here or on another instance (a second evaluator on the same database, as after a
-        // restart), records and sends nothing: the dedupe is the alert's row in PostgreSQL
-        assertThat(evaluator.evaluate())
-                .noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
-        AlertEvaluator another = new AlertEvaluator(
-                dataSource, store, statuses, calendar, config, Clock.systemUTC(), roles, publisher, json);
-        assertThat(another.evaluate())
-                .noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+        nothingMoreFor(budgetId);
         List<JsonNode> sent = alertsOf(budgetId);
         assertThat(sent.stream()
                         .map(e -> e.path("data").path("kind").asText() + ":"
@@ -281,16 +139,11 @@ class BudgetEnforcementTest {
         // and the receiver got each of the four once, signed with the channel's secret
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> receiver.requests(hookPath).size() >= 4);
-        List<String> delivered = new ArrayList<>();
-        for (Receiver.Request req : receiver.requests(hookPath)) {
-            assertThat(req.header("X-Tally-Signature-256")).isEqualTo(Receiver.signature(secret, req.body()));
-            JsonNode data = json.readTree(req.body()).path("data");
-            assertThat(data.path("budgetId").asText()).isEqualTo(budgetId);
-            delivered.add(
-                    data.path("kind").asText() + ":" + data.path("threshold").asText());
-        }
-        assertThat(delivered).containsExactlyInAnyOrder("threshold:50", "threshold:80", "threshold:100", "blocked:100");
+                .until(() -> receiver.requests(hook.path()).size() >= 4);
+        List<JsonNode> delivered = delivered(hook);
+        assertThat(delivered).allMatch(d -> d.path("budgetId").asText().equals(budgetId));
+        assertThat(kinds(delivered))
+                .containsExactlyInAnyOrder("threshold:50", "threshold:80", "threshold:100", "blocked:100");
     }
 
     @Test
@@ -402,8 +255,11 @@ class BudgetEnforcementTest {
                 .orElseThrow();
         assertThat(spike.path("data").path("keyId").asText()).isEqualTo(key.keyId());
         assertThat(spike.path("data").path("spikeHourNanos").asLong()).isEqualTo(283_200L);
+        assertThat(spike.path("data").path("employeeId").asText()).isEqualTo(key.employeeId());
         assertThat(evaluator.evaluate())
                 .noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+        // the person's sum is over the rule too, but it is this one key's loop: one alert, the key's
+        assertThat(spikesRecorded(budgetId)).containsExactly(spike.path("id").asText());
 
         enforcement.refresh();
         Response paused = anthropic(key, "claude-haiku-4-5", false, "m-" + UUID.randomUUID());

@@ -76,16 +76,22 @@ public final class Admin {
 
     /** A webhook alert channel (budgets refuse channel ids that do not exist); returns its id. */
     public static String newChannel() {
+        return newChannel(Map.of("url", "http://127.0.0.1:9/hook"));
+    }
+
+    /** A webhook alert channel to {@code url}, its deliveries signed with {@code secret}; returns its id. */
+    public static String newChannel(String url, String secret) {
+        return newChannel(Map.of("url", url, "secret", secret));
+    }
+
+    private static String newChannel(Map<String, Object> fields) {
+        Map<String, Object> body = new HashMap<>(fields);
+        body.put("type", "webhook");
+        body.put("name", "budget test " + UUID.randomUUID());
         return given().auth()
                 .oauth2(TallyServices.ADMIN_TOKEN)
                 .contentType(ContentType.JSON)
-                .body(Map.of(
-                        "type",
-                        "webhook",
-                        "name",
-                        "budget test " + UUID.randomUUID(),
-                        "url",
-                        "http://127.0.0.1:9/hook"))
+                .body(body)
                 .post("/api/admin/alert-channels")
                 .then()
                 .statusCode(201)

@@ -10,6 +10,7 @@ import java.util.Locale;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tally.dashboard.roi.Format;
@@ -65,10 +66,21 @@ public class Notices {
                         + ".";
             }
             case SPIKE -> {
-                title = "Spend spike: " + who;
-                summary = scope + " is spending far above its usual hourly rate: " + spent
-                        + (a.limitNanos() == null ? "" : " against a limit of " + limit)
-                        + ". An agent loop left running?";
+                JsonNode d = data(a);
+                String person = d.path("employeeName").asText(null);
+                if (person != null && d.path("keyId").isNull()) {
+                    // a person's keys together, each under the rule: name the person, not the budget's scope
+                    title = "Spend spike: " + person;
+                    summary = person + "'s keys together spent "
+                            + Format.money(d.path("spikeHourNanos").asLong())
+                            + " this hour, far above their usual hour (under the budget of " + scope
+                            + "). An agent loop left running?";
+                } else {
+                    title = "Spend spike: " + who;
+                    summary = scope + " is spending far above its usual hourly rate: " + spent
+                            + (a.limitNanos() == null ? "" : " against a limit of " + limit)
+                            + ". An agent loop left running?";
+                }
             }
             case BLOCKED -> {
                 title = "Budget exhausted, calls blocked: " + who;
@@ -109,6 +121,17 @@ public class Notices {
                 link(a.link()),
                 "Open in Tally",
                 "Tally budget alert · " + a.kind().apiName() + " · " + time(a.at()) + " · times in " + calendar.zone());
+    }
+
+    /** The alert event's data, as received (what the {@link Alert} row does not keep); empty when unreadable. */
+    private JsonNode data(Alert a) {
+        try {
+            return a.event() == null
+                    ? mapper.createObjectNode()
+                    : mapper.readTree(a.event()).path("data");
+        } catch (JsonProcessingException e) {
+            return mapper.createObjectNode();
+        }
     }
 
     /** An absolute link from a page path; null when there is none. */

@@ -14,7 +14,9 @@ import dev.tally.budget.Scope;
  * The data of a {@code dev.tally.alert.v1} event: the DESIGN.md fields, plus what a delivery channel
  * needs to write its message without a lookup ({@code scopeName}, {@code budgetName}, {@code mode},
  * {@code channelIds} to deliver to, {@code link}: the team page's URL path, or the budgets page).
- * Instants in UTC (ISO-8601); money in nano-dollars; {@code threshold} in percent (null for a spike); {@code keyId} only for a spike.
+ * Instants in UTC (ISO-8601); money in nano-dollars; {@code threshold} in percent (null for a spike). Only for a
+ * spike: {@code keyId} (the key that spiked; null when a person's keys together did), {@code employeeId} and
+ * {@code employeeName} (that key's person, or the person whose keys together spiked; null for a service key).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record AlertData(
@@ -34,6 +36,8 @@ public record AlertData(
         Long projectedNanos,
         Instant projectedExhaustedAt,
         UUID keyId,
+        UUID employeeId,
+        String employeeName,
         Long spikeHourNanos,
         Long spikeBaselineNanos,
         Instant at,

@@ -39,7 +39,7 @@ import dev.tally.platform.time.OrgCalendar;
  * Evaluates every budget against its rolled-up spend (on instances that run the aggregator, every
  * {@code tally.budgets.alert-interval}) and sends each alert once per (budget, period, kind,
  * threshold): the alert's row in {@code budget_alert} is the dedupe ({@link AlertOutbox}). A spike
- * whose action is {@code pause_key} pauses the key in the same transaction.
+ * whose action is {@code pause_key} pauses the key (a person's spike: all their keys) in the same transaction.
  */
 @Singleton
 public class AlertEvaluator {
@@ -131,7 +131,7 @@ public class AlertEvaluator {
                             if (outbox.insert(c, e)) {
                                 sent.add(e);
                                 if (b.spike().action() == SpikeRule.Action.PAUSE_KEY) {
-                                    Spikes.pause(c, spike.keyId(), b.id(), "spend spike under budget " + b.name());
+                                    Spikes.pause(c, spike, b.id(), "spend spike under budget " + b.name());
                                 }
                             }
                         }
@@ -196,6 +196,8 @@ public class AlertEvaluator {
                 null,
                 null,
                 null,
+                null,
+                null,
                 now,
                 b.channelIds(),
                 s.link());
@@ -219,6 +221,8 @@ public class AlertEvaluator {
                 s.projectedNanos(),
                 exhausted(s),
                 spike.keyId(),
+                spike.employee(),
+                spike.employeeName(),
                 spike.hourNanos(),
                 spike.baselineNanos(),
                 now,
@@ -240,11 +244,14 @@ public class AlertEvaluator {
                 : s.projectedExhaustedAt().toInstant();
     }
 
-    /** Id = the dedupe key: budget, period (its first local day), kind, threshold (a spike: its key). */
+    /**
+     * Id = the dedupe key: budget, period (its first local day), kind, threshold (a spike: its key, or
+     * {@code employee:<id>} when a person's keys together spiked).
+     */
     private static CloudEvent<AlertData> event(AlertData a, BudgetStatus s) {
-        String which = a.kind() == AlertKind.SPIKE
-                ? String.valueOf(a.keyId())
-                : a.threshold() == null ? "-" : a.threshold().toString();
+        String which = a.kind() != AlertKind.SPIKE
+                ? a.threshold() == null ? "-" : a.threshold().toString()
+                : a.keyId() != null ? a.keyId().toString() : "employee:" + a.employeeId();
         String id = "budget:" + a.budgetId() + ":" + s.periodStart().toLocalDate() + ":"
                 + a.kind().json() + ":" + which;
         String subject = s.link().startsWith("/teams/")

@@ -23,7 +23,8 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class Receiver implements AutoCloseable {
 
-    public record Request(String path, Map<String, List<String>> headers, String body) {
+    /** @param receivedNanos {@link System#nanoTime()} when the body was read (latency measurements) */
+    public record Request(String path, Map<String, List<String>> headers, String body, long receivedNanos) {
         public String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -47,7 +48,8 @@ public final class Receiver implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
             String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            requests.add(new Request(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body));
+            requests.add(new Request(
+                    ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()), body, System.nanoTime()));
         }
         boolean fail = down.stream().anyMatch(ex.getRequestURI().getPath()::startsWith)
                 || failures.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0;
