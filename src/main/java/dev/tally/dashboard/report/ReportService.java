@@ -89,7 +89,7 @@ public class ReportService {
         RoiModel roi = catalog.current().roi();
         LocalDate first = period.previous().from();
         try {
-            // The org's grouping sets and distinct counts sort tens of thousands of rows: in memory,
+            // A month's rows and a team's grouping sets and distinct counts sort thousands of rows: in memory,
             // not in temporary files (PostgreSQL's default work_mem is 4 MB).
             return RollupSnapshot.run(dataSource, WORK_MEM, c -> {
                 ReportVersions v = ReportVersions.read(c, first, period.to());
