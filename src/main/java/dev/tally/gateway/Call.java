@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 
@@ -190,7 +191,9 @@ final class Call implements PendingCall, Upstream.Request {
             resp.putHeader(H_SHOULD_RETRY, FALSE);
         }
         boolean close = reason.closesConnection() || key == null;
-        if (close) {
+        if (close && req.version() != HttpVersion.HTTP_2) {
+            // HTTP/2 forbids connection-specific headers (RFC 9113, 8.2.2): a client would drop the
+            // whole answer as malformed; there the stream is reset instead (Hangup)
             resp.putHeader("connection", "close");
         }
         Future<Void> sent = sendError(r.status(), r.message(), r.param());

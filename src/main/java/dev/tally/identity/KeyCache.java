@@ -25,6 +25,8 @@ import jakarta.enterprise.event.TransactionPhase;
 
 import org.jboss.logging.Logger;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -60,6 +62,8 @@ public class KeyCache implements KeyLookup {
     /** A valid lookup is a use of the key: recorded in memory, written in batches (no write per call). */
     private final LastUse lastUse;
 
+    private final MeterRegistry registry;
+
     private final Map<String, KeyEntry> byHash = new ConcurrentHashMap<>();
     private final Map<UUID, KeyEntry> byId = new ConcurrentHashMap<>();
     /** Newest updated_at seen (database clock); only the poller thread touches it. */
@@ -70,13 +74,20 @@ public class KeyCache implements KeyLookup {
     private ScheduledExecutorService poller;
 
     public KeyCache(
-            DataSource dataSource, IdentityConfig config, Roles roles, Clock clock, Ticker ticker, LastUse lastUse) {
+            DataSource dataSource,
+            IdentityConfig config,
+            Roles roles,
+            Clock clock,
+            Ticker ticker,
+            LastUse lastUse,
+            MeterRegistry registry) {
         this.dataSource = dataSource;
         this.config = config;
         this.roles = roles;
         this.clock = clock;
         this.ticker = ticker;
         this.lastUse = lastUse;
+        this.registry = registry;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -84,6 +95,10 @@ public class KeyCache implements KeyLookup {
             return;
         }
         refresh();
+        // keys held (revoked and expired ones too, until they leave the table): a soak run watches it stay flat
+        Gauge.builder("tally_gateway_keys_cached", byHash, Map::size)
+                .description("API keys held in this gateway's key cache")
+                .register(registry);
         poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tally-key-cache");
             t.setDaemon(true);

@@ -2,6 +2,8 @@ package dev.tally.rollup;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -11,7 +13,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Function;
 
@@ -76,6 +80,10 @@ public final class Rollups {
                 .thenComparing(WorkloadDetail::provider)
                 .thenComparing(WorkloadDetail::model);
     }
+
+    private static final String BUMP_MONTHS = """
+            INSERT INTO rollup_month_version (month, version) SELECT m, 1 FROM unnest(?::date[]) AS m ORDER BY m
+            ON CONFLICT (month) DO UPDATE SET version = rollup_month_version.version + 1""";
 
     private static <S> Column<S> col(String name, String type, Function<S, Object> value) {
         return new Column<>(name, type, value);
@@ -222,8 +230,13 @@ public final class Rollups {
                 List.of(col("outcomes", "int8", e -> 1L)));
     }
 
-    /** Writes the counted events into every rollup table. */
+    /**
+     * Writes the counted events into every rollup table, then moves the version of each month written
+     * (the report caches a month's rollups under it): last but for {@code rollup_version}, months in
+     * order, so two consumers lock these rows in the same order and hold them only until the commit.
+     */
     void write(Connection c, Collection<UsageEvent> events, Collection<OutcomeEvent> outcomes) throws SQLException {
+        SortedSet<LocalDate> months = new TreeSet<>();
         Map<Detail, UsageSums> detail = new TreeMap<>(Detail.ORDER);
         Map<WorkloadDetail, UsageSums> workloads = new TreeMap<>(WorkloadDetail.ORDER);
         List<UsageEvent> usage = new ArrayList<>(events.size());
@@ -231,6 +244,7 @@ public final class Rollups {
         List<UsageEvent> inRuns = new ArrayList<>();
         List<UsageEvent> ofPeople = new ArrayList<>(events.size());
         for (UsageEvent e : events) {
+            months.add(calendar.date(e.time()).withDayOfMonth(1));
             if (e.refused()) {
                 refused.add(e);
                 continue;
@@ -281,6 +295,13 @@ public final class Rollups {
                 c, outcomes.stream().filter(o -> o.workload() != null).toList());
         modelDay.write(c, detail.entrySet());
         outcomeOrgDay.write(c, outcomes);
+        outcomes.forEach(o -> months.add(calendar.date(o.occurredAt()).withDayOfMonth(1)));
+        try (PreparedStatement ps = c.prepareStatement(BUMP_MONTHS)) {
+            ps.setArray(
+                    1,
+                    c.createArrayOf("date", months.stream().map(Date::valueOf).toArray()));
+            ps.executeUpdate();
+        }
     }
 
     /** Bit n (0-based) of a year's {@code employee_activity.days} is day-of-year n + 1. */

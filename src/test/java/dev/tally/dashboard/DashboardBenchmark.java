@@ -16,8 +16,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 
@@ -48,11 +50,17 @@ import dev.tally.rollup.UsageMeasure;
 @Tag("benchmark")
 class DashboardBenchmark {
 
-    static final int TEAMS = 200;
+    /** Knobs for a quick look ({@code -Dbench.teams=20 -Dbench.runs=30 -Dbench.only=org}); defaults are the method's. */
+    static final int TEAMS = Integer.getInteger("bench.teams", 200);
+
     static final int PER_TEAM = 100;
     static final int DAYS = 365;
     static final int WARMUP = 15;
-    static final int RUNS = 100;
+    static final int RUNS = Integer.getInteger("bench.runs", 100);
+
+    /** Only the lines whose label contains this (e.g. "org overview"); empty: all. */
+    static final String ONLY = System.getProperty("bench.only", "");
+
     static final String[] MODELS = {"gpt-4o", "gpt-4o-mini", "claude-sonnet-4-5", "claude-haiku-4-5", "o3"};
     static final String[] KINDS = {"pr_merged", "bug_caught", "security_finding", "task_automated"};
 
@@ -158,23 +166,38 @@ class DashboardBenchmark {
      */
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private String cookie;
+    /** The cookies sent, by name: the session, then whatever the pages set (the CSRF token), as a browser keeps them. */
+    private final Map<String, String> cookies = new LinkedHashMap<>();
 
     private void get(String path) throws Exception {
-        if (cookie == null) {
-            cookie = Access.leaderCookieHeader(); // pages and reports are read as a signed-in leader
+        if (cookies.isEmpty()) {
+            keep(Access.leaderCookieHeader().split(";\\s*")); // pages and reports are read as a signed-in leader
         }
         HttpResponse<byte[]> r = http.send(
                 HttpRequest.newBuilder(root.resolve(path))
-                        .header("Cookie", cookie)
+                        .header("Cookie", String.join("; ", cookies.values()))
                         .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200 || r.body().length == 0) {
             throw new AssertionError(path + " answered " + r.statusCode());
         }
+        // A page's frame carries the CSRF token of its cookie: without the cookie back, every page
+        // gets a new token, and so a new rendered-page cache key (a browser sends it back).
+        keep(r.headers().allValues("Set-Cookie").stream()
+                .map(c -> c.split(";", 2)[0])
+                .toArray(String[]::new));
+    }
+
+    private void keep(String[] pairs) {
+        for (String pair : pairs) {
+            cookies.put(pair.substring(0, pair.indexOf('=')), pair);
+        }
     }
 
     private String measure(String label, String path, Mode mode) throws Exception {
+        if (!label.contains(ONLY)) {
+            return "";
+        }
         for (int i = 0; i < WARMUP; i++) {
             get(path);
         }

@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -158,6 +163,44 @@ class GatewayErrorsTest {
                     "invalid API key"));
         }
         assertNoEvents(ids);
+    }
+
+    /**
+     * Over HTTP/2 a refusal that closes the connection must not carry {@code connection: close}:
+     * HTTP/2 forbids connection-specific headers, and clients (curl, the JDK's client from 21 on,
+     * Netty) then drop the whole answer as a protocol error, so the caller never saw its 401.
+     */
+    @Test
+    void refusalsReachHttp2CallersWholeWithoutAConnectionHeader() throws Exception {
+        HttpClient h2 =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+        URI base = URI.create("http://localhost:" + RestAssured.port);
+        String unknown = "tly_00000000000000000000000000000000unknown";
+        // a request without a body is upgraded to HTTP/2 (h2c) by the JDK's client
+        HttpResponse<String> models = h2.send(
+                HttpRequest.newBuilder(base.resolve("/v1/models"))
+                        .header("Authorization", "Bearer " + unknown)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(models.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(models.statusCode()).isEqualTo(401);
+        assertThat(models.headers().firstValue("connection")).isEmpty();
+        assertThat(models.headers().firstValue("x-should-retry")).hasValue("false");
+        assertThat(new ObjectMapper()
+                        .readTree(models.body())
+                        .at("/error/message")
+                        .asText())
+                .contains("invalid API key");
+
+        // and the client's connection survives the refused stream: a good call on it is answered
+        Admin.Key key = Admin.newKey();
+        HttpResponse<String> ok = h2.send(
+                HttpRequest.newBuilder(base.resolve("/v1/models"))
+                        .header("Authorization", "Bearer " + key.key())
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ok.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(ok.statusCode()).isEqualTo(200);
     }
 
     @Test

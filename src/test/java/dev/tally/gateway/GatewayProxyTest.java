@@ -114,6 +114,11 @@ class GatewayProxyTest {
         assertThat(metrics)
                 .containsPattern(
                         "tally_gateway_cost_nanodollars_total\\{[^}]*team=\"" + key.teamId() + "\"[^}]*} 283200\\.0");
+        // the key cache's size is published (a soak run watches it stay flat): at least this key
+        Matcher cached = Pattern.compile("(?m)^tally_gateway_keys_cached(?:\\{[^}]*})? (\\S+)$")
+                .matcher(metrics);
+        assertThat(cached.find()).as("tally_gateway_keys_cached in the metrics").isTrue();
+        assertThat(Double.parseDouble(cached.group(1))).isGreaterThanOrEqualTo(1);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.tally.dashboard.report;
 
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 
@@ -33,9 +34,21 @@ final class Acc {
      * explicit_hours; its value comes from the ROI model.
      */
     void outcomes(RoiModel roi, ResultSet rs) throws SQLException {
-        String kind = rs.getString("kind");
-        boolean ai = rs.getBoolean("ai_assisted");
-        long n = rs.getLong("outcomes");
+        outcomes(
+                roi,
+                rs.getString("kind"),
+                rs.getBoolean("ai_assisted"),
+                rs.getString("severity"),
+                rs.getLong("outcomes"),
+                rs.getLong("explicit_outcomes"),
+                rs.getBigDecimal("explicit_hours"));
+    }
+
+    /**
+     * One group of {@code n} outcomes of a kind, AI flag and severity, {@code explicit} of which carried
+     * their own hours; valued once for the whole group (the ROI model rounds to the nano-dollar).
+     */
+    void outcomes(RoiModel roi, String kind, boolean ai, String severity, long n, long explicit, BigDecimal hours) {
         OutcomeKind builtIn = OutcomeKind.fromWire(kind);
         if (builtIn != null) {
             outcomes[builtIn.ordinal()] += n;
@@ -43,13 +56,7 @@ final class Acc {
                 prsAi += n;
             }
         }
-        value += roi.valueNanos(
-                kind,
-                ai,
-                rs.getString("severity"),
-                n,
-                rs.getLong("explicit_outcomes"),
-                rs.getBigDecimal("explicit_hours"));
+        value += roi.valueNanos(kind, ai, severity, n, explicit, hours);
     }
 
     private long count(OutcomeKind k) {

@@ -28,18 +28,18 @@ import dev.tally.dashboard.report.Report.PrRow;
 import dev.tally.dashboard.report.Report.TeamInfo;
 import dev.tally.dashboard.roi.Metrics;
 import dev.tally.dashboard.roi.RoiModel;
-import dev.tally.platform.ApiException;
 import dev.tally.platform.cache.StampedCache;
 import dev.tally.platform.time.OrgCalendar;
 import dev.tally.rollup.Rollups;
 
 /**
  * Builds {@link Report}s. Each report is read in ONE snapshot (a read-only repeatable-read
- * transaction): first {@code rollup_version}, then the teams and people (always read: small), then
- * the rollup sums ({@link RollupReader}), which are cached under that version. The aggregator moves
- * the version in the same transaction as every rollup change, so a cached sum is reused exactly
- * while the rollups it came from are unchanged, and the first request after a commit sees it
- * (docs/adr/0005-dashboard-rollups-and-cache.md).
+ * transaction) that starts by reading the versions its cached parts are checked against
+ * ({@link ReportVersions}): the teams and people ({@link Identity}) under {@code identity_version};
+ * each month's org rollups ({@link MonthRollups}) under that month's version; a report's sums under
+ * the versions of every month it touches. Those versions move in the same transaction as the rows
+ * they stand for, so a cached part is reused exactly while its rows are unchanged, and the first
+ * request after a commit reads again only what moved (docs/adr/0006-dashboard-rollups-and-cache.md).
  */
 @ApplicationScoped
 public class ReportService {
@@ -61,6 +61,13 @@ public class ReportService {
     private final OrgCalendar calendar;
     private final StampedCache<SumsKey, RollupReader.Sums> sums = new StampedCache<>(CACHED_REPORTS);
 
+    /** Months kept (the org's rollups of one month each): a 90-day page and the one before it touch seven. */
+    static final int CACHED_MONTHS = 48;
+
+    private final StampedCache<LocalDate, MonthRollups> months = new StampedCache<>(CACHED_MONTHS);
+    private final StampedCache<Boolean, Identity> identity = new StampedCache<>(1);
+
+    /** Sums are stamped with the versions of the months from the previous period's first to the period's last. */
     private record SumsKey(UUID team, Period period, RoiModel roi) {}
 
     public ReportService(DataSource dataSource, DashboardCatalog catalog, ObjectMapper json, OrgCalendar calendar) {
@@ -80,40 +87,39 @@ public class ReportService {
 
     private Report build(UUID teamId, Period period) {
         RoiModel roi = catalog.current().roi();
+        LocalDate first = period.previous().from();
         try {
-            // The org's grouping sets and distinct counts sort tens of thousands of rows: in memory,
+            // A month's rows and a team's grouping sets and distinct counts sort thousands of rows: in memory,
             // not in temporary files (PostgreSQL's default work_mem is 4 MB).
-            return RollupSnapshot.read(
-                    dataSource,
-                    WORK_MEM,
-                    (c, version) -> assemble(
-                            c,
-                            teamId,
-                            period,
-                            sums.get(
-                                    new SumsKey(teamId, period, roi),
-                                    version,
-                                    () -> RollupReader.read(c, teamId, period, roi))));
+            return RollupSnapshot.run(dataSource, WORK_MEM, c -> {
+                ReportVersions v = ReportVersions.read(c, first, period.to());
+                Identity who = identity.get(Boolean.TRUE, v.identity(), () -> Identity.read(c));
+                List<TeamInfo> teams = who.teams(teamId);
+                RollupReader.Sums s = sums.get(
+                        new SumsKey(teamId, period, roi),
+                        v.stamp(first, period.to()),
+                        () -> teamId == null
+                                ? MonthRollups.sums(
+                                        m -> months.get(m, v.month(m), () -> MonthRollups.read(c, m)), period, roi)
+                                : RollupReader.read(c, teamId, period, roi));
+                return assemble(c, teamId, period, who, teams, s);
+            });
         } catch (SQLException e) {
             throw new IllegalStateException("reading rollups failed: " + e.getMessage(), e);
         }
     }
 
-    /** The report from the (cached) rollup sums and the teams and people as they are now. */
-    private Report assemble(Connection c, UUID teamId, Period period, RollupReader.Sums sums) throws SQLException {
-        boolean[] demo = {false};
-        Map<UUID, Long> members = new HashMap<>();
-        List<TeamInfo> teams = teams(c, teamId, members, demo);
-        if (teamId != null && teams.isEmpty()) {
-            throw ApiException.notFound("team " + teamId + " does not exist");
-        }
+    /** The report from the (cached) rollup sums and the (cached) teams and people. */
+    private Report assemble(
+            Connection c, UUID teamId, Period period, Identity who, List<TeamInfo> teams, RollupReader.Sums sums)
+            throws SQLException {
         Map<UUID, Metrics> cur = new LinkedHashMap<>();
         Map<UUID, Metrics> pre = new LinkedHashMap<>();
         Metrics total = Metrics.ZERO;
         Metrics previousTotal = Metrics.ZERO;
         List<TeamInfo> shown = new ArrayList<>();
         for (TeamInfo t : teams) {
-            long n = members.getOrDefault(t.id(), 0L);
+            long n = who.members().getOrDefault(t.id(), 0L);
             Metrics m = sums.current().getOrDefault(t.id(), new Acc()).toMetrics(n);
             Metrics p = sums.previous().getOrDefault(t.id(), new Acc()).toMetrics(n);
             // Unassigned has no employees; show it only when outcomes or usage landed there.
@@ -157,7 +163,7 @@ public class ReportService {
                 byDay,
                 teamId == null ? List.of() : employees(c, teamId, sums),
                 teamId == null ? List.of() : mergedPrs(c, teamId, period),
-                demo[0]);
+                who.demo());
     }
 
     public boolean demoData() {
@@ -169,34 +175,6 @@ public class ReportService {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Teams in name order with their member counts, and whether demo data exists: one round trip. */
-    private static List<TeamInfo> teams(Connection c, UUID teamId, Map<UUID, Long> members, boolean[] demo)
-            throws SQLException {
-        String sql = "SELECT t.id, t.name, t.department, coalesce(e.n, 0), d.demo FROM"
-                + " (SELECT EXISTS (SELECT 1 FROM dashboard_demo_team) AS demo) d LEFT JOIN team t ON "
-                + (teamId == null ? "true" : "t.id = ?") + " LEFT JOIN (SELECT team_id, count(*) n FROM employee"
-                + (teamId == null ? "" : " WHERE team_id = ?")
-                + " GROUP BY team_id) e ON e.team_id = t.id ORDER BY t.name";
-        List<TeamInfo> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            if (teamId != null) {
-                ps.setObject(1, teamId);
-                ps.setObject(2, teamId);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    demo[0] = rs.getBoolean(5);
-                    UUID id = rs.getObject(1, UUID.class);
-                    if (id != null) {
-                        out.add(new TeamInfo(id, rs.getString(2), rs.getString(3)));
-                        members.put(id, rs.getLong(4));
-                    }
-                }
-            }
-        }
-        return out;
     }
 
     /** Every member, active or not (so the adoption gap is visible), plus former members who spent here. */

@@ -17,15 +17,15 @@ import dev.tally.dashboard.roi.RoiModel;
 import dev.tally.rollup.UsageMeasure;
 
 /**
- * Reads what a report needs from the rollups (dev.tally.rollup.Rollups), in the caller's snapshot.
- * Every query reads pre-aggregated rows, never one row per person and day, except a team page's
- * own people:
+ * Reads what a team's report needs from the rollups (dev.tally.rollup.Rollups), in the caller's
+ * snapshot (the org's is summed from cached months: {@link MonthRollups}). Every query reads
+ * pre-aggregated rows, except the team's own people's:
  *
  * <ul>
- * <li>per team, both periods: whole months from {@code *_team_month}, the days around them from
+ * <li>both periods: whole months from {@code *_team_month}, the days around them from
  * {@code *_team_day} ({@link Period#parts()});
- * <li>per day and per model: {@code usage_model_day} and {@code outcome_org_day} for the org; for a
- * team its {@code usage_daily} rows (which also give its people) and {@code outcome_team_day};
+ * <li>per day, per model and per person: the team's {@code usage_daily} rows and its
+ * {@code outcome_team_day};
  * <li>active users: one bitmap row per employee and year ({@code employee_activity}).
  * </ul>
  */
@@ -40,8 +40,7 @@ final class RollupReader {
             Map<String, TreeSet<String>> providers,
             Map<UUID, Acc> employees) {}
 
-    private static final String OUTCOME_COLUMNS =
-            "kind, ai_assisted, severity, outcomes, explicit_outcomes, explicit_hours";
+    static final String OUTCOME_COLUMNS = "kind, ai_assisted, severity, outcomes, explicit_outcomes, explicit_hours";
     private static final String OUTCOME_SUMS = "kind, ai_assisted, severity, sum(outcomes) AS outcomes,"
             + " sum(explicit_outcomes) AS explicit_outcomes, sum(explicit_hours) AS explicit_hours";
 
@@ -57,7 +56,7 @@ final class RollupReader {
         this.roi = roi;
     }
 
-    /** The sums of {@code team} (null: the whole org) over the period and the one before it. */
+    /** The sums of {@code team} over the period and the one before it. */
     static Sums read(Connection c, UUID team, Period period, RoiModel roi) throws SQLException {
         return new RollupReader(c, team, period, roi).read();
     }
@@ -75,14 +74,12 @@ final class RollupReader {
                 prev,
                 s,
                 (a, rs) -> a.outcomes(roi, rs));
-        // Per day, per model (and for a team, per person) from one scan of the finest small table.
-        String usage = team == null
-                ? "usage_model_day WHERE day BETWEEN ? AND ?"
-                : "usage_daily WHERE day BETWEEN ? AND ? AND team_id = ?";
-        String sets = team == null ? "(day), (model, provider)" : "(day), (model, provider), (employee_id)";
-        run(
-                "SELECT day, model, provider" + (team == null ? ", NULL::uuid AS employee_id" : ", employee_id") + ", "
-                        + UsageMeasure.sums() + " FROM " + usage + " GROUP BY GROUPING SETS (" + sets + ")",
+        // Per day, per model and per person from one scan of the team's detailed rows.
+        query(
+                c,
+                "SELECT day, model, provider, employee_id, " + UsageMeasure.sums()
+                        + " FROM usage_daily WHERE day BETWEEN ? AND ? AND team_id = ?"
+                        + " GROUP BY GROUPING SETS ((day), (model, provider), (employee_id))",
                 rs -> {
                     LocalDate day = rs.getObject("day", LocalDate.class);
                     String model = rs.getString("model");
@@ -100,11 +97,9 @@ final class RollupReader {
                     }
                 },
                 periodArgs());
-        run(
-                "SELECT day, " + OUTCOME_COLUMNS + " FROM "
-                        + (team == null
-                                ? "outcome_org_day WHERE day BETWEEN ? AND ?"
-                                : "outcome_team_day WHERE day BETWEEN ? AND ? AND team_id = ?"),
+        query(
+                c,
+                "SELECT day, " + OUTCOME_COLUMNS + " FROM outcome_team_day WHERE day BETWEEN ? AND ? AND team_id = ?",
                 rs -> s.days.computeIfAbsent(rs.getObject("day", LocalDate.class), k -> new Acc())
                         .outcomes(roi, rs),
                 periodArgs());
@@ -113,9 +108,7 @@ final class RollupReader {
     }
 
     private Object[] periodArgs() {
-        return team == null
-                ? new Object[] {Date.valueOf(period.from()), Date.valueOf(period.to())}
-                : new Object[] {Date.valueOf(period.from()), Date.valueOf(period.to()), team};
+        return new Object[] {Date.valueOf(period.from()), Date.valueOf(period.to()), team};
     }
 
     interface Fold {
@@ -128,7 +121,8 @@ final class RollupReader {
         List<Object> args = new ArrayList<>();
         String sql = "SELECT team_id, cur, " + sums + " FROM (" + parts(prefix, columns, period, true, args)
                 + " UNION ALL " + parts(prefix, columns, prev, false, args) + ") p GROUP BY team_id, cur" + groups;
-        run(
+        query(
+                c,
                 sql,
                 rs -> fold.add(
                         (rs.getBoolean("cur") ? s.current : s.previous)
@@ -139,22 +133,17 @@ final class RollupReader {
 
     private String parts(String prefix, String columns, Period p, boolean cur, List<Object> args) {
         Period.Parts parts = p.parts();
-        String filter = team == null ? "" : " AND team_id = ?";
         args.add(Date.valueOf(parts.monthsFrom()));
         args.add(Date.valueOf(parts.monthsTo()));
-        if (team != null) {
-            args.add(team);
-        }
+        args.add(team);
         args.add(Date.valueOf(parts.from()));
         args.add(Date.valueOf(parts.monthsFrom()));
         args.add(Date.valueOf(parts.monthsTo()));
         args.add(Date.valueOf(parts.to()));
-        if (team != null) {
-            args.add(team);
-        }
+        args.add(team);
         return "SELECT team_id, " + cur + " AS cur, " + columns + " FROM " + prefix + "_team_month WHERE month >= ?"
-                + " AND month < ?" + filter + " UNION ALL SELECT team_id, " + cur + ", " + columns + " FROM " + prefix
-                + "_team_day WHERE (day >= ? AND day < ? OR day >= ? AND day <= ?)" + filter;
+                + " AND month < ? AND team_id = ? UNION ALL SELECT team_id, " + cur + ", " + columns + " FROM " + prefix
+                + "_team_day WHERE (day >= ? AND day < ? OR day >= ? AND day <= ?) AND team_id = ?";
     }
 
     /** Distinct active employees per team over both periods, from the per-year activity bitmaps, in one scan. */
@@ -167,13 +156,12 @@ final class RollupReader {
             years.append(years.length() == 0 ? "?" : ", ?");
             args.add((short) y);
         }
-        if (team != null) {
-            args.add(team);
-        }
-        run(
+        args.add(team);
+        query(
+                c,
                 "SELECT team_id, count(DISTINCT employee_id) FILTER (WHERE " + curCond + ") AS cur,"
                         + " count(DISTINCT employee_id) FILTER (WHERE " + prevCond + ") AS prev FROM employee_activity"
-                        + " WHERE year IN (" + years + ")" + (team == null ? "" : " AND team_id = ?")
+                        + " WHERE year IN (" + years + ") AND team_id = ?"
                         + " GROUP BY team_id",
                 rs -> {
                     UUID t = rs.getObject("team_id", UUID.class);
@@ -204,7 +192,8 @@ final class RollupReader {
         void accept(ResultSet rs) throws SQLException;
     }
 
-    private void run(String sql, RowSink sink, Object... args) throws SQLException {
+    /** Runs {@code sql} with {@code args} and hands each row to {@code sink}. */
+    static void query(Connection c, String sql, RowSink sink, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < args.length; i++) {
                 ps.setObject(i + 1, args[i]);

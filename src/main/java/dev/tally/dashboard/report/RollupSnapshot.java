@@ -22,6 +22,12 @@ public final class RollupSnapshot {
         T read(Connection c, long version) throws SQLException;
     }
 
+    /** Work done in the snapshot that reads the versions it needs itself (a report: {@link ReportVersions}). */
+    @FunctionalInterface
+    public interface Body<T> {
+        T read(Connection c) throws SQLException;
+    }
+
     private RollupSnapshot() {}
 
     /**
@@ -29,6 +35,11 @@ public final class RollupSnapshot {
      * server's default) is set for this transaction only, for reads that sort or hash many rows.
      */
     public static <T> T read(DataSource dataSource, String workMem, Work<T> work) throws SQLException {
+        return run(dataSource, workMem, c -> work.read(c, version(c)));
+    }
+
+    /** Runs {@code body} in a fresh snapshot, as {@link #read} does, without reading {@code rollup_version}. */
+    public static <T> T run(DataSource dataSource, String workMem, Body<T> body) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -39,7 +50,7 @@ public final class RollupSnapshot {
                         st.execute("SET LOCAL work_mem = '" + workMem + "'");
                     }
                 }
-                T result = work.read(c, version(c));
+                T result = body.read(c);
                 c.commit();
                 return result;
             } finally {

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The gateway's warm-up curve (issue 16): how fast a freshly started gateway serves, window by window,
+# next to nginx measured in the same run.
+#
+#   ./mvnw -B -q package -DskipTests       && bench/warmup.sh [BENCH_DIR]   the default package
+#   ./mvnw -B -q package -DskipTests -Paot && bench/warmup.sh [BENCH_DIR]   the AOT package (./tally uses
+#                                                                            its cache when the JDK fits)
+#
+# BENCH_DIR is the shared bench (default ../shared/bench): its C mock upstream, request bodies and wrk
+# script are used as they are. Method:
+#   1. the mock and nginx (the bench's plain keep-alive reverse proxy config) start; nginx is measured at
+#      saturation (wrk -t2 -c64, 5 s, the OpenAI JSON body) after a 5 s warm-up of its own;
+#   2. Tally starts gateway-only through ./tally on a fresh data directory (no per-key limits, providers
+#      pointed at the mock); the time from launch to ready is printed; a team, person and key are made;
+#   3. from then on wrk runs back to back in 5 s windows at saturation until WARMUP_SECS (65) after
+#      ready; each window prints its start (s after ready), req/s, the ratio to nginx and p50.
+# Java: JAVA_HOME or java on the PATH, as ./tally. Ports: 18000 (mock), 18100 (nginx), 18080/19000/19092
+# (Tally). Run it on a quiet machine: the load generator, mock, nginx and Tally share the cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BENCH_DIR=$(cd "${1:-../shared/bench}" && pwd)
+[ -f "$BENCH_DIR/mock/mock_llm.c" ] || { echo "no shared bench at $BENCH_DIR (pass its path)" >&2; exit 2; }
+[ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: ./mvnw -B -q package -DskipTests [-Paot]" >&2; exit 2; }
+for tool in wrk nginx gcc jq; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] || { echo "$tool is needed" >&2; exit 2; }
+done
+
+PORT=18080 MGMT=19000 KAFKA=19092 MOCK=18000 NGINX=18100
+SECS=${WARMUP_SECS:-65}
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+gcc -O2 -pthread -o "$WORK/mock_llm" "$BENCH_DIR/mock/mock_llm.c"
+"$WORK/mock_llm" -p "$MOCK" >"$WORK/mock.log" 2>&1 &
+PIDS+=($!)
+mkdir -p "$WORK/nginx/tmp"
+cat >"$WORK/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes 2;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $WORK/nginx/tmp/body;
+  proxy_temp_path $WORK/nginx/tmp/proxy;
+  keepalive_requests 1000000;
+  upstream llm_mock { server 127.0.0.1:$MOCK; keepalive 256; keepalive_requests 1000000; }
+  server {
+    listen 127.0.0.1:$NGINX;
+    location / { proxy_pass http://llm_mock; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
+  }
+}
+EOF
+"$(command -v nginx || echo /usr/sbin/nginx)" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
+PIDS+=($!)
+sleep 1
+
+# window URL HEADERS SECS -> "rps p50_ms"
+window() {
+  (cd "$BENCH_DIR" && BENCH_BODY=bodies/openai.json BENCH_HEADERS="$2" wrk -t2 -c64 -d"$3"s --timeout 10s \
+    -s lib/wrk_post.lua "$1/v1/chat/completions" | sed -n 's/^BENCH_RESULT //p') |
+    jq -r '"\(.rps) \(.lat_p50_us / 1000)"'
+}
+: >"$WORK/none"
+window "http://127.0.0.1:$NGINX" "$WORK/none" 5 >/dev/null
+read -r NGINX_RPS NGINX_P50 < <(window "http://127.0.0.1:$NGINX" "$WORK/none" 5)
+echo "nginx at saturation: $NGINX_RPS req/s, p50 $NGINX_P50 ms; load $(cut -d' ' -f1-3 /proc/loadavg)"
+
+DATA="$WORK/data"
+mkdir -p "$DATA"
+T0=$(date +%s.%N)
+TALLY_DATA_DIR=$DATA TALLY_KAFKA_EMBEDDED_PORT=$KAFKA QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT \
+TALLY_ROLES=gateway \
+TALLY_PROVIDERS_OPENAI_BASE_URL=http://127.0.0.1:$MOCK/v1 TALLY_PROVIDERS_OPENAI_API_KEY=sk-bench \
+TALLY_PROVIDERS_ANTHROPIC_BASE_URL=http://127.0.0.1:$MOCK TALLY_PROVIDERS_ANTHROPIC_API_KEY=sk-bench \
+TALLY_GATEWAY_REQUESTS_PER_MINUTE=0 TALLY_GATEWAY_TOKENS_PER_MINUTE=0 TALLY_GATEWAY_MAX_IN_FLIGHT_PER_KEY=0 \
+  ./tally >"$WORK/tally.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 1200); do
+  curl -sf "localhost:$MGMT/q/health/ready" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+T1=$(date +%s.%N)
+grep -m1 "^tally: " "$WORK/tally.log" || echo "tally: started with the start-up cache of this package (if it has one for this JDK)"
+echo "launch -> ready: $(echo "$T1 - $T0" | bc) s ($(grep -m1 -o 'ready in .*' "$WORK/tally.log" || echo 'no phases line'))"
+T=$(cat "$DATA/admin-token")
+api() { curl -sf -H "Authorization: Bearer $T" -H 'content-type: application/json' -d "$2" "localhost:$PORT$1"; }
+TEAM=$(api /api/admin/teams '{"name":"bench","department":"Platform"}' | jq -r .id)
+EMP=$(api /api/admin/employees "{\"email\":\"bench@example.com\",\"name\":\"Bench\",\"teamId\":\"$TEAM\"}" | jq -r .id)
+echo "Authorization: Bearer $(api /api/admin/keys "{\"employeeId\":\"$EMP\"}" | jq -r .key)" >"$WORK/key"
+
+echo "| s after ready | req/s | × nginx | p50 (ms) |"
+echo "| --- | --- | --- | --- |"
+while :; do
+  AT=$(echo "$(date +%s.%N) - $T1" | bc)
+  [ "$(echo "$AT >= $SECS" | bc)" = 1 ] && break
+  read -r RPS P50 < <(window "http://127.0.0.1:$PORT" "$WORK/key" 5)
+  printf '| %.0f | %.0f | %.2f | %s |\n' "$AT" "$RPS" "$(echo "$RPS / $NGINX_RPS" | bc -l)" "$P50"
+done
+echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

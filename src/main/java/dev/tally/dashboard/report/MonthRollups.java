@@ -1,0 +1,277 @@
+package dev.tally.dashboard.report;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+
+import dev.tally.dashboard.roi.RoiModel;
+import dev.tally.rollup.UsageMeasure;
+import dev.tally.rollup.UsageSums;
+
+/**
+ * The organisation's rollups of ONE month of its calendar, per team and day: what any period's org
+ * report needs from that month. Read in the report's snapshot and cached under the month's version
+ * ({@code rollup_month_version}, moved by the aggregator in every transaction that writes a row of
+ * that month), so the page after a write for today reads this month again and reuses the earlier
+ * ones (docs/rollups.md, "How the pages stay fast").
+ *
+ * <p>Outcomes are kept as counts and valued when a period is summed, once per team and group as the
+ * SQL sums were (the ROI model rounds to the nano-dollar, so summing values would differ); activity is
+ * each person's active days of the month (a distinct count cannot be added across months).
+ */
+final class MonthRollups {
+
+    /** An outcome group of a rollup row. */
+    record Group(String kind, boolean ai, String severity) {}
+
+    /** The counts of one outcome group. */
+    static final class Counts {
+        long outcomes;
+        long explicit;
+        BigDecimal hours = BigDecimal.ZERO;
+
+        void add(long n, long e, BigDecimal h) {
+            outcomes = Math.addExact(outcomes, n);
+            explicit = Math.addExact(explicit, e);
+            hours = hours.add(h);
+        }
+
+        void add(Counts o) {
+            add(o.outcomes, o.explicit, o.hours);
+        }
+
+        void valueInto(Acc a, RoiModel roi, Group g) {
+            a.outcomes(roi, g.kind(), g.ai(), g.severity(), outcomes, explicit, hours);
+        }
+    }
+
+    /** One team's month: usage and outcomes by day (index: day of month - 1; null: no row), active days by person. */
+    private final class Team {
+        final UsageSums[] usage = new UsageSums[length];
+        final Map<Group, Counts[]> outcomes = new HashMap<>();
+        final Map<UUID, Integer> activeDays = new HashMap<>();
+    }
+
+    private final LocalDate month;
+    private final int length;
+    private final Map<UUID, Team> teams = new HashMap<>();
+    private final UsageSums[] orgUsage;
+    private final List<Map<Group, Counts>> orgOutcomes = new ArrayList<>();
+    /** model → provider → usage by day. */
+    private final Map<String, Map<String, UsageSums[]>> models = new TreeMap<>();
+
+    private MonthRollups(LocalDate month) {
+        this.month = month;
+        this.length = month.lengthOfMonth();
+        this.orgUsage = new UsageSums[length];
+        for (int d = 0; d < length; d++) {
+            orgOutcomes.add(new HashMap<>());
+        }
+    }
+
+    /** Reads the month starting on {@code month} (its first day) in the caller's snapshot. */
+    static MonthRollups read(Connection c, LocalDate month) throws SQLException {
+        MonthRollups m = new MonthRollups(month);
+        Object[] days = {Date.valueOf(month), Date.valueOf(month.plusDays(m.length - 1L))};
+        RollupReader.query(
+                c,
+                "SELECT team_id, day, " + UsageMeasure.columns() + " FROM usage_team_day WHERE day BETWEEN ? AND ?",
+                rs -> m.team(rs).usage[m.index(rs)] = new UsageSums().add(rs),
+                days);
+        RollupReader.query(
+                c,
+                "SELECT team_id, day, " + RollupReader.OUTCOME_COLUMNS
+                        + " FROM outcome_team_day WHERE day BETWEEN ? AND ?",
+                rs -> counts(m.team(rs).outcomes.computeIfAbsent(group(rs), g -> new Counts[m.length]), m.index(rs))
+                        .add(
+                                rs.getLong("outcomes"),
+                                rs.getLong("explicit_outcomes"),
+                                rs.getBigDecimal("explicit_hours")),
+                days);
+        RollupReader.query(
+                c,
+                "SELECT day, provider, model, " + UsageMeasure.columns()
+                        + " FROM usage_model_day WHERE day BETWEEN ? AND ?",
+                rs -> {
+                    int d = m.index(rs);
+                    UsageSums row = new UsageSums().add(rs);
+                    (m.orgUsage[d] == null ? m.orgUsage[d] = new UsageSums() : m.orgUsage[d]).add(row);
+                    counted(
+                                    m.models
+                                            .computeIfAbsent(rs.getString("model"), k -> new TreeMap<>())
+                                            .computeIfAbsent(rs.getString("provider"), k -> new UsageSums[m.length]),
+                                    d)
+                            .add(row);
+                },
+                days);
+        RollupReader.query(
+                c,
+                "SELECT day, " + RollupReader.OUTCOME_COLUMNS + " FROM outcome_org_day WHERE day BETWEEN ? AND ?",
+                rs -> m.orgOutcomes
+                        .get(m.index(rs))
+                        .computeIfAbsent(group(rs), g -> new Counts())
+                        .add(
+                                rs.getLong("outcomes"),
+                                rs.getLong("explicit_outcomes"),
+                                rs.getBigDecimal("explicit_hours")),
+                days);
+        // employee_activity keeps a bit per day of the year: this month's run of bits, for the people active in it
+        int first = month.getDayOfYear();
+        RollupReader.query(
+                c,
+                "SELECT team_id, employee_id, substring(days FROM ? FOR ?)::text AS days FROM employee_activity"
+                        + " WHERE year = ? AND bit_count(substring(days FROM ? FOR ?)) > 0",
+                rs -> m.team(rs)
+                        .activeDays
+                        .merge(rs.getObject("employee_id", UUID.class), mask(rs.getString("days")), (a, b) -> a | b),
+                first,
+                m.length,
+                (short) month.getYear(),
+                first,
+                m.length);
+        return m;
+    }
+
+    /** Bit {@code d} set: day {@code d + 1} of the month. */
+    private static int mask(String bits) {
+        int m = 0;
+        for (int i = 0; i < bits.length(); i++) {
+            if (bits.charAt(i) == '1') {
+                m |= 1 << i;
+            }
+        }
+        return m;
+    }
+
+    private static Group group(ResultSet rs) throws SQLException {
+        return new Group(rs.getString("kind"), rs.getBoolean("ai_assisted"), rs.getString("severity"));
+    }
+
+    private static Counts counts(Counts[] byDay, int d) {
+        return byDay[d] == null ? byDay[d] = new Counts() : byDay[d];
+    }
+
+    private static UsageSums counted(UsageSums[] byDay, int d) {
+        return byDay[d] == null ? byDay[d] = new UsageSums() : byDay[d];
+    }
+
+    private Team team(ResultSet rs) throws SQLException {
+        return teams.computeIfAbsent(rs.getObject("team_id", UUID.class), k -> new Team());
+    }
+
+    private int index(ResultSet rs) throws SQLException {
+        return rs.getObject("day", LocalDate.class).getDayOfMonth() - 1;
+    }
+
+    /** The first month a period of {@code from..to} touches, and the ones after it up to {@code to}'s. */
+    static List<LocalDate> months(LocalDate from, LocalDate to) {
+        List<LocalDate> out = new ArrayList<>();
+        for (LocalDate m = from.withDayOfMonth(1); !m.isAfter(to); m = m.plusMonths(1)) {
+            out.add(m);
+        }
+        return out;
+    }
+
+    /** Where the months come from: the cache, or a read in the report's snapshot. */
+    @FunctionalInterface
+    interface Source {
+        MonthRollups month(LocalDate first) throws SQLException;
+    }
+
+    /**
+     * The org's sums of {@code period} and the one before it, summed from the months they touch: the
+     * same figures as {@link RollupReader#read} for the org.
+     */
+    static RollupReader.Sums sums(Source months, Period period, RoiModel roi) throws SQLException {
+        RollupReader.Sums s = new RollupReader.Sums(
+                new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), Map.of());
+        perTeam(months, period, roi, s.current());
+        perTeam(months, period.previous(), roi, s.previous());
+        for (LocalDate first : months(period.from(), period.to())) {
+            MonthRollups m = months.month(first);
+            int from = m.start(period);
+            int to = m.end(period);
+            for (int d = from; d <= to; d++) {
+                Map<Group, Counts> outcomes = m.orgOutcomes.get(d);
+                if (m.orgUsage[d] == null && outcomes.isEmpty()) {
+                    continue;
+                }
+                Acc a = s.days().computeIfAbsent(first.plusDays(d), k -> new Acc());
+                if (m.orgUsage[d] != null) {
+                    a.usage.add(m.orgUsage[d]);
+                }
+                outcomes.forEach((g, n) -> n.valueInto(a, roi, g));
+            }
+            m.models.forEach((model, providers) -> providers.forEach((provider, byDay) -> {
+                for (int d = from; d <= to; d++) {
+                    if (byDay[d] != null) {
+                        s.models().computeIfAbsent(model, k -> new Acc()).usage.add(byDay[d]);
+                        s.providers()
+                                .computeIfAbsent(model, k -> new TreeSet<>())
+                                .add(provider);
+                    }
+                }
+            }));
+        }
+        return s;
+    }
+
+    /** Per team over {@code p}: usage, outcome counts valued once per group, distinct active people. */
+    private static void perTeam(Source months, Period p, RoiModel roi, Map<UUID, Acc> out) throws SQLException {
+        Map<UUID, Map<Group, Counts>> outcomes = new HashMap<>();
+        Map<UUID, Set<UUID>> active = new HashMap<>();
+        for (LocalDate first : months(p.from(), p.to())) {
+            MonthRollups m = months.month(first);
+            int from = m.start(p);
+            int to = m.end(p);
+            int days = (int) ((1L << (to + 1)) - (1L << from));
+            m.teams.forEach((id, t) -> {
+                Acc a = out.computeIfAbsent(id, k -> new Acc());
+                for (int d = from; d <= to; d++) {
+                    if (t.usage[d] != null) {
+                        a.usage.add(t.usage[d]);
+                    }
+                }
+                t.outcomes.forEach((g, byDay) -> {
+                    for (int d = from; d <= to; d++) {
+                        if (byDay[d] != null) {
+                            outcomes.computeIfAbsent(id, k -> new HashMap<>())
+                                    .computeIfAbsent(g, k -> new Counts())
+                                    .add(byDay[d]);
+                        }
+                    }
+                });
+                t.activeDays.forEach((person, on) -> {
+                    if ((on & days) != 0) {
+                        active.computeIfAbsent(id, k -> new HashSet<>()).add(person);
+                    }
+                });
+            });
+        }
+        outcomes.forEach((id, groups) -> groups.forEach((g, n) -> n.valueInto(out.get(id), roi, g)));
+        active.forEach((id, people) -> out.get(id).active = people.size());
+    }
+
+    /** The index of the first day of {@code p} in this month. */
+    private int start(Period p) {
+        return p.from().isAfter(month) ? p.from().getDayOfMonth() - 1 : 0;
+    }
+
+    /** The index of the last day of {@code p} in this month. */
+    private int end(Period p) {
+        LocalDate last = month.plusDays(length - 1L);
+        return p.to().isBefore(last) ? p.to().getDayOfMonth() - 1 : length - 1;
+    }
+}
