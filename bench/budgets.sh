@@ -10,11 +10,12 @@
 #
 # Tally runs simulated (TALLY_GATEWAY_SIMULATE=true is not used: run.sh brings its own mock provider,
 # reached through TALLY_PROVIDERS_OPENAI_BASE_URL / _ANTHROPIC_BASE_URL). Ports: BENCH_HTTP_PORT
-# (18480), BENCH_KAFKA_PORT (19480), MOCK_PORT (run.sh's, 18000). Run it on a quiet machine.
+# (18480), BENCH_KAFKA_PORT (19480), BENCH_MANAGEMENT_PORT (19482), MOCK_PORT (run.sh's, 18000). Run it on a quiet machine.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 http_port="${BENCH_HTTP_PORT:-18480}"
 kafka_port="${BENCH_KAFKA_PORT:-19480}"
+management_port="${BENCH_MANAGEMENT_PORT:-19482}"
 mock_port="${MOCK_PORT:-18000}"
 run="${BENCH_RUN:-$root/../shared/bench/run.sh}"
 budgets="${BENCH_BUDGETS:-1000}"
@@ -30,14 +31,15 @@ admin="bench-admin-$RANDOM$RANDOM"
 base="http://127.0.0.1:$http_port"
 api() { curl -sf -H "Authorization: Bearer $admin" -H 'content-type: application/json' "$@"; }
 
-TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT="$http_port" TALLY_KAFKA_EMBEDDED_PORT="$kafka_port" \
+TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT="$http_port" QUARKUS_MANAGEMENT_PORT="$management_port" TALLY_KAFKA_EMBEDDED_PORT="$kafka_port" \
   TALLY_ADMIN_TOKEN="$admin" TALLY_PROVIDERS_OPENAI_BASE_URL="http://127.0.0.1:$mock_port/v1" \
   TALLY_PROVIDERS_ANTHROPIC_BASE_URL="http://127.0.0.1:$mock_port" \
   TALLY_PROVIDERS_OPENAI_API_KEY=bench TALLY_PROVIDERS_ANTHROPIC_API_KEY=bench \
+  TALLY_GATEWAY_REQUESTS_PER_MINUTE=0 TALLY_GATEWAY_TOKENS_PER_MINUTE=0 TALLY_GATEWAY_MAX_IN_FLIGHT_PER_KEY=0 \
   "$root/tally" > "$data/tally.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do
-  curl -sf "$base/q/health/ready" > /dev/null && break
+  curl -sf "http://127.0.0.1:$management_port/q/health/ready" > /dev/null && break
   sleep 1
 done
 

@@ -19,15 +19,16 @@ jar="$root/target/quarkus-app/quarkus-run.jar"
 data="$(mktemp -d)"
 port="${PORT:-18481}"
 kport="${KAFKA_PORT:-19481}"
+mport="${MANAGEMENT_PORT:-19483}"
 token="bench-$(date +%s%N)"
 pid=""
 trap '[ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$data"' EXIT
 
-TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port TALLY_KAFKA_EMBEDDED_PORT=$kport TALLY_ADMIN_TOKEN="$token" \
+TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport TALLY_KAFKA_EMBEDDED_PORT=$kport TALLY_ADMIN_TOKEN="$token" \
   TALLY_GATEWAY_SIMULATE=true TALLY_GATEWAY_BODY_TIMEOUT="$timeout" \
   java -jar "$jar" > "$data/run.log" 2>&1 &
 pid=$!
-until curl -sf "http://127.0.0.1:$port/q/health/ready" > /dev/null 2>&1; do
+until curl -sf "http://127.0.0.1:$mport/q/health/ready" > /dev/null 2>&1; do
   kill -0 "$pid" 2>/dev/null || { echo "Tally exited; see the log:" >&2; cat "$data/run.log" >&2; exit 1; }
   sleep 0.2
 done
@@ -68,6 +69,8 @@ def normal_calls(count):
         time.sleep(0.1)
     c.close()
     return out
+
+SETTLE = 5  # calls (about half a second) right after the attack's connections opened
 
 def summary(ms):
     q = statistics.quantiles(ms, n=100)
@@ -121,4 +124,8 @@ print(f"| {n} | {open_s:.1f} s | {base_rss:.0f} MiB | {peak[0]:.0f} MiB | {peak[
       f"| {after_rss:.0f} MiB | {', '.join(f'{v} × {k}' for k, v in sorted(statuses.items()))} |")
 print()
 print(f"normal calls before: {summary(before)}; while {n} bodies are stalled: {summary(during)}")
+# where the slow ones fall: the first calls after the connections opened wait behind their heads
+slowest = sorted(range(len(during)), key=lambda i: -during[i])[:3]
+print("slowest calls while stalled: " + ", ".join(f"#{i + 1} of {len(during)}: {during[i]:.1f} ms" for i in slowest)
+      + f"; without the first {SETTLE} calls: {summary(during[SETTLE:])}")
 EOF
