@@ -76,9 +76,12 @@ for i in $(seq 0 9); do
   PIDS+=($!)
 done
 
+# the postmaster (its command line carries the data directory) and its children (theirs do not)
 pg_rss() {
-  local total=0
-  for p in $(pgrep -f "$DATA/postgres" || true); do
+  local pm total=0
+  pm=$(pgrep -f "$DATA/postgres-bin/.*/bin/postgres" | head -n 1 || true)
+  [[ -n "$pm" ]] || { echo 0; return; }
+  for p in $pm $(pgrep -P "$pm"); do
     total=$((total + $(ps -o rss= -p "$p" 2>/dev/null | tr -d ' ' || echo 0)))
   done
   echo "$total"
