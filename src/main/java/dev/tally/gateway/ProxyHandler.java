@@ -12,6 +12,7 @@ import dev.tally.events.EventIds;
 import dev.tally.gateway.admission.Admission;
 import dev.tally.gateway.admission.Refusal;
 import dev.tally.gateway.admission.RefusalReason;
+import dev.tally.platform.GatewayActivity;
 import dev.tally.platform.Ticker;
 
 /**
@@ -39,6 +40,8 @@ public class ProxyHandler {
     private final HttpUpstream http;
     private final SimulatedProvider simulated;
     private final long maxBody;
+    /** Told of every call, so that roles sharing this JVM can yield to the gateway. */
+    private final GatewayActivity activity;
     /** The time prefix of each call's id (a time-ordered UUID: cheap to claim, see EventIds). */
     private final Clock clock;
 
@@ -59,13 +62,15 @@ public class ProxyHandler {
             Watchdog watchdog,
             Ticker ticker,
             Vertx vertx,
-            Clock clock) {
+            Clock clock,
+            GatewayActivity activity) {
         this.admission = admission;
         this.models = models;
         this.http = http;
         this.simulated = simulated;
         this.maxBody = config.maxBodySize().asLongValue();
         this.clock = clock;
+        this.activity = activity;
         this.services = new Call.Services(
                 watchdog,
                 recorder,
@@ -83,6 +88,7 @@ public class ProxyHandler {
     }
 
     void handle(RoutingContext ctx, Api api) {
+        activity.callStarted();
         Call call = new Call(ctx.request(), ctx.response(), api, EventIds.timeOrdered(clock.millis()), services);
         Refusal refused = admission.preBody(call);
         if (refused != null) {

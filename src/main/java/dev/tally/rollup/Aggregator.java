@@ -20,6 +20,7 @@ import dev.tally.events.KafkaReady;
 import dev.tally.platform.KafkaClients;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
+import dev.tally.platform.Ticker;
 
 /**
  * The aggregator role: {@code tally.aggregator.consumers} members of the {@code tally-aggregator}
@@ -38,6 +39,8 @@ public class Aggregator {
     private final ObjectMapper mapper;
     private final AggregatorMetrics metrics;
     private final Roles roles;
+    private final AggregatorPacing pacing;
+    private final Ticker ticker;
     private final EventDecoder decoder = new EventDecoder();
     private final AtomicInteger ids = new AtomicInteger();
     private final List<RollupConsumer> consumers = new ArrayList<>();
@@ -51,13 +54,17 @@ public class Aggregator {
             RollupStore store,
             ObjectMapper mapper,
             AggregatorMetrics metrics,
-            Roles roles) {
+            Roles roles,
+            AggregatorPacing pacing,
+            Ticker ticker) {
         this.config = config;
         this.clients = clients;
         this.store = store;
         this.mapper = mapper;
         this.metrics = metrics;
         this.roles = roles;
+        this.pacing = pacing;
+        this.ticker = ticker;
     }
 
     /** Once Kafka answers and the topics exist, unless a caller has started or stopped it by hand already. */
@@ -106,7 +113,15 @@ public class Aggregator {
     public synchronized RollupConsumer newConsumer() {
         String name = ids.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100_000, 36);
         return new RollupConsumer(
-                name, clients.common("tally-aggregator-" + name), config, store, decoder, dlq(), metrics);
+                name,
+                clients.common("tally-aggregator-" + name),
+                config,
+                store,
+                decoder,
+                dlq(),
+                metrics,
+                pacing,
+                ticker);
     }
 
     public synchronized List<RollupConsumer> consumers() {

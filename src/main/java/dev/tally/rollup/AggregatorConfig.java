@@ -50,6 +50,20 @@ public interface AggregatorConfig {
     @WithDefault("true")
     boolean usageDedupe();
 
+    /**
+     * Share of wall-clock time each consumer may spend on batches while this JVM's gateway is busy
+     * (a call in the last second): after a batch that took T it waits T × (1 − share) / share before
+     * it polls again, so the gateway keeps the CPU and batches grow (fewer rollup rows and
+     * PostgreSQL round trips per event). 1 turns the pacing off. An instance without the gateway
+     * role, or an idle gateway, is never paced.
+     */
+    @WithDefault("0.25")
+    double shareUnderGatewayLoad();
+
+    /** Longest wait between two batches while paced: bounds how stale the rollups get under load. */
+    @WithDefault("1s")
+    Duration maxPauseUnderGatewayLoad();
+
     /** How often the operations snapshot (lag, DLQ count, rate) is refreshed in the background. */
     @WithDefault("5s")
     Duration statusRefresh();

@@ -20,6 +20,7 @@ public class AggregatorMetrics {
     private final Counter records;
     private final Counter failures;
     private final Timer batches;
+    private final Timer paced;
     private final MeterRegistry registry;
 
     public AggregatorMetrics(MeterRegistry registry) {
@@ -56,6 +57,9 @@ public class AggregatorMetrics {
         batches = Timer.builder("tally.aggregator.batch")
                 .description("time from poll to PostgreSQL commit of one batch")
                 .register(registry);
+        paced = Timer.builder("tally.aggregator.paced")
+                .description("waits between batches while this JVM's gateway was busy (share-under-gateway-load)")
+                .register(registry);
     }
 
     void batch(BatchResult r, int recordCount, long nanos) {
@@ -75,6 +79,20 @@ public class AggregatorMetrics {
                 .description("time per batch stage")
                 .register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A consumer waited this long before its next poll, yielding the CPU to this JVM's gateway. */
+    void paced(long nanos) {
+        paced.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Waits for the gateway so far: how many, and their total in seconds. */
+    public long pacedCount() {
+        return paced.count();
+    }
+
+    public double pacedSeconds() {
+        return paced.totalTime(TimeUnit.SECONDS);
     }
 
     void failure() {

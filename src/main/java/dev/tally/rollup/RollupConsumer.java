@@ -27,6 +27,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 import dev.tally.events.Topics;
+import dev.tally.platform.Ticker;
 
 /**
  * One member of the aggregator group, on its own thread: poll a batch, decode and validate it, send
@@ -37,6 +38,9 @@ import dev.tally.events.Topics;
  * beginning when there are none), pausing a partition until that has succeeded; records below the
  * stored offset are skipped. A failed batch is rolled back and read again from the stored offsets.
  * Offsets are also committed to Kafka afterwards, best effort, only so lag tools show them.
+ *
+ * <p>While this JVM's gateway is busy, the consumer waits after each committed batch as
+ * {@link AggregatorPacing} says, so that the gateway keeps the CPU.
  */
 public final class RollupConsumer implements AutoCloseable {
 
@@ -51,6 +55,8 @@ public final class RollupConsumer implements AutoCloseable {
     private final EventDecoder decoder;
     private final DeadLetterQueue dlq;
     private final AggregatorMetrics metrics;
+    private final AggregatorPacing pacing;
+    private final Ticker ticker;
     private final Thread thread;
     private final CountDownLatch closing = new CountDownLatch(1);
 
@@ -71,7 +77,9 @@ public final class RollupConsumer implements AutoCloseable {
             RollupStore store,
             EventDecoder decoder,
             DeadLetterQueue dlq,
-            AggregatorMetrics metrics) {
+            AggregatorMetrics metrics,
+            AggregatorPacing pacing,
+            Ticker ticker) {
         this.name = name;
         this.groupId = config.groupId();
         this.pollTimeout = config.pollTimeout();
@@ -80,6 +88,8 @@ public final class RollupConsumer implements AutoCloseable {
         this.decoder = decoder;
         this.dlq = dlq;
         this.metrics = metrics;
+        this.pacing = pacing;
+        this.ticker = ticker;
         Map<String, Object> props = commonProps;
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -159,7 +169,7 @@ public final class RollupConsumer implements AutoCloseable {
     }
 
     private void process(ConsumerRecords<String, byte[]> records) {
-        long started = System.nanoTime();
+        long started = ticker.nanoTime();
         RollupBatch batch = new RollupBatch();
         Map<TopicPartition, Long> expected = new HashMap<>();
         for (TopicPartition tp : records.partitions()) {
@@ -181,21 +191,24 @@ public final class RollupConsumer implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        metrics.stage("decode", System.nanoTime() - started);
+        metrics.stage("decode", ticker.nanoTime() - started);
+        long took;
         try {
-            long d0 = System.nanoTime();
+            long d0 = ticker.nanoTime();
             dlq.sendAll(batch.deadLetters);
-            metrics.stage("dlq", System.nanoTime() - d0);
+            metrics.stage("dlq", ticker.nanoTime() - d0);
             BatchResult result = store.apply(groupId, batch, expected);
             stored.putAll(batch.nextOffsets);
             lastBatchAt = Instant.now();
             counted.addAndGet(result.usageCounted() + result.outcomesCounted());
-            metrics.batch(result, batch.records, System.nanoTime() - started);
+            took = ticker.nanoTime() - started;
+            metrics.batch(result, batch.records, took);
             commitToKafkaBestEffort(batch.nextOffsets);
         } catch (StaleOffsetsException e) {
             LOG.warnf("aggregator %s: %s; batch rolled back, re-reading from the stored offsets", name, e.getMessage());
             metrics.failure();
             markUnpositioned(consumer.assignment());
+            return;
         } catch (Exception e) {
             LOG.errorf(
                     "aggregator %s: batch of %d records not committed (%s); retrying in %d ms",
@@ -203,7 +216,20 @@ public final class RollupConsumer implements AutoCloseable {
             metrics.failure();
             markUnpositioned(batch.nextOffsets.keySet());
             pause(retryBackoff);
+            return;
         }
+        yieldToGateway(took);
+    }
+
+    /** Waits after a committed batch while this JVM's gateway is busy; records the time waited. */
+    private void yieldToGateway(long batchNanos) {
+        long wait = pacing.pauseAfter(batchNanos);
+        if (wait <= 0) {
+            return;
+        }
+        long from = ticker.nanoTime();
+        pause(Duration.ofNanos(wait));
+        metrics.paced(ticker.nanoTime() - from);
     }
 
     private void decode(ConsumerRecord<String, byte[]> r, RollupBatch batch) {
@@ -268,7 +294,7 @@ public final class RollupConsumer implements AutoCloseable {
 
     private void pause(Duration d) {
         try {
-            closing.await(d.toMillis(), TimeUnit.MILLISECONDS);
+            closing.await(d.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             running = false;
