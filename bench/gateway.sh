@@ -9,8 +9,9 @@
 # PostgreSQL, fresh data dir) with its providers pointed at the bench's mock and no per-key limits,
 # makes a team, a person and a key through the admin API, runs the bench, then checks that the usage
 # events on tally.usage.v1 for that team equal the requests Tally counted. Everything it starts is
-# stopped on exit. Knobs: BENCH_TARGETS (direct,nginx,ours), BENCH_WARMUP_SECS (40), and the shared
-# bench's own (TESTS, SAT_SECS, ...).
+# stopped on exit. Knobs: BENCH_TARGETS (direct,nginx,ours), BENCH_WARMUP_SECS (40), BENCH_ROLES
+# (gateway; gateway,aggregator,dashboard is the default single JVM, whose aggregator then counts the
+# calls into the rollups as well), and the shared bench's own (TESTS, SAT_SECS, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR=${1:-../shared/bench}
@@ -19,6 +20,7 @@ BENCH_DIR=${1:-../shared/bench}
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
 
 PORT=18080 MGMT=19000 KAFKA=19092 MOCK=18000
+ROLES=${BENCH_ROLES:-gateway}
 DATA=$(mktemp -d)
 LOG="$DATA/tally.log"
 cleanup() {
@@ -28,7 +30,7 @@ cleanup() {
 trap cleanup EXIT
 
 TALLY_DATA_DIR=$DATA TALLY_KAFKA_EMBEDDED_PORT=$KAFKA QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT \
-TALLY_ROLES=gateway \
+TALLY_ROLES=$ROLES \
 TALLY_PROVIDERS_OPENAI_BASE_URL=http://127.0.0.1:$MOCK/v1 TALLY_PROVIDERS_OPENAI_API_KEY=sk-bench \
 TALLY_PROVIDERS_ANTHROPIC_BASE_URL=http://127.0.0.1:$MOCK TALLY_PROVIDERS_ANTHROPIC_API_KEY=sk-bench \
 TALLY_GATEWAY_REQUESTS_PER_MINUTE=0 TALLY_GATEWAY_TOKENS_PER_MINUTE=0 TALLY_GATEWAY_MAX_IN_FLIGHT_PER_KEY=0 \
@@ -44,9 +46,11 @@ api() { curl -sf -H "Authorization: Bearer $T" -H 'content-type: application/jso
 TEAM=$(api /api/admin/teams '{"name":"bench","department":"Platform"}' | jq -r .id)
 EMP=$(api /api/admin/employees "{\"email\":\"bench@example.com\",\"name\":\"Bench\",\"teamId\":\"$TEAM\"}" | jq -r .id)
 KEY=$(api /api/admin/keys "{\"employeeId\":\"$EMP\"}" | jq -r .key)
-echo "tally up (pid $PID, commit $(git rev-parse --short HEAD)), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tally up (pid $PID, roles $ROLES, commit $(git rev-parse --short HEAD)), load: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-(cd "$BENCH_DIR" && TARGETS=${BENCH_TARGETS:-direct,nginx,ours} OURS_NAME=tally-gw OURS_URL=http://127.0.0.1:$PORT \
+NAME=tally-gw
+[ "$ROLES" = gateway ] || NAME=tally-all
+(cd "$BENCH_DIR" && TARGETS=${BENCH_TARGETS:-direct,nginx,ours} OURS_NAME=$NAME OURS_URL=http://127.0.0.1:$PORT \
   OURS_WARMUP_SECS=${BENCH_WARMUP_SECS:-40} OURS_OPENAI_HEADERS="Authorization: Bearer $KEY" \
   OURS_ANTHROPIC_HEADERS="x-api-key: $KEY | anthropic-version: 2023-06-01" ./run.sh)
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -57,3 +61,20 @@ curl -s "localhost:$MGMT/q/metrics" | awk -v team="$TEAM" '
   /^tally_events_dropped_total/ { d += $NF }
   /^tally_events_spooled_total/ { s += $NF }
   END { printf "tally_gateway_requests_total for the team: %d, events dropped: %d, spooled: %d\n", n, d, s }'
+
+# all roles: the aggregator catches up once the load stops (each call counted once), and how long it
+# waited for the gateway (docs/aggregation.md#sharing-the-jvm-with-the-gateway)
+if [[ ",$ROLES," == *,aggregator,* ]]; then
+  metric() { curl -s "localhost:$MGMT/q/metrics" | awk -v m="$1" 'index($0, m) == 1 { v += $NF } END { printf "%d", v }'; }
+  for _ in $(seq 1 120); do
+    [ "$(metric 'tally_aggregator_events_total{result="counted",topic="usage"}')" -ge "$(metric tally_gateway_requests_total)" ] && break
+    sleep 0.5
+  done
+  curl -s "localhost:$MGMT/q/metrics" | awk '
+    /^tally_gateway_requests_total/ { g += $NF }
+    /^tally_aggregator_events_total/ && /result="counted"/ && /topic="usage"/ { c += $NF }
+    /^tally_aggregator_batch_seconds_count/ { b = $NF }
+    /^tally_aggregator_paced_seconds_count/ { pn = $NF }
+    /^tally_aggregator_paced_seconds_sum/ { ps = $NF }
+    END { printf "calls through the gateway: %d, counted by the aggregator: %d, in %d batches; waits for the gateway: %d, %.1f s\n", g, c, b, pn, ps }'
+fi
