@@ -144,7 +144,7 @@ final class Load {
             if (sent == Sent.NOT_CONNECTED) {
                 continue; // never reached the gateway: nothing was served, the next gateway may take it
             }
-            if (attempt > 0 && sent == Sent.ANSWERED) {
+            if (attempt > 0 && sent != Sent.BROKEN_AFTER_SEND) {
                 failedOver.incrementAndGet();
             }
             return;
@@ -158,17 +158,21 @@ final class Load {
      * rest (they are calls like any other for the reconciliation); returns how many were answered 2xx.
      */
     long probe(int gateway, int count) throws InterruptedException {
-        long before = okBy.get(gateway);
+        long ok = 0;
         for (int i = 0; i < count; i++) {
-            if (send(gateway, total + probes.getAndIncrement()) == Sent.NOT_CONNECTED) {
+            Sent sent = send(gateway, total + probes.getAndIncrement());
+            if (sent == Sent.NOT_CONNECTED) {
                 unreachable.incrementAndGet();
+            } else if (sent == Sent.ANSWERED_2XX) {
+                ok++;
             }
         }
-        return okBy.get(gateway) - before;
+        return ok;
     }
 
     private enum Sent {
-        ANSWERED,
+        ANSWERED_2XX,
+        ANSWERED_OTHER,
         NOT_CONNECTED,
         BROKEN_AFTER_SEND
     }
@@ -180,15 +184,13 @@ final class Load {
             if (r.statusCode() / 100 == 2 && id != null) {
                 okIds.add(id);
                 okBy.incrementAndGet(g);
-            } else {
-                otherStatus
-                        .computeIfAbsent(r.statusCode(), s -> new AtomicLong())
-                        .incrementAndGet();
-                if (id != null) {
-                    otherIds.add(id);
-                }
+                return Sent.ANSWERED_2XX;
             }
-            return Sent.ANSWERED;
+            otherStatus.computeIfAbsent(r.statusCode(), s -> new AtomicLong()).incrementAndGet();
+            if (id != null) {
+                otherIds.add(id);
+            }
+            return Sent.ANSWERED_OTHER;
         } catch (ConnectException | HttpConnectTimeoutException e) {
             return Sent.NOT_CONNECTED;
         } catch (IOException e) {
