@@ -51,11 +51,18 @@ public class TallyMain {
         }
     }
 
+    /** Set when the process begins to stop: a start that fails then is part of stopping, not an error. */
+    private static volatile boolean stopping;
+
     private static void exitIfItFails(CompletableFuture<?> start) {
         start.whenComplete((started, failure) -> {
-            if (failure != null) {
+            if (failure != null && !stopping) {
                 System.err.println("tally: " + failure.getMessage());
-                System.exit(2);
+                // never exit on the thread that completed the start: during a SIGTERM that can be the
+                // shutdown hook waiting for this start, and System.exit inside a hook blocks for ever
+                Thread exit = new Thread(() -> System.exit(2), "tally-exit");
+                exit.setDaemon(true);
+                exit.start();
             }
         });
     }
@@ -77,6 +84,7 @@ public class TallyMain {
     }
 
     private static void stopAfterQuarkus() {
+        stopping = true;
         Application app = Application.currentApplication();
         if (app != null) {
             Thread waiter = new Thread(app::awaitShutdown, "tally-await-quarkus-stop");
