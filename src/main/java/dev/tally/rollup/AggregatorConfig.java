@@ -61,7 +61,7 @@ public interface AggregatorConfig {
     double shareUnderGatewayLoad();
 
     /** Longest wait between two batches while paced: bounds how stale the rollups get under load. */
-    @WithDefault("1s")
+    @WithDefault("2s")
     Duration maxPauseUnderGatewayLoad();
 
     /** How often the operations snapshot (lag, DLQ count, rate) is refreshed in the background. */
