@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 
 import dev.tally.gateway.Admin;
 import dev.tally.gateway.FakeProvider;
@@ -39,9 +41,18 @@ import dev.tally.platform.TallyServices;
  * and the rollups catch up once the load stops.
  */
 @QuarkusTest
+@TestProfile(AggregatorUnderGatewayLoadTest.Paced.class)
 @WithTestResource(TallyServices.class)
 @WithTestResource(FakeProvider.class)
 class AggregatorUnderGatewayLoadTest {
+
+    /** The intended share (the shipped default is 1, off, for now: see docs/aggregation.md). */
+    public static class Paced implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("tally.aggregator.share-under-gateway-load", "0.25");
+        }
+    }
 
     private static final int CALLS = 480;
     private static final int CLIENTS = 8;

@@ -38,7 +38,7 @@ class AggregatorWithoutGatewayTest {
     public static class AggregatorAndDashboard implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tally.roles", "aggregator,dashboard");
+            return Map.of("tally.roles", "aggregator,dashboard", "tally.aggregator.share-under-gateway-load", "0.25");
         }
     }
 
