@@ -12,10 +12,10 @@ import dev.tally.dashboard.report.Table.Column;
 
 /**
  * A {@link Table} as the pages draw it (CSV-only columns left out), written in Java: {@code {it.html}}
- * in {@code tags/datatable.html}. The org overview draws four tables of a row per team (teams,
- * delivery per team, reviewers, tools) and the same table as a Qute loop evaluated several expressions
- * per cell: most of the page's render after a write (docs/rollups.md, "How the pages stay fast, exactly"). Text is escaped by Qute's own HTML rules; {@code TableHtmlTest} checks the
- * output against the Qute loop it replaces.
+ * in {@code tags/datatable.html}. The org overview draws tables of a row per team (teams, delivery per
+ * team, tools), and the Qute loop that drew them evaluated several expressions per cell: most of the
+ * page's render after a write (docs/rollups.md, "How the pages stay fast, exactly"). Text is escaped
+ * by Qute's own HTML rules; {@code TableHtmlTest} checks the output against the Qute loop it replaced.
  */
 @TemplateExtension
 public final class TableHtml {
