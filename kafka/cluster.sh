@@ -42,10 +42,14 @@ die() { say "$*"; exit 1; }
 # --- ports ------------------------------------------------------------------------------------------
 # Chosen once, at the first start, and kept in ports.env so restarts find the same addresses.
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# Below the kernel's range of ephemeral (outgoing) ports: a port in that range can be taken by an
+# outgoing connection while its broker is down (a client reconnecting to it can even connect to
+# itself), and the restarted broker then cannot bind it.
+ephemeral_low="$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)"
 pick_port() {
   local p
   while :; do
-    p=$(( 20000 + RANDOM % 40000 ))
+    p=$(( 10000 + RANDOM % (ephemeral_low - 10000) ))
     if port_free "$p" && ! grep -qs "=$p\$" "$dir/ports.env"; then echo "$p"; return; fi
   done
 }

@@ -51,8 +51,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
             stopOrphan();
             Files.createDirectories(dataDir.getParent());
             Files.createDirectories(workDir);
-            String secret = SecretFiles.readOrCreate(passwordFile(), "", "the embedded PostgreSQL password")
-                    .value();
+            String secret = password();
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
@@ -71,7 +70,6 @@ public final class EmbeddedDatabase implements AutoCloseable {
                 builder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
             }
             postgres = builder.start();
-            password = secret;
             LOG.infof("embedded PostgreSQL listening on 127.0.0.1:%d (data in %s)", port, dataDir);
             return this;
         } catch (Exception e) {
@@ -122,10 +120,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
         return "postgres";
     }
 
-    /** The superuser password, known once the server has started. */
+    /**
+     * The superuser password, read from (or, the first time, generated into) its owner-only file.
+     * Known before the server has started, so that Quarkus can be configured while it starts.
+     */
     public synchronized String password() {
         if (password == null) {
-            throw new IllegalStateException("the embedded PostgreSQL has not started");
+            try {
+                password = SecretFiles.readOrCreate(passwordFile(), "", "the embedded PostgreSQL password")
+                        .value();
+            } catch (IOException e) {
+                throw new StartupException(
+                        "cannot read or write the embedded PostgreSQL password at " + passwordFile() + ": "
+                                + e.getMessage(),
+                        e);
+            }
         }
         return password;
     }

@@ -23,22 +23,26 @@ import dev.tally.platform.StartupPhases.Phase;
  * fails start-up with a message naming it, instead of a stack trace minutes later; a gateway-only
  * instance does not wait for an external Kafka (its events spool until Kafka answers).
  *
- * <p>Only the database is waited for here (Flyway and Hibernate need it as Quarkus starts); the
- * embedded broker starts on its own thread beside PostgreSQL and Quarkus.
+ * <p>Nothing embedded is waited for here: the embedded broker and the embedded PostgreSQL each start
+ * on their own thread beside Quarkus' boot, with their addresses (and the database's password) set
+ * at once. Flyway waits for the database ({@link DatabaseGate}); the clients reach the broker when it
+ * is up.
  */
 public final class EmbeddedServices implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedServices.class);
-    private static final Duration BROKER_START_GRACE = Duration.ofSeconds(60);
+    private static final Duration START_GRACE = Duration.ofSeconds(60);
 
     private final DataDir dataDir;
     /** The embedded broker, starting or started; null when Kafka is external. */
     private final CompletableFuture<EmbeddedKafka> kafka;
+    /** The embedded database, starting or started; null when the database is external. */
+    private final CompletableFuture<EmbeddedDatabase> database;
 
-    private final EmbeddedDatabase database;
     private boolean closed;
 
-    private EmbeddedServices(DataDir dataDir, CompletableFuture<EmbeddedKafka> kafka, EmbeddedDatabase database) {
+    private EmbeddedServices(
+            DataDir dataDir, CompletableFuture<EmbeddedKafka> kafka, CompletableFuture<EmbeddedDatabase> database) {
         this.dataDir = dataDir;
         this.kafka = kafka;
         this.database = database;
@@ -51,7 +55,7 @@ public final class EmbeddedServices implements AutoCloseable {
         sessionKey(dataDir);
         Duration wait = Duration.ofSeconds(Settings.getInt("TALLY_STARTUP_WAIT_SECONDS", 30));
         CompletableFuture<EmbeddedKafka> kafka = null;
-        EmbeddedDatabase db = null;
+        CompletableFuture<EmbeddedDatabase> db = null;
         try {
             Optional<String> bootstrap = Settings.get("TALLY_KAFKA_BOOTSTRAP_SERVERS");
             if (bootstrap.isEmpty()) {
@@ -69,20 +73,20 @@ public final class EmbeddedServices implements AutoCloseable {
                 } else {
                     Ports.requireFree(port, "embedded PostgreSQL", "TALLY_POSTGRES_EMBEDDED_PORT");
                 }
-                long t0 = System.nanoTime();
-                db = new EmbeddedDatabase(dataDir.resolve("postgres"), dataDir.resolve("postgres-bin"), port).start();
-                StartupPhases.endedNow(Phase.POSTGRES, t0);
-                System.setProperty("quarkus.datasource.jdbc.url", db.jdbcUrl());
-                System.setProperty("quarkus.datasource.username", db.username());
-                System.setProperty("quarkus.datasource.password", db.password());
+                EmbeddedDatabase embedded =
+                        new EmbeddedDatabase(dataDir.resolve("postgres"), dataDir.resolve("postgres-bin"), port);
+                System.setProperty("quarkus.datasource.jdbc.url", embedded.jdbcUrl());
+                System.setProperty("quarkus.datasource.username", embedded.username());
+                System.setProperty("quarkus.datasource.password", embedded.password());
+                db = startDatabaseInBackground(embedded);
             }
             return new EmbeddedServices(dataDir, kafka, db);
         } catch (RuntimeException e) {
             if (kafka != null) {
-                stopWhenStarted(kafka);
+                stopWhenStarted(kafka, "Kafka broker");
             }
             if (db != null) {
-                db.close();
+                stopWhenStarted(db, "PostgreSQL");
             }
             dataDir.close();
             throw e;
@@ -150,6 +154,30 @@ public final class EmbeddedServices implements AutoCloseable {
         return started;
     }
 
+    /**
+     * PostgreSQL takes one to two seconds on a warm start (initdb too on the first), and Quarkus'
+     * boot until Flyway does not need it: it starts on its own thread, and {@link DatabaseGate}
+     * holds Flyway until it listens.
+     */
+    static CompletableFuture<EmbeddedDatabase> startDatabaseInBackground(EmbeddedDatabase db) {
+        CompletableFuture<EmbeddedDatabase> started = new CompletableFuture<>();
+        DatabaseGate.opening(started);
+        Thread t = new Thread(
+                () -> {
+                    long t0 = System.nanoTime();
+                    try {
+                        started.complete(db.start());
+                        StartupPhases.endedNow(Phase.POSTGRES, t0);
+                    } catch (RuntimeException | Error e) {
+                        started.completeExceptionally(e);
+                    }
+                },
+                "tally-embedded-postgres-start");
+        t.setDaemon(true);
+        t.start();
+        return started;
+    }
+
     /** Waits for an external Kafka, unless this instance is a gateway only (see {@link Role#waitForKafka}). */
     static void awaitKafkaIfNeeded(Set<Role> roles, String bootstrap, Duration wait) {
         if (Role.waitForKafka(roles)) {
@@ -208,7 +236,8 @@ public final class EmbeddedServices implements AutoCloseable {
         return Optional.ofNullable(kafka);
     }
 
-    public Optional<EmbeddedDatabase> database() {
+    /** The embedded database's start, when there is one: completes when it listens, or with why it failed. */
+    public Optional<CompletableFuture<EmbeddedDatabase>> database() {
         return Optional.ofNullable(database);
     }
 
@@ -219,29 +248,31 @@ public final class EmbeddedServices implements AutoCloseable {
         }
         closed = true;
         if (kafka != null) {
-            stopWhenStarted(kafka);
+            stopWhenStarted(kafka, "Kafka broker");
         }
         if (database != null) {
-            database.close();
+            stopWhenStarted(database, "PostgreSQL");
+            DatabaseGate.closed();
         }
         dataDir.close();
     }
 
     /**
-     * A broker still starting is let finish (a start cut short by a shutdown can leave its log
-     * half-recovered for the next start), then stopped; one that failed has nothing to stop.
+     * A service still starting is let finish (a broker start cut short by a shutdown can leave its log
+     * half-recovered for the next start; a PostgreSQL start would leave its server running), then
+     * stopped; one that failed has nothing to stop.
      */
-    private static void stopWhenStarted(CompletableFuture<EmbeddedKafka> kafka) {
+    private static void stopWhenStarted(CompletableFuture<? extends AutoCloseable> service, String what) {
         try {
-            kafka.get(BROKER_START_GRACE.toSeconds(), TimeUnit.SECONDS).close();
+            service.get(START_GRACE.toSeconds(), TimeUnit.SECONDS).close();
         } catch (ExecutionException e) {
             // it never started
         } catch (TimeoutException e) {
-            LOG.warnf(
-                    "embedded Kafka broker still starting after %d s: not stopped cleanly",
-                    BROKER_START_GRACE.toSeconds());
+            LOG.warnf("embedded %s still starting after %d s: not stopped cleanly", what, START_GRACE.toSeconds());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warnf("embedded %s did not stop cleanly: %s", what, e.getMessage());
         }
     }
 }

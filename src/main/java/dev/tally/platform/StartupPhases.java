@@ -18,8 +18,11 @@ public final class StartupPhases {
     public enum Phase {
         /** From the JVM's own start to {@code main}: JVM boot and loading the entry class. */
         JVM("jvm", false),
-        /** Embedded PostgreSQL up (warm: {@code pg_ctl start}; first start: {@code initdb} too). */
-        POSTGRES("postgres", false),
+        /**
+         * Embedded PostgreSQL up (warm: {@code pg_ctl start}; first start: {@code initdb} too); runs on
+         * its own thread beside Quarkus, whose Flyway waits for it.
+         */
+        POSTGRES("postgres", true),
         /** Embedded broker up; runs on its own thread beside PostgreSQL and Quarkus. */
         BROKER("broker", true),
         /** Quarkus boot to the end of its start-up observers; Flyway and Hibernate are inside it. */

@@ -2,6 +2,7 @@ package dev.tally.platform;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.quarkus.runtime.Application;
@@ -12,10 +13,10 @@ import dev.tally.platform.StartupPhases.Phase;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
- * Entry point of {@code java -jar quarkus-run.jar}. Starts the embedded database (when no external one
- * is configured) before Quarkus, because Flyway and Hibernate need it as Quarkus starts, and the
- * embedded broker beside both (the clients only need its address, known at once); stops them after
- * Quarkus has stopped, so the app's last writes land.
+ * Entry point of {@code java -jar quarkus-run.jar}. Starts the embedded database and the embedded
+ * broker (when no external ones are configured) beside Quarkus' boot, since their addresses are known
+ * at once (Flyway waits for the database, see {@link DatabaseGate}); stops them after Quarkus has
+ * stopped, so the app's last writes land.
  */
 @QuarkusMain
 public class TallyMain {
@@ -34,15 +35,10 @@ public class TallyMain {
             System.exit(2);
             return;
         }
-        services.kafka()
-                .ifPresent(broker -> broker.whenComplete((started, failure) -> {
-                    if (failure != null) {
-                        // the broker starts beside Quarkus: its failure stops the process as it did when it started
-                        // first
-                        System.err.println("tally: " + failure.getMessage());
-                        System.exit(2);
-                    }
-                }));
+        // the broker and the database start beside Quarkus: a failure of either stops the process with
+        // its one-line message, as it did when they started first
+        services.kafka().ifPresent(TallyMain::exitIfItFails);
+        services.database().ifPresent(TallyMain::exitIfItFails);
         // Quarkus stops itself from its own shutdown hook on Ctrl-C/SIGTERM, and the JVM may halt
         // before this thread's finally runs; this hook waits for Quarkus to finish stopping (so the
         // producer and the aggregator flush first) and then stops the broker and the database.
@@ -53,6 +49,22 @@ public class TallyMain {
         } finally {
             stopEmbedded();
         }
+    }
+
+    /** Set when the process begins to stop: a start that fails then is part of stopping, not an error. */
+    private static volatile boolean stopping;
+
+    private static void exitIfItFails(CompletableFuture<?> start) {
+        start.whenComplete((started, failure) -> {
+            if (failure != null && !stopping) {
+                System.err.println("tally: " + failure.getMessage());
+                // never exit on the thread that completed the start: during a SIGTERM that can be the
+                // shutdown hook waiting for this start, and System.exit inside a hook blocks for ever
+                Thread exit = new Thread(() -> System.exit(2), "tally-exit");
+                exit.setDaemon(true);
+                exit.start();
+            }
+        });
     }
 
     static final String EVENT_LOOPS = "quarkus.vertx.event-loops-pool-size";
@@ -72,6 +84,7 @@ public class TallyMain {
     }
 
     private static void stopAfterQuarkus() {
+        stopping = true;
         Application app = Application.currentApplication();
         if (app != null) {
             Thread waiter = new Thread(app::awaitShutdown, "tally-await-quarkus-stop");

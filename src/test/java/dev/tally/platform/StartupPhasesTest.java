@@ -12,7 +12,7 @@ import dev.tally.platform.StartupPhases.Phase;
 class StartupPhasesTest {
 
     @Test
-    void theLineNamesEachRecordedPhaseInStartOrderAndMarksTheBrokerAsParallel() {
+    void theLineNamesEachRecordedPhaseInStartOrderAndMarksTheBrokerAndTheDatabaseAsParallel() {
         String line = StartupPhases.line(
                 Duration.ofMillis(4230),
                 Map.of(
@@ -24,7 +24,7 @@ class StartupPhasesTest {
                 null);
         assertThat(line)
                 .isEqualTo(
-                        "ready in 4.2 s: postgres 0.5 s, broker 3.1 s (parallel), quarkus 3.9 s, flyway 0.8 s, topics 0.1 s");
+                        "ready in 4.2 s: postgres 0.5 s (parallel), broker 3.1 s (parallel), quarkus 3.9 s, flyway 0.8 s, topics 0.1 s");
     }
 
     @Test

@@ -42,6 +42,9 @@ final class Load {
     private final long total;
     private final double rate;
     private final AtomicLong next = new AtomicLong();
+    /** Calls sent by {@link #probe} beyond the paced ones. */
+    private final AtomicLong probes = new AtomicLong();
+
     private final AtomicLong done = new AtomicLong();
     private final AtomicLongArray okBy;
     private final Set<String> okIds = ConcurrentHashMap.newKeySet();
@@ -97,6 +100,11 @@ final class Load {
         return done.get();
     }
 
+    /** Calls sent: the paced ones finished so far and the probes. */
+    long sent() {
+        return done.get() + probes.get();
+    }
+
     long ok() {
         return okIds.size();
     }
@@ -132,35 +140,63 @@ final class Load {
     private void call(long n) throws InterruptedException {
         int first = (int) (n % gateways.size());
         for (int attempt = 0; attempt < gateways.size(); attempt++) {
-            int g = (first + attempt) % gateways.size();
-            try {
-                HttpResponse<String> r = http.send(request(gateways.get(g), n), HttpResponse.BodyHandlers.ofString());
-                String id = r.headers().firstValue("x-request-id").orElse(null);
-                if (r.statusCode() / 100 == 2 && id != null) {
-                    okIds.add(id);
-                    okBy.incrementAndGet(g);
-                } else {
-                    otherStatus
-                            .computeIfAbsent(r.statusCode(), s -> new AtomicLong())
-                            .incrementAndGet();
-                    if (id != null) {
-                        otherIds.add(id);
-                    }
-                }
-                if (attempt > 0) {
-                    failedOver.incrementAndGet();
-                }
-                return;
-            } catch (ConnectException | HttpConnectTimeoutException e) {
-                // never reached the gateway: nothing was served, the next gateway may take it
-                continue;
-            } catch (IOException e) {
-                brokenAfterSend.incrementAndGet();
-                return;
+            Sent sent = send((first + attempt) % gateways.size(), n);
+            if (sent == Sent.NOT_CONNECTED) {
+                continue; // never reached the gateway: nothing was served, the next gateway may take it
             }
+            if (attempt > 0 && sent != Sent.BROKEN_AFTER_SEND) {
+                failedOver.incrementAndGet();
+            }
+            return;
         }
         unreachable.incrementAndGet();
         LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    }
+
+    /**
+     * Sends {@code count} further calls to one gateway only, one after the other, counted with the
+     * rest (they are calls like any other for the reconciliation); returns how many were answered 2xx.
+     */
+    long probe(int gateway, int count) throws InterruptedException {
+        long ok = 0;
+        for (int i = 0; i < count; i++) {
+            Sent sent = send(gateway, total + probes.getAndIncrement());
+            if (sent == Sent.NOT_CONNECTED) {
+                unreachable.incrementAndGet();
+            } else if (sent == Sent.ANSWERED_2XX) {
+                ok++;
+            }
+        }
+        return ok;
+    }
+
+    private enum Sent {
+        ANSWERED_2XX,
+        ANSWERED_OTHER,
+        NOT_CONNECTED,
+        BROKEN_AFTER_SEND
+    }
+
+    private Sent send(int g, long n) throws InterruptedException {
+        try {
+            HttpResponse<String> r = http.send(request(gateways.get(g), n), HttpResponse.BodyHandlers.ofString());
+            String id = r.headers().firstValue("x-request-id").orElse(null);
+            if (r.statusCode() / 100 == 2 && id != null) {
+                okIds.add(id);
+                okBy.incrementAndGet(g);
+                return Sent.ANSWERED_2XX;
+            }
+            otherStatus.computeIfAbsent(r.statusCode(), s -> new AtomicLong()).incrementAndGet();
+            if (id != null) {
+                otherIds.add(id);
+            }
+            return Sent.ANSWERED_OTHER;
+        } catch (ConnectException | HttpConnectTimeoutException e) {
+            return Sent.NOT_CONNECTED;
+        } catch (IOException e) {
+            brokenAfterSend.incrementAndGet();
+            return Sent.BROKEN_AFTER_SEND;
+        }
     }
 
     private HttpRequest request(URI gateway, long n) {

@@ -34,6 +34,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.tally.events.CallOutcome;
+
 /**
  * Reads, after the faults, every place a call is counted and compares them: the topic (every
  * record, read from the beginning), the rollups in PostgreSQL, the reports API and its CSV, the
@@ -48,8 +50,27 @@ final class Reconciliation {
     private static final Pattern METRIC =
             Pattern.compile("(?m)^(tally_events_spool_records|tally_events_queue_depth)(?:\\{[^}]*\\})? (\\S+)$");
 
-    /** What the topic holds for the run's team: every distinct id, those with outcome ok, their spend. */
-    record Topic(long records, Set<String> ids, Set<String> okIds, long spendNanos, long dlqRecords) {}
+    /**
+     * What the topic holds for the run's team: every distinct id, those with outcome ok, the outcome
+     * of every other one, their spend.
+     */
+    record Topic(
+            long records,
+            Set<String> ids,
+            Set<String> okIds,
+            Map<String, String> notOk,
+            long spendNanos,
+            long dlqRecords) {
+
+        /** Events the rollups do not count as errors: outcome ok or client_cancelled (see CallOutcome#failed). */
+        long notFailed() {
+            return ids.size()
+                    - notOk.values().stream()
+                            .filter(o -> CallOutcome.fromJson(o) == null
+                                    || CallOutcome.fromJson(o).failed())
+                            .count();
+        }
+    }
 
     /**
      * One row of the table: a place calls are counted, its count of calls, of calls answered 2xx
@@ -124,6 +145,7 @@ final class Reconciliation {
     Topic topic(String teamId) {
         Set<String> ids = new HashSet<>();
         Set<String> okIds = new HashSet<>();
+        Map<String, String> notOk = new HashMap<>();
         long records = 0;
         long spend = 0;
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
@@ -144,8 +166,11 @@ final class Reconciliation {
                     String id = event.path("id").asText();
                     if (ids.add(id)) {
                         spend += data.path("costNanos").asLong(0);
-                        if ("ok".equals(data.path("outcome").asText())) {
+                        String outcome = data.path("outcome").asText();
+                        if (CallOutcome.OK.json.equals(outcome)) {
                             okIds.add(id);
+                        } else {
+                            notOk.put(id, outcome);
                         }
                     }
                 }
@@ -159,7 +184,7 @@ final class Reconciliation {
                     consumer.endOffsets(dlq, Duration.ofSeconds(30)).entrySet()) {
                 dlqRecords += e.getValue() - dlqStart.get(e.getKey());
             }
-            return new Topic(records, ids, okIds, spend, dlqRecords);
+            return new Topic(records, ids, okIds, notOk, spend, dlqRecords);
         }
     }
 
@@ -172,7 +197,7 @@ final class Reconciliation {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Figure(
-                        "requests in the rollups (usage_daily; ok = requests - error_requests)",
+                        "requests in the rollups (usage_daily; 2xx/ok column: requests - error_requests, i.e. ok or client_cancelled)",
                         rs.getLong(1),
                         rs.getLong(1) - rs.getLong(2),
                         rs.getLong(3));

@@ -14,14 +14,17 @@ import io.quarkus.flyway.FlywayConfigurationCustomizer;
 import dev.tally.platform.StartupPhases.Phase;
 
 /**
- * Times Flyway at start for the start-up report: from its configuration (resolving and reading
- * the migration scripts follows) to the end of {@code migrate}, validation included.
+ * Flyway at start is the first thing in Quarkus that needs the database: it waits here for the
+ * embedded PostgreSQL, which starts beside Quarkus' boot ({@link DatabaseGate}), then is timed for
+ * the start-up report: from its configuration (resolving and reading the migration scripts
+ * follows) to the end of {@code migrate}, validation included.
  */
 @Singleton
-public class FlywayTiming implements FlywayConfigurationCustomizer {
+public class FlywayStartup implements FlywayConfigurationCustomizer {
 
     @Override
     public void customize(FluentConfiguration configuration) {
+        DatabaseGate.await();
         long start = System.nanoTime();
         Callback[] existing = configuration.getCallbacks();
         Callback[] all = Arrays.copyOf(existing, existing.length + 1);
