@@ -85,6 +85,22 @@ public final class Rollups {
             INSERT INTO rollup_month_version (month, version) SELECT m, 1 FROM unnest(?::date[]) AS m ORDER BY m
             ON CONFLICT (month) DO UPDATE SET version = rollup_month_version.version + 1""";
 
+    /**
+     * Marks each team of a month written with that month's new version (V1560), so a report re-reads only
+     * those teams of a month it holds; run right after {@link #BUMP_MONTHS}, under its row locks, in order.
+     */
+    private static final String MARK_TEAMS = """
+            INSERT INTO rollup_team_month_version (month, team_id, version)
+            SELECT t.month, t.team_id, v.version FROM unnest(?::date[], ?::uuid[]) AS t(month, team_id)
+            JOIN rollup_month_version v ON v.month = t.month ORDER BY 1, 2
+            ON CONFLICT (month, team_id) DO UPDATE SET version = excluded.version""";
+
+    /** A month and a team whose per-team rollup rows of that month a batch writes. */
+    private record TeamMonth(LocalDate month, UUID team) {
+        static final Comparator<TeamMonth> ORDER =
+                Comparator.comparing(TeamMonth::month).thenComparing(TeamMonth::team);
+    }
+
     private static <S> Column<S> col(String name, String type, Function<S, Object> value) {
         return new Column<>(name, type, value);
     }
@@ -232,8 +248,9 @@ public final class Rollups {
 
     /**
      * Writes the counted events into every rollup table, then moves the version of each month written
-     * (the report caches a month's rollups under it): last but for {@code rollup_version}, months in
-     * order, so two consumers lock these rows in the same order and hold them only until the commit.
+     * (the report caches a month's rollups under it) and marks each team written in a month with it:
+     * last but for {@code rollup_version}, months in order, so two consumers lock these rows in the same
+     * order and hold them only until the commit.
      */
     void write(Connection c, Collection<UsageEvent> events, Collection<OutcomeEvent> outcomes) throws SQLException {
         SortedSet<LocalDate> months = new TreeSet<>();
@@ -296,11 +313,31 @@ public final class Rollups {
         modelDay.write(c, detail.entrySet());
         outcomeOrgDay.write(c, outcomes);
         outcomes.forEach(o -> months.add(calendar.date(o.occurredAt()).withDayOfMonth(1)));
+        SortedSet<TeamMonth> teams = new TreeSet<>(TeamMonth.ORDER);
+        detail.keySet().forEach(d -> teams.add(new TeamMonth(d.day().withDayOfMonth(1), d.team())));
+        outcomes.stream()
+                .filter(o -> o.teamId() != null)
+                .forEach(o ->
+                        teams.add(new TeamMonth(calendar.date(o.occurredAt()).withDayOfMonth(1), o.teamId())));
         try (PreparedStatement ps = c.prepareStatement(BUMP_MONTHS)) {
             ps.setArray(
                     1,
                     c.createArrayOf("date", months.stream().map(Date::valueOf).toArray()));
             ps.executeUpdate();
+        }
+        if (!teams.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(MARK_TEAMS)) {
+                ps.setArray(
+                        1,
+                        c.createArrayOf(
+                                "date",
+                                teams.stream().map(t -> Date.valueOf(t.month())).toArray()));
+                ps.setArray(
+                        2,
+                        c.createArrayOf(
+                                "uuid", teams.stream().map(TeamMonth::team).toArray()));
+                ps.executeUpdate();
+            }
         }
     }
 

@@ -8,9 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,8 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The SQL of delivery metrics: merged PRs with their facts and outcome ({@code pr_fact} ⨝ {@code
- * outcome}), the PRs that may revert or hot-fix them, people's gateway calls ({@code usage_daily}),
- * who used the gateway each week ({@code employee_activity}) and head counts. A null team means the whole organisation.
+ * outcome}), the PRs that may revert or hot-fix them, people's gateway calls ({@code usage_daily})
+ * and head counts. A null team means the whole organisation.
  */
 final class DeliveryReader {
 
@@ -130,49 +128,6 @@ final class DeliveryReader {
                 }
             }
         }
-        return out;
-    }
-
-    /**
-     * People who made at least one gateway call, per seven-day window counted back from {@code last}
-     * (window 0 ends on {@code last}), for {@code weeks} windows: distinct across the scope's teams.
-     * Read from {@code employee_activity} (one row per person and year, a bit per day): a few
-     * thousand rows, where the org's {@code usage_daily} holds one per person, model and day. A
-     * service key's calls are no person's and are not counted (the activity table leaves them out).
-     */
-    int[] weeklyAiUsers(Connection c, UUID team, LocalDate last, int weeks) throws SQLException {
-        LocalDate first = last.minusDays(7L * weeks - 1);
-        int lastIndex = 7 * weeks - 1;
-        Map<UUID, BitSet> windows = new HashMap<>();
-        for (int year = first.getYear(); year <= last.getYear(); year++) {
-            LocalDate from = year == first.getYear() ? first : LocalDate.of(year, 1, 1);
-            LocalDate to = year == last.getYear() ? last : LocalDate.of(year, 12, 31);
-            int offset = (int) ChronoUnit.DAYS.between(first, from);
-            int length = to.getDayOfYear() - from.getDayOfYear() + 1;
-            try (PreparedStatement ps = c.prepareStatement("SELECT employee_id, substring(days FROM ? FOR ?)::text"
-                    + " FROM employee_activity WHERE year = ? AND bit_count(substring(days FROM ? FOR ?)) > 0"
-                    + (team == null ? "" : " AND team_id = ?"))) {
-                ps.setInt(1, from.getDayOfYear());
-                ps.setInt(2, length);
-                ps.setShort(3, (short) year);
-                ps.setInt(4, from.getDayOfYear());
-                ps.setInt(5, length);
-                if (team != null) {
-                    ps.setObject(6, team);
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        BitSet w = windows.computeIfAbsent(rs.getObject(1, UUID.class), k -> new BitSet(weeks));
-                        String days = rs.getString(2);
-                        for (int d = days.indexOf('1'); d >= 0; d = days.indexOf('1', d + 1)) {
-                            w.set((lastIndex - offset - d) / 7);
-                        }
-                    }
-                }
-            }
-        }
-        int[] out = new int[weeks];
-        windows.values().forEach(w -> w.stream().forEach(i -> out[i]++));
         return out;
     }
 

@@ -22,6 +22,7 @@ import dev.tally.dashboard.delivery.DeliveryReport.OrgVerdict;
 import dev.tally.dashboard.delivery.DeliveryReport.TeamRow;
 import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.Report;
+import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.report.RollupSnapshot;
 import dev.tally.dashboard.roi.RoiModel;
 import dev.tally.platform.cache.StampedCache;
@@ -30,9 +31,10 @@ import dev.tally.platform.time.OrgCalendar;
 /**
  * Builds {@link DeliveryReport}s beside a {@link Report} of the same scope and period (which supplies
  * spend, value and the teams). Reads what the aggregator wrote in one snapshot ({@link RollupSnapshot}):
- * the merged PRs' facts and the PRs that may have reverted or hot-fixed them, people's gateway calls
- * and the trend's weeks, cached under {@code rollup_version} like the report's sums; then computes in
- * memory (order statistics and Wilson intervals: cheap, so not cached).
+ * the merged PRs' facts and the PRs that may have reverted or hot-fixed them and people's gateway calls,
+ * cached under {@code rollup_version}; who used AI each week of the trend from the org's months that the
+ * report caches under each month's version ({@link ReportService#weeklyActive}), so a write re-reads only
+ * its month; then computes in memory (order statistics and Wilson intervals: cheap, so not cached).
  */
 @ApplicationScoped
 public class DeliveryService {
@@ -45,6 +47,7 @@ public class DeliveryService {
     private final DashboardCatalog catalog;
     private final OrgCalendar calendar;
     private final DeliveryReader reader;
+    private final ReportService reports;
     private final StampedCache<FactsKey, Facts> facts = new StampedCache<>(CACHED_SCOPES);
 
     private record FactsKey(UUID team, Period period) {}
@@ -56,21 +59,24 @@ public class DeliveryService {
      * @param read       PRs merged from the trend's first day (or the period's, if earlier) to the period's end
      * @param candidates PRs merged from the period's start on that may revert or hot-fix others
      * @param calls      gateway calls in the period of each author of the period's PRs
-     * @param aiUsers    people with gateway calls per trend window, window 0 ending on the period's last day
      */
-    private record Facts(
-            List<PrRecord> read, List<ChangeFailures.Candidate> candidates, Map<UUID, Long> calls, int[] aiUsers) {}
+    private record Facts(List<PrRecord> read, List<ChangeFailures.Candidate> candidates, Map<UUID, Long> calls) {}
 
-    /** The cached facts and today's head count (employees are not rollups: read every time, it is small). */
-    private record Snapshot(Facts facts, int people) {}
+    /**
+     * The cached facts, today's head count (employees are not rollups: read every time, it is small) and
+     * the people with gateway calls per trend window, window 0 ending on the period's last day.
+     */
+    private record Snapshot(Facts facts, int people, int[] aiUsers) {}
 
     public DeliveryService(
             DataSource dataSource,
             ObjectMapper json,
             DeliveryConfig config,
             DashboardCatalog catalog,
-            OrgCalendar calendar) {
+            OrgCalendar calendar,
+            ReportService reports) {
         this.dataSource = dataSource;
+        this.reports = reports;
         this.config = config;
         this.catalog = catalog;
         this.calendar = calendar;
@@ -102,7 +108,8 @@ public class DeliveryService {
                     null,
                     (c, version) -> new Snapshot(
                             facts.get(new FactsKey(team, period), version, () -> read(c, team, period)),
-                            reader.people(c, team)));
+                            reader.people(c, team),
+                            reports.weeklyActive(c, team, period.to(), config.trendWeeks())));
         } catch (SQLException e) {
             throw new IllegalStateException("reading delivery facts failed: " + e.getMessage(), e);
         }
@@ -114,7 +121,7 @@ public class DeliveryService {
         List<CohortRow> cohorts = Cohorts.rows(prs, f.calls(), period.days(), config);
         int unassigned = (int) prs.stream().filter(p -> p.employeeId() == null).count();
         List<TrendWeek> trend =
-                Trend.weeks(f.read(), f.aiUsers(), s.people(), period.to(), config.trendWeeks(), calendar::start, min);
+                Trend.weeks(f.read(), s.aiUsers(), s.people(), period.to(), config.trendWeeks(), calendar::start, min);
         RoiModel roi = catalog.current().roi();
         List<TeamRow> teams = new ArrayList<>();
         OrgVerdict verdict = null;
@@ -165,8 +172,7 @@ public class DeliveryService {
         return new Facts(
                 read,
                 reader.candidates(c, from, config.hotfixLabels()),
-                reader.calls(c, authors, period.from(), period.to()),
-                reader.weeklyAiUsers(c, team, period.to(), config.trendWeeks()));
+                reader.calls(c, authors, period.from(), period.to()));
     }
 
     /** Sums the teams: each on its measurement where it has enough data, else on the assumption. */

@@ -1,6 +1,7 @@
 package dev.tally.dashboard.report;
 
 import java.math.BigDecimal;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.Date;
 import java.sql.ResultSet;
@@ -67,6 +68,9 @@ final class MonthRollups {
     private final LocalDate month;
     private final int length;
     private final Map<UUID, Team> teams = new HashMap<>();
+    /** {@link #active} of the organisation, once asked for. */
+    private volatile Map<UUID, Integer> orgActive;
+
     private final UsageSums[] orgUsage;
     private final List<Map<Group, Counts>> orgOutcomes = new ArrayList<>();
     /** model → provider → usage by day. */
@@ -84,44 +88,57 @@ final class MonthRollups {
     /** Reads the month starting on {@code month} (its first day) in the caller's snapshot. */
     static MonthRollups read(Connection c, LocalDate month) throws SQLException {
         MonthRollups m = new MonthRollups(month);
-        Object[] days = {Date.valueOf(month), Date.valueOf(month.plusDays(m.length - 1L))};
+        m.readTeams(c, null);
+        m.readOrg(c);
+        return m;
+    }
+
+    /**
+     * This month as the caller's snapshot sees it, from this copy, read at month version {@code since}: the
+     * teams marked with a later version ({@code rollup_team_month_version}, moved with the month's version
+     * in every transaction that writes a team's row of the month) and the org-wide rows are read again,
+     * every other team is reused (its rows are unchanged since). A new object: this one may be in use.
+     */
+    MonthRollups refresh(Connection c, long since) throws SQLException {
+        List<UUID> changed = new ArrayList<>();
         RollupReader.query(
                 c,
-                "SELECT team_id, day, " + UsageMeasure.columns() + " FROM usage_team_day WHERE day BETWEEN ? AND ?",
-                rs -> m.team(rs).usage[m.index(rs)] = new UsageSums().add(rs),
+                "SELECT team_id FROM rollup_team_month_version WHERE month = ? AND version > ?",
+                rs -> changed.add(rs.getObject("team_id", UUID.class)),
+                Date.valueOf(month),
+                since);
+        MonthRollups m = new MonthRollups(month);
+        m.teams.putAll(teams);
+        changed.forEach(m.teams::remove);
+        if (!changed.isEmpty()) {
+            m.readTeams(c, c.createArrayOf("uuid", changed.toArray()));
+        }
+        m.readOrg(c);
+        return m;
+    }
+
+    /** The month's first and last day, and {@code more} query arguments after them. */
+    private Object[] days(Object... more) {
+        List<Object> args = new ArrayList<>(List.of(Date.valueOf(month), Date.valueOf(month.plusDays(length - 1L))));
+        args.addAll(List.of(more));
+        return args.toArray();
+    }
+
+    /** The per-team rows of the month: of every team ({@code only} null), or of the teams in {@code only}. */
+    private void readTeams(Connection c, Array only) throws SQLException {
+        String teams = only == null ? "" : " AND team_id = ANY (?)";
+        Object[] days = only == null ? days() : days(only);
+        RollupReader.query(
+                c,
+                "SELECT team_id, day, " + UsageMeasure.columns() + " FROM usage_team_day WHERE day BETWEEN ? AND ?"
+                        + teams,
+                rs -> team(rs).usage[index(rs)] = new UsageSums().add(rs),
                 days);
         RollupReader.query(
                 c,
                 "SELECT team_id, day, " + RollupReader.OUTCOME_COLUMNS
-                        + " FROM outcome_team_day WHERE day BETWEEN ? AND ?",
-                rs -> counts(m.team(rs).outcomes.computeIfAbsent(group(rs), g -> new Counts[m.length]), m.index(rs))
-                        .add(
-                                rs.getLong("outcomes"),
-                                rs.getLong("explicit_outcomes"),
-                                rs.getBigDecimal("explicit_hours")),
-                days);
-        RollupReader.query(
-                c,
-                "SELECT day, provider, model, " + UsageMeasure.columns()
-                        + " FROM usage_model_day WHERE day BETWEEN ? AND ?",
-                rs -> {
-                    int d = m.index(rs);
-                    UsageSums row = new UsageSums().add(rs);
-                    (m.orgUsage[d] == null ? m.orgUsage[d] = new UsageSums() : m.orgUsage[d]).add(row);
-                    counted(
-                                    m.models
-                                            .computeIfAbsent(rs.getString("model"), k -> new TreeMap<>())
-                                            .computeIfAbsent(rs.getString("provider"), k -> new UsageSums[m.length]),
-                                    d)
-                            .add(row);
-                },
-                days);
-        RollupReader.query(
-                c,
-                "SELECT day, " + RollupReader.OUTCOME_COLUMNS + " FROM outcome_org_day WHERE day BETWEEN ? AND ?",
-                rs -> m.orgOutcomes
-                        .get(m.index(rs))
-                        .computeIfAbsent(group(rs), g -> new Counts())
+                        + " FROM outcome_team_day WHERE day BETWEEN ? AND ?" + teams,
+                rs -> counts(team(rs).outcomes.computeIfAbsent(group(rs), g -> new Counts[length]), index(rs))
                         .add(
                                 rs.getLong("outcomes"),
                                 rs.getLong("explicit_outcomes"),
@@ -129,19 +146,48 @@ final class MonthRollups {
                 days);
         // employee_activity keeps a bit per day of the year: this month's run of bits, for the people active in it
         int first = month.getDayOfYear();
+        List<Object> args = new ArrayList<>(List.of(first, length, (short) month.getYear(), first, length));
+        if (only != null) {
+            args.add(only);
+        }
         RollupReader.query(
                 c,
                 "SELECT team_id, employee_id, substring(days FROM ? FOR ?)::text AS days FROM employee_activity"
-                        + " WHERE year = ? AND bit_count(substring(days FROM ? FOR ?)) > 0",
-                rs -> m.team(rs)
-                        .activeDays
+                        + " WHERE year = ? AND bit_count(substring(days FROM ? FOR ?)) > 0" + teams,
+                rs -> team(rs).activeDays
                         .merge(rs.getObject("employee_id", UUID.class), mask(rs.getString("days")), (a, b) -> a | b),
-                first,
-                m.length,
-                (short) month.getYear(),
-                first,
-                m.length);
-        return m;
+                args.toArray());
+    }
+
+    /** The org-wide rows of the month: usage by model and outcomes by day. */
+    private void readOrg(Connection c) throws SQLException {
+        Object[] days = days();
+        RollupReader.query(
+                c,
+                "SELECT day, provider, model, " + UsageMeasure.columns()
+                        + " FROM usage_model_day WHERE day BETWEEN ? AND ?",
+                rs -> {
+                    int d = index(rs);
+                    UsageSums row = new UsageSums().add(rs);
+                    (orgUsage[d] == null ? orgUsage[d] = new UsageSums() : orgUsage[d]).add(row);
+                    counted(
+                                    models.computeIfAbsent(rs.getString("model"), k -> new TreeMap<>())
+                                            .computeIfAbsent(rs.getString("provider"), k -> new UsageSums[length]),
+                                    d)
+                            .add(row);
+                },
+                days);
+        RollupReader.query(
+                c,
+                "SELECT day, " + RollupReader.OUTCOME_COLUMNS + " FROM outcome_org_day WHERE day BETWEEN ? AND ?",
+                rs -> orgOutcomes
+                        .get(index(rs))
+                        .computeIfAbsent(group(rs), g -> new Counts())
+                        .add(
+                                rs.getLong("outcomes"),
+                                rs.getLong("explicit_outcomes"),
+                                rs.getBigDecimal("explicit_hours")),
+                days);
     }
 
     /** Bit {@code d} set: day {@code d + 1} of the month. */
@@ -228,6 +274,36 @@ final class MonthRollups {
         return s;
     }
 
+    /**
+     * People active per seven-day window counted back from {@code last} (window 0 ends on it), distinct
+     * across the teams of the scope ({@code team}, or the organisation when null).
+     */
+    static int[] weeklyActive(Source months, UUID team, LocalDate last, int weeks) throws SQLException {
+        int[] out = new int[weeks];
+        for (int w = 0; w < weeks; w++) {
+            LocalDate to = last.minusDays(7L * w);
+            LocalDate from = to.minusDays(6);
+            // A window lies in one month or straddles two; a person active in both parts counts once.
+            MonthRollups a = months.month(from.withDayOfMonth(1));
+            Map<UUID, Integer> inA = a.active(team);
+            int daysA = a.days(from, to);
+            int n = 0;
+            for (int on : inA.values()) {
+                n += (on & daysA) != 0 ? 1 : 0;
+            }
+            if (from.getMonth() != to.getMonth()) {
+                MonthRollups b = months.month(to.withDayOfMonth(1));
+                int daysB = b.days(from, to);
+                for (Map.Entry<UUID, Integer> e : b.active(team).entrySet()) {
+                    boolean counted = (inA.getOrDefault(e.getKey(), 0) & daysA) != 0;
+                    n += (e.getValue() & daysB) != 0 && !counted ? 1 : 0;
+                }
+            }
+            out[w] = n;
+        }
+        return out;
+    }
+
     /** Per team over {@code p}: usage, outcome counts valued once per group, distinct active people. */
     private static void perTeam(Source months, Period p, RoiModel roi, Map<UUID, Acc> out) throws SQLException {
         Map<UUID, Map<Group, Counts>> outcomes = new HashMap<>();
@@ -262,6 +338,35 @@ final class MonthRollups {
         }
         outcomes.forEach((id, groups) -> groups.forEach((g, n) -> n.valueInto(out.get(id), roi, g)));
         active.forEach((id, people) -> out.get(id).active = people.size());
+    }
+
+    /**
+     * Who was active on which days of this month: per person, bit {@code d} for day {@code d + 1}; of one
+     * team, or of the organisation when {@code team} is null (a person on two teams is one key, with
+     * the union of their days).
+     */
+    Map<UUID, Integer> active(UUID team) {
+        if (team != null) {
+            Team t = teams.get(team);
+            return t == null ? Map.of() : t.activeDays;
+        }
+        Map<UUID, Integer> org = orgActive;
+        if (org == null) {
+            // built once per month version, on first use (two racing readers build the same map)
+            Map<UUID, Integer> union = new HashMap<>();
+            for (Team t : teams.values()) {
+                t.activeDays.forEach((person, on) -> union.merge(person, on, (a, b) -> a | b));
+            }
+            orgActive = org = union;
+        }
+        return org;
+    }
+
+    /** The bits of the days {@code from..to} (clipped to this month) in an {@link #active} mask. */
+    int days(LocalDate from, LocalDate to) {
+        long first = Math.max(0, from.toEpochDay() - month.toEpochDay());
+        long last = Math.min(length - 1L, to.toEpochDay() - month.toEpochDay());
+        return first > last ? 0 : (int) ((1L << (last + 1)) - (1L << first));
     }
 
     /** The index of the first day of {@code p} in this month. */

@@ -99,14 +99,38 @@ public class ReportService {
                         new SumsKey(teamId, period, roi),
                         v.stamp(first, period.to()),
                         () -> teamId == null
-                                ? MonthRollups.sums(
-                                        m -> months.get(m, v.month(m), () -> MonthRollups.read(c, m)), period, roi)
+                                ? MonthRollups.sums(m -> month(c, v, m), period, roi)
                                 : RollupReader.read(c, teamId, period, roi));
                 return assemble(c, teamId, period, who, teams, s);
             });
         } catch (SQLException e) {
             throw new IllegalStateException("reading rollups failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * People with at least one gateway call per seven-day window counted back from {@code last} (window 0
+     * ends on it), distinct across the scope's teams ({@code team}, or the organisation when null): from
+     * the org's months ({@code employee_activity}), read in the caller's snapshot and reused under each
+     * month's version, as the org report reuses them. A service key's calls are no person's and not counted.
+     */
+    public int[] weeklyActive(Connection c, UUID team, LocalDate last, int weeks) throws SQLException {
+        ReportVersions v = ReportVersions.read(c, last.minusDays(7L * weeks - 1), last);
+        return MonthRollups.weeklyActive(m -> month(c, v, m), team, last, weeks);
+    }
+
+    /**
+     * The org's rollups of the month starting on {@code first}, at the version {@code v} holds: the one
+     * cached at that version, or the one cached at an earlier version brought up to date (only its
+     * teams written since are read), or a whole read.
+     */
+    private MonthRollups month(Connection c, ReportVersions v, LocalDate first) throws SQLException {
+        long version = v.month(first);
+        return months.update(
+                first,
+                version,
+                (held, at) ->
+                        held != null && (Long) at < version ? held.refresh(c, (Long) at) : MonthRollups.read(c, first));
     }
 
     /** The report from the (cached) rollup sums and the (cached) teams and people. */

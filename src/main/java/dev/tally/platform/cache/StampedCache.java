@@ -23,6 +23,15 @@ public final class StampedCache<K, V> {
         V load() throws X;
     }
 
+    /**
+     * Builds the value for the current stamp, given the entry held for an older or other stamp (null,
+     * null when there is none): to bring it up to date rather than build it anew.
+     */
+    @FunctionalInterface
+    public interface Updater<V, X extends Exception> {
+        V update(V previous, Object previousStamp) throws X;
+    }
+
     private record Entry<V>(Object stamp, V value) {}
 
     private final Cache<K, Entry<V>> entries;
@@ -42,6 +51,21 @@ public final class StampedCache<K, V> {
             return e.value();
         }
         V value = loader.load();
+        entries.put(key, new Entry<>(stamp, value));
+        return value;
+    }
+
+    /**
+     * As {@link #get}, but when the entry held is for another stamp, {@code updater} is given it to build
+     * the value for {@code stamp} from (it must return a new value: the one held may be in use by a reader
+     * of the older stamp).
+     */
+    public <X extends Exception> V update(K key, Object stamp, Updater<V, X> updater) throws X {
+        Entry<V> e = entries.getIfPresent(key);
+        if (e != null && Objects.equals(e.stamp(), stamp)) {
+            return e.value();
+        }
+        V value = e == null ? updater.update(null, null) : updater.update(e.value(), e.stamp());
         entries.put(key, new Entry<>(stamp, value));
         return value;
     }

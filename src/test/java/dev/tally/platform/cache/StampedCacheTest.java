@@ -47,6 +47,20 @@ class StampedCacheTest {
     }
 
     @Test
+    void anUpdaterIsGivenTheEntryHeldForAnotherStampAndNotCalledForTheCurrentOne() {
+        StampedCache<String, String> cache = new StampedCache<>(10);
+        assertThat(cache.update("month", 1L, (held, at) -> load(held + "@" + at)))
+                .isEqualTo("null@null");
+        assertThat(cache.update("month", 1L, (held, at) -> load("again"))).isEqualTo("null@null");
+        assertThat(loads).hasValue(1);
+        // The version moved: the value held at 1 is handed over to be brought up to date, and kept at 3.
+        assertThat(cache.update("month", 3L, (held, at) -> load(held + "+" + at)))
+                .isEqualTo("null@null+1");
+        assertThat(cache.get("month", 3L, () -> load("rebuilt"))).isEqualTo("null@null+1");
+        assertThat(loads).hasValue(2);
+    }
+
+    @Test
     void theNumberOfEntriesIsBounded() {
         StampedCache<Integer, String> cache = new StampedCache<>(50);
         for (int i = 0; i < 1_000; i++) {

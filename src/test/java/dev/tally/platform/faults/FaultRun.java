@@ -311,6 +311,9 @@ public final class FaultRun {
                 unansweredExplained,
                 okSame);
         System.out.printf(
+                "- requests the fake provider received (key checks and model lists included; informational): %,d%n",
+                FakeProvider.REQUESTS.get());
+        System.out.printf(
                 "- not failed on the topic (ok or client_cancelled, what the rollups count as requests - error_requests): %,d%n",
                 topic.notFailed());
         System.out.printf(
