@@ -96,8 +96,11 @@ public class KeyCache implements KeyLookup {
         }
         refresh();
         // keys held (revoked and expired ones too, until they leave the table): a soak run watches it stay flat
+        // held strongly: Micrometer's default weak reference let the gauge vanish from /q/metrics once
+        // in a full suite run (GatewayProxyTest), and the map lives as long as this cache anyway
         Gauge.builder("tally_gateway_keys_cached", byHash, Map::size)
                 .description("API keys held in this gateway's key cache")
+                .strongReference(true)
                 .register(registry);
         poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "tally-key-cache");
