@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -137,21 +138,7 @@ public final class EmbeddedServices implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), port, controllerPort);
         System.setProperty("tally.kafka.bootstrap-servers", kafka.bootstrapServers());
         System.setProperty("tally.kafka.embedded-broker", "true");
-        CompletableFuture<EmbeddedKafka> started = new CompletableFuture<>();
-        Thread t = new Thread(
-                () -> {
-                    long t0 = System.nanoTime();
-                    try {
-                        started.complete(kafka.start());
-                        StartupPhases.endedNow(Phase.BROKER, t0);
-                    } catch (RuntimeException | Error e) {
-                        started.completeExceptionally(e);
-                    }
-                },
-                "tally-embedded-kafka-start");
-        t.setDaemon(true);
-        t.start();
-        return started;
+        return inBackground(new CompletableFuture<>(), kafka::start, Phase.BROKER, "tally-embedded-kafka-start");
     }
 
     /**
@@ -162,17 +149,23 @@ public final class EmbeddedServices implements AutoCloseable {
     static CompletableFuture<EmbeddedDatabase> startDatabaseInBackground(EmbeddedDatabase db) {
         CompletableFuture<EmbeddedDatabase> started = new CompletableFuture<>();
         DatabaseGate.opening(started);
+        return inBackground(started, db::start, Phase.POSTGRES, "tally-embedded-postgres-start");
+    }
+
+    /** Runs {@code start} on a daemon thread of its own, completing {@code started} and timing {@code phase}. */
+    private static <T> CompletableFuture<T> inBackground(
+            CompletableFuture<T> started, Supplier<T> start, Phase phase, String threadName) {
         Thread t = new Thread(
                 () -> {
                     long t0 = System.nanoTime();
                     try {
-                        started.complete(db.start());
-                        StartupPhases.endedNow(Phase.POSTGRES, t0);
+                        started.complete(start.get());
+                        StartupPhases.endedNow(phase, t0);
                     } catch (RuntimeException | Error e) {
                         started.completeExceptionally(e);
                     }
                 },
-                "tally-embedded-postgres-start");
+                threadName);
         t.setDaemon(true);
         t.start();
         return started;
