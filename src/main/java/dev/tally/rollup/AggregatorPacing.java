@@ -16,10 +16,10 @@ import dev.tally.platform.StartupException;
  * Keeps the gateway first when it shares the JVM with the aggregator (the default single-JVM run).
  * While the gateway is busy, each consumer spends at most {@code share-under-gateway-load} of the
  * wall-clock time on its batches: after a batch that took T it waits T × (1 − s) / s, at most
- * {@code max-pause-under-gateway-load}. Measured in docs/aggregation.md: the aggregator's cost is
- * mostly per batch (the poll, the transaction, the PostgreSQL backend's round trips, the Kafka
- * commit), so waiting makes the next batch larger rather than the backlog longer, and the
- * PostgreSQL processes (which thread priorities would not reach) are paced with it.
+ * {@code max-pause-under-gateway-load}. Waiting makes the next batch larger, and the PostgreSQL
+ * processes (which thread priorities would not reach) are paced with it; the aggregator's cost is
+ * mostly per event (measured in docs/aggregation.md), so under sustained saturation the backlog
+ * grows until the cap binds.
  */
 @Singleton
 @Startup // a share out of range stops start-up with its line, not the first batch
