@@ -26,8 +26,13 @@ public class LocalSignIn {
 
     private static final Logger LOG = Logger.getLogger(LocalSignIn.class);
     private static final int MAX_USERNAME = 320;
-    /** A bcrypt hash of a random string, checked against when the account does not exist. */
-    private final String dummyHash;
+    /**
+     * A bcrypt hash of a random string, checked against when the account does not exist. Made on the
+     * first sign-in, not at start: bcrypt is a third of a second of CPU that a start does not need
+     * (docs/startup.md). Every sign-in asks for it before looking the name up, so the first one costs
+     * the same whether the account exists or not.
+     */
+    private volatile String dummyHash;
 
     private final UserService users;
     private final SignInThrottle throttle;
@@ -41,7 +46,20 @@ public class LocalSignIn {
             case OFF -> false;
             case AUTO -> sso.authServerUrl().isEmpty();
         };
-        this.dummyHash = users.hash(dev.tally.access.Random62.of(20));
+    }
+
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            synchronized (this) {
+                h = dummyHash;
+                if (h == null) {
+                    h = users.hash(dev.tally.access.Random62.of(20));
+                    dummyHash = h;
+                }
+            }
+        }
+        return h;
     }
 
     /** Whether local accounts may sign in here (off by default once single sign-on is configured). */
@@ -58,9 +76,10 @@ public class LocalSignIn {
         if (locked.isPresent()) {
             throw SignInLocked.exception(locked.get());
         }
+        String dummy = dummyHash();
         Optional<AppUser> user = users.find(name);
         String pw = new String(password);
-        boolean ok = BcryptUtil.matches(pw, user.map(u -> u.passwordHash).orElse(dummyHash))
+        boolean ok = BcryptUtil.matches(pw, user.map(u -> u.passwordHash).orElse(dummy))
                 && user.isPresent()
                 && user.get().disabledAt == null;
         if (!ok) {
