@@ -56,7 +56,11 @@ import dev.tally.rollup.AggregatorMetrics;
 @TestProfile(DemoTest.Demo.class)
 class DemoTest {
 
-    /** A short history (the live part is what this test is about) and brisk live traffic. */
+    /**
+     * A short history (the live part is what this test is about) and brisk live traffic. Live outcomes
+     * at 2,000 times a day's pace (an hour of outcomes every 2 s): faster, and on a loaded machine the
+     * days of outcomes added while the test runs pushed every team past break-even before it looked.
+     */
     public static class Demo implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -70,7 +74,7 @@ class DemoTest {
                     "tally.demo.outcome-interval",
                     "500ms",
                     "tally.demo.live-speedup",
-                    "20000");
+                    "2000");
         }
     }
 
