@@ -76,6 +76,22 @@ public class GatewayMetrics {
         }
     }
 
+    /**
+     * Calls this gateway has ended since start: those recorded as usage (answered, failed or refused)
+     * and those refused for want of a valid key. Summed from the counters above, so a caller that
+     * samples it (the aggregator's pacing, once a second at most) adds nothing to a call's own work.
+     */
+    public long calls() {
+        double n = 0;
+        for (Meters m : meters.values()) {
+            n += m.requests.count();
+        }
+        for (Counter c : unauthenticated.values()) {
+            n += c.count();
+        }
+        return (long) n;
+    }
+
     /** Query parameters of calls to {@code api} that were not forwarded (not in the allow-list). */
     void queryParamsDropped(Api api, int n) {
         droppedParams

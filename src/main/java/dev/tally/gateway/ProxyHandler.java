@@ -12,7 +12,6 @@ import dev.tally.events.EventIds;
 import dev.tally.gateway.admission.Admission;
 import dev.tally.gateway.admission.Refusal;
 import dev.tally.gateway.admission.RefusalReason;
-import dev.tally.platform.GatewayActivity;
 import dev.tally.platform.Ticker;
 
 /**
@@ -40,8 +39,6 @@ public class ProxyHandler {
     private final HttpUpstream http;
     private final SimulatedProvider simulated;
     private final long maxBody;
-    /** Told of every call, so that roles sharing this JVM can yield to the gateway. */
-    private final GatewayActivity activity;
     /** The time prefix of each call's id (a time-ordered UUID: cheap to claim, see EventIds). */
     private final Clock clock;
 
@@ -62,15 +59,13 @@ public class ProxyHandler {
             Watchdog watchdog,
             Ticker ticker,
             Vertx vertx,
-            Clock clock,
-            GatewayActivity activity) {
+            Clock clock) {
         this.admission = admission;
         this.models = models;
         this.http = http;
         this.simulated = simulated;
         this.maxBody = config.maxBodySize().asLongValue();
         this.clock = clock;
-        this.activity = activity;
         this.services = new Call.Services(
                 watchdog,
                 recorder,
@@ -88,7 +83,6 @@ public class ProxyHandler {
     }
 
     void handle(RoutingContext ctx, Api api) {
-        activity.callStarted();
         Call call = new Call(ctx.request(), ctx.response(), api, EventIds.timeOrdered(clock.millis()), services);
         Refusal refused = admission.preBody(call);
         if (refused != null) {

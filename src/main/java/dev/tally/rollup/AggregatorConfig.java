@@ -52,14 +52,22 @@ public interface AggregatorConfig {
 
     /**
      * Share of wall-clock time each consumer may spend on batches while this JVM's gateway is busy
-     * (a call in the last second): after a batch that took T it waits T × (1 − share) / share before
-     * it polls again, so the gateway keeps the CPU and batches grow (fewer rollup rows and
-     * PostgreSQL round trips per event). 1 (the default until the all-roles benchmark and DemoTest's
-     * interaction with it are settled, see docs/aggregation.md) turns the pacing off; 0.25 is the
-     * intended value. An instance without the gateway role, or an idle gateway, is never paced.
+     * (see {@link #gatewayBusyCallsPerSecond()}): after a batch that took T it waits
+     * T × (1 − share) / share before it polls again, so the gateway keeps the CPU and batches grow.
+     * 1 turns the pacing off. An instance without the gateway role is never paced.
      */
-    @WithDefault("1")
+    @WithDefault("0.25")
     double shareUnderGatewayLoad();
+
+    /**
+     * From this many calls a second (this JVM's gateway, measured over windows of a second or more)
+     * the gateway counts as busy and the aggregator yields to it. The default is far above a demo
+     * (about 3 calls/s) or an org's everyday traffic through one instance, where the aggregator's
+     * events cost the gateway nothing measurable and pacing would only delay the rollups, and far
+     * below the gateway's saturation on two cores (about 10,000 calls/s), where it matters.
+     */
+    @WithDefault("500")
+    double gatewayBusyCallsPerSecond();
 
     /** Longest wait between two batches while paced: bounds how stale the rollups get under load. */
     @WithDefault("2s")

@@ -1,16 +1,18 @@
 package dev.tally.rollup;
 
 import java.time.Duration;
+import java.util.function.LongSupplier;
 
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import io.quarkus.runtime.Startup;
 
-import dev.tally.platform.GatewayActivity;
+import dev.tally.gateway.GatewayMetrics;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.StartupException;
+import dev.tally.platform.Ticker;
 
 /**
  * Keeps the gateway first when it shares the JVM with the aggregator (the default single-JVM run).
@@ -20,41 +22,94 @@ import dev.tally.platform.StartupException;
  * processes (which thread priorities would not reach) are paced with it; the aggregator's cost is
  * mostly per event (measured in docs/aggregation.md), so under sustained saturation the backlog
  * grows until the cap binds.
+ *
+ * <p>"Busy" is a call rate: the gateway's calls over the last window of at least {@link #WINDOW},
+ * at or above {@code gateway-busy-calls-per-second}. A trickle (the demo, a small team) is below it
+ * and never paced: there the aggregator's few events cost the gateway nothing, and pacing would
+ * only make the rollups stale. The calls are read from the gateway's own counters when a batch
+ * ends, and re-measured at most once a window, so a gateway call does no work for this.
  */
 @Singleton
-@Startup // a share out of range stops start-up with its line, not the first batch
+@Startup // a setting out of range stops start-up with its line, not the first batch
 public class AggregatorPacing {
 
-    /** The gateway counts as busy while a call reached it within this window. */
-    static final Duration BUSY_WINDOW = Duration.ofSeconds(1);
+    /** The shortest span the gateway's call rate is measured over. */
+    static final Duration WINDOW = Duration.ofSeconds(1);
 
     private final double share;
     private final long maxPauseNanos;
+    private final double busyCallsPerSecond;
     private final boolean gatewayHere;
-    private final GatewayActivity gateway;
+    private final LongSupplier gatewayCalls;
+    private final Ticker ticker;
+
+    /** The window being measured and the verdict on the last one; both consumers read them. */
+    private long windowStartNanos;
+
+    private long callsAtWindowStart;
+    private boolean busy;
 
     @Inject
-    AggregatorPacing(AggregatorConfig config, Roles roles, GatewayActivity gateway) {
-        this(config.shareUnderGatewayLoad(), config.maxPauseUnderGatewayLoad(), roles.has(Role.GATEWAY), gateway);
+    AggregatorPacing(AggregatorConfig config, Roles roles, GatewayMetrics gateway, Ticker ticker) {
+        this(
+                config.shareUnderGatewayLoad(),
+                config.maxPauseUnderGatewayLoad(),
+                config.gatewayBusyCallsPerSecond(),
+                roles.has(Role.GATEWAY),
+                gateway::calls,
+                ticker);
     }
 
-    AggregatorPacing(double share, Duration maxPause, boolean gatewayHere, GatewayActivity gateway) {
+    /** @param gatewayCalls the calls this JVM's gateway has ended since start (a counter that only grows) */
+    AggregatorPacing(
+            double share,
+            Duration maxPause,
+            double busyCallsPerSecond,
+            boolean gatewayHere,
+            LongSupplier gatewayCalls,
+            Ticker ticker) {
         if (!(share > 0 && share <= 1)) {
             throw new StartupException("tally.aggregator.share-under-gateway-load is " + share
                     + ": use a fraction above 0 and at most 1 (1 = never paced)");
         }
+        if (!(busyCallsPerSecond > 0 && busyCallsPerSecond < Double.POSITIVE_INFINITY)) {
+            throw new StartupException("tally.aggregator.gateway-busy-calls-per-second is " + busyCallsPerSecond
+                    + ": use a rate above 0 (calls a second of this JVM's gateway from which the aggregator yields)");
+        }
         this.share = share;
         this.maxPauseNanos = Math.max(0, maxPause.toNanos());
+        this.busyCallsPerSecond = busyCallsPerSecond;
         this.gatewayHere = gatewayHere;
-        this.gateway = gateway;
+        this.gatewayCalls = gatewayCalls;
+        this.ticker = ticker;
+        this.windowStartNanos = ticker.nanoTime();
+        this.callsAtWindowStart = gatewayCalls.getAsLong();
     }
 
-    /** Nanoseconds to wait after a batch that took {@code batchNanos}; 0 when this JVM's gateway is idle or absent. */
+    /** Nanoseconds to wait after a batch that took {@code batchNanos}; 0 unless this JVM's gateway is busy. */
     long pauseAfter(long batchNanos) {
-        if (share >= 1 || batchNanos <= 0 || !gatewayHere || !gateway.busyWithin(BUSY_WINDOW)) {
+        if (share >= 1 || batchNanos <= 0 || !gatewayHere || !gatewayBusy()) {
             return 0;
         }
         double pause = batchNanos * (1 - share) / share;
         return pause >= maxPauseNanos ? maxPauseNanos : (long) pause;
+    }
+
+    /**
+     * Whether the gateway's call rate over the last measured window reached the threshold. A window
+     * closes at the first look at least {@link #WINDOW} after it opened; until then the verdict on
+     * the previous one holds. After a long quiet spell the first window is long and its rate low, so
+     * a load that starts then counts from the window after.
+     */
+    synchronized boolean gatewayBusy() {
+        long now = ticker.nanoTime();
+        long elapsed = now - windowStartNanos;
+        if (elapsed >= WINDOW.toNanos()) {
+            long calls = gatewayCalls.getAsLong();
+            busy = (calls - callsAtWindowStart) * 1e9 >= busyCallsPerSecond * elapsed;
+            windowStartNanos = now;
+            callsAtWindowStart = calls;
+        }
+        return busy;
     }
 }

@@ -8,60 +8,121 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
-import dev.tally.platform.GatewayActivity;
 import dev.tally.platform.StartupException;
 
-/** The pacing rule, on a ticker the test moves: who is paced, when, and by how much. */
+/**
+ * The pacing rule, on a ticker the test moves and a gateway call counter the test sets: who is
+ * paced, from which call rate, and by how much.
+ */
 class AggregatorPacingTest {
 
     private static final long MS = 1_000_000L;
+    /** Busy from this many gateway calls a second (the default is larger; the rule is the same). */
+    private static final double BUSY = 100;
 
     private final AtomicLong now = new AtomicLong(5_000 * MS);
-    private final GatewayActivity gateway = new GatewayActivity(now::get);
+    private final AtomicLong calls = new AtomicLong(1_234);
 
     private AggregatorPacing pacing(double share, boolean gatewayHere) {
-        return new AggregatorPacing(share, Duration.ofSeconds(1), gatewayHere, gateway);
+        return new AggregatorPacing(share, Duration.ofSeconds(1), BUSY, gatewayHere, calls::get, now::get);
+    }
+
+    /** {@code n} gateway calls spread over {@code ms} milliseconds. */
+    private void gatewayTakes(long n, long ms) {
+        calls.addAndGet(n);
+        now.addAndGet(ms * MS);
+    }
+
+    /** A pacing whose first window has shown the gateway busy (200 calls in a second, twice the threshold). */
+    private AggregatorPacing busy(double share) {
+        AggregatorPacing p = pacing(share, true);
+        gatewayTakes(200, 1_000);
+        return p;
     }
 
     @Test
     void aBusyGatewayLeavesEachConsumerItsShareOfTheWallClock() {
-        gateway.callStarted();
         // share 0.25: a batch of 100 ms is followed by 300 ms of waiting, 25 % of the time on batches
-        assertThat(pacing(0.25, true).pauseAfter(100 * MS)).isEqualTo(300 * MS);
+        assertThat(busy(0.25).pauseAfter(100 * MS)).isEqualTo(300 * MS);
         // share 0.5: as long waiting as working
-        assertThat(pacing(0.5, true).pauseAfter(40 * MS)).isEqualTo(40 * MS);
+        assertThat(busy(0.5).pauseAfter(40 * MS)).isEqualTo(40 * MS);
     }
 
     @Test
     void theWaitIsCappedSoTheRollupsStayFresh() {
-        gateway.callStarted();
         // 500 ms of batch would ask for 1.5 s of waiting; the cap is 1 s
-        assertThat(pacing(0.25, true).pauseAfter(500 * MS)).isEqualTo(1_000 * MS);
+        assertThat(busy(0.25).pauseAfter(500 * MS)).isEqualTo(1_000 * MS);
     }
 
     @Test
-    void aGatewayIdleForASecondNoLongerPaces() {
+    void aLoadAtOrAboveTheThresholdPacesTheAggregator() {
         AggregatorPacing p = pacing(0.25, true);
-        assertThat(p.pauseAfter(100 * MS)).as("no call yet").isZero();
-        gateway.callStarted();
-        now.addAndGet(999 * MS);
-        assertThat(p.pauseAfter(100 * MS)).as("a call 999 ms ago").isEqualTo(300 * MS);
-        now.addAndGet(1 * MS);
-        assertThat(p.pauseAfter(100 * MS)).as("the last call a second ago").isZero();
-        gateway.callStarted();
-        assertThat(p.pauseAfter(100 * MS)).as("busy again").isEqualTo(300 * MS);
+        gatewayTakes(100, 1_000);
+        assertThat(p.pauseAfter(100 * MS))
+                .as("100 calls in 1 s: at the threshold")
+                .isEqualTo(300 * MS);
+        gatewayTakes(5_000, 1_000);
+        assertThat(p.pauseAfter(100 * MS)).as("5,000 calls in 1 s").isEqualTo(300 * MS);
+    }
+
+    @Test
+    void aTrickleBelowTheThresholdIsNeverPaced() {
+        AggregatorPacing p = pacing(0.25, true);
+        // a demo's steady trickle, 50 calls a second for a minute, looked at after every batch
+        for (int i = 0; i < 600; i++) {
+            gatewayTakes(5, 100);
+            assertThat(p.pauseAfter(100 * MS))
+                    .as("after %d s of 50 calls/s", (i + 1) / 10.0)
+                    .isZero();
+        }
+        // 99 calls in a second, just under
+        gatewayTakes(99, 1_000);
+        assertThat(p.pauseAfter(100 * MS)).isZero();
+    }
+
+    @Test
+    void theRateIsMeasuredOverAWholeWindowNotOneBurst() {
+        AggregatorPacing p = pacing(0.25, true);
+        // 60 calls within 10 ms would be 6,000 calls/s, but over the second they are 60
+        gatewayTakes(60, 10);
+        gatewayTakes(0, 990);
+        assertThat(p.pauseAfter(100 * MS)).isZero();
+    }
+
+    @Test
+    void aVerdictHoldsUntilTheNextWindowCloses() {
+        AggregatorPacing p = busy(0.25);
+        assertThat(p.pauseAfter(100 * MS)).as("busy window just closed").isEqualTo(300 * MS);
+        gatewayTakes(0, 999);
+        assertThat(p.pauseAfter(100 * MS))
+                .as("no call for 999 ms: the window is still open")
+                .isEqualTo(300 * MS);
+        gatewayTakes(0, 1);
+        assertThat(p.pauseAfter(100 * MS)).as("a whole second without a call").isZero();
+    }
+
+    @Test
+    void aLoadAfterALongQuietSpellPacesFromTheWindowAfter() {
+        AggregatorPacing p = pacing(0.25, true);
+        gatewayTakes(0, 600_000);
+        // the load starts; the first look closes the ten quiet minutes (its rate is low) ...
+        gatewayTakes(300, 1_000);
+        assertThat(p.pauseAfter(100 * MS)).isZero();
+        // ... and the next whole second of load counts
+        gatewayTakes(300, 1_000);
+        assertThat(p.pauseAfter(100 * MS)).isEqualTo(300 * MS);
     }
 
     @Test
     void anInstanceWithoutTheGatewayRoleIsNeverPaced() {
-        gateway.callStarted();
-        assertThat(pacing(0.25, false).pauseAfter(100 * MS)).isZero();
+        AggregatorPacing p = pacing(0.25, false);
+        gatewayTakes(10_000, 1_000);
+        assertThat(p.pauseAfter(100 * MS)).isZero();
     }
 
     @Test
     void aShareOfOneTurnsThePacingOff() {
-        gateway.callStarted();
-        assertThat(pacing(1, true).pauseAfter(100 * MS)).isZero();
+        assertThat(busy(1).pauseAfter(100 * MS)).isZero();
     }
 
     @Test
@@ -70,6 +131,15 @@ class AggregatorPacingTest {
             assertThatThrownBy(() -> pacing(bad, true))
                     .isInstanceOf(StartupException.class)
                     .hasMessageContaining("tally.aggregator.share-under-gateway-load");
+        }
+    }
+
+    @Test
+    void aBusyRateThatIsNotAPositiveNumberStopsStartUpWithTheKeyNamed() {
+        for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertThatThrownBy(() -> new AggregatorPacing(0.25, Duration.ofSeconds(1), bad, true, calls::get, now::get))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("tally.aggregator.gateway-busy-calls-per-second");
         }
     }
 }

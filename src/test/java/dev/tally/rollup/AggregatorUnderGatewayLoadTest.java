@@ -15,6 +15,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
@@ -36,25 +38,32 @@ import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
 
 /**
- * The default single JVM (every role): while the gateway is busy the aggregator waits between its
- * batches (and says so in its metrics), yet every call through the gateway is counted exactly once,
- * and the rollups catch up once the load stops.
+ * The default single JVM (every role): while the gateway's call rate is above the busy threshold
+ * the aggregator waits between its batches (and says so in its metrics), yet every call through the
+ * gateway is counted exactly once, and the rollups catch up once the load stops. (That a trickle
+ * below the threshold is not paced: {@link AggregatorPacingTest}, and DemoTest with the demo's own
+ * traffic and the default threshold.)
  */
 @QuarkusTest
-@TestProfile(AggregatorUnderGatewayLoadTest.Paced.class)
+@TestProfile(AggregatorUnderGatewayLoadTest.LowThreshold.class)
 @WithTestResource(TallyServices.class)
 @WithTestResource(FakeProvider.class)
 class AggregatorUnderGatewayLoadTest {
 
-    /** The intended share (the shipped default is 1, off, for now: see docs/aggregation.md). */
-    public static class Paced implements QuarkusTestProfile {
+    /**
+     * The default share (0.25), and a busy threshold of 50 calls/s instead of 500: the load below
+     * comes from this test's JVM on a shared 2-core machine, which may not reach 500 calls a second.
+     */
+    public static class LowThreshold implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tally.aggregator.share-under-gateway-load", "0.25");
+            return Map.of("tally.aggregator.gateway-busy-calls-per-second", "50");
         }
     }
 
-    private static final int CALLS = 480;
+    /** At least this many calls, and more until a wait is recorded. */
+    private static final int MIN_CALLS = 480;
+
     private static final int CLIENTS = 8;
 
     @TestHTTPResource("/v1/chat/completions")
@@ -92,35 +101,47 @@ class AggregatorUnderGatewayLoadTest {
                 .POST(HttpRequest.BodyPublishers.ofString(
                         "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
                 .build();
+        AtomicBoolean loadOn = new AtomicBoolean(true);
+        AtomicInteger sent = new AtomicInteger();
+        AtomicInteger answered = new AtomicInteger();
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
-        int answered = 0;
+        List<Future<?>> loops = new ArrayList<>();
         try {
-            List<Future<Integer>> statuses = new ArrayList<>();
-            for (int i = 0; i < CALLS; i++) {
-                statuses.add(clients.submit(() ->
-                        http.send(call, HttpResponse.BodyHandlers.discarding()).statusCode()));
+            for (int c = 0; c < CLIENTS; c++) {
+                loops.add(clients.submit(() -> {
+                    while (loadOn.get()) {
+                        sent.incrementAndGet();
+                        if (http.send(call, HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200) {
+                            answered.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
             }
-            for (Future<Integer> s : statuses) {
-                if (s.get() == 200) {
-                    answered++;
-                }
-            }
+            // the batches committed while the calls come in are followed by waits for the gateway
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .untilAsserted(() -> assertThat(metrics.pacedCount())
+                            .as("waits for the gateway recorded in tally_aggregator_paced_seconds")
+                            .isGreaterThan(pacedBefore));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= MIN_CALLS);
         } finally {
+            loadOn.set(false);
+            for (Future<?> loop : loops) {
+                loop.get(); // a client's failure fails the test
+            }
             clients.shutdownNow();
         }
-        assertThat(answered).as("calls answered 200").isEqualTo(CALLS);
+        assertThat(answered.get()).as("calls answered 200").isEqualTo(sent.get());
 
-        // the batches committed while the calls came in were followed by waits for the gateway
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertThat(metrics.pacedCount())
-                        .as("waits for the gateway recorded in tally_aggregator_paced_seconds")
-                        .isGreaterThan(pacedBefore));
         // and once the load stops the rollups catch up: each answered call exactly once
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fx.requests(team) >= CALLS);
+        int calls = answered.get();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> fx.requests(team) >= calls);
         assertThat(fx.requests(team))
                 .as("requests in the rollups = calls answered")
-                .isEqualTo(answered);
-        assertThat(fx.hourlyTotals(team).get("requests")).isEqualTo(answered);
+                .isEqualTo(calls);
+        assertThat(fx.hourlyTotals(team).get("requests")).isEqualTo(calls);
     }
 }

@@ -23,12 +23,13 @@ import io.quarkus.test.junit.TestProfile;
 
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
-import dev.tally.platform.GatewayActivity;
+import dev.tally.gateway.GatewayCalls;
+import dev.tally.gateway.GatewayMetrics;
 import dev.tally.platform.TallyServices;
 
 /**
- * An aggregator instance without the gateway role is never paced, even if something told it of
- * gateway calls: it has no gateway to yield to.
+ * An aggregator instance without the gateway role is never paced, even if the gateway's counters in
+ * its JVM showed a busy gateway: it has no gateway to yield to.
  */
 @QuarkusTest
 @TestProfile(AggregatorWithoutGatewayTest.AggregatorAndDashboard.class)
@@ -38,7 +39,7 @@ class AggregatorWithoutGatewayTest {
     public static class AggregatorAndDashboard implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tally.roles", "aggregator,dashboard", "tally.aggregator.share-under-gateway-load", "0.25");
+            return Map.of("tally.roles", "aggregator,dashboard");
         }
     }
 
@@ -46,7 +47,10 @@ class AggregatorWithoutGatewayTest {
     AggregatorMetrics metrics;
 
     @Inject
-    GatewayActivity gateway;
+    GatewayMetrics gateway;
+
+    @Inject
+    AggregatorPacing pacing;
 
     @Inject
     DataSource dataSource;
@@ -64,13 +68,14 @@ class AggregatorWithoutGatewayTest {
     }
 
     @Test
-    void anInstanceWithoutTheGatewayRoleIsNotPacedWhateverTheActivitySignalSays() throws Exception {
+    void anInstanceWithoutTheGatewayRoleIsNotPacedWhateverTheGatewaysCountersSay() throws Exception {
+        awaitGatewayBusy();
         UUID team = UUID.randomUUID();
         UUID employee = UUID.randomUUID();
         long pacedBefore = metrics.pacedCount();
         int produced = 0;
         for (int round = 0; round < 4; round++) {
-            gateway.callStarted(); // as a busy gateway in this JVM would
+            busyGateway();
             for (int i = 0; i < 500; i++) {
                 UsageData d =
                         RollupFixtures.usage(team, employee, "gpt-4o-mini", 10, 5, 0, 0, 1_000L, UsageData.OUTCOME_OK);
@@ -83,10 +88,24 @@ class AggregatorWithoutGatewayTest {
         }
         int total = produced;
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-            gateway.callStarted(); // the signal stays "busy" for every batch of this stream
+            busyGateway();
             return fx.requests(team) >= total;
         });
+        awaitGatewayBusy(); // the rate stayed above the threshold while the batches ran
         assertThat(fx.requests(team)).isEqualTo(total);
         assertThat(metrics.pacedCount()).as("waits for a gateway").isEqualTo(pacedBefore);
+    }
+
+    /** 2,000 calls counted each time, far above the default 500 a second at Awaitility's pace. */
+    private void busyGateway() {
+        GatewayCalls.record(gateway, 2_000);
+    }
+
+    /** Until the pacing's own measure of the gateway's rate says busy (a window closes each second). */
+    private void awaitGatewayBusy() {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            busyGateway();
+            return pacing.gatewayBusy();
+        });
     }
 }
