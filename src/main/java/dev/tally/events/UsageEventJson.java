@@ -1,6 +1,8 @@
 package dev.tally.events;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
 
 /**
  * Writes a usage event (one per gateway call) straight into a byte array instead of through
@@ -10,7 +12,10 @@ import java.nio.charset.StandardCharsets;
  * backslash, control characters and UTF-16 surrogates; everything else as UTF-8). {@code UsageEventJsonTest}
  * compares the two byte for byte, escapes included. It runs on the gateway's event loop once per
  * call, where data binding, then Jackson's generator, still showed as 4-5 % of the CPU at
- * saturation; this is about a quarter of that.
+ * saturation; this is about a quarter of that. It allocates only the event's own array: each thread
+ * writes into a scratch buffer of its own, ASCII strings, numbers and the time go into it without
+ * an intermediate {@code String} or {@code byte[]} (before this, about 5 KB per call, a fifth of the
+ * gateway's allocation per call; see docs/benchmarks.md).
  */
 public final class UsageEventJson {
 
@@ -30,35 +35,59 @@ public final class UsageEventJson {
     private static final byte[][] K_FIELDS =
             UsageField.ALL.stream().map(f -> key(f.json())).toArray(byte[][]::new);
 
-    private byte[] buf = new byte[768];
+    /** {@code 9999-12-31T23:59:59Z}: later instants (and earlier than 1970) are written by {@link Instant#toString}. */
+    private static final long LAST_SECOND_OF_9999 = 253_402_300_799L;
+
+    /** The scratch buffer a thread starts with: a usage event is about 1 KB. */
+    private static final int START_CAPACITY = 2048;
+    /** A scratch buffer grown past this (an event with very long strings) is not kept for the next one. */
+    private static final int KEEP_AT_MOST = 64 * 1024;
+
+    /** One writer per thread (the gateway's event loops): its buffer is reused from event to event. */
+    private static final ThreadLocal<UsageEventJson> WRITERS = ThreadLocal.withInitial(UsageEventJson::new);
+
+    private byte[] buf = new byte[START_CAPACITY];
     private int len;
 
     private UsageEventJson() {}
 
     public static byte[] write(CloudEvent<UsageData> e) {
-        UsageEventJson w = new UsageEventJson();
-        w.raw('{');
+        UsageEventJson w = WRITERS.get();
+        w.len = 0;
+        try {
+            w.event(e);
+            return Arrays.copyOf(w.buf, w.len);
+        } finally {
+            if (w.buf.length > KEEP_AT_MOST) {
+                w.buf = new byte[START_CAPACITY];
+            }
+        }
+    }
+
+    private void event(CloudEvent<UsageData> e) {
+        raw('{');
         boolean first = true;
-        first = w.optional(first, K_SPECVERSION, e.specversion());
-        first = w.optional(first, K_ID, e.id());
-        first = w.optional(first, K_SOURCE, e.source());
-        first = w.optional(first, K_TYPE, e.type());
-        first = w.optional(first, K_SUBJECT, e.subject());
-        first = w.optional(first, K_TIME, e.time() == null ? null : e.time().toString());
-        first = w.optional(first, K_DATACONTENTTYPE, e.datacontenttype());
+        first = optional(first, K_SPECVERSION, e.specversion());
+        first = optional(first, K_ID, e.id());
+        first = optional(first, K_SOURCE, e.source());
+        first = optional(first, K_TYPE, e.type());
+        first = optional(first, K_SUBJECT, e.subject());
+        if (e.time() != null) {
+            name(first, K_TIME);
+            instant(e.time());
+            first = false;
+        }
+        first = optional(first, K_DATACONTENTTYPE, e.datacontenttype());
         UsageData d = e.data();
         if (d != null) {
-            w.name(first, K_DATA);
-            w.raw('{');
+            name(first, K_DATA);
+            raw('{');
             for (UsageField f : FIELDS) {
-                w.field(f, K_FIELDS[f.ordinal()], d);
+                field(f, K_FIELDS[f.ordinal()], d);
             }
-            w.raw('}');
+            raw('}');
         }
-        w.raw('}');
-        byte[] out = new byte[w.len];
-        System.arraycopy(w.buf, 0, out, 0, w.len);
-        return out;
+        raw('}');
     }
 
     /** One data field of {@code d}, typed as the record component it is. */
@@ -115,12 +144,94 @@ public final class UsageEventJson {
 
     private void number(byte[] name, long value) {
         name(false, name);
-        ascii(Long.toString(value));
+        digits(value);
     }
 
     private void nullable(byte[] name, Long value) {
         name(false, name);
-        ascii(value == null ? "null" : Long.toString(value));
+        if (value == null) {
+            ascii("null");
+        } else {
+            digits(value);
+        }
+    }
+
+    /** {@code value} in decimal, as {@code Long.toString} writes it. */
+    private void digits(long value) {
+        if (value < 0) {
+            ascii(Long.toString(value)); // never in a usage event; kept exact rather than fast
+            return;
+        }
+        int n = 1;
+        for (long v = value / 10; v > 0; v /= 10) {
+            n++;
+        }
+        ensure(n);
+        len += n;
+        long v = value;
+        for (int i = len - 1; i >= len - n; i--) {
+            buf[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+    }
+
+    /**
+     * {@code "time"} as {@link Instant#toString} (ISO-8601, UTC, the fraction in groups of three digits
+     * as needed) without building the string; instants outside the years 1970-9999 take that method.
+     */
+    private void instant(Instant t) {
+        long seconds = t.getEpochSecond();
+        if (seconds < 0 || seconds > LAST_SECOND_OF_9999) {
+            quoted(t.toString());
+            return;
+        }
+        long days = seconds / 86_400;
+        int secondOfDay = (int) (seconds % 86_400);
+        // civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted)
+        long z = days + 719_468;
+        long era = z / 146_097;
+        long dayOfEra = z - era * 146_097;
+        long yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        int day = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+        ensure(32);
+        buf[len++] = '"';
+        fixed(year, 4);
+        buf[len++] = '-';
+        fixed(month, 2);
+        buf[len++] = '-';
+        fixed(day, 2);
+        buf[len++] = 'T';
+        fixed(secondOfDay / 3600, 2);
+        buf[len++] = ':';
+        fixed(secondOfDay / 60 % 60, 2);
+        buf[len++] = ':';
+        fixed(secondOfDay % 60, 2);
+        int nanos = t.getNano();
+        if (nanos > 0) {
+            buf[len++] = '.';
+            if (nanos % 1_000_000 == 0) {
+                fixed(nanos / 1_000_000, 3);
+            } else if (nanos % 1000 == 0) {
+                fixed(nanos / 1000, 6);
+            } else {
+                fixed(nanos, 9);
+            }
+        }
+        buf[len++] = 'Z';
+        buf[len++] = '"';
+    }
+
+    /** {@code value} (not negative) in exactly {@code width} digits, zero-padded; room already ensured. */
+    private void fixed(int value, int width) {
+        for (int i = len + width - 1; i >= len; i--) {
+            buf[i] = (byte) ('0' + value % 10);
+            value /= 10;
+        }
+        len += width;
     }
 
     /** {@code "name":} in bytes: the field names are constants, plain ASCII. */
@@ -138,18 +249,18 @@ public final class UsageEventJson {
     }
 
     private void quoted(String s) {
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-        if (plain(utf8)) {
-            // the common case (ids, model names): nothing to escape, copy the encoded bytes
-            raw('"');
-            ensure(utf8.length);
-            System.arraycopy(utf8, 0, buf, len, utf8.length);
-            len += utf8.length;
-            raw('"');
+        int n = s.length();
+        if (plain(s)) {
+            // the common case (ids, model names): ASCII with nothing to escape, one byte per char
+            ensure(n + 2);
+            buf[len++] = '"';
+            for (int i = 0; i < n; i++) {
+                buf[len++] = (byte) s.charAt(i);
+            }
+            buf[len++] = '"';
             return;
         }
         raw('"');
-        int n = s.length();
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c < 0x80) {
@@ -169,11 +280,11 @@ public final class UsageEventJson {
         raw('"');
     }
 
-    /** No quote, backslash, control character or 4-byte sequence (a surrogate pair, which Jackson escapes). */
-    private static boolean plain(byte[] utf8) {
-        for (byte b : utf8) {
-            int c = b & 0xFF;
-            if (c < 0x20 || c == '"' || c == '\\' || c >= 0xF0) {
+    /** ASCII without a quote, backslash or control character: written as it is. */
+    private static boolean plain(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
                 return false;
             }
         }

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import jakarta.inject.Singleton;
 
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -98,7 +99,7 @@ public class ProxyHandler {
     }
 
     private void onBody(Call call, Buffer body) {
-        byte[] bytes = body.getBytes();
+        byte[] bytes = bytesOf(body);
         RequestInspector.Inspected in;
         try {
             in = RequestInspector.inspect(bytes);
@@ -123,6 +124,18 @@ public class ProxyHandler {
             }
         }
         new Relay(call, relaySettings).send(simulate ? simulated : http, out);
+    }
+
+    /**
+     * The body's bytes: its own array when the buffer is exactly that array (a body that came in one
+     * chunk), else a copy. Nothing writes to either: the inspector reads it, rewrites copy it.
+     */
+    private static byte[] bytesOf(Buffer body) {
+        ByteBuf b = body.getByteBuf();
+        if (b.hasArray() && b.arrayOffset() + b.readerIndex() == 0 && b.readableBytes() == b.array().length) {
+            return b.array();
+        }
+        return body.getBytes();
     }
 
     /**
