@@ -59,7 +59,7 @@ cenv() { cluster env | grep "^$1=" | cut -d= -f2-; }
 # the driver gets the cluster's addresses for the database now in TALLY_CLUSTER_DB
 driver() {
   env $(cluster env | grep -E '^(TALLY_KAFKA_BOOTSTRAP_SERVERS|QUARKUS_DATASOURCE_[A-Z_]+)=') \
-    java -Xmx1g -cp "$DRIVER_CP" dev.tally.platform.faults.ScaleRun "$@"
+    java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$DRIVER_CP" dev.tally.platform.faults.ScaleRun "$@"
 }
 FAIL=0
 check() { if [ "$1" = ok ]; then return 0; fi; say "CHECK FAILED: $2"; FAIL=1; }
@@ -70,13 +70,14 @@ pids_of() {
   case "$1" in
     kafka) cat "$TALLY_CLUSTER_DIR"/broker-*/pid ;;
     postgres) local pm; pm=$(head -n 1 "$TALLY_CLUSTER_DIR/postgres/data/postmaster.pid"); echo "$pm"; pgrep -P "$pm" || true ;;
-    tally) for f in "$TALLY_CLUSTER_DIR"/tally-*/pid; do kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; done ;;
+    tally) for f in "$TALLY_CLUSTER_DIR"/tally-*/pid; do [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; done; true ;;
     nginx) [ -n "$NGINX_PID" ] && { echo "$NGINX_PID"; pgrep -P "$NGINX_PID" || true; } ;;
     mock) echo "${MOCK_PID:-}" ;;
   esac
 }
-busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
-cpu_start() { CPU0=(); for g in kafka postgres tally nginx mock; do CPU0+=("$(ticks $(pids_of $g))"); done; BUSY0=$(busy); T0=$(date +%s%N); }
+# the machine's busy and total ticks (user nice system idle iowait irq softirq steal)
+machine() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+cpu_start() { CPU0=(); for g in kafka postgres tally nginx mock; do CPU0+=("$(ticks $(pids_of $g))"); done; read -r BUSY0 ALL0 < <(machine); T0=$(date +%s%N); }
 # cpu_end: "kafka x%, postgres y%, ..." as shares of the machine (all cores) over the interval
 cpu_end() {
   local secs i=0 out="" g hz; hz=$(getconf CLK_TCK); secs=$(( ($(date +%s%N) - T0) / 1000000 ))
@@ -84,7 +85,8 @@ cpu_end() {
     local d=$(( $(ticks $(pids_of $g)) - CPU0[i] )); i=$((i + 1))
     (( d > 0 )) && out="$out$g $(( d * 100000 / hz / secs / $(nproc) ))%, "
   done
-  echo "${out}whole machine $(( ($(busy) - BUSY0) * 100000 / hz / secs / $(nproc) ))%"
+  local b a; read -r b a < <(machine)
+  echo "${out}whole machine busy $(( (b - BUSY0) * 100 / (a - ALL0 > 0 ? a - ALL0 : 1) ))%"
 }
 
 CORES=$(nproc)
@@ -97,17 +99,20 @@ cluster start
 # --- (a) aggregators ----------------------------------------------------------------------------------
 read -r _ N SPEND PSECS < <(driver produce "$EVENTS")
 say "produced $N events ($SPEND nano-dollars) in $PSECS s"
-declare -A AGG_RATE AGG_SECS AGG_EQ AGG_CPU
+declare -A AGG_RATE AGG_SECS AGG_EQ AGG_CPU AGG_TIMED
 for k in 1 2; do
   TALLY_CLUSTER_DB=postgres driver createdb "scale_agg$k" >/dev/null
   export TALLY_CLUSTER_DB=scale_agg$k
-  cpu_start
+  launched=$(date +%s)
   for i in $(seq 1 "$k"); do cluster tally start "agg-$i" aggregator; done
-  read -r _ TARGET SECS_A RATE FIRST REQ COST EQ WALL < <(driver await "$N" "$SPEND" 1800)
+  # timed from the first batch stored (JVM start and schema migration left out) to the last
+  read -r _ FIRST < <(driver first 900)
+  cpu_start
+  read -r _ TARGET SECS_A RATE FROM REQ COST EQ < <(driver await "$N" "$SPEND" 1800)
   AGG_CPU[$k]=$(cpu_end)
-  say "$k aggregator(s): $TARGET events in $SECS_A s from the first commit ($FIRST then), $RATE events/s; rollups $REQ requests, $COST nano-dollars: $EQ; $WALL s from the JVM start"
+  say "$k aggregator(s): $((TARGET - FROM)) events in $SECS_A s ($FROM of $TARGET stored when timing began, $(( $(date +%s) - launched )) s after the JVM start), $RATE events/s; rollups $REQ requests, $COST nano-dollars: $EQ"
   say "  cpu: ${AGG_CPU[$k]}"
-  AGG_RATE[$k]=$RATE AGG_SECS[$k]=$SECS_A AGG_EQ[$k]=$EQ
+  AGG_RATE[$k]=$RATE AGG_SECS[$k]=$SECS_A AGG_EQ[$k]=$EQ AGG_TIMED[$k]=$((TARGET - FROM))
   check "$([ "$EQ" = equal ] && echo ok)" "$k aggregator(s): rollups $REQ/$COST, produced $N/$SPEND, topic $TARGET"
   [ "$k" = 1 ] && cluster tally stop agg-1
 done
@@ -160,11 +165,13 @@ EOF
 NGINX_PID=$!
 for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_ONE/" && break; sleep 0.2; done
 
+TIMED=(); [ -x /usr/bin/time ] && TIMED=(/usr/bin/time -f '%e %U %S' -o "$WORK/wrk.time")
 wrk_run() { # wrk_run <url> <headers file> <seconds>: the BENCH_RESULT json
   BENCH_BODY="$BENCH_DIR/bodies/openai.json" BENCH_HEADERS="$2" BENCH_RATE=0 BENCH_THREADS=2 \
-    wrk -t2 -c"$CONNS" -d"${3}s" --timeout 10s -s "$BENCH_DIR/lib/wrk_post.lua" "$1/v1/chat/completions" \
+    "${TIMED[@]}" wrk -t2 -c"$CONNS" -d"${3}s" --timeout 10s -s "$BENCH_DIR/lib/wrk_post.lua" "$1/v1/chat/completions" \
     | sed -n 's/^BENCH_RESULT //p'
 }
+wrk_cpu() { [ -s "$WORK/wrk.time" ] && awk -v n="$(nproc)" '{ printf ", wrk %d%%", ($2 + $3) * 100 / $1 / n }' "$WORK/wrk.time"; true; }
 STEPS=(gw1 nginx1 nginx2)
 declare -A URL=([gw1]=$GW1 [nginx1]=http://127.0.0.1:$NGINX_ONE [nginx2]=http://127.0.0.1:$NGINX_TWO)
 declare -A LABEL=([gw1]="1 gateway, wrk direct" [nginx1]="1 gateway behind nginx" [nginx2]="2 gateways behind nginx (round-robin)")
@@ -175,7 +182,7 @@ for s in "${STEPS[@]}"; do
   warm=$(wrk_run "${URL[$s]}" "$WORK/h.$s" "$WARM")
   cpu_start
   RES[$s]=$(wrk_run "${URL[$s]}" "$WORK/h.$s" "$SECS")
-  GW_CPU[$s]=$(cpu_end)
+  GW_CPU[$s]="$(cpu_end)$(wrk_cpu)"
   CLIENT_OK[$s]=$(( $(jq '.requests - .err_status' <<<"$warm") + $(jq '.requests - .err_status' <<<"${RES[$s]}") ))
   say "${LABEL[$s]}: $(jq -r '"\(.rps) req/s, p50 \(.lat_p50_us) us, p99 \(.lat_p99_us) us, errors \(.err_connect + .err_read + .err_write + .err_status + .err_timeout)"' <<<"${RES[$s]}")"
   say "  cpu: ${GW_CPU[$s]}"
@@ -208,7 +215,7 @@ echo
 echo "| measurement | instances | throughput | p50 | p99 | ratio 2 : 1 | check |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 for k in 1 2; do
-  echo "| aggregator drain, $N events, 6 partitions (${AGG_SECS[$k]} s) | $k | ${AGG_RATE[$k]} events/s | | | $([ "$k" = 2 ] && ratio "${AGG_RATE[2]}" "${AGG_RATE[1]}") | rollups = events, spend $SPEND: ${AGG_EQ[$k]} |"
+  echo "| aggregator drain of $N events, 6 partitions (the last ${AGG_TIMED[$k]} timed: ${AGG_SECS[$k]} s) | $k | ${AGG_RATE[$k]} events/s | | | $([ "$k" = 2 ] && ratio "${AGG_RATE[2]}" "${AGG_RATE[1]}") | rollups = events, spend $SPEND: ${AGG_EQ[$k]} |"
 done
 for s in "${STEPS[@]}"; do
   echo "| ${LABEL[$s]}, OpenAI JSON, wrk -t2 -c$CONNS, ${SECS} s | $([ "$s" = nginx2 ] && echo 2 || echo 1) | $(rps "$s") req/s | $(ms "$s" lat_p50_us) ms | $(ms "$s" lat_p99_us) ms | $([ "$s" = nginx2 ] && ratio "$(rps nginx2)" "$(rps nginx1)") | ${EV_OK[$s]} |"
@@ -217,6 +224,6 @@ echo "| propagation: call answered -> in the rollups (2 aggregators, one call at
 echo
 echo "CPU over each measurement, share of all $CORES cores:"
 for k in 1 2; do echo "  aggregators x$k: ${AGG_CPU[$k]}"; done
-for s in "${STEPS[@]}"; do echo "  ${LABEL[$s]}: ${GW_CPU[$s]} (the rest: wrk)"; done
+for s in "${STEPS[@]}"; do echo "  ${LABEL[$s]}: ${GW_CPU[$s]}"; done
 [ "$FAIL" = 0 ] && echo "every check held" || echo "SOME CHECKS FAILED (above)"
 exit "$FAIL"
