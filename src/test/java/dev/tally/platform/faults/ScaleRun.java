@@ -55,10 +55,10 @@ import dev.tally.events.UsageEventJson;
  *       gateway writes them (time-ordered ids, {@link UsageEventJson}, keyed by team, acks=all);
  *       prints their count and spend.
  *   <li>{@code createdb <name>}: a new, empty database on the cluster's PostgreSQL.
- *   <li>{@code first <timeout s>}: until an aggregator has stored its first batch's offsets in the
- *       database (QUARKUS_DATASOURCE_JDBC_URL): JVM start and schema migration end there.
- *   <li>{@code await <events> <spend> <timeout s>}: from now until the stored offsets reach the end
- *       of {@code tally.usage.v1}, the events stored meanwhile and their rate; then the rollups'
+ *   <li>{@code await <events> <spend> <timeout s>}: waits until an aggregator has stored its first
+ *       batch's offsets in the database (QUARKUS_DATASOURCE_JDBC_URL; JVM start and schema
+ *       migration end there), says {@code TIMING}, then times until the stored offsets reach the
+ *       end of {@code tally.usage.v1}: the events stored meanwhile and their rate; then the rollups'
  *       requests and spend, which must equal the events produced.
  *   <li>{@code propagation <gateway url> <key> <team id> <body file> <calls>}: one call at a time,
  *       the time from its answer until the rollups count it.
@@ -81,7 +81,6 @@ public final class ScaleRun {
         switch (args[0]) {
             case "produce" -> produce(env, Long.parseLong(args[1]));
             case "createdb" -> createdb(env, args[1]);
-            case "first" -> first(env, Long.parseLong(args[1]));
             case "await" -> await(env, Long.parseLong(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
             case "propagation" ->
                 propagation(env, args[1], args[2], args[3], Path.of(args[4]), Integer.parseInt(args[5]));
@@ -182,23 +181,20 @@ public final class ScaleRun {
         System.out.println("CREATED " + name);
     }
 
-    static void first(Map<String, String> env, long timeoutSeconds) throws Exception {
+    static void await(Map<String, String> env, long events, long spend, long timeoutSeconds) throws Exception {
+        long target = endOffsets(env);
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        long stored;
-        while ((stored = storedOffsets(env)) == 0) {
+        long firstStored;
+        while ((firstStored = storedOffsets(env)) == 0) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("no aggregator stored a batch within " + timeoutSeconds + " s");
             }
-            Thread.sleep(100);
+            Thread.sleep(50);
         }
-        System.out.println("FIRST " + stored);
-    }
-
-    static void await(Map<String, String> env, long events, long spend, long timeoutSeconds) throws Exception {
-        long target = endOffsets(env);
+        // JVM start and schema migration end here: the rate counts from this batch on
         long firstAt = System.nanoTime();
-        long firstStored = storedOffsets(env);
-        long deadline = firstAt + timeoutSeconds * 1_000_000_000L;
+        System.out.println("TIMING " + firstStored);
+        System.out.flush();
         long stored = firstStored;
         while (stored < target) {
             if (System.nanoTime() > deadline) {
