@@ -27,3 +27,38 @@ bench_mock() {
   echo "the mock provider did not answer on port $2 (see $1/mock.log)" >&2
   return 1
 }
+
+# bench_nginx <work dir> <lines of the http block>: writes <work dir>/nginx/nginx.conf, nginx as the
+# shared bench runs it (two workers, no access log, long keep-alive) around the upstreams and servers
+# given, starts it as a background job and sets NGINX_PID. bench_proxy writes a server block.
+bench_nginx() {
+  mkdir -p "$1/nginx/tmp"
+  cat >"$1/nginx/nginx.conf" <<EOF
+daemon off;
+master_process on;
+worker_processes 2;
+pid $1/nginx/nginx.pid;
+error_log $1/nginx/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $1/nginx/tmp/body;
+  proxy_temp_path $1/nginx/tmp/proxy;
+  fastcgi_temp_path $1/nginx/tmp/fastcgi;
+  uwsgi_temp_path $1/nginx/tmp/uwsgi;
+  scgi_temp_path $1/nginx/tmp/scgi;
+  keepalive_requests 1000000;
+  keepalive_timeout 120s;
+$2
+}
+EOF
+  "$(command -v nginx || echo /usr/sbin/nginx)" -p "$1/nginx" -c "$1/nginx/nginx.conf" -e "$1/nginx/error.log" &
+  NGINX_PID=$!
+  sleep 1
+}
+
+# bench_proxy <port> <upstream name>: a server block for bench_nginx, a plain keep-alive reverse proxy
+# that passes streams through as they arrive
+bench_proxy() {
+  echo "  server { listen 127.0.0.1:$1; location / { proxy_pass http://$2; proxy_http_version 1.1; proxy_set_header Connection \"\"; proxy_buffering off; proxy_read_timeout 300s; } }"
+}

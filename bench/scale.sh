@@ -30,8 +30,7 @@ WARM=${SCALE_WARMUP_SECS:-15}
 CONNS=64
 MOCK_PORT=${SCALE_MOCK_PORT:-17410} NGINX_ONE=${SCALE_NGINX_PORT:-17481} NGINX_TWO=$(( ${SCALE_NGINX_PORT:-17481} + 1 ))
 for tool in wrk gcc jq curl; do command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 2; }; done
-NGINX_BIN=$(command -v nginx || echo /usr/sbin/nginx)
-[ -x "$NGINX_BIN" ] || { echo "nginx is needed (nginx-light)" >&2; exit 2; }
+[ -x "$(command -v nginx || echo /usr/sbin/nginx)" ] || { echo "nginx is needed (nginx-light)" >&2; exit 2; }
 
 . bench/lib.sh
 bench_driver_classpath dev/tally/platform/faults/ScaleRun.class
@@ -99,10 +98,13 @@ cluster start
 # --- (a) aggregators ----------------------------------------------------------------------------------
 read -r _ N SPEND PSECS < <(driver produce "$EVENTS")
 say "produced $N events ($SPEND nano-dollars) in $PSECS s"
-declare -A AGG_RATE AGG_SECS AGG_EQ AGG_CPU AGG_TIMED
+declare -A AGG_RATE AGG_SECS AGG_EQ AGG_CPU AGG_TIMED AGG_SHARES
 for k in 1 2; do
   TALLY_CLUSTER_DB=postgres driver createdb "scale_agg$k" >/dev/null
   export TALLY_CLUSTER_DB=scale_agg$k
+  # the schema and the first admin account first, by an instance that does not aggregate: Tally JVMs
+  # started together on an empty database race to create that account, and one fails to start
+  cluster tally start prep dashboard; cluster tally await prep 600; cluster tally stop prep
   launched=$(date +%s)
   for i in $(seq 1 "$k"); do cluster tally start "agg-$i" aggregator; done
   # timed from the first batch stored (JVM start and schema migration left out) to the last: the
@@ -114,9 +116,16 @@ for k in 1 2; do
   wait "$apid"
   AGG_CPU[$k]=$(cpu_end)
   read -r _ TARGET SECS_A RATE FROM REQ COST EQ < <(grep '^DRAINED' "$WORK/await")
-  say "$k aggregator(s): $((TARGET - FROM)) events in $SECS_A s ($FROM of $TARGET stored when timing began, $(( $(date +%s) - launched )) s after the JVM start), $RATE events/s; rollups $REQ requests, $COST nano-dollars: $EQ"
+  # every instance still runs and took part (its own count of the events it rolled up)
+  SHARES=""
+  for i in $(seq 1 "$k"); do
+    counted=$(curl -s "$(cenv "TALLY_MANAGEMENT_URL_AGG_$i")/q/metrics" | awk '/^tally_aggregator_events_total/ && /result="counted"/ && /topic="usage"/ { n += $NF } END { printf "%d", n }')
+    SHARES="$SHARES agg-$i $counted"
+    check "$( (( counted > 0 )) && echo ok)" "aggregator agg-$i is not running or counted nothing"
+  done
+  say "$k aggregator(s): $((TARGET - FROM)) events in $SECS_A s ($FROM of $TARGET stored when timing began, $(( $(date +%s) - launched )) s after the JVM start), $RATE events/s; rollups $REQ requests, $COST nano-dollars: $EQ; counted by instance:$SHARES"
   say "  cpu: ${AGG_CPU[$k]}"
-  AGG_RATE[$k]=$RATE AGG_SECS[$k]=$SECS_A AGG_EQ[$k]=$EQ AGG_TIMED[$k]=$((TARGET - FROM))
+  AGG_RATE[$k]=$RATE AGG_SECS[$k]=$SECS_A AGG_EQ[$k]=$EQ AGG_TIMED[$k]=$((TARGET - FROM)) AGG_SHARES[$k]=$SHARES
   check "$([ "$EQ" = equal ] && echo ok)" "$k aggregator(s): rollups $REQ/$COST, produced $N/$SPEND, topic $TARGET"
   check "$( (( TARGET - FROM > 0 )) && echo ok)" "$k aggregator(s): the drain ended before timing began; give more events"
   [ "$k" = 1 ] && cluster tally stop agg-1
@@ -143,31 +152,10 @@ cluster tally stop agg-1; cluster tally stop agg-2
 cluster tally start gw-2 gateway
 cluster tally await gw-2 600
 GW2=$(cluster tally url gw-2)
-mkdir -p "$WORK/nginx/tmp"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-daemon off;
-master_process on;
-worker_processes 2;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/tmp/body;
-  proxy_temp_path $WORK/nginx/tmp/proxy;
-  fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
-  uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
-  scgi_temp_path $WORK/nginx/tmp/scgi;
-  keepalive_requests 1000000;
-  keepalive_timeout 120s;
-  upstream one { server ${GW1#http://}; keepalive 256; keepalive_requests 1000000; }
+bench_nginx "$WORK" "  upstream one { server ${GW1#http://}; keepalive 256; keepalive_requests 1000000; }
   upstream two { server ${GW1#http://}; server ${GW2#http://}; keepalive 256; keepalive_requests 1000000; }
-  server { listen 127.0.0.1:$NGINX_ONE; location / { proxy_pass http://one; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } }
-  server { listen 127.0.0.1:$NGINX_TWO; location / { proxy_pass http://two; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; } }
-}
-EOF
-"$NGINX_BIN" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
-NGINX_PID=$!
+$(bench_proxy "$NGINX_ONE" one)
+$(bench_proxy "$NGINX_TWO" two)"
 for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_ONE/" && break; sleep 0.2; done
 
 TIMED=(); [ -x /usr/bin/time ] && TIMED=(/usr/bin/time -f '%e %U %S' -o "$WORK/wrk.time")
@@ -224,7 +212,7 @@ echo
 echo "| measurement | instances | throughput | p50 | p99 | ratio 2 : 1 | check |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
 for k in 1 2; do
-  echo "| aggregator drain of $N events, 6 partitions (the last ${AGG_TIMED[$k]} timed: ${AGG_SECS[$k]} s) | $k | ${AGG_RATE[$k]} events/s | | | $([ "$k" = 2 ] && ratio "${AGG_RATE[2]}" "${AGG_RATE[1]}") | rollups = events, spend $SPEND: ${AGG_EQ[$k]} |"
+  echo "| aggregator drain of $N events, 6 partitions (the last ${AGG_TIMED[$k]} timed: ${AGG_SECS[$k]} s;${AGG_SHARES[$k]}) | $k | ${AGG_RATE[$k]} events/s | | | $([ "$k" = 2 ] && ratio "${AGG_RATE[2]}" "${AGG_RATE[1]}") | rollups = events, spend $SPEND: ${AGG_EQ[$k]} |"
 done
 for s in "${STEPS[@]}"; do
   echo "| ${LABEL[$s]}, OpenAI JSON, wrk -t2 -c$CONNS, ${SECS} s | $([ "$s" = nginx2 ] && echo 2 || echo 1) | $(rps "$s") req/s | $(ms "$s" lat_p50_us) ms | $(ms "$s" lat_p99_us) ms | $([ "$s" = nginx2 ] && ratio "$(rps nginx2)" "$(rps nginx1)") | ${EV_OK[$s]} |"

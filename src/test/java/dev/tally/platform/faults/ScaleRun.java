@@ -28,13 +28,10 @@ import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -43,6 +40,7 @@ import dev.tally.events.CloudEvent;
 import dev.tally.events.EventIds;
 import dev.tally.events.UsageData;
 import dev.tally.events.UsageEventJson;
+import dev.tally.rollup.bench.BulkProducer;
 
 /**
  * The Java steps of {@code bench/scale.sh} (issue 12, item 4), one per command, each printing one
@@ -105,23 +103,7 @@ public final class ScaleRun {
         long now = System.currentTimeMillis();
         long spend = 0;
         long start = System.nanoTime();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                env.get("TALLY_KAFKA_BOOTSTRAP_SERVERS"),
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true,
-                ProducerConfig.LINGER_MS_CONFIG,
-                20,
-                ProducerConfig.BATCH_SIZE_CONFIG,
-                256 * 1024,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG,
-                "lz4",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                ByteArraySerializer.class))) {
+        try (KafkaProducer<String, byte[]> producer = BulkProducer.open(env.get("TALLY_KAFKA_BOOTSTRAP_SERVERS"))) {
             for (long i = 0; i < events; i++) {
                 int who = random.nextInt(people.size());
                 String team = teams.get(who / 10);
