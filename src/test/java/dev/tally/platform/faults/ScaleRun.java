@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,9 +54,9 @@ import dev.tally.rollup.bench.BulkProducer;
  *       gateway writes them (time-ordered ids, {@link UsageEventJson}, keyed by team, acks=all);
  *       prints their count and spend.
  *   <li>{@code createdb <name>}: a new, empty database on the cluster's PostgreSQL.
- *   <li>{@code await <events> <spend> <timeout s>}: waits until an aggregator has stored its first
- *       batch's offsets in the database (QUARKUS_DATASOURCE_JDBC_URL; JVM start and schema
- *       migration end there), says {@code TIMING}, then times until the stored offsets reach the
+ *   <li>{@code await <events> <spend> <timeout s> <members>}: waits until the consumer group has
+ *       that many members (every instance's consumers joined) and a batch's offsets are stored in
+ *       the database (QUARKUS_DATASOURCE_JDBC_URL), says {@code TIMING}, then times until the stored offsets reach the
  *       end of {@code tally.usage.v1}: the events stored meanwhile and their rate; then the rollups'
  *       requests and spend, which must equal the events produced.
  *   <li>{@code propagation <gateway url> <key> <team id> <body file> <calls>}: one call at a time,
@@ -79,7 +80,13 @@ public final class ScaleRun {
         switch (args[0]) {
             case "produce" -> produce(env, Long.parseLong(args[1]));
             case "createdb" -> createdb(env, args[1]);
-            case "await" -> await(env, Long.parseLong(args[1]), Long.parseLong(args[2]), Long.parseLong(args[3]));
+            case "await" ->
+                await(
+                        env,
+                        Long.parseLong(args[1]),
+                        Long.parseLong(args[2]),
+                        Long.parseLong(args[3]),
+                        Integer.parseInt(args[4]));
             case "propagation" ->
                 propagation(env, args[1], args[2], args[3], Path.of(args[4]), Integer.parseInt(args[5]));
             case "count" -> count(env, args[1], Arrays.asList(args).subList(2, args.length));
@@ -163,15 +170,20 @@ public final class ScaleRun {
         System.out.println("CREATED " + name);
     }
 
-    static void await(Map<String, String> env, long events, long spend, long timeoutSeconds) throws Exception {
+    static void await(Map<String, String> env, long events, long spend, long timeoutSeconds, int members)
+            throws Exception {
         long target = endOffsets(env);
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         long firstStored;
-        while ((firstStored = storedOffsets(env)) == 0) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no aggregator stored a batch within " + timeoutSeconds + " s");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", env.get("TALLY_KAFKA_BOOTSTRAP_SERVERS")))) {
+            // every instance's consumers in the group, and a batch stored: the instances' start-up is over
+            while (groupMembers(admin) < members || (firstStored = storedOffsets(env)) == 0) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the group did not reach " + members
+                            + " members with a batch stored within " + timeoutSeconds + " s");
+                }
+                Thread.sleep(50);
             }
-            Thread.sleep(50);
         }
         // JVM start and schema migration end here: the rate counts from this batch on
         long firstAt = System.nanoTime();
@@ -317,6 +329,15 @@ public final class ScaleRun {
         return consumer.partitionsFor(Reconciliation.USAGE, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(Reconciliation.USAGE, p.partition()))
                 .toList();
+    }
+
+    private static int groupMembers(Admin admin) throws Exception {
+        return admin.describeConsumerGroups(List.of(GROUP))
+                .all()
+                .get()
+                .get(GROUP)
+                .members()
+                .size();
     }
 
     /** The offsets the aggregators stored with their rollups; 0 until their schema exists. */
