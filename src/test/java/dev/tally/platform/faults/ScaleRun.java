@@ -24,6 +24,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -31,6 +32,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -332,12 +334,19 @@ public final class ScaleRun {
     }
 
     private static int groupMembers(Admin admin) throws Exception {
-        return admin.describeConsumerGroups(List.of(GROUP))
-                .all()
-                .get()
-                .get(GROUP)
-                .members()
-                .size();
+        try {
+            return admin.describeConsumerGroups(List.of(GROUP))
+                    .all()
+                    .get()
+                    .get(GROUP)
+                    .members()
+                    .size();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return 0; // no consumer has joined yet
+            }
+            throw e;
+        }
     }
 
     /** The offsets the aggregators stored with their rollups; 0 until their schema exists. */
