@@ -9,13 +9,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ ! -f target/test-classes/dev/tally/platform/faults/BudgetOverspendRun.class ]; then
-  nice -n 10 ./mvnw -B -q package -DskipTests
-fi
-if [ ! -s target/faults-classpath.txt ] || [ pom.xml -nt target/faults-classpath.txt ]; then
-  nice -n 10 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/faults-classpath.txt >/dev/null
-fi
+. bench/lib.sh
+bench_driver_classpath dev/tally/platform/faults/BudgetOverspendRun.class
 exec nice -n 10 java -Xmx512m -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
-  -cp "target/test-classes:target/classes:$(cat target/faults-classpath.txt)" \
+  -cp "$DRIVER_CP" \
   -Doverspend.budgetUsd="${1:-0.05}" -Doverspend.threads="${2:-8}" -Dfaults.repo="$root" \
   -Dfaults.keep="${FAULTS_KEEP:+true}" dev.tally.platform.faults.BudgetOverspendRun

@@ -18,12 +18,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 calls="${1:-20000}"
 rate="${2:-}"
-if [ ! -f target/quarkus-app/quarkus-run.jar ] || [ ! -f target/test-classes/dev/tally/platform/faults/FaultRun.class ]; then
-  nice -n 10 ./mvnw -B -q package -DskipTests
-fi
-if [ ! -s target/faults-classpath.txt ] || [ pom.xml -nt target/faults-classpath.txt ]; then
-  nice -n 10 ./mvnw -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/faults-classpath.txt >/dev/null
-fi
-exec nice -n 10 java -Xmx3g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "target/test-classes:target/classes:$(cat target/faults-classpath.txt)" \
+. bench/lib.sh
+bench_driver_classpath dev/tally/platform/faults/FaultRun.class
+exec nice -n 10 java -Xmx3g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "$DRIVER_CP" \
   -Dfaults.calls="$calls" ${rate:+-Dfaults.rate="$rate"} -Dfaults.repo="$root" \
   -Dfaults.keep="${FAULTS_KEEP:+true}" dev.tally.platform.faults.FaultRun

@@ -36,31 +36,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-gcc -O2 -pthread -o "$WORK/mock_llm" "$BENCH_DIR/mock/mock_llm.c"
-"$WORK/mock_llm" -p "$MOCK" >"$WORK/mock.log" 2>&1 &
-PIDS+=($!)
-mkdir -p "$WORK/nginx/tmp"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-daemon off;
-worker_processes 2;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/nginx/tmp/body;
-  proxy_temp_path $WORK/nginx/tmp/proxy;
-  keepalive_requests 1000000;
-  upstream llm_mock { server 127.0.0.1:$MOCK; keepalive 256; keepalive_requests 1000000; }
-  server {
-    listen 127.0.0.1:$NGINX;
-    location / { proxy_pass http://llm_mock; proxy_http_version 1.1; proxy_set_header Connection ""; proxy_buffering off; }
-  }
-}
-EOF
-"$(command -v nginx || echo /usr/sbin/nginx)" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
-PIDS+=($!)
-sleep 1
+. bench/lib.sh
+bench_mock "$WORK" "$MOCK" "$BENCH_DIR"
+PIDS+=("$MOCK_PID")
+bench_nginx "$WORK" "  upstream llm_mock { server 127.0.0.1:$MOCK; keepalive 256; keepalive_requests 1000000; }
+$(bench_proxy "$NGINX" llm_mock)"
+PIDS+=("$NGINX_PID")
 
 # window URL HEADERS SECS -> "rps p50_ms"
 window() {

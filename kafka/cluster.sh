@@ -23,7 +23,8 @@
 # State (data, logs, pids, ports) lives in $TALLY_CLUSTER_DIR (default target/cluster). A Tally JVM
 # gets the provider settings of the caller's environment (TALLY_PROVIDERS_*), and any other
 # TALLY_* / QUARKUS_* it sets (for example a shorter TALLY_EVENTS_DELIVERY_TIMEOUT); the cluster's
-# own settings (roles, Kafka, database, ports, data directory, admin token) win. Every process runs
+# own settings (roles, Kafka, database, ports, data directory, admin token) win; TALLY_CLUSTER_DB names
+# the database (default postgres). Every process runs
 # under nice -n ${TALLY_CLUSTER_NICE:-10}, JVMs with C1 only (TALLY_CLUSTER_JAVA_OPTS for Tally's): the
 # machines this is built on are shared.
 set -euo pipefail
@@ -68,7 +69,9 @@ ensure_ports() {
 }
 load_ports() { ensure_ports; . "$dir/ports.env"; }
 bootstrap() { echo "127.0.0.1:$BROKER_PORT_1,127.0.0.1:$BROKER_PORT_2,127.0.0.1:$BROKER_PORT_3"; }
-jdbc_url() { echo "jdbc:postgresql://127.0.0.1:$PG_PORT/postgres"; }
+# TALLY_CLUSTER_DB: the database Tally JVMs started now (and `env`) use; bench/scale.sh gives each
+# measurement its own
+jdbc_url() { echo "jdbc:postgresql://127.0.0.1:$PG_PORT/${TALLY_CLUSTER_DB:-postgres}"; }
 
 # --- processes --------------------------------------------------------------------------------------
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
