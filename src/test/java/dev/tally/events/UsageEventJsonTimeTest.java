@@ -15,28 +15,7 @@ import org.junit.jupiter.api.Test;
  */
 class UsageEventJsonTimeTest {
 
-    private static final UsageData DATA = new UsageData(
-            "req-1",
-            "key-1",
-            "emp-1",
-            "team-1",
-            "openai",
-            "gpt-4o-mini",
-            "chat.completions",
-            false,
-            200,
-            UsageData.OUTCOME_OK,
-            12,
-            34,
-            0,
-            0,
-            0,
-            1_234L,
-            true,
-            false,
-            8,
-            null,
-            null);
+    private static final UsageData DATA = data("gpt-4o-mini");
 
     @Test
     void theTimeIsWrittenAsInstantToStringWouldWriteIt() {
@@ -77,7 +56,15 @@ class UsageEventJsonTimeTest {
     }
 
     private static String write(String model) {
-        UsageData d = new UsageData(
+        UsageData d = data(model);
+        Instant t = Instant.parse("2026-12-02T12:00:00.5Z");
+        return new String(
+                UsageEventJson.write(CloudEvent.of("id-1", "/tally/gateway", CloudEvent.USAGE_TYPE, "team-1", t, d)),
+                StandardCharsets.UTF_8);
+    }
+
+    private static UsageData data(String model) {
+        return new UsageData(
                 "req-1",
                 "key-1",
                 "emp-1",
@@ -99,9 +86,5 @@ class UsageEventJsonTimeTest {
                 8,
                 null,
                 null);
-        Instant t = Instant.parse("2026-12-02T12:00:00.5Z");
-        return new String(
-                UsageEventJson.write(CloudEvent.of("id-1", "/tally/gateway", CloudEvent.USAGE_TYPE, "team-1", t, d)),
-                StandardCharsets.UTF_8);
     }
 }
