@@ -35,6 +35,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.awaitility.Awaitility;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -179,27 +180,19 @@ public final class ScaleRun {
         long firstStored;
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", env.get("TALLY_KAFKA_BOOTSTRAP_SERVERS")))) {
             // every instance's consumers in the group, and a batch stored: the instances' start-up is over
-            while (groupMembers(admin) < members || (firstStored = storedOffsets(env)) == 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the group did not reach " + members
-                            + " members with a batch stored within " + timeoutSeconds + " s");
-                }
-                Thread.sleep(50);
-            }
+            firstStored = Awaitility.await("the group reaching " + members + " members with a batch stored")
+                    .atMost(Duration.ofSeconds(timeoutSeconds))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> groupMembers(admin) < members ? 0L : storedOffsets(env), stored -> stored > 0);
         }
         // JVM start and schema migration end here: the rate counts from this batch on
         long firstAt = System.nanoTime();
         System.out.println("TIMING " + firstStored);
         System.out.flush();
-        long stored = firstStored;
-        while (stored < target) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(
-                        "the aggregators stored " + stored + " of " + target + " within " + timeoutSeconds + " s");
-            }
-            Thread.sleep(100);
-            stored = storedOffsets(env);
-        }
+        Awaitility.await("the aggregators storing " + target + " offsets")
+                .atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> storedOffsets(env), stored -> stored >= target);
         long doneAt = System.nanoTime();
         double seconds = (doneAt - firstAt) / 1e9;
         double rate = seconds > 0 ? (target - firstStored) / seconds : Double.NaN;
@@ -242,13 +235,11 @@ public final class ScaleRun {
                 if (r.statusCode() != 200) {
                     throw new IllegalStateException("the call answered " + r.statusCode() + ": " + r.body());
                 }
-                long deadline = answered + 60_000_000_000L;
-                while (count(ps) <= before) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("a call was not rolled up within 60 s");
-                    }
-                    Thread.sleep(10);
-                }
+                Awaitility.await("a call rolled up")
+                        .atMost(Duration.ofSeconds(60))
+                        .pollDelay(Duration.ZERO)
+                        .pollInterval(Duration.ofMillis(10))
+                        .until(() -> count(ps) > before);
                 lags[i] = (System.nanoTime() - answered) / 1_000_000L;
             }
         }
@@ -260,12 +251,10 @@ public final class ScaleRun {
         Reconciliation reconciliation = new Reconciliation(env);
         long deadline = System.nanoTime() + 300_000_000_000L;
         for (String url : managementUrls.split(",")) {
-            while (reconciliation.waiting(URI.create(url)) > 0) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException(url + " still holds events after 300 s");
-                }
-                Thread.sleep(200);
-            }
+            Awaitility.await(url + " holding no events")
+                    .atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> reconciliation.waiting(URI.create(url)) == 0);
         }
         // one pass over the topic for every team: records and distinct ids of each
         Map<String, Long> records = new HashMap<>();
