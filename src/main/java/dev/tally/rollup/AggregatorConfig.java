@@ -69,6 +69,15 @@ public interface AggregatorConfig {
     @WithDefault("500")
     double gatewayBusyCallsPerSecond();
 
+    /**
+     * Once busy, the gateway stays busy until its call rate over a window falls below this (above 0,
+     * at most {@link #gatewayBusyCallsPerSecond()}), so a moderate load after a saturating one does
+     * not get the backlog drained at full speed beside it. The default is well above a demo's trickle
+     * (about 3 calls/s), which is never paced.
+     */
+    @WithDefault("50")
+    double gatewayCalmCallsPerSecond();
+
     /** Longest wait between two batches while paced: bounds how stale the rollups get under load. */
     @WithDefault("2s")
     Duration maxPauseUnderGatewayLoad();

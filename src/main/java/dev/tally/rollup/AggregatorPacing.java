@@ -24,10 +24,13 @@ import dev.tally.platform.Ticker;
  * grows until the cap binds.
  *
  * <p>"Busy" is a call rate: the gateway's calls over the last window of at least {@link #WINDOW},
- * at or above {@code gateway-busy-calls-per-second}. A trickle (the demo, a small team) is below it
- * and never paced: there the aggregator's few events cost the gateway nothing, and pacing would
- * only make the rollups stale. The calls are read from the gateway's own counters when a batch
- * ends, and re-measured at most once a window, so a gateway call does no work for this.
+ * at or above {@code gateway-busy-calls-per-second}. Once busy, the gateway stays busy until a
+ * window's rate falls below {@code gateway-calm-calls-per-second}: a moderate load that follows a
+ * saturating one (the bench's latency test after its throughput tests) would otherwise get the
+ * backlog drained at full speed beside it. A trickle (the demo, a small team) is below both and
+ * never paced: there the aggregator's few events cost the gateway nothing, and pacing would only
+ * make the rollups stale. The calls are read from the gateway's own counters when a batch ends, and
+ * re-measured at most once a window, so a gateway call does no work for this.
  */
 @Singleton
 @Startup // a setting out of range stops start-up with its line, not the first batch
@@ -39,6 +42,7 @@ public class AggregatorPacing {
     private final double share;
     private final long maxPauseNanos;
     private final double busyCallsPerSecond;
+    private final double calmCallsPerSecond;
     private final boolean gatewayHere;
     private final LongSupplier gatewayCalls;
     private final Ticker ticker;
@@ -55,6 +59,7 @@ public class AggregatorPacing {
                 config.shareUnderGatewayLoad(),
                 config.maxPauseUnderGatewayLoad(),
                 config.gatewayBusyCallsPerSecond(),
+                config.gatewayCalmCallsPerSecond(),
                 roles.has(Role.GATEWAY),
                 gateway::calls,
                 ticker);
@@ -65,6 +70,7 @@ public class AggregatorPacing {
             double share,
             Duration maxPause,
             double busyCallsPerSecond,
+            double calmCallsPerSecond,
             boolean gatewayHere,
             LongSupplier gatewayCalls,
             Ticker ticker) {
@@ -76,9 +82,15 @@ public class AggregatorPacing {
             throw new StartupException("tally.aggregator.gateway-busy-calls-per-second is " + busyCallsPerSecond
                     + ": use a rate above 0 (calls a second of this JVM's gateway from which the aggregator yields)");
         }
+        if (!(calmCallsPerSecond > 0 && calmCallsPerSecond <= busyCallsPerSecond)) {
+            throw new StartupException("tally.aggregator.gateway-calm-calls-per-second is " + calmCallsPerSecond
+                    + ": use a rate above 0 and at most tally.aggregator.gateway-busy-calls-per-second ("
+                    + busyCallsPerSecond + "; the rate under which a busy gateway counts as calm again)");
+        }
         this.share = share;
         this.maxPauseNanos = Math.max(0, maxPause.toNanos());
         this.busyCallsPerSecond = busyCallsPerSecond;
+        this.calmCallsPerSecond = calmCallsPerSecond;
         this.gatewayHere = gatewayHere;
         this.gatewayCalls = gatewayCalls;
         this.ticker = ticker;
@@ -96,17 +108,18 @@ public class AggregatorPacing {
     }
 
     /**
-     * Whether the gateway's call rate over the last measured window reached the threshold. A window
-     * closes at the first look at least {@link #WINDOW} after it opened; until then the verdict on
-     * the previous one holds. After a long quiet spell the first window is long and its rate low, so
-     * a load that starts then counts from the window after.
+     * Whether the gateway is busy: a window's call rate reached the busy threshold, and no window
+     * since has fallen below the calm one. A window closes at the first look at least {@link #WINDOW}
+     * after it opened; until then the verdict on the previous one holds. After a long quiet spell the
+     * first window is long and its rate low, so a load that starts then counts from the window after.
      */
     synchronized boolean gatewayBusy() {
         long now = ticker.nanoTime();
         long elapsed = now - windowStartNanos;
         if (elapsed >= WINDOW.toNanos()) {
             long calls = gatewayCalls.getAsLong();
-            busy = (calls - callsAtWindowStart) * 1e9 >= busyCallsPerSecond * elapsed;
+            double callsPerSecond = (calls - callsAtWindowStart) * 1e9 / elapsed;
+            busy = callsPerSecond >= (busy ? calmCallsPerSecond : busyCallsPerSecond);
             windowStartNanos = now;
             callsAtWindowStart = calls;
         }

@@ -1,6 +1,7 @@
 package dev.tally.rollup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
@@ -19,12 +20,23 @@ class AggregatorPacingTest {
     private static final long MS = 1_000_000L;
     /** Busy from this many gateway calls a second (the default is larger; the rule is the same). */
     private static final double BUSY = 100;
+    /** Calm again under this many (the default is larger; the rule is the same). */
+    private static final double CALM = 10;
 
     private final AtomicLong now = new AtomicLong(5_000 * MS);
     private final AtomicLong calls = new AtomicLong(1_234);
 
     private AggregatorPacing pacing(double share, boolean gatewayHere) {
-        return new AggregatorPacing(share, Duration.ofSeconds(1), BUSY, gatewayHere, calls::get, now::get);
+        return pacing(share, BUSY, CALM, gatewayHere);
+    }
+
+    private AggregatorPacing pacing(double share, double busy, double calm, boolean gatewayHere) {
+        return new AggregatorPacing(share, Duration.ofSeconds(1), busy, calm, gatewayHere, calls::get, now::get);
+    }
+
+    /** The defaults: busy from 500 calls/s, calm again under 50. */
+    private AggregatorPacing withTheDefaultRates() {
+        return pacing(0.25, 500, 50, true);
     }
 
     /** {@code n} gateway calls spread over {@code ms} milliseconds. */
@@ -102,6 +114,41 @@ class AggregatorPacingTest {
     }
 
     @Test
+    void aModerateLoadAfterASaturatingOneStaysPacedUntilTheRateFallsBelowTheCalmOne() {
+        // the bench's shape: saturation tests, then a latency test at 200 req/s
+        AggregatorPacing p = withTheDefaultRates();
+        gatewayTakes(600, 1_000);
+        assertThat(p.pauseAfter(100 * MS)).as("600 calls/s: busy").isEqualTo(300 * MS);
+        for (int i = 0; i < 60; i++) {
+            gatewayTakes(200, 1_000);
+            assertThat(p.pauseAfter(100 * MS))
+                    .as("after %d s of 200 calls/s: still paced", i + 1)
+                    .isEqualTo(300 * MS);
+        }
+        gatewayTakes(50, 1_000);
+        assertThat(p.pauseAfter(100 * MS))
+                .as("50 calls/s: at the calm rate, still paced")
+                .isEqualTo(300 * MS);
+        gatewayTakes(20, 1_000);
+        assertThat(p.pauseAfter(100 * MS)).as("20 calls/s: calm").isZero();
+        gatewayTakes(200, 1_000);
+        assertThat(p.pauseAfter(100 * MS)).as("calm, then 200 calls/s again").isZero();
+    }
+
+    @Test
+    void aModerateLoadFromCalmDoesNotStartThePacing() {
+        AggregatorPacing p = withTheDefaultRates();
+        for (int i = 0; i < 60; i++) {
+            gatewayTakes(200, 1_000);
+            assertThat(p.pauseAfter(100 * MS))
+                    .as("after %d s of 200 calls/s", i + 1)
+                    .isZero();
+        }
+        gatewayTakes(499, 1_000);
+        assertThat(p.pauseAfter(100 * MS)).as("499 calls/s, just under busy").isZero();
+    }
+
+    @Test
     void aLoadAfterALongQuietSpellPacesFromTheWindowAfter() {
         AggregatorPacing p = pacing(0.25, true);
         gatewayTakes(0, 600_000);
@@ -137,9 +184,23 @@ class AggregatorPacingTest {
     @Test
     void aBusyRateThatIsNotAPositiveNumberStopsStartUpWithTheKeyNamed() {
         for (double bad : new double[] {0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
-            assertThatThrownBy(() -> new AggregatorPacing(0.25, Duration.ofSeconds(1), bad, true, calls::get, now::get))
+            assertThatThrownBy(() -> pacing(0.25, bad, CALM, true))
                     .isInstanceOf(StartupException.class)
-                    .hasMessageContaining("tally.aggregator.gateway-busy-calls-per-second");
+                    .hasMessageContaining("tally.aggregator.gateway-busy-calls-per-second is");
         }
+    }
+
+    @Test
+    void aCalmRateAboveTheBusyOneOrNotPositiveStopsStartUpWithTheKeyNamed() {
+        for (double bad : new double[] {BUSY + 1, 0, -1, Double.NaN, Double.POSITIVE_INFINITY}) {
+            assertThatThrownBy(() -> pacing(0.25, BUSY, bad, true))
+                    .as("calm %s, busy %s", bad, BUSY)
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("tally.aggregator.gateway-calm-calls-per-second is " + bad)
+                    .hasMessageContaining("at most tally.aggregator.gateway-busy-calls-per-second (" + BUSY);
+        }
+        assertThatCode(() -> pacing(0.25, BUSY, BUSY, true))
+                .as("calm = busy: no hysteresis, allowed")
+                .doesNotThrowAnyException();
     }
 }
