@@ -2,6 +2,7 @@ package dev.tally.access.user;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -60,15 +61,20 @@ public class AdminAccount {
             return;
         }
         Path file = Path.of(tally.dataDir()).resolve(FILE);
-        String password = config.adminPassword().filter(p -> !p.isBlank()).orElseGet(() -> generated(file));
-        if (users.createAdmin(password)) {
-            if (config.adminPassword().isPresent()) {
-                LOG.info("created the local account 'admin' with the password from TALLY_ACCESS_ADMIN_PASSWORD");
-            } else {
-                LOG.infof(
-                        "created the local account 'admin': its password is in %s (sign in at /login)",
-                        file.toAbsolutePath());
-            }
+        Optional<String> given = config.adminPassword().filter(p -> !p.isBlank());
+        String password = given.orElseGet(() -> generated(file));
+        if (!users.createAdmin(UserService.ADMIN, password)) {
+            // another instance on the same database created it between the look above and now
+            LOG.infof(
+                    "the local account 'admin' was created by another instance starting at the same time: its"
+                            + " password is the one that instance logged%s",
+                    given.isPresent() ? "" : ", not necessarily the one in " + file.toAbsolutePath());
+        } else if (given.isPresent()) {
+            LOG.info("created the local account 'admin' with the password from TALLY_ACCESS_ADMIN_PASSWORD");
+        } else {
+            LOG.infof(
+                    "created the local account 'admin': its password is in %s (sign in at /login)",
+                    file.toAbsolutePath());
         }
     }
 }

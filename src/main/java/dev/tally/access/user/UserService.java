@@ -43,6 +43,9 @@ public class UserService {
 
     public static final String ADMIN = "admin";
 
+    /** The advisory lock of {@link #createAdmin} ("tally-ad"), held until its transaction ends. */
+    static final long CREATE_ADMIN_LOCK = 0x74616c6c792d6164L;
+
     private final EntityManager em;
     private final AuditLog audit;
     private final AccessConfig config;
@@ -81,15 +84,23 @@ public class UserService {
         return req.password() == null ? withPassword(view, password) : view;
     }
 
-    /** Creates the local admin account at first start (see {@link AdminAccount}); false if it exists. */
+    /**
+     * Creates the local admin account at first start (see {@link AdminAccount}); false if it exists.
+     * Instances sharing the database may start at the same moment: the lock makes them check and
+     * insert one at a time, so one creates the account and the others see it (the count runs after
+     * the lock, in a new READ COMMITTED snapshot). {@code username} is {@link #ADMIN} but for tests.
+     */
     @Transactional
-    boolean createAdmin(String password) {
-        if (AppUser.count("username", ADMIN) > 0) {
+    boolean createAdmin(String username, String password) {
+        em.createNativeQuery("SELECT 1 FROM pg_advisory_xact_lock(:lock)")
+                .setParameter("lock", CREATE_ADMIN_LOCK)
+                .getSingleResult();
+        if (AppUser.count("username", username) > 0) {
             return false;
         }
         AppUser u = new AppUser();
         u.id = UUID.randomUUID();
-        u.username = ADMIN;
+        u.username = username;
         u.name = "Administrator";
         u.role = AccessRole.ADMIN.key();
         u.passwordHash = hash(password);
