@@ -113,18 +113,23 @@ class AggregatorPacingTest {
         assertThat(p.pauseAfter(100 * MS)).as("a whole second without a call").isZero();
     }
 
+    /** The bench's latency test: 200 calls a second for a minute, with this pause after every batch. */
+    private void aMinuteOf200CallsASecond(AggregatorPacing p, long pauseNanos) {
+        for (int i = 0; i < 60; i++) {
+            gatewayTakes(200, 1_000);
+            assertThat(p.pauseAfter(100 * MS))
+                    .as("after %d s of 200 calls/s", i + 1)
+                    .isEqualTo(pauseNanos);
+        }
+    }
+
     @Test
     void aModerateLoadAfterASaturatingOneStaysPacedUntilTheRateFallsBelowTheCalmOne() {
         // the bench's shape: saturation tests, then a latency test at 200 req/s
         AggregatorPacing p = withTheDefaultRates();
         gatewayTakes(600, 1_000);
         assertThat(p.pauseAfter(100 * MS)).as("600 calls/s: busy").isEqualTo(300 * MS);
-        for (int i = 0; i < 60; i++) {
-            gatewayTakes(200, 1_000);
-            assertThat(p.pauseAfter(100 * MS))
-                    .as("after %d s of 200 calls/s: still paced", i + 1)
-                    .isEqualTo(300 * MS);
-        }
+        aMinuteOf200CallsASecond(p, 300 * MS);
         gatewayTakes(50, 1_000);
         assertThat(p.pauseAfter(100 * MS))
                 .as("50 calls/s: at the calm rate, still paced")
@@ -138,12 +143,7 @@ class AggregatorPacingTest {
     @Test
     void aModerateLoadFromCalmDoesNotStartThePacing() {
         AggregatorPacing p = withTheDefaultRates();
-        for (int i = 0; i < 60; i++) {
-            gatewayTakes(200, 1_000);
-            assertThat(p.pauseAfter(100 * MS))
-                    .as("after %d s of 200 calls/s", i + 1)
-                    .isZero();
-        }
+        aMinuteOf200CallsASecond(p, 0);
         gatewayTakes(499, 1_000);
         assertThat(p.pauseAfter(100 * MS)).as("499 calls/s, just under busy").isZero();
     }
