@@ -1,6 +1,7 @@
 package dev.tally.rollup;
 
 import java.time.Duration;
+import java.util.OptionalDouble;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -73,10 +74,12 @@ public interface AggregatorConfig {
      * Once busy, the gateway stays busy until its call rate over a window falls below this (above 0,
      * at most {@link #gatewayBusyCallsPerSecond()}), so a moderate load after a saturating one does
      * not get the backlog drained at full speed beside it. The default is well above a demo's trickle
-     * (about 3 calls/s), which is never paced.
+     * (about 3 calls/s), which is never paced. Unset: 50, or the busy threshold if that is lower.
      */
-    @WithDefault("50")
-    double gatewayCalmCallsPerSecond();
+    OptionalDouble gatewayCalmCallsPerSecond();
+
+    /** The calm rate when {@link #gatewayCalmCallsPerSecond()} is not set. */
+    double DEFAULT_CALM_CALLS_PER_SECOND = 50;
 
     /** Longest wait between two batches while paced: bounds how stale the rollups get under load. */
     @WithDefault("2s")

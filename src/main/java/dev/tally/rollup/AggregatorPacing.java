@@ -1,6 +1,7 @@
 package dev.tally.rollup;
 
 import java.time.Duration;
+import java.util.OptionalDouble;
 import java.util.function.LongSupplier;
 
 import jakarta.inject.Inject;
@@ -59,7 +60,7 @@ public class AggregatorPacing {
                 config.shareUnderGatewayLoad(),
                 config.maxPauseUnderGatewayLoad(),
                 config.gatewayBusyCallsPerSecond(),
-                config.gatewayCalmCallsPerSecond(),
+                calmOrDefault(config.gatewayCalmCallsPerSecond(), config.gatewayBusyCallsPerSecond()),
                 roles.has(Role.GATEWAY),
                 gateway::calls,
                 ticker);
@@ -96,6 +97,11 @@ public class AggregatorPacing {
         this.ticker = ticker;
         this.windowStartNanos = ticker.nanoTime();
         this.callsAtWindowStart = gatewayCalls.getAsLong();
+    }
+
+    /** The calm rate as set, else 50 or the busy rate if that is lower (a lowered busy rate needs no second setting). */
+    static double calmOrDefault(OptionalDouble calm, double busyCallsPerSecond) {
+        return calm.orElse(Math.min(AggregatorConfig.DEFAULT_CALM_CALLS_PER_SECOND, busyCallsPerSecond));
     }
 
     /** Nanoseconds to wait after a batch that took {@code batchNanos}; 0 unless this JVM's gateway is busy. */

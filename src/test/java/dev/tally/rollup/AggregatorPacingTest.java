@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.OptionalDouble;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -202,5 +203,14 @@ class AggregatorPacingTest {
         assertThatCode(() -> pacing(0.25, BUSY, BUSY, true))
                 .as("calm = busy: no hysteresis, allowed")
                 .doesNotThrowAnyException();
+    }
+
+    @Test
+    void anUnsetCalmRateIsFiftyOrTheBusyRateWhenThatIsLower() {
+        assertThat(AggregatorPacing.calmOrDefault(OptionalDouble.empty(), 500)).isEqualTo(50);
+        assertThat(AggregatorPacing.calmOrDefault(OptionalDouble.empty(), 20))
+                .as("a busy rate lowered below 50 needs no calm setting beside it")
+                .isEqualTo(20);
+        assertThat(AggregatorPacing.calmOrDefault(OptionalDouble.of(100), 500)).isEqualTo(100);
     }
 }
