@@ -11,9 +11,12 @@
 #   1. the mock and nginx (the bench's plain keep-alive reverse proxy config) start; nginx is measured at
 #      saturation (wrk -t2 -c64, 5 s, the OpenAI JSON body) after a 5 s warm-up of its own;
 #   2. Tally starts gateway-only through ./tally on a fresh data directory (no per-key limits, providers
-#      pointed at the mock); the time from launch to ready is printed; a team, person and key are made;
+#      pointed at the mock); a team, person and key are made; it is stopped and started again on the
+#      same data (a rolling deploy's restart; WARMUP_FIRST_START=1 measures the first start instead);
+#      the time from launch to ready is printed;
 #   3. from then on wrk runs back to back in 5 s windows at saturation until WARMUP_SECS (65) after
-#      ready; each window prints its start (s after ready), req/s, the ratio to nginx and p50.
+#      ready; each window prints its start (s after ready and after launch), req/s, the ratio to nginx
+#      and p50.
 # Java: JAVA_HOME or java on the PATH, as ./tally. Ports: 18000 (mock), 18100 (nginx), 18080/19000/19092
 # (Tally). Run it on a quiet machine: the load generator, mock, nginx and Tally share the cores.
 set -euo pipefail
@@ -56,33 +59,47 @@ echo "nginx at saturation: $NGINX_RPS req/s, p50 $NGINX_P50 ms; load $(cut -d' '
 
 DATA="$WORK/data"
 mkdir -p "$DATA"
-T0=$(date +%s.%N)
-TALLY_DATA_DIR=$DATA TALLY_KAFKA_EMBEDDED_PORT=$KAFKA QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT \
-TALLY_ROLES=gateway \
-TALLY_PROVIDERS_OPENAI_BASE_URL=http://127.0.0.1:$MOCK/v1 TALLY_PROVIDERS_OPENAI_API_KEY=sk-bench \
-TALLY_PROVIDERS_ANTHROPIC_BASE_URL=http://127.0.0.1:$MOCK TALLY_PROVIDERS_ANTHROPIC_API_KEY=sk-bench \
-TALLY_GATEWAY_REQUESTS_PER_MINUTE=0 TALLY_GATEWAY_TOKENS_PER_MINUTE=0 TALLY_GATEWAY_MAX_IN_FLIGHT_PER_KEY=0 \
-  ./tally >"$WORK/tally.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 1200); do
-  curl -sf "localhost:$MGMT/q/health/ready" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-T1=$(date +%s.%N)
-grep -m1 "^tally: " "$WORK/tally.log" || echo "tally: started with the start-up cache of this package (if it has one for this JDK)"
-echo "launch -> ready: $(echo "$T1 - $T0" | bc) s ($(grep -m1 -o 'ready in .*' "$WORK/tally.log" || echo 'no phases line'))"
+# start_tally: launches Tally gateway-only on $DATA and waits until ready; sets TALLY_PID, T0, T1
+start_tally() {
+  T0=$(date +%s.%N)
+  TALLY_DATA_DIR=$DATA TALLY_KAFKA_EMBEDDED_PORT=$KAFKA QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT \
+  TALLY_ROLES=gateway \
+  TALLY_PROVIDERS_OPENAI_BASE_URL=http://127.0.0.1:$MOCK/v1 TALLY_PROVIDERS_OPENAI_API_KEY=sk-bench \
+  TALLY_PROVIDERS_ANTHROPIC_BASE_URL=http://127.0.0.1:$MOCK TALLY_PROVIDERS_ANTHROPIC_API_KEY=sk-bench \
+  TALLY_GATEWAY_REQUESTS_PER_MINUTE=0 TALLY_GATEWAY_TOKENS_PER_MINUTE=0 TALLY_GATEWAY_MAX_IN_FLIGHT_PER_KEY=0 \
+    ./tally >"$WORK/tally.log" 2>&1 &
+  TALLY_PID=$!
+  PIDS+=("$TALLY_PID")
+  for _ in $(seq 1 1200); do
+    curl -sf "localhost:$MGMT/q/health/ready" >/dev/null 2>&1 && break
+    kill -0 "$TALLY_PID" 2>/dev/null || { tail -30 "$WORK/tally.log"; exit 1; }
+    sleep 0.1
+  done
+  T1=$(date +%s.%N)
+}
+start_tally
 T=$(cat "$DATA/admin-token")
 api() { curl -sf -H "Authorization: Bearer $T" -H 'content-type: application/json' -d "$2" "localhost:$PORT$1"; }
 TEAM=$(api /api/admin/teams '{"name":"bench","department":"Platform"}' | jq -r .id)
 EMP=$(api /api/admin/employees "{\"email\":\"bench@example.com\",\"name\":\"Bench\",\"teamId\":\"$TEAM\"}" | jq -r .id)
 echo "Authorization: Bearer $(api /api/admin/keys "{\"employeeId\":\"$EMP\"}" | jq -r .key)" >"$WORK/key"
+if [ "${WARMUP_FIRST_START:-0}" = 1 ]; then
+  echo "measuring the first start (fresh data directory: initdb, topics, migrations)"
+else
+  # a rolling deploy restarts a gateway on its existing data: the team and key made above persist
+  echo "first start (fresh data directory) ready in $(echo "$T1 - $T0" | bc) s; stopped, measuring a warm restart"
+  kill -TERM "$TALLY_PID"; wait "$TALLY_PID" 2>/dev/null || true
+  start_tally
+fi
+grep -m1 "^tally: " "$WORK/tally.log" || echo "tally: started with the start-up cache of this package (if it has one for this JDK)"
+echo "launch -> ready: $(echo "$T1 - $T0" | bc) s ($(grep -m1 -o 'ready in .*' "$WORK/tally.log" || echo 'no phases line'))"
 
-echo "| s after ready | req/s | × nginx | p50 (ms) |"
-echo "| --- | --- | --- | --- |"
+echo "| s after ready | s after launch | req/s | × nginx | p50 (ms) |"
+echo "| --- | --- | --- | --- | --- |"
 while :; do
   AT=$(echo "$(date +%s.%N) - $T1" | bc)
   [ "$(echo "$AT >= $SECS" | bc)" = 1 ] && break
   read -r RPS P50 < <(window "http://127.0.0.1:$PORT" "$WORK/key" 5)
-  printf '| %.0f | %.0f | %.2f | %s |\n' "$AT" "$RPS" "$(echo "$RPS / $NGINX_RPS" | bc -l)" "$P50"
+  printf '| %.0f | %.0f | %.0f | %.2f | %s |\n' "$AT" "$(echo "$AT + $T1 - $T0" | bc)" "$RPS" "$(echo "$RPS / $NGINX_RPS" | bc -l)" "$P50"
 done
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
