@@ -41,6 +41,7 @@ import dev.tally.access.Access;
 import dev.tally.events.Topics;
 import dev.tally.gateway.GatewayMetrics;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestSql;
 import dev.tally.platform.time.OrgCalendar;
 import dev.tally.rollup.AggregatorConfig;
 import dev.tally.rollup.AggregatorMetrics;
@@ -368,25 +369,11 @@ class DemoTest {
         return out;
     }
 
-    private long count(String sql, String param) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, param);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private long count(String sql, String param) {
+        return TestSql.count(dataSource, sql, param);
     }
 
-    private long count(String sql, Set<UUID> teams) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setArray(1, c.createArrayOf("uuid", teams.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private long count(String sql, Set<UUID> teams) {
+        return TestSql.count(dataSource, sql, teams);
     }
 }

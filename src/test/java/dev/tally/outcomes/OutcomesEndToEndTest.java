@@ -33,6 +33,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import dev.tally.access.Access;
 import dev.tally.outcomes.github.WebhookSignature;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestSql;
 
 /**
  * What a new user does, end to end through the real broker, aggregator and database: sets up a team
@@ -254,13 +255,6 @@ class OutcomesEndToEndTest {
     }
 
     private long count(String sql) {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return TestSql.count(ds, sql);
     }
 }

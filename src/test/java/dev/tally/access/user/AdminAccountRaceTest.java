@@ -2,10 +2,6 @@ package dev.tally.access.user;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -25,6 +21,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestSql;
 
 /**
  * Instances sharing one database that start at the same moment each try to create the local admin
@@ -80,14 +77,7 @@ class AdminAccountRaceTest {
                 .isEqualTo(1);
     }
 
-    private long count(String sql, String username) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, username);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private long count(String sql, String username) {
+        return TestSql.count(dataSource, sql, username);
     }
 }

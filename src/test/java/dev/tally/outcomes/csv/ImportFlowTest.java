@@ -32,6 +32,7 @@ import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
 import dev.tally.outcomes.mapping.TeamMapper;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestSql;
 
 @QuarkusTest
 @WithTestResource(TallyServices.class)
@@ -222,12 +223,7 @@ class ImportFlowTest {
         }
     }
 
-    private long count(String sql) throws Exception {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql);
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
-        }
+    private long count(String sql) {
+        return TestSql.count(ds, sql);
     }
 }

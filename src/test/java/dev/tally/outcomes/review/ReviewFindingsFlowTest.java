@@ -33,6 +33,7 @@ import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
 import dev.tally.outcomes.github.WebhookSignature;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestSql;
 
 /**
  * AI reviewers' findings end to end, from GitHub's webhook payloads to the outcomes on Kafka, the
@@ -295,14 +296,7 @@ class ReviewFindingsFlowTest {
         }
     }
 
-    private long scalar(String sql, Object arg) throws Exception {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private long scalar(String sql, Object arg) {
+        return TestSql.count(ds, sql, arg);
     }
 }

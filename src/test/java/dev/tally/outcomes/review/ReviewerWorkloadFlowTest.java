@@ -7,9 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -35,6 +32,7 @@ import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestSql;
 
 /**
  * A reviewer's {@code workload:} in the review rules (docs/workloads.md, "Outcomes tied to workloads"):
@@ -123,14 +121,7 @@ class ReviewerWorkloadFlowTest {
                 .body("workload.outcomes.bug_caught", equalTo(1));
     }
 
-    private long count(String sql, String arg) throws Exception {
-        try (Connection c = ds.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+    private long count(String sql, String arg) {
+        return TestSql.count(ds, sql, arg);
     }
 }
