@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import org.slf4j.LoggerFactory;
+
 import io.quarkus.runtime.Application;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
@@ -27,6 +29,10 @@ public class TallyMain {
         Instant now = Instant.now();
         StartupPhases.record(Phase.JVM, Duration.between(StartupPhases.jvmStart(now), now));
         defaultEventLoops();
+        // SLF4J (the broker's and Netty's logging) initialises on its first use; done here, before the
+        // broker's and the database's threads start beside Quarkus, so no two threads race to do it
+        // (the loser prints "SLF4J(W): ... substitute loggers" warnings at the top of the log)
+        LoggerFactory.getILoggerFactory();
         try {
             Settings.get(OrgCalendar.SETTING).ifPresent(OrgCalendar::zone);
             services = EmbeddedServices.startFromSettings();
