@@ -235,9 +235,9 @@ public final class ScaleRun {
                 if (r.statusCode() != 200) {
                     throw new IllegalStateException("the call answered " + r.statusCode() + ": " + r.body());
                 }
+                // wall-clock on purpose: this measures how long another process takes, to the poll's 10 ms
                 Awaitility.await("a call rolled up")
                         .atMost(Duration.ofSeconds(60))
-                        .pollDelay(Duration.ZERO)
                         .pollInterval(Duration.ofMillis(10))
                         .until(() -> count(ps) > before);
                 lags[i] = (System.nanoTime() - answered) / 1_000_000L;
