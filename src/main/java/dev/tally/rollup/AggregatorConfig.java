@@ -85,6 +85,15 @@ public interface AggregatorConfig {
     @WithDefault("2s")
     Duration maxPauseUnderGatewayLoad();
 
+    /**
+     * Most records in one batch (one PostgreSQL transaction) while paced: a poll's records are then
+     * counted in batches of at most this many, each followed by its pause. A batch is a burst of this
+     * JVM's and PostgreSQL's CPU; short ones let the gateway through between them, where one batch of
+     * a whole poll ({@link #maxPollRecords()}) held both cores for a second or more. At least 1.
+     */
+    @WithDefault("2000")
+    int maxBatchUnderGatewayLoad();
+
     /** How often the operations snapshot (lag, DLQ count, rate) is refreshed in the background. */
     @WithDefault("5s")
     Duration statusRefresh();

@@ -5,6 +5,7 @@ import java.util.concurrent.TimeUnit;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
@@ -20,6 +21,7 @@ public class AggregatorMetrics {
     private final Counter records;
     private final Counter failures;
     private final Timer batches;
+    private final DistributionSummary batchRecords;
     private final Timer paced;
     private final MeterRegistry registry;
 
@@ -57,6 +59,9 @@ public class AggregatorMetrics {
         batches = Timer.builder("tally.aggregator.batch")
                 .description("time from poll to PostgreSQL commit of one batch")
                 .register(registry);
+        batchRecords = DistributionSummary.builder("tally.aggregator.batch.records")
+                .description("records per committed batch (at most max-batch-under-gateway-load while paced)")
+                .register(registry);
         paced = Timer.builder("tally.aggregator.paced")
                 .description("waits between batches while this JVM's gateway was busy (share-under-gateway-load)")
                 .register(registry);
@@ -70,6 +75,17 @@ public class AggregatorMetrics {
         deadLetters.increment(r.deadLetters());
         records.increment(recordCount);
         batches.record(nanos, TimeUnit.NANOSECONDS);
+        batchRecords.record(recordCount);
+    }
+
+    /** Batches committed by this instance since start. */
+    public long batchCount() {
+        return batchRecords.count();
+    }
+
+    /** Records in the batches committed by this instance since start. */
+    public long batchRecords() {
+        return (long) batchRecords.totalAmount();
     }
 
     /** Time spent in one stage of a batch: decode, dlq, claim (offsets + usage ids), upsert, commit. */

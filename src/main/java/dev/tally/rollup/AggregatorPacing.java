@@ -19,8 +19,9 @@ import dev.tally.platform.Ticker;
  * Keeps the gateway first when it shares the JVM with the aggregator (the default single-JVM run).
  * While the gateway is busy, each consumer spends at most {@code share-under-gateway-load} of the
  * wall-clock time on its batches: after a batch that took T it waits T × (1 − s) / s, at most
- * {@code max-pause-under-gateway-load}. Waiting makes the next batch larger, and the PostgreSQL
- * processes (which thread priorities would not reach) are paced with it; the aggregator's cost is
+ * {@code max-pause-under-gateway-load}, and its batches hold at most {@code
+ * max-batch-under-gateway-load} records, so each burst of CPU is short. Waiting makes the backlog
+ * larger, and the PostgreSQL processes (which thread priorities would not reach) are paced with it; the aggregator's cost is
  * mostly per event (measured in docs/aggregation.md), so under sustained saturation the backlog
  * grows until the cap binds.
  *
@@ -42,6 +43,7 @@ public class AggregatorPacing {
 
     private final double share;
     private final long maxPauseNanos;
+    private final int maxBatch;
     private final double busyCallsPerSecond;
     private final double calmCallsPerSecond;
     private final boolean gatewayHere;
@@ -59,6 +61,7 @@ public class AggregatorPacing {
         this(
                 config.shareUnderGatewayLoad(),
                 config.maxPauseUnderGatewayLoad(),
+                config.maxBatchUnderGatewayLoad(),
                 config.gatewayBusyCallsPerSecond(),
                 calmOrDefault(config.gatewayCalmCallsPerSecond(), config.gatewayBusyCallsPerSecond()),
                 roles.has(Role.GATEWAY),
@@ -70,6 +73,7 @@ public class AggregatorPacing {
     AggregatorPacing(
             double share,
             Duration maxPause,
+            int maxBatch,
             double busyCallsPerSecond,
             double calmCallsPerSecond,
             boolean gatewayHere,
@@ -78,6 +82,10 @@ public class AggregatorPacing {
         if (!(share > 0 && share <= 1)) {
             throw new StartupException("tally.aggregator.share-under-gateway-load is " + share
                     + ": use a fraction above 0 and at most 1 (1 = never paced)");
+        }
+        if (maxBatch < 1) {
+            throw new StartupException("tally.aggregator.max-batch-under-gateway-load is " + maxBatch
+                    + ": use a whole number of records, at least 1");
         }
         if (!(busyCallsPerSecond > 0 && busyCallsPerSecond < Double.POSITIVE_INFINITY)) {
             throw new StartupException("tally.aggregator.gateway-busy-calls-per-second is " + busyCallsPerSecond
@@ -90,6 +98,7 @@ public class AggregatorPacing {
         }
         this.share = share;
         this.maxPauseNanos = Math.max(0, maxPause.toNanos());
+        this.maxBatch = maxBatch;
         this.busyCallsPerSecond = busyCallsPerSecond;
         this.calmCallsPerSecond = calmCallsPerSecond;
         this.gatewayHere = gatewayHere;
@@ -111,6 +120,15 @@ public class AggregatorPacing {
         }
         double pause = batchNanos * (1 - share) / share;
         return pause >= maxPauseNanos ? maxPauseNanos : (long) pause;
+    }
+
+    /**
+     * Most records the next batch may hold: {@code max-batch-under-gateway-load} while paced (this
+     * JVM's gateway is busy), else no limit but the poll's. Looked at before each batch, so a load
+     * that starts or ends half-way through a poll's records changes the batches that follow.
+     */
+    int recordsPerBatch() {
+        return share < 1 && gatewayHere && gatewayBusy() ? maxBatch : Integer.MAX_VALUE;
     }
 
     /**

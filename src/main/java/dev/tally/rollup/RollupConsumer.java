@@ -39,7 +39,8 @@ import dev.tally.platform.Ticker;
  * stored offset are skipped. A failed batch is rolled back and read again from the stored offsets.
  * Offsets are also committed to Kafka afterwards, best effort, only so lag tools show them.
  *
- * <p>While this JVM's gateway is busy, the consumer waits after each committed batch as
+ * <p>While this JVM's gateway is busy, the consumer counts a poll's records in batches of at most
+ * {@link AggregatorPacing#recordsPerBatch()} and waits after each committed batch as
  * {@link AggregatorPacing} says, so that the gateway keeps the CPU.
  */
 public final class RollupConsumer implements AutoCloseable {
@@ -168,7 +169,15 @@ public final class RollupConsumer implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts a poll's records: in one batch, or while paced in batches of at most
+     * {@link AggregatorPacing#recordsPerBatch()} records, each committed (rollups and offsets in one
+     * transaction) and followed by its pause before the next is decoded. A failed batch leaves the
+     * rest of the poll uncounted: every partition of the poll is then read again from its stored
+     * offset, so nothing after the failure is skipped.
+     */
     private void process(ConsumerRecords<String, byte[]> records) {
+        int limit = pacing.recordsPerBatch();
         long started = ticker.nanoTime();
         RollupBatch batch = new RollupBatch();
         Map<TopicPartition, Long> expected = new HashMap<>();
@@ -177,20 +186,38 @@ public final class RollupConsumer implements AutoCloseable {
                 continue;
             }
             Long from = stored.get(tp);
-            if (from != null) {
-                expected.put(tp, from);
-            }
             for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
                 if (from != null && r.offset() < from) {
                     continue; // already counted: below the stored offset
                 }
+                Long storedNow = stored.get(tp);
+                if (storedNow != null) {
+                    expected.putIfAbsent(tp, storedNow);
+                }
                 decode(r, batch);
                 batch.consumed(tp, r.offset());
+                if (batch.records >= limit) {
+                    if (!commit(batch, expected, started, records.partitions()) || !running) {
+                        return; // the rest of the poll is read again from the stored offsets
+                    }
+                    limit = pacing.recordsPerBatch();
+                    started = ticker.nanoTime();
+                    batch = new RollupBatch();
+                    expected = new HashMap<>();
+                }
             }
         }
-        if (batch.isEmpty()) {
-            return;
+        if (!batch.isEmpty()) {
+            commit(batch, expected, started, records.partitions());
         }
+    }
+
+    /**
+     * Writes one batch (DLQ, then rollups and offsets in one PostgreSQL transaction), then yields to
+     * the gateway as paced; false when it failed, with the poll's partitions set to be read again.
+     */
+    private boolean commit(
+            RollupBatch batch, Map<TopicPartition, Long> expected, long started, Set<TopicPartition> polled) {
         metrics.stage("decode", ticker.nanoTime() - started);
         long took;
         try {
@@ -208,17 +235,18 @@ public final class RollupConsumer implements AutoCloseable {
             LOG.warnf("aggregator %s: %s; batch rolled back, re-reading from the stored offsets", name, e.getMessage());
             metrics.failure();
             markUnpositioned(consumer.assignment());
-            return;
+            return false;
         } catch (Exception e) {
             LOG.errorf(
                     "aggregator %s: batch of %d records not committed (%s); retrying in %d ms",
                     name, batch.records, e.getMessage(), retryBackoff.toMillis());
             metrics.failure();
-            markUnpositioned(batch.nextOffsets.keySet());
+            markUnpositioned(polled);
             pause(retryBackoff);
-            return;
+            return false;
         }
         yieldToGateway(took);
+        return true;
     }
 
     /** Waits after a committed batch while this JVM's gateway is busy; records the time waited. */

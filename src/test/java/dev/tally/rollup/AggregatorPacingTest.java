@@ -23,6 +23,8 @@ class AggregatorPacingTest {
     private static final double BUSY = 100;
     /** Calm again under this many (the default is larger; the rule is the same). */
     private static final double CALM = 10;
+    /** Most records in a batch while paced. */
+    private static final int MAX_BATCH = 2_000;
 
     private final AtomicLong now = new AtomicLong(5_000 * MS);
     private final AtomicLong calls = new AtomicLong(1_234);
@@ -32,7 +34,8 @@ class AggregatorPacingTest {
     }
 
     private AggregatorPacing pacing(double share, double busy, double calm, boolean gatewayHere) {
-        return new AggregatorPacing(share, Duration.ofSeconds(1), busy, calm, gatewayHere, calls::get, now::get);
+        return new AggregatorPacing(
+                share, Duration.ofSeconds(1), MAX_BATCH, busy, calm, gatewayHere, calls::get, now::get);
     }
 
     /** The defaults: busy from 500 calls/s, calm again under 50. */
@@ -171,6 +174,44 @@ class AggregatorPacingTest {
     @Test
     void aShareOfOneTurnsThePacingOff() {
         assertThat(busy(1).pauseAfter(100 * MS)).isZero();
+    }
+
+    @Test
+    void whilePacedABatchHoldsAtMostTheBatchLimit() {
+        AggregatorPacing p = busy(0.25);
+        assertThat(p.recordsPerBatch()).isEqualTo(MAX_BATCH);
+        // still busy on the next window: still limited
+        gatewayTakes(150, 1_000);
+        assertThat(p.recordsPerBatch()).isEqualTo(MAX_BATCH);
+    }
+
+    @Test
+    void unpacedBatchesAreLimitedOnlyByThePoll() {
+        AggregatorPacing idle = pacing(0.25, true);
+        gatewayTakes(50, 1_000); // under the busy rate
+        assertThat(idle.recordsPerBatch()).as("gateway not busy").isEqualTo(Integer.MAX_VALUE);
+        assertThat(busy(1).recordsPerBatch()).as("share 1: pacing off").isEqualTo(Integer.MAX_VALUE);
+        AggregatorPacing noGateway = pacing(0.25, false);
+        gatewayTakes(5_000, 1_000);
+        assertThat(noGateway.recordsPerBatch()).as("no gateway in this JVM").isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void theLimitIsLiftedOnceTheGatewayIsCalmAgain() {
+        AggregatorPacing p = busy(0.25);
+        assertThat(p.recordsPerBatch()).isEqualTo(MAX_BATCH);
+        gatewayTakes(5, 1_000); // 5 calls/s: under the calm rate
+        assertThat(p.recordsPerBatch()).isEqualTo(Integer.MAX_VALUE);
+    }
+
+    @Test
+    void aBatchLimitUnderOneStopsStartUpWithTheKeyNamed() {
+        for (int bad : new int[] {0, -1}) {
+            assertThatThrownBy(() -> new AggregatorPacing(
+                            0.25, Duration.ofSeconds(1), bad, BUSY, CALM, true, calls::get, now::get))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("tally.aggregator.max-batch-under-gateway-load is " + bad);
+        }
     }
 
     @Test

@@ -51,15 +51,23 @@ import dev.tally.platform.TallyServices;
 class AggregatorUnderGatewayLoadTest {
 
     /**
-     * The default share (0.25), and a busy threshold of 50 calls/s instead of 500: the load below
-     * comes from this test's JVM on a shared 2-core machine, which may not reach 500 calls a second.
+     * The default share (0.25), a busy threshold of 50 calls/s instead of 500 (the load below comes
+     * from this test's JVM on a shared 2-core machine, which may not reach 500 calls a second), and
+     * batches of at most {@link #MAX_BATCH} records while paced instead of 2,000 (which this load
+     * would not fill), so that a poll's records are split.
      */
     public static class LowThreshold implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("tally.aggregator.gateway-busy-calls-per-second", "50");
+            return Map.of(
+                    "tally.aggregator.gateway-busy-calls-per-second",
+                    "50",
+                    "tally.aggregator.max-batch-under-gateway-load",
+                    String.valueOf(MAX_BATCH));
         }
     }
+
+    private static final int MAX_BATCH = 5;
 
     /** At least this many calls, and more until a wait is recorded. */
     private static final int MIN_CALLS = 480;
@@ -127,6 +135,19 @@ class AggregatorUnderGatewayLoadTest {
                             .as("waits for the gateway recorded in tally_aggregator_paced_seconds")
                             .isGreaterThan(pacedBefore));
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= MIN_CALLS);
+            // while paced, a poll's records are committed in batches of at most MAX_BATCH (the
+            // batch that saw the load begin is committed before the first wait counted above)
+            long batchesBefore = metrics.batchCount();
+            long recordsBefore = metrics.batchRecords();
+            long pacedNow = metrics.pacedCount();
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> metrics.pacedCount() >= pacedNow + 3 && metrics.batchCount() >= batchesBefore + 3);
+            long batches = metrics.batchCount() - batchesBefore;
+            long records = metrics.batchRecords() - recordsBefore;
+            assertThat(records)
+                    .as("records in the %d batches committed under load", batches)
+                    .isLessThanOrEqualTo(batches * MAX_BATCH);
         } finally {
             loadOn.set(false);
             for (Future<?> loop : loops) {
