@@ -80,12 +80,12 @@ public class AggregatorMetrics {
 
     /** Batches committed by this instance since start. */
     public long batchCount() {
-        return batchRecords.count();
+        return batches.count();
     }
 
     /** Records in the batches committed by this instance since start. */
     public long batchRecords() {
-        return (long) batchRecords.totalAmount();
+        return (long) records.count();
     }
 
     /** Time spent in one stage of a batch: decode, dlq, claim (offsets + usage ids), upsert, commit. */

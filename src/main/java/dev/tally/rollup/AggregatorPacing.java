@@ -19,11 +19,11 @@ import dev.tally.platform.Ticker;
  * Keeps the gateway first when it shares the JVM with the aggregator (the default single-JVM run).
  * While the gateway is busy, each consumer spends at most {@code share-under-gateway-load} of the
  * wall-clock time on its batches: after a batch that took T it waits T × (1 − s) / s, at most
- * {@code max-pause-under-gateway-load}, and its batches hold at most {@code
- * max-batch-under-gateway-load} records, so each burst of CPU is short. Waiting makes the backlog
- * larger, and the PostgreSQL processes (which thread priorities would not reach) are paced with it; the aggregator's cost is
+ * {@code max-pause-under-gateway-load}, and its batches hold at most
+ * {@code max-batch-under-gateway-load} records, so each burst of CPU is short. The PostgreSQL
+ * processes (which thread priorities would not reach) are paced with it; the aggregator's cost is
  * mostly per event (measured in docs/aggregation.md), so under sustained saturation the backlog
- * grows until the cap binds.
+ * grows while the load lasts.
  *
  * <p>"Busy" is a call rate: the gateway's calls over the last window of at least {@link #WINDOW},
  * at or above {@code gateway-busy-calls-per-second}. Once busy, the gateway stays busy until a

@@ -186,13 +186,12 @@ public final class RollupConsumer implements AutoCloseable {
                 continue;
             }
             Long from = stored.get(tp);
+            if (from != null) {
+                expected.put(tp, from);
+            }
             for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
                 if (from != null && r.offset() < from) {
                     continue; // already counted: below the stored offset
-                }
-                Long storedNow = stored.get(tp);
-                if (storedNow != null) {
-                    expected.putIfAbsent(tp, storedNow);
                 }
                 decode(r, batch);
                 batch.consumed(tp, r.offset());
@@ -204,6 +203,7 @@ public final class RollupConsumer implements AutoCloseable {
                     started = ticker.nanoTime();
                     batch = new RollupBatch();
                     expected = new HashMap<>();
+                    expected.put(tp, stored.get(tp)); // the rest of this partition follows what was just committed
                 }
             }
         }
