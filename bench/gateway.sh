@@ -4,19 +4,21 @@
 # latest table: docs/benchmarks.md#gateway-added-latency-and-throughput.
 #
 #   ./mvnw -B -q package -DskipTests && bench/gateway.sh [path/to/shared/bench]
+#   JAVA_HOME=<jdk 25> ./mvnw -B -q package -DskipTests -Paot && JAVA_HOME=<jdk 25> bench/gateway.sh ...
 #
-# Starts the packaged jar as a gateway-only instance (TALLY_ROLES=gateway, embedded Kafka and
+# Starts the package through ./tally (so with its start-up cache when the JDK fits) as a gateway-only instance (TALLY_ROLES=gateway, embedded Kafka and
 # PostgreSQL, fresh data dir) with its providers pointed at the bench's mock and no per-key limits,
 # makes a team, a person and a key through the admin API, runs the bench, then checks that the usage
 # events on tally.usage.v1 for that team equal the requests Tally counted. Everything it starts is
-# stopped on exit. Knobs: BENCH_TARGETS (direct,nginx,ours), BENCH_WARMUP_SECS (40), BENCH_ROLES
+# stopped on exit. Knobs: BENCH_TARGETS (direct,nginx,ours), BENCH_WARMUP_SECS (40), BENCH_KAFKA (a
+# Kafka outside the JVM, host:port; default the embedded broker), BENCH_ROLES
 # (gateway; gateway,aggregator,dashboard is the default single JVM, whose aggregator then counts the
 # calls into the rollups as well), and the shared bench's own (TESTS, SAT_SECS, ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BENCH_DIR=${1:-../shared/bench}
 [ -x "$BENCH_DIR/run.sh" ] || { echo "no shared bench at $BENCH_DIR (pass its path)" >&2; exit 2; }
-[ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: ./mvnw -B -q package -DskipTests" >&2; exit 2; }
+[ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: ./mvnw -B -q package -DskipTests [-Paot]" >&2; exit 2; }
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
 
 PORT=18080 MGMT=19000 KAFKA=19092 MOCK=18000
@@ -29,12 +31,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-TALLY_DATA_DIR=$DATA TALLY_KAFKA_EMBEDDED_PORT=$KAFKA QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT \
+# BENCH_KAFKA=host:port: a Kafka outside Tally's JVM (e.g. kafka/run-broker.sh), as in production; default
+# the embedded broker inside it
+if [ -n "${BENCH_KAFKA:-}" ]; then export TALLY_KAFKA_BOOTSTRAP_SERVERS=$BENCH_KAFKA; else export TALLY_KAFKA_EMBEDDED_PORT=$KAFKA; fi
+TALLY_DATA_DIR=$DATA QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT \
 TALLY_ROLES=$ROLES \
 TALLY_PROVIDERS_OPENAI_BASE_URL=http://127.0.0.1:$MOCK/v1 TALLY_PROVIDERS_OPENAI_API_KEY=sk-bench \
 TALLY_PROVIDERS_ANTHROPIC_BASE_URL=http://127.0.0.1:$MOCK TALLY_PROVIDERS_ANTHROPIC_API_KEY=sk-bench \
 TALLY_GATEWAY_REQUESTS_PER_MINUTE=0 TALLY_GATEWAY_TOKENS_PER_MINUTE=0 TALLY_GATEWAY_MAX_IN_FLIGHT_PER_KEY=0 \
-  java -jar target/quarkus-app/quarkus-run.jar >"$LOG" 2>&1 &
+  ./tally >"$LOG" 2>&1 &
 PID=$!
 for _ in $(seq 1 240); do
   curl -sf "localhost:$MGMT/q/health/ready" >/dev/null 2>&1 && break
@@ -46,7 +51,8 @@ api() { curl -sf -H "Authorization: Bearer $T" -H 'content-type: application/jso
 TEAM=$(api /api/admin/teams '{"name":"bench","department":"Platform"}' | jq -r .id)
 EMP=$(api /api/admin/employees "{\"email\":\"bench@example.com\",\"name\":\"Bench\",\"teamId\":\"$TEAM\"}" | jq -r .id)
 KEY=$(api /api/admin/keys "{\"employeeId\":\"$EMP\"}" | jq -r .key)
-echo "tally up (pid $PID, roles $ROLES, commit $(git rev-parse --short HEAD)), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "tally up (pid $PID, roles $ROLES, Kafka ${BENCH_KAFKA:-embedded}, commit $(git rev-parse --short HEAD)), load: $(cut -d' ' -f1-3 /proc/loadavg)"
+grep -m1 "^tally: " "$LOG" || echo "tally: started with the start-up cache of this package (its JDK matches)"
 
 NAME=tally-gw
 [ "$ROLES" = gateway ] || NAME=tally-all
