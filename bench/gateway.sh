@@ -6,10 +6,11 @@
 #   ./mvnw -B -q package -DskipTests && bench/gateway.sh [path/to/shared/bench]
 #   JAVA_HOME=<jdk 25> ./mvnw -B -q package -DskipTests -Paot && JAVA_HOME=<jdk 25> bench/gateway.sh ...
 #
-# Starts the package through ./tally (so with its start-up cache when the JDK fits) as a gateway-only instance (TALLY_ROLES=gateway, embedded Kafka and
-# PostgreSQL, fresh data dir) with its providers pointed at the bench's mock and no per-key limits,
-# makes a team, a person and a key through the admin API, runs the bench, then checks that the usage
-# events on tally.usage.v1 for that team equal the requests Tally counted. Everything it starts is
+# Starts the package through ./tally (with its start-up cache when the JDK fits) as a gateway-only
+# instance (TALLY_ROLES=gateway, embedded Kafka and PostgreSQL, fresh data dir) with its providers
+# pointed at the bench's mock and no per-key limits, makes a team, a person and a key through the
+# admin API, runs the bench, then checks that the usage events on tally.usage.v1 for that team equal
+# the requests Tally counted. Everything it starts is
 # stopped on exit. Knobs: BENCH_TARGETS (direct,nginx,ours), BENCH_WARMUP_SECS (40), BENCH_KAFKA (a
 # Kafka outside the JVM, host:port; default the embedded broker), BENCH_ROLES
 # (gateway; gateway,aggregator,dashboard is the default single JVM, whose aggregator then counts the
@@ -20,6 +21,7 @@ BENCH_DIR=${1:-../shared/bench}
 [ -x "$BENCH_DIR/run.sh" ] || { echo "no shared bench at $BENCH_DIR (pass its path)" >&2; exit 2; }
 [ -f target/quarkus-app/quarkus-run.jar ] || { echo "build first: ./mvnw -B -q package -DskipTests [-Paot]" >&2; exit 2; }
 command -v jq >/dev/null || { echo "jq is needed" >&2; exit 2; }
+. bench/lib.sh
 
 PORT=18080 MGMT=19000 KAFKA=19092 MOCK=18000
 ROLES=${BENCH_ROLES:-gateway}
@@ -52,7 +54,7 @@ TEAM=$(api /api/admin/teams '{"name":"bench","department":"Platform"}' | jq -r .
 EMP=$(api /api/admin/employees "{\"email\":\"bench@example.com\",\"name\":\"Bench\",\"teamId\":\"$TEAM\"}" | jq -r .id)
 KEY=$(api /api/admin/keys "{\"employeeId\":\"$EMP\"}" | jq -r .key)
 echo "tally up (pid $PID, roles $ROLES, Kafka ${BENCH_KAFKA:-embedded}, commit $(git rev-parse --short HEAD)), load: $(cut -d' ' -f1-3 /proc/loadavg)"
-grep -m1 "^tally: " "$LOG" || echo "tally: started with the start-up cache of this package (its JDK matches)"
+bench_launcher_line "$LOG"
 
 NAME=tally-gw
 [ "$ROLES" = gateway ] || NAME=tally-all

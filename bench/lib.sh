@@ -14,6 +14,12 @@ bench_driver_classpath() {
   DRIVER_CP="target/test-classes:target/classes:$(cat target/faults-classpath.txt)"
 }
 
+# bench_launcher_line <tally log>: the line ./tally wrote when it started without a start-up cache
+# (none for this JDK, or one trained on another build); it writes none when it used the cache.
+bench_launcher_line() {
+  grep -m1 "^tally: " "$1" || echo "tally: started with this package's start-up cache (trained on this JDK build)"
+}
+
 # bench_mock <work dir> <port> <shared bench dir>: compiles the bench's C mock provider into the work
 # dir, starts it on 127.0.0.1:<port> and waits for its /health; sets MOCK_PID.
 bench_mock() {

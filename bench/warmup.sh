@@ -91,7 +91,7 @@ else
   kill -TERM "$TALLY_PID"; wait "$TALLY_PID" 2>/dev/null || true
   start_tally
 fi
-grep -m1 "^tally: " "$WORK/tally.log" || echo "tally: started with the start-up cache of this package (if it has one for this JDK)"
+bench_launcher_line "$WORK/tally.log"
 echo "launch -> ready: $(echo "$T1 - $T0" | bc) s ($(grep -m1 -o 'ready in .*' "$WORK/tally.log" || echo 'no phases line'))"
 
 echo "| s after ready | s after launch | req/s | × nginx | p50 (ms) |"
