@@ -17,6 +17,8 @@
 #   3. from then on wrk runs back to back in 5 s windows at saturation until WARMUP_SECS (65) after
 #      ready; each window prints its start (s after ready and after launch), req/s, the ratio to nginx
 #      and p50.
+# BENCH_KAFKA=host:port points Tally at a Kafka outside its JVM (e.g. kafka/run-broker.sh), as a gateway
+# tier runs in production; default the embedded broker inside it. Extra JVM flags: JAVA_OPTS, as ./tally.
 # Java: JAVA_HOME or java on the PATH, as ./tally. Ports: 18000 (mock), 18100 (nginx), 18080/19000/19092
 # (Tally). Run it on a quiet machine: the load generator, mock, nginx and Tally share the cores.
 set -euo pipefail
@@ -59,10 +61,12 @@ echo "nginx at saturation: $NGINX_RPS req/s, p50 $NGINX_P50 ms; load $(cut -d' '
 
 DATA="$WORK/data"
 mkdir -p "$DATA"
+if [ -n "${BENCH_KAFKA:-}" ]; then export TALLY_KAFKA_BOOTSTRAP_SERVERS=$BENCH_KAFKA; else export TALLY_KAFKA_EMBEDDED_PORT=$KAFKA; fi
+echo "Kafka: ${BENCH_KAFKA:-embedded}; JAVA_OPTS: ${JAVA_OPTS:-none}; commit $(git rev-parse --short HEAD)"
 # start_tally: launches Tally gateway-only on $DATA and waits until ready; sets TALLY_PID, T0, T1
 start_tally() {
   T0=$(date +%s.%N)
-  TALLY_DATA_DIR=$DATA TALLY_KAFKA_EMBEDDED_PORT=$KAFKA QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT \
+  TALLY_DATA_DIR=$DATA QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT \
   TALLY_ROLES=gateway \
   TALLY_PROVIDERS_OPENAI_BASE_URL=http://127.0.0.1:$MOCK/v1 TALLY_PROVIDERS_OPENAI_API_KEY=sk-bench \
   TALLY_PROVIDERS_ANTHROPIC_BASE_URL=http://127.0.0.1:$MOCK TALLY_PROVIDERS_ANTHROPIC_API_KEY=sk-bench \
