@@ -1,0 +1,49 @@
+package dev.tally.platform;
+
+import java.util.logging.Filter;
+import java.util.logging.LogRecord;
+
+import org.apache.kafka.common.errors.NotControllerException;
+
+import io.quarkus.logging.LoggingFilter;
+
+/**
+ * Drops one record the embedded broker logs at ERROR on some warm starts although nothing is wrong.
+ * In KRaft's combined mode the node's controller registers itself with the quorum as it starts; when
+ * that request arrives a moment before the same node has become the active controller,
+ * {@code kafka.server.ControllerApis} answers it with {@link NotControllerException} ("The active
+ * controller appears to be node 1"), logs "Unexpected error handling request
+ * RequestHeader(apiKey=CONTROLLER_REGISTRATION …" with a 40-line stack trace, and the registration
+ * is retried and succeeds. A user starting Tally should not read that as a failure.
+ *
+ * <p>Only that record goes: the logger, the request kind and the exception must all match. Any other
+ * error of the broker, and this exception for any other request, is logged as before. Installed on
+ * the console handler by {@code quarkus.log.console.filter}.
+ */
+@LoggingFilter(name = "tally-broker-start-noise")
+public final class BrokerStartNoise implements Filter {
+
+    static final String CONTROLLER_APIS = "kafka.server.ControllerApis";
+
+    @Override
+    public boolean isLoggable(LogRecord record) {
+        return !isRegistrationRace(record);
+    }
+
+    static boolean isRegistrationRace(LogRecord record) {
+        if (!CONTROLLER_APIS.equals(record.getLoggerName())) {
+            return false;
+        }
+        String message = record.getMessage();
+        if (message == null || !message.contains("apiKey=CONTROLLER_REGISTRATION")) {
+            return false;
+        }
+        Throwable t = record.getThrown();
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            if (t instanceof NotControllerException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

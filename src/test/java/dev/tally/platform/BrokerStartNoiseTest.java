@@ -1,0 +1,97 @@
+package dev.tally.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.logging.Handler;
+
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.jboss.logmanager.ExtHandler;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.Level;
+import org.jboss.logmanager.LogContext;
+import org.jboss.logmanager.handlers.ConsoleHandler;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The embedded broker's benign registration race is kept off the console, and nothing else is:
+ * checked against the console handler as application.properties configures it.
+ */
+@QuarkusTest
+@WithTestResource(TallyServices.class)
+class BrokerStartNoiseTest {
+
+    /** The record as the embedded broker logged it on a warm start (3 Dec 2026), shortened. */
+    private static final String RACE = "[ControllerApis nodeId=1] Unexpected error handling request "
+            + "RequestHeader(apiKey=CONTROLLER_REGISTRATION, apiVersion=0, clientId=1, correlationId=0, "
+            + "headerVersion=2) -- ControllerRegistrationRequestData(controllerId=1, zkMigrationReady=false)";
+
+    private static ExtLogRecord error(String logger, String message, Throwable thrown) {
+        ExtLogRecord r = new ExtLogRecord(Level.ERROR, message, ExtLogRecord.FormatStyle.NO_FORMAT, "test");
+        r.setLoggerName(logger);
+        r.setThrown(thrown);
+        return r;
+    }
+
+    private static Throwable notController() {
+        return new CompletionException(new NotControllerException("The active controller appears to be node 1."));
+    }
+
+    private static List<Handler> consoleHandlers() {
+        List<Handler> found = new ArrayList<>();
+        collect(LogContext.getLogContext().getLogger("").getHandlers(), found);
+        return found;
+    }
+
+    private static void collect(Handler[] handlers, List<Handler> found) {
+        for (Handler h : handlers) {
+            if (h instanceof ConsoleHandler) {
+                found.add(h);
+            }
+            if (h instanceof ExtHandler ext) {
+                collect(ext.getHandlers(), found);
+            }
+        }
+    }
+
+    @Test
+    void theConsoleDropsTheRegistrationRace() {
+        List<Handler> consoles = consoleHandlers();
+        assertThat(consoles).isNotEmpty();
+        for (Handler console : consoles) {
+            assertThat(console.isLoggable(error(BrokerStartNoise.CONTROLLER_APIS, RACE, notController())))
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void theConsoleKeepsEveryOtherBrokerError() {
+        List<Handler> consoles = consoleHandlers();
+        assertThat(consoles).isNotEmpty();
+        for (Handler console : consoles) {
+            // same request, another failure
+            assertThat(console.isLoggable(error(
+                            BrokerStartNoise.CONTROLLER_APIS, RACE, new TimeoutException("registration timed out"))))
+                    .isTrue();
+            // same exception, another request
+            assertThat(console.isLoggable(error(
+                            BrokerStartNoise.CONTROLLER_APIS,
+                            "[ControllerApis nodeId=1] Unexpected error handling request "
+                                    + "RequestHeader(apiKey=CREATE_TOPICS, apiVersion=7)",
+                            notController())))
+                    .isTrue();
+            // same text and exception from another logger
+            assertThat(console.isLoggable(error("kafka.server.KafkaApis", RACE, notController())))
+                    .isTrue();
+            // no exception at all
+            assertThat(console.isLoggable(error(BrokerStartNoise.CONTROLLER_APIS, RACE, null)))
+                    .isTrue();
+        }
+    }
+}
