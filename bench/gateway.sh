@@ -33,9 +33,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# BENCH_KAFKA=host:port: a Kafka outside Tally's JVM (e.g. kafka/run-broker.sh), as in production; default
-# the embedded broker inside it
-if [ -n "${BENCH_KAFKA:-}" ]; then export TALLY_KAFKA_BOOTSTRAP_SERVERS=$BENCH_KAFKA; else export TALLY_KAFKA_EMBEDDED_PORT=$KAFKA; fi
+bench_kafka "$KAFKA"
 TALLY_DATA_DIR=$DATA QUARKUS_HTTP_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MGMT \
 TALLY_ROLES=$ROLES \
 TALLY_PROVIDERS_OPENAI_BASE_URL=http://127.0.0.1:$MOCK/v1 TALLY_PROVIDERS_OPENAI_API_KEY=sk-bench \

@@ -14,6 +14,12 @@ bench_driver_classpath() {
   DRIVER_CP="target/test-classes:target/classes:$(cat target/faults-classpath.txt)"
 }
 
+# bench_kafka <embedded port>: points the Tally about to start at BENCH_KAFKA (host:port, a Kafka outside its
+# JVM such as kafka/run-broker.sh, as in production) or, when unset, at its embedded broker on that port.
+bench_kafka() {
+  if [ -n "${BENCH_KAFKA:-}" ]; then export TALLY_KAFKA_BOOTSTRAP_SERVERS=$BENCH_KAFKA; else export TALLY_KAFKA_EMBEDDED_PORT=$1; fi
+}
+
 # bench_launcher_line <tally log>: the line ./tally wrote when it started without a start-up cache
 # (none for this JDK, or one trained on another build); it writes none when it used the cache.
 bench_launcher_line() {

@@ -61,7 +61,7 @@ echo "nginx at saturation: $NGINX_RPS req/s, p50 $NGINX_P50 ms; load $(cut -d' '
 
 DATA="$WORK/data"
 mkdir -p "$DATA"
-if [ -n "${BENCH_KAFKA:-}" ]; then export TALLY_KAFKA_BOOTSTRAP_SERVERS=$BENCH_KAFKA; else export TALLY_KAFKA_EMBEDDED_PORT=$KAFKA; fi
+bench_kafka "$KAFKA"
 echo "Kafka: ${BENCH_KAFKA:-embedded}; JAVA_OPTS: ${JAVA_OPTS:-none}; commit $(git rev-parse --short HEAD)"
 # start_tally: launches Tally gateway-only on $DATA and waits until ready; sets TALLY_PID, T0, T1
 start_tally() {

@@ -200,7 +200,8 @@ public final class SpoolingEventPublisher implements EventPublisher, AutoCloseab
      * for {@link #IDLE_NAP_MIN_NANOS}, doubling up to {@link #IDLE_NAP_MAX_NANOS} while it stays idle.
      * Waking a parked consumer on every publish (a blocking {@code poll}) cost a futex call on the
      * event loop and two context switches per call, about a tenth of the gateway's CPU at saturation;
-     * the nap adds at most a few milliseconds before the producer, which lingers 100 ms anyway, and
+     * the nap adds at most a few milliseconds before the producer, which lingers longer anyway
+     * ({@link EventProducers#DIRECT_LINGER_MS}), and
      * keeps this thread's own wake-ups to at most 200 a second whatever the call rate (5 ms of
      * events at 30,000 calls/s fit the queue many times over).
      */

@@ -30,7 +30,7 @@ public final class BrokerStartNoise implements Filter {
         return !isRegistrationRace(record);
     }
 
-    static boolean isRegistrationRace(LogRecord record) {
+    private static boolean isRegistrationRace(LogRecord record) {
         if (!CONTROLLER_APIS.equals(record.getLoggerName())) {
             return false;
         }
