@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +18,8 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,13 +31,16 @@ import dev.tally.platform.aot.AotTraining.JdkBuild;
 /**
  * The {@code ./tally} launcher picks the start-up cache the AOT build trained only when the JDK
  * running it is the one that trained it, and otherwise starts without it, saying so in one line.
- * A small probe jar stands in for the package; every case really starts a JVM. The JDK 25 case
+ * With CAP_SYS_NICE it runs the JIT ahead of the threads that serve calls, and leaves a
+ * ThreadPriorityPolicy of the caller's own alone. A small probe jar stands in for the package; every
+ * case really starts a JVM. The JDK 25 case
  * needs a JDK 25+ named by {@code TALLY_TEST_JDK25_HOME} and says so when it is not there.
  */
 class LauncherTest {
 
     private static final Path LAUNCHER = Path.of("tally").toAbsolutePath();
     private static final Path JAVA_HOME = Path.of(System.getProperty("java.home"));
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     @TempDir
     Path app;
@@ -141,6 +148,65 @@ class LauncherTest {
         assertThat(on17.errLines()).singleElement().asString().contains("the package has one for JDK " + build(jdk25));
     }
 
+    @Test
+    void withCapSysNiceTheJitRunsAheadOfTheThreadsThatServeCalls() throws Exception {
+        Assumptions.assumeTrue(mayRaisePriority(), "this process lacks CAP_SYS_NICE: see the case without it");
+        Run r = launch(JAVA_HOME, Map.of(), List.of());
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).contains("-XX:ThreadPriorityPolicy=1");
+        Nice nice = Nice.of(r.out);
+        assertThat(nice.compilers()).isNotEmpty().allSatisfy(n -> assertThat(n).isLessThan(nice.main()));
+        assertThat(r.err).doesNotContain("ThreadPriorityPolicy");
+    }
+
+    @Test
+    void withoutCapSysNiceThePolicyIsLeftOutSoTheJvmHasNothingToWarnAbout() throws Exception {
+        List<String> without = List.of();
+        if (mayRaisePriority()) {
+            Assumptions.assumeTrue(Files.isExecutable(SETPRIV), "needs " + SETPRIV + " to drop CAP_SYS_NICE");
+            // what a container without CAP_SYS_NICE gives the launcher, root or not
+            without = List.of(SETPRIV.toString(), "--bounding-set=-sys_nice", "--inh-caps=-sys_nice");
+        }
+        Run r = launch(JAVA_HOME, Map.of(), without);
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).contains("probe ran with").doesNotContain("ThreadPriorityPolicy");
+        Nice nice = Nice.of(r.out);
+        assertThat(nice.compilers()).isNotEmpty().allSatisfy(n -> assertThat(n).isEqualTo(nice.main()));
+        assertThat(r.err).doesNotContain("ThreadPriorityPolicy").doesNotContain("warning");
+    }
+
+    @Test
+    void aThreadPriorityPolicyInJavaOptsIsTheCallersAndLeftAsGiven() throws Exception {
+        Run r = launch(JAVA_HOME, Map.of("JAVA_OPTS", "-XX:ThreadPriorityPolicy=0"), List.of());
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).contains("-XX:ThreadPriorityPolicy=0").doesNotContain("-XX:ThreadPriorityPolicy=1");
+        Nice nice = Nice.of(r.out);
+        assertThat(nice.compilers()).isNotEmpty().allSatisfy(n -> assertThat(n).isEqualTo(nice.main()));
+    }
+
+    /** CAP_SYS_NICE (bit 23) in this process' effective capabilities, which the launcher inherits. */
+    private static boolean mayRaisePriority() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream()
+                .filter(l -> l.startsWith("CapEff:"))
+                .map(l -> new BigInteger(l.substring("CapEff:".length()).trim(), 16))
+                .anyMatch(caps -> caps.testBit(23));
+    }
+
+    /** The probe's "compiler threads at nice [..], main thread at nice n" line. */
+    private record Nice(List<Integer> compilers, int main) {
+        static Nice of(String out) {
+            Matcher m = Pattern.compile("compiler threads at nice \\[([-0-9, ]*)\\], main thread at nice (-?\\d+)")
+                    .matcher(out);
+            assertThat(m.find()).as(out).isTrue();
+            List<Integer> compilers = m.group(1).isBlank()
+                    ? List.of()
+                    : Arrays.stream(m.group(1).split(", "))
+                            .map(Integer::valueOf)
+                            .toList();
+            return new Nice(compilers, Integer.parseInt(m.group(2)));
+        }
+    }
+
     private record Run(int exit, String out, String err) {
         List<String> errLines() {
             return err.lines().toList();
@@ -148,7 +214,13 @@ class LauncherTest {
     }
 
     private Run launch(Path javaHome, Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", LAUNCHER.toString()));
+        return launch(javaHome, env, List.of(), args);
+    }
+
+    /** Runs the launcher, after {@code prefix} (a command that runs the rest) when one is given. */
+    private Run launch(Path javaHome, Map<String, String> env, List<String> prefix, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of("bash", LAUNCHER.toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JAVA_OPTS");
