@@ -53,7 +53,7 @@ public class StartupReport {
         }
         reported = true;
         Instant now = Instant.now();
-        Duration ready = Duration.between(StartupPhases.jvmStart(now), now);
+        Duration ready = Duration.between(StartupPhases.jvmStart(), now);
         LOG.info(StartupPhases.line(ready, phases, kafkaUp ? null : "Kafka not answering yet: usage events spool"));
     }
 }

@@ -27,7 +27,7 @@ public class TallyMain {
 
     public static void main(String... args) {
         Instant now = Instant.now();
-        StartupPhases.record(Phase.JVM, Duration.between(StartupPhases.jvmStart(now), now));
+        StartupPhases.record(Phase.JVM, Duration.between(StartupPhases.jvmStart(), now));
         defaultEventLoops();
         // SLF4J (the broker's and Netty's logging) initialises on its first use; done here, before the
         // broker's and the database's threads start beside Quarkus, so no two threads race to do it
