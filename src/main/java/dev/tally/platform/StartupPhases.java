@@ -44,6 +44,9 @@ public final class StartupPhases {
         }
     }
 
+    /** Clock ticks per second in proc(5)'s process times: USER_HZ, 100 on Linux. */
+    private static final double USER_HZ = 100;
+
     private static final Map<Phase, Duration> DURATIONS = new EnumMap<>(Phase.class);
     private static volatile long quarkusStart;
 
@@ -97,8 +100,6 @@ public final class StartupPhases {
             return ProcessHandle.current().info().startInstant().orElse(now);
         }
     }
-
-    private static final double USER_HZ = 100;
 
     /** {@code ready in 4.2 s: jvm 0.3 s, postgres 0.5 s, broker 3.1 s (parallel), ...}. */
     public static String line(Duration ready, Map<Phase, Duration> phases, String tail) {

@@ -151,7 +151,7 @@ class LauncherTest {
     @Test
     void withCapSysNiceTheJitRunsAheadOfTheThreadsThatServeCalls() throws Exception {
         Assumptions.assumeTrue(mayRaisePriority(), "this process lacks CAP_SYS_NICE: see the case without it");
-        Run r = launch(JAVA_HOME, Map.of(), List.of());
+        Run r = launch(JAVA_HOME, Map.of());
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.out).contains("-XX:ThreadPriorityPolicy=1");
         Nice nice = Nice.of(r.out);
@@ -177,7 +177,7 @@ class LauncherTest {
 
     @Test
     void aThreadPriorityPolicyInJavaOptsIsTheCallersAndLeftAsGiven() throws Exception {
-        Run r = launch(JAVA_HOME, Map.of("JAVA_OPTS", "-XX:ThreadPriorityPolicy=0"), List.of());
+        Run r = launch(JAVA_HOME, Map.of("JAVA_OPTS", "-XX:ThreadPriorityPolicy=0"));
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.out).contains("-XX:ThreadPriorityPolicy=0").doesNotContain("-XX:ThreadPriorityPolicy=1");
         Nice nice = Nice.of(r.out);
