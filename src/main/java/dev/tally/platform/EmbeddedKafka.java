@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
@@ -21,11 +23,29 @@ import kafka.server.KafkaRaftServer;
  * listening on 127.0.0.1 only. Its log lives under the given directory; the storage is formatted
  * once (cluster id kept in meta.properties) and reused on every later start, so topics, messages
  * and committed offsets survive a restart.
+ *
+ * <p>The broker's threads belong to {@link #THREADS}, whose priority is capped at
+ * {@link Thread#MIN_PRIORITY}: the broker starts on a thread of that group, every thread Kafka makes
+ * after that inherits the group, and the cap holds even where a thread factory sets a normal
+ * priority. The JVM maps that to nice +4 under {@code -XX:ThreadPriorityPolicy=1}, which {@code ./tally}
+ * sets when it may (docs/startup.md#the-jits-priority), so in the all-in-one default a saturated
+ * gateway's event loops and the JIT come before the broker, whose work (the usage events) is
+ * asynchronous and spooled when it falls behind. Without that flag Linux ignores Java priorities and
+ * nothing changes.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedKafka.class);
     private static final int NODE_ID = 1;
+
+    /** The group of every thread the embedded brokers of this JVM run, capped at the lowest priority. */
+    static final ThreadGroup THREADS = lowPriorityGroup();
+
+    private static ThreadGroup lowPriorityGroup() {
+        ThreadGroup group = new ThreadGroup("tally-embedded-kafka");
+        group.setMaxPriority(Thread.MIN_PRIORITY);
+        return group;
+    }
 
     private final Path logDir;
     private final int port;
@@ -42,7 +62,27 @@ public final class EmbeddedKafka implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** Starts the broker on a thread of {@link #THREADS} and returns once it is up. */
     public synchronized EmbeddedKafka start() {
+        FutureTask<EmbeddedKafka> start = new FutureTask<>(this::startHere);
+        Thread thread = new Thread(THREADS, start, "tally-embedded-kafka-startup");
+        thread.setDaemon(true);
+        thread.start();
+        try {
+            return start.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new StartupException(
+                    "embedded Kafka broker could not start on 127.0.0.1:" + port + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StartupException("interrupted while the embedded Kafka broker started", e);
+        }
+    }
+
+    private EmbeddedKafka startHere() {
         try {
             Files.createDirectories(logDir);
             Map<String, String> props = brokerProperties();
