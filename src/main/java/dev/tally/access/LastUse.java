@@ -67,7 +67,8 @@ public class LastUse {
 
     @Scheduled(
             every = "${tally.access.last-use-flush-interval:30s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void scheduledFlush() {
         try {
             flush();

@@ -94,7 +94,10 @@ public class PriceService {
                 catalog.version(), catalog.all().size(), config.refreshInterval());
     }
 
-    @Scheduled(every = "${tally.pricing.refresh-interval:2s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${tally.pricing.refresh-interval:2s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void refresh() {
         try {
             install(loadOverrides());

@@ -71,7 +71,11 @@ public class WeeklyDigest {
         this.roles = roles;
     }
 
-    @Scheduled(every = "1m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "1m",
+            delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void tick() {
         if (!config.enabled() || !roles.has(Role.AGGREGATOR)) {
             return;

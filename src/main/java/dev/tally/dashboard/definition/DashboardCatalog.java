@@ -70,7 +70,8 @@ public class DashboardCatalog {
 
     @Scheduled(
             every = "${tally.dashboards.reload-interval:5s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void check() {
         reload();
     }

@@ -103,7 +103,10 @@ public class RateLimiter {
     }
 
     /** Forgets keys idle for more than a window with nothing in flight, so the map does not grow with every key ever seen. */
-    @Scheduled(every = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "5m",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void evictIdle() {
         long now = ticker.nanoTime();
         keys.entrySet().removeIf(e -> e.getValue().idle(now));

@@ -108,7 +108,10 @@ public class DeliveryProcessor {
         }
     }
 
-    @Scheduled(every = "${tally.github.retry-every:30s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${tally.github.retry-every:30s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void retryDue() {
         List<String> due = store.due(config.retryAfter(), config.processingTimeout(), config.maxAttempts(), 100);
         due.forEach(this::submit);
