@@ -7,9 +7,12 @@ import java.nio.file.Path;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+
 /**
  * Stands in for quarkus-run.jar in {@link LauncherTest}: says it ran, with which JVM flags, and at
- * which nice values its JIT compiler threads and its own thread run (from {@code /proc}).
+ * which nice values its JIT compiler threads and its own thread run (from {@code /proc}), and whether
+ * the JVM took transparent huge pages (it turns the flag off, with a warning, where the kernel has none).
  */
 public final class LauncherProbe {
     private LauncherProbe() {}
@@ -29,6 +32,10 @@ public final class LauncherProbe {
         }
         System.out.println("compiler threads at nice " + compilers + ", main thread at nice "
                 + nice(stat(Path.of("/proc/thread-self"))));
+        System.out.println("transparent huge pages "
+                + ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .getVMOption("UseTransparentHugePages")
+                        .getValue());
     }
 
     private static String stat(Path task) {

@@ -32,7 +32,9 @@ import dev.tally.platform.aot.AotTraining.JdkBuild;
  * The {@code ./tally} launcher picks the start-up cache the AOT build trained only when the JDK
  * running it is the one that trained it, and otherwise starts without it, saying so in one line.
  * With CAP_SYS_NICE it runs the JIT ahead of the threads that serve calls, and leaves a
- * ThreadPriorityPolicy of the caller's own alone. A small probe jar stands in for the package; every
+ * ThreadPriorityPolicy of the caller's own alone. Where the kernel hands out transparent huge pages the
+ * JVM takes them, where it never does the flag is left out, and a choice in JAVA_OPTS is left alone. A
+ * small probe jar stands in for the package; every
  * case really starts a JVM. The JDK 25 case
  * needs a JDK 25+ named by {@code TALLY_TEST_JDK25_HOME} and says so when it is not there.
  */
@@ -182,6 +184,46 @@ class LauncherTest {
         assertThat(r.out).contains("-XX:ThreadPriorityPolicy=0").doesNotContain("-XX:ThreadPriorityPolicy=1");
         Nice nice = Nice.of(r.out);
         assertThat(nice.compilers()).isNotEmpty().allSatisfy(n -> assertThat(n).isEqualTo(nice.main()));
+    }
+
+    @Test
+    void whereTheKernelHandsOutHugePagesTheHeapAndTheJitsCodeUseThem() throws Exception {
+        Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
+        Assumptions.assumeTrue(
+                Files.isReadable(setting) && Files.readString(setting).matches("(?s).*\\[(madvise|always)].*"),
+                "this kernel hands out no transparent huge pages: see the case where it never does");
+        Run r = launch(JAVA_HOME, Map.of());
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).contains("-XX:+UseTransparentHugePages").contains("transparent huge pages true");
+        assertThat(r.err).doesNotContain("warning");
+    }
+
+    @Test
+    void whereTheKernelNeverHandsThemOutTheFlagIsLeftOutSoTheJvmHasNothingToWarnAbout() throws Exception {
+        Path never = app.resolve("thp-never");
+        Files.writeString(never, "always madvise [never]\n");
+        Run r = launch(JAVA_HOME, Map.of("TALLY_LAUNCHER_THP_FILE", never.toString()));
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).contains("probe ran with").doesNotContain("TransparentHugePages");
+        assertThat(r.out).contains("transparent huge pages false");
+        assertThat(r.err).doesNotContain("warning");
+
+        Path madvise = app.resolve("thp-madvise");
+        Files.writeString(madvise, "always [madvise] never\n");
+        Run offered = launch(JAVA_HOME, Map.of("TALLY_LAUNCHER_THP_FILE", madvise.toString()));
+        assertThat(offered.out).contains("-XX:+UseTransparentHugePages");
+    }
+
+    @Test
+    void aHugePageChoiceInJavaOptsIsTheCallersAndLeftAsGiven() throws Exception {
+        Path madvise = app.resolve("thp-madvise");
+        Files.writeString(madvise, "always [madvise] never\n");
+        Run r = launch(
+                JAVA_HOME,
+                Map.of("JAVA_OPTS", "-XX:-UseTransparentHugePages", "TALLY_LAUNCHER_THP_FILE", madvise.toString()));
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).contains("-XX:-UseTransparentHugePages").doesNotContain("-XX:+UseTransparentHugePages");
+        assertThat(r.out).contains("transparent huge pages false");
     }
 
     /** CAP_SYS_NICE (bit 23) in this process' effective capabilities, which the launcher inherits. */
