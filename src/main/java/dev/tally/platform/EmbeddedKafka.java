@@ -141,7 +141,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 Map.entry("num.io.threads", "2"),
                 Map.entry("background.threads", "2"),
                 Map.entry("log.cleaner.threads", "1"),
-                Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024)));
+                Map.entry("log.cleaner.dedupe.buffer.size", String.valueOf(8 * 1024 * 1024)),
+                // no JMX MBean per metric, of either of Kafka's metrics libraries: nobody reads them
+                // from an in-process broker, and registering them is start-up work on its path
+                Map.entry("metric.reporters", ""),
+                Map.entry("metrics.jmx.exclude", ".*"));
     }
 
     @Override
