@@ -16,6 +16,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.tally.platform.KafkaClients;
 import dev.tally.platform.Roles;
+import dev.tally.platform.StartGate;
 import dev.tally.platform.StartupException;
 import dev.tally.platform.StartupPhases;
 import dev.tally.platform.StartupPhases.Phase;
@@ -99,6 +100,12 @@ public class KafkaStartup {
     }
 
     private void run() {
+        try {
+            // an embedded broker: the first attempt starts when it listens, not into a back-off
+            StartGate.BROKER.await();
+        } catch (StartupException e) {
+            return; // its failure stops the process (TallyMain), an interrupt means stopping
+        }
         long start = System.nanoTime();
         boolean said = false;
         while (!Thread.currentThread().isInterrupted()) {

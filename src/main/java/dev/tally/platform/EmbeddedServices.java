@@ -26,8 +26,8 @@ import dev.tally.platform.StartupPhases.Phase;
  *
  * <p>Nothing embedded is waited for here: the embedded broker and the embedded PostgreSQL each start
  * on their own thread beside Quarkus' boot, with their addresses (and the database's password) set
- * at once. Flyway waits for the database ({@link DatabaseGate}); the clients reach the broker when it
- * is up.
+ * at once. Flyway waits for the database and the topic set-up for the broker ({@link StartGate});
+ * the other clients reach the broker when it is up.
  */
 public final class EmbeddedServices implements AutoCloseable {
 
@@ -85,9 +85,11 @@ public final class EmbeddedServices implements AutoCloseable {
         } catch (RuntimeException e) {
             if (kafka != null) {
                 stopWhenStarted(kafka, "Kafka broker");
+                StartGate.BROKER.closed();
             }
             if (db != null) {
                 stopWhenStarted(db, "PostgreSQL");
+                StartGate.DATABASE.closed();
             }
             dataDir.close();
             throw e;
@@ -138,17 +140,19 @@ public final class EmbeddedServices implements AutoCloseable {
         EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), port, controllerPort);
         System.setProperty("tally.kafka.bootstrap-servers", kafka.bootstrapServers());
         System.setProperty("tally.kafka.embedded-broker", "true");
-        return inBackground(new CompletableFuture<>(), kafka::start, Phase.BROKER, "tally-embedded-kafka-start");
+        CompletableFuture<EmbeddedKafka> started = new CompletableFuture<>();
+        StartGate.BROKER.opening(started);
+        return inBackground(started, kafka::start, Phase.BROKER, "tally-embedded-kafka-start");
     }
 
     /**
      * PostgreSQL takes one to two seconds on a warm start (initdb too on the first), and Quarkus'
-     * boot until Flyway does not need it: it starts on its own thread, and {@link DatabaseGate}
+     * boot until Flyway does not need it: it starts on its own thread, and {@link StartGate#DATABASE}
      * holds Flyway until it listens.
      */
     static CompletableFuture<EmbeddedDatabase> startDatabaseInBackground(EmbeddedDatabase db) {
         CompletableFuture<EmbeddedDatabase> started = new CompletableFuture<>();
-        DatabaseGate.opening(started);
+        StartGate.DATABASE.opening(started);
         return inBackground(started, db::start, Phase.POSTGRES, "tally-embedded-postgres-start");
     }
 
@@ -242,10 +246,11 @@ public final class EmbeddedServices implements AutoCloseable {
         closed = true;
         if (kafka != null) {
             stopWhenStarted(kafka, "Kafka broker");
+            StartGate.BROKER.closed();
         }
         if (database != null) {
             stopWhenStarted(database, "PostgreSQL");
-            DatabaseGate.closed();
+            StartGate.DATABASE.closed();
         }
         dataDir.close();
     }

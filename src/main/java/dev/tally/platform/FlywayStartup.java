@@ -15,7 +15,7 @@ import dev.tally.platform.StartupPhases.Phase;
 
 /**
  * Flyway at start is the first thing in Quarkus that needs the database: it waits here for the
- * embedded PostgreSQL, which starts beside Quarkus' boot ({@link DatabaseGate}), then is timed for
+ * embedded PostgreSQL, which starts beside Quarkus' boot ({@link StartGate#DATABASE}), then is timed for
  * the start-up report: from its configuration (resolving and reading the migration scripts
  * follows) to the end of {@code migrate}, validation included.
  */
@@ -24,7 +24,7 @@ public class FlywayStartup implements FlywayConfigurationCustomizer {
 
     @Override
     public void customize(FluentConfiguration configuration) {
-        DatabaseGate.await();
+        StartGate.DATABASE.await();
         long start = System.nanoTime();
         Callback[] existing = configuration.getCallbacks();
         Callback[] all = Arrays.copyOf(existing, existing.length + 1);

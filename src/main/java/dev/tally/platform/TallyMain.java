@@ -17,7 +17,7 @@ import dev.tally.platform.time.OrgCalendar;
 /**
  * Entry point of {@code java -jar quarkus-run.jar}. Starts the embedded database and the embedded
  * broker (when no external ones are configured) beside Quarkus' boot, since their addresses are known
- * at once (Flyway waits for the database, see {@link DatabaseGate}); stops them after Quarkus has
+ * at once (Flyway waits for the database, see {@link StartGate}); stops them after Quarkus has
  * stopped, so the app's last writes land.
  */
 @QuarkusMain

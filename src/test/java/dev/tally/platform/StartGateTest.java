@@ -13,54 +13,74 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The embedded PostgreSQL starts beside Quarkus' boot and Flyway waits for it at the gate: the
- * address and password are set before the server listens, the gate holds its caller until the start
- * completes, and a failed start reaches the caller as the start-up error it is.
+ * The embedded PostgreSQL and broker start beside Quarkus' boot, and the first user of each waits at
+ * its gate: the gate holds its caller until the start completes and is open where nothing embedded
+ * starts; the database's address and password are set before the server listens, and a failed start
+ * reaches the caller as the start-up error it is.
  */
-class DatabaseGateTest {
+class StartGateTest {
 
     @TempDir
     Path dir;
 
-    @AfterEach
-    void forgetTheStart() {
-        // the gate is static: a start left open here would hold a later Quarkus test's Flyway
-        DatabaseGate.closed();
+    static Stream<StartGate> gates() {
+        return Stream.of(StartGate.DATABASE, StartGate.BROKER);
     }
 
-    @Test
-    void theGateHoldsItsCallerUntilTheStartCompletes() throws Exception {
+    @AfterEach
+    void forgetTheStarts() {
+        // the gates are static: a start left open here would hold a later Quarkus test's Flyway
+        StartGate.DATABASE.closed();
+        StartGate.BROKER.closed();
+    }
+
+    @ParameterizedTest
+    @MethodSource("gates")
+    void theGateHoldsItsCallerUntilTheStartCompletes(StartGate gate) throws Exception {
         CompletableFuture<String> start = new CompletableFuture<>();
-        DatabaseGate.opening(start);
+        gate.opening(start);
         AtomicReference<Throwable> failed = new AtomicReference<>();
-        Thread flyway = new Thread(() -> {
+        Thread waiter = new Thread(() -> {
             try {
-                DatabaseGate.await();
+                gate.await();
             } catch (Throwable t) {
                 failed.set(t);
             }
         });
-        flyway.start();
+        waiter.start();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> flyway.getState() == Thread.State.WAITING);
-        assertThat(flyway.isAlive()).isTrue();
+        await().atMost(Duration.ofSeconds(10)).until(() -> waiter.getState() == Thread.State.WAITING);
+        assertThat(waiter.isAlive()).isTrue();
 
         start.complete("listening");
-        flyway.join(Duration.ofSeconds(10).toMillis());
-        assertThat(flyway.isAlive()).isFalse();
+        waiter.join(Duration.ofSeconds(10).toMillis());
+        assertThat(waiter.isAlive()).isFalse();
         assertThat(failed.get()).isNull();
     }
 
+    @ParameterizedTest
+    @MethodSource("gates")
+    void withoutAnEmbeddedServiceTheGateIsOpen(StartGate gate) {
+        gate.closed();
+        gate.await(); // returns: an external service, or Quarkus started by the tests
+    }
+
     @Test
-    void withoutAnEmbeddedDatabaseTheGateIsOpen() {
-        DatabaseGate.closed();
-        DatabaseGate.await(); // returns: an external database, or Quarkus started by the tests
+    void aStartThatFailedOtherwiseIsAStartupErrorNamingTheService() {
+        StartGate.BROKER.opening(CompletableFuture.failedFuture(new IllegalStateException("log dir locked")));
+
+        assertThatThrownBy(StartGate.BROKER::await)
+                .isInstanceOf(StartupException.class)
+                .hasMessage("the embedded Kafka broker did not start: log dir locked");
     }
 
     @Test
@@ -73,7 +93,7 @@ class DatabaseGateTest {
         String password = db.password();
         CompletableFuture<EmbeddedDatabase> start = EmbeddedServices.startDatabaseInBackground(db);
         try {
-            DatabaseGate.await();
+            StartGate.DATABASE.await();
 
             try (Connection con = DriverManager.getConnection(url, user, password);
                     ResultSet rs = con.createStatement().executeQuery("SELECT 1")) {
@@ -92,7 +112,7 @@ class DatabaseGateTest {
             EmbeddedDatabase db = new EmbeddedDatabase(dir.resolve("postgres"), TallyServices.sharedBinaries(), port);
             EmbeddedServices.startDatabaseInBackground(db);
 
-            assertThatThrownBy(DatabaseGate::await)
+            assertThatThrownBy(StartGate.DATABASE::await)
                     .isInstanceOf(StartupException.class)
                     .hasMessageContaining("127.0.0.1:" + port);
         }
