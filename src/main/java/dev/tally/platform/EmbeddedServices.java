@@ -59,8 +59,10 @@ public final class EmbeddedServices implements AutoCloseable {
         CompletableFuture<EmbeddedDatabase> db = null;
         try {
             Optional<String> bootstrap = Settings.get("TALLY_KAFKA_BOOTSTRAP_SERVERS");
+            int[] kafkaPorts = {};
             if (bootstrap.isEmpty()) {
-                kafka = startKafkaInBackground(dataDir);
+                kafkaPorts = kafkaPorts();
+                kafka = startKafkaInBackground(dataDir, kafkaPorts);
             } else {
                 awaitKafkaIfNeeded(roles, bootstrap.get(), wait);
             }
@@ -68,12 +70,7 @@ public final class EmbeddedServices implements AutoCloseable {
             if (jdbc.isPresent()) {
                 awaitDatabase(jdbc.get(), wait);
             } else {
-                int port = Settings.getInt("TALLY_POSTGRES_EMBEDDED_PORT", 0);
-                if (port == 0) {
-                    port = Ports.freePort();
-                } else {
-                    Ports.requireFree(port, "embedded PostgreSQL", "TALLY_POSTGRES_EMBEDDED_PORT");
-                }
+                int port = postgresPort(kafkaPorts);
                 EmbeddedDatabase embedded =
                         new EmbeddedDatabase(dataDir.resolve("postgres"), dataDir.resolve("postgres-bin"), port);
                 System.setProperty("quarkus.datasource.jdbc.url", embedded.jdbcUrl());
@@ -122,21 +119,52 @@ public final class EmbeddedServices implements AutoCloseable {
     }
 
     /**
+     * The embedded broker's two ports: its clients' ({@code TALLY_KAFKA_EMBEDDED_PORT}, 9092) and its
+     * KRaft controller's (a free one unless set). They must differ: Kafka refuses two listeners on one port.
+     */
+    static int[] kafkaPorts() {
+        int port = Settings.getInt("TALLY_KAFKA_EMBEDDED_PORT", 9092);
+        Ports.requireFree(port, "embedded Kafka", "TALLY_KAFKA_EMBEDDED_PORT");
+        int controllerPort = Settings.getInt("TALLY_KAFKA_EMBEDDED_CONTROLLER_PORT", 0);
+        if (controllerPort == 0) {
+            controllerPort = Ports.freePortOtherThan(port);
+        } else if (controllerPort == port) {
+            throw new StartupException("TALLY_KAFKA_EMBEDDED_CONTROLLER_PORT and TALLY_KAFKA_EMBEDDED_PORT are both "
+                    + port + ": the embedded broker needs two different ports");
+        } else {
+            Ports.requireFree(controllerPort, "embedded Kafka controller", "TALLY_KAFKA_EMBEDDED_CONTROLLER_PORT");
+        }
+        return new int[] {port, controllerPort};
+    }
+
+    /**
+     * PostgreSQL's port ({@code TALLY_POSTGRES_EMBEDDED_PORT}, a free one unless set): none of the
+     * embedded broker's, which are chosen first but bound only once the broker is up.
+     */
+    static int postgresPort(int... kafkaPorts) {
+        int port = Settings.getInt("TALLY_POSTGRES_EMBEDDED_PORT", 0);
+        if (port == 0) {
+            return Ports.freePortOtherThan(kafkaPorts);
+        }
+        for (int k : kafkaPorts) {
+            if (k == port) {
+                throw new StartupException("TALLY_POSTGRES_EMBEDDED_PORT is " + port
+                        + ", a port of the embedded Kafka broker: give PostgreSQL another");
+            }
+        }
+        Ports.requireFree(port, "embedded PostgreSQL", "TALLY_POSTGRES_EMBEDDED_PORT");
+        return port;
+    }
+
+    /**
      * The broker takes seconds (most of a warm start) and nothing before Quarkus needs it: its address
      * is known now, so the clients are configured at once, and the broker starts on its own thread
      * while PostgreSQL and Quarkus start. Producers and consumers reach it when it is up (see
-     * {@code KafkaStartup}); the port checks run here so that a clash still stops start-up at once.
+     * {@code KafkaStartup}); its ports were checked before ({@link #kafkaPorts()}), so a clash still stops start-up at once.
      */
-    private static CompletableFuture<EmbeddedKafka> startKafkaInBackground(DataDir dataDir) {
-        int port = Settings.getInt("TALLY_KAFKA_EMBEDDED_PORT", 9092);
-        Ports.requireFree(port, "embedded Kafka", "TALLY_KAFKA_EMBEDDED_PORT");
-        int configured = Settings.getInt("TALLY_KAFKA_EMBEDDED_CONTROLLER_PORT", 0);
-        if (configured == 0) {
-            configured = Ports.freePort();
-        } else {
-            Ports.requireFree(configured, "embedded Kafka controller", "TALLY_KAFKA_EMBEDDED_CONTROLLER_PORT");
-        }
-        int controllerPort = configured;
+    private static CompletableFuture<EmbeddedKafka> startKafkaInBackground(DataDir dataDir, int[] ports) {
+        int port = ports[0];
+        int controllerPort = ports[1];
         EmbeddedKafka kafka = new EmbeddedKafka(dataDir.resolve("kafka"), port, controllerPort);
         System.setProperty("tally.kafka.bootstrap-servers", kafka.bootstrapServers());
         System.setProperty("tally.kafka.embedded-broker", "true");

@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.function.IntSupplier;
 
 /** Small helpers for loopback ports. */
 public final class Ports {
@@ -18,6 +19,30 @@ public final class Ports {
         } catch (IOException e) {
             throw new IllegalStateException("no free loopback port", e);
         }
+    }
+
+    /**
+     * A port that was free a moment ago on 127.0.0.1 and is none of {@code taken}: two ports probed
+     * one after the other can be the same one (the kernel hands a closed port out again), and a
+     * broker given one port for both its listeners does not start.
+     */
+    public static int freePortOtherThan(int... taken) {
+        return otherThan(Ports::freePort, taken);
+    }
+
+    /** The first port {@code source} gives that is none of {@code taken} (tried a bounded number of times). */
+    static int otherThan(IntSupplier source, int... taken) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = source.getAsInt();
+            boolean clash = false;
+            for (int t : taken) {
+                clash |= t == port;
+            }
+            if (!clash) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free loopback port other than the ones in use");
     }
 
     /** Fails with a clear message when something already listens on the port. */

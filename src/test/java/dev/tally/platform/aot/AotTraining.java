@@ -137,8 +137,8 @@ public final class AotTraining {
     /** The ports one Tally uses, chosen once so that both runs use the same data directory alike. */
     private static final class TallyPorts {
         final int http = Ports.freePort();
-        final int management = Ports.freePort();
-        final int kafka = Ports.freePort();
+        final int management = Ports.freePortOtherThan(http);
+        final int kafka = Ports.freePortOtherThan(http, management);
     }
 
     private Process start(List<String> jvmFlags, Map<String, String> upstream, TallyPorts ports, String name)
