@@ -215,15 +215,11 @@ final class Relay implements Upstream.Receiver {
         if (call.state() == CallState.DONE) {
             return;
         }
-        flushSse(false);
-        if (tap != null) {
-            Buffer rest = tap.onEnd();
-            if (rest != null && rest.length() > 0) {
-                resp.write(rest);
-            }
-        }
         Buffer last = held;
         held = null;
+        if (tap != null) {
+            last = sseTail(tap.onEnd());
+        }
         if (status < 400 && call.api.billed && !call.usage.reported) {
             // a provider that does not report usage: estimate rather than record nothing
             call.estimateUsage();
@@ -234,6 +230,24 @@ final class Relay implements Upstream.Receiver {
             resp.end();
         }
         call.end(status < 400 ? CallOutcome.OK : CallOutcome.UPSTREAM_ERROR, status);
+    }
+
+    /**
+     * What a stream's end still has to send: the events batched from the last read and what the tap
+     * held back, in that order. They go out with the end of the response, in one write with its
+     * last chunk, instead of a write and a flush each (and a wake-up of the client each).
+     */
+    private Buffer sseTail(Buffer rest) {
+        Buffer b = sseBatch;
+        sseBatch = null;
+        sseBatchOwned = false;
+        if (rest == null || rest.length() == 0) {
+            return b;
+        }
+        if (b == null) {
+            return rest;
+        }
+        return Buffer.buffer(b.length() + rest.length()).appendBuffer(b).appendBuffer(rest);
     }
 
     @Override

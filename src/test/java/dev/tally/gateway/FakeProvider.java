@@ -26,7 +26,8 @@ import dev.tally.platform.Ports;
  * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error),
  * {@code -hold} (never answers), {@code -break} (a stream whose connection drops after one chunk),
  * {@code -breakjson} (a JSON answer whose connection drops after its head and a few bytes),
- * {@code -endless} (a stream that sends a chunk every 100 ms and never ends), {@code -absurd} (a
+ * {@code -endless} (a stream that sends a chunk every 100 ms and never ends), {@code -unterminated}
+ * (an OpenAI stream whose last event is not followed by a blank line), {@code -absurd} (a
  * chat completion whose usage is negative, not a number and absurdly large, with a header that its
  * {@code Connection} names as hop-by-hop).
  */
@@ -295,7 +296,8 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
             resp.write(usage.substring(0, 40));
             resp.write(usage.substring(40));
         }
-        resp.end("data: [DONE]\n\n");
+        // -unterminated: the last event has no blank line after it (the stream simply ends)
+        resp.end(model.endsWith("-unterminated") ? "data: [DONE]" : "data: [DONE]\n\n");
     }
 
     private void anthropicStream(HttpServerRequest req, String model) {

@@ -156,6 +156,25 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aStreamWhoseLastEventHasNoBlankLineEndsWithThatEventAndIsCounted() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini-unterminated\",\"stream\":true,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions");
+        assertThat(r.statusCode()).isEqualTo(200);
+        String body = r.asString();
+        // the gateway held the unfinished event back (it filters the usage chunk) and sent it at the end
+        assertThat(body).contains("\"finish_reason\":\"stop\"").endsWith("}\n\ndata: [DONE]");
+        assertThat(body).doesNotContain("\"choices\":[]");
+
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+        assertThat(d.path("outcome").asText()).isEqualTo("ok");
+    }
+
+    @Test
     void openAiStreamKeepsTheUsageChunkWhenTheClientAskedForIt() {
         Admin.Key key = Admin.newKey();
         Response r = given().header("x-api-key", key.key())
