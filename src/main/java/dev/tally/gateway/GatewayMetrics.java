@@ -2,6 +2,7 @@ package dev.tally.gateway;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +30,43 @@ import dev.tally.gateway.admission.RefusalReason;
 @Singleton // no client proxy: called on every gateway request
 public class GatewayMetrics {
 
-    private record Key(String team, String model, String api, String outcome) {}
+    /**
+     * A meter set's tags. Not a record: a record's equals and hashCode run through method handles
+     * (ObjectMethods), which cost an allocation and several indirect calls per call wherever the
+     * JIT has not inlined them yet (a cold gateway, a warm-up, a call after an idle spell); these are
+     * plain field comparisons.
+     */
+    private static final class Key {
+        final String team;
+        final String model;
+        final String api;
+        final String outcome;
+        private final int hash;
+
+        Key(String team, String model, String api, String outcome) {
+            this.team = team;
+            this.model = model;
+            this.api = api;
+            this.outcome = outcome;
+            this.hash = ((Objects.hashCode(team) * 31 + model.hashCode()) * 31 + Objects.hashCode(api)) * 31
+                    + Objects.hashCode(outcome);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k
+                    && hash == k.hash
+                    && model.equals(k.model)
+                    && Objects.equals(team, k.team)
+                    && Objects.equals(api, k.api)
+                    && Objects.equals(outcome, k.outcome);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 
     private record Meters(
             Counter requests,
@@ -157,11 +194,11 @@ public class GatewayMetrics {
         return new Meters(
                 Counter.builder("tally.gateway.requests")
                         .description("Calls through the gateway")
-                        .tags("team", k.team(), "model", k.model(), "api", k.api(), "outcome", k.outcome())
+                        .tags("team", k.team, "model", k.model, "api", k.api, "outcome", k.outcome)
                         .register(registry),
                 Timer.builder("tally.gateway.request")
                         .description("Gateway call duration, to the last byte")
-                        .tags("team", k.team(), "model", k.model(), "api", k.api(), "outcome", k.outcome())
+                        .tags("team", k.team, "model", k.model, "api", k.api, "outcome", k.outcome)
                         .register(registry),
                 tokens(k, "input"),
                 tokens(k, "output"),
@@ -170,14 +207,14 @@ public class GatewayMetrics {
                 tokens(k, "reasoning"),
                 Counter.builder("tally.gateway.cost.nanodollars")
                         .description("Cost of calls, USD x 10^9")
-                        .tags("team", k.team(), "model", k.model())
+                        .tags("team", k.team, "model", k.model)
                         .register(registry));
     }
 
     private Counter tokens(Key k, String kind) {
         return Counter.builder("tally.gateway.tokens")
                 .description("Tokens by kind (reasoning is part of output)")
-                .tags("team", k.team(), "model", k.model(), "kind", kind)
+                .tags("team", k.team, "model", k.model, "kind", kind)
                 .register(registry);
     }
 }
