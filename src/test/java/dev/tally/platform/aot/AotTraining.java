@@ -34,9 +34,10 @@ import dev.tally.platform.Ports;
  * when the JVM writes the cache into the package:
  *
  * <ul>
- * <li>JDK 25 and later: the AOT cache ({@code -XX:AOTCacheOutput=app.aot}, JEP 483/514/515): classes
- * loaded and linked, and the method profiles of the workload, so the JIT starts where the training
- * left off;
+ * <li>JDK 25 and later: the AOT cache ({@code -XX:AOTCacheOutput=app.aot}, JEP 483/514): classes
+ * loaded and linked; not the workload's method profiles (JEP 515, {@code -XX:-AOTRecordTraining}),
+ * which, replayed, made the gateway warm up later and serve a call slower than profiles of its own
+ * traffic (measured: docs/startup.md#aot-package);
  * <li>JDK 17 to 24: an AppCDS archive ({@code -XX:ArchiveClassesAtExit=app-cds.jsa}): classes loaded.
  * </ul>
  *
@@ -103,8 +104,14 @@ public final class AotTraining {
             awaitReady(first, ports);
             stop(first, "first start");
 
-            List<String> record =
-                    leyden ? List.of("-XX:AOTCacheOutput=" + cache) : List.of("-XX:ArchiveClassesAtExit=" + cache);
+            List<String> record = leyden
+                    ? List.of(
+                            // classes loaded and linked, without the workload's method profiles: replayed, they
+                            // made the gateway slower to warm up and slower per call (docs/startup.md#aot-package)
+                            "-XX:+UnlockDiagnosticVMOptions",
+                            "-XX:-AOTRecordTraining",
+                            "-XX:AOTCacheOutput=" + cache)
+                    : List.of("-XX:ArchiveClassesAtExit=" + cache);
             Process training = start(record, upstream, ports, "training");
             Instant t0 = Instant.now();
             awaitReady(training, ports);
