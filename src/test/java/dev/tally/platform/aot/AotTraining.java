@@ -108,9 +108,7 @@ public final class AotTraining {
                     ? List.of(
                             // classes loaded and linked, without the workload's method profiles: replayed, they
                             // made the gateway slower to warm up and slower per call (docs/startup.md#aot-package)
-                            "-XX:+UnlockDiagnosticVMOptions",
-                            "-XX:-AOTRecordTraining",
-                            "-XX:AOTCacheOutput=" + cache)
+                            "-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining", "-XX:AOTCacheOutput=" + cache)
                     : List.of("-XX:ArchiveClassesAtExit=" + cache);
             Process training = start(record, upstream, ports, "training");
             Instant t0 = Instant.now();
