@@ -163,6 +163,7 @@ final class Call implements PendingCall, Upstream.Request {
         }
         Relay contacted = state.upstreamContacted() ? relay : null;
         if (contacted != null && api.billed) {
+            contacted.readUsageSeen();
             estimateUsage();
         }
         end(CallOutcome.CLIENT_CANCELLED, 499);

@@ -205,8 +205,16 @@ final class Relay implements Upstream.Receiver {
             return;
         }
         resp.write(b);
+        tap.readUsageSeen(); // after the write: the client does not wait on the parse
         if (more) {
             pauseIfFull();
+        }
+    }
+
+    /** Reads the usage the stream has shown so far (before the call is ended other than by its end). */
+    void readUsageSeen() {
+        if (tap != null) {
+            tap.readUsageSeen();
         }
     }
 
@@ -256,6 +264,7 @@ final class Relay implements Upstream.Receiver {
             return;
         }
         flushSse(false);
+        readUsageSeen();
         if (resp.headWritten()) {
             // the stream broke half-way: the client sees the connection end early
             call.estimateUsage();
@@ -291,6 +300,7 @@ final class Relay implements Upstream.Receiver {
 
     private void timeout(String message) {
         flushSse(false);
+        readUsageSeen();
         // end the call first: cancelling the upstream call fails its future, which must find the call done
         if (resp.headWritten()) {
             call.estimateUsage();

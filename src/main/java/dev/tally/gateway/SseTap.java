@@ -27,6 +27,9 @@ final class SseTap {
     /** The longest line the tap reads, and the most of one event it holds back. */
     static final int MAX_LINE = 1024 * 1024;
 
+    /** Usage lines held unparsed at most; past this they are parsed as they come. */
+    private static final int MAX_UNREAD = 8;
+
     private static final byte[] NONE = new byte[0];
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
@@ -56,6 +59,15 @@ final class SseTap {
 
     private boolean dropEvent;
     private boolean sawDone;
+
+    /**
+     * Usage lines seen but not parsed yet (see {@link #readUsageSeen()}): parsing JSON is the tap's
+     * one costly step, and where nothing depends on it before the event goes out, it waits until the
+     * event has been written, off the path to the client's first byte.
+     */
+    private byte[][] unread = new byte[2][];
+
+    private int unreadCount;
 
     SseTap(Api.Wire wire, boolean dropUsageChunk, Usage usage) {
         this.wire = wire;
@@ -125,6 +137,7 @@ final class SseTap {
             line(carry, 0, carry.length);
         }
         carry = NONE;
+        readUsageSeen();
         if (dropUsageChunk && pendingEvent.length() > 0 && (!dropEvent || passingEvent)) {
             Buffer rest = pendingEvent;
             pendingEvent = Buffer.buffer();
@@ -163,11 +176,32 @@ final class SseTap {
         }
         int u = indexOf(b, p, end, USAGE);
         if (u >= 0 && usageIsObject(b, u + USAGE.length, end)) {
-            readUsage(b, p, end);
+            if (dropUsageChunk || unreadCount == MAX_UNREAD) {
+                readUsage(b, p, end); // whether the event is passed on depends on it
+            } else {
+                if (unreadCount == unread.length) {
+                    unread = Arrays.copyOf(unread, unread.length * 2);
+                }
+                unread[unreadCount++] = Arrays.copyOfRange(b, p, end);
+            }
         } else {
             countText(b, p, end);
         }
         return false;
+    }
+
+    /**
+     * Parses the usage lines seen so far. The relay calls it once the events of a read are written,
+     * and before anything reads the usage (the end of the stream, a failure, a timeout, the client
+     * leaving); {@link #onEnd()} calls it itself.
+     */
+    void readUsageSeen() {
+        for (int i = 0; i < unreadCount; i++) {
+            byte[] line = unread[i];
+            unread[i] = null;
+            readUsage(line, 0, line.length);
+        }
+        unreadCount = 0;
     }
 
     private void readUsage(byte[] b, int from, int to) {

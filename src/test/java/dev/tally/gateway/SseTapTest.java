@@ -63,6 +63,21 @@ class SseTapTest {
     }
 
     @Test
+    void aUsageLineIsPassedOnFirstAndParsedWhenTheRelayAsks() {
+        Usage u = new Usage();
+        SseTap tap = new SseTap(Api.Wire.ANTHROPIC, false, u);
+        String start = ANTHROPIC.substring(0, ANTHROPIC.indexOf("event: content_block_delta"));
+
+        Buffer out = tap.onChunk(Buffer.buffer(start));
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo(start);
+        assertThat(u.input).as("not parsed before the event is written").isZero();
+        tap.readUsageSeen();
+        assertThat(u.input).isEqualTo(50);
+        assertThat(u.cacheRead).isEqualTo(2000);
+    }
+
+    @Test
     void openAiUsageChunkIsRemovedWhenTheGatewayAskedForIt() {
         for (int size : new int[] {1, 13, 100_000}) {
             Usage u = new Usage();
