@@ -27,7 +27,7 @@ final class SseTap {
     /** The longest line the tap reads, and the most of one event it holds back. */
     static final int MAX_LINE = 1024 * 1024;
 
-    /** Usage lines held unparsed at most; past this they are parsed as they come. */
+    /** Usage lines held unparsed at most: one more, and those held are parsed first (in order). */
     private static final int MAX_UNREAD = 8;
 
     private static final byte[] NONE = new byte[0];
@@ -176,9 +176,12 @@ final class SseTap {
         }
         int u = indexOf(b, p, end, USAGE);
         if (u >= 0 && usageIsObject(b, u + USAGE.length, end)) {
-            if (dropUsageChunk || unreadCount == MAX_UNREAD) {
+            if (dropUsageChunk) {
                 readUsage(b, p, end); // whether the event is passed on depends on it
             } else {
+                if (unreadCount == MAX_UNREAD) {
+                    readUsageSeen(); // in order: a later report must not be overwritten by an earlier one
+                }
                 if (unreadCount == unread.length) {
                     unread = Arrays.copyOf(unread, unread.length * 2);
                 }

@@ -78,6 +78,24 @@ class SseTapTest {
     }
 
     @Test
+    void manyUsageLinesInOneReadAreReadInOrder() {
+        Usage u = new Usage();
+        SseTap tap = new SseTap(Api.Wire.ANTHROPIC, false, u);
+        StringBuilder read = new StringBuilder();
+        for (int output = 1; output <= 20; output++) {
+            read.append(
+                            "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{},\"usage\":{\"output_tokens\":")
+                    .append(output)
+                    .append("}}\n\n");
+        }
+
+        tap.onChunk(Buffer.buffer(read.toString()));
+        tap.readUsageSeen();
+
+        assertThat(u.output).as("the last report counts, not one held back").isEqualTo(20);
+    }
+
+    @Test
     void openAiUsageChunkIsRemovedWhenTheGatewayAskedForIt() {
         for (int size : new int[] {1, 13, 100_000}) {
             Usage u = new Usage();
