@@ -14,9 +14,9 @@
 #      pointed at the mock); a team, person and key are made; it is stopped and started again on the
 #      same data (a rolling deploy's restart; WARMUP_FIRST_START=1 measures the first start instead);
 #      the time from launch to ready is printed;
-#   3. from then on wrk runs back to back in 5 s windows at saturation until WARMUP_SECS (65) after
-#      ready; each window prints its start (s after ready and after launch), req/s, the ratio to nginx
-#      and p50.
+#   3. from then on wrk runs back to back at saturation until WARMUP_SECS (65) after ready, in windows
+#      aligned to the launch (ready to the next multiple of 5 s after launch, then 5 s each); each window
+#      prints its span (s after launch), its start after ready, req/s, the ratio to nginx and p50.
 # BENCH_KAFKA=host:port points Tally at a Kafka outside its JVM (e.g. kafka/run-broker.sh), as a gateway
 # tier runs in production; default the embedded broker inside it. Extra JVM flags: JAVA_OPTS, as ./tally.
 # Java: JAVA_HOME or java on the PATH, as ./tally. Ports: 18000 (mock), 18100 (nginx), 18080/19000/19092
@@ -98,12 +98,20 @@ fi
 bench_launcher_line "$WORK/tally.log"
 echo "launch -> ready: $(echo "$T1 - $T0" | bc) s ($(grep -m1 -o 'ready in .*' "$WORK/tally.log" || echo 'no phases line'))"
 
-echo "| s after ready | s after launch | req/s | × nginx | p50 (ms) |"
+# Windows are aligned to the launch: the first runs from ready to the next multiple of 5 s after launch
+# (at least 2 s, else to the one after), each next one to the next multiple, so every run's table has the
+# same rows (10-15 s, 15-20 s, ...) whatever its ready time, and "× nginx by 15 s after launch" is read off
+# the window that ends at 15 s. wrk's -d is whole seconds, so a window may end up to half a second off.
+echo "| s after launch | s after ready | req/s | × nginx | p50 (ms) |"
 echo "| --- | --- | --- | --- | --- |"
 while :; do
-  AT=$(echo "$(date +%s.%N) - $T1" | bc)
-  [ "$(echo "$AT >= $SECS" | bc)" = 1 ] && break
-  read -r RPS P50 < <(window "http://127.0.0.1:$PORT" "$WORK/key" 5)
-  printf '| %.0f | %.0f | %.0f | %.2f | %s |\n' "$AT" "$(echo "$AT + $T1 - $T0" | bc)" "$RPS" "$(echo "$RPS / $NGINX_RPS" | bc -l)" "$P50"
+  NOW=$(echo "$(date +%s.%N) - $T0" | bc)
+  [ "$(echo "$NOW - ($T1 - $T0) >= $SECS" | bc)" = 1 ] && break
+  # the next multiple of 5 s after launch that is at least 2 s away
+  END=$(awk -v t="$NOW" 'BEGIN { e = (t + 2) / 5; print (e == int(e) ? e : int(e) + 1) * 5 }')
+  DUR=$(awk -v t="$NOW" -v e="$END" 'BEGIN { printf "%.0f", e - t }')
+  read -r RPS P50 < <(window "http://127.0.0.1:$PORT" "$WORK/key" "$DUR")
+  printf '| %.0f-%.0f | %.0f | %.0f | %.2f | %s |\n' "$NOW" "$END" "$(echo "$NOW - $T1 + $T0" | bc)" "$RPS" \
+    "$(echo "$RPS / $NGINX_RPS" | bc -l)" "$P50"
 done
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
