@@ -107,9 +107,8 @@ echo "| --- | --- | --- | --- | --- |"
 while :; do
   NOW=$(echo "$(date +%s.%N) - $T0" | bc)
   [ "$(echo "$NOW - ($T1 - $T0) >= $SECS" | bc)" = 1 ] && break
-  # the next multiple of 5 s after launch that is at least 2 s away
-  END=$(awk -v t="$NOW" 'BEGIN { e = (t + 2) / 5; print (e == int(e) ? e : int(e) + 1) * 5 }')
-  DUR=$(awk -v t="$NOW" -v e="$END" 'BEGIN { printf "%.0f", e - t }')
+  # END: the next multiple of 5 s after launch that is at least 2 s away; DUR: whole seconds until then
+  read -r END DUR < <(awk -v t="$NOW" 'BEGIN { e = (t + 2) / 5; e = (e == int(e) ? e : int(e) + 1) * 5; printf "%d %.0f\n", e, e - t }')
   read -r RPS P50 < <(window "http://127.0.0.1:$PORT" "$WORK/key" "$DUR")
   printf '| %.0f-%.0f | %.0f | %.0f | %.2f | %s |\n' "$NOW" "$END" "$(echo "$NOW - $T1 + $T0" | bc)" "$RPS" \
     "$(echo "$RPS / $NGINX_RPS" | bc -l)" "$P50"
