@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -41,8 +41,11 @@ import dev.tally.platform.Ticker;
  * whose {@code updated_at} moved, so that a revocation made on any instance is seen everywhere
  * within about {@code tally.identity.key-refresh-interval}; changes made on this instance are
  * applied at commit, at once.
+ *
+ * <p>A {@code @Singleton}, not {@code @ApplicationScoped}: the gateway calls {@link #lookup} on every
+ * call, and a singleton is injected as itself, with no client proxy (and its context lookup) in front.
  */
-@ApplicationScoped
+@Singleton
 public class KeyCache implements KeyLookup {
 
     private static final Logger LOG = Logger.getLogger(KeyCache.class);

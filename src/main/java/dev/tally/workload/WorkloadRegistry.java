@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
 
@@ -37,8 +37,11 @@ import dev.tally.platform.Roles;
  * name admitted here is added in memory at once and written in the background; other gateways see
  * it at their next reload, so with n gateways a team can reach at most n - 1 names over the bound
  * within one reload interval (documented in docs/workloads.md).
+ *
+ * <p>A {@code @Singleton}, not {@code @ApplicationScoped}: the gateway asks it on calls that name a
+ * workload, and a singleton is injected as itself, with no client proxy in front.
  */
-@ApplicationScoped
+@Singleton
 public class WorkloadRegistry {
 
     private static final Logger LOG = Logger.getLogger(WorkloadRegistry.class);

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
-import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 
 import io.vertx.core.http.HttpHeaders;
@@ -35,13 +34,13 @@ public class KeyCheck implements AdmissionCheck {
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
-    private final Instance<KeyLookup> keys;
+    private final KeyLookup keys;
     private final InvalidKeyThrottle throttle;
     private final Clock clock;
     /** The configured public URL without a trailing slash, or null (then the request's origin). */
     private final String publicUrl;
 
-    public KeyCheck(Instance<KeyLookup> keys, InvalidKeyThrottle throttle, Clock clock, TallyConfig config) {
+    public KeyCheck(KeyLookup keys, InvalidKeyThrottle throttle, Clock clock, TallyConfig config) {
         this.keys = keys;
         this.throttle = throttle;
         this.clock = clock;
@@ -83,9 +82,7 @@ public class KeyCheck implements AdmissionCheck {
                     RefusalReason.MALFORMED_KEY,
                     "invalid API key: this is not a Tally key; " + createOne(call, "create one"));
         }
-        KeyLookup.Result found = keys.isResolvable()
-                ? keys.get().lookup(presented)
-                : new KeyLookup.Result(KeyLookup.Status.UNKNOWN, null);
+        KeyLookup.Result found = keys.lookup(presented);
         ResolvedKey key = found.key();
         if (key != null) {
             call.identify(key);
