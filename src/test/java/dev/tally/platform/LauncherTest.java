@@ -30,7 +30,8 @@ import dev.tally.platform.aot.AotTraining.JdkBuild;
 
 /**
  * The {@code ./tally} launcher picks the start-up cache the AOT build trained only when the JDK
- * running it is the one that trained it, and otherwise starts without it, saying so in one line.
+ * running it is the one that trained it and the package is in the directory it was trained in, and
+ * otherwise starts without it, saying so in one line.
  * With CAP_SYS_NICE it runs the JIT ahead of the threads that serve calls, and leaves a
  * ThreadPriorityPolicy of the caller's own alone. Where the kernel hands out transparent huge pages the
  * JVM takes them, where it never does the flag is left out, and a choice in JAVA_OPTS is left alone. A
@@ -117,10 +118,44 @@ class LauncherTest {
     }
 
     @Test
+    void aCacheTrainedForThePackageInAnotherDirectoryIsLeftOutAndSaysWhere() throws Exception {
+        // a package copied elsewhere with its files' times: the JDK would take the cache, then fail on
+        // the jars' sealed packages, so the launcher must not pass it
+        String own = leyden() ? "app.aot" : "app-cds.jsa";
+        Files.write(app.resolve(own), new byte[] {1, 2, 3});
+        Files.writeString(app.resolve(own + ".jdk"), build(JAVA_HOME));
+        Files.writeString(app.resolve(own + ".dir"), "/srv/build/target/quarkus-app");
+        Run moved = launch(JAVA_HOME, Map.of());
+        assertThat(moved.exit).isZero();
+        assertThat(moved.out)
+                .contains("probe ran with")
+                .doesNotContain("SharedArchiveFile")
+                .doesNotContain("AOTCache");
+        assertThat(moved.errLines())
+                .singleElement()
+                .asString()
+                .isEqualTo("tally: the " + ownKind() + " was trained for the package in /srv/build/target/quarkus-app,"
+                        + " this one is in " + app.toRealPath()
+                        + ": starting without it (rebuild with -Paot where the package runs)");
+
+        // a cache from before the directory was recorded is not trusted either
+        Files.delete(app.resolve(own + ".dir"));
+        Run unrecorded = launch(JAVA_HOME, Map.of());
+        assertThat(unrecorded.exit).isZero();
+        assertThat(unrecorded.out).doesNotContain("SharedArchiveFile").doesNotContain("AOTCache");
+        assertThat(unrecorded.errLines())
+                .singleElement()
+                .asString()
+                .contains("trained for the package in a directory it does not record")
+                .contains("starting without it");
+    }
+
+    @Test
     void anArchiveTrainedOnThisJdkIsUsed() throws Exception {
         Assumptions.assumeFalse(leyden(), "this JDK takes the AOT cache: see the JDK 25 case");
         train(JAVA_HOME, "-XX:ArchiveClassesAtExit=" + app.resolve("app-cds.jsa"));
         Files.writeString(app.resolve("app-cds.jsa.jdk"), build(JAVA_HOME));
+        Files.writeString(app.resolve("app-cds.jsa.dir"), app.toRealPath().toString());
         // -Xshare:on: the JVM stops instead of running without the archive, so a run proves it was mapped
         Run r = launch(JAVA_HOME, Map.of("JAVA_OPTS", "-Xshare:on"));
         assertThat(r.exit).as(r.err).isZero();
@@ -137,6 +172,7 @@ class LauncherTest {
         Path jdk25 = Path.of(home);
         train(jdk25, "-XX:AOTCacheOutput=" + app.resolve("app.aot"));
         Files.writeString(app.resolve("app.aot.jdk"), build(jdk25));
+        Files.writeString(app.resolve("app.aot.dir"), app.toRealPath().toString());
         // -XX:AOTMode=on: the JVM stops instead of running without the cache
         Run on25 = launch(jdk25, Map.of("JAVA_OPTS", "-XX:AOTMode=on"));
         assertThat(on25.exit).as(on25.err).isZero();

@@ -45,8 +45,9 @@ import dev.tally.platform.Ports;
  * workload is the bench's traffic shape through the real gateway to a fake provider (OpenAI and
  * Anthropic, JSON and streams, embeddings, model lists, the usual client errors) with the
  * aggregator rolling the events up, plus the dashboards, charts and reports being read. The cache
- * is only valid on the exact JDK build that trained it, which is written beside it
- * ({@code <cache>.jdk}) for the {@code ./tally} launcher to check.
+ * is only valid on the exact JDK build that trained it and for the package in the directory it was
+ * trained in; both are written beside it ({@code <cache>.jdk}, {@code <cache>.dir}) for the
+ * {@code ./tally} launcher to check.
  *
  * <p>Arguments: the {@code quarkus-app} directory. System properties: {@code aot.java} (the java
  * binary to train, default the one running this), {@code aot.training.seconds} (default 40).
@@ -87,8 +88,10 @@ public final class AotTraining {
         int major = JdkBuild.major(build);
         boolean leyden = major >= 25;
         Path cache = app.resolve(leyden ? "app.aot" : "app-cds.jsa");
-        for (String stale : List.of("app.aot", "app.aot.jdk", "app-cds.jsa", "app-cds.jsa.jdk")) {
-            Files.deleteIfExists(app.resolve(stale));
+        for (String stale : List.of("app.aot", "app-cds.jsa")) {
+            for (String suffix : List.of("", ".jdk", ".dir")) {
+                Files.deleteIfExists(app.resolve(stale + suffix));
+            }
         }
         say("training %s for JDK %s on %s (data in %s)", cache.getFileName(), build, app, dataDir);
         FakeProvider provider = new FakeProvider();
@@ -136,6 +139,10 @@ public final class AotTraining {
             throw new IllegalStateException(cache + " was not written: see " + log("training"));
         }
         Files.writeString(app.resolve(cache.getFileName() + ".jdk"), build, StandardCharsets.UTF_8);
+        // the JDK takes a cache for the same jars elsewhere (copied with their times), then refuses
+        // their sealed packages (docs/startup.md#aot-package): the launcher uses it only here
+        Files.writeString(
+                app.resolve(cache.getFileName() + ".dir"), app.toRealPath().toString(), StandardCharsets.UTF_8);
         say("wrote %s (%d MiB) for JDK %s", cache, Files.size(cache) >> 20, build);
     }
 
