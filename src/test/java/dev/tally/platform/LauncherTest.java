@@ -66,15 +66,8 @@ class LauncherTest {
     @Test
     void withoutACacheItStartsPlainAndSaysHowToBuildOne() throws Exception {
         Run r = launch(JAVA_HOME, Map.of(), "--flag");
-        assertThat(r.exit).isZero();
-        assertThat(r.out)
-                .contains("probe ran with")
-                .contains("args [--flag]")
-                .doesNotContain("SharedArchiveFile")
-                .doesNotContain("AOTCache");
-        assertThat(r.errLines())
-                .singleElement()
-                .asString()
+        assertThat(r.out).contains("args [--flag]");
+        assertThat(startedWithoutACache(r))
                 .startsWith("tally: no " + ownKind() + " for JDK " + build(JAVA_HOME))
                 .contains("starting without it")
                 .contains("-Paot");
@@ -88,11 +81,7 @@ class LauncherTest {
         Files.write(app.resolve(other), new byte[] {1, 2, 3});
         Files.writeString(app.resolve(other + ".jdk"), "21.0.1+12");
         Run r = launch(JAVA_HOME, Map.of());
-        assertThat(r.exit).isZero();
-        assertThat(r.out).contains("probe ran with").doesNotContain("AOTCache").doesNotContain("SharedArchiveFile");
-        assertThat(r.errLines())
-                .singleElement()
-                .asString()
+        assertThat(startedWithoutACache(r))
                 .contains("no " + ownKind() + " for JDK " + build(JAVA_HOME))
                 .contains("the package has one for JDK 21.0.1+12")
                 .contains("starting without it");
@@ -104,14 +93,7 @@ class LauncherTest {
         Files.write(app.resolve(own), new byte[] {1, 2, 3});
         Files.writeString(app.resolve(own + ".jdk"), major(build(JAVA_HOME)) + ".0.0+1-training");
         Run r = launch(JAVA_HOME, Map.of());
-        assertThat(r.exit).isZero();
-        assertThat(r.out)
-                .contains("probe ran with")
-                .doesNotContain("SharedArchiveFile")
-                .doesNotContain("AOTCache");
-        assertThat(r.errLines())
-                .singleElement()
-                .asString()
+        assertThat(startedWithoutACache(r))
                 .isEqualTo("tally: the " + ownKind() + " was trained on JDK " + major(build(JAVA_HOME))
                         + ".0.0+1-training, this is JDK " + build(JAVA_HOME)
                         + ": starting without it (rebuild with -Paot on this JDK)");
@@ -125,27 +107,14 @@ class LauncherTest {
         Files.write(app.resolve(own), new byte[] {1, 2, 3});
         Files.writeString(app.resolve(own + ".jdk"), build(JAVA_HOME));
         Files.writeString(app.resolve(own + ".dir"), "/srv/build/target/quarkus-app");
-        Run moved = launch(JAVA_HOME, Map.of());
-        assertThat(moved.exit).isZero();
-        assertThat(moved.out)
-                .contains("probe ran with")
-                .doesNotContain("SharedArchiveFile")
-                .doesNotContain("AOTCache");
-        assertThat(moved.errLines())
-                .singleElement()
-                .asString()
+        assertThat(startedWithoutACache(launch(JAVA_HOME, Map.of())))
                 .isEqualTo("tally: the " + ownKind() + " was trained for the package in /srv/build/target/quarkus-app,"
                         + " this one is in " + app.toRealPath()
                         + ": starting without it (rebuild with -Paot where the package runs)");
 
         // a cache from before the directory was recorded is not trusted either
         Files.delete(app.resolve(own + ".dir"));
-        Run unrecorded = launch(JAVA_HOME, Map.of());
-        assertThat(unrecorded.exit).isZero();
-        assertThat(unrecorded.out).doesNotContain("SharedArchiveFile").doesNotContain("AOTCache");
-        assertThat(unrecorded.errLines())
-                .singleElement()
-                .asString()
+        assertThat(startedWithoutACache(launch(JAVA_HOME, Map.of())))
                 .contains("trained for the package in a directory it does not record")
                 .contains("starting without it");
     }
@@ -283,6 +252,17 @@ class LauncherTest {
                             .toList();
             return new Nice(compilers, Integer.parseInt(m.group(2)));
         }
+    }
+
+    /** Asserts that the probe ran with neither cache's flag and one line said why; returns that line. */
+    private static String startedWithoutACache(Run r) {
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out)
+                .contains("probe ran with")
+                .doesNotContain("SharedArchiveFile")
+                .doesNotContain("AOTCache");
+        assertThat(r.errLines()).as(r.err).hasSize(1);
+        return r.errLines().get(0);
     }
 
     private record Run(int exit, String out, String err) {
