@@ -87,17 +87,19 @@ public final class StartupPhases {
      * as much too long. Elsewhere {@code ProcessHandle}'s, or now if the OS does not say.
      */
     public static Instant jvmStart() {
-        Instant now = Instant.now();
         try {
-            double uptime =
-                    Double.parseDouble(Files.readString(Path.of("/proc/uptime")).split(" ")[0]);
+            String uptimeText = Files.readString(Path.of("/proc/uptime"));
+            // the clock is read right after the uptime it is paired with: the first file read of a
+            // JVM loads classes, which on a busy machine takes longer than the kernel's 10 ms ticks
+            Instant now = Instant.now();
+            double uptime = Double.parseDouble(uptimeText.split(" ")[0]);
             String stat = Files.readString(Path.of("/proc/self/stat"));
             // after the command name, which may hold spaces and parentheses, the fields start at 3
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long startTicks = Long.parseLong(fields[22 - 3]);
             return now.minusMillis(Math.round((uptime - startTicks / USER_HZ) * 1000));
         } catch (IOException | RuntimeException notLinux) {
-            return ProcessHandle.current().info().startInstant().orElse(now);
+            return ProcessHandle.current().info().startInstant().orElse(Instant.now());
         }
     }
 
