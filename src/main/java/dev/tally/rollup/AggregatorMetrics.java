@@ -67,7 +67,8 @@ public class AggregatorMetrics {
                 .register(registry);
     }
 
-    void batch(BatchResult r, int recordCount, long nanos) {
+    /** Synchronized with {@link #batches()}, so that a batch's count and records are read together. */
+    synchronized void batch(BatchResult r, int recordCount, long nanos) {
         usageCounted.increment(r.usageCounted());
         usageRepeats.increment(r.usageRepeats());
         outcomesCounted.increment(r.outcomesCounted());
@@ -78,14 +79,12 @@ public class AggregatorMetrics {
         batchRecords.record(recordCount);
     }
 
-    /** Batches committed by this instance since start. */
-    public long batchCount() {
-        return batches.count();
-    }
+    /** Batches committed by this instance since start, and the records in them. */
+    public record Batches(long count, long records) {}
 
-    /** Records in the batches committed by this instance since start. */
-    public long batchRecords() {
-        return (long) records.count();
+    /** The batches so far: their count and records from the same moment (never a batch half counted). */
+    public synchronized Batches batches() {
+        return new Batches(batches.count(), (long) records.count());
     }
 
     /** Time spent in one stage of a batch: decode, dlq, claim (offsets + usage ids), upsert, commit. */
