@@ -33,18 +33,29 @@ final class SseTap {
     private static final byte[] NONE = new byte[0];
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] USAGE = "\"usage\"".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[][] OPENAI_TEXT = {
+    /**
+     * What a data line is searched for, in one pass ({@link #findEach}): the usage key first, then
+     * the keys whose string values are generated text. Each starts with a quote.
+     */
+    private static final byte[][] OPENAI_KEYS = {
+        USAGE,
         "\"content\":\"".getBytes(StandardCharsets.US_ASCII),
         "\"arguments\":\"".getBytes(StandardCharsets.US_ASCII),
         "\"reasoning_content\":\"".getBytes(StandardCharsets.US_ASCII)
     };
-    private static final byte[][] ANTHROPIC_TEXT = {
+
+    private static final byte[][] ANTHROPIC_KEYS = {
+        USAGE,
         "\"text\":\"".getBytes(StandardCharsets.US_ASCII),
         "\"thinking\":\"".getBytes(StandardCharsets.US_ASCII),
         "\"partial_json\":\"".getBytes(StandardCharsets.US_ASCII)
     };
 
     private final Api.Wire wire;
+    private final byte[][] keys;
+    /** Where each of {@link #keys} first occurs in the line at hand (-1: nowhere). */
+    private final int[] keyAt = new int[4];
+
     private final boolean dropUsageChunk;
     private final Usage usage;
 
@@ -71,6 +82,7 @@ final class SseTap {
 
     SseTap(Api.Wire wire, boolean dropUsageChunk, Usage usage) {
         this.wire = wire;
+        this.keys = wire == Api.Wire.OPENAI ? OPENAI_KEYS : ANTHROPIC_KEYS;
         this.dropUsageChunk = dropUsageChunk;
         this.usage = usage;
         this.pendingEvent = dropUsageChunk ? Buffer.buffer(512) : null;
@@ -174,7 +186,8 @@ final class SseTap {
             sawDone = true; // OpenAI's data: [DONE]
             return false;
         }
-        int u = indexOf(b, p, end, USAGE);
+        findEach(b, p, end, keys, keyAt);
+        int u = keyAt[0];
         if (u >= 0 && usageIsObject(b, u + USAGE.length, end)) {
             if (dropUsageChunk) {
                 readUsage(b, p, end); // whether the event is passed on depends on it
@@ -188,7 +201,7 @@ final class SseTap {
                 unread[unreadCount++] = Arrays.copyOfRange(b, p, end);
             }
         } else {
-            countText(b, p, end);
+            countText(b, end);
         }
         return false;
     }
@@ -235,14 +248,14 @@ final class SseTap {
         }
     }
 
-    private void countText(byte[] b, int from, int to) {
-        byte[][] keys = wire == Api.Wire.OPENAI ? OPENAI_TEXT : ANTHROPIC_TEXT;
-        for (byte[] key : keys) {
-            int k = indexOf(b, from, to, key);
+    /** Adds the length of the generated text in the line (the text keys found by {@link #findEach}). */
+    private void countText(byte[] b, int to) {
+        for (int n = 1; n < keys.length; n++) {
+            int k = keyAt[n];
             if (k < 0) {
                 continue;
             }
-            int s = k + key.length;
+            int s = k + keys[n].length;
             int i = s;
             while (i < to && b[i] != '"') {
                 i += b[i] == '\\' ? 2 : 1;
@@ -270,17 +283,25 @@ final class SseTap {
         return true;
     }
 
-    static int indexOf(byte[] b, int from, int to, byte[] needle) {
-        int last = to - needle.length;
-        outer:
-        for (int i = from; i <= last; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (b[i + j] != needle[j]) {
-                    continue outer;
+    /**
+     * Sets {@code at[n]} to where {@code needles[n]} first occurs in {@code b[from, to)}, or -1. Each
+     * needle starts with a quote, so one pass that stops only at quotes finds them all: a streamed
+     * line was read once per key before (four times): 4 % of the gateway's CPU samples over a bench
+     * run whose warm-up streamed a third of its calls.
+     */
+    static void findEach(byte[] b, int from, int to, byte[][] needles, int[] at) {
+        Arrays.fill(at, 0, needles.length, -1);
+        int left = needles.length;
+        for (int i = from; i < to && left > 0; i++) {
+            if (b[i] != '"') {
+                continue;
+            }
+            for (int n = 0; n < needles.length; n++) {
+                if (at[n] < 0 && startsWith(b, i, to, needles[n])) {
+                    at[n] = i;
+                    left--;
                 }
             }
-            return i;
         }
-        return -1;
     }
 }

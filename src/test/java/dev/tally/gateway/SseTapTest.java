@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
@@ -159,5 +160,48 @@ class SseTapTest {
         assertThat(out.length()).isGreaterThan(100 * letters.length() - SseTap.MAX_LINE - letters.length());
         out.appendBuffer(tap.onChunk(Buffer.buffer("\"}\n\n")));
         assertThat(out.length()).isEqualTo("data: {\"x\":\"".length() + 100 * letters.length() + "\"}\n\n".length());
+    }
+
+    @Test
+    void oneSearchForEveryKeyFindsWhatASearchPerKeyFinds() {
+        byte[][] keys = {
+            "\"usage\"".getBytes(StandardCharsets.US_ASCII),
+            "\"text\":\"".getBytes(StandardCharsets.US_ASCII),
+            "\"thinking\":\"".getBytes(StandardCharsets.US_ASCII),
+            "\"partial_json\":\"".getBytes(StandardCharsets.US_ASCII)
+        };
+        // lines made of the keys' own pieces, so keys overlap, repeat, run off the end and nearly match
+        String[] pieces = {"\"", "usage", "text", "thinking", "partial_json", ":", "\\", "\"usage\"", "\"text\":\"", "x"
+        };
+        Random random = new Random(7);
+        int[] at = new int[keys.length];
+        int found = 0;
+        for (int line = 0; line < 20_000; line++) {
+            StringBuilder sb = new StringBuilder();
+            for (int n = random.nextInt(12); n > 0; n--) {
+                sb.append(pieces[random.nextInt(pieces.length)]);
+            }
+            byte[] b = sb.toString().getBytes(StandardCharsets.US_ASCII);
+            int from = b.length == 0 ? 0 : random.nextInt(b.length);
+            int to = from + random.nextInt(b.length - from + 1);
+            SseTap.findEach(b, from, to, keys, at);
+            for (int k = 0; k < keys.length; k++) {
+                assertThat(at[k])
+                        .as("%s in [%d, %d) of %s", new String(keys[k], StandardCharsets.US_ASCII), from, to, sb)
+                        .isEqualTo(firstIndexOf(b, from, to, keys[k]));
+                found += at[k] >= 0 ? 1 : 0;
+            }
+        }
+        assertThat(found).as("keys found in the lines").isGreaterThan(1_000);
+    }
+
+    /** The plain search: the first i in [from, to - needle.length] where the needle's bytes all match. */
+    private static int firstIndexOf(byte[] b, int from, int to, byte[] needle) {
+        for (int i = from; i + needle.length <= to; i++) {
+            if (Arrays.equals(b, i, i + needle.length, needle, 0, needle.length)) {
+                return i;
+            }
+        }
+        return -1;
     }
 }
