@@ -54,7 +54,7 @@ final class SseTap {
     private final Api.Wire wire;
     private final byte[][] keys;
     /** Where each of {@link #keys} first occurs in the line at hand (-1: nowhere). */
-    private final int[] keyAt = new int[4];
+    private final int[] keyAt;
 
     private final boolean dropUsageChunk;
     private final Usage usage;
@@ -83,6 +83,7 @@ final class SseTap {
     SseTap(Api.Wire wire, boolean dropUsageChunk, Usage usage) {
         this.wire = wire;
         this.keys = wire == Api.Wire.OPENAI ? OPENAI_KEYS : ANTHROPIC_KEYS;
+        this.keyAt = new int[keys.length];
         this.dropUsageChunk = dropUsageChunk;
         this.usage = usage;
         this.pendingEvent = dropUsageChunk ? Buffer.buffer(512) : null;
