@@ -35,6 +35,7 @@ import io.quarkus.runtime.StartupEvent;
 
 import dev.tally.events.Topics;
 import dev.tally.platform.KafkaClients;
+import dev.tally.platform.StartGate;
 
 /**
  * Pipeline health for the operations page: lag per partition, last batch, DLQ count, rate.
@@ -80,6 +81,9 @@ public class PipelineStatus {
 
     private void refreshQuietly() {
         try {
+            // an embedded broker still starting: the first look at Kafka waits until it listens,
+            // rather than filling the start's log with the Kafka client's connection warnings
+            StartGate.BROKER.await();
             refresh();
         } catch (RuntimeException e) {
             LOG.debugf("pipeline status refresh failed: %s", e.getMessage());
