@@ -8,7 +8,14 @@ import org.apache.kafka.common.errors.NotControllerException;
 import io.quarkus.logging.LoggingFilter;
 
 /**
- * Drops one record the embedded broker logs at ERROR on some warm starts although nothing is wrong.
+ * Drops two records the embedded broker logs on its start although nothing is wrong.
+ *
+ * <p>On every start KRaft's controller logs at WARN that it is "Performing controller activation."
+ * (on the first start with "The metadata log appears to be empty. Appending … bootstrap record(s)"):
+ * Kafka's notice to the operators of a cluster that a controller took over, which for the one
+ * embedded node of a single process is every start's routine.
+ *
+ * <p>And one record it logs at ERROR on some warm starts.
  * In KRaft's combined mode the node's controller registers itself with the quorum as it starts; when
  * that request arrives a moment before the same node has become the active controller,
  * {@code kafka.server.ControllerApis} answers it with {@link NotControllerException} ("The active
@@ -16,18 +23,28 @@ import io.quarkus.logging.LoggingFilter;
  * RequestHeader(apiKey=CONTROLLER_REGISTRATION …" with a 40-line stack trace, and the registration
  * is retried and succeeds. A user starting Tally should not read that as a failure.
  *
- * <p>Only that record goes: the logger, the request kind and the exception must all match. Any other
- * error of the broker, and this exception for any other request, is logged as before. Installed on
- * the console handler by {@code quarkus.log.console.filter}.
+ * <p>Only those records go: for the activation the logger and the words, for the race the logger, the
+ * request kind and the exception must all match. Any other warning or error of the broker, and this
+ * exception for any other request, is logged as before. Installed on the console handler by
+ * {@code quarkus.log.console.filter}.
  */
 @LoggingFilter(name = "tally-broker-start-noise")
 public final class BrokerStartNoise implements Filter {
 
     static final String CONTROLLER_APIS = "kafka.server.ControllerApis";
+    static final String QUORUM_CONTROLLER = "org.apache.kafka.controller.QuorumController";
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        return !isRegistrationRace(record);
+        return !isRegistrationRace(record) && !isActivationNotice(record);
+    }
+
+    private static boolean isActivationNotice(LogRecord record) {
+        if (!QUORUM_CONTROLLER.equals(record.getLoggerName()) || record.getThrown() != null) {
+            return false;
+        }
+        String message = record.getMessage();
+        return message != null && message.contains("] Performing controller activation.");
     }
 
     private static boolean isRegistrationRace(LogRecord record) {

@@ -94,4 +94,48 @@ class BrokerStartNoiseTest {
                     .isTrue();
         }
     }
+    /** The records as the embedded broker logged them on a first and a warm start (4 Dec 2026), shortened. */
+    private static final String ACTIVATION_FIRST = "[QuorumController id=1] Performing controller activation. The "
+            + "metadata log appears to be empty. Appending 4 bootstrap record(s) in metadata transaction at "
+            + "metadata.version 4.1-IV1 from bootstrap source 'the binary bootstrap metadata file'.";
+
+    private static final String ACTIVATION_WARM = "[QuorumController id=1] Performing controller activation.";
+
+    private static ExtLogRecord warning(String logger, String message) {
+        ExtLogRecord r = new ExtLogRecord(Level.WARN, message, ExtLogRecord.FormatStyle.NO_FORMAT, "test");
+        r.setLoggerName(logger);
+        return r;
+    }
+
+    @Test
+    void theConsoleDropsTheControllersActivationNotice() {
+        List<Handler> consoles = consoleHandlers();
+        assertThat(consoles).isNotEmpty();
+        for (Handler console : consoles) {
+            assertThat(console.isLoggable(warning(BrokerStartNoise.QUORUM_CONTROLLER, ACTIVATION_FIRST)))
+                    .isFalse();
+            assertThat(console.isLoggable(warning(BrokerStartNoise.QUORUM_CONTROLLER, ACTIVATION_WARM)))
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void theConsoleKeepsTheControllersOtherWarnings() {
+        List<Handler> consoles = consoleHandlers();
+        assertThat(consoles).isNotEmpty();
+        for (Handler console : consoles) {
+            // another warning of the controller
+            assertThat(console.isLoggable(warning(
+                            BrokerStartNoise.QUORUM_CONTROLLER,
+                            "[QuorumController id=1] writeNoOpRecord: event failed with TimeoutException")))
+                    .isTrue();
+            // the same words from another logger
+            assertThat(console.isLoggable(warning("kafka.server.KafkaApis", ACTIVATION_WARM)))
+                    .isTrue();
+            // the same words with a failure attached
+            ExtLogRecord failed = warning(BrokerStartNoise.QUORUM_CONTROLLER, ACTIVATION_WARM);
+            failed.setThrown(new IllegalStateException("activation failed"));
+            assertThat(console.isLoggable(failed)).isTrue();
+        }
+    }
 }
