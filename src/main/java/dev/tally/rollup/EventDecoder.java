@@ -345,7 +345,10 @@ public final class EventDecoder {
 
     private static UUID uuid(UsageField field, Object[] d, boolean rejected, boolean priced)
             throws InvalidEventException {
-        return uuid(UsageWire.path(field), (String) present(field, d, rejected, priced), false);
+        // a blank value is no value: missing where the field is required (a fuzzed teamId "" got
+        // through as no team and failed the subject check with a NullPointerException)
+        return uuid(
+                UsageWire.path(field), (String) present(field, d, rejected, priced), field.required(rejected, priced));
     }
 
     private static String text(UsageField field, Object[] d, boolean rejected, boolean priced)

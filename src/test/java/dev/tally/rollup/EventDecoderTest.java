@@ -128,6 +128,9 @@ class EventDecoderTest {
         refused(usage(null).replace("\"outputTokens\":5,", ""), "data.outputTokens: missing");
         refused(usage(null).replace("\"teamId\":\"" + team + "\",", ""), "data.teamId: missing");
         refused(usage(null).replace("\"teamId\":\"" + team + "\"", "\"teamId\":\"team-7\""), "data.teamId: not a UUID");
+        // blank is missing (the fuzzer's crash-blank-team-id.json: it was a NullPointerException)
+        refused(usage(null).replace("\"teamId\":\"" + team + "\"", "\"teamId\":\"\""), "data.teamId: missing");
+        refused(usage(null).replace("\"teamId\":\"" + team + "\"", "\"teamId\":\" \""), "data.teamId: missing");
         refused(usage(null).replace("\"outcome\":\"ok\"", "\"outcome\":\"fine\""), "data.outcome: unknown value");
         refused(usage(null).replace("\"costNanos\":1234,", ""), "data.costNanos: missing on a priced call");
         refused(usage(null).replace("\"costNanos\":1234", "\"costNanos\":-1"), "data.costNanos: negative");
