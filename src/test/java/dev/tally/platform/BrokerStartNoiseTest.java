@@ -43,9 +43,11 @@ class BrokerStartNoiseTest {
         return new CompletionException(new NotControllerException("The active controller appears to be node 1."));
     }
 
+    /** The console handlers as configured (at least one, or the test would check nothing). */
     private static List<Handler> consoleHandlers() {
         List<Handler> found = new ArrayList<>();
         collect(LogContext.getLogContext().getLogger("").getHandlers(), found);
+        assertThat(found).as("console handlers").isNotEmpty();
         return found;
     }
 
@@ -62,9 +64,7 @@ class BrokerStartNoiseTest {
 
     @Test
     void theConsoleDropsTheRegistrationRace() {
-        List<Handler> consoles = consoleHandlers();
-        assertThat(consoles).isNotEmpty();
-        for (Handler console : consoles) {
+        for (Handler console : consoleHandlers()) {
             assertThat(console.isLoggable(error(BrokerStartNoise.CONTROLLER_APIS, RACE, notController())))
                     .isFalse();
         }
@@ -72,9 +72,7 @@ class BrokerStartNoiseTest {
 
     @Test
     void theConsoleKeepsEveryOtherBrokerError() {
-        List<Handler> consoles = consoleHandlers();
-        assertThat(consoles).isNotEmpty();
-        for (Handler console : consoles) {
+        for (Handler console : consoleHandlers()) {
             // same request, another failure
             assertThat(console.isLoggable(error(
                             BrokerStartNoise.CONTROLLER_APIS, RACE, new TimeoutException("registration timed out"))))
@@ -109,9 +107,7 @@ class BrokerStartNoiseTest {
 
     @Test
     void theConsoleDropsTheControllersActivationNotice() {
-        List<Handler> consoles = consoleHandlers();
-        assertThat(consoles).isNotEmpty();
-        for (Handler console : consoles) {
+        for (Handler console : consoleHandlers()) {
             assertThat(console.isLoggable(warning(BrokerStartNoise.QUORUM_CONTROLLER, ACTIVATION_FIRST)))
                     .isFalse();
             assertThat(console.isLoggable(warning(BrokerStartNoise.QUORUM_CONTROLLER, ACTIVATION_WARM)))
@@ -121,9 +117,7 @@ class BrokerStartNoiseTest {
 
     @Test
     void theConsoleKeepsTheControllersOtherWarnings() {
-        List<Handler> consoles = consoleHandlers();
-        assertThat(consoles).isNotEmpty();
-        for (Handler console : consoles) {
+        for (Handler console : consoleHandlers()) {
             // another warning of the controller
             assertThat(console.isLoggable(warning(
                             BrokerStartNoise.QUORUM_CONTROLLER,
