@@ -111,6 +111,11 @@ public class Aggregator {
      * starts and closes it. Two of them behave as two aggregator instances would.
      */
     public synchronized RollupConsumer newConsumer() {
+        return newConsumer(decoder);
+    }
+
+    /** {@link #newConsumer()} with another decoder: for tests that make the decoder fail. */
+    synchronized RollupConsumer newConsumer(EventDecoder decoder) {
         String name = ids.incrementAndGet() + "-" + Long.toString(System.nanoTime() % 100_000, 36);
         return new RollupConsumer(
                 name,

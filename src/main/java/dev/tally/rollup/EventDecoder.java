@@ -33,8 +33,11 @@ import dev.tally.workload.WorkloadNames;
  * Turns a Kafka message into a validated usage or outcome event, or says precisely why it cannot be
  * counted. Strict on types (no string-to-number coercion, no fractional token counts), lenient on
  * unknown fields so producers can add fields before the aggregator knows them.
+ *
+ * <p>Not final only so that a test can make it fail as a decoder bug would
+ * ({@code AggregatorDlqTest}); nothing in the application extends it.
  */
-public final class EventDecoder {
+public class EventDecoder {
 
     static final int MAX_ID = 256;
     static final int MAX_TEXT = 200;

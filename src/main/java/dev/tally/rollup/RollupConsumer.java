@@ -270,6 +270,25 @@ public final class RollupConsumer implements AutoCloseable {
         } catch (InvalidEventException e) {
             batch.deadLetters.add(new DeadLetter(
                     r.topic(), r.partition(), r.offset(), r.key(), r.timestamp(), r.value(), e.getMessage()));
+        } catch (RuntimeException e) {
+            // A bug in the decoder, not a bad record: retrying the batch would fail on it forever and
+            // stall every partition behind it. The record is kept whole in the DLQ, so it can be
+            // replayed once the decoder is fixed; the log line carries the stack for the fix.
+            LOG.errorf(
+                    e,
+                    "aggregator %s: the decoder failed on %s-%d at offset %d; the record goes to the DLQ",
+                    name,
+                    r.topic(),
+                    r.partition(),
+                    r.offset());
+            batch.deadLetters.add(new DeadLetter(
+                    r.topic(),
+                    r.partition(),
+                    r.offset(),
+                    r.key(),
+                    r.timestamp(),
+                    r.value(),
+                    EventDecoder.clip("the decoder failed: " + e)));
         }
     }
 

@@ -195,4 +195,52 @@ class AggregatorDlqTest {
                 .contains(Topics.USAGE, Topics.OUTCOMES);
         assertThat(s.lastBatchAt()).isNotNull();
     }
+
+    @Test
+    void aRecordTheDecoderFailsOnGoesToTheDlqAndThePartitionMovesOn() throws Exception {
+        UUID team = UUID.randomUUID();
+        UUID employee = UUID.randomUUID();
+        String poison = "poison-" + UUID.randomUUID();
+        // a decoder with a bug: it throws on one record instead of accepting or refusing it
+        EventDecoder failing = new EventDecoder() {
+            @Override
+            public UsageEvent usage(byte[] value, Instant fallbackTime) throws InvalidEventException {
+                if (new String(value, StandardCharsets.UTF_8).contains(poison)) {
+                    throw new IllegalStateException("decoder bug under test");
+                }
+                return super.usage(value, fallbackTime);
+            }
+        };
+        aggregator.stop(); // this consumer alone reads every partition
+        try (RollupConsumer consumer = aggregator.newConsumer(failing).start()) {
+            RecordMetadata at = fx.sendSync(
+                    Topics.USAGE,
+                    team.toString(),
+                    RollupFixtures.JSON.writeValueAsBytes(RollupFixtures.usageEvent(
+                            UUID.randomUUID().toString(),
+                            Instant.now(),
+                            RollupFixtures.usage(team, employee, poison, 5, 5, 0, 0, 50L, UsageData.OUTCOME_OK))));
+            // the next record on the same partition
+            fx.send(
+                    Topics.USAGE,
+                    RollupFixtures.usageEvent(
+                            UUID.randomUUID().toString(),
+                            Instant.now(),
+                            RollupFixtures.usage(team, employee, "gpt-4o", 7, 3, 0, 0, 70L, UsageData.OUTCOME_OK)));
+            fx.flush();
+
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fx.requests(team) == 1);
+            assertThat(fx.usageTotals(team).get("input_tokens")).isEqualTo(7);
+            assertThat(fx.scalar(
+                            "SELECT count(*) FROM dlq_entry WHERE topic = ? AND partition = ? AND kafka_offset = ?"
+                                    + " AND reason = ?",
+                            at.topic(),
+                            at.partition(),
+                            at.offset(),
+                            "the decoder failed: java.lang.IllegalStateException: decoder bug under test"))
+                    .isEqualTo(1);
+        } finally {
+            aggregator.start();
+        }
+    }
 }
