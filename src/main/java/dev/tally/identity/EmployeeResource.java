@@ -15,6 +15,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
+import dev.tally.platform.Ids;
+
 /**
  * Employees admin API. The CSV import ({@code /api/admin/employees/import}) lives with the outcomes
  * feature, in its own resource.

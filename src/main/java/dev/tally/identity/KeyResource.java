@@ -14,6 +14,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
+import dev.tally.platform.Ids;
+
 /** Gateway keys admin API: the key is in the creation answer only; lists show the prefix. */
 @Path("/api/admin/keys")
 public class KeyResource {

@@ -15,6 +15,7 @@ import dev.tally.access.Viewers;
 import dev.tally.dashboard.report.CsvDownload;
 import dev.tally.dashboard.report.Period;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
@@ -45,7 +46,7 @@ public class WorkloadReportResource {
             @QueryParam("teamId") String teamId,
             @QueryParam("format") String format,
             @QueryParam("table") String table) {
-        UUID team = team(teamId);
+        UUID team = Ids.optional("teamId", teamId);
         if (team == null) {
             viewers.current().requireAllTeams();
         } else {
@@ -97,16 +98,5 @@ public class WorkloadReportResource {
                     });
         }
         return Response.ok(d, MediaType.APPLICATION_JSON).build();
-    }
-
-    private static UUID team(String teamId) {
-        if (teamId == null || teamId.isBlank()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(teamId.strip());
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("teamId: '" + teamId + "' is not a team id (UUID)");
-        }
     }
 }

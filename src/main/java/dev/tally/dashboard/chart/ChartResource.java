@@ -20,6 +20,7 @@ import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.Report;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.time.OrgCalendar;
@@ -121,12 +122,7 @@ public class ChartResource {
             if (team == null || team.isBlank()) {
                 throw ApiException.badRequest("team: the " + dashboard + " dashboard needs ?team=<team id>");
             }
-            UUID id;
-            try {
-                id = UUID.fromString(team);
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("team: '" + team + "' is not a team id (UUID)");
-            }
+            UUID id = Ids.required("team", team);
             viewers.current().requireTeamDetail(id);
             report = reports.team(id, period);
         } else {

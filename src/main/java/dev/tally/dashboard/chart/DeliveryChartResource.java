@@ -17,6 +17,7 @@ import dev.tally.dashboard.delivery.DeliveryService;
 import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.time.OrgCalendar;
@@ -88,12 +89,7 @@ public class DeliveryChartResource {
             viewers.current().requireReports();
             return delivery.org(reports.org(period));
         }
-        UUID id;
-        try {
-            id = UUID.fromString(team);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("team: '" + team + "' is not a team id (UUID)");
-        }
+        UUID id = Ids.required("team", team);
         // a team's chart is that team's detail, as on its page (Viewer)
         viewers.current().requireTeamDetail(id);
         return delivery.team(reports.team(id, period));

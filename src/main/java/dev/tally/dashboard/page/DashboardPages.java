@@ -38,6 +38,7 @@ import dev.tally.dashboard.report.Table;
 import dev.tally.dashboard.roi.Metrics;
 import dev.tally.outcomes.review.ReviewerReport;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.cache.StampedCache;
@@ -266,7 +267,7 @@ public class DashboardPages {
             @QueryParam("from") String from,
             @QueryParam("to") String to) {
         enabled();
-        UUID teamId = teamId(id);
+        UUID teamId = Ids.required("id", id);
         viewers.current().requireTeamDetail(teamId);
         Period period = Period.parse(preset, from, to, calendar.today());
         Report report = reports.team(teamId, period);
@@ -358,14 +359,6 @@ public class DashboardPages {
     private void enabled() {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
-        }
-    }
-
-    static UUID teamId(String id) {
-        try {
-            return UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("id: '" + id + "' is not a team id (UUID)");
         }
     }
 }

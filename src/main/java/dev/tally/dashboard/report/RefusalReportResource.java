@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.Response;
 import io.smallrye.common.annotation.Blocking;
 
 import dev.tally.access.Viewers;
-import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
@@ -50,14 +50,7 @@ public class RefusalReportResource {
             @QueryParam("format") String format) {
         viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
-        UUID team = null;
-        if (teamId != null && !teamId.isBlank()) {
-            try {
-                team = UUID.fromString(teamId.strip());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("teamId: '" + teamId + "' is not a team id (UUID)");
-            }
-        }
+        UUID team = Ids.optional("teamId", teamId);
         if (team == null) {
             viewers.current().requireAllTeams();
         } else {

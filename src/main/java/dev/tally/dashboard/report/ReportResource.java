@@ -26,6 +26,7 @@ import dev.tally.dashboard.delivery.DeliveryTables;
 import dev.tally.dashboard.page.PanelView;
 import dev.tally.dashboard.roi.Metric;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.time.OrgCalendar;
@@ -147,12 +148,7 @@ public class ReportResource {
             @QueryParam("to") String to,
             @QueryParam("format") String format,
             @QueryParam("table") String table) {
-        UUID teamId;
-        try {
-            teamId = UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("id: '" + id + "' is not a team id (UUID)");
-        }
+        UUID teamId = Ids.required("id", id);
         viewers.current().requireTeamDetail(teamId);
         Report r = reports.team(teamId, period(preset, from, to));
         if (csv(format)) {

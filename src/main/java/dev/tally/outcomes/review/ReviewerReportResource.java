@@ -15,7 +15,7 @@ import io.smallrye.common.annotation.Blocking;
 
 import dev.tally.access.Viewers;
 import dev.tally.dashboard.report.Period;
-import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
@@ -50,14 +50,7 @@ public class ReviewerReportResource {
         // counts per team and AI reviewer, no people: every reader of reports may see them
         viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
-        UUID team = null;
-        if (teamId != null && !teamId.isBlank()) {
-            try {
-                team = UUID.fromString(teamId.strip());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("teamId: '" + teamId + "' is not a team id (UUID)");
-            }
-        }
+        UUID team = Ids.optional("teamId", teamId);
         List<ReviewerReport.Row> rows = report.rows(team, period.from(), period.to());
         if ("csv".equalsIgnoreCase(format)) {
             StringBuilder csv = new StringBuilder("team_id,team,reviewer,flagged,fixed\r\n");
