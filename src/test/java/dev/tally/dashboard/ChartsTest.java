@@ -82,6 +82,11 @@ class ChartsTest {
         Access.leader().get("/charts/nope/spend-vs-value.png").then().statusCode(404);
         Access.leader().get("/charts/org/teams.png").then().statusCode(400); // a table panel, not a chart
         Access.leader().get("/charts/org/spend-vs-value.png?width=99999").then().statusCode(400);
+        Access.leader()
+                .get("/charts/delivery/trend.svg?height=50")
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.startsWith("width/height: 900×50 is outside"));
         Access.leader().get("/charts/team/spend-vs-value.png").then().statusCode(400); // needs ?team=
     }
 

@@ -63,6 +63,7 @@ import dev.tally.dashboard.report.Report;
 import dev.tally.dashboard.report.Tables;
 import dev.tally.dashboard.roi.Metric;
 import dev.tally.dashboard.roi.Metrics;
+import dev.tally.platform.ApiException;
 
 /**
  * Draws a panel of a report with JFreeChart, as PNG or SVG. Fonts come from the application
@@ -132,6 +133,14 @@ public class ChartRenderer {
     }
 
     /** The house theme: the bundled fonts, a white plot with light grid lines, flat bars without shadows. */
+    /** A chart's size in pixels as a URL asks for it: a 400 outside 200–3000 × 120–2000. */
+    static void checkSize(int width, int height) {
+        if (width < 200 || width > 3000 || height < 120 || height > 2000) {
+            throw ApiException.badRequest(
+                    "width/height: " + width + "×" + height + " is outside 200–3000 × 120–2000 pixels");
+        }
+    }
+
     public static StandardChartTheme theme() {
         StandardChartTheme theme = (StandardChartTheme) StandardChartTheme.createJFreeTheme();
         theme.setExtraLargeFont(new Font(FONT, Font.BOLD, 16));

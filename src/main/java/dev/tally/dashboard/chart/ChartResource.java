@@ -102,10 +102,7 @@ public class ChartResource {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
         }
-        if (width < 200 || width > 3000 || height < 120 || height > 2000) {
-            throw ApiException.badRequest(
-                    "width/height: " + width + "×" + height + " is outside 200–3000 × 120–2000 pixels");
-        }
+        ChartRenderer.checkSize(width, height);
         Dashboard d = catalog.current().dashboard(dashboard);
         if (d == null) {
             throw ApiException.notFound("dashboard '" + dashboard + "' is not defined in dashboards/");

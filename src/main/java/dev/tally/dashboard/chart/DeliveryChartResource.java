@@ -56,7 +56,7 @@ public class DeliveryChartResource {
             @QueryParam("team") String team,
             @QueryParam("width") @DefaultValue("900") int width,
             @QueryParam("height") @DefaultValue("420") int height) {
-        size(width, height);
+        ChartRenderer.checkSize(width, height);
         return Response.ok(ChartRenderer.png(
                         DeliveryChart.trend(report(preset, from, to, team).trend()), width, height))
                 .header("Cache-Control", "no-cache")
@@ -73,7 +73,7 @@ public class DeliveryChartResource {
             @QueryParam("team") String team,
             @QueryParam("width") @DefaultValue("900") int width,
             @QueryParam("height") @DefaultValue("420") int height) {
-        size(width, height);
+        ChartRenderer.checkSize(width, height);
         return Response.ok(ChartRenderer.svg(
                         DeliveryChart.trend(report(preset, from, to, team).trend()), width, height))
                 .header("Cache-Control", "no-cache")
@@ -93,12 +93,5 @@ public class DeliveryChartResource {
         // a team's chart is that team's detail, as on its page (Viewer)
         viewers.current().requireTeamDetail(id);
         return delivery.team(reports.team(id, period));
-    }
-
-    private static void size(int width, int height) {
-        if (width < 200 || width > 3000 || height < 120 || height > 2000) {
-            throw ApiException.badRequest(
-                    "width/height: " + width + "×" + height + " is outside 200–3000 × 120–2000 pixels");
-        }
     }
 }
