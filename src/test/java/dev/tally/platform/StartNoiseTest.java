@@ -20,12 +20,13 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /**
- * The embedded broker's benign registration race is kept off the console, and nothing else is:
- * checked against the console handler as application.properties configures it.
+ * The embedded broker's benign start records and Micrometer's duplicate connection gauge are kept off
+ * the console, and nothing else is: checked against the console handler as application.properties
+ * configures it.
  */
 @QuarkusTest
 @WithTestResource(TallyServices.class)
-class BrokerStartNoiseTest {
+class StartNoiseTest {
 
     /** The record as the embedded broker logged it on a warm start (3 Dec 2026), shortened. */
     private static final String RACE = "[ControllerApis nodeId=1] Unexpected error handling request "
@@ -65,7 +66,7 @@ class BrokerStartNoiseTest {
     @Test
     void theConsoleDropsTheRegistrationRace() {
         for (Handler console : consoleHandlers()) {
-            assertThat(console.isLoggable(error(BrokerStartNoise.CONTROLLER_APIS, RACE, notController())))
+            assertThat(console.isLoggable(error(StartNoise.CONTROLLER_APIS, RACE, notController())))
                     .isFalse();
         }
     }
@@ -74,12 +75,12 @@ class BrokerStartNoiseTest {
     void theConsoleKeepsEveryOtherBrokerError() {
         for (Handler console : consoleHandlers()) {
             // same request, another failure
-            assertThat(console.isLoggable(error(
-                            BrokerStartNoise.CONTROLLER_APIS, RACE, new TimeoutException("registration timed out"))))
+            assertThat(console.isLoggable(
+                            error(StartNoise.CONTROLLER_APIS, RACE, new TimeoutException("registration timed out"))))
                     .isTrue();
             // same exception, another request
             assertThat(console.isLoggable(error(
-                            BrokerStartNoise.CONTROLLER_APIS,
+                            StartNoise.CONTROLLER_APIS,
                             "[ControllerApis nodeId=1] Unexpected error handling request "
                                     + "RequestHeader(apiKey=CREATE_TOPICS, apiVersion=7)",
                             notController())))
@@ -88,7 +89,7 @@ class BrokerStartNoiseTest {
             assertThat(console.isLoggable(error("kafka.server.KafkaApis", RACE, notController())))
                     .isTrue();
             // no exception at all
-            assertThat(console.isLoggable(error(BrokerStartNoise.CONTROLLER_APIS, RACE, null)))
+            assertThat(console.isLoggable(error(StartNoise.CONTROLLER_APIS, RACE, null)))
                     .isTrue();
         }
     }
@@ -108,9 +109,9 @@ class BrokerStartNoiseTest {
     @Test
     void theConsoleDropsTheControllersActivationNotice() {
         for (Handler console : consoleHandlers()) {
-            assertThat(console.isLoggable(warning(BrokerStartNoise.QUORUM_CONTROLLER, ACTIVATION_FIRST)))
+            assertThat(console.isLoggable(warning(StartNoise.QUORUM_CONTROLLER, ACTIVATION_FIRST)))
                     .isFalse();
-            assertThat(console.isLoggable(warning(BrokerStartNoise.QUORUM_CONTROLLER, ACTIVATION_WARM)))
+            assertThat(console.isLoggable(warning(StartNoise.QUORUM_CONTROLLER, ACTIVATION_WARM)))
                     .isFalse();
         }
     }
@@ -120,16 +121,53 @@ class BrokerStartNoiseTest {
         for (Handler console : consoleHandlers()) {
             // another warning of the controller
             assertThat(console.isLoggable(warning(
-                            BrokerStartNoise.QUORUM_CONTROLLER,
+                            StartNoise.QUORUM_CONTROLLER,
                             "[QuorumController id=1] writeNoOpRecord: event failed with TimeoutException")))
                     .isTrue();
             // the same words from another logger
             assertThat(console.isLoggable(warning("kafka.server.KafkaApis", ACTIVATION_WARM)))
                     .isTrue();
             // the same words with a failure attached
-            ExtLogRecord failed = warning(BrokerStartNoise.QUORUM_CONTROLLER, ACTIVATION_WARM);
+            ExtLogRecord failed = warning(StartNoise.QUORUM_CONTROLLER, ACTIVATION_WARM);
             failed.setThrown(new IllegalStateException("activation failed"));
             assertThat(console.isLoggable(failed)).isTrue();
+        }
+    }
+
+    /** Micrometer's record as Tally's start logged it (4 Dec 2026). */
+    private static String gaugeTwice(String name, String tags) {
+        return "This Gauge has been already registered (MeterId{name='" + name + "', tags=" + tags
+                + "}), the registration will be ignored. Note that subsequent logs will be logged at debug level.";
+    }
+
+    @Test
+    void theConsoleDropsTheSecondHttpServersConnectionGauges() {
+        for (Handler console : consoleHandlers()) {
+            assertThat(console.isLoggable(
+                            warning(StartNoise.METER_REGISTRY, gaugeTwice("vertx.http.connections.current", "[]"))))
+                    .isFalse();
+            assertThat(console.isLoggable(
+                            warning(StartNoise.METER_REGISTRY, gaugeTwice("vertx.http.connections.max", "[]"))))
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void theConsoleKeepsOtherDuplicateMeters() {
+        for (Handler console : consoleHandlers()) {
+            // another meter registered twice: a bug of ours or a library's, to be seen
+            assertThat(console.isLoggable(
+                            warning(StartNoise.METER_REGISTRY, gaugeTwice("tally.gateway.inflight", "[]"))))
+                    .isTrue();
+            // the connection gauge with tags: not Quarkus' untagged pair
+            assertThat(console.isLoggable(warning(
+                            StartNoise.METER_REGISTRY,
+                            gaugeTwice("vertx.http.connections.current", "[tag(server=public)]"))))
+                    .isTrue();
+            // the same words from another logger
+            assertThat(console.isLoggable(
+                            warning("io.vertx.core.Vertx", gaugeTwice("vertx.http.connections.current", "[]"))))
+                    .isTrue();
         }
     }
 }

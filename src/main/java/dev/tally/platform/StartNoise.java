@@ -8,7 +8,8 @@ import org.apache.kafka.common.errors.NotControllerException;
 import io.quarkus.logging.LoggingFilter;
 
 /**
- * Drops two records the embedded broker logs on its start although nothing is wrong.
+ * Drops three records logged on every start, or some, although nothing is wrong: two of the embedded
+ * broker and one of Micrometer.
  *
  * <p>On every start KRaft's controller logs at WARN that it is "Performing controller activation."
  * (on the first start with "The metadata log appears to be empty. Appending … bootstrap record(s)"):
@@ -23,20 +24,41 @@ import io.quarkus.logging.LoggingFilter;
  * RequestHeader(apiKey=CONTROLLER_REGISTRATION …" with a 40-line stack trace, and the registration
  * is retried and succeeds. A user starting Tally should not read that as a failure.
  *
+ * <p>And Micrometer's WARN "This Gauge has been already registered
+ * (MeterId{name='vertx.http.connections.current', tags=[]}) …" (or {@code .max}): Quarkus registers
+ * the HTTP connection gauges once per HTTP server it starts, without a tag to tell them apart, and
+ * Tally starts two, the public port and the management interface. The first registration, the public
+ * port's, is kept and counts its connections; the management interface's is ignored. Micrometer
+ * logs its first duplicate registration at WARN and every later one at DEBUG, so this record is the
+ * only one that would reach the console; a duplicate of any other meter is logged as before.
+ *
  * <p>Only those records go: for the activation the logger and the words, for the race the logger, the
  * request kind and the exception must all match. Any other warning or error of the broker, and this
  * exception for any other request, is logged as before. Installed on the console handler by
  * {@code quarkus.log.console.filter}.
  */
-@LoggingFilter(name = "tally-broker-start-noise")
-public final class BrokerStartNoise implements Filter {
+@LoggingFilter(name = "tally-start-noise")
+public final class StartNoise implements Filter {
 
     static final String CONTROLLER_APIS = "kafka.server.ControllerApis";
     static final String QUORUM_CONTROLLER = "org.apache.kafka.controller.QuorumController";
+    static final String METER_REGISTRY = "io.micrometer.core.instrument.MeterRegistry";
 
     @Override
     public boolean isLoggable(LogRecord record) {
-        return !isRegistrationRace(record) && !isActivationNotice(record);
+        return !isRegistrationRace(record) && !isActivationNotice(record) && !isConnectionGaugeTwice(record);
+    }
+
+    private static boolean isConnectionGaugeTwice(LogRecord record) {
+        if (!METER_REGISTRY.equals(record.getLoggerName()) || record.getThrown() != null) {
+            return false;
+        }
+        String message = record.getMessage();
+        return message != null && (message.startsWith(gaugeTwice("current")) || message.startsWith(gaugeTwice("max")));
+    }
+
+    private static String gaugeTwice(String which) {
+        return "This Gauge has been already registered (MeterId{name='vertx.http.connections." + which + "', tags=[]})";
     }
 
     private static boolean isActivationNotice(LogRecord record) {
