@@ -28,9 +28,9 @@ import io.quarkus.logging.LoggingFilter;
  * (MeterId{name='vertx.http.connections.current', tags=[]}) …" (or {@code .max}): Quarkus registers
  * the HTTP connection gauges once per HTTP server it starts, without a tag to tell them apart, and
  * Tally starts two, the public port and the management interface. The first registration, the public
- * port's, is kept and counts its connections; the management interface's is ignored. Micrometer
- * logs its first duplicate registration at WARN and every later one at DEBUG, so this record is the
- * only one that would reach the console; a duplicate of any other meter is logged as before.
+ * port's, is kept and counts its connections; the management interface's is ignored. A duplicate of
+ * any other meter is logged as before (Micrometer warns of the first duplicate in a JVM only, and
+ * logs later ones at DEBUG).
  *
  * <p>Only those records go: for the activation the logger and the words, for the race the logger, the
  * request kind and the exception must all match. Any other warning or error of the broker, and this
