@@ -113,4 +113,10 @@ while :; do
   printf '| %.0f-%.0f | %.0f | %.0f | %.2f | %s |\n' "$NOW" "$END" "$(echo "$NOW - $T1 + $T0" | bc)" "$RPS" \
     "$(echo "$RPS / $NGINX_RPS" | bc -l)" "$P50"
 done
+# nginx once more, with Tally's JVM up and idle beside it, as the gateway bench measures its nginx (all
+# targets run side by side there): the same windows read against that figure are the table's × nginx
+# times its factor
+read -r NGINX_BESIDE _ < <(window "http://127.0.0.1:$NGINX" "$WORK/none" 5)
+printf 'nginx at saturation beside the idle gateway: %.0f req/s (× that = the table'"'"'s × nginx times %.3f)\n' \
+  "$NGINX_BESIDE" "$(echo "$NGINX_RPS / $NGINX_BESIDE" | bc -l)"
 echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
