@@ -198,12 +198,17 @@ class DashboardBenchmark {
         if (!label.contains(ONLY)) {
             return "";
         }
+        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(mode == Mode.LATE ? 10 : mode == Mode.OLD ? 60 : 0);
+        RollupFixture write = new RollupFixture(dataSource);
+        // the warm-up takes the path it warms: after a write when the series measures after writes
+        // (until 5 Dec 2026 it only read, so the first after-write series also timed the JIT)
         for (int i = 0; i < WARMUP; i++) {
+            if (mode != Mode.WARM) {
+                write.usage(day, writer, writerEmployee, "gpt-4o", 1, 1000, 100, 0, 3_500_000, 0);
+            }
             get(path);
         }
         long[] us = new long[RUNS];
-        LocalDate day = LocalDate.now(ZoneOffset.UTC).minusDays(mode == Mode.LATE ? 10 : mode == Mode.OLD ? 60 : 0);
-        RollupFixture write = new RollupFixture(dataSource);
         for (int i = 0; i < RUNS; i++) {
             if (mode != Mode.WARM) {
                 write.usage(day, writer, writerEmployee, "gpt-4o", 1, 1000, 100, 0, 3_500_000, 0);
