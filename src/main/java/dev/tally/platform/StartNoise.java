@@ -33,8 +33,9 @@ import io.quarkus.logging.LoggingFilter;
  * logs later ones at DEBUG).
  *
  * <p>Only those records go: for the activation the logger and the words, for the race the logger, the
- * request kind and the exception must all match. Any other warning or error of the broker, and this
- * exception for any other request, is logged as before. Installed on the console handler by
+ * request kind and the exception, for the gauge the logger and the untagged meter's name must all
+ * match. Any other warning or error of the broker, and this exception for any other request, is
+ * logged as before. Installed on the console handler by
  * {@code quarkus.log.console.filter}.
  */
 @LoggingFilter(name = "tally-start-noise")
