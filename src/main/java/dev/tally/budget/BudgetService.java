@@ -21,6 +21,7 @@ import dev.tally.access.audit.AuditLog;
 import dev.tally.access.audit.AuditTarget;
 import dev.tally.gateway.ProviderRegistry;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
 import dev.tally.pricing.Money;
 import dev.tally.pricing.PriceService;
@@ -195,10 +196,8 @@ public class BudgetService {
             }
             return raw;
         }
-        UUID id;
-        try {
-            id = UUID.fromString(raw);
-        } catch (IllegalArgumentException e) {
+        UUID id = Ids.canonical(raw);
+        if (id == null) {
             throw ApiException.badRequest("scopeId: not a " + scope.json() + " id (a UUID): " + raw);
         }
         String table = switch (scope) {
@@ -286,10 +285,8 @@ public class BudgetService {
         }
         List<UUID> out = new ArrayList<>();
         for (String s : in) {
-            UUID id;
-            try {
-                id = UUID.fromString(String.valueOf(s));
-            } catch (IllegalArgumentException e) {
+            UUID id = Ids.canonical(s);
+            if (id == null) {
                 throw ApiException.badRequest("channelIds: not a channel id (a UUID): " + s);
             }
             if (!channels.exists(id)) {

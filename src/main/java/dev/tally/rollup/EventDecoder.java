@@ -26,6 +26,7 @@ import dev.tally.events.PrFacts;
 import dev.tally.events.TokenKind;
 import dev.tally.events.UsageData;
 import dev.tally.events.UsageField;
+import dev.tally.platform.Ids;
 import dev.tally.workload.ClientDetector;
 import dev.tally.workload.WorkloadNames;
 
@@ -336,14 +337,11 @@ public class EventDecoder {
             }
             return null;
         }
-        try {
-            if (value.length() != 36) {
-                throw new IllegalArgumentException();
-            }
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
+        UUID id = Ids.canonical(value);
+        if (id == null) {
             throw new InvalidEventException(field + ": not a UUID: \"" + clip(value) + "\"");
         }
+        return id;
     }
 
     private static UUID uuid(UsageField field, Object[] d, boolean rejected, boolean priced)

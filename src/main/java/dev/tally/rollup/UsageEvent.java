@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import dev.tally.events.CallOutcome;
 import dev.tally.events.TokenKind;
+import dev.tally.platform.Ids;
 import dev.tally.workload.ClientDetector;
 import dev.tally.workload.WorkloadNames;
 
@@ -103,13 +104,7 @@ public record UsageEvent(
      * otherwise its name-based (MD5) UUID. Sixteen bytes compare and index far cheaper than text.
      */
     public UUID dedupeKey() {
-        if (id.length() == 36) {
-            try {
-                return UUID.fromString(id);
-            } catch (IllegalArgumentException e) {
-                // not a UUID: fall through
-            }
-        }
-        return UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
+        UUID canonical = Ids.canonical(id);
+        return canonical != null ? canonical : UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -172,6 +172,9 @@ class BudgetAdminTest {
         post(teamBudget(UUID.randomUUID().toString()))
                 .statusCode(400)
                 .body("detail", containsString("scopeId: no team"));
+        post(teamBudget("1-1-1-1-1"))
+                .statusCode(400)
+                .body("detail", containsString("scopeId: not a team id (a UUID): 1-1-1-1-1"));
         post(teamBudget(team, "timezone", "Mars/Olympus"))
                 .statusCode(400)
                 .body("detail", containsString("unknown time zone Mars/Olympus"));

@@ -66,6 +66,17 @@ class IdParamsTest {
     }
 
     @Test
+    void aShortenedSpellingOfAnIdIsA400() {
+        // UUID.fromString would read it as 00000001-0001-0001-0001-000000000001
+        Access.leader()
+                .accept("application/json")
+                .get("/api/reports/refusals?teamId=1-1-1-1-1")
+                .then()
+                .statusCode(400)
+                .body("detail", equalTo("teamId: not an id (UUID): '1-1-1-1-1'"));
+    }
+
+    @Test
     void aPaddedIdIsReadAndABlankOneIsAbsent() {
         Access.leader()
                 .queryParam("teamId", " " + UUID.randomUUID() + " ")

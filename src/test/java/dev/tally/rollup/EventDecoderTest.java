@@ -128,6 +128,11 @@ class EventDecoderTest {
         refused(usage(null).replace("\"outputTokens\":5,", ""), "data.outputTokens: missing");
         refused(usage(null).replace("\"teamId\":\"" + team + "\",", ""), "data.teamId: missing");
         refused(usage(null).replace("\"teamId\":\"" + team + "\"", "\"teamId\":\"team-7\""), "data.teamId: not a UUID");
+        // 36 characters that UUID.fromString reads (a sign), but not an id's spelling
+        refused(
+                usage(null)
+                        .replace("\"teamId\":\"" + team + "\"", "\"teamId\":\"+1234567-1234-1234-1234-123456789012\""),
+                "data.teamId: not a UUID");
         // blank is missing (the fuzzer's crash-blank-team-id.json: it was a NullPointerException)
         refused(usage(null).replace("\"teamId\":\"" + team + "\"", "\"teamId\":\"\""), "data.teamId: missing");
         refused(usage(null).replace("\"teamId\":\"" + team + "\"", "\"teamId\":\" \""), "data.teamId: missing");

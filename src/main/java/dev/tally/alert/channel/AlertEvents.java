@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tally.events.CloudEvent;
+import dev.tally.platform.Ids;
 
 /**
  * Reads a {@code dev.tally.alert.v1} CloudEvent from {@code tally.alerts.v1}: the alert and the
@@ -147,10 +148,10 @@ public final class AlertEvents {
     }
 
     private static UUID parseUuid(String s, String field) throws InvalidAlert {
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
+        UUID id = Ids.canonical(s);
+        if (id == null) {
             throw new InvalidAlert(field + ": '" + s + "' is not a UUID");
         }
+        return id;
     }
 }

@@ -22,6 +22,7 @@ import dev.tally.events.Topics;
 import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
 import dev.tally.rollup.OutcomeKinds;
 import dev.tally.workload.WorkloadNames;
 
@@ -249,14 +250,11 @@ public class OutcomeService {
 
     private static Optional<UUID> optionalUuid(JsonNode n, String at, String field) {
         return text(n, at, field, 36).map(s -> {
-            try {
-                if (s.length() != 36) {
-                    throw new IllegalArgumentException();
-                }
-                return UUID.fromString(s);
-            } catch (IllegalArgumentException e) {
+            UUID id = Ids.canonical(s);
+            if (id == null) {
                 throw bad(at + field, "not a UUID");
             }
+            return id;
         });
     }
 

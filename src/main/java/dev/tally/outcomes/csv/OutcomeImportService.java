@@ -21,6 +21,7 @@ import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
 import dev.tally.outcomes.OutcomeEmitter;
 import dev.tally.outcomes.OutcomeIds;
+import dev.tally.platform.Ids;
 
 /**
  * Outcomes from a CSV for work that is not in GitHub (tasks automated, hours saved, self-reported).
@@ -145,12 +146,10 @@ public class OutcomeImportService {
     }
 
     static Optional<Team> findTeam(String nameOrId) {
-        try {
-            UUID id = UUID.fromString(nameOrId);
-            return Optional.ofNullable(Team.findById(id));
-        } catch (IllegalArgumentException notAnId) {
-            return Team.find("lower(name) = lower(?1)", nameOrId).firstResultOptional();
-        }
+        UUID id = Ids.canonical(nameOrId);
+        return id != null
+                ? Optional.ofNullable(Team.findById(id))
+                : Team.find("lower(name) = lower(?1)", nameOrId).firstResultOptional();
     }
 
     private static Instant instant(String v, List<String> problems) {

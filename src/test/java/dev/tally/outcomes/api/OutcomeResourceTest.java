@@ -207,6 +207,7 @@ class OutcomeResourceTest {
         problem(good.replace("1.5", "1e999999999"), "valueHours: must be between 0 and");
         problem(good.replace("1.5", "1e300"), "valueHours: must be between 0 and");
         problem(good.replace(team.toString(), "not-a-uuid"), "teamId: not a UUID");
+        problem(good.replace(team.toString(), "1-1-1-1-1"), "teamId: not a UUID");
         problem(good.replace(team.toString(), UUID.randomUUID().toString()), "teamId: no team");
         problem(good.replace("\"id\":\"test", "\"idx\":\"test"), "id: required");
         problem("[" + good + "," + good.replace("\"pr_merged\"", "42") + "]", "[1].kind: must be a string");
