@@ -12,7 +12,8 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 /**
  * Stands in for quarkus-run.jar in {@link LauncherTest}: says it ran, with which JVM flags, and at
  * which nice values its JIT compiler threads and its own thread run (from {@code /proc}), and whether
- * the JVM took transparent huge pages (it turns the flag off, with a warning, where the kernel has none).
+ * the JVM took transparent huge pages (it turns the flag off, with a warning, where the kernel has none),
+ * and the call counts after which C2 compiles a method (the Tier4 thresholds).
  */
 public final class LauncherProbe {
     private LauncherProbe() {}
@@ -32,10 +33,14 @@ public final class LauncherProbe {
         }
         System.out.println("compiler threads at nice " + compilers + ", main thread at nice "
                 + nice(stat(Path.of("/proc/thread-self"))));
+        HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         System.out.println("transparent huge pages "
-                + ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                        .getVMOption("UseTransparentHugePages")
-                        .getValue());
+                + vm.getVMOption("UseTransparentHugePages").getValue());
+        System.out.println(
+                "C2 thresholds " + vm.getVMOption("Tier4InvocationThreshold").getValue() + " "
+                        + vm.getVMOption("Tier4MinInvocationThreshold").getValue() + " "
+                        + vm.getVMOption("Tier4CompileThreshold").getValue() + " "
+                        + vm.getVMOption("Tier4BackEdgeThreshold").getValue());
     }
 
     private static String stat(Path task) {

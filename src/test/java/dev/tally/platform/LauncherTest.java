@@ -34,7 +34,8 @@ import dev.tally.platform.aot.AotTraining.JdkBuild;
  * otherwise starts without it, saying so in one line.
  * With CAP_SYS_NICE it runs the JIT ahead of the threads that serve calls, and leaves a
  * ThreadPriorityPolicy of the caller's own alone. Where the kernel hands out transparent huge pages the
- * JVM takes them, where it never does the flag is left out, and a choice in JAVA_OPTS is left alone. A
+ * JVM takes them, where it never does the flag is left out, and a choice in JAVA_OPTS is left alone.
+ * C2 takes a method after three times the JDK's default calls, unless JAVA_OPTS sets its own. A
  * small probe jar stands in for the package; every
  * case really starts a JVM. The JDK 25 case
  * needs a JDK 25+ named by {@code TALLY_TEST_JDK25_HOME} and says so when it is not there.
@@ -229,6 +230,22 @@ class LauncherTest {
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.out).contains("-XX:-UseTransparentHugePages").doesNotContain("-XX:+UseTransparentHugePages");
         assertThat(r.out).contains("transparent huge pages false");
+    }
+
+    @Test
+    void c2WaitsForThreeTimesTheJdksDefaultCalls() throws Exception {
+        Run r = launch(JAVA_HOME, Map.of());
+        assertThat(r.exit).as(r.err).isZero();
+        // the JDK's defaults are 5000 600 15000 40000 (JDK 17 and 25 alike)
+        assertThat(r.out).contains("C2 thresholds 15000 1800 45000 120000");
+        assertThat(r.err).doesNotContain("warning");
+    }
+
+    @Test
+    void c2ThresholdsInJavaOptsAreTheCallersAndLeftAsGiven() throws Exception {
+        Run r = launch(JAVA_HOME, Map.of("JAVA_OPTS", "-XX:Tier4InvocationThreshold=7000"));
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).contains("C2 thresholds 7000 600 15000 40000");
     }
 
     /** CAP_SYS_NICE (bit 23) in this process' effective capabilities, which the launcher inherits. */
