@@ -85,6 +85,14 @@ class AggregatorBenchmark {
         // the gateway's ids are time-ordered (UUID version 7); -Dbench.ids=random measures ids of
         // another producer, random version 4 UUIDs
         boolean timeOrderedIds = !"random".equals(System.getProperty("bench.ids"));
+        // stop the app's consumers only once they are in the group with their partitions: one
+        // closed while its join is still in flight leaves a member the broker waits for until its
+        // session times out (45 s), and the benchmark's own consumers then waited for it too
+        Awaitility.await()
+                .atMost(Duration.ofMinutes(1))
+                .until(() -> aggregator.running()
+                        && aggregator.consumers().stream()
+                                .allMatch(c -> !c.assignment().isEmpty()));
         aggregator.stop();
 
         List<UUID> teams = new ArrayList<>();
