@@ -109,9 +109,11 @@ class AggregatorBenchmark {
         }
         SplittableRandom random = new SplittableRandom(42);
         // a backlog of 1M calls is about six hours of an org of 2,000 heavy users; each employee
-        // mostly uses one model (70 %), sometimes any of the others
+        // mostly uses one model (70 %), sometimes any of the others; yesterday 12:00 to 18:00 UTC, so
+        // every run writes its rows into one day whatever the hour it runs (six hours ending now
+        // crossed midnight in runs before 06:00 UTC, doubling the daily rows)
         Duration span = Duration.ofHours(6);
-        Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(span);
+        Instant base = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(Duration.ofHours(12));
         long expectedCost = 0;
         long expectedInput = 0;
         long unpriced = 0;
