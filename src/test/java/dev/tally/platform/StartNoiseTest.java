@@ -93,6 +93,7 @@ class StartNoiseTest {
                     .isTrue();
         }
     }
+
     /** The records as the embedded broker logged them on a first and a warm start (4 Dec 2026), shortened. */
     private static final String ACTIVATION_FIRST = "[QuorumController id=1] Performing controller activation. The "
             + "metadata log appears to be empty. Appending 4 bootstrap record(s) in metadata transaction at "
