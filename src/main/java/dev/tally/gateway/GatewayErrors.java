@@ -38,6 +38,7 @@ final class GatewayErrors {
             case 408, 431 -> "invalid_request_error";
             case 413 -> "request_too_large";
             case 429 -> "rate_limit_error";
+            case 503 -> "overloaded_error";
             case 504 -> "timeout_error";
             default -> "api_error";
         };
@@ -64,6 +65,7 @@ final class GatewayErrors {
             case 431 -> "request_header_fields_too_large";
             case 429 -> "rate_limit_exceeded";
             case 502 -> "upstream_unreachable";
+            case 503 -> "service_unavailable";
             case 504 -> "upstream_timeout";
             default -> "internal_error";
         };

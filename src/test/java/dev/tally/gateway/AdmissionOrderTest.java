@@ -61,10 +61,11 @@ class AdmissionOrderTest {
     }
 
     @Test
-    void theChainsRunKeyHeadersRunWorkloadSizeRateInFlightBeforeTheBodyAndModelTokensRouteAfterIt() {
+    void theChainsRunKeyDrainHeadersRunWorkloadSizeRateInFlightBeforeTheBodyAndModelTokensRouteAfterIt() {
         assertThat(admission.chain(AdmissionCheck.Phase.PRE_BODY, Api.CHAT_COMPLETIONS))
                 .containsExactly(
                         "KeyCheck",
+                        "DrainCheck",
                         "HeaderCountCheck",
                         "RunIdCheck",
                         "WorkloadCheck",

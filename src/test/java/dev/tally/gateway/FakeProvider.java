@@ -26,7 +26,8 @@ import dev.tally.platform.Ports;
  * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error),
  * {@code -hold} (never answers), {@code -break} (a stream whose connection drops after one chunk),
  * {@code -breakjson} (a JSON answer whose connection drops after its head and a few bytes),
- * {@code -endless} (a stream that sends a chunk every 100 ms and never ends), {@code -unterminated}
+ * {@code -endless} (a stream that sends a chunk every 100 ms and never ends), {@code -gated} (an
+ * OpenAI stream that sends its first chunk, then the rest when the test calls {@link #openGate()}), {@code -unterminated}
  * (an OpenAI stream whose last event is not followed by a blank line), {@code -absurd} (a
  * chat completion whose usage is negative, not a number and absurdly large, with a header that its
  * {@code Connection} names as hop-by-hop).
@@ -50,6 +51,22 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     public static final String TOOL_LOOP_PROMPT = "TALLY_TOOL_LOOP: run the marker command";
 
     public static final String TOOL_LOOP_COMMAND = "echo tally-tool-loop";
+    /** The rest of each {@code -gated} stream, held until {@link #openGate()}. */
+    private static final List<Runnable> GATED = new CopyOnWriteArrayList<>();
+
+    /** Sends the rest of every {@code -gated} stream held so far. */
+    public static void openGate() {
+        for (Runnable rest : GATED) {
+            GATED.remove(rest);
+            rest.run();
+        }
+    }
+
+    /** How many {@code -gated} streams wait for {@link #openGate()}. */
+    public static int gated() {
+        return GATED.size();
+    }
+
     /** Request heads received, counted before the body arrives: what the gateway sent at all. */
     public static final AtomicInteger REQUESTS = new AtomicInteger();
 
@@ -279,6 +296,20 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
             resp.closeHandler(v -> CANCELLED.incrementAndGet());
             return;
         }
+        if (model.endsWith("-gated")) {
+            var context = vertx.getOrCreateContext();
+            GATED.add(() -> context.runOnContext(v -> openAiStreamRest(resp, model, head, usageNull, includeUsage)));
+            return;
+        }
+        openAiStreamRest(resp, model, head, usageNull, includeUsage);
+    }
+
+    private static void openAiStreamRest(
+            io.vertx.core.http.HttpServerResponse resp,
+            String model,
+            String head,
+            String usageNull,
+            boolean includeUsage) {
         for (String word : new String[] {"Hello", " there", "!"}) {
             resp.write("data: " + head + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + word
                     + "\"},\"logprobs\":null,\"finish_reason\":null}]" + usageNull + "}\n\n");

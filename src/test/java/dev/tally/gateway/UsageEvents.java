@@ -35,9 +35,14 @@ public final class UsageEvents implements AutoCloseable {
 
     /** Reads another topic's events the same way (the alerts topic). */
     public UsageEvents(String topic) {
+        this(TallyServices.bootstrapServers(), topic);
+    }
+
+    /** Reads a topic of another broker (a stopped instance's own, started again by the test). */
+    public UsageEvents(String bootstrapServers, String topic) {
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TallyServices.bootstrapServers(),
+                bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG,
                 "gateway-test-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,

@@ -46,7 +46,12 @@ public enum RefusalReason {
     /** A spike alert paused the key ({@code pause_key}) until an admin resumes it; 402 for the same reason. */
     KEY_PAUSED(402, "key_paused", "key paused", false),
     /** The model has no price and a budget covering the call refuses what it cannot count. */
-    UNPRICED_MODEL(403, "unpriced_model", "unpriced model under a budget", false);
+    UNPRICED_MODEL(403, "unpriced_model", "unpriced model under a budget", false),
+    /**
+     * The gateway instance is stopping ({@code DrainCheck}): 503, which the SDKs and Claude Code
+     * retry, on a new connection that a load balancer sends to another instance.
+     */
+    SHUTTING_DOWN(503, "shutting_down", "gateway stopping", true);
 
     private static final RefusalReason[] ALL = values();
 
