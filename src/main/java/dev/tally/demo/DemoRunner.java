@@ -32,6 +32,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.http.HttpServer;
@@ -106,7 +107,16 @@ public class DemoRunner {
                 "demo: enabled — seeding an example org and driving simulated traffic (every page shows a demo banner)");
     }
 
+    /** The stop begins: no more demo calls, so the gateway's drain sees none refused (and records none). */
+    void stopAsTheShutdownBegins(@Observes ShutdownDelayInitiatedEvent event) {
+        halt();
+    }
+
     void stop(@Observes ShutdownEvent event) {
+        halt();
+    }
+
+    private void halt() {
         running = false;
         Thread t = thread;
         if (t != null) {
