@@ -291,7 +291,7 @@ public final class FaultRun {
         System.out.println();
         System.out.printf(
                 "- calls: %,d sent, %,d answered 2xx (gw-1 %,d, gw-2 %,d), other statuses %s, "
-                        + "%,d sent to the other gateway after a refused connection, %,d reached no gateway, %,d broken after sending%n",
+                        + "%,d sent to the other gateway after a refused connection or a stopping gateway's 503, %,d reached no gateway, %,d broken after sending%n",
                 load.sent(),
                 load.ok(),
                 load.okAt(0),

@@ -26,8 +26,9 @@ import java.util.concurrent.locks.LockSupport;
  * the four shapes of the bench (OpenAI and Anthropic, JSON and stream). It keeps, client-side, the
  * {@code x-request-id} of every call answered 2xx (the gateway's usage event id), which is what the
  * reconciliation compares with the topic, the rollups and the reports. A call that cannot connect
- * goes to the other gateway, as a load balancer would send it; a call that fails after it was sent
- * is counted apart (the gateway may have served it).
+ * goes to the other gateway, as a load balancer would send it, and so does a call a stopping gateway
+ * refuses (503 {@code shutting_down}), as the SDKs retry it; a call that fails after it was sent is
+ * counted apart (the gateway may have served it).
  */
 final class Load {
 
@@ -141,8 +142,8 @@ final class Load {
         int first = (int) (n % gateways.size());
         for (int attempt = 0; attempt < gateways.size(); attempt++) {
             Sent sent = send((first + attempt) % gateways.size(), n);
-            if (sent == Sent.NOT_CONNECTED) {
-                continue; // never reached the gateway: nothing was served, the next gateway may take it
+            if (sent == Sent.NOT_CONNECTED || sent == Sent.REFUSED_STOPPING) {
+                continue; // not served (refused calls are recorded as such): the next gateway may take it
             }
             if (attempt > 0 && sent != Sent.BROKEN_AFTER_SEND) {
                 failedOver.incrementAndGet();
@@ -173,6 +174,8 @@ final class Load {
     private enum Sent {
         ANSWERED_2XX,
         ANSWERED_OTHER,
+        /** 503 from a gateway that is stopping: recorded there as refused, retried elsewhere. */
+        REFUSED_STOPPING,
         NOT_CONNECTED,
         BROKEN_AFTER_SEND
     }
@@ -190,7 +193,7 @@ final class Load {
             if (id != null) {
                 otherIds.add(id);
             }
-            return Sent.ANSWERED_OTHER;
+            return r.statusCode() == 503 ? Sent.REFUSED_STOPPING : Sent.ANSWERED_OTHER;
         } catch (ConnectException | HttpConnectTimeoutException e) {
             return Sent.NOT_CONNECTED;
         } catch (IOException e) {
