@@ -249,10 +249,13 @@ public final class FaultRun {
         boolean okSame = topic.okIds().equals(load.okIds());
         long dlqRows = rec.dlqRows();
 
-        // the topic's distinct ids are the calls; the client's answered ids are all among them
-        boolean callsEqual =
-                figures.stream().skip(1).allMatch(f -> f.calls() == topic.ids().size())
-                        && answered.size() + unanswered.size() == topic.ids().size();
+        // the topic's distinct ids are the calls; the client's answered ids are all among them. The
+        // rollups, the report and the CSV count usage: the refused calls (a stopping gateway's 503s)
+        // are counted apart, in refusal_team_day
+        long refusedInRollups = rec.refusals(team);
+        boolean callsEqual = figures.stream().skip(2).allMatch(f -> f.calls() == topic.usageCalls())
+                && answered.size() + unanswered.size() == topic.ids().size();
+        boolean refusalsEqual = refusedInRollups == topic.rejected();
         boolean notFailedEqual = figures.stream().skip(2).allMatch(f -> f.ok() == null || f.ok() == topic.notFailed());
         boolean spendEqual = figures.stream()
                         .filter(f -> f.spendNanos() != null)
@@ -261,6 +264,7 @@ public final class FaultRun {
                         .count()
                 == 1;
         boolean passed = callsEqual
+                && refusalsEqual
                 && notFailedEqual
                 && restartedGatewayServed
                 && spendEqual
@@ -310,6 +314,10 @@ public final class FaultRun {
                 load.brokenAfterSend(),
                 unansweredExplained,
                 okSame);
+        System.out.printf(
+                "- refused calls (outcome rejected; the rollups count them apart from usage, in refusal_team_day): "
+                        + "%,d on the topic, %,d in the rollups; usage calls on the topic: %,d%n",
+                topic.rejected(), refusedInRollups, topic.usageCalls());
         System.out.printf(
                 "- requests the fake provider received (key checks and model lists included; informational): %,d%n",
                 FakeProvider.REQUESTS.get());

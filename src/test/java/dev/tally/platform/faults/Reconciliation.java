@@ -62,6 +62,18 @@ final class Reconciliation {
             long spendNanos,
             long dlqRecords) {
 
+        /** Calls the gateways refused (outcome rejected): the rollups count them apart from usage. */
+        long rejected() {
+            return notOk.values().stream()
+                    .filter(o -> CallOutcome.fromJson(o) == CallOutcome.REJECTED)
+                    .count();
+        }
+
+        /** Calls that are usage: every distinct id but the refused ones. */
+        long usageCalls() {
+            return ids.size() - rejected();
+        }
+
         /** Events the rollups do not count as errors: outcome ok or client_cancelled (see CallOutcome#failed). */
         long notFailed() {
             return ids.size()
@@ -197,10 +209,23 @@ final class Reconciliation {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return new Figure(
-                        "requests in the rollups (usage_daily; 2xx/ok column: requests - error_requests, i.e. ok or client_cancelled)",
+                        "requests in the rollups (usage_daily, refused calls apart; 2xx/ok column: requests - error_requests, i.e. ok or client_cancelled)",
                         rs.getLong(1),
                         rs.getLong(1) - rs.getLong(2),
                         rs.getLong(3));
+            }
+        }
+    }
+
+    /** Refused calls of the team in the rollups ({@code refusal_team_day}), every reason. */
+    long refusals(String teamId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, db);
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT coalesce(sum(requests), 0) FROM refusal_team_day WHERE team_id = ?::uuid")) {
+            ps.setString(1, teamId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
             }
         }
     }
