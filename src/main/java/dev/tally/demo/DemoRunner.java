@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -107,8 +108,8 @@ public class DemoRunner {
                 "demo: enabled — seeding an example org and driving simulated traffic (every page shows a demo banner)");
     }
 
-    /** The stop begins: no more demo calls, so the gateway's drain sees none refused (and records none). */
-    void stopAsTheShutdownBegins(@Observes ShutdownDelayInitiatedEvent event) {
+    /** The stop begins: no more demo calls (before the gateway's drain, which observes later), so none is refused. */
+    void stopAsTheShutdownBegins(@Observes @Priority(1) ShutdownDelayInitiatedEvent event) {
         halt();
     }
 

@@ -41,7 +41,8 @@ final class Call implements PendingCall, Upstream.Request {
             ModelNames models,
             Ticker ticker,
             Vertx vertx,
-            long bodyTimeoutNanos) {}
+            long bodyTimeoutNanos,
+            CallsInFlight inFlight) {}
 
     private static final Logger LOG = Logger.getLogger(Call.class);
     private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
@@ -94,6 +95,7 @@ final class Call implements PendingCall, Upstream.Request {
         this.wire = api == Api.MODELS && req.getHeader(H_ANTHROPIC_VERSION) != null ? Api.Wire.ANTHROPIC : api.wire;
         resp.putHeader(H_X_REQUEST_ID, requestId);
         resp.closeHandler(v -> clientClosed());
+        services.inFlight().started();
     }
 
     CallState state() {
@@ -236,6 +238,7 @@ final class Call implements PendingCall, Upstream.Request {
         resp.setStatusCode(200).putHeader("content-type", "application/json").end(json);
         moveTo(CallState.DONE);
         settle(CallOutcome.OK);
+        services.inFlight().ended();
     }
 
     /** Writes the error answer; null when an answer was already under way. */
@@ -262,6 +265,15 @@ final class Call implements PendingCall, Upstream.Request {
             return;
         }
         moveTo(CallState.DONE);
+        try {
+            record(outcome, status);
+        } finally {
+            // after the event is handed over: a stopping instance waits for this before its publisher stops
+            services.inFlight().ended();
+        }
+    }
+
+    private void record(CallOutcome outcome, int status) {
         if (usage.invalid != null) {
             services.metrics().invalidUsage(provider == null ? null : provider.name(), usage.invalid);
             LOG.warnf(

@@ -24,6 +24,17 @@ public interface GatewayConfig {
     MemorySize maxBodySize();
 
     /**
+     * On SIGTERM: how long new calls are still admitted after readiness turns DOWN (for a load
+     * balancer that notices late), before they are refused with 503 ({@code DrainCheck}).
+     */
+    @WithDefault("0s")
+    Duration drainDelay();
+
+    /** On SIGTERM: how long the calls in flight may take to finish before the instance stops anyway. */
+    @WithDefault("25s")
+    Duration drainTimeout();
+
+    /**
      * Time from the request head to the end of its body; a body still incomplete then gets a 408 in
      * the caller's format and the connection is closed (a slow or stalled body holds nothing longer).
      */

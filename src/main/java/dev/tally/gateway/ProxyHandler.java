@@ -60,7 +60,8 @@ public class ProxyHandler {
             Watchdog watchdog,
             Ticker ticker,
             Vertx vertx,
-            Clock clock) {
+            Clock clock,
+            CallsInFlight inFlight) {
         this.admission = admission;
         this.models = models;
         this.http = http;
@@ -74,7 +75,8 @@ public class ProxyHandler {
                 names,
                 ticker,
                 vertx,
-                Math.max(1, config.bodyTimeout().toNanos()));
+                Math.max(1, config.bodyTimeout().toNanos()),
+                inFlight);
         this.relaySettings = new Relay.Settings(
                 vertx,
                 ticker,

@@ -94,6 +94,6 @@ public enum RefusalReason {
 
     /** The connection is closed after the answer: the rest of the body is not worth reading. */
     public boolean closesConnection() {
-        return this == TOO_LARGE || this == BODY_TIMEOUT;
+        return this == TOO_LARGE || this == BODY_TIMEOUT || this == SHUTTING_DOWN;
     }
 }
