@@ -36,6 +36,8 @@ import dev.tally.platform.aot.AotTraining.JdkBuild;
  * ThreadPriorityPolicy of the caller's own alone. Where the kernel hands out transparent huge pages the
  * JVM takes them, where it never does the flag is left out, and a choice in JAVA_OPTS is left alone.
  * C2 takes a method after three times the JDK's default calls, unless JAVA_OPTS sets its own. A
+ * gateway-only instance below 4 CPUs on JDK 25+ gets a second C2 thread, unless JAVA_OPTS sets the
+ * count. A
  * small probe jar stands in for the package; every
  * case really starts a JVM. The JDK 25 case
  * needs a JDK 25+ named by {@code TALLY_TEST_JDK25_HOME} and says so when it is not there.
@@ -48,6 +50,9 @@ class LauncherTest {
 
     @TempDir
     Path app;
+
+    @TempDir
+    Path jdks;
 
     @BeforeEach
     void probePackage() throws IOException {
@@ -248,6 +253,57 @@ class LauncherTest {
         assertThat(r.out).contains("C2 thresholds 7000 600 15000 40000");
     }
 
+    @Test
+    void onJdk25AGatewayOnlyInstanceBelowFourCpusGetsASecondC2Thread() throws Exception {
+        Run r = launch(jdkReporting("25.0.0+0-standin"), Map.of("TALLY_ROLES", "gateway", "TALLY_LAUNCHER_CPUS", "2"));
+        assertThat(r.exit).as(r.err).isZero();
+        // one C1 and two C2 threads; the JDK's own count below 4 CPUs is 2, one of each
+        assertThat(r.out).contains("-XX:CICompilerCount=3").contains("compiler threads at most 3");
+        assertThat(r.err).doesNotContain("warning");
+    }
+
+    @Test
+    void otherRolesLargerMachinesAndJdk17KeepTheJdksCompilerThreads() throws Exception {
+        Path jdk25 = jdkReporting("25.0.0+0-standin");
+        for (Map<String, String> env : List.of(
+                Map.of("TALLY_LAUNCHER_CPUS", "2"),
+                Map.of("TALLY_ROLES", "gateway,aggregator", "TALLY_LAUNCHER_CPUS", "2"),
+                Map.of("TALLY_ROLES", "dashboard", "TALLY_LAUNCHER_CPUS", "2"),
+                Map.of("TALLY_ROLES", "gateway", "TALLY_LAUNCHER_CPUS", "4"))) {
+            Run r = launch(jdk25, env);
+            assertThat(r.exit).as(r.err).isZero();
+            assertThat(r.out).as(env.toString()).contains("probe ran with").doesNotContain("CICompilerCount");
+        }
+        Run on17 =
+                launch(jdkReporting("17.0.15+6-standin"), Map.of("TALLY_ROLES", "gateway", "TALLY_LAUNCHER_CPUS", "2"));
+        assertThat(on17.exit).as(on17.err).isZero();
+        assertThat(on17.out).contains("probe ran with").doesNotContain("CICompilerCount");
+    }
+
+    @Test
+    void aCompilerCountInJavaOptsIsTheCallersAndLeftAsGiven() throws Exception {
+        Run r = launch(
+                jdkReporting("25.0.0+0-standin"),
+                Map.of("TALLY_ROLES", "gateway", "TALLY_LAUNCHER_CPUS", "2", "JAVA_OPTS", "-XX:CICompilerCount=2"));
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.out).doesNotContain("-XX:CICompilerCount=3").contains("compiler threads at most 2");
+    }
+
+    /**
+     * A JDK home whose release file reports {@code build} (the launcher reads the JDK's build from
+     * it), its {@code bin/java} running this JVM's own java: the launcher's choice for that build,
+     * taken by a real JVM.
+     */
+    private Path jdkReporting(String build) throws IOException {
+        Path home = jdks.resolve(build);
+        Path java = home.resolve("bin").resolve("java");
+        Files.createDirectories(java.getParent());
+        Files.writeString(java, "#!/bin/sh\nexec '" + JAVA_HOME.resolve("bin").resolve("java") + "' \"$@\"\n");
+        assertThat(java.toFile().setExecutable(true)).isTrue();
+        Files.writeString(home.resolve("release"), "JAVA_RUNTIME_VERSION=\"" + build + "\"\n");
+        return home;
+    }
+
     /** CAP_SYS_NICE (bit 23) in this process' effective capabilities, which the launcher inherits. */
     private static boolean mayRaisePriority() throws IOException {
         return Files.readAllLines(Path.of("/proc/self/status")).stream()
@@ -299,6 +355,7 @@ class LauncherTest {
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.environment().remove("JAVA_OPTS");
+        pb.environment().remove("TALLY_ROLES");
         pb.environment().put("JAVA_HOME", javaHome.toString());
         pb.environment().put("TALLY_APP_DIR", app.toString());
         pb.environment().putAll(env);
