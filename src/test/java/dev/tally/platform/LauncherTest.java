@@ -36,7 +36,7 @@ import dev.tally.platform.aot.AotTraining.JdkBuild;
  * ThreadPriorityPolicy of the caller's own alone. Where the kernel hands out transparent huge pages the
  * JVM takes them, where it never does the flag is left out, and a choice in JAVA_OPTS is left alone.
  * C2 takes a method after three times the JDK's default calls, unless JAVA_OPTS sets its own. A
- * gateway-only instance below 4 CPUs on JDK 25+ gets a second C2 thread, unless JAVA_OPTS sets the
+ * gateway-only instance on 2 or 3 CPUs on JDK 25+ gets a second C2 thread, unless JAVA_OPTS sets the
  * count. A
  * small probe jar stands in for the package; every
  * case really starts a JVM. The JDK 25 case
@@ -254,12 +254,15 @@ class LauncherTest {
     }
 
     @Test
-    void onJdk25AGatewayOnlyInstanceBelowFourCpusGetsASecondC2Thread() throws Exception {
-        Run r = launch(jdkReporting("25.0.0+0-standin"), Map.of("TALLY_ROLES", "gateway", "TALLY_LAUNCHER_CPUS", "2"));
-        assertThat(r.exit).as(r.err).isZero();
-        // one C1 and two C2 threads; the JDK's own count below 4 CPUs is 2, one of each
-        assertThat(r.out).contains("-XX:CICompilerCount=3").contains("compiler threads at most 3");
-        assertThat(r.err).doesNotContain("warning");
+    void onJdk25AGatewayOnlyInstanceOnTwoOrThreeCpusGetsASecondC2Thread() throws Exception {
+        for (String cpus : List.of("2", "3")) {
+            Run r = launch(
+                    jdkReporting("25.0.0+0-standin"), Map.of("TALLY_ROLES", "gateway", "TALLY_LAUNCHER_CPUS", cpus));
+            assertThat(r.exit).as(r.err).isZero();
+            // one C1 and two C2 threads; the JDK's own count below 4 CPUs is 2, one of each
+            assertThat(r.out).as(cpus).contains("-XX:CICompilerCount=3").contains("compiler threads at most 3");
+            assertThat(r.err).doesNotContain("warning");
+        }
     }
 
     @Test
@@ -269,7 +272,8 @@ class LauncherTest {
                 Map.of("TALLY_LAUNCHER_CPUS", "2"),
                 Map.of("TALLY_ROLES", "gateway,aggregator", "TALLY_LAUNCHER_CPUS", "2"),
                 Map.of("TALLY_ROLES", "dashboard", "TALLY_LAUNCHER_CPUS", "2"),
-                Map.of("TALLY_ROLES", "gateway", "TALLY_LAUNCHER_CPUS", "4"))) {
+                Map.of("TALLY_ROLES", "gateway", "TALLY_LAUNCHER_CPUS", "4"),
+                Map.of("TALLY_ROLES", "gateway", "TALLY_LAUNCHER_CPUS", "1"))) {
             Run r = launch(jdk25, env);
             assertThat(r.exit).as(r.err).isZero();
             assertThat(r.out).as(env.toString()).contains("probe ran with").doesNotContain("CICompilerCount");
