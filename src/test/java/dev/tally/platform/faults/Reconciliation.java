@@ -219,23 +219,24 @@ final class Reconciliation {
 
     /** Refused calls of the team in the rollups ({@code refusal_team_day}), every reason. */
     long refusals(String teamId) throws SQLException {
+        return single("SELECT coalesce(sum(requests), 0) FROM refusal_team_day WHERE team_id = ?::uuid", teamId);
+    }
+
+    long dlqRows() throws SQLException {
+        return single("SELECT count(*) FROM dlq_entry");
+    }
+
+    /** The one number a query answers, its {@code ?} bound to {@code params} in order. */
+    private long single(String sql, String... params) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl, db);
-                PreparedStatement ps = c.prepareStatement(
-                        "SELECT coalesce(sum(requests), 0) FROM refusal_team_day WHERE team_id = ?::uuid")) {
-            ps.setString(1, teamId);
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1);
             }
-        }
-    }
-
-    long dlqRows() throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, db);
-                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM dlq_entry");
-                ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 
