@@ -143,9 +143,6 @@ final class Relay implements Upstream.Receiver {
             batchSse(tap.onChunk(chunk));
             out = EMPTY;
         } else {
-            if (jsonTap != null) {
-                jsonTap.onChunk(chunk);
-            }
             // A JSON body is passed on one chunk behind, so that its last (usually its only)
             // chunk goes out with the end of the response in one write instead of two.
             Buffer previous = held;
@@ -154,8 +151,19 @@ final class Relay implements Upstream.Receiver {
         }
         if (out.length() > 0) {
             resp.write(out);
+            tapJson(out); // after the write: the client does not wait on the parse
         }
         pauseIfFull();
+    }
+
+    /**
+     * Reads a JSON chunk's usage once it has been written (a Vert.x buffer stays readable after a
+     * write), so the parse is never between the provider's bytes and the client.
+     */
+    private void tapJson(Buffer written) {
+        if (jsonTap != null) {
+            jsonTap.onChunk(written);
+        }
     }
 
     private void pauseIfFull() {
@@ -211,10 +219,18 @@ final class Relay implements Upstream.Receiver {
         }
     }
 
-    /** Reads the usage the stream has shown so far (before the call is ended other than by its end). */
+    /**
+     * Reads the usage the answer has shown so far (before the call is ended other than by its end):
+     * a stream's, or a JSON answer's including the chunk held back, which is then not written.
+     */
     void readUsageSeen() {
         if (tap != null) {
             tap.readUsageSeen();
+        }
+        Buffer unsent = held;
+        held = null;
+        if (unsent != null) {
+            tapJson(unsent);
         }
     }
 
@@ -228,14 +244,15 @@ final class Relay implements Upstream.Receiver {
         if (tap != null) {
             last = sseTail(tap.onEnd());
         }
+        if (last != null) {
+            resp.end(last);
+            tapJson(last); // after the end: the client does not wait on the parse
+        } else {
+            resp.end();
+        }
         if (status < 400 && call.api.billed && !call.usage.reported) {
             // a provider that does not report usage: estimate rather than record nothing
             call.estimateUsage();
-        }
-        if (last != null) {
-            resp.end(last);
-        } else {
-            resp.end();
         }
         call.end(status < 400 ? CallOutcome.OK : CallOutcome.UPSTREAM_ERROR, status);
     }

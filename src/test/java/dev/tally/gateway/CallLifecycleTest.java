@@ -111,6 +111,26 @@ class CallLifecycleTest {
     }
 
     @Test
+    void aJsonAnswerThatBreaksOffAfterItsUsageIsRecordedWithTheUsageItShowed() {
+        // the relay holds a JSON answer's last chunk back and reads its usage after writing it: a
+        // break before the end must still read the held chunk, whose tokens the provider did bill
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini-breakjsontail\",\"messages\":[]}")
+                .post("/v1/chat/completions");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.jsonPath().getString("error.type")).isNotBlank();
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("outcome").asText()).isEqualTo("upstream_error");
+        assertThat(d.path("estimated").asBoolean()).isFalse();
+        // 1,200 prompt tokens of which 1,024 cached, 300 completion tokens: as the answer reported them
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+        assertOnlyEventOfItsCall(key, r.header("x-request-id"));
+    }
+
+    @Test
     void aModelRewrittenByAdmissionIsWhatTheProviderGetsAndWhatIsPriced() {
         Admin.Key key = Admin.newKey();
         String marker = "m-" + UUID.randomUUID();

@@ -26,6 +26,8 @@ import dev.tally.platform.Ports;
  * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error),
  * {@code -hold} (never answers), {@code -break} (a stream whose connection drops after one chunk),
  * {@code -breakjson} (a JSON answer whose connection drops after its head and a few bytes),
+ * {@code -breakjsontail} (an OpenAI JSON answer sent whole, usage included, whose connection drops
+ * short of the length it announced),
  * {@code -endless} (a stream that sends a chunk every 100 ms and never ends), {@code -gated} (an
  * OpenAI stream that sends its first chunk, then the rest when the test calls {@link #openGate()}), {@code -unterminated}
  * (an OpenAI stream whose last event is not followed by a blank line), {@code -absurd} (a
@@ -163,6 +165,15 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 resp.putHeader("content-type", "application/json")
                         .putHeader("content-length", "2000")
                         .write("{\"id\":\"chatcmpl-B9MHDbslfkBeAs8l4bebGdFOJ6PeG\",\"object\":\"chat.completion\",");
+                vertx.setTimer(50, id -> req.connection().close());
+                return;
+            }
+            if (model.endsWith("-breakjsontail")) {
+                // the whole answer, usage included, then the connection drops short of the announced length
+                String whole = OPENAI_JSON.replace("MODEL", model);
+                resp.putHeader("content-type", "application/json")
+                        .putHeader("content-length", String.valueOf(whole.length() + 100))
+                        .write(whole);
                 vertx.setTimer(50, id -> req.connection().close());
                 return;
             }
