@@ -1,6 +1,9 @@
 package dev.tally.platform;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +52,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public synchronized EmbeddedDatabase start() {
         try {
             stopOrphan();
+            requireFreePort();
             Files.createDirectories(dataDir.getParent());
             Files.createDirectories(workDir);
             String secret = password();
@@ -75,6 +79,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (Exception e) {
             throw new StartupException(
                     "embedded PostgreSQL could not start on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * PostgreSQL exits at once when its port is taken, but zonky's readiness check keeps connecting to
+     * whatever holds the port until its 30 s wait ends (another PostgreSQL refuses the password; a
+     * silent listener never answers). Binding the port first, as PostgreSQL will (address reuse on),
+     * says so at once.
+     */
+    private void requireFreePort() throws IOException {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
+        } catch (IOException e) {
+            throw new IOException("the port is in use (" + e.getMessage() + ")", e);
         }
     }
 

@@ -114,7 +114,8 @@ class StartGateTest {
 
             assertThatThrownBy(StartGate.DATABASE::await)
                     .isInstanceOf(StartupException.class)
-                    .hasMessageContaining("127.0.0.1:" + port);
+                    .hasMessageContaining("127.0.0.1:" + port)
+                    .hasMessageContaining("the port is in use");
         }
     }
 }
