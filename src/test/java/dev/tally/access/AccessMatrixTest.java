@@ -23,7 +23,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 import dev.tally.dashboard.RollupFixture;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Every role against every page and report, JSON and CSV: allowed or refused, and the right rows.
@@ -31,7 +31,7 @@ import dev.tally.platform.TallyServices;
  * leads A only.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class AccessMatrixTest {
 
     @Inject

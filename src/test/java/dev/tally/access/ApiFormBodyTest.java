@@ -13,6 +13,7 @@ import io.restassured.http.ContentType;
 
 import dev.tally.gateway.Admin;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Form bodies on the API. The pages' forms carry a CSRF token (quarkus-rest-csrf); no API endpoint
@@ -21,7 +22,7 @@ import dev.tally.platform.TallyServices;
  * and some clients' default) is no form and goes through.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class ApiFormBodyTest {
 
     @Test

@@ -24,14 +24,14 @@ import io.restassured.path.json.JsonPath;
 
 import dev.tally.gateway.Admin;
 import dev.tally.outcomes.OutcomeTestData;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Every kind of change leaves an audit entry with who, when, from where, before and after; admins
  * read it as JSON, CSV and a page; nobody can change it.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class AuditLogTest {
 
     @Inject

@@ -22,7 +22,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.access.intake.IntakeLimits;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The outcome intake endpoints over raw sockets: the credential, the size limit and the bound on
@@ -30,7 +30,7 @@ import dev.tally.platform.TallyServices;
  * body has not even been sent.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class IntakeLimitsTest {
 
     @TestHTTPResource("/")

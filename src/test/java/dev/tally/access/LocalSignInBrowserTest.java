@@ -26,11 +26,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /** Local sign-in in a real headless Chromium: a wrong password, throttling, signing in and out. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class LocalSignInBrowserTest {
 
     @TestHTTPResource("/")

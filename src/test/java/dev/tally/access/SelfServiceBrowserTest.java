@@ -20,16 +20,14 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
-import dev.tally.gateway.FakeProvider;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Self-service in a real headless Chromium: an employee signs in, creates a gateway key on My
  * usage, calls the gateway with it (a fake OpenAI upstream), sees the call there, and revokes the key.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class SelfServiceBrowserTest {
 
     @TestHTTPResource("/")

@@ -22,14 +22,14 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 import dev.tally.access.user.AdminAccount;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Session cookies, CSRF tokens on forms, the sign-in form's origin check, the generated admin
  * password, and accounts that are disabled while signed in.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class SessionSecurityTest {
 
     @Test

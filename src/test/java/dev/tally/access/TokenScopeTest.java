@@ -27,14 +27,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Scoped API tokens: what each scope opens, that revoked and expired tokens get 401, that a token is
  * stored only as a hash and shows its prefix and last use.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class TokenScopeTest {
 
     @Inject

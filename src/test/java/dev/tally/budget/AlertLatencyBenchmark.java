@@ -26,8 +26,7 @@ import io.restassured.response.Response;
 
 import dev.tally.alert.channel.Receiver;
 import dev.tally.gateway.Admin;
-import dev.tally.gateway.FakeProvider;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * How long an alert takes from the call that crossed a threshold to a webhook receiver (issue 9: "within
@@ -39,8 +38,7 @@ import dev.tally.platform.TallyServices;
  * Not part of the default test run: {@code ./mvnw test -DtestExcludedGroups=none -Dtest=AlertLatencyBenchmark}.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 @Tag("benchmark")
 class AlertLatencyBenchmark {
 

@@ -23,6 +23,7 @@ import io.restassured.response.Response;
 import dev.tally.gateway.Admin;
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The alerts that {@link BudgetEnforcementTest} does not drive through the gateway: a projection
@@ -31,8 +32,7 @@ import dev.tally.platform.TallyServices;
  * webhook receiver checking each delivery's signature.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class AlertsThroughTheGatewayTest extends BudgetFlow {
 
     static final long DAY_MILLIS = Duration.ofDays(1).toMillis();

@@ -19,10 +19,11 @@ import io.restassured.response.ValidatableResponse;
 import dev.tally.access.Access;
 import dev.tally.gateway.Admin;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /** The budgets admin API over HTTP: the round trip, and a precise 400 for each kind of bad input. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class BudgetAdminTest {
 
     static ValidatableResponse post(Map<String, Object> body) {

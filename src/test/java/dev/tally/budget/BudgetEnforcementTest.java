@@ -26,6 +26,7 @@ import io.restassured.response.Response;
 import dev.tally.gateway.Admin;
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The issue's "done when", through the real gateway, broker, aggregator and database: a block budget
@@ -34,8 +35,7 @@ import dev.tally.platform.TallyServices;
  * claude-opus-4-7 to claude-haiku-4-5; the strictest of several budgets decides.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class BudgetEnforcementTest extends BudgetFlow {
 
     @Test

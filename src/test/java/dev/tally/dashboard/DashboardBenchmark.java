@@ -37,7 +37,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.access.Access;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 import dev.tally.rollup.UsageMeasure;
 
 /**
@@ -46,7 +46,7 @@ import dev.tally.rollup.UsageMeasure;
  * {@code ./mvnw test -DtestExcludedGroups=none -Dtest=DashboardBenchmark}.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 @Tag("benchmark")
 class DashboardBenchmark {
 

@@ -19,7 +19,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 import dev.tally.access.Access;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * A month the org report holds is brought up to date by re-reading only the teams the aggregator marked
@@ -29,7 +29,7 @@ import dev.tally.platform.TallyServices;
  * read straight from the rollups. Without the marks, a write would leave its team's figures stale.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class MonthRefreshTest {
 
     static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);

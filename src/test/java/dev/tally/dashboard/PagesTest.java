@@ -16,10 +16,10 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.access.Access;
 import dev.tally.demo.DemoHistory.SeededTeam;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class PagesTest {
 
     @Inject

@@ -42,13 +42,14 @@ import dev.tally.events.OutcomeData;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Events produced to the real broker = rollups the aggregator wrote = /api/reports totals = CSV
  * totals, for a team of this test's own created through the admin API.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class ReconciliationTest {
 
     @Inject

@@ -20,7 +20,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
 import dev.tally.access.Access;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The org report caches each month's rollups under that month's version and the teams and people under
@@ -30,7 +30,7 @@ import dev.tally.platform.TallyServices;
  * read straight from the rollups.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class ReportVersionsTest {
 
     static final LocalDate TODAY = LocalDate.now(ZoneOffset.UTC);

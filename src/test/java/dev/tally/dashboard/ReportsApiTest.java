@@ -23,10 +23,10 @@ import io.restassured.path.json.JsonPath;
 
 import dev.tally.access.Access;
 import dev.tally.identity.Team;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class ReportsApiTest {
 
     @Inject

@@ -25,9 +25,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class EventRoundTripTest {
 
     @Inject

@@ -20,11 +20,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /** The application's publisher: one bean, its readiness check and its metrics. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class EventSpoolHealthTest {
 
     /** Metrics are on the management interface, not the public port. */

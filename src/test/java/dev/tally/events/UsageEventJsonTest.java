@@ -15,11 +15,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /** The hand-written usage event equals, byte for byte, what the app's ObjectMapper writes, escapes and non-ASCII text included. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class UsageEventJsonTest {
 
     @Inject

@@ -26,7 +26,7 @@ import io.restassured.http.ContentType;
 
 import dev.tally.gateway.admission.Admission;
 import dev.tally.gateway.admission.AdmissionCheck;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 import dev.tally.platform.share.SharedLimits;
 
 /**
@@ -35,8 +35,7 @@ import dev.tally.platform.share.SharedLimits;
  * sees nothing of it.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class AdmissionOrderTest {
 
     static UsageEvents events;

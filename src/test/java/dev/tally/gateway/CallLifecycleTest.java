@@ -21,7 +21,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 import dev.tally.events.CallOutcome;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The call's states end to end, over real sockets: however a call ends, it ends once, with one
@@ -30,8 +30,7 @@ import dev.tally.platform.TallyServices;
  * duplicate the first call could have produced.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class CallLifecycleTest {
 
     static UsageEvents events;

@@ -33,15 +33,14 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Every error case in both API formats, each with an x-request-id and, when the caller's key is
  * known, a recorded usage event (a caller without a valid key writes none); a client that disconnects mid-stream; upstream timeouts.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class GatewayErrorsTest {
 
     static UsageEvents events;

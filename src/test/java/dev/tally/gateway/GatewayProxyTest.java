@@ -23,14 +23,14 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Calls through the real gateway to the fake provider, both APIs, JSON and SSE, and reads the usage
  * events back from the real broker: exact tokens by kind and exact cost from the catalog.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class GatewayProxyTest {
 
     /** Metrics are on the management interface, not the public port. */

@@ -48,6 +48,7 @@ import dev.tally.events.UsageEventJson;
 import dev.tally.events.UsageField;
 import dev.tally.gateway.admission.RefusalReason;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 import dev.tally.rollup.Aggregator;
 import dev.tally.rollup.EventDecoder;
 import dev.tally.rollup.UsageEvent;
@@ -60,8 +61,7 @@ import dev.tally.rollup.UsageEvent;
  * queue. An answered call (priced or not) passes the same decoder.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class UsageEventContractTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -31,7 +31,7 @@ import io.restassured.response.Response;
 
 import dev.tally.access.Access;
 import dev.tally.dashboard.report.Period;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 import dev.tally.workload.WorkloadReport;
 import dev.tally.workload.WorkloadReportService;
 
@@ -41,8 +41,7 @@ import dev.tally.workload.WorkloadReportService;
  * database. Each test uses its own team and workload. Helpers are {@link WorkloadsTest}'s.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class WorkloadValueTest {
 
     /** Decimals as they were written (ROI multiples, shares), not through a double. */

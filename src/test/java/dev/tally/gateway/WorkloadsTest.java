@@ -40,6 +40,7 @@ import io.restassured.specification.RequestSpecification;
 
 import dev.tally.access.Access;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Issue 14's tests and "done when", over real HTTP against the real broker and database: service
@@ -48,8 +49,7 @@ import dev.tally.platform.TallyServices;
  * team and workload names.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class WorkloadsTest {
 
     /** One gpt-4o-mini call of the fake provider: 176 input, 1,024 cache read, 300 output tokens. */

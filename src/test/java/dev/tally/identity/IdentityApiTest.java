@@ -21,10 +21,11 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /** The identity admin API over real HTTP against the embedded PostgreSQL. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class IdentityApiTest {
 
     static final String AUTH = "Bearer " + TallyServices.ADMIN_TOKEN;

@@ -24,11 +24,11 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.identity.KeyLookup.Status;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /** Keys as the gateway sees them: storage, the in-memory lookup, revocation and expiry. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class KeyLookupTest {
 
     @Inject

@@ -34,6 +34,7 @@ import dev.tally.access.Access;
 import dev.tally.outcomes.github.WebhookSignature;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestSql;
+import dev.tally.platform.TestStack;
 
 /**
  * What a new user does, end to end through the real broker, aggregator and database: sets up a team
@@ -43,8 +44,7 @@ import dev.tally.platform.TestSql;
  * the team page; uploads the same SARIF twice and finds each finding once.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeGitHubApi.class)
+@WithTestResource(TestStack.class)
 class OutcomesEndToEndTest {
 
     private static final String ADMIN = "Bearer " + TallyServices.ADMIN_TOKEN;

@@ -18,7 +18,7 @@ import dev.tally.access.Access;
 
 /** Health, metrics, OpenAPI and Swagger UI: on the management interface, and nowhere on the public port. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class HealthTest {
 
     @TestHTTPResource(value = "/health/ready", management = true)

@@ -19,7 +19,7 @@ import dev.tally.access.Access;
 
 /** Every id a URL carries, in its path or its query, answers a malformed value with a 400 naming it. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class IdParamsTest {
 
     static Stream<Arguments> malformedIds() {

@@ -25,7 +25,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * configures it.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class StartNoiseTest {
 
     /** The record as the embedded broker logged it on a warm start (3 Dec 2026), shortened. */

@@ -28,10 +28,10 @@ import dev.tally.events.EventIds;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class AggregatorDedupeTest {
 
     @Inject

@@ -36,9 +36,10 @@ import dev.tally.events.OutcomeData;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class AggregatorDlqTest {
 
     /** Metrics are on the management interface, not the public port. */

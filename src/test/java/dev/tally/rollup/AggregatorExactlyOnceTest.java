@@ -22,10 +22,10 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class AggregatorExactlyOnceTest {
 
     @Inject

@@ -26,11 +26,11 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /** Events produced = rollup totals, column by column, per team, at both grains. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class ReconciliationTest {
 
     @Inject

@@ -21,14 +21,14 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.events.CallOutcome;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The store's transaction on its own, under a group id of its own so the running aggregator never
  * touches these offsets.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class RollupStoreTest {
 
     @Inject

@@ -19,10 +19,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.events.EventIds;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class UsageIdClaimTest {
 
     @Inject

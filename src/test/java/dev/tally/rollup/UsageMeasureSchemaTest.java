@@ -23,7 +23,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.tally.events.CallOutcome;
 import dev.tally.events.TokenKind;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The usage measures are defined once ({@link TokenKind}, {@link UsageMeasure}); this is what
@@ -31,7 +31,7 @@ import dev.tally.platform.TallyServices;
  * exactly one bigint column per measure, and a batch adds up to the same totals in each of them.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class UsageMeasureSchemaTest {
 
     static final List<String> USAGE_TABLES =

@@ -28,6 +28,7 @@ import io.restassured.http.ContentType;
 import dev.tally.gateway.Admin;
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Issue 17's "done when", with the real Claude Code CLI (its native binary, pinned in
@@ -37,8 +38,7 @@ import dev.tally.platform.TallyServices;
  * with Tally's message. Skipped, saying why, where the CLI is not installed.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class ClaudeCodeTest {
 
     static final String MODEL = "claude-sonnet-4-5";

@@ -26,6 +26,7 @@ import io.restassured.http.ContentType;
 
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Issue 3's "done when", as a new user would check it: a team, an employee and a key made through
@@ -38,8 +39,7 @@ import dev.tally.platform.TallyServices;
  * are missing ({@code npm ci --prefix sdk-compat}).
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class SdkCompatibilityTest {
 
     // Per-token list prices in nano-dollars (USD per million tokens × 1000), from pricing/catalog.yaml.

@@ -21,8 +21,8 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 import dev.tally.gateway.Admin;
-import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The official OpenAI and Anthropic SDKs, with their default retry settings, against each refusal
@@ -31,8 +31,7 @@ import dev.tally.platform.TallyServices;
  * provider are retried, as they may pass. Requests are counted in the SDK's own fetch.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@WithTestResource(TestStack.class)
 class SdkRefusalTest {
 
     static final List<String> SDKS = List.of("openai", "anthropic");

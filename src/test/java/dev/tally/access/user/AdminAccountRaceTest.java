@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
-import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestSql;
+import dev.tally.platform.TestStack;
 
 /**
  * Instances sharing one database that start at the same moment each try to create the local admin
@@ -30,7 +30,7 @@ import dev.tally.platform.TestSql;
  * {@code admin} is untouched.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class AdminAccountRaceTest {
 
     private static final int INSTANCES = 8;

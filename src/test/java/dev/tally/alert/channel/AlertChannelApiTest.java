@@ -26,10 +26,10 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(SmtpServer.class)
+@WithTestResource(TestStack.class)
 class AlertChannelApiTest {
 
     static final String SLACK_URL = "https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXXXXXXXXXX";

@@ -32,14 +32,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Alerts produced into the real broker reach a real local HTTP receiver (Slack Block Kit, signed
  * webhook) and a real SMTP server (GreenMail); failed attempts are retried with backoff and logged.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(SmtpServer.class)
+@WithTestResource(TestStack.class)
 class AlertDeliveryTest {
 
     static final Duration WAIT = Duration.ofSeconds(30);

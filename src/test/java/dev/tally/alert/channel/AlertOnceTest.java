@@ -20,11 +20,11 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /** Each alert reaches each of its channels once: across a consumer restart, a redelivery and two consumers. */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(SmtpServer.class)
+@WithTestResource(TestStack.class)
 class AlertOnceTest {
 
     @Inject

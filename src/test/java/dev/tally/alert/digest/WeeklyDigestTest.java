@@ -34,17 +34,16 @@ import io.restassured.http.ContentType;
 import dev.tally.alert.channel.AlertChannelService;
 import dev.tally.alert.channel.AlertDeliveries;
 import dev.tally.alert.channel.Receiver;
-import dev.tally.alert.channel.SmtpServer;
 import dev.tally.dashboard.RollupFixture;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The weekly digest of a week far from the others' data (March 2031), composed from real rollups and
  * delivered to a real receiver: once, though four callers race to send it.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(SmtpServer.class)
+@WithTestResource(TestStack.class)
 class WeeklyDigestTest {
 
     static final ObjectMapper JSON = new ObjectMapper();

@@ -36,7 +36,7 @@ import dev.tally.access.Access;
 import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.github.WebhookSignature;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Issue 18's "done when", as a new user would check it: signed merged-PR deliveries for one team —
@@ -45,8 +45,7 @@ import dev.tally.platform.TallyServices;
  * same figures in the CSV and on the page, and the page says the sample is not enough.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeGitHubApi.class)
+@WithTestResource(TestStack.class)
 class DeliveryFlowTest {
 
     private static final WebhookSignature SIGNER = new WebhookSignature(FakeGitHubApi.WEBHOOK_SECRET);

@@ -29,9 +29,10 @@ import io.restassured.http.ContentType;
 import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 class OutcomeResourceTest {
 
     @Inject

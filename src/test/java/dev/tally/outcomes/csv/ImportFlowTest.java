@@ -27,16 +27,15 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
 import dev.tally.identity.Team;
-import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
 import dev.tally.outcomes.mapping.TeamMapper;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestSql;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeGitHubApi.class)
+@WithTestResource(TestStack.class)
 class ImportFlowTest {
 
     private static final String ADMIN = "Bearer " + TallyServices.ADMIN_TOKEN;

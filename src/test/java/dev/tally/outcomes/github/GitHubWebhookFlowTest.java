@@ -34,11 +34,10 @@ import dev.tally.identity.Team;
 import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeGitHubApi.class)
+@WithTestResource(TestStack.class)
 class GitHubWebhookFlowTest {
 
     private static final String PATH = "/api/webhooks/github";

@@ -18,7 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
 import dev.tally.outcomes.FakeGitHubApi;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The webhook body is capped at GitHub's 25 MB payload maximum, over a raw socket as a hostile sender
@@ -26,8 +26,7 @@ import dev.tally.platform.TallyServices;
  * passes the cap, each with 413 problem+json; a signed payload under the cap is still taken.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeGitHubApi.class)
+@WithTestResource(TestStack.class)
 class GitHubWebhookLimitTest {
 
     private static final String PATH = "/api/webhooks/github";

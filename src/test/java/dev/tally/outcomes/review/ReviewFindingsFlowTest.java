@@ -32,8 +32,8 @@ import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
 import dev.tally.outcomes.github.WebhookSignature;
-import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestSql;
+import dev.tally.platform.TestStack;
 
 /**
  * AI reviewers' findings end to end, from GitHub's webhook payloads to the outcomes on Kafka, the
@@ -41,8 +41,7 @@ import dev.tally.platform.TestSql;
  * resolved, when the reviewer says a commit addressed it, or when a push changes the lines.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeGitHubApi.class)
+@WithTestResource(TestStack.class)
 class ReviewFindingsFlowTest {
 
     private static final WebhookSignature SIGNER = new WebhookSignature(FakeGitHubApi.WEBHOOK_SECRET);

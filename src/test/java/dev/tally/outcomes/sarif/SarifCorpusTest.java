@@ -11,9 +11,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
-import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * Every file of {@code src/test/resources/sarif/corpus} (real output of real tools; origins and the
@@ -22,8 +21,7 @@ import dev.tally.platform.TallyServices;
  * file again finds nothing new.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeGitHubApi.class)
+@WithTestResource(TestStack.class)
 class SarifCorpusTest {
 
     @ParameterizedTest(name = "{0}")

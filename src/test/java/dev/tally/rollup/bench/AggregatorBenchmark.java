@@ -42,6 +42,7 @@ import dev.tally.events.EventIds;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 import dev.tally.rollup.Aggregator;
 
 /**
@@ -53,7 +54,7 @@ import dev.tally.rollup.Aggregator;
  * The figures go to the log and to {@code target/benchmark-aggregator.txt}.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 @Tag("benchmark")
 class AggregatorBenchmark {
 

@@ -42,6 +42,7 @@ import dev.tally.events.CloudEvent;
 import dev.tally.events.Topics;
 import dev.tally.events.UsageData;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 import dev.tally.rollup.Aggregator;
 
 /**
@@ -51,7 +52,7 @@ import dev.tally.rollup.Aggregator;
  * {@code ./mvnw test -DtestExcludedGroups=none -Dtest=FreshnessBenchmark}.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
+@WithTestResource(TestStack.class)
 @Tag("benchmark")
 class FreshnessBenchmark {
 
