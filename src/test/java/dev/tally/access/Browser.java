@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Dimension;
@@ -23,9 +25,11 @@ public final class Browser implements AutoCloseable {
     static final Path SHOTS = Path.of("target", "screenshots");
 
     public final ChromeDriver driver;
+    private final Path profile;
 
-    private Browser(ChromeDriver driver) {
+    private Browser(ChromeDriver driver, Path profile) {
         this.driver = driver;
+        this.profile = profile;
     }
 
     public static Browser start() throws IOException {
@@ -54,7 +58,7 @@ public final class Browser implements AutoCloseable {
         driver.manage().window().setSize(new Dimension(1400, 1000));
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
         Files.createDirectories(SHOTS);
-        return new Browser(driver);
+        return new Browser(driver, profile);
     }
 
     public void screenshot(String name) throws IOException {
@@ -63,6 +67,15 @@ public final class Browser implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.quit();
+        try {
+            driver.quit();
+        } finally {
+            // Chromium's profile (tens of files per start): a fresh one each time, none left behind
+            try (Stream<Path> all = Files.walk(profile)) {
+                all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException e) {
+                // a temporary directory: what is left, the system's cleaning removes
+            }
+        }
     }
 }

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,17 +13,13 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -35,20 +29,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 
 import dev.tally.access.Access;
+import dev.tally.access.Browser;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestStack;
 
 /**
  * The Alerts page and the operations page's delivery log in a real headless Chromium, with
  * screenshots under target/screenshots/. Skipped where /usr/bin/chromium or /usr/bin/chromedriver is missing.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(SmtpServer.class)
+@WithTestResource(TestStack.class)
 class AlertsPageBrowserTest {
-
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path SHOTS = Path.of("target", "screenshots");
 
     @TestHTTPResource("/")
     String root;
@@ -56,45 +47,23 @@ class AlertsPageBrowserTest {
     @Inject
     DeliveryLog log;
 
+    static Browser session;
     static ChromeDriver browser;
-    static Path profile;
     static Receiver receiver;
     static AlertTopic topic;
 
     @BeforeAll
     static void start() throws IOException {
-        Assumptions.assumeTrue(
-                Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER),
-                "headless browser test skipped: install chromium and chromium-driver");
+        session = Browser.start();
+        browser = session.driver;
         receiver = new Receiver();
         topic = new AlertTopic();
-        profile = Files.createTempDirectory("tally-chromium-");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments(
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-dev-shm-usage",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--user-data-dir=" + profile);
-        browser = new ChromeDriver(
-                new ChromeDriverService.Builder()
-                        .usingDriverExecutable(DRIVER.toFile())
-                        .usingAnyFreePort()
-                        .build(),
-                options);
-        browser.manage().window().setSize(new Dimension(1400, 1000));
-        Files.createDirectories(SHOTS);
     }
 
     @AfterAll
     static void stop() {
         if (browser != null) {
-            browser.quit();
+            session.close();
             receiver.close();
             topic.close();
         }
@@ -174,7 +143,7 @@ class AlertsPageBrowserTest {
     private void fullPage(String name) throws IOException {
         long height = ((Number) browser.executeScript("return document.documentElement.scrollHeight")).longValue();
         browser.manage().window().setSize(new Dimension(1400, (int) Math.min(height + 40, 6000)));
-        Files.write(SHOTS.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+        session.screenshot(name);
         browser.manage().window().setSize(new Dimension(1400, 1000));
     }
 
