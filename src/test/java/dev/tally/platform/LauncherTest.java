@@ -285,6 +285,45 @@ class LauncherTest {
     }
 
     @Test
+    void aContainersCpuQuotaIsTheCpuCountAsTheJvmReadsIt() throws Exception {
+        Path jdk25 = jdkReporting("25.0.0+0-standin");
+        // cgroup v2's cpu.max and v1's quota and period, at the root a container sees; rounded up
+        record Case(String nproc, String v2, String v1Quota, boolean secondC2Thread) {}
+        for (Case c : List.of(
+                new Case("16", "200000 100000", null, true),
+                new Case("16", "150000 100000", null, true),
+                new Case("16", "max 100000", null, false),
+                new Case("2", "800000 100000", null, true),
+                new Case("16", "50000 100000", null, false),
+                new Case("16", null, "300000", true),
+                new Case("16", null, "-1", false))) {
+            Path root = Files.createTempDirectory(jdks, "cgroup-");
+            if (c.v2() != null) {
+                Files.writeString(root.resolve("cpu.max"), c.v2() + "\n");
+            } else {
+                Files.createDirectories(root.resolve("cpu"));
+                Files.writeString(root.resolve("cpu/cpu.cfs_quota_us"), c.v1Quota() + "\n");
+                Files.writeString(root.resolve("cpu/cpu.cfs_period_us"), "100000\n");
+            }
+            Run r = launch(
+                    jdk25,
+                    Map.of(
+                            "TALLY_ROLES",
+                            "gateway",
+                            "TALLY_LAUNCHER_CPUS",
+                            c.nproc(),
+                            "TALLY_LAUNCHER_CGROUP_ROOT",
+                            root.toString()));
+            assertThat(r.exit).as(r.err).isZero();
+            if (c.secondC2Thread()) {
+                assertThat(r.out).as(c.toString()).contains("-XX:CICompilerCount=3");
+            } else {
+                assertThat(r.out).as(c.toString()).contains("probe ran with").doesNotContain("CICompilerCount");
+            }
+        }
+    }
+
+    @Test
     void aCompilerCountInJavaOptsIsTheCallersAndLeftAsGiven() throws Exception {
         Run r = launch(
                 jdkReporting("25.0.0+0-standin"),
@@ -362,6 +401,9 @@ class LauncherTest {
         pb.environment().remove("TALLY_ROLES");
         pb.environment().put("JAVA_HOME", javaHome.toString());
         pb.environment().put("TALLY_APP_DIR", app.toString());
+        // no CPU quota unless a case gives one: this machine's own cgroup stays out of the cases
+        pb.environment()
+                .put("TALLY_LAUNCHER_CGROUP_ROOT", jdks.resolve("no-cgroup").toString());
         pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
