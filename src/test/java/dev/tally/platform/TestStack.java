@@ -17,10 +17,10 @@ import dev.tally.outcomes.FakeGitHubApi;
  * the fake GitHub API ({@link FakeGitHubApi}) and a real SMTP server ({@link SmtpServer}).
  *
  * <p>Quarkus runs one application per distinct set of test resources and test profile, and prepares
- * every one of them when it discovers the tests (about 7 s of CPU each on two cores), then restarts
- * between them. Classes that each named only the parts they used were four applications; one shared
- * set makes them one. A class that needs other configuration (a profile, other limits, Keycloak)
- * names its own resources and is an application of its own (docs/testing.md).
+ * every one of them when it discovers the tests, then restarts between them. Classes that each
+ * named only the parts they used were four applications; one shared set makes them one. A class
+ * that needs other configuration (a profile, other limits, Keycloak) names its own resources and is
+ * an application of its own (docs/testing.md).
  *
  * <p>Use it as {@code @WithTestResource(TestStack.class)}.
  */
