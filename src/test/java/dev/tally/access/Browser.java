@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.Dimension;
@@ -13,6 +11,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+
+import dev.tally.platform.TestFiles;
 
 /**
  * A real headless Chromium (Debian's chromium + chromedriver) for sign-in tests, with a fresh
@@ -71,11 +71,7 @@ public final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             // Chromium's profile (tens of files per start): a fresh one each time, none left behind
-            try (Stream<Path> all = Files.walk(profile)) {
-                all.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            } catch (IOException e) {
-                // a temporary directory: what is left, the system's cleaning removes
-            }
+            TestFiles.deleteTempTree(profile);
         }
     }
 }

@@ -10,11 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
 import org.jboss.logging.Logger;
@@ -22,6 +20,7 @@ import org.jboss.logging.Logger;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import dev.tally.platform.Ports;
+import dev.tally.platform.TestFiles;
 
 /**
  * A real Keycloak (the {@code keycloak-quarkus-dist} zip from Maven Central, unpacked into
@@ -137,13 +136,7 @@ public class KeycloakServer implements QuarkusTestResourceLifecycleManager {
         }
         if (!Files.exists(target) || !java.util.Arrays.equals(Files.readAllBytes(target), realm)) {
             Path db = home.resolve("data/h2");
-            if (Files.exists(db)) {
-                try (Stream<Path> s = Files.walk(db)) {
-                    for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
+            TestFiles.deleteTree(db);
             Files.write(target, realm);
         }
     }

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -80,7 +78,7 @@ public class TallyServices implements QuarkusTestResourceLifecycleManager {
                             () -> {
                                 kafka.close();
                                 db.close();
-                                delete(dir);
+                                TestFiles.deleteTempTree(dir);
                             },
                             "tally-test-services-stop"));
             database = db;
@@ -107,14 +105,6 @@ public class TallyServices implements QuarkusTestResourceLifecycleManager {
     public static EmbeddedDatabase database() {
         startShared();
         return database;
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // a temporary directory: what is left, the system's cleaning removes
-        }
     }
 
     @Override

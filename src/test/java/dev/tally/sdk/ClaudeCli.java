@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tally.platform.Ports;
+import dev.tally.platform.TestFiles;
 
 /**
  * The real Claude Code CLI, as {@code npm ci --prefix sdk-compat} installs it (pinned in
@@ -89,14 +89,6 @@ final class ClaudeCli {
         return null;
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     /** Runs {@code claude -p <prompt> --output-format json <args…>} against the gateway at {@code baseUrl}. */
     static Result print(String baseUrl, String key, String prompt, String... args) {
         Path binary = binary();
@@ -144,8 +136,8 @@ final class ClaudeCli {
             String stderr = Files.readString(err, StandardCharsets.UTF_8).trim();
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
-            deleteTree(home);
-            deleteTree(work);
+            TestFiles.deleteTree(home);
+            TestFiles.deleteTree(work);
             JsonNode json;
             try {
                 json = JSON.readTree(stdout);

@@ -1,7 +1,6 @@
 package dev.tally.platform.aot;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +24,7 @@ import org.awaitility.core.ConditionTimeoutException;
 
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.Ports;
+import dev.tally.platform.TestFiles;
 
 /**
  * The training run of the AOT package ({@code ./mvnw package -Paot} runs it after the jar is built):
@@ -133,7 +132,7 @@ public final class AotTraining {
                             : "training (the JVM now writes the archive)");
         } finally {
             provider.stop();
-            deleteTree(dataDir);
+            TestFiles.deleteTree(dataDir);
         }
         if (!Files.isRegularFile(cache) || Files.size(cache) == 0) {
             throw new IllegalStateException(cache + " was not written: see " + log("training"));
@@ -233,18 +232,6 @@ public final class AotTraining {
             throw new IllegalStateException(what + " did not stop within " + STOP_WITHIN.toMinutes() + " min");
         }
         say("%s: stopped in %d s", what, Duration.between(t0, Instant.now()).toSeconds());
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(f -> {
-                try {
-                    Files.deleteIfExists(f);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
     }
 
     private static void say(String format, Object... args) {
