@@ -180,7 +180,7 @@ public class GroupMappings {
             }
         });
         Map<String, List<UUID>> teams = new LinkedHashMap<>();
-        pairList(config.groupTeams().orElse("")).forEach(e -> {
+        pairList(config.groupTeams().orElse(""), "TALLY_OIDC_GROUP_TEAMS").forEach(e -> {
             String g = e.getKey();
             String name = e.getValue();
             Optional<UUID> team = identity.teamByName(name).map(t -> t.id());
@@ -199,31 +199,33 @@ public class GroupMappings {
         return out;
     }
 
-    /** "a=b,c=d" → [(a, b), (c, d)]: a group may repeat (one team per pair). */
-    static List<Map.Entry<String, String>> pairList(String spec) {
+    /**
+     * "a=b,c=d" → [(a, b), (c, d)]: a group may repeat (one team per pair). A part that is not
+     * {@code group=value} is logged and left out.
+     */
+    static List<Map.Entry<String, String>> pairList(String spec, String variable) {
         List<Map.Entry<String, String>> out = new ArrayList<>();
-        for (String part : spec.split(",")) {
-            int eq = part.indexOf('=');
-            if (eq > 0 && eq < part.length() - 1) {
-                out.add(Map.entry(
-                        part.substring(0, eq).trim(), part.substring(eq + 1).trim()));
-            }
-        }
-        return out;
-    }
-
-    private static Map<String, String> pairs(String spec, String variable) {
-        Map<String, String> out = new LinkedHashMap<>();
         for (String part : spec.split(",")) {
             if (part.isBlank()) {
                 continue;
             }
             int eq = part.indexOf('=');
-            if (eq <= 0 || eq == part.length() - 1) {
+            String group = eq < 0 ? "" : part.substring(0, eq).trim();
+            String value = eq < 0 ? "" : part.substring(eq + 1).trim();
+            if (group.isEmpty() || value.isEmpty()) {
                 LOG.warnf("%s: '%s' is not group=value; ignored", variable, part.trim());
                 continue;
             }
-            out.merge(part.substring(0, eq).trim(), part.substring(eq + 1).trim(), (a, b) -> b);
+            out.add(Map.entry(group, value));
+        }
+        return out;
+    }
+
+    /** As {@link #pairList}, one value per group: the last pair of a group wins. */
+    private static Map<String, String> pairs(String spec, String variable) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : pairList(spec, variable)) {
+            out.put(e.getKey(), e.getValue());
         }
         return out;
     }
