@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 
 import dev.tally.access.Scope;
 import dev.tally.access.Viewer;
+import dev.tally.access.user.LocalSignIn;
 
 /** SecurityIdentities carrying a {@link Viewer}: its scopes are the security roles the HTTP permissions check. */
 public final class Identities {
@@ -15,8 +16,17 @@ public final class Identities {
     private Identities() {}
 
     public static SecurityIdentity of(Viewer v) {
+        return of(v, v.login());
+    }
+
+    /** A local session's identity: its principal is what the session cookie keeps (LocalSignIn.Session). */
+    public static SecurityIdentity of(LocalSignIn.Session s) {
+        return of(s.viewer(), s.principal());
+    }
+
+    private static SecurityIdentity of(Viewer v, String principal) {
         QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal(v.login()))
+                .setPrincipal(new QuarkusPrincipal(principal))
                 .addAttribute(Viewer.ATTRIBUTE, v);
         addRoles(b, v);
         return b.build();

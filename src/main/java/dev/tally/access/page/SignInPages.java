@@ -50,7 +50,12 @@ public class SignInPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance login(
-                PageContext page, boolean failed, String lockedUntil, boolean signedOut, int maxFailures);
+                PageContext page,
+                boolean failed,
+                String lockedUntil,
+                boolean signedOut,
+                boolean passwordChanged,
+                int maxFailures);
 
         static native TemplateInstance signedOut(PageContext page, boolean sso);
     }
@@ -75,6 +80,7 @@ public class SignInPages {
     public Response login(
             @QueryParam("error") String error,
             @QueryParam("signed-out") String signedOut,
+            @QueryParam("password-changed") String passwordChanged,
             @CookieParam(SignInNotice.COOKIE) String lockedCookie) {
         if (!signIn.enabled()) {
             // single sign-on: any page starts the provider's sign-in
@@ -92,6 +98,7 @@ public class SignInPages {
                         error != null,
                         locked.map(HH_MM::format).orElse(null),
                         signedOut != null,
+                        passwordChanged != null,
                         config.signIn().maxFailuresPerAccount()))
                 .header("Cache-Control", "no-store");
         if (lockedCookie != null) {

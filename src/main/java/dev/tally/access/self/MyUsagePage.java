@@ -16,10 +16,13 @@ import jakarta.ws.rs.core.Response;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.quarkus.vertx.http.runtime.security.FormAuthenticationMechanism;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.ext.web.RoutingContext;
 
 import dev.tally.access.Viewer;
 import dev.tally.access.Viewers;
+import dev.tally.access.auth.SignInPaths;
 import dev.tally.access.page.Navs;
 import dev.tally.access.user.UserService;
 import dev.tally.dashboard.page.PageContext;
@@ -58,6 +61,7 @@ public class MyUsagePage {
     private final ReportService reports;
     private final UserService users;
     private final OrgCalendar calendar;
+    private final RoutingContext routing;
 
     public MyUsagePage(
             SelfService self,
@@ -65,13 +69,15 @@ public class MyUsagePage {
             Navs navs,
             ReportService reports,
             UserService users,
-            OrgCalendar calendar) {
+            OrgCalendar calendar,
+            RoutingContext routing) {
         this.self = self;
         this.viewers = viewers;
         this.navs = navs;
         this.reports = reports;
         this.users = users;
         this.calendar = calendar;
+        this.routing = routing;
     }
 
     @GET
@@ -83,7 +89,6 @@ public class MyUsagePage {
         Viewer v = viewers.current();
         String message = switch (done == null ? "" : done) {
             case "revoked" -> "Key revoked: the gateway refuses it within seconds.";
-            case "password" -> "Password changed.";
             default -> null;
         };
         return page(v, Period.parse(preset, from, to, calendar.today()), null, message, null);
@@ -122,7 +127,12 @@ public class MyUsagePage {
         Viewer v = viewers.current();
         try {
             users.changeOwnPassword(v, current, password);
-            return Response.seeOther(URI.create("/me?done=password")).build();
+            // The new password ends every session of the account, this one too (LocalSignIn.Session):
+            // its cookie goes, and the sign-in page says why.
+            FormAuthenticationMechanism.logout(routing);
+            return Response.seeOther(URI.create(SignInPaths.PAGE + "?password-changed=1"))
+                    .header("Cache-Control", "no-store")
+                    .build();
         } catch (ApiException e) {
             return Response.status(e.status())
                     .entity(page(v, Period.parse(null, null, null, calendar.today()), null, null, e.getMessage()))

@@ -1,6 +1,10 @@
 package dev.tally.access.user;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,6 +23,10 @@ import dev.tally.access.Viewer;
  * Checks a local account's password: throttle first (a locked account or address is refused
  * before any password is checked), then bcrypt. An unknown name costs the same bcrypt work as a
  * known one, so response times do not tell which accounts exist.
+ *
+ * <p>A session names its account and a stamp of the account's password hash ({@link Session#principal},
+ * kept in the encrypted session cookie). A new password (changed by its owner or reset by an admin)
+ * has a new hash, so every session begun before it ends at its next request.
  */
 @ApplicationScoped
 @ActivateRequestContext
@@ -67,7 +75,13 @@ public class LocalSignIn {
         return enabled;
     }
 
-    public Viewer verify(String username, char[] password, String clientAddress) {
+    /** A signed-in local account: who it is, and the principal its session cookie keeps. */
+    public record Session(Viewer viewer, String principal) {}
+
+    /** Between the account's name and its stamp in a session's principal (the stamp has none). */
+    private static final char STAMP_SEPARATOR = '|';
+
+    public Session verify(String username, char[] password, String clientAddress) {
         if (!enabled) {
             throw new AuthenticationFailedException("local accounts are off: sign in through single sign-on");
         }
@@ -88,17 +102,43 @@ public class LocalSignIn {
             throw new AuthenticationFailedException("wrong e-mail or password");
         }
         throttle.succeeded(name);
-        return users.viewer(user.get());
+        return session(user.get());
     }
 
-    /** The viewer behind a session cookie: the account must still exist and be enabled. */
-    public Viewer restore(String username) {
+    /**
+     * The viewer behind a session cookie: the account must still exist, be enabled and have the
+     * password the session began with.
+     */
+    public Session restore(String principal) {
         if (!enabled) {
             throw new AuthenticationFailedException("local accounts are off");
         }
-        AppUser u = users.find(username)
+        int sep = principal.lastIndexOf(STAMP_SEPARATOR);
+        if (sep < 0) {
+            throw new AuthenticationFailedException("a session without a password stamp: sign in again");
+        }
+        String stamp = principal.substring(sep + 1);
+        AppUser u = users.find(principal.substring(0, sep))
                 .filter(x -> x.disabledAt == null)
                 .orElseThrow(() -> new AuthenticationFailedException("the account is gone or disabled"));
-        return users.viewer(u);
+        if (!MessageDigest.isEqual(
+                stamp(u.passwordHash).getBytes(StandardCharsets.US_ASCII), stamp.getBytes(StandardCharsets.US_ASCII))) {
+            throw new AuthenticationFailedException("the password changed after this session began");
+        }
+        return session(u);
+    }
+
+    private Session session(AppUser u) {
+        return new Session(users.viewer(u), u.username + STAMP_SEPARATOR + stamp(u.passwordHash));
+    }
+
+    /** 16 hex digits of the SHA-256 of the bcrypt hash: changes with every new password (bcrypt salts). */
+    static String stamp(String passwordHash) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(passwordHash.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 }
