@@ -3,6 +3,8 @@ package dev.tally.access;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -172,6 +174,43 @@ class AuditLogTest {
         assertThat(entry(log, "import.upload", "employees-csv")).isNotNull();
         Map<String, Object> sarif = entry(log, "import.upload", "sarif:audit-" + suffix + "/app");
         assertThat((String) sarif.get("actor")).startsWith("token:");
+    }
+
+    @Test
+    void theLogIsFilteredByKindAndItsBadParametersAreRefusedByName() {
+        String group = "audit-filter-" + UUID.randomUUID().toString().substring(0, 8);
+        Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("role", "leader"))
+                .put("/api/admin/group-mappings/" + group)
+                .then()
+                .statusCode(200);
+        List<Map<String, Object>> groups = Access.admin()
+                .get("/api/admin/audit?target=group_mapping&limit=10000")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        assertThat(groups)
+                .isNotEmpty()
+                .allSatisfy(e -> assertThat((String) e.get("action")).startsWith("group_mapping."));
+        assertThat(groups).anySatisfy(e -> assertThat(e.get("targetId")).isEqualTo(group));
+        Access.admin().get("/api/admin/audit?limit=1").then().statusCode(200).body("size()", equalTo(1));
+
+        Map<String, String> refusals = Map.of(
+                "limit=0", "limit: 1 to 10000",
+                "limit=10001", "limit: 1 to 10000",
+                "days=0", "days: 1 or more",
+                "format=xml", "format: 'xml' is not json or csv",
+                "target=nope", "target: 'nope' is not one of",
+                "from=yesterday", "from: 'yesterday' is not an ISO instant",
+                "to=2026-13-01", "to: '2026-13-01' is not an ISO instant");
+        refusals.forEach((query, detail) -> Access.admin()
+                .get("/api/admin/audit?" + query)
+                .then()
+                .statusCode(400)
+                .body("detail", containsString(detail)));
     }
 
     @Test

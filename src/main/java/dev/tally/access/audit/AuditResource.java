@@ -53,6 +53,9 @@ public class AuditResource {
             @QueryParam("target") String target,
             @QueryParam("limit") Integer limit,
             @QueryParam("format") String format) {
+        if (days != null && days < 1) {
+            throw ApiException.badRequest("days: 1 or more");
+        }
         Instant end = to == null ? clock.instant().plusSeconds(1) : instant("to", to);
         Instant start = from != null ? instant("from", from) : end.minus(Duration.ofDays(days == null ? 30 : days));
         int n = limit == null ? 1000 : limit;
