@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.containsString;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -25,6 +24,7 @@ import io.restassured.path.json.JsonPath;
 import dev.tally.access.audit.AuditLog;
 import dev.tally.access.sso.GroupMapping;
 import dev.tally.access.sso.GroupMappings;
+import dev.tally.access.sso.TestSsoConfig;
 import dev.tally.identity.IdentityService;
 import dev.tally.platform.TestStack;
 
@@ -152,7 +152,7 @@ class GroupMappingsTest {
         GroupMappings configured = new GroupMappings(
                 dataSource,
                 audit,
-                sso(
+                TestSsoConfig.groups(
                         " " + a + " = leader, " + b + "=superuser,  =admin, " + c + "=employee, junk, " + e + "=,",
                         a + "=" + teamAName + ", " + a + "=" + teamBName.toUpperCase() + "," + d + "=No such team "
                                 + suffix + "," + e),
@@ -202,65 +202,5 @@ class GroupMappingsTest {
                 .statusCode(201)
                 .extract()
                 .path("id");
-    }
-
-    /** The SSO settings of an operator who maps groups in configuration. */
-    private static SsoConfig sso(String groupRoles, String groupTeams) {
-        return new SsoConfig() {
-            @Override
-            public Optional<String> authServerUrl() {
-                return Optional.empty();
-            }
-
-            @Override
-            public String clientId() {
-                return "tally";
-            }
-
-            @Override
-            public Optional<String> clientSecret() {
-                return Optional.empty();
-            }
-
-            @Override
-            public List<String> scopes() {
-                return List.of("email", "profile");
-            }
-
-            @Override
-            public String groupsClaim() {
-                return "groups";
-            }
-
-            @Override
-            public String emailClaim() {
-                return "email";
-            }
-
-            @Override
-            public String nameClaim() {
-                return "name";
-            }
-
-            @Override
-            public Optional<String> groupRoles() {
-                return Optional.of(groupRoles);
-            }
-
-            @Override
-            public Optional<String> groupTeams() {
-                return Optional.of(groupTeams);
-            }
-
-            @Override
-            public AccessRole defaultRole() {
-                return AccessRole.EMPLOYEE;
-            }
-
-            @Override
-            public Optional<String> audience() {
-                return Optional.empty();
-            }
-        };
     }
 }

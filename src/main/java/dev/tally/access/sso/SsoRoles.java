@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -15,6 +16,7 @@ import jakarta.json.JsonValue;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
@@ -83,12 +85,18 @@ public class SsoRoles implements SecurityIdentityAugmentor {
         return b.build();
     }
 
-    /** A claim by a dotted path (e.g. realm_access.roles). */
+    /**
+     * A claim by a dotted path (e.g. realm_access.roles), as the token has it: from the OIDC
+     * extension's raw claims where it hands them over, since smallrye-jwt reads the standard
+     * {@code groups} claim as an array only and loses a single group given as a string.
+     */
     private static Object claim(JsonWebToken jwt, String path) {
         String[] parts = path.split("\\.");
-        Object v = jwt.getClaim(parts[0]);
+        Object v = jwt instanceof OidcJwtCallerPrincipal p
+                ? p.getClaims().getClaimValue(parts[0])
+                : jwt.getClaim(parts[0]);
         for (int i = 1; i < parts.length && v != null; i++) {
-            v = v instanceof JsonObject o ? o.get(parts[i]) : null;
+            v = v instanceof JsonObject o ? o.get(parts[i]) : v instanceof Map<?, ?> m ? m.get(parts[i]) : null;
         }
         return v;
     }
