@@ -2,6 +2,7 @@ package dev.tally.budget;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 
 import java.time.Duration;
 import java.time.LocalDate;
@@ -370,6 +371,42 @@ class BudgetEnforcementTest extends BudgetFlow {
             clock.reset();
             enforcement.refresh();
         }
+    }
+
+    @Test
+    void aDepartmentsBudgetCountsEveryTeamInItAndBlocksThemAllButNoOtherDepartment() throws Exception {
+        String department = "Dept " + UUID.randomUUID().toString().substring(0, 8);
+        Admin.Key first = Admin.newKeyInDepartment(department);
+        Admin.Key second = Admin.newKeyInDepartment(department);
+        Admin.Key elsewhere = Admin.newKey();
+        // less than one call: the department's first call passes, then every team in it is refused
+        String budgetId = createBudget(budget("Dept cap", "department", department, "month", "0.0002", "block"));
+        enforcement.refresh();
+        assertThat(openAi(first, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        List<Integer> secondsCalls = new ArrayList<>();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            enforcement.refresh();
+            int status = openAi(second, "gpt-4o-mini", false).statusCode();
+            secondsCalls.add(status);
+            assertThat(status).isEqualTo(402);
+        });
+        assertThat(openAi(first, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+        assertThat(openAi(elsewhere, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+
+        long passed = 1 + secondsCalls.stream().filter(s -> s == 200).count();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, Object> row = budgetReport(budgetId);
+            assertThat(((Number) row.get("spentNanos")).longValue()).isEqualTo(passed * MINI_CALL);
+            assertThat(row.get("scopeName")).isEqualTo(department);
+        });
+    }
+
+    @Test
+    void aDepartmentBudgetNeedsADepartmentThatHasATeam() {
+        BudgetAdminTest.post(
+                        budget("No such dept", "department", "Nobody " + UUID.randomUUID(), "month", "10", "alert"))
+                .statusCode(400)
+                .body("detail", containsString("scopeId: no team is in department Nobody "));
     }
 
     @Test

@@ -25,11 +25,20 @@ public final class Admin {
 
     /** A key for a new person in a new team. */
     public static Key newKey(Map<String, Object> keyOptions) {
+        return newKey("Engineering", keyOptions);
+    }
+
+    /** A key for a new person in a new team of this department. */
+    public static Key newKeyInDepartment(String department) {
+        return newKey(department, Map.of());
+    }
+
+    private static Key newKey(String department, Map<String, Object> keyOptions) {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
         String teamId = given().auth()
                 .oauth2(TallyServices.ADMIN_TOKEN)
                 .contentType(ContentType.JSON)
-                .body(Map.of("name", "gw-team-" + suffix, "department", "Engineering"))
+                .body(Map.of("name", "gw-team-" + suffix, "department", department))
                 .post("/api/admin/teams")
                 .then()
                 .statusCode(201)
