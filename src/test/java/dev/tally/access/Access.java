@@ -130,6 +130,42 @@ public final class Access {
                 .path("id");
     }
 
+    /** A new team through the admin API; returns its id. */
+    public static String newTeam(String name, String department) {
+        return admin().contentType(ContentType.JSON)
+                .body(Map.of("name", name, "department", department))
+                .post("/api/admin/teams")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    /** A new employee through the admin API; returns their id. */
+    public static String newEmployee(String email, String name, String teamId) {
+        return admin().contentType(ContentType.JSON)
+                .body(Map.of("email", email, "name", name, "teamId", teamId))
+                .post("/api/admin/employees")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    /** The newest audit entry of this action ({@code user.password_reset}) on this target. */
+    public static Map<String, Object> auditEntry(String action, String targetId) {
+        List<Map<String, Object>> log = admin().get("/api/admin/audit?limit=10000")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        return log.stream()
+                .filter(e -> action.equals(e.get("action")) && targetId.equals(e.get("targetId")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no audit entry " + action + " " + targetId));
+    }
+
     /** Signs in through the form and returns the session cookie's value. */
     public static String signIn(String username, String password) {
         Response r = given().redirects()

@@ -364,24 +364,10 @@ class AccessMatrixTest {
     }
 
     private static String team(String name) {
-        return Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("name", name, "department", "Matrix"))
-                .post("/api/admin/teams")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        return Access.newTeam(name, "Matrix");
     }
 
     private static String employee(String email, String name, String teamId) {
-        return Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("email", email, "name", name, "teamId", teamId))
-                .post("/api/admin/employees")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        return Access.newEmployee(email, name, teamId);
     }
 }

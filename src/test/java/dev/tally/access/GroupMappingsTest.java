@@ -125,17 +125,7 @@ class GroupMappingsTest {
                 .then()
                 .statusCode(404)
                 .body("detail", containsString("no group mapping for '" + group + "'"));
-        List<Map<String, Object>> log = Access.admin()
-                .get("/api/admin/audit?limit=500")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath()
-                .getList("$");
-        Map<String, Object> deleted = log.stream()
-                .filter(e -> "group_mapping.delete".equals(e.get("action")) && group.equals(e.get("targetId")))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no audit entry group_mapping.delete " + group));
+        Map<String, Object> deleted = Access.auditEntry("group_mapping.delete", group);
         assertThat(((Map<?, ?>) deleted.get("before")).get("role")).isEqualTo("leader");
         assertThat(deleted.get("after")).isNull();
     }
@@ -194,13 +184,6 @@ class GroupMappingsTest {
     }
 
     private static String team(String name) {
-        return Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("name", name, "department", "Groups"))
-                .post("/api/admin/teams")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        return Access.newTeam(name, "Groups");
     }
 }

@@ -118,21 +118,8 @@ class SelfServiceKeysTest {
     /** A new employee in a team of their own; returns the e-mail. */
     private static String employee() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String team = Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("name", "Keys " + suffix, "department", "X"))
-                .post("/api/admin/teams")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
         String email = "emp-" + suffix + "@keys.test";
-        Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("email", email, "name", "Keys Employee", "teamId", team))
-                .post("/api/admin/employees")
-                .then()
-                .statusCode(201);
+        Access.newEmployee(email, "Keys Employee", Access.newTeam("Keys " + suffix, "X"));
         return email;
     }
 }

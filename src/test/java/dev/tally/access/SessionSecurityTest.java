@@ -284,21 +284,8 @@ class SessionSecurityTest {
 
     private static String employeeUser() {
         String suffix = UUID.randomUUID().toString().substring(0, 8);
-        String team = Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("name", "Session " + suffix, "department", "X"))
-                .post("/api/admin/teams")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
         String email = "emp-" + suffix + "@session.test";
-        Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("email", email, "name", "Session Employee", "teamId", team))
-                .post("/api/admin/employees")
-                .then()
-                .statusCode(201);
+        Access.newEmployee(email, "Session Employee", Access.newTeam("Session " + suffix, "X"));
         Access.createUser(email, "Session Employee", AccessRole.EMPLOYEE, List.of());
         return email;
     }

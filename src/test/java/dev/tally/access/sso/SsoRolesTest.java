@@ -43,14 +43,7 @@ class SsoRolesTest {
     @BeforeEach
     void mappings() {
         suffix = UUID.randomUUID().toString().substring(0, 8);
-        team = Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("name", "SSO claims " + suffix, "department", "X"))
-                .post("/api/admin/teams")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        team = Access.newTeam("SSO claims " + suffix, "X");
         map("leads-" + suffix, Map.of("role", "team_lead", "teamIds", List.of(team)));
         map("execs-" + suffix, Map.of("role", "leader"));
     }
@@ -113,14 +106,7 @@ class SsoRolesTest {
     @Test
     void theEmailClaimLinksThePersonToTheEmployeeWithThatEmail() {
         String email = "sso-" + suffix + "@claims.test";
-        String employee = Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("email", email, "name", "Sam Sso", "teamId", team))
-                .post("/api/admin/employees")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String employee = Access.newEmployee(email, "Sam Sso", team);
         SsoRoles roles = new SsoRoles(mappings, TestSsoConfig.groups(null, null));
         JwtClaims c = claims("sam");
         c.setClaim("email", email.toUpperCase());

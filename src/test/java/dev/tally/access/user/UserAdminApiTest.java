@@ -145,13 +145,6 @@ class UserAdminApiTest {
     }
 
     private static String team() {
-        return Access.admin()
-                .contentType(ContentType.JSON)
-                .body(Map.of("name", "Users " + UUID.randomUUID().toString().substring(0, 8), "department", "X"))
-                .post("/api/admin/teams")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        return Access.newTeam("Users " + UUID.randomUUID().toString().substring(0, 8), "X");
     }
 }
