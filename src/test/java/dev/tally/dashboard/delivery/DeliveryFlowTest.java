@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,6 +133,40 @@ class DeliveryFlowTest {
                 .containsEntry("other_n", "3")
                 .containsEntry("verdict", "not_enough_data");
 
+        // the PR list and the week-by-week trend as CSV: the same six PRs
+        List<Map<String, String>> prs = csvRows(Access.leader()
+                .get(report + "&format=csv&table=delivery_prs")
+                .then()
+                .statusCode(200)
+                .contentType("text/csv")
+                .extract()
+                .asString());
+        assertThat(prs).hasSize(6);
+        Map<String, String> firstAi = prs.stream()
+                .filter(r -> r.get("pr").equals(REPO + "#1801"))
+                .findFirst()
+                .orElseThrow();
+        assertThat(firstAi)
+                .containsEntry("author", "delivery-flow-ai-" + team)
+                .containsEntry("ai_assisted", "true")
+                .containsEntry("reverted", "false");
+        assertThat(new BigDecimal(firstAi.get("cycle_hours"))).isEqualByComparingTo("2");
+        assertThat(prs.stream().filter(r -> r.get("ai_assisted").equals("true")))
+                .hasSize(3);
+        List<Map<String, String>> weeks = csvRows(Access.leader()
+                .get(report + "&format=csv&table=delivery_trend")
+                .then()
+                .statusCode(200)
+                .contentType("text/csv")
+                .extract()
+                .asString());
+        assertThat(weeks.stream().mapToInt(w -> Integer.parseInt(w.get("prs"))).sum())
+                .isEqualTo(6);
+        assertThat(weeks.stream()
+                        .mapToInt(w -> Integer.parseInt(w.get("prs_ai")))
+                        .sum())
+                .isEqualTo(3);
+
         // = page: the comparison, its samples and that they are not enough
         String page = Access.leader()
                 .get("/teams/" + team + "?preset=7d")
@@ -168,17 +203,25 @@ class DeliveryFlowTest {
         throw new AssertionError("no metric " + m.key() + " in " + body.at("/deliveryDetail/metrics"));
     }
 
-    /** The row of a CSV whose first column is {@code key}, by header name. */
-    private static Map<String, String> csvRow(String csv, String key) {
+    /** Every row of a CSV (without quoted commas), by header name. */
+    private static List<Map<String, String>> csvRows(String csv) {
         List<String> lines = csv.lines().toList();
         List<String> header = Arrays.asList(lines.get(0).split(",", -1));
-        for (String line : lines.subList(1, lines.size())) {
-            String[] cells = line.split(",", -1);
-            if (cells[0].equals(key)) {
-                return header.stream().collect(Collectors.toMap(h -> h, h -> cells[header.indexOf(h)]));
-            }
-        }
-        throw new AssertionError("no row " + key + " in\n" + csv);
+        return lines.subList(1, lines.size()).stream()
+                .map(line -> {
+                    String[] cells = line.split(",", -1);
+                    return header.stream().collect(Collectors.toMap(h -> h, h -> cells[header.indexOf(h)]));
+                })
+                .toList();
+    }
+
+    /** The row of a CSV whose first column is {@code key}, by header name. */
+    private static Map<String, String> csvRow(String csv, String key) {
+        String first = csv.lines().findFirst().orElseThrow().split(",", -1)[0];
+        return csvRows(csv).stream()
+                .filter(r -> r.get(first).equals(key))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + key + " in\n" + csv));
     }
 
     private static void merge(int number, String author, Instant opened, Instant merged, String... labels) {
