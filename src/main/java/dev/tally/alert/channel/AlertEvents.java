@@ -66,9 +66,9 @@ public final class AlertEvents {
         if (kind == null || kind == AlertKind.DIGEST) {
             throw new InvalidAlert("data.kind: '" + text(data, "kind") + "' is not an alert kind");
         }
-        Instant at = instant(data, "at");
+        Instant at = instant(data, "data.", "at");
         if (at == null) {
-            at = instant(root, "time");
+            at = instant(root, "", "time");
         }
         if (at == null) {
             throw new InvalidAlert("data.at: missing");
@@ -84,9 +84,9 @@ public final class AlertEvents {
                 longValue(data, "spentNanos"),
                 longValue(data, "limitNanos"),
                 longValue(data, "projectedNanos"),
-                instant(data, "projectedExhaustedAt"),
-                instant(data, "periodStart"),
-                instant(data, "periodEnd"),
+                instant(data, "data.", "projectedExhaustedAt"),
+                instant(data, "data.", "periodStart"),
+                instant(data, "data.", "periodEnd"),
                 text(data, "link"),
                 at,
                 new String(value, StandardCharsets.UTF_8));
@@ -130,7 +130,7 @@ public final class AlertEvents {
         return v.longValue();
     }
 
-    private static Instant instant(JsonNode n, String field) throws InvalidAlert {
+    private static Instant instant(JsonNode n, String path, String field) throws InvalidAlert {
         String s = text(n, field);
         if (s == null) {
             return null;
@@ -138,7 +138,7 @@ public final class AlertEvents {
         try {
             return Instant.parse(s);
         } catch (DateTimeParseException e) {
-            throw new InvalidAlert(field + ": not an ISO-8601 instant");
+            throw new InvalidAlert(path + field + ": not an ISO-8601 instant");
         }
     }
 

@@ -82,6 +82,15 @@ final class AlertTopic implements AutoCloseable {
         return body;
     }
 
+    /** Sends these bytes as they are (keyed, so they share a partition with that key's alerts). */
+    void sendRaw(String key, byte[] value) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.ALERTS, key, value)).get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Override
     public void close() {
         producer.close();
