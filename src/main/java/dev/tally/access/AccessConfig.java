@@ -49,6 +49,13 @@ public interface AccessConfig {
         Duration lockout();
     }
 
+    /**
+     * Longest a local session lasts from its sign-in, however often it is used (the session's idle
+     * limit is {@code quarkus.http.auth.form.timeout}, 8 h).
+     */
+    @WithDefault("168h")
+    Duration sessionMaxAge();
+
     /** Active gateway keys one employee may hold at once through self-service. */
     @WithDefault("20")
     int maxKeysPerEmployee();

@@ -7,11 +7,14 @@ import static org.hamcrest.Matchers.endsWith;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
@@ -31,6 +34,9 @@ import dev.tally.platform.TestStack;
 @QuarkusTest
 @WithTestResource(TestStack.class)
 class SessionSecurityTest {
+
+    @Inject
+    MovableClock clock;
 
     @Test
     void theGeneratedAdminPasswordIsOwnerOnlyAndSignsIn() throws Exception {
@@ -189,6 +195,33 @@ class SessionSecurityTest {
                 .then()
                 .statusCode(302)
                 .header("Location", endsWith("/login?error=credentials"));
+    }
+
+    @Test
+    void aSessionEndsAtItsMaximumAgeHoweverOftenItIsUsed() {
+        String email = user(AccessRole.LEADER);
+        String session = Access.signIn(email, Access.PASSWORD);
+        try {
+            // tally.access.session-max-age: 168 h from the sign-in, used or not
+            clock.advance(Duration.ofHours(168).minusMinutes(1));
+            Access.session(session).get("/api/reports/org").then().statusCode(200);
+            clock.advance(Duration.ofMinutes(2));
+            Access.session(session).get("/api/reports/org").then().statusCode(401);
+            Access.session(session)
+                    .redirects()
+                    .follow(false)
+                    .get("/")
+                    .then()
+                    .statusCode(302)
+                    .header("Location", endsWith("/login"));
+            // signing in again starts a new session
+            Access.session(Access.signIn(email, Access.PASSWORD))
+                    .get("/api/reports/org")
+                    .then()
+                    .statusCode(200);
+        } finally {
+            clock.reset();
+        }
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.tally.access.user;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -24,9 +26,11 @@ import dev.tally.access.Viewer;
  * before any password is checked), then bcrypt. An unknown name costs the same bcrypt work as a
  * known one, so response times do not tell which accounts exist.
  *
- * <p>A session names its account and a stamp of the account's password hash ({@link Session#principal},
- * kept in the encrypted session cookie). A new password (changed by its owner or reset by an admin)
- * has a new hash, so every session begun before it ends at its next request.
+ * <p>A session names its account, a stamp of the account's password hash and the time it began
+ * ({@link Session#principal}, kept in the encrypted session cookie). A new password (changed by its
+ * owner or reset by an admin) has a new hash, so every session begun before it ends at its next
+ * request; and a session ends {@code tally.access.session-max-age} after its sign-in, however often
+ * it is used (each request would otherwise extend it).
  */
 @ApplicationScoped
 @ActivateRequestContext
@@ -45,10 +49,14 @@ public class LocalSignIn {
     private final UserService users;
     private final SignInThrottle throttle;
     private final boolean enabled;
+    private final Clock clock;
+    private final Duration maxAge;
 
-    public LocalSignIn(UserService users, SignInThrottle throttle, AccessConfig config, SsoConfig sso) {
+    public LocalSignIn(UserService users, SignInThrottle throttle, AccessConfig config, SsoConfig sso, Clock clock) {
         this.users = users;
         this.throttle = throttle;
+        this.clock = clock;
+        this.maxAge = config.sessionMaxAge();
         this.enabled = switch (config.localAccounts()) {
             case ON -> true;
             case OFF -> false;
@@ -78,7 +86,7 @@ public class LocalSignIn {
     /** A signed-in local account: who it is, and the principal its session cookie keeps. */
     public record Session(Viewer viewer, String principal) {}
 
-    /** Between the account's name and its stamp in a session's principal (the stamp has none). */
+    /** Between the account's name, its stamp and the sign-in time in a session's principal (neither has one). */
     private static final char STAMP_SEPARATOR = '|';
 
     public Session verify(String username, char[] password, String clientAddress) {
@@ -102,7 +110,7 @@ public class LocalSignIn {
             throw new AuthenticationFailedException("wrong e-mail or password");
         }
         throttle.succeeded(name);
-        return session(user.get());
+        return session(user.get(), clock.instant().getEpochSecond());
     }
 
     /**
@@ -113,23 +121,36 @@ public class LocalSignIn {
         if (!enabled) {
             throw new AuthenticationFailedException("local accounts are off");
         }
-        int sep = principal.lastIndexOf(STAMP_SEPARATOR);
-        if (sep < 0) {
-            throw new AuthenticationFailedException("a session without a password stamp: sign in again");
+        // name|stamp|signed-in epoch second; anything else is a session from before (sign in again)
+        int third = principal.lastIndexOf(STAMP_SEPARATOR);
+        int second = third <= 0 ? -1 : principal.lastIndexOf(STAMP_SEPARATOR, third - 1);
+        long signedIn;
+        try {
+            signedIn = second < 0 ? -1 : Long.parseLong(principal.substring(third + 1));
+        } catch (NumberFormatException e) {
+            signedIn = -1;
         }
-        String stamp = principal.substring(sep + 1);
-        AppUser u = users.find(principal.substring(0, sep))
+        if (signedIn < 0) {
+            throw new AuthenticationFailedException("a session without a password stamp or a start: sign in again");
+        }
+        if (clock.instant().isAfter(Instant.ofEpochSecond(signedIn).plus(maxAge))) {
+            throw new AuthenticationFailedException("the session is older than tally.access.session-max-age");
+        }
+        String stamp = principal.substring(second + 1, third);
+        AppUser u = users.find(principal.substring(0, second))
                 .filter(x -> x.disabledAt == null)
                 .orElseThrow(() -> new AuthenticationFailedException("the account is gone or disabled"));
         if (!MessageDigest.isEqual(
                 stamp(u.passwordHash).getBytes(StandardCharsets.US_ASCII), stamp.getBytes(StandardCharsets.US_ASCII))) {
             throw new AuthenticationFailedException("the password changed after this session began");
         }
-        return session(u);
+        return session(u, signedIn);
     }
 
-    private Session session(AppUser u) {
-        return new Session(users.viewer(u), u.username + STAMP_SEPARATOR + stamp(u.passwordHash));
+    private Session session(AppUser u, long signedInEpochSecond) {
+        return new Session(
+                users.viewer(u),
+                u.username + STAMP_SEPARATOR + stamp(u.passwordHash) + STAMP_SEPARATOR + signedInEpochSecond);
     }
 
     /** 16 hex digits of the SHA-256 of the bcrypt hash: changes with every new password (bcrypt salts). */
