@@ -1,6 +1,7 @@
 package dev.tally.access;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.endsWith;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -164,6 +165,18 @@ public final class Access {
                 .filter(e -> action.equals(e.get("action")) && targetId.equals(e.get("targetId")))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no audit entry " + action + " " + targetId));
+    }
+
+    /** A session that has ended: 401 on the API, and pages send it to the sign-in page. */
+    public static void assertEnded(String session) {
+        session(session).get("/api/reports/org").then().statusCode(401).contentType("application/problem+json");
+        session(session)
+                .redirects()
+                .follow(false)
+                .get("/")
+                .then()
+                .statusCode(302)
+                .header("Location", endsWith("/login"));
     }
 
     /** Signs in through the form and returns the session cookie's value. */

@@ -48,15 +48,8 @@ class PasswordChangeTest {
         assertThat(changed.getDetailedCookie(Access.SessionCookie.NAME).getMaxAge())
                 .as("the session cookie is cleared")
                 .isZero();
-        Access.session(elsewhere).get("/api/reports/org").then().statusCode(401);
-        Access.session(here).get("/api/reports/org").then().statusCode(401);
-        Access.session(elsewhere)
-                .redirects()
-                .follow(false)
-                .get("/")
-                .then()
-                .statusCode(302)
-                .header("Location", endsWith("/login"));
+        Access.assertEnded(elsewhere);
+        Access.assertEnded(here);
         given().get("/login?password-changed=1").then().statusCode(200).body(containsString("id=\"password-changed\""));
 
         signInFails(email, Access.PASSWORD);
