@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.control.ActivateRequestContext;
@@ -86,8 +88,11 @@ public class LocalSignIn {
     /** A signed-in local account: who it is, and the principal its session cookie keeps. */
     public record Session(Viewer viewer, String principal) {}
 
-    /** Between the account's name, its stamp and the sign-in time in a session's principal (neither has one). */
+    /** Between the account's name, its stamp and the sign-in time in a session's principal. */
     private static final char STAMP_SEPARATOR = '|';
+
+    /** name|stamp|signed-in epoch second; anything else is a session from before (sign in again). */
+    private static final Pattern PRINCIPAL = Pattern.compile("(.+)\\|([0-9a-f]{16})\\|([0-9]{1,18})");
 
     public Session verify(String username, char[] password, String clientAddress) {
         if (!enabled) {
@@ -121,30 +126,24 @@ public class LocalSignIn {
         if (!enabled) {
             throw new AuthenticationFailedException("local accounts are off");
         }
-        // name|stamp|signed-in epoch second; anything else is a session from before (sign in again)
-        int third = principal.lastIndexOf(STAMP_SEPARATOR);
-        int second = third <= 0 ? -1 : principal.lastIndexOf(STAMP_SEPARATOR, third - 1);
-        long signedIn;
-        try {
-            signedIn = second < 0 ? -1 : Long.parseLong(principal.substring(third + 1));
-        } catch (NumberFormatException e) {
-            signedIn = -1;
-        }
-        if (signedIn < 0) {
+        Matcher p = PRINCIPAL.matcher(principal);
+        if (!p.matches()) {
             throw new AuthenticationFailedException("a session without a password stamp or a start: sign in again");
         }
+        long signedIn = Long.parseLong(p.group(3));
         if (clock.instant().isAfter(Instant.ofEpochSecond(signedIn).plus(maxAge))) {
             throw new AuthenticationFailedException("the session is older than tally.access.session-max-age");
         }
-        String stamp = principal.substring(second + 1, third);
-        AppUser u = users.find(principal.substring(0, second))
+        AppUser u = users.find(p.group(1))
                 .filter(x -> x.disabledAt == null)
                 .orElseThrow(() -> new AuthenticationFailedException("the account is gone or disabled"));
         if (!MessageDigest.isEqual(
-                stamp(u.passwordHash).getBytes(StandardCharsets.US_ASCII), stamp.getBytes(StandardCharsets.US_ASCII))) {
+                stamp(u.passwordHash).getBytes(StandardCharsets.US_ASCII),
+                p.group(2).getBytes(StandardCharsets.US_ASCII))) {
             throw new AuthenticationFailedException("the password changed after this session began");
         }
-        return session(u, signedIn);
+        // the same account, password and start: the cookie keeps the principal it had
+        return new Session(users.viewer(u), principal);
     }
 
     private Session session(AppUser u, long signedInEpochSecond) {
