@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SNIHostName;
@@ -140,10 +141,15 @@ class HttpUpstream implements Upstream {
         }
     }
 
+    /** Closes the idle connections (a stopping gateway has drained its calls before this). */
     @PreDestroy
     void close() {
         for (Pool p : allPools) {
-            p.loop.execute(p::closeAll);
+            try {
+                p.loop.execute(p::closeAll);
+            } catch (RejectedExecutionException e) {
+                // the event loop has stopped: its channels are closed with it
+            }
         }
     }
 
