@@ -7,11 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.jboss.logmanager.ExtHandler;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.LogContext;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -148,7 +152,32 @@ class GroupMappingsTest {
                                 + suffix + "," + e),
                 identity);
 
-        Map<String, GroupMapping> all = QuarkusTransaction.requiringNew().call(configured::all);
+        List<String> warnings = new CopyOnWriteArrayList<>();
+        ExtHandler capture = new ExtHandler() {
+            @Override
+            protected void doPublish(ExtLogRecord record) {
+                warnings.add(record.getFormattedMessage());
+            }
+        };
+        org.jboss.logmanager.Logger log = LogContext.getLogContext().getLogger(GroupMappings.class.getName());
+        log.addHandler(capture);
+        Map<String, GroupMapping> all;
+        try {
+            all = QuarkusTransaction.requiringNew().call(configured::all);
+            // a second read (the next sign-in) finds the same problems and says none of them again
+            assertThat(QuarkusTransaction.requiringNew().call(configured::all)).isEqualTo(all);
+        } finally {
+            log.removeHandler(capture);
+        }
+        assertThat(warnings)
+                .containsExactlyInAnyOrder(
+                        "TALLY_OIDC_GROUP_ROLES: '=admin' is not group=value; ignored",
+                        "TALLY_OIDC_GROUP_ROLES: 'junk' is not group=value; ignored",
+                        "TALLY_OIDC_GROUP_ROLES: '" + e + "=' is not group=value; ignored",
+                        "TALLY_OIDC_GROUP_ROLES: 'superuser' is not a role (admin, leader, team_lead, employee); group "
+                                + b + " ignored",
+                        "TALLY_OIDC_GROUP_TEAMS: '" + e + "' is not group=value; ignored",
+                        "TALLY_OIDC_GROUP_TEAMS: no team named 'No such team " + suffix + "'; group " + d + " ignored");
 
         assertThat(all.get(a))
                 .isEqualTo(new GroupMapping(

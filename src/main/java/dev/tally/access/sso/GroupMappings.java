@@ -13,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -51,6 +53,12 @@ public class GroupMappings {
     private final AuditLog audit;
     private final SsoConfig config;
     private final IdentityService identity;
+
+    /**
+     * What was wrong with the configured mappings, as logged: each problem is said once, not at every
+     * sign-in that reads them (a team named there may be made later, so they are read each time).
+     */
+    private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     public GroupMappings(DataSource dataSource, AuditLog audit, SsoConfig config, IdentityService identity) {
         this.dataSource = dataSource;
@@ -169,27 +177,30 @@ public class GroupMappings {
 
     private Map<String, GroupMapping> configured() {
         Map<String, AccessRole> roles = new LinkedHashMap<>();
-        pairs(config.groupRoles().orElse(""), "TALLY_OIDC_GROUP_ROLES").forEach((g, r) -> {
-            Optional<AccessRole> role = AccessRole.find(r);
-            if (role.isEmpty()) {
-                LOG.warnf(
-                        "TALLY_OIDC_GROUP_ROLES: '%s' is not a role (admin, leader, team_lead, employee); group %s ignored",
-                        r, g);
-            } else {
-                roles.put(g, role.get());
-            }
-        });
+        pairs(config.groupRoles().orElse(""), "TALLY_OIDC_GROUP_ROLES", this::warnOnce)
+                .forEach((g, r) -> {
+                    Optional<AccessRole> role = AccessRole.find(r);
+                    if (role.isEmpty()) {
+                        warnOnce(String.format(
+                                "TALLY_OIDC_GROUP_ROLES: '%s' is not a role (admin, leader, team_lead, employee); group %s ignored",
+                                r, g));
+                    } else {
+                        roles.put(g, role.get());
+                    }
+                });
         Map<String, List<UUID>> teams = new LinkedHashMap<>();
-        pairList(config.groupTeams().orElse(""), "TALLY_OIDC_GROUP_TEAMS").forEach(e -> {
-            String g = e.getKey();
-            String name = e.getValue();
-            Optional<UUID> team = identity.teamByName(name).map(t -> t.id());
-            if (team.isEmpty()) {
-                LOG.warnf("TALLY_OIDC_GROUP_TEAMS: no team named '%s'; group %s ignored", name, g);
-            } else {
-                teams.computeIfAbsent(g, k -> new ArrayList<>()).add(team.get());
-            }
-        });
+        pairList(config.groupTeams().orElse(""), "TALLY_OIDC_GROUP_TEAMS", this::warnOnce)
+                .forEach(e -> {
+                    String g = e.getKey();
+                    String name = e.getValue();
+                    Optional<UUID> team = identity.teamByName(name).map(t -> t.id());
+                    if (team.isEmpty()) {
+                        warnOnce(
+                                String.format("TALLY_OIDC_GROUP_TEAMS: no team named '%s'; group %s ignored", name, g));
+                    } else {
+                        teams.computeIfAbsent(g, k -> new ArrayList<>()).add(team.get());
+                    }
+                });
         Map<String, GroupMapping> out = new LinkedHashMap<>();
         Set<String> groups = new LinkedHashSet<>(roles.keySet());
         groups.addAll(teams.keySet());
@@ -199,11 +210,17 @@ public class GroupMappings {
         return out;
     }
 
+    private void warnOnce(String message) {
+        if (warned.add(message)) {
+            LOG.warn(message);
+        }
+    }
+
     /**
      * "a=b,c=d" → [(a, b), (c, d)]: a group may repeat (one team per pair). A part that is not
-     * {@code group=value} is logged and left out.
+     * {@code group=value} is told to {@code warn} and left out.
      */
-    static List<Map.Entry<String, String>> pairList(String spec, String variable) {
+    static List<Map.Entry<String, String>> pairList(String spec, String variable, Consumer<String> warn) {
         List<Map.Entry<String, String>> out = new ArrayList<>();
         for (String part : spec.split(",")) {
             if (part.isBlank()) {
@@ -213,7 +230,7 @@ public class GroupMappings {
             String group = eq < 0 ? "" : part.substring(0, eq).trim();
             String value = eq < 0 ? "" : part.substring(eq + 1).trim();
             if (group.isEmpty() || value.isEmpty()) {
-                LOG.warnf("%s: '%s' is not group=value; ignored", variable, part.trim());
+                warn.accept(String.format("%s: '%s' is not group=value; ignored", variable, part.trim()));
                 continue;
             }
             out.add(Map.entry(group, value));
@@ -222,9 +239,9 @@ public class GroupMappings {
     }
 
     /** As {@link #pairList}, one value per group: the last pair of a group wins. */
-    private static Map<String, String> pairs(String spec, String variable) {
+    private static Map<String, String> pairs(String spec, String variable, Consumer<String> warn) {
         Map<String, String> out = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : pairList(spec, variable)) {
+        for (Map.Entry<String, String> e : pairList(spec, variable, warn)) {
             out.put(e.getKey(), e.getValue());
         }
         return out;
