@@ -100,6 +100,8 @@ stop_pid() { # stop_pid <pidfile> <what>: SIGTERM, then wait up to 60 s
   for i in $(seq 1 300); do kill -0 "$p" 2>/dev/null || { say "$2 stopped"; return 0; }; sleep 0.2; done
   say "$2 (pid $p) did not stop within 60 s: kill -9"
   kill -KILL "$p" 2>/dev/null || true
+  # as kill_pid: an `up` straight after must not find it alive (it would skip it, then see it exit)
+  for i in $(seq 1 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.2; done
 }
 
 # --- Kafka ------------------------------------------------------------------------------------------
