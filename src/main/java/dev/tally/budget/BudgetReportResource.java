@@ -12,9 +12,8 @@ import jakarta.ws.rs.core.Response;
 
 import dev.tally.access.Viewer;
 import dev.tally.access.Viewers;
+import dev.tally.dashboard.report.CsvDownload;
 import dev.tally.dashboard.report.Table;
-import dev.tally.dashboard.report.Tables;
-import dev.tally.platform.ApiException;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
@@ -52,15 +51,10 @@ public class BudgetReportResource {
                             && viewer.teamIds().contains(UUID.fromString(r.scopeId())))
                     .toList();
         }
-        if (format == null || format.isBlank() || format.equals("json")) {
-            return Response.ok(new Report(calendar.zone().getId(), rows), MediaType.APPLICATION_JSON)
-                    .build();
+        if (CsvDownload.wanted(format)) {
+            return CsvDownload.attachment("tally-budgets.csv", table(rows));
         }
-        if (!format.equals("csv")) {
-            throw ApiException.badRequest("format: '" + format + "' is not json or csv");
-        }
-        return Response.ok(Tables.csv(table(rows)), "text/csv; charset=utf-8")
-                .header("Content-Disposition", "attachment; filename=\"tally-budgets.csv\"")
+        return Response.ok(new Report(calendar.zone().getId(), rows), MediaType.APPLICATION_JSON)
                 .build();
     }
 

@@ -16,11 +16,11 @@ import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.dashboard.report.CsvDownload;
 import dev.tally.dashboard.report.Table;
 import dev.tally.dashboard.report.Table.Cell;
 import dev.tally.dashboard.report.Table.Column;
 import dev.tally.dashboard.report.Table.Row;
-import dev.tally.dashboard.report.Tables;
 import dev.tally.platform.ApiException;
 
 /**
@@ -64,13 +64,8 @@ public class AuditResource {
         }
         String kind = target(target);
         List<AuditEntry> entries = audit.list(start, end, kind, n);
-        if ("csv".equals(format)) {
-            return Response.ok(Tables.csv(table(entries)), "text/csv; charset=utf-8")
-                    .header("Content-Disposition", "attachment; filename=\"tally-audit.csv\"")
-                    .build();
-        }
-        if (format != null && !format.equals("json")) {
-            throw ApiException.badRequest("format: '" + format + "' is not json or csv");
+        if (CsvDownload.wanted(format)) {
+            return CsvDownload.attachment("tally-audit.csv", table(entries));
         }
         return Response.ok(entries, MediaType.APPLICATION_JSON).build();
     }

@@ -22,8 +22,12 @@ public final class CsvDownload {
 
     /** {@code t} as a CSV attachment named after the report, table and period. */
     public static Response of(String name, Period p, String table, Table t) {
-        String file = ("tally-" + name + "-" + table + "-" + p.from() + "-" + p.to() + ".csv")
-                .replaceAll("[^A-Za-z0-9._-]", "_");
+        return attachment("tally-" + name + "-" + table + "-" + p.from() + "-" + p.to() + ".csv", t);
+    }
+
+    /** {@code t} as a CSV attachment (RFC 4180, {@link Tables#csvCell}) under the file name given. */
+    public static Response attachment(String fileName, Table t) {
+        String file = fileName.replaceAll("[^A-Za-z0-9._-]", "_");
         return Response.ok(Tables.csv(t), "text/csv; charset=utf-8")
                 .header("Content-Disposition", "attachment; filename=\"" + file + "\"")
                 .build();

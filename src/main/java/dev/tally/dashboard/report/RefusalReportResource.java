@@ -57,12 +57,9 @@ public class RefusalReportResource {
             viewers.current().requireTeamDetail(team);
         }
         List<RefusalReport.Row> rows = report.rows(team, period.from(), period.to());
-        if ("csv".equalsIgnoreCase(format)) {
-            return Response.ok(Tables.csv(RefusalReport.table(rows)), "text/csv; charset=utf-8")
-                    .header(
-                            "Content-Disposition",
-                            "attachment; filename=\"refusals-" + period.from() + "-" + period.to() + ".csv\"")
-                    .build();
+        if (CsvDownload.wanted(format)) {
+            return CsvDownload.attachment(
+                    "refusals-" + period.from() + "-" + period.to() + ".csv", RefusalReport.table(rows));
         }
         return Response.ok(
                         new Answer(period.from(), period.to(), rows, RefusalReport.total(rows)),

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import dev.tally.dashboard.definition.Dashboard.Grouping;
 import dev.tally.dashboard.report.Report.TeamInfo;
@@ -22,6 +23,8 @@ import dev.tally.dashboard.roi.Metrics;
 
 /** Turns a {@link Report} into the tables a panel or CSV download asks for. */
 public final class Tables {
+
+    private static final Pattern NEGATIVE = Pattern.compile("-[0-9]+(\\.[0-9]+)?");
 
     private static final DateTimeFormatter MINUTE =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
@@ -313,17 +316,27 @@ public final class Tables {
             if (i > 0) {
                 sb.append(',');
             }
-            String v = values.get(i) == null ? "" : values.get(i);
-            // A leading = + - @ would be run as a formula by spreadsheet apps.
-            if (!v.isEmpty() && "=+@".indexOf(v.charAt(0)) >= 0 || (v.startsWith("-") && !v.matches("-[0-9.]+"))) {
-                v = "'" + v;
-            }
-            if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
-                v = '"' + v.replace("\"", "\"\"") + '"';
-            }
-            sb.append(v);
+            sb.append(csvCell(values.get(i)));
         }
         sb.append("\r\n");
+    }
+
+    /**
+     * One CSV value: RFC 4180 quoting, and a text that a spreadsheet would run as a formula (one
+     * starting with {@code = + - @}, a tab or a carriage return: OWASP's list for CSV injection) is
+     * kept as text by a leading apostrophe. A negative number stays a number. Names in the reports
+     * come from SSO, imports and webhooks, so none of them is trusted.
+     */
+    public static String csvCell(String value) {
+        String v = value == null ? "" : value;
+        if (!v.isEmpty() && "=+@\t\r".indexOf(v.charAt(0)) >= 0
+                || v.startsWith("-") && !NEGATIVE.matcher(v).matches()) {
+            v = "'" + v;
+        }
+        if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
+            v = '"' + v.replace("\"", "\"\"") + '"';
+        }
+        return v;
     }
 
     static String lower(Enum<?> e) {

@@ -14,7 +14,9 @@ import jakarta.ws.rs.core.Response;
 import io.smallrye.common.annotation.Blocking;
 
 import dev.tally.access.Viewers;
+import dev.tally.dashboard.report.CsvDownload;
 import dev.tally.dashboard.report.Period;
+import dev.tally.dashboard.report.Table;
 import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
 
@@ -52,38 +54,30 @@ public class ReviewerReportResource {
         Period period = Period.parse(preset, from, to, calendar.today());
         UUID team = Ids.optional("teamId", teamId);
         List<ReviewerReport.Row> rows = report.rows(team, period.from(), period.to());
-        if ("csv".equalsIgnoreCase(format)) {
-            StringBuilder csv = new StringBuilder("team_id,team,reviewer,flagged,fixed\r\n");
-            for (ReviewerReport.Row r : rows) {
-                csv.append(r.teamId())
-                        .append(',')
-                        .append(cell(r.team()))
-                        .append(',')
-                        .append(cell(r.reviewerName()))
-                        .append(',')
-                        .append(r.flagged())
-                        .append(',')
-                        .append(r.fixed())
-                        .append("\r\n");
-            }
-            return Response.ok(csv.toString(), "text/csv; charset=utf-8")
-                    .header(
-                            "Content-Disposition",
-                            "attachment; filename=\"reviewers-" + period.from() + "-" + period.to() + ".csv\"")
-                    .build();
+        if (CsvDownload.wanted(format)) {
+            return CsvDownload.attachment("reviewers-" + period.from() + "-" + period.to() + ".csv", table(rows));
         }
         return Response.ok(new Answer(period.from(), period.to(), rows), MediaType.APPLICATION_JSON)
                 .build();
     }
 
-    /** RFC 4180 quoting, and a leading formula character neutralised so a spreadsheet shows it as text. */
-    static String cell(String s) {
-        if (s == null) {
-            return "";
-        }
-        String v = !s.isEmpty() && "=+-@".indexOf(s.charAt(0)) >= 0 ? "'" + s : s;
-        return v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")
-                ? "\"" + v.replace("\"", "\"\"") + "\""
-                : v;
+    static Table table(List<ReviewerReport.Row> rows) {
+        List<Table.Column> cols = List.of(
+                new Table.Column("Team id", "team_id", false, true),
+                new Table.Column("Team", "team", false),
+                new Table.Column("Reviewer", "reviewer", false),
+                new Table.Column("Flagged", "flagged", true),
+                new Table.Column("Fixed", "fixed", true));
+        List<Table.Row> out = rows.stream()
+                .map(r -> new Table.Row(
+                        List.of(
+                                Table.Cell.of(r.teamId().toString(), r.teamId().toString()),
+                                Table.Cell.of(r.team(), r.team()),
+                                Table.Cell.of(r.reviewerName(), r.reviewerName()),
+                                Table.Cell.of(Long.toString(r.flagged()), Long.toString(r.flagged())),
+                                Table.Cell.of(Long.toString(r.fixed()), Long.toString(r.fixed()))),
+                        ""))
+                .toList();
+        return new Table("reviewers", "AI reviewers", cols, out, null);
     }
 }

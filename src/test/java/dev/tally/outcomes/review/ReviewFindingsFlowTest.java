@@ -112,6 +112,15 @@ class ReviewFindingsFlowTest {
                 .body("rows[0].flagged", equalTo(1))
                 .body("rows[0].fixed", equalTo(1));
         Access.leader()
+                .queryParam("teamId", team.toString())
+                .queryParam("preset", "90d")
+                .queryParam("format", "csv")
+                .get("/api/reports/reviewers")
+                .then()
+                .statusCode(200)
+                .body(equalTo(
+                        "team_id,team,reviewer,flagged,fixed\r\n" + team + ",Review Flow Threads,CodeRabbit,1,1\r\n"));
+        Access.leader()
                 .queryParam("preset", "90d")
                 .get("/teams/" + team)
                 .then()
