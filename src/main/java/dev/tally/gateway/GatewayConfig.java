@@ -141,4 +141,15 @@ public interface GatewayConfig {
     /** Keep-alive connections per provider host. */
     @WithDefault("256")
     int poolSize();
+
+    /** An HTTP proxy for the calls to the providers (see {@link UpstreamProxy}). */
+    Proxy proxy();
+
+    interface Proxy {
+        /** {@code http://[user:password@]host[:port]}; unset: the providers are reached directly. */
+        Optional<String> url();
+
+        /** Hosts reached directly: names (each covers its subdomains), addresses, or {@code *}. */
+        Optional<List<String>> noProxy();
+    }
 }

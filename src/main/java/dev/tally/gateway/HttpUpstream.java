@@ -44,13 +44,16 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
@@ -92,6 +95,8 @@ class HttpUpstream implements Upstream {
     private final String[] forwardPrefixes;
 
     private final QueryFilter query;
+    /** The HTTP proxy to the providers, or null: directly. */
+    private final UpstreamProxy proxy;
 
     /** This event loop's pools, one per provider (only touched on its own thread). */
     private final ThreadLocal<HashMap<Provider, Pool>> pools = ThreadLocal.withInitial(HashMap::new);
@@ -130,6 +135,10 @@ class HttpUpstream implements Upstream {
         this.forwardHeaders = List.copyOf(fwd);
         this.forwardPrefixes = prefixes.toArray(String[]::new);
         this.query = new QueryFilter(config.forwardQueryParams());
+        this.proxy = UpstreamProxy.of(config.proxy().url(), config.proxy().noProxy());
+        if (proxy != null) {
+            LOG.infof("the calls to the providers go through the HTTP proxy %s", proxy);
+        }
     }
 
     /** The JDK's TLS with its default trust store (the providers' public certificates). */
@@ -278,15 +287,42 @@ class HttpUpstream implements Upstream {
 
         private void connect(HttpExchange x) {
             open++;
+            if (proxy == null || !proxy.covers(provider.host())) {
+                connect(x, null);
+                return;
+            }
+            // the proxy's name through the loop's non-blocking resolver; the provider's is the proxy's to resolve
+            resolver.getResolver(loop).resolve(proxy.address()).addListener((Future<InetSocketAddress> r) -> {
+                if (!loop.inEventLoop()) {
+                    loop.execute(() -> resolved(x, r));
+                } else {
+                    resolved(x, r);
+                }
+            });
+        }
+
+        private void resolved(HttpExchange x, Future<InetSocketAddress> r) {
+            if (r.isSuccess()) {
+                connect(x, proxy.handler(r.getNow(), connectTimeoutMs));
+            } else {
+                connectFailed(x, r.cause());
+            }
+        }
+
+        /** A new connection to the provider, through the proxy's tunnel when {@code tunnel} is given. */
+        private void connect(HttpExchange x, HttpProxyHandler tunnel) {
             Bootstrap b = new Bootstrap()
                     .group(loop)
                     .channelFactory(channels)
-                    .resolver(resolver)
+                    .resolver(tunnel == null ? resolver : NoopAddressResolverGroup.INSTANCE)
                     .option(ChannelOption.TCP_NODELAY, true)
                     .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMs)
                     .handler(new ChannelInitializer<>() {
                         @Override
                         protected void initChannel(Channel ch) {
+                            if (tunnel != null) {
+                                ch.pipeline().addLast(tunnel);
+                            }
                             if (provider.ssl()) {
                                 ch.pipeline().addLast(tlsHandler(ch));
                             }
@@ -296,22 +332,43 @@ class HttpUpstream implements Upstream {
                                     .addLast(new Connection(Pool.this, ch));
                         }
                     });
-            b.connect(provider.host(), provider.port()).addListener((ChannelFuture f) -> {
-                if (f.isSuccess()) {
-                    Connection c = f.channel().pipeline().get(Connection.class);
-                    if (x.cancelled) {
-                        release(c); // the call left while it connected: the next one uses it
-                    } else {
-                        c.start(x);
-                    }
+            ChannelFuture connecting = tunnel == null
+                    ? b.connect(provider.host(), provider.port())
+                    : b.connect(InetSocketAddress.createUnresolved(provider.host(), provider.port()));
+            connecting.addListener((ChannelFuture f) -> {
+                if (!f.isSuccess()) {
+                    connectFailed(x, f.cause());
+                } else if (tunnel == null) {
+                    connected(x, f.channel());
                 } else {
-                    open--;
-                    if (!x.cancelled) {
-                        fail(x, f.cause());
-                    }
-                    connectForWaiting();
+                    // connected to the proxy; the call goes once it has opened the tunnel. If it does not,
+                    // it closes the channel, whose Connection then counts it closed (no connectFailed).
+                    tunnel.connectFuture().addListener((Future<Channel> t) -> {
+                        if (t.isSuccess()) {
+                            connected(x, f.channel());
+                        } else if (!x.cancelled) {
+                            fail(x, t.cause());
+                        }
+                    });
                 }
             });
+        }
+
+        private void connected(HttpExchange x, Channel ch) {
+            Connection c = ch.pipeline().get(Connection.class);
+            if (x.cancelled) {
+                release(c); // the call left while it connected: the next one uses it
+            } else {
+                c.start(x);
+            }
+        }
+
+        private void connectFailed(HttpExchange x, Throwable cause) {
+            open--;
+            if (!x.cancelled) {
+                fail(x, cause);
+            }
+            connectForWaiting();
         }
 
         private SslHandler tlsHandler(Channel ch) {

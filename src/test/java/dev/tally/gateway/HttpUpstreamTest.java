@@ -2,13 +2,20 @@ package dev.tally.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -18,12 +25,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLHandshakeException;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -147,18 +157,25 @@ class HttpUpstreamTest {
     }
 
     private static HttpUpstream upstream(SslContext tls, int poolSize) {
+        return upstream(tls, Map.of("tally.gateway.pool-size", Integer.toString(poolSize)));
+    }
+
+    private static HttpUpstream upstream(SslContext tls, Map<String, String> settings) {
         return new HttpUpstream(
-                upstreamConfig(poolSize), new GatewayMetrics(new SimpleMeterRegistry()), Ticker.SYSTEM, vertx, tls);
+                upstreamConfig(settings), new GatewayMetrics(new SimpleMeterRegistry()), Ticker.SYSTEM, vertx, tls);
     }
 
     private static GatewayConfig upstreamConfig(int poolSize) {
+        return upstreamConfig(Map.of("tally.gateway.pool-size", Integer.toString(poolSize)));
+    }
+
+    private static GatewayConfig upstreamConfig(Map<String, String> settings) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(GatewayConfig.class)
                 .withValidateUnknown(false)
                 .withConverter(Duration.class, 100, new DurationConverter())
                 .withConverter(MemorySize.class, 100, new MemorySizeConverter())
-                .withSources(new PropertiesConfigSource(
-                        Map.of("tally.gateway.pool-size", Integer.toString(poolSize)), "test", 100))
+                .withSources(new PropertiesConfigSource(settings, "test", 100))
                 .build();
         return config.getConfigMapping(GatewayConfig.class);
     }
@@ -353,6 +370,154 @@ class HttpUpstreamTest {
                     .isEqualTo(1);
         } finally {
             server.close();
+        }
+    }
+
+    @Test
+    void aProviderBehindTheProxyIsReachedThroughItsTunnelWithTlsToTheProviderInside(@TempDir Path dir)
+            throws Exception {
+        HttpServer server = tlsServer();
+        try (Tinyproxy tinyproxy = Tinyproxy.start(dir)) {
+            sni.clear();
+            HttpUpstream upstream = upstream(
+                    trustingTheTestCertificate,
+                    Map.of("tally.gateway.proxy.url", "http://tally:s3cret@127.0.0.1:" + tinyproxy.port));
+            Provider p = provider("localhost", server, true);
+            Answer first = get(call(upstream, p, null));
+            Answer second = get(call(upstream, p, null));
+            assertThat(first.failure()).isNull();
+            assertThat(first.status()).isEqualTo(200);
+            assertThat(first.body()).isEqualTo("{\"echo\":23,\"auth\":\"Bearer sk-provider\"}");
+            assertThat(second.status()).isEqualTo(200);
+            assertThat(sni)
+                    .as("TLS from the gateway to the provider, through the tunnel")
+                    .containsExactly("localhost", "localhost");
+            assertThat(tinyproxy.connects())
+                    .as("one tunnel to the provider's name and port, kept alive for both calls")
+                    .containsExactly("CONNECT localhost:" + server.actualPort());
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void aProxyThatRefusesTheCredentialsFailsTheCallAndNothingReachesTheProvider(@TempDir Path dir) throws Exception {
+        HttpServer server = tlsServer();
+        try (Tinyproxy tinyproxy = Tinyproxy.start(dir)) {
+            int before = requests.get();
+            HttpUpstream upstream = upstream(
+                    trustingTheTestCertificate,
+                    Map.of("tally.gateway.proxy.url", "http://tally:wrong@127.0.0.1:" + tinyproxy.port));
+            Answer a = get(call(upstream, provider("localhost", server, true), null));
+            assertThat(a.failure()).isInstanceOf(ProxyConnectException.class);
+            assertThat(a.failure().getMessage()).contains("401").doesNotContain("wrong");
+            assertThat(a.status()).isZero();
+            assertThat(requests.get()).as("nothing was sent").isEqualTo(before);
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
+    void aHostOnTheNoProxyListIsReachedDirectlyAndAnyOtherOnlyThroughTheProxy() throws Exception {
+        HttpServer server = tlsServer();
+        int closed;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort(); // no proxy listens here once it is closed
+        }
+        try {
+            HttpUpstream upstream = upstream(
+                    trustingTheTestCertificate,
+                    Map.of(
+                            "tally.gateway.proxy.url",
+                            "http://127.0.0.1:" + closed,
+                            "tally.gateway.proxy.no-proxy",
+                            "localhost"));
+            assertThat(get(call(upstream, provider("localhost", server, true), null))
+                            .status())
+                    .isEqualTo(200);
+            Answer viaProxy = get(call(upstream, provider("127.0.0.1", server, true), null));
+            assertThat(viaProxy.failure()).isInstanceOf(ConnectException.class);
+            assertThat(viaProxy.failure().getMessage()).contains("127.0.0.1:" + closed);
+        } finally {
+            server.close();
+        }
+    }
+
+    /**
+     * A real HTTP proxy (Debian's {@code tinyproxy}) on loopback with Basic authentication
+     * ({@code tally:s3cret}); the tests that need it are skipped, saying why, where it is not installed
+     * ({@code .ci/run} installs it).
+     */
+    static final class Tinyproxy implements AutoCloseable {
+        final int port;
+        final Process process;
+        final Path log;
+
+        private Tinyproxy(int port, Process process, Path log) {
+            this.port = port;
+            this.process = process;
+            this.log = log;
+        }
+
+        static Tinyproxy start(Path dir) throws Exception {
+            Path binary = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                    .map(d -> Path.of(d, "tinyproxy"))
+                    .filter(Files::isExecutable)
+                    .findFirst()
+                    .orElse(null);
+            Assumptions.assumeTrue(
+                    binary != null,
+                    "tinyproxy is not installed (apt-get install tinyproxy): the proxy tests are skipped");
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            Path log = dir.resolve("tinyproxy.log");
+            Path conf = dir.resolve("tinyproxy.conf");
+            Files.writeString(
+                    conf,
+                    String.join(
+                            "\n",
+                            "Port " + port,
+                            "Listen 127.0.0.1",
+                            "Timeout 60",
+                            "LogFile \"" + log + "\"",
+                            "LogLevel Connect",
+                            "MaxClients 20",
+                            "Allow 127.0.0.1",
+                            "BasicAuth tally s3cret",
+                            ""));
+            Process p = new ProcessBuilder(binary.toString(), "-d", "-c", conf.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("tinyproxy.out").toFile())
+                    .start();
+            Tinyproxy t = new Tinyproxy(port, p, log);
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+                assertThat(p.isAlive()).as("tinyproxy runs").isTrue();
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    return true;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            return t;
+        }
+
+        /** The CONNECT requests it logged ("CONNECT host:port"). */
+        List<String> connects() throws IOException {
+            return Files.readAllLines(log).stream()
+                    .filter(l -> l.contains("]: Request (file descriptor"))
+                    .map(l -> l.substring(l.indexOf("): ") + 3).replace(" HTTP/1.1", ""))
+                    .toList();
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
         }
     }
 }
