@@ -29,6 +29,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -45,6 +46,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -347,11 +349,29 @@ class HttpUpstream implements Upstream {
                         if (t.isSuccess()) {
                             connected(x, f.channel());
                         } else if (!x.cancelled) {
-                            fail(x, t.cause());
+                            fail(x, tunnelFailure(t.cause()));
                         }
                     });
                 }
             });
+        }
+
+        /**
+         * A proxy that did not open the tunnel within the connect timeout fails the call as a provider
+         * that does not accept the connection in time does (a 504); Netty reports it as a
+         * {@link ProxyConnectException} told apart only by its message. Any other refusal stays as is.
+         */
+        private static Throwable tunnelFailure(Throwable cause) {
+            if (cause instanceof ProxyConnectException
+                    && !(cause instanceof HttpProxyHandler.HttpProxyConnectException)
+                    && cause.getMessage() != null
+                    && cause.getMessage().endsWith("timeout")) {
+                ConnectTimeoutException t =
+                        new ConnectTimeoutException("the proxy did not open a tunnel in time: " + cause.getMessage());
+                t.initCause(cause);
+                return t;
+            }
+            return cause;
         }
 
         private void connected(HttpExchange x, Channel ch) {

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -441,6 +442,44 @@ class HttpUpstreamTest {
             assertThat(viaProxy.failure().getMessage()).contains("127.0.0.1:" + closed);
         } finally {
             server.close();
+        }
+    }
+
+    @Test
+    void aProxyThatDoesNotOpenTheTunnelInTimeIsAConnectTimeout() throws Exception {
+        // a proxy that takes the connection and never answers the CONNECT
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            List<Socket> held = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept());
+                    }
+                } catch (IOException e) {
+                    // closed at the end of the test
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            HttpUpstream upstream = upstream(
+                    trustingTheTestCertificate,
+                    Map.of(
+                            "tally.gateway.proxy.url",
+                            "http://127.0.0.1:" + silent.getLocalPort(),
+                            "tally.gateway.connect-timeout",
+                            "1s"));
+            Answer a = get(call(
+                    upstream,
+                    new Provider("openai", Provider.Kind.OPENAI, "localhost", 443, true, "/v1", "sk-provider"),
+                    null));
+            assertThat(a.failure())
+                    .isInstanceOf(ConnectTimeoutException.class)
+                    .hasCauseInstanceOf(ProxyConnectException.class);
+            assertThat(a.failure().getMessage()).startsWith("the proxy did not open a tunnel in time");
+            assertThat(held).as("the gateway did reach the proxy").isNotEmpty();
+            for (Socket s : held) {
+                s.close();
+            }
         }
     }
 
