@@ -96,11 +96,7 @@ public class BudgetReportResource {
             v.add(s.percent() == null ? "" : s.percent());
             v.add(s.state().json());
             v.add(s.unpricedCalls());
-            out.add(new Table.Row(
-                    v.stream()
-                            .map(o -> Table.Cell.of(o.toString(), o.toString()))
-                            .toList(),
-                    null));
+            out.add(new Table.Row(v.stream().map(Table.Cell::plain).toList(), null));
         }
         return new Table("budgets", "Budgets", cols, out, null);
     }

@@ -109,21 +109,17 @@ public class AuditResource {
         for (AuditEntry e : entries) {
             rows.add(new Row(
                     List.of(
-                            cell(e.at().toString()),
-                            cell(e.actor()),
-                            cell(e.actorRole()),
-                            cell(e.source()),
-                            cell(e.action()),
-                            cell(e.targetKind()),
-                            cell(e.targetId()),
-                            cell(e.before() == null ? null : e.before().toString()),
-                            cell(e.after() == null ? null : e.after().toString())),
+                            Cell.plain(e.at()),
+                            Cell.plain(e.actor()),
+                            Cell.plain(e.actorRole()),
+                            Cell.plain(e.source()),
+                            Cell.plain(e.action()),
+                            Cell.plain(e.targetKind()),
+                            Cell.plain(e.targetId()),
+                            Cell.plain(e.before()),
+                            Cell.plain(e.after())),
                     ""));
         }
         return new Table("audit", "Audit log", cols, rows, null);
-    }
-
-    private static Cell cell(String s) {
-        return Cell.of(s == null ? "" : s, s == null ? "" : s);
     }
 }

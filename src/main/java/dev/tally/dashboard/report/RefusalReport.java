@@ -113,13 +113,13 @@ public class RefusalReport {
         List<Table.Row> out = rows.stream()
                 .map(r -> new Table.Row(
                         List.of(
-                                cell(r.teamId()),
-                                cell(r.team()),
+                                Table.Cell.plain(r.teamId()),
+                                Table.Cell.plain(r.team()),
                                 Table.Cell.of(r.reasonLabel(), r.reason()),
-                                cell(r.keyId()),
-                                cell(r.key()),
-                                cell(r.person()),
-                                cell(r.requests())),
+                                Table.Cell.plain(r.keyId()),
+                                Table.Cell.plain(r.key()),
+                                Table.Cell.plain(r.person()),
+                                Table.Cell.plain(r.requests())),
                         ""))
                 .toList();
         return new Table(
@@ -130,17 +130,12 @@ public class RefusalReport {
                 new Table.Row(
                         List.of(
                                 Table.Cell.of("TOTAL", "TOTAL"),
-                                cell(null),
-                                cell(null),
-                                cell(null),
-                                cell(null),
-                                cell(null),
-                                cell(total(rows))),
+                                Table.Cell.plain(null),
+                                Table.Cell.plain(null),
+                                Table.Cell.plain(null),
+                                Table.Cell.plain(null),
+                                Table.Cell.plain(null),
+                                Table.Cell.plain(total(rows))),
                         ""));
-    }
-
-    private static Table.Cell cell(Object v) {
-        String s = v == null ? "" : v.toString();
-        return Table.Cell.of(s, s);
     }
 }

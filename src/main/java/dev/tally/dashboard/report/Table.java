@@ -29,6 +29,12 @@ public record Table(String id, String title, List<Column> columns, List<Row> row
         public static Cell of(String text, String csv) {
             return new Cell(text, csv, null, "");
         }
+
+        /** A value shown and exported as the same text ({@code toString}); null is empty. */
+        public static Cell plain(Object value) {
+            String s = value == null ? "" : value.toString();
+            return new Cell(s, s, null, "");
+        }
     }
 
     public boolean hasTotal() {

@@ -71,11 +71,11 @@ public class ReviewerReportResource {
         List<Table.Row> out = rows.stream()
                 .map(r -> new Table.Row(
                         List.of(
-                                Table.Cell.of(r.teamId().toString(), r.teamId().toString()),
-                                Table.Cell.of(r.team(), r.team()),
-                                Table.Cell.of(r.reviewerName(), r.reviewerName()),
-                                Table.Cell.of(Long.toString(r.flagged()), Long.toString(r.flagged())),
-                                Table.Cell.of(Long.toString(r.fixed()), Long.toString(r.fixed()))),
+                                Table.Cell.plain(r.teamId()),
+                                Table.Cell.plain(r.team()),
+                                Table.Cell.plain(r.reviewerName()),
+                                Table.Cell.plain(r.flagged()),
+                                Table.Cell.plain(r.fixed())),
                         ""))
                 .toList();
         return new Table("reviewers", "AI reviewers", cols, out, null);
