@@ -48,9 +48,13 @@ public final class DemoHistory {
             DemoOrg.TeamProfile p = t.profile();
             List<String> models = p.models();
             double adoption = p.adoption() * (0.55 + 0.45 * ramp);
-            for (UUID employee : t.employees()) {
-                // Some people never use AI (the adoption gap); adopters use it on most working days.
-                double who = (employee.hashCode() & 0xffff) / 65536.0;
+            List<UUID> people = t.employees();
+            for (int i = 0; i < people.size(); i++) {
+                UUID employee = people.get(i);
+                // Some people never use AI (the adoption gap); adopters use it on most working days. Who
+                // adopts follows each person's place in the team, not their random id, so that every load
+                // of the demo has as many adopters (and the same verdicts) as the profile says.
+                double who = (i + 0.5) / people.size();
                 if (who >= adoption || rnd.nextDouble() >= 0.85 * workload) {
                     continue;
                 }
