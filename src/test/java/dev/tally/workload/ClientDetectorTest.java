@@ -18,6 +18,22 @@ class ClientDetectorTest {
     }
 
     @Test
+    void openAisCodexIsRecognisedByTheOriginatorItsUserAgentStartsWith() {
+        // <originator>/<version> (<os> <os version>; <arch>) <terminal>, as Codex builds it
+        for (String ua : new String[] {
+            "codex_cli_rs/0.56.0 (Ubuntu 24.4.0; x86_64) xterm-256color",
+            "codex_exec/0.56.0 (Mac OS 15.1.0; arm64) unknown",
+            "codex-tui/0.149.1 (Mac OS 15.5.0; arm64) iTerm.app/3.5.14",
+            "codex_vscode/0.56.0 (Windows 11.0.26100; x86_64) vscode/1.105.1",
+            "Codex Desktop/0.150.0-alpha.8 (Mac OS 15.5.0; arm64) unknown"
+        }) {
+            assertThat(ClientDetector.detect(ua, null, null)).as(ua).isEqualTo("codex");
+        }
+        assertThat(ClientDetector.detect("codexify/1.0", null, null)).isEqualTo("other");
+        assertThat(ClientDetector.NAMES).contains("codex");
+    }
+
+    @Test
     void theOfficialSdksAreNamedByVendorAndLanguage() {
         assertThat(ClientDetector.detect("Anthropic/Python 0.40.0", null, "python"))
                 .isEqualTo("anthropic-sdk-python");
