@@ -1,4 +1,5 @@
-// The official OpenAI SDK against Tally: chat completions JSON and streams, models, and the error cases.
+// The official OpenAI SDK against Tally: chat completions JSON and streams, the Responses API JSON and
+// stream, models, and the error cases.
 import OpenAI from 'openai';
 import { baseUrl, key, marker, call, corruptingFetch, badKey } from './common.mjs';
 
@@ -61,6 +62,50 @@ await call('openai.chat.stream', () => stream('openai.chat.stream', {}));
 
 await call('openai.chat.stream_include_usage', () =>
   stream('openai.chat.stream_include_usage', { stream_options: { include_usage: true } }));
+
+function responsesUsage(u) {
+  if (!u) return null;
+  return {
+    input_tokens: u.input_tokens,
+    output_tokens: u.output_tokens,
+    total_tokens: u.total_tokens,
+    cached_tokens: u.input_tokens_details?.cached_tokens ?? null,
+    reasoning_tokens: u.output_tokens_details?.reasoning_tokens ?? null,
+  };
+}
+
+await call('openai.responses.json', async () => {
+  const { data, response } = await client.responses
+    .create({ model: 'gpt-4o-mini', input: 'Say hello', user: `${marker}-openai.responses.json` })
+    .withResponse();
+  return {
+    requestId: response.headers.get('x-request-id'),
+    sdkRequestId: data._request_id ?? null,
+    id: data.id, object: data.object, status: data.status, model: data.model,
+    // output_text: the SDK's own join of the answer's output_text parts
+    text: data.output_text,
+    usage: responsesUsage(data.usage),
+  };
+});
+
+await call('openai.responses.stream', async () => {
+  const { data, response } = await client.responses
+    .create({ model: 'gpt-4o-mini', input: 'Say hello', stream: true, user: `${marker}-openai.responses.stream` })
+    .withResponse();
+  const types = [];
+  let text = '';
+  let completed = null;
+  for await (const event of data) {
+    types.push(event.type);
+    if (event.type === 'response.output_text.delta') text += event.delta;
+    if (event.type === 'response.completed') completed = event.response;
+  }
+  return {
+    requestId: response.headers.get('x-request-id'),
+    contentType: response.headers.get('content-type'),
+    types, text, status: completed?.status ?? null, usage: responsesUsage(completed?.usage),
+  };
+});
 
 // encoding_format given: left out, the SDK asks for base64 and decodes it, which the test's fake
 // upstream does not produce (it always answers floats)

@@ -16,6 +16,11 @@ final class GatewayErrors {
     private GatewayErrors() {}
 
     static Buffer body(Api.Wire wire, int status, String message, String param, String requestId) {
+        return body(wire, status, openAiCode(status), message, param, requestId);
+    }
+
+    /** The same with OpenAI's {@code code} given rather than taken from the status. */
+    static Buffer body(Api.Wire wire, int status, String openAiCode, String message, String param, String requestId) {
         String msg = quote(message);
         String json;
         if (wire == Api.Wire.ANTHROPIC) {
@@ -23,7 +28,7 @@ final class GatewayErrors {
                     + "},\"request_id\":" + quote(requestId) + "}";
         } else {
             json = "{\"error\":{\"message\":" + msg + ",\"type\":\"" + openAiType(status) + "\",\"param\":"
-                    + (param == null ? "null" : quote(param)) + ",\"code\":" + quote(openAiCode(status)) + "}}";
+                    + (param == null ? "null" : quote(param)) + ",\"code\":" + quote(openAiCode) + "}}";
         }
         return Buffer.buffer(json.getBytes(StandardCharsets.UTF_8));
     }
@@ -46,7 +51,7 @@ final class GatewayErrors {
 
     static String openAiType(int status) {
         return switch (status) {
-            case 400, 401, 403, 404, 408, 413, 431 -> "invalid_request_error";
+            case 400, 401, 403, 404, 405, 408, 413, 431 -> "invalid_request_error";
             case 429 -> "rate_limit_error";
             case 402 -> "insufficient_quota";
             default -> "server_error";

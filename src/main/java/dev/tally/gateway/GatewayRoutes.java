@@ -55,5 +55,8 @@ public class GatewayRoutes {
                     .order(ORDER)
                     .handler(ctx -> proxy.handle(ctx, api));
         }
+        // anything else under /v1/ (another path, or a gateway path with another method): a 404 or 405
+        // in the caller's format rather than Quarkus' own page
+        router.route("/v1/*").order(ORDER + 1).handler(proxy::unknownPath);
     }
 }

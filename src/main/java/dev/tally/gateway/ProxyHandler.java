@@ -7,6 +7,8 @@ import jakarta.inject.Singleton;
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 import dev.tally.events.EventIds;
@@ -98,6 +100,61 @@ public class ProxyHandler {
         }
         call.readingBody();
         BodyReader.read(call, maxBody, onBody);
+    }
+
+    /**
+     * Any other request under {@code /v1/}: a 405 for a gateway path asked with another method, else a
+     * 404 naming what the gateway serves, in the caller's format (Anthropic's when it sends
+     * {@code anthropic-version} or asks under {@code /v1/messages}, else OpenAI's). No key is checked
+     * and nothing is recorded: nothing was called.
+     */
+    void unknownPath(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        String path = req.path();
+        Api.Wire wire = req.getHeader("anthropic-version") != null || path.startsWith("/v1/messages")
+                ? Api.Wire.ANTHROPIC
+                : Api.Wire.OPENAI;
+        Api known = null;
+        for (Api api : Api.values()) {
+            if (api.path.equals(path)) {
+                known = api;
+            }
+        }
+        int status;
+        String message;
+        HttpServerResponse resp = ctx.response();
+        if (known != null) {
+            String method = known == Api.MODELS ? "GET" : "POST";
+            status = 405;
+            message = path + " takes " + method + ", not " + req.method().name();
+            resp.putHeader("allow", method);
+        } else {
+            status = 404;
+            message = "the Tally gateway does not serve " + req.method().name() + " " + path + "; it serves " + SERVED;
+        }
+        String requestId = EventIds.timeOrdered(clock.millis());
+        resp.putHeader("x-request-id", requestId);
+        resp.putHeader("x-should-retry", "false"); // the SDKs retry neither
+        if (wire == Api.Wire.ANTHROPIC) {
+            resp.putHeader("request-id", requestId);
+        }
+        resp.setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .end(GatewayErrors.body(
+                        wire, status, status == 405 ? "method_not_allowed" : "not_found", message, null, requestId));
+    }
+
+    /** What {@link #unknownPath} lists: each gateway path with its method. */
+    private static final String SERVED = servedPaths();
+
+    private static String servedPaths() {
+        StringBuilder b = new StringBuilder();
+        for (Api api : Api.values()) {
+            b.append(b.length() == 0 ? "" : ", ")
+                    .append(api == Api.MODELS ? "GET " : "POST ")
+                    .append(api.path);
+        }
+        return b.toString();
     }
 
     private void onBody(Call call, Buffer body) {

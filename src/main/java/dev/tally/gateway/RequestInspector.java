@@ -39,6 +39,7 @@ final class RequestInspector {
     private static final int SEEN_STREAM_OPTIONS = 4;
     private static final int SEEN_MAX_TOKENS = 8;
     private static final int SEEN_MAX_COMPLETION_TOKENS = 16;
+    private static final int SEEN_MAX_OUTPUT_TOKENS = 32;
     private static final byte[] INCLUDE_USAGE =
             "\"stream_options\":{\"include_usage\":true},".getBytes(StandardCharsets.US_ASCII);
 
@@ -53,8 +54,8 @@ final class RequestInspector {
     }
 
     /**
-     * What the gateway reads from a body. {@code maxTokens} is {@code max_tokens} or OpenAI's
-     * {@code max_completion_tokens} (-1 when absent); {@code openBrace} is the byte offset where an
+     * What the gateway reads from a body. {@code maxTokens} is {@code max_tokens}, OpenAI's
+     * {@code max_completion_tokens} or its Responses API's {@code max_output_tokens} (-1 when absent); {@code openBrace} is the byte offset where an
      * option can be inserted without re-serialising the body.
      */
     record Inspected(
@@ -91,7 +92,7 @@ final class RequestInspector {
                         }
                         model = model(p);
                     }
-                    case "max_tokens", "max_completion_tokens" -> {
+                    case "max_tokens", "max_completion_tokens", "max_output_tokens" -> {
                         if (value == JsonToken.VALUE_NUMBER_INT) {
                             // a number past a long is no limit at all; getLongValue would refuse it
                             maxTokens = Math.max(
@@ -156,6 +157,7 @@ final class RequestInspector {
             case "stream_options" -> SEEN_STREAM_OPTIONS;
             case "max_tokens" -> SEEN_MAX_TOKENS;
             case "max_completion_tokens" -> SEEN_MAX_COMPLETION_TOKENS;
+            case "max_output_tokens" -> SEEN_MAX_OUTPUT_TOKENS;
             default -> 0;
         };
         if ((seen & bit) != 0) {

@@ -11,8 +11,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * The built-in simulated provider (on with {@code tally.gateway.simulate=true} or
- * {@code tally.demo.enabled=true}): answers in the documented OpenAI and Anthropic shapes, JSON and
- * SSE, with usage including cache tokens, straight from memory on the event loop. It is an
+ * {@code tally.demo.enabled=true}): answers in the documented OpenAI (chat completions, the Responses
+ * API, embeddings) and Anthropic shapes, JSON and SSE, with usage including cache tokens, straight from memory on the event loop. It is an
  * {@link Upstream} like the HTTP one: its answers reach the same receiver (usage is read back from
  * the bytes it produced), so a demo exercises the real relay and accounting. Token counts are
  * plausible, not a tokenizer's.
@@ -117,6 +117,87 @@ class SimulatedProvider implements Upstream {
                         "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\","
                                 + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":" + output + "}}");
                 event(sse, "message_stop", "{\"type\":\"message_stop\"}");
+                sse(receiver, sse);
+            }
+            case RESPONSES -> {
+                long cached = r.nextInt(3) == 0 && input >= 1024 ? (input / 128) * 128 / 2 : 0;
+                long prompt = input + cached;
+                String text = text(output, r);
+                String respId = "resp_sim" + id;
+                String msgId = "msg_sim" + id;
+                String head = "\"id\":\"" + respId + "\",\"object\":\"response\",\"created_at\":"
+                        + (clock.millis() / 1000) + ",\"model\":\"" + model + "\"";
+                String rest = ",\"error\":null,\"incomplete_details\":null,\"instructions\":null,"
+                        + "\"max_output_tokens\":null,\"parallel_tool_calls\":true,\"previous_response_id\":null,"
+                        + "\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":false,\"temperature\":1.0,"
+                        + "\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],"
+                        + "\"top_p\":1.0,\"truncation\":\"disabled\",\"user\":null,\"metadata\":{}";
+                String item = "{\"type\":\"message\",\"id\":\"" + msgId + "\",\"status\":\"completed\","
+                        + "\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"" + text
+                        + "\",\"annotations\":[]}]}";
+                String usage = "\"usage\":{\"input_tokens\":" + prompt + ",\"input_tokens_details\":{\"cached_tokens\":"
+                        + cached + "},\"output_tokens\":" + output
+                        + ",\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":" + (prompt + output)
+                        + "}";
+                String done =
+                        "{" + head + ",\"status\":\"completed\",\"output\":[" + item + "]" + rest + "," + usage + "}";
+                if (!call.stream()) {
+                    json(receiver, done);
+                    return;
+                }
+                String started = "{" + head + ",\"status\":\"in_progress\",\"output\":[]" + rest + ",\"usage\":null}";
+                StringBuilder sse = new StringBuilder(4096);
+                int seq = 0;
+                event(
+                        sse,
+                        "response.created",
+                        "{\"type\":\"response.created\",\"sequence_number\":" + seq++ + ",\"response\":" + started
+                                + "}");
+                event(
+                        sse,
+                        "response.in_progress",
+                        "{\"type\":\"response.in_progress\",\"sequence_number\":" + seq++ + ",\"response\":" + started
+                                + "}");
+                event(
+                        sse,
+                        "response.output_item.added",
+                        "{\"type\":\"response.output_item.added\","
+                                + "\"sequence_number\":" + seq++ + ",\"output_index\":0,\"item\":{\"id\":\"" + msgId
+                                + "\",\"type\":\"message\",\"status\":\"in_progress\",\"content\":[],\"role\":\"assistant\"}}");
+                String where = ",\"item_id\":\"" + msgId + "\",\"output_index\":0,\"content_index\":0";
+                event(
+                        sse,
+                        "response.content_part.added",
+                        "{\"type\":\"response.content_part.added\","
+                                + "\"sequence_number\":" + seq++ + where
+                                + ",\"part\":{\"type\":\"output_text\",\"annotations\":[],\"text\":\"\"}}");
+                for (String part : parts(text)) {
+                    event(
+                            sse,
+                            "response.output_text.delta",
+                            "{\"type\":\"response.output_text.delta\"," + "\"sequence_number\":" + seq++ + where
+                                    + ",\"delta\":\"" + part + "\",\"logprobs\":[]}");
+                }
+                event(
+                        sse,
+                        "response.output_text.done",
+                        "{\"type\":\"response.output_text.done\"," + "\"sequence_number\":" + seq++ + where
+                                + ",\"text\":\"" + text + "\",\"logprobs\":[]}");
+                event(
+                        sse,
+                        "response.content_part.done",
+                        "{\"type\":\"response.content_part.done\","
+                                + "\"sequence_number\":" + seq++ + where
+                                + ",\"part\":{\"type\":\"output_text\",\"annotations\":[],\"text\":\"" + text + "\"}}");
+                event(
+                        sse,
+                        "response.output_item.done",
+                        "{\"type\":\"response.output_item.done\"," + "\"sequence_number\":" + seq++
+                                + ",\"output_index\":0,\"item\":" + item + "}");
+                event(
+                        sse,
+                        "response.completed",
+                        "{\"type\":\"response.completed\",\"sequence_number\":" + seq + ",\"response\":" + done + "}");
                 sse(receiver, sse);
             }
             default -> {

@@ -44,6 +44,13 @@ final class SseTap {
         "\"reasoning_content\":\"".getBytes(StandardCharsets.US_ASCII)
     };
 
+    /**
+     * OpenAI's Responses API: the text arrives as {@code delta} strings (text, function arguments,
+     * reasoning summaries); the {@code .done} events and the final response repeat it whole under
+     * other keys and are not counted again.
+     */
+    private static final byte[][] RESPONSES_KEYS = {USAGE, "\"delta\":\"".getBytes(StandardCharsets.US_ASCII)};
+
     private static final byte[][] ANTHROPIC_KEYS = {
         USAGE,
         "\"text\":\"".getBytes(StandardCharsets.US_ASCII),
@@ -82,7 +89,11 @@ final class SseTap {
 
     SseTap(Api.Wire wire, boolean dropUsageChunk, Usage usage) {
         this.wire = wire;
-        this.keys = wire == Api.Wire.OPENAI ? OPENAI_KEYS : ANTHROPIC_KEYS;
+        this.keys = switch (wire) {
+            case OPENAI -> OPENAI_KEYS;
+            case OPENAI_RESPONSES -> RESPONSES_KEYS;
+            case ANTHROPIC -> ANTHROPIC_KEYS;
+        };
         this.keyAt = new int[keys.length];
         this.dropUsageChunk = dropUsageChunk;
         this.usage = usage;
@@ -189,6 +200,10 @@ final class SseTap {
         }
         findEach(b, p, end, keys, keyAt);
         int u = keyAt[0];
+        if (u >= 0 && wire == Api.Wire.OPENAI_RESPONSES && !usageIsObject(b, u + USAGE.length, end)) {
+            // the final response holds the caller's own objects (metadata, tools) before its usage
+            u = nextUsageObject(b, u + USAGE.length, end);
+        }
         if (u >= 0 && usageIsObject(b, u + USAGE.length, end)) {
             if (dropUsageChunk) {
                 readUsage(b, p, end); // whether the event is passed on depends on it
@@ -237,6 +252,12 @@ final class SseTap {
                     && event.path("choices").isEmpty()) {
                 dropEvent = true;
             }
+        } else if (wire == Api.Wire.OPENAI_RESPONSES) {
+            // response.completed, .incomplete and .failed carry the final counts in the response;
+            // the events before it have "usage": null there
+            if (UsageParser.apply(event.path("response").get("usage"), wire, usage)) {
+                usage.complete = true;
+            }
         } else {
             String type = event.path("type").asText();
             if ("message_start".equals(type)) {
@@ -263,6 +284,16 @@ final class SseTap {
             }
             usage.streamedTextChars += Math.max(0, Math.min(i, to) - s);
         }
+    }
+
+    /** Where the next {@code "usage"} key whose value is an object starts, from {@code from}; -1 if none. */
+    private static int nextUsageObject(byte[] b, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (b[i] == '"' && startsWith(b, i, end, USAGE) && usageIsObject(b, i + USAGE.length, end)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static boolean usageIsObject(byte[] b, int i, int end) {

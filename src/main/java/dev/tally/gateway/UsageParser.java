@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * <li>OpenAI {@code usage}: {@code prompt_tokens} INCLUDES {@code prompt_tokens_details.cached_tokens},
  * so input = prompt − cached; {@code completion_tokens} includes
  * {@code completion_tokens_details.reasoning_tokens}. Embeddings only have {@code prompt_tokens}.</li>
+ * <li>OpenAI Responses API {@code usage}: the same counts under other names: {@code input_tokens}
+ * INCLUDES {@code input_tokens_details.cached_tokens}, {@code output_tokens} includes
+ * {@code output_tokens_details.reasoning_tokens}.</li>
  * <li>Anthropic {@code usage}: {@code input_tokens} EXCLUDES {@code cache_read_input_tokens} and
  * {@code cache_creation_input_tokens} (reported beside it); {@code cache_creation} splits the writes
  * into 5-minute and 1-hour ones. In a stream, {@code message_start} carries the first counts and
@@ -88,7 +91,7 @@ public final class UsageParser {
 
     /**
      * Reads the usage object the parser is on (at its START_OBJECT) token by token, without building
-     * a tree. OpenAI: every count is set (absent = 0). Anthropic: a count that is present and not
+     * a tree. OpenAI (both APIs): every count is set (absent = 0). Anthropic: a count that is present and not
      * null replaces the earlier one (message_start, then the cumulative message_delta). A count that
      * is negative, over {@link #MAX_TOKENS} or not a whole number, or a part larger than its whole,
      * refuses the whole report ({@link Usage#refuse}); so does any report after one was refused.
@@ -114,6 +117,14 @@ public final class UsageParser {
                     case "completion_tokens_details" -> n = reasoning = nested(p, value, "reasoning_tokens");
                     default -> p.skipChildren();
                 }
+            } else if (wire == Api.Wire.OPENAI_RESPONSES) {
+                switch (field) {
+                    case "input_tokens" -> n = prompt = number(p, value);
+                    case "output_tokens" -> n = completion = number(p, value);
+                    case "input_tokens_details" -> n = cached = nested(p, value, "cached_tokens");
+                    case "output_tokens_details" -> n = reasoning = nested(p, value, "reasoning_tokens");
+                    default -> p.skipChildren();
+                }
             } else {
                 switch (field) {
                     case "input_tokens" -> n = input = number(p, value);
@@ -129,7 +140,7 @@ public final class UsageParser {
             }
         }
         if (bad == null
-                && wire == Api.Wire.OPENAI
+                && wire != Api.Wire.ANTHROPIC
                 && (Math.max(0, cached) > Math.max(0, prompt) || Math.max(0, reasoning) > Math.max(0, completion))) {
             bad = UsageProblem.INCONSISTENT;
         }
@@ -143,7 +154,7 @@ public final class UsageParser {
             into.refuse(bad);
             return false;
         }
-        if (wire == Api.Wire.OPENAI) {
+        if (wire != Api.Wire.ANTHROPIC) {
             into.input = Math.max(0, prompt) - Math.max(0, cached);
             into.cacheRead = Math.max(0, cached);
             into.output = Math.max(0, completion);

@@ -20,7 +20,8 @@ import dev.tally.platform.Ports;
 
 /**
  * A fake OpenAI + Anthropic upstream on a free loopback port, answering in the shapes their API
- * references document (chat completion and chunk objects with {@code usage}; Message and the
+ * references document (chat completion and chunk objects with {@code usage}; the Responses API's
+ * response object and stream events; Message and the
  * message_start / content_block_* / message_delta / message_stop stream events), with cache tokens.
  * The model name picks a behaviour: {@code -hang} (stream that never ends), {@code -stall} (one
  * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error),
@@ -222,6 +223,15 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                         resp.putHeader("content-type", "application/json").end(OPENAI_JSON.replace("MODEL", model));
                     }
                 }
+                case "/v1/responses" -> {
+                    resp.putHeader("x-request-id", "req_upstream_responses");
+                    if (stream) {
+                        responsesStream(req, model);
+                    } else {
+                        resp.putHeader("content-type", "application/json")
+                                .end(responseObject(model, "completed", RESPONSES_USAGE));
+                    }
+                }
                 case "/v1/embeddings" -> {
                     if ("many".equals(body.getValue("input"))) {
                         // a large body in many writes: the gateway sees it in many chunks
@@ -341,6 +351,90 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         // -unterminated: the last event has no blank line after it (the stream simply ends)
         resp.end(model.endsWith("-unterminated") ? "data: [DONE]" : "data: [DONE]\n\n");
     }
+
+    /**
+     * A Responses API stream as OpenAI's reference documents it: response.created and .in_progress
+     * (usage null), the output item and its content part, text deltas, the .done events repeating
+     * the text, then response.completed with the usage; no [DONE]. The model {@code -metadata} puts
+     * an object named "usage" in the response's metadata, before the real usage.
+     */
+    private void responsesStream(HttpServerRequest req, String model) {
+        var resp = req.response();
+        resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
+        String started = responseObject(model, "in_progress", "null").replace(RESPONSES_OUTPUT, "[]");
+        String where = ",\"item_id\":\"msg_67ccd3acc8d48190a77525dc6de64b4104becb25c95c1f61\",\"output_index\":0,"
+                + "\"content_index\":0";
+        StringBuilder b = new StringBuilder();
+        int seq = 0;
+        b.append(responsesEvent(
+                "response.created",
+                "{\"type\":\"response.created\",\"sequence_number\":" + seq++ + ",\"response\":" + started + "}"));
+        b.append(responsesEvent(
+                "response.in_progress",
+                "{\"type\":\"response.in_progress\",\"sequence_number\":" + seq++ + ",\"response\":" + started + "}"));
+        b.append(responsesEvent(
+                "response.output_item.added",
+                "{\"type\":\"response.output_item.added\",\"sequence_number\":" + seq++ + ",\"output_index\":0,"
+                        + "\"item\":{\"id\":\"msg_67ccd3acc8d48190a77525dc6de64b4104becb25c95c1f61\",\"type\":\"message\","
+                        + "\"status\":\"in_progress\",\"content\":[],\"role\":\"assistant\"}}"));
+        b.append(responsesEvent(
+                "response.content_part.added",
+                "{\"type\":\"response.content_part.added\",\"sequence_number\":" + seq++ + where
+                        + ",\"part\":{\"type\":\"output_text\",\"annotations\":[],\"text\":\"\"}}"));
+        resp.write(b.toString());
+        b.setLength(0);
+        for (String word : new String[] {"Hello", " there", "!"}) {
+            b.append(responsesEvent(
+                    "response.output_text.delta",
+                    "{\"type\":\"response.output_text.delta\",\"sequence_number\":" + seq++ + where + ",\"delta\":\""
+                            + word + "\",\"logprobs\":[]}"));
+        }
+        b.append(responsesEvent(
+                "response.output_text.done",
+                "{\"type\":\"response.output_text.done\",\"sequence_number\":" + seq++ + where
+                        + ",\"text\":\"Hello there!\",\"logprobs\":[]}"));
+        b.append(responsesEvent(
+                "response.content_part.done",
+                "{\"type\":\"response.content_part.done\",\"sequence_number\":" + seq++ + where
+                        + ",\"part\":{\"type\":\"output_text\",\"annotations\":[],\"text\":\"Hello there!\"}}"));
+        b.append(responsesEvent(
+                "response.output_item.done",
+                "{\"type\":\"response.output_item.done\",\"sequence_number\":" + seq++ + ",\"output_index\":0,"
+                        + "\"item\":" + RESPONSES_OUTPUT.substring(1, RESPONSES_OUTPUT.length() - 1) + "}"));
+        resp.write(b.toString());
+        String completed = responsesEvent(
+                "response.completed",
+                "{\"type\":\"response.completed\",\"sequence_number\":" + seq + ",\"response\":"
+                        + responseObject(model, "completed", RESPONSES_USAGE) + "}");
+        // split across two writes on purpose: the gateway must reassemble the line across chunks
+        resp.write(completed.substring(0, 60));
+        resp.end(completed.substring(60));
+    }
+
+    private static String responsesEvent(String name, String json) {
+        return "event: " + name + "\ndata: " + json + "\n\n";
+    }
+
+    /** A Responses API response object, as its reference shows one, with the given status and usage. */
+    static String responseObject(String model, String status, String usage) {
+        String metadata = model.endsWith("-metadata") ? "{\"usage\":\"tracked by the caller\"}" : "{}";
+        return "{\"id\":\"resp_67ccd3a9da748190baa7f1570fe91ac604becb25c95c1f61\",\"object\":\"response\","
+                + "\"created_at\":1741476777,\"status\":\"" + status + "\",\"error\":null,\"incomplete_details\":null,"
+                + "\"instructions\":null,\"max_output_tokens\":null,\"model\":\"" + model + "\",\"output\":"
+                + RESPONSES_OUTPUT + ",\"parallel_tool_calls\":true,\"previous_response_id\":null,"
+                + "\"reasoning\":{\"effort\":null,\"summary\":null},\"store\":true,\"temperature\":1.0,"
+                + "\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,"
+                + "\"truncation\":\"disabled\",\"user\":null,\"metadata\":" + metadata + ",\"usage\":" + usage + "}";
+    }
+
+    static final String RESPONSES_OUTPUT =
+            "[{\"type\":\"message\",\"id\":\"msg_67ccd3acc8d48190a77525dc6de64b4104becb25c95c1f61\","
+                    + "\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\","
+                    + "\"text\":\"Hello there!\",\"annotations\":[]}]}]";
+
+    /** The same counts as {@link #OPENAI_JSON}'s, under the Responses API's names. */
+    static final String RESPONSES_USAGE = "{\"input_tokens\":1200,\"input_tokens_details\":{\"cached_tokens\":1024},"
+            + "\"output_tokens\":300,\"output_tokens_details\":{\"reasoning_tokens\":64},\"total_tokens\":1500}";
 
     private void anthropicStream(HttpServerRequest req, String model) {
         var resp = req.response();

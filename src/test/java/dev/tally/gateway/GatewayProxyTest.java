@@ -189,6 +189,114 @@ class GatewayProxyTest {
     }
 
     @Test
+    void responsesApiJsonIsForwardedAndCountedExactly() {
+        Admin.Key key = Admin.newKey();
+        String marker = marker();
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"user\":\"" + marker
+                        + "\",\"input\":\"Hi\",\"max_output_tokens\":500}")
+                .post("/v1/responses");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.asString())
+                .isEqualTo(FakeProvider.responseObject("gpt-4o-mini", "completed", FakeProvider.RESPONSES_USAGE));
+        assertThat(r.header("x-upstream-request-id")).isEqualTo("req_upstream_responses");
+        FakeProvider.Seen seen = FakeProvider.BY_MARKER.get(marker);
+        assertThat(seen.path()).isEqualTo("/v1/responses");
+        assertThat(seen.headers().get("authorization")).isEqualTo("Bearer " + FakeProvider.OPENAI_SECRET);
+        assertThat(seen.body().containsKey("stream_options")).isFalse();
+
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("api").asText()).isEqualTo("responses");
+        assertThat(d.path("provider").asText()).isEqualTo("openai");
+        assertThat(d.path("stream").asBoolean()).isFalse();
+        // input_tokens 1200 includes cached_tokens 1024: input 176, cache read 1024, each counted once
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
+        assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(1024);
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+        assertThat(d.path("reasoningTokens").asLong()).isEqualTo(64);
+        assertThat(d.path("costNanos").asLong()).isEqualTo(176 * 150 + 1024 * 75 + 300 * 600);
+        assertThat(d.path("estimated").asBoolean()).isFalse();
+        assertThat(events.count(r.header("x-request-id"))).isEqualTo(1);
+    }
+
+    @Test
+    void responsesApiStreamPassesThroughUntouchedAndIsCountedFromResponseCompleted() {
+        for (String model : List.of("gpt-4o-mini", "gpt-4o-mini-metadata")) {
+            Admin.Key key = Admin.newKey();
+            Response r = given().header("Authorization", "Bearer " + key.key())
+                    .contentType(ContentType.JSON)
+                    .body("{\"model\":\"" + model + "\",\"stream\":true,\"input\":\"Hi\"}")
+                    .post("/v1/responses");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.contentType()).startsWith("text/event-stream");
+            String body = r.asString();
+            assertThat(body)
+                    .startsWith("event: response.created\ndata: {\"type\":\"response.created\"")
+                    .contains("\"delta\":\"Hello\"")
+                    .endsWith("\"usage\":" + FakeProvider.RESPONSES_USAGE + "}}\n\n")
+                    .doesNotContain("[DONE]");
+
+            JsonNode d = events.await(r.header("x-request-id")).path("data");
+            assertThat(d.path("api").asText()).as(model).isEqualTo("responses");
+            assertThat(d.path("stream").asBoolean()).isTrue();
+            assertThat(d.path("inputTokens").asLong()).as(model).isEqualTo(176);
+            assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(1024);
+            assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+            assertThat(d.path("reasoningTokens").asLong()).isEqualTo(64);
+            assertThat(d.path("estimated").asBoolean()).isFalse();
+            assertThat(d.path("ttftMs").isNumber()).isTrue();
+        }
+    }
+
+    @Test
+    void aBadResponsesApiCallIsRefusedInOpenAisErrorShape() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"Hi\"}")
+                .post("/v1/responses");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.jsonPath().getString("error.message")).isEqualTo("model: is required");
+        assertThat(r.jsonPath().getString("error.param")).isEqualTo("model");
+        assertThat(r.jsonPath().getString("error.type")).isEqualTo("invalid_request_error");
+    }
+
+    @Test
+    void anotherPathUnderV1IsA404AndAWrongMethodA405InTheCallersFormat() {
+        int before = FakeProvider.REQUESTS.get();
+        Response openai = given().get("/v1/responses/resp_67ccd3a9da748190baa7f1570fe91ac604becb25c95c1f61");
+        assertThat(openai.statusCode()).isEqualTo(404);
+        assertThat(openai.jsonPath().getString("error.type")).isEqualTo("invalid_request_error");
+        assertThat(openai.jsonPath().getString("error.code")).isEqualTo("not_found");
+        assertThat(openai.jsonPath().getString("error.message"))
+                .startsWith("the Tally gateway does not serve GET /v1/responses/resp_67ccd3a9")
+                .contains("POST /v1/responses", "POST /v1/messages", "GET /v1/models");
+        assertThat(openai.header("x-request-id")).isNotBlank();
+
+        Response anthropic = given().header("anthropic-version", "2023-06-01")
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/v1/messages/batches");
+        assertThat(anthropic.statusCode()).isEqualTo(404);
+        assertThat(anthropic.jsonPath().getString("type")).isEqualTo("error");
+        assertThat(anthropic.jsonPath().getString("error.type")).isEqualTo("not_found_error");
+        assertThat(anthropic.header("request-id"))
+                .isEqualTo(anthropic.jsonPath().getString("request_id"));
+
+        Response wrongMethod = given().get("/v1/chat/completions");
+        assertThat(wrongMethod.statusCode()).isEqualTo(405);
+        assertThat(wrongMethod.header("allow")).isEqualTo("POST");
+        assertThat(wrongMethod.header("x-should-retry")).isEqualTo("false");
+        assertThat(wrongMethod.jsonPath().getString("error.code")).isEqualTo("method_not_allowed");
+        assertThat(wrongMethod.jsonPath().getString("error.message"))
+                .isEqualTo("/v1/chat/completions takes POST, not GET");
+        assertThat(FakeProvider.REQUESTS.get())
+                .as("nothing reached the provider")
+                .isEqualTo(before);
+    }
+
+    @Test
     void anthropicJsonCountsCacheWritesAndReadsBesideInput() {
         Admin.Key key = Admin.newKey();
         String marker = marker();

@@ -54,13 +54,17 @@ class RequestInspectorTest {
     }
 
     @Test
-    void maxTokensIsReadFromEitherApisFieldAndIsMinusOneWhenAbsent() throws Exception {
+    void maxTokensIsReadFromEachApisFieldAndIsMinusOneWhenAbsent() throws Exception {
         assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":1024}"))
                         .maxTokens())
                 .isEqualTo(1024);
         assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_completion_tokens\":77}"))
                         .maxTokens())
                 .isEqualTo(77);
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_output_tokens\":88}"))
+                        .maxTokens())
+                .as("the Responses API's field")
+                .isEqualTo(88);
         assertThat(RequestInspector.inspect(b("{\"model\":\"x\"}")).maxTokens()).isEqualTo(-1);
         assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"max_tokens\":null}"))
                         .maxTokens())
@@ -149,6 +153,9 @@ class RequestInspectorTest {
         assertThat(refusal(b("{\"model\":\"x\",\"max_tokens\":1,\"max_tokens\":100000}"))
                         .getMessage())
                 .isEqualTo("max_tokens: appears more than once in the request body");
+        assertThat(refusal(b("{\"model\":\"x\",\"max_output_tokens\":1,\"max_output_tokens\":100000}"))
+                        .getMessage())
+                .isEqualTo("max_output_tokens: appears more than once in the request body");
     }
 
     @Test

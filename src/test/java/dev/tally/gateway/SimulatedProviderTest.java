@@ -110,6 +110,50 @@ class SimulatedProviderTest {
     }
 
     @Test
+    void theResponsesApiIsAnsweredInItsOwnShapesAndCountedFromTheirUsage() throws Exception {
+        Admin.Key key = Admin.newKey();
+        Response json = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"input\":\"Hi\"}")
+                .post("/v1/responses");
+        assertThat(json.statusCode()).isEqualTo(200);
+        assertThat(json.jsonPath().getString("object")).isEqualTo("response");
+        assertThat(json.jsonPath().getString("status")).isEqualTo("completed");
+        assertThat(json.jsonPath().getString("output[0].content[0].type")).isEqualTo("output_text");
+        long input = json.jsonPath().getLong("usage.input_tokens");
+        long cached = json.jsonPath().getLong("usage.input_tokens_details.cached_tokens");
+        long output = json.jsonPath().getLong("usage.output_tokens");
+        JsonNode d = events.await(json.header("x-request-id")).path("data");
+        assertThat(d.path("api").asText()).isEqualTo("responses");
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(input - cached);
+        assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(cached);
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(output);
+        assertThat(d.path("costNanos").asLong()).isEqualTo((input - cached) * 150 + cached * 75 + output * 600);
+
+        Response stream = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"stream\":true,\"input\":\"Hi\"}")
+                .post("/v1/responses");
+        assertThat(stream.contentType()).startsWith("text/event-stream");
+        String body = stream.asString();
+        assertThat(body)
+                .startsWith("event: response.created\n")
+                .contains("event: response.output_text.delta\n")
+                .contains("event: response.completed\n")
+                .doesNotContain("[DONE]");
+        String last = "event: response.completed\ndata: ";
+        String completed = body.substring(body.indexOf(last) + last.length()).trim();
+        JsonNode usage = UsageParser.MAPPER.readTree(completed).path("response").path("usage");
+        JsonNode s = events.await(stream.header("x-request-id")).path("data");
+        assertThat(s.path("stream").asBoolean()).isTrue();
+        assertThat(s.path("estimated").asBoolean()).isFalse();
+        assertThat(s.path("outputTokens").asLong())
+                .isEqualTo(usage.path("output_tokens").asLong());
+        assertThat(s.path("inputTokens").asLong() + s.path("cacheReadTokens").asLong())
+                .isEqualTo(usage.path("input_tokens").asLong());
+    }
+
+    @Test
     void anyModelIsAnsweredEvenWithoutARoute() {
         Admin.Key key = Admin.newKey();
         Response r = given().header("x-api-key", key.key())

@@ -20,7 +20,12 @@ class SseTapFuzzTest {
 
     @FuzzTest
     void tap(FuzzedDataProvider data) {
-        Api.Wire wire = data.consumeBoolean() ? Api.Wire.OPENAI : Api.Wire.ANTHROPIC;
+        // bit 0 picks OpenAI's wires or Anthropic's (as consumeBoolean did, so older seeds keep theirs), bit 1
+        // the Responses API among OpenAI's
+        byte choice = data.consumeByte();
+        Api.Wire wire = (choice & 1) == 0
+                ? Api.Wire.ANTHROPIC
+                : (choice & 2) == 0 ? Api.Wire.OPENAI : Api.Wire.OPENAI_RESPONSES;
         boolean dropUsageChunk = data.consumeBoolean();
         int[] cuts = new int[data.consumeInt(0, 8)];
         for (int i = 0; i < cuts.length; i++) {

@@ -34,6 +34,45 @@ class SseTapTest {
                     + "\"usage\":{\"output_tokens\":400}}\r\n\r\n"
                     + "event: message_stop\r\ndata: {\"type\":\"message_stop\"}\r\n\r\n";
 
+    /** A Responses API stream: usage only in response.completed, the text as deltas and again whole. */
+    static final String RESPONSES =
+            "event: response.created\ndata: {\"type\":\"response.created\",\"sequence_number\":0,"
+                    + "\"response\":{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"in_progress\",\"output\":[],"
+                    + "\"metadata\":{\"usage\":\"the caller's own\"},\"usage\":null}}\n\n"
+                    + "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"sequence_number\":1,"
+                    + "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"delta\":\"Hello \\\"you\\\"\"}\n\n"
+                    + "event: response.output_text.done\ndata: {\"type\":\"response.output_text.done\",\"sequence_number\":2,"
+                    + "\"item_id\":\"msg_1\",\"output_index\":0,\"content_index\":0,\"text\":\"Hello \\\"you\\\"\"}\n\n"
+                    + "event: response.completed\ndata: {\"type\":\"response.completed\",\"sequence_number\":3,\"response\":"
+                    + "{\"id\":\"resp_1\",\"object\":\"response\",\"status\":\"completed\",\"output\":[{\"type\":\"message\","
+                    + "\"content\":[{\"type\":\"output_text\",\"text\":\"Hello \\\"you\\\"\"}]}],"
+                    + "\"metadata\":{\"usage\":\"the caller's own\"},\"usage\":" + FakeProvider.RESPONSES_USAGE
+                    + "}}\n\n";
+
+    @Test
+    void responsesApiUsageIsReadFromResponseCompletedWhateverTheChunking() {
+        for (int size : new int[] {1, 7, 64, 100_000}) {
+            Usage u = new Usage();
+            String out = feed(new SseTap(Api.Wire.OPENAI_RESPONSES, false, u), RESPONSES, size);
+            assertThat(out).as("passed through untouched").isEqualTo(RESPONSES);
+            assertThat(u.input).as("size %d", size).isEqualTo(176);
+            assertThat(u.cacheRead).isEqualTo(1024);
+            assertThat(u.output).isEqualTo(300);
+            assertThat(u.reasoning).isEqualTo(64);
+            assertThat(u.complete).isTrue();
+        }
+    }
+
+    @Test
+    void aResponsesStreamCutBeforeItsEndCountsTheDeltasOnce() {
+        String cut = RESPONSES.substring(0, RESPONSES.indexOf("event: response.completed"));
+        Usage u = new Usage();
+        feed(new SseTap(Api.Wire.OPENAI_RESPONSES, false, u), cut, 16);
+        assertThat(u.reported).isFalse();
+        // "Hello \"you\"" is 13 bytes as sent; the .done event's repeat of it is not counted again
+        assertThat(u.streamedTextChars).isEqualTo(13);
+    }
+
     /** Feeds the stream in pieces of {@code size} bytes and returns what the client would get. */
     static String feed(SseTap tap, String stream, int size) {
         byte[] all = stream.getBytes(StandardCharsets.UTF_8);

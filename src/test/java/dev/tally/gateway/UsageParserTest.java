@@ -26,6 +26,37 @@ class UsageParserTest {
     }
 
     @Test
+    void responsesApiCountsAreOpenAisUnderOtherNames() {
+        Usage u = parse(
+                FakeProvider.responseObject("gpt-4o", "completed", FakeProvider.RESPONSES_USAGE),
+                Api.Wire.OPENAI_RESPONSES);
+        // input_tokens 1200 includes cached_tokens 1024, output_tokens 300 includes reasoning_tokens 64
+        assertThat(u.input).isEqualTo(176);
+        assertThat(u.cacheRead).isEqualTo(1024);
+        assertThat(u.output).isEqualTo(300);
+        assertThat(u.reasoning).isEqualTo(64);
+        assertThat(u.cacheWrite).isZero();
+        assertThat(u.complete).isTrue();
+        // chat completions' names are not the Responses API's, nor the other way round
+        assertThat(report("{\"prompt_tokens\":1200,\"completion_tokens\":300}", Api.Wire.OPENAI_RESPONSES)
+                        .total())
+                .isZero();
+        assertThat(report("{\"input_tokens\":1200,\"output_tokens\":300}", Api.Wire.OPENAI)
+                        .total())
+                .isZero();
+        assertThat(report(
+                                "{\"input_tokens\":10,\"input_tokens_details\":{\"cached_tokens\":11}}",
+                                Api.Wire.OPENAI_RESPONSES)
+                        .invalid)
+                .isEqualTo(UsageProblem.INCONSISTENT);
+        assertThat(report(
+                                "{\"output_tokens\":10,\"output_tokens_details\":{\"reasoning_tokens\":-1}}",
+                                Api.Wire.OPENAI_RESPONSES)
+                        .invalid)
+                .isEqualTo(UsageProblem.NEGATIVE);
+    }
+
+    @Test
     void anthropicCacheTokensAreBesideInputTokens() {
         Usage u = parse(FakeProvider.ANTHROPIC_JSON.replace("MODEL", "claude-sonnet-4-5"), Api.Wire.ANTHROPIC);
         assertThat(u.input).isEqualTo(50);

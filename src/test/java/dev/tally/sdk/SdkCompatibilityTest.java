@@ -58,6 +58,8 @@ class SdkCompatibilityTest {
             "openai.chat.json",
             "openai.chat.stream",
             "openai.chat.stream_include_usage",
+            "openai.responses.json",
+            "openai.responses.stream",
             "openai.embeddings.float",
             "anthropic.messages.json",
             "anthropic.messages.bearer.json",
@@ -245,6 +247,69 @@ class SdkCompatibilityTest {
         assertThat(s.path("chunks").asInt()).isEqualTo(6);
         assertThat(s.path("usageChunks").asInt()).isEqualTo(1);
         assertOpenAiUsage(s.path("usage"));
+    }
+
+    @Test
+    void openAiSdkParsesAResponsesApiAnswerAndTheCallIsCountedExactly() {
+        Run r = run();
+        JsonNode c = r.ok("openai.responses.json");
+        assertThat(c.path("object").asText()).isEqualTo("response");
+        assertThat(c.path("status").asText()).isEqualTo("completed");
+        assertThat(c.path("text").asText()).isEqualTo("Hello there!");
+        assertResponsesUsage(c.path("usage"));
+        assertThat(c.path("sdkRequestId").asText())
+                .isEqualTo(c.path("requestId").asText());
+        FakeProvider.Seen seen = r.upstreamSaw("openai.responses.json");
+        assertThat(seen.path()).isEqualTo("/v1/responses");
+        assertThat(seen.headers().get("authorization")).isEqualTo("Bearer " + FakeProvider.OPENAI_SECRET);
+        assertKeyNeverForwarded(r, seen);
+
+        String id = c.path("requestId").asText();
+        events.awaitAll(List.of(id));
+        JsonNode d = single(id).path("data");
+        assertThat(d.path("api").asText()).isEqualTo("responses");
+        assertThat(d.path("teamId").asText()).isEqualTo(r.teamId());
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
+        assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(1024);
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+    }
+
+    @Test
+    void openAiSdkStreamsAResponsesApiAnswerEventByEvent() {
+        Run r = run();
+        JsonNode s = r.ok("openai.responses.stream");
+        assertThat(s.path("contentType").asText()).startsWith("text/event-stream");
+        assertThat(texts(s.path("types")))
+                .containsExactly(
+                        "response.created",
+                        "response.in_progress",
+                        "response.output_item.added",
+                        "response.content_part.added",
+                        "response.output_text.delta",
+                        "response.output_text.delta",
+                        "response.output_text.delta",
+                        "response.output_text.done",
+                        "response.content_part.done",
+                        "response.output_item.done",
+                        "response.completed");
+        assertThat(s.path("text").asText()).isEqualTo("Hello there!");
+        assertThat(s.path("status").asText()).isEqualTo("completed");
+        assertResponsesUsage(s.path("usage"));
+
+        String id = s.path("requestId").asText();
+        events.awaitAll(List.of(id));
+        JsonNode d = single(id).path("data");
+        assertThat(d.path("stream").asBoolean()).isTrue();
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+        assertThat(d.path("estimated").asBoolean()).isFalse();
+    }
+
+    static void assertResponsesUsage(JsonNode u) {
+        assertThat(u.path("input_tokens").asLong()).isEqualTo(1200);
+        assertThat(u.path("output_tokens").asLong()).isEqualTo(300);
+        assertThat(u.path("total_tokens").asLong()).isEqualTo(1500);
+        assertThat(u.path("cached_tokens").asLong()).isEqualTo(1024);
+        assertThat(u.path("reasoning_tokens").asLong()).isEqualTo(64);
     }
 
     @Test
@@ -520,8 +585,11 @@ class SdkCompatibilityTest {
             } else if (call.startsWith("openai.")) {
                 assertThat(d.path("provider").asText()).isEqualTo("openai");
                 assertThat(d.path("model").asText()).isEqualTo("gpt-4o-mini");
-                assertThat(d.path("api").asText()).isEqualTo("chat.completions");
-                // prompt_tokens 1200 include cached_tokens 1024: 176 uncached input, each token counted once
+                assertThat(d.path("api").asText())
+                        .as(call)
+                        .isEqualTo(call.startsWith("openai.responses") ? "responses" : "chat.completions");
+                // prompt_tokens (the Responses API: input_tokens) 1200 include cached_tokens 1024: 176
+                // uncached input, each token counted once
                 assertThat(d.path("inputTokens").asLong()).as(call).isEqualTo(176);
                 assertThat(d.path("cacheReadTokens").asLong()).as(call).isEqualTo(1024);
                 assertThat(d.path("cacheWriteTokens").asLong()).as(call).isZero();
