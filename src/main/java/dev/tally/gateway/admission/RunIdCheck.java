@@ -4,12 +4,15 @@ import jakarta.inject.Singleton;
 
 import io.vertx.core.http.HttpHeaders;
 
+import dev.tally.workload.ClientDetector;
 import dev.tally.workload.WorkloadNames;
 
 /**
  * The run a call belongs to (the usage event's {@code runId}), so that every call of one agent run
  * or loop can be grouped: {@code x-tally-run-id} when the caller names one, else the session id
- * Claude Code sends with every call of a session ({@code X-Claude-Code-Session-Id}).
+ * Claude Code sends with every call of a session ({@code X-Claude-Code-Session-Id}), else, from
+ * OpenAI's Codex ({@link ClientDetector#CODEX} by its user agent), the session (thread) id it sends
+ * as {@code session-id} (as {@code session_id} before 2026).
  *
  * <p>A run id is 1 to 128 characters of letters, digits and {@code . _ : -} ({@link WorkloadNames}). A
  * malformed {@code x-tally-run-id} is refused with 400, since the caller asked for something Tally
@@ -23,6 +26,9 @@ public class RunIdCheck implements AdmissionCheck {
     static final String RUN_ID_HEADER = "x-tally-run-id";
     static final CharSequence H_RUN_ID = HttpHeaders.createOptimized(RUN_ID_HEADER);
     static final CharSequence H_CLAUDE_CODE_SESSION = HttpHeaders.createOptimized("x-claude-code-session-id");
+    static final CharSequence H_CODEX_SESSION = HttpHeaders.createOptimized("session-id");
+    static final CharSequence H_CODEX_SESSION_OLD = HttpHeaders.createOptimized("session_id");
+    static final CharSequence H_USER_AGENT = HttpHeaders.createOptimized("user-agent");
 
     @Override
     public Phase phase() {
@@ -48,6 +54,13 @@ public class RunIdCheck implements AdmissionCheck {
             return PASS;
         }
         String session = call.header(H_CLAUDE_CODE_SESSION);
+        if (session == null
+                && ClientDetector.CODEX.equals(ClientDetector.detect(call.header(H_USER_AGENT), null, null))) {
+            session = call.header(H_CODEX_SESSION);
+            if (session == null) {
+                session = call.header(H_CODEX_SESSION_OLD);
+            }
+        }
         if (WorkloadNames.validRunId(session)) {
             call.runId(session);
         }
