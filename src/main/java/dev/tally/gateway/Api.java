@@ -3,8 +3,10 @@ package dev.tally.gateway;
 /** The client-facing endpoints; {@code wire} is the API format of requests, responses and errors. */
 public enum Api {
     CHAT_COMPLETIONS("/v1/chat/completions", "chat.completions", Wire.OPENAI, true),
-    /** OpenAI's Responses API (what OpenAI's Codex CLI and Agents SDK call); only its create call. */
+    /** OpenAI's Responses API (what OpenAI's Codex CLI and Agents SDK call): creating a response. */
     RESPONSES("/v1/responses", "responses", Wire.OPENAI_RESPONSES, true),
+    /** The Responses API's compaction of a long conversation (Codex calls it in long sessions): billed. */
+    RESPONSES_COMPACT("/v1/responses/compact", "responses.compact", Wire.OPENAI_RESPONSES, true),
     MESSAGES("/v1/messages", "messages", Wire.ANTHROPIC, true),
     COUNT_TOKENS("/v1/messages/count_tokens", "messages.count_tokens", Wire.ANTHROPIC, false),
     EMBEDDINGS("/v1/embeddings", "embeddings", Wire.OPENAI, true),

@@ -119,6 +119,16 @@ class SimulatedProvider implements Upstream {
                 event(sse, "message_stop", "{\"type\":\"message_stop\"}");
                 sse(receiver, sse);
             }
+            case RESPONSES_COMPACT ->
+                json(
+                        receiver,
+                        "{\"id\":\"resp_sim" + id + "\",\"object\":\"response.compaction\",\"created_at\":"
+                                + (clock.millis() / 1000) + ",\"output\":[{\"id\":\"cmp_sim" + id
+                                + "\",\"type\":\"compaction\",\"encrypted_content\":\"gAAAAABsimulated\"}],"
+                                + "\"usage\":{\"input_tokens\":" + input
+                                + ",\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":" + output
+                                + ",\"output_tokens_details\":{\"reasoning_tokens\":0},\"total_tokens\":"
+                                + (input + output) + "}}");
             case RESPONSES -> {
                 long cached = r.nextInt(3) == 0 && input >= 1024 ? (input / 128) * 128 / 2 : 0;
                 long prompt = input + cached;

@@ -223,6 +223,13 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                         resp.putHeader("content-type", "application/json").end(OPENAI_JSON.replace("MODEL", model));
                     }
                 }
+                case "/v1/responses/compact" ->
+                    // a compaction answers JSON only: the conversation's summary as one opaque item
+                    resp.putHeader("content-type", "application/json")
+                            .end("{\"id\":\"resp_67ccd3a9da748190baa7f1570fe91ac604becb25c95c1f61\","
+                                    + "\"object\":\"response.compaction\",\"created_at\":1741476777,\"output\":"
+                                    + "[{\"id\":\"cmp_67ccd3acc8d48190\",\"type\":\"compaction\","
+                                    + "\"encrypted_content\":\"gAAAAABoZ2Zw\"}],\"usage\":" + RESPONSES_USAGE + "}");
                 case "/v1/responses" -> {
                     resp.putHeader("x-request-id", "req_upstream_responses");
                     if (stream) {

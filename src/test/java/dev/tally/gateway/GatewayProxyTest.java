@@ -221,6 +221,24 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aResponsesApiCompactionIsForwardedAndCountedAsTheCallItIs() {
+        Admin.Key key = Admin.newKey();
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"input\":[{\"role\":\"user\",\"content\":\"a long session\"}]}")
+                .post("/v1/responses/compact");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.jsonPath().getString("object")).isEqualTo("response.compaction");
+        assertThat(r.jsonPath().getString("output[0].type")).isEqualTo("compaction");
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("api").asText()).isEqualTo("responses.compact");
+        assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
+        assertThat(d.path("cacheReadTokens").asLong()).isEqualTo(1024);
+        assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+        assertThat(d.path("costNanos").asLong()).isEqualTo(283_200);
+    }
+
+    @Test
     void responsesApiStreamPassesThroughUntouchedAndIsCountedFromResponseCompleted() {
         for (String model : List.of("gpt-4o-mini", "gpt-4o-mini-metadata")) {
             Admin.Key key = Admin.newKey();

@@ -151,6 +151,16 @@ class SimulatedProviderTest {
                 .isEqualTo(usage.path("output_tokens").asLong());
         assertThat(s.path("inputTokens").asLong() + s.path("cacheReadTokens").asLong())
                 .isEqualTo(usage.path("input_tokens").asLong());
+
+        Response compact = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"input\":\"a long session\"}")
+                .post("/v1/responses/compact");
+        assertThat(compact.jsonPath().getString("object")).isEqualTo("response.compaction");
+        JsonNode c = events.await(compact.header("x-request-id")).path("data");
+        assertThat(c.path("api").asText()).isEqualTo("responses.compact");
+        assertThat(c.path("outputTokens").asLong()).isEqualTo(compact.jsonPath().getLong("usage.output_tokens"));
+        assertThat(c.path("inputTokens").asLong()).isEqualTo(compact.jsonPath().getLong("usage.input_tokens"));
     }
 
     @Test

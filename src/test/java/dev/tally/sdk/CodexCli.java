@@ -92,6 +92,11 @@ final class CodexCli {
 
     /** Runs {@code codex exec --json <prompt>} with the model given, against the gateway at {@code baseUrl}. */
     static Result exec(String baseUrl, String key, String model, String prompt) {
+        return exec(baseUrl, key, model, prompt, "");
+    }
+
+    /** The same, with more lines for the provider's block of the config ({@code stream_max_retries = 1}). */
+    static Result exec(String baseUrl, String key, String model, String prompt, String providerLines) {
         Path binary = binary();
         try {
             Path home = Files.createTempDirectory("codex-home-");
@@ -107,7 +112,8 @@ final class CodexCli {
                             + "name = \"Tally\"\n"
                             + "base_url = \"" + baseUrl + "/v1\"\n"
                             + "env_key = \"TALLY_API_KEY\"\n"
-                            + "wire_api = \"responses\"\n");
+                            + "wire_api = \"responses\"\n"
+                            + providerLines);
             List<String> command = new ArrayList<>(
                     List.of(binary.toAbsolutePath().toString(), "exec", "--json", "--skip-git-repo-check", prompt));
             ProcessBuilder pb = new ProcessBuilder(command)

@@ -118,16 +118,18 @@ class CodexTest {
     void aRevokedKeyStopsCodexWithTallysMessage() {
         Admin.Key key = Admin.newKey();
         Admin.revokeAndWait(key);
-        CodexCli.Result r = CodexCli.exec(ClaudeCodeTest.baseUrl(), key.key(), MODEL, "Say hello");
+        // one retry instead of Codex's default five, whose back-off takes about ten seconds
+        CodexCli.Result r =
+                CodexCli.exec(ClaudeCodeTest.baseUrl(), key.key(), MODEL, "Say hello", "stream_max_retries = 1\n");
         assertThat(r.exit()).as("%s", r).isNotZero();
         assertThat(r.stdout() + r.stderr()).contains("this API key was revoked on ");
 
         List<JsonNode> refused = afterFence(key).stream()
                 .filter(e -> "codex".equals(e.path("data").path("client").asText()))
                 .toList();
-        // Codex retries a refused stream (stream_max_retries, 5 by default) whatever x-should-retry says,
-        // then stops with the message; each attempt is one refusal, under the key
-        assertThat(refused).as("requests Codex made with the revoked key").hasSize(1 + 5);
+        // Codex retries a refused stream (stream_max_retries, 5 by default, 1 here) whatever
+        // x-should-retry says, then stops with the message; each attempt is one refusal, under the key
+        assertThat(refused).as("requests Codex made with the revoked key").hasSize(1 + 1);
         for (JsonNode e : refused) {
             assertThat(e.path("data").path("refusal").asText()).isEqualTo("revoked");
             assertThat(e.path("data").path("api").asText()).isEqualTo("responses");
