@@ -55,8 +55,9 @@ final class RequestInspector {
 
     /**
      * What the gateway reads from a body. {@code maxTokens} is {@code max_tokens}, OpenAI's
-     * {@code max_completion_tokens} or its Responses API's {@code max_output_tokens} (-1 when absent); {@code openBrace} is the byte offset where an
-     * option can be inserted without re-serialising the body.
+     * {@code max_completion_tokens} or its Responses API's {@code max_output_tokens} (-1 when absent);
+     * {@code openBrace} is the byte offset where an option can be inserted without re-serialising the
+     * body.
      */
     record Inspected(
             String model,

@@ -12,9 +12,10 @@ import io.vertx.core.buffer.Buffer;
 /**
  * The built-in simulated provider (on with {@code tally.gateway.simulate=true} or
  * {@code tally.demo.enabled=true}): answers in the documented OpenAI (chat completions, the Responses
- * API, embeddings) and Anthropic shapes, JSON and SSE, with usage including cache tokens, straight from memory on the event loop. It is an
- * {@link Upstream} like the HTTP one: its answers reach the same receiver (usage is read back from
- * the bytes it produced), so a demo exercises the real relay and accounting. Token counts are
+ * API, embeddings) and Anthropic shapes, JSON and SSE, with usage including cache tokens, straight
+ * from memory on the event loop. It is an {@link Upstream} like the HTTP one: its answers reach the
+ * same receiver (usage is read back from the bytes it produced), so a demo exercises the real relay
+ * and accounting. Token counts are
  * plausible, not a tokenizer's.
  */
 @Singleton
