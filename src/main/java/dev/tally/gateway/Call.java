@@ -66,6 +66,9 @@ final class Call implements PendingCall, Upstream.Request {
 
     private ResolvedKey key;
     private String model;
+    /** The tool behind the call, detected once (the run check may ask before the event does). */
+    private String client;
+
     /** The model the client asked for, once admission has rewritten it (the event's downgradedFrom). */
     private String requestedModel;
 
@@ -324,9 +327,13 @@ final class Call implements PendingCall, Upstream.Request {
         return key.workload() != null ? key.workload() : WorkloadNames.INTERACTIVE;
     }
 
-    private String client() {
-        return ClientDetector.detect(
-                req.getHeader(HttpHeaders.USER_AGENT), req.getHeader(H_X_APP), req.getHeader(H_X_STAINLESS_LANG));
+    @Override
+    public String client() {
+        if (client == null) {
+            client = ClientDetector.detect(
+                    req.getHeader(HttpHeaders.USER_AGENT), req.getHeader(H_X_APP), req.getHeader(H_X_STAINLESS_LANG));
+        }
+        return client;
     }
 
     private void settle(CallOutcome outcome) {

@@ -30,6 +30,9 @@ public interface PendingCall {
     /** The client's address (as Quarkus resolves it, behind a trusted proxy the forwarded one); null if unknown. */
     String clientAddress();
 
+    /** The tool behind the call, from its headers ({@code ClientDetector}): the usage event's {@code client}. */
+    String client();
+
     /** The caller's key once identified (also a revoked or expired one, so its team is recorded). */
     ResolvedKey key();
 

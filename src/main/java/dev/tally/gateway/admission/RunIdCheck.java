@@ -28,7 +28,6 @@ public class RunIdCheck implements AdmissionCheck {
     static final CharSequence H_CLAUDE_CODE_SESSION = HttpHeaders.createOptimized("x-claude-code-session-id");
     static final CharSequence H_CODEX_SESSION = HttpHeaders.createOptimized("session-id");
     static final CharSequence H_CODEX_SESSION_OLD = HttpHeaders.createOptimized("session_id");
-    static final CharSequence H_USER_AGENT = HttpHeaders.createOptimized("user-agent");
 
     @Override
     public Phase phase() {
@@ -54,8 +53,7 @@ public class RunIdCheck implements AdmissionCheck {
             return PASS;
         }
         String session = call.header(H_CLAUDE_CODE_SESSION);
-        if (session == null
-                && ClientDetector.CODEX.equals(ClientDetector.detect(call.header(H_USER_AGENT), null, null))) {
+        if (session == null && ClientDetector.CODEX.equals(call.client())) {
             session = call.header(H_CODEX_SESSION);
             if (session == null) {
                 session = call.header(H_CODEX_SESSION_OLD);

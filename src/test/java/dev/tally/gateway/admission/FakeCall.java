@@ -10,6 +10,7 @@ import dev.tally.gateway.Api;
 import dev.tally.gateway.Provider;
 import dev.tally.gateway.Usage;
 import dev.tally.identity.ResolvedKey;
+import dev.tally.workload.ClientDetector;
 
 /** A call as admission sees it: headers, a key, body facts, and the reservations it was given. */
 final class FakeCall implements PendingCall {
@@ -68,6 +69,11 @@ final class FakeCall implements PendingCall {
     @Override
     public String header(CharSequence name) {
         return headers.get(name.toString());
+    }
+
+    @Override
+    public String client() {
+        return ClientDetector.detect(headers.get("user-agent"), headers.get("x-app"), headers.get("x-stainless-lang"));
     }
 
     @Override
