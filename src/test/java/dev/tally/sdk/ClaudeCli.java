@@ -1,35 +1,24 @@
 package dev.tally.sdk;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.tally.platform.Ports;
-import dev.tally.platform.TestFiles;
-
 /**
  * The real Claude Code CLI, as {@code npm ci --prefix sdk-compat} installs it (pinned in
- * {@code sdk-compat/package-lock.json}): its native binary, run in print mode against Tally.
- *
- * <p>It never reaches the internet: its environment is emptied and then given only what a run needs
- * (a fresh HOME and working directory, the gateway's URL and a key), auto-update, telemetry, error
- * reporting and all non-essential traffic are switched off, and any other request would go through
- * a proxy address where nothing listens ({@code NO_PROXY} exempts only the loopback gateway). Each
- * run is bounded by {@link #TIMEOUT_SECONDS}.
+ * {@code sdk-compat/package-lock.json}): its native binary, run in print mode against Tally, offline
+ * ({@link OfflineCli}: the gateway's URL and a key added), with auto-update, telemetry, error
+ * reporting and all non-essential traffic switched off.
  */
 final class ClaudeCli {
 
-    static final long TIMEOUT_SECONDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What a run printed: {@code --output-format json}'s result object, and the process's facts. */
@@ -91,66 +80,27 @@ final class ClaudeCli {
 
     /** Runs {@code claude -p <prompt> --output-format json <args…>} against the gateway at {@code baseUrl}. */
     static Result print(String baseUrl, String key, String prompt, String... args) {
-        Path binary = binary();
+        List<String> command =
+                new ArrayList<>(List.of(binary().toAbsolutePath().toString(), "-p", prompt, "--output-format", "json"));
+        command.addAll(List.of(args));
+        OfflineCli.Output o = OfflineCli.run(
+                "claude",
+                command,
+                Map.of(
+                        "ANTHROPIC_BASE_URL", baseUrl,
+                        "ANTHROPIC_API_KEY", key,
+                        "DISABLE_AUTOUPDATER", "1",
+                        "DISABLE_TELEMETRY", "1",
+                        "DISABLE_ERROR_REPORTING", "1",
+                        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"),
+                home -> {});
+        JsonNode json;
         try {
-            Path home = Files.createTempDirectory("claude-home-");
-            Path work = Files.createTempDirectory("claude-work-");
-            Path out = Files.createTempFile("claude-", ".out");
-            Path err = Files.createTempFile("claude-", ".err");
-            List<String> command = new ArrayList<>(
-                    List.of(binary.toAbsolutePath().toString(), "-p", prompt, "--output-format", "json"));
-            command.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(command)
-                    .directory(work.toFile())
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    // nothing on stdin: otherwise print mode waits 3 s for piped input before it starts
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            Map<String, String> env = pb.environment();
-            env.clear();
-            String deadProxy = "http://127.0.0.1:" + Ports.freePort();
-            env.putAll(Map.ofEntries(
-                    Map.entry("PATH", "/usr/local/bin:/usr/bin:/bin"),
-                    Map.entry("HOME", home.toString()),
-                    Map.entry("TMPDIR", work.toString()),
-                    Map.entry("LANG", "C.UTF-8"),
-                    Map.entry("ANTHROPIC_BASE_URL", baseUrl),
-                    Map.entry("ANTHROPIC_API_KEY", key),
-                    Map.entry("DISABLE_AUTOUPDATER", "1"),
-                    Map.entry("DISABLE_TELEMETRY", "1"),
-                    Map.entry("DISABLE_ERROR_REPORTING", "1"),
-                    Map.entry("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"),
-                    Map.entry("HTTPS_PROXY", deadProxy),
-                    Map.entry("HTTP_PROXY", deadProxy),
-                    Map.entry("NO_PROXY", "127.0.0.1,localhost")));
-            long start = System.nanoTime();
-            Process p = pb.start();
-            if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                throw new AssertionError("claude did not finish within " + TIMEOUT_SECONDS + " s; stdout:\n"
-                        + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
-            }
-            long wall = (System.nanoTime() - start) / 1_000_000;
-            String stdout = Files.readString(out, StandardCharsets.UTF_8).trim();
-            String stderr = Files.readString(err, StandardCharsets.UTF_8).trim();
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            TestFiles.deleteTree(home);
-            TestFiles.deleteTree(work);
-            JsonNode json;
-            try {
-                json = JSON.readTree(stdout);
-            } catch (IOException e) {
-                throw new AssertionError("claude printed no JSON result: exit " + p.exitValue() + "; stdout:\n" + stdout
-                        + "\nstderr:\n" + stderr);
-            }
-            return new Result(p.exitValue(), json, stdout, stderr, wall);
+            json = JSON.readTree(o.stdout());
         } catch (IOException e) {
-            throw new AssertionError("could not run claude", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while running claude", e);
+            throw new AssertionError("claude printed no JSON result: exit " + o.exit() + "; stdout:\n" + o.stdout()
+                    + "\nstderr:\n" + o.stderr());
         }
+        return new Result(o.exit(), json, o.stdout(), o.stderr(), o.wallMillis());
     }
 }
