@@ -289,6 +289,9 @@ final class Call implements PendingCall, Upstream.Request {
             // refuse() counted it in a metric, and the aggregator never sees an event it cannot place
             return;
         }
+        if (WarmUp.is(key)) {
+            return; // the gateway warming itself: nobody's usage
+        }
         long now = services.ticker().nanoTime();
         try {
             services.recorder()

@@ -58,6 +58,14 @@ public interface GatewayConfig {
     Duration betweenChunksTimeout();
 
     /**
+     * Calls the gateway sends through itself once it listens, to a loopback provider, so that the JIT
+     * has compiled every path before the first employees' calls (0 = none; {@link WarmUp}). Never
+     * recorded.
+     */
+    @WithDefault("500")
+    int warmUpCalls();
+
+    /**
      * Longest a call may take from its first byte to its last, however steadily the provider sends:
      * an answer that has not ended by then is cut (recorded with status 504, usage estimated).
      */

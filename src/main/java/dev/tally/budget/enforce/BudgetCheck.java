@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 
 import dev.tally.budget.BudgetConfig;
 import dev.tally.budget.UnpricedPolicy;
+import dev.tally.gateway.WarmUp;
 import dev.tally.gateway.admission.AdmissionCheck;
 import dev.tally.gateway.admission.PendingCall;
 import dev.tally.gateway.admission.Refusal;
@@ -57,7 +58,8 @@ public class BudgetCheck implements AdmissionCheck {
     public Refusal check(PendingCall call) {
         ResolvedKey key = call.key();
         Book book = enforcement.book();
-        if (key == null) {
+        if (key == null || WarmUp.is(key)) {
+            // the gateway's warm-up is nobody's spend
             return PASS;
         }
         if (book.paused(key.keyId())) {

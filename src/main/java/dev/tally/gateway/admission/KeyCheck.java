@@ -10,6 +10,7 @@ import jakarta.inject.Singleton;
 import io.vertx.core.http.HttpHeaders;
 
 import dev.tally.gateway.Api;
+import dev.tally.gateway.WarmUp;
 import dev.tally.identity.ApiKeys;
 import dev.tally.identity.KeyLookup;
 import dev.tally.identity.ResolvedKey;
@@ -21,7 +22,8 @@ import dev.tally.platform.TallyConfig;
  * says what to do: where to make a new key, and when a revoked or expired one stopped working. A revoked or
  * expired key still names its team and person, so its use is recorded there; a call without a valid
  * key names nobody, is counted in a metric only, and past a burst from one address gets 429
- * ({@link InvalidKeyThrottle}).
+ * ({@link InvalidKeyThrottle}). The gateway's own {@link WarmUp} calls present a key held in memory
+ * while it runs.
  */
 @Singleton
 public class KeyCheck implements AdmissionCheck {
@@ -35,13 +37,15 @@ public class KeyCheck implements AdmissionCheck {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final KeyLookup keys;
+    private final WarmUp warmUp;
     private final InvalidKeyThrottle throttle;
     private final Clock clock;
     /** The configured public URL without a trailing slash, or null (then the request's origin). */
     private final String publicUrl;
 
-    public KeyCheck(KeyLookup keys, InvalidKeyThrottle throttle, Clock clock, TallyConfig config) {
+    public KeyCheck(KeyLookup keys, WarmUp warmUp, InvalidKeyThrottle throttle, Clock clock, TallyConfig config) {
         this.keys = keys;
+        this.warmUp = warmUp;
         this.throttle = throttle;
         this.clock = clock;
         this.publicUrl = config.publicUrl()
@@ -83,6 +87,10 @@ public class KeyCheck implements AdmissionCheck {
                     "invalid API key: this is not a Tally key; " + createOne(call, "create one"));
         }
         KeyLookup.Result found = keys.lookup(presented);
+        if (found.status() == KeyLookup.Status.UNKNOWN && warmUp.admits(presented)) {
+            call.identify(WarmUp.KEY);
+            return PASS;
+        }
         ResolvedKey key = found.key();
         if (key != null) {
             call.identify(key);

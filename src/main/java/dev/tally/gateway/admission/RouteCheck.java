@@ -4,18 +4,22 @@ import jakarta.inject.Singleton;
 
 import dev.tally.gateway.Provider;
 import dev.tally.gateway.ProviderRegistry;
+import dev.tally.gateway.WarmUp;
 
 /**
  * Picks the provider for the call's model ({@link ProviderRegistry}); 404 when no rule matches.
- * Runs last, so that it routes the model a check before it may have rewritten.
+ * Runs last, so that it routes the model a check before it may have rewritten. The gateway's
+ * {@link WarmUp} calls go to its loopback provider, never to a configured one.
  */
 @Singleton
 public class RouteCheck implements AdmissionCheck {
 
     private final ProviderRegistry registry;
+    private final WarmUp warmUp;
 
-    public RouteCheck(ProviderRegistry registry) {
+    public RouteCheck(ProviderRegistry registry, WarmUp warmUp) {
         this.registry = registry;
+        this.warmUp = warmUp;
     }
 
     @Override
@@ -30,6 +34,10 @@ public class RouteCheck implements AdmissionCheck {
 
     @Override
     public Refusal check(PendingCall call) {
+        if (WarmUp.is(call.key())) {
+            call.route(warmUp.provider(call.api()));
+            return PASS;
+        }
         Provider provider = registry.route(call.model());
         if (provider == null) {
             return Refusal.of(RefusalReason.NO_ROUTE, "no provider is configured for model " + call.model(), "model");

@@ -1,0 +1,116 @@
+package dev.tally.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+
+import dev.tally.platform.TestStack;
+
+/**
+ * The gateway's warm-up ({@link WarmUp}): every shape answered 200 through the real gateway port,
+ * to its loopback provider, never a configured one; nothing recorded; its key dead afterwards. The
+ * suite runs with the warm-up at start off ({@code %test.tally.gateway.warm-up-calls=0}); these tests
+ * start it themselves.
+ */
+@QuarkusTest
+@WithTestResource(TestStack.class)
+class WarmUpTest {
+
+    @Inject
+    WarmUp warmUp;
+
+    @Inject
+    GatewayMetrics metrics;
+
+    private WarmUp.Result warm(int calls, String key) throws Exception {
+        return warmUp.run("127.0.0.1", RestAssured.port, calls, key)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void everyShapeIsAnsweredThroughTheGatewayByTheLoopbackProviderAndNothingIsRecorded() throws Exception {
+        int calls = 3 * WarmUp.SHAPES.size();
+        long recordedBefore = metrics.calls();
+        int providerCallsBefore = FakeProvider.REQUESTS.get();
+
+        WarmUp.Result r = warm(calls, "tly_warmup_test_every_shape_0123456789abcdef");
+
+        assertThat(r.failure()).isNull();
+        assertThat(r.calls()).isEqualTo(calls);
+        assertThat(r.ok()).isEqualTo(calls);
+        assertThat(FakeProvider.REQUESTS.get())
+                .as("no warm-up call reaches a configured provider")
+                .isEqualTo(providerCallsBefore);
+
+        // a real call afterwards is recorded once, and is the only call recorded since
+        Admin.Key key = Admin.newKey();
+        try (UsageEvents events = new UsageEvents()) {
+            Response real = given().header("Authorization", "Bearer " + key.key())
+                    .contentType(ContentType.JSON)
+                    .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                    .post("/v1/chat/completions");
+            assertThat(real.statusCode()).isEqualTo(200);
+            events.await(real.header("x-request-id"));
+            assertThat(metrics.calls() - recordedBefore).isEqualTo(1);
+            assertThat(events.all())
+                    .noneMatch(e -> WarmUp.KEY
+                            .keyId()
+                            .toString()
+                            .equals(e.path("data").path("keyId").asText()));
+        }
+    }
+
+    @Test
+    void theWarmUpsKeyIsRefusedOnceTheWarmUpHasEnded() throws Exception {
+        String key = "tly_warmup_test_refused_after_0123456789abcdef";
+        assertThat(warm(WarmUp.SHAPES.size(), key).ok()).isEqualTo(WarmUp.SHAPES.size());
+
+        given().header("Authorization", "Bearer " + key)
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(401);
+        assertThat(warmUp.admits(key)).isFalse();
+    }
+
+    @Test
+    void givesWayWhenTheClientsCallsKeepTheGatewayBusyTooLong() throws Exception {
+        // every look at the load finds a whole busy window since the last, longer than the warm-up waits
+        AtomicLong ticker = new AtomicLong();
+        AtomicLong recorded = new AtomicLong();
+        WarmUp.Load busy = new WarmUp.Load(
+                () -> recorded.addAndGet(1_000_000),
+                () -> ticker.addAndGet(WarmUp.GIVE_UP_NANOS + WarmUp.WINDOW_MILLIS * 1_000_000));
+
+        WarmUp.Result r = warmUp.run(
+                        "127.0.0.1", RestAssured.port, 1_000, "tly_warmup_test_gives_way_0123456789abcdef", busy)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(60, TimeUnit.SECONDS);
+
+        assertThat(r.gaveWay()).isTrue();
+        assertThat(r.failure()).isNull();
+        assertThat(r.calls()).as("at most the first look's calls went out").isLessThanOrEqualTo(WarmUp.CONCURRENCY);
+    }
+
+    @Test
+    void aKeyIsNotTheWarmUpsWhenNoWarmUpRuns() {
+        assertThat(warmUp.admits("tly_warmup_anything_0123456789abcdef")).isFalse();
+        assertThat(warmUp.admits(null)).isFalse();
+    }
+}
