@@ -59,10 +59,11 @@ public interface GatewayConfig {
 
     /**
      * Calls the gateway sends through itself once it listens, to a loopback provider, so that the JIT
-     * has compiled every path before the first employees' calls (0 = none; {@link WarmUp}). Never
-     * recorded.
+     * has profiled every path before the first employees' calls ({@link WarmUp}; 500 is the measured
+     * setting). Never recorded. Off (0) by default: under a load from its first second it cost the
+     * gateway's first 15 s more than it gained (docs/startup.md, "The gateway warms itself").
      */
-    @WithDefault("500")
+    @WithDefault("0")
     int warmUpCalls();
 
     /**

@@ -42,8 +42,8 @@ import dev.tally.platform.Roles;
 import dev.tally.platform.Ticker;
 
 /**
- * The gateway warms itself once it listens: {@code tally.gateway.warm-up-calls} calls (500 by
- * default, 0 = off), four at a time, through its own HTTP port and every stage a client's call
+ * The gateway warms itself once it listens: {@code tally.gateway.warm-up-calls} calls (off by
+ * default; 500 is the measured setting), four at a time, through its own HTTP port and every stage a client's call
  * takes (admission, body, upstream client, relay, usage taps), to a provider on a loopback port of
  * this JVM that answers in the documented shapes ({@link SimulatedProvider}'s answers; streams event
  * by event, some a millisecond apart as a model writes them). The shapes are those of the clients in

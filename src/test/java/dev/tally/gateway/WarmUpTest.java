@@ -20,9 +20,8 @@ import dev.tally.platform.TestStack;
 
 /**
  * The gateway's warm-up ({@link WarmUp}): every shape answered 200 through the real gateway port,
- * to its loopback provider, never a configured one; nothing recorded; its key dead afterwards. The
- * suite runs with the warm-up at start off ({@code %test.tally.gateway.warm-up-calls=0}); these tests
- * start it themselves.
+ * to its loopback provider, never a configured one; nothing recorded; its key dead afterwards; and
+ * it gives way to a busy gateway. The warm-up at start is off by default; these tests start it.
  */
 @QuarkusTest
 @WithTestResource(TestStack.class)
