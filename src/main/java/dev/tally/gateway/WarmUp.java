@@ -85,6 +85,16 @@ public class WarmUp {
     /** How long the warm-up waits for a busy gateway to calm down before it ends. */
     static final long GIVE_UP_NANOS = 60_000_000_000L;
 
+    /**
+     * How long the clients' calls must stay below the busy rate before the first warm-up call: a
+     * gateway that has just opened its port gets its load a moment later, and a warm-up begun in that
+     * moment competes with it for the compiler (docs/startup.md, "The gateway warms itself").
+     */
+    static final long CALM_BEFORE_NANOS = 2_000_000_000L;
+
+    /** The longest the warm-up waits for calls to begin or to go on, busy or not, before it ends. */
+    static final long WAIT_AT_MOST_NANOS = 5 * GIVE_UP_NANOS;
+
     /** A model name the loopback provider answers event by event, a millisecond apart. */
     static final String SLOW = "tally-warm-up-slow";
 
@@ -277,6 +287,9 @@ public class WarmUp {
         final Promise<Run> done = Promise.promise();
         volatile String failure;
         volatile boolean gaveWay;
+        /** The gateway was calm long enough for the calls to begin. */
+        volatile boolean begun;
+
         final Load load;
 
         Run(HttpClient client, String host, int port, String key, int calls, Load load) {
@@ -290,12 +303,16 @@ public class WarmUp {
     }
 
     private void next(Run run) {
-        if (run.failure == null && !run.gaveWay && run.next.get() < run.calls && run.load.busy()) {
-            if (run.load.busyNanos() < GIVE_UP_NANOS) {
+        if (run.failure == null && !run.gaveWay && run.next.get() < run.calls) {
+            boolean busy = run.load.busy();
+            if (busy && run.load.busyNanos() >= GIVE_UP_NANOS || run.load.lookingNanos() >= WAIT_AT_MOST_NANOS) {
+                run.gaveWay = true;
+            } else if (busy || !run.begun && run.load.calmNanos() < CALM_BEFORE_NANOS) {
                 vertx.setTimer(WINDOW_MILLIS, t -> next(run));
                 return;
+            } else {
+                run.begun = true;
             }
-            run.gaveWay = true;
         }
         int i = run.next.getAndIncrement();
         if (i >= run.calls || run.failure != null || run.gaveWay) {
@@ -345,6 +362,8 @@ public class WarmUp {
         private long callsAtWindowStart;
         private boolean busy;
         private long busySince;
+        private long firstLook;
+        private long calmSince;
 
         Load(LongSupplier calls, Ticker ticker) {
             this.calls = calls;
@@ -356,6 +375,8 @@ public class WarmUp {
             long now = ticker.nanoTime();
             if (!measuring) {
                 measuring = true;
+                firstLook = now;
+                calmSince = now;
                 windowStart = now;
                 callsAtWindowStart = calls.getAsLong();
             } else if (now - windowStart >= WINDOW_MILLIS * 1_000_000) {
@@ -364,6 +385,9 @@ public class WarmUp {
                 busy = (n - callsAtWindowStart) * 1e9 / (now - windowStart) >= BUSY_CALLS_PER_SECOND;
                 if (busy && !wasBusy) {
                     busySince = windowStart;
+                }
+                if (busy) {
+                    calmSince = now;
                 }
                 windowStart = now;
                 callsAtWindowStart = n;
@@ -374,6 +398,16 @@ public class WarmUp {
         /** How long the gateway has been busy without a calm window between, as last measured. */
         synchronized long busyNanos() {
             return busy ? windowStart - busySince : 0;
+        }
+
+        /** How long the calls have stayed below the busy rate, in whole windows as last measured. */
+        synchronized long calmNanos() {
+            return busy || !measuring ? 0 : windowStart - calmSince;
+        }
+
+        /** How long since the first look. */
+        synchronized long lookingNanos() {
+            return measuring ? ticker.nanoTime() - firstLook : 0;
         }
     }
 

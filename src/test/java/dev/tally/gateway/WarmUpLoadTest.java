@@ -59,6 +59,20 @@ class WarmUpLoadTest {
     }
 
     @Test
+    void countsHowLongTheCallsHaveStayedBelowTheBusyRate() {
+        load.busy();
+        assertThat(load.calmNanos()).as("nothing measured yet").isZero();
+        window(0);
+        window(perWindow(WarmUp.BUSY_CALLS_PER_SECOND) - 1);
+        assertThat(load.calmNanos()).isEqualTo(2 * WINDOW);
+        window(perWindow(WarmUp.BUSY_CALLS_PER_SECOND));
+        assertThat(load.calmNanos()).as("a busy window starts the count again").isZero();
+        window(0);
+        assertThat(load.calmNanos()).isEqualTo(WINDOW);
+        assertThat(load.lookingNanos()).isEqualTo(4 * WINDOW);
+    }
+
+    @Test
     void aLookWithinAWindowKeepsTheLastVerdict() {
         load.busy();
         assertThat(window(perWindow(2 * WarmUp.BUSY_CALLS_PER_SECOND))).isTrue();
