@@ -57,9 +57,10 @@ import dev.tally.platform.Ticker;
  * <p>The calls carry a key made at random for the warm-up and held only in memory, accepted only
  * while it runs: no team, no person, no limits or budgets, never routed to a configured provider, and
  * never recorded (no usage event, no {@code tally_gateway_*} count). Readiness does not wait for it,
- * and it gives way to the clients: while their calls come at 500 a second ({@link #BUSY_CALLS_PER_SECOND})
- * or more it waits (their calls warm the JIT themselves, and the warm-up would take CPU and compiler
- * time from them), and after a minute of that it ends.
+ * and it gives way to the clients: it begins only after their calls have stayed below 500 a second
+ * ({@link #BUSY_CALLS_PER_SECOND}) for {@link #CALM_BEFORE_NANOS 2 s}; while they come faster it
+ * waits (their calls warm the JIT themselves, and the warm-up would take CPU and compiler time from
+ * them), and after a minute of that it ends.
  */
 @Singleton
 public class WarmUp {
