@@ -41,4 +41,14 @@ public enum Api {
         this.wire = wire;
         this.billed = billed;
     }
+
+    /** The API served at a gateway path, or null. */
+    public static Api ofPath(String path) {
+        for (Api api : values()) {
+            if (api.path.equals(path)) {
+                return api;
+            }
+        }
+        return null;
+    }
 }

@@ -114,12 +114,7 @@ public class ProxyHandler {
         Api.Wire wire = req.getHeader("anthropic-version") != null || path.startsWith("/v1/messages")
                 ? Api.Wire.ANTHROPIC
                 : Api.Wire.OPENAI;
-        Api known = null;
-        for (Api api : Api.values()) {
-            if (api.path.equals(path)) {
-                known = api;
-            }
-        }
+        Api known = Api.ofPath(path);
         int status;
         String message;
         HttpServerResponse resp = ctx.response();

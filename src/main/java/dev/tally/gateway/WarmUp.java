@@ -516,7 +516,7 @@ public class WarmUp {
     /** Answers a call the gateway forwarded, in its API's documented shape. */
     private void answer(HttpServerRequest req) {
         req.body().onSuccess(body -> {
-            Api api = apiOf(req.path());
+            Api api = Api.ofPath(req.path());
             HttpServerResponse resp = req.response();
             if (api == null) {
                 resp.setStatusCode(404).end();
@@ -529,15 +529,6 @@ public class WarmUp {
             answers.open(new Asked(api, model, stream, req), new Writer(resp, model.equals(SLOW)))
                     .send(body);
         });
-    }
-
-    private static Api apiOf(String path) {
-        for (Api api : Api.values()) {
-            if (api.path.equals(path)) {
-                return api;
-            }
-        }
-        return null;
     }
 
     /** A forwarded call as the simulated answers need it. */
