@@ -230,13 +230,62 @@ public class WarmUp {
         return run(host, port, calls, key, new Load(metrics::calls, ticker));
     }
 
-    /** The same, with the clients' load measured by the caller's {@link Load} (a test's). */
+    /**
+     * The same, with the clients' load measured by the caller's {@link Load} (a test's). Nothing is
+     * made (no loopback provider, no client, no key accepted) until the clients' calls have been calm
+     * for {@link #CALM_BEFORE_NANOS}.
+     */
     synchronized Future<Result> run(String host, int port, int calls, String key, Load load) {
         if (running) {
             return Future.failedFuture("a warm-up is already running");
         }
         running = true;
-        long t0 = System.nanoTime();
+        long t0 = ticker.nanoTime();
+        return whenCalm(load)
+                .compose(calm -> calm
+                        ? calls(host, port, calls, key, load)
+                        : Future.succeededFuture(Run.gaveWayBefore(calls, load)))
+                .map(run -> new Result(
+                        run.answered.get(),
+                        run.ok.get(),
+                        run.failure,
+                        run.gaveWay,
+                        (ticker.nanoTime() - t0) / 1_000_000))
+                .onComplete(done -> {
+                    secret = null;
+                    synchronized (this) {
+                        running = false;
+                    }
+                });
+    }
+
+    /**
+     * Completes with true once the clients' calls have stayed below the busy rate for
+     * {@link #CALM_BEFORE_NANOS}, with false when they kept the gateway busy too long.
+     */
+    private Future<Boolean> whenCalm(Load load) {
+        Promise<Boolean> calm = Promise.promise();
+        look(load, calm);
+        return calm.future();
+    }
+
+    private void look(Load load, Promise<Boolean> calm) {
+        boolean busy = load.busy();
+        if (waitedTooLong(load, busy)) {
+            calm.complete(false);
+        } else if (!busy && load.calmNanos() >= CALM_BEFORE_NANOS) {
+            calm.complete(true);
+        } else {
+            vertx.setTimer(WINDOW_MILLIS, t -> look(load, calm));
+        }
+    }
+
+    private static boolean waitedTooLong(Load load, boolean busy) {
+        return busy && load.busyNanos() >= GIVE_UP_NANOS || load.lookingNanos() >= WAIT_AT_MOST_NANOS;
+    }
+
+    /** Opens the loopback provider and sends the calls, {@link #CONCURRENCY} at a time. */
+    private Future<Run> calls(String host, int port, int calls, String key, Load load) {
         return vertx.createHttpServer(
                         new HttpServerOptions().setHost("127.0.0.1").setPort(0))
                 .requestHandler(this::answer)
@@ -252,21 +301,9 @@ public class WarmUp {
                         next(run);
                     }
                     if (calls <= 0) {
-                        run.done.tryComplete();
+                        run.done.tryComplete(run);
                     }
                     return run.done.future().compose(r -> stop(client, server).map(r));
-                })
-                .map(run -> new Result(
-                        run.answered.get(),
-                        run.ok.get(),
-                        run.failure,
-                        run.gaveWay,
-                        (System.nanoTime() - t0) / 1_000_000))
-                .onComplete(done -> {
-                    secret = null;
-                    synchronized (this) {
-                        running = false;
-                    }
                 });
     }
 
@@ -288,8 +325,6 @@ public class WarmUp {
         final Promise<Run> done = Promise.promise();
         volatile String failure;
         volatile boolean gaveWay;
-        /** The gateway was calm long enough for the calls to begin. */
-        volatile boolean begun;
 
         final Load load;
 
@@ -301,18 +336,23 @@ public class WarmUp {
             this.key = key;
             this.calls = calls;
         }
+
+        /** A warm-up that ended before its first call: the clients kept the gateway busy. */
+        static Run gaveWayBefore(int calls, Load load) {
+            Run run = new Run(null, null, 0, null, calls, load);
+            run.gaveWay = true;
+            return run;
+        }
     }
 
     private void next(Run run) {
         if (run.failure == null && !run.gaveWay && run.next.get() < run.calls) {
             boolean busy = run.load.busy();
-            if (busy && run.load.busyNanos() >= GIVE_UP_NANOS || run.load.lookingNanos() >= WAIT_AT_MOST_NANOS) {
+            if (waitedTooLong(run.load, busy)) {
                 run.gaveWay = true;
-            } else if (busy || !run.begun && run.load.calmNanos() < CALM_BEFORE_NANOS) {
+            } else if (busy) {
                 vertx.setTimer(WINDOW_MILLIS, t -> next(run));
                 return;
-            } else {
-                run.begun = true;
             }
         }
         int i = run.next.getAndIncrement();

@@ -2,7 +2,10 @@ package dev.tally.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -21,7 +24,7 @@ import dev.tally.platform.TestStack;
 /**
  * The gateway's warm-up ({@link WarmUp}): every shape answered 200 through the real gateway port,
  * to its loopback provider, never a configured one; nothing recorded; its key dead afterwards; and
- * it gives way to a busy gateway. The warm-up at start is off by default; these tests start it.
+ * it waits for calm and gives way to a busy gateway. The warm-up at start is off by default; these tests start it.
  */
 @QuarkusTest
 @WithTestResource(TestStack.class)
@@ -104,7 +107,41 @@ class WarmUpTest {
 
         assertThat(r.gaveWay()).isTrue();
         assertThat(r.failure()).isNull();
-        assertThat(r.calls()).as("at most the first look's calls went out").isLessThanOrEqualTo(WarmUp.CONCURRENCY);
+        assertThat(r.calls()).as("the gateway was never calm: no call went out").isZero();
+    }
+
+    @Test
+    void nothingIsOpenedOrAcceptedUntilTheClientsCallsHaveBeenCalmForTwoSeconds() throws Exception {
+        // the test moves the warm-up's clock; each whole window it measures reads the clients' count once
+        AtomicLong ticker = new AtomicLong();
+        AtomicLong windows = new AtomicLong();
+        WarmUp.Load load = new WarmUp.Load(
+                () -> {
+                    windows.incrementAndGet();
+                    return 0L;
+                },
+                ticker::get);
+        String key = "tly_warmup_test_waits_for_calm_0123456789abcdef";
+        int calls = WarmUp.SHAPES.size();
+        CompletableFuture<WarmUp.Result> run = warmUp.run("127.0.0.1", RestAssured.port, calls, key, load)
+                .toCompletionStage()
+                .toCompletableFuture();
+
+        ticker.set(WarmUp.CALM_BEFORE_NANOS - 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> windows.get() >= 2);
+        assertThat(run).as("calm for just under 2 s: still waiting").isNotDone();
+        assertThat(warmUp.admits(key)).isFalse();
+        given().header("Authorization", "Bearer " + key)
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/chat/completions")
+                .then()
+                .statusCode(401);
+
+        ticker.set(WarmUp.CALM_BEFORE_NANOS + WarmUp.WINDOW_MILLIS * 1_000_000);
+        WarmUp.Result r = run.get(60, TimeUnit.SECONDS);
+        assertThat(r.gaveWay()).isFalse();
+        assertThat(r.ok()).isEqualTo(calls);
     }
 
     @Test
