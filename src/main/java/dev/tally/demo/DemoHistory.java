@@ -9,6 +9,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -17,6 +18,7 @@ import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.PrFacts;
 import dev.tally.events.UsageData;
+import dev.tally.workload.ClientDetector;
 import dev.tally.workload.WorkloadNames;
 
 /**
@@ -192,7 +194,8 @@ public final class DemoHistory {
             cost = input * price.input() + output * price.output() + cacheRead * price.cacheRead();
         }
         UUID id = UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8));
-        String api = DemoOrg.provider(model).equals("anthropic") ? "messages" : "chat.completions";
+        String client = clientOf(employee);
+        String api = api(client, model);
         UsageData data = new UsageData(
                 "req_" + id.toString().replace("-", ""),
                 null,
@@ -218,20 +221,57 @@ public final class DemoHistory {
                 null,
                 WorkloadNames.INTERACTIVE,
                 null,
-                CLIENTS[Math.floorMod(employee.hashCode(), CLIENTS.length)]);
+                client);
         return CloudEvent.of(id.toString(), SOURCE, CloudEvent.USAGE_TYPE, team.toString(), at, data);
     }
 
     /** The tools the demo's people work with (ClientDetector's names), one per person: adoption by tool. */
     private static final String[] CLIENTS = {
-        "claude-code",
-        "claude-code",
-        "claude-code",
+        ClientDetector.CLAUDE_CODE,
+        ClientDetector.CLAUDE_CODE,
+        ClientDetector.CODEX,
         "anthropic-sdk-python",
         "openai-sdk-python",
         "openai-sdk-js",
-        "curl"
+        ClientDetector.CURL
     };
+
+    /** A User-Agent each tool sends, from which ClientDetector names it (docs/workloads.md). */
+    private static final Map<String, String> USER_AGENTS = Map.of(
+            ClientDetector.CLAUDE_CODE,
+            "claude-cli/2.0.14 (external, cli)",
+            ClientDetector.CODEX,
+            "codex_exec/0.171.0 (Debian 12.0.0; x86_64)",
+            "anthropic-sdk-python",
+            "Anthropic/Python 0.71.0",
+            "openai-sdk-python",
+            "OpenAI/Python 2.8.1",
+            "openai-sdk-js",
+            "OpenAI/JS 6.49.0",
+            ClientDetector.CURL,
+            "curl/8.14.1");
+
+    /** The tool {@code employee} works with: the same in the history and in the live calls. */
+    static String clientOf(UUID employee) {
+        return CLIENTS[Math.floorMod(employee.hashCode(), CLIENTS.length)];
+    }
+
+    /** The User-Agent a live call of {@code client} sends. */
+    static String userAgent(String client) {
+        return USER_AGENTS.get(client);
+    }
+
+    /**
+     * The API {@code client} calls {@code model} through: Codex speaks OpenAI's Responses API, the
+     * others the provider's chat completions or messages API.
+     */
+    static String api(String client, String model) {
+        String provider = DemoOrg.provider(model);
+        if (provider.equals("anthropic")) {
+            return "messages";
+        }
+        return provider.equals("openai") && client.equals(ClientDetector.CODEX) ? "responses" : "chat.completions";
+    }
 
     private static final String[] SEVERITIES = {"critical", "high", "high", "medium", "medium", "medium", "low", "low"};
 

@@ -260,12 +260,13 @@ public class DemoRunner {
                         .models()
                         .get(rnd.nextInt(t.profile().models().size()));
                 try {
-                    int status = call(keys.get(employee), model, rnd, null);
+                    int status = call(keys.get(employee), DemoHistory.clientOf(employee), model, rnd, null);
                     if (rnd.nextDouble() < 0.15) {
                         // now and then a workload's service key: the review bot, tonight's loop, finance
                         DemoWorkloads.Workload w = DemoWorkloads.ALL.get(rnd.nextInt(DemoWorkloads.ALL.size()));
                         call(
                                 workloadKeys.get(w.name()),
+                                w.client(),
                                 model,
                                 rnd,
                                 w.runsPerDay() == 0 ? null : "live-" + w.name() + "-" + calendar.today());
@@ -327,23 +328,35 @@ public class DemoRunner {
         "Suggest a SQL index for this query."
     };
 
-    /** One call through the gateway in the provider's own API shape; {@code runId} names its run, or null. */
-    private int call(String key, String model, Random rnd, String runId) throws IOException, InterruptedException {
+    /**
+     * One call through the gateway as {@code client} makes it: its User-Agent, and its API for the
+     * model's provider (Codex's Responses API, else chat completions or messages); {@code runId}
+     * names its run, or null.
+     */
+    private int call(String key, String client, String model, Random rnd, String runId)
+            throws IOException, InterruptedException {
         if (key == null) {
             return 0;
         }
         String prompt = PROMPTS[rnd.nextInt(PROMPTS.length)];
-        boolean anthropic = DemoOrg.provider(model).equals("anthropic");
-        HttpRequest.Builder b = HttpRequest.newBuilder(
-                        URI.create(baseUrl() + (anthropic ? "/v1/messages" : "/v1/chat/completions")))
+        String api = DemoHistory.api(client, model);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + PATHS.get(api)))
                 .timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json");
-        Map<String, Object> body = Map.of(
-                "model", model, "max_tokens", 256, "messages", List.of(Map.of("role", "user", "content", prompt)));
+                .header("Content-Type", "application/json")
+                .header("User-Agent", DemoHistory.userAgent(client));
+        Map<String, Object> body = api.equals("responses")
+                ? Map.of("model", model, "max_output_tokens", 256, "input", prompt)
+                : Map.of(
+                        "model",
+                        model,
+                        "max_tokens",
+                        256,
+                        "messages",
+                        List.of(Map.of("role", "user", "content", prompt)));
         if (runId != null) {
             b.header("x-tally-run-id", runId);
         }
-        if (anthropic) {
+        if (api.equals("messages")) {
             b.header("x-api-key", key).header("anthropic-version", "2023-06-01");
         } else {
             b.header("Authorization", "Bearer " + key);
@@ -354,6 +367,10 @@ public class DemoRunner {
                 HttpResponse.BodyHandlers.discarding());
         return r.statusCode();
     }
+
+    /** The gateway's path for each API a demo call uses. */
+    private static final Map<String, String> PATHS = Map.of(
+            "messages", "/v1/messages", "chat.completions", "/v1/chat/completions", "responses", "/v1/responses");
 
     private void waitForHttp() throws InterruptedException, IOException {
         for (int i = 0; running; i++) {

@@ -14,6 +14,7 @@ import dev.tally.demo.DemoHistory.SeededTeam;
 import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.UsageData;
+import dev.tally.workload.ClientDetector;
 
 class DemoHistoryTest {
 
@@ -71,6 +72,31 @@ class DemoHistoryTest {
                         .isInstanceOfSatisfying(
                                 OutcomeData.class,
                                 o -> assertThat(o.attribution()).isNotEmpty()));
+    }
+
+    @Test
+    void codexUsersCallOpenAiModelsThroughTheResponsesApiAndNobodyElseDoes() {
+        List<UsageData> usage = new ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            DemoHistory.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), 1.0, e -> {
+                if (e.data() instanceof UsageData u) {
+                    usage.add(u);
+                }
+            });
+        }
+        assertThat(usage)
+                .anySatisfy(u -> {
+                    assertThat(u.client()).isEqualTo(ClientDetector.CODEX);
+                    assertThat(u.api()).isEqualTo("responses");
+                })
+                .anySatisfy(u -> assertThat(u.client()).isEqualTo(ClientDetector.CLAUDE_CODE));
+        for (UsageData u : usage) {
+            boolean codexOnOpenAi = u.client().equals(ClientDetector.CODEX)
+                    && DemoOrg.provider(u.model()).equals("openai");
+            assertThat(u.api().equals("responses"))
+                    .as("%s calling %s through %s", u.client(), u.model(), u.api())
+                    .isEqualTo(codexOnOpenAi);
+        }
     }
 
     @Test

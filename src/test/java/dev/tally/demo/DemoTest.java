@@ -46,6 +46,7 @@ import dev.tally.platform.TestSql;
 import dev.tally.platform.time.OrgCalendar;
 import dev.tally.rollup.AggregatorConfig;
 import dev.tally.rollup.AggregatorMetrics;
+import dev.tally.workload.ClientDetector;
 
 /**
  * The demo as a new user meets it: TALLY_DEMO_ENABLED seeds the example org through the identity
@@ -153,6 +154,12 @@ class DemoTest {
             assertThat(keyIds).contains(e.path("data").path("keyId").asText());
             assertThat(e.path("data").path("provider").asText()).isEqualTo("simulated");
             assertThat(e.path("data").path("status").asInt()).isEqualTo(200);
+            // each call as its tool makes it: the gateway recognises the tool and records its API
+            String client = e.path("data").path("client").asText();
+            assertThat(client).isNotEqualTo(ClientDetector.OTHER);
+            assertThat(e.path("data").path("api").asText())
+                    .isEqualTo(
+                            DemoHistory.api(client, e.path("data").path("model").asText()));
         });
 
         // ...reach the rollups: today holds only live traffic (history ends yesterday).
