@@ -73,6 +73,7 @@ public final class DemoHistory {
                     sink.accept(usage(
                             t.id(),
                             employee,
+                            clientOf(t, i),
                             model,
                             spend / sessions,
                             at,
@@ -172,8 +173,9 @@ public final class DemoHistory {
         return price == null ? 2_000 : price.input() + price.output() / 8.0 + 2.0 * price.cacheRead();
     }
 
+    /** One session's usage event of {@code employee} (a team's id for a service key) through {@code client}. */
     static CloudEvent<UsageData> usage(
-            UUID team, UUID employee, String model, double usd, Instant at, Random rnd, String idSeed) {
+            UUID team, UUID employee, String client, String model, double usd, Instant at, Random rnd, String idSeed) {
         DemoOrg.Price price = DemoOrg.price(model);
         long input;
         long output;
@@ -194,7 +196,6 @@ public final class DemoHistory {
             cost = input * price.input() + output * price.output() + cacheRead * price.cacheRead();
         }
         UUID id = UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8));
-        String client = clientOf(employee);
         String api = api(client, model);
         UsageData data = new UsageData(
                 "req_" + id.toString().replace("-", ""),
@@ -251,9 +252,13 @@ public final class DemoHistory {
             ClientDetector.CURL,
             "curl/8.14.1");
 
-    /** The tool {@code employee} works with: the same in the history and in the live calls. */
-    static String clientOf(UUID employee) {
-        return CLIENTS[Math.floorMod(employee.hashCode(), CLIENTS.length)];
+    /**
+     * The tool the team's {@code index}-th person works with: the same in the history and in the live
+     * calls, and by the person's place in the team, not their random id, so that every load of the
+     * demo has the tools in the same shares.
+     */
+    static String clientOf(SeededTeam team, int index) {
+        return CLIENTS[Math.floorMod(index + team.profile().name().hashCode(), CLIENTS.length)];
     }
 
     /** The User-Agent a live call of {@code client} sends. */

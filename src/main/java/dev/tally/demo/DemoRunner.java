@@ -255,12 +255,13 @@ public class DemoRunner {
         while (running) {
             SeededTeam t = pickTeam(teams, rnd);
             if (!t.employees().isEmpty()) {
-                UUID employee = t.employees().get(rnd.nextInt(t.employees().size()));
+                int person = rnd.nextInt(t.employees().size());
+                UUID employee = t.employees().get(person);
                 String model = t.profile()
                         .models()
                         .get(rnd.nextInt(t.profile().models().size()));
                 try {
-                    int status = call(keys.get(employee), DemoHistory.clientOf(employee), model, rnd, null);
+                    int status = call(keys.get(employee), DemoHistory.clientOf(t, person), model, rnd, null);
                     if (rnd.nextDouble() < 0.15) {
                         // now and then a workload's service key: the review bot, tonight's loop, finance
                         DemoWorkloads.Workload w = DemoWorkloads.ALL.get(rnd.nextInt(DemoWorkloads.ALL.size()));

@@ -123,7 +123,7 @@ final class DemoWorkloads {
     private static CloudEvent<UsageData> usage(
             SeededTeam t, Workload w, String model, String runId, Instant at, Random rnd, String seed) {
         // the same session shape and prices as people's calls, then made a service key's call
-        CloudEvent<UsageData> e = DemoHistory.usage(t.id(), t.id(), model, w.usdPerCall(), at, rnd, seed);
+        CloudEvent<UsageData> e = DemoHistory.usage(t.id(), t.id(), w.client(), model, w.usdPerCall(), at, rnd, seed);
         UsageData d = e.data();
         UsageData data = new UsageData(
                 d.requestId(),

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
@@ -76,13 +80,16 @@ class DemoHistoryTest {
 
     @Test
     void codexUsersCallOpenAiModelsThroughTheResponsesApiAndNobodyElseDoes() {
+        // people's calls and the service keys' (whose tools are the workloads')
         List<UsageData> usage = new ArrayList<>();
         for (int d = 0; d < 10; d++) {
-            DemoHistory.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), 1.0, e -> {
+            Consumer<CloudEvent<?>> sink = e -> {
                 if (e.data() instanceof UsageData u) {
                     usage.add(u);
                 }
-            });
+            };
+            DemoHistory.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), 1.0, sink);
+            DemoWorkloads.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), sink);
         }
         assertThat(usage)
                 .anySatisfy(u -> {
@@ -97,6 +104,38 @@ class DemoHistoryTest {
                     .as("%s calling %s through %s", u.client(), u.model(), u.api())
                     .isEqualTo(codexOnOpenAi);
         }
+    }
+
+    @Test
+    void everyLoadOfTheDemoHasTheSameToolsInTheSameSharesWhateverThePeoplesIds() {
+        Map<String, Long> named = toolsOfPeople(teams());
+        List<SeededTeam> random = teams().stream()
+                .map(t -> new SeededTeam(
+                        t.profile(),
+                        UUID.randomUUID(),
+                        t.employees().stream().map(e -> UUID.randomUUID()).toList()))
+                .toList();
+        assertThat(toolsOfPeople(random)).isEqualTo(named);
+        long mostUsed = named.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        assertThat(named.get(ClientDetector.CLAUDE_CODE)).isEqualTo(mostUsed);
+        assertThat(named).containsKey(ClientDetector.CODEX).doesNotContainKey(ClientDetector.OTHER);
+    }
+
+    /** How many of the people who used AI in a fortnight of history used each tool. */
+    private static Map<String, Long> toolsOfPeople(List<SeededTeam> teams) {
+        Map<String, String> toolOf = new HashMap<>();
+        for (int d = 0; d < 14; d++) {
+            DemoHistory.day(teams, LocalDate.of(2026, 3, 2).plusDays(d), 1.0, e -> {
+                if (e.data() instanceof UsageData u) {
+                    assertThat(toolOf.put(u.employeeId(), u.client()))
+                            .as("a person uses one tool")
+                            .isIn(null, u.client());
+                }
+            });
+        }
+        Map<String, Long> counts = new TreeMap<>();
+        toolOf.values().forEach(c -> counts.merge(c, 1L, Long::sum));
+        return counts;
     }
 
     @Test
