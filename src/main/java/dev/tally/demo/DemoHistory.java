@@ -18,6 +18,7 @@ import dev.tally.events.CloudEvent;
 import dev.tally.events.OutcomeData;
 import dev.tally.events.PrFacts;
 import dev.tally.events.UsageData;
+import dev.tally.gateway.Api;
 import dev.tally.workload.ClientDetector;
 import dev.tally.workload.WorkloadNames;
 
@@ -196,7 +197,7 @@ public final class DemoHistory {
             cost = input * price.input() + output * price.output() + cacheRead * price.cacheRead();
         }
         UUID id = UUID.nameUUIDFromBytes(idSeed.getBytes(StandardCharsets.UTF_8));
-        String api = api(client, model);
+        String api = api(client, model).eventName;
         UsageData data = new UsageData(
                 "req_" + id.toString().replace("-", ""),
                 null,
@@ -270,12 +271,12 @@ public final class DemoHistory {
      * The API {@code client} calls {@code model} through: Codex speaks OpenAI's Responses API, the
      * others the provider's chat completions or messages API.
      */
-    static String api(String client, String model) {
+    static Api api(String client, String model) {
         String provider = DemoOrg.provider(model);
         if (provider.equals("anthropic")) {
-            return "messages";
+            return Api.MESSAGES;
         }
-        return provider.equals("openai") && client.equals(ClientDetector.CODEX) ? "responses" : "chat.completions";
+        return provider.equals("openai") && client.equals(ClientDetector.CODEX) ? Api.RESPONSES : Api.CHAT_COMPLETIONS;
     }
 
     private static final String[] SEVERITIES = {"critical", "high", "high", "medium", "medium", "medium", "low", "low"};

@@ -42,6 +42,7 @@ import dev.tally.demo.DemoHistory.SeededTeam;
 import dev.tally.events.CloudEvent;
 import dev.tally.events.EventPublisher;
 import dev.tally.events.Topics;
+import dev.tally.gateway.Api;
 import dev.tally.identity.EmployeeView;
 import dev.tally.identity.IdentityService;
 import dev.tally.identity.KeyView;
@@ -340,12 +341,12 @@ public class DemoRunner {
             return 0;
         }
         String prompt = PROMPTS[rnd.nextInt(PROMPTS.length)];
-        String api = DemoHistory.api(client, model);
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + PATHS.get(api)))
+        Api api = DemoHistory.api(client, model);
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl() + api.path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .header("User-Agent", DemoHistory.userAgent(client));
-        Map<String, Object> body = api.equals("responses")
+        Map<String, Object> body = api == Api.RESPONSES
                 ? Map.of("model", model, "max_output_tokens", 256, "input", prompt)
                 : Map.of(
                         "model",
@@ -357,7 +358,7 @@ public class DemoRunner {
         if (runId != null) {
             b.header("x-tally-run-id", runId);
         }
-        if (api.equals("messages")) {
+        if (api == Api.MESSAGES) {
             b.header("x-api-key", key).header("anthropic-version", "2023-06-01");
         } else {
             b.header("Authorization", "Bearer " + key);
@@ -368,10 +369,6 @@ public class DemoRunner {
                 HttpResponse.BodyHandlers.discarding());
         return r.statusCode();
     }
-
-    /** The gateway's path for each API a demo call uses. */
-    private static final Map<String, String> PATHS = Map.of(
-            "messages", "/v1/messages", "chat.completions", "/v1/chat/completions", "responses", "/v1/responses");
 
     private void waitForHttp() throws InterruptedException, IOException {
         for (int i = 0; running; i++) {

@@ -58,10 +58,11 @@ public interface GatewayConfig {
     Duration betweenChunksTimeout();
 
     /**
-     * Calls the gateway sends through itself once it listens, to a loopback provider, so that the JIT
-     * has profiled every path before the first employees' calls ({@link WarmUp}; 500 is the measured
-     * setting). Never recorded. Off (0) by default: under a load from its first second it cost the
-     * gateway's first 15 s more than it gained (docs/startup.md, "The gateway warms itself").
+     * Calls the gateway sends through itself, once it listens and its clients' calls have been calm
+     * for 2 s, to a loopback provider, so that the JIT has profiled every path before the first
+     * employees' calls ({@link WarmUp}; 500 is the measured setting). Never recorded. Off (0) by
+     * default: it made a stream's first calls faster and a saturated gateway serve less
+     * (docs/startup.md, "The gateway warms itself").
      */
     @WithDefault("0")
     int warmUpCalls();

@@ -10,8 +10,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
@@ -100,8 +98,6 @@ public class WarmUp {
     static final String SLOW = "tally-warm-up-slow";
 
     static final String FAST = "tally-warm-up";
-
-    private static final Pattern MODEL = Pattern.compile("\"model\"\\s*:\\s*\"([^\"]*)\"");
 
     /**
      * What the warm-up did: calls answered, those answered 200, the first other answer if any, and
@@ -562,13 +558,21 @@ public class WarmUp {
                 resp.setStatusCode(404).end();
                 return;
             }
-            String text = body.toString(StandardCharsets.UTF_8);
-            Matcher m = MODEL.matcher(text);
-            String model = m.find() ? m.group(1) : FAST;
-            boolean stream = text.contains("\"stream\":true");
+            RequestInspector.Inspected asked = inspect(body);
+            String model = asked == null || asked.model() == null ? FAST : asked.model();
+            boolean stream = asked != null && asked.stream();
             answers.open(new Asked(api, model, stream, req), new Writer(resp, model.equals(SLOW)))
                     .send(body);
         });
+    }
+
+    /** The forwarded body's model and stream flag, as the gateway read them; null for no JSON body. */
+    private static RequestInspector.Inspected inspect(Buffer body) {
+        try {
+            return body.length() == 0 ? null : RequestInspector.inspect(body.getBytes());
+        } catch (RequestInspector.BadRequest e) {
+            return null;
+        }
     }
 
     /** A forwarded call as the simulated answers need it. */

@@ -159,7 +159,7 @@ class DemoTest {
             assertThat(client).isNotEqualTo(ClientDetector.OTHER);
             assertThat(e.path("data").path("api").asText())
                     .isEqualTo(
-                            DemoHistory.api(client, e.path("data").path("model").asText()));
+                            DemoHistory.api(client, e.path("data").path("model").asText()).eventName);
         });
 
         // ...reach the rollups: today holds only live traffic (history ends yesterday).
