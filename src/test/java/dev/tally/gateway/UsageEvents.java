@@ -9,6 +9,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 
@@ -29,29 +30,60 @@ public final class UsageEvents implements AutoCloseable {
     /** Every event seen, in arrival order. */
     private final List<JsonNode> all = new CopyOnWriteArrayList<>();
 
+    /**
+     * Reads the usage events of the shared broker produced from now on. A consumer that started at
+     * the topic's beginning parsed every event of the suite so far (thousands, once the load and
+     * demo tests have run): 15 s before a late class's first event.
+     */
     public UsageEvents() {
         this(Topics.USAGE);
     }
 
-    /** Reads another topic's events the same way (the alerts topic). */
+    /** Reads another topic's events of the shared broker (the alerts topic) from now on. */
     public UsageEvents(String topic) {
-        this(TallyServices.bootstrapServers(), topic);
+        consumer = fromNow(topic, "gateway-test-");
     }
 
-    /** Reads a topic of another broker (a stopped instance's own, started again by the test). */
+    /**
+     * A consumer of the shared broker's topic that reads what is produced from now on: it is
+     * assigned every partition and placed at their ends before this returns (a subscription would
+     * find its place only at its first poll, after the test's calls).
+     */
+    public static KafkaConsumer<String, String> fromNow(String topic, String groupPrefix) {
+        KafkaConsumer<String, String> c = consumer(TallyServices.bootstrapServers(), groupPrefix);
+        List<TopicPartition> partitions = c.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
+        if (partitions.isEmpty()) {
+            c.close();
+            throw new IllegalStateException("topic " + topic + " does not exist");
+        }
+        c.assign(partitions);
+        c.seekToEnd(partitions);
+        partitions.forEach(c::position);
+        return c;
+    }
+
+    /** Reads a topic of another broker from its beginning (a stopped instance's own, started again by the test). */
     public UsageEvents(String bootstrapServers, String topic) {
-        consumer = new KafkaConsumer<>(Map.of(
+        consumer = consumer(bootstrapServers, "gateway-test-");
+        consumer.subscribe(List.of(topic));
+    }
+
+    private static KafkaConsumer<String, String> consumer(String bootstrapServers, String groupPrefix) {
+        return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG,
-                "gateway-test-" + UUID.randomUUID(),
+                groupPrefix + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                 "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 StringDeserializer.class));
-        consumer.subscribe(List.of(topic));
     }
 
     /** The event with this id, waiting for it to arrive. */

@@ -59,19 +59,19 @@ class WarmUpTest {
         int calls = 3 * WarmUp.SHAPES.size();
         long recordedBefore = metrics.calls();
         int providerCallsBefore = FakeProvider.REQUESTS.get();
-
-        WarmUp.Result r = warm(calls, "tly_warmup_test_every_shape_0123456789abcdef");
-
-        assertThat(r.failure()).isNull();
-        assertThat(r.calls()).isEqualTo(calls);
-        assertThat(r.ok()).isEqualTo(calls);
-        assertThat(FakeProvider.REQUESTS.get())
-                .as("no warm-up call reaches a configured provider")
-                .isEqualTo(providerCallsBefore);
-
-        // a real call afterwards is recorded once, and is the only call recorded since
-        Admin.Key key = Admin.newKey();
+        // reads every usage event from before the warm-up on
         try (UsageEvents events = new UsageEvents()) {
+            WarmUp.Result r = warm(calls, "tly_warmup_test_every_shape_0123456789abcdef");
+
+            assertThat(r.failure()).isNull();
+            assertThat(r.calls()).isEqualTo(calls);
+            assertThat(r.ok()).isEqualTo(calls);
+            assertThat(FakeProvider.REQUESTS.get())
+                    .as("no warm-up call reaches a configured provider")
+                    .isEqualTo(providerCallsBefore);
+
+            // a real call afterwards is recorded once, and is the only call recorded since
+            Admin.Key key = Admin.newKey();
             Response real = given().header("Authorization", "Bearer " + key.key())
                     .contentType(ContentType.JSON)
                     .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")

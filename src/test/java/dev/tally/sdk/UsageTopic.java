@@ -4,22 +4,19 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.Awaitility;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.tally.events.Topics;
-import dev.tally.platform.TallyServices;
+import dev.tally.gateway.UsageEvents;
 
-/** Reads {@code tally.usage.v1} back from the real broker: every record, by event id, with its Kafka key. */
+/** Reads {@code tally.usage.v1} back from the real broker: every record produced since it was made, by event id, with its Kafka key. */
 final class UsageTopic implements AutoCloseable {
 
     /** One record as it was on the topic. */
@@ -30,18 +27,7 @@ final class UsageTopic implements AutoCloseable {
     private final Map<String, List<Record>> byId = new ConcurrentHashMap<>();
 
     UsageTopic() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                TallyServices.bootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "sdk-compat-test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class));
-        consumer.subscribe(List.of(Topics.USAGE));
+        consumer = UsageEvents.fromNow(Topics.USAGE, "sdk-compat-test-");
     }
 
     /** Polls until every one of these event ids has arrived at least once. */
