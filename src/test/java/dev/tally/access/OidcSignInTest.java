@@ -75,6 +75,11 @@ class OidcSignInTest {
     }
 
     @Test
+    void keycloaksEarlyStartKnowsThisClassByName() {
+        assertThat(KeycloakEarlyStart.SSO_TEST).isEqualTo(OidcSignInTest.class.getName());
+    }
+
+    @Test
     void theCodeFlowSignsATeamLeadInThroughKeycloakAndOutAgain() throws IOException {
         try (Browser b = Browser.start()) {
             WebDriver d = b.driver;
