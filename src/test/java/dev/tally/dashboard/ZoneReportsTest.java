@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -16,29 +15,22 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
 import dev.tally.access.Access;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.OwnSettings;
+import dev.tally.platform.TestStack;
 
 /**
  * Rollups and reports in an organisation whose days are New York's (TALLY_TIMEZONE): calls near
  * midnight and across the March DST change land on the local day and month, in every rollup table
- * and every report figure alike.
+ * and every report figure alike. The zone is {@link OwnSettings#ZONE}.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@TestProfile(ZoneReportsTest.NewYork.class)
+@WithTestResource(TestStack.class)
+@TestProfile(OwnSettings.class)
 class ZoneReportsTest {
-
-    public static class NewYork implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("tally.timezone", "America/New_York");
-        }
-    }
 
     @Inject
     DataSource dataSource;

@@ -30,12 +30,11 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.tally.gateway.Admin;
-import dev.tally.gateway.FakeProvider;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.OwnSettings;
+import dev.tally.platform.TestStack;
 
 /**
  * The default single JVM (every role): while the gateway's call rate is above the busy threshold
@@ -45,34 +44,11 @@ import dev.tally.platform.TallyServices;
  * traffic and the default threshold.)
  */
 @QuarkusTest
-@TestProfile(AggregatorUnderGatewayLoadTest.LowThreshold.class)
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeProvider.class)
+@TestProfile(OwnSettings.class)
+@WithTestResource(TestStack.class)
 class AggregatorUnderGatewayLoadTest {
 
-    /**
-     * The default share (0.25), a busy threshold of 50 calls/s instead of 500 (the load below comes
-     * from this test's JVM on a shared 2-core machine, which may not reach 500 calls a second), and
-     * batches of at most {@link #MAX_BATCH} records while paced instead of 2,000 (which this load
-     * would not fill), so that a poll's records are split. And a calm rate of 1 call/s instead of 50:
-     * on a loaded CI machine this test's clients slowed below 50 calls/s for a window, the gateway
-     * counted as calm, and the batch after held the records that had piled up meanwhile, which is
-     * the pacing working as designed but not what this test measures.
-     */
-    public static class LowThreshold implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "tally.aggregator.gateway-busy-calls-per-second",
-                    "50",
-                    "tally.aggregator.gateway-calm-calls-per-second",
-                    "1",
-                    "tally.aggregator.max-batch-under-gateway-load",
-                    String.valueOf(MAX_BATCH));
-        }
-    }
-
-    private static final int MAX_BATCH = 5;
+    private static final int MAX_BATCH = OwnSettings.MAX_BATCH_UNDER_LOAD;
 
     /** At least this many calls, and more until a wait is recorded. */
     private static final int MIN_CALLS = 480;

@@ -3,14 +3,9 @@ package dev.tally.outcomes.review;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -24,53 +19,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.tally.access.Access;
-import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.OwnSettings;
 import dev.tally.platform.TestSql;
+import dev.tally.platform.TestStack;
 
 /**
  * A reviewer's {@code workload:} in the review rules (docs/workloads.md, "Outcomes tied to workloads"):
  * the findings of its GitHub login, flagged and then caught, carry that workload on the outcome events,
  * in the stored outcomes and in the workloads report. The rules are a file of this test's own
- * ({@code tally.outcomes.reviews.rules-file}), as an organisation would configure its reviewer.
+ * ({@code tally.outcomes.reviews.rules-file}, written by {@link OwnSettings}), as an organisation would
+ * configure its reviewer.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(FakeGitHubApi.class)
-@TestProfile(ReviewerWorkloadFlowTest.HouseReviewer.class)
+@WithTestResource(TestStack.class)
+@TestProfile(OwnSettings.class)
 class ReviewerWorkloadFlowTest {
 
-    static final String LOGIN = "house-review[bot]";
-    static final String WORKLOAD =
-            "house-review-" + UUID.randomUUID().toString().substring(0, 8);
-
-    /** Review rules with one reviewer whose findings count for {@link #WORKLOAD}. */
-    public static class HouseReviewer implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            try {
-                Path rules = Files.createTempFile("reviewers-", ".yaml");
-                rules.toFile().deleteOnExit();
-                Files.writeString(rules, """
-                        reviewers:
-                          house:
-                            name: House reviewer
-                            logins: ["%s"]
-                            otherwise: finding
-                            workload: %s
-                        """.formatted(LOGIN, WORKLOAD));
-                return Map.of("tally.outcomes.reviews.rules-file", rules.toString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    }
+    static final String LOGIN = OwnSettings.REVIEWER_LOGIN;
+    static final String WORKLOAD = OwnSettings.REVIEWER_WORKLOAD;
 
     @Inject
     DataSource ds;
