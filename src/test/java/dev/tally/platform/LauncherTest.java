@@ -37,9 +37,10 @@ import dev.tally.platform.aot.AotTraining.JdkBuild;
  * JVM takes them, where it never does the flag is left out, and a choice in JAVA_OPTS is left alone.
  * C2 takes a method after three times the JDK's default calls, unless JAVA_OPTS sets its own. A
  * gateway-only instance on 2 or 3 CPUs on JDK 25+ gets a second C2 thread, unless JAVA_OPTS sets the
- * count. A
- * small probe jar stands in for the package; every
- * case really starts a JVM. The JDK 25 case
+ * count. With its AOT cache, JDK 25 (and no later JDK) leaves the adapters out of the cache's use,
+ * unless JAVA_OPTS says otherwise. A small probe jar stands in for the package; every case but that
+ * one really starts a JVM (it reads the command the launcher would run: the JDK that runs the tests
+ * refuses JDK 25's flags). The JDK 25 case
  * needs a JDK 25+ named by {@code TALLY_TEST_JDK25_HOME} and says so when it is not there.
  */
 class LauncherTest {
@@ -153,6 +154,9 @@ class LauncherTest {
         assertThat(on25.exit).as(on25.err).isZero();
         assertThat(on25.out).contains("-XX:AOTCache=" + app.resolve("app.aot"));
         assertThat(on25.err).isEmpty();
+        if (major(build(jdk25)) == 25) {
+            assertThat(on25.out).contains("-XX:-AOTAdapterCaching");
+        }
 
         Assumptions.assumeFalse(leyden(), "the tests run on JDK 25: no older JDK to check the fallback on");
         Run on17 = launch(JAVA_HOME, Map.of());
@@ -251,6 +255,31 @@ class LauncherTest {
         Run r = launch(JAVA_HOME, Map.of("JAVA_OPTS", "-XX:Tier4InvocationThreshold=7000"));
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.out).contains("C2 thresholds 7000 600 15000 40000");
+    }
+
+    @Test
+    void onJdk25WithItsCacheTheAdaptersAreLeftOutOfTheCacheUnlessJavaOptsSaysOtherwise() throws Exception {
+        for (String build : List.of("25.0.3+9-standin", "26.0.1+4-standin")) {
+            Path jdk = jdkReporting(build);
+            Files.write(app.resolve("app.aot"), new byte[] {1, 2, 3});
+            Files.writeString(app.resolve("app.aot.jdk"), build);
+            Files.writeString(app.resolve("app.aot.dir"), app.toRealPath().toString());
+            Map<String, String> dryRun = Map.of("TALLY_LAUNCHER_DRY_RUN", "1");
+            String cmd = launch(jdk, dryRun).out;
+            assertThat(cmd).contains("-XX:AOTCache=" + app.resolve("app.aot"));
+            if (build.startsWith("25.")) {
+                assertThat(cmd).contains("-XX:+UnlockDiagnosticVMOptions -XX:-AOTAdapterCaching");
+            } else {
+                assertThat(cmd).as(build).doesNotContain("AOTAdapterCaching");
+            }
+            Map<String, String> own = Map.of("TALLY_LAUNCHER_DRY_RUN", "1", "JAVA_OPTS", "-XX:+AOTAdapterCaching");
+            assertThat(launch(jdk, own).out).doesNotContain("-AOTAdapterCaching");
+        }
+        // without its cache the JVM has no adapters to link back
+        Files.delete(app.resolve("app.aot"));
+        Files.delete(app.resolve("app.aot.jdk"));
+        String plain = launch(jdkReporting("25.0.3+9-standin"), Map.of("TALLY_LAUNCHER_DRY_RUN", "1")).out;
+        assertThat(plain).contains("quarkus-run.jar").doesNotContain("AOTAdapterCaching");
     }
 
     @Test
