@@ -214,16 +214,21 @@ public class IdentityService {
                 throw ApiException.badRequest(
                         "employeeId: a service key belongs to a team; send teamId, not employeeId");
             }
+            // every missing field in one answer, so that a caller fixes its request once
+            List<String> missing = new ArrayList<>();
             if (req.teamId() == null) {
-                throw ApiException.badRequest("teamId: required for a service key");
+                missing.add("teamId");
             }
-            requireTeamField(req.teamId());
             if (req.name() == null || req.name().isBlank()) {
-                throw ApiException.badRequest("name: required for a service key");
+                missing.add("name");
             }
             if (req.workload() == null || req.workload().isBlank()) {
-                throw ApiException.badRequest("workload: required for a service key");
+                missing.add("workload");
             }
+            if (!missing.isEmpty()) {
+                throw ApiException.badRequest(String.join(", ", missing) + ": required for a service key");
+            }
+            requireTeamField(req.teamId());
             teamId = req.teamId();
             workload = req.workload();
             UUID team = teamId;

@@ -3,6 +3,7 @@ package dev.tally.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -453,15 +454,29 @@ class WorkloadsTest {
         admin().body(Map.of("teamId", team, "service", true, "name", "bot"))
                 .post("/api/admin/keys")
                 .then()
-                .statusCode(400);
+                .statusCode(400)
+                .body("detail", equalTo("workload: required for a service key"));
         admin().body(Map.of("teamId", team, "service", true, "workload", "code-review"))
                 .post("/api/admin/keys")
                 .then()
-                .statusCode(400);
+                .statusCode(400)
+                .body("detail", equalTo("name: required for a service key"));
         admin().body(Map.of("service", true, "name", "bot", "workload", "code-review"))
                 .post("/api/admin/keys")
                 .then()
-                .statusCode(400);
+                .statusCode(400)
+                .body("detail", equalTo("teamId: required for a service key"));
+        // every field missing is named in the one answer, not one per attempt
+        admin().body(Map.of("teamId", team, "service", true))
+                .post("/api/admin/keys")
+                .then()
+                .statusCode(400)
+                .body("detail", equalTo("name, workload: required for a service key"));
+        admin().body(Map.of("service", true))
+                .post("/api/admin/keys")
+                .then()
+                .statusCode(400)
+                .body("detail", equalTo("teamId, name, workload: required for a service key"));
         admin().body(Map.of("teamId", team, "service", true, "name", "bot", "workload", "Code Review"))
                 .post("/api/admin/keys")
                 .then()
