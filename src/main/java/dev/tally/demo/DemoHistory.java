@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -54,6 +55,8 @@ public final class DemoHistory {
             List<UUID> people = t.employees();
             for (int i = 0; i < people.size(); i++) {
                 UUID employee = people.get(i);
+                String client = clientOf(t, i);
+                List<String> mine = modelsOf(client, models);
                 // Some people never use AI (the adoption gap); adopters use it on most working days. Who
                 // adopts follows each person's place in the team, not their random id, so that every load
                 // of the demo has as many adopters (and the same verdicts) as the profile says.
@@ -66,15 +69,15 @@ public final class DemoHistory {
                 // model (the models are the catalog's current ones, so their prices are not known here in advance).
                 int sessions = (int) Math.min(
                         60,
-                        Math.max(3 + rnd.nextInt(5), Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * cheapest(models)))));
+                        Math.max(3 + rnd.nextInt(5), Math.ceil(spend * 1e9 / (MAX_SESSION_INPUT * cheapest(mine)))));
                 for (int s = 0; s < sessions; s++) {
-                    String model = pickModel(models, rnd);
+                    String model = pickModel(mine, rnd);
                     Instant at =
                             day.atStartOfDay().toInstant(ZoneOffset.UTC).plusSeconds(8 * 3600 + rnd.nextInt(10 * 3600));
                     sink.accept(usage(
                             t.id(),
                             employee,
-                            clientOf(t, i),
+                            client,
                             model,
                             spend / sessions,
                             at,
@@ -259,7 +262,36 @@ public final class DemoHistory {
      * demo has the tools in the same shares.
      */
     static String clientOf(SeededTeam team, int index) {
-        return CLIENTS[Math.floorMod(index + team.profile().name().hashCode(), CLIENTS.length)];
+        List<String> providers = team.profile().families().stream()
+                .map(f -> f.provider == null ? "internal" : f.provider)
+                .toList();
+        // only tools that can call one of the team's models: no Claude Code in a team without Claude
+        List<String> fit = Arrays.stream(CLIENTS)
+                .filter(c -> providers.stream().anyMatch(p -> callsProvider(c, p)))
+                .toList();
+        return fit.get(Math.floorMod(index + team.profile().name().hashCode(), fit.size()));
+    }
+
+    /**
+     * Whether {@code client} calls models of {@code provider}: each tool speaks its provider's API
+     * (Claude Code and Anthropic's SDK Anthropic's, Codex OpenAI's Responses API), OpenAI's SDKs also
+     * an in-house OpenAI-compatible model, curl anything.
+     */
+    static boolean callsProvider(String client, String provider) {
+        return switch (client) {
+            case ClientDetector.CLAUDE_CODE, "anthropic-sdk-python" -> provider.equals("anthropic");
+            case ClientDetector.CODEX -> provider.equals("openai");
+            case "openai-sdk-python", "openai-sdk-js" -> !provider.equals("anthropic");
+            default -> true;
+        };
+    }
+
+    /** The team's models {@code client} calls, most used first (all of them, should it call none). */
+    static List<String> modelsOf(String client, List<String> models) {
+        List<String> mine = models.stream()
+                .filter(m -> callsProvider(client, DemoOrg.provider(m)))
+                .toList();
+        return mine.isEmpty() ? models : mine;
     }
 
     /** The User-Agent a live call of {@code client} sends. */

@@ -258,18 +258,18 @@ public class DemoRunner {
             if (!t.employees().isEmpty()) {
                 int person = rnd.nextInt(t.employees().size());
                 UUID employee = t.employees().get(person);
-                String model = t.profile()
-                        .models()
-                        .get(rnd.nextInt(t.profile().models().size()));
+                String client = DemoHistory.clientOf(t, person);
+                List<String> models = DemoHistory.modelsOf(client, t.profile().models());
+                String model = models.get(rnd.nextInt(models.size()));
                 try {
-                    int status = call(keys.get(employee), DemoHistory.clientOf(t, person), model, rnd, null);
+                    int status = call(keys.get(employee), client, model, rnd, null);
                     if (rnd.nextDouble() < 0.15) {
                         // now and then a workload's service key: the review bot, tonight's loop, finance
                         DemoWorkloads.Workload w = DemoWorkloads.ALL.get(rnd.nextInt(DemoWorkloads.ALL.size()));
                         call(
                                 workloadKeys.get(w.name()),
                                 w.client(),
-                                model,
+                                DemoWorkloads.model(teams, w, model),
                                 rnd,
                                 w.runsPerDay() == 0 ? null : "live-" + w.name() + "-" + calendar.today());
                     }

@@ -80,6 +80,12 @@ final class DemoWorkloads {
         }
     }
 
+    /** The model a workload's calls use, as in its history: its team's first ({@code otherwise} without the team). */
+    static String model(List<SeededTeam> teams, Workload w, String otherwise) {
+        SeededTeam t = team(teams, w);
+        return t == null ? otherwise : t.profile().models().get(0);
+    }
+
     private static SeededTeam team(List<SeededTeam> teams, Workload w) {
         return teams.stream()
                 .filter(t -> t.profile().name().equals(w.team()))

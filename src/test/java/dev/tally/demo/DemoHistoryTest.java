@@ -107,6 +107,46 @@ class DemoHistoryTest {
     }
 
     @Test
+    void eachToolCallsOnlyModelsOfTheProviderItSpeaks() {
+        // people's calls and the service keys', as the pages show them by tool and by model
+        List<UsageData> usage = new ArrayList<>();
+        for (int d = 0; d < 10; d++) {
+            Consumer<CloudEvent<?>> sink = e -> {
+                if (e.data() instanceof UsageData u) {
+                    usage.add(u);
+                }
+            };
+            DemoHistory.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), 1.0, sink);
+            DemoWorkloads.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), sink);
+        }
+        Map<String, List<String>> providers = Map.of(
+                ClientDetector.CLAUDE_CODE,
+                List.of("anthropic"),
+                "anthropic-sdk-python",
+                List.of("anthropic"),
+                ClientDetector.CODEX,
+                List.of("openai"),
+                "openai-sdk-python",
+                List.of("openai", "internal"),
+                "openai-sdk-js",
+                List.of("openai", "internal"),
+                ClientDetector.CURL,
+                List.of("anthropic", "openai", "internal"));
+        assertThat(usage.stream().map(UsageData::client).distinct())
+                .containsExactlyInAnyOrderElementsOf(providers.keySet());
+        for (UsageData u : usage) {
+            assertThat(DemoOrg.provider(u.model()))
+                    .as("%s calling %s", u.client(), u.model())
+                    .isIn(providers.get(u.client()));
+        }
+        // a team without Anthropic's models has no Claude Code user, whose tool could not call them
+        UUID marketing = UUID.nameUUIDFromBytes("Marketing".getBytes());
+        assertThat(usage.stream().filter(u -> u.teamId().equals(marketing.toString())))
+                .isNotEmpty()
+                .noneMatch(u -> u.client().equals(ClientDetector.CLAUDE_CODE));
+    }
+
+    @Test
     void everyLoadOfTheDemoHasTheSameToolsInTheSameSharesWhateverThePeoplesIds() {
         Map<String, Long> named = toolsOfPeople(teams());
         List<SeededTeam> random = teams().stream()
