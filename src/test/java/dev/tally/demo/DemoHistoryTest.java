@@ -35,6 +35,21 @@ class DemoHistoryTest {
         return out;
     }
 
+    /** The usage of ten days of history: people's calls and the service keys' (the workloads'). */
+    static List<UsageData> tenDaysOfCalls() {
+        List<UsageData> usage = new ArrayList<>();
+        Consumer<CloudEvent<?>> sink = e -> {
+            if (e.data() instanceof UsageData u) {
+                usage.add(u);
+            }
+        };
+        for (int d = 0; d < 10; d++) {
+            DemoHistory.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), 1.0, sink);
+            DemoWorkloads.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), sink);
+        }
+        return usage;
+    }
+
     @Test
     void aDayIsTheSameEveryTimeSoRepublishingCountsNothingTwice() {
         LocalDate day = LocalDate.of(2026, 3, 4);
@@ -81,16 +96,7 @@ class DemoHistoryTest {
     @Test
     void codexUsersCallOpenAiModelsThroughTheResponsesApiAndNobodyElseDoes() {
         // people's calls and the service keys' (whose tools are the workloads')
-        List<UsageData> usage = new ArrayList<>();
-        for (int d = 0; d < 10; d++) {
-            Consumer<CloudEvent<?>> sink = e -> {
-                if (e.data() instanceof UsageData u) {
-                    usage.add(u);
-                }
-            };
-            DemoHistory.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), 1.0, sink);
-            DemoWorkloads.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), sink);
-        }
+        List<UsageData> usage = tenDaysOfCalls();
         assertThat(usage)
                 .anySatisfy(u -> {
                     assertThat(u.client()).isEqualTo(ClientDetector.CODEX);
@@ -109,16 +115,7 @@ class DemoHistoryTest {
     @Test
     void eachToolCallsOnlyModelsOfTheProviderItSpeaks() {
         // people's calls and the service keys', as the pages show them by tool and by model
-        List<UsageData> usage = new ArrayList<>();
-        for (int d = 0; d < 10; d++) {
-            Consumer<CloudEvent<?>> sink = e -> {
-                if (e.data() instanceof UsageData u) {
-                    usage.add(u);
-                }
-            };
-            DemoHistory.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), 1.0, sink);
-            DemoWorkloads.day(teams(), LocalDate.of(2026, 3, 2).plusDays(d), sink);
-        }
+        List<UsageData> usage = tenDaysOfCalls();
         Map<String, List<String>> providers = Map.of(
                 ClientDetector.CLAUDE_CODE,
                 List.of("anthropic"),
