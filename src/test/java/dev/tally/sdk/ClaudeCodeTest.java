@@ -223,24 +223,18 @@ class ClaudeCodeTest {
         assertThat(refused.get(0).path("data").path("model").asText()).isEqualTo(MODEL);
     }
 
-    /**
-     * Every event of the key's calls so far, without the fence: one more call with the same key after
-     * the CLI has exited, whose event, on the same partition (the team), comes after all of the CLI's.
-     */
+    /** Every event of the key's calls so far, up to a Messages API call of the test's own (the fence). */
     static List<JsonNode> requestsOf(Admin.Key key) {
-        String fence = given().header("x-api-key", key.key())
-                .header("anthropic-version", "2023-06-01")
-                .contentType(ContentType.JSON)
-                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":1,\"messages\":[]}")
-                .post("/v1/messages")
-                .header("x-request-id");
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> events.forKey(key.keyId()).stream()
-                        .anyMatch(e -> fence.equals(e.path("id").asText())));
+        List<JsonNode> all = events.forKeyBefore(
+                key.keyId(),
+                () -> given().header("x-api-key", key.key())
+                        .header("anthropic-version", "2023-06-01")
+                        .contentType(ContentType.JSON)
+                        .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":1,\"messages\":[]}")
+                        .post("/v1/messages")
+                        .header("x-request-id"));
         // the model list is not Claude Code's: it is Admin.revokeAndWait's poll, refused and recorded too
-        return events.forKey(key.keyId()).stream()
-                .filter(e -> !fence.equals(e.path("id").asText()))
+        return all.stream()
                 .filter(e -> !"models".equals(e.path("data").path("api").asText()))
                 .toList();
     }

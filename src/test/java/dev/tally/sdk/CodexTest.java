@@ -4,10 +4,8 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.time.Duration;
 import java.util.List;
 
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -136,22 +134,14 @@ class CodexTest {
         }
     }
 
-    /**
-     * Every event of the key's calls so far but the fence: one more call with the same key after the
-     * CLI has exited, whose event, on the same partition (the team), comes after all of the CLI's.
-     */
+    /** Every event of the key's calls so far, up to a Responses API call of the test's own (the fence). */
     static List<JsonNode> afterFence(Admin.Key key) {
-        String fence = given().header("Authorization", "Bearer " + key.key())
-                .contentType(ContentType.JSON)
-                .body("{\"model\":\"" + MODEL + "\",\"input\":\"fence\"}")
-                .post("/v1/responses")
-                .header("x-request-id");
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> events.forKey(key.keyId()).stream()
-                        .anyMatch(e -> fence.equals(e.path("id").asText())));
-        return events.forKey(key.keyId()).stream()
-                .filter(e -> !fence.equals(e.path("id").asText()))
-                .toList();
+        return events.forKeyBefore(
+                key.keyId(),
+                () -> given().header("Authorization", "Bearer " + key.key())
+                        .contentType(ContentType.JSON)
+                        .body("{\"model\":\"" + MODEL + "\",\"input\":\"fence\"}")
+                        .post("/v1/responses")
+                        .header("x-request-id"));
     }
 }

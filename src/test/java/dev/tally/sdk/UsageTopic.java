@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.awaitility.Awaitility;
@@ -63,6 +64,23 @@ final class UsageTopic implements AutoCloseable {
     synchronized List<JsonNode> forKey(String keyId) {
         poll();
         return events(e -> keyId.equals(e.path("data").path("keyId").asText()));
+    }
+
+    /**
+     * Every event of the key's calls up to a fence, without the fence's own: {@code fence} makes one
+     * more call with the same key once the client under test has exited and returns its
+     * {@code x-request-id}; its event, on the same partition (the team's), comes after all of the
+     * client's, so once it has arrived they all have.
+     */
+    List<JsonNode> forKeyBefore(String keyId, Supplier<String> fence) {
+        String fenceId = fence.get();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> forKey(keyId).stream()
+                        .anyMatch(e -> fenceId.equals(e.path("id").asText())));
+        return forKey(keyId).stream()
+                .filter(e -> !fenceId.equals(e.path("id").asText()))
+                .toList();
     }
 
     private List<JsonNode> events(Predicate<JsonNode> which) {
