@@ -55,8 +55,6 @@ public final class DemoHistory {
             List<UUID> people = t.employees();
             for (int i = 0; i < people.size(); i++) {
                 UUID employee = people.get(i);
-                String client = clientOf(t, i);
-                List<String> mine = modelsOf(client, models);
                 // Some people never use AI (the adoption gap); adopters use it on most working days. Who
                 // adopts follows each person's place in the team, not their random id, so that every load
                 // of the demo has as many adopters (and the same verdicts) as the profile says.
@@ -64,6 +62,8 @@ public final class DemoHistory {
                 if (who >= adoption || rnd.nextDouble() >= 0.85 * workload) {
                     continue;
                 }
+                String client = clientOf(t, i);
+                List<String> mine = modelsOf(client, models);
                 double spend = p.spendPerActiveDay() * (0.6 + 0.8 * rnd.nextDouble());
                 // Enough sessions that none exceeds MAX_SESSION_INPUT fresh tokens, even on the team's cheapest
                 // model (the models are the catalog's current ones, so their prices are not known here in advance).

@@ -83,7 +83,12 @@ final class DemoWorkloads {
     /** The model a workload's calls use, as in its history: its team's first ({@code otherwise} without the team). */
     static String model(List<SeededTeam> teams, Workload w, String otherwise) {
         SeededTeam t = team(teams, w);
-        return t == null ? otherwise : t.profile().models().get(0);
+        return t == null ? otherwise : model(t);
+    }
+
+    /** A workload's model: its team's most used. */
+    private static String model(SeededTeam team) {
+        return team.profile().models().get(0);
     }
 
     private static SeededTeam team(List<SeededTeam> teams, Workload w) {
@@ -102,7 +107,7 @@ final class DemoWorkloads {
                 continue;
             }
             Random rnd = new Random((w.name() + day).hashCode());
-            String model = t.profile().models().get(0);
+            String model = model(t);
             Instant midnight = day.atStartOfDay().toInstant(ZoneOffset.UTC);
             int runs = w.runsPerDay() == 0 ? 1 : weekend && !w.name().equals("flaky-tests") ? 1 : w.runsPerDay();
             for (int r = 0; r < runs; r++) {
