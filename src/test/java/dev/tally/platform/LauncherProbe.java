@@ -13,8 +13,8 @@ import com.sun.management.HotSpotDiagnosticMXBean;
  * Stands in for quarkus-run.jar in {@link LauncherTest}: says it ran, with which JVM flags, and at
  * which nice values its JIT compiler threads and its own thread run (from {@code /proc}), and whether
  * the JVM took transparent huge pages (it turns the flag off, with a warning, where the kernel has none),
- * and the call counts after which C2 compiles a method (the Tier4 thresholds), and how many compiler
- * threads the JIT may run.
+ * and the call counts after which C2 compiles a method (the Tier4 thresholds), how many compiler
+ * threads the JIT may run, and the compile commands it took.
  */
 public final class LauncherProbe {
     private LauncherProbe() {}
@@ -44,6 +44,8 @@ public final class LauncherProbe {
                         + vm.getVMOption("Tier4BackEdgeThreshold").getValue());
         System.out.println(
                 "compiler threads at most " + vm.getVMOption("CICompilerCount").getValue());
+        System.out.println("compile commands ["
+                + vm.getVMOption("CompileCommand").getValue().replace('\n', ' ') + "]");
     }
 
     private static String stat(Path task) {
