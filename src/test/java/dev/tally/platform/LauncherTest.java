@@ -35,8 +35,8 @@ import dev.tally.platform.aot.AotTraining.JdkBuild;
  * With CAP_SYS_NICE it runs the JIT ahead of the threads that serve calls, and leaves a
  * ThreadPriorityPolicy of the caller's own alone. Where the kernel hands out transparent huge pages the
  * JVM takes them, where it never does the flag is left out, and a choice in JAVA_OPTS is left alone.
- * C2 takes a method after three times the JDK's default calls, unless JAVA_OPTS sets its own; the
- * gateway's own methods are compiled at a hundredth of the thresholds, unless JAVA_OPTS scales them. A
+ * C2 takes a method after three times the JDK's default calls, unless JAVA_OPTS sets its own; on JDK
+ * 25+ the gateway's own methods are compiled at a hundredth of the thresholds, unless JAVA_OPTS scales them. A
  * gateway-only instance on 2 or 3 CPUs on JDK 25+ gets a second C2 thread, unless JAVA_OPTS sets the
  * count. With its AOT cache, JDK 25 (and no later JDK) leaves the adapters out of the cache's use,
  * unless JAVA_OPTS says otherwise. A small probe jar stands in for the package; every case but that
@@ -259,19 +259,30 @@ class LauncherTest {
     }
 
     @Test
-    void theGatewaysOwnMethodsAreCompiledAgainAtTheirNextCallAfterATrapAndTheJvmSaysNothing() throws Exception {
+    void onJdk25TheGatewaysOwnMethodsAreCompiledAgainAtTheirNextCallAfterATrapAndTheJvmSaysNothing() throws Exception {
+        for (String build : List.of("25.0.3+9-standin", "26.0.1+4-standin")) {
+            Run r = launch(jdkReporting(build), Map.of());
+            assertThat(r.exit).as(r.err).isZero();
+            // read back from the JVM: the command it took, for the gateway's package and its subpackages only
+            assertThat(r.out)
+                    .as(build)
+                    .contains("compile commands [quiet CompileThresholdScaling,dev.tally.gateway.*::*,0.01]");
+            // without "quiet" the JVM prints "CompileCommand: CompileThresholdScaling ..." at every start
+            assertThat(r.out).doesNotContain("CompileCommand:");
+            assertThat(r.err).doesNotContain("warning");
+        }
+    }
+
+    @Test
+    void onJdk17TheGatewaysMethodsKeepTheJdksThresholds() throws Exception {
         Run r = launch(JAVA_HOME, Map.of());
         assertThat(r.exit).as(r.err).isZero();
-        // read back from the JVM: the command it took, for the gateway's package and its subpackages only
-        assertThat(r.out).contains("compile commands [quiet CompileThresholdScaling,dev.tally.gateway.*::*,0.01]");
-        // without "quiet" the JVM prints "CompileCommand: CompileThresholdScaling ..." at every start
-        assertThat(r.out).doesNotContain("CompileCommand:");
-        assertThat(r.err).doesNotContain("warning");
+        assertThat(r.out).contains("compile commands []");
     }
 
     @Test
     void aCompileThresholdScalingInJavaOptsIsTheCallersAndLeftAsGiven() throws Exception {
-        Run r = launch(JAVA_HOME, Map.of("JAVA_OPTS", "-XX:CompileThresholdScaling=2"));
+        Run r = launch(jdkReporting("25.0.3+9-standin"), Map.of("JAVA_OPTS", "-XX:CompileThresholdScaling=2"));
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.out).contains("compile commands []").contains("-XX:CompileThresholdScaling=2");
     }
