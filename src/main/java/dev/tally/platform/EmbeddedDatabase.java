@@ -1,15 +1,19 @@
 package dev.tally.platform;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 import org.jboss.logging.Logger;
 
@@ -21,6 +25,12 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * a cache directory beside it. It listens on 127.0.0.1 only and every connection must give the
  * superuser password, generated at first start into the owner-only file {@code <cluster dir>-password}
  * ({@code <data dir>/postgres-password}); see {@link PostgresAuth}.
+ *
+ * <p>zonky makes the directory it unpacks into writable by every account, at every start, and runs the
+ * binaries it finds there marked as unpacked. So that no other account can put its own {@code postgres}
+ * there for Tally to run, zonky unpacks one level down ({@link #unpackDir}) and the cache directory
+ * given here is made owner-only at every start: others cannot enter it, whatever the data directory's
+ * mode.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
@@ -28,6 +38,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private final Path dataDir;
     private final Path workDir;
+    private final Path unpackDir;
     private final int port;
     private final boolean durable;
     private EmbeddedPostgres postgres;
@@ -45,8 +56,14 @@ public final class EmbeddedDatabase implements AutoCloseable {
     public EmbeddedDatabase(Path dataDir, Path workDir, int port, boolean durable) {
         this.dataDir = dataDir;
         this.workDir = workDir;
+        this.unpackDir = unpackDir(workDir);
         this.port = port;
         this.durable = durable;
+    }
+
+    /** Where zonky unpacks the binaries: inside the owner-only cache directory. */
+    static Path unpackDir(Path workDir) {
+        return workDir.resolve("unpacked");
     }
 
     public synchronized EmbeddedDatabase start() {
@@ -54,12 +71,12 @@ public final class EmbeddedDatabase implements AutoCloseable {
             stopOrphan();
             requireFreePort();
             Files.createDirectories(dataDir.getParent());
-            Files.createDirectories(workDir);
+            prepareBinariesDir();
             String secret = password();
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(false)
-                    .setOverrideWorkingDirectory(workDir.toFile())
+                    .setOverrideWorkingDirectory(unpackDir.toFile())
                     .setPort(port)
                     .setRegisterShutdownHook(false)
                     .setPGStartupWait(Duration.ofSeconds(30))
@@ -79,6 +96,43 @@ public final class EmbeddedDatabase implements AutoCloseable {
         } catch (Exception e) {
             throw new StartupException(
                     "embedded PostgreSQL could not start on 127.0.0.1:" + port + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The cache directory owner-only, zonky's unpack directory inside it, and the binaries an earlier
+     * Tally unpacked straight into the cache directory (zonky's {@code PG-<digest>}) removed.
+     */
+    private void prepareBinariesDir() throws IOException {
+        Files.createDirectories(workDir);
+        try {
+            Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system (Windows): no POSIX mode to set
+        }
+        Files.createDirectories(unpackDir);
+        try (Stream<Path> entries = Files.list(workDir)) {
+            for (Path old : entries.filter(d -> d.getFileName().toString().startsWith("PG-"))
+                    .toList()) {
+                deleteTree(old);
+            }
+        }
+    }
+
+    /**
+     * Best effort: what is left is disk space in an owner-only directory, not a reason to fail a start
+     * (another process sharing the cache may be removing the same tree).
+     */
+    private void deleteTree(Path root) {
+        try (Stream<Path> tree = Files.walk(root)) {
+            for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+            LOG.infof("removed %s: the PostgreSQL binaries are now unpacked in %s", root, unpackDir);
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warnf(
+                    "could not remove %s, PostgreSQL binaries an earlier Tally unpacked (%s): delete it by hand",
+                    root, e.getMessage());
         }
     }
 
@@ -165,7 +219,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
 
     private void requirePassword(Path cluster, String secret) {
         try {
-            PostgresAuth.apply(cluster, workDir, secret);
+            PostgresAuth.apply(cluster, unpackDir, secret);
         } catch (IOException e) {
             throw new StartupException(
                     "could not set up password authentication for the embedded PostgreSQL in " + cluster + ": "

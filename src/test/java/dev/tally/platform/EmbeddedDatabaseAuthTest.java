@@ -62,8 +62,8 @@ class EmbeddedDatabaseAuthTest {
         try (EmbeddedPostgres old = EmbeddedPostgres.builder()
                         .setDataDirectory(cluster)
                         .setCleanDataDirectory(false)
-                        .setOverrideWorkingDirectory(
-                                TallyServices.sharedBinaries().toFile())
+                        .setOverrideWorkingDirectory(EmbeddedDatabase.unpackDir(TallyServices.sharedBinaries())
+                                .toFile())
                         .setPort(port)
                         .setRegisterShutdownHook(false)
                         .start();
