@@ -5,8 +5,15 @@ import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+
+import org.jboss.logging.Logger;
 
 /**
  * The data directory that holds the embedded broker's log, the embedded database's cluster, the
@@ -15,6 +22,11 @@ import java.nio.file.Path;
  * exclusive OS file lock that is released when the process dies, however it dies.
  */
 public final class DataDir implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DataDir.class);
+
+    private static final Set<PosixFilePermission> OTHERS = EnumSet.of(
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final Path root;
     private final FileChannel channel;
@@ -26,11 +38,15 @@ public final class DataDir implements AutoCloseable {
         this.lock = lock;
     }
 
-    /** Creates the directory if needed, checks it is writable and takes the lock. */
+    /**
+     * Creates the directory if needed, owner-only ({@code rwx------}: it holds the usage events, the
+     * database and the secrets), checks it is writable and takes the lock. An existing directory keeps
+     * its mode; one that other accounts may enter is named in a warning.
+     */
     public static DataDir open(Path root) {
         Path abs = root.toAbsolutePath().normalize();
         try {
-            Files.createDirectories(abs);
+            createOwnerOnly(abs);
         } catch (IOException e) {
             throw new StartupException("data directory " + abs + " cannot be created (" + e.getMessage()
                     + "): set TALLY_DATA_DIR to a writable directory");
@@ -58,6 +74,43 @@ public final class DataDir implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException("data directory " + abs + " cannot be locked (" + e.getMessage()
                     + "): set TALLY_DATA_DIR to a writable directory");
+        }
+    }
+
+    private static void createOwnerOnly(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            warnIfOthersMayEnter(dir);
+            return;
+        }
+        Path parent = dir.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        try {
+            Files.createDirectory(
+                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createDirectory(dir); // not a POSIX file system (Windows)
+        } catch (FileAlreadyExistsException e) {
+            if (!Files.isDirectory(dir)) {
+                throw e;
+            }
+            warnIfOthersMayEnter(dir); // made a moment ago by someone else
+        }
+    }
+
+    private static void warnIfOthersMayEnter(Path dir) throws IOException {
+        Set<PosixFilePermission> mode;
+        try {
+            mode = Files.getPosixFilePermissions(dir);
+        } catch (UnsupportedOperationException e) {
+            return;
+        }
+        if (mode.stream().anyMatch(OTHERS::contains)) {
+            LOG.warnf(
+                    "data directory %s is open to other accounts (%s): it holds the usage events, the database and"
+                            + " the secrets; restrict it with chmod 700 (or chmod o-rwx)",
+                    dir, PosixFilePermissions.toString(mode));
         }
     }
 
