@@ -2,8 +2,6 @@ package dev.tally.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,23 +33,9 @@ class EmbeddedDatabaseBinariesTest {
 
         // zonky keeps the first directory it unpacked into for the rest of its JVM, so the start runs in a
         // JVM of its own (the helper starts the database, commits a row and says READY)
-        Process jvm = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        OrphanPostgresMain.class.getName(),
-                        cluster.toString(),
-                        cache.toString(),
-                        String.valueOf(Ports.freePort()))
-                .redirectErrorStream(true)
-                .start();
+        Process jvm = OrphanPostgresMain.launch(cluster, cache, Ports.freePort());
         ProcessHandle postmaster = null;
-        try (var out = new BufferedReader(new InputStreamReader(jvm.getInputStream()))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.contains("READY")) {
-                // the helper JVM logs while PostgreSQL starts
-            }
-            assertThat(line).as("the helper JVM started the database").isNotNull();
+        try {
             long pid = Long.parseLong(
                     Files.readAllLines(cluster.resolve("postmaster.pid")).get(0).strip());
             postmaster = ProcessHandle.of(pid).orElseThrow();

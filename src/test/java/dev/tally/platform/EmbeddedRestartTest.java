@@ -100,24 +100,8 @@ class EmbeddedRestartTest {
     @Test
     void aPostgresLeftRunningByAKilledTallyIsStoppedAndItsRowsKept() throws Exception {
         int orphanPort = Ports.freePort();
-        Process jvm = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        OrphanPostgresMain.class.getName(),
-                        dir.resolve("pg").toString(),
-                        TallyServices.sharedBinaries().toString(),
-                        String.valueOf(orphanPort))
-                .redirectErrorStream(true)
-                .start();
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(jvm.getInputStream()))) {
-            String line;
-            while ((line = out.readLine()) != null && !line.contains("READY")) {
-                // the helper JVM logs while PostgreSQL starts
-            }
-            assertThat(line).as("helper JVM output").isNotNull();
-            jvm.destroyForcibly().waitFor();
-        }
+        Process jvm = OrphanPostgresMain.launch(dir.resolve("pg"), TallyServices.sharedBinaries(), orphanPort);
+        jvm.destroyForcibly().waitFor();
         assertThat(Ports.reachable("127.0.0.1", orphanPort, 500))
                 .as("PostgreSQL outlives the killed JVM")
                 .isTrue();

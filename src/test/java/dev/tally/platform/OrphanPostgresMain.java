@@ -1,5 +1,8 @@
 package dev.tally.platform;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +13,35 @@ import java.sql.DriverManager;
  * Tally killed hard would.
  */
 public final class OrphanPostgresMain {
+
+    /**
+     * Runs this helper in a JVM of its own on the given cluster, binaries cache and port, and returns
+     * once it has said READY (its database started and the row committed); the caller kills it.
+     */
+    static Process launch(Path cluster, Path binaries, int port) throws IOException {
+        Process jvm = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        OrphanPostgresMain.class.getName(),
+                        cluster.toString(),
+                        binaries.toString(),
+                        String.valueOf(port))
+                .redirectErrorStream(true)
+                .start();
+        String line;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream()))) {
+            while ((line = out.readLine()) != null && !line.contains("READY")) {
+                // the helper JVM logs while PostgreSQL starts
+            }
+        }
+        if (line == null) {
+            jvm.destroyForcibly();
+            throw new IllegalStateException("the helper JVM ended before its database was ready");
+        }
+        return jvm;
+    }
+
     public static void main(String[] args) throws Exception {
         EmbeddedDatabase db =
                 new EmbeddedDatabase(Path.of(args[0]), Path.of(args[1]), Integer.parseInt(args[2])).start();
