@@ -19,16 +19,8 @@ public final class OrphanPostgresMain {
      * once it has said READY (its database started and the row committed); the caller kills it.
      */
     static Process launch(Path cluster, Path binaries, int port) throws IOException {
-        Process jvm = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        OrphanPostgresMain.class.getName(),
-                        cluster.toString(),
-                        binaries.toString(),
-                        String.valueOf(port))
-                .redirectErrorStream(true)
-                .start();
+        Process jvm =
+                TestJvm.start(OrphanPostgresMain.class, cluster.toString(), binaries.toString(), String.valueOf(port));
         String line;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(jvm.getInputStream()))) {
             while ((line = out.readLine()) != null && !line.contains("READY")) {

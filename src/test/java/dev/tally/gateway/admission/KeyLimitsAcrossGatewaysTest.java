@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.tally.platform.TestJvm;
 import dev.tally.platform.share.ExchangeDatabase;
 
 /**
@@ -30,20 +30,15 @@ class KeyLimitsAcrossGatewaysTest {
         String url = ExchangeDatabase.fresh();
         UUID perMinuteKey = UUID.randomUUID();
         UUID inFlightKey = UUID.randomUUID();
-        Process peer = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        KeyLimitsPeer.class.getName(),
-                        url,
-                        ExchangeDatabase.username(),
-                        ExchangeDatabase.password(),
-                        perMinuteKey.toString(),
-                        Integer.toString(PER_MINUTE),
-                        inFlightKey.toString(),
-                        Integer.toString(IN_FLIGHT))
-                .redirectErrorStream(true)
-                .start();
+        Process peer = TestJvm.start(
+                KeyLimitsPeer.class,
+                url,
+                ExchangeDatabase.username(),
+                ExchangeDatabase.password(),
+                perMinuteKey.toString(),
+                Integer.toString(PER_MINUTE),
+                inFlightKey.toString(),
+                Integer.toString(IN_FLIGHT));
         CompletableFuture<String> peerOut = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(peer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.tally.platform.EmbeddedDatabase;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestJvm;
 
 /**
  * Two instances sharing one limit through the real PostgreSQL, in separate JVMs (this one and a child
@@ -41,19 +41,14 @@ class SharedLimitsTest {
     @Test
     void twoInstancesInTwoJvmsPassTheLimitByAtMostOneCallEach() throws Exception {
         String name = "share-test-" + UUID.randomUUID();
-        Process peer = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        SharedLimitsPeer.class.getName(),
-                        db.jdbcUrl(),
-                        db.username(),
-                        db.password(),
-                        name,
-                        Long.toString(LIMIT),
-                        Long.toString(COST))
-                .redirectErrorStream(true)
-                .start();
+        Process peer = TestJvm.start(
+                SharedLimitsPeer.class,
+                db.jdbcUrl(),
+                db.username(),
+                db.password(),
+                name,
+                Long.toString(LIMIT),
+                Long.toString(COST));
         CompletableFuture<String> peerOut = CompletableFuture.supplyAsync(() -> {
             try {
                 return new String(peer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
