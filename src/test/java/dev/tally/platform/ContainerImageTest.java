@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * stage is the build stage's image and holds the package at the path the build trained it at, and starts
  * it through the launcher that passes the cache. The training starts PostgreSQL, which refuses root, so
  * the build stage trains as an account; the runtime stage runs as a numeric non-root user. And the build
- * context leaves out a local build's package and data directory.
+ * context is only what the Dockerfile copies: no local package, data directory or node_modules.
  */
 class ContainerImageTest {
 
@@ -115,10 +115,27 @@ class ContainerImageTest {
     }
 
     @Test
-    void theBuildContextLeavesOutALocalPackageAndDataDirectory() throws IOException {
-        List<String> ignored = Files.readAllLines(Path.of(".dockerignore")).stream()
+    void theBuildContextHoldsOnlyWhatTheDockerfileCopies() throws IOException {
+        List<String> rules = Files.readAllLines(Path.of(".dockerignore")).stream()
                 .map(String::trim)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#"))
                 .toList();
-        assertThat(ignored).contains("target/", "data/");
+        // everything left out first, then only the copied paths let back in
+        assertThat(rules.get(0)).isEqualTo("*");
+        List<String> allowed = rules.subList(1, rules.size());
+        assertThat(allowed).allMatch(r -> r.startsWith("!"));
+        List<String> copied = new ArrayList<>();
+        for (Stage stage : stages) {
+            for (String copy : stage.all("COPY")) {
+                if (copy.startsWith("--from=")) {
+                    continue;
+                }
+                List<String> words = List.of(copy.split("\\s+"));
+                copied.addAll(words.subList(0, words.size() - 1));
+            }
+        }
+        assertThat(allowed.stream().map(r -> r.substring(1)).toList())
+                .containsExactlyInAnyOrderElementsOf(copied.stream().distinct().toList())
+                .doesNotContain("target", "data");
     }
 }
