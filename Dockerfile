@@ -19,8 +19,9 @@ RUN ./mvnw -B -q dependency:go-offline
 COPY kafka kafka
 COPY dashboards dashboards
 COPY src src
-# the training run starts Tally on its embedded broker and database in the build (about 2 minutes)
-RUN ./mvnw -B -q package -DskipTests -Paot
+# the training run starts Tally on its embedded broker and database in the build (about 2 minutes);
+# -Dmdep.skip leaves out the dependency plugin's one execution, unpacking Keycloak for the OIDC tests
+RUN ./mvnw -B -q package -DskipTests -Dmdep.skip=true -Paot
 
 FROM eclipse-temurin:25-jdk
 # Tally runs as an unprivileged account of its own, never root. The base image (Ubuntu 24.04) runs as
