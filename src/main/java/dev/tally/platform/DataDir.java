@@ -87,8 +87,7 @@ public final class DataDir implements AutoCloseable {
             Files.createDirectories(parent);
         }
         try {
-            Files.createDirectory(
-                    dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(SecretFiles.OWNER_ONLY_DIR));
         } catch (UnsupportedOperationException e) {
             Files.createDirectory(dir); // not a POSIX file system (Windows)
         } catch (FileAlreadyExistsException e) {

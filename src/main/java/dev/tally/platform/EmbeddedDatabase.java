@@ -7,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.ExecutionException;
@@ -106,7 +105,7 @@ public final class EmbeddedDatabase implements AutoCloseable {
     private void prepareBinariesDir() throws IOException {
         Files.createDirectories(workDir);
         try {
-            Files.setPosixFilePermissions(workDir, PosixFilePermissions.fromString("rwx------"));
+            Files.setPosixFilePermissions(workDir, SecretFiles.OWNER_ONLY_DIR);
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system (Windows): no POSIX mode to set
         }

@@ -30,6 +30,9 @@ public final class SecretFiles {
 
     private static final Logger LOG = Logger.getLogger(SecretFiles.class);
     static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    /** The mode of a directory that holds secrets or their data (the data directory, the binaries cache). */
+    static final Set<PosixFilePermission> OWNER_ONLY_DIR = PosixFilePermissions.fromString("rwx------");
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private SecretFiles() {}
