@@ -2,7 +2,6 @@ package dev.tally.sdk;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -13,10 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -42,28 +39,9 @@ import dev.tally.platform.TestStack;
 class ClaudeCodeTest {
 
     static final String MODEL = "claude-sonnet-4-5";
-    static String missing;
-    static UsageTopic events;
 
-    @BeforeAll
-    static void lookForTheCli() {
-        missing = ClaudeCli.missing();
-        if (missing == null) {
-            events = new UsageTopic();
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        if (events != null) {
-            events.close();
-        }
-    }
-
-    @BeforeEach
-    void requireTheCli() {
-        assumeTrue(missing == null, missing);
-    }
+    @RegisterExtension
+    static final WhereInstalled CLI = new WhereInstalled(ClaudeCli::missing);
 
     static String baseUrl() {
         return RestAssured.baseURI + ":" + RestAssured.port;
@@ -85,8 +63,8 @@ class ClaudeCodeTest {
                 .isPositive();
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> events.forRun(session).size() >= requests);
-        return events.forRun(session);
+                .until(() -> CLI.events().forRun(session).size() >= requests);
+        return CLI.events().forRun(session);
     }
 
     static long teamSpend(String teamId) {
@@ -225,14 +203,15 @@ class ClaudeCodeTest {
 
     /** Every event of the key's calls so far, up to a Messages API call of the test's own (the fence). */
     static List<JsonNode> requestsOf(Admin.Key key) {
-        List<JsonNode> all = events.forKeyBefore(
-                key.keyId(),
-                () -> given().header("x-api-key", key.key())
-                        .header("anthropic-version", "2023-06-01")
-                        .contentType(ContentType.JSON)
-                        .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":1,\"messages\":[]}")
-                        .post("/v1/messages")
-                        .header("x-request-id"));
+        List<JsonNode> all = CLI.events()
+                .forKeyBefore(
+                        key.keyId(),
+                        () -> given().header("x-api-key", key.key())
+                                .header("anthropic-version", "2023-06-01")
+                                .contentType(ContentType.JSON)
+                                .body("{\"model\":\"" + MODEL + "\",\"max_tokens\":1,\"messages\":[]}")
+                                .post("/v1/messages")
+                                .header("x-request-id"));
         // the model list is not Claude Code's: it is Admin.revokeAndWait's poll, refused and recorded too
         return all.stream()
                 .filter(e -> !"models".equals(e.path("data").path("api").asText()))

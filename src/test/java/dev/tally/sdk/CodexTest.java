@@ -2,14 +2,11 @@ package dev.tally.sdk;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -33,28 +30,9 @@ import dev.tally.platform.TestStack;
 class CodexTest {
 
     static final String MODEL = "gpt-4o-mini";
-    static String missing;
-    static UsageTopic events;
 
-    @BeforeAll
-    static void lookForTheCli() {
-        missing = CodexCli.missing();
-        if (missing == null) {
-            events = new UsageTopic();
-        }
-    }
-
-    @AfterAll
-    static void close() {
-        if (events != null) {
-            events.close();
-        }
-    }
-
-    @BeforeEach
-    void requireTheCli() {
-        assumeTrue(missing == null, missing);
-    }
+    @RegisterExtension
+    static final WhereInstalled CLI = new WhereInstalled(CodexCli::missing);
 
     @Test
     void aPromptIsCountedWithTheTokensCodexReportsAndGroupedAsItsSession() {
@@ -136,12 +114,13 @@ class CodexTest {
 
     /** Every event of the key's calls so far, up to a Responses API call of the test's own (the fence). */
     static List<JsonNode> afterFence(Admin.Key key) {
-        return events.forKeyBefore(
-                key.keyId(),
-                () -> given().header("Authorization", "Bearer " + key.key())
-                        .contentType(ContentType.JSON)
-                        .body("{\"model\":\"" + MODEL + "\",\"input\":\"fence\"}")
-                        .post("/v1/responses")
-                        .header("x-request-id"));
+        return CLI.events()
+                .forKeyBefore(
+                        key.keyId(),
+                        () -> given().header("Authorization", "Bearer " + key.key())
+                                .contentType(ContentType.JSON)
+                                .body("{\"model\":\"" + MODEL + "\",\"input\":\"fence\"}")
+                                .post("/v1/responses")
+                                .header("x-request-id"));
     }
 }

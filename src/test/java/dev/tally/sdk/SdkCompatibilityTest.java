@@ -2,7 +2,6 @@ package dev.tally.sdk;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,10 +11,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -123,30 +120,9 @@ class SdkCompatibilityTest {
     }
 
     static Run run;
-    static UsageTopic events;
 
-    static String missing;
-
-    @BeforeAll
-    static void lookForNodeAndTheSdks() {
-        missing = SdkRun.missing();
-        if (missing == null) {
-            events = new UsageTopic();
-        }
-    }
-
-    /** Per test rather than per class, so that each skipped test is reported with the reason. */
-    @BeforeEach
-    void requireNodeAndTheSdks() {
-        assumeTrue(missing == null, missing);
-    }
-
-    @AfterAll
-    static void close() {
-        if (events != null) {
-            events.close();
-        }
-    }
+    @RegisterExtension
+    static final WhereInstalled SDKS = new WhereInstalled(SdkRun::missing);
 
     /** Creates the key through the admin API and runs the three scripts, once for the class. */
     static synchronized Run run() {
@@ -265,7 +241,7 @@ class SdkCompatibilityTest {
         assertKeyNeverForwarded(r, seen);
 
         String id = c.path("requestId").asText();
-        events.awaitAll(List.of(id));
+        SDKS.events().awaitAll(List.of(id));
         JsonNode d = single(id).path("data");
         assertThat(d.path("api").asText()).isEqualTo("responses");
         assertThat(d.path("teamId").asText()).isEqualTo(r.teamId());
@@ -297,7 +273,7 @@ class SdkCompatibilityTest {
         assertResponsesUsage(s.path("usage"));
 
         String id = s.path("requestId").asText();
-        events.awaitAll(List.of(id));
+        SDKS.events().awaitAll(List.of(id));
         JsonNode d = single(id).path("data");
         assertThat(d.path("stream").asBoolean()).isTrue();
         assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
@@ -411,7 +387,7 @@ class SdkCompatibilityTest {
         JsonNode c = r.ok("anthropic.messages.count_tokens");
         assertThat(c.path("inputTokens").asLong()).isEqualTo(1234);
         String id = c.path("requestId").asText();
-        events.awaitAll(List.of(id));
+        SDKS.events().awaitAll(List.of(id));
         JsonNode d = single(id).path("data");
         assertThat(d.path("api").asText()).isEqualTo("messages.count_tokens");
         assertThat(d.path("teamId").asText()).isEqualTo(r.teamId());
@@ -484,11 +460,11 @@ class SdkCompatibilityTest {
                 .isNotBlank();
 
         // not recorded: a key Tally does not know names nobody, and anyone who can reach the port could
-        // otherwise write events. The same run's refused calls of a known key are in by then.
+        // otherwise write SDKS.events(). The same run's refused calls of a known key are in by then.
         JsonNode known = r.error("openai.error.unknown_model");
-        events.awaitAll(List.of(known.path("requestId").asText()));
+        SDKS.events().awaitAll(List.of(known.path("requestId").asText()));
         for (JsonNode e : List.of(o, a)) {
-            assertThat(events.records(e.path("requestId").asText()))
+            assertThat(SDKS.events().records(e.path("requestId").asText()))
                     .as("events of a call without a valid key")
                     .isEmpty();
         }
@@ -552,11 +528,13 @@ class SdkCompatibilityTest {
     @Test
     void eachBilledCallsEventCarriesExactTokensAndCost() {
         Run r = run();
-        events.awaitAll(
-                BILLED.stream().map(c -> r.ok(c).path("requestId").asText()).toList());
+        SDKS.events()
+                .awaitAll(BILLED.stream()
+                        .map(c -> r.ok(c).path("requestId").asText())
+                        .toList());
         for (String call : BILLED) {
             String id = r.ok(call).path("requestId").asText();
-            UsageTopic.Record record = events.records(id).get(0);
+            UsageTopic.Record record = SDKS.events().records(id).get(0);
             assertThat(record.kafkaKey()).as(call).isEqualTo(r.teamId());
             JsonNode e = record.event();
             assertThat(e.path("type").asText()).isEqualTo("dev.tally.usage.v1");
@@ -638,12 +616,12 @@ class SdkCompatibilityTest {
         all.addAll(rejectedIds);
         all.add(countTokensId);
         assertThat(all).doesNotContain("").doesNotHaveDuplicates();
-        events.awaitAll(all);
+        SDKS.events().awaitAll(all);
 
         // one event per call, nothing more for this team (the model listings are not model calls)
-        assertThat(events.idsForTeam(r.teamId())).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(SDKS.events().idsForTeam(r.teamId())).containsExactlyInAnyOrderElementsOf(all);
         for (String id : all) {
-            assertThat(events.records(id)).as("events with id %s", id).hasSize(1);
+            assertThat(SDKS.events().records(id)).as("events with id %s", id).hasSize(1);
         }
         for (String id : rejectedIds) {
             JsonNode d = single(id).path("data");
@@ -657,7 +635,7 @@ class SdkCompatibilityTest {
     // ---------------------------------------------------------------- helpers
 
     static JsonNode single(String id) {
-        List<UsageTopic.Record> records = events.records(id);
+        List<UsageTopic.Record> records = SDKS.events().records(id);
         assertThat(records).as("events with id %s", id).hasSize(1);
         return records.get(0).event();
     }
