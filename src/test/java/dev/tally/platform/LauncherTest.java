@@ -41,8 +41,8 @@ import dev.tally.platform.aot.AotTraining.JdkBuild;
  * count. With its AOT cache, JDK 25 (and no later JDK) leaves the adapters out of the cache's use,
  * unless JAVA_OPTS says otherwise. A small probe jar stands in for the package; every case but that
  * one really starts a JVM (it reads the command the launcher would run: the JDK that runs the tests
- * refuses JDK 25's flags). The JDK 25 case
- * needs a JDK 25+ named by {@code TALLY_TEST_JDK25_HOME} and says so when it is not there.
+ * refuses JDK 25's flags). The JDK 25 case needs a JDK 25+: the one {@code TALLY_TEST_JDK25_HOME}
+ * names, else one installed beside the JDK running the tests; it says so when there is none.
  */
 class LauncherTest {
 
@@ -142,11 +142,13 @@ class LauncherTest {
 
     @Test
     void onJdk25AMatchingAotCacheIsUsedAndTheSameCacheIsLeftOutOnJdk17() throws Exception {
-        String home = System.getenv("TALLY_TEST_JDK25_HOME");
+        Path jdk25 = jdk25OrLater();
         Assumptions.assumeTrue(
-                home != null && Files.isExecutable(Path.of(home, "bin", "java")),
-                "set TALLY_TEST_JDK25_HOME to a JDK 25+ to run the AOT cache case");
-        Path jdk25 = Path.of(home);
+                jdk25 != null,
+                System.getenv("TALLY_TEST_JDK25_HOME") != null
+                        ? "TALLY_TEST_JDK25_HOME names no JDK (no bin/java in it)"
+                        : "no JDK 25+ beside " + JAVA_HOME
+                                + ": set TALLY_TEST_JDK25_HOME to one to run the AOT cache case");
         train(jdk25, "-XX:AOTCacheOutput=" + app.resolve("app.aot"));
         Files.writeString(app.resolve("app.aot.jdk"), build(jdk25));
         Files.writeString(app.resolve("app.aot.dir"), app.toRealPath().toString());
@@ -494,6 +496,36 @@ class LauncherTest {
             Thread.currentThread().interrupt();
             throw new IOException(e);
         }
+    }
+
+    /**
+     * The JDK 25+ to train and run the AOT cache with: {@code TALLY_TEST_JDK25_HOME} when set, else
+     * the first JDK 25+ installed beside the one running the tests (as Debian's packages and
+     * Temurin's put them in {@code /usr/lib/jvm}), so that the suite on a machine with both, such
+     * as CI's, runs this case without a setting; {@code null} when there is none.
+     */
+    private static Path jdk25OrLater() throws IOException {
+        String home = System.getenv("TALLY_TEST_JDK25_HOME");
+        if (home != null) {
+            Path given = Path.of(home);
+            return Files.isExecutable(given.resolve("bin").resolve("java")) ? given : null;
+        }
+        Path beside = JAVA_HOME.toRealPath().getParent();
+        if (beside == null) {
+            return null;
+        }
+        try (var jdks = Files.list(beside)) {
+            for (Path jdk : jdks.sorted().toList()) {
+                Path release = jdk.resolve("release");
+                if (!Files.isExecutable(jdk.resolve("bin").resolve("java")) || !Files.isRegularFile(release)) {
+                    continue;
+                }
+                if (major(build(jdk)) >= 25) {
+                    return jdk;
+                }
+            }
+        }
+        return null;
     }
 
     /** True when the JDK running the tests takes the AOT cache (25+) rather than AppCDS. */
