@@ -3,6 +3,7 @@ package dev.tally.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,7 +39,10 @@ class DocsLinksTest {
     private static final Path ROOT = Path.of("").toAbsolutePath();
     private static final Parser MARKDOWN = Parser.builder().build();
 
-    private final Map<Path, Set<String>> anchors = new HashMap<>();
+    /** A page as read once: its links and images, and its headings' ids. */
+    private record Page(List<String> links, Set<String> anchors) {}
+
+    private final Map<Path, Page> read = new HashMap<>();
 
     @Test
     void everyRelativeLinkOfTheReadmeAndTheDocsLeadsToAFileAndAHeadingThatExist() throws IOException {
@@ -47,7 +51,7 @@ class DocsLinksTest {
         List<String> broken = new ArrayList<>();
         int checked = 0;
         for (Path page : pages) {
-            for (String link : links(page)) {
+            for (String link : read(page).links()) {
                 if (link.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")) {
                     continue; // https:, mailto: and the like: not this repository's
                 }
@@ -61,7 +65,7 @@ class DocsLinksTest {
                     broken.add(ROOT.relativize(page) + ": " + link + " (no such file)");
                 } else if (anchor != null
                         && target.toString().endsWith(".md")
-                        && !anchorsOf(target).contains(anchor)) {
+                        && !read(target).anchors().contains(anchor)) {
                     broken.add(ROOT.relativize(page) + ": " + link + " (no such heading)");
                 }
             }
@@ -88,38 +92,35 @@ class DocsLinksTest {
         return pages;
     }
 
-    private static List<String> links(Path page) throws IOException {
-        List<String> links = new ArrayList<>();
-        MARKDOWN.parse(Files.readString(page)).accept(new AbstractVisitor() {
-            @Override
-            public void visit(Link link) {
-                links.add(link.getDestination());
-                visitChildren(link);
-            }
-
-            @Override
-            public void visit(Image image) {
-                links.add(image.getDestination());
-            }
-        });
-        return links;
-    }
-
-    private Set<String> anchorsOf(Path page) {
-        return anchors.computeIfAbsent(page, p -> {
+    /** Each page is parsed once, whether it links, is linked to, or both. */
+    private Page read(Path page) {
+        return read.computeIfAbsent(page, p -> {
+            List<String> links = new ArrayList<>();
+            Set<String> anchors = new HashSet<>();
             IdGenerator ids = IdGenerator.builder().build();
-            Set<String> found = new HashSet<>();
             try {
                 MARKDOWN.parse(Files.readString(p)).accept(new AbstractVisitor() {
                     @Override
+                    public void visit(Link link) {
+                        links.add(link.getDestination());
+                        visitChildren(link);
+                    }
+
+                    @Override
+                    public void visit(Image image) {
+                        links.add(image.getDestination());
+                    }
+
+                    @Override
                     public void visit(Heading heading) {
-                        found.add(ids.generateId(text(heading)));
+                        anchors.add(ids.generateId(text(heading)));
+                        visitChildren(heading);
                     }
                 });
             } catch (IOException e) {
-                throw new IllegalStateException(e);
+                throw new UncheckedIOException(e);
             }
-            return found;
+            return new Page(links, anchors);
         });
     }
 
