@@ -261,14 +261,19 @@ class LauncherTest {
     }
 
     @Test
-    void onJdk25TheGatewaysOwnMethodsAreCompiledAgainAtTheirNextCallAfterATrapAndTheJvmSaysNothing() throws Exception {
+    void
+            onJdk25TheGatewaysOwnMethodsAreCompiledAgainAtTheirNextCallAfterATrapAndNettysEventLoopEarlyAndTheJvmSaysNothing()
+                    throws Exception {
         for (String build : List.of("25.0.3+9-standin", "26.0.1+4-standin")) {
             Run r = launch(jdkReporting(build), Map.of());
             assertThat(r.exit).as(r.err).isZero();
-            // read back from the JVM: the command it took, for the gateway's package and its subpackages only
+            // read back from the JVM: the commands it took, for the gateway's package and its subpackages
+            // and for Netty's event loops' run() alone
             assertThat(r.out)
                     .as(build)
-                    .contains("compile commands [quiet CompileThresholdScaling,dev.tally.gateway.*::*,0.01]");
+                    .contains("compile commands [quiet CompileThresholdScaling,dev.tally.gateway.*::*,0.01"
+                            + " CompileThresholdScaling,io.netty.channel.epoll.EpollEventLoop::run,0.05"
+                            + " CompileThresholdScaling,io.netty.channel.nio.NioEventLoop::run,0.05]");
             // without "quiet" the JVM prints "CompileCommand: CompileThresholdScaling ..." at every start
             assertThat(r.out).doesNotContain("CompileCommand:");
             assertThat(r.err).doesNotContain("warning");
