@@ -63,7 +63,8 @@ public class ProxyHandler {
             Ticker ticker,
             Vertx vertx,
             Clock clock,
-            CallsInFlight inFlight) {
+            CallsInFlight inFlight,
+            EventLoopSpin spin) {
         this.admission = admission;
         this.models = models;
         this.http = http;
@@ -82,6 +83,7 @@ public class ProxyHandler {
         this.relaySettings = new Relay.Settings(
                 vertx,
                 ticker,
+                spin,
                 Math.max(1, config.firstByteTimeout().toNanos()),
                 Math.max(1, config.betweenChunksTimeout().toNanos()),
                 Math.max(1, config.maxCallDuration().toNanos()));
