@@ -148,13 +148,6 @@ public interface GatewayConfig {
     @WithDefault("beta,api-version")
     List<String> forwardQueryParams();
 
-    /**
-     * How long an event loop polls for a lone call's answer before it sleeps, in microseconds (0:
-     * never; see {@link EventLoopSpin}).
-     */
-    @WithDefault("100")
-    long answerPollMicros();
-
     /** Keep-alive connections per provider host. */
     @WithDefault("256")
     int poolSize();

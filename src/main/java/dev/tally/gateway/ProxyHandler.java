@@ -63,8 +63,7 @@ public class ProxyHandler {
             Ticker ticker,
             Vertx vertx,
             Clock clock,
-            CallsInFlight inFlight,
-            EventLoopSpin spin) {
+            CallsInFlight inFlight) {
         this.admission = admission;
         this.models = models;
         this.http = http;
@@ -83,7 +82,6 @@ public class ProxyHandler {
         this.relaySettings = new Relay.Settings(
                 vertx,
                 ticker,
-                spin,
                 Math.max(1, config.firstByteTimeout().toNanos()),
                 Math.max(1, config.betweenChunksTimeout().toNanos()),
                 Math.max(1, config.maxCallDuration().toNanos()));

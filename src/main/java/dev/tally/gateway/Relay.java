@@ -25,13 +25,7 @@ import dev.tally.platform.Ticker;
 final class Relay implements Upstream.Receiver {
 
     /** What every relay shares: made once by the proxy. */
-    record Settings(
-            Vertx vertx,
-            Ticker ticker,
-            EventLoopSpin spin,
-            long firstByteNanos,
-            long betweenChunksNanos,
-            long maxCallNanos) {}
+    record Settings(Vertx vertx, Ticker ticker, long firstByteNanos, long betweenChunksNanos, long maxCallNanos) {}
 
     private static final Logger LOG = Logger.getLogger(Relay.class);
 
@@ -80,7 +74,6 @@ final class Relay implements Upstream.Receiver {
         sentNanos = settings.ticker().nanoTime();
         call.upstreamSent(this);
         exchange.send(body);
-        settings.spin().requestSent();
     }
 
     Long ttftMs() {

@@ -2,16 +2,12 @@ package dev.tally.gateway;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.net.URL;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,8 +21,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import io.vertx.core.Vertx;
-import io.vertx.core.impl.VertxInternal;
 
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestStack;
@@ -44,12 +38,6 @@ class GatewayProxyTest {
     URL metricsUrl;
 
     static UsageEvents events;
-
-    @Inject
-    EventLoopSpin spin;
-
-    @Inject
-    Vertx vertx;
 
     @BeforeAll
     static void consumer() {
@@ -613,30 +601,5 @@ class GatewayProxyTest {
         assertThat(d.path("outcome").asText()).isEqualTo("upstream_error");
         assertThat(d.path("status").asInt()).isEqualTo(429);
         assertThat(d.path("inputTokens").asLong()).isZero();
-    }
-
-    @Test
-    void everyEventLoopPollsForALoneCallsAnswerAndTheCallsStillPass() {
-        int loops = 0;
-        for (var loop : ((VertxInternal) vertx).nettyEventLoopGroup()) {
-            loops++;
-        }
-        int expected = loops;
-        await().atMost(Duration.ofSeconds(10))
-                .untilAsserted(() -> assertThat(spin.loops()).isEqualTo(expected));
-        assertThat(expected).isPositive();
-
-        // lone calls one after another, each polled for: answered and counted as without
-        Admin.Key key = Admin.newKey();
-        for (int i = 0; i < 20; i++) {
-            Response r = given().header("Authorization", "Bearer " + key.key())
-                    .contentType(ContentType.JSON)
-                    .body("{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
-                    .post("/v1/chat/completions");
-            assertThat(r.statusCode()).isEqualTo(200);
-            String id = r.header("x-request-id");
-            events.await(id);
-            assertThat(events.count(id)).isEqualTo(1);
-        }
     }
 }
