@@ -261,9 +261,7 @@ class LauncherTest {
     }
 
     @Test
-    void
-            onJdk25TheGatewaysOwnMethodsAreCompiledAgainAtTheirNextCallAfterATrapAndNettysEventLoopEarlyAndTheJvmSaysNothing()
-                    throws Exception {
+    void onJdk25TheGatewaysMethodsAreRecompiledAfterATrapAndNettysEventLoopEarlyQuietly() throws Exception {
         for (String build : List.of("25.0.3+9-standin", "26.0.1+4-standin")) {
             Run r = launch(jdkReporting(build), Map.of());
             assertThat(r.exit).as(r.err).isZero();
