@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures Tally's start-up on the embedded default (all roles, embedded broker and PostgreSQL):
 # seconds from launch to GET /q/health/ready = 200 (on the management port), the phases Tally logs at start ("ready in ...:
-# postgres, broker (parallel), quarkus, flyway, topics"), and the resident memory (RSS) once ready.
+# postgres, broker (parallel), quarkus, flyway, topics"), and the JVM's CPU time (user + system) and the
+# resident memory (RSS) once ready.
 # One first start on an empty data directory (initdb, PostgreSQL binaries unpacked, topics
 # created), then N warm restarts on the same directory, as a user restarting Tally would.
 #
@@ -39,8 +40,16 @@ pg_rss() {
   echo $total
 }
 
+# The JVM's CPU time (user + system, all its threads) so far, in seconds: at ready, the CPU the start
+# took, which tells a slower minute of the machine (same CPU, later ready) from more work.
+jvm_cpu() {
+  local ticks
+  ticks=$(awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0)
+  echo "scale=1; $ticks / $(getconf CLK_TCK)" | bc -l
+}
+
 run_once() {
-  local label="$1" t0 t1 phases rss pg
+  local label="$1" t0 t1 phases rss pg cpu
   TALLY_DATA_DIR="$data" QUARKUS_HTTP_PORT=$http_port TALLY_KAFKA_EMBEDDED_PORT=$kafka_port QUARKUS_MANAGEMENT_PORT=$management_port \
     "$root/tally" > "$data/run.log" 2>&1 &
   pid=$!
@@ -50,13 +59,14 @@ run_once() {
     sleep 0.05
   done
   t1=$(date +%s%N)
+  cpu=$(jvm_cpu "$pid")
   # the phases line is logged when the instance is ready; give the logger a moment
   for _ in $(seq 1 40); do grep -q "ready in" "$data/run.log" && break; sleep 0.05; done
   phases=$(sed -n 's/.*\(ready in .*\)$/\1/p' "$data/run.log" | head -n 1)
   rss=$(ps -o rss= -p "$pid" | tr -d ' ')
   pg=$(pg_rss)
-  printf '| %s | %s | %.2f s | %s | %d MiB | %d MiB |\n' "$label" "$2" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" \
-    "${phases:-–}" $((rss / 1024)) $((pg / 1024))
+  printf '| %s | %s | %.2f s | %s | %s s | %d MiB | %d MiB |\n' "$label" "$2" "$(echo "($t1 - $t0) / 1000000000" | bc -l)" \
+    "${phases:-–}" "$cpu" $((rss / 1024)) $((pg / 1024))
   kill -TERM "$pid"
   wait "$pid" 2>/dev/null || true
   pid=""
@@ -80,8 +90,8 @@ measure() {
 }
 
 header() {
-  echo "| start | JDK, package | launch → ready | phases (Tally's log line) | JVM RSS at ready | PostgreSQL RSS (sum) |"
-  echo "| --- | --- | --- | --- | --- | --- |"
+  echo "| start | JDK, package | launch → ready | phases (Tally's log line) | JVM CPU at ready | JVM RSS at ready | PostgreSQL RSS (sum) |"
+  echo "| --- | --- | --- | --- | --- | --- | --- |"
 }
 
 jdk_of() {
