@@ -40,8 +40,9 @@ pg_rss() {
   echo $total
 }
 
-# The JVM's CPU time (user + system, all its threads) so far, in seconds: at ready, the CPU the start
-# took, which tells a slower minute of the machine (same CPU, later ready) from more work.
+# The JVM's CPU time (user + system, all its threads) so far, in seconds. At ready it is the CPU the
+# start took: a later ready with as much CPU was waiting (for a core, the disk, another thread); a
+# later ready with more CPU was computing longer (more work, or the same on a slower machine).
 jvm_cpu() {
   local ticks
   ticks=$(awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0)
