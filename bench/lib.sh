@@ -14,6 +14,14 @@ bench_driver_classpath() {
   DRIVER_CP="target/test-classes:target/classes:$(cat target/faults-classpath.txt)"
 }
 
+# bench_cpu_ticks <pid>...: the CPU time (user + system, all threads) the processes have used so far,
+# in clock ticks (getconf CLK_TCK a second), from /proc; a process that is gone counts 0.
+bench_cpu_ticks() {
+  local t=0 p
+  for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$(( t + $(awk '{ print $14 + $15 }' "/proc/$p/stat") )); done
+  echo "$t"
+}
+
 # bench_kafka <embedded port>: points the Tally about to start at BENCH_KAFKA (host:port, a Kafka outside its
 # JVM such as kafka/run-broker.sh, as in production) or, when unset, at its embedded broker on that port.
 bench_kafka() {

@@ -64,7 +64,6 @@ FAIL=0
 check() { if [ "$1" = ok ]; then return 0; fi; say "CHECK FAILED: $2"; FAIL=1; }
 
 # --- CPU used per part of the cluster over a measurement (clock ticks from /proc) ---------------------
-ticks() { local t=0 p; for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$(( t + $(awk '{ print $14 + $15 }' "/proc/$p/stat") )); done; echo "$t"; }
 pids_of() {
   case "$1" in
     kafka) cat "$TALLY_CLUSTER_DIR"/broker-*/pid ;;
@@ -76,12 +75,12 @@ pids_of() {
 }
 # the machine's busy and total ticks (user nice system idle iowait irq softirq steal)
 machine() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
-cpu_start() { CPU0=(); for g in kafka postgres tally nginx mock; do CPU0+=("$(ticks $(pids_of $g))"); done; read -r BUSY0 ALL0 < <(machine); T0=$(date +%s%N); }
+cpu_start() { CPU0=(); for g in kafka postgres tally nginx mock; do CPU0+=("$(bench_cpu_ticks $(pids_of $g))"); done; read -r BUSY0 ALL0 < <(machine); T0=$(date +%s%N); }
 # cpu_end: "kafka x%, postgres y%, ..." as shares of the machine (all cores) over the interval
 cpu_end() {
   local secs i=0 out="" g hz; hz=$(getconf CLK_TCK); secs=$(( ($(date +%s%N) - T0) / 1000000 ))
   for g in kafka postgres tally nginx mock; do
-    local d=$(( $(ticks $(pids_of $g)) - CPU0[i] )); i=$((i + 1))
+    local d=$(( $(bench_cpu_ticks $(pids_of $g)) - CPU0[i] )); i=$((i + 1))
     (( d > 0 )) && out="$out$g $(( d * 100000 / hz / secs / $(nproc) ))%, "
   done
   local b a; read -r b a < <(machine)

@@ -18,6 +18,7 @@
 # comparable: run it on a quiet one.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+. "$root/bench/lib.sh"
 http_port="${BENCH_HTTP_PORT:-18480}"
 kafka_port="${BENCH_KAFKA_PORT:-19480}"
 management_port="${BENCH_MANAGEMENT_PORT:-19481}"
@@ -44,9 +45,7 @@ pg_rss() {
 # start took: a later ready with as much CPU was waiting (for a core, the disk, another thread); a
 # later ready with more CPU was computing longer (more work, or the same on a slower machine).
 jvm_cpu() {
-  local ticks
-  ticks=$(awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0)
-  echo "scale=1; $ticks / $(getconf CLK_TCK)" | bc -l
+  echo "scale=1; $(bench_cpu_ticks "$1") / $(getconf CLK_TCK)" | bc -l
 }
 
 run_once() {
