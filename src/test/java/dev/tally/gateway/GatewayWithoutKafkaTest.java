@@ -47,6 +47,7 @@ import dev.tally.platform.EmbeddedDatabase;
 import dev.tally.platform.EmbeddedKafka;
 import dev.tally.platform.Ports;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestFiles;
 
 /**
  * A gateway-only instance started while its external Kafka is unreachable (nothing listens on the
@@ -69,17 +70,19 @@ class GatewayWithoutKafkaTest {
 
     /** The shared embedded PostgreSQL, an own data directory, and Kafka at a free port where nothing listens. */
     public static class KafkaNotListening implements QuarkusTestResourceLifecycleManager {
+        private Path dataDir;
+
         @Override
         public Map<String, String> start() {
             EmbeddedDatabase db = TallyServices.database();
             try {
+                dataDir = Files.createTempDirectory("tally-gw-no-kafka-");
                 return Map.of(
                         "tally.kafka.bootstrap-servers", "127.0.0.1:" + Ports.freePort(),
                         "quarkus.datasource.jdbc.url", db.jdbcUrl(),
                         "quarkus.datasource.username", db.username(),
                         "quarkus.datasource.password", db.password(),
-                        "tally.data-dir",
-                                Files.createTempDirectory("tally-gw-no-kafka-").toString(),
+                        "tally.data-dir", dataDir.toString(),
                         "tally.admin-token", TallyServices.ADMIN_TOKEN);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -88,7 +91,10 @@ class GatewayWithoutKafkaTest {
 
         @Override
         public void stop() {
-            // the database is shared; the broker belongs to the test
+            // the database is shared; the broker belongs to the test; the data directory (its spool) is ours
+            if (dataDir != null) {
+                TestFiles.deleteTempTree(dataDir);
+            }
         }
     }
 
