@@ -46,7 +46,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.proxy.HttpProxyHandler;
-import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
@@ -56,6 +55,7 @@ import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxException;
 import io.vertx.core.buffer.Buffer;
@@ -305,7 +305,7 @@ class HttpUpstream implements Upstream {
 
         private void resolved(HttpExchange x, Future<InetSocketAddress> r) {
             if (r.isSuccess()) {
-                connect(x, proxy.handler(r.getNow(), connectTimeoutMs));
+                connect(x, proxy.handler(r.getNow()));
             } else {
                 connectFailed(x, r.cause());
             }
@@ -343,35 +343,48 @@ class HttpUpstream implements Upstream {
                 } else if (tunnel == null) {
                     connected(x, f.channel());
                 } else {
-                    // connected to the proxy; the call goes once it has opened the tunnel. If it does not,
-                    // it closes the channel, whose Connection then counts it closed (no connectFailed).
-                    tunnel.connectFuture().addListener((Future<Channel> t) -> {
-                        if (t.isSuccess()) {
-                            connected(x, f.channel());
-                        } else if (!x.cancelled) {
-                            fail(x, tunnelFailure(t.cause()));
-                        }
-                    });
+                    awaitTunnel(x, f.channel(), tunnel);
                 }
             });
         }
 
         /**
-         * A proxy that did not open the tunnel within the connect timeout fails the call as a provider
-         * that does not accept the connection in time does (a 504); Netty reports it as a
-         * {@link ProxyConnectException} told apart only by its message. Any other refusal stays as is.
+         * Connected to the proxy: the call goes once it has opened the tunnel. If it refuses, it (or the
+         * proxy handler) closes the channel, whose Connection then counts it closed (no connectFailed).
+         * If it does not answer the CONNECT within the connect timeout, the call fails as a provider that
+         * does not accept the connection in time does (a 504) and the channel is closed. The timer is
+         * Tally's, not the proxy handler's (whose timeout is off): Netty tells its own timeout apart from
+         * other refusals only by the words of its message.
          */
-        private static Throwable tunnelFailure(Throwable cause) {
-            if (cause instanceof ProxyConnectException
-                    && !(cause instanceof HttpProxyHandler.HttpProxyConnectException)
-                    && cause.getMessage() != null
-                    && cause.getMessage().endsWith("timeout")) {
-                ConnectTimeoutException t =
-                        new ConnectTimeoutException("the proxy did not open a tunnel in time: " + cause.getMessage());
-                t.initCause(cause);
-                return t;
-            }
-            return cause;
+        private void awaitTunnel(HttpExchange x, Channel ch, HttpProxyHandler tunnel) {
+            boolean[] timedOut = {false};
+            ScheduledFuture<?> timer = ch.eventLoop()
+                    .schedule(
+                            () -> {
+                                if (!tunnel.connectFuture().isDone()) {
+                                    timedOut[0] = true;
+                                    if (!x.cancelled) {
+                                        fail(
+                                                x,
+                                                new ConnectTimeoutException("the proxy did not open a tunnel in time: "
+                                                        + "no answer to CONNECT within " + connectTimeoutMs + " ms"));
+                                    }
+                                    ch.close();
+                                }
+                            },
+                            connectTimeoutMs,
+                            TimeUnit.MILLISECONDS);
+            tunnel.connectFuture().addListener((Future<Channel> t) -> {
+                timer.cancel(false);
+                if (timedOut[0]) {
+                    return; // failed above; this is the close that followed
+                }
+                if (t.isSuccess()) {
+                    connected(x, ch);
+                } else if (!x.cancelled) {
+                    fail(x, t.cause());
+                }
+            });
         }
 
         private void connected(HttpExchange x, Channel ch) {

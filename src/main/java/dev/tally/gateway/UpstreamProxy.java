@@ -112,10 +112,10 @@ final class UpstreamProxy {
     }
 
     /** The handler that opens the tunnel to the provider, first in a connection's pipeline. */
-    HttpProxyHandler handler(InetSocketAddress resolved, long connectTimeoutMs) {
+    HttpProxyHandler handler(InetSocketAddress resolved) {
         HttpProxyHandler h =
                 user == null ? new HttpProxyHandler(resolved) : new HttpProxyHandler(resolved, user, password);
-        h.setConnectTimeoutMillis(connectTimeoutMs);
+        h.setConnectTimeoutMillis(0); // off: HttpUpstream times the tunnel itself
         return h;
     }
 
