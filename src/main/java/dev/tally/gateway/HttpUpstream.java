@@ -351,38 +351,32 @@ class HttpUpstream implements Upstream {
         /**
          * Connected to the proxy: the call goes once it has opened the tunnel. If it refuses, it (or the
          * proxy handler) closes the channel, whose Connection then counts it closed (no connectFailed).
-         * If it does not answer the CONNECT within the connect timeout, the call fails as a provider that
-         * does not accept the connection in time does (a 504) and the channel is closed. The timer is
-         * Tally's, not the proxy handler's (whose timeout is off): Netty tells its own timeout apart from
-         * other refusals only by the words of its message.
+         * If it does not answer the CONNECT within the connect timeout, the timer closes the channel and
+         * the call fails as a provider that does not accept the connection in time does (a 504). The
+         * timer is Tally's, not the proxy handler's (whose timeout is off): Netty tells its own timeout
+         * apart from other refusals only by the words of its message.
          */
         private void awaitTunnel(HttpExchange x, Channel ch, HttpProxyHandler tunnel) {
             boolean[] timedOut = {false};
             ScheduledFuture<?> timer = ch.eventLoop()
                     .schedule(
                             () -> {
-                                if (!tunnel.connectFuture().isDone()) {
-                                    timedOut[0] = true;
-                                    if (!x.cancelled) {
-                                        fail(
-                                                x,
-                                                new ConnectTimeoutException("the proxy did not open a tunnel in time: "
-                                                        + "no answer to CONNECT within " + connectTimeoutMs + " ms"));
-                                    }
-                                    ch.close();
-                                }
+                                timedOut[0] = true;
+                                ch.close(); // the tunnel's promise then fails ("disconnected")
                             },
                             connectTimeoutMs,
                             TimeUnit.MILLISECONDS);
             tunnel.connectFuture().addListener((Future<Channel> t) -> {
                 timer.cancel(false);
-                if (timedOut[0]) {
-                    return; // failed above; this is the close that followed
-                }
                 if (t.isSuccess()) {
                     connected(x, ch);
                 } else if (!x.cancelled) {
-                    fail(x, t.cause());
+                    fail(
+                            x,
+                            timedOut[0]
+                                    ? new ConnectTimeoutException("the proxy did not open a tunnel in time: "
+                                            + "no answer to CONNECT within " + connectTimeoutMs + " ms")
+                                    : t.cause());
                 }
             });
         }
