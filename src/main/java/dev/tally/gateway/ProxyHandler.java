@@ -4,6 +4,8 @@ import java.time.Clock;
 
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.netty.buffer.ByteBuf;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -36,6 +38,8 @@ import dev.tally.platform.Ticker;
  */
 @Singleton // no client proxy: called on every gateway request
 public class ProxyHandler {
+
+    private static final Logger LOG = Logger.getLogger(ProxyHandler.class);
 
     private final Admission admission;
     private final ModelsListing models;
@@ -89,7 +93,13 @@ public class ProxyHandler {
 
     void handle(RoutingContext ctx, Api api) {
         Call call = new Call(ctx.request(), ctx.response(), api, EventIds.timeOrdered(clock.millis()), services);
-        Refusal refused = admission.preBody(call);
+        Refusal refused;
+        try {
+            refused = admission.preBody(call);
+        } catch (RuntimeException e) {
+            failedInGateway(call, e);
+            return;
+        }
         if (refused != null) {
             call.refuse(refused);
             return;
@@ -100,6 +110,27 @@ public class ProxyHandler {
         }
         call.readingBody();
         BodyReader.read(call, maxBody, onBody);
+    }
+
+    /**
+     * A stage of the gateway's own threw where it should have answered (a bug, not the caller's or
+     * the provider's fault): the call is answered 500 in the caller's format and ends like a refusal,
+     * so that its reservations are settled, its place among the calls in flight given back and its
+     * event recorded, instead of the client waiting with no answer and the key's limits held. The
+     * log names the exception's class and where it was thrown, not its message, which may quote the
+     * request.
+     */
+    private static void failedInGateway(Call call, RuntimeException e) {
+        Throwable where =
+                new Throwable(e.getClass().getName() + " in the gateway's admission of call " + call.requestId);
+        where.setStackTrace(e.getStackTrace());
+        LOG.error("a gateway call was answered 500", where);
+        call.refuse(Refusal.of(
+                RefusalReason.INTERNAL_ERROR,
+                "the Tally gateway failed on this call before sending it to the provider; nothing was charged."
+                        + " Retrying may work; if it does not, tell your Tally admin the request id "
+                        + call.requestId,
+                null));
     }
 
     /**
@@ -162,20 +193,24 @@ public class ProxyHandler {
             return;
         }
         call.bodyRead(in, bytes.length);
-        Refusal refused = admission.postBody(call);
-        if (refused != null) {
-            call.refuse(refused);
-            return;
-        }
-        boolean simulate = call.provider().kind() == Provider.Kind.SIMULATED;
+        boolean simulate;
         Buffer out = body;
-        if (call.requestedModel() != null || call.askedUsage() && !simulate) {
-            try {
-                out = Buffer.buffer(upstreamBody(call, bytes, in, simulate));
-            } catch (RequestInspector.BadRequest e) {
-                call.refuse(badRequest(e));
+        try {
+            Refusal refused = admission.postBody(call);
+            if (refused != null) {
+                call.refuse(refused);
                 return;
             }
+            simulate = call.provider().kind() == Provider.Kind.SIMULATED;
+            if (call.requestedModel() != null || call.askedUsage() && !simulate) {
+                out = Buffer.buffer(upstreamBody(call, bytes, in, simulate));
+            }
+        } catch (RequestInspector.BadRequest e) {
+            call.refuse(badRequest(e));
+            return;
+        } catch (RuntimeException e) {
+            failedInGateway(call, e);
+            return;
         }
         new Relay(call, relaySettings).send(simulate ? simulated : http, out);
     }

@@ -70,8 +70,10 @@ class AdmissionOrderTest {
                         "WorkloadCheck",
                         "BodySizeCheck",
                         "RateLimitCheck",
-                        "InFlightCheck");
-        // ProbeCheck is a test's check at order 500: checks added as beans take their place in the chain
+                        "InFlightCheck",
+                        "PreBodyProbeCheck");
+        // PreBodyProbeCheck (450) and ProbeCheck (500) are tests' checks: checks added as beans take their
+        // place in the chain
         assertThat(admission.chain(AdmissionCheck.Phase.POST_BODY, Api.MESSAGES))
                 .containsExactly(
                         "ModelAllowedCheck", "TokenReservationCheck", "BudgetCheck", "ProbeCheck", "RouteCheck");

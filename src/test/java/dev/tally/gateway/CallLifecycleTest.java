@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.awaitility.Awaitility;
@@ -167,6 +168,56 @@ class CallLifecycleTest {
         assertThat(events.await(requestId).path("data").path("outcome").asText())
                 .isEqualTo("rejected");
         assertThat(ProbeCheck.SETTLED.get(requestId)).containsExactly(new ProbeCheck.Settled(0, CallOutcome.REJECTED));
+    }
+
+    @Test
+    void aCheckThatThrowsAfterTheBodyIsAnswered500InTheCallersFormatAndGivesBackWhatTheCallHeld() {
+        Admin.Key key = Admin.newKey(Map.of("maxInFlight", 1));
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body(body("probe-throws", "m-" + UUID.randomUUID(), false))
+                .post("/v1/chat/completions");
+        String requestId = r.header("x-request-id");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.jsonPath().getString("error.type")).isEqualTo("server_error");
+        assertThat(r.jsonPath().getString("error.code")).isEqualTo("internal_error");
+        assertThat(r.jsonPath().getString("error.message")).contains(requestId).doesNotContain("caller's words");
+        assertThat(r.header("x-should-retry")).as("a 500 may be retried").isNull();
+        JsonNode d = events.await(requestId).path("data");
+        assertThat(d.path("outcome").asText()).isEqualTo("rejected");
+        assertThat(d.path("refusal").asText()).isEqualTo("internal_error");
+        assertThat(d.path("status").asInt()).isEqualTo(500);
+        assertThat(ProbeCheck.SETTLED.get(requestId)).containsExactly(new ProbeCheck.Settled(0, CallOutcome.REJECTED));
+        // the fence answers 200 only if the call gave its one place in flight back
+        assertOnlyEventOfItsCall(key, requestId);
+
+        Response a = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
+                .contentType(ContentType.JSON)
+                .body(
+                        "{\"model\":\"probe-throws\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/messages");
+        assertThat(a.statusCode()).isEqualTo(500);
+        assertThat(a.jsonPath().getString("type")).isEqualTo("error");
+        assertThat(a.jsonPath().getString("error.type")).isEqualTo("api_error");
+        assertThat(a.jsonPath().getString("request_id")).isEqualTo(a.header("x-request-id"));
+    }
+
+    @Test
+    void aCheckThatThrowsBeforeTheBodyIsAnswered500AndGivesBackTheKeysPlaceInFlight() {
+        Admin.Key key = Admin.newKey(Map.of("maxInFlight", 1));
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .header(PreBodyProbeCheck.HEADER, "yes")
+                .contentType(ContentType.JSON)
+                .body(body("gpt-4o-mini", "m-" + UUID.randomUUID(), false))
+                .post("/v1/chat/completions");
+        String requestId = r.header("x-request-id");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.jsonPath().getString("error.code")).isEqualTo("internal_error");
+        JsonNode d = events.await(requestId).path("data");
+        assertThat(d.path("outcome").asText()).isEqualTo("rejected");
+        assertThat(d.path("refusal").asText()).isEqualTo("internal_error");
+        assertOnlyEventOfItsCall(key, requestId);
     }
 
     static String body(String model, String marker, boolean stream) {

@@ -15,8 +15,9 @@ import dev.tally.gateway.admission.Refusal;
 /**
  * A post-body admission check that exists only in tests, written the way a budget check would be:
  * for a model named {@code probe-…} it reserves something and writes down every settlement, and for
- * {@code probe-to-<model>} it also rewrites the model to {@code <model>} (a downgrade). Every other
- * call passes untouched, so it changes nothing for the other tests.
+ * {@code probe-to-<model>} it also rewrites the model to {@code <model>} (a downgrade); for
+ * {@code probe-throws} it throws after reserving, as a check with a bug would. Every other call passes
+ * untouched, so it changes nothing for the other tests.
  */
 @Singleton
 public class ProbeCheck implements AdmissionCheck {
@@ -46,6 +47,9 @@ public class ProbeCheck implements AdmissionCheck {
         String requestId = call.requestId();
         call.reserve((usage, outcome) -> SETTLED.computeIfAbsent(requestId, k -> new CopyOnWriteArrayList<>())
                 .add(new Settled(usage.total(), outcome)));
+        if (model.equals("probe-throws")) {
+            throw new IllegalStateException("a check's bug, with the caller's words in its message: " + model);
+        }
         if (model.startsWith("probe-to-")) {
             call.rewriteModel(model.substring("probe-to-".length()));
         }

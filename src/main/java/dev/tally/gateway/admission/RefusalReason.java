@@ -51,7 +51,13 @@ public enum RefusalReason {
      * The gateway instance is stopping ({@code DrainCheck}): 503, which the SDKs and Claude Code
      * retry, on a new connection that a load balancer sends to another instance.
      */
-    SHUTTING_DOWN(503, "shutting_down", "gateway stopping", true);
+    SHUTTING_DOWN(503, "shutting_down", "gateway stopping", true),
+    /**
+     * A stage of the gateway itself failed before the call reached the provider (a bug in Tally, not
+     * the caller's doing): 500, which the SDKs retry a few times, and the call ends like any refusal
+     * instead of waiting with no answer.
+     */
+    INTERNAL_ERROR(500, "internal_error", "gateway error", true);
 
     private static final RefusalReason[] ALL = values();
 
