@@ -162,6 +162,17 @@ class OidcSignInTest {
     }
 
     @Test
+    void aProviderGroupNamedLikeATallyScopeGrantsNothing() {
+        // "admin" is a group at the provider (another application's), mapped to no Tally role: Ada is
+        // an employee, whatever the provider's role names are
+        String ada = accessToken("ada", "ada-password-1");
+        given().auth().oauth2(ada).get("/api/me").then().statusCode(200);
+        given().auth().oauth2(ada).get("/api/admin/users").then().statusCode(403);
+        given().auth().oauth2(ada).get("/api/admin/audit").then().statusCode(403);
+        given().auth().oauth2(ada).get("/api/reports/org").then().statusCode(403);
+    }
+
+    @Test
     void localAccountsAreOffOnceSingleSignOnIsConfigured() {
         String email = "local-" + UUID.randomUUID().toString().substring(0, 8) + "@sso.test";
         Access.createUser(email, "Local Account", AccessRole.LEADER, List.of());

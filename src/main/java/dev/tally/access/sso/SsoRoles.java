@@ -73,9 +73,20 @@ public class SsoRoles implements SecurityIdentityAugmentor {
         return Viewer.person(Viewer.Kind.SSO_USER, jwt.getSubject(), login, name, role, grant.teamIds(), employee);
     }
 
+    /**
+     * The provider's identity with the viewer's scopes as its only roles. The OIDC extension has already
+     * made roles of the token's groups (its default role claims: {@code groups}, Keycloak's realm and
+     * client roles); kept, a provider group that happens to be called {@code admin} or {@code reports:read}
+     * would pass the HTTP permissions of application.properties whatever Tally's mappings say. Its
+     * principal, credentials (the tokens sign-out needs), attributes and permission checks stay.
+     */
     private static SecurityIdentity withViewer(SecurityIdentity identity, Viewer v) {
-        QuarkusSecurityIdentity.Builder b =
-                QuarkusSecurityIdentity.builder(identity).addAttribute(Viewer.ATTRIBUTE, v);
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder()
+                .setPrincipal(identity.getPrincipal())
+                .addCredentials(identity.getCredentials())
+                .addAttributes(identity.getAttributes())
+                .addPermissionChecker(identity::checkPermission)
+                .addAttribute(Viewer.ATTRIBUTE, v);
         for (Scope s : Scope.values()) {
             if (v.has(s)) {
                 b.addRole(s.key());
