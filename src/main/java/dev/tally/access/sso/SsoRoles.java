@@ -36,6 +36,9 @@ import dev.tally.access.Viewer;
 @ApplicationScoped
 public class SsoRoles implements SecurityIdentityAugmentor {
 
+    /** The standard claim (OpenID Connect Core 5.1) that says whether the e-mail claim was verified. */
+    static final String EMAIL_VERIFIED = "email_verified";
+
     private final GroupMappings mappings;
     private final SsoConfig config;
 
@@ -69,7 +72,12 @@ public class SsoRoles implements SecurityIdentityAugmentor {
         String name = Optional.ofNullable(jwt.<Object>getClaim(config.nameClaim()))
                 .map(o -> o.toString().replace("\"", ""))
                 .orElse(login);
-        UUID employee = email == null ? null : mappings.employeeByEmail(email).orElse(null);
+        // An address the provider says it has not verified is the person's word only: no employee record
+        // (someone else's usage and keys) is linked to it. A provider without the claim is taken at its word.
+        boolean unverified = "false".equals(String.valueOf(claim(jwt, EMAIL_VERIFIED)));
+        UUID employee = email == null || unverified
+                ? null
+                : mappings.employeeByEmail(email).orElse(null);
         return Viewer.person(Viewer.Kind.SSO_USER, jwt.getSubject(), login, name, role, grant.teamIds(), employee);
     }
 
