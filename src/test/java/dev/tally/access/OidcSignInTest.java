@@ -162,6 +162,44 @@ class OidcSignInTest {
     }
 
     @Test
+    void aProviderGroupNamedLikeATallyScopeGrantsNothing() {
+        // "admin" is a group at the provider (another application's), mapped to no Tally role: Ada is
+        // an employee, whatever the provider's role names are
+        String ada = accessToken("ada", "ada-password-1");
+        given().auth().oauth2(ada).get("/api/me").then().statusCode(200);
+        given().auth().oauth2(ada).get("/api/admin/users").then().statusCode(403);
+        given().auth().oauth2(ada).get("/api/admin/audit").then().statusCode(403);
+        given().auth().oauth2(ada).get("/api/reports/org").then().statusCode(403);
+    }
+
+    @Test
+    void anEmailTheProviderHasNotVerifiedIsNobodysEmployeeRecord() {
+        // Ivy's record (her usage, her keys) has no account at the provider; Eve put Ivy's address on her
+        // own account there, which the provider marks unverified
+        String ivy = employee("ivy.former@sso.test", "Ivy Former", payments);
+        String eve = accessToken("eve", "eve-password-1");
+        given().auth()
+                .oauth2(eve)
+                .get("/api/me")
+                .then()
+                .statusCode(200)
+                .body("employeeId", org.hamcrest.Matchers.nullValue());
+        given().auth().oauth2(eve).get("/api/me/keys").then().statusCode(403);
+        given().auth()
+                .oauth2(eve)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "not mine"))
+                .post("/api/me/keys")
+                .then()
+                .statusCode(403);
+        Access.admin()
+                .get("/api/admin/keys")
+                .then()
+                .statusCode(200)
+                .body("findAll { it.employeeId == '" + ivy + "' }", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
     void localAccountsAreOffOnceSingleSignOnIsConfigured() {
         String email = "local-" + UUID.randomUUID().toString().substring(0, 8) + "@sso.test";
         Access.createUser(email, "Local Account", AccessRole.LEADER, List.of());

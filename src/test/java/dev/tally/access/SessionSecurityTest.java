@@ -4,6 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -20,6 +25,7 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -34,6 +40,9 @@ import dev.tally.platform.TestStack;
 @QuarkusTest
 @WithTestResource(TestStack.class)
 class SessionSecurityTest {
+
+    @TestHTTPResource("/")
+    URL root;
 
     @Inject
     MovableClock clock;
@@ -158,6 +167,35 @@ class SessionSecurityTest {
                 .then()
                 .statusCode(303)
                 .header("Location", endsWith("/login?signed-out=1"));
+    }
+
+    @Test
+    void aFormPostWithoutAContentTypeStillNeedsItsCsrfToken() throws Exception {
+        String email = employeeUser();
+        String session = Access.signIn(email, Access.PASSWORD);
+        String key = Access.session(session)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "laptop"))
+                .post("/api/me/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        // what fetch(url, {method: 'POST', credentials: 'include'}) sends from a page of the same site: no body,
+        // no Content-Type, the session cookie (SameSite=Lax keeps it on same-site requests)
+        HttpResponse<String> revoke = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(root + "me/keys/" + key + "/revoke"))
+                                .header("Cookie", Access.SessionCookie.NAME + "=" + session)
+                                .POST(HttpRequest.BodyPublishers.noBody())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(revoke.statusCode()).isEqualTo(400);
+        Access.session(session)
+                .get("/api/me/keys")
+                .then()
+                .statusCode(200)
+                .body("find { it.id == '" + key + "' }.status", org.hamcrest.Matchers.equalTo("active"));
     }
 
     @Test

@@ -36,6 +36,9 @@ import dev.tally.access.Viewer;
 @ApplicationScoped
 public class SsoRoles implements SecurityIdentityAugmentor {
 
+    /** The standard claim (OpenID Connect Core 5.1) that says whether the e-mail claim was verified. */
+    static final String EMAIL_VERIFIED = "email_verified";
+
     private final GroupMappings mappings;
     private final SsoConfig config;
 
@@ -69,13 +72,29 @@ public class SsoRoles implements SecurityIdentityAugmentor {
         String name = Optional.ofNullable(jwt.<Object>getClaim(config.nameClaim()))
                 .map(o -> o.toString().replace("\"", ""))
                 .orElse(login);
-        UUID employee = email == null ? null : mappings.employeeByEmail(email).orElse(null);
+        // An address the provider says it has not verified is the person's word only: no employee record
+        // (someone else's usage and keys) is linked to it. A provider without the claim is taken at its word.
+        boolean unverified = "false".equals(String.valueOf(claim(jwt, EMAIL_VERIFIED)));
+        UUID employee = email == null || unverified
+                ? null
+                : mappings.employeeByEmail(email).orElse(null);
         return Viewer.person(Viewer.Kind.SSO_USER, jwt.getSubject(), login, name, role, grant.teamIds(), employee);
     }
 
+    /**
+     * The provider's identity with the viewer's scopes as its only roles. The OIDC extension has already
+     * made roles of the token's groups (its default role claims: {@code groups}, Keycloak's realm and
+     * client roles); kept, a provider group that happens to be called {@code admin} or {@code reports:read}
+     * would pass the HTTP permissions of application.properties whatever Tally's mappings say. Its
+     * principal, credentials (the tokens sign-out needs), attributes and permission checks stay.
+     */
     private static SecurityIdentity withViewer(SecurityIdentity identity, Viewer v) {
-        QuarkusSecurityIdentity.Builder b =
-                QuarkusSecurityIdentity.builder(identity).addAttribute(Viewer.ATTRIBUTE, v);
+        QuarkusSecurityIdentity.Builder b = QuarkusSecurityIdentity.builder()
+                .setPrincipal(identity.getPrincipal())
+                .addCredentials(identity.getCredentials())
+                .addAttributes(identity.getAttributes())
+                .addPermissionChecker(identity::checkPermission)
+                .addAttribute(Viewer.ATTRIBUTE, v);
         for (Scope s : Scope.values()) {
             if (v.has(s)) {
                 b.addRole(s.key());

@@ -115,6 +115,26 @@ class SsoRolesTest {
 
         assertThat(v.employeeId()).isEqualTo(UUID.fromString(employee));
         assertThat(v.login()).isEqualTo(email);
+
+        c.setClaim("email_verified", true);
+        assertThat(roles.viewer(principal(c)).employeeId()).isEqualTo(UUID.fromString(employee));
+    }
+
+    @Test
+    void anEmailTheProviderMarksUnverifiedLinksToNoEmployee() {
+        String email = "unverified-" + suffix + "@claims.test";
+        Access.newEmployee(email, "Una Verified", team);
+        SsoRoles roles = new SsoRoles(mappings, TestSsoConfig.groups(null, null));
+        JwtClaims c = claims("una");
+        c.setClaim("email", email);
+        c.setClaim("email_verified", false);
+        assertThat(roles.viewer(principal(c)).employeeId()).isNull();
+
+        // some providers send the claim as a string
+        c.setClaim("email_verified", "false");
+        Viewer v = roles.viewer(principal(c));
+        assertThat(v.employeeId()).isNull();
+        assertThat(v.login()).isEqualTo(email);
     }
 
     /** The principal the OIDC extension makes of a verified token's claims. */
