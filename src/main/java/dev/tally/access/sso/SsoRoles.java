@@ -49,12 +49,25 @@ public class SsoRoles implements SecurityIdentityAugmentor {
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
-        if (identity.isAnonymous()
-                || identity.getAttribute(Viewer.ATTRIBUTE) != null
-                || !(identity.getPrincipal() instanceof JsonWebToken jwt)) {
-            return Uni.createFrom().item(identity);
+        if (identity.isAnonymous() || identity.getAttribute(Viewer.ATTRIBUTE) != null) {
+            return Uni.createFrom().item(identity); // Tally's own sign-ins carry their viewer already
+        }
+        if (!(identity.getPrincipal() instanceof JsonWebToken jwt)) {
+            // not a token Tally can read groups from (an opaque access token the provider introspected):
+            // whatever roles the OIDC extension made of it are the provider's words, not Tally's mappings
+            return Uni.createFrom().item(withoutRoles(identity));
         }
         return context.runBlocking(() -> withViewer(identity, viewer(jwt)));
+    }
+
+    /** The identity with no roles and no viewer: signed in, and allowed nothing that needs either. */
+    static SecurityIdentity withoutRoles(SecurityIdentity identity) {
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(identity.getPrincipal())
+                .addCredentials(identity.getCredentials())
+                .addAttributes(identity.getAttributes())
+                .addPermissionChecker(identity::checkPermission)
+                .build();
     }
 
     Viewer viewer(JsonWebToken jwt) {

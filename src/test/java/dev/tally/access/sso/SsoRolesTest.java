@@ -14,6 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.oidc.runtime.OidcJwtCallerPrincipal;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.runtime.QuarkusPrincipal;
+import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -135,6 +138,25 @@ class SsoRolesTest {
         Viewer v = roles.viewer(principal(c));
         assertThat(v.employeeId()).isNull();
         assertThat(v.login()).isEqualTo(email);
+    }
+
+    @Test
+    void anIdentityWhoseTokenIsNoJwtKeepsNoneOfTheRolesTheProviderGaveIt() {
+        // what the OIDC extension makes of an opaque access token it introspected: a plain principal,
+        // and roles from the provider's answer (its scope), here one called admin
+        SecurityIdentity introspected = QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal("opaque-user"))
+                .addRole("admin")
+                .addRole(Scope.REPORTS_READ.key())
+                .build();
+        SsoRoles roles = new SsoRoles(mappings, TestSsoConfig.groups(null, null));
+
+        SecurityIdentity augmented = roles.augment(introspected, null).await().indefinitely();
+
+        assertThat(augmented.getRoles()).isEmpty();
+        assertThat(augmented.getPrincipal().getName()).isEqualTo("opaque-user");
+        assertThat(augmented.<Object>getAttribute(Viewer.ATTRIBUTE)).isNull();
+        assertThat(augmented.isAnonymous()).isFalse();
     }
 
     /** The principal the OIDC extension makes of a verified token's claims. */
