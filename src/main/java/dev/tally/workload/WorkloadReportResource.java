@@ -47,10 +47,13 @@ public class WorkloadReportResource {
             @QueryParam("format") String format,
             @QueryParam("table") String table) {
         UUID team = Ids.optional("teamId", teamId);
-        if (team == null) {
+        if (team != null) {
+            viewers.current().requireTeamDetail(team);
+        } else if (!(CsvDownload.wanted(format) && "tools".equals(table))) {
             viewers.current().requireAllTeams();
         } else {
-            viewers.current().requireTeamDetail(team);
+            // the organisation's adoption by tool: totals per tool, which the org page shows every reader of reports
+            viewers.current().requireReports();
         }
         Period period = Period.parse(preset, from, to, calendar.today());
         WorkloadReport.Overview o = reports.overview(period, team);

@@ -62,6 +62,19 @@ class AccessMatrixTest {
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
         f.usage(today, UUID.fromString(teamA), UUID.fromString(alice), "gpt-4o-mini", 3, 100, 50, 0, 12_345, 0);
         f.usage(today, UUID.fromString(teamB), UUID.fromString(bob), "gpt-4o-mini", 5, 200, 80, 0, 54_321, 0);
+        // three calls of Bob's key refused: a per-key row that only team B's detail may show
+        UUID bobKey = UUID.randomUUID();
+        String hash = bobKey.toString().replace("-", "");
+        f.exec(
+                "INSERT INTO api_key (id, employee_id, name, key_hash, prefix) VALUES (?, ?, 'bob laptop', ?, 'tly_matrixB')",
+                bobKey,
+                UUID.fromString(bob),
+                hash + hash);
+        f.exec(
+                "INSERT INTO refusal_team_day (day, team_id, key_id, reason, requests) VALUES (?, ?, ?, 'revoked', 3)",
+                today,
+                UUID.fromString(teamB),
+                bobKey);
     }
 
     // ---- anonymous -----------------------------------------------------------------------------
@@ -168,7 +181,8 @@ class AccessMatrixTest {
                 .then()
                 .statusCode(403)
                 .contentType("application/problem+json");
-        // refused calls name keys and people: the own team's only, not another's nor every team's
+        // a team's refused calls name keys and people: the own team's only, not another's; every team's
+        // totals (a row a team, no key, no person) as the org page shows them, JSON and CSV
         Access.teamLead(teamA)
                 .get("/api/reports/refusals" + DAY + "&teamId=" + teamA)
                 .then()
@@ -177,7 +191,21 @@ class AccessMatrixTest {
                 .get("/api/reports/refusals" + DAY + "&teamId=" + teamB)
                 .then()
                 .statusCode(403);
-        Access.teamLead(teamA).get("/api/reports/refusals" + DAY).then().statusCode(403);
+        Response refusedByTeam = Access.teamLead(teamA).get("/api/reports/refusals" + DAY);
+        refusedByTeam.then().statusCode(200);
+        assertThat(refusedByTeam.jsonPath().getList("rows.team", String.class)).contains(teamBName);
+        assertThat(refusedByTeam.jsonPath().getList("rows.keyId")).allMatch(k -> k == null);
+        assertThat(refusedByTeam.jsonPath().getList("rows.person")).allMatch(p -> p == null);
+        assertThat(refusedByTeam.asString()).doesNotContain("Bob Matrix").doesNotContain("bob laptop");
+        assertThat(Access.teamLead(teamA)
+                        .get("/api/reports/refusals" + DAY + "&format=csv")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains(teamBName)
+                .doesNotContain("Bob Matrix")
+                .doesNotContain("bob laptop");
         for (String table : List.of("employees", "kpis", "daily", "models", "merged_prs")) {
             Access.teamLead(teamA)
                     .get("/api/reports/teams/" + teamB + DAY + "&format=csv&table=" + table)
@@ -234,6 +262,21 @@ class AccessMatrixTest {
                 .then()
                 .statusCode(403);
         Access.teamLead(teamA).get("/api/reports/workloads" + DAY).then().statusCode(403);
+        for (String table : List.of("workloads", "tiers")) {
+            Access.teamLead(teamA)
+                    .get("/api/reports/workloads" + DAY + "&format=csv&table=" + table)
+                    .then()
+                    .statusCode(403);
+        }
+        // the organisation's adoption by tool (totals per tool), the org page's CSV link
+        assertThat(Access.teamLead(teamA)
+                        .get("/api/reports/workloads" + DAY + "&format=csv&table=tools")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .doesNotContain("Bob Matrix")
+                .doesNotContain(bobEmail);
         Access.teamLead(teamA)
                 .get("/api/reports/workloads/interactive" + DAY)
                 .then()

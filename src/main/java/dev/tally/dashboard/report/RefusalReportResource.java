@@ -21,7 +21,8 @@ import dev.tally.platform.time.OrgCalendar;
  * {@code GET /api/reports/refusals?from=&to=[&teamId=][&format=csv]}: calls the gateway refused, by
  * reason, per team, or per key and person of one team (see {@link RefusalReport}); periods as the
  * other reports take them. Scoped as the other reports ({@link Viewers}): one team's rows (keys and
- * people) need that team's detail, the rows of every team need the org view.
+ * people) need that team's detail; the rows of every team (a team and its total each, as the org page
+ * shows them) any reader of reports.
  */
 @Path("/api/reports/refusals")
 @Blocking
@@ -51,11 +52,10 @@ public class RefusalReportResource {
         viewers.current().requireReports();
         Period period = Period.parse(preset, from, to, calendar.today());
         UUID team = Ids.optional("teamId", teamId);
-        if (team == null) {
-            viewers.current().requireAllTeams();
-        } else {
+        if (team != null) {
+            // one team's rows name its keys and people: that team's detail
             viewers.current().requireTeamDetail(team);
-        }
+        } // without a team, a row a team and its total: what every reader of reports sees on the org page
         List<RefusalReport.Row> rows = report.rows(team, period.from(), period.to());
         if (CsvDownload.wanted(format)) {
             return CsvDownload.attachment(
