@@ -1,7 +1,9 @@
 package dev.tally.budget;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import jakarta.ws.rs.GET;
@@ -19,7 +21,8 @@ import dev.tally.platform.time.OrgCalendar;
 /**
  * {@code GET /api/reports/budgets}: every budget in its current period, as JSON (money in
  * nano-dollars) or, with {@code ?format=csv}, as CSV like the other reports. Leaders and admins
- * read every budget; a team lead reads the budgets of their own teams only.
+ * read every budget; a team lead reads those their team pages show: their teams' own and their
+ * people's and keys'.
  */
 @Path("/api/reports/budgets")
 public class BudgetReportResource {
@@ -43,13 +46,14 @@ public class BudgetReportResource {
         viewer.requireReports();
         List<BudgetStatus> rows = statuses.current();
         if (!viewer.seesAllTeams()) {
-            // a team lead: the budgets of their own teams, as on their team pages (not the org's, a
-            // department's or another team's, whose spend is not theirs to read)
-            rows = rows.stream()
-                    .filter(r -> r.scope() == Scope.TEAM
-                            && r.scopeId() != null
-                            && viewer.teamIds().contains(UUID.fromString(r.scopeId())))
-                    .toList();
+            // a team lead: the budgets their team pages show, each team's own and those of its people
+            // and keys (whose link is the team's page), not the org's, a department's or another
+            // team's, whose spend is not theirs to read
+            Set<String> pages = new HashSet<>();
+            for (UUID team : viewer.teamIds()) {
+                pages.add("/teams/" + team);
+            }
+            rows = rows.stream().filter(r -> pages.contains(r.link())).toList();
         }
         if (CsvDownload.wanted(format)) {
             return CsvDownload.attachment("tally-budgets.csv", table(rows));

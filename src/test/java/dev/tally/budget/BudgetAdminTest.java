@@ -45,7 +45,7 @@ class BudgetAdminTest {
     }
 
     @Test
-    void aTeamLeadReadsTheBudgetsOfTheirOwnTeamsOnly() {
+    void aTeamLeadReadsTheBudgetsTheirTeamPagesShowOnly() {
         Admin.Key mine = Admin.newKey();
         Admin.Key other = Admin.newKey();
         String own = post(teamBudget(mine.teamId(), "name", "Lead's team"))
@@ -71,6 +71,41 @@ class BudgetAdminTest {
                 .extract()
                 .path("id");
 
+        // a person's and a key's budget belong to their team's page, as on the page itself
+        String person = post(Map.of(
+                        "scope",
+                        "employee",
+                        "scopeId",
+                        mine.employeeId(),
+                        "period",
+                        "month",
+                        "amountUsd",
+                        "20",
+                        "mode",
+                        "alert"))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String key = post(Map.of(
+                        "scope", "key", "scopeId", mine.keyId(), "period", "day", "amountUsd", "5", "mode", "alert"))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String otherPerson = post(Map.of(
+                        "scope",
+                        "employee",
+                        "scopeId",
+                        other.employeeId(),
+                        "period",
+                        "month",
+                        "amountUsd",
+                        "20",
+                        "mode",
+                        "alert"))
+                .statusCode(201)
+                .extract()
+                .path("id");
+
         List<String> seen = Access.teamLead(mine.teamId())
                 .get("/api/reports/budgets")
                 .then()
@@ -78,7 +113,7 @@ class BudgetAdminTest {
                 .extract()
                 .jsonPath()
                 .getList("budgets.budgetId", String.class);
-        assertThat(seen).contains(own).doesNotContain(theirs, org);
+        assertThat(seen).contains(own, person, key).doesNotContain(theirs, org, otherPerson);
         assertThat(Access.leader()
                         .get("/api/reports/budgets")
                         .then()
