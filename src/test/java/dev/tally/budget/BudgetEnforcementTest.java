@@ -4,6 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -21,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -462,6 +467,32 @@ class BudgetEnforcementTest extends BudgetFlow {
         Response r = openAi(key, "gpt-unpriced-test", false);
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.jsonPath().getString("error.message")).contains("has no price");
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCallAskingForMoreTokensThanALongCanPriceIsAnsweredAndReleasesWhatItReserved() throws Exception {
+        // max_tokens past a long is read as "no limit" (Long.MAX_VALUE); under a budget the call's
+        // estimate is priced from it: the call must still be answered, and leave nothing reserved
+        Admin.Key key = Admin.newKey(Map.of("maxInFlight", 1));
+        createBudget(budget("Huge max_tokens", "key", key.keyId(), "month", "100", "block"));
+        enforcement.refresh();
+        HttpClient http = HttpClient.newHttpClient();
+        for (String maxTokens : List.of("99999999999999999999", "100000000000000000")) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
+                            .timeout(Duration.ofSeconds(20))
+                            .header("Authorization", "Bearer " + key.key())
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"max_tokens\":"
+                                    + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode())
+                    .as("max_tokens " + maxTokens + ": " + r.body())
+                    .isEqualTo(200);
+        }
+        // its one call in flight and the budget's reservation were given back: the next call passes
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
     }
 }
