@@ -17,6 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -33,6 +37,7 @@ import dev.tally.gateway.Admin;
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestStack;
+import dev.tally.rollup.Aggregator;
 
 /**
  * The issue's "done when", through the real gateway, broker, aggregator and database: a block budget
@@ -43,6 +48,9 @@ import dev.tally.platform.TestStack;
 @QuarkusTest
 @WithTestResource(TestStack.class)
 class BudgetEnforcementTest extends BudgetFlow {
+
+    @Inject
+    Aggregator aggregator;
 
     @Test
     void blockBudgetAlertsOnceAtEachThresholdThenRefusesInBothFormatsWithTheEventsExactSum() throws Exception {
@@ -494,5 +502,68 @@ class BudgetEnforcementTest extends BudgetFlow {
         }
         // its one call in flight and the budget's reservation were given back: the next call passes
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCallInFlightAtMidnightCountsAgainstTheDayItEndsIn() throws Exception {
+        // the usage event is dated when the call ends, so the rollup counts a call that crosses midnight
+        // in the new day: the new day's counter must hold it too, in flight (its estimate) and once ended
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("input", "0.15", "output", "0.60", "cacheRead", "0.075", "cacheWrite", "0.15"))
+                .put("/api/admin/prices/gpt-4o-mini-gated")
+                .then()
+                .statusCode(200);
+        Admin.Key key = Admin.newKey();
+        // less than one call a day
+        String budgetId = createBudget(
+                budget("Midnight " + key.keyId().substring(0, 8), "key", key.keyId(), "day", "0.0002", "block"));
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            aggregator.stop(); // nothing is rolled up meanwhile: the gateway's own counters alone decide
+            try {
+                enforcement.refresh();
+                CompletableFuture<HttpResponse<String>> crossing = http.sendAsync(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Authorization", "Bearer " + key.key())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"gpt-4o-mini-gated\",\"stream\":true,\"max_tokens\":400,"
+                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> FakeProvider.gated() == 1);
+
+                clock.advance(Duration.ofDays(1)); // midnight passes while the call streams
+                enforcement.refresh();
+                Response inFlight = openAi(key, "gpt-4o-mini", false);
+                assertThat(inFlight.statusCode())
+                        .as("the crossing call's estimate holds the new day's budget: " + inFlight.asString())
+                        .isEqualTo(402);
+
+                FakeProvider.openGate();
+                assertThat(crossing.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                enforcement.refresh();
+                Response ended = openAi(key, "gpt-4o-mini", false);
+                assertThat(ended.statusCode())
+                        .as("the crossing call's cost is the new day's: " + ended.asString())
+                        .isEqualTo(402);
+            } finally {
+                FakeProvider.openGate();
+                aggregator.start();
+            }
+            // and the rollup agrees: the crossing call is the new day's spend, past its amount
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(((Number) budgetReport(budgetId).get("spentNanos")).longValue())
+                                    .isGreaterThan(200_000L));
+        } finally {
+            clock.reset();
+            enforcement.refresh();
+        }
     }
 }
