@@ -566,4 +566,56 @@ class BudgetEnforcementTest extends BudgetFlow {
             enforcement.refresh();
         }
     }
+
+    @Test
+    void aCallThatEndsAfterMidnightBeforeTheRefreshCountsAgainstTheNewDay() throws Exception {
+        // the crossing call ends after midnight but before the refresh that turns the day: it was
+        // settled into the old day's counter, and that refresh moves it to the new day's
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("input", "0.15", "output", "0.60", "cacheRead", "0.075", "cacheWrite", "0.15"))
+                .put("/api/admin/prices/gpt-4o-mini-gated")
+                .then()
+                .statusCode(200);
+        Admin.Key key = Admin.newKey();
+        createBudget(budget("Late " + key.keyId().substring(0, 8), "key", key.keyId(), "day", "0.0002", "block"));
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            aggregator.stop(); // nothing is rolled up meanwhile: the gateway's own counters alone decide
+            try {
+                enforcement.refresh();
+                CompletableFuture<HttpResponse<String>> crossing = http.sendAsync(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Authorization", "Bearer " + key.key())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"gpt-4o-mini-gated\",\"stream\":true,\"max_tokens\":400,"
+                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> FakeProvider.gated() == 1);
+                // the refresh thread waits on the enforcement's monitor (refresh is synchronized) until
+                // the call has ended in the new day; this thread's own refresh then is the first of that day
+                synchronized (enforcement) {
+                    clock.advance(Duration.ofDays(1));
+                    FakeProvider.openGate();
+                    assertThat(crossing.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                    enforcement.refresh();
+                }
+                Response next = openAi(key, "gpt-4o-mini", false);
+                assertThat(next.statusCode())
+                        .as("the crossing call's cost is the new day's: " + next.asString())
+                        .isEqualTo(402);
+            } finally {
+                FakeProvider.openGate();
+                aggregator.start();
+            }
+        } finally {
+            clock.reset();
+            enforcement.refresh();
+        }
+    }
 }
