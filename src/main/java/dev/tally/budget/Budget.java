@@ -54,6 +54,11 @@ public record Budget(
     public static long percentOf(long amount, int percent) {
         long whole = amount / 100;
         long rest = amount % 100;
-        return Math.multiplyHigh(whole, percent) != 0 ? Long.MAX_VALUE : whole * percent + (rest * percent + 99) / 100;
+        try {
+            // multiplyHigh alone misses a product in [2^63, 2^64): its high word is 0, its low one negative
+            return Math.addExact(Math.multiplyExact(whole, percent), (rest * percent + 99) / 100);
+        } catch (ArithmeticException overflow) {
+            return Long.MAX_VALUE;
+        }
     }
 }

@@ -3,10 +3,13 @@ package dev.tally.budget;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+
 /**
  * A budget as the admin API receives it (DESIGN.md): enums and money as strings, so that each bad
  * value gets its own 400 naming the field. {@code timezone}, when given, must be the organisation's:
- * budgets and dashboards share one calendar.
+ * budgets and dashboards share one calendar. Percentages and the spike factor are whole numbers
+ * ({@link WholeNumber}: 50.5 is refused, not truncated).
  */
 public record BudgetInput(
         String name,
@@ -15,7 +18,7 @@ public record BudgetInput(
         String period,
         String amountUsd,
         String mode,
-        List<Integer> thresholds,
+        @JsonDeserialize(contentUsing = WholeNumber.class) List<Integer> thresholds,
         DowngradeInput downgrade,
         String unpriced,
         List<String> channelIds,
@@ -23,8 +26,10 @@ public record BudgetInput(
         String timezone) {
 
     /** {@code models}: pattern → target, tried in the order given. */
-    public record DowngradeInput(Integer fromPercent, Map<String, String> models) {}
+    public record DowngradeInput(
+            @JsonDeserialize(using = WholeNumber.class) Integer fromPercent, Map<String, String> models) {}
 
     /** {@code perHourUsd}: a decimal string; {@code action}: "alert" (default) or "pause_key". */
-    public record SpikeInput(Integer factor, String perHourUsd, String action) {}
+    public record SpikeInput(
+            @JsonDeserialize(using = WholeNumber.class) Integer factor, String perHourUsd, String action) {}
 }

@@ -249,6 +249,24 @@ class BudgetAdminTest {
     }
 
     @Test
+    void aFractionalPercentageIsRefusedNotTruncated() {
+        String team = Admin.newKey().teamId();
+        // 50.5 % is not 50 %, and a spike factor of 2.9 is not 2: each is a 400, nothing is stored
+        post(teamBudget(team, "thresholds", List.of(50.5, 100)))
+                .statusCode(400)
+                .body("detail", containsString("thresholds"));
+        post(teamBudget(
+                        team,
+                        "mode",
+                        "downgrade",
+                        "downgrade",
+                        Map.of("models", Map.of("gpt-5*", "gpt-5-mini"), "fromPercent", 90.5)))
+                .statusCode(400)
+                .body("detail", containsString("fromPercent"));
+        post(teamBudget(team, "spike", Map.of("factor", 2.9))).statusCode(400).body("detail", containsString("factor"));
+    }
+
+    @Test
     void aDowngradeTargetNoProviderRoutesIsRefused() {
         Admin.Key key = Admin.newKey();
         // an admin gave it a price, but no routing rule sends it to a provider

@@ -84,6 +84,34 @@ class BudgetCalendarTest {
     }
 
     @Test
+    void aPercentageBeyondALongSaturatesInsteadOfWrappingNegative() {
+        // $5 billion (accepted: under Long.MAX_VALUE nano-dollars) at 200 %: 10^19 nano-dollars is past a long
+        // but below 2^64, where the 128-bit product's high word is still 0
+        assertThat(Budget.percentOf(5_000_000_000_000_000_000L, 200)).isEqualTo(Long.MAX_VALUE);
+        // $1 billion at 1000 %: a threshold alert at 10^19, not at a negative spend
+        assertThat(Budget.percentOf(1_000_000_000_000_000_000L, 1000)).isEqualTo(Long.MAX_VALUE);
+        // a downgrade point past a long is never reached, not reached at once
+        Budget huge = new Budget(
+                UUID.randomUUID(),
+                "b",
+                Scope.ORG,
+                null,
+                Period.MONTH,
+                5_000_000_000_000_000_000L,
+                BudgetMode.DOWNGRADE,
+                List.of(100),
+                200,
+                List.of(new Downgrade("claude-opus-*", "claude-haiku-4-5")),
+                UnpricedPolicy.ALLOW,
+                List.of(),
+                null,
+                null);
+        assertThat(huge.downgradeFromNanos()).isEqualTo(Long.MAX_VALUE);
+        assertThat(Budget.percentOf(9_223_372_036_854_775_807L, 100)).isEqualTo(Long.MAX_VALUE);
+        assertThat(Budget.percentOf(9_223_372_036_854_775_807L, 50)).isEqualTo(4_611_686_018_427_387_904L);
+    }
+
+    @Test
     void theProjectionWaitsForAQuarterOfThePeriodThenExtrapolatesTheRunRate() {
         Instant start = Instant.parse("2026-11-01T00:00:00Z");
         Instant end = Instant.parse("2026-12-01T00:00:00Z");

@@ -4,6 +4,10 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -13,6 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -21,6 +29,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
@@ -28,6 +37,7 @@ import dev.tally.gateway.Admin;
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestStack;
+import dev.tally.rollup.Aggregator;
 
 /**
  * The issue's "done when", through the real gateway, broker, aggregator and database: a block budget
@@ -38,6 +48,9 @@ import dev.tally.platform.TestStack;
 @QuarkusTest
 @WithTestResource(TestStack.class)
 class BudgetEnforcementTest extends BudgetFlow {
+
+    @Inject
+    Aggregator aggregator;
 
     @Test
     void blockBudgetAlertsOnceAtEachThresholdThenRefusesInBothFormatsWithTheEventsExactSum() throws Exception {
@@ -463,5 +476,146 @@ class BudgetEnforcementTest extends BudgetFlow {
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(r.jsonPath().getString("error.message")).contains("has no price");
         assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCallAskingForMoreTokensThanALongCanPriceIsAnsweredAndReleasesWhatItReserved() throws Exception {
+        // max_tokens past a long is read as "no limit" (Long.MAX_VALUE); under a budget the call's
+        // estimate is priced from it: the call must still be answered, and leave nothing reserved
+        Admin.Key key = Admin.newKey(Map.of("maxInFlight", 1));
+        createBudget(budget("Huge max_tokens", "key", key.keyId(), "month", "100", "block"));
+        enforcement.refresh();
+        HttpClient http = HttpClient.newHttpClient();
+        for (String maxTokens : List.of("99999999999999999999", "100000000000000000")) {
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
+                            .timeout(Duration.ofSeconds(20))
+                            .header("Authorization", "Bearer " + key.key())
+                            .header("content-type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o-mini\",\"max_tokens\":"
+                                    + maxTokens + ",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode())
+                    .as("max_tokens " + maxTokens + ": " + r.body())
+                    .isEqualTo(200);
+        }
+        // its one call in flight and the budget's reservation were given back: the next call passes
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aCallInFlightAtMidnightCountsAgainstTheDayItEndsIn() throws Exception {
+        // the usage event is dated when the call ends, so the rollup counts a call that crosses midnight
+        // in the new day: the new day's counter must hold it too, in flight (its estimate) and once ended
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("input", "0.15", "output", "0.60", "cacheRead", "0.075", "cacheWrite", "0.15"))
+                .put("/api/admin/prices/gpt-4o-mini-gated")
+                .then()
+                .statusCode(200);
+        Admin.Key key = Admin.newKey();
+        // less than one call a day
+        String budgetId = createBudget(
+                budget("Midnight " + key.keyId().substring(0, 8), "key", key.keyId(), "day", "0.0002", "block"));
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            aggregator.stop(); // nothing is rolled up meanwhile: the gateway's own counters alone decide
+            try {
+                enforcement.refresh();
+                CompletableFuture<HttpResponse<String>> crossing = http.sendAsync(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Authorization", "Bearer " + key.key())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"gpt-4o-mini-gated\",\"stream\":true,\"max_tokens\":400,"
+                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> FakeProvider.gated() == 1);
+
+                clock.advance(Duration.ofDays(1)); // midnight passes while the call streams
+                enforcement.refresh();
+                Response inFlight = openAi(key, "gpt-4o-mini", false);
+                assertThat(inFlight.statusCode())
+                        .as("the crossing call's estimate holds the new day's budget: " + inFlight.asString())
+                        .isEqualTo(402);
+
+                FakeProvider.openGate();
+                assertThat(crossing.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                enforcement.refresh();
+                Response ended = openAi(key, "gpt-4o-mini", false);
+                assertThat(ended.statusCode())
+                        .as("the crossing call's cost is the new day's: " + ended.asString())
+                        .isEqualTo(402);
+            } finally {
+                FakeProvider.openGate();
+                aggregator.start();
+            }
+            // and the rollup agrees: the crossing call is the new day's spend, past its amount
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> assertThat(((Number) budgetReport(budgetId).get("spentNanos")).longValue())
+                                    .isGreaterThan(200_000L));
+        } finally {
+            clock.reset();
+            enforcement.refresh();
+        }
+    }
+
+    @Test
+    void aCallThatEndsAfterMidnightBeforeTheRefreshCountsAgainstTheNewDay() throws Exception {
+        // the crossing call ends after midnight but before the refresh that turns the day: it was
+        // settled into the old day's counter, and that refresh moves it to the new day's
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("input", "0.15", "output", "0.60", "cacheRead", "0.075", "cacheWrite", "0.15"))
+                .put("/api/admin/prices/gpt-4o-mini-gated")
+                .then()
+                .statusCode(200);
+        Admin.Key key = Admin.newKey();
+        createBudget(budget("Late " + key.keyId().substring(0, 8), "key", key.keyId(), "day", "0.0002", "block"));
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            aggregator.stop(); // nothing is rolled up meanwhile: the gateway's own counters alone decide
+            try {
+                enforcement.refresh();
+                CompletableFuture<HttpResponse<String>> crossing = http.sendAsync(
+                        HttpRequest.newBuilder(
+                                        URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Authorization", "Bearer " + key.key())
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"model\":\"gpt-4o-mini-gated\",\"stream\":true,\"max_tokens\":400,"
+                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> FakeProvider.gated() == 1);
+                // the refresh thread waits on the enforcement's monitor (refresh is synchronized) until
+                // the call has ended in the new day; this thread's own refresh then is the first of that day
+                synchronized (enforcement) {
+                    clock.advance(Duration.ofDays(1));
+                    FakeProvider.openGate();
+                    assertThat(crossing.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+                    enforcement.refresh();
+                }
+                Response next = openAi(key, "gpt-4o-mini", false);
+                assertThat(next.statusCode())
+                        .as("the crossing call's cost is the new day's: " + next.asString())
+                        .isEqualTo(402);
+            } finally {
+                FakeProvider.openGate();
+                aggregator.start();
+            }
+        } finally {
+            clock.reset();
+            enforcement.refresh();
+        }
     }
 }

@@ -46,6 +46,17 @@ class PriceCatalogTest {
     }
 
     @Test
+    void aSnapshotWithItsOwnPriceIsNotPricedAsItsBaseModel() {
+        PriceService prices = new PriceService(null, null);
+        // gpt-4o-2024-05-13 is $5 / $15 per MTok, not gpt-4o's $2.50 / $10
+        assertThat(prices.price("gpt-4o-2024-05-13").cost(1_000_000, 1_000_000, 0, 0, 0))
+                .isEqualTo(20_000_000_000L);
+        // the later snapshots still take gpt-4o's price
+        assertThat(prices.price("gpt-4o-2024-08-06").cost(1_000_000, 1_000_000, 0, 0, 0))
+                .isEqualTo(12_500_000_000L);
+    }
+
+    @Test
     void subNanoPricesAreRefused() {
         assertThatThrownBy(() -> Money.nanos(new BigDecimal("0.0000000001"), "input"))
                 .hasMessageContaining("more than 9 decimals");

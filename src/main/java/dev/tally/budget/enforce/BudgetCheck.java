@@ -7,6 +7,7 @@ import jakarta.inject.Singleton;
 
 import dev.tally.budget.BudgetConfig;
 import dev.tally.budget.UnpricedPolicy;
+import dev.tally.gateway.UsageParser;
 import dev.tally.gateway.WarmUp;
 import dev.tally.gateway.admission.AdmissionCheck;
 import dev.tally.gateway.admission.PendingCall;
@@ -107,11 +108,16 @@ public class BudgetCheck implements AdmissionCheck {
         return PASS;
     }
 
-    /** Input from the body's size, output from {@code max_tokens} (or the configured default), at list price. */
+    /**
+     * Input from the body's size, output from {@code max_tokens} (or the configured default), at list
+     * price. The output is capped at {@link UsageParser#MAX_TOKENS}, the most a call's usage can count
+     * (a larger reported count is refused and estimated), so the estimate stays an upper bound and a
+     * caller's {@code max_tokens} past what a long can price does not break admission.
+     */
     private long estimate(Price price, PendingCall call) {
         long input = call.requestBytes() / Math.max(1, config.bytesPerToken()) + 1;
         long output = call.maxTokens() > 0 ? call.maxTokens() : config.defaultOutputTokens();
-        return price.cost(input, output, 0, 0, 0);
+        return price.cost(input, Math.min(output, UsageParser.MAX_TOKENS), 0, 0, 0);
     }
 
     private Refusal refusal(EnforcedBudget b) {

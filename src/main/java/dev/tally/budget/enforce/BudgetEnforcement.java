@@ -67,7 +67,7 @@ public class BudgetEnforcement {
     private final EventPublisher publisher;
     private final String aggregatorGroup;
     private final SharedLimits limits;
-    private final OwnSpend own = new OwnSpend();
+    private final OwnSpend own;
 
     private volatile Book book = Book.EMPTY;
     /** Only the refresh thread touches these. */
@@ -95,6 +95,7 @@ public class BudgetEnforcement {
         this.publisher = publisher;
         this.aggregatorGroup = aggregator.groupId();
         this.limits = limits;
+        this.own = new OwnSpend(clock);
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -186,6 +187,11 @@ public class BudgetEnforcement {
                             span.first(),
                             span.last().plusDays(1)));
                 }
+                Map<UUID, EnforcedBudget> current = new HashMap<>();
+                for (EnforcedBudget e : entries) {
+                    current.put(e.budget.id(), e);
+                }
+                own.follow(current);
                 Map<Integer, Long> committed = committedOffsets(c);
                 Map<UUID, BudgetSpend.Spent> spent = BudgetSpend.read(c, asks);
                 own.release(committed);
