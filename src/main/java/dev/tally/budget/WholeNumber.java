@@ -7,9 +7,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+
+import dev.tally.platform.JsonFieldException;
 
 /**
  * A whole number of a budget's input (a threshold or a downgrade point in percent, a spike factor):
@@ -35,8 +36,8 @@ public final class WholeNumber extends StdDeserializer<Integer> {
         try {
             return d.intValueExact();
         } catch (ArithmeticException e) {
-            // a plain mapping exception: Quarkus answers a MismatchedInputException itself, without the detail
-            throw JsonMappingException.from(
+            // not a MismatchedInputException, which Quarkus answers itself without the detail
+            throw new JsonFieldException(
                     p, field(p.getParsingContext()) + ": must be a whole number; got " + p.getText());
         }
     }

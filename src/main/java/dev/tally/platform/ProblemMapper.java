@@ -68,7 +68,7 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
-        return problem(400, "malformed JSON: " + e.getOriginalMessage(), uri);
+        return problem(400, jsonDetail(e), uri);
     }
 
     @ServerExceptionMapper
@@ -76,7 +76,7 @@ public class ProblemMapper {
         int status = e.getResponse().getStatus();
         Throwable cause = e.getCause();
         if (status == 400 && cause instanceof JsonProcessingException jpe) {
-            return problem(400, "malformed JSON: " + jpe.getOriginalMessage(), uri);
+            return problem(400, jsonDetail(jpe), uri);
         }
         return problem(status, e.getMessage(), uri);
     }
@@ -85,6 +85,11 @@ public class ProblemMapper {
     public Response unexpected(RuntimeException e, UriInfo uri) {
         LOG.error("unhandled error on " + uri.getPath(), e);
         return problem(500, "internal error", uri);
+    }
+
+    /** A refused field's own message (it names the field), else what made the JSON unreadable. */
+    private static String jsonDetail(JsonProcessingException e) {
+        return e instanceof JsonFieldException ? e.getOriginalMessage() : "malformed JSON: " + e.getOriginalMessage();
     }
 
     static String lastNode(String path) {

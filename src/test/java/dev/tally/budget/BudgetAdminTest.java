@@ -3,6 +3,8 @@ package dev.tally.budget;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.util.HashMap;
 import java.util.List;
@@ -252,9 +254,10 @@ class BudgetAdminTest {
     void aFractionalPercentageIsRefusedNotTruncated() {
         String team = Admin.newKey().teamId();
         // 50.5 % is not 50 %, and a spike factor of 2.9 is not 2: each is a 400, nothing is stored
+        // a field's error, whose detail starts with its name as every other bad field's does
         post(teamBudget(team, "thresholds", List.of(50.5, 100)))
                 .statusCode(400)
-                .body("detail", containsString("thresholds"));
+                .body("detail", equalTo("thresholds: must be a whole number; got 50.5"));
         post(teamBudget(
                         team,
                         "mode",
@@ -262,8 +265,10 @@ class BudgetAdminTest {
                         "downgrade",
                         Map.of("models", Map.of("gpt-5*", "gpt-5-mini"), "fromPercent", 90.5)))
                 .statusCode(400)
-                .body("detail", containsString("fromPercent"));
-        post(teamBudget(team, "spike", Map.of("factor", 2.9))).statusCode(400).body("detail", containsString("factor"));
+                .body("detail", startsWith("downgrade.fromPercent: must be a whole number"));
+        post(teamBudget(team, "spike", Map.of("factor", 2.9)))
+                .statusCode(400)
+                .body("detail", startsWith("spike.factor: must be a whole number"));
     }
 
     @Test
