@@ -63,6 +63,14 @@ public class BudgetCheck implements AdmissionCheck {
             // the gateway's warm-up is nobody's spend
             return PASS;
         }
+        if (book == Book.EMPTY) {
+            // the first refresh has not read the budgets yet: admitting now would admit past a spent
+            // block budget, so the call is refused as retryable (a block budget fails closed)
+            return Refusal.retryAfter(
+                    RefusalReason.STARTING,
+                    "the Tally gateway is starting and has not read the budgets yet; retry in a second",
+                    1);
+        }
         if (book.paused(key.keyId())) {
             return Refusal.of(
                     RefusalReason.KEY_PAUSED,

@@ -128,6 +128,20 @@ public class BudgetEnforcement {
         return book;
     }
 
+    /**
+     * Whether a refresh has read the budgets since start. Until then this gateway knows no budget, so
+     * {@link BudgetCheck} refuses calls (503, retried by the SDKs) rather than admit them unchecked, and
+     * readiness ({@link BudgetReadiness}) is DOWN. Instances without the gateway role never load.
+     */
+    public boolean loaded() {
+        return book != Book.EMPTY;
+    }
+
+    /** Whether this instance enforces budgets at all (the gateway role). */
+    boolean enforcing() {
+        return roles.has(Role.GATEWAY);
+    }
+
     OwnSpend own() {
         return own;
     }

@@ -53,6 +53,11 @@ public enum RefusalReason {
      */
     SHUTTING_DOWN(503, "shutting_down", "gateway stopping", true),
     /**
+     * The gateway has started but not yet read the budgets ({@code BudgetCheck}): 503, which the SDKs
+     * retry; for about the first refresh (a second) after start, while readiness is still DOWN.
+     */
+    STARTING(503, "starting", "gateway starting", true),
+    /**
      * A stage of the gateway itself failed before the call reached the provider (a bug in Tally, not
      * the caller's doing): 500, which the SDKs retry a few times, and the call ends like any refusal
      * instead of waiting with no answer.
