@@ -524,18 +524,7 @@ class BudgetEnforcementTest extends BudgetFlow {
             aggregator.stop(); // nothing is rolled up meanwhile: the gateway's own counters alone decide
             try {
                 enforcement.refresh();
-                CompletableFuture<HttpResponse<String>> crossing = http.sendAsync(
-                        HttpRequest.newBuilder(
-                                        URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
-                                .timeout(Duration.ofSeconds(60))
-                                .header("Authorization", "Bearer " + key.key())
-                                .header("content-type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"model\":\"gpt-4o-mini-gated\",\"stream\":true,\"max_tokens\":400,"
-                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> FakeProvider.gated() == 1);
+                CompletableFuture<HttpResponse<String>> crossing = heldAtTheProvider(http, key);
 
                 clock.advance(Duration.ofDays(1)); // midnight passes while the call streams
                 enforcement.refresh();
@@ -585,18 +574,7 @@ class BudgetEnforcementTest extends BudgetFlow {
             aggregator.stop(); // nothing is rolled up meanwhile: the gateway's own counters alone decide
             try {
                 enforcement.refresh();
-                CompletableFuture<HttpResponse<String>> crossing = http.sendAsync(
-                        HttpRequest.newBuilder(
-                                        URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
-                                .timeout(Duration.ofSeconds(60))
-                                .header("Authorization", "Bearer " + key.key())
-                                .header("content-type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(
-                                        "{\"model\":\"gpt-4o-mini-gated\",\"stream\":true,\"max_tokens\":400,"
-                                                + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> FakeProvider.gated() == 1);
+                CompletableFuture<HttpResponse<String>> crossing = heldAtTheProvider(http, key);
                 // the refresh thread waits on the enforcement's monitor (refresh is synchronized) until
                 // the call has ended in the new day; this thread's own refresh then is the first of that day
                 synchronized (enforcement) {
@@ -617,5 +595,21 @@ class BudgetEnforcementTest extends BudgetFlow {
             clock.reset();
             enforcement.refresh();
         }
+    }
+
+    /** A streamed call the fake provider holds (its gate) until {@code FakeProvider.openGate()}: in flight. */
+    private static CompletableFuture<HttpResponse<String>> heldAtTheProvider(HttpClient http, Admin.Key key) {
+        CompletableFuture<HttpResponse<String>> call = http.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/v1/chat/completions"))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + key.key())
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"gpt-4o-mini-gated\",\"stream\":true,\"max_tokens\":400,"
+                                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> FakeProvider.gated() == 1);
+        return call;
     }
 }
