@@ -22,6 +22,7 @@ import dev.tally.outcomes.OutcomeEmitter;
 import dev.tally.outcomes.OutcomeIds;
 import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
+import dev.tally.rollup.EventDecoder;
 
 /**
  * Outcomes from a CSV for work that is not in GitHub (tasks automated, hours saved, self-reported).
@@ -161,13 +162,19 @@ public class OutcomeImportService {
             problems.add("occurredAt is empty (ISO-8601: 2026-11-02 or 2026-11-02T10:15:00Z)");
             return null;
         }
+        Instant at;
         try {
-            return v.length() == 10 ? calendar.start(LocalDate.parse(v)) : Instant.parse(v);
+            at = v.length() == 10 ? calendar.start(LocalDate.parse(v)) : Instant.parse(v);
         } catch (DateTimeParseException e) {
             problems.add(
                     "occurredAt '" + v + "' is not an ISO-8601 date (2026-11-02) or instant (2026-11-02T10:15:00Z)");
             return null;
         }
+        if (!EventDecoder.inTimeRange(at)) {
+            problems.add("occurredAt '" + v + "' is outside the range " + EventDecoder.TIME_RANGE);
+            return null;
+        }
+        return at;
     }
 
     private static Boolean bool(String v, List<String> problems) {
