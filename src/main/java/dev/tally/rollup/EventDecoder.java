@@ -278,6 +278,10 @@ public class EventDecoder {
             throw new InvalidEventException("data.occurredAt: missing");
         }
         time("data.occurredAt", d.occurredAt());
+        // part of the key of every outcome rollup: one too long for a B-tree entry failed every batch that held it
+        if (d.severity() != null && d.severity().length() > MAX_TEXT) {
+            throw new InvalidEventException("data.severity: longer than " + MAX_TEXT + " characters");
+        }
         BigDecimal hours = d.valueHours();
         if (hours != null && (hours.signum() < 0 || hours.compareTo(MAX_VALUE_HOURS) > 0 || hours.scale() > 3)) {
             // toString, not toPlainString: 1e999999999 would be written out as a billion digits
