@@ -54,6 +54,26 @@ public class EventDecoder {
     static final long MAX_COST_NANOS = 10_000_000_000_000L;
 
     static final int MAX_REFUSAL = 40;
+
+    /**
+     * The instants an event may carry ({@code time}, {@code data.occurredAt}, a PR's times): from 1970 to
+     * the start of 9999, so that every one is a date PostgreSQL can store, as an instant and as a local
+     * day in any zone. Outside it, one event failed every batch that held it (PostgreSQL has no year 0,
+     * and {@code -0001-…} or {@code +10000-…} is no timestamp it reads) and stopped its partitions for
+     * good; the outcome intakes refuse such a time with a 400 by the same rule.
+     */
+    public static final Instant EARLIEST_TIME = Instant.parse("1970-01-01T00:00:00Z");
+
+    public static final Instant LATEST_TIME = Instant.parse("9999-01-01T00:00:00Z");
+
+    /** The rule of {@link #inTimeRange}, as error messages state it. */
+    public static final String TIME_RANGE = "from " + EARLIEST_TIME + " to before " + LATEST_TIME;
+
+    /** Whether {@code t} lies in {@code [EARLIEST_TIME, LATEST_TIME)}. */
+    public static boolean inTimeRange(Instant t) {
+        return !t.isBefore(EARLIEST_TIME) && t.isBefore(LATEST_TIME);
+    }
+
     private static final List<UsageField> TOKEN_FIELDS =
             UsageField.ALL.stream().filter(f -> f.tokenKind() != null).toList();
 
@@ -153,6 +173,7 @@ public class EventDecoder {
         if (time == null) {
             throw new InvalidEventException("time: missing");
         }
+        time(f.time != null ? "time" : "the record's timestamp", time);
         String workload = (String) present(UsageField.WORKLOAD, d, rejected, priced);
         if (workload == null) {
             workload = WorkloadNames.INTERACTIVE; // an event from before workloads
@@ -219,6 +240,13 @@ public class EventDecoder {
         return r;
     }
 
+    /** Refuses an instant outside {@link #TIME_RANGE}. */
+    static void time(String field, Instant t) throws InvalidEventException {
+        if (t != null && !inTimeRange(t)) {
+            throw new InvalidEventException(field + ": " + t + " is outside the range " + TIME_RANGE);
+        }
+    }
+
     private static Instant instant(String field, String s) throws InvalidEventException {
         Instant fast = UtcTimestamps.parse(s);
         if (fast != null) {
@@ -248,6 +276,11 @@ public class EventDecoder {
         UUID employee = uuid("data.employeeId", d.employeeId(), false);
         if (d.occurredAt() == null) {
             throw new InvalidEventException("data.occurredAt: missing");
+        }
+        time("data.occurredAt", d.occurredAt());
+        // part of the key of every outcome rollup: one too long for a B-tree entry failed every batch that held it
+        if (d.severity() != null && d.severity().length() > MAX_TEXT) {
+            throw new InvalidEventException("data.severity: longer than " + MAX_TEXT + " characters");
         }
         BigDecimal hours = d.valueHours();
         if (hours != null && (hours.signum() < 0 || hours.compareTo(MAX_VALUE_HOURS) > 0 || hours.scale() > 3)) {

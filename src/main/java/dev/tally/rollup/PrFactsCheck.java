@@ -39,6 +39,9 @@ final class PrFactsCheck {
         list("data.pr.labels", pr.labels());
         list("data.pr.reverts", pr.reverts());
         list("data.pr.mentions", pr.mentions());
+        EventDecoder.time("data.pr.openedAt", pr.openedAt());
+        EventDecoder.time("data.pr.firstReviewAt", pr.firstReviewAt());
+        EventDecoder.time("data.pr.mergedAt", pr.mergedAt());
         if (pr.mergedAt() != null) {
             return pr;
         }

@@ -241,10 +241,12 @@ final class MonthRollups {
      * same figures as {@link RollupReader#read} for the org.
      */
     static RollupReader.Sums sums(Source months, Period period, RoiModel roi) throws SQLException {
+        Map<UUID, Acc> current = new HashMap<>();
+        Map<UUID, Acc> previous = new HashMap<>();
+        int active = perTeam(months, period, roi, current);
+        int activePrevious = perTeam(months, period.previous(), roi, previous);
         RollupReader.Sums s = new RollupReader.Sums(
-                new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), Map.of());
-        perTeam(months, period, roi, s.current());
-        perTeam(months, period.previous(), roi, s.previous());
+                current, previous, new HashMap<>(), new HashMap<>(), new HashMap<>(), Map.of(), active, activePrevious);
         for (LocalDate first : months(period.from(), period.to())) {
             MonthRollups m = months.month(first);
             int from = m.start(period);
@@ -304,10 +306,15 @@ final class MonthRollups {
         return out;
     }
 
-    /** Per team over {@code p}: usage, outcome counts valued once per group, distinct active people. */
-    private static void perTeam(Source months, Period p, RoiModel roi, Map<UUID, Acc> out) throws SQLException {
+    /**
+     * Per team over {@code p}: usage, outcome counts valued once per group, distinct active people. Returns
+     * the organisation's distinct active people: a person active for two teams (moved within the period)
+     * is one of them.
+     */
+    private static int perTeam(Source months, Period p, RoiModel roi, Map<UUID, Acc> out) throws SQLException {
         Map<UUID, Map<Group, Counts>> outcomes = new HashMap<>();
         Map<UUID, Set<UUID>> active = new HashMap<>();
+        Set<UUID> org = new HashSet<>();
         for (LocalDate first : months(p.from(), p.to())) {
             MonthRollups m = months.month(first);
             int from = m.start(p);
@@ -332,12 +339,14 @@ final class MonthRollups {
                 t.activeDays.forEach((person, on) -> {
                     if ((on & days) != 0) {
                         active.computeIfAbsent(id, k -> new HashSet<>()).add(person);
+                        org.add(person);
                     }
                 });
             });
         }
         outcomes.forEach((id, groups) -> groups.forEach((g, n) -> n.valueInto(out.get(id), roi, g)));
         active.forEach((id, people) -> out.get(id).active = people.size());
+        return org.size();
     }
 
     /**

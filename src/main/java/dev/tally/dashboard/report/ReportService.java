@@ -156,6 +156,11 @@ public class ReportService {
             total = total.plus(m);
             previousTotal = previousTotal.plus(p);
         }
+        if (sums.orgActive() >= 0) {
+            // the org's people are counted once: one who moved teams was active for both
+            total = total.withActiveUsers(sums.orgActive());
+            previousTotal = previousTotal.withActiveUsers(sums.orgActivePrevious());
+        }
         TreeMap<LocalDate, Metrics> byDay = new TreeMap<>();
         for (LocalDate d = period.from(); !d.isAfter(period.to()); d = d.plusDays(1)) {
             Acc a = sums.days().get(d);

@@ -31,14 +31,20 @@ import dev.tally.rollup.UsageMeasure;
  */
 final class RollupReader {
 
-    /** What a report reads from the rollups: built once per scope, period, ROI model and rollup version. */
+    /**
+     * What a report reads from the rollups: built once per scope, period, ROI model and rollup version.
+     * {@code orgActive} and {@code orgActivePrevious}: the organisation's distinct active people in the
+     * period and the one before (a person who moved teams was active for both), or -1 for a team's sums.
+     */
     record Sums(
             Map<UUID, Acc> current,
             Map<UUID, Acc> previous,
             Map<LocalDate, Acc> days,
             Map<String, Acc> models,
             Map<String, TreeSet<String>> providers,
-            Map<UUID, Acc> employees) {}
+            Map<UUID, Acc> employees,
+            long orgActive,
+            long orgActivePrevious) {}
 
     static final String OUTCOME_COLUMNS = "kind, ai_assisted, severity, outcomes, explicit_outcomes, explicit_hours";
     private static final String OUTCOME_SUMS = "kind, ai_assisted, severity, sum(outcomes) AS outcomes,"
@@ -63,7 +69,14 @@ final class RollupReader {
 
     private Sums read() throws SQLException {
         Sums s = new Sums(
-                new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                -1,
+                -1);
         Period prev = period.previous();
         perTeam("usage", UsageMeasure.columns(), UsageMeasure.sums(), "", prev, s, (a, rs) -> a.usage.add(rs));
         perTeam(

@@ -53,6 +53,32 @@ public record Metrics(
                 valueNanos + o.valueNanos);
     }
 
+    /**
+     * The same with {@code n} active users: for a sum of scopes that share people (a person who moved
+     * teams is active for both), whose distinct count is not the sum.
+     */
+    public Metrics withActiveUsers(long n) {
+        return new Metrics(
+                spendNanos,
+                requests,
+                errorRequests,
+                inputTokens,
+                outputTokens,
+                cacheReadTokens,
+                cacheWriteTokens,
+                reasoningTokens,
+                unpricedRequests,
+                unpricedTokens,
+                n,
+                employees,
+                prsMerged,
+                prsMergedAi,
+                bugsCaught,
+                securityFindings,
+                tasksAutomated,
+                valueNanos);
+    }
+
     /** Input, output, cache read, cache write and reasoning tokens, each counted once. */
     public long totalTokens() {
         return inputTokens + outputTokens + cacheReadTokens + cacheWriteTokens + reasoningTokens;

@@ -23,6 +23,7 @@ import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Ids;
+import dev.tally.rollup.EventDecoder;
 import dev.tally.rollup.OutcomeKinds;
 import dev.tally.workload.WorkloadNames;
 
@@ -118,6 +119,9 @@ public class OutcomeService {
             throw bad(at + "kind", "unknown kind '" + kind + "': expected " + OutcomeKinds.RULE);
         }
         Instant occurredAt = optionalInstant(n, at, "occurredAt").orElseThrow(() -> bad(at + "occurredAt", "required"));
+        if (!EventDecoder.inTimeRange(occurredAt)) {
+            throw bad(at + "occurredAt", occurredAt + " is outside the range " + EventDecoder.TIME_RANGE);
+        }
         if (occurredAt.isAfter(Instant.now().plus(FUTURE_SKEW))) {
             throw bad(at + "occurredAt", "more than 24 hours in the future");
         }

@@ -3,7 +3,6 @@ package dev.tally.outcomes.csv;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,11 +21,15 @@ import dev.tally.identity.Team;
 import dev.tally.outcomes.OutcomeEmitter;
 import dev.tally.outcomes.OutcomeIds;
 import dev.tally.platform.Ids;
+import dev.tally.platform.time.OrgCalendar;
+import dev.tally.rollup.EventDecoder;
 
 /**
  * Outcomes from a CSV for work that is not in GitHub (tasks automated, hours saved, self-reported).
  * All or nothing: every row is checked first; one bad row rejects the file and no event is sent.
  * Each row's {@code id} becomes the event id {@code csv:<id>}, so importing a file again counts nothing twice.
+ * An {@code occurredAt} that is a date alone is the start of that day in the organisation's time zone
+ * ({@code TALLY_TIMEZONE}), so the outcome counts on the day the row names.
  */
 @ApplicationScoped
 public class OutcomeImportService {
@@ -43,9 +46,11 @@ public class OutcomeImportService {
     private record Checked(String id, OutcomeData data) {}
 
     private final OutcomeEmitter emitter;
+    private final OrgCalendar calendar;
 
-    public OutcomeImportService(OutcomeEmitter emitter) {
+    public OutcomeImportService(OutcomeEmitter emitter, OrgCalendar calendar) {
         this.emitter = emitter;
+        this.calendar = calendar;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -152,20 +157,24 @@ public class OutcomeImportService {
                 : Team.find("lower(name) = lower(?1)", nameOrId).firstResultOptional();
     }
 
-    private static Instant instant(String v, List<String> problems) {
+    private Instant instant(String v, List<String> problems) {
         if (v.isEmpty()) {
             problems.add("occurredAt is empty (ISO-8601: 2026-11-02 or 2026-11-02T10:15:00Z)");
             return null;
         }
+        Instant at;
         try {
-            return v.length() == 10
-                    ? LocalDate.parse(v).atStartOfDay(ZoneOffset.UTC).toInstant()
-                    : Instant.parse(v);
+            at = v.length() == 10 ? calendar.start(LocalDate.parse(v)) : Instant.parse(v);
         } catch (DateTimeParseException e) {
             problems.add(
                     "occurredAt '" + v + "' is not an ISO-8601 date (2026-11-02) or instant (2026-11-02T10:15:00Z)");
             return null;
         }
+        if (!EventDecoder.inTimeRange(at)) {
+            problems.add("occurredAt '" + v + "' is outside the range " + EventDecoder.TIME_RANGE);
+            return null;
+        }
+        return at;
     }
 
     private static Boolean bool(String v, List<String> problems) {

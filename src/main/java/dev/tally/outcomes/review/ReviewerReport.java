@@ -17,12 +17,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 import dev.tally.events.OutcomeData;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * Flagged and fixed AI review findings per team and reviewer, read from the {@code outcome} rollup
  * (the rows the aggregator wrote from the {@code bug_flagged} and {@code bug_caught} events, whose
  * attribution names the reviewer). A finding counts as flagged in the period it was raised and as
- * fixed in the period it was fixed (UTC days, like the other reports). Bugs caught posted through
+ * fixed in the period it was fixed (days of the organisation's time zone, {@code TALLY_TIMEZONE}, like
+ * the other reports and the "bugs caught" beside this table). Bugs caught posted through
  * the API or a CSV name no reviewer and are not in this table.
  */
 @ApplicationScoped
@@ -48,10 +50,12 @@ public class ReviewerReport {
 
     private final DataSource dataSource;
     private final ReviewRules rules;
+    private final OrgCalendar calendar;
 
-    public ReviewerReport(DataSource dataSource, ReviewRules rules) {
+    public ReviewerReport(DataSource dataSource, ReviewRules rules, OrgCalendar calendar) {
         this.dataSource = dataSource;
         this.rules = rules;
+        this.calendar = calendar;
     }
 
     /** Rows of the days {@code from..to} (inclusive) for one team, or every team when {@code teamId} is null. */
@@ -64,8 +68,8 @@ public class ReviewerReport {
         List<Row> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, from.atStartOfDay().atOffset(ZoneOffset.UTC));
-            ps.setObject(2, to.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC));
+            ps.setObject(1, calendar.start(from).atOffset(ZoneOffset.UTC));
+            ps.setObject(2, calendar.start(to.plusDays(1)).atOffset(ZoneOffset.UTC));
             if (teamId != null) {
                 ps.setObject(3, teamId);
             }

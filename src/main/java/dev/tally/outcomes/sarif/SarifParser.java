@@ -16,6 +16,8 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.tally.rollup.EventDecoder;
+
 /**
  * Reads the parts of a SARIF 2.1.0 log that Tally counts: per result the tool
  * ({@code runs[].tool.driver.name}), the rule id ({@code ruleId}, {@code rule.id} or via
@@ -287,12 +289,19 @@ public final class SarifParser {
         for (String field : List.of("endTimeUtc", "startTimeUtc")) {
             String t = text(inv.get(field));
             if (t != null) {
+                Instant at;
                 try {
-                    return Instant.parse(t);
+                    at = Instant.parse(t);
                 } catch (DateTimeParseException e) {
                     throw new SarifException(
                             runPath + ".invocations[0]." + field, "\"" + t + "\" is not an ISO-8601 UTC time");
                 }
+                if (!EventDecoder.inTimeRange(at)) {
+                    throw new SarifException(
+                            runPath + ".invocations[0]." + field,
+                            "\"" + t + "\" is outside the range " + EventDecoder.TIME_RANGE);
+                }
+                return at;
             }
         }
         return fallback;

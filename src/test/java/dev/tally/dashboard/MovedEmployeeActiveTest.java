@@ -1,0 +1,59 @@
+package dev.tally.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.LocalDate;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dev.tally.access.Access;
+import dev.tally.platform.TestStack;
+
+/**
+ * A person who moved to another team within the period was active for both teams (each team's rows
+ * keep its own days), but is one active user of the organisation: the org's active users are a
+ * distinct count, as its weekly AI users are, not the sum of the teams'.
+ */
+@QuarkusTest
+@WithTestResource(TestStack.class)
+class MovedEmployeeActiveTest {
+
+    @Inject
+    DataSource dataSource;
+
+    @Test
+    void aPersonWhoMovedTeamsIsOneActiveUserOfTheOrganisation() {
+        RollupFixture f = new RollupFixture(dataSource);
+        UUID before = f.team("Mover Before " + UUID.randomUUID(), "Engineering");
+        UUID after = f.team("Mover After " + UUID.randomUUID(), "Engineering");
+        UUID mover = f.employees(after, 1).get(0);
+        // 2019: a month no other test writes, so the org's figures of the period are this test's alone
+        f.usage(LocalDate.parse("2019-03-05"), before, mover, "gpt-4o", 1, 10, 5, 0, 1_000, 0);
+        f.usage(LocalDate.parse("2019-03-20"), after, mover, "gpt-4o", 1, 10, 5, 0, 2_000, 0);
+        f.usage(LocalDate.parse("2019-02-10"), before, mover, "gpt-4o", 1, 10, 5, 0, 4_000, 0);
+        f.usage(LocalDate.parse("2019-02-25"), after, mover, "gpt-4o", 1, 10, 5, 0, 8_000, 0);
+
+        JsonPath org = Access.leader()
+                .get("/api/reports/org?from=2019-03-01&to=2019-03-31")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(org.getLong("totals.spend_nanos")).isEqualTo(3_000);
+        assertThat(org.getLong("teams.find { it.id == '" + before + "' }.metrics.active_users"))
+                .isEqualTo(1);
+        assertThat(org.getLong("teams.find { it.id == '" + after + "' }.metrics.active_users"))
+                .isEqualTo(1);
+        assertThat(org.getLong("totals.active_users")).isEqualTo(1);
+        assertThat(org.getLong("previousTotals.active_users")).isEqualTo(1);
+    }
+}
