@@ -113,6 +113,10 @@ public class DeliveryProcessor {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void retryDue() {
+        int gaveUp = store.giveUpUnfinished(config.processingTimeout(), config.maxAttempts());
+        if (gaveUp > 0) {
+            LOG.errorf("%d GitHub deliveries stopped on their last attempt and are marked failed", gaveUp);
+        }
         List<String> due = store.due(config.retryAfter(), config.processingTimeout(), config.maxAttempts(), 100);
         due.forEach(this::submit);
     }

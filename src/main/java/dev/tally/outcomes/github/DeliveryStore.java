@@ -92,6 +92,24 @@ public class DeliveryStore {
                 .executeUpdate();
     }
 
+    /**
+     * Deliveries whose last allowed attempt never finished (the instance stopped while processing it):
+     * {@code failed} with that reason, instead of {@code processing} for good, since {@link #due} no
+     * longer retries them. Returns how many.
+     */
+    @Transactional
+    public int giveUpUnfinished(Duration processingTimeout, int maxAttempts) {
+        return em.createNativeQuery("UPDATE github_delivery SET status = 'failed', last_error = ?1 "
+                        + "WHERE status = 'processing' AND attempts >= ?2 AND last_attempt_at < ?3")
+                .setParameter(
+                        1,
+                        "its last attempt (" + maxAttempts + " of " + maxAttempts + ") did not finish "
+                                + "within the processing timeout (the instance stopped?); not retried")
+                .setParameter(2, maxAttempts)
+                .setParameter(3, Instant.now().minus(processingTimeout))
+                .executeUpdate();
+    }
+
     /** Deliveries due for another try: received or failed a while ago, or stuck in processing. */
     @Transactional
     @SuppressWarnings("unchecked")

@@ -7,11 +7,14 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -34,6 +37,7 @@ import dev.tally.identity.Team;
 import dev.tally.outcomes.FakeGitHubApi;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
+import dev.tally.outcomes.config.GitHubConfig;
 import dev.tally.platform.TestStack;
 
 @QuarkusTest
@@ -72,6 +76,43 @@ class GitHubWebhookFlowTest {
 
     static String delivery() {
         return UUID.randomUUID().toString();
+    }
+
+    @Inject
+    DeliveryProcessor processor;
+
+    @Inject
+    GitHubConfig github;
+
+    @Test
+    void aDeliveryWhoseLastAttemptNeverFinishedEndsFailedNotProcessingForGood() throws Exception {
+        String lastTry = delivery();
+        String earlierTry = delivery();
+        for (String id : List.of(lastTry, earlierTry)) {
+            assertThat(deliveries.insert(id, "pull_request", "closed", DeliveryStore.RECEIVED, "{}"))
+                    .isTrue();
+        }
+        // both were taken for processing a day ago and never finished (the instance stopped)
+        try (Connection c = ds.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE github_delivery SET status = 'processing', "
+                        + "attempts = ?, last_attempt_at = now() - interval '1 day' WHERE delivery_id = ?")) {
+            ps.setInt(1, github.maxAttempts());
+            ps.setString(2, lastTry);
+            ps.executeUpdate();
+            ps.setInt(1, github.maxAttempts() - 1);
+            ps.setString(2, earlierTry);
+            ps.executeUpdate();
+        }
+
+        processor.retryDue();
+
+        DeliveryStore.State given = deliveries.state(lastTry).orElseThrow();
+        assertThat(given.status()).isEqualTo(DeliveryStore.FAILED);
+        assertThat(given.lastError()).contains("did not finish");
+        // one with an attempt left is taken again, as before (on a worker thread)
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> deliveries.state(earlierTry).orElseThrow().attempts() == github.maxAttempts());
     }
 
     @Test
