@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 
 import dev.tally.rollup.EventDecoder;
 
@@ -132,26 +133,24 @@ public final class SarifParser {
         if (ruleIndex == null) {
             ruleIndex = result.path("rule").get("index");
         }
-        if (ruleIndex != null
-                && ruleIndex.isInt()
-                && ruleIndex.asInt() >= 0
-                && ruleIndex.asInt() < driver.path("rules").size()) {
+        // rules and extensions are arrays in SARIF; anything else (an object has a size too) holds none
+        JsonNode rules = array(driver.path("rules"));
+        if (ruleIndex != null && ruleIndex.isInt() && ruleIndex.asInt() >= 0 && ruleIndex.asInt() < rules.size()) {
             rulePath[0] = runPath + ".tool.driver.rules[" + ruleIndex.asInt() + "]";
-            return driver.path("rules").get(ruleIndex.asInt());
+            return rules.get(ruleIndex.asInt());
         }
         if (ruleId == null) {
             return null;
         }
-        JsonNode rules = driver.path("rules");
         for (int k = 0; k < rules.size(); k++) {
             if (ruleId.equals(text(rules.get(k).get("id")))) {
                 rulePath[0] = runPath + ".tool.driver.rules[" + k + "]";
                 return rules.get(k);
             }
         }
-        JsonNode extensions = run.path("tool").path("extensions");
+        JsonNode extensions = array(run.path("tool").path("extensions"));
         for (int x = 0; x < extensions.size(); x++) {
-            JsonNode extRules = extensions.get(x).path("rules");
+            JsonNode extRules = array(extensions.get(x).path("rules"));
             for (int k = 0; k < extRules.size(); k++) {
                 if (ruleId.equals(text(extRules.get(k).get("id")))) {
                     rulePath[0] = runPath + ".tool.extensions[" + x + "].rules[" + k + "]";
@@ -315,6 +314,11 @@ public final class SarifParser {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code n} when it is an array, else an empty node: what a field SARIF defines as an array holds otherwise. */
+    private static JsonNode array(JsonNode n) {
+        return n != null && n.isArray() ? n : MissingNode.getInstance();
     }
 
     private static String text(JsonNode n) {

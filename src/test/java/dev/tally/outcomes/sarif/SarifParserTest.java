@@ -47,6 +47,18 @@ class SarifParserTest {
     }
 
     @Test
+    void rulesGivenAsAnObjectInsteadOfAnArrayHoldNoRuleAndTheResultsAreStillRead() throws Exception {
+        // found by SarifParserFuzzTest (kept as crash-rules-an-object.sarif): an object has a size too,
+        // and its get(index) is null, which threw a NullPointerException (a 500) instead
+        ObjectNode log = load("codeql.sarif.json");
+        ObjectNode driver = (ObjectNode) log.path("runs").path(0).path("tool").path("driver");
+        driver.putObject("rules").put("id", "js/sql-injection");
+        List<SarifResult> r = SarifParser.parse(log, UPLOADED);
+        assertThat(r).hasSize(3);
+        assertThat(r).extracting(SarifResult::ruleId).contains("js/sql-injection");
+    }
+
+    @Test
     void parsingTheSameLogTwiceGivesTheSameResults() throws Exception {
         assertThat(SarifParser.parse(load("codeql.sarif.json"), UPLOADED))
                 .isEqualTo(SarifParser.parse(load("codeql.sarif.json"), UPLOADED.plusSeconds(3600)));
