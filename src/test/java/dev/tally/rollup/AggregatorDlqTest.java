@@ -133,14 +133,7 @@ class AggregatorDlqTest {
         assertThat(fx.usageTotals(team).get("input_tokens")).isEqualTo(7);
 
         for (int i = 0; i < bad.size(); i++) {
-            RecordMetadata m = where.get(i);
-            assertThat(fx.scalar(
-                            "SELECT count(*) FROM dlq_entry WHERE topic = ? AND partition = ? AND kafka_offset = ?"
-                                    + " AND reason LIKE ?",
-                            m.topic(),
-                            m.partition(),
-                            m.offset(),
-                            "%" + bad.get(i).reasonContains() + "%"))
+            assertThat(fx.dlqEntries(where.get(i), bad.get(i).reasonContains()))
                     .as("dlq_entry for %s", bad.get(i).reasonContains())
                     .isEqualTo(1);
         }

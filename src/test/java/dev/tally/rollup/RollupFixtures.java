@@ -156,6 +156,16 @@ final class RollupFixtures implements AutoCloseable {
                 .get("outcomes");
     }
 
+    /** How many DLQ entries the record at {@code m} has whose reason contains {@code reason} (1 once dead-lettered). */
+    long dlqEntries(RecordMetadata m, String reason) throws SQLException {
+        return scalar(
+                "SELECT count(*) FROM dlq_entry WHERE topic = ? AND partition = ? AND kafka_offset = ? AND reason LIKE ?",
+                m.topic(),
+                m.partition(),
+                m.offset(),
+                "%" + reason + "%");
+    }
+
     long scalar(String sql, Object... args) throws SQLException {
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
