@@ -199,6 +199,57 @@ class SessionSecurityTest {
     }
 
     @Test
+    void anApiChangeMadeWithASessionFromAnotherOriginIsRefused() {
+        String email = employeeUser();
+        String session = Access.signIn(email, Access.PASSWORD);
+        String key = Access.session(session)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "laptop"))
+                .post("/api/me/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        // a sibling host of the same site (SameSite=Lax sends the cookie there), and a browser saying cross-site
+        Access.session(session)
+                .header("Origin", "https://evil.example")
+                .delete("/api/me/keys/" + key)
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("from this site only"));
+        Access.session(session)
+                .header("Sec-Fetch-Site", "cross-site")
+                .delete("/api/me/keys/" + key)
+                .then()
+                .statusCode(403);
+        Access.session(session)
+                .get("/api/me/keys")
+                .then()
+                .statusCode(200)
+                .body("find { it.id == '" + key + "' }.status", org.hamcrest.Matchers.equalTo("active"));
+        // the same change from Tally's own pages goes through
+        Access.session(session)
+                .header("Origin", "http://localhost:" + io.restassured.RestAssured.port)
+                .header("Sec-Fetch-Site", "same-origin")
+                .delete("/api/me/keys/" + key)
+                .then()
+                .statusCode(204);
+    }
+
+    @Test
+    void aBearerTokenCallIsNotCheckedForItsOrigin() {
+        // a script or a tool on another origin sends its own credential, which no other site can make a browser send
+        Access.admin()
+                .header("Origin", "https://tools.example")
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "Origin " + UUID.randomUUID(), "department", "Eng"))
+                .post("/api/admin/teams")
+                .then()
+                .statusCode(201);
+    }
+
+    @Test
     void aDisabledAccountIsSignedOutAtItsNextRequest() {
         String email = user(AccessRole.LEADER);
         String id = Access.admin()

@@ -14,6 +14,7 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.vertx.http.runtime.security.SecurityHandlerPriorities;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
@@ -25,6 +26,10 @@ import dev.tally.platform.Problem;
  * the form is handled by Quarkus before any REST filter could check a token, so the browser's
  * Origin and Sec-Fetch-Site headers are checked instead), and on the API a request the HTTP
  * permissions forbid, or whose token is refused, gets its 403 or 401 as problem+json with the reason.
+ * <p>
+ * An API request that may change something, carries no {@code Authorization} header (so it rests on
+ * the session cookie) and comes, by the same headers, from another origin is refused with a 403: the
+ * SameSite cookie keeps cross-site pages out, and this keeps out a sibling host of the same site too.
  * <p>
  * A form body (urlencoded or multipart) sent to the API is refused with a 415 naming what the path
  * takes, right after the permission check and before anything reads it: no API endpoint takes a
@@ -52,7 +57,13 @@ public class AccessRoutes {
                 });
         router.route("/api/*").order(API_FORM_ORDER).handler(rc -> {
             String type = rc.request().getHeader(HttpHeaderNames.CONTENT_TYPE);
-            if (!formBody(type)) {
+            if (unsafe(rc.request().method())
+                    && !rc.request().headers().contains(HttpHeaderNames.AUTHORIZATION)
+                    && crossSite(rc)) {
+                // a browser's session cookie, sent by a page of another origin: SameSite=Lax keeps it off
+                // cross-site requests, but not off those from a sibling host of the same site
+                problem(rc, 403, "changes made with a session are accepted from this site only");
+            } else if (!formBody(type)) {
                 rc.next();
             } else if ("0".equals(rc.request().getHeader(HttpHeaderNames.CONTENT_LENGTH))) {
                 // a bodiless POST labelled as a form (REST Assured's and some HTTP clients' default), e.g.
@@ -91,6 +102,11 @@ public class AccessRoutes {
 
     /** Right after the HTTP permission check (order -100), before Quarkus REST reads a body. */
     static final int API_FORM_ORDER = -1 * SecurityHandlerPriorities.AUTHORIZATION + 5;
+
+    /** A method that may change something: what a page of another origin must not make with a session. */
+    static boolean unsafe(HttpMethod method) {
+        return !(method.equals(HttpMethod.GET) || method.equals(HttpMethod.HEAD) || method.equals(HttpMethod.OPTIONS));
+    }
 
     /** A browser form's body type: what the CSRF filter checks, and what no API endpoint takes. */
     static boolean formBody(String contentType) {
