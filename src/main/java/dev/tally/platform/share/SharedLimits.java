@@ -66,6 +66,7 @@ public final class SharedLimits {
         private final List<SharedCounter> counters = new ArrayList<>();
         private final List<long[]> claims = new ArrayList<>();
         private final Map<String, Long> othersUsed = new HashMap<>();
+        private final Map<String, Long> othersClaimed = new HashMap<>();
         private final long expiresAt;
         private final int live;
 
@@ -84,6 +85,11 @@ public final class SharedLimits {
         /** The other live instances' published use of a counter, as of this exchange. */
         public long othersUsed(String counter) {
             return othersUsed.getOrDefault(counter, 0L);
+        }
+
+        /** The other live instances' published claims on a counter, as of this exchange. */
+        public long othersClaimed(String counter) {
+            return othersClaimed.getOrDefault(counter, 0L);
         }
 
         /** The ticker time the new claims lapse at, unless a later exchange renews them. */
@@ -129,6 +135,7 @@ public final class SharedLimits {
             }
             long[] theirs = others.getOrDefault(counter.name(), new long[2]);
             grants.othersUsed.put(counter.name(), theirs[0]);
+            grants.othersClaimed.put(counter.name(), theirs[1]);
             long claim;
             if (counter.enforced()) {
                 claim = counter.whole()

@@ -40,8 +40,15 @@ public final class SharedLimitsPeer {
         }
         try (Connection c = DriverManager.getConnection(url, user, password)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            // start drawing once both instances exchange, as two gateways behind one load balancer
-            while (exchange(c, limits, counter, limit).live() < 2 && System.nanoTime() < deadline) {
+            // start drawing once both instances hold a claim, as two gateways behind one load balancer
+            // that have exchanged: an instance that drew as soon as it saw the other live could take
+            // nearly all of the limit, exchange after exchange, before a peer starved of CPU (several
+            // test JVMs on two cores) made its second exchange, and that peer would admit nothing
+            while (System.nanoTime() < deadline) {
+                SharedLimits.Grants g = exchange(c, limits, counter, limit);
+                if (g.live() >= 2 && counter.claim() > 0 && g.othersClaimed(name) > 0) {
+                    break;
+                }
                 Thread.onSpinWait();
             }
             for (Thread t : callers) {
