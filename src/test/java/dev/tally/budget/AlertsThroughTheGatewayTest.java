@@ -3,10 +3,16 @@ package dev.tally.budget;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
 import dev.tally.gateway.Admin;
@@ -170,7 +177,7 @@ class AlertsThroughTheGatewayTest extends BudgetFlow {
                     .atMost(Duration.ofSeconds(30))
                     .until(() -> spikesRecorded(budgetId).size() == 1);
             nothingMoreFor(budgetId);
-            String id = "budget:" + budgetId + ":"
+            String id = "budget:" + budgetId + ":month:"
                     + clock.instant().atZone(ZoneOffset.UTC).toLocalDate().withDayOfMonth(1)
                     + ":spike:employee:" + first.employeeId();
             assertThat(spikesRecorded(budgetId)).containsExactly(id);
@@ -213,6 +220,136 @@ class AlertsThroughTheGatewayTest extends BudgetFlow {
                 assertThat(paused.statusCode()).isEqualTo(402);
                 assertThat(paused.jsonPath().getString("error.message")).contains("paused");
             }
+        } finally {
+            clock.reset();
+            enforcement.refresh();
+        }
+    }
+
+    /** The first day of the quarter after the clock's: a quarter and its first month begin on it. */
+    LocalDate nextQuarter() {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return LocalDate.of(today.getYear(), (today.getMonthValue() - 1) / 3 * 3 + 1, 1)
+                .plusMonths(3);
+    }
+
+    static void changeBudget(String budgetId, Map<String, Object> body) {
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .put("/api/admin/budgets/" + budgetId)
+                .then()
+                .statusCode(200);
+    }
+
+    /** The ids of a budget's alerts recorded in PostgreSQL (the dedupe), oldest first. */
+    List<String> recorded(String budgetId) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT id FROM budget_alert WHERE budget_id = ?::uuid ORDER BY created_at, id")) {
+            ps.setString(1, budgetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void aQuarterlyBudgetMadeMonthlyInTheQuartersFirstMonthSendsTheMonthsAlertsToo() throws Exception {
+        Admin.Key key = Admin.newKey();
+        LocalDate quarter = nextQuarter();
+        // noon on the quarter's third day: too early in the month, as in the quarter, for a projection
+        moveTo(quarter.plusDays(2).atTime(12, 0).toInstant(ZoneOffset.UTC));
+        try {
+            Map<String, Object> body = budget(
+                    "Re-period " + key.keyId().substring(0, 8), "key", key.keyId(), "quarter", "0.0005", "alert");
+            body.put("thresholds", List.of(50));
+            String budgetId = createBudget(body);
+            // one call, 283,200 of 500,000: the quarter's 50 %
+            assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> alertsOf(budgetId).size() >= 1);
+
+            // the same spend is the month's 50 %: the month is a new period whose first day is the quarter's
+            body.put("period", "month");
+            changeBudget(budgetId, body);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> alertsOf(budgetId).size() >= 2);
+            nothingMoreFor(budgetId);
+            List<JsonNode> sent = alertsOf(budgetId);
+            assertThat(sent.stream()
+                            .map(e -> e.path("data").path("period").asText() + ":"
+                                    + e.path("data").path("kind").asText() + ":"
+                                    + e.path("data").path("threshold").asText()))
+                    .containsExactly("quarter:threshold:50", "month:threshold:50");
+            assertThat(sent.stream().map(e -> e.path("data").path("periodStart").asText()))
+                    .containsOnly(
+                            quarter.atStartOfDay(ZoneOffset.UTC).toInstant().toString());
+            assertThat(sent.stream().map(e -> e.path("data").path("periodEnd").asText()))
+                    .containsExactly(
+                            quarter.plusMonths(3)
+                                    .atStartOfDay(ZoneOffset.UTC)
+                                    .toInstant()
+                                    .toString(),
+                            quarter.plusMonths(1)
+                                    .atStartOfDay(ZoneOffset.UTC)
+                                    .toInstant()
+                                    .toString());
+        } finally {
+            clock.reset();
+            enforcement.refresh();
+        }
+    }
+
+    @Test
+    void anAlertRecordedUnderTheOldIdStillDedupesItsPeriodButNotAnotherPeriodStartingTheSameDay() throws Exception {
+        Admin.Key key = Admin.newKey();
+        LocalDate quarter = nextQuarter();
+        // noon on the quarter's third day: too early in the month, as in the quarter, for a projection
+        moveTo(quarter.plusDays(2).atTime(12, 0).toInstant(ZoneOffset.UTC));
+        try {
+            Map<String, Object> body =
+                    budget("Old id " + key.keyId().substring(0, 8), "key", key.keyId(), "quarter", "0.0005", "alert");
+            body.put("thresholds", List.of(50));
+            String budgetId = createBudget(body);
+            // the quarter's 50 % alert, as an instance before this change recorded it (and Kafka acknowledged it)
+            String oldId = "budget:" + budgetId + ":" + quarter + ":threshold:50";
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement ps =
+                            c.prepareStatement("INSERT INTO budget_alert (id, budget_id, kind, event, published_at) "
+                                    + "VALUES (?, ?::uuid, 'threshold', ?::jsonb, now())")) {
+                ps.setString(1, oldId);
+                ps.setString(2, budgetId);
+                ps.setString(
+                        3,
+                        "{\"id\":\"" + oldId + "\",\"data\":{\"kind\":\"threshold\",\"period\":\"quarter\","
+                                + "\"budgetId\":\"" + budgetId + "\",\"threshold\":50}}");
+                ps.executeUpdate();
+            }
+            assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> statuses.current().stream()
+                            .anyMatch(s -> s.budgetId().toString().equals(budgetId) && s.spentNanos() == MINI_CALL));
+            // the quarter's 50 % is past, and already sent under the old id: not sent again
+            nothingMoreFor(budgetId);
+            assertThat(recorded(budgetId)).containsExactly(oldId);
+
+            // the month starting the same day is another period: its 50 % is sent
+            body.put("period", "month");
+            changeBudget(budgetId, body);
+            evaluator.evaluate();
+            List<String> ids = recorded(budgetId);
+            assertThat(ids).hasSize(2).startsWith(oldId);
+            assertThat(ids.get(1)).contains(":month:").endsWith(":threshold:50");
+            nothingMoreFor(budgetId);
         } finally {
             clock.reset();
             enforcement.refresh();

@@ -387,6 +387,41 @@ class BudgetEnforcementTest extends BudgetFlow {
     }
 
     @Test
+    void freeCallsPassASpentBlockBudgetWhileBilledCallsAreRefused() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // less than one call: the first call spends it
+        createBudget(budget("Spent " + key.keyId().substring(0, 8), "key", key.keyId(), "day", "0.0002", "block"));
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            enforcement.refresh();
+            assertThat(anthropic(key, "claude-sonnet-4-5", false, "m-" + UUID.randomUUID())
+                            .statusCode())
+                    .isEqualTo(402);
+        });
+        // count_tokens costs nothing at the provider: the money budget does not refuse it
+        Response counted = given().header("x-api-key", key.key())
+                .header("anthropic-version", "2023-06-01")
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"claude-sonnet-4-5\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")
+                .post("/v1/messages/count_tokens");
+        assertThat(counted.statusCode()).as(counted.asString()).isEqualTo(200);
+        assertThat(counted.jsonPath().getInt("input_tokens")).isEqualTo(1234);
+        // nor the model list, in either format
+        assertThat(given().header("Authorization", "Bearer " + key.key())
+                        .get("/v1/models")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(given().header("x-api-key", key.key())
+                        .header("anthropic-version", "2023-06-01")
+                        .get("/v1/models")
+                        .statusCode())
+                .isEqualTo(200);
+        // and billed calls stay refused
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+    }
+
+    @Test
     void aDepartmentsBudgetCountsEveryTeamInItAndBlocksThemAllButNoOtherDepartment() throws Exception {
         String department = "Dept " + UUID.randomUUID().toString().substring(0, 8);
         Admin.Key first = Admin.newKeyInDepartment(department);

@@ -121,14 +121,14 @@ public class AlertEvaluator {
                     BudgetStatus s = current.get(i);
                     for (AlertData a : due(b, s, now)) {
                         CloudEvent<AlertData> e = event(a, s);
-                        if (outbox.insert(c, e)) {
+                        if (outbox.insert(c, e, legacyId(e.data(), s))) {
                             sent.add(e);
                         }
                     }
                     if (b.spike() != null) {
                         for (Spikes.Spike spike : Spikes.find(c, b, calendar.hour(now), config.spikeBaselineHours())) {
                             CloudEvent<AlertData> e = event(spikeAlert(b, s, spike, now), s);
-                            if (outbox.insert(c, e)) {
+                            if (outbox.insert(c, e, legacyId(e.data(), s))) {
                                 sent.add(e);
                                 if (b.spike().action() == SpikeRule.Action.PAUSE_KEY) {
                                     Spikes.pause(c, spike, b.id(), "spend spike under budget " + b.name());
@@ -245,18 +245,32 @@ public class AlertEvaluator {
     }
 
     /**
-     * Id = the dedupe key: budget, period (its first local day), kind, threshold (a spike: its key, or
-     * {@code employee:<id>} when a person's keys together spiked).
+     * Id = the dedupe key: budget, period (its kind and first local day), kind, threshold (a spike: its
+     * key, or {@code employee:<id>} when a person's keys together spiked). The period's kind is in it
+     * because a budget's period can be edited: a quarter made a month in its first month starts on the
+     * same day, and that month's alerts are not the quarter's.
      */
     private static CloudEvent<AlertData> event(AlertData a, BudgetStatus s) {
-        String which = a.kind() != AlertKind.SPIKE
-                ? a.threshold() == null ? "-" : a.threshold().toString()
-                : a.keyId() != null ? a.keyId().toString() : "employee:" + a.employeeId();
-        String id = "budget:" + a.budgetId() + ":" + s.periodStart().toLocalDate() + ":"
-                + a.kind().json() + ":" + which;
+        String id = "budget:" + a.budgetId() + ":" + a.period().json() + ":"
+                + s.periodStart().toLocalDate() + ":" + a.kind().json() + ":" + which(a);
         String subject = s.link().startsWith("/teams/")
                 ? s.link().substring("/teams/".length())
                 : a.budgetId().toString();
         return CloudEvent.of(id, SOURCE, CloudEvent.ALERT_TYPE, subject, a.at(), a);
+    }
+
+    /**
+     * The id the same alert had before the period's kind was part of it (alerts recorded then stay in
+     * {@code budget_alert}): such a row is the same alert only if its own data names the same period.
+     */
+    static String legacyId(AlertData a, BudgetStatus s) {
+        return "budget:" + a.budgetId() + ":" + s.periodStart().toLocalDate() + ":"
+                + a.kind().json() + ":" + which(a);
+    }
+
+    private static String which(AlertData a) {
+        return a.kind() != AlertKind.SPIKE
+                ? a.threshold() == null ? "-" : a.threshold().toString()
+                : a.keyId() != null ? a.keyId().toString() : "employee:" + a.employeeId();
     }
 }

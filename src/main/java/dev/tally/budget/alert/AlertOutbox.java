@@ -38,14 +38,21 @@ final class AlertOutbox implements DeliveryListener {
         this.publisher = publisher;
     }
 
-    /** Records the alert unless one with its id exists; true when this call recorded it (then publish it). */
-    boolean insert(Connection c, CloudEvent<AlertData> event) throws SQLException {
+    /**
+     * Records the alert unless one with its id exists, or one recorded under its {@code legacyId} (the
+     * id's form without the period's kind) for the same kind of period; true when this call recorded it
+     * (then publish it).
+     */
+    boolean insert(Connection c, CloudEvent<AlertData> event, String legacyId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO budget_alert (id, budget_id, kind, event) "
-                + "VALUES (?, ?, ?, ?::jsonb) ON CONFLICT (id) DO NOTHING")) {
+                + "SELECT ?, ?, ?, ?::jsonb WHERE NOT EXISTS (SELECT 1 FROM budget_alert "
+                + "WHERE id = ? AND event -> 'data' ->> 'period' = ?) ON CONFLICT (id) DO NOTHING")) {
             ps.setString(1, event.id());
             ps.setObject(2, event.data().budgetId());
             ps.setString(3, event.data().kind().json());
             ps.setString(4, write(event));
+            ps.setString(5, legacyId);
+            ps.setString(6, event.data().period().json());
             return ps.executeUpdate() == 1;
         }
     }

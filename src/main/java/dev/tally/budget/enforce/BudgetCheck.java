@@ -26,7 +26,8 @@ import dev.tally.pricing.PriceService;
  * refused if any covering budget blocks unpriced calls; then the call's estimated cost is taken from
  * each budget's counter, and a spent {@code block} budget refuses the call (402, naming the budget
  * and when it resets). The estimate is the call's reservation, settled to its exact cost at the end.
- * In memory only ({@link BudgetEnforcement} refreshes it): no database call here.
+ * A call the provider does not bill ({@code count_tokens}) passes the budgets (a paused key is still
+ * refused). In memory only ({@link BudgetEnforcement} refreshes it): no database call here.
  */
 @Singleton
 public class BudgetCheck implements AdmissionCheck {
@@ -101,6 +102,11 @@ public class BudgetCheck implements AdmissionCheck {
                             "model");
                 }
             }
+        }
+        if (!call.api().billed) {
+            // count_tokens costs nothing at the provider: a money budget has nothing to hold it to (the
+            // key's own limits, checked before this, still apply; a downgrade above still names the model)
+            return PASS;
         }
         long estimate = price == null ? 0 : estimate(price, call);
         long now = enforcement.now();
