@@ -71,7 +71,7 @@ public class GitHubOutcomes {
         GitHubEvents.Classified c = GitHubEvents.classify(event, payload, reviews);
         return switch (c.kind()) {
             case PR_MERGED -> prMerged(payload, lastAttempt);
-            case REVIEW_FINDING -> findings.flagged(payload, payload.path("comment"));
+            case REVIEW_FINDING -> findings.flagged(payload, payload.path("comment"), lastAttempt);
             case THREAD_RESOLVED -> findings.threadResolved(payload);
             case REVIEWER_CONFIRMED_FIX -> findings.reviewerConfirmed(payload);
             case PR_PUSHED -> findings.pushed(payload);

@@ -11,6 +11,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.tally.events.OutcomeData;
@@ -32,6 +34,8 @@ import dev.tally.outcomes.review.ReviewRules;
 @ApplicationScoped
 public class ReviewFindings {
 
+    private static final Logger LOG = Logger.getLogger(ReviewFindings.class);
+
     private final ReviewRules rules;
     private final ReviewFindingStore store;
     private final TeamMapper teams;
@@ -47,9 +51,28 @@ public class ReviewFindings {
         this.clock = clock;
     }
 
-    /** An inline comment that raises a finding: recorded and flagged. */
-    public Map<String, OutcomeData> flagged(JsonNode payload, JsonNode comment) {
+    /**
+     * An inline comment that raises a finding: recorded and flagged; and fixed at once when a push to
+     * the pull request that came after the comment, but was delivered or processed before it, changed
+     * its lines. When the compare API fails on the delivery's last attempt, the finding is flagged
+     * anyway (a later push can still fix it).
+     */
+    public Map<String, OutcomeData> flagged(JsonNode payload, JsonNode comment, boolean lastAttempt)
+            throws GitHubApiException {
         ReviewFinding f = record(payload, comment);
+        if (f.fixedAt() == null && github.configured()) {
+            try {
+                f = fixedByEarlierPush(f);
+            } catch (GitHubApiException e) {
+                if (!lastAttempt) {
+                    throw e;
+                }
+                LOG.warnf(
+                        "review comment %d: the push remembered for %s#%d could not be compared on the last"
+                                + " attempt (%s); flagged without it",
+                        f.commentId(), f.repository(), f.prNumber(), e.getMessage());
+            }
+        }
         Map<String, OutcomeData> out = new LinkedHashMap<>();
         out.put(f.flaggedId(), flaggedEvent(f));
         if (f.fixedAt() != null) {
@@ -83,11 +106,7 @@ public class ReviewFindings {
         Instant at = time(payload.path("pull_request").path("updated_at"), clock.instant());
         Map<String, List<ReviewFinding>> byCommit = new LinkedHashMap<>();
         for (ReviewFinding f : store.open(repo, number)) {
-            if (f.endLine() != null
-                    && f.path() != null
-                    && f.commitId() != null
-                    && !"LEFT".equalsIgnoreCase(f.side())
-                    && !f.commitId().equals(head)) {
+            if (comparable(f, head)) {
                 byCommit.computeIfAbsent(f.commitId(), k -> new ArrayList<>()).add(f);
             }
         }
@@ -107,6 +126,39 @@ public class ReviewFindings {
             out.put(f.fixedId(), fixedEvent(f));
         }
         return out;
+    }
+
+    /** Whether a push to {@code head} can tell if it changed the finding's lines (see the docs' limits). */
+    private static boolean comparable(ReviewFinding f, String head) {
+        return f.endLine() != null
+                && f.path() != null
+                && f.commitId() != null
+                && !"LEFT".equalsIgnoreCase(f.side())
+                && !f.commitId().equals(head);
+    }
+
+    /**
+     * The finding, fixed by the latest push remembered for its pull request when that push is not older
+     * than the comment and changed its lines; otherwise as it was.
+     */
+    private ReviewFinding fixedByEarlierPush(ReviewFinding f) throws GitHubApiException {
+        Optional<ReviewFindingStore.Push> push = store.lastPush(f.repository(), f.prNumber());
+        if (push.isEmpty()
+                || push.get().at().isBefore(f.flaggedAt())
+                || !comparable(f, push.get().head())) {
+            return f;
+        }
+        Optional<List<GitHubClient.ChangedFile>> files =
+                github.compare(f.repository(), f.commitId(), push.get().head());
+        if (files.isEmpty() || !changed(files.get(), f)) {
+            return f;
+        }
+        return store.fix(
+                        f.commentId(),
+                        push.get().at(),
+                        FixedBy.LINES_CHANGED,
+                        push.get().head())
+                .orElse(f);
     }
 
     static boolean changed(List<GitHubClient.ChangedFile> files, ReviewFinding f) {

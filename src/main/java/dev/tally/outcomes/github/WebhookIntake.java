@@ -47,8 +47,11 @@ public class WebhookIntake {
 
     @Transactional
     public Recorded record(String deliveryId, String event, JsonNode payload, String rawBody) {
-        GitHubEvents.Classified c =
-                pushWorthComparing(GitHubEvents.classify(event, payload, outcomes.reviews()), payload);
+        GitHubEvents.Classified classified = GitHubEvents.classify(event, payload, outcomes.reviews());
+        if (classified.kind() == GitHubEvents.Kind.PR_PUSHED && github.configured()) {
+            rememberPush(payload);
+        }
+        GitHubEvents.Classified c = pushWorthComparing(classified, payload);
         String action =
                 payload.path("action").isTextual() ? payload.path("action").asText() : null;
         if (c.kind() == GitHubEvents.Kind.REVIEW_RECORDED) {
@@ -89,6 +92,19 @@ public class WebhookIntake {
         } else {
             prReviews.submitted(repo, number, review);
         }
+    }
+
+    /**
+     * Before the answer, whatever becomes of the delivery: a review comment that this push fixes may not
+     * be recorded yet (GitHub does not promise the order of deliveries, and they are processed on worker
+     * threads); when it is, it is compared with this push (see {@link ReviewFindings#flagged}).
+     */
+    private void rememberPush(JsonNode payload) {
+        findings.pushed(
+                payload.path("repository").path("full_name").asText(),
+                GitHubEvents.prNumber(payload),
+                payload.path("after").asText(),
+                ReviewFindings.time(payload.path("pull_request").path("updated_at"), clock.instant()));
     }
 
     /**

@@ -23,7 +23,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** The {@code review_finding} table: each AI finding once, and its fix once. */
+/** The {@code review_finding} table: each AI finding once, and its fix once; and {@code review_push}, each PR's latest push. */
 @ApplicationScoped
 public class ReviewFindingStore {
 
@@ -121,6 +121,39 @@ public class ReviewFindingStore {
                 repository,
                 prNumber,
                 ref);
+    }
+
+    /** The latest push to a pull request: the head it moved to, and when. */
+    public record Push(String head, Instant at) {}
+
+    /** Remembers a push to a pull request unless a later one is remembered already. */
+    @Transactional
+    public void pushed(String repository, int prNumber, String head, Instant at) {
+        update(
+                "INSERT INTO review_push (repository, pr_number, head, pushed_at) VALUES (?, ?, ?, ?)"
+                        + " ON CONFLICT (repository, pr_number) DO UPDATE SET head = EXCLUDED.head,"
+                        + " pushed_at = EXCLUDED.pushed_at WHERE EXCLUDED.pushed_at >= review_push.pushed_at",
+                repository,
+                prNumber,
+                head,
+                Timestamp.from(at));
+    }
+
+    /** The latest push remembered for a pull request. */
+    @Transactional
+    public Optional<Push> lastPush(String repository, int prNumber) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT head, pushed_at FROM review_push WHERE repository = ? AND pr_number = ?")) {
+            bind(ps, repository, prNumber);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next()
+                        ? Optional.of(new Push(rs.getString(1), instant(rs.getObject(2, OffsetDateTime.class))))
+                        : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("review_push: " + e.getMessage(), e);
+        }
     }
 
     /** A null of a known SQL type, so the driver need not guess it. */

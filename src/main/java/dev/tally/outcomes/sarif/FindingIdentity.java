@@ -28,8 +28,13 @@ import java.util.stream.Collectors;
  */
 public final class FindingIdentity {
 
-    /** How a result is identified: {@code key} (null = it cannot be), and why it fell back to its location. */
-    public record Decided(SarifResult result, String key, String fallback) {}
+    /**
+     * How a result is identified: {@code key} (null = it cannot be), and why it fell back to its location.
+     * {@code fingerprint} is the {@code fp:} key that identifies it, or would have had it not repeated
+     * within the upload (null: none, or a known placeholder); {@code location} its location key (null
+     * without a path). The two let an upload find the id an earlier upload gave the same finding.
+     */
+    public record Decided(SarifResult result, String key, String fallback, String fingerprint, String location) {}
 
     private FindingIdentity() {}
 
@@ -63,8 +68,10 @@ public final class FindingIdentity {
                             ? 0
                             : full.get(r.tool() + "\n" + r.fingerprints()).size(),
                     "different rules or locations");
+            String location = location(r);
             if (!r.fingerprints().isEmpty() && fullProblem == null) {
-                out.add(new Decided(r, "fp:" + flat(r.fingerprints()), null));
+                String key = "fp:" + flat(r.fingerprints());
+                out.add(new Decided(r, key, null, key, location));
                 continue;
             }
             String partialProblem = problem(
@@ -77,15 +84,31 @@ public final class FindingIdentity {
                                     .size(),
                     "different locations of one rule");
             if (!r.partial().isEmpty() && partialProblem == null) {
-                out.add(new Decided(r, "fp:" + flat(r.partial()), null));
+                String key = "fp:" + flat(r.partial());
+                out.add(new Decided(r, key, null, key, location));
                 continue;
             }
             String reason = fullProblem != null
                     ? fullProblem
                     : partialProblem != null ? partialProblem : "the tool gives no fingerprints";
-            out.add(new Decided(r, location(r), reason));
+            out.add(new Decided(r, location, reason, repeated(r, known), location));
         }
         return out;
+    }
+
+    /**
+     * The fingerprint that would identify a result whose fingerprints repeat within its upload: the
+     * first of {@code fingerprints} and {@code partialFingerprints} that holds no known placeholder.
+     */
+    private static String repeated(SarifResult r, Set<String> known) {
+        for (Map<String, String> fp : List.of(r.fingerprints(), r.partial())) {
+            if (!fp.isEmpty()
+                    && fp.values().stream()
+                            .noneMatch(v -> known.contains(v.strip().toLowerCase(Locale.ROOT)))) {
+                return "fp:" + flat(fp);
+            }
+        }
+        return null;
     }
 
     /** Why these fingerprints cannot identify the result, or null when they can (or there are none). */

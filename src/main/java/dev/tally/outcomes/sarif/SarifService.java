@@ -36,7 +36,10 @@ import dev.tally.workload.WorkloadNames;
  * A SARIF upload → one {@code security_finding} per distinct open result, attributed to the
  * repository's team. The event id ({@code sarif:<tool>:<repo>:<rule>:<identity>}, see
  * {@link FindingIdentity}) is the same on every upload of the same scan, so re-uploading counts
- * nothing twice, and {@code sarif_finding} remembers it so the answer can tell new from known.
+ * nothing twice, and {@code sarif_finding} remembers it so the answer can tell new from known. Since
+ * whether a fingerprint identifies a result is decided per upload, {@code sarif_finding} also
+ * remembers each finding's fingerprint and location: a result with both that an earlier upload counted
+ * keeps that upload's id, however this upload identifies it.
  * Every result is accounted for: {@code results = findings + suppressed + Σ ignored}.
  */
 @ApplicationScoped
@@ -152,7 +155,15 @@ public class SarifService {
         Map<String, Integer> ignored = new LinkedHashMap<>();
         Map<String, Integer> fellBack = new LinkedHashMap<>();
         int suppressed = 0;
-        for (FindingIdentity.Decided d : FindingIdentity.decide(results, placeholders)) {
+        List<FindingIdentity.Decided> decided = FindingIdentity.decide(results, placeholders);
+        Map<SarifFindingStore.Probe, String> remembered = store.known(
+                repository,
+                decided.stream()
+                        .map(SarifService::probe)
+                        .filter(p -> p != null)
+                        .distinct()
+                        .toList());
+        for (FindingIdentity.Decided d : decided) {
             SarifResult r = d.result();
             String why = setAside(r, d.key());
             if (r.suppressed()) {
@@ -163,7 +174,10 @@ public class SarifService {
                 ignored.merge(why, 1, Integer::sum);
                 continue;
             }
-            String id = OutcomeIds.bounded("sarif:" + r.tool() + ":" + repository + ":" + r.ruleId() + ":" + d.key());
+            SarifFindingStore.Probe probe = probe(d);
+            String id = probe != null && remembered.containsKey(probe)
+                    ? remembered.get(probe)
+                    : OutcomeIds.bounded("sarif:" + r.tool() + ":" + repository + ":" + r.ruleId() + ":" + d.key());
             if (events.containsKey(id)) {
                 ignored.merge("repeats another result of this upload (same tool, rule and identity)", 1, Integer::sum);
                 continue;
@@ -192,7 +206,7 @@ public class SarifService {
                             null,
                             null,
                             workload));
-            rows.add(new SarifFindingStore.Row(id, r.tool(), r.ruleId()));
+            rows.add(new SarifFindingStore.Row(id, r.tool(), r.ruleId(), d.fingerprint(), d.location()));
         }
         Set<String> fresh = store.record(repository, rows, now);
         events.forEach(emitter::emit);
@@ -212,6 +226,14 @@ public class SarifService {
                 counts(ignored),
                 counts(fellBack),
                 List.copyOf(events.keySet()));
+    }
+
+    /** What a result is looked up by in earlier uploads; null when it has no usable fingerprint or no location. */
+    private static SarifFindingStore.Probe probe(FindingIdentity.Decided d) {
+        if (d.key() == null || d.fingerprint() == null || d.location() == null) {
+            return null;
+        }
+        return new SarifFindingStore.Probe(d.result().tool(), d.result().ruleId(), d.fingerprint(), d.location());
     }
 
     /** Why an unsuppressed result is not an open finding, or null when it is one. */

@@ -10,6 +10,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -177,6 +178,35 @@ class ReviewFindingsFlowTest {
         assertThat(fixedBy(onLines40To44)).isNull();
         assertThat(OutcomeTopic.count("github:review-comment:" + onLines40To44 + ":fixed"))
                 .isZero();
+    }
+
+    @Test
+    void aPushThatArrivesBeforeItsFindingsCommentIsProcessedStillFixesIt() {
+        long id = IDS.incrementAndGet();
+        ObjectNode comment = OutcomeTestData.reviewComment(
+                "acme-outcomes/review-repo",
+                46,
+                id,
+                "cursor[bot]",
+                ReviewRulesTest.body("bugbot-high.md"),
+                RETRY,
+                null,
+                12,
+                BASE,
+                "rvw-early-fe");
+        Instant pushedAt = Instant.parse(comment.at("/comment/created_at").asText());
+        ((ObjectNode) comment.get("comment"))
+                .put("created_at", pushedAt.minus(Duration.ofMinutes(5)).toString());
+        // GitHub does not promise the order of deliveries: the push comes first, while Tally knows no
+        // finding of this pull request yet
+        send("pull_request", OutcomeTestData.synchronize("acme-outcomes/review-repo", 46, "rvw-early-fe", BASE, HEAD))
+                .statusCode(202);
+        send("pull_request_review_comment", comment).statusCode(202).body("status", equalTo("accepted"));
+
+        OutcomeTopic.Seen fixed = OutcomeTopic.await("github:review-comment:" + id + ":fixed");
+        assertThat(fixed.event().at("/data/kind").asText()).isEqualTo("bug_caught");
+        assertThat(OutcomeTopic.attribution(fixed.event())).contains("reviewer:bugbot", "fixed:lines_changed " + HEAD);
+        assertThat(fixed.event().at("/data/occurredAt").asText()).isEqualTo(pushedAt.toString());
     }
 
     @Test

@@ -166,6 +166,49 @@ class SarifUploadFlowTest {
                 .body("known", equalTo(2));
     }
 
+    /** The codeql fixture's first result moved to {@code path:line}, with only the partial fingerprint {@code abc123:1}. */
+    static ObjectNode result(String path, int line) {
+        ObjectNode r = OutcomeTestData.fixture("sarif/codeql.sarif.json")
+                .at("/runs/0/results/0")
+                .deepCopy();
+        ObjectNode physical = (ObjectNode) r.at("/locations/0/physicalLocation");
+        ((ObjectNode) physical.get("artifactLocation")).put("uri", path);
+        physical.putObject("region").put("startLine", line);
+        r.putObject("partialFingerprints").put("primaryLocationLineHash", "abc123:1");
+        return r;
+    }
+
+    static byte[] logOf(ObjectNode... results) {
+        ObjectNode log = OutcomeTestData.fixture("sarif/codeql.sarif.json");
+        ArrayNode list = ((ObjectNode) log.at("/runs/0")).putArray("results");
+        for (ObjectNode r : results) {
+            list.add(r);
+        }
+        return log.toString().getBytes();
+    }
+
+    @Test
+    void aFindingIdentifiedByItsFingerprintKeepsItsIdWhenALaterUploadRepeatsTheFingerprintElsewhere() {
+        String repo = "acme/moved-" + UUID.randomUUID().toString().substring(0, 8);
+        List<String> first = upload(repo, logOf(result("src/a.js", 10)))
+                .statusCode(200)
+                .body("new", equalTo(1))
+                .body("fellBack", empty())
+                .extract()
+                .jsonPath()
+                .getList("ids", String.class);
+        // The fingerprint now repeats at a second location, so this upload cannot use it as an identity.
+        List<String> second = upload(repo, logOf(result("src/a.js", 10), result("src/b.js", 20)))
+                .statusCode(200)
+                .body("findings", equalTo(2))
+                .body("new", equalTo(1))
+                .body("known", equalTo(1))
+                .extract()
+                .jsonPath()
+                .getList("ids", String.class);
+        assertThat(second).hasSize(2).contains(first.get(0));
+    }
+
     @Test
     void aWrongContentTypeIsA415NamingWhatToSend() {
         given().contentType("text/plain")
