@@ -573,6 +573,44 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aPriceAboveTheMaximumIsRefusedWithTheFieldNamedAndNotStored() {
+        String model = "gpt-dear-" + UUID.randomUUID().toString().substring(0, 8);
+        // $10^9 per million tokens fitted a long (10^18 nano-dollars) but a call's cost did not
+        Response tooDear = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1\",\"output\":\"1000000000\",\"cacheRead\":\"1\",\"cacheWrite\":\"1\"}")
+                .put("/api/admin/prices/" + model);
+        assertThat(tooDear.statusCode()).isEqualTo(400);
+        assertThat(tooDear.contentType()).startsWith("application/problem+json");
+        assertThat(tooDear.jsonPath().getString("detail"))
+                .isEqualTo("output: 1000000000 USD per million tokens is above the maximum of 1000000");
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/prices/" + model)
+                .then()
+                .statusCode(404);
+        // one nano-dollar over the maximum is refused; the maximum itself is a price
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1\",\"output\":\"1\",\"cacheRead\":\"1000000.000000001\",\"cacheWrite\":\"1\"}")
+                .put("/api/admin/prices/" + model)
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.startsWith("cacheRead: "));
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1000000\",\"output\":\"1000000\",\"cacheRead\":\"1000000\","
+                        + "\"cacheWrite\":\"1000000\",\"cacheWrite1h\":\"1000000\"}")
+                .put("/api/admin/prices/" + model)
+                .then()
+                .statusCode(200)
+                .body("output", org.hamcrest.Matchers.equalTo("1000000"));
+    }
+
+    @Test
     void modelsListsWhatTheKeyMayUseInTheCallersFormat() {
         Admin.Key key = Admin.newKeyForModels(List.of("gpt-4o-mini", "claude-sonnet-4-5"));
         Response openai = given().header("Authorization", "Bearer " + key.key()).get("/v1/models");
