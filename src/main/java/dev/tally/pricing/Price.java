@@ -11,6 +11,14 @@ import java.math.BigInteger;
  */
 public record Price(Rates rates, LongContext longContext, String date, String source, boolean overridden) {
 
+    /**
+     * The highest price a rate may have, USD per million tokens: one dollar a token, over 5,000 times the
+     * dearest list price. With every priced kind (input, output, cache read, cache write) at its cap
+     * ({@code UsageParser.MAX_TOKENS}, a billion tokens) a call costs 4 × 10^18 nano-dollars, which a long
+     * holds (9.2 × 10^18). Above it a call's cost could overflow: the gateway could not record the call.
+     */
+    public static final long MAX_USD_PER_MTOK = 1_000_000L;
+
     /** One set of rates, nano-dollars per million tokens. */
     public record Rates(long input, long output, long cacheRead, long cacheWrite, long cacheWrite1h) {}
 

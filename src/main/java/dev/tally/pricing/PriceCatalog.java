@@ -130,12 +130,21 @@ public final class PriceCatalog {
     /** Missing cache prices are 0 only for models without that kind of token (embeddings). */
     static Price.Rates rates(
             BigDecimal input, BigDecimal output, BigDecimal cacheRead, BigDecimal cacheWrite, BigDecimal cacheWrite1h) {
-        long in = Money.nanos(input, "input");
-        long out = output == null ? 0 : Money.nanos(output, "output");
-        long cr = cacheRead == null ? in : Money.nanos(cacheRead, "cacheRead");
-        long cw = cacheWrite == null ? in : Money.nanos(cacheWrite, "cacheWrite");
-        long cw1h = cacheWrite1h == null ? cw : Money.nanos(cacheWrite1h, "cacheWrite1h");
+        long in = rate(input, "input");
+        long out = output == null ? 0 : rate(output, "output");
+        long cr = cacheRead == null ? in : rate(cacheRead, "cacheRead");
+        long cw = cacheWrite == null ? in : rate(cacheWrite, "cacheWrite");
+        long cw1h = cacheWrite1h == null ? cw : rate(cacheWrite1h, "cacheWrite1h");
         return new Price.Rates(in, out, cr, cw, cw1h);
+    }
+
+    /** One rate in nano-dollars per MTok, refused above {@link Price#MAX_USD_PER_MTOK}. */
+    private static long rate(BigDecimal usd, String field) {
+        if (usd != null && usd.compareTo(BigDecimal.valueOf(Price.MAX_USD_PER_MTOK)) > 0) {
+            throw new IllegalArgumentException(field + ": " + usd.toPlainString()
+                    + " USD per million tokens is above the maximum of " + Price.MAX_USD_PER_MTOK);
+        }
+        return Money.nanos(usd, field);
     }
 
     public String version() {

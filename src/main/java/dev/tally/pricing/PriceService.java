@@ -122,9 +122,9 @@ public class PriceService {
         }
     }
 
-    /** Stores an override and applies it on this instance at once. */
+    /** Stores an override (its long-context tier, or none) and applies it on this instance at once. */
     @Transactional
-    public Price override(String model, Price.Rates rates, String note) {
+    public Price override(String model, Price.Rates rates, Price.LongContext longContext, String note) {
         Price before = overrides.get(model);
         PriceOverride row = PriceOverride.findById(model);
         if (row == null) {
@@ -136,6 +136,7 @@ public class PriceService {
         row.cacheRead = rates.cacheRead();
         row.cacheWrite = rates.cacheWrite();
         row.cacheWrite1h = rates.cacheWrite1h();
+        row.longContext(longContext);
         row.note = note;
         row.updatedAt = Instant.now();
         row.persist();

@@ -3,6 +3,7 @@ package dev.tally.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.LocalDate;
+import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -55,5 +56,45 @@ class MovedEmployeeActiveTest {
                 .isEqualTo(1);
         assertThat(org.getLong("totals.active_users")).isEqualTo(1);
         assertThat(org.getLong("previousTotals.active_users")).isEqualTo(1);
+    }
+
+    @Test
+    void aPersonWhoMovedBetweenTwoTeamsOfADepartmentIsOneActiveUserOfTheDepartment() {
+        RollupFixture f = new RollupFixture(dataSource);
+        String department = "Movers " + UUID.randomUUID();
+        UUID before = f.team("Dept Mover Before", department);
+        UUID after = f.team("Dept Mover After", department);
+        UUID mover = f.employees(after, 1).get(0);
+        UUID stayer = f.employees(before, 1).get(0);
+        f.usage(LocalDate.parse("2019-05-06"), before, mover, "gpt-4o", 1, 10, 5, 0, 1_000, 0);
+        f.usage(LocalDate.parse("2019-05-21"), after, mover, "gpt-4o", 1, 10, 5, 0, 2_000, 0);
+        f.usage(LocalDate.parse("2019-05-22"), before, stayer, "gpt-4o", 1, 10, 5, 0, 4_000, 0);
+
+        JsonPath org = Access.leader()
+                .get("/api/reports/org?from=2019-05-01&to=2019-05-31")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        String dept = "departments.find { it.department == '" + department + "' }.metrics";
+        assertThat(org.getLong("teams.find { it.id == '" + before + "' }.metrics.active_users"))
+                .isEqualTo(2);
+        assertThat(org.getLong("teams.find { it.id == '" + after + "' }.metrics.active_users"))
+                .isEqualTo(1);
+        assertThat(org.getLong(dept + ".spend_nanos")).isEqualTo(7_000);
+        assertThat(org.getLong(dept + ".active_users")).isEqualTo(2);
+        assertThat(org.getLong(dept + ".employees")).isEqualTo(2);
+        String csv = Access.leader()
+                .get("/api/reports/org?from=2019-05-01&to=2019-05-31&format=csv&table=departments")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        String row = csv.lines()
+                .filter(l -> l.startsWith(department + ","))
+                .findFirst()
+                .orElseThrow();
+        List<String> header = List.of(csv.lines().findFirst().orElseThrow().split(","));
+        assertThat(row.split(",")[header.indexOf("active_users")]).isEqualTo("2");
     }
 }

@@ -573,6 +573,99 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aPriceAboveTheMaximumIsRefusedWithTheFieldNamedAndNotStored() {
+        String model = "gpt-dear-" + UUID.randomUUID().toString().substring(0, 8);
+        // $10^9 per million tokens fitted a long (10^18 nano-dollars) but a call's cost did not
+        Response tooDear = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1\",\"output\":\"1000000000\",\"cacheRead\":\"1\",\"cacheWrite\":\"1\"}")
+                .put("/api/admin/prices/" + model);
+        assertThat(tooDear.statusCode()).isEqualTo(400);
+        assertThat(tooDear.contentType()).startsWith("application/problem+json");
+        assertThat(tooDear.jsonPath().getString("detail"))
+                .isEqualTo("output: 1000000000 USD per million tokens is above the maximum of 1000000");
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/prices/" + model)
+                .then()
+                .statusCode(404);
+        // one nano-dollar over the maximum is refused; the maximum itself is a price
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1\",\"output\":\"1\",\"cacheRead\":\"1000000.000000001\",\"cacheWrite\":\"1\"}")
+                .put("/api/admin/prices/" + model)
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.startsWith("cacheRead: "));
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1000000\",\"output\":\"1000000\",\"cacheRead\":\"1000000\","
+                        + "\"cacheWrite\":\"1000000\",\"cacheWrite1h\":\"1000000\"}")
+                .put("/api/admin/prices/" + model)
+                .then()
+                .statusCode(200)
+                .body("output", org.hamcrest.Matchers.equalTo("1000000"));
+    }
+
+    @Test
+    void anOverridesLongContextPriceAppliesToACallPastItsThreshold() {
+        Admin.Key key = Admin.newKey();
+        String past = "gpt-long-" + UUID.randomUUID().toString().substring(0, 8);
+        String at = "gpt-long-" + UUID.randomUUID().toString().substring(0, 8);
+        // the fake's answer has a prompt of 1,200 tokens (176 input + 1,024 cached): past 1,000, not past 1,200
+        for (String[] m : new String[][] {{past, "1000"}, {at, "1200"}}) {
+            given().auth()
+                    .oauth2(TallyServices.ADMIN_TOKEN)
+                    .contentType(ContentType.JSON)
+                    .body("{\"input\":\"1\",\"output\":\"2\",\"cacheRead\":\"0.5\",\"cacheWrite\":\"1\","
+                            + "\"longContext\":{\"thresholdTokens\":" + m[1]
+                            + ",\"input\":\"3\",\"output\":\"6\",\"cacheRead\":\"1.5\",\"cacheWrite\":\"3\"}}")
+                    .put("/api/admin/prices/" + m[0])
+                    .then()
+                    .statusCode(200)
+                    .body("longContextThresholdTokens", org.hamcrest.Matchers.equalTo(Integer.parseInt(m[1])))
+                    .body("longContext.output", org.hamcrest.Matchers.equalTo("6"))
+                    .body("longContext.cacheWrite1h", org.hamcrest.Matchers.equalTo("3"));
+        }
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"" + past + "\",\"messages\":[]}")
+                .post("/v1/chat/completions");
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("costNanos").asLong()).isEqualTo(176 * 3000 + 1024 * 1500 + 300 * 6000);
+        Response base = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"" + at + "\",\"messages\":[]}")
+                .post("/v1/chat/completions");
+        JsonNode b = events.await(base.header("x-request-id")).path("data");
+        assertThat(b.path("costNanos").asLong()).isEqualTo(176 * 1000 + 1024 * 500 + 300 * 2000);
+        // a tier without its threshold, or above the maximum, is refused with its field named
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(
+                        "{\"input\":\"1\",\"output\":\"2\",\"cacheRead\":\"0.5\",\"cacheWrite\":\"1\","
+                                + "\"longContext\":{\"input\":\"3\",\"output\":\"6\",\"cacheRead\":\"1.5\",\"cacheWrite\":\"3\"}}")
+                .put("/api/admin/prices/" + past)
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.startsWith("longContext.thresholdTokens: "));
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1\",\"output\":\"2\",\"cacheRead\":\"0.5\",\"cacheWrite\":\"1\","
+                        + "\"longContext\":{\"thresholdTokens\":1000,\"input\":\"3\",\"output\":\"2000000\","
+                        + "\"cacheRead\":\"1.5\",\"cacheWrite\":\"3\"}}")
+                .put("/api/admin/prices/" + past)
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.startsWith("longContext.output: "));
+    }
+
+    @Test
     void modelsListsWhatTheKeyMayUseInTheCallersFormat() {
         Admin.Key key = Admin.newKeyForModels(List.of("gpt-4o-mini", "claude-sonnet-4-5"));
         Response openai = given().header("Authorization", "Bearer " + key.key()).get("/v1/models");

@@ -31,6 +31,15 @@ class PriceCatalogTest {
     }
 
     @Test
+    void atTheMaximumPriceTheLargestCallsCostFitsALong() {
+        long max = Price.MAX_USD_PER_MTOK * 1_000_000_000L;
+        Price.Rates r = new Price.Rates(max, max, max, max, max);
+        Price p = new Price(r, new Price.LongContext(1, r), "2026-12-07", "test", true);
+        long n = dev.tally.gateway.UsageParser.MAX_TOKENS;
+        assertThat(p.cost(n, n, n, n, n)).isEqualTo(4 * n * Price.MAX_USD_PER_MTOK * 1_000L);
+    }
+
+    @Test
     void anthropicCostSplitsFiveMinuteAndOneHourCacheWrites() {
         Price sonnet = CATALOG.exact("claude-sonnet-4-5");
         assertThat(sonnet.cost(50, 400, 2000, 1000, 200))

@@ -307,6 +307,35 @@ final class MonthRollups {
     }
 
     /**
+     * Distinct people active over {@code p} per group of teams ({@code groupOf}: team → group, such as its
+     * department; teams not in it are left out): a person active for two teams of one group (moved between
+     * them within the period) is one active user of the group, not two.
+     */
+    static Map<String, Integer> activeBy(Source months, Period p, Map<UUID, String> groupOf) throws SQLException {
+        Map<String, Set<UUID>> people = new HashMap<>();
+        if (groupOf.isEmpty()) {
+            return Map.of();
+        }
+        for (LocalDate first : months(p.from(), p.to())) {
+            MonthRollups m = months.month(first);
+            int days = m.days(p.from(), p.to());
+            groupOf.forEach((id, group) -> {
+                Team t = m.teams.get(id);
+                if (t != null) {
+                    t.activeDays.forEach((person, on) -> {
+                        if ((on & days) != 0) {
+                            people.computeIfAbsent(group, k -> new HashSet<>()).add(person);
+                        }
+                    });
+                }
+            });
+        }
+        Map<String, Integer> out = new HashMap<>();
+        people.forEach((group, who) -> out.put(group, who.size()));
+        return out;
+    }
+
+    /**
      * Per team over {@code p}: usage, outcome counts valued once per group, distinct active people. Returns
      * the organisation's distinct active people: a person active for two teams (moved within the period)
      * is one of them.

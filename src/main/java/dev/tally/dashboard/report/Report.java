@@ -15,6 +15,7 @@ import dev.tally.dashboard.roi.Metrics;
  *
  * @param team       the team of a team report; null for the org
  * @param teams      every team of the scope, in name order
+ * @param byDepartment department → the sum of its teams shown, with its people active counted once
  * @param byModel    key = model name (a model reached through several providers is one row)
  * @param modelProviders model name → the provider(s) its calls went through, comma-separated
  * @param employees  team reports only (the org report never scans per employee)
@@ -29,6 +30,7 @@ public record Report(
         List<TeamInfo> teams,
         Map<UUID, Metrics> byTeam,
         Map<UUID, Metrics> previousByTeam,
+        SortedMap<String, Metrics> byDepartment,
         Map<String, Metrics> byModel,
         Map<String, String> modelProviders,
         SortedMap<LocalDate, Metrics> byDay,

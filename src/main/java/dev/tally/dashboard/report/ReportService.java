@@ -101,7 +101,7 @@ public class ReportService {
                         () -> teamId == null
                                 ? MonthRollups.sums(m -> month(c, v, m), period, roi)
                                 : RollupReader.read(c, teamId, period, roi));
-                return assemble(c, teamId, period, who, teams, s);
+                return assemble(c, teamId, period, who, teams, s, teamId == null ? m -> month(c, v, m) : null);
             });
         } catch (SQLException e) {
             throw new IllegalStateException("reading rollups failed: " + e.getMessage(), e);
@@ -133,9 +133,18 @@ public class ReportService {
                         held != null && (Long) at < version ? held.refresh(c, (Long) at) : MonthRollups.read(c, first));
     }
 
-    /** The report from the (cached) rollup sums and the (cached) teams and people. */
+    /**
+     * The report from the (cached) rollup sums and the (cached) teams and people; {@code months}: the org's
+     * months, for the departments' distinct active people (null for a team's report).
+     */
     private Report assemble(
-            Connection c, UUID teamId, Period period, Identity who, List<TeamInfo> teams, RollupReader.Sums sums)
+            Connection c,
+            UUID teamId,
+            Period period,
+            Identity who,
+            List<TeamInfo> teams,
+            RollupReader.Sums sums,
+            MonthRollups.Source months)
             throws SQLException {
         Map<UUID, Metrics> cur = new LinkedHashMap<>();
         Map<UUID, Metrics> pre = new LinkedHashMap<>();
@@ -161,6 +170,7 @@ public class ReportService {
             total = total.withActiveUsers(sums.orgActive());
             previousTotal = previousTotal.withActiveUsers(sums.orgActivePrevious());
         }
+        TreeMap<String, Metrics> byDepartment = departments(months, period, shown, cur);
         TreeMap<LocalDate, Metrics> byDay = new TreeMap<>();
         for (LocalDate d = period.from(); !d.isAfter(period.to()); d = d.plusDays(1)) {
             Acc a = sums.days().get(d);
@@ -187,12 +197,40 @@ public class ReportService {
                 shown,
                 cur,
                 pre,
+                byDepartment,
                 models,
                 providers,
                 byDay,
                 teamId == null ? List.of() : employees(c, teamId, sums),
                 teamId == null ? List.of() : mergedPrs(c, teamId, period),
                 who.demo());
+    }
+
+    /**
+     * Per department, the sum of its teams, except active users: a person who moved between two teams of
+     * one department was active for both, and is one active user of the department (counted from the
+     * org's {@code months}; a department of one team needs no count of its own).
+     */
+    private static TreeMap<String, Metrics> departments(
+            MonthRollups.Source months, Period period, List<TeamInfo> shown, Map<UUID, Metrics> cur)
+            throws SQLException {
+        TreeMap<String, Metrics> out = new TreeMap<>();
+        Map<String, Integer> teamsIn = new HashMap<>();
+        for (TeamInfo t : shown) {
+            out.merge(t.department(), cur.get(t.id()), Metrics::plus);
+            teamsIn.merge(t.department(), 1, Integer::sum);
+        }
+        if (months != null) {
+            Map<UUID, String> shared = new HashMap<>();
+            for (TeamInfo t : shown) {
+                if (teamsIn.get(t.department()) > 1) {
+                    shared.put(t.id(), t.department());
+                }
+            }
+            MonthRollups.activeBy(months, period, shared)
+                    .forEach((d, n) -> out.computeIfPresent(d, (k, m) -> m.withActiveUsers(n)));
+        }
+        return out;
     }
 
     public boolean demoData() {

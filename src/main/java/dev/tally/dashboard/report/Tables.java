@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -49,11 +48,7 @@ public final class Tables {
     }
 
     public static Map<String, Metrics> byDepartment(Report r) {
-        Map<String, Metrics> out = new TreeMap<>();
-        for (TeamInfo t : r.teams()) {
-            out.merge(t.department(), r.teamMetrics(t.id()), Metrics::plus);
-        }
-        return out;
+        return r.byDepartment();
     }
 
     public static Table table(String id, String title, Report r, Grouping g, List<Metric> metrics, String query) {
