@@ -26,6 +26,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
+import dev.tally.access.Access;
+import dev.tally.access.Scope;
 import dev.tally.identity.Team;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
@@ -151,6 +153,51 @@ class ImportFlowTest {
         assertThat(OutcomeTopic.count("csv:ok-" + run)).isEqualTo(1);
         assertThat(OutcomeTopic.count("csv:bad-" + run)).isZero();
         assertThat(OutcomeTopic.count("csv:typo-" + run)).isZero();
+    }
+
+    @Test
+    void anOutcomesWriteTokensImportDoesNotTellWhetherAnEmployeeOrTeamExists() throws Exception {
+        UUID hidden = OutcomeTestData.team(ds, "Imp Hidden Team");
+        OutcomeTestData.employee(ds, hidden, "imp-hidden@example.com", "imp-hidden");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String header = "id,kind,team,employeeEmail,occurredAt,aiAssisted,valueHours,ref\n";
+        String known =
+                header + "known-" + run + ",task_automated,Imp Hidden Team,imp-hidden@example.com,2026-11-02,true,,\n";
+        String unknown = header + "unknown-" + run
+                + ",task_automated,Imp No Such Team,imp-nobody@example.com,2026-11-02,true,,\n";
+        // the token may post outcomes and read nothing: both files get the same kind of answer
+        Access.token(Scope.OUTCOMES_WRITE)
+                .contentType("text/csv")
+                .body(known)
+                .post("/api/outcomes/import")
+                .then()
+                .statusCode(200)
+                .body("imported", equalTo(1));
+        Access.token(Scope.OUTCOMES_WRITE)
+                .contentType("text/csv")
+                .body(unknown)
+                .post("/api/outcomes/import")
+                .then()
+                .statusCode(200)
+                .body("imported", equalTo(1));
+        assertThat(OutcomeTopic.await("csv:known-" + run)
+                        .event()
+                        .at("/data/teamId")
+                        .asText())
+                .isEqualTo(hidden.toString());
+        assertThat(OutcomeTopic.await("csv:unknown-" + run)
+                        .event()
+                        .at("/data/teamId")
+                        .asText())
+                .isEqualTo(Team.UNASSIGNED.toString());
+        // an admin, who may list teams and employees, still gets the row error
+        post("/api/outcomes/import", unknown)
+                .statusCode(400)
+                .body(
+                        "detail",
+                        allOf(
+                                containsString("team 'Imp No Such Team' does not exist"),
+                                containsString("employeeEmail 'imp-nobody@example.com' is no known employee")));
     }
 
     @Test
