@@ -22,6 +22,7 @@ import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
 import dev.tally.outcomes.OutcomeEmitter;
 import dev.tally.outcomes.OutcomeIds;
+import dev.tally.outcomes.ValueHours;
 import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
 import dev.tally.rollup.EventDecoder;
@@ -40,8 +41,6 @@ public class OutcomeImportService {
             List.of("id", "kind", "team", "employeeEmail", "occurredAt", "aiAssisted", "valueHours", "ref");
     static final List<String> REQUIRED = List.of("id", "kind", "occurredAt", "aiAssisted");
     static final String SELF_REPORTED = "self-reported";
-
-    private static final BigDecimal MAX_HOURS = new BigDecimal("999999999");
 
     public record Imported(int imported, List<String> ids) {}
 
@@ -215,19 +214,17 @@ public class OutcomeImportService {
         if (v.isEmpty()) {
             return null;
         }
+        BigDecimal h;
         try {
-            BigDecimal h = new BigDecimal(v);
-            if (h.signum() < 0) {
-                problems.add("valueHours " + v + " is negative");
-            } else if (h.scale() > 3) {
-                problems.add("valueHours " + v + " has more than 3 decimals");
-            } else if (h.compareTo(MAX_HOURS) > 0) {
-                problems.add("valueHours " + v + " is implausibly large");
-            }
-            return h;
+            h = new BigDecimal(v);
         } catch (NumberFormatException e) {
             problems.add("valueHours '" + v + "' is not a number (use a dot: 1.5)");
             return null;
         }
+        BigDecimal normalised = ValueHours.normalised(h);
+        if (normalised == null) {
+            problems.add("valueHours " + v + " " + ValueHours.RULE);
+        }
+        return normalised;
     }
 }

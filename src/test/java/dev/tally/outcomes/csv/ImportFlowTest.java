@@ -131,7 +131,7 @@ class ImportFlowTest {
                                 containsString("team 'No Such Team'"),
                                 containsString("occurredAt '2026-13-02'"),
                                 containsString("aiAssisted 'maybe'"),
-                                containsString("valueHours -2 is negative"),
+                                containsString("valueHours -2 must be between 0 and 999999999.999"),
                                 containsString("row 4: kind 'pr_merge'"),
                                 not(containsString("row 2"))));
 
@@ -198,6 +198,54 @@ class ImportFlowTest {
                         allOf(
                                 containsString("team 'Imp No Such Team' does not exist"),
                                 containsString("employeeEmail 'imp-nobody@example.com' is no known employee")));
+    }
+
+    @Test
+    void csvValueHoursFollowTheSamePrecisionRuleAsTheApi() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String header = "id,kind,team,employeeEmail,occurredAt,aiAssisted,valueHours,ref\n";
+        post(
+                        "/api/outcomes/import",
+                        header + "zeros-" + run + ",task_automated,,,2026-11-02,true,1.50000,\n" + "max-" + run
+                                + ",task_automated,,,2026-11-02,true,999999999.999,\n")
+                .statusCode(200)
+                .body("imported", equalTo(2));
+        given().contentType("application/json")
+                .header("Authorization", ADMIN)
+                .body(
+                        "[{\"id\":\"api-zeros-%s\",\"kind\":\"task_automated\",\"occurredAt\":\"2026-11-02T00:00:00Z\",\"valueHours\":1.50000}]"
+                                .formatted(run))
+                .post("/api/outcomes")
+                .then()
+                .statusCode(202);
+        JsonNode csv = OutcomeTopic.await("csv:zeros-" + run).event();
+        JsonNode api = OutcomeTopic.await("api-zeros-" + run).event();
+        assertThat(csv.at("/data/valueHours").asText())
+                .isEqualTo("1.5")
+                .isEqualTo(api.at("/data/valueHours").asText());
+        assertThat(OutcomeTopic.await("csv:max-" + run)
+                        .event()
+                        .at("/data/valueHours")
+                        .decimalValue())
+                .isEqualByComparingTo("999999999.999");
+        // more than 3 decimals once the zeros are gone: refused by both
+        post("/api/outcomes/import", header + "fine-" + run + ",task_automated,,,2026-11-02,true,1.00050,\n")
+                .statusCode(400)
+                .body(
+                        "detail",
+                        containsString(
+                                "row 2: valueHours 1.00050 must be between 0 and 999999999.999 with at most 3 decimals"));
+        given().contentType("application/json")
+                .header("Authorization", ADMIN)
+                .body(
+                        "{\"id\":\"api-fine-%s\",\"kind\":\"task_automated\",\"occurredAt\":\"2026-11-02T00:00:00Z\",\"valueHours\":1.00050}"
+                                .formatted(run))
+                .post("/api/outcomes")
+                .then()
+                .statusCode(400)
+                .body(
+                        "detail",
+                        containsString("valueHours: must be between 0 and 999999999.999 with at most 3 decimals"));
     }
 
     @Test
