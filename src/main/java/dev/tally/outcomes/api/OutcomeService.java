@@ -21,6 +21,7 @@ import dev.tally.events.OutcomeData;
 import dev.tally.events.Topics;
 import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
+import dev.tally.outcomes.ValueHours;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Ids;
 import dev.tally.rollup.EventDecoder;
@@ -43,7 +44,6 @@ public class OutcomeService {
     static final int MAX_BATCH = 1000;
     static final int MAX_ID = 256;
     static final int MAX_TEXT = 500;
-    static final BigDecimal MAX_VALUE_HOURS = new BigDecimal("999999999.999");
     /** Clock skew tolerated for occurredAt in the future. */
     static final Duration FUTURE_SKEW = Duration.ofHours(24);
 
@@ -152,21 +152,13 @@ public class OutcomeService {
             if (!vh.isNumber()) {
                 throw bad(at + "valueHours", "must be a number");
             }
-            // the range first: setScale(0) on 1e999999999 would build a billion-digit number; a double that
-            // overflowed to infinity has no decimal value at all
+            // a double that overflowed to infinity has no decimal value at all
             if (vh.isFloatingPointNumber() && !Double.isFinite(vh.doubleValue())) {
-                throw bad(at + "valueHours", "must be between 0 and " + MAX_VALUE_HOURS + " with at most 3 decimals");
+                throw bad(at + "valueHours", ValueHours.RULE);
             }
-            valueHours = vh.decimalValue();
-            if (valueHours.signum() < 0 || valueHours.compareTo(MAX_VALUE_HOURS) > 0) {
-                throw bad(at + "valueHours", "must be between 0 and " + MAX_VALUE_HOURS + " with at most 3 decimals");
-            }
-            valueHours = valueHours.stripTrailingZeros();
-            if (valueHours.scale() < 0) {
-                valueHours = valueHours.setScale(0);
-            }
-            if (valueHours.scale() > 3) {
-                throw bad(at + "valueHours", "must be between 0 and " + MAX_VALUE_HOURS + " with at most 3 decimals");
+            valueHours = ValueHours.normalised(vh.decimalValue());
+            if (valueHours == null) {
+                throw bad(at + "valueHours", ValueHours.RULE);
             }
         }
         Optional<String> source = text(n, at, "source", MAX_TEXT);

@@ -15,11 +15,14 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
+import dev.tally.access.Scope;
+import dev.tally.access.Viewers;
 import dev.tally.events.OutcomeData;
 import dev.tally.identity.Employee;
 import dev.tally.identity.Team;
 import dev.tally.outcomes.OutcomeEmitter;
 import dev.tally.outcomes.OutcomeIds;
+import dev.tally.outcomes.ValueHours;
 import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
 import dev.tally.rollup.EventDecoder;
@@ -39,18 +42,18 @@ public class OutcomeImportService {
     static final List<String> REQUIRED = List.of("id", "kind", "occurredAt", "aiAssisted");
     static final String SELF_REPORTED = "self-reported";
 
-    private static final BigDecimal MAX_HOURS = new BigDecimal("999999999");
-
     public record Imported(int imported, List<String> ids) {}
 
     private record Checked(String id, OutcomeData data) {}
 
     private final OutcomeEmitter emitter;
     private final OrgCalendar calendar;
+    private final Viewers viewers;
 
-    public OutcomeImportService(OutcomeEmitter emitter, OrgCalendar calendar) {
+    public OutcomeImportService(OutcomeEmitter emitter, OrgCalendar calendar, Viewers viewers) {
         this.emitter = emitter;
         this.calendar = calendar;
+        this.viewers = viewers;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -61,12 +64,17 @@ public class OutcomeImportService {
         } catch (Csv.CsvFormatException e) {
             throw new RowErrors(List.of(e.getMessage()));
         }
+        // Only a caller who may list employees and teams (admin) learns from a row error that an e-mail or
+        // team name names nobody; for an outcomes:write token such a row keeps the employee's team or goes
+        // to Unassigned, as on the outcomes API, so its answer is the same whether they exist or not.
+        boolean mayList =
+                viewers.find().map(v -> v.scopes().contains(Scope.ADMIN)).orElse(true);
         List<String> errors = new ArrayList<>();
         List<Checked> ok = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         for (Csv.Row row : table.rows()) {
             List<String> problems = new ArrayList<>();
-            Checked c = check(row, problems);
+            Checked c = check(row, mayList, problems);
             if (c != null && !ids.add(c.id())) {
                 problems.add("id '" + row.get("id") + "' appears on an earlier row");
             }
@@ -88,7 +96,7 @@ public class OutcomeImportService {
         return new Imported(ok.size(), ok.stream().map(Checked::id).toList());
     }
 
-    private Checked check(Csv.Row row, List<String> problems) {
+    private Checked check(Csv.Row row, boolean mayList, List<String> problems) {
         String id = row.get("id");
         if (id.isEmpty()) {
             problems.add("id is empty");
@@ -112,7 +120,9 @@ public class OutcomeImportService {
             Optional<Employee> e =
                     Employee.find("lower(email) = lower(?1)", email).firstResultOptional();
             if (e.isEmpty()) {
-                problems.add("employeeEmail '" + email + "' is no known employee");
+                if (mayList) {
+                    problems.add("employeeEmail '" + email + "' is no known employee");
+                }
             } else {
                 employeeId = e.get().id;
                 teamId = e.get().teamId;
@@ -122,7 +132,12 @@ public class OutcomeImportService {
         if (!team.isEmpty()) {
             Optional<Team> t = findTeam(team);
             if (t.isEmpty()) {
-                problems.add("team '" + team + "' does not exist (give its name or id)");
+                // an id naming no team is an error for every caller, as on the outcomes API (ids are not
+                // guessed); a name only for those who may list teams, otherwise the row keeps the
+                // employee's team or goes to Unassigned
+                if (mayList || Ids.canonical(team) != null) {
+                    problems.add("team '" + team + "' does not exist (give its name or id)");
+                }
             } else {
                 teamId = t.get().id;
             }
@@ -199,19 +214,17 @@ public class OutcomeImportService {
         if (v.isEmpty()) {
             return null;
         }
+        BigDecimal h;
         try {
-            BigDecimal h = new BigDecimal(v);
-            if (h.signum() < 0) {
-                problems.add("valueHours " + v + " is negative");
-            } else if (h.scale() > 3) {
-                problems.add("valueHours " + v + " has more than 3 decimals");
-            } else if (h.compareTo(MAX_HOURS) > 0) {
-                problems.add("valueHours " + v + " is implausibly large");
-            }
-            return h;
+            h = new BigDecimal(v);
         } catch (NumberFormatException e) {
             problems.add("valueHours '" + v + "' is not a number (use a dot: 1.5)");
             return null;
         }
+        BigDecimal normalised = ValueHours.normalised(h);
+        if (normalised == null) {
+            problems.add("valueHours " + v + " " + ValueHours.RULE);
+        }
+        return normalised;
     }
 }

@@ -26,6 +26,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 
+import dev.tally.access.Access;
+import dev.tally.access.Scope;
 import dev.tally.identity.Team;
 import dev.tally.outcomes.OutcomeTestData;
 import dev.tally.outcomes.OutcomeTopic;
@@ -129,7 +131,7 @@ class ImportFlowTest {
                                 containsString("team 'No Such Team'"),
                                 containsString("occurredAt '2026-13-02'"),
                                 containsString("aiAssisted 'maybe'"),
-                                containsString("valueHours -2 is negative"),
+                                containsString("valueHours -2 must be between 0 and 999999999.999"),
                                 containsString("row 4: kind 'pr_merge'"),
                                 not(containsString("row 2"))));
 
@@ -151,6 +153,99 @@ class ImportFlowTest {
         assertThat(OutcomeTopic.count("csv:ok-" + run)).isEqualTo(1);
         assertThat(OutcomeTopic.count("csv:bad-" + run)).isZero();
         assertThat(OutcomeTopic.count("csv:typo-" + run)).isZero();
+    }
+
+    @Test
+    void anOutcomesWriteTokensImportDoesNotTellWhetherAnEmployeeOrTeamExists() throws Exception {
+        UUID hidden = OutcomeTestData.team(ds, "Imp Hidden Team");
+        OutcomeTestData.employee(ds, hidden, "imp-hidden@example.com", "imp-hidden");
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String header = "id,kind,team,employeeEmail,occurredAt,aiAssisted,valueHours,ref\n";
+        String known =
+                header + "known-" + run + ",task_automated,Imp Hidden Team,imp-hidden@example.com,2026-11-02,true,,\n";
+        String unknown = header + "unknown-" + run
+                + ",task_automated,Imp No Such Team,imp-nobody@example.com,2026-11-02,true,,\n";
+        // the token may post outcomes and read nothing: both files get the same kind of answer
+        Access.token(Scope.OUTCOMES_WRITE)
+                .contentType("text/csv")
+                .body(known)
+                .post("/api/outcomes/import")
+                .then()
+                .statusCode(200)
+                .body("imported", equalTo(1));
+        Access.token(Scope.OUTCOMES_WRITE)
+                .contentType("text/csv")
+                .body(unknown)
+                .post("/api/outcomes/import")
+                .then()
+                .statusCode(200)
+                .body("imported", equalTo(1));
+        assertThat(OutcomeTopic.await("csv:known-" + run)
+                        .event()
+                        .at("/data/teamId")
+                        .asText())
+                .isEqualTo(hidden.toString());
+        assertThat(OutcomeTopic.await("csv:unknown-" + run)
+                        .event()
+                        .at("/data/teamId")
+                        .asText())
+                .isEqualTo(Team.UNASSIGNED.toString());
+        // an admin, who may list teams and employees, still gets the row error
+        post("/api/outcomes/import", unknown)
+                .statusCode(400)
+                .body(
+                        "detail",
+                        allOf(
+                                containsString("team 'Imp No Such Team' does not exist"),
+                                containsString("employeeEmail 'imp-nobody@example.com' is no known employee")));
+    }
+
+    @Test
+    void csvValueHoursFollowTheSamePrecisionRuleAsTheApi() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String header = "id,kind,team,employeeEmail,occurredAt,aiAssisted,valueHours,ref\n";
+        post(
+                        "/api/outcomes/import",
+                        header + "zeros-" + run + ",task_automated,,,2026-11-02,true,1.50000,\n" + "max-" + run
+                                + ",task_automated,,,2026-11-02,true,999999999.999,\n")
+                .statusCode(200)
+                .body("imported", equalTo(2));
+        given().contentType("application/json")
+                .header("Authorization", ADMIN)
+                .body(
+                        "[{\"id\":\"api-zeros-%s\",\"kind\":\"task_automated\",\"occurredAt\":\"2026-11-02T00:00:00Z\",\"valueHours\":1.50000}]"
+                                .formatted(run))
+                .post("/api/outcomes")
+                .then()
+                .statusCode(202);
+        JsonNode csv = OutcomeTopic.await("csv:zeros-" + run).event();
+        JsonNode api = OutcomeTopic.await("api-zeros-" + run).event();
+        assertThat(csv.at("/data/valueHours").asText())
+                .isEqualTo("1.5")
+                .isEqualTo(api.at("/data/valueHours").asText());
+        assertThat(OutcomeTopic.await("csv:max-" + run)
+                        .event()
+                        .at("/data/valueHours")
+                        .decimalValue())
+                .isEqualByComparingTo("999999999.999");
+        // more than 3 decimals once the zeros are gone: refused by both
+        post("/api/outcomes/import", header + "fine-" + run + ",task_automated,,,2026-11-02,true,1.00050,\n")
+                .statusCode(400)
+                .body(
+                        "detail",
+                        containsString(
+                                "row 2: valueHours 1.00050 must be between 0 and 999999999.999 with at most 3 decimals"));
+        given().contentType("application/json")
+                .header("Authorization", ADMIN)
+                .body(
+                        "{\"id\":\"api-fine-%s\",\"kind\":\"task_automated\",\"occurredAt\":\"2026-11-02T00:00:00Z\",\"valueHours\":1.00050}"
+                                .formatted(run))
+                .post("/api/outcomes")
+                .then()
+                .statusCode(400)
+                .body(
+                        "detail",
+                        containsString("valueHours: must be between 0 and 999999999.999 with at most 3 decimals"));
     }
 
     @Test
