@@ -332,6 +332,38 @@ class ReportsApiTest {
         Access.leader().get("/api/reports/teams/" + UUID.randomUUID()).then().statusCode(404);
     }
 
+    @Test
+    void aDateOutsideTheCalendarIsA400NamingTheParameter() {
+        // PostgreSQL has no year 0 and no year past 5874897; the reports take the events' calendar
+        for (String report : List.of("org", "teams", "teams/" + team, "models")) {
+            for (String[] c : new String[][] {
+                {"from", "0000-01-01", "0000-01-31"},
+                {"from", "-0001-06-01", "0001-01-31"},
+                {"to", null, "0000-01-31"},
+                {"from", "9999-06-01", "9999-06-30"},
+                {"to", "2026-01-01", "+10000-01-01"},
+                {"to", null, "+999999999-12-31"}
+            }) {
+                var request = Access.leader();
+                if (c[1] != null) {
+                    request = request.queryParam("from", c[1]);
+                }
+                String detail = request.queryParam("to", c[2])
+                        .get("/api/reports/" + report)
+                        .then()
+                        .statusCode(400)
+                        .contentType("application/problem+json")
+                        .extract()
+                        .jsonPath()
+                        .getString("detail");
+                String value = c[0].equals("from") ? c[1] : c[2];
+                assertThat(detail)
+                        .as(report + " " + Arrays.toString(c))
+                        .isEqualTo(c[0] + ": '" + value + "' is outside the calendar (1970-01-01 to 9998-12-31)");
+            }
+        }
+    }
+
     static BigDecimal usd(long nanos) {
         return BigDecimal.valueOf(nanos).movePointLeft(9);
     }

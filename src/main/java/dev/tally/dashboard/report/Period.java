@@ -1,10 +1,12 @@
 package dev.tally.dashboard.report;
 
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 import dev.tally.platform.ApiException;
+import dev.tally.rollup.EventDecoder;
 
 /**
  * A range of whole days of the organisation's calendar ({@code TALLY_TIMEZONE}), both ends
@@ -15,6 +17,17 @@ public record Period(LocalDate from, LocalDate to) {
 
     /** The longest range a report accepts: keeps a typo in a year from scanning everything. */
     public static final int MAX_DAYS = 3 * 366;
+
+    /**
+     * The days a report may name: those of the events' calendar ({@link EventDecoder#TIME_RANGE}), so
+     * nothing outside holds data. Outside it a year 0 answered an empty report of a day that never was
+     * (PostgreSQL has no year 0), and a far year failed the request (a 500) where the date arithmetic
+     * or the database ran out of calendar.
+     */
+    public static final LocalDate EARLIEST = LocalDate.ofInstant(EventDecoder.EARLIEST_TIME, ZoneOffset.UTC);
+
+    public static final LocalDate LATEST =
+            LocalDate.ofInstant(EventDecoder.LATEST_TIME, ZoneOffset.UTC).minusDays(1);
 
     public Period {
         if (to.isBefore(from)) {
@@ -76,17 +89,23 @@ public record Period(LocalDate from, LocalDate to) {
         if (!custom) {
             return new Period(today.minusDays(29), today);
         }
+        LocalDate start = from == null || from.isBlank() ? null : date("from", from);
         LocalDate end = to == null || to.isBlank() ? today : date("to", to);
-        LocalDate start = from == null || from.isBlank() ? end.minusDays(29) : date("from", from);
-        return new Period(start, end);
+        return new Period(start == null ? end.minusDays(29) : start, end);
     }
 
     private static LocalDate date(String field, String value) {
+        LocalDate d;
         try {
-            return LocalDate.parse(value.trim());
+            d = LocalDate.parse(value.trim());
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(field + ": '" + value + "' is not an ISO date (yyyy-MM-dd)");
         }
+        if (d.isBefore(EARLIEST) || d.isAfter(LATEST)) {
+            throw ApiException.badRequest(
+                    field + ": '" + value + "' is outside the calendar (" + EARLIEST + " to " + LATEST + ")");
+        }
+        return d;
     }
 
     /** Which preset this period equals today, or "custom". */

@@ -14,7 +14,8 @@ import dev.tally.dashboard.roi.Metrics;
  * rollups only. Previous-period figures are there for the change columns.
  *
  * @param team       the team of a team report; null for the org
- * @param teams      every team of the scope, in name order
+ * @param teams      every team of the scope, in name order; for the org then the unknown teams with usage
+ *                   or outcomes in either period, by id
  * @param byDepartment department → the sum of its teams shown, with its people active counted once
  * @param byModel    key = model name (a model reached through several providers is one row)
  * @param modelProviders model name → the provider(s) its calls went through, comma-separated
@@ -38,7 +39,24 @@ public record Report(
         List<PrRow> mergedPrs,
         boolean demoData) {
 
-    public record TeamInfo(UUID id, String name, String department) {
+    /**
+     * @param known false for a team id that events name but the {@code team} table does not hold (another
+     *              producer's, or a team deleted since): shown, so its money is in the totals, without a page
+     */
+    public record TeamInfo(UUID id, String name, String department, boolean known) {
+
+        /** The department every unknown team is shown in. */
+        public static final String UNKNOWN_DEPARTMENT = "(unknown)";
+
+        public TeamInfo(UUID id, String name, String department) {
+            this(id, name, department, true);
+        }
+
+        /** A team id the events name that is not in the {@code team} table. */
+        public static TeamInfo unknown(UUID id) {
+            return new TeamInfo(id, "(unknown team " + id.toString().substring(0, 8) + ")", UNKNOWN_DEPARTMENT, false);
+        }
+
         public boolean unassigned() {
             return id.equals(dev.tally.identity.Team.UNASSIGNED);
         }

@@ -9,10 +9,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -151,12 +154,13 @@ public class ReportService {
         Metrics total = Metrics.ZERO;
         Metrics previousTotal = Metrics.ZERO;
         List<TeamInfo> shown = new ArrayList<>();
-        for (TeamInfo t : teams) {
+        List<TeamInfo> all = teamId == null ? withUnknown(teams, sums) : teams;
+        for (TeamInfo t : all) {
             long n = who.members().getOrDefault(t.id(), 0L);
             Metrics m = sums.current().getOrDefault(t.id(), new Acc()).toMetrics(n);
             Metrics p = sums.previous().getOrDefault(t.id(), new Acc()).toMetrics(n);
-            // Unassigned has no employees; show it only when outcomes or usage landed there.
-            if (t.unassigned() && teamId == null && m.equals(Metrics.ZERO) && p.equals(Metrics.ZERO)) {
+            // Unassigned has no employees; show it (and an unknown team) only when outcomes or usage landed there.
+            if ((t.unassigned() || !t.known()) && teamId == null && m.equals(Metrics.ZERO) && p.equals(Metrics.ZERO)) {
                 continue;
             }
             shown.add(t);
@@ -204,6 +208,26 @@ public class ReportService {
                 teamId == null ? List.of() : employees(c, teamId, sums),
                 teamId == null ? List.of() : mergedPrs(c, teamId, period),
                 who.demo());
+    }
+
+    /**
+     * The teams, then every team id the org's rollups hold that the {@code team} table does not (events of
+     * another producer, a team deleted since), in id order: its money was spent and is in the days' series,
+     * so it is shown, as an unknown team, and in the totals.
+     */
+    private static List<TeamInfo> withUnknown(List<TeamInfo> teams, RollupReader.Sums sums) {
+        Set<UUID> known = new HashSet<>();
+        teams.forEach(t -> known.add(t.id()));
+        TreeSet<UUID> unknown = new TreeSet<>();
+        for (Map<UUID, Acc> period : List.of(sums.current(), sums.previous())) {
+            period.keySet().stream().filter(id -> !known.contains(id)).forEach(unknown::add);
+        }
+        if (unknown.isEmpty()) {
+            return teams;
+        }
+        List<TeamInfo> out = new ArrayList<>(teams);
+        unknown.forEach(id -> out.add(TeamInfo.unknown(id)));
+        return out;
     }
 
     /**

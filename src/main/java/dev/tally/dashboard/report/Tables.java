@@ -111,7 +111,7 @@ public final class Tables {
         for (TeamInfo t : sorted) {
             Metrics m = r.teamMetrics(t.id());
             List<Cell> cells = new ArrayList<>();
-            cells.add(new Cell(t.name(), t.name(), "/teams/" + t.id() + query, ""));
+            cells.add(new Cell(t.name(), t.name(), t.known() ? "/teams/" + t.id() + query : null, ""));
             cells.add(Cell.of(t.department(), t.department()));
             cells.add(verdict(m));
             cells.addAll(metricCells(metrics, m));
