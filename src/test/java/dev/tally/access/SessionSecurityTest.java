@@ -171,16 +171,8 @@ class SessionSecurityTest {
 
     @Test
     void aFormPostWithoutAContentTypeStillNeedsItsCsrfToken() throws Exception {
-        String email = employeeUser();
-        String session = Access.signIn(email, Access.PASSWORD);
-        String key = Access.session(session)
-                .contentType(ContentType.JSON)
-                .body(Map.of("name", "laptop"))
-                .post("/api/me/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String session = Access.signIn(employeeUser(), Access.PASSWORD);
+        String key = ownKey(session);
         // what fetch(url, {method: 'POST', credentials: 'include'}) sends from a page of the same site: no body,
         // no Content-Type, the session cookie (SameSite=Lax keeps it on same-site requests)
         HttpResponse<String> revoke = HttpClient.newHttpClient()
@@ -191,25 +183,13 @@ class SessionSecurityTest {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(revoke.statusCode()).isEqualTo(400);
-        Access.session(session)
-                .get("/api/me/keys")
-                .then()
-                .statusCode(200)
-                .body("find { it.id == '" + key + "' }.status", org.hamcrest.Matchers.equalTo("active"));
+        assertStillActive(session, key);
     }
 
     @Test
     void anApiChangeMadeWithASessionFromAnotherOriginIsRefused() {
-        String email = employeeUser();
-        String session = Access.signIn(email, Access.PASSWORD);
-        String key = Access.session(session)
-                .contentType(ContentType.JSON)
-                .body(Map.of("name", "laptop"))
-                .post("/api/me/keys")
-                .then()
-                .statusCode(201)
-                .extract()
-                .path("id");
+        String session = Access.signIn(employeeUser(), Access.PASSWORD);
+        String key = ownKey(session);
         // a sibling host of the same site (SameSite=Lax sends the cookie there), and a browser saying cross-site
         Access.session(session)
                 .header("Origin", "https://evil.example")
@@ -223,11 +203,7 @@ class SessionSecurityTest {
                 .delete("/api/me/keys/" + key)
                 .then()
                 .statusCode(403);
-        Access.session(session)
-                .get("/api/me/keys")
-                .then()
-                .statusCode(200)
-                .body("find { it.id == '" + key + "' }.status", org.hamcrest.Matchers.equalTo("active"));
+        assertStillActive(session, key);
         // the same change from Tally's own pages goes through
         Access.session(session)
                 .header("Origin", "http://localhost:" + io.restassured.RestAssured.port)
@@ -396,5 +372,25 @@ class SessionSecurityTest {
         Access.newEmployee(email, "Session Employee", Access.newTeam("Session " + suffix, "X"));
         Access.createUser(email, "Session Employee", AccessRole.EMPLOYEE, List.of());
         return email;
+    }
+
+    /** A key the signed-in person makes for themselves on My usage's API; returns its id. */
+    private static String ownKey(String session) {
+        return Access.session(session)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "laptop"))
+                .post("/api/me/keys")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    private static void assertStillActive(String session, String key) {
+        Access.session(session)
+                .get("/api/me/keys")
+                .then()
+                .statusCode(200)
+                .body("find { it.id == '" + key + "' }.status", org.hamcrest.Matchers.equalTo("active"));
     }
 }
