@@ -491,6 +491,44 @@ class BudgetEnforcementTest extends BudgetFlow {
     }
 
     @Test
+    void aZeroBlockBudgetShowsExceededAndItsFirstRefusedCallSendsTheBlockedAlert() throws Exception {
+        Admin.Key key = Admin.newKey();
+        Hook hook = Hook.on(receiver, "zero-block");
+        Map<String, Object> body =
+                budget("No spend " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block");
+        body.put("channelIds", List.of(hook.channelId()));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        // nothing may be spent: the budget is exhausted from the period's start, not ok
+        Map<String, Object> row = budgetReport(budgetId);
+        assertThat(row.get("state")).isEqualTo("exceeded");
+        assertThat(((Number) row.get("spentNanos")).longValue()).isZero();
+        assertThat(((Number) row.get("limitNanos")).longValue()).isZero();
+        // no call refused yet: no alert yet
+        nothingMoreFor(budgetId);
+
+        Response refused = openAi(key, "gpt-4o-mini", false);
+        assertThat(refused.statusCode()).isEqualTo(402);
+        assertThat(refused.jsonPath().getString("error.code")).isEqualTo("budget_exceeded");
+        // the first refused call raises the blocked alert a spent budget raises, once, however many follow
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 1);
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+        nothingMoreFor(budgetId);
+        List<JsonNode> delivered = delivered(hook);
+        assertThat(kinds(delivered)).containsExactly("blocked:100");
+        assertThat(delivered.get(0).path("budgetId").asText()).isEqualTo(budgetId);
+        assertThat(delivered.get(0).path("spentNanos").asLong()).isZero();
+        assertThat(delivered.get(0).path("limitNanos").asLong()).isZero();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !alertsOf(budgetId).isEmpty());
+        assertThat(kinds(alertsOf(budgetId).stream().map(e -> e.path("data")).toList()))
+                .containsExactly("blocked:100");
+    }
+
+    @Test
     void unpricedModelsAreRefusedOnlyWhereABudgetSaysSo() throws Exception {
         Admin.Key key = Admin.newKey();
         createBudget(Map.of(
