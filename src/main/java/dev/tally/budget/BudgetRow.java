@@ -39,7 +39,10 @@ public record BudgetRow(
                         ? "spent: calls refused"
                         : s.mode() == BudgetMode.DOWNGRADE ? "spent: downgrading" : "over budget";
         };
-        int bar = s.percent() == null ? (s.spentNanos() > 0 ? 100 : 0) : (int) Math.min(100, Math.round(s.percent()));
+        // a $0 limit has no percentage: its bar is full once it is exceeded (spent, or a $0 block budget)
+        int bar = s.percent() == null
+                ? (s.state() == BudgetState.EXCEEDED ? 100 : 0)
+                : (int) Math.min(100, Math.round(s.percent()));
         Integer projected = s.projectedNanos() == null || s.limitNanos() == 0
                 ? null
                 : (int) Math.min(100, s.projectedNanos() * 100 / s.limitNanos());

@@ -16,8 +16,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -491,6 +493,44 @@ class BudgetEnforcementTest extends BudgetFlow {
     }
 
     @Test
+    void aZeroBlockBudgetShowsExceededAndItsFirstRefusedCallSendsTheBlockedAlert() throws Exception {
+        Admin.Key key = Admin.newKey();
+        Hook hook = Hook.on(receiver, "zero-block");
+        Map<String, Object> body =
+                budget("No spend " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block");
+        body.put("channelIds", List.of(hook.channelId()));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        // nothing may be spent: the budget is exhausted from the period's start, not ok
+        Map<String, Object> row = budgetReport(budgetId);
+        assertThat(row.get("state")).isEqualTo("exceeded");
+        assertThat(((Number) row.get("spentNanos")).longValue()).isZero();
+        assertThat(((Number) row.get("limitNanos")).longValue()).isZero();
+        // no call refused yet: no alert yet
+        nothingMoreFor(budgetId);
+
+        Response refused = openAi(key, "gpt-4o-mini", false);
+        assertThat(refused.statusCode()).isEqualTo(402);
+        assertThat(refused.jsonPath().getString("error.code")).isEqualTo("budget_exceeded");
+        // the first refused call raises the blocked alert a spent budget raises, once, however many follow
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 1);
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+        nothingMoreFor(budgetId);
+        List<JsonNode> delivered = delivered(hook);
+        assertThat(kinds(delivered)).containsExactly("blocked:100");
+        assertThat(delivered.get(0).path("budgetId").asText()).isEqualTo(budgetId);
+        assertThat(delivered.get(0).path("spentNanos").asLong()).isZero();
+        assertThat(delivered.get(0).path("limitNanos").asLong()).isZero();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !alertsOf(budgetId).isEmpty());
+        assertThat(kinds(alertsOf(budgetId).stream().map(e -> e.path("data")).toList()))
+                .containsExactly("blocked:100");
+    }
+
+    @Test
     void unpricedModelsAreRefusedOnlyWhereABudgetSaysSo() throws Exception {
         Admin.Key key = Admin.newKey();
         createBudget(Map.of(
@@ -630,6 +670,47 @@ class BudgetEnforcementTest extends BudgetFlow {
             clock.reset();
             enforcement.refresh();
         }
+    }
+
+    @Test
+    void aRollupCommittedBetweenTheRefreshsTwoReadsIsCountedOnce() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // one call (283,200) leaves room under 500,000; the same call counted twice (566,400) does not
+        createBudget(budget("Snapshot " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0.0005", "block"));
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        // registered after the gateway's own listener: when this one hears of an event, the gateway has
+        publisher.onDelivered((topic, id, partition, offset) -> acknowledged.add(id));
+        Response second;
+        aggregator.stop(); // the call's rollup is committed only when the hook below lets it
+        try {
+            enforcement.refresh();
+            Response first = openAi(key, "gpt-4o-mini", false);
+            assertThat(first.statusCode()).isEqualTo(200);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> acknowledged.contains(first.header("x-request-id")));
+            synchronized (enforcement) { // no background refresh meets the hook, or runs before the call
+                // between the refresh's read of the committed offsets and its read of the spend, the
+                // aggregator rolls the call up and commits its offset
+                enforcement.betweenReads(() -> {
+                    aggregator.start();
+                    Awaitility.await()
+                            .atMost(Duration.ofSeconds(30))
+                            .until(() -> statuses.current().stream()
+                                    .anyMatch(s -> s.scopeId().equals(key.keyId()) && s.spentNanos() == MINI_CALL));
+                });
+                enforcement.refresh();
+                enforcement.betweenReads(null);
+                second = openAi(key, "gpt-4o-mini", false);
+            }
+        } finally {
+            enforcement.betweenReads(null);
+            aggregator.start();
+        }
+        assertThat(second.statusCode())
+                .as("the first call is counted once, in the spend or in the gateway's own counter: "
+                        + second.asString())
+                .isEqualTo(200);
     }
 
     /** A streamed call the fake provider holds (its gate) until {@code FakeProvider.openGate()}: in flight. */

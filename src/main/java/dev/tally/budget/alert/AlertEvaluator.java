@@ -119,7 +119,14 @@ public class AlertEvaluator {
                 for (int i = 0; i < budgets.size(); i++) {
                     Budget b = budgets.get(i);
                     BudgetStatus s = current.get(i);
-                    for (AlertData a : due(b, s, now)) {
+                    boolean refused = zeroBlock(b)
+                            && s.spentNanos() == 0
+                            && BudgetRefusals.any(
+                                    c,
+                                    b,
+                                    s.periodStart().toLocalDate(),
+                                    s.periodEnd().toLocalDate());
+                    for (AlertData a : due(b, s, refused, now)) {
                         CloudEvent<AlertData> e = event(a, s);
                         if (outbox.insert(c, e, legacyId(e.data(), s))) {
                             sent.add(e);
@@ -151,12 +158,25 @@ public class AlertEvaluator {
         return sent;
     }
 
-    /** The alerts a budget's status calls for now (before the dedupe). */
-    private List<AlertData> due(Budget b, BudgetStatus s, Instant now) {
+    /** A {@code $0} block budget: no spend allowed, every billed call refused. */
+    private static boolean zeroBlock(Budget b) {
+        return b.mode() == BudgetMode.BLOCK && b.amountNanos() == 0;
+    }
+
+    /**
+     * The alerts a budget's status calls for now (before the dedupe); {@code refused}: a {@code $0}
+     * block budget with nothing spent has refused a call this period.
+     */
+    private List<AlertData> due(Budget b, BudgetStatus s, boolean refused, Instant now) {
         List<AlertData> out = new ArrayList<>();
         long spent = s.spentNanos();
         long limit = b.amountNanos();
         if (spent <= 0) {
+            if (refused) {
+                // nothing can be spent, so no threshold is crossed (a share of nothing); it is blocked
+                // as a spent budget is, from the first call it refused
+                out.add(alert(AlertKind.BLOCKED, 100, b, s, now));
+            }
             return out;
         }
         for (int t : b.thresholds()) {

@@ -31,6 +31,7 @@ import dev.tally.budget.BudgetConfig;
 import dev.tally.budget.BudgetMode;
 import dev.tally.budget.BudgetSpend;
 import dev.tally.budget.BudgetStore;
+import dev.tally.dashboard.report.RollupSnapshot;
 import dev.tally.events.EventPublisher;
 import dev.tally.events.Topics;
 import dev.tally.platform.Role;
@@ -44,10 +45,10 @@ import dev.tally.rollup.AggregatorConfig;
  * Keeps each gateway's {@link Book} of budgets current without a database call per request. Every
  * refresh (default 1 s), in one transaction under the cluster-wide exchange lock: the budgets (only
  * when {@code budget_version} moved), teams' departments and paused keys; the aggregator's committed
- * usage offsets, then the rolled-up spend of every budget's period (in that order, so a call the
- * offsets show as counted is in the spend read after); this gateway's counted calls leave its
- * counters; then the exchange of shares with the other gateways ({@link SharedLimits}). After the
- * commit the new shares apply and the new book replaces the old one.
+ * usage offsets and the rolled-up spend of every budget's period, both in one snapshot (so a call is
+ * counted in exactly one place: the spend, or this gateway's counters); this gateway's counted calls
+ * leave its counters; then the exchange of shares with the other gateways ({@link SharedLimits}).
+ * After the commit the new shares apply and the new book replaces the old one.
  *
  * <p>If a refresh fails (the database is unreachable), the old book stays; a block budget's share
  * lapses after half the gateway timeout and the budget then refuses calls until a refresh succeeds:
@@ -72,6 +73,8 @@ public class BudgetEnforcement {
     private volatile Book book = Book.EMPTY;
     /** Only the refresh thread touches these. */
     private long version = -1;
+
+    private volatile Runnable betweenReads = () -> {};
 
     private List<Budget> budgets = List.of();
     private ScheduledExecutorService refresher;
@@ -150,6 +153,14 @@ public class BudgetEnforcement {
         return limits.now();
     }
 
+    /**
+     * Tests only: runs on the refreshing thread after a refresh has read the aggregator's committed
+     * offsets and before it reads the rolled-up spend (a rollup committed in between must not count twice).
+     */
+    public void betweenReads(Runnable hook) {
+        betweenReads = hook == null ? () -> {} : hook;
+    }
+
     /** The identity this gateway exchanges shares under (tests and the operations page). */
     public UUID instance() {
         return limits.instance();
@@ -206,9 +217,9 @@ public class BudgetEnforcement {
                     current.put(e.budget.id(), e);
                 }
                 own.follow(current);
-                Map<Integer, Long> committed = committedOffsets(c);
-                Map<UUID, BudgetSpend.Spent> spent = BudgetSpend.read(c, asks);
-                own.release(committed);
+                RolledUp rolled = rolledUp(asks);
+                Map<UUID, BudgetSpend.Spent> spent = rolled.spent();
+                own.release(rolled.committed());
                 List<SharedLimits.Offer> offers = new ArrayList<>();
                 for (EnforcedBudget e : entries) {
                     if (e.shared()) {
@@ -233,6 +244,27 @@ public class BudgetEnforcement {
                 throw e;
             }
         }
+    }
+
+    /** What the aggregator has committed: its offsets, and the spend they stand for. */
+    private record RolledUp(Map<Integer, Long> committed, Map<UUID, BudgetSpend.Spent> spent) {}
+
+    /**
+     * The aggregator's committed offsets and the rolled-up spend in one snapshot (a read-only
+     * REPEATABLE READ transaction on a second connection), taken while this refresh holds the exchange
+     * lock. Read in two
+     * statements of the refresh's READ COMMITTED transaction, a rollup committed between them was in
+     * the spend while the offsets still showed its calls uncounted, so they stayed in this gateway's
+     * counters as well: counted twice until the next refresh. The refresh's own transaction cannot be
+     * REPEATABLE READ: its snapshot would be taken before the lock is granted, and miss what the
+     * gateway that held the lock last committed.
+     */
+    private RolledUp rolledUp(List<BudgetSpend.Ask> asks) throws SQLException {
+        return RollupSnapshot.run(dataSource, null, r -> {
+            Map<Integer, Long> committed = committedOffsets(r);
+            betweenReads.run();
+            return new RolledUp(committed, BudgetSpend.read(r, asks));
+        });
     }
 
     private static Map<UUID, String> departments(Connection c) throws SQLException {

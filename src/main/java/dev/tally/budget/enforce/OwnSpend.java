@@ -98,7 +98,8 @@ final class OwnSpend implements DeliveryListener {
 
     /**
      * Takes out of the counters every call the aggregator has committed: {@code committed} maps a
-     * partition of the usage topic to its next offset to consume, read before the rolled-up spend.
+     * partition of the usage topic to its next offset to consume, read in the snapshot the rolled-up
+     * spend is read in.
      */
     void release(Map<Integer, Long> committed) {
         for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {

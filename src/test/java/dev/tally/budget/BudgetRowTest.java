@@ -1,0 +1,51 @@
+package dev.tally.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+/** How the pages show a budget's status (plain JUnit: the status is given). */
+class BudgetRowTest {
+
+    private static BudgetStatus status(BudgetMode mode, long spent, long limit, Double percent, BudgetState state) {
+        OffsetDateTime start = OffsetDateTime.of(2026, 12, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+        return new BudgetStatus(
+                UUID.randomUUID(),
+                "Zero",
+                Scope.TEAM,
+                UUID.randomUUID().toString(),
+                "Platform",
+                Period.MONTH,
+                mode,
+                spent,
+                limit,
+                null,
+                null,
+                percent,
+                start,
+                start.plusMonths(1),
+                state,
+                0,
+                "/budgets");
+    }
+
+    @Test
+    void aZeroBlockBudgetShowsItsCallsRefusedWithAFullBar() {
+        BudgetRow row = BudgetRow.of(status(BudgetMode.BLOCK, 0, 0, null, BudgetState.EXCEEDED));
+        assertThat(row.state()).isEqualTo("exceeded");
+        assertThat(row.stateLabel()).isEqualTo("spent: calls refused");
+        assertThat(row.barPercent()).isEqualTo(100);
+        assertThat(row.percentLabel()).isEqualTo("–");
+    }
+
+    @Test
+    void aZeroAlertBudgetWithNothingSpentShowsAnEmptyBar() {
+        BudgetRow row = BudgetRow.of(status(BudgetMode.ALERT, 0, 0, null, BudgetState.OK));
+        assertThat(row.stateLabel()).isEqualTo("on track");
+        assertThat(row.barPercent()).isZero();
+    }
+}
