@@ -8,7 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
@@ -40,12 +42,30 @@ public class PriceService {
     private final PriceCatalog catalog = PriceCatalog.load();
     private final PricingConfig config;
     private final AuditLog audit;
-    private volatile Map<String, Price> overrides = Map.of();
-    private final Map<String, Price> memo = new ConcurrentHashMap<>();
+    private final Event<PricesChanged> changed;
+    private volatile Snapshot snapshot = new Snapshot(Map.of());
+    /** Changes applied here so far; a re-read that began before one does not install what it read. */
+    private long applied; // guarded by this
 
-    public PriceService(PricingConfig config, AuditLog audit) {
+    private volatile Runnable afterLoad = () -> {};
+
+    /**
+     * The overrides and the prices memoised from them, replaced together: a price resolved from an
+     * older map and memoised late lands in that map's memo, never in the current one.
+     */
+    private record Snapshot(Map<String, Price> overrides, Map<String, Price> memo) {
+        Snapshot(Map<String, Price> overrides) {
+            this(overrides, new ConcurrentHashMap<>());
+        }
+    }
+
+    /** An override stored or removed ({@code price} null), applied here once its transaction has committed. */
+    record PricesChanged(String model, Price price) {}
+
+    public PriceService(PricingConfig config, AuditLog audit, Event<PricesChanged> changed) {
         this.audit = audit;
         this.config = config;
+        this.changed = changed;
     }
 
     public PriceCatalog catalog() {
@@ -57,34 +77,40 @@ public class PriceService {
         if (model == null) {
             return null;
         }
-        Price p = memo.get(model);
+        Snapshot s = snapshot;
+        Price p = s.memo.get(model);
         if (p == null) {
-            p = resolve(model);
-            if (memo.size() < MEMO_LIMIT) {
-                memo.put(model, p == null ? UNPRICED : p);
+            p = resolve(s.overrides, model);
+            if (s.memo.size() < MEMO_LIMIT) {
+                s.memo.put(model, p == null ? UNPRICED : p);
             }
         }
         return p == UNPRICED ? null : p;
     }
 
-    private Price resolve(String model) {
-        Price p = lookup(model);
+    private Price resolve(Map<String, Price> overrides, String model) {
+        Price p = lookup(overrides, model);
         if (p == null) {
             Matcher m = SNAPSHOT.matcher(model);
             if (m.matches()) {
-                p = lookup(m.group(1));
+                p = lookup(overrides, m.group(1));
             }
         }
         return p;
     }
 
-    private Price lookup(String model) {
+    private Price lookup(Map<String, Price> overrides, String model) {
         Price p = overrides.get(model);
         return p != null ? p : catalog.exact(model);
     }
 
+    /** Tests only: runs in {@link #refresh} between reading the overrides and installing them. */
+    void afterLoad(Runnable hook) {
+        afterLoad = hook;
+    }
+
     public Map<String, Price> overrides() {
-        return overrides;
+        return snapshot.overrides;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -100,7 +126,13 @@ public class PriceService {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     void refresh() {
         try {
-            install(loadOverrides());
+            long seen;
+            synchronized (this) {
+                seen = applied;
+            }
+            List<PriceOverride> rows = loadOverrides();
+            afterLoad.run();
+            install(rows, seen);
         } catch (RuntimeException e) {
             LOG.warnf("price overrides not refreshed (keeping the previous ones): %s", e.getMessage());
         }
@@ -111,21 +143,36 @@ public class PriceService {
         return PriceOverride.listAll();
     }
 
-    private void install(List<PriceOverride> rows) {
+    private synchronized void install(List<PriceOverride> rows, long seen) {
+        if (seen != applied) {
+            // a change committed here after the read began may be missing from it: the next re-read has it
+            return;
+        }
         Map<String, Price> next = new HashMap<>();
         for (PriceOverride row : rows) {
             next.put(row.model, row.toPrice());
         }
-        if (!next.equals(overrides)) {
-            overrides = Map.copyOf(next);
-            memo.clear();
+        if (!next.equals(snapshot.overrides)) {
+            snapshot = new Snapshot(Map.copyOf(next));
         }
     }
 
-    /** Stores an override (its long-context tier, or none) and applies it on this instance at once. */
+    /** This instance's own change, at its commit: before the admin call answers, not at the next re-read. */
+    synchronized void onChanged(@Observes(during = TransactionPhase.AFTER_SUCCESS) PricesChanged change) {
+        applied++;
+        Map<String, Price> next = new HashMap<>(snapshot.overrides);
+        if (change.price() == null) {
+            next.remove(change.model());
+        } else {
+            next.put(change.model(), change.price());
+        }
+        snapshot = new Snapshot(Map.copyOf(next));
+    }
+
+    /** Stores an override (its long-context tier, or none); this instance applies it when it commits. */
     @Transactional
     public Price override(String model, Price.Rates rates, Price.LongContext longContext, String note) {
-        Price before = overrides.get(model);
+        Price before = snapshot.overrides.get(model);
         PriceOverride row = PriceOverride.findById(model);
         if (row == null) {
             row = new PriceOverride();
@@ -140,10 +187,7 @@ public class PriceService {
         row.note = note;
         row.updatedAt = Instant.now();
         row.persist();
-        Map<String, Price> next = new HashMap<>(overrides);
-        next.put(model, row.toPrice());
-        overrides = Map.copyOf(next);
-        memo.clear();
+        changed.fire(new PricesChanged(model, row.toPrice()));
         audit.record(
                 AuditTarget.PRICE,
                 before == null ? AuditChange.CREATE : AuditChange.UPDATE,
@@ -156,15 +200,12 @@ public class PriceService {
     /** Removes an override; the catalog price applies again. False when there was none. */
     @Transactional
     public boolean removeOverride(String model) {
-        Price before = overrides.get(model);
+        Price before = snapshot.overrides.get(model);
         boolean deleted = PriceOverride.deleteById(model);
         if (deleted) {
             audit.record(AuditTarget.PRICE, AuditChange.DELETE, model, before, null);
         }
-        Map<String, Price> next = new HashMap<>(overrides);
-        next.remove(model);
-        overrides = Map.copyOf(next);
-        memo.clear();
+        changed.fire(new PricesChanged(model, null));
         return deleted;
     }
 }

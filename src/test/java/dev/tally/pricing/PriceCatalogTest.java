@@ -56,7 +56,7 @@ class PriceCatalogTest {
 
     @Test
     void aSnapshotWithItsOwnPriceIsNotPricedAsItsBaseModel() {
-        PriceService prices = new PriceService(null, null);
+        PriceService prices = new PriceService(null, null, null);
         // gpt-4o-2024-05-13 is $5 / $15 per MTok, not gpt-4o's $2.50 / $10
         assertThat(prices.price("gpt-4o-2024-05-13").cost(1_000_000, 1_000_000, 0, 0, 0))
                 .isEqualTo(20_000_000_000L);
