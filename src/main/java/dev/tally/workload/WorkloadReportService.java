@@ -193,7 +193,7 @@ public class WorkloadReportService {
                                 rs.getLong("n"),
                                 rs.getLong("e"),
                                 rs.getBigDecimal("h")),
-                        Math::addExact),
+                        RoiModel::addValues),
                 runArgs);
         Map<String, Map<String, Long>> spendByModel = new HashMap<>();
         query(

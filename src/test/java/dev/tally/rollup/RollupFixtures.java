@@ -179,6 +179,18 @@ final class RollupFixtures implements AutoCloseable {
         }
     }
 
+    /** A single numeric value; the query has one parameter. */
+    java.math.BigDecimal scalarDecimal(String sql, Object arg) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, arg);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBigDecimal(1);
+            }
+        }
+    }
+
     /** One row of named sums; the query has one parameter. */
     Map<String, Long> sums(String sql, Object arg) throws SQLException {
         try (Connection c = dataSource.getConnection();

@@ -1,6 +1,7 @@
 package dev.tally.dashboard.delivery;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.math.RoundingMode;
 import java.util.Locale;
 
@@ -52,8 +53,14 @@ public record Assumption(
         long valueMeasured = m.valueNanos();
         if (measured != null) {
             BigDecimal prs = BigDecimal.valueOf(m.prsMergedAi());
-            valueMeasured =
-                    m.valueNanos() - roi.valueNanos(assumed.multiply(prs)) + roi.valueNanos(measured.multiply(prs));
+            // the value with the measured hours per AI-assisted PR in place of the assumed ones, within
+            // 0..MAX_VALUE_NANOS (a value past that is shown as that amount)
+            valueMeasured = BigInteger.valueOf(m.valueNanos())
+                    .subtract(BigInteger.valueOf(roi.valueNanos(assumed.multiply(prs))))
+                    .add(BigInteger.valueOf(roi.valueNanos(measured.multiply(prs))))
+                    .max(BigInteger.ZERO)
+                    .min(BigInteger.valueOf(RoiModel.MAX_VALUE_NANOS))
+                    .longValueExact();
         }
         return new Assumption(
                 assumed, cycle, measured, basis, m.prsMergedAi(), m.spendNanos(), m.valueNanos(), valueMeasured);

@@ -56,7 +56,7 @@ final class Acc {
                 prsAi += n;
             }
         }
-        value += roi.valueNanos(kind, ai, severity, n, explicit, hours);
+        value = RoiModel.addValues(value, roi.valueNanos(kind, ai, severity, n, explicit, hours));
     }
 
     private long count(OutcomeKind k) {

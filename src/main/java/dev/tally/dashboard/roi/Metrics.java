@@ -50,7 +50,7 @@ public record Metrics(
                 bugsCaught + o.bugsCaught,
                 securityFindings + o.securityFindings,
                 tasksAutomated + o.tasksAutomated,
-                valueNanos + o.valueNanos);
+                RoiModel.addValues(valueNanos, o.valueNanos));
     }
 
     /**

@@ -8,7 +8,9 @@ import java.util.Map;
 /**
  * What an outcome is worth: hours saved per outcome × the loaded hourly cost of the people who
  * would otherwise have spent them. Value is integer nano-dollars, exact for any hour figure with up
- * to three decimals (the rollups keep valueHours at that precision).
+ * to three decimals (the rollups keep valueHours at that precision), up to {@link #MAX_VALUE_NANOS}: a
+ * value past what a long holds (about $9.2 billion), which self-reported hours can reach, is shown as
+ * that amount instead of failing the report.
  *
  * @param loadedCostNanosPerHour salary + overhead of an hour of work, USD × 10^9
  * @param kinds                  per outcome kind, how many hours one outcome saves
@@ -87,11 +89,26 @@ public record RoiModel(long loadedCostNanosPerHour, Map<String, KindValue> kinds
         return implicit.add(explicitHours == null ? BigDecimal.ZERO : explicitHours);
     }
 
-    /** Nano-dollars for {@code hours} of saved work, rounded half-up to the whole nano-dollar. */
+    /** The most value a report shows: {@code Long.MAX_VALUE} nano-dollars, about $9.2 billion. */
+    public static final long MAX_VALUE_NANOS = Long.MAX_VALUE;
+
+    private static final BigDecimal MAX_VALUE = BigDecimal.valueOf(MAX_VALUE_NANOS);
+
+    /**
+     * Nano-dollars for {@code hours} of saved work, rounded half-up to the whole nano-dollar; at most
+     * {@link #MAX_VALUE_NANOS}.
+     */
     public long valueNanos(BigDecimal hours) {
-        return hours.multiply(BigDecimal.valueOf(loadedCostNanosPerHour))
-                .setScale(0, RoundingMode.HALF_UP)
-                .longValueExact();
+        BigDecimal v = hours.multiply(BigDecimal.valueOf(loadedCostNanosPerHour));
+        return v.compareTo(MAX_VALUE) >= 0
+                ? MAX_VALUE_NANOS
+                : v.setScale(0, RoundingMode.HALF_UP).longValueExact();
+    }
+
+    /** Two values added (neither negative), stopping at {@link #MAX_VALUE_NANOS}. */
+    public static long addValues(long a, long b) {
+        long r = a + b;
+        return r < 0 ? MAX_VALUE_NANOS : r;
     }
 
     /** Shorthand: value of a group of outcomes (see {@link #hours}). */

@@ -207,7 +207,7 @@ class ImportFlowTest {
         post(
                         "/api/outcomes/import",
                         header + "zeros-" + run + ",task_automated,,,2026-11-02,true,1.50000,\n" + "max-" + run
-                                + ",task_automated,,,2026-11-02,true,999999999.999,\n")
+                                + ",task_automated,,,2001-02-03,true,999999999.999,\n")
                 .statusCode(200)
                 .body("imported", equalTo(2));
         given().contentType("application/json")
