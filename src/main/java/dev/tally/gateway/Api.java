@@ -177,7 +177,9 @@ public enum Api {
         String suffix = responseSuffix(path);
         StringBuilder b = new StringBuilder();
         for (Api api : VALUES) {
-            boolean here = suffix != null ? api.byResponseId && api.suffix.equals(suffix) : api.path.equals(path);
+            boolean here = suffix != null
+                    ? api.byResponseId && api.suffix.equals(suffix)
+                    : !api.byResponseId && api.path.equals(path);
             if (here) {
                 b.append(b.length() == 0 ? "" : ", ").append(api.method);
             }
