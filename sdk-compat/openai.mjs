@@ -1,5 +1,5 @@
 // The official OpenAI SDK against Tally: chat completions JSON and streams, the Responses API JSON and
-// stream, models, and the error cases.
+// stream and its calls on a stored response, models, and the error cases.
 import OpenAI from 'openai';
 import { baseUrl, key, marker, call, corruptingFetch, badKey } from './common.mjs';
 
@@ -105,6 +105,36 @@ await call('openai.responses.stream', async () => {
     contentType: response.headers.get('content-type'),
     types, text, status: completed?.status ?? null, usage: responsesUsage(completed?.usage),
   };
+});
+
+// The calls on a stored response; each its own id (the fake holds every id), so the test can find
+// what the upstream received by its path.
+const storedId = (call) => `resp_${marker.replace(/[^A-Za-z0-9]/g, '')}${call}`;
+
+await call('openai.responses.retrieve', async () => {
+  const { data, response } = await client.responses.retrieve(storedId('retrieve')).withResponse();
+  return {
+    requestId: response.headers.get('x-request-id'),
+    id: data.id, object: data.object, status: data.status, text: data.output_text,
+    usage: responsesUsage(data.usage),
+  };
+});
+
+await call('openai.responses.input_items', async () => {
+  const { data: page, response } = await client.responses.inputItems
+    .list(storedId('items'), { limit: 1, order: 'asc' })
+    .withResponse();
+  const items = [];
+  for await (const item of page) {
+    items.push({ id: item.id, type: item.type, role: item.role, text: item.content?.[0]?.text ?? null });
+  }
+  return { requestId: response.headers.get('x-request-id'), items };
+});
+
+await call('openai.responses.delete', async () => {
+  // the SDK types delete as void: the raw answer is what the test looks at
+  const response = await client.responses.delete(storedId('delete')).asResponse();
+  return { requestId: response.headers.get('x-request-id'), status: response.status, body: await response.json() };
 });
 
 // encoding_format given: left out, the SDK asks for base64 and decodes it, which the test's fake

@@ -40,8 +40,14 @@ public record Budget(
         return percentOf(amountNanos, downgradeFromPercent);
     }
 
-    /** The model a call for {@code model} is routed to while downgraded, or null when no rule lists it. */
+    /**
+     * The model a call for {@code model} is routed to while downgraded, or null when no rule lists it
+     * (or the call names no model: the Responses API's calls on a stored response).
+     */
     public String downgradeTarget(String model) {
+        if (model == null) {
+            return null;
+        }
         for (Downgrade d : downgrades) {
             if (d.matches(model)) {
                 return d.target();

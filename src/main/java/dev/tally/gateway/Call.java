@@ -134,6 +134,17 @@ final class Call implements PendingCall, Upstream.Request {
         askedUsage = api == Api.CHAT_COMPLETIONS && stream && !in.includeUsage();
     }
 
+    /**
+     * A call on a stored response ({@link Api#byResponseId}) has no body the gateway reads: whatever
+     * the client sent was read within the limits and is not forwarded; it has no model. A retrieve
+     * streams when it asks {@code stream=true}.
+     */
+    void bodySkipped(int bytes) {
+        moveTo(CallState.ADMITTING_BODY);
+        requestBytes = bytes;
+        stream = api == Api.RESPONSES_RETRIEVE && "true".equals(req.getParam("stream"));
+    }
+
     void upstreamSent(Relay r) {
         relay = r;
         moveTo(CallState.WAITING_UPSTREAM);
@@ -369,6 +380,12 @@ final class Call implements PendingCall, Upstream.Request {
     @Override
     public String requestId() {
         return requestId;
+    }
+
+    @Override
+    public String path() {
+        // the raw path, as Api.responseSuffix checked it: the response id goes to the provider as it came
+        return api.byResponseId ? req.path() : api.path;
     }
 
     @Override

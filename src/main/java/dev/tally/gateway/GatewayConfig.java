@@ -83,6 +83,13 @@ public interface GatewayConfig {
             + "text-embedding-*=openai,davinci-*=openai,babbage-*=openai")
     List<String> routes();
 
+    /**
+     * The provider of the Responses API's calls on a stored response (retrieve, delete, cancel, input
+     * items): they name a response, not a model, so no route rule applies.
+     */
+    @WithDefault("openai")
+    String responsesProvider();
+
     /** Rules tried before {@link #routes()}, for additional providers (e.g. {@code llama-*=vllm}). */
     Optional<List<String>> extraRoutes();
 

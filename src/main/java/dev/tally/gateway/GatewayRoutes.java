@@ -51,10 +51,15 @@ public class GatewayRoutes {
                     idle, longest);
         }
         for (Api api : Api.values()) {
-            router.route(api == Api.MODELS ? HttpMethod.GET : HttpMethod.POST, api.path)
-                    .order(ORDER)
-                    .handler(ctx -> proxy.handle(ctx, api));
+            if (!api.byResponseId) {
+                router.route(HttpMethod.valueOf(api.method), api.path)
+                        .order(ORDER)
+                        .handler(ctx -> proxy.handle(ctx, api));
+            }
         }
+        // the calls on a stored response, after the exact paths (added later at the same order, so a
+        // chat or messages call never looks at it): the handler reads the id from the raw path
+        router.route(Api.RESPONSE_PREFIX + "*").order(ORDER).handler(proxy::onResponsePath);
         // anything else under /v1/ (another path, or a gateway path with another method): a 404 or 405
         // in the caller's format rather than Quarkus' own page
         router.route("/v1/*").order(ORDER + 1).handler(proxy::unknownPath);

@@ -96,7 +96,20 @@ class HttpUpstream implements Upstream {
     /** Header name prefixes forwarded ({@code x-stainless-} from {@code x-stainless-*}), lower case. */
     private final String[] forwardPrefixes;
 
-    private final QueryFilter query;
+    /** Per API (by ordinal): the configured query parameters and the ones the API documents. */
+    private final QueryFilter[] queries;
+    /** Per API (by ordinal): the HTTP method of the provider's call, the client's. */
+    private static final HttpMethod[] METHODS = methods();
+
+    private static HttpMethod[] methods() {
+        Api[] apis = Api.values();
+        HttpMethod[] m = new HttpMethod[apis.length];
+        for (Api api : apis) {
+            m[api.ordinal()] = HttpMethod.valueOf(api.method);
+        }
+        return m;
+    }
+
     /** The HTTP proxy to the providers, or null: directly. */
     private final UpstreamProxy proxy;
 
@@ -136,7 +149,13 @@ class HttpUpstream implements Upstream {
         }
         this.forwardHeaders = List.copyOf(fwd);
         this.forwardPrefixes = prefixes.toArray(String[]::new);
-        this.query = new QueryFilter(config.forwardQueryParams());
+        Api[] apis = Api.values();
+        this.queries = new QueryFilter[apis.length];
+        for (Api api : apis) {
+            List<String> names = new ArrayList<>(config.forwardQueryParams());
+            names.addAll(api.queryParams);
+            queries[api.ordinal()] = new QueryFilter(names);
+        }
         this.proxy = UpstreamProxy.of(config.proxy().url(), config.proxy().noProxy());
         if (proxy != null) {
             LOG.infof("the calls to the providers go through the HTTP proxy %s", proxy);
@@ -219,17 +238,22 @@ class HttpUpstream implements Upstream {
         h.set(HttpHeaderNames.CONTENT_LENGTH, body.length());
         // the body's bytes are not copied: a Vert.x buffer's ByteBuf is not released by the write
         return new DefaultFullHttpRequest(
-                HttpVersion.HTTP_1_1, HttpMethod.POST, uri(call), body.getByteBuf(), h, EmptyHttpHeaders.INSTANCE);
+                HttpVersion.HTTP_1_1,
+                METHODS[call.api().ordinal()],
+                uri(call),
+                body.getByteBuf(),
+                h,
+                EmptyHttpHeaders.INSTANCE);
     }
 
     /** The provider's path for the call, with the client's query parameters that are forwarded. */
     private String uri(Request call) {
-        String path = call.provider().upstreamPath(call.api().path);
+        String path = call.provider().upstreamPath(call.path());
         String raw = call.query();
         if (raw == null || raw.isEmpty()) {
             return path;
         }
-        QueryFilter.Result kept = query.filter(raw);
+        QueryFilter.Result kept = queries[call.api().ordinal()].filter(raw);
         if (kept.dropped() > 0) {
             metrics.queryParamsDropped(call.api(), kept.dropped());
         }

@@ -38,6 +38,8 @@ public class ProviderRegistry {
     private final List<Rule> rules;
     private final boolean simulate;
     private final Provider simulated = Provider.simulated();
+    /** Where the calls on a stored response go; null when that provider is not configured. */
+    private final Provider responses;
 
     public ProviderRegistry(GatewayConfig config, ProvidersConfig configured, Config mp) {
         this.simulate = config.simulate()
@@ -93,6 +95,13 @@ public class ProviderRegistry {
             }
         }
         this.rules = List.copyOf(parsed);
+        this.responses = providers.get(config.responsesProvider().trim().toLowerCase(Locale.ROOT));
+        if (responses == null && !simulate) {
+            LOG.warnf(
+                    "tally.gateway.responses-provider: %s is not a configured provider (%s): retrieving, deleting or"
+                            + " cancelling a stored response, or listing its input items, is refused",
+                    config.responsesProvider(), providers.keySet());
+        }
         if (simulate) {
             LOG.info("gateway: simulated provider answers every model (no upstream is called)");
         } else {
@@ -130,6 +139,14 @@ public class ProviderRegistry {
             }
         }
         return null;
+    }
+
+    /**
+     * The provider of the Responses API's calls on a stored response ({@code tally.gateway.responses-provider}),
+     * or null when it is not configured (404 to the caller).
+     */
+    public Provider responsesProvider() {
+        return simulate ? simulated : responses;
     }
 
     public boolean simulating() {

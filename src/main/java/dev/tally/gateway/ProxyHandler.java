@@ -134,6 +134,21 @@ public class ProxyHandler {
     }
 
     /**
+     * A request under {@code /v1/responses/} that no exact path took: a call on a stored response
+     * when the path and method are one ({@link Api#ofResponsePath}), else what {@link #unknownPath}
+     * answers.
+     */
+    void onResponsePath(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        Api api = Api.ofResponsePath(req.method().name(), req.path());
+        if (api == null) {
+            unknownPath(ctx);
+        } else {
+            handle(ctx, api);
+        }
+    }
+
+    /**
      * Any other request under {@code /v1/}: a 405 for a gateway path asked with another method, else a
      * 404 naming what the gateway serves, in the caller's format (Anthropic's when it sends
      * {@code anthropic-version} or asks under {@code /v1/messages}, else OpenAI's). No key is checked
@@ -145,15 +160,15 @@ public class ProxyHandler {
         Api.Wire wire = req.getHeader("anthropic-version") != null || path.startsWith("/v1/messages")
                 ? Api.Wire.ANTHROPIC
                 : Api.Wire.OPENAI;
-        Api known = Api.ofPath(path);
+        String methods = Api.methodsAt(path);
         int status;
         String message;
         HttpServerResponse resp = ctx.response();
-        if (known != null) {
-            String method = known == Api.MODELS ? "GET" : "POST";
+        if (methods != null) {
             status = 405;
-            message = path + " takes " + method + ", not " + req.method().name();
-            resp.putHeader("allow", method);
+            message = path + " takes " + methods.replace(", ", " or ") + ", not "
+                    + req.method().name();
+            resp.putHeader("allow", methods);
         } else {
             status = 404;
             message = "the Tally gateway does not serve " + req.method().name() + " " + path + "; it serves " + SERVED;
@@ -176,14 +191,16 @@ public class ProxyHandler {
     private static String servedPaths() {
         StringBuilder b = new StringBuilder();
         for (Api api : Api.values()) {
-            b.append(b.length() == 0 ? "" : ", ")
-                    .append(api == Api.MODELS ? "GET " : "POST ")
-                    .append(api.path);
+            b.append(b.length() == 0 ? "" : ", ").append(api.method).append(' ').append(api.path);
         }
         return b.toString();
     }
 
     private void onBody(Call call, Buffer body) {
+        if (call.api.byResponseId) {
+            onStoredResponseCall(call, body.length());
+            return;
+        }
         byte[] bytes = bytesOf(body);
         RequestInspector.Inspected in;
         try {
@@ -193,6 +210,10 @@ public class ProxyHandler {
             return;
         }
         call.bodyRead(in, bytes.length);
+        if (in.background() && call.api == Api.RESPONSES) {
+            call.refuse(BACKGROUND);
+            return;
+        }
         boolean simulate;
         Buffer out = body;
         try {
@@ -213,6 +234,37 @@ public class ProxyHandler {
             return;
         }
         new Relay(call, relaySettings).send(simulate ? simulated : http, out);
+    }
+
+    /**
+     * A background response's tokens are known only when it completes, seen by whoever retrieves it
+     * later, if anyone does, through any gateway and with any key: no call here could count them
+     * exactly once. Refused before the provider is asked (docs/gateway.md, "Background responses").
+     */
+    private static final Refusal BACKGROUND = Refusal.of(
+            RefusalReason.BAD_REQUEST,
+            "background: the Tally gateway does not run background responses, because their tokens are known only"
+                    + " when they complete, after this call, and could not be counted exactly once. Leave"
+                    + " background out (or false), and use stream: true for a long response",
+            "background");
+
+    /** A call on a stored response: no body or model to inspect; forwarded to the Responses API's provider. */
+    private void onStoredResponseCall(Call call, int bytes) {
+        call.bodySkipped(bytes);
+        boolean simulate;
+        try {
+            Refusal refused = admission.postBody(call);
+            if (refused != null) {
+                call.refuse(refused);
+                return;
+            }
+            simulate = call.provider().kind() == Provider.Kind.SIMULATED;
+        } catch (RuntimeException e) {
+            failedInGateway(call, e);
+            return;
+        }
+        // these calls take no body: what the client may have sent is not the provider's business
+        new Relay(call, relaySettings).send(simulate ? simulated : http, Buffer.buffer(0));
     }
 
     /**

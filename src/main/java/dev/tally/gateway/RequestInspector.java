@@ -40,6 +40,7 @@ final class RequestInspector {
     private static final int SEEN_MAX_TOKENS = 8;
     private static final int SEEN_MAX_COMPLETION_TOKENS = 16;
     private static final int SEEN_MAX_OUTPUT_TOKENS = 32;
+    private static final int SEEN_BACKGROUND = 64;
     private static final byte[] INCLUDE_USAGE =
             "\"stream_options\":{\"include_usage\":true},".getBytes(StandardCharsets.US_ASCII);
 
@@ -57,7 +58,8 @@ final class RequestInspector {
      * What the gateway reads from a body. {@code maxTokens} is {@code max_tokens}, OpenAI's
      * {@code max_completion_tokens} or its Responses API's {@code max_output_tokens} (-1 when absent);
      * {@code openBrace} is the byte offset where an option can be inserted without re-serialising the
-     * body.
+     * body; {@code background} is the Responses API's {@code background} given as anything but
+     * {@code false} or {@code null} (what a provider might take as true is refused, not guessed).
      */
     record Inspected(
             String model,
@@ -65,7 +67,8 @@ final class RequestInspector {
             boolean hasStreamOptions,
             boolean includeUsage,
             long maxTokens,
-            int openBrace) {}
+            int openBrace,
+            boolean background) {}
 
     static Inspected inspect(byte[] body) throws BadRequest {
         String model = null;
@@ -73,6 +76,7 @@ final class RequestInspector {
         boolean hasStreamOptions = false;
         boolean includeUsage = false;
         long maxTokens = -1;
+        boolean background = false;
         int openBrace;
         int seen = 0;
         checkBytes(body);
@@ -112,6 +116,10 @@ final class RequestInspector {
                             throw new BadRequest("stream: must be a boolean", "stream");
                         }
                     }
+                    case "background" -> {
+                        background = value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL;
+                        p.skipChildren();
+                    }
                     case "stream_options" -> {
                         if (value == JsonToken.START_OBJECT) {
                             hasStreamOptions = true;
@@ -147,7 +155,7 @@ final class RequestInspector {
         if (model == null || model.isBlank()) {
             throw new BadRequest("model: is required", "model");
         }
-        return new Inspected(model, stream, hasStreamOptions, includeUsage, maxTokens, openBrace);
+        return new Inspected(model, stream, hasStreamOptions, includeUsage, maxTokens, openBrace, background);
     }
 
     /** Notes a top-level field the gateway reads; the second time it appears the body is refused. */
@@ -159,6 +167,7 @@ final class RequestInspector {
             case "max_tokens" -> SEEN_MAX_TOKENS;
             case "max_completion_tokens" -> SEEN_MAX_COMPLETION_TOKENS;
             case "max_output_tokens" -> SEEN_MAX_OUTPUT_TOKENS;
+            case "background" -> SEEN_BACKGROUND;
             default -> 0;
         };
         if ((seen & bit) != 0) {

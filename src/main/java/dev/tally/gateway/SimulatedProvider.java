@@ -66,6 +66,17 @@ class SimulatedProvider implements Upstream {
         String id = call.requestId().replace("-", "").substring(0, 24);
         String model = call.model();
         switch (call.api()) {
+            case RESPONSES_RETRIEVE, RESPONSES_DELETE, RESPONSES_CANCEL, RESPONSES_INPUT_ITEMS -> {
+                // the simulation stores no response: OpenAI's answer for an id it does not hold
+                String path = call.path();
+                int end = path.indexOf('/', Api.RESPONSE_PREFIX.length());
+                String responseId = path.substring(Api.RESPONSE_PREFIX.length(), end < 0 ? path.length() : end);
+                json(
+                        receiver,
+                        404,
+                        "{\"error\":{\"message\":\"Response with id '" + responseId + "' not found.\","
+                                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
+            }
             case COUNT_TOKENS -> json(receiver, "{\"input_tokens\":" + input + "}");
             case EMBEDDINGS ->
                 json(
@@ -282,11 +293,15 @@ class SimulatedProvider implements Upstream {
     }
 
     private static void json(Receiver receiver, String body) {
+        json(receiver, 200, body);
+    }
+
+    private static void json(Receiver receiver, int status, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         MultiMap headers = MultiMap.caseInsensitiveMultiMap()
                 .add("content-type", "application/json")
                 .add("content-length", Integer.toString(bytes.length));
-        receiver.onHead(200, headers);
+        receiver.onHead(status, headers);
         receiver.onChunk(Buffer.buffer(bytes));
         receiver.onEnd();
     }

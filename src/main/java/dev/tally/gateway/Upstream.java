@@ -16,6 +16,11 @@ interface Upstream {
 
         Api api();
 
+        /** The gateway path asked for: the API's, or with a response id in it ({@link Api#byResponseId}). */
+        default String path() {
+            return api().path;
+        }
+
         Provider provider();
 
         /** The model to ask for (after any rewrite by admission). */

@@ -38,7 +38,7 @@ import dev.tally.platform.Ports;
 public class FakeProvider implements QuarkusTestResourceLifecycleManager {
 
     /** One request as the fake received it ({@code query}: the raw query string, or null). */
-    public record Seen(String path, String query, MultiMap headers, JsonObject body) {}
+    public record Seen(String method, String path, String query, MultiMap headers, JsonObject body) {}
 
     public static final String OPENAI_SECRET = "sk-upstream-openai-secret";
     public static final String ANTHROPIC_SECRET = "sk-ant-upstream-secret";
@@ -132,7 +132,11 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
         req.body().onSuccess(buf -> {
             JsonObject body = buf.length() == 0 ? new JsonObject() : buf.toJsonObject();
             Seen seen = new Seen(
-                    req.path(), req.query(), MultiMap.caseInsensitiveMultiMap().addAll(req.headers()), body);
+                    req.method().name(),
+                    req.path(),
+                    req.query(),
+                    MultiMap.caseInsensitiveMultiMap().addAll(req.headers()),
+                    body);
             if (recording) {
                 SEEN.add(seen);
                 String marker = body.getString(
@@ -232,7 +236,11 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                                     + "\"encrypted_content\":\"gAAAAABoZ2Zw\"}],\"usage\":" + RESPONSES_USAGE + "}");
                 case "/v1/responses" -> {
                     resp.putHeader("x-request-id", "req_upstream_responses");
-                    if (stream) {
+                    if (body.getBoolean("background", false) && !stream) {
+                        // OpenAI answers a background response at once, queued: no output, no usage yet
+                        resp.putHeader("content-type", "application/json")
+                                .end(responseObject(model, "queued", "null").replace(RESPONSES_OUTPUT, "[]"));
+                    } else if (stream) {
                         responsesStream(req, model);
                     } else {
                         resp.putHeader("content-type", "application/json")
@@ -269,9 +277,98 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 }
                 case "/v1/messages/count_tokens" ->
                     resp.putHeader("content-type", "application/json").end("{\"input_tokens\":1234}");
-                default -> resp.setStatusCode(404).end();
+                default -> {
+                    if (req.path().startsWith(STORED)) {
+                        storedResponse(req);
+                    } else {
+                        resp.setStatusCode(404).end();
+                    }
+                }
             }
         });
+    }
+
+    private static final String STORED = "/v1/responses/";
+
+    /** A response id the fake holds no response for: its calls answer OpenAI's 404. */
+    public static final String MISSING_RESPONSE = "resp_0000000000000000missing";
+
+    /**
+     * The Responses API's calls on a stored response, as OpenAI's reference documents them: retrieve
+     * ({@code GET /v1/responses/{id}}, with {@code ?stream=true&starting_after=N} the response's stream
+     * events after sequence number N), delete ({@code {"id","object":"response","deleted":true}}),
+     * cancel ({@code POST …/cancel}: the response, {@code cancelled}) and its input items
+     * ({@code GET …/input_items}: a cursor list). Every id but {@link #MISSING_RESPONSE} is held, as
+     * a completed {@code gpt-4o-mini} response with usage (which a retrieve must not count again).
+     */
+    private void storedResponse(HttpServerRequest req) {
+        var resp = req.response();
+        resp.putHeader("x-request-id", "req_upstream_stored");
+        String rest = req.path().substring(STORED.length());
+        int slash = rest.indexOf('/');
+        String id = slash < 0 ? rest : rest.substring(0, slash);
+        String call = slash < 0 ? "" : rest.substring(slash);
+        if (id.equals(MISSING_RESPONSE)) {
+            resp.setStatusCode(404)
+                    .putHeader("content-type", "application/json")
+                    .end(notFound(id));
+            return;
+        }
+        String method = req.method().name();
+        if (call.isEmpty() && method.equals("GET") && "true".equals(req.getParam("stream"))) {
+            String after = req.getParam("starting_after");
+            int from = after == null ? 0 : Integer.parseInt(after) + 1;
+            resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
+            List<String> events = responsesEvents("gpt-4o-mini", id);
+            resp.end(String.join("", events.subList(Math.min(from, events.size()), events.size())));
+            return;
+        }
+        resp.putHeader("content-type", "application/json");
+        switch (method + " " + call) {
+            case "GET " -> resp.end(storedResponse(id));
+            case "DELETE " -> resp.end(deletedResponse(id));
+            case "POST /cancel" -> resp.end(cancelledResponse(id));
+            case "GET /input_items" -> resp.end(inputItems());
+            default -> resp.setStatusCode(404).end(notFound(id));
+        }
+    }
+
+    /** What retrieving a held response answers. */
+    public static String storedResponse(String id) {
+        return responseObject("gpt-4o-mini", "completed", RESPONSES_USAGE).replace(RESPONSE_ID, id);
+    }
+
+    /** What deleting a held response answers. */
+    public static String deletedResponse(String id) {
+        return "{\"id\":\"" + id + "\",\"object\":\"response\",\"deleted\":true}";
+    }
+
+    /** What cancelling a held response answers: the response, cancelled (a background one had not finished). */
+    public static String cancelledResponse(String id) {
+        return responseObject("gpt-4o-mini", "cancelled", "null")
+                .replace(RESPONSE_ID, id)
+                .replace(RESPONSES_OUTPUT, "[]");
+    }
+
+    /** What listing a held response's input items answers. */
+    public static String inputItems() {
+        return "{\"object\":\"list\",\"data\":[{\"id\":\"msg_67ccd3a9da748190bb2ba0d1a0c3a6a2\","
+                + "\"type\":\"message\",\"role\":\"user\",\"status\":\"completed\",\"content\":"
+                + "[{\"type\":\"input_text\",\"text\":\"Say hello\"}]}],"
+                + "\"first_id\":\"msg_67ccd3a9da748190bb2ba0d1a0c3a6a2\","
+                + "\"last_id\":\"msg_67ccd3a9da748190bb2ba0d1a0c3a6a2\",\"has_more\":false}";
+    }
+
+    /** OpenAI's answer for a response id it does not hold. */
+    public static String notFound(String id) {
+        return "{\"error\":{\"message\":\"Response with id '" + id + "' not found.\","
+                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}";
+    }
+
+    /** A held response's stream, as a resumed retrieve streams it: every event, then the client skips some. */
+    public static String storedStream(String id, int startingAfter) {
+        List<String> events = responsesEvents("gpt-4o-mini", id);
+        return String.join("", events.subList(startingAfter + 1, events.size()));
     }
 
     /** 64 embeddings of 1,536 numbers (about 1.2 MB), as OpenAI shapes them; usage 64 × 8 tokens. */
@@ -368,54 +465,62 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     private void responsesStream(HttpServerRequest req, String model) {
         var resp = req.response();
         resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
-        String started = responseObject(model, "in_progress", "null").replace(RESPONSES_OUTPUT, "[]");
+        List<String> events = responsesEvents(model, RESPONSE_ID);
+        resp.write(String.join("", events.subList(0, 4)));
+        resp.write(String.join("", events.subList(4, events.size() - 1)));
+        String completed = events.get(events.size() - 1);
+        // split across two writes on purpose: the gateway must reassemble the line across chunks
+        resp.write(completed.substring(0, 60));
+        resp.end(completed.substring(60));
+    }
+
+    /** The events of a Responses API stream, in order; each one's index is its {@code sequence_number}. */
+    private static List<String> responsesEvents(String model, String id) {
+        String started = responseObject(model, "in_progress", "null")
+                .replace(RESPONSES_OUTPUT, "[]")
+                .replace(RESPONSE_ID, id);
         String where = ",\"item_id\":\"msg_67ccd3acc8d48190a77525dc6de64b4104becb25c95c1f61\",\"output_index\":0,"
                 + "\"content_index\":0";
-        StringBuilder b = new StringBuilder();
+        List<String> b = new java.util.ArrayList<>();
         int seq = 0;
-        b.append(responsesEvent(
+        b.add(responsesEvent(
                 "response.created",
                 "{\"type\":\"response.created\",\"sequence_number\":" + seq++ + ",\"response\":" + started + "}"));
-        b.append(responsesEvent(
+        b.add(responsesEvent(
                 "response.in_progress",
                 "{\"type\":\"response.in_progress\",\"sequence_number\":" + seq++ + ",\"response\":" + started + "}"));
-        b.append(responsesEvent(
+        b.add(responsesEvent(
                 "response.output_item.added",
                 "{\"type\":\"response.output_item.added\",\"sequence_number\":" + seq++ + ",\"output_index\":0,"
                         + "\"item\":{\"id\":\"msg_67ccd3acc8d48190a77525dc6de64b4104becb25c95c1f61\",\"type\":\"message\","
                         + "\"status\":\"in_progress\",\"content\":[],\"role\":\"assistant\"}}"));
-        b.append(responsesEvent(
+        b.add(responsesEvent(
                 "response.content_part.added",
                 "{\"type\":\"response.content_part.added\",\"sequence_number\":" + seq++ + where
                         + ",\"part\":{\"type\":\"output_text\",\"annotations\":[],\"text\":\"\"}}"));
-        resp.write(b.toString());
-        b.setLength(0);
         for (String word : new String[] {"Hello", " there", "!"}) {
-            b.append(responsesEvent(
+            b.add(responsesEvent(
                     "response.output_text.delta",
                     "{\"type\":\"response.output_text.delta\",\"sequence_number\":" + seq++ + where + ",\"delta\":\""
                             + word + "\",\"logprobs\":[]}"));
         }
-        b.append(responsesEvent(
+        b.add(responsesEvent(
                 "response.output_text.done",
                 "{\"type\":\"response.output_text.done\",\"sequence_number\":" + seq++ + where
                         + ",\"text\":\"Hello there!\",\"logprobs\":[]}"));
-        b.append(responsesEvent(
+        b.add(responsesEvent(
                 "response.content_part.done",
                 "{\"type\":\"response.content_part.done\",\"sequence_number\":" + seq++ + where
                         + ",\"part\":{\"type\":\"output_text\",\"annotations\":[],\"text\":\"Hello there!\"}}"));
-        b.append(responsesEvent(
+        b.add(responsesEvent(
                 "response.output_item.done",
                 "{\"type\":\"response.output_item.done\",\"sequence_number\":" + seq++ + ",\"output_index\":0,"
                         + "\"item\":" + RESPONSES_OUTPUT.substring(1, RESPONSES_OUTPUT.length() - 1) + "}"));
-        resp.write(b.toString());
-        String completed = responsesEvent(
+        b.add(responsesEvent(
                 "response.completed",
                 "{\"type\":\"response.completed\",\"sequence_number\":" + seq + ",\"response\":"
-                        + responseObject(model, "completed", RESPONSES_USAGE) + "}");
-        // split across two writes on purpose: the gateway must reassemble the line across chunks
-        resp.write(completed.substring(0, 60));
-        resp.end(completed.substring(60));
+                        + responseObject(model, "completed", RESPONSES_USAGE).replace(RESPONSE_ID, id) + "}"));
+        return b;
     }
 
     private static String responsesEvent(String name, String json) {
@@ -425,7 +530,7 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     /** A Responses API response object, as its reference shows one, with the given status and usage. */
     static String responseObject(String model, String status, String usage) {
         String metadata = model.endsWith("-metadata") ? "{\"usage\":\"tracked by the caller\"}" : "{}";
-        return "{\"id\":\"resp_67ccd3a9da748190baa7f1570fe91ac604becb25c95c1f61\",\"object\":\"response\","
+        return "{\"id\":\"" + RESPONSE_ID + "\",\"object\":\"response\","
                 + "\"created_at\":1741476777,\"status\":\"" + status + "\",\"error\":null,\"incomplete_details\":null,"
                 + "\"instructions\":null,\"max_output_tokens\":null,\"model\":\"" + model + "\",\"output\":"
                 + RESPONSES_OUTPUT + ",\"parallel_tool_calls\":true,\"previous_response_id\":null,"
@@ -433,6 +538,9 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 + "\"text\":{\"format\":{\"type\":\"text\"}},\"tool_choice\":\"auto\",\"tools\":[],\"top_p\":1.0,"
                 + "\"truncation\":\"disabled\",\"user\":null,\"metadata\":" + metadata + ",\"usage\":" + usage + "}";
     }
+
+    /** The id of the response the fake creates. */
+    static final String RESPONSE_ID = "resp_67ccd3a9da748190baa7f1570fe91ac604becb25c95c1f61";
 
     static final String RESPONSES_OUTPUT =
             "[{\"type\":\"message\",\"id\":\"msg_67ccd3acc8d48190a77525dc6de64b4104becb25c95c1f61\","

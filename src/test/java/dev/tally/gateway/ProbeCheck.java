@@ -41,7 +41,7 @@ public class ProbeCheck implements AdmissionCheck {
     @Override
     public Refusal check(PendingCall call) {
         String model = call.model();
-        if (!model.startsWith("probe-")) {
+        if (model == null || !model.startsWith("probe-")) {
             return PASS;
         }
         String requestId = call.requestId();

@@ -280,6 +280,66 @@ class SdkCompatibilityTest {
         assertThat(d.path("estimated").asBoolean()).isFalse();
     }
 
+    /** The Responses API's calls on a stored response the OpenAI script makes: free, one event each. */
+    static final List<String> STORED =
+            List.of("openai.responses.retrieve", "openai.responses.input_items", "openai.responses.delete");
+
+    /** The response id the script used for one call on a stored response (see openai.mjs). */
+    static String storedId(Run r, String call) {
+        return "resp_" + r.marker().replaceAll("[^A-Za-z0-9]", "") + call;
+    }
+
+    /** The one request the fake provider received on this path. */
+    static FakeProvider.Seen upstreamAt(String path) {
+        List<FakeProvider.Seen> seen =
+                FakeProvider.SEEN.stream().filter(s -> s.path().equals(path)).toList();
+        assertThat(seen).as("requests the provider received at " + path).hasSize(1);
+        return seen.get(0);
+    }
+
+    @Test
+    void openAiSdkRetrievesListsAndDeletesAStoredResponseThroughTallyWithoutCountingIt() {
+        Run r = run();
+        JsonNode got = r.ok("openai.responses.retrieve");
+        String retrieved = storedId(r, "retrieve");
+        assertThat(got.path("id").asText()).isEqualTo(retrieved);
+        assertThat(got.path("object").asText()).isEqualTo("response");
+        assertThat(got.path("status").asText()).isEqualTo("completed");
+        assertThat(got.path("text").asText()).isEqualTo("Hello there!");
+        assertResponsesUsage(got.path("usage"));
+        FakeProvider.Seen seen = upstreamAt("/v1/responses/" + retrieved);
+        assertThat(seen.method()).isEqualTo("GET");
+        assertThat(seen.headers().get("authorization")).isEqualTo("Bearer " + FakeProvider.OPENAI_SECRET);
+        assertKeyNeverForwarded(r, seen);
+
+        JsonNode items = r.ok("openai.responses.input_items").path("items");
+        assertThat(items).hasSize(1);
+        assertThat(items.get(0).path("type").asText()).isEqualTo("message");
+        assertThat(items.get(0).path("role").asText()).isEqualTo("user");
+        assertThat(items.get(0).path("text").asText()).isEqualTo("Say hello");
+        FakeProvider.Seen listed = upstreamAt("/v1/responses/" + storedId(r, "items") + "/input_items");
+        assertThat(listed.query()).isEqualTo("limit=1&order=asc");
+        assertKeyNeverForwarded(r, listed);
+
+        JsonNode deleted = r.ok("openai.responses.delete");
+        String gone = storedId(r, "delete");
+        assertThat(deleted.path("status").asInt()).isEqualTo(200);
+        assertThat(deleted.path("body").path("id").asText()).isEqualTo(gone);
+        assertThat(deleted.path("body").path("deleted").asBoolean()).isTrue();
+        assertThat(upstreamAt("/v1/responses/" + gone).method()).isEqualTo("DELETE");
+
+        // the stored response's usage was counted when it was created: these calls count nothing
+        for (String call : STORED) {
+            String id = r.ok(call).path("requestId").asText();
+            SDKS.events().awaitAll(List.of(id));
+            JsonNode d = single(id).path("data");
+            assertThat(d.path("api").asText()).startsWith("responses.");
+            assertThat(d.path("inputTokens").asLong()).isZero();
+            assertThat(d.path("outputTokens").asLong()).isZero();
+            assertThat(d.path("costNanos").asLong()).isZero();
+        }
+    }
+
     static void assertResponsesUsage(JsonNode u) {
         assertThat(u.path("input_tokens").asLong()).isEqualTo(1200);
         assertThat(u.path("output_tokens").asLong()).isEqualTo(300);
@@ -615,6 +675,7 @@ class SdkCompatibilityTest {
         List<String> all = new ArrayList<>(billedIds);
         all.addAll(rejectedIds);
         all.add(countTokensId);
+        STORED.forEach(c -> all.add(r.ok(c).path("requestId").asText()));
         assertThat(all).doesNotContain("").doesNotHaveDuplicates();
         SDKS.events().awaitAll(all);
 

@@ -16,7 +16,10 @@ public interface AdmissionCheck {
     enum Phase {
         /** Headers only: runs before the body is read and before any provider is contacted. */
         PRE_BODY,
-        /** The body has been read and parsed: the model, sizes and {@code max_tokens} are known. */
+        /**
+         * The body has been read and parsed: the model, sizes and {@code max_tokens} are known (the
+         * model is null for a call on a stored response, which has none: {@link Api#byResponseId}).
+         */
         POST_BODY
     }
 

@@ -5,6 +5,8 @@ import java.util.Set;
 
 import jakarta.inject.Singleton;
 
+import dev.tally.gateway.Api;
+
 /**
  * A key restricted to some models ({@code allowedModels}) may call only those: 403 otherwise, with
  * the models it may call, so that the user can pick one instead of asking an admin.
@@ -23,6 +25,12 @@ public class ModelAllowedCheck implements AdmissionCheck {
     @Override
     public int order() {
         return 100;
+    }
+
+    /** The model list and the calls on a stored response name no model: nothing to allow. */
+    @Override
+    public boolean appliesTo(Api api) {
+        return api != Api.MODELS && !api.byResponseId;
     }
 
     @Override

@@ -39,7 +39,11 @@ public interface PendingCall {
     /** Names the caller: only the key check does this. */
     void identify(ResolvedKey key);
 
-    /** The model the call will use; null before the body. */
+    /**
+     * The model the call will use; null before the body, and for a call that names no model (the
+     * Responses API's calls on a stored response, {@link dev.tally.gateway.Api#byResponseId}), which
+     * passes the post-body checks too.
+     */
     String model();
 
     /** Replaces the model (a budget's downgrade); the provider gets the new name, the event both. */

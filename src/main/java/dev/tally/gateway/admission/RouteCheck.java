@@ -38,9 +38,25 @@ public class RouteCheck implements AdmissionCheck {
             call.route(warmUp.provider(call.api()));
             return PASS;
         }
+        if (call.api().byResponseId) {
+            return routeByResponseId(call);
+        }
         Provider provider = registry.route(call.model());
         if (provider == null) {
             return Refusal.of(RefusalReason.NO_ROUTE, "no provider is configured for model " + call.model(), "model");
+        }
+        call.route(provider);
+        return PASS;
+    }
+
+    /** A call on a stored response names no model: it goes to the Responses API's provider. */
+    private Refusal routeByResponseId(PendingCall call) {
+        Provider provider = registry.responsesProvider();
+        if (provider == null) {
+            return Refusal.of(
+                    RefusalReason.NO_ROUTE,
+                    "no provider is configured for the Responses API's stored responses"
+                            + " (tally.gateway.responses-provider)");
         }
         call.route(provider);
         return PASS;
