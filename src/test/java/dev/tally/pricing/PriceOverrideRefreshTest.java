@@ -37,24 +37,12 @@ class PriceOverrideRefreshTest {
     @Test
     void anOverrideCommittedDuringARefreshIsNotUndoneByWhatThatRefreshRead() {
         String model = "local-llama-" + UUID.randomUUID().toString().substring(0, 8);
-        Thread test = Thread.currentThread();
-        prices.afterLoad(() -> {
-            if (Thread.currentThread() != test) {
-                return; // the scheduled refresh: only the one this test runs is interrupted by the change
-            }
-            prices.afterLoad(() -> {});
-            given().auth()
-                    .oauth2(TallyServices.ADMIN_TOKEN)
-                    .contentType(ContentType.JSON)
-                    .body(Map.of("input", "0.1", "output", "0.2", "cacheRead", "0", "cacheWrite", "0"))
-                    .put("/api/admin/prices/" + model)
-                    .then()
-                    .statusCode(200);
+        refreshWith(() -> {
+            putPrice(model);
             assertThat(prices.price(model))
                     .as("applied on this instance when the admin call answers")
                     .isNotNull();
         });
-        prices.refresh();
         assertThat(prices.price(model))
                 .as("after the refresh that read the overrides before it")
                 .isNotNull();
@@ -64,6 +52,29 @@ class PriceOverrideRefreshTest {
     @Test
     void aRemovedOverrideIsNotBroughtBackByARefreshThatReadItBefore() {
         String model = "local-llama-" + UUID.randomUUID().toString().substring(0, 8);
+        putPrice(model);
+        refreshWith(() -> given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .delete("/api/admin/prices/" + model)
+                .then()
+                .statusCode(204));
+        assertThat(prices.price(model)).isNull();
+    }
+
+    /** Runs a refresh on this thread with {@code change} made between its read and its install. */
+    private void refreshWith(Runnable change) {
+        Thread test = Thread.currentThread();
+        prices.afterLoad(() -> {
+            if (Thread.currentThread() != test) {
+                return; // the scheduled refresh: only the one this test runs is interrupted by the change
+            }
+            prices.afterLoad(() -> {});
+            change.run();
+        });
+        prices.refresh();
+    }
+
+    private static void putPrice(String model) {
         given().auth()
                 .oauth2(TallyServices.ADMIN_TOKEN)
                 .contentType(ContentType.JSON)
@@ -71,19 +82,5 @@ class PriceOverrideRefreshTest {
                 .put("/api/admin/prices/" + model)
                 .then()
                 .statusCode(200);
-        Thread test = Thread.currentThread();
-        prices.afterLoad(() -> {
-            if (Thread.currentThread() != test) {
-                return; // the scheduled refresh: only the one this test runs is interrupted by the change
-            }
-            prices.afterLoad(() -> {});
-            given().auth()
-                    .oauth2(TallyServices.ADMIN_TOKEN)
-                    .delete("/api/admin/prices/" + model)
-                    .then()
-                    .statusCode(204);
-        });
-        prices.refresh();
-        assertThat(prices.price(model)).isNull();
     }
 }
