@@ -39,7 +39,8 @@ public record BudgetRow(
                         ? "spent: calls refused"
                         : s.mode() == BudgetMode.DOWNGRADE ? "spent: downgrading" : "over budget";
         };
-        // a $0 limit has no percentage: its bar is full once it is exceeded (spent, or a $0 block budget)
+        // a $0 limit has no percentage: its bar is full once it is exceeded (spent, or a $0 block or
+        // downgrade budget, which refuses or downgrades from the period's start)
         int bar = s.percent() == null
                 ? (s.state() == BudgetState.EXCEEDED ? 100 : 0)
                 : (int) Math.min(100, Math.round(s.percent()));

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
  * Where a budget stands in its period: {@code exceeded} once the spend reaches the amount (a
- * {@code $0} block budget, which allows no spend, from the period's start),
+ * {@code $0} block budget, which allows no spend, and a {@code $0} downgrade budget, which downgrades
+ * from the start, from the period's start),
  * {@code warning} from its lowest threshold below 100 % or when the projection passes the amount.
  */
 public enum BudgetState {

@@ -81,9 +81,10 @@ public class BudgetStatusService {
         long limit = b.amountNanos();
         Projection p = Projection.of(s, limit, span.start(), span.end(), now, config.projectMinElapsedPercent());
         BudgetState state;
-        // a $0 block budget allows no spend: it is exhausted from the period's start (a $0 alert or
-        // downgrade budget is exceeded by the first spend)
-        if (s >= limit && (limit > 0 || s > 0 || b.mode() == BudgetMode.BLOCK)) {
+        // a $0 block budget allows no spend and a $0 downgrade budget is past its point: each acts from
+        // the period's start (refusing, downgrading), so each is exceeded from then (a $0 alert budget
+        // is exceeded by the first spend)
+        if (s >= limit && (limit > 0 || s > 0 || b.mode() != BudgetMode.ALERT)) {
             state = BudgetState.EXCEEDED;
         } else if ((p != null && p.projectedNanos() > limit)
                 || b.thresholds().stream().anyMatch(t -> t < 100 && s >= Budget.percentOf(limit, t) && s > 0)) {

@@ -531,6 +531,57 @@ class BudgetEnforcementTest extends BudgetFlow {
     }
 
     @Test
+    void aZeroDowngradeBudgetShowsExceededAndSendsTheDowngradedAlertFromThePeriodsStart() throws Exception {
+        Admin.Key key = Admin.newKey();
+        Hook hook = Hook.on(receiver, "zero-downgrade");
+        Map<String, Object> body =
+                budget("Always mini " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "downgrade");
+        body.put("channelIds", List.of(hook.channelId()));
+        body.put("downgrade", Map.of("models", Map.of("gpt-4o", "gpt-4o-mini")));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        // its point ($0) is reached at the period's start: it downgrades from then, so it is exceeded, not ok
+        Map<String, Object> row = budgetReport(budgetId);
+        assertThat(row.get("state")).isEqualTo("exceeded");
+        assertThat(((Number) row.get("spentNanos")).longValue()).isZero();
+        assertThat(((Number) row.get("limitNanos")).longValue()).isZero();
+        assertThat(row.get("percent")).isNull();
+        // and the downgraded alert comes with the first evaluation, before any call, once
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 1);
+        nothingMoreFor(budgetId);
+        List<JsonNode> delivered = delivered(hook);
+        assertThat(kinds(delivered)).containsExactly("downgraded:100");
+        assertThat(delivered.get(0).path("budgetId").asText()).isEqualTo(budgetId);
+        assertThat(delivered.get(0).path("mode").asText()).isEqualTo("downgrade");
+        assertThat(delivered.get(0).path("spentNanos").asLong()).isZero();
+        assertThat(delivered.get(0).path("limitNanos").asLong()).isZero();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> !alertsOf(budgetId).isEmpty());
+        assertThat(kinds(alertsOf(budgetId).stream().map(e -> e.path("data")).toList()))
+                .containsExactly("downgraded:100");
+
+        // what it said: gpt-4o is called as gpt-4o-mini
+        Response r = openAi(key, "gpt-4o", false);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("x-tally-downgraded-from")).isEqualTo("gpt-4o");
+        // the cheaper model's spend is rolled up: still exceeded; that spend crosses every threshold of
+        // $0 at once, and the downgraded alert is not sent again
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
+        assertThat(budgetReport(budgetId).get("state")).isEqualTo("exceeded");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 4);
+        nothingMoreFor(budgetId);
+        assertThat(kinds(delivered(hook)))
+                .containsExactlyInAnyOrder("downgraded:100", "threshold:50", "threshold:80", "threshold:100");
+    }
+
+    @Test
     void unpricedModelsAreRefusedOnlyWhereABudgetSaysSo() throws Exception {
         Admin.Key key = Admin.newKey();
         createBudget(Map.of(

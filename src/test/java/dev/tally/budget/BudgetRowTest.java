@@ -43,6 +43,15 @@ class BudgetRowTest {
     }
 
     @Test
+    void aZeroDowngradeBudgetShowsItIsDowngradingWithAFullBar() {
+        BudgetRow row = BudgetRow.of(status(BudgetMode.DOWNGRADE, 0, 0, null, BudgetState.EXCEEDED));
+        assertThat(row.state()).isEqualTo("exceeded");
+        assertThat(row.stateLabel()).isEqualTo("spent: downgrading");
+        assertThat(row.barPercent()).isEqualTo(100);
+        assertThat(row.percentLabel()).isEqualTo("–");
+    }
+
+    @Test
     void aZeroAlertBudgetWithNothingSpentShowsAnEmptyBar() {
         BudgetRow row = BudgetRow.of(status(BudgetMode.ALERT, 0, 0, null, BudgetState.OK));
         assertThat(row.stateLabel()).isEqualTo("on track");

@@ -164,6 +164,14 @@ public class AlertEvaluator {
     }
 
     /**
+     * A {@code $0} downgrade budget: its point is $0, reached at the period's start, so it downgrades
+     * every listed model's call from then.
+     */
+    private static boolean zeroDowngrade(Budget b) {
+        return b.mode() == BudgetMode.DOWNGRADE && b.amountNanos() == 0;
+    }
+
+    /**
      * The alerts a budget's status calls for now (before the dedupe); {@code refused}: a {@code $0}
      * block budget with nothing spent has refused a call this period.
      */
@@ -176,6 +184,11 @@ public class AlertEvaluator {
                 // nothing can be spent, so no threshold is crossed (a share of nothing); it is blocked
                 // as a spent budget is, from the first call it refused
                 out.add(alert(AlertKind.BLOCKED, 100, b, s, now));
+            }
+            if (zeroDowngrade(b)) {
+                // it reached its point (the downgraded alert's rule) at the period's start: the rollups
+                // do not say which calls were downgraded, and none is needed to know that it downgrades
+                out.add(alert(AlertKind.DOWNGRADED, b.downgradeFromPercent(), b, s, now));
             }
             return out;
         }
