@@ -13,6 +13,8 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import io.quarkus.qute.TemplateData;
 
 import dev.tally.gateway.admission.RefusalReason;
@@ -31,9 +33,12 @@ public class RefusalReport {
     /**
      * One team × reason (org) or key × reason (team).
      *
+     * @param team   the team's name; for a team id the {@code team} table does not hold, the unknown team's
+     *               ({@link Report.TeamInfo#unknown})
      * @param keyId  null in the org's rows
      * @param key    the key's name, or its prefix when it has none; null in the org's rows
      * @param person the key's owner; null in the org's rows
+     * @param teamKnown false for a team id the {@code team} table does not hold: it has no team page
      */
     @TemplateData
     public record Row(
@@ -44,7 +49,8 @@ public class RefusalReport {
             UUID keyId,
             String key,
             String person,
-            long requests) {}
+            long requests,
+            @JsonIgnore boolean teamKnown) {}
 
     private static final String BY_TEAM = """
             SELECT r.team_id, t.name, r.reason, NULL::uuid, NULL, NULL, sum(r.requests)
@@ -78,15 +84,18 @@ public class RefusalReport {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String reason = rs.getString(3);
+                    UUID team = rs.getObject(1, UUID.class);
+                    String name = rs.getString(2);
                     out.add(new Row(
-                            rs.getObject(1, UUID.class),
-                            rs.getString(2),
+                            team,
+                            name != null ? name : Report.TeamInfo.unknown(team).name(),
                             reason,
                             RefusalReason.labelOf(reason),
                             rs.getObject(4, UUID.class),
                             rs.getString(5),
                             rs.getString(6),
-                            rs.getLong(7)));
+                            rs.getLong(7),
+                            name != null));
                 }
             }
         } catch (SQLException e) {

@@ -14,8 +14,10 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import dev.tally.dashboard.report.Report;
 import dev.tally.events.OutcomeData;
 import dev.tally.platform.time.OrgCalendar;
 
@@ -30,8 +32,21 @@ import dev.tally.platform.time.OrgCalendar;
 @ApplicationScoped
 public class ReviewerReport {
 
-    /** One team × reviewer. */
-    public record Row(UUID teamId, String team, String reviewer, String reviewerName, long flagged, long fixed) {
+    /**
+     * One team × reviewer.
+     *
+     * @param team      the team's name; for a team id the {@code team} table does not hold, the unknown team's
+     *                  ({@link Report.TeamInfo#unknown})
+     * @param teamKnown false for a team id the {@code team} table does not hold: it has no team page
+     */
+    public record Row(
+            UUID teamId,
+            String team,
+            String reviewer,
+            String reviewerName,
+            long flagged,
+            long fixed,
+            @JsonIgnore boolean teamKnown) {
         /** Fixed as a whole-number percentage of flagged, or null when nothing was flagged. */
         @JsonProperty
         public Long fixedPercent() {
@@ -81,8 +96,18 @@ public class ReviewerReport {
                             .map(ReviewRules.Reviewer::name)
                             .findFirst()
                             .orElse(key);
+                    UUID team = rs.getObject(1, UUID.class);
+                    String teamName = rs.getString(2);
                     out.add(new Row(
-                            rs.getObject(1, UUID.class), rs.getString(2), key, name, rs.getLong(4), rs.getLong(5)));
+                            team,
+                            teamName != null
+                                    ? teamName
+                                    : Report.TeamInfo.unknown(team).name(),
+                            key,
+                            name,
+                            rs.getLong(4),
+                            rs.getLong(5),
+                            teamName != null));
                 }
             }
         } catch (SQLException e) {
