@@ -26,6 +26,7 @@ import dev.tally.events.PrFacts;
 import dev.tally.events.TokenKind;
 import dev.tally.events.UsageData;
 import dev.tally.events.UsageField;
+import dev.tally.outcomes.ValueHours;
 import dev.tally.platform.Ids;
 import dev.tally.workload.ClientDetector;
 import dev.tally.workload.WorkloadNames;
@@ -43,8 +44,8 @@ public class EventDecoder {
     static final int MAX_ID = 256;
     static final int MAX_TEXT = 200;
     static final int MAX_REASON = 500;
-    /** numeric(12,3) of outcome.value_hours. */
-    static final BigDecimal MAX_VALUE_HOURS = new BigDecimal("999999999.999");
+    /** numeric(12,3) of outcome.value_hours: the intakes' own maximum. */
+    static final BigDecimal MAX_VALUE_HOURS = ValueHours.MAX;
     /**
      * Plausibility caps of one call (a billion tokens, $10,000): far above any real call, and low
      * enough that no batch sum can overflow a bigint and wedge the pipeline on one absurd event.
