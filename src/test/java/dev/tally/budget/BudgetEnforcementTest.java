@@ -634,13 +634,7 @@ class BudgetEnforcementTest extends BudgetFlow {
     void aCallInFlightAtMidnightCountsAgainstTheDayItEndsIn() throws Exception {
         // the usage event is dated when the call ends, so the rollup counts a call that crosses midnight
         // in the new day: the new day's counter must hold it too, in flight (its estimate) and once ended
-        given().auth()
-                .oauth2(TallyServices.ADMIN_TOKEN)
-                .contentType(ContentType.JSON)
-                .body(Map.of("input", "0.15", "output", "0.60", "cacheRead", "0.075", "cacheWrite", "0.15"))
-                .put("/api/admin/prices/gpt-4o-mini-gated")
-                .then()
-                .statusCode(200);
+        priceTheGatedModel();
         Admin.Key key = Admin.newKey();
         // less than one call a day
         String budgetId = createBudget(
@@ -686,13 +680,7 @@ class BudgetEnforcementTest extends BudgetFlow {
     void aCallThatEndsAfterMidnightBeforeTheRefreshCountsAgainstTheNewDay() throws Exception {
         // the crossing call ends after midnight but before the refresh that turns the day: it was
         // settled into the old day's counter, and that refresh moves it to the new day's
-        given().auth()
-                .oauth2(TallyServices.ADMIN_TOKEN)
-                .contentType(ContentType.JSON)
-                .body(Map.of("input", "0.15", "output", "0.60", "cacheRead", "0.075", "cacheWrite", "0.15"))
-                .put("/api/admin/prices/gpt-4o-mini-gated")
-                .then()
-                .statusCode(200);
+        priceTheGatedModel();
         Admin.Key key = Admin.newKey();
         createBudget(budget("Late " + key.keyId().substring(0, 8), "key", key.keyId(), "day", "0.0002", "block"));
         HttpClient http = HttpClient.newHttpClient();
@@ -778,5 +766,16 @@ class BudgetEnforcementTest extends BudgetFlow {
                 HttpResponse.BodyHandlers.ofString());
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> FakeProvider.gated() == 1);
         return call;
+    }
+
+    /** The fake provider's gated model ({@link #heldAtTheProvider}), priced as gpt-4o-mini. */
+    private static void priceTheGatedModel() {
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(Map.of("input", "0.15", "output", "0.60", "cacheRead", "0.075", "cacheWrite", "0.15"))
+                .put("/api/admin/prices/gpt-4o-mini-gated")
+                .then()
+                .statusCode(200);
     }
 }
