@@ -203,7 +203,10 @@ public final class WorkloadTables {
         if (r.roiMultiple() == null) {
             return Cell.of(r.usage().unpricedRequests() > 0 ? "unpriced" : "–", "");
         }
-        return Cell.of(r.roiMultiple().toPlainString() + "×", r.roiMultiple().toPlainString());
+        // some calls unpriced: their cost is unknown, so the multiple is an upper bound
+        String bound = r.usage().unpricedRequests() > 0 ? "≤ " : "";
+        return Cell.of(
+                bound + r.roiMultiple().toPlainString() + "×", r.roiMultiple().toPlainString());
     }
 
     private static Cell share(BigDecimal share) {

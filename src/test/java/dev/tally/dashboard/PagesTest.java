@@ -57,6 +57,49 @@ class PagesTest {
     }
 
     @Test
+    void aTeamWhoseValueBeatsOnlyItsPricedSpendGetsNoVerdictEitherWay() {
+        // The demo's Finance team returns many times its priced spend, but some of its calls used the
+        // unpriced in-house model: what those cost is unknown, so "returns more" cannot be said.
+        String finance = teams.stream()
+                .filter(t -> t.profile().name().equals("Finance"))
+                .findFirst()
+                .orElseThrow()
+                .id()
+                .toString();
+        String html = Access.leader()
+                .get("/?preset=30d")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(rowOf(html, finance))
+                .contains("class=\"unsure\"")
+                .contains("? Up to")
+                .contains("calls unpriced")
+                .contains("≤ ")
+                .doesNotContain("Returns");
+        assertThat(html).contains("more</strong> may have").contains("class=\"chip unsure\"");
+        var metrics = Access.leader()
+                .get("/api/reports/org?preset=30d")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .<String, Object>getMap("teams.find { it.id == '" + finance + "' }.metrics");
+        assertThat(metrics)
+                .containsEntry("pays_off", false)
+                .containsEntry("may_pay_off", true)
+                .containsEntry("spend_complete", false);
+        String team = Access.leader()
+                .get("/teams/" + finance + "?preset=30d")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(team).contains("verdict unsure").contains("of its calls used models without a price");
+    }
+
+    @Test
     void teamPageShowsPeopleModelsAndMergedPrsWithAttribution() {
         SeededTeam t = teams.get(0);
         String html = Access.leader()

@@ -183,6 +183,33 @@ class WorkloadValueTest {
                 .extract()
                 .asString();
         assertThat(page).contains("all unpriced").doesNotContain("1 calls, $0.00");
+
+        // a workload with a priced and an unpriced call: its multiple is an upper bound, said so
+        String mixed = "mixed-tool-" + WorkloadsTest.suffix();
+        String mixedKey = WorkloadsTest.serviceKey(team, mixed).getString("key");
+        chat(mixedKey, "gpt-4o-mini", null).then().statusCode(200);
+        chat(mixedKey, "gpt-unpriced-test", null).then().statusCode(200);
+        outcome(team, mixed, "task_automated", "2");
+        JsonPath m = row(
+                mixed,
+                p -> p.getLong("workload.usage.unpricedRequests") == 1 && p.getLong("workload.tasksAutomated") == 1);
+        BigDecimal bound = BigDecimal.valueOf(200L * 1_000_000_000L)
+                .divide(BigDecimal.valueOf(m.getLong("workload.usage.costNanos")), 2, RoundingMode.HALF_UP);
+        assertThat(new BigDecimal(m.getString("workload.roiMultiple"))).isEqualByComparingTo(bound);
+        assertThat(Access.leader()
+                        .get("/workloads/" + mixed + WorkloadsTest.range())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("at most " + bound.toPlainString() + "× its priced spend");
+        assertThat(Access.leader()
+                        .get("/workloads" + WorkloadsTest.range())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("≤ " + bound.toPlainString() + "×");
     }
 
     @Test

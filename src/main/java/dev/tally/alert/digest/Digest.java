@@ -24,14 +24,18 @@ public record Digest(
         List<OpenAlert> openAlerts,
         Notice message) {
 
-    /** One team's week and the week before. */
+    /**
+     * One team's week and the week before. {@code unpricedRequests}: the week's calls of models without a
+     * price, whose cost is not in {@code spendNanos}.
+     */
     public record TeamWeek(
             UUID teamId,
             String name,
             long spendNanos,
             long previousSpendNanos,
             long valueNanos,
-            long previousValueNanos) {}
+            long previousValueNanos,
+            long unpricedRequests) {}
 
     public record OpenAlert(String id, String kind, String scopeName, String title) {}
 }

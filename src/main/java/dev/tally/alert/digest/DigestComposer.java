@@ -19,6 +19,7 @@ import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.Report;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.roi.Format;
+import dev.tally.dashboard.roi.Metric;
 import dev.tally.dashboard.roi.Metrics;
 import dev.tally.platform.time.OrgCalendar;
 
@@ -59,7 +60,13 @@ public class DigestComposer {
             Metrics p = r.previousTeamMetrics(t.id());
             if (m.spendNanos() != 0 || p.spendNanos() != 0 || m.valueNanos() != 0) {
                 teams.add(new Digest.TeamWeek(
-                        t.id(), t.name(), m.spendNanos(), p.spendNanos(), m.valueNanos(), p.valueNanos()));
+                        t.id(),
+                        t.name(),
+                        m.spendNanos(),
+                        p.spendNanos(),
+                        m.valueNanos(),
+                        p.valueNanos(),
+                        m.unpricedRequests()));
             }
         }
         teams.sort(
@@ -105,7 +112,8 @@ public class DigestComposer {
                         "ROI",
                         total.roiMultiple() == null
                                 ? "n/a"
-                                : total.roiMultiple().toPlainString() + "×"),
+                                : Format.bound(Metric.ROI, total)
+                                        + total.roiMultiple().toPlainString() + "×"),
                 new Notice.Field("Open alerts", String.valueOf(openAlerts.size())));
         List<Notice.Section> sections = new ArrayList<>();
         if (!budgetLines.isEmpty()) {
@@ -150,7 +158,16 @@ public class DigestComposer {
 
     private static String roi(Metrics m) {
         BigDecimal roi = m.roiMultiple();
-        return roi == null ? "" : ": ROI " + roi.toPlainString() + "×";
+        if (roi == null) {
+            return "";
+        }
+        return m.spendComplete()
+                ? ": ROI " + roi.toPlainString() + "×"
+                : ": ROI at most " + roi.toPlainString() + "×, since "
+                        + (m.unpricedRequests() == 1
+                                ? "1 call used a model"
+                                : Format.count(m.unpricedRequests()) + " calls used models")
+                        + " without a price";
     }
 
     private static String teamLine(Digest.TeamWeek t) {
@@ -159,8 +176,10 @@ public class DigestComposer {
                 ? null
                 : BigDecimal.valueOf(t.valueNanos())
                         .divide(BigDecimal.valueOf(t.spendNanos()), 2, RoundingMode.HALF_UP);
+        String bound = t.unpricedRequests() > 0 ? "≤ " : "";
         return t.name() + ": spent " + Format.money(t.spendNanos()) + ", value " + Format.money(t.valueNanos())
-                + ", ROI " + (roi == null ? "n/a" : roi.toPlainString() + "×");
+                + ", ROI " + (roi == null ? "n/a" : bound + roi.toPlainString() + "×")
+                + (t.unpricedRequests() > 0 ? " (" + Format.count(t.unpricedRequests()) + " unpriced)" : "");
     }
 
     private static String changeLine(Digest.TeamWeek t) {

@@ -2,6 +2,7 @@ package dev.tally.dashboard.page;
 
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -91,8 +92,16 @@ public class DashboardPages {
                 PageContext page, OperationsService.Status status, DeliveryViews.Log deliveries);
     }
 
-    /** The org page's one-line answer: which teams return more than they spend. */
-    public record Glance(List<Report.TeamInfo> paying, List<Report.TeamInfo> notPaying, int total, Metrics org) {
+    /**
+     * The org page's one-line answer: which teams return more than they spend. {@code unsure}: value
+     * above priced spend, but some calls unpriced, so no verdict either way ({@link Metrics#mayPayOff}).
+     */
+    public record Glance(
+            List<Report.TeamInfo> paying,
+            List<Report.TeamInfo> unsure,
+            List<Report.TeamInfo> notPaying,
+            int total,
+            Metrics org) {
         public int payingCount() {
             return paying.size();
         }
@@ -232,25 +241,29 @@ public class DashboardPages {
             List<RefusalReport.Row> refused,
             Table tools) {
         List<Report.TeamInfo> paying = new ArrayList<>();
+        List<Report.TeamInfo> unsure = new ArrayList<>();
         List<Report.TeamInfo> notPaying = new ArrayList<>();
         for (Report.TeamInfo t : report.teams()) {
             Metrics m = report.teamMetrics(t.id());
             if (m.paysOff()) {
                 paying.add(t);
+            } else if (m.mayPayOff()) {
+                unsure.add(t);
             } else if (m.spendNanos() > 0) {
                 notPaying.add(t);
             }
         }
-        paying.sort((a, b) -> report.teamMetrics(b.id())
-                .roiMultiple()
-                .compareTo(report.teamMetrics(a.id()).roiMultiple()));
+        Comparator<Report.TeamInfo> bestFirst = Comparator.comparing(
+                (Report.TeamInfo t) -> report.teamMetrics(t.id()).roiMultiple(), Comparator.reverseOrder());
+        paying.sort(bestFirst);
+        unsure.sort(bestFirst);
         List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
         return Templates.org(
                 page,
                 report,
                 d,
                 panels,
-                new Glance(paying, notPaying, paying.size() + notPaying.size(), report.total()),
+                new Glance(paying, unsure, notPaying, paying.size() + unsure.size() + notPaying.size(), report.total()),
                 reviewers,
                 reviewsAfter(panels),
                 deliveryView,

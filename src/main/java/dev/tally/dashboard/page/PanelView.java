@@ -72,7 +72,11 @@ public record PanelView(Panel panel, List<Kpi> kpis, String chartPng, String cha
             if (m == Metric.SPEND && r.total().unpricedRequests() > 0) {
                 note = "+ " + Format.count(r.total().unpricedRequests()) + " unpriced requests not in spend";
             } else if (m == Metric.ROI && r.total().roiMultiple() != null) {
-                note = r.total().paysOff() ? "value exceeds spend" : "spend exceeds value";
+                note = r.total().paysOff()
+                        ? "value exceeds spend"
+                        : r.total().mayPayOff()
+                                ? "value exceeds priced spend; unpriced calls not in spend"
+                                : "spend exceeds value";
             }
             out.add(new Kpi(
                     m.key(),

@@ -21,7 +21,10 @@ public final class ReportJson {
         for (Metric metric : Metric.values()) {
             out.put(metric.key() + (metric.unit() == Metric.Unit.MONEY ? "_nanos" : ""), metric.raw(m));
         }
+        // pays_off: value above spend with every call priced; may_pay_off: above priced spend, some calls unpriced
         out.put("pays_off", m.paysOff());
+        out.put("may_pay_off", m.mayPayOff());
+        out.put("spend_complete", m.spendComplete());
         return out;
     }
 

@@ -116,7 +116,7 @@ public final class Tables {
             cells.add(verdict(m));
             cells.addAll(metricCells(metrics, m));
             cells.add(new Cell(t.id().toString(), t.id().toString(), null, "id"));
-            rows.add(new Row(cells, m.paysOff() ? "pays" : m.spendNanos() > 0 ? "costs" : ""));
+            rows.add(new Row(cells, rowClass(m)));
         }
         List<Cell> total = new ArrayList<>(List.of(Cell.of("Total", "TOTAL"), Cell.of("", ""), verdict(r.total())));
         total.addAll(metricCells(metrics, r.total()));
@@ -140,7 +140,27 @@ public final class Tables {
                     null,
                     "verdict pays");
         }
+        if (m.mayPayOff()) {
+            // value beats the priced spend, but the unpriced calls' cost is unknown: no verdict either way
+            return new Cell(
+                    "? Up to " + m.roiMultiple().toPlainString() + "×: " + Format.count(m.unpricedRequests())
+                            + " calls unpriced",
+                    "unknown_unpriced",
+                    null,
+                    "verdict unsure");
+        }
         return new Cell("▼ Returns less than it spends", "returns_less", null, "verdict costs");
+    }
+
+    /** The row's class: the bar at its left, green, red or amber as its verdict. */
+    static String rowClass(Metrics m) {
+        if (m.paysOff()) {
+            return "pays";
+        }
+        if (m.mayPayOff()) {
+            return "unsure";
+        }
+        return m.spendNanos() > 0 ? "costs" : "";
     }
 
     private static Table grouped(
@@ -164,9 +184,7 @@ public final class Tables {
                 cells.add(verdict(e.getValue()));
             }
             cells.addAll(metricCells(metrics, e.getValue()));
-            rows.add(new Row(
-                    cells,
-                    verdict ? (e.getValue().paysOff() ? "pays" : e.getValue().spendNanos() > 0 ? "costs" : "") : ""));
+            rows.add(new Row(cells, verdict ? rowClass(e.getValue()) : ""));
         }
         List<Cell> t = new ArrayList<>(List.of(Cell.of("Total", "TOTAL")));
         if (verdict) {

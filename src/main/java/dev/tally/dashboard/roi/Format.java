@@ -51,12 +51,29 @@ public final class Format {
         if (raw == null) {
             return "n/a";
         }
-        return switch (metric.unit()) {
-            case MONEY -> money(((Number) raw).longValue());
-            case COUNT -> count(((Number) raw).longValue());
-            case PERCENT -> ((BigDecimal) raw).toPlainString() + "%";
-            case MULTIPLE -> ((BigDecimal) raw).toPlainString() + "×";
-            case DECIMAL -> ((BigDecimal) raw).toPlainString();
+        return bound(metric, m)
+                + switch (metric.unit()) {
+                    case MONEY -> money(((Number) raw).longValue());
+                    case COUNT -> count(((Number) raw).longValue());
+                    case PERCENT -> ((BigDecimal) raw).toPlainString() + "%";
+                    case MULTIPLE -> ((BigDecimal) raw).toPlainString() + "×";
+                    case DECIMAL -> ((BigDecimal) raw).toPlainString();
+                };
+    }
+
+    /**
+     * "≤ " or "≥ " before a figure derived from spend when some calls are unpriced
+     * ({@link Metrics#spendComplete}): their cost is unknown, so the figure is a bound, not a value.
+     * Spend itself is shown as priced spend, with the unpriced calls beside it.
+     */
+    public static String bound(Metric metric, Metrics m) {
+        if (m.spendComplete()) {
+            return "";
+        }
+        return switch (metric) {
+            case ROI, NET, BUGS_PER_1K -> "≤ ";
+            case COST_PER_AI_PR -> "≥ ";
+            default -> "";
         };
     }
 

@@ -91,9 +91,31 @@ public record Metrics(
                 : BigDecimal.valueOf(valueNanos).divide(BigDecimal.valueOf(spendNanos), 2, RoundingMode.HALF_UP);
     }
 
-    /** Whether the scope returned more than it spent (value > spend > 0). */
-    public boolean paysOff() {
+    /**
+     * Whether spend holds every call. False when some calls used a model without a price: their cost is
+     * unknown, never $0, so spend is then a lower bound and ROI, net return and bugs per $1k are upper
+     * bounds, cost per AI-assisted PR a lower bound.
+     */
+    public boolean spendComplete() {
+        return unpricedRequests == 0;
+    }
+
+    /** Value above priced spend (value > spend > 0), whether or not some calls are unpriced. */
+    public boolean beatsPricedSpend() {
         return spendNanos > 0 && valueNanos > spendNanos;
+    }
+
+    /** Whether the scope returned more than it spent: value above spend, and no call unpriced. */
+    public boolean paysOff() {
+        return beatsPricedSpend() && spendComplete();
+    }
+
+    /**
+     * Value above priced spend, but some calls are unpriced: whether it returns more than it spends
+     * depends on what those calls cost, which nobody has priced.
+     */
+    public boolean mayPayOff() {
+        return beatsPricedSpend() && !spendComplete();
     }
 
     /** Net return (value − spend), nano-dollars. */

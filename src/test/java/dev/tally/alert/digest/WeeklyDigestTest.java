@@ -94,6 +94,8 @@ class WeeklyDigestTest {
         fx.usage(MONDAY.minusDays(3), payments, alice, "gpt-4o-mini", 3, 100, 50, 0, 120_000_000_000L, 0);
         fx.usage(MONDAY.plusDays(2), payments, alice, "gpt-4o-mini", 5, 100, 50, 0, 310_000_000_000L, 0);
         fx.usage(MONDAY.plusDays(4), search, bob, "gpt-4o-mini", 2, 100, 50, 0, 40_000_000_000L, 0);
+        // one call of a model without a price: its cost is unknown, so the week's ROI is a bound
+        fx.usage(MONDAY.plusDays(4), search, bob, "internal-llama-70b", 1, 100, 50, 0, 0, 1);
 
         String hookPath = "/digest-hook/" + UUID.randomUUID();
         String slackPath = "/digest-slack/" + UUID.randomUUID();
@@ -179,6 +181,11 @@ class WeeklyDigestTest {
                         "Payments " + payments.toString().substring(0, 6) + ": $120.00 → $310.00 (+158.3%)",
                         "Payments " + payments.toString().substring(0, 6) + ": spent $310.00, value $0.00, ROI 0.00×");
         assertThat(slack).contains("*Spend against budget*", budgetName + " (", "March 2031: $310.00 of $500.00 (62%)");
+        assertThat(slack)
+                .contains("ROI at most 0.00×, since 1 call used a model without a price")
+                .contains("Search " + search.toString().substring(0, 6)
+                        + ": spent $40.00, value $0.00, ROI ≤ 0.00× (1 unpriced)");
+        assertThat(teamNode(data, search).path("unpricedRequests").asLong()).isEqualTo(1);
         JsonNode line = null;
         for (JsonNode b : data.path("budgets")) {
             if (b.path("name").asText().startsWith(budgetName)) {
