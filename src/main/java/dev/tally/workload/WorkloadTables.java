@@ -11,6 +11,7 @@ import dev.tally.dashboard.report.Table;
 import dev.tally.dashboard.report.Table.Cell;
 import dev.tally.dashboard.report.Table.Column;
 import dev.tally.dashboard.report.Table.Row;
+import dev.tally.dashboard.roi.Format;
 import dev.tally.workload.WorkloadReport.Model;
 import dev.tally.workload.WorkloadReport.Run;
 import dev.tally.workload.WorkloadReport.TeamRef;
@@ -227,10 +228,9 @@ public final class WorkloadTables {
         return Cell.of(usd(nanos), BigDecimal.valueOf(nanos, 9).toPlainString());
     }
 
-    /** Money as a page shows it: dollars and cents. */
+    /** Money as every page shows it ({@link Format#money}: "$22,144.27", "<$0.01", "$1.23M"). */
     public static String usd(long nanos) {
-        return "$"
-                + BigDecimal.valueOf(nanos, 9).setScale(2, RoundingMode.HALF_UP).toPlainString();
+        return Format.money(nanos);
     }
 
     private static String duration(long seconds) {
