@@ -35,6 +35,8 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
+import dev.tally.access.Access;
+import dev.tally.alert.digest.BudgetLine;
 import dev.tally.gateway.Admin;
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
@@ -53,6 +55,9 @@ class BudgetEnforcementTest extends BudgetFlow {
 
     @Inject
     Aggregator aggregator;
+
+    @Inject
+    DigestBudgetLines digestLines;
 
     @Test
     void blockBudgetAlertsOnceAtEachThresholdThenRefusesInBothFormatsWithTheEventsExactSum() throws Exception {
@@ -579,6 +584,59 @@ class BudgetEnforcementTest extends BudgetFlow {
         nothingMoreFor(budgetId);
         assertThat(kinds(delivered(hook)))
                 .containsExactlyInAnyOrder("downgraded:100", "threshold:50", "threshold:80", "threshold:100");
+    }
+
+    @Test
+    void aDowngradeBudgetPastItsPointButUnderItsAmountShowsDowngradingOnTheReportPagesAndDigest() throws Exception {
+        Admin.Key key = Admin.newKey();
+        String name = "Half then mini " + key.keyId().substring(0, 8);
+        Map<String, Object> body = budget(name, "key", key.keyId(), "month", "0.001", "downgrade");
+        // its point is 20 % of $0.001: 200,000 nano-dollars, which one gpt-4o-mini answer (283,200) passes
+        body.put("downgrade", Map.of("fromPercent", 20, "models", Map.of("gpt-4o", "gpt-4o-mini")));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        assertThat(budgetReport(budgetId).get("state")).isEqualTo("ok");
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
+
+        // the gateway downgrades from here on: gpt-4o is called as gpt-4o-mini ...
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o", false).header("x-tally-downgraded-from"))
+                .isEqualTo("gpt-4o");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == 2 * MINI_CALL);
+        // ... and every view of the budget says so, not "warning" (at 56.6 % it is past its 50 % threshold too)
+        Map<String, Object> row = budgetReport(budgetId);
+        assertThat(row.get("state")).isEqualTo("downgrading");
+        assertThat(row.get("percent")).hasToString("56.6");
+        String csv = Access.leader()
+                .get("/api/reports/budgets?format=csv")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(csv.lines().filter(l -> l.contains(budgetId)))
+                .singleElement()
+                .asString()
+                .contains(",downgrading,");
+        String budgetsPage =
+                Access.leader().get("/budgets").then().statusCode(200).extract().asString();
+        assertThat(stateOnPage(budgetsPage, name)).isEqualTo("downgrading: downgrading");
+        String teamPage = Access.leader()
+                .get("/teams/" + key.teamId())
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(stateOnPage(teamPage, name)).isEqualTo("downgrading: downgrading");
+        assertThat(digestLines.at(clock.instant()))
+                .filteredOn(l -> l.name().startsWith(name + " ("))
+                .singleElement()
+                .extracting(BudgetLine::state)
+                .isEqualTo("downgrading");
     }
 
     @Test

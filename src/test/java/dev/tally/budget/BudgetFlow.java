@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -154,6 +156,20 @@ abstract class BudgetFlow {
                 .extract()
                 .jsonPath();
         return report.getMap("budgets.find { it.budgetId == '" + budgetId + "' }");
+    }
+
+    /**
+     * The state cell of the budget named {@code name} on a page's budgets table: its class and label,
+     * e.g. {@code downgrading: downgrading}; null when the page has no such row.
+     */
+    static String stateOnPage(String html, String name) {
+        int row = html.indexOf("<tr><td>" + name + "</td>");
+        if (row < 0) {
+            return null;
+        }
+        Matcher m = Pattern.compile("<span class=\"state ([^\"]*)\">([^<]*)</span>")
+                .matcher(html.substring(row, html.indexOf("</tr>", row)));
+        return m.find() ? m.group(1) + ": " + m.group(2) : null;
     }
 
     /** The alerts of one budget on the alerts topic so far. */
