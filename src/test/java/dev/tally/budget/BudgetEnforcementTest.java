@@ -640,6 +640,45 @@ class BudgetEnforcementTest extends BudgetFlow {
     }
 
     @Test
+    void aDowngradeBudgetFromZeroPercentShowsDowngradingAndSendsTheDowngradedAlertFromThePeriodsStart()
+            throws Exception {
+        Admin.Key key = Admin.newKey();
+        Hook hook = Hook.on(receiver, "from-zero");
+        Map<String, Object> body = budget(
+                "Mini from the start " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "1", "downgrade");
+        body.put("channelIds", List.of(hook.channelId()));
+        body.put("downgrade", Map.of("fromPercent", 0, "models", Map.of("gpt-4o", "gpt-4o-mini")));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        // its point is 0 % of $1: reached at the period's start, so it downgrades from then, before any spend
+        Map<String, Object> row = budgetReport(budgetId);
+        assertThat(row.get("state")).isEqualTo("downgrading");
+        assertThat(((Number) row.get("spentNanos")).longValue()).isZero();
+        // and the downgraded alert comes with the first evaluation, before any call, once
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 1);
+        nothingMoreFor(budgetId);
+        List<JsonNode> delivered = delivered(hook);
+        assertThat(kinds(delivered)).containsExactly("downgraded:0");
+        assertThat(delivered.get(0).path("budgetId").asText()).isEqualTo(budgetId);
+        assertThat(delivered.get(0).path("spentNanos").asLong()).isZero();
+        assertThat(delivered.get(0).path("limitNanos").asLong()).isEqualTo(1_000_000_000L);
+
+        // what it said: gpt-4o is called as gpt-4o-mini from the first call
+        Response r = openAi(key, "gpt-4o", false);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("x-tally-downgraded-from")).isEqualTo("gpt-4o");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
+        assertThat(budgetReport(budgetId).get("state")).isEqualTo("downgrading");
+        // the spend crosses no threshold of $1 and the downgraded alert is not sent again
+        nothingMoreFor(budgetId);
+        assertThat(kinds(delivered(hook))).containsExactly("downgraded:0");
+    }
+
+    @Test
     void unpricedModelsAreRefusedOnlyWhereABudgetSaysSo() throws Exception {
         Admin.Key key = Admin.newKey();
         createBudget(Map.of(

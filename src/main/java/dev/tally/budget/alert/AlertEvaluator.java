@@ -164,11 +164,11 @@ public class AlertEvaluator {
     }
 
     /**
-     * A {@code $0} downgrade budget: its point is $0, reached at the period's start, so it downgrades
-     * every listed model's call from then.
+     * A downgrade budget whose point is $0 (a {@code $0} amount, or {@code fromPercent} 0): reached at
+     * the period's start, so it downgrades every listed model's call from then.
      */
-    private static boolean zeroDowngrade(Budget b) {
-        return b.mode() == BudgetMode.DOWNGRADE && b.amountNanos() == 0;
+    private static boolean downgradesFromTheStart(Budget b) {
+        return b.mode() == BudgetMode.DOWNGRADE && b.downgradeFromNanos() == 0;
     }
 
     /**
@@ -185,7 +185,7 @@ public class AlertEvaluator {
                 // as a spent budget is, from the first call it refused
                 out.add(alert(AlertKind.BLOCKED, 100, b, s, now));
             }
-            if (zeroDowngrade(b)) {
+            if (downgradesFromTheStart(b)) {
                 // it reached its point (the downgraded alert's rule) at the period's start: the rollups
                 // do not say which calls were downgraded, and none is needed to know that it downgrades
                 out.add(alert(AlertKind.DOWNGRADED, b.downgradeFromPercent(), b, s, now));
