@@ -572,18 +572,54 @@ class BudgetEnforcementTest extends BudgetFlow {
         Response r = openAi(key, "gpt-4o", false);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.header("x-tally-downgraded-from")).isEqualTo("gpt-4o");
-        // the cheaper model's spend is rolled up: still exceeded; that spend crosses every threshold of
-        // $0 at once, and the downgraded alert is not sent again
+        // the cheaper model's spend is rolled up: still exceeded; there is no share of $0 for that spend
+        // to cross, so no threshold alert follows, and the downgraded alert is not sent again
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
         assertThat(budgetReport(budgetId).get("state")).isEqualTo("exceeded");
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).containsExactly("downgraded:100");
+        assertThat(kinds(delivered(hook))).containsExactly("downgraded:100");
+    }
+
+    @Test
+    void aZeroAlertBudgetSendsOneAlertAtItsFirstSpendNotEveryPercentageThreshold() throws Exception {
+        Admin.Key key = Admin.newKey();
+        Hook hook = Hook.on(receiver, "zero-alert");
+        Map<String, Object> body =
+                budget("Tell me of any " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "alert");
+        body.put("channelIds", List.of(hook.channelId()));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        // an alert budget never acts: with nothing spent it is on track and tells nothing
+        assertThat(budgetReport(budgetId).get("state")).isEqualTo("ok");
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).isEmpty();
+
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> receiver.requests(hook.path()).size() >= 4);
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
+        assertThat(budgetReport(budgetId).get("state")).isEqualTo("exceeded");
+        // the first spend passes $0 once: one alert, at 100 % (the amount reached), not 50, 80 and 100 at once
+        evaluator.evaluate();
         nothingMoreFor(budgetId);
-        assertThat(kinds(delivered(hook)))
-                .containsExactlyInAnyOrder("downgraded:100", "threshold:50", "threshold:80", "threshold:100");
+        assertThat(recorded(budgetId)).containsExactly("threshold:100");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 1);
+        List<JsonNode> delivered = delivered(hook);
+        assertThat(kinds(delivered)).containsExactly("threshold:100");
+        assertThat(delivered.get(0).path("spentNanos").asLong()).isEqualTo(MINI_CALL);
+        assertThat(delivered.get(0).path("limitNanos").asLong()).isZero();
+        // a second spend sends nothing more
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == 2 * MINI_CALL);
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).containsExactly("threshold:100");
     }
 
     @Test

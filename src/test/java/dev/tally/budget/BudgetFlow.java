@@ -209,6 +209,26 @@ abstract class BudgetFlow {
                 .noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
     }
 
+    /**
+     * Each alert of a budget recorded in PostgreSQL (the evaluator records them all before it publishes
+     * any), as {@code kind:threshold}, sorted.
+     */
+    List<String> recorded(String budgetId) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT kind || ':' || coalesce(event->'data'->>'threshold', 'null') "
+                                + "FROM budget_alert WHERE budget_id = ?::uuid ORDER BY 1")) {
+            ps.setString(1, budgetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+
     /** The ids of a budget's spike alerts recorded in PostgreSQL, the dedupe every instance shares. */
     List<String> spikesRecorded(String budgetId) throws SQLException {
         List<String> ids = new ArrayList<>();

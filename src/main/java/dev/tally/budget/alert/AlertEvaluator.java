@@ -192,9 +192,19 @@ public class AlertEvaluator {
             }
             return out;
         }
-        for (int t : b.thresholds()) {
-            if (spent >= Budget.percentOf(limit, t)) {
-                out.add(alert(AlertKind.THRESHOLD, t, b, s, now));
+        if (limit == 0) {
+            // no share of $0 is crossed: the first spend passes every threshold at once, so a $0 budget
+            // sends none of them; it tells of the spend once, by its mode's own alert: an alert budget
+            // (which has no other) at 100 %, the amount reached; a block budget is blocked and a downgrade
+            // budget downgraded (below)
+            if (b.mode() == BudgetMode.ALERT) {
+                out.add(alert(AlertKind.THRESHOLD, 100, b, s, now));
+            }
+        } else {
+            for (int t : b.thresholds()) {
+                if (spent >= Budget.percentOf(limit, t)) {
+                    out.add(alert(AlertKind.THRESHOLD, t, b, s, now));
+                }
             }
         }
         if (b.mode() == BudgetMode.BLOCK && spent >= limit) {
