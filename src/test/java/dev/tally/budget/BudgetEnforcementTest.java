@@ -8,6 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -533,6 +537,76 @@ class BudgetEnforcementTest extends BudgetFlow {
                 .until(() -> !alertsOf(budgetId).isEmpty());
         assertThat(kinds(alertsOf(budgetId).stream().map(e -> e.path("data")).toList()))
                 .containsExactly("blocked:100");
+    }
+
+    @Test
+    void aZeroBlockBudgetsBlockedAlertWaitsForARefusalMadeAfterItWasCreated() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // another budget refuses the key's call earlier the same day, and that refusal is rolled up
+        String earlier = createBudget(
+                budget("Refused first " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block"));
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> budgetRefusals(key.keyId()) == 1);
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .delete("/api/admin/budgets/" + earlier)
+                .then()
+                .statusCode(204);
+
+        Hook hook = Hook.on(receiver, "zero-block-later");
+        Map<String, Object> body =
+                budget("No spend later " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block");
+        body.put("channelIds", List.of(hook.channelId()));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        // that refusal was not this budget's: no blocked alert for it
+        evaluator.evaluate();
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).isEmpty();
+
+        // its own first refusal raises it, once
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> budgetRefusals(key.keyId()) == 2);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 1);
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).containsExactly("blocked:100");
+        assertThat(kinds(delivered(hook))).containsExactly("blocked:100");
+    }
+
+    @Test
+    void aRefusalRolledUpWithoutItsTimeOnTheDayAZeroBlockBudgetWasCreatedIsNotCountedAsItsOwn() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // a row as the aggregator wrote it before refusal_team_day kept the latest refusal's time (V1640)
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO refusal_team_day (day, team_id, key_id, reason, "
+                        + "requests) VALUES (?, ?::uuid, ?::uuid, 'budget_exceeded', 1)")) {
+            ps.setObject(1, calendar.today());
+            ps.setString(2, key.teamId());
+            ps.setString(3, key.keyId());
+            ps.executeUpdate();
+        }
+        String budgetId = createBudget(
+                budget("No spend today " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block"));
+        // the row says only its day, the day the budget was created: it may be from before, so it is not its own
+        evaluator.evaluate();
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).isEmpty();
+    }
+
+    /** The key's calls refused as over budget, as the aggregator rolled them up. */
+    private long budgetRefusals(String keyId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(requests), 0) FROM refusal_team_day "
+                        + "WHERE key_id = ?::uuid AND reason = 'budget_exceeded'")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     @Test

@@ -125,7 +125,8 @@ public class AlertEvaluator {
                                     c,
                                     b,
                                     s.periodStart().toLocalDate(),
-                                    s.periodEnd().toLocalDate());
+                                    s.periodEnd().toLocalDate(),
+                                    calendar.zone());
                     for (AlertData a : due(b, s, refused, now)) {
                         CloudEvent<AlertData> e = event(a, s);
                         if (outbox.insert(c, e, legacyId(e.data(), s))) {
