@@ -34,6 +34,8 @@ public record BudgetRow(
         String stateLabel = switch (s.state()) {
             case OK -> "on track";
             case WARNING -> "warning";
+            // past its downgrade point, under its amount: not "spent", but its calls are downgraded
+            case DOWNGRADING -> "downgrading";
             case EXCEEDED ->
                 s.mode() == BudgetMode.BLOCK
                         ? "spent: calls refused"

@@ -86,6 +86,10 @@ public class BudgetStatusService {
         // is exceeded by the first spend)
         if (s >= limit && (limit > 0 || s > 0 || b.mode() != BudgetMode.ALERT)) {
             state = BudgetState.EXCEEDED;
+        } else if (b.mode() == BudgetMode.DOWNGRADE && s >= b.downgradeFromNanos()) {
+            // past its point the gateways downgrade its calls (EnforcedBudget#downgrading, the same rule):
+            // that is what finance needs to read, more than a threshold crossed
+            state = BudgetState.DOWNGRADING;
         } else if ((p != null && p.projectedNanos() > limit)
                 || b.thresholds().stream().anyMatch(t -> t < 100 && s >= Budget.percentOf(limit, t) && s > 0)) {
             state = BudgetState.WARNING;

@@ -35,7 +35,7 @@ import dev.tally.rollup.RollupTable.Column;
  *   usage_key_day       day × key × employee                        key and employee budgets
  *   usage_key_month     month × key × employee                      key and employee budgets over months
  *   usage_hourly        local hour × key × employee × team          spike detection (budgets)
- *   refusal_team_day    day × team × key × reason                   calls the gateway refused
+ *   refusal_team_day    day × team × key × reason                   calls the gateway refused, the latest's time
  *   outcome_team_day    day × team × kind × ai × severity           outcomes and their ROI value
  *   outcome_team_month  month × team × kind × ai × severity
  *   outcome_org_day     day × kind × ai × severity (org)
@@ -185,7 +185,11 @@ public final class Rollups {
                         Rollups.<UsageEvent>col("team_id", "uuid", UsageEvent::teamId),
                         Rollups.<UsageEvent>col("key_id", "uuid", UsageEvent::keyId),
                         Rollups.<UsageEvent>col("reason", "text", UsageEvent::refusal)),
-                List.of(Rollups.<UsageEvent>col("requests", "int8", e -> 1L)));
+                // last_at: when the latest refusal of the row was made, finer than its day (a $0 block budget
+                // counts only the refusals made after it was created: budget.alert.BudgetRefusals)
+                List.of(
+                        Rollups.<UsageEvent>col("requests", "int8", e -> 1L),
+                        new Column<>("last_at", "timestamptz", UsageEvent::time, RollupTable.Merge.MAX)));
         Column<OutcomeEvent> kind = col("kind", "text", OutcomeEvent::kind);
         Column<OutcomeEvent> ai = col("ai_assisted", "bool", OutcomeEvent::aiAssisted);
         Column<OutcomeEvent> severity = col(

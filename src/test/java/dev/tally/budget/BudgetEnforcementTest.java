@@ -8,6 +8,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -35,6 +39,8 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
+import dev.tally.access.Access;
+import dev.tally.alert.digest.BudgetLine;
 import dev.tally.gateway.Admin;
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
@@ -53,6 +59,9 @@ class BudgetEnforcementTest extends BudgetFlow {
 
     @Inject
     Aggregator aggregator;
+
+    @Inject
+    DigestBudgetLines digestLines;
 
     @Test
     void blockBudgetAlertsOnceAtEachThresholdThenRefusesInBothFormatsWithTheEventsExactSum() throws Exception {
@@ -531,6 +540,76 @@ class BudgetEnforcementTest extends BudgetFlow {
     }
 
     @Test
+    void aZeroBlockBudgetsBlockedAlertWaitsForARefusalMadeAfterItWasCreated() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // another budget refuses the key's call earlier the same day, and that refusal is rolled up
+        String earlier = createBudget(
+                budget("Refused first " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block"));
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> budgetRefusals(key.keyId()) == 1);
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .delete("/api/admin/budgets/" + earlier)
+                .then()
+                .statusCode(204);
+
+        Hook hook = Hook.on(receiver, "zero-block-later");
+        Map<String, Object> body =
+                budget("No spend later " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block");
+        body.put("channelIds", List.of(hook.channelId()));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        // that refusal was not this budget's: no blocked alert for it
+        evaluator.evaluate();
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).isEmpty();
+
+        // its own first refusal raises it, once
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(402);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> budgetRefusals(key.keyId()) == 2);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 1);
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).containsExactly("blocked:100");
+        assertThat(kinds(delivered(hook))).containsExactly("blocked:100");
+    }
+
+    @Test
+    void aRefusalRolledUpWithoutItsTimeOnTheDayAZeroBlockBudgetWasCreatedIsNotCountedAsItsOwn() throws Exception {
+        Admin.Key key = Admin.newKey();
+        // a row as the aggregator wrote it before refusal_team_day kept the latest refusal's time (V1640)
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO refusal_team_day (day, team_id, key_id, reason, "
+                        + "requests) VALUES (?, ?::uuid, ?::uuid, 'budget_exceeded', 1)")) {
+            ps.setObject(1, calendar.today());
+            ps.setString(2, key.teamId());
+            ps.setString(3, key.keyId());
+            ps.executeUpdate();
+        }
+        String budgetId = createBudget(
+                budget("No spend today " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block"));
+        // the row says only its day, the day the budget was created: it may be from before, so it is not its own
+        evaluator.evaluate();
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).isEmpty();
+    }
+
+    /** The key's calls refused as over budget, as the aggregator rolled them up. */
+    private long budgetRefusals(String keyId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(requests), 0) FROM refusal_team_day "
+                        + "WHERE key_id = ?::uuid AND reason = 'budget_exceeded'")) {
+            ps.setString(1, keyId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    @Test
     void aZeroDowngradeBudgetShowsExceededAndSendsTheDowngradedAlertFromThePeriodsStart() throws Exception {
         Admin.Key key = Admin.newKey();
         Hook hook = Hook.on(receiver, "zero-downgrade");
@@ -567,18 +646,146 @@ class BudgetEnforcementTest extends BudgetFlow {
         Response r = openAi(key, "gpt-4o", false);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.header("x-tally-downgraded-from")).isEqualTo("gpt-4o");
-        // the cheaper model's spend is rolled up: still exceeded; that spend crosses every threshold of
-        // $0 at once, and the downgraded alert is not sent again
+        // the cheaper model's spend is rolled up: still exceeded; there is no share of $0 for that spend
+        // to cross, so no threshold alert follows, and the downgraded alert is not sent again
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
         assertThat(budgetReport(budgetId).get("state")).isEqualTo("exceeded");
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).containsExactly("downgraded:100");
+        assertThat(kinds(delivered(hook))).containsExactly("downgraded:100");
+    }
+
+    @Test
+    void aZeroAlertBudgetSendsOneAlertAtItsFirstSpendNotEveryPercentageThreshold() throws Exception {
+        Admin.Key key = Admin.newKey();
+        Hook hook = Hook.on(receiver, "zero-alert");
+        Map<String, Object> body =
+                budget("Tell me of any " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "alert");
+        body.put("channelIds", List.of(hook.channelId()));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        // an alert budget never acts: with nothing spent it is on track and tells nothing
+        assertThat(budgetReport(budgetId).get("state")).isEqualTo("ok");
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).isEmpty();
+
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
-                .until(() -> receiver.requests(hook.path()).size() >= 4);
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
+        assertThat(budgetReport(budgetId).get("state")).isEqualTo("exceeded");
+        // the first spend passes $0 once: one alert, at 100 % (the amount reached), not 50, 80 and 100 at once
+        evaluator.evaluate();
         nothingMoreFor(budgetId);
-        assertThat(kinds(delivered(hook)))
-                .containsExactlyInAnyOrder("downgraded:100", "threshold:50", "threshold:80", "threshold:100");
+        assertThat(recorded(budgetId)).containsExactly("threshold:100");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 1);
+        List<JsonNode> delivered = delivered(hook);
+        assertThat(kinds(delivered)).containsExactly("threshold:100");
+        assertThat(delivered.get(0).path("spentNanos").asLong()).isEqualTo(MINI_CALL);
+        assertThat(delivered.get(0).path("limitNanos").asLong()).isZero();
+        // a second spend sends nothing more
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == 2 * MINI_CALL);
+        nothingMoreFor(budgetId);
+        assertThat(recorded(budgetId)).containsExactly("threshold:100");
+    }
+
+    @Test
+    void aDowngradeBudgetPastItsPointButUnderItsAmountShowsDowngradingOnTheReportPagesAndDigest() throws Exception {
+        Admin.Key key = Admin.newKey();
+        String name = "Half then mini " + key.keyId().substring(0, 8);
+        Map<String, Object> body = budget(name, "key", key.keyId(), "month", "0.001", "downgrade");
+        // its point is 20 % of $0.001: 200,000 nano-dollars, which one gpt-4o-mini answer (283,200) passes
+        body.put("downgrade", Map.of("fromPercent", 20, "models", Map.of("gpt-4o", "gpt-4o-mini")));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        assertThat(budgetReport(budgetId).get("state")).isEqualTo("ok");
+        assertThat(openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
+
+        // the gateway downgrades from here on: gpt-4o is called as gpt-4o-mini ...
+        enforcement.refresh();
+        assertThat(openAi(key, "gpt-4o", false).header("x-tally-downgraded-from"))
+                .isEqualTo("gpt-4o");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == 2 * MINI_CALL);
+        // ... and every view of the budget says so, not "warning" (at 56.6 % it is past its 50 % threshold too)
+        Map<String, Object> row = budgetReport(budgetId);
+        assertThat(row.get("state")).isEqualTo("downgrading");
+        assertThat(row.get("percent")).hasToString("56.6");
+        String csv = Access.leader()
+                .get("/api/reports/budgets?format=csv")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(csv.lines().filter(l -> l.contains(budgetId)))
+                .singleElement()
+                .asString()
+                .contains(",downgrading,");
+        String budgetsPage =
+                Access.leader().get("/budgets").then().statusCode(200).extract().asString();
+        assertThat(stateOnPage(budgetsPage, name)).isEqualTo("downgrading: downgrading");
+        String teamPage = Access.leader()
+                .get("/teams/" + key.teamId())
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(stateOnPage(teamPage, name)).isEqualTo("downgrading: downgrading");
+        assertThat(digestLines.at(clock.instant()))
+                .filteredOn(l -> l.name().startsWith(name + " ("))
+                .singleElement()
+                .extracting(BudgetLine::state)
+                .isEqualTo("downgrading");
+    }
+
+    @Test
+    void aDowngradeBudgetFromZeroPercentShowsDowngradingAndSendsTheDowngradedAlertFromThePeriodsStart()
+            throws Exception {
+        Admin.Key key = Admin.newKey();
+        Hook hook = Hook.on(receiver, "from-zero");
+        Map<String, Object> body = budget(
+                "Mini from the start " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "1", "downgrade");
+        body.put("channelIds", List.of(hook.channelId()));
+        body.put("downgrade", Map.of("fromPercent", 0, "models", Map.of("gpt-4o", "gpt-4o-mini")));
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        // its point is 0 % of $1: reached at the period's start, so it downgrades from then, before any spend
+        Map<String, Object> row = budgetReport(budgetId);
+        assertThat(row.get("state")).isEqualTo("downgrading");
+        assertThat(((Number) row.get("spentNanos")).longValue()).isZero();
+        // and the downgraded alert comes with the first evaluation, before any call, once
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests(hook.path()).size() >= 1);
+        nothingMoreFor(budgetId);
+        List<JsonNode> delivered = delivered(hook);
+        assertThat(kinds(delivered)).containsExactly("downgraded:0");
+        assertThat(delivered.get(0).path("budgetId").asText()).isEqualTo(budgetId);
+        assertThat(delivered.get(0).path("spentNanos").asLong()).isZero();
+        assertThat(delivered.get(0).path("limitNanos").asLong()).isEqualTo(1_000_000_000L);
+
+        // what it said: gpt-4o is called as gpt-4o-mini from the first call
+        Response r = openAi(key, "gpt-4o", false);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("x-tally-downgraded-from")).isEqualTo("gpt-4o");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
+        assertThat(budgetReport(budgetId).get("state")).isEqualTo("downgrading");
+        // the spend crosses no threshold of $1 and the downgraded alert is not sent again
+        nothingMoreFor(budgetId);
+        assertThat(kinds(delivered(hook))).containsExactly("downgraded:0");
     }
 
     @Test

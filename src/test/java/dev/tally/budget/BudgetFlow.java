@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -156,6 +158,20 @@ abstract class BudgetFlow {
         return report.getMap("budgets.find { it.budgetId == '" + budgetId + "' }");
     }
 
+    /**
+     * The state cell of the budget named {@code name} on a page's budgets table: its class and label,
+     * e.g. {@code downgrading: downgrading}; null when the page has no such row.
+     */
+    static String stateOnPage(String html, String name) {
+        int row = html.indexOf("<tr><td>" + name + "</td>");
+        if (row < 0) {
+            return null;
+        }
+        Matcher m = Pattern.compile("<span class=\"state ([^\"]*)\">([^<]*)</span>")
+                .matcher(html.substring(row, html.indexOf("</tr>", row)));
+        return m.find() ? m.group(1) + ": " + m.group(2) : null;
+    }
+
     /** The alerts of one budget on the alerts topic so far. */
     static List<JsonNode> alertsOf(String budgetId) {
         return alerts.all().stream()
@@ -191,6 +207,26 @@ abstract class BudgetFlow {
                 new AlertEvaluator(dataSource, store, statuses, calendar, config, clock, roles, publisher, json);
         assertThat(another.evaluate())
                 .noneMatch(e -> e.data().budgetId().toString().equals(budgetId));
+    }
+
+    /**
+     * Each alert of a budget recorded in PostgreSQL (the evaluator records them all before it publishes
+     * any), as {@code kind:threshold}, sorted.
+     */
+    List<String> recorded(String budgetId) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT kind || ':' || coalesce(event->'data'->>'threshold', 'null') "
+                                + "FROM budget_alert WHERE budget_id = ?::uuid ORDER BY 1")) {
+            ps.setString(1, budgetId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 
     /** The ids of a budget's spike alerts recorded in PostgreSQL, the dedupe every instance shares. */

@@ -52,6 +52,15 @@ class BudgetRowTest {
     }
 
     @Test
+    void aDowngradeBudgetPastItsPointButUnderItsAmountShowsDowngradingWithItsShare() {
+        BudgetRow row = BudgetRow.of(status(BudgetMode.DOWNGRADE, 283_200, 500_000, 56.6, BudgetState.DOWNGRADING));
+        assertThat(row.state()).isEqualTo("downgrading");
+        assertThat(row.stateLabel()).isEqualTo("downgrading");
+        assertThat(row.barPercent()).isEqualTo(57);
+        assertThat(row.percentLabel()).isEqualTo("56.6 %");
+    }
+
+    @Test
     void aZeroAlertBudgetWithNothingSpentShowsAnEmptyBar() {
         BudgetRow row = BudgetRow.of(status(BudgetMode.ALERT, 0, 0, null, BudgetState.OK));
         assertThat(row.stateLabel()).isEqualTo("on track");

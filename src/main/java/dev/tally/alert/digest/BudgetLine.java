@@ -5,7 +5,7 @@ package dev.tally.alert.digest;
  *
  * @param name   what the budget covers, e.g. "Payments (team)"
  * @param period e.g. "December 2026"
- * @param state  ok, warning or exceeded
+ * @param state  ok, warning, downgrading or exceeded
  */
 public record BudgetLine(
         String name, String period, long spentNanos, long limitNanos, Long projectedNanos, String state) {}

@@ -125,7 +125,8 @@ public class AlertEvaluator {
                                     c,
                                     b,
                                     s.periodStart().toLocalDate(),
-                                    s.periodEnd().toLocalDate());
+                                    s.periodEnd().toLocalDate(),
+                                    calendar.zone());
                     for (AlertData a : due(b, s, refused, now)) {
                         CloudEvent<AlertData> e = event(a, s);
                         if (outbox.insert(c, e, legacyId(e.data(), s))) {
@@ -164,11 +165,11 @@ public class AlertEvaluator {
     }
 
     /**
-     * A {@code $0} downgrade budget: its point is $0, reached at the period's start, so it downgrades
-     * every listed model's call from then.
+     * A downgrade budget whose point is $0 (a {@code $0} amount, or {@code fromPercent} 0): reached at
+     * the period's start, so it downgrades every listed model's call from then.
      */
-    private static boolean zeroDowngrade(Budget b) {
-        return b.mode() == BudgetMode.DOWNGRADE && b.amountNanos() == 0;
+    private static boolean downgradesFromTheStart(Budget b) {
+        return b.mode() == BudgetMode.DOWNGRADE && b.downgradeFromNanos() == 0;
     }
 
     /**
@@ -185,16 +186,26 @@ public class AlertEvaluator {
                 // as a spent budget is, from the first call it refused
                 out.add(alert(AlertKind.BLOCKED, 100, b, s, now));
             }
-            if (zeroDowngrade(b)) {
+            if (downgradesFromTheStart(b)) {
                 // it reached its point (the downgraded alert's rule) at the period's start: the rollups
                 // do not say which calls were downgraded, and none is needed to know that it downgrades
                 out.add(alert(AlertKind.DOWNGRADED, b.downgradeFromPercent(), b, s, now));
             }
             return out;
         }
-        for (int t : b.thresholds()) {
-            if (spent >= Budget.percentOf(limit, t)) {
-                out.add(alert(AlertKind.THRESHOLD, t, b, s, now));
+        if (limit == 0) {
+            // no share of $0 is crossed: the first spend passes every threshold at once, so a $0 budget
+            // sends none of them; it tells of the spend once, by its mode's own alert: an alert budget
+            // (which has no other) at 100 %, the amount reached; a block budget is blocked and a downgrade
+            // budget downgraded (below)
+            if (b.mode() == BudgetMode.ALERT) {
+                out.add(alert(AlertKind.THRESHOLD, 100, b, s, now));
+            }
+        } else {
+            for (int t : b.thresholds()) {
+                if (spent >= Budget.percentOf(limit, t)) {
+                    out.add(alert(AlertKind.THRESHOLD, t, b, s, now));
+                }
             }
         }
         if (b.mode() == BudgetMode.BLOCK && spent >= limit) {
