@@ -36,10 +36,11 @@ public record BudgetRow(
             case WARNING -> "warning";
             // past its downgrade point, under its amount: not "spent", but its calls are downgraded
             case DOWNGRADING -> "downgrading";
+            // a downgrade point above 100 % (fromPercent up to 1000) is not reached at the amount
             case EXCEEDED ->
                 s.mode() == BudgetMode.BLOCK
                         ? "spent: calls refused"
-                        : s.mode() == BudgetMode.DOWNGRADE ? "spent: downgrading" : "over budget";
+                        : s.downgrading() ? "spent: downgrading" : "over budget";
         };
         // a $0 limit has no percentage: its bar is full once it is exceeded (spent, or a $0 block or
         // downgrade budget, which refuses or downgrades from the period's start)

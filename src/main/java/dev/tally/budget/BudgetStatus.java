@@ -12,6 +12,9 @@ import java.util.UUID;
  * @param projectedExhaustedAt when the run rate reaches the amount, if it does within the period
  * @param percent              spent / limit in percent, one decimal (null for a zero limit)
  * @param unpricedCalls        calls in scope left out of {@code spentNanos} because their model has no price
+ * @param downgradeFromNanos   a downgrade budget's point: from this spend the gateways route its listed
+ *                             models to their targets (its {@code fromPercent} of the amount); null
+ *                             for the other modes
  * @param link                 the team page (URL path) to read more, or the budgets page
  */
 public record BudgetStatus(
@@ -31,4 +34,11 @@ public record BudgetStatus(
         OffsetDateTime periodEnd,
         BudgetState state,
         long unpricedCalls,
-        String link) {}
+        Long downgradeFromNanos,
+        String link) {
+
+    /** Whether the gateways downgrade this budget's listed models now (spend at or past its point). */
+    public boolean downgrading() {
+        return downgradeFromNanos != null && spentNanos >= downgradeFromNanos;
+    }
+}

@@ -115,6 +115,7 @@ public class BudgetStatusService {
                 OffsetDateTime.ofInstant(span.end(), zone),
                 state,
                 spent.unpricedCalls(),
+                b.mode() == BudgetMode.DOWNGRADE ? b.downgradeFromNanos() : null,
                 named.link());
     }
 }

@@ -722,6 +722,7 @@ class BudgetEnforcementTest extends BudgetFlow {
         Map<String, Object> row = budgetReport(budgetId);
         assertThat(row.get("state")).isEqualTo("downgrading");
         assertThat(row.get("percent")).hasToString("56.6");
+        assertThat(((Number) row.get("downgradeFromNanos")).longValue()).isEqualTo(200_000L);
         String csv = Access.leader()
                 .get("/api/reports/budgets?format=csv")
                 .then()

@@ -12,6 +12,12 @@ import org.junit.jupiter.api.Test;
 class BudgetRowTest {
 
     private static BudgetStatus status(BudgetMode mode, long spent, long limit, Double percent, BudgetState state) {
+        // a downgrade budget from its amount (fromPercent 100), as by default
+        return status(mode, spent, limit, percent, state, mode == BudgetMode.DOWNGRADE ? limit : null);
+    }
+
+    private static BudgetStatus status(
+            BudgetMode mode, long spent, long limit, Double percent, BudgetState state, Long downgradeFrom) {
         OffsetDateTime start = OffsetDateTime.of(2026, 12, 1, 0, 0, 0, 0, ZoneOffset.UTC);
         return new BudgetStatus(
                 UUID.randomUUID(),
@@ -30,6 +36,7 @@ class BudgetRowTest {
                 start.plusMonths(1),
                 state,
                 0,
+                downgradeFrom,
                 "/budgets");
     }
 
@@ -58,6 +65,18 @@ class BudgetRowTest {
         assertThat(row.stateLabel()).isEqualTo("downgrading");
         assertThat(row.barPercent()).isEqualTo(57);
         assertThat(row.percentLabel()).isEqualTo("56.6 %");
+    }
+
+    @Test
+    void aDowngradeBudgetOverItsAmountButUnderAPointAbove100PercentIsOverBudgetNotDowngrading() {
+        // fromPercent 150 of $5: at $6 spent it is over its amount, and the gateways do not downgrade yet
+        BudgetRow row =
+                BudgetRow.of(status(BudgetMode.DOWNGRADE, 600_000, 500_000, 120.0, BudgetState.EXCEEDED, 750_000L));
+        assertThat(row.state()).isEqualTo("exceeded");
+        assertThat(row.stateLabel()).isEqualTo("over budget");
+        BudgetRow past =
+                BudgetRow.of(status(BudgetMode.DOWNGRADE, 800_000, 500_000, 160.0, BudgetState.EXCEEDED, 750_000L));
+        assertThat(past.stateLabel()).isEqualTo("spent: downgrading");
     }
 
     @Test
