@@ -51,10 +51,14 @@ public class Notices {
         String limit = Format.money(a.limitNanos());
         String title;
         String summary;
+        // a $0 budget has no share to reach: it allows no spend (alert, block) or downgrades from the start
+        boolean zero = a.limitNanos() != null && a.limitNanos() == 0;
         switch (a.kind()) {
             case THRESHOLD -> {
-                title = "Budget " + a.threshold() + "% reached: " + who;
-                summary = scope + " has spent " + spent + " of its " + limit + " budget" + period(a) + ".";
+                title = zero ? "Spend under a $0 budget: " + who : "Budget " + a.threshold() + "% reached: " + who;
+                summary = zero
+                        ? scope + " has spent " + spent + period(a) + " under a budget of $0, which allows no spend."
+                        : scope + " has spent " + spent + " of its " + limit + " budget" + period(a) + ".";
             }
             case PROJECTED -> {
                 title = "Budget projected to run out: " + who;
@@ -83,14 +87,21 @@ public class Notices {
                 }
             }
             case BLOCKED -> {
-                title = "Budget exhausted, calls blocked: " + who;
-                summary = scope + " has spent " + spent + " of its " + limit + " budget" + period(a)
+                title = zero ? "Calls blocked by a $0 budget: " + who : "Budget exhausted, calls blocked: " + who;
+                summary = (zero
+                                ? scope + " has a budget of $0" + period(a) + ", which allows no spend"
+                                : scope + " has spent " + spent + " of its " + limit + " budget" + period(a))
                         + "; the gateway refuses its new calls until the period resets"
                         + (a.periodEnd() == null ? "" : " on " + time(a.periodEnd())) + ".";
             }
             case DOWNGRADED -> {
                 title = "Budget downgrade in effect: " + who;
-                summary = scope + " has spent " + spent + " of its " + limit + " budget" + period(a)
+                // a $0 amount or fromPercent 0: the point is $0, reached at the period's start
+                boolean fromStart = zero || Integer.valueOf(0).equals(a.threshold());
+                summary = (fromStart
+                                ? scope + "'s budget downgrades from the period's start"
+                                        + (a.periodStart() == null ? "" : ", " + date(a.periodStart()))
+                                : scope + " has spent " + spent + " of its " + limit + " budget" + period(a))
                         + "; calls for the expensive models go to the cheaper ones the budget names.";
             }
             default -> throw new IllegalArgumentException("not an alert: " + a.kind());
