@@ -226,9 +226,9 @@ public class WorkloadReportService {
                     bugs,
                     prs,
                     tasks,
-                    per(u.costNanos(), bugs),
-                    per(u.costNanos(), prs),
-                    per(u.costNanos(), tasks),
+                    per(u, bugs),
+                    per(u, prs),
+                    per(u, tasks),
                     v,
                     u.costNanos() <= 0
                             ? null
@@ -241,11 +241,15 @@ public class WorkloadReportService {
         return out;
     }
 
-    /** Spend per outcome, rounded half-up to the nano-dollar; null for no outcomes. */
-    static Long per(long costNanos, long count) {
-        if (count == 0) {
+    /**
+     * Priced spend per outcome, rounded half-up to the nano-dollar; null for no outcomes, and null when
+     * every call was unpriced (there is no priced spend to divide, and $0 per outcome would read as free).
+     */
+    static Long per(Usage u, long count) {
+        if (count == 0 || u.costNanos() == 0 && u.unpricedRequests() > 0) {
             return null;
         }
+        long costNanos = u.costNanos();
         return BigDecimal.valueOf(costNanos)
                 .divide(BigDecimal.valueOf(count), 0, RoundingMode.HALF_UP)
                 .longValueExact();

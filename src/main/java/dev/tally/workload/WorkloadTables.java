@@ -63,11 +63,11 @@ public final class WorkloadTables {
                             roi(r),
                             count(r.runs()),
                             count(r.bugsCaught()),
-                            money(r.costPerBugCaughtNanos()),
+                            costPer(r, r.costPerBugCaughtNanos(), r.bugsCaught()),
                             count(r.prsMerged()),
-                            money(r.costPerPrNanos()),
+                            costPer(r, r.costPerPrNanos(), r.prsMerged()),
                             count(r.tasksAutomated()),
-                            money(r.costPerTaskNanos())),
+                            costPer(r, r.costPerTaskNanos(), r.tasksAutomated())),
                     ""));
         }
         return new Table("workloads", "Workloads", cols, out, null);
@@ -151,7 +151,7 @@ public final class WorkloadTables {
                     List.of(
                             Cell.of(m.model(), m.model()),
                             count(m.usage().requests()),
-                            money(m.usage().costNanos()),
+                            spend(m.usage()),
                             Cell.of(Math.round(m.spendShare() * 100) + " %", String.format("%.4f", m.spendShare())),
                             count(m.usage().unpricedRequests())),
                     ""));
@@ -169,12 +169,7 @@ public final class WorkloadTables {
         for (Tool t : tools) {
             Usage u = t.usage();
             out.add(new Row(
-                    List.of(
-                            Cell.of(t.client(), t.client()),
-                            count(t.people()),
-                            count(u.requests()),
-                            money(u.costNanos())),
-                    ""));
+                    List.of(Cell.of(t.client(), t.client()), count(t.people()), count(u.requests()), spend(u)), ""));
         }
         return new Table("tools", "Adoption by tool", cols, out, null);
     }
@@ -185,6 +180,14 @@ public final class WorkloadTables {
             return Cell.of("unpriced", "");
         }
         return money(u.costNanos());
+    }
+
+    /** Priced spend per outcome; "unpriced" when there were outcomes but every call was unpriced. */
+    private static Cell costPer(WorkloadReport.Row r, Long nanos, long count) {
+        if (nanos == null && count > 0 && r.usage().unpricedRequests() > 0) {
+            return Cell.of("unpriced", "");
+        }
+        return money(nanos);
     }
 
     /** A workload without outcomes tied to it has no measured value (people's outcomes count for their teams). */

@@ -213,6 +213,51 @@ class WorkloadValueTest {
     }
 
     @Test
+    void anAllUnpricedWorkloadsCostPerOutcomeModelMixAndToolsReadUnpricedNeverZero() {
+        String team = WorkloadsTest.team();
+        String workload = "unpriced-bot-" + WorkloadsTest.suffix();
+        String bot = WorkloadsTest.serviceKey(team, workload).getString("key");
+        chat(bot, "gpt-unpriced-test", null).then().statusCode(200);
+        outcome(team, workload, "task_automated", "2");
+        JsonPath j = row(
+                workload,
+                p -> p.getLong("workload.usage.unpricedRequests") == 1 && p.getLong("workload.tasksAutomated") == 1);
+        // nothing priced to divide: no cost per task, not $0 per task
+        assertThat(j.getString("workload.costPerTaskNanos")).isNull();
+        String csv = Access.admin()
+                .get("/api/reports/workloads" + WorkloadsTest.range() + "&format=csv")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        List<String> cols = Arrays.asList(csv.split("\r\n")[0].split(","));
+        assertThat(line(csv, workload).split(",", -1)[cols.indexOf("cost_per_task_usd")])
+                .isEmpty();
+        for (String table : List.of("models", "tools")) {
+            String t = Access.admin()
+                    .get("/api/reports/workloads/" + workload + WorkloadsTest.range() + "&format=csv&table=" + table)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            String[] lines = t.split("\r\n");
+            assertThat(lines).as(table).hasSize(2);
+            List<String> header = Arrays.asList(lines[0].split(","));
+            assertThat(lines[1].split(",", -1)[header.indexOf("spend_usd")])
+                    .as(table + " spend_usd")
+                    .isEmpty();
+        }
+        assertThat(Access.leader()
+                        .get("/workloads/" + workload + WorkloadsTest.range())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("all unpriced")
+                .doesNotContain("$0.00");
+    }
+
+    @Test
     void theSpendSharesOfTheCheapestAndDearestTierAndTheRunsThatEscalatedAreExact() {
         String team = WorkloadsTest.team();
         String workload = "advisor-" + WorkloadsTest.suffix();
