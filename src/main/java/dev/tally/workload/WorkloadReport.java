@@ -81,9 +81,10 @@ public final class WorkloadReport {
 
     /**
      * Adoption by tool: {@code people} is the distinct employees (never service keys) who used it
-     * in the period; usage includes service keys' calls.
+     * in the period, null for one workload's tools (who used a tool is not counted per workload);
+     * usage includes service keys' calls.
      */
-    public record Tool(String client, long people, Usage usage) {}
+    public record Tool(String client, Long people, Usage usage) {}
 
     /**
      * A run: the calls that named it, from the first to the last. {@code outcomes}: the workload's

@@ -378,7 +378,10 @@ public class WorkloadReportService {
         return out;
     }
 
-    /** Per client: people (from client_activity: never service keys) and calls, of one workload or team, or all. */
+    /**
+     * Per client: people (from client_activity: never service keys; not counted for one workload) and
+     * calls, of one workload or team, or all.
+     */
     private List<Tool> tools(Connection c, Period p, String workload, UUID team) throws SQLException {
         Map<String, Usage> usage = new TreeMap<>();
         query(
@@ -416,9 +419,13 @@ public class WorkloadReportService {
         clients.addAll(people.keySet());
         List<Tool> out = new ArrayList<>();
         for (String client : clients) {
-            out.add(new Tool(client, people.getOrDefault(client, 0L), usage.getOrDefault(client, Usage.ZERO)));
+            // client_activity has no workload: one workload's people per tool are unknown, not 0
+            out.add(new Tool(
+                    client,
+                    workload == null ? people.getOrDefault(client, 0L) : null,
+                    usage.getOrDefault(client, Usage.ZERO)));
         }
-        out.sort(Comparator.comparingLong(Tool::people)
+        out.sort(Comparator.comparingLong((Tool t) -> t.people() == null ? 0 : t.people())
                 .thenComparingLong(t -> t.usage().requests())
                 .reversed());
         return out;

@@ -169,7 +169,12 @@ public final class WorkloadTables {
         for (Tool t : tools) {
             Usage u = t.usage();
             out.add(new Row(
-                    List.of(Cell.of(t.client(), t.client()), count(t.people()), count(u.requests()), spend(u)), ""));
+                    List.of(
+                            Cell.of(t.client(), t.client()),
+                            t.people() == null ? Cell.of("–", "") : count(t.people()),
+                            count(u.requests()),
+                            spend(u)),
+                    ""));
         }
         return new Table("tools", "Adoption by tool", cols, out, null);
     }

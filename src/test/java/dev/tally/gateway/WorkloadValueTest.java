@@ -258,6 +258,27 @@ class WorkloadValueTest {
     }
 
     @Test
+    void aWorkloadsToolsDoNotClaimNoPeopleUsedThemSincePeoplePerWorkloadAreNotCounted() {
+        String team = WorkloadsTest.team();
+        String workload = "people-tool-" + WorkloadsTest.suffix();
+        String key = WorkloadsTest.employeeKey(team, true);
+        WorkloadsTest.chat(key, Map.of("x-tally-workload", workload)).then().statusCode(200);
+        JsonPath j = row(workload, p -> p.getLong("workload.usage.requests") == 1);
+        // one person called: client_activity has no workload, so the count is unknown, not 0
+        assertThat(j.getList("tools")).hasSize(1);
+        assertThat(j.getString("tools[0].people")).isNull();
+        String[] lines = Access.admin()
+                .get("/api/reports/workloads/" + workload + WorkloadsTest.range() + "&format=csv&table=tools")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString()
+                .split("\r\n");
+        List<String> header = Arrays.asList(lines[0].split(","));
+        assertThat(lines[1].split(",", -1)[header.indexOf("people")]).isEmpty();
+    }
+
+    @Test
     void theSpendSharesOfTheCheapestAndDearestTierAndTheRunsThatEscalatedAreExact() {
         String team = WorkloadsTest.team();
         String workload = "advisor-" + WorkloadsTest.suffix();
