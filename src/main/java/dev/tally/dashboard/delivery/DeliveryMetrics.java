@@ -56,12 +56,11 @@ public final class DeliveryMetrics {
         if (n == 0) {
             return Figure.none(0, minSample);
         }
-        boolean enough = n >= minSample;
-        return new Figure(
-                Stats.quantile(sorted, q),
-                enough ? Stats.quantileInterval(sorted, q).orElse(null) : null,
-                n,
-                enough);
+        // a minimum sample below what a 95% interval of this quantile needs (a median 6, a p75 13) is still
+        // too little: without an interval nothing tells a difference from noise
+        Stats.Range interval =
+                n >= minSample ? Stats.quantileInterval(sorted, q).orElse(null) : null;
+        return new Figure(Stats.quantile(sorted, q), interval, n, interval != null);
     }
 
     static Figure rate(List<PrRecord> prs, Predicate<PrRecord> event, int minSample) {

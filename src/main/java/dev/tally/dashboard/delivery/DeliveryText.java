@@ -28,7 +28,11 @@ public final class DeliveryText {
         Unit unit = c.metric().unit();
         return switch (c.verdict()) {
             case NOT_ENOUGH_DATA, NOT_COMPARED, NO_INTERVAL ->
-                "Not enough data to call this a difference: at least " + minSample + " PRs are needed in each group.";
+                c.ai().n() >= minSample && c.other().n() >= minSample
+                        ? "Not enough data to call this a difference: too few PRs for a 95% interval"
+                                + " (a median needs at least 6 in each group, a 75th percentile 13)."
+                        : "Not enough data to call this a difference: at least " + minSample
+                                + " PRs are needed in each group.";
             case WITHIN_NOISE ->
                 "The difference is within the noise: the 95% intervals ("
                         + DeliveryFormat.interval(c.ai().interval(), unit) + " and "

@@ -82,6 +82,21 @@ class AssumptionTest {
     }
 
     @Test
+    void aMinimumSampleTooSmallForAnIntervalOfTheMedianKeepsTheAssumptionNotZeroHours() {
+        // tally.delivery.min-sample may be as low as 2, but a median's 95% interval needs 6 PRs: with 5
+        // in each group nothing says whether the difference is noise, so nothing replaces the assumption
+        List<PrRecord> all = new ArrayList<>(prs(true, range(1, 5)));
+        all.addAll(prs(false, range(2, 5)));
+        Comparison cycle = DeliveryMetrics.compare(all, 3).get(DeliveryMetric.CYCLE_MEDIAN.ordinal());
+        assertThat(cycle.ai().interval()).isNull();
+        assertThat(cycle.ai().enough()).isFalse();
+        assertThat(cycle.verdict()).isEqualTo(Comparison.Verdict.NOT_ENOUGH_DATA);
+        Assumption a = Assumption.assess(TEAM, cycle, ROI);
+        assertThat(a.basis()).isEqualTo(Assumption.Basis.ASSUMED);
+        assertThat(a.valueMeasuredNanos()).isEqualTo(a.valueAssumedNanos()).isEqualTo(2_400 * USD);
+    }
+
+    @Test
     void aDifferenceOutsideTheNoiseReplacesTheAssumedHours() {
         // medians 6.5 h and 106.5 h; the intervals [x(3), x(10)] are 3–10 h and 103–110 h: apart
         Assumption a = assess(prs(true, range(1, 12)), prs(false, range(101, 12)));
