@@ -49,7 +49,10 @@ public final class ChangeFailures {
         Set<String> reverted = new HashSet<>();
         Set<String> hotfixed = new HashSet<>();
         for (Candidate c : candidates) {
-            boolean found = false;
+            // a PR named by number is the one reverted, in this scope or not: the title is only the
+            // fallback when nothing is named, else a PR of the same title inside the period or team would
+            // be marked in place of the named one outside it
+            boolean found = c.reverts().stream().anyMatch(r -> !r.startsWith(COMMIT));
             for (String r : c.reverts()) {
                 for (PrRecord target : targets(r, byRef, prs)) {
                     if (target.mergedAt().isBefore(c.mergedAt()) && !target.id().equals(c.id())) {

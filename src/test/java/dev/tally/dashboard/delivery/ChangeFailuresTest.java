@@ -73,6 +73,19 @@ class ChangeFailuresTest {
     }
 
     @Test
+    void aRevertThatNamesAPrOutsideTheScopeDoesNotFallBackToAnotherPrOfTheSameTitle() {
+        // "Reverts acme/api#5": #5 merged before the period (or is another team's), so it is not in this
+        // scope's list; #11 has the same title ("Bump deps") and is the latest of it before the revert.
+        // The revert named #5: #11 was not reverted, whatever the period or team shown.
+        PrRecord sameTitle = pr("b", "acme/api", 11, T, null);
+        List<PrRecord> out = ChangeFailures.apply(
+                List.of(sameTitle),
+                List.of(new ChangeFailures.Candidate(
+                        "r", T.plusSeconds(60), List.of("acme/api#5"), "b", false, List.of())));
+        assertThat(out.get(0).reverted()).isFalse();
+    }
+
+    @Test
     void aHotfixMarksThePrsItsDescriptionNamesOnlyWhenLabelled() {
         PrRecord broken = pr("a", "acme/api", 10, T, null);
         PrRecord mentioned = pr("b", "acme/api", 11, T, null);
