@@ -141,6 +141,9 @@ public class WorkloadRegistry {
                     + configured.stream().sorted().toList());
         }
         if (configured == null) {
+            // one admin transaction at a time counts a team's names, so two keys created at once cannot
+            // both take the last place (NO KEY UPDATE: rows that only reference the team are not held up)
+            lockTeam(c, team);
             List<String> names = teamNames(c, team);
             if (!names.contains(name) && names.size() >= config.maxPerTeam()) {
                 throw ApiException.badRequest("workload: the team already uses " + names.size()
@@ -149,6 +152,13 @@ public class WorkloadRegistry {
         }
         insert(c, team, name);
         used.computeIfAbsent(team, t -> ConcurrentHashMap.newKeySet()).add(name);
+    }
+
+    private static void lockTeam(Connection c, UUID team) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM team WHERE id = ? FOR NO KEY UPDATE")) {
+            ps.setObject(1, team);
+            ps.executeQuery().close();
+        }
     }
 
     private static List<String> teamNames(Connection c, UUID team) throws SQLException {

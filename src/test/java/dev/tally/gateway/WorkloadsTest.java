@@ -20,6 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -40,8 +42,10 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 import dev.tally.access.Access;
+import dev.tally.platform.ApiException;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestStack;
+import dev.tally.workload.WorkloadRegistry;
 
 /**
  * Issue 14's tests and "done when", over real HTTP against the real broker and database: service
@@ -60,6 +64,9 @@ class WorkloadsTest {
 
     @Inject
     DataSource dataSource;
+
+    @Inject
+    WorkloadRegistry registry;
 
     static boolean warm;
 
@@ -494,6 +501,64 @@ class WorkloadsTest {
         return sarif.replace("2026-11-20T09:00:00Z", now.minusSeconds(120).toString())
                 .replace("2026-11-20T09:04:12Z", now.minusSeconds(60).toString())
                 .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void twoServiceKeysCreatedAtOnceCannotTogetherTakeATeamPastItsWorkloadBound() throws Exception {
+        // max-per-team is 3 in tests: the team has 2 names, and two admin transactions each add a third
+        UUID team = UUID.fromString(team());
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO team_workload (team_id, name) VALUES (?, ?)")) {
+            for (String n : List.of("race-1", "race-2")) {
+                ps.setObject(1, team);
+                ps.setString(2, n);
+                ps.executeUpdate();
+            }
+        }
+        try (Connection a = dataSource.getConnection();
+                Connection b = dataSource.getConnection()) {
+            a.setAutoCommit(false);
+            b.setAutoCommit(false);
+            registry.requireForKey(a, team, "race-a");
+            CompletableFuture<Throwable> other = CompletableFuture.supplyAsync(() -> {
+                try {
+                    registry.requireForKey(b, team, "race-b");
+                    b.commit();
+                    return null;
+                } catch (Throwable t) {
+                    try {
+                        b.rollback();
+                    } catch (Exception ignored) {
+                        // the connection is closed below either way
+                    }
+                    return t;
+                }
+            });
+            // the first transaction commits once the second has finished or waits for it
+            await().atMost(Duration.ofSeconds(10)).until(() -> other.isDone() || waitingForALock());
+            a.commit();
+            assertThat(other.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ApiException.class)
+                    .hasMessageContaining("max-per-team");
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM team_workload WHERE team_id = ?")) {
+            ps.setObject(1, team);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                assertThat(rs.getLong(1)).isEqualTo(3);
+            }
+        }
+    }
+
+    private boolean waitingForALock() throws Exception {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1) > 0;
+        }
     }
 
     /** Sum of a CSV column over its rows (no total row in these tables). */
