@@ -81,9 +81,11 @@ public record DeliveryView(
             assumedRoi = multiple(a.roiAssumed());
             measuredRoi = multiple(a.roiMeasured());
             measuredNote = switch (a.basis()) {
+                // measured hours are negative when AI-assisted PRs merged later: say so, not "-3 h sooner"
                 case MEASURED ->
-                    DeliveryFormat.plain(a.measuredHours()).toPlainString()
-                            + " h sooner per AI-assisted PR (elapsed, not hours of work)";
+                    DeliveryFormat.plain(a.measuredHours().abs()).toPlainString()
+                            + (a.measuredHours().signum() < 0 ? " h later" : " h sooner")
+                            + " per AI-assisted PR (elapsed, not hours of work)";
                 case MEASURED_NO_DIFFERENCE -> "0 h per AI-assisted PR: no measurable difference";
                 case ASSUMED -> "not enough data: the assumption stands";
             };

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,6 +12,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.tally.dashboard.delivery.DeliveryReport.TeamRow;
+import dev.tally.dashboard.report.Period;
 import dev.tally.dashboard.report.Report.TeamInfo;
 import dev.tally.dashboard.roi.Metrics;
 import dev.tally.dashboard.roi.RoiModel;
@@ -109,6 +111,32 @@ class AssumptionTest {
         assertThat(DeliveryText.assumption(a))
                 .isEqualTo("The model assumes 2 h saved per AI-assisted PR; here"
                         + " AI-assisted PRs merged 100.0 h sooner at the median (n = 12 vs 12).");
+    }
+
+    @Test
+    void aTeamPageSaysAiAssistedPrsMergedLaterWhenTheyAreMeasurablySlowerNotMinusHoursSooner() {
+        // medians 106.5 h and 6.5 h, intervals apart: AI-assisted PRs merged 100 h later
+        List<PrRecord> all = new ArrayList<>(prs(true, range(101, 12)));
+        all.addAll(prs(false, range(1, 12)));
+        List<Comparison> comparisons = DeliveryMetrics.compare(all, 10);
+        Assumption a = Assumption.assess(TEAM, comparisons.get(DeliveryMetric.CYCLE_MEDIAN.ordinal()), ROI);
+        assertThat(a.basis()).isEqualTo(Assumption.Basis.MEASURED);
+        assertThat(a.measuredHours()).isEqualByComparingTo("-100");
+        DeliveryConfig config = CohortTest.config(10, 1, 50, 250);
+        DeliveryReport d = new DeliveryReport(
+                new Period(LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-30")),
+                10,
+                comparisons,
+                Cohorts.rows(all, java.util.Map.of(), 30, config),
+                0,
+                List.of(),
+                Cohorts.confounders(all),
+                a,
+                List.of(),
+                null,
+                all);
+        DeliveryView v = DeliveryView.of(d, "this team's", "/api/reports/teams/x?", "?", config);
+        assertThat(v.measuredNote()).doesNotContain("-100").startsWith("100 h later per AI-assisted PR");
     }
 
     @Test
