@@ -359,14 +359,7 @@ public class DashboardPages {
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
         return PageContext.of(
-                title,
-                active,
-                path,
-                period,
-                calendar.today(),
-                demo,
-                catalog.lastError().orElse(null),
-                navs.current());
+                title, active, path, period, calendar, demo, catalog.lastError().orElse(null), navs.current());
     }
 
     private void enabled() {
