@@ -2,7 +2,9 @@ package dev.tally.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.LocalDate;
 import java.util.List;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -97,6 +99,26 @@ class PagesTest {
                 .extract()
                 .asString();
         assertThat(team).contains("verdict unsure").contains("of its calls used models without a price");
+    }
+
+    @Test
+    void aTeamThatReturnsLessWithUnpricedCallsGivesItsMultipleAsABoundInTheHeadline() {
+        RollupFixture f = new RollupFixture(dataSource);
+        UUID team = f.team("Bound", "Engineering");
+        UUID person = f.employees(team, 1).get(0);
+        LocalDate day = LocalDate.parse("2026-06-10");
+        // $1,000 priced spend, 3 calls of a model without a price, one bug caught ($300): 0.30× at most
+        f.usage(day, team, person, "mystery-model", 4, 10, 10, 0, 1_000_000_000_000L, 3);
+        f.outcome("bound-bug-" + team, day, team, person, "bug_caught", true, null, null, null, "bound#1");
+        String html = Access.leader()
+                .get("/teams/" + team + "?from=2026-06-01&to=2026-06-30")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(html)
+                .contains("This team returned less than it spent (≤ 0.30×)")
+                .doesNotContain("(0.30×)");
     }
 
     @Test
