@@ -122,6 +122,24 @@ class PagesTest {
     }
 
     @Test
+    void aTeamWhoseCallsAreAllUnpricedShowsNoZeroDollarSpendTile() {
+        RollupFixture f = new RollupFixture(dataSource);
+        UUID team = f.team("All unpriced", "Engineering");
+        UUID person = f.employees(team, 1).get(0);
+        f.usage(LocalDate.parse("2026-07-10"), team, person, "mystery-model", 2, 10, 10, 0, 0L, 2);
+        String html = Access.leader()
+                .get("/teams/" + team + "?from=2026-07-01&to=2026-07-31")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        int at = html.indexOf("kpi kpi-spend");
+        String tile = html.substring(at, html.indexOf("kpi-change", at));
+        assertThat(tile).contains("<div class=\"kpi-value\">unpriced</div>").doesNotContain("$0.00");
+        assertThat(html).contains("+ 2 unpriced requests not in spend");
+    }
+
+    @Test
     void teamPageShowsPeopleModelsAndMergedPrsWithAttribution() {
         SeededTeam t = teams.get(0);
         String html = Access.leader()
