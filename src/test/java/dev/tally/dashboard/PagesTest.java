@@ -140,6 +140,52 @@ class PagesTest {
     }
 
     @Test
+    void aFindingFlaggedAfterAPageWasShownIsOnItsNextView() {
+        RollupFixture f = new RollupFixture(dataSource);
+        UUID team = f.team("Flagged", "Engineering");
+        UUID person = f.employees(team, 1).get(0);
+        LocalDate day = LocalDate.parse("2026-08-10");
+        f.usage(day, team, person, "gpt-4o", 1, 10, 10, 0, 1_000L, 0);
+        String q = "?from=2026-08-01&to=2026-08-31";
+        // as a browser does: the CSRF cookie comes back, so the page's frame (and its cached HTML) is the same
+        String csrf =
+                Access.leader().get("/" + q).then().statusCode(200).extract().cookie("tally-csrf");
+        assertThat(reviews(page(csrf, "/" + q))).doesNotContain("flag-bot");
+        assertThat(reviews(page(csrf, "/teams/" + team + q))).contains("No AI reviewer findings in this period.");
+        // A flagged finding is worth nothing and has no count of its own: the period's report stays equal.
+        f.outcome(
+                "flagged-" + team,
+                day,
+                team,
+                person,
+                "bug_flagged",
+                true,
+                null,
+                null,
+                "[\"reviewer:flag-bot\"]",
+                "o/r#1");
+        assertThat(reviews(page(csrf, "/" + q))).contains("flag-bot");
+        assertThat(reviews(page(csrf, "/teams/" + team + q)))
+                .contains("flag-bot")
+                .doesNotContain("No AI reviewer findings in this period.");
+    }
+
+    private static String page(String csrf, String path) {
+        return Access.leader()
+                .cookie("tally-csrf", csrf)
+                .get(path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+    }
+
+    private static String reviews(String html) {
+        int at = html.indexOf("id=\"ai-review-findings\"");
+        return html.substring(at, html.indexOf("</section>", at));
+    }
+
+    @Test
     void teamPageShowsPeopleModelsAndMergedPrsWithAttribution() {
         SeededTeam t = teams.get(0);
         String html = Access.leader()
