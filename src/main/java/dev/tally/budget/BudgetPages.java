@@ -49,8 +49,8 @@ public class BudgetPages {
         // Every budget of every team: the audience that sees all teams (team leads see theirs on the team page).
         viewers.current().requireAllTeams();
         Period month = Period.parse("mtd", null, null, calendar.today());
-        PageContext page = PageContext.of(
-                "Budgets", "budgets", "/budgets", month, calendar.today(), demo.enabled(), null, navs.current());
+        PageContext page =
+                PageContext.of("Budgets", "budgets", "/budgets", month, calendar, demo.enabled(), null, navs.current());
         List<BudgetRow> rows = statuses.current().stream().map(BudgetRow::of).toList();
         return Templates.budgets(page, rows, calendar.zone().getId()).render();
     }

@@ -88,14 +88,7 @@ public class WorkloadPages {
             @QueryParam("preset") String preset, @QueryParam("from") String from, @QueryParam("to") String to) {
         Period period = period(preset, from, to);
         PageContext page = PageContext.of(
-                "Workloads",
-                "workloads",
-                "/workloads",
-                period,
-                calendar.today(),
-                dashboards.demoData(),
-                null,
-                navs.current());
+                "Workloads", "workloads", "/workloads", period, calendar, dashboards.demoData(), null, navs.current());
         WorkloadReport.Overview o = reports.overview(period, null);
         String csv = "/api/reports/workloads" + page.query() + "&format=csv&table=";
         return Templates.list(
@@ -119,14 +112,7 @@ public class WorkloadPages {
         Period period = period(preset, from, to);
         WorkloadReport.Detail d = reports.workload(name, period);
         PageContext page = PageContext.of(
-                name,
-                "workloads",
-                "/workloads/" + name,
-                period,
-                calendar.today(),
-                dashboards.demoData(),
-                null,
-                navs.current());
+                name, "workloads", "/workloads/" + name, period, calendar, dashboards.demoData(), null, navs.current());
         String csv = "/api/reports/workloads/" + name + page.query() + "&format=csv&table=";
         // the tiers of this one workload are a row of the overview's table: its CSV is the overview's
         String csvTiers = "/api/reports/workloads" + page.query() + "&format=csv&table=tiers";

@@ -90,6 +90,22 @@ class ChartsTest {
         Access.leader().get("/charts/team/spend-vs-value.png").then().statusCode(400); // needs ?team=
     }
 
+    @Test
+    void aSizeThatIsNotANumberIsA400NamingIt() {
+        for (String q : List.of("width=abc", "height=1.5", "width=99999999999")) {
+            Access.leader()
+                    .get("/charts/org/spend-vs-value.png?" + q)
+                    .then()
+                    .statusCode(400)
+                    .body("detail", org.hamcrest.Matchers.startsWith(q.substring(0, q.indexOf('=')) + ": "));
+        }
+        Access.leader()
+                .get("/charts/delivery/trend.svg?width=wide")
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.startsWith("width: "));
+    }
+
     private static BufferedImage png(String path, String name) throws IOException {
         byte[] bytes = Access.leader()
                 .get(path)

@@ -2,7 +2,9 @@ package dev.tally.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.LocalDate;
 import java.util.List;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -97,6 +99,90 @@ class PagesTest {
                 .extract()
                 .asString();
         assertThat(team).contains("verdict unsure").contains("of its calls used models without a price");
+    }
+
+    @Test
+    void aTeamThatReturnsLessWithUnpricedCallsGivesItsMultipleAsABoundInTheHeadline() {
+        RollupFixture f = new RollupFixture(dataSource);
+        UUID team = f.team("Bound", "Engineering");
+        UUID person = f.employees(team, 1).get(0);
+        LocalDate day = LocalDate.parse("2026-06-10");
+        // $1,000 priced spend, 3 calls of a model without a price, one bug caught ($300): 0.30× at most
+        f.usage(day, team, person, "mystery-model", 4, 10, 10, 0, 1_000_000_000_000L, 3);
+        f.outcome("bound-bug-" + team, day, team, person, "bug_caught", true, null, null, null, "bound#1");
+        String html = Access.leader()
+                .get("/teams/" + team + "?from=2026-06-01&to=2026-06-30")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(html)
+                .contains("This team returned less than it spent (≤ 0.30×)")
+                .doesNotContain("(0.30×)");
+    }
+
+    @Test
+    void aTeamWhoseCallsAreAllUnpricedShowsNoZeroDollarSpendTile() {
+        RollupFixture f = new RollupFixture(dataSource);
+        UUID team = f.team("All unpriced", "Engineering");
+        UUID person = f.employees(team, 1).get(0);
+        f.usage(LocalDate.parse("2026-07-10"), team, person, "mystery-model", 2, 10, 10, 0, 0L, 2);
+        String html = Access.leader()
+                .get("/teams/" + team + "?from=2026-07-01&to=2026-07-31")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        int at = html.indexOf("kpi kpi-spend");
+        String tile = html.substring(at, html.indexOf("kpi-change", at));
+        assertThat(tile).contains("<div class=\"kpi-value\">unpriced</div>").doesNotContain("$0.00");
+        assertThat(html).contains("+ 2 unpriced requests not in spend");
+    }
+
+    @Test
+    void aFindingFlaggedAfterAPageWasShownIsOnItsNextView() {
+        RollupFixture f = new RollupFixture(dataSource);
+        UUID team = f.team("Flagged", "Engineering");
+        UUID person = f.employees(team, 1).get(0);
+        LocalDate day = LocalDate.parse("2026-08-10");
+        f.usage(day, team, person, "gpt-4o", 1, 10, 10, 0, 1_000L, 0);
+        String q = "?from=2026-08-01&to=2026-08-31";
+        // as a browser does: the CSRF cookie comes back, so the page's frame (and its cached HTML) is the same
+        String csrf =
+                Access.leader().get("/" + q).then().statusCode(200).extract().cookie("tally-csrf");
+        assertThat(reviews(page(csrf, "/" + q))).doesNotContain("flag-bot");
+        assertThat(reviews(page(csrf, "/teams/" + team + q))).contains("No AI reviewer findings in this period.");
+        // A flagged finding is worth nothing and has no count of its own: the period's report stays equal.
+        f.outcome(
+                "flagged-" + team,
+                day,
+                team,
+                person,
+                "bug_flagged",
+                true,
+                null,
+                null,
+                "[\"reviewer:flag-bot\"]",
+                "o/r#1");
+        assertThat(reviews(page(csrf, "/" + q))).contains("flag-bot");
+        assertThat(reviews(page(csrf, "/teams/" + team + q)))
+                .contains("flag-bot")
+                .doesNotContain("No AI reviewer findings in this period.");
+    }
+
+    private static String page(String csrf, String path) {
+        return Access.leader()
+                .cookie("tally-csrf", csrf)
+                .get(path)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+    }
+
+    private static String reviews(String html) {
+        int at = html.indexOf("id=\"ai-review-findings\"");
+        return html.substring(at, html.indexOf("</section>", at));
     }
 
     @Test

@@ -43,6 +43,18 @@ class PeriodTest {
     }
 
     @Test
+    void aPresetWithFromOrToIsRefusedRatherThanOneOfThemIgnored() {
+        assertThatThrownBy(() -> Period.parse("7d", "2026-01-01", "2026-01-31", TODAY))
+                .isInstanceOf(ApiException.class)
+                .hasMessageStartingWith("preset: ");
+        assertThatThrownBy(() -> Period.parse("mtd", null, "2026-02-10", TODAY)).hasMessageStartingWith("preset: ");
+        // "custom" (the picker's own value) goes with dates; a blank from/to is no date
+        assertThat(Period.parse("custom", "2026-01-01", "2026-01-31", TODAY))
+                .isEqualTo(period("2026-01-01", "2026-01-31"));
+        assertThat(Period.parse("7d", "", " ", TODAY)).isEqualTo(period("2026-03-09", "2026-03-15"));
+    }
+
+    @Test
     void wholeMonthsAreSplitFromTheDaysAroundThem() {
         // 90 days ending 15 March: 16 December .. 15 March = days 16-31 Dec, January + February, days 1-15 March.
         Period.Parts p = Period.parse("90d", null, null, TODAY).parts();

@@ -83,4 +83,32 @@ class ZoneReportsTest {
         assertThat(april.get(0)).isEqualTo(500_000);
         assertThat(LocalDate.parse("2026-04-01").lengthOfMonth()).isEqualTo(april.size());
     }
+
+    @Test
+    void thePeriodPickerAndMyUsageNameTheOrganisationsZoneNotUtc() {
+        RollupFixture f = new RollupFixture(dataSource);
+        UUID team = f.team("Zone label", "Engineering");
+        UUID person = f.employees(team, 1).get(0);
+        // 23:30 on 31 March in New York: 1 April in UTC, but filed under 31 March, the day the picker names.
+        f.call(Instant.parse("2026-04-01T03:30:00Z"), team, person, "gpt-4o", 7_000);
+        String org = Access.leader()
+                .get("/?from=2026-03-31&to=2026-03-31")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(org)
+                .contains("1 days, both ends included (" + OwnSettings.ZONE + ")")
+                .doesNotContain("(UTC)");
+        String me = Access.employee(person + "@example.test")
+                .get("/me?from=2026-03-31&to=2026-03-31")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(me)
+                .contains("2026-03-31 to 2026-03-31 (days of " + OwnSettings.ZONE + ")")
+                .doesNotContain("UTC days")
+                .contains("id=\"my-calls\">1<");
+    }
 }

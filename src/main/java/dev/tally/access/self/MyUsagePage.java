@@ -52,7 +52,8 @@ public class MyUsagePage {
                 String error,
                 String csrfField,
                 String csrfToken,
-                boolean localAccount);
+                boolean localAccount,
+                String zone);
     }
 
     private final SelfService self;
@@ -151,6 +152,7 @@ public class MyUsagePage {
                 error,
                 navs.csrfField(),
                 navs.csrfToken(),
-                v.kind() == Viewer.Kind.LOCAL_USER);
+                v.kind() == Viewer.Kind.LOCAL_USER,
+                calendar.zone().getId());
     }
 }

@@ -62,8 +62,10 @@ public class ChartResource {
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("team") String team,
-            @QueryParam("width") @DefaultValue("900") int width,
-            @QueryParam("height") @DefaultValue("300") int height) {
+            @QueryParam("width") @DefaultValue("900") String widthParam,
+            @QueryParam("height") @DefaultValue("300") String heightParam) {
+        int width = ChartRenderer.size("width", widthParam);
+        int height = ChartRenderer.size("height", heightParam);
         Target t = target(dashboard, panel, preset, from, to, team, width, height);
         return Response.ok(renderer.png(t.panel, t.report, width, height))
                 .header("Cache-Control", "no-cache")
@@ -80,8 +82,10 @@ public class ChartResource {
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("team") String team,
-            @QueryParam("width") @DefaultValue("900") int width,
-            @QueryParam("height") @DefaultValue("300") int height) {
+            @QueryParam("width") @DefaultValue("900") String widthParam,
+            @QueryParam("height") @DefaultValue("300") String heightParam) {
+        int width = ChartRenderer.size("width", widthParam);
+        int height = ChartRenderer.size("height", heightParam);
         Target t = target(dashboard, panel, preset, from, to, team, width, height);
         return Response.ok(renderer.svg(t.panel, t.report, width, height))
                 .header("Cache-Control", "no-cache")

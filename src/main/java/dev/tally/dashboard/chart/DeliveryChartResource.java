@@ -54,8 +54,10 @@ public class DeliveryChartResource {
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("team") String team,
-            @QueryParam("width") @DefaultValue("900") int width,
-            @QueryParam("height") @DefaultValue("420") int height) {
+            @QueryParam("width") @DefaultValue("900") String widthParam,
+            @QueryParam("height") @DefaultValue("420") String heightParam) {
+        int width = ChartRenderer.size("width", widthParam);
+        int height = ChartRenderer.size("height", heightParam);
         ChartRenderer.checkSize(width, height);
         return Response.ok(ChartRenderer.png(
                         DeliveryChart.trend(report(preset, from, to, team).trend()), width, height))
@@ -71,8 +73,10 @@ public class DeliveryChartResource {
             @QueryParam("from") String from,
             @QueryParam("to") String to,
             @QueryParam("team") String team,
-            @QueryParam("width") @DefaultValue("900") int width,
-            @QueryParam("height") @DefaultValue("420") int height) {
+            @QueryParam("width") @DefaultValue("900") String widthParam,
+            @QueryParam("height") @DefaultValue("420") String heightParam) {
+        int width = ChartRenderer.size("width", widthParam);
+        int height = ChartRenderer.size("height", heightParam);
         ChartRenderer.checkSize(width, height);
         return Response.ok(ChartRenderer.svg(
                         DeliveryChart.trend(report(preset, from, to, team).trend()), width, height))

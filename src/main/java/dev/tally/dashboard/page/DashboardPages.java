@@ -135,11 +135,17 @@ public class DashboardPages {
     private record RenderKey(String page, PageContext context) {}
 
     /**
-     * What a rendered page shows: equal (the same figures, teams, panels, delivery and refused calls)
-     * means the same HTML. Refused calls are not in the report: a batch of refusals alone leaves it equal.
+     * What a rendered page shows: equal (the same figures, teams, panels, delivery, refused calls and AI
+     * review findings) means the same HTML. Refused calls are not in the report: a batch of refusals alone
+     * leaves it equal; so does a finding flagged but not fixed ({@code bug_flagged}: worth nothing, no count
+     * column), which the review findings table counts.
      */
     private record Shown(
-            Report report, Dashboard dashboard, DeliveryReport delivery, List<RefusalReport.Row> refusals) {}
+            Report report,
+            Dashboard dashboard,
+            DeliveryReport delivery,
+            List<RefusalReport.Row> refusals,
+            List<ReviewerReport.Row> reviews) {}
 
     /**
      * The delivery is part of what is shown: a revert merged after the period, or a late usage event
@@ -152,10 +158,11 @@ public class DashboardPages {
             Dashboard d,
             DeliveryReport delivery,
             List<RefusalReport.Row> refusals,
+            List<ReviewerReport.Row> reviews,
             Supplier<TemplateInstance> template) {
         return rendered.get(
                 new RenderKey(name, page),
-                new Shown(report, d, delivery, refusals),
+                new Shown(report, d, delivery, refusals, reviews),
                 () -> template.get().render());
     }
 
@@ -204,6 +211,7 @@ public class DashboardPages {
         PageContext page = page(d.title(), "org", "/", period, report.demoData());
         DeliveryReport measured = delivery.org(report);
         List<RefusalReport.Row> refused = refusals.rows(null, period.from(), period.to());
+        List<ReviewerReport.Row> reviews = reviewers.rows(null, period.from(), period.to());
         return Response.ok(render(
                         "org",
                         page,
@@ -211,11 +219,12 @@ public class DashboardPages {
                         d,
                         measured,
                         refused,
+                        reviews,
                         () -> orgPage(
                                 page,
                                 report,
                                 d,
-                                reviewers.rows(null, period.from(), period.to()),
+                                reviews,
                                 DeliveryView.of(
                                         measured,
                                         "the organisation's",
@@ -288,17 +297,16 @@ public class DashboardPages {
         PageContext page = page(report.team().name(), "team", "/teams/" + teamId, period, report.demoData());
         String chartQuery = page.query() + "&team=" + teamId;
         DeliveryReport measured = delivery.team(report);
-        // The reviewer rows come from the outcome rollup, so they change only with the report (render() reuses pages
-        // per report).
         List<RefusalReport.Row> refused = refusals.rows(teamId, period.from(), period.to());
-        String html = render("team", page, report, d, measured, refused, () -> {
+        List<ReviewerReport.Row> reviews = reviewers.rows(teamId, period.from(), period.to());
+        String html = render("team", page, report, d, measured, refused, reviews, () -> {
             List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
             return Templates.team(
                     page,
                     report,
                     d,
                     panels,
-                    reviewers.rows(teamId, period.from(), period.to()),
+                    reviews,
                     reviewsAfter(panels),
                     DeliveryView.of(
                             measured,
@@ -343,6 +351,7 @@ public class DashboardPages {
                 d,
                 null,
                 List.of(),
+                List.of(),
                 () -> Templates.models(
                         page, report, d, PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
     }
@@ -359,14 +368,7 @@ public class DashboardPages {
 
     private PageContext page(String title, String active, String path, Period period, boolean demo) {
         return PageContext.of(
-                title,
-                active,
-                path,
-                period,
-                calendar.today(),
-                demo,
-                catalog.lastError().orElse(null),
-                navs.current());
+                title, active, path, period, calendar, demo, catalog.lastError().orElse(null), navs.current());
     }
 
     private void enabled() {

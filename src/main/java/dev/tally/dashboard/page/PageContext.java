@@ -7,6 +7,7 @@ import io.quarkus.qute.TemplateData;
 
 import dev.tally.access.page.Nav;
 import dev.tally.dashboard.report.Period;
+import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The frame every page shares: title, navigation (what the caller's role opens, see {@link Nav}), the
@@ -14,6 +15,7 @@ import dev.tally.dashboard.report.Period;
  *
  * @param query the period as a query string ("?from=…&to=…"), appended to every link so navigating
  *              keeps the period
+ * @param zone  the organisation's time zone (TALLY_TIMEZONE), whose days the period counts; null without a period
  */
 @TemplateData
 public record PageContext(
@@ -27,7 +29,8 @@ public record PageContext(
         String definitionsError,
         List<PresetLink> presets,
         String selfPath,
-        Nav nav) {
+        Nav nav,
+        String zone) {
 
     @TemplateData
     public record PresetLink(String key, String label, String href, boolean selected) {}
@@ -37,10 +40,11 @@ public record PageContext(
             String active,
             String selfPath,
             Period period,
-            LocalDate today,
+            OrgCalendar calendar,
             boolean demo,
             String definitionsError,
             Nav nav) {
+        LocalDate today = calendar.today();
         String preset = period.preset(today);
         String query = "?from=" + period.from() + "&to=" + period.to();
         List<PresetLink> presets = List.of(
@@ -57,12 +61,13 @@ public record PageContext(
                 definitionsError,
                 presets,
                 selfPath,
-                nav);
+                nav,
+                calendar.zone().getId());
     }
 
     /** The frame of a page without a period (sign-in, My usage's own picker aside, audit log). */
     public static PageContext plain(String title, String active, String selfPath, boolean demo, Nav nav) {
-        return new PageContext(title, active, null, null, null, "", demo, null, List.of(), selfPath, nav);
+        return new PageContext(title, active, null, null, null, "", demo, null, List.of(), selfPath, nav, null);
     }
 
     private static PresetLink link(String key, String label, String path, String current) {

@@ -72,11 +72,16 @@ public record Period(LocalDate from, LocalDate to) {
     /**
      * The period a request asks for: {@code preset} (7d, 30d, 90d, mtd) or {@code from}/{@code to}
      * (ISO dates; a missing {@code to} is today, a missing {@code from} is 29 days before
-     * {@code to}). Nothing given = the last 30 days including today (in the organisation's zone).
+     * {@code to}), not both (a 400). Nothing given = the last 30 days including today (in the organisation's zone).
      */
     public static Period parse(String preset, String from, String to, LocalDate today) {
         boolean custom = (from != null && !from.isBlank()) || (to != null && !to.isBlank());
         if (preset != null && !preset.isBlank() && !"custom".equals(preset)) {
+            if (custom) {
+                // two periods asked for: answering one of them silently would show figures of a period not asked for
+                throw ApiException.badRequest("preset: '" + preset + "' and from/to name two periods: give one of them"
+                        + " (or preset=custom with from/to)");
+            }
             return switch (preset) {
                 case "7d" -> new Period(today.minusDays(6), today);
                 case "30d" -> new Period(today.minusDays(29), today);

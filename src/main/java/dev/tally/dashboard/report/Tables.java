@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import dev.tally.dashboard.definition.Dashboard.Grouping;
 import dev.tally.dashboard.report.Report.TeamInfo;
@@ -41,7 +42,15 @@ public final class Tables {
                 r.byModel()
                         .forEach((k, m) ->
                                 out.put(m.spendNanos() == 0 && m.unpricedRequests() > 0 ? k + " (unpriced)" : k, m));
-            case EMPLOYEE -> r.employees().forEach(e -> out.merge(e.name(), e.metrics(), Metrics::plus));
+            case EMPLOYEE -> {
+                // One bar per person, as the table has one row each: two people of one name are told apart by
+                // e-mail, never drawn as one bar with their spend added.
+                Map<String, Long> named = r.employees().stream()
+                        .collect(Collectors.groupingBy(Report.EmployeeRow::name, Collectors.counting()));
+                r.employees()
+                        .forEach(e -> out.put(
+                                named.get(e.name()) > 1 ? e.name() + " <" + e.email() + ">" : e.name(), e.metrics()));
+            }
             case MERGED_PRS -> throw new IllegalArgumentException("merged_prs is not a metric grouping");
         }
         return out;
