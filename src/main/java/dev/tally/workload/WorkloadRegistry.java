@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.inject.Singleton;
 
 import org.jboss.logging.Logger;
@@ -59,13 +61,18 @@ public class WorkloadRegistry {
     private final Roles roles;
     private final Set<String> configured;
     private final Map<UUID, Set<String>> used = new ConcurrentHashMap<>();
+    private final Event<Added> added;
     private ExecutorService writer;
     private ScheduledExecutorService reloader;
 
-    public WorkloadRegistry(DataSource dataSource, WorkloadConfig config, Roles roles) {
+    /** A name a service key was created with: remembered in memory once its admin transaction commits. */
+    record Added(UUID team, String name) {}
+
+    public WorkloadRegistry(DataSource dataSource, WorkloadConfig config, Roles roles, Event<Added> added) {
         this.dataSource = dataSource;
         this.config = config;
         this.roles = roles;
+        this.added = added;
         this.configured = config.names().map(Set::copyOf).orElse(null);
         if (configured != null) {
             for (String n : configured) {
@@ -151,7 +158,13 @@ public class WorkloadRegistry {
             }
         }
         insert(c, team, name);
-        used.computeIfAbsent(team, t -> ConcurrentHashMap.newKeySet()).add(name);
+        // in memory only after the commit (as every cache here): a key creation that fails after this
+        // point (a bad expiresAt) rolls the row back and must not leave the name holding a place
+        added.fire(new Added(team, name));
+    }
+
+    void onAdded(@Observes(during = TransactionPhase.AFTER_SUCCESS) Added a) {
+        used.computeIfAbsent(a.team(), t -> ConcurrentHashMap.newKeySet()).add(a.name());
     }
 
     private static void lockTeam(Connection c, UUID team) throws SQLException {

@@ -3,6 +3,7 @@ package dev.tally.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.io.IOException;
@@ -501,6 +502,33 @@ class WorkloadsTest {
         return sarif.replace("2026-11-20T09:00:00Z", now.minusSeconds(120).toString())
                 .replace("2026-11-20T09:04:12Z", now.minusSeconds(60).toString())
                 .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aServiceKeyThatIsNotCreatedLeavesNoWorkloadNameHoldingATeamsPlace() {
+        // max-per-team is 3 in tests; the key is refused after its workload was checked (a blank model)
+        String team = team();
+        admin().body(Map.of(
+                        "teamId",
+                        team,
+                        "service",
+                        true,
+                        "name",
+                        "never made",
+                        "workload",
+                        "ghost-" + suffix(),
+                        "allowedModels",
+                        List.of(" ")))
+                .post("/api/admin/keys")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("allowedModels[0]"));
+        UUID id = UUID.fromString(team);
+        // the team's three places are all free: a name of a key that was never made holds none
+        assertThat(registry.admit(id, "first-" + suffix())).isNull();
+        assertThat(registry.admit(id, "second-" + suffix())).isNull();
+        assertThat(registry.admit(id, "third-" + suffix())).isNull();
+        assertThat(registry.admit(id, "fourth-" + suffix())).isEqualTo(WorkloadRegistry.Refused.TOO_MANY);
     }
 
     @Test
