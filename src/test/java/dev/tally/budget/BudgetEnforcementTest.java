@@ -505,11 +505,7 @@ class BudgetEnforcementTest extends BudgetFlow {
     void aZeroBlockBudgetShowsExceededAndItsFirstRefusedCallSendsTheBlockedAlert() throws Exception {
         Admin.Key key = Admin.newKey();
         Hook hook = Hook.on(receiver, "zero-block");
-        Map<String, Object> body =
-                budget("No spend " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block");
-        body.put("channelIds", List.of(hook.channelId()));
-        String budgetId = createBudget(body);
-        enforcement.refresh();
+        String budgetId = hookedKeyBudget(key, hook, "No spend", "0", "block", null);
         // nothing may be spent: the budget is exhausted from the period's start, not ok
         Map<String, Object> row = budgetReport(budgetId);
         assertThat(row.get("state")).isEqualTo("exceeded");
@@ -555,11 +551,7 @@ class BudgetEnforcementTest extends BudgetFlow {
                 .statusCode(204);
 
         Hook hook = Hook.on(receiver, "zero-block-later");
-        Map<String, Object> body =
-                budget("No spend later " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "block");
-        body.put("channelIds", List.of(hook.channelId()));
-        String budgetId = createBudget(body);
-        enforcement.refresh();
+        String budgetId = hookedKeyBudget(key, hook, "No spend later", "0", "block", null);
         // that refusal was not this budget's: no blocked alert for it
         evaluator.evaluate();
         nothingMoreFor(budgetId);
@@ -613,12 +605,8 @@ class BudgetEnforcementTest extends BudgetFlow {
     void aZeroDowngradeBudgetShowsExceededAndSendsTheDowngradedAlertFromThePeriodsStart() throws Exception {
         Admin.Key key = Admin.newKey();
         Hook hook = Hook.on(receiver, "zero-downgrade");
-        Map<String, Object> body =
-                budget("Always mini " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "downgrade");
-        body.put("channelIds", List.of(hook.channelId()));
-        body.put("downgrade", Map.of("models", Map.of("gpt-4o", "gpt-4o-mini")));
-        String budgetId = createBudget(body);
-        enforcement.refresh();
+        String budgetId = hookedKeyBudget(
+                key, hook, "Always mini", "0", "downgrade", Map.of("models", Map.of("gpt-4o", "gpt-4o-mini")));
         // its point ($0) is reached at the period's start: it downgrades from then, so it is exceeded, not ok
         Map<String, Object> row = budgetReport(budgetId);
         assertThat(row.get("state")).isEqualTo("exceeded");
@@ -661,11 +649,7 @@ class BudgetEnforcementTest extends BudgetFlow {
     void aZeroAlertBudgetSendsOneAlertAtItsFirstSpendNotEveryPercentageThreshold() throws Exception {
         Admin.Key key = Admin.newKey();
         Hook hook = Hook.on(receiver, "zero-alert");
-        Map<String, Object> body =
-                budget("Tell me of any " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "0", "alert");
-        body.put("channelIds", List.of(hook.channelId()));
-        String budgetId = createBudget(body);
-        enforcement.refresh();
+        String budgetId = hookedKeyBudget(key, hook, "Tell me of any", "0", "alert", null);
         // an alert budget never acts: with nothing spent it is on track and tells nothing
         assertThat(budgetReport(budgetId).get("state")).isEqualTo("ok");
         nothingMoreFor(budgetId);
@@ -755,12 +739,13 @@ class BudgetEnforcementTest extends BudgetFlow {
             throws Exception {
         Admin.Key key = Admin.newKey();
         Hook hook = Hook.on(receiver, "from-zero");
-        Map<String, Object> body = budget(
-                "Mini from the start " + key.keyId().substring(0, 8), "key", key.keyId(), "month", "1", "downgrade");
-        body.put("channelIds", List.of(hook.channelId()));
-        body.put("downgrade", Map.of("fromPercent", 0, "models", Map.of("gpt-4o", "gpt-4o-mini")));
-        String budgetId = createBudget(body);
-        enforcement.refresh();
+        String budgetId = hookedKeyBudget(
+                key,
+                hook,
+                "Mini from the start",
+                "1",
+                "downgrade",
+                Map.of("fromPercent", 0, "models", Map.of("gpt-4o", "gpt-4o-mini")));
         // its point is 0 % of $1: reached at the period's start, so it downgrades from then, before any spend
         Map<String, Object> row = budgetReport(budgetId);
         assertThat(row.get("state")).isEqualTo("downgrading");
@@ -985,5 +970,23 @@ class BudgetEnforcementTest extends BudgetFlow {
                 .put("/api/admin/prices/gpt-4o-mini-gated")
                 .then()
                 .statusCode(200);
+    }
+
+    /**
+     * A monthly budget on {@code key} whose alerts go to {@code hook}, created and read by the gateway;
+     * {@code downgrade} the downgrade mode's settings, or null.
+     */
+    private String hookedKeyBudget(
+            Admin.Key key, Hook hook, String name, String amount, String mode, Map<String, Object> downgrade)
+            throws SQLException {
+        Map<String, Object> body =
+                budget(name + " " + key.keyId().substring(0, 8), "key", key.keyId(), "month", amount, mode);
+        body.put("channelIds", List.of(hook.channelId()));
+        if (downgrade != null) {
+            body.put("downgrade", downgrade);
+        }
+        String budgetId = createBudget(body);
+        enforcement.refresh();
+        return budgetId;
     }
 }

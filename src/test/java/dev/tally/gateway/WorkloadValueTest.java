@@ -144,12 +144,7 @@ class WorkloadValueTest {
         String line = line(csv, workload);
         assertThat(WorkloadsTest.column(csv, line, "value_usd")).isEqualByComparingTo(BigDecimal.valueOf(value, 9));
         assertThat(WorkloadsTest.column(csv, line, "roi_multiple")).isEqualByComparingTo(roi);
-        assertThat(Access.leader()
-                        .get("/workloads/" + workload + WorkloadsTest.range())
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
+        assertThat(workloadPage(workload))
                 .contains("worth $400.00 by the ROI model")
                 .contains(roi.toPlainString() + "×");
 
@@ -176,12 +171,7 @@ class WorkloadValueTest {
         assertThat(cells[cols.indexOf("spend_usd")]).isEmpty();
         assertThat(cells[cols.indexOf("roi_multiple")]).isEmpty();
         assertThat(cells[cols.indexOf("unpriced_requests")]).isEqualTo("1");
-        String page = Access.leader()
-                .get("/workloads/" + unpriced + WorkloadsTest.range())
-                .then()
-                .statusCode(200)
-                .extract()
-                .asString();
+        String page = workloadPage(unpriced);
         assertThat(page).contains("all unpriced").doesNotContain("1 calls, $0.00");
 
         // a workload with a priced and an unpriced call: its multiple is an upper bound, said so
@@ -196,13 +186,7 @@ class WorkloadValueTest {
         BigDecimal bound = BigDecimal.valueOf(200L * 1_000_000_000L)
                 .divide(BigDecimal.valueOf(m.getLong("workload.usage.costNanos")), 2, RoundingMode.HALF_UP);
         assertThat(new BigDecimal(m.getString("workload.roiMultiple"))).isEqualByComparingTo(bound);
-        assertThat(Access.leader()
-                        .get("/workloads/" + mixed + WorkloadsTest.range())
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
-                .contains("at most " + bound.toPlainString() + "× its priced spend");
+        assertThat(workloadPage(mixed)).contains("at most " + bound.toPlainString() + "× its priced spend");
         assertThat(Access.leader()
                         .get("/workloads" + WorkloadsTest.range())
                         .then()
@@ -247,14 +231,7 @@ class WorkloadValueTest {
                     .as(table + " spend_usd")
                     .isEmpty();
         }
-        assertThat(Access.leader()
-                        .get("/workloads/" + workload + WorkloadsTest.range())
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
-                .contains("all unpriced")
-                .doesNotContain("$0.00");
+        assertThat(workloadPage(workload)).contains("all unpriced").doesNotContain("$0.00");
     }
 
     @Test
@@ -334,12 +311,7 @@ class WorkloadValueTest {
                 .extract()
                 .asString();
         assertThat(WorkloadsTest.sumColumn(runs, "escalated_calls", false)).isEqualByComparingTo(BigDecimal.valueOf(2));
-        assertThat(Access.leader()
-                        .get("/workloads/" + workload + WorkloadsTest.range())
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
+        assertThat(workloadPage(workload))
                 .contains("Model tiers and escalations")
                 .contains("1 runs moved to a dearer model");
     }
@@ -381,5 +353,15 @@ class WorkloadValueTest {
                 .filter(l -> l.startsWith(workload + ","))
                 .findFirst()
                 .orElseThrow();
+    }
+
+    /** The workload's page as a leader reads it, over the tests' range. */
+    static String workloadPage(String workload) {
+        return Access.leader()
+                .get("/workloads/" + workload + WorkloadsTest.range())
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 }
