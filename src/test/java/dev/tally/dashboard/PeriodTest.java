@@ -40,6 +40,10 @@ class PeriodTest {
         assertThatThrownBy(() -> Period.parse("week", null, null, TODAY)).hasMessageStartingWith("preset:");
         assertThatThrownBy(() -> Period.parse(null, "2026-13-01", null, TODAY)).hasMessageStartingWith("from:");
         assertThatThrownBy(() -> period("2020-01-01", "2026-01-01")).hasMessageContaining("longer than");
+        // only from, in the future: the error names from, the one field the caller sent
+        assertThatThrownBy(() -> Period.parse(null, TODAY.plusDays(3).toString(), null, TODAY))
+                .isInstanceOf(ApiException.class)
+                .hasMessageStartingWith("from: " + TODAY.plusDays(3) + " is after today");
     }
 
     @Test

@@ -95,7 +95,13 @@ public record Period(LocalDate from, LocalDate to) {
             return new Period(today.minusDays(29), today);
         }
         LocalDate start = from == null || from.isBlank() ? null : date("from", from);
-        LocalDate end = to == null || to.isBlank() ? today : date("to", to);
+        boolean toGiven = to != null && !to.isBlank();
+        LocalDate end = toGiven ? date("to", to) : today;
+        if (!toGiven && start != null && start.isAfter(end)) {
+            // the caller gave only from: name it, not the "to" it never sent
+            throw ApiException.badRequest("from: " + start + " is after today (" + end
+                    + "), where a period without to ends (from and to are inclusive ISO dates)");
+        }
         return new Period(start == null ? end.minusDays(29) : start, end);
     }
 
