@@ -79,7 +79,8 @@ public class BudgetReportResource {
                 "projectedNanos",
                 "percent",
                 "state",
-                "unpricedCalls")) {
+                "unpricedCalls",
+                "downgradeFromNanos")) {
             cols.add(new Table.Column(c, c, c.endsWith("Nanos") || c.equals("percent") || c.equals("unpricedCalls")));
         }
         List<Table.Row> out = new ArrayList<>();
@@ -100,6 +101,7 @@ public class BudgetReportResource {
             v.add(s.percent() == null ? "" : s.percent());
             v.add(s.state().json());
             v.add(s.unpricedCalls());
+            v.add(s.downgradeFromNanos() == null ? "" : s.downgradeFromNanos());
             out.add(new Table.Row(v.stream().map(Table.Cell::plain).toList(), null));
         }
         return new Table("budgets", "Budgets", cols, out, null);

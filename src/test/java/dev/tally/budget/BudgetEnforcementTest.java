@@ -716,7 +716,8 @@ class BudgetEnforcementTest extends BudgetFlow {
         assertThat(csv.lines().filter(l -> l.contains(budgetId)))
                 .singleElement()
                 .asString()
-                .contains(",downgrading,");
+                .contains(",downgrading,")
+                .endsWith(",200000"); // downgradeFromNanos, the last column
         String budgetsPage =
                 Access.leader().get("/budgets").then().statusCode(200).extract().asString();
         assertThat(stateOnPage(budgetsPage, name)).isEqualTo("downgrading: downgrading");
