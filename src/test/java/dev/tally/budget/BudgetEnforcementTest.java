@@ -631,14 +631,9 @@ class BudgetEnforcementTest extends BudgetFlow {
                 .containsExactly("downgraded:100");
 
         // what it said: gpt-4o is called as gpt-4o-mini
-        Response r = openAi(key, "gpt-4o", false);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.header("x-tally-downgraded-from")).isEqualTo("gpt-4o");
         // the cheaper model's spend is rolled up: still exceeded; there is no share of $0 for that spend
         // to cross, so no threshold alert follows, and the downgraded alert is not sent again
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
+        gpt4oAnsweredAsMiniAndRolledUp(key, budgetId);
         assertThat(budgetReport(budgetId).get("state")).isEqualTo("exceeded");
         nothingMoreFor(budgetId);
         assertThat(recorded(budgetId)).containsExactly("downgraded:100");
@@ -763,12 +758,7 @@ class BudgetEnforcementTest extends BudgetFlow {
         assertThat(delivered.get(0).path("limitNanos").asLong()).isEqualTo(1_000_000_000L);
 
         // what it said: gpt-4o is called as gpt-4o-mini from the first call
-        Response r = openAi(key, "gpt-4o", false);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.header("x-tally-downgraded-from")).isEqualTo("gpt-4o");
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(30))
-                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
+        gpt4oAnsweredAsMiniAndRolledUp(key, budgetId);
         assertThat(budgetReport(budgetId).get("state")).isEqualTo("downgrading");
         // the spend crosses no threshold of $1 and the downgraded alert is not sent again
         nothingMoreFor(budgetId);
@@ -989,5 +979,15 @@ class BudgetEnforcementTest extends BudgetFlow {
         String budgetId = createBudget(body);
         enforcement.refresh();
         return budgetId;
+    }
+
+    /** A gpt-4o call under a downgrade in effect: answered as gpt-4o-mini, whose spend is then rolled up. */
+    private void gpt4oAnsweredAsMiniAndRolledUp(Admin.Key key, String budgetId) throws Exception {
+        Response r = openAi(key, "gpt-4o", false);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.header("x-tally-downgraded-from")).isEqualTo("gpt-4o");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> ((Number) budgetReport(budgetId).get("spentNanos")).longValue() == MINI_CALL);
     }
 }

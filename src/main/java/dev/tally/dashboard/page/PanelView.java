@@ -13,7 +13,6 @@ import dev.tally.dashboard.report.Table;
 import dev.tally.dashboard.report.Tables;
 import dev.tally.dashboard.roi.Format;
 import dev.tally.dashboard.roi.Metric;
-import dev.tally.dashboard.roi.Metrics;
 
 /** What a template needs to draw one panel: KPI tiles, a chart's URLs, or a table; always a CSV link. */
 @TemplateData
@@ -60,11 +59,6 @@ public record PanelView(Panel panel, List<Kpi> kpis, String chartPng, String cha
         };
     }
 
-    /** A tile's figure; a spend of nothing but unpriced calls says so, as the tables do, rather than "$0.00". */
-    private static String shown(Metric m, Metrics x) {
-        return m == Metric.SPEND && x.spendNanos() == 0 && x.unpricedRequests() > 0 ? "unpriced" : Format.value(m, x);
-    }
-
     static List<Kpi> kpis(Panel p, Report r) {
         List<Kpi> out = new ArrayList<>();
         for (Metric m : p.metrics()) {
@@ -87,8 +81,8 @@ public record PanelView(Panel panel, List<Kpi> kpis, String chartPng, String cha
             out.add(new Kpi(
                     m.key(),
                     m.label(),
-                    shown(m, r.total()),
-                    shown(m, r.previousTotal()),
+                    Format.value(m, r.total()),
+                    Format.value(m, r.previousTotal()),
                     Format.change(change),
                     cls,
                     note));

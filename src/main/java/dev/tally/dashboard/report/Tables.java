@@ -92,13 +92,11 @@ public final class Tables {
                     && ((Number) metric.raw(m)).longValue() > 0) {
                 css = "unpriced";
             }
-            String text = Format.value(metric, m);
-            // A row whose usage is all unpriced has no spend to show: say so rather than "$0.00".
+            // a row whose usage is all unpriced: Format says "unpriced" rather than "$0.00", marked as such
             if (metric == Metric.SPEND && m.spendNanos() == 0 && m.unpricedRequests() > 0) {
-                text = "unpriced";
                 css = "unpriced";
             }
-            cells.add(new Cell(text, Format.plain(metric, m), null, css));
+            cells.add(new Cell(Format.value(metric, m), Format.plain(metric, m), null, css));
         }
         return cells;
     }

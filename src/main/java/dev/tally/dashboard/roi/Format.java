@@ -51,6 +51,10 @@ public final class Format {
         if (raw == null) {
             return "n/a";
         }
+        if (metric == Metric.SPEND && m.spendNanos() == 0 && m.unpricedRequests() > 0) {
+            // all of it unpriced: there is no spend to show, and "$0.00" would read as free
+            return "unpriced";
+        }
         return bound(metric, m)
                 + switch (metric.unit()) {
                     case MONEY -> money(((Number) raw).longValue());
