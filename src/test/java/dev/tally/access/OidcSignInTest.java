@@ -92,7 +92,7 @@ class OidcSignInTest {
             LocalSignInBrowserTest.submit(d, By.id("kc-login"));
 
             // back on the page that asked, signed in with the role and team of the groups claim
-            new WebDriverWait(d, Duration.ofSeconds(30))
+            new WebDriverWait(d, Duration.ofSeconds(30), Duration.ofMillis(50))
                     .until(x -> x.getCurrentUrl().startsWith(root.toString()));
             assertThat(d.getCurrentUrl())
                     .contains("/teams/" + payments)
@@ -113,7 +113,7 @@ class OidcSignInTest {
 
             d.get(root.toString());
             LocalSignInBrowserTest.submit(d, By.cssSelector("form.sign-out button"));
-            new WebDriverWait(d, Duration.ofSeconds(30))
+            new WebDriverWait(d, Duration.ofSeconds(30), Duration.ofMillis(50))
                     .until(x -> x.getCurrentUrl().contains("/signed-out"));
             assertThat(d.findElement(By.tagName("h1")).getText()).contains("signed out");
             // signed out at Keycloak too: the next page asks for the password again

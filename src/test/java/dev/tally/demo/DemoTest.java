@@ -35,7 +35,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 
 import dev.tally.access.Access;
@@ -56,30 +55,8 @@ import dev.tally.workload.ClientDetector;
  */
 @QuarkusTest
 @WithTestResource(TallyServices.class)
-@TestProfile(DemoTest.Demo.class)
+@TestProfile(DemoProfile.class)
 class DemoTest {
-
-    /**
-     * A short history (the live part is what this test is about) and brisk live traffic. Live outcomes
-     * at 2,000 times a day's pace (an hour of outcomes every 2 s): faster, and on a loaded machine the
-     * days of outcomes added while the test runs pushed every team past break-even before it looked.
-     */
-    public static class Demo implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "tally.demo.enabled",
-                    "true",
-                    "tally.demo.history-days",
-                    "7",
-                    "tally.demo.call-interval",
-                    "20ms",
-                    "tally.demo.outcome-interval",
-                    "500ms",
-                    "tally.demo.live-speedup",
-                    "2000");
-        }
-    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static KafkaConsumer<String, String> consumer;

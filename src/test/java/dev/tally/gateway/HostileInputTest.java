@@ -29,20 +29,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
-import dev.tally.platform.TallyServices;
+import dev.tally.platform.OwnSettings;
+import dev.tally.platform.TestStack;
 
 /**
  * A hostile caller, over real sockets: each case gets its exact status and error body in the
  * caller's format, and the test checks what was (or was not) written as a usage event. Limits are
- * those of {@link HostileLimits}. How much memory the stalled bodies hold is measured by
+ * those of {@link OwnSettings}. How much memory the stalled bodies hold is measured by
  * {@code bench/stalled-bodies.sh}, not here.
  */
 @QuarkusTest
-@WithTestResource(TallyServices.class)
-@WithTestResource(HostileLimits.class)
+@WithTestResource(TestStack.class)
+@TestProfile(OwnSettings.class)
 class HostileInputTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -54,6 +56,9 @@ class HostileInputTest {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    GatewayConfig config;
+
     @BeforeAll
     static void consumer() {
         events = new UsageEvents();
@@ -62,6 +67,17 @@ class HostileInputTest {
     @AfterAll
     static void close() {
         events.close();
+    }
+
+    /** The limits below are the profile's, not those the fake provider of the shared stack sets. */
+    @Test
+    void theGatewayRunsWithTheseTestsLimits() {
+        assertThat(config.bodyTimeout()).isEqualTo(Duration.ofMillis(OwnSettings.BODY_TIMEOUT_MS));
+        assertThat(config.maxBodySize().asLongValue()).isEqualTo(2L * 1024 * 1024);
+        assertThat(config.firstByteTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(config.maxCallDuration()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.invalidKeyBurst()).isEqualTo(OwnSettings.INVALID_KEY_BURST);
+        assertThat(config.invalidKeysPerMinute()).isEqualTo(1);
     }
 
     @Test
@@ -252,12 +268,12 @@ class HostileInputTest {
         double missing401 = count("missing", "401");
         List<String> ids = new ArrayList<>();
         byte[] body = chat("gpt-4o-mini", 16);
-        for (int i = 0; i < HostileLimits.INVALID_KEY_BURST + 3; i++) {
+        for (int i = 0; i < OwnSettings.INVALID_KEY_BURST + 3; i++) {
             try (RawHttp c = new RawHttp(from)) {
                 String answer =
                         c.send(head(CHAT, UNKNOWN_KEY, body.length), body).readToEnd();
                 ids.add(RawHttp.header(answer, "x-request-id"));
-                if (i < HostileLimits.INVALID_KEY_BURST) {
+                if (i < OwnSettings.INVALID_KEY_BURST) {
                     assertThat(assertOpenAiError(answer, 401, "invalid_api_key")
                                     .path("message")
                                     .asText())
@@ -290,7 +306,7 @@ class HostileInputTest {
             assertThat(id).isNotBlank();
             assertThat(events.count(id)).as("events of %s", id).isZero();
         }
-        assertThat(count("unknown", "401")).isEqualTo(unknown401 + HostileLimits.INVALID_KEY_BURST);
+        assertThat(count("unknown", "401")).isEqualTo(unknown401 + OwnSettings.INVALID_KEY_BURST);
         assertThat(count("unknown", "429")).isEqualTo(unknown429 + 3);
         assertThat(count("missing", "401")).isEqualTo(missing401); // the missing key came after the burst: 429
     }
@@ -413,7 +429,7 @@ class HostileInputTest {
     private void assertBodyTimeout(String answer, Admin.Key key) throws IOException {
         JsonNode error = assertOpenAiError(answer, 408, "request_timeout");
         assertThat(error.path("message").asText())
-                .isEqualTo("the request body did not arrive within " + HostileLimits.BODY_TIMEOUT_MS + " ms");
+                .isEqualTo("the request body did not arrive within " + OwnSettings.BODY_TIMEOUT_MS + " ms");
         assertThat(RawHttp.header(answer, "connection")).isEqualTo("close");
         assertRejected(answer, key, 408);
     }

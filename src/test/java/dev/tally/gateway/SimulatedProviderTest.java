@@ -3,8 +3,6 @@ package dev.tally.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -13,35 +11,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 
+import dev.tally.demo.DemoProfile;
 import dev.tally.platform.TallyServices;
 
 /**
- * The demo contract: with tally.gateway.simulate=true every model is answered by the built-in
- * simulated provider (no upstream exists here: the providers point at a closed port), in the
- * documented shapes, and its calls are accounted exactly like real ones.
+ * The demo contract: with tally.gateway.simulate=true (implied by tally.demo.enabled, whose
+ * application this test shares) every model is answered by the built-in simulated provider (no
+ * upstream exists here: the providers point at a closed port), in the documented shapes, and its
+ * calls are accounted exactly like real ones. The demo's own traffic runs meanwhile; each call here is
+ * found by its request id, with its own key.
  */
 @QuarkusTest
 @WithTestResource(TallyServices.class)
-@TestProfile(SimulatedProviderTest.Simulate.class)
+@TestProfile(DemoProfile.class)
 class SimulatedProviderTest {
-
-    public static class Simulate implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "tally.gateway.simulate",
-                    "true",
-                    "tally.providers.openai.base-url",
-                    "http://127.0.0.1:9/v1",
-                    "tally.providers.anthropic.base-url",
-                    "http://127.0.0.1:9");
-        }
-    }
 
     static UsageEvents events;
 

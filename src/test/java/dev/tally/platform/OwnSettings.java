@@ -10,12 +10,14 @@ import java.util.UUID;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
- * The settings that would change what the shared application's tests see, for the three tests that
- * each need one of them, in one application: an organisation whose days are New York's
- * ({@code ZoneReportsTest}), review rules of its own ({@code ReviewerWorkloadFlowTest}) and an
- * aggregator paced at a low gateway load ({@code AggregatorUnderGatewayLoadTest}). None of the three
- * reads what the other two set. Each further application costs the suite about 12 s (it is prepared
- * at discovery and started in between): three profiles of one setting each were three.
+ * The settings that would change what the shared application's tests see, for the tests that each
+ * need one of them, in one application: an organisation whose days are New York's
+ * ({@code ZoneReportsTest}, {@code OutcomeZoneTest}), review rules of its own
+ * ({@code ReviewerWorkloadFlowTest}), an aggregator paced at a low gateway load
+ * ({@code AggregatorUnderGatewayLoadTest}) and gateway limits short enough for a test to reach them
+ * ({@code HostileInputTest}). None of them reads what the others set. Each further application costs
+ * the suite about 12 s (it is prepared at discovery and started in between): four profiles of one
+ * setting each were four.
  *
  * <p>Use it as {@code @WithTestResource(TestStack.class) @TestProfile(OwnSettings.class)}.
  */
@@ -47,19 +49,36 @@ public class OwnSettings implements QuarkusTestProfile {
 
     public static final int MAX_BATCH_UNDER_LOAD = 5;
 
+    /**
+     * The gateway limits of {@code HostileInputTest}: short enough that a test reaches them in a second
+     * or two. They are above what the other tests here send (small bodies, sent at once; short calls).
+     * The first-byte timeout is long, so that a call the fake provider never answers ({@code -hold})
+     * stays in flight until its client leaves. A profile's settings take precedence over the test
+     * resources' ({@code FakeProvider} sets a first-byte timeout and a body size limit of its own);
+     * {@code HostileInputTest} checks that the gateway runs with these.
+     */
+    public static final int INVALID_KEY_BURST = 5;
+
+    public static final int BODY_TIMEOUT_MS = 1500;
+
+    public static final String MAX_BODY_SIZE = "2M";
+
+    public static final String MAX_CALL_DURATION = "3s";
+
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of(
-                "tally.timezone",
-                ZONE,
-                "tally.outcomes.reviews.rules-file",
-                rulesFile().toString(),
-                "tally.aggregator.gateway-busy-calls-per-second",
-                String.valueOf(BUSY_CALLS_PER_SECOND),
-                "tally.aggregator.gateway-calm-calls-per-second",
-                String.valueOf(CALM_CALLS_PER_SECOND),
-                "tally.aggregator.max-batch-under-gateway-load",
-                String.valueOf(MAX_BATCH_UNDER_LOAD));
+        return Map.ofEntries(
+                Map.entry("tally.gateway.max-body-size", MAX_BODY_SIZE),
+                Map.entry("tally.gateway.body-timeout", BODY_TIMEOUT_MS + "ms"),
+                Map.entry("tally.gateway.first-byte-timeout", "60s"),
+                Map.entry("tally.gateway.max-call-duration", MAX_CALL_DURATION),
+                Map.entry("tally.gateway.invalid-key-burst", Integer.toString(INVALID_KEY_BURST)),
+                Map.entry("tally.gateway.invalid-keys-per-minute", "1"),
+                Map.entry("tally.timezone", ZONE),
+                Map.entry("tally.outcomes.reviews.rules-file", rulesFile().toString()),
+                Map.entry("tally.aggregator.gateway-busy-calls-per-second", String.valueOf(BUSY_CALLS_PER_SECOND)),
+                Map.entry("tally.aggregator.gateway-calm-calls-per-second", String.valueOf(CALM_CALLS_PER_SECOND)),
+                Map.entry("tally.aggregator.max-batch-under-gateway-load", String.valueOf(MAX_BATCH_UNDER_LOAD)));
     }
 
     private static Path rulesFile() {
