@@ -111,7 +111,9 @@ public final class WorkloadTables {
                 new Column("Duration", "duration_seconds", true),
                 new Column("Calls", "requests", true),
                 new Column("Spend", "spend_usd", true),
-                new Column("Outcomes in window", "outcomes", true),
+                // every team's: an outcome names its workload but no run, and a workload's outcomes often land
+                // on other teams than the one whose key ran it (a reviewer's findings go to the PR's team)
+                new Column("Outcomes in window, all teams", "outcomes", true),
                 new Column("Escalated", "escalated_calls", true),
                 new Column("Flag", "flag", false));
         List<Row> out = new ArrayList<>();

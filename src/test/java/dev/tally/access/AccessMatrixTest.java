@@ -303,6 +303,32 @@ class AccessMatrixTest {
         Access.teamLead(teamA).get("/api/admin/keys").then().statusCode(403);
     }
 
+    @Test
+    void theOrgPageLinksATeamLeadOnlyToTheTeamPagesTheyMayOpen() {
+        String lead = Access.teamLead(teamA)
+                .get("/" + DAY)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        // team B is on the page, by name and figures, but not as a link to a page that answers 403
+        assertThat(lead)
+                .contains("href=\"/teams/" + teamA)
+                .contains(teamBName)
+                .doesNotContain("href=\"/teams/" + teamB);
+        // the lead of B, right after: the page cached for A's lead is not theirs
+        String leadOfB = Access.teamLead(teamB)
+                .get("/" + DAY)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(leadOfB).contains("href=\"/teams/" + teamB).doesNotContain("href=\"/teams/" + teamA);
+        String leader =
+                Access.leader().get("/" + DAY).then().statusCode(200).extract().asString();
+        assertThat(leader).contains("href=\"/teams/" + teamA).contains("href=\"/teams/" + teamB);
+    }
+
     // ---- leader, admin -------------------------------------------------------------------------
 
     @Test

@@ -97,4 +97,65 @@ class MovedEmployeeActiveTest {
         List<String> header = List.of(csv.lines().findFirst().orElseThrow().split(","));
         assertThat(row.split(",")[header.indexOf("active_users")]).isEqualTo("2");
     }
+
+    @Test
+    void aFormerMemberWhoMadeCallsForTheTeamIsOneOfItsPeopleSoAdoptionNeverPassesAHundredPercent() {
+        RollupFixture f = new RollupFixture(dataSource);
+        UUID team = f.team("Former Member Team", "Engineering");
+        UUID elsewhere = f.team("Former Member Now", "Engineering");
+        List<UUID> members = f.employees(team, 2);
+        UUID former = f.employees(elsewhere, 1).get(0);
+        // July 2019: no other test writes it; the former member's calls still went to the old team's key
+        for (UUID person : List.of(members.get(0), members.get(1), former)) {
+            f.usage(LocalDate.parse("2019-07-10"), team, person, "gpt-4o", 1, 10, 5, 0, 1_000, 0);
+        }
+        String range = "?from=2019-07-01&to=2019-07-14";
+
+        JsonPath report = Access.leader()
+                .get("/api/reports/teams/" + team + range)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(report.getLong("totals.active_users")).isEqualTo(3);
+        assertThat(report.getLong("totals.employees")).isEqualTo(3);
+        assertThat(report.getDouble("totals.adoption")).isEqualTo(100.0);
+        assertThat(report.getList("deliveryDetail.trend.people", Integer.class))
+                .last()
+                .isEqualTo(3);
+        assertThat(report.getList("deliveryDetail.trend.aiUsers", Integer.class))
+                .last()
+                .isEqualTo(3);
+        List<Number> shares = report.getList("deliveryDetail.trend.aiSharePercent");
+        assertThat(shares)
+                .filteredOn(share -> share != null)
+                .allSatisfy(share -> assertThat(share.doubleValue()).isLessThanOrEqualTo(100.0));
+
+        JsonPath org = Access.leader()
+                .get("/api/reports/org" + range)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(org.getLong("teams.find { it.id == '" + team + "' }.metrics.employees"))
+                .isEqualTo(3);
+        assertThat(org.getDouble("teams.find { it.id == '" + team + "' }.metrics.adoption"))
+                .isEqualTo(100.0);
+        // the team they belong to now counts them too: they are its member, not active for it
+        assertThat(org.getLong("teams.find { it.id == '" + elsewhere + "' }.metrics.employees"))
+                .isEqualTo(1);
+        assertThat(org.getDouble("totals.adoption")).isLessThanOrEqualTo(100.0);
+
+        String page = Access.leader()
+                .get("/teams/" + team + range)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(page)
+                .contains("Adoption: 3 of 3 people used AI in this period")
+                .contains("(1 of them no longer on the team, counted for the calls they made for it)");
+        assertThat(report.getList("employees.findAll { !it.member }.id", String.class))
+                .containsExactly(former.toString());
+    }
 }

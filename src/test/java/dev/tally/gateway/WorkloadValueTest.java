@@ -313,7 +313,9 @@ class WorkloadValueTest {
         assertThat(WorkloadsTest.sumColumn(runs, "escalated_calls", false)).isEqualByComparingTo(BigDecimal.valueOf(2));
         assertThat(workloadPage(workload))
                 .contains("Model tiers and escalations")
-                .contains("1 runs moved to a dearer model");
+                .contains("1 runs moved to a dearer model")
+                // a run's outcomes are the workload's of every team in its window, and say so
+                .contains("Outcomes in window, all teams");
     }
 
     @Test

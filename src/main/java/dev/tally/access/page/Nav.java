@@ -1,5 +1,8 @@
 package dev.tally.access.page;
 
+import java.util.Set;
+import java.util.UUID;
+
 import io.quarkus.qute.TemplateData;
 
 /**
@@ -10,6 +13,8 @@ import io.quarkus.qute.TemplateData;
  * @param reports    org overview and models (leaders, team leads, admins)
  * @param allTeams   operations (leaders, admins)
  * @param person     a signed-in person: My usage and sign-out
+ * @param teams      the teams whose pages a team lead opens (every team's when {@code allTeams}): which
+ *                   team names a page links, so it is part of the cache key too
  * @param csrfField  form field name of the CSRF token; null when no token (then no sign-out form)
  */
 @TemplateData
@@ -20,10 +25,16 @@ public record Nav(
         boolean allTeams,
         boolean person,
         boolean admin,
+        Set<UUID> teams,
         String csrfField,
         String csrfToken) {
 
-    public static final Nav NOBODY = new Nav(null, null, false, false, false, false, null, null);
+    public static final Nav NOBODY = new Nav(null, null, false, false, false, false, Set.of(), null, null);
+
+    /** Whether the caller may open this team's page: a link to it would not answer 403. */
+    public boolean opensTeam(UUID team) {
+        return allTeams || teams.contains(team);
+    }
 
     public boolean signedIn() {
         return name != null;

@@ -33,6 +33,7 @@ public class Navs {
                 v.seesAllTeams(),
                 v.person(),
                 v.isAdmin(),
+                v.teamIds(),
                 token == null ? null : csrf.getParameterName(),
                 token);
     }

@@ -20,8 +20,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The SQL of delivery metrics: merged PRs with their facts and outcome ({@code pr_fact} ⨝ {@code
- * outcome}), the PRs that may revert or hot-fix them, people's gateway calls ({@code usage_daily})
- * and head counts. A null team means the whole organisation.
+ * outcome}), the PRs that may revert or hot-fix them and people's gateway calls ({@code usage_daily}).
+ * A null team means the whole organisation.
  */
 final class DeliveryReader {
 
@@ -129,20 +129,6 @@ final class DeliveryReader {
             }
         }
         return out;
-    }
-
-    /** Today's members of the team (or of the organisation). */
-    int people(Connection c, UUID team) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement("SELECT count(*) FROM employee" + (team == null ? "" : " WHERE team_id = ?"))) {
-            if (team != null) {
-                ps.setObject(1, team);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
     }
 
     private List<String> strings(String s) {

@@ -63,10 +63,10 @@ public class DeliveryService {
     private record Facts(List<PrRecord> read, List<ChangeFailures.Candidate> candidates, Map<UUID, Long> calls) {}
 
     /**
-     * The cached facts, today's head count (employees are not rollups: read every time, it is small) and
-     * the people with gateway calls per trend window, window 0 ending on the period's last day.
+     * The cached facts, and per trend window (window 0 ending on the period's last day) the people with
+     * gateway calls and the scope's people (today's members and anyone else with calls for it then).
      */
-    private record Snapshot(Facts facts, int people, int[] aiUsers) {}
+    private record Snapshot(Facts facts, ReportService.Weekly weekly) {}
 
     public DeliveryService(
             DataSource dataSource,
@@ -108,7 +108,6 @@ public class DeliveryService {
                     null,
                     (c, version) -> new Snapshot(
                             facts.get(new FactsKey(team, period), version, () -> read(c, team, period)),
-                            reader.people(c, team),
                             reports.weeklyActive(c, team, period.to(), config.trendWeeks())));
         } catch (SQLException e) {
             throw new IllegalStateException("reading delivery facts failed: " + e.getMessage(), e);
@@ -120,8 +119,14 @@ public class DeliveryService {
         List<Comparison> comparisons = DeliveryMetrics.compare(prs, min);
         List<CohortRow> cohorts = Cohorts.rows(prs, f.calls(), period.days(), config);
         int unassigned = (int) prs.stream().filter(p -> p.employeeId() == null).count();
-        List<TrendWeek> trend =
-                Trend.weeks(f.read(), s.aiUsers(), s.people(), period.to(), config.trendWeeks(), calendar::start, min);
+        List<TrendWeek> trend = Trend.weeks(
+                f.read(),
+                s.weekly().active(),
+                s.weekly().people(),
+                period.to(),
+                config.trendWeeks(),
+                calendar::start,
+                min);
         RoiModel roi = catalog.current().roi();
         List<TeamRow> teams = new ArrayList<>();
         OrgVerdict verdict = null;

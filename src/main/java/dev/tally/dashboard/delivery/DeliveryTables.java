@@ -6,6 +6,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 import dev.tally.dashboard.delivery.DeliveryMetric.Unit;
 import dev.tally.dashboard.report.Table;
@@ -40,7 +42,7 @@ public final class DeliveryTables {
             case COHORTS -> cohorts(d);
             case TREND -> trend(d);
             case PRS -> org ? null : prs(d);
-            case TEAMS -> org ? teams(d) : null;
+            case TEAMS -> org ? teams(d, team -> true) : null;
             default -> null;
         };
     }
@@ -248,7 +250,8 @@ public final class DeliveryTables {
         return new Table(PRS, "Merged PRs and their delivery facts", cols, rows, null);
     }
 
-    public static Table teams(DeliveryReport d) {
+    /** {@code linked}: the teams whose names link to their pages; an unknown team (no page) never links. */
+    public static Table teams(DeliveryReport d, Predicate<UUID> linked) {
         List<Column> cols = List.of(
                 new Column("Team", "team", false),
                 new Column("AI-assisted PRs", "prs_ai", true),
@@ -274,7 +277,9 @@ public final class DeliveryTables {
                             new Cell(
                                     t.team().name(),
                                     t.team().name(),
-                                    "/teams/" + t.team().id(),
+                                    t.team().known() && linked.test(t.team().id())
+                                            ? "/teams/" + t.team().id()
+                                            : null,
                                     ""),
                             count(t.comparison(DeliveryMetric.MERGED_PRS).ai().n()),
                             count(t.comparison(DeliveryMetric.MERGED_PRS)

@@ -1,6 +1,8 @@
 package dev.tally.dashboard.delivery;
 
 import java.math.BigDecimal;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 import io.quarkus.qute.TemplateData;
 
@@ -49,9 +51,15 @@ public record DeliveryView(
     /**
      * @param csvBase the report's URL with the period, to which {@code &format=csv&table=…} is added
      * @param chartQuery the period (and team) as a query string for the trend chart
+     * @param linked the teams whose names link to their pages (the ones the viewer may open)
      */
     public static DeliveryView of(
-            DeliveryReport d, String scope, String csvBase, String chartQuery, DeliveryConfig config) {
+            DeliveryReport d,
+            String scope,
+            String csvBase,
+            String chartQuery,
+            DeliveryConfig config,
+            Predicate<UUID> linked) {
         Comparison cycle = d.comparison(DeliveryMetric.CYCLE_MEDIAN);
         double ai = cycle.ai().value() == null ? 0 : cycle.ai().value();
         double other = cycle.other().value() == null ? 0 : cycle.other().value();
@@ -129,7 +137,7 @@ public record DeliveryView(
                 cohortNote,
                 DeliveryTables.metrics(d),
                 DeliveryTables.cohorts(d),
-                d.verdict() == null ? null : DeliveryTables.teams(d),
+                d.verdict() == null ? null : DeliveryTables.teams(d, linked),
                 "/charts/delivery/trend.png" + chartQuery,
                 csvBase,
                 assumedRoi,

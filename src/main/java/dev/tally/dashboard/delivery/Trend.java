@@ -21,12 +21,13 @@ public final class Trend {
     /**
      * @param prs     merged PRs covering at least the trend's weeks
      * @param aiUsers people with gateway calls per window, window 0 ending on {@code last}
+     * @param people  the scope's people per window: today's members and anyone else with calls for it
      * @param start   the first instant of a day in the organisation's zone
      */
     public static List<TrendWeek> weeks(
             List<PrRecord> prs,
             int[] aiUsers,
-            int people,
+            int[] people,
             LocalDate last,
             int weeks,
             Function<LocalDate, Instant> start,
@@ -43,12 +44,13 @@ public final class Trend {
             Set<UUID> authors = new HashSet<>();
             in.stream().map(PrRecord::employeeId).filter(e -> e != null).forEach(authors::add);
             int users = aiUsers[w];
+            int n = people[w];
             out.add(new TrendWeek(
                     from,
                     to,
-                    people,
+                    n,
                     users,
-                    people == 0 ? null : 100.0 * users / people,
+                    n == 0 ? null : 100.0 * users / n,
                     in.size(),
                     (int) in.stream().filter(PrRecord::aiAssisted).count(),
                     authors.size(),

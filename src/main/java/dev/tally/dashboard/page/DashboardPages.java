@@ -230,7 +230,8 @@ public class DashboardPages {
                                         "the organisation's",
                                         "/api/reports/org" + page.query(),
                                         page.query(),
-                                        delivery.config()),
+                                        delivery.config(),
+                                        page.nav()::opensTeam),
                                 refused,
                                 tools(period, null))))
                 .build();
@@ -266,7 +267,9 @@ public class DashboardPages {
                 (Report.TeamInfo t) -> report.teamMetrics(t.id()).roiMultiple(), Comparator.reverseOrder());
         paying.sort(bestFirst);
         unsure.sort(bestFirst);
-        List<PanelView> panels = PanelView.of(d, report, "/api/reports/org", page.query(), page.query());
+        // a team's name links to its page only for a viewer who may open it (a team lead: their own teams)
+        List<PanelView> panels =
+                PanelView.of(d, report, "/api/reports/org", page.query(), page.query(), page.nav()::opensTeam);
         return Templates.org(
                 page,
                 report,
@@ -300,7 +303,8 @@ public class DashboardPages {
         List<RefusalReport.Row> refused = refusals.rows(teamId, period.from(), period.to());
         List<ReviewerReport.Row> reviews = reviewers.rows(teamId, period.from(), period.to());
         String html = render("team", page, report, d, measured, refused, reviews, () -> {
-            List<PanelView> panels = PanelView.of(d, report, "/api/reports/teams/" + teamId, chartQuery, page.query());
+            List<PanelView> panels = PanelView.of(
+                    d, report, "/api/reports/teams/" + teamId, chartQuery, page.query(), page.nav()::opensTeam);
             return Templates.team(
                     page,
                     report,
@@ -313,7 +317,8 @@ public class DashboardPages {
                             "this team's",
                             "/api/reports/teams/" + teamId + page.query(),
                             chartQuery,
-                            delivery.config()),
+                            delivery.config(),
+                            page.nav()::opensTeam),
                     refused,
                     tools(period, teamId),
                     "/api/reports/workloads" + page.query() + "&teamId=" + teamId + "&format=csv&table=tools");
@@ -353,7 +358,11 @@ public class DashboardPages {
                 List.of(),
                 List.of(),
                 () -> Templates.models(
-                        page, report, d, PanelView.of(d, report, "/api/reports/models", page.query(), page.query())));
+                        page,
+                        report,
+                        d,
+                        PanelView.of(
+                                d, report, "/api/reports/models", page.query(), page.query(), page.nav()::opensTeam)));
     }
 
     @GET

@@ -2,6 +2,8 @@ package dev.tally.dashboard.page;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
 
 import io.quarkus.qute.TemplateData;
 
@@ -30,7 +32,9 @@ public record PanelView(Panel panel, List<Kpi> kpis, String chartPng, String cha
         return panel.title();
     }
 
-    public static List<PanelView> of(Dashboard d, Report r, String csvBase, String chartQuery, String query) {
+    /** {@code linked}: the teams whose names link to their pages (the ones the viewer may open). */
+    public static List<PanelView> of(
+            Dashboard d, Report r, String csvBase, String chartQuery, String query, Predicate<UUID> linked) {
         List<PanelView> out = new ArrayList<>();
         for (Panel p : d.panels()) {
             String csv = csvBase + (csvBase.contains("?") ? "&" : "?") + "format=csv&table=" + p.id() + amp(query);
@@ -40,7 +44,7 @@ public record PanelView(Panel panel, List<Kpi> kpis, String chartPng, String cha
                 String base = "/charts/" + d.name() + "/" + p.id();
                 out.add(new PanelView(p, List.of(), base + ".png" + chartQuery, base + ".svg" + chartQuery, null, csv));
             } else {
-                out.add(new PanelView(p, List.of(), null, null, table(p, r, query), csv));
+                out.add(new PanelView(p, List.of(), null, null, table(p, r, query, linked), csv));
             }
         }
         return out;
@@ -52,10 +56,14 @@ public record PanelView(Panel panel, List<Kpi> kpis, String chartPng, String cha
 
     /** The table behind any panel: what its CSV download carries. */
     public static Table table(Panel p, Report r, String query) {
+        return table(p, r, query, team -> true);
+    }
+
+    private static Table table(Panel p, Report r, String query, Predicate<UUID> linked) {
         return switch (p.type()) {
             case KPI -> Tables.kpis(p.id(), p.title(), r, p.metrics());
             case TIMESERIES -> Tables.daily(p.id(), p.title(), r, p.metrics());
-            case BAR, TABLE -> Tables.table(p.id(), p.title(), r, p.groupBy(), p.metrics(), query);
+            case BAR, TABLE -> Tables.table(p.id(), p.title(), r, p.groupBy(), p.metrics(), query, linked);
         };
     }
 

@@ -3,6 +3,9 @@ package dev.tally.dashboard.report;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
 
 import dev.tally.dashboard.roi.Metrics;
 import dev.tally.dashboard.roi.RoiModel;
@@ -18,7 +21,8 @@ final class Acc {
     private final long[] outcomes = new long[OutcomeKind.ALL.size()];
     private long prsAi;
     private long value;
-    long active;
+    /** The people who made calls for this group in the period (its active users). */
+    final Set<UUID> active = new HashSet<>();
 
     void add(Acc o) {
         usage.add(o.usage);
@@ -63,6 +67,16 @@ final class Acc {
         return outcomes[k.ordinal()];
     }
 
+    /**
+     * With the group's people: its current {@code members} and anyone else who made calls for it in the
+     * period (a former member, or an id the employee table no longer holds). Every active user is one of
+     * them, so adoption never passes 100 %.
+     */
+    Metrics toMetrics(Set<UUID> members) {
+        long outside = active.stream().filter(p -> !members.contains(p)).count();
+        return toMetrics(members.size() + outside);
+    }
+
     Metrics toMetrics(long employees) {
         return new Metrics(
                 usage.get(UsageMeasure.COST_NANOS),
@@ -75,7 +89,7 @@ final class Acc {
                 tokens(TokenKind.REASONING),
                 usage.get(UsageMeasure.UNPRICED_REQUESTS),
                 usage.get(UsageMeasure.UNPRICED_TOKENS),
-                active,
+                active.size(),
                 employees,
                 count(OutcomeKind.PR_MERGED),
                 prsAi,

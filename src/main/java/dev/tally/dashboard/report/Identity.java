@@ -1,28 +1,41 @@
 package dev.tally.dashboard.report;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import dev.tally.dashboard.report.Report.TeamInfo;
 import dev.tally.platform.ApiException;
 
 /**
- * The teams in name order with their member counts, and whether demo data exists: what every report
+ * The teams in name order with their members, and whether demo data exists: what every report
  * shows beside its figures. Read in one round trip and cached under {@code identity_version}, which a
  * trigger moves in every transaction that changes {@code team}, {@code employee} or
  * {@code dashboard_demo_team} (V1550), whoever the writer.
  */
-record Identity(List<TeamInfo> teams, Map<UUID, Long> members, boolean demo) {
+record Identity(List<TeamInfo> teams, Map<UUID, Set<UUID>> members, boolean demo) {
 
-    private static final String SQL = "SELECT t.id, t.name, t.department, coalesce(e.n, 0) AS members, d.demo FROM"
+    private static final String SQL = "SELECT t.id, t.name, t.department, e.ids AS members, d.demo FROM"
             + " (SELECT EXISTS (SELECT 1 FROM dashboard_demo_team) AS demo) d LEFT JOIN team t ON true"
-            + " LEFT JOIN (SELECT team_id, count(*) n FROM employee GROUP BY team_id) e ON e.team_id = t.id"
+            + " LEFT JOIN (SELECT team_id, array_agg(id) ids FROM employee GROUP BY team_id) e ON e.team_id = t.id"
             + " ORDER BY t.name";
+
+    /** The current members of {@code team}, or every employee when null. */
+    Set<UUID> members(UUID team) {
+        if (team != null) {
+            return members.getOrDefault(team, Set.of());
+        }
+        Set<UUID> all = new HashSet<>();
+        members.values().forEach(all::addAll);
+        return all;
+    }
 
     /** Every team (null), or the one team of a team's report: a team that does not exist is a 404. */
     List<TeamInfo> teams(UUID teamId) {
@@ -38,14 +51,15 @@ record Identity(List<TeamInfo> teams, Map<UUID, Long> members, boolean demo) {
 
     static Identity read(Connection c) throws SQLException {
         List<TeamInfo> teams = new ArrayList<>();
-        Map<UUID, Long> members = new HashMap<>();
+        Map<UUID, Set<UUID>> members = new HashMap<>();
         boolean[] demo = {false};
         RollupReader.query(c, SQL, rs -> {
             demo[0] = rs.getBoolean("demo");
             UUID id = rs.getObject("id", UUID.class);
             if (id != null) {
                 teams.add(new TeamInfo(id, rs.getString("name"), rs.getString("department")));
-                members.put(id, rs.getLong("members"));
+                Array ids = rs.getArray("members");
+                members.put(id, ids == null ? Set.of() : Set.of((UUID[]) ids.getArray()));
             }
         });
         return new Identity(List.copyOf(teams), Map.copyOf(members), demo[0]);

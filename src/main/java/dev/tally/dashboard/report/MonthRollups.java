@@ -243,10 +243,10 @@ final class MonthRollups {
     static RollupReader.Sums sums(Source months, Period period, RoiModel roi) throws SQLException {
         Map<UUID, Acc> current = new HashMap<>();
         Map<UUID, Acc> previous = new HashMap<>();
-        int active = perTeam(months, period, roi, current);
-        int activePrevious = perTeam(months, period.previous(), roi, previous);
-        RollupReader.Sums s = new RollupReader.Sums(
-                current, previous, new HashMap<>(), new HashMap<>(), new HashMap<>(), Map.of(), active, activePrevious);
+        perTeam(months, period, roi, current);
+        perTeam(months, period.previous(), roi, previous);
+        RollupReader.Sums s =
+                new RollupReader.Sums(current, previous, new HashMap<>(), new HashMap<>(), new HashMap<>(), Map.of());
         for (LocalDate first : months(period.from(), period.to())) {
             MonthRollups m = months.month(first);
             int from = m.start(period);
@@ -277,73 +277,44 @@ final class MonthRollups {
     }
 
     /**
-     * People active per seven-day window counted back from {@code last} (window 0 ends on it), distinct
-     * across the teams of the scope ({@code team}, or the organisation when null).
+     * Per seven-day window counted back from {@code last} (window 0 ends on it), distinct across the teams
+     * of the scope ({@code team}, or the organisation when null): the people active in it, and the scope's
+     * people in it, its {@code members} and anyone else active for it (a former member): never fewer.
      */
-    static int[] weeklyActive(Source months, UUID team, LocalDate last, int weeks) throws SQLException {
-        int[] out = new int[weeks];
+    static Weekly weeklyActive(Source months, UUID team, LocalDate last, int weeks, Set<UUID> members)
+            throws SQLException {
+        int[] active = new int[weeks];
+        int[] people = new int[weeks];
         for (int w = 0; w < weeks; w++) {
             LocalDate to = last.minusDays(7L * w);
             LocalDate from = to.minusDays(6);
             // A window lies in one month or straddles two; a person active in both parts counts once.
-            MonthRollups a = months.month(from.withDayOfMonth(1));
-            Map<UUID, Integer> inA = a.active(team);
-            int daysA = a.days(from, to);
-            int n = 0;
-            for (int on : inA.values()) {
-                n += (on & daysA) != 0 ? 1 : 0;
+            Set<UUID> who = new HashSet<>();
+            for (LocalDate first : months(from, to)) {
+                MonthRollups m = months.month(first);
+                int days = m.days(from, to);
+                m.active(team).forEach((person, on) -> {
+                    if ((on & days) != 0) {
+                        who.add(person);
+                    }
+                });
             }
-            if (from.getMonth() != to.getMonth()) {
-                MonthRollups b = months.month(to.withDayOfMonth(1));
-                int daysB = b.days(from, to);
-                for (Map.Entry<UUID, Integer> e : b.active(team).entrySet()) {
-                    boolean counted = (inA.getOrDefault(e.getKey(), 0) & daysA) != 0;
-                    n += (e.getValue() & daysB) != 0 && !counted ? 1 : 0;
-                }
-            }
-            out[w] = n;
+            active[w] = who.size();
+            people[w] = members.size()
+                    + (int) who.stream().filter(p -> !members.contains(p)).count();
         }
-        return out;
+        return new Weekly(active, people);
     }
 
-    /**
-     * Distinct people active over {@code p} per group of teams ({@code groupOf}: team → group, such as its
-     * department; teams not in it are left out): a person active for two teams of one group (moved between
-     * them within the period) is one active user of the group, not two.
-     */
-    static Map<String, Integer> activeBy(Source months, Period p, Map<UUID, String> groupOf) throws SQLException {
-        Map<String, Set<UUID>> people = new HashMap<>();
-        if (groupOf.isEmpty()) {
-            return Map.of();
-        }
-        for (LocalDate first : months(p.from(), p.to())) {
-            MonthRollups m = months.month(first);
-            int days = m.days(p.from(), p.to());
-            groupOf.forEach((id, group) -> {
-                Team t = m.teams.get(id);
-                if (t != null) {
-                    t.activeDays.forEach((person, on) -> {
-                        if ((on & days) != 0) {
-                            people.computeIfAbsent(group, k -> new HashSet<>()).add(person);
-                        }
-                    });
-                }
-            });
-        }
-        Map<String, Integer> out = new HashMap<>();
-        people.forEach((group, who) -> out.put(group, who.size()));
-        return out;
-    }
+    /** Per trend window (0: the last): people active, and the scope's people (members and the other active). */
+    record Weekly(int[] active, int[] people) {}
 
     /**
-     * Per team over {@code p}: usage, outcome counts valued once per group, distinct active people. Returns
-     * the organisation's distinct active people: a person active for two teams (moved within the period)
-     * is one of them.
+     * Per team over {@code p}: usage, outcome counts valued once per group, the people active for it (a
+     * person who moved teams within the period is active for both).
      */
-    private static int perTeam(Source months, Period p, RoiModel roi, Map<UUID, Acc> out) throws SQLException {
+    private static void perTeam(Source months, Period p, RoiModel roi, Map<UUID, Acc> out) throws SQLException {
         Map<UUID, Map<Group, Counts>> outcomes = new HashMap<>();
-        Map<UUID, Set<UUID>> active = new HashMap<>();
-        Set<UUID> org = new HashSet<>();
         for (LocalDate first : months(p.from(), p.to())) {
             MonthRollups m = months.month(first);
             int from = m.start(p);
@@ -367,15 +338,12 @@ final class MonthRollups {
                 });
                 t.activeDays.forEach((person, on) -> {
                     if ((on & days) != 0) {
-                        active.computeIfAbsent(id, k -> new HashSet<>()).add(person);
-                        org.add(person);
+                        a.active.add(person);
                     }
                 });
             });
         }
         outcomes.forEach((id, groups) -> groups.forEach((g, n) -> n.valueInto(out.get(id), roi, g)));
-        active.forEach((id, people) -> out.get(id).active = people.size());
-        return org.size();
     }
 
     /**

@@ -62,7 +62,16 @@ public record Report(
         }
     }
 
-    public record EmployeeRow(UUID id, String name, String email, Metrics metrics) {}
+    /**
+     * @param member a current member of the team; false for someone who made calls for it in the period
+     *               and has moved to another team since (or whom the employee table no longer holds)
+     */
+    public record EmployeeRow(UUID id, String name, String email, Metrics metrics, boolean member) {
+
+        public EmployeeRow(UUID id, String name, String email, Metrics metrics) {
+            this(id, name, email, metrics, true);
+        }
+    }
 
     public record PrRow(
             String id,
@@ -72,6 +81,14 @@ public record Report(
             boolean aiAssisted,
             List<String> attribution,
             String source) {}
+
+    /**
+     * People of a team's report who are not its members but made calls for it in the period: counted among
+     * its people (so adoption stays at or below 100 %) and named on the page.
+     */
+    public long formerMembers() {
+        return employees.stream().filter(e -> !e.member()).count();
+    }
 
     public Metrics teamMetrics(UUID id) {
         return byTeam.getOrDefault(id, Metrics.ZERO);

@@ -97,6 +97,7 @@ public final class ReportJson {
             row.put("id", e.id());
             row.put("name", e.name());
             row.put("email", e.email());
+            row.put("member", e.member());
             row.put("metrics", metrics(e.metrics()));
             employees.add(row);
         }

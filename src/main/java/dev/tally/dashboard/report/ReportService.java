@@ -104,7 +104,7 @@ public class ReportService {
                         () -> teamId == null
                                 ? MonthRollups.sums(m -> month(c, v, m), period, roi)
                                 : RollupReader.read(c, teamId, period, roi));
-                return assemble(c, teamId, period, who, teams, s, teamId == null ? m -> month(c, v, m) : null);
+                return assemble(c, teamId, period, who, teams, s);
             });
         } catch (SQLException e) {
             throw new IllegalStateException("reading rollups failed: " + e.getMessage(), e);
@@ -112,15 +112,25 @@ public class ReportService {
     }
 
     /**
-     * People with at least one gateway call per seven-day window counted back from {@code last} (window 0
-     * ends on it), distinct across the scope's teams ({@code team}, or the organisation when null): from
-     * the org's months ({@code employee_activity}), read in the caller's snapshot and reused under each
-     * month's version, as the org report reuses them. A service key's calls are no person's and not counted.
+     * Per seven-day window counted back from {@code last} (window 0 ends on it), distinct across the scope's
+     * teams ({@code team}, or the organisation when null): the people with at least one gateway call, and
+     * the scope's people (today's members and anyone else with calls for it in the window, as a report
+     * counts them). From the org's months ({@code employee_activity}), read in the caller's snapshot and
+     * reused under each month's version, as the org report reuses them. A service key's calls are no
+     * person's and not counted.
      */
-    public int[] weeklyActive(Connection c, UUID team, LocalDate last, int weeks) throws SQLException {
+    public Weekly weeklyActive(Connection c, UUID team, LocalDate last, int weeks) throws SQLException {
         ReportVersions v = ReportVersions.read(c, last.minusDays(7L * weeks - 1), last);
-        return MonthRollups.weeklyActive(m -> month(c, v, m), team, last, weeks);
+        Identity who = identity.get(Boolean.TRUE, v.identity(), () -> Identity.read(c));
+        MonthRollups.Weekly w = MonthRollups.weeklyActive(m -> month(c, v, m), team, last, weeks, who.members(team));
+        return new Weekly(w.active(), w.people());
     }
+
+    /**
+     * Per trend window (index 0: the window ending on the last day): people who used AI, and the scope's
+     * people, never fewer.
+     */
+    public record Weekly(int[] active, int[] people) {}
 
     /**
      * The org's rollups of the month starting on {@code first}, at the version {@code v} holds: the one
@@ -137,28 +147,28 @@ public class ReportService {
     }
 
     /**
-     * The report from the (cached) rollup sums and the (cached) teams and people; {@code months}: the org's
-     * months, for the departments' distinct active people (null for a team's report).
+     * The report from the (cached) rollup sums and the (cached) teams and people. A scope's people in a
+     * period are its current members and anyone else who made calls for it then (a former member): so
+     * active users never outnumber them. The org's and a department's people and active users are
+     * distinct across their teams (a person who moved teams is active for both, and one person).
      */
     private Report assemble(
-            Connection c,
-            UUID teamId,
-            Period period,
-            Identity who,
-            List<TeamInfo> teams,
-            RollupReader.Sums sums,
-            MonthRollups.Source months)
+            Connection c, UUID teamId, Period period, Identity who, List<TeamInfo> teams, RollupReader.Sums sums)
             throws SQLException {
         Map<UUID, Metrics> cur = new LinkedHashMap<>();
         Map<UUID, Metrics> pre = new LinkedHashMap<>();
         Metrics total = Metrics.ZERO;
         Metrics previousTotal = Metrics.ZERO;
+        People people = new People();
+        People previousPeople = new People();
         List<TeamInfo> shown = new ArrayList<>();
         List<TeamInfo> all = teamId == null ? withUnknown(teams, sums) : teams;
         for (TeamInfo t : all) {
-            long n = who.members().getOrDefault(t.id(), 0L);
-            Metrics m = sums.current().getOrDefault(t.id(), new Acc()).toMetrics(n);
-            Metrics p = sums.previous().getOrDefault(t.id(), new Acc()).toMetrics(n);
+            Set<UUID> members = who.members(t.id());
+            Acc a = sums.current().getOrDefault(t.id(), new Acc());
+            Acc b = sums.previous().getOrDefault(t.id(), new Acc());
+            Metrics m = a.toMetrics(members);
+            Metrics p = b.toMetrics(members);
             // Unassigned has no employees; show it (and an unknown team) only when outcomes or usage landed there.
             if ((t.unassigned() || !t.known()) && teamId == null && m.equals(Metrics.ZERO) && p.equals(Metrics.ZERO)) {
                 continue;
@@ -168,13 +178,16 @@ public class ReportService {
             pre.put(t.id(), p);
             total = total.plus(m);
             previousTotal = previousTotal.plus(p);
+            people.add(t.department(), members, a.active);
+            previousPeople.add(t.department(), members, b.active);
         }
-        if (sums.orgActive() >= 0) {
-            // the org's people are counted once: one who moved teams was active for both
-            total = total.withActiveUsers(sums.orgActive());
-            previousTotal = previousTotal.withActiveUsers(sums.orgActivePrevious());
+        total = people.of(total, null);
+        previousTotal = previousPeople.of(previousTotal, null);
+        TreeMap<String, Metrics> byDepartment = new TreeMap<>();
+        for (TeamInfo t : shown) {
+            byDepartment.merge(t.department(), cur.get(t.id()), Metrics::plus);
         }
-        TreeMap<String, Metrics> byDepartment = departments(months, period, shown, cur);
+        byDepartment.replaceAll((d, m) -> people.of(m, d));
         TreeMap<LocalDate, Metrics> byDay = new TreeMap<>();
         for (LocalDate d = period.from(); !d.isAfter(period.to()); d = d.plusDays(1)) {
             Acc a = sums.days().get(d);
@@ -230,31 +243,28 @@ public class ReportService {
         return out;
     }
 
-    /**
-     * Per department, the sum of its teams, except active users: a person who moved between two teams of
-     * one department was active for both, and is one active user of the department (counted from the
-     * org's {@code months}; a department of one team needs no count of its own).
-     */
-    private static TreeMap<String, Metrics> departments(
-            MonthRollups.Source months, Period period, List<TeamInfo> shown, Map<UUID, Metrics> cur)
-            throws SQLException {
-        TreeMap<String, Metrics> out = new TreeMap<>();
-        Map<String, Integer> teamsIn = new HashMap<>();
-        for (TeamInfo t : shown) {
-            out.merge(t.department(), cur.get(t.id()), Metrics::plus);
-            teamsIn.merge(t.department(), 1, Integer::sum);
+    /** The people and active users of the organisation and of each department, each person once. */
+    private static final class People {
+        private final Set<UUID> all = new HashSet<>();
+        private final Set<UUID> active = new HashSet<>();
+        private final Map<String, Set<UUID>> allIn = new HashMap<>();
+        private final Map<String, Set<UUID>> activeIn = new HashMap<>();
+
+        void add(String department, Set<UUID> members, Set<UUID> activeUsers) {
+            all.addAll(members);
+            all.addAll(activeUsers);
+            active.addAll(activeUsers);
+            allIn.computeIfAbsent(department, k -> new HashSet<>()).addAll(members);
+            allIn.get(department).addAll(activeUsers);
+            activeIn.computeIfAbsent(department, k -> new HashSet<>()).addAll(activeUsers);
         }
-        if (months != null) {
-            Map<UUID, String> shared = new HashMap<>();
-            for (TeamInfo t : shown) {
-                if (teamsIn.get(t.department()) > 1) {
-                    shared.put(t.id(), t.department());
-                }
-            }
-            MonthRollups.activeBy(months, period, shared)
-                    .forEach((d, n) -> out.computeIfPresent(d, (k, m) -> m.withActiveUsers(n)));
+
+        /** {@code m} with the distinct people of {@code department}, or of everything added when null. */
+        Metrics of(Metrics m, String department) {
+            Set<UUID> a = department == null ? active : activeIn.getOrDefault(department, Set.of());
+            Set<UUID> p = department == null ? all : allIn.getOrDefault(department, Set.of());
+            return m.withPeople(a.size(), p.size());
         }
-        return out;
     }
 
     public boolean demoData() {
@@ -275,30 +285,35 @@ public class ReportService {
         usage.remove(Rollups.NO_EMPLOYEE);
         List<EmployeeRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, name, email FROM employee WHERE team_id = ? OR id = ANY (?) ORDER BY name")) {
+                "SELECT id, name, email, team_id = ? FROM employee WHERE team_id = ? OR id = ANY (?) ORDER BY name")) {
             ps.setObject(1, teamId);
-            ps.setArray(2, c.createArrayOf("uuid", usage.keySet().toArray()));
+            ps.setObject(2, teamId);
+            ps.setArray(3, c.createArrayOf("uuid", usage.keySet().toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
                     Acc a = usage.remove(id);
                     out.add(new EmployeeRow(
-                            id, rs.getString(2), rs.getString(3), a == null ? Metrics.ZERO : person(a)));
+                            id,
+                            rs.getString(2),
+                            rs.getString(3),
+                            a == null ? Metrics.ZERO : person(id, a),
+                            rs.getBoolean(4)));
                 }
             }
         }
         // Usage by an employee id that is not (or no longer) in the employee table still counts.
-        usage.forEach((id, a) ->
-                out.add(new EmployeeRow(id, "(unknown " + id.toString().substring(0, 8) + ")", "", person(a))));
+        usage.forEach((id, a) -> out.add(
+                new EmployeeRow(id, "(unknown " + id.toString().substring(0, 8) + ")", "", person(id, a), false)));
         out.sort((a, b) -> Long.compare(b.metrics().spendNanos(), a.metrics().spendNanos()));
         return out;
     }
 
     /** One person's row: active (they made calls in the period) and one employee. */
-    private static Metrics person(Acc a) {
+    private static Metrics person(UUID id, Acc a) {
         Acc p = new Acc();
         p.add(a);
-        p.active = 1;
+        p.active.add(id);
         return p.toMetrics(1);
     }
 

@@ -33,8 +33,8 @@ final class RollupReader {
 
     /**
      * What a report reads from the rollups: built once per scope, period, ROI model and rollup version.
-     * {@code orgActive} and {@code orgActivePrevious}: the organisation's distinct active people in the
-     * period and the one before (a person who moved teams was active for both), or -1 for a team's sums.
+     * Each team's {@link Acc#active} holds the people active for it, so the report counts a scope's
+     * people and its active users distinct across its teams (a person who moved teams was active for both).
      */
     record Sums(
             Map<UUID, Acc> current,
@@ -42,9 +42,7 @@ final class RollupReader {
             Map<LocalDate, Acc> days,
             Map<String, Acc> models,
             Map<String, TreeSet<String>> providers,
-            Map<UUID, Acc> employees,
-            long orgActive,
-            long orgActivePrevious) {}
+            Map<UUID, Acc> employees) {}
 
     static final String OUTCOME_COLUMNS = "kind, ai_assisted, severity, outcomes, explicit_outcomes, explicit_hours";
     private static final String OUTCOME_SUMS = "kind, ai_assisted, severity, sum(outcomes) AS outcomes,"
@@ -69,14 +67,7 @@ final class RollupReader {
 
     private Sums read() throws SQLException {
         Sums s = new Sums(
-                new HashMap<>(),
-                new HashMap<>(),
-                new HashMap<>(),
-                new HashMap<>(),
-                new HashMap<>(),
-                new HashMap<>(),
-                -1,
-                -1);
+                new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
         Period prev = period.previous();
         perTeam("usage", UsageMeasure.columns(), UsageMeasure.sums(), "", prev, s, (a, rs) -> a.usage.add(rs));
         perTeam(
@@ -159,7 +150,7 @@ final class RollupReader {
                 + "_team_day WHERE (day >= ? AND day < ? OR day >= ? AND day <= ?) AND team_id = ?";
     }
 
-    /** Distinct active employees per team over both periods, from the per-year activity bitmaps, in one scan. */
+    /** The people active for the team in each period, from the per-year activity bitmaps, in one scan. */
     private void activeUsers(Period prev, Sums s) throws SQLException {
         List<Object> args = new ArrayList<>();
         String curCond = activeCondition(period, args);
@@ -172,14 +163,17 @@ final class RollupReader {
         args.add(team);
         query(
                 c,
-                "SELECT team_id, count(DISTINCT employee_id) FILTER (WHERE " + curCond + ") AS cur,"
-                        + " count(DISTINCT employee_id) FILTER (WHERE " + prevCond + ") AS prev FROM employee_activity"
-                        + " WHERE year IN (" + years + ") AND team_id = ?"
-                        + " GROUP BY team_id",
+                "SELECT employee_id, bool_or(" + curCond + ") AS cur, bool_or(" + prevCond + ") AS prev"
+                        + " FROM employee_activity WHERE year IN (" + years + ") AND team_id = ?"
+                        + " GROUP BY employee_id",
                 rs -> {
-                    UUID t = rs.getObject("team_id", UUID.class);
-                    s.current.computeIfAbsent(t, k -> new Acc()).active = rs.getLong("cur");
-                    s.previous.computeIfAbsent(t, k -> new Acc()).active = rs.getLong("prev");
+                    UUID person = rs.getObject("employee_id", UUID.class);
+                    if (rs.getBoolean("cur")) {
+                        s.current.computeIfAbsent(team, k -> new Acc()).active.add(person);
+                    }
+                    if (rs.getBoolean("prev")) {
+                        s.previous.computeIfAbsent(team, k -> new Acc()).active.add(person);
+                    }
                 },
                 args.toArray());
     }

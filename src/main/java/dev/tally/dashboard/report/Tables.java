@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -61,8 +62,17 @@ public final class Tables {
     }
 
     public static Table table(String id, String title, Report r, Grouping g, List<Metric> metrics, String query) {
+        return table(id, title, r, g, metrics, query, team -> true);
+    }
+
+    /**
+     * {@code linked}: the teams whose names link to their pages (those the viewer may open; a CSV has no
+     * links); an unknown team never links.
+     */
+    public static Table table(
+            String id, String title, Report r, Grouping g, List<Metric> metrics, String query, Predicate<UUID> linked) {
         return switch (g) {
-            case TEAM -> teams(id, title, r, metrics, query);
+            case TEAM -> teams(id, title, r, metrics, query, linked);
             case MERGED_PRS -> mergedPrs(id, title, r);
             case DEPARTMENT ->
                 grouped(id, title, "Department", "department", byDepartment(r), metrics, r.total(), true);
@@ -101,7 +111,8 @@ public final class Tables {
         return cells;
     }
 
-    private static Table teams(String id, String title, Report r, List<Metric> metrics, String query) {
+    private static Table teams(
+            String id, String title, Report r, List<Metric> metrics, String query, Predicate<UUID> linked) {
         List<Column> cols = new ArrayList<>(List.of(
                 new Column("Team", "team", false),
                 new Column("Department", "department", false),
@@ -118,7 +129,8 @@ public final class Tables {
         for (TeamInfo t : sorted) {
             Metrics m = r.teamMetrics(t.id());
             List<Cell> cells = new ArrayList<>();
-            cells.add(new Cell(t.name(), t.name(), t.known() ? "/teams/" + t.id() + query : null, ""));
+            cells.add(new Cell(
+                    t.name(), t.name(), t.known() && linked.test(t.id()) ? "/teams/" + t.id() + query : null, ""));
             cells.add(Cell.of(t.department(), t.department()));
             cells.add(verdict(m));
             cells.addAll(metricCells(metrics, m));

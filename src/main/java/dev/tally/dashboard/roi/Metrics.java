@@ -54,10 +54,11 @@ public record Metrics(
     }
 
     /**
-     * The same with {@code n} active users: for a sum of scopes that share people (a person who moved
-     * teams is active for both), whose distinct count is not the sum.
+     * The same with {@code active} active users of {@code people}: for a sum of scopes that share people
+     * (a person who moved teams is active for both, and a member of one), whose distinct counts are not
+     * the sums.
      */
-    public Metrics withActiveUsers(long n) {
+    public Metrics withPeople(long active, long people) {
         return new Metrics(
                 spendNanos,
                 requests,
@@ -69,8 +70,8 @@ public record Metrics(
                 reasoningTokens,
                 unpricedRequests,
                 unpricedTokens,
-                n,
-                employees,
+                active,
+                people,
                 prsMerged,
                 prsMergedAi,
                 bugsCaught,

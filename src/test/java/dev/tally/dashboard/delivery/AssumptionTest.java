@@ -135,7 +135,7 @@ class AssumptionTest {
                 List.of(),
                 null,
                 all);
-        DeliveryView v = DeliveryView.of(d, "this team's", "/api/reports/teams/x?", "?", config);
+        DeliveryView v = DeliveryView.of(d, "this team's", "/api/reports/teams/x?", "?", config, team -> true);
         assertThat(v.measuredNote()).doesNotContain("-100").startsWith("100 h later per AI-assisted PR");
     }
 
