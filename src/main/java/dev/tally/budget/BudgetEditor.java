@@ -14,6 +14,7 @@ import dev.tally.identity.TeamView;
  * value selected, so a refused form shows what was submitted.
  *
  * @param action       where the form posts: {@code /budgets}, or {@code /budgets/<id>} for an edit
+ * @param title        "New budget", or for an edit the budget's stored name (the form's may be refused)
  * @param error        the service's message for a refused form (it names the field), else null
  * @param confirmDelete the budget a delete asks about, else null
  */
@@ -50,6 +51,7 @@ public record BudgetEditor(
     static BudgetEditor of(
             BudgetForm form,
             UUID editing,
+            String editingName,
             String error,
             List<TeamView> teams,
             List<ChannelView> channelList,
@@ -82,7 +84,7 @@ public record BudgetEditor(
         return new BudgetEditor(
                 form,
                 editing == null ? "/budgets" : "/budgets/" + editing,
-                editing == null ? "New budget" : "Edit budget “" + form.name() + "”",
+                editing == null ? "New budget" : "Edit budget “" + editingName + "”",
                 editing == null ? "Create budget" : "Save changes",
                 editing != null,
                 error,

@@ -224,7 +224,15 @@ public class BudgetPages {
 
     private BudgetEditor editor(BudgetForm form, UUID editing, String error, BudgetEditor.Confirm confirm) {
         return BudgetEditor.of(
-                form, editing, error, identity.teams(), channels.list(), confirm, navs.csrfField(), navs.csrfToken());
+                form,
+                editing,
+                editing == null ? null : budgets.get(editing).name(),
+                error,
+                identity.teams(),
+                channels.list(),
+                confirm,
+                navs.csrfField(),
+                navs.csrfToken());
     }
 
     private static String notice(String done) {

@@ -518,6 +518,8 @@ class BudgetAdminTest {
                         .extract()
                         .asString())
                 .contains("9 decimals")
+                .contains("Edit budget “Edited &lt;b&gt;Kept&lt;/b&gt; ") // its stored name, not the refused one
+                .contains("value=\"Edited\"")
                 .contains("action=\"/budgets/" + id + "#budget-form\"")
                 .contains("value=\"1.0000000001\"");
         Access.admin().get("/api/admin/budgets/" + id).then().statusCode(200).body("amountUsd", equalTo("250"));
@@ -552,6 +554,15 @@ class BudgetAdminTest {
         // a team lead, of the very team, neither
         Supplier<RequestSpecification> lead = () -> Access.teamLead(key.teamId());
         lead.get().get("/budgets").then().statusCode(403);
+        // their team page lists the budget, without the admin's links
+        assertThat(lead.get()
+                        .get("/teams/" + key.teamId())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains(guarded)
+                .doesNotContain("/budgets?edit=");
         postForm(lead, "/budgets", fields, "/").then().statusCode(403);
         postForm(lead, "/budgets/" + id + "/delete", Map.of(), "/").then().statusCode(403);
 
