@@ -4,12 +4,14 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.UUID;
 
 import io.quarkus.qute.TemplateData;
 
 /** One budget as the pages show it: money in dollars, the bar's width, the state in words. */
 @TemplateData
 public record BudgetRow(
+        UUID id,
         String name,
         String scopeName,
         String scopeLabel,
@@ -51,6 +53,7 @@ public record BudgetRow(
                 ? null
                 : (int) Math.min(100, s.projectedNanos() * 100 / s.limitNanos());
         return new BudgetRow(
+                s.budgetId(),
                 s.name(),
                 s.scopeName(),
                 s.scope().json(),

@@ -31,7 +31,7 @@ import dev.tally.platform.TestStack;
 /** Local sign-in in a real headless Chromium: a wrong password, throttling, signing in and out. */
 @QuarkusTest
 @WithTestResource(TestStack.class)
-class LocalSignInBrowserTest {
+public class LocalSignInBrowserTest {
 
     @TestHTTPResource("/")
     URL root;
@@ -113,7 +113,7 @@ class LocalSignInBrowserTest {
     }
 
     /** Clicks a submit button and waits until the next page has loaded (the old one went stale). */
-    static void submit(WebDriver d, By button) {
+    public static void submit(WebDriver d, By button) {
         WebElement page = d.findElement(By.tagName("html"));
         d.findElement(button).click();
         // polled every 50 ms, not the default 500 ms: each submit waited half a second for a page already there

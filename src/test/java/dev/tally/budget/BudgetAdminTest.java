@@ -3,30 +3,47 @@ package dev.tally.budget;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 
 import dev.tally.access.Access;
+import dev.tally.budget.enforce.BudgetEnforcement;
 import dev.tally.gateway.Admin;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestStack;
 
-/** The budgets admin API over HTTP: the round trip, and a precise 400 for each kind of bad input. */
+/**
+ * The budgets admin API over HTTP: the round trip, and a precise 400 for each kind of bad input; and
+ * the Budgets page's forms, which change budgets as the API does, for admins only.
+ */
 @QuarkusTest
 @WithTestResource(TestStack.class)
 class BudgetAdminTest {
+
+    @Inject
+    BudgetEnforcement enforcement;
 
     static ValidatableResponse post(Map<String, Object> body) {
         return given().auth()
@@ -305,5 +322,323 @@ class BudgetAdminTest {
                 .post("/api/admin/keys/" + key.keyId() + "/resume")
                 .then()
                 .statusCode(204);
+    }
+
+    // ---- the Budgets page's forms ------------------------------------------------------------------
+
+    @Test
+    void anAdminCreatesEditsAndDeletesABudgetOnThePageAsTheApiWould() throws Exception {
+        Admin.Key key = Admin.newKey();
+        String channel = Admin.newChannel();
+        String name = "Form " + UUID.randomUUID().toString().substring(0, 8);
+        String page = Access.adminUser()
+                .get("/budgets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(page).contains("id=\"budget-form\"").contains("value=\"team:" + key.teamId() + "\"");
+
+        Map<String, Object> fields = form(name, "team:" + key.teamId(), "1500.50", "downgrade");
+        fields.put("thresholds", "80, 50");
+        fields.put("fromPercent", "90");
+        fields.put("models", "claude-opus-* = claude-haiku-4-5\r\ngpt-5* = gpt-5-mini\r\n");
+        fields.put("unpriced", "block");
+        fields.put("channelIds", channel);
+        fields.put("spikeFactor", "5");
+        fields.put("spikeAction", "pause_key");
+        postForm(Access::adminUser, "/budgets", fields)
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/budgets?done=created#budgets"));
+
+        JsonPath created = apiBudget(name);
+        String id = created.getString("id");
+        assertThat(created.getString("scope")).isEqualTo("team");
+        assertThat(created.getString("scopeId")).isEqualTo(key.teamId());
+        assertThat(created.getString("period")).isEqualTo("month");
+        assertThat(created.getString("amountUsd")).isEqualTo("1500.5");
+        assertThat(created.getString("mode")).isEqualTo("downgrade");
+        assertThat(created.getList("thresholds", Integer.class)).containsExactly(50, 80);
+        assertThat(created.getInt("downgrade.fromPercent")).isEqualTo(90);
+        assertThat(created.getMap("downgrade.models", String.class, String.class))
+                .containsExactly(Map.entry("claude-opus-*", "claude-haiku-4-5"), Map.entry("gpt-5*", "gpt-5-mini"));
+        assertThat(created.getString("unpriced")).isEqualTo("block");
+        assertThat(created.getList("channelIds", String.class)).containsExactly(channel);
+        assertThat(created.getInt("spike.factor")).isEqualTo(5);
+        assertThat(created.getString("spike.action")).isEqualTo("pause_key");
+        Map<String, Object> audited = Access.auditEntry("budget.create", id);
+        assertThat(audited.get("actor").toString()).startsWith("user:admin-");
+        assertThat(audited.get("actorRole")).isEqualTo("admin");
+        assertThat(((Map<?, ?>) audited.get("after")).get("name")).isEqualTo(name);
+
+        // back on the list: the new budget with its state, and an edit form that holds what was stored
+        String listed = Access.adminUser()
+                .get("/budgets?done=created")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(listed).contains("Budget created");
+        assertThat(BudgetFlow.stateOnPage(listed, name)).isEqualTo("ok: on track");
+        String edit = Access.adminUser()
+                .get("/budgets?edit=" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(edit)
+                .contains("Edit budget “" + name + "”")
+                .contains("action=\"/budgets/" + id + "#budget-form\"")
+                .contains("value=\"1500.5\"")
+                .contains("value=\"team:" + key.teamId() + "\" selected")
+                .contains("value=\"50, 80\"")
+                .contains(">claude-opus-* = claude-haiku-4-5\ngpt-5* = gpt-5-mini</textarea>")
+                .contains("value=\"" + channel + "\" selected");
+
+        // an edit replaces the budget as PUT does: alert mode drops the downgrade rules
+        Map<String, Object> change = form(name, "team:" + key.teamId(), "2000", "alert");
+        change.put("models", "claude-opus-* = claude-haiku-4-5");
+        postForm(Access::adminUser, "/budgets/" + id, change)
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/budgets?done=updated#budgets"));
+        JsonPath changed = apiBudget(name);
+        assertThat(changed.getString("amountUsd")).isEqualTo("2000");
+        assertThat(changed.getString("mode")).isEqualTo("alert");
+        assertThat((Object) changed.get("downgrade")).isNull();
+        assertThat(changed.getList("thresholds", Integer.class)).containsExactly(50, 80, 100);
+        Map<String, Object> update = Access.auditEntry("budget.update", id);
+        assertThat(((Map<?, ?>) update.get("before")).get("amountUsd")).isEqualTo("1500.5");
+        assertThat(((Map<?, ?>) update.get("after")).get("amountUsd")).isEqualTo("2000");
+
+        // a delete asks first, then goes
+        String confirm = Access.adminUser()
+                .get("/budgets?delete=" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(confirm)
+                .contains("Delete the budget “" + name + "”?")
+                .contains("action=\"/budgets/" + id + "/delete\"");
+        assertThat(Access.admin().get("/api/admin/budgets/" + id).statusCode()).isEqualTo(200);
+        postForm(Access::adminUser, "/budgets/" + id + "/delete", Map.of())
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/budgets?done=deleted#budgets"));
+        Access.admin().get("/api/admin/budgets/" + id).then().statusCode(404);
+        assertThat(((Map<?, ?>) Access.auditEntry("budget.delete", id).get("before")).get("name"))
+                .isEqualTo(name);
+        assertThat(Access.adminUser().get("/budgets").then().extract().asString())
+                .doesNotContain(id);
+    }
+
+    @Test
+    void aBudgetMadeOnThePageHoldsTheGatewayAsTheApisDoes() throws Exception {
+        Admin.Key key = Admin.newKey();
+        String name = "Form $0 " + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> fields = form(name, "key", "0", "block");
+        fields.put("scopeId", key.keyId());
+        postForm(Access::adminUser, "/budgets", fields).then().statusCode(303);
+        String id = apiBudget(name).getString("id");
+        try {
+            enforcement.refresh();
+            assertThat(BudgetFlow.openAi(key, "gpt-4o-mini", false).statusCode())
+                    .isEqualTo(402);
+        } finally {
+            postForm(Access::adminUser, "/budgets/" + id + "/delete", Map.of())
+                    .then()
+                    .statusCode(303);
+        }
+        enforcement.refresh();
+        assertThat(BudgetFlow.openAi(key, "gpt-4o-mini", false).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRefusedFormComesBackWithTheServicesMessageAndTheValuesSubmitted() {
+        Admin.Key key = Admin.newKey();
+        String name = "<b>Kept</b> " + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> fields = form(name, "team:" + key.teamId(), "-5", "block");
+        fields.put("thresholds", "60, 90");
+        Response refused = postForm(Access::adminUser, "/budgets", fields);
+        refused.then().statusCode(400).contentType(containsString("text/html"));
+        String html = refused.asString();
+        assertThat(html)
+                .contains("Not saved — amountUsd: must not be negative, got -5")
+                .contains("value=\"-5\"")
+                .contains("value=\"60, 90\"")
+                .contains("value=\"team:" + key.teamId() + "\" selected")
+                .contains("value=\"block\" selected")
+                // escaped, as every value the page shows
+                .contains("value=\"&lt;b&gt;Kept&lt;/b&gt; ")
+                .doesNotContain("<b>Kept</b>")
+                .doesNotContain("Exception");
+        assertThat(Access.admin().get("/api/admin/budgets").then().extract().asString())
+                .doesNotContain("Kept</b>");
+
+        // the API's words for the API's checks, including those its JSON reader makes
+        Map<String, Object> fractional = form("Fraction", "team:" + key.teamId(), "10", "alert");
+        fractional.put("thresholds", "50.5");
+        assertThat(postForm(Access::adminUser, "/budgets", fractional)
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .asString())
+                .contains("thresholds: must be a whole number; got 50.5");
+        post(teamBudget(key.teamId(), "thresholds", List.of(50.5)))
+                .statusCode(400)
+                .body("detail", equalTo("thresholds: must be a whole number; got 50.5"));
+        Map<String, Object> rules = form("Rules", "team:" + key.teamId(), "10", "downgrade");
+        rules.put("models", "claude-opus-* claude-haiku-4-5");
+        assertThat(postForm(Access::adminUser, "/budgets", rules)
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .asString())
+                .contains("downgrade.models: line 1 is not a rule")
+                .contains(">claude-opus-* claude-haiku-4-5</textarea>");
+        Map<String, Object> noPerson = form("Nobody", "employee", "10", "alert");
+        assertThat(postForm(Access::adminUser, "/budgets", noPerson)
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .asString())
+                .contains("scopeId: required for a employee budget");
+
+        // a refused edit comes back as the edit form, and the budget is as it was
+        String id = post(teamBudget(key.teamId(), "name", "Edited " + name))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        Map<String, Object> bad = form("Edited", "team:" + key.teamId(), "1.0000000001", "alert");
+        assertThat(postForm(Access::adminUser, "/budgets/" + id, bad)
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .asString())
+                .contains("9 decimals")
+                .contains("Edit budget “Edited &lt;b&gt;Kept&lt;/b&gt; ") // its stored name, not the refused one
+                .contains("value=\"Edited\"")
+                .contains("action=\"/budgets/" + id + "#budget-form\"")
+                .contains("value=\"1.0000000001\"");
+        Access.admin().get("/api/admin/budgets/" + id).then().statusCode(200).body("amountUsd", equalTo("250"));
+        Access.admin().delete("/api/admin/budgets/" + id).then().statusCode(204);
+    }
+
+    @Test
+    void onlyAnAdminMayChangeBudgetsFromThePage() {
+        Admin.Key key = Admin.newKey();
+        String guarded = "Guarded " + UUID.randomUUID();
+        String id = post(teamBudget(key.teamId(), "name", guarded))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        Map<String, Object> fields = form("By a leader", "team:" + key.teamId(), "10", "alert");
+
+        // a leader reads the page, without the forms, and may not post them
+        String page =
+                Access.leader().get("/budgets").then().statusCode(200).extract().asString();
+        assertThat(page).contains(guarded).doesNotContain("budget-form").doesNotContain("/budgets?edit=");
+        assertThat(Access.leader()
+                        .get("/budgets?edit=" + id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .doesNotContain("budget-form");
+        postForm(Access::leader, "/budgets", fields).then().statusCode(403);
+        postForm(Access::leader, "/budgets/" + id, fields).then().statusCode(403);
+        postForm(Access::leader, "/budgets/" + id + "/delete", Map.of()).then().statusCode(403);
+
+        // a team lead, of the very team, neither
+        Supplier<RequestSpecification> lead = () -> Access.teamLead(key.teamId());
+        lead.get().get("/budgets").then().statusCode(403);
+        // their team page lists the budget, without the admin's links
+        assertThat(lead.get()
+                        .get("/teams/" + key.teamId())
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains(guarded)
+                .doesNotContain("/budgets?edit=");
+        postForm(lead, "/budgets", fields, "/").then().statusCode(403);
+        postForm(lead, "/budgets/" + id + "/delete", Map.of(), "/").then().statusCode(403);
+
+        // nobody signed in goes to the sign-in page; an admin's form without its CSRF token is refused
+        given().redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParams(fields)
+                .post("/budgets/" + id + "/delete")
+                .then()
+                .statusCode(302)
+                .header("Location", endsWith("/login"));
+        Access.adminUser()
+                .redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .post("/budgets/" + id + "/delete")
+                .then()
+                .statusCode(400);
+
+        Access.admin().get("/api/admin/budgets/" + id).then().statusCode(200);
+        assertThat(Access.admin().get("/api/admin/budgets").then().extract().asString())
+                .doesNotContain("By a leader");
+        Access.admin().delete("/api/admin/budgets/" + id).then().statusCode(204);
+    }
+
+    /** A form's required fields; a mutable map, for the others. */
+    static Map<String, Object> form(String name, String covers, String amountUsd, String mode) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("covers", covers);
+        m.put("period", "month");
+        m.put("amountUsd", amountUsd);
+        m.put("mode", mode);
+        m.put("unpriced", "allow");
+        m.put("spikeAction", "alert");
+        return m;
+    }
+
+    /** Posts a Budgets page form as a browser does: the CSRF cookie and token from the Budgets page. */
+    static Response postForm(Supplier<RequestSpecification> who, String path, Map<String, ?> fields) {
+        return postForm(who, path, fields, "/budgets");
+    }
+
+    /** As {@link #postForm}, with the CSRF token of another page (a team lead cannot open the Budgets page). */
+    static Response postForm(Supplier<RequestSpecification> who, String path, Map<String, ?> fields, String tokenPage) {
+        Response page = who.get().get(tokenPage);
+        page.then().statusCode(200);
+        Matcher token =
+                Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page.asString());
+        assertThat(token.find()).as("a CSRF field on " + tokenPage).isTrue();
+        return who.get()
+                .cookie("tally-csrf", page.getCookie("tally-csrf"))
+                .redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParams(fields)
+                .formParam("csrf-token", token.group(1))
+                .post(path);
+    }
+
+    /** The budget of this name, as the admin API shows it. */
+    static JsonPath apiBudget(String name) {
+        JsonPath all = Access.admin()
+                .get("/api/admin/budgets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        Map<String, Object> b = all.getMap("find { it.name == '" + name + "' }");
+        assertThat(b).as("budget " + name).isNotNull();
+        return Access.admin()
+                .get("/api/admin/budgets/" + b.get("id"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 }
