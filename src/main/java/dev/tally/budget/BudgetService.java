@@ -15,6 +15,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
 
 import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
@@ -62,6 +63,7 @@ public class BudgetService {
         this.calendar = calendar;
     }
 
+    @Transactional
     public Budget create(BudgetInput in) {
         Budget b = validate(UUID.randomUUID(), in);
         store.insert(b);
@@ -70,6 +72,7 @@ public class BudgetService {
         return stored;
     }
 
+    @Transactional
     public Budget update(UUID id, BudgetInput in) {
         Budget b = validate(id, in);
         Budget before = store.get(id).orElse(null);
@@ -94,6 +97,7 @@ public class BudgetService {
         return store.all();
     }
 
+    @Transactional
     public void delete(UUID id) {
         Budget before = store.get(id).orElse(null);
         if (!store.delete(id)) {
@@ -102,6 +106,7 @@ public class BudgetService {
         audit.record(AuditTarget.BUDGET, AuditChange.DELETE, id, before == null ? null : BudgetView.of(before), null);
     }
 
+    @Transactional
     public void resumeKey(UUID keyId) {
         if (!exists("SELECT 1 FROM api_key WHERE id = ?", keyId)) {
             throw ApiException.notFound("no key " + keyId);
@@ -188,7 +193,8 @@ public class BudgetService {
             return null;
         }
         if (raw == null || raw.isBlank()) {
-            throw ApiException.badRequest("scopeId: required for a " + scope.json() + " budget");
+            throw ApiException.badRequest("scopeId: required for "
+                    + (scope.json().matches("[aeiou].*") ? "an " : "a ") + scope.json() + " budget");
         }
         if (scope == Scope.DEPARTMENT) {
             if (!exists("SELECT 1 FROM team WHERE department = ?", raw)) {

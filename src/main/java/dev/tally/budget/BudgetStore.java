@@ -18,6 +18,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 import jakarta.inject.Singleton;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -81,6 +83,7 @@ public class BudgetStore {
         }
     }
 
+    @Transactional(TxType.MANDATORY)
     public void insert(Budget b) {
         write(
                 "INSERT INTO budget (name, scope, scope_id, period, amount_nanos, mode, thresholds, "
@@ -90,6 +93,7 @@ public class BudgetStore {
     }
 
     /** False when there is no such budget. */
+    @Transactional(TxType.MANDATORY)
     public boolean update(Budget b) {
         return write(
                         "UPDATE budget SET name = ?, scope = ?, scope_id = ?, period = ?, amount_nanos = ?, mode = ?, "
@@ -99,6 +103,7 @@ public class BudgetStore {
                 == 1;
     }
 
+    @Transactional(TxType.MANDATORY)
     public boolean delete(UUID id) {
         return changed(c -> {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM budget WHERE id = ?")) {
@@ -110,6 +115,7 @@ public class BudgetStore {
     }
 
     /** Resumes a paused key; false when it was not paused. */
+    @Transactional(TxType.MANDATORY)
     public boolean resumeKey(UUID keyId) {
         return changed(c -> {
                     try (PreparedStatement ps = c.prepareStatement("DELETE FROM key_pause WHERE key_id = ?")) {
@@ -163,23 +169,20 @@ public class BudgetStore {
         int apply(Connection c) throws SQLException;
     }
 
-    /** Runs {@code change} and moves the version in one transaction when it changed a row. */
+    /**
+     * Runs {@code change} and moves the version when it changed a row, in the caller's transaction
+     * ({@code BudgetService}'s), which also holds the change's audit entry: the three commit or roll
+     * back together.
+     */
     private int changed(Change change) {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                int n = change.apply(c);
-                if (n > 0) {
-                    try (PreparedStatement ps = c.prepareStatement("UPDATE budget_version SET version = version + 1")) {
-                        ps.executeUpdate();
-                    }
+            int n = change.apply(c);
+            if (n > 0) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE budget_version SET version = version + 1")) {
+                    ps.executeUpdate();
                 }
-                c.commit();
-                return n;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
             }
+            return n;
         } catch (SQLException e) {
             throw new IllegalStateException("changing budgets: " + e.getMessage(), e);
         }

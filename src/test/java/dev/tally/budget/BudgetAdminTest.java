@@ -16,6 +16,8 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.sql.DataSource;
+
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,7 @@ import dev.tally.access.Access;
 import dev.tally.budget.enforce.BudgetEnforcement;
 import dev.tally.gateway.Admin;
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestSql;
 import dev.tally.platform.TestStack;
 
 /**
@@ -44,6 +47,9 @@ class BudgetAdminTest {
 
     @Inject
     BudgetEnforcement enforcement;
+
+    @Inject
+    DataSource dataSource;
 
     static ValidatableResponse post(Map<String, Object> body) {
         return given().auth()
@@ -214,6 +220,37 @@ class BudgetAdminTest {
                 .get("/api/admin/budgets/" + id)
                 .then()
                 .statusCode(404);
+    }
+
+    /**
+     * A budget's change and its audit entry commit or roll back together (AuditLog's contract): the
+     * rows were written by one PostgreSQL transaction, so they carry the same {@code xmin}.
+     */
+    @Test
+    void aBudgetsChangeAndItsAuditEntryAreOneTransaction() {
+        Admin.Key key = Admin.newKey();
+        String id = post(teamBudget(key.teamId())).statusCode(201).extract().path("id");
+        assertThat(xmin("budget.create", id)).isEqualTo(budgetXmin(id));
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(teamBudget(key.teamId(), "amountUsd", "300"))
+                .put("/api/admin/budgets/" + id)
+                .then()
+                .statusCode(200);
+        assertThat(xmin("budget.update", id)).isEqualTo(budgetXmin(id));
+    }
+
+    private long budgetXmin(String id) {
+        return TestSql.count(dataSource, "SELECT xmin::text::bigint FROM budget WHERE id = ?", UUID.fromString(id));
+    }
+
+    private long xmin(String action, String id) {
+        return TestSql.count(
+                dataSource,
+                "SELECT xmin::text::bigint FROM audit_log WHERE action = ? AND target_id = ? ORDER BY id DESC LIMIT 1",
+                action,
+                id);
     }
 
     @Test
@@ -504,7 +541,7 @@ class BudgetAdminTest {
                         .statusCode(400)
                         .extract()
                         .asString())
-                .contains("scopeId: required for a employee budget");
+                .contains("scopeId: required for an employee budget");
 
         // a refused edit comes back as the edit form, and the budget is as it was
         String id = post(teamBudget(key.teamId(), "name", "Edited " + name))
