@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
 
 import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
@@ -54,6 +55,7 @@ public class AlertChannelService {
     }
 
     /** Validates and stores a channel; a webhook without a secret gets one, returned here once. */
+    @Transactional
     public ChannelView create(NewChannel req) {
         ChannelType type = ChannelType.parse(req.type());
         UUID id = UUID.randomUUID();
@@ -152,30 +154,25 @@ public class AlertChannelService {
 
     /**
      * Marks the channel deleted and cancels its deliveries not yet sent; its rows stay so the
-     * delivery log still names it. Unknown or already deleted: 404.
+     * delivery log still names it. Unknown or already deleted: 404. One transaction with its audit
+     * entry, as {@link #create} is.
      */
+    @Transactional
     public void delete(UUID id) {
         ChannelView before = view(id).orElse(null);
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement del = c.prepareStatement(
-                            "UPDATE alert_channel SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
-                    PreparedStatement cancel = c.prepareStatement("UPDATE alert_delivery SET status = 'cancelled', "
-                            + "last_error = 'channel deleted' WHERE channel_id = ? AND status = 'pending'")) {
-                del.setTimestamp(1, Timestamp.from(clock.instant()));
-                del.setObject(2, id);
-                if (del.executeUpdate() == 0) {
-                    c.rollback();
-                    throw ApiException.notFound("no alert channel " + id);
-                }
-                cancel.setObject(1, id);
-                cancel.executeUpdate();
-                c.commit();
-                audit.record(AuditTarget.ALERT_CHANNEL, AuditChange.DELETE, id, before, null);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement del = c.prepareStatement(
+                        "UPDATE alert_channel SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
+                PreparedStatement cancel = c.prepareStatement("UPDATE alert_delivery SET status = 'cancelled', "
+                        + "last_error = 'channel deleted' WHERE channel_id = ? AND status = 'pending'")) {
+            del.setTimestamp(1, Timestamp.from(clock.instant()));
+            del.setObject(2, id);
+            if (del.executeUpdate() == 0) {
+                throw ApiException.notFound("no alert channel " + id);
             }
+            cancel.setObject(1, id);
+            cancel.executeUpdate();
+            audit.record(AuditTarget.ALERT_CHANNEL, AuditChange.DELETE, id, before, null);
         } catch (SQLException e) {
             throw new IllegalStateException("deleting alert channel", e);
         }

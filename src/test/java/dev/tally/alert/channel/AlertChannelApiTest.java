@@ -26,6 +26,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 
 import dev.tally.platform.TallyServices;
+import dev.tally.platform.TestSql;
 import dev.tally.platform.TestStack;
 
 @QuarkusTest
@@ -163,6 +164,37 @@ class AlertChannelApiTest {
                 .post("/api/admin/alert-channels")
                 .then()
                 .statusCode(401);
+    }
+
+    /**
+     * A channel's change and its audit entry commit or roll back together (AuditLog's contract): the
+     * rows were written by one PostgreSQL transaction, so they carry the same {@code xmin}.
+     */
+    @Test
+    void aChannelsChangeAndItsAuditEntryAreOneTransaction() {
+        UUID id = UUID.fromString(post(Map.of("type", "email", "name", "audited", "to", List.of("a@example.test")))
+                .statusCode(201)
+                .extract()
+                .path("id"));
+        assertThat(xmin("alert_channel.create", id)).isEqualTo(channelXmin(id));
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .delete("/api/admin/alert-channels/" + id)
+                .then()
+                .statusCode(204);
+        assertThat(xmin("alert_channel.delete", id)).isEqualTo(channelXmin(id));
+    }
+
+    private long channelXmin(UUID id) {
+        return TestSql.count(dataSource, "SELECT xmin::text::bigint FROM alert_channel WHERE id = ?", id);
+    }
+
+    private long xmin(String action, UUID id) {
+        return TestSql.count(
+                dataSource,
+                "SELECT xmin::text::bigint FROM audit_log WHERE action = ? AND target_id = ? ORDER BY id DESC LIMIT 1",
+                action,
+                id.toString());
     }
 
     @Test
