@@ -243,10 +243,10 @@ final class MonthRollups {
     static RollupReader.Sums sums(Source months, Period period, RoiModel roi) throws SQLException {
         Map<UUID, Acc> current = new HashMap<>();
         Map<UUID, Acc> previous = new HashMap<>();
-        perTeam(months, period, roi, current);
-        perTeam(months, period.previous(), roi, previous);
-        RollupReader.Sums s =
-                new RollupReader.Sums(current, previous, new HashMap<>(), new HashMap<>(), new HashMap<>(), Map.of());
+        int active = perTeam(months, period, roi, current);
+        int activePrevious = perTeam(months, period.previous(), roi, previous);
+        RollupReader.Sums s = new RollupReader.Sums(
+                current, previous, new HashMap<>(), new HashMap<>(), new HashMap<>(), Map.of(), active, activePrevious);
         for (LocalDate first : months(period.from(), period.to())) {
             MonthRollups m = months.month(first);
             int from = m.start(period);
@@ -281,27 +281,49 @@ final class MonthRollups {
      * of the scope ({@code team}, or the organisation when null): the people active in it, and the scope's
      * people in it, its {@code members} and anyone else active for it (a former member): never fewer.
      */
-    static Weekly weeklyActive(Source months, UUID team, LocalDate last, int weeks, Set<UUID> members)
+    static Weekly weeklyActive(Source months, UUID team, LocalDate last, int weeks, Identity members)
             throws SQLException {
         int[] active = new int[weeks];
         int[] people = new int[weeks];
+        // who of those active in these months is no member of the scope now: usually nobody, so each window
+        // below checks a person against this small set rather than against every member
+        Set<UUID> outsiders = new HashSet<>();
+        for (LocalDate first : months(last.minusDays(7L * weeks - 1), last)) {
+            for (UUID person : months.month(first).active(team).keySet()) {
+                if (!members.isMember(team, person)) {
+                    outsiders.add(person);
+                }
+            }
+        }
         for (int w = 0; w < weeks; w++) {
             LocalDate to = last.minusDays(7L * w);
             LocalDate from = to.minusDays(6);
-            // A window lies in one month or straddles two; a person active in both parts counts once.
-            Set<UUID> who = new HashSet<>();
-            for (LocalDate first : months(from, to)) {
-                MonthRollups m = months.month(first);
-                int days = m.days(from, to);
-                m.active(team).forEach((person, on) -> {
-                    if ((on & days) != 0) {
-                        who.add(person);
-                    }
-                });
+            // A window lies in one month or straddles two; a person active in both parts counts once. No
+            // set per window: the org's windows hold every active person, and this runs on every request.
+            MonthRollups a = months.month(from.withDayOfMonth(1));
+            Map<UUID, Integer> inA = a.active(team);
+            int daysA = a.days(from, to);
+            int n = 0;
+            int outside = 0;
+            for (Map.Entry<UUID, Integer> e : inA.entrySet()) {
+                if ((e.getValue() & daysA) != 0) {
+                    n++;
+                    outside += outsiders.contains(e.getKey()) ? 1 : 0;
+                }
             }
-            active[w] = who.size();
-            people[w] = members.size()
-                    + (int) who.stream().filter(p -> !members.contains(p)).count();
+            if (from.getMonth() != to.getMonth()) {
+                MonthRollups b = months.month(to.withDayOfMonth(1));
+                int daysB = b.days(from, to);
+                for (Map.Entry<UUID, Integer> e : b.active(team).entrySet()) {
+                    boolean counted = (inA.getOrDefault(e.getKey(), 0) & daysA) != 0;
+                    if ((e.getValue() & daysB) != 0 && !counted) {
+                        n++;
+                        outside += outsiders.contains(e.getKey()) ? 1 : 0;
+                    }
+                }
+            }
+            active[w] = n;
+            people[w] = members.memberCount(team) + outside;
         }
         return new Weekly(active, people);
     }
@@ -311,10 +333,12 @@ final class MonthRollups {
 
     /**
      * Per team over {@code p}: usage, outcome counts valued once per group, the people active for it (a
-     * person who moved teams within the period is active for both).
+     * person who moved teams within the period is active for both). Returns the organisation's distinct
+     * active people: such a person is one of them.
      */
-    private static void perTeam(Source months, Period p, RoiModel roi, Map<UUID, Acc> out) throws SQLException {
+    private static int perTeam(Source months, Period p, RoiModel roi, Map<UUID, Acc> out) throws SQLException {
         Map<UUID, Map<Group, Counts>> outcomes = new HashMap<>();
+        Set<UUID> org = new HashSet<>();
         for (LocalDate first : months(p.from(), p.to())) {
             MonthRollups m = months.month(first);
             int from = m.start(p);
@@ -339,11 +363,13 @@ final class MonthRollups {
                 t.activeDays.forEach((person, on) -> {
                     if ((on & days) != 0) {
                         a.active.add(person);
+                        org.add(person);
                     }
                 });
             });
         }
         outcomes.forEach((id, groups) -> groups.forEach((g, n) -> n.valueInto(out.get(id), roi, g)));
+        return org.size();
     }
 
     /**

@@ -73,6 +73,14 @@ public class ReportService {
     /** Sums are stamped with the versions of the months from the previous period's first to the period's last. */
     private record SumsKey(UUID team, Period period, RoiModel roi) {}
 
+    /**
+     * The delivery trend's weekly people, stamped with the identity's version and those of the months the
+     * weeks touch: a request with nothing new reuses them (the org's weeks look at every active person).
+     */
+    private final StampedCache<WeeklyKey, Weekly> weekly = new StampedCache<>(CACHED_REPORTS);
+
+    private record WeeklyKey(UUID team, LocalDate last, int weeks) {}
+
     public ReportService(DataSource dataSource, DashboardCatalog catalog, ObjectMapper json, OrgCalendar calendar) {
         this.dataSource = dataSource;
         this.catalog = catalog;
@@ -120,10 +128,16 @@ public class ReportService {
      * person's and not counted.
      */
     public Weekly weeklyActive(Connection c, UUID team, LocalDate last, int weeks) throws SQLException {
-        ReportVersions v = ReportVersions.read(c, last.minusDays(7L * weeks - 1), last);
-        Identity who = identity.get(Boolean.TRUE, v.identity(), () -> Identity.read(c));
-        MonthRollups.Weekly w = MonthRollups.weeklyActive(m -> month(c, v, m), team, last, weeks, who.members(team));
-        return new Weekly(w.active(), w.people());
+        LocalDate first = last.minusDays(7L * weeks - 1);
+        ReportVersions v = ReportVersions.read(c, first, last);
+        List<Object> stamp = new ArrayList<>();
+        stamp.add(v.identity());
+        stamp.addAll(v.stamp(first, last));
+        return weekly.get(new WeeklyKey(team, last, weeks), stamp, () -> {
+            Identity who = identity.get(Boolean.TRUE, v.identity(), () -> Identity.read(c));
+            MonthRollups.Weekly w = MonthRollups.weeklyActive(m -> month(c, v, m), team, last, weeks, who);
+            return new Weekly(w.active(), w.people());
+        });
     }
 
     /**
@@ -159,8 +173,8 @@ public class ReportService {
         Map<UUID, Metrics> pre = new LinkedHashMap<>();
         Metrics total = Metrics.ZERO;
         Metrics previousTotal = Metrics.ZERO;
-        People people = new People();
-        People previousPeople = new People();
+        People people = new People(who);
+        People previousPeople = new People(who);
         List<TeamInfo> shown = new ArrayList<>();
         List<TeamInfo> all = teamId == null ? withUnknown(teams, sums) : teams;
         for (TeamInfo t : all) {
@@ -178,16 +192,19 @@ public class ReportService {
             pre.put(t.id(), p);
             total = total.plus(m);
             previousTotal = previousTotal.plus(p);
-            people.add(t.department(), members, a.active);
-            previousPeople.add(t.department(), members, b.active);
+            people.add(t, members, a.active);
+            previousPeople.add(t, members, b.active);
         }
-        total = people.of(total, null);
-        previousTotal = previousPeople.of(previousTotal, null);
+        if (teamId == null) {
+            // the org's people and active users are counted once: one who moved teams was active for both
+            total = total.withPeople(sums.orgActive(), people.people(null));
+            previousTotal = previousTotal.withPeople(sums.orgActivePrevious(), previousPeople.people(null));
+        }
         TreeMap<String, Metrics> byDepartment = new TreeMap<>();
         for (TeamInfo t : shown) {
             byDepartment.merge(t.department(), cur.get(t.id()), Metrics::plus);
         }
-        byDepartment.replaceAll((d, m) -> people.of(m, d));
+        byDepartment.replaceAll((d, m) -> m.withPeople(people.active(d), people.people(d)));
         TreeMap<LocalDate, Metrics> byDay = new TreeMap<>();
         for (LocalDate d = period.from(); !d.isAfter(period.to()); d = d.plusDays(1)) {
             Acc a = sums.days().get(d);
@@ -243,27 +260,62 @@ public class ReportService {
         return out;
     }
 
-    /** The people and active users of the organisation and of each department, each person once. */
+    /**
+     * The people and active users of the organisation and of each department, each person once. A team's
+     * members are no other team's, so a scope's people are the sum of its teams' members plus those
+     * active for one of its teams who are not a member of any of them now (a former member, or one who
+     * moved to a team outside the scope): only those few are kept as a set. A department's active users
+     * are the union of its teams' (a person who moved between two of its teams is one of them), counted
+     * only where a department has more than one team.
+     */
     private static final class People {
-        private final Set<UUID> all = new HashSet<>();
-        private final Set<UUID> active = new HashSet<>();
-        private final Map<String, Set<UUID>> allIn = new HashMap<>();
-        private final Map<String, Set<UUID>> activeIn = new HashMap<>();
+        private final Identity who;
+        private final Map<String, Long> members = new HashMap<>();
+        private final Map<String, Set<UUID>> outside = new HashMap<>();
+        private final Map<String, List<Set<UUID>>> active = new HashMap<>();
+        private long orgMembers;
+        private final Set<UUID> orgOutside = new HashSet<>();
 
-        void add(String department, Set<UUID> members, Set<UUID> activeUsers) {
-            all.addAll(members);
-            all.addAll(activeUsers);
-            active.addAll(activeUsers);
-            allIn.computeIfAbsent(department, k -> new HashSet<>()).addAll(members);
-            allIn.get(department).addAll(activeUsers);
-            activeIn.computeIfAbsent(department, k -> new HashSet<>()).addAll(activeUsers);
+        People(Identity who) {
+            this.who = who;
         }
 
-        /** {@code m} with the distinct people of {@code department}, or of everything added when null. */
-        Metrics of(Metrics m, String department) {
-            Set<UUID> a = department == null ? active : activeIn.getOrDefault(department, Set.of());
-            Set<UUID> p = department == null ? all : allIn.getOrDefault(department, Set.of());
-            return m.withPeople(a.size(), p.size());
+        void add(TeamInfo t, Set<UUID> teamMembers, Set<UUID> activeUsers) {
+            String d = t.department();
+            orgMembers += teamMembers.size();
+            members.merge(d, (long) teamMembers.size(), Long::sum);
+            active.computeIfAbsent(d, k -> new ArrayList<>()).add(activeUsers);
+            for (UUID p : activeUsers) {
+                if (teamMembers.contains(p)) {
+                    continue;
+                }
+                String now = who.departmentOfPerson(p);
+                if (now == null) {
+                    orgOutside.add(p);
+                }
+                if (!d.equals(now)) {
+                    outside.computeIfAbsent(d, k -> new HashSet<>()).add(p);
+                }
+            }
+        }
+
+        /** The people of {@code department}, or of the organisation when null. */
+        long people(String department) {
+            return department == null
+                    ? orgMembers + orgOutside.size()
+                    : members.getOrDefault(department, 0L)
+                            + outside.getOrDefault(department, Set.of()).size();
+        }
+
+        /** The distinct active users of {@code department}. */
+        long active(String department) {
+            List<Set<UUID>> teams = active.getOrDefault(department, List.of());
+            if (teams.size() == 1) {
+                return teams.get(0).size();
+            }
+            Set<UUID> union = new HashSet<>();
+            teams.forEach(union::addAll);
+            return union.size();
         }
     }
 

@@ -35,6 +35,8 @@ final class RollupReader {
      * What a report reads from the rollups: built once per scope, period, ROI model and rollup version.
      * Each team's {@link Acc#active} holds the people active for it, so the report counts a scope's
      * people and its active users distinct across its teams (a person who moved teams was active for both).
+     * {@code orgActive} and {@code orgActivePrevious}: the organisation's distinct active people in the
+     * period and the one before, counted once with the sums (not on every request), or -1 for a team's.
      */
     record Sums(
             Map<UUID, Acc> current,
@@ -42,7 +44,9 @@ final class RollupReader {
             Map<LocalDate, Acc> days,
             Map<String, Acc> models,
             Map<String, TreeSet<String>> providers,
-            Map<UUID, Acc> employees) {}
+            Map<UUID, Acc> employees,
+            long orgActive,
+            long orgActivePrevious) {}
 
     static final String OUTCOME_COLUMNS = "kind, ai_assisted, severity, outcomes, explicit_outcomes, explicit_hours";
     private static final String OUTCOME_SUMS = "kind, ai_assisted, severity, sum(outcomes) AS outcomes,"
@@ -67,7 +71,14 @@ final class RollupReader {
 
     private Sums read() throws SQLException {
         Sums s = new Sums(
-                new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                new HashMap<>(),
+                -1,
+                -1);
         Period prev = period.previous();
         perTeam("usage", UsageMeasure.columns(), UsageMeasure.sums(), "", prev, s, (a, rs) -> a.usage.add(rs));
         perTeam(
