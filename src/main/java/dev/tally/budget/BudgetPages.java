@@ -4,6 +4,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -114,37 +115,9 @@ public class BudgetPages {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(
-            @FormParam("name") String name,
-            @FormParam("covers") String covers,
-            @FormParam("scopeId") String scopeId,
-            @FormParam("period") String period,
-            @FormParam("amountUsd") String amountUsd,
-            @FormParam("mode") String mode,
-            @FormParam("thresholds") String thresholds,
-            @FormParam("fromPercent") String fromPercent,
-            @FormParam("models") String models,
-            @FormParam("unpriced") String unpriced,
-            @FormParam("channelIds") List<String> channelIds,
-            @FormParam("spikeFactor") String spikeFactor,
-            @FormParam("spikePerHourUsd") String spikePerHourUsd,
-            @FormParam("spikeAction") String spikeAction) {
+    public Response create(@BeanParam Posted posted) {
         viewers.current().requireAdmin();
-        BudgetForm form = new BudgetForm(
-                name,
-                covers,
-                scopeId,
-                period,
-                amountUsd,
-                mode,
-                thresholds,
-                fromPercent,
-                models,
-                unpriced,
-                channelIds,
-                spikeFactor,
-                spikePerHourUsd,
-                spikeAction);
+        BudgetForm form = posted.form();
         try {
             budgets.create(form.toInput());
             return Response.seeOther(URI.create("/budgets?done=created#budgets"))
@@ -157,39 +130,10 @@ public class BudgetPages {
     @POST
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response update(
-            @PathParam("id") String id,
-            @FormParam("name") String name,
-            @FormParam("covers") String covers,
-            @FormParam("scopeId") String scopeId,
-            @FormParam("period") String period,
-            @FormParam("amountUsd") String amountUsd,
-            @FormParam("mode") String mode,
-            @FormParam("thresholds") String thresholds,
-            @FormParam("fromPercent") String fromPercent,
-            @FormParam("models") String models,
-            @FormParam("unpriced") String unpriced,
-            @FormParam("channelIds") List<String> channelIds,
-            @FormParam("spikeFactor") String spikeFactor,
-            @FormParam("spikePerHourUsd") String spikePerHourUsd,
-            @FormParam("spikeAction") String spikeAction) {
+    public Response update(@PathParam("id") String id, @BeanParam Posted posted) {
         viewers.current().requireAdmin();
         UUID budgetId = Ids.required("id", id);
-        BudgetForm form = new BudgetForm(
-                name,
-                covers,
-                scopeId,
-                period,
-                amountUsd,
-                mode,
-                thresholds,
-                fromPercent,
-                models,
-                unpriced,
-                channelIds,
-                spikeFactor,
-                spikePerHourUsd,
-                spikeAction);
+        BudgetForm form = posted.form();
         try {
             budgets.update(budgetId, form.toInput());
             return Response.seeOther(URI.create("/budgets?done=updated#budgets"))
@@ -209,6 +153,69 @@ public class BudgetPages {
         viewers.current().requireAdmin();
         budgets.delete(Ids.required("id", id));
         return Response.seeOther(URI.create("/budgets?done=deleted#budgets")).build();
+    }
+
+    /** The form's fields as posted, for creating and for editing a budget. */
+    public static class Posted {
+        @FormParam("name")
+        String name;
+
+        @FormParam("covers")
+        String covers;
+
+        @FormParam("scopeId")
+        String scopeId;
+
+        @FormParam("period")
+        String period;
+
+        @FormParam("amountUsd")
+        String amountUsd;
+
+        @FormParam("mode")
+        String mode;
+
+        @FormParam("thresholds")
+        String thresholds;
+
+        @FormParam("fromPercent")
+        String fromPercent;
+
+        @FormParam("models")
+        String models;
+
+        @FormParam("unpriced")
+        String unpriced;
+
+        @FormParam("channelIds")
+        List<String> channelIds;
+
+        @FormParam("spikeFactor")
+        String spikeFactor;
+
+        @FormParam("spikePerHourUsd")
+        String spikePerHourUsd;
+
+        @FormParam("spikeAction")
+        String spikeAction;
+
+        BudgetForm form() {
+            return new BudgetForm(
+                    name,
+                    covers,
+                    scopeId,
+                    period,
+                    amountUsd,
+                    mode,
+                    thresholds,
+                    fromPercent,
+                    models,
+                    unpriced,
+                    channelIds,
+                    spikeFactor,
+                    spikePerHourUsd,
+                    spikeAction);
+        }
     }
 
     /** The page again with the submitted values and the service's message (it names the field). */
