@@ -224,7 +224,8 @@ public class BudgetService {
         try {
             return Money.nanos(new BigDecimal(value.strip()), field);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest(field + ": not a decimal number: " + value);
+            throw ApiException.badRequest(field + ": not a decimal number: " + value
+                    + " (USD in digits with at most one '.', no thousands separators, such as \"2000.50\")");
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

@@ -58,7 +58,8 @@ class BudgetPageBrowserTest {
             LocalSignInBrowserTest.submit(d, By.id("save-budget"));
             // refused with the field's message, the values kept: the amount is corrected, not retyped
             assertThat(d.findElement(By.id("budget-error")).getText())
-                    .startsWith("Not saved — amountUsd: not a decimal number: 2,000");
+                    .startsWith("Not saved — amountUsd: not a decimal number: 2,000")
+                    .contains("no thousands separators");
             assertThat(d.findElement(By.id("budget-name")).getAttribute("value"))
                     .isEqualTo(name);
             assertThat(new Select(d.findElement(By.id("budget-mode")))
