@@ -14,7 +14,7 @@ public class BudgetSections {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance team(List<BudgetRow> rows);
+        static native TemplateInstance team(List<BudgetRow> rows, boolean allBudgets);
     }
 
     private final BudgetStatusService statuses;
@@ -23,12 +23,13 @@ public class BudgetSections {
         this.statuses = statuses;
     }
 
-    public String team(UUID teamId) {
+    /** {@code allBudgets}: whether the viewer may open the Budgets page (leaders and admins), so it is linked. */
+    public String team(UUID teamId, boolean allBudgets) {
         String link = "/teams/" + teamId;
         List<BudgetRow> rows = statuses.current().stream()
                 .filter(s -> link.equals(s.link()))
                 .map(BudgetRow::of)
                 .toList();
-        return Templates.team(rows).render();
+        return Templates.team(rows, allBudgets).render();
     }
 }

@@ -329,6 +329,26 @@ class AccessMatrixTest {
         assertThat(leader).contains("href=\"/teams/" + teamA).contains("href=\"/teams/" + teamB);
     }
 
+    /** The Budgets page is for leaders and admins: a team lead's team page does not link to its 403. */
+    @Test
+    void aTeamLeadsTeamPageDoesNotLinkToTheBudgetsPage() {
+        String lead = Access.teamLead(teamA)
+                .get("/teams/" + teamA + DAY)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(lead).contains("id=\"team-budgets\"").doesNotContain("href=\"/budgets\"");
+        Access.teamLead(teamA).get("/budgets").then().statusCode(403);
+        String leader = Access.leader()
+                .get("/teams/" + teamA + DAY)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(leader).contains("href=\"/budgets\"");
+    }
+
     // ---- leader, admin -------------------------------------------------------------------------
 
     @Test
