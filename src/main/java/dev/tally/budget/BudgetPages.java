@@ -95,7 +95,8 @@ public class BudgetPages {
         }
         UUID editId = Ids.optional("edit", edit);
         UUID deleteId = Ids.optional("delete", delete);
-        BudgetForm form = editId == null ? BudgetForm.blank() : BudgetForm.of(budgets.get(editId));
+        Budget editing = editId == null ? null : budgets.get(editId);
+        BudgetForm form = editing == null ? BudgetForm.blank() : BudgetForm.of(editing);
         BudgetEditor.Confirm confirm = null;
         if (deleteId != null) {
             BudgetRow row = rows.stream()
@@ -110,7 +111,7 @@ public class BudgetPages {
                     row.limit(),
                     row.mode());
         }
-        return render(rows, notice(done), editor(form, editId, null, confirm));
+        return render(rows, notice(done), editor(form, editing, null, confirm));
     }
 
     @POST
@@ -221,7 +222,10 @@ public class BudgetPages {
     /** The page again with the submitted values and the service's message (it names the field). */
     private Response refused(BudgetForm form, UUID editing, ApiException e) {
         return Response.status(e.status())
-                .entity(render(rows(), null, editor(form, editing, e.getMessage(), null)))
+                .entity(render(
+                        rows(),
+                        null,
+                        editor(form, editing == null ? null : budgets.get(editing), e.getMessage(), null)))
                 .build();
     }
 
@@ -229,11 +233,12 @@ public class BudgetPages {
         return statuses.current().stream().map(BudgetRow::of).toList();
     }
 
-    private BudgetEditor editor(BudgetForm form, UUID editing, String error, BudgetEditor.Confirm confirm) {
+    /** {@code editing}: the stored budget an edit changes (its id and name), null for a new one. */
+    private BudgetEditor editor(BudgetForm form, Budget editing, String error, BudgetEditor.Confirm confirm) {
         return BudgetEditor.of(
                 form,
-                editing,
-                editing == null ? null : budgets.get(editing).name(),
+                editing == null ? null : editing.id(),
+                editing == null ? null : editing.name(),
                 error,
                 identity.teams(),
                 channels.list(),

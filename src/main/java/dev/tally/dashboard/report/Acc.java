@@ -68,13 +68,18 @@ final class Acc {
     }
 
     /**
-     * With the group's people: its current {@code members} and anyone else who made calls for it in the
-     * period (a former member, or an id the employee table no longer holds). Every active user is one of
-     * them, so adoption never passes 100 %.
+     * Those active for the group in the period who are none of its current {@code members} (a former
+     * member, or an id the employee table no longer holds): with the members, the group's people, so
+     * adoption never passes 100 %. Usually empty.
      */
-    Metrics toMetrics(Set<UUID> members) {
-        long outside = active.stream().filter(p -> !members.contains(p)).count();
-        return toMetrics(members.size() + outside);
+    Set<UUID> outside(Set<UUID> members) {
+        Set<UUID> out = new HashSet<>();
+        for (UUID p : active) {
+            if (!members.contains(p)) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     Metrics toMetrics(long employees) {

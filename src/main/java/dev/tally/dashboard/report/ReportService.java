@@ -181,8 +181,10 @@ public class ReportService {
             Set<UUID> members = who.members(t.id());
             Acc a = sums.current().getOrDefault(t.id(), new Acc());
             Acc b = sums.previous().getOrDefault(t.id(), new Acc());
-            Metrics m = a.toMetrics(members);
-            Metrics p = b.toMetrics(members);
+            Set<UUID> outA = a.outside(members);
+            Set<UUID> outB = b.outside(members);
+            Metrics m = a.toMetrics(members.size() + outA.size());
+            Metrics p = b.toMetrics(members.size() + outB.size());
             // Unassigned has no employees; show it (and an unknown team) only when outcomes or usage landed there.
             if ((t.unassigned() || !t.known()) && teamId == null && m.equals(Metrics.ZERO) && p.equals(Metrics.ZERO)) {
                 continue;
@@ -192,8 +194,8 @@ public class ReportService {
             pre.put(t.id(), p);
             total = total.plus(m);
             previousTotal = previousTotal.plus(p);
-            people.add(t, members, a.active);
-            previousPeople.add(t, members, b.active);
+            people.add(t, members.size(), outA, a.active);
+            previousPeople.add(t, members.size(), outB, b.active);
         }
         if (teamId == null) {
             // the org's people and active users are counted once: one who moved teams was active for both
@@ -280,21 +282,19 @@ public class ReportService {
             this.who = who;
         }
 
-        void add(TeamInfo t, Set<UUID> teamMembers, Set<UUID> activeUsers) {
+        /** {@code outside}: those active for the team who are not among its {@code members} now. */
+        void add(TeamInfo t, int members, Set<UUID> outside, Set<UUID> activeUsers) {
             String d = t.department();
-            orgMembers += teamMembers.size();
-            members.merge(d, (long) teamMembers.size(), Long::sum);
+            orgMembers += members;
+            this.members.merge(d, (long) members, Long::sum);
             active.computeIfAbsent(d, k -> new ArrayList<>()).add(activeUsers);
-            for (UUID p : activeUsers) {
-                if (teamMembers.contains(p)) {
-                    continue;
-                }
+            for (UUID p : outside) {
                 String now = who.departmentOfPerson(p);
                 if (now == null) {
                     orgOutside.add(p);
                 }
                 if (!d.equals(now)) {
-                    outside.computeIfAbsent(d, k -> new HashSet<>()).add(p);
+                    this.outside.computeIfAbsent(d, k -> new HashSet<>()).add(p);
                 }
             }
         }
