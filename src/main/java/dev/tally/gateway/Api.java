@@ -168,6 +168,25 @@ public enum Api {
         return null;
     }
 
+    /** The response id in a path {@link #responseSuffix} accepted. */
+    static String responseId(String path) {
+        String suffix = responseSuffix(path);
+        return path.substring(RESPONSE_PREFIX.length(), path.length() - suffix.length());
+    }
+
+    /** Whether {@code id} is a response id as the paths accept one: 1 to {@value #MAX_RESPONSE_ID} letters, digits, _ or -. */
+    static boolean safeResponseId(CharSequence id) {
+        if (id == null || id.length() == 0 || id.length() > MAX_RESPONSE_ID) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            if (!idChar(id.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean idChar(char c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-';
     }

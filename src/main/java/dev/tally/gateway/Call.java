@@ -42,7 +42,8 @@ final class Call implements PendingCall, Upstream.Request {
             Ticker ticker,
             Vertx vertx,
             long bodyTimeoutNanos,
-            CallsInFlight inFlight) {}
+            CallsInFlight inFlight,
+            ResponseOwners owners) {}
 
     private static final Logger LOG = Logger.getLogger(Call.class);
     private static final CharSequence H_ANTHROPIC_VERSION = HttpHeaders.createOptimized("anthropic-version");
@@ -213,7 +214,7 @@ final class Call implements PendingCall, Upstream.Request {
             // whole answer as malformed; there the stream is reset instead (Hangup)
             resp.putHeader("connection", "close");
         }
-        Future<Void> sent = sendError(r.status(), r.message(), r.param());
+        Future<Void> sent = sendError(r.status(), openAiCode(r), r.message(), r.param());
         if (key == null) {
             services.metrics().unauthenticated(reason, r.status());
         }
@@ -243,7 +244,7 @@ final class Call implements PendingCall, Upstream.Request {
                 resp.putHeader(H_DOWNGRADED_FROM, requestedModel);
             }
         }
-        sendError(status, message, null);
+        sendError(status, GatewayErrors.openAiCode(status), message, null);
         end(CallOutcome.UPSTREAM_ERROR, status);
     }
 
@@ -255,8 +256,20 @@ final class Call implements PendingCall, Upstream.Request {
         services.inFlight().ended();
     }
 
+    /**
+     * OpenAI's {@code code} for a refusal: by its status, but for another's stored response the one
+     * OpenAI gives for an id it does not hold (none on the response's paths, {@code
+     * previous_response_not_found} for {@code previous_response_id}).
+     */
+    private static String openAiCode(Refusal r) {
+        if (r.reason() == RefusalReason.NOT_YOUR_RESPONSE) {
+            return r.param() != null ? "previous_response_not_found" : null;
+        }
+        return GatewayErrors.openAiCode(r.status());
+    }
+
     /** Writes the error answer; null when an answer was already under way. */
-    private Future<Void> sendError(int status, String message, String param) {
+    private Future<Void> sendError(int status, String openAiCode, String message, String param) {
         if (resp.ended() || resp.headWritten()) {
             return null;
         }
@@ -266,7 +279,7 @@ final class Call implements PendingCall, Upstream.Request {
         }
         return resp.setStatusCode(status)
                 .putHeader("content-type", "application/json")
-                .end(GatewayErrors.body(wire, status, message, param, requestId));
+                .end(GatewayErrors.body(wire, status, openAiCode, message, param, requestId));
     }
 
     /**
@@ -302,6 +315,13 @@ final class Call implements PendingCall, Upstream.Request {
         }
         if (WarmUp.is(key)) {
             return; // the gateway warming itself: nobody's usage
+        }
+        if (api == Api.RESPONSES && usage.responseId != null && status < 300) {
+            try {
+                services.owners().remember(usage.responseId, key);
+            } catch (RuntimeException e) {
+                LOG.errorf("the owner of request %s's stored response not recorded: %s", requestId, e.toString());
+            }
         }
         long now = services.ticker().nanoTime();
         try {

@@ -28,7 +28,8 @@ final class GatewayErrors {
                     + "},\"request_id\":" + quote(requestId) + "}";
         } else {
             json = "{\"error\":{\"message\":" + msg + ",\"type\":\"" + openAiType(status) + "\",\"param\":"
-                    + (param == null ? "null" : quote(param)) + ",\"code\":" + quote(openAiCode) + "}}";
+                    + (param == null ? "null" : quote(param)) + ",\"code\":"
+                    + (openAiCode == null ? "null" : quote(openAiCode)) + "}}";
         }
         return Buffer.buffer(json.getBytes(StandardCharsets.UTF_8));
     }

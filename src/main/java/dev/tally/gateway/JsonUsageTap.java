@@ -17,7 +17,8 @@ import io.vertx.core.buffer.Buffer;
  * through, with Jackson's non-blocking parser: nothing of the answer is kept but the parser's state
  * and the usage object's tokens, so an answer of any size (or one that never ends) holds no more
  * memory than its longest string. Once the usage object is complete it is read by
- * {@link UsageParser} and the rest of the answer is no longer parsed.
+ * {@link UsageParser} and the rest of the answer is no longer parsed. A Responses API answer's
+ * top-level {@code id} (before its usage, as OpenAI writes it) is kept too: {@link Usage#responseId}.
  */
 final class JsonUsageTap {
 
@@ -37,6 +38,9 @@ final class JsonUsageTap {
     private final ByteArrayFeeder feeder;
     private int depth;
     private boolean usageNext;
+    /** The next token is the top-level {@code id} of a Responses API answer. */
+    private boolean idNext;
+
     private TokenBuffer captured;
     private int capturedTokens;
     private boolean done;
@@ -94,6 +98,7 @@ final class JsonUsageTap {
                 }
                 depth++;
                 usageNext = false;
+                idNext = false;
             }
             case END_OBJECT, END_ARRAY -> {
                 depth--;
@@ -105,8 +110,22 @@ final class JsonUsageTap {
                     return true;
                 }
             }
-            case FIELD_NAME -> usageNext = depth == 1 && "usage".equals(parser.currentName());
-            default -> usageNext = false;
+            case FIELD_NAME -> {
+                usageNext = depth == 1 && "usage".equals(parser.currentName());
+                idNext = depth == 1 && wire == Api.Wire.OPENAI_RESPONSES && "id".equals(parser.currentName());
+            }
+            case VALUE_STRING -> {
+                if (idNext && usage.responseId == null && parser.getTextLength() <= Api.MAX_RESPONSE_ID) {
+                    String id = parser.getText();
+                    usage.responseId = Api.safeResponseId(id) ? id : null;
+                }
+                usageNext = false;
+                idNext = false;
+            }
+            default -> {
+                usageNext = false;
+                idNext = false;
+            }
         }
         return false;
     }

@@ -54,6 +54,8 @@ public class ProxyHandler {
     /** Made once: handed to every body reader instead of a new lambda per call. */
     private final BodyReader.Sink onBody = this::onBody;
 
+    private final ResponseOwners owners;
+
     ProxyHandler(
             GatewayConfig config,
             Admission admission,
@@ -67,13 +69,15 @@ public class ProxyHandler {
             Ticker ticker,
             Vertx vertx,
             Clock clock,
-            CallsInFlight inFlight) {
+            CallsInFlight inFlight,
+            ResponseOwners owners) {
         this.admission = admission;
         this.models = models;
         this.http = http;
         this.simulated = simulated;
         this.maxBody = config.maxBodySize().asLongValue();
         this.clock = clock;
+        this.owners = owners;
         this.services = new Call.Services(
                 watchdog,
                 recorder,
@@ -82,7 +86,8 @@ public class ProxyHandler {
                 ticker,
                 vertx,
                 Math.max(1, config.bodyTimeout().toNanos()),
-                inFlight);
+                inFlight,
+                owners);
         this.relaySettings = new Relay.Settings(
                 vertx,
                 ticker,
@@ -233,7 +238,48 @@ public class ProxyHandler {
             failedInGateway(call, e);
             return;
         }
-        new Relay(call, relaySettings).send(simulate ? simulated : http, out);
+        Upstream upstream = simulate ? simulated : http;
+        Buffer sent = out;
+        String previous = call.api == Api.RESPONSES ? in.previousResponseId() : null;
+        if (previous != null && Api.safeResponseId(previous)) {
+            whenOwned(call, previous, true, () -> new Relay(call, relaySettings).send(upstream, sent));
+        } else {
+            new Relay(call, relaySettings).send(upstream, sent);
+        }
+    }
+
+    /**
+     * Runs {@code go} when the stored response {@code responseId} is the caller's or nobody's; else
+     * answers as the provider answers an id it does not hold (docs/gateway.md, "Whose stored
+     * response"). {@code previous}: the id is the body's {@code previous_response_id}, not the path's.
+     * The lookup may finish later, on the call's event loop: a call that ended meanwhile (its client
+     * left) is not sent.
+     */
+    private void whenOwned(Call call, String responseId, boolean previous, Runnable go) {
+        String caller = ResponseOwners.ownerOf(call.key());
+        owners.owner(responseId, owner -> {
+            if (call.state() == CallState.DONE) {
+                return;
+            }
+            if (owner == null || owner.equals(caller)) {
+                go.run();
+            } else if (owner.equals(ResponseOwners.UNCHECKED)) {
+                call.refuse(Refusal.of(
+                        RefusalReason.OWNER_UNCHECKED,
+                        "the Tally gateway could not check whose stored response " + responseId
+                                + " is (its database did not answer); nothing was sent to the provider. Retry"));
+            } else if (previous) {
+                call.refuse(new Refusal(
+                        400,
+                        RefusalReason.NOT_YOUR_RESPONSE,
+                        "Previous response with id '" + responseId + "' not found.",
+                        "previous_response_id",
+                        0));
+            } else {
+                call.refuse(Refusal.of(
+                        RefusalReason.NOT_YOUR_RESPONSE, "Response with id '" + responseId + "' not found."));
+            }
+        });
     }
 
     /**
@@ -264,7 +310,12 @@ public class ProxyHandler {
             return;
         }
         // these calls take no body: what the client may have sent is not the provider's business
-        new Relay(call, relaySettings).send(simulate ? simulated : http, Buffer.buffer(0));
+        Upstream upstream = simulate ? simulated : http;
+        whenOwned(
+                call,
+                Api.responseId(call.path()),
+                false,
+                () -> new Relay(call, relaySettings).send(upstream, Buffer.buffer(0)));
     }
 
     /**

@@ -41,6 +41,7 @@ final class RequestInspector {
     private static final int SEEN_MAX_COMPLETION_TOKENS = 16;
     private static final int SEEN_MAX_OUTPUT_TOKENS = 32;
     private static final int SEEN_BACKGROUND = 64;
+    private static final int SEEN_PREVIOUS_RESPONSE_ID = 128;
     private static final byte[] INCLUDE_USAGE =
             "\"stream_options\":{\"include_usage\":true},".getBytes(StandardCharsets.US_ASCII);
 
@@ -59,7 +60,9 @@ final class RequestInspector {
      * {@code max_completion_tokens} or its Responses API's {@code max_output_tokens} (-1 when absent);
      * {@code openBrace} is the byte offset where an option can be inserted without re-serialising the
      * body; {@code background} is the Responses API's {@code background} given as anything but
-     * {@code false} or {@code null} (what a provider might take as true is refused, not guessed).
+     * {@code false} or {@code null} (what a provider might take as true is refused, not guessed);
+     * {@code previousResponseId} is its {@code previous_response_id} when a string (else null): the
+     * stored response the call continues, whose owner the gateway checks.
      */
     record Inspected(
             String model,
@@ -68,7 +71,8 @@ final class RequestInspector {
             boolean includeUsage,
             long maxTokens,
             int openBrace,
-            boolean background) {}
+            boolean background,
+            String previousResponseId) {}
 
     static Inspected inspect(byte[] body) throws BadRequest {
         String model = null;
@@ -77,6 +81,7 @@ final class RequestInspector {
         boolean includeUsage = false;
         long maxTokens = -1;
         boolean background = false;
+        String previousResponseId = null;
         int openBrace;
         int seen = 0;
         checkBytes(body);
@@ -120,6 +125,12 @@ final class RequestInspector {
                         background = value != JsonToken.VALUE_FALSE && value != JsonToken.VALUE_NULL;
                         p.skipChildren();
                     }
+                    case "previous_response_id" -> {
+                        // at most the path's 128 characters are worth a String: a longer one is no id Tally knows
+                        if (value == JsonToken.VALUE_STRING && p.getTextLength() <= Api.MAX_RESPONSE_ID) {
+                            previousResponseId = p.getText();
+                        }
+                    }
                     case "stream_options" -> {
                         if (value == JsonToken.START_OBJECT) {
                             hasStreamOptions = true;
@@ -155,7 +166,8 @@ final class RequestInspector {
         if (model == null || model.isBlank()) {
             throw new BadRequest("model: is required", "model");
         }
-        return new Inspected(model, stream, hasStreamOptions, includeUsage, maxTokens, openBrace, background);
+        return new Inspected(
+                model, stream, hasStreamOptions, includeUsage, maxTokens, openBrace, background, previousResponseId);
     }
 
     /** Notes a top-level field the gateway reads; the second time it appears the body is refused. */
@@ -168,6 +180,7 @@ final class RequestInspector {
             case "max_completion_tokens" -> SEEN_MAX_COMPLETION_TOKENS;
             case "max_output_tokens" -> SEEN_MAX_OUTPUT_TOKENS;
             case "background" -> SEEN_BACKGROUND;
+            case "previous_response_id" -> SEEN_PREVIOUS_RESPONSE_ID;
             default -> 0;
         };
         if ((seen & bit) != 0) {

@@ -51,6 +51,14 @@ final class SseTap {
      */
     private static final byte[][] RESPONSES_KEYS = {USAGE, "\"delta\":\"".getBytes(StandardCharsets.US_ASCII)};
 
+    /**
+     * Where the Responses API's first event ({@code response.created}) names the response, as OpenAI
+     * writes it (compact JSON, the response's id its first field): read without parsing the event,
+     * which repeats the caller's instructions and tools. The final event, parsed for its usage,
+     * names it too.
+     */
+    private static final byte[] RESPONSE_ID = "\"response\":{\"id\":\"".getBytes(StandardCharsets.US_ASCII);
+
     private static final byte[][] ANTHROPIC_KEYS = {
         USAGE,
         "\"text\":\"".getBytes(StandardCharsets.US_ASCII),
@@ -198,6 +206,9 @@ final class SseTap {
             sawDone = true; // OpenAI's data: [DONE]
             return false;
         }
+        if (wire == Api.Wire.OPENAI_RESPONSES && usage.responseId == null) {
+            usage.responseId = responseId(b, p, end);
+        }
         findEach(b, p, end, keys, keyAt);
         int u = keyAt[0];
         if (u >= 0 && wire == Api.Wire.OPENAI_RESPONSES && !usageIsObject(b, u + USAGE.length, end)) {
@@ -258,6 +269,10 @@ final class SseTap {
             if (UsageParser.apply(event.path("response").get("usage"), wire, usage)) {
                 usage.complete = true;
             }
+            JsonNode id = event.path("response").get("id");
+            if (usage.responseId == null && id != null && id.isTextual() && Api.safeResponseId(id.textValue())) {
+                usage.responseId = id.textValue();
+            }
         } else {
             String type = event.path("type").asText();
             if ("message_start".equals(type)) {
@@ -284,6 +299,25 @@ final class SseTap {
             }
             usage.streamedTextChars += Math.max(0, Math.min(i, to) - s);
         }
+    }
+
+    /** The id after {@link #RESPONSE_ID} in the line, when it is a safe response id; else null. */
+    private static String responseId(byte[] b, int from, int end) {
+        for (int i = from; i <= end - RESPONSE_ID.length; i++) {
+            if (b[i] == '"' && startsWith(b, i, end, RESPONSE_ID)) {
+                int s = i + RESPONSE_ID.length;
+                int e = s;
+                while (e < end && e - s <= Api.MAX_RESPONSE_ID && b[e] != '"') {
+                    e++;
+                }
+                if (e == end || b[e] != '"') {
+                    return null;
+                }
+                String id = new String(b, s, e - s, StandardCharsets.US_ASCII);
+                return Api.safeResponseId(id) ? id : null;
+            }
+        }
+        return null;
     }
 
     /** Where the next {@code "usage"} key whose value is an object starts, from {@code from}; -1 if none. */

@@ -23,6 +23,12 @@ public final class Usage {
     public long streamedTextChars;
     /** Why the provider's numbers were refused ({@link #refuse}); null while they are fine. */
     public UsageProblem invalid;
+    /**
+     * The id of the response the Responses API answered with (its JSON's top-level {@code id}, a
+     * stream's {@code response.created} or final event), when it is a safe id ({@link Api#safeResponseId});
+     * the gateway remembers whose it is ({@link ResponseOwners}). Not usage, but read by the same taps.
+     */
+    public String responseId;
 
     public long total() {
         return input + output + cacheRead + cacheWrite;

@@ -244,7 +244,8 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                         responsesStream(req, model);
                     } else {
                         resp.putHeader("content-type", "application/json")
-                                .end(responseObject(model, "completed", RESPONSES_USAGE));
+                                .end(responseObject(model, "completed", RESPONSES_USAGE)
+                                        .replace(RESPONSE_ID, newResponseId()));
                     }
                 }
                 case "/v1/embeddings" -> {
@@ -465,7 +466,7 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
     private void responsesStream(HttpServerRequest req, String model) {
         var resp = req.response();
         resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
-        List<String> events = responsesEvents(model, RESPONSE_ID);
+        List<String> events = responsesEvents(model, newResponseId());
         resp.write(String.join("", events.subList(0, 4)));
         resp.write(String.join("", events.subList(4, events.size() - 1)));
         String completed = events.get(events.size() - 1);
@@ -539,8 +540,21 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 + "\"truncation\":\"disabled\",\"user\":null,\"metadata\":" + metadata + ",\"usage\":" + usage + "}";
     }
 
-    /** The id of the response the fake creates. */
+    /** The id in {@link #responseObject}'s answer; each response the fake creates gets its own ({@link #newResponseId}). */
     static final String RESPONSE_ID = "resp_67ccd3a9da748190baa7f1570fe91ac604becb25c95c1f61";
+
+    /** A new response's id, as OpenAI's look: {@code resp_} and 48 hex digits, a new one each time. */
+    static String newResponseId() {
+        return "resp_"
+                + java.util.HexFormat.of()
+                        .formatHex(java.nio.ByteBuffer.allocate(24)
+                                .putLong(System.nanoTime())
+                                .putLong(java.util.concurrent.ThreadLocalRandom.current()
+                                        .nextLong())
+                                .putLong(java.util.concurrent.ThreadLocalRandom.current()
+                                        .nextLong())
+                                .array());
+    }
 
     static final String RESPONSES_OUTPUT =
             "[{\"type\":\"message\",\"id\":\"msg_67ccd3acc8d48190a77525dc6de64b4104becb25c95c1f61\","

@@ -198,8 +198,11 @@ class GatewayProxyTest {
                         + "\",\"input\":\"Hi\",\"max_output_tokens\":500}")
                 .post("/v1/responses");
         assertThat(r.statusCode()).isEqualTo(200);
+        // each created response has its own id (as OpenAI gives), the rest is the fake's answer unchanged
+        assertThat(r.jsonPath().getString("id")).matches("resp_[0-9a-f]{48}");
         assertThat(r.asString())
-                .isEqualTo(FakeProvider.responseObject("gpt-4o-mini", "completed", FakeProvider.RESPONSES_USAGE));
+                .isEqualTo(FakeProvider.responseObject("gpt-4o-mini", "completed", FakeProvider.RESPONSES_USAGE)
+                        .replace(FakeProvider.RESPONSE_ID, r.jsonPath().getString("id")));
         assertThat(r.header("x-upstream-request-id")).isEqualTo("req_upstream_responses");
         FakeProvider.Seen seen = FakeProvider.BY_MARKER.get(marker);
         assertThat(seen.path()).isEqualTo("/v1/responses");

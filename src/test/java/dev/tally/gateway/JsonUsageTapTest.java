@@ -43,6 +43,27 @@ class JsonUsageTapTest {
     }
 
     @Test
+    void aResponsesAnswerNamesItsResponseByItsTopLevelIdOnly() {
+        String answer = FakeProvider.responseObject("gpt-4o", "completed", FakeProvider.RESPONSES_USAGE);
+        for (int chunk : new int[] {1, 9, 100_000}) {
+            assertThat(tap(answer, Api.Wire.OPENAI_RESPONSES, chunk).responseId)
+                    .as("chunk %d", chunk)
+                    .isEqualTo(FakeProvider.RESPONSE_ID);
+        }
+        // the output items' ids are not the response's; other APIs' ids are not looked at
+        assertThat(tap(
+                                "{\"output\":[{\"id\":\"msg_1\"}],\"usage\":" + FakeProvider.RESPONSES_USAGE + "}",
+                                Api.Wire.OPENAI_RESPONSES,
+                                3)
+                        .responseId)
+                .isNull();
+        assertThat(tap("{\"id\":{\"id\":\"resp_nested\"}}", Api.Wire.OPENAI_RESPONSES, 3).responseId)
+                .isNull();
+        assertThat(tap(FakeProvider.OPENAI_JSON.replace("MODEL", "gpt-4o"), Api.Wire.OPENAI, 7).responseId)
+                .isNull();
+    }
+
+    @Test
     void anAnswerThatIsNotJsonOrHasNoUsageLeavesItUnreported() {
         assertThat(tap("<html>bad gateway</html>", Api.Wire.OPENAI, 5).reported).isFalse();
         assertThat(tap("{\"object\":\"list\",\"data\":[]}", Api.Wire.OPENAI, 5).reported)

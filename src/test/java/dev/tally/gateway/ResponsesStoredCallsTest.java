@@ -3,10 +3,20 @@ package dev.tally.gateway;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +40,9 @@ import dev.tally.platform.TestStack;
 class ResponsesStoredCallsTest {
 
     static UsageEvents events;
+
+    @Inject
+    DataSource database;
 
     @BeforeAll
     static void consumer() {
@@ -281,5 +294,149 @@ class ResponsesStoredCallsTest {
         JsonNode d = events.await(foreground.header("x-request-id")).path("data");
         assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
         assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+    }
+
+    // ---- whose stored response it is (docs/gateway.md, "Whose stored response")
+
+    /** Creates a stored response with {@code key}; returns its id, as the client got it. */
+    static String create(Admin.Key key, boolean stream) {
+        Response r = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"input\":\"Hi\",\"stream\":" + stream + "}")
+                .post("/v1/responses");
+        assertThat(r.statusCode()).isEqualTo(200);
+        if (!stream) {
+            return r.jsonPath().getString("id");
+        }
+        String body = r.asString();
+        int at = body.indexOf("\"response\":{\"id\":\"") + "\"response\":{\"id\":\"".length();
+        return body.substring(at, body.indexOf('"', at));
+    }
+
+    /** The call was refused as OpenAI refuses an id it does not hold, recorded, and never sent on. */
+    static void assertNotFoundAsTheProviderSays(Response r, String id, String api) {
+        assertThat(r.statusCode()).as(api).isEqualTo(404);
+        assertThat(r.asString()).as(api).isEqualTo(FakeProvider.notFound(id));
+        assertThat(r.header("x-should-retry")).isEqualTo("false");
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("api").asText()).isEqualTo(api);
+        assertThat(d.path("outcome").asText()).isEqualTo("rejected");
+        assertThat(d.path("refusal").asText()).isEqualTo("not_your_response");
+    }
+
+    static long seenAtPrefix(String prefix) {
+        return FakeProvider.SEEN.stream()
+                .filter(s -> s.path().startsWith(prefix))
+                .count();
+    }
+
+    @Test
+    void anotherPersonsKeyCannotRetrieveCancelDeleteOrListAStoredResponseWhileItsCreatorsOtherKeyCan() {
+        Admin.Key creator = Admin.newKey();
+        Admin.Key other = Admin.newKey();
+        for (boolean stream : List.of(false, true)) {
+            String id = create(creator, stream);
+            assertThat(id).matches("resp_[0-9a-f]{48}");
+            String path = "/v1/responses/" + id;
+            var as = given().header("Authorization", "Bearer " + other.key());
+            assertNotFoundAsTheProviderSays(as.get(path), id, "responses.retrieve");
+            assertNotFoundAsTheProviderSays(
+                    given().header("Authorization", "Bearer " + other.key()).get(path + "?stream=true"),
+                    id,
+                    "responses.retrieve");
+            assertNotFoundAsTheProviderSays(
+                    given().header("Authorization", "Bearer " + other.key()).get(path + "/input_items"),
+                    id,
+                    "responses.input_items");
+            assertNotFoundAsTheProviderSays(
+                    given().header("Authorization", "Bearer " + other.key()).post(path + "/cancel"),
+                    id,
+                    "responses.cancel");
+            assertNotFoundAsTheProviderSays(
+                    given().header("Authorization", "Bearer " + other.key()).delete(path), id, "responses.delete");
+            assertThat(seenAtPrefix(path))
+                    .as("nothing of another's calls reached the provider")
+                    .isZero();
+
+            // the same person's other key: their response
+            Admin.Key second = Admin.anotherKey(creator, Map.of());
+            Response mine =
+                    given().header("Authorization", "Bearer " + second.key()).get(path);
+            assertThat(mine.statusCode()).isEqualTo(200);
+            assertThat(mine.asString()).isEqualTo(FakeProvider.storedResponse(id));
+            assertThat(seenAtPrefix(path)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void continuingAnotherPersonsResponseIsRefusedAsOpenAiRefusesAPreviousResponseItDoesNotHold() {
+        Admin.Key creator = Admin.newKey();
+        Admin.Key other = Admin.newKey();
+        String id = create(creator, false);
+        String marker = "prev-" + UUID.randomUUID();
+        Response r = given().header("Authorization", "Bearer " + other.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"user\":\"" + marker + "\",\"input\":\"and then?\","
+                        + "\"previous_response_id\":\"" + id + "\"}")
+                .post("/v1/responses");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.asString())
+                .isEqualTo("{\"error\":{\"message\":\"Previous response with id '" + id + "' not found.\","
+                        + "\"type\":\"invalid_request_error\",\"param\":\"previous_response_id\","
+                        + "\"code\":\"previous_response_not_found\"}}");
+        assertThat(FakeProvider.BY_MARKER.get(marker))
+                .as("the provider never saw the call")
+                .isNull();
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("refusal").asText()).isEqualTo("not_your_response");
+        assertThat(d.path("costNanos").asLong()).isZero();
+
+        // its creator continues it; given twice, the provider might take the one the gateway did not check
+        Response mine = given().header("Authorization", "Bearer " + creator.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"input\":\"and then?\",\"previous_response_id\":\"" + id + "\"}")
+                .post("/v1/responses");
+        assertThat(mine.statusCode()).isEqualTo(200);
+        Response twice = given().header("Authorization", "Bearer " + other.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"input\":\"x\",\"previous_response_id\":\"resp_mine\","
+                        + "\"previous_response_id\":\"" + id + "\"}")
+                .post("/v1/responses");
+        assertThat(twice.statusCode()).isEqualTo(400);
+        assertThat(twice.jsonPath().getString("error.param")).isEqualTo("previous_response_id");
+    }
+
+    @Test
+    void theOwnerIsKeptInPostgresWithoutContentSoAGatewayThatDidNotSeeTheCreationRefusesToo() throws SQLException {
+        Admin.Key creator = Admin.newKey();
+        String id = create(creator, false);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> owner(id) != null);
+        assertThat(owner(id)).isEqualTo("employee:" + creator.employeeId());
+
+        // written by another gateway: this one has never seen the id, and asks PostgreSQL
+        String elsewhere = responseId();
+        try (Connection c = database.getConnection();
+                PreparedStatement s =
+                        c.prepareStatement("INSERT INTO response_owner (response_id, owner) VALUES (?, ?)")) {
+            s.setString(1, elsewhere);
+            s.setString(2, "employee:" + UUID.randomUUID());
+            s.executeUpdate();
+        }
+        Admin.Key someone = Admin.newKey();
+        assertNotFoundAsTheProviderSays(
+                given().header("Authorization", "Bearer " + someone.key()).get("/v1/responses/" + elsewhere),
+                elsewhere,
+                "responses.retrieve");
+        assertThat(seenAtPrefix("/v1/responses/" + elsewhere)).isZero();
+    }
+
+    private String owner(String id) throws SQLException {
+        try (Connection c = database.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT owner FROM response_owner WHERE response_id = ?")) {
+            s.setString(1, id);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
     }
 }

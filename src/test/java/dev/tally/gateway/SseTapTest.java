@@ -64,6 +64,26 @@ class SseTapTest {
     }
 
     @Test
+    void aResponsesStreamNamesItsResponseFromItsFirstEventEvenWhenCutBeforeItsEnd() {
+        String cut = RESPONSES.substring(0, RESPONSES.indexOf("event: response.output_text.done"));
+        for (String stream : new String[] {RESPONSES, cut}) {
+            for (int size : new int[] {1, 7, 100_000}) {
+                Usage u = new Usage();
+                feed(new SseTap(Api.Wire.OPENAI_RESPONSES, false, u), stream, size);
+                assertThat(u.responseId).as("size %d", size).isEqualTo("resp_1");
+            }
+        }
+        // only the final event, and an id that could not be a path's: none taken from it
+        String completedOnly = RESPONSES.substring(RESPONSES.indexOf("event: response.completed"));
+        Usage fromFinal = new Usage();
+        feed(new SseTap(Api.Wire.OPENAI_RESPONSES, false, fromFinal), completedOnly, 5);
+        assertThat(fromFinal.responseId).isEqualTo("resp_1");
+        Usage unsafe = new Usage();
+        feed(new SseTap(Api.Wire.OPENAI_RESPONSES, false, unsafe), RESPONSES.replace("resp_1", "../x"), 7);
+        assertThat(unsafe.responseId).isNull();
+    }
+
+    @Test
     void aResponsesStreamCutBeforeItsEndCountsTheDeltasOnce() {
         String cut = RESPONSES.substring(0, RESPONSES.indexOf("event: response.completed"));
         Usage u = new Usage();
