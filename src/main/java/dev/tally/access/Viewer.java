@@ -126,6 +126,25 @@ public record Viewer(
         }
     }
 
+    /**
+     * Sets every budget (DESIGN.md: finance and team leads set budgets): admins and leaders, the
+     * role finance has. Not a {@code reports:read} token: it only reads.
+     */
+    public boolean setsEveryBudget() {
+        return isAdmin() || role == AccessRole.LEADER;
+    }
+
+    /** Sets budgets: every one ({@link #setsEveryBudget}), or a team lead those of their own teams. */
+    public boolean setsBudgets() {
+        return setsEveryBudget() || role == AccessRole.TEAM_LEAD && !teamIds.isEmpty();
+    }
+
+    public void requireSetsBudgets() {
+        if (!setsBudgets()) {
+            throw forbidden("setting budgets needs the admin or leader role, or a team lead's for their own teams");
+        }
+    }
+
     public void requireAdmin() {
         if (!isAdmin()) {
             throw forbidden("this needs the admin role or an admin token");

@@ -53,6 +53,7 @@ public record BudgetEditor(
             UUID editing,
             String editingName,
             String error,
+            boolean everyScope,
             List<TeamView> teams,
             List<ChannelView> channelList,
             Confirm confirmDelete,
@@ -74,13 +75,17 @@ public record BudgetEditor(
                                 : t.name() + " (" + t.department() + ")",
                         covers))
                 .toList();
-        List<Group> groups = List.of(
-                new Group(null, List.of(option("org", "The whole organisation", covers))),
-                new Group("Departments", departments),
-                new Group("Teams", teamOptions),
-                new Group(
-                        "One person or key (id below)",
-                        List.of(option("employee", "An employee", covers), option("key", "A key", covers))));
+        Group people = new Group(
+                everyScope ? "One person or key (id below)" : "One person or key of your teams (id below)",
+                List.of(option("employee", "An employee", covers), option("key", "A key", covers)));
+        // a team lead sets budgets for their own teams: neither the organisation nor a department is offered
+        List<Group> groups = everyScope
+                ? List.of(
+                        new Group(null, List.of(option("org", "The whole organisation", covers))),
+                        new Group("Departments", departments),
+                        new Group("Teams", teamOptions),
+                        people)
+                : List.of(new Group("Your teams", teamOptions), people);
         return new BudgetEditor(
                 form,
                 editing == null ? "/budgets" : "/budgets/" + editing,

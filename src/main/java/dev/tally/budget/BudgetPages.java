@@ -33,8 +33,11 @@ import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
 
 /**
- * The Budgets page: every budget with a bar against its limit, its state and its period; for admins
- * also the forms that create, edit and delete budgets. The forms post to this page (CSRF token,
+ * The Budgets page: every budget with a bar against its limit, its state and its period, and the
+ * forms that create, edit and delete budgets (DESIGN.md: finance and team leads set budgets). Admins
+ * and leaders see and set every budget; a team lead sees and sets their own teams' (each team's own,
+ * and its people's and keys': what their team pages show), as {@link BudgetService#requireMaySet}
+ * checks for every change. The forms post to this page (CSRF token,
  * {@code PageForms}) and change budgets through {@link BudgetService}, as the admin API does: the same
  * checks, the same audit entries, the same reload on every gateway. A refused form comes back (400)
  * with the service's message and the values submitted; a change answers 303 back to the list. The
@@ -80,29 +83,30 @@ public class BudgetPages {
     }
 
     /**
-     * The list; for an admin with the new-budget form, or with {@code ?edit=<id>} that budget's form
-     * prefilled, or with {@code ?delete=<id>} the question before deleting it.
+     * The list; for whoever sets budgets with the new-budget form, or with {@code ?edit=<id>} that
+     * budget's form prefilled, or with {@code ?delete=<id>} the question before deleting it.
      */
     @GET
     public String budgets(
             @QueryParam("edit") String edit, @QueryParam("delete") String delete, @QueryParam("done") String done) {
-        // Every budget of every team: the audience that sees all teams (team leads see theirs on the team page).
         Viewer v = viewers.current();
-        v.requireAllTeams();
-        List<BudgetRow> rows = rows();
-        if (!v.isAdmin()) {
-            return render(rows, null, null);
+        v.requireReports();
+        if (!v.seesAllTeams()) {
+            v.requireSetsBudgets(); // a team lead: their own teams' budgets
+        }
+        List<BudgetRow> rows = rows(v);
+        if (!v.setsBudgets()) {
+            return render(rows, notice(done), null); // a reports:read token reads the list
         }
         UUID editId = Ids.optional("edit", edit);
         UUID deleteId = Ids.optional("delete", delete);
-        Budget editing = editId == null ? null : budgets.get(editId);
+        // only a budget of the list: a team lead learns nothing of another team's
+        Budget editing =
+                editId == null ? null : budgets.get(listed(rows, editId).id());
         BudgetForm form = editing == null ? BudgetForm.blank() : BudgetForm.of(editing);
         BudgetEditor.Confirm confirm = null;
         if (deleteId != null) {
-            BudgetRow row = rows.stream()
-                    .filter(r -> r.id().equals(deleteId))
-                    .findFirst()
-                    .orElseThrow(() -> ApiException.notFound("no budget " + deleteId));
+            BudgetRow row = listed(rows, deleteId);
             confirm = new BudgetEditor.Confirm(
                     row.id(),
                     row.name(),
@@ -111,20 +115,28 @@ public class BudgetPages {
                     row.limit(),
                     row.mode());
         }
-        return render(rows, notice(done), editor(form, editing, null, confirm));
+        return render(rows, notice(done), editor(v, form, editing, null, confirm));
+    }
+
+    private static BudgetRow listed(List<BudgetRow> rows, UUID id) {
+        return rows.stream()
+                .filter(r -> r.id().equals(id))
+                .findFirst()
+                .orElseThrow(() -> ApiException.notFound("no budget " + id));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response create(@BeanParam Posted posted) {
-        viewers.current().requireAdmin();
+        Viewer v = viewers.current();
+        v.requireSetsBudgets();
         BudgetForm form = posted.form();
         try {
-            budgets.create(form.toInput());
+            budgets.create(form.toInput(), v);
             return Response.seeOther(URI.create("/budgets?done=created#budgets"))
                     .build();
         } catch (ApiException e) {
-            return refused(form, null, e);
+            return refused(v, form, null, e);
         }
     }
 
@@ -132,18 +144,21 @@ public class BudgetPages {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response update(@PathParam("id") String id, @BeanParam Posted posted) {
-        viewers.current().requireAdmin();
+        Viewer v = viewers.current();
+        v.requireSetsBudgets();
         UUID budgetId = Ids.required("id", id);
         BudgetForm form = posted.form();
         try {
-            budgets.update(budgetId, form.toInput());
+            budgets.update(budgetId, form.toInput(), v);
             return Response.seeOther(URI.create("/budgets?done=updated#budgets"))
                     .build();
         } catch (ApiException e) {
             if (e.status() == 404) {
-                throw e; // no form to show again: the budget is gone
+                // deleted while it was being edited: nothing to save into, and the list says so
+                return Response.seeOther(URI.create("/budgets?done=gone#budgets"))
+                        .build();
             }
-            return refused(form, budgetId, e);
+            return refused(v, form, budgetId, e);
         }
     }
 
@@ -151,8 +166,9 @@ public class BudgetPages {
     @Path("{id}/delete")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response delete(@PathParam("id") String id) {
-        viewers.current().requireAdmin();
-        budgets.delete(Ids.required("id", id));
+        Viewer v = viewers.current();
+        v.requireSetsBudgets();
+        budgets.delete(Ids.required("id", id), v);
         return Response.seeOther(URI.create("/budgets?done=deleted#budgets")).build();
     }
 
@@ -220,27 +236,38 @@ public class BudgetPages {
     }
 
     /** The page again with the submitted values and the service's message (it names the field). */
-    private Response refused(BudgetForm form, UUID editing, ApiException e) {
+    private Response refused(Viewer v, BudgetForm form, UUID editing, ApiException e) {
         return Response.status(e.status())
                 .entity(render(
-                        rows(),
+                        rows(v),
                         null,
-                        editor(form, editing == null ? null : budgets.get(editing), e.getMessage(), null)))
+                        editor(v, form, editing == null ? null : budgets.get(editing), e.getMessage(), null)))
                 .build();
     }
 
-    private List<BudgetRow> rows() {
-        return statuses.current().stream().map(BudgetRow::of).toList();
+    /** The budgets {@code v} reads: every one, or a team lead's the report gives them. */
+    private List<BudgetRow> rows(Viewer v) {
+        return BudgetReportResource.readBy(v, statuses.current()).stream()
+                .map(BudgetRow::of)
+                .toList();
     }
 
-    /** {@code editing}: the stored budget an edit changes (its id and name), null for a new one. */
-    private BudgetEditor editor(BudgetForm form, Budget editing, String error, BudgetEditor.Confirm confirm) {
+    /**
+     * {@code editing}: the stored budget an edit changes (its id and name), null for a new one. A
+     * team lead's form offers their own teams, not the organisation or a department.
+     */
+    private BudgetEditor editor(Viewer v, BudgetForm form, Budget editing, String error, BudgetEditor.Confirm confirm) {
         return BudgetEditor.of(
                 form,
                 editing == null ? null : editing.id(),
                 editing == null ? null : editing.name(),
                 error,
-                identity.teams(),
+                v.setsEveryBudget(),
+                v.setsEveryBudget()
+                        ? identity.teams()
+                        : identity.teams().stream()
+                                .filter(t -> v.teamIds().contains(t.id()))
+                                .toList(),
                 channels.list(),
                 confirm,
                 navs.csrfField(),
@@ -252,6 +279,7 @@ public class BudgetPages {
             case "created" -> "Budget created. Every gateway enforces it within seconds.";
             case "updated" -> "Budget saved. Every gateway applies the change within seconds.";
             case "deleted" -> "Budget deleted. Gateways stop enforcing it within seconds.";
+            case "gone" -> "Not saved: that budget was deleted while you were editing it.";
             default -> null;
         };
     }

@@ -44,22 +44,28 @@ public class BudgetReportResource {
     public Response report(@QueryParam("format") String format) {
         Viewer viewer = viewers.current();
         viewer.requireReports();
-        List<BudgetStatus> rows = statuses.current();
-        if (!viewer.seesAllTeams()) {
-            // a team lead: the budgets their team pages show, each team's own and those of its people
-            // and keys (whose link is the team's page), not the org's, a department's or another
-            // team's, whose spend is not theirs to read
-            Set<String> pages = new HashSet<>();
-            for (UUID team : viewer.teamIds()) {
-                pages.add("/teams/" + team);
-            }
-            rows = rows.stream().filter(r -> pages.contains(r.link())).toList();
-        }
+        List<BudgetStatus> rows = readBy(viewer, statuses.current());
         if (CsvDownload.wanted(format)) {
             return CsvDownload.attachment("tally-budgets.csv", table(rows));
         }
         return Response.ok(new Report(calendar.zone().getId(), rows), MediaType.APPLICATION_JSON)
                 .build();
+    }
+
+    /**
+     * The budgets {@code viewer} reads: every one when they see all teams; a team lead's, those their
+     * team pages show, each team's own and those of its people and keys (whose link is the team's
+     * page), not the org's, a department's or another team's, whose spend is not theirs to read.
+     */
+    static List<BudgetStatus> readBy(Viewer viewer, List<BudgetStatus> rows) {
+        if (viewer.seesAllTeams()) {
+            return rows;
+        }
+        Set<String> pages = new HashSet<>();
+        for (UUID team : viewer.teamIds()) {
+            pages.add("/teams/" + team);
+        }
+        return rows.stream().filter(r -> pages.contains(r.link())).toList();
     }
 
     static Table table(List<BudgetStatus> rows) {

@@ -14,7 +14,7 @@ public class BudgetSections {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance team(List<BudgetRow> rows, boolean allBudgets);
+        static native TemplateInstance team(List<BudgetRow> rows, boolean budgetsPage, boolean allBudgets);
     }
 
     private final BudgetStatusService statuses;
@@ -23,13 +23,16 @@ public class BudgetSections {
         this.statuses = statuses;
     }
 
-    /** {@code allBudgets}: whether the viewer may open the Budgets page (leaders and admins), so it is linked. */
-    public String team(UUID teamId, boolean allBudgets) {
+    /**
+     * {@code budgetsPage}: whether the viewer may open the Budgets page, so it is linked;
+     * {@code allBudgets}: whether it lists every budget (leaders and admins) or a team lead's own.
+     */
+    public String team(UUID teamId, boolean budgetsPage, boolean allBudgets) {
         String link = "/teams/" + teamId;
         List<BudgetRow> rows = statuses.current().stream()
                 .filter(s -> link.equals(s.link()))
                 .map(BudgetRow::of)
                 .toList();
-        return Templates.team(rows, allBudgets).render();
+        return Templates.team(rows, budgetsPage, allBudgets).render();
     }
 }

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import jakarta.inject.Singleton;
 import jakarta.transaction.Transactional;
 
+import dev.tally.access.Viewer;
 import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
 import dev.tally.access.audit.AuditTarget;
@@ -65,7 +66,17 @@ public class BudgetService {
 
     @Transactional
     public Budget create(BudgetInput in) {
+        return create(in, null);
+    }
+
+    /**
+     * Creates a budget for {@code by} (null: the admin API, which sets every budget); a team lead
+     * may create one for their own teams only ({@link #requireMaySet}).
+     */
+    @Transactional
+    public Budget create(BudgetInput in, Viewer by) {
         Budget b = validate(UUID.randomUUID(), in);
+        requireMaySet(by, b);
         store.insert(b);
         Budget stored = store.get(b.id()).orElseThrow();
         audit.record(AuditTarget.BUDGET, AuditChange.CREATE, b.id(), null, BudgetView.of(stored));
@@ -74,8 +85,18 @@ public class BudgetService {
 
     @Transactional
     public Budget update(UUID id, BudgetInput in) {
+        return update(id, in, null);
+    }
+
+    /** Changes a budget for {@code by}: a team lead's own teams' budget, into one of theirs too. */
+    @Transactional
+    public Budget update(UUID id, BudgetInput in, Viewer by) {
         Budget b = validate(id, in);
         Budget before = store.get(id).orElse(null);
+        if (before != null) {
+            requireMaySet(by, before);
+        }
+        requireMaySet(by, b);
         if (!store.update(b)) {
             throw ApiException.notFound("no budget " + id);
         }
@@ -99,7 +120,16 @@ public class BudgetService {
 
     @Transactional
     public void delete(UUID id) {
+        delete(id, null);
+    }
+
+    /** Deletes a budget for {@code by}: a team lead's own teams' only. */
+    @Transactional
+    public void delete(UUID id, Viewer by) {
         Budget before = store.get(id).orElse(null);
+        if (before != null) {
+            requireMaySet(by, before);
+        }
         if (!store.delete(id)) {
             throw ApiException.notFound("no budget " + id);
         }
@@ -322,6 +352,52 @@ public class BudgetService {
             throw ApiException.badRequest("spike.action: must be alert or pause_key; got " + in.action());
         }
         return new SpikeRule(in.factor(), perHour, action);
+    }
+
+    /**
+     * Whether {@code by} may set this budget (DESIGN.md: finance and team leads set budgets): admins
+     * and leaders every one; a team lead one that covers a team they lead, or a person or key of
+     * such a team, the budgets their team pages show. Null: the admin API. Else 403.
+     */
+    void requireMaySet(Viewer by, Budget b) {
+        if (by == null || by.setsEveryBudget()) {
+            return;
+        }
+        by.requireSetsBudgets();
+        UUID team = teamOf(b.scope(), b.scopeId());
+        if (team == null || !by.teamIds().contains(team)) {
+            throw new ApiException(
+                    403,
+                    "scope: a team lead sets budgets for their own teams, and their people and keys only;"
+                            + " this one covers "
+                            + (b.scope() == Scope.ORG
+                                    ? "the organisation"
+                                    : b.scope().json() + " " + b.scopeId()));
+        }
+    }
+
+    /** The team a budget's scope belongs to: the team, an employee's or a key's; null for the org and a department. */
+    UUID teamOf(Scope scope, String scopeId) {
+        String sql = switch (scope) {
+            case TEAM -> "SELECT id FROM team WHERE id = ?";
+            case EMPLOYEE -> "SELECT team_id FROM employee WHERE id = ?";
+            case KEY ->
+                "SELECT COALESCE(k.team_id, e.team_id) FROM api_key k LEFT JOIN employee e"
+                        + " ON e.id = k.employee_id WHERE k.id = ?";
+            default -> null;
+        };
+        if (sql == null || scopeId == null) {
+            return null;
+        }
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setObject(1, UUID.fromString(scopeId));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getObject(1, UUID.class) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private boolean exists(String sql, Object param) {

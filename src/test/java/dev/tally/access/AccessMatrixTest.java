@@ -331,22 +331,24 @@ class AccessMatrixTest {
 
     /** The Budgets page is for leaders and admins: a team lead's team page does not link to its 403. */
     @Test
-    void aTeamLeadsTeamPageDoesNotLinkToTheBudgetsPage() {
+    void aTeamLeadsTeamPageLinksToTheBudgetsPageWhereTheySetTheirTeamsBudgets() {
         String lead = Access.teamLead(teamA)
                 .get("/teams/" + teamA + DAY)
                 .then()
                 .statusCode(200)
                 .extract()
                 .asString();
-        assertThat(lead).contains("id=\"team-budgets\"").doesNotContain("href=\"/budgets\"");
-        Access.teamLead(teamA).get("/budgets").then().statusCode(403);
+        assertThat(lead).contains("id=\"team-budgets\"").contains("href=\"/budgets\">Set budgets</a>");
+        Access.teamLead(teamA).get("/budgets").then().statusCode(200);
+        // an employee has neither the link nor the page
+        Access.employee(aliceEmail).get("/budgets").then().statusCode(403);
         String leader = Access.leader()
                 .get("/teams/" + teamA + DAY)
                 .then()
                 .statusCode(200)
                 .extract()
                 .asString();
-        assertThat(leader).contains("href=\"/budgets\"");
+        assertThat(leader).contains("href=\"/budgets\">All budgets</a>");
     }
 
     // ---- leader, admin -------------------------------------------------------------------------

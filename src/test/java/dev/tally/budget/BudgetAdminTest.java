@@ -564,50 +564,93 @@ class BudgetAdminTest {
     }
 
     @Test
-    void onlyAnAdminMayChangeBudgetsFromThePage() {
+    void leadersSetEveryBudgetOnThePageAndTeamLeadsTheirOwnTeamsOnly() {
         Admin.Key key = Admin.newKey();
+        Admin.Key other = Admin.newKey();
         String guarded = "Guarded " + UUID.randomUUID();
         String id = post(teamBudget(key.teamId(), "name", guarded))
                 .statusCode(201)
                 .extract()
                 .path("id");
-        Map<String, Object> fields = form("By a leader", "team:" + key.teamId(), "10", "alert");
+        String elsewhere = "Elsewhere " + UUID.randomUUID();
+        String otherId = post(teamBudget(other.teamId(), "name", elsewhere))
+                .statusCode(201)
+                .extract()
+                .path("id");
 
-        // a leader reads the page, without the forms, and may not post them
+        // a leader (finance) sees and sets every budget, audited as themselves
         String page =
                 Access.leader().get("/budgets").then().statusCode(200).extract().asString();
-        assertThat(page).contains(guarded).doesNotContain("budget-form").doesNotContain("/budgets?edit=");
-        assertThat(Access.leader()
-                        .get("/budgets?edit=" + id)
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
-                .doesNotContain("budget-form");
-        postForm(Access::leader, "/budgets", fields).then().statusCode(403);
-        postForm(Access::leader, "/budgets/" + id, fields).then().statusCode(403);
-        postForm(Access::leader, "/budgets/" + id + "/delete", Map.of()).then().statusCode(403);
+        assertThat(page).contains(guarded, elsewhere, "budget-form", "/budgets?edit=" + id, "The whole organisation");
+        String byLeader = "By a leader " + UUID.randomUUID();
+        postForm(Access::leader, "/budgets", form(byLeader, "team:" + other.teamId(), "10", "alert"))
+                .then()
+                .statusCode(303);
+        String leaderMade = apiBudget(byLeader).getString("id");
+        assertThat(Access.auditEntry("budget.create", leaderMade).get("actor").toString())
+                .startsWith("user:");
 
-        // a team lead, of the very team, neither
+        // a team lead sees their own team's budgets, and a form for their teams only
         Supplier<RequestSpecification> lead = () -> Access.teamLead(key.teamId());
-        lead.get().get("/budgets").then().statusCode(403);
-        // their team page lists the budget, without the admin's links
-        assertThat(lead.get()
-                        .get("/teams/" + key.teamId())
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .asString())
-                .contains(guarded)
-                .doesNotContain("/budgets?edit=");
-        postForm(lead, "/budgets", fields, "/").then().statusCode(403);
-        postForm(lead, "/budgets/" + id + "/delete", Map.of(), "/").then().statusCode(403);
+        String theirs =
+                lead.get().get("/budgets").then().statusCode(200).extract().asString();
+        assertThat(theirs)
+                .contains(guarded, "budget-form", "Your teams", "/budgets?edit=" + id)
+                .doesNotContain(elsewhere)
+                .doesNotContain(byLeader)
+                .doesNotContain("The whole organisation")
+                .doesNotContain("team:" + other.teamId());
+        String byLead = "By the lead " + UUID.randomUUID();
+        postForm(lead, "/budgets", form(byLead, "team:" + key.teamId(), "20", "block"))
+                .then()
+                .statusCode(303);
+        String leadMade = apiBudget(byLead).getString("id");
+        Map<String, Object> person = form("One of theirs " + UUID.randomUUID(), "employee", "5", "alert");
+        person.put("scopeId", key.employeeId());
+        postForm(lead, "/budgets", person).then().statusCode(303);
 
-        // nobody signed in goes to the sign-in page; an admin's form without its CSRF token is refused
+        // not another team's, a person of it, the organisation or a department, neither new nor changed
+        Response refused = postForm(lead, "/budgets", form("Not mine", "team:" + other.teamId(), "10", "alert"));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.asString()).contains("Not saved", "a team lead sets budgets for their own teams");
+        Map<String, Object> theirPerson = form("Not mine either", "employee", "5", "alert");
+        theirPerson.put("scopeId", other.employeeId());
+        postForm(lead, "/budgets", theirPerson).then().statusCode(403);
+        postForm(lead, "/budgets", form("The org", "org", "10", "alert")).then().statusCode(403);
+        postForm(lead, "/budgets/" + leadMade, form(byLead, "team:" + other.teamId(), "20", "block"))
+                .then()
+                .statusCode(403);
+        postForm(lead, "/budgets/" + otherId, form("Taken over", "team:" + key.teamId(), "1", "block"))
+                .then()
+                .statusCode(403);
+        postForm(lead, "/budgets/" + otherId + "/delete", Map.of()).then().statusCode(403);
+        lead.get().get("/budgets?edit=" + otherId).then().statusCode(404);
+        lead.get().get("/budgets?delete=" + otherId).then().statusCode(404);
+        assertThat(apiBudget(elsewhere).getString("mode")).isEqualTo("alert");
+        assertThat(Access.admin().get("/api/admin/budgets").then().extract().asString())
+                .doesNotContain("Not mine", "The org", "Taken over");
+
+        // their own: changed and deleted
+        postForm(lead, "/budgets/" + leadMade, form(byLead, "team:" + key.teamId(), "30", "block"))
+                .then()
+                .statusCode(303);
+        assertThat(apiBudget(byLead).getString("amountUsd")).isEqualTo("30");
+        postForm(lead, "/budgets/" + leadMade + "/delete", Map.of()).then().statusCode(303);
+        Access.admin().get("/api/admin/budgets/" + leadMade).then().statusCode(404);
+
+        // an employee neither reads nor sets budgets on the page
+        String nobody = "nobody-" + UUID.randomUUID() + "@example.test";
+        Supplier<RequestSpecification> employee = () -> Access.employee(nobody);
+        employee.get().get("/budgets").then().statusCode(403);
+        postForm(employee, "/budgets", form("By anyone", "team:" + key.teamId(), "10", "alert"), "/me")
+                .then()
+                .statusCode(403);
+
+        // nobody signed in goes to the sign-in page; a form without its CSRF token is refused
         given().redirects()
                 .follow(false)
                 .contentType(ContentType.URLENC)
-                .formParams(fields)
+                .formParams(form("x", "org", "1", "alert"))
                 .post("/budgets/" + id + "/delete")
                 .then()
                 .statusCode(302)
@@ -621,9 +664,31 @@ class BudgetAdminTest {
                 .statusCode(400);
 
         Access.admin().get("/api/admin/budgets/" + id).then().statusCode(200);
-        assertThat(Access.admin().get("/api/admin/budgets").then().extract().asString())
-                .doesNotContain("By a leader");
+        for (String b : List.of(id, otherId, leaderMade)) {
+            Access.admin().delete("/api/admin/budgets/" + b).then().statusCode(204);
+        }
+    }
+
+    @Test
+    void anEditOfABudgetDeletedMeanwhileSavesNothingAndSaysSo() {
+        Admin.Key key = Admin.newKey();
+        String name = "Deleted meanwhile " + UUID.randomUUID();
+        String id = post(teamBudget(key.teamId(), "name", name))
+                .statusCode(201)
+                .extract()
+                .path("id");
         Access.admin().delete("/api/admin/budgets/" + id).then().statusCode(204);
+        Response edit = postForm(Access::adminUser, "/budgets/" + id, form(name, "team:" + key.teamId(), "9", "alert"));
+        assertThat(edit.statusCode()).isEqualTo(303);
+        assertThat(edit.header("Location")).endsWith("/budgets?done=gone#budgets");
+        assertThat(Access.adminUser()
+                        .get("/budgets?done=gone")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("Not saved: that budget was deleted while you were editing it.")
+                .doesNotContain(name);
     }
 
     /** A form's required fields; a mutable map, for the others. */

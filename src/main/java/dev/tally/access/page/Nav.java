@@ -36,6 +36,14 @@ public record Nav(
         return allTeams || teams.contains(team);
     }
 
+    /**
+     * Whether the Budgets page opens for the caller: every budget for leaders and admins, a team
+     * lead's own teams' (which they set there too).
+     */
+    public boolean budgets() {
+        return allTeams || reports && !teams.isEmpty();
+    }
+
     public boolean signedIn() {
         return name != null;
     }

@@ -324,7 +324,9 @@ public class DashboardPages {
                     "/api/reports/workloads" + page.query() + "&teamId=" + teamId + "&format=csv&table=tools");
         });
         // budgets move with every call, not with the report the page is cached for: filled in after the cache
-        return html.replace(TEAM_BUDGETS, budgets.team(teamId, page.nav().allTeams()));
+        return html.replace(
+                TEAM_BUDGETS,
+                budgets.team(teamId, page.nav().budgets(), page.nav().allTeams()));
     }
 
     /** The AI review findings follow the outcomes chart, or the last panel of a dashboard without one. */
