@@ -1,7 +1,9 @@
 package dev.tally.platform;
 
+import java.util.Set;
 import java.util.stream.Collectors;
 
+import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -59,11 +61,15 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response validation(ConstraintViolationException e, UriInfo uri) {
-        String detail = e.getConstraintViolations().stream()
+        return problem(400, detail(e.getConstraintViolations()), uri);
+    }
+
+    /** Bean Validation's findings in the API's words ({@code name: must not be blank}), for pages too. */
+    public static String detail(Set<? extends ConstraintViolation<?>> violations) {
+        return violations.stream()
                 .map(v -> lastNode(v.getPropertyPath().toString()) + ": " + v.getMessage())
                 .sorted()
                 .collect(Collectors.joining("; "));
-        return problem(400, detail, uri);
     }
 
     @ServerExceptionMapper

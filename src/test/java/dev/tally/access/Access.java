@@ -1,6 +1,7 @@
 package dev.tally.access;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.endsWith;
 
 import java.time.Instant;
@@ -10,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -177,6 +181,27 @@ public final class Access {
                 .then()
                 .statusCode(302)
                 .header("Location", endsWith("/login"));
+    }
+
+    /**
+     * Posts a page's form as a browser does: with the CSRF cookie and token of {@code tokenPage} (any page
+     * the caller may open; every signed-in page carries the token in its sign-out form). No redirect followed.
+     */
+    public static Response postForm(
+            Supplier<RequestSpecification> who, String path, Map<String, ?> fields, String tokenPage) {
+        Response page = who.get().get(tokenPage);
+        page.then().statusCode(200);
+        Matcher token =
+                Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page.asString());
+        assertThat(token.find()).as("a CSRF field on " + tokenPage).isTrue();
+        return who.get()
+                .cookie("tally-csrf", page.getCookie("tally-csrf"))
+                .redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParams(fields)
+                .formParam("csrf-token", token.group(1))
+                .post(path);
     }
 
     /** Signs in through the form and returns the session cookie's value. */

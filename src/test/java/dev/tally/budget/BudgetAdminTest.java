@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -711,19 +709,7 @@ class BudgetAdminTest {
 
     /** As {@link #postForm}, with the CSRF token of another page (a team lead cannot open the Budgets page). */
     static Response postForm(Supplier<RequestSpecification> who, String path, Map<String, ?> fields, String tokenPage) {
-        Response page = who.get().get(tokenPage);
-        page.then().statusCode(200);
-        Matcher token =
-                Pattern.compile("name=\"csrf-token\" value=\"([^\"]+)\"").matcher(page.asString());
-        assertThat(token.find()).as("a CSRF field on " + tokenPage).isTrue();
-        return who.get()
-                .cookie("tally-csrf", page.getCookie("tally-csrf"))
-                .redirects()
-                .follow(false)
-                .contentType(ContentType.URLENC)
-                .formParams(fields)
-                .formParam("csrf-token", token.group(1))
-                .post(path);
+        return Access.postForm(who, path, fields, tokenPage);
     }
 
     /** The budget of this name, as the admin API shows it. */

@@ -26,7 +26,10 @@ import dev.tally.access.LocalSignInBrowserTest;
 import dev.tally.gateway.Admin;
 import dev.tally.platform.TestStack;
 
-/** The Budgets page's form in a real headless Chromium: an admin sets a team's budget and sees it listed. */
+/**
+ * The admin forms of the Budgets and Alerts pages in a real headless Chromium: an admin sets a team's
+ * budget, and adds an alert channel, and sees each listed.
+ */
 @QuarkusTest
 @WithTestResource(TestStack.class)
 class BudgetPageBrowserTest {
@@ -89,6 +92,59 @@ class BudgetPageBrowserTest {
             long height = (Long) ((JavascriptExecutor) d).executeScript("return document.documentElement.scrollHeight");
             d.manage().window().setSize(new Dimension(1400, (int) Math.min(height + 140, 4000)));
             b.screenshot("budgets-form-created.png");
+        }
+    }
+
+    @Test
+    void anAdminAddsAWebhookChannelOnTheAlertsPageSeesItsSecretOnceAndSeesItListed() throws IOException {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String email = "channel-admin-" + suffix + "@budgets.test";
+        Access.createUser(email, "Ada Admin", AccessRole.ADMIN, List.of());
+        String name = "Finance SIEM " + suffix;
+
+        try (Browser b = Browser.start()) {
+            WebDriver d = b.driver;
+            d.get(root + "alerts");
+            d.findElement(By.id("username")).sendKeys(email);
+            d.findElement(By.id("password")).sendKeys(Access.PASSWORD);
+            LocalSignInBrowserTest.submit(d, By.id("sign-in"));
+            assertThat(d.getCurrentUrl()).endsWith("/alerts");
+
+            d.findElement(By.id("channel-name")).sendKeys(name);
+            new Select(d.findElement(By.id("channel-type"))).selectByValue("webhook");
+            d.findElement(By.id("channel-url")).sendKeys("https://siem.example.test/tally?token=hidden");
+            d.findElement(By.id("channel-digest")).click();
+            LocalSignInBrowserTest.submit(d, By.id("save-channel"));
+
+            // the generated secret, shown on this answer only
+            String secret = d.findElement(By.id("channel-secret-value")).getText();
+            assertThat(secret).matches("[0-9a-f]{64}");
+            WebElement row =
+                    d.findElement(By.xpath("//table[contains(@class,'channels')]//tr[td[1][text()='" + name + "']]"));
+            assertThat(row.getText())
+                    .contains("Webhook (signed)")
+                    .contains("https://siem.example.test/…")
+                    .contains("yes")
+                    .contains("Send test")
+                    .doesNotContain("token=hidden");
+            long height = (Long) ((JavascriptExecutor) d).executeScript("return document.documentElement.scrollHeight");
+            d.manage().window().setSize(new Dimension(1400, (int) Math.min(height + 140, 4000)));
+            b.screenshot("alerts-channel-created.png");
+
+            d.get(root + "alerts");
+            assertThat(d.getPageSource()).contains(name).doesNotContain(secret);
+        } finally {
+            // gone again, so the background weekly digest is not sent to its made-up host
+            Access.admin()
+                    .get("/api/admin/alert-channels")
+                    .then()
+                    .extract()
+                    .jsonPath()
+                    .getList("findAll { it.name == '" + name + "' }.id", String.class)
+                    .forEach(id -> Access.admin()
+                            .delete("/api/admin/alert-channels/" + id)
+                            .then()
+                            .statusCode(204));
         }
     }
 }

@@ -1,28 +1,58 @@
 package dev.tally.alert.channel;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
 
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateData;
 import io.quarkus.qute.TemplateInstance;
 import io.smallrye.common.annotation.Blocking;
 
+import dev.tally.access.Viewer;
 import dev.tally.access.Viewers;
 import dev.tally.access.page.Navs;
+import dev.tally.budget.Budget;
+import dev.tally.budget.BudgetService;
 import dev.tally.dashboard.page.PageContext;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.roi.Format;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.Ids;
+import dev.tally.platform.ProblemMapper;
 import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 import dev.tally.platform.time.OrgCalendar;
 
-/** The Alerts page: the latest budget alerts and, for each, where it went and whether it arrived. */
+/**
+ * The Alerts page: the latest budget alerts and, for each, where it went and whether it arrived; the
+ * alert channels and the budgets that use each; for admins also the forms that add, test and delete
+ * channels. The forms post to this page (CSRF token, {@code PageForms}) and go through the admin API's
+ * own calls: {@link NewChannel} validated as the API validates it, then {@link AlertChannelService}
+ * (the same checks and audit entries) and {@link ChannelTest}. A refused form comes back (400) with
+ * the API's message and the values submitted; a change answers 303 back to the list, except a
+ * webhook created without a secret: its generated secret is shown on the answer itself, this once
+ * (never in a URL, and not stored by the browser's cache).
+ */
 @Path("/alerts")
 @Produces(MediaType.TEXT_HTML)
 @Blocking
@@ -32,7 +62,16 @@ public class AlertPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance alerts(PageContext page, List<Row> alerts, DeliveryViews.Log log, String zone);
+        static native TemplateInstance alerts(
+                PageContext page,
+                List<Row> alerts,
+                DeliveryViews.Log log,
+                String zone,
+                List<ChannelRow> channels,
+                String notice,
+                String failure,
+                CreatedSecret secret,
+                ChannelEditor editor);
     }
 
     /** One alert as the page shows it. */
@@ -48,12 +87,20 @@ public class AlertPages {
             String projected,
             List<DeliveryViews.Delivery> deliveries) {}
 
+    /** A webhook's generated secret, shown on the answer to its create only (as the API returns it once). */
+    @TemplateData
+    public record CreatedSecret(String channel, String secret) {}
+
     private final DeliveryLog log;
     private final DeliveryViews views;
     private final Notices notices;
     private final ReportService reports;
     private final OrgCalendar calendar;
     private final Roles roles;
+    private final AlertChannelService channels;
+    private final ChannelTest test;
+    private final BudgetService budgets;
+    private final Validator validator;
     private final Viewers viewers;
     private final Navs navs;
 
@@ -64,6 +111,10 @@ public class AlertPages {
             ReportService reports,
             OrgCalendar calendar,
             Roles roles,
+            AlertChannelService channels,
+            ChannelTest test,
+            BudgetService budgets,
+            Validator validator,
             Viewers viewers,
             Navs navs) {
         this.log = log;
@@ -74,19 +125,198 @@ public class AlertPages {
         this.notices = notices;
         this.calendar = calendar;
         this.roles = roles;
+        this.channels = channels;
+        this.test = test;
+        this.budgets = budgets;
+        this.validator = validator;
     }
 
+    /**
+     * The alerts and the channels; for an admin with the new-channel form, or with
+     * {@code ?delete=<id>} the question before deleting that channel.
+     */
     @GET
-    public TemplateInstance alerts() {
+    public TemplateInstance alerts(
+            @QueryParam("delete") String delete,
+            @QueryParam("done") String done,
+            @QueryParam("channel") String channel) {
+        Viewer v = viewer();
+        List<ChannelRow> rows = channelRows();
+        if (!v.isAdmin()) {
+            return render(rows, null, null, null, null);
+        }
+        ChannelRow confirm = null;
+        UUID deleteId = Ids.optional("delete", delete);
+        if (deleteId != null) {
+            confirm = find(rows, deleteId).orElseThrow(() -> ApiException.notFound("no alert channel " + deleteId));
+        }
+        String notice =
+                notice(done, find(rows, Ids.optional("channel", channel)).orElse(null));
+        return render(rows, notice, null, null, editor(ChannelForm.blank(), null, confirm));
+    }
+
+    @POST
+    @Path("channels")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response create(@BeanParam Posted posted) {
+        requireAdmin();
+        ChannelForm form = posted.form();
+        try {
+            NewChannel req = form.toNewChannel();
+            // The API's @Valid on its body, in its words ("name: must not be blank"), then the service's checks.
+            Set<ConstraintViolation<NewChannel>> invalid = validator.validate(req);
+            if (!invalid.isEmpty()) {
+                throw ApiException.badRequest(ProblemMapper.detail(invalid));
+            }
+            ChannelView created = channels.create(req);
+            if (created.secret() != null) {
+                CreatedSecret secret = new CreatedSecret(created.name(), created.secret());
+                return Response.ok(render(
+                                channelRows(),
+                                null, // the secret's notice says it was created
+                                null,
+                                secret,
+                                editor(ChannelForm.blank(), null, null)))
+                        .header("Cache-Control", "no-store")
+                        .build();
+            }
+            return Response.seeOther(URI.create("/alerts?done=created&channel=" + created.id() + "#channels"))
+                    .build();
+        } catch (ApiException e) {
+            // the form again as typed: a Slack URL or a secret in it is a credential, kept out of caches
+            return Response.status(e.status())
+                    .entity(render(channelRows(), null, null, null, editor(form, e.getMessage(), null)))
+                    .header("Cache-Control", "no-store")
+                    .build();
+        }
+    }
+
+    /**
+     * Sends the API's test message. Delivered: 303 back with a notice. Not delivered: the page with the
+     * receiver's answer (200 — the page did its work; a 502 could be swapped by a proxy for its own
+     * error page, and the admin would not see the answer).
+     */
+    @POST
+    @Path("channels/{id}/test")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response test(@PathParam("id") String id) {
+        requireAdmin();
+        UUID channelId = Ids.required("id", id);
+        try {
+            test.send(channelId);
+            return Response.seeOther(URI.create("/alerts?done=tested&channel=" + channelId + "#channels"))
+                    .build();
+        } catch (ApiException e) {
+            if (e.status() == 404) {
+                throw e; // nothing to report on: the channel is gone
+            }
+            List<ChannelRow> rows = channelRows();
+            String name = find(rows, channelId).map(ChannelRow::name).orElse("the channel");
+            return Response.ok(render(
+                            rows,
+                            null,
+                            "Test of “" + name + "” failed: " + e.getMessage()
+                                    + ". Check the URL or the addresses; to change them, delete the channel and"
+                                    + " add it again.",
+                            null,
+                            editor(ChannelForm.blank(), null, null)))
+                    .build();
+        }
+    }
+
+    @POST
+    @Path("channels/{id}/delete")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response delete(@PathParam("id") String id) {
+        requireAdmin();
+        channels.delete(Ids.required("id", id));
+        return Response.seeOther(URI.create("/alerts?done=deleted#channels")).build();
+    }
+
+    /** The new-channel form's fields as posted. */
+    public static class Posted {
+        @FormParam("name")
+        String name;
+
+        @FormParam("type")
+        String type;
+
+        @FormParam("url")
+        String url;
+
+        @FormParam("secret")
+        String secret;
+
+        @FormParam("to")
+        String to;
+
+        @FormParam("digest")
+        String digest;
+
+        ChannelForm form() {
+            return new ChannelForm(name, type, url, secret, to, digest);
+        }
+    }
+
+    /** Alerts name every team's spend and budget: the same audience as the operations page. */
+    private Viewer viewer() {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
         }
-        // Alerts name every team's spend and budget: the same audience as the operations page.
-        viewers.current().requireAllTeams();
+        Viewer v = viewers.current();
+        v.requireAllTeams();
+        return v;
+    }
+
+    private void requireAdmin() {
+        viewer().requireAdmin();
+    }
+
+    /** Every live channel, with the budgets naming it (budgets are few: one read of them all). */
+    private List<ChannelRow> channelRows() {
+        Map<UUID, List<String>> users = new HashMap<>();
+        for (Budget b : budgets.all()) {
+            for (UUID c : b.channelIds()) {
+                users.computeIfAbsent(c, k -> new ArrayList<>()).add(b.name());
+            }
+        }
+        return channels.list().stream()
+                .map(c -> ChannelRow.of(
+                        c,
+                        users.getOrDefault(c.id(), List.of()).stream()
+                                .sorted(String.CASE_INSENSITIVE_ORDER)
+                                .toList()))
+                .toList();
+    }
+
+    private static Optional<ChannelRow> find(List<ChannelRow> rows, UUID id) {
+        return rows.stream().filter(r -> r.id().equals(id)).findFirst();
+    }
+
+    private static String notice(String done, ChannelRow channel) {
+        String name = channel == null ? "" : " “" + channel.name() + "”";
+        return switch (done == null ? "" : done) {
+            case "created" ->
+                "Channel" + name + " created. Send it a test from the list, and pick it in a budget's"
+                        + " alert channels on the Budgets page.";
+            case "tested" ->
+                "Test message sent: the channel" + name + " took it. Check that it arrived where you" + " expect.";
+            case "deleted" -> "Channel deleted. Alerts no longer go to it; the delivery log keeps its name.";
+            default -> null;
+        };
+    }
+
+    private ChannelEditor editor(ChannelForm form, String error, ChannelRow confirm) {
+        return ChannelEditor.of(form, error, confirm, navs.csrfField(), navs.csrfToken());
+    }
+
+    private TemplateInstance render(
+            List<ChannelRow> channelRows, String notice, String failure, CreatedSecret secret, ChannelEditor editor) {
         // No period picker here: the frame without one (as the audit log and My usage use).
         PageContext page = PageContext.plain("Alerts", "alerts", "/alerts", reports.demoData(), navs.current());
         List<Row> rows = log.recentAlerts(SHOWN).stream().map(this::row).toList();
-        return Templates.alerts(page, rows, views.log(0), calendar.zone().getId());
+        return Templates.alerts(
+                page, rows, views.log(0), calendar.zone().getId(), channelRows, notice, failure, secret, editor);
     }
 
     private Row row(DeliveryLog.AlertEntry e) {

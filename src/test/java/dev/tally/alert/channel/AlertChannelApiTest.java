@@ -2,6 +2,8 @@ package dev.tally.alert.channel;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -10,9 +12,13 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
 
@@ -23,8 +29,13 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
 import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 
+import dev.tally.access.Access;
+import dev.tally.gateway.Admin;
 import dev.tally.platform.TallyServices;
 import dev.tally.platform.TestSql;
 import dev.tally.platform.TestStack;
@@ -235,5 +246,359 @@ class AlertChannelApiTest {
                         .extract()
                         .asString())
                 .doesNotContain(id.toString());
+    }
+
+    // ---- the Alerts page's channel forms -----------------------------------------------------------
+
+    @Test
+    void anAdminAddsChannelsOnTheAlertsPageAsTheApiWouldWithTheirAuditEntries() {
+        String name = "Finance mail " + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(Access.adminUser()
+                        .get("/alerts")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .contains("id=\"channel-form\"")
+                .contains("action=\"/alerts/channels#channel-form\"");
+
+        Map<String, Object> fields = form(name, "email");
+        fields.put("to", "cfo@example.test\r\n\r\n  ap@example.test \r\n");
+        fields.put("digest", "on");
+        fields.put("url", "https://typed-before-switching.example.test/"); // not the picked type's: left out
+        Response created = Access.postForm(Access::adminUser, "/alerts/channels", fields, "/alerts");
+        created.then().statusCode(303);
+        String id = apiChannel(name).getString("id");
+        assertThat(created.header("Location")).endsWith("/alerts?done=created&channel=" + id + "#channels");
+        JsonPath stored = apiChannel(name);
+        assertThat(stored.getString("type")).isEqualTo("email");
+        assertThat(stored.getList("to", String.class)).containsExactly("cfo@example.test", "ap@example.test");
+        assertThat(stored.getBoolean("digest")).isTrue();
+        assertThat((Object) stored.get("urlHint")).isNull();
+        Map<String, Object> audited = Access.auditEntry("alert_channel.create", id);
+        assertThat(audited.get("actor").toString()).startsWith("user:admin-");
+        assertThat(audited.get("actorRole")).isEqualTo("admin");
+        assertThat(((Map<?, ?>) audited.get("after")).get("name")).isEqualTo(name);
+
+        // listed, with where it goes and the budgets that use it
+        String budget = "Uses " + name;
+        String budgetId = Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name",
+                        budget,
+                        "scope",
+                        "team",
+                        "scopeId",
+                        Admin.newKey().teamId(),
+                        "period",
+                        "month",
+                        "amountUsd",
+                        "1000",
+                        "mode",
+                        "alert",
+                        "channelIds",
+                        List.of(id)))
+                .post("/api/admin/budgets")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String page = Access.adminUser()
+                .get("/alerts?done=created&channel=" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(page).contains("Channel “" + name + "” created.");
+        assertThat(channelRow(page, id))
+                .contains(name)
+                .contains("E-mail")
+                .contains("cfo@example.test, ap@example.test")
+                .contains("yes")
+                .contains(budget)
+                .contains("action=\"/alerts/channels/" + id + "/test\"");
+        Access.admin().delete("/api/admin/budgets/" + budgetId).then().statusCode(204);
+
+        // a webhook without a secret: the generated one on this answer only, as the API returns it once
+        String hookName = "SIEM " + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> hook = form(hookName, "webhook");
+        hook.put("url", "https://siem.example.test/in?token=abc");
+        Response withSecret = Access.postForm(Access::adminUser, "/alerts/channels", hook, "/alerts");
+        withSecret.then().statusCode(200).header("Cache-Control", containsString("no-store"));
+        assertThat(withSecret.asString())
+                .contains("Channel “" + hookName + "” created. Its signing secret, shown this once");
+        Matcher shown =
+                Pattern.compile("id=\"channel-secret-value\">([0-9a-f]{64})<").matcher(withSecret.asString());
+        assertThat(shown.find()).as("the generated secret on the page").isTrue();
+        String hookId = apiChannel(hookName).getString("id");
+        assertThat(channels.channel(UUID.fromString(hookId)).orElseThrow().secret())
+                .isEqualTo(shown.group(1));
+        String after = Access.adminUser()
+                .get("/alerts")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(channelRow(after, hookId)).contains("Webhook (signed)").contains("https://siem.example.test/…");
+        assertThat(after).doesNotContain(shown.group(1)).doesNotContain("token=abc");
+        assertThat(((Map<?, ?>) Access.auditEntry("alert_channel.create", hookId)
+                                .get("after"))
+                        .toString())
+                .doesNotContain(shown.group(1));
+        // gone again, so the background weekly digest does not go to the e-mail one
+        channels.delete(UUID.fromString(id));
+        channels.delete(UUID.fromString(hookId));
+    }
+
+    @Test
+    void aRefusedChannelFormComesBackWithTheApisMessageAndTheValuesSubmitted() {
+        String name = "<b>Kept</b> " + UUID.randomUUID().toString().substring(0, 8);
+        Map<String, Object> fields = form(name, "webhook");
+        fields.put("url", "https://hooks.example.test/kept");
+        fields.put("secret", "short");
+        fields.put("digest", "on");
+        Response refused = Access.postForm(Access::adminUser, "/alerts/channels", fields, "/alerts");
+        refused.then()
+                .statusCode(400)
+                .contentType(containsString("text/html"))
+                .header("Cache-Control", containsString("no-store"));
+        assertThat(refused.asString())
+                .contains("Not saved — secret: at least 16 characters (or leave it out and Tally generates one)")
+                .contains("value=\"https://hooks.example.test/kept\"")
+                .contains("value=\"webhook\" selected")
+                .contains("id=\"channel-digest\" value=\"on\" checked")
+                // escaped, as every value the page shows
+                .contains("value=\"&lt;b&gt;Kept&lt;/b&gt; ")
+                .doesNotContain("<b>Kept</b>")
+                .doesNotContain("Exception");
+
+        // the API's words for the API's checks: its Bean Validation, then the service's
+        assertThat(Access.postForm(Access::adminUser, "/alerts/channels", form(" ", "slack"), "/alerts")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .asString())
+                .contains("Not saved — name: must not be blank");
+        Map<String, Object> mail = form("Bad address", "email");
+        mail.put("to", "ok@example.test\nnot-an-address");
+        assertThat(Access.postForm(Access::adminUser, "/alerts/channels", mail, "/alerts")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .asString())
+                .contains("Not saved — to[1]: &#39;not-an-address&#39; is not an e-mail address")
+                .contains(">ok@example.test\nnot-an-address</textarea>");
+        post(Map.of("type", "email", "name", "x", "to", List.of("ok@example.test", "not-an-address")))
+                .statusCode(400)
+                .body("detail", is("to[1]: 'not-an-address' is not an e-mail address"));
+        assertThat(Access.postForm(Access::adminUser, "/alerts/channels", form("No URL", "slack"), "/alerts")
+                        .then()
+                        .statusCode(400)
+                        .extract()
+                        .asString())
+                .contains("Not saved — url: required for slack and webhook channels");
+
+        assertThat(Access.admin()
+                        .get("/api/admin/alert-channels")
+                        .then()
+                        .extract()
+                        .asString())
+                .doesNotContain("Kept</b>")
+                .doesNotContain("Bad address")
+                .doesNotContain("No URL");
+    }
+
+    @Test
+    void anAdminDeletesAChannelOnThePageAfterAQuestion() {
+        String name = "Leaving " + UUID.randomUUID().toString().substring(0, 8);
+        String id = post(Map.of("type", "email", "name", name, "to", List.of("gone@example.test")))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String confirm = Access.adminUser()
+                .get("/alerts?delete=" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(confirm)
+                .contains("Delete the channel “" + name + "”?")
+                .contains("gone@example.test")
+                .contains("action=\"/alerts/channels/" + id + "/delete\"");
+        Access.admin().get("/api/admin/alert-channels/" + id).then().statusCode(200);
+
+        Access.postForm(Access::adminUser, "/alerts/channels/" + id + "/delete", Map.of(), "/alerts")
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/alerts?done=deleted#channels"));
+        Access.admin().get("/api/admin/alert-channels/" + id).then().statusCode(404);
+        Map<String, Object> audited = Access.auditEntry("alert_channel.delete", id);
+        assertThat(audited.get("actor").toString()).startsWith("user:admin-");
+        assertThat(((Map<?, ?>) audited.get("before")).get("name")).isEqualTo(name);
+        String page = Access.adminUser()
+                .get("/alerts?done=deleted")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(page).contains("Channel deleted.").doesNotContain(id);
+        // deleted already: 404, as the API's DELETE
+        Access.postForm(Access::adminUser, "/alerts/channels/" + id + "/delete", Map.of(), "/alerts")
+                .then()
+                .statusCode(404);
+    }
+
+    @Test
+    void sendTestOnThePageSendsTheApisTestMessageAndShowsWhetherItArrived() throws Exception {
+        try (Receiver receiver = new Receiver()) {
+            String path = "/page-test/" + UUID.randomUUID();
+            String secret = "page-test-secret-0123456789";
+            String name = "Tested " + UUID.randomUUID().toString().substring(0, 8);
+            String id = post(Map.of("type", "webhook", "name", name, "url", receiver.url(path), "secret", secret))
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+
+            Access.postForm(Access::adminUser, "/alerts/channels/" + id + "/test", Map.of(), "/alerts")
+                    .then()
+                    .statusCode(303)
+                    .header("Location", endsWith("/alerts?done=tested&channel=" + id + "#channels"));
+            // sent before the answer, as the API's test is
+            assertThat(receiver.requests(path)).hasSize(1);
+            Receiver.Request req = receiver.requests(path).get(0);
+            assertThat(req.body()).contains("\"type\":\"" + ChannelTest.TYPE + "\"");
+            assertThat(req.header("X-Tally-Signature-256")).isEqualTo(Receiver.signature(secret, req.body()));
+            assertThat(Access.adminUser()
+                            .get("/alerts?done=tested&channel=" + id)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString())
+                    .contains("Test message sent: the channel “" + name + "” took it.");
+
+            receiver.failNext(1);
+            String failed = Access.postForm(Access::adminUser, "/alerts/channels/" + id + "/test", Map.of(), "/alerts")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertThat(failed)
+                    .contains("id=\"channel-failure\"")
+                    .contains("Test of “" + name + "” failed: the test message was not delivered: HTTP 503: busy.");
+            assertThat(receiver.requests(path)).hasSize(2);
+        }
+    }
+
+    @Test
+    void onlyAnAdminManagesChannelsFromTheAlertsPage() {
+        String name = "Guarded " + UUID.randomUUID().toString().substring(0, 8);
+        String id = post(Map.of("type", "email", "name", name, "to", List.of("guard@example.test")))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        Map<String, Object> fields = form("By a leader", "email");
+        fields.put("to", "leader@example.test");
+
+        // a leader reads the list, without the forms, and may not post them
+        String page =
+                Access.leader().get("/alerts").then().statusCode(200).extract().asString();
+        assertThat(channelRow(page, id)).contains(name).contains("guard@example.test");
+        assertThat(page)
+                .doesNotContain("channel-form")
+                .doesNotContain("Send test")
+                .doesNotContain("/alerts?delete=");
+        assertThat(Access.leader()
+                        .get("/alerts?delete=" + id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .doesNotContain("confirm-delete");
+        Access.postForm(Access::leader, "/alerts/channels", fields, "/alerts")
+                .then()
+                .statusCode(403);
+        Access.postForm(Access::leader, "/alerts/channels/" + id + "/test", Map.of(), "/alerts")
+                .then()
+                .statusCode(403);
+        Access.postForm(Access::leader, "/alerts/channels/" + id + "/delete", Map.of(), "/alerts")
+                .then()
+                .statusCode(403);
+
+        // a team lead may not open the page, nor post its forms
+        String team = Admin.newKey().teamId();
+        Supplier<RequestSpecification> lead = () -> Access.teamLead(team);
+        lead.get().get("/alerts").then().statusCode(403);
+        Access.postForm(lead, "/alerts/channels", fields, "/").then().statusCode(403);
+        Access.postForm(lead, "/alerts/channels/" + id + "/delete", Map.of(), "/")
+                .then()
+                .statusCode(403);
+
+        // nobody signed in goes to the sign-in page; an admin's form without its CSRF token is refused
+        given().redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParams(fields)
+                .post("/alerts/channels")
+                .then()
+                .statusCode(302)
+                .header("Location", endsWith("/login"));
+        Access.adminUser()
+                .redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParams(fields)
+                .post("/alerts/channels")
+                .then()
+                .statusCode(400);
+        Access.adminUser()
+                .redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .post("/alerts/channels/" + id + "/delete")
+                .then()
+                .statusCode(400);
+
+        Access.admin().get("/api/admin/alert-channels/" + id).then().statusCode(200);
+        assertThat(Access.admin()
+                        .get("/api/admin/alert-channels")
+                        .then()
+                        .extract()
+                        .asString())
+                .doesNotContain("By a leader");
+        Access.admin().delete("/api/admin/alert-channels/" + id).then().statusCode(204);
+    }
+
+    /** A channel form's name and type; a mutable map, for the other fields. */
+    static Map<String, Object> form(String name, String type) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("type", type);
+        return m;
+    }
+
+    /** The channel of this name, as the admin API shows it. */
+    static JsonPath apiChannel(String name) {
+        JsonPath all = Access.admin()
+                .get("/api/admin/alert-channels")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        Map<String, Object> c = all.getMap("find { it.name == '" + name + "' }");
+        assertThat(c).as("channel " + name).isNotNull();
+        return Access.admin()
+                .get("/api/admin/alert-channels/" + c.get("id"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    /** The Channels table's row of this channel, as HTML. */
+    static String channelRow(String page, String id) {
+        int start = page.indexOf("<tr id=\"channel-" + id + "\">");
+        assertThat(start).as("a row for channel " + id).isNotNegative();
+        return page.substring(start, page.indexOf("</tr>", start));
     }
 }
