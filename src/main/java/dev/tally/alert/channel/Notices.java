@@ -79,6 +79,21 @@ public class Notices {
                             + Format.money(d.path("spikeHourNanos").asLong())
                             + " this hour, far above their usual hour (under the budget of " + scope
                             + "). An agent loop left running?";
+                } else if (d.hasNonNull("spikeHourNanos")) {
+                    // one key: whose it is, and its hour against its usual one (the budget's spend is
+                    // the period's, shown apart, not what spiked)
+                    String key = person != null ? person + "'s key" : "a service key of " + who;
+                    title = "Spend spike: " + key;
+                    summary = (person != null ? person + "'s key" : "A service key of " + who) + " spent "
+                            + Format.money(d.path("spikeHourNanos").asLong()) + " this hour"
+                            + (d.hasNonNull("spikeBaselineNanos")
+                                    ? " against a usual hour of "
+                                            + Format.money(
+                                                    d.path("spikeBaselineNanos").asLong())
+                                    : "")
+                            + " (under the budget of " + scope + ", " + spent + " spent"
+                            + (a.limitNanos() == null ? "" : " of " + limit) + period(a) + ")."
+                            + " An agent loop left running?";
                 } else {
                     title = "Spend spike: " + who;
                     summary = scope + " is spending far above its usual hourly rate: " + spent
