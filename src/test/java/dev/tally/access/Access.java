@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
@@ -155,6 +156,20 @@ public final class Access {
                 .statusCode(201)
                 .extract()
                 .path("id");
+    }
+
+    /** The item of this name in an admin API list ({@code /api/admin/budgets}), as its own URL shows it. */
+    public static JsonPath adminItem(String listPath, String name) {
+        JsonPath all = admin().get(listPath).then().statusCode(200).extract().jsonPath();
+        Map<String, Object> item = all.getMap("find { it.name == '" + name + "' }");
+        if (item == null) {
+            throw new AssertionError("no item named " + name + " in " + listPath);
+        }
+        return admin().get(listPath + "/" + item.get("id"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** The newest audit entry of this action ({@code user.password_reset}) on this target. */

@@ -707,26 +707,13 @@ class BudgetAdminTest {
         return postForm(who, path, fields, "/budgets");
     }
 
-    /** As {@link #postForm}, with the CSRF token of another page (a team lead cannot open the Budgets page). */
+    /** As {@link #postForm}, with the CSRF token of another page (an employee cannot open the Budgets page). */
     static Response postForm(Supplier<RequestSpecification> who, String path, Map<String, ?> fields, String tokenPage) {
         return Access.postForm(who, path, fields, tokenPage);
     }
 
     /** The budget of this name, as the admin API shows it. */
     static JsonPath apiBudget(String name) {
-        JsonPath all = Access.admin()
-                .get("/api/admin/budgets")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-        Map<String, Object> b = all.getMap("find { it.name == '" + name + "' }");
-        assertThat(b).as("budget " + name).isNotNull();
-        return Access.admin()
-                .get("/api/admin/budgets/" + b.get("id"))
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        return Access.adminItem("/api/admin/budgets", name);
     }
 }

@@ -579,20 +579,7 @@ class AlertChannelApiTest {
 
     /** The channel of this name, as the admin API shows it. */
     static JsonPath apiChannel(String name) {
-        JsonPath all = Access.admin()
-                .get("/api/admin/alert-channels")
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
-        Map<String, Object> c = all.getMap("find { it.name == '" + name + "' }");
-        assertThat(c).as("channel " + name).isNotNull();
-        return Access.admin()
-                .get("/api/admin/alert-channels/" + c.get("id"))
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        return Access.adminItem("/api/admin/alert-channels", name);
     }
 
     /** The Channels table's row of this channel, as HTML. */
