@@ -139,6 +139,17 @@ public record Viewer(
         return setsEveryBudget() || role == AccessRole.TEAM_LEAD && !teamIds.isEmpty();
     }
 
+    /**
+     * The Budgets and Alerts pages: leaders and admins (every team's), or a team lead (their own
+     * teams' budgets and the alerts those raise).
+     */
+    public void requireBudgetPages() {
+        requireReports();
+        if (!seesAllTeams() && (role != AccessRole.TEAM_LEAD || teamIds.isEmpty())) {
+            throw forbidden("this needs the leader or admin role, or a team lead's for their own teams");
+        }
+    }
+
     public void requireSetsBudgets() {
         if (!setsBudgets()) {
             throw forbidden("setting budgets needs the admin or leader role, or a team lead's for their own teams");

@@ -90,10 +90,7 @@ public class BudgetPages {
     public String budgets(
             @QueryParam("edit") String edit, @QueryParam("delete") String delete, @QueryParam("done") String done) {
         Viewer v = viewers.current();
-        v.requireReports();
-        if (!v.seesAllTeams()) {
-            v.requireSetsBudgets(); // a team lead: their own teams' budgets
-        }
+        v.requireBudgetPages(); // a team lead: their own teams' budgets
         List<BudgetRow> rows = rows(v);
         if (!v.setsBudgets()) {
             return render(rows, notice(done), null); // a reports:read token reads the list

@@ -57,7 +57,7 @@ public class BudgetReportResource {
      * team pages show, each team's own and those of its people and keys (whose link is the team's
      * page), not the org's, a department's or another team's, whose spend is not theirs to read.
      */
-    static List<BudgetStatus> readBy(Viewer viewer, List<BudgetStatus> rows) {
+    public static List<BudgetStatus> readBy(Viewer viewer, List<BudgetStatus> rows) {
         if (viewer.seesAllTeams()) {
             return rows;
         }

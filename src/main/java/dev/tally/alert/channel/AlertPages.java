@@ -32,7 +32,10 @@ import dev.tally.access.Viewer;
 import dev.tally.access.Viewers;
 import dev.tally.access.page.Navs;
 import dev.tally.budget.Budget;
+import dev.tally.budget.BudgetReportResource;
 import dev.tally.budget.BudgetService;
+import dev.tally.budget.BudgetStatus;
+import dev.tally.budget.BudgetStatusService;
 import dev.tally.dashboard.page.PageContext;
 import dev.tally.dashboard.report.ReportService;
 import dev.tally.dashboard.roi.Format;
@@ -100,6 +103,7 @@ public class AlertPages {
     private final AlertChannelService channels;
     private final ChannelTest test;
     private final BudgetService budgets;
+    private final BudgetStatusService statuses;
     private final Validator validator;
     private final Viewers viewers;
     private final Navs navs;
@@ -114,6 +118,7 @@ public class AlertPages {
             AlertChannelService channels,
             ChannelTest test,
             BudgetService budgets,
+            BudgetStatusService statuses,
             Validator validator,
             Viewers viewers,
             Navs navs) {
@@ -128,6 +133,7 @@ public class AlertPages {
         this.channels = channels;
         this.test = test;
         this.budgets = budgets;
+        this.statuses = statuses;
         this.validator = validator;
     }
 
@@ -141,6 +147,10 @@ public class AlertPages {
             @QueryParam("done") String done,
             @QueryParam("channel") String channel) {
         Viewer v = viewer();
+        if (!v.seesAllTeams()) {
+            // a team lead: the alerts of their own teams' budgets; where alerts go is not theirs to see
+            return render(List.of(), null, null, null, null);
+        }
         List<ChannelRow> rows = channelRows();
         if (!v.isAdmin()) {
             return render(rows, null, null, null, null);
@@ -264,7 +274,7 @@ public class AlertPages {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
         }
         Viewer v = viewers.current();
-        v.requireAllTeams();
+        v.requireBudgetPages();
         return v;
     }
 
@@ -314,9 +324,27 @@ public class AlertPages {
             List<ChannelRow> channelRows, String notice, String failure, CreatedSecret secret, ChannelEditor editor) {
         // No period picker here: the frame without one (as the audit log and My usage use).
         PageContext page = PageContext.plain("Alerts", "alerts", "/alerts", reports.demoData(), navs.current());
-        List<Row> rows = log.recentAlerts(SHOWN).stream().map(this::row).toList();
+        List<Row> rows = log.recentAlerts(SHOWN).stream()
+                .filter(readable(viewers.current()))
+                .map(this::row)
+                .toList();
         return Templates.alerts(
                 page, rows, views.log(0), calendar.zone().getId(), channelRows, notice, failure, secret, editor);
+    }
+
+    /**
+     * The alerts {@code v} may read: every one for leaders and admins; for a team lead those of the
+     * budgets they read (their teams' own, and their people's and keys'), as the Budgets page lists.
+     */
+    private java.util.function.Predicate<DeliveryLog.AlertEntry> readable(Viewer v) {
+        if (v.seesAllTeams()) {
+            return e -> true;
+        }
+        Set<UUID> budgetIds = new java.util.HashSet<>();
+        for (BudgetStatus s : BudgetReportResource.readBy(v, statuses.current())) {
+            budgetIds.add(s.budgetId());
+        }
+        return e -> e.alert().budgetId() != null && budgetIds.contains(e.alert().budgetId());
     }
 
     private Row row(DeliveryLog.AlertEntry e) {

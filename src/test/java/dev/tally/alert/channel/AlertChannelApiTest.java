@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.WithTestResource;
@@ -525,10 +527,13 @@ class AlertChannelApiTest {
                 .then()
                 .statusCode(403);
 
-        // a team lead may not open the page, nor post its forms
+        // a team lead reads their own teams' alerts there (below), without the channels, and may not post
         String team = Admin.newKey().teamId();
         Supplier<RequestSpecification> lead = () -> Access.teamLead(team);
-        lead.get().get("/alerts").then().statusCode(403);
+        assertThat(lead.get().get("/alerts").then().statusCode(200).extract().asString())
+                .doesNotContain("id=\"channels\"")
+                .doesNotContain("channel-form")
+                .doesNotContain(name);
         Access.postForm(lead, "/alerts/channels", fields, "/").then().statusCode(403);
         Access.postForm(lead, "/alerts/channels/" + id + "/delete", Map.of(), "/")
                 .then()
@@ -587,5 +592,65 @@ class AlertChannelApiTest {
         int start = page.indexOf("<tr id=\"channel-" + id + "\">");
         assertThat(start).as("a row for channel " + id).isNotNegative();
         return page.substring(start, page.indexOf("</tr>", start));
+    }
+
+    /** A $0 downgrade budget on a team: its downgraded alert comes with the first evaluation, no call needed. */
+    static String zeroDowngradeBudget(String teamId, String name) {
+        return Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name", name,
+                        "scope", "team",
+                        "scopeId", teamId,
+                        "period", "month",
+                        "amountUsd", "0",
+                        "mode", "downgrade",
+                        "downgrade", Map.of("models", Map.of("gpt-4o", "gpt-4o-mini"))))
+                .post("/api/admin/budgets")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+    }
+
+    @Test
+    void aTeamLeadReadsTheAlertsOfTheirOwnTeamsBudgetsOnlyAndNotWhereAlertsGo() {
+        Admin.Key mine = Admin.newKey();
+        Admin.Key other = Admin.newKey();
+        String mineId = zeroDowngradeBudget(mine.teamId(), "Lead's " + UUID.randomUUID());
+        String otherId = zeroDowngradeBudget(other.teamId(), "Other's " + UUID.randomUUID());
+        String mineLink = "href=\"/teams/" + mine.teamId() + "\"";
+        String otherLink = "href=\"/teams/" + other.teamId() + "\"";
+        // both alerts are raised: a leader sees them, and the channels
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+            String page = Access.leader()
+                    .get("/alerts")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            return page.contains(mineLink) && page.contains(otherLink);
+        });
+        assertThat(Access.leader().get("/alerts").then().extract().asString()).contains("id=\"channels\"");
+
+        String lead = Access.teamLead(mine.teamId())
+                .get("/alerts")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(lead)
+                .contains(mineLink, "Budget downgrade in effect", "of your teams' budgets", "href=\"/alerts\"")
+                .doesNotContain(otherLink)
+                .doesNotContain("id=\"channels\"")
+                .doesNotContain("/operations");
+        // an employee has neither the page nor its link
+        Access.employee("nobody-" + UUID.randomUUID() + "@example.test")
+                .get("/alerts")
+                .then()
+                .statusCode(403);
+        for (String id : List.of(mineId, otherId)) {
+            Access.admin().delete("/api/admin/budgets/" + id).then().statusCode(204);
+        }
     }
 }
