@@ -158,6 +158,29 @@ public final class Access {
                 .path("id");
     }
 
+    /**
+     * A page form's guards: a post from nobody signed in goes to the sign-in page, and a signed-in
+     * admin's post without the form's CSRF token is refused (400) before it changes anything.
+     */
+    public static void assertFormGuarded(String path, Map<String, ?> fields) {
+        given().redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParams(fields)
+                .post(path)
+                .then()
+                .statusCode(302)
+                .header("Location", endsWith("/login"));
+        adminUser()
+                .redirects()
+                .follow(false)
+                .contentType(ContentType.URLENC)
+                .formParams(fields)
+                .post(path)
+                .then()
+                .statusCode(400);
+    }
+
     /** The item of this name in an admin API list ({@code /api/admin/budgets}), as its own URL shows it. */
     public static JsonPath adminItem(String listPath, String name) {
         JsonPath all = admin().get(listPath).then().statusCode(200).extract().jsonPath();

@@ -645,21 +645,7 @@ class BudgetAdminTest {
                 .statusCode(403);
 
         // nobody signed in goes to the sign-in page; a form without its CSRF token is refused
-        given().redirects()
-                .follow(false)
-                .contentType(ContentType.URLENC)
-                .formParams(form("x", "org", "1", "alert"))
-                .post("/budgets/" + id + "/delete")
-                .then()
-                .statusCode(302)
-                .header("Location", endsWith("/login"));
-        Access.adminUser()
-                .redirects()
-                .follow(false)
-                .contentType(ContentType.URLENC)
-                .post("/budgets/" + id + "/delete")
-                .then()
-                .statusCode(400);
+        Access.assertFormGuarded("/budgets/" + id + "/delete", form("x", "org", "1", "alert"));
 
         Access.admin().get("/api/admin/budgets/" + id).then().statusCode(200);
         for (String b : List.of(id, otherId, leaderMade)) {

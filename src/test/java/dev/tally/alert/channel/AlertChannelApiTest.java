@@ -540,29 +540,8 @@ class AlertChannelApiTest {
                 .statusCode(403);
 
         // nobody signed in goes to the sign-in page; an admin's form without its CSRF token is refused
-        given().redirects()
-                .follow(false)
-                .contentType(ContentType.URLENC)
-                .formParams(fields)
-                .post("/alerts/channels")
-                .then()
-                .statusCode(302)
-                .header("Location", endsWith("/login"));
-        Access.adminUser()
-                .redirects()
-                .follow(false)
-                .contentType(ContentType.URLENC)
-                .formParams(fields)
-                .post("/alerts/channels")
-                .then()
-                .statusCode(400);
-        Access.adminUser()
-                .redirects()
-                .follow(false)
-                .contentType(ContentType.URLENC)
-                .post("/alerts/channels/" + id + "/delete")
-                .then()
-                .statusCode(400);
+        Access.assertFormGuarded("/alerts/channels", fields);
+        Access.assertFormGuarded("/alerts/channels/" + id + "/delete", Map.of());
 
         Access.admin().get("/api/admin/alert-channels/" + id).then().statusCode(200);
         assertThat(Access.admin()
