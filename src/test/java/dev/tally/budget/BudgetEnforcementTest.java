@@ -279,6 +279,9 @@ class BudgetEnforcementTest extends BudgetFlow {
                 .findFirst()
                 .orElseThrow();
         assertThat(spike.path("data").path("keyId").asText()).isEqualTo(key.keyId());
+        // which of the person's keys, as their key list shows it
+        assertThat(spike.path("data").path("keyPrefix").asText())
+                .isEqualTo(dev.tally.identity.ApiKeys.prefixOf(key.key()));
         assertThat(spike.path("data").path("spikeHourNanos").asLong()).isEqualTo(283_200L);
         assertThat(spike.path("data").path("employeeId").asText()).isEqualTo(key.employeeId());
         assertThat(evaluator.evaluate())

@@ -82,9 +82,11 @@ public class Notices {
                 } else if (d.hasNonNull("spikeHourNanos")) {
                     // one key: whose it is, and its hour against its usual one (the budget's spend is
                     // the period's, shown apart, not what spiked)
-                    String key = person != null ? person + "'s key" : "a service key of " + who;
+                    String prefix = d.path("keyPrefix").asText(null);
+                    String which = prefix == null ? "" : " " + prefix + "…";
+                    String key = person != null ? person + "'s key" + which : "a service key of " + who + which;
                     title = "Spend spike: " + key;
-                    summary = (person != null ? person + "'s key" : "A service key of " + who) + " spent "
+                    summary = (person != null ? key : "A service key of " + who + which) + " spent "
                             + Format.money(d.path("spikeHourNanos").asLong()) + " this hour"
                             + (d.hasNonNull("spikeBaselineNanos")
                                     ? " against a usual hour of "

@@ -16,7 +16,8 @@ import dev.tally.budget.Scope;
  * {@code channelIds} to deliver to, {@code link}: the team page's URL path, or the budgets page).
  * Instants in UTC (ISO-8601); money in nano-dollars; {@code threshold} in percent (null for a spike). Only for a
  * spike: {@code keyId} (the key that spiked; null when a person's keys together did), {@code employeeId} and
- * {@code employeeName} (that key's person, or the person whose keys together spiked; null for a service key).
+ * {@code employeeName} (that key's person, or the person whose keys together spiked; null for a service key),
+ * {@code keyPrefix} (the key's display prefix, {@code tly_ab12}; null when a person's keys together did).
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record AlertData(
@@ -42,4 +43,5 @@ public record AlertData(
         Long spikeBaselineNanos,
         Instant at,
         List<UUID> channelIds,
-        String link) {}
+        String link,
+        String keyPrefix) {}

@@ -244,7 +244,8 @@ public class AlertEvaluator {
                 null,
                 now,
                 b.channelIds(),
-                s.link());
+                s.link(),
+                null);
     }
 
     private static AlertData spikeAlert(Budget b, BudgetStatus s, Spikes.Spike spike, Instant now) {
@@ -271,7 +272,8 @@ public class AlertEvaluator {
                 spike.baselineNanos(),
                 now,
                 b.channelIds(),
-                spikeLink(s, spike));
+                spikeLink(s, spike),
+                spike.keyPrefix());
     }
 
     /** A service key's spike points at its workload's runs (where a loop left running shows); a person's at the team. */

@@ -31,6 +31,8 @@ final class Spikes {
      * @param keyId    the key that spiked; null when a person's keys together did
      * @param employee the key's person, or the person whose keys spiked; null for a service key
      * @param workload a service key's workload (its runs are where a loop shows); null for a person's key
+     * @param keyPrefix the spiking key's display prefix ({@code tly_ab12}: which of a person's keys); null
+     *     when a person's keys together did
      */
     record Spike(
             UUID keyId,
@@ -39,7 +41,8 @@ final class Spikes {
             UUID teamId,
             long hourNanos,
             long baselineNanos,
-            String workload) {}
+            String workload,
+            String keyPrefix) {}
 
     /** The key of a call made without one, and the person of a service key's call (Rollups.NO_EMPLOYEE). */
     private static final String NONE = Rollups.NO_EMPLOYEE.toString();
@@ -79,19 +82,22 @@ final class Spikes {
                 "key_id",
                 "min(employee_id::text)",
                 "(SELECT k.workload FROM api_key k WHERE k.id = usage_hourly.key_id AND k.team_id IS NOT NULL)",
+                "(SELECT k.prefix FROM api_key k WHERE k.id = usage_hourly.key_id)",
                 ""),
         // a service key's calls have no person (NONE): watched as a key, never summed as a person
-        PERSON("employee_id", "employee_id::text", "NULL", " AND employee_id <> '" + NONE + "'");
+        PERSON("employee_id", "employee_id::text", "NULL", "NULL", " AND employee_id <> '" + NONE + "'");
 
         final String group;
         final String person;
         final String workload;
+        final String prefix;
         final String where;
 
-        Subject(String group, String person, String workload, String where) {
+        Subject(String group, String person, String workload, String prefix, String where) {
             this.group = group;
             this.person = person;
             this.workload = workload;
+            this.prefix = prefix;
             this.where = where;
         }
     }
@@ -105,7 +111,8 @@ final class Spikes {
                 + "coalesce(sum(cost_nanos) FILTER (WHERE hour < ?), 0), "
                 + subject.person + ", "
                 + "(SELECT e.name FROM employee e WHERE e.id::text = " + subject.person + "), "
-                + subject.workload + " "
+                + subject.workload + ", "
+                + subject.prefix + " "
                 + "FROM usage_hourly WHERE hour >= ? AND hour <= ? "
                 + "AND key_id <> '" + NONE + "'" + subject.where + " AND " + filter(b)
                 + " GROUP BY " + subject.group;
@@ -134,7 +141,8 @@ final class Spikes {
                                 uuid(rs.getString(2)),
                                 now,
                                 baseline,
-                                rs.getString(7)));
+                                rs.getString(7),
+                                rs.getString(8)));
                     }
                 }
             }

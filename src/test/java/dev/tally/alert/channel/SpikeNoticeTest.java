@@ -29,7 +29,7 @@ class SpikeNoticeTest {
     static Alert keySpike(String employeeName) {
         String data = "{\"data\":{\"kind\":\"spike\",\"keyId\":\"" + UUID.randomUUID() + "\",\"employeeName\":"
                 + (employeeName == null ? "null" : "\"" + employeeName + "\"")
-                + ",\"spikeHourNanos\":42500000000,\"spikeBaselineNanos\":1200000000}}";
+                + ",\"spikeHourNanos\":42500000000,\"spikeBaselineNanos\":1200000000,\"keyPrefix\":\"tly_Ab12cD\"}}";
         return new Alert(
                 "test:" + UUID.randomUUID(),
                 AlertKind.SPIKE,
@@ -52,9 +52,9 @@ class SpikeNoticeTest {
     @Test
     void aPersonsKeySpikeNamesThePersonAndTheKeysHourNotTheBudgetsPeriod() {
         Notice n = notices.of(keySpike("Yara Park"));
-        assertThat(n.title()).isEqualTo("Spend spike: Yara Park's key");
+        assertThat(n.title()).isEqualTo("Spend spike: Yara Park's key tly_Ab12cD…");
         assertThat(n.summary())
-                .startsWith("Yara Park's key spent $42.50 this hour against a usual hour of $1.20")
+                .startsWith("Yara Park's key tly_Ab12cD… spent $42.50 this hour against a usual hour of $1.20")
                 .contains("under the budget of Mobile (team), $944.46 spent of $100,000")
                 .doesNotContain("Mobile (team) is spending");
     }
@@ -62,7 +62,7 @@ class SpikeNoticeTest {
     @Test
     void aServiceKeysSpikeSaysItIsOneServiceKeyOfTheTeam() {
         Notice n = notices.of(keySpike(null));
-        assertThat(n.title()).isEqualTo("Spend spike: a service key of Mobile");
-        assertThat(n.summary()).startsWith("A service key of Mobile spent $42.50 this hour");
+        assertThat(n.title()).isEqualTo("Spend spike: a service key of Mobile tly_Ab12cD…");
+        assertThat(n.summary()).startsWith("A service key of Mobile tly_Ab12cD… spent $42.50 this hour");
     }
 }
