@@ -619,7 +619,9 @@ class AlertChannelApiTest {
                 .extract()
                 .asString();
         assertThat(lead)
-                .contains(mineLink, "Budget downgrade in effect", "of your teams' budgets", "href=\"/alerts\"")
+                .contains(mineLink, "Budget downgrade in effect", "href=\"/alerts\"")
+                // one alert, said in the singular
+                .contains("One budget alert of your teams' budgets so far")
                 .doesNotContain(otherLink)
                 .doesNotContain("id=\"channels\"")
                 .doesNotContain("/operations");
