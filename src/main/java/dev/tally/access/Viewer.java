@@ -145,9 +145,14 @@ public record Viewer(
      */
     public void requireBudgetPages() {
         requireReports();
-        if (!seesAllTeams() && (role != AccessRole.TEAM_LEAD || teamIds.isEmpty())) {
+        if (!opensBudgetPages()) {
             throw forbidden("this needs the leader or admin role, or a team lead's for their own teams");
         }
+    }
+
+    /** Whether {@link #requireBudgetPages} lets the viewer in (the pages' frame links them then). */
+    public boolean opensBudgetPages() {
+        return seesAllTeams() || has(Scope.REPORTS_READ) && role == AccessRole.TEAM_LEAD && !teamIds.isEmpty();
     }
 
     public void requireSetsBudgets() {

@@ -364,7 +364,7 @@ public class BudgetService {
             return;
         }
         by.requireSetsBudgets();
-        UUID team = teamOf(b.scope(), b.scopeId());
+        UUID team = teamOf(b);
         if (team == null || !by.teamIds().contains(team)) {
             throw new ApiException(
                     403,
@@ -376,25 +376,10 @@ public class BudgetService {
         }
     }
 
-    /** The team a budget's scope belongs to: the team, an employee's or a key's; null for the org and a department. */
-    UUID teamOf(Scope scope, String scopeId) {
-        String sql = switch (scope) {
-            case TEAM -> "SELECT id FROM team WHERE id = ?";
-            case EMPLOYEE -> "SELECT team_id FROM employee WHERE id = ?";
-            case KEY ->
-                "SELECT COALESCE(k.team_id, e.team_id) FROM api_key k LEFT JOIN employee e"
-                        + " ON e.id = k.employee_id WHERE k.id = ?";
-            default -> null;
-        };
-        if (sql == null || scopeId == null) {
-            return null;
-        }
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, UUID.fromString(scopeId));
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getObject(1, UUID.class) : null;
-            }
+    /** The team a budget's scope belongs to, as its status links it ({@link ScopeNames}); null for the org and a department. */
+    private UUID teamOf(Budget b) {
+        try (Connection c = dataSource.getConnection()) {
+            return ScopeNames.of(c, List.of(b)).get(b.id()).teamId();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

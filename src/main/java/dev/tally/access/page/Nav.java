@@ -12,6 +12,8 @@ import io.quarkus.qute.TemplateData;
  *
  * @param reports    org overview and models (leaders, team leads, admins)
  * @param allTeams   operations (leaders, admins)
+ * @param budgets    the Budgets and Alerts pages: every team's for leaders and admins, a team lead's own
+ *                   teams' ({@code Viewer.opensBudgetPages})
  * @param person     a signed-in person: My usage and sign-out
  * @param teams      the teams whose pages a team lead opens (every team's when {@code allTeams}): which
  *                   team names a page links, so it is part of the cache key too
@@ -23,25 +25,18 @@ public record Nav(
         String roleLabel,
         boolean reports,
         boolean allTeams,
+        boolean budgets,
         boolean person,
         boolean admin,
         Set<UUID> teams,
         String csrfField,
         String csrfToken) {
 
-    public static final Nav NOBODY = new Nav(null, null, false, false, false, false, Set.of(), null, null);
+    public static final Nav NOBODY = new Nav(null, null, false, false, false, false, false, Set.of(), null, null);
 
     /** Whether the caller may open this team's page: a link to it would not answer 403. */
     public boolean opensTeam(UUID team) {
         return allTeams || teams.contains(team);
-    }
-
-    /**
-     * Whether the Budgets page opens for the caller: every budget for leaders and admins, a team
-     * lead's own teams' (which they set there too).
-     */
-    public boolean budgets() {
-        return allTeams || reports && !teams.isEmpty();
     }
 
     public boolean signedIn() {

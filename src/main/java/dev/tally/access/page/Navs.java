@@ -31,6 +31,7 @@ public class Navs {
                 label(v),
                 v.has(dev.tally.access.Scope.REPORTS_READ),
                 v.seesAllTeams(),
+                v.opensBudgetPages(),
                 v.person(),
                 v.isAdmin(),
                 v.teamIds(),
