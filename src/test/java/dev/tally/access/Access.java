@@ -58,6 +58,11 @@ public final class Access {
         return role(AccessRole.LEADER);
     }
 
+    /** A signed-in admin's session cookie value (for a browser). */
+    public static String adminCookie() {
+        return role(AccessRole.ADMIN);
+    }
+
     /** A signed-in admin (a person, not the token). */
     public static RequestSpecification adminUser() {
         return session(role(AccessRole.ADMIN));

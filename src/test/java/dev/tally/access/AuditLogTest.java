@@ -268,6 +268,12 @@ class AuditLogTest {
                 .statusCode(200);
         Access.admin().delete("/api/admin/budgets/" + budget).then().statusCode(204);
         Access.admin().post("/api/admin/keys/" + key.keyId() + "/resume").then().statusCode(204);
+        Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "Audited channel, renamed"))
+                .patch("/api/admin/alert-channels/" + channel)
+                .then()
+                .statusCode(200);
         Access.admin().delete("/api/admin/alert-channels/" + channel).then().statusCode(204);
 
         JsonPath log = Access.admin()
@@ -288,6 +294,9 @@ class AuditLogTest {
                 .as("the generated secret is not logged")
                 .isFalse();
         assertThat(created.get("after").toString()).doesNotContain("127.0.0.1:9/hook");
+        Map<String, Object> renamed = entry(log, "alert_channel.update", channel);
+        assertThat(((Map<?, ?>) renamed.get("after")).get("name")).isEqualTo("Audited channel, renamed");
+        assertThat(renamed.get("after").toString()).doesNotContain("127.0.0.1:9/hook");
         assertThat(entry(log, "alert_channel.delete", channel)).isNotNull();
     }
 

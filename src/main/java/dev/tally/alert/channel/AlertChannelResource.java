@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -44,6 +45,16 @@ public class AlertChannelResource {
     @Path("{id}")
     public ChannelView get(@PathParam("id") UUID id) {
         return channels.view(id).orElseThrow(() -> ApiException.notFound("no alert channel " + id));
+    }
+
+    /**
+     * Changes the fields the body gives and keeps the others (the type never changes), checked as a
+     * create is; answers the channel as {@link #get} shows it.
+     */
+    @PATCH
+    @Path("{id}")
+    public ChannelView update(@PathParam("id") UUID id, @NotNull ChannelChange channel) {
+        return channels.update(id, channel);
     }
 
     @DELETE

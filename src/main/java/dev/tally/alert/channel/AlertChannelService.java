@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -22,11 +23,16 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.Validator;
+
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
 import dev.tally.access.audit.AuditTarget;
 import dev.tally.platform.ApiException;
+import dev.tally.platform.ProblemMapper;
 
 /**
  * Alert channels: the admin API's service, and the lookup the senders and the budgets use. Channels
@@ -46,9 +52,12 @@ public class AlertChannelService {
     private final ChannelSecrets secrets;
     private final Clock clock;
     private final AuditLog audit;
+    private final Validator validator;
 
-    public AlertChannelService(DataSource dataSource, ChannelSecrets secrets, Clock clock, AuditLog audit) {
+    public AlertChannelService(
+            DataSource dataSource, ChannelSecrets secrets, Clock clock, AuditLog audit, Validator validator) {
         this.audit = audit;
+        this.validator = validator;
         this.dataSource = dataSource;
         this.secrets = secrets;
         this.clock = clock;
@@ -59,45 +68,17 @@ public class AlertChannelService {
     public ChannelView create(NewChannel req) {
         ChannelType type = ChannelType.parse(req.type());
         UUID id = UUID.randomUUID();
-        String url = null;
-        String secret = null;
-        String generated = null;
-        List<String> to = null;
-        switch (type) {
-            case SLACK -> {
-                url = url(req.url());
-                forbid(req.secret() != null, "secret: only webhook channels have a secret");
-                forbid(req.to() != null, "to: only email channels have recipients");
-            }
-            case WEBHOOK -> {
-                url = url(req.url());
-                forbid(req.to() != null, "to: only email channels have recipients");
-                if (req.secret() == null) {
-                    secret = generated = generateSecret();
-                } else {
-                    forbid(
-                            req.secret().strip().length() < MIN_SECRET,
-                            "secret: at least " + MIN_SECRET + " characters (or leave it out and Tally generates one)");
-                    secret = req.secret();
-                }
-            }
-            case EMAIL -> {
-                forbid(req.url() != null, "url: email channels have recipients (to), not a url");
-                forbid(req.secret() != null, "secret: only webhook channels have a secret");
-                to = recipients(req.to());
-            }
-        }
-        String hint = url == null ? null : hint(url);
+        Fields f = fields(type, req);
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("INSERT INTO alert_channel (id, type, name, url_hint, "
                         + "url_sealed, secret_sealed, recipients, digest, created_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
             ps.setObject(1, id);
             ps.setString(2, type.apiName());
             ps.setString(3, req.name().strip());
-            ps.setString(4, hint);
-            ps.setBytes(5, url == null ? null : secrets.seal(id, url));
-            ps.setBytes(6, secret == null ? null : secrets.seal(id, secret));
-            ps.setArray(7, to == null ? null : c.createArrayOf("text", to.toArray()));
+            ps.setString(4, f.url() == null ? null : hint(f.url()));
+            ps.setBytes(5, f.url() == null ? null : secrets.seal(id, f.url()));
+            ps.setBytes(6, f.secret() == null ? null : secrets.seal(id, f.secret()));
+            ps.setArray(7, f.to() == null ? null : c.createArrayOf("text", f.to().toArray()));
             ps.setBoolean(8, Boolean.TRUE.equals(req.digest()));
             ps.setTimestamp(9, Timestamp.from(clock.instant()));
             ps.executeUpdate();
@@ -106,8 +87,76 @@ public class AlertChannelService {
         }
         ChannelView stored = view(id).orElseThrow();
         audit.record(AuditTarget.ALERT_CHANNEL, AuditChange.CREATE, id, null, stored); // without the secret
-        return stored.withSecret(generated);
+        return stored.withSecret(f.generated());
     }
+
+    /**
+     * Changes the fields {@code change} gives and keeps the others; the type never changes (a
+     * different {@code type} is a 400). The stored channel with the change applied is checked as a
+     * create's body is ({@link NewChannel}'s constraints, then {@link #fields}), so an edited channel
+     * is always one that create would have taken. A new URL or secret is sealed as create seals it.
+     * Unknown or deleted: 404. The row is locked until the commit, so two edits at once do not lose
+     * each other's fields, and a delete at the same time waits for it.
+     *
+     * <p>Deliveries not yet sent are not touched: the sender reads the channel at each attempt
+     * ({@link #channel}), so they go to it as it is after this commit.
+     */
+    @Transactional
+    public ChannelView update(UUID id, ChannelChange change) {
+        Stored stored = stored(id).orElseThrow(() -> ApiException.notFound("no alert channel " + id));
+        ChannelView before = stored.view();
+        if (change.type() != null && !change.type().equals(before.type())) {
+            throw ApiException.badRequest("type: a channel's type cannot change (this one is " + before.type()
+                    + ", got '" + change.type() + "'); add a new channel to deliver another way");
+        }
+        ChannelType type = ChannelType.parse(before.type());
+        NewChannel merged = new NewChannel(
+                before.type(),
+                change.name() != null ? change.name() : before.name(),
+                change.url() != null ? change.url() : stored.url(secrets),
+                change.secret() != null ? change.secret() : stored.secret(secrets),
+                change.to() != null ? change.to() : before.to(),
+                change.digest() != null ? change.digest() : before.digest());
+        // the create's @Valid on its body, in its words ("name: must not be blank"), then its own checks
+        Set<ConstraintViolation<NewChannel>> invalid = validator.validate(merged);
+        if (!invalid.isEmpty()) {
+            throw ApiException.badRequest(ProblemMapper.detail(invalid));
+        }
+        Fields f = fields(type, merged);
+        boolean newUrl = change.url() != null;
+        boolean newSecret = change.secret() != null || f.generated() != null;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE alert_channel SET name = ?, url_hint = ?, "
+                        + "url_sealed = ?, secret_sealed = ?, recipients = ?, digest = ? "
+                        + "WHERE id = ? AND deleted_at IS NULL")) {
+            ps.setString(1, merged.name().strip());
+            ps.setString(2, newUrl ? hint(f.url()) : before.urlHint());
+            ps.setBytes(3, newUrl ? secrets.seal(id, f.url()) : stored.urlSealed());
+            ps.setBytes(4, newSecret ? secrets.seal(id, f.secret()) : stored.secretSealed());
+            ps.setArray(5, f.to() == null ? null : c.createArrayOf("text", f.to().toArray()));
+            ps.setBoolean(6, Boolean.TRUE.equals(merged.digest()));
+            ps.setObject(7, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("updating alert channel", e);
+        }
+        ChannelView after = view(id).orElseThrow();
+        // never the URL or the secret: whether they were replaced is what the log can tell
+        audit.record(
+                AuditTarget.ALERT_CHANNEL,
+                AuditChange.UPDATE,
+                id,
+                before,
+                new UpdatedView(after, newUrl, change.secret() != null));
+        return after.withSecret(f.generated());
+    }
+
+    /**
+     * An update's state after, for the audit log: the channel as the API shows it, and whether its
+     * URL or secret was replaced (their values are never logged, and a new Slack URL often has the
+     * same host, so the hint alone would not show it).
+     */
+    record UpdatedView(@JsonUnwrapped ChannelView channel, boolean urlReplaced, boolean secretReplaced) {}
 
     public List<ChannelView> list() {
         List<ChannelView> out = new ArrayList<>();
@@ -178,6 +227,27 @@ public class AlertChannelService {
         }
     }
 
+    /** A live channel's row as stored, its sealed values unopened (an edit opens only what it keeps). */
+    private record Stored(ChannelView view, byte[] urlSealed, byte[] secretSealed) {
+        String url(ChannelSecrets secrets) {
+            return urlSealed == null ? null : secrets.open(view.id(), urlSealed);
+        }
+
+        String secret(ChannelSecrets secrets) {
+            return secretSealed == null ? null : secrets.open(view.id(), secretSealed);
+        }
+    }
+
+    /** The live channel, its row locked until the transaction ends. */
+    private Optional<Stored> stored(UUID id) {
+        List<Stored> out = new ArrayList<>(1);
+        query(
+                "SELECT " + COLUMNS + " FROM alert_channel WHERE id = ? AND deleted_at IS NULL FOR UPDATE",
+                id,
+                rs -> out.add(new Stored(view(rs), rs.getBytes("url_sealed"), rs.getBytes("secret_sealed"))));
+        return out.stream().findFirst();
+    }
+
     private ChannelView view(ResultSet rs) throws SQLException {
         return new ChannelView(
                 rs.getObject("id", UUID.class),
@@ -230,6 +300,42 @@ public class AlertChannelService {
     }
 
     // ---- validation ------------------------------------------------------------------------------
+
+    /**
+     * What a channel of {@code type} stores, checked: its URL, secret and recipients.
+     *
+     * @param generated the secret made for a webhook given none (also in {@code secret}), else null
+     */
+    private record Fields(String url, String secret, String generated, List<String> to) {}
+
+    /** The create's rules for each type's fields; an update checks the channel it would store with them too. */
+    private static Fields fields(ChannelType type, NewChannel req) {
+        return switch (type) {
+            case SLACK -> {
+                String url = url(req.url());
+                forbid(req.secret() != null, "secret: only webhook channels have a secret");
+                forbid(req.to() != null, "to: only email channels have recipients");
+                yield new Fields(url, null, null, null);
+            }
+            case WEBHOOK -> {
+                String url = url(req.url());
+                forbid(req.to() != null, "to: only email channels have recipients");
+                if (req.secret() == null) {
+                    String generated = generateSecret();
+                    yield new Fields(url, generated, generated, null);
+                }
+                forbid(
+                        req.secret().strip().length() < MIN_SECRET,
+                        "secret: at least " + MIN_SECRET + " characters (or leave it out and Tally generates one)");
+                yield new Fields(url, req.secret(), null, null);
+            }
+            case EMAIL -> {
+                forbid(req.url() != null, "url: email channels have recipients (to), not a url");
+                forbid(req.secret() != null, "secret: only webhook channels have a secret");
+                yield new Fields(null, null, null, recipients(req.to()));
+            }
+        };
+    }
 
     private static void forbid(boolean condition, String detail) {
         if (condition) {

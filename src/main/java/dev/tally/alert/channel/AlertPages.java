@@ -48,10 +48,11 @@ import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The Alerts page: the latest budget alerts and, for each, where it went and whether it arrived; the
- * alert channels and the budgets that use each; for admins also the forms that add, test and delete
- * channels. The forms post to this page (CSRF token, {@code PageForms}) and go through the admin API's
- * own calls: {@link NewChannel} validated as the API validates it, then {@link AlertChannelService}
- * (the same checks and audit entries) and {@link ChannelTest}. A refused form comes back (400) with
+ * alert channels and the budgets that use each; for admins also the forms that add, edit, test and
+ * delete channels. The forms post to this page (CSRF token, {@code PageForms}) and go through the admin
+ * API's own calls: {@link NewChannel} validated as the API validates it, then {@link AlertChannelService}
+ * (the same checks and audit entries; an edit is its {@link AlertChannelService#update}, as the API's
+ * PATCH) and {@link ChannelTest}. A refused form comes back (400) with
  * the API's message and the values submitted; a change answers 303 back to the list, except a
  * webhook created without a secret: its generated secret is shown on the answer itself, this once
  * (never in a URL, and not stored by the browser's cache).
@@ -138,11 +139,12 @@ public class AlertPages {
     }
 
     /**
-     * The alerts and the channels; for an admin with the new-channel form, or with
-     * {@code ?delete=<id>} the question before deleting that channel.
+     * The alerts and the channels; for an admin with the new-channel form, or with {@code ?edit=<id>}
+     * that channel's form prefilled, or with {@code ?delete=<id>} the question before deleting it.
      */
     @GET
     public TemplateInstance alerts(
+            @QueryParam("edit") String edit,
             @QueryParam("delete") String delete,
             @QueryParam("done") String done,
             @QueryParam("channel") String channel) {
@@ -160,9 +162,17 @@ public class AlertPages {
         if (deleteId != null) {
             confirm = find(rows, deleteId).orElseThrow(() -> ApiException.notFound("no alert channel " + deleteId));
         }
+        ChannelRow editing = null;
+        ChannelForm form = ChannelForm.blank();
+        UUID editId = Ids.optional("edit", edit);
+        if (editId != null) {
+            editing = find(rows, editId).orElseThrow(() -> ApiException.notFound("no alert channel " + editId));
+            form = ChannelForm.of(
+                    channels.view(editId).orElseThrow(() -> ApiException.notFound("no alert channel " + editId)));
+        }
         String notice =
                 notice(done, find(rows, Ids.optional("channel", channel)).orElse(null));
-        return render(rows, notice, null, null, editor(ChannelForm.blank(), null, confirm));
+        return render(rows, notice, null, null, editor(form, editing, null, confirm));
     }
 
     @POST
@@ -186,7 +196,7 @@ public class AlertPages {
                                 null, // the secret's notice says it was created
                                 null,
                                 secret,
-                                editor(ChannelForm.blank(), null, null)))
+                                editor(ChannelForm.blank(), null, null, null)))
                         .header("Cache-Control", "no-store")
                         .build();
             }
@@ -195,7 +205,7 @@ public class AlertPages {
         } catch (ApiException e) {
             // the form again as typed: a Slack URL or a secret in it is a credential, kept out of caches
             return Response.status(e.status())
-                    .entity(render(channelRows(), null, null, null, editor(form, e.getMessage(), null)))
+                    .entity(render(channelRows(), null, null, null, editor(form, null, e.getMessage(), null)))
                     .header("Cache-Control", "no-store")
                     .build();
         }
@@ -226,10 +236,45 @@ public class AlertPages {
                             rows,
                             null,
                             "Test of “" + name + "” failed: " + e.getMessage()
-                                    + ". Check the URL or the addresses; to change them, delete the channel and"
-                                    + " add it again.",
+                                    + ". Check the URL or the addresses; to change them, edit the channel.",
                             null,
-                            editor(ChannelForm.blank(), null, null)))
+                            editor(ChannelForm.blank(), null, null, null)))
+                    .build();
+        }
+    }
+
+    /**
+     * An edit: the form becomes the API's PATCH body ({@link ChannelForm#toChange()}) for the stored
+     * channel's type and goes through {@link AlertChannelService#update}. Saved: 303 back to the list.
+     * Refused: the form again (400) as typed, not cached. Deleted meanwhile: back to the list, which
+     * says so (as the Budgets page does for a deleted budget).
+     */
+    @POST
+    @Path("channels/{id}")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response update(@PathParam("id") String id, @BeanParam Posted posted) {
+        requireAdmin();
+        UUID channelId = Ids.required("id", id);
+        URI gone = URI.create("/alerts?done=gone#channels");
+        Optional<ChannelView> stored = channels.view(channelId);
+        if (stored.isEmpty()) {
+            return Response.seeOther(gone).build();
+        }
+        ChannelForm form = posted.form().withType(stored.get().type());
+        try {
+            channels.update(channelId, form.toChange());
+            return Response.seeOther(URI.create("/alerts?done=updated&channel=" + channelId + "#channels"))
+                    .build();
+        } catch (ApiException e) {
+            List<ChannelRow> rows = channelRows();
+            Optional<ChannelRow> editing = find(rows, channelId);
+            if (e.status() == 404 || editing.isEmpty()) {
+                return Response.seeOther(gone).build();
+            }
+            // the form again as typed: a URL or a secret in it is a credential, kept out of caches
+            return Response.status(e.status())
+                    .entity(render(rows, null, null, null, editor(form, editing.get(), e.getMessage(), null)))
+                    .header("Cache-Control", "no-store")
                     .build();
         }
     }
@@ -243,7 +288,7 @@ public class AlertPages {
         return Response.seeOther(URI.create("/alerts?done=deleted#channels")).build();
     }
 
-    /** The new-channel form's fields as posted. */
+    /** A channel form's fields as posted (an edit's has no type: the stored one stays). */
     public static class Posted {
         @FormParam("name")
         String name;
@@ -311,13 +356,17 @@ public class AlertPages {
                         + " alert channels on the Budgets page.";
             case "tested" ->
                 "Test message sent: the channel" + name + " took it. Check that it arrived where you" + " expect.";
+            case "updated" ->
+                "Channel" + name + " saved. Alerts not yet sent go to it as it is now, and the budgets that"
+                        + " use it keep it.";
+            case "gone" -> "Not saved: that channel was deleted while you were editing it.";
             case "deleted" -> "Channel deleted. Alerts no longer go to it; the delivery log keeps its name.";
             default -> null;
         };
     }
 
-    private ChannelEditor editor(ChannelForm form, String error, ChannelRow confirm) {
-        return ChannelEditor.of(form, error, confirm, navs.csrfField(), navs.csrfToken());
+    private ChannelEditor editor(ChannelForm form, ChannelRow editing, String error, ChannelRow confirm) {
+        return ChannelEditor.of(form, editing, error, confirm, navs.csrfField(), navs.csrfToken());
     }
 
     private TemplateInstance render(

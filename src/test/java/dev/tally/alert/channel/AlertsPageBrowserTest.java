@@ -113,7 +113,7 @@ class AlertsPageBrowserTest {
                                         .count()
                                 == 2);
 
-        open("alerts");
+        open(Access.leaderCookie(), "alerts");
         assertThat(browser.getTitle()).isEqualTo("Alerts · Tally");
         WebElement table = browser.findElement(By.id("alerts"));
         String text = table.getText();
@@ -134,10 +134,50 @@ class AlertsPageBrowserTest {
         assertThat(row.getText()).contains("$400.00", "$500.00", "$620.00");
         fullPage("alerts-page.png");
 
-        open("operations");
+        open(Access.leaderCookie(), "operations");
         String deliveries = browser.findElement(By.id("deliveries")).getText();
         assertThat(deliveries).contains("Alert deliveries", "SIEM (down)", "#finance-alerts");
         fullPage("operations-deliveries.png");
+    }
+
+    @Test
+    void anAdminEditsAChannelFromItsRowAndItsTestGoesToTheNewUrl() throws IOException {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String oldPath = "/edit-old/" + suffix;
+        String newPath = "/edit-new/" + suffix;
+        UUID id = channel(Map.of("type", "slack", "name", "#ops-" + suffix, "url", receiver.url(oldPath)));
+
+        open(Access.adminCookie(), "alerts");
+        browser.findElement(By.cssSelector("#channel-" + id + " a.edit")).click();
+        assertThat(browser.findElement(By.cssSelector("#channel-form h2")).getText())
+                .isEqualTo("Edit channel “#ops-" + suffix + "”");
+        WebElement name = browser.findElement(By.id("channel-name"));
+        assertThat(name.getAttribute("value")).isEqualTo("#ops-" + suffix);
+        assertThat(browser.findElement(By.id("channel-type-fixed")).getText())
+                .isEqualTo("Slack — a channel's incoming webhook");
+        WebElement url = browser.findElement(By.id("channel-url"));
+        assertThat(url.getAttribute("value")).isEmpty();
+        String hint = receiver.url("/").replaceAll("/$", "") + "/…";
+        assertThat(browser.findElement(By.id("channel-form")).getText()).contains("leave empty to keep " + hint);
+        assertThat(browser.findElements(By.id("channel-secret-input"))).isEmpty(); // Slack has no secret
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("document.getElementById('channel-form').scrollIntoView()");
+        session.screenshot("alerts-channel-edit.png");
+
+        name.clear();
+        name.sendKeys("#ops-alerts-" + suffix);
+        url.sendKeys(receiver.url(newPath));
+        browser.findElement(By.id("save-channel")).click();
+
+        assertThat(browser.getCurrentUrl()).contains("/alerts?done=updated&channel=" + id);
+        assertThat(browser.findElement(By.id("channel-notice")).getText())
+                .startsWith("Channel “#ops-alerts-" + suffix + "” saved.");
+        assertThat(browser.findElement(By.id("channel-" + id)).getText()).contains("#ops-alerts-" + suffix, hint);
+        browser.findElement(By.cssSelector("#channel-" + id + " button.send-test"))
+                .click();
+        assertThat(browser.findElement(By.id("channel-notice")).getText()).startsWith("Test message sent");
+        assertThat(receiver.requests(newPath)).hasSize(1);
+        assertThat(receiver.requests(oldPath)).isEmpty();
     }
 
     private void fullPage(String name) throws IOException {
@@ -147,11 +187,16 @@ class AlertsPageBrowserTest {
         browser.manage().window().setSize(new Dimension(1400, 1000));
     }
 
-    /** Opens a page as a signed-in leader (pages are for signed-in people; sign-in has its own browser test). */
-    private void open(String path) {
-        if (browser.manage().getCookieNamed(Access.SessionCookie.NAME) == null) {
+    /**
+     * Opens a page signed in with this session (a leader's, an admin's; pages are for signed-in people,
+     * and sign-in has its own browser test).
+     */
+    private void open(String session, String path) {
+        Cookie current = browser.manage().getCookieNamed(Access.SessionCookie.NAME);
+        if (current == null || !current.getValue().equals(session)) {
             browser.get(root + "login");
-            browser.manage().addCookie(new Cookie(Access.SessionCookie.NAME, Access.leaderCookie()));
+            browser.manage().deleteAllCookies();
+            browser.manage().addCookie(new Cookie(Access.SessionCookie.NAME, session));
         }
         browser.get(root + path);
     }
