@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -98,8 +99,9 @@ public class AlertChannelService {
      * Unknown or deleted: 404. The row is locked until the commit, so two edits at once do not lose
      * each other's fields, and a delete at the same time waits for it.
      *
-     * <p>Deliveries not yet sent are not touched: the sender reads the channel at each attempt
-     * ({@link #channel}), so they go to it as it is after this commit.
+     * <p>The sender reads the channel at each attempt ({@link #channel}), so deliveries not yet sent go
+     * to it as it is after this commit; when its URL, secret or recipients change, those waiting for a
+     * retry are due at once instead of after their backoff.
      */
     @Transactional
     public ChannelView update(UUID id, ChannelChange change) {
@@ -125,10 +127,13 @@ public class AlertChannelService {
         Fields f = fields(type, merged);
         boolean newUrl = change.url() != null;
         boolean newSecret = change.secret() != null || f.generated() != null;
+        Instant now = clock.instant();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("UPDATE alert_channel SET name = ?, url_hint = ?, "
                         + "url_sealed = ?, secret_sealed = ?, recipients = ?, digest = ? "
-                        + "WHERE id = ? AND deleted_at IS NULL")) {
+                        + "WHERE id = ? AND deleted_at IS NULL");
+                PreparedStatement due = c.prepareStatement("UPDATE alert_delivery SET next_attempt_at = ? "
+                        + "WHERE channel_id = ? AND status = 'pending' AND next_attempt_at > ?")) {
             ps.setString(1, merged.name().strip());
             ps.setString(2, newUrl ? hint(f.url()) : before.urlHint());
             ps.setBytes(3, newUrl ? secrets.seal(id, f.url()) : stored.urlSealed());
@@ -137,6 +142,13 @@ public class AlertChannelService {
             ps.setBoolean(6, Boolean.TRUE.equals(merged.digest()));
             ps.setObject(7, id);
             ps.executeUpdate();
+            if (newUrl || newSecret || change.to() != null) {
+                // where it delivers changed (a broken URL mended, most likely): what waits for a retry goes now
+                due.setTimestamp(1, Timestamp.from(now));
+                due.setObject(2, id);
+                due.setTimestamp(3, Timestamp.from(now));
+                due.executeUpdate();
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("updating alert channel", e);
         }
