@@ -2,9 +2,9 @@ package dev.tally.gateway;
 
 /**
  * The client-facing endpoints; {@code wire} is the API format of requests, responses and errors. The
- * calls on a stored response ({@link #byResponseId}) have a path template: their path carries the
- * response's id, they have no body and no model, and they are routed by {@link #ofResponsePath},
- * never by {@link #ofPath}.
+ * calls on what the Responses API stores ({@link #storedObject}: a stored response, a conversation)
+ * name no model; those whose path carries the object's id ({@link #idPrefix}) have a path template and
+ * are routed by {@link #ofObjectPath}, never by {@link #ofPath}.
  */
 public enum Api {
     CHAT_COMPLETIONS("/v1/chat/completions", "chat.completions", Wire.OPENAI, true),
@@ -49,13 +49,75 @@ public enum Api {
             "order",
             "include",
             "include%5B%5D",
-            "include%5b%5d");
+            "include%5b%5d"),
+    /**
+     * OpenAI's Conversations API (the Agents SDK's {@code OpenAIConversationsSession}): creating a
+     * conversation, whose answer's {@code id} is recorded as the caller's. Like the calls below it names
+     * no model, costs nothing at the provider and goes to the provider of the Responses API; the body
+     * is forwarded as it came.
+     */
+    CONVERSATIONS_CREATE("/v1/conversations", "conversations.create", Wire.OPENAI_RESPONSES, false, "POST", null),
+    CONVERSATIONS_RETRIEVE(
+            "/v1/conversations/{conversation_id}", "conversations.retrieve", Wire.OPENAI_RESPONSES, false, "GET", ""),
+    /** Updating a conversation's metadata. */
+    CONVERSATIONS_UPDATE(
+            "/v1/conversations/{conversation_id}", "conversations.update", Wire.OPENAI_RESPONSES, false, "POST", ""),
+    CONVERSATIONS_DELETE(
+            "/v1/conversations/{conversation_id}", "conversations.delete", Wire.OPENAI_RESPONSES, false, "DELETE", ""),
+    CONVERSATIONS_ITEMS_CREATE(
+            "/v1/conversations/{conversation_id}/items",
+            "conversations.items.create",
+            Wire.OPENAI_RESPONSES,
+            false,
+            "POST",
+            "/items",
+            "include",
+            "include%5B%5D",
+            "include%5b%5d"),
+    CONVERSATIONS_ITEMS_LIST(
+            "/v1/conversations/{conversation_id}/items",
+            "conversations.items.list",
+            Wire.OPENAI_RESPONSES,
+            false,
+            "GET",
+            "/items",
+            "after",
+            "limit",
+            "order",
+            "include",
+            "include%5B%5D",
+            "include%5b%5d"),
+    CONVERSATIONS_ITEMS_RETRIEVE(
+            "/v1/conversations/{conversation_id}" + Api.ITEM_SUFFIX,
+            "conversations.items.retrieve",
+            Wire.OPENAI_RESPONSES,
+            false,
+            "GET",
+            Api.ITEM_SUFFIX,
+            "include",
+            "include%5B%5D",
+            "include%5b%5d"),
+    CONVERSATIONS_ITEMS_DELETE(
+            "/v1/conversations/{conversation_id}" + Api.ITEM_SUFFIX,
+            "conversations.items.delete",
+            Wire.OPENAI_RESPONSES,
+            false,
+            "DELETE",
+            Api.ITEM_SUFFIX);
 
     /** The start of every path of a call on a stored response. */
     static final String RESPONSE_PREFIX = "/v1/responses/";
 
-    /** The longest response id taken (OpenAI's are {@code resp_} and 48 hex digits). */
-    static final int MAX_RESPONSE_ID = 128;
+    /** The start of every path of a call on a conversation. */
+    static final String CONVERSATION_PREFIX = "/v1/conversations/";
+
+    /** The longest object id taken (OpenAI's response ids are {@code resp_} and 48 hex digits). */
+    static final int MAX_OBJECT_ID = 128;
+
+    /** The suffix template of a conversation item's calls; the item id is checked like the conversation's. */
+    static final String ITEM_SUFFIX = "/items/{item_id}";
+
+    private static final String ITEMS_SLASH = "/items/";
 
     private static final Api[] VALUES = values();
 
@@ -85,11 +147,25 @@ public enum Api {
     /** The HTTP method the gateway takes on this path. */
     public final String method;
     /**
-     * A call on a stored response: the path carries its id ({@code {response_id}} in {@link #path}),
-     * no body or model is read, and it goes to the provider of the Responses API.
+     * A call on what the Responses API stores (a stored response, a conversation and its items): it
+     * names no model, the gateway reads nothing of its body, and it goes to the provider of the
+     * Responses API.
      */
-    public final boolean byResponseId;
-    /** What follows the response id in the path ({@code ""}, {@code /cancel}, {@code /input_items}). */
+    public final boolean storedObject;
+    /**
+     * The start of the path before the id of the object it names ({@link #RESPONSE_PREFIX},
+     * {@link #CONVERSATION_PREFIX}), or null for a path without an id: such paths are routed by
+     * {@link #ofObjectPath}, never by {@link #ofPath}.
+     */
+    public final String idPrefix;
+    /** Whether the client's body goes to the provider as it came (a conversation's create, update, items). */
+    public final boolean forwardsBody;
+    /** Whether the answer's {@code id} is a stored object the caller now owns (a response, a conversation). */
+    public final boolean createsObject;
+    /**
+     * What follows the object's id in the path ({@code ""}, {@code /cancel}, {@code /input_items},
+     * {@code /items}, {@value #ITEM_SUFFIX}); null for a path without an id.
+     */
     final String suffix;
     /**
      * Query parameters the API documents for this call, forwarded as the client wrote them (besides
@@ -107,15 +183,21 @@ public enum Api {
         this.wire = wire;
         this.billed = billed;
         this.method = method;
-        this.byResponseId = path.contains("{response_id}");
+        boolean conversations = path.startsWith("/v1/conversations");
+        this.idPrefix = path.contains("{response_id}")
+                ? RESPONSE_PREFIX
+                : path.contains("{conversation_id}") ? CONVERSATION_PREFIX : null;
+        this.storedObject = idPrefix != null || conversations;
+        this.forwardsBody = conversations && method.equals("POST");
+        this.createsObject = path.equals("/v1/responses") || path.equals("/v1/conversations");
         this.suffix = suffix;
         this.queryParams = java.util.List.of(query);
     }
 
-    /** The API served at a gateway path, or null; never a call on a stored response (see {@link #ofResponsePath}). */
+    /** The API served at a gateway path, or null; never a call whose path names an object (see {@link #ofObjectPath}). */
     public static Api ofPath(String path) {
         for (Api api : VALUES) {
-            if (!api.byResponseId && api.path.equals(path)) {
+            if (api.idPrefix == null && api.path.equals(path)) {
                 return api;
             }
         }
@@ -123,60 +205,83 @@ public enum Api {
     }
 
     /**
-     * The call on a stored response that {@code method} on {@code path} asks for; null when the path
-     * is not one (see {@link #responseSuffix}) or the method is not the one taken there.
+     * The call on a stored response or a conversation that {@code method} on {@code path} asks for;
+     * null when the path is not one (see {@link #objectSuffix}) or the method is not the one taken there.
      */
-    static Api ofResponsePath(String method, String path) {
-        String suffix = responseSuffix(path);
+    static Api ofObjectPath(String method, String path) {
+        String suffix = objectSuffix(path);
         if (suffix == null) {
             return null;
         }
+        String prefix = prefixOf(path);
         for (Api api : VALUES) {
-            if (api.byResponseId && api.suffix.equals(suffix) && api.method.equals(method)) {
+            if (prefix.equals(api.idPrefix) && api.suffix.equals(suffix) && api.method.equals(method)) {
                 return api;
             }
         }
         return null;
     }
 
+    private static String prefixOf(String path) {
+        if (path == null) {
+            return null;
+        }
+        return path.startsWith(RESPONSE_PREFIX)
+                ? RESPONSE_PREFIX
+                : path.startsWith(CONVERSATION_PREFIX) ? CONVERSATION_PREFIX : null;
+    }
+
     /**
-     * What follows the response id in a path {@code /v1/responses/{response_id}[/cancel|/input_items]},
-     * or null when the path is not such a call. The id is taken as the client wrote it, and only
-     * when it is 1 to {@value #MAX_RESPONSE_ID} ASCII letters, digits, {@code _} or {@code -}: the
-     * path goes to the provider as it is, so nothing in it may be an escape, a dot segment or a
-     * second path ({@code compact} is the compaction's path, not an id).
+     * The suffix template of a path that names a stored object ({@code /v1/responses/{response_id}
+     * [/cancel|/input_items]}, {@code /v1/conversations/{conversation_id}[/items[/{item_id}]]}), or null
+     * when the path is not such a call. Each id is taken as the client wrote it, and only when it is 1
+     * to {@value #MAX_OBJECT_ID} ASCII letters, digits, {@code _} or {@code -}: the path goes to the
+     * provider as it is, so nothing in it may be an escape, a dot segment or a second path
+     * ({@code compact} is the compaction's path, not a response id).
      */
-    static String responseSuffix(String path) {
-        if (path == null || !path.startsWith(RESPONSE_PREFIX)) {
+    static String objectSuffix(String path) {
+        String prefix = prefixOf(path);
+        if (prefix == null) {
             return null;
         }
-        int start = RESPONSE_PREFIX.length();
-        int end = start;
-        while (end < path.length() && end - start <= MAX_RESPONSE_ID && idChar(path.charAt(end))) {
-            end++;
-        }
-        int length = end - start;
-        if (length == 0 || length > MAX_RESPONSE_ID || length == 7 && path.startsWith("compact", start)) {
+        int start = prefix.length();
+        int end = idEnd(path, start);
+        if (end < 0 || prefix.equals(RESPONSE_PREFIX) && end - start == 7 && path.startsWith("compact", start)) {
             return null;
         }
-        String suffix = path.substring(end);
+        String rest = path.substring(end);
         for (Api api : VALUES) {
-            if (api.byResponseId && api.suffix.equals(suffix)) {
+            if (!prefix.equals(api.idPrefix)) {
+                continue;
+            }
+            if (api.suffix.equals(ITEM_SUFFIX)
+                    ? rest.startsWith(ITEMS_SLASH) && idEnd(rest, ITEMS_SLASH.length()) == rest.length()
+                    : api.suffix.equals(rest)) {
                 return api.suffix;
             }
         }
         return null;
     }
 
-    /** The response id in a path {@link #responseSuffix} accepted. */
-    static String responseId(String path) {
-        String suffix = responseSuffix(path);
-        return path.substring(RESPONSE_PREFIX.length(), path.length() - suffix.length());
+    /** Where the id that starts at {@code start} ends, or -1 when there is none or it is too long or unsafe. */
+    private static int idEnd(String s, int start) {
+        int end = start;
+        while (end < s.length() && end - start <= MAX_OBJECT_ID && idChar(s.charAt(end))) {
+            end++;
+        }
+        int length = end - start;
+        return length == 0 || length > MAX_OBJECT_ID ? -1 : end;
     }
 
-    /** Whether {@code id} is a response id as the paths accept one: 1 to {@value #MAX_RESPONSE_ID} letters, digits, _ or -. */
-    static boolean safeResponseId(CharSequence id) {
-        if (id == null || id.length() == 0 || id.length() > MAX_RESPONSE_ID) {
+    /** The id of the stored response or conversation in a path {@link #objectSuffix} accepted. */
+    static String objectId(String path) {
+        int start = prefixOf(path).length();
+        return path.substring(start, idEnd(path, start));
+    }
+
+    /** Whether {@code id} is an object id as the paths accept one: 1 to {@value #MAX_OBJECT_ID} letters, digits, _ or -. */
+    static boolean safeObjectId(CharSequence id) {
+        if (id == null || id.length() == 0 || id.length() > MAX_OBJECT_ID) {
             return false;
         }
         for (int i = 0; i < id.length(); i++) {
@@ -193,12 +298,13 @@ public enum Api {
 
     /** The methods taken on {@code path} ({@code "GET, DELETE"}), or null when the gateway serves no such path. */
     static String methodsAt(String path) {
-        String suffix = responseSuffix(path);
+        String suffix = objectSuffix(path);
+        String prefix = suffix == null ? null : prefixOf(path);
         StringBuilder b = new StringBuilder();
         for (Api api : VALUES) {
             boolean here = suffix != null
-                    ? api.byResponseId && api.suffix.equals(suffix)
-                    : !api.byResponseId && api.path.equals(path);
+                    ? prefix.equals(api.idPrefix) && api.suffix.equals(suffix)
+                    : api.idPrefix == null && api.path.equals(path);
             if (here) {
                 b.append(b.length() == 0 ? "" : ", ").append(api.method);
             }

@@ -136,8 +136,9 @@ final class Call implements PendingCall, Upstream.Request {
     }
 
     /**
-     * A call on a stored response ({@link Api#byResponseId}) has no body the gateway reads: whatever
-     * the client sent was read within the limits and is not forwarded; it has no model. A retrieve
+     * A call on a stored response or a conversation ({@link Api#storedObject}) has no body the gateway
+     * reads: what the client sent was read within the limits, and is forwarded untouched only by the
+     * calls that take one ({@link Api#forwardsBody}); it has no model. A retrieve
      * streams when it asks {@code stream=true}.
      */
     void bodySkipped(int bytes) {
@@ -257,13 +258,13 @@ final class Call implements PendingCall, Upstream.Request {
     }
 
     /**
-     * OpenAI's {@code code} for a refusal: by its status, but for another's stored response the one
-     * OpenAI gives for an id it does not hold (none on the response's paths, {@code
-     * previous_response_not_found} for {@code previous_response_id}).
+     * OpenAI's {@code code} for a refusal: by its status, but for another's stored response or
+     * conversation the one OpenAI gives for an id it does not hold ({@code previous_response_not_found}
+     * for {@code previous_response_id}, none otherwise).
      */
     private static String openAiCode(Refusal r) {
         if (r.reason() == RefusalReason.NOT_YOUR_RESPONSE) {
-            return r.param() != null ? "previous_response_not_found" : null;
+            return "previous_response_id".equals(r.param()) ? "previous_response_not_found" : null;
         }
         return GatewayErrors.openAiCode(r.status());
     }
@@ -316,11 +317,13 @@ final class Call implements PendingCall, Upstream.Request {
         if (WarmUp.is(key)) {
             return; // the gateway warming itself: nobody's usage
         }
-        if (api == Api.RESPONSES && usage.responseId != null && status < 300) {
+        if (api.createsObject && usage.responseId != null && status < 300) {
             try {
-                services.owners().remember(usage.responseId, key);
+                services.owners().remember(usage.responseId, key, api == Api.CONVERSATIONS_CREATE);
             } catch (RuntimeException e) {
-                LOG.errorf("the owner of request %s's stored response not recorded: %s", requestId, e.toString());
+                LOG.errorf(
+                        "the owner of request %s's stored response or conversation not recorded: %s",
+                        requestId, e.toString());
             }
         }
         long now = services.ticker().nanoTime();
@@ -404,8 +407,8 @@ final class Call implements PendingCall, Upstream.Request {
 
     @Override
     public String path() {
-        // the raw path, as Api.responseSuffix checked it: the response id goes to the provider as it came
-        return api.byResponseId ? req.path() : api.path;
+        // the raw path, as Api.objectSuffix checked it: the object's id goes to the provider as it came
+        return api.idPrefix != null ? req.path() : api.path;
     }
 
     @Override

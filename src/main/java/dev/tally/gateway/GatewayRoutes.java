@@ -51,15 +51,17 @@ public class GatewayRoutes {
                     idle, longest);
         }
         for (Api api : Api.values()) {
-            if (!api.byResponseId) {
+            if (api.idPrefix == null) {
                 router.route(HttpMethod.valueOf(api.method), api.path)
                         .order(ORDER)
                         .handler(ctx -> proxy.handle(ctx, api));
             }
         }
-        // the calls on a stored response, after the exact paths (added later at the same order, so a
-        // chat or messages call never looks at it): the handler reads the id from the raw path
-        router.route(Api.RESPONSE_PREFIX + "*").order(ORDER).handler(proxy::onResponsePath);
+        // the calls on a stored response or a conversation, after the exact paths (added later at the
+        // same order, so a chat or messages call never looks at them): the handler reads the id from
+        // the raw path
+        router.route(Api.RESPONSE_PREFIX + "*").order(ORDER).handler(proxy::onObjectPath);
+        router.route(Api.CONVERSATION_PREFIX + "*").order(ORDER).handler(proxy::onObjectPath);
         // anything else under /v1/ (another path, or a gateway path with another method): a 404 or 405
         // in the caller's format rather than Quarkus' own page
         router.route("/v1/*").order(ORDER + 1).handler(proxy::unknownPath);

@@ -18,7 +18,8 @@ import io.vertx.core.buffer.Buffer;
  * and the usage object's tokens, so an answer of any size (or one that never ends) holds no more
  * memory than its longest string. Once the usage object is complete it is read by
  * {@link UsageParser} and the rest of the answer is no longer parsed. A Responses API answer's
- * top-level {@code id} (before its usage, as OpenAI writes it) is kept too: {@link Usage#responseId}.
+ * top-level {@code id} (before its usage, as OpenAI writes it) is kept too, and so is a created
+ * conversation's (an answer without usage, read to its end): {@link Usage#responseId}.
  */
 final class JsonUsageTap {
 
@@ -115,9 +116,9 @@ final class JsonUsageTap {
                 idNext = depth == 1 && wire == Api.Wire.OPENAI_RESPONSES && "id".equals(parser.currentName());
             }
             case VALUE_STRING -> {
-                if (idNext && usage.responseId == null && parser.getTextLength() <= Api.MAX_RESPONSE_ID) {
+                if (idNext && usage.responseId == null && parser.getTextLength() <= Api.MAX_OBJECT_ID) {
                     String id = parser.getText();
-                    usage.responseId = Api.safeResponseId(id) ? id : null;
+                    usage.responseId = Api.safeObjectId(id) ? id : null;
                 }
                 usageNext = false;
                 idNext = false;

@@ -139,13 +139,13 @@ public class ProxyHandler {
     }
 
     /**
-     * A request under {@code /v1/responses/} that no exact path took: a call on a stored response
-     * when the path and method are one ({@link Api#ofResponsePath}), else what {@link #unknownPath}
-     * answers.
+     * A request under {@code /v1/responses/} or {@code /v1/conversations/} that no exact path took: a
+     * call on a stored response or a conversation when the path and method are one
+     * ({@link Api#ofObjectPath}), else what {@link #unknownPath} answers.
      */
-    void onResponsePath(RoutingContext ctx) {
+    void onObjectPath(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
-        Api api = Api.ofResponsePath(req.method().name(), req.path());
+        Api api = Api.ofObjectPath(req.method().name(), req.path());
         if (api == null) {
             unknownPath(ctx);
         } else {
@@ -202,14 +202,14 @@ public class ProxyHandler {
     }
 
     private void onBody(Call call, Buffer body) {
-        if (call.api.byResponseId) {
-            onStoredResponseCall(call, body.length());
+        if (call.api.storedObject) {
+            onStoredObjectCall(call, body);
             return;
         }
         byte[] bytes = bytesOf(body);
         RequestInspector.Inspected in;
         try {
-            in = RequestInspector.inspect(bytes);
+            in = RequestInspector.inspect(bytes, call.api == Api.RESPONSES);
         } catch (RequestInspector.BadRequest e) {
             call.refuse(badRequest(e));
             return;
@@ -240,46 +240,81 @@ public class ProxyHandler {
         }
         Upstream upstream = simulate ? simulated : http;
         Buffer sent = out;
-        String previous = call.api == Api.RESPONSES ? in.previousResponseId() : null;
-        if (previous != null && Api.safeResponseId(previous)) {
-            whenOwned(call, previous, true, () -> new Relay(call, relaySettings).send(upstream, sent));
-        } else {
+        if (call.api != Api.RESPONSES) {
             new Relay(call, relaySettings).send(upstream, sent);
+            return;
+        }
+        // a Responses API create that continues a stored response or a conversation: whose is it?
+        String previous = in.previousResponseId();
+        String conversation = in.conversation();
+        Runnable go = () -> new Relay(call, relaySettings).send(upstream, sent);
+        if (conversation != null && Api.safeObjectId(conversation)) {
+            // previous_response_id is refused beside a conversation (RequestInspector): one id to check
+            whenOwned(call, conversation, Named.CONVERSATION_PARAM, go);
+        } else if (previous != null && Api.safeObjectId(previous)) {
+            whenOwned(call, previous, Named.PREVIOUS_RESPONSE, go);
+        } else {
+            go.run();
         }
     }
 
+    /** Where a call names the stored object whose owner is checked: how another's is refused. */
+    private enum Named {
+        /** The path of a call on a stored response: OpenAI's 404 for a response it does not hold. */
+        RESPONSE_PATH,
+        /** A create's {@code previous_response_id}: OpenAI's 400 {@code previous_response_not_found}. */
+        PREVIOUS_RESPONSE,
+        /** The path of a call on a conversation: a 404 for a conversation the provider does not hold. */
+        CONVERSATION_PATH,
+        /** A create's {@code conversation}: the same 404, naming the parameter. */
+        CONVERSATION_PARAM
+    }
+
     /**
-     * Runs {@code go} when the stored response {@code responseId} is the caller's or nobody's; else
-     * answers as the provider answers an id it does not hold (docs/gateway.md, "Whose stored
-     * response"). {@code previous}: the id is the body's {@code previous_response_id}, not the path's.
-     * The lookup may finish later, on the call's event loop: a call that ended meanwhile (its client
-     * left) is not sent.
+     * Runs {@code go} when the stored response or conversation {@code id} is the caller's or nobody's;
+     * else answers as the provider answers an id it does not hold (docs/gateway.md, "Whose stored
+     * response or conversation"). The lookup may finish later, on the call's event loop: a call that
+     * ended meanwhile (its client left) is not sent.
      */
-    private void whenOwned(Call call, String responseId, boolean previous, Runnable go) {
+    private void whenOwned(Call call, String id, Named named, Runnable go) {
         String caller = ResponseOwners.ownerOf(call.key());
-        owners.owner(responseId, owner -> {
+        owners.owner(id, owner -> {
             if (call.state() == CallState.DONE) {
                 return;
             }
             if (owner == null || owner.equals(caller)) {
                 go.run();
             } else if (owner.equals(ResponseOwners.UNCHECKED)) {
+                boolean conversation = named == Named.CONVERSATION_PATH || named == Named.CONVERSATION_PARAM;
                 call.refuse(Refusal.of(
                         RefusalReason.OWNER_UNCHECKED,
-                        "the Tally gateway could not check whose stored response " + responseId
+                        "the Tally gateway could not check whose "
+                                + (conversation ? "conversation " : "stored response ") + id
                                 + " is (its database did not answer); nothing was sent to the provider. Retry"));
-            } else if (previous) {
-                call.refuse(new Refusal(
-                        400,
-                        RefusalReason.NOT_YOUR_RESPONSE,
-                        "Previous response with id '" + responseId + "' not found.",
-                        "previous_response_id",
-                        0));
             } else {
-                call.refuse(Refusal.of(
-                        RefusalReason.NOT_YOUR_RESPONSE, "Response with id '" + responseId + "' not found."));
+                call.refuse(
+                        switch (named) {
+                            case PREVIOUS_RESPONSE ->
+                                new Refusal(
+                                        400,
+                                        RefusalReason.NOT_YOUR_RESPONSE,
+                                        "Previous response with id '" + id + "' not found.",
+                                        "previous_response_id",
+                                        0);
+                            case RESPONSE_PATH ->
+                                Refusal.of(RefusalReason.NOT_YOUR_RESPONSE, "Response with id '" + id + "' not found.");
+                            case CONVERSATION_PATH ->
+                                Refusal.of(RefusalReason.NOT_YOUR_RESPONSE, conversationNotFound(id));
+                            case CONVERSATION_PARAM ->
+                                Refusal.of(RefusalReason.NOT_YOUR_RESPONSE, conversationNotFound(id), "conversation");
+                        });
             }
         });
+    }
+
+    /** The provider's message for a conversation it does not hold. */
+    static String conversationNotFound(String id) {
+        return "Conversation with id '" + id + "' not found.";
     }
 
     /**
@@ -294,9 +329,12 @@ public class ProxyHandler {
                     + " background out (or false), and use stream: true for a long response",
             "background");
 
-    /** A call on a stored response: no body or model to inspect; forwarded to the Responses API's provider. */
-    private void onStoredResponseCall(Call call, int bytes) {
-        call.bodySkipped(bytes);
+    /**
+     * A call on a stored response or a conversation: no model, nothing of the body read; forwarded to
+     * the Responses API's provider, the body as it came for the conversation calls that take one.
+     */
+    private void onStoredObjectCall(Call call, Buffer body) {
+        call.bodySkipped(body.length());
         boolean simulate;
         try {
             Refusal refused = admission.postBody(call);
@@ -309,13 +347,19 @@ public class ProxyHandler {
             failedInGateway(call, e);
             return;
         }
-        // these calls take no body: what the client may have sent is not the provider's business
         Upstream upstream = simulate ? simulated : http;
-        whenOwned(
-                call,
-                Api.responseId(call.path()),
-                false,
-                () -> new Relay(call, relaySettings).send(upstream, Buffer.buffer(0)));
+        // the other calls take no body: what the client may have sent is not the provider's business
+        Buffer sent = call.api.forwardsBody ? body : Buffer.buffer(0);
+        Runnable go = () -> new Relay(call, relaySettings).send(upstream, sent);
+        if (call.api.idPrefix == null) {
+            go.run(); // creating a conversation names none
+        } else {
+            whenOwned(
+                    call,
+                    Api.objectId(call.path()),
+                    call.api.idPrefix.equals(Api.CONVERSATION_PREFIX) ? Named.CONVERSATION_PATH : Named.RESPONSE_PATH,
+                    go);
+        }
     }
 
     /**

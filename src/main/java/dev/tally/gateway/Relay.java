@@ -117,7 +117,8 @@ final class Relay implements Upstream.Receiver {
             tap = new SseTap(call.wire, call.askedUsage() && statusCode < 400, call.usage);
             resp.setChunked(true);
         } else {
-            if (statusCode < 400 && call.api.billed) {
+            // a create's answer is read for its id too (a conversation's, though the call is free)
+            if (statusCode < 400 && (call.api.billed || call.api.createsObject)) {
                 jsonTap = new JsonUsageTap(call.wire, call.usage);
             }
             if (contentLength != null) {

@@ -16,7 +16,8 @@ import dev.tally.events.UsageData;
 
 /**
  * Reads what the gateway needs from a request body in one streaming pass, without building a tree:
- * the model, whether it streams, and whether the client asked for OpenAI's stream usage. The pass
+ * the model, whether it streams, whether the client asked for OpenAI's stream usage, and the stored
+ * response or conversation a Responses API create continues. The pass
  * also validates the whole body as JSON, and each way a body can be hostile gets its own 400: a
  * raw NUL byte, bytes that are not UTF-8 (RFC 3629: no overlong forms, no surrogates), nesting
  * deeper than {@value #MAX_DEPTH} levels, a top-level field the gateway reads given twice (the
@@ -42,6 +43,7 @@ final class RequestInspector {
     private static final int SEEN_MAX_OUTPUT_TOKENS = 32;
     private static final int SEEN_BACKGROUND = 64;
     private static final int SEEN_PREVIOUS_RESPONSE_ID = 128;
+    private static final int SEEN_CONVERSATION = 256;
     private static final byte[] INCLUDE_USAGE =
             "\"stream_options\":{\"include_usage\":true},".getBytes(StandardCharsets.US_ASCII);
 
@@ -62,7 +64,9 @@ final class RequestInspector {
      * body; {@code background} is the Responses API's {@code background} given as anything but
      * {@code false} or {@code null} (what a provider might take as true is refused, not guessed);
      * {@code previousResponseId} is its {@code previous_response_id} when a string (else null): the
-     * stored response the call continues, whose owner the gateway checks.
+     * stored response the call continues, whose owner the gateway checks; {@code conversation} is its
+     * {@code conversation}'s id (the string, or the object's {@code id}), the conversation the call
+     * adds to, whose owner the gateway checks too (null when absent, or longer than any id it records).
      */
     record Inspected(
             String model,
@@ -72,9 +76,19 @@ final class RequestInspector {
             long maxTokens,
             int openBrace,
             boolean background,
-            String previousResponseId) {}
+            String previousResponseId,
+            String conversation) {}
 
+    /** What a Responses API create's body says (every field the gateway reads); see {@link #inspect(byte[], boolean)}. */
     static Inspected inspect(byte[] body) throws BadRequest {
+        return inspect(body, true);
+    }
+
+    /**
+     * @param responses the body is a Responses API create's: its {@code conversation} is read (and
+     *        checked) too, which another API's body may carry as a field of its own
+     */
+    static Inspected inspect(byte[] body, boolean responses) throws BadRequest {
         String model = null;
         boolean stream = false;
         boolean hasStreamOptions = false;
@@ -82,6 +96,9 @@ final class RequestInspector {
         long maxTokens = -1;
         boolean background = false;
         String previousResponseId = null;
+        boolean previousGiven = false;
+        String conversation = null;
+        boolean conversationGiven = false;
         int openBrace;
         int seen = 0;
         checkBytes(body);
@@ -94,7 +111,7 @@ final class RequestInspector {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken value = p.nextToken();
-                seen = once(seen, field);
+                seen = once(seen, field, responses);
                 switch (field) {
                     case "model" -> {
                         if (value != JsonToken.VALUE_STRING) {
@@ -126,9 +143,19 @@ final class RequestInspector {
                         p.skipChildren();
                     }
                     case "previous_response_id" -> {
+                        previousGiven = value != JsonToken.VALUE_NULL;
                         // at most the path's 128 characters are worth a String: a longer one is no id Tally knows
-                        if (value == JsonToken.VALUE_STRING && p.getTextLength() <= Api.MAX_RESPONSE_ID) {
+                        if (value == JsonToken.VALUE_STRING && p.getTextLength() <= Api.MAX_OBJECT_ID) {
                             previousResponseId = p.getText();
+                        }
+                        p.skipChildren();
+                    }
+                    case "conversation" -> {
+                        if (responses) {
+                            conversationGiven = value != JsonToken.VALUE_NULL;
+                            conversation = conversation(p, value);
+                        } else {
+                            p.skipChildren();
                         }
                     }
                     case "stream_options" -> {
@@ -166,12 +193,72 @@ final class RequestInspector {
         if (model == null || model.isBlank()) {
             throw new BadRequest("model: is required", "model");
         }
+        if (previousGiven && conversationGiven) {
+            // OpenAI documents previous_response_id as not to be used with conversation; and the gateway
+            // would otherwise have two owners to check for one call
+            throw new BadRequest(
+                    "conversation: cannot be used together with previous_response_id; give one of them",
+                    "conversation");
+        }
         return new Inspected(
-                model, stream, hasStreamOptions, includeUsage, maxTokens, openBrace, background, previousResponseId);
+                model,
+                stream,
+                hasStreamOptions,
+                includeUsage,
+                maxTokens,
+                openBrace,
+                background,
+                previousResponseId,
+                conversation);
+    }
+
+    /**
+     * The conversation's id: the string, or the object's {@code id} (OpenAI takes both); anything else,
+     * or an object without a string id or with two, is refused. Null for {@code null}, and for an id
+     * longer than any the gateway records (the provider says it does not hold it).
+     */
+    private static String conversation(JsonParser p, JsonToken value) throws IOException, BadRequest {
+        if (value == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (value == JsonToken.VALUE_STRING) {
+            return p.getTextLength() <= Api.MAX_OBJECT_ID ? p.getText() : null;
+        }
+        if (value != JsonToken.START_OBJECT) {
+            throw badConversation();
+        }
+        String id = null;
+        boolean seenId = false;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken v = p.nextToken();
+            if ("id".equals(name)) {
+                if (seenId) {
+                    throw new BadRequest(
+                            "conversation: its id appears more than once in the request body", "conversation");
+                }
+                seenId = true;
+                if (v != JsonToken.VALUE_STRING) {
+                    throw badConversation();
+                }
+                id = p.getTextLength() <= Api.MAX_OBJECT_ID ? p.getText() : null;
+            } else {
+                p.skipChildren();
+            }
+        }
+        if (!seenId) {
+            throw badConversation();
+        }
+        return id;
+    }
+
+    private static BadRequest badConversation() {
+        return new BadRequest(
+                "conversation: must be a conversation id (a string) or an object with a string id", "conversation");
     }
 
     /** Notes a top-level field the gateway reads; the second time it appears the body is refused. */
-    private static int once(int seen, String field) throws BadRequest {
+    private static int once(int seen, String field, boolean responses) throws BadRequest {
         int bit = switch (field) {
             case "model" -> SEEN_MODEL;
             case "stream" -> SEEN_STREAM;
@@ -181,6 +268,7 @@ final class RequestInspector {
             case "max_output_tokens" -> SEEN_MAX_OUTPUT_TOKENS;
             case "background" -> SEEN_BACKGROUND;
             case "previous_response_id" -> SEEN_PREVIOUS_RESPONSE_ID;
+            case "conversation" -> responses ? SEEN_CONVERSATION : 0;
             default -> 0;
         };
         if ((seen & bit) != 0) {

@@ -29,10 +29,12 @@ import dev.tally.platform.Role;
 import dev.tally.platform.Roles;
 
 /**
- * Whose stored response each Responses API response is (docs/gateway.md, "Whose stored response").
- * The provider holds every response under the organisation's one secret, so the gateway records who
- * created each one through it (table {@code response_owner}: the id, an owner, a time; never its
- * content) and lets only that owner retrieve, cancel, delete, list or continue it.
+ * Whose each stored response and each conversation is (docs/gateway.md, "Whose stored response or
+ * conversation"). The provider holds every response and conversation under the organisation's one
+ * secret, so the gateway records who created each one through it (table {@code response_owner}: the
+ * id, an owner, a time, whether it is a conversation; never its content) and lets only that owner
+ * retrieve, cancel, delete, list or continue a response, or read, change, add to or delete a
+ * conversation. The ids cannot clash: OpenAI's are {@code resp_…} and {@code conv_…}.
  *
  * <ul>
  * <li>{@link #remember} runs on the event loop when a create call ends: the owner goes into a bounded
@@ -55,7 +57,7 @@ public class ResponseOwners {
     static final int MAX_PENDING = 10_000;
     /** Rows written in one statement at most. */
     static final int BATCH = 500;
-    /** OpenAI keeps a stored response 30 days; its owner is kept five more. */
+    /** OpenAI keeps a stored response 30 days; its owner is kept five more (a conversation's until it is gone). */
     static final int KEPT_DAYS = 35;
 
     /** What {@link #owner} answers when PostgreSQL could not be asked. */
@@ -70,7 +72,7 @@ public class ResponseOwners {
             return size() > RECENT;
         }
     };
-    private final BlockingQueue<String[]> pending = new ArrayBlockingQueue<>(MAX_PENDING);
+    private final BlockingQueue<Row> pending = new ArrayBlockingQueue<>(MAX_PENDING);
     private final AtomicLong dropped = new AtomicLong();
     private volatile Thread writer;
 
@@ -88,17 +90,28 @@ public class ResponseOwners {
         return key.teamId() != null ? "team:" + key.teamId() : "key:" + key.keyId();
     }
 
-    /** Records that {@code key}'s caller created {@code responseId}. */
+    /** An owner waiting for its write. */
+    private record Row(String id, String owner, boolean conversation) {}
+
+    /** Records that {@code key}'s caller created the stored response {@code responseId}. */
     void remember(String responseId, ResolvedKey key) {
+        remember(responseId, key, false);
+    }
+
+    /**
+     * Records that {@code key}'s caller created {@code id}, a stored response or a conversation (whose
+     * owner is kept as long as the provider keeps it: until it is deleted).
+     */
+    void remember(String id, ResolvedKey key, boolean conversation) {
         String owner = ownerOf(key);
         synchronized (recent) {
-            recent.put(responseId, owner);
+            recent.put(id, owner);
         }
-        if (!pending.offer(new String[] {responseId, owner})) {
+        if (!pending.offer(new Row(id, owner, conversation))) {
             long n = dropped.incrementAndGet();
             if (n == 1 || n % 1000 == 0) {
                 LOG.warnf(
-                        "%d stored-response owners not written to PostgreSQL (more than %d waiting): only"
+                        "%d owners of stored responses or conversations not written to PostgreSQL (more than %d waiting): only"
                                 + " this gateway knows them, until its restart",
                         n, MAX_PENDING);
             }
@@ -127,7 +140,7 @@ public class ResponseOwners {
         vertx.<String>executeBlocking(() -> read(responseId), false).onComplete(r -> {
             if (r.failed()) {
                 LOG.warnf(
-                        "the owner of a stored response could not be read: %s",
+                        "the owner of a stored response or conversation could not be read: %s",
                         r.cause().toString());
                 then.owner(UNCHECKED);
             } else {
@@ -173,7 +186,7 @@ public class ResponseOwners {
     /** The writer thread: a batch as soon as one owner waits, until interrupted. */
     private void writeAll() {
         while (!Thread.currentThread().isInterrupted()) {
-            List<String[]> batch = new ArrayList<>();
+            List<Row> batch = new ArrayList<>();
             try {
                 batch.add(pending.take());
             } catch (InterruptedException e) {
@@ -183,35 +196,40 @@ public class ResponseOwners {
         }
     }
 
-    private List<String[]> drain(List<String[]> batch) {
+    private List<Row> drain(List<Row> batch) {
         pending.drainTo(batch, BATCH - batch.size());
         return batch;
     }
 
-    private void write(List<String[]> batch) {
+    private void write(List<Row> batch) {
         if (batch.isEmpty()) {
             return;
         }
         try (Connection c = database.getConnection();
-                PreparedStatement s = c.prepareStatement("INSERT INTO response_owner (response_id, owner)"
-                        + " VALUES (?, ?) ON CONFLICT (response_id) DO NOTHING")) {
+                PreparedStatement s = c.prepareStatement("INSERT INTO response_owner (response_id, owner, conversation)"
+                        + " VALUES (?, ?, ?) ON CONFLICT (response_id) DO NOTHING")) {
             c.setAutoCommit(true);
-            for (String[] row : batch) {
-                s.setString(1, row[0]);
-                s.setString(2, row[1]);
+            for (Row row : batch) {
+                s.setString(1, row.id());
+                s.setString(2, row.owner());
+                s.setBoolean(3, row.conversation());
                 s.addBatch();
             }
             s.executeBatch();
         } catch (SQLException | RuntimeException e) {
             long n = dropped.addAndGet(batch.size());
             LOG.warnf(
-                    "%d stored-response owners not written to PostgreSQL (%s): only this gateway knows them, until"
+                    "%d owners of stored responses or conversations not written to PostgreSQL (%s): only this gateway"
+                            + " knows them, until"
                             + " its restart",
                     n, e.toString());
         }
     }
 
-    /** Deletes owners of responses the provider no longer keeps. */
+    /**
+     * Deletes owners of responses the provider no longer keeps. A conversation's owner stays: the
+     * provider keeps a conversation until it is deleted, and without its owner it would be anyone's.
+     */
     @Scheduled(
             every = "1h",
             delayed = "10m",
@@ -223,7 +241,8 @@ public class ResponseOwners {
         }
         try (Connection c = database.getConnection();
                 PreparedStatement s = c.prepareStatement(
-                        "DELETE FROM response_owner WHERE created_at < now() - make_interval(days => ?)")) {
+                        "DELETE FROM response_owner WHERE created_at < now() - make_interval(days => ?)"
+                                + " AND NOT conversation")) {
             s.setInt(1, KEPT_DAYS);
             s.executeUpdate();
         }

@@ -12,7 +12,8 @@ import io.vertx.core.buffer.Buffer;
 /**
  * The built-in simulated provider (on with {@code tally.gateway.simulate=true} or
  * {@code tally.demo.enabled=true}): answers in the documented OpenAI (chat completions, the Responses
- * API, embeddings) and Anthropic shapes, JSON and SSE, with usage including cache tokens, straight
+ * API, embeddings; the calls on a stored response and the Conversations API without storing anything)
+ * and Anthropic shapes, JSON and SSE, with usage including cache tokens, straight
  * from memory on the event loop. It is an {@link Upstream} like the HTTP one: its answers reach the
  * same receiver (usage is read back from the bytes it produced), so a demo exercises the real relay
  * and accounting. Token counts are
@@ -66,16 +67,29 @@ class SimulatedProvider implements Upstream {
         String id = call.requestId().replace("-", "").substring(0, 24);
         String model = call.model();
         switch (call.api()) {
-            case RESPONSES_RETRIEVE, RESPONSES_DELETE, RESPONSES_CANCEL, RESPONSES_INPUT_ITEMS -> {
+            case RESPONSES_RETRIEVE, RESPONSES_DELETE, RESPONSES_CANCEL, RESPONSES_INPUT_ITEMS ->
                 // the simulation stores no response: OpenAI's answer for an id it does not hold
+                json(receiver, 404, notFound("Response with id '" + Api.objectId(call.path()) + "' not found."));
+            case CONVERSATIONS_CREATE -> json(receiver, conversation("conv_sim" + id));
+            // the simulation keeps no conversation: each call answers a plausible one, with no metadata
+            // and no items (nothing of the request's body is read)
+            case CONVERSATIONS_RETRIEVE, CONVERSATIONS_UPDATE, CONVERSATIONS_ITEMS_DELETE ->
+                json(receiver, conversation(Api.objectId(call.path())));
+            case CONVERSATIONS_DELETE ->
+                json(
+                        receiver,
+                        "{\"id\":\"" + Api.objectId(call.path())
+                                + "\",\"object\":\"conversation.deleted\",\"deleted\":true}");
+            case CONVERSATIONS_ITEMS_CREATE, CONVERSATIONS_ITEMS_LIST ->
+                json(
+                        receiver,
+                        "{\"object\":\"list\",\"data\":[],\"first_id\":null,\"last_id\":null,\"has_more\":false}");
+            case CONVERSATIONS_ITEMS_RETRIEVE -> {
                 String path = call.path();
-                int end = path.indexOf('/', Api.RESPONSE_PREFIX.length());
-                String responseId = path.substring(Api.RESPONSE_PREFIX.length(), end < 0 ? path.length() : end);
                 json(
                         receiver,
                         404,
-                        "{\"error\":{\"message\":\"Response with id '" + responseId + "' not found.\","
-                                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}");
+                        notFound("Item with id '" + path.substring(path.lastIndexOf('/') + 1) + "' not found."));
             }
             case COUNT_TOKENS -> json(receiver, "{\"input_tokens\":" + input + "}");
             case EMBEDDINGS ->
@@ -265,6 +279,18 @@ class SimulatedProvider implements Upstream {
                 sse(receiver, sse);
             }
         }
+    }
+
+    /** OpenAI's error body for an id it does not hold. */
+    private static String notFound(String message) {
+        return "{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\",\"param\":null,"
+                + "\"code\":null}}";
+    }
+
+    /** A conversation object as OpenAI's reference shows one, created now, without metadata. */
+    private String conversation(String conversationId) {
+        return "{\"id\":\"" + conversationId + "\",\"object\":\"conversation\",\"created_at\":"
+                + (clock.millis() / 1000) + ",\"metadata\":{}}";
     }
 
     private static String text(int outputTokens, ThreadLocalRandom r) {

@@ -270,7 +270,7 @@ final class SseTap {
                 usage.complete = true;
             }
             JsonNode id = event.path("response").get("id");
-            if (usage.responseId == null && id != null && id.isTextual() && Api.safeResponseId(id.textValue())) {
+            if (usage.responseId == null && id != null && id.isTextual() && Api.safeObjectId(id.textValue())) {
                 usage.responseId = id.textValue();
             }
         } else {
@@ -307,14 +307,14 @@ final class SseTap {
             if (b[i] == '"' && startsWith(b, i, end, RESPONSE_ID)) {
                 int s = i + RESPONSE_ID.length;
                 int e = s;
-                while (e < end && e - s <= Api.MAX_RESPONSE_ID && b[e] != '"') {
+                while (e < end && e - s <= Api.MAX_OBJECT_ID && b[e] != '"') {
                     e++;
                 }
                 if (e == end || b[e] != '"') {
                     return null;
                 }
                 String id = new String(b, s, e - s, StandardCharsets.US_ASCII);
-                return Api.safeResponseId(id) ? id : null;
+                return Api.safeObjectId(id) ? id : null;
             }
         }
         return null;

@@ -16,7 +16,7 @@ interface Upstream {
 
         Api api();
 
-        /** The gateway path asked for: the API's, or with a response id in it ({@link Api#byResponseId}). */
+        /** The gateway path asked for: the API's, or with a response id in it ({@link Api#idPrefix}). */
         default String path() {
             return api().path;
         }

@@ -25,8 +25,9 @@ public final class Usage {
     public UsageProblem invalid;
     /**
      * The id of the response the Responses API answered with (its JSON's top-level {@code id}, a
-     * stream's {@code response.created} or final event), when it is a safe id ({@link Api#safeResponseId});
-     * the gateway remembers whose it is ({@link ResponseOwners}). Not usage, but read by the same taps.
+     * stream's {@code response.created} or final event), or of the conversation a create answered
+     * with, when it is a safe id ({@link Api#safeObjectId}); the gateway remembers whose it is
+     * ({@link ResponseOwners}). Not usage, but read by the same taps.
      */
     public String responseId;
 

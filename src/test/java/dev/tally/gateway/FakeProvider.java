@@ -21,7 +21,7 @@ import dev.tally.platform.Ports;
 /**
  * A fake OpenAI + Anthropic upstream on a free loopback port, answering in the shapes their API
  * references document (chat completion and chunk objects with {@code usage}; the Responses API's
- * response object and stream events; Message and the
+ * response object and stream events; the Conversations API's conversation, item and list objects; Message and the
  * message_start / content_block_* / message_delta / message_stop stream events), with cache tokens.
  * The model name picks a behaviour: {@code -hang} (stream that never ends), {@code -stall} (one
  * chunk then silence), {@code -slowhead} (headers after 3 s), {@code -ratelimited} (a 429 error),
@@ -278,9 +278,15 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
                 }
                 case "/v1/messages/count_tokens" ->
                     resp.putHeader("content-type", "application/json").end("{\"input_tokens\":1234}");
+                case "/v1/conversations" ->
+                    resp.putHeader("content-type", "application/json")
+                            .putHeader("x-request-id", "req_upstream_conversations")
+                            .end(conversation(newConversationId(), body.getJsonObject("metadata")));
                 default -> {
                     if (req.path().startsWith(STORED)) {
                         storedResponse(req);
+                    } else if (req.path().startsWith(CONVERSATIONS)) {
+                        conversationCall(req, body);
                     } else {
                         resp.setStatusCode(404).end();
                     }
@@ -332,6 +338,84 @@ public class FakeProvider implements QuarkusTestResourceLifecycleManager {
             case "GET /input_items" -> resp.end(inputItems());
             default -> resp.setStatusCode(404).end(notFound(id));
         }
+    }
+
+    private static final String CONVERSATIONS = "/v1/conversations/";
+
+    /** A conversation id the fake holds no conversation for: its calls answer a 404. */
+    public static final String MISSING_CONVERSATION = "conv_0000000000000000missing";
+
+    /**
+     * The Conversations API's calls on a conversation, as OpenAI's reference documents them: retrieve
+     * and update ({@code GET}, {@code POST /v1/conversations/{id}}: the conversation, with the metadata
+     * an update sent), delete ({@code {"id","object":"conversation.deleted","deleted":true}}), its items
+     * ({@code POST …/items}: the items added, {@code GET …/items}: a cursor list), one item ({@code GET
+     * …/items/{item_id}}: the item; {@code DELETE}: the conversation). Every id but
+     * {@link #MISSING_CONVERSATION} is held.
+     */
+    private void conversationCall(HttpServerRequest req, JsonObject body) {
+        var resp = req.response();
+        resp.putHeader("x-request-id", "req_upstream_conversation").putHeader("content-type", "application/json");
+        String rest = req.path().substring(CONVERSATIONS.length());
+        int slash = rest.indexOf('/');
+        String id = slash < 0 ? rest : rest.substring(0, slash);
+        String call = slash < 0 ? "" : rest.substring(slash);
+        if (id.equals(MISSING_CONVERSATION)) {
+            resp.setStatusCode(404).end(conversationNotFound(id));
+            return;
+        }
+        String method = req.method().name();
+        if (call.startsWith("/items/")) {
+            String item = call.substring("/items/".length());
+            switch (method) {
+                case "GET" -> resp.end(conversationItem(item));
+                case "DELETE" -> resp.end(conversation(id, null));
+                default -> resp.setStatusCode(405).end();
+            }
+            return;
+        }
+        switch (method + " " + call) {
+            case "GET " -> resp.end(conversation(id, null));
+            case "POST " -> resp.end(conversation(id, body.getJsonObject("metadata")));
+            case "DELETE " -> resp.end(deletedConversation(id));
+            case "POST /items", "GET /items" -> resp.end(conversationItems());
+            default -> resp.setStatusCode(404).end(conversationNotFound(id));
+        }
+    }
+
+    /** A conversation object as OpenAI's reference shows one. */
+    public static String conversation(String id, JsonObject metadata) {
+        return "{\"id\":\"" + id + "\",\"object\":\"conversation\",\"created_at\":1741900000,\"metadata\":"
+                + (metadata == null ? "{}" : metadata.encode()) + "}";
+    }
+
+    /** What deleting a held conversation answers. */
+    public static String deletedConversation(String id) {
+        return "{\"id\":\"" + id + "\",\"object\":\"conversation.deleted\",\"deleted\":true}";
+    }
+
+    /** One item of a conversation: a user's message. */
+    public static String conversationItem(String itemId) {
+        return "{\"type\":\"message\",\"id\":\"" + itemId + "\",\"status\":\"completed\",\"role\":\"user\","
+                + "\"content\":[{\"type\":\"input_text\",\"text\":\"Hello!\"}]}";
+    }
+
+    /** What adding items to a conversation, or listing them, answers: a list of its items. */
+    public static String conversationItems() {
+        String item = "msg_68b0cbd1f6a48196a5e0b0b8e0b5d7d00bd3e8c0f7d6b8a1";
+        return "{\"object\":\"list\",\"data\":[" + conversationItem(item) + "],\"first_id\":\"" + item
+                + "\",\"last_id\":\"" + item + "\",\"has_more\":false}";
+    }
+
+    /** The answer for a conversation id the provider does not hold. */
+    public static String conversationNotFound(String id) {
+        return "{\"error\":{\"message\":\"Conversation with id '" + id + "' not found.\","
+                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":null}}";
+    }
+
+    /** A new conversation's id, as OpenAI's look: {@code conv_} and 48 hex digits, a new one each time. */
+    static String newConversationId() {
+        return "conv_" + newResponseId().substring("resp_".length());
     }
 
     /** What retrieving a held response answers. */

@@ -206,4 +206,80 @@ class RequestInspectorTest {
                         .model())
                 .isEqualTo("x");
     }
+
+    // ---- the Responses API's conversation (docs/gateway.md, "Whose stored response or conversation")
+
+    @Test
+    void aConversationIsReadAsAStringOrAnObjectsIdAndAbsentOrNullIsNone() throws Exception {
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"conversation\":\"conv_1\"}"))
+                        .conversation())
+                .isEqualTo("conv_1");
+        assertThat(RequestInspector.inspect(b(
+                                "{\"conversation\":{\"extra\":[1,{\"id\":\"no\"}],\"id\":\"conv_2\"},\"model\":\"x\"}"))
+                        .conversation())
+                .isEqualTo("conv_2");
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\"}")).conversation())
+                .isNull();
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"conversation\":null}"))
+                        .conversation())
+                .isNull();
+        // longer than any id the gateway records: nobody's, the provider says it does not hold it
+        assertThat(RequestInspector.inspect(b("{\"model\":\"x\",\"conversation\":\"" + "c".repeat(200) + "\"}"))
+                        .conversation())
+                .isNull();
+        // what follows the object is still read
+        assertThat(
+                        RequestInspector.inspect(
+                                b("{\"conversation\":{\"id\":\"conv_3\"},\"model\":\"x\",\"stream\":true}"))
+                                .stream())
+                .isTrue();
+    }
+
+    @Test
+    void aConversationThatIsNeitherAnIdNorAnObjectWithAStringIdIsRefusedNamingIt() {
+        for (String bad : new String[] {
+            "1",
+            "true",
+            "[\"conv_1\"]",
+            "{}",
+            "{\"id\":1}",
+            "{\"id\":null}",
+            "{\"id\":{\"id\":\"conv_1\"}}",
+            "{\"id\":\"conv_1\",\"id\":\"conv_2\"}"
+        }) {
+            assertThatThrownBy(() -> RequestInspector.inspect(b("{\"model\":\"x\",\"conversation\":" + bad + "}")))
+                    .as(bad)
+                    .isInstanceOf(RequestInspector.BadRequest.class)
+                    .hasMessageStartingWith("conversation: ")
+                    .satisfies(e ->
+                            assertThat(((RequestInspector.BadRequest) e).param).isEqualTo("conversation"));
+        }
+    }
+
+    @Test
+    void aConversationGivenTwiceOrBesidePreviousResponseIdIsRefused() throws Exception {
+        assertThatThrownBy(() -> RequestInspector.inspect(
+                        b("{\"model\":\"x\",\"conversation\":\"conv_mine\",\"conversation\":{\"id\":\"conv_1\"}}")))
+                .hasMessage("conversation: appears more than once in the request body")
+                .satisfies(
+                        e -> assertThat(((RequestInspector.BadRequest) e).param).isEqualTo("conversation"));
+        assertThatThrownBy(() -> RequestInspector.inspect(
+                        b("{\"model\":\"x\",\"previous_response_id\":\"resp_1\",\"conversation\":\"conv_1\"}")))
+                .hasMessageContaining("previous_response_id")
+                .satisfies(
+                        e -> assertThat(((RequestInspector.BadRequest) e).param).isEqualTo("conversation"));
+        // a null beside the other is no conflict
+        var in = RequestInspector.inspect(
+                b("{\"model\":\"x\",\"previous_response_id\":null,\"conversation\":{\"id\":\"conv_1\"}}"));
+        assertThat(in.conversation()).isEqualTo("conv_1");
+        assertThat(in.previousResponseId()).isNull();
+    }
+
+    @Test
+    void anotherApisBodyMayCarryAConversationFieldOfItsOwn() throws Exception {
+        var in = RequestInspector.inspect(
+                b("{\"model\":\"x\",\"conversation\":[1],\"conversation\":7,\"previous_response_id\":\"r\"}"), false);
+        assertThat(in.conversation()).isNull();
+        assertThat(in.model()).isEqualTo("x");
+    }
 }

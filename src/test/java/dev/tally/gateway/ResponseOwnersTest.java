@@ -68,4 +68,14 @@ class ResponseOwnersTest {
         owners.owner("resp_2", found::set);
         assertThat(found.get()).as("answered at once, from memory").isEqualTo("employee:" + person);
     }
+
+    @Test
+    void aConversationThisGatewayRecordedIsKnownWithoutTheDatabaseLikeAResponse() {
+        ResponseOwners owners = new ResponseOwners(AWAY, vertx, null);
+        UUID team = UUID.randomUUID();
+        owners.remember("conv_2", key(null, team), true);
+        AtomicReference<String> found = new AtomicReference<>();
+        owners.owner("conv_2", found::set);
+        assertThat(found.get()).as("answered at once, from memory").isEqualTo("team:" + team);
+    }
 }

@@ -164,4 +164,49 @@ class SimulatedProviderTest {
         JsonNode d = events.await(r.header("x-request-id")).path("data");
         assertThat(d.path("priced").asBoolean()).isFalse();
     }
+
+    @Test
+    void conversationsAreAnsweredInOpenAisShapesWithAFreshIdPerCreateAndKeptForTheirCreator() {
+        Admin.Key key = Admin.newKey();
+        Response created = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{\"metadata\":{\"topic\":\"demo\"}}")
+                .post("/v1/conversations");
+        assertThat(created.statusCode()).isEqualTo(200);
+        String id = created.jsonPath().getString("id");
+        assertThat(id).startsWith("conv_sim");
+        assertThat(created.jsonPath().getString("object")).isEqualTo("conversation");
+        assertThat(created.jsonPath().getLong("created_at")).isPositive();
+        JsonNode d = events.await(created.header("x-request-id")).path("data");
+        assertThat(d.path("api").asText()).isEqualTo("conversations.create");
+        assertThat(d.path("provider").asText()).isEqualTo("simulated");
+        assertThat(d.path("costNanos").asLong()).isZero();
+        String again = given().header("Authorization", "Bearer " + key.key())
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/v1/conversations")
+                .jsonPath()
+                .getString("id");
+        assertThat(again).startsWith("conv_sim").isNotEqualTo(id);
+
+        String path = "/v1/conversations/" + id;
+        Response got = given().header("Authorization", "Bearer " + key.key()).get(path);
+        assertThat(got.statusCode()).isEqualTo(200);
+        assertThat(got.jsonPath().getString("id")).isEqualTo(id);
+        assertThat(got.jsonPath().getString("object")).isEqualTo("conversation");
+        Response items = given().header("Authorization", "Bearer " + key.key()).get(path + "/items");
+        assertThat(items.jsonPath().getString("object")).isEqualTo("list");
+        assertThat(items.jsonPath().getBoolean("has_more")).isFalse();
+        Response deleted =
+                given().header("Authorization", "Bearer " + key.key()).delete(path);
+        assertThat(deleted.jsonPath().getString("object")).isEqualTo("conversation.deleted");
+        assertThat(deleted.jsonPath().getBoolean("deleted")).isTrue();
+
+        Response other = given().header(
+                        "Authorization", "Bearer " + Admin.newKey().key())
+                .get(path);
+        assertThat(other.statusCode()).isEqualTo(404);
+        assertThat(other.jsonPath().getString("error.message"))
+                .isEqualTo("Conversation with id '" + id + "' not found.");
+    }
 }

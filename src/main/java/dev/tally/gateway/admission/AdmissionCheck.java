@@ -18,7 +18,7 @@ public interface AdmissionCheck {
         PRE_BODY,
         /**
          * The body has been read and parsed: the model, sizes and {@code max_tokens} are known (the
-         * model is null for a call on a stored response, which has none: {@link Api#byResponseId}).
+         * model is null for a call on a stored response or a conversation, which has none: {@link Api#storedObject}).
          */
         POST_BODY
     }

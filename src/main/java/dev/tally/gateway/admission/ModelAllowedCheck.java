@@ -27,10 +27,10 @@ public class ModelAllowedCheck implements AdmissionCheck {
         return 100;
     }
 
-    /** The model list and the calls on a stored response name no model: nothing to allow. */
+    /** The model list and the calls on a stored response or a conversation name no model: nothing to allow. */
     @Override
     public boolean appliesTo(Api api) {
-        return api != Api.MODELS && !api.byResponseId;
+        return api != Api.MODELS && !api.storedObject;
     }
 
     @Override

@@ -41,7 +41,7 @@ public interface PendingCall {
 
     /**
      * The model the call will use; null before the body, and for a call that names no model (the
-     * Responses API's calls on a stored response, {@link dev.tally.gateway.Api#byResponseId}), which
+     * Responses API's calls on a stored response or a conversation, {@link dev.tally.gateway.Api#storedObject}), which
      * passes the post-body checks too.
      */
     String model();

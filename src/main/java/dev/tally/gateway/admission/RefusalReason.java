@@ -38,17 +38,18 @@ public enum RefusalReason {
     WORKLOAD_NOT_ALLOWED(400, "workload_not_allowed", "workload not allowed", false),
     NO_ROUTE(404, "no_route", "no route", false),
     /**
-     * The Responses API's call names a stored response another person (or another team's service
-     * keys) created through the gateway: answered as the provider answers an id it does not hold, 404
-     * on the response's own paths and 400 for {@code previous_response_id} (docs/gateway.md, "Whose
-     * stored response").
+     * The Responses API's call names a stored response or a conversation another person (or another
+     * team's service keys) created through the gateway: answered as the provider answers an id it does
+     * not hold, 404 on the object's own paths and for a create's {@code conversation}, 400 for
+     * {@code previous_response_id} (docs/gateway.md, "Whose stored response or conversation"). The
+     * event's value stays {@code not_your_response} for both kinds (values are never renamed).
      */
-    NOT_YOUR_RESPONSE(404, "not_your_response", "another's stored response", false),
+    NOT_YOUR_RESPONSE(404, "not_your_response", "another's stored response or conversation", false),
     /**
-     * Whose stored response it is could not be read (the database did not answer): 503, which the
-     * SDKs retry. A stored response holds a conversation, so this fails closed.
+     * Whose stored response or conversation it is could not be read (the database did not answer):
+     * 503, which the SDKs retry. Both hold a conversation's content, so this fails closed.
      */
-    OWNER_UNCHECKED(503, "owner_unchecked", "response owner unchecked", true),
+    OWNER_UNCHECKED(503, "owner_unchecked", "owner unchecked", true),
     /**
      * A {@code block} budget covering the call is spent for its period. 402: the OpenAI and Anthropic
      * SDKs (and Claude Code, built on the latter) retry only 408, 409, 429 and 5xx, and the refusal

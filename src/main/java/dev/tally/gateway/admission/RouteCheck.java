@@ -38,7 +38,7 @@ public class RouteCheck implements AdmissionCheck {
             call.route(warmUp.provider(call.api()));
             return PASS;
         }
-        if (call.api().byResponseId) {
+        if (call.api().storedObject) {
             return routeByResponseId(call);
         }
         Provider provider = registry.route(call.model());
@@ -49,13 +49,13 @@ public class RouteCheck implements AdmissionCheck {
         return PASS;
     }
 
-    /** A call on a stored response names no model: it goes to the Responses API's provider. */
+    /** A call on a stored response or a conversation names no model: it goes to the Responses API's provider. */
     private Refusal routeByResponseId(PendingCall call) {
         Provider provider = registry.responsesProvider();
         if (provider == null) {
             return Refusal.of(
                     RefusalReason.NO_ROUTE,
-                    "no provider is configured for the Responses API's stored responses"
+                    "no provider is configured for the Responses API's stored responses and conversations"
                             + " (tally.gateway.responses-provider)");
         }
         call.route(provider);
