@@ -286,12 +286,13 @@ class GatewayProxyTest {
     @Test
     void anotherPathUnderV1IsA404AndAWrongMethodA405InTheCallersFormat() {
         int before = FakeProvider.REQUESTS.get();
-        Response openai = given().get("/v1/conversations/conv_689667905b048191b4740501625afd940c7533ace33a2dab");
+        // the Conversations API is served now (ConversationsTest); the Files API is not
+        Response openai = given().get("/v1/files/file-abc123");
         assertThat(openai.statusCode()).isEqualTo(404);
         assertThat(openai.jsonPath().getString("error.type")).isEqualTo("invalid_request_error");
         assertThat(openai.jsonPath().getString("error.code")).isEqualTo("not_found");
         assertThat(openai.jsonPath().getString("error.message"))
-                .startsWith("the Tally gateway does not serve GET /v1/conversations/conv_68966790")
+                .startsWith("the Tally gateway does not serve GET /v1/files/file-abc123")
                 .contains("POST /v1/responses", "POST /v1/messages", "GET /v1/models");
         assertThat(openai.header("x-request-id")).isNotBlank();
 

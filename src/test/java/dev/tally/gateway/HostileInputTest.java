@@ -151,6 +151,40 @@ class HostileInputTest {
     }
 
     @Test
+    void aConversationsBodyIsHeldToTheSameLimitAnnouncedOrChunked() throws Exception {
+        Admin.Key key = Admin.newKey();
+        int before = FakeProvider.REQUESTS.get();
+        for (String path : new String[] {"/v1/conversations", "/v1/conversations/conv_1/items"}) {
+            try (RawHttp c = new RawHttp()) {
+                c.send(head(path, key.key(), 32_000_000), "{".getBytes(StandardCharsets.US_ASCII));
+                String answer = c.readToEnd();
+                assertOpenAiError(answer, 413, "request_too_large");
+                assertRejected(answer, key, 413);
+            }
+        }
+        try (RawHttp c = new RawHttp()) {
+            c.send(
+                    "POST /v1/conversations/conv_1 HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + key.key()
+                            + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+                    null);
+            byte[] chunk = ("4000\r\n" + "x".repeat(0x4000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 2 * 64 + 1; i++) {
+                    c.write(chunk);
+                }
+            } catch (IOException hungUp) {
+                // the gateway may close once it has answered; the answer is already in the socket
+            }
+            String answer = c.readToEnd();
+            assertOpenAiError(answer, 413, "request_too_large");
+            assertRejected(answer, key, 413);
+        }
+        assertThat(FakeProvider.REQUESTS.get())
+                .as("nothing reached the provider")
+                .isEqualTo(before);
+    }
+
+    @Test
     void a100KilobyteHeaderBlockIsRefusedWith431ByTheHttpServer() throws Exception {
         try (RawHttp c = new RawHttp()) {
             c.send(head(CHAT, "tly_whatever", 2) + "\r\nX-Pad: " + "p".repeat(100 * 1024), "{}".getBytes());
