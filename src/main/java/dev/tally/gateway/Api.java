@@ -163,6 +163,11 @@ public enum Api {
     /** Whether the answer's {@code id} is a stored object the caller now owns (a response, a conversation). */
     public final boolean createsObject;
     /**
+     * Whether the body may name a stored response to continue ({@code previous_response_id}: creating
+     * and compacting a response), whose owner is checked.
+     */
+    public final boolean continuesStored;
+    /**
      * What follows the object's id in the path ({@code ""}, {@code /cancel}, {@code /input_items},
      * {@code /items}, {@value #ITEM_SUFFIX}); null for a path without an id.
      */
@@ -190,6 +195,7 @@ public enum Api {
         this.storedObject = idPrefix != null || conversations;
         this.forwardsBody = conversations && method.equals("POST");
         this.createsObject = path.equals("/v1/responses") || path.equals("/v1/conversations");
+        this.continuesStored = path.equals("/v1/responses") || path.equals("/v1/responses/compact");
         this.suffix = suffix;
         this.queryParams = java.util.List.of(query);
     }

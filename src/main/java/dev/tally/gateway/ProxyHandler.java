@@ -240,11 +240,12 @@ public class ProxyHandler {
         }
         Upstream upstream = simulate ? simulated : http;
         Buffer sent = out;
-        if (call.api != Api.RESPONSES) {
+        if (!call.api.continuesStored) {
             new Relay(call, relaySettings).send(upstream, sent);
             return;
         }
-        // a Responses API create that continues a stored response or a conversation: whose is it?
+        // a Responses API create (or compaction) that continues a stored response or a conversation:
+        // whose is it? (only a create reads conversation: RequestInspector)
         String previous = in.previousResponseId();
         String conversation = in.conversation();
         Runnable go = () -> new Relay(call, relaySettings).send(upstream, sent);

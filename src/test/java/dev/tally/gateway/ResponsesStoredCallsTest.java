@@ -407,6 +407,33 @@ class ResponsesStoredCallsTest {
     }
 
     @Test
+    void compactingAnotherPersonsResponseIsRefusedAsContinuingItIs() {
+        Admin.Key creator = Admin.newKey();
+        Admin.Key other = Admin.newKey();
+        String id = create(creator, false);
+        int before = FakeProvider.REQUESTS.get();
+        Response r = given().header("Authorization", "Bearer " + other.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"previous_response_id\":\"" + id + "\"}")
+                .post("/v1/responses/compact");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.jsonPath().getString("error.code")).isEqualTo("previous_response_not_found");
+        assertThat(r.jsonPath().getString("error.param")).isEqualTo("previous_response_id");
+        assertThat(FakeProvider.REQUESTS.get())
+                .as("the provider never saw the call")
+                .isEqualTo(before);
+        JsonNode d = events.await(r.header("x-request-id")).path("data");
+        assertThat(d.path("api").asText()).isEqualTo("responses.compact");
+        assertThat(d.path("refusal").asText()).isEqualTo("not_your_response");
+
+        Response mine = given().header("Authorization", "Bearer " + creator.key())
+                .contentType(ContentType.JSON)
+                .body("{\"model\":\"gpt-4o-mini\",\"previous_response_id\":\"" + id + "\"}")
+                .post("/v1/responses/compact");
+        assertThat(mine.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void theOwnerIsKeptInPostgresWithoutContentSoAGatewayThatDidNotSeeTheCreationRefusesToo() throws SQLException {
         Admin.Key creator = Admin.newKey();
         String id = create(creator, false);
