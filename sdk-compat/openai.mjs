@@ -1,5 +1,5 @@
 // The official OpenAI SDK against Tally: chat completions JSON and streams, the Responses API JSON and
-// stream and its calls on a stored response, models, and the error cases.
+// stream and its calls on a stored response, the Conversations API, models, and the error cases.
 import OpenAI from 'openai';
 import { baseUrl, key, marker, call, corruptingFetch, badKey } from './common.mjs';
 
@@ -135,6 +135,38 @@ await call('openai.responses.delete', async () => {
   // the SDK types delete as void: the raw answer is what the test looks at
   const response = await client.responses.delete(storedId('delete')).asResponse();
   return { requestId: response.headers.get('x-request-id'), status: response.status, body: await response.json() };
+});
+
+// The Conversations API through the gateway: a conversation made, read, given items, listed, used
+// by a response, deleted; each step its own SDK call, so the test sees every answer as the SDK parsed it.
+await call('openai.conversations', async () => {
+  const requestIds = [];
+  const sent = async (promise) => {
+    const { data, response } = await promise.withResponse();
+    requestIds.push(response.headers.get('x-request-id'));
+    return data;
+  };
+  const created = await sent(client.conversations
+    .create({ metadata: { topic: 'sdk' }, items: [{ type: 'message', role: 'user', content: 'Hi' }] }));
+  const got = await sent(client.conversations.retrieve(created.id));
+  const added = await sent(client.conversations.items.create(created.id, {
+    items: [{ type: 'message', role: 'user', content: 'Say hello' }],
+  }));
+  const listed = [];
+  for await (const item of await sent(client.conversations.items.list(created.id, { limit: 10 }))) {
+    listed.push(item.type);
+  }
+  const answer = await sent(client.responses.create({
+    model: 'gpt-4o-mini', input: 'Say hello', conversation: created.id,
+    user: `${marker}-openai.conversations.response`,
+  }));
+  const deleted = await sent(client.conversations.delete(created.id));
+  return {
+    requestIds,
+    id: created.id, object: created.object, metadata: created.metadata,
+    retrieved: got.id, addedObject: added.object, addedItems: added.data.length, listed,
+    responseText: answer.output_text, deleted: deleted.deleted, deletedObject: deleted.object,
+  };
 });
 
 // encoding_format given: left out, the SDK asks for base64 and decodes it, which the test's fake

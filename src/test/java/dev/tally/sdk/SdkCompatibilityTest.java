@@ -20,6 +20,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import io.vertx.core.json.JsonObject;
 
 import dev.tally.gateway.FakeProvider;
 import dev.tally.platform.TallyServices;
@@ -338,6 +339,71 @@ class SdkCompatibilityTest {
             assertThat(d.path("outputTokens").asLong()).isZero();
             assertThat(d.path("costNanos").asLong()).isZero();
         }
+    }
+
+    @Test
+    void openAiSdkMakesUsesAndDeletesAConversationThroughTallyCountingOnlyTheResponse() {
+        Run r = run();
+        JsonNode c = r.ok("openai.conversations");
+        String id = c.path("id").asText();
+        assertThat(id).startsWith("conv_");
+        assertThat(c.path("object").asText()).isEqualTo("conversation");
+        assertThat(c.path("metadata").path("topic").asText()).isEqualTo("sdk");
+        assertThat(c.path("retrieved").asText()).isEqualTo(id);
+        assertThat(c.path("addedObject").asText()).isEqualTo("list");
+        assertThat(c.path("addedItems").asInt()).isEqualTo(1);
+        assertThat(texts(c.path("listed"))).containsExactly("message");
+        assertThat(c.path("responseText").asText()).isEqualTo("Hello there!");
+        assertThat(c.path("deleted").asBoolean()).isTrue();
+        assertThat(c.path("deletedObject").asText()).isEqualTo("conversation.deleted");
+
+        // what the provider got: the conversation's own paths, and the response naming it, never the key
+        FakeProvider.Seen made = FakeProvider.SEEN.stream()
+                .filter(s -> s.path().equals("/v1/conversations")
+                        && s.body() != null
+                        && "sdk"
+                                .equals(s.body()
+                                        .getJsonObject("metadata", new JsonObject())
+                                        .getString("topic")))
+                .reduce((a, b) -> b)
+                .orElseThrow();
+        assertKeyNeverForwarded(r, made);
+        assertThat(made.body().getJsonArray("items")).hasSize(1);
+        assertThat(FakeProvider.SEEN.stream()
+                        .filter(s -> s.path().startsWith("/v1/conversations/" + id))
+                        .map(s -> s.method() + " " + s.path().substring("/v1/conversations/".length() + id.length())))
+                .containsExactly("GET ", "POST /items", "GET /items", "DELETE ");
+        FakeProvider.Seen answered = r.upstreamSaw("openai.conversations.response");
+        assertThat(answered.path()).isEqualTo("/v1/responses");
+        assertThat(answered.body().getString("conversation")).isEqualTo(id);
+
+        // one event per call: the response is counted, the conversation's own calls are free
+        List<String> ids = new ArrayList<>();
+        c.path("requestIds").forEach(n -> ids.add(n.asText()));
+        assertThat(ids).hasSize(6).doesNotContain("").doesNotHaveDuplicates();
+        SDKS.events().awaitAll(ids);
+        List<String> apis = new ArrayList<>();
+        for (String requestId : ids) {
+            JsonNode d = single(requestId).path("data");
+            apis.add(d.path("api").asText());
+            if (d.path("api").asText().equals("responses")) {
+                assertThat(d.path("inputTokens").asLong()).isEqualTo(176);
+                assertThat(d.path("outputTokens").asLong()).isEqualTo(300);
+            } else {
+                assertThat(d.path("inputTokens").asLong()
+                                + d.path("outputTokens").asLong())
+                        .isZero();
+                assertThat(d.path("costNanos").asLong()).isZero();
+            }
+        }
+        assertThat(apis)
+                .containsExactly(
+                        "conversations.create",
+                        "conversations.retrieve",
+                        "conversations.items.create",
+                        "conversations.items.list",
+                        "responses",
+                        "conversations.delete");
     }
 
     static void assertResponsesUsage(JsonNode u) {
@@ -676,6 +742,7 @@ class SdkCompatibilityTest {
         all.addAll(rejectedIds);
         all.add(countTokensId);
         STORED.forEach(c -> all.add(r.ok(c).path("requestId").asText()));
+        r.ok("openai.conversations").path("requestIds").forEach(n -> all.add(n.asText()));
         assertThat(all).doesNotContain("").doesNotHaveDuplicates();
         SDKS.events().awaitAll(all);
 
