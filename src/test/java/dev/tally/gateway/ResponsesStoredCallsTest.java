@@ -76,6 +76,11 @@ class ResponsesStoredCallsTest {
 
     /** The call is recorded once, as the free call it is: nothing counted, nothing charged. */
     static void assertRecordedUnbilled(Response r, Admin.Key key, String api, boolean stream) {
+        assertRecordedUnbilled(events, r, key, api, stream);
+    }
+
+    /** The same, read from {@code events} (the calling test class's). */
+    static void assertRecordedUnbilled(UsageEvents events, Response r, Admin.Key key, String api, boolean stream) {
         String requestId = r.header("x-request-id");
         JsonNode d = events.await(requestId).path("data");
         assertThat(d.path("api").asText()).isEqualTo(api);
