@@ -193,7 +193,7 @@ public class BudgetService {
             timezone(in.timezone());
         }
         String name = in.name() == null || in.name().isBlank()
-                ? scope.json() + (scopeId == null ? "" : " " + scopeId) + " " + period.json()
+                ? defaultName(scope, scopeId, period)
                 : in.name().strip();
         if (name.length() > 200) {
             throw ApiException.badRequest("name: at most 200 characters");
@@ -383,6 +383,35 @@ public class BudgetService {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A budget given no name is named after what it covers, as a reader would say it ("Checkout team,
+     * monthly", "Ada, weekly", "key laptop (Ada), daily", "Organisation, quarterly"), never by an id.
+     * The name is kept as made: a team renamed later keeps its budgets' names.
+     */
+    private String defaultName(Scope scope, String scopeId, Period period) {
+        String every = switch (period) {
+            case DAY -> "daily";
+            case WEEK -> "weekly";
+            case MONTH -> "monthly";
+            case QUARTER -> "quarterly";
+        };
+        String what;
+        try (Connection c = dataSource.getConnection()) {
+            what = ScopeNames.of(c, scope, scopeId).name();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        String named = switch (scope) {
+            case ORG -> what;
+            case DEPARTMENT -> what + " department";
+            case TEAM -> what + " team";
+            case EMPLOYEE -> what;
+            case KEY -> "key " + what;
+        };
+        String name = named + ", " + every;
+        return name.length() <= 200 ? name : name.substring(0, 199) + "…";
     }
 
     private boolean exists(String sql, Object param) {

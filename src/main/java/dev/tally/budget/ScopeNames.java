@@ -27,12 +27,36 @@ public final class ScopeNames {
 
     /** Names of the budgets' scopes, by budget id. */
     public static Map<UUID, Named> of(Connection c, List<Budget> budgets) throws SQLException {
+        Map<String, Named> byId = byId(
+                c,
+                budgets.stream()
+                        .map(Budget::scopeId)
+                        .filter(s -> s != null)
+                        .distinct()
+                        .toArray(String[]::new));
+        Map<UUID, Named> out = new HashMap<>();
+        for (Budget b : budgets) {
+            out.put(b.id(), named(b.scope(), b.scopeId(), byId));
+        }
+        return out;
+    }
+
+    /** The name of one scope, as {@link #of} gives it for a budget on that scope. */
+    public static Named of(Connection c, Scope scope, String scopeId) throws SQLException {
+        return named(scope, scopeId, scopeId == null ? Map.of() : byId(c, new String[] {scopeId}));
+    }
+
+    private static Named named(Scope scope, String scopeId, Map<String, Named> byId) {
+        return switch (scope) {
+            case ORG -> new Named("Organisation", null);
+            case DEPARTMENT -> new Named(scopeId, null);
+            default -> byId.getOrDefault(scopeId, new Named(scopeId, null));
+        };
+    }
+
+    /** Teams', people's and keys' names (a key by its name or prefix and its person), by id. */
+    private static Map<String, Named> byId(Connection c, String[] ids) throws SQLException {
         Map<String, Named> byId = new HashMap<>();
-        String[] ids = budgets.stream()
-                .map(Budget::scopeId)
-                .filter(s -> s != null)
-                .distinct()
-                .toArray(String[]::new);
         if (ids.length > 0) {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT id::text, name, id FROM team WHERE id::text = ANY (?)
@@ -50,15 +74,6 @@ public final class ScopeNames {
                 }
             }
         }
-        Map<UUID, Named> out = new HashMap<>();
-        for (Budget b : budgets) {
-            Named n = switch (b.scope()) {
-                case ORG -> new Named("Organisation", null);
-                case DEPARTMENT -> new Named(b.scopeId(), null);
-                default -> byId.getOrDefault(b.scopeId(), new Named(b.scopeId(), null));
-            };
-            out.put(b.id(), n);
-        }
-        return out;
+        return byId;
     }
 }

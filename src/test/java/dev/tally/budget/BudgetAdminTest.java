@@ -224,6 +224,56 @@ class BudgetAdminTest {
      * A budget's change and its audit entry commit or roll back together (AuditLog's contract): the
      * rows were written by one PostgreSQL transaction, so they carry the same {@code xmin}.
      */
+    /** Pages, alerts and a refused call's message show a budget's name: one given none is named as a reader would. */
+    @Test
+    void aBudgetGivenNoNameIsNamedAfterWhatItCoversNeverByAnId() {
+        String department = "Naming " + UUID.randomUUID().toString().substring(0, 8);
+        Admin.Key k = Admin.newKeyInDepartment(department);
+        String team = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/teams/" + k.teamId())
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("name");
+        Map<String, String> named = new LinkedHashMap<>();
+        named.put(
+                team + " team, monthly",
+                defaultNamed(Map.of("scope", "team", "scopeId", k.teamId(), "period", "month")));
+        named.put(
+                "Gateway Tester, weekly",
+                defaultNamed(Map.of("scope", "employee", "scopeId", k.employeeId(), "period", "week")));
+        named.put(
+                department + " department, quarterly",
+                defaultNamed(Map.of("scope", "department", "scopeId", department, "period", "quarter")));
+        named.put("Organisation, monthly", defaultNamed(Map.of("scope", "org", "period", "month")));
+        named.forEach((expected, got) -> assertThat(got).isEqualTo(expected));
+        String key = defaultNamed(Map.of("scope", "key", "scopeId", k.keyId(), "period", "day"));
+        assertThat(key).matches("key tly_[A-Za-z0-9]{8} \\(Gateway Tester\\), daily");
+        assertThat(String.join(" ", named.values()) + " " + key)
+                .doesNotContain(k.teamId())
+                .doesNotContain(k.employeeId())
+                .doesNotContain(k.keyId());
+        // a name given is kept as given
+        assertThat(defaultNamed(
+                        Map.of("scope", "team", "scopeId", k.teamId(), "period", "day", "name", " Lunch money ")))
+                .isEqualTo("Lunch money");
+    }
+
+    /** Makes a budget (alert only, an amount no test reaches), reads its name, and deletes it again. */
+    private static String defaultNamed(Map<String, Object> scope) {
+        Map<String, Object> body = new HashMap<>(scope);
+        body.put("amountUsd", "1000000.00");
+        body.put("mode", "alert");
+        var created = post(body).statusCode(201).extract();
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .delete("/api/admin/budgets/" + created.path("id"))
+                .then()
+                .statusCode(204);
+        return created.path("name");
+    }
+
     @Test
     void aBudgetsChangeAndItsAuditEntryAreOneTransaction() {
         Admin.Key key = Admin.newKey();
