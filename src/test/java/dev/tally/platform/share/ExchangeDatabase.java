@@ -22,15 +22,20 @@ public final class ExchangeDatabase {
 
     /** The JDBC URL of a new, migrated database (user and password: the embedded server's). */
     public static String fresh() throws SQLException {
+        String url = empty();
+        Flyway.configure().dataSource(url, username(), password()).load().migrate();
+        return url;
+    }
+
+    /** The JDBC URL of a new database with nothing in it, for a test that migrates it itself. */
+    public static String empty() throws SQLException {
         EmbeddedDatabase db = TallyServices.database();
         String name = "exchange_" + UUID.randomUUID().toString().replace("-", "");
         try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.username(), db.password());
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + name);
         }
-        String url = db.jdbcUrl().substring(0, db.jdbcUrl().lastIndexOf('/') + 1) + name;
-        Flyway.configure().dataSource(url, db.username(), db.password()).load().migrate();
-        return url;
+        return db.jdbcUrl().substring(0, db.jdbcUrl().lastIndexOf('/') + 1) + name;
     }
 
     public static String username() {
