@@ -149,7 +149,6 @@ public class EventDecoder {
         subject(f.subject, team);
         UUID employee = uuid(UsageField.EMPLOYEE_ID, d, rejected, priced);
         String provider = text(UsageField.PROVIDER, d, rejected, priced);
-        String model = text(UsageField.MODEL, d, rejected, priced);
         // refusals are counted per key (it must be there), usage per key for key budgets (absent: NO_KEY)
         UUID key = uuid(UsageField.KEY_ID, d, rejected, priced);
         String refusal = refusal(d, rejected, priced);
@@ -170,6 +169,11 @@ public class EventDecoder {
             }
             cost = costNanos;
         }
+        // a call that names no model (on a stored response or a conversation) is free and counts no
+        // tokens: its event has no model, and it is no model call (Rollups leaves it out)
+        String model = d[UsageField.MODEL.ordinal()] == null && !rejected && priced && cost == 0 && noTokens(tokens)
+                ? null
+                : text(UsageField.MODEL, d, rejected, priced);
         Instant time = f.time != null ? instant("time", f.time) : fallbackTime;
         if (time == null) {
             throw new InvalidEventException("time: missing");
@@ -407,6 +411,15 @@ public class EventDecoder {
             throw new InvalidEventException(field + ": longer than " + max + " characters");
         }
         return value;
+    }
+
+    private static boolean noTokens(long[] tokens) {
+        for (long n : tokens) {
+            if (n != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long tokens(String field, Long value) throws InvalidEventException {

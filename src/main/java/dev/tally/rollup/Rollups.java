@@ -265,6 +265,9 @@ public final class Rollups {
         List<UsageEvent> inRuns = new ArrayList<>();
         List<UsageEvent> ofPeople = new ArrayList<>(events.size());
         for (UsageEvent e : events) {
+            if (!e.modelCall()) {
+                continue; // a free call on a stored response or a conversation: claimed once, counted nowhere
+            }
             months.add(calendar.date(e.time()).withDayOfMonth(1));
             if (e.refused()) {
                 refused.add(e);

@@ -71,6 +71,14 @@ public record UsageEvent(
                 null);
     }
 
+    /**
+     * Whether the call asked a model, or was refused: false for a free call that names none (on a
+     * stored response or a conversation), which the rollups leave out as they leave out model lists.
+     */
+    public boolean modelCall() {
+        return model != null || refused();
+    }
+
     /** Whether the gateway refused the call: counted apart, not as usage. */
     public boolean refused() {
         return outcome == CallOutcome.REJECTED;

@@ -190,6 +190,45 @@ class AggregatorDlqTest {
         assertThat(s.lastBatchAt()).isNotNull();
     }
 
+    /**
+     * A call on a stored response or a conversation names no model, costs nothing and counts no
+     * tokens: its event is read and counted nowhere (it is no model call), never sent to the DLQ.
+     */
+    @Test
+    void aFreeCallThatNamesNoModelIsNoCorruptEventAndCountsNowhere() throws Exception {
+        UUID team = UUID.randomUUID();
+        UUID employee = UUID.randomUUID();
+        RecordMetadata free = fx.sendSync(
+                Topics.USAGE,
+                team.toString(),
+                RollupFixtures.JSON.writeValueAsBytes(RollupFixtures.usageEvent(
+                        UUID.randomUUID().toString(),
+                        Instant.now(),
+                        RollupFixtures.usage(team, employee, null, 0, 0, 0, 0, 0L, UsageData.OUTCOME_OK))));
+        RecordMetadata billed = fx.sendSync(
+                Topics.USAGE,
+                team.toString(),
+                RollupFixtures.JSON.writeValueAsBytes(RollupFixtures.usageEvent(
+                        UUID.randomUUID().toString(),
+                        Instant.now(),
+                        RollupFixtures.usage(team, employee, null, 5, 1, 0, 0, 9L, UsageData.OUTCOME_OK))));
+        fx.send(
+                Topics.USAGE,
+                RollupFixtures.usageEvent(
+                        UUID.randomUUID().toString(),
+                        Instant.now(),
+                        RollupFixtures.usage(team, employee, "gpt-4o", 7, 3, 0, 0, 70L, UsageData.OUTCOME_OK)));
+        fx.flush();
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> fx.requests(team) == 1);
+        assertThat(fx.usageTotals(team).get("input_tokens")).isEqualTo(7);
+        // a call with tokens or a cost and no model is still a corrupt event
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> fx.dlqEntries(billed, "data.model: missing") == 1);
+        assertThat(fx.dlqEntries(free, "")).isZero();
+    }
+
     @Test
     void aRecordTheDecoderFailsOnGoesToTheDlqAndThePartitionMovesOn() throws Exception {
         UUID team = UUID.randomUUID();

@@ -149,6 +149,24 @@ class EventDecoderTest {
         refused(usage(null).replace("\"model\":\"gpt-4o\",", ""), "data.model: missing");
     }
 
+    @Test
+    void aFreeCallThatNamesNoModelIsReadAsNoModelCallAndOnlyIt() throws Exception {
+        String free = usage(null)
+                .replace("\"model\":\"gpt-4o\",", "")
+                .replace("chat.completions", "conversations.create")
+                .replace(
+                        "\"inputTokens\":10,\"outputTokens\":5,\"cacheReadTokens\":2,\"cacheWriteTokens\":1,\"reasoningTokens\":3",
+                        "\"inputTokens\":0,\"outputTokens\":0,\"cacheReadTokens\":0,\"cacheWriteTokens\":0,\"reasoningTokens\":0")
+                .replace("\"costNanos\":1234", "\"costNanos\":0");
+        UsageEvent e = decode(free);
+        assertThat(e.model()).isNull();
+        assertThat(e.modelCall()).isFalse();
+        assertThat(decode(usage(null)).modelCall()).isTrue();
+        refused(free.replace("\"costNanos\":0", "\"costNanos\":1"), "data.model: missing");
+        refused(free.replace("\"outputTokens\":0", "\"outputTokens\":1"), "data.model: missing");
+        refused(free.replace("\"priced\":true", "\"priced\":false"), "data.model: missing");
+    }
+
     String outcome(String kind, String extra) {
         return """
                 {"specversion":"1.0","id":"github:pr:acme/app#1","source":"/gh","type":"dev.tally.outcome.v1",
