@@ -379,7 +379,7 @@ public class BudgetService {
     /** The team a budget's scope belongs to, as its status links it ({@link ScopeNames}); null for the org and a department. */
     private UUID teamOf(Budget b) {
         try (Connection c = dataSource.getConnection()) {
-            return ScopeNames.of(c, List.of(b)).get(b.id()).teamId();
+            return ScopeNames.of(c, b.scope(), b.scopeId()).teamId();
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

@@ -25,7 +25,10 @@ public enum UsageField {
     TEAM_ID("teamId", Type.UUID, Need.ALWAYS),
     /** Absent from a call refused before it was routed. */
     PROVIDER("provider", Type.STRING, Need.UNLESS_REJECTED),
-    /** Absent from a call refused before its body was read. */
+    /**
+     * Absent from a call refused before its body was read, and from a free call that names none (on a
+     * stored response or a conversation: zero tokens, cost 0), which the aggregator counts nowhere.
+     */
     MODEL("model", Type.STRING, Need.UNLESS_REJECTED),
     API("api", Type.STRING, Need.NEVER),
     STREAM("stream", Type.BOOLEAN, Need.NEVER),

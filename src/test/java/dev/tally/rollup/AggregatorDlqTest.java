@@ -190,6 +190,15 @@ class AggregatorDlqTest {
         assertThat(s.lastBatchAt()).isNotNull();
     }
 
+    /** One usage event for {@code team}, on its partition, acknowledged before this returns. */
+    private RecordMetadata sendUsage(UUID team, UsageData data) throws Exception {
+        return fx.sendSync(
+                Topics.USAGE,
+                team.toString(),
+                RollupFixtures.JSON.writeValueAsBytes(
+                        RollupFixtures.usageEvent(UUID.randomUUID().toString(), Instant.now(), data)));
+    }
+
     /**
      * A call on a stored response or a conversation names no model, costs nothing and counts no
      * tokens: its event is read and counted nowhere (it is no model call), never sent to the DLQ.
@@ -198,20 +207,10 @@ class AggregatorDlqTest {
     void aFreeCallThatNamesNoModelIsNoCorruptEventAndCountsNowhere() throws Exception {
         UUID team = UUID.randomUUID();
         UUID employee = UUID.randomUUID();
-        RecordMetadata free = fx.sendSync(
-                Topics.USAGE,
-                team.toString(),
-                RollupFixtures.JSON.writeValueAsBytes(RollupFixtures.usageEvent(
-                        UUID.randomUUID().toString(),
-                        Instant.now(),
-                        RollupFixtures.usage(team, employee, null, 0, 0, 0, 0, 0L, UsageData.OUTCOME_OK))));
-        RecordMetadata billed = fx.sendSync(
-                Topics.USAGE,
-                team.toString(),
-                RollupFixtures.JSON.writeValueAsBytes(RollupFixtures.usageEvent(
-                        UUID.randomUUID().toString(),
-                        Instant.now(),
-                        RollupFixtures.usage(team, employee, null, 5, 1, 0, 0, 9L, UsageData.OUTCOME_OK))));
+        RecordMetadata free =
+                sendUsage(team, RollupFixtures.usage(team, employee, null, 0, 0, 0, 0, 0L, UsageData.OUTCOME_OK));
+        RecordMetadata billed =
+                sendUsage(team, RollupFixtures.usage(team, employee, null, 5, 1, 0, 0, 9L, UsageData.OUTCOME_OK));
         fx.send(
                 Topics.USAGE,
                 RollupFixtures.usageEvent(
@@ -246,13 +245,8 @@ class AggregatorDlqTest {
         };
         aggregator.stop(); // this consumer alone reads every partition
         try (RollupConsumer consumer = aggregator.newConsumer(failing).start()) {
-            RecordMetadata at = fx.sendSync(
-                    Topics.USAGE,
-                    team.toString(),
-                    RollupFixtures.JSON.writeValueAsBytes(RollupFixtures.usageEvent(
-                            UUID.randomUUID().toString(),
-                            Instant.now(),
-                            RollupFixtures.usage(team, employee, poison, 5, 5, 0, 0, 50L, UsageData.OUTCOME_OK))));
+            RecordMetadata at = sendUsage(
+                    team, RollupFixtures.usage(team, employee, poison, 5, 5, 0, 0, 50L, UsageData.OUTCOME_OK));
             // the next record on the same partition
             fx.send(
                     Topics.USAGE,
