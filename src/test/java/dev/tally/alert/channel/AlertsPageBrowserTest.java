@@ -20,6 +20,8 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -168,16 +170,24 @@ class AlertsPageBrowserTest {
         name.sendKeys("#ops-alerts-" + suffix);
         url.sendKeys(receiver.url(newPath));
         browser.findElement(By.id("save-channel")).click();
+        afterLoad(name);
 
         assertThat(browser.getCurrentUrl()).contains("/alerts?done=updated&channel=" + id);
         assertThat(browser.findElement(By.id("channel-notice")).getText())
                 .startsWith("Channel “#ops-alerts-" + suffix + "” saved.");
         assertThat(browser.findElement(By.id("channel-" + id)).getText()).contains("#ops-alerts-" + suffix, hint);
-        browser.findElement(By.cssSelector("#channel-" + id + " button.send-test"))
-                .click();
+        WebElement row = browser.findElement(By.id("channel-" + id));
+        row.findElement(By.cssSelector("button.send-test")).click();
+        afterLoad(row);
         assertThat(browser.findElement(By.id("channel-notice")).getText()).startsWith("Test message sent");
         assertThat(receiver.requests(newPath)).hasSize(1);
         assertThat(receiver.requests(oldPath)).isEmpty();
+    }
+
+    /** Waits until the page that held {@code old} is gone: a form's post answered with the next page. */
+    private void afterLoad(WebElement old) {
+        new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(50))
+                .until(ExpectedConditions.stalenessOf(old));
     }
 
     private void fullPage(String name) throws IOException {
