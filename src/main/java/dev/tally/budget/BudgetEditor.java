@@ -17,6 +17,8 @@ import dev.tally.identity.TeamView;
  * @param title        "New budget", or for an edit the budget's stored name (the form's may be refused)
  * @param error        the service's message for a refused form (it names the field), else null
  * @param confirmDelete the budget a delete asks about, else null
+ * @param people       whom the employee field suggests: e-mail (value) and name; empty past
+ *                     {@code BudgetPages.MAX_SUGGESTED}
  */
 @TemplateData
 public record BudgetEditor(
@@ -34,7 +36,8 @@ public record BudgetEditor(
         List<Option> channels,
         Confirm confirmDelete,
         String csrfField,
-        String csrfToken) {
+        String csrfToken,
+        List<Option> people) {
 
     /** One choice of a select. */
     @TemplateData
@@ -58,7 +61,8 @@ public record BudgetEditor(
             List<ChannelView> channelList,
             Confirm confirmDelete,
             String csrfField,
-            String csrfToken) {
+            String csrfToken,
+            List<Option> people) {
         String covers = form.covers();
         List<Option> departments = teams.stream()
                 .map(TeamView::department)
@@ -75,8 +79,8 @@ public record BudgetEditor(
                                 : t.name() + " (" + t.department() + ")",
                         covers))
                 .toList();
-        Group people = new Group(
-                everyScope ? "One person or key (id below)" : "One person or key of your teams (id below)",
+        Group oneOf = new Group(
+                everyScope ? "One person or key (named below)" : "One person or key of your teams (named below)",
                 List.of(option("employee", "An employee", covers), option("key", "A key", covers)));
         // a team lead sets budgets for their own teams: neither the organisation nor a department is offered
         List<Group> groups = everyScope
@@ -84,8 +88,8 @@ public record BudgetEditor(
                         new Group(null, List.of(option("org", "The whole organisation", covers))),
                         new Group("Departments", departments),
                         new Group("Teams", teamOptions),
-                        people)
-                : List.of(new Group("Your teams", teamOptions), people);
+                        oneOf)
+                : List.of(new Group("Your teams", teamOptions), oneOf);
         return new BudgetEditor(
                 form,
                 editing == null ? "/budgets" : "/budgets/" + editing,
@@ -117,7 +121,8 @@ public record BudgetEditor(
                         .toList(),
                 confirmDelete,
                 csrfField,
-                csrfToken);
+                csrfToken,
+                people);
     }
 
     private static Option option(String value, String label, String current) {

@@ -78,6 +78,25 @@ public record BudgetForm(
                 s == null ? "alert" : s.action().json());
     }
 
+    /** This form naming its person or key by {@code scopeId} instead (an employee's e-mail for its id). */
+    BudgetForm withScopeId(String id) {
+        return new BudgetForm(
+                name,
+                covers,
+                id,
+                period,
+                amountUsd,
+                mode,
+                thresholds,
+                fromPercent,
+                models,
+                unpriced,
+                channelIds,
+                spikeFactor,
+                spikePerHourUsd,
+                spikeAction);
+    }
+
     /**
      * The admin API's input for this form. Blank optional fields are left out, as a JSON body would
      * leave them out (the service's defaults apply); the downgrade fields count only in downgrade mode,

@@ -1,6 +1,7 @@
 package dev.tally.budget;
 
 import java.net.URI;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -27,6 +28,7 @@ import dev.tally.alert.channel.AlertChannelService;
 import dev.tally.dashboard.page.PageContext;
 import dev.tally.dashboard.report.Period;
 import dev.tally.demo.DemoConfig;
+import dev.tally.identity.EmployeeView;
 import dev.tally.identity.IdentityService;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Ids;
@@ -100,7 +102,7 @@ public class BudgetPages {
         // only a budget of the list: a team lead learns nothing of another team's
         Budget editing =
                 editId == null ? null : budgets.get(listed(rows, editId).id());
-        BudgetForm form = editing == null ? BudgetForm.blank() : BudgetForm.of(editing);
+        BudgetForm form = editing == null ? BudgetForm.blank() : byEmail(BudgetForm.of(editing), editing);
         BudgetEditor.Confirm confirm = null;
         if (deleteId != null) {
             BudgetRow row = listed(rows, deleteId);
@@ -113,6 +115,19 @@ public class BudgetPages {
                     row.mode());
         }
         return render(rows, notice(done), editor(v, form, editing, null, confirm));
+    }
+
+    /** An employee's budget names its person by e-mail on the form, as it is typed there. */
+    private BudgetForm byEmail(BudgetForm form, Budget b) {
+        if (b.scope() != Scope.EMPLOYEE) {
+            return form;
+        }
+        try {
+            return form.withScopeId(
+                    identity.employee(UUID.fromString(b.scopeId())).email());
+        } catch (ApiException e) {
+            return form; // the person is gone: the id is all there is
+        }
     }
 
     private static BudgetRow listed(List<BudgetRow> rows, UUID id) {
@@ -268,7 +283,27 @@ public class BudgetPages {
                 channels.list(),
                 confirm,
                 navs.csrfField(),
-                navs.csrfToken());
+                navs.csrfToken(),
+                people(v));
+    }
+
+    /** At most this many people are suggested as the employee field is typed (an e-mail is taken beyond). */
+    static final int MAX_SUGGESTED = 1000;
+
+    /** Whom {@code v} may set a person's budget for: everyone, or a team lead's own teams' people. */
+    private List<BudgetEditor.Option> people(Viewer v) {
+        List<EmployeeView> who = v.setsEveryBudget()
+                ? identity.employees(null)
+                : v.teamIds().stream()
+                        .flatMap(t -> identity.employees(t).stream())
+                        .sorted(Comparator.comparing(EmployeeView::email))
+                        .toList();
+        if (who.size() > MAX_SUGGESTED) {
+            return List.of();
+        }
+        return who.stream()
+                .map(e -> new BudgetEditor.Option(e.email(), e.name(), false))
+                .toList();
     }
 
     private static String notice(String done) {

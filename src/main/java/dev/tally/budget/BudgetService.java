@@ -232,9 +232,13 @@ public class BudgetService {
             }
             return raw;
         }
+        if (scope == Scope.EMPLOYEE && raw.contains("@")) {
+            return employeeByEmail(raw.strip());
+        }
         UUID id = Ids.canonical(raw);
         if (id == null) {
-            throw ApiException.badRequest("scopeId: not a " + scope.json() + " id (a UUID): " + raw);
+            throw ApiException.badRequest("scopeId: not a " + scope.json() + " id (a UUID"
+                    + (scope == Scope.EMPLOYEE ? ") or e-mail" : ")") + ": " + raw);
         }
         String table = switch (scope) {
             case TEAM -> "team";
@@ -412,6 +416,25 @@ public class BudgetService {
         };
         String name = named + ", " + every;
         return name.length() <= 200 ? name : name.substring(0, 199) + "…";
+    }
+
+    /**
+     * An employee budget may name its person by e-mail (as the Budgets page's form does); it is
+     * stored by the employee's id, so a changed address later does not lose the budget.
+     */
+    private String employeeByEmail(String email) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM employee WHERE lower(email) = lower(?)")) {
+            ps.setString(1, email);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw ApiException.badRequest("scopeId: no employee has the e-mail " + email);
+                }
+                return rs.getObject(1, UUID.class).toString();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private boolean exists(String sql, Object param) {

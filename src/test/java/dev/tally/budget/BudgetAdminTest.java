@@ -726,6 +726,76 @@ class BudgetAdminTest {
     }
 
     /** A form's required fields; a mutable map, for the others. */
+    @Test
+    void aPersonsBudgetNamesThemByEmailOnThePageAndInTheApi() {
+        Admin.Key key = Admin.newKey();
+        Admin.Key other = Admin.newKey();
+        String email = Access.admin()
+                .get("/api/admin/employees/" + key.employeeId())
+                .then()
+                .extract()
+                .path("email");
+        String otherEmail = Access.admin()
+                .get("/api/admin/employees/" + other.employeeId())
+                .then()
+                .extract()
+                .path("email");
+
+        // the API takes the e-mail (any case) and stores the person's id
+        String byApi = "By e-mail " + UUID.randomUUID();
+        Map<String, Object> body = teamBudget(key.teamId(), "name", byApi, "scope", "employee");
+        body.put("scopeId", email.toUpperCase(java.util.Locale.ROOT));
+        String apiId = post(body).statusCode(201).extract().path("id");
+        assertThat(apiBudget(byApi).getString("scopeId")).isEqualTo(key.employeeId());
+        Map<String, Object> unknown = teamBudget(key.teamId(), "scope", "employee");
+        unknown.put("scopeId", "nobody-" + UUID.randomUUID() + "@example.test");
+        post(unknown).statusCode(400).body("detail", startsWith("scopeId: no employee has the e-mail nobody-"));
+
+        // the form suggests whom the viewer may budget: an admin everyone, a team lead their teams' people
+        String page = Access.adminUser()
+                .get("/budgets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(page)
+                .contains("list=\"budget-people\"")
+                .contains("<option value=\"" + email + "\">")
+                .contains("<option value=\"" + otherEmail + "\">");
+        Supplier<RequestSpecification> lead = () -> Access.teamLead(key.teamId());
+        String theirs =
+                lead.get().get("/budgets").then().statusCode(200).extract().asString();
+        assertThat(theirs).contains("<option value=\"" + email + "\">").doesNotContain(otherEmail);
+
+        // a team lead budgets their person by e-mail, not another team's
+        String byLead = "Lead by e-mail " + UUID.randomUUID();
+        Map<String, Object> person = form(byLead, "employee", "5", "alert");
+        person.put("scopeId", email);
+        postForm(lead, "/budgets", person).then().statusCode(303);
+        String leadMade = apiBudget(byLead).getString("id");
+        assertThat(apiBudget(byLead).getString("scopeId")).isEqualTo(key.employeeId());
+        Map<String, Object> theirPerson = form("Not theirs " + UUID.randomUUID(), "employee", "5", "alert");
+        theirPerson.put("scopeId", otherEmail);
+        postForm(lead, "/budgets", theirPerson).then().statusCode(403);
+
+        // the edit form shows the person's e-mail, not their id, and saves back to the same person
+        String edit = lead.get()
+                .get("/budgets?edit=" + leadMade)
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        assertThat(edit).contains("value=\"" + email + "\" placeholder").doesNotContain("value=\"" + key.employeeId());
+        person.put("amountUsd", "7");
+        postForm(lead, "/budgets/" + leadMade, person).then().statusCode(303);
+        assertThat(apiBudget(byLead).getString("amountUsd")).isEqualTo("7");
+        assertThat(apiBudget(byLead).getString("scopeId")).isEqualTo(key.employeeId());
+
+        for (String b : List.of(apiId, leadMade)) {
+            Access.admin().delete("/api/admin/budgets/" + b).then().statusCode(204);
+        }
+    }
+
     static Map<String, Object> form(String name, String covers, String amountUsd, String mode) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
