@@ -49,8 +49,11 @@ public record BudgetForm(
                 "", "org", "", "month", "", "alert", "50, 80, 100", "", "", "allow", List.of(), "", "", "alert");
     }
 
-    /** The form that edits {@code b}: each field as the API would return it. */
-    static BudgetForm of(Budget b) {
+    /**
+     * The form that edits {@code b}: each field as the API would return it, but its person named by
+     * {@code email} when it is an employee's budget and the e-mail is known.
+     */
+    static BudgetForm of(Budget b, String email) {
         String covers = switch (b.scope()) {
             case ORG -> "org";
             case TEAM, DEPARTMENT -> b.scope().json() + ":" + b.scopeId();
@@ -62,7 +65,7 @@ public record BudgetForm(
         return new BudgetForm(
                 b.name(),
                 covers,
-                byId ? b.scopeId() : "",
+                !byId ? "" : b.scope() == Scope.EMPLOYEE && email != null ? email : b.scopeId(),
                 b.period().json(),
                 Money.usd(b.amountNanos()),
                 b.mode().json(),
@@ -76,25 +79,6 @@ public record BudgetForm(
                 s == null || s.factor() == null ? "" : String.valueOf(s.factor()),
                 s == null || s.perHourNanos() == null ? "" : Money.usd(s.perHourNanos()),
                 s == null ? "alert" : s.action().json());
-    }
-
-    /** This form naming its person or key by {@code scopeId} instead (an employee's e-mail for its id). */
-    BudgetForm withScopeId(String id) {
-        return new BudgetForm(
-                name,
-                covers,
-                id,
-                period,
-                amountUsd,
-                mode,
-                thresholds,
-                fromPercent,
-                models,
-                unpriced,
-                channelIds,
-                spikeFactor,
-                spikePerHourUsd,
-                spikeAction);
     }
 
     /**

@@ -102,7 +102,7 @@ public class BudgetPages {
         // only a budget of the list: a team lead learns nothing of another team's
         Budget editing =
                 editId == null ? null : budgets.get(listed(rows, editId).id());
-        BudgetForm form = editing == null ? BudgetForm.blank() : byEmail(BudgetForm.of(editing), editing);
+        BudgetForm form = editing == null ? BudgetForm.blank() : BudgetForm.of(editing, emailOf(editing));
         BudgetEditor.Confirm confirm = null;
         if (deleteId != null) {
             BudgetRow row = listed(rows, deleteId);
@@ -117,16 +117,15 @@ public class BudgetPages {
         return render(rows, notice(done), editor(v, form, editing, null, confirm));
     }
 
-    /** An employee's budget names its person by e-mail on the form, as it is typed there. */
-    private BudgetForm byEmail(BudgetForm form, Budget b) {
+    /** The e-mail of the person an employee's budget covers; null for another scope or a person gone. */
+    private String emailOf(Budget b) {
         if (b.scope() != Scope.EMPLOYEE) {
-            return form;
+            return null;
         }
         try {
-            return form.withScopeId(
-                    identity.employee(UUID.fromString(b.scopeId())).email());
+            return identity.employee(UUID.fromString(b.scopeId())).email();
         } catch (ApiException e) {
-            return form; // the person is gone: the id is all there is
+            return null; // the person is gone: the id is all there is
         }
     }
 
