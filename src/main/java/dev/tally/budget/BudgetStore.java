@@ -23,6 +23,7 @@ import jakarta.transaction.Transactional.TxType;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -221,7 +222,10 @@ public class BudgetStore {
 
     private <T> T fromJson(String s, TypeReference<T> type) {
         try {
-            return json.readValue(s, type);
+            // lenient: a row may have been written by a newer Tally, with a field this one lacks
+            return json.readerFor(type)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(s);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a budget's stored JSON is unreadable: " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package dev.tally.events;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -9,6 +10,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * {@code subject} is the team id, which is also the Kafka message key.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// lenient: CloudEvents admits extension attributes, and a stored event may come from a newer Tally
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record CloudEvent<T>(
         String specversion,
         String id,

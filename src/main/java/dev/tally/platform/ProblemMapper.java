@@ -15,6 +15,8 @@ import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
@@ -77,6 +79,15 @@ public class ProblemMapper {
         return problem(400, jsonDetail(e), uri);
     }
 
+    /**
+     * A field the body's record does not have ({@code quarkus.jackson.fail-on-unknown-properties}):
+     * mapped here because Quarkus' own mapper of its superclass would answer without naming it.
+     */
+    @ServerExceptionMapper
+    public Response unknownField(UnrecognizedPropertyException e, UriInfo uri) {
+        return problem(400, jsonDetail(e), uri);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
@@ -95,7 +106,30 @@ public class ProblemMapper {
 
     /** A refused field's own message (it names the field), else what made the JSON unreadable. */
     private static String jsonDetail(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return unknownField(u);
+        }
         return e instanceof JsonFieldException ? e.getOriginalMessage() : "malformed JSON: " + e.getOriginalMessage();
+    }
+
+    /**
+     * {@code downgrade.fromPercnt: unknown field; expected one of fromPercent, models}: the path as
+     * the other field errors give it ({@code [1].pattern} in a list), and the fields of that object.
+     */
+    static String unknownField(UnrecognizedPropertyException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                path.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        String known = e.getKnownPropertyIds() == null
+                ? ""
+                : e.getKnownPropertyIds().stream().map(String::valueOf).sorted().collect(Collectors.joining(", "));
+        return (path.isEmpty() ? e.getPropertyName() : path) + ": unknown field"
+                + (known.isEmpty() ? "" : "; expected one of " + known);
     }
 
     static String lastNode(String path) {

@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -371,6 +373,85 @@ class BudgetAdminTest {
         post(teamBudget(team, "spike", Map.of("factor", 2.9)))
                 .statusCode(400)
                 .body("detail", startsWith("spike.factor: must be a whole number"));
+    }
+
+    @Test
+    void aMisspeltFieldIsA400NamingItAndNothingIsStoredOrChanged() {
+        String team = Admin.newKey().teamId();
+        // "thresholds" misspelt: a budget with the default thresholds would have been stored
+        post(teamBudget(team, "threshold", List.of(90)))
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("threshold: unknown field; expected one of "))
+                .body("detail", containsString("thresholds"));
+        // inside an object, the path as the other field errors give it, and that object's fields
+        post(teamBudget(
+                        team,
+                        "mode",
+                        "downgrade",
+                        "downgrade",
+                        Map.of("models", Map.of("gpt-5*", "gpt-5-mini"), "fromPercnt", 90)))
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("downgrade.fromPercnt: unknown field; expected one of fromPercent, models"));
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/budgets")
+                .then()
+                .statusCode(200)
+                .body("findAll { it.scopeId == '" + team + "' }.size()", equalTo(0));
+
+        String id = post(teamBudget(team)).statusCode(201).extract().path("id");
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(teamBudget(team, "amountUsd", "10", "spike", Map.of("factr", 3)))
+                .put("/api/admin/budgets/" + id)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("spike.factr: unknown field; expected one of action, factor, perHourUsd"));
+        JsonPath after = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/budgets/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        assertThat(after.getString("amountUsd")).as("unchanged").isEqualTo("250");
+        assertThat(after.getString("spike")).isNull();
+    }
+
+    @Test
+    void aStoredBudgetWithAFieldThisVersionLacksIsStillRead() throws Exception {
+        String team = Admin.newKey().teamId();
+        String id = post(teamBudget(
+                        team,
+                        "mode",
+                        "downgrade",
+                        "downgrade",
+                        Map.of("models", Map.of("gpt-5*", "gpt-5-mini")),
+                        "spike",
+                        Map.of("factor", 3)))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        // as a newer Tally might have written them, during a rolling upgrade: the API's strictness is
+        // for what callers send, not for rows every version must go on reading
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE budget SET downgrade_models ="
+                        + " jsonb_set(downgrade_models, '{0,since}', '\"2027-01-01\"'),"
+                        + " spike = spike || '{\"window\": \"1h\"}' WHERE id = ?")) {
+            ps.setObject(1, UUID.fromString(id));
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/budgets/" + id)
+                .then()
+                .statusCode(200)
+                .body("downgrade.models.'gpt-5*'", equalTo("gpt-5-mini"))
+                .body("spike.factor", equalTo(3));
     }
 
     @Test

@@ -615,6 +615,55 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aMisspeltPriceFieldIsRefusedWithItsNameAndNothingIsStoredOrChanged() {
+        String model = "gpt-typo-" + UUID.randomUUID().toString().substring(0, 8);
+        // "cacheWrite1h" misspelt: the 1-hour cache write would have been priced as the 5-minute one
+        Response created = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1\",\"output\":\"2\",\"cacheRead\":\"0.5\",\"cacheWrite\":\"1\","
+                        + "\"cacheWrite1hr\":\"2\"}")
+                .put("/api/admin/prices/" + model);
+        assertThat(created.statusCode()).isEqualTo(400);
+        assertThat(created.contentType()).startsWith("application/problem+json");
+        assertThat(created.jsonPath().getString("detail"))
+                .isEqualTo("cacheWrite1hr: unknown field; expected one of "
+                        + "cacheRead, cacheWrite, cacheWrite1h, input, longContext, note, output");
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/prices/" + model)
+                .then()
+                .statusCode(404);
+
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1\",\"output\":\"2\",\"cacheRead\":\"0.5\",\"cacheWrite\":\"1\"}")
+                .put("/api/admin/prices/" + model)
+                .then()
+                .statusCode(200);
+        Response changed = given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"3\",\"output\":\"6\",\"cacheRead\":\"1.5\",\"cacheWrite\":\"3\","
+                        + "\"longContext\":{\"threshold\":1000,\"input\":\"3\",\"output\":\"6\","
+                        + "\"cacheRead\":\"1.5\",\"cacheWrite\":\"3\"}}")
+                .put("/api/admin/prices/" + model);
+        assertThat(changed.statusCode()).isEqualTo(400);
+        assertThat(changed.contentType()).startsWith("application/problem+json");
+        assertThat(changed.jsonPath().getString("detail"))
+                .startsWith("longContext.threshold: unknown field; expected one of ")
+                .contains("thresholdTokens");
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/prices/" + model)
+                .then()
+                .statusCode(200)
+                .body("input", org.hamcrest.Matchers.equalTo("1"))
+                .body("longContext", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
     void anOverridesLongContextPriceAppliesToACallPastItsThreshold() {
         Admin.Key key = Admin.newKey();
         String past = "gpt-long-" + UUID.randomUUID().toString().substring(0, 8);

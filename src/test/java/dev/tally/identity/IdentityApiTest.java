@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import java.util.HashMap;
 import java.util.List;
@@ -297,6 +298,59 @@ class IdentityApiTest {
                 .statusCode(400)
                 .body("detail", containsString("allowedModels[1]:"));
         post("/api/admin/keys", Map.of()).statusCode(400).body("detail", containsString("employeeId:"));
+    }
+
+    @Test
+    void aMisspeltFieldIsA400NamingItAndNothingIsCreatedOrChanged() {
+        String team = createTeam();
+        // a create: refused whole, not stored without the optional field the admin meant to set
+        post(
+                        "/api/admin/employees",
+                        Map.of(
+                                "email",
+                                unique("typo") + "@example.com",
+                                "name",
+                                "Ty",
+                                "teamId",
+                                team,
+                                "githubLgin",
+                                "ty"))
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", equalTo("githubLgin: unknown field; expected one of email, githubLogin, name, teamId"));
+        given().header("Authorization", AUTH)
+                .get("/api/admin/employees?teamId=" + team)
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(0));
+
+        // an edit: a 400, where it answered 200 and changed nothing
+        String id = createEmployee(team);
+        given().header("Authorization", AUTH)
+                .contentType(ContentType.JSON)
+                .body(Map.of("nmae", "Renamed"))
+                .patch("/api/admin/employees/" + id)
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("nmae: unknown field; expected one of "));
+        given().header("Authorization", AUTH)
+                .get("/api/admin/employees/" + id)
+                .then()
+                .statusCode(200)
+                .body("name", equalTo("Dev"));
+
+        // a key whose limit is misspelt would have had none
+        post("/api/admin/keys", Map.of("employeeId", id, "requestsPerMinut", 5))
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("requestsPerMinut: unknown field; expected one of "))
+                .body("detail", containsString("requestsPerMinute"));
+        given().header("Authorization", AUTH)
+                .get("/api/admin/keys?employeeId=" + id)
+                .then()
+                .statusCode(200)
+                .body("size()", equalTo(0));
     }
 
     @Test

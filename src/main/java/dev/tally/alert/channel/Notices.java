@@ -1,5 +1,6 @@
 package dev.tally.alert.channel;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -10,6 +11,7 @@ import java.util.Locale;
 import jakarta.inject.Singleton;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -39,9 +41,11 @@ public class Notices {
         if (a.kind() == AlertKind.DIGEST) {
             // the digest's event carries the message it was composed with (dev.tally.alert.digest)
             try {
-                return mapper.treeToValue(
-                        mapper.readTree(a.event()).path("data").path("message"), Notice.class);
-            } catch (JsonProcessingException e) {
+                // lenient: the event may come from a newer Tally, with a field this one lacks
+                return mapper.readerFor(Notice.class)
+                        .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                        .readValue(mapper.readTree(a.event()).path("data").path("message"));
+            } catch (IOException e) {
                 throw new IllegalStateException("digest " + a.id() + " has no readable message", e);
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
@@ -277,6 +278,26 @@ class AlertChannelEditTest {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json");
+    }
+
+    @Test
+    void aMisspeltFieldIsRefusedNamingItOnCreateAndEditAndChangesNothing() {
+        String name = unique("Typo mail");
+        // "digest" misspelt: the channel would have been created without the weekly digest
+        AlertChannelApiTest.post(Map.of("type", "email", "name", name, "to", List.of("a@example.test"), "digets", true))
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", is("digets: unknown field; expected one of digest, name, secret, to, type, url"));
+        Access.admin().get("/api/admin/alert-channels").then().statusCode(200).body("name", not(hasItem(name)));
+
+        UUID mail = email(name, "a@example.test");
+        Map<String, Object> before = get(mail).getMap("$");
+        // the whole edit is refused, the field Tally knows ("digest") included
+        patch(mail, Map.of("nmae", name + " renamed", "digest", true))
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", startsWith("nmae: unknown field; expected one of "));
+        assertThat(get(mail).getMap("$")).as("unchanged").isEqualTo(before);
     }
 
     @Test
