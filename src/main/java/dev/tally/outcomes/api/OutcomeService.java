@@ -6,8 +6,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -48,6 +51,29 @@ public class OutcomeService {
     static final Duration FUTURE_SKEW = Duration.ofHours(24);
 
     static final String SOURCE = "/api/outcomes";
+
+    /**
+     * An outcome's fields, as {@link #parseData} reads them: any other is a 400 naming it, so a typo
+     * ({@code valueHour}) never drops what it carried. A CloudEvent's own attributes are not checked:
+     * CloudEvents lets a producer add extension attributes beside them.
+     */
+    static final Set<String> DATA_FIELDS = Set.of(
+            "kind",
+            "occurredAt",
+            "aiAssisted",
+            "attribution",
+            "valueHours",
+            "source",
+            "ref",
+            "severity",
+            "workload",
+            "teamId",
+            "employeeId",
+            "employeeEmail",
+            "githubLogin");
+
+    /** A plain outcome's fields: its id beside the data's. */
+    static final Set<String> PLAIN_FIELDS = union(DATA_FIELDS, "id");
 
     private final EventPublisher publisher;
 
@@ -90,6 +116,7 @@ public class OutcomeService {
         }
         String id = requiredText(node, at, "id", MAX_ID);
         OutcomeData data = parseData(node, at);
+        requireKnown(node, at, PLAIN_FIELDS);
         return CloudEvent.of(id, SOURCE, CloudEvent.OUTCOME_TYPE, data.teamId(), Instant.now(), data);
     }
 
@@ -109,6 +136,7 @@ public class OutcomeService {
             throw bad(at + "data", "missing or not an object");
         }
         OutcomeData d = parseData(data, at + "data.");
+        requireKnown(data, at + "data.", DATA_FIELDS);
         Instant time = optionalInstant(node, at, "time").orElse(Instant.now());
         return CloudEvent.of(id, source, CloudEvent.OUTCOME_TYPE, d.teamId(), time, d);
     }
@@ -220,6 +248,22 @@ public class OutcomeService {
                 valueHours,
                 null,
                 workload.orElse(null));
+    }
+
+    /** The first field of {@code n} not in {@code known}, as {@code [2].valueHour: unknown field; expected one of …}. */
+    private static void requireKnown(JsonNode n, String at, Set<String> known) {
+        for (Iterator<String> names = n.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw bad(at + name, "unknown field; expected one of " + String.join(", ", new TreeSet<>(known)));
+            }
+        }
+    }
+
+    private static Set<String> union(Set<String> a, String b) {
+        Set<String> all = new TreeSet<>(a);
+        all.add(b);
+        return Set.copyOf(all);
     }
 
     private static String requiredText(JsonNode n, String at, String field, int max) {

@@ -225,6 +225,39 @@ class OutcomeResourceTest {
     }
 
     @Test
+    void aMisspeltFieldIsRefusedNamingItAndNothingIsPublished() throws Exception {
+        String id = "test:typo:" + UUID.randomUUID();
+        String good = outcome(id, "\"teamId\":\"" + team + "\",");
+        // "valueHours" misspelt: the outcome would have been counted without the hours it saved
+        String typo = good.replace("\"valueHours\"", "\"valueHour\"");
+        problem(
+                typo,
+                "valueHour: unknown field; expected one of aiAssisted, attribution, employeeEmail, employeeId,"
+                        + " githubLogin, id, kind, occurredAt, ref, severity, source, teamId, valueHours, workload");
+        problem(
+                "[" + outcome("test:typo-ok:" + UUID.randomUUID(), "\"teamId\":\"" + team + "\",") + "," + typo + "]",
+                "[1].valueHour: unknown field;");
+        String ce = """
+                {"specversion":"1.0","id":"%s","source":"/ci/scanner","type":"dev.tally.outcome.v1",%s
+                 "data":{"kind":"security_finding","teamId":"%s","occurredAt":"2026-11-05T08:00:00Z",%s"aiAssisted":false}}""";
+        problem(ce.formatted(id, "", team, "\"severty\":\"high\","), "data.severty: unknown field;");
+        // an attribute beside the CloudEvent's own is an extension attribute, which CloudEvents allows
+        String extended = "test:typo-ce:" + UUID.randomUUID();
+        api().contentType("application/cloudevents+json")
+                .body(ce.formatted(
+                        extended,
+                        "\"traceparent\":\"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01\",",
+                        team,
+                        "\"severity\":\"high\","))
+                .post("/api/outcomes")
+                .then()
+                .statusCode(202)
+                .body("accepted", contains(extended));
+        awaitStored(extended);
+        assertThat(scalar("SELECT count(*) FROM outcome WHERE id = ?", id)).isZero();
+    }
+
+    @Test
     void aWrongContentTypeIsA415NamingTheAcceptedTypes() {
         api().contentType("text/csv")
                 .body("id,kind\nx,pr_merged\n")
