@@ -211,6 +211,7 @@ public class DemoRunner {
                 }
                 keys.put(id, identity.createKey(NewKey.of(id, DEMO_KEY)).key());
             }
+            membersSinceTheEpoch(employees);
             out.add(new SeededTeam(p, teamId, employees));
         }
         DemoWorkloads.seedKeys(identity, out, workloadKeys);
@@ -399,6 +400,24 @@ public class DemoRunner {
                 PreparedStatement ps = c.prepareStatement(
                         "INSERT INTO dashboard_demo_team (team_id) VALUES (?) ON CONFLICT DO NOTHING")) {
             ps.setObject(1, team);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The demo publishes months of past usage for people it creates today: each is a member of their
+     * team since the epoch (their first stay begins then), so the demo's past months count its whole
+     * teams, not only those who used AI (as V1680 backfilled the demo's people).
+     */
+    private void membersSinceTheEpoch(List<UUID> employees) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(
+                        "UPDATE team_membership m SET valid_from = 'epoch'"
+                                + " WHERE m.employee_id = ANY (?) AND m.valid_from > 'epoch' AND NOT EXISTS (SELECT 1"
+                                + " FROM team_membership o WHERE o.employee_id = m.employee_id AND o.valid_from < m.valid_from)")) {
+            ps.setArray(1, c.createArrayOf("uuid", employees.toArray()));
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new IllegalStateException(e);

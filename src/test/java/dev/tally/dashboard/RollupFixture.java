@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,10 @@ public class RollupFixture {
         return id;
     }
 
+    /**
+     * {@code n} new members of {@code team}, members since the epoch: the tests write usage for past days,
+     * and a report counts a team's people in a period from its membership history ({@code team_membership}).
+     */
     public List<UUID> employees(UUID team, int n) {
         List<UUID> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -69,9 +74,30 @@ public class RollupFixture {
                     id + "@example.test",
                     "Person " + id.toString().substring(0, 5),
                     team);
+            exec("UPDATE team_membership SET valid_from = 'epoch' WHERE employee_id = ?", id);
             out.add(id);
         }
         return out;
+    }
+
+    /** A stay in a team: from {@code from} until {@code to} (exclusive; null: a member now). */
+    public record Stay(UUID team, Instant from, Instant to) {}
+
+    /**
+     * Makes {@code employee}'s membership history exactly {@code stays} (the one with no end being the team
+     * their employee row names): what the trigger on {@code employee} would have written, had they joined
+     * and moved at those instants.
+     */
+    public void history(UUID employee, Stay... stays) {
+        exec("DELETE FROM team_membership WHERE employee_id = ?", employee);
+        for (Stay s : stays) {
+            exec(
+                    "INSERT INTO team_membership (employee_id, team_id, valid_from, valid_to) VALUES (?, ?, ?, ?)",
+                    employee,
+                    s.team(),
+                    s.from().atOffset(ZoneOffset.UTC),
+                    s.to() == null ? null : s.to().atOffset(ZoneOffset.UTC));
+        }
     }
 
     /** Noon of a day in the organisation's zone: the day every rollup files it under. */

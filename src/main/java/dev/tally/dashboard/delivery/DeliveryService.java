@@ -64,7 +64,8 @@ public class DeliveryService {
 
     /**
      * The cached facts, and per trend window (window 0 ending on the period's last day) the people with
-     * gateway calls and the scope's people (today's members and anyone else with calls for it then).
+     * gateway calls and the scope's people (its members during the window and anyone else with calls for
+     * it then).
      */
     private record Snapshot(Facts facts, ReportService.Weekly weekly) {}
 

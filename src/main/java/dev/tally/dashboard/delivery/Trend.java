@@ -21,7 +21,7 @@ public final class Trend {
     /**
      * @param prs     merged PRs covering at least the trend's weeks
      * @param aiUsers people with gateway calls per window, window 0 ending on {@code last}
-     * @param people  the scope's people per window: today's members and anyone else with calls for it
+     * @param people  the scope's people per window: its members during it and anyone else with calls for it
      * @param start   the first instant of a day in the organisation's zone
      */
     public static List<TrendWeek> weeks(

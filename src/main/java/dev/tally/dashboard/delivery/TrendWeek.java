@@ -6,8 +6,8 @@ import java.time.LocalDate;
  * One week of the trend (seven days {@code from..to}): the share of people who used AI, and what was
  * delivered.
  *
- * @param people         today's members of the scope and anyone else who made calls for it in the week (a
- *                       former member: membership history is not kept), so never fewer than {@code aiUsers}
+ * @param people         the scope's members at any time in the week and anyone else who made calls for it
+ *                       in the week, so never fewer than {@code aiUsers}
  * @param aiUsers        people with at least one gateway call in the week
  * @param authors        people who authored at least one merged PR in the week
  * @param prsPerAuthor   merged PRs per author: throughput per active engineer

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 import dev.tally.dashboard.roi.Metrics;
 import dev.tally.dashboard.roi.RoiModel;
@@ -68,14 +69,14 @@ final class Acc {
     }
 
     /**
-     * Those active for the group in the period who are none of its current {@code members} (a former
-     * member, or an id the employee table no longer holds): with the members, the group's people, so
-     * adoption never passes 100 %. Usually empty.
+     * Those active for the group in the period who were not its members then (calls that went to a team
+     * the person had left, or an id the employee table never held): with the members, the group's
+     * people, so adoption never passes 100 %. Usually empty.
      */
-    Set<UUID> outside(Set<UUID> members) {
+    Set<UUID> outside(Predicate<UUID> member) {
         Set<UUID> out = new HashSet<>();
         for (UUID p : active) {
-            if (!members.contains(p)) {
+            if (!member.test(p)) {
                 out.add(p);
             }
         }

@@ -1,10 +1,13 @@
 package dev.tally.dashboard.report;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,43 +17,85 @@ import dev.tally.dashboard.report.Report.TeamInfo;
 import dev.tally.platform.ApiException;
 
 /**
- * The teams in name order with their members, and whether demo data exists: what every report
- * shows beside its figures. Read in one round trip and cached under {@code identity_version}, which a
- * trigger moves in every transaction that changes {@code team}, {@code employee} or
- * {@code dashboard_demo_team} (V1550), whoever the writer.
+ * The teams in name order, who was a member of which team when ({@code team_membership}, V1680), and
+ * whether demo data exists: what every report shows beside its figures. Read in one snapshot and cached
+ * under {@code identity_version}, which a trigger moves in every transaction that changes {@code team},
+ * {@code employee} (and with it the membership history), {@code team_membership} or
+ * {@code dashboard_demo_team} (V1550, V1680), whoever the writer.
+ *
+ * <p>A scope's members in a period are those who were a member at any time in it: a person who moved
+ * teams within it is a member of both (and one person of the organisation), one who left or was deleted
+ * is still a member of the months before.
  */
-record Identity(
-        List<TeamInfo> teams,
-        Map<UUID, Set<UUID>> members,
-        Map<UUID, UUID> teamOf,
-        Map<UUID, String> departmentOf,
-        boolean demo) {
+record Identity(List<TeamInfo> teams, Map<UUID, List<Stay>> byTeam, Map<UUID, List<Stay>> byPerson, boolean demo) {
 
-    private static final String SQL = "SELECT t.id, t.name, t.department, e.ids AS members, d.demo FROM"
+    /**
+     * One stay of {@code person} in {@code team}: from {@code from}, until {@code to} (exclusive; null: a
+     * member now). {@code only}: the person's only stay, so a count needs no set to count them once.
+     */
+    record Stay(UUID person, UUID team, Instant from, Instant to, boolean only) {
+
+        /** Whether the stay lasted into {@code [start, end)}; an empty stay (begun and ended at once) never does. */
+        boolean during(Instant start, Instant end) {
+            return from.isBefore(end) && (to == null || to.isAfter(start) && to.isAfter(from));
+        }
+    }
+
+    private static final String TEAMS = "SELECT t.id, t.name, t.department, d.demo FROM"
             + " (SELECT EXISTS (SELECT 1 FROM dashboard_demo_team) AS demo) d LEFT JOIN team t ON true"
-            + " LEFT JOIN (SELECT team_id, array_agg(id) ids FROM employee GROUP BY team_id) e ON e.team_id = t.id"
             + " ORDER BY t.name";
 
-    /** The current members of {@code team}. */
-    Set<UUID> members(UUID team) {
-        return members.getOrDefault(team, Set.of());
+    private static final String STAYS =
+            "SELECT employee_id, team_id, valid_from, valid_to FROM team_membership ORDER BY employee_id, valid_from";
+
+    /**
+     * How many people were members of any of {@code teams} (every team when null) at some time in
+     * {@code [start, end)}, each once.
+     */
+    int memberCount(Collection<UUID> teams, Instant start, Instant end) {
+        int n = 0;
+        Set<UUID> movers = new HashSet<>();
+        for (List<Stay> stays : teams == null ? byTeam.values() : stays(teams)) {
+            for (Stay s : stays) {
+                if (s.during(start, end)) {
+                    if (s.only()) {
+                        n++;
+                    } else {
+                        movers.add(s.person());
+                    }
+                }
+            }
+        }
+        return n + movers.size();
     }
 
-    /** How many current members {@code team} has, or how many employees when null. */
-    int memberCount(UUID team) {
-        return team == null ? teamOf.size() : members(team).size();
+    /** The members of {@code team} at some time in {@code [start, end)}. */
+    Set<UUID> members(UUID team, Instant start, Instant end) {
+        Set<UUID> out = new HashSet<>();
+        for (Stay s : byTeam.getOrDefault(team, List.of())) {
+            if (s.during(start, end)) {
+                out.add(s.person());
+            }
+        }
+        return out;
     }
 
-    /** Whether {@code person} is a current member of {@code team}, or an employee at all when null. */
-    boolean isMember(UUID team, UUID person) {
-        UUID now = teamOf.get(person);
-        return team == null ? now != null : team.equals(now);
+    /** Whether {@code person} was a member of one of {@code teams} (of any team when null) in {@code [start, end)}. */
+    boolean wasMember(Collection<UUID> teams, UUID person, Instant start, Instant end) {
+        for (Stay s : byPerson.getOrDefault(person, List.of())) {
+            if ((teams == null || teams.contains(s.team())) && s.during(start, end)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** The department of {@code person}'s current team; null when they are no employee now. */
-    String departmentOfPerson(UUID person) {
-        UUID now = teamOf.get(person);
-        return now == null ? null : departmentOf.get(now);
+    private List<List<Stay>> stays(Collection<UUID> teams) {
+        List<List<Stay>> out = new ArrayList<>(teams.size());
+        for (UUID t : teams) {
+            out.add(byTeam.getOrDefault(t, List.of()));
+        }
+        return out;
     }
 
     /** Every team (null), or the one team of a team's report: a team that does not exist is a 404. */
@@ -67,26 +112,36 @@ record Identity(
 
     static Identity read(Connection c) throws SQLException {
         List<TeamInfo> teams = new ArrayList<>();
-        Map<UUID, Set<UUID>> members = new HashMap<>();
-        Map<UUID, UUID> teamOf = new HashMap<>();
-        Map<UUID, String> departmentOf = new HashMap<>();
         boolean[] demo = {false};
-        RollupReader.query(c, SQL, rs -> {
+        RollupReader.query(c, TEAMS, rs -> {
             demo[0] = rs.getBoolean("demo");
             UUID id = rs.getObject("id", UUID.class);
             if (id != null) {
-                TeamInfo t = new TeamInfo(id, rs.getString("name"), rs.getString("department"));
-                teams.add(t);
-                departmentOf.put(id, t.department());
-                Array ids = rs.getArray("members");
-                UUID[] people = ids == null ? new UUID[0] : (UUID[]) ids.getArray();
-                members.put(id, Set.of(people));
-                for (UUID person : people) {
-                    teamOf.put(person, id);
-                }
+                teams.add(new TeamInfo(id, rs.getString("name"), rs.getString("department")));
             }
         });
-        return new Identity(
-                List.copyOf(teams), Map.copyOf(members), Map.copyOf(teamOf), Map.copyOf(departmentOf), demo[0]);
+        List<Stay> all = new ArrayList<>();
+        Map<UUID, Integer> count = new HashMap<>();
+        RollupReader.query(c, STAYS, rs -> {
+            UUID person = rs.getObject("employee_id", UUID.class);
+            OffsetDateTime to = rs.getObject("valid_to", OffsetDateTime.class);
+            all.add(new Stay(
+                    person,
+                    rs.getObject("team_id", UUID.class),
+                    rs.getObject("valid_from", OffsetDateTime.class).toInstant(),
+                    to == null ? null : to.toInstant(),
+                    false));
+            count.merge(person, 1, Integer::sum);
+        });
+        Map<UUID, List<Stay>> byTeam = new HashMap<>();
+        Map<UUID, List<Stay>> byPerson = new HashMap<>();
+        for (Stay s : all) {
+            Stay stay = count.get(s.person()) == 1 ? new Stay(s.person(), s.team(), s.from(), s.to(), true) : s;
+            byTeam.computeIfAbsent(stay.team(), k -> new ArrayList<>()).add(stay);
+            byPerson.computeIfAbsent(stay.person(), k -> new ArrayList<>()).add(stay);
+        }
+        byTeam.replaceAll((k, v) -> List.copyOf(v));
+        byPerson.replaceAll((k, v) -> List.copyOf(v));
+        return new Identity(List.copyOf(teams), Map.copyOf(byTeam), Map.copyOf(byPerson), demo[0]);
     }
 }

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 
 import dev.tally.dashboard.roi.RoiModel;
 import dev.tally.rollup.UsageMeasure;
@@ -279,51 +281,46 @@ final class MonthRollups {
     /**
      * Per seven-day window counted back from {@code last} (window 0 ends on it), distinct across the teams
      * of the scope ({@code team}, or the organisation when null): the people active in it, and the scope's
-     * people in it, its {@code members} and anyone else active for it (a former member): never fewer.
+     * people in it, its members during the window and anyone else active for it then: never fewer.
+     * {@code start}: the first instant of a day in the organisation's zone.
      */
-    static Weekly weeklyActive(Source months, UUID team, LocalDate last, int weeks, Identity members)
+    static Weekly weeklyActive(
+            Source months, UUID team, LocalDate last, int weeks, Identity who, Function<LocalDate, Instant> start)
             throws SQLException {
         int[] active = new int[weeks];
         int[] people = new int[weeks];
-        // who of those active in these months is no member of the scope now: usually nobody, so each window
-        // below checks a person against this small set rather than against every member
-        Set<UUID> outsiders = new HashSet<>();
-        for (LocalDate first : months(last.minusDays(7L * weeks - 1), last)) {
-            for (UUID person : months.month(first).active(team).keySet()) {
-                if (!members.isMember(team, person)) {
-                    outsiders.add(person);
-                }
-            }
-        }
+        Set<UUID> scope = team == null ? null : Set.of(team);
         for (int w = 0; w < weeks; w++) {
             LocalDate to = last.minusDays(7L * w);
             LocalDate from = to.minusDays(6);
+            Instant a = start.apply(from);
+            Instant b = start.apply(to.plusDays(1));
             // A window lies in one month or straddles two; a person active in both parts counts once. No
             // set per window: the org's windows hold every active person, and this runs on every request.
-            MonthRollups a = months.month(from.withDayOfMonth(1));
-            Map<UUID, Integer> inA = a.active(team);
-            int daysA = a.days(from, to);
+            MonthRollups first = months.month(from.withDayOfMonth(1));
+            Map<UUID, Integer> inA = first.active(team);
+            int daysA = first.days(from, to);
             int n = 0;
             int outside = 0;
             for (Map.Entry<UUID, Integer> e : inA.entrySet()) {
                 if ((e.getValue() & daysA) != 0) {
                     n++;
-                    outside += outsiders.contains(e.getKey()) ? 1 : 0;
+                    outside += who.wasMember(scope, e.getKey(), a, b) ? 0 : 1;
                 }
             }
             if (from.getMonth() != to.getMonth()) {
-                MonthRollups b = months.month(to.withDayOfMonth(1));
-                int daysB = b.days(from, to);
-                for (Map.Entry<UUID, Integer> e : b.active(team).entrySet()) {
+                MonthRollups second = months.month(to.withDayOfMonth(1));
+                int daysB = second.days(from, to);
+                for (Map.Entry<UUID, Integer> e : second.active(team).entrySet()) {
                     boolean counted = (inA.getOrDefault(e.getKey(), 0) & daysA) != 0;
                     if ((e.getValue() & daysB) != 0 && !counted) {
                         n++;
-                        outside += outsiders.contains(e.getKey()) ? 1 : 0;
+                        outside += who.wasMember(scope, e.getKey(), a, b) ? 0 : 1;
                     }
                 }
             }
             active[w] = n;
-            people[w] = members.memberCount(team) + outside;
+            people[w] = who.memberCount(scope, a, b) + outside;
         }
         return new Weekly(active, people);
     }

@@ -83,8 +83,9 @@ public record Report(
             String source) {}
 
     /**
-     * People of a team's report who are not its members but made calls for it in the period: counted among
-     * its people (so adoption stays at or below 100 %) and named on the page.
+     * People of a team's report who are not on the team now: members who left it during or since the
+     * period, or people who made calls for it without being its members. Counted among its people (so
+     * adoption stays at or below 100 %) and named on the page.
      */
     public long formerMembers() {
         return employees.stream().filter(e -> !e.member()).count();

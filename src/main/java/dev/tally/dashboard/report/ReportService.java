@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -122,8 +123,8 @@ public class ReportService {
     /**
      * Per seven-day window counted back from {@code last} (window 0 ends on it), distinct across the scope's
      * teams ({@code team}, or the organisation when null): the people with at least one gateway call, and
-     * the scope's people (today's members and anyone else with calls for it in the window, as a report
-     * counts them). From the org's months ({@code employee_activity}), read in the caller's snapshot and
+     * the scope's people (its members during the window and anyone else with calls for it in the window,
+     * as a report counts them). From the org's months ({@code employee_activity}), read in the caller's snapshot and
      * reused under each month's version, as the org report reuses them. A service key's calls are no
      * person's and not counted.
      */
@@ -135,7 +136,8 @@ public class ReportService {
         stamp.addAll(v.stamp(first, last));
         return weekly.get(new WeeklyKey(team, last, weeks), stamp, () -> {
             Identity who = identity.get(Boolean.TRUE, v.identity(), () -> Identity.read(c));
-            MonthRollups.Weekly w = MonthRollups.weeklyActive(m -> month(c, v, m), team, last, weeks, who);
+            MonthRollups.Weekly w =
+                    MonthRollups.weeklyActive(m -> month(c, v, m), team, last, weeks, who, calendar::start);
             return new Weekly(w.active(), w.people());
         });
     }
@@ -161,10 +163,10 @@ public class ReportService {
     }
 
     /**
-     * The report from the (cached) rollup sums and the (cached) teams and people. A scope's people in a
-     * period are its current members and anyone else who made calls for it then (a former member): so
-     * active users never outnumber them. The org's and a department's people and active users are
-     * distinct across their teams (a person who moved teams is active for both, and one person).
+     * The report from the (cached) rollup sums and the (cached) teams and membership history. A scope's
+     * people in a period are those who were its members at any time in it and anyone else who made calls
+     * for it then: so active users never outnumber them. The org's and a department's people and active
+     * users are distinct across their teams (a person who moved teams is a member of both, and one person).
      */
     private Report assemble(
             Connection c, UUID teamId, Period period, Identity who, List<TeamInfo> teams, RollupReader.Sums sums)
@@ -173,18 +175,17 @@ public class ReportService {
         Map<UUID, Metrics> pre = new LinkedHashMap<>();
         Metrics total = Metrics.ZERO;
         Metrics previousTotal = Metrics.ZERO;
-        People people = new People(who);
-        People previousPeople = new People(who);
+        People people = new People(who, span(period));
+        People previousPeople = new People(who, span(period.previous()));
         List<TeamInfo> shown = new ArrayList<>();
         List<TeamInfo> all = teamId == null ? withUnknown(teams, sums) : teams;
         for (TeamInfo t : all) {
-            Set<UUID> members = who.members(t.id());
             Acc a = sums.current().getOrDefault(t.id(), new Acc());
             Acc b = sums.previous().getOrDefault(t.id(), new Acc());
-            Set<UUID> outA = a.outside(members);
-            Set<UUID> outB = b.outside(members);
-            Metrics m = a.toMetrics(members.size() + outA.size());
-            Metrics p = b.toMetrics(members.size() + outB.size());
+            Set<UUID> outA = people.outside(t, a);
+            Set<UUID> outB = previousPeople.outside(t, b);
+            Metrics m = a.toMetrics(people.members(t) + outA.size());
+            Metrics p = b.toMetrics(previousPeople.members(t) + outB.size());
             // Unassigned has no employees; show it (and an unknown team) only when outcomes or usage landed there.
             if ((t.unassigned() || !t.known()) && teamId == null && m.equals(Metrics.ZERO) && p.equals(Metrics.ZERO)) {
                 continue;
@@ -194,8 +195,8 @@ public class ReportService {
             pre.put(t.id(), p);
             total = total.plus(m);
             previousTotal = previousTotal.plus(p);
-            people.add(t, members.size(), outA, a.active);
-            previousPeople.add(t, members.size(), outB, b.active);
+            people.add(t, outA, a.active);
+            previousPeople.add(t, outB, b.active);
         }
         if (teamId == null) {
             // the org's people and active users are counted once: one who moved teams was active for both
@@ -237,7 +238,7 @@ public class ReportService {
                 models,
                 providers,
                 byDay,
-                teamId == null ? List.of() : employees(c, teamId, sums),
+                teamId == null ? List.of() : employees(c, teamId, sums, people.members(teamId)),
                 teamId == null ? List.of() : mergedPrs(c, teamId, period),
                 who.demo());
     }
@@ -262,49 +263,70 @@ public class ReportService {
         return out;
     }
 
+    /** The instants a period's days span in the organisation's calendar: from its first day's start to the next's. */
+    private OrgCalendar.Span span(Period p) {
+        return calendar.span(p.from(), p.to());
+    }
+
     /**
-     * The people and active users of the organisation and of each department, each person once. A team's
-     * members are no other team's, so a scope's people are the sum of its teams' members plus those
-     * active for one of its teams who are not a member of any of them now (a former member, or one who
-     * moved to a team outside the scope): only those few are kept as a set. A department's active users
+     * The people and active users of the organisation and of each department over one period, each
+     * person once. A scope's people are those who were members of one of its teams at some time in the
+     * period ({@link Identity#memberCount}: no set of everyone) plus those active for one of its teams who
+     * were a member of none of them then: only those few are kept as a set. A department's active users
      * are the union of its teams' (a person who moved between two of its teams is one of them), counted
      * only where a department has more than one team.
      */
     private static final class People {
         private final Identity who;
-        private final Map<String, Long> members = new HashMap<>();
+        private final Instant start;
+        private final Instant end;
+        private final Map<String, Set<UUID>> teams = new HashMap<>();
+        private final Set<UUID> orgTeams = new HashSet<>();
         private final Map<String, Set<UUID>> outside = new HashMap<>();
         private final Map<String, List<Set<UUID>>> active = new HashMap<>();
-        private long orgMembers;
         private final Set<UUID> orgOutside = new HashSet<>();
 
-        People(Identity who) {
+        People(Identity who, OrgCalendar.Span period) {
             this.who = who;
+            this.start = period.start();
+            this.end = period.end();
         }
 
-        /** {@code outside}: those active for the team who are not among its {@code members} now. */
-        void add(TeamInfo t, int members, Set<UUID> outside, Set<UUID> activeUsers) {
+        /** The members of {@code team} at some time in the period. */
+        Set<UUID> members(UUID team) {
+            return who.members(team, start, end);
+        }
+
+        /** How many people were members of {@code t} at some time in the period. */
+        int members(TeamInfo t) {
+            return who.memberCount(Set.of(t.id()), start, end);
+        }
+
+        /** Those active for {@code t} in the period who were not its members then. */
+        Set<UUID> outside(TeamInfo t, Acc a) {
+            Set<UUID> team = Set.of(t.id());
+            return a.outside(p -> who.wasMember(team, p, start, end));
+        }
+
+        /** {@code outside}: those active for the team who were not among its members in the period. */
+        void add(TeamInfo t, Set<UUID> outside, Set<UUID> activeUsers) {
             String d = t.department();
-            orgMembers += members;
-            this.members.merge(d, (long) members, Long::sum);
+            teams.computeIfAbsent(d, k -> new HashSet<>()).add(t.id());
+            orgTeams.add(t.id());
             active.computeIfAbsent(d, k -> new ArrayList<>()).add(activeUsers);
-            for (UUID p : outside) {
-                String now = who.departmentOfPerson(p);
-                if (now == null) {
-                    orgOutside.add(p);
-                }
-                if (!d.equals(now)) {
-                    this.outside.computeIfAbsent(d, k -> new HashSet<>()).add(p);
-                }
-            }
+            // whether they were a member of another team of the scope is known once all its teams are
+            this.outside.computeIfAbsent(d, k -> new HashSet<>()).addAll(outside);
+            orgOutside.addAll(outside);
         }
 
         /** The people of {@code department}, or of the organisation when null. */
         long people(String department) {
-            return department == null
-                    ? orgMembers + orgOutside.size()
-                    : members.getOrDefault(department, 0L)
-                            + outside.getOrDefault(department, Set.of()).size();
+            Set<UUID> scope = department == null ? orgTeams : teams.getOrDefault(department, Set.of());
+            Set<UUID> others = department == null ? orgOutside : outside.getOrDefault(department, Set.of());
+            return who.memberCount(scope, start, end)
+                    + others.stream()
+                            .filter(p -> !who.wasMember(scope, p, start, end))
+                            .count();
         }
 
         /** The distinct active users of {@code department}. */
@@ -330,20 +352,26 @@ public class ReportService {
         }
     }
 
-    /** Every member, active or not (so the adoption gap is visible), plus former members who spent here. */
-    private static List<EmployeeRow> employees(Connection c, UUID teamId, RollupReader.Sums sums) throws SQLException {
+    /**
+     * Every member during the period, active or not (so the adoption gap is visible), plus anyone else who
+     * spent here; {@code member}: on the team now.
+     */
+    private static List<EmployeeRow> employees(Connection c, UUID teamId, RollupReader.Sums sums, Set<UUID> members)
+            throws SQLException {
         Map<UUID, Acc> usage = new HashMap<>(sums.employees());
         // a service key's calls are the team's, no person's: on the workloads report, not here
         usage.remove(Rollups.NO_EMPLOYEE);
+        Set<UUID> people = new HashSet<>(members);
+        people.addAll(usage.keySet());
         List<EmployeeRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, name, email, team_id = ? FROM employee WHERE team_id = ? OR id = ANY (?) ORDER BY name")) {
+                "SELECT id, name, email, team_id = ? FROM employee WHERE id = ANY (?) ORDER BY name")) {
             ps.setObject(1, teamId);
-            ps.setObject(2, teamId);
-            ps.setArray(3, c.createArrayOf("uuid", usage.keySet().toArray()));
+            ps.setArray(2, c.createArrayOf("uuid", people.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     UUID id = rs.getObject(1, UUID.class);
+                    people.remove(id);
                     Acc a = usage.remove(id);
                     out.add(new EmployeeRow(
                             id,
@@ -354,9 +382,16 @@ public class ReportService {
                 }
             }
         }
-        // Usage by an employee id that is not (or no longer) in the employee table still counts.
-        usage.forEach((id, a) -> out.add(
-                new EmployeeRow(id, "(unknown " + id.toString().substring(0, 8) + ")", "", person(id, a), false)));
+        // A member or usage of an employee id that is not (or no longer) in the employee table still counts.
+        for (UUID id : people) {
+            Acc a = usage.get(id);
+            out.add(new EmployeeRow(
+                    id,
+                    "(unknown " + id.toString().substring(0, 8) + ")",
+                    "",
+                    a == null ? Metrics.ZERO : person(id, a),
+                    false));
+        }
         out.sort((a, b) -> Long.compare(b.metrics().spendNanos(), a.metrics().spendNanos()));
         return out;
     }
