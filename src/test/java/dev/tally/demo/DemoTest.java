@@ -118,6 +118,19 @@ class DemoTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> demoKeyIds(teams.keySet()), k -> k.size() == people);
         assertThat(count("SELECT count(*) FROM employee WHERE team_id = ANY (?)", teams.keySet()))
                 .isEqualTo(people);
+        // Created today, the demo's people are members since the epoch: its past days count whole teams
+        // (a report counts a day's members from the membership history), not only those who used AI.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            JsonNode past = report("/api/reports/org?from=" + calendar.today().minusDays(6) + "&to="
+                    + calendar.today().minusDays(2));
+            long members = 0;
+            for (JsonNode t : past.path("teams")) {
+                if (teams.containsKey(UUID.fromString(t.path("id").asText()))) {
+                    members += t.path("metrics").path("employees").asLong();
+                }
+            }
+            assertThat(members).isEqualTo(people);
+        });
         // and a service key per demo workload (the review bot, the nightly loop, finance automation)
         keyIds.addAll(await().atMost(Duration.ofSeconds(60))
                 .until(() -> demoServiceKeyIds(teams.keySet()), k -> k.size() == DemoWorkloads.ALL.size()));
