@@ -39,6 +39,9 @@ public record BudgetEditor(
         String csrfToken,
         List<Option> people) {
 
+    /** An e-mail channel's addresses a picker's line names before "and n more". */
+    static final int PICKER_ADDRESSES = 3;
+
     /** One choice of a select. */
     @TemplateData
     public record Option(String value, String label, boolean selected) {}
@@ -113,10 +116,12 @@ public record BudgetEditor(
                 List.of(
                         option("alert", "alert", form.spikeAction()),
                         option("pause_key", "alert and pause the key", form.spikeAction())),
+                // where each delivers, as the Alerts page lists it (a URL's scheme and host only), so whoever
+                // picks one sees whose inbox or which system it is; a long address list shortened
                 channelList.stream()
                         .map(c -> new Option(
                                 c.id().toString(),
-                                c.name() + " (" + c.type() + ")",
+                                c.name() + " — " + c.kind() + ", " + c.destination(PICKER_ADDRESSES),
                                 form.channelIds().contains(c.id().toString())))
                         .toList(),
                 confirmDelete,

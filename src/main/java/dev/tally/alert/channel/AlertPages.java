@@ -48,14 +48,15 @@ import dev.tally.platform.time.OrgCalendar;
 
 /**
  * The Alerts page: the latest budget alerts and, for each, where it went and whether it arrived; the
- * alert channels and the budgets that use each; for admins also the forms that add, edit, test and
- * delete channels. The forms post to this page (CSRF token, {@code PageForms}) and go through the admin
- * API's own calls: {@link NewChannel} validated as the API validates it, then {@link AlertChannelService}
- * (the same checks and audit entries; an edit is its {@link AlertChannelService#update}, as the API's
- * PATCH) and {@link ChannelTest}. A refused form comes back (400) with
- * the API's message and the values submitted; a change answers 303 back to the list, except a
- * webhook created without a secret: its generated secret is shown on the answer itself, this once
- * (never in a URL, and not stored by the browser's cache).
+ * alert channels, where each delivers (never its URL or secret), the budgets that use each and how its
+ * latest delivery went, for everyone who picks channels on a budget's form; for admins also the forms
+ * that add, edit, test and delete channels. The forms post to this page (CSRF token,
+ * {@code PageForms}) and go through the admin API's own calls: {@link NewChannel} validated as the API
+ * validates it, then {@link AlertChannelService} (the same checks and audit entries; an edit is its
+ * {@link AlertChannelService#update}, as the API's PATCH) and {@link ChannelTest}. A refused form comes
+ * back (400) with the API's message and the values submitted; a change answers 303 back to the list,
+ * except a webhook created without a secret: its generated secret is shown on the answer itself, this
+ * once (never in a URL, and not stored by the browser's cache).
  */
 @Path("/alerts")
 @Produces(MediaType.TEXT_HTML)
@@ -149,13 +150,11 @@ public class AlertPages {
             @QueryParam("done") String done,
             @QueryParam("channel") String channel) {
         Viewer v = viewer();
-        if (!v.seesAllTeams()) {
-            // a team lead: the alerts of their own teams' budgets; where alerts go is not theirs to see
-            return render(List.of(), null, null, null, null);
-        }
-        List<ChannelRow> rows = channelRows();
+        // every channel a budget's form offers, with where it delivers (never the URL or secret); a team
+        // lead sees the budgets naming it among their own only, and the alerts of their own budgets
+        List<ChannelRow> rows = channelRows(v);
         if (!v.isAdmin()) {
-            return render(rows, null, null, null, null);
+            return render(rows, null, null, null, null); // leaders and team leads: the list, no forms
         }
         ChannelRow confirm = null;
         UUID deleteId = Ids.optional("delete", delete);
@@ -313,7 +312,7 @@ public class AlertPages {
         }
     }
 
-    /** Alerts name every team's spend and budget: the same audience as the operations page. */
+    /** The Budgets page's audience: leaders and admins, and team leads (their own teams' budgets). */
     private Viewer viewer() {
         if (!roles.has(Role.DASHBOARD)) {
             throw ApiException.notFound("the dashboard role is not enabled on this instance (TALLY_ROLES)");
@@ -327,10 +326,23 @@ public class AlertPages {
         viewer().requireAdmin();
     }
 
-    /** Every live channel, with the budgets naming it (budgets are few: one read of them all). */
+    /** Every live channel, with the budgets naming it, for an admin (the forms' answers). */
     private List<ChannelRow> channelRows() {
+        return channelRows(viewers.current());
+    }
+
+    /**
+     * Every live channel, with the budgets naming it (budgets are few: one read of them all): every one
+     * for leaders and admins; for a team lead those they read, since another team's budgets are not
+     * theirs to see.
+     */
+    private List<ChannelRow> channelRows(Viewer v) {
+        Set<UUID> readable = v.seesAllTeams() ? null : budgetsReadBy(v);
         Map<UUID, List<String>> users = new HashMap<>();
         for (Budget b : budgets.all()) {
+            if (readable != null && !readable.contains(b.id())) {
+                continue;
+            }
             for (UUID c : b.channelIds()) {
                 users.computeIfAbsent(c, k -> new ArrayList<>()).add(b.name());
             }
@@ -373,12 +385,27 @@ public class AlertPages {
             List<ChannelRow> channelRows, String notice, String failure, CreatedSecret secret, ChannelEditor editor) {
         // No period picker here: the frame without one (as the audit log and My usage use).
         PageContext page = PageContext.plain("Alerts", "alerts", "/alerts", reports.demoData(), navs.current());
-        List<Row> rows = log.recentAlerts(SHOWN).stream()
+        List<DeliveryLog.AlertEntry> shown = log.recentAlerts(SHOWN).stream()
                 .filter(readable(viewers.current()))
-                .map(this::row)
                 .toList();
+        // each channel's latest delivery among the alerts listed (newest first): no read beyond the list's,
+        // and nothing of an alert the viewer may not read
+        Map<UUID, DeliveryViews.Delivery> last = new HashMap<>();
+        for (DeliveryLog.AlertEntry e : shown) {
+            for (DeliveryLog.Entry d : e.deliveries()) {
+                last.computeIfAbsent(d.channelId(), k -> views.delivery(d));
+            }
+        }
         return Templates.alerts(
-                page, rows, views.log(0), calendar.zone().getId(), channelRows, notice, failure, secret, editor);
+                page,
+                shown.stream().map(this::row).toList(),
+                views.log(0),
+                calendar.zone().getId(),
+                channelRows.stream().map(c -> c.withLast(last.get(c.id()))).toList(),
+                notice,
+                failure,
+                secret,
+                editor);
     }
 
     /**
@@ -389,11 +416,17 @@ public class AlertPages {
         if (v.seesAllTeams()) {
             return e -> true;
         }
+        Set<UUID> budgetIds = budgetsReadBy(v);
+        return e -> e.alert().budgetId() != null && budgetIds.contains(e.alert().budgetId());
+    }
+
+    /** The ids of the budgets {@code v} reads, as the Budgets page lists them. */
+    private Set<UUID> budgetsReadBy(Viewer v) {
         Set<UUID> budgetIds = new java.util.HashSet<>();
         for (BudgetStatus s : BudgetReportResource.readBy(v, statuses.current())) {
             budgetIds.add(s.budgetId());
         }
-        return e -> e.alert().budgetId() != null && budgetIds.contains(e.alert().budgetId());
+        return budgetIds;
     }
 
     private Row row(DeliveryLog.AlertEntry e) {

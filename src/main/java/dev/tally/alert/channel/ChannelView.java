@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -26,5 +27,38 @@ public record ChannelView(
 
     ChannelView withSecret(String generated) {
         return new ChannelView(id, type, name, urlHint, hasSecret, to, digest, createdAt, generated);
+    }
+
+    /** What the receiver is, in words: "Slack", "Webhook (signed)", "Webhook", "E-mail". */
+    @JsonIgnore
+    public String kind() {
+        return switch (ChannelType.parse(type)) {
+            case SLACK -> "Slack";
+            case WEBHOOK -> hasSecret ? "Webhook (signed)" : "Webhook";
+            case EMAIL -> "E-mail";
+        };
+    }
+
+    /**
+     * Where the channel delivers, in the form every role that may pick it sees: a Slack or webhook URL
+     * by its {@link #urlHint} (scheme and host, e.g. {@code https://hooks.slack.com/…}), never its path,
+     * query or token; an e-mail channel by its addresses, in full (company addresses: who gets a team's
+     * alerts is what a team lead picking the channel needs to know). Derived from what the row stores
+     * in the clear, so showing it never opens the sealed URL.
+     */
+    @JsonIgnore
+    public String destination() {
+        return destination(Integer.MAX_VALUE);
+    }
+
+    /** {@link #destination()} with at most {@code addresses} addresses and how many more (a picker's line). */
+    public String destination(int addresses) {
+        if (to == null) {
+            return urlHint;
+        }
+        if (to.size() <= addresses) {
+            return String.join(", ", to);
+        }
+        return String.join(", ", to.subList(0, addresses)) + " and " + (to.size() - addresses) + " more";
     }
 }

@@ -527,17 +527,51 @@ class AlertChannelApiTest {
                 .then()
                 .statusCode(403);
 
-        // a team lead reads their own teams' alerts there (below), without the channels, and may not post
+        // a team lead reads the list as a leader does (where each channel delivers), without the forms,
+        // and may neither post them nor call the admin API
         String team = Admin.newKey().teamId();
         Supplier<RequestSpecification> lead = () -> Access.teamLead(team);
-        assertThat(lead.get().get("/alerts").then().statusCode(200).extract().asString())
-                .doesNotContain("id=\"channels\"")
+        String leads =
+                lead.get().get("/alerts").then().statusCode(200).extract().asString();
+        assertThat(channelRow(leads, id)).contains(name).contains("guard@example.test");
+        assertThat(leads)
                 .doesNotContain("channel-form")
-                .doesNotContain(name);
+                .doesNotContain("Send test")
+                .doesNotContain("/alerts?edit=")
+                .doesNotContain("/alerts?delete=");
+        assertThat(lead.get()
+                        .get("/alerts?edit=" + id)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString())
+                .doesNotContain("channel-form");
+        Map<String, Object> edit = Map.of("name", "Renamed by a lead", "to", "lead@example.test");
         Access.postForm(lead, "/alerts/channels", fields, "/").then().statusCode(403);
+        Access.postForm(lead, "/alerts/channels/" + id, edit, "/").then().statusCode(403);
+        Access.postForm(lead, "/alerts/channels/" + id + "/test", Map.of(), "/")
+                .then()
+                .statusCode(403);
         Access.postForm(lead, "/alerts/channels/" + id + "/delete", Map.of(), "/")
                 .then()
                 .statusCode(403);
+        lead.get().get("/api/admin/alert-channels").then().statusCode(403);
+        lead.get().get("/api/admin/alert-channels/" + id).then().statusCode(403);
+        lead.get()
+                .contentType(ContentType.JSON)
+                .body(Map.of("type", "email", "name", "By a lead", "to", List.of("lead@example.test")))
+                .post("/api/admin/alert-channels")
+                .then()
+                .statusCode(403);
+        lead.get()
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "Renamed by a lead"))
+                .patch("/api/admin/alert-channels/" + id)
+                .then()
+                .statusCode(403);
+        lead.get().post("/api/admin/alert-channels/" + id + "/test").then().statusCode(403);
+        lead.get().delete("/api/admin/alert-channels/" + id).then().statusCode(403);
+        assertThat(apiChannel(name).getList("to", String.class)).containsExactly("guard@example.test");
 
         // nobody signed in goes to the sign-in page; an admin's form without its CSRF token is refused
         Access.assertFormGuarded("/alerts/channels", fields);
@@ -549,7 +583,8 @@ class AlertChannelApiTest {
                         .then()
                         .extract()
                         .asString())
-                .doesNotContain("By a leader");
+                .doesNotContain("By a leader")
+                .doesNotContain("By a lead");
         Access.admin().delete("/api/admin/alert-channels/" + id).then().statusCode(204);
     }
 
@@ -593,7 +628,7 @@ class AlertChannelApiTest {
     }
 
     @Test
-    void aTeamLeadReadsTheAlertsOfTheirOwnTeamsBudgetsOnlyAndNotWhereAlertsGo() {
+    void aTeamLeadReadsTheAlertsOfTheirOwnTeamsBudgetsOnly() {
         Admin.Key mine = Admin.newKey();
         Admin.Key other = Admin.newKey();
         String mineId = zeroDowngradeBudget(mine.teamId(), "Lead's " + UUID.randomUUID());
@@ -623,7 +658,6 @@ class AlertChannelApiTest {
                 // one alert, said in the singular
                 .contains("One budget alert of your teams' budgets so far")
                 .doesNotContain(otherLink)
-                .doesNotContain("id=\"channels\"")
                 .doesNotContain("/operations");
         // an employee has neither the page nor its link
         Access.employee("nobody-" + UUID.randomUUID() + "@example.test")
@@ -633,5 +667,222 @@ class AlertChannelApiTest {
         for (String id : List.of(mineId, otherId)) {
             Access.admin().delete("/api/admin/budgets/" + id).then().statusCode(204);
         }
+    }
+
+    // ---- where a channel delivers, for everyone who picks channels -----------------------------------
+
+    @Test
+    void aTeamLeadSeesWhereEachChannelDeliversByHostAndAddressesButNeverItsPathTokenOrSecret() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String token = "T" + suffix + "/B000/lead-must-not-see-" + suffix;
+        String slackName = "Eng alerts " + suffix;
+        String hookName = "Pager " + suffix;
+        String mailName = "Eng mail " + suffix;
+        String hookSecret = "a-webhook-secret-" + suffix + "-never-shown";
+        String slack = post(Map.of(
+                        "type", "slack", "name", slackName, "url", "https://hooks.slack.com/services/" + token))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        String hook = post(Map.of(
+                        "type",
+                        "webhook",
+                        "name",
+                        hookName,
+                        "url",
+                        "https://alerts.example.test/tally/in?token=q-" + suffix,
+                        "secret",
+                        hookSecret))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        List<String> to = List.of(
+                "eng-" + suffix + "@example.test", "cto@example.test", "oncall@example.test", "finance@example.test");
+        String mail = post(Map.of("type", "email", "name", mailName, "to", to))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        // the lead's team's budget names two channels; another team's names the Slack one too (no spend,
+        // amounts far off: no alert is raised, so nothing is sent to these addresses)
+        String team = Admin.newKey().teamId();
+        String mine = "Lead budget " + suffix;
+        String others = "Other team budget " + suffix;
+        String mineId = channelBudget(team, mine, List.of(slack, mail));
+        String othersId = channelBudget(Admin.newKey().teamId(), others, List.of(slack));
+        String[] secrets = {token, "/services/", "/tally/in", "token=q-" + suffix, hookSecret};
+        try {
+            String page = Access.teamLead(team)
+                    .get("/alerts")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertThat(channelRow(page, slack))
+                    .contains(slackName, "Slack", "https://hooks.slack.com/…", mine)
+                    .doesNotContain(others);
+            assertThat(channelRow(page, hook)).contains(hookName, "Webhook (signed)", "https://alerts.example.test/…");
+            // company addresses, in full: who gets the alerts is what a lead picking the channel must know
+            assertThat(channelRow(page, mail)).contains(mailName, "E-mail", String.join(", ", to), mine);
+            assertThat(page).doesNotContain(others).doesNotContain(secrets).doesNotContain("channel-form");
+
+            // the Budgets page's picker names the same, the addresses shortened to a line
+            String budgets = Access.teamLead(team)
+                    .get("/budgets")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertThat(budgets)
+                    .contains(">" + slackName + " — Slack, https://hooks.slack.com/…</option>")
+                    .contains(">" + hookName + " — Webhook (signed), https://alerts.example.test/…</option>")
+                    .contains(">" + mailName + " — E-mail, " + String.join(", ", to.subList(0, 3))
+                            + " and 1 more</option>")
+                    .contains("href=\"/alerts#channels\"")
+                    .doesNotContain(secrets);
+
+            // a leader sees the same places, and every budget naming the channel
+            String leaders = Access.leader()
+                    .get("/alerts")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertThat(channelRow(leaders, slack)).contains("https://hooks.slack.com/…", mine, others);
+            assertThat(channelRow(leaders, mail)).contains(String.join(", ", to));
+            assertThat(leaders).doesNotContain(secrets).doesNotContain("channel-form");
+        } finally {
+            for (String id : List.of(mineId, othersId)) {
+                Access.admin().delete("/api/admin/budgets/" + id).then().statusCode(204);
+            }
+            for (String id : List.of(slack, hook, mail)) {
+                Access.admin().delete("/api/admin/alert-channels/" + id).then().statusCode(204);
+            }
+        }
+    }
+
+    @Test
+    void anAdminSeesWhereEachChannelDeliversAsBeforeWithTheFormsAndTheApisHint() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String name = "Admin view " + suffix;
+        String id = post(Map.of("type", "slack", "name", name, "url", SLACK_URL))
+                .statusCode(201)
+                .body("urlHint", is("https://hooks.slack.com/…"))
+                .body("$", not(hasKey("url")))
+                // the API's fields as they were: the pages' words are not its
+                .body("$", not(hasKey("destination")))
+                .body("$", not(hasKey("kind")))
+                .extract()
+                .path("id");
+        try {
+            String page = Access.adminUser()
+                    .get("/alerts")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
+            assertThat(channelRow(page, id))
+                    .contains(name, "Slack", "https://hooks.slack.com/…", "no alert above")
+                    .contains("action=\"/alerts/channels/" + id + "/test\"")
+                    .contains("href=\"/alerts?edit=" + id + "#channel-form\"")
+                    .contains("href=\"/alerts?delete=" + id + "#confirm-delete\"");
+            assertThat(page).contains("id=\"channel-form\"").doesNotContain("XXXXXXXXXXXXXXXXXXXXXXXX");
+            assertThat(Access.adminUser()
+                            .get("/alerts?edit=" + id)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString())
+                    .contains("leave empty to keep https://hooks.slack.com/…")
+                    .doesNotContain("XXXXXXXXXXXXXXXXXXXXXXXX");
+            assertThat(Access.adminUser()
+                            .get("/budgets")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString())
+                    .contains(">" + name + " — Slack, https://hooks.slack.com/…</option>");
+        } finally {
+            Access.admin().delete("/api/admin/alert-channels/" + id).then().statusCode(204);
+        }
+    }
+
+    @Test
+    void eachChannelShowsWhetherItsLatestDeliveryOfTheListedAlertsArrived() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        try (Receiver receiver = new Receiver()) {
+            receiver.down("/down-" + suffix);
+            String up = Admin.newChannel(receiver.url("/up-" + suffix), "a-webhook-secret-" + suffix);
+            String down = Admin.newChannel(receiver.url("/down-" + suffix), "a-webhook-secret-" + suffix);
+            String team = Admin.newKey().teamId();
+            String idle = post(Map.of("type", "email", "name", "Idle " + suffix, "to", List.of("idle@example.test")))
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            // a $0 downgrade budget alerts at its first evaluation, without a call
+            Map<String, Object> body = new LinkedHashMap<>(Map.of(
+                    "name", "Delivered " + suffix,
+                    "scope", "team",
+                    "scopeId", team,
+                    "period", "month",
+                    "amountUsd", "0",
+                    "mode", "downgrade",
+                    "downgrade", Map.of("models", Map.of("gpt-4o", "gpt-4o-mini"))));
+            body.put("channelIds", List.of(up, down));
+            String budget = Access.admin()
+                    .contentType(ContentType.JSON)
+                    .body(body)
+                    .post("/api/admin/budgets")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            try {
+                Supplier<String> leadsPage = () -> Access.teamLead(team)
+                        .get("/alerts")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    String page = leadsPage.get();
+                    return channelRow(page, up).contains("class=\"status delivered\"")
+                            && channelRow(page, down).contains("HTTP 503");
+                });
+                String page = leadsPage.get();
+                assertThat(channelRow(page, up)).contains("class=\"status delivered\"", "delivered ");
+                assertThat(channelRow(page, down))
+                        .contains("class=\"status pending\"", "next attempt", "HTTP 503")
+                        .doesNotContain("class=\"status delivered\"");
+                assertThat(channelRow(page, idle)).contains("no alert above");
+                assertThat(receiver.requests("/up-" + suffix)).hasSize(1);
+            } finally {
+                Access.admin().delete("/api/admin/budgets/" + budget).then().statusCode(204);
+                for (String id : List.of(up, down, idle)) {
+                    Access.admin()
+                            .delete("/api/admin/alert-channels/" + id)
+                            .then()
+                            .statusCode(204);
+                }
+            }
+        }
+    }
+
+    /** An alert-mode budget of $1,000 a month on a team, naming {@code channelIds}: no alert without spend. */
+    static String channelBudget(String teamId, String name, List<String> channelIds) {
+        return Access.admin()
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "name", name,
+                        "scope", "team",
+                        "scopeId", teamId,
+                        "period", "month",
+                        "amountUsd", "1000",
+                        "mode", "alert",
+                        "channelIds", channelIds))
+                .post("/api/admin/budgets")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
     }
 }
