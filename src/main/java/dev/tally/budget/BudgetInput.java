@@ -3,6 +3,7 @@ package dev.tally.budget;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 
 /**
@@ -11,6 +12,9 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
  * budgets and dashboards share one calendar. Percentages and the spike factor are whole numbers
  * ({@link WholeNumber}: 50.5 is refused, not truncated).
  */
+// an answer's own fields, sent back in a GET-change-PUT round trip, are read-only and ignored;
+// any other field the record lacks is a 400 naming it (quarkus.jackson.fail-on-unknown-properties)
+@JsonIgnoreProperties({"id", "amountNanos"})
 public record BudgetInput(
         String name,
         String scope,

@@ -18,6 +18,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import dev.tally.platform.ApiException;
 
 /** Admin view and overrides of model prices (USD per million tokens in, exact nano-dollars stored). */
@@ -30,6 +32,8 @@ public class PriceResource {
      * given, is the catalog's long-context tier: its rates apply to every token of a request whose prompt
      * (input + cache read + cache write) is above {@code thresholdTokens}.
      */
+    // the answer's own fields, sent back in a GET-change-PUT round trip, are read-only and ignored
+    @JsonIgnoreProperties({"model", "longContextThresholdTokens", "date", "source", "overridden"})
     public record PriceRequest(
             @NotNull BigDecimal input,
             @NotNull BigDecimal output,

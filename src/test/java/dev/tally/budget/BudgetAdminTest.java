@@ -423,6 +423,37 @@ class BudgetAdminTest {
     }
 
     @Test
+    void aBudgetAsGetAnswersItGoesBackInAPutWithItsReadOnlyFieldsIgnored() {
+        String team = Admin.newKey().teamId();
+        String id = post(teamBudget(team, "spike", Map.of("factor", 3)))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        Map<String, Object> got = new HashMap<>(given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/budgets/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap(""));
+        assertThat(got).containsKeys("id", "amountNanos");
+        got.put("amountUsd", "300");
+        got.put("amountNanos", 1L); // read-only: ignored, not a second way to set the amount
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(got)
+                .put("/api/admin/budgets/" + id)
+                .then()
+                .statusCode(200)
+                .body("amountUsd", equalTo("300"))
+                .body("amountNanos", equalTo(300_000_000_000L))
+                .body("spike.factor", equalTo(3));
+        Access.admin().delete("/api/admin/budgets/" + id).then().statusCode(204);
+    }
+
+    @Test
     void aStoredBudgetWithAFieldThisVersionLacksIsStillRead() throws Exception {
         String team = Admin.newKey().teamId();
         String id = post(teamBudget(

@@ -615,6 +615,37 @@ class GatewayProxyTest {
     }
 
     @Test
+    void aPriceAsGetAnswersItGoesBackInAPutWithItsReadOnlyFieldsIgnored() {
+        String model = "gpt-trip-" + UUID.randomUUID().toString().substring(0, 8);
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body("{\"input\":\"1\",\"output\":\"2\",\"cacheRead\":\"0.5\",\"cacheWrite\":\"1\"}")
+                .put("/api/admin/prices/" + model)
+                .then()
+                .statusCode(200);
+        java.util.Map<String, Object> got = new java.util.HashMap<>(given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .get("/api/admin/prices/" + model)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap(""));
+        assertThat(got).containsKeys("model", "source", "overridden");
+        got.put("output", "4");
+        given().auth()
+                .oauth2(TallyServices.ADMIN_TOKEN)
+                .contentType(ContentType.JSON)
+                .body(got)
+                .put("/api/admin/prices/" + model)
+                .then()
+                .statusCode(200)
+                .body("output", org.hamcrest.Matchers.equalTo("4"))
+                .body("input", org.hamcrest.Matchers.equalTo("1"));
+    }
+
+    @Test
     void aMisspeltPriceFieldIsRefusedWithItsNameAndNothingIsStoredOrChanged() {
         String model = "gpt-typo-" + UUID.randomUUID().toString().substring(0, 8);
         // "cacheWrite1h" misspelt: the 1-hour cache write would have been priced as the 5-minute one

@@ -301,6 +301,36 @@ class IdentityApiTest {
     }
 
     @Test
+    void anEmployeeAsGetAnswersThemGoesBackInAPutOrPatchWithItsReadOnlyFieldsIgnored() {
+        String id = createEmployee(createTeam());
+        Map<String, Object> got = new java.util.HashMap<>(given().header("Authorization", AUTH)
+                .get("/api/admin/employees/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap(""));
+        assertThat(got).containsKeys("id", "createdAt");
+        got.put("name", "Replaced");
+        given().header("Authorization", AUTH)
+                .contentType(ContentType.JSON)
+                .body(got)
+                .put("/api/admin/employees/" + id)
+                .then()
+                .statusCode(200)
+                .body("name", equalTo("Replaced"));
+        got.put("name", "Patched");
+        given().header("Authorization", AUTH)
+                .contentType(ContentType.JSON)
+                .body(got)
+                .patch("/api/admin/employees/" + id)
+                .then()
+                .statusCode(200)
+                .body("name", equalTo("Patched"))
+                .body("id", equalTo(id));
+    }
+
+    @Test
     void aMisspeltFieldIsA400NamingItAndNothingIsCreatedOrChanged() {
         String team = createTeam();
         // a create: refused whole, not stored without the optional field the admin meant to set

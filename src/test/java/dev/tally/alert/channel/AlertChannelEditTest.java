@@ -301,6 +301,16 @@ class AlertChannelEditTest {
     }
 
     @Test
+    void aChannelAsGetAnswersItGoesBackInAPatchWithItsReadOnlyFieldsIgnored() {
+        UUID mail = email(unique("Round trip"), "a@example.test");
+        Map<String, Object> got = new java.util.HashMap<>(get(mail).getMap("$"));
+        assertThat(got).containsKeys("id", "hasSecret", "createdAt");
+        got.put("to", List.of("b@example.test"));
+        patch(mail, got).statusCode(200).body("to", is(List.of("b@example.test")));
+        assertThat(get(mail).getList("to")).containsExactly("b@example.test");
+    }
+
+    @Test
     void anUnknownOrDeletedChannelIsNotFound() {
         patch(UUID.randomUUID(), Map.of("name", "nobody")).statusCode(404).contentType("application/problem+json");
         UUID id = email(unique("Deleted"), "gone@example.test");
