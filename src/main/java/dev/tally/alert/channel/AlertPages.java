@@ -399,7 +399,11 @@ public class AlertPages {
         return Templates.alerts(
                 page,
                 shown.stream().map(this::row).toList(),
-                views.log(0),
+                viewers.current().seesAllTeams()
+                        ? views.log(0)
+                        : views.counted(shown.stream()
+                                .flatMap(e -> e.deliveries().stream())
+                                .toList()),
                 calendar.zone().getId(),
                 channelRows.stream().map(c -> c.withLast(last.get(c.id()))).toList(),
                 notice,

@@ -1,6 +1,8 @@
 package dev.tally.alert.channel;
 
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 import jakarta.inject.Singleton;
 
@@ -34,7 +36,22 @@ public class DeliveryViews {
     }
 
     public Log log(int limit) {
-        DeliveryLog.Summary s = log.summary(limit);
+        return log(log.summary(limit));
+    }
+
+    /**
+     * The counts of {@code entries} alone, no recent list: a team lead's headline, which counts the
+     * deliveries of the alerts they read, not every team's.
+     */
+    public Log counted(List<DeliveryLog.Entry> entries) {
+        Map<DeliveryStatus, Long> counts = new EnumMap<>(DeliveryStatus.class);
+        for (DeliveryLog.Entry e : entries) {
+            counts.merge(e.status(), 1L, Long::sum);
+        }
+        return log(new DeliveryLog.Summary(counts, List.of()));
+    }
+
+    private Log log(DeliveryLog.Summary s) {
         return new Log(
                 s.count(DeliveryStatus.DELIVERED),
                 s.count(DeliveryStatus.PENDING) + s.count(DeliveryStatus.SENDING),

@@ -855,6 +855,26 @@ class AlertChannelApiTest {
                         .doesNotContain("class=\"status delivered\"");
                 assertThat(channelRow(page, idle)).contains("no alert above");
                 assertThat(receiver.requests("/up-" + suffix)).hasSize(1);
+
+                // the headline's counts: a team lead's own alerts' deliveries, not every team's
+                assertThat(glance(page)).contains("waiting for a retry");
+                String otherLead = Access.teamLead(Admin.newKey().teamId())
+                        .get("/alerts")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
+                assertThat(glance(otherLead))
+                        .contains("No budget alert has been raised yet for your teams")
+                        .doesNotContain("waiting for a retry")
+                        .doesNotContain("deliveries failed");
+                assertThat(glance(Access.adminUser()
+                                .get("/alerts")
+                                .then()
+                                .statusCode(200)
+                                .extract()
+                                .asString()))
+                        .contains("waiting for a retry");
             } finally {
                 Access.admin().delete("/api/admin/budgets/" + budget).then().statusCode(204);
                 for (String id : List.of(up, down, idle)) {
@@ -865,6 +885,12 @@ class AlertChannelApiTest {
                 }
             }
         }
+    }
+
+    /** The page's headline section. */
+    static String glance(String page) {
+        int start = page.indexOf("<section class=\"glance\">");
+        return page.substring(start, page.indexOf("</section>", start));
     }
 
     /** An alert-mode budget of $1,000 a month on a team, naming {@code channelIds}: no alert without spend. */
