@@ -1,15 +1,20 @@
 package dev.tally.alert.channel;
 
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Locale;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -94,8 +99,7 @@ public class ChannelSender {
         try {
             res = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new DeliveryException(channel.type().apiName() + " receiver unreachable: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
+            throw new DeliveryException(channel.type().apiName() + " receiver unreachable: " + why(e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DeliveryException("interrupted while sending");
@@ -118,16 +122,56 @@ public class ChannelSender {
         try {
             mailer.send(mail);
         } catch (RuntimeException e) {
-            throw new DeliveryException("SMTP: " + rootMessage(e));
+            throw new DeliveryException((connectionFailed(e) ? "SMTP server unreachable: " : "SMTP: ") + why(e));
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+    /**
+     * Why a receiver was not reached, in the words an admin reads in the delivery log: "connection
+     * refused", "could not connect", "timed out", "unknown host hooks.example.com", else the innermost
+     * cause's message
+     * (the JDK's and Netty's own texts, such as {@code finishConnect(..) failed with error(-111)}, say
+     * less than that).
+     */
+    static String why(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof UnknownHostException) {
+                return "unknown host" + (t.getMessage() == null ? "" : " " + t.getMessage());
+            }
+            if (t instanceof SocketTimeoutException
+                    || t instanceof HttpTimeoutException
+                    || t.getClass().getSimpleName().contains("Timeout")) {
+                return "timed out";
+            }
         }
-        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.toLowerCase(Locale.ROOT).contains("connection refused")) {
+                return "connection refused";
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException) {
+                return "could not connect"; // the JDK's HttpClient says no more (a ClosedChannelException under it)
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    /** Whether {@code e} failed to reach the server at all (rather than being refused by it). */
+    private static boolean connectionFailed(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConnectException
+                    || t instanceof UnknownHostException
+                    || t instanceof SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A delivery that did not succeed; the message is safe for the delivery log. */
