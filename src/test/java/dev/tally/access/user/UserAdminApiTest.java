@@ -124,6 +124,26 @@ class UserAdminApiTest {
         patch(id, Map.of("role", "leader")).statusCode(200).body("teamIds", hasSize(0));
     }
 
+    @Test
+    void anAccountAsGetAnswersItGoesBackInAPatchWithItsReadOnlyFieldsIgnored() {
+        String a = team();
+        String id = create(Map.of("email", email(), "name", "Lead", "role", "team_lead", "teamIds", List.of(a)))
+                .statusCode(201)
+                .extract()
+                .path("id");
+        Map<String, Object> got = new HashMap<>(Access.admin()
+                .get("/api/admin/users/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getMap(""));
+        assertThat(got).containsKeys("id", "username", "createdAt");
+        got.put("name", "Lead Renamed");
+        patch(id, got).statusCode(200).body("name", equalTo("Lead Renamed")).body("teamIds", contains(a));
+        patch(id, Map.of("nmae", "x")).statusCode(400).body("detail", containsString("nmae: unknown field"));
+    }
+
     private static ValidatableResponse create(Map<String, ?> body) {
         return Access.admin()
                 .contentType(ContentType.JSON)
