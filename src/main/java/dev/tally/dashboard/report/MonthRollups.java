@@ -288,13 +288,32 @@ final class MonthRollups {
             Source months, UUID team, LocalDate last, int weeks, Identity who, Function<LocalDate, Instant> start)
             throws SQLException {
         int[] active = new int[weeks];
-        int[] people = new int[weeks];
         Set<UUID> scope = team == null ? null : Set.of(team);
+        Instant[] starts = new Instant[weeks];
+        Instant[] ends = new Instant[weeks];
+        for (int w = 0; w < weeks; w++) {
+            LocalDate to = last.minusDays(7L * w);
+            starts[w] = start.apply(to.minusDays(6));
+            ends[w] = start.apply(to.plusDays(1));
+        }
+        int[] people = who.memberCounts(scope, starts, ends);
+        // who of those active in these months was not a member of the scope throughout the windows (one
+        // check a person, not one a window): usually nobody, so each window checks only these few again
+        Instant spanStart = starts[weeks - 1];
+        Instant spanEnd = ends[0];
+        Set<UUID> unsure = new HashSet<>();
+        for (LocalDate first : months(last.minusDays(7L * weeks - 1), last)) {
+            for (UUID person : months.month(first).active(team).keySet()) {
+                if (!who.memberThroughout(scope, person, spanStart, spanEnd)) {
+                    unsure.add(person);
+                }
+            }
+        }
         for (int w = 0; w < weeks; w++) {
             LocalDate to = last.minusDays(7L * w);
             LocalDate from = to.minusDays(6);
-            Instant a = start.apply(from);
-            Instant b = start.apply(to.plusDays(1));
+            Instant a = starts[w];
+            Instant b = ends[w];
             // A window lies in one month or straddles two; a person active in both parts counts once. No
             // set per window: the org's windows hold every active person, and this runs on every request.
             MonthRollups first = months.month(from.withDayOfMonth(1));
@@ -305,7 +324,7 @@ final class MonthRollups {
             for (Map.Entry<UUID, Integer> e : inA.entrySet()) {
                 if ((e.getValue() & daysA) != 0) {
                     n++;
-                    outside += who.wasMember(scope, e.getKey(), a, b) ? 0 : 1;
+                    outside += unsure.contains(e.getKey()) && !who.wasMember(scope, e.getKey(), a, b) ? 1 : 0;
                 }
             }
             if (from.getMonth() != to.getMonth()) {
@@ -315,12 +334,12 @@ final class MonthRollups {
                     boolean counted = (inA.getOrDefault(e.getKey(), 0) & daysA) != 0;
                     if ((e.getValue() & daysB) != 0 && !counted) {
                         n++;
-                        outside += who.wasMember(scope, e.getKey(), a, b) ? 0 : 1;
+                        outside += unsure.contains(e.getKey()) && !who.wasMember(scope, e.getKey(), a, b) ? 1 : 0;
                     }
                 }
             }
             active[w] = n;
-            people[w] = who.memberCount(scope, a, b) + outside;
+            people[w] += outside;
         }
         return new Weekly(active, people);
     }

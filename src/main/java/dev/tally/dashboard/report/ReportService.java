@@ -299,13 +299,12 @@ public class ReportService {
 
         /** How many people were members of {@code t} at some time in the period. */
         int members(TeamInfo t) {
-            return who.memberCount(Set.of(t.id()), start, end);
+            return members(t.id()).size();
         }
 
         /** Those active for {@code t} in the period who were not its members then. */
         Set<UUID> outside(TeamInfo t, Acc a) {
-            Set<UUID> team = Set.of(t.id());
-            return a.outside(p -> who.wasMember(team, p, start, end));
+            return a.outside(members(t.id())::contains);
         }
 
         /** {@code outside}: those active for the team who were not among its members in the period. */
