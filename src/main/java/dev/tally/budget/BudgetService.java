@@ -22,6 +22,7 @@ import dev.tally.access.audit.AuditChange;
 import dev.tally.access.audit.AuditLog;
 import dev.tally.access.audit.AuditTarget;
 import dev.tally.gateway.ProviderRegistry;
+import dev.tally.identity.ApiKeys;
 import dev.tally.platform.ApiException;
 import dev.tally.platform.Ids;
 import dev.tally.platform.time.OrgCalendar;
@@ -235,6 +236,9 @@ public class BudgetService {
         if (scope == Scope.EMPLOYEE && raw.contains("@")) {
             return employeeByEmail(raw.strip());
         }
+        if (scope == Scope.KEY && raw.strip().startsWith(ApiKeys.SCHEME)) {
+            return keyByPrefix(raw.strip());
+        }
         UUID id = Ids.canonical(raw);
         if (id == null) {
             throw ApiException.badRequest("scopeId: not a " + scope.json() + " id (a UUID"
@@ -435,6 +439,36 @@ public class BudgetService {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A key budget may name its key by the prefix the pages show ({@code tly_} and 8 characters); it is
+     * stored by the key's id. A whole key is refused without being repeated: it is a secret.
+     */
+    private String keyByPrefix(String given) {
+        if (given.length() != ApiKeys.SCHEME.length() + ApiKeys.PREFIX_CHARS) {
+            throw ApiException.badRequest("scopeId: give the key's id or its prefix (" + ApiKeys.SCHEME + " and "
+                    + ApiKeys.PREFIX_CHARS + " characters, as the pages show it), never the key itself");
+        }
+        List<String> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT id FROM api_key WHERE prefix = ? LIMIT 2")) {
+            ps.setString(1, given);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getObject(1, UUID.class).toString());
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        if (ids.isEmpty()) {
+            throw ApiException.badRequest("scopeId: no key has the prefix " + given);
+        }
+        if (ids.size() > 1) {
+            throw ApiException.badRequest("scopeId: more than one key has the prefix " + given + "; give the key's id");
+        }
+        return ids.get(0);
     }
 
     private boolean exists(String sql, Object param) {

@@ -908,6 +908,25 @@ class BudgetAdminTest {
         }
     }
 
+    @Test
+    void aKeysBudgetNamesItByThePrefixThePagesShowNeverByTheKeyItself() {
+        Admin.Key key = Admin.newKey();
+        String prefix = key.key().substring(0, 12);
+        String name = "By prefix " + UUID.randomUUID();
+        Map<String, Object> body = teamBudget(key.teamId(), "name", name, "scope", "key");
+        body.put("scopeId", prefix);
+        String id = post(body).statusCode(201).extract().path("id");
+        assertThat(apiBudget(name).getString("scopeId")).isEqualTo(key.keyId());
+
+        // the whole key is a secret: refused, and not repeated in the answer
+        body.put("scopeId", key.key());
+        String refused = post(body).statusCode(400).extract().asString();
+        assertThat(refused).contains("scopeId: give the key's id or its prefix").doesNotContain(key.key());
+        body.put("scopeId", "tly_" + "zzzzzzzz");
+        post(body).statusCode(400).body("detail", equalTo("scopeId: no key has the prefix tly_zzzzzzzz"));
+        Access.admin().delete("/api/admin/budgets/" + id).then().statusCode(204);
+    }
+
     static Map<String, Object> form(String name, String covers, String amountUsd, String mode) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", name);
