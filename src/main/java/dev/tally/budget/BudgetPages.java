@@ -1,7 +1,6 @@
 package dev.tally.budget;
 
 import java.net.URI;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 
@@ -291,12 +290,8 @@ public class BudgetPages {
 
     /** Whom {@code v} may set a person's budget for: everyone, or a team lead's own teams' people. */
     private List<BudgetEditor.Option> people(Viewer v) {
-        List<EmployeeView> who = v.setsEveryBudget()
-                ? identity.employees(null)
-                : v.teamIds().stream()
-                        .flatMap(t -> identity.employees(t).stream())
-                        .sorted(Comparator.comparing(EmployeeView::email))
-                        .toList();
+        // one more than is suggested: enough to know there are too many, without reading them all
+        List<EmployeeView> who = identity.employees(v.setsEveryBudget() ? null : v.teamIds(), MAX_SUGGESTED + 1);
         if (who.size() > MAX_SUGGESTED) {
             return List.of();
         }

@@ -120,6 +120,18 @@ public class IdentityService {
         return list.stream().map(EmployeeView::of).toList();
     }
 
+    /** The first {@code limit} employees by e-mail of {@code teamIds}, or of every team when null. */
+    @Transactional(TxType.SUPPORTS)
+    public List<EmployeeView> employees(Set<UUID> teamIds, int limit) {
+        if (teamIds != null && teamIds.isEmpty()) {
+            return List.of();
+        }
+        var query = teamIds == null
+                ? Employee.<Employee>findAll(Sort.by("email"))
+                : Employee.<Employee>find("teamId in ?1", Sort.by("email"), teamIds);
+        return query.page(0, limit).list().stream().map(EmployeeView::of).toList();
+    }
+
     @Transactional(TxType.SUPPORTS)
     public EmployeeView employee(UUID id) {
         return EmployeeView.of(requireEmployee(id));
